@@ -1,0 +1,44 @@
+#!/usr/bin/env node
+// The `oc-cdktf` command. Sub-commands are imported lazily so that `oc-cdktf hook`, which every
+// provisioner runs, loads only the hook runtime and the client.
+
+const USAGE = `usage: oc-cdktf <command> [options]
+
+commands:
+  hook <kind> ...      run a lifecycle hook (what the synthesized provisioners call)
+  local-oc [options]   serve a local Operations Center over TLS on this machine
+  validate [options]   check services, application and cluster template files
+  help                 show this text
+`;
+
+type SubCommand = (argv: string[]) => Promise<number>;
+
+const commands: Record<string, () => Promise<SubCommand>> = {
+  hook: async () => (await import("./hook.js")).run,
+  "local-oc": async () => (await import("./local-oc.js")).run,
+  validate: async () => (await import("./validate.js")).run,
+};
+
+async function main(argv: string[]): Promise<number> {
+  const [name, ...rest] = argv;
+  if (name === undefined || name === "help" || name === "--help" || name === "-h") {
+    process.stdout.write(USAGE);
+    return name === undefined ? 2 : 0;
+  }
+  const load = commands[name];
+  if (load === undefined) {
+    process.stderr.write(`oc-cdktf: unknown command "${name}"\n\n${USAGE}`);
+    return 2;
+  }
+  return (await load())(rest);
+}
+
+main(process.argv.slice(2)).then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (err: unknown) => {
+    process.stderr.write(`oc-cdktf: ${err instanceof Error ? err.message : String(err)}\n`);
+    process.exitCode = 1;
+  },
+);
