@@ -1,0 +1,49 @@
+import type { Cluster, ClusterPut } from "../client/api-types.js";
+import { OperationsCenterError } from "../client/errors.js";
+import { canonicalJson } from "./digest.js";
+import type { HookContext } from "./context.js";
+
+const MAX_ATTEMPTS = 5;
+
+export function clusterPutOf(cluster: Cluster): ClusterPut {
+  return {
+    connection_url: cluster.connection_url,
+    channel: cluster.channel,
+    description: cluster.description,
+    properties: cluster.properties,
+    config: {
+      rolling_restart: {
+        post_restore_delay: cluster.config.rolling_restart.post_restore_delay,
+        restore_mode: cluster.config.rolling_restart.restore_mode,
+      },
+    },
+  };
+}
+
+/**
+ * Read-modify-write of a cluster's settings with If-Match: `change` gets the live cluster and
+ * returns the full ClusterPut to send, or undefined when nothing needs to change. On 412 (someone
+ * changed the cluster in between) the cluster is read again and `change` recomputed.
+ */
+export async function updateClusterSettings(
+  name: string,
+  action: string,
+  change: (cluster: Cluster) => ClusterPut | undefined,
+  { client, report }: HookContext,
+): Promise<boolean> {
+  for (let attempt = 1; ; attempt++) {
+    const { cluster, etag } = await report.read(name, "read cluster", () => client.getCluster(name));
+    const desired = change(cluster);
+    if (desired === undefined || canonicalJson(desired) === canonicalJson(clusterPutOf(cluster))) return false;
+    try {
+      await report.change(name, action, () => client.updateCluster(name, desired, etag === undefined ? {} : { ifMatch: etag }));
+      return true;
+    } catch (err) {
+      if (err instanceof OperationsCenterError && err.status === 412 && attempt < MAX_ATTEMPTS) {
+        report.note(`${name}: changed by someone else meanwhile (412), reading it again`);
+        continue;
+      }
+      throw err;
+    }
+  }
+}

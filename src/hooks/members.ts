@@ -1,0 +1,78 @@
+import { MEMBERS_KEY, readBookkeeping } from "./bookkeeping.js";
+import { clusterPutOf, updateClusterSettings } from "./cluster-put.js";
+import type { HookContext } from "./context.js";
+import { requireOwnership } from "./ownership.js";
+import { checkServers } from "./preflight.js";
+import { HookError } from "./report.js";
+import type { MembersSpec } from "./spec.js";
+
+const EVACUATED = 2;
+
+/**
+ * Create hook of `<cluster>_members`: adds declared servers that are not members (one
+ * :add-servers), then removes members this tool added before and no longer declares (evacuate
+ * each, then one :remove-servers). Members added by others are left alone and reported.
+ */
+export async function runMembers(spec: MembersSpec, context: HookContext): Promise<void> {
+  const { client, report } = context;
+  const { cluster } = await report.read(spec.cluster, "read cluster", () => client.getCluster(spec.cluster));
+  const bookkeeping = requireOwnership(cluster, spec.owner, spec.construct_path);
+  const servers = await report.read("servers", "list registered servers", () => client.listServers());
+  const current = servers.filter((s) => s.cluster === spec.cluster).map((s) => s.name);
+  const lastApplied = bookkeeping.members ?? current;
+  const toAdd = spec.server_names.filter((n) => !current.includes(n));
+  const toRemove = lastApplied.filter((n) => current.includes(n) && !spec.server_names.includes(n));
+  const foreign = current.filter((n) => !spec.server_names.includes(n) && !lastApplied.includes(n));
+  if (foreign.length > 0) {
+    report.note(`${spec.cluster}: drift: member(s) ${foreign.join(", ")} were added outside this stack and are left alone`);
+  }
+
+  const problems = checkServers(toAdd, servers, { channel: cluster.channel, sameIncus: false });
+  if (problems.length > 0) {
+    throw new HookError(
+      `${spec.construct_path}: Operations Center would refuse to add servers to cluster "${spec.cluster}":\n  - ${problems.join("\n  - ")}`,
+      `cluster "${spec.cluster}" is unchanged`,
+    );
+  }
+  const toEvacuate = toRemove.filter(
+    (n) => (servers.find((s) => s.name === n)?.version_data?.in_maintenance ?? 0) !== EVACUATED,
+  );
+  const recordChange = (bookkeeping.members ?? []).join("\n") !== spec.server_names.join("\n");
+  report.plan((toAdd.length > 0 ? 1 : 0) + toEvacuate.length + (toRemove.length > 0 ? 1 : 0) + (recordChange ? 1 : 0));
+
+  if (toAdd.length > 0) {
+    await report.change(spec.cluster, `add ${toAdd.join(", ")}`, () =>
+      client.addClusterServers(spec.cluster, { server_names: toAdd, copy_services_config: spec.copy_services_config }),
+    );
+  }
+  if (toRemove.length > 0) {
+    const added = toAdd.length > 0 ? `${toAdd.join(", ")} joined; ` : "";
+    try {
+      for (const name of toEvacuate) {
+        await report.change(name, "evacuate (Operations Center removes only evacuated members)", () =>
+          client.evacuateServer(name),
+        );
+      }
+      await report.change(spec.cluster, `remove ${toRemove.join(", ")} (Operations Center factory-resets them)`, () =>
+        client.removeClusterServers(spec.cluster, toRemove),
+      );
+    } catch (err) {
+      throw new HookError(
+        err instanceof Error ? err.message : String(err),
+        `${added}${toRemove.join(", ")} may be evacuated but still members of "${spec.cluster}"`,
+      );
+    }
+  }
+  if (toAdd.length === 0 && toRemove.length === 0) report.note(`${spec.cluster}: members are ${current.join(", ")}: nothing to change`);
+
+  await updateClusterSettings(
+    spec.cluster,
+    `record members ${spec.server_names.join(", ")}`,
+    (live) => {
+      const recorded = readBookkeeping(live).members;
+      if (recorded !== undefined && recorded.join("\n") === spec.server_names.join("\n")) return undefined;
+      return { ...clusterPutOf(live), properties: { ...live.properties, [MEMBERS_KEY]: JSON.stringify(spec.server_names) } };
+    },
+    context,
+  );
+}

@@ -1,0 +1,82 @@
+// Operations Center checks the chosen servers inside the create and :add-servers calls, and a
+// create that fails after its pending record is inserted leaves that record behind. The same
+// checks run here first, so that a bad server list fails before any change, with every problem
+// listed at once.
+import type { Server } from "../client/api-types.js";
+
+const INCUS_APPLICATIONS = ["incus", "incus-lts-7.0"];
+
+export interface ServerCheck {
+  /** The cluster's update channel; empty means the server's default (not checked). */
+  channel: string;
+  /** Checked on create only, as Operations Center does. */
+  serverType?: string;
+  /** Require the same Incus application name and version on all servers (create). */
+  sameIncus: boolean;
+}
+
+function incusOf(server: Server): { name: string; version: string } | undefined {
+  return server.version_data?.applications?.find((a) => INCUS_APPLICATIONS.includes(a.name));
+}
+
+function hasClusterAddress(server: Server): boolean {
+  const network = server.os_data?.network;
+  const config = [...(network?.config?.interfaces ?? []), ...(network?.config?.bonds ?? [])];
+  const state = network?.state?.interfaces ?? {};
+  return config.some((device) => {
+    const roles = device.roles ?? [];
+    if (!roles.includes("cluster") && !roles.includes("management")) return false;
+    const live = state[device.name]?.addresses ?? [];
+    const configured = (device.addresses ?? []).filter((a) => !["dhcp4", "dhcp6", "slaac"].includes(a));
+    return live.length > 0 || configured.length > 0;
+  });
+}
+
+/** Problems that would make Operations Center refuse these servers, one sentence each. */
+export function checkServers(names: readonly string[], servers: readonly Server[], check: ServerCheck): string[] {
+  const byName = new Map(servers.map((s) => [s.name, s]));
+  const problems: string[] = [];
+  const seen = new Set<string>();
+  let firstIncus: { server: string; name: string; version: string } | undefined;
+  for (const name of names) {
+    if (seen.has(name)) {
+      problems.push(`server "${name}" is listed twice`);
+      continue;
+    }
+    seen.add(name);
+    const server = byName.get(name);
+    if (server === undefined) {
+      problems.push(`server "${name}" is not registered in Operations Center`);
+      continue;
+    }
+    if (server.cluster !== "") problems.push(`server "${name}" is already part of cluster "${server.cluster}"`);
+    if (server.server_status !== "ready") {
+      problems.push(`server "${name}" is ${server.server_status}, not ready`);
+    }
+    if (check.channel !== "" && server.channel !== check.channel) {
+      problems.push(`server "${name}" follows update channel "${server.channel}", the cluster "${check.channel}"`);
+    }
+    const version = server.version_data;
+    if (version?.needs_update) problems.push(`server "${name}" has a pending update`);
+    if (version?.needs_reboot) problems.push(`server "${name}" needs a reboot`);
+    if ((version?.in_maintenance ?? 0) !== 0) problems.push(`server "${name}" is in maintenance (evacuated or evacuating)`);
+    const incus = incusOf(server);
+    if (incus === undefined) {
+      problems.push(`server "${name}" does not run the Incus application`);
+    } else if (check.sameIncus) {
+      if (firstIncus === undefined) firstIncus = { server: name, ...incus };
+      else if (firstIncus.name !== incus.name || firstIncus.version !== incus.version) {
+        problems.push(
+          `server "${name}" runs ${incus.name} ${incus.version}, server "${firstIncus.server}" ${firstIncus.name} ${firstIncus.version}: all members need the same Incus version`,
+        );
+      }
+    }
+    if (check.serverType !== undefined && server.server_type !== check.serverType) {
+      problems.push(`server "${name}" has type "${server.server_type}" but the cluster's serverType is "${check.serverType}"`);
+    }
+    if (!hasClusterAddress(server)) {
+      problems.push(`server "${name}" has no network interface with the cluster or management role and an address`);
+    }
+  }
+  return problems;
+}
