@@ -1,0 +1,796 @@
+// Typed Operations Center REST client over undici: verified TLS (pinned certificate or the CA
+// store), client certificates or OIDC bearer tokens, the response envelope, retries that never
+// repeat a mutation the server may already have performed, and a per-client concurrency limit.
+import { X509Certificate, createPrivateKey } from "node:crypto";
+import * as tls from "node:tls";
+import { setTimeout as sleep } from "node:timers/promises";
+import { Agent, type Dispatcher } from "undici";
+import { z } from "zod";
+import {
+  clusterSchema,
+  clusterTemplateSchema,
+  deleteModes,
+  incusOSObjectSchema,
+  serverSchema,
+  systemNetworkSchema,
+  type BulkAction,
+  type Cluster,
+  type ClusterAddServersPost,
+  type ClusterPost,
+  type ClusterPut,
+  type ClusterTemplate,
+  type ClusterTemplatePost,
+  type ClusterTemplatePut,
+  type DeleteMode,
+  type IncusOSObject,
+  type Server,
+  type SystemNetwork,
+} from "./api-types.js";
+import { headerValue, namesFromUrls, parseMetadata, parseReply, type RawReply } from "./envelope.js";
+import { OperationsCenterError } from "./errors.js";
+import { redact, redactString } from "./redact.js";
+import { ENV, envFlag, normalizeBaseUrl, resolveRemote, type ResolvedRemote } from "./remote.js";
+
+/** One attempt of one request, as reported to ClientOptions.onRequest. */
+export interface RequestEvent {
+  method: string;
+  /** Path with query, secrets in the query redacted. */
+  path: string;
+  /** HTTP status; 0 when no reply was received. */
+  status: number;
+  durationMs: number;
+  /** 1 for the first attempt, 2 for the first retry, ... */
+  attempt: number;
+  /** Why the attempt failed (server message or transport error), when it did. */
+  error?: string;
+}
+
+export interface ClientOptions {
+  /** Base URL, e.g. https://192.0.2.100:7443 (a path prefix is kept). */
+  url: string;
+  /** Pinned server certificate (PEM): the only certificate trusted for this server. */
+  serverCertificate?: string;
+  /** Client certificate and key (PEM) presented for TLS client authentication. */
+  clientCertificate?: string;
+  clientKey?: string;
+  /** OIDC bearer token, sent as `Authorization: Bearer <token>`. */
+  token?: string;
+  /** Permit an http:// URL (local test servers only). */
+  allowInsecureHttp?: boolean;
+  /** Time to wait for reply headers and between body chunks (default 3_600_000: cluster create is synchronous and takes minutes). */
+  timeoutMs?: number;
+  /** TCP + TLS connect timeout (default 10_000). */
+  connectTimeoutMs?: number;
+  /** Retries after the first attempt, for failures that are safe to retry (default 4). */
+  retries?: number;
+  /** Base of the exponential backoff with full jitter (default 200). */
+  retryBaseDelayMs?: number;
+  /** Most requests in flight at once for this client (default 8). */
+  maxConcurrency?: number;
+  /** Called after every attempt. */
+  onRequest?: (event: RequestEvent) => void;
+  /**
+   * Debug output of every request and reply summary, secrets redacted. true writes to stderr, a
+   * function receives each line. Default: on when OC_CDKTF_DEBUG=1.
+   */
+  debug?: boolean | ((line: string) => void);
+}
+
+export interface ApiResponse {
+  status: number;
+  etag?: string;
+  location?: string;
+  metadata: unknown;
+}
+
+export interface RequestOptions {
+  /** Query parameters; undefined values are left out. Values are URL-encoded. */
+  query?: Record<string, string | undefined>;
+  /** JSON body (sent with Content-Type: application/json). */
+  body?: unknown;
+  /** ETag for If-Match (quoted if given bare). */
+  ifMatch?: string;
+}
+
+export interface ServerInfo {
+  auth: string;
+  api_version: string;
+  server_version?: string;
+}
+
+const DEFAULTS = {
+  timeoutMs: 3_600_000,
+  connectTimeoutMs: 10_000,
+  retries: 4,
+  retryBaseDelayMs: 200,
+  maxConcurrency: 8,
+};
+const MAX_BACKOFF_MS = 30_000;
+const USER_AGENT = "oc-cdktf (cdktf-operations-center)";
+const DEBUG_PREVIEW = 2_000;
+
+const CLUSTERS = "/1.0/provisioning/clusters";
+const TEMPLATES = "/1.0/provisioning/cluster-templates";
+const SERVERS = "/1.0/provisioning/servers";
+
+const serverInfoSchema = z.looseObject({
+  auth: z.string(),
+  api_version: z.string(),
+  server_version: z.string().optional(),
+});
+const listOf = <S extends z.ZodType>(schema: S) => z.array(schema).nullable().transform((items) => items ?? []);
+
+/** URL-encodes one path segment (a cluster, template, server, service name). */
+export function segment(name: string): string {
+  if (name === "") throw new TypeError("empty name in request path");
+  return encodeURIComponent(name);
+}
+
+export class OperationsCenterClient {
+  /** Base URL without trailing slash. */
+  readonly url: string;
+  /** SHA-256 fingerprint (lower-case hex) of the client certificate, when one is presented. */
+  readonly clientFingerprint?: string;
+  /** SHA-256 fingerprint (lower-case hex) of the pinned server certificate, when pinned. */
+  readonly pinnedFingerprint?: string;
+
+  readonly #origin: string;
+  readonly #basePath: string;
+  readonly #agent: Agent;
+  readonly #semaphore: Semaphore;
+  readonly #options: Required<Pick<ClientOptions, "timeoutMs" | "connectTimeoutMs" | "retries" | "retryBaseDelayMs" | "maxConcurrency">>;
+  readonly #token?: string;
+  readonly #onRequest?: (event: RequestEvent) => void;
+  readonly #debug?: (line: string) => void;
+
+  constructor(options: ClientOptions) {
+    this.url = normalizeBaseUrl(options.url, "Operations Center URL", options.allowInsecureHttp === true, "allowInsecureHttp: true");
+    const parsed = new URL(this.url);
+    this.#origin = parsed.origin;
+    this.#basePath = parsed.pathname.replace(/\/+$/, "");
+    this.#options = {
+      timeoutMs: positive(options.timeoutMs, DEFAULTS.timeoutMs, "timeoutMs"),
+      connectTimeoutMs: positive(options.connectTimeoutMs, DEFAULTS.connectTimeoutMs, "connectTimeoutMs"),
+      retries: nonNegative(options.retries, DEFAULTS.retries, "retries"),
+      retryBaseDelayMs: nonNegative(options.retryBaseDelayMs, DEFAULTS.retryBaseDelayMs, "retryBaseDelayMs"),
+      maxConcurrency: positive(options.maxConcurrency, DEFAULTS.maxConcurrency, "maxConcurrency"),
+    };
+    if (options.token !== undefined && options.token !== "") this.#token = options.token;
+    if (options.onRequest) this.#onRequest = options.onRequest;
+    const debug = options.debug ?? envFlag(process.env.OC_CDKTF_DEBUG);
+    if (typeof debug === "function") this.#debug = debug;
+    else if (debug) this.#debug = (line) => process.stderr.write(`oc-cdktf debug: ${line}\n`);
+
+    const connect: Record<string, unknown> = { timeout: this.#options.connectTimeoutMs };
+    if (options.serverCertificate !== undefined && options.serverCertificate !== "") {
+      let pinned: X509Certificate;
+      try {
+        pinned = new X509Certificate(options.serverCertificate);
+      } catch (error) {
+        throw new Error(`The pinned server certificate is not a valid PEM certificate (${(error as Error).message}).`);
+      }
+      const pinnedFingerprint = fingerprintOf(pinned.fingerprint256);
+      this.pinnedFingerprint = pinnedFingerprint;
+      // The pinned certificate is the only trust anchor, and the leaf must be exactly that
+      // certificate. The host name is not checked: the pin identifies the server.
+      connect.ca = [options.serverCertificate];
+      connect.checkServerIdentity = (_host: string, peer: tls.PeerCertificate): Error | undefined => {
+        const presented = fingerprintOf(peer.fingerprint256 ?? "");
+        if (presented === pinnedFingerprint) return undefined;
+        const error = new Error(`presented certificate ${presented} is not the pinned certificate ${pinnedFingerprint}`);
+        (error as NodeJS.ErrnoException).code = "ERR_OC_PINNED_CERT_MISMATCH";
+        return error;
+      };
+    } else {
+      const trustStore = defaultTrustStore();
+      if (trustStore !== undefined) connect.ca = trustStore;
+    }
+    const hasCert = options.clientCertificate !== undefined && options.clientCertificate !== "";
+    const hasKey = options.clientKey !== undefined && options.clientKey !== "";
+    if (hasCert !== hasKey) throw new Error("A client certificate needs its key and a key needs its certificate (clientCertificate, clientKey).");
+    if (hasCert && hasKey) {
+      let certificate: X509Certificate;
+      try {
+        certificate = new X509Certificate(options.clientCertificate as string);
+      } catch (error) {
+        throw new Error(`The client certificate is not a valid PEM certificate (${(error as Error).message}).`);
+      }
+      let key;
+      try {
+        key = createPrivateKey(options.clientKey as string);
+      } catch (error) {
+        throw new Error(`The client key is not a valid PEM private key (${(error as Error).message}).`);
+      }
+      if (!certificate.checkPrivateKey(key)) throw new Error("The client key does not belong to the client certificate.");
+      this.clientFingerprint = fingerprintOf(certificate.fingerprint256);
+      connect.cert = options.clientCertificate;
+      connect.key = options.clientKey;
+    }
+    this.#agent = new Agent({
+      connect,
+      headersTimeout: this.#options.timeoutMs,
+      bodyTimeout: this.#options.timeoutMs,
+      connections: this.#options.maxConcurrency,
+    });
+    this.#semaphore = new Semaphore(this.#options.maxConcurrency);
+  }
+
+  /** A client for a resolved remote (see resolveRemote). */
+  static fromRemote(remote: ResolvedRemote, overrides: Partial<ClientOptions> = {}): OperationsCenterClient {
+    const options: ClientOptions = { url: remote.url, allowInsecureHttp: remote.allowInsecureHttp };
+    if (remote.serverCertificate !== undefined) options.serverCertificate = remote.serverCertificate;
+    if (remote.clientCertificate !== undefined) options.clientCertificate = remote.clientCertificate;
+    if (remote.clientKey !== undefined) options.clientKey = remote.clientKey;
+    if (remote.token !== undefined) options.token = remote.token;
+    return new OperationsCenterClient({ ...options, ...definedOnly(overrides) });
+  }
+
+  /** A client for the remote the environment and the operations-center CLI configuration select. */
+  static fromEnvironment(
+    options: { remote?: string; configDir?: string; env?: NodeJS.ProcessEnv; overrides?: Partial<ClientOptions> } = {},
+  ): OperationsCenterClient {
+    const env = options.env ?? process.env;
+    const resolveOptions: { remote?: string; configDir?: string; env: NodeJS.ProcessEnv } = { env };
+    if (options.remote !== undefined) resolveOptions.remote = options.remote;
+    if (options.configDir !== undefined) resolveOptions.configDir = options.configDir;
+    const remote = resolveRemote(resolveOptions);
+    return OperationsCenterClient.fromRemote(remote, { debug: envFlag(env.OC_CDKTF_DEBUG), ...definedOnly(options.overrides ?? {}) });
+  }
+
+  /**
+   * One API call. `path` includes /1.0. Resolves with the reply's metadata on success (2xx and
+   * error_code 0); throws OperationsCenterError otherwise.
+   */
+  async request(method: string, path: string, options: RequestOptions = {}): Promise<ApiResponse> {
+    method = method.toUpperCase();
+    if (!path.startsWith("/")) throw new TypeError(`request path must start with "/": ${path}`);
+    const requestPath = withQuery(path, options.query);
+    const displayPath = redactString(requestPath);
+    const headers: Record<string, string> = { accept: "application/json", "user-agent": USER_AGENT };
+    let body: string | undefined;
+    if (options.body !== undefined) {
+      body = JSON.stringify(options.body);
+      headers["content-type"] = "application/json";
+    }
+    if (this.#token !== undefined) headers.authorization = `Bearer ${this.#token}`;
+    if (options.ifMatch !== undefined && options.ifMatch !== "") headers["if-match"] = quoteEtag(options.ifMatch);
+    const lenient = /\/servers\/[^/]+\/os\//.test(path);
+    const idempotent = method === "GET" || method === "HEAD";
+    const maxAttempts = this.#options.retries + 1;
+
+    for (let attempt = 1; ; attempt++) {
+      this.#debug?.(
+        `→ ${method} ${displayPath}${attempt > 1 ? ` (attempt ${attempt})` : ""}` +
+          (options.ifMatch ? ` if-match=${quoteEtag(options.ifMatch)}` : "") +
+          (options.body !== undefined ? ` body=${preview(redact(options.body))}` : ""),
+      );
+      const started = performance.now();
+      await this.#semaphore.acquire();
+      let outcome: AttemptOutcome;
+      try {
+        outcome = await this.#dispatch({ method, path: this.#basePath + requestPath, headers, body });
+      } finally {
+        this.#semaphore.release();
+      }
+      const durationMs = Math.round(performance.now() - started);
+
+      if (outcome.kind === "reply") {
+        const reply = outcome.reply;
+        try {
+          const parsed = parseReply(
+            reply,
+            { method, path: displayPath, attempts: attempt, ...this.#authHint() },
+            { lenient },
+          );
+          this.#report({ method, path: displayPath, status: reply.status, durationMs, attempt });
+          this.#debug?.(
+            `← ${method} ${displayPath} ${reply.status} in ${durationMs} ms` +
+              (parsed.etag ? ` etag=${parsed.etag}` : "") +
+              (parsed.location ? ` location=${parsed.location}` : "") +
+              ` metadata=${preview(redact(parsed.metadata))}`,
+          );
+          const response: ApiResponse = { status: reply.status, metadata: parsed.metadata };
+          if (parsed.etag !== undefined) response.etag = parsed.etag;
+          if (parsed.location !== undefined) response.location = parsed.location;
+          return response;
+        } catch (error) {
+          const message = error instanceof Error ? error.message : String(error);
+          this.#report({ method, path: displayPath, status: reply.status, durationMs, attempt, error: message });
+          this.#debug?.(`← ${method} ${displayPath} ${reply.status} in ${durationMs} ms: ${redactString(message)}`);
+          const retryable = reply.status === 503 || reply.status === 429 || (idempotent && reply.status >= 500 && reply.status !== 501);
+          if (retryable && attempt < maxAttempts) {
+            await this.#backoff(attempt, retryAfterMs(reply), method, displayPath);
+            continue;
+          }
+          throw error;
+        }
+      }
+
+      const failure = this.#transportError(method, displayPath, outcome.error, outcome.sent, idempotent, attempt);
+      this.#report({ method, path: displayPath, status: 0, durationMs, attempt, error: failure.error.serverMessage });
+      this.#debug?.(`← ${method} ${displayPath} no reply after ${durationMs} ms: ${redactString(failure.error.message)}`);
+      const retryable = failure.retryable && (idempotent || !outcome.sent);
+      if (retryable && attempt < maxAttempts) {
+        await this.#backoff(attempt, undefined, method, displayPath);
+        continue;
+      }
+      throw failure.error;
+    }
+  }
+
+  // ---- server info -------------------------------------------------------------------------
+
+  /** GET /1.0: API version and how the server sees this client (auth: untrusted, tls, oidc). */
+  async getServerInfo(): Promise<ServerInfo & Record<string, unknown>> {
+    const path = "/1.0";
+    const reply = await this.request("GET", path);
+    return parseMetadata(serverInfoSchema, reply.metadata, { method: "GET", path, status: reply.status });
+  }
+
+  // ---- servers -----------------------------------------------------------------------------
+
+  /** GET /1.0/provisioning/servers?recursion=1 (filter: an expr-lang expression over the server). */
+  async listServers(options: { filter?: string; cluster?: string } = {}): Promise<Server[]> {
+    return this.#getParsed(SERVERS, listOf(serverSchema), { recursion: "1", cluster: options.cluster, filter: options.filter });
+  }
+
+  async getServer(name: string): Promise<{ server: Server; etag?: string }> {
+    const { value, etag } = await this.#getWithEtag(`${SERVERS}/${segment(name)}`, serverSchema);
+    return etag === undefined ? { server: value } : { server: value, etag };
+  }
+
+  /** The server, or undefined when Operations Center does not know it. */
+  async findServer(name: string): Promise<Server | undefined> {
+    return (await notFoundAsUndefined(this.getServer(name)))?.server;
+  }
+
+  async getServerNetwork(name: string): Promise<SystemNetwork> {
+    return this.#getParsed(`${SERVERS}/${segment(name)}/system/network`, systemNetworkSchema);
+  }
+
+  async evacuateServer(name: string): Promise<void> {
+    await this.request("POST", `${SERVERS}/${segment(name)}/system/:evacuate`);
+  }
+
+  async restoreServer(name: string): Promise<void> {
+    await this.request("POST", `${SERVERS}/${segment(name)}/system/:restore`);
+  }
+
+  // ---- clusters ----------------------------------------------------------------------------
+
+  /** Cluster names from the URL list (filter sees only `name` without recursion). */
+  async listClusterNames(options: { filter?: string } = {}): Promise<string[]> {
+    const reply = await this.request("GET", CLUSTERS, { query: { filter: options.filter } });
+    return namesFromUrls(reply.metadata, { method: "GET", path: CLUSTERS, status: reply.status });
+  }
+
+  /** GET /1.0/provisioning/clusters?recursion=1 (filter: an expr-lang expression over the cluster). */
+  async listClusters(options: { filter?: string } = {}): Promise<Cluster[]> {
+    return this.#getParsed(CLUSTERS, listOf(clusterSchema), { recursion: "1", filter: options.filter });
+  }
+
+  async getCluster(name: string): Promise<{ cluster: Cluster; etag?: string }> {
+    const { value, etag } = await this.#getWithEtag(`${CLUSTERS}/${segment(name)}`, clusterSchema);
+    return etag === undefined ? { cluster: value } : { cluster: value, etag };
+  }
+
+  async findCluster(name: string): Promise<{ cluster: Cluster; etag?: string } | undefined> {
+    return notFoundAsUndefined(this.getCluster(name));
+  }
+
+  /** POST /1.0/provisioning/clusters: synchronous, takes minutes on a real server (201 + Location). */
+  async createCluster(post: ClusterPost): Promise<void> {
+    await this.request("POST", CLUSTERS, { body: post });
+  }
+
+  /** PUT: a full replace of the five ClusterPut fields; ifMatch makes it a conditional write (412 on change). */
+  async updateCluster(name: string, put: ClusterPut, options: { ifMatch?: string } = {}): Promise<void> {
+    await this.request("PUT", `${CLUSTERS}/${segment(name)}`, { body: put, ...ifMatch(options) });
+  }
+
+  /** DELETE with ?mode=normal|force|factory-reset (validated here: the server treats typos as normal). */
+  async deleteCluster(name: string, options: { mode: DeleteMode; token?: string; tokenSeedName?: string }): Promise<void> {
+    const path = `${CLUSTERS}/${segment(name)}`;
+    if (!(deleteModes as readonly string[]).includes(options.mode)) {
+      throw new OperationsCenterError({
+        method: "DELETE",
+        path,
+        status: 0,
+        serverMessage: `invalid delete mode "${options.mode}"`,
+        detail: `invalid delete mode "${options.mode}" (expected ${deleteModes.join(", ")}; Operations Center would silently use normal)`,
+      });
+    }
+    await this.request("DELETE", path, {
+      query: { mode: options.mode, token: options.token, tokenSeedName: options.tokenSeedName },
+    });
+  }
+
+  async renameCluster(name: string, newName: string, options: { ifMatch?: string } = {}): Promise<void> {
+    await this.request("POST", `${CLUSTERS}/${segment(name)}`, { body: { name: newName }, ...ifMatch(options) });
+  }
+
+  async addClusterServers(name: string, body: ClusterAddServersPost): Promise<void> {
+    await this.request("POST", `${CLUSTERS}/${segment(name)}/:add-servers`, { body });
+  }
+
+  /** :remove-servers factory-resets the removed servers; they must be evacuated first. */
+  async removeClusterServers(name: string, serverNames: string[]): Promise<void> {
+    await this.request("POST", `${CLUSTERS}/${segment(name)}/:remove-servers`, { body: { server_names: serverNames } });
+  }
+
+  /** :bulk-update. `args` must not be null: Operations Center drops the connection on null arguments. */
+  async bulkUpdateCluster(name: string, action: BulkAction, args: unknown): Promise<void> {
+    const path = `${CLUSTERS}/${segment(name)}/:bulk-update`;
+    if (args === null || args === undefined) {
+      throw new OperationsCenterError({
+        method: "POST",
+        path,
+        status: 0,
+        serverMessage: "bulk update arguments are required",
+        detail: `not sent: ${action} needs arguments (Operations Center drops the connection when they are null)`,
+      });
+    }
+    await this.request("POST", path, { body: { action, arguments: args } });
+  }
+
+  async resyncClusterInventory(name: string): Promise<void> {
+    await this.request("POST", `${CLUSTERS}/${segment(name)}/:resync-inventory`);
+  }
+
+  // ---- cluster templates -------------------------------------------------------------------
+
+  async listClusterTemplates(): Promise<ClusterTemplate[]> {
+    return this.#getParsed(TEMPLATES, listOf(clusterTemplateSchema), { recursion: "1" });
+  }
+
+  async getClusterTemplate(name: string): Promise<{ template: ClusterTemplate; etag?: string }> {
+    const { value, etag } = await this.#getWithEtag(`${TEMPLATES}/${segment(name)}`, clusterTemplateSchema);
+    return etag === undefined ? { template: value } : { template: value, etag };
+  }
+
+  async findClusterTemplate(name: string): Promise<{ template: ClusterTemplate; etag?: string } | undefined> {
+    return notFoundAsUndefined(this.getClusterTemplate(name));
+  }
+
+  async createClusterTemplate(post: ClusterTemplatePost): Promise<void> {
+    await this.request("POST", TEMPLATES, { body: post });
+  }
+
+  async updateClusterTemplate(name: string, put: ClusterTemplatePut, options: { ifMatch?: string } = {}): Promise<void> {
+    await this.request("PUT", `${TEMPLATES}/${segment(name)}`, { body: put, ...ifMatch(options) });
+  }
+
+  async deleteClusterTemplate(name: string): Promise<void> {
+    await this.request("DELETE", `${TEMPLATES}/${segment(name)}`);
+  }
+
+  async renameClusterTemplate(name: string, newName: string, options: { ifMatch?: string } = {}): Promise<void> {
+    await this.request("POST", `${TEMPLATES}/${segment(name)}`, { body: { name: newName }, ...ifMatch(options) });
+  }
+
+  // ---- IncusOS through OC's per-server proxy …/servers/{name}/os/1.0/… ----------------------
+
+  async getServerService(server: string, service: string): Promise<IncusOSObject> {
+    return this.#getParsed(`${SERVERS}/${segment(server)}/os/1.0/services/${segment(service)}`, incusOSObjectSchema);
+  }
+
+  async getServerKernel(server: string): Promise<IncusOSObject> {
+    return this.#getParsed(`${SERVERS}/${segment(server)}/os/1.0/system/kernel`, incusOSObjectSchema);
+  }
+
+  async getServerLogging(server: string): Promise<IncusOSObject> {
+    return this.#getParsed(`${SERVERS}/${segment(server)}/os/1.0/system/logging`, incusOSObjectSchema);
+  }
+
+  /** Installed IncusOS applications (names from the URL list). */
+  async listServerApplications(server: string): Promise<string[]> {
+    const path = `${SERVERS}/${segment(server)}/os/1.0/applications`;
+    const reply = await this.request("GET", path);
+    return namesFromUrls(reply.metadata, { method: "GET", path, status: reply.status });
+  }
+
+  /** Closes the connection pool (waits for requests in flight). */
+  async close(): Promise<void> {
+    await this.#agent.close();
+  }
+
+  // ---- internals ---------------------------------------------------------------------------
+
+  async #getParsed<S extends z.ZodType>(path: string, schema: S, query?: Record<string, string | undefined>): Promise<z.output<S>> {
+    const reply = await this.request("GET", path, query ? { query } : {});
+    return parseMetadata(schema, reply.metadata, { method: "GET", path: redactString(withQuery(path, query)), status: reply.status });
+  }
+
+  async #getWithEtag<S extends z.ZodType>(path: string, schema: S): Promise<{ value: z.output<S>; etag?: string }> {
+    const reply = await this.request("GET", path);
+    const value = parseMetadata(schema, reply.metadata, { method: "GET", path, status: reply.status });
+    return reply.etag === undefined ? { value } : { value, etag: reply.etag };
+  }
+
+  #authHint(): { authHint?: string } {
+    if (this.clientFingerprint !== undefined) {
+      return {
+        authHint:
+          `this client presents certificate ${this.clientFingerprint}; the server must trust it ` +
+          `(security.trusted_tls_client_cert_fingerprints, e.g. \`operations-center system security edit\`)`,
+      };
+    }
+    if (this.#token === undefined) {
+      return { authHint: `no credentials were sent: provide client.crt/client.key, ${ENV.clientCert}/${ENV.clientKey} or ${ENV.token}` };
+    }
+    return { authHint: `the bearer token from ${ENV.token} was not accepted` };
+  }
+
+  #report(event: RequestEvent): void {
+    try {
+      this.#onRequest?.(event);
+    } catch {
+      // An observer's failure must not fail the request.
+    }
+  }
+
+  async #backoff(attempt: number, retryAfter: number | undefined, method: string, path: string): Promise<void> {
+    const ceiling = Math.min(MAX_BACKOFF_MS, this.#options.retryBaseDelayMs * 2 ** (attempt - 1));
+    const delay = retryAfter !== undefined ? Math.min(retryAfter, MAX_BACKOFF_MS) : Math.round(Math.random() * ceiling);
+    this.#debug?.(`  retrying ${method} ${path} in ${delay} ms`);
+    if (delay > 0) await sleep(delay);
+  }
+
+  #dispatch(request: { method: string; path: string; headers: Record<string, string>; body: string | undefined }): Promise<AttemptOutcome> {
+    return new Promise((resolve) => {
+      let sent = false;
+      let settled = false;
+      let status = 0;
+      let headers: Record<string, string | string[] | undefined> = {};
+      let chunks: Buffer[] = [];
+      const settle = (outcome: AttemptOutcome) => {
+        if (settled) return;
+        settled = true;
+        resolve(outcome);
+      };
+      const handler: Dispatcher.DispatchHandler = {
+        // Called right before the request is written to a connected socket: anything that fails
+        // earlier (DNS, connect, TLS handshake) provably never reached the server.
+        onRequestStart() {
+          sent = true;
+        },
+        onResponseStart(_controller, statusCode, responseHeaders) {
+          status = statusCode;
+          headers = responseHeaders as Record<string, string | string[] | undefined>;
+          chunks = [];
+        },
+        onResponseData(_controller, chunk) {
+          chunks.push(chunk);
+        },
+        onResponseEnd() {
+          settle({ kind: "reply", reply: { status, headers, body: Buffer.concat(chunks).toString("utf8") } });
+        },
+        onResponseError(_controller, error) {
+          settle({ kind: "transport", error, sent });
+        },
+      };
+      try {
+        this.#agent.dispatch(
+          {
+            origin: this.#origin,
+            path: request.path,
+            method: request.method as Dispatcher.HttpMethod,
+            headers: request.headers,
+            body: request.body ?? null,
+          },
+          handler,
+        );
+      } catch (error) {
+        settle({ kind: "transport", error: error instanceof Error ? error : new Error(String(error)), sent: false });
+      }
+    });
+  }
+
+  #transportError(
+    method: string,
+    path: string,
+    error: Error,
+    sent: boolean,
+    idempotent: boolean,
+    attempts: number,
+  ): { error: OperationsCenterError; retryable: boolean } {
+    const code = errorCode(error);
+    const text = `${code}${error.message && error.message !== code ? `: ${error.message}` : ""}`;
+    const origin = this.#origin;
+    const make = (detail: string, serverMessage: string, mayHaveBeenProcessed = false) =>
+      new OperationsCenterError({ method, path, status: 0, serverMessage, detail, mayHaveBeenProcessed, attempts, code, cause: error });
+
+    if (code === "ERR_OC_PINNED_CERT_MISMATCH" || (this.pinnedFingerprint !== undefined && isCertificateError(code))) {
+      const message =
+        code === "CERT_HAS_EXPIRED" || code === "CERT_NOT_YET_VALID"
+          ? `the TLS certificate of ${origin} could not be verified against the pinned server certificate ${this.pinnedFingerprint} (${text})`
+          : `the TLS certificate of ${origin} does not match the pinned server certificate ${this.pinnedFingerprint} (${text})`;
+      return {
+        error: make(
+          `${message}; refusing to connect. If the server's certificate was legitimately replaced, update server_cert of the remote in config.yml or ${ENV.serverCert}`,
+          message,
+        ),
+        retryable: false,
+      };
+    }
+    if (isCertificateError(code)) {
+      const message = `cannot verify the TLS certificate of ${origin} (${text})`;
+      return {
+        error: make(
+          `${message}; pin the server's certificate with server_cert in the operations-center config.yml or ${ENV.serverCert}, or install its CA`,
+          message,
+        ),
+        retryable: false,
+      };
+    }
+    if (code.startsWith("ERR_SSL_") || code === "EPROTO" || code.startsWith("ERR_TLS_")) {
+      const message = `TLS handshake with ${origin} failed (${text})`;
+      return { error: make(message, message), retryable: false };
+    }
+    if (code === "UND_ERR_ABORTED" || code === "UND_ERR_DESTROYED" || code === "UND_ERR_CLOSED" || code === "UND_ERR_INVALID_ARG") {
+      const message = `request not completed: ${text}`;
+      return { error: make(message, message, sent && !idempotent), retryable: false };
+    }
+    if (!sent) {
+      let message: string;
+      if (code === "ENOTFOUND" || code === "EAI_AGAIN") message = `cannot resolve the host of ${origin} (${code})`;
+      else if (code === "UND_ERR_CONNECT_TIMEOUT") message = `cannot connect to ${origin}: no connection within ${this.#options.connectTimeoutMs} ms (${code})`;
+      else message = `cannot connect to ${origin} (${code})`;
+      return { error: make(message, message), retryable: true };
+    }
+    const what =
+      code === "UND_ERR_HEADERS_TIMEOUT"
+        ? `no reply from ${origin} within ${this.#options.timeoutMs} ms (${code})`
+        : code === "UND_ERR_BODY_TIMEOUT"
+          ? `the reply from ${origin} stalled for ${this.#options.timeoutMs} ms (${code})`
+          : `the connection to ${origin} was lost after the request was sent (${text})`;
+    if (idempotent) return { error: make(what, what), retryable: true };
+    return {
+      error: make(
+        `${what}; the request may have been processed: check the current state before retrying`,
+        what,
+        true,
+      ),
+      retryable: false,
+    };
+  }
+}
+
+type AttemptOutcome = { kind: "reply"; reply: RawReply } | { kind: "transport"; error: Error; sent: boolean };
+
+/** A small counting semaphore (FIFO). */
+class Semaphore {
+  #available: number;
+  readonly #waiting: Array<() => void> = [];
+  constructor(size: number) {
+    this.#available = size;
+  }
+  async acquire(): Promise<void> {
+    if (this.#available > 0) {
+      this.#available--;
+      return;
+    }
+    await new Promise<void>((resolve) => this.#waiting.push(resolve));
+  }
+  release(): void {
+    const next = this.#waiting.shift();
+    if (next) next();
+    else this.#available++;
+  }
+}
+
+async function notFoundAsUndefined<T>(promise: Promise<T>): Promise<T | undefined> {
+  try {
+    return await promise;
+  } catch (error) {
+    // Only an API "not found" (JSON envelope, error_code 404) means the object is absent; Go's
+    // plain-text "404 page not found" means the route is wrong and stays an error.
+    if (error instanceof OperationsCenterError && error.isNotFound && error.errorCode === 404) return undefined;
+    throw error;
+  }
+}
+
+function withQuery(path: string, query: Record<string, string | undefined> | undefined): string {
+  if (!query) return path;
+  const parts = Object.entries(query)
+    .filter((entry): entry is [string, string] => entry[1] !== undefined)
+    .map(([key, value]) => `${encodeURIComponent(key)}=${encodeURIComponent(value)}`);
+  if (parts.length === 0) return path;
+  return `${path}${path.includes("?") ? "&" : "?"}${parts.join("&")}`;
+}
+
+function ifMatch(options: { ifMatch?: string }): { ifMatch?: string } {
+  return options.ifMatch !== undefined ? { ifMatch: options.ifMatch } : {};
+}
+
+function quoteEtag(etag: string): string {
+  const trimmed = etag.trim();
+  return trimmed.startsWith('"') || trimmed.startsWith('W/"') ? trimmed : `"${trimmed}"`;
+}
+
+function fingerprintOf(colonHex: string): string {
+  return colonHex.replaceAll(":", "").toLowerCase();
+}
+
+function errorCode(error: Error): string {
+  const direct = (error as NodeJS.ErrnoException).code;
+  if (typeof direct === "string" && direct !== "") return direct;
+  // Node's happy-eyeballs connect reports an AggregateError of the per-address failures.
+  const inner = (error as { errors?: unknown[] }).errors;
+  if (Array.isArray(inner)) {
+    for (const item of inner) {
+      const code = (item as NodeJS.ErrnoException | undefined)?.code;
+      if (typeof code === "string" && code !== "") return code;
+    }
+  }
+  const cause = (error as { cause?: unknown }).cause;
+  if (cause instanceof Error) {
+    const code = (cause as NodeJS.ErrnoException).code;
+    if (typeof code === "string" && code !== "") return code;
+  }
+  return error.name || "Error";
+}
+
+/** OpenSSL verification failures and Node's host name check: permanent, never retried. */
+function isCertificateError(code: string): boolean {
+  return (
+    code === "ERR_TLS_CERT_ALTNAME_INVALID" ||
+    code === "ERR_OC_PINNED_CERT_MISMATCH" ||
+    /CERT|SIGNATURE|ISSUER|_CA$|^CA_|CHAIN|UNABLE_TO_VERIFY|UNABLE_TO_GET|SELF_SIGNED/.test(code)
+  );
+}
+
+function retryAfterMs(reply: RawReply): number | undefined {
+  const value = headerValue(reply.headers, "retry-after");
+  if (value === undefined) return undefined;
+  const seconds = Number(value);
+  if (Number.isFinite(seconds) && seconds >= 0) return seconds * 1000;
+  const date = Date.parse(value);
+  return Number.isNaN(date) ? undefined : Math.max(0, date - Date.now());
+}
+
+let cachedTrustStore: string[] | null | undefined;
+/**
+ * Node's CA store plus, where Node offers it (22.15+), the operating system's. undefined means
+ * "Node's defaults" (bundled Mozilla roots and NODE_EXTRA_CA_CERTS).
+ */
+function defaultTrustStore(): string[] | undefined {
+  if (cachedTrustStore === undefined) {
+    cachedTrustStore = null;
+    const get = (tls as unknown as { getCACertificates?: (type?: string) => string[] }).getCACertificates;
+    if (typeof get === "function") {
+      try {
+        cachedTrustStore = [...new Set([...get("default"), ...get("system")])];
+      } catch {
+        cachedTrustStore = null;
+      }
+    }
+  }
+  return cachedTrustStore ?? undefined;
+}
+
+function preview(value: unknown): string {
+  let text: string;
+  try {
+    text = JSON.stringify(value) ?? "undefined";
+  } catch {
+    text = String(value);
+  }
+  return text.length > DEBUG_PREVIEW ? `${text.slice(0, DEBUG_PREVIEW)}… (${text.length} chars)` : text;
+}
+
+function positive(value: number | undefined, fallback: number, name: string): number {
+  if (value === undefined) return fallback;
+  if (!Number.isFinite(value) || value <= 0) throw new RangeError(`${name} must be a positive number, got ${value}`);
+  return Math.round(value);
+}
+
+function nonNegative(value: number | undefined, fallback: number, name: string): number {
+  if (value === undefined) return fallback;
+  if (!Number.isFinite(value) || value < 0) throw new RangeError(`${name} must be zero or more, got ${value}`);
+  return Math.round(value);
+}
+
+function definedOnly<T extends object>(value: T): Partial<T> {
+  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as Partial<T>;
+}
