@@ -29,7 +29,6 @@ export async function runClusterCreate(spec: ClusterSpec, { client, report }: Ho
   const servers = await report.read("servers", "list registered servers", () => client.listServers());
   const problems = checkServers(spec.server_names, servers, {
     channel: spec.channel,
-    serverType: spec.server_type,
     sameIncus: true,
   });
   if (problems.length > 0) {

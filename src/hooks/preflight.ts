@@ -1,7 +1,8 @@
-// Operations Center checks the chosen servers inside the create and :add-servers calls, and a
-// create that fails after its pending record is inserted leaves that record behind. The same
-// checks run here first, so that a bad server list fails before any change, with every problem
-// listed at once.
+// Operations Center checks the chosen servers inside the create and :add-servers calls, one
+// server at a time. The same checks run here first, so that a bad server list fails before any
+// change with every problem listed at once. The server type is left to the server: its check
+// comes after the pending record is inserted, and the cluster hook removes such a leftover on
+// the next apply.
 import type { Server } from "../client/api-types.js";
 
 const INCUS_APPLICATIONS = ["incus", "incus-lts-7.0"];
@@ -9,8 +10,6 @@ const INCUS_APPLICATIONS = ["incus", "incus-lts-7.0"];
 export interface ServerCheck {
   /** The cluster's update channel; empty means the server's default (not checked). */
   channel: string;
-  /** Checked on create only, as Operations Center does. */
-  serverType?: string;
   /** Require the same Incus application name and version on all servers (create). */
   sameIncus: boolean;
 }
@@ -70,9 +69,6 @@ export function checkServers(names: readonly string[], servers: readonly Server[
           `server "${name}" runs ${incus.name} ${incus.version}, server "${firstIncus.server}" ${firstIncus.name} ${firstIncus.version}: all members need the same Incus version`,
         );
       }
-    }
-    if (check.serverType !== undefined && server.server_type !== check.serverType) {
-      problems.push(`server "${name}" has type "${server.server_type}" but the cluster's serverType is "${check.serverType}"`);
     }
     if (!hasClusterAddress(server)) {
       problems.push(`server "${name}" has no network interface with the cluster or management role and an address`);

@@ -1,0 +1,75 @@
+// Runs the terraform binary in a synthesized stack directory and reads plans as JSON.
+import { spawn } from "node:child_process";
+import { z } from "zod";
+
+export interface TerraformResult {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+export interface TerraformOptions {
+  /** The stack directory, e.g. cdktf.out/stacks/<stack>. */
+  cwd: string;
+  env?: NodeJS.ProcessEnv;
+  /** Print output as it comes (the demo), besides collecting it. */
+  echo?: boolean;
+}
+
+export function terraform(args: string[], options: TerraformOptions): Promise<TerraformResult> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.env.TERRAFORM_BINARY_NAME ?? "terraform", args, {
+      cwd: options.cwd,
+      env: { CHECKPOINT_DISABLE: "1", TF_IN_AUTOMATION: "1", ...(options.env ?? process.env) },
+      stdio: ["ignore", "pipe", "pipe"],
+    });
+    let stdout = "";
+    let stderr = "";
+    child.stdout.on("data", (chunk: Buffer) => {
+      stdout += chunk.toString();
+      if (options.echo) process.stdout.write(chunk);
+    });
+    child.stderr.on("data", (chunk: Buffer) => {
+      stderr += chunk.toString();
+      if (options.echo) process.stderr.write(chunk);
+    });
+    child.on("error", (err) =>
+      reject(new Error(`cannot run terraform (${err.message}); install Terraform >= 1.4 and put it on PATH`)),
+    );
+    child.on("close", (code) => resolve({ code: code ?? 1, stdout, stderr }));
+  });
+}
+
+const resourceChangeSchema = z.looseObject({
+  address: z.string(),
+  type: z.string(),
+  name: z.string(),
+  action_reason: z.string().optional(),
+  change: z.looseObject({
+    actions: z.array(z.string()),
+    before: z.unknown().optional(),
+    after: z.unknown().optional(),
+    replace_paths: z.array(z.array(z.union([z.string(), z.number()]))).optional(),
+  }),
+});
+export type ResourceChange = z.infer<typeof resourceChangeSchema>;
+
+export const planSchema = z.looseObject({
+  format_version: z.string(),
+  resource_changes: z.array(resourceChangeSchema).default([]),
+});
+export type Plan = z.infer<typeof planSchema>;
+
+/** `terraform show -json <planfile>`, parsed. */
+export async function showPlan(planFile: string, options: TerraformOptions): Promise<Plan> {
+  const shown = await terraform(["show", "-json", planFile], { ...options, echo: false });
+  if (shown.code !== 0) throw new Error(`terraform show -json ${planFile} failed:\n${shown.stderr}`);
+  return planSchema.parse(JSON.parse(shown.stdout));
+}
+
+/** Resource changes other than no-op, as `address: action` lines. */
+export function changedResources(plan: Plan): { address: string; actions: string[] }[] {
+  return plan.resource_changes
+    .filter((rc) => !(rc.change.actions.length === 1 && (rc.change.actions[0] === "no-op" || rc.change.actions[0] === "read")))
+    .map((rc) => ({ address: rc.address, actions: rc.change.actions }));
+}
