@@ -296,7 +296,8 @@ export class OperationsCenterClient {
         } catch (error) {
           const message = error instanceof Error ? error.message : String(error);
           this.#report({ method, path: displayPath, status: reply.status, durationMs, attempt, error: message });
-          this.#debug?.(`← ${method} ${displayPath} ${reply.status} in ${durationMs} ms: ${redactString(message)}`);
+          const reason = error instanceof OperationsCenterError ? error.serverMessage : message;
+          this.#debug?.(`← ${method} ${displayPath} ${reply.status} in ${durationMs} ms: ${redactString(reason)}`);
           const retryable = reply.status === 503 || reply.status === 429 || (idempotent && reply.status >= 500 && reply.status !== 501);
           if (retryable && attempt < maxAttempts) {
             await this.#backoff(attempt, retryAfterMs(reply), method, displayPath);
@@ -308,7 +309,7 @@ export class OperationsCenterClient {
 
       const failure = this.#transportError(method, displayPath, outcome.error, outcome.sent, idempotent, attempt);
       this.#report({ method, path: displayPath, status: 0, durationMs, attempt, error: failure.error.serverMessage });
-      this.#debug?.(`← ${method} ${displayPath} no reply after ${durationMs} ms: ${redactString(failure.error.message)}`);
+      this.#debug?.(`← ${method} ${displayPath} no reply after ${durationMs} ms: ${redactString(failure.error.serverMessage)}`);
       const retryable = failure.retryable && (idempotent || !outcome.sent);
       if (retryable && attempt < maxAttempts) {
         await this.#backoff(attempt, undefined, method, displayPath);

@@ -2,8 +2,11 @@
 
 export const REDACTED = "<redacted>";
 
-/** Keys whose values are secrets wherever they appear (bmc_config.password, token, client_key, ...). */
-const SECRET_KEY = /password|passphrase|secret|token|private_?key|auth_?key|setup_?key|api_?key|authorization|cookie/i;
+/**
+ * Keys whose values are secrets wherever they appear: bmc_config.password, tokens, client keys,
+ * IncusOS' tailscale auth_key / netbird setup_key, os_data.security's encryption_recovery_keys, ...
+ */
+const SECRET_KEY = /password|passphrase|secret|token|private_?key|auth_?key|setup_?key|api_?key|recovery_?keys?|authorization|cookie/i;
 /** `key`, `client_key`, `cluster_certificate_key`, `tls-key`, `clientKey`, `privateKey`: key material. */
 const KEY_MATERIAL = /(^|[_-])key$/i;
 const CAMEL_KEY_MATERIAL = /[a-z0-9]Key$/;
