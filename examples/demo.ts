@@ -49,11 +49,10 @@ async function main(): Promise<number> {
 
     heading("Operations Center now holds");
     const state = oc.snapshot();
-    for (const cluster of Object.values(state.clusters)) {
-      const members = Object.values(state.servers).filter((s) => s.cluster === cluster.name).map((s) => s.name);
-      process.stdout.write(`cluster ${cluster.name}: ${cluster.status}, members ${members.join(", ")}\n`);
+    for (const cluster of state.clusters) {
+      process.stdout.write(`cluster ${cluster.name}: ${cluster.status}, members ${cluster.members.join(", ")}\n`);
     }
-    process.stdout.write(`cluster templates: ${Object.keys(state.templates).join(", ")}\n`);
+    process.stdout.write(`cluster templates: ${state.templates.map((t) => t.name).join(", ")}\n`);
 
     heading("terraform destroy: each cluster follows its deletion policy (forget), the template is deleted");
     const destroyed = await terraform(["destroy", "-input=false", "-auto-approve", "-no-color"], { cwd: stackDir, env, echo: true });

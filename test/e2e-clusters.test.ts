@@ -33,10 +33,15 @@ async function applyOk(): Promise<string> {
 }
 
 function members(cluster: string): string[] {
-  return Object.values(e2e.oc.snapshot().servers)
-    .filter((s) => s.cluster === cluster)
+  return e2e.oc
+    .snapshot()
+    .servers.filter((s) => s.cluster === cluster)
     .map((s) => s.name)
     .sort();
+}
+
+function clusterState(name: string) {
+  return e2e.oc.snapshot().clusters.find((c) => c.name === name);
 }
 
 before(async () => {
@@ -55,13 +60,13 @@ test("1. apply creates the template, cluster A one-off and cluster B from the te
   assert.match(output, /oc-cdktf: \[1\/1\] cluster-a: create one-off on server01, server02, server03 \.\.\. ok/);
 
   const state = e2e.oc.snapshot();
-  assert.equal(state.clusters["cluster-a"]?.status, "ready");
-  assert.equal(state.clusters["cluster-b"]?.status, "ready");
+  assert.equal(clusterState("cluster-a")?.status, "ready");
+  assert.equal(clusterState("cluster-b")?.status, "ready");
   assert.deepEqual(members("cluster-a"), ["server01", "server02", "server03"]);
   assert.deepEqual(members("cluster-b"), ["server05", "server06"]);
-  assert.deepEqual(state.applicationConfigs["cluster-b"], { config: { "user.ui.title": "Cluster B" } });
-  for (const server of ["server05", "server06"]) {
-    assert.deepEqual(state.servers[server]?.services.nvme?.config, {
+  assert.deepEqual(clusterState("cluster-b")?.application_seed_config, { config: { "user.ui.title": "Cluster B" } });
+  for (const name of ["server05", "server06"]) {
+    assert.deepEqual(state.servers.find((s) => s.name === name)?.incusos.services.nvme, {
       enabled: true,
       targets: [{ transport: "tcp", address: "192.0.2.200", port: 8009 }],
     });
@@ -123,7 +128,7 @@ test("4. adding server04 makes one :add-servers; dropping server02 one :remove-s
 });
 
 test("5. a services config change fails with the field and the way forward; A is untouched", async () => {
-  const before = e2e.oc.snapshot();
+  const before = clusterState("cluster-a");
   const changed = { ...A_SERVICES, nvme: { enabled: true, targets: [{ transport: "tcp", address: "192.0.2.101", port: 8009 }] } };
   await synth({ ...base, a: { ...base.a, servicesConfig: changed } });
   assert.deepEqual(await e2e.plan(stackDir), { "terraform_data.a_creation": ["delete", "create"] });
@@ -132,7 +137,7 @@ test("5. a services config change fails with the field and the way forward; A is
   assert.match(output, /servicesConfig\.nvme changed since cluster "cluster-a" was created/);
   assert.match(output, /bulk operations/);
   assert.deepEqual(e2e.changes(), []);
-  assert.deepEqual(e2e.oc.snapshot().clusters["cluster-a"], before.clusters["cluster-a"]);
+  assert.deepEqual(clusterState("cluster-a"), before);
 
   // Reverting the change makes the next apply succeed again.
   await synth(base);
@@ -148,7 +153,7 @@ test("6. removing B from the code applies its deletion policy: retain calls noth
   await synth({ ...base, b: undefined });
   await applyOk();
   assert.deepEqual(e2e.changes(), []);
-  assert.equal(e2e.oc.snapshot().clusters["cluster-b"]?.status, "ready");
+  assert.equal(clusterState("cluster-b")?.status, "ready");
 
   await synth(base);
   const readopted = await applyOk();
@@ -158,7 +163,7 @@ test("6. removing B from the code applies its deletion policy: retain calls noth
   await synth({ ...base, b: undefined });
   await applyOk();
   assert.deepEqual(e2e.changes(), [`DELETE ${CLUSTERS}/cluster-b?mode=force`]);
-  assert.equal(e2e.oc.snapshot().clusters["cluster-b"], undefined);
+  assert.equal(clusterState("cluster-b"), undefined);
   assert.deepEqual(members("cluster-b"), []);
   base.b = undefined;
 });
