@@ -1,0 +1,119 @@
+// `oc-cdktf local-oc`: serves the local Operations Center until SIGINT/SIGTERM.
+// Prints exactly one `listening on https://HOST:PORT` line when ready, then one line per request.
+
+import { parseArgs } from "node:util";
+import { startLocalOperationsCenter, type Faults } from "../local-oc/index.js";
+
+const USAGE = `usage: oc-cdktf local-oc [options]
+
+  --host ADDR                 listen address (default 127.0.0.1)
+  --port N                    port, 0 for a free one (default 0)
+  --servers N                 register N ready servers server01..serverNN (default 3)
+  --seed FILE                 YAML seed describing the registered servers instead
+  --state FILE                persist everything in FILE (atomic writes) and reload it on start
+  --write-client-config DIR   write a trusted client certificate and an operations-center
+                              CLI config (config.yml, client.crt, client.key) into DIR
+  --ui DIR                    serve DIR under /ui/ (index.html fallback)
+  --create-delay MS           how long a cluster create takes (default 50)
+  --latency MS                delay every request
+  --fail-member NAME          IncusOS writes to this server fail with 500 (repeatable)
+  --error-rate P              answer a fraction P of requests with 503
+  --drop-rate P               close a fraction P of connections without a reply
+`;
+
+function number(name: string, value: string | undefined, min: number, max = Number.POSITIVE_INFINITY): number | undefined {
+  if (value === undefined) return undefined;
+  const n = Number(value);
+  if (value.trim() === "" || !Number.isFinite(n) || n < min || n > max) {
+    throw new Error(`--${name} must be a number between ${min} and ${max}, got "${value}"`);
+  }
+  return n;
+}
+
+export async function run(argv: string[]): Promise<number> {
+  let values: Record<string, string | string[] | boolean | undefined>;
+  try {
+    ({ values } = parseArgs({
+      args: argv,
+      strict: true,
+      allowPositionals: false,
+      options: {
+        host: { type: "string" },
+        port: { type: "string" },
+        servers: { type: "string" },
+        seed: { type: "string" },
+        state: { type: "string" },
+        "write-client-config": { type: "string" },
+        ui: { type: "string" },
+        "create-delay": { type: "string" },
+        latency: { type: "string" },
+        "fail-member": { type: "string", multiple: true },
+        "error-rate": { type: "string" },
+        "drop-rate": { type: "string" },
+        help: { type: "boolean", short: "h" },
+      },
+    }));
+  } catch (err) {
+    process.stderr.write(`oc-cdktf local-oc: ${(err as Error).message}\n\n${USAGE}`);
+    return 2;
+  }
+  if (values["help"] === true) {
+    process.stdout.write(USAGE);
+    return 0;
+  }
+  const str = (k: string) => values[k] as string | undefined;
+  const faults: Faults = {};
+  let port: number | undefined;
+  let servers: number | undefined;
+  let createDelayMs: number | undefined;
+  try {
+    port = number("port", str("port"), 0, 65535);
+    servers = number("servers", str("servers"), 0);
+    createDelayMs = number("create-delay", str("create-delay"), 0);
+    const latency = number("latency", str("latency"), 0);
+    if (latency !== undefined) faults.latencyMs = latency;
+    const errorRate = number("error-rate", str("error-rate"), 0, 1);
+    if (errorRate !== undefined) faults.errorRate = errorRate;
+    const dropRate = number("drop-rate", str("drop-rate"), 0, 1);
+    if (dropRate !== undefined) faults.dropRate = dropRate;
+  } catch (err) {
+    process.stderr.write(`oc-cdktf local-oc: ${(err as Error).message}\n`);
+    return 2;
+  }
+  const failMembers = values["fail-member"] as string[] | undefined;
+  if (failMembers !== undefined) faults.failMembers = failMembers;
+
+  const oc = await startLocalOperationsCenter({
+    host: str("host") ?? "127.0.0.1",
+    port: port ?? 0,
+    ...(servers !== undefined ? { servers } : {}),
+    ...(str("seed") !== undefined ? { seed: str("seed")! } : {}),
+    ...(str("state") !== undefined ? { statePath: str("state")! } : {}),
+    ...(str("ui") !== undefined ? { uiDir: str("ui")! } : {}),
+    ...(createDelayMs !== undefined ? { createDelayMs } : {}),
+    faults,
+    log: (line) => process.stdout.write(line + "\n"),
+  });
+  const configDir = str("write-client-config");
+  if (configDir !== undefined) {
+    const { dir, fingerprint } = await oc.writeClientConfig(configDir);
+    process.stderr.write(`client configuration written to ${dir} (trusted fingerprint ${fingerprint})\n`);
+  }
+  process.stdout.write(`listening on ${oc.url}\n`);
+
+  return await new Promise<number>((resolve) => {
+    const stop = () => {
+      process.off("SIGINT", stop);
+      process.off("SIGTERM", stop);
+      oc.close().then(
+        () => resolve(0),
+        (err: unknown) => {
+          process.stderr.write(`oc-cdktf local-oc: ${(err as Error).message}\n`);
+          resolve(1);
+        },
+      );
+    };
+    process.on("SIGINT", stop);
+    process.on("SIGTERM", stop);
+  });
+}

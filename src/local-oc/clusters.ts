@@ -1,0 +1,1132 @@
+// /1.0/provisioning/clusters: every route of oc-api.md 3.2. Create runs OC's order of checks
+// (3.3), DELETE its three modes (3.5), :add-servers (3.6) and :remove-servers (3.7) their
+// preconditions; :update/:reboot/:cancel-operation validate and record in_progress_status (the
+// control loop that would then roll through the members is not simulated).
+//
+// Deliberate deviations from the real server, each because the real behaviour depends on
+// machines that do not exist here:
+// - Create does not run Terraform: the `terraform-configuration` artifact holds the inputs of
+//   the post-clustering step (the application seed config), not generated Terraform files.
+// - The add-servers consistency check treats the ceph/linstor services of a server without the
+//   incus-ceph/incus-linstor application as their empty config (OC GETs them unconditionally,
+//   which IncusOS would answer with 404; the reference marks that as an unverified inference).
+// - :resync-inventory has no inventory to sync; the remove-servers inventory checks (instances,
+//   custom volumes, images) therefore always pass.
+
+import { X509Certificate, createPrivateKey } from "node:crypto";
+import { certificateFingerprint, createSelfSignedCertificate } from "./certificates.js";
+import type { Context } from "./context.js";
+import { DecodeError, decodeBody, type StructSpec } from "./decode.js";
+import {
+  OCError,
+  badRequest,
+  constraint,
+  goList,
+  internal,
+  notFound,
+  notFoundf,
+  notPermitted,
+  q,
+  rewrap,
+  validation,
+} from "./errors.js";
+import { applyTemplate } from "./cluster-templates.js";
+import { deepEqual, goValue } from "./gofmt.js";
+import { checkIfMatch, created, emptySync, sync, syncETag, type ApiRequest, type ApiResponse, type Router } from "./http.js";
+import { IncusOSApiError, addressByRole, getNetwork, getService, putService } from "./incusos.js";
+import { filterWith } from "./servers.js";
+import { serverTypeValues } from "./seed.js";
+import { deepCopy, nowString, type ArtifactRecord, type ClusterRecord, type InProgressStatus, type ServerRecord } from "./state.js";
+
+const PREFIX = "/1.0/provisioning/clusters";
+const NAME_FORBIDDEN = `\\/:*?"<>|`;
+const clusterStatusValues = ["unknown", "pending", "ready"] as const;
+
+const rollingRestartSpec = {
+  struct: "ClusterConfigRollingRestart",
+  goType: "api.ClusterConfigRollingRestart",
+  fields: { post_restore_delay: "string", restore_mode: "string" },
+} as const;
+const configSpec = { struct: "ClusterConfig", goType: "api.ClusterConfig", fields: { rolling_restart: rollingRestartSpec } } as const;
+const statusField = {
+  enum: clusterStatusValues,
+  goType: "api.ClusterStatus",
+  invalid: (v: string) => `${q(v)} is not a valid server status`,
+} as const;
+const putFields = {
+  connection_url: "string",
+  channel: "string",
+  description: "string",
+  properties: "configmap",
+  config: configSpec,
+} as const;
+const clusterFields = {
+  ...putFields,
+  name: "string",
+  certificate: "string",
+  fingerprint: "string",
+  status: statusField,
+  update_status: "any",
+  last_updated: "string",
+} as const;
+
+const clusterPostSpec: StructSpec = {
+  name: "ClusterPost",
+  goType: "api.ClusterPost",
+  fields: {
+    ...clusterFields,
+    server_names: "[]string",
+    server_type: { enum: serverTypeValues, goType: "api.ServerType", invalid: (v: string) => `${q(v)} is not a valid server type` },
+    services_config: "object",
+    application_seed_config: "object",
+    cluster_template: "string",
+    cluster_template_variable_values: "configmap",
+  },
+};
+const clusterPutSpec: StructSpec = { name: "ClusterPut", goType: "api.ClusterPut", fields: { ...putFields } };
+const clusterSpec: StructSpec = { name: "Cluster", goType: "api.Cluster", fields: { ...clusterFields } };
+const addServersSpec: StructSpec = {
+  name: "ClusterAddServersPost",
+  goType: "api.ClusterAddServersPost",
+  fields: { server_names: "[]string", skip_post_join_operations: "bool", copy_services_config: "bool" },
+};
+const removeServersSpec: StructSpec = {
+  name: "ClusterRemoveServersPost",
+  goType: "api.ClusterRemoveServersPost",
+  fields: { server_names: "[]string" },
+};
+const updatePostSpec: StructSpec = { name: "ClusterUpdatePost", goType: "api.ClusterUpdatePost", fields: { reboot: "bool" } };
+const certificatePutSpec: StructSpec = {
+  name: "ClusterCertificatePut",
+  goType: "api.ClusterCertificatePut",
+  fields: { cluster_certificate: "string", cluster_certificate_key: "string" },
+};
+
+export function decode(body: string, spec: StructSpec): Record<string, unknown> {
+  try {
+    return decodeBody(body, spec);
+  } catch (err) {
+    if (err instanceof DecodeError) throw badRequest(err.message);
+    throw err;
+  }
+}
+
+const str = (v: unknown): string => (typeof v === "string" ? v : "");
+
+function emptyInProgress(): InProgressStatus {
+  return { in_progress: "", status_description: "", error: "", evacuated_before: null, pending_reboot: null, last_updated: nowString() };
+}
+
+/** The cluster's update_status, computed from its members (the three lists are omitempty). */
+function updateStatus(ctx: Context, c: ClusterRecord): Record<string, unknown> {
+  const members = ctx.store.members(c.name);
+  const out: Record<string, unknown> = {};
+  const needsUpdate = members.filter((m) => m.needs_update).map((m) => m.name);
+  const needsReboot = members.filter((m) => m.needs_reboot).map((m) => m.name);
+  const inMaintenance = members.filter((m) => m.in_maintenance !== 0).map((m) => m.name);
+  if (needsUpdate.length > 0) out["needs_update"] = needsUpdate;
+  if (needsReboot.length > 0) out["needs_reboot"] = needsReboot;
+  if (inMaintenance.length > 0) out["in_maintenance"] = inMaintenance;
+  out["in_progress_status"] = c.in_progress_status;
+  return out;
+}
+
+export function clusterDocument(ctx: Context, c: ClusterRecord): Record<string, unknown> {
+  return {
+    name: c.name,
+    connection_url: c.connection_url,
+    certificate: c.certificate,
+    fingerprint: c.fingerprint,
+    status: c.status,
+    update_status: updateStatus(ctx, c),
+    channel: c.channel,
+    description: c.description,
+    properties: c.properties,
+    config: c.config,
+    last_updated: c.last_updated,
+  };
+}
+
+/** What OC hashes for the ETag: the internal record with its computed update status. */
+function etagSource(ctx: Context, c: ClusterRecord): unknown {
+  return { ...c, update_status: updateStatus(ctx, c) };
+}
+
+function clusterEnv(ctx: Context, c: ClusterRecord): Record<string, unknown> {
+  return { ...clusterDocument(ctx, c), server_names: [], server_type: "", services_config: {}, application_seed_config: {} };
+}
+
+const SAMPLE_CLUSTER_ENV: Record<string, unknown> = {
+  name: "",
+  connection_url: "",
+  certificate: "",
+  fingerprint: "",
+  status: "",
+  update_status: {},
+  channel: "",
+  description: "",
+  properties: {},
+  config: {},
+  last_updated: "",
+  server_names: [],
+  server_type: "",
+  services_config: {},
+  application_seed_config: {},
+};
+
+function isGoDuration(s: string): boolean {
+  return s === "0" || /^[-+]?((\d+(\.\d*)?|\.\d+)(ns|us|µs|μs|ms|s|m|h))+$/.test(s);
+}
+
+/** provisioning.Cluster.Validate. */
+function validateCluster(c: { name: string; connection_url: string; channel: string; config: ClusterRecord["config"] }): void {
+  if (c.name === "") throw validation("Invalid cluster, name can not be empty");
+  if ([...NAME_FORBIDDEN].some((ch) => c.name.includes(ch))) {
+    throw validation(`Invalid cluster, name can not contain any of ${q(NAME_FORBIDDEN)}`);
+  }
+  const badEscape = /%(?![0-9A-Fa-f]{2})(.{0,2})/.exec(c.connection_url);
+  if (badEscape !== null || /[\x00-\x1f\x7f]/.test(c.connection_url)) {
+    const detail = badEscape !== null ? `invalid URL escape ${q("%" + badEscape[1])}` : "net/url: invalid control character in URL";
+    throw validation(`Invalid cluster, connection URL is not valid: parse ${q(c.connection_url)}: ${detail}`);
+  }
+  if (c.channel === "") throw validation("Invalid cluster, channel can not be empty");
+  const delay = c.config.rolling_restart.post_restore_delay;
+  if (delay !== "" && !isGoDuration(delay)) {
+    throw validation(`Invalid cluster, post restore delay ${q(delay)} is not a valid duration: time: invalid duration ${q(delay)}`);
+  }
+  const mode = c.config.rolling_restart.restore_mode;
+  if (mode !== "" && mode !== "skip") throw validation(`Invalid cluster, restore mode ${q(mode)} is not valid`);
+}
+
+/** The channels that exist (`/1.0/provisioning/channels`): stable plus those servers are on. */
+function channelExists(ctx: Context, channel: string): boolean {
+  if (channel === "stable") return true;
+  return Object.values(ctx.store.data.seeds).some((s) => s.channel === channel) || ctx.store.data.servers.some((s) => s.channel === channel);
+}
+
+function configOf(body: Record<string, unknown>): ClusterRecord["config"] {
+  const config = (body["config"] ?? {}) as Record<string, unknown>;
+  const rr = (config["rolling_restart"] ?? {}) as Record<string, unknown>;
+  return { rolling_restart: { post_restore_delay: str(rr["post_restore_delay"]), restore_mode: str(rr["restore_mode"]) } };
+}
+
+function isIncusKind(app: string): boolean {
+  return app === "incus" || app === "incus-lts-7.0";
+}
+
+/** The per-server checks of create and add-servers (3.3 / 3.6). */
+function checkClusterable(server: ServerRecord, channel: string, clusterName: string): { app: string; version: string } {
+  if (server.cluster !== null) {
+    throw notPermitted(`Server ${q(server.name)} is already part of cluster ${q(server.cluster)}`);
+  }
+  if (server.status !== "ready") {
+    throw notPermitted(`Server ${q(server.name)} is not in ready state and can therefore not be used for clustering`);
+  }
+  if (server.channel !== channel) {
+    throw notPermitted(
+      `Server ${q(server.name)} update channel ${q(server.channel)} does not match channel requested for cluster ${q(clusterName)}`,
+    );
+  }
+  if (server.needs_update || server.needs_reboot || server.in_maintenance !== 0) {
+    const maintenance = ["not in maintenance", "evacuating", "evacuated", "restoring"][server.in_maintenance] ?? String(server.in_maintenance);
+    throw notPermitted(
+      `Server ${q(server.name)} not ready to be clustered (needs update: ${server.needs_update}, needs reboot: ${server.needs_reboot}, in maintenance: ${maintenance})`,
+    );
+  }
+  const app = server.incusos.applications.find((a) => isIncusKind(a.name));
+  if (app === undefined) throw notPermitted(`Server ${q(server.name)} does not have application Incus`);
+  return { app: app.name, version: app.version };
+}
+
+/** The error OC's incus client gives for an IncusOS error reply: its text (classified 500 later). */
+function incusosFailure(err: unknown): OCError {
+  if (err instanceof IncusOSApiError) return internal(err.message);
+  throw err;
+}
+
+/** PUT /os/1.0/services/<name> as OC's UpdateOSService sends it ({config: ...} unless already wrapped). */
+export function updateOSService(ctx: Context, server: ServerRecord, service: string, cfg: Record<string, unknown>): void {
+  const body = Object.hasOwn(cfg, "config") ? cfg : { config: cfg };
+  try {
+    putService(ctx.incusos, server, service, body);
+  } catch (err) {
+    throw incusosFailure(err);
+  }
+}
+
+function getOSServiceConfig(server: ServerRecord, service: string): Record<string, unknown> {
+  try {
+    return getService(server, service).config;
+  } catch (err) {
+    if (err instanceof IncusOSApiError && err.status === 404 && (service === "ceph" || service === "linstor")) {
+      // See the header: an unsupported ceph/linstor service counts as its empty config.
+      return getEmptyService(service);
+    }
+    throw incusosFailure(err);
+  }
+}
+
+function getEmptyService(service: string): Record<string, unknown> {
+  return service === "ceph" ? { enabled: false, clusters: {} } : { enabled: false, listen_address: "" };
+}
+
+/** memberDependentAddress: the target server's address on the interface with the same role. */
+function memberDependentAddress(reference: ServerRecord, address: string, target: ServerRecord): string {
+  const isIp = /^[0-9.]+$/.test(address) || address.includes(":");
+  if (address === "" || !isIp || address === "0.0.0.0" || address === "::") return address;
+  const state = getNetwork(reference).state as { interfaces: Record<string, { addresses: string[]; roles: string[] }> };
+  const roles = Object.keys(state.interfaces)
+    .sort()
+    .map((n) => state.interfaces[n]!)
+    .find((i) => i.addresses.includes(address))?.roles;
+  if (roles === undefined || roles.length === 0) {
+    throw validation(
+      `Failed to determine the role of the network interface of server ${q(reference.name)} (${reference.connection_url}) with the address ${q(address)} assigned`,
+    );
+  }
+  for (const role of roles) {
+    const ip = addressByRole(target, role);
+    if (ip !== undefined && ip.includes(":") === address.includes(":")) return ip;
+  }
+  throw validation(
+    `Server ${q(target.name)} (${target.connection_url}) does not have an address of the same IP family as ${q(address)} on a network interface with any of the roles ${goList(roles)}`,
+  );
+}
+
+function memberDependentListenAddress(reference: ServerRecord, listen: string, target: ServerRecord): string {
+  if (listen === "") return "";
+  const m = /^(?:\[([^\]]+)\]|([^:]*)):(\d*)$/.exec(listen);
+  if (m === null) {
+    throw validation(`Invalid listen address ${q(listen)} of server ${q(reference.name)} (${reference.connection_url}): address ${listen}: missing port in address`);
+  }
+  const host = memberDependentAddress(reference, m[1] ?? m[2] ?? "", target);
+  return host.includes(":") ? `[${host}]:${m[3]}` : `${host}:${m[3]}`;
+}
+
+/** copyServicesConfigFromClusterMember (3.6): lvm, iscsi, multipath, nvme, ceph, linstor, ovn. */
+function copyServicesConfig(ctx: Context, source: ServerRecord, targets: ServerRecord[], reverts: Array<() => void>): void {
+  const configs: Record<string, Record<string, unknown>> = {};
+  for (const service of ["lvm", "iscsi", "multipath", "nvme", "ceph", "linstor", "ovn"]) {
+    try {
+      configs[service] = getOSServiceConfig(source, service);
+    } catch (err) {
+      rewrap(err, 
+        `Failed to get ${service} service config from cluster member ${q(source.name)} (${source.connection_url})`,
+      );
+    }
+  }
+  for (const target of targets) {
+    for (const [service, sourceConfig] of Object.entries(configs)) {
+      if ((service === "ceph" && !hasApp(target, "incus-ceph")) || (service === "linstor" && !hasApp(target, "incus-linstor"))) continue;
+      const cfg = deepCopy(sourceConfig);
+      if (service === "lvm") {
+        // system_id is never copied: OC sets it from the target's internal ID when enabled.
+        cfg["system_id"] = cfg["enabled"] === true ? target.id : 0;
+      }
+      if (service === "linstor") cfg["listen_address"] = memberDependentListenAddress(source, str(cfg["listen_address"]), target);
+      if (service === "ovn") cfg["tunnel_address"] = memberDependentAddress(source, str(cfg["tunnel_address"]), target);
+      const previous = getOSServiceConfig(target, service);
+      try {
+        updateOSService(ctx, target, service, cfg);
+      } catch (err) {
+        rewrap(err, `Failed to copy ${service} service config to server ${q(target.name)} (${target.connection_url})`);
+      }
+      reverts.push(() => {
+        try {
+          updateOSService(ctx, target, service, previous);
+        } catch {
+          // OC only logs a failed revert.
+        }
+      });
+    }
+  }
+}
+
+function hasApp(server: ServerRecord, app: string): boolean {
+  return server.incusos.applications.some((a) => a.name === app);
+}
+
+/** checkClusteringServerConsistency (3.6): returns the inconsistency reason, or undefined. */
+function consistencyReason(ctx: Context, servers: ServerRecord[]): string | undefined {
+  if (servers.length <= 1) return undefined;
+  const [ref, ...rest] = servers as [ServerRecord, ...ServerRecord[]];
+  const appVersions = (s: ServerRecord) =>
+    Object.fromEntries(s.incusos.applications.filter((a) => a.name !== "debug" && a.name !== "gpu-support").map((a) => [a.name, a.version]));
+  for (const s of rest) {
+    if (ref.incusos.os_version !== s.incusos.os_version) {
+      return `OS version mismatch, found ${q(ref.incusos.os_version)} (${ref.name}) and ${q(s.incusos.os_version)} (${s.name})`;
+    }
+    if (!deepEqual(appVersions(ref), appVersions(s))) {
+      return `Application list mismatch, found ${goValue(appVersions(ref), "map")} (${ref.name}) and ${goValue(appVersions(s), "map")} (${s.name})`;
+    }
+  }
+  const vlans = (s: ServerRecord) =>
+    Object.fromEntries((getNetwork(s).config.interfaces ?? []).map((i) => [i.name, i.vlan_tags ?? []]));
+  for (const s of rest) {
+    if (!deepEqual(vlans(ref), vlans(s))) {
+      return `Network interface names and vlans configuration mismatch, found ${goValue(vlans(ref), "map")} (${ref.name}) and ${goValue(vlans(s), "map")} (${s.name})`;
+    }
+  }
+  const get = (s: ServerRecord, service: string, label: string): Record<string, unknown> => {
+    try {
+      return getOSServiceConfig(s, service);
+    } catch (err) {
+      rewrap(err, `Failed to get ${label} service configuration for server ${q(s.name)}`);
+    }
+  };
+  const refLvm = get(ref, "lvm", "LVM");
+  const seen = [refLvm["system_id"]];
+  for (const s of rest) {
+    const lvm = get(s, "lvm", "LVM");
+    if (refLvm["enabled"] !== true) {
+      if (lvm["enabled"] === true) {
+        return `LVM enabled mismatch, found enabled false (${ref.name}) and true (${s.name})`;
+      }
+      continue;
+    }
+    if (lvm["enabled"] !== true) {
+      if (s.id > 2000) return `Failed to enable OS service "lvm" on ${q(s.name)}: can not enable LVM on servers with internal ID > 2000`;
+      try {
+        updateOSService(ctx, s, "lvm", { enabled: true, system_id: s.id });
+      } catch (err) {
+        rewrap(err, `Failed to enable OS service "lvm" on ${q(s.name)}`);
+      }
+      lvm["system_id"] = s.id;
+    }
+    if (seen.includes(lvm["system_id"])) return `LVM configuration mismatch, found multiple systems with system_id ${String(lvm["system_id"])}`;
+    seen.push(lvm["system_id"]);
+  }
+  for (const [service, label, short] of [
+    ["iscsi", "iSCSI", "iSCSI"],
+    ["multipath", "multipath", "Multipath"],
+    ["nvme", "NVME", "NVME"],
+    ["ceph", "Ceph", "Ceph"],
+  ] as const) {
+    const refCfg = get(ref, service, label);
+    for (const s of rest) {
+      const cfg = get(s, service, label);
+      if (!deepEqual(refCfg, cfg)) {
+        return `${short} configuration mismatch, found ${goValue(refCfg)} (${ref.name}) and ${goValue(cfg)} (${s.name})`;
+      }
+    }
+  }
+  const refLinstor = get(ref, "linstor", "Linstor");
+  for (const s of rest) {
+    const cfg = get(s, "linstor", "Linstor");
+    let expected: string;
+    try {
+      expected = memberDependentListenAddress(ref, str(refLinstor["listen_address"]), s);
+    } catch (err) {
+      return `Linstor listen address mismatch, failed to derive the listen address for ${s.name}: ${(err as Error).message}`;
+    }
+    if (expected !== str(cfg["listen_address"])) {
+      return `Linstor listen address mismatch, found ${q(str(refLinstor["listen_address"]))} (${ref.name}) and ${q(str(cfg["listen_address"]))} (${s.name}), expected ${q(expected)} for ${s.name}`;
+    }
+    if (!deepEqual({ ...refLinstor, listen_address: "" }, { ...cfg, listen_address: "" })) {
+      return `Linstor configuration mismatch, found ${goValue(refLinstor)} (${ref.name}) and ${goValue(cfg)} (${s.name})`;
+    }
+  }
+  const refOvn = get(ref, "ovn", "OVN");
+  for (const s of rest) {
+    const cfg = get(s, "ovn", "OVN");
+    let expected: string;
+    try {
+      expected = memberDependentAddress(ref, str(refOvn["tunnel_address"]), s);
+    } catch (err) {
+      return `OVN tunnel address mismatch, failed to derive the tunnel address for ${s.name}: ${(err as Error).message}`;
+    }
+    if (expected !== str(cfg["tunnel_address"])) {
+      return `OVN tunnel address mismatch, found ${q(str(refOvn["tunnel_address"]))} (${ref.name}) and ${q(str(cfg["tunnel_address"]))} (${s.name}), expected ${q(expected)} for ${s.name}`;
+    }
+    if (!deepEqual({ ...refOvn, tunnel_address: "" }, { ...cfg, tunnel_address: "" })) {
+      return `OVN configuration mismatch, found ${goValue(refOvn)} (${ref.name}) and ${goValue(cfg)} (${s.name})`;
+    }
+  }
+  return undefined;
+}
+
+/** Incus' GET /1.0 ping of a server: an offline server does not answer. */
+function ping(server: ServerRecord): void {
+  if (server.status === "offline") {
+    const hostPortPart = server.connection_url.replace(/^https:\/\//, "");
+    throw internal(`Get "${server.connection_url}/1.0": dial tcp ${hostPortPart}: connect: no route to host`);
+  }
+}
+
+/** POST /os/1.0/system/:factory-reset through OC's server service. */
+function factoryResetServer(ctx: Context, server: ServerRecord): void {
+  if (ctx.incusos.failing(server.name)) {
+    throw internal(`Factory reset failed: injected fault (local-oc --fail-member ${server.name})`);
+  }
+  ctx.factoryReset(server);
+}
+
+async function createCluster(ctx: Context, req: ApiRequest): Promise<ApiResponse> {
+  const store = ctx.store;
+  const body = decode(req.body, clusterPostSpec);
+  const name = str(body["name"]);
+  let servicesConfig = (body["services_config"] ?? {}) as Record<string, unknown>;
+  let applicationSeedConfig = (body["application_seed_config"] ?? {}) as Record<string, unknown>;
+  const template = str(body["cluster_template"]);
+  if (template !== "") {
+    try {
+      const applied = applyTemplate(ctx, template, (body["cluster_template_variable_values"] ?? {}) as Record<string, string>);
+      servicesConfig = applied.servicesConfig;
+      applicationSeedConfig = applied.applicationSeedConfig;
+    } catch (err) {
+      if (err instanceof OCError) throw err.wrap(`Failed creating cluster from template ${q(template)}`);
+      throw err;
+    }
+  }
+  const fail = (err: unknown): never => {
+    if (err instanceof OCError) throw err.wrap("Failed creating cluster");
+    throw err;
+  };
+
+  const serverNames = (body["server_names"] ?? []) as string[];
+  // An explicit "" decodes to ServerTypeUnknown; an absent key stays "".
+  const serverType = body["server_type"] === undefined ? "" : body["server_type"] === "" ? "unknown" : str(body["server_type"]);
+  const record: ClusterRecord = {
+    name,
+    connection_url: str(body["connection_url"]),
+    certificate: "",
+    fingerprint: "",
+    status: "pending",
+    channel: str(body["channel"]) === "" ? "stable" : str(body["channel"]),
+    description: str(body["description"]),
+    properties: (body["properties"] ?? {}) as Record<string, string>,
+    config: configOf(body),
+    server_type: serverType,
+    in_progress_status: emptyInProgress(),
+    last_updated: nowString(),
+  };
+
+  const servers: ServerRecord[] = [];
+  try {
+    // ValidateCreate.
+    validateCluster(record);
+    if (serverNames.length === 0) throw validation("Invalid cluster, list of server names can not be empty");
+    if (serverType === "unknown" || serverType === "") {
+      throw validation(`Invalid cluster definition, server type can not be ${q(serverType)}`);
+    }
+    validatePreseed(applicationSeedConfig);
+
+    // Transaction 1.
+    if (store.cluster(name) !== undefined) throw notPermitted(`Cluster with name ${q(name)} already exists`);
+    const incus: Array<{ app: string; version: string }> = [];
+    for (const serverName of serverNames) {
+      const server = store.server(serverName);
+      if (server === undefined) throw notFoundf(`Failed to get server ${q(serverName)} by name`);
+      incus.push(checkClusterable(server, record.channel, name));
+      servers.push(server);
+    }
+    for (const i of incus) {
+      if (i.version !== incus[0]!.version) {
+        throw notPermitted(`Incus version is not the same on all servers, found ${q(incus[0]!.version)} and ${q(i.version)}`);
+      }
+    }
+    for (const i of incus) {
+      if (i.app !== incus[0]!.app) {
+        throw notPermitted(`Incus application is not the same on all servers, found ${q(incus[0]!.app)} and ${q(i.app)}`);
+      }
+    }
+    if (!channelExists(ctx, record.channel)) throw constraint("Failed to create cluster record in the repository: Constraint violation");
+  } catch (err) {
+    fail(err);
+  }
+  // The pending record is committed before anything else can fail, and stays on later failures.
+  store.data.clusters.push(record);
+  store.data.creation_inputs[name] = {
+    server_names: [...serverNames],
+    services_config: deepCopy(servicesConfig),
+    application_seed_config: deepCopy(applicationSeedConfig),
+    cluster_template: template,
+  };
+  ctx.changed();
+
+  try {
+    for (const server of servers) {
+      if (server.type !== serverType) {
+        throw notPermitted(`Server ${q(server.name)} has type ${q(server.type)} but ${q(serverType)} was expected`);
+      }
+    }
+    for (const server of servers) {
+      try {
+        ping(server);
+      } catch (err) {
+        rewrap(err, `Connection test for server ${q(server.name)} failed`);
+      }
+    }
+    for (const server of servers) {
+      for (const [service, configAny] of Object.entries(servicesConfig)) {
+        if (typeof configAny !== "object" || configAny === null || Array.isArray(configAny)) {
+          throw internal(`Failed to enable OS service ${q(service)} on ${q(server.name)}: config is not an object`);
+        }
+        const cfg = deepCopy(configAny as Record<string, unknown>);
+        if (service === "lvm") {
+          if (typeof cfg["enabled"] !== "boolean") {
+            throw internal(`Failed to enable OS service "lvm" on ${q(server.name)}: "enabled" is not a bool`);
+          }
+          if (cfg["enabled"]) {
+            if (server.id > 2000) {
+              throw internal(`Failed to enable OS service "lvm" on ${q(server.name)}: can not enable LVM on servers with internal ID > 2000`);
+            }
+            cfg["system_id"] = server.id;
+          }
+        }
+        try {
+          updateOSService(ctx, server, service, cfg);
+        } catch (err) {
+          rewrap(err, `Failed to enable OS service ${q(service)} on ${q(server.name)}`);
+        }
+      }
+      if (addressByRole(server, "cluster") === undefined && addressByRole(server, "management") === undefined) {
+        throw internal(`Failed to determine an IP address for the network interface with "cluster" role`);
+      }
+    }
+  } catch (err) {
+    ctx.changed();
+    fail(err);
+  }
+  ctx.changed();
+
+  // Bootstrap, join and post-clustering take this long here.
+  await ctx.sleep(ctx.createDelayMs);
+  const pair = await createSelfSignedCertificate({ commonName: name, usage: "server" });
+
+  try {
+    // Transaction 2: the servers must still be free.
+    for (const server of servers) {
+      const current = store.server(server.name);
+      if (current === undefined) throw notFoundf(`Failed to get server ${q(server.name)} by name`);
+      if (current.cluster !== null) {
+        throw notPermitted(`Server ${q(server.name)} was not part of a cluster, but is now part of ${q(current.cluster)}`);
+      }
+    }
+  } catch (err) {
+    fail(err);
+  }
+  if (store.cluster(name) !== record) {
+    // Deleted (or renamed) while the create was running.
+    throw notFound().wrap("Failed to update cluster record in the repository").wrap("Failed creating cluster");
+  }
+  record.status = "ready";
+  record.certificate = pair.certificate;
+  record.fingerprint = certificateFingerprint(pair.certificate);
+  record.last_updated = nowString();
+  for (const server of servers) {
+    server.cluster = name;
+    server.channel = record.channel;
+    server.last_updated = nowString();
+  }
+  store.data.artifacts = store.data.artifacts.filter((a) => a.cluster !== name);
+  store.data.artifacts.push({
+    cluster: name,
+    name: "terraform-configuration",
+    description: "Initial terraform configuration used for post-clustering.",
+    properties: {},
+    files: [
+      {
+        name: "application-seed-config.json",
+        mime_type: "application/json",
+        content: JSON.stringify(applicationSeedConfig, null, 2) + "\n",
+      },
+    ],
+    last_updated: nowString(),
+  });
+  ctx.changed();
+  return created(`${PREFIX}/${name}`);
+}
+
+/** application_seed_config must round-trip into incusapi.InitLocalPreseed. */
+function validatePreseed(preseed: Record<string, unknown>): void {
+  const lists: Record<string, string> = {
+    networks: "[]api.InitNetworksProjectPost",
+    storage_pools: "[]api.StoragePoolsPost",
+    storage_volumes: "[]api.InitStorageVolumesProjectPost",
+    profiles: "[]api.InitProfileProjectPost",
+    projects: "[]api.ProjectsPost",
+    certificates: "[]api.CertificatesPost",
+    cluster_groups: "[]api.ClusterGroupsPost",
+  };
+  const kind = (v: unknown) => (typeof v === "string" ? "string" : typeof v === "number" ? "number" : typeof v === "boolean" ? "bool" : Array.isArray(v) ? "array" : "object");
+  const fail = (v: unknown, field: string, type: string): never => {
+    throw validation(
+      `Invalid cluster definition, failed to unmarshal application seed config as Incus local init preseed: json: cannot unmarshal ${kind(v)} into Go struct field InitLocalPreseed.${field} of type ${type}`,
+    );
+  };
+  for (const [key, value] of Object.entries(preseed)) {
+    if (value === null) continue;
+    if (key === "config") {
+      if (typeof value !== "object" || Array.isArray(value)) fail(value, "config", "map[string]string");
+      // Scalars are accepted (the preseed's server config values are plain key/value settings).
+      for (const v of Object.values(value as Record<string, unknown>)) {
+        if (v !== null && typeof v === "object") fail(v, "config", "string");
+      }
+    } else if (lists[key] !== undefined) {
+      if (!Array.isArray(value)) fail(value, key, lists[key]!);
+      for (const item of value as unknown[]) {
+        if (item !== null && (typeof item !== "object" || Array.isArray(item))) fail(item, key, lists[key]!.slice(2));
+      }
+    }
+  }
+}
+
+function getClusterOrFail(ctx: Context, name: string): ClusterRecord {
+  const c = ctx.store.cluster(name);
+  if (c === undefined) throw notFound().wrap(`Failed to get cluster ${q(name)} by name`);
+  return c;
+}
+
+function deleteCluster(ctx: Context, req: ApiRequest): ApiResponse {
+  const store = ctx.store;
+  const name = req.params["name"]!;
+  const modeParam = req.query.get("mode") ?? "";
+  const mode = ["normal", "force", "factory-reset"].includes(modeParam) ? modeParam : "normal";
+  const remove = (c: ClusterRecord) => {
+    store.data.clusters = store.data.clusters.filter((x) => x !== c);
+    store.data.artifacts = store.data.artifacts.filter((a) => a.cluster !== c.name);
+    delete store.data.creation_inputs[c.name];
+  };
+  if (mode === "factory-reset") {
+    const members = store.members(name);
+    if (members.length === 0) throw internal("Cluster not found");
+    for (const m of members) {
+      try {
+        ping(m);
+      } catch (err) {
+        rewrap(err, `Failed to ping server ${q(m.name)}`);
+      }
+    }
+    try {
+      for (const m of members) {
+        try {
+          factoryResetServer(ctx, m);
+        } catch (err) {
+          rewrap(err, `Failed to factory reset server ${q(m.name)}`);
+        }
+      }
+    } finally {
+      ctx.changed();
+    }
+    const c = store.cluster(name);
+    if (c !== undefined) remove(c);
+    ctx.changed();
+    return emptySync();
+  }
+  if (mode === "force") {
+    const c = store.cluster(name);
+    if (c === undefined) throw notFound().wrap("Failed to delete cluster");
+    // servers.cluster_id is ON DELETE CASCADE: the member records go with the cluster. The
+    // machines are untouched (still clustered) and do not register again by themselves.
+    for (const m of store.members(name)) ctx.forget(m);
+    remove(c);
+    ctx.changed();
+    return emptySync();
+  }
+  const c = store.cluster(name);
+  try {
+    if (c === undefined) throw notFound().wrap("Failed to delete cluster");
+    if (c.status === "ready") throw notPermitted(`Delete for cluster in state ${q(c.status)}`);
+    if (c.status !== "unknown" && c.status !== "pending") throw notPermitted("Delete for cluster with invalid state");
+    const linked = store.members(name).map((s) => s.name);
+    if (linked.length > 0) throw notPermitted(`Delete for cluster with ${linked.length} linked servers (${goList(linked)})`);
+  } catch (err) {
+    rewrap(err, "Failed to delete cluster");
+  }
+  remove(c!);
+  ctx.changed();
+  return emptySync();
+}
+
+async function addServers(ctx: Context, req: ApiRequest): Promise<ApiResponse> {
+  const store = ctx.store;
+  const name = req.params["name"]!;
+  const body = decode(req.body, addServersSpec);
+  const names = (body["server_names"] ?? []) as string[];
+  const reverts: Array<() => void> = [];
+  try {
+    const cluster = store.cluster(name);
+    if (cluster === undefined) throw notFound().wrap(`Failed to get cluster ${q(name)}`);
+    if (names.length === 0) throw notPermitted("Empty list of servers provided to join the cluster");
+    const additional: ServerRecord[] = [];
+    for (const serverName of names) {
+      const server = store.server(serverName);
+      if (server === undefined) throw notFoundf(`Failed to get server ${q(serverName)} by name`).wrap(`Failed to get server ${q(serverName)}`);
+      checkClusterable(server, cluster.channel, name);
+      additional.push(server);
+    }
+    const current = store.members(name);
+    if (current.length === 0) {
+      throw notPermitted(`Cluster ${q(name)} does not have any servers, which could be used as source for the join`);
+    }
+    if (body["copy_services_config"] === true) copyServicesConfig(ctx, current[0]!, additional, reverts);
+    let reason: string | undefined;
+    try {
+      reason = consistencyReason(ctx, [...current, ...additional]);
+    } catch (err) {
+      rewrap(err, `Failed to check cluster consistency for ${q(name)} including the additional servers (${names.join(",")})`);
+    }
+    if (reason !== undefined) {
+      throw notPermitted(`Failed to add servers (${names.join(",")}) due to configuration inconsistencies: ${reason}`);
+    }
+    // The join itself.
+    await ctx.sleep(Math.min(ctx.createDelayMs, 50));
+    for (const server of additional) {
+      if (store.server(server.name) !== server || server.cluster !== null) {
+        throw notPermitted(`Server ${q(server.name)} was not part of a cluster, but is now part of ${q(server.cluster ?? "")}`);
+      }
+    }
+    for (const server of additional) {
+      server.cluster = cluster.name;
+      server.channel = cluster.channel;
+      server.last_updated = nowString();
+    }
+  } catch (err) {
+    // The copied services config is reverted when the join has not started.
+    for (const revert of reverts.reverse()) revert();
+    ctx.changed();
+    if (err instanceof OCError) throw err.wrap(`Failed adding servers ${goList(names)} to cluster ${q(name)}`);
+    throw err;
+  }
+  ctx.changed();
+  return created(`${PREFIX}/${name}`);
+}
+
+function removeServers(ctx: Context, req: ApiRequest): ApiResponse {
+  const store = ctx.store;
+  const name = req.params["name"]!;
+  const body = decode(req.body, removeServersSpec);
+  const names = (body["server_names"] ?? []) as string[];
+  const wrap = (err: unknown): never => {
+    if (err instanceof OCError) throw err.wrap(`Failed to remove servers ${goList(names)} from cluster ${q(name)}`);
+    throw err;
+  };
+  const members = store.members(name);
+  try {
+    if (members.length <= names.length) {
+      throw notPermitted(
+        `Cluster ${q(name)} does not have enough servers for server removal, current cluster size is ${members.length}, number of servers to be removed: ${names.length}`,
+      );
+    }
+    for (const serverName of names) {
+      const server = members.find((m) => m.name === serverName);
+      if (server === undefined) {
+        throw notFoundf(`Server removal failed, server ${q(serverName)} is not part of the cluster ${q(name)}`);
+      }
+      if (server.in_maintenance !== 2) {
+        throw notPermitted(`Server removal failed, server ${q(serverName)} is not in state evacuated`);
+      }
+    }
+  } catch (err) {
+    wrap(err);
+  }
+  const errors: string[] = [];
+  for (const serverName of names) {
+    const server = members.find((m) => m.name === serverName)!;
+    try {
+      factoryResetServer(ctx, server);
+    } catch (err) {
+      errors.push((err as OCError).wrap(`Failed to trigger factory set on server ${q(serverName)}`).message);
+    }
+  }
+  ctx.changed();
+  if (errors.length > 0) wrap(internal(errors.join("\n")));
+  return created(`${PREFIX}/${name}`);
+}
+
+function launchUpdate(ctx: Context, c: ClusterRecord, mode: "update" | "reboot", reboot: boolean): void {
+  if (c.in_progress_status.in_progress !== "") {
+    throw notPermitted(`Cluster ${q(c.name)} already has an operation in progress (${c.in_progress_status.in_progress})`);
+  }
+  const members = ctx.store.members(c.name);
+  if (mode === "update" && !members.some((m) => m.needs_update || m.needs_reboot)) return;
+  for (const m of members) {
+    if (m.status !== "ready" || m.in_maintenance === 1 || m.in_maintenance === 3) {
+      throw notPermitted(`Server ${q(m.name)} is not ready for a cluster wide ${mode} (status: ${q(m.status)}, in maintenance: ${m.in_maintenance})`);
+    }
+    if (mode === "reboot" && m.status_detail !== "") {
+      throw notPermitted(`Server ${q(m.name)} is busy (status detail: ${q(m.status_detail)})`);
+    }
+  }
+  c.in_progress_status = {
+    in_progress: mode === "reboot" ? "rolling reboot" : reboot ? "applying updates with reboot" : "applying updates",
+    status_description: "",
+    error: "",
+    evacuated_before: mode === "update" ? members.filter((m) => m.in_maintenance === 2).map((m) => m.name) : null,
+    pending_reboot: mode === "reboot" ? members.map((m) => m.name) : null,
+    last_updated: nowString(),
+  };
+}
+
+function artifactDocument(a: ArtifactRecord): Record<string, unknown> {
+  return {
+    cluster: a.cluster,
+    name: a.name,
+    description: a.description,
+    properties: a.properties,
+    files: a.files.map((f) => ({ name: f.name, mime_type: f.mime_type, size: Buffer.byteLength(f.content) })),
+    last_updated: a.last_updated,
+  };
+}
+
+export function registerClusterRoutes(router: Router, ctx: Context): void {
+  const store = ctx.store;
+
+  router.add("GET", PREFIX, (req) => {
+    const recursion = Number.parseInt(req.query.get("recursion") ?? "", 10) === 1;
+    const clusters = [...store.data.clusters].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+    const filter = req.query.get("filter");
+    if (recursion) {
+      return sync(filterWith(clusters, filter, (c) => clusterEnv(ctx, c), SAMPLE_CLUSTER_ENV).map((c) => clusterDocument(ctx, c)));
+    }
+    return sync(filterWith(clusters, filter, (c) => ({ name: c.name }), { name: "" }).map((c) => `${PREFIX}/${c.name}`));
+  });
+
+  router.add("POST", PREFIX, (req) => createCluster(ctx, req));
+
+  router.add("GET", `${PREFIX}/{name}`, (req) => {
+    const c = getClusterOrFail(ctx, req.params["name"]!);
+    return syncETag(clusterDocument(ctx, c), etagSource(ctx, c));
+  });
+
+  router.add("PUT", `${PREFIX}/{name}`, (req) => {
+    const name = req.params["name"]!;
+    const body = decode(req.body, clusterPutSpec);
+    let c: ClusterRecord;
+    try {
+      c = getClusterOrFail(ctx, name);
+    } catch (err) {
+      rewrap(err, `Failed to get cluster ${q(name)}`);
+    }
+    checkIfMatch(req, etagSource(ctx, c));
+    const next = {
+      connection_url: str(body["connection_url"]),
+      channel: str(body["channel"]),
+      description: str(body["description"]),
+      properties: (body["properties"] ?? {}) as Record<string, string>,
+      config: configOf(body),
+    };
+    try {
+      validateCluster({ name: c.name, ...next });
+      if (!channelExists(ctx, next.channel)) throw constraint("Constraint violation");
+    } catch (err) {
+      rewrap(err, `Failed updating cluster ${q(name)}`);
+    }
+    Object.assign(c, next, { last_updated: nowString() });
+    for (const m of store.members(name)) m.channel = next.channel;
+    ctx.changed();
+    return created(`${PREFIX}/${name}`);
+  });
+
+  router.add("DELETE", `${PREFIX}/{name}`, (req) => deleteCluster(ctx, req));
+
+  router.add("POST", `${PREFIX}/{name}`, (req) => {
+    const name = req.params["name"]!;
+    const body = decode(req.body, clusterSpec);
+    let c: ClusterRecord;
+    try {
+      c = getClusterOrFail(ctx, name);
+    } catch (err) {
+      rewrap(err, `Failed to get cluster ${q(name)}`);
+    }
+    checkIfMatch(req, etagSource(ctx, c));
+    const newName = str(body["name"]);
+    try {
+      // Rename only checks for a non-empty name, not for the forbidden characters.
+      if (newName === "") throw validation("New Cluster name cannot by empty");
+      if (newName !== name && store.cluster(newName) !== undefined) throw constraint("Constraint violation");
+    } catch (err) {
+      rewrap(err, `Failed renaming cluster ${q(name)}`);
+    }
+    for (const m of store.members(name)) m.cluster = newName;
+    for (const a of store.data.artifacts) if (a.cluster === name) a.cluster = newName;
+    const inputs = store.data.creation_inputs[name];
+    if (inputs !== undefined) {
+      delete store.data.creation_inputs[name];
+      store.data.creation_inputs[newName] = inputs;
+    }
+    c.name = newName;
+    c.last_updated = nowString();
+    ctx.changed();
+    return created(`${PREFIX}/${newName}`);
+  });
+
+  router.add("POST", `${PREFIX}/{name}/:add-servers`, (req) => addServers(ctx, req));
+  router.add("POST", `${PREFIX}/{name}/:remove-servers`, (req) => removeServers(ctx, req));
+
+  router.add("POST", `${PREFIX}/{name}/:resync-inventory`, (req) => {
+    const name = req.params["name"]!;
+    if (store.cluster(name) === undefined) {
+      throw notFound().wrap(`Failed to get cluster ${q(name)} by name`).wrap("Failed to resync inventory for cluster");
+    }
+    return emptySync();
+  });
+
+  router.add("POST", `${PREFIX}/{name}/:update`, (req) => {
+    const name = req.params["name"]!;
+    const body = decode(req.body, updatePostSpec);
+    try {
+      launchUpdate(ctx, getClusterOrFail(ctx, name), "update", body["reboot"] === true);
+    } catch (err) {
+      rewrap(err, "Failed to launch cluster wide update");
+    }
+    ctx.changed();
+    return emptySync();
+  });
+
+  router.add("POST", `${PREFIX}/{name}/:reboot`, (req) => {
+    try {
+      launchUpdate(ctx, getClusterOrFail(ctx, req.params["name"]!), "reboot", true);
+    } catch (err) {
+      rewrap(err, "Failed to launch cluster wide reboot");
+    }
+    ctx.changed();
+    return emptySync();
+  });
+
+  router.add("POST", `${PREFIX}/{name}/:cancel-operation`, (req) => {
+    let c: ClusterRecord;
+    try {
+      c = getClusterOrFail(ctx, req.params["name"]!);
+    } catch (err) {
+      rewrap(err, "Failed to cancel cluster wide operation");
+    }
+    c.in_progress_status = emptyInProgress();
+    ctx.changed();
+    return emptySync();
+  });
+
+  router.add("PUT", `${PREFIX}/{name}/certificate`, (req) => {
+    const name = req.params["name"]!;
+    const body = decode(req.body, certificatePutSpec);
+    const certificate = str(body["cluster_certificate"]);
+    const key = str(body["cluster_certificate_key"]);
+    try {
+      const problem = keyPairProblem(certificate, key);
+      if (problem !== undefined) throw validation(`Failed to validate key pair: ${problem}`);
+      const c = store.cluster(name);
+      if (c === undefined) throw notFound().wrap("Failed to get cluster for certificate update");
+      c.certificate = certificate;
+      c.fingerprint = certificateFingerprint(certificate);
+      c.last_updated = nowString();
+    } catch (err) {
+      rewrap(err, "Failed to update certificate for cluster");
+    }
+    ctx.changed();
+    return emptySync();
+  });
+
+  router.add("GET", `${PREFIX}/{clusterName}/artifacts`, (req) => {
+    const clusterName = req.params["clusterName"]!;
+    const recursion = Number.parseInt(req.query.get("recursion") ?? "", 10) === 1;
+    const artifacts = store.data.artifacts.filter((a) => a.cluster === clusterName);
+    return sync(recursion ? artifacts.map(artifactDocument) : artifacts.map((a) => `${PREFIX}/${clusterName}/artifacts/${a.name}`));
+  });
+
+  router.add("GET", `${PREFIX}/{clusterName}/artifacts/{artifactName}`, (req) => {
+    const { clusterName, artifactName } = req.params as { clusterName: string; artifactName: string };
+    const archive = req.query.get("archive");
+    const artifact = store.data.artifacts.find((a) => a.cluster === clusterName && a.name === artifactName);
+    if (archive !== null && archive !== "") {
+      if (archive !== "zip") throw badRequest(`Archive type ${q(archive)} not supported`);
+      if (artifact === undefined) throw notFound().wrap(`Failed to get artifact ${q(artifactName)} for cluster ${q(clusterName)}`);
+      const zip = zipFiles(artifact.files.map((f) => ({ name: f.name, data: Buffer.from(f.content) })));
+      return {
+        status: 200,
+        headers: {
+          "Content-Type": "application/zip",
+          "Content-Disposition": `attachment; filename=${artifactName}.zip`,
+          "Content-Length": String(zip.length),
+        },
+        body: zip,
+      };
+    }
+    if (artifact === undefined) throw notFound();
+    return syncETag(artifactDocument(artifact), artifact);
+  });
+
+  router.add("GET", `${PREFIX}/{clusterName}/artifacts/{artifactName}/{filename}`, (req) => {
+    const { clusterName, artifactName, filename } = req.params as { clusterName: string; artifactName: string; filename: string };
+    const artifact = store.data.artifacts.find((a) => a.cluster === clusterName && a.name === artifactName);
+    if (artifact === undefined) {
+      throw notFound().wrap(`Failed to get artifact ${q(artifactName)} for cluster ${q(clusterName)}`);
+    }
+    const file = artifact.files.find((f) => f.name === filename);
+    if (file === undefined) {
+      throw notFoundf(`File ${q(filename)} not found in artifact ${q(artifactName)} for cluster ${q(clusterName)}`);
+    }
+    return {
+      status: 200,
+      headers: { "Content-Type": file.mime_type, "Content-Disposition": `attachment; filename=${file.name}` },
+      body: file.content,
+    };
+  });
+}
+
+/** tls.X509KeyPair's checks, with its error texts. */
+function keyPairProblem(certificate: string, key: string): string | undefined {
+  if (!certificate.includes("-----BEGIN CERTIFICATE-----")) return "tls: failed to find any PEM data in certificate input";
+  if (!/-----BEGIN [A-Z ]*PRIVATE KEY-----/.test(key)) return "tls: failed to find any PEM data in key input";
+  let cert: X509Certificate;
+  try {
+    cert = new X509Certificate(certificate);
+  } catch (err) {
+    return `x509: malformed certificate (${(err as Error).message})`;
+  }
+  try {
+    const privateKey = createPrivateKey(key);
+    if (!cert.checkPrivateKey(privateKey)) return "tls: private key does not match public key";
+  } catch {
+    return "tls: failed to parse private key";
+  }
+  return undefined;
+}
+
+// A minimal zip writer (stored entries) for `?archive=zip`.
+function zipFiles(files: Array<{ name: string; data: Buffer }>): Buffer {
+  const crcTable = Array.from({ length: 256 }, (_, n) => {
+    let c = n;
+    for (let k = 0; k < 8; k++) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1;
+    return c >>> 0;
+  });
+  const crc32 = (buf: Buffer) => {
+    let c = 0xffffffff;
+    for (const b of buf) c = crcTable[(c ^ b) & 0xff]! ^ (c >>> 8);
+    return (c ^ 0xffffffff) >>> 0;
+  };
+  const locals: Buffer[] = [];
+  const centrals: Buffer[] = [];
+  let offset = 0;
+  for (const file of files) {
+    const name = Buffer.from(file.name);
+    const crc = crc32(file.data);
+    const local = Buffer.alloc(30);
+    local.writeUInt32LE(0x04034b50, 0);
+    local.writeUInt16LE(20, 4);
+    local.writeUInt32LE(crc, 14);
+    local.writeUInt32LE(file.data.length, 18);
+    local.writeUInt32LE(file.data.length, 22);
+    local.writeUInt16LE(name.length, 26);
+    locals.push(local, name, file.data);
+    const central = Buffer.alloc(46);
+    central.writeUInt32LE(0x02014b50, 0);
+    central.writeUInt16LE(20, 4);
+    central.writeUInt16LE(20, 6);
+    central.writeUInt32LE(crc, 16);
+    central.writeUInt32LE(file.data.length, 20);
+    central.writeUInt32LE(file.data.length, 24);
+    central.writeUInt16LE(name.length, 28);
+    central.writeUInt32LE(offset, 42);
+    centrals.push(central, name);
+    offset += 30 + name.length + file.data.length;
+  }
+  const centralSize = centrals.reduce((n, b) => n + b.length, 0);
+  const end = Buffer.alloc(22);
+  end.writeUInt32LE(0x06054b50, 0);
+  end.writeUInt16LE(files.length, 8);
+  end.writeUInt16LE(files.length, 10);
+  end.writeUInt32LE(centralSize, 12);
+  end.writeUInt32LE(offset, 16);
+  return Buffer.concat([...locals, ...centrals, end]);
+}

@@ -1,0 +1,136 @@
+// The seed file of the local Operations Center: which servers are registered, and the simulated
+// IncusOS state of each (network, services, kernel, logging, applications).
+//
+//   servers:
+//     - name: server01               # required, unique
+//       type: incus                  # incus | incus-lts-7.0 | migration-manager | operations-center | unknown
+//                                    # (default: derived from `application`)
+//       channel: stable              # update channel (default stable)
+//       status: ready                # unknown | unregistered | pending | ready | offline (default ready)
+//       application: incus           # the primary application: incus | incus-lts-7.0 | migration-manager | operations-center
+//       incus_version: "6.0.1"       # version of the primary application (default 6.0.1)
+//       interfaces: [{name: eth0, roles: [management, cluster], addresses: [192.0.2.11/24], vlan_tags: []}]
+//       bonds: [{name: bond0, members: [eth1, eth2], mode: 802.3ad, roles: [], addresses: [], vlan_tags: []}]
+//       services: {lvm: {enabled: false}}   # IncusOS service configs (the bare config objects)
+//       kernel: {}                   # IncusOS SystemKernel config
+//       logging: {}                  # IncusOS SystemLogging config
+//       applications: [incus]        # installed IncusOS applications (default: [application])
+//       needs_update: false
+//       needs_reboot: false
+//       in_maintenance: 0            # 0 none, 1 evacuating, 2 evacuated, 3 restoring
+//       description: ""
+//       properties: {}
+//
+// Addresses are never contacted: use documentation ranges (192.0.2.0/24, 2001:db8::/32).
+
+import { readFileSync } from "node:fs";
+import yaml from "js-yaml";
+import { z } from "zod";
+
+export const serverTypeValues = ["unknown", "incus", "incus-lts-7.0", "migration-manager", "operations-center"] as const;
+export const serverStatusValues = ["unknown", "unregistered", "pending", "ready", "offline"] as const;
+export const primaryApplications = ["incus", "incus-lts-7.0", "migration-manager", "operations-center"] as const;
+export const networkRoles = ["management", "cluster", "instances", "storage"] as const;
+
+const configObject = z.record(z.string(), z.unknown());
+
+const deviceFields = {
+  name: z.string().min(1).max(13),
+  roles: z.array(z.enum(networkRoles)).default([]),
+  addresses: z.array(z.string()).default([]),
+  vlan_tags: z.array(z.number().int()).default([]),
+};
+
+export const seedInterfaceSchema = z.strictObject({ ...deviceFields, hwaddr: z.string().optional() });
+export const seedBondSchema = z.strictObject({
+  ...deviceFields,
+  members: z.array(z.string()).default([]),
+  mode: z.string().default("802.3ad"),
+  hwaddr: z.string().optional(),
+});
+
+export const seedServerSchema = z.strictObject({
+  name: z
+    .string()
+    .min(1)
+    .refine((n) => !/[\\/:*?"<>|]/.test(n), { message: 'a server name must not contain any of \\/:*?"<>|' }),
+  type: z.enum(serverTypeValues).optional(),
+  channel: z.string().min(1).default("stable"),
+  status: z.enum(serverStatusValues).default("ready"),
+  status_detail: z.string().default(""),
+  application: z.enum(primaryApplications).default("incus"),
+  incus_version: z.string().min(1).default("6.0.1"),
+  os_version: z.string().min(1).default("202608200115"),
+  interfaces: z.array(seedInterfaceSchema).optional(),
+  bonds: z.array(seedBondSchema).default([]),
+  services: z.record(z.string(), configObject).default({}),
+  kernel: configObject.default({}),
+  logging: configObject.default({}),
+  applications: z.array(z.string().min(1)).optional(),
+  needs_update: z.boolean().default(false),
+  needs_reboot: z.boolean().default(false),
+  in_maintenance: z.number().int().min(0).max(3).default(0),
+  description: z.string().default(""),
+  properties: z.record(z.string(), z.string()).default({}),
+});
+
+export const seedDocumentSchema = z
+  .strictObject({
+    servers: z.array(seedServerSchema).default([]),
+  })
+  .superRefine((doc, ctx) => {
+    const seen = new Set<string>();
+    doc.servers.forEach((s, i) => {
+      if (seen.has(s.name)) {
+        ctx.addIssue({ code: "custom", path: ["servers", i, "name"], message: `duplicate server name "${s.name}"` });
+      }
+      seen.add(s.name);
+    });
+  });
+
+/** A seed document as written (defaults optional). */
+export type SeedDocument = z.input<typeof seedDocumentSchema>;
+/** One server of a seed document, with every default applied. */
+export type SeedServer = z.output<typeof seedServerSchema>;
+
+export class SeedError extends Error {}
+
+function formatIssues(source: string, error: z.ZodError): string {
+  const lines = error.issues.map((issue) => {
+    const where = issue.path.length > 0 ? issue.path.join(".") : "(document)";
+    return `  ${where}: ${issue.message}`;
+  });
+  return `invalid seed ${source}:\n${lines.join("\n")}`;
+}
+
+/** Validates a parsed seed document; `source` names it in error messages (a file path). */
+export function parseSeedDocument(doc: unknown, source = "document"): SeedServer[] {
+  const result = seedDocumentSchema.safeParse(doc ?? {});
+  if (!result.success) throw new SeedError(formatIssues(source, result.error));
+  return result.data.servers;
+}
+
+/** Reads and validates a YAML (or JSON) seed file. */
+export function loadSeedFile(path: string): SeedServer[] {
+  let text: string;
+  try {
+    text = readFileSync(path, "utf8");
+  } catch (err) {
+    throw new SeedError(`cannot read seed ${path}: ${(err as Error).message}`);
+  }
+  let doc: unknown;
+  try {
+    doc = yaml.load(text, { filename: path });
+  } catch (err) {
+    throw new SeedError(`invalid seed ${path}: ${(err as Error).message}`);
+  }
+  return parseSeedDocument(doc, path);
+}
+
+/** The N default servers: serverNN, incus, stable, ready, eth0 (management+cluster) at 192.0.2.(10+N). */
+export function defaultSeedServers(count: number): SeedServer[] {
+  const width = Math.max(2, String(count).length);
+  return Array.from({ length: count }, (_, i) =>
+    seedServerSchema.parse({ name: `server${String(i + 1).padStart(width, "0")}` }),
+  );
+}

@@ -1,0 +1,423 @@
+// The local Operations Center: a TLS 1.3 server that serves Operations Center's REST API over
+// in-memory registered servers with simulated IncusOS state.
+//
+// Request pipeline, in order:
+//   1. /local-oc/* control endpoints (trusted clients only; never subject to faults)
+//   2. faults: latency, then drop (socket destroyed, no reply), then random 503 (envelope)
+//   3. /ui/ static files (when a UI directory is configured), GET / (["/1.0"] or 301 to /ui/)
+//   4. authentication: a client certificate whose SHA-256 fingerprint is trusted; otherwise
+//      only the routes OC leaves open (GET /1.0) answer, everything else is 401
+//   5. the /os/ proxy of a server, then Go-mux-like routing (plain-text 404/405)
+
+import { createServer, type Server } from "node:https";
+import type { IncomingMessage, ServerResponse } from "node:http";
+import type { TLSSocket } from "node:tls";
+import { readFile, stat } from "node:fs/promises";
+import { extname, join, resolve, sep } from "node:path";
+import { isIP } from "node:net";
+import { z } from "zod";
+import { certificateFingerprint, createSelfSignedCertificate } from "./certificates.js";
+import { Context, type Faults } from "./context.js";
+import { HttpError, toHttpError } from "./errors.js";
+import { Router, errorResponse, plainText, sync, type ApiResponse } from "./http.js";
+import { registerServerRoutes, handleOsProxy } from "./servers.js";
+import { registerClusterRoutes } from "./clusters.js";
+import { registerTemplateRoutes } from "./cluster-templates.js";
+import { registerBulkUpdateRoute } from "./bulk-update.js";
+import { defaultSeedServers, loadSeedFile, parseSeedDocument, type SeedDocument, type SeedServer } from "./seed.js";
+import { Store, deepCopy, type ClusterRecord, type PersistedState, type ServerRecord, type TemplateRecord } from "./state.js";
+import { writeClientConfigDir } from "./client-config.js";
+
+export type { Faults };
+
+export interface LocalOperationsCenterOptions {
+  /** Address to listen on (default 127.0.0.1). */
+  host?: string;
+  /** Port (default 0: a free port). */
+  port?: number;
+  /** Register N ready servers server01..serverNN (default 3 when neither servers nor seed is given). */
+  servers?: number;
+  /** Seed: a YAML file path or a parsed document. */
+  seed?: string | SeedDocument;
+  /** Persist everything here (atomic writes) and reload it on start; keeps the TLS key pair too. */
+  statePath?: string;
+  /** Serve this directory under /ui/ (index.html fallback), same origin as /1.0. */
+  uiDir?: string;
+  /** How long a cluster create blocks before it answers (default 50 ms). */
+  createDelayMs?: number;
+  /**
+   * How long a factory-reset server takes to register again, as a reinstalled server whose seed
+   * carries a registration token does (default 200 ms).
+   */
+  reregisterDelayMs?: number;
+  faults?: Faults;
+  /** One line per request: method path status ms. */
+  log?: (line: string) => void;
+}
+
+export interface RequestLogEntry {
+  method: string;
+  path: string;
+  query: Record<string, string>;
+  /** HTTP status; 0 when the connection was dropped without a reply. */
+  status: number;
+  durationMs: number;
+  /** The parsed JSON request body, when there was one. */
+  body?: unknown;
+}
+
+export interface LocalClusterSnapshot extends ClusterRecord {
+  /** Names of the member servers, in name order. */
+  members: string[];
+  /** What the cluster was created with (OC passes these to clustering and post-clustering). */
+  server_names: string[];
+  services_config: Record<string, unknown>;
+  /** The application config (Incus preseed) the cluster was created with. */
+  application_seed_config: Record<string, unknown>;
+  cluster_template: string;
+}
+
+export interface LocalStateSnapshot {
+  /** Registered servers with their simulated IncusOS state (`incusos`). */
+  servers: ServerRecord[];
+  clusters: LocalClusterSnapshot[];
+  templates: TemplateRecord[];
+  /** Factory-reset servers that have not registered again yet. */
+  pendingRegistrations: string[];
+  trustedFingerprints: string[];
+}
+
+export interface LocalOperationsCenter {
+  /** https://HOST:PORT */
+  readonly url: string;
+  /** The server certificate (PEM), to pin. */
+  readonly serverCertificate: string;
+  /** Creates and trusts a client certificate and writes an operations-center CLI config dir. */
+  writeClientConfig(dir: string): Promise<{ dir: string; fingerprint: string }>;
+  /** Trusts a client certificate (PEM) by its SHA-256 fingerprint. */
+  trustClientCertificate(pem: string): void;
+  /** Every request, in order, including failed and dropped ones. */
+  readonly requests: readonly RequestLogEntry[];
+  clearRequests(): void;
+  setFaults(faults: Faults): void;
+  /** A deep copy of the whole state. */
+  snapshot(): LocalStateSnapshot;
+  close(): Promise<void>;
+}
+
+export const faultsSchema = z.strictObject({
+  latencyMs: z.number().min(0).optional(),
+  failMembers: z.array(z.string()).optional(),
+  errorRate: z.number().min(0).max(1).optional(),
+  dropRate: z.number().min(0).max(1).optional(),
+});
+
+const SERVER_VERSION = "0.1.0 (oc-cdktf local-oc)";
+
+const CONTENT_TYPES: Record<string, string> = {
+  ".html": "text/html; charset=utf-8",
+  ".js": "text/javascript; charset=utf-8",
+  ".mjs": "text/javascript; charset=utf-8",
+  ".css": "text/css; charset=utf-8",
+  ".json": "application/json",
+  ".svg": "image/svg+xml",
+  ".png": "image/png",
+  ".ico": "image/x-icon",
+  ".woff2": "font/woff2",
+  ".txt": "text/plain; charset=utf-8",
+};
+
+function seedServers(options: LocalOperationsCenterOptions): SeedServer[] {
+  if (options.seed !== undefined) {
+    return typeof options.seed === "string" ? loadSeedFile(options.seed) : parseSeedDocument(options.seed, "document");
+  }
+  return defaultSeedServers(options.servers ?? 3);
+}
+
+async function freshState(host: string): Promise<PersistedState> {
+  const ipAddresses = ["127.0.0.1", "::1"];
+  if (isIP(host) !== 0 && !ipAddresses.includes(host)) ipAddresses.push(host);
+  const dnsNames = ["localhost"];
+  if (isIP(host) === 0 && host !== "localhost") dnsNames.push(host);
+  const tls = await createSelfSignedCertificate({ commonName: "local-oc", usage: "server", dnsNames, ipAddresses });
+  return {
+    format: "oc-cdktf-local-oc/1",
+    tls,
+    trusted_fingerprints: [],
+    next_server_id: 1,
+    servers: [],
+    clusters: [],
+    creation_inputs: {},
+    templates: [],
+    artifacts: [],
+    seeds: {},
+    pending_registrations: [],
+  };
+}
+
+function readBody(req: IncomingMessage): Promise<string> {
+  return new Promise((resolveBody, reject) => {
+    const chunks: Buffer[] = [];
+    req.on("data", (c: Buffer) => chunks.push(c));
+    req.on("end", () => resolveBody(Buffer.concat(chunks).toString("utf8")));
+    req.on("error", reject);
+  });
+}
+
+function parsedBody(body: string): unknown {
+  if (body.trim() === "") return undefined;
+  try {
+    return JSON.parse(body) as unknown;
+  } catch {
+    return undefined;
+  }
+}
+
+export async function startLocalOperationsCenter(options: LocalOperationsCenterOptions = {}): Promise<LocalOperationsCenter> {
+  const host = options.host ?? "127.0.0.1";
+  const loaded = options.statePath !== undefined ? Store.load(options.statePath) : undefined;
+  const store = new Store(loaded ?? (await freshState(host)), options.statePath);
+  const ctx = new Context(store, options.createDelayMs ?? 50, options.reregisterDelayMs ?? 200);
+  ctx.faults = faultsSchema.parse(options.faults ?? {});
+  if (loaded === undefined) {
+    seedServers(options).forEach((seed, i) => ctx.register(seed, i + 1));
+  } else {
+    ctx.resumePending();
+  }
+  store.save();
+
+  const trusted = (): Set<string> => new Set(store.data.trusted_fingerprints);
+  const requests: RequestLogEntry[] = [];
+  const log = options.log;
+
+  const router = new Router();
+  registerServerRoutes(router, ctx);
+  registerClusterRoutes(router, ctx);
+  registerBulkUpdateRoute(router, ctx);
+  registerTemplateRoutes(router, ctx);
+
+  const isTrusted = (req: IncomingMessage): boolean => {
+    const socket = req.socket as TLSSocket;
+    const peer = typeof socket.getPeerCertificate === "function" ? socket.getPeerCertificate() : undefined;
+    if (peer === undefined || peer === null || peer.fingerprint256 === undefined) return false;
+    return trusted().has(peer.fingerprint256.replaceAll(":", "").toLowerCase());
+  };
+
+  async function serveUi(path: string): Promise<ApiResponse | undefined> {
+    if (options.uiDir === undefined) return undefined;
+    const root = resolve(options.uiDir);
+    const relative = decodeURIComponent(path.slice("/ui/".length));
+    const candidate = resolve(join(root, relative));
+    const inside = candidate === root || candidate.startsWith(root + sep);
+    for (const file of inside ? [candidate, join(root, "index.html")] : [join(root, "index.html")]) {
+      try {
+        if ((await stat(file)).isFile()) {
+          return {
+            status: 200,
+            headers: { "Content-Type": CONTENT_TYPES[extname(file)] ?? "application/octet-stream" },
+            body: await readFile(file),
+          };
+        }
+      } catch {
+        // try the next candidate
+      }
+    }
+    return plainText(404, "404 page not found");
+  }
+
+  async function control(method: string, path: string, body: string): Promise<ApiResponse> {
+    if (path === "/local-oc/faults") {
+      if (method === "GET") return sync(ctx.faults);
+      if (method === "PUT") {
+        let parsed: unknown;
+        try {
+          parsed = JSON.parse(body === "" ? "{}" : body);
+        } catch (err) {
+          throw new HttpError(400, `Bad Request: ${(err as Error).message}`);
+        }
+        const result = faultsSchema.safeParse(parsed);
+        if (!result.success) {
+          throw new HttpError(400, `Bad Request: ${result.error.issues.map((i) => `${i.path.join(".") || "faults"}: ${i.message}`).join("; ")}`);
+        }
+        ctx.faults = result.data;
+        return sync(ctx.faults);
+      }
+      return plainText(405, "Method Not Allowed", { Allow: "GET, PUT" });
+    }
+    if (path === "/local-oc/requests") {
+      if (method === "GET") return sync(requests);
+      if (method === "DELETE") {
+        requests.length = 0;
+        return sync({});
+      }
+      return plainText(405, "Method Not Allowed", { Allow: "DELETE, GET" });
+    }
+    return plainText(404, "404 page not found");
+  }
+
+  async function dispatch(req: IncomingMessage, method: string, path: string, query: URLSearchParams, body: string): Promise<ApiResponse> {
+    if (path === "/ui" || path.startsWith("/ui/")) {
+      if (path === "/ui") return { status: 301, headers: { Location: "/ui/" }, body: "" };
+      const ui = await serveUi(path);
+      if (ui !== undefined) return ui;
+    }
+    const trustedClient = isTrusted(req);
+    if (path === "/" && (method === "GET" || method === "HEAD")) {
+      if (/Gecko/.test(String(req.headers["user-agent"] ?? "")) && options.uiDir !== undefined) {
+        return { status: 301, headers: { Location: "/ui/" }, body: "" };
+      }
+      return sync(["/1.0"]);
+    }
+    if (path === "/1.0" && (method === "GET" || method === "HEAD")) {
+      return sync({
+        api_status: "devel",
+        api_version: "1.0",
+        auth: trustedClient ? "tls" : "untrusted",
+        auth_methods: ["oidc", "tls"],
+        server_version: SERVER_VERSION,
+      });
+    }
+    if (!trustedClient) throw new HttpError(401, "unauthorized");
+    const proxied = handleOsProxy(ctx, method, path, body);
+    if (proxied !== undefined) return proxied;
+    const match = router.match(method, path);
+    if (match.kind === "not-found") return plainText(404, "404 page not found");
+    if (match.kind === "method-not-allowed") return plainText(405, "Method Not Allowed", { Allow: match.allow.join(", ") });
+    return await match.handler({ method, path, params: match.params, query, body, headers: req.headers });
+  }
+
+  async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const started = performance.now();
+    const method = req.method ?? "GET";
+    const url = new URL(req.url ?? "/", "https://local-oc");
+    const path = url.pathname;
+    const query = url.searchParams;
+    const body = await readBody(req);
+    const entry: RequestLogEntry = { method, path, query: Object.fromEntries(query), status: 0, durationMs: 0 };
+    const json = parsedBody(body);
+    if (json !== undefined) entry.body = json;
+    requests.push(entry);
+    const finish = (status: number) => {
+      entry.status = status;
+      entry.durationMs = Math.round((performance.now() - started) * 10) / 10;
+      log?.(`${method} ${req.url ?? path} ${status} ${Math.round(entry.durationMs)}ms`);
+    };
+
+    let response: ApiResponse;
+    try {
+      if (path.startsWith("/local-oc/")) {
+        if (!isTrusted(req)) throw new HttpError(401, "unauthorized");
+        response = await control(method, path, body);
+      } else {
+        const faults = ctx.faults;
+        if ((faults.latencyMs ?? 0) > 0) await ctx.sleep(faults.latencyMs!);
+        if ((faults.dropRate ?? 0) > 0 && Math.random() < faults.dropRate!) {
+          finish(0);
+          req.socket.destroy();
+          return;
+        }
+        if ((faults.errorRate ?? 0) > 0 && Math.random() < faults.errorRate!) {
+          throw new HttpError(503, "Service Unavailable: injected fault (local-oc error rate)");
+        }
+        response = await dispatch(req, method, path, query, body);
+      }
+    } catch (err) {
+      response = errorResponse(toHttpError(err));
+    }
+    res.writeHead(response.status, response.headers);
+    res.end(method === "HEAD" ? undefined : response.body);
+    finish(response.status);
+  }
+
+  const server: Server = createServer(
+    {
+      key: store.data.tls.key,
+      cert: store.data.tls.certificate,
+      minVersion: "TLSv1.3",
+      requestCert: true,
+      rejectUnauthorized: false,
+    },
+    (req, res) => {
+      handle(req, res).catch((err: unknown) => {
+        // A bug, not an API answer: still reply rather than hang the client.
+        if (!res.headersSent) {
+          const r = errorResponse(new HttpError(500, err instanceof Error ? err.message : String(err)));
+          res.writeHead(r.status, r.headers);
+          res.end(r.body);
+        }
+      });
+    },
+  );
+
+  await new Promise<void>((resolveListen, reject) => {
+    server.once("error", reject);
+    server.listen(options.port ?? 0, host, () => {
+      server.off("error", reject);
+      resolveListen();
+    });
+  });
+  const address = server.address();
+  const port = typeof address === "object" && address !== null ? address.port : options.port ?? 0;
+  const url = `https://${host.includes(":") ? `[${host}]` : host}:${port}`;
+
+  let closed = false;
+  const trust = (pem: string) => {
+    const fingerprint = certificateFingerprint(pem);
+    if (!store.data.trusted_fingerprints.includes(fingerprint)) {
+      store.data.trusted_fingerprints.push(fingerprint);
+      store.save();
+    }
+    return fingerprint;
+  };
+
+  return {
+    url,
+    serverCertificate: store.data.tls.certificate,
+    async writeClientConfig(dir: string) {
+      const pair = await createSelfSignedCertificate({ commonName: "oc-cdktf local-oc client", usage: "client" });
+      const fingerprint = trust(pair.certificate);
+      const written = await writeClientConfigDir(dir, { url, serverCertificate: store.data.tls.certificate, client: pair });
+      return { dir: written, fingerprint };
+    },
+    trustClientCertificate(pem: string) {
+      trust(pem);
+    },
+    requests,
+    clearRequests() {
+      requests.length = 0;
+    },
+    setFaults(faults: Faults) {
+      ctx.faults = faultsSchema.parse(faults);
+    },
+    snapshot(): LocalStateSnapshot {
+      const data = store.data;
+      return deepCopy({
+        servers: store.serversSorted(),
+        clusters: data.clusters.map((c) => {
+          const inputs = data.creation_inputs[c.name];
+          return {
+            ...c,
+            members: store.members(c.name).map((m) => m.name),
+            server_names: inputs?.server_names ?? [],
+            services_config: inputs?.services_config ?? {},
+            application_seed_config: inputs?.application_seed_config ?? {},
+            cluster_template: inputs?.cluster_template ?? "",
+          };
+        }),
+        templates: data.templates,
+        pendingRegistrations: data.pending_registrations.map((p) => p.name),
+        trustedFingerprints: data.trusted_fingerprints,
+      });
+    },
+    async close() {
+      if (closed) return;
+      closed = true;
+      ctx.settle();
+      store.save();
+      await new Promise<void>((resolveClose) => {
+        server.close(() => resolveClose());
+        server.closeAllConnections();
+      });
+    },
+  };
+}

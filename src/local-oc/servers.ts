@@ -1,0 +1,307 @@
+// /1.0/provisioning/servers: list (URLs or recursion=1, filter, cluster, status), get (+ETag),
+// system/network GET/PUT, system/:evacuate and system/:restore, and the raw IncusOS proxy
+// /{name}/os/... (reference: oc-api.md section 6, incusos-api.md section 8).
+
+import type { Context } from "./context.js";
+import { HttpError, OCError, badRequest, internal, notFoundf, q } from "./errors.js";
+import { compileExpression } from "./expr.js";
+import {
+  IncusOSApiError,
+  getApplication,
+  getKernel,
+  getLogging,
+  getNetwork,
+  getService,
+  installApplication,
+  listApplications,
+  listServices,
+  putKernel,
+  putLogging,
+  putNetwork,
+  putService,
+  removeApplication,
+} from "./incusos.js";
+import { parseJsonBody } from "./decode.js";
+import { emptySync, errorResponse, plainText, sync, syncETag, type ApiRequest, type ApiResponse, type Router } from "./http.js";
+import { serverStatusValues } from "./seed.js";
+import { nowString, type ServerRecord } from "./state.js";
+
+const PREFIX = "/1.0/provisioning/servers";
+
+/** The api.Server document of a record. */
+export function serverDocument(s: ServerRecord): Record<string, unknown> {
+  const apps = s.incusos.applications.map((a) => ({
+    name: a.name,
+    version: a.version,
+    friendly_version: a.version,
+    available_version: a.version,
+    needs_update: false,
+    in_maintenance: ["incus", "incus-lts-7.0"].includes(a.name) ? s.in_maintenance : 0,
+  }));
+  return {
+    name: s.name,
+    connection_url: s.connection_url,
+    public_connection_url: s.public_connection_url,
+    system_uuid: s.system_uuid,
+    channel: s.channel,
+    description: s.description,
+    properties: s.properties,
+    certificate: s.certificate,
+    fingerprint: s.fingerprint,
+    cluster: s.cluster ?? "",
+    server_type: s.type,
+    server_status: s.status,
+    server_status_detail: s.status_detail,
+    hardware_data: {},
+    os_data: {
+      network: getNetwork(s),
+      security: { config: {}, state: {} },
+      storage: { config: {}, state: { drives: [] } },
+    },
+    version_data: {
+      os: {
+        name: "IncusOS",
+        version: s.incusos.os_version,
+        version_next: "",
+        available_version: s.incusos.os_version,
+        needs_reboot: s.needs_reboot,
+        needs_update: s.needs_update,
+      },
+      applications: apps,
+      update_channel: s.channel,
+      needs_update: s.needs_update,
+      needs_reboot: s.needs_reboot,
+      in_maintenance: s.in_maintenance,
+    },
+    last_updated: s.last_updated,
+    last_seen: s.last_seen,
+    system_state_is_trusted: true,
+  };
+}
+
+/** The expr environment of a server (ExprServer): internal names, cluster is nil when unclustered. */
+function serverEnv(s: ServerRecord): Record<string, unknown> {
+  const doc = serverDocument(s);
+  return {
+    id: s.id,
+    name: s.name,
+    type: s.type,
+    connection_url: s.connection_url,
+    public_connection_url: s.public_connection_url,
+    certificate: s.certificate,
+    fingerprint: s.fingerprint,
+    cluster: s.cluster,
+    hardware_data: doc["hardware_data"],
+    os_data: doc["os_data"],
+    version_data: doc["version_data"],
+    status: s.status,
+    status_detail: s.status_detail,
+    channel: s.channel,
+    description: s.description,
+    properties: s.properties,
+    last_updated: s.last_updated,
+    last_seen: s.last_seen,
+  };
+}
+
+export function filterWith<T>(items: T[], expression: string | null, env: (item: T) => Record<string, unknown>, sample: Record<string, unknown>): T[] {
+  if (expression === null || expression === "") return items;
+  try {
+    const compiled = compileExpression(expression, sample);
+    return items.filter((item) => compiled.run(env(item)));
+  } catch (err) {
+    throw new HttpError(400, `Failed to compile filter expression: ${(err as Error).message}`);
+  }
+}
+
+const SAMPLE_SERVER_ENV: Record<string, unknown> = {
+  id: 0,
+  name: "",
+  type: "",
+  connection_url: "",
+  public_connection_url: "",
+  certificate: "",
+  fingerprint: "",
+  cluster: null,
+  hardware_data: {},
+  os_data: {},
+  version_data: {},
+  status: "",
+  status_detail: "",
+  channel: "",
+  description: "",
+  properties: {},
+  last_updated: "",
+  last_seen: "",
+};
+
+/** serverSvc.GetByName: 404 "Failed to get server "x" by name: Not found". */
+export function getServerOrFail(ctx: Context, name: string): ServerRecord {
+  const server = ctx.store.server(name);
+  if (server === undefined) throw notFoundf(`Failed to get server ${q(name)} by name`);
+  return server;
+}
+
+function listServers(ctx: Context, req: ApiRequest): ApiResponse {
+  const recursion = Number.parseInt(req.query.get("recursion") ?? "", 10) === 1;
+  const cluster = req.query.get("cluster");
+  const status = req.query.get("status");
+  if (status !== null && status !== "" && !(serverStatusValues as readonly string[]).includes(status)) {
+    throw internal("Invalid status");
+  }
+  let servers = ctx.store.serversSorted();
+  if (cluster !== null && cluster !== "") servers = servers.filter((s) => s.cluster === cluster);
+  // Without recursion, OC's name query only honours status together with cluster.
+  if (status !== null && status !== "" && (recursion || (cluster !== null && cluster !== ""))) {
+    servers = servers.filter((s) => s.status === status);
+  }
+  const filter = req.query.get("filter");
+  if (recursion) {
+    servers = filterWith(servers, filter, serverEnv, SAMPLE_SERVER_ENV);
+    return sync(servers.map(serverDocument));
+  }
+  servers = filterWith(servers, filter, (s) => ({ name: s.name }), { name: "" });
+  return sync(servers.map((s) => `${PREFIX}/${s.name}`));
+}
+
+function incusosError(server: ServerRecord, method: string, path: string, err: IncusOSApiError): OCError {
+  // The incus client returns the IncusOS error text; OC's handlers turn it into a 500.
+  void server;
+  void method;
+  void path;
+  return internal(err.message);
+}
+
+/** IncusOS' own answer (Incus-style envelope) for the os/ proxy. */
+function osProxy(ctx: Context, server: ServerRecord, method: string, osPath: string, body: string): ApiResponse {
+  const parts = osPath.split("/").slice(1);
+  const readBody = (): unknown => {
+    try {
+      return parseJsonBody(body);
+    } catch (err) {
+      throw new IncusOSApiError(400, (err as Error).message);
+    }
+  };
+  const route = (allowed: string[], run: () => ApiResponse): ApiResponse => {
+    if (!allowed.includes(method) && !(method === "HEAD" && allowed.includes("GET"))) {
+      return plainText(405, "Method Not Allowed", { Allow: allowed.join(", ") });
+    }
+    return run();
+  };
+  try {
+    if (parts[0] !== "1.0") return plainText(404, "404 page not found");
+    const [, a, b, c] = parts;
+    if (a === "services" && parts.length === 2) return route(["GET"], () => sync(listServices(server)));
+    if (a === "services" && parts.length === 3 && b !== undefined) {
+      const name = decodeURIComponent(b);
+      return route(["GET", "PUT"], () => {
+        if (method === "PUT") {
+          putService(ctx.incusos, server, name, readBody());
+          ctx.changed();
+          return sync(null);
+        }
+        return sync(getService(server, name));
+      });
+    }
+    if (a === "system" && parts.length === 3 && (b === "network" || b === "kernel" || b === "logging")) {
+      return route(["GET", "PUT"], () => {
+        if (method === "PUT") {
+          const payload = readBody();
+          if (b === "network") putNetwork(ctx.incusos, server, payload);
+          else if (b === "kernel") putKernel(ctx.incusos, server, payload);
+          else putLogging(ctx.incusos, server, payload);
+          ctx.changed();
+          return sync(null);
+        }
+        return sync(b === "network" ? getNetwork(server) : b === "kernel" ? getKernel(server) : getLogging(server));
+      });
+    }
+    if (a === "applications" && parts.length === 2) {
+      return route(["GET", "POST"], () => {
+        if (method === "POST") {
+          installApplication(ctx.incusos, server, readBody());
+          ctx.changed();
+          return sync(null);
+        }
+        return sync(listApplications(server));
+      });
+    }
+    if (a === "applications" && parts.length === 3 && b !== undefined) {
+      return route(["GET"], () => sync(getApplication(server, decodeURIComponent(b))));
+    }
+    if (a === "applications" && parts.length === 4 && b !== undefined && c === ":remove") {
+      return route(["POST"], () => {
+        removeApplication(ctx.incusos, server, decodeURIComponent(b));
+        ctx.changed();
+        return sync(null);
+      });
+    }
+    return plainText(404, "404 page not found");
+  } catch (err) {
+    if (err instanceof IncusOSApiError) return errorResponse(new HttpError(err.status, err.message));
+    throw err;
+  }
+}
+
+/** Handles /1.0/provisioning/servers/{name}/os/... (any method). Returns undefined for other paths. */
+export function handleOsProxy(ctx: Context, method: string, path: string, body: string): ApiResponse | undefined {
+  const m = /^\/1\.0\/provisioning\/servers\/([^/]+)\/os(\/.*)?$/.exec(path);
+  if (m === null) return undefined;
+  const name = decodeURIComponent(m[1]!);
+  const server = ctx.store.server(name);
+  if (server === undefined) {
+    return errorResponse(new HttpError(404, `Failed to get server ${q(name)} by name: Not found`));
+  }
+  if (server.status === "offline") {
+    return errorResponse(
+      new HttpError(500, `Get "${server.connection_url}/os${m[2] ?? ""}": dial tcp ${server.connection_url.replace(/^https:\/\//, "")}: connect: no route to host`),
+    );
+  }
+  return osProxy(ctx, server, method, m[2] ?? "/", body);
+}
+
+export function registerServerRoutes(router: Router, ctx: Context): void {
+  router.add("GET", PREFIX, (req) => listServers(ctx, req));
+  router.add("GET", `${PREFIX}/{name}`, (req) => {
+    const server = getServerOrFail(ctx, req.params["name"]!);
+    return syncETag(serverDocument(server), server);
+  });
+  router.add("GET", `${PREFIX}/{name}/system/network`, (req) => {
+    const server = getServerOrFail(ctx, req.params["name"]!);
+    return sync(getNetwork(server));
+  });
+  router.add("PUT", `${PREFIX}/{name}/system/network`, (req) => {
+    let payload: unknown;
+    try {
+      payload = parseJsonBody(req.body);
+    } catch (err) {
+      throw badRequest((err as Error).message);
+    }
+    const server = getServerOrFail(ctx, req.params["name"]!);
+    try {
+      putNetwork(ctx.incusos, server, payload);
+    } catch (err) {
+      if (err instanceof IncusOSApiError) {
+        throw incusosError(server, "PUT", "/os/1.0/system/network", err).wrap(
+          `Failed to update network configuration for server ${q(server.name)}`,
+        );
+      }
+      throw err;
+    }
+    server.last_updated = nowString();
+    ctx.changed();
+    return emptySync();
+  });
+  const maintenance = (target: number, action: string) => (req: ApiRequest) => {
+    const server = getServerOrFail(ctx, req.params["name"]!);
+    if (server.status !== "ready") {
+      throw internal(`Failed to ${action} server ${q(server.name)}: server is not ready (status: ${q(server.status)})`);
+    }
+    server.in_maintenance = target;
+    server.last_updated = nowString();
+    ctx.changed();
+    return emptySync();
+  };
+  router.add("POST", `${PREFIX}/{name}/system/:evacuate`, maintenance(2, "evacuate"));
+  router.add("POST", `${PREFIX}/{name}/system/:restore`, maintenance(0, "restore"));
+}
