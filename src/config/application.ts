@@ -5,10 +5,9 @@ import { z } from "zod";
 import { expectedMessage } from "./errors.js";
 import {
   bool,
-  isCertificateOrDer,
+  certificateText,
   nonEmptyText,
   oneOf,
-  pemCertificate,
   redactPaths,
   satisfying,
   secretDigest,
@@ -148,10 +147,7 @@ const certificateSchema = strictObject(
     type: oneOf(certificateTypes),
     restricted: bool().optional(),
     projects: z.array(apiName("a project name")).optional(),
-    certificate: satisfying(
-      isCertificateOrDer,
-      "a PEM certificate (-----BEGIN CERTIFICATE----- ... -----END CERTIFICATE-----) or its base64 DER form",
-    ).optional(),
+    certificate: certificateText({ der: true }).optional(),
     description: text().optional(),
     trust_token: text().optional(),
     token: bool().optional(),
@@ -187,7 +183,7 @@ const clusterSchema = strictObject({
   enabled: bool().optional(),
   member_config: optionalList(memberConfigSchema),
   cluster_address: text().optional(),
-  cluster_certificate: pemCertificate().optional(),
+  cluster_certificate: certificateText().optional(),
   server_address: text().optional(),
   cluster_token: text().optional(),
   cluster_certificate_path: text().optional(),

@@ -124,7 +124,9 @@ export function closestMatch(input: string, candidates: readonly string[]): stri
     }
   }
   const allowed = Math.max(1, Math.floor(Math.max(input.length, 3) / 3));
-  return bestDistance <= allowed ? best : undefined;
+  if (bestDistance <= allowed) return best;
+  // A truncated name ("tcp_congestion" for "tcp_congestion_algorithm") is a typo too.
+  return input.length >= 4 ? candidates.find((c) => c.toLowerCase().startsWith(input.toLowerCase())) : undefined;
 }
 
 /** `; did you mean "lvm"?` or "". */

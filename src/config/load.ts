@@ -598,13 +598,8 @@ function isCertificate(value: string): boolean {
   }
 }
 
-/** A PEM certificate, parsed for real so that a doc placeholder (`...`) or a truncated paste is caught. */
-export function pemCertificate(what = "a PEM certificate (-----BEGIN CERTIFICATE----- ... -----END CERTIFICATE-----)"): z.ZodString {
-  return satisfying(isCertificate, what);
-}
-
 /** A PEM certificate or, as Incus also accepts, base64 of its DER form. */
-export function isCertificateOrDer(value: string): boolean {
+function isCertificateOrDer(value: string): boolean {
   if (isCertificate(value)) return true;
   const compact = value.replace(/\s+/g, "");
   if (!/^[A-Za-z0-9+/]+={0,2}$/.test(compact)) return false;
@@ -614,6 +609,20 @@ export function isCertificateOrDer(value: string): boolean {
   } catch {
     return false;
   }
+}
+
+/**
+ * A certificate, parsed for real so that a documentation placeholder (`...`) or a truncated paste
+ * is caught before the server sees it; `der` also accepts base64 of the DER form, as Incus does.
+ */
+export function certificateText(options: { der?: boolean } = {}): z.ZodString {
+  const what = `a PEM certificate (-----BEGIN CERTIFICATE----- ... -----END CERTIFICATE-----)${options.der === true ? " or its base64 DER form" : ""}`;
+  const error = (iss: RawIssue): string => {
+    if (typeof iss.input !== "string" || !iss.input.includes("-----BEGIN")) return expectedMessage(what, iss.input);
+    const placeholder = /^\s*\.\.\.\s*$/m.test(iss.input);
+    return `expected ${what}, got a PEM block that does not parse as a certificate${placeholder ? ' (it holds the placeholder "..." instead of the base64 lines)' : ""}`;
+  };
+  return z.string({ error }).refine(options.der === true ? isCertificateOrDer : isCertificate, { error });
 }
 
 export function pemPrivateKey(what = "a PEM private key (-----BEGIN PRIVATE KEY----- ... -----END PRIVATE KEY-----)"): z.ZodString {

@@ -6,6 +6,7 @@ import { z } from "zod";
 import {
   bareHostHint,
   bool,
+  certificateText,
   choice,
   intInRange,
   isCidr,
@@ -15,7 +16,6 @@ import {
   matching,
   nonEmptyText,
   oneOf,
-  pemCertificate,
   pemPrivateKey,
   redactPaths,
   satisfying,
@@ -152,9 +152,9 @@ const linstorSchema = strictObject(
   {
     enabled: enabledFlag(),
     listen_address: satisfying((v) => v === "" || isHostPort(v), 'host:port such as "10.0.0.5:3366" or "[::]:3367", or "" for the default').optional(),
-    tls_server_certificate: pemCertificate().optional(),
+    tls_server_certificate: certificateText().optional(),
     tls_server_key: pemPrivateKey().optional(),
-    tls_trusted_certificates: z.array(pemCertificate()).optional(),
+    tls_trusted_certificates: z.array(certificateText()).optional(),
   },
   { expected: "a mapping of linstor settings" },
   (cfg, ctx) => {
@@ -223,9 +223,9 @@ const ovnSchema = strictObject(
       (v) => v === "" || isOvnDatabase(v),
       'the OVN southbound database as comma-separated "ssl:IP:6642", "tcp:IP:6642" or "unix:PATH" entries',
     ).optional(),
-    tls_client_certificate: pemCertificate().optional(),
+    tls_client_certificate: certificateText().optional(),
     tls_client_key: pemPrivateKey().optional(),
-    tls_ca_certificate: pemCertificate().optional(),
+    tls_ca_certificate: certificateText().optional(),
     tunnel_address: satisfying(
       (v) => v === "" || isIpList(v),
       'comma-separated IP addresses, or "" for the address of the interface with the cluster role',
@@ -335,9 +335,9 @@ export function redactServicesConfig(config: ServicesConfig): ServicesConfig {
   return redactPaths(config, secretServiceFields);
 }
 
-/** The services present, in IncusOS start-up order. */
+/** The services present, sorted by name as IncusOS lists them. */
 export function configuredServices(config: ServicesConfig): ServiceName[] {
-  return serviceNames.filter((name) => config[name] !== undefined);
+  return serviceNames.filter((name) => config[name] !== undefined).sort();
 }
 
 /** Things that are valid but behave differently from what the file suggests. */
