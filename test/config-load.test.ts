@@ -127,7 +127,7 @@ describe("loaders", () => {
     );
     assert.throws(
       () => loadConfig(servicesConfigSchema, "nope.yaml", { label: "Cluster 'a' servicesConfig", baseDir: dir }),
-      (err: unknown) => err instanceof ConfigError && err.message === `${join(dir, "nope.yaml")}: Cluster 'a' servicesConfig: cannot read the file: no such file`,
+      (err: unknown) => err instanceof ConfigError && err.message === `${join(dir, "nope.yaml")}: cannot read the file given as Cluster 'a' servicesConfig: no such file`,
     );
   });
 });

@@ -88,7 +88,7 @@ describe("template rules", () => {
       files: { variables: "variables.yaml", variablesLocator: defs.value.locator },
     });
     assert.deepEqual(problems.map(formatProblem), [
-      "variables.yaml:3:1: UI_TITLE: defined but not used in the service config template or the application config template; the server rejects unused variables",
+      "variables.yaml:3:1: UI_TITLE: defined but not used in the service config template or the application config template; use @UI_TITLE@ in one of them or remove the definition (the server rejects unused variables)",
     ]);
   });
 
@@ -129,7 +129,7 @@ describe("template values on create", () => {
   it("flags a value that holds another placeholder, whose expansion depends on the server's map order", () => {
     const resolved = resolveTemplateValues(variables, { UI_TITLE: "Cluster @LVM_ENABLED@" }, { values: "values.yaml" });
     assert.deepEqual(resolved.problems.map(formatProblem), [
-      "values.yaml: UI_TITLE: the value contains @LVM_ENABLED@; the server substitutes variables in no fixed order, so it may or may not be replaced",
+      "values.yaml: UI_TITLE: the value contains @LVM_ENABLED@, which the server may or may not replace (it substitutes variables in no fixed order); keep placeholders out of values",
     ]);
   });
 });

@@ -92,8 +92,7 @@ export const systemKernelSchema = strictObject({
 });
 export type SystemKernel = z.infer<typeof systemKernelSchema>;
 
-/** IncusOS' applications; the primary ones are chosen at install time and cannot be added later. */
-export const incusOSApplications = ["debug", "gpu-support", "incus", "incus-lts-7.0", "incus-ceph", "incus-linstor", "migration-manager", "openfga", "operations-center"] as const;
+/** IncusOS' applications (incus-osd `Supported`): a primary one is chosen at install time and cannot be added later. */
 export const primaryApplications = ["incus", "incus-lts-7.0", "migration-manager", "operations-center"] as const;
 export const secondaryApplications = ["debug", "gpu-support", "incus-ceph", "incus-linstor", "openfga"] as const;
 

@@ -301,7 +301,10 @@ function errorMap(side: SideInfo): z.core.$ZodErrorMap {
         return `${expectedMessage(meta?.expected ?? alternatives(values), issue.input)}${didYouMean(issue.input, values)}`;
       }
       case "too_small":
-        if (issue.origin === "array") return `expected at least ${String(issue.minimum)} entries, got none`;
+        if (issue.origin === "array") {
+          const entries = Number(issue.minimum) === 1 ? "entry" : "entries";
+          return `expected at least ${String(issue.minimum)} ${entries}, got ${String((issue.input as unknown[]).length)}`;
+        }
         if (issue.origin === "string") return `must not be empty`;
         return `expected at least ${String(issue.minimum)}, got ${describeValue(issue.input)}`;
       case "too_big":
@@ -442,7 +445,7 @@ export function loadConfig<S extends z.ZodType>(
   const shown = options.baseDir === undefined || isAbsolute(input) ? input : join(options.baseDir, input);
   const file = resolve(shown);
   const text = readConfigText(file);
-  if (!text.ok) throw new ConfigError(text.problems.map((p) => ({ ...p, file: shown, message: `${options.label}: ${p.message}` })));
+  if (!text.ok) throw new ConfigError(text.problems.map((p) => ({ ...p, file: shown, message: p.message.replace("the file", `the file given as ${options.label}`) })));
   return { value: parseConfigText(schema, text.value, shown), file };
 }
 
@@ -584,7 +587,7 @@ function describeSecret(input: unknown): string {
 }
 
 /** A string holding a secret: problems never echo it. */
-export function secretText(what: string, test: (value: string) => boolean = (v) => v !== ""): z.ZodString {
+export function secretText(what: string, test: (value: string) => boolean = () => true): z.ZodString {
   const error = (iss: RawIssue): string => (iss.input === undefined ? `missing; expected ${what}` : `expected ${what}, got ${describeSecret(iss.input)}`);
   return z.string({ error }).refine(test, { error });
 }
@@ -622,11 +625,14 @@ export function certificateText(options: { der?: boolean } = {}): z.ZodString {
     const placeholder = /^\s*\.\.\.\s*$/m.test(iss.input);
     return `expected ${what}, got a PEM block that does not parse as a certificate${placeholder ? ' (it holds the placeholder "..." instead of the base64 lines)' : ""}`;
   };
-  return z.string({ error }).refine(options.der === true ? isCertificateOrDer : isCertificate, { error });
+  const valid = options.der === true ? isCertificateOrDer : isCertificate;
+  // "" means "none", as for every optional string IncusOS and Incus read.
+  return z.string({ error }).refine((v) => v === "" || valid(v), { error });
 }
 
 export function pemPrivateKey(what = "a PEM private key (-----BEGIN PRIVATE KEY----- ... -----END PRIVATE KEY-----)"): z.ZodString {
   return secretText(what, (value) => {
+    if (value === "") return true;
     try {
       createPrivateKey(value);
       return true;

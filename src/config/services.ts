@@ -161,7 +161,7 @@ const linstorSchema = strictObject(
     const set = {
       tls_server_certificate: (cfg.tls_server_certificate ?? "") !== "",
       tls_server_key: (cfg.tls_server_key ?? "") !== "",
-      tls_trusted_certificates: (cfg.tls_trusted_certificates ?? []).length > 0,
+      tls_trusted_certificates: (cfg.tls_trusted_certificates ?? []).some((pem) => pem !== ""),
     };
     const missing = Object.entries(set).filter(([, present]) => !present).map(([name]) => name);
     if (missing.length > 0 && missing.length < 3) {

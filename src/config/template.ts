@@ -121,7 +121,12 @@ export function checkTemplate(input: {
       problems.push(problemAt(variablesSource, [name], `invalid variable name: use letters, digits and "_" only (@[A-Za-z0-9_]+@)`, "key"));
     } else if (!used.has(name)) {
       problems.push(
-        problemAt(variablesSource, [name], `defined but not used in the ${kinds.servicesTemplate} or the ${kinds.applicationTemplate}; the server rejects unused variables`, "key"),
+        problemAt(
+          variablesSource,
+          [name],
+          `defined but not used in the ${kinds.servicesTemplate} or the ${kinds.applicationTemplate}; use @${name}@ in one of them or remove the definition (the server rejects unused variables)`,
+          "key",
+        ),
       );
     }
   }
@@ -156,7 +161,7 @@ export function resolveTemplateValues(
     const nested = placeholdersIn(value).filter((inner) => Object.hasOwn(variables, inner));
     if (nested.length > 0) {
       problems.push(
-        problemAt(located, [name], `the value contains @${nested[0]}@; the server substitutes variables in no fixed order, so it may or may not be replaced`),
+        problemAt(located, [name], `the value contains @${nested[0]}@, which the server may or may not replace (it substitutes variables in no fixed order); keep placeholders out of values`),
       );
     }
   }
