@@ -82,8 +82,8 @@ describe("oc-cdktf validate", () => {
     assert.equal(
       result.stdout,
       [
-        `${variables}:4:1: A_BOOLEAN_VARIABLE: defined but not used in the service config template or the application config template; use @A_BOOLEAN_VARIABLE@ in one of them or remove the definition (the server rejects unused variables)`,
-        `${variables}:7:1: A_NUMERIC_VARIABLE: defined but not used in the service config template or the application config template; use @A_NUMERIC_VARIABLE@ in one of them or remove the definition (the server rejects unused variables)`,
+        `${variables}:4:1: A_BOOLEAN_VARIABLE: variable "A_BOOLEAN_VARIABLE" is defined but not used in the service config template or the application config template; use @A_BOOLEAN_VARIABLE@ in one of them or remove the definition (the server rejects unused variables)`,
+        `${variables}:7:1: A_NUMERIC_VARIABLE: variable "A_NUMERIC_VARIABLE" is defined but not used in the service config template or the application config template; use @A_NUMERIC_VARIABLE@ in one of them or remove the definition (the server rejects unused variables)`,
         "",
       ].join("\n"),
     );

@@ -88,7 +88,7 @@ describe("template rules", () => {
       files: { variables: "variables.yaml", variablesLocator: defs.value.locator },
     });
     assert.deepEqual(problems.map(formatProblem), [
-      "variables.yaml:3:1: UI_TITLE: defined but not used in the service config template or the application config template; use @UI_TITLE@ in one of them or remove the definition (the server rejects unused variables)",
+      'variables.yaml:3:1: UI_TITLE: variable "UI_TITLE" is defined but not used in the service config template or the application config template; use @UI_TITLE@ in one of them or remove the definition (the server rejects unused variables)',
     ]);
   });
 

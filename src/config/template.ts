@@ -124,7 +124,7 @@ export function checkTemplate(input: {
         problemAt(
           variablesSource,
           [name],
-          `defined but not used in the ${kinds.servicesTemplate} or the ${kinds.applicationTemplate}; use @${name}@ in one of them or remove the definition (the server rejects unused variables)`,
+          `variable "${name}" is defined but not used in the ${kinds.servicesTemplate} or the ${kinds.applicationTemplate}; use @${name}@ in one of them or remove the definition (the server rejects unused variables)`,
           "key",
         ),
       );
