@@ -63,7 +63,7 @@ export class ClusterTemplate extends Construct {
     this.servicesTemplate = templateText(where, "servicesConfig", props.servicesConfig);
     this.applicationTemplate = templateText(where, "applicationConfig", props.applicationConfig);
     this.variables = withConfigErrors(where, () =>
-      loadConfig(templateVariablesSchema, props.variables, { label: `${where} variables` }).value,
+      loadConfig(templateVariablesSchema, props.variables, { label: "variables" }).value,
     );
     const problems = checkTemplate({
       servicesTemplate: this.servicesTemplate,

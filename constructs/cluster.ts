@@ -249,7 +249,7 @@ function creationInputs(where: string, props: ClusterProps) {
       );
     }
     const values = withConfigErrors(where, () =>
-      loadConfig(templateValuesSchema, props.templateVariables ?? {}, { label: `${where} templateVariables` }).value,
+      loadConfig(templateValuesSchema, props.templateVariables ?? {}, { label: "templateVariables" }).value,
     );
     const template = typeof props.template === "string" ? undefined : props.template;
     const templateName =
@@ -276,10 +276,10 @@ function creationInputs(where: string, props: ClusterProps) {
     throw new Error(`${where}: templateVariables is set but no template; name the template, or drop templateVariables.`);
   }
   const servicesConfig: ServicesConfig = withConfigErrors(where, () =>
-    loadConfig(servicesConfigSchema, props.servicesConfig ?? {}, { label: `${where} servicesConfig` }).value,
+    loadConfig(servicesConfigSchema, props.servicesConfig ?? {}, { label: "servicesConfig" }).value,
   );
   const applicationConfig: ApplicationConfig = withConfigErrors(where, () =>
-    loadConfig(applicationConfigSchema, props.applicationConfig ?? {}, { label: `${where} applicationConfig` }).value,
+    loadConfig(applicationConfigSchema, props.applicationConfig ?? {}, { label: "applicationConfig" }).value,
   );
   const record: CreationRecord = {
     server_type: serverType,

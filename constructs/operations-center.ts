@@ -103,7 +103,11 @@ export class OperationsCenter extends Construct {
       resourceName: "oc_inventory",
       triggers: {
         owner: this.ownerId,
-        clusters: Lazy.listValue({ produce: () => this.declaredClusters() }),
+        // null_resource triggers are strings, so the list goes in as JSON there.
+        clusters:
+          resourceType === "null_resource"
+            ? Lazy.stringValue({ produce: () => JSON.stringify(this.declaredClusters()) })
+            : Lazy.listValue({ produce: () => this.declaredClusters() }),
       },
       spec: { kind: "inventory", construct_path: this.node.path, owner: this.ownerId, clusters: [] },
     });

@@ -1,8 +1,7 @@
 // Synth-time behaviour of the constructs: resource addresses, triggers, hook specs, provisioners,
 // and the errors a user gets for bad input (before any API call).
 import assert from "node:assert/strict";
-import { mkdtempSync, readFileSync, rmSync, statSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, statSync } from "node:fs";
 import * as path from "node:path";
 import { test } from "node:test";
 import { App, TerraformStack } from "cdktf";
@@ -21,7 +20,9 @@ interface Synthesized {
 }
 
 function synth(build: (stack: TerraformStack) => void, options: { resourceType?: "terraform_data" | "null_resource" } = {}): Synthesized {
-  const outdir = mkdtempSync(path.join(tmpdir(), "oc-cdktf-synth-"));
+  // Inside the project, as a user's cdktf.out is: every path in the output must be relative.
+  mkdirSync(".e2e", { recursive: true });
+  const outdir = mkdtempSync(path.join(path.resolve(".e2e"), "synth-"));
   try {
     const app = new App({ outdir, skipValidation: true });
     const stack = new TerraformStack(app, "s");
@@ -108,7 +109,8 @@ test("provisioners run the package CLI by a relative path; destroy reads only se
   assert.ok(!out.text.includes(out.stackDir), "the stack directory's absolute path is in cdk.tf.json");
   assert.ok(!out.text.includes(process.cwd()), "the project's absolute path is in cdk.tf.json");
   const [create, destroy] = out.json.resource.terraform_data!.a_cluster!.provisioner;
-  assert.match(create!["local-exec"].command, /^node "(\.\.\/)+[^"]*dist\/src\/cli\/main\.js" hook cluster oc-cdktf\/a_cluster\.json$/);
+  assert.equal(create!["local-exec"].command, `node "../../../../dist/src/cli/main.js" hook cluster oc-cdktf/a_cluster.json`);
+  assert.equal(out.json.terraform.backend?.local?.path, "../../../../terraform.s.tfstate");
   assert.equal(create!["local-exec"].environment!.OC_CDKTF_OWNER, "team-a");
   assert.equal(destroy!["local-exec"].when, "destroy");
   assert.match(destroy!["local-exec"].command, / hook cluster-destroy$/);
