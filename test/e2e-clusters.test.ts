@@ -4,7 +4,7 @@ import assert from "node:assert/strict";
 import { after, before, test } from "node:test";
 import * as path from "node:path";
 import { startE2E, type E2E } from "./e2e/harness.js";
-import { A_SERVICES, synthScenario, type ScenarioConfig } from "./e2e/scenario.js";
+import { A_SERVICES, FIXTURES, synthScenario, type ScenarioConfig } from "./e2e/scenario.js";
 
 const CLUSTERS = "/1.0/provisioning/clusters";
 let e2e: E2E;
@@ -45,7 +45,7 @@ function clusterState(name: string) {
 }
 
 before(async () => {
-  e2e = await startE2E({ servers: 8 });
+  e2e = await startE2E({ seed: path.join(FIXTURES, "seed.yaml") });
   outdir = path.join(e2e.workdir, "cdktf.out");
 });
 after(async () => {
@@ -166,4 +166,37 @@ test("6. removing B from the code applies its deletion policy: retain calls noth
   assert.equal(clusterState("cluster-b"), undefined);
   assert.deepEqual(members("cluster-b"), []);
   base.b = undefined;
+});
+
+test("7. a create the server refuses fails with its message; after the fix the pending record is removed first", async () => {
+  await synth({ ...base, c: { servers: ["server07", "server08"] } });
+  const failed = await apply();
+  assert.equal(failed.code, 1);
+  assert.match(failed.output, /Server "server07" has type "migration-manager" but "incus" was expected/);
+  assert.match(failed.output, /cluster "cluster-c" is left pending; the next apply removes that record before creating it again/);
+  assert.deepEqual(e2e.changes(), [`POST ${CLUSTERS}`]);
+  assert.equal(clusterState("cluster-c")?.status, "pending");
+
+  base.c = { servers: ["server08"] };
+  await synth(base);
+  await applyOk();
+  assert.deepEqual(e2e.changes(), [`DELETE ${CLUSTERS}/cluster-c?mode=normal`, `POST ${CLUSTERS}`]);
+  assert.equal(clusterState("cluster-c")?.status, "ready");
+  assert.deepEqual(members("cluster-c"), ["server08"]);
+});
+
+test("8. terraform destroy applies each cluster's policy and deletes the template", async () => {
+  e2e.oc.clearRequests();
+  const destroyed = await e2e.tf(stackDir, "destroy", "-input=false", "-auto-approve");
+  assert.equal(destroyed.code, 0, destroyed.stdout + destroyed.stderr);
+  assert.deepEqual(
+    e2e.changes().sort(),
+    [
+      `DELETE ${CLUSTERS}/cluster-a?mode=factory-reset`,
+      `DELETE ${CLUSTERS}/cluster-c?mode=force`,
+      "DELETE /1.0/provisioning/cluster-templates/standard",
+    ].sort(),
+  );
+  assert.deepEqual(e2e.oc.snapshot().clusters, []);
+  assert.deepEqual(e2e.oc.snapshot().templates, []);
 });
