@@ -594,14 +594,16 @@ async function createCluster(ctx: Context, req: ApiRequest): Promise<ApiResponse
   await ctx.sleep(ctx.createDelayMs);
   const pair = await createSelfSignedCertificate({ commonName: name, usage: "server" });
 
+  const current: ServerRecord[] = [];
   try {
-    // Transaction 2: the servers must still be free.
+    // Transaction 2: the servers must still be registered and free.
     for (const server of servers) {
-      const current = store.server(server.name);
-      if (current === undefined) throw notFoundf(`Failed to get server ${q(server.name)} by name`);
-      if (current.cluster !== null) {
-        throw notPermitted(`Server ${q(server.name)} was not part of a cluster, but is now part of ${q(current.cluster)}`);
+      const record = store.server(server.name);
+      if (record === undefined) throw notFoundf(`Failed to get server ${q(server.name)} by name`);
+      if (record.cluster !== null) {
+        throw notPermitted(`Server ${q(server.name)} was not part of a cluster, but is now part of ${q(record.cluster)}`);
       }
+      current.push(record);
     }
   } catch (err) {
     fail(err);
@@ -614,7 +616,7 @@ async function createCluster(ctx: Context, req: ApiRequest): Promise<ApiResponse
   record.certificate = pair.certificate;
   record.fingerprint = certificateFingerprint(pair.certificate);
   record.last_updated = nowString();
-  for (const server of servers) {
+  for (const server of current) {
     server.cluster = name;
     server.channel = record.channel;
     server.last_updated = nowString();
