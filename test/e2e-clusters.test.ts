@@ -2,9 +2,10 @@
 // Center; every step asserts Operations Center's state and the exact calls the hooks made.
 import assert from "node:assert/strict";
 import { after, before, test } from "node:test";
+import { readFileSync } from "node:fs";
 import * as path from "node:path";
 import { startE2E, type E2E } from "./e2e/harness.js";
-import { A_SERVICES, FIXTURES, synthScenario, type ScenarioConfig } from "./e2e/scenario.js";
+import { A_SECRET, A_SERVICES, FIXTURES, synthScenario, type ScenarioConfig } from "./e2e/scenario.js";
 
 const CLUSTERS = "/1.0/provisioning/clusters";
 let e2e: E2E;
@@ -75,6 +76,12 @@ test("1. apply creates the template, cluster A one-off and cluster B from the te
     e2e.changes().sort(),
     [`POST ${CLUSTERS}`, `POST ${CLUSTERS}`, "POST /1.0/provisioning/cluster-templates"].sort(),
   );
+  // The secret reached Operations Center, and nothing Terraform keeps or prints.
+  const post = e2e.oc.requests.find((r) => r.method === "POST" && (r.body as { name?: string }).name === "cluster-a");
+  assert.equal((post?.body as { services_config: { tailscale: { auth_key: string } } }).services_config.tailscale.auth_key, A_SECRET);
+  assert.ok(!output.includes(A_SECRET), "the secret is in the apply output");
+  assert.ok(!readFileSync(path.join(stackDir, "terraform.tfstate"), "utf8").includes(A_SECRET), "the secret is in the state");
+  assert.ok(!readFileSync(path.join(stackDir, "cdk.tf.json"), "utf8").includes(A_SECRET), "the secret is in cdk.tf.json");
 });
 
 test("2. a plan with nothing changed has no changes", async () => {
@@ -94,7 +101,10 @@ test("3. a description and property change replaces only A's settings and makes 
   const config: ScenarioConfig = { ...base, a: { ...base.a, description: "Production A", properties: { team: "storage" } } };
   await synth(config);
   assert.deepEqual(await e2e.plan(stackDir), { "terraform_data.a_settings": ["delete", "create"] });
-  await applyOk();
+  // Applied with -chdir from another directory: the hooks still find their specs and the CLI.
+  e2e.oc.clearRequests();
+  const applied = await e2e.tfChdir(stackDir, "apply", "-input=false", "-auto-approve");
+  assert.equal(applied.code, 0, applied.stdout + applied.stderr);
   assert.deepEqual(e2e.changes(), [`PUT ${CLUSTERS}/cluster-a`]);
   const after = await e2e.client.getCluster("cluster-a");
   assert.equal(after.cluster.description, "Production A");

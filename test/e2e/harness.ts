@@ -15,6 +15,8 @@ export interface E2E {
   workdir: string;
   env: NodeJS.ProcessEnv;
   tf(stackDir: string, ...args: string[]): Promise<TerraformResult>;
+  /** terraform -chdir=<stackDir> …, run from the work directory instead of the stack directory. */
+  tfChdir(stackDir: string, ...args: string[]): Promise<TerraformResult>;
   /** Plans and returns the changed resources (address -> actions). */
   plan(stackDir: string): Promise<Record<string, string[]>>;
   /** Mutating requests (everything but GET) made since the last clearRequests, as "METHOD path?query". */
@@ -41,6 +43,7 @@ export async function startE2E(options: LocalOperationsCenterOptions): Promise<E
     workdir,
     env,
     tf,
+    tfChdir: (stackDir, ...args) => terraform([`-chdir=${path.relative(workdir, stackDir)}`, ...args], { cwd: workdir, env }),
     async plan(stackDir) {
       const planned = await tf(stackDir, "plan", "-input=false", "-out=plan.bin");
       if (planned.code !== 0) throw new Error(`terraform plan failed:\n${planned.stdout}\n${planned.stderr}`);
