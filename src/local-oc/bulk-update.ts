@@ -22,6 +22,7 @@ import {
   putLogging,
   putNetwork,
   putService,
+  unreachableMessage,
 } from "./incusos.js";
 import { deepCopy, type ClusterRecord, type NetworkConfig, type NetworkDevice, type ServerRecord } from "./state.js";
 
@@ -89,8 +90,7 @@ function prepareBulkUpdate(ctx: Context, clusterName: string): ServerRecord[] {
   // PollServers: every member is contacted (and its OS data refreshed).
   for (const m of members) {
     if (m.status === "offline") {
-      const host = m.connection_url.replace(/^https:\/\//, "");
-      throw internal(`Get "${m.connection_url}/os/1.0/system/network": dial tcp ${host}: connect: no route to host`).wrap(
+      throw internal(unreachableMessage(m, "/os/1.0/system/network")).wrap(
         `Failed to poll server ${q(m.name)}`,
       ).wrap("Polling of cluster members failed");
     }

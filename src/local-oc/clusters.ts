@@ -33,7 +33,7 @@ import {
 import { applyTemplate } from "./cluster-templates.js";
 import { deepEqual, goValue } from "./gofmt.js";
 import { checkIfMatch, created, emptySync, sync, syncETag, type ApiRequest, type ApiResponse, type Router } from "./http.js";
-import { IncusOSApiError, addressByRole, getNetwork, getService, putService } from "./incusos.js";
+import { IncusOSApiError, addressByRole, defaultServiceConfig, getNetwork, getService, putService, unreachableMessage } from "./incusos.js";
 import { filterWith } from "./servers.js";
 import { serverTypeValues } from "./seed.js";
 import { deepCopy, nowString, type ArtifactRecord, type ClusterRecord, type InProgressStatus, type ServerRecord } from "./state.js";
@@ -260,14 +260,10 @@ function getOSServiceConfig(server: ServerRecord, service: string): Record<strin
   } catch (err) {
     if (err instanceof IncusOSApiError && err.status === 404 && (service === "ceph" || service === "linstor")) {
       // See the header: an unsupported ceph/linstor service counts as its empty config.
-      return getEmptyService(service);
+      return defaultServiceConfig(service);
     }
     throw incusosFailure(err);
   }
-}
-
-function getEmptyService(service: string): Record<string, unknown> {
-  return service === "ceph" ? { enabled: false, clusters: {} } : { enabled: false, listen_address: "" };
 }
 
 /** memberDependentAddress: the target server's address on the interface with the same role. */
@@ -447,10 +443,7 @@ function consistencyReason(ctx: Context, servers: ServerRecord[]): string | unde
 
 /** Incus' GET /1.0 ping of a server: an offline server does not answer. */
 function ping(server: ServerRecord): void {
-  if (server.status === "offline") {
-    const hostPortPart = server.connection_url.replace(/^https:\/\//, "");
-    throw internal(`Get "${server.connection_url}/1.0": dial tcp ${hostPortPart}: connect: no route to host`);
-  }
+  if (server.status === "offline") throw internal(unreachableMessage(server, "/1.0"));
 }
 
 /** POST /os/1.0/system/:factory-reset through OC's server service. */

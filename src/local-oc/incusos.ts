@@ -139,6 +139,17 @@ function serviceState(server: ServerRecord, name: string, config: Record<string,
   }
 }
 
+/** The Go zero value of a service's config. */
+export function defaultServiceConfig(name: string): Record<string, unknown> {
+  return deepCopy(serviceDefaults[name] ?? {});
+}
+
+/** The transport error Incus' client reports for a server that does not answer (status offline). */
+export function unreachableMessage(server: ServerRecord, path: string): string {
+  const host = server.connection_url.replace(/^https:\/\//, "");
+  return `Get "${server.connection_url}${path}": dial tcp ${host}: connect: no route to host`;
+}
+
 // ----- services -----
 
 export function getService(server: ServerRecord, name: string): { config: Record<string, unknown>; state: Record<string, unknown> } {

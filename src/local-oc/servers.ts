@@ -20,6 +20,7 @@ import {
   putNetwork,
   putService,
   removeApplication,
+  unreachableMessage,
 } from "./incusos.js";
 import { parseJsonBody } from "./decode.js";
 import { emptySync, errorResponse, plainText, sync, syncETag, type ApiRequest, type ApiResponse, type Router } from "./http.js";
@@ -253,9 +254,7 @@ export function handleOsProxy(ctx: Context, method: string, path: string, body: 
     return errorResponse(new HttpError(404, `Failed to get server ${q(name)} by name: Not found`));
   }
   if (server.status === "offline") {
-    return errorResponse(
-      new HttpError(500, `Get "${server.connection_url}/os${m[2] ?? ""}": dial tcp ${server.connection_url.replace(/^https:\/\//, "")}: connect: no route to host`),
-    );
+    return errorResponse(new HttpError(500, unreachableMessage(server, `/os${m[2] ?? ""}`)));
   }
   return osProxy(ctx, server, method, m[2] ?? "/", body);
 }
