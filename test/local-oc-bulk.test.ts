@@ -202,3 +202,18 @@ describe("local OC: the os/ proxy to IncusOS", () => {
     assert.equal((await os("GET", "/1.0/nothing")).status, 404);
   });
 });
+
+describe("local OC: an offline server", () => {
+  it("fails the create's connection test (pending left) and the os/ proxy with 500", async () => {
+    const h = await startHarness({ seed: { servers: [{ name: "up" }, { name: "down", status: "offline" }] } });
+    try {
+      const ready = await h.call("POST", C, clusterPost("x", ["down"]));
+      assert.equal(ready.status, 400, "an offline server is not ready");
+      const os = await h.call("GET", `${S}/down/os/1.0/services`);
+      assert.equal(os.status, 500);
+      assert.equal(os.json!.error, 'Get "https://192.0.2.12:8443/os/1.0/services": dial tcp 192.0.2.12:8443: connect: no route to host');
+    } finally {
+      await h.close();
+    }
+  });
+});
