@@ -507,13 +507,10 @@ test("cluster destroy hook: retain makes no call, forget deletes with mode=force
     assert.equal(cluster(h, "wiped"), undefined);
   }));
 
-// Known bug (src/hooks/cluster.ts applyDeletionPolicy): OC answers DELETE ?mode=factory-reset of a
-// cluster without members with 500 "Cluster not found", so a failed create's pending leftover
-// whose policy is factory-reset makes every later apply fail. Such a record is removed the way the
-// cluster hook removes it: DELETE ?mode=normal.
+// OC answers DELETE ?mode=factory-reset of a cluster without members with 500 "Cluster not
+// found", so a failed create's pending leftover is removed the way the cluster hook removes it.
 test(
   "inventory hook: a pending leftover with policy factory-reset is removed with mode=normal",
-  { todo: "src/hooks/cluster.ts applyDeletionPolicy sends mode=factory-reset to a cluster without members (500)" },
   () =>
     withHarness(async (h) => {
       h.oc.setFaults({ failMembers: ["server02"] });
@@ -597,11 +594,8 @@ test("template hook: creates, leaves an equal template alone, replaces differing
     ]);
   }));
 
-// Known bug (src/hooks/template.ts runTemplateDestroy, likewise cluster.ts applyDeletionPolicy):
-// a 404 from the DELETE itself (deleted by someone else after the hook's GET) fails the destroy.
 test(
   "template destroy hook: a template deleted by someone else between the hook's GET and DELETE counts as already gone",
-  { todo: "src/hooks/template.ts runTemplateDestroy does not tolerate a 404 from the DELETE" },
   () =>
     withHarness(async (h) => {
       await h.other.createClusterTemplate({ name: "t", description: "", service_config_template: "", application_config_template: "", variables: {} });

@@ -1,6 +1,7 @@
 import type { Cluster, ClusterPut } from "../client/api-types.js";
 import { OperationsCenterError } from "../client/errors.js";
 import { canonicalJson } from "./digest.js";
+import { HookError } from "./report.js";
 import type { HookContext } from "./context.js";
 
 const MAX_ATTEMPTS = 5;
@@ -43,7 +44,13 @@ export async function updateClusterSettings(
         report.note(`${name}: changed by someone else meanwhile (412), reading it again`);
         continue;
       }
-      throw err;
+      const refused = err instanceof OperationsCenterError && err.status >= 400;
+      throw new HookError(
+        err instanceof Error ? err.message : String(err),
+        refused
+          ? `the settings of cluster "${name}" are unchanged`
+          : `the PUT may or may not have reached Operations Center; the next apply compares again`,
+      );
     }
   }
 }

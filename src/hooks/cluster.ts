@@ -1,4 +1,5 @@
-import type { ClusterPost } from "../client/api-types.js";
+import type { Cluster, ClusterPost } from "../client/api-types.js";
+import { OperationsCenterError } from "../client/errors.js";
 import { userPropertyKeys, writeBookkeeping, readBookkeeping } from "./bookkeeping.js";
 import type { HookContext } from "./context.js";
 import { creationChangedError, creationChanges } from "./creation.js";
@@ -103,20 +104,37 @@ export async function runClusterDestroy(
     report.note(`${cluster}: not managed by "${owner}", left alone`);
     return;
   }
-  await applyDeletionPolicy(cluster, bookkeeping.deletionPolicy ?? "retain", { client, report });
+  await applyDeletionPolicy(found.cluster, bookkeeping.deletionPolicy ?? "retain", { client, report });
 }
 
+/**
+ * Deletes a cluster as its policy says. A pending record (left by a failed create) has no members
+ * to forget or reset, and Operations Center answers factory-reset on it with 500, so it is
+ * removed with mode=normal. A cluster that vanished meanwhile counts as deleted.
+ */
 export async function applyDeletionPolicy(
-  cluster: string,
+  cluster: Pick<Cluster, "name" | "status">,
   policy: keyof typeof deletionPolicyMode,
   { client, report }: HookContext,
 ): Promise<void> {
-  const mode = deletionPolicyMode[policy];
-  if (mode === undefined) {
-    report.note(`${cluster}: deletion policy is retain: the cluster stays in Operations Center`);
+  const policyMode = deletionPolicyMode[policy];
+  if (policyMode === undefined) {
+    report.note(`${cluster.name}: deletion policy is retain: the cluster stays in Operations Center`);
     return;
   }
+  const mode = cluster.status === "pending" ? "normal" : policyMode;
+  const why = mode === policyMode ? `policy ${policy}, mode ${mode}` : `pending record, policy ${policy}, mode ${mode}`;
   report.plan(1);
-  await report.change(cluster, `delete (policy ${policy}, mode ${mode})`, () => client.deleteCluster(cluster, { mode }));
+  try {
+    await report.change(cluster.name, `delete (${why})`, () => client.deleteCluster(cluster.name, { mode }));
+  } catch (err) {
+    if (err instanceof OperationsCenterError && err.isNotFound) {
+      report.note(`${cluster.name}: already gone`);
+      return;
+    }
+    throw new HookError(
+      err instanceof Error ? err.message : String(err),
+      `cluster "${cluster.name}" is still in Operations Center (${cluster.status}); the next apply tries again`,
+    );
+  }
 }
-

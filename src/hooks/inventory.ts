@@ -21,6 +21,6 @@ export async function runInventory(spec: InventorySpec, context: HookContext): P
   }
   for (const cluster of removed) {
     report.note(`${cluster.name}: no longer declared in the code`);
-    await applyDeletionPolicy(cluster.name, readBookkeeping(cluster).deletionPolicy ?? "retain", context);
+    await applyDeletionPolicy(cluster, readBookkeeping(cluster).deletionPolicy ?? "retain", context);
   }
 }

@@ -41,9 +41,18 @@ export async function runMembers(spec: MembersSpec, context: HookContext): Promi
   report.plan((toAdd.length > 0 ? 1 : 0) + toEvacuate.length + (toRemove.length > 0 ? 1 : 0) + (recordChange ? 1 : 0));
 
   if (toAdd.length > 0) {
-    await report.change(spec.cluster, `add ${toAdd.join(", ")}`, () =>
-      client.addClusterServers(spec.cluster, { server_names: toAdd, copy_services_config: spec.copy_services_config }),
-    );
+    try {
+      await report.change(spec.cluster, `add ${toAdd.join(", ")}`, () =>
+        client.addClusterServers(spec.cluster, { server_names: toAdd, copy_services_config: spec.copy_services_config }),
+      );
+    } catch (err) {
+      const now = await client.listServers({ cluster: spec.cluster }).catch(() => undefined);
+      const state =
+        now === undefined
+          ? `the members of "${spec.cluster}" could not be read back`
+          : `"${spec.cluster}" has members ${now.map((s) => s.name).join(", ")}; nothing was removed`;
+      throw new HookError(err instanceof Error ? err.message : String(err), state);
+    }
   }
   if (toRemove.length > 0) {
     const added = toAdd.length > 0 ? `${toAdd.join(", ")} joined; ` : "";

@@ -1,4 +1,5 @@
 import type { ClusterTemplatePut } from "../client/api-types.js";
+import { OperationsCenterError } from "../client/errors.js";
 import type { HookContext } from "./context.js";
 import { canonicalJson } from "./digest.js";
 import type { TemplateSpec } from "./spec.js";
@@ -44,5 +45,11 @@ export async function runTemplateDestroy(template: string, { client, report }: H
     return;
   }
   report.plan(1);
-  await report.change(template, "delete cluster template", () => client.deleteClusterTemplate(template));
+  try {
+    await report.change(template, "delete cluster template", () => client.deleteClusterTemplate(template));
+  } catch (err) {
+    // Someone deleted it between the lookup and the DELETE: the goal is reached.
+    if (!(err instanceof OperationsCenterError && err.isNotFound)) throw err;
+    report.note(`${template}: already gone`);
+  }
 }
