@@ -162,18 +162,26 @@ describe("local OC: the oc-cdktf local-oc command", () => {
       stdio: ["ignore", "pipe", "pipe"],
     });
     try {
-      const lines = createInterface({ input: child.stdout! });
-      const url = await new Promise<string>((resolve, reject) => {
-        const timer = setTimeout(() => reject(new Error("no listening line within 20 s")), 20_000);
-        lines.on("line", (line) => {
-          const m = /^listening on (https:\/\/127\.0\.0\.1:\d+)$/.exec(line);
-          if (m !== null) {
-            clearTimeout(timer);
-            resolve(m[1]!);
-          }
-        });
-        child.once("exit", (code) => reject(new Error(`exited early with ${code}`)));
+      // Every stdout line is kept from the start, so none is missed while the test awaits.
+      const seen: string[] = [];
+      const waiters: { pattern: RegExp; resolve: (line: string) => void }[] = [];
+      createInterface({ input: child.stdout! }).on("line", (line) => {
+        seen.push(line);
+        for (const w of waiters.splice(0)) {
+          if (w.pattern.test(line)) w.resolve(line);
+          else waiters.push(w);
+        }
       });
+      const lineMatching = (pattern: RegExp) =>
+        new Promise<string>((resolve, reject) => {
+          const found = seen.find((l) => pattern.test(l));
+          if (found !== undefined) return resolve(found);
+          const timer = setTimeout(() => reject(new Error(`no line matching ${pattern} within 20 s; got ${JSON.stringify(seen)}`)), 20_000);
+          waiters.push({ pattern, resolve: (l) => (clearTimeout(timer), resolve(l)) });
+          child.once("exit", (code) => reject(new Error(`exited early with ${code}`)));
+        });
+      const url = /^listening on (https:\/\/127\.0\.0\.1:\d+)$/.exec(await lineMatching(/^listening on /))![1]!;
+      assert.equal(seen[0], `listening on ${url}`);
       const remote = resolveRemote({ configDir, env: {} });
       assert.equal(remote.url, url);
       const client = OperationsCenterClient.fromRemote(remote, { retries: 0 });
@@ -183,7 +191,7 @@ describe("local OC: the oc-cdktf local-oc command", () => {
       } finally {
         await client.close();
       }
-      const logLine = await new Promise<string>((resolve) => lines.once("line", resolve));
+      const logLine = await lineMatching(/^GET /);
       assert.match(logLine, /^GET \/1\.0\/provisioning\/servers\?recursion=1 200 \d+ms$/);
       const exit = new Promise<number | null>((resolve) => child.once("exit", (code) => resolve(code)));
       child.kill("SIGTERM");
