@@ -48,6 +48,16 @@ function decode(body: string, spec: StructSpec): Record<string, unknown> {
 }
 
 /** ClusterTemplate.Validate (oc-api.md 5.3, including the source's "Varible" typo). */
+/** The four ClusterTemplatePut fields of a decoded body: a PUT replaces all of them. */
+function templateContent(body: Record<string, unknown>): Omit<TemplateRecord, "name" | "last_updated"> {
+  return {
+    description: String(body["description"] ?? ""),
+    service_config_template: String(body["service_config_template"] ?? ""),
+    application_config_template: String(body["application_config_template"] ?? ""),
+    variables: (body["variables"] as Record<string, TemplateVariable> | undefined) ?? {},
+  };
+}
+
 export function validateTemplate(t: Pick<TemplateRecord, "name" | "service_config_template" | "application_config_template" | "variables">): void {
   if (t.name === "") throw validation("Invalid cluster template, name can not be empty");
   if ([...NAME_FORBIDDEN].some((c) => t.name.includes(c))) {
@@ -148,14 +158,7 @@ export function registerTemplateRoutes(router: Router, ctx: Context): void {
 
   router.add("POST", PREFIX, (req) => {
     const body = decode(req.body, templatePostSpec);
-    const record: TemplateRecord = {
-      name: String(body["name"] ?? ""),
-      description: String(body["description"] ?? ""),
-      service_config_template: String(body["service_config_template"] ?? ""),
-      application_config_template: String(body["application_config_template"] ?? ""),
-      variables: (body["variables"] as Record<string, TemplateVariable> | undefined) ?? {},
-      last_updated: nowString(),
-    };
+    const record: TemplateRecord = { name: String(body["name"] ?? ""), ...templateContent(body), last_updated: nowString() };
     try {
       validateTemplate(record);
       if (store.template(record.name) !== undefined) throw constraint("Constraint violation");
@@ -184,14 +187,7 @@ export function registerTemplateRoutes(router: Router, ctx: Context): void {
     const t = store.template(name);
     if (t === undefined) throw notFound().wrap(`Failed to get clusterConfigTemplate ${q(name)}`);
     checkIfMatch(req, t);
-    const updated: TemplateRecord = {
-      ...t,
-      description: String(body["description"] ?? ""),
-      service_config_template: String(body["service_config_template"] ?? ""),
-      application_config_template: String(body["application_config_template"] ?? ""),
-      variables: (body["variables"] as Record<string, TemplateVariable> | undefined) ?? {},
-      last_updated: nowString(),
-    };
+    const updated: TemplateRecord = { ...t, ...templateContent(body), last_updated: nowString() };
     try {
       validateTemplate(updated);
     } catch (err) {

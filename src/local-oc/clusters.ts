@@ -406,36 +406,28 @@ function consistencyReason(ctx: Context, servers: ServerRecord[]): string | unde
       }
     }
   }
-  const refLinstor = get(ref, "linstor", "Linstor");
-  for (const s of rest) {
-    const cfg = get(s, "linstor", "Linstor");
-    let expected: string;
-    try {
-      expected = memberDependentListenAddress(ref, str(refLinstor["listen_address"]), s);
-    } catch (err) {
-      return `Linstor listen address mismatch, failed to derive the listen address for ${s.name}: ${(err as Error).message}`;
-    }
-    if (expected !== str(cfg["listen_address"])) {
-      return `Linstor listen address mismatch, found ${q(str(refLinstor["listen_address"]))} (${ref.name}) and ${q(str(cfg["listen_address"]))} (${s.name}), expected ${q(expected)} for ${s.name}`;
-    }
-    if (!deepEqual({ ...refLinstor, listen_address: "" }, { ...cfg, listen_address: "" })) {
-      return `Linstor configuration mismatch, found ${goValue(refLinstor)} (${ref.name}) and ${goValue(cfg)} (${s.name})`;
-    }
-  }
-  const refOvn = get(ref, "ovn", "OVN");
-  for (const s of rest) {
-    const cfg = get(s, "ovn", "OVN");
-    let expected: string;
-    try {
-      expected = memberDependentAddress(ref, str(refOvn["tunnel_address"]), s);
-    } catch (err) {
-      return `OVN tunnel address mismatch, failed to derive the tunnel address for ${s.name}: ${(err as Error).message}`;
-    }
-    if (expected !== str(cfg["tunnel_address"])) {
-      return `OVN tunnel address mismatch, found ${q(str(refOvn["tunnel_address"]))} (${ref.name}) and ${q(str(cfg["tunnel_address"]))} (${s.name}), expected ${q(expected)} for ${s.name}`;
-    }
-    if (!deepEqual({ ...refOvn, tunnel_address: "" }, { ...cfg, tunnel_address: "" })) {
-      return `OVN configuration mismatch, found ${goValue(refOvn)} (${ref.name}) and ${goValue(cfg)} (${s.name})`;
+  // Linstor's listen address and OVN's tunnel address follow each member's own interface; the
+  // rest of their config must be equal.
+  const memberDependent = [
+    { service: "linstor", label: "Linstor", field: "listen_address", what: "listen address", derive: memberDependentListenAddress },
+    { service: "ovn", label: "OVN", field: "tunnel_address", what: "tunnel address", derive: memberDependentAddress },
+  ] as const;
+  for (const { service, label, field, what, derive } of memberDependent) {
+    const refCfg = get(ref, service, label);
+    for (const s of rest) {
+      const cfg = get(s, service, label);
+      let expected: string;
+      try {
+        expected = derive(ref, str(refCfg[field]), s);
+      } catch (err) {
+        return `${label} ${what} mismatch, failed to derive the ${what} for ${s.name}: ${(err as Error).message}`;
+      }
+      if (expected !== str(cfg[field])) {
+        return `${label} ${what} mismatch, found ${q(str(refCfg[field]))} (${ref.name}) and ${q(str(cfg[field]))} (${s.name}), expected ${q(expected)} for ${s.name}`;
+      }
+      if (!deepEqual({ ...refCfg, [field]: "" }, { ...cfg, [field]: "" })) {
+        return `${label} configuration mismatch, found ${goValue(refCfg)} (${ref.name}) and ${goValue(cfg)} (${s.name})`;
+      }
     }
   }
   return undefined;
