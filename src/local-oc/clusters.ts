@@ -102,6 +102,18 @@ const certificatePutSpec: StructSpec = {
   fields: { cluster_certificate: "string", cluster_certificate_key: "string" },
 };
 
+/** The cluster a PUT or rename changes, after the optional If-Match check (412 on mismatch). */
+function clusterForWrite(ctx: Context, req: ApiRequest, name: string): ClusterRecord {
+  let c: ClusterRecord;
+  try {
+    c = getClusterOrFail(ctx, name);
+  } catch (err) {
+    rewrap(err, `Failed to get cluster ${q(name)}`);
+  }
+  checkIfMatch(req, etagSource(ctx, c));
+  return c;
+}
+
 export function decode(body: string, spec: StructSpec): Record<string, unknown> {
   try {
     return decodeBody(body, spec);
@@ -880,13 +892,7 @@ export function registerClusterRoutes(router: Router, ctx: Context): void {
   router.add("PUT", `${PREFIX}/{name}`, (req) => {
     const name = req.params["name"]!;
     const body = decode(req.body, clusterPutSpec);
-    let c: ClusterRecord;
-    try {
-      c = getClusterOrFail(ctx, name);
-    } catch (err) {
-      rewrap(err, `Failed to get cluster ${q(name)}`);
-    }
-    checkIfMatch(req, etagSource(ctx, c));
+    const c = clusterForWrite(ctx, req, name);
     const next = {
       connection_url: str(body["connection_url"]),
       channel: str(body["channel"]),
@@ -911,13 +917,7 @@ export function registerClusterRoutes(router: Router, ctx: Context): void {
   router.add("POST", `${PREFIX}/{name}`, (req) => {
     const name = req.params["name"]!;
     const body = decode(req.body, clusterSpec);
-    let c: ClusterRecord;
-    try {
-      c = getClusterOrFail(ctx, name);
-    } catch (err) {
-      rewrap(err, `Failed to get cluster ${q(name)}`);
-    }
-    checkIfMatch(req, etagSource(ctx, c));
+    const c = clusterForWrite(ctx, req, name);
     const newName = str(body["name"]);
     try {
       // Rename only checks for a non-empty name, not for the forbidden characters.
