@@ -128,12 +128,14 @@ export class Cluster extends Construct {
 
     const prefix = resourcePrefix(id);
     const common = { construct_path: this.node.path, owner: oc.ownerId, cluster: this.name };
+    const clusterAddress = `${oc.resourceType}.${prefix}_cluster`;
     this.identity = new HookResource(this, "cluster", {
       resourceName: `${prefix}_cluster`,
       triggers: { name: this.name },
       spec: {
         kind: "cluster",
         ...common,
+        cluster_address: clusterAddress,
         server_names: servers,
         server_type: serverType,
         connection_url: connectionUrl ?? "",
@@ -151,7 +153,7 @@ export class Cluster extends Construct {
     const creation = new HookResource(this, "creation", {
       resourceName: `${prefix}_creation`,
       triggers: { name: this.name, server_type: serverType, ...inputs.readable },
-      spec: { kind: "creation", ...common, creation: inputs.record },
+      spec: { kind: "creation", ...common, cluster_address: clusterAddress, creation: inputs.record },
       dependsOn: [this.identity.resource],
     });
     this.members = new HookResource(this, "members", {

@@ -159,7 +159,7 @@ test("cluster hook: refuses a cluster it did not create, naming the owner proper
     for (const [kind, spec] of [
       ["members", membersSpec("theirs", ["server01", "server03"])],
       ["settings", settingsSpec("theirs", { properties: {} })],
-      ["creation", { kind: "creation", construct_path: "stack/theirs", owner: OWNER, cluster: "theirs", creation: creationRecord() }],
+      ["creation", { kind: "creation", construct_path: "stack/theirs", owner: OWNER, cluster: "theirs", cluster_address: "terraform_data.theirs_cluster", creation: creationRecord() }],
     ] as const) {
       const refused = await h.run(kind, spec);
       assert.equal(refused.code, 1, kind);
@@ -256,6 +256,7 @@ test("creation hook: passes when the creation inputs match, and names a changed 
       construct_path: "stack/delta",
       owner: OWNER,
       cluster: "delta",
+      cluster_address: "terraform_data.delta_cluster",
       creation: record,
     });
 
@@ -274,7 +275,7 @@ test("creation hook: passes when the creation inputs match, and names a changed 
     assert.ok(error, changed.lines.join("\n"));
     assert.match(error, /^oc-cdktf: error: stack\/delta: servicesConfig\.lvm changed since cluster "delta" was created\./);
     assert.match(error, /bulk operations/);
-    assert.match(error, /terraform apply -replace/);
+    assert.match(error, /terraform apply -replace=terraform_data\.delta_cluster /);
     assert.equal(changed.lines.at(-1), 'oc-cdktf: state: cluster "delta" is unchanged');
 
     // The cluster hook reports the same when it finds the cluster on a later apply.

@@ -20,7 +20,7 @@ export async function runClusterCreate(spec: ClusterSpec, { client, report }: Ho
     const bookkeeping = requireOwnership(found.cluster, spec.owner, spec.construct_path);
     if (found.cluster.status !== "pending") {
       const changes = bookkeeping.creation === undefined ? [] : creationChanges(bookkeeping.creation, spec.creation);
-      if (changes.length > 0) throw creationChangedError(spec.construct_path, spec.cluster, changes);
+      if (changes.length > 0) throw creationChangedError(spec, changes);
       report.note(`${spec.cluster}: exists (${found.cluster.status}) and is managed by "${spec.owner}": adopted, nothing to create`);
       return;
     }

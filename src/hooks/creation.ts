@@ -33,14 +33,17 @@ export function creationChanges(recorded: CreationRecord, desired: CreationRecor
   return changes;
 }
 
-export function creationChangedError(constructPath: string, cluster: string, changes: string[]): HookError {
+export function creationChangedError(
+  spec: { construct_path: string; cluster: string; cluster_address: string },
+  changes: string[],
+): HookError {
   return new HookError(
-    `${constructPath}: ${changes.join(", ")} changed since cluster "${cluster}" was created. ` +
+    `${spec.construct_path}: ${changes.join(", ")} changed since cluster "${spec.cluster}" was created. ` +
       `Operations Center uses these inputs only when it creates a cluster, so this change cannot be applied to it. ` +
       `Either revert the change; or change the live cluster with bulk operations (VLAN tags, storage targets, ` +
-      `applications, kernel, logging); or re-create the cluster: set deletionPolicy 'factory-reset' and run ` +
-      `terraform apply -replace on its _cluster resource.`,
-    `cluster "${cluster}" is unchanged`,
+      `applications, kernel, logging); or re-create the cluster: apply deletionPolicy 'factory-reset' first, then ` +
+      `run terraform apply -replace=${spec.cluster_address} once its servers can register again.`,
+    `cluster "${spec.cluster}" is unchanged`,
   );
 }
 
@@ -55,6 +58,6 @@ export async function runCreationCheck(spec: CreationSpec, { client, report }: H
     );
   }
   const changes = creationChanges(bookkeeping.creation, spec.creation);
-  if (changes.length > 0) throw creationChangedError(spec.construct_path, spec.cluster, changes);
+  if (changes.length > 0) throw creationChangedError(spec, changes);
   report.note(`${spec.cluster}: creation inputs match what the cluster was created with`);
 }

@@ -37,10 +37,14 @@ export const creationRecordSchema = z.strictObject({
 });
 export type CreationRecord = z.infer<typeof creationRecordSchema>;
 
+/** Terraform address of a cluster's identity resource, for "replace it" advice in messages. */
+const clusterAddress = z.string().min(1);
+
 export const clusterSpecSchema = z.strictObject({
   kind: z.literal("cluster"),
   ...common,
   cluster: z.string().min(1),
+  cluster_address: clusterAddress,
   server_names: z.array(z.string()).min(1),
   server_type: z.enum(serverTypes),
   connection_url: z.string(),
@@ -61,6 +65,7 @@ export const creationSpecSchema = z.strictObject({
   kind: z.literal("creation"),
   ...common,
   cluster: z.string().min(1),
+  cluster_address: clusterAddress,
   creation: creationRecordSchema,
 });
 export type CreationSpec = z.infer<typeof creationSpecSchema>;
