@@ -6,6 +6,7 @@ import { OperationsCenter } from "./operations-center.js";
 
 /** A destroy-time hook: its environment may reference only `self` values. */
 export interface DestroyHook {
+  /** Which destroy hook runs: it deletes the cluster (by its policy) or the template. */
   kind: "cluster-destroy" | "template-destroy";
   /** Environment variable name -> trigger key whose value (from state) it carries. */
   fromTriggers: Record<string, string>;
