@@ -31,9 +31,12 @@ export async function updateClusterSettings(
   action: string,
   change: (cluster: Cluster) => ClusterPut | undefined,
   { client, report }: HookContext,
+  /** A read the caller just made and that nothing has changed since: saves one GET. */
+  fresh?: { cluster: Cluster; etag?: string },
 ): Promise<boolean> {
   for (let attempt = 1; ; attempt++) {
-    const { cluster, etag } = await report.read(name, "read cluster", () => client.getCluster(name));
+    const { cluster, etag } =
+      attempt === 1 && fresh !== undefined ? fresh : await report.read(name, "read cluster", () => client.getCluster(name));
     const desired = change(cluster);
     if (desired === undefined || canonicalJson(desired) === canonicalJson(clusterPutOf(cluster))) return false;
     try {

@@ -15,7 +15,8 @@ const EVACUATED = 2;
  */
 export async function runMembers(spec: MembersSpec, context: HookContext): Promise<void> {
   const { client, report } = context;
-  const { cluster } = await report.read(spec.cluster, "read cluster", () => client.getCluster(spec.cluster));
+  const read = await report.read(spec.cluster, "read cluster", () => client.getCluster(spec.cluster));
+  const { cluster } = read;
   const bookkeeping = requireOwnership(cluster, spec.owner, spec.construct_path);
   const servers = await report.read("servers", "list registered servers", () => client.listServers());
   const current = servers.filter((s) => s.cluster === spec.cluster).map((s) => s.name);
@@ -83,5 +84,6 @@ export async function runMembers(spec: MembersSpec, context: HookContext): Promi
       return { ...clusterPutOf(live), properties: { ...live.properties, [MEMBERS_KEY]: JSON.stringify(spec.server_names) } };
     },
     context,
+    toAdd.length === 0 && toRemove.length === 0 ? read : undefined,
   );
 }
