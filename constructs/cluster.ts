@@ -123,7 +123,7 @@ export class Cluster extends Construct {
     const properties = checkProperties(where, props.properties ?? {});
     const config = checkConfig(where, props.config);
     const connectionUrl = checkConnectionUrl(where, props.connectionUrl);
-    const inputs = creationInputs(where, props);
+    const inputs = creationInputs(where, this.node.path, props);
     oc.registerCluster(this.name, this.node.path);
 
     const prefix = resourcePrefix(id);
@@ -242,7 +242,7 @@ function keyDigests(value: Record<string, unknown>): Record<string, string> {
 
 const SECRET_VARIABLE = /KEY|SECRET|TOKEN|PASSWORD|PASSPHRASE|CREDENTIAL/i;
 
-function creationInputs(where: string, props: ClusterProps) {
+function creationInputs(where: string, constructPath: string, props: ClusterProps) {
   const serverType = props.serverType ?? "incus";
   if (props.template !== undefined) {
     if (props.servicesConfig !== undefined || props.applicationConfig !== undefined) {
@@ -255,7 +255,7 @@ function creationInputs(where: string, props: ClusterProps) {
     );
     const template = typeof props.template === "string" ? undefined : props.template;
     const templateName =
-      typeof props.template === "string" ? checkObjectName("Cluster", where, props.template) : props.template.name;
+      typeof props.template === "string" ? checkObjectName("Cluster", constructPath, props.template, "template") : props.template.name;
     template?.render(`${where} (template "${templateName}")`, values);
     const record: CreationRecord = {
       server_type: serverType,

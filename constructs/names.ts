@@ -2,14 +2,14 @@
 // \ / : * ? " < > |), checked at synth time so that a bad name fails before any API call.
 const FORBIDDEN = /[\\/:*?"<>|]/;
 
-export function checkObjectName(kind: string, constructPath: string, name: unknown): string {
+export function checkObjectName(kind: string, constructPath: string, name: unknown, prop = "name"): string {
   if (typeof name !== "string" || name === "") {
-    throw new Error(`${kind} '${constructPath}': name must be a non-empty string.`);
+    throw new Error(`${kind} '${constructPath}': ${prop} must be a non-empty string.`);
   }
   const bad = FORBIDDEN.exec(name);
   if (bad !== null) {
     throw new Error(
-      `${kind} '${constructPath}': name "${name}" contains "${bad[0]}"; Operations Center forbids the characters \\ / : * ? " < > | in names.`,
+      `${kind} '${constructPath}': ${prop} "${name}" contains "${bad[0]}"; Operations Center forbids the characters \\ / : * ? " < > | in names.`,
     );
   }
   return name;

@@ -179,6 +179,12 @@ test("synth-time errors name the construct path and the fix", async (t) => {
       `Cluster 's/a': name "rack/1" contains "/"; Operations Center forbids the characters \\ / : * ? " < > | in names.`,
     );
   });
+  await t.test("forbidden characters in a template name", () => {
+    assert.equal(
+      synthError((s) => new Cluster(s, "a", { name: "b", servers: ["server05"], template: "std:v2" })),
+      `Cluster 's/a': template "std:v2" contains ":"; Operations Center forbids the characters \\ / : * ? " < > | in names.`,
+    );
+  });
   await t.test("unknown service key", () => {
     const message = synthError((s) => new Cluster(s, "a", { ...oneOff, servicesConfig: { lvmm: { enabled: true } } }));
     assert.match(message, /^Cluster 's\/a': /);
