@@ -76,3 +76,17 @@ test("server checks list every problem Operations Center would refuse, in server
     `server "s1" follows update channel "stable", the cluster "testing"`,
   ]);
 });
+
+test("the hook runtime loads neither cdktf nor constructs (every provisioner pays its start-up)", async () => {
+  const { execFileSync } = await import("node:child_process");
+  const script = `import("./dist/src/cli/hook.js").then(() => {
+    const loaded = Object.keys(require("node:module")._cache);
+    console.log(JSON.stringify(loaded.filter((f) => /node_modules\\/(cdktf|constructs|@cdktf)\\//.test(f))));
+  })`;
+  const loaded = JSON.parse(execFileSync(process.execPath, ["-e", script], { encoding: "utf8" })) as string[];
+  assert.deepEqual(loaded, []);
+  const control = `import("./dist/constructs/index.js").then(() => {
+    console.log(Object.keys(require("node:module")._cache).some((f) => f.includes("node_modules/cdktf/")));
+  })`;
+  assert.equal(execFileSync(process.execPath, ["-e", control], { encoding: "utf8" }).trim(), "true");
+});
