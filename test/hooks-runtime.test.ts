@@ -329,6 +329,7 @@ test("members hook: adds with one :add-servers, removes with evacuate + one :rem
     );
     assert.deepEqual(remove.lines.slice(2), [
       "oc-cdktf: [1/3] server03: evacuate (Operations Center removes only evacuated members) ... ok (N ms)",
+      "oc-cdktf: server03: check evacuation ... ok (N ms)",
       "oc-cdktf: [2/3] eps: remove server03 (Operations Center factory-resets them) ... ok (N ms)",
       "oc-cdktf: eps: read cluster ... ok (N ms)",
       "oc-cdktf: [3/3] eps: record members server01, server02 ... ok (N ms)",

@@ -7,6 +7,33 @@ import { HookError } from "./report.js";
 import type { MembersSpec } from "./spec.js";
 
 const EVACUATED = 2;
+const EVACUATION_POLL_MS = 2_000;
+
+/** How long a member may take to evacuate: `OC_CDKTF_EVACUATION_TIMEOUT` seconds, default 30 min. */
+function evacuationTimeoutMs(env: NodeJS.ProcessEnv = process.env): number {
+  const seconds = Number(env.OC_CDKTF_EVACUATION_TIMEOUT ?? "1800");
+  return Number.isFinite(seconds) && seconds > 0 ? seconds * 1000 : 1_800_000;
+}
+
+/**
+ * Incus moves the member's instances away before the member counts as evacuated, and
+ * :remove-servers refuses a member that is not; so wait until Operations Center reports it.
+ */
+async function waitForEvacuation(name: string, { client, report }: HookContext): Promise<void> {
+  const deadline = Date.now() + evacuationTimeoutMs();
+  for (;;) {
+    const server = await report.read(name, "check evacuation", () => client.getServer(name));
+    const state = server.server.version_data?.in_maintenance ?? 0;
+    if (state === EVACUATED) return;
+    if (Date.now() >= deadline) {
+      throw new HookError(
+        `server "${name}" is still not evacuated (in_maintenance ${state}) after ${evacuationTimeoutMs() / 1000} s; ` +
+          `check its instances in Incus, or raise OC_CDKTF_EVACUATION_TIMEOUT (seconds)`,
+      );
+    }
+    await new Promise((resolve) => setTimeout(resolve, EVACUATION_POLL_MS));
+  }
+}
 
 /**
  * Create hook of `<cluster>_members`: adds declared servers that are not members (one
@@ -62,6 +89,7 @@ export async function runMembers(spec: MembersSpec, context: HookContext): Promi
         await report.change(name, "evacuate (Operations Center removes only evacuated members)", () =>
           client.evacuateServer(name),
         );
+        await waitForEvacuation(name, context);
       }
       await report.change(spec.cluster, `remove ${toRemove.join(", ")} (Operations Center factory-resets them)`, () =>
         client.removeClusterServers(spec.cluster, toRemove),
