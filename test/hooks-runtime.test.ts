@@ -340,6 +340,38 @@ test("members hook: adds with one :add-servers, removes with evacuate + one :rem
     assert.notEqual(h.oc.snapshot().servers.find((s) => s.name === "server03")?.cluster, "eps");
   }));
 
+test("members hook: waits while a member is still evacuating, and gives up after OC_CDKTF_EVACUATION_TIMEOUT", async () => {
+  const h = await startHookHarness({ evacuationDelayMs: 500 });
+  try {
+    assert.equal((await h.run("cluster", clusterSpec("slow", ["server01", "server02", "server03"]))).code, 0);
+    const remove = await h.run("members", membersSpec("slow", ["server01", "server02"]));
+    assert.equal(remove.code, 0, remove.lines.join("\n"));
+    assert.deepEqual(remove.lines.slice(2, 5), [
+      "oc-cdktf: [1/3] server03: evacuate (Operations Center removes only evacuated members) ... ok (N ms)",
+      "oc-cdktf: server03: check evacuation ... ok (N ms)",
+      "oc-cdktf: server03: check evacuation ... ok (N ms)",
+    ]);
+    assert.deepEqual(cluster(h, "slow")?.members, ["server01", "server02"]);
+  } finally {
+    await h.close();
+  }
+
+  const stuck = await startHookHarness({ evacuationDelayMs: 60_000 });
+  try {
+    assert.equal((await stuck.run("cluster", clusterSpec("stuck", ["server01", "server02", "server03"]))).code, 0);
+    const run = await stuck.run("members", membersSpec("stuck", ["server01", "server02"]), { env: { OC_CDKTF_EVACUATION_TIMEOUT: "1" } });
+    assert.equal(run.code, 1);
+    assert.deepEqual(run.mutations.map(call), ["POST /1.0/provisioning/servers/server03/system/:evacuate 200"]);
+    assert.deepEqual(run.lines.slice(-2), [
+      'oc-cdktf: error: server "server03" is still not evacuated (in_maintenance 1) after 1 s; check its instances in Incus, or raise OC_CDKTF_EVACUATION_TIMEOUT (seconds)',
+      'oc-cdktf: state: server03 may be evacuated but still members of "stuck"',
+    ]);
+    assert.deepEqual(cluster(stuck, "stuck")?.members, ["server01", "server02", "server03"]);
+  } finally {
+    await stuck.close();
+  }
+});
+
 test("members hook: a member added by hand is left alone and reported as drift", () =>
   withHarness(async (h) => {
     assert.equal((await h.run("cluster", clusterSpec("zeta", ["server01", "server02"]))).code, 0);

@@ -15,6 +15,7 @@ const USAGE = `usage: oc-cdktf local-oc [options]
                               CLI config (config.yml, client.crt, client.key) into DIR
   --ui DIR                    serve DIR under /ui/ (index.html fallback)
   --create-delay MS           how long a cluster create takes (default 50)
+  --evacuation-delay MS       how long a server stays evacuating before it is evacuated (default 0)
   --latency MS                delay every request
   --fail-member NAME          IncusOS writes to this server fail with 500 (repeatable)
   --error-rate P              answer a fraction P of requests with 503
@@ -46,6 +47,7 @@ export async function run(argv: string[]): Promise<number> {
         "write-client-config": { type: "string" },
         ui: { type: "string" },
         "create-delay": { type: "string" },
+        "evacuation-delay": { type: "string" },
         latency: { type: "string" },
         "fail-member": { type: "string", multiple: true },
         "error-rate": { type: "string" },
@@ -66,10 +68,12 @@ export async function run(argv: string[]): Promise<number> {
   let port: number | undefined;
   let servers: number | undefined;
   let createDelayMs: number | undefined;
+  let evacuationDelayMs: number | undefined;
   try {
     port = number("port", str("port"), 0, 65535);
     servers = number("servers", str("servers"), 0);
     createDelayMs = number("create-delay", str("create-delay"), 0);
+    evacuationDelayMs = number("evacuation-delay", str("evacuation-delay"), 0);
     const latency = number("latency", str("latency"), 0);
     if (latency !== undefined) faults.latencyMs = latency;
     const errorRate = number("error-rate", str("error-rate"), 0, 1);
@@ -91,6 +95,7 @@ export async function run(argv: string[]): Promise<number> {
     ...(str("state") !== undefined ? { statePath: str("state")! } : {}),
     ...(str("ui") !== undefined ? { uiDir: str("ui")! } : {}),
     ...(createDelayMs !== undefined ? { createDelayMs } : {}),
+    ...(evacuationDelayMs !== undefined ? { evacuationDelayMs } : {}),
     faults,
     log: (line) => process.stdout.write(line + "\n"),
   });

@@ -89,11 +89,8 @@ export async function runClusterCreate(spec: ClusterSpec, { client, report }: Ho
  * Destroy hook of `<cluster>_cluster`: applies the deletion policy recorded in the cluster's
  * properties (retain makes no call). A cluster that is already gone, or not ours, is left alone.
  */
-export async function runClusterDestroy(
-  cluster: string,
-  owner: string,
-  { client, report }: HookContext,
-): Promise<void> {
+export async function runClusterDestroy(cluster: string, owner: string, context: HookContext): Promise<void> {
+  const { client, report } = context;
   const found = await report.read(cluster, "look up cluster", () => client.findCluster(cluster));
   if (found === undefined) {
     report.note(`${cluster}: already gone`);
@@ -104,7 +101,7 @@ export async function runClusterDestroy(
     report.note(`${cluster}: not managed by "${owner}", left alone`);
     return;
   }
-  await applyDeletionPolicy(found.cluster, bookkeeping.deletionPolicy ?? "retain", { client, report });
+  await applyDeletionPolicy(found.cluster, bookkeeping.deletionPolicy ?? "retain", context);
 }
 
 /**

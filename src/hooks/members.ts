@@ -10,7 +10,7 @@ const EVACUATED = 2;
 const EVACUATION_POLL_MS = 2_000;
 
 /** How long a member may take to evacuate: `OC_CDKTF_EVACUATION_TIMEOUT` seconds, default 30 min. */
-function evacuationTimeoutMs(env: NodeJS.ProcessEnv = process.env): number {
+function evacuationTimeoutMs(env: NodeJS.ProcessEnv): number {
   const seconds = Number(env.OC_CDKTF_EVACUATION_TIMEOUT ?? "1800");
   return Number.isFinite(seconds) && seconds > 0 ? seconds * 1000 : 1_800_000;
 }
@@ -19,15 +19,16 @@ function evacuationTimeoutMs(env: NodeJS.ProcessEnv = process.env): number {
  * Incus moves the member's instances away before the member counts as evacuated, and
  * :remove-servers refuses a member that is not; so wait until Operations Center reports it.
  */
-async function waitForEvacuation(name: string, { client, report }: HookContext): Promise<void> {
-  const deadline = Date.now() + evacuationTimeoutMs();
+async function waitForEvacuation(name: string, { client, report, env }: HookContext): Promise<void> {
+  const timeoutMs = evacuationTimeoutMs(env);
+  const deadline = Date.now() + timeoutMs;
   for (;;) {
     const server = await report.read(name, "check evacuation", () => client.getServer(name));
     const state = server.server.version_data?.in_maintenance ?? 0;
     if (state === EVACUATED) return;
     if (Date.now() >= deadline) {
       throw new HookError(
-        `server "${name}" is still not evacuated (in_maintenance ${state}) after ${evacuationTimeoutMs() / 1000} s; ` +
+        `server "${name}" is still not evacuated (in_maintenance ${state}) after ${timeoutMs / 1000} s; ` +
           `check its instances in Incus, or raise OC_CDKTF_EVACUATION_TIMEOUT (seconds)`,
       );
     }

@@ -96,7 +96,7 @@ export async function runHook(
       configDir: env[HOOK_ENV.configDir] || undefined,
       env,
     });
-    await dispatch(kind as HookKind, specFile, env, { client, report });
+    await dispatch(kind as HookKind, specFile, env, { client, report, env });
     return 0;
   } catch (err) {
     report.note(`error: ${err instanceof Error ? err.message : String(err)}`);

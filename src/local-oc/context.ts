@@ -26,6 +26,7 @@ export class Context {
     readonly store: Store,
     readonly createDelayMs: number,
     readonly reregisterDelayMs: number,
+    readonly evacuationDelayMs = 0,
   ) {}
 
   readonly incusos: IncusOSContext = {
@@ -86,22 +87,27 @@ export class Context {
     this.scheduleRegistration(server.name, at);
   }
 
+  /**
+   * Runs `action` after `ms` and saves the state, like the server finishing work it reported as
+   * started; pending actions are cancelled on close.
+   */
+  later(ms: number, action: () => void): void {
+    const timer = setTimeout(() => {
+      this.timers.delete(timer);
+      action();
+      this.changed();
+    }, ms);
+    timer.unref();
+    this.timers.add(timer);
+  }
+
   /** Forgets a server record without touching the machine (OC's ON DELETE CASCADE). */
   forget(server: ServerRecord): void {
     this.store.data.servers = this.store.data.servers.filter((s) => s !== server);
   }
 
   scheduleRegistration(name: string, at: number): void {
-    const timer = setTimeout(
-      () => {
-        this.timers.delete(timer);
-        this.completeRegistration(name);
-        this.changed();
-      },
-      Math.max(0, at - Date.now()),
-    );
-    timer.unref();
-    this.timers.add(timer);
+    this.later(Math.max(0, at - Date.now()), () => this.completeRegistration(name));
   }
 
   private completeRegistration(name: string): void {

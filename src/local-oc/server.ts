@@ -50,6 +50,8 @@ export interface LocalOperationsCenterOptions {
    * carries a registration token does (default 200 ms).
    */
   reregisterDelayMs?: number;
+  /** How long `system/:evacuate` keeps a server evacuating (in_maintenance 1) before 2 (default 0). */
+  evacuationDelayMs?: number;
   faults?: Faults;
   /** One line per request: method path status ms. */
   log?: (line: string) => void;
@@ -177,7 +179,7 @@ export async function startLocalOperationsCenter(options: LocalOperationsCenterO
   const host = options.host ?? "127.0.0.1";
   const loaded = options.statePath !== undefined ? Store.load(options.statePath) : undefined;
   const store = new Store(loaded ?? (await freshState(host)), options.statePath);
-  const ctx = new Context(store, options.createDelayMs ?? 50, options.reregisterDelayMs ?? 200);
+  const ctx = new Context(store, options.createDelayMs ?? 50, options.reregisterDelayMs ?? 200, options.evacuationDelayMs ?? 0);
   ctx.faults = faultsSchema.parse(options.faults ?? {});
   if (loaded === undefined) {
     seedServers(options).forEach((seed, i) => ctx.register(seed, i + 1));

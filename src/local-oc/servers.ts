@@ -291,16 +291,28 @@ export function registerServerRoutes(router: Router, ctx: Context): void {
     ctx.changed();
     return emptySync();
   });
-  const maintenance = (target: number, action: string) => (req: ApiRequest) => {
+  // Evacuation moves instances away: the server reports 1 (evacuating) until it is done, 2 after
+  // evacuationDelayMs. Restore is immediate.
+  const maintenance = (target: number, action: string, during?: number) => (req: ApiRequest) => {
     const server = getServerOrFail(ctx, req.params["name"]!);
     if (server.status !== "ready") {
       throw internal(`Failed to ${action} server ${q(server.name)}: server is not ready (status: ${q(server.status)})`);
     }
-    server.in_maintenance = target;
-    server.last_updated = nowString();
+    const finish = () => {
+      server.in_maintenance = target;
+      server.last_updated = nowString();
+    };
+    if (during !== undefined && ctx.evacuationDelayMs > 0) {
+      server.in_maintenance = during;
+      ctx.later(ctx.evacuationDelayMs, () => {
+        if (server.in_maintenance === during) finish();
+      });
+    } else {
+      finish();
+    }
     ctx.changed();
     return emptySync();
   };
-  router.add("POST", `${PREFIX}/{name}/system/:evacuate`, maintenance(2, "evacuate"));
+  router.add("POST", `${PREFIX}/{name}/system/:evacuate`, maintenance(2, "evacuate", 1));
   router.add("POST", `${PREFIX}/{name}/system/:restore`, maintenance(0, "restore"));
 }
