@@ -128,7 +128,7 @@ export class Cluster extends Construct {
 
     const prefix = resourcePrefix(id);
     const common = { construct_path: this.node.path, owner: oc.ownerId, cluster: this.name };
-    const clusterAddress = `${oc.resourceType}.${prefix}_cluster`;
+    const clusterAddress = oc.resourceAddress(`${prefix}_cluster`);
     this.identity = new HookResource(this, "cluster", {
       resourceName: `${prefix}_cluster`,
       triggers: { name: this.name },

@@ -30,11 +30,14 @@ export interface HookResourceProps {
  */
 export class HookResource extends Construct {
   readonly resource: TerraformResource;
+  /** Terraform address, e.g. `terraform_data.a_cluster`. */
+  readonly address: string;
 
   constructor(scope: Construct, id: string, props: HookResourceProps) {
     super(scope, id);
     const oc = OperationsCenter.of(this);
     oc.registerResourceName(props.resourceName, this.node.path);
+    this.address = oc.resourceAddress(props.resourceName);
     const provisioners: LocalExecProvisioner[] = [];
     if (props.spec !== undefined) {
       const specFile = oc.registerSpec(props.resourceName, props.spec);

@@ -132,7 +132,12 @@ export class OperationsCenter extends Construct {
 
   /** The inventory resource runs after every cluster exists. */
   addInventoryDependency(dependable: HookResource): void {
-    this.inventory.resource.dependsOn = [...(this.inventory.resource.dependsOn ?? []), `${dependable.resource.terraformResourceType}.${dependable.resource.friendlyUniqueId}`];
+    this.inventory.resource.dependsOn = [...(this.inventory.resource.dependsOn ?? []), dependable.address];
+  }
+
+  /** Terraform address of a hook resource of this stack, e.g. `terraform_data.a_cluster`. */
+  resourceAddress(resourceName: string): string {
+    return `${this.resourceType}.${resourceName}`;
   }
 
   /** Claims a Terraform resource name; names are readable, so they must be unique per stack. */

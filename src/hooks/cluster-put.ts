@@ -48,8 +48,8 @@ export async function updateClusterSettings(
         continue;
       }
       const refused = err instanceof OperationsCenterError && err.status >= 400;
-      throw new HookError(
-        err instanceof Error ? err.message : String(err),
+      throw HookError.wrap(
+        err,
         refused
           ? `the settings of cluster "${name}" are unchanged`
           : `the PUT may or may not have reached Operations Center; the next apply compares again`,

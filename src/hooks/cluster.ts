@@ -81,7 +81,7 @@ export async function runClusterCreate(spec: ClusterSpec, { client, report }: Ho
       left === undefined
         ? `cluster "${spec.cluster}" does not exist`
         : `cluster "${spec.cluster}" is left ${left.cluster.status}; the next apply removes that record before creating it again`;
-    throw new HookError(err instanceof Error ? err.message : String(err), state);
+    throw HookError.wrap(err, state);
   }
 }
 
@@ -129,8 +129,8 @@ export async function applyDeletionPolicy(
       report.note(`${cluster.name}: already gone`);
       return;
     }
-    throw new HookError(
-      err instanceof Error ? err.message : String(err),
+    throw HookError.wrap(
+      err,
       `cluster "${cluster.name}" is still in Operations Center (${cluster.status}); the next apply tries again`,
     );
   }

@@ -1,4 +1,4 @@
-import { MEMBERS_KEY, readBookkeeping } from "./bookkeeping.js";
+import { MEMBERS_KEY } from "./bookkeeping.js";
 import { clusterPutOf, updateClusterSettings } from "./cluster-put.js";
 import type { HookContext } from "./context.js";
 import { requireOwnership } from "./ownership.js";
@@ -80,7 +80,7 @@ export async function runMembers(spec: MembersSpec, context: HookContext): Promi
         now === undefined
           ? `the members of "${spec.cluster}" could not be read back`
           : `"${spec.cluster}" has members ${now.map((s) => s.name).join(", ")}; nothing was removed`;
-      throw new HookError(err instanceof Error ? err.message : String(err), state);
+      throw HookError.wrap(err, state);
     }
   }
   if (toRemove.length > 0) {
@@ -96,10 +96,7 @@ export async function runMembers(spec: MembersSpec, context: HookContext): Promi
         client.removeClusterServers(spec.cluster, toRemove),
       );
     } catch (err) {
-      throw new HookError(
-        err instanceof Error ? err.message : String(err),
-        `${added}${toRemove.join(", ")} may be evacuated but still members of "${spec.cluster}"`,
-      );
+      throw HookError.wrap(err, `${added}${toRemove.join(", ")} may be evacuated but still members of "${spec.cluster}"`);
     }
   }
   if (toAdd.length === 0 && toRemove.length === 0) report.note(`${spec.cluster}: members are ${current.join(", ")}: nothing to change`);
@@ -107,11 +104,8 @@ export async function runMembers(spec: MembersSpec, context: HookContext): Promi
   await updateClusterSettings(
     spec.cluster,
     `record members ${spec.server_names.join(", ")}`,
-    (live) => {
-      const recorded = readBookkeeping(live).members;
-      if (recorded !== undefined && recorded.join("\n") === spec.server_names.join("\n")) return undefined;
-      return { ...clusterPutOf(live), properties: { ...live.properties, [MEMBERS_KEY]: JSON.stringify(spec.server_names) } };
-    },
+    // No PUT when the recorded members already match: the result then equals the live settings.
+    (live) => ({ ...clusterPutOf(live), properties: { ...live.properties, [MEMBERS_KEY]: JSON.stringify(spec.server_names) } }),
     context,
     toAdd.length === 0 && toRemove.length === 0 ? read : undefined,
   );

@@ -14,6 +14,11 @@ export class HookError extends Error {
     super(message);
     this.name = "HookError";
   }
+
+  /** A failed call, reported with the state it leaves behind. */
+  static wrap(err: unknown, leftState: string): HookError {
+    return new HookError(err instanceof Error ? err.message : String(err), leftState);
+  }
 }
 
 export class Reporter {
