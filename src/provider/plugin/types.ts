@@ -1,0 +1,218 @@
+// The contract between the plugin layer (which speaks Terraform's plugin protocol 6) and a
+// provider built on it. Nothing here knows about Operations Center: a provider is a schema plus
+// resources and data sources, each a small object of functions over plain JavaScript values.
+
+/**
+ * A cty type, as Terraform writes it in JSON: "string", "number", "bool", "dynamic",
+ * ["list", T], ["set", T], ["map", T], ["object", {name: T}] or ["tuple", [T…]].
+ */
+export type CtyType =
+  | "string"
+  | "number"
+  | "bool"
+  | "dynamic"
+  | readonly ["list" | "set" | "map", CtyType]
+  | readonly ["object", { readonly [name: string]: CtyType }]
+  | readonly ["tuple", readonly CtyType[]];
+
+/** A value Terraform has not decided yet ("known after apply"). */
+export class Unknown {
+  static readonly instance = new Unknown();
+  private constructor() {}
+}
+export const UNKNOWN = Unknown.instance;
+
+/**
+ * A value as the plugin layer hands it over: cty null is `null`, lists, sets and tuples are
+ * arrays, maps and objects are plain objects (every attribute of an object present, null when
+ * unset), and unknown anywhere is `UNKNOWN`.
+ */
+export type Value = null | string | number | boolean | Unknown | Value[] | { [key: string]: Value };
+export type ObjectValue = { [key: string]: Value };
+
+export interface Attribute {
+  readonly type: CtyType;
+  /** Shown in the bindings' TSDoc and `terraform providers schema`. */
+  readonly description: string;
+  readonly required?: boolean;
+  readonly optional?: boolean;
+  readonly computed?: boolean;
+  /** Redacted in plan output; still stored in state. */
+  readonly sensitive?: boolean;
+  /** Terraform >= 1.11: reaches the provider in config only, never stored in plan or state. */
+  readonly writeOnly?: boolean;
+  readonly deprecated?: boolean;
+}
+
+export interface NestedBlock {
+  readonly nesting: "single" | "list" | "set";
+  readonly block: Block;
+  readonly minItems?: number;
+  readonly maxItems?: number;
+}
+
+export interface Block {
+  readonly description?: string;
+  readonly attributes: { readonly [name: string]: Attribute };
+  readonly blocks?: { readonly [name: string]: NestedBlock };
+}
+
+export interface Schema {
+  /** State schema version; bump with an upgradeState function. */
+  readonly version: number;
+  readonly block: Block;
+}
+
+/**
+ * A path to an attribute, for diagnostics and requires_replace: a string step is an attribute
+ * name, a number step an element index, `{ key }` a map element key.
+ */
+export type PathStep = string | number | { readonly key: string };
+export type AttributePath = readonly PathStep[];
+
+export interface Diagnostic {
+  readonly severity: "error" | "warning";
+  readonly summary: string;
+  readonly detail?: string;
+  readonly path?: AttributePath;
+}
+
+/** Thrown from any provider function; the plugin layer turns it into diagnostics. */
+export class DiagnosticError extends Error {
+  readonly diagnostics: readonly Diagnostic[];
+  constructor(diagnostics: Diagnostic | readonly Diagnostic[]) {
+    const list = Array.isArray(diagnostics) ? (diagnostics as readonly Diagnostic[]) : [diagnostics as Diagnostic];
+    super(list.map((d) => d.summary).join("; "));
+    this.name = "DiagnosticError";
+    this.diagnostics = list;
+  }
+}
+
+/** One line per API call, written at INFO to Terraform's provider log. Never pass a secret. */
+export interface Logger {
+  info(message: string, fields?: Record<string, string | number | boolean>): void;
+  warn(message: string, fields?: Record<string, string | number | boolean>): void;
+  debug(message: string, fields?: Record<string, string | number | boolean>): void;
+}
+
+export interface CallContext<Client> {
+  /** What the provider's configure returned. */
+  readonly client: Client;
+  readonly log: Logger;
+  /** Aborted on StopProvider, GRPCController.Shutdown and SIGTERM. */
+  readonly signal: AbortSignal;
+}
+
+export interface ClientCapabilities {
+  /** Terraform >= 1.11 sends write-only attribute values in config. */
+  readonly writeOnlyAttributesAllowed: boolean;
+  readonly deferralAllowed: boolean;
+}
+
+export interface ValidateRequest {
+  /** May hold UNKNOWN anywhere. */
+  readonly config: ObjectValue;
+  readonly capabilities: ClientCapabilities;
+}
+
+export interface PlanRequest {
+  /** Null when the resource is being created. */
+  readonly prior: ObjectValue | null;
+  /** Config merged with prior computed values; null when the resource is being destroyed. */
+  readonly proposed: ObjectValue | null;
+  /** The configuration as written (write-only values present here only); null on destroy. */
+  readonly config: ObjectValue | null;
+  readonly priorPrivate: Uint8Array;
+  readonly capabilities: ClientCapabilities;
+}
+
+export interface PlanResult {
+  /** Planned new state: UNKNOWN where apply decides; null when destroying. Write-only attributes null. */
+  readonly planned: ObjectValue | null;
+  readonly requiresReplace?: readonly AttributePath[];
+  readonly plannedPrivate?: Uint8Array;
+  readonly diagnostics?: readonly Diagnostic[];
+}
+
+export interface ApplyRequest {
+  readonly prior: ObjectValue | null;
+  /** Null means destroy. */
+  readonly planned: ObjectValue | null;
+  /** Null on destroy. */
+  readonly config: ObjectValue | null;
+  readonly plannedPrivate: Uint8Array;
+}
+
+export interface ApplyResult {
+  /** Must agree with every known value of the planned state; null after a destroy. */
+  readonly state: ObjectValue | null;
+  readonly private?: Uint8Array;
+  readonly diagnostics?: readonly Diagnostic[];
+}
+
+export interface ReadRequest {
+  readonly state: ObjectValue;
+  readonly private: Uint8Array;
+}
+
+export interface ReadResult {
+  /** Null: the object is gone; Terraform drops it from state and plans a create. */
+  readonly state: ObjectValue | null;
+  readonly private?: Uint8Array;
+  readonly diagnostics?: readonly Diagnostic[];
+}
+
+export interface ImportResult {
+  /** Terraform calls read with this state next. */
+  readonly state: ObjectValue;
+  readonly private?: Uint8Array;
+  readonly diagnostics?: readonly Diagnostic[];
+}
+
+/** A resource type: its schema and its lifecycle. */
+export interface Resource<Client> {
+  /** e.g. "operationscenter_cluster". */
+  readonly typeName: string;
+  readonly schema: Schema;
+  validate?(request: ValidateRequest): readonly Diagnostic[] | Promise<readonly Diagnostic[]>;
+  plan(request: PlanRequest, context: CallContext<Client>): Promise<PlanResult>;
+  apply(request: ApplyRequest, context: CallContext<Client>): Promise<ApplyResult>;
+  read(request: ReadRequest, context: CallContext<Client>): Promise<ReadResult>;
+  /** `terraform import` / import blocks: the state for an id; Terraform calls read next. */
+  import?(id: string, context: CallContext<Client>): Promise<ImportResult>;
+  /** From an older schema version's state (JSON-decoded) to the current one. */
+  upgradeState?(version: number, state: ObjectValue): ObjectValue;
+}
+
+export interface DataSource<Client> {
+  readonly typeName: string;
+  readonly schema: Schema;
+  validate?(request: ValidateRequest): readonly Diagnostic[] | Promise<readonly Diagnostic[]>;
+  read(config: ObjectValue, context: CallContext<Client>): Promise<{ state: ObjectValue; diagnostics?: readonly Diagnostic[] }>;
+}
+
+export interface ConfigureRequest {
+  readonly config: ObjectValue;
+  readonly terraformVersion: string;
+  readonly capabilities: ClientCapabilities;
+}
+
+export interface Provider<Client> {
+  /** The provider block's schema. */
+  readonly schema: Schema;
+  readonly resources: readonly Resource<Client>[];
+  readonly dataSources: readonly DataSource<Client>[];
+  validate?(request: ValidateRequest): readonly Diagnostic[] | Promise<readonly Diagnostic[]>;
+  /** Runs on ConfigureProvider; resources and data sources get its result as `context.client`. */
+  configure(request: ConfigureRequest, log: Logger): Promise<Client>;
+  /** Called once when the process stops (StopProvider, Shutdown, SIGTERM). */
+  close?(client: Client): Promise<void>;
+}
+
+/**
+ * What the plugin entry serves. `load` runs after the handshake line is printed, so loading the
+ * provider's modules (schemas, zod, the HTTP client) stays off Terraform's start-up path.
+ */
+export interface ProviderDefinition<Client> {
+  load(): Promise<Provider<Client>>;
+}
