@@ -1,0 +1,91 @@
+// operationscenter_servers: the registered servers, optionally narrowed by Operations Center's
+// expr filter (sent as ?filter=) and by status (checked here: OC's ?status= answers 500 for an
+// unknown value, and a plan-time check can say which values exist).
+import { createHash } from "node:crypto";
+import type { Server } from "../../client/api-types.js";
+import type { ProviderClient } from "../client.js";
+import type { CtyType, DataSource, Diagnostic, ObjectValue } from "../plugin/types.js";
+import { apiStep, knownString } from "../resources/values.js";
+
+/** server_status values (oc-api.md 6.2). */
+export const serverStatuses = ["unknown", "unregistered", "pending", "ready", "offline"] as const;
+
+const serverAttributes = ["name", "cluster", "server_type", "server_status", "channel", "connection_url", "description"] as const;
+const serverType: CtyType = ["object", Object.fromEntries(serverAttributes.map((a) => [a, "string"]))];
+
+export const serversDataSource: DataSource<ProviderClient> = {
+  typeName: "operationscenter_servers",
+  schema: {
+    version: 0,
+    block: {
+      description: "The servers registered in Operations Center, optionally filtered.",
+      attributes: {
+        id: { type: "string", computed: true, description: "A digest of the query (filter and status)." },
+        filter: {
+          type: "string",
+          optional: true,
+          description:
+            'An Operations Center filter expression (expr-lang) over the server, e.g. `cluster == nil` for unclustered servers. The expression uses the internal names: type, status, status_detail, cluster.',
+        },
+        status: {
+          type: "string",
+          optional: true,
+          description: `Only servers with this server_status: one of ${serverStatuses.join(", ")}.`,
+        },
+        names: { type: ["list", "string"], computed: true, description: "The names of the matching servers, sorted." },
+        servers: {
+          type: ["list", serverType],
+          computed: true,
+          description: `The matching servers, sorted by name, with ${serverAttributes.join(", ")} (cluster is "" for an unclustered server).`,
+        },
+      },
+    },
+  },
+
+  validate({ config }) {
+    const problems: Diagnostic[] = [];
+    const status = knownString(config.status);
+    if (status !== undefined && !(serverStatuses as readonly string[]).includes(status)) {
+      problems.push({
+        severity: "error",
+        summary: `status: ${JSON.stringify(status)} is not a server status`,
+        detail: `Use one of ${serverStatuses.join(", ")}, or leave status unset for every server.`,
+        path: ["status"],
+      });
+    }
+    return problems;
+  },
+
+  async read(config, { client }) {
+    const filter = knownString(config.filter);
+    const status = knownString(config.status);
+    const listed = await apiStep(
+      filter === undefined ? "Cannot list the servers" : `Cannot list the servers matching the filter ${JSON.stringify(filter)}`,
+      () => client.api.listServers(filter === undefined ? {} : { filter }),
+      filter === undefined ? undefined : ["filter"],
+    );
+    const servers = listed.filter((s) => status === undefined || s.server_status === status).sort((a, b) => compare(a.name, b.name));
+    const state: ObjectValue = {
+      id: queryDigest(filter, status),
+      filter: filter ?? null,
+      status: status ?? null,
+      names: servers.map((s) => s.name),
+      servers: servers.map(serverValue),
+    };
+    return { state };
+  },
+};
+
+function serverValue(server: Server): ObjectValue {
+  return Object.fromEntries(serverAttributes.map((a) => [a, server[a]]));
+}
+
+function compare(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
+function queryDigest(filter: string | undefined, status: string | undefined): string {
+  return createHash("sha256")
+    .update(JSON.stringify({ filter: filter ?? null, status: status ?? null }))
+    .digest("hex");
+}
