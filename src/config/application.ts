@@ -3,14 +3,13 @@
 // and config values are stored as strings the way Incus' ConfigMap converts them.
 import { z } from "zod";
 import { expectedMessage } from "./errors.js";
+import { redactSecrets } from "./secrets.js";
 import {
   bool,
   certificateText,
   nonEmptyText,
   oneOf,
-  redactPaths,
   satisfying,
-  secretDigest,
   strictObject,
   text,
 } from "./load.js";
@@ -233,45 +232,12 @@ export const applicationConfigSchema = z.preprocess(
 );
 export type ApplicationConfig = z.infer<typeof applicationConfigSchema>;
 
-/** Config keys that hold credentials: passwords, secrets, tokens and keys (`oidc.client.secret`, `network.ovn.client_key`). */
-export const secretConfigKey = /(?:password|passphrase|secret|token|(?:^|[._-])key)$/i;
-
-const secretApplicationFields = [
-  "certificates.*.certificate",
-  "certificates.*.trust_token",
-  "cluster.cluster_token",
-  "cluster.cluster_certificate",
-  "storage_volumes.*.source.certificate",
-  "storage_volumes.*.source.secrets.*",
-] as const;
-
-function redactConfigMap(map: ConfigMap | undefined): ConfigMap | undefined {
-  if (map === undefined) return undefined;
-  return Object.fromEntries(Object.entries(map).map(([k, v]) => [k, secretConfigKey.test(k) && v !== "" ? secretDigest(v) : v]));
-}
-
-function withRedactedConfig<T extends { config?: ConfigMap | undefined }>(entry: T): T {
-  return entry.config === undefined ? entry : { ...entry, config: redactConfigMap(entry.config) };
-}
+// Which fields and config keys are secret is decided in secrets.ts; re-exported for existing callers.
+export { secretConfigKey } from "./secrets.js";
 
 /** A copy with certificates, tokens and credential-like config values replaced by `sha256:<hex>`, for Terraform triggers and logs. */
 export function redactApplicationConfig(config: ApplicationConfig): ApplicationConfig {
-  const out: ApplicationConfig = redactPaths(config, secretApplicationFields);
-  if (out.config !== undefined) out.config = redactConfigMap(out.config);
-  if (out.networks !== undefined) out.networks = out.networks.map(withRedactedConfig);
-  if (out.storage_pools !== undefined) out.storage_pools = out.storage_pools.map(withRedactedConfig);
-  if (out.storage_volumes !== undefined) out.storage_volumes = out.storage_volumes.map(withRedactedConfig);
-  if (out.projects !== undefined) out.projects = out.projects.map(withRedactedConfig);
-  if (out.cluster_groups !== undefined) out.cluster_groups = out.cluster_groups.map(withRedactedConfig);
-  if (out.profiles !== undefined) {
-    out.profiles = out.profiles.map((profile) => {
-      const redacted = withRedactedConfig(profile);
-      if (redacted.devices === undefined) return redacted;
-      const devices = Object.fromEntries(Object.entries(redacted.devices).map(([name, device]) => [name, redactConfigMap(device) ?? {}]));
-      return { ...redacted, devices };
-    });
-  }
-  return out;
+  return redactSecrets("application", config);
 }
 
 /** Sections present, in preseed order, for summaries such as `3 sections: config, networks, certificates`. */

@@ -25,3 +25,16 @@ export * from "./services.js";
 export * from "./application.js";
 export * from "./template.js";
 export * from "./bulk.js";
+export {
+  isSecretPath,
+  mergeSecrets,
+  publicSecretProblems,
+  redactSecrets,
+  scrubSecrets,
+  secretApplicationFields,
+  secretPaths,
+  secretValues,
+  splitSecrets,
+  type JsonObject,
+  type SecretKind,
+} from "./secrets.js";

@@ -650,20 +650,3 @@ export function pemPrivateKey(what = "a PEM private key (-----BEGIN PRIVATE KEY-
 export function secretDigest(value: string): string {
   return `sha256:${createHash("sha256").update(value).digest("hex")}`;
 }
-
-function redactAt(node: unknown, segments: readonly string[]): unknown {
-  if (segments.length === 0) return typeof node === "string" && node !== "" ? secretDigest(node) : node;
-  const [head, ...rest] = segments;
-  if (Array.isArray(node)) return head === "*" ? node.map((item) => redactAt(item, rest)) : node;
-  if (!isObject(node)) return node;
-  const out: Record<string, unknown> = { ...node };
-  for (const key of Object.keys(out)) if (head === "*" || head === key) out[key] = redactAt(out[key], rest);
-  return out;
-}
-
-/** A copy with the values at the given dotted paths (`*` matches any key or list index) replaced by their digest. */
-export function redactPaths<T>(value: T, paths: readonly string[]): T {
-  let out: unknown = value;
-  for (const path of paths) out = redactAt(out, path.split("."));
-  return out as T;
-}

@@ -17,7 +17,6 @@ import {
   nonEmptyText,
   oneOf,
   pemPrivateKey,
-  redactPaths,
   satisfying,
   secretText,
   strictObject,
@@ -25,6 +24,7 @@ import {
   uniqueList,
 } from "./load.js";
 import { expectedMessage } from "./errors.js";
+import { redactSecrets } from "./secrets.js";
 
 /** The IncusOS services in their start-up order (incus-osd `services.Supported()`). */
 export const serviceNames = ["ceph", "iscsi", "linstor", "netbird", "nvme", "multipath", "lvm", "ovn", "tailscale", "usbip"] as const;
@@ -321,18 +321,12 @@ export const servicesConfigSchema = z.preprocess(
 );
 export type ServicesConfig = z.infer<typeof servicesConfigSchema>;
 
-/** Paths of the fields that hold secrets (`*` is any key). */
-export const secretServiceFields = [
-  "ceph.clusters.*.keyrings.*.key",
-  "linstor.tls_server_key",
-  "netbird.setup_key",
-  "ovn.tls_client_key",
-  "tailscale.auth_key",
-] as const;
+// Which fields are secret is decided in secrets.ts; re-exported for existing callers.
+export { secretServiceFields } from "./secrets.js";
 
 /** A copy with every secret replaced by `sha256:<hex>`, for Terraform triggers and logs. */
 export function redactServicesConfig(config: ServicesConfig): ServicesConfig {
-  return redactPaths(config, secretServiceFields);
+  return redactSecrets("services", config);
 }
 
 /** The services present, sorted by name as IncusOS lists them. */
