@@ -21,6 +21,7 @@ export interface Faults {
 export class Context {
   faults: Faults = {};
   private readonly timers = new Set<NodeJS.Timeout>();
+  private readonly registrationTimers = new Map<string, NodeJS.Timeout>();
 
   constructor(
     readonly store: Store,
@@ -91,7 +92,7 @@ export class Context {
    * Runs `action` after `ms` and saves the state, like the server finishing work it reported as
    * started; pending actions are cancelled on close.
    */
-  later(ms: number, action: () => void): void {
+  later(ms: number, action: () => void): NodeJS.Timeout {
     const timer = setTimeout(() => {
       this.timers.delete(timer);
       action();
@@ -99,6 +100,7 @@ export class Context {
     }, ms);
     timer.unref();
     this.timers.add(timer);
+    return timer;
   }
 
   /** Forgets a server record without touching the machine (OC's ON DELETE CASCADE). */
@@ -107,7 +109,14 @@ export class Context {
   }
 
   scheduleRegistration(name: string, at: number): void {
-    this.later(Math.max(0, at - Date.now()), () => this.completeRegistration(name));
+    clearTimeout(this.registrationTimers.get(name));
+    this.registrationTimers.set(
+      name,
+      this.later(Math.max(0, at - Date.now()), () => {
+        this.registrationTimers.delete(name);
+        this.completeRegistration(name);
+      }),
+    );
   }
 
   private completeRegistration(name: string): void {
@@ -121,16 +130,35 @@ export class Context {
     this.register({ ...seed, status: "ready", status_detail: "", needs_update: false, needs_reboot: false, in_maintenance: 0 }, index);
   }
 
+  /**
+   * Registers every factory-reset server now instead of after its delay, so that a test (or a CI
+   * job) decides when the reinstalled machines come back. Returns their names.
+   */
+  registerPendingNow(): string[] {
+    const names = this.store.data.pending_registrations.map((p) => p.name);
+    for (const name of names) {
+      const timer = this.registrationTimers.get(name);
+      if (timer !== undefined) {
+        clearTimeout(timer);
+        this.timers.delete(timer);
+        this.registrationTimers.delete(name);
+      }
+      this.completeRegistration(name);
+    }
+    this.changed();
+    return names;
+  }
+
   /** Re-schedules registrations pending in a loaded state file. */
   resumePending(): void {
     for (const p of this.store.data.pending_registrations) this.scheduleRegistration(p.name, p.at);
   }
 
-  /** On shutdown: registrations still pending are completed so the saved state is settled. */
+  /** On shutdown: pending work is cancelled and pending registrations completed so the saved state is settled. */
   settle(): void {
+    this.registerPendingNow();
     for (const timer of this.timers) clearTimeout(timer);
     this.timers.clear();
-    for (const p of [...this.store.data.pending_registrations]) this.completeRegistration(p.name);
   }
 
   sleep(ms: number): Promise<void> {

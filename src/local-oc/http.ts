@@ -46,12 +46,23 @@ export function syncETag(metadata: unknown, etagSource: unknown): ApiResponse {
   return sync(metadata, { ETag: etagOf(etagSource) });
 }
 
+/**
+ * A path as a header value: each segment percent-encoded. Names may hold spaces or non-ASCII
+ * characters, which a raw header cannot carry (Node refuses them, clients mangle them).
+ */
+export function encodePath(path: string): string {
+  return path
+    .split("/")
+    .map((segment) => encodeURIComponent(segment).replace(/%3A/gi, ":"))
+    .join("/");
+}
+
 /** SyncResponseLocation(true, nil, location): 201 Created. */
 export function created(location: string): ApiResponse {
   return envelope(
     201,
     { type: "sync", status: "Success", status_code: 200, operation: "", error_code: 0, error: "", metadata: null },
-    { Location: location },
+    { Location: encodePath(location) },
   );
 }
 

@@ -27,6 +27,8 @@ import { registerBulkUpdateRoute } from "./bulk-update.js";
 import { defaultSeedServers, loadSeedFile, parseSeedDocument, type SeedDocument, type SeedServer } from "./seed.js";
 import { Store, deepCopy, type ClusterRecord, type PersistedState, type ServerRecord, type TemplateRecord } from "./state.js";
 import { writeClientConfigDir } from "./client-config.js";
+import { redactQuery, redactRequestBody } from "./request-log.js";
+import { redactString } from "../client/redact.js";
 
 export type { Faults };
 
@@ -64,7 +66,10 @@ export interface RequestLogEntry {
   /** HTTP status; 0 when the connection was dropped without a reply. */
   status: number;
   durationMs: number;
-  /** The parsed JSON request body, when there was one. */
+  /**
+   * The parsed JSON request body, when there was one. In-process (`requests`) it is as sent;
+   * GET /local-oc/requests replaces every secret in it (and a `token` query value) with "<redacted>".
+   */
   body?: unknown;
 }
 
@@ -104,6 +109,11 @@ export interface LocalOperationsCenter {
   setFaults(faults: Faults): void;
   /** A deep copy of the whole state. */
   snapshot(): LocalStateSnapshot;
+  /**
+   * Registers every factory-reset server now rather than after `reregisterDelayMs`; returns their
+   * names. With a long delay this makes the moment of re-registration the caller's choice.
+   */
+  registerPendingNow(): string[];
   close(): Promise<void>;
 }
 
@@ -155,6 +165,13 @@ async function freshState(host: string): Promise<PersistedState> {
     seeds: {},
     pending_registrations: [],
   };
+}
+
+/** A log entry as GET /local-oc/requests shows it: secrets in the body and query replaced. */
+function redactedEntry(entry: RequestLogEntry): RequestLogEntry {
+  const out: RequestLogEntry = { ...entry, query: redactQuery(entry.query) };
+  if (entry.body !== undefined) out.body = redactRequestBody(entry.path, entry.body);
+  return out;
 }
 
 function readBody(req: IncomingMessage): Promise<string> {
@@ -247,7 +264,7 @@ export async function startLocalOperationsCenter(options: LocalOperationsCenterO
       return plainText(405, "Method Not Allowed", { Allow: "GET, PUT" });
     }
     if (path === "/local-oc/requests") {
-      if (method === "GET") return sync(requests);
+      if (method === "GET") return sync(requests.map(redactedEntry));
       if (method === "DELETE") {
         requests.length = 0;
         return sync({});
@@ -302,7 +319,7 @@ export async function startLocalOperationsCenter(options: LocalOperationsCenterO
     const finish = (status: number) => {
       entry.status = status;
       entry.durationMs = Math.round((performance.now() - started) * 10) / 10;
-      log?.(`${method} ${req.url ?? path} ${status} ${Math.round(entry.durationMs)}ms`);
+      log?.(`${method} ${redactString(req.url ?? path)} ${status} ${Math.round(entry.durationMs)}ms`);
     };
 
     let response: ApiResponse;
@@ -410,6 +427,9 @@ export async function startLocalOperationsCenter(options: LocalOperationsCenterO
         pendingRegistrations: data.pending_registrations.map((p) => p.name),
         trustedFingerprints: data.trusted_fingerprints,
       });
+    },
+    registerPendingNow() {
+      return ctx.registerPendingNow();
     },
     async close() {
       if (closed) return;

@@ -12,152 +12,158 @@
 import { closeSync, fsyncSync, mkdirSync, openSync, readFileSync, renameSync, writeSync, existsSync } from "node:fs";
 import { dirname, basename, join } from "node:path";
 import { createHash } from "node:crypto";
-import type { KeyPair } from "./certificates.js";
-import type { SeedServer } from "./seed.js";
+import { z } from "zod";
+import { seedServerSchema } from "./seed.js";
 
-export interface NetworkDevice {
-  name: string;
-  hwaddr?: string;
-  addresses?: string[];
-  roles?: string[];
-  vlan_tags?: number[];
-  members?: string[];
-  mode?: string;
-  [key: string]: unknown;
-}
+const stringMap = z.record(z.string(), z.string());
+const configObject = z.record(z.string(), z.unknown());
 
-export interface NetworkConfig {
-  interfaces?: NetworkDevice[];
-  bonds?: NetworkDevice[];
-  vlans?: Record<string, unknown>[];
-  [key: string]: unknown;
-}
+// Network devices are stored as IncusOS returns them: known keys typed, any other key kept.
+export const networkDeviceSchema = z.looseObject({
+  name: z.string(),
+  hwaddr: z.string().optional(),
+  addresses: z.array(z.string()).optional(),
+  roles: z.array(z.string()).optional(),
+  vlan_tags: z.array(z.number()).optional(),
+  members: z.array(z.string()).optional(),
+  mode: z.string().optional(),
+});
+export type NetworkDevice = z.infer<typeof networkDeviceSchema>;
 
-export interface InstalledApplication {
-  name: string;
-  version: string;
-}
+export const networkConfigSchema = z.looseObject({
+  interfaces: z.array(networkDeviceSchema).optional(),
+  bonds: z.array(networkDeviceSchema).optional(),
+  vlans: z.array(configObject).optional(),
+});
+export type NetworkConfig = z.infer<typeof networkConfigSchema>;
+
+export const installedApplicationSchema = z.strictObject({ name: z.string(), version: z.string() });
+export type InstalledApplication = z.infer<typeof installedApplicationSchema>;
 
 /** What a server's IncusOS holds. Configs are stored as IncusOS returns them. */
-export interface IncusOSState {
-  os_version: string;
+export const incusOSStateSchema = z.strictObject({
+  os_version: z.string(),
   /** Service configs that were ever written (others report their defaults). */
-  services: Record<string, Record<string, unknown>>;
-  network: NetworkConfig;
-  kernel: Record<string, unknown>;
-  logging: Record<string, unknown>;
-  applications: InstalledApplication[];
-}
+  services: z.record(z.string(), configObject),
+  network: networkConfigSchema,
+  kernel: configObject,
+  logging: configObject,
+  applications: z.array(installedApplicationSchema),
+});
+export type IncusOSState = z.infer<typeof incusOSStateSchema>;
 
-export interface ServerRecord {
-  id: number;
-  name: string;
-  type: string;
-  status: string;
-  status_detail: string;
-  channel: string;
-  description: string;
-  properties: Record<string, string>;
-  connection_url: string;
-  public_connection_url: string;
-  certificate: string;
-  fingerprint: string;
-  system_uuid: string;
-  cluster: string | null;
-  needs_update: boolean;
-  needs_reboot: boolean;
-  in_maintenance: number;
-  incusos: IncusOSState;
-  last_updated: string;
-  last_seen: string;
-}
+export const serverRecordSchema = z.strictObject({
+  id: z.number().int(),
+  name: z.string().min(1),
+  type: z.string(),
+  status: z.string(),
+  status_detail: z.string(),
+  channel: z.string(),
+  description: z.string(),
+  properties: stringMap,
+  connection_url: z.string(),
+  public_connection_url: z.string(),
+  certificate: z.string(),
+  fingerprint: z.string(),
+  system_uuid: z.string(),
+  cluster: z.string().nullable(),
+  needs_update: z.boolean(),
+  needs_reboot: z.boolean(),
+  in_maintenance: z.number().int(),
+  incusos: incusOSStateSchema,
+  last_updated: z.string(),
+  last_seen: z.string(),
+});
+export type ServerRecord = z.infer<typeof serverRecordSchema>;
 
-export interface RollingRestartConfig {
-  post_restore_delay: string;
-  restore_mode: string;
-}
+export const rollingRestartConfigSchema = z.strictObject({ post_restore_delay: z.string(), restore_mode: z.string() });
+export type RollingRestartConfig = z.infer<typeof rollingRestartConfigSchema>;
 
-export interface InProgressStatus {
-  in_progress: string;
-  status_description: string;
-  error: string;
-  evacuated_before: string[] | null;
-  pending_reboot: string[] | null;
-  last_updated: string;
-}
+export const inProgressStatusSchema = z.strictObject({
+  in_progress: z.string(),
+  status_description: z.string(),
+  error: z.string(),
+  evacuated_before: z.array(z.string()).nullable(),
+  pending_reboot: z.array(z.string()).nullable(),
+  last_updated: z.string(),
+});
+export type InProgressStatus = z.infer<typeof inProgressStatusSchema>;
 
-export interface ClusterRecord {
-  name: string;
-  connection_url: string;
-  certificate: string;
-  fingerprint: string;
-  status: string;
-  channel: string;
-  description: string;
-  properties: Record<string, string>;
-  config: { rolling_restart: RollingRestartConfig };
-  server_type: string;
-  in_progress_status: InProgressStatus;
-  last_updated: string;
-}
+export const clusterRecordSchema = z.strictObject({
+  name: z.string().min(1),
+  connection_url: z.string(),
+  certificate: z.string(),
+  fingerprint: z.string(),
+  status: z.string(),
+  channel: z.string(),
+  description: z.string(),
+  properties: stringMap,
+  config: z.strictObject({ rolling_restart: rollingRestartConfigSchema }),
+  server_type: z.string(),
+  in_progress_status: inProgressStatusSchema,
+  last_updated: z.string(),
+});
+export type ClusterRecord = z.infer<typeof clusterRecordSchema>;
 
 /** What a cluster was created with: OC hands these to its post-clustering step only. */
-export interface ClusterCreationInput {
-  server_names: string[];
-  services_config: Record<string, unknown>;
-  application_seed_config: Record<string, unknown>;
-  cluster_template: string;
-}
+export const clusterCreationInputSchema = z.strictObject({
+  server_names: z.array(z.string()),
+  services_config: configObject,
+  application_seed_config: configObject,
+  cluster_template: z.string(),
+});
+export type ClusterCreationInput = z.infer<typeof clusterCreationInputSchema>;
 
-export interface TemplateVariable {
-  description: string;
-  default: string;
-}
+export const templateVariableSchema = z.strictObject({ description: z.string(), default: z.string() });
+export type TemplateVariable = z.infer<typeof templateVariableSchema>;
 
-export interface TemplateRecord {
-  name: string;
-  description: string;
-  service_config_template: string;
-  application_config_template: string;
-  variables: Record<string, TemplateVariable>;
-  last_updated: string;
-}
+export const templateRecordSchema = z.strictObject({
+  name: z.string().min(1),
+  description: z.string(),
+  service_config_template: z.string(),
+  application_config_template: z.string(),
+  variables: z.record(z.string(), templateVariableSchema),
+  last_updated: z.string(),
+});
+export type TemplateRecord = z.infer<typeof templateRecordSchema>;
 
-export interface ArtifactFile {
-  name: string;
-  mime_type: string;
-  content: string;
-}
+export const artifactFileSchema = z.strictObject({ name: z.string(), mime_type: z.string(), content: z.string() });
+export type ArtifactFile = z.infer<typeof artifactFileSchema>;
 
-export interface ArtifactRecord {
-  cluster: string;
-  name: string;
-  description: string;
-  properties: Record<string, string>;
-  files: ArtifactFile[];
-  last_updated: string;
-}
+export const artifactRecordSchema = z.strictObject({
+  cluster: z.string(),
+  name: z.string(),
+  description: z.string(),
+  properties: stringMap,
+  files: z.array(artifactFileSchema),
+  last_updated: z.string(),
+});
+export type ArtifactRecord = z.infer<typeof artifactRecordSchema>;
 
 /** A factory-reset server that registers again (fresh) at `at` (epoch ms). */
-export interface PendingRegistration {
-  name: string;
-  at: number;
-}
+export const pendingRegistrationSchema = z.strictObject({ name: z.string(), at: z.number() });
+export type PendingRegistration = z.infer<typeof pendingRegistrationSchema>;
 
-export interface PersistedState {
-  format: "oc-cdktf-local-oc/1";
-  tls: KeyPair;
-  trusted_fingerprints: string[];
-  next_server_id: number;
-  servers: ServerRecord[];
-  clusters: ClusterRecord[];
-  creation_inputs: Record<string, ClusterCreationInput>;
-  templates: TemplateRecord[];
-  artifacts: ArtifactRecord[];
+export const STATE_FORMAT = "oc-cdktf-local-oc/1";
+
+export const persistedStateSchema = z.strictObject({
+  format: z.literal(STATE_FORMAT),
+  tls: z.strictObject({ certificate: z.string().min(1), key: z.string().min(1) }),
+  trusted_fingerprints: z.array(z.string()),
+  next_server_id: z.number().int().min(1),
+  servers: z.array(serverRecordSchema),
+  clusters: z.array(clusterRecordSchema),
+  creation_inputs: z.record(z.string(), clusterCreationInputSchema),
+  templates: z.array(templateRecordSchema),
+  artifacts: z.array(artifactRecordSchema),
   /** The seed definition of every server name ever registered (what a factory reset returns to). */
-  seeds: Record<string, SeedServer>;
-  pending_registrations: PendingRegistration[];
-}
+  seeds: z.record(z.string(), seedServerSchema),
+  pending_registrations: z.array(pendingRegistrationSchema),
+});
+export type PersistedState = z.infer<typeof persistedStateSchema>;
+
+/** A state file that cannot be read, parsed or validated; the message names the file and the field. */
+export class StateFileError extends Error {}
 
 export const deepCopy = <T>(value: T): T => structuredClone(value);
 
@@ -180,29 +186,49 @@ export class Store {
     this.data = data;
   }
 
+  /** Reads and validates a state file; undefined when it does not exist yet. */
   static load(statePath: string): PersistedState | undefined {
     if (!existsSync(statePath)) return undefined;
-    const parsed = JSON.parse(readFileSync(statePath, "utf8")) as PersistedState;
-    if (parsed.format !== "oc-cdktf-local-oc/1") {
-      throw new Error(`${statePath} is not a local Operations Center state file (format ${String(parsed.format)})`);
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(readFileSync(statePath, "utf8"));
+    } catch (err) {
+      throw new StateFileError(`cannot read local Operations Center state file ${statePath}: ${(err as Error).message} (delete it to start afresh)`);
     }
-    return parsed;
+    const format = typeof parsed === "object" && parsed !== null ? (parsed as Record<string, unknown>)["format"] : undefined;
+    if (format !== STATE_FORMAT) {
+      throw new StateFileError(
+        `${statePath} is not a local Operations Center state file (format ${JSON.stringify(format)}, expected ${JSON.stringify(STATE_FORMAT)}); pass another --state path or delete it`,
+      );
+    }
+    const result = persistedStateSchema.safeParse(parsed);
+    if (!result.success) {
+      const issues = result.error.issues.map((i) => `  ${i.path.length > 0 ? i.path.join(".") : "(document)"}: ${i.message}`);
+      throw new StateFileError(
+        `invalid local Operations Center state file ${statePath}:\n${issues.join("\n")}\nfix these fields or delete the file to start afresh`,
+      );
+    }
+    return result.data;
   }
 
   /** Writes the state file atomically (no-op without a state path). */
   save(): void {
     if (this.statePath === undefined) return;
     const dir = dirname(this.statePath);
-    mkdirSync(dir, { recursive: true });
     const temp = join(dir, `.${basename(this.statePath)}.${process.pid}.tmp`);
-    const fd = openSync(temp, "w", 0o600);
     try {
-      writeSync(fd, JSON.stringify(this.data, null, 1));
-      fsyncSync(fd);
-    } finally {
-      closeSync(fd);
+      mkdirSync(dir, { recursive: true });
+      const fd = openSync(temp, "w", 0o600);
+      try {
+        writeSync(fd, JSON.stringify(this.data, null, 1));
+        fsyncSync(fd);
+      } finally {
+        closeSync(fd);
+      }
+      renameSync(temp, this.statePath);
+    } catch (err) {
+      throw new StateFileError(`cannot write local Operations Center state file ${this.statePath}: ${(err as Error).message}`);
     }
-    renameSync(temp, this.statePath);
   }
 
   server(name: string): ServerRecord | undefined {
