@@ -1,6 +1,7 @@
 // operationscenter_cluster_template: a cluster template in Operations Center, managed in place
 // (description, both template texts, variables, and the name by rename) and deleted on destroy.
-// Plan checks what the server checks on save (oc-api.md 5.3), so an apply never fails on it.
+// Plan checks what the server checks on save (oc-api.md 5.3), so an apply never fails on it, and
+// refuses secrets in the template text or in defaults, which plans and state would show.
 import type { ClusterTemplate, ClusterTemplatePut } from "../../client/api-types.js";
 import type { OperationsCenterClient } from "../../client/client.js";
 import { OperationsCenterError } from "../../client/errors.js";
@@ -9,6 +10,7 @@ import { checkTemplate, placeholdersIn } from "../../config/template.js";
 import type { ProviderClient } from "../client.js";
 import { DiagnosticError, UNKNOWN, type Diagnostic, type ObjectValue, type Resource, type Value } from "../plugin/types.js";
 import { objectNameProblem } from "./object-name.js";
+import { templateSecretProblems } from "./template-secrets.js";
 import { apiStep, hasUnknown, isUnknown, knownObject, knownString, retryOnPreconditionFailed, stepFailed } from "./values.js";
 
 const KIND = "cluster template";
@@ -134,10 +136,14 @@ function templateProblems(config: ObjectValue): Diagnostic[] {
   }
   const services = knownString(config.services_config);
   const application = knownString(config.application_config);
+  const definitions = isUnknown(config.variables) ? undefined : Object.entries(knownObject(config.variables) ?? {});
+  const defaults = definitions && Object.fromEntries(definitions.map(([n, v]) => [n, knownString(knownObject(v)?.default) ?? ""]));
+  if (services !== undefined) problems.push(...templateSecretProblems("services", "services_config", services, defaults));
+  if (application !== undefined) problems.push(...templateSecretProblems("application", "application_config", application, defaults));
   // An unknown text may use any variable, and unknown variables may define any placeholder:
   // the rules are checked once both sides are known (at the latest, in the plan of apply).
-  if (services === undefined || application === undefined || isUnknown(config.variables)) return problems;
-  const names = Object.keys(knownObject(config.variables) ?? {});
+  if (services === undefined || application === undefined || definitions === undefined) return problems;
+  const names = definitions.map(([n]) => n);
   const found = checkTemplate({
     servicesTemplate: services,
     applicationTemplate: application,
