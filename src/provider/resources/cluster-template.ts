@@ -47,7 +47,7 @@ export const clusterTemplateResource: Resource<ProviderClient> = {
           type: ["map", ["object", { description: "string", default: "string" }]],
           optional: true,
           description:
-            'The template variables by name. Each must be used as `@NAME@` in a template and each placeholder must be defined here. An empty default makes the variable required: every cluster created from the template must give it a value.',
+            'The template variables by name, each `{ description = "…", default = "…" }` (both strings, "" for none). Each must be used as `@NAME@` in a template and each placeholder must be defined here. An empty default makes the variable required: every cluster created from the template must give it a value. A variable that fills a secret field must have an empty default.',
         },
         variables_in_use: {
           type: ["list", "string"],
