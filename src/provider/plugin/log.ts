@@ -1,0 +1,32 @@
+// The provider's log: JSON lines on stderr in hclog's shape, which go-plugin parses and hands to
+// Terraform's logger at their own level (so TF_LOG_PROVIDER=INFO shows info and above).
+import type { Logger } from "./types.js";
+
+type Fields = Record<string, string | number | boolean>;
+export type Level = "trace" | "debug" | "info" | "warn" | "error";
+
+export interface PluginLogger extends Logger {
+  error(message: string, fields?: Fields): void;
+}
+
+/** go-plugin parses @timestamp with the layout 2006-01-02T15:04:05.000000Z07:00 (microseconds). */
+function timestamp(date: Date): string {
+  return `${date.toISOString().slice(0, 23)}000Z`;
+}
+
+export function hclogLogger(module: string | undefined, write: (line: string) => void = (line) => process.stderr.write(line)): PluginLogger {
+  const emit = (level: Level, message: string, fields: Fields = {}): void => {
+    const entry: Record<string, string | number | boolean> = { ...fields };
+    entry["@level"] = level;
+    entry["@message"] = message;
+    entry["@timestamp"] = timestamp(new Date());
+    if (module !== undefined) entry["@module"] = module;
+    write(`${JSON.stringify(entry)}\n`);
+  };
+  return {
+    debug: (message, fields) => emit("debug", message, fields),
+    info: (message, fields) => emit("info", message, fields),
+    warn: (message, fields) => emit("warn", message, fields),
+    error: (message, fields) => emit("error", message, fields),
+  };
+}

@@ -1,0 +1,33 @@
+// The contract's schemas in the protocol's shape (GetProviderSchema).
+import type { Block, Schema } from "./types.js";
+import * as wire from "./wire/tfplugin6.js";
+
+const utf8 = new TextEncoder();
+
+function toWireBlock(block: Block): wire.SchemaBlock {
+  return {
+    ...(block.description !== undefined ? { description: block.description } : {}),
+    attributes: Object.entries(block.attributes).map(([name, a]) => ({
+      name,
+      type: utf8.encode(JSON.stringify(a.type)),
+      description: a.description,
+      required: a.required === true,
+      optional: a.optional === true,
+      computed: a.computed === true,
+      sensitive: a.sensitive === true,
+      deprecated: a.deprecated === true,
+      write_only: a.writeOnly === true,
+    })),
+    block_types: Object.entries(block.blocks ?? {}).map(([name, nested]) => ({
+      type_name: name,
+      block: toWireBlock(nested.block),
+      nesting: wire.NestingMode[nested.nesting],
+      min_items: nested.minItems ?? 0,
+      max_items: nested.maxItems ?? 0,
+    })),
+  };
+}
+
+export function toWireSchema(schema: Schema): wire.Schema {
+  return { version: schema.version, block: toWireBlock(schema.block) };
+}

@@ -1,0 +1,90 @@
+// The plugin process: go-plugin's handshake, then Terraform's calls until it says stop.
+// Start-up is on the path of every Terraform command (one plan starts a provider three times),
+// so the handshake line goes out before the provider or the value codec is even loaded.
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import type { ProviderDefinition } from "./types.js";
+import { hclogLogger } from "./log.js";
+import { listenGrpc, type GrpcServer, type UnaryHandler } from "./grpc/server.js";
+import { selfSignedCertificate } from "./tls/certificate.js";
+
+export interface ServeOptions {
+  /** The provider's short name ("operationscenter"): its log lines carry @module "provider.<name>". */
+  readonly name?: string;
+  /** How long a stop waits for calls in flight before exiting anyway (default 10 s). */
+  readonly stopTimeoutMs?: number;
+}
+
+const MAGIC_COOKIE_KEY = "TF_PLUGIN_MAGIC_COOKIE";
+const MAGIC_COOKIE = "d602bf8f470bc67ca7faa0386276bbdd4330efaf76d1a219cb4d6991ca9872b2";
+const APP_PROTOCOL_VERSION = "6";
+const PARENT_POLL_MS = 1000;
+
+function refuse(message: string): never {
+  process.stderr.write(`${message}\n`);
+  process.exit(1);
+}
+
+export async function serve<Client>(definition: ProviderDefinition<Client>, options: ServeOptions = {}): Promise<void> {
+  if (process.env[MAGIC_COOKIE_KEY] !== MAGIC_COOKIE) {
+    refuse(
+      "This program is a Terraform provider plugin and is not meant to be run by hand.\n" +
+        "Terraform starts it when a configuration uses the provider: run `terraform init` and `terraform plan` in the configuration's directory instead.",
+    );
+  }
+  const offered = process.env["PLUGIN_PROTOCOL_VERSIONS"];
+  if (offered !== undefined && offered !== "" && !offered.split(",").includes(APP_PROTOCOL_VERSION)) {
+    refuse(`Terraform offers plugin protocol versions ${offered}, but this provider speaks only version ${APP_PROTOCOL_VERSION}; use Terraform 1.0 or newer.`);
+  }
+
+  const log = hclogLogger(options.name === undefined ? undefined : `provider.${options.name}`);
+  const socketDirectory = mkdtempSync(join(tmpdir(), "tfplugin-"));
+  process.on("exit", () => rmSync(socketDirectory, { recursive: true, force: true }));
+  const socketPath = join(socketDirectory, "plugin.sock");
+
+  const clientCertificatePem = process.env["PLUGIN_CLIENT_CERT"];
+  const certificate = clientCertificatePem ? selfSignedCertificate("terraform-plugin") : undefined;
+
+  const stopController = new AbortController();
+  let server: GrpcServer | undefined;
+  let close: () => Promise<void> = async () => undefined;
+  let stopping = false;
+  const stop = (reason: string): void => {
+    if (stopping) return;
+    stopping = true;
+    log.debug("stopping", { reason });
+    stopController.abort(new Error(`provider stopping: ${reason}`));
+    const deadline = new Promise<void>((resolve) => setTimeout(resolve, options.stopTimeoutMs ?? 10_000).unref());
+    void Promise.race([Promise.all([close(), server?.idle()]), deadline]).finally(() => process.exit(0));
+  };
+
+  let resolveRoutes: (routes: ReadonlyMap<string, UnaryHandler>) => void = () => undefined;
+  const routes = new Promise<ReadonlyMap<string, UnaryHandler>>((resolve) => (resolveRoutes = resolve));
+  server = await listenGrpc(
+    socketPath,
+    routes,
+    certificate && clientCertificatePem
+      ? { certificatePem: certificate.certificatePem, privateKeyPem: certificate.privateKeyPem, clientCertificatePem }
+      : undefined,
+    log.debug,
+  );
+
+  const serverCertificate = certificate ? Buffer.from(certificate.der).toString("base64").replace(/=+$/, "") : "";
+  process.stdout.write(`1|${APP_PROTOCOL_VERSION}|unix|${socketPath}|grpc|${serverCertificate}\n`);
+
+  process.on("SIGTERM", () => stop("SIGTERM"));
+  // Terraform forwards Ctrl-C to the whole process group but stops providers through
+  // StopProvider, so an interrupt here must not end the process under a running apply.
+  process.on("SIGINT", () => log.debug("ignoring SIGINT; Terraform stops providers with StopProvider"));
+  // A SIGKILLed terraform cannot say stop; a changed parent means this process was orphaned.
+  const parent = process.ppid;
+  setInterval(() => {
+    if (process.ppid !== parent) stop("parent process exited");
+  }, PARENT_POLL_MS).unref();
+
+  const { createService } = await import("./service.js");
+  const service = createService(definition, { log, signal: stopController.signal, stop });
+  close = () => service.close();
+  resolveRoutes(service.routes);
+}
