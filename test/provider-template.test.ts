@@ -18,6 +18,8 @@ interface TemplateHarness {
   context: CallContext<ProviderClient>;
   /** Someone else using the API directly. */
   other: OperationsCenterClient;
+  /** What the resource logged at INFO. */
+  logged: string[];
   /** The requests since the last call, as `METHOD path status`, read from GET /local-oc/requests. */
   calls(options?: { mutating?: boolean }): Promise<string[]>;
 }
@@ -27,9 +29,10 @@ async function withHarness(fn: (t: TemplateHarness) => Promise<void>): Promise<v
   try {
     const client = (): OperationsCenterClient => OperationsCenterClient.fromEnvironment({ configDir: h.configDir, env: {}, overrides: { retries: 0 } });
     const api = client();
+    const logged: string[] = [];
     const context: CallContext<ProviderClient> = {
       client: createProviderClient({ api, digestKey: undefined }),
-      log: { info() {}, warn() {}, debug() {} },
+      log: { info: (message) => logged.push(message), warn() {}, debug() {} },
       signal: new AbortController().signal,
     };
     const calls = async (options: { mutating?: boolean } = {}): Promise<string[]> => {
@@ -40,7 +43,7 @@ async function withHarness(fn: (t: TemplateHarness) => Promise<void>): Promise<v
         .filter((e) => !e.path.startsWith("/local-oc/") && (options.mutating !== true || e.method !== "GET"))
         .map((e) => `${e.method} ${e.path} ${e.status}`);
     };
-    await fn({ h, api, context, other: client(), calls });
+    await fn({ h, api, context, other: client(), logged, calls });
   } finally {
     await h.close();
   }
@@ -240,6 +243,7 @@ test("create meeting an identical template (an interrupted apply) adopts it; dif
     const adopted = await converge(t, null, config());
     assert.deepEqual(await t.calls({ mutating: true }), [`POST ${TEMPLATES} 400`]);
     assert.deepEqual(adopted, first);
+    assert.deepEqual(t.logged, ['oc-cdktf: cluster template "edge" already exists with the configured content; adopted it']);
 
     const other = config({ description: "someone else's" });
     const atPlan = await diagnosticsOf(resource.plan(planRequest(null, other), t.context));

@@ -8,7 +8,7 @@ import { OperationsCenterError } from "../../client/errors.js";
 import { formatPath, type ConfigProblem } from "../../config/errors.js";
 import { checkTemplate, placeholdersIn } from "../../config/template.js";
 import type { ProviderClient } from "../client.js";
-import { DiagnosticError, UNKNOWN, type Diagnostic, type ObjectValue, type Resource, type Value } from "../plugin/types.js";
+import { DiagnosticError, UNKNOWN, type Diagnostic, type Logger, type ObjectValue, type Resource, type Value } from "../plugin/types.js";
 import { objectNameProblem } from "./object-name.js";
 import { templateSecretProblems } from "./template-secrets.js";
 import { apiStep, hasUnknown, isUnknown, knownObject, knownString, retryOnPreconditionFailed, stepFailed } from "./values.js";
@@ -76,7 +76,7 @@ export const clusterTemplateResource: Resource<ProviderClient> = {
     return { planned };
   },
 
-  async apply({ prior, planned }, { client }) {
+  async apply({ prior, planned }, { client, log }) {
     const api = client.api;
     if (planned === null) {
       const name = prior === null ? undefined : nameOf(prior);
@@ -87,7 +87,7 @@ export const clusterTemplateResource: Resource<ProviderClient> = {
     if (name === undefined) throw new DiagnosticError({ severity: "error", summary: "The cluster template name is unknown at apply time", path: ["name"] });
     const content = desiredContent(planned);
     const priorName = prior === null ? undefined : nameOf(prior);
-    if (priorName === undefined) await createTemplate(api, name, content);
+    if (priorName === undefined) await createTemplate(api, log, name, content);
     else {
       if (priorName !== name) await renameTemplate(api, priorName, name);
       await updateTemplate(api, name, content);
@@ -283,7 +283,7 @@ function stateOf(name: string, content: ClusterTemplatePut, reference: ObjectVal
  * exists, an identical one is adopted: an earlier apply created it and was interrupted before
  * Terraform recorded it.
  */
-async function createTemplate(api: OperationsCenterClient, name: string, content: ClusterTemplatePut): Promise<void> {
+async function createTemplate(api: OperationsCenterClient, log: Logger, name: string, content: ClusterTemplatePut): Promise<void> {
   const summary = `Cannot create cluster template "${name}"`;
   try {
     await api.createClusterTemplate({ name, ...content });
@@ -293,6 +293,7 @@ async function createTemplate(api: OperationsCenterClient, name: string, content
     const found = await apiStep(summary, () => api.findClusterTemplate(name));
     if (found === undefined) throw stepFailed(summary, error);
     if (!sameContent(liveContent(found.template), content)) throw alreadyExists(name);
+    log.info(`oc-cdktf: cluster template "${name}" already exists with the configured content; adopted it`, { template: name });
   }
 }
 
