@@ -69,9 +69,9 @@ export const clusterTemplateResource: Resource<ProviderClient> = {
     const name = knownString(proposed.name);
     const planned: ObjectValue = { ...proposed, id: name ?? UNKNOWN, variables_in_use: variablesInUse(proposed) };
     if (name !== undefined && !hasUnknown(planned)) {
-      const priorName = prior === null ? undefined : knownString(prior.name);
-      if (prior === null) await refuseForeignTemplate(client.api, name, desiredContent(planned));
-      else if (priorName !== undefined && priorName !== name) await refuseRenameOnto(client.api, priorName, name);
+      const priorName = prior === null ? undefined : nameOf(prior);
+      if (priorName === undefined) await refuseForeignTemplate(client.api, name, desiredContent(planned));
+      else if (priorName !== name) await refuseRenameOnto(client.api, priorName, name);
     }
     return { planned };
   },
