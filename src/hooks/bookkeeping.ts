@@ -4,6 +4,8 @@
 import type { Cluster, ConfigMap } from "../client/api-types.js";
 import { creationRecordSchema, deletionPolicies, type CreationRecord, type DeletionPolicy } from "./spec.js";
 import { z } from "zod";
+import { parseJson } from "../provider/resources/cluster/bookkeeping.js";
+import { mergeProperties } from "../provider/resources/cluster/decide.js";
 
 export const PREFIX = "oc-cdktf.io/";
 export const OWNER_KEY = `${PREFIX}owner`;
@@ -23,16 +25,6 @@ export interface Bookkeeping {
 }
 
 const nameListSchema = z.array(z.string());
-
-function parseJson<T>(text: string | undefined, schema: z.ZodType<T>): T | undefined {
-  if (text === undefined) return undefined;
-  try {
-    const parsed = schema.safeParse(JSON.parse(text));
-    return parsed.success ? parsed.data : undefined;
-  } catch {
-    return undefined;
-  }
-}
 
 export function readBookkeeping(cluster: Pick<Cluster, "properties">): Bookkeeping {
   const p = cluster.properties;
@@ -56,18 +48,7 @@ export function writeBookkeeping(record: Required<Bookkeeping>): ConfigMap {
   };
 }
 
-/**
- * Three-way merge of user properties: keys this tool set before and no longer declares are
- * removed, declared keys are set, keys set by anyone else are kept.
- */
-export function mergeProperties(live: ConfigMap, desired: ConfigMap, lastApplied: readonly string[]): ConfigMap {
-  const merged: ConfigMap = {};
-  for (const [key, value] of Object.entries(live)) {
-    if (lastApplied.includes(key) && !(key in desired)) continue;
-    merged[key] = value;
-  }
-  return { ...merged, ...desired };
-}
+export { mergeProperties };
 
 /** Keys of the user's properties that are not this tool's bookkeeping. */
 export function userPropertyKeys(properties: ConfigMap): string[] {

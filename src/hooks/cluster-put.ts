@@ -1,25 +1,13 @@
 import type { Cluster, ClusterPut } from "../client/api-types.js";
 import { OperationsCenterError } from "../client/errors.js";
+import { clusterPutOf } from "../provider/resources/cluster/decide.js";
 import { canonicalJson } from "./digest.js";
 import { HookError } from "./report.js";
 import type { HookContext } from "./context.js";
 
 const MAX_ATTEMPTS = 5;
 
-export function clusterPutOf(cluster: Cluster): ClusterPut {
-  return {
-    connection_url: cluster.connection_url,
-    channel: cluster.channel,
-    description: cluster.description,
-    properties: cluster.properties,
-    config: {
-      rolling_restart: {
-        post_restore_delay: cluster.config.rolling_restart.post_restore_delay,
-        restore_mode: cluster.config.rolling_restart.restore_mode,
-      },
-    },
-  };
-}
+export { clusterPutOf };
 
 /**
  * Read-modify-write of a cluster's settings with If-Match: `change` gets the live cluster and

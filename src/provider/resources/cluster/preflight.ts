@@ -1,9 +1,8 @@
 // Operations Center checks the chosen servers inside the create and :add-servers calls, one
 // server at a time. The same checks run here first, so that a bad server list fails before any
 // change with every problem listed at once. The server type is left to the server: its check
-// comes after the pending record is inserted, and the cluster hook removes such a leftover on
-// the next apply.
-import type { Server } from "../client/api-types.js";
+// comes after the pending record is inserted, and the next create removes such a leftover (mode=normal).
+import type { Server } from "../../../client/api-types.js";
 
 const INCUS_APPLICATIONS = ["incus", "incus-lts-7.0"];
 

@@ -1,0 +1,139 @@
+// The Operations Center provider: its block, how configure finds the Operations Center and the
+// credentials, and the resources and data sources it serves.
+import { resolve } from "node:path";
+import { OperationsCenterClient } from "../client/client.js";
+import { ENV, resolveRemote } from "../client/remote.js";
+import { logCalls } from "./calls.js";
+import { createProviderClient, deriveDigestKey, DEFAULT_EVACUATION_TIMEOUT_MS, type ProviderClient } from "./client.js";
+import { clusterDataSource } from "./data-sources/cluster.js";
+import { serversDataSource } from "./data-sources/servers.js";
+import { DiagnosticError, type Diagnostic, type ObjectValue, type Provider } from "./plugin/types.js";
+import { clusterTemplateResource } from "./resources/cluster-template.js";
+import { clusterResource } from "./resources/cluster.js";
+import { isUnknown, knownString } from "./resources/values.js";
+
+const PEM_OR_PATH = "PEM text or the path of a PEM file.";
+
+export const providerSchema: Provider<ProviderClient>["schema"] = {
+  version: 0,
+  block: {
+    description:
+      "Operations Center, the fleet manager of IncusOS servers. The connection is read in this order: the credential attributes of this block; " +
+      `then the environment (${ENV.conf}, ${ENV.remote}, ${ENV.url}, ${ENV.clientCert}, ${ENV.clientKey}, ${ENV.serverCert}, ${ENV.token}), ` +
+      "which overrides the remote and config_dir chosen here; then the operations-center CLI configuration (config.yml, client.crt, client.key).",
+    attributes: {
+      remote: { type: "string", optional: true, description: `Remote of the operations-center CLI config.yml to use (default: its default_remote). ${ENV.remote} overrides it.` },
+      config_dir: {
+        type: "string",
+        optional: true,
+        description: `The operations-center CLI configuration directory (default ~/.config/operations-center); relative to the directory Terraform runs in. ${ENV.conf} overrides it.`,
+      },
+      url: { type: "string", optional: true, description: `Address of Operations Center, e.g. https://192.0.2.100:7443 (default: the remote's addr). ${ENV.url} overrides it.` },
+      client_certificate: { type: "string", optional: true, description: `Client certificate for TLS client authentication: ${PEM_OR_PATH}` },
+      client_key: { type: "string", optional: true, sensitive: true, description: `Key of the client certificate: ${PEM_OR_PATH}` },
+      server_certificate: { type: "string", optional: true, description: `The server certificate to pin (trusted instead of the CA store): ${PEM_OR_PATH}` },
+      token: { type: "string", optional: true, sensitive: true, description: "OIDC bearer token, instead of a client certificate." },
+      allow_http: { type: "bool", optional: true, description: "Permit a plain http:// address (a local test server only). Default false." },
+      evacuation_timeout: {
+        type: "number",
+        optional: true,
+        description: "Seconds a member may take to evacuate before its removal gives up. Default 1800.",
+      },
+    },
+  },
+};
+
+function providerProblems(config: ObjectValue): Diagnostic[] {
+  const out: Diagnostic[] = [];
+  const timeout = config.evacuation_timeout;
+  if (typeof timeout === "number" && !(timeout > 0)) {
+    out.push({ severity: "error", summary: `evacuation_timeout must be a positive number of seconds, got ${timeout}`, path: ["evacuation_timeout"] });
+  }
+  const hasCert = config.client_certificate !== null;
+  const hasKey = config.client_key !== null;
+  if (hasCert !== hasKey) {
+    out.push({
+      severity: "error",
+      summary: hasCert ? "client_certificate needs client_key" : "client_key needs client_certificate",
+      detail: "Give both, or neither (they are then read from the environment or the CLI configuration).",
+      path: [hasCert ? "client_key" : "client_certificate"],
+    });
+  }
+  return out;
+}
+
+/**
+ * The environment resolveRemote reads, with the block folded in: credential attributes win over
+ * the environment; the block's selection (url, allow_http) applies only where the environment
+ * sets nothing.
+ */
+function effectiveEnvironment(config: ObjectValue, env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
+  const out: NodeJS.ProcessEnv = { ...env };
+  const credentials: [string, string][] = [
+    ["client_certificate", ENV.clientCert],
+    ["client_key", ENV.clientKey],
+    ["server_certificate", ENV.serverCert],
+    ["token", ENV.token],
+  ];
+  for (const [attribute, variable] of credentials) {
+    const value = knownString(config[attribute]);
+    if (value !== undefined && value !== "") out[variable] = value;
+  }
+  const url = knownString(config.url);
+  if (url !== undefined && url !== "" && (env[ENV.url] ?? "") === "") out[ENV.url] = url;
+  if (config.allow_http === true && (env[ENV.allowHttp] ?? "") === "") out[ENV.allowHttp] = "1";
+  return out;
+}
+
+/** Builds the provider's client from the block and the environment (exported for tests). */
+export function configureClient(config: ObjectValue, env: NodeJS.ProcessEnv, log: Parameters<Provider<ProviderClient>["configure"]>[1], cwd: string = process.cwd()): ProviderClient {
+  const problems = providerProblems(config);
+  if (problems.some((p) => p.severity === "error")) throw new DiagnosticError(problems);
+  const unknown = Object.entries(config).filter(([, value]) => isUnknown(value)).map(([key]) => key);
+  if (unknown.length > 0) {
+    throw new DiagnosticError({
+      severity: "error",
+      summary: `The provider block's ${unknown.join(", ")} ${unknown.length === 1 ? "is" : "are"} not known until apply`,
+      detail: "The provider needs its connection settings at plan time; set them from values known before apply (variables, locals, the environment).",
+    });
+  }
+  const effective = effectiveEnvironment(config, env);
+  const blockDir = knownString(config.config_dir);
+  const envDir = env[ENV.conf];
+  const configDir = envDir !== undefined && envDir !== "" ? envDir : blockDir !== undefined && blockDir !== "" ? resolve(cwd, blockDir) : undefined;
+  const remoteName = knownString(config.remote);
+  let client: OperationsCenterClient;
+  let remote;
+  try {
+    remote = resolveRemote({ env: effective, ...(configDir === undefined ? {} : { configDir }), ...(remoteName === undefined || remoteName === "" ? {} : { remote: remoteName }) });
+    client = OperationsCenterClient.fromRemote(remote, { onRequest: logCalls(log) });
+  } catch (error) {
+    throw new DiagnosticError({
+      severity: "error",
+      summary: "Cannot configure the Operations Center provider",
+      detail: error instanceof Error ? error.message : String(error),
+    });
+  }
+  const seconds = typeof config.evacuation_timeout === "number" ? config.evacuation_timeout : DEFAULT_EVACUATION_TIMEOUT_MS / 1000;
+  return createProviderClient({
+    api: client,
+    digestKey: deriveDigestKey({ env, ...(remote.clientKey === undefined ? {} : { clientKey: remote.clientKey }), ...(remote.token === undefined ? {} : { token: remote.token }) }),
+    workDir: cwd,
+    evacuationTimeoutMs: seconds * 1000,
+  });
+}
+
+export const provider: Provider<ProviderClient> = {
+  schema: providerSchema,
+  resources: [clusterResource, clusterTemplateResource],
+  dataSources: [serversDataSource, clusterDataSource],
+  validate({ config }) {
+    return providerProblems(config);
+  },
+  async configure(request, log) {
+    return configureClient(request.config, process.env, log);
+  },
+  async close(client) {
+    await client.api.close();
+  },
+};

@@ -1,0 +1,255 @@
+// operationscenter_cluster: an IncusOS cluster formed by Operations Center. Settings, members
+// and the name change in place; the creation inputs are compared but never silently applied or
+// silently destroyed (see plan). Pure decisions live in cluster/decide.ts, effects in
+// cluster/apply.ts, the state mapping in cluster/state.ts.
+import type { ProviderClient } from "../client.js";
+import { DiagnosticError, UNKNOWN, type AttributePath, type Diagnostic, type ObjectValue, type PlanResult, type Resource, type Value } from "../plugin/types.js";
+import { createCluster, deleteCluster, failed, forgetCreate, readBack, secretsOf, updateCluster } from "./cluster/apply.js";
+import { creationChanges, type CreationChange } from "./cluster/decide.js";
+import { digestKeyIdOf, parseSecrets, secretsDigest } from "./cluster/inputs.js";
+import { clusterSchema, creationAttributes, decodePrivate, encodePrivate, type ClusterValue } from "./cluster/schema.js";
+import { appliedState, importedState, liveState, parseClusterValue, toObjectValue } from "./cluster/state.js";
+import { clusterConfigProblems } from "./cluster/validate.js";
+import { hasUnknown, knownString } from "./values.js";
+
+const sameSet = (a: readonly Value[], b: readonly Value[]): boolean => a.length === b.length && a.every((x) => b.includes(x));
+const same = (a: Value | undefined, b: Value | undefined): boolean => JSON.stringify(a ?? null) === JSON.stringify(b ?? null);
+
+/** The secrets digest of a configuration: UNKNOWN while secrets_wo is unknown. */
+function plannedDigest(config: ObjectValue | null, client: ProviderClient): Value {
+  const text = config?.secrets_wo ?? null;
+  if (text === null) return null;
+  if (typeof text !== "string") return UNKNOWN;
+  const parsed = parseSecrets(text);
+  return "value" in parsed ? secretsDigest(parsed.value, client) : null;
+}
+
+function removalWarning(prior: ClusterValue, proposed: ObjectValue): Diagnostic[] {
+  if (!Array.isArray(proposed.servers) || hasUnknown(proposed.servers)) return [];
+  const declared = proposed.servers as Value[];
+  const managed = proposed.exclusive_members === true ? (prior.members ?? prior.servers) : prior.servers;
+  const removed = managed.filter((name) => !declared.includes(name)).sort();
+  if (removed.length === 0) return [];
+  return [
+    {
+      severity: "warning",
+      summary: `${removed.join(", ")} will be removed from cluster "${prior.name}"`,
+      detail:
+        `Each is evacuated (its instances move to other members), then removed; Operations Center factory-resets ${removed.length === 1 ? "it" : "them"} ` +
+        `after the removal, wiping ${removed.length === 1 ? "its" : "their"} disks and configuration.`,
+      path: ["servers"],
+    },
+  ];
+}
+
+// Why an error rather than pointing at `terraform apply -replace=...`: Terraform calls
+// PlanResourceChange for the update before it honours -replace, so an error here would block
+// -replace as well. allow_recreate lets the plan itself ask for the replacement.
+function creationChangeDiagnostics(prior: ClusterValue, changes: readonly CreationChange[], allowRecreate: boolean): Diagnostic[] {
+  const policy = prior.deletion_policy ?? "retain";
+  return changes.map((change) => {
+    const what = change.changed.join(", ");
+    if (allowRecreate) {
+      return {
+        severity: "warning",
+        summary: `${what} changed: cluster "${prior.name}" will be re-created`,
+        detail:
+          `allow_recreate is true, so the cluster is replaced: its deletion_policy "${policy}" runs first, then a new cluster is created. ` +
+          (policy === "retain"
+            ? `With "retain" the old cluster stays in Operations Center and the create fails because the name is taken; set deletion_policy to "forget" or "factory-reset" first.`
+            : policy === "factory-reset"
+              ? "Every member is factory-reset and must register again before the new cluster can form."
+              : "The old record is forgotten; its servers must be registered as unclustered servers again before the new cluster can form."),
+        path: [change.attribute],
+      };
+    }
+    return {
+      severity: "error",
+      summary: `${what} changed, but Operations Center uses ${change.attribute} only when it creates a cluster`,
+      detail:
+        `The change cannot be applied to the existing cluster "${prior.name}". Ways forward: revert the change; or change the live cluster ` +
+        `with the bulk-operation resources (VLAN tags, storage targets, applications, kernel, logging); or re-create the cluster by ` +
+        `setting allow_recreate = true (its deletion_policy, now "${policy}", runs first).`,
+      path: [change.attribute],
+    };
+  });
+}
+
+type Computed = "secrets_digest" | "certificate" | "fingerprint" | "status" | "members" | "properties_all";
+
+/** The planned state: the proposed configuration, the id from the name, no write-only value, and the computed values given. */
+function plannedState(proposed: ObjectValue, computed: Record<Computed, Value>): ObjectValue {
+  return { ...proposed, id: typeof proposed.name === "string" ? proposed.name : UNKNOWN, secrets_wo: null, ...computed };
+}
+
+function planCreate(proposed: ObjectValue, config: ObjectValue | null, client: ProviderClient): PlanResult {
+  return {
+    planned: plannedState(proposed, {
+      secrets_digest: plannedDigest(config, client),
+      certificate: UNKNOWN,
+      fingerprint: UNKNOWN,
+      status: UNKNOWN,
+      members: UNKNOWN,
+      properties_all: UNKNOWN,
+    }),
+  };
+}
+
+function planDestroy(prior: ClusterValue): PlanResult {
+  const policy = prior.deletion_policy ?? "retain";
+  const diagnostics: Diagnostic[] = [];
+  if (policy === "factory-reset") {
+    diagnostics.push({
+      severity: "warning",
+      summary: `Destroying cluster "${prior.name}" factory-resets ALL its members`,
+      detail: `deletion_policy is "factory-reset": ${(prior.members ?? prior.servers).join(", ")} will be wiped and must register again.`,
+    });
+  } else if (policy === "forget") {
+    diagnostics.push({
+      severity: "warning",
+      summary: `Destroying cluster "${prior.name}" deletes its record in Operations Center`,
+      detail: `deletion_policy is "forget": the servers keep running as an Incus cluster, but Operations Center no longer knows them or the cluster.`,
+    });
+  }
+  return { planned: null, diagnostics };
+}
+
+function planUpdate(prior: ClusterValue, proposed: ObjectValue, config: ObjectValue | null, priorPrivate: Uint8Array, client: ProviderClient): PlanResult {
+  const diagnostics: Diagnostic[] = [];
+  const privateData = decodePrivate(priorPrivate);
+  forgetCreate(client, prior.name, privateData.create_id);
+
+  let digest = plannedDigest(config, client);
+  let digestChanged = false;
+  if (digest === UNKNOWN) digest = prior.secrets_digest;
+  else if (prior.secrets_digest !== digest) {
+    const before = prior.secrets_digest === null ? undefined : digestKeyIdOf(prior.secrets_digest);
+    const after = typeof digest === "string" ? digestKeyIdOf(digest) : undefined;
+    if (before !== undefined && after !== undefined && before !== after) {
+      diagnostics.push({
+        severity: "warning",
+        summary: "The digest key changed: secrets_digest is recomputed",
+        detail: "secrets_wo cannot be compared with what the cluster was created with this once; the new digest is recorded.",
+        path: ["secrets_wo"],
+      });
+    } else digestChanged = true;
+  }
+
+  const requiresReplace: AttributePath[] = [];
+  const plannedPrivate = { ...privateData };
+  if (privateData.imported === true) {
+    delete plannedPrivate.imported;
+    const configured = [...creationAttributes, "secrets_wo"].filter((attribute) => config !== null && config[attribute] !== null && config[attribute] !== undefined);
+    if (configured.length > 0) {
+      diagnostics.push({
+        severity: "warning",
+        summary: `Creation inputs of the imported cluster "${prior.name}" are not compared`,
+        detail: `${configured.join(", ")} ${configured.length === 1 ? "is" : "are"} recorded as configured; Operations Center does not report what the cluster was created with.`,
+      });
+    }
+  } else {
+    const changes = creationChanges(prior, proposed, digestChanged).filter((change) => !hasUnknown(proposed[change.attribute === "secrets_wo" ? "secrets_digest" : change.attribute]));
+    const allowRecreate = proposed.allow_recreate === true;
+    diagnostics.push(...creationChangeDiagnostics(prior, changes, allowRecreate));
+    if (allowRecreate) requiresReplace.push(...changes.map((change): AttributePath => [change.attribute === "secrets_wo" ? "secrets_digest" : change.attribute]));
+  }
+  diagnostics.push(...removalWarning(prior, proposed));
+
+  const priorValue = toObjectValue(prior);
+  const membersChange =
+    !Array.isArray(proposed.servers) || hasUnknown(proposed.servers) || !sameSet(proposed.servers, prior.servers) || !same(proposed.exclusive_members, prior.exclusive_members);
+  const settingsChange =
+    membersChange ||
+    !same(proposed.name, prior.name) ||
+    ["connection_url", "channel", "description", "properties", "rolling_restart"].some((key) => hasUnknown(proposed[key]) || !same(proposed[key], priorValue[key]));
+  return {
+    planned: plannedState(proposed, {
+      secrets_digest: digest,
+      certificate: prior.certificate,
+      fingerprint: prior.fingerprint,
+      status: prior.status,
+      members: membersChange ? UNKNOWN : prior.members,
+      properties_all: settingsChange ? UNKNOWN : prior.properties_all,
+    }),
+    diagnostics,
+    ...(requiresReplace.length > 0 ? { requiresReplace } : {}),
+    plannedPrivate: encodePrivate(plannedPrivate),
+  };
+}
+
+export const clusterResource: Resource<ProviderClient> = {
+  typeName: "operationscenter_cluster",
+  schema: clusterSchema,
+
+  validate({ config }) {
+    return clusterConfigProblems(config);
+  },
+
+  async plan(request, { client }) {
+    if (request.proposed === null) return request.prior === null ? { planned: null } : planDestroy(parseClusterValue(request.prior, "prior state"));
+    if (request.prior === null) return planCreate(request.proposed, request.config, client);
+    return planUpdate(parseClusterValue(request.prior, "prior state"), request.proposed, request.config, request.priorPrivate, client);
+  },
+
+  async apply(request, context) {
+    const { client } = context;
+    const effects = { client, signal: context.signal };
+    if (request.planned === null) {
+      if (request.prior === null) return { state: null };
+      const prior = parseClusterValue(request.prior, "prior state");
+      try {
+        await deleteCluster(client, prior.id ?? prior.name, prior.deletion_policy ?? "retain");
+      } catch (error) {
+        const diagnostic = error instanceof DiagnosticError ? error : failed(`Deleting cluster "${prior.name}" failed`, error, "it is still in Operations Center");
+        return { state: request.prior, diagnostics: diagnostic.diagnostics };
+      }
+      return { state: null };
+    }
+    const desired = parseClusterValue(request.planned, "planned state");
+    const secrets = secretsOf(knownString(request.config?.secrets_wo) ?? null);
+    if (request.prior === null) {
+      const created = await createCluster(effects, desired, secrets);
+      return { state: appliedState(request.planned, created.cluster, created.members), private: encodePrivate({ create_id: created.createId }) };
+    }
+    const prior = parseClusterValue(request.prior, "prior state");
+    const { progress, error } = await updateCluster(effects, prior, desired);
+    if (error !== undefined) {
+      // Partial state: the new name if the rename happened, so the next refresh finds the cluster.
+      return { state: { ...request.prior, id: progress.name, name: progress.name }, private: request.plannedPrivate, diagnostics: error.diagnostics };
+    }
+    const live = await readBack(client, progress.name).catch((cause: unknown) => {
+      throw failed(`Cluster "${progress.name}" was updated but cannot be read back`, cause, "the changes are applied; the next refresh reads them");
+    });
+    return { state: appliedState(request.planned, live.cluster, live.members), private: request.plannedPrivate };
+  },
+
+  async read(request, { client }) {
+    const prior = parseClusterValue(request.state, "state");
+    const name = prior.id ?? prior.name;
+    const privateData = decodePrivate(request.private);
+    forgetCreate(client, name, privateData.create_id);
+    try {
+      const found = await client.api.findCluster(name);
+      if (found === undefined) return { state: null, private: request.private };
+      const members = (await client.api.listServers({ cluster: name })).map((server) => server.name);
+      return { state: toObjectValue(liveState(prior, found.cluster, members)), private: request.private };
+    } catch (error) {
+      throw failed(`Cannot read cluster "${name}"`, error, "nothing was changed");
+    }
+  },
+
+  async import(id, { client }) {
+    const found = await client.api.findCluster(id).catch((error: unknown) => {
+      throw failed(`Cannot look up cluster "${id}" to import it`, error, "nothing was imported");
+    });
+    if (found === undefined) {
+      throw new DiagnosticError({
+        severity: "error",
+        summary: `Cluster "${id}" does not exist in Operations Center`,
+        detail: "Check the name (names are case-sensitive) and the Operations Center the provider is configured for.",
+      });
+    }
+    const members = (await client.api.listServers({ cluster: id })).map((server) => server.name);
+    return { state: toObjectValue(importedState(found.cluster, members)), private: encodePrivate({ imported: true }) };
+  },
+};

@@ -1,0 +1,408 @@
+// The effects of operationscenter_cluster: create (with adoption after an interrupted apply),
+// update (rename, settings, members) and delete (the deletion policy). Each executes what the
+// pure decisions in decide.ts chose, and every failure says what state it leaves behind.
+import { setTimeout as sleep } from "node:timers/promises";
+import type { Cluster, ClusterPost, ConfigMap, Server } from "../../../client/api-types.js";
+import { OperationsCenterError } from "../../../client/errors.js";
+import type { ProviderClient } from "../../client.js";
+import { DiagnosticError, type Diagnostic } from "../../plugin/types.js";
+import { CREATED_BY_KEY, CREATION_KEY, MEMBERS_KEY, membersProperty, readBookkeeping } from "./bookkeeping.js";
+import { desiredPut, planMembers, putChanges, type MemberChanges } from "./decide.js";
+import { creationInputs, creationRecord, creationRecordChanges, parseSecrets, type CreationInputs, type Secrets } from "./inputs.js";
+import { beginCreate, endCreate, findCreate, finishCreate, isRunning } from "./journal.js";
+import { checkServers } from "./preflight.js";
+import type { ClusterValue, DeletionPolicy } from "./schema.js";
+
+const EVACUATED = 2;
+
+export interface Effects {
+  readonly client: ProviderClient;
+  readonly signal: AbortSignal;
+}
+
+const errorText = (error: unknown): string => (error instanceof Error ? error.message : String(error));
+
+/** A failed step: what failed, the server's answer, and the state it leaves. */
+export function failed(summary: string, error: unknown, left: string, path?: string[]): DiagnosticError {
+  if (error instanceof DiagnosticError) return error;
+  const diagnostic: Diagnostic = { severity: "error", summary, detail: `${errorText(error)}\nState left: ${left}`, ...(path === undefined ? {} : { path }) };
+  return new DiagnosticError(diagnostic);
+}
+
+async function readLive(client: ProviderClient, name: string): Promise<{ cluster: Cluster; etag?: string; members: string[] }> {
+  const found = await client.api.getCluster(name);
+  const members = (await client.api.listServers({ cluster: name })).map((server) => server.name);
+  return { ...found, members };
+}
+
+/** Reads the cluster back after a change; its members too. */
+export async function readBack(client: ProviderClient, name: string): Promise<{ cluster: Cluster; members: string[] }> {
+  return readLive(client, name);
+}
+
+export function secretsOf(text: string | null): Secrets | undefined {
+  if (text === null) return undefined;
+  const parsed = parseSecrets(text);
+  if ("problems" in parsed) {
+    throw new DiagnosticError(parsed.problems.map((summary) => ({ severity: "error" as const, summary, path: ["secrets_wo"] })));
+  }
+  return parsed.value;
+}
+
+function serverProblems(summary: string, problems: string[], path: string[], left: string): DiagnosticError {
+  return new DiagnosticError({
+    severity: "error",
+    summary,
+    detail: `${problems.map((p) => `- ${p}`).join("\n")}\nFix the servers (or the servers list) and apply again. State left: ${left}`,
+    path,
+  });
+}
+
+// ---- create ---------------------------------------------------------------------------------
+
+function clusterPost(desired: ClusterValue, inputs: CreationInputs, bookkeeping: ConfigMap): ClusterPost {
+  const post: ClusterPost = {
+    name: desired.name,
+    connection_url: desired.connection_url ?? "",
+    // The first name in sorted order bootstraps the cluster, as the schema promises.
+    server_names: [...desired.servers].sort(),
+    server_type: inputs.serverType,
+    description: desired.description ?? "",
+    properties: { ...(desired.properties ?? {}), ...bookkeeping },
+  };
+  if (desired.channel !== null) post.channel = desired.channel;
+  if (desired.rolling_restart !== null) {
+    post.config = {
+      rolling_restart: {
+        post_restore_delay: desired.rolling_restart.post_restore_delay ?? "",
+        restore_mode: desired.rolling_restart.restore_mode ?? "",
+      },
+    };
+  }
+  if (inputs.template !== undefined) {
+    post.cluster_template = inputs.template;
+    post.cluster_template_variable_values = inputs.templateVariables ?? {};
+  } else {
+    post.services_config = inputs.servicesConfig ?? {};
+    post.application_seed_config = inputs.applicationConfig ?? {};
+  }
+  return post;
+}
+
+function importAdvice(name: string): string {
+  return `Import it into state instead: terraform import <this resource's address> ${name} (or an import block with id = "${name}"); or choose another name.`;
+}
+
+/**
+ * Waits while the create of another run of this resource (still running: its journal's pid is
+ * alive) finishes; the cluster then is ready, or gone when that create failed and cleaned up.
+ */
+async function waitWhilePending(effects: Effects, name: string): Promise<Cluster | undefined> {
+  const { client, signal } = effects;
+  const deadline = Date.now() + client.evacuationTimeoutMs;
+  for (;;) {
+    const found = await client.api.findCluster(name);
+    if (found === undefined || found.cluster.status !== "pending") return found?.cluster;
+    if (Date.now() >= deadline) {
+      throw new DiagnosticError({
+        severity: "error",
+        summary: `Cluster "${name}" is still being created by another run`,
+        detail: `An earlier apply of this resource (still running) is creating it and it stayed pending for ${Math.round(client.evacuationTimeoutMs / 1000)} s. Wait for that run to finish, then apply again.`,
+        path: ["name"],
+      });
+    }
+    await sleep(client.evacuationPollMs, undefined, { signal });
+  }
+}
+
+export interface Created {
+  cluster: Cluster;
+  members: string[];
+  createId: string;
+}
+
+/**
+ * Creates the cluster, or adopts the one an interrupted earlier create of this resource left
+ * (recognised by the journal's create id in oc-cdktf.io/created-by). A pending leftover whose
+ * creator is gone is deleted (mode=normal) and created again; anything else is refused.
+ */
+export async function createCluster(effects: Effects, desired: ClusterValue, secrets: Secrets | undefined): Promise<Created> {
+  const { client } = effects;
+  const name = desired.name;
+  const inputs = creationInputs(desired, secrets);
+  const record = creationRecord(inputs, client);
+
+  const existing = await client.api.findCluster(name).catch((error: unknown) => {
+    throw failed(`Cannot look up cluster "${name}"`, error, "nothing was created");
+  });
+  let removePending = false;
+  if (existing !== undefined) {
+    const entry = findCreate(client.workDir, name);
+    const createdBy = readBookkeeping(existing.cluster.properties).createdBy;
+    if (entry === undefined || createdBy !== entry.create_id) {
+      throw new DiagnosticError({
+        severity: "error",
+        summary: `Cluster "${name}" already exists and was not created by this resource`,
+        detail: importAdvice(name),
+        path: ["name"],
+      });
+    }
+    let cluster: Cluster | undefined = existing.cluster;
+    if (cluster.status === "pending" && isRunning(entry)) cluster = await waitWhilePending(effects, name);
+    if (cluster !== undefined && cluster.status !== "pending") {
+      const recorded = readBookkeeping(cluster.properties).creation;
+      const changed = recorded !== undefined && recorded.key_id === record.key_id ? creationRecordChanges(recorded, record) : [];
+      if (changed.length > 0) {
+        throw new DiagnosticError({
+          severity: "error",
+          summary: `Cluster "${name}" was created by an earlier, interrupted apply of this resource with other creation inputs`,
+          detail:
+            `${changed.join(", ")} differ from what it was created with. Operations Center uses them only at creation. ` +
+            `Revert them to adopt the cluster, or delete it in Operations Center and apply again.`,
+          path: ["name"],
+        });
+      }
+      const live = await readBack(client, name);
+      return { ...live, createId: entry.create_id };
+    }
+    removePending = cluster !== undefined;
+  }
+
+  const servers = await client.api.listServers().catch((error: unknown) => {
+    throw failed(`Cannot list the servers for cluster "${name}"`, error, "nothing was created");
+  });
+  const problems = checkServers([...desired.servers].sort(), servers, { channel: desired.channel ?? "", sameIncus: true });
+  if (problems.length > 0) {
+    throw serverProblems(`Operations Center would refuse to create cluster "${name}"`, problems, ["servers"], removePending ? `the pending record of an earlier failed create of "${name}" is still there` : "nothing was created");
+  }
+  if (removePending) {
+    await deleteIgnoringGone(client, name, "normal").catch((error: unknown) => {
+      throw failed(`Cannot remove the pending record an earlier failed create of "${name}" left`, error, `cluster "${name}" is still pending`);
+    });
+  }
+
+  const entry = beginCreate(client.workDir, name);
+  const bookkeeping: ConfigMap = {
+    [CREATED_BY_KEY]: entry.create_id,
+    [MEMBERS_KEY]: membersProperty(desired.servers),
+    [CREATION_KEY]: JSON.stringify(record),
+  };
+  try {
+    await client.api.createCluster(clusterPost(desired, inputs, bookkeeping));
+  } catch (error) {
+    // A reply means the create is over; without one (connection lost) it may still be running.
+    if (!(error instanceof OperationsCenterError && error.mayHaveBeenProcessed)) finishCreate(client.workDir, entry);
+    const left = await client.api.findCluster(name).catch(() => undefined);
+    const state =
+      left === undefined
+        ? `cluster "${name}" does not exist`
+        : `cluster "${name}" is left ${left.cluster.status}; the next apply removes that record (mode=normal) and creates it again`;
+    throw failed(`Creating cluster "${name}" failed`, error, state);
+  }
+  const live = await readBack(client, name).catch((error: unknown) => {
+    throw failed(`Cluster "${name}" was created but cannot be read back`, error, `cluster "${name}" exists; the next apply adopts it`);
+  });
+  return { ...live, createId: entry.create_id };
+}
+
+/** Forgets the journal entry of a create once state holds its id. */
+export function forgetCreate(client: ProviderClient, name: string, createId: string | undefined): void {
+  if (createId !== undefined) endCreate(client.workDir, name, createId);
+}
+
+// ---- update ---------------------------------------------------------------------------------
+
+/** What an update achieved before it stopped, for the partial state and the failure message. */
+export interface UpdateProgress {
+  name: string;
+  renamed: boolean;
+  joined: string[];
+}
+
+/**
+ * Waits until Operations Center reports the server evacuated (in_maintenance 2): Incus moves
+ * its instances away first, and :remove-servers refuses a member that is not evacuated.
+ */
+async function waitForEvacuation(effects: Effects, server: string): Promise<void> {
+  const { client, signal } = effects;
+  const deadline = Date.now() + client.evacuationTimeoutMs;
+  for (;;) {
+    const { server: live } = await client.api.getServer(server);
+    const state = live.version_data?.in_maintenance ?? 0;
+    if (state === EVACUATED) return;
+    if (Date.now() >= deadline) {
+      throw new Error(
+        `server "${server}" is still not evacuated (in_maintenance ${state}) after ${Math.round(client.evacuationTimeoutMs / 1000)} s; ` +
+          `check its instances in Incus, or raise evacuation_timeout (seconds) in the provider block`,
+      );
+    }
+    await sleep(client.evacuationPollMs, undefined, { signal });
+  }
+}
+
+async function putSettings(client: ProviderClient, name: string, change: (live: Cluster) => ReturnType<typeof desiredPut>, fresh?: { cluster: Cluster; etag?: string }): Promise<void> {
+  let current = fresh;
+  for (let attempt = 1; ; attempt++) {
+    const { cluster, etag } = current ?? (await client.api.getCluster(name));
+    const put = change(cluster);
+    if (!putChanges(cluster, put)) return;
+    try {
+      await client.api.updateCluster(name, put, etag === undefined ? {} : { ifMatch: etag });
+      return;
+    } catch (error) {
+      // Someone changed the cluster between the read and the PUT: read again and retry once.
+      if (error instanceof OperationsCenterError && error.isPreconditionFailed && attempt < 2) {
+        current = undefined;
+        continue;
+      }
+      throw error;
+    }
+  }
+}
+
+async function renameCluster(client: ProviderClient, from: string, to: string): Promise<void> {
+  for (let attempt = 1; ; attempt++) {
+    const { etag } = await client.api.getCluster(from);
+    try {
+      await client.api.renameCluster(from, to, etag === undefined ? {} : { ifMatch: etag });
+      return;
+    } catch (error) {
+      if (error instanceof OperationsCenterError && error.isPreconditionFailed && attempt < 2) continue;
+      throw error;
+    }
+  }
+}
+
+function leftState(progress: UpdateProgress, extra: string): string {
+  const parts: string[] = [];
+  if (progress.renamed) parts.push(`the cluster is renamed to "${progress.name}"`);
+  if (progress.joined.length > 0) parts.push(`${progress.joined.join(", ")} joined`);
+  parts.push(extra);
+  return `${parts.join("; ")}; the next apply continues`;
+}
+
+export interface UpdateResult {
+  progress: UpdateProgress;
+  /** Set when a step failed: the state is then partial. */
+  error?: DiagnosticError;
+}
+
+/**
+ * Rename (If-Match), one settings PUT (If-Match, one retry on 412) that also records the members
+ * about to be managed, one :add-servers, evacuation and one :remove-servers, then the final
+ * members record.
+ */
+export async function updateCluster(effects: Effects, prior: ClusterValue, desired: ClusterValue): Promise<UpdateResult> {
+  const { client } = effects;
+  const progress: UpdateProgress = { name: prior.id ?? prior.name, renamed: false, joined: [] };
+  const stop = (summary: string, error: unknown, extra: string, path?: string[]): UpdateResult => ({
+    progress,
+    error: failed(summary, error, leftState(progress, extra), path),
+  });
+
+  if (desired.name !== progress.name) {
+    try {
+      await renameCluster(client, progress.name, desired.name);
+    } catch (error) {
+      return stop(`Renaming cluster "${progress.name}" to "${desired.name}" failed`, error, "nothing was changed", ["name"]);
+    }
+    progress.name = desired.name;
+    progress.renamed = true;
+  }
+  const name = progress.name;
+
+  let live: Awaited<ReturnType<typeof readLive>>;
+  let servers: Server[];
+  try {
+    live = await readLive(client, name);
+    servers = await client.api.listServers();
+  } catch (error) {
+    return stop(`Cannot read cluster "${name}"`, error, "its settings and members are unchanged");
+  }
+  const recorded = [...new Set([...prior.servers, ...(readBookkeeping(live.cluster.properties).members ?? [])])];
+  const changes: MemberChanges = planMembers(live.members, desired.servers, recorded, desired.exclusive_members === true);
+  const problems = checkServers(changes.add, servers, { channel: desired.channel ?? live.cluster.channel, sameIncus: false });
+  if (problems.length > 0) {
+    return {
+      progress,
+      error: serverProblems(`Operations Center would refuse to add servers to cluster "${name}"`, problems, ["servers"], leftState(progress, "its settings and members are unchanged")),
+    };
+  }
+
+  const managedKeys = Object.keys(prior.properties ?? {});
+  const moving = changes.add.length > 0 || changes.remove.length > 0;
+  // Recorded before any member changes, so that a server added just before an interruption is
+  // still known as this resource's own (and removed once the code drops it).
+  const interim = moving ? [...new Set([...recorded.filter((n) => live.members.includes(n)), ...desired.servers])] : desired.servers;
+  try {
+    await putSettings(client, name, (cluster) => desiredPut(cluster, desired, managedKeys, interim), live);
+  } catch (error) {
+    return stop(`Updating the settings of cluster "${name}" failed`, error, "its settings and members are unchanged");
+  }
+
+  if (changes.add.length > 0) {
+    try {
+      await client.api.addClusterServers(name, { server_names: changes.add, copy_services_config: desired.copy_services_config_on_add ?? true });
+    } catch (error) {
+      return stop(`Adding ${changes.add.join(", ")} to cluster "${name}" failed`, error, "its settings are updated; no member was removed", ["servers"]);
+    }
+    progress.joined = changes.add;
+  }
+
+  if (changes.remove.length > 0) {
+    try {
+      for (const server of changes.remove) {
+        const state = servers.find((s) => s.name === server)?.version_data?.in_maintenance ?? 0;
+        if (state !== EVACUATED) await client.api.evacuateServer(server);
+        await waitForEvacuation(effects, server);
+      }
+      await client.api.removeClusterServers(name, changes.remove);
+    } catch (error) {
+      return stop(
+        `Removing ${changes.remove.join(", ")} from cluster "${name}" failed`,
+        error,
+        `${changes.remove.join(", ")} may be evacuated but ${changes.remove.length === 1 ? "is" : "are"} still ${changes.remove.length === 1 ? "a member" : "members"}`,
+        ["servers"],
+      );
+    }
+  }
+
+  if (interim !== desired.servers) {
+    try {
+      await putSettings(client, name, (cluster) => desiredPut(cluster, desired, managedKeys, desired.servers));
+    } catch (error) {
+      return stop(`Recording the members of cluster "${name}" failed`, error, "the members are changed but not yet recorded");
+    }
+  }
+  return { progress };
+}
+
+// ---- delete ---------------------------------------------------------------------------------
+
+const POLICY_MODE = { forget: "force", "factory-reset": "factory-reset" } as const;
+
+async function deleteIgnoringGone(client: ProviderClient, name: string, mode: "normal" | "force" | "factory-reset"): Promise<void> {
+  try {
+    await client.api.deleteCluster(name, { mode });
+  } catch (error) {
+    if (error instanceof OperationsCenterError && error.isNotFound) return;
+    throw error;
+  }
+}
+
+/**
+ * The deletion policy: retain makes no call. A pending record (a failed create) has no members
+ * to forget or reset, and Operations Center answers factory-reset on it with 500, so it is
+ * deleted with mode=normal whatever the policy. A cluster already gone counts as deleted.
+ */
+export async function deleteCluster(client: ProviderClient, name: string, policy: DeletionPolicy): Promise<void> {
+  if (policy === "retain") return;
+  const found = await client.api.findCluster(name).catch((error: unknown) => {
+    throw failed(`Cannot look up cluster "${name}" to delete it`, error, `cluster "${name}" is unchanged`);
+  });
+  if (found === undefined) return;
+  const mode = found.cluster.status === "pending" ? "normal" : POLICY_MODE[policy];
+  await deleteIgnoringGone(client, name, mode).catch((error: unknown) => {
+    throw failed(`Deleting cluster "${name}" (deletion_policy ${policy}, mode ${mode}) failed`, error, `cluster "${name}" is still in Operations Center (${found.cluster.status}); the next destroy tries again`);
+  });
+}

@@ -1,0 +1,84 @@
+// Terraform saves state only after an apply returns, so a create that was interrupted (killed,
+// timed out, lost connection) leaves a cluster that state does not know. Before the POST the
+// create writes a journal entry beside the stack; the next create that finds the cluster asks the
+// journal whether it is its own (the cluster carries the same create id in oc-cdktf.io/created-by).
+import { createHash, randomUUID } from "node:crypto";
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { z } from "zod";
+
+const journalEntrySchema = z.object({
+  name: z.string(),
+  create_id: z.string(),
+  pid: z.number().int(),
+  started_at: z.string(),
+  /** Set when the create's POST was answered (it failed): nobody is creating any more. */
+  finished_at: z.string().optional(),
+});
+export type JournalEntry = z.infer<typeof journalEntrySchema>;
+
+/** Entries older than this are ignored: their create is long over and its outcome is in state or gone. */
+const MAX_AGE_MS = 7 * 24 * 3600 * 1000;
+
+export function journalDir(workDir: string): string {
+  return join(workDir, ".terraform", "oc-cdktf", "creating");
+}
+
+function entryPath(workDir: string, name: string): string {
+  return join(journalDir(workDir), `${createHash("sha256").update(name).digest("hex")}.json`);
+}
+
+function write(workDir: string, entry: JournalEntry): void {
+  mkdirSync(journalDir(workDir), { recursive: true, mode: 0o700 });
+  writeFileSync(entryPath(workDir, entry.name), `${JSON.stringify(entry)}\n`, { mode: 0o600 });
+}
+
+/** Records a create about to start; returns its entry. */
+export function beginCreate(workDir: string, name: string, now: Date = new Date()): JournalEntry {
+  const entry: JournalEntry = { name, create_id: randomUUID(), pid: process.pid, started_at: now.toISOString() };
+  write(workDir, entry);
+  return entry;
+}
+
+/** Records that the create's POST was answered with a failure: its pending leftover is nobody's work in progress. */
+export function finishCreate(workDir: string, entry: JournalEntry, now: Date = new Date()): void {
+  write(workDir, { ...entry, finished_at: now.toISOString() });
+}
+
+/** The entry of an unfinished create of this cluster name, if one is recorded and recent. */
+export function findCreate(workDir: string, name: string, now: Date = new Date()): JournalEntry | undefined {
+  let text: string;
+  try {
+    text = readFileSync(entryPath(workDir, name), "utf8");
+  } catch {
+    return undefined;
+  }
+  try {
+    const parsed = journalEntrySchema.safeParse(JSON.parse(text));
+    if (!parsed.success || parsed.data.name !== name) return undefined;
+    const started = Date.parse(parsed.data.started_at);
+    if (!Number.isFinite(started) || now.getTime() - started > MAX_AGE_MS) return undefined;
+    return parsed.data;
+  } catch {
+    return undefined;
+  }
+}
+
+/** Forgets the entry once state holds its create id (or the create is abandoned). */
+export function endCreate(workDir: string, name: string, createId: string): void {
+  const entry = findCreate(workDir, name, new Date(0));
+  if (entry !== undefined && entry.create_id !== createId) return;
+  rmSync(entryPath(workDir, name), { force: true });
+}
+
+/** Whether the create of an entry may still be running: not finished, and its process (on this machine) is alive. */
+export function isRunning(entry: JournalEntry): boolean {
+  if (entry.finished_at !== undefined || entry.pid <= 0) return false;
+  try {
+    process.kill(entry.pid, 0);
+    return true;
+  } catch (error) {
+    // EPERM: it exists but belongs to someone else.
+    return (error as NodeJS.ErrnoException).code === "EPERM";
+  }
+}

@@ -1,0 +1,156 @@
+// Plan-time checks of an operationscenter_cluster configuration, so that a bad value fails
+// before any call, at the attribute it belongs to. Unknown values are skipped. No message ever
+// contains a secret value: configs are checked merged with secrets_wo, and every message is
+// scrubbed of the secret leaves before it is returned.
+import { serverTypes } from "../../../client/api-types.js";
+import { applicationConfigSchema } from "../../../config/application.js";
+import { collectProblems, isHttpUrl } from "../../../config/load.js";
+import { mergeSecrets, publicSecretProblems, scrubSecrets, secretValues, type JsonObject, type SecretKind } from "../../../config/secrets.js";
+import { servicesConfigSchema } from "../../../config/services.js";
+import type { Diagnostic, ObjectValue } from "../../plugin/types.js";
+import { objectNameProblem } from "../object-name.js";
+import { isUnknown, knownObject, knownString } from "../values.js";
+import { RESERVED_PREFIX } from "./bookkeeping.js";
+import { parseJsonObject, parseSecrets, type Secrets } from "./inputs.js";
+import { deletionPolicies } from "./schema.js";
+
+// Operations Center sets no limit, but the name becomes a file name (artifacts, the
+// post-clustering Terraform workspace) and a path segment of every URL; 255 bytes is the file
+// name limit of common file systems.
+const MAX_NAME_BYTES = 255;
+
+const GO_DURATION = /^[-+]?((\d+(\.\d*)?|\.\d+)(ns|us|µs|μs|ms|s|m|h))+$/;
+
+const error = (path: string[], summary: string, detail?: string): Diagnostic => ({
+  severity: "error",
+  summary,
+  ...(detail === undefined ? {} : { detail }),
+  path,
+});
+
+/** The name rules for a cluster, as one message, or undefined. */
+export function clusterNameProblem(name: string): string | undefined {
+  const problem = objectNameProblem("cluster", name);
+  if (problem !== undefined) return problem;
+  const bytes = Buffer.byteLength(name, "utf8");
+  if (bytes > MAX_NAME_BYTES) return `the cluster name is ${bytes} bytes long; at most ${MAX_NAME_BYTES} bytes are allowed (it is used as a file name)`;
+  return undefined;
+}
+
+const SCHEMAS = { services: servicesConfigSchema, application: applicationConfigSchema } as const;
+
+/** Problems of one JSON config attribute, checked merged with its secrets. */
+function configProblems(kind: SecretKind, attribute: "services_config" | "application_config", text: string | undefined, secrets: JsonObject | undefined): Diagnostic[] {
+  const path = [attribute];
+  let publicPart: JsonObject = {};
+  const out: Diagnostic[] = [];
+  if (text !== undefined) {
+    const json = parseJsonObject(text);
+    if ("problem" in json) return [error(path, `${attribute} ${json.problem}`)];
+    publicPart = json.value;
+    for (const message of publicSecretProblems(kind, publicPart, { attribute, secretsAttribute: `secrets_wo.${attribute}` })) {
+      out.push(error(path, `${attribute} holds a secret`, message));
+    }
+  } else if (secrets === undefined) return [];
+  const merged = mergeSecrets(publicPart, secrets);
+  const hidden = [...secretValues(kind, merged), ...secretValues(kind, secrets)];
+  const result = collectProblems(SCHEMAS[kind], merged, { file: attribute });
+  if (!result.ok) {
+    for (const problem of result.problems) {
+      const where = problem.path === "" ? attribute : `${attribute}.${problem.path}`;
+      out.push(error(path, scrubSecrets(`${where}: ${problem.message}`, hidden)));
+    }
+  }
+  return out;
+}
+
+/** Every problem of a configuration (which may hold unknown values). */
+export function clusterConfigProblems(config: ObjectValue): Diagnostic[] {
+  const out: Diagnostic[] = [];
+  const name = knownString(config.name);
+  if (name !== undefined) {
+    const problem = clusterNameProblem(name);
+    if (problem !== undefined) out.push(error(["name"], problem));
+  }
+
+  if (Array.isArray(config.servers)) {
+    if (config.servers.length === 0) out.push(error(["servers"], "servers must name at least one server", "A cluster needs at least one member."));
+    for (const server of config.servers) {
+      if (typeof server === "string" && server.trim() === "") out.push(error(["servers"], "servers holds an empty server name"));
+    }
+  }
+
+  const url = knownString(config.connection_url);
+  if (url !== undefined && !isHttpUrl(url)) {
+    out.push(error(["connection_url"], `connection_url ${JSON.stringify(url)} is not an http(s) URL`, 'Give the URL users reach the cluster at, such as "https://cluster.example.com:8443".'));
+  }
+  if (knownString(config.channel) === "") out.push(error(["channel"], 'channel must not be empty; leave it unset to keep the live channel ("stable" at creation)'));
+
+  const properties = knownObject(config.properties);
+  for (const key of Object.keys(properties ?? {})) {
+    if (key.startsWith(RESERVED_PREFIX)) {
+      out.push(error(["properties"], `property ${JSON.stringify(key)} uses the reserved prefix ${RESERVED_PREFIX}`, "These keys are this provider's bookkeeping; choose another key."));
+    }
+  }
+
+  const rolling = knownObject(config.rolling_restart);
+  const delay = knownString(rolling?.post_restore_delay);
+  if (delay !== undefined && delay !== "" && delay !== "0" && !GO_DURATION.test(delay)) {
+    out.push(error(["rolling_restart", "post_restore_delay"], `post_restore_delay ${JSON.stringify(delay)} is not a Go duration`, 'Write it like "30s", "5m" or "1h30m".'));
+  }
+  const mode = knownString(rolling?.restore_mode);
+  if (mode !== undefined && mode !== "" && mode !== "skip") {
+    out.push(error(["rolling_restart", "restore_mode"], `restore_mode ${JSON.stringify(mode)} is not valid; use "" (restore instances) or "skip"`));
+  }
+
+  const policy = knownString(config.deletion_policy);
+  if (policy !== undefined && !(deletionPolicies as readonly string[]).includes(policy)) {
+    out.push(error(["deletion_policy"], `deletion_policy ${JSON.stringify(policy)} is not valid; use ${deletionPolicies.map((p) => JSON.stringify(p)).join(", ")}`));
+  }
+  const serverType = knownString(config.server_type);
+  if (serverType !== undefined && !(serverTypes as readonly string[]).includes(serverType)) {
+    out.push(error(["server_type"], `server_type ${JSON.stringify(serverType)} is not valid; use ${serverTypes.map((t) => JSON.stringify(t)).join(", ")}`));
+  }
+
+  out.push(...creationProblems(config));
+  return out;
+}
+
+function creationProblems(config: ObjectValue): Diagnostic[] {
+  const out: Diagnostic[] = [];
+  let secrets: Secrets | undefined;
+  const secretsText = knownString(config.secrets_wo);
+  if (secretsText !== undefined) {
+    const parsed = parseSecrets(secretsText);
+    if ("problems" in parsed) return parsed.problems.map((problem) => error(["secrets_wo"], problem));
+    secrets = parsed.value;
+  }
+  const template = knownString(config.template);
+  const usesTemplate = template !== undefined && template !== "";
+  if (template === "") out.push(error(["template"], "template must not be empty; leave it unset for a cluster without a template"));
+  const secretsKnown = !isUnknown(config.secrets_wo);
+  if (usesTemplate) {
+    for (const attribute of ["services_config", "application_config"] as const) {
+      if (config[attribute] !== null && !isUnknown(config[attribute])) {
+        out.push(error([attribute], `${attribute} cannot be combined with template`, "Operations Center replaces both configs with the rendered template; give one or the other."));
+      }
+      if (secrets?.[attribute] !== undefined) {
+        out.push(error(["secrets_wo"], `secrets_wo.${attribute} cannot be combined with template`, "Give secret template values in secrets_wo.template_variables."));
+      }
+    }
+  } else if (config.template === null) {
+    if (config.template_variables !== null && !isUnknown(config.template_variables)) {
+      out.push(error(["template_variables"], "template_variables needs template", "Variables are values for a cluster template; set template or remove them."));
+    }
+    if (secrets?.template_variables !== undefined) out.push(error(["secrets_wo"], "secrets_wo.template_variables needs template"));
+  }
+  if (!secretsKnown) return out;
+  for (const [kind, attribute] of [
+    ["services", "services_config"],
+    ["application", "application_config"],
+  ] as const) {
+    if (isUnknown(config[attribute])) continue;
+    out.push(...configProblems(kind, attribute, knownString(config[attribute]), secrets?.[attribute]));
+  }
+  return out;
+}
