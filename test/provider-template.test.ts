@@ -183,6 +183,31 @@ test("rename: one POST to the old name, in place; the content is kept", async ()
   });
 });
 
+test("rename: a rename that meets a concurrent change (412) re-reads and is sent once more", async () => {
+  await withHarness(async (t) => {
+    const created = await converge(t, null, config());
+    const rename = t.api.renameClusterTemplate.bind(t.api);
+    let interfered = false;
+    t.api.renameClusterTemplate = async (name, newName, options) => {
+      if (!interfered) {
+        interfered = true;
+        const { template } = await t.other.getClusterTemplate(name);
+        await t.other.updateClusterTemplate(name, { ...template, description: "someone else" });
+      }
+      return rename(name, newName, options);
+    };
+    await t.calls();
+    await converge(t, created, config({ name: "edge-v2" }));
+    assert.deepEqual(await t.calls({ mutating: true }), [
+      `PUT ${TEMPLATES}/edge 201`,
+      `POST ${TEMPLATES}/edge 412`,
+      `POST ${TEMPLATES}/edge 201`,
+      `PUT ${TEMPLATES}/edge-v2 201`,
+    ]);
+    assert.equal(liveTemplate(t, "edge-v2")!.description, "edge sites", "the configured content wins over the concurrent change");
+  });
+});
+
 test("rename onto an existing template fails in the plan, naming both", async () => {
   await withHarness(async (t) => {
     const created = await converge(t, null, config());
