@@ -8,20 +8,19 @@ import {
   loadConfig,
   renderClusterTemplate,
   resolveTemplateValues,
-  secretFieldNames,
   templateVariablesSchema,
   type ApplicationConfig,
   type ServicesConfig,
   type TemplateVariables,
 } from "../src/config/index.js";
-import { digest } from "../src/hooks/digest.js";
-import { HookResource } from "./hook-resource.js";
-import { checkObjectName, resourcePrefix } from "./names.js";
+import { checkObjectName, literal, terraformName } from "./names.js";
+import { OperationsCenter } from "./operations-center.js";
+import { ClusterTemplate as ClusterTemplateResource } from "./provider/cluster-template.js";
 
 export interface ClusterTemplateProps {
   /**
    * Name of the cluster template in Operations Center. Case-sensitive; must not contain
-   * \ / : * ? " < > |. Changing it creates a template under the new name and deletes the old one.
+   * \ / : * ? " < > |. A change renames the template in place (with If-Match).
    */
   readonly name: string;
   /** Free-text description stored with the template. @default "" */
@@ -44,8 +43,8 @@ export interface ClusterTemplateProps {
 }
 
 /**
- * A cluster template in Operations Center: `<id>_template_id` deletes it on destroy,
- * `<id>_template` creates it or replaces its content when the code changes.
+ * A cluster template in Operations Center: one `operationscenter_cluster_template` resource,
+ * updated in place when the code changes and deleted on destroy.
  */
 export class ClusterTemplate extends Construct {
   /** Name of the template in Operations Center. */
@@ -53,8 +52,8 @@ export class ClusterTemplate extends Construct {
   readonly variables: TemplateVariables;
   readonly servicesTemplate: string;
   readonly applicationTemplate: string;
-  /** The content resource; clusters created from this template depend on it. */
-  readonly content: HookResource;
+  /** The L1 resource; clusters created from this template depend on it. */
+  readonly resource: ClusterTemplateResource;
 
   constructor(scope: Construct, id: string, props: ClusterTemplateProps) {
     super(scope, id);
@@ -72,35 +71,21 @@ export class ClusterTemplate extends Construct {
     });
     if (problems.length > 0) throw new Error(`${where}: ${new ConfigError(problems).message}`);
 
-    const prefix = resourcePrefix(id);
+    const oc = OperationsCenter.of(this);
+    const resourceName = terraformName(this);
+    oc.claimTerraformName(resourceName, this.node.path);
     const variables = Object.fromEntries(
-      Object.entries(this.variables).map(([k, v]) => [k, { description: v.description ?? "", default: v.default ?? "" }]),
+      Object.entries(this.variables).map(([k, v]) => [k, { description: literal(v.description ?? ""), default: literal(v.default ?? "") }]),
     );
-    const identity = new HookResource(this, "template_id", {
-      resourceName: `${prefix}_template_id`,
-      triggers: { name: this.name },
-      destroy: { kind: "template-destroy", fromTriggers: { OC_CDKTF_TEMPLATE: "name" } },
+    this.resource = new ClusterTemplateResource(this, "resource", {
+      provider: oc.provider,
+      name: literal(this.name),
+      description: literal(props.description ?? ""),
+      servicesConfig: literal(this.servicesTemplate),
+      applicationConfig: literal(this.applicationTemplate),
+      variables,
     });
-    this.content = new HookResource(this, "template", {
-      resourceName: `${prefix}_template`,
-      triggers: {
-        name: this.name,
-        description: props.description ?? "",
-        service_config_template: readableText(this.servicesTemplate),
-        application_config_template: readableText(this.applicationTemplate),
-        variables,
-      },
-      spec: {
-        kind: "template",
-        construct_path: this.node.path,
-        template: this.name,
-        description: props.description ?? "",
-        service_config_template: this.servicesTemplate,
-        application_config_template: this.applicationTemplate,
-        variables,
-      },
-      dependsOn: [identity.resource],
-    });
+    this.resource.overrideLogicalId(resourceName);
   }
 
   /**
@@ -128,11 +113,6 @@ function templateText(where: string, prop: string, input: string | Record<string
   } catch (err) {
     throw new Error(`${where}: cannot read ${prop} file ${input}: ${(err as NodeJS.ErrnoException).code ?? String(err)}. Give a path relative to the directory cdktf runs in.`);
   }
-}
-
-/** Template text goes into the plan as is, unless it mentions a secret field: then only its digest. */
-function readableText(text: string): string {
-  return secretFieldNames.some((field) => text.includes(field)) ? digest(text) : text;
 }
 
 /** Runs a config loader and prefixes its ConfigError with the construct. */

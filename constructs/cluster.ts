@@ -1,22 +1,26 @@
+import { Token } from "cdktf";
 import { Construct } from "constructs";
 import { serverTypes, type ServerType } from "../src/client/api-types.js";
 import {
   applicationConfigSchema,
   loadConfig,
-  redactApplicationConfig,
-  redactServicesConfig,
   servicesConfigSchema,
   templateValuesSchema,
   type ApplicationConfig,
   type ServicesConfig,
 } from "../src/config/index.js";
-import { digest } from "../src/hooks/digest.js";
-import { PREFIX } from "../src/hooks/bookkeeping.js";
-import { deletionPolicies, type CreationRecord, type DeletionPolicy } from "../src/hooks/spec.js";
+import { splitSecrets, type JsonObject } from "../src/config/secrets.js";
+import { secretTemplateVariables } from "../src/config/template-secrets.js";
+import { ClusterReference } from "./cluster-reference.js";
 import { ClusterTemplate, withConfigErrors } from "./cluster-template.js";
-import { HookResource } from "./hook-resource.js";
-import { checkObjectName, resourcePrefix } from "./names.js";
+import type { ICluster } from "./icluster.js";
+import { checkObjectName, literal, literalMap, terraformName } from "./names.js";
 import { OperationsCenter } from "./operations-center.js";
+import { Cluster as ClusterResource } from "./provider/cluster.js";
+
+export const deletionPolicies = ["retain", "forget", "factory-reset"] as const;
+/** What happens in Operations Center when the cluster leaves the code or the stack is destroyed. */
+export type DeletionPolicy = (typeof deletionPolicies)[number];
 
 export interface ClusterRollingRestartConfig {
   /**
@@ -31,54 +35,58 @@ export interface ClusterRollingRestartConfig {
 export interface ClusterProps {
   /**
    * Name of the cluster in Operations Center. Case-sensitive; must not contain \ / : * ? " < > |.
-   * Changing it means a different cluster: the old one gets its deletion policy, a new one is created.
+   * A change renames the cluster in place (Operations Center's rename call, with If-Match).
    */
   readonly name: string;
   /**
-   * Registered servers that form the cluster. The first is the bootstrap member at creation.
-   * Later changes add servers (`:add-servers`) and remove the members this stack added before
-   * (evacuated, then `:remove-servers`, which factory-resets them). Members added outside the
-   * stack are left alone.
+   * Registered servers that form the cluster. At creation the first in sorted order bootstraps
+   * it. Later changes add servers (`:add-servers`) and remove members this resource manages
+   * (evacuated, then `:remove-servers`, which factory-resets them; the plan warns). Members
+   * added outside the stack are left alone unless `exclusiveMembers` is set.
    */
   readonly servers: string[];
-  /** URL users reach the cluster on; Operations Center only stores it. @default "" */
+  /** Remove members that are not in `servers`, even those added outside the stack. @default false */
+  readonly exclusiveMembers?: boolean;
+  /** URL users reach the cluster on; Operations Center only stores it. @default not managed ("" at creation) */
   readonly connectionUrl?: string;
-  /** Which servers qualify: Operations Center requires every member to have this type. @default "incus" */
+  /** Which servers qualify: Operations Center requires every member to have this type. Creation-only. @default "incus" */
   readonly serverType?: ServerType;
   /**
-   * Update channel of the cluster and its members. @default the server's default channel
-   * (`stable`) at creation; afterwards left as it is unless set.
+   * Update channel of the cluster and its members (Operations Center propagates it to them).
+   * @default not managed: the server's default channel (`stable`) at creation
    */
   readonly channel?: string;
-  /** Free-text description. @default left as it is on the server ("" at creation) */
+  /** Free-text description. @default not managed ("" at creation) */
   readonly description?: string;
   /**
    * Cluster properties (string map). Keys this stack set and later drops are removed; keys set by
-   * others are kept. Keys starting with `oc-cdktf.io/` are reserved for this tool's bookkeeping.
-   * @default {}
+   * others are kept (all of them show in the resource's `properties_all`). Keys starting with
+   * `oc-cdktf.io/` are reserved for the provider's bookkeeping. @default {}
    */
   readonly properties?: Record<string, string>;
-  /** Rolling restart settings. @default left as it is on the server */
+  /** Rolling restart settings. @default not managed */
   readonly config?: { readonly rollingRestart?: ClusterRollingRestartConfig };
   /**
    * One-off clustering: IncusOS services config (`lvm`, `nvme`, ...) applied to every server
-   * before clustering, as an object or a path to a YAML/JSON file. Used only at creation; a later
-   * change fails the apply with a way forward. Not allowed together with `template`. @default {}
+   * before clustering, as an object or a path to a YAML/JSON file. Creation-only: a later change
+   * fails the plan with the ways forward. Secret fields (service keys) go to a write-only input
+   * and never reach the plan or state. Not allowed together with `template`. @default {}
    */
   readonly servicesConfig?: Record<string, unknown> | string;
   /**
    * One-off clustering: the Incus preseed applied after clustering, as an object or a path to a
-   * YAML/JSON file. Used only at creation. Not allowed together with `template`. @default {}
+   * YAML/JSON file. Creation-only; secrets as for servicesConfig. Not allowed with `template`. @default {}
    */
   readonly applicationConfig?: Record<string, unknown> | string;
   /**
    * Template-based clustering: a ClusterTemplate of this app, or the name of a template that
-   * already exists in Operations Center. Used only at creation.
+   * already exists in Operations Center. Creation-only.
    */
   readonly template?: ClusterTemplate | string;
   /**
    * Values for the template's variables, as an object or a path to a YAML/JSON values file
-   * (`VAR: value`; numbers and booleans become strings). Used only at creation. @default {}
+   * (`VAR: value`; numbers and booleans become strings). Values that land in a secret field of
+   * the template go to the write-only input. Creation-only. @default {}
    */
   readonly templateVariables?: Record<string, string | number | boolean> | string;
   /**
@@ -89,26 +97,46 @@ export interface ClusterProps {
   readonly copyServicesConfigOnAdd?: boolean;
   /**
    * What happens in Operations Center when the cluster leaves the code or the stack is destroyed:
-   * `retain` makes no call, `forget` deletes only the record (DELETE ?mode=force; the servers keep
-   * running), `factory-reset` wipes and unregisters every member. @default "retain"
+   * `retain` makes no call (Terraform only forgets it), `forget` deletes only the record
+   * (DELETE ?mode=force; the servers keep running), `factory-reset` wipes and unregisters every
+   * member. @default "retain"
    */
   readonly deletionPolicy?: DeletionPolicy;
+  /**
+   * Let a change of a creation-only input (server type, services or application config, template
+   * and values) re-create the cluster: its deletion policy runs, then it is created again. Without
+   * it such a change fails the plan. @default false
+   */
+  readonly allowRecreate?: boolean;
 }
 
+const REMOVED_PROPS: Record<string, string> = {
+  ownerId: "the provider keeps which clusters a stack manages in Terraform state; set nothing",
+};
+
 /**
- * An Incus cluster provisioned by Operations Center, one-off or from a template. Synthesizes
- * `<id>_cluster` (identity: create, adopt, deletion policy), `<id>_creation` (creation-only
- * inputs), `<id>_members` and `<id>_settings`, chained in that order.
+ * An Incus cluster provisioned by Operations Center, one-off or from a template: one
+ * `operationscenter_cluster` resource, named after the construct path below the stack.
  */
-export class Cluster extends Construct {
+export class Cluster extends Construct implements ICluster {
+  /**
+   * A cluster that exists in Operations Center and is not managed by this app, read through the
+   * `operationscenter_cluster` data source.
+   */
+  static fromClusterName(scope: Construct, id: string, name: string): ICluster {
+    return new ClusterReference(scope, id, name);
+  }
+
   readonly name: string;
-  readonly identity: HookResource;
-  readonly members: HookResource;
-  readonly settings: HookResource;
+  /** The L1 resource. */
+  readonly resource: ClusterResource;
 
   constructor(scope: Construct, id: string, props: ClusterProps) {
     super(scope, id);
     const where = `Cluster '${this.node.path}'`;
+    for (const [prop, why] of Object.entries(REMOVED_PROPS)) {
+      if (prop in props) throw new Error(`${where}: ${prop} is no longer supported: ${why}.`);
+    }
     const oc = OperationsCenter.of(this);
     this.name = checkObjectName("Cluster", this.node.path, props.name);
     const servers = checkServers(where, props.servers);
@@ -120,76 +148,70 @@ export class Cluster extends Construct {
     if (!deletionPolicies.includes(deletionPolicy)) {
       throw new Error(`${where}: deletionPolicy "${String(deletionPolicy)}" is not one of ${deletionPolicies.join(", ")}.`);
     }
-    const properties = checkProperties(where, props.properties ?? {});
-    const config = checkConfig(where, props.config);
+    const properties = checkProperties(where, props.properties);
+    const rollingRestart = checkRollingRestart(where, props.config);
     const connectionUrl = checkConnectionUrl(where, props.connectionUrl);
-    const inputs = creationInputs(where, this.node.path, props);
-    oc.registerCluster(this.name, this.node.path);
+    if (!Token.isUnresolved(this.name)) oc.registerCluster(this.name, this.node.path);
 
-    const prefix = resourcePrefix(id);
-    const common = { construct_path: this.node.path, owner: oc.ownerId, cluster: this.name };
-    const clusterAddress = oc.resourceAddress(`${prefix}_cluster`);
-    this.identity = new HookResource(this, "cluster", {
-      resourceName: `${prefix}_cluster`,
-      triggers: { name: this.name },
-      spec: {
-        kind: "cluster",
-        ...common,
-        cluster_address: clusterAddress,
-        server_names: servers,
-        server_type: serverType,
-        connection_url: connectionUrl ?? "",
-        channel: props.channel ?? "",
-        ...(props.description !== undefined ? { description: props.description } : {}),
-        properties,
-        ...(config !== undefined ? { config } : {}),
-        ...inputs.spec,
-        deletion_policy: deletionPolicy,
-        creation: inputs.record,
-      },
-      destroy: { kind: "cluster-destroy", fromTriggers: { OC_CDKTF_CLUSTER: "name" } },
-      dependsOn: inputs.template !== undefined ? [inputs.template.content.resource] : undefined,
+    const resourceName = terraformName(this);
+    oc.claimTerraformName(resourceName, this.node.path);
+    const inputs = creationInputs(where, this.node.path, props);
+    const secrets = Object.fromEntries(Object.entries(inputs.secrets).filter(([, v]) => Object.keys(v).length > 0));
+
+    this.resource = new ClusterResource(this, "resource", {
+      provider: oc.provider,
+      name: literal(this.name),
+      servers,
+      exclusiveMembers: props.exclusiveMembers,
+      copyServicesConfigOnAdd: props.copyServicesConfigOnAdd,
+      connectionUrl: connectionUrl === undefined ? undefined : literal(connectionUrl),
+      channel: props.channel === undefined ? undefined : literal(props.channel),
+      description: props.description === undefined ? undefined : literal(props.description),
+      properties: properties === undefined ? undefined : literalMap(properties),
+      rollingRestart,
+      deletionPolicy,
+      serverType,
+      allowRecreate: props.allowRecreate,
+      ...inputs.attributes,
+      secretsWo: Object.keys(secrets).length > 0 ? oc.secretInput(resourceName, `${JSON.stringify(secrets)}\n`) : undefined,
+      dependsOn: inputs.template !== undefined ? [inputs.template.resource] : undefined,
     });
-    const creation = new HookResource(this, "creation", {
-      resourceName: `${prefix}_creation`,
-      triggers: { name: this.name, server_type: serverType, ...inputs.readable },
-      spec: { kind: "creation", ...common, cluster_address: clusterAddress, creation: inputs.record },
-      dependsOn: [this.identity.resource],
-    });
-    this.members = new HookResource(this, "members", {
-      resourceName: `${prefix}_members`,
-      triggers: { name: this.name, servers },
-      spec: {
-        kind: "members",
-        ...common,
-        server_names: servers,
-        copy_services_config: props.copyServicesConfigOnAdd ?? true,
-      },
-      dependsOn: [creation.resource],
-    });
-    const managed = {
-      ...(connectionUrl !== undefined ? { connection_url: connectionUrl } : {}),
-      ...(props.channel !== undefined ? { channel: props.channel } : {}),
-      ...(props.description !== undefined ? { description: props.description } : {}),
-      ...(config !== undefined ? { config } : {}),
-    };
-    this.settings = new HookResource(this, "settings", {
-      resourceName: `${prefix}_settings`,
-      triggers: { name: this.name, ...managed, properties, deletion_policy: deletionPolicy },
-      spec: { kind: "settings", ...common, ...managed, properties, deletion_policy: deletionPolicy },
-      dependsOn: [this.members.resource],
-    });
-    oc.addInventoryDependency(this.settings);
+    this.resource.overrideLogicalId(resourceName);
+  }
+
+  /** The cluster certificate (PEM), known after the cluster exists. */
+  get certificate(): string {
+    return this.resource.certificate;
+  }
+
+  /** The SHA-256 fingerprint of the cluster certificate. */
+  get fingerprint(): string {
+    return this.resource.fingerprint;
+  }
+
+  /** `pending` while Operations Center creates it, then `ready`. */
+  get status(): string {
+    return this.resource.status;
+  }
+
+  /**
+   * Adopts an existing cluster into this resource on the next plan (an `import` block), instead
+   * of creating it. Its creation inputs are not compared (Operations Center does not keep them).
+   * @param name the cluster's name in Operations Center @default this cluster's name
+   */
+  importFrom(name: string = this.name): void {
+    this.resource.importFrom(name, OperationsCenter.of(this).provider);
   }
 }
 
 function checkServers(where: string, servers: unknown): string[] {
+  if (Token.isUnresolved(servers)) return servers as string[];
   if (!Array.isArray(servers) || servers.length === 0) {
     throw new Error(`${where}: servers must list at least one registered server.`);
   }
   const seen = new Set<string>();
   for (const server of servers) {
-    if (typeof server !== "string" || server.trim() === "") {
+    if (typeof server !== "string" || (server.trim() === "" && !Token.isUnresolved(server))) {
       throw new Error(`${where}: servers must be non-empty server names, got ${JSON.stringify(server)}.`);
     }
     if (seen.has(server)) throw new Error(`${where}: server "${server}" is listed twice in servers.`);
@@ -198,10 +220,11 @@ function checkServers(where: string, servers: unknown): string[] {
   return [...servers] as string[];
 }
 
-function checkProperties(where: string, properties: Record<string, string>): Record<string, string> {
+function checkProperties(where: string, properties: Record<string, string> | undefined): Record<string, string> | undefined {
+  if (properties === undefined || Token.isUnresolved(properties)) return properties;
   for (const [key, value] of Object.entries(properties)) {
-    if (key.startsWith(PREFIX)) {
-      throw new Error(`${where}: property "${key}" uses the prefix ${PREFIX}, which this tool reserves for its bookkeeping; rename it.`);
+    if (key.startsWith("oc-cdktf.io/")) {
+      throw new Error(`${where}: property "${key}" uses the prefix oc-cdktf.io/, which the provider reserves for its bookkeeping; rename it.`);
     }
     if (typeof value !== "string") {
       throw new Error(`${where}: property "${key}" must be a string, got ${JSON.stringify(value)}; Operations Center stores properties as strings.`);
@@ -212,38 +235,41 @@ function checkProperties(where: string, properties: Record<string, string>): Rec
 
 const GO_DURATION = /^[-+]?((\d+(\.\d*)?|\.\d+)(ns|us|µs|μs|ms|s|m|h))+$|^0$/;
 
-function checkConfig(where: string, config: ClusterProps["config"]) {
+function checkRollingRestart(where: string, config: ClusterProps["config"]) {
   if (config?.rollingRestart === undefined) return undefined;
   const delay = config.rollingRestart.postRestoreDelay ?? "";
   const mode = config.rollingRestart.restoreMode ?? "";
-  if (delay !== "" && !GO_DURATION.test(delay)) {
+  if (delay !== "" && !Token.isUnresolved(delay) && !GO_DURATION.test(delay)) {
     throw new Error(`${where}: config.rollingRestart.postRestoreDelay "${delay}" is not a duration; write it like "15m", "90s" or "1h30m".`);
   }
-  if (mode !== "" && mode !== "skip") {
+  if (mode !== "" && mode !== "skip" && !Token.isUnresolved(mode)) {
     throw new Error(`${where}: config.rollingRestart.restoreMode must be "" or "skip", got "${String(mode)}".`);
   }
-  return { rolling_restart: { post_restore_delay: delay, restore_mode: mode } };
+  return { postRestoreDelay: delay, restoreMode: mode };
 }
 
 function checkConnectionUrl(where: string, url: string | undefined): string | undefined {
-  if (url === undefined || url === "") return url;
-  try {
-    new URL(url);
-  } catch {
-    throw new Error(`${where}: connectionUrl "${url}" is not a URL; write it like https://cluster.example.net:8443.`);
+  if (url === undefined || url === "" || Token.isUnresolved(url)) return url;
+  if (!/^https?:\/\/[^/\s]+/.test(url)) {
+    throw new Error(`${where}: connectionUrl "${url}" is not an http(s) URL; write it like https://cluster.example.net:8443.`);
   }
   return url;
 }
 
-/** Digest of each top-level key, so a later change can be named down to that key. */
-function keyDigests(value: Record<string, unknown>): Record<string, string> {
-  return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, digest(v)]));
-}
-
 const SECRET_VARIABLE = /KEY|SECRET|TOKEN|PASSWORD|PASSPHRASE|CREDENTIAL/i;
 
-function creationInputs(where: string, constructPath: string, props: ClusterProps) {
-  const serverType = props.serverType ?? "incus";
+interface CreationInputs {
+  template?: ClusterTemplate;
+  attributes: {
+    servicesConfig?: string;
+    applicationConfig?: string;
+    template?: string;
+    templateVariables?: Record<string, string>;
+  };
+  secrets: { services_config: JsonObject; application_config: JsonObject; template_variables: JsonObject };
+}
+
+function creationInputs(where: string, constructPath: string, props: ClusterProps): CreationInputs {
   if (props.template !== undefined) {
     if (props.servicesConfig !== undefined || props.applicationConfig !== undefined) {
       throw new Error(
@@ -257,21 +283,18 @@ function creationInputs(where: string, constructPath: string, props: ClusterProp
     const templateName =
       typeof props.template === "string" ? checkObjectName("Cluster", constructPath, props.template, "template") : props.template.name;
     template?.render(`${where} (template "${templateName}")`, values);
-    const record: CreationRecord = {
-      server_type: serverType,
-      services_config: {},
-      application_config: {},
-      template: templateName,
-      template_values: keyDigests(values),
-    };
-    const readableValues = Object.fromEntries(
-      Object.entries(values).map(([k, v]) => [k, SECRET_VARIABLE.test(k) ? digest(v) : v]),
-    );
+    // A template of this app tells which values land in secret fields; for one named only, the
+    // variable's name is the guide, and the provider checks the live template at plan time.
+    const secretNames =
+      template !== undefined
+        ? secretTemplateVariables({ servicesTemplate: template.servicesTemplate, applicationTemplate: template.applicationTemplate })
+        : new Set(Object.keys(values).filter((k) => SECRET_VARIABLE.test(k)));
+    const publicValues = Object.fromEntries(Object.entries(values).filter(([k]) => !secretNames.has(k)));
+    const secretValues = Object.fromEntries(Object.entries(values).filter(([k]) => secretNames.has(k)));
     return {
       template,
-      record,
-      spec: { cluster_template: templateName, cluster_template_variable_values: values },
-      readable: { template: templateName, template_variables: readableValues },
+      attributes: { template: literal(templateName), templateVariables: literalMap(publicValues) },
+      secrets: { services_config: {}, application_config: {}, template_variables: secretValues },
     };
   }
   if (props.templateVariables !== undefined) {
@@ -283,23 +306,13 @@ function creationInputs(where: string, constructPath: string, props: ClusterProp
   const applicationConfig: ApplicationConfig = withConfigErrors(where, () =>
     loadConfig(applicationConfigSchema, props.applicationConfig ?? {}, { label: "applicationConfig" }).value,
   );
-  const record: CreationRecord = {
-    server_type: serverType,
-    services_config: keyDigests(servicesConfig as Record<string, unknown>),
-    application_config: keyDigests(applicationConfig as Record<string, unknown>),
-    template: "",
-    template_values: {},
-  };
+  const services = splitSecrets("services", servicesConfig as JsonObject);
+  const application = splitSecrets("application", applicationConfig as JsonObject);
   return {
-    template: undefined,
-    record,
-    spec: {
-      services_config: servicesConfig as Record<string, unknown>,
-      application_seed_config: applicationConfig as Record<string, unknown>,
+    attributes: {
+      servicesConfig: literal(JSON.stringify(services.public)),
+      applicationConfig: literal(JSON.stringify(application.public)),
     },
-    readable: {
-      services_config: redactServicesConfig(servicesConfig),
-      application_config: redactApplicationConfig(applicationConfig),
-    },
+    secrets: { services_config: services.secrets, application_config: application.secrets, template_variables: {} },
   };
 }

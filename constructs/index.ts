@@ -1,5 +1,5 @@
-export { OperationsCenter, type OperationsCenterProps, type HookResourceType } from "./operations-center.js";
+// The package root: the L2 constructs. The generated L1 bindings are the "./provider" export.
+export { OperationsCenter, type OperationsCenterProps } from "./operations-center.js";
 export { ClusterTemplate, type ClusterTemplateProps } from "./cluster-template.js";
-export { Cluster, type ClusterProps, type ClusterRollingRestartConfig } from "./cluster.js";
-export { HookResource, type HookResourceProps, type DestroyHook } from "./hook-resource.js";
-export type { DeletionPolicy } from "../src/hooks/spec.js";
+export { Cluster, deletionPolicies, type ClusterProps, type ClusterRollingRestartConfig, type DeletionPolicy } from "./cluster.js";
+export type { ICluster } from "./icluster.js";

@@ -4,11 +4,27 @@
 import { mkdirSync, rmSync } from "node:fs";
 import * as path from "node:path";
 import { fileURLToPath } from "node:url";
-import { startLocalOperationsCenter } from "../src/local-oc/index.js";
+import { startLocalOperationsCenter, type LocalOperationsCenter } from "../src/local-oc/index.js";
 import { terraform } from "../src/review/terraform.js";
 import { buildApp } from "./one-off-and-template/main.js";
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
+
+/** What exists in Operations Center, as a short table a person reads. */
+function inventoryTable(state: ReturnType<LocalOperationsCenter["snapshot"]>): string {
+  const rows: string[][] = [["KIND", "NAME", "STATUS", "MEMBERS / DETAIL"]];
+  for (const cluster of state.clusters) {
+    const members = state.servers.filter((s) => s.cluster === cluster.name).map((s) => s.name).sort();
+    rows.push(["cluster", cluster.name, cluster.status, members.join(", ")]);
+  }
+  for (const template of state.templates) {
+    rows.push(["template", template.name, "-", `variables ${Object.keys(template.variables).sort().join(", ")}`]);
+  }
+  const free = state.servers.filter((s) => s.cluster === null).map((s) => s.name).sort();
+  rows.push(["servers", "(unclustered)", "-", free.join(", ") || "none"]);
+  const widths = rows[0]!.map((_, i) => Math.max(...rows.map((r) => r[i]!.length)));
+  return rows.map((r) => r.map((cell, i) => (i === r.length - 1 ? cell : cell.padEnd(widths[i]!))).join("  ")).join("\n") + "\n";
+}
 
 function heading(text: string): void {
   process.stdout.write(`\n=== ${text}\n`);
@@ -48,11 +64,7 @@ async function main(): Promise<number> {
     }
 
     heading("Operations Center now holds");
-    const state = oc.snapshot();
-    for (const cluster of state.clusters) {
-      process.stdout.write(`cluster ${cluster.name}: ${cluster.status}, members ${cluster.members.join(", ")}\n`);
-    }
-    process.stdout.write(`cluster templates: ${state.templates.map((t) => t.name).join(", ")}\n`);
+    process.stdout.write(inventoryTable(oc.snapshot()));
 
     heading("terraform destroy: each cluster follows its deletion policy (forget), the template is deleted");
     const destroyed = await terraform(["destroy", "-input=false", "-auto-approve", "-no-color"], { cwd: stackDir, env, echo: true });

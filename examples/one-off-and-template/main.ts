@@ -3,7 +3,7 @@
 //   npm run demo                        (against a local Operations Center)
 import * as path from "node:path";
 import { fileURLToPath } from "node:url";
-import { App, LocalBackend, TerraformStack } from "cdktf";
+import { App, LocalBackend, TerraformOutput, TerraformStack } from "cdktf";
 import type { Construct } from "constructs";
 // In your own app: import { Cluster, ClusterTemplate, OperationsCenter } from "cdktf-operations-center";
 import { Cluster, ClusterTemplate, OperationsCenter } from "../../constructs/index.js";
@@ -16,9 +16,9 @@ export class ClustersStack extends TerraformStack {
   constructor(scope: Construct, id: string) {
     super(scope, id);
     new LocalBackend(this, { path: "terraform.tfstate" });
-    new OperationsCenter(this, "oc", { ownerId: "example-clusters" });
+    new OperationsCenter(this, "oc");
 
-    new Cluster(this, "edge", {
+    const edge = new Cluster(this, "edge", {
       name: "edge",
       servers: ["server01", "server02", "server03"],
       connectionUrl: "https://edge.example.net:8443",
@@ -28,6 +28,8 @@ export class ClustersStack extends TerraformStack {
       applicationConfig: file("application.yaml"),
       deletionPolicy: "forget",
     });
+    // Computed by Operations Center at creation; other resources and providers can use it.
+    new TerraformOutput(this, "edge_fingerprint", { value: edge.fingerprint });
 
     const rackTemplate = new ClusterTemplate(this, "rack", {
       name: "rack",

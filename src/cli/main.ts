@@ -1,11 +1,11 @@
 #!/usr/bin/env node
-// The `oc-cdktf` command. Sub-commands are imported lazily so that `oc-cdktf hook`, which every
-// provisioner runs, loads only the hook runtime and the client.
+// The `oc-cdktf` command. Sub-commands are imported lazily, so each loads only what it uses.
 
 const USAGE = `usage: oc-cdktf <command> [options]
 
 commands:
-  hook <kind> ...      run a lifecycle hook (what the synthesized provisioners call)
+  provider install     put the Terraform provider's launcher under ~/.terraform.d/plugins (plain HCL)
+  provider serve       run the Terraform provider (Terraform starts it)
   local-oc [options]   serve a local Operations Center over TLS on this machine
   validate [options]   check services, application and cluster template files
   help                 show this text
@@ -14,7 +14,7 @@ commands:
 type SubCommand = (argv: string[]) => Promise<number>;
 
 const commands: Record<string, () => Promise<SubCommand>> = {
-  hook: async () => (await import("./hook.js")).run,
+  provider: async () => (await import("./provider.js")).run,
   "local-oc": async () => (await import("./local-oc.js")).run,
   validate: async () => (await import("./validate.js")).run,
 };

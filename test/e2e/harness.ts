@@ -1,11 +1,13 @@
 // Shared set-up of the end-to-end tests: a local Operations Center in this process, a trusted
-// client configuration for the hooks, and terraform runs in the synthesized stack directory.
-import { mkdirSync, mkdtempSync, rmSync } from "node:fs";
+// client configuration for the provider, and terraform runs in a synthesized stack directory.
+// Every test starts its own, so no test depends on another.
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import * as path from "node:path";
 import { fileURLToPath } from "node:url";
 import { startLocalOperationsCenter, type LocalOperationsCenter, type LocalOperationsCenterOptions, type RequestLogEntry } from "../../src/local-oc/index.js";
 import { OperationsCenterClient } from "../../src/client/index.js";
-import { changedResources, showPlan, terraform, type TerraformResult } from "../../src/review/terraform.js";
+import { showPlan, terraform, type Plan, type TerraformResult } from "../../src/review/terraform.js";
+import { synthScenario, type ScenarioConfig } from "./scenario.js";
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../../..");
 
@@ -14,41 +16,85 @@ export interface E2E {
   client: OperationsCenterClient;
   workdir: string;
   env: NodeJS.ProcessEnv;
-  tf(stackDir: string, ...args: string[]): Promise<TerraformResult>;
-  /** terraform -chdir=<stackDir> …, run from the work directory instead of the stack directory. */
-  tfChdir(stackDir: string, ...args: string[]): Promise<TerraformResult>;
-  /** Plans and returns the changed resources (address -> actions). */
-  plan(stackDir: string): Promise<Record<string, string[]>>;
-  /** Mutating requests (everything but GET) made since the last clearRequests, as "METHOD path?query". */
+  /** The stack directory of the last synth. */
+  stackDir: string;
+  synth(config: ScenarioConfig): void;
+  tf(...args: string[]): Promise<TerraformResult>;
+  /** terraform -chdir=<stackDir> …, run from the work directory. */
+  tfChdir(...args: string[]): Promise<TerraformResult>;
+  /** init + apply; throws with terraform's output when either fails. */
+  initAndApply(): Promise<string>;
+  apply(): Promise<{ code: number; output: string }>;
+  applyOk(): Promise<string>;
+  /** plan -out, then show -json: the plan, and the plan command's text output. */
+  plan(): Promise<{ code: number; output: string; plan?: Plan }>;
+  /** Changed resources of a successful plan (address -> actions). */
+  planChanges(): Promise<Record<string, string[]>>;
+  /** Mutating requests (everything but GET) since the last clearRequests, as "METHOD path?query". */
   changes(): string[];
   close(): Promise<void>;
 }
 
-/** Working directories live under the project (.e2e/, git-ignored) so hook paths stay relative. */
+/** Working directories live under the project (.e2e/, git-ignored) so launcher paths stay relative. */
 export async function startE2E(options: LocalOperationsCenterOptions): Promise<E2E> {
   mkdirSync(path.join(ROOT, ".e2e"), { recursive: true });
   const workdir = mkdtempSync(path.join(ROOT, ".e2e", "run-"));
   const oc = await startLocalOperationsCenter({ createDelayMs: 5, ...options });
   const configDir = path.join(workdir, "oc-config");
+  // An empty CLI configuration: nothing of this machine's ~/.terraformrc applies, and no warning.
+  writeFileSync(path.join(workdir, "terraformrc"), "");
   await oc.writeClientConfig(configDir);
-  const env: NodeJS.ProcessEnv = { ...process.env, OPERATIONS_CENTER_CONF: configDir };
-  for (const key of ["OPERATIONS_CENTER_REMOTE", "OPERATIONS_CENTER_URL", "OPERATIONS_CENTER_TOKEN", "OPERATIONS_CENTER_CLIENT_CERT", "OPERATIONS_CENTER_CLIENT_KEY", "OPERATIONS_CENTER_SERVER_CERT"]) {
+  const env: NodeJS.ProcessEnv = {
+    ...process.env,
+    OPERATIONS_CENTER_CONF: configDir,
+    TF_CLI_CONFIG_FILE: path.join(workdir, "terraformrc"),
+    OC_CDKTF_DIGEST_KEY: "e2e-digest-key",
+  };
+  for (const key of ["OPERATIONS_CENTER_REMOTE", "OPERATIONS_CENTER_URL", "OPERATIONS_CENTER_TOKEN", "OPERATIONS_CENTER_CLIENT_CERT", "OPERATIONS_CENTER_CLIENT_KEY", "OPERATIONS_CENTER_SERVER_CERT", "TF_LOG", "TF_LOG_PROVIDER"]) {
     delete env[key];
   }
   const client = OperationsCenterClient.fromEnvironment({ env });
-  const tf = (stackDir: string, ...args: string[]) => terraform(args, { cwd: stackDir, env });
-  return {
+  const outdir = path.join(workdir, "cdktf.out");
+  const e2e: E2E = {
     oc,
     client,
     workdir,
     env,
-    tf,
-    tfChdir: (stackDir, ...args) => terraform([`-chdir=${path.relative(workdir, stackDir)}`, ...args], { cwd: workdir, env }),
-    async plan(stackDir) {
-      const planned = await tf(stackDir, "plan", "-input=false", "-out=plan.bin");
-      if (planned.code !== 0) throw new Error(`terraform plan failed:\n${planned.stdout}\n${planned.stderr}`);
-      const plan = await showPlan("plan.bin", { cwd: stackDir, env });
-      return Object.fromEntries(changedResources(plan).map((c) => [c.address, c.actions]));
+    stackDir: "",
+    synth(config) {
+      e2e.stackDir = synthScenario(outdir, config);
+    },
+    tf: (...args) => terraform(args, { cwd: e2e.stackDir, env }),
+    tfChdir: (...args) => terraform([`-chdir=${path.relative(workdir, e2e.stackDir)}`, ...args], { cwd: workdir, env }),
+    async initAndApply() {
+      const init = await e2e.tf("init", "-input=false");
+      if (init.code !== 0) throw new Error(`terraform init failed:\n${init.stdout}\n${init.stderr}`);
+      return e2e.applyOk();
+    },
+    async apply() {
+      oc.clearRequests();
+      const result = await e2e.tf("apply", "-input=false", "-auto-approve", "-no-color");
+      return { code: result.code, output: result.stdout + result.stderr };
+    },
+    async applyOk() {
+      const { code, output } = await e2e.apply();
+      if (code !== 0) throw new Error(`terraform apply failed:\n${output}`);
+      return output;
+    },
+    async plan() {
+      const planned = await e2e.tf("plan", "-input=false", "-no-color", "-out=plan.bin");
+      const output = planned.stdout + planned.stderr;
+      if (planned.code !== 0) return { code: planned.code, output };
+      return { code: 0, output, plan: await showPlan("plan.bin", { cwd: e2e.stackDir, env }) };
+    },
+    async planChanges() {
+      const { code, output, plan } = await e2e.plan();
+      if (code !== 0 || plan === undefined) throw new Error(`terraform plan failed:\n${output}`);
+      return Object.fromEntries(
+        plan.resource_changes
+          .filter((rc) => !(rc.change.actions.length === 1 && ["no-op", "read"].includes(rc.change.actions[0]!)))
+          .map((rc) => [rc.address, rc.change.actions]),
+      );
     },
     changes() {
       return oc.requests.filter((r) => r.method !== "GET").map(describe);
@@ -59,6 +105,7 @@ export async function startE2E(options: LocalOperationsCenterOptions): Promise<E
       if (process.env.OC_CDKTF_KEEP_E2E === undefined) rmSync(workdir, { recursive: true, force: true });
     },
   };
+  return e2e;
 }
 
 function describe(r: RequestLogEntry): string {

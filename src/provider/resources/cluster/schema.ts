@@ -109,7 +109,6 @@ export const clusterSchema: Schema = {
     blocks: {
       rolling_restart: {
         nesting: "single",
-        maxItems: 1,
         block: {
           description: "How a rolling restart treats each member. Unset: not managed.",
           attributes: {
