@@ -467,7 +467,7 @@ describe("local OC: delete modes", () => {
     assert.equal((await h.call("GET", `${C}/wipe`)).status, 404);
     assert.equal((await h.call("GET", `${S}/server04`)).status, 404);
     assert.deepEqual(h.oc.snapshot().pendingRegistrations, ["server04", "server05"]);
-    assert.deepEqual(h.oc.registerPendingNow(), ["server04", "server05"]);
+    assert.deepEqual(await h.oc.registerPendingNow(), ["server04", "server05"]);
     assert.equal((await h.call("GET", `${S}/server04`)).status, 200);
     const back = h.oc.snapshot().servers.find((s) => s.name === "server04")!;
     assert.equal(back.cluster, null);
@@ -546,7 +546,7 @@ describe("local OC: remove servers", () => {
     const ok = await h.call("POST", `${C}/c/:remove-servers`, { server_names: ["node3"] });
     assert.equal(ok.status, 201);
     assert.equal((await h.call("GET", `${S}/node3`)).status, 404, "factory reset unregisters it");
-    assert.deepEqual(h.oc.registerPendingNow(), ["node3"]);
+    assert.deepEqual(await h.oc.registerPendingNow(), ["node3"]);
     const back = (await h.call("GET", `${S}/node3`)).json!.metadata;
     assert.equal(back.cluster, "");
     assert.equal(back.version_data.in_maintenance, 0);

@@ -35,8 +35,9 @@ import { deepEqual, goValue } from "./gofmt.js";
 import { checkIfMatch, created, emptySync, sync, syncETag, type ApiRequest, type ApiResponse, type Router } from "./http.js";
 import { IncusOSApiError, addressByRole, defaultServiceConfig, getNetwork, getService, putService, unreachableMessage } from "./incusos.js";
 import { filterWith } from "./servers.js";
+import { inactiveStatus } from "./update-loop.js";
 import { serverTypeValues } from "./seed.js";
-import { deepCopy, nowString, type ArtifactRecord, type ClusterRecord, type InProgressStatus, type ServerRecord } from "./state.js";
+import { deepCopy, nowString, type ArtifactRecord, type ClusterRecord, type ServerRecord } from "./state.js";
 
 const PREFIX = "/1.0/provisioning/clusters";
 const NAME_FORBIDDEN = `\\/:*?"<>|`;
@@ -125,10 +126,6 @@ export function decode(body: string, spec: StructSpec): Record<string, unknown> 
 
 const str = (v: unknown): string => (typeof v === "string" ? v : "");
 
-function emptyInProgress(): InProgressStatus {
-  return { in_progress: "", status_description: "", error: "", evacuated_before: null, pending_reboot: null, last_updated: nowString() };
-}
-
 /** The cluster's update_status, computed from its members (the three lists are omitempty). */
 function updateStatus(ctx: Context, c: ClusterRecord): Record<string, unknown> {
   const members = ctx.store.members(c.name);
@@ -139,7 +136,9 @@ function updateStatus(ctx: Context, c: ClusterRecord): Record<string, unknown> {
   if (needsUpdate.length > 0) out["needs_update"] = needsUpdate;
   if (needsReboot.length > 0) out["needs_reboot"] = needsReboot;
   if (inMaintenance.length > 0) out["in_maintenance"] = inMaintenance;
-  out["in_progress_status"] = c.in_progress_status;
+  // status_description is a *string with omitempty: absent until the control loop reports progress.
+  const { status_description, ...rest } = c.in_progress_status;
+  out["in_progress_status"] = status_description === "" ? rest : c.in_progress_status;
   return out;
 }
 
@@ -210,10 +209,9 @@ function validateCluster(c: { name: string; connection_url: string; channel: str
   if (mode !== "" && mode !== "skip") throw validation(`Invalid cluster, restore mode ${q(mode)} is not valid`);
 }
 
-/** The channels that exist (`/1.0/provisioning/channels`): stable plus those servers are on. */
+/** Whether the channel exists in `/1.0/provisioning/channels` (clusters reference it by ID). */
 function channelExists(ctx: Context, channel: string): boolean {
-  if (channel === "stable") return true;
-  return Object.values(ctx.store.data.seeds).some((s) => s.channel === channel) || ctx.store.data.servers.some((s) => s.channel === channel);
+  return ctx.store.data.channels.some((c) => c.name === channel);
 }
 
 function configOf(body: Record<string, unknown>): ClusterRecord["config"] {
@@ -494,7 +492,7 @@ async function createCluster(ctx: Context, req: ApiRequest): Promise<ApiResponse
     properties: (body["properties"] ?? {}) as Record<string, string>,
     config: configOf(body),
     server_type: serverType,
-    in_progress_status: emptyInProgress(),
+    in_progress_status: inactiveStatus(),
     last_updated: nowString(),
   };
 
@@ -683,6 +681,7 @@ function deleteCluster(ctx: Context, req: ApiRequest): ApiResponse {
   const modeParam = req.query.get("mode") ?? "";
   const mode = ["normal", "force", "factory-reset"].includes(modeParam) ? modeParam : "normal";
   const remove = (c: ClusterRecord) => {
+    ctx.stopClusterOperation(c.name);
     store.data.clusters = store.data.clusters.filter((x) => x !== c);
     store.data.artifacts = store.data.artifacts.filter((a) => a.cluster !== c.name);
     delete store.data.creation_inputs[c.name];
@@ -933,8 +932,10 @@ export function registerClusterRoutes(router: Router, ctx: Context): void {
       delete store.data.creation_inputs[name];
       store.data.creation_inputs[newName] = inputs;
     }
+    ctx.stopClusterOperation(name);
     c.name = newName;
     c.last_updated = nowString();
+    if (c.in_progress_status.in_progress !== "") ctx.startClusterOperation(c);
     ctx.changed();
     return created(`${PREFIX}/${newName}`);
   });
@@ -958,6 +959,7 @@ export function registerClusterRoutes(router: Router, ctx: Context): void {
     } catch (err) {
       rewrap(err, "Failed to launch cluster wide update");
     }
+    ctx.startClusterOperation(getClusterOrFail(ctx, name));
     ctx.changed();
     return emptySync();
   });
@@ -968,6 +970,7 @@ export function registerClusterRoutes(router: Router, ctx: Context): void {
     } catch (err) {
       rewrap(err, "Failed to launch cluster wide reboot");
     }
+    ctx.startClusterOperation(getClusterOrFail(ctx, req.params["name"]!));
     ctx.changed();
     return emptySync();
   });
@@ -979,7 +982,8 @@ export function registerClusterRoutes(router: Router, ctx: Context): void {
     } catch (err) {
       rewrap(err, "Failed to cancel cluster wide operation");
     }
-    c.in_progress_status = emptyInProgress();
+    c.in_progress_status = inactiveStatus();
+    ctx.stopClusterOperation(c.name);
     ctx.changed();
     return emptySync();
   });

@@ -1,11 +1,13 @@
 // What the route modules share: the store, the simulated IncusOS fault switch, timing options,
 // and the server lifecycle operations (register, factory reset and re-registration).
 
-import { randomUUID } from "node:crypto";
+import { randomBytes, randomUUID } from "node:crypto";
+import { certificateFingerprint, createSelfSignedCertificate } from "./certificates.js";
 import type { IncusOSContext } from "./incusos.js";
 import { addressByRole, hostPort, initialIncusOSState } from "./incusos.js";
 import type { SeedServer } from "./seed.js";
-import { Store, nowString, type ServerRecord } from "./state.js";
+import { Store, nowString, type ClusterRecord, type ServerRecord } from "./state.js";
+import { advance, planOperation, type OperationPlan } from "./update-loop.js";
 
 export interface Faults {
   /** Delay before each request is handled (ms). */
@@ -23,12 +25,23 @@ export class Context {
   private readonly timers = new Set<NodeJS.Timeout>();
   private readonly registrationTimers = new Map<string, NodeJS.Timeout>();
 
+  readonly createDelayMs: number;
+  readonly reregisterDelayMs: number;
+  readonly evacuationDelayMs: number;
+  readonly updateStepMs: number;
+  /** Running cluster :update/:reboot runs by cluster name (rebuilt from the members' state on load). */
+  private readonly operations = new Map<string, OperationPlan>();
+  private operationTimer: NodeJS.Timeout | undefined;
+
   constructor(
     readonly store: Store,
-    readonly createDelayMs: number,
-    readonly reregisterDelayMs: number,
-    readonly evacuationDelayMs = 0,
-  ) {}
+    timing: { createDelayMs: number; reregisterDelayMs: number; evacuationDelayMs: number; updateStepMs: number },
+  ) {
+    this.createDelayMs = timing.createDelayMs;
+    this.reregisterDelayMs = timing.reregisterDelayMs;
+    this.evacuationDelayMs = timing.evacuationDelayMs;
+    this.updateStepMs = timing.updateStepMs;
+  }
 
   readonly incusos: IncusOSContext = {
     failing: (name) => (this.faults.failMembers ?? []).includes(name),
@@ -40,7 +53,10 @@ export class Context {
   }
 
   /** Registers a server as a freshly installed IncusOS that used a registration token. */
-  register(seed: SeedServer, index: number): ServerRecord {
+  async register(seed: SeedServer, index: number): Promise<ServerRecord> {
+    // The machine's own certificate (IncusOS generates one on install) is made before the record
+    // exists, so that no request sees a half-registered server.
+    const pair = await createSelfSignedCertificate({ commonName: seed.name, usage: "server", dnsNames: [seed.name] });
     const data = this.store.data;
     const id = data.next_server_id++;
     data.seeds[seed.name] = seed;
@@ -57,8 +73,8 @@ export class Context {
       properties: { ...seed.properties },
       connection_url: "",
       public_connection_url: "",
-      certificate: "",
-      fingerprint: "",
+      certificate: pair.certificate,
+      fingerprint: certificateFingerprint(pair.certificate),
       system_uuid: randomUUID(),
       cluster: null,
       needs_update: seed.needs_update,
@@ -67,9 +83,30 @@ export class Context {
       incusos,
       last_updated: now,
       last_seen: now,
+      machine_id: seed.machine_id ?? randomBytes(16).toString("hex"),
+      bmc_config: {
+        api_type: "redfish",
+        endpoint: `https://192.0.2.${200 + (index % 50)}`,
+        username: "admin",
+        password: randomBytes(12).toString("base64url"),
+        certificate: "",
+        auto_pin_certificate: true,
+        ...(seed.bmc ?? {}),
+      },
+      hardware: {
+        vendor: seed.hardware?.vendor ?? "Supermicro",
+        model: seed.hardware?.model ?? "SYS-1029P-WTR",
+        serial: seed.hardware?.serial ?? `S${String(100000 + id * 7919).slice(-6)}X${String(index).padStart(3, "0")}`,
+        cores: seed.hardware?.cores ?? 16,
+        memory_gib: seed.hardware?.memory_gib ?? 128,
+        disk_gb: seed.hardware?.disk_gb ?? 960,
+      },
     };
     const ip = addressByRole(record, "management") ?? addressByRole(record, "cluster");
     record.connection_url = ip === undefined ? "" : `https://${hostPort(ip, 8443)}`;
+    if (this.store.server(seed.name) !== undefined) {
+      throw new Error(`server ${JSON.stringify(seed.name)} is already registered`);
+    }
     data.servers.push(record);
     return record;
   }
@@ -92,11 +129,10 @@ export class Context {
    * Runs `action` after `ms` and saves the state, like the server finishing work it reported as
    * started; pending actions are cancelled on close.
    */
-  later(ms: number, action: () => void): NodeJS.Timeout {
+  later(ms: number, action: () => void | Promise<void>): NodeJS.Timeout {
     const timer = setTimeout(() => {
       this.timers.delete(timer);
-      action();
-      this.changed();
+      void Promise.resolve(action()).then(() => this.changed());
     }, ms);
     timer.unref();
     this.timers.add(timer);
@@ -119,7 +155,7 @@ export class Context {
     );
   }
 
-  private completeRegistration(name: string): void {
+  private async completeRegistration(name: string): Promise<void> {
     const data = this.store.data;
     const pending = data.pending_registrations.findIndex((p) => p.name === name);
     if (pending < 0) return;
@@ -127,14 +163,15 @@ export class Context {
     const seed = data.seeds[name];
     if (seed === undefined || this.store.server(name) !== undefined) return;
     const index = Object.keys(data.seeds).indexOf(name) + 1;
-    this.register({ ...seed, status: "ready", status_detail: "", needs_update: false, needs_reboot: false, in_maintenance: 0 }, index);
+    // A reinstall gets a new machine certificate and BMC credentials are kept (they belong to the board).
+    await this.register({ ...seed, status: "ready", status_detail: "", needs_update: false, needs_reboot: false, in_maintenance: 0 }, index);
   }
 
   /**
    * Registers every factory-reset server now instead of after its delay, so that a test (or a CI
    * job) decides when the reinstalled machines come back. Returns their names.
    */
-  registerPendingNow(): string[] {
+  async registerPendingNow(): Promise<string[]> {
     const names = this.store.data.pending_registrations.map((p) => p.name);
     for (const name of names) {
       const timer = this.registrationTimers.get(name);
@@ -143,22 +180,62 @@ export class Context {
         this.timers.delete(timer);
         this.registrationTimers.delete(name);
       }
-      this.completeRegistration(name);
+      await this.completeRegistration(name);
     }
     this.changed();
     return names;
   }
 
-  /** Re-schedules registrations pending in a loaded state file. */
-  resumePending(): void {
+  /** Re-schedules what a loaded model has under way: pending registrations, running cluster operations. */
+  resume(): void {
     for (const p of this.store.data.pending_registrations) this.scheduleRegistration(p.name, p.at);
+    for (const c of this.store.data.clusters) if (c.in_progress_status.in_progress !== "") this.startClusterOperation(c);
+  }
+
+  /** Cancels every scheduled action (before a reset or a restore replaces the model). */
+  cancelPending(): void {
+    for (const timer of this.timers) clearTimeout(timer);
+    this.timers.clear();
+    this.registrationTimers.clear();
+    this.operations.clear();
+    this.operationTimer = undefined;
+  }
+
+  /** Starts the control loop for a cluster whose in-progress status was just set. */
+  startClusterOperation(cluster: ClusterRecord): void {
+    const plan = planOperation(cluster, this.store.members(cluster.name));
+    this.operations.set(cluster.name, plan);
+    this.scheduleOperations();
+  }
+
+  /** Stops the control loop for a cluster (:cancel-operation, delete, rename). */
+  stopClusterOperation(name: string): void {
+    this.operations.delete(name);
+  }
+
+  private scheduleOperations(): void {
+    if (this.operationTimer !== undefined || this.operations.size === 0) return;
+    this.operationTimer = this.later(this.updateStepMs, () => {
+      this.operationTimer = undefined;
+      this.advanceClusterOperations();
+    });
+  }
+
+  /** One step of every running cluster operation; returns how many are still running. */
+  advanceClusterOperations(): number {
+    for (const [name, plan] of [...this.operations]) {
+      const cluster = this.store.cluster(name);
+      if (cluster === undefined || !advance(cluster, plan, (n) => this.store.server(n))) this.operations.delete(name);
+    }
+    this.changed();
+    this.scheduleOperations();
+    return this.operations.size;
   }
 
   /** On shutdown: pending work is cancelled and pending registrations completed so the saved state is settled. */
-  settle(): void {
-    this.registerPendingNow();
-    for (const timer of this.timers) clearTimeout(timer);
-    this.timers.clear();
+  async settle(): Promise<void> {
+    this.cancelPending();
+    await this.registerPendingNow();
   }
 
   sleep(ms: number): Promise<void> {

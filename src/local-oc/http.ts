@@ -13,6 +13,8 @@ export interface ApiRequest {
   query: URLSearchParams;
   body: string;
   headers: IncomingHttpHeaders;
+  /** The client certificate (PEM) the request came with, when it sent one. */
+  peerCertificate?: string;
 }
 
 export interface ApiResponse {
@@ -57,11 +59,11 @@ export function encodePath(path: string): string {
     .join("/");
 }
 
-/** SyncResponseLocation(true, nil, location): 201 Created. */
-export function created(location: string): ApiResponse {
+/** SyncResponseLocation(true, metadata, location): 201 Created. */
+export function created(location: string, metadata: unknown = null): ApiResponse {
   return envelope(
     201,
-    { type: "sync", status: "Success", status_code: 200, operation: "", error_code: 0, error: "", metadata: null },
+    { type: "sync", status: "Success", status_code: 200, operation: "", error_code: 0, error: "", metadata },
     { Location: encodePath(location) },
   );
 }

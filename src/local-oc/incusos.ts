@@ -376,6 +376,8 @@ export function initialIncusOSState(seed: SeedServer, id: number, index: number)
     kernel: normalizeKernel(seed.kernel),
     logging: normalizeLogging(seed.logging),
     applications: appNames.map((name) => ({ name, version: name === seed.application ? seed.incus_version : seed.os_version })),
+    update: { auto_reboot: false, channel: seed.channel, check_frequency: "6h", maintenance_windows: [] },
+    storage: { pools: [], scrub_schedule: "0 4 * * 0" },
   };
 }
 

@@ -20,6 +20,15 @@
 //       in_maintenance: 0            # 0 none, 1 evacuating, 2 evacuated, 3 restoring
 //       description: ""
 //       properties: {}
+//       machine_id: e9de436eb94e4aef8563883aec84096e   # default: random
+//       bmc: {endpoint: https://192.0.2.211, username: admin, password: ...}   # default: generated
+//       hardware: {vendor: Supermicro, model: SYS-1029P, cores: 32, memory_gib: 256, disk_gb: 960}
+//   templates:                       # cluster templates, as POST /1.0/provisioning/cluster-templates takes them
+//     - {name: edge, service_config_template: "lvm:\n  enabled: @LVM@\n", variables: {LVM: {default: "true"}}}
+//   clusters:                        # created at start-up through the create route, in order
+//     - {name: prod, server_names: [server01, server02], cluster_template: edge}
+//   tokens:                          # registration tokens
+//     - {uses_remaining: 5, description: rack 3}
 //
 // Addresses are never contacted: use documentation ranges (192.0.2.0/24, 2001:db8::/32).
 
@@ -72,11 +81,69 @@ export const seedServerSchema = z.strictObject({
   in_maintenance: z.number().int().min(0).max(3).default(0),
   description: z.string().default(""),
   properties: z.record(z.string(), z.string()).default({}),
+  machine_id: z
+    .string()
+    .regex(/^[0-9a-f]{32}$/, { message: "a machine ID is 32 lower-case hex characters" })
+    .optional(),
+  bmc: z
+    .strictObject({
+      api_type: z.string().default("redfish"),
+      endpoint: z.string(),
+      username: z.string().default(""),
+      password: z.string().default(""),
+      certificate: z.string().default(""),
+      auto_pin_certificate: z.boolean().default(false),
+    })
+    .optional(),
+  hardware: z
+    .strictObject({
+      vendor: z.string().default("Supermicro"),
+      model: z.string().default("SYS-1029P-WTR"),
+      serial: z.string().optional(),
+      cores: z.number().int().min(1).default(16),
+      memory_gib: z.number().int().min(1).default(128),
+      disk_gb: z.number().int().min(1).default(960),
+    })
+    .optional(),
+});
+
+export const seedTemplateSchema = z.strictObject({
+  name: z.string().min(1),
+  description: z.string().default(""),
+  service_config_template: z.string().default(""),
+  application_config_template: z.string().default(""),
+  variables: z.record(z.string(), z.strictObject({ description: z.string().default(""), default: z.string().default("") })).default({}),
+});
+
+/** A cluster to create at start-up: the body of POST /1.0/provisioning/clusters, with defaults. */
+export const seedClusterSchema = z.strictObject({
+  name: z.string().min(1),
+  server_names: z.array(z.string()).min(1),
+  connection_url: z.string().optional(),
+  server_type: z.enum(serverTypeValues).default("incus"),
+  channel: z.string().optional(),
+  description: z.string().default(""),
+  properties: z.record(z.string(), z.string()).default({}),
+  services_config: z.record(z.string(), z.unknown()).default({}),
+  application_seed_config: z.record(z.string(), z.unknown()).default({}),
+  cluster_template: z.string().default(""),
+  cluster_template_variable_values: z.record(z.string(), z.string()).default({}),
+});
+
+export const seedTokenSchema = z.strictObject({
+  uuid: z.uuid().optional(),
+  uses_remaining: z.number().int().min(0).default(10),
+  expire_at: z.string().optional(),
+  description: z.string().default(""),
+  channel: z.string().default("stable"),
 });
 
 export const seedDocumentSchema = z
   .strictObject({
     servers: z.array(seedServerSchema).default([]),
+    templates: z.array(seedTemplateSchema).default([]),
+    clusters: z.array(seedClusterSchema).default([]),
+    tokens: z.array(seedTokenSchema).default([]),
   })
   .superRefine((doc, ctx) => {
     const seen = new Set<string>();
@@ -86,12 +153,27 @@ export const seedDocumentSchema = z
       }
       seen.add(s.name);
     });
+    doc.clusters.forEach((c, i) => {
+      c.server_names.forEach((name, j) => {
+        if (!seen.has(name)) {
+          ctx.addIssue({ code: "custom", path: ["clusters", i, "server_names", j], message: `no server "${name}" in servers` });
+        }
+      });
+      if (c.cluster_template !== "" && !doc.templates.some((t) => t.name === c.cluster_template)) {
+        ctx.addIssue({ code: "custom", path: ["clusters", i, "cluster_template"], message: `no template "${c.cluster_template}" in templates` });
+      }
+    });
   });
 
 /** A seed document as written (defaults optional). */
 export type SeedDocument = z.input<typeof seedDocumentSchema>;
 /** One server of a seed document, with every default applied. */
 export type SeedServer = z.output<typeof seedServerSchema>;
+export type SeedTemplate = z.output<typeof seedTemplateSchema>;
+export type SeedCluster = z.output<typeof seedClusterSchema>;
+export type SeedToken = z.output<typeof seedTokenSchema>;
+/** A whole seed document, with every default applied. */
+export type Seed = z.output<typeof seedDocumentSchema>;
 
 export class SeedError extends Error {}
 
@@ -103,15 +185,15 @@ function formatIssues(source: string, error: z.ZodError): string {
   return `invalid seed ${source}:\n${lines.join("\n")}`;
 }
 
-/** Validates a parsed seed document; `source` names it in error messages (a file path). */
-export function parseSeedDocument(doc: unknown, source = "document"): SeedServer[] {
+/** Validates a parsed seed document (servers, templates, clusters, tokens); `source` names it in error messages. */
+export function parseSeed(doc: unknown, source = "document"): Seed {
   const result = seedDocumentSchema.safeParse(doc ?? {});
   if (!result.success) throw new SeedError(formatIssues(source, result.error));
-  return result.data.servers;
+  return result.data;
 }
 
 /** Reads and validates a YAML (or JSON) seed file. */
-export function loadSeedFile(path: string): SeedServer[] {
+export function loadSeed(path: string): Seed {
   let text: string;
   try {
     text = readFileSync(path, "utf8");
@@ -124,7 +206,17 @@ export function loadSeedFile(path: string): SeedServer[] {
   } catch (err) {
     throw new SeedError(`invalid seed ${path}: ${(err as Error).message}`);
   }
-  return parseSeedDocument(doc, path);
+  return parseSeed(doc, path);
+}
+
+/** The servers of a parsed seed document. */
+export function parseSeedDocument(doc: unknown, source = "document"): SeedServer[] {
+  return parseSeed(doc, source).servers;
+}
+
+/** The servers of a seed file. */
+export function loadSeedFile(path: string): SeedServer[] {
+  return loadSeed(path).servers;
 }
 
 /** The N default servers: serverNN, incus, stable, ready, eth0 (management+cluster) at 192.0.2.(10+N). */

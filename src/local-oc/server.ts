@@ -24,8 +24,14 @@ import { registerServerRoutes, handleOsProxy } from "./servers.js";
 import { registerClusterRoutes } from "./clusters.js";
 import { registerTemplateRoutes } from "./cluster-templates.js";
 import { registerBulkUpdateRoute } from "./bulk-update.js";
-import { defaultSeedServers, loadSeedFile, parseSeedDocument, type SeedDocument, type SeedServer } from "./seed.js";
-import { Store, deepCopy, type ClusterRecord, type PersistedState, type ServerRecord, type TemplateRecord } from "./state.js";
+import { defaultSeedServers, loadSeed, parseSeed, type Seed, type SeedDocument } from "./seed.js";
+import { STATE_FORMAT, Store, deepCopy, type ClusterRecord, type PersistedState, type ServerRecord, type TemplateRecord } from "./state.js";
+import { applySeed, emptyModel, ensureChannels, ensureUpdates, modelSchema, type Model } from "./seeding.js";
+import { control, parseModel, type ControlTarget } from "./control.js";
+import { registerProvisioningRoutes } from "./provisioning.js";
+import { osView, registerSystemRoutes } from "./system.js";
+import { registerServerActionRoutes } from "./server-actions.js";
+import { registerInventoryRoutes } from "./inventory.js";
 import { writeClientConfigDir } from "./client-config.js";
 import { redactQuery, redactRequestBody } from "./request-log.js";
 import { redactString } from "../client/redact.js";
@@ -54,6 +60,8 @@ export interface LocalOperationsCenterOptions {
   reregisterDelayMs?: number;
   /** How long `system/:evacuate` keeps a server evacuating (in_maintenance 1) before 2 (default 0). */
   evacuationDelayMs?: number;
+  /** How long each step of a cluster :update/:reboot takes in the control loop (default 250 ms). */
+  updateStepMs?: number;
   faults?: Faults;
   /** One line per request: method path status ms. */
   log?: (line: string) => void;
@@ -113,7 +121,18 @@ export interface LocalOperationsCenter {
    * Registers every factory-reset server now rather than after `reregisterDelayMs`; returns their
    * names. With a long delay this makes the moment of re-registration the caller's choice.
    */
-  registerPendingNow(): string[];
+  registerPendingNow(): Promise<string[]>;
+  /**
+   * Moves every running cluster :update/:reboot one step on now (the control loop otherwise steps
+   * every `updateStepMs`); returns the number of clusters still in progress.
+   */
+  advanceClusterOperations(): number;
+  /** Back to the seeded start: the seed applied again on an empty model; trust and the TLS key are kept. */
+  reset(): Promise<void>;
+  /** The whole model (servers with their IncusOS state, clusters, templates, tokens, ...), to restore later. */
+  saveSnapshot(): Model;
+  /** Replaces the model with a snapshot; throws (changing nothing) when it does not validate. */
+  restoreSnapshot(model: unknown): void;
   close(): Promise<void>;
 }
 
@@ -139,11 +158,13 @@ const CONTENT_TYPES: Record<string, string> = {
   ".txt": "text/plain; charset=utf-8",
 };
 
-function seedServers(options: LocalOperationsCenterOptions): SeedServer[] {
+function seedOf(options: LocalOperationsCenterOptions): { seed: Seed; source: string } {
   if (options.seed !== undefined) {
-    return typeof options.seed === "string" ? loadSeedFile(options.seed) : parseSeedDocument(options.seed, "document");
+    return typeof options.seed === "string"
+      ? { seed: loadSeed(options.seed), source: options.seed }
+      : { seed: parseSeed(options.seed, "document"), source: "document" };
   }
-  return defaultSeedServers(options.servers ?? 3);
+  return { seed: parseSeed({ servers: defaultSeedServers(options.servers ?? 3) }), source: "(default)" };
 }
 
 async function freshState(host: string): Promise<PersistedState> {
@@ -152,19 +173,26 @@ async function freshState(host: string): Promise<PersistedState> {
   const dnsNames = ["localhost"];
   if (isIP(host) === 0 && host !== "localhost") dnsNames.push(host);
   const tls = await createSelfSignedCertificate({ commonName: "local-oc", usage: "server", dnsNames, ipAddresses });
-  return {
-    format: "oc-cdktf-local-oc/1",
-    tls,
-    trusted_fingerprints: [],
-    next_server_id: 1,
-    servers: [],
-    clusters: [],
-    creation_inputs: {},
-    templates: [],
-    artifacts: [],
-    seeds: {},
-    pending_registrations: [],
-  };
+  return { format: STATE_FORMAT, tls, trusted_fingerprints: [], ...emptyModel() };
+}
+
+/** isAuthenticationRequired of the real daemon: the routes a client without trust may call. */
+function authenticationRequired(method: string, path: string): boolean {
+  if ((method === "GET" || method === "HEAD") && path === "/1.0") return false;
+  if (method === "POST" && path === "/1.0/provisioning/servers") return false;
+  if (method === "PUT" && path === "/1.0/provisioning/servers/:self") return false;
+  if ((method === "GET" || method === "HEAD") && path.startsWith("/1.0/provisioning/updates")) return false;
+  if ((method === "GET" || method === "HEAD") && /^\/1\.0\/provisioning\/tokens\/[^/]+\/seeds\/[^/]+$/.test(path)) return false;
+  return true;
+}
+
+/** The client certificate of a request as PEM, when it sent one. */
+function peerCertificate(req: IncomingMessage): string | undefined {
+  const socket = req.socket as TLSSocket;
+  const peer = typeof socket.getPeerCertificate === "function" ? socket.getPeerCertificate() : undefined;
+  if (peer === undefined || peer === null || peer.raw === undefined) return undefined;
+  const base64 = peer.raw.toString("base64").replace(/(.{64})/g, "$1\n").replace(/\n$/, "");
+  return `-----BEGIN CERTIFICATE-----\n${base64}\n-----END CERTIFICATE-----\n`;
 }
 
 /** A log entry as GET /local-oc/requests shows it: secrets in the body and query replaced. */
@@ -196,14 +224,13 @@ export async function startLocalOperationsCenter(options: LocalOperationsCenterO
   const host = options.host ?? "127.0.0.1";
   const loaded = options.statePath !== undefined ? Store.load(options.statePath) : undefined;
   const store = new Store(loaded ?? (await freshState(host)), options.statePath);
-  const ctx = new Context(store, options.createDelayMs ?? 50, options.reregisterDelayMs ?? 200, options.evacuationDelayMs ?? 0);
+  const ctx = new Context(store, {
+    createDelayMs: options.createDelayMs ?? 50,
+    reregisterDelayMs: options.reregisterDelayMs ?? 200,
+    evacuationDelayMs: options.evacuationDelayMs ?? 0,
+    updateStepMs: options.updateStepMs ?? 250,
+  });
   ctx.faults = faultsSchema.parse(options.faults ?? {});
-  if (loaded === undefined) {
-    seedServers(options).forEach((seed, i) => ctx.register(seed, i + 1));
-  } else {
-    ctx.resumePending();
-  }
-  store.save();
 
   const trusted = (): Set<string> => new Set(store.data.trusted_fingerprints);
   const requests: RequestLogEntry[] = [];
@@ -214,6 +241,28 @@ export async function startLocalOperationsCenter(options: LocalOperationsCenterO
   registerClusterRoutes(router, ctx);
   registerBulkUpdateRoute(router, ctx);
   registerTemplateRoutes(router, ctx);
+  registerProvisioningRoutes(router, ctx);
+  registerServerActionRoutes(router, ctx);
+  registerSystemRoutes(router, ctx, {
+    replaceCertificate: (pair) => server.setSecureContext({ key: pair.key, cert: pair.certificate, minVersion: "TLSv1.3" }),
+    address: () => `${host.includes(":") ? `[${host}]` : host}:${listeningPort}`,
+  });
+  registerInventoryRoutes(router, ctx);
+
+  let listeningPort = 0;
+  const seeding = seedOf(options);
+  const seedModel = async () => {
+    Object.assign(store.data, emptyModel());
+    await applySeed(ctx, router, seeding.seed, seeding.source);
+  };
+  if (loaded === undefined) {
+    await seedModel();
+  } else {
+    ensureChannels(store.data);
+    ensureUpdates(store.data);
+    ctx.resume();
+  }
+  store.save();
 
   const isTrusted = (req: IncomingMessage): boolean => {
     const socket = req.socket as TLSSocket;
@@ -244,35 +293,30 @@ export async function startLocalOperationsCenter(options: LocalOperationsCenterO
     return plainText(404, "404 page not found");
   }
 
-  async function control(method: string, path: string, body: string): Promise<ApiResponse> {
-    if (path === "/local-oc/faults") {
-      if (method === "GET") return sync(ctx.faults);
-      if (method === "PUT") {
-        let parsed: unknown;
-        try {
-          parsed = JSON.parse(body === "" ? "{}" : body);
-        } catch (err) {
-          throw new HttpError(400, `Bad Request: ${(err as Error).message}`);
-        }
-        const result = faultsSchema.safeParse(parsed);
-        if (!result.success) {
-          throw new HttpError(400, `Bad Request: ${result.error.issues.map((i) => `${i.path.join(".") || "faults"}: ${i.message}`).join("; ")}`);
-        }
-        ctx.faults = result.data;
-        return sync(ctx.faults);
-      }
-      return plainText(405, "Method Not Allowed", { Allow: "GET, PUT" });
-    }
-    if (path === "/local-oc/requests") {
-      if (method === "GET") return sync(requests.map(redactedEntry));
-      if (method === "DELETE") {
-        requests.length = 0;
-        return sync({});
-      }
-      return plainText(405, "Method Not Allowed", { Allow: "DELETE, GET" });
-    }
-    return plainText(404, "404 page not found");
-  }
+  const controlTarget: ControlTarget = {
+    ctx,
+    faultsSchema,
+    requests: () => requests.map(redactedEntry),
+    clearRequests: () => {
+      requests.length = 0;
+    },
+    reset: async () => {
+      ctx.cancelPending();
+      await seedModel();
+      store.save();
+    },
+    snapshot: () => deepCopy(modelSchema.parse(store.data)),
+    restore: (value) => {
+      const model = parseModel(value);
+      ctx.cancelPending();
+      Object.assign(store.data, model);
+      ensureChannels(store.data);
+      ctx.resume();
+      store.save();
+    },
+    startedAt: Date.now(),
+    version: SERVER_VERSION,
+  };
 
   async function dispatch(req: IncomingMessage, method: string, path: string, query: URLSearchParams, body: string): Promise<ApiResponse> {
     if (path === "/ui" || path.startsWith("/ui/")) {
@@ -296,13 +340,18 @@ export async function startLocalOperationsCenter(options: LocalOperationsCenterO
         server_version: SERVER_VERSION,
       });
     }
-    if (!trustedClient) throw new HttpError(401, "unauthorized");
+    // Only /1.0 and /os sit behind the authenticator; other paths (/oidc/*, /incus-images/*) go
+    // straight to the mux, so an unknown one is a plain 404 for anyone.
+    const guarded = path === "/1.0" || path.startsWith("/1.0/") || path === "/os" || path.startsWith("/os/");
+    if (guarded && !trustedClient && authenticationRequired(method, path)) throw new HttpError(401, "unauthorized");
+    if (path === "/os" || path.startsWith("/os/")) return osView();
     const proxied = handleOsProxy(ctx, method, path, body);
     if (proxied !== undefined) return proxied;
     const match = router.match(method, path);
     if (match.kind === "not-found") return plainText(404, "404 page not found");
     if (match.kind === "method-not-allowed") return plainText(405, "Method Not Allowed", { Allow: match.allow.join(", ") });
-    return await match.handler({ method, path, params: match.params, query, body, headers: req.headers });
+    const peer = peerCertificate(req);
+    return await match.handler({ method, path, params: match.params, query, body, headers: req.headers, ...(peer !== undefined ? { peerCertificate: peer } : {}) });
   }
 
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
@@ -325,8 +374,8 @@ export async function startLocalOperationsCenter(options: LocalOperationsCenterO
     let response: ApiResponse;
     try {
       if (path.startsWith("/local-oc/")) {
-        if (!isTrusted(req)) throw new HttpError(401, "unauthorized");
-        response = await control(method, path, body);
+        if (path !== "/local-oc/health" && !isTrusted(req)) throw new HttpError(401, "unauthorized");
+        response = await control(controlTarget, method, path, body);
       } else {
         const faults = ctx.faults;
         if ((faults.latencyMs ?? 0) > 0) await ctx.sleep(faults.latencyMs!);
@@ -377,6 +426,7 @@ export async function startLocalOperationsCenter(options: LocalOperationsCenterO
   });
   const address = server.address();
   const port = typeof address === "object" && address !== null ? address.port : options.port ?? 0;
+  listeningPort = port;
   const url = `https://${host.includes(":") ? `[${host}]` : host}:${port}`;
 
   let closed = false;
@@ -431,10 +481,16 @@ export async function startLocalOperationsCenter(options: LocalOperationsCenterO
     registerPendingNow() {
       return ctx.registerPendingNow();
     },
+    advanceClusterOperations() {
+      return ctx.advanceClusterOperations();
+    },
+    reset: () => controlTarget.reset(),
+    saveSnapshot: () => controlTarget.snapshot(),
+    restoreSnapshot: (model: unknown) => controlTarget.restore(model),
     async close() {
       if (closed) return;
       closed = true;
-      ctx.settle();
+      await ctx.settle();
       store.save();
       await new Promise<void>((resolveClose) => {
         server.close(() => resolveClose());

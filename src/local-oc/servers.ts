@@ -26,10 +26,12 @@ import { parseJsonBody } from "./decode.js";
 import { emptySync, errorResponse, plainText, sync, syncETag, type ApiRequest, type ApiResponse, type Router } from "./http.js";
 import { serverStatusValues } from "./seed.js";
 import { nowString, type ServerRecord } from "./state.js";
+import { complete } from "./spec-shapes.js";
+import { bmcData, hardwareData, securityData, storageData } from "./hardware.js";
 
 const PREFIX = "/1.0/provisioning/servers";
 
-/** The api.Server document of a record. */
+/** The api.Server document of a record: every property of the spec's Server definition. */
 export function serverDocument(s: ServerRecord): Record<string, unknown> {
   const apps = s.incusos.applications.map((a) => ({
     name: a.name,
@@ -39,26 +41,25 @@ export function serverDocument(s: ServerRecord): Record<string, unknown> {
     needs_update: false,
     in_maintenance: ["incus", "incus-lts-7.0"].includes(a.name) ? s.in_maintenance : 0,
   }));
-  return {
+  const doc = complete("Server", {
     name: s.name,
     connection_url: s.connection_url,
     public_connection_url: s.public_connection_url,
     system_uuid: s.system_uuid,
+    machine_id: s.machine_id,
     channel: s.channel,
     description: s.description,
     properties: s.properties,
+    bmc_config: s.bmc_config,
+    bmc_data: bmcData(s),
     certificate: s.certificate,
     fingerprint: s.fingerprint,
     cluster: s.cluster ?? "",
     server_type: s.type,
     server_status: s.status,
     server_status_detail: s.status_detail,
-    hardware_data: {},
-    os_data: {
-      network: getNetwork(s),
-      security: { config: {}, state: {} },
-      storage: { config: {}, state: { drives: [] } },
-    },
+    hardware_data: hardwareData(s),
+    os_data: { security: securityData(s), storage: storageData(s) },
     version_data: {
       os: {
         name: "IncusOS",
@@ -77,7 +78,10 @@ export function serverDocument(s: ServerRecord): Record<string, unknown> {
     last_updated: s.last_updated,
     last_seen: s.last_seen,
     system_state_is_trusted: true,
-  };
+  });
+  // The network is shown as IncusOS reports it: its omitempty lists stay absent when empty.
+  (doc["os_data"] as Record<string, unknown>)["network"] = getNetwork(s);
+  return doc;
 }
 
 /** The expr environment of a server (ExprServer): internal names, cluster is nil when unclustered. */

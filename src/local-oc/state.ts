@@ -49,6 +49,10 @@ export const incusOSStateSchema = z.strictObject({
   kernel: configObject,
   logging: configObject,
   applications: z.array(installedApplicationSchema),
+  /** IncusOS' update config (SystemUpdateConfig), as last written. */
+  update: configObject.default({}),
+  /** IncusOS' storage config (SystemStorageConfig), as last written. */
+  storage: configObject.default({}),
 });
 export type IncusOSState = z.infer<typeof incusOSStateSchema>;
 
@@ -73,6 +77,11 @@ export const serverRecordSchema = z.strictObject({
   incusos: incusOSStateSchema,
   last_updated: z.string(),
   last_seen: z.string(),
+  machine_id: z.string().default(""),
+  /** BMC access (api.BMCConfig); its password is a secret the request log never shows. */
+  bmc_config: configObject.default({}),
+  /** The hardware profile the generated hardware_data and bmc_data follow. */
+  hardware: z.strictObject({ vendor: z.string(), model: z.string(), serial: z.string(), cores: z.number().int(), memory_gib: z.number().int(), disk_gb: z.number().int() }).optional(),
 });
 export type ServerRecord = z.infer<typeof serverRecordSchema>;
 
@@ -144,6 +153,90 @@ export type ArtifactRecord = z.infer<typeof artifactRecordSchema>;
 export const pendingRegistrationSchema = z.strictObject({ name: z.string(), at: z.number() });
 export type PendingRegistration = z.infer<typeof pendingRegistrationSchema>;
 
+export const tokenRecordSchema = z.strictObject({
+  uuid: z.string(),
+  uses_remaining: z.number().int(),
+  expire_at: z.string(),
+  description: z.string(),
+  channel: z.string(),
+  auto_remove: z.boolean().default(false),
+});
+export type TokenRecord = z.infer<typeof tokenRecordSchema>;
+
+export const tokenSeedRecordSchema = z.strictObject({
+  token_uuid: z.string(),
+  name: z.string(),
+  description: z.string(),
+  public: z.boolean(),
+  seeds: configObject,
+  last_updated: z.string(),
+});
+export type TokenSeedRecord = z.infer<typeof tokenSeedRecordSchema>;
+
+export const channelRecordSchema = z.strictObject({ name: z.string(), description: z.string(), last_updated: z.string() });
+export type ChannelRecord = z.infer<typeof channelRecordSchema>;
+
+export const warningRecordSchema = z.strictObject({
+  uuid: z.string(),
+  type: z.string(),
+  scope: z.strictObject({ scope: z.string(), entity_type: z.string(), entity: z.string() }),
+  status: z.string(),
+  messages: z.array(z.string()),
+  count: z.number().int(),
+  first_occurrence: z.string(),
+  last_occurrence: z.string(),
+  last_updated: z.string(),
+});
+export type WarningRecord = z.infer<typeof warningRecordSchema>;
+
+export const updateFileRecordSchema = z.strictObject({
+  filename: z.string(),
+  size: z.number().int(),
+  sha256: z.string(),
+  component: z.string(),
+  type: z.string(),
+  architecture: z.string(),
+});
+export const updateRecordSchema = z.strictObject({
+  uuid: z.string(),
+  origin: z.string(),
+  version: z.string(),
+  published_at: z.string(),
+  severity: z.string(),
+  channels: z.array(z.string()),
+  upstream_channels: z.array(z.string()),
+  update_status: z.string(),
+  url: z.string(),
+  changelog: z.string(),
+  files: z.array(updateFileRecordSchema),
+});
+export type UpdateRecord = z.infer<typeof updateRecordSchema>;
+
+export const imageSourceRecordSchema = z.strictObject({ name: z.string(), url: z.string(), filter_expression: z.string(), last_updated: z.string() });
+export type ImageSourceRecord = z.infer<typeof imageSourceRecordSchema>;
+
+export const incusImageRecordSchema = z.strictObject({
+  name: z.string(),
+  os: z.string(),
+  release: z.string(),
+  arch: z.string(),
+  variant: z.string(),
+  description: z.string(),
+  aliases: z.array(z.string()),
+  versions: z.record(z.string(), configObject),
+  last_updated: z.string(),
+});
+export type IncusImageRecord = z.infer<typeof incusImageRecordSchema>;
+
+/** Operations Center's own configuration (/1.0/system/*); the trusted fingerprints live in `trusted_fingerprints`. */
+export const systemConfigSchema = z.strictObject({
+  network: configObject,
+  security: configObject,
+  settings: configObject,
+  updates: configObject,
+});
+export type SystemConfig = z.infer<typeof systemConfigSchema>;
+
 export const STATE_FORMAT = "oc-cdktf-local-oc/1";
 
 export const persistedStateSchema = z.strictObject({
@@ -159,6 +252,15 @@ export const persistedStateSchema = z.strictObject({
   /** The seed definition of every server name ever registered (what a factory reset returns to). */
   seeds: z.record(z.string(), seedServerSchema),
   pending_registrations: z.array(pendingRegistrationSchema),
+  // Areas added after the first state format: a file written before them loads with them empty.
+  tokens: z.array(tokenRecordSchema).default([]),
+  token_seeds: z.array(tokenSeedRecordSchema).default([]),
+  channels: z.array(channelRecordSchema).default([]),
+  warnings: z.array(warningRecordSchema).default([]),
+  updates: z.array(updateRecordSchema).default([]),
+  image_sources: z.array(imageSourceRecordSchema).default([]),
+  incus_images: z.array(incusImageRecordSchema).default([]),
+  system: systemConfigSchema.default({ network: {}, security: {}, settings: {}, updates: {} }),
 });
 export type PersistedState = z.infer<typeof persistedStateSchema>;
 

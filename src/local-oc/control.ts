@@ -1,0 +1,100 @@
+// /local-oc/*: the control endpoints CI uses around the API (never subject to faults).
+//
+//   GET  /local-oc/health                         200 {status:"ok", ...} once listening; no client certificate needed
+//   GET|PUT /local-oc/faults                      the injected faults
+//   GET|DELETE /local-oc/requests                 the request log (secrets redacted)
+//   POST /local-oc/reset                          back to the seeded start (trust and TLS key kept)
+//   GET|PUT /local-oc/snapshot                    the whole model, to restore later
+//   GET  /local-oc/pending-registrations          factory-reset servers not registered again yet
+//   POST /local-oc/pending-registrations/:register  register them now
+
+import { z } from "zod";
+import type { Context, Faults } from "./context.js";
+import { HttpError } from "./errors.js";
+import { plainText, sync, type ApiResponse } from "./http.js";
+import { modelSchema, type Model } from "./seeding.js";
+
+export interface ControlTarget {
+  ctx: Context;
+  faultsSchema: z.ZodType<Faults>;
+  requests: () => unknown[];
+  clearRequests: () => void;
+  reset: () => Promise<void>;
+  snapshot: () => Model;
+  restore: (model: unknown) => void;
+  startedAt: number;
+  version: string;
+}
+
+/** zod issues as "field: problem; field: problem" with the document's own paths. */
+export function issuesText(error: z.ZodError, what: string): string {
+  return error.issues.map((i) => `${i.path.length > 0 ? i.path.join(".") : what}: ${i.message}`).join("; ");
+}
+
+function parseJson(body: string): unknown {
+  try {
+    return JSON.parse(body === "" ? "{}" : body) as unknown;
+  } catch (err) {
+    throw new HttpError(400, `Bad Request: ${(err as Error).message}`);
+  }
+}
+
+const methodNotAllowed = (allow: string): ApiResponse => plainText(405, "Method Not Allowed", { Allow: allow });
+
+/** The health answer: open to anyone, so that a CI job can wait for it with a plain `curl -k`. */
+export function health(target: ControlTarget): ApiResponse {
+  const data = target.ctx.store.data;
+  return sync({
+    status: "ok",
+    version: target.version,
+    uptime_ms: Math.round(Date.now() - target.startedAt),
+    servers: data.servers.length,
+    clusters: data.clusters.length,
+    pending_registrations: data.pending_registrations.length,
+  });
+}
+
+/** A restorable model: validated whole, so that a bad snapshot changes nothing. */
+export function parseModel(value: unknown): Model {
+  const result = modelSchema.safeParse(value);
+  if (!result.success) throw new HttpError(400, `Bad Request: invalid snapshot: ${issuesText(result.error, "snapshot")}`);
+  return result.data;
+}
+
+export async function control(target: ControlTarget, method: string, path: string, body: string): Promise<ApiResponse> {
+  const { ctx } = target;
+  switch (path) {
+    case "/local-oc/health":
+      return method === "GET" || method === "HEAD" ? health(target) : methodNotAllowed("GET, HEAD");
+    case "/local-oc/faults": {
+      if (method === "GET") return sync(ctx.faults);
+      if (method !== "PUT") return methodNotAllowed("GET, PUT");
+      const result = target.faultsSchema.safeParse(parseJson(body));
+      if (!result.success) throw new HttpError(400, `Bad Request: ${issuesText(result.error, "faults")}`);
+      ctx.faults = result.data;
+      return sync(ctx.faults);
+    }
+    case "/local-oc/requests":
+      if (method === "GET") return sync(target.requests());
+      if (method !== "DELETE") return methodNotAllowed("DELETE, GET");
+      target.clearRequests();
+      return sync({});
+    case "/local-oc/reset":
+      if (method !== "POST") return methodNotAllowed("POST");
+      await target.reset();
+      return sync({});
+    case "/local-oc/snapshot":
+      if (method === "GET") return sync(target.snapshot());
+      if (method !== "PUT") return methodNotAllowed("GET, PUT");
+      target.restore(parseJson(body));
+      return sync({});
+    case "/local-oc/pending-registrations":
+      if (method !== "GET") return methodNotAllowed("GET");
+      return sync(ctx.store.data.pending_registrations.map((p) => ({ name: p.name, at: new Date(p.at).toISOString() })));
+    case "/local-oc/pending-registrations/:register":
+      if (method !== "POST") return methodNotAllowed("POST");
+      return sync(await ctx.registerPendingNow());
+    default:
+      return plainText(404, "404 page not found");
+  }
+}
