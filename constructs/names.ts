@@ -33,7 +33,7 @@ export function terraformName(construct: IConstruct): string {
  */
 export function literal(value: string): string {
   if (Token.isUnresolved(value)) return value;
-  return value.replace(/\$\{/g, "$${").replace(/%\{/g, "%%{");
+  return value.replace(/([$%])\{/g, (_, sign: string) => `${sign}${sign}{`);
 }
 
 /** `literal` for every value of a string map. */
