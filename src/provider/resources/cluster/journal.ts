@@ -24,13 +24,14 @@ export function journalDir(workDir: string): string {
   return join(workDir, ".terraform", "oc-cdktf", "creating");
 }
 
-function entryPath(workDir: string, name: string): string {
+/** The entry file of a cluster name (the name hashed: it may hold characters a file name cannot). */
+export function journalFile(workDir: string, name: string): string {
   return join(journalDir(workDir), `${createHash("sha256").update(name).digest("hex")}.json`);
 }
 
 function write(workDir: string, entry: JournalEntry): void {
   mkdirSync(journalDir(workDir), { recursive: true, mode: 0o700 });
-  writeFileSync(entryPath(workDir, entry.name), `${JSON.stringify(entry)}\n`, { mode: 0o600 });
+  writeFileSync(journalFile(workDir, entry.name), `${JSON.stringify(entry)}\n`, { mode: 0o600 });
 }
 
 /** Records a create about to start; returns its entry. */
@@ -49,7 +50,7 @@ export function finishCreate(workDir: string, entry: JournalEntry, now: Date = n
 export function findCreate(workDir: string, name: string, now: Date = new Date()): JournalEntry | undefined {
   let text: string;
   try {
-    text = readFileSync(entryPath(workDir, name), "utf8");
+    text = readFileSync(journalFile(workDir, name), "utf8");
   } catch {
     return undefined;
   }
@@ -68,7 +69,7 @@ export function findCreate(workDir: string, name: string, now: Date = new Date()
 export function endCreate(workDir: string, name: string, createId: string): void {
   const entry = findCreate(workDir, name, new Date(0));
   if (entry !== undefined && entry.create_id !== createId) return;
-  rmSync(entryPath(workDir, name), { force: true });
+  rmSync(journalFile(workDir, name), { force: true });
 }
 
 /** Whether the create of an entry may still be running: not finished, and its process (on this machine) is alive. */
