@@ -1,10 +1,24 @@
 // Retries: GETs are repeated after connection loss and 5xx; mutations only when the request
-// provably did not reach the server or the server said it did not handle it (503/429).
+// provably did not reach the server, the server said it did not handle it (503/429), or a
+// replay is harmless (a PUT with If-Match, a server's :evacuate / :restore). Refused or reset
+// connections are retried for a time budget, as while Operations Center restarts.
 import { after, before, describe, it } from "node:test";
 import assert from "node:assert/strict";
+import type { ServerResponse } from "node:http";
 import { OperationsCenterClient, OperationsCenterError, type ClientOptions, type RequestEvent } from "../src/client/index.js";
 import type { KeyPair } from "../src/local-oc/certificates.js";
 import { closedPort, sendError, sendSync, serverCertificate, startTestServer, type TestServer } from "./fixtures/client/server.js";
+
+const CLUSTER_PUT = {
+  connection_url: "",
+  channel: "stable",
+  description: "",
+  properties: {},
+  config: { rolling_restart: { post_restore_delay: "", restore_mode: "" } },
+};
+const TEMPLATE_PUT = { description: "", service_config_template: "", application_config_template: "", variables: {} };
+const TEMPLATE_POST = { name: "t", ...TEMPLATE_PUT };
+const created = { status: 201, headers: { location: "/1.0/provisioning/clusters/c" } };
 
 describe("OperationsCenterClient retries", () => {
   let serverPair: KeyPair;
@@ -35,18 +49,42 @@ describe("OperationsCenterClient retries", () => {
   const reset = () => {
     server.requests.length = 0;
   };
-
-  it("retries a GET whose connection was dropped: the second connection answers", async () => {
-    reset();
+  /** A client for a port nothing listens on; `onEvent` runs after each attempt is recorded. */
+  const refusedClient = async (events: RequestEvent[], options: Partial<ClientOptions>, onEvent: (port: number) => void = () => {}) => {
+    const port = await closedPort();
+    const client = new OperationsCenterClient({
+      url: `https://127.0.0.1:${port}`,
+      serverCertificate: serverPair.certificate,
+      retryBaseDelayMs: 1,
+      onRequest: (event) => {
+        events.push(event);
+        onEvent(port);
+      },
+      ...options,
+    });
+    clients.push(client);
+    return { client, port };
+  };
+  /** The first request's connection is dropped once the request was read; later ones get `answer`. */
+  const dropFirstThen = (answer: (response: ServerResponse) => void) => {
     let calls = 0;
     server.setHandler((_request, response, raw) => {
       calls++;
-      if (calls === 1) {
-        raw.socket.destroy();
-        return;
-      }
-      sendSync(response, []);
+      if (calls === 1) raw.socket.destroy();
+      else answer(response);
     });
+  };
+  const assertRefused = (error: unknown): OperationsCenterError => {
+    assert.ok(error instanceof OperationsCenterError);
+    assert.equal(error.status, 0);
+    assert.equal(error.code, "ECONNREFUSED");
+    assert.equal(error.mayHaveBeenProcessed, false);
+    return error;
+  };
+
+  it("retries a GET whose connection was dropped: the second connection answers", async () => {
+    reset();
+    dropFirstThen((response) => sendSync(response, []));
     const events: RequestEvent[] = [];
     const client = newClient(events);
     assert.deepEqual(await client.listClusters(), []);
@@ -96,7 +134,7 @@ describe("OperationsCenterClient retries", () => {
     });
     const events: RequestEvent[] = [];
     const client = newClient(events);
-    await client.createClusterTemplate({ name: "t", description: "", service_config_template: "", application_config_template: "", variables: {} });
+    await client.createClusterTemplate(TEMPLATE_POST);
     assert.equal(server.requests.length, 2);
     assert.equal(server.requests[0]?.body, server.requests[1]?.body);
     assert.deepEqual(events.map((event) => event.status), [503, 201]);
@@ -141,24 +179,12 @@ describe("OperationsCenterClient retries", () => {
     assert.equal(server.requests.length, 1);
   });
 
-  it("retries even a POST when the connection was refused (nothing was sent)", async () => {
-    const port = await closedPort();
+  it("with connectRetryBudgetMs 0, a refused connection is retried up to `retries` times, even for a POST", async () => {
     const events: RequestEvent[] = [];
-    const client = new OperationsCenterClient({
-      url: `https://127.0.0.1:${port}`,
-      serverCertificate: serverPair.certificate,
-      retries: 2,
-      retryBaseDelayMs: 1,
-      onRequest: (event) => events.push(event),
-    });
-    clients.push(client);
+    const { client, port } = await refusedClient(events, { retries: 2, connectRetryBudgetMs: 0 });
     await assert.rejects(client.resyncClusterInventory("c"), (error: unknown) => {
-      assert.ok(error instanceof OperationsCenterError);
-      assert.equal(error.status, 0);
-      assert.equal(error.code, "ECONNREFUSED");
-      assert.equal(error.mayHaveBeenProcessed, false);
       assert.equal(
-        error.message,
+        assertRefused(error).message,
         `POST /1.0/provisioning/clusters/c/:resync-inventory failed: cannot connect to https://127.0.0.1:${port} (ECONNREFUSED) (after 3 attempts)`,
       );
       return true;
@@ -181,7 +207,7 @@ describe("OperationsCenterClient retries", () => {
     assert.equal(server.requests.length, 2);
     reset();
     await assert.rejects(
-      client.updateCluster("slow", { connection_url: "", channel: "stable", description: "", properties: {}, config: { rolling_restart: { post_restore_delay: "", restore_mode: "" } } }),
+      client.updateCluster("slow", CLUSTER_PUT),
       (error: unknown) => {
         assert.ok(error instanceof OperationsCenterError);
         assert.equal(error.mayHaveBeenProcessed, true);
@@ -190,6 +216,196 @@ describe("OperationsCenterClient retries", () => {
       },
     );
     assert.equal(server.requests.length, 1);
+  });
+
+  it("never resends :add-servers, :remove-servers or :bulk-update whose request was sent", async () => {
+    server.setHandler((_request, _response, raw) => {
+      raw.socket.destroy();
+    });
+    const client = newClient([]);
+    const calls: Array<[string, () => Promise<void>]> = [
+      ["/1.0/provisioning/clusters/c/:add-servers", () => client.addClusterServers("c", { server_names: ["s2"] })],
+      ["/1.0/provisioning/clusters/c/:remove-servers", () => client.removeClusterServers("c", ["s2"])],
+      ["/1.0/provisioning/clusters/c/:bulk-update", () => client.bulkUpdateCluster("c", "add_application", { name: "debug" })],
+    ];
+    for (const [path, call] of calls) {
+      reset();
+      await assert.rejects(call(), (error: unknown) => {
+        assert.ok(error instanceof OperationsCenterError, path);
+        assert.equal(error.mayHaveBeenProcessed, true, path);
+        assert.equal(error.attempts, 1, path);
+        return true;
+      });
+      assert.deepEqual(server.requests.map((request) => request.url), [path]);
+    }
+  });
+
+  it("resends a PUT with If-Match whose connection was dropped; without If-Match it is not resent", async () => {
+    reset();
+    dropFirstThen((response) => sendSync(response, null, created));
+    const events: RequestEvent[] = [];
+    const client = newClient(events);
+    await client.updateCluster("c", CLUSTER_PUT, { ifMatch: "abc" });
+    assert.deepEqual(server.requests.map((request) => [request.method, request.headers["if-match"]]), [
+      ["PUT", '"abc"'],
+      ["PUT", '"abc"'],
+    ]);
+    assert.equal(server.requests[0]?.body, server.requests[1]?.body);
+    assert.deepEqual(events.map((event) => [event.attempt, event.status, event.subject]), [
+      [1, 0, "c"],
+      [2, 201, "c"],
+    ]);
+
+    reset();
+    server.setHandler((_request, _response, raw) => {
+      raw.socket.destroy();
+    });
+    await assert.rejects(client.updateCluster("c", CLUSTER_PUT), (error: unknown) => {
+      assert.ok(error instanceof OperationsCenterError);
+      assert.equal(error.attempts, 1);
+      assert.equal(error.mayHaveBeenProcessed, true);
+      return true;
+    });
+    assert.equal(server.requests.length, 1);
+  });
+
+  it("a resent If-Match PUT that gets 412 is a precondition failure after a retry", async () => {
+    reset();
+    // The first PUT landed (the ETag moved) but its reply was lost.
+    dropFirstThen((response) => sendError(response, 412, `Precondition Failed: ETag doesn't match: "new" vs "abc"`));
+    const client = newClient([]);
+    await assert.rejects(client.updateClusterTemplate("t", TEMPLATE_PUT, { ifMatch: "abc" }), (error: unknown) => {
+      assert.ok(error instanceof OperationsCenterError);
+      assert.equal(error.status, 412);
+      assert.equal(error.isPreconditionFailed, true, "callers that re-read on 412 still do");
+      assert.equal(error.isPreconditionFailedAfterRetry, true);
+      assert.equal(error.replayed, true);
+      assert.equal(error.mayHaveBeenProcessed, true);
+      assert.equal(error.attempts, 2);
+      assert.equal(
+        error.message,
+        `PUT /1.0/provisioning/cluster-templates/t failed: 412 Precondition Failed: ETag doesn't match: "new" vs "abc"; ` +
+          "this was a resend after a lost reply, and the lost attempt may itself have applied the change: " +
+          "re-read the object and compare before writing again (after 2 attempts)",
+      );
+      return true;
+    });
+    assert.equal(server.requests.length, 2);
+  });
+
+  it("a 412 on the first attempt is a plain precondition failure", async () => {
+    reset();
+    server.setHandler((_request, response) => sendError(response, 412, `Precondition Failed: ETag doesn't match: "new" vs "abc"`));
+    const client = newClient([]);
+    await assert.rejects(client.updateCluster("c", CLUSTER_PUT, { ifMatch: "abc" }), (error: unknown) => {
+      assert.ok(error instanceof OperationsCenterError);
+      assert.equal(error.isPreconditionFailed, true);
+      assert.equal(error.isPreconditionFailedAfterRetry, false);
+      assert.equal(error.replayed, false);
+      assert.equal(error.mayHaveBeenProcessed, false);
+      return true;
+    });
+    assert.equal(server.requests.length, 1);
+  });
+
+  it("resends a server's :evacuate and :restore whose connection was dropped", async () => {
+    for (const [action, call] of [
+      [":evacuate", (client: OperationsCenterClient) => client.evacuateServer("s1")],
+      [":restore", (client: OperationsCenterClient) => client.restoreServer("s1")],
+    ] as const) {
+      reset();
+      dropFirstThen((response) => sendSync(response, null));
+      const events: RequestEvent[] = [];
+      await call(newClient(events));
+      assert.deepEqual(server.requests.map((request) => request.url), [
+        `/1.0/provisioning/servers/s1/system/${action}`,
+        `/1.0/provisioning/servers/s1/system/${action}`,
+      ]);
+      assert.deepEqual(events.map((event) => [event.attempt, event.status, event.subject]), [
+        [1, 0, "s1"],
+        [2, 200, "s1"],
+      ]);
+    }
+  });
+
+  it("keeps reconnecting while the server is down and succeeds when it is back, without using up `retries`", async () => {
+    const events: RequestEvent[] = [];
+    let restarted: Promise<TestServer> | undefined;
+    const { client, port } = await refusedClient(events, { retries: 0, connectRetryBudgetMs: 60_000 }, (port) => {
+      // The server comes back after three refused connections.
+      if (events.length === 3) restarted = startTestServer(serverPair, (_request, response) => sendSync(response, null, created), port);
+    });
+    try {
+      await client.createCluster({ name: "c", connection_url: "https://x", server_names: ["s1"], server_type: "incus" });
+    } finally {
+      await (await restarted)?.close();
+    }
+    const back = await restarted;
+    assert.ok(back);
+    assert.equal(back.requests.length, 1, "the create reached the server once");
+    assert.ok(events.length >= 4);
+    assert.deepEqual(
+      events.map((event) => event.attempt),
+      events.map((_event, index) => index + 1),
+    );
+    for (const event of events.slice(0, -1)) {
+      assert.equal(event.status, 0);
+      assert.equal(event.error, `cannot connect to https://127.0.0.1:${port} (ECONNREFUSED)`);
+    }
+    assert.equal(events.at(-1)?.status, 201);
+    assert.equal(events.at(-1)?.subject, "c");
+  });
+
+  it("reconnects after connections reset before any byte was sent", async () => {
+    reset();
+    server.setHandler((_request, response) =>
+      sendSync(response, null, { status: 201, headers: { location: "/1.0/provisioning/cluster-templates/t" } }),
+    );
+    server.resetConnections(3);
+    const events: RequestEvent[] = [];
+    const client = newClient(events, { retries: 0, connectRetryBudgetMs: 60_000 });
+    await client.createClusterTemplate(TEMPLATE_POST);
+    assert.equal(server.requests.length, 1);
+    assert.deepEqual(events.map((event) => [event.attempt, event.status]), [
+      [1, 0],
+      [2, 0],
+      [3, 0],
+      [4, 201],
+    ]);
+    assert.match(events[0]?.error ?? "", /^cannot connect to https:\/\/127\.0\.0\.1:\d+ \(ECONNRESET\)$/);
+  });
+
+  it("gives up reconnecting when the budget is spent, saying where it tried, for how long and what to check", async () => {
+    const events: RequestEvent[] = [];
+    const { client, port } = await refusedClient(events, { retries: 0, connectRetryBudgetMs: 200, retryBaseDelayMs: 5 });
+    await assert.rejects(client.resyncClusterInventory("c"), (caught: unknown) => {
+      const error = assertRefused(caught);
+      assert.ok(error.attempts >= 2, "a refused connection is always tried again");
+      assert.equal(error.attempts, events.length);
+      assert.match(
+        error.message,
+        new RegExp(
+          `^POST /1\\.0/provisioning/clusters/c/:resync-inventory failed: cannot connect to https://127\\.0\\.0\\.1:${port} \\(ECONNREFUSED\\) ` +
+            `after retrying for \\d+\\.\\d s: check that Operations Center is running and listening there, and that the address is right ` +
+            `\\(the remote's url in config\\.yml, or OPERATIONS_CENTER_URL\\) \\(after ${error.attempts} attempts\\)$`,
+        ),
+      );
+      return true;
+    });
+  });
+
+  it("reports the member, cluster or template a call touches as the event's subject", async () => {
+    reset();
+    server.setHandler((_request, response) => sendSync(response, []));
+    const events: RequestEvent[] = [];
+    const client = newClient(events);
+    await client.evacuateServer("s1");
+    await client.listServers({ cluster: "c" });
+    await client.resyncClusterInventory("c");
+    await client.deleteClusterTemplate("t");
+    await client.listClusters();
+    await client.request("GET", "/1.0/provisioning/servers/s2/os/1.0", { subject: "s2" });
+    assert.deepEqual(events.map((event) => event.subject), ["s1", "c", "c", "t", undefined, "s2"]);
   });
 
   it("limits the requests in flight to maxConcurrency", async () => {

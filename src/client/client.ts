@@ -1,6 +1,7 @@
 // Typed Operations Center REST client over undici: verified TLS (pinned certificate or the CA
 // store), client certificates or OIDC bearer tokens, the response envelope, retries that never
-// repeat a mutation the server may already have performed, and a per-client concurrency limit.
+// repeat a mutation the server may already have performed unless a replay is harmless, a time
+// budget for reconnecting while Operations Center restarts, and a per-client concurrency limit.
 import { X509Certificate, createPrivateKey } from "node:crypto";
 import * as tls from "node:tls";
 import { setTimeout as sleep } from "node:timers/promises";
@@ -41,6 +42,8 @@ export interface RequestEvent {
   durationMs: number;
   /** 1 for the first attempt, 2 for the first retry, ... */
   attempt: number;
+  /** The cluster, server or template the call touches (RequestOptions.subject). */
+  subject?: string;
   /** Why the attempt failed (server message or transport error), when it did. */
   error?: string;
 }
@@ -63,6 +66,12 @@ export interface ClientOptions {
   connectTimeoutMs?: number;
   /** Retries after the first attempt, for failures that are safe to retry (default 4). */
   retries?: number;
+  /**
+   * How long a connection that is refused or reset before the request was sent keeps being
+   * retried, as while Operations Center restarts (default 30_000; 0 turns this off). These
+   * retries do not count against `retries`.
+   */
+  connectRetryBudgetMs?: number;
   /** Base of the exponential backoff with full jitter (default 200). */
   retryBaseDelayMs?: number;
   /** Most requests in flight at once for this client (default 8). */
@@ -90,6 +99,8 @@ export interface RequestOptions {
   body?: unknown;
   /** ETag for If-Match (quoted if given bare). */
   ifMatch?: string;
+  /** The cluster, server or template the call touches; passed on to RequestEvent.subject. */
+  subject?: string;
 }
 
 export interface ServerInfo {
@@ -102,10 +113,18 @@ const DEFAULTS = {
   timeoutMs: 3_600_000,
   connectTimeoutMs: 10_000,
   retries: 4,
+  connectRetryBudgetMs: 30_000,
   retryBaseDelayMs: 200,
   maxConcurrency: 8,
 };
 const MAX_BACKOFF_MS = 30_000;
+// Reconnect attempts stay frequent so a restarted server is noticed within seconds.
+const MAX_CONNECT_BACKOFF_MS = 5_000;
+// Failures before any byte was sent that a restarting server produces (nothing listening yet,
+// or the listener closing connections during start-up or shutdown).
+const RESTART_CODES = new Set(["ECONNREFUSED", "ECONNRESET", "EPIPE", "UND_ERR_SOCKET"]);
+// Evacuating an evacuated server, or restoring a restored one, changes nothing.
+const SERVER_MAINTENANCE = /^\/1\.0\/provisioning\/servers\/[^/]+\/system\/:(evacuate|restore)$/;
 const USER_AGENT = "oc-cdktf (cdktf-operations-center)";
 const DEBUG_PREVIEW = 2_000;
 
@@ -138,7 +157,9 @@ export class OperationsCenterClient {
   readonly #basePath: string;
   readonly #agent: Agent;
   readonly #semaphore: Semaphore;
-  readonly #options: Required<Pick<ClientOptions, "timeoutMs" | "connectTimeoutMs" | "retries" | "retryBaseDelayMs" | "maxConcurrency">>;
+  readonly #options: Required<
+    Pick<ClientOptions, "timeoutMs" | "connectTimeoutMs" | "retries" | "connectRetryBudgetMs" | "retryBaseDelayMs" | "maxConcurrency">
+  >;
   readonly #token?: string;
   readonly #onRequest?: (event: RequestEvent) => void;
   readonly #debug?: (line: string) => void;
@@ -152,6 +173,7 @@ export class OperationsCenterClient {
       timeoutMs: positive(options.timeoutMs, DEFAULTS.timeoutMs, "timeoutMs"),
       connectTimeoutMs: positive(options.connectTimeoutMs, DEFAULTS.connectTimeoutMs, "connectTimeoutMs"),
       retries: nonNegative(options.retries, DEFAULTS.retries, "retries"),
+      connectRetryBudgetMs: nonNegative(options.connectRetryBudgetMs, DEFAULTS.connectRetryBudgetMs, "connectRetryBudgetMs"),
       retryBaseDelayMs: nonNegative(options.retryBaseDelayMs, DEFAULTS.retryBaseDelayMs, "retryBaseDelayMs"),
       maxConcurrency: positive(options.maxConcurrency, DEFAULTS.maxConcurrency, "maxConcurrency"),
     };
@@ -240,6 +262,12 @@ export class OperationsCenterClient {
   /**
    * One API call. `path` includes /1.0. Resolves with the reply's metadata on success (2xx and
    * error_code 0); throws OperationsCenterError otherwise.
+   *
+   * A request that provably never reached the server is sent again: a refused or reset
+   * connection for up to connectRetryBudgetMs, other connect failures up to `retries` times. One
+   * that may have reached it is sent again only when a replay is harmless: reads, a PUT with
+   * If-Match (a replay after the first one landed gets 412) and a server's :evacuate / :restore.
+   * 503 and 429 (not handled) are retried for every method, other 5xx (but 501) for reads.
    */
   async request(method: string, path: string, options: RequestOptions = {}): Promise<ApiResponse> {
     method = method.toUpperCase();
@@ -255,13 +283,22 @@ export class OperationsCenterClient {
     if (this.#token !== undefined) headers.authorization = `Bearer ${this.#token}`;
     if (options.ifMatch !== undefined && options.ifMatch !== "") headers["if-match"] = quoteEtag(options.ifMatch);
     const lenient = /\/servers\/[^/]+\/os\//.test(path);
-    const idempotent = method === "GET" || method === "HEAD";
-    const maxAttempts = this.#options.retries + 1;
+    const read = method === "GET" || method === "HEAD";
+    const replayable =
+      read ||
+      (method === "PUT" && headers["if-match"] !== undefined) ||
+      (method === "POST" && SERVER_MAINTENANCE.test(path.split("?")[0] ?? path));
+    const subject = options.subject !== undefined && options.subject !== "" ? { subject: options.subject } : {};
+    let retried = 0;
+    let reconnects = 0;
+    let refusedSince: number | undefined;
+    // Set once an attempt that may have reached the server went unanswered and the request was sent again.
+    let replayed = false;
 
     for (let attempt = 1; ; attempt++) {
       this.#debug?.(
         `→ ${method} ${displayPath}${attempt > 1 ? ` (attempt ${attempt})` : ""}` +
-          (options.ifMatch ? ` if-match=${quoteEtag(options.ifMatch)}` : "") +
+          (headers["if-match"] !== undefined ? ` if-match=${headers["if-match"]}` : "") +
           (options.body !== undefined ? ` body=${preview(redact(options.body))}` : ""),
       );
       const started = performance.now();
@@ -273,6 +310,7 @@ export class OperationsCenterClient {
         this.#semaphore.release();
       }
       const durationMs = Math.round(performance.now() - started);
+      const event = { method, path: displayPath, durationMs, attempt, ...subject };
 
       if (outcome.kind === "reply") {
         const reply = outcome.reply;
@@ -282,7 +320,7 @@ export class OperationsCenterClient {
             { method, path: displayPath, attempts: attempt, ...this.#authHint() },
             { lenient },
           );
-          this.#report({ method, path: displayPath, status: reply.status, durationMs, attempt });
+          this.#report({ ...event, status: reply.status });
           this.#debug?.(
             `← ${method} ${displayPath} ${reply.status} in ${durationMs} ms` +
               (parsed.etag ? ` etag=${parsed.etag}` : "") +
@@ -295,27 +333,67 @@ export class OperationsCenterClient {
           return response;
         } catch (error) {
           const message = error instanceof Error ? error.message : String(error);
-          this.#report({ method, path: displayPath, status: reply.status, durationMs, attempt, error: message });
+          this.#report({ ...event, status: reply.status, error: message });
           const reason = error instanceof OperationsCenterError ? error.serverMessage : message;
           this.#debug?.(`← ${method} ${displayPath} ${reply.status} in ${durationMs} ms: ${redactString(reason)}`);
-          const retryable = reply.status === 503 || reply.status === 429 || (idempotent && reply.status >= 500 && reply.status !== 501);
-          if (retryable && attempt < maxAttempts) {
-            await this.#backoff(attempt, retryAfterMs(reply), method, displayPath);
+          const retryable = reply.status === 503 || reply.status === 429 || (read && reply.status >= 500 && reply.status !== 501);
+          if (retryable && retried < this.#options.retries) {
+            retried++;
+            await this.#backoff(retried, method, displayPath, { retryAfterMs: retryAfterMs(reply) });
             continue;
           }
-          throw error;
+          if (!replayed || !(error instanceof OperationsCenterError)) throw error;
+          throw error.asReplayed(
+            error.isPreconditionFailed
+              ? {
+                  mayHaveBeenProcessed: true,
+                  advice:
+                    "this was a resend after a lost reply, and the lost attempt may itself have applied the change: " +
+                    "re-read the object and compare before writing again",
+                }
+              : { mayHaveBeenProcessed: !read },
+          );
         }
       }
 
-      const failure = this.#transportError(method, displayPath, outcome.error, outcome.sent, idempotent, attempt);
-      this.#report({ method, path: displayPath, status: 0, durationMs, attempt, error: failure.error.serverMessage });
-      this.#debug?.(`← ${method} ${displayPath} no reply after ${durationMs} ms: ${redactString(failure.error.serverMessage)}`);
-      const retryable = failure.retryable && (idempotent || !outcome.sent);
-      if (retryable && attempt < maxAttempts) {
-        await this.#backoff(attempt, undefined, method, displayPath);
+      const failure = this.#transportFailure(outcome.error, outcome.sent, read, replayable);
+      this.#report({ ...event, status: 0, error: failure.message });
+      this.#debug?.(`← ${method} ${displayPath} no reply after ${durationMs} ms: ${redactString(failure.message)}`);
+      const fail = (detail: string) =>
+        new OperationsCenterError({
+          method,
+          path: displayPath,
+          status: 0,
+          serverMessage: failure.message,
+          detail,
+          mayHaveBeenProcessed: failure.mayHaveBeenProcessed || (replayed && !read),
+          attempts: attempt,
+          replayed,
+          code: failure.code,
+          cause: failure.cause,
+        });
+      if (failure.retry === "reconnect" && this.#options.connectRetryBudgetMs > 0) {
+        // The budget runs from the first refusal, so a refused request is always tried twice.
+        const now = performance.now();
+        refusedSince ??= now;
+        const remainingMs = this.#options.connectRetryBudgetMs - (now - refusedSince);
+        if (remainingMs > 0) {
+          reconnects++;
+          await this.#backoff(reconnects, method, displayPath, { capMs: MAX_CONNECT_BACKOFF_MS, limitMs: remainingMs });
+          continue;
+        }
+        throw fail(
+          `${failure.message} after retrying for ${seconds(now - refusedSince)}: check that Operations Center is running ` +
+            `and listening there, and that the address is right (the remote's url in config.yml, or ${ENV.url})`,
+        );
+      }
+      if (failure.retry !== "never" && retried < this.#options.retries) {
+        if (outcome.sent) replayed = true;
+        retried++;
+        await this.#backoff(retried, method, displayPath);
         continue;
       }
-      throw failure.error;
+      throw fail(failure.detail);
     }
   }
 
@@ -332,11 +410,14 @@ export class OperationsCenterClient {
 
   /** GET /1.0/provisioning/servers?recursion=1 (filter: an expr-lang expression over the server). */
   async listServers(options: { filter?: string; cluster?: string } = {}): Promise<Server[]> {
-    return this.#getParsed(SERVERS, listOf(serverSchema), { recursion: "1", cluster: options.cluster, filter: options.filter });
+    return this.#getParsed(SERVERS, listOf(serverSchema), {
+      query: { recursion: "1", cluster: options.cluster, filter: options.filter },
+      subject: options.cluster,
+    });
   }
 
   async getServer(name: string): Promise<{ server: Server; etag?: string }> {
-    const { value, etag } = await this.#getWithEtag(`${SERVERS}/${segment(name)}`, serverSchema);
+    const { value, etag } = await this.#getWithEtag(`${SERVERS}/${segment(name)}`, serverSchema, name);
     return etag === undefined ? { server: value } : { server: value, etag };
   }
 
@@ -346,15 +427,15 @@ export class OperationsCenterClient {
   }
 
   async getServerNetwork(name: string): Promise<SystemNetwork> {
-    return this.#getParsed(`${SERVERS}/${segment(name)}/system/network`, systemNetworkSchema);
+    return this.#getParsed(`${SERVERS}/${segment(name)}/system/network`, systemNetworkSchema, { subject: name });
   }
 
   async evacuateServer(name: string): Promise<void> {
-    await this.request("POST", `${SERVERS}/${segment(name)}/system/:evacuate`);
+    await this.request("POST", `${SERVERS}/${segment(name)}/system/:evacuate`, { subject: name });
   }
 
   async restoreServer(name: string): Promise<void> {
-    await this.request("POST", `${SERVERS}/${segment(name)}/system/:restore`);
+    await this.request("POST", `${SERVERS}/${segment(name)}/system/:restore`, { subject: name });
   }
 
   // ---- clusters ----------------------------------------------------------------------------
@@ -367,11 +448,11 @@ export class OperationsCenterClient {
 
   /** GET /1.0/provisioning/clusters?recursion=1 (filter: an expr-lang expression over the cluster). */
   async listClusters(options: { filter?: string } = {}): Promise<Cluster[]> {
-    return this.#getParsed(CLUSTERS, listOf(clusterSchema), { recursion: "1", filter: options.filter });
+    return this.#getParsed(CLUSTERS, listOf(clusterSchema), { query: { recursion: "1", filter: options.filter } });
   }
 
   async getCluster(name: string): Promise<{ cluster: Cluster; etag?: string }> {
-    const { value, etag } = await this.#getWithEtag(`${CLUSTERS}/${segment(name)}`, clusterSchema);
+    const { value, etag } = await this.#getWithEtag(`${CLUSTERS}/${segment(name)}`, clusterSchema, name);
     return etag === undefined ? { cluster: value } : { cluster: value, etag };
   }
 
@@ -381,12 +462,12 @@ export class OperationsCenterClient {
 
   /** POST /1.0/provisioning/clusters: synchronous, takes minutes on a real server (201 + Location). */
   async createCluster(post: ClusterPost): Promise<void> {
-    await this.request("POST", CLUSTERS, { body: post });
+    await this.request("POST", CLUSTERS, { body: post, subject: post.name });
   }
 
   /** PUT: a full replace of the five ClusterPut fields; ifMatch makes it a conditional write (412 on change). */
   async updateCluster(name: string, put: ClusterPut, options: { ifMatch?: string } = {}): Promise<void> {
-    await this.request("PUT", `${CLUSTERS}/${segment(name)}`, { body: put, ...ifMatch(options) });
+    await this.request("PUT", `${CLUSTERS}/${segment(name)}`, { body: put, subject: name, ...ifMatch(options) });
   }
 
   /** DELETE with ?mode=normal|force|factory-reset (validated here: the server treats typos as normal). */
@@ -403,20 +484,21 @@ export class OperationsCenterClient {
     }
     await this.request("DELETE", path, {
       query: { mode: options.mode, token: options.token, tokenSeedName: options.tokenSeedName },
+      subject: name,
     });
   }
 
   async renameCluster(name: string, newName: string, options: { ifMatch?: string } = {}): Promise<void> {
-    await this.request("POST", `${CLUSTERS}/${segment(name)}`, { body: { name: newName }, ...ifMatch(options) });
+    await this.request("POST", `${CLUSTERS}/${segment(name)}`, { body: { name: newName }, subject: name, ...ifMatch(options) });
   }
 
   async addClusterServers(name: string, body: ClusterAddServersPost): Promise<void> {
-    await this.request("POST", `${CLUSTERS}/${segment(name)}/:add-servers`, { body });
+    await this.request("POST", `${CLUSTERS}/${segment(name)}/:add-servers`, { body, subject: name });
   }
 
   /** :remove-servers factory-resets the removed servers; they must be evacuated first. */
   async removeClusterServers(name: string, serverNames: string[]): Promise<void> {
-    await this.request("POST", `${CLUSTERS}/${segment(name)}/:remove-servers`, { body: { server_names: serverNames } });
+    await this.request("POST", `${CLUSTERS}/${segment(name)}/:remove-servers`, { body: { server_names: serverNames }, subject: name });
   }
 
   /** :bulk-update. `args` must not be null: Operations Center drops the connection on null arguments. */
@@ -431,21 +513,21 @@ export class OperationsCenterClient {
         detail: `not sent: ${action} needs arguments (Operations Center drops the connection when they are null)`,
       });
     }
-    await this.request("POST", path, { body: { action, arguments: args } });
+    await this.request("POST", path, { body: { action, arguments: args }, subject: name });
   }
 
   async resyncClusterInventory(name: string): Promise<void> {
-    await this.request("POST", `${CLUSTERS}/${segment(name)}/:resync-inventory`);
+    await this.request("POST", `${CLUSTERS}/${segment(name)}/:resync-inventory`, { subject: name });
   }
 
   // ---- cluster templates -------------------------------------------------------------------
 
   async listClusterTemplates(): Promise<ClusterTemplate[]> {
-    return this.#getParsed(TEMPLATES, listOf(clusterTemplateSchema), { recursion: "1" });
+    return this.#getParsed(TEMPLATES, listOf(clusterTemplateSchema), { query: { recursion: "1" } });
   }
 
   async getClusterTemplate(name: string): Promise<{ template: ClusterTemplate; etag?: string }> {
-    const { value, etag } = await this.#getWithEtag(`${TEMPLATES}/${segment(name)}`, clusterTemplateSchema);
+    const { value, etag } = await this.#getWithEtag(`${TEMPLATES}/${segment(name)}`, clusterTemplateSchema, name);
     return etag === undefined ? { template: value } : { template: value, etag };
   }
 
@@ -454,39 +536,39 @@ export class OperationsCenterClient {
   }
 
   async createClusterTemplate(post: ClusterTemplatePost): Promise<void> {
-    await this.request("POST", TEMPLATES, { body: post });
+    await this.request("POST", TEMPLATES, { body: post, subject: post.name });
   }
 
   async updateClusterTemplate(name: string, put: ClusterTemplatePut, options: { ifMatch?: string } = {}): Promise<void> {
-    await this.request("PUT", `${TEMPLATES}/${segment(name)}`, { body: put, ...ifMatch(options) });
+    await this.request("PUT", `${TEMPLATES}/${segment(name)}`, { body: put, subject: name, ...ifMatch(options) });
   }
 
   async deleteClusterTemplate(name: string): Promise<void> {
-    await this.request("DELETE", `${TEMPLATES}/${segment(name)}`);
+    await this.request("DELETE", `${TEMPLATES}/${segment(name)}`, { subject: name });
   }
 
   async renameClusterTemplate(name: string, newName: string, options: { ifMatch?: string } = {}): Promise<void> {
-    await this.request("POST", `${TEMPLATES}/${segment(name)}`, { body: { name: newName }, ...ifMatch(options) });
+    await this.request("POST", `${TEMPLATES}/${segment(name)}`, { body: { name: newName }, subject: name, ...ifMatch(options) });
   }
 
   // ---- IncusOS through OC's per-server proxy …/servers/{name}/os/1.0/… ----------------------
 
   async getServerService(server: string, service: string): Promise<IncusOSObject> {
-    return this.#getParsed(`${SERVERS}/${segment(server)}/os/1.0/services/${segment(service)}`, incusOSObjectSchema);
+    return this.#getParsed(`${SERVERS}/${segment(server)}/os/1.0/services/${segment(service)}`, incusOSObjectSchema, { subject: server });
   }
 
   async getServerKernel(server: string): Promise<IncusOSObject> {
-    return this.#getParsed(`${SERVERS}/${segment(server)}/os/1.0/system/kernel`, incusOSObjectSchema);
+    return this.#getParsed(`${SERVERS}/${segment(server)}/os/1.0/system/kernel`, incusOSObjectSchema, { subject: server });
   }
 
   async getServerLogging(server: string): Promise<IncusOSObject> {
-    return this.#getParsed(`${SERVERS}/${segment(server)}/os/1.0/system/logging`, incusOSObjectSchema);
+    return this.#getParsed(`${SERVERS}/${segment(server)}/os/1.0/system/logging`, incusOSObjectSchema, { subject: server });
   }
 
   /** Installed IncusOS applications (names from the URL list). */
   async listServerApplications(server: string): Promise<string[]> {
     const path = `${SERVERS}/${segment(server)}/os/1.0/applications`;
-    const reply = await this.request("GET", path);
+    const reply = await this.request("GET", path, { subject: server });
     return namesFromUrls(reply.metadata, { method: "GET", path, status: reply.status });
   }
 
@@ -497,13 +579,20 @@ export class OperationsCenterClient {
 
   // ---- internals ---------------------------------------------------------------------------
 
-  async #getParsed<S extends z.ZodType>(path: string, schema: S, query?: Record<string, string | undefined>): Promise<z.output<S>> {
-    const reply = await this.request("GET", path, query ? { query } : {});
-    return parseMetadata(schema, reply.metadata, { method: "GET", path: redactString(withQuery(path, query)), status: reply.status });
+  async #getParsed<S extends z.ZodType>(
+    path: string,
+    schema: S,
+    options: { query?: Record<string, string | undefined>; subject?: string | undefined } = {},
+  ): Promise<z.output<S>> {
+    const request: RequestOptions = {};
+    if (options.query !== undefined) request.query = options.query;
+    if (options.subject !== undefined) request.subject = options.subject;
+    const reply = await this.request("GET", path, request);
+    return parseMetadata(schema, reply.metadata, { method: "GET", path: redactString(withQuery(path, options.query)), status: reply.status });
   }
 
-  async #getWithEtag<S extends z.ZodType>(path: string, schema: S): Promise<{ value: z.output<S>; etag?: string }> {
-    const reply = await this.request("GET", path);
+  async #getWithEtag<S extends z.ZodType>(path: string, schema: S, subject: string): Promise<{ value: z.output<S>; etag?: string }> {
+    const reply = await this.request("GET", path, { subject });
     const value = parseMetadata(schema, reply.metadata, { method: "GET", path, status: reply.status });
     return reply.etag === undefined ? { value } : { value, etag: reply.etag };
   }
@@ -530,9 +619,19 @@ export class OperationsCenterClient {
     }
   }
 
-  async #backoff(attempt: number, retryAfter: number | undefined, method: string, path: string): Promise<void> {
-    const ceiling = Math.min(MAX_BACKOFF_MS, this.#options.retryBaseDelayMs * 2 ** (attempt - 1));
-    const delay = retryAfter !== undefined ? Math.min(retryAfter, MAX_BACKOFF_MS) : Math.round(Math.random() * ceiling);
+  /**
+   * Waits before retry number `retry` (1-based): the server's Retry-After, or exponential backoff
+   * with full jitter under `capMs`, never longer than `limitMs`.
+   */
+  async #backoff(
+    retry: number,
+    method: string,
+    path: string,
+    wait: { retryAfterMs?: number | undefined; capMs?: number; limitMs?: number } = {},
+  ): Promise<void> {
+    const ceiling = Math.min(wait.capMs ?? MAX_BACKOFF_MS, this.#options.retryBaseDelayMs * 2 ** Math.min(retry - 1, 30));
+    let delay = wait.retryAfterMs !== undefined ? Math.min(wait.retryAfterMs, MAX_BACKOFF_MS) : Math.round(Math.random() * ceiling);
+    if (wait.limitMs !== undefined) delay = Math.min(delay, Math.ceil(wait.limitMs));
     this.#debug?.(`  retrying ${method} ${path} in ${delay} ms`);
     if (delay > 0) await sleep(delay);
   }
@@ -587,57 +686,52 @@ export class OperationsCenterClient {
     });
   }
 
-  #transportError(
-    method: string,
-    path: string,
-    error: Error,
-    sent: boolean,
-    idempotent: boolean,
-    attempts: number,
-  ): { error: OperationsCenterError; retryable: boolean } {
+  /** Classifies a failure without a reply: what to say, and whether and how it may be retried. */
+  #transportFailure(error: Error, sent: boolean, read: boolean, replayable: boolean): TransportFailure {
     const code = errorCode(error);
     const text = `${code}${error.message && error.message !== code ? `: ${error.message}` : ""}`;
     const origin = this.#origin;
-    const make = (detail: string, serverMessage: string, mayHaveBeenProcessed = false) =>
-      new OperationsCenterError({ method, path, status: 0, serverMessage, detail, mayHaveBeenProcessed, attempts, code, cause: error });
+    const failure = (message: string, retry: TransportFailure["retry"], detail = message, mayHaveBeenProcessed = false): TransportFailure => ({
+      code,
+      message,
+      detail,
+      retry,
+      mayHaveBeenProcessed,
+      cause: error,
+    });
 
     if (code === "ERR_OC_PINNED_CERT_MISMATCH" || (this.pinnedFingerprint !== undefined && isCertificateError(code))) {
       const message =
         code === "CERT_HAS_EXPIRED" || code === "CERT_NOT_YET_VALID"
           ? `the TLS certificate of ${origin} could not be verified against the pinned server certificate ${this.pinnedFingerprint} (${text})`
           : `the TLS certificate of ${origin} does not match the pinned server certificate ${this.pinnedFingerprint} (${text})`;
-      return {
-        error: make(
-          `${message}; refusing to connect. If the server's certificate was legitimately replaced, update server_cert of the remote in config.yml or ${ENV.serverCert}`,
-          message,
-        ),
-        retryable: false,
-      };
+      return failure(
+        message,
+        "never",
+        `${message}; refusing to connect. If the server's certificate was legitimately replaced, update server_cert of the remote in config.yml or ${ENV.serverCert}`,
+      );
     }
     if (isCertificateError(code)) {
       const message = `cannot verify the TLS certificate of ${origin} (${text})`;
-      return {
-        error: make(
-          `${message}; pin the server's certificate with server_cert in the operations-center config.yml or ${ENV.serverCert}, or install its CA`,
-          message,
-        ),
-        retryable: false,
-      };
+      return failure(
+        message,
+        "never",
+        `${message}; pin the server's certificate with server_cert in the operations-center config.yml or ${ENV.serverCert}, or install its CA`,
+      );
     }
     if (code.startsWith("ERR_SSL_") || code === "EPROTO" || code.startsWith("ERR_TLS_")) {
-      const message = `TLS handshake with ${origin} failed (${text})`;
-      return { error: make(message, message), retryable: false };
+      return failure(`TLS handshake with ${origin} failed (${text})`, "never");
     }
     if (code === "UND_ERR_ABORTED" || code === "UND_ERR_DESTROYED" || code === "UND_ERR_CLOSED" || code === "UND_ERR_INVALID_ARG") {
       const message = `request not completed: ${text}`;
-      return { error: make(message, message, sent && !idempotent), retryable: false };
+      return failure(message, "never", message, sent && !read);
     }
     if (!sent) {
-      let message: string;
-      if (code === "ENOTFOUND" || code === "EAI_AGAIN") message = `cannot resolve the host of ${origin} (${code})`;
-      else if (code === "UND_ERR_CONNECT_TIMEOUT") message = `cannot connect to ${origin}: no connection within ${this.#options.connectTimeoutMs} ms (${code})`;
-      else message = `cannot connect to ${origin} (${code})`;
-      return { error: make(message, message), retryable: true };
+      if (code === "ENOTFOUND" || code === "EAI_AGAIN") return failure(`cannot resolve the host of ${origin} (${code})`, "retries");
+      if (code === "UND_ERR_CONNECT_TIMEOUT") {
+        return failure(`cannot connect to ${origin}: no connection within ${this.#options.connectTimeoutMs} ms (${code})`, "retries");
+      }
+      return failure(`cannot connect to ${origin} (${code})`, RESTART_CODES.has(code) ? "reconnect" : "retries");
     }
     const what =
       code === "UND_ERR_HEADERS_TIMEOUT"
@@ -645,16 +739,26 @@ export class OperationsCenterClient {
         : code === "UND_ERR_BODY_TIMEOUT"
           ? `the reply from ${origin} stalled for ${this.#options.timeoutMs} ms (${code})`
           : `the connection to ${origin} was lost after the request was sent (${text})`;
-    if (idempotent) return { error: make(what, what), retryable: true };
-    return {
-      error: make(
-        `${what}; the request may have been processed: check the current state before retrying`,
-        what,
-        true,
-      ),
-      retryable: false,
-    };
+    if (read) return failure(what, "retries");
+    return failure(
+      what,
+      replayable ? "retries" : "never",
+      `${what}; the request may have been processed: check the current state before retrying`,
+      true,
+    );
   }
+}
+
+/** A failure without a reply. `reconnect` retries for connectRetryBudgetMs, `retries` up to ClientOptions.retries. */
+interface TransportFailure {
+  code: string;
+  /** Short form: RequestEvent.error and OperationsCenterError.serverMessage. */
+  message: string;
+  /** The error message's text, with what to do. */
+  detail: string;
+  retry: "never" | "retries" | "reconnect";
+  mayHaveBeenProcessed: boolean;
+  cause: Error;
 }
 
 type AttemptOutcome = { kind: "reply"; reply: RawReply } | { kind: "transport"; error: Error; sent: boolean };
@@ -768,6 +872,12 @@ function defaultTrustStore(): string[] | undefined {
     }
   }
   return cachedTrustStore ?? undefined;
+}
+
+/** A duration for messages: "0.3 s", "12.5 s", "31 s". */
+function seconds(ms: number): string {
+  const value = ms / 1000;
+  return `${value < 20 ? value.toFixed(1) : Math.round(value)} s`;
 }
 
 function preview(value: unknown): string {

@@ -19,6 +19,8 @@ export interface OperationsCenterErrorInit {
   mayHaveBeenProcessed?: boolean;
   /** How many attempts were made (1 when the request was not retried). */
   attempts?: number;
+  /** True when the request was sent again after an attempt whose reply was lost (that attempt may have taken effect). */
+  replayed?: boolean;
   /** Stable code of the failure class, e.g. ECONNREFUSED or ERR_OC_PINNED_CERT_MISMATCH. */
   code?: string;
   cause?: unknown;
@@ -42,8 +44,11 @@ export class OperationsCenterError extends Error {
   readonly mayHaveBeenProcessed: boolean;
   /** Number of attempts made, retries included. */
   readonly attempts: number;
+  /** True when the request was sent again after an attempt whose reply was lost. */
+  readonly replayed: boolean;
   /** Transport or TLS failure code (ECONNREFUSED, UND_ERR_SOCKET, ...), when there is one. */
   readonly code?: string;
+  readonly #init: OperationsCenterErrorInit;
 
   constructor(init: OperationsCenterErrorInit) {
     const detail =
@@ -57,7 +62,23 @@ export class OperationsCenterError extends Error {
     this.path = init.path;
     this.mayHaveBeenProcessed = init.mayHaveBeenProcessed ?? false;
     this.attempts = init.attempts ?? 1;
+    this.replayed = init.replayed ?? false;
     if (init.code !== undefined) this.code = init.code;
+    this.#init = { ...init, detail };
+  }
+
+  /**
+   * The same failure, as the outcome of a request that was sent again after an attempt whose
+   * reply was lost; `advice` is appended to the message.
+   */
+  asReplayed(options: { mayHaveBeenProcessed: boolean; advice?: string }): OperationsCenterError {
+    const detail = options.advice === undefined ? this.#init.detail : `${this.#init.detail}; ${options.advice}`;
+    return new OperationsCenterError({
+      ...this.#init,
+      detail,
+      replayed: true,
+      mayHaveBeenProcessed: this.mayHaveBeenProcessed || options.mayHaveBeenProcessed,
+    });
   }
 
   /** 404: the object (or the route) does not exist. */
@@ -68,6 +89,14 @@ export class OperationsCenterError extends Error {
   /** 412: the If-Match ETag no longer matches; re-read and retry the read-modify-write. */
   get isPreconditionFailed(): boolean {
     return this.status === 412;
+  }
+
+  /**
+   * 412 on a conditional write sent again after its reply was lost: the lost attempt may itself
+   * have applied the change (which moved the ETag). Re-read and compare before writing again.
+   */
+  get isPreconditionFailedAfterRetry(): boolean {
+    return this.status === 412 && this.replayed;
   }
 
   /** 401 or 403: the server does not trust or does not authorize this client. */
