@@ -218,7 +218,7 @@ export function registerServerActionRoutes(router: Router, ctx: Context): void {
 
   router.add("GET", `${PREFIX}/{name}/changelog`, (req) => sync(changelog(getServerOrFail(ctx, req.params["name"]!))));
 
-  router.add("GET", `${PREFIX}/{name}/system/storage`, (req) => sync(storageData(getServerOrFail(ctx, req.params["name"]!))));
+  router.add("GET", `${PREFIX}/{name}/system/storage`, (req) => sync(complete("SystemStorage", storageData(getServerOrFail(ctx, req.params["name"]!)))));
   router.add("PUT", `${PREFIX}/{name}/system/storage`, (req) => {
     const body = decodeObject(req.body);
     const server = getServerOrFail(ctx, req.params["name"]!);

@@ -26,7 +26,7 @@ import { registerTemplateRoutes } from "./cluster-templates.js";
 import { registerBulkUpdateRoute } from "./bulk-update.js";
 import { defaultSeedServers, loadSeed, parseSeed, type Seed, type SeedDocument } from "./seed.js";
 import { STATE_FORMAT, Store, deepCopy, type ClusterRecord, type PersistedState, type ServerRecord, type TemplateRecord } from "./state.js";
-import { applySeed, emptyModel, ensureChannels, ensureUpdates, modelSchema, type Model } from "./seeding.js";
+import { applySeed, emptyModel, ensureChannels, ensureUpdates, type Model } from "./seeding.js";
 import { control, parseModel, type ControlTarget } from "./control.js";
 import { registerProvisioningRoutes } from "./provisioning.js";
 import { osView, registerSystemRoutes } from "./system.js";
@@ -305,7 +305,10 @@ export async function startLocalOperationsCenter(options: LocalOperationsCenterO
       await seedModel();
       store.save();
     },
-    snapshot: () => deepCopy(modelSchema.parse(store.data)),
+    snapshot: () => {
+      const { format: _format, tls: _tls, trusted_fingerprints: _trusted, ...model } = store.data;
+      return deepCopy(model);
+    },
     restore: (value) => {
       const model = parseModel(value);
       ctx.cancelPending();
