@@ -204,3 +204,16 @@ test("the journal lives under the stack's .terraform directory, readable by its 
     const { statSync } = await import("node:fs");
     assert.equal(statSync(join(journalDir(t.workDir), file!)).mode & 0o777, 0o600);
   }));
+
+test("server problems fail the create before any change, all listed at once", () =>
+  withCluster(async (t) => {
+    await t.other.createCluster({ name: "taken", connection_url: "", server_names: ["server03"], server_type: "incus" });
+    await t.calls();
+    const result = await t.converge(null, config({ servers: ["server01", "server03", "server99"] }));
+    const error = result.diagnostics.find((d) => d.severity === "error")!;
+    assert.equal(error.summary, 'Operations Center would refuse to create cluster "alpha"');
+    assert.deepEqual(error.path, ["servers"]);
+    assert.match(error.detail!, /- server "server03" is already part of cluster "taken"\n- server "server99" is not registered in Operations Center/);
+    assert.match(error.detail!, /State left: nothing was created/);
+    assert.deepEqual(await t.calls(), []);
+  }));

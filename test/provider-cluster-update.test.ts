@@ -2,8 +2,9 @@
 // against the local Operations Center: exact changing calls and the server's state afterwards.
 import assert from "node:assert/strict";
 import { test } from "node:test";
+import { OperationsCenterClient } from "../src/client/client.js";
 import type { ObjectValue } from "../src/provider/plugin/types.js";
-import { CLUSTERS, SERVERS, config, resource, summaries, withCluster, type ClusterHarness } from "./fixtures/provider/cluster.js";
+import { CLUSTERS, SERVERS, capabilities, config, proposedOf, resource, summaries, withCluster, type ClusterHarness } from "./fixtures/provider/cluster.js";
 
 async function created(t: ClusterHarness, values: Partial<ObjectValue> = {}) {
   const result = await t.converge(null, config(values));
@@ -192,4 +193,50 @@ test("import by name: state from the live cluster without creation inputs; the f
     assert.deepEqual(second.diagnostics, []);
 
     await assert.rejects(resource.import!("nope", t.context), /Cluster "nope" does not exist in Operations Center/);
+  }));
+
+test("a PUT that loses a race (412) reads the cluster again and retries once, keeping the other writer's change", () =>
+  withCluster(async (t) => {
+    const first = await created(t);
+    const other = t.other;
+    let raced = false;
+    // Someone else writes right after this resource read the cluster.
+    class RacingClient extends OperationsCenterClient {
+      override async getCluster(name: string) {
+        const read = await super.getCluster(name);
+        if (!raced) {
+          raced = true;
+          const theirs = await other.getCluster(name);
+          await other.updateCluster(name, { ...theirs.cluster, properties: { ...theirs.cluster.properties, foreign: "raced" } }, theirs.etag === undefined ? {} : { ifMatch: theirs.etag });
+        }
+        return read;
+      }
+    }
+    const api = new RacingClient({ url: t.h.oc.url, serverCertificate: t.h.oc.serverCertificate, clientCertificate: t.h.cert, clientKey: t.h.key, retries: 0 });
+    const context = { ...t.context, client: { ...t.client, api } };
+    try {
+      const prior = first.state!;
+      const configured = config({ description: "second" });
+      const plan = await resource.plan({ prior, proposed: proposedOf(prior, configured), config: configured, priorPrivate: first.private, capabilities }, context);
+      const applied = await resource.apply({ prior, planned: plan.planned, config: configured, plannedPrivate: plan.plannedPrivate! }, context);
+      assert.deepEqual(applied.diagnostics ?? [], []);
+      assert.deepEqual(await t.calls(), [`PUT ${CLUSTERS}/alpha 201`, `PUT ${CLUSTERS}/alpha 412`, `PUT ${CLUSTERS}/alpha 201`]);
+      const live = t.live("alpha")!;
+      assert.equal(live.description, "second");
+      assert.equal(live.properties.foreign, "raced");
+    } finally {
+      await api.close();
+    }
+  }));
+
+test("Terraform before 1.11 (no write-only attributes): secrets_wo is planned and kept like a sensitive attribute", () =>
+  withCluster(async (t) => {
+    const secrets = JSON.stringify({ services_config: { tailscale: { auth_key: "tskey-auth-OLD" } } });
+    const configured = config({ services_config: JSON.stringify({ tailscale: { enabled: true } }), secrets_wo: secrets });
+    const old = { writeOnlyAttributesAllowed: false, deferralAllowed: false };
+    const plan = await resource.plan({ prior: null, proposed: proposedOf(null, configured), config: configured, priorPrivate: new Uint8Array(), capabilities: old }, t.context);
+    assert.equal(plan.planned!.secrets_wo, secrets);
+    const applied = await resource.apply({ prior: null, planned: plan.planned, config: configured, plannedPrivate: new Uint8Array() }, t.context);
+    assert.equal(applied.state!.secrets_wo, secrets);
+    assert.equal((await t.refresh(applied.state!, applied.private))!.secrets_wo, secrets);
   }));

@@ -2,8 +2,9 @@
 // and the name change in place; the creation inputs are compared but never silently applied or
 // silently destroyed (see plan). Pure decisions live in cluster/decide.ts, effects in
 // cluster/apply.ts, the state mapping in cluster/state.ts.
+import { canonicalJson } from "../canonical-json.js";
 import type { ProviderClient } from "../client.js";
-import { DiagnosticError, UNKNOWN, type AttributePath, type Diagnostic, type ObjectValue, type PlanResult, type Resource, type Value } from "../plugin/types.js";
+import { DiagnosticError, UNKNOWN, type AttributePath, type Diagnostic, type ObjectValue, type ClientCapabilities, type PlanRequest, type PlanResult, type Resource, type Value } from "../plugin/types.js";
 import { createCluster, deleteCluster, failed, forgetCreate, readBack, secretsOf, updateCluster } from "./cluster/apply.js";
 import { creationChanges, type CreationChange } from "./cluster/decide.js";
 import { digestKeyIdOf, parseSecrets, secretsDigest } from "./cluster/inputs.js";
@@ -13,7 +14,8 @@ import { clusterConfigProblems } from "./cluster/validate.js";
 import { hasUnknown, knownString } from "./values.js";
 
 const sameSet = (a: readonly Value[], b: readonly Value[]): boolean => a.length === b.length && a.every((x) => b.includes(x));
-const same = (a: Value | undefined, b: Value | undefined): boolean => JSON.stringify(a ?? null) === JSON.stringify(b ?? null);
+// Canonical: a map from Terraform may list its keys in another order than the state does.
+const same = (a: Value | undefined, b: Value | undefined): boolean => canonicalJson(a ?? null) === canonicalJson(b ?? null);
 
 /** The secrets digest of a configuration: UNKNOWN while secrets_wo is unknown. */
 function plannedDigest(config: ObjectValue | null, client: ProviderClient): Value {
@@ -77,12 +79,17 @@ function creationChangeDiagnostics(prior: ClusterValue, changes: readonly Creati
 
 type Computed = "secrets_digest" | "certificate" | "fingerprint" | "status" | "members" | "properties_all";
 
-/** The planned state: the proposed configuration, the id from the name, no write-only value, and the computed values given. */
-function plannedState(proposed: ObjectValue, computed: Record<Computed, Value>): ObjectValue {
-  return { ...proposed, id: typeof proposed.name === "string" ? proposed.name : UNKNOWN, secrets_wo: null, ...computed };
+/**
+ * The planned state: the proposed configuration, the id from the name and the computed values
+ * given. secrets_wo is write-only for Terraform >= 1.11 (null in every plan and state); older
+ * versions treat it as a sensitive attribute whose planned value must equal the configuration.
+ */
+function plannedState(proposed: ObjectValue, computed: Record<Computed, Value>, capabilities: ClientCapabilities): ObjectValue {
+  const secrets = capabilities.writeOnlyAttributesAllowed ? null : (proposed.secrets_wo ?? null);
+  return { ...proposed, id: typeof proposed.name === "string" ? proposed.name : UNKNOWN, ...computed, secrets_wo: secrets };
 }
 
-function planCreate(proposed: ObjectValue, config: ObjectValue | null, client: ProviderClient): PlanResult {
+function planCreate(proposed: ObjectValue, config: ObjectValue | null, client: ProviderClient, capabilities: ClientCapabilities): PlanResult {
   return {
     planned: plannedState(proposed, {
       secrets_digest: plannedDigest(config, client),
@@ -91,7 +98,7 @@ function planCreate(proposed: ObjectValue, config: ObjectValue | null, client: P
       status: UNKNOWN,
       members: UNKNOWN,
       properties_all: UNKNOWN,
-    }),
+    }, capabilities),
   };
 }
 
@@ -114,7 +121,8 @@ function planDestroy(prior: ClusterValue): PlanResult {
   return { planned: null, diagnostics };
 }
 
-function planUpdate(prior: ClusterValue, proposed: ObjectValue, config: ObjectValue | null, priorPrivate: Uint8Array, client: ProviderClient): PlanResult {
+function planUpdate(prior: ClusterValue, request: PlanRequest & { proposed: ObjectValue }, client: ProviderClient): PlanResult {
+  const { proposed, config, priorPrivate } = request;
   const diagnostics: Diagnostic[] = [];
   const privateData = decodePrivate(priorPrivate);
   forgetCreate(client, prior.name, privateData.create_id);
@@ -170,7 +178,7 @@ function planUpdate(prior: ClusterValue, proposed: ObjectValue, config: ObjectVa
       status: prior.status,
       members: membersChange ? UNKNOWN : prior.members,
       properties_all: settingsChange ? UNKNOWN : prior.properties_all,
-    }),
+    }, request.capabilities),
     diagnostics,
     ...(requiresReplace.length > 0 ? { requiresReplace } : {}),
     plannedPrivate: encodePrivate(plannedPrivate),
@@ -187,8 +195,8 @@ export const clusterResource: Resource<ProviderClient> = {
 
   async plan(request, { client }) {
     if (request.proposed === null) return request.prior === null ? { planned: null } : planDestroy(parseClusterValue(request.prior, "prior state"));
-    if (request.prior === null) return planCreate(request.proposed, request.config, client);
-    return planUpdate(parseClusterValue(request.prior, "prior state"), request.proposed, request.config, request.priorPrivate, client);
+    if (request.prior === null) return planCreate(request.proposed, request.config, client, request.capabilities);
+    return planUpdate(parseClusterValue(request.prior, "prior state"), { ...request, proposed: request.proposed }, client);
   },
 
   async apply(request, context) {

@@ -64,7 +64,6 @@ export function liveState(prior: ClusterValue, cluster: Cluster, liveMembers: re
             post_restore_delay: prior.rolling_restart.post_restore_delay === null ? null : rolling.post_restore_delay,
             restore_mode: prior.rolling_restart.restore_mode === null ? null : rolling.restore_mode,
           },
-    secrets_wo: null,
     ...computedOf(cluster, liveMembers),
   };
 }
@@ -114,7 +113,6 @@ export function appliedState(planned: ObjectValue, cluster: Cluster, liveMembers
   const live: Record<string, Value> = { id: cluster.name, ...computedOf(cluster, liveMembers) };
   const out: ObjectValue = {};
   for (const [key, value] of Object.entries(planned)) out[key] = value instanceof Unknown ? (live[key] ?? null) : value;
-  out.secrets_wo = null;
   return out;
 }
 

@@ -144,13 +144,13 @@ function creationProblems(config: ObjectValue): Diagnostic[] {
     }
     if (secrets?.template_variables !== undefined) out.push(error(["secrets_wo"], "secrets_wo.template_variables needs template"));
   }
-  if (!secretsKnown) return out;
+  // While secrets_wo is unknown the public part is checked alone (secret fields are optional).
   for (const [kind, attribute] of [
     ["services", "services_config"],
     ["application", "application_config"],
   ] as const) {
     if (isUnknown(config[attribute])) continue;
-    out.push(...configProblems(kind, attribute, knownString(config[attribute]), secrets?.[attribute]));
+    out.push(...configProblems(kind, attribute, knownString(config[attribute]), secretsKnown ? secrets?.[attribute] : undefined));
   }
   return out;
 }
