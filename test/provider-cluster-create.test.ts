@@ -217,3 +217,24 @@ test("server problems fail the create before any change, all listed at once", ()
     assert.match(error.detail!, /State left: nothing was created/);
     assert.deepEqual(await t.calls(), []);
   }));
+
+test("plan with unknown values: what depends on them is unknown, nothing unknown is compared", () =>
+  withCluster(async (t) => {
+    const { UNKNOWN } = await import("../src/provider/plugin/types.js");
+    const unknownName = config({ name: UNKNOWN, servers: UNKNOWN, secrets_wo: UNKNOWN });
+    const create = await resource.plan({ prior: null, proposed: unknownName, config: unknownName, priorPrivate: new Uint8Array(), capabilities }, t.context);
+    assert.equal(create.planned!.id, UNKNOWN);
+    assert.equal(create.planned!.secrets_digest, UNKNOWN);
+    assert.equal(create.planned!.members, UNKNOWN);
+
+    const created = await t.converge(null, oneOff());
+    const later = oneOff({ services_config: UNKNOWN, servers: ["server01", UNKNOWN], secrets_wo: UNKNOWN, description: UNKNOWN });
+    const update = await resource.plan(
+      { prior: created.state, proposed: { ...later, ...pick(created.state!) }, config: later, priorPrivate: created.private, capabilities },
+      t.context,
+    );
+    assert.deepEqual(update.diagnostics, []);
+    assert.equal(update.planned!.members, UNKNOWN);
+    assert.equal(update.planned!.properties_all, UNKNOWN);
+    assert.equal(update.planned!.secrets_digest, created.state!.secrets_digest);
+  }));

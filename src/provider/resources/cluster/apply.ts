@@ -29,15 +29,11 @@ export function failed(summary: string, error: unknown, left: string, path?: str
   return new DiagnosticError(diagnostic);
 }
 
-async function readLive(client: ProviderClient, name: string): Promise<{ cluster: Cluster; etag?: string; members: string[] }> {
+/** Reads the cluster (with its ETag) and the names of its members. */
+export async function readBack(client: ProviderClient, name: string): Promise<{ cluster: Cluster; etag?: string; members: string[] }> {
   const found = await client.api.getCluster(name);
   const members = (await client.api.listServers({ cluster: name })).map((server) => server.name);
   return { ...found, members };
-}
-
-/** Reads the cluster back after a change; its members too. */
-export async function readBack(client: ProviderClient, name: string): Promise<{ cluster: Cluster; members: string[] }> {
-  return readLive(client, name);
 }
 
 export function secretsOf(text: string | null): Secrets | undefined {
@@ -311,10 +307,10 @@ export async function updateCluster(effects: Effects, prior: ClusterValue, desir
   }
   const name = progress.name;
 
-  let live: Awaited<ReturnType<typeof readLive>>;
+  let live: Awaited<ReturnType<typeof readBack>>;
   let servers: Server[];
   try {
-    live = await readLive(client, name);
+    live = await readBack(client, name);
     servers = await client.api.listServers();
   } catch (error) {
     return stop(`Cannot read cluster "${name}"`, error, "its settings and members are unchanged");
