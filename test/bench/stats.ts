@@ -1,82 +1,108 @@
-// Timing helpers for the benchmark: bounded sample loops, nearest-rank percentiles, a table.
+// Figures of the benchmark: bounded sample loops, medians with min and max, ratios against a
+// reference, and the plain-text table `npm run bench` prints.
 
-export interface Sample {
-  /** What was measured. */
-  name: string;
-  /** Durations in milliseconds, in the order they were taken. */
-  values: number[];
-  /** How the number should be read (what is included, what the setup was). */
-  note: string;
-}
-
+/** Durations of one measured thing, in milliseconds. */
 export interface Summary {
-  name: string;
-  unit: "ms";
   n: number;
   min: number;
   median: number;
-  p95: number;
   max: number;
-  mean: number;
-  note: string;
+  unit: "ms" | "s";
 }
 
-export interface Unavailable {
-  name: string;
-  unavailable: string;
+/** A measured figure against a reference: the ratio of medians, and the goal if there is one. */
+export interface Comparison {
+  subject: Summary;
+  reference: Summary;
+  /** subject median / reference median. */
+  ratio: number;
+  /** The ratio of the slowest subject run to the fastest reference run, and the other way round. */
+  ratioRange: { min: number; max: number };
+  goal?: { maxRatio: number; met: boolean };
   note: string;
 }
 
 /** Nearest-rank percentile (p in 0..100) of unsorted values. */
 export function percentile(values: readonly number[], p: number): number {
-  if (values.length === 0) return Number.NaN;
+  if (values.length === 0) throw new Error("percentile of no values");
   const sorted = [...values].sort((a, b) => a - b);
   const rank = Math.max(1, Math.ceil((p / 100) * sorted.length));
   return sorted[Math.min(rank, sorted.length) - 1]!;
 }
 
-const round = (v: number) => Math.round(v * 100) / 100;
+const round = (v: number): number => Math.round(v * 100) / 100;
 
-export function summarize(sample: Sample): Summary {
-  const v = sample.values;
+export function summarize(valuesMs: readonly number[], unit: "ms" | "s" = "ms"): Summary {
+  if (valuesMs.length === 0) throw new Error("summary of no samples");
+  const scale = unit === "s" ? 1 / 1000 : 1;
+  const scaled = valuesMs.map((v) => v * scale);
+  return { n: scaled.length, min: round(Math.min(...scaled)), median: round(percentile(scaled, 50)), max: round(Math.max(...scaled)), unit };
+}
+
+export function compare(subject: Summary, reference: Summary, note: string, maxRatio?: number): Comparison {
+  const ratio = round(subject.median / reference.median);
   return {
-    name: sample.name,
-    unit: "ms",
-    n: v.length,
-    min: round(Math.min(...v)),
-    median: round(percentile(v, 50)),
-    p95: round(percentile(v, 95)),
-    max: round(Math.max(...v)),
-    mean: round(v.reduce((a, b) => a + b, 0) / v.length),
-    note: sample.note,
+    subject,
+    reference,
+    ratio,
+    ratioRange: { min: round(subject.min / reference.max), max: round(subject.max / reference.min) },
+    ...(maxRatio === undefined ? {} : { goal: { maxRatio, met: ratio <= maxRatio } }),
+    note,
   };
 }
 
-/** Runs `fn` `warmup` times untimed, then `n` times timed (sequentially). */
-export async function measure(n: number, fn: (i: number) => Promise<void> | void, warmup = 0): Promise<number[]> {
-  for (let i = 0; i < warmup; i++) await fn(-1 - i);
+/** Runs `sample` `warmup` times discarding the result, then `n` times, one after the other. */
+export async function collect(n: number, sample: (run: number) => Promise<number>, warmup = 0): Promise<number[]> {
+  for (let i = 0; i < warmup; i++) await sample(-1 - i);
   const values: number[] = [];
-  for (let i = 0; i < n; i++) {
-    const started = performance.now();
-    await fn(i);
-    values.push(performance.now() - started);
-  }
+  for (let i = 0; i < n; i++) values.push(await sample(i));
   return values;
 }
 
-const fmt = (v: number) => (Number.isFinite(v) ? v.toFixed(v >= 100 ? 0 : v >= 10 ? 1 : 2) : "-");
-
-/** A plain-text table: one row per result; unavailable results show why. */
-export function table(rows: ReadonlyArray<Summary | Unavailable>): string {
-  const header = ["benchmark", "n", "min", "median", "p95", "max", "mean"];
-  const body = rows.map((r) =>
-    "unavailable" in r
-      ? [r.name, "-", "-", "-", "-", "-", `unavailable: ${r.unavailable}`]
-      : [r.name, String(r.n), fmt(r.min), fmt(r.median), fmt(r.p95), fmt(r.max), fmt(r.mean)],
+/** Times `fn` with collect: milliseconds from its start to its end. */
+export function measure(n: number, fn: (run: number) => Promise<void>, warmup = 0): Promise<number[]> {
+  return collect(
+    n,
+    async (run) => {
+      const started = performance.now();
+      await fn(run);
+      return performance.now() - started;
+    },
+    warmup,
   );
-  const widths = header.map((h, i) => Math.max(h.length, ...body.filter((row) => row.length > i).map((row) => (i === 6 && row[6]!.startsWith("unavailable") ? 0 : row[i]!.length))));
-  const line = (cells: string[]) =>
-    cells.map((c, i) => (i === 0 ? c.padEnd(widths[0]!) : i === 6 && c.startsWith("unavailable") ? c : c.padStart(widths[i]!))).join("  ");
-  const rule = widths.map((w) => "-".repeat(w)).join("  ");
-  return [line(header), rule, ...body.map(line), "(times in ms; median = p50; percentiles are nearest-rank, so with n=10 p95 is the slowest run)"].join("\n");
+}
+
+/** One line of the table. */
+export interface Row {
+  name: string;
+  summary: Summary;
+}
+
+const fmt = (v: number): string => v.toFixed(v >= 100 ? 0 : v >= 10 ? 1 : 2);
+
+function columns(rows: string[][], rightAligned: (column: number) => boolean): string[] {
+  const widths = rows[0]!.map((_, i) => Math.max(...rows.map((row) => row[i]!.length)));
+  return rows.map((row) => row.map((cell, i) => (rightAligned(i) ? cell.padStart(widths[i]!) : cell.padEnd(widths[i]!))).join("  ").trimEnd());
+}
+
+/** The figures (n, min, median, max with their unit), then the ratios with their goals. */
+export function table(rows: readonly Row[], ratios: ReadonlyArray<{ name: string; comparison: Comparison }>): string {
+  const figures = columns(
+    [["figure", "n", "min", "median", "max", "unit"], ...rows.map((r) => [r.name, String(r.summary.n), fmt(r.summary.min), fmt(r.summary.median), fmt(r.summary.max), r.summary.unit])],
+    (i) => i > 0 && i < 5,
+  );
+  const goals = columns(
+    [
+      ["ratio", "median", "range", "goal"],
+      ...ratios.map(({ name, comparison: c }) => [
+        name,
+        `${c.ratio.toFixed(2)}x`,
+        `${c.ratioRange.min.toFixed(2)}-${c.ratioRange.max.toFixed(2)}x`,
+        c.goal === undefined ? "-" : `<= ${c.goal.maxRatio}x: ${c.goal.met ? "met" : "NOT met"}`,
+      ]),
+    ],
+    (i) => i === 1 || i === 2,
+  );
+  const rule = (lines: string[]) => [lines[0]!, "-".repeat(Math.max(...lines.map((l) => l.length))), ...lines.slice(1)];
+  return [...rule(figures), "", ...rule(goals), "(median = nearest-rank p50; range = slowest/fastest and fastest/slowest run)"].join("\n");
 }
