@@ -1,0 +1,27 @@
+// Writes to one member's IncusOS through Operations Center's per-server proxy
+// (…/servers/{name}/os/1.0/…, incusos-api.md section 8). The bulk-operation resources use them
+// where Operations Center has no action (removing an application) or refuses one because a
+// member is already in the wanted state (a storage target present on some members only).
+import type { OperationsCenterClient } from "./client.js";
+import { segment } from "./client.js";
+
+const SERVERS = "/1.0/provisioning/servers";
+
+function osPath(server: string, rest: string): string {
+  return `${SERVERS}/${segment(server)}/os/1.0/${rest}`;
+}
+
+/** PUT /os/1.0/services/{service}: replaces the service's whole config on one member. */
+export async function putServerService(api: OperationsCenterClient, server: string, service: string, config: Record<string, unknown>): Promise<void> {
+  await api.request("PUT", osPath(server, `services/${segment(service)}`), { body: { config } });
+}
+
+/** POST /os/1.0/applications: installs a (non-primary) application on one member. */
+export async function installServerApplication(api: OperationsCenterClient, server: string, name: string): Promise<void> {
+  await api.request("POST", osPath(server, "applications"), { body: { name } });
+}
+
+/** POST /os/1.0/applications/{name}/:remove: stops and uninstalls a non-primary application on one member. */
+export async function removeServerApplication(api: OperationsCenterClient, server: string, name: string): Promise<void> {
+  await api.request("POST", osPath(server, `applications/${segment(name)}/:remove`));
+}

@@ -1,0 +1,111 @@
+// What every bulk-operation resource shares: the cluster and servers attributes, the plan-time
+// checks of the cluster name and of zod-validated arguments, and reading the cluster's members.
+import type { z } from "zod";
+import type { OperationsCenterClient } from "../../../client/client.js";
+import { DiagnosticError, type Attribute, type AttributePath, type Diagnostic, type ObjectValue, type Value } from "../../plugin/types.js";
+import { objectNameProblem } from "../object-name.js";
+import { apiStep, hasUnknown, isUnknown, knownString } from "../values.js";
+
+export const clusterAttribute: Attribute = {
+  type: "string",
+  required: true,
+  description: "Name of the cluster in Operations Center. A change moves this resource to another cluster (a replace).",
+};
+
+export const serversAttribute: Attribute = {
+  type: ["set", "string"],
+  optional: true,
+  description:
+    "The cluster's declared servers (the L2 constructs wire it to the cluster resource's servers). Only used to notice a change: " +
+    "when it changes, the plan converges every member again after the cluster's own change, so a server that joins gets this in the same apply.",
+};
+
+export const idAttribute: Attribute = { type: "string", computed: true, description: "The import id (see the resource description)." };
+
+export function clusterProblems(config: ObjectValue): Diagnostic[] {
+  const name = knownString(config.cluster);
+  if (name === undefined) return [];
+  const problem = objectNameProblem("cluster", name);
+  return problem === undefined ? [] : [{ severity: "error", summary: `cluster: ${problem}`, path: ["cluster"] }];
+}
+
+/**
+ * Checks known values against a zod schema of the bulk payloads; each issue becomes an error on
+ * the attribute `attributeOf` maps the issue path to.
+ */
+export function schemaProblems<S extends z.ZodType>(schema: S, value: unknown, attributeOf: (issuePath: readonly PropertyKey[]) => AttributePath): Diagnostic[] {
+  const result = schema.safeParse(value);
+  if (result.success) return [];
+  return result.error.issues.map((issue) => {
+    const path = attributeOf(issue.path);
+    const where = path.map((step) => (typeof step === "object" ? `[${JSON.stringify(step.key)}]` : typeof step === "number" ? `[${step}]` : step)).join(".");
+    return { severity: "error", summary: `${where}: ${issue.message}`, path };
+  });
+}
+
+export function throwIfErrors(problems: readonly Diagnostic[]): void {
+  if (problems.some((p) => p.severity === "error")) throw new DiagnosticError(problems);
+}
+
+/** The member names of a cluster, sorted as Operations Center processes them; undefined when the cluster does not exist. */
+export async function clusterMembers(api: OperationsCenterClient, cluster: string): Promise<string[] | undefined> {
+  return apiStep(`Cannot read the members of cluster "${cluster}"`, async () => {
+    if ((await api.findCluster(cluster)) === undefined) return undefined;
+    return (await api.listServers({ cluster })).map((server) => server.name).sort();
+  });
+}
+
+/** clusterMembers for an apply: a missing cluster is an error that says what to do. */
+export async function requireMembers(api: OperationsCenterClient, cluster: string): Promise<string[]> {
+  const members = await clusterMembers(api, cluster);
+  if (members === undefined || members.length === 0) {
+    throw new DiagnosticError({
+      severity: "error",
+      summary: `Cluster "${cluster}" ${members === undefined ? "does not exist in Operations Center" : "has no members"}`,
+      detail: "Create the cluster first (in the same configuration, reference it so Terraform orders the two), or correct the cluster attribute.",
+      path: ["cluster"],
+    });
+  }
+  return members;
+}
+
+/** True when the configured servers are known and differ from those recorded in the prior state. */
+export function serversChanged(prior: ObjectValue | null, proposed: ObjectValue): boolean {
+  if (prior === null) return false;
+  const next = proposed.servers;
+  if (isUnknown(next) || hasUnknown(next)) return true;
+  return !sameStrings(stringList(prior.servers), stringList(next));
+}
+
+export function stringList(value: Value | undefined): string[] {
+  return Array.isArray(value) ? value.filter((v): v is string => typeof v === "string") : [];
+}
+
+export function numberList(value: Value | undefined): number[] {
+  return Array.isArray(value) ? value.filter((v): v is number => typeof v === "number") : [];
+}
+
+export function sameStrings(a: readonly string[], b: readonly string[]): boolean {
+  return a.length === b.length && [...a].sort().join("\0") === [...b].sort().join("\0");
+}
+
+/** The attributes whose change means a replace, among those that differ from the prior state. */
+export function replacedAttributes(prior: ObjectValue | null, proposed: ObjectValue, attributes: readonly string[]): AttributePath[] {
+  if (prior === null) return [];
+  return attributes.filter((name) => JSON.stringify(prior[name] ?? null) !== JSON.stringify(proposed[name] ?? null)).map((name) => [name]);
+}
+
+/** Decodes private data written by encodeJson; empty or foreign bytes give {}. */
+export function decodeJson(bytes: Uint8Array): Record<string, unknown> {
+  if (bytes.length === 0) return {};
+  try {
+    const value: unknown = JSON.parse(Buffer.from(bytes).toString("utf8"));
+    return value !== null && typeof value === "object" && !Array.isArray(value) ? (value as Record<string, unknown>) : {};
+  } catch {
+    return {};
+  }
+}
+
+export function encodeJson(value: Record<string, unknown>): Uint8Array {
+  return Buffer.from(JSON.stringify(value), "utf8");
+}

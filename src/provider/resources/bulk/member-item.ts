@@ -1,0 +1,208 @@
+// A resource for one item every member of a cluster must have: a storage target or an
+// application. Read asks each member whether it has the item; apply adds it with the bulk action
+// when no member has it and, when some members already do (Operations Center then refuses the
+// add), adds it on the others through their IncusOS endpoints. Destroy removes it the same way.
+// Every identity attribute forces a replace: Operations Center can only add and remove items.
+import type { OperationsCenterClient } from "../../../client/client.js";
+import type { ProviderClient } from "../../client.js";
+import { DiagnosticError, UNKNOWN, type Attribute, type Diagnostic, type Logger, type ObjectValue, type Resource } from "../../plugin/types.js";
+import { apiStep, hasUnknown, knownString, stepFailed } from "../values.js";
+import { clusterAttribute, clusterMembers, clusterProblems, idAttribute, replacedAttributes, requireMembers, serversAttribute, serversChanged, throwIfErrors } from "./common.js";
+
+export interface MemberItemKind<T> {
+  readonly typeName: string;
+  readonly description: string;
+  /** The item's attributes besides cluster; each forces a replace. */
+  readonly attributes: { readonly [name: string]: Attribute };
+  /** The id format for the description and import errors, e.g. "CLUSTER/WWN". */
+  readonly idFormat: string;
+  /** The item, defaults filled, or undefined while any of its attributes is unknown. */
+  itemOf(values: ObjectValue): T | undefined;
+  problems(config: ObjectValue): Diagnostic[];
+  /** The item's attribute values as state holds them. */
+  valuesOf(item: T): ObjectValue;
+  /** The part of the id after "CLUSTER/". */
+  idOf(item: T): string;
+  /** The item from the part of an import id after "CLUSTER/", or a message saying what is wrong. */
+  parseId(rest: string): T | string;
+  /** In domain words, e.g. `NVMe target tcp 192.0.2.100:8009`. */
+  describe(item: T): string;
+  has(api: OperationsCenterClient, member: string, item: T): Promise<boolean>;
+  /** The bulk add on every member (Operations Center refuses it when any member has the item). */
+  bulkAdd(api: OperationsCenterClient, log: Logger, cluster: string, item: T): Promise<void>;
+  /** The bulk remove when every member has the item; absent when Operations Center has none. */
+  bulkRemove?(api: OperationsCenterClient, log: Logger, cluster: string, item: T): Promise<void>;
+  /** Through one member's IncusOS endpoint. */
+  addOn(api: OperationsCenterClient, member: string, item: T): Promise<void>;
+  removeOn(api: OperationsCenterClient, member: string, item: T): Promise<void>;
+}
+
+const MEMBERS: Attribute = {
+  type: ["list", "string"],
+  computed: true,
+  description: "The members that have it, sorted. The plan shows every member here; a difference is a member that lacks it (drift), which apply repairs.",
+};
+
+export function memberItemResource<T>(kind: MemberItemKind<T>): Resource<ProviderClient> {
+  const identity = ["cluster", ...Object.keys(kind.attributes)];
+
+  const holders = async (api: OperationsCenterClient, members: readonly string[], item: T): Promise<string[]> => {
+    const found: string[] = [];
+    for (const member of members) {
+      if (await apiStep(`Cannot read ${kind.describe(item)} on member ${member}`, () => kind.has(api, member, item))) found.push(member);
+    }
+    return found;
+  };
+
+  const stateOf = (cluster: string, item: T, members: readonly string[], servers: ObjectValue[string] | undefined): ObjectValue => ({
+    id: `${cluster}/${kind.idOf(item)}`,
+    cluster,
+    ...kind.valuesOf(item),
+    servers: servers ?? null,
+    members: [...members],
+  });
+
+  /** Adds the item where it is missing: one bulk action when no member has it, else per member. */
+  const converge = async (api: OperationsCenterClient, log: Logger, cluster: string, item: T): Promise<string[]> => {
+    const members = await requireMembers(api, cluster);
+    const present = await holders(api, members, item);
+    const missing = members.filter((m) => !present.includes(m));
+    if (missing.length === 0) return members;
+    if (present.length === 0) {
+      await kind.bulkAdd(api, log, cluster, item);
+      return members;
+    }
+    log.info(
+      `oc-cdktf: cluster "${cluster}": ${kind.describe(item)} is on ${present.join(", ")} but not on ${missing.join(", ")}; ` +
+        `adding it on ${missing.join(", ")} through the IncusOS endpoint (Operations Center refuses the add while any member has it)`,
+      { cluster, repaired: missing.join(",") },
+    );
+    for (const member of missing) {
+      try {
+        await kind.addOn(api, member, item);
+      } catch (error) {
+        const done = missing.slice(0, missing.indexOf(member));
+        throw stepFailed(
+          `Cluster "${cluster}": cannot repair ${kind.describe(item)} on member ${member}`,
+          new Error(
+            `${error instanceof Error ? error.message : String(error)}\n\n` +
+              `It is on ${[...present, ...done].join(", ")}. Fix ${member} and run terraform apply again, or remove the item from ` +
+              `${[...present, ...done].join(", ")} by hand so that the next apply adds it on every member with one bulk action.`,
+          ),
+        );
+      }
+    }
+    return members;
+  };
+
+  const remove = async (api: OperationsCenterClient, log: Logger, cluster: string, item: T): Promise<void> => {
+    const members = await clusterMembers(api, cluster);
+    if (members === undefined) return;
+    const present = await holders(api, members, item);
+    if (present.length === 0) return;
+    if (present.length === members.length && kind.bulkRemove !== undefined) {
+      await kind.bulkRemove(api, log, cluster, item);
+      return;
+    }
+    const why = kind.bulkRemove === undefined ? "Operations Center has no remove action" : `only ${present.join(", ")} of ${members.length} members have it`;
+    log.info(`oc-cdktf: cluster "${cluster}": removing ${kind.describe(item)} from ${present.join(", ")} through the IncusOS endpoint (${why})`, {
+      cluster,
+      members: present.join(","),
+    });
+    for (const member of present) {
+      await apiStep(`Cluster "${cluster}": cannot remove ${kind.describe(item)} from member ${member}`, () => kind.removeOn(api, member, item));
+    }
+  };
+
+  return {
+    typeName: kind.typeName,
+    schema: {
+      version: 0,
+      block: {
+        description: `${kind.description} Import id: ${kind.idFormat}.`,
+        attributes: { id: idAttribute, cluster: clusterAttribute, ...kind.attributes, servers: serversAttribute, members: MEMBERS },
+      },
+    },
+
+    validate({ config }) {
+      return [...clusterProblems(config), ...kind.problems(config)];
+    },
+
+    async plan({ prior, proposed }, { client }) {
+      if (proposed === null) return { planned: null };
+      throwIfErrors([...clusterProblems(proposed), ...kind.problems(proposed)]);
+      const item = kind.itemOf(proposed);
+      const cluster = knownString(proposed.cluster);
+      const planned: ObjectValue = {
+        ...proposed,
+        ...(item === undefined ? {} : kind.valuesOf(item)),
+        id: item === undefined || cluster === undefined ? UNKNOWN : `${cluster}/${kind.idOf(item)}`,
+      };
+      const requiresReplace = replacedAttributes(prior, planned, identity);
+      if (prior === null || requiresReplace.length > 0 || serversChanged(prior, proposed) || cluster === undefined || hasUnknown(planned)) {
+        planned.members = UNKNOWN;
+      } else {
+        // Every member should have it: the plan shows a member that lacks it as a change.
+        planned.members = (await clusterMembers(client.api, cluster)) ?? UNKNOWN;
+      }
+      return { planned, ...(requiresReplace.length > 0 ? { requiresReplace } : {}) };
+    },
+
+    async apply({ prior, planned }, { client, log }) {
+      if (planned === null) {
+        if (prior === null) return { state: null };
+        const item = kind.itemOf(prior);
+        const cluster = knownString(prior.cluster);
+        if (item === undefined || cluster === undefined) return { state: null };
+        try {
+          await remove(client.api, log, cluster, item);
+        } catch (error) {
+          return { state: prior, diagnostics: stepFailed(`Cluster "${cluster}": removing ${kind.describe(item)} failed`, error).diagnostics };
+        }
+        return { state: null };
+      }
+      const item = kind.itemOf(planned);
+      const cluster = knownString(planned.cluster);
+      if (item === undefined || cluster === undefined) {
+        throw new DiagnosticError({ severity: "error", summary: `${kind.typeName}: the cluster or item is still unknown at apply time` });
+      }
+      try {
+        const members = await converge(client.api, log, cluster, item);
+        return { state: stateOf(cluster, item, members, planned.servers) };
+      } catch (error) {
+        return { state: prior, diagnostics: stepFailed(`Cluster "${cluster}": adding ${kind.describe(item)} failed`, error).diagnostics };
+      }
+    },
+
+    async read({ state }, { client }) {
+      const item = kind.itemOf(state);
+      const cluster = knownString(state.cluster);
+      if (item === undefined || cluster === undefined) return { state: null };
+      const members = await clusterMembers(client.api, cluster);
+      if (members === undefined) return { state: null };
+      const present = await holders(client.api, members, item);
+      // On no member at all: gone, so Terraform plans to add it again.
+      if (present.length === 0) return { state: null };
+      return { state: stateOf(cluster, item, present, state.servers) };
+    },
+
+    async import(id, { client }) {
+      const slash = id.indexOf("/");
+      const parsed = slash > 0 ? kind.parseId(id.slice(slash + 1)) : "it has no \"/\" after the cluster name";
+      if (typeof parsed === "string") {
+        throw new DiagnosticError({ severity: "error", summary: `Cannot import ${kind.typeName} "${id}": ${parsed}`, detail: `The import id is ${kind.idFormat}.` });
+      }
+      const cluster = id.slice(0, slash);
+      const members = await clusterMembers(client.api, cluster);
+      const present = members === undefined ? [] : await holders(client.api, members, parsed);
+      if (present.length === 0) {
+        throw new DiagnosticError({
+          severity: "error",
+          summary: `Cannot import ${kind.typeName} "${id}": ${members === undefined ? `cluster "${cluster}" does not exist` : `no member of cluster "${cluster}" has ${kind.describe(parsed)}`}`,
+          detail: "Check the id; to add the item instead, declare the resource without importing it.",
+        });
+      }
+      return { state: stateOf(cluster, parsed, present, null) };
+    },
+  };
+}

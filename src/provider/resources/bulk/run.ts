@@ -1,0 +1,49 @@
+// Running one cluster bulk action and, when it fails, telling the user which member failed, what
+// the server said, and in what state Operations Center left the cluster (oc-api.md 4.1).
+import type { BulkAction } from "../../../client/api-types.js";
+import type { OperationsCenterClient } from "../../../client/client.js";
+import { OperationsCenterError } from "../../../client/errors.js";
+import type { BulkArguments } from "../../../config/bulk.js";
+import { DiagnosticError, type Logger } from "../../plugin/types.js";
+
+/** The member a bulk failure names: Operations Center's chain ends with the failing server's step. */
+export function failedMember(message: string): string | undefined {
+  const names = [...message.matchAll(/[Ss]erver "([^"]+)"/g)].map((m) => m[1]!);
+  return names.at(-1);
+}
+
+/**
+ * POST :bulk-update with `action` and `args`; `what` describes the change in domain words
+ * ('adding VLAN tags 300 to "eth0"'), for the log line and the diagnostic.
+ */
+export async function runBulkAction<A extends BulkAction>(api: OperationsCenterClient, log: Logger, cluster: string, action: A, args: BulkArguments<A>, what: string): Promise<void> {
+  log.info(`oc-cdktf: cluster "${cluster}": ${what} (${action})`, { cluster, action });
+  try {
+    await api.bulkUpdateCluster(cluster, action, args);
+  } catch (error) {
+    throw bulkFailure(cluster, action, what, error);
+  }
+}
+
+function bulkFailure(cluster: string, action: BulkAction, what: string, error: unknown): DiagnosticError {
+  const message = error instanceof OperationsCenterError ? error.serverMessage : error instanceof Error ? error.message : String(error);
+  const status = error instanceof OperationsCenterError ? error.status : 0;
+  const member = status >= 500 ? failedMember(message) : undefined;
+  const summary = `Cluster "${cluster}": ${what} failed${member === undefined ? "" : ` on member ${member}`}`;
+  let outcome: string;
+  if (status === 0) {
+    outcome =
+      "No reply was received, so whether Operations Center made the change is not known. Run terraform apply again: it reads every member first and converges.";
+  } else if (status < 500) {
+    outcome = "Operations Center refused the action before changing any member. Correct the cause above and run terraform apply again.";
+  } else if (action === "add_application") {
+    outcome =
+      `Operations Center does not revert add_application: members before ${member ?? "the failing one"} keep the application. ` +
+      `Fix ${member ?? "the failing member"} and run terraform apply again: the next apply installs it on the members that lack it.`;
+  } else {
+    outcome =
+      `Operations Center reverted the members already changed, so the cluster is as it was before this apply. ` +
+      `Fix ${member ?? "the failing member"} (see the message) and run terraform apply again: the next apply converges.`;
+  }
+  return new DiagnosticError({ severity: "error", summary, detail: `${message}\n\n${outcome}` });
+}

@@ -1,0 +1,202 @@
+// A resource for one IncusOS system config that Operations Center replaces whole on every member
+// (update_system_kernel, update_system_logging; incusos-api.md 3, 4). Read compares each
+// member's live config with the declared one; apply sends the bulk action only when a member
+// differs; destroy resets every member to the empty config.
+import type { z } from "zod";
+import type { OperationsCenterClient } from "../../../client/client.js";
+import type { BulkArguments } from "../../../config/bulk.js";
+import type { ProviderClient } from "../../client.js";
+import { DiagnosticError, UNKNOWN, type Diagnostic, type Logger, type ObjectValue, type Resource } from "../../plugin/types.js";
+import { apiStep, knownString, stepFailed } from "../values.js";
+import { clusterAttribute, clusterMembers, clusterProblems, requireMembers, serversAttribute, serversChanged, throwIfErrors } from "./common.js";
+import { runBulkAction } from "./run.js";
+
+type SystemAction = "update_system_kernel" | "update_system_logging";
+
+export interface SystemConfigKind<A extends SystemAction> {
+  readonly typeName: string;
+  readonly description: string;
+  readonly action: A;
+  /** "kernel", "logging": in messages. */
+  readonly what: string;
+  /** The bulk arguments' schema: `{config: …}`. */
+  readonly schema: z.ZodType<BulkArguments<A>>;
+  /** What destroy sends. */
+  readonly empty: BulkArguments<A>;
+  /** The member's live config object (the `config` of GET /os/1.0/system/<what>). */
+  live(api: OperationsCenterClient, member: string): Promise<Record<string, unknown>>;
+}
+
+/**
+ * The config as IncusOS keeps it, for comparison: an omitted field is its Go zero value, so
+ * empty strings, zeros, false, empty lists and objects carry no meaning and are dropped.
+ */
+export function canonical(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(canonical);
+  if (value !== null && typeof value === "object") {
+    const out: Record<string, unknown> = {};
+    for (const key of Object.keys(value).sort()) {
+      const inner = canonical((value as Record<string, unknown>)[key]);
+      const empty = inner === "" || inner === 0 || inner === false || inner === null || inner === undefined || (Array.isArray(inner) && inner.length === 0) || (typeof inner === "object" && inner !== null && Object.keys(inner).length === 0);
+      if (!empty) out[key] = inner;
+    }
+    return out;
+  }
+  return value;
+}
+
+const same = (a: unknown, b: unknown): boolean => JSON.stringify(canonical(a)) === JSON.stringify(canonical(b));
+
+/** The JSON text as an object, or a diagnostic on the config attribute. */
+function parseConfig(text: string): { value: Record<string, unknown> } | { problem: Diagnostic } {
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch (error) {
+    return { problem: { severity: "error", summary: `config is not JSON: ${error instanceof Error ? error.message : String(error)}`, detail: "Write it with jsonencode({ … }).", path: ["config"] } };
+  }
+  if (value === null || typeof value !== "object" || Array.isArray(value)) {
+    return { problem: { severity: "error", summary: "config must be a JSON object", detail: "Write it with jsonencode({ … }).", path: ["config"] } };
+  }
+  return { value: value as Record<string, unknown> };
+}
+
+export function systemConfigResource<A extends SystemAction>(kind: SystemConfigKind<A>): Resource<ProviderClient> {
+  const problems = (config: ObjectValue): Diagnostic[] => {
+    const out = clusterProblems(config);
+    const text = knownString(config.config);
+    if (text === undefined) return out;
+    const parsed = parseConfig(text);
+    if ("problem" in parsed) return [...out, parsed.problem];
+    const result = kind.schema.safeParse({ config: parsed.value });
+    if (result.success) return out;
+    return [
+      ...out,
+      ...result.error.issues.map((issue): Diagnostic => {
+        const inner = issue.path.slice(1).map(String).join(".");
+        return { severity: "error", summary: `config${inner === "" ? "" : ` ${inner}`}: ${issue.message}`, path: ["config"] };
+      }),
+    ];
+  };
+
+  const differing = async (api: OperationsCenterClient, members: readonly string[], wanted: unknown): Promise<Map<string, Record<string, unknown>>> => {
+    const out = new Map<string, Record<string, unknown>>();
+    for (const member of members) {
+      const live = await apiStep(`Cannot read the ${kind.what} config of member ${member}`, () => kind.live(api, member));
+      if (!same(live, wanted)) out.set(member, live);
+    }
+    return out;
+  };
+
+  const update = async (api: OperationsCenterClient, log: Logger, cluster: string, args: BulkArguments<A>, what: string): Promise<string[]> => {
+    const members = await requireMembers(api, cluster);
+    const stale = await differing(api, members, args.config);
+    if (stale.size > 0) await runBulkAction(api, log, cluster, kind.action, args, `${what} on ${members.join(", ")} (${[...stale.keys()].join(", ")} differ)`);
+    return members;
+  };
+
+  const desired = (values: ObjectValue): BulkArguments<A> | undefined => {
+    const text = knownString(values.config);
+    if (text === undefined) return undefined;
+    const parsed = parseConfig(text);
+    if ("problem" in parsed) return undefined;
+    const result = kind.schema.safeParse({ config: parsed.value });
+    return result.success ? result.data : undefined;
+  };
+
+  const stateOf = (cluster: string, config: string, servers: ObjectValue[string] | undefined, members: readonly string[]): ObjectValue => ({
+    id: cluster,
+    cluster,
+    config,
+    servers: servers ?? null,
+    members: [...members],
+  });
+
+  return {
+    typeName: kind.typeName,
+    schema: {
+      version: 0,
+      block: {
+        description: `${kind.description} Import id: the cluster name.`,
+        attributes: {
+          id: { type: "string", computed: true, description: "The cluster name." },
+          cluster: clusterAttribute,
+          config: {
+            type: "string",
+            required: true,
+            description: `The ${kind.what} config as JSON text (the \`config\` object of IncusOS' system ${kind.what}); it replaces the whole config on every member.`,
+          },
+          servers: serversAttribute,
+          members: {
+            type: ["list", "string"],
+            computed: true,
+            description: "The members whose live config is this one, sorted. The plan shows every member; a difference is drift, which apply repairs.",
+          },
+        },
+      },
+    },
+
+    validate({ config }) {
+      return problems(config);
+    },
+
+    async plan({ prior, proposed }, { client }) {
+      if (proposed === null) return { planned: null };
+      throwIfErrors(problems(proposed));
+      const cluster = knownString(proposed.cluster);
+      const planned: ObjectValue = { ...proposed, id: cluster ?? UNKNOWN };
+      const changed = prior === null || prior.config !== proposed.config || serversChanged(prior, proposed);
+      planned.members = changed || cluster === undefined ? UNKNOWN : ((await clusterMembers(client.api, cluster)) ?? UNKNOWN);
+      const requiresReplace = prior !== null && prior.cluster !== proposed.cluster ? [["cluster"]] : [];
+      return { planned, ...(requiresReplace.length > 0 ? { requiresReplace } : {}) };
+    },
+
+    async apply({ prior, planned }, { client, log }) {
+      if (planned === null) {
+        const cluster = prior === null ? undefined : knownString(prior.cluster);
+        if (cluster === undefined) return { state: null };
+        try {
+          if ((await clusterMembers(client.api, cluster)) !== undefined) await update(client.api, log, cluster, kind.empty, `resetting the ${kind.what} config to empty`);
+        } catch (error) {
+          return { state: prior, diagnostics: stepFailed(`Cluster "${cluster}": resetting the ${kind.what} config failed`, error).diagnostics };
+        }
+        return { state: null };
+      }
+      const cluster = knownString(planned.cluster);
+      const text = knownString(planned.config);
+      const args = desired(planned);
+      if (cluster === undefined || text === undefined || args === undefined) {
+        throw new DiagnosticError({ severity: "error", summary: `${kind.typeName}: cluster or config is unknown or invalid at apply time`, path: ["config"] });
+      }
+      try {
+        const members = await update(client.api, log, cluster, args, `replacing the ${kind.what} config`);
+        return { state: stateOf(cluster, text, planned.servers, members) };
+      } catch (error) {
+        return { state: prior, diagnostics: stepFailed(`Cluster "${cluster}": updating the ${kind.what} config failed`, error).diagnostics };
+      }
+    },
+
+    async read({ state }, { client }) {
+      const cluster = knownString(state.cluster);
+      const text = knownString(state.config);
+      if (cluster === undefined || text === undefined) return { state: null };
+      const members = await clusterMembers(client.api, cluster);
+      if (members === undefined) return { state: null };
+      const recorded = desired(state)?.config ?? {};
+      const stale = await differing(client.api, members, recorded);
+      const first = [...stale.values()][0];
+      // A member that differs shows as its live config, so the plan shows the difference.
+      const config = first === undefined ? text : JSON.stringify(canonical(first));
+      return { state: stateOf(cluster, config, state.servers, members.filter((m) => !stale.has(m))) };
+    },
+
+    async import(id, { client }) {
+      const members = await clusterMembers(client.api, id);
+      if (members === undefined || members.length === 0) {
+        throw new DiagnosticError({ severity: "error", summary: `Cannot import ${kind.typeName} "${id}": cluster "${id}" ${members === undefined ? "does not exist" : "has no members"}`, detail: "The import id is the cluster name." });
+      }
+      const live = await apiStep(`Cannot read the ${kind.what} config of member ${members[0]}`, () => kind.live(client.api, members[0]!));
+      return { state: stateOf(id, JSON.stringify(canonical(live)), null, []) };
+    },
+  };
+}

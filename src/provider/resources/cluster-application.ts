@@ -1,0 +1,45 @@
+// operationscenter_cluster_application: a non-primary IncusOS application on every member of a
+// cluster (incusos-api.md 5). Added with add_application; removed from each member through the
+// IncusOS endpoint, because Operations Center has no remove action.
+import { applicationNameSchema, type ApplicationArguments } from "../../config/bulk.js";
+import { installServerApplication, removeServerApplication } from "../../client/incusos-client.js";
+import type { ProviderClient } from "../client.js";
+import type { Resource } from "../plugin/types.js";
+import { schemaProblems } from "./bulk/common.js";
+import { memberItemResource } from "./bulk/member-item.js";
+import { runBulkAction } from "./bulk/run.js";
+import { knownString } from "./values.js";
+
+type ApplicationName = ApplicationArguments["name"];
+
+const describe = (name: string): string => `application "${name}"`;
+
+function applicationOf(value: string | undefined): ApplicationName | undefined {
+  const parsed = applicationNameSchema.safeParse(value);
+  return parsed.success ? parsed.data : undefined;
+}
+
+export const clusterApplicationResource: Resource<ProviderClient> = memberItemResource<ApplicationName>({
+  typeName: "operationscenter_cluster_application",
+  description:
+    "A non-primary IncusOS application (debug, gpu-support, incus-ceph, incus-linstor, openfga) installed on every member of the cluster. Added with Operations Center's " +
+    "add_application (which does not revert a partial install: the next apply installs it on the members that lack it); destroy removes it from each member through its " +
+    "IncusOS endpoint. The primary application is chosen at install time and cannot be declared here.",
+  attributes: {
+    name: { type: "string", required: true, description: "The application: debug, gpu-support, incus-ceph, incus-linstor or openfga." },
+  },
+  idFormat: "CLUSTER/NAME",
+  itemOf: (values) => applicationOf(knownString(values.name)),
+  problems(config) {
+    const name = knownString(config.name);
+    return name === undefined ? [] : schemaProblems(applicationNameSchema, name, () => ["name"]);
+  },
+  valuesOf: (name) => ({ name }),
+  idOf: (name) => name,
+  parseId: (rest) => applicationOf(rest) ?? `"${rest}" is not a non-primary application`,
+  describe,
+  has: async (api, member, name) => (await api.listServerApplications(member)).includes(name),
+  bulkAdd: (api, log, cluster, name) => runBulkAction(api, log, cluster, "add_application", { name }, `adding ${describe(name)}`),
+  addOn: (api, member, name) => installServerApplication(api, member, name),
+  removeOn: (api, member, name) => removeServerApplication(api, member, name),
+});

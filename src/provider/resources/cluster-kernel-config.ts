@@ -1,0 +1,19 @@
+// operationscenter_cluster_kernel_config: the IncusOS kernel config of every member of a cluster
+// (update_system_kernel, a full replacement; incusos-api.md 3). Destroy resets it to {}.
+import { systemKernelSchema } from "../../config/bulk.js";
+import type { ProviderClient } from "../client.js";
+import type { Resource } from "../plugin/types.js";
+import { systemConfigResource } from "./bulk/system-config.js";
+
+export const clusterKernelConfigResource: Resource<ProviderClient> = systemConfigResource({
+  typeName: "operationscenter_cluster_kernel_config",
+  description:
+    "The kernel config (blacklisted modules, network and memory tuning, PCI passthrough, ...) of every member of the cluster, through Operations Center's update_system_kernel, " +
+    "which replaces the whole config on each member and reverts the members already changed when one fails. Destroy resets every member to the empty config. " +
+    "Some settings take effect only after a reboot.",
+  action: "update_system_kernel",
+  what: "kernel",
+  schema: systemKernelSchema,
+  empty: { config: {} },
+  live: async (api, member) => (await api.getServerKernel(member)).config,
+});

@@ -1,0 +1,191 @@
+// operationscenter_cluster_vlan_tags: the VLAN tags this resource manages on one interface or
+// bond of every member of a cluster (add_/remove_network_interface_vlan_tags; incusos-api.md
+// 2.4). Apply adds, in one call, the declared tags some member lacks and removes, in one call,
+// the tags it managed before and no longer declares. Tags added by other means are left alone
+// and shown in vlan_tags_all.
+import type { OperationsCenterClient } from "../../client/client.js";
+import { interfaceNameSchema, vlanTagSchema } from "../../config/bulk.js";
+import type { ProviderClient } from "../client.js";
+import { DiagnosticError, UNKNOWN, type Diagnostic, type ObjectValue, type Resource } from "../plugin/types.js";
+import {
+  clusterAttribute,
+  clusterMembers,
+  clusterProblems,
+  decodeJson,
+  encodeJson,
+  idAttribute,
+  numberList,
+  replacedAttributes,
+  requireMembers,
+  schemaProblems,
+  serversAttribute,
+  serversChanged,
+  throwIfErrors,
+} from "./bulk/common.js";
+import { runBulkAction } from "./bulk/run.js";
+import { apiStep, hasUnknown, isUnknown, knownString, stepFailed } from "./values.js";
+
+/** Tags per member on the interface; undefined for a member that has no such interface or bond. */
+type LiveTags = Map<string, number[] | undefined>;
+
+async function liveTags(api: OperationsCenterClient, members: readonly string[], interfaceName: string): Promise<LiveTags> {
+  const out: LiveTags = new Map();
+  for (const member of members) {
+    const network = await apiStep(`Cannot read the network config of member ${member}`, () => api.getServerNetwork(member));
+    // Operations Center looks among the interfaces first, then the bonds.
+    const device = (network.config?.interfaces ?? []).find((d) => d.name === interfaceName) ?? (network.config?.bonds ?? []).find((d) => d.name === interfaceName);
+    out.set(member, device === undefined ? undefined : [...(device.vlan_tags ?? [])].sort((a, b) => a - b));
+  }
+  return out;
+}
+
+const onEvery = (live: LiveTags, tag: number): boolean => [...live.values()].every((tags) => tags?.includes(tag) === true);
+const onSome = (live: LiveTags, tag: number): boolean => [...live.values()].some((tags) => tags?.includes(tag) === true);
+
+function tagsAll(live: LiveTags): ObjectValue {
+  return Object.fromEntries([...live].map(([member, tags]) => [member, tags ?? []]));
+}
+
+/** The tags this resource has applied: the state's and those recorded in private data at the last apply. */
+function managedTags(state: ObjectValue | null, privateData: Uint8Array): number[] {
+  const recorded = decodeJson(privateData).managed;
+  const fromPrivate = Array.isArray(recorded) ? recorded.filter((t): t is number => typeof t === "number") : [];
+  return [...new Set([...numberList(state?.vlan_tags), ...fromPrivate])].sort((a, b) => a - b);
+}
+
+function problems(config: ObjectValue): Diagnostic[] {
+  const out = clusterProblems(config);
+  const name = knownString(config.interface_name);
+  if (name !== undefined) out.push(...schemaProblems(interfaceNameSchema, name, () => ["interface_name"]));
+  if (Array.isArray(config.vlan_tags)) {
+    if (config.vlan_tags.length === 0) {
+      out.push({ severity: "error", summary: "vlan_tags must list at least one VLAN ID", detail: "To manage no tags on the interface, remove the resource.", path: ["vlan_tags"] });
+    }
+    config.vlan_tags.forEach((tag) => {
+      if (!isUnknown(tag)) out.push(...schemaProblems(vlanTagSchema, tag, () => ["vlan_tags"]).map((d) => ({ ...d, summary: `vlan_tags: ${String(tag)}: ${d.summary.replace(/^vlan_tags: /, "")}` })));
+    });
+  }
+  return out;
+}
+
+const list = (tags: readonly number[]): string => tags.join(", ");
+
+function stateOf(cluster: string, interfaceName: string, vlanTags: readonly number[], servers: ObjectValue[string] | undefined, live: LiveTags): ObjectValue {
+  return { id: `${cluster}/${interfaceName}`, cluster, interface_name: interfaceName, vlan_tags: [...vlanTags], servers: servers ?? null, vlan_tags_all: tagsAll(live) };
+}
+
+export const clusterVlanTagsResource: Resource<ProviderClient> = {
+  typeName: "operationscenter_cluster_vlan_tags",
+  schema: {
+    version: 0,
+    block: {
+      description:
+        "VLAN tags on one network interface or bond of every member of a cluster. Only the tags declared here are managed: adding one is one " +
+        "add_network_interface_vlan_tags call with the new tags, dropping one is one remove call with the dropped tags; tags added by other means " +
+        "are left alone (see vlan_tags_all). A member that lost a declared tag is shown in the plan and repaired by the next apply. Import id: CLUSTER/INTERFACE.",
+      attributes: {
+        id: idAttribute,
+        cluster: clusterAttribute,
+        interface_name: {
+          type: "string",
+          required: true,
+          description: "The interface or bond, by name, on every member (interfaces are looked up before bonds). A change is a replace.",
+        },
+        vlan_tags: { type: ["set", "number"], required: true, description: "The VLAN IDs (1 to 4094) this resource manages on the interface." },
+        servers: serversAttribute,
+        vlan_tags_all: {
+          type: ["map", ["list", "number"]],
+          computed: true,
+          description: "Every VLAN tag on the interface, by member, including tags added by other means.",
+        },
+      },
+    },
+  },
+
+  validate({ config }) {
+    return problems(config);
+  },
+
+  async plan({ prior, proposed, priorPrivate }) {
+    if (proposed === null) return { planned: null };
+    throwIfErrors(problems(proposed));
+    const cluster = knownString(proposed.cluster);
+    const interfaceName = knownString(proposed.interface_name);
+    const planned: ObjectValue = { ...proposed, id: cluster === undefined || interfaceName === undefined ? UNKNOWN : `${cluster}/${interfaceName}` };
+    const requiresReplace = replacedAttributes(prior, proposed, ["cluster", "interface_name"]);
+    const tagsChanged =
+      prior === null || hasUnknown(proposed.vlan_tags) || JSON.stringify(numberList(prior.vlan_tags).sort()) !== JSON.stringify(numberList(proposed.vlan_tags).sort());
+    planned.vlan_tags_all = tagsChanged || requiresReplace.length > 0 || serversChanged(prior, proposed) ? UNKNOWN : (prior.vlan_tags_all ?? UNKNOWN);
+    return { planned, plannedPrivate: priorPrivate, ...(requiresReplace.length > 0 ? { requiresReplace } : {}) };
+  },
+
+  async apply({ prior, planned, plannedPrivate }, { client, log }) {
+    const api = client.api;
+    if (planned === null) {
+      const cluster = prior === null ? undefined : knownString(prior.cluster);
+      const interfaceName = prior === null ? undefined : knownString(prior.interface_name);
+      if (cluster === undefined || interfaceName === undefined) return { state: null };
+      try {
+        const members = await clusterMembers(api, cluster);
+        if (members === undefined) return { state: null };
+        const live = await liveTags(api, members, interfaceName);
+        const remove = managedTags(prior, plannedPrivate).filter((tag) => onSome(live, tag));
+        if (remove.length > 0) {
+          await runBulkAction(api, log, cluster, "remove_network_interface_vlan_tags", { interface_name: interfaceName, vlan_tags: remove }, `removing VLAN tags ${list(remove)} from "${interfaceName}"`);
+        }
+      } catch (error) {
+        return { state: prior, private: plannedPrivate, diagnostics: stepFailed(`Cluster "${cluster}": removing the VLAN tags of "${interfaceName}" failed`, error).diagnostics };
+      }
+      return { state: null };
+    }
+    const cluster = knownString(planned.cluster);
+    const interfaceName = knownString(planned.interface_name);
+    if (cluster === undefined || interfaceName === undefined || hasUnknown(planned.vlan_tags)) {
+      throw new DiagnosticError({ severity: "error", summary: "operationscenter_cluster_vlan_tags: cluster, interface_name or vlan_tags is unknown at apply time" });
+    }
+    const desired = numberList(planned.vlan_tags);
+    try {
+      const members = await requireMembers(api, cluster);
+      const live = await liveTags(api, members, interfaceName);
+      const add = desired.filter((tag) => !onEvery(live, tag)).sort((a, b) => a - b);
+      const remove = (prior === null ? [] : managedTags(prior, plannedPrivate)).filter((tag) => !desired.includes(tag) && onSome(live, tag));
+      if (add.length > 0) {
+        await runBulkAction(api, log, cluster, "add_network_interface_vlan_tags", { interface_name: interfaceName, vlan_tags: add }, `adding VLAN tags ${list(add)} to "${interfaceName}"`);
+      }
+      if (remove.length > 0) {
+        await runBulkAction(api, log, cluster, "remove_network_interface_vlan_tags", { interface_name: interfaceName, vlan_tags: remove }, `removing VLAN tags ${list(remove)} from "${interfaceName}"`);
+      }
+      const after = add.length === 0 && remove.length === 0 ? live : await liveTags(api, members, interfaceName);
+      return { state: stateOf(cluster, interfaceName, desired, planned.servers, after), private: encodeJson({ managed: desired }) };
+    } catch (error) {
+      return { state: prior, private: plannedPrivate, diagnostics: stepFailed(`Cluster "${cluster}": changing the VLAN tags of "${interfaceName}" failed`, error).diagnostics };
+    }
+  },
+
+  async read({ state, private: privateData }, { client }) {
+    const cluster = knownString(state.cluster);
+    const interfaceName = knownString(state.interface_name);
+    if (cluster === undefined || interfaceName === undefined) return { state: null };
+    const members = await clusterMembers(client.api, cluster);
+    if (members === undefined) return { state: null };
+    const live = await liveTags(client.api, members, interfaceName);
+    // A managed tag counts only where every member has it: one missing on a member shows as a change.
+    const present = managedTags(state, privateData).filter((tag) => onEvery(live, tag));
+    return { state: stateOf(cluster, interfaceName, present, state.servers, live), private: privateData };
+  },
+
+  async import(id, { client }) {
+    const slash = id.lastIndexOf("/");
+    const cluster = id.slice(0, slash);
+    const interfaceName = id.slice(slash + 1);
+    if (slash <= 0 || interfaceName === "") {
+      throw new DiagnosticError({ severity: "error", summary: `Cannot import VLAN tags "${id}"`, detail: "The import id is CLUSTER/INTERFACE, e.g. prod/eth0." });
+    }
+    const members = await clusterMembers(client.api, cluster);
+    if (members === undefined) throw new DiagnosticError({ severity: "error", summary: `Cannot import VLAN tags "${id}": cluster "${cluster}" does not exist` });
+    const live = await liveTags(client.api, members, interfaceName);
+    const common = [...new Set([...live.values()].flatMap((tags) => tags ?? []))].filter((tag) => onEvery(live, tag)).sort((a, b) => a - b);
+    // The tags every member has are adopted as managed; the next plan shows any the configuration lacks as removals.
+    return { state: stateOf(cluster, interfaceName, common, null, live), private: encodeJson({ managed: common }) };
+  },
+};
