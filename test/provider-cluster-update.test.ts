@@ -240,3 +240,21 @@ test("Terraform before 1.11 (no write-only attributes): secrets_wo is planned an
     assert.equal(applied.state!.secrets_wo, secrets);
     assert.equal((await t.refresh(applied.state!, applied.private))!.secrets_wo, secrets);
   }));
+
+test("a failed :add-servers says what is left; the next apply continues from the live state", () =>
+  withCluster(async (t) => {
+    const first = await created(t, { services_config: JSON.stringify({ lvm: { enabled: false } }) });
+    // server03's IncusOS refuses writes: copying the services config to it fails.
+    t.h.oc.setFaults({ failMembers: ["server03"] });
+    const failed = await t.converge(first.state, config({ servers: ["server01", "server02", "server03"], description: "second" }), first.private);
+    const error = failed.diagnostics.find((d) => d.severity === "error")!;
+    assert.match(error.summary, /^Adding server03 to cluster "alpha" failed/);
+    assert.match(error.detail!, /State left: its settings are updated; no member was removed; the next apply continues/);
+    assert.equal(failed.state!.description, "first cluster", "the partial state is the prior one");
+    t.h.oc.setFaults({});
+    const refreshed = (await t.refresh(failed.state!, failed.private))!;
+    assert.equal(refreshed.description, "second");
+    const again = await t.converge(refreshed, config({ servers: ["server01", "server02", "server03"], description: "second" }), failed.private);
+    assert.deepEqual(summaries(again.diagnostics, "error"), []);
+    assert.deepEqual(t.live("alpha")!.members, ["server01", "server02", "server03"]);
+  }));

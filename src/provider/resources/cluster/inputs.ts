@@ -122,9 +122,9 @@ export function creationRecordChanges(recorded: CreationRecord, desired: Creatio
 
 const DIGEST_SEPARATOR = ";key=";
 
-/** secrets_digest: the keyed digest of the canonical secrets JSON and the key's id; null without secrets. */
+/** secrets_digest: the keyed digest of the canonical secrets JSON and the key's id; null without secrets (`{}` holds none). */
 export function secretsDigest(secrets: Secrets | undefined, client: ProviderClient): string | null {
-  if (secrets === undefined) return null;
+  if (secrets === undefined || Object.values(secrets).every((part) => part === undefined || Object.keys(part).length === 0)) return null;
   return `${client.digest("cluster.secrets_wo", canonicalJson(secrets))}${DIGEST_SEPARATOR}${client.digestKeyId}`;
 }
 
