@@ -9,13 +9,15 @@ const USAGE = `usage: oc-cdktf local-oc [options]
   --host ADDR                 listen address (default 127.0.0.1)
   --port N                    port, 0 for a free one (default 0)
   --servers N                 register N ready servers server01..serverNN (default 3)
-  --seed FILE                 YAML seed describing the registered servers instead
+  --seed FILE                 YAML seed: servers, templates, clusters and tokens to start with
   --state FILE                persist everything in FILE (atomic writes) and reload it on start
   --write-client-config DIR   write a trusted client certificate and an operations-center
                               CLI config (config.yml, client.crt, client.key) into DIR
   --ui DIR                    serve DIR under /ui/ (index.html fallback)
   --create-delay MS           how long a cluster create takes (default 50)
   --evacuation-delay MS       how long a server stays evacuating before it is evacuated (default 0)
+  --update-step MS            how long each step of a cluster :update/:reboot takes (default 250)
+  --reregister-delay MS       how long a factory-reset server takes to register again (default 200)
   --latency MS                delay every request
   --fail-member NAME          IncusOS writes to this server fail with 500 (repeatable)
   --error-rate P              answer a fraction P of requests with 503
@@ -48,6 +50,8 @@ export async function run(argv: string[]): Promise<number> {
         ui: { type: "string" },
         "create-delay": { type: "string" },
         "evacuation-delay": { type: "string" },
+        "update-step": { type: "string" },
+        "reregister-delay": { type: "string" },
         latency: { type: "string" },
         "fail-member": { type: "string", multiple: true },
         "error-rate": { type: "string" },
@@ -69,11 +73,15 @@ export async function run(argv: string[]): Promise<number> {
   let servers: number | undefined;
   let createDelayMs: number | undefined;
   let evacuationDelayMs: number | undefined;
+  let updateStepMs: number | undefined;
+  let reregisterDelayMs: number | undefined;
   try {
     port = number("port", str("port"), 0, 65535);
     servers = number("servers", str("servers"), 0);
     createDelayMs = number("create-delay", str("create-delay"), 0);
     evacuationDelayMs = number("evacuation-delay", str("evacuation-delay"), 0);
+    updateStepMs = number("update-step", str("update-step"), 0);
+    reregisterDelayMs = number("reregister-delay", str("reregister-delay"), 0);
     const latency = number("latency", str("latency"), 0);
     if (latency !== undefined) faults.latencyMs = latency;
     const errorRate = number("error-rate", str("error-rate"), 0, 1);
@@ -96,6 +104,8 @@ export async function run(argv: string[]): Promise<number> {
     ...(str("ui") !== undefined ? { uiDir: str("ui")! } : {}),
     ...(createDelayMs !== undefined ? { createDelayMs } : {}),
     ...(evacuationDelayMs !== undefined ? { evacuationDelayMs } : {}),
+    ...(updateStepMs !== undefined ? { updateStepMs } : {}),
+    ...(reregisterDelayMs !== undefined ? { reregisterDelayMs } : {}),
     faults,
     log: (line) => process.stdout.write(line + "\n"),
   });
