@@ -8,7 +8,14 @@ import { createProviderClient, deriveDigestKey, DEFAULT_EVACUATION_TIMEOUT_MS, t
 import { clusterDataSource } from "./data-sources/cluster.js";
 import { serversDataSource } from "./data-sources/servers.js";
 import { DiagnosticError, type Diagnostic, type ObjectValue, type Provider } from "./plugin/types.js";
+import { clusterApplicationResource } from "./resources/cluster-application.js";
+import { clusterIscsiTargetResource } from "./resources/cluster-iscsi-target.js";
+import { clusterKernelConfigResource } from "./resources/cluster-kernel-config.js";
+import { clusterLoggingConfigResource } from "./resources/cluster-logging-config.js";
+import { clusterMultipathTargetResource } from "./resources/cluster-multipath-target.js";
+import { clusterNvmeTargetResource } from "./resources/cluster-nvme-target.js";
 import { clusterTemplateResource } from "./resources/cluster-template.js";
+import { clusterVlanTagsResource } from "./resources/cluster-vlan-tags.js";
 import { clusterResource } from "./resources/cluster.js";
 import { isUnknown, knownString } from "./resources/values.js";
 
@@ -125,7 +132,17 @@ export function configureClient(config: ObjectValue, env: NodeJS.ProcessEnv, log
 
 export const provider: Provider<ProviderClient> = {
   schema: providerSchema,
-  resources: [clusterResource, clusterTemplateResource],
+  resources: [
+    clusterResource,
+    clusterTemplateResource,
+    clusterVlanTagsResource,
+    clusterIscsiTargetResource,
+    clusterNvmeTargetResource,
+    clusterMultipathTargetResource,
+    clusterApplicationResource,
+    clusterKernelConfigResource,
+    clusterLoggingConfigResource,
+  ],
   dataSources: [serversDataSource, clusterDataSource],
   validate({ config }) {
     return providerProblems(config);
