@@ -110,7 +110,7 @@ async function editNote(ws: Workspace, id: string, edit: (state: Record<string, 
   await writeFile(path, JSON.stringify(file));
 }
 
-test("a toy provider's whole lifecycle through terraform", async (t) => {
+test("a toy provider's whole lifecycle through terraform", { timeout: 90_000 }, async (t) => {
   const ws = await workspace(t);
   await ws.writeConfig({ main, many }, 10);
   assert.match(ok(await ws.terraform(["init", "-input=false"]), "init").stdout, /Installed example\.test\/toy\/toy v0\.0\.1 \(unauthenticated\)/);
@@ -181,7 +181,7 @@ test("a toy provider's whole lifecycle through terraform", async (t) => {
   assert.deepEqual(await readdir(ws.store), []);
 });
 
-test("validation errors name the configuration line of the attribute", async (t) => {
+test("validation errors name the configuration line of the attribute", { timeout: 90_000 }, async (t) => {
   const ws = await workspace(t);
   await ws.writeConfig({ bad: { name: "bad", size: -1, rule: [{ port: 80 }, { port: 70000 }] } });
   ok(await ws.terraform(["init", "-input=false"]), "init");
@@ -194,7 +194,7 @@ test("validation errors name the configuration line of the attribute", async (t)
   assert.match(run.stderr, /in resource\.toy_note\.bad\.rule\[1\]:\n *\d+: +"port": 70000/);
 });
 
-test("a state stored at schema version 0 is upgraded, missing attributes filled", async (t) => {
+test("a state stored at schema version 0 is upgraded, missing attributes filled", { timeout: 90_000 }, async (t) => {
   const ws = await workspace(t);
   await ws.writeConfig({ old: { name: "old", body: "legacy" } });
   ok(await ws.terraform(["init", "-input=false"]), "init");

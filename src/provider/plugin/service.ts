@@ -97,31 +97,19 @@ export function createService<Client>(definition: ProviderDefinition<Client>, ru
   let configured: { readonly client: Client } | undefined;
   let closing: Promise<void> | undefined;
 
-  async function resourceOf(typeName: string): Promise<Resource<Client>> {
-    const { resources } = await indexed;
-    const resource = resources.get(typeName);
-    if (resource === undefined) {
+  function lookup<T>(types: ReadonlyMap<string, T>, kind: string, typeName: string): T {
+    const found = types.get(typeName);
+    if (found === undefined) {
       throw new DiagnosticError({
         severity: "error",
-        summary: `Unknown resource type "${typeName}"`,
-        detail: `This provider has the resource types: ${[...resources.keys()].join(", ") || "(none)"}.`,
+        summary: `Unknown ${kind} "${typeName}"`,
+        detail: `This provider has the ${kind}s: ${[...types.keys()].join(", ") || "(none)"}.`,
       });
     }
-    return resource;
+    return found;
   }
-
-  async function dataSourceOf(typeName: string): Promise<DataSource<Client>> {
-    const { dataSources } = await indexed;
-    const dataSource = dataSources.get(typeName);
-    if (dataSource === undefined) {
-      throw new DiagnosticError({
-        severity: "error",
-        summary: `Unknown data source "${typeName}"`,
-        detail: `This provider has the data sources: ${[...dataSources.keys()].join(", ") || "(none)"}.`,
-      });
-    }
-    return dataSource;
-  }
+  const resourceOf = async (typeName: string): Promise<Resource<Client>> => lookup((await indexed).resources, "resource type", typeName);
+  const dataSourceOf = async (typeName: string): Promise<DataSource<Client>> => lookup((await indexed).dataSources, "data source", typeName);
 
   function context(): CallContext<Client> {
     if (configured === undefined) {
