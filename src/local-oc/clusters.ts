@@ -847,11 +847,13 @@ function launchUpdate(ctx: Context, c: ClusterRecord, mode: "update" | "reboot",
       throw notPermitted(`Server ${q(m.name)} is busy (status detail: ${q(m.status_detail)})`);
     }
   }
+  const evacuated = members.filter((m) => m.in_maintenance === 2).map((m) => m.name);
   c.in_progress_status = {
     in_progress: mode === "reboot" ? "rolling reboot" : reboot ? "applying updates with reboot" : "applying updates",
     status_description: "",
     error: "",
-    evacuated_before: mode === "update" ? members.filter((m) => m.in_maintenance === 2).map((m) => m.name) : null,
+    // Go appends to a nil slice: no member evacuated before the run is null, not [].
+    evacuated_before: evacuated.length > 0 ? evacuated : null,
     pending_reboot: mode === "reboot" ? members.map((m) => m.name) : null,
     last_updated: nowString(),
   };

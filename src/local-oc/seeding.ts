@@ -6,6 +6,7 @@
 import { createHash, randomUUID } from "node:crypto";
 import type { Context } from "./context.js";
 import type { Router } from "./http.js";
+import { toHttpError } from "./errors.js";
 import { SeedError, type Seed } from "./seed.js";
 import { nowString, persistedStateSchema, type PersistedState, type UpdateRecord } from "./state.js";
 
@@ -81,8 +82,13 @@ export function ensureUpdates(model: Model): void {
 async function call(router: Router, method: string, path: string, body: unknown): Promise<{ status: number; text: string }> {
   const match = router.match(method, path);
   if (match.kind !== "found") throw new Error(`no route ${method} ${path}`);
-  const res = await match.handler({ method, path, params: match.params, query: new URLSearchParams(), body: JSON.stringify(body), headers: {} });
-  return { status: res.status, text: typeof res.body === "string" ? res.body : res.body.toString("utf8") };
+  try {
+    const res = await match.handler({ method, path, params: match.params, query: new URLSearchParams(), body: JSON.stringify(body), headers: {} });
+    return { status: res.status, text: typeof res.body === "string" ? res.body : res.body.toString("utf8") };
+  } catch (err) {
+    const answer = toHttpError(err);
+    return { status: answer.status, text: JSON.stringify({ error: answer.message }) };
+  }
 }
 
 function errorText(text: string): string {
