@@ -1,7 +1,7 @@
 // `npm run demo`: the main job end to end on this machine. Starts a local Operations Center with
 // six registered servers, synthesizes examples/one-off-and-template, and runs the real terraform
 // (init, apply, a second plan that must be empty, destroy) in the synthesized stack directory.
-import { mkdirSync, rmSync } from "node:fs";
+import { mkdirSync, rmSync, writeFileSync } from "node:fs";
 import * as path from "node:path";
 import { fileURLToPath } from "node:url";
 import { startLocalOperationsCenter, type LocalOperationsCenter } from "../src/local-oc/index.js";
@@ -41,7 +41,11 @@ async function main(): Promise<number> {
     const configDir = path.join(workdir, "operations-center");
     await oc.writeClientConfig(configDir);
     process.stdout.write(`listening on ${oc.url}; operations-center CLI config in ${path.relative(root, configDir)}\n`);
-    const env = { ...process.env, OPERATIONS_CENTER_CONF: configDir, CHECKPOINT_DISABLE: "1" };
+    // The demo talks to nothing but its own Operations Center: no CLI configuration of this machine applies.
+    const terraformrc = path.join(workdir, "terraformrc");
+    writeFileSync(terraformrc, "");
+    const env: NodeJS.ProcessEnv = { ...process.env, OPERATIONS_CENTER_CONF: configDir, TF_CLI_CONFIG_FILE: terraformrc, CHECKPOINT_DISABLE: "1" };
+    for (const key of Object.keys(env)) if (key.startsWith("OPERATIONS_CENTER_") && key !== "OPERATIONS_CENTER_CONF") delete env[key];
 
     heading("cdktf synth (examples/one-off-and-template)");
     const outdir = path.join(workdir, "cdktf.out");
