@@ -27,6 +27,8 @@ function refuse(message: string): never {
 }
 
 export async function serve<Client>(definition: ProviderDefinition<Client>, options: ServeOptions = {}): Promise<void> {
+  // Taken first: terraform may be killed as soon as it has read the handshake line.
+  const parent = process.ppid;
   if (process.env[MAGIC_COOKIE_KEY] !== MAGIC_COOKIE) {
     refuse(
       "This program is a Terraform provider plugin and is not meant to be run by hand.\n" +
@@ -78,7 +80,6 @@ export async function serve<Client>(definition: ProviderDefinition<Client>, opti
   // StopProvider, so an interrupt here must not end the process under a running apply.
   process.on("SIGINT", () => log.debug("ignoring SIGINT; Terraform stops providers with StopProvider"));
   // A SIGKILLed terraform cannot say stop; a changed parent means this process was orphaned.
-  const parent = process.ppid;
   setInterval(() => {
     if (process.ppid !== parent) stop("parent process exited");
   }, PARENT_POLL_MS).unref();
