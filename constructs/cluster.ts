@@ -11,9 +11,17 @@ import {
 } from "../src/config/index.js";
 import { splitSecrets, type JsonObject } from "../src/config/secrets.js";
 import { secretTemplateVariables } from "../src/config/template-secrets.js";
+import { ClusterApplication, type ClusterApplicationName } from "./cluster-application.js";
+import { ClusterIscsiTarget } from "./cluster-iscsi-target.js";
+import { ClusterKernelConfig, type KernelConfig } from "./cluster-kernel-config.js";
+import { ClusterLoggingConfig, type LoggingConfig } from "./cluster-logging-config.js";
+import { ClusterMultipathTarget } from "./cluster-multipath-target.js";
+import { ClusterNvmeTarget } from "./cluster-nvme-target.js";
 import { ClusterReference } from "./cluster-reference.js";
+import { ClusterVlanTags } from "./cluster-vlan-tags.js";
 import { ClusterTemplate, withConfigErrors } from "./cluster-template.js";
 import type { ICluster } from "./icluster.js";
+import { namePart } from "./bulk-declarations.js";
 import { checkObjectName, literal, literalMap, terraformName } from "./names.js";
 import { OperationsCenter } from "./operations-center.js";
 import { Cluster as ClusterResource } from "./provider/cluster.js";
@@ -201,6 +209,53 @@ export class Cluster extends Construct implements ICluster {
    */
   importFrom(name: string = this.name): void {
     this.resource.importFrom(name, OperationsCenter.of(this).provider);
+  }
+
+  /**
+   * VLAN tags on an interface or bond of every member (a ClusterVlanTags); calls for the same
+   * interface merge into one resource.
+   */
+  addVlanTags(interfaceName: string, vlanTags: number[]): ClusterVlanTags {
+    return new ClusterVlanTags(this, this.bulkId(`vlan-tags-${namePart(interfaceName)}-${vlanTags.map(namePart).join("-")}`, `VLAN tags ${vlanTags.join(", ")} on "${interfaceName}"`), { cluster: this, interfaceName, vlanTags });
+  }
+
+  /** An iSCSI target on every member (a ClusterIscsiTarget). */
+  addIscsiTarget(target: string, address: string, port?: number): ClusterIscsiTarget {
+    return new ClusterIscsiTarget(this, this.bulkId(`iscsi-${namePart(target)}-${namePart(address)}-${port ?? "default"}`, `iSCSI target "${target}" at ${address}`), { cluster: this, target, address, port });
+  }
+
+  /** An NVMe over Fabrics target on every member (a ClusterNvmeTarget). */
+  addNvmeTarget(transport: "tcp" | "fc", address: string, port?: number): ClusterNvmeTarget {
+    return new ClusterNvmeTarget(this, this.bulkId(`nvme-${transport}-${namePart(address)}-${port ?? "default"}`, `NVMe target ${transport} ${address}`), { cluster: this, transport, address, port });
+  }
+
+  /** A multipath WWN on every member (a ClusterMultipathTarget). */
+  addMultipathTarget(wwn: string): ClusterMultipathTarget {
+    return new ClusterMultipathTarget(this, this.bulkId(`multipath-${namePart(wwn)}`, `multipath WWN ${wwn}`), { cluster: this, wwn });
+  }
+
+  /** A non-primary IncusOS application on every member (a ClusterApplication). */
+  addApplication(name: ClusterApplicationName): ClusterApplication {
+    return new ClusterApplication(this, this.bulkId(`application-${namePart(name)}`, `application "${name}"`), { cluster: this, name });
+  }
+
+  /** The kernel config of every member (a ClusterKernelConfig); one per cluster. */
+  addKernelConfig(config: KernelConfig): ClusterKernelConfig {
+    return new ClusterKernelConfig(this, this.bulkId("kernel-config", "the kernel config"), { cluster: this, config });
+  }
+
+  /** The logging config of every member (a ClusterLoggingConfig); one per cluster. */
+  addLoggingConfig(config: LoggingConfig): ClusterLoggingConfig {
+    return new ClusterLoggingConfig(this, this.bulkId("logging-config", "the logging config"), { cluster: this, config });
+  }
+
+  /** The id of an add* helper's construct; the same declaration twice names both paths. */
+  private bulkId(id: string, what: string): string {
+    const existing = this.node.tryFindChild(id);
+    if (existing !== undefined) {
+      throw new Error(`Cluster '${this.node.path}': ${what} of cluster "${this.name}" is already declared by '${existing.node.path}'. Declare it once.`);
+    }
+    return id;
   }
 }
 

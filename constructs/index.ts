@@ -3,3 +3,10 @@ export { OperationsCenter, type OperationsCenterProps } from "./operations-cente
 export { ClusterTemplate, type ClusterTemplateProps } from "./cluster-template.js";
 export { Cluster, deletionPolicies, type ClusterProps, type ClusterRollingRestartConfig, type DeletionPolicy } from "./cluster.js";
 export type { ICluster } from "./icluster.js";
+export { ClusterVlanTags, type ClusterVlanTagsProps } from "./cluster-vlan-tags.js";
+export { ClusterIscsiTarget, type ClusterIscsiTargetProps } from "./cluster-iscsi-target.js";
+export { ClusterNvmeTarget, type ClusterNvmeTargetProps } from "./cluster-nvme-target.js";
+export { ClusterMultipathTarget, type ClusterMultipathTargetProps } from "./cluster-multipath-target.js";
+export { ClusterApplication, type ClusterApplicationName, type ClusterApplicationProps } from "./cluster-application.js";
+export { ClusterKernelConfig, type ClusterKernelConfigProps, type KernelConfig } from "./cluster-kernel-config.js";
+export { ClusterLoggingConfig, type ClusterLoggingConfigProps, type LoggingConfig } from "./cluster-logging-config.js";

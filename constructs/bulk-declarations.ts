@@ -1,0 +1,67 @@
+// What the bulk-operation constructs share: one record per stack of what each declared (so a
+// duplicate is a synth error naming both construct paths), checks of their props against the
+// bulk payload schemas, and how they point at their cluster.
+import { TerraformStack, Token, type TerraformProvider, type TerraformResource } from "cdktf";
+import type { IConstruct } from "constructs";
+import type { z } from "zod";
+import type { ICluster } from "./icluster.js";
+import { literal, terraformName } from "./names.js";
+import { OperationsCenter } from "./operations-center.js";
+import { Cluster as ClusterResource } from "./provider/cluster.js";
+
+const declared = new WeakMap<TerraformStack, Map<string, string>>();
+
+/** Records that `constructPath` declares `key`; a second declaration fails naming both. */
+export function declareOnce(scope: IConstruct, key: string, where: string, what: string): void {
+  const stack = TerraformStack.of(scope);
+  const seen = declared.get(stack) ?? new Map<string, string>();
+  declared.set(stack, seen);
+  const other = seen.get(key);
+  if (other !== undefined) throw new Error(`${where}: ${what} is already declared by '${other}'. Declare it once, or remove one of them.`);
+  seen.set(key, scope.node.path);
+}
+
+/** Checks a props value against a zod schema; the error names the construct and each field. */
+export function checkProps<S extends z.ZodType>(where: string, schema: S, value: unknown, prop?: string): z.infer<S> {
+  const result = schema.safeParse(value);
+  if (result.success) return result.data;
+  const lines = result.error.issues.map((issue) => {
+    const path = [...(prop === undefined ? [] : [prop]), ...issue.path.map(String)].join(".");
+    return `${path === "" ? "" : `${path}: `}${issue.message}`;
+  });
+  throw new Error(`${where}: ${lines.join("; ")}.`);
+}
+
+/** True when any value is a token: such props are checked by the provider at plan time. */
+export function anyToken(...values: unknown[]): boolean {
+  return values.some((value) => Token.isUnresolved(value) || (Array.isArray(value) && value.some((v) => Token.isUnresolved(v))));
+}
+
+/**
+ * The cluster and servers attributes of a bulk resource. A cluster of this app is referenced
+ * (so Terraform orders the cluster first, and a change of its servers reaches the bulk resource
+ * in the same plan); one only referenced by name is given by name.
+ */
+export function clusterAttributes(cluster: ICluster): { cluster: string; servers?: string[] } {
+  const resource = (cluster as { resource?: unknown }).resource;
+  if (resource instanceof ClusterResource) return { cluster: resource.name, servers: resource.servers };
+  return { cluster: literal(cluster.name) };
+}
+
+/** A readable Terraform-name part from a value (an interface, an address). */
+export function namePart(value: string | number): string {
+  return String(value).replace(/[^A-Za-z0-9_-]/g, "_");
+}
+
+/**
+ * Creates a construct's L1 resource with the stack's provider, named (and claimed) after the
+ * construct path, as every L2 construct of this package names its resource.
+ */
+export function namedResource<R extends TerraformResource>(scope: IConstruct, create: (provider: TerraformProvider) => R): R {
+  const oc = OperationsCenter.of(scope);
+  const name = terraformName(scope);
+  oc.claimTerraformName(name, scope.node.path);
+  const resource = create(oc.provider);
+  resource.overrideLogicalId(name);
+  return resource;
+}

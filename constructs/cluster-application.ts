@@ -1,0 +1,35 @@
+import { Construct } from "constructs";
+import { applicationNameSchema, type ApplicationArguments } from "../src/config/bulk.js";
+import { anyToken, checkProps, clusterAttributes, declareOnce, namedResource } from "./bulk-declarations.js";
+import type { ICluster } from "./icluster.js";
+import { ClusterApplication as ApplicationResource } from "./provider/cluster-application.js";
+
+/** A non-primary IncusOS application. */
+export type ClusterApplicationName = ApplicationArguments["name"];
+
+export interface ClusterApplicationProps {
+  readonly cluster: ICluster;
+  /**
+   * debug, gpu-support, incus-ceph, incus-linstor or openfga. The primary application (incus,
+   * incus-lts-7.0, migration-manager, operations-center) is chosen at install time: declaring
+   * one is an error.
+   */
+  readonly name: ClusterApplicationName;
+}
+
+/**
+ * A non-primary IncusOS application on every member of the cluster: one
+ * `operationscenter_cluster_application` resource. Removing it from the code removes the
+ * application from each member.
+ */
+export class ClusterApplication extends Construct {
+  readonly resource: ApplicationResource;
+
+  constructor(scope: Construct, id: string, props: ClusterApplicationProps) {
+    super(scope, id);
+    const where = `ClusterApplication '${this.node.path}'`;
+    if (!anyToken(props.name)) checkProps(where, applicationNameSchema, props.name, "name");
+    declareOnce(this, `application\0${props.cluster.name}\0${props.name}`, where, `application "${props.name}" on cluster "${props.cluster.name}"`);
+    this.resource = namedResource(this, (provider) => new ApplicationResource(this, "resource", { provider, ...clusterAttributes(props.cluster), name: props.name }));
+  }
+}

@@ -1,0 +1,44 @@
+import { Construct } from "constructs";
+import { iscsiTargetSchema } from "../src/config/bulk.js";
+import { ISCSI_DEFAULT_PORT } from "../src/provider/resources/cluster-iscsi-target.js";
+import { anyToken, checkProps, clusterAttributes, declareOnce, namedResource } from "./bulk-declarations.js";
+import type { ICluster } from "./icluster.js";
+import { literal } from "./names.js";
+import { ClusterIscsiTarget as IscsiTargetResource } from "./provider/cluster-iscsi-target.js";
+
+export interface ClusterIscsiTargetProps {
+  readonly cluster: ICluster;
+  /** The target IQN, e.g. "iqn.2004-10.org.example:storage1". */
+  readonly target: string;
+  /** The portal's IP address or host name. */
+  readonly address: string;
+  /** The portal's TCP port. @default 3260 */
+  readonly port?: number;
+}
+
+/**
+ * An iSCSI target every member of the cluster logs in to: one
+ * `operationscenter_cluster_iscsi_target` resource. A change of any prop replaces it (remove, then add).
+ */
+export class ClusterIscsiTarget extends Construct {
+  readonly resource: IscsiTargetResource;
+
+  constructor(scope: Construct, id: string, props: ClusterIscsiTargetProps) {
+    super(scope, id);
+    const where = `ClusterIscsiTarget '${this.node.path}'`;
+    const port = props.port ?? ISCSI_DEFAULT_PORT;
+    if (!anyToken(props.target, props.address, port)) checkProps(where, iscsiTargetSchema, { target: props.target, address: props.address, port });
+    declareOnce(this, `iscsi\0${props.cluster.name}\0${props.target}\0${props.address}\0${port}`, where, `iSCSI target "${props.target}" at ${props.address}:${port} on cluster "${props.cluster.name}"`);
+    this.resource = namedResource(
+      this,
+      (provider) =>
+        new IscsiTargetResource(this, "resource", {
+          provider,
+          ...clusterAttributes(props.cluster),
+          target: literal(props.target),
+          address: literal(props.address),
+          port,
+        }),
+    );
+  }
+}

@@ -1,0 +1,25 @@
+import { Construct } from "constructs";
+import { multipathWwnSchema } from "../src/config/bulk.js";
+import { anyToken, checkProps, clusterAttributes, declareOnce, namedResource } from "./bulk-declarations.js";
+import type { ICluster } from "./icluster.js";
+import { literal } from "./names.js";
+import { ClusterMultipathTarget as MultipathTargetResource } from "./provider/cluster-multipath-target.js";
+
+export interface ClusterMultipathTargetProps {
+  readonly cluster: ICluster;
+  /** The WWN as in /dev/disk/by-id/wwn-<WWN>: "0x" and 16 or 32 lower-case hex digits. */
+  readonly wwn: string;
+}
+
+/** A multipath device every member of the cluster manages: one `operationscenter_cluster_multipath_target` resource. */
+export class ClusterMultipathTarget extends Construct {
+  readonly resource: MultipathTargetResource;
+
+  constructor(scope: Construct, id: string, props: ClusterMultipathTargetProps) {
+    super(scope, id);
+    const where = `ClusterMultipathTarget '${this.node.path}'`;
+    if (!anyToken(props.wwn)) checkProps(where, multipathWwnSchema, props.wwn, "wwn");
+    declareOnce(this, `multipath\0${props.cluster.name}\0${props.wwn}`, where, `multipath WWN ${props.wwn} on cluster "${props.cluster.name}"`);
+    this.resource = namedResource(this, (provider) => new MultipathTargetResource(this, "resource", { provider, ...clusterAttributes(props.cluster), wwn: literal(props.wwn) }));
+  }
+}

@@ -1,0 +1,47 @@
+import { Construct } from "constructs";
+import { nvmeTargetSchema } from "../src/config/bulk.js";
+import { NVME_TCP_DEFAULT_PORT } from "../src/provider/resources/cluster-nvme-target.js";
+import { anyToken, checkProps, clusterAttributes, declareOnce, namedResource } from "./bulk-declarations.js";
+import type { ICluster } from "./icluster.js";
+import { literal } from "./names.js";
+import { ClusterNvmeTarget as NvmeTargetResource } from "./provider/cluster-nvme-target.js";
+
+export interface ClusterNvmeTargetProps {
+  readonly cluster: ICluster;
+  /** NVMe over TCP or over Fibre Channel. */
+  readonly transport: "tcp" | "fc";
+  /** TCP: the target's IP address or host name. FC: "nn-0x<WWNN>:pn-0x<WWPN>". */
+  readonly address: string;
+  /** TCP only: the port. @default 8009, the discovery port */
+  readonly port?: number;
+}
+
+/**
+ * An NVMe over Fabrics target every member of the cluster connects to: one
+ * `operationscenter_cluster_nvme_target` resource. A change of any prop (a new port, say)
+ * replaces it: one remove, then one add.
+ */
+export class ClusterNvmeTarget extends Construct {
+  readonly resource: NvmeTargetResource;
+
+  constructor(scope: Construct, id: string, props: ClusterNvmeTargetProps) {
+    super(scope, id);
+    const where = `ClusterNvmeTarget '${this.node.path}'`;
+    const port = props.port ?? (props.transport === "fc" ? undefined : NVME_TCP_DEFAULT_PORT);
+    if (!anyToken(props.transport, props.address, port)) {
+      checkProps(where, nvmeTargetSchema, { transport: props.transport, address: props.address, ...(port === undefined ? {} : { port }) });
+    }
+    declareOnce(this, `nvme\0${props.cluster.name}\0${props.transport}\0${props.address}\0${port ?? 0}`, where, `NVMe target ${props.transport} ${props.address}${port === undefined ? "" : `:${port}`} on cluster "${props.cluster.name}"`);
+    this.resource = namedResource(
+      this,
+      (provider) =>
+        new NvmeTargetResource(this, "resource", {
+          provider,
+          ...clusterAttributes(props.cluster),
+          transport: props.transport,
+          address: literal(props.address),
+          port,
+        }),
+    );
+  }
+}

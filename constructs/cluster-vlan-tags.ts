@@ -1,0 +1,78 @@
+import { Lazy, TerraformStack, Token, type IResolvable } from "cdktf";
+import { Construct } from "constructs";
+import { interfaceNameSchema, vlanTagSchema } from "../src/config/bulk.js";
+import { anyToken, checkProps, clusterAttributes, declareOnce, namePart } from "./bulk-declarations.js";
+import type { ICluster } from "./icluster.js";
+import { literal, terraformName } from "./names.js";
+import { OperationsCenter } from "./operations-center.js";
+import { ClusterVlanTags as VlanTagsResource } from "./provider/cluster-vlan-tags.js";
+
+export interface ClusterVlanTagsProps {
+  readonly cluster: ICluster;
+  /** The interface or bond, by name, on every member (e.g. "eth0", "uplink"). */
+  readonly interfaceName: string;
+  /**
+   * VLAN IDs (1 to 4094) to carry on the interface of every member. Tags declared by several
+   * ClusterVlanTags for one cluster and interface merge into one resource; tags added by other
+   * means are left alone.
+   */
+  readonly vlanTags: number[];
+}
+
+interface Merged {
+  readonly resource: VlanTagsResource;
+  readonly tags: Map<number, string>;
+}
+
+const merged = new WeakMap<TerraformStack, Map<string, Merged>>();
+
+/**
+ * VLAN tags on one interface or bond of every member of a cluster: the
+ * `operationscenter_cluster_vlan_tags` resource of that cluster and interface, shared by every
+ * ClusterVlanTags that names them (its Terraform name is `<cluster>_vlan_tags_<interface>`).
+ */
+export class ClusterVlanTags extends Construct {
+  /** The L1 resource, shared with the other ClusterVlanTags of this cluster and interface. */
+  readonly resource: VlanTagsResource;
+
+  constructor(scope: Construct, id: string, props: ClusterVlanTagsProps) {
+    super(scope, id);
+    const where = `ClusterVlanTags '${this.node.path}'`;
+    const { cluster, interfaceName, vlanTags } = props;
+    if (!Array.isArray(vlanTags) || (vlanTags.length === 0 && !Token.isUnresolved(vlanTags))) {
+      throw new Error(`${where}: vlanTags must list at least one VLAN ID.`);
+    }
+    if (!anyToken(interfaceName)) checkProps(where, interfaceNameSchema, interfaceName, "interfaceName");
+    const stack = TerraformStack.of(this);
+    const byInterface = merged.get(stack) ?? new Map<string, Merged>();
+    merged.set(stack, byInterface);
+    const key = `${cluster.name}\0${interfaceName}`;
+    let entry = byInterface.get(key);
+    if (entry === undefined) {
+      const oc = OperationsCenter.of(this);
+      const name = `${terraformName(cluster)}_vlan_tags_${namePart(interfaceName)}`;
+      oc.claimTerraformName(name, this.node.path);
+      const tags = new Map<number, string>();
+      const resource = new VlanTagsResource(this, "resource", {
+        provider: oc.provider,
+        ...clusterAttributes(cluster),
+        interfaceName: literal(interfaceName),
+        vlanTags: Token.asNumberList(Lazy.anyValue({ produce: () => [...tags.keys()].sort((a, b) => a - b) })),
+      });
+      resource.overrideLogicalId(name);
+      entry = { resource, tags };
+      byInterface.set(key, entry);
+    }
+    for (const tag of vlanTags) {
+      if (!Token.isUnresolved(tag)) checkProps(where, vlanTagSchema, tag, "vlanTags");
+      declareOnce(this, `vlan\0${key}\0${tag}`, where, `VLAN tag ${tag} on "${interfaceName}" of cluster "${cluster.name}"`);
+      entry.tags.set(tag, this.node.path);
+    }
+    this.resource = entry.resource;
+  }
+
+  /** Every VLAN tag on the interface, by member, including tags added by other means (a token). */
+  get vlanTagsAll(): IResolvable {
+    return this.resource.vlanTagsAll;
+  }
+}
