@@ -1,28 +1,55 @@
-// Which template variables carry secrets: those whose value lands in a secret field of the
-// rendered services or application config (the secret fields are decided in ./secrets.ts). Found
-// by rendering each template with a unique marker per variable and looking where the markers land.
+// Secrets in cluster templates: which leaves of a rendered services or application config are
+// secret (./secrets.ts decides), and which template variables fill them. Placeholders are
+// replaced by a plain word before parsing (`@` cannot start a YAML scalar, `~` cannot occur in a
+// variable name), so the parsed document shows which variable lands where.
 import yaml from "js-yaml";
 import { isSecretPath, type SecretKind } from "./secrets.js";
-import { placeholdersIn, renderTemplate } from "./template.js";
+import { placeholdersIn } from "./template.js";
 
-const marker = (name: string): string => `ocvarmarker${Buffer.from(name).toString("hex")}x`;
+const PLACEHOLDER = /@([A-Za-z0-9_]+)@/g;
+const MARKER = /ocph~([A-Za-z0-9_]+)~/g;
 
-function collect(kind: SecretKind, value: unknown, path: (string | number)[], markers: Map<string, string>, found: Set<string>): void {
-  if (typeof value === "string" || typeof value === "number") {
-    if (path.length === 0 || !isSecretPath(kind, path)) return;
-    for (const [text, name] of markers) if (String(value).includes(text)) found.add(name);
+export interface TemplateSecretLeaf {
+  /** Path of the secret leaf in the rendered config. */
+  readonly path: readonly (string | number)[];
+  /** Variables whose value lands in it; empty for a literal secret. */
+  readonly variables: readonly string[];
+}
+
+function collect(kind: SecretKind, node: unknown, path: (string | number)[], found: TemplateSecretLeaf[]): void {
+  if (path.length > 0 && isSecretPath(kind, path)) {
+    if (node === null || node === undefined || node === "") return;
+    const text = typeof node === "string" ? node : JSON.stringify(node);
+    found.push({ path, variables: [...new Set([...text.matchAll(MARKER)].map((m) => m[1]!))] });
     return;
   }
-  if (Array.isArray(value)) value.forEach((item, i) => collect(kind, item, [...path, i], markers, found));
-  else if (value !== null && typeof value === "object") {
-    for (const [key, item] of Object.entries(value)) collect(kind, item, [...path, key], markers, found);
+  if (Array.isArray(node)) node.forEach((item, index) => collect(kind, item, [...path, index], found));
+  else if (typeof node === "object" && node !== null) {
+    for (const [key, item] of Object.entries(node)) collect(kind, item, [...path, key], found);
   }
 }
 
 /**
+ * The secret leaves of one template text with the variables that fill them, or undefined when
+ * the text is not a YAML mapping with its placeholders standing in.
+ */
+export function templateSecretLeaves(kind: SecretKind, text: string): TemplateSecretLeaf[] | undefined {
+  let document: unknown;
+  try {
+    document = yaml.load(text.replace(PLACEHOLDER, (_, name: string) => `ocph~${name}~`));
+  } catch {
+    return undefined;
+  }
+  if (typeof document !== "object" || document === null || Array.isArray(document)) return undefined;
+  const found: TemplateSecretLeaf[] = [];
+  collect(kind, document, [], found);
+  return found;
+}
+
+/**
  * Names of the variables used in a secret field of either template. A template that does not
- * parse with markers in place (a variable used as a number or a key, say) counts every variable it
- * uses as secret: keeping a value out of state is the safe side.
+ * parse with markers in place counts every variable it uses as secret: keeping a value out of
+ * state is the safe side.
  */
 export function secretTemplateVariables(templates: { servicesTemplate: string; applicationTemplate: string }): Set<string> {
   const found = new Set<string>();
@@ -30,17 +57,10 @@ export function secretTemplateVariables(templates: { servicesTemplate: string; a
     ["services", templates.servicesTemplate],
     ["application", templates.applicationTemplate],
   ];
-  for (const [kind, source] of pairs) {
-    const names = placeholdersIn(source);
-    const markers = new Map(names.map((n) => [marker(n), n]));
-    let parsed: unknown;
-    try {
-      parsed = yaml.load(renderTemplate(source, Object.fromEntries(names.map((n) => [n, marker(n)]))));
-    } catch {
-      names.forEach((n) => found.add(n));
-      continue;
-    }
-    collect(kind, parsed, [], markers, found);
+  for (const [kind, text] of pairs) {
+    const leaves = templateSecretLeaves(kind, text);
+    if (leaves === undefined) placeholdersIn(text).forEach((n) => found.add(n));
+    else leaves.forEach((leaf) => leaf.variables.forEach((n) => found.add(n)));
   }
   return found;
 }

@@ -2,29 +2,10 @@
 // attributes, shown in plans and stored in state, so a secret leaf of the services or application
 // config (src/config/secrets.ts decides which) must be a placeholder without a default: each
 // cluster then gives the value, as a secret, when it is created from the template.
-import yaml from "js-yaml";
 import { formatPath } from "../../config/errors.js";
-import { isSecretPath, splitSecrets, type JsonObject, type SecretKind } from "../../config/secrets.js";
+import type { SecretKind } from "../../config/secrets.js";
+import { templateSecretLeaves } from "../../config/template-secrets.js";
 import type { Diagnostic } from "../plugin/types.js";
-
-// Placeholders are replaced by a plain word before parsing: `@` cannot start a YAML scalar, and
-// the word shows which variable fills a leaf. `~` cannot occur in a variable name.
-const PLACEHOLDER = /@([A-Za-z0-9_]+)@/g;
-const MARKER = /ocph~([A-Za-z0-9_]+)~/g;
-
-type Path = (string | number)[];
-
-/** Each secret leaf of a config with the text of its value. */
-function secretLeaves(kind: SecretKind, node: unknown, path: Path, found: { path: Path; text: string }[]): void {
-  if (path.length > 0 && isSecretPath(kind, path)) {
-    found.push({ path, text: typeof node === "string" ? node : JSON.stringify(node) });
-    return;
-  }
-  if (Array.isArray(node)) node.forEach((item, index) => secretLeaves(kind, item, [...path, index], found));
-  else if (typeof node === "object" && node !== null) {
-    for (const [key, item] of Object.entries(node)) secretLeaves(kind, item, [...path, key], found);
-  }
-}
 
 /**
  * Errors for the secret leaves of one template text: a literal value (on `attribute`), and a
@@ -37,19 +18,11 @@ export function templateSecretProblems(
   text: string,
   defaults: Readonly<Record<string, string>> | undefined,
 ): Diagnostic[] {
-  let document: unknown;
-  try {
-    document = yaml.load(text.replace(PLACEHOLDER, (_, name: string) => `ocph~${name}~`));
-  } catch {
-    return [];
-  }
-  if (typeof document !== "object" || document === null || Array.isArray(document)) return [];
-  const leaves: { path: Path; text: string }[] = [];
-  secretLeaves(kind, splitSecrets(kind, document as JsonObject).secrets, [], leaves);
+  const leaves = templateSecretLeaves(kind, text) ?? [];
   const problems: Diagnostic[] = [];
   for (const leaf of leaves) {
     const field = `${attribute}.${formatPath(leaf.path)}`;
-    const variables = [...leaf.text.matchAll(MARKER)].map((m) => m[1]!);
+    const variables = leaf.variables;
     if (variables.length === 0) {
       problems.push({
         severity: "error",
@@ -61,7 +34,7 @@ export function templateSecretProblems(
       });
       continue;
     }
-    for (const name of new Set(variables)) {
+    for (const name of variables) {
       if ((defaults?.[name] ?? "") === "") continue;
       problems.push({
         severity: "error",
