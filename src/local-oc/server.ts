@@ -195,13 +195,6 @@ function peerCertificate(req: IncomingMessage): string | undefined {
   return `-----BEGIN CERTIFICATE-----\n${base64}\n-----END CERTIFICATE-----\n`;
 }
 
-/** A log entry as GET /local-oc/requests shows it: secrets in the body and query replaced. */
-function redactedEntry(entry: RequestLogEntry): RequestLogEntry {
-  const out: RequestLogEntry = { ...entry, query: redactQuery(entry.query) };
-  if (entry.body !== undefined) out.body = redactRequestBody(entry.path, entry.body);
-  return out;
-}
-
 function readBody(req: IncomingMessage): Promise<string> {
   return new Promise((resolveBody, reject) => {
     const chunks: Buffer[] = [];
@@ -234,6 +227,12 @@ export async function startLocalOperationsCenter(options: LocalOperationsCenterO
 
   const trusted = (): Set<string> => new Set(store.data.trusted_fingerprints);
   const requests: RequestLogEntry[] = [];
+  /** The body of each logged request as GET /local-oc/requests shows it (secrets replaced). */
+  const shown = new WeakMap<RequestLogEntry, unknown>();
+  const templateTexts = (name: string) => {
+    const t = store.template(name);
+    return t === undefined ? undefined : { servicesTemplate: t.service_config_template, applicationTemplate: t.application_config_template };
+  };
   const log = options.log;
 
   const router = new Router();
@@ -296,7 +295,7 @@ export async function startLocalOperationsCenter(options: LocalOperationsCenterO
   const controlTarget: ControlTarget = {
     ctx,
     faultsSchema,
-    requests: () => requests.map(redactedEntry),
+    requests: () => requests.map((entry) => ({ ...entry, query: redactQuery(entry.query), ...(shown.has(entry) ? { body: shown.get(entry) } : {}) })),
     clearRequests: () => {
       requests.length = 0;
     },
@@ -368,6 +367,8 @@ export async function startLocalOperationsCenter(options: LocalOperationsCenterO
     const json = parsedBody(body);
     if (json !== undefined) entry.body = json;
     requests.push(entry);
+    // Redacted now, against the templates as they are when the request arrives.
+    if (json !== undefined) shown.set(entry, redactRequestBody(path, json, templateTexts));
     const finish = (status: number) => {
       entry.status = status;
       entry.durationMs = Math.round((performance.now() - started) * 10) / 10;
