@@ -10,7 +10,7 @@ import { OperationsCenterClient } from "../../src/client/index.js";
 import { startLocalOperationsCenter, type LocalOperationsCenter } from "../../src/local-oc/index.js";
 import { runOk } from "./processes.js";
 import { benchClusters, benchSeed, buildStack, clusterPost, stackDirectory, type BenchCluster } from "./stack.js";
-import { compare, summarize, type Comparison } from "./stats.js";
+import { compare, summarize, type Comparison, type Summary } from "./stats.js";
 
 /** Terraform's default -parallelism; the direct calls use the same number of workers. */
 export const PARALLELISM = 10;
@@ -73,7 +73,7 @@ async function withLocalOC<T>(clusters: readonly BenchCluster[], configDir: stri
   }
 }
 
-async function terraformRun(stackDir: string, clusters: readonly BenchCluster[], configDir: string, env: NodeJS.ProcessEnv): Promise<Timed> {
+async function terraformRun({ stackDir, configDir, env }: PreparedStack, clusters: readonly BenchCluster[]): Promise<Timed> {
   // Fresh state: no state file, no create journal of an earlier run.
   for (const file of ["terraform.tfstate", "terraform.tfstate.backup"]) rmSync(join(stackDir, file), { force: true });
   rmSync(join(stackDir, ".terraform", "oc-cdktf"), { recursive: true, force: true });
@@ -119,28 +119,47 @@ export interface ApplyOptions {
   progress: (text: string) => void;
 }
 
-export async function benchApply(options: ApplyOptions): Promise<ApplyResult> {
-  const { runs, env, progress } = options;
-  const clusters = benchClusters(options.clusters);
+interface PreparedStack {
+  stackDir: string;
+  configDir: string;
+  env: NodeJS.ProcessEnv;
+}
+
+/** Synthesizes the stack of `clusters` under `work` and runs `terraform init` in it. */
+async function prepareStack(work: string, clusters: readonly BenchCluster[], env: NodeJS.ProcessEnv): Promise<PreparedStack> {
+  const outdir = join(work, "cdktf.out");
+  buildStack(outdir, clusters).synth();
+  const stackDir = stackDirectory(outdir);
+  // No CLI configuration of this machine applies (plugin cache, mirrors).
+  const cliConfig = join(work, "terraformrc");
+  writeFileSync(cliConfig, "");
+  const tfEnv: NodeJS.ProcessEnv = { ...env, TF_CLI_CONFIG_FILE: cliConfig, CHECKPOINT_DISABLE: "1", TF_IN_AUTOMATION: "1" };
+  await runOk("terraform", ["init", "-input=false", "-no-color"], { cwd: stackDir, env: tfEnv, timeoutMs: INIT_TIMEOUT_MS });
+  mkdirSync(join(work, "oc"), { recursive: true });
+  return { stackDir, configDir: join(work, "oc", "config"), env: tfEnv };
+}
+
+async function inWorkDir<T>(fn: (work: string) => Promise<T>): Promise<T> {
   const work = mkdtempSync(join(tmpdir(), "oc-cdktf-bench-apply-"));
   try {
-    const outdir = join(work, "cdktf.out");
-    buildStack(outdir, clusters).synth();
-    const stackDir = stackDirectory(outdir);
-    // No CLI configuration of this machine applies (plugin cache, mirrors).
-    const cliConfig = join(work, "terraformrc");
-    writeFileSync(cliConfig, "");
-    const tfEnv: NodeJS.ProcessEnv = { ...env, TF_CLI_CONFIG_FILE: cliConfig, CHECKPOINT_DISABLE: "1", TF_IN_AUTOMATION: "1" };
-    await runOk("terraform", ["init", "-input=false", "-no-color"], { cwd: stackDir, env: tfEnv, timeoutMs: INIT_TIMEOUT_MS });
-    mkdirSync(join(work, "oc"), { recursive: true });
-    const configDir = join(work, "oc", "config");
+    return await fn(work);
+  } finally {
+    rmSync(work, { recursive: true, force: true });
+  }
+}
+
+export async function benchApply(options: ApplyOptions): Promise<ApplyResult> {
+  const { runs, progress } = options;
+  const clusters = benchClusters(options.clusters);
+  return inWorkDir(async (work) => {
+    const stack = await prepareStack(work, clusters, options.env);
     const viaTerraform: Timed[] = [];
     const direct: Timed[] = [];
     // Alternating, so a machine that gets slower during the bench slows both sides alike.
     for (let run = 0; run < runs; run++) {
       progress(`apply of ${clusters.length} clusters: run ${run + 1}/${runs}`);
-      viaTerraform.push(await terraformRun(stackDir, clusters, configDir, tfEnv));
-      direct.push(await directRun(clusters, configDir));
+      viaTerraform.push(await terraformRun(stack, clusters));
+      direct.push(await directRun(clusters, stack.configDir));
     }
     const result = compare(
       summarize(viaTerraform.map((r) => r.ms)),
@@ -150,7 +169,20 @@ export async function benchApply(options: ApplyOptions): Promise<ApplyResult> {
       options.maxRatio,
     );
     return { ...result, clusters: clusters.length, terraformRequests: medianRun(viaTerraform), directRequests: medianRun(direct) };
-  } finally {
-    rmSync(work, { recursive: true, force: true });
-  }
+  });
+}
+
+/**
+ * `terraform apply` of a stack with one cluster: close to what every apply pays whatever N is
+ * (terraform itself and the four provider processes it starts: schema, validate, plan, apply).
+ * With no resource at all terraform starts the provider only once, so that would say too little.
+ */
+export async function benchSingleApply(runs: number, env: NodeJS.ProcessEnv): Promise<Summary> {
+  const clusters = benchClusters(1);
+  return inWorkDir(async (work) => {
+    const stack = await prepareStack(work, clusters, env);
+    const times: number[] = [];
+    for (let run = 0; run < runs; run++) times.push((await terraformRun(stack, clusters)).ms);
+    return summarize(times);
+  });
 }

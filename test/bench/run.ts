@@ -3,14 +3,16 @@
 // failures are things that did not work. Every loop is bounded, every child process has a time
 // limit, and a watchdog ends a hung run (with the processes it started).
 //
-//   1. provider_start_vs_node: provider entry spawn to handshake vs `node -e ''`
-//   2. apply_vs_direct_10 / _100: terraform apply of N clusters vs the same calls from one process
+//   1. provider_start_vs_node: provider entry spawn to handshake vs `node -e ''`, and the module
+//      load steps of a provider process before and after the handshake
+//   2. apply_vs_direct_10 / _100: terraform apply of N clusters vs the same calls from one process,
+//      with apply of 1 cluster as the fixed cost
 //   3. synth of 10, 100 and 500 clusters (synth_500_clusters_s), build and synth timed apart
 import { mkdirSync, writeFileSync } from "node:fs";
-import { cpus } from "node:os";
+import { cpus, loadavg } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { benchApply } from "./apply.js";
+import { benchApply, benchSingleApply } from "./apply.js";
 import { killRunning, runOk } from "./processes.js";
 import { benchProviderLoad, benchProviderStart } from "./startup.js";
 import { table, type Row, type Summary } from "./stats.js";
@@ -23,6 +25,7 @@ const DEADLINE_MS = 6 * 60_000;
 
 const STARTUP_RUNS = 20;
 const LOAD_RUNS = 5;
+const SINGLE_APPLY_RUNS = 5;
 const APPLY = [
   { clusters: 10, runs: 7, maxRatio: 3 },
   { clusters: 100, runs: 5, maxRatio: 2 },
@@ -55,6 +58,7 @@ const inSeconds = (s: Summary): Summary => ({ n: s.n, min: s.min / 1000, median:
 
 async function main(): Promise<void> {
   const started = performance.now();
+  const loadAtStart = loadavg()[0]!;
   const env = cleanEnv();
   const terraformVersion = (await runOk("terraform", ["version"], { cwd: ROOT, env, timeoutMs: 30_000 })).split("\n")[0] ?? "";
 
@@ -63,6 +67,8 @@ async function main(): Promise<void> {
   progress(`provider module load x${LOAD_RUNS}`);
   const load = await benchProviderLoad(ROOT, LOAD_RUNS, env);
 
+  progress(`apply of one cluster x${SINGLE_APPLY_RUNS}`);
+  const singleApply = await benchSingleApply(SINGLE_APPLY_RUNS, env);
   const applies = [];
   for (const settings of APPLY) applies.push(await benchApply({ ...settings, env, progress }));
 
@@ -81,6 +87,7 @@ async function main(): Promise<void> {
     { name: "  after handshake: provider.js import", summary: load.provider },
     { name: "    of which zod", summary: load.zod },
     { name: "    of which undici", summary: load.undici },
+    { name: "terraform apply, 1 cluster", summary: inSeconds(singleApply) },
     ...applies.flatMap((a) => [
       { name: `terraform apply, ${a.clusters} clusters`, summary: inSeconds(a.subject) },
       { name: `direct calls, ${a.clusters} clusters`, summary: inSeconds(a.reference) },
@@ -95,18 +102,26 @@ async function main(): Promise<void> {
     { name: "provider start / node -e ''", comparison: startup },
     ...applies.map((a) => ({ name: `apply / direct, ${a.clusters} clusters`, comparison: a })),
   ];
-  const perCluster = synths.map((s) => `${s.clusters}: ${s.perClusterMs.toFixed(2)}`).join(", ");
+  const perCluster = synths
+    .map((s) => `${s.clusters}: ${s.perClusterMs.total.toFixed(2)} (build ${s.perClusterMs.build.toFixed(2)}, synth ${s.perClusterMs.synth.toFixed(2)})`)
+    .join("; ");
+  const loadAtEnd = loadavg()[0]!;
   const requests = applies
     .map((a) => `${a.clusters} clusters: terraform ${JSON.stringify(a.terraformRequests.perCluster)}, direct ${JSON.stringify(a.directRequests.perCluster)}`)
     .join("; ");
   process.stdout.write(`${table(rows, ratios)}\n`);
-  process.stdout.write(`synth total per cluster (ms), by stack size: ${perCluster}\n`);
+  process.stdout.write(`synth median per cluster (ms), by stack size: ${perCluster}\n`);
   process.stdout.write(`requests per cluster (median run): ${requests}\n`);
+  process.stdout.write(`1-minute load average: ${loadAtStart.toFixed(1)} at the start, ${loadAtEnd.toFixed(1)} at the end, on ${cpus().length} CPUs (above that, other work skews the figures)\n`);
 
   const document = {
     generated_at: new Date().toISOString(),
-    machine: { node: process.version, terraform: terraformVersion, platform: `${process.platform}-${process.arch}`, cpus: cpus().length },
+    machine: { node: process.version, terraform: terraformVersion, platform: `${process.platform}-${process.arch}`, cpus: cpus().length, load_average: { start: loadAtStart, end: loadAtEnd } },
     provider_start_vs_node: { ...startup, load },
+    apply_1_cluster_s: {
+      ...inSeconds(singleApply),
+      note: "terraform apply -auto-approve of one cluster (fresh local OC and state per run): about the fixed cost of every apply, four provider processes included",
+    },
     apply_vs_direct_10: applies.find((a) => a.clusters === 10),
     apply_vs_direct_100: applies.find((a) => a.clusters === 100),
     synth_500_clusters_s: { ...inSeconds(synth500.total), note: "new App with 500 Cluster constructs built and synthesized (see synth for the two parts)" },

@@ -16,8 +16,8 @@ export interface SynthResult {
   /** App.synth(): cdk.tf.json, launcher, lock entry. */
   synth: Summary;
   total: Summary;
-  /** Median total per cluster. */
-  perClusterMs: number;
+  /** Medians per cluster, in milliseconds: flat across stack sizes means linear growth. */
+  perClusterMs: { build: number; synth: number; total: number };
 }
 
 interface Run {
@@ -46,14 +46,11 @@ function synthOnce(count: number): Run {
 /** Builds and synthesizes a stack of `count` clusters `runs` times. */
 export function benchSynth(count: number, runs: number): SynthResult {
   const samples = Array.from({ length: runs }, () => synthOnce(count));
+  const build = summarize(samples.map((s) => s.buildMs));
+  const synth = summarize(samples.map((s) => s.synthMs));
   const total = summarize(samples.map((s) => s.buildMs + s.synthMs));
-  return {
-    clusters: count,
-    build: summarize(samples.map((s) => s.buildMs)),
-    synth: summarize(samples.map((s) => s.synthMs)),
-    total,
-    perClusterMs: Math.round((total.median / count) * 1000) / 1000,
-  };
+  const per = (s: Summary) => Math.round((s.median / count) * 1000) / 1000;
+  return { clusters: count, build, synth, total, perClusterMs: { build: per(build), synth: per(synth), total: per(total) } };
 }
 
 /** One untimed synth, so the first measured one does not pay for loading and JIT warm-up. */
