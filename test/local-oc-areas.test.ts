@@ -249,6 +249,23 @@ describe("local OC: the update control loop", () => {
     assert.equal((await status()).in_progress, "");
   });
 
+  it("refuses a launch while a member is evacuating or busy, with OC's reason", async () => {
+    const model = h.oc.saveSnapshot();
+    const b = model.servers.find((s) => s.name === "b")!;
+    b.in_maintenance = 1;
+    h.oc.restoreSnapshot(model);
+    const evacuating = await h.call("POST", `${C}/k/:reboot`);
+    assert.equal(evacuating.status, 400);
+    assert.equal(evacuating.json!.error, `Failed to launch cluster wide reboot: Cluster reboot can not be launched for "k": Server "b" (${b.connection_url}) is in maintenance state "evacuating"`);
+    b.in_maintenance = 0;
+    b.status_detail = "updating";
+    h.oc.restoreSnapshot(model);
+    const busy = await h.call("POST", `${C}/k/:reboot`);
+    assert.equal(busy.json!.error, `Failed to launch cluster wide reboot: Cluster reboot can not be launched for "k": Server "b" (${b.connection_url}) is busy (updating)`);
+    b.status_detail = "";
+    h.oc.restoreSnapshot(model);
+  });
+
   it(":cancel-operation stops the run where it is", async () => {
     await h.call("POST", `${C}/k/:reboot`);
     h.oc.advanceClusterOperations();

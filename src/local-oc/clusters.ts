@@ -835,16 +835,25 @@ function removeServers(ctx: Context, req: ApiRequest): ApiResponse {
 
 function launchUpdate(ctx: Context, c: ClusterRecord, mode: "update" | "reboot", reboot: boolean): void {
   if (c.in_progress_status.in_progress !== "") {
-    throw notPermitted(`Cluster ${q(c.name)} already has an operation in progress (${c.in_progress_status.in_progress})`);
+    throw notPermitted(`Cluster ${q(c.name)} already has an operation in progress`);
   }
   const members = ctx.store.members(c.name);
   if (mode === "update" && !members.some((m) => m.needs_update || m.needs_reboot)) return;
+  // clusterReadyForRollingUpdate / clusterReadyForRollingReboot.
+  const maintenance = ["not in maintenance", "evacuating", "evacuated", "restoring"];
   for (const m of members) {
-    if (m.status !== "ready" || m.in_maintenance === 1 || m.in_maintenance === 3) {
-      throw notPermitted(`Server ${q(m.name)} is not ready for a cluster wide ${mode} (status: ${q(m.status)}, in maintenance: ${m.in_maintenance})`);
+    if (m.status !== "ready") {
+      throw validation(`Cluster ${mode} can not be launched for ${q(c.name)}: Server ${q(m.name)} (${m.connection_url}) is in state ${q(m.status)} (${m.status_detail})`);
     }
-    if (mode === "reboot" && m.status_detail !== "") {
-      throw notPermitted(`Server ${q(m.name)} is busy (status detail: ${q(m.status_detail)})`);
+    if (m.in_maintenance === 1 || m.in_maintenance === 3) {
+      throw validation(`Cluster ${mode} can not be launched for ${q(c.name)}: Server ${q(m.name)} (${m.connection_url}) is in maintenance state ${q(maintenance[m.in_maintenance]!)}`);
+    }
+  }
+  if (mode === "reboot") {
+    for (const m of members) {
+      if (m.status_detail !== "") {
+        throw validation(`Cluster reboot can not be launched for ${q(c.name)}: Server ${q(m.name)} (${m.connection_url}) is busy (${m.status_detail})`);
+      }
     }
   }
   const evacuated = members.filter((m) => m.in_maintenance === 2).map((m) => m.name);
