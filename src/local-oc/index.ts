@@ -10,6 +10,21 @@ export {
   type LocalClusterSnapshot,
   type RequestLogEntry,
 } from "./server.js";
-export { seedDocumentSchema, loadSeedFile, parseSeedDocument, SeedError, type SeedDocument, type SeedServer } from "./seed.js";
+export {
+  seedDocumentSchema,
+  loadSeedFile,
+  parseSeedDocument,
+  loadSeed,
+  parseSeed,
+  SeedError,
+  type Seed,
+  type SeedDocument,
+  type SeedServer,
+  type SeedTemplate,
+  type SeedCluster,
+  type SeedToken,
+} from "./seed.js";
 export type { ServerRecord, ClusterRecord, TemplateRecord, IncusOSState } from "./state.js";
+export { StateFileError } from "./state.js";
+export type { Model } from "./seeding.js";
 export { LOCAL_REMOTE } from "./client-config.js";
