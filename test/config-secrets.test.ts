@@ -39,6 +39,12 @@ test("secretPaths finds credential config keys of a preseed at every level", () 
   ]);
 });
 
+test("a config key that names its value, such as user.api_token_value, is secret; an ordinary key is not", () => {
+  assert.deepEqual(secretPaths("application", { config: { "user.api_token_value": "t0k3n", "user.ui.title": "Lab", "user.keyboard": "us" } }), [
+    'config["user.api_token_value"]',
+  ]);
+});
+
 test("splitSecrets and mergeSecrets: the public part holds no secret, the merge restores the original", () => {
   for (const [kind, value] of [
     ["services", services],

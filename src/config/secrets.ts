@@ -17,8 +17,11 @@ export const secretServiceFields = [
   "tailscale.auth_key",
 ] as const;
 
-/** Config keys that hold credentials: passwords, secrets, tokens and keys (`oidc.client.secret`, `network.ovn.client_key`). */
-export const secretConfigKey = /(?:password|passphrase|secret|token|(?:^|[._-])key)$/i;
+/**
+ * Config keys that hold credentials: passwords, secrets, tokens and keys (`oidc.client.secret`,
+ * `network.ovn.client_key`), also when the key names the value itself (`user.api_token_value`).
+ */
+export const secretConfigKey = /(?:password|passphrase|secret|token|(?:^|[._-])key)(?:[._-]value)?$/i;
 
 /** Paths of the application config (preseed) fields that hold secrets or trust material. */
 export const secretApplicationFields = [
