@@ -156,7 +156,7 @@ function planUpdate(prior: ClusterValue, request: PlanRequest & { proposed: Obje
       });
     }
   } else {
-    const changes = creationChanges(prior, proposed, digestChanged).filter((change) => !hasUnknown(proposed[change.attribute === "secrets_wo" ? "secrets_digest" : change.attribute]));
+    const changes = creationChanges(prior, proposed, digestChanged);
     const allowRecreate = proposed.allow_recreate === true;
     diagnostics.push(...creationChangeDiagnostics(prior, changes, allowRecreate));
     if (allowRecreate) requiresReplace.push(...changes.map((change): AttributePath => [change.attribute === "secrets_wo" ? "secrets_digest" : change.attribute]));

@@ -4,6 +4,7 @@
 import type { Cluster, ClusterPut, ConfigMap } from "../../../client/api-types.js";
 import { canonicalJson } from "../../canonical-json.js";
 import type { Value } from "../../plugin/types.js";
+import { hasUnknown } from "../values.js";
 import { MEMBERS_KEY, membersProperty } from "./bookkeeping.js";
 import { parseJsonObject } from "./inputs.js";
 import type { ClusterValue, CreationAttribute } from "./schema.js";
@@ -122,7 +123,7 @@ export function creationChanges(prior: ClusterValue, proposed: { [key: string]: 
   scalar("server_type", "incus");
   for (const attribute of ["services_config", "application_config", "template_variables"] as const) {
     const next = proposed[attribute];
-    if (next !== null && typeof next !== "string" && (typeof next !== "object" || Array.isArray(next))) continue;
+    if (hasUnknown(next) || (next !== null && typeof next !== "string" && (typeof next !== "object" || Array.isArray(next)))) continue;
     const changed = keyChanges(attribute, prior[attribute], next);
     if (changed.length > 0) out.push({ attribute, changed });
   }

@@ -1,0 +1,43 @@
+// The pure decisions of operationscenter_cluster, without any server.
+import assert from "node:assert/strict";
+import { test } from "node:test";
+import { creationChanges, mergeProperties, planMembers } from "../src/provider/resources/cluster/decide.js";
+import type { ClusterValue } from "../src/provider/resources/cluster/schema.js";
+import { UNKNOWN } from "../src/provider/plugin/types.js";
+
+test("planMembers: adds the declared, removes only what this resource managed, unless exclusive", () => {
+  const live = ["s1", "s2", "s9"];
+  assert.deepEqual(planMembers(live, ["s1", "s3"], ["s1", "s2"], false), { add: ["s3"], remove: ["s2"], foreign: ["s9"] });
+  assert.deepEqual(planMembers(live, ["s1", "s3"], ["s1", "s2"], true), { add: ["s3"], remove: ["s2", "s9"], foreign: [] });
+  assert.deepEqual(planMembers(live, ["s1", "s2"], ["s1", "s2", "s4"], false), { add: [], remove: [], foreign: ["s9"] }, "a recorded server that is no member is not removed");
+});
+
+test("mergeProperties: three-way, foreign keys kept", () => {
+  assert.deepEqual(mergeProperties({ a: "1", b: "2", f: "x" }, { a: "9", c: "3" }, ["a", "b"]), { a: "9", c: "3", f: "x" });
+});
+
+test("creationChanges: per JSON key, null is the default, unknown is not compared", () => {
+  const prior = {
+    server_type: null,
+    services_config: JSON.stringify({ lvm: { enabled: false }, nvme: { enabled: true } }),
+    application_config: null,
+    template: null,
+    template_variables: { SITE: "a" },
+  } as unknown as ClusterValue;
+  const changes = creationChanges(
+    prior,
+    {
+      server_type: "incus",
+      services_config: JSON.stringify({ nvme: { enabled: true }, lvm: { enabled: true }, iscsi: { enabled: false } }),
+      application_config: JSON.stringify({}),
+      template: null,
+      template_variables: UNKNOWN,
+    },
+    false,
+  );
+  assert.deepEqual(changes, [{ attribute: "services_config", changed: ["services_config.iscsi", "services_config.lvm"] }]);
+  assert.deepEqual(creationChanges(prior, { ...prior, server_type: "migration-manager", template_variables: { SITE: "a" } } as never, true), [
+    { attribute: "server_type", changed: ["server_type"] },
+    { attribute: "secrets_wo", changed: ["secrets_wo"] },
+  ]);
+});
