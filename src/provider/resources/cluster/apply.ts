@@ -4,6 +4,7 @@
 import { setTimeout as sleep } from "node:timers/promises";
 import type { Cluster, ClusterPost, ConfigMap, Server } from "../../../client/api-types.js";
 import { OperationsCenterError } from "../../../client/errors.js";
+import { scrubSecrets, secretValues } from "../../../config/secrets.js";
 import type { ProviderClient } from "../../client.js";
 import { DiagnosticError, type Diagnostic } from "../../plugin/types.js";
 import { CREATED_BY_KEY, CREATION_KEY, MEMBERS_KEY, membersProperty, readBookkeeping } from "./bookkeeping.js";
@@ -193,7 +194,10 @@ export async function createCluster(effects: Effects, desired: ClusterValue, sec
       left === undefined
         ? `cluster "${name}" does not exist`
         : `cluster "${name}" is left ${left.cluster.status}; the next apply removes that record (mode=normal) and creates it again`;
-    throw failed(`Creating cluster "${name}" failed`, error, state);
+    // The server's answer may quote the configs it was given: no secret leaves this provider.
+    const hidden = [...secretValues("services", inputs.servicesConfig ?? {}), ...secretValues("application", inputs.applicationConfig ?? {}), ...Object.values(secrets?.template_variables ?? {})];
+    const diagnostic = failed(`Creating cluster "${name}" failed`, error, state).diagnostics[0]!;
+    throw new DiagnosticError({ ...diagnostic, detail: scrubSecrets(diagnostic.detail ?? "", hidden) });
   }
   const live = await readBack(client, name).catch((error: unknown) => {
     throw failed(`Cluster "${name}" was created but cannot be read back`, error, `cluster "${name}" exists; the next apply adopts it`);
