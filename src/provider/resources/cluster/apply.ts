@@ -312,15 +312,18 @@ export async function updateCluster(effects: Effects, prior: ClusterValue, desir
   const name = progress.name;
 
   let live: Awaited<ReturnType<typeof readBack>>;
-  let servers: Server[];
+  let recorded: string[];
+  let changes: MemberChanges;
+  let servers: Server[] = [];
   try {
     live = await readBack(client, name);
-    servers = await client.api.listServers();
+    recorded = [...new Set([...prior.servers, ...(readBookkeeping(live.cluster.properties).members ?? [])])];
+    changes = planMembers(live.members, desired.servers, recorded, desired.exclusive_members === true);
+    // Every server's state only when members change: the checks of new ones and the evacuation state of leaving ones.
+    if (changes.add.length > 0 || changes.remove.length > 0) servers = await client.api.listServers();
   } catch (error) {
     return stop(`Cannot read cluster "${name}"`, error, "its settings and members are unchanged");
   }
-  const recorded = [...new Set([...prior.servers, ...(readBookkeeping(live.cluster.properties).members ?? [])])];
-  const changes: MemberChanges = planMembers(live.members, desired.servers, recorded, desired.exclusive_members === true);
   const problems = checkServers(changes.add, servers, { channel: desired.channel ?? live.cluster.channel, sameIncus: false });
   if (problems.length > 0) {
     return {
