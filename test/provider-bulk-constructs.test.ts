@@ -25,7 +25,7 @@ function synth(build: (stack: TerraformStack, cluster: Cluster) => void): Resour
   return (JSON.parse(Testing.synth(stack)) as { resource: Resources }).resource;
 }
 
-test("every bulk construct sits on its L1 resource, referencing the cluster's name and servers", () => {
+test("every bulk construct sits on its L1 resource with the cluster's name and servers", () => {
   const resources = synth((stack, cluster) => {
     new ClusterVlanTags(stack, "uplink", { cluster, interfaceName: "eth0", vlanTags: [200, 100] });
     new ClusterIscsiTarget(stack, "san", { cluster, target: "iqn.2004-10.org.example:san1", address: "192.0.2.50" });
@@ -37,8 +37,13 @@ test("every bulk construct sits on its L1 resource, referencing the cluster's na
   });
   const vlan = resources.operationscenter_cluster_vlan_tags!.prod_vlan_tags_eth0!;
   assert.deepEqual(vlan.vlan_tags, [100, 200]);
-  assert.equal(vlan.cluster, "${operationscenter_cluster.prod.name}");
-  assert.equal(vlan.servers, "${tolist(operationscenter_cluster.prod.servers)}");
+  // VLAN tags name the cluster and its servers literally and the cluster depends on them: a
+  // server joins only once its interfaces carry the tags.
+  assert.equal(vlan.cluster, "prod");
+  assert.deepEqual(vlan.servers, ["server01", "server02"]);
+  assert.deepEqual(resources.operationscenter_cluster!.prod!.depends_on, ["operationscenter_cluster_vlan_tags.prod_vlan_tags_eth0"]);
+  assert.equal(resources.operationscenter_cluster_iscsi_target!.san!.cluster, "${operationscenter_cluster.prod.name}");
+  assert.equal(resources.operationscenter_cluster_iscsi_target!.san!.servers, "${tolist(operationscenter_cluster.prod.servers)}");
   assert.equal(resources.operationscenter_cluster_iscsi_target!.san!.port, 3260);
   assert.equal(resources.operationscenter_cluster_nvme_target!["prod_nvme-tcp-192_0_2_100-default"]!.port, 8009);
   assert.ok(resources.operationscenter_cluster_multipath_target);

@@ -1,7 +1,9 @@
-// Writes to one member's IncusOS through Operations Center's per-server proxy
-// (…/servers/{name}/os/1.0/…, incusos-api.md section 8). The bulk-operation resources use them
-// where Operations Center has no action (removing an application) or refuses one because a
-// member is already in the wanted state (a storage target present on some members only).
+// Writes to one server's IncusOS through Operations Center's per-server routes (…/servers/{name}/
+// os/1.0/… and …/system/network; incusos-api.md section 8). The bulk-operation resources use them
+// where Operations Center has no action (removing an application), refuses one because a member
+// is already in the wanted state (a storage target on some members only), or cannot reach the
+// server (one about to join a cluster).
+import type { SystemNetwork } from "./api-types.js";
 import type { OperationsCenterClient } from "./client.js";
 import { segment } from "./client.js";
 
@@ -24,4 +26,12 @@ export async function installServerApplication(api: OperationsCenterClient, serv
 /** POST /os/1.0/applications/{name}/:remove: stops and uninstalls a non-primary application on one member. */
 export async function removeServerApplication(api: OperationsCenterClient, server: string, name: string): Promise<void> {
   await api.request("POST", osPath(server, `applications/${segment(name)}/:remove`));
+}
+
+/**
+ * PUT /1.0/provisioning/servers/{name}/system/network: one server's whole network config, also
+ * for a server that is not (yet) a cluster member, which the bulk actions cannot reach.
+ */
+export async function putServerNetwork(api: OperationsCenterClient, server: string, network: SystemNetwork): Promise<void> {
+  await api.request("PUT", `${SERVERS}/${segment(server)}/system/network`, { body: network });
 }

@@ -2,12 +2,16 @@
 // bond of every member of a cluster (add_/remove_network_interface_vlan_tags; incusos-api.md
 // 2.4). Apply adds, in one call, the declared tags some member lacks and removes, in one call,
 // the tags it managed before and no longer declares. Tags added by other means are left alone
-// and shown in vlan_tags_all.
+// and shown in vlan_tags_all. Servers declared for the cluster that are not members yet get the
+// tags through their own network endpoint first, because Operations Center admits a server only
+// when its interfaces carry the members' tags (oc-api.md 3.6).
 import type { OperationsCenterClient } from "../../client/client.js";
+import { putServerNetwork } from "../../client/incusos-client.js";
 import { interfaceNameSchema, vlanTagSchema } from "../../config/bulk.js";
 import type { ProviderClient } from "../client.js";
-import { DiagnosticError, UNKNOWN, type Diagnostic, type ObjectValue, type Resource } from "../plugin/types.js";
+import { DiagnosticError, UNKNOWN, type Diagnostic, type Logger, type ObjectValue, type Resource } from "../plugin/types.js";
 import {
+  changesOneAtATime,
   clusterAttribute,
   clusterMembers,
   clusterProblems,
@@ -20,6 +24,7 @@ import {
   schemaProblems,
   serversAttribute,
   serversChanged,
+  stringList,
   throwIfErrors,
 } from "./bulk/common.js";
 import { runBulkAction } from "./bulk/run.js";
@@ -53,6 +58,46 @@ function managedTags(state: ObjectValue | null, privateData: Uint8Array): number
   return [...new Set([...numberList(state?.vlan_tags), ...fromPrivate])].sort((a, b) => a - b);
 }
 
+/**
+ * Sets the declared tags on servers about to join, through each server's own network endpoint;
+ * their other tags stay, except those this resource managed and no longer declares. True when
+ * any server was changed.
+ */
+async function stageOnJoining(
+  api: OperationsCenterClient,
+  log: Logger,
+  cluster: string,
+  servers: readonly string[],
+  interfaceName: string,
+  desired: readonly number[],
+  managed: readonly number[],
+): Promise<boolean> {
+  let changed = false;
+  for (const server of servers) {
+    const network = await apiStep(`Cannot read the network config of server ${server}`, () => api.getServerNetwork(server));
+    const device = (network.config?.interfaces ?? []).find((d) => d.name === interfaceName) ?? (network.config?.bonds ?? []).find((d) => d.name === interfaceName);
+    if (device === undefined) {
+      throw new DiagnosticError({
+        severity: "error",
+        summary: `Server ${server} has no interface or bond "${interfaceName}", so it cannot carry the VLAN tags of cluster "${cluster}"`,
+        detail: `Every member needs the same interfaces; remove ${server} from the cluster's servers, or correct interface_name.`,
+        path: ["servers"],
+      });
+    }
+    const current = device.vlan_tags ?? [];
+    const next = [...new Set([...current.filter((tag) => desired.includes(tag) || !managed.includes(tag)), ...desired])].sort((a, b) => a - b);
+    if (JSON.stringify([...current].sort((a, b) => a - b)) === JSON.stringify(next)) continue;
+    log.info(`oc-cdktf: cluster "${cluster}": server ${server} is about to join; setting VLAN tags ${list(desired)} on "${interfaceName}" through its network endpoint`, {
+      cluster,
+      server,
+    });
+    device.vlan_tags = next;
+    await apiStep(`Cannot set the VLAN tags of "${interfaceName}" on server ${server}`, () => putServerNetwork(api, server, network));
+    changed = true;
+  }
+  return changed;
+}
+
 function problems(config: ObjectValue): Diagnostic[] {
   const out = clusterProblems(config);
   const name = knownString(config.interface_name);
@@ -74,7 +119,7 @@ function stateOf(cluster: string, interfaceName: string, vlanTags: readonly numb
   return { id: `${cluster}/${interfaceName}`, cluster, interface_name: interfaceName, vlan_tags: [...vlanTags], servers: servers ?? null, vlan_tags_all: tagsAll(live) };
 }
 
-export const clusterVlanTagsResource: Resource<ProviderClient> = {
+export const clusterVlanTagsResource: Resource<ProviderClient> = changesOneAtATime({
   typeName: "operationscenter_cluster_vlan_tags",
   schema: {
     version: 0,
@@ -92,7 +137,12 @@ export const clusterVlanTagsResource: Resource<ProviderClient> = {
           description: "The interface or bond, by name, on every member (interfaces are looked up before bonds). A change is a replace.",
         },
         vlan_tags: { type: ["set", "number"], required: true, description: "The VLAN IDs (1 to 4094) this resource manages on the interface." },
-        servers: serversAttribute,
+        servers: {
+          ...serversAttribute,
+          description:
+            "The cluster's declared servers. Those that are not members yet get the tags through their own network endpoint, because Operations Center " +
+            "admits a server only when its interfaces carry the members' VLAN tags; so the cluster resource must depend on this one (depends_on), which the L2 constructs arrange.",
+        },
         vlan_tags_all: {
           type: ["map", ["list", "number"]],
           computed: true,
@@ -145,17 +195,23 @@ export const clusterVlanTagsResource: Resource<ProviderClient> = {
     }
     const desired = numberList(planned.vlan_tags);
     try {
-      const members = await requireMembers(api, cluster);
+      const members = (await clusterMembers(api, cluster)) ?? [];
+      // Declared servers that are not members yet: Operations Center lets a server join only
+      // when its interfaces carry the members' VLAN tags, so they get the tags first.
+      const joining = stringList(planned.servers).filter((server) => !members.includes(server));
+      if (members.length === 0 && joining.length === 0) await requireMembers(api, cluster);
       const live = await liveTags(api, members, interfaceName);
+      const managed = prior === null ? [] : managedTags(prior, plannedPrivate);
       const add = desired.filter((tag) => !onEvery(live, tag)).sort((a, b) => a - b);
-      const remove = (prior === null ? [] : managedTags(prior, plannedPrivate)).filter((tag) => !desired.includes(tag) && onSome(live, tag));
+      const remove = managed.filter((tag) => !desired.includes(tag) && onSome(live, tag));
       if (add.length > 0) {
         await runBulkAction(api, log, cluster, "add_network_interface_vlan_tags", { interface_name: interfaceName, vlan_tags: add }, `adding VLAN tags ${list(add)} to "${interfaceName}"`);
       }
       if (remove.length > 0) {
         await runBulkAction(api, log, cluster, "remove_network_interface_vlan_tags", { interface_name: interfaceName, vlan_tags: remove }, `removing VLAN tags ${list(remove)} from "${interfaceName}"`);
       }
-      const after = add.length === 0 && remove.length === 0 ? live : await liveTags(api, members, interfaceName);
+      const staged = await stageOnJoining(api, log, cluster, joining, interfaceName, desired, managed);
+      const after = add.length === 0 && remove.length === 0 && !staged ? live : await liveTags(api, [...members, ...joining], interfaceName);
       return { state: stateOf(cluster, interfaceName, desired, planned.servers, after), private: encodeJson({ managed: desired }) };
     } catch (error) {
       return { state: prior, private: plannedPrivate, diagnostics: stepFailed(`Cluster "${cluster}": changing the VLAN tags of "${interfaceName}" failed`, error).diagnostics };
@@ -188,4 +244,4 @@ export const clusterVlanTagsResource: Resource<ProviderClient> = {
     // The tags every member has are adopted as managed; the next plan shows any the configuration lacks as removals.
     return { state: stateOf(cluster, interfaceName, common, null, live), private: encodeJson({ managed: common }) };
   },
-};
+});

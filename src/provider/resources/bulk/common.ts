@@ -2,7 +2,8 @@
 // checks of the cluster name and of zod-validated arguments, and reading the cluster's members.
 import type { z } from "zod";
 import type { OperationsCenterClient } from "../../../client/client.js";
-import { DiagnosticError, type Attribute, type AttributePath, type Diagnostic, type ObjectValue, type Value } from "../../plugin/types.js";
+import type { ProviderClient } from "../../client.js";
+import { DiagnosticError, type Attribute, type AttributePath, type Diagnostic, type ObjectValue, type Resource, type Value } from "../../plugin/types.js";
 import { objectNameProblem } from "../object-name.js";
 import { apiStep, hasUnknown, isUnknown, knownString } from "../values.js";
 
@@ -108,4 +109,36 @@ export function decodeJson(bytes: Uint8Array): Record<string, unknown> {
 
 export function encodeJson(value: Record<string, unknown>): Uint8Array {
   return Buffer.from(JSON.stringify(value), "utf8");
+}
+
+const queues = new Map<string, Promise<unknown>>();
+
+/**
+ * Runs the changes of one cluster one at a time within this provider process. Terraform applies
+ * resources in parallel, and each change is a read-modify-write of whole member configs (by
+ * Operations Center for a bulk action, by the provider for a per-server write): two at once
+ * would lose one of them.
+ */
+export async function oneAtATime<T>(cluster: string, change: () => Promise<T>): Promise<T> {
+  const previous = queues.get(cluster) ?? Promise.resolve();
+  const run = previous.then(change, change);
+  const settled = run.then(
+    () => undefined,
+    () => undefined,
+  );
+  queues.set(cluster, settled);
+  try {
+    return await run;
+  } finally {
+    if (queues.get(cluster) === settled) queues.delete(cluster);
+  }
+}
+
+/** The resource with its applies run oneAtATime per cluster (the planned one, or the prior one on destroy). */
+export function changesOneAtATime(resource: Resource<ProviderClient>): Resource<ProviderClient> {
+  const apply = resource.apply.bind(resource);
+  return {
+    ...resource,
+    apply: (request, context) => oneAtATime(knownString(request.planned?.cluster) ?? knownString(request.prior?.cluster) ?? "", () => apply(request, context)),
+  };
 }

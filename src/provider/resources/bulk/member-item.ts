@@ -7,7 +7,7 @@ import type { OperationsCenterClient } from "../../../client/client.js";
 import type { ProviderClient } from "../../client.js";
 import { DiagnosticError, UNKNOWN, type Attribute, type Diagnostic, type Logger, type ObjectValue, type Resource } from "../../plugin/types.js";
 import { apiStep, hasUnknown, knownString, stepFailed } from "../values.js";
-import { clusterAttribute, clusterMembers, clusterProblems, idAttribute, replacedAttributes, requireMembers, serversAttribute, serversChanged, throwIfErrors } from "./common.js";
+import { changesOneAtATime, clusterAttribute, clusterMembers, clusterProblems, idAttribute, replacedAttributes, requireMembers, serversAttribute, serversChanged, throwIfErrors } from "./common.js";
 
 export interface MemberItemKind<T> {
   readonly typeName: string;
@@ -114,7 +114,7 @@ export function memberItemResource<T>(kind: MemberItemKind<T>): Resource<Provide
     }
   };
 
-  return {
+  return changesOneAtATime({
     typeName: kind.typeName,
     schema: {
       version: 0,
@@ -204,5 +204,5 @@ export function memberItemResource<T>(kind: MemberItemKind<T>): Resource<Provide
       }
       return { state: stateOf(cluster, parsed, present, null) };
     },
-  };
+  });
 }

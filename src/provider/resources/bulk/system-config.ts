@@ -8,7 +8,7 @@ import type { BulkArguments } from "../../../config/bulk.js";
 import type { ProviderClient } from "../../client.js";
 import { DiagnosticError, UNKNOWN, type Diagnostic, type Logger, type ObjectValue, type Resource } from "../../plugin/types.js";
 import { apiStep, knownString, stepFailed } from "../values.js";
-import { clusterAttribute, clusterMembers, clusterProblems, requireMembers, serversAttribute, serversChanged, throwIfErrors } from "./common.js";
+import { changesOneAtATime, clusterAttribute, clusterMembers, clusterProblems, requireMembers, serversAttribute, serversChanged, throwIfErrors } from "./common.js";
 import { runBulkAction } from "./run.js";
 
 type SystemAction = "update_system_kernel" | "update_system_logging";
@@ -112,7 +112,7 @@ export function systemConfigResource<A extends SystemAction>(kind: SystemConfigK
     members: [...members],
   });
 
-  return {
+  return changesOneAtATime({
     typeName: kind.typeName,
     schema: {
       version: 0,
@@ -198,5 +198,5 @@ export function systemConfigResource<A extends SystemAction>(kind: SystemConfigK
       const live = await apiStep(`Cannot read the ${kind.what} config of member ${members[0]}`, () => kind.live(client.api, members[0]!));
       return { state: stateOf(id, JSON.stringify(canonical(live)), null, []) };
     },
-  };
+  });
 }
