@@ -1,6 +1,6 @@
 // Runs the terraform binary in a synthesized stack directory and reads plans as JSON.
 import { spawn } from "node:child_process";
-import { z } from "zod";
+import { planSchema, type Plan } from "./plan-schema.js";
 
 export interface TerraformResult {
   code: number;
@@ -40,25 +40,7 @@ export function terraform(args: string[], options: TerraformOptions): Promise<Te
   });
 }
 
-const resourceChangeSchema = z.looseObject({
-  address: z.string(),
-  type: z.string(),
-  name: z.string(),
-  action_reason: z.string().optional(),
-  change: z.looseObject({
-    actions: z.array(z.string()),
-    before: z.unknown().optional(),
-    after: z.unknown().optional(),
-    replace_paths: z.array(z.array(z.union([z.string(), z.number()]))).optional(),
-  }),
-});
-export type ResourceChange = z.infer<typeof resourceChangeSchema>;
-
-export const planSchema = z.looseObject({
-  format_version: z.string(),
-  resource_changes: z.array(resourceChangeSchema).default([]),
-});
-export type Plan = z.infer<typeof planSchema>;
+export { planSchema, type Plan, type ResourceChange } from "./plan-schema.js";
 
 /** `terraform show -json <planfile>`, parsed. */
 export async function showPlan(planFile: string, options: TerraformOptions): Promise<Plan> {

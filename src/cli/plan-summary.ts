@@ -1,0 +1,88 @@
+// `oc-cdktf plan-summary`: a Terraform plan in the words of Operations Center, for pull-request
+// review. Exit codes: 0 summary written, 1 the plan failed or cannot be read, 2 usage,
+// 3 --fail-on destructive and the plan has a destructive operation.
+import { readFileSync } from "node:fs";
+import { parseArgs } from "node:util";
+import { parsePlanText, type PlanInput } from "../review/plan-schema.js";
+import { countsOf, DEFAULT_MAX_CHARS, formats, mergeInputs, renderSummary, summarize, type SummaryFormat } from "../review/plan-summary.js";
+
+const USAGE = `usage: oc-cdktf plan-summary [PLAN_JSON|-]... [options]
+
+  PLAN_JSON                   terraform show -json <planfile> output ("-" or none: stdin); a
+                              terraform plan -json log may be given too, for its diagnostics
+  --format markdown|text|json default markdown (GitHub-ready)
+  --fail-on destructive       exit 3 when the plan has a destructive operation
+  --max-chars N               keep the output under N characters (default ${DEFAULT_MAX_CHARS})
+
+  terraform plan -out plan.bin && terraform show -json plan.bin | oc-cdktf plan-summary -
+
+Exit codes: 0 written, 1 the plan failed or cannot be read, 2 usage, 3 destructive (--fail-on).
+`;
+
+/** Below this not even the headline and the left-out note fit. */
+const MIN_CHARS = 400;
+
+export const EXIT = { ok: 0, failed: 1, usage: 2, destructive: 3 } as const;
+
+async function readStdin(): Promise<string> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of process.stdin) chunks.push(typeof chunk === "string" ? Buffer.from(chunk) : (chunk as Buffer));
+  return Buffer.concat(chunks).toString("utf8");
+}
+
+function usage(message: string): number {
+  process.stderr.write(`oc-cdktf plan-summary: ${message}\n\n${USAGE}`);
+  return EXIT.usage;
+}
+
+export async function run(argv: string[]): Promise<number> {
+  let parsed;
+  try {
+    parsed = parseArgs({
+      args: argv,
+      allowPositionals: true,
+      options: { format: { type: "string", default: "markdown" }, "fail-on": { type: "string" }, "max-chars": { type: "string" }, help: { type: "boolean", short: "h" } },
+    });
+  } catch (error) {
+    return usage(error instanceof Error ? error.message : String(error));
+  }
+  const { values, positionals } = parsed;
+  if (values.help === true) {
+    process.stdout.write(USAGE);
+    return EXIT.ok;
+  }
+  const format = values.format as SummaryFormat;
+  if (!formats.includes(format)) return usage(`--format must be one of ${formats.join(", ")}, got "${values.format}"`);
+  if (values["fail-on"] !== undefined && values["fail-on"] !== "destructive") return usage(`--fail-on takes "destructive", got "${values["fail-on"]}"`);
+  const maxChars = values["max-chars"] === undefined ? DEFAULT_MAX_CHARS : Number(values["max-chars"]);
+  if (!Number.isInteger(maxChars) || maxChars < MIN_CHARS) return usage(`--max-chars must be a whole number of at least ${MIN_CHARS}, got "${values["max-chars"]}"`);
+  const sources = positionals.length === 0 ? ["-"] : positionals;
+  if (sources.filter((s) => s === "-").length > 1) return usage('give "-" (stdin) once');
+
+  const inputs: PlanInput[] = [];
+  for (const source of sources) {
+    const name = source === "-" ? "stdin" : source;
+    try {
+      const text = source === "-" ? await readStdin() : readFileSync(source, "utf8");
+      inputs.push(parsePlanText(text, name));
+    } catch (error) {
+      const reason = (error as NodeJS.ErrnoException).code === "ENOENT" ? `${name} does not exist` : error instanceof Error ? error.message : String(error);
+      process.stderr.write(`oc-cdktf plan-summary: ${reason}\n`);
+      return EXIT.failed;
+    }
+  }
+  let input: PlanInput;
+  try {
+    input = mergeInputs(inputs);
+  } catch (error) {
+    return usage(error instanceof Error ? error.message : String(error));
+  }
+  const summary = summarize(input);
+  process.stdout.write(renderSummary(summary, { format, maxChars }));
+  if (summary.failed) return EXIT.failed;
+  if (values["fail-on"] === "destructive" && countsOf(summary).destructive > 0) {
+    process.stderr.write(`oc-cdktf plan-summary: ${countsOf(summary).destructive} destructive operations: a second approval is required (--fail-on destructive)\n`);
+    return EXIT.destructive;
+  }
+  return EXIT.ok;
+}
