@@ -90,6 +90,27 @@ test("create from a template: the template name and the merged variable values a
     assert.ok(!JSON.stringify(result.state).includes(AUTH_KEY));
   }));
 
+test("a create from an existing template: a secret variable given publicly and a missing required one fail the plan", () =>
+  withCluster(async (t) => {
+    await t.other.createClusterTemplate({
+      name: "edge",
+      description: "",
+      service_config_template: "tailscale:\n  enabled: true\n  auth_key: @TS_KEY@\n",
+      application_config_template: "config:\n  user.ui.title: @TITLE@\n",
+      variables: { TS_KEY: { description: "", default: "" }, TITLE: { description: "UI title", default: "" } },
+    });
+    await t.calls();
+    const result = await t.converge(null, config({ services_config: null, template: "edge", template_variables: { TS_KEY: AUTH_KEY } }));
+    const errors = result.diagnostics.filter((d) => d.severity === "error");
+    assert.deepEqual(errors.map((d) => d.summary), [
+      'template_variables.TS_KEY fills a secret field of template "edge"',
+      "template_variables.TITLE: missing; the template requires a value for this variable (UI title), since it has no default",
+    ]);
+    assert.match(errors[0]!.detail!, /Give TS_KEY in secrets_wo\.template_variables instead/);
+    assert.ok(!JSON.stringify(result.diagnostics).includes(AUTH_KEY));
+    assert.deepEqual(await t.calls(), []);
+  }));
+
 test("validation: every problem at its attribute, and no message echoes a secret (D10)", () =>
   withCluster(async () => {
     const diagnostics = await resource.validate!({

@@ -11,7 +11,8 @@ import { digestKeyIdOf, parseSecrets, secretsDigest } from "./cluster/inputs.js"
 import { clusterSchema, creationAttributes, decodePrivate, encodePrivate, type ClusterValue } from "./cluster/schema.js";
 import { appliedState, importedState, liveState, parseClusterValue, toObjectValue } from "./cluster/state.js";
 import { clusterConfigProblems } from "./cluster/validate.js";
-import { hasUnknown, knownString } from "./values.js";
+import { templateValueProblems } from "./cluster/template-check.js";
+import { hasUnknown, isUnknown, knownObject, knownString } from "./values.js";
 
 const sameSet = (a: readonly Value[], b: readonly Value[]): boolean => a.length === b.length && a.every((x) => b.includes(x));
 // Canonical: a map from Terraform may list its keys in another order than the state does.
@@ -89,8 +90,21 @@ function plannedState(proposed: ObjectValue, computed: Record<Computed, Value>, 
   return { ...proposed, id: typeof proposed.name === "string" ? proposed.name : UNKNOWN, ...computed, secrets_wo: secrets };
 }
 
-function planCreate(proposed: ObjectValue, config: ObjectValue | null, client: ProviderClient, capabilities: ClientCapabilities): PlanResult {
+/** Problems of a create from a template that exists already (see cluster/template-check.ts). */
+async function templateProblems(config: ObjectValue | null, client: ProviderClient): Promise<Diagnostic[]> {
+  const name = knownString(config?.template);
+  if (config === null || name === undefined || name === "" || hasUnknown(config.template_variables) || isUnknown(config.secrets_wo)) return [];
+  const found = await client.api.findClusterTemplate(name).catch(() => undefined);
+  if (found === undefined) return [];
+  const secretsText = knownString(config.secrets_wo);
+  const parsed = secretsText === undefined ? undefined : parseSecrets(secretsText);
+  const secretValues = parsed !== undefined && "value" in parsed ? (parsed.value.template_variables ?? {}) : {};
+  return templateValueProblems(found.template, (knownObject(config.template_variables) ?? {}) as Record<string, string>, secretValues);
+}
+
+async function planCreate(proposed: ObjectValue, config: ObjectValue | null, client: ProviderClient, capabilities: ClientCapabilities): Promise<PlanResult> {
   return {
+    diagnostics: await templateProblems(config, client),
     planned: plannedState(proposed, {
       secrets_digest: plannedDigest(config, client),
       certificate: UNKNOWN,
