@@ -1,7 +1,7 @@
 // Figures of the benchmark: bounded sample loops, medians with min and max, ratios against a
 // reference, and the plain-text table `npm run bench` prints.
 
-/** Durations of one measured thing, in milliseconds. */
+/** Durations of one measured thing, in `unit`. */
 export interface Summary {
   n: number;
   min: number;
@@ -16,7 +16,7 @@ export interface Comparison {
   reference: Summary;
   /** subject median / reference median. */
   ratio: number;
-  /** The ratio of the slowest subject run to the fastest reference run, and the other way round. */
+  /** From fastest subject / slowest reference run to slowest subject / fastest reference run. */
   ratioRange: { min: number; max: number };
   goal?: { maxRatio: number; met: boolean };
   note: string;
@@ -32,11 +32,16 @@ export function percentile(values: readonly number[], p: number): number {
 
 const round = (v: number): number => Math.round(v * 100) / 100;
 
-export function summarize(valuesMs: readonly number[], unit: "ms" | "s" = "ms"): Summary {
+export function summarize(valuesMs: readonly number[]): Summary {
   if (valuesMs.length === 0) throw new Error("summary of no samples");
-  const scale = unit === "s" ? 1 / 1000 : 1;
-  const scaled = valuesMs.map((v) => v * scale);
-  return { n: scaled.length, min: round(Math.min(...scaled)), median: round(percentile(scaled, 50)), max: round(Math.max(...scaled)), unit };
+  return { n: valuesMs.length, min: round(Math.min(...valuesMs)), median: round(percentile(valuesMs, 50)), max: round(Math.max(...valuesMs)), unit: "ms" };
+}
+
+/** A summary taken in milliseconds, shown in seconds. */
+export function inSeconds(s: Summary): Summary {
+  if (s.unit === "s") return s;
+  const seconds = (v: number) => Math.round(v) / 1000;
+  return { n: s.n, min: seconds(s.min), median: seconds(s.median), max: seconds(s.max), unit: "s" };
 }
 
 export function compare(subject: Summary, reference: Summary, note: string, maxRatio?: number): Comparison {
