@@ -3,7 +3,6 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
 import type { ObjectValue } from "../src/provider/plugin/types.js";
-import { UNKNOWN } from "../src/provider/plugin/types.js";
 import { clusterVlanTagsResource as resource } from "../src/provider/resources/cluster-vlan-tags.js";
 import { CLUSTER, errors, withBulk, type BulkHarness } from "./fixtures/provider/bulk.js";
 
@@ -46,7 +45,8 @@ test("adding 300 where 100 and 200 exist is one add of [300]; dropping 200 is on
   withBulk(resource, async (t) => {
     const first = await created(t);
     const added = await t.converge(first.state, config({ vlan_tags: [100, 200, 300] }), first.private);
-    assert.equal(added.plan.planned!.vlan_tags_all, UNKNOWN);
+    assert.deepEqual(added.plan.planned!.vlan_tags_all, { server01: [100, 200, 300], server02: [100, 200, 300], server03: [100, 200, 300] }, "the plan shows each member's tags");
+    assert.deepEqual(added.state!.vlan_tags_all, added.plan.planned!.vlan_tags_all);
     assert.deepEqual(await t.calls(), [`${BULK} {"action":"add_network_interface_vlan_tags","arguments":{"interface_name":"eth0","vlan_tags":[300]}}`]);
     const dropped = await t.converge(added.state, config({ vlan_tags: [100, 300] }), added.private);
     assert.deepEqual(errors(dropped.diagnostics), []);

@@ -22,7 +22,7 @@ export interface ClusterVlanTagsConfig extends cdktf.TerraformMetaArguments {
    */
   readonly vlanTags: number[];
   /**
-   * The cluster's declared servers (the L2 constructs wire it to the cluster resource's servers). Only used to notice a change: when it changes, the plan converges every member again after the cluster's own change, so a server that joins gets this in the same apply.
+   * The cluster's declared servers. Those that are not members yet get the tags through their own network endpoint, because Operations Center admits a server only when its interfaces carry the members' VLAN tags; so the cluster resource must depend on this one (depends_on), which the L2 constructs arrange.
    *
    * (optional)
    */
@@ -125,7 +125,7 @@ export class ClusterVlanTags extends cdktf.TerraformResource {
   }
 
   /**
-   * The cluster's declared servers (the L2 constructs wire it to the cluster resource's servers). Only used to notice a change: when it changes, the plan converges every member again after the cluster's own change, so a server that joins gets this in the same apply.
+   * The cluster's declared servers. Those that are not members yet get the tags through their own network endpoint, because Operations Center admits a server only when its interfaces carry the members' VLAN tags; so the cluster resource must depend on this one (depends_on), which the L2 constructs arrange.
    *
    * (optional)
    */

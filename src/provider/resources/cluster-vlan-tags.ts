@@ -28,7 +28,7 @@ import {
   throwIfErrors,
 } from "./bulk/common.js";
 import { runBulkAction } from "./bulk/run.js";
-import { apiStep, hasUnknown, isUnknown, knownString, stepFailed } from "./values.js";
+import { apiStep, hasUnknown, isUnknown, knownObject, knownString, stepFailed } from "./values.js";
 
 /** Tags per member on the interface; undefined for a member that has no such interface or bond. */
 type LiveTags = Map<string, number[] | undefined>;
@@ -98,6 +98,21 @@ async function stageOnJoining(
   return changed;
 }
 
+/**
+ * Every member's tags after the apply, as the bulk actions change them: the declared tags added,
+ * the formerly managed ones dropped, the rest kept. So the plan shows the change per member.
+ */
+function predictedTagsAll(prior: ObjectValue, desired: readonly number[], managed: readonly number[]): ObjectValue[string] {
+  const all = knownObject(prior.vlan_tags_all);
+  if (all === undefined) return UNKNOWN;
+  return Object.fromEntries(
+    Object.entries(all).map(([member, tags]) => {
+      const kept = numberList(tags).filter((tag) => desired.includes(tag) || !managed.includes(tag));
+      return [member, [...new Set([...kept, ...desired])].sort((a, b) => a - b)];
+    }),
+  );
+}
+
 function problems(config: ObjectValue): Diagnostic[] {
   const out = clusterProblems(config);
   const name = knownString(config.interface_name);
@@ -163,9 +178,10 @@ export const clusterVlanTagsResource: Resource<ProviderClient> = changesOneAtATi
     const interfaceName = knownString(proposed.interface_name);
     const planned: ObjectValue = { ...proposed, id: cluster === undefined || interfaceName === undefined ? UNKNOWN : `${cluster}/${interfaceName}` };
     const requiresReplace = replacedAttributes(prior, proposed, ["cluster", "interface_name"]);
-    const tagsChanged =
-      prior === null || hasUnknown(proposed.vlan_tags) || JSON.stringify(numberList(prior.vlan_tags).sort()) !== JSON.stringify(numberList(proposed.vlan_tags).sort());
-    planned.vlan_tags_all = tagsChanged || requiresReplace.length > 0 || serversChanged(prior, proposed) ? UNKNOWN : (prior.vlan_tags_all ?? UNKNOWN);
+    const tagsChanged = prior !== null && JSON.stringify(numberList(prior.vlan_tags).sort()) !== JSON.stringify(numberList(proposed.vlan_tags).sort());
+    if (prior === null || requiresReplace.length > 0 || serversChanged(prior, proposed) || hasUnknown(proposed.vlan_tags)) planned.vlan_tags_all = UNKNOWN;
+    else if (!tagsChanged) planned.vlan_tags_all = prior.vlan_tags_all ?? UNKNOWN;
+    else planned.vlan_tags_all = predictedTagsAll(prior, numberList(proposed.vlan_tags), managedTags(prior, priorPrivate));
     return { planned, plannedPrivate: priorPrivate, ...(requiresReplace.length > 0 ? { requiresReplace } : {}) };
   },
 
