@@ -1,12 +1,14 @@
 // The plugin process: go-plugin's handshake, then Terraform's calls until it says stop.
 // Start-up is on the path of every Terraform command (one plan starts a provider three times),
-// so the handshake line goes out before the provider or the value codec is even loaded.
+// so the handshake line goes out as soon as a plain socket listens: HTTP/2, the provider and
+// the value codec load after it, while Terraform's first connection waits in the listener.
 import { mkdtempSync, rmSync } from "node:fs";
+import { createServer, type Socket } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { ProviderDefinition } from "./types.js";
 import { hclogLogger } from "./log.js";
-import { listenGrpc, type GrpcServer, type UnaryHandler } from "./grpc/server.js";
+import type { GrpcServer } from "./grpc/server.js";
 import { selfSignedCertificate } from "./tls/certificate.js";
 
 export interface ServeOptions {
@@ -61,16 +63,19 @@ export async function serve<Client>(definition: ProviderDefinition<Client>, opti
     void Promise.race([Promise.all([close(), server?.idle()]), deadline]).finally(() => process.exit(0));
   };
 
-  let resolveRoutes: (routes: ReadonlyMap<string, UnaryHandler>) => void = () => undefined;
-  const routes = new Promise<ReadonlyMap<string, UnaryHandler>>((resolve) => (resolveRoutes = resolve));
-  server = await listenGrpc(
-    socketPath,
-    routes,
-    certificate && clientCertificatePem
-      ? { certificatePem: certificate.certificatePem, privateKeyPem: certificate.privateKeyPem, clientCertificatePem }
-      : undefined,
-    log.debug,
-  );
+  // Paused, so that no byte is read before the HTTP/2 (and TLS) server takes the socket over.
+  const listener = createServer({ pauseOnConnect: true });
+  const waiting: Socket[] = [];
+  let accept = (socket: Socket): void => void waiting.push(socket);
+  listener.on("connection", (socket: Socket) => accept(socket));
+  await new Promise<void>((resolve, reject) => {
+    listener.once("error", reject);
+    listener.listen(socketPath, () => {
+      listener.off("error", reject);
+      resolve();
+    });
+  });
+  listener.on("error", (error: Error) => log.debug("listener error", { error: error.message }));
 
   const serverCertificate = certificate ? Buffer.from(certificate.der).toString("base64").replace(/=+$/, "") : "";
   process.stdout.write(`1|${APP_PROTOCOL_VERSION}|unix|${socketPath}|grpc|${serverCertificate}\n`);
@@ -84,8 +89,17 @@ export async function serve<Client>(definition: ProviderDefinition<Client>, opti
     if (process.ppid !== parent) stop("parent process exited");
   }, PARENT_POLL_MS).unref();
 
-  const { createService } = await import("./service.js");
+  const [{ grpcServer }, { createService }] = await Promise.all([import("./grpc/server.js"), import("./service.js")]);
   const service = createService(definition, { log, signal: stopController.signal, stop });
   close = () => service.close();
-  resolveRoutes(service.routes);
+  const grpc = grpcServer(
+    service.routes,
+    certificate && clientCertificatePem
+      ? { certificatePem: certificate.certificatePem, privateKeyPem: certificate.privateKeyPem, clientCertificatePem }
+      : undefined,
+    log.debug,
+  );
+  server = grpc;
+  accept = (socket) => grpc.accept(socket);
+  for (const socket of waiting.splice(0)) accept(socket);
 }

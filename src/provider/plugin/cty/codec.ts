@@ -1,6 +1,6 @@
 // DynamicValue <-> Value, directed by the cty type (Terraform's object wire format): msgpack
 // both ways, JSON for decoding (stored states reach UpgradeResourceState as JSON).
-import { decode as decodeMsgpack, encode as encodeMsgpack, ExtData } from "@msgpack/msgpack";
+import { decodeMsgpack, encodeMsgpack, Extension, type Msgpack } from "./msgpack.js";
 import type { CtyType, Value } from "../types.js";
 import { UNKNOWN, Unknown } from "../types.js";
 import { inferType, parseType, rememberType } from "./type.js";
@@ -86,7 +86,7 @@ function fromWire(raw: unknown, type: CtyType, path: string, wire: Wire): Value 
 
 const msgpackWire: Wire = {
   unknown(raw, path) {
-    if (!(raw instanceof ExtData)) return false;
+    if (!(raw instanceof Extension)) return false;
     if (raw.type === UNKNOWN_EXTENSION || raw.type === REFINED_UNKNOWN_EXTENSION) return true;
     throw new Error(`${path || "value"}: unexpected msgpack extension type ${raw.type}`);
   },
@@ -117,8 +117,8 @@ export function fromJson(bytes: Uint8Array, type: CtyType): Value {
 
 const utf8Out = new TextEncoder();
 
-function toWire(value: Value, type: CtyType, path: string): unknown {
-  if (value instanceof Unknown) return new ExtData(UNKNOWN_EXTENSION, Uint8Array.of(0));
+function toWire(value: Value, type: CtyType, path: string): Msgpack {
+  if (value instanceof Unknown) return new Extension(UNKNOWN_EXTENSION, Uint8Array.of(0));
   if (value === null) return null;
   if (type === "dynamic") {
     const actual = inferType(value);
@@ -127,7 +127,7 @@ function toWire(value: Value, type: CtyType, path: string): unknown {
   if (type === "string" || type === "number" || type === "bool") {
     const expected = type === "bool" ? "boolean" : type;
     if (typeof value !== expected) throw mismatch(path, type, value);
-    return value;
+    return value as string | number | boolean;
   }
   const [kind, inner] = type;
   switch (kind) {
@@ -140,7 +140,7 @@ function toWire(value: Value, type: CtyType, path: string): unknown {
       return value.map((element, index) => toWire(element, inner[index]!, at(path, index)));
     case "map": {
       if (!isRecord(value)) throw mismatch(path, type, value);
-      const out: Record<string, unknown> = {};
+      const out: { [key: string]: Msgpack } = {};
       for (const [key, element] of Object.entries(value)) out[key] = toWire(element, inner, at(path, key));
       return out;
     }
@@ -150,7 +150,7 @@ function toWire(value: Value, type: CtyType, path: string): unknown {
       const extra = Object.keys(value).find((name) => !known.has(name));
       if (extra !== undefined) throw new Error(`${at(path, extra)}: not an attribute of the schema`);
       // Every attribute travels, null when unset: Terraform rejects objects with missing ones.
-      const out: Record<string, unknown> = {};
+      const out: { [key: string]: Msgpack } = {};
       for (const [name, attributeType] of Object.entries(inner)) out[name] = toWire(value[name] ?? null, attributeType, at(path, name));
       return out;
     }

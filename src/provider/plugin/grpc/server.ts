@@ -2,11 +2,12 @@
 // /<service>/<method>, length-prefixed messages, status in trailers. node:http2 is what
 // @grpc/grpc-js builds on too; using it directly keeps grpc-js's module graph off start-up.
 import { createSecureServer, createServer, type Http2Server, type Http2ServerRequest, type ServerHttp2Stream } from "node:http2";
+import type { Socket } from "node:net";
 import type { TLSSocket } from "node:tls";
 import { X509Certificate } from "node:crypto";
 
 /** gRPC status codes used here. */
-export const Status = { ok: 0, unknown: 2, invalidArgument: 3, unimplemented: 12, internal: 13, unavailable: 14 } as const;
+export const Status = { ok: 0, invalidArgument: 3, unimplemented: 12, internal: 13 } as const;
 
 export class GrpcError extends Error {
   constructor(
@@ -29,11 +30,10 @@ export interface MutualTls {
 }
 
 export interface GrpcServer {
-  /** Calls whose stream has not closed yet (the response may still be on its way). */
-  readonly inFlight: number;
+  /** Serves a connection accepted elsewhere (a listener opened before this module loaded). */
+  accept(socket: Socket): void;
   /** Resolves when no call is in flight (at once when none is). */
   idle(): Promise<void>;
-  close(): void;
 }
 
 type Debug = (message: string, fields?: Record<string, string | number | boolean>) => void;
@@ -72,13 +72,7 @@ function answer(stream: ServerHttp2Stream, message: Uint8Array): void {
   stream.end(frame(message));
 }
 
-/** `routes` may still be loading when the server starts listening; calls wait for it. */
-export function listenGrpc(
-  socketPath: string,
-  routes: Promise<ReadonlyMap<string, UnaryHandler>>,
-  tls: MutualTls | undefined,
-  debug: Debug,
-): Promise<GrpcServer> {
+export function grpcServer(routes: ReadonlyMap<string, UnaryHandler>, tls: MutualTls | undefined, debug: Debug): GrpcServer {
   const server: Http2Server =
     tls === undefined
       ? createServer()
@@ -120,9 +114,9 @@ export function listenGrpc(
     const chunks: Buffer[] = [];
     stream.on("data", (chunk: Buffer) => chunks.push(chunk));
     stream.once("end", () => {
-      routes
-        .then((table) => {
-          const handler = table.get(path);
+      Promise.resolve()
+        .then(() => {
+          const handler = routes.get(path);
           if (handler === undefined) throw new GrpcError(Status.unimplemented, `method ${path} is not implemented by this provider`);
           return handler(unframe(Buffer.concat(chunks)));
         })
@@ -137,18 +131,13 @@ export function listenGrpc(
     });
   });
 
-  return new Promise((resolve, reject) => {
-    server.once("error", reject);
-    server.listen(socketPath, () => {
-      server.off("error", reject);
-      server.on("error", (error: Error) => debug("gRPC server error", { error: error.message }));
-      resolve({
-        get inFlight() {
-          return inFlight;
-        },
-        idle: () => (inFlight === 0 ? Promise.resolve() : new Promise<void>((wake) => idleWaiters.push(wake))),
-        close: () => server.close(),
-      });
-    });
-  });
+  server.on("error", (error: Error) => debug("gRPC server error", { error: error.message }));
+  return {
+    accept: (socket) => {
+      server.emit("connection", socket);
+      // TLS starts reading the handed-over socket itself; a plaintext HTTP/2 session does not.
+      if (tls === undefined) socket.resume();
+    },
+    idle: () => (inFlight === 0 ? Promise.resolve() : new Promise<void>((wake) => idleWaiters.push(wake))),
+  };
 }

@@ -49,7 +49,19 @@ class Writer {
     this.size += bytes.length;
   }
 
-  varint(value: number | bigint): void {
+  /** Non-negative integers below 2^31 take the fast path; anything else goes as 64-bit two's complement. */
+  varint(value: number): void {
+    if (value >= 0 && value < 0x80000000 && Number.isInteger(value)) {
+      const out: number[] = [];
+      let v = value;
+      while (v > 0x7f) {
+        out.push((v & 0x7f) | 0x80);
+        v >>>= 7;
+      }
+      out.push(v);
+      this.push(Uint8Array.from(out));
+      return;
+    }
     let v = BigInt.asUintN(64, BigInt(value));
     const out: number[] = [];
     while (v > 0x7fn) {
@@ -60,18 +72,13 @@ class Writer {
     this.push(Uint8Array.from(out));
   }
 
-  smallVarint(value: number): void {
-    if (value < 0x80) this.push(Uint8Array.of(value));
-    else this.varint(value);
-  }
-
   tag(no: number, wire: number): void {
-    this.smallVarint(no * 8 + wire);
+    this.varint(no * 8 + wire);
   }
 
   lengthDelimited(no: number, bytes: Uint8Array): void {
     this.tag(no, WIRE_LENGTH);
-    this.smallVarint(bytes.length);
+    this.varint(bytes.length);
     this.push(bytes);
   }
 
@@ -100,7 +107,7 @@ function writeField(writer: Writer, spec: FieldSpec, value: unknown): void {
     case "bool":
       if (value === true) {
         writer.tag(spec.no, WIRE_VARINT);
-        writer.smallVarint(1);
+        writer.varint(1);
       }
       return;
     case "int64":
@@ -151,20 +158,31 @@ class Reader {
     return this.offset >= this.bytes.length;
   }
 
-  varint(): bigint {
-    let result = 0n;
-    let shift = 0n;
+  /** A varint as a number: exact up to 2^53; int64 fields read negative values through int64(). */
+  varint(): number {
+    let result = 0;
+    let scale = 1;
     for (;;) {
       if (this.offset >= this.bytes.length) throw new Error("protobuf: truncated varint");
       const byte = this.bytes[this.offset++]!;
-      result |= BigInt(byte & 0x7f) << shift;
+      result += (byte & 0x7f) * scale;
       if ((byte & 0x80) === 0) return result;
-      shift += 7n;
+      scale *= 128;
     }
   }
 
+  /** A varint read as a signed 64-bit integer (negative values take all ten bytes). */
+  int64(): number {
+    const start = this.offset;
+    const value = this.varint();
+    if (value <= Number.MAX_SAFE_INTEGER) return value;
+    let big = 0n;
+    for (let i = this.offset - 1; i >= start; i--) big = (big << 7n) | BigInt(this.bytes[i]! & 0x7f);
+    return Number(BigInt.asIntN(64, big));
+  }
+
   length(): Uint8Array {
-    const length = Number(this.varint());
+    const length = this.varint();
     const end = this.offset + length;
     if (end > this.bytes.length) throw new Error("protobuf: truncated field");
     const out = this.bytes.subarray(this.offset, end);
@@ -211,7 +229,7 @@ function decodeWith(spec: AnySpec, bytes: Uint8Array): Record<string, unknown> {
   }
   const reader = new Reader(bytes);
   while (!reader.done) {
-    const tag = Number(reader.varint());
+    const tag = reader.varint();
     const wire = tag & 7;
     const known = byNumber.get(tag >>> 3);
     if (known === undefined) {
@@ -227,11 +245,11 @@ function decodeWith(spec: AnySpec, bytes: Uint8Array): Record<string, unknown> {
         out[name] = reader.length().slice();
         break;
       case "bool":
-        out[name] = reader.varint() !== 0n;
+        out[name] = reader.varint() !== 0;
         break;
       case "int64":
       case "enum":
-        out[name] = Number(BigInt.asIntN(64, reader.varint()));
+        out[name] = reader.int64();
         break;
       case "message":
         out[name] = decodeWith(field.of(), reader.length());
@@ -247,7 +265,7 @@ function decodeWith(spec: AnySpec, bytes: Uint8Array): Record<string, unknown> {
         let key = "";
         let value: unknown = field.of === "string" ? "" : decodeWith(field.of(), new Uint8Array(0));
         while (!entry.done) {
-          const entryTag = Number(entry.varint());
+          const entryTag = entry.varint();
           if (entryTag === (1 << 3) + WIRE_LENGTH) key = fromUtf8.decode(entry.length());
           else if (entryTag === (2 << 3) + WIRE_LENGTH) {
             const raw = entry.length();
