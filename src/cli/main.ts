@@ -8,6 +8,8 @@ commands:
   provider serve       run the Terraform provider (Terraform starts it)
   local-oc [options]   serve a local Operations Center over TLS on this machine
   validate [options]   check services, application and cluster template files
+  plan-summary [PLAN]  a plan (terraform show -json) in domain words, for pull-request review
+  drift [STACK_DIR]    what changed outside Terraform, and clusters no stack manages
   help                 show this text
 `;
 
@@ -17,6 +19,8 @@ const commands: Record<string, () => Promise<SubCommand>> = {
   provider: async () => (await import("./provider.js")).run,
   "local-oc": async () => (await import("./local-oc.js")).run,
   validate: async () => (await import("./validate.js")).run,
+  "plan-summary": async () => (await import("./plan-summary.js")).run,
+  drift: async () => (await import("./drift.js")).run,
 };
 
 async function main(argv: string[]): Promise<number> {

@@ -36,6 +36,7 @@ const stateResourceSchema = z.looseObject({
   type: z.string(),
   name: z.string(),
   values: z.record(z.string(), z.unknown()).nullish(),
+  depends_on: z.array(z.string()).optional(),
 });
 export type StateResource = z.infer<typeof stateResourceSchema>;
 
@@ -73,6 +74,14 @@ export const providerConfigSchema = z.looseObject({
 });
 export type ProviderConfig = z.infer<typeof providerConfigSchema>;
 
+/** A resource block of the root module: what it refers to decides when apply runs it. */
+const configResourceSchema = z.looseObject({
+  address: z.string(),
+  depends_on: z.array(z.string()).optional(),
+  expressions: z.unknown().optional(),
+});
+export type ConfigResource = z.infer<typeof configResourceSchema>;
+
 export const planSchema = z.looseObject({
   format_version: z.string(),
   terraform_version: z.string().optional(),
@@ -80,7 +89,12 @@ export const planSchema = z.looseObject({
   /** Changes refresh found: what someone did outside Terraform. */
   resource_drift: z.array(resourceChangeSchema).default([]),
   prior_state: stateValuesSchema.optional(),
-  configuration: z.looseObject({ provider_config: z.record(z.string(), providerConfigSchema).optional() }).optional(),
+  configuration: z
+    .looseObject({
+      provider_config: z.record(z.string(), providerConfigSchema).optional(),
+      root_module: z.looseObject({ resources: z.array(configResourceSchema).optional() }).optional(),
+    })
+    .optional(),
   errored: z.boolean().optional(),
   applyable: z.boolean().optional(),
 });

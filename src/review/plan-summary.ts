@@ -6,7 +6,8 @@ import { clusterMembers } from "./summary/cluster.js";
 import { familyOf } from "./summary/families.js";
 import { renderJson } from "./summary/json.js";
 import { renderMarkdown } from "./summary/markdown.js";
-import type { DriftItem, Group, GroupChange, OtherChange, PlanContext, Summary } from "./summary/model.js";
+import { isDestroyStage, type DriftItem, type Group, type GroupChange, type Operation, type OtherChange, type PlanContext, type Summary } from "./summary/model.js";
+import { applyOrder } from "./summary/order.js";
 import { renderText } from "./summary/text.js";
 import { actionOf } from "./summary/values.js";
 
@@ -68,8 +69,18 @@ export function summarize(input: PlanInput): Summary {
   const ordered = [...groups.values()]
     .filter((g) => g.operations.length > 0)
     .sort((a, b) => groupRank(a) - groupRank(b) || (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
-  // Stable: within a phase, resources keep Terraform's order.
-  for (const g of ordered) g.operations.sort((a, b) => a.phase - b.phase);
+  const order = applyOrder(plan);
+  const key = (o: Operation): [number, number, number] => {
+    const stage = isDestroyStage(o.phase) ? "destroy" : "apply";
+    return [stage === "destroy" ? 0 : 1, order.rank(o.address, stage), o.phase];
+  };
+  // Stable: operations that run together keep Terraform's order of the resources.
+  for (const g of ordered) {
+    g.operations.sort((a, b) => {
+      const [ka, kb] = [key(a), key(b)];
+      return ka[0] - kb[0] || ka[1] - kb[1] || ka[2] - kb[2];
+    });
+  }
   return {
     groups: ordered,
     drift,

@@ -127,7 +127,7 @@ function changes(rc: ResourceChange): Operation[] {
       const because = (rc.change.replace_paths ?? []).map((p) => p.join(".")).join(", ");
       const destroyed = destroyOperation(rc, name, `REPLACED${because === "" ? "" : ` (${because} changed)`}: `);
       const created = operation(rc.address, `then ${createText(rc, name)}, with a new cluster certificate`, Phase.create);
-      return withDetails([{ ...destroyed, destructive: true, phase: Phase.memberRemoval }, created]);
+      return withDetails([{ ...destroyed, destructive: true }, created]);
     }
     case "update":
       return withDetails(updateOperations(rc, name));

@@ -8,7 +8,7 @@ import type { DriftItem, Group, OtherChange, Summary } from "./model.js";
 const MARK = "⚠️";
 
 /** Text in a table cell or a list item: no HTML, no table breaks, one line. */
-const cell = (text: string): string => text.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/\|/g, "\\|").replace(/\r?\n/g, " ");
+export const escapeMarkdown = (text: string): string => text.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/\|/g, "\\|").replace(/\r?\n/g, " ");
 
 function fenced(lines: readonly string[]): string {
   const body = lines.join("\n");
@@ -17,15 +17,15 @@ function fenced(lines: readonly string[]): string {
 }
 
 function table(group: Group): string {
-  const rows = group.operations.map((o) => `| ${o.destructive ? MARK : ""} | ${cell(o.text)} |`);
+  const rows = group.operations.map((o) => `| ${o.destructive ? MARK : ""} | ${escapeMarkdown(o.text)} |`);
   const destructive = group.operations.some((o) => o.destructive);
-  return `#### ${destructive ? `${MARK} ` : ""}${cell(groupTitle(group))}\n\n| | Operation |\n|---|---|\n${rows.join("\n")}`;
+  return `#### ${destructive ? `${MARK} ` : ""}${escapeMarkdown(groupTitle(group))}\n\n| | Operation |\n|---|---|\n${rows.join("\n")}`;
 }
 
 function compact(group: Group): string {
   const destructive = group.operations.filter((o) => o.destructive);
-  const first = destructive.map((o) => cell(o.text)).join("; ");
-  return `- ${destructive.length > 0 ? `${MARK} ` : ""}**${cell(groupTitle(group))}**: ${group.operations.length} operations${first === "" ? "" : `: ${first}`}`;
+  const first = destructive.map((o) => escapeMarkdown(o.text)).join("; ");
+  return `- ${destructive.length > 0 ? `${MARK} ` : ""}**${escapeMarkdown(groupTitle(group))}**: ${group.operations.length} operations${first === "" ? "" : `: ${first}`}`;
 }
 
 function details(group: Group): string | undefined {
@@ -33,15 +33,15 @@ function details(group: Group): string | undefined {
   for (const o of group.operations) if (o.details.length > 0) byResource.set(o.address, [...(byResource.get(o.address) ?? []), ...o.details]);
   if (byResource.size === 0) return undefined;
   const lines = [...byResource].flatMap(([address, ds]) => [`# ${address}`, ...ds]);
-  return `<details><summary>Attribute details: ${cell(`${group.kind} ${group.name}`)}</summary>\n\n${fenced(lines)}\n\n</details>`;
+  return `<details><summary>Attribute details: ${escapeMarkdown(`${group.kind} ${group.name}`)}</summary>\n\n${fenced(lines)}\n\n</details>`;
 }
 
 function diagnostic(d: PlanDiagnostic): string {
-  const detail = d.detail === undefined || d.detail === "" ? "" : `\n  ${cell(d.detail.length > 600 ? `${d.detail.slice(0, 600)}…` : d.detail)}`;
-  return `- **${d.severity === "error" ? "Error" : "Warning"}**${d.address === undefined ? "" : ` (\`${d.address}\`)`}: ${cell(d.summary)}${detail}`;
+  const detail = d.detail === undefined || d.detail === "" ? "" : `\n  ${escapeMarkdown(d.detail.length > 600 ? `${d.detail.slice(0, 600)}…` : d.detail)}`;
+  return `- **${d.severity === "error" ? "Error" : "Warning"}**${d.address === undefined ? "" : ` (\`${d.address}\`)`}: ${escapeMarkdown(d.summary)}${detail}`;
 }
 
-const driftLine = (d: DriftItem): string => `- ${cell(d.text)}`;
+const driftLine = (d: DriftItem): string => `- ${escapeMarkdown(d.text)}`;
 const otherLine = (o: OtherChange): string => `- \`${o.address}\`: ${o.actions.join(", ")}`;
 
 export function renderMarkdown(summary: Summary, maxChars: number): string {

@@ -2,17 +2,23 @@
 // by refresh, changes of other providers, and the plan's diagnostics.
 import type { PlanDiagnostic, ResourceChange } from "../plan-schema.js";
 
-/** Where an operation runs within its group, lowest first (Terraform destroys dependents before it changes what they depend on). */
+/**
+ * Where an operation runs among those of one resource, lowest first. Removals and destroys run
+ * in the destroy stage, before any create or update (Terraform destroys dependents before it
+ * changes what they depend on).
+ */
 export const Phase = {
-  templateChange: 0,
   itemRemoval: 10,
-  memberRemoval: 20,
-  settings: 21,
-  create: 22,
-  memberAddition: 23,
+  destroy: 15,
+  templateChange: 20,
+  memberRemoval: 21,
+  settings: 22,
+  create: 23,
+  memberAddition: 24,
   itemChange: 30,
-  destroy: 40,
 } as const;
+
+export const isDestroyStage = (phase: number): boolean => phase === Phase.itemRemoval || phase === Phase.destroy;
 
 export interface Operation {
   /** The resource it comes from. */

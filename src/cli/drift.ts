@@ -1,0 +1,48 @@
+// `oc-cdktf drift [STACK_DIR]`: what changed outside Terraform in every stack under the
+// directory, and the clusters of Operations Center no stack manages. Exit codes: 0 in sync,
+// 1 a stack could not be examined, 2 drift found.
+import { parseArgs } from "node:util";
+import { driftReport, hasDrift, hasErrors, renderDrift } from "../review/drift.js";
+import { DEFAULT_MAX_CHARS, formats, type SummaryFormat } from "../review/plan-summary.js";
+
+const USAGE = `usage: oc-cdktf drift [STACK_DIR] [options]
+
+  STACK_DIR                   a stack directory (cdktf.out/stacks/<stack>), or a directory
+                              above stacks: every stack below it is examined (default: .)
+  --format markdown|text|json default text
+  --max-chars N               keep the output under N characters (default ${DEFAULT_MAX_CHARS})
+
+Runs terraform plan -refresh-only in each stack (terraform init first where needed) and reads
+Operations Center with the provider's connection settings.
+Exit codes: 0 in sync, 1 a stack could not be examined, 2 drift found.
+`;
+
+const EXIT = { inSync: 0, failed: 1, drift: 2 } as const;
+
+function usage(message: string): number {
+  process.stderr.write(`oc-cdktf drift: ${message}\n\n${USAGE}`);
+  return EXIT.failed;
+}
+
+export async function run(argv: string[]): Promise<number> {
+  let parsed;
+  try {
+    parsed = parseArgs({ args: argv, allowPositionals: true, options: { format: { type: "string", default: "text" }, "max-chars": { type: "string" }, help: { type: "boolean", short: "h" } } });
+  } catch (error) {
+    return usage(error instanceof Error ? error.message : String(error));
+  }
+  const { values, positionals } = parsed;
+  if (values.help === true) {
+    process.stdout.write(USAGE);
+    return EXIT.inSync;
+  }
+  const format = values.format as SummaryFormat;
+  if (!formats.includes(format)) return usage(`--format must be one of ${formats.join(", ")}, got "${values.format}"`);
+  const maxChars = values["max-chars"] === undefined ? DEFAULT_MAX_CHARS : Number(values["max-chars"]);
+  if (!Number.isInteger(maxChars) || maxChars < 400) return usage(`--max-chars must be a whole number of at least 400, got "${values["max-chars"]}"`);
+  if (positionals.length > 1) return usage("give one directory");
+  const report = await driftReport(positionals[0] ?? ".");
+  process.stdout.write(renderDrift(report, format, maxChars));
+  if (hasDrift(report)) return EXIT.drift;
+  return hasErrors(report) ? EXIT.failed : EXIT.inSync;
+}

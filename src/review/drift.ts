@@ -1,0 +1,332 @@
+// The drift report of `oc-cdktf drift`: for every stack under a directory, what a refresh-only
+// plan finds changed outside Terraform (settings edited elsewhere, members added or removed by
+// hand, managed items missing, foreign VLAN tags), the storage targets and applications on
+// managed clusters that no resource declares, and the clusters of the Operations Center that no
+// stack manages. The connection is the provider's: its block in the plan's configuration, read
+// by the provider's own configure, with the same environment overrides.
+import { existsSync, mkdtempSync, readdirSync, rmSync, statSync } from "node:fs";
+import { tmpdir } from "node:os";
+import * as path from "node:path";
+import type { OperationsCenterClient } from "../client/client.js";
+import { renderClusterTemplate } from "../config/template.js";
+import type { ObjectValue, Value } from "../provider/plugin/types.js";
+import { configureClient, providerSchema } from "../provider/provider.js";
+import { parsePlanText, stateResources, type Plan, type StateResource } from "./plan-schema.js";
+import { summarize, type SummaryFormat } from "./plan-summary.js";
+import { fit, type Slot } from "./summary/fit.js";
+import { escapeMarkdown } from "./summary/markdown.js";
+import { PROVIDER_PREFIX } from "./summary/families.js";
+import type { DriftItem } from "./summary/model.js";
+import { objectOf, stringOf, stringsOf } from "./summary/values.js";
+import { terraform } from "./terraform.js";
+
+export interface StackDrift {
+  /** The stack directory, relative to the directory examined. */
+  stack: string;
+  items: DriftItem[];
+  /** The clusters the stack's state holds. */
+  clusters: string[];
+  /** Why the stack could not be examined. */
+  error?: string;
+}
+
+export interface DriftReport {
+  directory: string;
+  stacks: StackDrift[];
+  /** Per Operations Center, the clusters no stack under the directory manages. */
+  unmanaged: { url: string; clusters: string[] }[];
+  /** Connection problems: the unmanaged clusters of that Operations Center are not known. */
+  errors: string[];
+}
+
+export const hasDrift = (report: DriftReport): boolean => report.stacks.some((s) => s.items.length > 0) || report.unmanaged.some((u) => u.clusters.length > 0);
+export const hasErrors = (report: DriftReport): boolean => report.errors.length > 0 || report.stacks.some((s) => s.error !== undefined);
+
+const SKIPPED_DIRS = new Set(["node_modules", ".terraform", ".git", ".gen"]);
+const MAX_DEPTH = 6;
+
+const isStack = (dir: string): boolean => readdirSync(dir).some((f) => f.endsWith(".tf") || f.endsWith(".tf.json"));
+
+/** The stack directories: the directory itself when it holds Terraform files, else those below it. */
+export function findStacks(dir: string): string[] {
+  if (isStack(dir)) return [dir];
+  const out: string[] = [];
+  const walk = (current: string, depth: number): void => {
+    for (const entry of readdirSync(current).sort()) {
+      if (SKIPPED_DIRS.has(entry) || entry.startsWith(".")) continue;
+      const full = path.join(current, entry);
+      if (!statSync(full).isDirectory()) continue;
+      if (isStack(full)) out.push(full);
+      else if (depth < MAX_DEPTH) walk(full, depth + 1);
+    }
+  };
+  walk(dir, 0);
+  return out;
+}
+
+/** terraform plan -refresh-only into a temporary plan file, then show -json of it. */
+async function refreshOnlyPlan(stackDir: string, env: NodeJS.ProcessEnv): Promise<Plan> {
+  if (!existsSync(path.join(stackDir, ".terraform"))) {
+    const init = await terraform(["init", "-input=false", "-no-color"], { cwd: stackDir, env });
+    if (init.code !== 0) throw new Error(`terraform init failed:\n${init.stderr.trim() || init.stdout.trim()}`);
+  }
+  const scratch = mkdtempSync(path.join(tmpdir(), "oc-cdktf-drift-"));
+  try {
+    const planFile = path.join(scratch, "drift.bin");
+    const planned = await terraform(["plan", "-refresh-only", "-input=false", "-no-color", "-lock=false", `-out=${planFile}`], { cwd: stackDir, env });
+    if (planned.code !== 0) throw new Error(`terraform plan -refresh-only failed:\n${planned.stderr.trim() || planned.stdout.trim()}`);
+    const shown = await terraform(["show", "-json", planFile], { cwd: stackDir, env });
+    if (shown.code !== 0) throw new Error(`terraform show -json failed:\n${shown.stderr.trim()}`);
+    const { plan } = parsePlanText(shown.stdout, `terraform show -json in ${stackDir}`);
+    if (plan === undefined) throw new Error(`terraform show -json in ${stackDir} gave no plan`);
+    return plan;
+  } finally {
+    rmSync(scratch, { recursive: true, force: true });
+  }
+}
+
+/** The provider block's constant attributes, the others null: what configure gets from Terraform. */
+function providerBlock(plan: Plan): { config: ObjectValue; notes: string[] } {
+  const entry = Object.values(plan.configuration?.provider_config ?? {}).find((p) => p.name === PROVIDER_PREFIX.slice(0, -1) && p.expressions !== undefined);
+  const config: ObjectValue = Object.fromEntries(Object.keys(providerSchema.block.attributes ?? {}).map((name) => [name, null]));
+  const notes: string[] = [];
+  for (const [name, expression] of Object.entries(entry?.expressions ?? {})) {
+    if (!(name in config)) continue;
+    if (expression.constant_value === undefined) notes.push(`the provider's ${name} is not a constant; set it through the environment for oc-cdktf drift`);
+    else config[name] = expression.constant_value as Value;
+  }
+  return { config, notes };
+}
+
+const silent = { info: () => {}, warn: () => {}, debug: () => {} };
+
+interface ManagedCluster {
+  name: string;
+  members: string[];
+  /** The services config the cluster was created with: its items are not foreign. */
+  servicesConfig: Record<string, unknown>;
+}
+
+function parsedObject(text: unknown): Record<string, unknown> {
+  try {
+    return objectOf(JSON.parse(stringOf(text) ?? "{}")) ?? {};
+  } catch {
+    return {};
+  }
+}
+
+/**
+ * The services config a cluster was created with: its one-off services_config, or its template
+ * (when the stack manages it) rendered with the cluster's values over the defaults. Secret values
+ * are not in state: a template that needs one renders to nothing here.
+ */
+function creationServices(cluster: StateResource, resources: readonly StateResource[]): Record<string, unknown> {
+  const template = stringOf(cluster.values?.template);
+  if (template === undefined) return parsedObject(cluster.values?.services_config);
+  const found = resources.find((r) => r.type === "operationscenter_cluster_template" && r.values?.name === template)?.values;
+  if (found === undefined || found === null) return {};
+  const defaults = Object.fromEntries(Object.entries(objectOf(found.variables) ?? {}).map(([name, v]) => [name, stringOf(objectOf(v)?.default) ?? ""]));
+  const values = { ...defaults, ...(objectOf(cluster.values?.template_variables) ?? {}) } as Record<string, string>;
+  try {
+    const rendered = renderClusterTemplate({ servicesTemplate: stringOf(found.services_config) ?? "", applicationTemplate: stringOf(found.application_config) ?? "{}", values });
+    return objectOf(rendered.servicesConfig) ?? {};
+  } catch {
+    return {};
+  }
+}
+
+function managedClusters(resources: readonly StateResource[]): ManagedCluster[] {
+  return resources
+    .filter((r) => r.type === "operationscenter_cluster" && r.mode !== "data")
+    .flatMap((r) => {
+      const name = stringOf(r.values?.name);
+      if (name === undefined) return [];
+      const members = stringsOf(r.values?.members);
+      return [{ name, members: members.length > 0 ? members : stringsOf(r.values?.servers), servicesConfig: creationServices(r, resources) }];
+    });
+}
+
+/** A storage target or application as a comparable key, from state values or a live element. */
+interface ItemKind {
+  type: string;
+  words: string;
+  /** Live keys on a member. */
+  live(api: OperationsCenterClient, member: string): Promise<string[]>;
+  /** The key of a managed resource's state values, or of an element of a services config. */
+  key(values: Record<string, unknown>): string | undefined;
+  /** Elements of a one-off services config. */
+  fromServices(services: Record<string, unknown>): string[];
+}
+
+const targetKey = (first: string) => (v: Record<string, unknown>): string | undefined =>
+  typeof v[first] === "string" && typeof v.address === "string" ? `${String(v[first])} ${String(v.address)}:${typeof v.port === "number" ? v.port : 0}` : undefined;
+
+function serviceKind(type: string, words: string, service: string, list: string, key: (v: Record<string, unknown>) => string | undefined): ItemKind {
+  const elements = (config: Record<string, unknown> | undefined): string[] => {
+    const items = config?.[list];
+    if (!Array.isArray(items)) return [];
+    return items.flatMap((element) => {
+      const found = typeof element === "string" ? element : objectOf(element) === undefined ? undefined : key(objectOf(element)!);
+      return found === undefined ? [] : [found];
+    });
+  };
+  return {
+    type,
+    words,
+    live: async (api, member) => elements((await api.getServerService(member, service)).config),
+    key,
+    fromServices: (services) => elements(objectOf(services[service])),
+  };
+}
+
+const PRIMARY = new Set(["incus", "incus-lts-7.0", "migration-manager", "operations-center"]);
+
+const ITEM_KINDS: readonly ItemKind[] = [
+  serviceKind("operationscenter_cluster_nvme_target", "NVMe target", "nvme", "targets", targetKey("transport")),
+  serviceKind("operationscenter_cluster_iscsi_target", "iSCSI target", "iscsi", "targets", targetKey("target")),
+  serviceKind("operationscenter_cluster_multipath_target", "multipath WWN", "multipath", "wwns", (v) => stringOf(v.wwn)),
+  {
+    type: "operationscenter_cluster_application",
+    words: "application",
+    live: async (api, member) => (await api.listServerApplications(member)).filter((a) => !PRIMARY.has(a)),
+    key: (v) => stringOf(v.name),
+    fromServices: () => [],
+  },
+];
+
+/**
+ * Items on the members of a managed cluster that no resource declares, for each kind the stack
+ * manages on that cluster (as VLAN tags are reported only on the interfaces it manages).
+ */
+async function foreignItems(api: OperationsCenterClient, resources: readonly StateResource[], cluster: ManagedCluster, address: string): Promise<DriftItem[]> {
+  const out: DriftItem[] = [];
+  for (const kind of ITEM_KINDS) {
+    const declared = resources.filter((r) => r.type === kind.type && r.values?.cluster === cluster.name);
+    if (declared.length === 0) continue;
+    const known = new Set(kind.fromServices(cluster.servicesConfig));
+    for (const r of declared) {
+      const key = kind.key(r.values ?? {});
+      if (key !== undefined) known.add(key);
+    }
+    const holders = new Map<string, string[]>();
+    for (const member of cluster.members) {
+      for (const item of await kind.live(api, member)) if (!known.has(item)) holders.set(item, [...(holders.get(item) ?? []), member]);
+    }
+    for (const [item, members] of holders) {
+      out.push({ kind: "cluster", name: cluster.name, address, text: `${kind.words} ${item} on ${members.join(", ")} of ${cluster.name} is foreign (no resource declares it) and left alone` });
+    }
+  }
+  return out;
+}
+
+export interface DriftOptions {
+  env?: NodeJS.ProcessEnv;
+}
+
+export async function driftReport(directory: string, options: DriftOptions = {}): Promise<DriftReport> {
+  const env = options.env ?? process.env;
+  const root = path.resolve(directory);
+  if (!existsSync(root) || !statSync(root).isDirectory()) throw new Error(`${directory} is not a directory: give a stack directory (e.g. cdktf.out/stacks/<stack>) or a directory above stacks`);
+  const stackDirs = findStacks(root);
+  if (stackDirs.length === 0) throw new Error(`no Terraform stack under ${directory} (no *.tf or *.tf.json file): run cdktf synth first, or give the stack directory`);
+  const report: DriftReport = { directory, stacks: [], unmanaged: [], errors: [] };
+  const byUrl = new Map<string, { api: OperationsCenterClient; managed: Set<string> }>();
+  try {
+    for (const stackDir of stackDirs) {
+      const stack = path.relative(root, stackDir) || ".";
+      let plan: Plan;
+      try {
+        plan = await refreshOnlyPlan(stackDir, env);
+      } catch (error) {
+        report.stacks.push({ stack, items: [], clusters: [], error: error instanceof Error ? error.message : String(error) });
+        continue;
+      }
+      const resources = stateResources(plan.prior_state);
+      const clusters = managedClusters(resources);
+      const items = summarize({ plan, diagnostics: [] }).drift;
+      const gone = new Set(plan.resource_drift.filter((rc) => rc.type === "operationscenter_cluster" && rc.change.after === null).map((rc) => stringOf(objectOf(rc.change.before)?.name)));
+      const entry: StackDrift = { stack, items, clusters: [...new Set([...clusters.map((c) => c.name), ...[...gone].filter((n): n is string => n !== undefined)])].sort() };
+      report.stacks.push(entry);
+      const { config, notes } = providerBlock(plan);
+      report.errors.push(...notes.map((n) => `${stack}: ${n}`));
+      let api: OperationsCenterClient;
+      try {
+        api = configureClient(config, env, silent, stackDir).api;
+      } catch (error) {
+        report.errors.push(`${stack}: cannot connect to Operations Center: ${error instanceof Error ? error.message : String(error)}`);
+        continue;
+      }
+      const known = byUrl.get(api.url);
+      if (known === undefined) byUrl.set(api.url, { api, managed: new Set(entry.clusters) });
+      else {
+        for (const c of entry.clusters) known.managed.add(c);
+        await api.close();
+      }
+      const client = byUrl.get(api.url)!.api;
+      for (const cluster of clusters.filter((c) => !gone.has(c.name))) {
+        const address = resources.find((r) => r.type === "operationscenter_cluster" && r.values?.name === cluster.name)?.address ?? cluster.name;
+        try {
+          entry.items.push(...(await foreignItems(client, resources, cluster, address)));
+        } catch (error) {
+          report.errors.push(`${stack}: cannot read the members of cluster ${cluster.name}: ${error instanceof Error ? error.message : String(error)}`);
+        }
+      }
+    }
+    for (const [url, { api, managed }] of byUrl) {
+      try {
+        const names = await api.listClusterNames();
+        report.unmanaged.push({ url, clusters: names.filter((n) => !managed.has(n)).sort() });
+      } catch (error) {
+        report.errors.push(`cannot list the clusters of ${url}: ${error instanceof Error ? error.message : String(error)}`);
+      }
+    }
+  } finally {
+    for (const { api } of byUrl.values()) await api.close();
+  }
+  return report;
+}
+
+// ---- rendering -------------------------------------------------------------------------------
+
+export function renderDrift(report: DriftReport, format: SummaryFormat, maxChars: number): string {
+  const driftCount = report.stacks.reduce((n, s) => n + s.items.length, 0) + report.unmanaged.reduce((n, u) => n + u.clusters.length, 0);
+  if (format === "json") return `${JSON.stringify({ in_sync: !hasDrift(report) && !hasErrors(report), drift_count: driftCount, ...report })}\n`;
+  const md = format === "markdown";
+  const bullet = (text: string): string => (md ? `- ${escapeMarkdown(text)}` : `  ${text}`);
+  const heading = (text: string): string => (md ? `#### ${escapeMarkdown(text)}` : `${text}:`);
+  const sections: { title: string; lines: string[] }[] = [
+    ...report.stacks.map((s) => ({
+      title: `stack ${s.stack}${s.clusters.length === 0 ? "" : ` (clusters ${s.clusters.join(", ")})`}`,
+      lines: s.error === undefined ? (s.items.length === 0 ? ["in sync"] : s.items.map((i) => i.text)) : [`cannot examine: ${s.error}`],
+    })),
+    ...report.unmanaged
+      .filter((u) => u.clusters.length > 0)
+      .map((u) => ({ title: `clusters in Operations Center at ${u.url} that no stack under ${report.directory} manages`, lines: u.clusters.map((c) => `cluster ${c}`) })),
+  ];
+  if (report.errors.length > 0) sections.push({ title: "problems", lines: report.errors });
+  const title =
+    driftCount === 0
+      ? `Drift: ${hasErrors(report) ? "not fully examined" : "in sync"} (${report.stacks.length} stack${report.stacks.length === 1 ? "" : "s"})`
+      : `Drift: ${driftCount} item${driftCount === 1 ? "" : "s"} changed outside Terraform or unmanaged`;
+  const head = md ? `### ${driftCount > 0 ? "⚠️ " : ""}${escapeMarkdown(title)}` : title;
+  const sectionOf: number[] = [];
+  const slots: Slot[] = sections.flatMap((section, index) =>
+    section.lines.map((line) => {
+      sectionOf.push(index);
+      return { kind: "drift" as const, priority: index, options: [bullet(line)], operations: 0, destructive: 0 };
+    }),
+  );
+  return fit(
+    slots,
+    (chosen, note) => {
+      const body = sections
+        .map((section, index) => {
+          const lines = chosen.filter((c, i): c is string => c !== undefined && sectionOf[i] === index);
+          return lines.length === 0 ? undefined : `${heading(section.title)}\n${md ? "\n" : ""}${lines.join("\n")}`;
+        })
+        .filter((b): b is string => b !== undefined);
+      return [head, note === undefined ? undefined : md ? `> ${note}` : note, ...body].filter((b): b is string => b !== undefined).join("\n\n").concat("\n");
+    },
+    maxChars,
+  );
+}
