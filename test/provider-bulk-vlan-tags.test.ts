@@ -123,3 +123,23 @@ test("import adopts the tags every member has", () =>
     const read = (await t.refresh(imported.state, imported.private))!;
     assert.deepEqual(read.vlan_tags, [7, 8]);
   }));
+
+test("a declared server that is not a member yet gets the tags through its network endpoint, so Operations Center lets it join", () =>
+  withBulk(resource, async (t) => {
+    const withoutTags = await t.converge(null, config());
+    assert.deepEqual(errors(withoutTags.diagnostics), []);
+    await assert.rejects(t.other.addClusterServers(CLUSTER, { server_names: ["server04"], copy_services_config: true }), /vlans configuration mismatch/);
+    await t.calls();
+
+    const servers = ["server01", "server02", "server03", "server04"];
+    const step = await t.converge(withoutTags.state, config({ servers }), withoutTags.private);
+    assert.deepEqual(errors(step.diagnostics), []);
+    assert.deepEqual(await t.calls(), ["PUT /1.0/provisioning/servers/server04/system/network 200"]);
+    assert.ok(t.logLines.some((l) => /server server04 is about to join; setting VLAN tags 100, 200 on "eth0"/.test(l)), t.logLines.join("\n"));
+    assert.deepEqual(tagsOn(t, "server04"), [100, 200]);
+    assert.deepEqual(t.server("server04").incusos.network.bonds?.map((b) => b.name), ["bond0"], "the rest of its network config is kept");
+    await t.other.addClusterServers(CLUSTER, { server_names: ["server04"], copy_services_config: true });
+
+    const missing = await t.converge(null, config({ interface_name: "bond0", servers: ["server01", "server02", "server03", "server04", "server05"] }));
+    assert.match(errors(missing.diagnostics).join("\n"), /Cannot read the network config of server server05/);
+  }));
