@@ -57,3 +57,14 @@ test("kernel validation names the field; logging resets to remote logging off", 
     assert.deepEqual(await t.calls(), [`${BULK} {"action":"update_system_logging","arguments":{"config":{"syslog":{"address":"","protocol":"","log_format":""}}}}`]);
     assert.equal((t.server("server02").incusos.logging as { syslog: { address: string } }).syslog.address, "");
   }));
+
+test("import reads the first member's live config; a missing cluster is refused", () =>
+  withBulk(clusterLoggingConfigResource, async (t) => {
+    const syslog = { syslog: { address: "192.0.2.9:514", protocol: "udp" } };
+    await t.converge(null, configured(syslog));
+    const imported = await clusterLoggingConfigResource.import!(CLUSTER, t.context);
+    assert.deepEqual(JSON.parse(String(imported.state.config)), syslog);
+    const read = (await t.refresh(imported.state))!;
+    assert.deepEqual(read.members, ["server01", "server02", "server03"]);
+    await assert.rejects(clusterLoggingConfigResource.import!("nope", t.context), /cluster "nope" does not exist/);
+  }));

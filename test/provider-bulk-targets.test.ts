@@ -111,3 +111,14 @@ test("a partial add_application (no rollback) converges on the next apply, insta
     assert.deepEqual(errors(step.diagnostics), []);
     assert.deepEqual(await t.calls(), ["POST /1.0/provisioning/servers/server02/os/1.0/applications 200", "POST /1.0/provisioning/servers/server03/os/1.0/applications 200"]);
   }));
+
+test("import: a target by CLUSTER/TRANSPORT/ADDRESS/PORT, refused with the id format when malformed or absent", () =>
+  withBulk(clusterNvmeTargetResource, async (t) => {
+    await t.converge(null, nvme({ port: 4420 }));
+    const imported = await clusterNvmeTargetResource.import!("alpha/tcp/192.0.2.100/4420", t.context);
+    assert.deepEqual(imported.state, { id: "alpha/tcp/192.0.2.100/4420", cluster: CLUSTER, transport: "tcp", address: "192.0.2.100", port: 4420, servers: null, members: MEMBERS });
+    await assert.rejects(clusterNvmeTargetResource.import!("alpha/udp/192.0.2.100/4420", t.context), /expected TRANSPORT\/ADDRESS\/PORT/);
+    await assert.rejects(clusterNvmeTargetResource.import!("alpha/tcp/192.0.2.100/9999", t.context), /no member of cluster "alpha" has NVMe target tcp 192\.0\.2\.100:9999/);
+    const app = await clusterApplicationResource.import!("alpha/incus", t.context).catch((error: Error) => error);
+    assert.match(String(app), /"incus" is not a non-primary application/);
+  }));
