@@ -48,12 +48,21 @@ function isObject(value: Value): value is ObjectValue {
   return typeof value === "object" && value !== null && !Array.isArray(value) && !(value instanceof Unknown);
 }
 
+function prefixed<T>(what: string, run: () => T): T {
+  try {
+    return run();
+  } catch (error) {
+    throw new Error(`${what}: ${error instanceof Error ? error.message : String(error)}`);
+  }
+}
+
 /** A DynamicValue of a block's object type; absent or cty null reads as null. */
 function objectOf(dynamic: wire.DynamicValue | undefined, block: Block, what: string): ObjectValue | null {
   if (dynamic === undefined) return null;
   const type = impliedType(block);
-  const value =
-    dynamic.msgpack.length > 0 ? fromMsgpack(dynamic.msgpack, type) : dynamic.json.length > 0 ? fromJson(dynamic.json, type) : null;
+  const value = prefixed(what, () =>
+    dynamic.msgpack.length > 0 ? fromMsgpack(dynamic.msgpack, type) : dynamic.json.length > 0 ? fromJson(dynamic.json, type) : null,
+  );
   if (value === null) return null;
   if (!isObject(value)) throw new Error(`${what} is not an object`);
   return normalize(value, block);
@@ -62,8 +71,9 @@ function objectOf(dynamic: wire.DynamicValue | undefined, block: Block, what: st
 const NULL_MSGPACK = Uint8Array.of(0xc0);
 
 /** A state for Terraform: every attribute present, write-only attributes null. */
-function stateValue(state: ObjectValue | null, block: Block): wire.DynamicValue {
-  return { msgpack: state === null ? NULL_MSGPACK : toMsgpack(stateOf(state, block), impliedType(block)), json: new Uint8Array(0) };
+function stateValue(state: ObjectValue | null, block: Block, what: string): wire.DynamicValue {
+  if (state === null) return { msgpack: NULL_MSGPACK, json: new Uint8Array(0) };
+  return { msgpack: prefixed(what, () => toMsgpack(stateOf(state, block), impliedType(block))), json: new Uint8Array(0) };
 }
 
 function hasErrors(diagnostics: readonly Diagnostic[] | undefined): boolean {
@@ -213,21 +223,20 @@ export function createService<Client>(definition: ProviderDefinition<Client>, ru
       if (raw !== undefined && raw.flatmap.size > 0) {
         throw new Error(`${request.type_name}: the stored state is in the legacy flatmap format, which this provider cannot read; remove the resource from state and import it again`);
       }
-      return { state: stateValue(null, schema.block) };
+      return { state: stateValue(null, schema.block, request.type_name) };
     }
     if (request.version > schema.version) {
       throw new Error(`${request.type_name}: the stored state has schema version ${request.version}, newer than this provider's ${schema.version}; use the provider version that wrote it`);
     }
-    let state: ObjectValue | null;
+    let json = raw.json;
     if (request.version < schema.version && resource.upgradeState !== undefined) {
       const stored = JSON.parse(new TextDecoder().decode(raw.json)) as ObjectValue;
-      state = normalize(resource.upgradeState(request.version, stored), schema.block);
-    } else {
-      // Same version: decode by the current schema, which fills attributes missing from an
-      // older state with null and drops ones the schema no longer has.
-      state = objectOf({ msgpack: new Uint8Array(0), json: raw.json }, schema.block, `${request.type_name} stored state`);
+      json = new TextEncoder().encode(JSON.stringify(resource.upgradeState(request.version, stored)));
     }
-    return { state: stateValue(state, schema.block) };
+    // Decoded by the current schema, which fills attributes missing from an older state with
+    // null and drops ones the schema no longer has.
+    const state = objectOf({ msgpack: new Uint8Array(0), json }, schema.block, `${request.type_name} stored state`);
+    return { state: stateValue(state, schema.block, `${request.type_name} upgraded state`) };
   });
 
   rpc("ConfigureProvider", wire.ConfigureProviderRequest, wire.DiagnosticsField1, async (request) => {
@@ -249,10 +258,10 @@ export function createService<Client>(definition: ProviderDefinition<Client>, ru
       const resource = await resourceOf(request.type_name);
       const { block } = resource.schema;
       const state = objectOf(request.current_state, block, `${request.type_name} state`);
-      if (state === null) return { new_state: stateValue(null, block) };
+      if (state === null) return { new_state: stateValue(null, block, request.type_name) };
       const result = await resource.read({ state, private: request.private }, context());
       return {
-        new_state: stateValue(result.state, block),
+        new_state: stateValue(result.state, block, `${request.type_name} state from read`),
         private: result.private ?? request.private,
         diagnostics: toWireDiagnostics(result.diagnostics),
       };
@@ -275,7 +284,7 @@ export function createService<Client>(definition: ProviderDefinition<Client>, ru
       context(),
     );
     return {
-      planned_state: stateValue(result.planned, block),
+      planned_state: stateValue(result.planned, block, `${request.type_name} planned state from plan`),
       requires_replace: (result.requiresReplace ?? []).map(toWirePath),
       planned_private: result.plannedPrivate ?? request.private,
       diagnostics: toWireDiagnostics(result.diagnostics),
@@ -302,7 +311,7 @@ export function createService<Client>(definition: ProviderDefinition<Client>, ru
       // A failed apply that returns no state leaves the object as it was before.
       const state = result.state === null && hasErrors(result.diagnostics) ? prior : result.state;
       return {
-        new_state: stateValue(state, block),
+        new_state: stateValue(state, block, `${request.type_name} new state from apply`),
         private: result.private ?? request.private,
         diagnostics: toWireDiagnostics(result.diagnostics),
       };
@@ -325,7 +334,7 @@ export function createService<Client>(definition: ProviderDefinition<Client>, ru
       : [
           {
             type_name: request.type_name,
-            state: stateValue(result.state, resource.schema.block),
+            state: stateValue(result.state, resource.schema.block, `${request.type_name} state from import`),
             ...(result.private !== undefined ? { private: result.private } : {}),
           },
         ];
@@ -345,7 +354,7 @@ export function createService<Client>(definition: ProviderDefinition<Client>, ru
     const { block } = dataSource.schema;
     const config = objectOf(request.config, block, `${request.type_name} configuration`) ?? {};
     const result = await dataSource.read(config, context());
-    return { state: stateValue(result.state, block), diagnostics: toWireDiagnostics(result.diagnostics) };
+    return { state: stateValue(result.state, block, `${request.type_name} state from read`), diagnostics: toWireDiagnostics(result.diagnostics) };
   });
 
   const noEphemeral = async (request: wire.ConfigRequest): Promise<Partial<wire.DiagnosticsResponse>> => {
