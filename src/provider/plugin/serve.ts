@@ -81,8 +81,8 @@ export async function serve<Client>(definition: ProviderDefinition<Client>, opti
   process.stdout.write(`1|${APP_PROTOCOL_VERSION}|unix|${socketPath}|grpc|${serverCertificate}\n`);
 
   process.on("SIGTERM", () => stop("SIGTERM"));
-  // Terraform forwards Ctrl-C to the whole process group but stops providers through
-  // StopProvider, so an interrupt here must not end the process under a running apply.
+  // Ctrl-C at a terminal reaches the whole process group, providers included, but Terraform
+  // stops providers through StopProvider: an interrupt must not end a running apply here.
   process.on("SIGINT", () => log.debug("ignoring SIGINT; Terraform stops providers with StopProvider"));
   // A SIGKILLed terraform cannot say stop; a changed parent means this process was orphaned.
   setInterval(() => {

@@ -95,14 +95,12 @@ function writeOnlyDiagnostics(config: ObjectValue, block: Block, capabilities: C
 
 export function createService<Client>(definition: ProviderDefinition<Client>, runtime: Runtime): Service {
   const { log } = runtime;
-  const loaded = definition.load();
-  // Until the first RPC awaits it, a failed load must not count as an unhandled rejection.
-  loaded.catch(() => undefined);
-  const indexed = loaded.then((provider) => ({
+  const indexed = definition.load().then((provider) => ({
     provider,
     resources: new Map(provider.resources.map((r) => [r.typeName, r] as const)),
     dataSources: new Map(provider.dataSources.map((d) => [d.typeName, d] as const)),
   }));
+  // Until the first RPC awaits it, a failed load must not count as an unhandled rejection.
   indexed.catch(() => undefined);
   let configured: { readonly client: Client } | undefined;
   let closing: Promise<void> | undefined;
@@ -179,7 +177,7 @@ export function createService<Client>(definition: ProviderDefinition<Client>, ru
       data_source_schemas: new Map(provider.dataSources.map((d) => [d.typeName, toWireSchema(d.schema)])),
       server_capabilities: serverCapabilities,
     });
-  // Called on every start; the answer never changes, so it is encoded once.
+  // Terraform asks for the schema several times in one process; it never changes, so it is encoded once.
   routes.set(`${PROVIDER}GetProviderSchema`, async () => {
     log.debug("RPC GetProviderSchema");
     schemaResponse ??= indexed.then(({ provider }) => schemaOf(provider));

@@ -52,8 +52,11 @@ function unframe(body: Buffer): Uint8Array {
   return body.subarray(5);
 }
 
+// A client that gave up on a call (cancelled, disconnected) gets no answer.
+const gone = (stream: ServerHttp2Stream): boolean => stream.destroyed || stream.closed;
+
 function answerError(stream: ServerHttp2Stream, error: GrpcError): void {
-  if (stream.destroyed || stream.headersSent) return;
+  if (gone(stream) || stream.headersSent) return;
   stream.respond(
     {
       ":status": 200,
@@ -66,7 +69,7 @@ function answerError(stream: ServerHttp2Stream, error: GrpcError): void {
 }
 
 function answer(stream: ServerHttp2Stream, message: Uint8Array): void {
-  if (stream.destroyed) return;
+  if (gone(stream)) return;
   stream.respond({ ":status": 200, "content-type": "application/grpc" }, { waitForTrailers: true });
   stream.once("wantTrailers", () => stream.sendTrailers({ "grpc-status": String(Status.ok) }));
   stream.end(frame(message));
