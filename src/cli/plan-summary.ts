@@ -20,7 +20,7 @@ Exit codes: 0 written, 1 the plan failed or cannot be read, 2 usage, 3 destructi
 `;
 
 /** Below this not even the headline and the left-out note fit. */
-const MIN_CHARS = 400;
+export const MIN_CHARS = 1000;
 
 export const EXIT = { ok: 0, failed: 1, usage: 2, destructive: 3 } as const;
 

@@ -55,11 +55,16 @@ export function headlineParts(summary: Summary, counts: Counts = countsOf(summar
   return parts;
 }
 
+/** How many servers the headline names; the operations name them all. */
+export const LISTED_SERVERS = 20;
+
 /** The factory-reset warning, when the plan wipes servers. */
 export function factoryResetLine(counts: Counts): string | undefined {
   const n = counts.factoryReset.length;
   if (n === 0) return undefined;
-  return `${n === 1 ? "1 server" : `${n} servers`} will be FACTORY-RESET (disks and configuration wiped; ${n === 1 ? "it" : "they"} must register again): ${counts.factoryReset.join(", ")}`;
+  const listed = counts.factoryReset.slice(0, LISTED_SERVERS).join(", ");
+  const more = n > LISTED_SERVERS ? ` and ${n - LISTED_SERVERS} more` : "";
+  return `${n === 1 ? "1 server" : `${n} servers`} will be FACTORY-RESET (disks and configuration wiped; ${n === 1 ? "it" : "they"} must register again): ${listed}${more}`;
 }
 
 export function groupTitle(group: Group): string {
@@ -68,4 +73,3 @@ export function groupTitle(group: Group): string {
   return `${group.kind} ${group.name} (${what}${destructive > 0 ? `, ${plural(destructive, "destructive operation")}` : ""})`;
 }
 
-export { plural };

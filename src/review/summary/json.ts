@@ -1,7 +1,7 @@
 // The summary as JSON for other tools, under the same size limit: a group's attribute details
 // go first, then its operations (kept as counts), then whole groups; "left_out" says what.
 import { chosenOf, fit, summarySlots } from "./fit.js";
-import { countsOf, headlineParts } from "./headline.js";
+import { countsOf, headlineParts, LISTED_SERVERS } from "./headline.js";
 import type { Group, Summary } from "./model.js";
 
 const operationsOf = (group: Group, withDetails: boolean) =>
@@ -43,7 +43,8 @@ export function renderJson(summary: Summary, maxChars: number): string {
           templates: counts.templates,
           operations: counts.operations,
           destructive: counts.destructive,
-          factory_reset: counts.factoryReset,
+          factory_reset: counts.factoryReset.length,
+          factory_reset_servers: counts.factoryReset.slice(0, LISTED_SERVERS),
           drift: counts.drift,
           other: counts.other,
           errors: counts.errors,
