@@ -5,7 +5,7 @@
 // a Location, deletes 200.
 //
 // Deliberate deviations: updates are not downloaded (the update files' contents are generated),
-// a pre-seed image (`tokens/{uuid}/image`, `seeds/{name}` with `type`) is a small stand-in file,
+// a pre-seed image (`tokens/{uuid}/image`, `seeds/{name}` with `type`) is a small generated file,
 // and :refresh of updates or image sources finds nothing new.
 
 import { randomUUID } from "node:crypto";
@@ -139,7 +139,7 @@ function registerTokenRoutes(router: Router, ctx: Context): void {
   router.add("GET", `${TOKENS}/{uuid}/image/{imageUUID}`, (req) => {
     const t = token(req.params["uuid"]!);
     const image = parseUUID(req.params["imageUUID"]!);
-    return stubImage(`IncusOS_${image}.iso`, `IncusOS pre-seeded installer for token ${t.uuid}\n`);
+    return generatedFile(`IncusOS_${image}.iso`, `IncusOS pre-seeded installer for token ${t.uuid}\n`);
   });
 
   const seed = (uuid: string, name: string): TokenSeedRecord => {
@@ -176,7 +176,7 @@ function registerTokenRoutes(router: Router, ctx: Context): void {
     const type = req.query.get("type");
     if (type !== null && type !== "") {
       if (!["iso", "raw"].includes(type)) throw badRequest(`image type ${q(type)} is not valid`);
-      return stubImage(`pre-seed-${s.name}.${type === "iso" ? "iso" : "img"}`, `IncusOS pre-seeded installer ${s.name}\n`);
+      return generatedFile(`pre-seed-${s.name}.${type === "iso" ? "iso" : "img"}`, `IncusOS pre-seeded installer ${s.name}\n`);
     }
     return syncETag(seedDocument(s), s);
   });
@@ -202,7 +202,7 @@ function registerTokenRoutes(router: Router, ctx: Context): void {
   });
 }
 
-function stubImage(filename: string, content: string): ApiResponse {
+function generatedFile(filename: string, content: string): ApiResponse {
   return {
     status: 200,
     headers: { "Content-Type": "application/octet-stream", "Content-Disposition": `attachment; filename=${filename}` },
@@ -333,7 +333,7 @@ function registerUpdateRoutes(router: Router, ctx: Context): void {
     const u = update(req.params["uuid"]!);
     const file = u.files.find((f) => f.filename === req.params["filename"]);
     if (file === undefined) throw notFound();
-    return stubImage(file.filename, `${file.component} ${u.version} (${file.type})\n`);
+    return generatedFile(file.filename, `${file.component} ${u.version} (${file.type})\n`);
   });
 }
 
@@ -386,7 +386,7 @@ function registerImageRoutes(router: Router, ctx: Context): void {
     if (i === undefined || i.versions[version] === undefined) {
       throw notFound().wrap(`Failed to get file ${q(filename)} for incus image ${q(name)}, version ${q(version)}`);
     }
-    return stubImage(filename, `${name} ${version}\n`);
+    return generatedFile(filename, `${name} ${version}\n`);
   });
 
   // Image sources are served at both prefixes the real router mounts them under.
