@@ -153,11 +153,12 @@ test("validation: every problem at its attribute, and no message echoes a secret
 test("validation: broken JSON, template with configs, unknown values skipped", async () => {
   const problems = await resource.validate!({
     capabilities,
-    config: config({ services_config: `{"tailscale": {"auth_key": "${AUTH_KEY}"`, template: "edge", secrets_wo: "not json" }),
+    config: config({ services_config: `{"tailscale": {"auth_key": "${AUTH_KEY}"`, template: "edge", secrets_wo: `{"services_config": ${AUTH_KEY}}` }),
   });
   const text = problems.map((d) => `${(d.path ?? []).join(".")}: ${d.summary}`).join("\n");
-  assert.match(text, /^secrets_wo: secrets_wo is not valid JSON/m);
-  assert.ok(!text.includes(AUTH_KEY));
+  assert.match(text, /^secrets_wo: secrets_wo is not valid JSON; give a JSON object/m);
+  assert.match(text, /^services_config: services_config is not valid JSON \(at character \d+\)/m);
+  assert.ok(!text.includes("tskey"), "not even a snippet of the text");
   const unknown = await resource.validate!({
     capabilities,
     config: config({ name: (await import("../src/provider/plugin/types.js")).UNKNOWN, services_config: (await import("../src/provider/plugin/types.js")).UNKNOWN }),

@@ -22,8 +22,10 @@ export function parseJsonObject(text: string): { value: JsonObject } | { problem
   try {
     parsed = JSON.parse(text);
   } catch (error) {
-    const reason = error instanceof SyntaxError ? error.message.replace(/ in JSON at position (\d+).*$/s, " at position $1").replace(/"[^"]*"/g, "a value") : "not JSON";
-    return { problem: `is not valid JSON (${reason}); give a JSON object such as jsonencode({...})` };
+    // Only the position: the parser's message quotes a snippet of the text.
+    const position = error instanceof SyntaxError ? /position (\d+)/.exec(error.message)?.[1] : undefined;
+    const where = position === undefined ? "" : ` (at character ${Number(position) + 1})`;
+    return { problem: `is not valid JSON${where}; give a JSON object such as jsonencode({...})` };
   }
   if (typeof parsed !== "object" || parsed === null || Array.isArray(parsed)) {
     return { problem: `must be a JSON object, got ${Array.isArray(parsed) ? "a list" : parsed === null ? "null" : typeof parsed}` };

@@ -122,8 +122,9 @@ function creationProblems(config: ObjectValue): Diagnostic[] {
   const secretsText = knownString(config.secrets_wo);
   if (secretsText !== undefined) {
     const parsed = parseSecrets(secretsText);
-    if ("problems" in parsed) return parsed.problems.map((problem) => error(["secrets_wo"], problem));
-    secrets = parsed.value;
+    // The public parts are still checked, on their own.
+    if ("problems" in parsed) out.push(...parsed.problems.map((problem) => error(["secrets_wo"], problem)));
+    else secrets = parsed.value;
   }
   const template = knownString(config.template);
   const usesTemplate = template !== undefined && template !== "";
