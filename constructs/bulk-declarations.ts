@@ -1,7 +1,7 @@
 // What the bulk-operation constructs share: one record per stack of what each declared (so a
 // duplicate is a synth error naming both construct paths), checks of their props against the
 // bulk payload schemas, and how they point at their cluster.
-import { TerraformStack, Token, type TerraformProvider, type TerraformResource } from "cdktf";
+import { TerraformStack, Token, dependable, type TerraformProvider, type TerraformResource } from "cdktf";
 import type { IConstruct } from "constructs";
 import type { z } from "zod";
 import type { ICluster } from "./icluster.js";
@@ -64,4 +64,21 @@ export function namedResource<R extends TerraformResource>(scope: IConstruct, cr
   const resource = create(oc.provider);
   resource.overrideLogicalId(name);
   return resource;
+}
+
+/**
+ * For what a server must have before Operations Center lets it join (VLAN tags, applications):
+ * the cluster by name and its declared servers, not references, because the cluster resource
+ * depends on this one instead (joinsAfter).
+ */
+export function joiningAttributes(cluster: ICluster): { cluster: string; servers?: string[] } {
+  const resource = (cluster as { resource?: unknown }).resource;
+  const servers = resource instanceof ClusterResource ? resource.serversInput : undefined;
+  return { cluster: literal(cluster.name), ...(servers === undefined ? {} : { servers }) };
+}
+
+/** A cluster of this app applies after `prerequisite`, so the servers it adds already have it. */
+export function joinsAfter(cluster: ICluster, prerequisite: TerraformResource): void {
+  const resource = (cluster as { resource?: unknown }).resource;
+  if (resource instanceof ClusterResource) resource.dependsOn = [...(resource.dependsOn ?? []), dependable(prerequisite)];
 }

@@ -1,6 +1,6 @@
 import { Construct } from "constructs";
 import { applicationNameSchema, type ApplicationArguments } from "../src/config/bulk.js";
-import { anyToken, checkProps, clusterAttributes, declareOnce, namedResource } from "./bulk-declarations.js";
+import { anyToken, checkProps, declareOnce, joiningAttributes, joinsAfter, namedResource } from "./bulk-declarations.js";
 import type { ICluster } from "./icluster.js";
 import { ClusterApplication as ApplicationResource } from "./provider/cluster-application.js";
 
@@ -20,7 +20,8 @@ export interface ClusterApplicationProps {
 /**
  * A non-primary IncusOS application on every member of the cluster: one
  * `operationscenter_cluster_application` resource. Removing it from the code removes the
- * application from each member.
+ * application from each member. A cluster of this app applies after it, so a server that joins
+ * already has the application (Operations Center compares the applications before a join).
  */
 export class ClusterApplication extends Construct {
   readonly resource: ApplicationResource;
@@ -30,6 +31,7 @@ export class ClusterApplication extends Construct {
     const where = `ClusterApplication '${this.node.path}'`;
     if (!anyToken(props.name)) checkProps(where, applicationNameSchema, props.name, "name");
     declareOnce(this, `application\0${props.cluster.name}\0${props.name}`, where, `application "${props.name}" on cluster "${props.cluster.name}"`);
-    this.resource = namedResource(this, (provider) => new ApplicationResource(this, "resource", { provider, ...clusterAttributes(props.cluster), name: props.name }));
+    this.resource = namedResource(this, (provider) => new ApplicationResource(this, "resource", { provider, ...joiningAttributes(props.cluster), name: props.name }));
+    joinsAfter(props.cluster, this.resource);
   }
 }

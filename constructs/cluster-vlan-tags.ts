@@ -1,10 +1,9 @@
-import { Lazy, TerraformStack, Token, dependable, type IResolvable } from "cdktf";
+import { Lazy, TerraformStack, Token, type IResolvable } from "cdktf";
 import { Construct } from "constructs";
 import { interfaceNameSchema, vlanTagSchema } from "../src/config/bulk.js";
-import { anyToken, checkProps, declareOnce, namePart } from "./bulk-declarations.js";
+import { anyToken, checkProps, declareOnce, joiningAttributes, joinsAfter, namePart } from "./bulk-declarations.js";
 import type { ICluster } from "./icluster.js";
 import { literal, terraformName } from "./names.js";
-import { Cluster as ClusterResource } from "./provider/cluster.js";
 import { OperationsCenter } from "./operations-center.js";
 import { ClusterVlanTags as VlanTagsResource } from "./provider/cluster-vlan-tags.js";
 
@@ -77,20 +76,4 @@ export class ClusterVlanTags extends Construct {
   get vlanTagsAll(): IResolvable {
     return this.resource.vlanTagsAll;
   }
-}
-
-/**
- * The cluster by name and its declared servers, not references: the cluster resource depends on
- * this one instead (joinsAfter), because a server joins only once its interfaces carry the tags.
- */
-function joiningAttributes(cluster: ICluster): { cluster: string; servers?: string[] } {
-  const resource = (cluster as { resource?: unknown }).resource;
-  const servers = resource instanceof ClusterResource ? resource.serversInput : undefined;
-  return { cluster: literal(cluster.name), ...(servers === undefined ? {} : { servers }) };
-}
-
-/** A cluster of this app applies after its VLAN tags, so the servers it adds already carry them. */
-function joinsAfter(cluster: ICluster, tags: VlanTagsResource): void {
-  const resource = (cluster as { resource?: unknown }).resource;
-  if (resource instanceof ClusterResource) resource.dependsOn = [...(resource.dependsOn ?? []), dependable(tags)];
 }

@@ -37,11 +37,12 @@ test("every bulk construct sits on its L1 resource with the cluster's name and s
   });
   const vlan = resources.operationscenter_cluster_vlan_tags!.prod_vlan_tags_eth0!;
   assert.deepEqual(vlan.vlan_tags, [100, 200]);
-  // VLAN tags name the cluster and its servers literally and the cluster depends on them: a
-  // server joins only once its interfaces carry the tags.
+  // VLAN tags and applications name the cluster and its servers literally and the cluster
+  // depends on them: Operations Center admits a server only once it has them.
   assert.equal(vlan.cluster, "prod");
   assert.deepEqual(vlan.servers, ["server01", "server02"]);
-  assert.deepEqual(resources.operationscenter_cluster!.prod!.depends_on, ["operationscenter_cluster_vlan_tags.prod_vlan_tags_eth0"]);
+  assert.deepEqual(resources.operationscenter_cluster!.prod!.depends_on, ["operationscenter_cluster_vlan_tags.prod_vlan_tags_eth0", "operationscenter_cluster_application.prod_application-debug"]);
+  assert.equal(resources.operationscenter_cluster_application!["prod_application-debug"]!.cluster, "prod", "an application too must be on a server before it joins");
   assert.equal(resources.operationscenter_cluster_iscsi_target!.san!.cluster, "${operationscenter_cluster.prod.name}");
   assert.equal(resources.operationscenter_cluster_iscsi_target!.san!.servers, "${tolist(operationscenter_cluster.prod.servers)}");
   assert.equal(resources.operationscenter_cluster_iscsi_target!.san!.port, 3260);

@@ -16,7 +16,7 @@ export interface ClusterApplicationConfig extends cdktf.TerraformMetaArguments {
    */
   readonly name: string;
   /**
-   * The cluster's declared servers (the L2 constructs wire it to the cluster resource's servers). Only used to notice a change: when it changes, the plan converges every member again after the cluster's own change, so a server that joins gets this in the same apply.
+   * The cluster's declared servers. Those that are not members yet get this through their own endpoints first, because Operations Center admits a server only when it matches the members here; so the cluster resource must depend on this one (depends_on, with cluster and servers given as literal values), which the L2 constructs arrange.
    *
    * (optional)
    */
@@ -27,7 +27,7 @@ export interface ClusterApplicationConfig extends cdktf.TerraformMetaArguments {
 /**
  * The `operationscenter_cluster_application` resource.
  *
- * A non-primary IncusOS application (debug, gpu-support, incus-ceph, incus-linstor, openfga) installed on every member of the cluster. Added with Operations Center's add_application (which does not revert a partial install: the next apply installs it on the members that lack it); destroy removes it from each member through its IncusOS endpoint. The primary application is chosen at install time and cannot be declared here. Import id: CLUSTER/NAME.
+ * A non-primary IncusOS application (debug, gpu-support, incus-ceph, incus-linstor, openfga) installed on every member of the cluster. Added with Operations Center's add_application (which does not revert a partial install: the next apply installs it on the members that lack it); a server about to join gets it first, through its IncusOS endpoint, since Operations Center compares the applications before it admits a server. Destroy removes it from each member through its IncusOS endpoint. The primary application is chosen at install time and cannot be declared here. Import id: CLUSTER/NAME.
  */
 export class ClusterApplication extends cdktf.TerraformResource {
   static readonly tfResourceType = "operationscenter_cluster_application";
@@ -103,7 +103,7 @@ export class ClusterApplication extends cdktf.TerraformResource {
   }
 
   /**
-   * The cluster's declared servers (the L2 constructs wire it to the cluster resource's servers). Only used to notice a change: when it changes, the plan converges every member again after the cluster's own change, so a server that joins gets this in the same apply.
+   * The cluster's declared servers. Those that are not members yet get this through their own endpoints first, because Operations Center admits a server only when it matches the members here; so the cluster resource must depend on this one (depends_on, with cluster and servers given as literal values), which the L2 constructs arrange.
    *
    * (optional)
    */

@@ -22,7 +22,7 @@ export interface ClusterVlanTagsConfig extends cdktf.TerraformMetaArguments {
    */
   readonly vlanTags: number[];
   /**
-   * The cluster's declared servers. Those that are not members yet get the tags through their own network endpoint, because Operations Center admits a server only when its interfaces carry the members' VLAN tags; so the cluster resource must depend on this one (depends_on), which the L2 constructs arrange.
+   * The cluster's declared servers. Those that are not members yet get this through their own endpoints first, because Operations Center admits a server only when it matches the members here; so the cluster resource must depend on this one (depends_on, with cluster and servers given as literal values), which the L2 constructs arrange.
    *
    * (optional)
    */
@@ -125,7 +125,7 @@ export class ClusterVlanTags extends cdktf.TerraformResource {
   }
 
   /**
-   * The cluster's declared servers. Those that are not members yet get the tags through their own network endpoint, because Operations Center admits a server only when its interfaces carry the members' VLAN tags; so the cluster resource must depend on this one (depends_on), which the L2 constructs arrange.
+   * The cluster's declared servers. Those that are not members yet get this through their own endpoints first, because Operations Center admits a server only when it matches the members here; so the cluster resource must depend on this one (depends_on, with cluster and servers given as literal values), which the L2 constructs arrange.
    *
    * (optional)
    */

@@ -23,12 +23,13 @@ export const clusterApplicationResource: Resource<ProviderClient> = memberItemRe
   typeName: "operationscenter_cluster_application",
   description:
     "A non-primary IncusOS application (debug, gpu-support, incus-ceph, incus-linstor, openfga) installed on every member of the cluster. Added with Operations Center's " +
-    "add_application (which does not revert a partial install: the next apply installs it on the members that lack it); destroy removes it from each member through its " +
-    "IncusOS endpoint. The primary application is chosen at install time and cannot be declared here.",
+    "add_application (which does not revert a partial install: the next apply installs it on the members that lack it); a server about to join gets it first, " +
+    "through its IncusOS endpoint, since Operations Center compares the applications before it admits a server. Destroy removes it from each member through its IncusOS endpoint. The primary application is chosen at install time and cannot be declared here.",
   attributes: {
     name: { type: "string", required: true, description: "The application: debug, gpu-support, incus-ceph, incus-linstor or openfga." },
   },
   idFormat: "CLUSTER/NAME",
+  neededToJoin: true,
   itemOf: (values) => applicationOf(knownString(values.name)),
   problems(config) {
     const name = knownString(config.name);

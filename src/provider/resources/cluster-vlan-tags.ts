@@ -22,7 +22,7 @@ import {
   replacedAttributes,
   requireMembers,
   schemaProblems,
-  serversAttribute,
+  joiningServersAttribute,
   serversChanged,
   stringList,
   throwIfErrors,
@@ -152,12 +152,7 @@ export const clusterVlanTagsResource: Resource<ProviderClient> = changesOneAtATi
           description: "The interface or bond, by name, on every member (interfaces are looked up before bonds). A change is a replace.",
         },
         vlan_tags: { type: ["set", "number"], required: true, description: "The VLAN IDs (1 to 4094) this resource manages on the interface." },
-        servers: {
-          ...serversAttribute,
-          description:
-            "The cluster's declared servers. Those that are not members yet get the tags through their own network endpoint, because Operations Center " +
-            "admits a server only when its interfaces carry the members' VLAN tags; so the cluster resource must depend on this one (depends_on), which the L2 constructs arrange.",
-        },
+        servers: joiningServersAttribute,
         vlan_tags_all: {
           type: ["map", ["list", "number"]],
           computed: true,

@@ -21,6 +21,16 @@ export const serversAttribute: Attribute = {
     "when it changes, the plan converges every member again after the cluster's own change, so a server that joins gets this in the same apply.",
 };
 
+/** servers for what a server must have before Operations Center lets it join (VLAN tags, applications). */
+export const joiningServersAttribute: Attribute = {
+  type: ["set", "string"],
+  optional: true,
+  description:
+    "The cluster's declared servers. Those that are not members yet get this through their own endpoints first, because Operations Center admits a server " +
+    "only when it matches the members here; so the cluster resource must depend on this one (depends_on, with cluster and servers given as literal values), " +
+    "which the L2 constructs arrange.",
+};
+
 export const idAttribute: Attribute = { type: "string", computed: true, description: "The import id (see the resource description)." };
 
 export function clusterProblems(config: ObjectValue): Diagnostic[] {

@@ -7,7 +7,7 @@ import type { OperationsCenterClient } from "../../../client/client.js";
 import type { ProviderClient } from "../../client.js";
 import { DiagnosticError, UNKNOWN, type Attribute, type Diagnostic, type Logger, type ObjectValue, type Resource } from "../../plugin/types.js";
 import { apiStep, hasUnknown, knownString, stepFailed } from "../values.js";
-import { changesOneAtATime, clusterAttribute, clusterMembers, clusterProblems, idAttribute, replacedAttributes, requireMembers, serversAttribute, serversChanged, throwIfErrors } from "./common.js";
+import { changesOneAtATime, clusterAttribute, clusterMembers, clusterProblems, idAttribute, joiningServersAttribute, replacedAttributes, requireMembers, serversAttribute, serversChanged, stringList, throwIfErrors } from "./common.js";
 
 export interface MemberItemKind<T> {
   readonly typeName: string;
@@ -32,6 +32,11 @@ export interface MemberItemKind<T> {
   bulkAdd(api: OperationsCenterClient, log: Logger, cluster: string, item: T): Promise<void>;
   /** The bulk remove when every member has the item; absent when Operations Center has none. */
   bulkRemove?(api: OperationsCenterClient, log: Logger, cluster: string, item: T): Promise<void>;
+  /**
+   * True when Operations Center admits a server into the cluster only if it already has the item
+   * (its join check compares them): declared servers that are not members yet then get it first.
+   */
+  readonly neededToJoin?: boolean;
   /** Through one member's IncusOS endpoint. */
   addOn(api: OperationsCenterClient, member: string, item: T): Promise<void>;
   removeOn(api: OperationsCenterClient, member: string, item: T): Promise<void>;
@@ -63,14 +68,13 @@ export function memberItemResource<T>(kind: MemberItemKind<T>): Resource<Provide
   });
 
   /** Adds the item where it is missing: one bulk action when no member has it, else per member. */
-  const converge = async (api: OperationsCenterClient, log: Logger, cluster: string, item: T): Promise<string[]> => {
-    const members = await requireMembers(api, cluster);
+  const convergeMembers = async (api: OperationsCenterClient, log: Logger, cluster: string, item: T, members: readonly string[]): Promise<void> => {
     const present = await holders(api, members, item);
     const missing = members.filter((m) => !present.includes(m));
-    if (missing.length === 0) return members;
+    if (missing.length === 0) return;
     if (present.length === 0) {
       await kind.bulkAdd(api, log, cluster, item);
-      return members;
+      return;
     }
     log.info(
       `oc-cdktf: cluster "${cluster}": ${kind.describe(item)} is on ${present.join(", ")} but not on ${missing.join(", ")}; ` +
@@ -91,6 +95,22 @@ export function memberItemResource<T>(kind: MemberItemKind<T>): Resource<Provide
           ),
         );
       }
+    }
+  };
+
+  /**
+   * The members, converged; for a kind that must be on a server before it joins, also the
+   * declared servers that are not members yet, through their own IncusOS endpoints.
+   */
+  const converge = async (api: OperationsCenterClient, log: Logger, cluster: string, item: T, servers: readonly string[]): Promise<string[]> => {
+    const members = (await clusterMembers(api, cluster)) ?? [];
+    const joining = kind.neededToJoin === true ? servers.filter((server) => !members.includes(server)) : [];
+    if (members.length === 0 && joining.length === 0) await requireMembers(api, cluster);
+    if (members.length > 0) await convergeMembers(api, log, cluster, item, members);
+    const present = new Set(await holders(api, joining, item));
+    for (const server of joining.filter((s) => !present.has(s))) {
+      log.info(`oc-cdktf: cluster "${cluster}": server ${server} is about to join; adding ${kind.describe(item)} on it through its IncusOS endpoint`, { cluster, server });
+      await apiStep(`Cannot add ${kind.describe(item)} on server ${server}, which is about to join cluster "${cluster}"`, () => kind.addOn(api, server, item));
     }
     return members;
   };
@@ -120,7 +140,7 @@ export function memberItemResource<T>(kind: MemberItemKind<T>): Resource<Provide
       version: 0,
       block: {
         description: `${kind.description} Import id: ${kind.idFormat}.`,
-        attributes: { id: idAttribute, cluster: clusterAttribute, ...kind.attributes, servers: serversAttribute, members: MEMBERS },
+        attributes: { id: idAttribute, cluster: clusterAttribute, ...kind.attributes, servers: kind.neededToJoin === true ? joiningServersAttribute : serversAttribute, members: MEMBERS },
       },
     },
 
@@ -167,7 +187,7 @@ export function memberItemResource<T>(kind: MemberItemKind<T>): Resource<Provide
         throw new DiagnosticError({ severity: "error", summary: `${kind.typeName}: the cluster or item is still unknown at apply time` });
       }
       try {
-        const members = await converge(client.api, log, cluster, item);
+        const members = await converge(client.api, log, cluster, item, stringList(planned.servers));
         return { state: stateOf(cluster, item, members, planned.servers) };
       } catch (error) {
         return { state: prior, diagnostics: stepFailed(`Cluster "${cluster}": adding ${kind.describe(item)} failed`, error).diagnostics };
