@@ -61,6 +61,12 @@ test("D8: the environment overrides the block's config_dir, remote and url; the 
     assert.equal((await client.api.getServerInfo()).auth, "tls");
     await client.api.close();
 
+    // A key that is not PEM is taken as a path; the message never repeats it.
+    const notPem = h.key.replace(/-----[A-Z ]+-----/g, "").trim();
+    assert.throws(
+      () => configureClient(block({ client_certificate: h.cert, client_key: notPem }), { OPERATIONS_CENTER_CONF: h.configDir }, silent),
+      (error: unknown) => error instanceof DiagnosticError && /client_key is neither PEM text nor the path/.test(error.message) && !JSON.stringify(error.diagnostics).includes(notPem.slice(0, 40)),
+    );
     assert.throws(
       () => configureClient(block({ client_certificate: h.cert }), { OPERATIONS_CENTER_CONF: h.configDir }, silent),
       (error: unknown) => error instanceof DiagnosticError && /client_certificate needs client_key/.test(error.message),

@@ -1,6 +1,8 @@
 // The Operations Center provider: its block, how configure finds the Operations Center and the
 // credentials, and the resources and data sources it serves.
-import { resolve } from "node:path";
+import { existsSync } from "node:fs";
+import { homedir } from "node:os";
+import { join, resolve } from "node:path";
 import { OperationsCenterClient } from "../client/client.js";
 import { ENV, resolveRemote } from "../client/remote.js";
 import { logCalls } from "./calls.js";
@@ -102,6 +104,16 @@ export function configureClient(config: ObjectValue, env: NodeJS.ProcessEnv, log
       severity: "error",
       summary: `The provider block's ${unknown.join(", ")} ${unknown.length === 1 ? "is" : "are"} not known until apply`,
       detail: "The provider needs its connection settings at plan time; set them from values known before apply (variables, locals, the environment).",
+    });
+  }
+  const key = knownString(config.client_key);
+  if (key !== undefined && key !== "" && !key.includes("-----BEGIN ") && !existsSync(key.startsWith("~/") ? join(homedir(), key.slice(2)) : key)) {
+    // Not PEM, so taken as a path, and the client's message would quote that "path": the key itself.
+    throw new DiagnosticError({
+      severity: "error",
+      summary: "client_key is neither PEM text nor the path of an existing file",
+      detail: "Give the key as PEM (-----BEGIN PRIVATE KEY----- ...), e.g. file(\"client.key\"), or the path of the key file.",
+      path: ["client_key"],
     });
   }
   const effective = effectiveEnvironment(config, env);
