@@ -122,3 +122,16 @@ test("import: a target by CLUSTER/TRANSPORT/ADDRESS/PORT, refused with the id fo
     const app = await clusterApplicationResource.import!("alpha/incus", t.context).catch((error: Error) => error);
     assert.match(String(app), /"incus" is not a non-primary application/);
   }));
+
+test("an application goes on a declared server that is not a member yet, so the join's application check passes", () =>
+  withBulk(clusterApplicationResource, async (t) => {
+    const servers = [...MEMBERS, "server04"];
+    const step = await t.converge(null, { id: null, cluster: CLUSTER, name: "incus-ceph", servers, members: null });
+    assert.deepEqual(errors(step.diagnostics), []);
+    assert.deepEqual(await t.calls(), [`${BULK} {"action":"add_application","arguments":{"name":"incus-ceph"}}`, "POST /1.0/provisioning/servers/server04/os/1.0/applications 200"]);
+    assert.deepEqual(step.state!.members, MEMBERS, "members are the cluster's members; server04 shows once it joins");
+    assert.ok(t.logLines.some((l) => /server server04 is about to join; adding application "incus-ceph" on it/.test(l)), t.logLines.join("\n"));
+    await t.other.addClusterServers(CLUSTER, { server_names: ["server04"], copy_services_config: true });
+    const refreshed = (await t.refresh(step.state!))!;
+    assert.deepEqual(refreshed.members, servers);
+  }));
