@@ -43,6 +43,9 @@ const REMOVED_PROPS: Record<string, string> = {
 
 const SECRETS_DIR = "secrets";
 
+// One per stack, found without scanning the stack's children for every construct that asks.
+const byStack = new WeakMap<TerraformStack, OperationsCenter>();
+
 /**
  * The connection to Operations Center for one stack: the `operationscenter` provider block.
  * Create it once per stack, before any cluster or template; `OperationsCenter.of(scope)` finds it
@@ -54,8 +57,7 @@ export class OperationsCenter extends Construct {
   /** Returns the stack's OperationsCenter, creating one with defaults if there is none yet. */
   static of(scope: IConstruct): OperationsCenter {
     const stack = TerraformStack.of(scope);
-    const existing = stack.node.children.find((c): c is OperationsCenter => c instanceof OperationsCenter);
-    return existing ?? new OperationsCenter(stack, "oc");
+    return byStack.get(stack) ?? new OperationsCenter(stack, "oc");
   }
 
   /** The L1 provider block. */
@@ -69,10 +71,10 @@ export class OperationsCenter extends Construct {
     super(scope, id);
     const where = `OperationsCenter '${this.node.path}'`;
     this.stack = TerraformStack.of(this);
-    const others = this.stack.node.findAll().filter((c) => c instanceof OperationsCenter && c !== this);
-    if (others.length > 0) {
+    const other = byStack.get(this.stack);
+    if (other !== undefined) {
       throw new Error(
-        `${where}: stack '${this.stack.node.path}' already has one at '${others[0]!.node.path}'. ` +
+        `${where}: stack '${this.stack.node.path}' already has one at '${other.node.path}'. ` +
           `Create a single OperationsCenter per stack, before any Cluster or ClusterTemplate.`,
       );
     }
@@ -91,6 +93,7 @@ export class OperationsCenter extends Construct {
       props.configDir === undefined || path.isAbsolute(props.configDir)
         ? props.configDir
         : toPosix(path.relative(stackDir, path.resolve(props.configDir)));
+    byStack.set(this.stack, this);
     this.provider = new OperationscenterProvider(this.stack, "operationscenter", {
       remote: props.remote,
       configDir,
