@@ -17,10 +17,18 @@ test("read is honest: a hand-edited description comes back live, a force-deleted
   withCluster(async (t) => {
     const { state, private: priv } = await created(t);
     const { cluster, etag } = await t.other.getCluster("alpha");
-    await t.other.updateCluster("alpha", { ...cluster, description: "edited by hand", properties: { ...cluster.properties, foreign: "x" } }, etag === undefined ? {} : { ifMatch: etag });
+    const { team: _removed, ...withoutTeam } = cluster.properties;
+    await t.other.updateCluster("alpha", { ...cluster, description: "edited by hand", properties: { ...withoutTeam, foreign: "x" } }, etag === undefined ? {} : { ifMatch: etag });
     const refreshed = (await t.refresh(state!, priv))!;
     assert.equal(refreshed.description, "edited by hand");
-    assert.deepEqual(refreshed.properties, { team: "storage" }, "only the managed keys");
+    assert.deepEqual(refreshed.properties, {}, "a managed key deleted by hand is gone, a foreign one is not managed");
+    await t.calls();
+    const restored = await t.converge(refreshed, config(), priv);
+    assert.deepEqual(await t.calls(), [`PUT ${CLUSTERS}/alpha 201`]);
+    assert.equal(t.live("alpha")!.properties.team, "storage");
+    assert.equal(t.live("alpha")!.description, "first cluster");
+    assert.equal(t.live("alpha")!.properties.foreign, "x");
+    assert.deepEqual(restored.state!.properties, { team: "storage" });
     assert.equal((refreshed.properties_all as Record<string, string>).foreign, "x");
     assert.equal(refreshed.channel, null, "unmanaged stays null");
 
