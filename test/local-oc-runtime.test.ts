@@ -155,6 +155,30 @@ describe("local OC: seed and UI", () => {
 });
 
 describe("local OC: the oc-cdktf local-oc command", () => {
+  const runCommand = (args: string[]) =>
+    new Promise<{ code: number | null; stderr: string }>((resolve) => {
+      const child = spawn(process.execPath, [MAIN, "local-oc", ...args], { stdio: ["ignore", "ignore", "pipe"] });
+      let stderr = "";
+      child.stderr!.on("data", (d: Buffer) => (stderr += d.toString()));
+      child.once("exit", (code) => resolve({ code, stderr }));
+    });
+
+  it("refuses a bad timing flag and a broken state file with what to fix", async () => {
+    const bad = await runCommand(["--update-step", "soon"]);
+    assert.equal(bad.code, 2);
+    assert.match(bad.stderr, /--update-step must be a number between 0 and Infinity, got "soon"/);
+    const dir = tempDir();
+    try {
+      const state = join(dir, "state.json");
+      writeFileSync(state, "{}");
+      const broken = await runCommand(["--state", state]);
+      assert.equal(broken.code, 1);
+      assert.match(broken.stderr, new RegExp(`${state.replaceAll("/", "\\/")} is not a local Operations Center state file`));
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
   it("prints its address, serves the written client config, and stops on SIGTERM", async () => {
     const dir = tempDir();
     const configDir = join(dir, "conf");
