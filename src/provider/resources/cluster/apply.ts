@@ -193,7 +193,11 @@ export async function createCluster(effects: Effects, desired: ClusterValue, sec
     const state =
       left === undefined
         ? `cluster "${name}" does not exist`
-        : `cluster "${name}" is left ${left.cluster.status}; the next apply removes that record (mode=normal) and creates it again`;
+        : readBookkeeping(left.cluster.properties).createdBy !== entry.create_id
+          ? `cluster "${name}" exists, but this create did not make it`
+          : left.cluster.status === "pending"
+            ? `cluster "${name}" is left pending; the next apply removes that record (mode=normal) and creates it again`
+            : `cluster "${name}" exists (${left.cluster.status}); the next apply adopts it`;
     // The server's answer may quote the configs it was given: no secret leaves this provider.
     const hidden = [...secretValues("services", inputs.servicesConfig ?? {}), ...secretValues("application", inputs.applicationConfig ?? {}), ...Object.values(secrets?.template_variables ?? {})];
     const diagnostic = failed(`Creating cluster "${name}" failed`, error, state).diagnostics[0]!;
