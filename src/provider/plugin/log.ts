@@ -3,18 +3,14 @@
 import type { Logger } from "./types.js";
 
 type Fields = Record<string, string | number | boolean>;
-export type Level = "trace" | "debug" | "info" | "warn" | "error";
-
-export interface PluginLogger extends Logger {
-  error(message: string, fields?: Fields): void;
-}
+type Level = "debug" | "info" | "warn";
 
 /** go-plugin parses @timestamp with the layout 2006-01-02T15:04:05.000000Z07:00 (microseconds). */
 function timestamp(date: Date): string {
   return `${date.toISOString().slice(0, 23)}000Z`;
 }
 
-export function hclogLogger(module: string | undefined, write: (line: string) => void = (line) => process.stderr.write(line)): PluginLogger {
+export function hclogLogger(module: string | undefined, write: (line: string) => void = (line) => process.stderr.write(line)): Logger {
   const emit = (level: Level, message: string, fields: Fields = {}): void => {
     const entry: Record<string, string | number | boolean> = { ...fields };
     entry["@level"] = level;
@@ -27,6 +23,5 @@ export function hclogLogger(module: string | undefined, write: (line: string) =>
     debug: (message, fields) => emit("debug", message, fields),
     info: (message, fields) => emit("info", message, fields),
     warn: (message, fields) => emit("warn", message, fields),
-    error: (message, fields) => emit("error", message, fields),
   };
 }

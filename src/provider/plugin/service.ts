@@ -6,6 +6,7 @@ import type {
   ClientCapabilities,
   DataSource,
   Diagnostic,
+  Logger,
   ObjectValue,
   Provider,
   ProviderDefinition,
@@ -16,14 +17,13 @@ import { DiagnosticError, Unknown } from "./types.js";
 import { fromJson, fromMsgpack, toMsgpack } from "./cty/codec.js";
 import { impliedType, normalize, stateOf } from "./cty/block.js";
 import { diagnosticsOf, toWireDiagnostics, toWirePath } from "./diagnostics.js";
-import type { PluginLogger } from "./log.js";
 import { toWireSchema } from "./schema.js";
 import type { UnaryHandler } from "./grpc/server.js";
 import { decode, encode, type Spec } from "./wire/protobuf.js";
 import * as wire from "./wire/tfplugin6.js";
 
 export interface Runtime {
-  readonly log: PluginLogger;
+  readonly log: Logger;
   readonly signal: AbortSignal;
   /** Begins the orderly stop (StopProvider, GRPCController.Shutdown). */
   stop(reason: string): void;

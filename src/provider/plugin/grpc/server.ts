@@ -7,9 +7,9 @@ import type { TLSSocket } from "node:tls";
 import { X509Certificate } from "node:crypto";
 
 /** gRPC status codes used here. */
-export const Status = { ok: 0, invalidArgument: 3, unimplemented: 12, internal: 13 } as const;
+const Status = { ok: 0, invalidArgument: 3, unimplemented: 12, internal: 13 } as const;
 
-export class GrpcError extends Error {
+class GrpcError extends Error {
   constructor(
     readonly code: number,
     message: string,

@@ -7,7 +7,7 @@ function lengthBytes(length: number): number[] {
   return [0x80 | bytes.length, ...bytes];
 }
 
-export function tlv(tag: number, ...content: Uint8Array[]): Uint8Array {
+function tlv(tag: number, ...content: Uint8Array[]): Uint8Array {
   const body = Buffer.concat(content);
   return Buffer.concat([Uint8Array.from([tag, ...lengthBytes(body.length)]), body]);
 }
