@@ -90,7 +90,7 @@ test("resources of other providers are listed as other changes; a cluster whose 
   const summary = summarize(parsePlanText(text, "plan"));
   assert.deepEqual(summary.other, [{ address: "aws_s3_bucket.logs", actions: ["create"] }]);
   const out = renderSummary(summary, { format: "text", maxChars: 65_000 });
-  assert.match(out, /cluster \(name known after apply\) \(bulk changes\)\n {4}VLAN eth0: \+5 \(every member\)/);
+  assert.match(out, /cluster \(name known after apply\) \(bulk changes\)\n {2}- VLAN eth0: \+5 \(every member\)/);
   assert.match(out, /cluster edge-1 \(bulk changes, 1 destructive operation\)\n {2}! cluster_something_new y: DESTROYED/);
   assert.match(out, /Other changes:\n {2}aws_s3_bucket\.logs: create/);
 });

@@ -42,7 +42,7 @@ function destroyOperation(rc: ResourceChange, name: string, prefix: string): Ope
     return operation(rc.address, `${prefix}cluster ${name}: destroyed with policy factory-reset: ${all}`, Phase.destroy, { destructive: true, factoryReset: members });
   }
   if (policy === "forget") {
-    return operation(rc.address, `${prefix}cluster ${name}: destroyed with policy forget: its record is deleted from Operations Center; ${names(members) || "the members"} keep running as a cluster`, Phase.destroy, {
+    return operation(rc.address, `${prefix}cluster ${name}: destroyed with policy forget: its record is deleted from Operations Center; its members${members.length === 0 ? "" : ` (${names(members)})`} keep running as a cluster`, Phase.destroy, {
       destructive: true,
     });
   }

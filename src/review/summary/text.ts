@@ -1,4 +1,5 @@
-// The summary as plain text for a terminal or a log: "!" marks destructive operations.
+// The summary as plain text for a terminal or a log: operations as "- " lines, destructive ones
+// as "! " lines, attribute details indented below them.
 import type { PlanDiagnostic } from "../plan-schema.js";
 import { chosenOf, fit, summarySlots } from "./fit.js";
 import { countsOf, factoryResetLine, groupTitle, headlineParts } from "./headline.js";
@@ -7,7 +8,7 @@ import type { Group, Summary } from "./model.js";
 const line = (text: string): string => text.replace(/\r?\n/g, " ");
 
 function operations(group: Group): string {
-  return [groupTitle(group), ...group.operations.map((o) => `  ${o.destructive ? "!" : " "} ${line(o.text)}`)].join("\n");
+  return [groupTitle(group), ...group.operations.map((o) => `  ${o.destructive ? "!" : "-"} ${line(o.text)}`)].join("\n");
 }
 
 function compact(group: Group): string {
@@ -16,7 +17,7 @@ function compact(group: Group): string {
 }
 
 function details(group: Group): string | undefined {
-  const lines = group.operations.flatMap((o) => (o.details.length === 0 ? [] : [`    # ${o.address}`, ...o.details.map((d) => `    ${d}`)]));
+  const lines = group.operations.flatMap((o) => (o.details.length === 0 ? [] : [`      # ${o.address}`, ...o.details.map((d) => `      ${d}`)]));
   return lines.length === 0 ? undefined : lines.join("\n");
 }
 
