@@ -36,6 +36,7 @@ test("kernel: one update_system_kernel; no call when unchanged; drift on a membe
 
     const destroyed = await t.converge(repaired.state, null);
     assert.deepEqual(errors(destroyed.diagnostics), []);
+    assert.match(destroyed.diagnostics[0]!.summary, /kernel config of every member of cluster "alpha" will be reset/);
     assert.deepEqual(await t.calls(), [`${BULK} {"action":"update_system_kernel","arguments":{"config":{}}}`]);
     assert.equal(t.server("server01").incusos.kernel.blacklist_modules, undefined);
   }));

@@ -88,6 +88,7 @@ test("applications: one add_application; destroy removes it from each member; a 
 
     const destroyed = await t.converge(step.state, null);
     assert.deepEqual(errors(destroyed.diagnostics), []);
+    assert.match(destroyed.diagnostics.find((d) => d.severity === "warning")!.summary, /application "debug" will be removed from every member of cluster "alpha"/);
     assert.deepEqual(await t.calls(), MEMBERS.map((s) => `POST /1.0/provisioning/servers/${s}/os/1.0/applications/debug/:remove 200`));
     for (const server of MEMBERS) assert.ok(!t.server(server).incusos.applications.some((a) => a.name === "debug"));
 

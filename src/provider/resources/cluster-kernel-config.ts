@@ -15,5 +15,6 @@ export const clusterKernelConfigResource: Resource<ProviderClient> = systemConfi
   what: "kernel",
   schema: systemKernelSchema,
   empty: { config: {} },
+  resetMeans: "Blacklisted modules, sysctl tuning and PCI passthrough IDs are dropped on each member; some of it takes effect only after a reboot.",
   live: async (api, member) => (await api.getServerKernel(member)).config,
 });

@@ -15,5 +15,6 @@ export const clusterLoggingConfigResource: Resource<ProviderClient> = systemConf
   what: "logging",
   schema: systemLoggingSchema,
   empty: { config: { syslog: { address: "", protocol: "", log_format: "" } } },
+  resetMeans: "Remote syslog forwarding is turned off on each member.",
   live: async (api, member) => (await api.getServerLogging(member)).config,
 });

@@ -37,6 +37,8 @@ export interface MemberItemKind<T> {
    * (its join check compares them): declared servers that are not members yet then get it first.
    */
   readonly neededToJoin?: boolean;
+  /** What a reviewer must know before the item is removed from every member, if anything. */
+  removalWarning?(item: T, cluster: string): { summary: string; detail: string };
   /** Through one member's IncusOS endpoint. */
   addOn(api: OperationsCenterClient, member: string, item: T): Promise<void>;
   removeOn(api: OperationsCenterClient, member: string, item: T): Promise<void>;
@@ -149,7 +151,11 @@ export function memberItemResource<T>(kind: MemberItemKind<T>): Resource<Provide
     },
 
     async plan({ prior, proposed }, { client }) {
-      if (proposed === null) return { planned: null };
+      if (proposed === null) {
+        const item = prior === null ? undefined : kind.itemOf(prior);
+        const warning = item === undefined || kind.removalWarning === undefined ? undefined : kind.removalWarning(item, knownString(prior?.cluster) ?? "");
+        return { planned: null, ...(warning === undefined ? {} : { diagnostics: [{ severity: "warning", ...warning }] }) };
+      }
       throwIfErrors([...clusterProblems(proposed), ...kind.problems(proposed)]);
       const item = kind.itemOf(proposed);
       const cluster = knownString(proposed.cluster);

@@ -23,6 +23,8 @@ export interface SystemConfigKind<A extends SystemAction> {
   readonly schema: z.ZodType<BulkArguments<A>>;
   /** What destroy sends. */
   readonly empty: BulkArguments<A>;
+  /** What the reset on destroy means for the members, for the plan's warning. */
+  readonly resetMeans: string;
   /** The member's live config object (the `config` of GET /os/1.0/system/<what>). */
   live(api: OperationsCenterClient, member: string): Promise<Record<string, unknown>>;
 }
@@ -141,7 +143,10 @@ export function systemConfigResource<A extends SystemAction>(kind: SystemConfigK
     },
 
     async plan({ prior, proposed }, { client }) {
-      if (proposed === null) return { planned: null };
+      if (proposed === null) {
+        const cluster = prior === null ? "" : (knownString(prior.cluster) ?? "");
+        return { planned: null, diagnostics: [{ severity: "warning", summary: `The ${kind.what} config of every member of cluster "${cluster}" will be reset to the empty config`, detail: kind.resetMeans }] };
+      }
       throwIfErrors(problems(proposed));
       const cluster = knownString(proposed.cluster);
       const planned: ObjectValue = { ...proposed, id: cluster ?? UNKNOWN };
