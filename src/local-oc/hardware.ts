@@ -139,7 +139,7 @@ export function securityData(s: ServerRecord): Record<string, unknown> {
     config: { custom_ca_certs: [], encryption_recovery_keys: [] },
     state: {
       encryption_recovery_keys_retrieved: true,
-      encrypted_volumes: [{ volume: "root", backing_device: "/dev/disk/by-partlabel/root-x86-64", state: "unlocked (TPM)" }],
+      encrypted_volumes: [{ volume: "root", state: "unlocked (TPM)" }],
       secure_boot_enabled: true,
       secure_boot_certificates: [],
       system_state_is_trusted: true,

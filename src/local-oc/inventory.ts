@@ -77,7 +77,7 @@ function clusterInventory(ctx: Context, c: ClusterRecord): Record<InventoryKind,
       item(
         "storage_volumes",
         volume,
-        { type: "custom", content_type: "filesystem", description: "", config: {}, location: m.name, pool: "local", project: "default" },
+        { type: "custom", content_type: "filesystem", description: "", config: {}, location: m.name, project: "default" },
         { project_name: "default", server: m.name, parent_name: "local", type: "custom" },
       );
     }

@@ -1,9 +1,9 @@
 // zod schemas of the official spec's response shapes (spec-definitions.ts), and the documents the
 // local Operations Center builds from them.
 //
-// A schema requires every property its definition lists: the real server encodes Go structs
-// whose fields are emitted even when empty, so a document missing one is a bug here. Extra keys
-// are allowed (the real server has fields the spec has not caught up with). `complete` fills
+// A schema requires every property its definition lists and no other: the real server encodes
+// Go structs, whose fields are all emitted (even when empty) and nothing else, so a document
+// missing one or carrying another is a bug here. `complete` fills
 // what the model does not set with the JSON of a Go zero value ("" / 0 / false / [] / {}), so a
 // document has every property without each route spelling out the empty parts.
 
@@ -22,7 +22,7 @@ function build(type: SpecType): z.ZodType {
   if ("r" in type) return definitionSchema(type.r);
   if ("a" in type) return z.array(build(type.a));
   if ("m" in type) return z.record(z.string(), build(type.m));
-  return z.looseObject(Object.fromEntries(Object.entries(type.o).map(([key, t]) => [key, build(t)])));
+  return z.strictObject(Object.fromEntries(Object.entries(type.o).map(([key, t]) => [key, build(t)])));
 }
 
 function definition(name: string): SpecType {
