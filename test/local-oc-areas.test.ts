@@ -2,7 +2,7 @@
 // through /1.0/system/security, channels, the update control loop, warnings, inventory, the OS
 // view and unauthenticated routes, realistic server documents, seeding, and the LocalStack-style
 // control endpoints (health, reset, snapshot/restore).
-import { describe, it, before, after } from "node:test";
+import { describe, it, before, after, beforeEach, afterEach } from "node:test";
 import assert from "node:assert/strict";
 import { createSelfSignedCertificate, certificateFingerprint } from "../src/local-oc/certificates.js";
 import { SeedError, startLocalOperationsCenter, type SeedDocument } from "../src/local-oc/index.js";
@@ -146,10 +146,11 @@ describe("local OC: tokens and registration", () => {
 
 describe("local OC: trust and unauthenticated routes", () => {
   let h: Harness;
-  before(async () => {
+  // Each test gets its own: they change trust or the whole model.
+  beforeEach(async () => {
     h = await startHarness({ servers: 1 });
   });
-  after(() => h.close());
+  afterEach(() => h.close());
 
   it("PUT /1.0/system/security changes who is trusted", async () => {
     const other = await createSelfSignedCertificate({ commonName: "ci", usage: "client" });
@@ -192,7 +193,7 @@ describe("local OC: the OS view", () => {
 
 describe("local OC: the update control loop", () => {
   let h: Harness;
-  before(async () => {
+  beforeEach(async () => {
     h = await startHarness({ seed: { servers: [{ name: "a" }, { name: "b" }, { name: "c" }] } });
     assert.equal((await h.call("POST", C, clusterPost("k", ["a", "b"]))).status, 201);
     // A new IncusOS release reached b's channel after the cluster was formed.
@@ -200,7 +201,7 @@ describe("local OC: the update control loop", () => {
     model.servers.find((s) => s.name === "b")!.needs_update = true;
     h.oc.restoreSnapshot(model);
   });
-  after(() => h.close());
+  afterEach(() => h.close());
 
   const status = async () => (await h.call("GET", `${C}/k`)).json!.metadata.update_status.in_progress_status;
   const server = async (name: string) => (await h.call("GET", `${S}/${name}`)).json!.metadata;
@@ -240,6 +241,22 @@ describe("local OC: the update control loop", () => {
     assert.equal(b.server_status, "ready");
   });
 
+  it(":update without reboot installs the update and leaves the reboot pending", async () => {
+    const model = h.oc.saveSnapshot();
+    model.servers.find((s) => s.name === "a")!.needs_update = true;
+    model.servers.find((s) => s.name === "b")!.needs_update = false;
+    h.oc.restoreSnapshot(model);
+    assert.equal((await h.call("POST", `${C}/k/:update`, { reboot: false })).status, 200);
+    assert.equal((await status()).in_progress, "applying updates");
+    const seen: string[] = [];
+    while (h.oc.advanceClusterOperations() > 0) seen.push((await status()).status_description);
+    assert.deepEqual(seen, ['[3/4] update pending server "a"', '[4/4] updating server "a"']);
+    const a = await server("a");
+    assert.equal(a.version_data.needs_update, false);
+    assert.equal(a.version_data.needs_reboot, true);
+    assert.equal(a.server_status_detail, "");
+  });
+
   it(":reboot restarts every member in name order and empties pending_reboot as it goes", async () => {
     assert.equal((await h.call("POST", `${C}/k/:reboot`)).status, 200);
     assert.deepEqual((await status()).pending_reboot, ["a", "b"]);
@@ -262,8 +279,6 @@ describe("local OC: the update control loop", () => {
     h.oc.restoreSnapshot(model);
     const busy = await h.call("POST", `${C}/k/:reboot`);
     assert.equal(busy.json!.error, `Failed to launch cluster wide reboot: Cluster reboot can not be launched for "k": Server "b" (${b.connection_url}) is busy (updating)`);
-    b.status_detail = "";
-    h.oc.restoreSnapshot(model);
   });
 
   it(":cancel-operation stops the run where it is", async () => {
@@ -278,10 +293,11 @@ describe("local OC: the update control loop", () => {
 
 describe("local OC: health, reset, snapshot and restore", () => {
   let h: Harness;
-  before(async () => {
+  // Each test gets its own: they change trust or the whole model.
+  beforeEach(async () => {
     h = await startHarness({ seed: SEED, reregisterDelayMs: 3_600_000 });
   });
-  after(() => h.close());
+  afterEach(() => h.close());
 
   it("health answers without a client certificate", async () => {
     const r = await h.call("GET", "/local-oc/health", undefined, { auth: false });
