@@ -55,6 +55,9 @@ export function headlineParts(summary: Summary, counts: Counts = countsOf(summar
   return parts;
 }
 
+/** Said when only a terraform plan -json log was given. */
+export const PLAN_NOT_READ = "Only terraform plan -json messages were given: pass the output of terraform show -json <planfile> too for the operations.";
+
 /** How many servers the headline names; the operations name them all. */
 export const LISTED_SERVERS = 20;
 

@@ -2,7 +2,7 @@
 // attribute details folded in <details>, drift and other changes apart.
 import type { PlanDiagnostic } from "../plan-schema.js";
 import { chosenOf, fit, summarySlots } from "./fit.js";
-import { countsOf, factoryResetLine, groupTitle, headlineParts } from "./headline.js";
+import { countsOf, factoryResetLine, groupTitle, headlineParts, PLAN_NOT_READ } from "./headline.js";
 import type { DriftItem, Group, OtherChange, Summary } from "./model.js";
 
 const MARK = "⚠️";
@@ -52,7 +52,7 @@ export function renderMarkdown(summary: Summary, maxChars: number): string {
     `### ${counts.destructive > 0 ? `${MARK} ` : ""}${title}`,
     rest.length === 0 ? undefined : `**${rest.join(" · ")}**`,
     reset === undefined ? undefined : `> ${MARK} **${reset}**`,
-    summary.planRead ? undefined : "> Only terraform plan -json messages were given: pass terraform show -json <planfile> for the domain operations.",
+    summary.planRead ? undefined : `> ${PLAN_NOT_READ}`,
   ].filter((l): l is string => l !== undefined);
   const diagnostics = summary.diagnostics.filter((d) => d.severity === "error" || d.severity === "warning").map(diagnostic);
 

@@ -2,7 +2,7 @@
 // as "! " lines, attribute details indented below them.
 import type { PlanDiagnostic } from "../plan-schema.js";
 import { chosenOf, fit, summarySlots } from "./fit.js";
-import { countsOf, factoryResetLine, groupTitle, headlineParts } from "./headline.js";
+import { countsOf, factoryResetLine, groupTitle, headlineParts, PLAN_NOT_READ } from "./headline.js";
 import type { Group, Summary } from "./model.js";
 
 const line = (text: string): string => text.replace(/\r?\n/g, " ");
@@ -27,7 +27,13 @@ const diagnostic = (d: PlanDiagnostic): string =>
 export function renderText(summary: Summary, maxChars: number): string {
   const counts = countsOf(summary);
   const reset = factoryResetLine(counts);
-  const head = [headlineParts(summary, counts).join(" · "), reset === undefined ? undefined : `! ${reset}`].filter((l): l is string => l !== undefined).join("\n");
+  const head = [
+    headlineParts(summary, counts).join(" · "),
+    reset === undefined ? undefined : `! ${reset}`,
+    summary.planRead ? undefined : PLAN_NOT_READ,
+  ]
+    .filter((l): l is string => l !== undefined)
+    .join("\n");
   const diagnostics = summary.diagnostics.filter((d) => d.severity === "error" || d.severity === "warning").map(diagnostic);
   const slots = summarySlots(summary, {
     group: (g) => [operations(g), compact(g)],
