@@ -1,6 +1,6 @@
 // The local Operations Center over raw HTTPS: auth, envelope, Go mux answers, servers, clusters
 // (create checks, PUT/rename/ETag, delete modes, add/remove servers), templates, request log.
-import { describe, it, before, after } from "node:test";
+import { describe, it, before, after, beforeEach, afterEach } from "node:test";
 import assert from "node:assert/strict";
 import { readFileSync, statSync } from "node:fs";
 import { join, dirname } from "node:path";
@@ -325,11 +325,12 @@ describe("local OC: cluster create", () => {
 
 describe("local OC: cluster PUT, rename, ETag", () => {
   let h: Harness;
-  before(async () => {
+  // Each test starts from cluster "c" of server01 and server02 on a local OC of its own.
+  beforeEach(async () => {
     h = await startHarness({ servers: 3 });
     await h.call("POST", C, clusterPost("c", ["server01", "server02"]));
   });
-  after(() => h.close());
+  afterEach(() => h.close());
 
   const put = { connection_url: "https://c.example.test", channel: "stable", description: "d", properties: { a: "1" }, config: { rolling_restart: { post_restore_delay: "15m", restore_mode: "skip" } } };
 
@@ -382,47 +383,47 @@ describe("local OC: cluster PUT, rename, ETag", () => {
   });
 
   it("records :update, :reboot and :cancel-operation", async () => {
-    const empty = await h.call("POST", `${C}/renamed/:update`, "", { raw: true });
+    const empty = await h.call("POST", `${C}/c/:update`, "", { raw: true });
     assert.equal(empty.json!.error, "Bad Request: EOF");
-    assert.equal((await h.call("POST", `${C}/renamed/:update`, { reboot: true })).status, 200);
-    assert.equal((await h.call("GET", `${C}/renamed`)).json!.metadata.update_status.in_progress_status.in_progress, "", "nothing to update: no-op");
-    assert.equal((await h.call("POST", `${C}/renamed/:reboot`)).status, 200);
-    const st = (await h.call("GET", `${C}/renamed`)).json!.metadata.update_status.in_progress_status;
+    assert.equal((await h.call("POST", `${C}/c/:update`, { reboot: true })).status, 200);
+    assert.equal((await h.call("GET", `${C}/c`)).json!.metadata.update_status.in_progress_status.in_progress, "", "nothing to update: no-op");
+    assert.equal((await h.call("POST", `${C}/c/:reboot`)).status, 200);
+    const st = (await h.call("GET", `${C}/c`)).json!.metadata.update_status.in_progress_status;
     assert.equal(st.in_progress, "rolling reboot");
     assert.deepEqual(st.pending_reboot, ["server01", "server02"]);
-    const again = await h.call("POST", `${C}/renamed/:reboot`);
+    const again = await h.call("POST", `${C}/c/:reboot`);
     assert.equal(again.status, 400);
     assert.match(again.json!.error, /^Failed to launch cluster wide reboot: .*already has an operation in progress/);
-    assert.equal((await h.call("POST", `${C}/renamed/:cancel-operation`)).status, 200);
-    assert.equal((await h.call("GET", `${C}/renamed`)).json!.metadata.update_status.in_progress_status.in_progress, "");
-    assert.equal((await h.call("POST", `${C}/renamed/:resync-inventory`)).status, 200);
+    assert.equal((await h.call("POST", `${C}/c/:cancel-operation`)).status, 200);
+    assert.equal((await h.call("GET", `${C}/c`)).json!.metadata.update_status.in_progress_status.in_progress, "");
+    assert.equal((await h.call("POST", `${C}/c/:resync-inventory`)).status, 200);
     assert.equal((await h.call("POST", `${C}/ghost/:resync-inventory`)).status, 404);
   });
 
   it("updates the certificate after checking the key pair", async () => {
-    const bad = await h.call("PUT", `${C}/renamed/certificate`, { cluster_certificate: "x", cluster_certificate_key: "y" });
+    const bad = await h.call("PUT", `${C}/c/certificate`, { cluster_certificate: "x", cluster_certificate_key: "y" });
     assert.equal(bad.status, 400);
     assert.equal(bad.json!.error, "Failed to update certificate for cluster: Failed to validate key pair: tls: failed to find any PEM data in certificate input");
     const { createSelfSignedCertificate } = await import("../src/local-oc/certificates.js");
-    const pair = await createSelfSignedCertificate({ commonName: "renamed", usage: "server" });
-    const ok = await h.call("PUT", `${C}/renamed/certificate`, { cluster_certificate: pair.certificate, cluster_certificate_key: pair.key });
+    const pair = await createSelfSignedCertificate({ commonName: "c", usage: "server" });
+    const ok = await h.call("PUT", `${C}/c/certificate`, { cluster_certificate: pair.certificate, cluster_certificate_key: pair.key });
     assert.equal(ok.status, 200);
-    assert.equal((await h.call("GET", `${C}/renamed`)).json!.metadata.certificate, pair.certificate);
+    assert.equal((await h.call("GET", `${C}/c`)).json!.metadata.certificate, pair.certificate);
   });
 
   it("serves artifacts", async () => {
-    const list = await h.call("GET", `${C}/renamed/artifacts`);
-    assert.deepEqual(list.json!.metadata, [`${C}/renamed/artifacts/terraform-configuration`]);
-    const one = await h.call("GET", `${C}/renamed/artifacts/terraform-configuration`);
+    const list = await h.call("GET", `${C}/c/artifacts`);
+    assert.deepEqual(list.json!.metadata, [`${C}/c/artifacts/terraform-configuration`]);
+    const one = await h.call("GET", `${C}/c/artifacts/terraform-configuration`);
     assert.equal(one.json!.metadata.files[0].name, "application-seed-config.json");
-    const badArchive = await h.call("GET", `${C}/renamed/artifacts/terraform-configuration?archive=tar`);
+    const badArchive = await h.call("GET", `${C}/c/artifacts/terraform-configuration?archive=tar`);
     assert.equal(badArchive.json!.error, 'Bad Request: Archive type "tar" not supported');
-    const zip = await h.call("GET", `${C}/renamed/artifacts/terraform-configuration?archive=zip`);
+    const zip = await h.call("GET", `${C}/c/artifacts/terraform-configuration?archive=zip`);
     assert.equal(zip.status, 200);
     assert.equal(zip.headers["content-type"], "application/zip");
-    const nofile = await h.call("GET", `${C}/renamed/artifacts/terraform-configuration/nope`);
+    const nofile = await h.call("GET", `${C}/c/artifacts/terraform-configuration/nope`);
     assert.equal(nofile.status, 404);
-    assert.equal(nofile.json!.error, 'File "nope" not found in artifact "terraform-configuration" for cluster "renamed": Not found');
+    assert.equal(nofile.json!.error, 'File "nope" not found in artifact "terraform-configuration" for cluster "c": Not found');
   });
 });
 
