@@ -81,11 +81,11 @@ function updateOperations(rc: ResourceChange, name: string): Operation[] {
   const undeclared = next.exclusive_members === true ? stringsOf(prev.members).filter((m) => !stringsOf(next.servers).includes(m) && !declared.removed.includes(m)) : [];
   for (const [removed, why] of [
     [declared.removed, ""],
-    [undeclared, ", not declared (exclusive_members)"],
+    [undeclared, "not declared, exclusive_members: "],
   ] as const) {
     if (removed.length === 0) continue;
     out.push(
-      operation(rc.address, `members: ${removed.map((m) => `-${m}`).join(", ")} (evacuated, then FACTORY-RESET${why})`, Phase.memberRemoval, { destructive: true, factoryReset: [...removed] }),
+      operation(rc.address, `members: ${removed.map((m) => `-${m}`).join(", ")} (${why}evacuated, then FACTORY-RESET)`, Phase.memberRemoval, { destructive: true, factoryReset: [...removed] }),
     );
   }
   if (declared.added.length > 0) {
@@ -103,6 +103,9 @@ function updateOperations(rc: ResourceChange, name: string): Operation[] {
   if (policyOf(prev) !== policyOf(next)) {
     const later = policyOf(next) === "factory-reset" ? " (a later destroy factory-resets every member)" : "";
     out.push(operation(rc.address, `deletion policy: ${policyOf(prev)} → ${policyOf(next)}${later}`, Phase.settings));
+  }
+  if ((prev.secrets_digest ?? null) !== (next.secrets_digest ?? null) || marked(rc.change.after_unknown, "secrets_digest")) {
+    out.push(operation(rc.address, "secrets (secrets_wo): changed (sensitive)", Phase.settings));
   }
   if (stringOf(prev.fingerprint) !== undefined && (marked(rc.change.after_unknown, "fingerprint") || prev.fingerprint !== next.fingerprint)) {
     out.push(operation(rc.address, "cluster certificate REPLACED: clients that pinned the old one must trust the new one", Phase.settings, { destructive: true }));

@@ -52,7 +52,7 @@ export function renderMarkdown(summary: Summary, maxChars: number): string {
     `### ${counts.destructive > 0 ? `${MARK} ` : ""}${title}`,
     rest.length === 0 ? undefined : `**${rest.join(" · ")}**`,
     reset === undefined ? undefined : `> ${MARK} **${reset}**`,
-    summary.planRead ? undefined : `> ${PLAN_NOT_READ}`,
+    summary.planRead || summary.failed ? undefined : `> ${PLAN_NOT_READ}`,
   ].filter((l): l is string => l !== undefined);
   const diagnostics = summary.diagnostics.filter((d) => d.severity === "error" || d.severity === "warning").map(diagnostic);
 

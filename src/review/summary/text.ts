@@ -30,7 +30,7 @@ export function renderText(summary: Summary, maxChars: number): string {
   const head = [
     headlineParts(summary, counts).join(" · "),
     reset === undefined ? undefined : `! ${reset}`,
-    summary.planRead ? undefined : PLAN_NOT_READ,
+    summary.planRead || summary.failed ? undefined : PLAN_NOT_READ,
   ]
     .filter((l): l is string => l !== undefined)
     .join("\n");
