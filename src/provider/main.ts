@@ -2,4 +2,4 @@
 // handshake; the provider's own modules load after it (see ProviderDefinition.load).
 import { serve } from "./plugin/serve.js";
 
-await serve({ load: async () => (await import("./provider.js")).provider });
+await serve({ load: async () => (await import("./provider.js")).provider }, { name: "operationscenter" });
