@@ -113,6 +113,10 @@ describe("local OC: tokens and registration", () => {
     assert.equal(bad.json!.error, "Bad Request: Invalid token: invalid UUID length: 4");
     const noCert = await h.call("POST", `${S}?token=${token}`, { name: "x" }, { auth: false });
     assert.equal(noCert.json!.error, "Bad Request: No client certificate provided");
+    // The registered machine reports a new address with its own certificate.
+    const self = await rawCall(h.oc.url, h.oc.serverCertificate, "PUT", `${S}/:self`, { connection_url: "https://192.0.2.29:8443" }, { cert: machine.certificate, key: machine.key });
+    assert.equal(self.status, 200, self.text);
+    assert.equal((await h.call("GET", `${S}/server09`)).json!.metadata.connection_url, "https://192.0.2.29:8443");
   });
 
   it("tokens and their seeds are created, shown, replaced and deleted", async () => {
