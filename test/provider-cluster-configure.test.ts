@@ -48,7 +48,7 @@ test("D8: the environment overrides the block's config_dir, remote and url; the 
     mkdirSync(elsewhere);
     writeFileSync(join(elsewhere, "config.yml"), "default_remote: other\nremotes:\n  other:\n    addr: https://127.0.0.1:1\n");
     const env = { OPERATIONS_CENTER_CONF: h.configDir, OPERATIONS_CENTER_REMOTE: "local-oc", OPERATIONS_CENTER_URL: h.oc.url };
-    const client = configureClient(block({ config_dir: "elsewhere", remote: "other", url: "https://127.0.0.1:2" }), env, silent, scratch);
+    const client = await configureClient(block({ config_dir: "elsewhere", remote: "other", url: "https://127.0.0.1:2" }), env, silent, scratch);
     assert.equal((await client.api.getServerInfo()).auth, "tls");
     await client.api.close();
   } finally {
@@ -57,17 +57,17 @@ test("D8: the environment overrides the block's config_dir, remote and url; the 
   try {
     // Credentials given in the block beat a broken one in the environment.
     const env = { OPERATIONS_CENTER_CONF: h.configDir, OPERATIONS_CENTER_CLIENT_CERT: "/nonexistent/client.crt", OPERATIONS_CENTER_CLIENT_KEY: "/nonexistent/client.key" };
-    const client = configureClient(block({ client_certificate: h.cert, client_key: h.key }), env, silent);
+    const client = await configureClient(block({ client_certificate: h.cert, client_key: h.key }), env, silent);
     assert.equal((await client.api.getServerInfo()).auth, "tls");
     await client.api.close();
 
     // A key that is not PEM is taken as a path; the message never repeats it.
     const notPem = h.key.replace(/-----[A-Z ]+-----/g, "").trim();
-    assert.throws(
+    await assert.rejects(
       () => configureClient(block({ client_certificate: h.cert, client_key: notPem }), { OPERATIONS_CENTER_CONF: h.configDir }, silent),
       (error: unknown) => error instanceof DiagnosticError && /client_key is neither PEM text nor the path/.test(error.message) && !JSON.stringify(error.diagnostics).includes(notPem.slice(0, 40)),
     );
-    assert.throws(
+    await assert.rejects(
       () => configureClient(block({ client_certificate: h.cert }), { OPERATIONS_CENTER_CONF: h.configDir }, silent),
       (error: unknown) => error instanceof DiagnosticError && /client_certificate needs client_key/.test(error.message),
     );
@@ -76,10 +76,10 @@ test("D8: the environment overrides the block's config_dir, remote and url; the 
   }
 });
 
-test("D8: a relative config_dir is relative to the working directory; errors name the file and how to fix it", () => {
+test("D8: a relative config_dir is relative to the working directory; errors name the file and how to fix it", async () => {
   const scratch = mkdtempSync(join(tmpdir(), "oc-cdktf-configure-"));
   try {
-    assert.throws(
+    await assert.rejects(
       () => configureClient(block({ config_dir: "oc" }), {}, silent, scratch),
       (error: unknown) =>
         error instanceof DiagnosticError && error.diagnostics[0]!.summary === "Cannot configure the Operations Center provider" && error.diagnostics[0]!.detail!.includes(join(scratch, "oc", "config.yml")),
@@ -92,7 +92,7 @@ test("D8: a relative config_dir is relative to the working directory; errors nam
 test("D9: digests are keyed; the key id tells keys apart without revealing them", async () => {
   const h = await startHarness();
   try {
-    const api = configureClient(block(), { OPERATIONS_CENTER_CONF: h.configDir }, silent).api;
+    const api = (await configureClient(block(), { OPERATIONS_CENTER_CONF: h.configDir }, silent)).api;
     const secrets = { services_config: { tailscale: { auth_key: "tskey-auth-SECRET" } } };
     const a = createProviderClient({ api, digestKey: deriveDigestKey({ env: { OC_CDKTF_DIGEST_KEY: "key-a" } }) });
     const b = createProviderClient({ api, digestKey: deriveDigestKey({ env: { OC_CDKTF_DIGEST_KEY: "key-b" } }) });

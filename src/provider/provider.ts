@@ -3,7 +3,7 @@
 import { existsSync } from "node:fs";
 import { homedir } from "node:os";
 import { join, resolve } from "node:path";
-import { OperationsCenterClient } from "../client/client.js";
+import type { OperationsCenterClient } from "../client/client.js";
 import { ENV, resolveRemote } from "../client/remote.js";
 import { logCalls } from "./calls.js";
 import { createProviderClient, deriveDigestKey, DEFAULT_EVACUATION_TIMEOUT_MS, type ProviderClient } from "./client.js";
@@ -94,8 +94,12 @@ function effectiveEnvironment(config: ObjectValue, env: NodeJS.ProcessEnv): Node
   return out;
 }
 
-/** Builds the provider's client from the block and the environment (exported for tests). */
-export function configureClient(config: ObjectValue, env: NodeJS.ProcessEnv, log: Parameters<Provider<ProviderClient>["configure"]>[1], cwd: string = process.cwd()): ProviderClient {
+/**
+ * Builds the provider's client from the block and the environment (exported for tests). The
+ * HTTP client (undici) is loaded here, not at start: Terraform starts the provider for schema
+ * and validation too, which never call Operations Center.
+ */
+export async function configureClient(config: ObjectValue, env: NodeJS.ProcessEnv, log: Parameters<Provider<ProviderClient>["configure"]>[1], cwd: string = process.cwd()): Promise<ProviderClient> {
   const problems = providerProblems(config);
   if (problems.some((p) => p.severity === "error")) throw new DiagnosticError(problems);
   const unknown = Object.entries(config).filter(([, value]) => isUnknown(value)).map(([key]) => key);
@@ -121,6 +125,7 @@ export function configureClient(config: ObjectValue, env: NodeJS.ProcessEnv, log
   const envDir = env[ENV.conf];
   const configDir = envDir !== undefined && envDir !== "" ? envDir : blockDir !== undefined && blockDir !== "" ? resolve(cwd, blockDir) : undefined;
   const remoteName = knownString(config.remote);
+  const { OperationsCenterClient } = await import("../client/client.js");
   let client: OperationsCenterClient;
   let remote;
   try {

@@ -251,7 +251,7 @@ export async function driftReport(directory: string, options: DriftOptions = {})
       report.errors.push(...notes.map((n) => `${stack}: ${n}`));
       let api: OperationsCenterClient;
       try {
-        api = configureClient(config, env, silent, stackDir).api;
+        api = (await configureClient(config, env, silent, stackDir)).api;
       } catch (error) {
         report.errors.push(`${stack}: cannot connect to Operations Center: ${error instanceof Error ? error.message : String(error)}`);
         continue;
