@@ -3,7 +3,7 @@
 // /{name}/os/... (reference: oc-api.md section 6, incusos-api.md section 8).
 
 import type { Context } from "./context.js";
-import { HttpError, OCError, badRequest, internal, notFoundf, q } from "./errors.js";
+import { HttpError, badRequest, internal, notFoundf, q } from "./errors.js";
 import { compileExpression } from "./expr.js";
 import {
   IncusOSApiError,
@@ -169,14 +169,6 @@ function listServers(ctx: Context, req: ApiRequest): ApiResponse {
   return sync(servers.map((s) => `${PREFIX}/${s.name}`));
 }
 
-function incusosError(server: ServerRecord, method: string, path: string, err: IncusOSApiError): OCError {
-  // The incus client returns the IncusOS error text; OC's handlers turn it into a 500.
-  void server;
-  void method;
-  void path;
-  return internal(err.message);
-}
-
 /** IncusOS' own answer (Incus-style envelope) for the os/ proxy. */
 function osProxy(ctx: Context, server: ServerRecord, method: string, osPath: string, body: string): ApiResponse {
   const parts = osPath.split("/").slice(1);
@@ -285,7 +277,8 @@ export function registerServerRoutes(router: Router, ctx: Context): void {
       putNetwork(ctx.incusos, server, payload);
     } catch (err) {
       if (err instanceof IncusOSApiError) {
-        throw incusosError(server, "PUT", "/os/1.0/system/network", err).wrap(
+        // The incus client returns the IncusOS error text; OC's handlers turn it into a 500.
+        throw internal(err.message).wrap(
           `Failed to update network configuration for server ${q(server.name)}`,
         );
       }
