@@ -1,7 +1,7 @@
 // /1.0/provisioning/clusters: every route of oc-api.md 3.2. Create runs OC's order of checks
 // (3.3), DELETE its three modes (3.5), :add-servers (3.6) and :remove-servers (3.7) their
-// preconditions; :update/:reboot/:cancel-operation validate and record in_progress_status (the
-// control loop that would then roll through the members is not simulated).
+// preconditions; :update/:reboot validate, set in_progress_status and start the control loop
+// (update-loop.ts), :cancel-operation stops it.
 //
 // Deliberate deviations from the real server, each because the real behaviour depends on
 // machines that do not exist here:
@@ -10,8 +10,9 @@
 // - The add-servers consistency check treats the ceph/linstor services of a server without the
 //   incus-ceph/incus-linstor application as their empty config (OC GETs them unconditionally,
 //   which IncusOS would answer with 404; the reference marks that as an unverified inference).
-// - :resync-inventory has no inventory to sync; the remove-servers inventory checks (instances,
-//   custom volumes, images) therefore always pass.
+// - The inventory is derived from the model (inventory.ts), so :resync-inventory finds nothing
+//   new; nothing runs on the members, so the remove-servers inventory checks (instances, custom
+//   volumes other than backups/images/logs, images) always pass.
 
 import { X509Certificate, createPrivateKey } from "node:crypto";
 import { certificateFingerprint, createSelfSignedCertificate } from "./certificates.js";

@@ -2,12 +2,15 @@
 // in-memory registered servers with simulated IncusOS state.
 //
 // Request pipeline, in order:
-//   1. /local-oc/* control endpoints (trusted clients only; never subject to faults)
+//   1. /local-oc/* control endpoints (control.ts; trusted clients only except health; never
+//      subject to faults)
 //   2. faults: latency, then drop (socket destroyed, no reply), then random 503 (envelope)
 //   3. /ui/ static files (when a UI directory is configured), GET / (["/1.0"] or 301 to /ui/)
-//   4. authentication: a client certificate whose SHA-256 fingerprint is trusted; otherwise
-//      only the routes OC leaves open (GET /1.0) answer, everything else is 401
-//   5. the /os/ proxy of a server, then Go-mux-like routing (plain-text 404/405)
+//   4. authentication of /1.0 and /os: a client certificate whose SHA-256 fingerprint is trusted;
+//      otherwise only the routes OC leaves open (GET /1.0, registration, :self, updates, token
+//      seeds) answer, everything else is 401; other paths (/oidc, /incus-images) are not guarded
+//   5. the OS view (/os/...), the /os/ proxy of a server, then Go-mux-like routing (plain-text
+//      404/405)
 
 import { createServer, type Server } from "node:https";
 import type { IncomingMessage, ServerResponse } from "node:http";

@@ -14,6 +14,7 @@ import { dirname, basename, join } from "node:path";
 import { createHash } from "node:crypto";
 import { z } from "zod";
 import { seedServerSchema } from "./seed.js";
+import { incusClusterSchema } from "./incus/model.js";
 
 const stringMap = z.record(z.string(), z.string());
 const configObject = z.record(z.string(), z.unknown());
@@ -261,6 +262,8 @@ export const persistedStateSchema = z.strictObject({
   image_sources: z.array(imageSourceRecordSchema).default([]),
   incus_images: z.array(incusImageRecordSchema).default([]),
   system: systemConfigSchema.default({ network: {}, security: {}, settings: {}, updates: {} }),
+  /** The Incus side of each ready cluster (incus/model.ts), made on first use. */
+  incus_clusters: z.record(z.string(), incusClusterSchema).optional(),
 });
 export type PersistedState = z.infer<typeof persistedStateSchema>;
 
