@@ -16,6 +16,15 @@ import type { ClusterValue, DeletionPolicy } from "./schema.js";
 
 const EVACUATED = 2;
 
+/**
+ * The named servers, one GET each (absent ones left out: the checks report them as not
+ * registered). Listing every server instead would make each create cost as much as the fleet.
+ */
+async function serversNamed(client: ProviderClient, names: readonly string[]): Promise<Server[]> {
+  const found = await Promise.all(names.map((name) => client.api.findServer(name)));
+  return found.filter((server): server is Server => server !== undefined);
+}
+
 export interface Effects {
   readonly client: ProviderClient;
   readonly signal: AbortSignal;
@@ -165,8 +174,8 @@ export async function createCluster(effects: Effects, desired: ClusterValue, sec
     removePending = cluster !== undefined;
   }
 
-  const servers = await client.api.listServers().catch((error: unknown) => {
-    throw failed(`Cannot list the servers for cluster "${name}"`, error, "nothing was created");
+  const servers = await serversNamed(client, desired.servers).catch((error: unknown) => {
+    throw failed(`Cannot read the servers of cluster "${name}"`, error, "nothing was created");
   });
   const problems = checkServers([...desired.servers].sort(), servers, { channel: desired.channel ?? "", sameIncus: true });
   if (problems.length > 0) {
@@ -324,7 +333,7 @@ export async function updateCluster(effects: Effects, prior: ClusterValue, desir
     recorded = [...new Set([...prior.servers, ...(readBookkeeping(live.cluster.properties).members ?? [])])];
     changes = planMembers(live.members, desired.servers, recorded, desired.exclusive_members === true);
     // Every server's state only when members change: the checks of new ones and the evacuation state of leaving ones.
-    if (changes.add.length > 0 || changes.remove.length > 0) servers = await client.api.listServers();
+    if (changes.add.length > 0 || changes.remove.length > 0) servers = await serversNamed(client, [...changes.add, ...changes.remove]);
   } catch (error) {
     return stop(`Cannot read cluster "${name}"`, error, "its settings and members are unchanged");
   }
