@@ -1,6 +1,7 @@
 // Generated from the official Operations Center OpenAPI spec (swagger 2.0): the definitions
 // reachable from its responses, each as names and types only, every route with the response
 // of its 200 and the status codes it lists. spec-shapes.ts turns these into zod schemas.
+// Regenerate with test/fixtures/local-oc/generate-spec-definitions.ts.
 // Encoding: "s" string, "i" integer, "n" number, "b" boolean, "obj" free-form object, "any";
 // {r: Name} a definition, {a: T} an array, {m: T} a map, {o: {key: T}} an object.
 
