@@ -69,7 +69,7 @@ function noteOf(slots: readonly Slot[], chosen: readonly (number | undefined)[],
   });
   const parts: string[] = [];
   if (left.group > 0) parts.push(`${left.group} clusters/templates (${operations} operations, ${destructive} destructive)`);
-  if (shortened > 0) parts.push(`the operation tables of ${shortened} clusters/templates without destructive operations`);
+  if (shortened > 0) parts.push(`the operations of ${shortened} clusters/templates (shown as one line each)`);
   if (left.details > 0) parts.push(`the attribute details of ${left.details} clusters/templates`);
   if (left.drift > 0) parts.push(`${left.drift} drift items`);
   if (left.other > 0) parts.push(`${left.other} other changes`);

@@ -1,17 +1,11 @@
-// The summary as JSON for other tools, under the same size limit: a group's attribute details
-// go first, then its operations (kept as counts), then whole groups; "left_out" says what.
+// The summary as JSON for other tools, under the same size limit: a group's operations go
+// first (it keeps its counts), then whole groups; "left_out" says what.
 import { chosenOf, fit, summarySlots } from "./fit.js";
 import { countsOf, headlineParts, LISTED_SERVERS } from "./headline.js";
 import type { Group, Summary } from "./model.js";
 
-const operationsOf = (group: Group, withDetails: boolean) =>
-  group.operations.map((o) => ({
-    address: o.address,
-    text: o.text,
-    destructive: o.destructive,
-    factory_reset: o.factoryReset,
-    ...(withDetails ? { details: o.details } : {}),
-  }));
+const operationsOf = (group: Group) =>
+  group.operations.map((o) => ({ address: o.address, text: o.text, destructive: o.destructive, factory_reset: o.factoryReset, details: o.details }));
 
 const groupJson = (group: Group, operations: unknown): string =>
   JSON.stringify({
@@ -26,8 +20,8 @@ const groupJson = (group: Group, operations: unknown): string =>
 export function renderJson(summary: Summary, maxChars: number): string {
   const counts = countsOf(summary);
   const slots = summarySlots(summary, {
-    group: (g) => [groupJson(g, operationsOf(g, true)), groupJson(g, operationsOf(g, false)), groupJson(g, undefined)],
-    // The details ride inside a group's longest rendering.
+    group: (g) => [groupJson(g, operationsOf(g)), groupJson(g, undefined)],
+    // The details ride inside a group's operations.
     details: () => undefined,
     drift: (d) => JSON.stringify({ kind: d.kind, name: d.name, address: d.address, text: d.text }),
     other: (o) => JSON.stringify(o),

@@ -129,8 +129,6 @@ export interface DetailOptions {
   skip?: readonly string[];
   /** Attributes holding JSON object text: diffed leaf by leaf. */
   json?: readonly string[];
-  /** Attributes never shown by value (certificates). */
-  opaque?: readonly string[];
 }
 
 const MAX_TEXT_LINES = 20;
@@ -147,15 +145,12 @@ export function attributeDetails(rc: ResourceChange, options: DetailOptions = {}
     const a = prev[key] ?? null;
     const b = next[key] ?? null;
     if (!unknown && JSON.stringify(a) === JSON.stringify(b)) continue;
-    if (rc.change.after === null && a === null) continue;
     if (marked(change.before_sensitive, key) || marked(change.after_sensitive, key)) {
       out.push(`~ ${key}: (sensitive)`);
       continue;
     }
-    const was = a === null ? "null" : options.opaque?.includes(key) ? "(set)" : undefined;
-    const becomes = unknown ? "(known after apply)" : b === null ? "null" : options.opaque?.includes(key) ? "(new value)" : undefined;
-    if (options.opaque?.includes(key) || unknown) {
-      out.push(`~ ${key}: ${was ?? show(a)} → ${becomes ?? show(b)}`);
+    if (unknown) {
+      out.push(`~ ${key}: ${show(a)} → (known after apply)`);
       continue;
     }
     if (options.json?.includes(key)) {
