@@ -37,6 +37,7 @@ import { checkIfMatch, created, emptySync, sync, syncETag, type ApiRequest, type
 import { IncusOSApiError, addressByRole, defaultServiceConfig, getNetwork, getService, putService, unreachableMessage } from "./incusos.js";
 import { filterWith } from "./servers.js";
 import { inactiveStatus } from "./update-loop.js";
+import { forgetIncusCluster, renameIncusCluster } from "./incus/model.js";
 import { serverTypeValues } from "./seed.js";
 import { deepCopy, nowString, type ArtifactRecord, type ClusterRecord, type ServerRecord } from "./state.js";
 
@@ -532,6 +533,7 @@ async function createCluster(ctx: Context, req: ApiRequest): Promise<ApiResponse
   }
   // The pending record is committed before anything else can fail, and stays on later failures.
   store.data.clusters.push(record);
+  forgetIncusCluster(store.data, name);
   store.data.creation_inputs[name] = {
     server_names: [...serverNames],
     services_config: deepCopy(servicesConfig),
@@ -686,6 +688,7 @@ function deleteCluster(ctx: Context, req: ApiRequest): ApiResponse {
     store.data.clusters = store.data.clusters.filter((x) => x !== c);
     store.data.artifacts = store.data.artifacts.filter((a) => a.cluster !== c.name);
     delete store.data.creation_inputs[c.name];
+    forgetIncusCluster(store.data, c.name);
   };
   if (mode === "factory-reset") {
     const members = store.members(name);
@@ -944,6 +947,7 @@ export function registerClusterRoutes(router: Router, ctx: Context): void {
       delete store.data.creation_inputs[name];
       store.data.creation_inputs[newName] = inputs;
     }
+    renameIncusCluster(store.data, name, newName);
     ctx.stopClusterOperation(name);
     c.name = newName;
     c.last_updated = nowString();

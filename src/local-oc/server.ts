@@ -35,6 +35,7 @@ import { registerProvisioningRoutes } from "./provisioning.js";
 import { osView, registerSystemRoutes } from "./system.js";
 import { registerServerActionRoutes } from "./server-actions.js";
 import { registerInventoryRoutes } from "./inventory.js";
+import { registerIncusRoutes } from "./incus/routes.js";
 import { writeClientConfigDir } from "./client-config.js";
 import { redactQuery, redactRequestBody } from "./request-log.js";
 import { redactString } from "../client/redact.js";
@@ -250,6 +251,7 @@ export async function startLocalOperationsCenter(options: LocalOperationsCenterO
     address: () => `${host.includes(":") ? `[${host}]` : host}:${listeningPort}`,
   });
   registerInventoryRoutes(router, ctx);
+  registerIncusRoutes(router, ctx);
 
   let listeningPort = 0;
   const seeding = seedOf(options);

@@ -1,0 +1,437 @@
+// The Incus cluster REST API of each cluster the local Operations Center created, served on the
+// same listener under /incus/{cluster}: a client uses https://HOST:PORT/incus/NAME as the
+// cluster's address and sends the usual /1.0/... paths below it. Only client certificates the
+// cluster trusts are let in (incus/model.ts). Validation, status codes and messages follow Incus
+// (incus-cluster.md 2, 5): 400 for refused values, 500 where Incus raises a plain error inside its
+// database transaction, 403 for the default group, 412 for a stale ETag, async operations for
+// evacuate and restore with /1.0/operations/{id}/wait.
+import { randomUUID } from "node:crypto";
+import { z } from "zod";
+import {
+  apiNameProblem,
+  automaticRoles,
+  DEFAULT_GROUP,
+  evacuationModes,
+  groupConfigProblem,
+  memberConfigProblem,
+  PLACEMENT_SCRIPTLET_KEY,
+  serverKeyProblem,
+} from "../../config/incus.js";
+import { checkPlacementScriptlet, formatStarlarkProblem } from "../../config/starlark.js";
+import { certificateFingerprint } from "../certificates.js";
+import type { Context } from "../context.js";
+import { HttpError } from "../errors.js";
+import { checkIfMatch, created, emptySync, encodePath, sync, syncETag, type ApiRequest, type ApiResponse, type Router } from "../http.js";
+import { IncusClusterModel, MAINTENANCE, type IncusMember } from "./model.js";
+
+export const INCUS_PREFIX = "/incus/{cluster}/1.0";
+
+const stringMap = z.record(z.string(), z.string());
+const memberPutSchema = z.looseObject({
+  roles: z.array(z.string()).nullish(),
+  failure_domain: z.string().nullish(),
+  description: z.string().nullish(),
+  config: stringMap.nullish(),
+  groups: z.array(z.string()).nullish(),
+});
+const groupPutSchema = z.looseObject({ description: z.string().nullish(), members: z.array(z.string()).nullish(), config: stringMap.nullish() });
+const groupPostSchema = groupPutSchema.extend({ name: z.string() });
+const renameSchema = z.looseObject({ name: z.string() });
+const statePostSchema = z.looseObject({ action: z.string(), mode: z.string().nullish() });
+const serverPutSchema = z.looseObject({ config: z.record(z.string(), z.union([z.string(), z.number(), z.boolean(), z.null()])).nullish() });
+
+interface Operation {
+  id: string;
+  class: "task";
+  description: string;
+  created_at: string;
+  updated_at: string;
+  status: string;
+  status_code: number;
+  resources: Record<string, string[]>;
+  metadata: Record<string, unknown>;
+  may_cancel: boolean;
+  err: string;
+  location: string;
+}
+
+function parse<S extends z.ZodType>(schema: S, body: string): z.infer<S> {
+  let json: unknown;
+  try {
+    json = JSON.parse(body === "" ? "null" : body);
+  } catch (error) {
+    throw new HttpError(400, `Invalid JSON: ${(error as Error).message}`);
+  }
+  const result = schema.safeParse(json);
+  if (!result.success) throw new HttpError(400, `Invalid request body: ${result.error.issues.map((i) => `${i.path.join(".") || "(body)"}: ${i.message}`).join("; ")}`);
+  return result.data;
+}
+
+/** Operations by id, for the routes of one local OC. */
+class Operations {
+  private readonly operations = new Map<string, Operation>();
+  private readonly waiters = new Map<string, Array<() => void>>();
+
+  start(description: string, member: string, resources: Record<string, string[]>): Operation {
+    const now = new Date().toISOString();
+    const op: Operation = {
+      id: randomUUID(),
+      class: "task",
+      description,
+      created_at: now,
+      updated_at: now,
+      status: "Running",
+      status_code: 103,
+      resources,
+      metadata: {},
+      may_cancel: false,
+      err: "",
+      location: member,
+    };
+    this.operations.set(op.id, op);
+    return op;
+  }
+
+  finish(op: Operation, err = ""): void {
+    op.status = err === "" ? "Success" : "Failure";
+    op.status_code = err === "" ? 200 : 400;
+    op.err = err;
+    op.updated_at = new Date().toISOString();
+    for (const wake of this.waiters.get(op.id) ?? []) wake();
+    this.waiters.delete(op.id);
+  }
+
+  get(id: string): Operation {
+    const op = this.operations.get(id);
+    if (op === undefined) throw new HttpError(404, "Operation not found");
+    return op;
+  }
+
+  /** Resolves when the operation is final or after `timeoutS` seconds (-1: no limit). */
+  async wait(id: string, timeoutS: number): Promise<Operation> {
+    const op = this.get(id);
+    if (op.status_code >= 200) return op;
+    await new Promise<void>((resolve) => {
+      const list = this.waiters.get(id) ?? [];
+      list.push(resolve);
+      this.waiters.set(id, list);
+      if (timeoutS >= 0) setTimeout(resolve, timeoutS * 1000).unref();
+    });
+    return op;
+  }
+}
+
+function asyncResponse(op: Operation): ApiResponse {
+  return {
+    status: 202,
+    headers: { "Content-Type": "application/json", Location: `/1.0/operations/${op.id}` },
+    body: JSON.stringify({ type: "async", status: "Operation created", status_code: 100, operation: `/1.0/operations/${op.id}`, error_code: 0, error: "", metadata: op }) + "\n",
+  };
+}
+
+export function registerIncusRoutes(router: Router, ctx: Context): void {
+  const operations = new Operations();
+  const P = INCUS_PREFIX;
+
+  /** The cluster of the request, after checking the client certificate against its trust. */
+  const clusterOf = (req: ApiRequest): IncusClusterModel => {
+    const model = IncusClusterModel.of(ctx.store, req.params["cluster"]!);
+    if (model === undefined) throw new HttpError(404, `No Incus cluster "${req.params["cluster"]}" here (the local Operations Center serves one for each ready cluster it created)`);
+    const fingerprint = req.peerCertificate === undefined ? undefined : certificateFingerprint(req.peerCertificate);
+    if (fingerprint === undefined || !model.trustedFingerprints().has(fingerprint)) throw new HttpError(403, "not authorized");
+    return model;
+  };
+  const memberOf = (model: IncusClusterModel, name: string): IncusMember => {
+    const member = model.member(name);
+    if (member === undefined) throw new HttpError(404, "Cluster member not found");
+    return member;
+  };
+  const memberPut = (model: IncusClusterModel, name: string, m: IncusMember) => ({
+    roles: [...m.roles, ...model.automaticRoles(name)],
+    failure_domain: m.failure_domain,
+    description: m.description,
+    config: m.config,
+    groups: m.groups,
+  });
+  const memberDocument = (model: IncusClusterModel, name: string) => {
+    const m = memberOf(model, name);
+    const status = model.status(name);
+    return {
+      server_name: name,
+      url: model.server(name)!.connection_url,
+      database: model.automaticRoles(name).length > 0,
+      status,
+      message: status === "Online" ? "Fully operational" : "Unavailable due to maintenance",
+      architecture: "x86_64",
+      ...memberPut(model, name, m),
+    };
+  };
+  const groupPut = (model: IncusClusterModel, name: string) => {
+    const g = model.group(name)!;
+    return { description: g.description, members: model.groupMembers(name), config: g.config };
+  };
+  const groupOf = (model: IncusClusterModel, name: string) => {
+    if (model.group(name) === undefined) throw new HttpError(404, "Cluster group not found");
+    return name;
+  };
+  const serverTarget = (model: IncusClusterModel, req: ApiRequest): string => {
+    const target = req.query.get("target");
+    if (target === null || target === "") return model.memberNames()[0]!;
+    memberOf(model, target);
+    return target;
+  };
+  const serverDocument = (model: IncusClusterModel, member: string) => ({
+    config: model.renderedConfig(member),
+    api_extensions: ["clustering", "clustering_roles", "clustering_failure_domains", "clustering_groups", "clustering_evacuation", "instances_placement_scriptlet"],
+    api_status: "stable",
+    api_version: "1.0",
+    auth: "trusted",
+    public: false,
+    auth_methods: ["tls"],
+    environment: { server_clustered: true, server_name: member, server: "incus", server_version: "7.0" },
+  });
+
+  router.add("GET", P, (req) => {
+    const model = clusterOf(req);
+    const member = serverTarget(model, req);
+    return syncETag(serverDocument(model, member), model.renderedConfig(member));
+  });
+  const writeServer = (replace: boolean) => (req: ApiRequest) => {
+    const model = clusterOf(req);
+    const member = serverTarget(model, req);
+    checkIfMatch(req, model.renderedConfig(member));
+    const body = parse(serverPutSchema, req.body);
+    // PATCH with no config changes nothing; PUT with none resets every key.
+    if (!replace && (body.config === null || body.config === undefined)) return emptySync();
+    const config = Object.fromEntries(Object.entries(body.config ?? {}).map(([k, v]) => [k, v === null ? "" : String(v)]));
+    const errors: string[] = [];
+    for (const [key, value] of Object.entries(config)) {
+      const reason = key === PLACEMENT_SCRIPTLET_KEY && value !== "" ? scriptletReason(value) : serverKeyProblem(key, value);
+      if (reason !== undefined) errors.push(`cannot set '${key}' to '${value}': ${reason}`);
+    }
+    if (errors.length > 0) throw new HttpError(400, errors[0]! + (errors.length > 1 ? ` (and ${errors.length - 1} more errors)` : ""));
+    model.writeConfig(member, config, replace);
+    ctx.changed();
+    return emptySync();
+  };
+  router.add("PUT", P, writeServer(true));
+  router.add("PATCH", P, writeServer(false));
+
+  router.add("GET", `${P}/cluster`, (req) => {
+    const model = clusterOf(req);
+    return sync({ server_name: model.memberNames()[0] ?? "", enabled: true, member_config: [] });
+  });
+
+  router.add("GET", `${P}/cluster/members`, (req) => {
+    const model = clusterOf(req);
+    const names = model.memberNames();
+    if (req.query.get("recursion") === "1") return sync(names.map((n) => memberDocument(model, n)));
+    return sync(names.map((n) => encodePath(`/1.0/cluster/members/${n}`)));
+  });
+
+  router.add("GET", `${P}/cluster/members/{member}`, (req) => {
+    const model = clusterOf(req);
+    const name = req.params["member"]!;
+    return syncETag(memberDocument(model, name), memberPut(model, name, memberOf(model, name)));
+  });
+
+  const writeMember = (patch: boolean) => (req: ApiRequest) => {
+    const model = clusterOf(req);
+    const name = req.params["member"]!;
+    const member = memberOf(model, name);
+    checkIfMatch(req, memberPut(model, name, member));
+    const body = parse(memberPutSchema, req.body);
+    const requested = body.roles ?? [];
+    const automatic = model.automaticRoles(name);
+    if (automatic.includes("database") && !requested.includes("database")) throw new HttpError(400, 'The "database" role cannot be dropped at this time');
+    if (!automatic.includes("database") && requested.includes("database")) throw new HttpError(400, 'The "database" role cannot be added at this time');
+    const roles = requested.filter((r) => !(automaticRoles as readonly string[]).includes(r));
+    for (const role of roles) {
+      if (!["event-hub", "ovn-chassis", "database-client"].includes(role)) throw new HttpError(500, `Invalid cluster role "${role}"`);
+    }
+    if (roles.includes("database-client")) {
+      const others = model.memberNames().filter((m) => m !== name);
+      if (others.every((m) => model.member(m)!.roles.includes("database-client"))) throw new HttpError(400, "Assigning the 'database-client' role to all nodes is not allowed");
+    }
+    const groups = body.groups ?? [];
+    if (groups.length === 0) throw new HttpError(400, "Cluster members need to belong to at least one group");
+    for (const g of groups) if (model.group(g) === undefined) throw new HttpError(404, `Cluster group "${g}" not found`);
+    const failureDomain = body.failure_domain ?? "";
+    if (failureDomain === "") throw new HttpError(500, "Failure domain name can't be empty");
+    const config = patch ? { ...member.config, ...(body.config ?? {}) } : { ...(body.config ?? {}) };
+    for (const [key, value] of Object.entries(config)) {
+      const problem = memberConfigProblem(key, value);
+      if (problem !== undefined) throw new HttpError(500, problem);
+    }
+    member.roles = [...new Set(roles)];
+    member.groups = [...new Set(groups)];
+    member.failure_domain = failureDomain;
+    member.description = body.description ?? "";
+    member.config = Object.fromEntries(Object.entries(config).filter(([, v]) => v !== ""));
+    ctx.changed();
+    return emptySync();
+  };
+  router.add("PUT", `${P}/cluster/members/{member}`, writeMember(false));
+  router.add("PATCH", `${P}/cluster/members/{member}`, writeMember(true));
+
+  router.add("GET", `${P}/cluster/members/{member}/state`, (req) => {
+    const model = clusterOf(req);
+    memberOf(model, req.params["member"]!);
+    return sync({ sysinfo: { uptime: 86400, load_averages: [0.1, 0.1, 0.1], processes: 120, total_ram: 137438953472, free_ram: 68719476736, shared_ram: 0, buffered_ram: 0, total_swap: 0, free_swap: 0 }, storage_pools: {} });
+  });
+
+  router.add("POST", `${P}/cluster/members/{member}/state`, (req) => {
+    const model = clusterOf(req);
+    const name = req.params["member"]!;
+    memberOf(model, name);
+    const body = parse(statePostSchema, req.body);
+    const mode = body.mode ?? "";
+    const server = model.server(name)!;
+    const resources = { cluster: [encodePath(`/1.0/cluster/members/${name}`)] };
+    if (body.action === "evacuate") {
+      if (mode !== "" && !(evacuationModes as readonly string[]).includes(mode)) throw new HttpError(400, `Invalid evacuation mode "${mode}"`);
+      if (model.memberNames().length === 1 && mode !== "" && mode !== "auto" && mode !== "stop") throw new HttpError(400, "Only the stop mode is available in a single-member cluster");
+      if (server.in_maintenance === MAINTENANCE.evacuated) throw new HttpError(400, "Cluster member is already evacuated");
+      if (server.in_maintenance !== MAINTENANCE.online) throw new HttpError(400, `Cluster member is ${model.status(name).toLowerCase()}`);
+      model.setMaintenance(name, MAINTENANCE.evacuating);
+      const op = operations.start("Evacuating cluster member", name, resources);
+      ctx.later(ctx.evacuationDelayMs, () => {
+        if (server.in_maintenance === MAINTENANCE.evacuating) model.setMaintenance(name, MAINTENANCE.evacuated);
+        operations.finish(op);
+      });
+      ctx.changed();
+      return asyncResponse(op);
+    }
+    if (body.action === "restore") {
+      if (mode !== "" && mode !== "skip") throw new HttpError(400, `Invalid restore mode "${mode}" (expected "" or skip)`);
+      if (server.in_maintenance === MAINTENANCE.online) throw new HttpError(400, "Cluster member is already restored");
+      if (server.in_maintenance !== MAINTENANCE.evacuated) throw new HttpError(400, `Cluster member is ${model.status(name).toLowerCase()}`);
+      model.setMaintenance(name, MAINTENANCE.restoring);
+      const op = operations.start("Restoring cluster member", name, resources);
+      ctx.later(0, () => {
+        if (server.in_maintenance === MAINTENANCE.restoring) model.setMaintenance(name, MAINTENANCE.online);
+        operations.finish(op);
+      });
+      ctx.changed();
+      return asyncResponse(op);
+    }
+    throw new HttpError(400, `Unknown action "${body.action}"`);
+  });
+
+  router.add("GET", `${P}/cluster/groups`, (req) => {
+    const model = clusterOf(req);
+    const names = model.groupNames();
+    if (req.query.get("recursion") === "1") {
+      // As db.ClusterGroupToAPI: name, description and members only.
+      return sync(names.map((n) => ({ name: n, description: model.group(n)!.description, members: model.groupMembers(n) })));
+    }
+    return sync(names.map((n) => encodePath(`/1.0/cluster/groups/${n}`)));
+  });
+
+  const checkGroupConfig = (config: Record<string, string>) => {
+    for (const key of Object.keys(config)) {
+      const problem = groupConfigProblem(key);
+      if (problem !== undefined) throw new HttpError(400, problem);
+    }
+  };
+  const setGroupMembers = (model: IncusClusterModel, group: string, members: readonly string[], keepSole: boolean) => {
+    for (const m of members) memberOf(model, m);
+    for (const name of model.memberNames()) {
+      const record = model.member(name)!;
+      const wanted = members.includes(name);
+      const has = record.groups.includes(group);
+      if (wanted && !has) record.groups = [...record.groups, group];
+      // A member whose only group this is stays in it: every member needs one.
+      if (!wanted && has && !(keepSole && record.groups.length === 1)) record.groups = record.groups.filter((g) => g !== group);
+    }
+  };
+
+  router.add("POST", `${P}/cluster/groups`, (req) => {
+    const model = clusterOf(req);
+    const body = parse(groupPostSchema, req.body);
+    const problem = apiNameProblem(body.name);
+    if (problem !== undefined) throw new HttpError(400, `Invalid cluster group name "${body.name}": ${problem}`);
+    if (model.group(body.name) !== undefined) throw new HttpError(409, "Cluster group already exists");
+    const config = body.config ?? {};
+    checkGroupConfig(config);
+    for (const m of body.members ?? []) memberOf(model, m);
+    model.createGroup(body.name, { description: body.description ?? "", config });
+    setGroupMembers(model, body.name, body.members ?? [], true);
+    ctx.changed();
+    return created(`/1.0/cluster/groups/${body.name}`);
+  });
+
+  router.add("GET", `${P}/cluster/groups/{group}`, (req) => {
+    const model = clusterOf(req);
+    const name = groupOf(model, req.params["group"]!);
+    return syncETag({ name, ...groupPut(model, name), used_by: [] }, groupPut(model, name));
+  });
+
+  const writeGroup = (patch: boolean) => (req: ApiRequest) => {
+    const model = clusterOf(req);
+    const name = groupOf(model, req.params["group"]!);
+    const current = groupPut(model, name);
+    if (!patch) checkIfMatch(req, current);
+    const body = parse(groupPutSchema, req.body);
+    const config = patch ? { ...current.config, ...(body.config ?? {}) } : { ...(body.config ?? {}) };
+    checkGroupConfig(config);
+    const members = patch && (body.members === null || body.members === undefined) ? current.members : (body.members ?? []);
+    if (patch) {
+      for (const m of current.members) {
+        if (!members.includes(m) && model.member(m)!.groups.length === 1) throw new HttpError(400, `Cannot remove ${m} from group as member needs to belong to at least one group`);
+      }
+    }
+    for (const m of members) memberOf(model, m);
+    const group = model.group(name)!;
+    group.description = patch ? (body.description ?? current.description) : (body.description ?? "");
+    group.config = config;
+    setGroupMembers(model, name, members, true);
+    ctx.changed();
+    return emptySync();
+  };
+  router.add("PUT", `${P}/cluster/groups/{group}`, writeGroup(false));
+  router.add("PATCH", `${P}/cluster/groups/{group}`, writeGroup(true));
+
+  router.add("POST", `${P}/cluster/groups/{group}`, (req) => {
+    const model = clusterOf(req);
+    const name = groupOf(model, req.params["group"]!);
+    if (name === DEFAULT_GROUP) throw new HttpError(403, "The 'default' cluster group cannot be renamed");
+    const body = parse(renameSchema, req.body);
+    const problem = apiNameProblem(body.name);
+    if (problem !== undefined) throw new HttpError(400, `Invalid cluster group name "${body.name}": ${problem}`);
+    if (model.group(body.name) !== undefined) throw new HttpError(409, `Name "${body.name}" already in use`);
+    model.renameGroup(name, body.name);
+    ctx.changed();
+    return created(`/1.0/cluster/groups/${body.name}`);
+  });
+
+  router.add("DELETE", `${P}/cluster/groups/{group}`, (req) => {
+    const model = clusterOf(req);
+    const name = groupOf(model, req.params["group"]!);
+    if (name === DEFAULT_GROUP) throw new HttpError(403, "The 'default' cluster group cannot be deleted");
+    if (model.groupMembers(name).length > 0) throw new HttpError(400, "Only empty cluster groups can be removed");
+    model.deleteGroup(name);
+    ctx.changed();
+    return emptySync();
+  });
+
+  router.add("GET", `${P}/operations/{id}`, (req) => {
+    clusterOf(req);
+    return sync(operations.get(req.params["id"]!));
+  });
+
+  router.add("GET", `${P}/operations/{id}/wait`, async (req) => {
+    clusterOf(req);
+    const raw = req.query.get("timeout");
+    const timeout = raw === null || raw === "" ? -1 : Number.parseInt(raw, 10);
+    return sync(await operations.wait(req.params["id"]!, Number.isNaN(timeout) ? -1 : timeout));
+  });
+
+}
+
+/** Incus's validator message for a scriptlet it cannot load. */
+function scriptletReason(source: string): string | undefined {
+  const problems = checkPlacementScriptlet(source, "scriptlet");
+  if (problems.length === 0) return undefined;
+  return problems.map(formatStarlarkProblem).join("; additionally, ");
+}
