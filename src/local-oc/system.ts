@@ -5,7 +5,9 @@
 //
 // `trusted_tls_client_cert_fingerprints` is the trust list the TLS layer checks, so a PUT of
 // /1.0/system/security changes who is trusted at once (a client that removes its own fingerprint
-// locks itself out, as on the real server).
+// locks itself out, as on the real server). Deliberately stored but not acted on: OIDC, OpenFGA
+// and ACME settings, the log level, and `rest_server_address` (it keeps listening where it was
+// started), which would need an identity provider, a CA or a restart.
 
 import { X509Certificate, createPrivateKey } from "node:crypto";
 import type { Context } from "./context.js";
