@@ -94,3 +94,15 @@ test("drift of a target, a logging config, a template and a deleted cluster read
   assert.deepEqual(s.groups, []);
   assert.match(renderSummary(s, { format: "text", maxChars: 65_000 }), /^Operations Center plan: no changes to clusters or templates · 0 destructive operations · 4 drift items/);
 });
+
+test("a tainted target is removed, then added again; a cluster dropped from for_each says so", () => {
+  const target = { cluster: "lab", transport: "tcp", address: "192.0.2.1", port: 8009, members: ["s1", "s2", "s3"], servers: ["s1", "s2", "s3"] };
+  const s = summaryOf([
+    rc("operationscenter_cluster_nvme_target", "n", ["delete", "create"], target, { ...target, members: null }, {}, { action_reason: "replace_because_tainted" }),
+    rc("operationscenter_cluster", "lab2", ["delete"], cluster({ name: "lab2", deletion_policy: "forget" }), null, {}, { action_reason: "delete_because_each_key" }),
+  ]);
+  assert.deepEqual(lines(s), [
+    "! NVMe target tcp 192.0.2.1:8009 (tainted): REMOVED, then added again (all 3 members)",
+    "! no longer in for_each: cluster lab2: destroyed with policy forget: its record is deleted from Operations Center; its members (s1, s2, s3) keep running as a cluster",
+  ]);
+});

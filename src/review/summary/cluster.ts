@@ -3,7 +3,7 @@
 // and destroy by deletion policy; drift: edits, members and properties changed by hand.
 import type { ResourceChange } from "../plan-schema.js";
 import { operation, Phase, type Family, type Operation } from "./model.js";
-import { actionOf, after, attributeDetails, before, marked, names, objectOf, setDiff, show, stringOf, stringsOf, type Values } from "./values.js";
+import { actionOf, after, attributeDetails, before, marked, names, objectOf, reasonOf, setDiff, show, stringOf, stringsOf, type Values } from "./values.js";
 
 const TYPE = "operationscenter_cluster";
 /** Property keys the provider keeps for itself: never the reviewer's business. */
@@ -124,11 +124,13 @@ function changes(rc: ResourceChange): Operation[] {
   switch (actionOf(rc.change)) {
     case "create":
       return withDetails([operation(rc.address, createText(rc, name), Phase.create)]);
-    case "destroy":
-      return [destroyOperation(rc, name, "")];
+    case "destroy": {
+      const because = reasonOf(rc);
+      return [destroyOperation(rc, name, because === undefined ? "" : `${because}: `)];
+    }
     case "replace": {
-      const because = (rc.change.replace_paths ?? []).map((p) => p.join(".")).join(", ");
-      const destroyed = destroyOperation(rc, name, `REPLACED${because === "" ? "" : ` (${because} changed)`}: `);
+      const because = reasonOf(rc);
+      const destroyed = destroyOperation(rc, name, `REPLACED${because === undefined ? "" : ` (${because})`}: `);
       const created = operation(rc.address, `then ${createText(rc, name)}, with a new cluster certificate`, Phase.create);
       return withDetails([{ ...destroyed, destructive: true }, created]);
     }

@@ -4,7 +4,7 @@
 import type { ResourceChange } from "../plan-schema.js";
 import { bulkGroupOf, joiningServers, membersAfter, scope } from "./bulk.js";
 import { operation, Phase, type Family, type Operation, type PlanContext } from "./model.js";
-import { actionOf, after, attributeDetails, before, clusterNameOf, marked, names, setDiff, show, stringOf, stringsOf, type Values } from "./values.js";
+import { actionOf, after, attributeDetails, before, clusterNameOf, marked, names, reasonOf, setDiff, show, stringOf, stringsOf, type Values } from "./values.js";
 
 interface ItemKind {
   readonly type: string;
@@ -71,7 +71,8 @@ function changes(rc: ResourceChange, context: PlanContext): Operation[] {
       const prev = before(rc) ?? {};
       const next = after(rc) ?? {};
       const changed = (rc.change.replace_paths ?? []).map((p) => String(p[0])).map((key) => `${key} ${show(prev[key] ?? null)} → ${show(next[key] ?? null)}`);
-      return [operation(rc.address, `${was}${changed.length === 0 ? "" : `: ${changed.join(", ")}`}: REMOVED, then ${kind.added} again (${scope(members)})`, Phase.itemChange, { destructive: true, details })];
+      const why = changed.length > 0 ? `: ${changed.join(", ")}` : reasonOf(rc) === undefined ? "" : ` (${reasonOf(rc)})`;
+      return [operation(rc.address, `${was}${why}: REMOVED, then ${kind.added} again (${scope(members)})`, Phase.itemChange, { destructive: true, details })];
     }
     case "update":
       return [operation(rc.address, updateText(rc, item), Phase.itemChange, { details })];

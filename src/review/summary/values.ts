@@ -38,6 +38,23 @@ export function actionOf(change: Change): "create" | "update" | "replace" | "des
   return undefined;
 }
 
+const REASONS: Record<string, string> = {
+  replace_because_tainted: "tainted",
+  replace_by_request: "replace requested with -replace",
+  replace_by_triggers: "replace_triggered_by",
+  delete_because_count_index: "no longer in count",
+  delete_because_each_key: "no longer in for_each",
+  delete_because_wrong_repetition: "count or for_each changed",
+  delete_because_no_module: "its module was removed",
+};
+
+/** Why Terraform replaces or deletes the resource, when that is not simply a changed attribute or removed code. */
+export function reasonOf(rc: ResourceChange): string | undefined {
+  const paths = (rc.change.replace_paths ?? []).map((p) => p.join("."));
+  if (paths.length > 0) return `${paths.join(", ")} changed`;
+  return rc.action_reason === undefined ? undefined : REASONS[rc.action_reason];
+}
+
 /** True when the marker (before_/after_sensitive or after_unknown) is true at the attribute, or anywhere inside it. */
 export function marked(marker: unknown, attribute: string): boolean {
   const inner = objectOf(marker)?.[attribute];
