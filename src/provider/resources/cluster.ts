@@ -6,7 +6,7 @@ import { canonicalJson } from "../canonical-json.js";
 import type { ProviderClient } from "../client.js";
 import { DiagnosticError, UNKNOWN, type AttributePath, type Diagnostic, type ObjectValue, type ClientCapabilities, type PlanRequest, type PlanResult, type Resource, type Value } from "../plugin/types.js";
 import { createCluster, deleteCluster, failed, forgetCreate, readBack, secretsOf, updateCluster } from "./cluster/apply.js";
-import { creationChanges, type CreationChange } from "./cluster/decide.js";
+import { creationChanges, plannedMembership, type CreationChange } from "./cluster/decide.js";
 import { digestKeyIdOf, parseSecrets, secretsDigest } from "./cluster/inputs.js";
 import { clusterSchema, creationAttributes, decodePrivate, encodePrivate, type ClusterValue } from "./cluster/schema.js";
 import { appliedState, importedState, liveState, parseClusterValue, toObjectValue } from "./cluster/state.js";
@@ -184,14 +184,19 @@ function planUpdate(prior: ClusterValue, request: PlanRequest & { proposed: Obje
     membersChange ||
     !same(proposed.name, prior.name) ||
     ["connection_url", "channel", "description", "properties", "rolling_restart"].some((key) => hasUnknown(proposed[key]) || !same(proposed[key], priorValue[key]));
+  const declaredProperties = proposed.properties === null ? {} : knownObject(proposed.properties);
+  const membership =
+    Array.isArray(proposed.servers) && !hasUnknown(proposed.servers) && declaredProperties !== undefined && !hasUnknown(declaredProperties) && !isUnknown(proposed.exclusive_members)
+      ? plannedMembership(prior, proposed.servers as string[], declaredProperties as Record<string, string>, proposed.exclusive_members === true)
+      : undefined;
   return {
     planned: plannedState(proposed, {
       secrets_digest: digest,
       certificate: prior.certificate,
       fingerprint: prior.fingerprint,
       status: prior.status,
-      members: membersChange ? UNKNOWN : prior.members,
-      properties_all: settingsChange ? UNKNOWN : prior.properties_all,
+      members: !membersChange ? prior.members : (membership?.members ?? UNKNOWN),
+      properties_all: !settingsChange ? prior.properties_all : (membership?.propertiesAll ?? UNKNOWN),
     }, request.capabilities),
     diagnostics,
     ...(requiresReplace.length > 0 ? { requiresReplace } : {}),

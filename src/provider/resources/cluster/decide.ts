@@ -5,7 +5,7 @@ import type { Cluster, ClusterPut, ConfigMap } from "../../../client/api-types.j
 import { canonicalJson } from "../../canonical-json.js";
 import type { Value } from "../../plugin/types.js";
 import { hasUnknown } from "../values.js";
-import { MEMBERS_KEY, membersProperty } from "./bookkeeping.js";
+import { MEMBERS_KEY, membersProperty, readBookkeeping } from "./bookkeeping.js";
 import { parseJsonObject } from "./inputs.js";
 import type { ClusterValue, CreationAttribute } from "./schema.js";
 
@@ -57,6 +57,26 @@ export function clusterPutOf(cluster: Cluster): ClusterPut {
       },
     },
   };
+}
+
+/**
+ * The members and properties an update leaves, known at plan time from the refreshed prior state,
+ * so the plan shows exactly what changes in the computed `members` and `properties_all` instead
+ * of "known after apply".
+ */
+export function plannedMembership(
+  prior: ClusterValue,
+  declared: readonly string[],
+  declaredProperties: ConfigMap,
+  exclusive: boolean,
+): { members: string[]; propertiesAll: ConfigMap } {
+  const live = prior.members ?? prior.servers;
+  const recorded = [...new Set([...prior.servers, ...(readBookkeeping(prior.properties_all ?? {}).members ?? [])])];
+  const changes = planMembers(live, declared, recorded, exclusive);
+  const members = [...new Set([...live.filter((name) => !changes.remove.includes(name)), ...changes.add])].sort();
+  const propertiesAll = mergeProperties(prior.properties_all ?? {}, declaredProperties, Object.keys(prior.properties ?? {}));
+  propertiesAll[MEMBERS_KEY] = membersProperty(declared);
+  return { members, propertiesAll };
 }
 
 /**
