@@ -1,7 +1,7 @@
 // The pure decisions of operationscenter_cluster, without any server.
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { creationChanges, mergeProperties, planMembers } from "../src/provider/resources/cluster/decide.js";
+import { creationChanges, mergeProperties, planMembers, plannedMembership } from "../src/provider/resources/cluster/decide.js";
 import type { ClusterValue } from "../src/provider/resources/cluster/schema.js";
 import { UNKNOWN } from "../src/provider/plugin/types.js";
 
@@ -40,4 +40,18 @@ test("creationChanges: per JSON key, null is the default, unknown is not compare
     { attribute: "server_type", changed: ["server_type"] },
     { attribute: "secrets_wo", changed: ["secrets_wo"] },
   ]);
+});
+
+test("plannedMembership: the members and properties an update leaves, from the refreshed state", () => {
+  const prior = {
+    servers: ["s1", "s2"],
+    members: ["s1", "s2", "s9"],
+    properties: { team: "a", old: "x" },
+    properties_all: { team: "a", old: "x", foreign: "kept", "oc-cdktf.io/members": JSON.stringify(["s1", "s2", "s4"]) },
+  } as unknown as ClusterValue;
+  assert.deepEqual(plannedMembership(prior, ["s1", "s3"], { team: "b" }, false), {
+    members: ["s1", "s3", "s9"],
+    propertiesAll: { team: "b", foreign: "kept", "oc-cdktf.io/members": JSON.stringify(["s1", "s3"]) },
+  });
+  assert.deepEqual(plannedMembership(prior, ["s1"], {}, true).members, ["s1"], "exclusive removes the foreign member too");
 });
