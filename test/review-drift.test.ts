@@ -3,6 +3,7 @@
 import assert from "node:assert/strict";
 import * as path from "node:path";
 import { test } from "node:test";
+import { hasDrift, renderDrift } from "../src/review/drift.js";
 import { startE2E } from "./e2e/harness.js";
 import { runCli, runPipeline, synthReview } from "./e2e/review-scenario.js";
 import { FIXTURES } from "./e2e/scenario.js";
@@ -77,4 +78,17 @@ test("drift: a directory without stacks, or no directory at all, is an error (ex
   const missing = await runCli(["drift", "/nonexistent/stacks"]);
   assert.equal(missing.code, 1);
   assert.match(missing.stderr, /is not a directory/);
+});
+
+test("drift: a report of thousands of items stays under --max-chars and counts what it left out", () => {
+  const items = Array.from({ length: 3000 }, (_, i) => ({ kind: "cluster" as const, name: `site-${i}`, address: `operationscenter_cluster.s${i}`, text: `edited outside Terraform: description of site-${i} ("a" → "b")` }));
+  const report = { directory: "cdktf.out", stacks: [{ stack: "stacks/sites", items, clusters: [] }], unmanaged: [{ url: "https://oc.example.net:7443", clusters: ["rogue"] }], errors: [] };
+  assert.equal(hasDrift(report), true);
+  for (const format of ["markdown", "text"] as const) {
+    const out = renderDrift(report, format, 5_000);
+    assert.ok(out.length <= 5_000, `${format}: ${out.length}`);
+    assert.match(out, /Drift: 3001 items changed outside Terraform or unmanaged/);
+    assert.match(out, /Left out to stay under 5000 characters: \d+ drift items\. Run oc-cdktf drift --format text locally to see all\./);
+    assert.match(out, /cluster rogue/, "the unmanaged cluster is kept before the stack's lines");
+  }
 });

@@ -294,16 +294,18 @@ export function renderDrift(report: DriftReport, format: SummaryFormat, maxChars
   const md = format === "markdown";
   const bullet = (text: string): string => (md ? `- ${escapeMarkdown(text)}` : `  ${text}`);
   const heading = (text: string): string => (md ? `#### ${escapeMarkdown(text)}` : `${text}:`);
-  const sections: { title: string; lines: string[] }[] = [
+  // The short lists (unmanaged clusters, problems) are kept before the stacks' drift lines.
+  const sections: { title: string; lines: string[]; priority: number }[] = [
     ...report.stacks.map((s) => ({
+      priority: 1,
       title: `stack ${s.stack}${s.clusters.length === 0 ? "" : ` (clusters ${s.clusters.join(", ")})`}`,
       lines: s.error === undefined ? (s.items.length === 0 ? ["in sync"] : s.items.map((i) => i.text)) : [`cannot examine: ${s.error}`],
     })),
     ...report.unmanaged
       .filter((u) => u.clusters.length > 0)
-      .map((u) => ({ title: `clusters in Operations Center at ${u.url} that no stack under ${report.directory} manages`, lines: u.clusters.map((c) => `cluster ${c}`) })),
+      .map((u) => ({ title: `clusters in Operations Center at ${u.url} that no stack under ${report.directory} manages`, lines: u.clusters.map((c) => `cluster ${c}`), priority: 0 })),
   ];
-  if (report.errors.length > 0) sections.push({ title: "problems", lines: report.errors });
+  if (report.errors.length > 0) sections.push({ title: "problems", lines: report.errors, priority: 0 });
   const title =
     driftCount === 0
       ? `Drift: ${hasErrors(report) ? "not fully examined" : "in sync"} (${report.stacks.length} stack${report.stacks.length === 1 ? "" : "s"})`
@@ -313,7 +315,7 @@ export function renderDrift(report: DriftReport, format: SummaryFormat, maxChars
   const slots: Slot[] = sections.flatMap((section, index) =>
     section.lines.map((line) => {
       sectionOf.push(index);
-      return { kind: "drift" as const, priority: index, options: [bullet(line)], operations: 0, destructive: 0 };
+      return { kind: "drift" as const, priority: section.priority, options: [bullet(line)], operations: 0, destructive: 0 };
     }),
   );
   return fit(
@@ -328,5 +330,6 @@ export function renderDrift(report: DriftReport, format: SummaryFormat, maxChars
       return [head, note === undefined ? undefined : md ? `> ${note}` : note, ...body].filter((b): b is string => b !== undefined).join("\n\n").concat("\n");
     },
     maxChars,
+    "Run oc-cdktf drift --format text locally to see all.",
   );
 }

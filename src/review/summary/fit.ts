@@ -52,7 +52,9 @@ export type Assemble = (chosen: readonly (string | undefined)[], note: string | 
 
 const SEPARATOR_ALLOWANCE = 4;
 
-function noteOf(slots: readonly Slot[], chosen: readonly (number | undefined)[], maxChars: number): string | undefined {
+export const PLAN_HINT = "The counts in the headline cover everything; render the plan locally with oc-cdktf plan-summary --format text to see all.";
+
+function noteOf(slots: readonly Slot[], chosen: readonly (number | undefined)[], maxChars: number, hint: string): string | undefined {
   const left = { group: 0, details: 0, drift: 0, other: 0 };
   let operations = 0;
   let destructive = 0;
@@ -74,14 +76,15 @@ function noteOf(slots: readonly Slot[], chosen: readonly (number | undefined)[],
   if (left.drift > 0) parts.push(`${left.drift} drift items`);
   if (left.other > 0) parts.push(`${left.other} other changes`);
   if (parts.length === 0) return undefined;
-  return `Left out to stay under ${maxChars} characters: ${parts.join("; ")}. The counts in the headline cover everything; render the plan locally with oc-cdktf plan-summary --format text to see all.`;
+  return `Left out to stay under ${maxChars} characters: ${parts.join("; ")}. ${hint}`;
 }
 
-export function fit(slots: readonly Slot[], assemble: Assemble, maxChars: number): string {
+/** `hint` ends the left-out note: where to see everything. */
+export function fit(slots: readonly Slot[], assemble: Assemble, maxChars: number, hint: string = PLAN_HINT): string {
   const render = (chosen: readonly (number | undefined)[]): string =>
     assemble(
       chosen.map((c, i) => (c === undefined ? undefined : slots[i]!.options[c])),
-      noteOf(slots, chosen, maxChars),
+      noteOf(slots, chosen, maxChars, hint),
     );
   const full = slots.map(() => 0);
   const whole = render(full);
