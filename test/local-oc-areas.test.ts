@@ -41,6 +41,16 @@ describe("local OC: seeding and server documents", () => {
     assert.deepEqual(updates.map((u: { version: string }) => u.version), ["202608200115"]);
   });
 
+  it("DELETE of the updates removes them all; a refresh fetches again the release the servers run", async () => {
+    assert.equal((await h.call("DELETE", "/1.0/provisioning/updates")).status, 200);
+    assert.deepEqual((await h.call("GET", "/1.0/provisioning/updates")).json!.metadata, []);
+    const refresh = await h.call("POST", "/1.0/provisioning/updates/:refresh");
+    assert.equal(refresh.status, 202);
+    assert.equal(refresh.json!.type, "async");
+    const updates = (await h.call("GET", "/1.0/provisioning/updates?recursion=1")).json!.metadata;
+    assert.deepEqual(updates.map((u: { version: string }) => u.version), ["202608200115"]);
+  });
+
   it("a server has its certificate, fingerprint, machine ID, BMC and hardware", async () => {
     const s = (await h.call("GET", `${S}/server01`)).json!.metadata;
     assert.match(s.certificate, /^-----BEGIN CERTIFICATE-----/);

@@ -3,6 +3,8 @@
 // leaves the zero value, a wrong JSON type is an error naming the Go struct field, and an
 // empty body is "EOF". The caller wraps the message with BadRequest ("Bad Request: ...").
 
+import { badRequest } from "./errors.js";
+
 export type FieldType =
   | "string"
   | "bool"
@@ -163,4 +165,28 @@ export function decodeRaw(raw: unknown, spec: StructSpec): Record<string, unknow
     throw new DecodeError(`json: cannot unmarshal ${jsonKind(raw)} into Go value of type ${spec.goType}`);
   }
   return decodeFields(raw as Record<string, unknown>, spec.fields, spec.name);
+}
+
+/** json.NewDecoder(r.Body).Decode into a struct: an object, or a 400 with the decoder's text. */
+export function decodeObject(body: string, prefix = ""): Record<string, unknown> {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(body);
+  } catch (err) {
+    const text = body.trim() === "" ? "EOF" : (err as Error).message;
+    throw badRequest(prefix === "" ? text : `${prefix}: ${text}`);
+  }
+  if (typeof parsed !== "object" || parsed === null || Array.isArray(parsed)) throw badRequest(`${prefix === "" ? "" : prefix + ": "}json: cannot unmarshal ${Array.isArray(parsed) ? "array" : typeof parsed} into Go value of type object`);
+  return parsed as Record<string, unknown>;
+}
+
+const UUID = /^[0-9a-fA-F]{8}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{12}$/;
+
+/** uuid.Parse: 400 "invalid UUID length: N" or "invalid UUID format", after `prefix`. */
+export function parseUUID(value: string, prefix = ""): string {
+  if (![32, 36, 38, 45].includes(value.length)) throw badRequest(`${prefix}invalid UUID length: ${value.length}`);
+  const bare = value.replace(/^urn:uuid:/, "").replace(/^\{(.*)\}$/, "$1");
+  if (!UUID.test(bare)) throw badRequest(`${prefix}invalid UUID format`);
+  const hex = bare.replaceAll("-", "").toLowerCase();
+  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
 }

@@ -14,7 +14,7 @@ import { notFound } from "./errors.js";
 import { emptySync, sync, type ApiRequest, type Router } from "./http.js";
 import { filterWith } from "./servers.js";
 import { complete } from "./spec-shapes.js";
-import { parseUUID } from "./provisioning.js";
+import { parseUUID } from "./decode.js";
 import { nameUUID } from "./seeding.js";
 import type { ClusterRecord } from "./state.js";
 

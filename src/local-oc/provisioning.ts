@@ -6,7 +6,8 @@
 //
 // Deliberate deviations: updates are not downloaded (the update files' contents are generated),
 // a pre-seed image (`tokens/{uuid}/image`, `seeds/{name}` with `type`) is a small generated file,
-// and :refresh of updates or image sources finds nothing new.
+// a refresh of updates fetches again only the releases the servers run, one of image sources
+// finds nothing new.
 
 import { randomUUID } from "node:crypto";
 import type { Context } from "./context.js";
@@ -14,23 +15,14 @@ import { HttpError, badRequest, constraint, notFound, q, rewrap, validation } fr
 import { created, emptySync, sync, syncETag, type ApiRequest, type ApiResponse, type Router } from "./http.js";
 import { complete } from "./spec-shapes.js";
 import { nowString, type ChannelRecord, type IncusImageRecord, type TokenRecord, type TokenSeedRecord, type UpdateRecord } from "./state.js";
-import { decodeObject } from "./server-actions.js";
+import { decodeObject, parseUUID } from "./decode.js";
+import { ensureUpdates } from "./seeding.js";
 
 const TOKENS = "/1.0/provisioning/tokens";
 const CHANNELS = "/1.0/provisioning/channels";
 const UPDATES = "/1.0/provisioning/updates";
 const IMAGES = "/1.0/images/incus";
 
-const UUID = /^[0-9a-fA-F]{8}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{12}$/;
-
-/** uuid.Parse: 400 "invalid UUID length: N" or "invalid UUID format", after `prefix`. */
-export function parseUUID(value: string, prefix = ""): string {
-  if (![32, 36, 38, 45].includes(value.length)) throw badRequest(`${prefix}invalid UUID length: ${value.length}`);
-  const bare = value.replace(/^urn:uuid:/, "").replace(/^\{(.*)\}$/, "$1");
-  if (!UUID.test(bare)) throw badRequest(`${prefix}invalid UUID format`);
-  const hex = bare.replaceAll("-", "").toLowerCase();
-  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
-}
 
 const recursive = (req: ApiRequest): boolean => Number.parseInt(req.query.get("recursion") ?? "", 10) === 1;
 const str = (v: unknown): string => (typeof v === "string" ? v : "");
@@ -295,16 +287,21 @@ function registerUpdateRoutes(router: Router, ctx: Context): void {
     // Uploading an update archive is not simulated: the real handler reads a tar stream.
     throw badRequest("Failed to read update archive: uploads are not supported by the local Operations Center");
   });
+  // CleanupAll: every update goes (and its files); a refresh fetches again what the source offers.
   router.add("DELETE", UPDATES, () => {
-    data().updates = data().updates.filter((u) => u.update_status === "ready" && u.channels.length > 0);
+    data().updates = [];
     ctx.changed();
     return emptySync();
   });
-  router.add("POST", `${UPDATES}/:refresh`, () => ({
-    status: 202,
-    headers: { "Content-Type": "application/json" },
-    body: JSON.stringify({ type: "async", status: "Started", status_code: 100, operation: "", error_code: 0, error: "", metadata: null }) + "\n",
-  }));
+  router.add("POST", `${UPDATES}/:refresh`, () => {
+    ensureUpdates(data());
+    ctx.changed();
+    return {
+      status: 202,
+      headers: { "Content-Type": "application/json" },
+      body: JSON.stringify({ type: "async", status: "Started", status_code: 100, operation: "", error_code: 0, error: "", metadata: null }) + "\n",
+    };
+  });
   router.add("GET", `${UPDATES}/{uuid}`, (req) => {
     const u = update(req.params["uuid"]!);
     return syncETag(updateDocument(u), u);

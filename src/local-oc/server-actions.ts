@@ -13,7 +13,7 @@ import { bmcData, storageData } from "./hardware.js";
 import { defaultSeedServers, seedServerSchema } from "./seed.js";
 import { complete } from "./spec-shapes.js";
 import { nowString, type ServerRecord } from "./state.js";
-import { parseUUID } from "./provisioning.js";
+import { decodeObject, parseUUID } from "./decode.js";
 
 const PREFIX = "/1.0/provisioning/servers";
 const NAME_FORBIDDEN = `\\/:*?"<>|`;
@@ -22,18 +22,6 @@ function isObject(value: unknown): value is Record<string, unknown> {
   return typeof value === "object" && value !== null && !Array.isArray(value);
 }
 
-/** json.NewDecoder(r.Body).Decode into a struct: an object, or a 400 with the decoder's text. */
-export function decodeObject(body: string, prefix = ""): Record<string, unknown> {
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(body);
-  } catch (err) {
-    const text = body.trim() === "" ? "EOF" : (err as Error).message;
-    throw badRequest(prefix === "" ? text : `${prefix}: ${text}`);
-  }
-  if (!isObject(parsed)) throw badRequest(`${prefix === "" ? "" : prefix + ": "}json: cannot unmarshal ${Array.isArray(parsed) ? "array" : typeof parsed} into Go value of type object`);
-  return parsed;
-}
 
 const str = (v: unknown): string => (typeof v === "string" ? v : "");
 

@@ -15,8 +15,7 @@ import { createSelfSignedCertificate } from "./certificates.js";
 import { errorResponse, sync, emptySync, created, type ApiResponse, type Router } from "./http.js";
 import { HttpError, badRequest, notFound, q, validation } from "./errors.js";
 import { complete } from "./spec-shapes.js";
-import { decodeObject } from "./server-actions.js";
-import { parseUUID } from "./provisioning.js";
+import { decodeObject, parseUUID } from "./decode.js";
 import { nameUUID } from "./seeding.js";
 import { nowString, type WarningRecord } from "./state.js";
 
