@@ -162,6 +162,13 @@ describe("resolveRemote", () => {
       () => resolveRemote({ configDir, env: { OPERATIONS_CENTER_CLIENT_KEY: join(root, "missing.key") } }),
       /^Error: OPERATIONS_CENTER_CLIENT_KEY: cannot read ".*missing\.key" \(ENOENT/,
     );
+    // Key material pasted without its PEM header is not a path: the message must not repeat it.
+    const headerless = otherClient.key.replace(/-----[A-Z ]+-----/g, "").replace(/\s/g, "");
+    assert.throws(
+      () => resolveRemote({ configDir, env: { OPERATIONS_CENTER_CLIENT_KEY: headerless } }),
+      (error: unknown) =>
+        error instanceof Error && /cannot read the value \(not shown: it is neither PEM text nor a file path\)/.test(error.message) && !error.message.includes(headerless.slice(0, 24)),
+    );
     assert.throws(
       () => resolveRemote({ configDir, env: { OPERATIONS_CENTER_CLIENT_KEY: otherClient.key } }),
       /OPERATIONS_CENTER_CLIENT_KEY does not belong to the certificate .*client\.crt/,

@@ -241,8 +241,18 @@ export function readPemSetting(value: string, source: string): string {
   try {
     return readFileSync(path, "utf8");
   } catch (error) {
-    throw new Error(`${source}: cannot read "${path}" (${errorText(error)}); set it to a readable PEM file or to the PEM text itself.`);
+    // Text that is neither PEM nor path-like may be key material pasted without its header: never echo it.
+    // Node's own message repeats the path, so only the error code goes with a value not shown.
+    const [shown, why] = looksLikePath(value)
+      ? [`"${path}"`, errorText(error)]
+      : ["the value (not shown: it is neither PEM text nor a file path)", errnoCode(error) ?? "unreadable"];
+    throw new Error(`${source}: cannot read ${shown} (${why}); set it to a readable PEM file or to the PEM text itself.`);
   }
+}
+
+function looksLikePath(value: string): boolean {
+  const base64Blob = value.length > 40 && /^[A-Za-z0-9+/=]+$/.test(value);
+  return !base64Blob && value.length <= 256 && !/\s/.test(value) && (/[/\\]/.test(value) || /\.[A-Za-z0-9]{1,5}$/.test(value));
 }
 
 function readOptionalFile(path: string): string | undefined {
