@@ -9,7 +9,7 @@ import { renderMarkdown } from "./summary/markdown.js";
 import { isDestroyStage, type DriftItem, type Group, type GroupChange, type Operation, type OtherChange, type PlanContext, type Summary } from "./summary/model.js";
 import { applyOrder } from "./summary/order.js";
 import { renderText } from "./summary/text.js";
-import { actionOf } from "./summary/values.js";
+import { actionOf, redact } from "./summary/values.js";
 
 export type { Summary } from "./summary/model.js";
 export { countsOf, type Counts } from "./summary/headline.js";
@@ -40,7 +40,7 @@ function groupRank(group: Group): number {
 
 export function summarize(input: PlanInput): Summary {
   const plan = input.plan;
-  const changes = plan?.resource_changes ?? [];
+  const changes = (plan?.resource_changes ?? []).map(redact);
   const context = contextOf(changes);
   const groups = new Map<string, Group>();
   const other: OtherChange[] = [];
@@ -60,7 +60,7 @@ export function summarize(input: PlanInput): Summary {
     group.operations.push(...family.changes(rc, context));
   }
   const drift: DriftItem[] = [];
-  for (const rc of plan?.resource_drift ?? []) {
+  for (const rc of (plan?.resource_drift ?? []).map(redact)) {
     const family = familyOf(rc);
     if (family === undefined) continue;
     const { kind, name } = family.groupOf(rc);

@@ -11,8 +11,9 @@ export function objectOf(value: unknown): Values | undefined {
 export const before = (rc: ResourceChange): Values | undefined => objectOf(rc.change.before);
 export const after = (rc: ResourceChange): Values | undefined => objectOf(rc.change.after);
 
-export const stringOf = (value: unknown): string | undefined => (typeof value === "string" ? value : undefined);
-export const stringsOf = (value: unknown): string[] => (Array.isArray(value) ? value.filter((v): v is string => typeof v === "string") : []);
+/** A string value for a text; a sensitive one reads "(sensitive)". */
+export const stringOf = (value: unknown): string | undefined => (typeof value === "string" ? (isSensitive(value) ? "(sensitive)" : value) : undefined);
+export const stringsOf = (value: unknown): string[] => (Array.isArray(value) ? value.flatMap((v) => (typeof v === "string" ? [stringOf(v)!] : [])) : []);
 export const numbersOf = (value: unknown): number[] => (Array.isArray(value) ? value.filter((v): v is number => typeof v === "number") : []);
 
 /** Items of `next` missing in `prev`, and of `prev` missing in `next`, each sorted. */
@@ -65,9 +66,57 @@ export function marked(marker: unknown, attribute: string): boolean {
 
 const MAX_VALUE = 120;
 
-/** A value as one short line: strings quoted, long values cut with a count of what was cut. */
+/**
+ * What a sensitive value is replaced with before any family reads it, so no operation line can
+ * print one. Two spellings keep "changed" apart from "unchanged" without revealing the value.
+ */
+const SENSITIVE_BEFORE = "\u0000(sensitive)";
+const SENSITIVE_CHANGED = "\u0000(sensitive, changed)";
+
+function redactValue(value: unknown, marker: unknown, other: unknown, sentinel: (raw: unknown, other: unknown) => string): unknown {
+  if (marker === true) return value === null || value === undefined ? value : sentinel(value, other);
+  if (Array.isArray(value) && Array.isArray(marker)) return value.map((v, i) => redactValue(v, marker[i], Array.isArray(other) ? other[i] : undefined, sentinel));
+  const o = objectOf(value);
+  const m = objectOf(marker);
+  if (o !== undefined && m !== undefined) {
+    const otherObject = objectOf(other);
+    return Object.fromEntries(Object.entries(o).map(([k, v]) => [k, redactValue(v, m[k], otherObject?.[k], sentinel)]));
+  }
+  return value;
+}
+
+/** The change with every value marked sensitive (on either side) replaced by a placeholder. */
+export function redact(rc: ResourceChange): ResourceChange {
+  const { before_sensitive: bs, after_sensitive: as } = rc.change;
+  // A value sensitive on one side is hidden on both: its other side would tell it.
+  const marker = (own: unknown, other: unknown): unknown => (own === true || other === true ? true : mergeMarkers(own, other));
+  const both = marker(bs, as);
+  const prev = redactValue(rc.change.before, both, rc.change.after, () => SENSITIVE_BEFORE);
+  const next = redactValue(rc.change.after, both, rc.change.before, (raw, other) => (JSON.stringify(raw) === JSON.stringify(other) ? SENSITIVE_BEFORE : SENSITIVE_CHANGED));
+  return { ...rc, change: { ...rc.change, before: prev, after: next } };
+}
+
+function mergeMarkers(a: unknown, b: unknown): unknown {
+  if (a === true || b === true) return true;
+  if (Array.isArray(a) || Array.isArray(b)) {
+    const x = Array.isArray(a) ? a : [];
+    const y = Array.isArray(b) ? b : [];
+    return Array.from({ length: Math.max(x.length, y.length) }, (_, i) => mergeMarkers(x[i], y[i]));
+  }
+  const x = objectOf(a) ?? {};
+  const y = objectOf(b) ?? {};
+  const keys = [...new Set([...Object.keys(x), ...Object.keys(y)])];
+  return keys.length === 0 ? false : Object.fromEntries(keys.map((k) => [k, mergeMarkers(x[k], y[k])]));
+}
+
+function isSensitive(value: unknown): boolean {
+  return value === SENSITIVE_BEFORE || value === SENSITIVE_CHANGED;
+}
+
+/** A value as one short line: strings quoted, sensitive parts as (sensitive), long values cut with a count of what was cut. */
 export function show(value: unknown): string {
-  const text = value === undefined ? "null" : JSON.stringify(value);
+  if (isSensitive(value)) return "(sensitive)";
+  const text = value === undefined ? "null" : JSON.stringify(value, (_key, inner: unknown) => (isSensitive(inner) ? "(sensitive)" : inner));
   return text.length <= MAX_VALUE ? text : `${text.slice(0, MAX_VALUE)}… (${text.length - MAX_VALUE} more characters)`;
 }
 
