@@ -2,7 +2,7 @@
 // and the server lifecycle operations (register, factory reset and re-registration).
 
 import { randomBytes, randomUUID } from "node:crypto";
-import { certificateFingerprint, createSelfSignedCertificate } from "./certificates.js";
+import { certificateFingerprint, createSelfSignedCertificate, type KeyPair } from "./certificates.js";
 import type { IncusOSContext } from "./incusos.js";
 import { addressByRole, hostPort, initialIncusOSState } from "./incusos.js";
 import type { SeedServer } from "./seed.js";
@@ -18,6 +18,11 @@ export interface Faults {
   errorRate?: number;
   /** Probability (0..1) of closing the connection without a reply. */
   dropRate?: number;
+}
+
+/** The certificate a freshly installed IncusOS generates for itself. */
+export function machineCertificate(name: string): Promise<KeyPair> {
+  return createSelfSignedCertificate({ commonName: name, usage: "server", dnsNames: [name] });
 }
 
 export class Context {
@@ -53,10 +58,10 @@ export class Context {
   }
 
   /** Registers a server as a freshly installed IncusOS that used a registration token. */
-  async register(seed: SeedServer, index: number): Promise<ServerRecord> {
+  async register(seed: SeedServer, index: number, certificate?: KeyPair): Promise<ServerRecord> {
     // The machine's own certificate (IncusOS generates one on install) is made before the record
     // exists, so that no request sees a half-registered server.
-    const pair = await createSelfSignedCertificate({ commonName: seed.name, usage: "server", dnsNames: [seed.name] });
+    const pair = certificate ?? (await machineCertificate(seed.name));
     const data = this.store.data;
     const id = data.next_server_id++;
     data.seeds[seed.name] = seed;

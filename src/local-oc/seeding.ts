@@ -4,7 +4,7 @@
 // source always provide: the `stable` channel and the update of the OS version the servers run.
 
 import { createHash, randomUUID } from "node:crypto";
-import type { Context } from "./context.js";
+import { machineCertificate, type Context } from "./context.js";
 import type { Router } from "./http.js";
 import { toHttpError } from "./errors.js";
 import { SeedError, type Seed } from "./seed.js";
@@ -101,8 +101,10 @@ function errorText(text: string): string {
 
 /** Registers the seed's servers, then creates its templates and clusters and stores its tokens. */
 export async function applySeed(ctx: Context, router: Router, seed: Seed, source: string): Promise<void> {
-  let index = 0;
-  for (const server of seed.servers) await ctx.register(server, ++index);
+  // WebCrypto signs on the thread pool: the machine certificates are made side by side, then the
+  // servers registered in seed order (their internal IDs follow it).
+  const certificates = await Promise.all(seed.servers.map((s) => machineCertificate(s.name)));
+  for (const [i, server] of seed.servers.entries()) await ctx.register(server, i + 1, certificates[i]);
   ensureChannels(ctx.store.data);
   ensureUpdates(ctx.store.data);
   for (const [i, template] of seed.templates.entries()) {
