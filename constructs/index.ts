@@ -10,3 +10,7 @@ export { ClusterMultipathTarget, type ClusterMultipathTargetProps } from "./clus
 export { ClusterApplication, type ClusterApplicationName, type ClusterApplicationProps } from "./cluster-application.js";
 export { ClusterKernelConfig, type ClusterKernelConfigProps, type KernelConfig } from "./cluster-kernel-config.js";
 export { ClusterLoggingConfig, type ClusterLoggingConfigProps, type LoggingConfig } from "./cluster-logging-config.js";
+export { IncusClusterSettings, type IncusClusterSettingsProps } from "./incus-cluster-settings.js";
+export { IncusClusterMember, type IncusClusterMemberProps } from "./incus-cluster-member.js";
+export { IncusClusterGroup, type IncusClusterGroupProps } from "./incus-cluster-group.js";
+export { ClusterCertificate, type ClusterCertificateProps } from "./cluster-certificate.js";

@@ -2,6 +2,7 @@
 export * from "./provider.js";
 export * from "./cluster.js";
 export * from "./cluster-application.js";
+export * from "./cluster-certificate.js";
 export * from "./cluster-iscsi-target.js";
 export * from "./cluster-kernel-config.js";
 export * from "./cluster-logging-config.js";
@@ -9,5 +10,8 @@ export * from "./cluster-multipath-target.js";
 export * from "./cluster-nvme-target.js";
 export * from "./cluster-template.js";
 export * from "./cluster-vlan-tags.js";
+export * from "./incus-cluster-group.js";
+export * from "./incus-cluster-member.js";
+export * from "./incus-cluster-settings.js";
 export * from "./data-operationscenter-cluster.js";
 export * from "./data-operationscenter-servers.js";

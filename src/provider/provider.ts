@@ -19,6 +19,10 @@ import { clusterNvmeTargetResource } from "./resources/cluster-nvme-target.js";
 import { clusterTemplateResource } from "./resources/cluster-template.js";
 import { clusterVlanTagsResource } from "./resources/cluster-vlan-tags.js";
 import { clusterResource } from "./resources/cluster.js";
+import { clusterCertificateResource } from "./resources/cluster-certificate.js";
+import { incusClusterGroupResource } from "./resources/incus-cluster-group.js";
+import { incusClusterMemberResource } from "./resources/incus-cluster-member.js";
+import { incusClusterSettingsResource } from "./resources/incus-cluster-settings.js";
 import { isUnknown, knownString } from "./resources/values.js";
 
 const PEM_OR_PATH = "PEM text or the path of a PEM file.";
@@ -159,6 +163,10 @@ export const provider: Provider<ProviderClient> = {
     clusterApplicationResource,
     clusterKernelConfigResource,
     clusterLoggingConfigResource,
+    incusClusterSettingsResource,
+    incusClusterMemberResource,
+    incusClusterGroupResource,
+    clusterCertificateResource,
   ],
   dataSources: [serversDataSource, clusterDataSource],
   validate({ config }) {

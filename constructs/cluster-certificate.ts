@@ -1,0 +1,50 @@
+import { X509Certificate } from "node:crypto";
+import { Construct } from "constructs";
+import { anyToken, declareOnce, namedResource } from "./bulk-declarations.js";
+import type { ICluster } from "./icluster.js";
+import { incusClusterAttribute } from "./incus-common.js";
+import { literal } from "./names.js";
+import { ClusterCertificate as CertificateResource } from "./provider/cluster-certificate.js";
+
+export interface ClusterCertificateProps {
+  readonly cluster: ICluster;
+  /** The new cluster certificate (PEM). */
+  readonly certificate: string;
+  /**
+   * Its private key (PEM). Write-only: pass it as a token (a variable, a data source, file()), so
+   * it is not written into cdk.tf.json; it never reaches plan or state.
+   */
+  readonly privateKey: string;
+}
+
+/**
+ * The cluster's certificate, replaced through Operations Center: one
+ * `operationscenter_cluster_certificate` resource. Removing it leaves the certificate in place.
+ */
+export class ClusterCertificate extends Construct {
+  readonly resource: CertificateResource;
+
+  constructor(scope: Construct, id: string, props: ClusterCertificateProps) {
+    super(scope, id);
+    const where = `ClusterCertificate '${this.node.path}'`;
+    if (!anyToken(props.certificate)) {
+      try {
+        new X509Certificate(props.certificate);
+      } catch {
+        throw new Error(`${where}: certificate is not a PEM certificate; give the PEM text (-----BEGIN CERTIFICATE----- ...).`);
+      }
+    }
+    if (!anyToken(props.privateKey) && !props.privateKey.includes("-----BEGIN ")) {
+      throw new Error(`${where}: privateKey is not a PEM private key; give the PEM text or a token of it.`);
+    }
+    declareOnce(this, `certificate\0${props.cluster.name}`, where, `the certificate of cluster "${props.cluster.name}"`);
+    this.resource = namedResource(this, (provider) =>
+      new CertificateResource(this, "resource", {
+        provider,
+        cluster: incusClusterAttribute(props.cluster),
+        certificate: literal(props.certificate),
+        privateKey: props.privateKey,
+      }),
+    );
+  }
+}

@@ -1,0 +1,54 @@
+import { Construct } from "constructs";
+import { apiNameProblem, DEFAULT_GROUP, groupConfigProblem } from "../src/config/incus.js";
+import { anyToken, declareOnce, namedResource } from "./bulk-declarations.js";
+import type { ICluster } from "./icluster.js";
+import { failOn, incusClusterAttribute } from "./incus-common.js";
+import { literal, literalMap } from "./names.js";
+import { IncusClusterGroup as GroupResource } from "./provider/incus-cluster-group.js";
+
+export interface IncusClusterGroupProps {
+  readonly cluster: ICluster;
+  /** Group name (not default, which every cluster has). */
+  readonly name: string;
+  readonly description?: string;
+  /** Member names in the group. */
+  readonly members: string[];
+  /** user.* and instances.vm.cpu.<ARCH>.baseline / .flags keys. */
+  readonly config?: Record<string, string>;
+  readonly remote?: string;
+}
+
+/** A cluster group of the cluster's Incus: one `operationscenter_incus_cluster_group` resource. */
+export class IncusClusterGroup extends Construct {
+  readonly resource: GroupResource;
+
+  constructor(scope: Construct, id: string, props: IncusClusterGroupProps) {
+    super(scope, id);
+    const where = `IncusClusterGroup '${this.node.path}'`;
+    const problems: string[] = [];
+    if (!anyToken(props.name)) {
+      if (props.name === DEFAULT_GROUP) problems.push('name: the "default" group exists in every Incus cluster and cannot be created, renamed or deleted');
+      else {
+        const problem = apiNameProblem(props.name);
+        if (problem !== undefined) problems.push(`name: "${props.name}" is not a valid group name: ${problem}`);
+      }
+    }
+    for (const key of Object.keys(props.config ?? {})) {
+      const problem = groupConfigProblem(key);
+      if (problem !== undefined) problems.push(`config.${key}: ${problem}`);
+    }
+    failOn(where, problems);
+    declareOnce(this, `incus-group\0${props.cluster.name}\0${props.name}`, where, `Incus cluster group "${props.name}" of cluster "${props.cluster.name}"`);
+    this.resource = namedResource(this, (provider) =>
+      new GroupResource(this, "resource", {
+        provider,
+        cluster: incusClusterAttribute(props.cluster),
+        name: literal(props.name),
+        members: props.members,
+        ...(props.description === undefined ? {} : { description: literal(props.description) }),
+        ...(props.config === undefined ? {} : { config: literalMap(props.config) }),
+        ...(props.remote === undefined ? {} : { remote: literal(props.remote) }),
+      }),
+    );
+  }
+}

@@ -1,0 +1,58 @@
+import { existsSync, readFileSync } from "node:fs";
+import { Construct } from "constructs";
+import { clusterSettingsConfigSchema, clusterSettingsProblems, type ClusterSettingsConfig } from "../src/config/incus.js";
+import { checkPlacementScriptlet, formatStarlarkProblem } from "../src/config/starlark.js";
+import { anyToken, checkProps, declareOnce, namedResource } from "./bulk-declarations.js";
+import type { ICluster } from "./icluster.js";
+import { failOn, incusClusterAttribute } from "./incus-common.js";
+import { literal, literalMap } from "./names.js";
+import { IncusClusterSettings as SettingsResource } from "./provider/incus-cluster-settings.js";
+
+export interface IncusClusterSettingsProps {
+  readonly cluster: ICluster;
+  /** Cluster-wide Incus keys; only the keys given are managed. */
+  readonly config?: ClusterSettingsConfig;
+  /** The instance placement scriptlet: Starlark source, or the path of a .star file (read at synth). */
+  readonly placementScriptlet?: string;
+  /** The incus CLI remote to reach the cluster at (default: one named after the cluster, else its connection URL). */
+  readonly remote?: string;
+}
+
+/**
+ * Cluster-wide Incus settings and the placement scriptlet of a cluster: one
+ * `operationscenter_incus_cluster_settings` resource. Removing it unsets exactly the keys it set.
+ * One per cluster.
+ */
+export class IncusClusterSettings extends Construct {
+  readonly resource: SettingsResource;
+
+  constructor(scope: Construct, id: string, props: IncusClusterSettingsProps) {
+    super(scope, id);
+    const where = `IncusClusterSettings '${this.node.path}'`;
+    const typed = props.config === undefined || anyToken(props.config) ? props.config : checkProps(where, clusterSettingsConfigSchema, props.config, "config");
+    const config = typed === undefined ? undefined : Object.fromEntries(Object.entries(typed).filter(([, v]) => v !== undefined).map(([k, v]) => [k, String(v)]));
+    if (config !== undefined && !anyToken(...Object.values(config))) failOn(where, clusterSettingsProblems(config).map((p) => `config.${p}`));
+    const scriptlet = props.placementScriptlet === undefined ? undefined : scriptletSource(where, props.placementScriptlet);
+    declareOnce(this, `incus-settings\0${props.cluster.name}`, where, `the Incus settings of cluster "${props.cluster.name}"`);
+    this.resource = namedResource(this, (provider) =>
+      new SettingsResource(this, "resource", {
+        provider,
+        cluster: incusClusterAttribute(props.cluster),
+        ...(props.remote === undefined ? {} : { remote: literal(props.remote) }),
+        ...(config === undefined ? {} : { config: literalMap(config) }),
+        ...(scriptlet === undefined ? {} : { placementScriptlet: literal(scriptlet) }),
+      }),
+    );
+  }
+}
+
+/** The scriptlet text, read from the file when given a .star path; checked, errors at file:line:column. */
+function scriptletSource(where: string, value: string): string {
+  if (anyToken(value)) return value;
+  const isPath = /\.star$/.test(value.trim()) && !value.includes("\n");
+  if (isPath && !existsSync(value)) throw new Error(`${where}: placementScriptlet file ${value} does not exist (give Starlark source or the path of a .star file).`);
+  const source = isPath ? readFileSync(value, "utf8") : value;
+  const problems = checkPlacementScriptlet(source, isPath ? value : "placementScriptlet");
+  failOn(where, problems.map((p) => `invalid placement scriptlet: ${formatStarlarkProblem(p)}`));
+  return source;
+}

@@ -1,0 +1,197 @@
+// operationscenter_incus_cluster_member: the Incus settings of one member of a cluster (roles,
+// failure domain, description, scheduler.instance, groups) and its state (online / evacuated),
+// through the cluster's own Incus API. Unset attributes are not managed. Roles, groups and the
+// failure domain are replaced as a whole by Incus, so every PUT sends them whole; the member
+// config merges (only scheduler.instance is touched). Destroy only stops managing: the member
+// stays in the cluster (that is the cluster's `servers`).
+import {
+  assignableRoles,
+  automaticRoles,
+  memberEvacuationModes,
+  roleProblem,
+  schedulerInstanceValues,
+  apiNameProblem,
+} from "../../config/incus.js";
+import type { IncusClient, IncusMember, IncusMemberPut } from "../../client/incus-client.js";
+import { OperationsCenterError } from "../../client/errors.js";
+import type { ProviderClient } from "../client.js";
+import { DiagnosticError, type Diagnostic, type Logger, type ObjectValue, type Resource } from "../plugin/types.js";
+import { clusterAttribute, incusFor, remoteAttribute } from "./incus/connection.js";
+import { apiStep, isUnknown, knownString, retryOnPreconditionFailed, stepFailed } from "./values.js";
+
+const SCHEDULER = "scheduler.instance";
+const STATES = ["online", "evacuated"] as const;
+const WAIT_STEP_S = 10;
+
+export const incusClusterMemberResource: Resource<ProviderClient> = {
+  typeName: "operationscenter_incus_cluster_member",
+  schema: {
+    version: 0,
+    block: {
+      description:
+        "The Incus settings and state of one cluster member: roles, failure domain, description, scheduler.instance, groups, and evacuation. Unset attributes are left as they are. " +
+        "Destroying the resource stops managing the member; it stays in the cluster.",
+      attributes: {
+        id: { type: "string", computed: true, description: "CLUSTER/MEMBER." },
+        cluster: clusterAttribute,
+        remote: remoteAttribute,
+        member: { type: "string", required: true, description: "The member (server) name. A change replaces the resource." },
+        roles: {
+          type: ["set", "string"],
+          optional: true,
+          description: `Roles to assign: ${assignableRoles.join(", ")}. The database roles are assigned by Incus and cannot be given. A role removed by hand shows as a change.`,
+        },
+        failure_domain: { type: "string", optional: true, description: 'Failure domain of the member ("default" means none).' },
+        description: { type: "string", optional: true, description: "Description of the member." },
+        scheduler_instance: { type: "string", optional: true, description: `scheduler.instance: ${schedulerInstanceValues.join(", ")} (all: any placement; manual: only when targeted; group: only when its group is targeted).` },
+        groups: { type: ["set", "string"], optional: true, description: "Cluster groups the member belongs to (at least one; the whole list is replaced)." },
+        state: { type: "string", optional: true, description: "online or evacuated. evacuated evacuates the member (waiting for the operation); online restores it." },
+        evacuation_mode: { type: "string", optional: true, description: `How instances leave on evacuation: ${memberEvacuationModes.join(", ")} (default auto: each instance's cluster.evacuate).` },
+      },
+    },
+  },
+
+  validate({ config }) {
+    return memberProblems(config);
+  },
+
+  async plan({ prior, proposed }) {
+    if (proposed === null) return { planned: null };
+    const problems = memberProblems(proposed);
+    if (problems.length > 0) throw new DiagnosticError(problems);
+    const cluster = knownString(proposed.cluster);
+    const member = knownString(proposed.member);
+    const planned = { ...proposed, id: cluster !== undefined && member !== undefined ? `${cluster}/${member}` : (proposed.id ?? null) };
+    const replace = prior === null ? [] : (["cluster", "member"] as const).filter((k) => prior[k] !== proposed[k]).map((k) => [k]);
+    return { planned, requiresReplace: replace };
+  },
+
+  async apply({ prior, planned }, { client, log }) {
+    if (planned === null) {
+      log.info(`oc-cdktf: stopped managing Incus member "${knownString(prior?.member) ?? ""}"; it stays in the cluster as it is`);
+      return { state: null };
+    }
+    const incus = await incusFor(client, planned, log);
+    const name = knownString(planned.member)!;
+    await apiStep(`Cannot update Incus cluster member "${name}"`, () =>
+      retryOnPreconditionFailed(async () => {
+        const { member, etag } = await incus.getMember(name);
+        const put = desiredPut(member, planned, prior);
+        if (!samePut(put, currentPut(member))) await incus.updateMember(name, put, etag === undefined ? {} : { ifMatch: etag });
+      }),
+    );
+    const state = knownString(planned.state);
+    if (state !== undefined) await reachState(incus, name, state, knownString(planned.evacuation_mode), client.evacuationTimeoutMs, log);
+    return { state: { ...planned } };
+  },
+
+  async read({ state }, { client, log }) {
+    const incus = await incusFor(client, state, log);
+    const name = knownString(state.member)!;
+    let member: IncusMember;
+    try {
+      member = (await incus.getMember(name)).member;
+    } catch (error) {
+      if (error instanceof OperationsCenterError && error.isNotFound) return { state: null };
+      throw stepFailed(`Cannot read Incus cluster member "${name}"`, error);
+    }
+    const next: ObjectValue = { ...state };
+    if (state.roles !== null) next.roles = assigned(member.roles).sort();
+    if (state.failure_domain !== null) next.failure_domain = member.failure_domain;
+    if (state.description !== null) next.description = member.description;
+    if (state.scheduler_instance !== null) next.scheduler_instance = member.config[SCHEDULER] ?? "all";
+    if (state.groups !== null) next.groups = [...member.groups].sort();
+    if (state.state !== null) next.state = member.status === "Evacuated" || member.status === "Evacuating" ? "evacuated" : "online";
+    return { state: next };
+  },
+};
+
+const assigned = (roles: readonly string[]): string[] => roles.filter((r) => !(automaticRoles as readonly string[]).includes(r));
+const strings = (value: unknown): string[] | undefined => (Array.isArray(value) ? value.filter((v): v is string => typeof v === "string") : undefined);
+
+function currentPut(member: IncusMember): IncusMemberPut {
+  return { roles: member.roles, failure_domain: member.failure_domain, description: member.description, config: member.config, groups: member.groups };
+}
+
+/** The whole member as it should be: managed attributes from the plan, the rest as it is. */
+function desiredPut(member: IncusMember, planned: ObjectValue, prior: ObjectValue | null): IncusMemberPut {
+  const held = member.roles.filter((r) => (automaticRoles as readonly string[]).includes(r));
+  const roles = strings(planned.roles);
+  const config = { ...member.config };
+  const scheduler = knownString(planned.scheduler_instance);
+  if (scheduler !== undefined) config[SCHEDULER] = scheduler;
+  else if (prior !== null && knownString(prior.scheduler_instance) !== undefined) delete config[SCHEDULER];
+  return {
+    // Incus refuses a PUT that drops the database role the member holds, so it is sent back.
+    roles: [...(roles ?? assigned(member.roles)), ...held],
+    failure_domain: knownString(planned.failure_domain) ?? member.failure_domain,
+    description: knownString(planned.description) ?? member.description,
+    config,
+    groups: strings(planned.groups) ?? member.groups,
+  };
+}
+
+function samePut(a: IncusMemberPut, b: IncusMemberPut): boolean {
+  const set = (x: readonly string[]) => [...new Set(x)].sort().join("\0");
+  const map = (m: Record<string, string>) => JSON.stringify(Object.entries(m).sort());
+  return set(a.roles) === set(b.roles) && set(a.groups) === set(b.groups) && a.failure_domain === b.failure_domain && a.description === b.description && map(a.config) === map(b.config);
+}
+
+/** Evacuates or restores through the async operation, waiting with progress in the log. */
+async function reachState(incus: IncusClient, name: string, state: string, mode: string | undefined, timeoutMs: number, log: Logger): Promise<void> {
+  const { member } = await apiStep(`Cannot read Incus cluster member "${name}"`, () => incus.getMember(name));
+  const evacuated = member.status === "Evacuated" || member.status === "Evacuating";
+  if ((state === "evacuated") === evacuated) return;
+  const action = state === "evacuated" ? "evacuate" : "restore";
+  const id = await apiStep(`Cannot ${action} Incus cluster member "${name}"`, () => incus.changeMemberState(name, action, action === "evacuate" ? mode : undefined));
+  const started = Date.now();
+  log.info(`oc-cdktf: ${action} of member "${name}" started (operation ${id})`, { member: name, operation: id });
+  for (;;) {
+    const left = timeoutMs - (Date.now() - started);
+    if (left <= 0) {
+      throw new DiagnosticError({
+        severity: "error",
+        summary: `The ${action} of Incus cluster member "${name}" did not finish within ${Math.round(timeoutMs / 1000)} s`,
+        detail: `Operation ${id} is still running. Raise evacuation_timeout in the provider block, or wait and apply again.`,
+        path: ["state"],
+      });
+    }
+    const op = await apiStep(`Cannot wait for the ${action} of Incus cluster member "${name}"`, () => incus.waitOperation(id, Math.max(1, Math.min(WAIT_STEP_S, Math.ceil(left / 1000)))));
+    if (op.status_code >= 200) {
+      if (op.status_code !== 200) throw new DiagnosticError({ severity: "error", summary: `The ${action} of Incus cluster member "${name}" failed`, detail: op.err || op.status, path: ["state"] });
+      log.info(`oc-cdktf: ${action} of member "${name}" done after ${Math.round((Date.now() - started) / 1000)} s`, { member: name, operation: id });
+      return;
+    }
+    log.info(`oc-cdktf: ${action} of member "${name}" running (${Math.round((Date.now() - started) / 1000)} s)`, { member: name, operation: id });
+  }
+}
+
+function memberProblems(config: ObjectValue): Diagnostic[] {
+  const out: Diagnostic[] = [];
+  const error = (summary: string, path: string) => out.push({ severity: "error", summary, path: [path] });
+  for (const role of strings(config.roles) ?? []) {
+    const problem = roleProblem(role);
+    if (problem !== undefined) error(`roles: ${problem}`, "roles");
+  }
+  const scheduler = knownString(config.scheduler_instance);
+  if (scheduler !== undefined && !(schedulerInstanceValues as readonly string[]).includes(scheduler)) {
+    error(`scheduler_instance: "${scheduler}" is not a scheduler.instance value (expected ${schedulerInstanceValues.join(", ")})`, "scheduler_instance");
+  }
+  if (knownString(config.failure_domain) === "") error('failure_domain: must not be empty (use "default" for no failure domain)', "failure_domain");
+  const groups = strings(config.groups);
+  if (groups !== undefined && !isUnknown(config.groups)) {
+    if (groups.length === 0) error("groups: a member needs at least one group (Incus refuses an empty list); give default to keep it in the default group", "groups");
+    for (const group of groups) {
+      const problem = apiNameProblem(group);
+      if (problem !== undefined) error(`groups: "${group}" is not a valid group name: ${problem}`, "groups");
+    }
+  }
+  const state = knownString(config.state);
+  if (state !== undefined && !(STATES as readonly string[]).includes(state)) error(`state: "${state}" is not a member state (expected ${STATES.join(" or ")})`, "state");
+  const mode = knownString(config.evacuation_mode);
+  if (mode !== undefined && !(memberEvacuationModes as readonly string[]).includes(mode)) {
+    error(`evacuation_mode: "${mode}" is not an evacuation mode (expected ${memberEvacuationModes.join(", ")})`, "evacuation_mode");
+  }
+  if (mode !== undefined && config.state === null) error('evacuation_mode: only applies with state = "evacuated"', "evacuation_mode");
+  return out;
+}
