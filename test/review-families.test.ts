@@ -106,3 +106,21 @@ test("a tainted target is removed, then added again; a cluster dropped from for_
     "! no longer in for_each: cluster lab2: destroyed with policy forget: its record is deleted from Operations Center; its members (s1, s2, s3) keep running as a cluster",
   ]);
 });
+
+test("Incus: an evacuation is destructive, a restore is not; the placement scriptlet is counted in lines; a certificate write is destructive", () => {
+  const member = (state: string | null, extra: Json = {}): Json => ({ cluster: "lab", member: "server03", state, roles: ["event-hub"], groups: ["default"], ...extra });
+  const s = summaryOf([
+    rc("operationscenter_incus_cluster_member", "m3", ["update"], member(null), member("evacuated", { roles: ["event-hub", "ovn-chassis"] })),
+    rc("operationscenter_incus_cluster_member", "m1", ["update"], member("evacuated", { member: "server01" }), member("online", { member: "server01" })),
+    rc("operationscenter_incus_cluster_settings", "settings", ["update"], { cluster: "lab", config: { "cluster.max_voters": "3" }, placement_scriptlet: "a\nb\nc\n" }, { cluster: "lab", config: { "cluster.max_voters": "5" }, placement_scriptlet: "a\nB\nc\nd\ne\nf\n" }),
+    rc("operationscenter_cluster_certificate", "cert", ["create"], null, { cluster: "lab", certificate: "-----BEGIN CERTIFICATE-----" }),
+  ]);
+  assert.deepEqual(lines(s), [
+    "! Incus: server03 EVACUATED (its instances move to other members)",
+    "Incus: server03: roles: +ovn-chassis",
+    "Incus: server01 restored",
+    'Incus settings: cluster.max_voters="5"',
+    "placement scriptlet changed (+4 −1 lines)",
+    "! cluster_certificate cert: certificate REPLACED (clients that pinned the old one must trust the new one)",
+  ]);
+});
