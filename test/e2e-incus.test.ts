@@ -1,0 +1,106 @@
+// End to end, with the real terraform binary and the provider against an in-process local
+// Operations Center that also serves the cluster's Incus API: the Incus cluster resources of
+// issue 10. Each test starts its own local OC and stack.
+import assert from "node:assert/strict";
+import { readFileSync } from "node:fs";
+import * as path from "node:path";
+import { test } from "node:test";
+import { createSelfSignedCertificate } from "../src/local-oc/certificates.js";
+import { startE2E, type E2E } from "./e2e/harness.js";
+import { CLUSTER, SCRIPTLET_V1, SCRIPTLET_V2, synthIncusScenario, writeIncusConfig, type IncusScenarioConfig } from "./e2e/incus-scenario.js";
+import { bulkSeed } from "./e2e/bulk-scenario.js";
+
+const INCUS = `/incus/${CLUSTER}/1.0`;
+
+async function withIncusStack(fn: (e2e: E2E, synth: (config: IncusScenarioConfig) => void) => Promise<void>): Promise<void> {
+  const e2e = await startE2E({ seed: bulkSeed() });
+  try {
+    const incusDir = path.join(e2e.workdir, "incus-config");
+    writeIncusConfig(incusDir, e2e.oc, e2e.env.OPERATIONS_CENTER_CONF!);
+    e2e.env.INCUS_CONF = incusDir;
+    const synth = (config: IncusScenarioConfig) => {
+      e2e.stackDir = synthIncusScenario(path.join(e2e.workdir, "cdktf.out"), config);
+    };
+    synth({});
+    await e2e.initAndApply();
+    await fn(e2e, synth);
+  } finally {
+    await e2e.close();
+  }
+}
+
+/** GET on the cluster's Incus API as the provider's client sees it. */
+async function incusGet(e2e: E2E, pathname: string): Promise<Record<string, unknown>> {
+  const reply = await e2e.client.request("GET", `/incus/${CLUSTER}${pathname}`);
+  return reply.metadata as Record<string, unknown>;
+}
+
+test("Incus settings, a member's role and failure domain, a gpu group, scheduler group, evacuation and restore, the scriptlet, drift", async () => {
+  await withIncusStack(async (e2e, synth) => {
+    const server = (await incusGet(e2e, "/1.0")) as { config: Record<string, string> };
+    assert.equal(server.config["cluster.max_voters"], "5");
+    assert.equal(server.config["cluster.healing_threshold"], "30");
+    const m1 = await incusGet(e2e, "/1.0/cluster/members/server01");
+    assert.ok((m1.roles as string[]).includes("event-hub"));
+    assert.equal(m1.failure_domain, "rack1");
+    const gpu = await incusGet(e2e, "/1.0/cluster/groups/gpu");
+    assert.deepEqual(gpu.members, ["server02", "server03"]);
+    const m2 = await incusGet(e2e, "/1.0/cluster/members/server02");
+    assert.equal((m2.config as Record<string, string>)["scheduler.instance"], "group");
+    assert.deepEqual(await e2e.planChanges(), {});
+
+    synth({ server03: "evacuated" });
+    await e2e.applyOk();
+    const calls = e2e.oc.requests.map((r) => `${r.method} ${r.path}`);
+    assert.ok(calls.includes(`POST ${INCUS}/cluster/members/server03/state`));
+    assert.ok(calls.some((c) => /^GET \/incus\/lab\/1\.0\/operations\/[^/]+\/wait$/.test(c)));
+    assert.equal((await incusGet(e2e, "/1.0/cluster/members/server03")).status, "Evacuated");
+    const oc = e2e.oc.snapshot().servers.find((s) => s.name === "server03")!;
+    assert.equal(oc.in_maintenance, 2, "Operations Center sees the member evacuated");
+
+    synth({ server03: "online" });
+    await e2e.applyOk();
+    assert.equal((await incusGet(e2e, "/1.0/cluster/members/server03")).status, "Online");
+    assert.equal(e2e.oc.snapshot().servers.find((s) => s.name === "server03")!.in_maintenance, 0);
+
+    synth({ scriptlet: SCRIPTLET_V1 });
+    await e2e.applyOk();
+    assert.equal(((await incusGet(e2e, "/1.0")) as { config: Record<string, string> }).config["instances.placement.scriptlet"], SCRIPTLET_V1);
+    synth({ scriptlet: SCRIPTLET_V2 });
+    assert.deepEqual(Object.values(await e2e.planChanges()), [["update"]], "only the settings change, in place");
+    await e2e.applyOk();
+    assert.equal(((await incusGet(e2e, "/1.0")) as { config: Record<string, string> }).config["instances.placement.scriptlet"], SCRIPTLET_V2);
+
+    // A role removed by hand shows in the next plan.
+    const { etag, metadata } = await e2e.client.request("GET", `/incus/${CLUSTER}/1.0/cluster/members/server01`);
+    const member = metadata as { roles: string[]; failure_domain: string; description: string; config: Record<string, string>; groups: string[] };
+    await e2e.client.request("PUT", `/incus/${CLUSTER}/1.0/cluster/members/server01`, {
+      body: { ...member, roles: member.roles.filter((r) => r !== "event-hub") },
+      ...(etag === undefined ? {} : { ifMatch: etag }),
+    });
+    const { output, plan } = await e2e.plan();
+    const change = plan!.resource_changes.find((rc) => rc.address.endsWith("server01"));
+    assert.deepEqual(change?.change.actions, ["update"], output);
+    assert.match(output, /event-hub/);
+  });
+});
+
+test("the cluster certificate is replaced; its key is in no plan, state, output or request log", async () => {
+  await withIncusStack(async (e2e, synth) => {
+    const pair = await createSelfSignedCertificate({ commonName: "lab.example", usage: "server" });
+    e2e.env.TF_VAR_cluster_key = pair.key;
+    synth({ certificate: pair.certificate });
+    const { output: planOutput, plan } = await e2e.plan();
+    const output = await e2e.applyOk();
+    assert.equal(e2e.oc.snapshot().clusters.find((c) => c.name === CLUSTER)!.certificate, pair.certificate);
+    const keyBody = pair.key.split("\n")[1]!;
+    const state = readFileSync(path.join(e2e.stackDir, "terraform.tfstate"), "utf8");
+    for (const [what, text] of [["plan output", planOutput], ["plan", JSON.stringify(plan)], ["apply output", output], ["state", state]] as const) {
+      assert.ok(!text.includes(keyBody), `the key is not in the ${what}`);
+    }
+    assert.match(state, /hmac-sha256:/);
+    const logged = await e2e.client.request("GET", "/local-oc/requests");
+    assert.ok(!JSON.stringify(logged.metadata).includes(keyBody), "the key is not in the request log");
+    assert.deepEqual(await e2e.planChanges(), {});
+  });
+});
