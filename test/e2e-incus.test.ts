@@ -2,7 +2,7 @@
 // Operations Center that also serves the cluster's Incus API: the Incus cluster resources of
 // issue 10. Each test starts its own local OC and stack.
 import assert from "node:assert/strict";
-import { readFileSync } from "node:fs";
+import { readFileSync, writeFileSync } from "node:fs";
 import * as path from "node:path";
 import { test } from "node:test";
 import { createSelfSignedCertificate } from "../src/local-oc/certificates.js";
@@ -102,5 +102,39 @@ test("the cluster certificate is replaced; its key is in no plan, state, output 
     const logged = await e2e.client.request("GET", "/local-oc/requests");
     assert.ok(!JSON.stringify(logged.metadata).includes(keyBody), "the key is not in the request log");
     assert.deepEqual(await e2e.planChanges(), {});
+  });
+});
+
+test("invalid values fail at synth and at plan time with clear messages", async () => {
+  await withIncusStack(async (e2e) => {
+    assert.throws(() => synthIncusScenario(path.join(e2e.workdir, "bad.out"), { maxVoters: 4 }), /IncusClusterSettings 'incus\/settings': config\.cluster\.max_voters: Value must be an odd number equal to or higher than 3 \(got "4"\)/);
+    assert.throws(
+      () => synthIncusScenario(path.join(e2e.workdir, "bad.out"), { scriptlet: "def instance_placement(request):\n    while True:\n        pass\n" }),
+      /placementScriptlet:1:1: the required function "instance_placement" defines arguments \[request\][\s\S]*placementScriptlet:2:5: while loops are not allowed/,
+    );
+    // The same rules at plan time, for HCL or L1 use: edit the synthesized stack by hand.
+    const file = path.join(e2e.stackDir, "cdk.tf.json");
+    const stack = JSON.parse(readFileSync(file, "utf8")) as { resource: Record<string, Record<string, Record<string, unknown>>> };
+    const settings = Object.values(stack.resource["operationscenter_incus_cluster_settings"]!)[0]!;
+    settings.config = { "cluster.max_voters": "4", "cluster.max_standby": "9", "cluster.offline_threshold": "10", "cluster.images_minimal_replica": "0" };
+    settings.placement_scriptlet = 'log_info("x")\ndef instance_placement(request, candidate_members):\n    return instance_placement(request, candidate_members)\n';
+    const member = stack.resource["operationscenter_incus_cluster_member"]!;
+    Object.values(member)[0]!.roles = ["database-leader"];
+    Object.values(member)[1]!.scheduler_instance = "sometimes";
+    writeFileSync(file, JSON.stringify(stack));
+    const { code, output } = await e2e.plan();
+    assert.notEqual(code, 0);
+    for (const expected of [
+      /cluster\.max_voters.*odd number/,
+      /cluster\.max_standby.*between 0 and 5/,
+      /cluster\.offline_threshold.*greater than '10'/,
+      /cluster\.images_minimal_replica.*at least 1, or -1/,
+      /placement_scriptlet:1:1: log_info\(\) is called at top level/,
+      /placement_scriptlet:3:12: recursion is not allowed/,
+      /"database-leader" is assigned automatically by Incus/,
+      /"sometimes" is not a scheduler\.instance value/,
+    ]) {
+      assert.match(output.replace(/\s+/g, " "), expected);
+    }
   });
 });
