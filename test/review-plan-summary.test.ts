@@ -124,6 +124,9 @@ test("exit codes: 0 written, 3 destructive with --fail-on destructive, 1 failed 
   assert.equal(unreadable.code, 1);
   assert.match(unreadable.stderr, /stdin line 1 is not JSON/);
   assert.equal((await runCli(["plan-summary", "/nonexistent/plan.json"])).code, 1);
+  const state = await runCli(["plan-summary", "-"], { stdin: JSON.stringify({ format_version: "1.0", terraform_version: "1.11.4", values: { root_module: {} } }) });
+  assert.equal(state.code, 1);
+  assert.match(state.stderr, /stdin is a Terraform state, not a plan: give terraform show -json <planfile>/);
   assert.equal((await runCli(["plan-summary", "--format", "html"], { stdin: safe })).code, 2);
   assert.equal((await runCli(["plan-summary", "--fail-on", "anything"], { stdin: safe })).code, 2);
   assert.equal((await runCli(["plan-summary", "--max-chars", "10"], { stdin: safe })).code, 2);

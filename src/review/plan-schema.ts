@@ -136,7 +136,14 @@ export function parsePlanText(text: string, source: string): PlanInput {
     return { diagnostics: parseStream(trimmed, source) };
   }
   const parsed = planSchema.safeParse(whole);
-  if (parsed.success) return { plan: parsed.data, diagnostics: [] };
+  if (parsed.success) {
+    // terraform show -json of a state has format_version too, but no planned values.
+    const keys = Object.keys(whole as object);
+    if (!keys.includes("planned_values") && !keys.includes("resource_changes") && keys.includes("values")) {
+      throw new Error(`${source} is a Terraform state, not a plan: give terraform show -json <planfile> (the file of terraform plan -out)`);
+    }
+    return { plan: parsed.data, diagnostics: [] };
+  }
   const message = streamMessageSchema.safeParse(whole);
   if (message.success) return { diagnostics: message.data.diagnostic === undefined ? [] : [message.data.diagnostic] };
   const issue = parsed.error.issues[0];
