@@ -21,11 +21,11 @@ export type SummaryFormat = (typeof formats)[number];
 export const DEFAULT_MAX_CHARS = 65_000;
 
 function contextOf(changes: readonly ResourceChange[]): PlanContext {
-  const byName = new Map<string, { before: string[]; after: string[] }>();
+  const byName = new Map<string, { after: string[] }>();
   for (const rc of changes) {
     if (rc.type !== "operationscenter_cluster") continue;
     const m = clusterMembers(rc);
-    byName.set(m.name, { before: m.before, after: m.after });
+    byName.set(m.name, { after: m.after });
   }
   return { members: (cluster) => byName.get(cluster) };
 }

@@ -174,8 +174,8 @@ export const clusterFamily: Family = {
   drift,
 };
 
-/** The cluster's members before and after the plan, for the bulk operations' "all N members". */
-export function clusterMembers(rc: ResourceChange): { name: string; before: string[]; after: string[] } {
+/** The cluster's servers after the plan, for the bulk operations' "all N members". */
+export function clusterMembers(rc: ResourceChange): { name: string; after: string[] } {
   const next = after(rc);
-  return { name: nameOf(rc), before: membersOf(before(rc)), after: next === undefined ? [] : stringsOf(next.servers) };
+  return { name: nameOf(rc), after: next === undefined ? [] : stringsOf(next.servers) };
 }

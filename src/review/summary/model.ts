@@ -70,9 +70,9 @@ export interface Summary {
   planRead: boolean;
 }
 
-/** What the families know about the clusters in the plan: members before and after. */
+/** What the families know about the clusters in the plan: their servers after the apply. */
 export interface PlanContext {
-  members(cluster: string): { before: string[]; after: string[] } | undefined;
+  members(cluster: string): { after: string[] } | undefined;
 }
 
 /** One resource type family of this provider: how its changes and drift read in domain words. */
