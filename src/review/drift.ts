@@ -247,6 +247,9 @@ export async function driftReport(directory: string, options: DriftOptions = {})
       const gone = new Set(plan.resource_drift.filter((rc) => rc.type === "operationscenter_cluster" && rc.change.after === null).map((rc) => stringOf(objectOf(rc.change.before)?.name)));
       const entry: StackDrift = { stack, items, clusters: [...new Set([...clusters.map((c) => c.name), ...[...gone].filter((n): n is string => n !== undefined)])].sort() };
       report.stacks.push(entry);
+      const types = [...resources.map((r) => r.type), ...(plan.configuration?.root_module?.resources ?? []).map((r) => r.address.split(".")[0] ?? "")];
+      // A stack without resources of this provider has no Operations Center to compare with.
+      if (!types.some((type) => type.startsWith(PROVIDER_PREFIX))) continue;
       const { config, notes } = providerBlock(plan);
       report.errors.push(...notes.map((n) => `${stack}: ${n}`));
       let api: OperationsCenterClient;
