@@ -138,3 +138,21 @@ test("invalid values fail at synth and at plan time with clear messages", async 
     }
   });
 });
+
+test("removing the settings unsets exactly their keys; removing member constructs leaves the members as they are", async () => {
+  await withIncusStack(async (e2e, synth) => {
+    synth({ scriptlet: SCRIPTLET_V1 });
+    await e2e.applyOk();
+    await e2e.client.request("PATCH", `/incus/${CLUSTER}/1.0`, { body: { config: { "cluster.max_standby": "4" } } });
+    synth({ settings: false, members: false });
+    await e2e.applyOk();
+    const patches = e2e.oc.requests.filter((r) => r.method === "PATCH" && r.path === `/incus/${CLUSTER}/1.0`).map((r) => r.body);
+    assert.deepEqual(patches, [{ config: { "cluster.max_voters": "", "cluster.healing_threshold": "", "instances.placement.scriptlet": "" } }]);
+    const config = ((await incusGet(e2e, "/1.0")) as { config: Record<string, string> }).config;
+    assert.deepEqual(config, { "cluster.max_standby": "4" }, "the key set by hand stays");
+    assert.deepEqual(e2e.changes().filter((c) => c.includes("/cluster/members")), [], "no call to any member");
+    const m1 = await incusGet(e2e, "/1.0/cluster/members/server01");
+    assert.ok((m1.roles as string[]).includes("event-hub"));
+    assert.equal(m1.failure_domain, "rack1");
+  });
+});

@@ -32,6 +32,10 @@ export interface IncusScenarioConfig {
   scriptlet?: string;
   /** The cluster certificate (PEM); its key comes from the variable cluster_key (TF_VAR_cluster_key). */
   certificate?: string;
+  /** false drops the settings construct. */
+  settings?: boolean;
+  /** false drops the three member constructs. */
+  members?: boolean;
 }
 
 /** An incus CLI configuration with the remote CLUSTER at the local OC, using the OC client's certificate. */
@@ -49,15 +53,19 @@ export function synthIncusScenario(outdir: string, config: IncusScenarioConfig):
   new LocalBackend(stack, { path: "terraform.tfstate" });
   new OperationsCenter(stack, "oc", { evacuationTimeout: 60 });
   const cluster = new Cluster(stack, "lab", { name: CLUSTER, servers: ["server01", "server02", "server03"], deletionPolicy: "forget" });
-  new IncusClusterSettings(stack, "settings", {
-    cluster,
-    config: { "cluster.max_voters": config.maxVoters ?? 5, "cluster.healing_threshold": 30 },
-    ...(config.scriptlet === undefined ? {} : { placementScriptlet: config.scriptlet }),
-  });
-  new IncusClusterMember(stack, "server01", { cluster, member: "server01", roles: ["event-hub"], failureDomain: "rack1" });
+  if (config.settings !== false) {
+    new IncusClusterSettings(stack, "settings", {
+      cluster,
+      config: { "cluster.max_voters": config.maxVoters ?? 5, "cluster.healing_threshold": 30 },
+      ...(config.scriptlet === undefined ? {} : { placementScriptlet: config.scriptlet }),
+    });
+  }
   new IncusClusterGroup(stack, "gpu", { cluster, name: "gpu", description: "GPU servers", members: ["server02", "server03"] });
-  new IncusClusterMember(stack, "server02", { cluster, member: "server02", schedulerInstance: "group" });
-  new IncusClusterMember(stack, "server03", { cluster, member: "server03", state: config.server03 ?? "online", evacuationMode: "stop" });
+  if (config.members !== false) {
+    new IncusClusterMember(stack, "server01", { cluster, member: "server01", roles: ["event-hub"], failureDomain: "rack1" });
+    new IncusClusterMember(stack, "server02", { cluster, member: "server02", schedulerInstance: "group" });
+    new IncusClusterMember(stack, "server03", { cluster, member: "server03", state: config.server03 ?? "online", evacuationMode: "stop" });
+  }
   if (config.certificate !== undefined) {
     const key = new TerraformVariable(stack, "cluster_key", { type: "string", sensitive: true });
     // Ephemeral (Terraform 1.10+; cdktf has no prop for it): its value is kept out of the plan file too.
