@@ -131,3 +131,18 @@ test("exit codes: 0 written, 3 destructive with --fail-on destructive, 1 failed 
   assert.equal((await runCli(["plan-summary", "--fail-on", "anything"], { stdin: safe })).code, 2);
   assert.equal((await runCli(["plan-summary", "--max-chars", "10"], { stdin: safe })).code, 2);
 });
+
+test("a failed plan with thousands of errors stays under --max-chars and counts the errors left out", () => {
+  const stream = Array.from({ length: 2000 }, (_, i) =>
+    JSON.stringify({ type: "diagnostic", "@level": "error", diagnostic: { severity: "error", summary: `services_config.lvm changed on cluster site-${i}`, detail: "revert it", address: `operationscenter_cluster.s${i}` } }),
+  ).join("\n");
+  const summary = summarize(parsePlanText(stream, "plan.log"));
+  assert.equal(summary.failed, true);
+  for (const format of ["markdown", "text", "json"] as const) {
+    const out = renderSummary(summary, { format, maxChars: 5_000 });
+    assert.ok(out.length <= 5_000, `${format}: ${out.length}`);
+    assert.match(out, /Operations Center plan FAILED: 2000 errors/, format);
+    assert.match(out, /Left out to stay under 5000 characters: \d+ diagnostics/, format);
+    assert.match(out, /services_config\.lvm changed on cluster site-0/, format);
+  }
+});

@@ -4,11 +4,12 @@
 // a destructive operation first); then other changes and drift lines; then whole groups,
 // destructive ones last. What was left out is always counted in a note.
 
+import type { PlanDiagnostic } from "../plan-schema.js";
 import type { DriftItem, Group, OtherChange, Summary } from "./model.js";
 
 /** One piece of the output that may be shortened or left out. */
 export interface Slot {
-  kind: "group" | "details" | "drift" | "other";
+  kind: "diagnostic" | "group" | "details" | "drift" | "other";
   /** Lower is kept longer. */
   priority: number;
   /** Renderings, longest first; the last is the shortest still worth showing. */
@@ -26,11 +27,16 @@ export interface SlotRenderers {
   details(group: Group): string | undefined;
   drift(item: DriftItem): string;
   other(change: OtherChange): string;
+  diagnostic(diagnostic: PlanDiagnostic): string;
 }
 
-/** The slots of a summary in display order: each group (then its details), drift lines, other changes. */
+/** The slots of a summary in display order: errors and warnings, each group (then its details), drift lines, other changes. */
 export function summarySlots(summary: Summary, render: SlotRenderers): Slot[] {
   const slots: Slot[] = [];
+  // Errors are what a failed plan is about: kept first of all; warnings with the destructive groups.
+  for (const d of summary.diagnostics) {
+    if (d.severity === "error" || d.severity === "warning") slots.push({ kind: "diagnostic", priority: d.severity === "error" ? -1 : 0, options: [render.diagnostic(d)], operations: 0, destructive: 0 });
+  }
   for (const group of summary.groups) {
     const destructive = group.operations.filter((o) => o.destructive).length;
     slots.push({ kind: "group", priority: destructive > 0 ? 0 : 1, options: render.group(group), operations: group.operations.length, destructive });
@@ -55,7 +61,7 @@ const SEPARATOR_ALLOWANCE = 4;
 export const PLAN_HINT = "The counts in the headline cover everything; render the plan locally with oc-cdktf plan-summary --format text to see all.";
 
 function noteOf(slots: readonly Slot[], chosen: readonly (number | undefined)[], maxChars: number, hint: string): string | undefined {
-  const left = { group: 0, details: 0, drift: 0, other: 0 };
+  const left = { diagnostic: 0, group: 0, details: 0, drift: 0, other: 0 };
   let operations = 0;
   let destructive = 0;
   let shortened = 0;
@@ -70,6 +76,7 @@ function noteOf(slots: readonly Slot[], chosen: readonly (number | undefined)[],
     } else if (choice > 0) shortened++;
   });
   const parts: string[] = [];
+  if (left.diagnostic > 0) parts.push(`${left.diagnostic} diagnostics`);
   if (left.group > 0) parts.push(`${left.group} clusters/templates (${operations} operations, ${destructive} destructive)`);
   if (shortened > 0) parts.push(`the operations of ${shortened} clusters/templates (shown as one line each)`);
   if (left.details > 0) parts.push(`the attribute details of ${left.details} clusters/templates`);

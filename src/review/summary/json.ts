@@ -25,6 +25,7 @@ export function renderJson(summary: Summary, maxChars: number): string {
     details: () => undefined,
     drift: (d) => JSON.stringify({ kind: d.kind, name: d.name, address: d.address, text: d.text }),
     other: (o) => JSON.stringify(o),
+    diagnostic: (d) => JSON.stringify(d),
   });
   return fit(
     slots,
@@ -44,10 +45,9 @@ export function renderJson(summary: Summary, maxChars: number): string {
           errors: counts.errors,
           warnings: counts.warnings,
         },
-        diagnostics: summary.diagnostics,
         left_out: note ?? null,
       });
-      return `${head.slice(0, -1)},"groups":[${chosenOf(slots, chosen, "group").join(",")}],"drift":[${chosenOf(slots, chosen, "drift").join(",")}],"other":[${chosenOf(slots, chosen, "other").join(",")}]}\n`;
+      return `${head.slice(0, -1)},"diagnostics":[${chosenOf(slots, chosen, "diagnostic").join(",")}],"groups":[${chosenOf(slots, chosen, "group").join(",")}],"drift":[${chosenOf(slots, chosen, "drift").join(",")}],"other":[${chosenOf(slots, chosen, "other").join(",")}]}\n`;
     },
     maxChars,
   );

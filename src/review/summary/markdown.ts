@@ -54,14 +54,14 @@ export function renderMarkdown(summary: Summary, maxChars: number): string {
     reset === undefined ? undefined : `> ${MARK} **${reset}**`,
     summary.planRead || summary.failed ? undefined : `> ${PLAN_NOT_READ}`,
   ].filter((l): l is string => l !== undefined);
-  const diagnostics = summary.diagnostics.filter((d) => d.severity === "error" || d.severity === "warning").map(diagnostic);
 
-  const slots = summarySlots(summary, { group: (g) => [table(g), compact(g)], details, drift: driftLine, other: otherLine });
+  const slots = summarySlots(summary, { diagnostic, group: (g) => [table(g), compact(g)], details, drift: driftLine, other: otherLine });
 
   return fit(
     slots,
     (chosen, note) => {
       const blocks = chosen.filter((c, i): c is string => c !== undefined && (slots[i]!.kind === "group" || slots[i]!.kind === "details"));
+      const diagnostics = chosenOf(slots, chosen, "diagnostic");
       const drift = chosenOf(slots, chosen, "drift");
       const other = chosenOf(slots, chosen, "other");
       return [

@@ -34,8 +34,8 @@ export function renderText(summary: Summary, maxChars: number): string {
   ]
     .filter((l): l is string => l !== undefined)
     .join("\n");
-  const diagnostics = summary.diagnostics.filter((d) => d.severity === "error" || d.severity === "warning").map(diagnostic);
   const slots = summarySlots(summary, {
+    diagnostic,
     group: (g) => [operations(g), compact(g)],
     details,
     drift: (d) => `  ${line(d.text)}`,
@@ -50,6 +50,7 @@ export function renderText(summary: Summary, maxChars: number): string {
         if (slots[i]!.kind === "group") groups.push(c);
         else if (slots[i]!.kind === "details") groups.push(`${groups.pop() ?? ""}\n${c}`);
       });
+      const diagnostics = chosenOf(slots, chosen, "diagnostic");
       const drift = chosenOf(slots, chosen, "drift");
       const other = chosenOf(slots, chosen, "other");
       return [
