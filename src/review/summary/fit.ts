@@ -2,8 +2,8 @@
 // and the comment then silently never appears). Parts are given up in this order: attribute
 // details; then operation tables, which shrink to one line per cluster or template (those without
 // a destructive operation first); then other changes and drift lines; then whole groups,
-// destructive ones last. What was left out is always counted in a note.
-
+// destructive ones last, and a failed plan's errors last of all. What was left out is always
+// counted in a note.
 import type { PlanDiagnostic } from "../plan-schema.js";
 import type { DriftItem, Group, OtherChange, Summary } from "./model.js";
 
