@@ -38,11 +38,11 @@ export interface IncusScenarioConfig {
   members?: boolean;
 }
 
-/** An incus CLI configuration with the remote CLUSTER at the local OC, using the OC client's certificate. */
-export function writeIncusConfig(dir: string, oc: LocalOperationsCenter, ocConfigDir: string): void {
+/** An incus CLI configuration with a remote named after the cluster at the local OC, using the OC client's certificate. */
+export function writeIncusConfig(dir: string, oc: LocalOperationsCenter, ocConfigDir: string, cluster = CLUSTER): void {
   mkdirSync(path.join(dir, "servercerts"), { recursive: true });
-  writeFileSync(path.join(dir, "config.yml"), yaml.dump({ "default-remote": CLUSTER, remotes: { [CLUSTER]: { addr: `${oc.url}/incus/${CLUSTER}`, protocol: "incus" } } }));
-  writeFileSync(path.join(dir, "servercerts", `${CLUSTER}.crt`), oc.serverCertificate);
+  writeFileSync(path.join(dir, "config.yml"), yaml.dump({ "default-remote": cluster, remotes: { [cluster]: { addr: `${oc.url}/incus/${cluster}`, protocol: "incus" } } }));
+  writeFileSync(path.join(dir, "servercerts", `${cluster}.crt`), oc.serverCertificate);
   copyFileSync(path.join(ocConfigDir, "client.crt"), path.join(dir, "client.crt"));
   copyFileSync(path.join(ocConfigDir, "client.key"), path.join(dir, "client.key"));
 }
