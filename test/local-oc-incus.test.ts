@@ -6,10 +6,11 @@ import { tmpdir } from "node:os";
 import * as path from "node:path";
 import { test } from "node:test";
 import { OperationsCenterClient, OperationsCenterError } from "../src/client/index.js";
+import { createSelfSignedCertificate } from "../src/local-oc/certificates.js";
 import { startLocalOperationsCenter } from "../src/local-oc/index.js";
 
 async function withCluster(fn: (api: OperationsCenterClient, oc: Awaited<ReturnType<typeof startLocalOperationsCenter>>) => Promise<void>): Promise<void> {
-  const oc = await startLocalOperationsCenter({ servers: 3, createDelayMs: 1 });
+  const oc = await startLocalOperationsCenter({ servers: 4, createDelayMs: 1 });
   const dir = mkdtempSync(path.join(tmpdir(), "local-oc-incus-"));
   const { dir: configDir } = await oc.writeClientConfig(dir);
   const api = OperationsCenterClient.fromEnvironment({ env: { OPERATIONS_CENTER_CONF: configDir } });
@@ -91,13 +92,23 @@ test("groups: default rules, members, only empty groups are deleted", async () =
   });
 });
 
-test("only a certificate the cluster trusts is let in", async () => {
-  await withCluster(async (_api, oc) => {
-    const untrusted = new OperationsCenterClient({ url: oc.url, serverCertificate: oc.serverCertificate, retries: 0 });
+test("only a certificate the cluster trusts is let in: one from the application config's certificates, or one OC trusts", async () => {
+  await withCluster(async (api, oc) => {
+    const pair = await createSelfSignedCertificate({ commonName: "incus admin", usage: "client" });
+    const admin = new OperationsCenterClient({ url: oc.url, serverCertificate: oc.serverCertificate, clientCertificate: pair.certificate, clientKey: pair.key, retries: 0 });
     try {
-      assert.equal((await failure(untrusted.request("GET", "/incus/c1/1.0/cluster/members"))).status, 403);
+      assert.equal((await failure(admin.request("GET", "/incus/c1/1.0/cluster/members"))).status, 403);
+      await api.createCluster({
+        name: "c2",
+        connection_url: "https://192.0.2.14:8443",
+        server_names: ["server04"],
+        server_type: "incus",
+        application_seed_config: { certificates: [{ type: "client", name: "admin", certificate: pair.certificate }] },
+      } as never);
+      assert.equal((await admin.request("GET", "/incus/c2/1.0/cluster/members")).status, 200);
+      assert.equal((await failure(admin.request("GET", "/incus/c1/1.0/cluster/members"))).status, 403, "trust is per cluster");
     } finally {
-      await untrusted.close();
+      await admin.close();
     }
   });
 });

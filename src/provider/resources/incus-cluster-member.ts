@@ -76,7 +76,7 @@ export const incusClusterMemberResource: Resource<ProviderClient> = {
     await apiStep(`Cannot update Incus cluster member "${name}"`, () =>
       retryOnPreconditionFailed(async () => {
         const { member, etag } = await incus.getMember(name);
-        const put = desiredPut(member, planned, prior);
+        const put = desiredPut(member, planned);
         if (!samePut(put, currentPut(member))) await incus.updateMember(name, put, etag === undefined ? {} : { ifMatch: etag });
       }),
     );
@@ -113,14 +113,16 @@ function currentPut(member: IncusMember): IncusMemberPut {
   return { roles: member.roles, failure_domain: member.failure_domain, description: member.description, config: member.config, groups: member.groups };
 }
 
-/** The whole member as it should be: managed attributes from the plan, the rest as it is. */
-function desiredPut(member: IncusMember, planned: ObjectValue, prior: ObjectValue | null): IncusMemberPut {
+/**
+ * The whole member as it should be: managed attributes from the plan, the rest as it is (an
+ * attribute dropped from the configuration is left as it is, like one never set).
+ */
+function desiredPut(member: IncusMember, planned: ObjectValue): IncusMemberPut {
   const held = member.roles.filter((r) => (automaticRoles as readonly string[]).includes(r));
   const roles = strings(planned.roles);
   const config = { ...member.config };
   const scheduler = knownString(planned.scheduler_instance);
   if (scheduler !== undefined) config[SCHEDULER] = scheduler;
-  else if (prior !== null && knownString(prior.scheduler_instance) !== undefined) delete config[SCHEDULER];
   return {
     // Incus refuses a PUT that drops the database role the member holds, so it is sent back.
     roles: [...(roles ?? assigned(member.roles)), ...held],
