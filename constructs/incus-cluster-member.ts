@@ -57,7 +57,7 @@ export class IncusClusterMember extends Construct {
     }
     if (props.evacuationMode !== undefined && props.state === undefined) problems.push('evacuationMode: only applies with state "evacuated"');
     failOn(where, problems);
-    declareOnce(this, `incus-member\0${props.cluster.name}\0${props.member}`, where, `the Incus settings of member "${props.member}" of cluster "${props.cluster.name}"`);
+    declareOnce(this, `incus-member\0${props.cluster.name}\0${props.member}`, where, `Incus member "${props.member}" of cluster "${props.cluster.name}"`);
     const optional = <K extends string, V>(key: K, value: V | undefined) => (value === undefined ? {} : ({ [key]: value } as Record<K, V>));
     this.resource = namedResource(this, (provider) =>
       new MemberResource(this, "resource", {
