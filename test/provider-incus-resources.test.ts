@@ -166,3 +166,16 @@ test("without an incus remote or client certificate, the error says how to reach
       rmSync(dir, { recursive: true, force: true });
     }
   }));
+
+test("import: a member by CLUSTER/MEMBER with what it has, a group by CLUSTER/NAME; a bad id says the format", () =>
+  withBulk(incusClusterGroupResource, (t) =>
+    withIncusConfig(t, async () => {
+      await t.other.request("POST", "/incus/alpha/1.0/cluster/groups", { body: { name: "gpu", description: "GPUs", members: ["server02"], config: {} } });
+      const group = await incusClusterGroupResource.import!("alpha/gpu", t.context);
+      assert.deepEqual(group.state, { id: "alpha/gpu", cluster: CLUSTER, remote: null, name: "gpu", description: "GPUs", members: ["server02"], config: null });
+      const imported = await incusClusterMemberResource.import!("alpha/server02", t.context);
+      assert.deepEqual(imported.state, member({ id: "alpha/server02", member: "server02", roles: [], failure_domain: "default", description: "", scheduler_instance: "all", groups: ["default", "gpu"], state: "online" }));
+      await assert.rejects(incusClusterMemberResource.import!("server02", t.context), /the id must be CLUSTER\/MEMBER/);
+      await assert.rejects(incusClusterGroupResource.import!("alpha/none", t.context), /Cluster "alpha" has no Incus cluster group "none"/);
+    }),
+  ));

@@ -16,7 +16,7 @@ export interface IncusClusterGroupConfig extends cdktf.TerraformMetaArguments {
    */
   readonly remote?: string;
   /**
-   * Group name (Incus API name rules; not default). A change replaces the group.
+   * Group name (Incus API name rules; not default). A change replaces the group. Import id: CLUSTER/NAME.
    *
    * (required)
    */
@@ -142,7 +142,7 @@ export class IncusClusterGroup extends cdktf.TerraformResource {
   }
 
   /**
-   * Group name (Incus API name rules; not default). A change replaces the group.
+   * Group name (Incus API name rules; not default). A change replaces the group. Import id: CLUSTER/NAME.
    *
    * (required)
    */

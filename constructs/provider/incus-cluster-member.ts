@@ -16,7 +16,7 @@ export interface IncusClusterMemberConfig extends cdktf.TerraformMetaArguments {
    */
   readonly remote?: string;
   /**
-   * The member (server) name. A change replaces the resource.
+   * The member (server) name. A change replaces the resource. Import id: CLUSTER/MEMBER.
    *
    * (required)
    */
@@ -194,7 +194,7 @@ export class IncusClusterMember extends cdktf.TerraformResource {
   }
 
   /**
-   * The member (server) name. A change replaces the resource.
+   * The member (server) name. A change replaces the resource. Import id: CLUSTER/MEMBER.
    *
    * (required)
    */

@@ -2,7 +2,7 @@
 // config), through the cluster's own Incus API. Destroy empties the group, then deletes it. The
 // `default` group exists in every cluster and cannot be created or deleted, so it is refused.
 import { apiNameProblem, DEFAULT_GROUP, groupConfigProblem } from "../../config/incus.js";
-import type { IncusGroupPut } from "../../client/incus-client.js";
+import type { IncusGroup, IncusGroupPut } from "../../client/incus-client.js";
 import type { ProviderClient } from "../client.js";
 import { DiagnosticError, type Diagnostic, type ObjectValue, type Resource, type Value } from "../plugin/types.js";
 import { clusterAttribute, incusFor, remoteAttribute } from "./incus/connection.js";
@@ -20,7 +20,7 @@ export const incusClusterGroupResource: Resource<ProviderClient> = {
         id: { type: "string", computed: true, description: "CLUSTER/GROUP." },
         cluster: clusterAttribute,
         remote: remoteAttribute,
-        name: { type: "string", required: true, description: "Group name (Incus API name rules; not default). A change replaces the group." },
+        name: { type: "string", required: true, description: "Group name (Incus API name rules; not default). A change replaces the group. Import id: CLUSTER/NAME." },
         description: { type: "string", optional: true, description: 'Description. Default "".' },
         members: { type: ["set", "string"], required: true, description: "Member names in the group." },
         config: { type: ["map", "string"], optional: true, description: "Group config: user.* and instances.vm.cpu.<ARCH>.baseline / .flags keys." },
@@ -81,17 +81,31 @@ export const incusClusterGroupResource: Resource<ProviderClient> = {
     const name = knownString(state.name)!;
     const found = await apiStep(`Cannot read Incus cluster group "${name}"`, () => incus.findGroup(name));
     if (found === undefined) return { state: null };
-    const g = found.group;
-    return {
-      state: {
-        ...state,
-        description: g.description === "" && state.description === null ? null : g.description,
-        members: [...g.members].sort(),
-        config: Object.keys(g.config).length === 0 && state.config === null ? null : (g.config as { [key: string]: Value }),
-      },
-    };
+    return { state: stateOf(state, found.group) };
+  },
+
+  async import(id, { client, log }) {
+    const [cluster, name, ...rest] = id.split("/");
+    if (cluster === undefined || cluster === "" || name === undefined || name === "" || rest.length > 0) {
+      throw new DiagnosticError({ severity: "error", summary: `Cannot import Incus cluster group "${id}": the id must be CLUSTER/NAME`, detail: "e.g. terraform import <address> lab/gpu" });
+    }
+    const values: ObjectValue = { id, cluster, remote: null, name, description: null, members: [], config: null };
+    const incus = await incusFor(client, values, log);
+    const found = await apiStep(`Cannot read Incus cluster group "${name}"`, () => incus.findGroup(name));
+    if (found === undefined) throw new DiagnosticError({ severity: "error", summary: `Cluster "${cluster}" has no Incus cluster group "${name}"`, detail: "List the groups with: incus cluster group list" });
+    return { state: stateOf(values, found.group) };
   },
 };
+
+/** State from the live group; where the reference holds null and the server the empty value, null is kept. */
+function stateOf(state: ObjectValue, g: IncusGroup): ObjectValue {
+  return {
+    ...state,
+    description: g.description === "" && state.description === null ? null : g.description,
+    members: [...g.members].sort(),
+    config: Object.keys(g.config).length === 0 && state.config === null ? null : (g.config as { [key: string]: Value }),
+  };
+}
 
 function desired(values: ObjectValue): IncusGroupPut {
   const members = Array.isArray(values.members) ? values.members.filter((m): m is string => typeof m === "string") : [];

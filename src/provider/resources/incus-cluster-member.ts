@@ -35,7 +35,7 @@ export const incusClusterMemberResource: Resource<ProviderClient> = {
         id: { type: "string", computed: true, description: "CLUSTER/MEMBER." },
         cluster: clusterAttribute,
         remote: remoteAttribute,
-        member: { type: "string", required: true, description: "The member (server) name. A change replaces the resource." },
+        member: { type: "string", required: true, description: "The member (server) name. A change replaces the resource. Import id: CLUSTER/MEMBER." },
         roles: {
           type: ["set", "string"],
           optional: true,
@@ -95,16 +95,33 @@ export const incusClusterMemberResource: Resource<ProviderClient> = {
       if (error instanceof OperationsCenterError && error.isNotFound) return { state: null };
       throw stepFailed(`Cannot read Incus cluster member "${name}"`, error);
     }
-    const next: ObjectValue = { ...state };
-    if (state.roles !== null) next.roles = assigned(member.roles).sort();
-    if (state.failure_domain !== null) next.failure_domain = member.failure_domain;
-    if (state.description !== null) next.description = member.description;
-    if (state.scheduler_instance !== null) next.scheduler_instance = member.config[SCHEDULER] ?? "all";
-    if (state.groups !== null) next.groups = [...member.groups].sort();
-    if (state.state !== null) next.state = member.status === "Evacuated" || member.status === "Evacuating" ? "evacuated" : "online";
-    return { state: next };
+    return { state: stateOf(state, member) };
+  },
+
+  async import(id, { client, log }) {
+    const [cluster, name, ...rest] = id.split("/");
+    if (cluster === undefined || cluster === "" || name === undefined || name === "" || rest.length > 0) {
+      throw new DiagnosticError({ severity: "error", summary: `Cannot import Incus cluster member "${id}": the id must be CLUSTER/MEMBER`, detail: "e.g. terraform import <address> lab/server01" });
+    }
+    // Every attribute but evacuation_mode is taken from the member: the configuration then decides which stay managed.
+    const values: ObjectValue = { id, cluster, remote: null, member: name, roles: [], failure_domain: "", description: "", scheduler_instance: "", groups: [], state: "", evacuation_mode: null };
+    const incus = await incusFor(client, values, log);
+    const { member } = await apiStep(`Cannot read Incus cluster member "${name}" of cluster "${cluster}"`, () => incus.getMember(name));
+    return { state: stateOf(values, member) };
   },
 };
+
+/** The managed attributes (those not null in `state`) as the member has them. */
+function stateOf(state: ObjectValue, member: IncusMember): ObjectValue {
+  const next: ObjectValue = { ...state };
+  if (state.roles !== null) next.roles = assigned(member.roles).sort();
+  if (state.failure_domain !== null) next.failure_domain = member.failure_domain;
+  if (state.description !== null) next.description = member.description;
+  if (state.scheduler_instance !== null) next.scheduler_instance = member.config[SCHEDULER] ?? "all";
+  if (state.groups !== null) next.groups = [...member.groups].sort();
+  if (state.state !== null) next.state = member.status === "Evacuated" || member.status === "Evacuating" ? "evacuated" : "online";
+  return next;
+}
 
 const assigned = (roles: readonly string[]): string[] => roles.filter((r) => !(automaticRoles as readonly string[]).includes(r));
 const strings = (value: unknown): string[] | undefined => (Array.isArray(value) ? value.filter((v): v is string => typeof v === "string") : undefined);
