@@ -138,6 +138,6 @@ test("log: one INFO line per API call with method, path, subject, outcome and du
         assert.ok(!line.includes(secret));
       }
       assert.ok(t.logLines.some((line) => /^oc-cdktf: POST \/1\.0\/provisioning\/servers\/server03\/system\/:evacuate: ok 200 \(\d+ ms\) subject=server03$/.test(line)));
-      assert.ok(t.logLines.some((line) => /^oc-cdktf: POST \/1\.0\/provisioning\/clusters\/beta\/:add-servers: ok 201 \(\d+ ms\) subject=beta$/.test(line)));
+      assert.ok(t.logLines.some((line) => /^oc-cdktf: POST \/1\.0\/provisioning\/clusters\/beta\/:add-servers: ok 201 \(\d+ ms\) subject=server04$/.test(line)));
     },
   ));

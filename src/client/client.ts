@@ -493,12 +493,12 @@ export class OperationsCenterClient {
   }
 
   async addClusterServers(name: string, body: ClusterAddServersPost): Promise<void> {
-    await this.request("POST", `${CLUSTERS}/${segment(name)}/:add-servers`, { body, subject: `${name}: ${body.server_names.join(", ")}` });
+    await this.request("POST", `${CLUSTERS}/${segment(name)}/:add-servers`, { body, subject: body.server_names.join(",") });
   }
 
   /** :remove-servers factory-resets the removed servers; they must be evacuated first. */
   async removeClusterServers(name: string, serverNames: string[]): Promise<void> {
-    await this.request("POST", `${CLUSTERS}/${segment(name)}/:remove-servers`, { body: { server_names: serverNames }, subject: `${name}: ${serverNames.join(", ")}` });
+    await this.request("POST", `${CLUSTERS}/${segment(name)}/:remove-servers`, { body: { server_names: serverNames }, subject: serverNames.join(",") });
   }
 
   /** :bulk-update. `args` must not be null: Operations Center drops the connection on null arguments. */

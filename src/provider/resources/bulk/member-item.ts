@@ -114,7 +114,9 @@ export function memberItemResource<T>(kind: MemberItemKind<T>): Resource<Provide
       log.info(`oc-cdktf: cluster "${cluster}": server ${server} is about to join; adding ${kind.describe(item)} on it through its IncusOS endpoint`, { cluster, server });
       await apiStep(`Cannot add ${kind.describe(item)} on server ${server}, which is about to join cluster "${cluster}"`, () => kind.addOn(api, server, item));
     }
-    return members;
+    // The joining servers have it now and are members once the cluster takes them: counting
+    // them here keeps the next refresh from reporting them as a change made outside Terraform.
+    return [...new Set([...members, ...joining])].sort();
   };
 
   const remove = async (api: OperationsCenterClient, log: Logger, cluster: string, item: T): Promise<void> => {
