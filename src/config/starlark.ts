@@ -212,7 +212,7 @@ interface Use extends Pos {
 
 interface Scope {
   /** Null for the module. */
-  readonly fn: FunctionInfo | null;
+  fn: FunctionInfo | null;
   readonly parent: Scope | null;
   readonly bound: Set<string>;
   readonly uses: Use[];
@@ -331,7 +331,7 @@ class Parser {
     this.bind(nameToken.text, nameToken);
     const scope: Scope = { fn: null, parent: outer, bound: new Set(), uses: [] };
     const info: FunctionInfo = { name: nameToken.text, params: [], scope, line: defToken.line, column: defToken.column };
-    (scope as { fn: FunctionInfo | null }).fn = info;
+    scope.fn = info;
     this.expectOp("(");
     while (!this.isOp(")")) {
       if (this.isOp("**") || this.isOp("*")) {
@@ -500,7 +500,7 @@ class Parser {
   }
 
   private lambda(): Expr {
-    const t = this.next();
+    this.next();
     const outer = this.scope;
     const scope: Scope = { fn: outer.fn, parent: outer, bound: new Set(), uses: [] };
     while (!this.isOp(":")) {
@@ -523,7 +523,6 @@ class Parser {
     }
     // Lambdas are closures of the enclosing function: their reads resolve like its own.
     outer.uses.push(...scope.uses.filter((u) => !scope.bound.has(u.name)));
-    void t;
     return { kind: "other" };
   }
 

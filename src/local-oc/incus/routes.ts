@@ -9,6 +9,7 @@ import { randomUUID } from "node:crypto";
 import { z } from "zod";
 import {
   apiNameProblem,
+  assignableRoles,
   automaticRoles,
   DEFAULT_GROUP,
   evacuationModes,
@@ -92,10 +93,9 @@ class Operations {
     return op;
   }
 
-  finish(op: Operation, err = ""): void {
-    op.status = err === "" ? "Success" : "Failure";
-    op.status_code = err === "" ? 200 : 400;
-    op.err = err;
+  finish(op: Operation): void {
+    op.status = "Success";
+    op.status_code = 200;
     op.updated_at = new Date().toISOString();
     for (const wake of this.waiters.get(op.id) ?? []) wake();
     this.waiters.delete(op.id);
@@ -247,7 +247,7 @@ export function registerIncusRoutes(router: Router, ctx: Context): void {
     if (!automatic.includes("database") && requested.includes("database")) throw new HttpError(400, 'The "database" role cannot be added at this time');
     const roles = requested.filter((r) => !(automaticRoles as readonly string[]).includes(r));
     for (const role of roles) {
-      if (!["event-hub", "ovn-chassis", "database-client"].includes(role)) throw new HttpError(500, `Invalid cluster role "${role}"`);
+      if (!(assignableRoles as readonly string[]).includes(role)) throw new HttpError(500, `Invalid cluster role "${role}"`);
     }
     if (roles.includes("database-client")) {
       const others = model.memberNames().filter((m) => m !== name);
