@@ -2,11 +2,11 @@ import { Construct } from "constructs";
 import { apiNameProblem, DEFAULT_GROUP, groupConfigProblem } from "../src/config/incus.js";
 import { anyToken, declareOnce, namedResource } from "./bulk-declarations.js";
 import type { ICluster } from "./icluster.js";
-import { failOn, incusClusterAttribute } from "./incus-common.js";
+import { failOn, incusConnection, type IncusConnectionProps } from "./incus-common.js";
 import { literal, literalMap } from "./names.js";
 import { IncusClusterGroup as GroupResource } from "./provider/incus-cluster-group.js";
 
-export interface IncusClusterGroupProps {
+export interface IncusClusterGroupProps extends IncusConnectionProps {
   readonly cluster: ICluster;
   /** Group name (not default, which every cluster has). */
   readonly name: string;
@@ -15,7 +15,6 @@ export interface IncusClusterGroupProps {
   readonly members: string[];
   /** user.* and instances.vm.cpu.<ARCH>.baseline / .flags keys. */
   readonly config?: Record<string, string>;
-  readonly remote?: string;
 }
 
 /** A cluster group of the cluster's Incus: one `operationscenter_incus_cluster_group` resource. */
@@ -42,12 +41,11 @@ export class IncusClusterGroup extends Construct {
     this.resource = namedResource(this, (provider) =>
       new GroupResource(this, "resource", {
         provider,
-        cluster: incusClusterAttribute(props.cluster),
+        ...incusConnection(props.cluster, props),
         name: literal(props.name),
         members: props.members,
         ...(props.description === undefined ? {} : { description: literal(props.description) }),
         ...(props.config === undefined ? {} : { config: literalMap(props.config) }),
-        ...(props.remote === undefined ? {} : { remote: literal(props.remote) }),
       }),
     );
   }

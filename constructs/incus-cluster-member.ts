@@ -2,11 +2,11 @@ import { Construct } from "constructs";
 import { apiNameProblem, memberEvacuationModes, roleProblem, schedulerInstanceValues, type AssignableRole, type MemberEvacuationMode, type SchedulerInstance } from "../src/config/incus.js";
 import { anyToken, declareOnce, namedResource } from "./bulk-declarations.js";
 import type { ICluster } from "./icluster.js";
-import { failOn, incusClusterAttribute } from "./incus-common.js";
+import { failOn, incusConnection, type IncusConnectionProps } from "./incus-common.js";
 import { literal } from "./names.js";
 import { IncusClusterMember as MemberResource } from "./provider/incus-cluster-member.js";
 
-export interface IncusClusterMemberProps {
+export interface IncusClusterMemberProps extends IncusConnectionProps {
   readonly cluster: ICluster;
   /** The member (server) name. */
   readonly member: string;
@@ -22,7 +22,6 @@ export interface IncusClusterMemberProps {
   /** online, or evacuated (evacuates the member; back to online restores it). */
   readonly state?: "online" | "evacuated";
   readonly evacuationMode?: MemberEvacuationMode;
-  readonly remote?: string;
 }
 
 /**
@@ -62,9 +61,8 @@ export class IncusClusterMember extends Construct {
     this.resource = namedResource(this, (provider) =>
       new MemberResource(this, "resource", {
         provider,
-        cluster: incusClusterAttribute(props.cluster),
+        ...incusConnection(props.cluster, props),
         member: literal(props.member),
-        ...optional("remote", props.remote === undefined ? undefined : literal(props.remote)),
         ...optional("roles", props.roles),
         ...optional("failureDomain", props.failureDomain === undefined ? undefined : literal(props.failureDomain)),
         ...optional("description", props.description === undefined ? undefined : literal(props.description)),

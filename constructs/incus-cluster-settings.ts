@@ -4,18 +4,16 @@ import { clusterSettingsConfigSchema, clusterSettingsProblems, type ClusterSetti
 import { checkPlacementScriptlet, formatStarlarkProblem } from "../src/config/starlark.js";
 import { anyToken, checkProps, declareOnce, namedResource } from "./bulk-declarations.js";
 import type { ICluster } from "./icluster.js";
-import { failOn, incusClusterAttribute } from "./incus-common.js";
+import { failOn, incusConnection, type IncusConnectionProps } from "./incus-common.js";
 import { literal, literalMap } from "./names.js";
 import { IncusClusterSettings as SettingsResource } from "./provider/incus-cluster-settings.js";
 
-export interface IncusClusterSettingsProps {
+export interface IncusClusterSettingsProps extends IncusConnectionProps {
   readonly cluster: ICluster;
   /** Cluster-wide Incus keys; only the keys given are managed. */
   readonly config?: ClusterSettingsConfig;
   /** The instance placement scriptlet: Starlark source, or the path of a .star file (read at synth). */
   readonly placementScriptlet?: string;
-  /** The incus CLI remote to reach the cluster at (default: one named after the cluster, else its connection URL). */
-  readonly remote?: string;
 }
 
 /**
@@ -37,8 +35,7 @@ export class IncusClusterSettings extends Construct {
     this.resource = namedResource(this, (provider) =>
       new SettingsResource(this, "resource", {
         provider,
-        cluster: incusClusterAttribute(props.cluster),
-        ...(props.remote === undefined ? {} : { remote: literal(props.remote) }),
+        ...incusConnection(props.cluster, props),
         ...(config === undefined ? {} : { config: literalMap(config) }),
         ...(scriptlet === undefined ? {} : { placementScriptlet: literal(scriptlet) }),
       }),

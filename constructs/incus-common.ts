@@ -13,6 +13,30 @@ export function incusClusterAttribute(cluster: ICluster): string {
   return resource instanceof ClusterResource ? resource.name : literal(cluster.name);
 }
 
+/** How an Incus construct reaches its cluster's API, when not by a remote named after the cluster. */
+export interface IncusConnectionProps {
+  /** The incus CLI remote to use (default: one named after the cluster, else its connection URL in Operations Center). */
+  readonly remote?: string;
+  /** Address of the cluster's Incus API, e.g. https://192.0.2.101:8443. */
+  readonly incusAddress?: string;
+  /** Client certificate the cluster trusts: PEM or the path of a PEM file. */
+  readonly incusClientCertificate?: string;
+  /** Path of its key file (a path only, so that the key is never in plan or state). */
+  readonly incusClientKeyFile?: string;
+  /** Cluster certificate to pin: PEM or a path. */
+  readonly incusServerCertificate?: string;
+}
+
+/** The cluster and connection attributes of an Incus resource. */
+export function incusConnection(cluster: ICluster, props: IncusConnectionProps): { cluster: string } & IncusConnectionProps {
+  const out: { cluster: string } & { -readonly [K in keyof IncusConnectionProps]: IncusConnectionProps[K] } = { cluster: incusClusterAttribute(cluster) };
+  for (const key of ["remote", "incusAddress", "incusClientCertificate", "incusClientKeyFile", "incusServerCertificate"] as const) {
+    const value = props[key];
+    if (value !== undefined) out[key] = literal(value);
+  }
+  return out;
+}
+
 /** Throws one error naming the construct and every problem, when there are any. */
 export function failOn(where: string, problems: readonly string[]): void {
   if (problems.length > 0) throw new Error(`${where}: ${problems.join("; ")}.`);

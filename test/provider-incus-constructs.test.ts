@@ -36,7 +36,7 @@ test("each construct writes one L1 resource that references the cluster; strings
     const resources = synth((stack, cluster) => {
       new IncusClusterSettings(stack, "settings", { cluster, config: { "cluster.max_voters": 5, "cluster.join_token_expiry": "1d" }, placementScriptlet: star });
       new IncusClusterMember(stack, "m1", { cluster, member: "server01", roles: ["event-hub"], failureDomain: "rack1", description: "cost ${x}" });
-      new IncusClusterGroup(stack, "gpu", { cluster, name: "gpu", members: ["server02"], config: { "user.purpose": "ml" } });
+      new IncusClusterGroup(stack, "gpu", { cluster, name: "gpu", members: ["server02"], config: { "user.purpose": "ml" }, incusAddress: "https://192.0.2.11:8443", incusClientCertificate: "incus.crt", incusClientKeyFile: "incus.key" });
       new ClusterCertificate(stack, "cert", { cluster: Cluster.fromClusterName(stack, "other", "lab2"), certificate: pair.certificate, privateKey: Fn.file("lab.key") });
     });
     const settings = resources["operationscenter_incus_cluster_settings"]!["settings"]!;
@@ -45,7 +45,8 @@ test("each construct writes one L1 resource that references the cluster; strings
     assert.equal(settings.placement_scriptlet, 'def instance_placement(request, candidate_members):\n    log_info("$${not hcl}")\n');
     const m1 = resources["operationscenter_incus_cluster_member"]!["m1"]!;
     assert.deepEqual([m1.member, m1.roles, m1.failure_domain, m1.description], ["server01", ["event-hub"], "rack1", "cost $${x}"]);
-    assert.deepEqual(resources["operationscenter_incus_cluster_group"]!["gpu"]!.members, ["server02"]);
+    const gpu = resources["operationscenter_incus_cluster_group"]!["gpu"]!;
+    assert.deepEqual([gpu.members, gpu.incus_address, gpu.incus_client_certificate, gpu.incus_client_key_file], [["server02"], "https://192.0.2.11:8443", "incus.crt", "incus.key"]);
     const cert = resources["operationscenter_cluster_certificate"]!["cert"]!;
     assert.equal(cert.cluster, "lab2");
     assert.equal(cert.private_key, '${file("lab.key")}');

@@ -16,8 +16,9 @@ import { incusClusterSettingsResource } from "../src/provider/resources/incus-cl
 import { writeIncusConfig } from "./e2e/incus-scenario.js";
 import { CLUSTER, capabilities, errors, withBulk, type BulkHarness } from "./fixtures/provider/bulk.js";
 
+const CONNECTION = { remote: null, incus_address: null, incus_client_certificate: null, incus_client_key_file: null, incus_server_certificate: null };
 const member = (values: Partial<ObjectValue>): ObjectValue => ({
-  id: null, cluster: CLUSTER, remote: null, member: "server03", roles: null, failure_domain: null, description: null,
+  id: null, cluster: CLUSTER, ...CONNECTION, member: "server03", roles: null, failure_domain: null, description: null,
   scheduler_instance: null, groups: null, state: null, evacuation_mode: null, ...values,
 });
 
@@ -86,7 +87,7 @@ test("an evacuation that outlasts evacuation_timeout fails naming the operation 
 
 test("settings and members are refused at plan with Incus's rules, naming the attribute", async () => {
   const validate = (resource: typeof incusClusterSettingsResource, config: ObjectValue) => resource.validate!({ config, capabilities }) as ReturnType<NonNullable<typeof resource.validate>>;
-  const settings = await validate(incusClusterSettingsResource, { id: null, cluster: CLUSTER, remote: null, config: { "cluster.max_voters": "4", "cluster.bogus": "1" }, placement_scriptlet: null });
+  const settings = await validate(incusClusterSettingsResource, { id: null, cluster: CLUSTER, ...CONNECTION, config: { "cluster.max_voters": "4", "cluster.bogus": "1" }, placement_scriptlet: null });
   assert.deepEqual(settings.map((d) => d.summary), [
     'config["cluster.max_voters"]: Value must be an odd number equal to or higher than 3 (got "4")',
     'config["cluster.bogus"]: not a cluster-wide key (expected one of cluster.offline_threshold, cluster.healing_threshold, cluster.images_minimal_replica, cluster.max_voters, cluster.max_standby, cluster.join_token_expiry, cluster.rebalance.batch, cluster.rebalance.cooldown, cluster.rebalance.interval, cluster.rebalance.threshold)',
@@ -95,7 +96,7 @@ test("settings and members are refused at plan with Incus's rules, naming the at
   const members = await validate(incusClusterMemberResource, member({ roles: ["database"], groups: [], evacuation_mode: "stop" }));
   assert.deepEqual(members.map((d) => d.path), [["roles"], ["groups"], ["evacuation_mode"]]);
   assert.match(members[0]!.summary, /"database" is assigned automatically by Incus/);
-  const group = await validate(incusClusterGroupResource, { id: null, cluster: CLUSTER, remote: null, name: "default", description: null, members: [], config: { "limits.cpu": "2" } });
+  const group = await validate(incusClusterGroupResource, { id: null, cluster: CLUSTER, ...CONNECTION, name: "default", description: null, members: [], config: { "limits.cpu": "2" } });
   assert.match(group[0]!.summary, /the "default" group exists in every Incus cluster/);
   assert.match(group[1]!.summary, /Invalid cluster group configuration key "limits.cpu"/);
 });
@@ -103,7 +104,7 @@ test("settings and members are refused at plan with Incus's rules, naming the at
 test("a group is created, updated in place, and emptied then deleted on destroy", () =>
   withBulk(incusClusterGroupResource, (t) =>
     withIncusConfig(t, async () => {
-      const group = (members: string[]): ObjectValue => ({ id: null, cluster: CLUSTER, remote: null, name: "gpu", description: null, members, config: null });
+      const group = (members: string[]): ObjectValue => ({ id: null, cluster: CLUSTER, ...CONNECTION, name: "gpu", description: null, members, config: null });
       const created = await t.converge(null, group(["server01", "server02"]));
       assert.deepEqual(errors(created.diagnostics), []);
       assert.equal(created.state!.id, "alpha/gpu");
@@ -155,10 +156,10 @@ test("without an incus remote or client certificate, the error says how to reach
         }
         throw new Error("expected the apply to fail");
       };
-      const none = await diagnostic({ id: null, cluster: CLUSTER, remote: null, config: { "cluster.max_voters": "5" }, placement_scriptlet: null });
-      assert.equal(none.summary, 'No way to reach the Incus API of cluster "alpha"');
-      assert.match(none.detail!, /has no client\.crt \/ client\.key\. Add a remote named "alpha"/);
-      const named = await diagnostic({ id: null, cluster: CLUSTER, remote: "elsewhere", config: null, placement_scriptlet: null });
+      const none = await diagnostic({ id: null, cluster: CLUSTER, ...CONNECTION, config: { "cluster.max_voters": "5" }, placement_scriptlet: null });
+      assert.equal(none.summary, 'No client certificate for the Incus API of cluster "alpha"');
+      assert.match(none.detail!, /has no client\.crt \/ client\.key\. Give incus_client_certificate and incus_client_key_file, or add a remote named "alpha"/);
+      const named = await diagnostic({ id: null, cluster: CLUSTER, ...CONNECTION, remote: "elsewhere", config: null, placement_scriptlet: null });
       assert.match(named.summary, /^Remote "elsewhere" is not in .*config\.yml$/);
     } finally {
       if (before === undefined) delete process.env.INCUS_CONF;
@@ -172,10 +173,30 @@ test("import: a member by CLUSTER/MEMBER with what it has, a group by CLUSTER/NA
     withIncusConfig(t, async () => {
       await t.other.request("POST", "/incus/alpha/1.0/cluster/groups", { body: { name: "gpu", description: "GPUs", members: ["server02"], config: {} } });
       const group = await incusClusterGroupResource.import!("alpha/gpu", t.context);
-      assert.deepEqual(group.state, { id: "alpha/gpu", cluster: CLUSTER, remote: null, name: "gpu", description: "GPUs", members: ["server02"], config: null });
+      assert.deepEqual(group.state, { id: "alpha/gpu", cluster: CLUSTER, ...CONNECTION, name: "gpu", description: "GPUs", members: ["server02"], config: null });
       const imported = await incusClusterMemberResource.import!("alpha/server02", t.context);
       assert.deepEqual(imported.state, member({ id: "alpha/server02", member: "server02", roles: [], failure_domain: "default", description: "", scheduler_instance: "all", groups: ["default", "gpu"], state: "online" }));
       await assert.rejects(incusClusterMemberResource.import!("server02", t.context), /the id must be CLUSTER\/MEMBER/);
       await assert.rejects(incusClusterGroupResource.import!("alpha/none", t.context), /Cluster "alpha" has no Incus cluster group "none"/);
     }),
   ));
+
+test("explicit connection attributes: the address, a certificate file and a key file reach the cluster; the key is only ever a path", () =>
+  withBulk(incusClusterSettingsResource, async (t) => {
+    const explicit = {
+      ...CONNECTION,
+      incus_address: `${t.h.oc.url}/incus/alpha`,
+      incus_client_certificate: path.join(t.h.configDir, "client.crt"),
+      incus_client_key_file: path.join(t.h.configDir, "client.key"),
+      incus_server_certificate: t.h.oc.serverCertificate,
+    };
+    const settings = (values: ObjectValue): ObjectValue => ({ id: null, cluster: CLUSTER, ...explicit, config: { "cluster.max_standby": "4" }, placement_scriptlet: null, ...values });
+    const step = await t.converge(null, settings({}));
+    assert.deepEqual(errors(step.diagnostics), []);
+    assert.deepEqual(await t.calls(), ["PATCH /incus/alpha/1.0 200"]);
+    const problems = await incusClusterSettingsResource.validate!({ config: settings({ incus_client_key_file: t.h.key }), capabilities });
+    assert.deepEqual(problems.map((d) => d.summary), ["incus_client_key_file must be the path of the key file, not the key"]);
+    assert.ok(!JSON.stringify(problems).includes(t.h.key.split("\n")[1]!));
+    const half = await incusClusterSettingsResource.validate!({ config: settings({ incus_client_key_file: null }), capabilities });
+    assert.match(half[0]!.summary, /^incus_client_key_file is needed too/);
+  }));

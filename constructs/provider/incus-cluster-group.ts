@@ -16,6 +16,30 @@ export interface IncusClusterGroupConfig extends cdktf.TerraformMetaArguments {
    */
   readonly remote?: string;
   /**
+   * Address of the cluster's Incus API (e.g. https://192.0.2.101:8443), instead of a remote or the connection URL Operations Center records.
+   *
+   * (optional)
+   */
+  readonly incusAddress?: string;
+  /**
+   * Client certificate the cluster trusts: PEM text or the path of a PEM file. Needs incus_client_key_file.
+   *
+   * (optional)
+   */
+  readonly incusClientCertificate?: string;
+  /**
+   * Path of the client certificate's key file (a path only, so that the key is never in plan or state).
+   *
+   * (optional)
+   */
+  readonly incusClientKeyFile?: string;
+  /**
+   * The cluster certificate to pin: PEM text or the path of a PEM file.
+   *
+   * (optional)
+   */
+  readonly incusServerCertificate?: string;
+  /**
    * Group name (Incus API name rules; not default). A change replaces the group. Import id: CLUSTER/NAME.
    *
    * (required)
@@ -71,6 +95,10 @@ export class IncusClusterGroup extends cdktf.TerraformResource {
     });
     this._cluster = config.cluster;
     this._remote = config.remote;
+    this._incusAddress = config.incusAddress;
+    this._incusClientCertificate = config.incusClientCertificate;
+    this._incusClientKeyFile = config.incusClientKeyFile;
+    this._incusServerCertificate = config.incusServerCertificate;
     this._name = config.name;
     this._description = config.description;
     this._members = config.members;
@@ -79,6 +107,10 @@ export class IncusClusterGroup extends cdktf.TerraformResource {
 
   private _cluster?: string;
   private _remote?: string;
+  private _incusAddress?: string;
+  private _incusClientCertificate?: string;
+  private _incusClientKeyFile?: string;
+  private _incusServerCertificate?: string;
   private _name?: string;
   private _description?: string;
   private _members?: string[];
@@ -92,6 +124,26 @@ export class IncusClusterGroup extends cdktf.TerraformResource {
   /** The value given in the configuration (undefined when unset). */
   get remoteInput() {
     return this._remote;
+  }
+
+  /** The value given in the configuration (undefined when unset). */
+  get incusAddressInput() {
+    return this._incusAddress;
+  }
+
+  /** The value given in the configuration (undefined when unset). */
+  get incusClientCertificateInput() {
+    return this._incusClientCertificate;
+  }
+
+  /** The value given in the configuration (undefined when unset). */
+  get incusClientKeyFileInput() {
+    return this._incusClientKeyFile;
+  }
+
+  /** The value given in the configuration (undefined when unset). */
+  get incusServerCertificateInput() {
+    return this._incusServerCertificate;
   }
 
   /** The value given in the configuration (undefined when unset). */
@@ -142,6 +194,42 @@ export class IncusClusterGroup extends cdktf.TerraformResource {
   }
 
   /**
+   * Address of the cluster's Incus API (e.g. https://192.0.2.101:8443), instead of a remote or the connection URL Operations Center records.
+   *
+   * (optional)
+   */
+  get incusAddress(): string {
+    return this.getStringAttribute("incus_address");
+  }
+
+  /**
+   * Client certificate the cluster trusts: PEM text or the path of a PEM file. Needs incus_client_key_file.
+   *
+   * (optional)
+   */
+  get incusClientCertificate(): string {
+    return this.getStringAttribute("incus_client_certificate");
+  }
+
+  /**
+   * Path of the client certificate's key file (a path only, so that the key is never in plan or state).
+   *
+   * (optional)
+   */
+  get incusClientKeyFile(): string {
+    return this.getStringAttribute("incus_client_key_file");
+  }
+
+  /**
+   * The cluster certificate to pin: PEM text or the path of a PEM file.
+   *
+   * (optional)
+   */
+  get incusServerCertificate(): string {
+    return this.getStringAttribute("incus_server_certificate");
+  }
+
+  /**
    * Group name (Incus API name rules; not default). A change replaces the group. Import id: CLUSTER/NAME.
    *
    * (required)
@@ -181,6 +269,10 @@ export class IncusClusterGroup extends cdktf.TerraformResource {
     return {
       cluster: cdktf.stringToTerraform(this._cluster),
       remote: cdktf.stringToTerraform(this._remote),
+      incus_address: cdktf.stringToTerraform(this._incusAddress),
+      incus_client_certificate: cdktf.stringToTerraform(this._incusClientCertificate),
+      incus_client_key_file: cdktf.stringToTerraform(this._incusClientKeyFile),
+      incus_server_certificate: cdktf.stringToTerraform(this._incusServerCertificate),
       name: cdktf.stringToTerraform(this._name),
       description: cdktf.stringToTerraform(this._description),
       members: cdktf.listMapper(cdktf.stringToTerraform, false)(this._members),
@@ -192,6 +284,10 @@ export class IncusClusterGroup extends cdktf.TerraformResource {
     const attrs: Record<string, { value: unknown; isBlock: boolean; type: string; storageClassType: string }> = {
       cluster: { value: cdktf.stringToHclTerraform(this._cluster), isBlock: false, type: "simple", storageClassType: "string" },
       remote: { value: cdktf.stringToHclTerraform(this._remote), isBlock: false, type: "simple", storageClassType: "string" },
+      incus_address: { value: cdktf.stringToHclTerraform(this._incusAddress), isBlock: false, type: "simple", storageClassType: "string" },
+      incus_client_certificate: { value: cdktf.stringToHclTerraform(this._incusClientCertificate), isBlock: false, type: "simple", storageClassType: "string" },
+      incus_client_key_file: { value: cdktf.stringToHclTerraform(this._incusClientKeyFile), isBlock: false, type: "simple", storageClassType: "string" },
+      incus_server_certificate: { value: cdktf.stringToHclTerraform(this._incusServerCertificate), isBlock: false, type: "simple", storageClassType: "string" },
       name: { value: cdktf.stringToHclTerraform(this._name), isBlock: false, type: "simple", storageClassType: "string" },
       description: { value: cdktf.stringToHclTerraform(this._description), isBlock: false, type: "simple", storageClassType: "string" },
       members: { value: cdktf.listMapperHcl(cdktf.stringToHclTerraform, false)(this._members), isBlock: false, type: "set", storageClassType: "stringList" },

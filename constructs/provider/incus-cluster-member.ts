@@ -16,6 +16,30 @@ export interface IncusClusterMemberConfig extends cdktf.TerraformMetaArguments {
    */
   readonly remote?: string;
   /**
+   * Address of the cluster's Incus API (e.g. https://192.0.2.101:8443), instead of a remote or the connection URL Operations Center records.
+   *
+   * (optional)
+   */
+  readonly incusAddress?: string;
+  /**
+   * Client certificate the cluster trusts: PEM text or the path of a PEM file. Needs incus_client_key_file.
+   *
+   * (optional)
+   */
+  readonly incusClientCertificate?: string;
+  /**
+   * Path of the client certificate's key file (a path only, so that the key is never in plan or state).
+   *
+   * (optional)
+   */
+  readonly incusClientKeyFile?: string;
+  /**
+   * The cluster certificate to pin: PEM text or the path of a PEM file.
+   *
+   * (optional)
+   */
+  readonly incusServerCertificate?: string;
+  /**
    * The member (server) name. A change replaces the resource. Import id: CLUSTER/MEMBER.
    *
    * (required)
@@ -95,6 +119,10 @@ export class IncusClusterMember extends cdktf.TerraformResource {
     });
     this._cluster = config.cluster;
     this._remote = config.remote;
+    this._incusAddress = config.incusAddress;
+    this._incusClientCertificate = config.incusClientCertificate;
+    this._incusClientKeyFile = config.incusClientKeyFile;
+    this._incusServerCertificate = config.incusServerCertificate;
     this._member = config.member;
     this._roles = config.roles;
     this._failureDomain = config.failureDomain;
@@ -107,6 +135,10 @@ export class IncusClusterMember extends cdktf.TerraformResource {
 
   private _cluster?: string;
   private _remote?: string;
+  private _incusAddress?: string;
+  private _incusClientCertificate?: string;
+  private _incusClientKeyFile?: string;
+  private _incusServerCertificate?: string;
   private _member?: string;
   private _roles?: string[];
   private _failureDomain?: string;
@@ -124,6 +156,26 @@ export class IncusClusterMember extends cdktf.TerraformResource {
   /** The value given in the configuration (undefined when unset). */
   get remoteInput() {
     return this._remote;
+  }
+
+  /** The value given in the configuration (undefined when unset). */
+  get incusAddressInput() {
+    return this._incusAddress;
+  }
+
+  /** The value given in the configuration (undefined when unset). */
+  get incusClientCertificateInput() {
+    return this._incusClientCertificate;
+  }
+
+  /** The value given in the configuration (undefined when unset). */
+  get incusClientKeyFileInput() {
+    return this._incusClientKeyFile;
+  }
+
+  /** The value given in the configuration (undefined when unset). */
+  get incusServerCertificateInput() {
+    return this._incusServerCertificate;
   }
 
   /** The value given in the configuration (undefined when unset). */
@@ -191,6 +243,42 @@ export class IncusClusterMember extends cdktf.TerraformResource {
    */
   get remote(): string {
     return this.getStringAttribute("remote");
+  }
+
+  /**
+   * Address of the cluster's Incus API (e.g. https://192.0.2.101:8443), instead of a remote or the connection URL Operations Center records.
+   *
+   * (optional)
+   */
+  get incusAddress(): string {
+    return this.getStringAttribute("incus_address");
+  }
+
+  /**
+   * Client certificate the cluster trusts: PEM text or the path of a PEM file. Needs incus_client_key_file.
+   *
+   * (optional)
+   */
+  get incusClientCertificate(): string {
+    return this.getStringAttribute("incus_client_certificate");
+  }
+
+  /**
+   * Path of the client certificate's key file (a path only, so that the key is never in plan or state).
+   *
+   * (optional)
+   */
+  get incusClientKeyFile(): string {
+    return this.getStringAttribute("incus_client_key_file");
+  }
+
+  /**
+   * The cluster certificate to pin: PEM text or the path of a PEM file.
+   *
+   * (optional)
+   */
+  get incusServerCertificate(): string {
+    return this.getStringAttribute("incus_server_certificate");
   }
 
   /**
@@ -269,6 +357,10 @@ export class IncusClusterMember extends cdktf.TerraformResource {
     return {
       cluster: cdktf.stringToTerraform(this._cluster),
       remote: cdktf.stringToTerraform(this._remote),
+      incus_address: cdktf.stringToTerraform(this._incusAddress),
+      incus_client_certificate: cdktf.stringToTerraform(this._incusClientCertificate),
+      incus_client_key_file: cdktf.stringToTerraform(this._incusClientKeyFile),
+      incus_server_certificate: cdktf.stringToTerraform(this._incusServerCertificate),
       member: cdktf.stringToTerraform(this._member),
       roles: cdktf.listMapper(cdktf.stringToTerraform, false)(this._roles),
       failure_domain: cdktf.stringToTerraform(this._failureDomain),
@@ -284,6 +376,10 @@ export class IncusClusterMember extends cdktf.TerraformResource {
     const attrs: Record<string, { value: unknown; isBlock: boolean; type: string; storageClassType: string }> = {
       cluster: { value: cdktf.stringToHclTerraform(this._cluster), isBlock: false, type: "simple", storageClassType: "string" },
       remote: { value: cdktf.stringToHclTerraform(this._remote), isBlock: false, type: "simple", storageClassType: "string" },
+      incus_address: { value: cdktf.stringToHclTerraform(this._incusAddress), isBlock: false, type: "simple", storageClassType: "string" },
+      incus_client_certificate: { value: cdktf.stringToHclTerraform(this._incusClientCertificate), isBlock: false, type: "simple", storageClassType: "string" },
+      incus_client_key_file: { value: cdktf.stringToHclTerraform(this._incusClientKeyFile), isBlock: false, type: "simple", storageClassType: "string" },
+      incus_server_certificate: { value: cdktf.stringToHclTerraform(this._incusServerCertificate), isBlock: false, type: "simple", storageClassType: "string" },
       member: { value: cdktf.stringToHclTerraform(this._member), isBlock: false, type: "simple", storageClassType: "string" },
       roles: { value: cdktf.listMapperHcl(cdktf.stringToHclTerraform, false)(this._roles), isBlock: false, type: "set", storageClassType: "stringList" },
       failure_domain: { value: cdktf.stringToHclTerraform(this._failureDomain), isBlock: false, type: "simple", storageClassType: "string" },

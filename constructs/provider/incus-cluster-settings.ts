@@ -16,6 +16,30 @@ export interface IncusClusterSettingsConfig extends cdktf.TerraformMetaArguments
    */
   readonly remote?: string;
   /**
+   * Address of the cluster's Incus API (e.g. https://192.0.2.101:8443), instead of a remote or the connection URL Operations Center records.
+   *
+   * (optional)
+   */
+  readonly incusAddress?: string;
+  /**
+   * Client certificate the cluster trusts: PEM text or the path of a PEM file. Needs incus_client_key_file.
+   *
+   * (optional)
+   */
+  readonly incusClientCertificate?: string;
+  /**
+   * Path of the client certificate's key file (a path only, so that the key is never in plan or state).
+   *
+   * (optional)
+   */
+  readonly incusClientKeyFile?: string;
+  /**
+   * The cluster certificate to pin: PEM text or the path of a PEM file.
+   *
+   * (optional)
+   */
+  readonly incusServerCertificate?: string;
+  /**
    * Cluster-wide keys and values as strings, e.g. { "cluster.max_voters" = "5" }. Known keys: cluster.offline_threshold, cluster.healing_threshold, cluster.images_minimal_replica, cluster.max_voters, cluster.max_standby, cluster.join_token_expiry, cluster.rebalance.batch, cluster.rebalance.cooldown, cluster.rebalance.interval, cluster.rebalance.threshold.
    *
    * (optional)
@@ -59,12 +83,20 @@ export class IncusClusterSettings extends cdktf.TerraformResource {
     });
     this._cluster = config.cluster;
     this._remote = config.remote;
+    this._incusAddress = config.incusAddress;
+    this._incusClientCertificate = config.incusClientCertificate;
+    this._incusClientKeyFile = config.incusClientKeyFile;
+    this._incusServerCertificate = config.incusServerCertificate;
     this._config = config.config;
     this._placementScriptlet = config.placementScriptlet;
   }
 
   private _cluster?: string;
   private _remote?: string;
+  private _incusAddress?: string;
+  private _incusClientCertificate?: string;
+  private _incusClientKeyFile?: string;
+  private _incusServerCertificate?: string;
   private _config?: { [key: string]: string };
   private _placementScriptlet?: string;
 
@@ -76,6 +108,26 @@ export class IncusClusterSettings extends cdktf.TerraformResource {
   /** The value given in the configuration (undefined when unset). */
   get remoteInput() {
     return this._remote;
+  }
+
+  /** The value given in the configuration (undefined when unset). */
+  get incusAddressInput() {
+    return this._incusAddress;
+  }
+
+  /** The value given in the configuration (undefined when unset). */
+  get incusClientCertificateInput() {
+    return this._incusClientCertificate;
+  }
+
+  /** The value given in the configuration (undefined when unset). */
+  get incusClientKeyFileInput() {
+    return this._incusClientKeyFile;
+  }
+
+  /** The value given in the configuration (undefined when unset). */
+  get incusServerCertificateInput() {
+    return this._incusServerCertificate;
   }
 
   /** The value given in the configuration (undefined when unset). */
@@ -116,6 +168,42 @@ export class IncusClusterSettings extends cdktf.TerraformResource {
   }
 
   /**
+   * Address of the cluster's Incus API (e.g. https://192.0.2.101:8443), instead of a remote or the connection URL Operations Center records.
+   *
+   * (optional)
+   */
+  get incusAddress(): string {
+    return this.getStringAttribute("incus_address");
+  }
+
+  /**
+   * Client certificate the cluster trusts: PEM text or the path of a PEM file. Needs incus_client_key_file.
+   *
+   * (optional)
+   */
+  get incusClientCertificate(): string {
+    return this.getStringAttribute("incus_client_certificate");
+  }
+
+  /**
+   * Path of the client certificate's key file (a path only, so that the key is never in plan or state).
+   *
+   * (optional)
+   */
+  get incusClientKeyFile(): string {
+    return this.getStringAttribute("incus_client_key_file");
+  }
+
+  /**
+   * The cluster certificate to pin: PEM text or the path of a PEM file.
+   *
+   * (optional)
+   */
+  get incusServerCertificate(): string {
+    return this.getStringAttribute("incus_server_certificate");
+  }
+
+  /**
    * Cluster-wide keys and values as strings, e.g. { "cluster.max_voters" = "5" }. Known keys: cluster.offline_threshold, cluster.healing_threshold, cluster.images_minimal_replica, cluster.max_voters, cluster.max_standby, cluster.join_token_expiry, cluster.rebalance.batch, cluster.rebalance.cooldown, cluster.rebalance.interval, cluster.rebalance.threshold.
    *
    * (optional)
@@ -137,6 +225,10 @@ export class IncusClusterSettings extends cdktf.TerraformResource {
     return {
       cluster: cdktf.stringToTerraform(this._cluster),
       remote: cdktf.stringToTerraform(this._remote),
+      incus_address: cdktf.stringToTerraform(this._incusAddress),
+      incus_client_certificate: cdktf.stringToTerraform(this._incusClientCertificate),
+      incus_client_key_file: cdktf.stringToTerraform(this._incusClientKeyFile),
+      incus_server_certificate: cdktf.stringToTerraform(this._incusServerCertificate),
       config: cdktf.hashMapper(cdktf.stringToTerraform)(this._config),
       placement_scriptlet: cdktf.stringToTerraform(this._placementScriptlet),
     };
@@ -146,6 +238,10 @@ export class IncusClusterSettings extends cdktf.TerraformResource {
     const attrs: Record<string, { value: unknown; isBlock: boolean; type: string; storageClassType: string }> = {
       cluster: { value: cdktf.stringToHclTerraform(this._cluster), isBlock: false, type: "simple", storageClassType: "string" },
       remote: { value: cdktf.stringToHclTerraform(this._remote), isBlock: false, type: "simple", storageClassType: "string" },
+      incus_address: { value: cdktf.stringToHclTerraform(this._incusAddress), isBlock: false, type: "simple", storageClassType: "string" },
+      incus_client_certificate: { value: cdktf.stringToHclTerraform(this._incusClientCertificate), isBlock: false, type: "simple", storageClassType: "string" },
+      incus_client_key_file: { value: cdktf.stringToHclTerraform(this._incusClientKeyFile), isBlock: false, type: "simple", storageClassType: "string" },
+      incus_server_certificate: { value: cdktf.stringToHclTerraform(this._incusServerCertificate), isBlock: false, type: "simple", storageClassType: "string" },
       config: { value: cdktf.hashMapperHcl(cdktf.stringToHclTerraform)(this._config), isBlock: false, type: "map", storageClassType: "stringMap" },
       placement_scriptlet: { value: cdktf.stringToHclTerraform(this._placementScriptlet), isBlock: false, type: "simple", storageClassType: "string" },
     };

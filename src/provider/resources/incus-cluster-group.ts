@@ -5,7 +5,7 @@ import { apiNameProblem, DEFAULT_GROUP, groupConfigProblem } from "../../config/
 import type { IncusGroup, IncusGroupPut } from "../../client/incus-client.js";
 import type { ProviderClient } from "../client.js";
 import { DiagnosticError, type Diagnostic, type ObjectValue, type Resource, type Value } from "../plugin/types.js";
-import { clusterAttribute, incusFor, remoteAttribute } from "./incus/connection.js";
+import { connectionAttributes, connectionProblems, incusFor, unsetConnection } from "./incus/connection.js";
 import { apiStep, knownObject, knownString, retryOnPreconditionFailed } from "./values.js";
 
 export const incusClusterGroupResource: Resource<ProviderClient> = {
@@ -18,8 +18,7 @@ export const incusClusterGroupResource: Resource<ProviderClient> = {
         "Destroy removes the members from it and deletes it (a member whose only group it is stays in it, as Incus requires one group per member).",
       attributes: {
         id: { type: "string", computed: true, description: "CLUSTER/GROUP." },
-        cluster: clusterAttribute,
-        remote: remoteAttribute,
+        ...connectionAttributes,
         name: { type: "string", required: true, description: "Group name (Incus API name rules; not default). A change replaces the group. Import id: CLUSTER/NAME." },
         description: { type: "string", optional: true, description: 'Description. Default "".' },
         members: { type: ["set", "string"], required: true, description: "Member names in the group." },
@@ -89,7 +88,7 @@ export const incusClusterGroupResource: Resource<ProviderClient> = {
     if (cluster === undefined || cluster === "" || name === undefined || name === "" || rest.length > 0) {
       throw new DiagnosticError({ severity: "error", summary: `Cannot import Incus cluster group "${id}": the id must be CLUSTER/NAME`, detail: "e.g. terraform import <address> lab/gpu" });
     }
-    const values: ObjectValue = { id, cluster, remote: null, name, description: null, members: [], config: null };
+    const values: ObjectValue = { id, cluster, ...unsetConnection, name, description: null, members: [], config: null };
     const incus = await incusFor(client, values, log);
     const found = await apiStep(`Cannot read Incus cluster group "${name}"`, () => incus.findGroup(name));
     if (found === undefined) throw new DiagnosticError({ severity: "error", summary: `Cluster "${cluster}" has no Incus cluster group "${name}"`, detail: "List the groups with: incus cluster group list" });
@@ -114,7 +113,7 @@ function desired(values: ObjectValue): IncusGroupPut {
 }
 
 function groupProblems(config: ObjectValue): Diagnostic[] {
-  const out: Diagnostic[] = [];
+  const out: Diagnostic[] = connectionProblems(config);
   const name = knownString(config.name);
   if (name !== undefined) {
     if (name === DEFAULT_GROUP) {

@@ -16,7 +16,7 @@ import type { IncusClient, IncusMember, IncusMemberPut } from "../../client/incu
 import { OperationsCenterError } from "../../client/errors.js";
 import type { ProviderClient } from "../client.js";
 import { DiagnosticError, type Diagnostic, type Logger, type ObjectValue, type Resource } from "../plugin/types.js";
-import { clusterAttribute, incusFor, remoteAttribute } from "./incus/connection.js";
+import { connectionAttributes, connectionProblems, incusFor, unsetConnection } from "./incus/connection.js";
 import { apiStep, isUnknown, knownString, retryOnPreconditionFailed, stepFailed } from "./values.js";
 
 const SCHEDULER = "scheduler.instance";
@@ -33,8 +33,7 @@ export const incusClusterMemberResource: Resource<ProviderClient> = {
         "Destroying the resource stops managing the member; it stays in the cluster.",
       attributes: {
         id: { type: "string", computed: true, description: "CLUSTER/MEMBER." },
-        cluster: clusterAttribute,
-        remote: remoteAttribute,
+        ...connectionAttributes,
         member: { type: "string", required: true, description: "The member (server) name. A change replaces the resource. Import id: CLUSTER/MEMBER." },
         roles: {
           type: ["set", "string"],
@@ -104,7 +103,7 @@ export const incusClusterMemberResource: Resource<ProviderClient> = {
       throw new DiagnosticError({ severity: "error", summary: `Cannot import Incus cluster member "${id}": the id must be CLUSTER/MEMBER`, detail: "e.g. terraform import <address> lab/server01" });
     }
     // Every attribute but evacuation_mode is taken from the member: the configuration then decides which stay managed.
-    const values: ObjectValue = { id, cluster, remote: null, member: name, roles: [], failure_domain: "", description: "", scheduler_instance: "", groups: [], state: "", evacuation_mode: null };
+    const values: ObjectValue = { id, cluster, ...unsetConnection, member: name, roles: [], failure_domain: "", description: "", scheduler_instance: "", groups: [], state: "", evacuation_mode: null };
     const incus = await incusFor(client, values, log);
     const { member } = await apiStep(`Cannot read Incus cluster member "${name}" of cluster "${cluster}"`, () => incus.getMember(name));
     return { state: stateOf(values, member) };
@@ -186,7 +185,7 @@ async function reachState(incus: IncusClient, name: string, state: string, mode:
 }
 
 function memberProblems(config: ObjectValue): Diagnostic[] {
-  const out: Diagnostic[] = [];
+  const out: Diagnostic[] = connectionProblems(config);
   const error = (summary: string, path: string) => out.push({ severity: "error", summary, path: [path] });
   for (const role of strings(config.roles) ?? []) {
     const problem = roleProblem(role);

@@ -7,7 +7,7 @@ import { clusterKeyRules, clusterSettingsProblems, PLACEMENT_SCRIPTLET_KEY } fro
 import { checkPlacementScriptlet, formatStarlarkProblem } from "../../config/starlark.js";
 import type { ProviderClient } from "../client.js";
 import { DiagnosticError, type Diagnostic, type ObjectValue, type Resource, type Value } from "../plugin/types.js";
-import { clusterAttribute, incusFor, remoteAttribute } from "./incus/connection.js";
+import { connectionAttributes, connectionProblems, incusFor } from "./incus/connection.js";
 import { apiStep, knownObject, knownString } from "./values.js";
 
 const SCRIPTLET = "placement_scriptlet";
@@ -22,8 +22,7 @@ export const incusClusterSettingsResource: Resource<ProviderClient> = {
         "set through the cluster's own Incus API. Only the keys given are managed; removing a key, or the resource, unsets exactly the keys it set.",
       attributes: {
         id: { type: "string", computed: true, description: "The cluster name." },
-        cluster: clusterAttribute,
-        remote: remoteAttribute,
+        ...connectionAttributes,
         config: {
           type: ["map", "string"],
           optional: true,
@@ -91,7 +90,7 @@ function managed(values: ObjectValue): Record<string, string> {
 }
 
 function settingsProblems(config: ObjectValue): Diagnostic[] {
-  const out: Diagnostic[] = [];
+  const out: Diagnostic[] = connectionProblems(config);
   const map = knownObject(config.config);
   if (map !== undefined) {
     const known = Object.fromEntries(Object.entries(map).filter((e): e is [string, string] => typeof e[1] === "string"));

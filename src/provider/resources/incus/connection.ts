@@ -1,16 +1,21 @@
 // How an Incus resource reaches its cluster's own API, in this order:
+//   0. the resource's explicit incus_address (with incus_client_certificate / incus_client_key_file,
+//      else the CLI configuration's client certificate, and incus_server_certificate to pin);
 //   1. the incus CLI configuration (INCUS_CONF, else ~/.config/incus): the remote named by the
 //      resource's `remote`, else a remote named after the cluster, with client.crt / client.key
 //      and the pinned servercerts/<remote>.crt;
 //   2. the cluster's connection URL and certificate as Operations Center records them, with the
 //      client.crt / client.key of that same directory (a certificate the cluster trusts, e.g. one
 //      given in the application config's `certificates` at creation).
-// One client per cluster and remote for the provider process.
+// The explicit client certificate and key, when given, are used on any of these paths. The key is
+// named by its file only, so that it never sits in plan or state. One client per cluster and
+// connection settings for the provider process.
+import { existsSync, readFileSync } from "node:fs";
 import { IncusClient, incusClientCertificate, incusConfigDir, incusRemote, type IncusConnection } from "../../../client/incus-client.js";
 import type { RequestEvent } from "../../../client/client.js";
 import { logCalls } from "../../calls.js";
 import type { ProviderClient } from "../../client.js";
-import { DiagnosticError, type Attribute, type Logger, type ObjectValue } from "../../plugin/types.js";
+import { DiagnosticError, type Attribute, type Diagnostic, type Logger, type ObjectValue } from "../../plugin/types.js";
 import { apiStep, knownString } from "../values.js";
 
 interface Cached {
@@ -19,20 +24,61 @@ interface Cached {
 }
 const clients = new WeakMap<ProviderClient, Map<string, Cached>>();
 
-export const clusterAttribute: Attribute = { type: "string", required: true, description: "Name of the cluster in Operations Center. A change replaces the resource." };
-export const remoteAttribute: Attribute = {
-  type: "string",
-  optional: true,
-  description:
-    "Remote of the incus CLI configuration (INCUS_CONF or ~/.config/incus, config.yml with client.crt / client.key) to reach the cluster at. Default: a remote named after the cluster, else the cluster's connection URL from Operations Center with that directory's client certificate.",
+/** The cluster and how to reach its Incus API: the first attributes of every Incus resource. */
+export const connectionAttributes: { readonly [name: string]: Attribute } = {
+  cluster: { type: "string", required: true, description: "Name of the cluster in Operations Center. A change replaces the resource." },
+  remote: {
+    type: "string",
+    optional: true,
+    description:
+      "Remote of the incus CLI configuration (INCUS_CONF or ~/.config/incus, config.yml with client.crt / client.key) to reach the cluster at. Default: a remote named after the cluster, else the cluster's connection URL from Operations Center with that directory's client certificate.",
+  },
+  incus_address: { type: "string", optional: true, description: "Address of the cluster's Incus API (e.g. https://192.0.2.101:8443), instead of a remote or the connection URL Operations Center records." },
+  incus_client_certificate: { type: "string", optional: true, description: "Client certificate the cluster trusts: PEM text or the path of a PEM file. Needs incus_client_key_file." },
+  incus_client_key_file: { type: "string", optional: true, description: "Path of the client certificate's key file (a path only, so that the key is never in plan or state)." },
+  incus_server_certificate: { type: "string", optional: true, description: "The cluster certificate to pin: PEM text or the path of a PEM file." },
 };
+
+/** The connection attributes of an imported resource: none given (the CLI configuration or Operations Center decides). */
+export const unsetConnection: ObjectValue = { remote: null, incus_address: null, incus_client_certificate: null, incus_client_key_file: null, incus_server_certificate: null };
+
+const pemOrFile = (value: string): string => (value.includes("-----BEGIN ") ? value : readFileSync(value, "utf8"));
+
+/** Plan-time checks of the explicit connection attributes; the key itself is never read into a message. */
+export function connectionProblems(config: ObjectValue): Diagnostic[] {
+  const out: Diagnostic[] = [];
+  const given = (name: string) => config[name] !== null && config[name] !== undefined;
+  const keyFile = knownString(config.incus_client_key_file);
+  if (given("incus_client_certificate") !== given("incus_client_key_file")) {
+    const missing = given("incus_client_certificate") ? "incus_client_key_file" : "incus_client_certificate";
+    out.push({ severity: "error", summary: `${missing} is needed too: give incus_client_certificate and incus_client_key_file together`, path: [missing] });
+  }
+  if (keyFile !== undefined && keyFile.includes("-----BEGIN ")) {
+    out.push({ severity: "error", summary: "incus_client_key_file must be the path of the key file, not the key", detail: "The key would otherwise be stored in plan and state. Write it to a file and give its path.", path: ["incus_client_key_file"] });
+  } else if (keyFile !== undefined && !existsSync(keyFile)) {
+    out.push({ severity: "error", summary: `incus_client_key_file: ${keyFile} does not exist`, path: ["incus_client_key_file"] });
+  }
+  for (const name of ["incus_client_certificate", "incus_server_certificate"]) {
+    const value = knownString(config[name]);
+    if (value !== undefined && !value.includes("-----BEGIN ") && !existsSync(value)) out.push({ severity: "error", summary: `${name}: neither PEM text nor the path of an existing file`, path: [name] });
+  }
+  const address = knownString(config.incus_address);
+  if (address !== undefined && !/^https:\/\/[^/]+/.test(address)) out.push({ severity: "error", summary: `incus_address: "${address}" is not an https:// address`, path: ["incus_address"] });
+  return out;
+}
 
 /** The Incus client for the cluster and remote of a resource's values. */
 export function incusFor(client: ProviderClient, values: ObjectValue, log: Logger): Promise<IncusClient> {
   const cluster = knownString(values.cluster);
   if (cluster === undefined) throw new DiagnosticError({ severity: "error", summary: "The cluster name is not known yet", path: ["cluster"] });
   const remote = knownString(values.remote);
-  const key = `${cluster}\0${remote ?? ""}`;
+  const explicit = {
+    address: knownString(values.incus_address),
+    certificate: knownString(values.incus_client_certificate),
+    keyFile: knownString(values.incus_client_key_file),
+    pinned: knownString(values.incus_server_certificate),
+  };
+  const key = JSON.stringify([cluster, remote, explicit]);
   const byKey = clients.get(client) ?? new Map<string, Cached>();
   clients.set(client, byKey);
   const cached = byKey.get(key);
@@ -42,14 +88,48 @@ export function incusFor(client: ProviderClient, values: ObjectValue, log: Logge
   }
   // The log of the latest call: calls of later resources are logged to theirs.
   const onRequest = (event: RequestEvent) => logCalls(entry.log)(event);
-  const entry: Cached = { log, client: connect(client, cluster, remote).then((connection) => new IncusClient(connection, { onRequest })) };
+  const entry: Cached = { log, client: connect(client, cluster, remote, explicit).then((connection) => new IncusClient(connection, { onRequest })) };
   entry.client.catch(() => byKey.delete(key));
   byKey.set(key, entry);
   return entry.client;
 }
 
-async function connect(client: ProviderClient, cluster: string, remote: string | undefined): Promise<IncusConnection> {
+interface Explicit {
+  address: string | undefined;
+  certificate: string | undefined;
+  keyFile: string | undefined;
+  pinned: string | undefined;
+}
+
+async function connect(client: ProviderClient, cluster: string, remote: string | undefined, explicit: Explicit): Promise<IncusConnection> {
+  const found = await discover(client, cluster, remote, explicit.address);
+  const certificate = explicit.certificate === undefined ? found.certificate : pemOrFile(explicit.certificate);
+  const key = explicit.keyFile === undefined ? found.key : readFileSync(explicit.keyFile, "utf8");
+  const pinned = explicit.pinned === undefined ? found.pinned : pemOrFile(explicit.pinned);
+  if (certificate === undefined || key === undefined) {
+    throw new DiagnosticError({
+      severity: "error",
+      summary: `No client certificate for the Incus API of cluster "${cluster}"`,
+      detail:
+        `${found.dir} has no client.crt / client.key. Give incus_client_certificate and incus_client_key_file, or add a remote named "${cluster}" to the incus CLI configuration ` +
+        "(INCUS_CONF or ~/.config/incus) with a client certificate the cluster trusts (e.g. given in the application config's certificates at creation).",
+      path: ["incus_client_certificate"],
+    });
+  }
+  return { url: found.url, ...(pinned === undefined ? {} : { serverCertificate: pinned }), clientCertificate: certificate, clientKey: key };
+}
+
+/** The address (and what the CLI configuration has for it) from the attributes, the remote, or Operations Center. */
+async function discover(
+  client: ProviderClient,
+  cluster: string,
+  remote: string | undefined,
+  address: string | undefined,
+): Promise<{ dir: string; url: string; certificate?: string; key?: string; pinned?: string }> {
   const dir = incusConfigDir(process.env);
+  const cli = incusClientCertificate(dir);
+  const fromCli = cli === undefined ? {} : { certificate: cli.certificate, key: cli.key };
+  if (address !== undefined) return { dir, url: address, ...fromCli };
   const configured = (() => {
     try {
       return incusRemote(dir, remote ?? cluster);
@@ -57,7 +137,9 @@ async function connect(client: ProviderClient, cluster: string, remote: string |
       throw new DiagnosticError({ severity: "error", summary: `Cannot use the incus CLI configuration for cluster "${cluster}"`, detail: (error as Error).message, path: ["remote"] });
     }
   })();
-  if (configured !== undefined) return configured;
+  if (configured !== undefined) {
+    return { dir, url: configured.url, certificate: configured.clientCertificate, key: configured.clientKey, ...(configured.serverCertificate === undefined ? {} : { pinned: configured.serverCertificate }) };
+  }
   if (remote !== undefined) {
     throw new DiagnosticError({
       severity: "error",
@@ -68,24 +150,13 @@ async function connect(client: ProviderClient, cluster: string, remote: string |
   }
   const found = await apiStep(`Cannot read cluster "${cluster}" from Operations Center`, () => client.api.findCluster(cluster));
   if (found === undefined) throw new DiagnosticError({ severity: "error", summary: `Cluster "${cluster}" does not exist in Operations Center at ${client.api.url}`, path: ["cluster"] });
-  const url = found.cluster.connection_url;
-  const certificate = incusClientCertificate(dir);
-  if (url === "" || certificate === undefined) {
+  if (found.cluster.connection_url === "") {
     throw new DiagnosticError({
       severity: "error",
       summary: `No way to reach the Incus API of cluster "${cluster}"`,
-      detail:
-        (url === "" ? "Operations Center records no connection URL for it. " : "") +
-        (certificate === undefined ? `${dir} has no client.crt / client.key. ` : "") +
-        `Add a remote named "${cluster}" to the incus CLI configuration (INCUS_CONF or ~/.config/incus) with a client certificate the cluster trusts ` +
-        "(e.g. given in the application config's certificates at creation), or set remote on this resource.",
+      detail: `Operations Center records no connection URL for it. Give incus_address, or add a remote named "${cluster}" to the incus CLI configuration (INCUS_CONF or ~/.config/incus), or set remote on this resource.`,
       path: ["cluster"],
     });
   }
-  return {
-    url,
-    ...(found.cluster.certificate === "" ? {} : { serverCertificate: found.cluster.certificate }),
-    clientCertificate: certificate.certificate,
-    clientKey: certificate.key,
-  };
+  return { dir, url: found.cluster.connection_url, ...fromCli, ...(found.cluster.certificate === "" ? {} : { pinned: found.cluster.certificate }) };
 }
