@@ -134,7 +134,7 @@ function tokenize(source: string): Token[] {
     }
     const rest = source.slice(i);
     const stringStart = /^[rRbB]{0,2}("""|'''|"|')/.exec(rest);
-    if (stringStart !== null && (stringStart[0].length === stringStart[1]!.length || /^[rRbB]+$/.test(stringStart[0].slice(0, -stringStart[1]!.length)))) {
+    if (stringStart !== null) {
       const quote = stringStart[1]!;
       const raw = /r/i.test(stringStart[0].slice(0, -quote.length));
       const start = i;
