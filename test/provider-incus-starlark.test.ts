@@ -42,3 +42,29 @@ test("each broken rule is named with file, line and column", () => {
   assert.match(check("X = 1\nX = 2\ndef instance_placement(request, candidate_members):\n    pass\n")[0]!, /^place\.star:2:1: cannot reassign global X declared at place\.star:1:1/);
   assert.match(check("for x in []:\n    pass\ndef instance_placement(request, candidate_members):\n    pass\n")[0]!, /^place\.star:1:1: for statement not within a function/);
 });
+
+test("the Starlark grammar: literals of every kind, unpacking, augmented assignment, conditional expressions, dict comprehensions", () => {
+  const source = [
+    "# comment",
+    'PREFS = {"a": 1, "b": [1, 2,], }',
+    "def score(m, weights={}):",
+    '    r = rb"raw\\d" + b"x"',
+    '    s = """multi',
+    'line %s""" % m.server_name',
+    "    x, y = 1, 2",
+    "    x += y",
+    '    return len(s) * weights.get("cpu", 1) if x not in [3] else -x',
+    "",
+    "def instance_placement(request, candidate_members):",
+    "    best = sorted(candidate_members, key = lambda m: score(m))",
+    "    for i, m in enumerate(best):",
+    '        if i > 0 and not m.server_name.startswith("gpu"):',
+    "            continue",
+    '        log_info("candidate", m.server_name, {k: v for k, v in PREFS.items()})',
+    '    set_target(best[0].server_name) if best else fail("no candidates")',
+    "    return None",
+    "",
+  ].join("\n");
+  assert.deepEqual(check(source), []);
+  assert.deepEqual(check("def instance_placement(request, candidate_members):\n    return 2 ** 3\n"), ['place.star:2:14: syntax error: got "**", want end of line']);
+});
