@@ -121,6 +121,16 @@ async function waitWhilePending(effects: Effects, name: string): Promise<Cluster
   }
 }
 
+/** A cluster of this name exists and no journal entry of this resource made it: refused, with the import command. */
+function notCreatedHere(name: string): DiagnosticError {
+  return new DiagnosticError({
+    severity: "error",
+    summary: `Cluster "${name}" already exists and was not created by this resource`,
+    detail: importAdvice(name),
+    path: ["name"],
+  });
+}
+
 export interface Created {
   cluster: Cluster;
   members: string[];
@@ -138,20 +148,21 @@ export async function createCluster(effects: Effects, desired: ClusterValue, sec
   const inputs = creationInputs(desired, secrets);
   const record = creationRecord(inputs, client);
 
-  const existing = await client.api.findCluster(name).catch((error: unknown) => {
-    throw failed(`Cannot look up cluster "${name}"`, error, "nothing was created");
-  });
+  // Only a create of this resource that a journal entry records can have left a cluster to adopt
+  // or a pending record to clean up; without one, the POST itself tells whether the name is taken.
+  const journaled = findCreate(client.workDir, name);
+  const existing =
+    journaled === undefined
+      ? undefined
+      : await client.api.findCluster(name).catch((error: unknown) => {
+          throw failed(`Cannot look up cluster "${name}"`, error, "nothing was created");
+        });
   let removePending = false;
   if (existing !== undefined) {
-    const entry = findCreate(client.workDir, name);
+    const entry = journaled;
     const createdBy = readBookkeeping(existing.cluster.properties).createdBy;
     if (entry === undefined || createdBy !== entry.create_id) {
-      throw new DiagnosticError({
-        severity: "error",
-        summary: `Cluster "${name}" already exists and was not created by this resource`,
-        detail: importAdvice(name),
-        path: ["name"],
-      });
+      throw notCreatedHere(name);
     }
     let cluster: Cluster | undefined = existing.cluster;
     if (cluster.status === "pending" && isRunning(entry)) cluster = await waitWhilePending(effects, name);
@@ -177,6 +188,10 @@ export async function createCluster(effects: Effects, desired: ClusterValue, sec
   const servers = await serversNamed(client, desired.servers).catch((error: unknown) => {
     throw failed(`Cannot read the servers of cluster "${name}"`, error, "nothing was created");
   });
+  if (existing === undefined && servers.some((server) => server.cluster === name)) {
+    // Its servers already form a cluster of this name: it exists, and no journal says it is ours.
+    throw notCreatedHere(name);
+  }
   const problems = checkServers([...desired.servers].sort(), servers, { channel: desired.channel ?? "", sameIncus: true });
   if (problems.length > 0) {
     throw serverProblems(`Operations Center would refuse to create cluster "${name}"`, problems, ["servers"], removePending ? `the pending record of an earlier failed create of "${name}" is still there` : "nothing was created");
@@ -199,6 +214,10 @@ export async function createCluster(effects: Effects, desired: ClusterValue, sec
     // A reply means the create is over; without one (connection lost) it may still be running.
     if (!(error instanceof OperationsCenterError && error.mayHaveBeenProcessed)) finishCreate(client.workDir, entry);
     const left = await client.api.findCluster(name).catch(() => undefined);
+    if (left !== undefined && journaled === undefined && readBookkeeping(left.cluster.properties).createdBy !== entry.create_id) {
+      endCreate(client.workDir, name, entry.create_id);
+      throw notCreatedHere(name);
+    }
     const state =
       left === undefined
         ? `cluster "${name}" does not exist`
