@@ -21,9 +21,13 @@ export async function run(argv: string[]): Promise<number> {
     await import("../provider/main.js");
     return 0;
   }
+  if (sub === "--help" || sub === "-h") {
+    process.stdout.write(USAGE);
+    return 0;
+  }
   if (sub !== "install") {
-    process.stderr.write(sub === undefined || sub === "--help" || sub === "-h" ? USAGE : `oc-cdktf provider: unknown sub-command "${sub}"\n\n${USAGE}`);
-    return sub === "--help" || sub === "-h" ? 0 : 2;
+    process.stderr.write(sub === undefined ? USAGE : `oc-cdktf provider: unknown sub-command "${sub}"\n\n${USAGE}`);
+    return 2;
   }
   let pluginsDir = path.join(process.env.HOME ?? homedir(), ".terraform.d", "plugins");
   for (let i = 0; i < rest.length; i++) {
