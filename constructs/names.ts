@@ -1,6 +1,7 @@
 // Readable, collision-free Terraform names and literal-safe strings for the L2 constructs.
 import { TerraformStack, Token } from "cdktf";
 import type { IConstruct } from "constructs";
+import { clusterNameProblem } from "../src/provider/resources/cluster/validate.js";
 import { objectNameProblem } from "../src/provider/resources/object-name.js";
 
 /**
@@ -10,7 +11,7 @@ import { objectNameProblem } from "../src/provider/resources/object-name.js";
 export function checkObjectName(kind: "Cluster" | "ClusterTemplate", constructPath: string, name: unknown, prop = "name"): string {
   if (typeof name !== "string") throw new Error(`${kind} '${constructPath}': ${prop} must be a string.`);
   if (Token.isUnresolved(name)) return name;
-  const problem = objectNameProblem(kind === "Cluster" ? "cluster" : "cluster template", name);
+  const problem = kind === "Cluster" && prop === "name" ? clusterNameProblem(name) : objectNameProblem(kind === "Cluster" ? "cluster" : "cluster template", name);
   if (problem !== undefined) throw new Error(`${kind} '${constructPath}': ${prop}: ${problem}.`);
   return name;
 }

@@ -262,6 +262,9 @@ test("synth-time errors name the construct path and the fix", async (t) => {
   await t.test("a name with a control character", () => {
     assert.match(synthError((s) => new Cluster(s, "a", { ...oneOff, name: "a\u0007b" })), /^Cluster 's\/a': name: .*U\+0007/);
   });
+  await t.test("an oversized name", () => {
+    assert.match(synthError((s) => new Cluster(s, "a", { ...oneOff, name: "x".repeat(300) })), /^Cluster 's\/a': name: the cluster name is 300 bytes long; at most 255 bytes are allowed/);
+  });
   await t.test("a connection URL that is not http(s)", () => {
     assert.match(
       synthError((s) => new Cluster(s, "a", { ...oneOff, connectionUrl: "ftp://x.example.net" })),
