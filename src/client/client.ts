@@ -6,6 +6,7 @@ import { X509Certificate, createPrivateKey } from "node:crypto";
 import * as tls from "node:tls";
 import { setTimeout as sleep } from "node:timers/promises";
 import { Agent, type Dispatcher } from "undici";
+import { segment } from "./path.js";
 import { z } from "zod";
 import {
   clusterSchema,
@@ -139,11 +140,7 @@ const serverInfoSchema = z.looseObject({
 });
 const listOf = <S extends z.ZodType>(schema: S) => z.array(schema).nullable().transform((items) => items ?? []);
 
-/** URL-encodes one path segment (a cluster, template, server, service name). */
-export function segment(name: string): string {
-  if (name === "") throw new TypeError("empty name in request path");
-  return encodeURIComponent(name);
-}
+export { segment } from "./path.js";
 
 export class OperationsCenterClient {
   /** Base URL without trailing slash. */

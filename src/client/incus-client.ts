@@ -8,7 +8,8 @@ import { homedir } from "node:os";
 import { join } from "node:path";
 import yaml from "js-yaml";
 import { z } from "zod";
-import { OperationsCenterClient, segment, type RequestEvent } from "./client.js";
+import type { OperationsCenterClient, RequestEvent } from "./client.js";
+import { segment } from "./path.js";
 import { OperationsCenterError } from "./errors.js";
 
 const stringMap = z.record(z.string(), z.string());
@@ -117,15 +118,22 @@ export class IncusClient {
   readonly url: string;
   readonly #http: OperationsCenterClient;
 
-  constructor(connection: IncusConnection, options: IncusClientOptions = {}) {
-    this.url = connection.url;
-    this.#http = new OperationsCenterClient({
+  /** Connects lazily: the HTTP transport (undici) loads with the first cluster the provider talks to. */
+  static async connect(connection: IncusConnection, options: IncusClientOptions = {}): Promise<IncusClient> {
+    const { OperationsCenterClient } = await import("./client.js");
+    const http = new OperationsCenterClient({
       url: connection.url,
       clientCertificate: connection.clientCertificate,
       clientKey: connection.clientKey,
       ...(connection.serverCertificate === undefined ? {} : { serverCertificate: connection.serverCertificate }),
       ...(options.onRequest === undefined ? {} : { onRequest: options.onRequest }),
     });
+    return new IncusClient(connection.url, http);
+  }
+
+  private constructor(url: string, http: OperationsCenterClient) {
+    this.url = url;
+    this.#http = http;
   }
 
   async getServerConfig(target?: string): Promise<{ config: Record<string, string>; etag?: string }> {

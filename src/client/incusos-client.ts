@@ -5,7 +5,7 @@
 // server (one about to join a cluster).
 import type { SystemNetwork } from "./api-types.js";
 import type { OperationsCenterClient } from "./client.js";
-import { segment } from "./client.js";
+import { segment } from "./path.js";
 
 const SERVERS = "/1.0/provisioning/servers";
 

@@ -4,7 +4,7 @@
 // keyed digest of it, so a new key shows as a change. Destroy leaves the certificate in place (a
 // cluster always has one).
 import { X509Certificate, createPrivateKey } from "node:crypto";
-import { segment } from "../../client/client.js";
+import { segment } from "../../client/path.js";
 import type { ProviderClient } from "../client.js";
 import { DiagnosticError, type Diagnostic, type ObjectValue, type Resource } from "../plugin/types.js";
 import { apiStep, knownString } from "./values.js";
