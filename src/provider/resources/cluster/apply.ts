@@ -41,9 +41,8 @@ export function failed(summary: string, error: unknown, left: string, path?: str
 
 /** Reads the cluster (with its ETag) and the names of its members. */
 export async function readBack(client: ProviderClient, name: string): Promise<{ cluster: Cluster; etag?: string; members: string[] }> {
-  const found = await client.api.getCluster(name);
-  const members = (await client.api.listServers({ cluster: name })).map((server) => server.name);
-  return { ...found, members };
+  const [found, servers] = await Promise.all([client.api.getCluster(name), client.api.listServers({ cluster: name })]);
+  return { ...found, members: servers.map((server) => server.name) };
 }
 
 export function secretsOf(text: string | null): Secrets | undefined {
