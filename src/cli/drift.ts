@@ -3,8 +3,8 @@
 // 1 a stack could not be examined, 2 drift found.
 import { parseArgs } from "node:util";
 import { driftReport, hasDrift, hasErrors, renderDrift } from "../review/drift.js";
-import { DEFAULT_MAX_CHARS, formats, type SummaryFormat } from "../review/plan-summary.js";
-import { MIN_CHARS } from "./plan-summary.js";
+import { DEFAULT_MAX_CHARS } from "../review/plan-summary.js";
+import { reportOptions } from "./report-options.js";
 
 const USAGE = `usage: oc-cdktf drift [STACK_DIR] [options]
 
@@ -37,10 +37,9 @@ export async function run(argv: string[]): Promise<number> {
     process.stdout.write(USAGE);
     return EXIT.inSync;
   }
-  const format = values.format as SummaryFormat;
-  if (!formats.includes(format)) return usage(`--format must be one of ${formats.join(", ")}, got "${values.format}"`);
-  const maxChars = values["max-chars"] === undefined ? DEFAULT_MAX_CHARS : Number(values["max-chars"]);
-  if (!Number.isInteger(maxChars) || maxChars < MIN_CHARS) return usage(`--max-chars must be a whole number of at least ${MIN_CHARS}, got "${values["max-chars"]}"`);
+  const options = reportOptions(values);
+  if ("problem" in options) return usage(options.problem);
+  const { format, maxChars } = options;
   if (positionals.length > 1) return usage("give one directory");
   const report = await driftReport(positionals[0] ?? ".");
   process.stdout.write(renderDrift(report, format, maxChars));

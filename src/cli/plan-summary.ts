@@ -4,7 +4,8 @@
 import { readFileSync } from "node:fs";
 import { parseArgs } from "node:util";
 import { parsePlanText, type PlanInput } from "../review/plan-schema.js";
-import { countsOf, DEFAULT_MAX_CHARS, formats, mergeInputs, renderSummary, summarize, type SummaryFormat } from "../review/plan-summary.js";
+import { countsOf, DEFAULT_MAX_CHARS, mergeInputs, renderSummary, summarize } from "../review/plan-summary.js";
+import { reportOptions } from "./report-options.js";
 
 const USAGE = `usage: oc-cdktf plan-summary [PLAN_JSON|-]... [options]
 
@@ -18,9 +19,6 @@ const USAGE = `usage: oc-cdktf plan-summary [PLAN_JSON|-]... [options]
 
 Exit codes: 0 written, 1 the plan failed or cannot be read, 2 usage, 3 destructive (--fail-on).
 `;
-
-/** Below this not even the headline and the left-out note fit. */
-export const MIN_CHARS = 1000;
 
 export const EXIT = { ok: 0, failed: 1, usage: 2, destructive: 3 } as const;
 
@@ -51,11 +49,10 @@ export async function run(argv: string[]): Promise<number> {
     process.stdout.write(USAGE);
     return EXIT.ok;
   }
-  const format = values.format as SummaryFormat;
-  if (!formats.includes(format)) return usage(`--format must be one of ${formats.join(", ")}, got "${values.format}"`);
+  const options = reportOptions(values);
+  if ("problem" in options) return usage(options.problem);
+  const { format, maxChars } = options;
   if (values["fail-on"] !== undefined && values["fail-on"] !== "destructive") return usage(`--fail-on takes "destructive", got "${values["fail-on"]}"`);
-  const maxChars = values["max-chars"] === undefined ? DEFAULT_MAX_CHARS : Number(values["max-chars"]);
-  if (!Number.isInteger(maxChars) || maxChars < MIN_CHARS) return usage(`--max-chars must be a whole number of at least ${MIN_CHARS}, got "${values["max-chars"]}"`);
   const sources = positionals.length === 0 ? ["-"] : positionals;
   if (sources.filter((s) => s === "-").length > 1) return usage('give "-" (stdin) once');
 
