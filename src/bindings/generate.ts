@@ -77,12 +77,8 @@ class Structs {
       const ts = isNestedBlock(f.type) ? this.blockType(`${name}${pascal(f.name)}`, f.type) : this.tsType(`${name}${pascal(f.name)}`, f.type);
       return `${docComment(f.doc, "  ")}  readonly ${memberName(f.name)}${f.optional ? "?" : ""}: ${ts};`;
     });
-    const toTf = fields.map((f) => `    ${f.name}: ${isNestedBlock(f.type) ? this.blockMapper(`${name}${pascal(f.name)}`, f.type, false) : this.mapper(`${name}${pascal(f.name)}`, f.type, false)}(struct.${memberName(f.name)}),`);
-    const toHcl = fields.map((f) => {
-      const t = isNestedBlock(f.type) ? undefined : f.type;
-      const mapper = isNestedBlock(f.type) ? this.blockMapper(`${name}${pascal(f.name)}`, f.type, true) : this.mapper(`${name}${pascal(f.name)}`, f.type, true);
-      return `    ${f.name}: { value: ${mapper}(struct.${memberName(f.name)}), isBlock: ${isNestedBlock(f.type)}, type: ${JSON.stringify(isNestedBlock(f.type) ? (f.type.nesting === "single" ? "struct" : f.type.nesting) : hclKind(t!))}, storageClassType: ${JSON.stringify(isNestedBlock(f.type) ? `${camel(name + pascal(f.name))}${f.type.nesting === "single" ? "" : "List"}` : storageClass(t!))} },`;
-    });
+    const toTf = fields.map((f) => `    ${f.name}: ${this.fieldMapper(`${name}${pascal(f.name)}`, f.type, false)}(struct.${memberName(f.name)}),`);
+    const toHcl = fields.map((f) => `    ${f.name}: ${this.hclEntry(`${name}${pascal(f.name)}`, f.type, `struct.${memberName(f.name)}`)},`);
     const fn = camel(name);
     this.code.push(
       `export interface ${name} {\n${members.join("\n")}\n}\n\n` +
@@ -153,6 +149,18 @@ class Structs {
   blockMapper(name: string, block: NestedBlock, hcl: boolean): string {
     const fn = `${camel(name)}${hcl ? "ToHclTerraform" : "ToTerraform"}`;
     return block.nesting === "single" ? fn : `cdktf.listMapper${hcl ? "Hcl" : ""}(${fn}, true)`;
+  }
+
+  fieldMapper(name: string, type: CtyType | NestedBlock, hcl: boolean): string {
+    return isNestedBlock(type) ? this.blockMapper(name, type, hcl) : this.mapper(name, type, hcl);
+  }
+
+  /** The descriptor synthesizeHclAttributes gives cdktf's HCL renderer for one attribute or block. */
+  hclEntry(name: string, type: CtyType | NestedBlock, value: string): string {
+    const [kind, storage] = isNestedBlock(type)
+      ? [type.nesting === "single" ? "struct" : type.nesting, `${camel(name)}${type.nesting === "single" ? "" : "List"}`]
+      : [hclKind(type), storageClass(type)];
+    return `{ value: ${this.fieldMapper(name, type, true)}(${value}), isBlock: ${isNestedBlock(type)}, type: ${JSON.stringify(kind)}, storageClassType: ${JSON.stringify(storage)} }`;
   }
 }
 
@@ -232,20 +240,9 @@ function generateClass(spec: ClassSpec, identity: ProviderIdentity): string {
   const outputGetters = Object.entries(block.attributes)
     .filter(([, a]) => !a.writeOnly)
     .map(([name, a]) => getter(name, a));
-  const synth = [
-    ...inputs.map(([name, a]) => `      ${name}: ${structs.mapper(`${spec.className}${pascal(name)}`, a.type, false)}(this._${memberName(name)}),`),
-    ...blocks.map(([name, b]) => `      ${name}: ${structs.blockMapper(`${spec.className}${pascal(name)}`, b, false)}(this._${memberName(name)}),`),
-  ];
-  const synthHcl = [
-    ...inputs.map(
-      ([name, a]) =>
-        `      ${name}: { value: ${structs.mapper(`${spec.className}${pascal(name)}`, a.type, true)}(this._${memberName(name)}), isBlock: false, type: ${JSON.stringify(hclKind(a.type))}, storageClassType: ${JSON.stringify(storageClass(a.type))} },`,
-    ),
-    ...blocks.map(
-      ([name, b]) =>
-        `      ${name}: { value: ${structs.blockMapper(`${spec.className}${pascal(name)}`, b, true)}(this._${memberName(name)}), isBlock: true, type: ${JSON.stringify(b.nesting === "single" ? "struct" : b.nesting)}, storageClassType: ${JSON.stringify(`${camel(spec.className + pascal(name))}${b.nesting === "single" ? "" : "List"}`)} },`,
-    ),
-  ];
+  const members: Array<[string, CtyType | NestedBlock]> = [...inputs.map(([name, a]): [string, CtyType] => [name, a.type]), ...blocks];
+  const synth = members.map(([name, t]) => `      ${name}: ${structs.fieldMapper(`${spec.className}${pascal(name)}`, t, false)}(this._${memberName(name)}),`);
+  const synthHcl = members.map(([name, t]) => `      ${name}: ${structs.hclEntry(`${spec.className}${pascal(name)}`, t, `this._${memberName(name)}`)},`);
   const kindWord = spec.base === "TerraformResource" ? "resource" : "data source";
   const importHelper =
     spec.base === "TerraformResource"
@@ -279,10 +276,7 @@ function generateProvider(schema: Schema, identity: ProviderIdentity): string {
   const attrs = Object.entries(schema.block.attributes);
   const members = attrs.map(([name, a]) => `${docComment(attributeDoc(a), "  ")}  readonly ${memberName(name)}?: ${structs.tsType(`${className}${pascal(name)}`, a.type)};`);
   const synth = attrs.map(([name, a]) => `      ${name}: ${structs.mapper(`${className}${pascal(name)}`, a.type, false)}(this.config.${memberName(name)}),`);
-  const synthHcl = attrs.map(
-    ([name, a]) =>
-      `      ${name}: { value: ${structs.mapper(`${className}${pascal(name)}`, a.type, true)}(this.config.${memberName(name)}), isBlock: false, type: ${JSON.stringify(hclKind(a.type))}, storageClassType: ${JSON.stringify(storageClass(a.type))} },`,
-  );
+  const synthHcl = attrs.map(([name, a]) => `      ${name}: ${structs.hclEntry(`${className}${pascal(name)}`, a.type, `this.config.${memberName(name)}`)},`);
   return (
     `${HEADER}import type { Construct } from "constructs";\nimport * as cdktf from "cdktf";\n\n` +
     `export interface ${className}Config {\n${members.join("\n")}\n  /** Alias name, for a second configuration of this provider. */\n  readonly alias?: string;\n}\n\n` +
