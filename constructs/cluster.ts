@@ -9,8 +9,10 @@ import {
   type ApplicationConfig,
   type ServicesConfig,
 } from "../src/config/index.js";
+import { isHttpUrl } from "../src/config/load.js";
 import { splitSecrets, type JsonObject } from "../src/config/secrets.js";
 import { secretTemplateVariables } from "../src/config/template-secrets.js";
+import { isGoDuration } from "../src/provider/resources/cluster/validate.js";
 import { ClusterApplication, type ClusterApplicationName } from "./cluster-application.js";
 import { ClusterIscsiTarget } from "./cluster-iscsi-target.js";
 import { ClusterKernelConfig, type KernelConfig } from "./cluster-kernel-config.js";
@@ -288,13 +290,11 @@ function checkProperties(where: string, properties: Record<string, string> | und
   return { ...properties };
 }
 
-const GO_DURATION = /^[-+]?((\d+(\.\d*)?|\.\d+)(ns|us|µs|μs|ms|s|m|h))+$|^0$/;
-
 function checkRollingRestart(where: string, config: ClusterProps["config"]) {
   if (config?.rollingRestart === undefined) return undefined;
   const delay = config.rollingRestart.postRestoreDelay ?? "";
   const mode = config.rollingRestart.restoreMode ?? "";
-  if (delay !== "" && !Token.isUnresolved(delay) && !GO_DURATION.test(delay)) {
+  if (delay !== "" && !Token.isUnresolved(delay) && !isGoDuration(delay)) {
     throw new Error(`${where}: config.rollingRestart.postRestoreDelay "${delay}" is not a duration; write it like "15m", "90s" or "1h30m".`);
   }
   if (mode !== "" && mode !== "skip" && !Token.isUnresolved(mode)) {
@@ -305,7 +305,7 @@ function checkRollingRestart(where: string, config: ClusterProps["config"]) {
 
 function checkConnectionUrl(where: string, url: string | undefined): string | undefined {
   if (url === undefined || url === "" || Token.isUnresolved(url)) return url;
-  if (!/^https?:\/\/[^/\s]+/.test(url)) {
+  if (!isHttpUrl(url)) {
     throw new Error(`${where}: connectionUrl "${url}" is not an http(s) URL; write it like https://cluster.example.net:8443.`);
   }
   return url;

@@ -21,6 +21,11 @@ const MAX_NAME_BYTES = 255;
 
 const GO_DURATION = /^[-+]?((\d+(\.\d*)?|\.\d+)(ns|us|µs|μs|ms|s|m|h))+$/;
 
+/** A duration as Go's time.ParseDuration reads it (what Operations Center checks post_restore_delay with). */
+export function isGoDuration(text: string): boolean {
+  return text === "0" || GO_DURATION.test(text);
+}
+
 const error = (path: string[], summary: string, detail?: string): Diagnostic => ({
   severity: "error",
   summary,
@@ -95,7 +100,7 @@ export function clusterConfigProblems(config: ObjectValue): Diagnostic[] {
 
   const rolling = knownObject(config.rolling_restart);
   const delay = knownString(rolling?.post_restore_delay);
-  if (delay !== undefined && delay !== "" && delay !== "0" && !GO_DURATION.test(delay)) {
+  if (delay !== undefined && delay !== "" && !isGoDuration(delay)) {
     out.push(error(["rolling_restart", "post_restore_delay"], `post_restore_delay ${JSON.stringify(delay)} is not a Go duration`, 'Write it like "30s", "5m" or "1h30m".'));
   }
   const mode = knownString(rolling?.restore_mode);
