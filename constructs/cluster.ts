@@ -12,6 +12,8 @@ import {
 import { isHttpUrl } from "../src/config/load.js";
 import { splitSecrets, type JsonObject } from "../src/config/secrets.js";
 import { secretTemplateVariables } from "../src/config/template-secrets.js";
+import { RESERVED_PREFIX } from "../src/provider/resources/cluster/bookkeeping.js";
+import { deletionPolicies, type DeletionPolicy } from "../src/provider/resources/cluster/schema.js";
 import { isGoDuration } from "../src/provider/resources/cluster/validate.js";
 import { ClusterApplication, type ClusterApplicationName } from "./cluster-application.js";
 import { ClusterIscsiTarget } from "./cluster-iscsi-target.js";
@@ -28,9 +30,8 @@ import { checkObjectName, literal, literalMap, terraformName } from "./names.js"
 import { OperationsCenter } from "./operations-center.js";
 import { Cluster as ClusterResource } from "./provider/cluster.js";
 
-export const deletionPolicies = ["retain", "forget", "factory-reset"] as const;
 /** What happens in Operations Center when the cluster leaves the code or the stack is destroyed. */
-export type DeletionPolicy = (typeof deletionPolicies)[number];
+export { deletionPolicies, type DeletionPolicy };
 
 export interface ClusterRollingRestartConfig {
   /**
@@ -280,8 +281,8 @@ function checkServers(where: string, servers: unknown): string[] {
 function checkProperties(where: string, properties: Record<string, string> | undefined): Record<string, string> | undefined {
   if (properties === undefined || Token.isUnresolved(properties)) return properties;
   for (const [key, value] of Object.entries(properties)) {
-    if (key.startsWith("oc-cdktf.io/")) {
-      throw new Error(`${where}: property "${key}" uses the prefix oc-cdktf.io/, which the provider reserves for its bookkeeping; rename it.`);
+    if (key.startsWith(RESERVED_PREFIX)) {
+      throw new Error(`${where}: property "${key}" uses the prefix ${RESERVED_PREFIX}, which the provider reserves for its bookkeeping; rename it.`);
     }
     if (typeof value !== "string") {
       throw new Error(`${where}: property "${key}" must be a string, got ${JSON.stringify(value)}; Operations Center stores properties as strings.`);
