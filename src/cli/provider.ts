@@ -3,8 +3,9 @@
 // `oc-cdktf provider serve` runs the provider itself (what Terraform starts through the launcher).
 import { homedir } from "node:os";
 import * as path from "node:path";
+import { pathToFileURL } from "node:url";
 import { PROVIDER_SOURCE, PROVIDER_VERSION } from "../provider/identity.js";
-import { writeLauncher } from "../provider/launcher.js";
+import { PROVIDER_ENTRY, writeLauncher } from "../provider/launcher.js";
 
 const USAGE = `usage: oc-cdktf provider install [--plugins-dir DIR]
        oc-cdktf provider serve
@@ -18,7 +19,7 @@ serve     runs the provider (Terraform starts it; it refuses to run by hand)
 export async function run(argv: string[]): Promise<number> {
   const [sub, ...rest] = argv;
   if (sub === "serve") {
-    await import("../provider/main.js");
+    await import(pathToFileURL(PROVIDER_ENTRY).href);
     return 0;
   }
   if (sub === "--help" || sub === "-h") {

@@ -7,8 +7,8 @@ import * as path from "node:path";
 import { fileURLToPath } from "node:url";
 import { PROVIDER_SOURCE, PROVIDER_TYPE, PROVIDER_VERSION } from "./identity.js";
 
-/** The provider entry of this package (dist/src/provider/main.js). */
-export const PROVIDER_ENTRY = fileURLToPath(new URL("./main.js", import.meta.url));
+/** The provider entry of this package: the bundle of main.js (dist/provider/main.js, see scripts/bundle-provider.ts). */
+export const PROVIDER_ENTRY = fileURLToPath(new URL("../../provider/main.js", import.meta.url));
 
 export const LAUNCHER_NAME = `terraform-provider-${PROVIDER_TYPE}_v${PROVIDER_VERSION}`;
 

@@ -1,0 +1,31 @@
+// Bundles the provider process (dist/src/provider/main.js, after tsc) into dist/provider/.
+// Terraform starts a provider process three or four times per command, and a Node process
+// spends much of its start resolving and compiling a few hundred small module files (zod and
+// undici ship over two hundred); one file per lazy step is the same code, loaded faster. The
+// dynamic imports stay lazy: each becomes a chunk loaded only when that step runs.
+import { rmSync, writeFileSync } from "node:fs";
+import { fileURLToPath } from "node:url";
+import { build } from "esbuild";
+
+const dist = fileURLToPath(new URL("../", import.meta.url));
+
+// Chunk names carry a content hash: an earlier build's chunks would otherwise stay behind.
+rmSync(`${dist}provider`, { recursive: true, force: true });
+const result = await build({
+  entryPoints: { main: `${dist}src/provider/main.js` },
+  outdir: `${dist}provider`,
+  bundle: true,
+  splitting: true,
+  format: "esm",
+  platform: "node",
+  target: "node20",
+  chunkNames: "chunks/[name]-[hash]",
+  sourcemap: "linked",
+  metafile: true,
+  logLevel: "warning",
+  // undici is CommonJS: its require() of Node's own modules needs a real require in an ES module.
+  banner: { js: 'import { createRequire as __createRequire } from "node:module"; const require = __createRequire(import.meta.url);' },
+});
+
+// What went into which file: test/provider-bundle.test.ts reads it.
+writeFileSync(`${dist}provider/meta.json`, `${JSON.stringify(result.metafile)}\n`);

@@ -1,0 +1,75 @@
+// The provider process runs from the esbuild bundle (scripts/bundle-provider.ts). What loads before
+// the handshake and what never loads at all is read from the bundle's metafile.
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { dirname, join, relative, resolve } from "node:path";
+import { z } from "zod";
+import { PROVIDER_ENTRY, writeLauncher } from "../src/provider/launcher.js";
+
+const bundleDir = dirname(PROVIDER_ENTRY);
+const root = resolve(bundleDir, "..", "..");
+
+const metafileSchema = z.object({
+  outputs: z.record(
+    z.string(),
+    z.object({
+      imports: z.array(z.object({ path: z.string(), kind: z.string(), external: z.boolean().optional() })),
+      inputs: z.record(z.string(), z.object({ bytesInOutput: z.number() })),
+    }),
+  ),
+});
+const metafile = metafileSchema.parse(JSON.parse(readFileSync(join(bundleDir, "meta.json"), "utf8")));
+const entryOutput = relative(root, PROVIDER_ENTRY).split("\\").join("/");
+
+/** The outputs a process loads when it starts the entry, before any dynamic import runs. */
+function staticallyLoaded(from: string, seen = new Set<string>()): Set<string> {
+  seen.add(from);
+  for (const edge of metafile.outputs[from]?.imports ?? []) {
+    if (edge.kind === "import-statement" && edge.external !== true && !seen.has(edge.path)) staticallyLoaded(edge.path, seen);
+  }
+  return seen;
+}
+
+const packagesIn = (outputs: Iterable<string>): Set<string> =>
+  new Set(
+    [...outputs].flatMap((output) =>
+      Object.keys(metafile.outputs[output]!.inputs).flatMap((input) => {
+        const match = /node_modules\/((?:@[^/]+\/)?[^/]+)\//.exec(input);
+        return match ? [match[1]!] : [];
+      }),
+    ),
+  );
+
+test("the launcher runs the bundle's entry", () => {
+  assert.equal(entryOutput, "dist/provider/main.js");
+  assert.ok(metafile.outputs[entryOutput], `the metafile has no output ${entryOutput}`);
+  const dir = mkdtempSync(join(tmpdir(), "bundle-launcher-"));
+  try {
+    const { file } = writeLauncher(dir);
+    const script = readFileSync(file, "utf8");
+    const target = /exec node "\$dir"\/'([^']+)'/.exec(script)?.[1];
+    assert.ok(target, `no exec line in the launcher:\n${script}`);
+    assert.equal(resolve(dirname(file), target), PROVIDER_ENTRY);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test("before the handshake the provider process loads only the plugin layer, no package", () => {
+  const loaded = staticallyLoaded(entryOutput);
+  assert.deepEqual([...packagesIn(loaded)], []);
+  const sources = [...loaded].flatMap((output) => Object.keys(metafile.outputs[output]!.inputs));
+  assert.ok(sources.every((source) => source.startsWith("dist/src/provider/")), sources.join("\n"));
+  assert.ok(sources.includes("dist/src/provider/plugin/serve.js"));
+});
+
+test("the provider process never contains cdktf, constructs or the test-only codecs", () => {
+  const everything = packagesIn(Object.keys(metafile.outputs).filter((output) => output.endsWith(".js")));
+  for (const forbidden of ["cdktf", "constructs", "@peculiar/x509", "reflect-metadata", "@grpc/grpc-js", "@msgpack/msgpack"]) {
+    assert.ok(!everything.has(forbidden), `${forbidden} is bundled into the provider process`);
+  }
+  // What it does carry, so that a change of the layout shows here.
+  for (const used of ["zod", "undici", "js-yaml"]) assert.ok(everything.has(used), `${used} is missing from the bundle`);
+});
