@@ -2,22 +2,25 @@
 // server each) against the same POSTs, each followed by one GET, made directly from one process
 // with OperationsCenterClient at terraform's default -parallelism=10. Each run gets a fresh local
 // OC (seeded with exactly the N servers) and, for terraform, fresh state; synth and
-// `terraform init` happen once per N, before any timer.
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+// `terraform init` happen once per N, before any timer. Next to it, interleaved with it: the
+// floor (floor.ts: the same terraform applying N resources of a provider that makes no call)
+// and the direct calls as a process of their own (direct-calls-main.ts), timed spawn to exit.
+import { mkdirSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { OperationsCenterClient } from "../../src/client/index.js";
+import { fileURLToPath } from "node:url";
 import { startLocalOperationsCenter, type LocalOperationsCenter } from "../../src/local-oc/index.js";
-import { runOk } from "./processes.js";
-import { benchClusters, benchSeed, buildStack, clusterPost, stackDirectory, type BenchCluster } from "./stack.js";
-import { compare, summarize, type Comparison, type Summary } from "./stats.js";
+import { benchClient, benchClusters, clusterPost, createAll, minimalCalls, PARALLELISM, type BenchCluster, type CreateCalls } from "./calls.js";
+import { floorRun, prepareFloor, type FloorWorkspace } from "./floor.js";
+import { timeToExit } from "./processes.js";
+import { benchSeed, buildStack, stackDirectory } from "./stack.js";
+import { compare, medianRatio, summarize, type Comparison, type Summary } from "./stats.js";
+import { removeState, terraformEnv, terraformInit, timeApply } from "./terraform.js";
 
-/** Terraform's default -parallelism; the direct calls use the same number of workers. */
-export const PARALLELISM = 10;
 /** The local OC's cluster create delay, the same for both sides. */
 export const CREATE_DELAY_MS = 5;
-const INIT_TIMEOUT_MS = 60_000;
-const APPLY_TIMEOUT_MS = 120_000;
+const DIRECT_PROCESS_TIMEOUT_MS = 60_000;
+const DIRECT_CALLS_SCRIPT = fileURLToPath(new URL("./direct-calls-main.js", import.meta.url));
 
 export interface RequestCounts {
   /** Requests per cluster, by method, in the median-time run. */
@@ -30,6 +33,12 @@ export interface ApplyResult extends Comparison {
   directRequests: RequestCounts;
   /** The provider's reads and the POST made directly, at the same concurrency (see providerCalls). */
   directProviderPattern: { time: Summary; requests: RequestCounts; note: string };
+  /** terraform apply of as many toy provider notes (floor.ts), in ms. */
+  floor: Summary;
+  /** Floor median / direct median: the lowest apply / direct ratio a Node provider behind this terraform can reach. */
+  floor_vs_direct: number;
+  /** The same applies against the direct calls made by a node process of their own, spawn to exit. */
+  vs_direct_process: Comparison;
 }
 
 function perCluster(oc: LocalOperationsCenter, clusters: number): RequestCounts {
@@ -39,7 +48,7 @@ function perCluster(oc: LocalOperationsCenter, clusters: number): RequestCounts 
 }
 
 /** Throws unless the local OC holds exactly `clusters`, each ready with its one member. */
-function checkCreated(oc: LocalOperationsCenter, clusters: readonly BenchCluster[], who: string): void {
+export function checkCreated(oc: LocalOperationsCenter, clusters: readonly BenchCluster[], who: string): void {
   const live = new Map(oc.snapshot().clusters.map((c) => [c.name, c]));
   const wrong = clusters.filter((c) => {
     const found = live.get(c.name);
@@ -50,52 +59,31 @@ function checkCreated(oc: LocalOperationsCenter, clusters: readonly BenchCluster
   }
 }
 
-/** Runs `task` on every item with at most `workers` at a time. */
-async function pool<T>(items: readonly T[], workers: number, task: (item: T) => Promise<void>): Promise<void> {
-  let next = 0;
-  const worker = async (): Promise<void> => {
-    while (next < items.length) await task(items[next++]!);
-  };
-  await Promise.all(Array.from({ length: Math.min(workers, items.length) }, worker));
-}
-
 interface Timed {
   ms: number;
   requests: RequestCounts;
 }
 
-async function withLocalOC<T>(clusters: readonly BenchCluster[], configDir: string, fn: (oc: LocalOperationsCenter) => Promise<T>): Promise<T> {
+/** Runs `create` against a fresh local OC, checks it made every cluster and counts its requests. */
+async function timedOnLocalOC(clusters: readonly BenchCluster[], configDir: string, who: string, create: () => Promise<number>): Promise<Timed> {
   const oc = await startLocalOperationsCenter({ seed: benchSeed(clusters), createDelayMs: CREATE_DELAY_MS });
   try {
     rmSync(configDir, { recursive: true, force: true });
     await oc.writeClientConfig(configDir);
-    return await fn(oc);
+    const ms = await create();
+    checkCreated(oc, clusters, who);
+    return { ms, requests: perCluster(oc, clusters.length) };
   } finally {
     await oc.close();
   }
 }
 
-async function terraformRun({ stackDir, configDir, env }: PreparedStack, clusters: readonly BenchCluster[]): Promise<Timed> {
+function terraformRun({ stackDir, configDir, env }: PreparedStack, clusters: readonly BenchCluster[]): Promise<Timed> {
   // Fresh state: no state file, no create journal of an earlier run.
-  for (const file of ["terraform.tfstate", "terraform.tfstate.backup"]) rmSync(join(stackDir, file), { force: true });
+  removeState(stackDir);
   rmSync(join(stackDir, ".terraform", "oc-cdktf"), { recursive: true, force: true });
-  return withLocalOC(clusters, configDir, async (oc) => {
-    const started = performance.now();
-    await runOk("terraform", ["apply", "-input=false", "-auto-approve", "-no-color"], { cwd: stackDir, env: { ...env, OPERATIONS_CENTER_CONF: configDir }, timeoutMs: APPLY_TIMEOUT_MS });
-    const ms = performance.now() - started;
-    checkCreated(oc, clusters, "terraform apply");
-    return { ms, requests: perCluster(oc, clusters.length) };
-  });
+  return timedOnLocalOC(clusters, configDir, "terraform apply", () => timeApply(stackDir, { ...env, OPERATIONS_CENTER_CONF: configDir }));
 }
-
-/** How a direct run creates one cluster. */
-type CreateCalls = (client: OperationsCenterClient, cluster: BenchCluster) => Promise<void>;
-
-/** The brief's reference: the POST and one GET. */
-const minimalCalls: CreateCalls = async (client, cluster) => {
-  await client.createCluster(clusterPost(cluster));
-  await client.getCluster(cluster.name);
-};
 
 /**
  * The reads the provider's create makes around the same POST (as of this bench's writing; the
@@ -111,20 +99,25 @@ const providerCalls: CreateCalls = async (client, cluster) => {
   await client.listServers({ cluster: cluster.name });
 };
 
-async function directRun(clusters: readonly BenchCluster[], configDir: string, calls: CreateCalls): Promise<Timed> {
-  return withLocalOC(clusters, configDir, async (oc) => {
+function directRun(clusters: readonly BenchCluster[], configDir: string, calls: CreateCalls): Promise<Timed> {
+  return timedOnLocalOC(clusters, configDir, "direct calls", async () => {
     // Built before the timer (it reads three files); its TLS connections open inside it.
-    const client = OperationsCenterClient.fromEnvironment({ configDir, env: {}, overrides: { maxConcurrency: PARALLELISM } });
+    const client = benchClient(configDir);
     try {
       const started = performance.now();
-      await pool(clusters, PARALLELISM, (cluster) => calls(client, cluster));
-      const ms = performance.now() - started;
-      checkCreated(oc, clusters, "direct calls");
-      return { ms, requests: perCluster(oc, clusters.length) };
+      await createAll(client, clusters, calls);
+      return performance.now() - started;
     } finally {
       await client.close();
     }
   });
+}
+
+/** The minimal calls as the script a user would run: node start, client set-up and exit included. */
+function directProcessRun(clusters: readonly BenchCluster[], { configDir, env, work }: PreparedStack): Promise<Timed> {
+  return timedOnLocalOC(clusters, configDir, "direct calls process", () =>
+    timeToExit(process.execPath, [DIRECT_CALLS_SCRIPT, configDir, String(clusters.length)], { cwd: work, env, timeoutMs: DIRECT_PROCESS_TIMEOUT_MS }),
+  );
 }
 
 /** The requests of the run with the median time. */
@@ -142,23 +135,23 @@ export interface ApplyOptions {
 }
 
 interface PreparedStack {
+  work: string;
   stackDir: string;
   configDir: string;
+  /** terraform's environment (terraform.ts), shared with the floor. */
   env: NodeJS.ProcessEnv;
+  floor: FloorWorkspace;
 }
 
-/** Synthesizes the stack of `clusters` under `work` and runs `terraform init` in it. */
+/** Synthesizes the stack of `clusters` under `work`, writes the floor's, and inits both. */
 async function prepareStack(work: string, clusters: readonly BenchCluster[], env: NodeJS.ProcessEnv): Promise<PreparedStack> {
   const outdir = join(work, "cdktf.out");
   buildStack(outdir, clusters).synth();
   const stackDir = stackDirectory(outdir);
-  // No CLI configuration of this machine applies (plugin cache, mirrors).
-  const cliConfig = join(work, "terraformrc");
-  writeFileSync(cliConfig, "");
-  const tfEnv: NodeJS.ProcessEnv = { ...env, TF_CLI_CONFIG_FILE: cliConfig, CHECKPOINT_DISABLE: "1", TF_IN_AUTOMATION: "1" };
-  await runOk("terraform", ["init", "-input=false", "-no-color"], { cwd: stackDir, env: tfEnv, timeoutMs: INIT_TIMEOUT_MS });
+  const tfEnv = terraformEnv(work, env);
+  await terraformInit(stackDir, tfEnv);
   mkdirSync(join(work, "oc"), { recursive: true });
-  return { stackDir, configDir: join(work, "oc", "config"), env: tfEnv };
+  return { work, stackDir, configDir: join(work, "oc", "config"), env: tfEnv, floor: await prepareFloor(work, clusters, tfEnv) };
 }
 
 async function inWorkDir<T>(fn: (work: string) => Promise<T>): Promise<T> {
@@ -176,18 +169,25 @@ export async function benchApply(options: ApplyOptions): Promise<ApplyResult> {
   return inWorkDir(async (work) => {
     const stack = await prepareStack(work, clusters, options.env);
     const viaTerraform: Timed[] = [];
+    const floor: number[] = [];
     const direct: Timed[] = [];
+    const directProcess: Timed[] = [];
     const providerPattern: Timed[] = [];
     // Interleaved, so a machine that gets slower during the bench slows every side alike.
     for (let run = 0; run < runs; run++) {
       progress(`apply of ${clusters.length} clusters: run ${run + 1}/${runs}`);
       viaTerraform.push(await terraformRun(stack, clusters));
+      floor.push(await floorRun(stack.floor, clusters));
       direct.push(await directRun(clusters, stack.configDir, minimalCalls));
+      directProcess.push(await directProcessRun(clusters, stack));
       providerPattern.push(await directRun(clusters, stack.configDir, providerCalls));
     }
+    const subject = summarize(viaTerraform.map((r) => r.ms));
+    const reference = summarize(direct.map((r) => r.ms));
+    const floorTime = summarize(floor);
     const result = compare(
-      summarize(viaTerraform.map((r) => r.ms)),
-      summarize(direct.map((r) => r.ms)),
+      subject,
+      reference,
       `terraform apply -auto-approve (plan and apply, parallelism ${PARALLELISM}) of ${clusters.length} clusters vs one process making one POST and one GET per cluster ` +
         `with ${PARALLELISM} workers; local OC create delay ${CREATE_DELAY_MS} ms; fresh local OC and state per run; init before the timer; ${runs} runs each`,
       options.maxRatio,
@@ -202,21 +202,34 @@ export async function benchApply(options: ApplyOptions): Promise<ApplyResult> {
         requests: medianRun(providerPattern),
         note: "one process, the provider create's reads (find the cluster, list all servers, read back cluster and members) around the same POST",
       },
+      floor: floorTime,
+      floor_vs_direct: medianRatio(floorTime, reference),
+      vs_direct_process: compare(
+        subject,
+        summarize(directProcess.map((r) => r.ms)),
+        `the same applies vs \`node ${DIRECT_CALLS_SCRIPT} <config dir> ${clusters.length}\` from spawn to exit: node start-up, client set-up from the CLI configuration, ` +
+          `the same POST and GET per cluster with ${PARALLELISM} workers, client close; fresh local OC per run`,
+      ),
     };
   });
 }
 
 /**
  * `terraform apply` of a stack with one cluster: close to what every apply pays whatever N is
- * (terraform itself and the four provider processes it starts: schema, validate, plan, apply).
- * With no resource at all terraform starts the provider only once, so that would say too little.
+ * (terraform itself and the four provider processes it starts: schema, validate, plan, apply),
+ * and the floor's apply of one note interleaved with it. With no resource at all terraform
+ * starts the provider only once, so that would say too little.
  */
-export async function benchSingleApply(runs: number, env: NodeJS.ProcessEnv): Promise<Summary> {
+export async function benchSingleApply(runs: number, env: NodeJS.ProcessEnv): Promise<{ apply: Summary; floor: Summary }> {
   const clusters = benchClusters(1);
   return inWorkDir(async (work) => {
     const stack = await prepareStack(work, clusters, env);
-    const times: number[] = [];
-    for (let run = 0; run < runs; run++) times.push((await terraformRun(stack, clusters)).ms);
-    return summarize(times);
+    const applies: number[] = [];
+    const floor: number[] = [];
+    for (let run = 0; run < runs; run++) {
+      applies.push((await terraformRun(stack, clusters)).ms);
+      floor.push(await floorRun(stack.floor, clusters));
+    }
+    return { apply: summarize(applies), floor: summarize(floor) };
   });
 }

@@ -49,33 +49,53 @@ export async function runOk(command: string, args: readonly string[], options: R
   return done.output;
 }
 
+/** A process started by startProcess. */
+export interface Started {
+  child: ChildProcess;
+  /** The first complete stdout line; rejects with stderr if the process ends before writing one. */
+  firstLine: Promise<string>;
+  /** Settles once the process has exited and closed its output. */
+  closed: Promise<void>;
+}
+
+/** Starts a long-running process (stdin ignored) with a time limit, tracked for the watchdog. */
+export function startProcess(command: string, args: readonly string[], options: RunOptions): Started {
+  const child = spawn(command, args, { cwd: options.cwd, env: options.env, stdio: ["ignore", "pipe", "pipe"], timeout: options.timeoutMs, killSignal: "SIGKILL" });
+  track(child);
+  let stdout = "";
+  let stderr = "";
+  let line: string | undefined;
+  child.stderr.on("data", (chunk: Buffer) => (stderr += chunk.toString("utf8")));
+  const firstLine = new Promise<string>((resolve, reject) => {
+    child.stdout.on("data", (chunk: Buffer) => {
+      if (line !== undefined) return;
+      stdout += chunk.toString("utf8");
+      const end = stdout.indexOf("\n");
+      if (end < 0) return;
+      line = stdout.slice(0, end);
+      resolve(line);
+    });
+    child.once("error", (error) => reject(new Error(`cannot run ${command}: ${error.message}`)));
+    child.once("close", (code, signal) => {
+      if (line === undefined) reject(new Error(`${command} ${args.join(" ")} ended (code ${String(code)}, signal ${String(signal)}) before writing a line:\n${stderr}`));
+    });
+  });
+  const closed = new Promise<void>((resolve) => child.once("close", () => resolve()));
+  return { child, firstLine, closed };
+}
+
 /**
  * Starts a process, resolves with the milliseconds from spawn to its first complete stdout line
  * and that line, then ends it with SIGTERM and waits for it to exit.
  */
-export function timeToFirstLine(command: string, args: readonly string[], options: RunOptions): Promise<{ ms: number; line: string }> {
-  return new Promise((resolve, reject) => {
-    const started = performance.now();
-    const child = spawn(command, args, { cwd: options.cwd, env: options.env, stdio: ["ignore", "pipe", "pipe"], timeout: options.timeoutMs, killSignal: "SIGKILL" });
-    track(child);
-    let stdout = "";
-    let stderr = "";
-    let first: { ms: number; line: string } | undefined;
-    child.stdout.on("data", (chunk: Buffer) => {
-      if (first !== undefined) return;
-      stdout += chunk.toString("utf8");
-      const end = stdout.indexOf("\n");
-      if (end < 0) return;
-      first = { ms: performance.now() - started, line: stdout.slice(0, end) };
-      child.kill("SIGTERM");
-    });
-    child.stderr.on("data", (chunk: Buffer) => (stderr += chunk.toString("utf8")));
-    child.once("error", (error) => reject(new Error(`cannot run ${command}: ${error.message}`)));
-    child.once("close", (code, signal) => {
-      if (first !== undefined) resolve(first);
-      else reject(new Error(`${command} ${args.join(" ")} ended (code ${String(code)}, signal ${String(signal)}) before writing a line:\n${stderr}`));
-    });
-  });
+export async function timeToFirstLine(command: string, args: readonly string[], options: RunOptions): Promise<{ ms: number; line: string }> {
+  const started = performance.now();
+  const launched = startProcess(command, args, options);
+  const line = await launched.firstLine;
+  const ms = performance.now() - started;
+  launched.child.kill("SIGTERM");
+  await launched.closed;
+  return { ms, line };
 }
 
 /** Milliseconds from spawn to exit of a command that must exit 0. */

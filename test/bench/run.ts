@@ -3,19 +3,21 @@
 // failures are things that did not work. Every loop is bounded, every child process has a time
 // limit, and a watchdog ends a hung run (with the processes it started).
 //
-//   1. provider_start_vs_node: provider entry spawn to handshake vs `node -e ''`, and the module
-//      load steps of a provider process before and after the handshake
+//   1. provider_start_vs_node: provider entry spawn to handshake vs `node -e ''`, and spawn to the
+//      first GetProviderSchema answer, ours vs the toy provider (first_answer)
 //   2. apply_vs_direct_10 / _100: terraform apply of N clusters vs the same calls from one process,
-//      with apply of 1 cluster as the fixed cost
+//      with apply of 1 cluster as the fixed cost; next to them the floor (terraform_floor: the
+//      same terraform applying N resources of a provider that makes no call) and the direct
+//      calls as a process of their own
 //   3. synth of 10, 100 and 500 clusters (synth_500_clusters_s), build and synth timed apart
 import { mkdirSync, writeFileSync } from "node:fs";
 import { cpus, loadavg } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { benchApply, benchSingleApply } from "./apply.js";
+import { benchApply, benchSingleApply, type ApplyResult } from "./apply.js";
 import { killRunning, runOk } from "./processes.js";
-import { benchProviderLoad, benchProviderStart } from "./startup.js";
-import { inSeconds, table, type Row } from "./stats.js";
+import { benchFirstAnswer, benchProviderStart } from "./startup.js";
+import { compare, inSeconds, table, type Row } from "./stats.js";
 import { benchSynth, warmUpSynth } from "./synth.js";
 
 const ROOT = fileURLToPath(new URL("../../../", import.meta.url));
@@ -24,7 +26,7 @@ const RESULTS = join(RESULTS_DIR, "results.json");
 const DEADLINE_MS = 6 * 60_000;
 
 const STARTUP_RUNS = 20;
-const LOAD_RUNS = 5;
+const FIRST_ANSWER_RUNS = 10;
 const SINGLE_APPLY_RUNS = 5;
 const APPLY = [
   { clusters: 10, runs: 7, maxRatio: 3 },
@@ -54,6 +56,31 @@ function cleanEnv(): NodeJS.ProcessEnv {
   );
 }
 
+const FLOOR_NOTE =
+  "terraform apply -input=false -auto-approve of N resources (name, body, a map of two entries) of the toy provider of test/fixtures/plugin: a Node provider on the same " +
+  "plugin layer that makes no API call and keeps each note as a file in its store_dir, installed from an implied local mirror with a #!/bin/sh launcher. Same terraform, " +
+  "CLI configuration and environment as the cluster applies; init before the timer; fresh state and store per run; runs interleaved with the cluster applies of the " +
+  `same N (${[`${SINGLE_APPLY_RUNS} at 1`, ...APPLY.map((a) => `${a.runs} at ${a.clusters}`)].join(", ")}); every run checked to have written N notes. ` +
+  "Terraform starts it as often as ours (schema, validate, plan, apply), so this is what " +
+  "terraform plus four Node provider processes cost without any API call: no Node provider behind this terraform applies N resources faster. vs_direct = its median over " +
+  "the median of the in-process direct calls of apply_vs_direct_N, the lowest ratio such a provider could reach.";
+
+/** Per N with a goal: can any Node provider behind this terraform meet it, given the floor? */
+function floorVerdict(applies: readonly ApplyResult[]): string {
+  const verdicts = applies.map((a) => {
+    const maxRatio = a.goal?.maxRatio;
+    if (maxRatio === undefined) return `${a.clusters} clusters: no goal`;
+    const allowed = inSeconds(a.reference).median * maxRatio;
+    const floor = inSeconds(a.floor).median;
+    const reachable = a.floor_vs_direct <= maxRatio;
+    return (
+      `${a.clusters} clusters: ${reachable ? "reachable" : "NOT reachable"}, floor ${a.floor_vs_direct.toFixed(2)}x ${reachable ? "<=" : ">"} ${maxRatio}x ` +
+      `(the floor alone takes ${floor.toFixed(2)} s, the goal allows ${allowed.toFixed(2)} s)`
+    );
+  });
+  return `goal given the floor (toy provider apply / direct calls): ${verdicts.join("; ")}`;
+}
+
 async function main(): Promise<void> {
   const started = performance.now();
   const loadAtStart = loadavg()[0]!;
@@ -62,8 +89,8 @@ async function main(): Promise<void> {
 
   progress(`provider start-up x${STARTUP_RUNS}`);
   const startup = await benchProviderStart(ROOT, STARTUP_RUNS, env);
-  progress(`provider module load x${LOAD_RUNS}`);
-  const load = await benchProviderLoad(ROOT, LOAD_RUNS, env);
+  progress(`provider and toy provider spawn to first schema answer x${FIRST_ANSWER_RUNS}`);
+  const firstAnswer = await benchFirstAnswer(ROOT, FIRST_ANSWER_RUNS, env);
 
   progress(`apply of one cluster x${SINGLE_APPLY_RUNS}`);
   const singleApply = await benchSingleApply(SINGLE_APPLY_RUNS, env);
@@ -80,15 +107,15 @@ async function main(): Promise<void> {
   const rows: Row[] = [
     { name: "provider spawn to handshake", summary: startup.subject },
     { name: "node -e '' spawn to exit", summary: startup.reference },
-    { name: "  before handshake: plugin layer import", summary: load.pluginLayer },
-    { name: "  before handshake: AutoMTLS certificate", summary: load.certificate },
-    { name: "  after handshake: provider.js import", summary: load.provider },
-    { name: "    of which zod", summary: load.zod },
-    { name: "    of which undici", summary: load.undici },
-    { name: "terraform apply, 1 cluster", summary: inSeconds(singleApply) },
+    { name: "provider spawn to first schema answer", summary: firstAnswer.subject },
+    { name: "toy provider spawn to first schema answer", summary: firstAnswer.reference },
+    { name: "terraform apply, 1 cluster", summary: inSeconds(singleApply.apply) },
+    { name: "  floor: toy provider apply, 1 note", summary: inSeconds(singleApply.floor) },
     ...applies.flatMap((a) => [
       { name: `terraform apply, ${a.clusters} clusters`, summary: inSeconds(a.subject) },
+      { name: `  floor: toy provider apply, ${a.clusters} notes`, summary: inSeconds(a.floor) },
       { name: `direct calls, ${a.clusters} clusters`, summary: inSeconds(a.reference) },
+      { name: `direct calls as a process, ${a.clusters} clusters`, summary: inSeconds(a.vs_direct_process.reference) },
       { name: `direct, provider's reads, ${a.clusters} clusters`, summary: inSeconds(a.directProviderPattern.time) },
     ]),
     ...synths.flatMap((s) => [
@@ -99,7 +126,12 @@ async function main(): Promise<void> {
   ];
   const ratios = [
     { name: "provider start / node -e ''", comparison: startup },
-    ...applies.map((a) => ({ name: `apply / direct, ${a.clusters} clusters`, comparison: a })),
+    { name: "first schema answer: provider / toy provider", comparison: firstAnswer },
+    ...applies.flatMap((a) => [
+      { name: `apply / direct, ${a.clusters} clusters`, comparison: a },
+      { name: `  floor / direct, ${a.clusters}`, comparison: compare(a.floor, a.reference, "", a.goal?.maxRatio) },
+      { name: `apply / direct process, ${a.clusters} clusters`, comparison: a.vs_direct_process },
+    ]),
   ];
   const perCluster = synths
     .map((s) => `${s.clusters}: ${s.perClusterMs.total.toFixed(2)} (build ${s.perClusterMs.build.toFixed(2)}, synth ${s.perClusterMs.synth.toFixed(2)})`)
@@ -109,6 +141,7 @@ async function main(): Promise<void> {
     .map((a) => `${a.clusters} clusters: terraform ${JSON.stringify(a.terraformRequests.perCluster)}, direct ${JSON.stringify(a.directRequests.perCluster)}`)
     .join("; ");
   process.stdout.write(`${table(rows, ratios)}\n`);
+  process.stdout.write(`${floorVerdict(applies)}\n`);
   process.stdout.write(`synth median per cluster (ms), by stack size: ${perCluster}\n`);
   process.stdout.write(`requests per cluster (median run): ${requests}\n`);
   process.stdout.write(`1-minute load average: ${loadAtStart.toFixed(1)} at the start, ${loadAtEnd.toFixed(1)} at the end, on ${cpus().length} CPUs (above that, other work skews the figures)\n`);
@@ -116,13 +149,20 @@ async function main(): Promise<void> {
   const document = {
     generated_at: new Date().toISOString(),
     machine: { node: process.version, terraform: terraformVersion, platform: `${process.platform}-${process.arch}`, cpus: cpus().length, load_average: { start: loadAtStart, end: loadAtEnd } },
-    provider_start_vs_node: { ...startup, load },
+    provider_start_vs_node: { ...startup, first_answer: firstAnswer },
     apply_1_cluster_s: {
-      ...inSeconds(singleApply),
+      ...inSeconds(singleApply.apply),
       note: "terraform apply -auto-approve of one cluster (fresh local OC and state per run): about the fixed cost of every apply, four provider processes included",
     },
     apply_vs_direct_10: applies.find((a) => a.clusters === 10),
     apply_vs_direct_100: applies.find((a) => a.clusters === 100),
+    terraform_floor: {
+      note: FLOOR_NOTE,
+      applies: [
+        { resources: 1, time: inSeconds(singleApply.floor) },
+        ...applies.map((a) => ({ resources: a.clusters, time: inSeconds(a.floor), vs_direct: a.floor_vs_direct })),
+      ],
+    },
     synth_500_clusters_s: { ...inSeconds(synth500.total), note: "new App with 500 Cluster constructs built and synthesized (see synth for the two parts)" },
     synth: synths.map((s) => ({
       ...s,

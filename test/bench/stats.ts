@@ -44,8 +44,13 @@ export function inSeconds(s: Summary): Summary {
   return { n: s.n, min: seconds(s.min), median: seconds(s.median), max: seconds(s.max), unit: "s" };
 }
 
+/** subject median / reference median, to two decimals. */
+export function medianRatio(subject: Summary, reference: Summary): number {
+  return round(subject.median / reference.median);
+}
+
 export function compare(subject: Summary, reference: Summary, note: string, maxRatio?: number): Comparison {
-  const ratio = round(subject.median / reference.median);
+  const ratio = medianRatio(subject, reference);
   return {
     subject,
     reference,

@@ -4,7 +4,8 @@ import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { z } from "zod";
-import { benchClusters, buildStack, stackDirectory } from "./stack.js";
+import { benchClusters } from "./calls.js";
+import { buildStack, stackDirectory } from "./stack.js";
 import { summarize, type Summary } from "./stats.js";
 
 const synthesizedSchema = z.looseObject({ resource: z.record(z.string(), z.record(z.string(), z.unknown())).default({}) });
