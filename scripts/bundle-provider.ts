@@ -5,9 +5,22 @@
 // dynamic imports stay lazy: each becomes a chunk loaded only when that step runs.
 import { rmSync, writeFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
-import { build } from "esbuild";
+import { build, type Plugin } from "esbuild";
+import { schemas } from "../src/provider/schemas.js";
 
 const dist = fileURLToPath(new URL("../", import.meta.url));
+
+// The schemas are plain data: computed here once, they reach the bundle as a literal (see
+// src/provider/schemas.ts), and test/provider-bundle.test.ts compares the two.
+const schemasAsLiteral: Plugin = {
+  name: "provider-schemas",
+  setup(build) {
+    build.onLoad({ filter: /[\\/]dist[\\/]src[\\/]provider[\\/]schemas\.js$/ }, () => ({
+      contents: `export const schemas = ${JSON.stringify(schemas)};\n`,
+      loader: "js",
+    }));
+  },
+};
 
 // Chunk names carry a content hash: an earlier build's chunks would otherwise stay behind.
 rmSync(`${dist}provider`, { recursive: true, force: true });
@@ -23,6 +36,7 @@ const result = await build({
   sourcemap: "linked",
   metafile: true,
   logLevel: "warning",
+  plugins: [schemasAsLiteral],
   // undici is CommonJS: its require() of Node's own modules needs a real require in an ES module.
   banner: { js: 'import { createRequire as __createRequire } from "node:module"; const require = __createRequire(import.meta.url);' },
 });

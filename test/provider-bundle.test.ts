@@ -5,8 +5,11 @@ import assert from "node:assert/strict";
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join, relative, resolve } from "node:path";
+import { pathToFileURL } from "node:url";
 import { z } from "zod";
 import { PROVIDER_ENTRY, writeLauncher } from "../src/provider/launcher.js";
+import { schemasOf } from "../src/provider/plugin/types.js";
+import { provider } from "../src/provider/provider.js";
 
 const bundleDir = dirname(PROVIDER_ENTRY);
 const root = resolve(bundleDir, "..", "..");
@@ -72,4 +75,15 @@ test("the provider process never contains cdktf, constructs or the test-only cod
   }
   // What it does carry, so that a change of the layout shows here.
   for (const used of ["zod", "undici", "js-yaml"]) assert.ok(everything.has(used), `${used} is missing from the bundle`);
+});
+
+test("the schemas-only process answers from a literal equal to the provider's schemas, with no package loaded", async () => {
+  const chunks = Object.keys(metafile.outputs).filter((output) => Object.keys(metafile.outputs[output]!.inputs).includes("dist/src/provider/schemas.js"));
+  assert.equal(chunks.length, 1, `dist/src/provider/schemas.js is in ${chunks.length} outputs`);
+  const chunk = chunks[0]!;
+  assert.deepEqual([...packagesIn(staticallyLoaded(chunk))], []);
+  assert.ok(!staticallyLoaded(chunk).has(Object.keys(metafile.outputs).find((o) => Object.keys(metafile.outputs[o]!.inputs).includes("dist/src/provider/provider.js"))!));
+  const bundled: unknown = ((await import(pathToFileURL(join(root, chunk)).href)) as { schemas: unknown }).schemas;
+  // The schemas are plain data, so their JSON is the whole of them.
+  assert.deepEqual(bundled, JSON.parse(JSON.stringify(schemasOf(provider))), "the bundle's schemas differ from the provider's: run npm run build");
 });

@@ -37,8 +37,8 @@ function thing(read: (state: ObjectValue) => ObjectValue | null): Resource<Clien
   };
 }
 
-function service(resource: Resource<Client>, lines: string[] = []): Service {
-  const provider: Provider<Client> = {
+function providerOf(resource: Resource<Client>): Provider<Client> {
+  return {
     schema: { version: 0, block: { attributes: {} } },
     resources: [resource],
     dataSources: [],
@@ -46,6 +46,10 @@ function service(resource: Resource<Client>, lines: string[] = []): Service {
       return { calls: [] };
     },
   };
+}
+
+function service(resource: Resource<Client>, lines: string[] = []): Service {
+  const provider = providerOf(resource);
   return createService({ load: async () => provider }, { log: hclogLogger("provider.x", (line) => lines.push(line)), signal: new AbortController().signal, stop: () => undefined });
 }
 
@@ -149,4 +153,30 @@ test("a provider that fails to load reports it on the first schema request", asy
   );
   const schema = decode(wire.GetProviderSchemaResponse, await svc.routes.get("/tfplugin6.Provider/GetProviderSchema")!(new Uint8Array(0)));
   assert.equal(schema.diagnostics[0]!.summary, "schema module missing");
+});
+
+test("with a schemas function, schema and metadata requests never load the provider; the first other call does, once", async () => {
+  const loads: string[] = [];
+  const resource = thing((state) => state);
+  const provider = providerOf(resource);
+  const svc = createService<Client>(
+    {
+      load: async () => {
+        loads.push("load");
+        return provider;
+      },
+      schemas: async () => ({ provider: provider.schema, resources: { x_thing: resource.schema }, dataSources: {} }),
+    },
+    { log: hclogLogger(undefined, () => undefined), signal: new AbortController().signal, stop: () => undefined },
+  );
+  const schema = await call(svc, "GetProviderSchema", wire.Empty, {}, wire.GetProviderSchemaResponse);
+  assert.deepEqual([...schema.resource_schemas.keys()], ["x_thing"]);
+  assert.equal(schema.resource_schemas.get("x_thing")!.block!.attributes.map((a) => a.name).join(","), "name,password");
+  const metadata = await call(svc, "GetMetadata", wire.Empty, {}, wire.GetMetadataResponse);
+  assert.deepEqual(metadata.resources.map((r) => r.type_name), ["x_thing"]);
+  assert.deepEqual(loads, []);
+  await call(svc, "ValidateResourceConfig", wire.ValidateConfigRequest, { type_name: "x_thing", config: dv({ name: "a", password: null }) }, wire.DiagnosticsField1);
+  assert.deepEqual(loads, ["load"]);
+  await configure(svc);
+  assert.deepEqual(loads, ["load"]);
 });

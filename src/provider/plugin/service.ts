@@ -10,10 +10,11 @@ import type {
   ObjectValue,
   Provider,
   ProviderDefinition,
+  ProviderSchemas,
   Resource,
   Value,
 } from "./types.js";
-import { DiagnosticError, Unknown } from "./types.js";
+import { DiagnosticError, schemasOf, Unknown } from "./types.js";
 import { fromJson, fromMsgpack, toMsgpack } from "./cty/codec.js";
 import { impliedType, normalize, stateOf } from "./cty/block.js";
 import { diagnosticsOf, toWireDiagnostics, toWirePath } from "./diagnostics.js";
@@ -93,15 +94,25 @@ function writeOnlyDiagnostics(config: ObjectValue, block: Block, capabilities: C
     }));
 }
 
+interface IndexedProvider<Client> {
+  readonly provider: Provider<Client>;
+  readonly resources: ReadonlyMap<string, Resource<Client>>;
+  readonly dataSources: ReadonlyMap<string, DataSource<Client>>;
+}
+
 export function createService<Client>(definition: ProviderDefinition<Client>, runtime: Runtime): Service {
   const { log } = runtime;
-  const indexed = definition.load().then((provider) => ({
-    provider,
-    resources: new Map(provider.resources.map((r) => [r.typeName, r] as const)),
-    dataSources: new Map(provider.dataSources.map((d) => [d.typeName, d] as const)),
-  }));
-  // Until the first RPC awaits it, a failed load must not count as an unhandled rejection.
-  indexed.catch(() => undefined);
+  let loading: Promise<IndexedProvider<Client>> | undefined;
+  const loaded = (): Promise<IndexedProvider<Client>> =>
+    (loading ??= definition.load().then((provider) => ({
+      provider,
+      resources: new Map(provider.resources.map((r) => [r.typeName, r] as const)),
+      dataSources: new Map(provider.dataSources.map((d) => [d.typeName, d] as const)),
+    })));
+  // Without a cheaper way to the schemas, loading starts at once, while Terraform connects;
+  // until an RPC awaits it, a failed load must not count as an unhandled rejection.
+  if (definition.schemas === undefined) loaded().catch(() => undefined);
+  const schemas = (): Promise<ProviderSchemas> => definition.schemas?.() ?? loaded().then(({ provider }) => schemasOf(provider));
   let configured: { readonly client: Client } | undefined;
   let closing: Promise<void> | undefined;
 
@@ -116,8 +127,8 @@ export function createService<Client>(definition: ProviderDefinition<Client>, ru
     }
     return found;
   }
-  const resourceOf = async (typeName: string): Promise<Resource<Client>> => lookup((await indexed).resources, "resource type", typeName);
-  const dataSourceOf = async (typeName: string): Promise<DataSource<Client>> => lookup((await indexed).dataSources, "data source", typeName);
+  const resourceOf = async (typeName: string): Promise<Resource<Client>> => lookup((await loaded()).resources, "resource type", typeName);
+  const dataSourceOf = async (typeName: string): Promise<DataSource<Client>> => lookup((await loaded()).dataSources, "data source", typeName);
 
   function context(): CallContext<Client> {
     if (configured === undefined) {
@@ -161,26 +172,26 @@ export function createService<Client>(definition: ProviderDefinition<Client>, ru
   };
 
   rpc("GetMetadata", wire.Empty, wire.GetMetadataResponse, async () => {
-    const { provider } = await indexed;
+    const { resources, dataSources } = await schemas();
     return {
       server_capabilities: serverCapabilities,
-      resources: provider.resources.map((r) => ({ type_name: r.typeName })),
-      data_sources: provider.dataSources.map((d) => ({ type_name: d.typeName })),
+      resources: Object.keys(resources).map((type_name) => ({ type_name })),
+      data_sources: Object.keys(dataSources).map((type_name) => ({ type_name })),
     };
   });
 
   let schemaResponse: Promise<Uint8Array> | undefined;
-  const schemaOf = (provider: Provider<Client>): Uint8Array =>
+  const schemaResponseOf = ({ provider, resources, dataSources }: ProviderSchemas): Uint8Array =>
     encode(wire.GetProviderSchemaResponse, {
-      provider: toWireSchema(provider.schema),
-      resource_schemas: new Map(provider.resources.map((r) => [r.typeName, toWireSchema(r.schema)])),
-      data_source_schemas: new Map(provider.dataSources.map((d) => [d.typeName, toWireSchema(d.schema)])),
+      provider: toWireSchema(provider),
+      resource_schemas: new Map(Object.entries(resources).map(([typeName, schema]) => [typeName, toWireSchema(schema)])),
+      data_source_schemas: new Map(Object.entries(dataSources).map(([typeName, schema]) => [typeName, toWireSchema(schema)])),
       server_capabilities: serverCapabilities,
     });
   // Terraform asks for the schema several times in one process; it never changes, so it is encoded once.
   routes.set(`${PROVIDER}GetProviderSchema`, async () => {
     log.debug("RPC GetProviderSchema");
-    schemaResponse ??= indexed.then(({ provider }) => schemaOf(provider));
+    schemaResponse ??= schemas().then(schemaResponseOf);
     try {
       return await schemaResponse;
     } catch (error) {
@@ -189,7 +200,7 @@ export function createService<Client>(definition: ProviderDefinition<Client>, ru
   });
 
   rpc("ValidateProviderConfig", wire.ValidateProviderConfigRequest, wire.DiagnosticsField2, async (request) => {
-    const { provider } = await indexed;
+    const { provider } = await loaded();
     const config = objectOf(request.config, provider.schema.block, "provider configuration") ?? {};
     const diagnostics = (await provider.validate?.({ config, capabilities: capabilitiesOf(undefined) })) ?? [];
     return { diagnostics: toWireDiagnostics(diagnostics) };
@@ -238,7 +249,7 @@ export function createService<Client>(definition: ProviderDefinition<Client>, ru
   });
 
   rpc("ConfigureProvider", wire.ConfigureProviderRequest, wire.DiagnosticsField1, async (request) => {
-    const { provider } = await indexed;
+    const { provider } = await loaded();
     const config = objectOf(request.config, provider.schema.block, "provider configuration") ?? {};
     const client = await provider.configure(
       { config, terraformVersion: request.terraform_version, capabilities: capabilitiesOf(request.client_capabilities) },
@@ -392,7 +403,7 @@ export function createService<Client>(definition: ProviderDefinition<Client>, ru
     close() {
       closing ??= (async () => {
         if (configured === undefined) return;
-        const { provider } = await indexed;
+        const { provider } = await loaded();
         try {
           await provider.close?.(configured.client);
         } catch (error) {

@@ -209,10 +209,31 @@ export interface Provider<Client> {
   close?(client: Client): Promise<void>;
 }
 
+/** Every schema a provider serves, by type name: what GetProviderSchema answers. */
+export interface ProviderSchemas {
+  readonly provider: Schema;
+  readonly resources: { readonly [typeName: string]: Schema };
+  readonly dataSources: { readonly [typeName: string]: Schema };
+}
+
+export function schemasOf<Client>(provider: Provider<Client>): ProviderSchemas {
+  return {
+    provider: provider.schema,
+    resources: Object.fromEntries(provider.resources.map((r) => [r.typeName, r.schema])),
+    dataSources: Object.fromEntries(provider.dataSources.map((d) => [d.typeName, d.schema])),
+  };
+}
+
 /**
  * What the plugin entry serves. `load` runs after the handshake line is printed, so loading the
  * provider's modules (schemas, zod, the HTTP client) stays off Terraform's start-up path.
  */
 export interface ProviderDefinition<Client> {
   load(): Promise<Provider<Client>>;
+  /**
+   * The schemas alone, cheaper than `load`. Terraform starts one process per command only to ask
+   * for the schemas; with this, that process never loads the provider, and every other process
+   * loads it at its first call that needs more than the schemas. Must equal schemasOf(load()).
+   */
+  schemas?(): Promise<ProviderSchemas>;
 }
