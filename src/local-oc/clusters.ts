@@ -15,7 +15,7 @@
 //   volumes other than backups/images/logs, images) always pass.
 
 import { X509Certificate, createPrivateKey } from "node:crypto";
-import { certificateFingerprint, createSelfSignedCertificate } from "./certificates.js";
+import { certificateFingerprint, createSelfSignedCertificate, issuedCertificateFingerprint } from "./certificates.js";
 import type { Context } from "./context.js";
 import { DecodeError, decodeBody, type StructSpec } from "./decode.js";
 import {
@@ -612,7 +612,7 @@ async function createCluster(ctx: Context, req: ApiRequest): Promise<ApiResponse
   }
   record.status = "ready";
   record.certificate = pair.certificate;
-  record.fingerprint = certificateFingerprint(pair.certificate);
+  record.fingerprint = issuedCertificateFingerprint(pair.certificate);
   record.last_updated = nowString();
   for (const server of current) {
     server.cluster = name;

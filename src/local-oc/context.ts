@@ -2,7 +2,7 @@
 // and the server lifecycle operations (register, factory reset and re-registration).
 
 import { randomBytes, randomUUID } from "node:crypto";
-import { certificateFingerprint, createSelfSignedCertificate, type KeyPair } from "./certificates.js";
+import { createSelfSignedCertificate, issuedCertificateFingerprint, type KeyPair } from "./certificates.js";
 import type { IncusOSContext } from "./incusos.js";
 import { addressByRole, hostPort, initialIncusOSState } from "./incusos.js";
 import type { SeedServer } from "./seed.js";
@@ -57,7 +57,10 @@ export class Context {
     this.store.save();
   }
 
-  /** Registers a server as a freshly installed IncusOS that used a registration token. */
+  /**
+   * Registers a server as a freshly installed IncusOS that used a registration token;
+   * `certificate` is one machineCertificate made beforehand.
+   */
   async register(seed: SeedServer, index: number, certificate?: KeyPair): Promise<ServerRecord> {
     // The machine's own certificate (IncusOS generates one on install) is made before the record
     // exists, so that no request sees a half-registered server.
@@ -79,7 +82,7 @@ export class Context {
       connection_url: "",
       public_connection_url: "",
       certificate: pair.certificate,
-      fingerprint: certificateFingerprint(pair.certificate),
+      fingerprint: issuedCertificateFingerprint(pair.certificate),
       system_uuid: randomUUID(),
       cluster: null,
       needs_update: seed.needs_update,

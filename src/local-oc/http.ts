@@ -118,7 +118,16 @@ export class Router {
   }
 
   match(method: string, path: string): RouteMatch {
-    const segments = path.split("/").slice(1);
+    const segments = path
+      .split("/")
+      .slice(1)
+      .map((segment) => {
+        try {
+          return decodeURIComponent(segment);
+        } catch {
+          return segment;
+        }
+      });
     const allow = new Set<string>();
     let best: { route: Route; params: Record<string, string>; literals: number } | undefined;
     for (const route of this.routes) {
@@ -128,12 +137,7 @@ export class Router {
       let ok = true;
       for (let i = 0; i < segments.length; i++) {
         const p = route.segments[i]!;
-        let s: string;
-        try {
-          s = decodeURIComponent(segments[i]!);
-        } catch {
-          s = segments[i]!;
-        }
+        const s = segments[i]!;
         if (p.startsWith("{") && p.endsWith("}")) {
           if (s === "") {
             ok = false;

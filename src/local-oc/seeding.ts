@@ -101,7 +101,7 @@ function errorText(text: string): string {
 
 /** Registers the seed's servers, then creates its templates and clusters and stores its tokens. */
 export async function applySeed(ctx: Context, router: Router, seed: Seed, source: string): Promise<void> {
-  // WebCrypto signs on the thread pool: the machine certificates are made side by side, then the
+  // Keys are made and signed on the thread pool: the machine certificates are made side by side, then the
   // servers registered in seed order (their internal IDs follow it).
   const certificates = await Promise.all(seed.servers.map((s) => machineCertificate(s.name)));
   for (const [i, server] of seed.servers.entries()) await ctx.register(server, i + 1, certificates[i]);

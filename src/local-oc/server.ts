@@ -190,13 +190,32 @@ function authenticationRequired(method: string, path: string): boolean {
   return true;
 }
 
-/** The client certificate of a request as PEM, when it sent one. */
-function peerCertificate(req: IncomingMessage): string | undefined {
+/** The client certificate a connection came with: PEM and SHA-256 fingerprint (lower-case hex). */
+interface PeerIdentity {
+  certificate: string;
+  fingerprint: string;
+}
+
+// TLS 1.3 has no renegotiation, so a connection's client certificate is read once, not per request.
+const peerIdentities = new WeakMap<object, PeerIdentity | null>();
+
+function peerIdentity(req: IncomingMessage): PeerIdentity | undefined {
   const socket = req.socket as TLSSocket;
-  const peer = typeof socket.getPeerCertificate === "function" ? socket.getPeerCertificate() : undefined;
-  if (peer === undefined || peer === null || peer.raw === undefined) return undefined;
-  const base64 = peer.raw.toString("base64").replace(/(.{64})/g, "$1\n").replace(/\n$/, "");
-  return `-----BEGIN CERTIFICATE-----\n${base64}\n-----END CERTIFICATE-----\n`;
+  let identity = peerIdentities.get(socket);
+  if (identity === undefined) {
+    const peer = typeof socket.getPeerCertificate === "function" ? socket.getPeerCertificate() : undefined;
+    if (peer === undefined || peer === null || peer.raw === undefined || peer.fingerprint256 === undefined) {
+      identity = null;
+    } else {
+      const base64 = peer.raw.toString("base64").replace(/(.{64})/g, "$1\n").replace(/\n$/, "");
+      identity = {
+        certificate: `-----BEGIN CERTIFICATE-----\n${base64}\n-----END CERTIFICATE-----\n`,
+        fingerprint: peer.fingerprint256.replaceAll(":", "").toLowerCase(),
+      };
+    }
+    peerIdentities.set(socket, identity);
+  }
+  return identity ?? undefined;
 }
 
 function readBody(req: IncomingMessage): Promise<string> {
@@ -229,7 +248,6 @@ export async function startLocalOperationsCenter(options: LocalOperationsCenterO
   });
   ctx.faults = faultsSchema.parse(options.faults ?? {});
 
-  const trusted = (): Set<string> => new Set(store.data.trusted_fingerprints);
   const requests: RequestLogEntry[] = [];
   /** The body of each logged request as GET /local-oc/requests shows it (secrets replaced). */
   const shown = new WeakMap<RequestLogEntry, unknown>();
@@ -269,10 +287,8 @@ export async function startLocalOperationsCenter(options: LocalOperationsCenterO
   store.save();
 
   const isTrusted = (req: IncomingMessage): boolean => {
-    const socket = req.socket as TLSSocket;
-    const peer = typeof socket.getPeerCertificate === "function" ? socket.getPeerCertificate() : undefined;
-    if (peer === undefined || peer === null || peer.fingerprint256 === undefined) return false;
-    return trusted().has(peer.fingerprint256.replaceAll(":", "").toLowerCase());
+    const peer = peerIdentity(req);
+    return peer !== undefined && store.data.trusted_fingerprints.includes(peer.fingerprint);
   };
 
   async function serveUi(path: string): Promise<ApiResponse | undefined> {
@@ -357,8 +373,8 @@ export async function startLocalOperationsCenter(options: LocalOperationsCenterO
     const match = router.match(method, path);
     if (match.kind === "not-found") return plainText(404, "404 page not found");
     if (match.kind === "method-not-allowed") return plainText(405, "Method Not Allowed", { Allow: match.allow.join(", ") });
-    const peer = peerCertificate(req);
-    return await match.handler({ method, path, params: match.params, query, body, headers: req.headers, ...(peer !== undefined ? { peerCertificate: peer } : {}) });
+    const peer = peerIdentity(req);
+    return await match.handler({ method, path, params: match.params, query, body, headers: req.headers, ...(peer !== undefined ? { peerCertificate: peer.certificate } : {}) });
   }
 
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {

@@ -154,8 +154,7 @@ function listServers(ctx: Context, req: ApiRequest): ApiResponse {
   if (status !== null && status !== "" && !(serverStatusValues as readonly string[]).includes(status)) {
     throw internal("Invalid status");
   }
-  let servers = ctx.store.serversSorted();
-  if (cluster !== null && cluster !== "") servers = servers.filter((s) => s.cluster === cluster);
+  let servers = cluster !== null && cluster !== "" ? ctx.store.members(cluster) : ctx.store.serversSorted();
   // Without recursion, OC's name query only honours status together with cluster.
   if (status !== null && status !== "" && (recursion || (cluster !== null && cluster !== ""))) {
     servers = servers.filter((s) => s.status === status);

@@ -59,7 +59,19 @@ function zero(type: SpecType, depth: number): unknown {
   if ("m" in type) return {};
   // Self-referencing Incus types end in an empty object rather than recursing forever.
   if (depth > 12) return {};
-  return Object.fromEntries(Object.entries(type.o).map(([key, t]) => [key, zero(t, depth + 1)]));
+  return Object.fromEntries(properties(type.o).map(([key, t]) => [key, zero(t, depth + 1)]));
+}
+
+// The property list of each object type, made once: documents are completed on every GET.
+const propertyLists = new WeakMap<Record<string, SpecType>, Array<[string, SpecType]>>();
+
+function properties(object: Record<string, SpecType>): Array<[string, SpecType]> {
+  let list = propertyLists.get(object);
+  if (list === undefined) {
+    list = Object.entries(object);
+    propertyLists.set(object, list);
+  }
+  return list;
 }
 
 function fill(type: SpecType, value: unknown, depth: number): unknown {
@@ -71,8 +83,8 @@ function fill(type: SpecType, value: unknown, depth: number): unknown {
   const record = value as Record<string, unknown>;
   if ("m" in type) return Object.fromEntries(Object.entries(record).map(([k, v]) => [k, fill(type.m, v, depth + 1)]));
   const out: Record<string, unknown> = {};
-  for (const [key, t] of Object.entries(type.o)) out[key] = fill(t, record[key], depth + 1);
-  for (const [key, v] of Object.entries(record)) if (!(key in out)) out[key] = v;
+  for (const [key, t] of properties(type.o)) out[key] = fill(t, record[key], depth + 1);
+  for (const key of Object.keys(record)) if (!(key in out)) out[key] = record[key];
   return out;
 }
 
