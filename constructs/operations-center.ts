@@ -1,6 +1,6 @@
 import { chmodSync, mkdirSync, writeFileSync } from "node:fs";
 import * as path from "node:path";
-import { App, LocalBackend, TerraformStack } from "cdktf";
+import { App, TerraformBackend, TerraformStack } from "cdktf";
 // Not re-exported from the package root in cdktf 0.21; the only way to write files beside a stack.
 import { addCustomSynthesis } from "cdktf/lib/synthesize/synthesizer.js";
 import { Construct, type IConstruct } from "constructs";
@@ -151,9 +151,12 @@ export class OperationsCenter extends Construct {
     }
   }
 
-  /** cdktf's default local backend holds an absolute path; keep the same file, relative. */
+  /**
+   * cdktf's default local backend holds an absolute path; keep the same file, relative. Found by
+   * cdktf's own marker rather than instanceof, which fails when the app's cdktf is another copy.
+   */
   private relativizeLocalBackend(stackDir: string): void {
-    for (const backend of this.stack.node.findAll().filter((c): c is LocalBackend => c instanceof LocalBackend)) {
+    for (const backend of this.stack.node.findAll().filter((c) => TerraformBackend.isBackend(c))) {
       const local = (backend.toTerraform() as { terraform?: { backend?: { local?: { path?: string } } } }).terraform?.backend?.local;
       if (local?.path !== undefined && path.isAbsolute(local.path)) {
         backend.addOverride("path", toPosix(path.relative(stackDir, local.path)));

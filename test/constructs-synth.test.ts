@@ -130,7 +130,7 @@ test("synth writes the launcher and its lock entry; cdk.tf.json holds no absolut
   const launcher = out.file(`terraform.d/plugins/oc-cdktf.local/oc-cdktf/operations-center/0.1.0/linux_amd64/${LAUNCHER_NAME}`);
   assert.equal(launcher.mode, 0o755);
   assert.match(launcher.text, /^#!\/bin\/sh\n/);
-  assert.match(launcher.text, /exec node "\$dir"\/'(\.\.\/)+dist\/src\/provider\/main\.js' "\$@"\n$/);
+  assert.match(launcher.text, /exec node "\$dir"\/'(\.\.\/)+dist\/provider\/main\.js' "\$@"\n$/);
   assert.ok(!launcher.text.includes(process.cwd()), "the launcher holds an absolute path");
   const lock = out.file(".terraform.lock.hcl").text;
   assert.match(lock, /provider "oc-cdktf\.local\/oc-cdktf\/operations-center" \{/);
