@@ -52,9 +52,9 @@ export class Context {
     failing: (name) => (this.faults.failMembers ?? []).includes(name),
   };
 
-  /** Persists the state after a change. */
+  /** Marks the state changed: it is written soon, and before the answer to the request that changed it. */
   changed(): void {
-    this.store.save();
+    this.store.changed();
   }
 
   /**

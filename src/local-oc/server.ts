@@ -397,6 +397,7 @@ export async function startLocalOperationsCenter(options: LocalOperationsCenterO
     };
 
     let response: ApiResponse;
+    const version = store.version;
     try {
       if (path.startsWith("/local-oc/")) {
         if (path !== "/local-oc/health" && !isTrusted(req)) throw new HttpError(401, "unauthorized");
@@ -416,6 +417,14 @@ export async function startLocalOperationsCenter(options: LocalOperationsCenterO
       }
     } catch (err) {
       response = errorResponse(toHttpError(err));
+    }
+    // What this request changed (on success or failure) is on disk before the client hears of it.
+    if (store.version !== version) {
+      try {
+        await store.flush();
+      } catch (err) {
+        response = errorResponse(toHttpError(err));
+      }
     }
     res.writeHead(response.status, response.headers);
     res.end(method === "HEAD" ? undefined : response.body);
@@ -516,6 +525,7 @@ export async function startLocalOperationsCenter(options: LocalOperationsCenterO
       if (closed) return;
       closed = true;
       await ctx.settle();
+      await store.drain();
       store.save();
       await new Promise<void>((resolveClose) => {
         server.close(() => resolveClose());

@@ -6,10 +6,13 @@
 // state its simulated IncusOS holds (services, network, kernel, logging, applications).
 //
 // With a state file, everything (records, the TLS key pair, trusted client fingerprints) is
-// written after every change with an atomic replace (temp file in the same directory, fsync,
-// rename) and read back on start.
+// written with an atomic replace (temp file in the same directory, fsync, rename) and read back
+// on start. The document is written whole, so writes are grouped: changes mark the model, one
+// write soon after covers every change marked before it began, and an answer to a request that
+// changed something waits for the write that covers it (the file is never behind an answer).
 
 import { closeSync, fsyncSync, mkdirSync, openSync, readFileSync, renameSync, writeSync, existsSync } from "node:fs";
+import { mkdir, open, rm } from "node:fs/promises";
 import { dirname, basename, join } from "node:path";
 import { createHash } from "node:crypto";
 import { z } from "zod";
@@ -283,12 +286,22 @@ export function etagOf(value: unknown): string {
 
 export class Store {
   data: PersistedState;
+  /** Changes marked so far, and how many of them the state file holds. */
+  private marked = 0;
+  private persisted = 0;
+  private writing: Promise<void> | undefined;
+  private writeScheduled = false;
 
   constructor(
     data: PersistedState,
     private readonly statePath?: string,
   ) {
     this.data = data;
+  }
+
+  /** How many changes have been marked: a request that moved it must flush before answering. */
+  get version(): number {
+    return this.marked;
   }
 
   /** Reads and validates a state file; undefined when it does not exist yet. */
@@ -316,24 +329,93 @@ export class Store {
     return result.data;
   }
 
-  /** Writes the state file atomically (no-op without a state path). */
+  /** Writes the state file atomically now (no-op without a state path). */
   save(): void {
     if (this.statePath === undefined) return;
-    const dir = dirname(this.statePath);
-    const temp = join(dir, `.${basename(this.statePath)}.${process.pid}.tmp`);
+    const target = this.marked;
+    const temp = this.tempPath("");
     try {
-      mkdirSync(dir, { recursive: true });
+      mkdirSync(dirname(this.statePath), { recursive: true });
       const fd = openSync(temp, "w", 0o600);
       try {
-        writeSync(fd, JSON.stringify(this.data, null, 1));
+        writeSync(fd, this.serialize());
         fsyncSync(fd);
       } finally {
         closeSync(fd);
       }
       renameSync(temp, this.statePath);
+      this.persisted = target;
     } catch (err) {
-      throw new StateFileError(`cannot write local Operations Center state file ${this.statePath}: ${(err as Error).message}`);
+      throw this.writeError(err);
     }
+  }
+
+  /** Marks the model changed: a write follows soon, and flush() waits for it. */
+  changed(): void {
+    if (this.statePath === undefined) return;
+    this.marked++;
+    if (this.writeScheduled) return;
+    this.writeScheduled = true;
+    setImmediate(() => {
+      this.writeScheduled = false;
+      // A failed write is retried, and reported, by the next flush.
+      this.flush().catch(() => undefined);
+    });
+  }
+
+  /** Resolves once the state file holds every change marked so far. */
+  async flush(): Promise<void> {
+    while (this.persisted < this.marked) {
+      this.writing ??= this.write().finally(() => {
+        this.writing = undefined;
+      });
+      await this.writing;
+    }
+  }
+
+  /** Waits for a write under way (its failure is flush's to report). */
+  async drain(): Promise<void> {
+    await this.writing?.catch(() => undefined);
+  }
+
+  private async write(): Promise<void> {
+    const statePath = this.statePath!;
+    const target = this.marked;
+    const text = this.serialize();
+    // Not save()'s temp file: a save() may run while this write waits on the disk.
+    const temp = this.tempPath(".grouped");
+    try {
+      await mkdir(dirname(statePath), { recursive: true });
+      const file = await open(temp, "w", 0o600);
+      try {
+        await file.writeFile(text);
+        await file.sync();
+      } finally {
+        await file.close();
+      }
+      // A save() since this write began wrote a newer document: keep that one.
+      if (this.persisted >= target) {
+        await rm(temp, { force: true });
+        return;
+      }
+      renameSync(temp, statePath);
+      this.persisted = target;
+    } catch (err) {
+      throw this.writeError(err);
+    }
+  }
+
+  private serialize(): string {
+    return JSON.stringify(this.data, null, 1);
+  }
+
+  private tempPath(kind: string): string {
+    const statePath = this.statePath!;
+    return join(dirname(statePath), `.${basename(statePath)}.${process.pid}${kind}.tmp`);
+  }
+
+  private writeError(err: unknown): StateFileError {
+    return new StateFileError(`cannot write local Operations Center state file ${this.statePath}: ${(err as Error).message} (check that its directory exists and is writable)`);
   }
 
   server(name: string): ServerRecord | undefined {
