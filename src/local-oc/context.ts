@@ -191,6 +191,7 @@ export class Context {
       await this.completeRegistration(name);
     }
     this.changed();
+    await this.store.flush();
     return names;
   }
 
