@@ -2,7 +2,7 @@
 // test/fixtures/plugin, a Node provider on the same plugin layer that makes no API call (a note
 // is a JSON file in its store_dir). Terraform starts it as often as ours (schema, validate, plan,
 // apply), so its time is what this terraform and four Node provider processes cost by
-// themselves: no Node provider behind this terraform applies N resources faster.
+// themselves: a Node provider that makes the API calls cannot apply N resources in much less.
 import { chmodSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { z } from "zod";

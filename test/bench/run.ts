@@ -62,7 +62,7 @@ const FLOOR_NOTE =
   "CLI configuration and environment as the cluster applies; init before the timer; fresh state and store per run; runs interleaved with the cluster applies of the " +
   `same N (${[`${SINGLE_APPLY_RUNS} at 1`, ...APPLY.map((a) => `${a.runs} at ${a.clusters}`)].join(", ")}); every run checked to have written N notes. ` +
   "Terraform starts it as often as ours (schema, validate, plan, apply), so this is what " +
-  "terraform plus four Node provider processes cost without any API call: no Node provider behind this terraform applies N resources faster. vs_direct = its median over " +
+  "terraform plus four Node provider processes cost without any API call: a Node provider that makes the API calls cannot apply N resources in much less. vs_direct = its median over " +
   "the median of the in-process direct calls of apply_vs_direct_N, the lowest ratio such a provider could reach.";
 
 /** Per N with a goal: can any Node provider behind this terraform meet it, given the floor? */
