@@ -1,4 +1,4 @@
-// Just enough DER (X.690) to write one self-signed X.509 certificate.
+// Just enough DER (X.690) to write self-signed X.509 certificates (see certificate.ts).
 
 function lengthBytes(length: number): number[] {
   if (length < 0x80) return [length];
