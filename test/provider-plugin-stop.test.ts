@@ -24,7 +24,7 @@ const blank = Object.fromEntries(Object.keys(note.schema.block.attributes).map((
 test("StopProvider aborts the in-flight apply, closes the provider once and exits 0 after answering", { timeout: 30_000 }, async (t) => {
   const store = await mkdtemp(join(tmpdir(), "plugin-stop-"));
   t.after(() => rm(store, { recursive: true, force: true }));
-  const plugin = await start({ TF_PLUGIN_MAGIC_COOKIE: COOKIE });
+  const plugin = await start({ TF_PLUGIN_MAGIC_COOKIE: COOKIE, TF_LOG_PROVIDER: "DEBUG" });
   const client = new grpc.Client(`unix://${plugin.handshake[3]}`, grpc.credentials.createInsecure());
   t.after(() => client.close());
 
@@ -73,7 +73,7 @@ test("StopProvider aborts the in-flight apply, closes the provider once and exit
 
 test("a plugin whose terraform was SIGKILLed exits on its own", { timeout: 30_000 }, async (t) => {
   // The shell stands in for terraform: it starts the plugin, says its pid and waits on it.
-  const parent = await start({ TF_PLUGIN_MAGIC_COOKIE: COOKIE }, ["/bin/sh", "-c", `"${process.execPath}" "${entry}" & echo "plugin pid $!" >&2; wait`]);
+  const parent = await start({ TF_PLUGIN_MAGIC_COOKIE: COOKIE, TF_LOG_PROVIDER: "DEBUG" }, ["/bin/sh", "-c", `"${process.execPath}" "${entry}" & echo "plugin pid $!" >&2; wait`]);
   const pid = Number(/plugin pid (\d+)/.exec(await parent.stderrLine(/plugin pid/))![1]);
   t.after(() => {
     try {

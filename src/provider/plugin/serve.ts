@@ -7,7 +7,7 @@ import { createServer, type Socket } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { ProviderDefinition } from "./types.js";
-import { hclogLogger } from "./log.js";
+import { hclogLogger, logLevelFrom } from "./log.js";
 import type { GrpcServer } from "./grpc/server.js";
 import { selfSignedCertificate } from "./tls/certificate.js";
 
@@ -42,7 +42,7 @@ export async function serve<Client>(definition: ProviderDefinition<Client>, opti
     refuse(`Terraform offers plugin protocol versions ${offered}, but this provider speaks only version ${APP_PROTOCOL_VERSION}; use Terraform 1.0 or newer.`);
   }
 
-  const log = hclogLogger(options.name === undefined ? undefined : `provider.${options.name}`);
+  const log = hclogLogger(options.name === undefined ? undefined : `provider.${options.name}`, undefined, logLevelFrom(process.env));
   const socketDirectory = mkdtempSync(join(tmpdir(), "tfplugin-"));
   process.on("exit", () => rmSync(socketDirectory, { recursive: true, force: true }));
   const socketPath = join(socketDirectory, "plugin.sock");
