@@ -59,6 +59,19 @@ test("create one-off with secrets: one POST, the secrets reach Operations Center
     assert.equal(readdirSync(journalDir(t.workDir)).length, 0);
   }));
 
+test("a create reads each named server, posts, and reads the cluster back: no other call, no list of the fleet", () =>
+  withCluster(async (t) => {
+    const result = await t.converge(null, config());
+    assert.deepEqual(summaries(result.diagnostics, "error"), []);
+    assert.deepEqual(
+      (await t.calls({ all: true })).sort(),
+      [`GET ${CLUSTERS}/alpha 200`, `GET /1.0/provisioning/servers/server01 200`, `GET /1.0/provisioning/servers/server02 200`, `POST ${CLUSTERS} 201`].sort(),
+    );
+    // The members in state are the servers the create named, as Operations Center joined them.
+    assert.deepEqual(result.state!.members, ["server01", "server02"]);
+    assert.deepEqual(t.live("alpha")!.members, ["server01", "server02"]);
+  }));
+
 /** A template whose TS_KEY fills a secret field, TITLE is required and LVM has a default. */
 async function edgeTemplate(t: ClusterHarness): Promise<void> {
   await t.other.createClusterTemplate({

@@ -230,10 +230,12 @@ export async function createCluster(effects: Effects, desired: ClusterValue, sec
     const diagnostic = failed(`Creating cluster "${name}" failed`, error, state).diagnostics[0]!;
     throw new DiagnosticError({ ...diagnostic, detail: scrubSecrets(diagnostic.detail ?? "", hidden) });
   }
-  const live = await readBack(client, name).catch((error: unknown) => {
+  // Operations Center answers the create only once every named server has joined (or fails it),
+  // so the members are the servers asked for; the cluster is read for what the server assigned.
+  const live = await client.api.getCluster(name).catch((error: unknown) => {
     throw failed(`Cluster "${name}" was created but cannot be read back`, error, `cluster "${name}" exists; the next apply adopts it`);
   });
-  return { ...live, createId: entry.create_id };
+  return { ...live, members: [...desired.servers].sort(), createId: entry.create_id };
 }
 
 /** Forgets the journal entry of a create once state holds its id. */
