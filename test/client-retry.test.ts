@@ -410,18 +410,28 @@ describe("OperationsCenterClient retries", () => {
 
   it("limits the requests in flight to maxConcurrency", async () => {
     reset();
+    const total = 7;
     let inFlight = 0;
     let peak = 0;
+    let held: Array<() => void> = [];
+    // Each request is held until two are in flight (or it is the last): a client that sent more
+    // at once would show them all in flight, and no timing decides the outcome.
     server.setHandler(async (_request, response) => {
       inFlight++;
       peak = Math.max(peak, inFlight);
-      await new Promise((resolve) => setTimeout(resolve, 30));
+      await new Promise<void>((resolve) => {
+        held.push(resolve);
+        if (inFlight >= 2 || server.requests.length === total) {
+          for (const release of held) release();
+          held = [];
+        }
+      });
       inFlight--;
       sendSync(response, []);
     });
     const client = newClient([], { maxConcurrency: 2 });
-    await Promise.all(Array.from({ length: 7 }, () => client.listClusters()));
-    assert.equal(server.requests.length, 7);
+    await Promise.all(Array.from({ length: total }, () => client.listClusters()));
+    assert.equal(server.requests.length, total);
     assert.equal(peak, 2);
   });
 });
