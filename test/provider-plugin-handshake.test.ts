@@ -4,21 +4,13 @@ import { spawn } from "node:child_process";
 import { existsSync } from "node:fs";
 import { dirname } from "node:path";
 import * as grpc from "@grpc/grpc-js";
-import { COOKIE, entry, start, unary } from "./fixtures/plugin/harness.js";
-import { selfSignedCertificate, toPem } from "../src/provider/plugin/tls/certificate.js";
+import { COOKIE, entry, mtlsClient, start, unary } from "./fixtures/plugin/harness.js";
+import { selfSignedCertificate } from "../src/provider/plugin/tls/certificate.js";
 import { decode, encode } from "../src/provider/plugin/wire/protobuf.js";
 import * as wire from "../src/provider/plugin/wire/tfplugin6.js";
 
 const clientCertificate = selfSignedCertificate("test client");
 
-function mtlsClient(socketPath: string, serverCertificateDer: Buffer, identity = clientCertificate): grpc.Client {
-  const credentials = grpc.credentials.createSsl(
-    Buffer.from(toPem("CERTIFICATE", serverCertificateDer)),
-    Buffer.from(identity.privateKeyPem),
-    Buffer.from(identity.certificatePem),
-  );
-  return new grpc.Client(`unix://${socketPath}`, credentials, { "grpc.ssl_target_name_override": "localhost" });
-}
 
 test("handshake with AutoMTLS: one stdout line, schema over mTLS, Shutdown exits 0 and removes the socket", { timeout: 30_000 }, async () => {
   const plugin = await start({ TF_PLUGIN_MAGIC_COOKIE: COOKIE, PLUGIN_PROTOCOL_VERSIONS: "5,6", PLUGIN_CLIENT_CERT: clientCertificate.certificatePem });
@@ -27,7 +19,7 @@ test("handshake with AutoMTLS: one stdout line, schema over mTLS, Shutdown exits
   assert.doesNotMatch(certificate, /=/);
   const der = Buffer.from(certificate, "base64");
 
-  const client = mtlsClient(socketPath, der);
+  const client = mtlsClient(socketPath, der, clientCertificate);
   const schema = decode(wire.GetProviderSchemaResponse, await unary(client, "/tfplugin6.Provider/GetProviderSchema", new Uint8Array(0)));
   assert.deepEqual([...schema.resource_schemas.keys()], ["toy_note"]);
   assert.deepEqual([...schema.data_source_schemas.keys()], ["toy_echo"]);

@@ -13,8 +13,14 @@ export interface ApiRequest {
   query: URLSearchParams;
   body: string;
   headers: IncomingHttpHeaders;
-  /** The client certificate (PEM) the request came with, when it sent one. */
-  peerCertificate?: string;
+  /** The client certificate the request's connection came with, when it sent one. */
+  peer?: PeerIdentity;
+}
+
+/** A client certificate: PEM and SHA-256 fingerprint (lower-case hex), read once per connection. */
+export interface PeerIdentity {
+  certificate: string;
+  fingerprint: string;
 }
 
 export interface ApiResponse {

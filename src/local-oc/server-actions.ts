@@ -51,7 +51,7 @@ function registrationSeed(ctx: Context, name: string, channel: string): ReturnTy
 async function registerWithToken(ctx: Context, req: ApiRequest, tokenParam: string): Promise<ApiResponse> {
   const token = parseUUID(tokenParam, "Invalid token: ");
   const body = decodeObject(req.body, "Request decoding");
-  if (req.peerCertificate === undefined) throw badRequest("No client certificate provided");
+  if (req.peer === undefined) throw badRequest("No client certificate provided");
   const data = ctx.store.data;
   const record = data.tokens.find((t) => t.uuid === token);
   if (record === undefined || record.uses_remaining <= 0 || Date.parse(record.expire_at) < Date.now()) {
@@ -62,7 +62,7 @@ async function registerWithToken(ctx: Context, req: ApiRequest, tokenParam: stri
   if (ctx.store.server(name) !== undefined) throw constraint("Failed to create server: Constraint violation");
   const index = Object.keys(data.seeds).includes(name) ? Object.keys(data.seeds).indexOf(name) + 1 : Object.keys(data.seeds).length + 1;
   const server = await ctx.register(registrationSeed(ctx, name, str(body["channel"]) || record.channel), index);
-  server.certificate = req.peerCertificate;
+  server.certificate = req.peer.certificate;
   if (str(body["connection_url"]) !== "") server.connection_url = str(body["connection_url"]);
   if (str(body["public_connection_url"]) !== "") server.public_connection_url = str(body["public_connection_url"]);
   if (str(body["machine_id"]) !== "") server.machine_id = str(body["machine_id"]);
@@ -129,7 +129,7 @@ export function registerServerActionRoutes(router: Router, ctx: Context): void {
 
   router.add("PUT", `${PREFIX}/:self`, (req) => {
     const body = decodeObject(req.body);
-    const server = ctx.store.data.servers.find((s) => req.peerCertificate !== undefined && s.certificate === req.peerCertificate);
+    const server = ctx.store.data.servers.find((s) => req.peer !== undefined && s.certificate === req.peer.certificate);
     if (server === undefined) throw internal(`Failed self-updating from server ${q("127.0.0.1")}: Not found`);
     if (str(body["connection_url"]) !== "") server.connection_url = str(body["connection_url"]);
     server.last_seen = nowString();

@@ -22,7 +22,7 @@ import { z } from "zod";
 import { certificateFingerprint, createSelfSignedCertificate } from "./certificates.js";
 import { Context, type Faults } from "./context.js";
 import { HttpError, toHttpError } from "./errors.js";
-import { Router, errorResponse, plainText, sync, type ApiResponse } from "./http.js";
+import { Router, errorResponse, plainText, sync, type ApiResponse, type PeerIdentity } from "./http.js";
 import { registerServerRoutes, handleOsProxy } from "./servers.js";
 import { registerClusterRoutes } from "./clusters.js";
 import { registerTemplateRoutes } from "./cluster-templates.js";
@@ -39,6 +39,7 @@ import { registerIncusRoutes } from "./incus/routes.js";
 import { writeClientConfigDir } from "./client-config.js";
 import { redactQuery, redactRequestBody } from "./request-log.js";
 import { redactString } from "../client/redact.js";
+import { toPem } from "../x509/certificate.js";
 
 export type { Faults };
 
@@ -190,12 +191,6 @@ function authenticationRequired(method: string, path: string): boolean {
   return true;
 }
 
-/** The client certificate a connection came with: PEM and SHA-256 fingerprint (lower-case hex). */
-interface PeerIdentity {
-  certificate: string;
-  fingerprint: string;
-}
-
 // TLS 1.3 has no renegotiation, so a connection's client certificate is read once, not per request.
 const peerIdentities = new WeakMap<object, PeerIdentity | null>();
 
@@ -207,9 +202,8 @@ function peerIdentity(req: IncomingMessage): PeerIdentity | undefined {
     if (peer === undefined || peer === null || peer.raw === undefined || peer.fingerprint256 === undefined) {
       identity = null;
     } else {
-      const base64 = peer.raw.toString("base64").replace(/(.{64})/g, "$1\n").replace(/\n$/, "");
       identity = {
-        certificate: `-----BEGIN CERTIFICATE-----\n${base64}\n-----END CERTIFICATE-----\n`,
+        certificate: toPem("CERTIFICATE", peer.raw),
         fingerprint: peer.fingerprint256.replaceAll(":", "").toLowerCase(),
       };
     }
@@ -374,7 +368,7 @@ export async function startLocalOperationsCenter(options: LocalOperationsCenterO
     if (match.kind === "not-found") return plainText(404, "404 page not found");
     if (match.kind === "method-not-allowed") return plainText(405, "Method Not Allowed", { Allow: match.allow.join(", ") });
     const peer = peerIdentity(req);
-    return await match.handler({ method, path, params: match.params, query, body, headers: req.headers, ...(peer !== undefined ? { peerCertificate: peer.certificate } : {}) });
+    return await match.handler({ method, path, params: match.params, query, body, headers: req.headers, ...(peer !== undefined ? { peer } : {}) });
   }
 
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {

@@ -3,12 +3,11 @@
 // against spawn to exit of `node -e ''`; and, as first_answer, spawn to the answer of a first
 // GetProviderSchema over AutoMTLS gRPC, ours against the toy provider of test/fixtures/plugin:
 // what a schema-only provider session (Terraform's first of four per apply) costs.
-import * as grpc from "@grpc/grpc-js";
 import { PROVIDER_ENTRY } from "../../src/provider/launcher.js";
-import { selfSignedCertificate, toPem, type SelfSignedCertificate } from "../../src/provider/plugin/tls/certificate.js";
+import { selfSignedCertificate, type SelfSignedCertificate } from "../../src/provider/plugin/tls/certificate.js";
 import { decode } from "../../src/provider/plugin/wire/protobuf.js";
 import * as wire from "../../src/provider/plugin/wire/tfplugin6.js";
-import { COOKIE, entry as TOY_ENTRY, unary } from "../fixtures/plugin/harness.js";
+import { COOKIE, entry as TOY_ENTRY, mtlsClient, unary } from "../fixtures/plugin/harness.js";
 import { startProcess, timeToExit, timeToFirstLine, type RunOptions } from "./processes.js";
 import { collect, compare, summarize, type Comparison } from "./stats.js";
 
@@ -69,12 +68,7 @@ async function timeToFirstSchema(entry: string, resourceType: string, launch: La
   const provider = startProcess(process.execPath, [entry], { ...options, env: launch.env });
   try {
     const { socket, certificate } = handshakeOf(entry, await provider.firstLine);
-    const credentials = grpc.credentials.createSsl(
-      Buffer.from(toPem("CERTIFICATE", Buffer.from(certificate, "base64"))),
-      Buffer.from(launch.identity.privateKeyPem),
-      Buffer.from(launch.identity.certificatePem),
-    );
-    const client = new grpc.Client(`unix://${socket}`, credentials, { "grpc.ssl_target_name_override": "localhost" });
+    const client = mtlsClient(socket, Buffer.from(certificate, "base64"), launch.identity);
     try {
       const answer = await unary(client, "/tfplugin6.Provider/GetProviderSchema", new Uint8Array(0));
       const ms = performance.now() - started;

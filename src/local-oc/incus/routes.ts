@@ -19,7 +19,6 @@ import {
   serverKeyProblem,
 } from "../../config/incus.js";
 import { checkPlacementScriptlet, formatStarlarkProblem } from "../../config/starlark.js";
-import { certificateFingerprint } from "../certificates.js";
 import type { Context } from "../context.js";
 import { HttpError } from "../errors.js";
 import { checkIfMatch, created, emptySync, encodePath, sync, syncETag, type ApiRequest, type ApiResponse, type Router } from "../http.js";
@@ -137,8 +136,7 @@ export function registerIncusRoutes(router: Router, ctx: Context): void {
   const clusterOf = (req: ApiRequest): IncusClusterModel => {
     const model = IncusClusterModel.of(ctx.store, req.params["cluster"]!);
     if (model === undefined) throw new HttpError(404, `No Incus cluster "${req.params["cluster"]}" here (the local Operations Center serves one for each ready cluster it created)`);
-    const fingerprint = req.peerCertificate === undefined ? undefined : certificateFingerprint(req.peerCertificate);
-    if (fingerprint === undefined || !model.trustedFingerprints().has(fingerprint)) throw new HttpError(403, "not authorized");
+    if (req.peer === undefined || !model.trustedFingerprints().has(req.peer.fingerprint)) throw new HttpError(403, "not authorized");
     return model;
   };
   const memberOf = (model: IncusClusterModel, name: string): IncusMember => {

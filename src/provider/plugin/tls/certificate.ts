@@ -4,8 +4,6 @@
 import { generateKeyPairSync, sign } from "node:crypto";
 import { certificateToSign, CURVES, signedCertificate, toPem, type CertificateFields } from "../../../x509/certificate.js";
 
-export { toPem };
-
 export interface SelfSignedCertificate {
   /** DER bytes, as the handshake line carries them. */
   readonly der: Uint8Array;
