@@ -227,6 +227,8 @@ export function registerServerActionRoutes(router: Router, ctx: Context): void {
     const body = decodeObject(req.body);
     const server = getServerOrFail(ctx, req.params["name"]!);
     server.incusos.update = complete("SystemUpdateConfig", isObject(body["config"]) ? body["config"] : {});
+    // UpdateSystemUpdate polls the server right after (server_service.go).
+    pollServer(ctx, server);
     ctx.changed();
     return emptySync();
   });
