@@ -91,6 +91,7 @@ describe("local OC: the :add-servers join check", () => {
   it("compares the storage config", async () => {
     await withJoiner([{ name: "s1" }, { name: "s2" }, { name: "s3" }], {}, async (h) => {
       assert.equal((await h.call("PUT", `${S}/s3/system/storage`, { config: { scrub_schedule: "0 5 * * 0" } })).status, 200);
+      assert.equal((await h.call("POST", `${S}/s3/:resync`)).status, 200, "ready again after the storage change");
       const r = await join(h);
       assert.equal(r.status, 400);
       assert.equal(r.json!.error, `${REFUSED}Storage pool configuration mismatch, found {0 4 * * 0 []} (s1) and {0 5 * * 0 []} (s3): Operation not permitted`);

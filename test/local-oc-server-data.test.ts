@@ -164,6 +164,22 @@ describe("local OC: pending after a network PUT", () => {
   });
 });
 
+describe("local OC: pending after a storage PUT", () => {
+  it("PUT system/storage stores the request's config and leaves the server pending until a poll, even with a self-update delay of 0", async () => {
+    await withCluster({ selfUpdatePollDelayMs: 0 }, async (h) => {
+      const put = await h.call("PUT", `${S}/server03/system/storage`, { config: { scrub_schedule: "0 5 * * 0" } });
+      assert.equal(put.status, 200, put.text);
+      assert.deepEqual(await status(h, "server03"), { status: "pending", detail: "re-configuring" });
+      assert.equal((await h.call("GET", `${S}/server03/system/storage`)).json!.metadata.config.scrub_schedule, "0 5 * * 0");
+      assert.equal((await h.call("POST", `${S}/server03/:resync`)).status, 200);
+      assert.deepEqual(await status(h, "server03"), { status: "ready", detail: "" });
+      const ghost = await h.call("PUT", `${S}/ghost/system/storage`, { config: {} });
+      assert.equal(ghost.status, 404);
+      assert.equal(ghost.json!.error, 'Failed to update server storage configuration for "ghost": Failed to get server "ghost": Failed to get server "ghost" by name: Not found');
+    });
+  });
+});
+
 describe("local OC: POST /local-oc/poll", () => {
   it("polls the named servers or every one, and refuses unknown names", async () => {
     await withCluster({}, async (h) => {

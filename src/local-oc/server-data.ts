@@ -131,6 +131,23 @@ export function updateSystemNetwork(ctx: Context, server: ServerRecord, body: un
   }
 }
 
+/**
+ * PUT /servers/{name}/system/storage (server_service.go, UpdateSystemStorage): the stored storage
+ * config becomes the request's and the server pending / re-configuring, then the config goes to
+ * IncusOS. IncusOS' storage-config-changed notice makes OC do nothing, so the server stays
+ * pending until the pending poll, :resync or a bulk action's poll.
+ */
+export function updateSystemStorage(ctx: Context, server: ServerRecord, config: Record<string, unknown>): void {
+  const now = nowString();
+  server.stored.storage = deepCopy(config);
+  server.status = "pending";
+  server.status_detail = PENDING_DETAIL;
+  server.last_updated = now;
+  server.last_seen = now;
+  server.incusos.storage = config;
+  ctx.changed();
+}
+
 /** Re-arms the periodic polls (on start, after a reset or a restore). */
 export function startPeriodicPolls(ctx: Context): void {
   const every = (key: string, ms: number, filter: (s: ServerRecord) => boolean) => {

@@ -62,7 +62,7 @@ export function serverDocument(s: ServerRecord): Record<string, unknown> {
     server_status: s.status,
     server_status_detail: s.status_detail,
     hardware_data: hardwareData(s),
-    os_data: { security: securityData(s), storage: storageData(s) },
+    os_data: { security: securityData(s), storage: storageData(s, s.stored.storage) },
     version_data: {
       os: {
         name: "IncusOS",
