@@ -8,7 +8,7 @@
 import type { Context } from "./context.js";
 import { HttpError, badRequest, constraint, internal, notFound, q, rewrap, validation } from "./errors.js";
 import { checkIfMatch, created, emptySync, sync, syncETag, type ApiRequest, type ApiResponse, type Router } from "./http.js";
-import { getServerOrFail } from "./servers.js";
+import { getServerOrFail, serverToReconfigure } from "./servers.js";
 import { bmcData, storageData } from "./hardware.js";
 import { defaultSeedServers, seedServerSchema } from "./seed.js";
 import { complete } from "./spec-shapes.js";
@@ -218,13 +218,7 @@ export function registerServerActionRoutes(router: Router, ctx: Context): void {
     const body = decodeObject(req.body);
     const name = req.params["name"]!;
     try {
-      let server: ServerRecord;
-      try {
-        server = getServerOrFail(ctx, name);
-      } catch (err) {
-        rewrap(err, `Failed to get server ${q(name)}`);
-      }
-      updateSystemStorage(ctx, server, complete("SystemStorageConfig", isObject(body["config"]) ? body["config"] : {}));
+      updateSystemStorage(ctx, serverToReconfigure(ctx, name), complete("SystemStorageConfig", isObject(body["config"]) ? body["config"] : {}));
     } catch (err) {
       rewrap(err, `Failed to update server storage configuration for ${q(name)}`);
     }

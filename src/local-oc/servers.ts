@@ -150,6 +150,15 @@ export function getServerOrFail(ctx: Context, name: string): ServerRecord {
   return server;
 }
 
+/** The server UpdateSystemNetwork/UpdateSystemStorage change: GetByName's error wrapped once more. */
+export function serverToReconfigure(ctx: Context, name: string): ServerRecord {
+  try {
+    return getServerOrFail(ctx, name);
+  } catch (err) {
+    rewrap(err, `Failed to get server ${q(name)}`);
+  }
+}
+
 function listServers(ctx: Context, req: ApiRequest): ApiResponse {
   const recursion = Number.parseInt(req.query.get("recursion") ?? "", 10) === 1;
   const cluster = req.query.get("cluster");
@@ -276,13 +285,7 @@ export function registerServerRoutes(router: Router, ctx: Context): void {
     }
     const name = req.params["name"]!;
     try {
-      let server: ServerRecord;
-      try {
-        server = getServerOrFail(ctx, name);
-      } catch (err) {
-        rewrap(err, `Failed to get server ${q(name)}`);
-      }
-      updateSystemNetwork(ctx, server, payload);
+      updateSystemNetwork(ctx, serverToReconfigure(ctx, name), payload);
     } catch (err) {
       rewrap(err, `Failed to update server network configuration for ${q(name)}`);
     }
