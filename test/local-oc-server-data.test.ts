@@ -93,6 +93,17 @@ describe("local OC: OC's stored server data and the live IncusOS state", () => {
     });
   });
 
+  it("a change through the os proxy leaves the server's ETag as it was; a poll changes it", async () => {
+    await withCluster({ selfUpdatePollDelayMs: NEVER }, async (h) => {
+      const etag = async () => (await h.call("GET", `${S}/server03`)).headers["etag"];
+      const before = await etag();
+      assert.equal((await h.call("POST", `${S}/server03/os/1.0/applications`, { name: "debug" })).status, 200);
+      assert.equal(await etag(), before);
+      await h.call("POST", "/local-oc/poll", { servers: ["server03"] });
+      assert.notEqual(await etag(), before);
+    });
+  });
+
   it("a bulk action polls the members first: their stored copies are fresh and a pending member is ready again", async () => {
     await withCluster({ selfUpdatePollDelayMs: NEVER }, async (h) => {
       assert.equal((await h.call("POST", `${S}/server01/os/1.0/applications`, { name: "debug" })).status, 200);

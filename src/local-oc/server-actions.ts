@@ -14,7 +14,7 @@ import { defaultSeedServers, seedServerSchema } from "./seed.js";
 import { complete } from "./spec-shapes.js";
 import { nowString, type ServerRecord } from "./state.js";
 import { decodeObject, parseUUID } from "./decode.js";
-import { pollServer, updateSystemStorage } from "./server-data.js";
+import { pollServer, serverETagSource, updateSystemStorage } from "./server-data.js";
 
 const PREFIX = "/1.0/provisioning/servers";
 const NAME_FORBIDDEN = `\\/:*?"<>|`;
@@ -99,7 +99,7 @@ function serverForWrite(ctx: Context, req: ApiRequest): { server: ServerRecord; 
   } catch (err) {
     rewrap(err, `Failed to get server ${q(name)}`);
   }
-  checkIfMatch(req, server);
+  checkIfMatch(req, serverETagSource(server));
   return { server, body };
 }
 

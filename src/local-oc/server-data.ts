@@ -45,6 +45,12 @@ export function storedNetwork(server: ServerRecord): ReturnType<typeof networkDo
   return networkDocument(server.stored.network);
 }
 
+/** What OC's server ETag hashes: its database record, without the live IncusOS state. */
+export function serverETagSource(server: ServerRecord): Omit<ServerRecord, "incusos"> {
+  const { incusos: _live, ...record } = server;
+  return record;
+}
+
 export function storedApplications(server: ServerRecord): InstalledApplication[] {
   return server.stored.applications;
 }

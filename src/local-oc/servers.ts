@@ -25,7 +25,7 @@ import { parseJsonBody } from "./decode.js";
 import { emptySync, errorResponse, plainText, sync, syncETag, type ApiRequest, type ApiResponse, type Router } from "./http.js";
 import { serverStatusValues } from "./seed.js";
 import { nowString, type ServerRecord } from "./state.js";
-import { applyNetwork, storedApplications, storedNetwork, updateSystemNetwork } from "./server-data.js";
+import { applyNetwork, serverETagSource, storedApplications, storedNetwork, updateSystemNetwork } from "./server-data.js";
 import { complete } from "./spec-shapes.js";
 import { bmcData, hardwareData, securityData, storageData } from "./hardware.js";
 
@@ -270,7 +270,7 @@ export function registerServerRoutes(router: Router, ctx: Context): void {
   router.add("GET", PREFIX, (req) => listServers(ctx, req));
   router.add("GET", `${PREFIX}/{name}`, (req) => {
     const server = getServerOrFail(ctx, req.params["name"]!);
-    return syncETag(serverDocument(server), server);
+    return syncETag(serverDocument(server), serverETagSource(server));
   });
   router.add("GET", `${PREFIX}/{name}/system/network`, (req) => {
     const network = storedNetwork(getServerOrFail(ctx, req.params["name"]!));
