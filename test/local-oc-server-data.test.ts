@@ -3,9 +3,11 @@
 // POST /local-oc/poll), the pending state after a network PUT, persistence and snapshots.
 import { describe, it } from "node:test";
 import assert from "node:assert/strict";
+import { spawn } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
 import { startLocalOperationsCenter, type LocalOperationsCenterOptions } from "../src/local-oc/index.js";
 import { startHarness, type Harness } from "./fixtures/local-oc/helpers.js";
 
@@ -90,6 +92,18 @@ describe("local OC: OC's stored server data and the live IncusOS state", () => {
       assert.deepEqual(await apps(), ["incus"]);
       await h.call("POST", "/local-oc/poll");
       assert.deepEqual(await apps(), ["incus", "debug"]);
+    });
+  });
+
+  it("a bulk add_application installs on the members and leaves version_data as it was until a poll", async () => {
+    await withCluster({ selfUpdatePollDelayMs: 0 }, async (h) => {
+      const apps = async (server: string) => ((await h.call("GET", `${S}/${server}`)).json!.metadata.version_data.applications as Array<{ name: string }>).map((a) => a.name);
+      const r = await h.call("POST", `${C}/c/:bulk-update`, { action: "add_application", arguments: { name: "debug" } });
+      assert.equal(r.status, 200, r.text);
+      assert.deepEqual((await h.call("GET", `${S}/server02/os/1.0/applications`)).json!.metadata, ["/1.0/applications/debug", "/1.0/applications/incus"]);
+      assert.deepEqual(await apps("server02"), ["incus"]);
+      await h.call("POST", "/local-oc/poll", { servers: ["server02"] });
+      assert.deepEqual(await apps("server02"), ["incus", "debug"]);
     });
   });
 
@@ -238,5 +252,31 @@ describe("local OC: the stored copy across restarts and snapshots", () => {
       assert.equal(await storedTags(h, "server01"), undefined);
       assert.deepEqual(await liveTags(h, "server01"), [100]);
     });
+  });
+});
+
+describe("local OC: the oc-cdktf local-oc flags", () => {
+  const MAIN = join(dirname(fileURLToPath(import.meta.url)), "..", "src", "cli", "main.js");
+  const run = (args: string[]) =>
+    new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve) => {
+      const child = spawn(process.execPath, [MAIN, "local-oc", ...args], { stdio: ["ignore", "pipe", "pipe"] });
+      let stdout = "";
+      let stderr = "";
+      child.stdout!.on("data", (d: Buffer) => (stdout += d.toString()));
+      child.stderr!.on("data", (d: Buffer) => (stderr += d.toString()));
+      child.once("exit", (code) => resolve({ code, stdout, stderr }));
+    });
+
+  it("documents --self-update-poll-delay and --unsupported-service-config and refuses bad values", async () => {
+    const help = await run(["--help"]);
+    assert.equal(help.code, 0);
+    assert.match(help.stdout, /--self-update-poll-delay MS/);
+    assert.match(help.stdout, /--unsupported-service-config empty\|error/);
+    const delay = await run(["--self-update-poll-delay", "soon"]);
+    assert.equal(delay.code, 2);
+    assert.match(delay.stderr, /--self-update-poll-delay must be a number between 0 and Infinity, got "soon"/);
+    const mode = await run(["--unsupported-service-config", "ignore"]);
+    assert.equal(mode.code, 2);
+    assert.match(mode.stderr, /--unsupported-service-config must be "empty" or "error", got "ignore"/);
   });
 });
