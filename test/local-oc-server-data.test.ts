@@ -107,6 +107,16 @@ describe("local OC: OC's stored server data and the live IncusOS state", () => {
     });
   });
 
+  it("PUT system/update polls the server: its stored copy is refreshed", async () => {
+    await withCluster({ selfUpdatePollDelayMs: NEVER }, async (h) => {
+      assert.equal((await h.call("POST", `${S}/server03/os/1.0/applications`, { name: "debug" })).status, 200);
+      const put = await h.call("PUT", `${S}/server03/system/update`, { config: { channel: "stable" } });
+      assert.equal(put.status, 200, put.text);
+      const apps = (await h.call("GET", `${S}/server03`)).json!.metadata.version_data.applications as Array<{ name: string }>;
+      assert.deepEqual(apps.map((a) => a.name), ["incus", "debug"]);
+    });
+  });
+
   it("a change through the os proxy leaves the server's ETag as it was; a poll changes it", async () => {
     await withCluster({ selfUpdatePollDelayMs: NEVER }, async (h) => {
       const etag = async () => (await h.call("GET", `${S}/server03`)).headers["etag"];

@@ -12,7 +12,8 @@
 //                                                 that answers gets its stored copy refreshed and
 //                                                 leaves a pending re-configuration; body
 //                                                 {"servers": [names]} polls only those; answers
-//                                                 the names polled
+//                                                 the names of the servers that answered (ready,
+//                                                 or pending a re-configuration)
 
 import { z } from "zod";
 import type { Context, Faults } from "./context.js";
