@@ -157,3 +157,19 @@ test("a single-member cluster evacuates in mode stop: its migratable instance is
     await h.close();
   }
 });
+
+test("a cluster rolling reboot evacuates each member in mode auto: local instances are stopped, then started again on restore", () =>
+  withHarness(MIXED, async (h) => {
+    assert.equal((await h.call("POST", `${C}/c1/:reboot`)).status, 200);
+    const seen = new Set<string>();
+    // Bounded: 7 steps per member and a last one that ends the run.
+    for (let i = 0; i < 30 && h.oc.advanceClusterOperations() > 0; i++) {
+      const now = await instances(h);
+      seen.add(`db1 ${now["db1"]!.join(" ")}`);
+      seen.add(`web1 ${now["web1"]!.join(" ")}`);
+    }
+    assert.ok(seen.has("db1 server01 Stopped"), "the local instance is stopped while its member is in maintenance");
+    assert.ok([...seen].some((s) => s.startsWith("web1 server0") && !s.startsWith("web1 server01")), "the migratable one moves away");
+    assert.deepEqual((await instances(h))["db1"], ["server01", "Running"]);
+    assert.equal((await h.call("GET", `${C}/c1`)).json!.metadata.update_status.in_progress_status.in_progress, "", "the run is over");
+  }));
