@@ -2,6 +2,7 @@
 // instances, their preconditions, and the :remove-servers refusals that follow.
 import assert from "node:assert/strict";
 import { test } from "node:test";
+import type { LocalOperationsCenterOptions } from "../src/local-oc/index.js";
 import { startHarness, type Harness } from "./fixtures/local-oc/helpers.js";
 import { instanceSeed } from "./fixtures/local-oc/instances.js";
 
@@ -14,8 +15,8 @@ interface Instance {
   status: string;
 }
 
-async function withHarness(extra: Record<string, unknown>, fn: (h: Harness) => Promise<void>): Promise<void> {
-  const h = await startHarness({ seed: instanceSeed(undefined, extra) });
+async function withHarness(extra: Record<string, unknown>, fn: (h: Harness) => Promise<void>, options: LocalOperationsCenterOptions = {}): Promise<void> {
+  const h = await startHarness({ seed: instanceSeed(undefined, extra), ...options });
   try {
     await fn(h);
   } finally {
@@ -44,6 +45,19 @@ test(":evacuate moves the migratable instance to the least loaded member and sto
     const server = (await h.call("GET", `${S}/server01`)).json!.metadata;
     assert.equal(server.version_data.in_maintenance, 2);
   }));
+
+test("while Incus evacuates, OC shows the server evacuating and the instances still in place", () =>
+  withHarness(
+    MIXED,
+    async (h) => {
+      assert.equal((await h.call("POST", `${S}/server01/system/:evacuate`)).status, 200);
+      const server = (await h.call("GET", `${S}/server01`)).json!.metadata;
+      assert.equal(server.server_status_detail, "evacuating");
+      assert.equal(server.version_data.in_maintenance, 1);
+      assert.deepEqual((await instances(h))["web1"], ["server01", "Running"]);
+    },
+    { evacuationDelayMs: 3_600_000 },
+  ));
 
 test(":remove-servers refuses a member an auto evacuation left an instance on, and removes it once the instance is gone", () =>
   withHarness(MIXED, async (h) => {
