@@ -29,7 +29,9 @@
 //   GET /incus/C/1.0/instances?all-projects=true&recursion=1
 //     the cluster's own view (`location`).
 // An instance on member X that a removal of X would hit after an auto evacuation is one whose
-// action (above) is not migrate/live-migrate, or one with no other Online member to go to.
+// action (above) is not migrate, live-migrate or refresh-migrate, or one with no other Online
+// member to go to. On real servers every device counts (a local disk or a passed-through device
+// keeps an instance in place too); the simulation gives each instance only its root disk.
 //
 // Placed through the seed (`instances:` and `storage_volumes:`, src/local-oc/seed.ts) and the
 // control endpoints /local-oc/instances and /local-oc/storage-volumes (src/local-oc/control.ts).
