@@ -9,6 +9,7 @@ import type { SeedServer } from "./seed.js";
 import { startPeriodicPolls } from "./server-data.js";
 import { Store, nowString, storedCopyOf, type ClusterRecord, type ServerRecord } from "./state.js";
 import { advance, planOperation, type OperationPlan } from "./update-loop.js";
+import { rollingInstances } from "./instances.js";
 
 export interface Faults {
   /** Delay before each request is handled (ms). */
@@ -19,6 +20,8 @@ export interface Faults {
   errorRate?: number;
   /** Probability (0..1) of closing the connection without a reply. */
   dropRate?: number;
+  /** Clusters whose create fails in the post-clustering step, after they are ready (500). */
+  failPostClustering?: string[];
 }
 
 /** The certificate a freshly installed IncusOS generates for itself. */
@@ -275,7 +278,7 @@ export class Context {
   advanceClusterOperations(): number {
     for (const [name, plan] of [...this.operations]) {
       const cluster = this.store.cluster(name);
-      if (cluster === undefined || !advance(cluster, plan, (n) => this.store.server(n))) this.operations.delete(name);
+      if (cluster === undefined || !advance(cluster, plan, (n) => this.store.server(n), rollingInstances(this.store, cluster))) this.operations.delete(name);
     }
     this.changed();
     this.scheduleOperations();
