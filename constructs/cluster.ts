@@ -9,6 +9,7 @@ import {
   type ApplicationConfig,
   type ServicesConfig,
 } from "../src/config/index.js";
+import { goUrlParseProblem } from "../src/config/go-url.js";
 import { isHttpUrl } from "../src/config/load.js";
 import { splitSecrets, type JsonObject } from "../src/config/secrets.js";
 import { secretTemplateVariables } from "../src/config/template-secrets.js";
@@ -26,7 +27,7 @@ import { ClusterVlanTags } from "./cluster-vlan-tags.js";
 import { ClusterTemplate, withConfigErrors } from "./cluster-template.js";
 import type { ICluster } from "./icluster.js";
 import { namePart } from "./bulk-declarations.js";
-import { checkObjectName, literal, literalMap, terraformName } from "./names.js";
+import { checkObjectName, literal, literalList, literalMap, terraformName } from "./names.js";
 import { OperationsCenter } from "./operations-center.js";
 import { Cluster as ClusterResource } from "./provider/cluster.js";
 
@@ -275,7 +276,7 @@ function checkServers(where: string, servers: unknown): string[] {
     if (seen.has(server)) throw new Error(`${where}: server "${server}" is listed twice in servers.`);
     seen.add(server);
   }
-  return [...servers] as string[];
+  return literalList(servers as string[]);
 }
 
 function checkProperties(where: string, properties: Record<string, string> | undefined): Record<string, string> | undefined {
@@ -306,6 +307,10 @@ function checkRollingRestart(where: string, config: ClusterProps["config"]) {
 
 function checkConnectionUrl(where: string, url: string | undefined): string | undefined {
   if (url === undefined || url === "" || Token.isUnresolved(url)) return url;
+  const problem = goUrlParseProblem(url);
+  if (problem !== undefined) {
+    throw new Error(`${where}: connectionUrl ${JSON.stringify(url)} is refused by Operations Center: ${problem}; percent-encode what is not plain (e.g. "%7B" for "{").`);
+  }
   if (!isHttpUrl(url)) {
     throw new Error(`${where}: connectionUrl "${url}" is not an http(s) URL; write it like https://cluster.example.net:8443.`);
   }
