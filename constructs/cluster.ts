@@ -12,7 +12,7 @@ import {
 import { goUrlParseProblem } from "../src/config/go-url.js";
 import { isHttpUrl } from "../src/config/load.js";
 import { splitSecrets, type JsonObject } from "../src/config/secrets.js";
-import { secretTemplateVariables } from "../src/config/template-secrets.js";
+import { secretTemplateValueNames } from "../src/config/template-secrets.js";
 import { RESERVED_PREFIX } from "../src/provider/resources/cluster/bookkeeping.js";
 import { deletionPolicies, type DeletionPolicy } from "../src/provider/resources/cluster/schema.js";
 import { isGoDuration } from "../src/provider/resources/cluster/validate.js";
@@ -98,7 +98,9 @@ export interface ClusterProps {
   /**
    * Values for the template's variables, as an object or a path to a YAML/JSON values file
    * (`VAR: value`; numbers and booleans become strings). Values that land in a secret field of
-   * the template go to the write-only input. Creation-only. @default {}
+   * a ClusterTemplate of this app go to the write-only input; for a template given by name, whose
+   * text is not known at synth, every value does (none shows in cdk.tf.json or the plan).
+   * Creation-only. @default {}
    */
   readonly templateVariables?: Record<string, string | number | boolean> | string;
   /**
@@ -317,8 +319,6 @@ function checkConnectionUrl(where: string, url: string | undefined): string | un
   return url;
 }
 
-const SECRET_VARIABLE = /KEY|SECRET|TOKEN|PASSWORD|PASSPHRASE|CREDENTIAL/i;
-
 interface CreationInputs {
   template?: ClusterTemplate;
   attributes: {
@@ -344,12 +344,12 @@ function creationInputs(where: string, constructPath: string, props: ClusterProp
     const templateName =
       typeof props.template === "string" ? checkObjectName("Cluster", constructPath, props.template, "template") : props.template.name;
     template?.render(`${where} (template "${templateName}")`, values);
-    // A template of this app tells which values land in secret fields; for one named only, the
-    // variable's name is the guide, and the provider checks the live template at plan time.
-    const secretNames =
-      template !== undefined
-        ? secretTemplateVariables({ servicesTemplate: template.servicesTemplate, applicationTemplate: template.applicationTemplate })
-        : new Set(Object.keys(values).filter((k) => SECRET_VARIABLE.test(k)));
+    // A template of this app tells which values land in secret fields; the values for a template
+    // named only are all kept secret (the provider checks them against the live template at plan).
+    const secretNames = secretTemplateValueNames(
+      values,
+      template === undefined ? undefined : { servicesTemplate: template.servicesTemplate, applicationTemplate: template.applicationTemplate },
+    );
     const publicValues = Object.fromEntries(Object.entries(values).filter(([k]) => !secretNames.has(k)));
     const secretValues = Object.fromEntries(Object.entries(values).filter(([k]) => secretNames.has(k)));
     return {

@@ -30,7 +30,8 @@ import {
 } from "./api-types.js";
 import { headerValue, namesFromUrls, parseMetadata, parseReply, type RawReply } from "./envelope.js";
 import { OperationsCenterError } from "./errors.js";
-import { redact, redactString } from "./redact.js";
+import { maskApiSecrets } from "../config/redact-request.js";
+import { REDACTED, redact, redactString } from "./redact.js";
 import { ENV, envFlag, normalizeBaseUrl, resolveRemote, type ResolvedRemote } from "./remote.js";
 
 /** One attempt of one request, as reported to ClientOptions.onRequest. */
@@ -296,7 +297,7 @@ export class OperationsCenterClient {
       this.#debug?.(
         `→ ${method} ${displayPath}${attempt > 1 ? ` (attempt ${attempt})` : ""}` +
           (headers["if-match"] !== undefined ? ` if-match=${headers["if-match"]}` : "") +
-          (options.body !== undefined ? ` body=${preview(redact(options.body))}` : ""),
+          (options.body !== undefined ? ` body=${preview(redact(maskApiSecrets(requestPath, options.body, REDACTED)))}` : ""),
       );
       const started = performance.now();
       await this.#semaphore.acquire();
@@ -322,7 +323,7 @@ export class OperationsCenterClient {
             `← ${method} ${displayPath} ${reply.status} in ${durationMs} ms` +
               (parsed.etag ? ` etag=${parsed.etag}` : "") +
               (parsed.location ? ` location=${parsed.location}` : "") +
-              ` metadata=${preview(redact(parsed.metadata))}`,
+              ` metadata=${preview(redact(maskApiSecrets(requestPath, parsed.metadata, REDACTED)))}`,
           );
           const response: ApiResponse = { status: reply.status, metadata: parsed.metadata };
           if (parsed.etag !== undefined) response.etag = parsed.etag;

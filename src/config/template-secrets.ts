@@ -66,6 +66,20 @@ export function templateSecretLeaves(kind: SecretKind, text: string): TemplateSe
 }
 
 /**
+ * Which of a cluster's template values are secret. With the template's texts at hand, those that
+ * land in a secret field; without them (a template known only by name, whose text may change
+ * before the cluster is created), every value: a value is public only when it is known to be.
+ */
+export function secretTemplateValueNames(
+  values: Readonly<Record<string, string>>,
+  templates: { servicesTemplate: string; applicationTemplate: string } | undefined,
+): Set<string> {
+  if (templates === undefined) return new Set(Object.keys(values));
+  const secret = secretTemplateVariables(templates);
+  return new Set(Object.keys(values).filter((name) => secret.has(name)));
+}
+
+/**
  * Names of the variables used in a secret field of either template. A template that does not
  * parse with markers in place counts every variable it uses as secret: keeping a value out of
  * state is the safe side.
