@@ -9,13 +9,13 @@ import {
   type ApplicationConfig,
   type ServicesConfig,
 } from "../src/config/index.js";
+import { isGoDuration } from "../src/config/go-duration.js";
 import { goUrlParseProblem } from "../src/config/go-url.js";
 import { isHttpUrl } from "../src/config/load.js";
 import { splitSecrets, type JsonObject } from "../src/config/secrets.js";
 import { secretTemplateValueNames } from "../src/config/template-secrets.js";
 import { RESERVED_PREFIX } from "../src/provider/resources/cluster/bookkeeping.js";
 import { deletionPolicies, type DeletionPolicy } from "../src/provider/resources/cluster/schema.js";
-import { isGoDuration } from "../src/provider/resources/cluster/validate.js";
 import { ClusterApplication, type ClusterApplicationName } from "./cluster-application.js";
 import { ClusterIscsiTarget } from "./cluster-iscsi-target.js";
 import { ClusterKernelConfig, type KernelConfig } from "./cluster-kernel-config.js";

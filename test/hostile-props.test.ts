@@ -5,6 +5,7 @@ import assert from "node:assert/strict";
 import { test } from "node:test";
 import { TerraformVariable } from "cdktf";
 import { Cluster, ClusterTemplate, OperationsCenter } from "../constructs/index.js";
+import { isGoDuration } from "../src/config/go-duration.js";
 import { goUrlParseProblem } from "../src/config/go-url.js";
 import type { ObjectValue } from "../src/provider/plugin/types.js";
 import { clusterTemplateResource } from "../src/provider/resources/cluster-template.js";
@@ -101,6 +102,15 @@ test("goUrlParseProblem refuses what net/url.Parse refuses, and nothing else", (
     cases.map(([url]) => [url, goUrlParseProblem(url)]),
     cases,
   );
+});
+
+test("post_restore_delay is checked as Go's time.ParseDuration reads it, overflow included", async () => {
+  const accepted = ["0", "-0", "+0", "15m", "1h30m", "1.5s", ".5m", "1.s", "300ms", "2µs", "2μs", "2us", "-1h", "2562047h", "9223372036854775807ns", "-9223372036854775808ns"];
+  const refused = ["", "-", "15", "1h2", "1hh", ".s", "1d", "+-1s", "1 h", "2562048h", "9223372036854775808ns", "99999999999999999999s"];
+  assert.deepEqual(accepted.filter((d) => !isGoDuration(d)), []);
+  assert.deepEqual(refused.filter((d) => isGoDuration(d)), []);
+  const diagnostics = await clusterResource.validate!({ config: clusterConfig({ rolling_restart: { post_restore_delay: "2562048h", restore_mode: null } }), capabilities });
+  assert.deepEqual(errorsOf(diagnostics), ['post_restore_delay "2562048h" is not a Go duration']);
 });
 
 test("an interface name no interface can have (a control character, more than 13 bytes) fails the plan", async () => {

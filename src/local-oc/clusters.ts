@@ -15,6 +15,7 @@
 //   volumes other than backups/images/logs, images) always pass.
 
 import { X509Certificate, createPrivateKey } from "node:crypto";
+import { isGoDuration } from "../config/go-duration.js";
 import { goUrlParseProblem } from "../config/go-url.js";
 import { certificateFingerprint, createSelfSignedCertificate, issuedCertificateFingerprint } from "./certificates.js";
 import type { Context } from "./context.js";
@@ -187,10 +188,6 @@ const SAMPLE_CLUSTER_ENV: Record<string, unknown> = {
   services_config: {},
   application_seed_config: {},
 };
-
-function isGoDuration(s: string): boolean {
-  return s === "0" || /^[-+]?((\d+(\.\d*)?|\.\d+)(ns|us|µs|μs|ms|s|m|h))+$/.test(s);
-}
 
 /** provisioning.Cluster.Validate. */
 function validateCluster(c: { name: string; connection_url: string; channel: string; config: ClusterRecord["config"] }): void {

@@ -4,6 +4,7 @@
 // scrubbed of the secret leaves before it is returned.
 import { serverTypes } from "../../../client/api-types.js";
 import { applicationConfigSchema } from "../../../config/application.js";
+import { isGoDuration } from "../../../config/go-duration.js";
 import { goUrlParseProblem } from "../../../config/go-url.js";
 import { collectProblems, isHttpUrl } from "../../../config/load.js";
 import { mergeSecrets, publicSecretProblems, scrubSecrets, secretValues, type JsonObject, type SecretKind } from "../../../config/secrets.js";
@@ -14,13 +15,6 @@ import { isUnknown, knownObject, knownString } from "../values.js";
 import { RESERVED_PREFIX } from "./bookkeeping.js";
 import { parseJsonObject, parseSecrets, type Secrets } from "./inputs.js";
 import { deletionPolicies } from "./schema.js";
-
-const GO_DURATION = /^[-+]?((\d+(\.\d*)?|\.\d+)(ns|us|µs|μs|ms|s|m|h))+$/;
-
-/** A duration as Go's time.ParseDuration reads it (what Operations Center checks post_restore_delay with). */
-export function isGoDuration(text: string): boolean {
-  return text === "0" || GO_DURATION.test(text);
-}
 
 const error = (path: string[], summary: string, detail?: string): Diagnostic => ({
   severity: "error",
