@@ -214,7 +214,7 @@ export class Cluster extends Construct implements ICluster {
    * @param name the cluster's name in Operations Center @default this cluster's name
    */
   importFrom(name: string = this.name): void {
-    this.resource.importFrom(name, OperationsCenter.of(this).provider);
+    this.resource.importFrom(literal(name), OperationsCenter.of(this).provider);
   }
 
   /**

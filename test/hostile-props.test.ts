@@ -19,12 +19,13 @@ const ESCAPED = '$${file("/etc/hostname")}';
 
 const errorsOf = (diagnostics: readonly { severity: string; summary: string }[]) => diagnostics.filter((d) => d.severity === "error").map((d) => d.summary);
 
-test("every literal string prop is escaped in cdk.tf.json: servers, the joining servers of bulk constructs, configDir, url, remote", () => {
+test("every literal string prop is escaped in cdk.tf.json: servers, the joining servers of bulk constructs, configDir, url, remote, the import id", () => {
   const out = synth(
     (s) => {
       new OperationsCenter(s, "oc", { configDir: `/etc/oc/${FILE}`, url: `https://oc.example.net/${FILE}`, remote: `r${FILE}` });
       const owner = new TerraformVariable(s, "member", { type: "string" });
       const a = new Cluster(s, "a", { name: "a", servers: [FILE, owner.stringValue] });
+      a.importFrom(`a${FILE}`);
       a.addVlanTags("eth0", [100]);
       a.addApplication("gpu-support");
     },
@@ -35,6 +36,7 @@ test("every literal string prop is escaped in cdk.tf.json: servers, the joining 
   assert.deepEqual(out.json.resource.operationscenter_cluster_vlan_tags!.a_vlan_tags_eth0!.servers, [ESCAPED, "${var.member}"]);
   assert.deepEqual(out.json.resource.operationscenter_cluster_application!["a_application-gpu-support"]!.servers, [ESCAPED, "${var.member}"]);
   assert.deepEqual(out.json.provider!.operationscenter, [{ config_dir: `/etc/oc/${ESCAPED}`, url: `https://oc.example.net/${ESCAPED}`, remote: `r${ESCAPED}` }]);
+  assert.equal(out.json.import![0]!.id, `a${ESCAPED}`);
   assert.ok(!out.text.replaceAll(ESCAPED, "").includes(FILE), "an unescaped ${file(...)} is left in cdk.tf.json");
 });
 
