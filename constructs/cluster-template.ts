@@ -12,7 +12,7 @@ import {
   type ServicesConfig,
   type TemplateVariables,
 } from "../src/config/index.js";
-import { MAX_FILE_BYTES, readRegularFile, TOO_DEEP, tooDeep } from "../src/config/input-limits.js";
+import { MAX_FILE_BYTES, readRegularFile, shapeProblem } from "../src/config/input-limits.js";
 import { templateLimitProblem } from "../src/config/template-secrets.js";
 import { checkObjectName, literal, terraformName } from "./names.js";
 import { OperationsCenter } from "./operations-center.js";
@@ -109,7 +109,8 @@ export class ClusterTemplate extends Construct {
 
 function templateText(where: string, prop: string, input: string | Record<string, unknown>): string {
   if (typeof input !== "string") {
-    if (tooDeep(input)) throw new Error(`${where}: ${prop} ${TOO_DEEP}.`);
+    const shape = shapeProblem(input);
+    if (shape !== undefined) throw new Error(`${where}: ${prop} ${shape}.`);
     return yaml.dump(input, { lineWidth: -1 });
   }
   const read = readRegularFile(path.resolve(input), MAX_FILE_BYTES.config);

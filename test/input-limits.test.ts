@@ -50,16 +50,14 @@ function withDir(fn: (dir: string) => void | Promise<void>): () => Promise<void>
 const errorSummaries = (diagnostics: readonly { severity: string; summary: string }[]) => diagnostics.filter((d) => d.severity === "error").map((d) => d.summary);
 
 test("a YAML alias bomb is refused with the file named, instead of being expanded", withDir((dir) => {
-  const started = Date.now();
   const parsed = parseYaml(aliasBomb(9), "bomb.yaml");
   assert.equal(parsed.ok, false);
-  assert.match(parsed.ok ? "" : parsed.problems[0]!.message, /aliases expand it by more than 100000 values/);
+  assert.match(parsed.ok ? "" : parsed.problems[0]!.message, /it expands by more than 100000 values through aliases/);
   const file = path.join(dir, "services.yaml");
   writeFileSync(file, aliasBomb(9));
-  assert.throws(() => loadConfigFile(servicesConfigSchema, file), (e: unknown) => e instanceof ConfigError && e.message.startsWith(`${file}: invalid YAML: its aliases expand it`));
+  assert.throws(() => loadConfigFile(servicesConfigSchema, file), (e: unknown) => e instanceof ConfigError && e.message.startsWith(`${file}: invalid YAML: it expands by more than 100000 values`));
   // Anchors used a few times, as configs do, are fine.
   assert.equal(parseYaml("base: &b {enabled: true}\nlvm: *b\nnvme: *b\n", "ok.yaml").ok, true);
-  assert.ok(Date.now() - started < 5000, "refused quickly");
 }));
 
 test("a template whose config is an alias bomb fails the template's plan and its synth, naming the attribute or file", withDir((dir) => {
@@ -72,13 +70,20 @@ test("a template whose config is an alias bomb fails the template's plan and its
     variables: {},
   };
   const problems = errorSummaries(clusterTemplateResource.validate!({ config: template, capabilities }) as { severity: string; summary: string }[]);
-  assert.deepEqual(problems, ["services_config: its aliases expand it by more than 100000 values; write the values out or reuse fewer anchors"]);
+  assert.deepEqual(problems, ["services_config: it expands by more than 100000 values through aliases (or objects reused in it); write the values out or reuse fewer anchors"]);
 
   const file = path.join(dir, "services.yaml");
   writeFileSync(file, aliasBomb(9));
   assert.throws(
     () => synth((s) => new ClusterTemplate(s, "t", { name: "bomb", servicesConfig: file, applicationConfig: {}, variables: {} })),
-    new Error(`ClusterTemplate 's/t': servicesConfig file ${JSON.stringify(file)}: its aliases expand it by more than 100000 values; write the values out or reuse fewer anchors.`),
+    new Error(`ClusterTemplate 's/t': servicesConfig file ${JSON.stringify(file)}: it expands by more than 100000 values through aliases (or objects reused in it); write the values out or reuse fewer anchors.`),
+  );
+  // The same built as an object that reuses its parts: written out with anchors, it is refused too.
+  let bomb: unknown = Array(9).fill("lol");
+  for (let i = 1; i < 9; i++) bomb = Array(9).fill(bomb);
+  assert.throws(
+    () => synth((s) => new ClusterTemplate(s, "t", { name: "bomb", servicesConfig: { lvm: bomb }, applicationConfig: {}, variables: {} })),
+    new Error("ClusterTemplate 's/t': servicesConfig expands by more than 100000 values through aliases (or objects reused in it); write the values out or reuse fewer anchors."),
   );
 }));
 
@@ -103,6 +108,13 @@ test("deep nesting is refused with the field named, never a stack overflow", asy
   assert.throws(
     () => synth((s) => new Cluster(s, "a", { name: "a", servers: ["server01"], servicesConfig: deepObject(100_000) })),
     new Error("Cluster 's/a': servicesConfig: nests lists and objects more than 100 deep; flatten it"),
+  );
+  // Synth: an inline config that reuses an object so often that walking it would not end.
+  let bomb: unknown = { enabled: true };
+  for (let i = 0; i < 12; i++) bomb = { a: bomb, b: bomb, c: bomb, d: bomb };
+  assert.throws(
+    () => synth((s) => new Cluster(s, "a", { name: "a", servers: ["server01"], applicationConfig: { config: {}, profiles: [{ name: "p", config: bomb }] } })),
+    /^Error: Cluster 's\/a': applicationConfig: expands by more than 100000 values through aliases \(or objects reused in it\)/,
   );
 });
 

@@ -18,6 +18,9 @@ export const TOO_DEEP = `nests lists and objects more than ${MAX_NESTING} deep; 
 /** How many values YAML aliases may add to a document beyond those written out in it. */
 export const MAX_ALIAS_EXPANSION = 100_000;
 
+/** What is wrong with a value whose reused parts expand it too far, to follow its name. */
+export const EXPANDS = `expands by more than ${MAX_ALIAS_EXPANSION} values through aliases (or objects reused in it); write the values out or reuse fewer anchors`;
+
 /** Size limits of the files a user names, by what they hold. */
 export const MAX_FILE_BYTES = {
   /** Services, application and CLI configs, templates, values and variables files, seeds, scriptlets. */
@@ -129,20 +132,28 @@ export function loadYaml(text: string, options: LoadOptions = {}): unknown {
     }
     throw error;
   }
+  const problem = shapeProblem(document);
+  if (problem !== undefined) throw new YamlLimitError(`it ${problem}`);
+  return document;
+}
+
+/**
+ * What is wrong with the shape of a loaded or given value, phrased to follow its name: nested
+ * too deep, or parts reused (YAML aliases, an object referenced many times) so often that
+ * walking it would take too long; undefined when neither.
+ */
+export function shapeProblem(value: unknown): string | undefined {
   let withinBudget: boolean;
   try {
-    withinBudget = aliasExpansion(document, MAX_ALIAS_EXPANSION);
+    withinBudget = aliasExpansion(value, MAX_ALIAS_EXPANSION);
   } catch (error) {
-    // Aliases met before their anchor (numeric keys are enumerated first) can chain deeper than the text.
-    if (error instanceof RangeError) withinBudget = false;
-    else throw error;
+    // Reused parts met before their first use (numeric keys are enumerated first), or a cycle.
+    if (error instanceof RangeError) return TOO_DEEP;
+    throw error;
   }
-  if (!withinBudget) {
-    throw new YamlLimitError(`its aliases expand it by more than ${MAX_ALIAS_EXPANSION} values; write the values out or reuse fewer anchors`);
-  }
-  // Aliases can also nest values deeper than the text does.
-  if (tooDeep(document)) throw new YamlLimitError(`through its aliases it ${TOO_DEEP}`);
-  return document;
+  if (!withinBudget) return EXPANDS;
+  // Reused parts can also nest values deeper than the text does.
+  return tooDeep(value) ? TOO_DEEP : undefined;
 }
 
 /** True when lists and objects in a value nest deeper than MAX_NESTING. Iterative, so a value nested 100 000 deep is measured without a stack overflow. */

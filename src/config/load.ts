@@ -16,7 +16,7 @@ import {
   quotedList,
   sortProblems,
 } from "./errors.js";
-import { MAX_FILE_BYTES, TOO_DEEP, loadYaml, readRegularFile, tooDeep } from "./input-limits.js";
+import { MAX_FILE_BYTES, loadYaml, readRegularFile, shapeProblem } from "./input-limits.js";
 
 export type Path = readonly (string | number)[];
 
@@ -422,7 +422,8 @@ export function loadConfigFile<S extends z.ZodType>(schema: S, file: string): z.
 
 /** Validates an inline object; problems are labelled, e.g. `Cluster 'stack/a' servicesConfig`. */
 export function validateConfigValue<S extends z.ZodType>(schema: S, value: unknown, label: string): z.infer<S> {
-  if (tooDeep(value)) throw new ConfigError([{ file: label, path: "", message: TOO_DEEP }]);
+  const shape = shapeProblem(value);
+  if (shape !== undefined) throw new ConfigError([{ file: label, path: "", message: shape }]);
   const result = collectProblems(schema, value, { file: label });
   if (!result.ok) throw new ConfigError(result.problems);
   return result.value;
