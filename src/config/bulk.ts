@@ -19,8 +19,10 @@ const maxInterfaceName = 13;
  * An interface or bond name as IncusOS validates it (incus-os@de27173
  * incus-osd/internal/systemd/networkd_validate.go (validateName): not empty, no leading "_", at
  * most 13 bytes) and as Linux names a device (no whitespace, "/" or ":", not "." or "..", no
- * control character: Operations Center would look for a device of that name on each member, and
- * none can exist). It also names the bridge and the `_v<name>`/`_b<name>` devices.
+ * control character: Operations Center looks for a device of that name on each member and
+ * refuses the bulk update when one has none, operations-center@41a98e0
+ * internal/provisioning/cluster/cluster_service.go (AddServerSystemNetworkVLANTags), and no device
+ * can have such a name). It also names the bridge and the `_v<name>`/`_b<name>` devices.
  */
 export const interfaceNameSchema = z
   .string({ error: (iss) => expectedMessage("an interface or bond name", iss.input) })
