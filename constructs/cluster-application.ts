@@ -1,6 +1,7 @@
 import { Construct } from "constructs";
 import { applicationNameSchema, type ApplicationArguments } from "../src/config/bulk.js";
 import { anyToken, checkProps, declareOnce, joiningAttributes, joinsAfter, namedResource } from "./bulk-declarations.js";
+import { literal } from "./names.js";
 import type { ICluster } from "./icluster.js";
 import { ClusterApplication as ApplicationResource } from "./provider/cluster-application.js";
 
@@ -31,7 +32,7 @@ export class ClusterApplication extends Construct {
     const where = `ClusterApplication '${this.node.path}'`;
     if (!anyToken(props.name)) checkProps(where, applicationNameSchema, props.name, "name");
     declareOnce(this, `application\0${props.cluster.name}\0${props.name}`, where, `application "${props.name}" on cluster "${props.cluster.name}"`);
-    this.resource = namedResource(this, (provider) => new ApplicationResource(this, "resource", { provider, ...joiningAttributes(props.cluster), name: props.name }));
+    this.resource = namedResource(this, (provider) => new ApplicationResource(this, "resource", { provider, ...joiningAttributes(props.cluster), name: literal(props.name) }));
     joinsAfter(props.cluster, this.resource);
   }
 }

@@ -43,7 +43,7 @@ export class ClusterCertificate extends Construct {
         provider,
         cluster: incusClusterAttribute(props.cluster),
         certificate: literal(props.certificate),
-        privateKey: props.privateKey,
+        privateKey: literal(props.privateKey),
       }),
     );
   }

@@ -38,7 +38,7 @@ export class ClusterNvmeTarget extends Construct {
         new NvmeTargetResource(this, "resource", {
           provider,
           ...clusterAttributes(props.cluster),
-          transport: props.transport,
+          transport: literal(props.transport),
           address: literal(props.address),
           port,
         }),

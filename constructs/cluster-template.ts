@@ -1,4 +1,3 @@
-import { readFileSync } from "node:fs";
 import * as path from "node:path";
 import { Construct } from "constructs";
 import yaml from "js-yaml";
@@ -13,6 +12,8 @@ import {
   type ServicesConfig,
   type TemplateVariables,
 } from "../src/config/index.js";
+import { MAX_FILE_BYTES, readRegularFile, shapeProblem } from "../src/config/input-limits.js";
+import { templateLimitProblem } from "../src/config/template-secrets.js";
 import { checkObjectName, literal, terraformName } from "./names.js";
 import { OperationsCenter } from "./operations-center.js";
 import { ClusterTemplate as ClusterTemplateResource } from "./provider/cluster-template.js";
@@ -107,12 +108,16 @@ export class ClusterTemplate extends Construct {
 }
 
 function templateText(where: string, prop: string, input: string | Record<string, unknown>): string {
-  if (typeof input !== "string") return yaml.dump(input, { lineWidth: -1 });
-  try {
-    return readFileSync(path.resolve(input), "utf8");
-  } catch (err) {
-    throw new Error(`${where}: cannot read ${prop} file ${input}: ${(err as NodeJS.ErrnoException).code ?? String(err)}. Give a path relative to the directory cdktf runs in.`);
+  if (typeof input !== "string") {
+    const shape = shapeProblem(input);
+    if (shape !== undefined) throw new Error(`${where}: ${prop} ${shape}.`);
+    return yaml.dump(input, { lineWidth: -1 });
   }
+  const read = readRegularFile(path.resolve(input), MAX_FILE_BYTES.config);
+  if (!read.ok) throw new Error(`${where}: ${prop} file ${JSON.stringify(input)} ${read.reason}${read.missing ? "; give a path relative to the directory cdktf runs in" : ""}.`);
+  const limit = templateLimitProblem(read.text);
+  if (limit !== undefined) throw new Error(`${where}: ${prop} file ${JSON.stringify(input)}: ${limit}.`);
+  return read.text;
 }
 
 /** Runs a config loader and prefixes its ConfigError with the construct. */

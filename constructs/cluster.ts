@@ -9,12 +9,13 @@ import {
   type ApplicationConfig,
   type ServicesConfig,
 } from "../src/config/index.js";
+import { isGoDuration } from "../src/config/go-duration.js";
+import { goUrlParseProblem } from "../src/config/go-url.js";
 import { isHttpUrl } from "../src/config/load.js";
 import { splitSecrets, type JsonObject } from "../src/config/secrets.js";
-import { secretTemplateVariables } from "../src/config/template-secrets.js";
+import { secretTemplateValueNames } from "../src/config/template-secrets.js";
 import { RESERVED_PREFIX } from "../src/provider/resources/cluster/bookkeeping.js";
 import { deletionPolicies, type DeletionPolicy } from "../src/provider/resources/cluster/schema.js";
-import { isGoDuration } from "../src/provider/resources/cluster/validate.js";
 import { ClusterApplication, type ClusterApplicationName } from "./cluster-application.js";
 import { ClusterIscsiTarget } from "./cluster-iscsi-target.js";
 import { ClusterKernelConfig, type KernelConfig } from "./cluster-kernel-config.js";
@@ -26,7 +27,7 @@ import { ClusterVlanTags } from "./cluster-vlan-tags.js";
 import { ClusterTemplate, withConfigErrors } from "./cluster-template.js";
 import type { ICluster } from "./icluster.js";
 import { namePart } from "./bulk-declarations.js";
-import { checkObjectName, literal, literalMap, terraformName } from "./names.js";
+import { checkObjectName, literal, literalList, literalMap, terraformName } from "./names.js";
 import { OperationsCenter } from "./operations-center.js";
 import { Cluster as ClusterResource } from "./provider/cluster.js";
 
@@ -97,7 +98,9 @@ export interface ClusterProps {
   /**
    * Values for the template's variables, as an object or a path to a YAML/JSON values file
    * (`VAR: value`; numbers and booleans become strings). Values that land in a secret field of
-   * the template go to the write-only input. Creation-only. @default {}
+   * a ClusterTemplate of this app go to the write-only input; for a template given by name, whose
+   * text is not known at synth, every value does (none shows in cdk.tf.json or the plan).
+   * Creation-only. @default {}
    */
   readonly templateVariables?: Record<string, string | number | boolean> | string;
   /**
@@ -211,7 +214,7 @@ export class Cluster extends Construct implements ICluster {
    * @param name the cluster's name in Operations Center @default this cluster's name
    */
   importFrom(name: string = this.name): void {
-    this.resource.importFrom(name, OperationsCenter.of(this).provider);
+    this.resource.importFrom(literal(name), OperationsCenter.of(this).provider);
   }
 
   /**
@@ -275,7 +278,7 @@ function checkServers(where: string, servers: unknown): string[] {
     if (seen.has(server)) throw new Error(`${where}: server "${server}" is listed twice in servers.`);
     seen.add(server);
   }
-  return [...servers] as string[];
+  return literalList(servers as string[]);
 }
 
 function checkProperties(where: string, properties: Record<string, string> | undefined): Record<string, string> | undefined {
@@ -306,13 +309,15 @@ function checkRollingRestart(where: string, config: ClusterProps["config"]) {
 
 function checkConnectionUrl(where: string, url: string | undefined): string | undefined {
   if (url === undefined || url === "" || Token.isUnresolved(url)) return url;
+  const problem = goUrlParseProblem(url);
+  if (problem !== undefined) {
+    throw new Error(`${where}: connectionUrl ${JSON.stringify(url)} is refused by Operations Center: ${problem}; percent-encode what is not plain (e.g. "%7B" for "{").`);
+  }
   if (!isHttpUrl(url)) {
     throw new Error(`${where}: connectionUrl "${url}" is not an http(s) URL; write it like https://cluster.example.net:8443.`);
   }
   return url;
 }
-
-const SECRET_VARIABLE = /KEY|SECRET|TOKEN|PASSWORD|PASSPHRASE|CREDENTIAL/i;
 
 interface CreationInputs {
   template?: ClusterTemplate;
@@ -339,12 +344,12 @@ function creationInputs(where: string, constructPath: string, props: ClusterProp
     const templateName =
       typeof props.template === "string" ? checkObjectName("Cluster", constructPath, props.template, "template") : props.template.name;
     template?.render(`${where} (template "${templateName}")`, values);
-    // A template of this app tells which values land in secret fields; for one named only, the
-    // variable's name is the guide, and the provider checks the live template at plan time.
-    const secretNames =
-      template !== undefined
-        ? secretTemplateVariables({ servicesTemplate: template.servicesTemplate, applicationTemplate: template.applicationTemplate })
-        : new Set(Object.keys(values).filter((k) => SECRET_VARIABLE.test(k)));
+    // A template of this app tells which values land in secret fields; the values for a template
+    // named only are all kept secret (the provider checks them against the live template at plan).
+    const secretNames = secretTemplateValueNames(
+      values,
+      template === undefined ? undefined : { servicesTemplate: template.servicesTemplate, applicationTemplate: template.applicationTemplate },
+    );
     const publicValues = Object.fromEntries(Object.entries(values).filter(([k]) => !secretNames.has(k)));
     const secretValues = Object.fromEntries(Object.entries(values).filter(([k]) => secretNames.has(k)));
     return {

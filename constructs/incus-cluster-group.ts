@@ -3,7 +3,7 @@ import { apiNameProblem, DEFAULT_GROUP, groupConfigProblem } from "../src/config
 import { anyToken, declareOnce, namedResource } from "./bulk-declarations.js";
 import type { ICluster } from "./icluster.js";
 import { failOn, incusConnection, type IncusConnectionProps } from "./incus-common.js";
-import { literal, literalMap } from "./names.js";
+import { literal, literalList, literalMap } from "./names.js";
 import { IncusClusterGroup as GroupResource } from "./provider/incus-cluster-group.js";
 
 export interface IncusClusterGroupProps extends IncusConnectionProps {
@@ -43,7 +43,7 @@ export class IncusClusterGroup extends Construct {
         provider,
         ...incusConnection(props.cluster, props),
         name: literal(props.name),
-        members: props.members,
+        members: literalList(props.members),
         ...(props.description === undefined ? {} : { description: literal(props.description) }),
         ...(props.config === undefined ? {} : { config: literalMap(props.config) }),
       }),

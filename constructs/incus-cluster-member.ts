@@ -3,7 +3,7 @@ import { apiNameProblem, memberEvacuationModes, roleProblem, schedulerInstanceVa
 import { anyToken, declareOnce, namedResource } from "./bulk-declarations.js";
 import type { ICluster } from "./icluster.js";
 import { failOn, incusConnection, type IncusConnectionProps } from "./incus-common.js";
-import { literal } from "./names.js";
+import { literal, literalList } from "./names.js";
 import { IncusClusterMember as MemberResource } from "./provider/incus-cluster-member.js";
 
 export interface IncusClusterMemberProps extends IncusConnectionProps {
@@ -63,13 +63,13 @@ export class IncusClusterMember extends Construct {
         provider,
         ...incusConnection(props.cluster, props),
         member: literal(props.member),
-        ...optional("roles", props.roles),
+        ...optional("roles", props.roles === undefined ? undefined : literalList(props.roles)),
         ...optional("failureDomain", props.failureDomain === undefined ? undefined : literal(props.failureDomain)),
         ...optional("description", props.description === undefined ? undefined : literal(props.description)),
-        ...optional("schedulerInstance", props.schedulerInstance),
-        ...optional("groups", props.groups),
-        ...optional("state", props.state),
-        ...optional("evacuationMode", props.evacuationMode),
+        ...optional("schedulerInstance", props.schedulerInstance === undefined ? undefined : literal(props.schedulerInstance)),
+        ...optional("groups", props.groups === undefined ? undefined : literalList(props.groups)),
+        ...optional("state", props.state === undefined ? undefined : literal(props.state)),
+        ...optional("evacuationMode", props.evacuationMode === undefined ? undefined : literal(props.evacuationMode)),
       }),
     );
   }

@@ -1,5 +1,5 @@
-import { existsSync, readFileSync } from "node:fs";
 import { Construct } from "constructs";
+import { MAX_FILE_BYTES, readRegularFile } from "../src/config/input-limits.js";
 import { clusterSettingsConfigSchema, clusterSettingsProblems, type ClusterSettingsConfig } from "../src/config/incus.js";
 import { checkPlacementScriptlet, formatStarlarkProblem } from "../src/config/starlark.js";
 import { anyToken, checkProps, declareOnce, namedResource } from "./bulk-declarations.js";
@@ -43,12 +43,17 @@ export class IncusClusterSettings extends Construct {
   }
 }
 
+function readScriptletFile(where: string, file: string): string {
+  const read = readRegularFile(file, MAX_FILE_BYTES.config);
+  if (read.ok) return read.text;
+  throw new Error(`${where}: placementScriptlet file ${file} ${read.reason}${read.missing ? " (give Starlark source or the path of a .star file)" : ""}.`);
+}
+
 /** The scriptlet text, read from the file when given a .star path; checked, errors at file:line:column. */
 function scriptletSource(where: string, value: string): string {
   if (anyToken(value)) return value;
   const isPath = /\.star$/.test(value.trim()) && !value.includes("\n");
-  if (isPath && !existsSync(value)) throw new Error(`${where}: placementScriptlet file ${value} does not exist (give Starlark source or the path of a .star file).`);
-  const source = isPath ? readFileSync(value, "utf8") : value;
+  const source = isPath ? readScriptletFile(where, value) : value;
   const problems = checkPlacementScriptlet(source, isPath ? value : "placementScriptlet");
   failOn(where, problems.map((p) => `invalid placement scriptlet: ${formatStarlarkProblem(p)}`));
   return source;

@@ -1,8 +1,7 @@
 // Readable, collision-free Terraform names and literal-safe strings for the L2 constructs.
 import { TerraformStack, Token } from "cdktf";
 import type { IConstruct } from "constructs";
-import { clusterNameProblem } from "../src/provider/resources/cluster/validate.js";
-import { objectNameProblem } from "../src/provider/resources/object-name.js";
+import { clusterNameProblem, objectNameProblem } from "../src/config/object-name.js";
 
 /**
  * Checks a cluster or template name at synth with the provider's own plan-time rules. A token
@@ -35,6 +34,12 @@ export function terraformName(construct: IConstruct): string {
 export function literal(value: string): string {
   if (Token.isUnresolved(value)) return value;
   return value.replace(/([$%])\{/g, (_, sign: string) => `${sign}${sign}{`);
+}
+
+/** `literal` for every entry of a string list; a list that is a token passes through. */
+export function literalList(values: readonly string[]): string[] {
+  if (Token.isUnresolved(values)) return values as string[];
+  return values.map(literal);
 }
 
 /** `literal` for every value of a string map. */

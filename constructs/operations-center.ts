@@ -5,6 +5,7 @@ import { App, TerraformBackend, TerraformStack } from "cdktf";
 import { addCustomSynthesis } from "cdktf/lib/synthesize/synthesizer.js";
 import { Construct, type IConstruct } from "constructs";
 import { writeLauncher, writeLockEntry } from "../src/provider/launcher.js";
+import { literal } from "./names.js";
 import { OperationscenterProvider } from "./provider/provider.js";
 
 export interface OperationsCenterProps {
@@ -95,9 +96,9 @@ export class OperationsCenter extends Construct {
         : toPosix(path.relative(stackDir, path.resolve(props.configDir)));
     byStack.set(this.stack, this);
     this.provider = new OperationscenterProvider(this.stack, "operationscenter", {
-      remote: props.remote,
-      configDir,
-      url: props.url,
+      remote: props.remote === undefined ? undefined : literal(props.remote),
+      configDir: configDir === undefined ? undefined : literal(configDir),
+      url: props.url === undefined ? undefined : literal(props.url),
       evacuationTimeout: props.evacuationTimeout,
     });
 

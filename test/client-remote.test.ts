@@ -160,7 +160,7 @@ describe("resolveRemote", () => {
 
     assert.throws(
       () => resolveRemote({ configDir, env: { OPERATIONS_CENTER_CLIENT_KEY: join(root, "missing.key") } }),
-      /^Error: OPERATIONS_CENTER_CLIENT_KEY: cannot read ".*missing\.key" \(ENOENT/,
+      /^Error: OPERATIONS_CENTER_CLIENT_KEY: cannot read ".*missing\.key" \(it does not exist\)/,
     );
     // Key material pasted without its PEM header is not a path: the message must not repeat it.
     const headerless = otherClient.key.replace(/-----[A-Z ]+-----/g, "").replace(/\s/g, "");
@@ -176,7 +176,7 @@ describe("resolveRemote", () => {
     // A config.yml that cannot be read (a directory here: file modes do not stop root, who runs CI).
     const unreadable = join(root, "unreadable");
     mkdirSync(join(unreadable, "config.yml"), { recursive: true });
-    assert.throws(() => resolveRemote({ configDir: unreadable, env: {} }), /Cannot read .*config\.yml: EISDIR/);
+    assert.throws(() => resolveRemote({ configDir: unreadable, env: {} }), /Cannot read .*config\.yml: it is a directory, not a regular file/);
   });
 
   it("defaults to <user config dir>/operations-center", () => {

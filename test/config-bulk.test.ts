@@ -79,7 +79,7 @@ describe("bulk action arguments", () => {
       "add_network_interface_vlan_tags.bad.json:3:28: vlan_tags[2]: duplicate VLAN ID 100 (same as entry 0)",
     ]);
     assert.deepEqual(problemsOf("remove_network_interface_vlan_tags", { interface_name: "enp5s0f0np0abc", vlan_tags: [] }), [
-      'remove_network_interface_vlan_tags: interface_name: "enp5s0f0np0abc" has 14 characters; IncusOS allows at most 13',
+      'remove_network_interface_vlan_tags: interface_name: "enp5s0f0np0abc" is 14 bytes long; IncusOS allows at most 13',
       "remove_network_interface_vlan_tags: vlan_tags: expected at least one VLAN ID, got an empty list",
     ]);
     assert.deepEqual(problemsOf("add_network_interface_vlan_tags", { interface_name: "eth0", vlan_tags: [100.5, "200"] }), [

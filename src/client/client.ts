@@ -30,7 +30,9 @@ import {
 } from "./api-types.js";
 import { headerValue, namesFromUrls, parseMetadata, parseReply, type RawReply } from "./envelope.js";
 import { OperationsCenterError } from "./errors.js";
-import { redact, redactString } from "./redact.js";
+import { maskApiSecrets } from "../config/redact-request.js";
+import { PIN_MISMATCH, fingerprintOf, pinnedConnector } from "./pinning.js";
+import { REDACTED, redact, redactString } from "./redact.js";
 import { ENV, envFlag, normalizeBaseUrl, resolveRemote, type ResolvedRemote } from "./remote.js";
 
 /** One attempt of one request, as reported to ClientOptions.onRequest. */
@@ -181,6 +183,7 @@ export class OperationsCenterClient {
     else if (debug) this.#debug = (line) => process.stderr.write(`oc-cdktf debug: ${line}\n`);
 
     const connect: Record<string, unknown> = { timeout: this.#options.connectTimeoutMs };
+    let pinnedPem: string | undefined;
     if (options.serverCertificate !== undefined && options.serverCertificate !== "") {
       let pinned: X509Certificate;
       try {
@@ -188,18 +191,9 @@ export class OperationsCenterClient {
       } catch (error) {
         throw new Error(`The pinned server certificate is not a valid PEM certificate (${(error as Error).message}).`);
       }
-      const pinnedFingerprint = fingerprintOf(pinned.fingerprint256);
-      this.pinnedFingerprint = pinnedFingerprint;
-      // The pinned certificate is the only trust anchor, and the leaf must be exactly that
-      // certificate. The host name is not checked: the pin identifies the server.
-      connect.ca = [options.serverCertificate];
-      connect.checkServerIdentity = (_host: string, peer: tls.PeerCertificate): Error | undefined => {
-        const presented = fingerprintOf(peer.fingerprint256 ?? "");
-        if (presented === pinnedFingerprint) return undefined;
-        const error = new Error(`presented certificate ${presented} is not the pinned certificate ${pinnedFingerprint}`);
-        (error as NodeJS.ErrnoException).code = "ERR_OC_PINNED_CERT_MISMATCH";
-        return error;
-      };
+      this.pinnedFingerprint = fingerprintOf(pinned.fingerprint256);
+      // The pinned certificate is the only one trusted, self-signed or CA-issued (see pinning.ts).
+      pinnedPem = options.serverCertificate;
     } else {
       const trustStore = defaultTrustStore();
       if (trustStore !== undefined) connect.ca = trustStore;
@@ -226,7 +220,7 @@ export class OperationsCenterClient {
       connect.key = options.clientKey;
     }
     this.#agent = new Agent({
-      connect,
+      connect: pinnedPem === undefined ? connect : pinnedConnector(connect, pinnedPem),
       headersTimeout: this.#options.timeoutMs,
       bodyTimeout: this.#options.timeoutMs,
       connections: this.#options.maxConcurrency,
@@ -296,7 +290,7 @@ export class OperationsCenterClient {
       this.#debug?.(
         `→ ${method} ${displayPath}${attempt > 1 ? ` (attempt ${attempt})` : ""}` +
           (headers["if-match"] !== undefined ? ` if-match=${headers["if-match"]}` : "") +
-          (options.body !== undefined ? ` body=${preview(redact(options.body))}` : ""),
+          (options.body !== undefined ? ` body=${preview(redact(maskApiSecrets(requestPath, options.body, REDACTED)))}` : ""),
       );
       const started = performance.now();
       await this.#semaphore.acquire();
@@ -322,7 +316,7 @@ export class OperationsCenterClient {
             `← ${method} ${displayPath} ${reply.status} in ${durationMs} ms` +
               (parsed.etag ? ` etag=${parsed.etag}` : "") +
               (parsed.location ? ` location=${parsed.location}` : "") +
-              ` metadata=${preview(redact(parsed.metadata))}`,
+              ` metadata=${preview(redact(maskApiSecrets(requestPath, parsed.metadata, REDACTED)))}`,
           );
           const response: ApiResponse = { status: reply.status, metadata: parsed.metadata };
           if (parsed.etag !== undefined) response.etag = parsed.etag;
@@ -697,7 +691,7 @@ export class OperationsCenterClient {
       cause: error,
     });
 
-    if (code === "ERR_OC_PINNED_CERT_MISMATCH" || (this.pinnedFingerprint !== undefined && isCertificateError(code))) {
+    if (code === PIN_MISMATCH || (this.pinnedFingerprint !== undefined && isCertificateError(code))) {
       const message =
         code === "CERT_HAS_EXPIRED" || code === "CERT_NOT_YET_VALID"
           ? `the TLS certificate of ${origin} could not be verified against the pinned server certificate ${this.pinnedFingerprint} (${text})`
@@ -810,10 +804,6 @@ function quoteEtag(etag: string): string {
   return trimmed.startsWith('"') || trimmed.startsWith('W/"') ? trimmed : `"${trimmed}"`;
 }
 
-function fingerprintOf(colonHex: string): string {
-  return colonHex.replaceAll(":", "").toLowerCase();
-}
-
 function errorCode(error: Error): string {
   const direct = (error as NodeJS.ErrnoException).code;
   if (typeof direct === "string" && direct !== "") return direct;
@@ -837,8 +827,8 @@ function errorCode(error: Error): string {
 function isCertificateError(code: string): boolean {
   return (
     code === "ERR_TLS_CERT_ALTNAME_INVALID" ||
-    code === "ERR_OC_PINNED_CERT_MISMATCH" ||
-    /CERT|SIGNATURE|ISSUER|_CA$|^CA_|CHAIN|UNABLE_TO_VERIFY|UNABLE_TO_GET|SELF_SIGNED/.test(code)
+    code === PIN_MISMATCH ||
+    /CERT|SIGNATURE|ISSUER|_CA$|^CA_|CHAIN|UNABLE_TO_VERIFY|UNABLE_TO_GET|SELF_SIGNED|PURPOSE/.test(code)
   );
 }
 

@@ -3,10 +3,11 @@
 // (verified TLS with a pinned certificate, client certificates, the same envelope, retries that
 // never repeat a mutation). Where the cluster is and which certificate to present come from the
 // incus CLI conventions (config.yml remotes, client.crt / client.key, servercerts/) or are given.
-import { existsSync, readFileSync } from "node:fs";
+import { existsSync } from "node:fs";
 import { homedir } from "node:os";
 import { join } from "node:path";
-import yaml from "js-yaml";
+import { YAMLException } from "js-yaml";
+import { MAX_FILE_BYTES, loadYaml, readUserFile } from "../config/input-limits.js";
 import { z } from "zod";
 import type { OperationsCenterClient, RequestEvent } from "./client.js";
 import { segment } from "./path.js";
@@ -84,7 +85,7 @@ export function incusClientCertificate(dir: string): { certificate: string; key:
   const crt = join(dir, "client.crt");
   const key = join(dir, "client.key");
   if (!existsSync(crt) || !existsSync(key)) return undefined;
-  return { certificate: readFileSync(crt, "utf8"), key: readFileSync(key, "utf8") };
+  return { certificate: readUserFile(crt, "incus CLI client certificate", MAX_FILE_BYTES.pem), key: readUserFile(key, "incus CLI client key", MAX_FILE_BYTES.pem) };
 }
 
 /**
@@ -95,7 +96,13 @@ export function incusClientCertificate(dir: string): { certificate: string; key:
 export function incusRemote(dir: string, name: string): IncusConnection | undefined {
   const file = join(dir, "config.yml");
   if (!existsSync(file)) return undefined;
-  const parsed = cliConfigSchema.safeParse(yaml.load(readFileSync(file, "utf8")));
+  let document: unknown;
+  try {
+    document = loadYaml(readUserFile(file, "incus CLI configuration"), { filename: file });
+  } catch (error) {
+    throw new Error(error instanceof YAMLException ? `${file}: cannot parse it: ${error.reason}` : (error as Error).message);
+  }
+  const parsed = cliConfigSchema.safeParse(document);
   if (!parsed.success) throw new Error(`${file}: not an incus CLI configuration (${parsed.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`).join("; ")})`);
   const remote = parsed.data.remotes?.[name];
   if (remote === undefined) return undefined;
@@ -104,7 +111,7 @@ export function incusRemote(dir: string, name: string): IncusConnection | undefi
   const pinned = join(dir, "servercerts", `${name}.crt`);
   return {
     url: remote.addr,
-    ...(existsSync(pinned) ? { serverCertificate: readFileSync(pinned, "utf8") } : {}),
+    ...(existsSync(pinned) ? { serverCertificate: readUserFile(pinned, `pinned certificate of remote "${name}"`, MAX_FILE_BYTES.pem) } : {}),
     clientCertificate: client.certificate,
     clientKey: client.key,
   };

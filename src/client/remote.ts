@@ -13,11 +13,10 @@
 //   OPERATIONS_CENTER_TOKEN        OIDC bearer token
 //   OPERATIONS_CENTER_ALLOW_HTTP=1 permit a plain http:// address (local test servers only)
 import { X509Certificate, createPrivateKey } from "node:crypto";
-import { readFileSync } from "node:fs";
 import { homedir } from "node:os";
 import { isAbsolute, join } from "node:path";
-import yaml from "js-yaml";
 import { z } from "zod";
+import { MAX_FILE_BYTES, loadYaml, readRegularFile } from "../config/input-limits.js";
 
 export interface ResolvedRemote {
   /** Remote name from config.yml, when one was used. */
@@ -209,16 +208,12 @@ export function resolveRemote(options: ResolveRemoteOptions = {}): ResolvedRemot
 
 /** Reads and validates config.yml; undefined when it does not exist. */
 export function loadCliConfig(configPath: string): CliConfig | undefined {
-  let text: string;
-  try {
-    text = readFileSync(configPath, "utf8");
-  } catch (error) {
-    if (errnoCode(error) === "ENOENT" || errnoCode(error) === "ENOTDIR") return undefined;
-    throw new Error(`Cannot read ${configPath}: ${errorText(error)}. Fix its permissions or point ${ENV.conf} at another directory.`);
-  }
+  const read = readRegularFile(configPath, MAX_FILE_BYTES.config);
+  if (!read.ok && read.missing) return undefined;
+  if (!read.ok) throw new Error(`Cannot read ${configPath}: it ${read.reason}. Fix it or point ${ENV.conf} at another directory.`);
   let document: unknown;
   try {
-    document = yaml.load(text, { filename: configPath });
+    document = loadYaml(read.text, { filename: configPath });
   } catch (error) {
     throw new Error(`Cannot parse ${configPath}: ${errorText(error)}`);
   }
@@ -238,16 +233,11 @@ export function loadCliConfig(configPath: string): CliConfig | undefined {
 export function readPemSetting(value: string, source: string): string {
   if (value.includes("-----BEGIN ")) return value.endsWith("\n") ? value : `${value}\n`;
   const path = value.startsWith("~/") ? join(homedir(), value.slice(2)) : value;
-  try {
-    return readFileSync(path, "utf8");
-  } catch (error) {
-    // Text that is neither PEM nor path-like may be key material pasted without its header: never echo it.
-    // Node's own message repeats the path, so only the error code goes with a value not shown.
-    const [shown, why] = looksLikePath(value)
-      ? [`"${path}"`, errorText(error)]
-      : ["the value (not shown: it is neither PEM text nor a file path)", errnoCode(error) ?? "unreadable"];
-    throw new Error(`${source}: cannot read ${shown} (${why}); set it to a readable PEM file or to the PEM text itself.`);
-  }
+  const read = readRegularFile(path, MAX_FILE_BYTES.pem);
+  if (read.ok) return read.text;
+  // Text that is neither PEM nor path-like may be key material pasted without its header: never echo it.
+  const shown = looksLikePath(value) ? `"${path}" (it ${read.reason})` : "the value (not shown: it is neither PEM text nor a file path)";
+  throw new Error(`${source}: cannot read ${shown}; set it to a readable PEM file or to the PEM text itself.`);
 }
 
 function looksLikePath(value: string): boolean {
@@ -256,12 +246,10 @@ function looksLikePath(value: string): boolean {
 }
 
 function readOptionalFile(path: string): string | undefined {
-  try {
-    return readFileSync(path, "utf8");
-  } catch (error) {
-    if (errnoCode(error) === "ENOENT" || errnoCode(error) === "ENOTDIR") return undefined;
-    throw new Error(`Cannot read ${path}: ${errorText(error)}. Fix its permissions, or set ${ENV.clientCert} and ${ENV.clientKey}.`);
-  }
+  const read = readRegularFile(path, MAX_FILE_BYTES.pem);
+  if (read.ok) return read.text;
+  if (read.missing) return undefined;
+  throw new Error(`Cannot read ${path}: it ${read.reason}. Fix it, or set ${ENV.clientCert} and ${ENV.clientKey}.`);
 }
 
 /** Validates and normalizes a base URL (no trailing slash); http:// only when allowed. */
@@ -325,10 +313,6 @@ function checkKeyPair(certificatePem: string, keyPem: string, certSource: string
 function nonEmpty(value: string | undefined | null): string | undefined {
   if (value === undefined || value === null) return undefined;
   return value.trim() === "" ? undefined : value;
-}
-
-function errnoCode(error: unknown): string | undefined {
-  return typeof error === "object" && error !== null && "code" in error ? String((error as { code: unknown }).code) : undefined;
 }
 
 function errorText(error: unknown): string {

@@ -15,16 +15,26 @@ export const vlanTagSchema = intInRange(1, 4094, "a VLAN ID from 1 to 4094");
 
 const maxInterfaceName = 13;
 
-/** An interface or bond name as IncusOS validates it; it also names the bridge and the `_v<name>`/`_b<name>` devices. */
+/**
+ * An interface or bond name as IncusOS validates it (incus-os@de27173
+ * incus-osd/internal/systemd/networkd_validate.go (validateName): not empty, no leading "_", at
+ * most 13 bytes) and as Linux names a device (no whitespace, "/" or ":", not "." or "..", no
+ * control character: Operations Center looks for a device of that name on each member and
+ * refuses the bulk update when one has none, operations-center@41a98e0
+ * internal/provisioning/cluster/cluster_service.go (AddServerSystemNetworkVLANTags), and no device
+ * can have such a name). It also names the bridge and the `_v<name>`/`_b<name>` devices.
+ */
 export const interfaceNameSchema = z
   .string({ error: (iss) => expectedMessage("an interface or bond name", iss.input) })
   .superRefine((name, ctx) => {
     const fail = (message: string): void => ctx.addIssue({ code: "custom", input: name, message });
     // IncusOS strips the "enx" of USB NIC names (enx<MAC>) before checking the length.
-    const counted = /^enx[0-9a-f]{12}$/i.test(name) ? name.slice(3) : name;
+    const counted = Buffer.byteLength(/^enx[0-9a-f]{12}$/i.test(name) ? name.slice(3) : name, "utf8");
+    const control = /[\u0000-\u001f\u007f]/.exec(name);
     if (name === "") fail("must not be empty; expected an interface or bond name such as \"eth0\" or \"uplink\"");
     else if (name.startsWith("_")) fail(`${describeValue(name)} starts with "_", which IncusOS reserves for the devices it creates`);
-    else if (counted.length > maxInterfaceName) fail(`${describeValue(name)} has ${counted.length} characters; IncusOS allows at most ${maxInterfaceName}`);
+    else if (control !== null) fail(`${describeValue(name)} contains the control character U+${control[0].charCodeAt(0).toString(16).padStart(4, "0")}; no interface can have that name`);
+    else if (counted > maxInterfaceName) fail(`${describeValue(name)} is ${counted} bytes long; IncusOS allows at most ${maxInterfaceName}`);
     else if (/[\s/:]/.test(name) || name === "." || name === "..") fail(`${describeValue(name)} is not a valid interface name: no spaces, "/" or ":"`);
   });
 

@@ -2,10 +2,9 @@
 // the line and column of the offending key or value. Also the schema building blocks whose error
 // messages say what would be valid, shared by every schema in this directory.
 import { X509Certificate, createHash, createPrivateKey } from "node:crypto";
-import { readFileSync } from "node:fs";
 import { isIP } from "node:net";
 import { isAbsolute, join, resolve } from "node:path";
-import { CORE_SCHEMA, Type, YAMLException, load, type State } from "js-yaml";
+import { CORE_SCHEMA, Type, YAMLException, type State } from "js-yaml";
 import { z } from "zod";
 import {
   ConfigError,
@@ -17,6 +16,7 @@ import {
   quotedList,
   sortProblems,
 } from "./errors.js";
+import { MAX_FILE_BYTES, loadYaml, readRegularFile, shapeProblem } from "./input-limits.js";
 
 export type Path = readonly (string | number)[];
 
@@ -197,7 +197,7 @@ export function parseYaml(text: string, file: string, mapOffset?: OffsetMapper):
   const stack: YamlNode[] = [root];
   let data: unknown;
   try {
-    data = load(source, {
+    data = loadYaml(source, {
       filename: file,
       schema: yamlSchema,
       listener(event: "open" | "close", state: State) {
@@ -383,15 +383,11 @@ export function throwIfProblems(problems: readonly ConfigProblem[]): void {
 // Loading
 // ---------------------------------------------------------------------------------------------
 
-/** Reads a file; a missing or unreadable file is a problem naming it. */
+/** Reads a user's file (a regular file of at most MAX_FILE_BYTES.config); anything else is a problem naming it. */
 export function readConfigText(file: string): CheckResult<string> {
-  try {
-    return { ok: true, value: readFileSync(file, "utf8") };
-  } catch (err) {
-    const code = (err as NodeJS.ErrnoException).code;
-    const reason = code === "ENOENT" ? "no such file" : code === "EISDIR" ? "is a directory, expected a file" : (err as Error).message;
-    return { ok: false, problems: [{ file, path: "", message: `cannot read the file: ${reason}` }] };
-  }
+  const read = readRegularFile(file, MAX_FILE_BYTES.config);
+  if (read.ok) return { ok: true, value: read.text };
+  return { ok: false, problems: [{ file, path: "", message: `cannot read the file: ${read.missing ? "no such file" : `it ${read.reason}`}` }] };
 }
 
 /** Parses and validates a document; the locator lets callers place further problems of their own. */
@@ -426,6 +422,8 @@ export function loadConfigFile<S extends z.ZodType>(schema: S, file: string): z.
 
 /** Validates an inline object; problems are labelled, e.g. `Cluster 'stack/a' servicesConfig`. */
 export function validateConfigValue<S extends z.ZodType>(schema: S, value: unknown, label: string): z.infer<S> {
+  const shape = shapeProblem(value);
+  if (shape !== undefined) throw new ConfigError([{ file: label, path: "", message: shape }]);
   const result = collectProblems(schema, value, { file: label });
   if (!result.ok) throw new ConfigError(result.problems);
   return result.value;

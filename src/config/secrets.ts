@@ -170,6 +170,11 @@ export function mergeSecrets(publicPart: unknown, secrets: unknown): unknown {
   return secrets;
 }
 
+/** A copy with every secret value replaced by `mask`, for a line a person reads. */
+export function maskSecrets<T>(kind: SecretKind, value: T, mask: string): T {
+  return mapSecrets(kind, value, [], () => mask) as T;
+}
+
 /** A copy with every secret string replaced by `sha256:<hex>`, for display. */
 export function redactSecrets<T>(kind: SecretKind, value: T): T {
   return mapSecrets(kind, value, [], (_path, secret) => (typeof secret === "string" ? secretDigest(secret) : secret)) as T;

@@ -9,6 +9,7 @@
 //   - every name is defined: a Starlark builtin, a documented helper, or defined in the file;
 //   - a global is assigned once.
 // Each problem names the file, the line and the column (1-based).
+import { MAX_NESTING } from "./input-limits.js";
 
 /** The helpers the Incus documentation lists for placement scriptlets. */
 export const placementHelpers = [
@@ -20,6 +21,7 @@ export const placementHelpers = [
   "get_cluster_member_state",
   "get_instance_resources",
 ] as const;
+
 
 const BUILTINS = new Set([
   "None", "True", "False", "abs", "any", "all", "bool", "bytes", "chr", "dict", "dir", "enumerate", "fail", "float", "getattr",
@@ -230,6 +232,7 @@ interface GlobalBinding extends Pos {
 
 class Parser {
   private at = 0;
+  private depth = 0;
   readonly functions: FunctionInfo[] = [];
   readonly topLevelDefs = new Map<string, FunctionInfo>();
   readonly globalBindings: GlobalBinding[] = [];
@@ -315,7 +318,7 @@ class Parser {
         this.next();
         continue;
       }
-      this.statement();
+      this.nested(() => this.statement());
     }
     if (this.peek().kind === "dedent") this.next();
   }
@@ -485,7 +488,25 @@ class Parser {
     return t.kind === "newline" || t.kind === "eof" || (t.kind === "op" && [")", "]", "}", "=", ":", ";"].includes(t.text));
   }
 
+  /** Runs a recursive step one level deeper; past MAX_NESTING it fails instead of overflowing the stack. */
+  // starlark-go sets no limit, but this parser recurses, and no placement logic nests that deep.
+  private nested<T>(parse: () => T): T {
+    if (this.depth >= MAX_NESTING) {
+      throw new SyntaxProblem(this.peek(), `expressions and blocks nest more than ${MAX_NESTING} deep here; split the expression or the block into smaller named parts`);
+    }
+    this.depth++;
+    try {
+      return parse();
+    } finally {
+      this.depth--;
+    }
+  }
+
   private test(): Expr {
+    return this.nested(() => this.testLevel());
+  }
+
+  private testLevel(): Expr {
     if (this.isKeyword("lambda")) return this.lambda();
     const value = this.orTest();
     if (this.isKeyword("if")) {
@@ -549,7 +570,7 @@ class Parser {
   private notTest(): Expr {
     if (this.isKeyword("not")) {
       this.next();
-      this.notTest();
+      this.nested(() => this.notTest());
       return { kind: "other" };
     }
     return this.comparison();
@@ -586,7 +607,7 @@ class Parser {
   private unary(): Expr {
     if (this.isOp("-") || this.isOp("+") || this.isOp("~")) {
       this.next();
-      this.unary();
+      this.nested(() => this.unary());
       return { kind: "other" };
     }
     return this.primaryExpression();

@@ -2,7 +2,7 @@
 // secret (./secrets.ts decides), and which template variables fill them. Placeholders are
 // replaced by a plain word before parsing (`@` cannot start a YAML scalar, `~` cannot occur in a
 // variable name), so the parsed document shows which variable lands where.
-import yaml from "js-yaml";
+import { YamlLimitError, loadYaml } from "./input-limits.js";
 import { isSecretPath, type SecretKind } from "./secrets.js";
 import { placeholdersIn } from "./template.js";
 
@@ -29,21 +29,54 @@ function collect(kind: SecretKind, node: unknown, path: (string | number)[], fou
   }
 }
 
+type ParsedTemplate = { document: unknown } | { syntax: true } | { limit: string };
+
+/** One template text parsed with its placeholders standing in. */
+function parseTemplate(text: string): ParsedTemplate {
+  try {
+    return { document: loadYaml(text.replace(PLACEHOLDER, (_, name: string) => `ocph~${name}~`)) };
+  } catch (error) {
+    if (error instanceof YamlLimitError) return { limit: error.reason };
+    return { syntax: true };
+  }
+}
+
+/**
+ * What is wrong when a template text is over an input limit (nesting, aliases), phrased to
+ * follow its name; undefined otherwise (a syntax error is left to cluster creation, as the
+ * server does).
+ */
+export function templateLimitProblem(text: string): string | undefined {
+  const parsed = parseTemplate(text);
+  return "limit" in parsed ? parsed.limit : undefined;
+}
+
 /**
  * The secret leaves of one template text with the variables that fill them, or undefined when
  * the text is not a YAML mapping with its placeholders standing in.
  */
 export function templateSecretLeaves(kind: SecretKind, text: string): TemplateSecretLeaf[] | undefined {
-  let document: unknown;
-  try {
-    document = yaml.load(text.replace(PLACEHOLDER, (_, name: string) => `ocph~${name}~`));
-  } catch {
-    return undefined;
-  }
+  const parsed = parseTemplate(text);
+  if (!("document" in parsed)) return undefined;
+  const document = parsed.document;
   if (typeof document !== "object" || document === null || Array.isArray(document)) return undefined;
   const found: TemplateSecretLeaf[] = [];
   collect(kind, document, [], found);
   return found;
+}
+
+/**
+ * Which of a cluster's template values are secret. With the template's texts at hand, those that
+ * land in a secret field; without them (a template known only by name, whose text may change
+ * before the cluster is created), every value: a value is public only when it is known to be.
+ */
+export function secretTemplateValueNames(
+  values: Readonly<Record<string, string>>,
+  templates: { servicesTemplate: string; applicationTemplate: string } | undefined,
+): Set<string> {
+  if (templates === undefined) return new Set(Object.keys(values));
+  const secret = secretTemplateVariables(templates);
+  return new Set(Object.keys(values).filter((name) => secret.has(name)));
 }
 
 /**

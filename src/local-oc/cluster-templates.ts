@@ -1,7 +1,7 @@
 // /1.0/provisioning/cluster-templates: CRUD and rename with the variable rules of oc-api.md 5.3,
 // and applyTemplate (5.4), which a cluster create with `cluster_template` runs.
 
-import yaml from "js-yaml";
+import { loadYaml } from "../config/input-limits.js";
 import type { Context } from "./context.js";
 import { DecodeError, decodeBody, type StructSpec } from "./decode.js";
 import { badRequest, constraint, notFound, q, validation, type OCError } from "./errors.js";
@@ -126,7 +126,7 @@ export function applyTemplate(
   const parse = (text: string, label: string): Record<string, unknown> => {
     let parsed: unknown;
     try {
-      parsed = yaml.load(text);
+      parsed = loadYaml(text);
     } catch (err) {
       // Go's yaml package words it "yaml: line N: <reason>".
       const e = err as { reason?: string; mark?: { line: number }; message: string };

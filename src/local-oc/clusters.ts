@@ -15,6 +15,8 @@
 //   (instances.ts); there are no images, so the image check always passes.
 
 import { X509Certificate, createPrivateKey } from "node:crypto";
+import { isGoDuration } from "../config/go-duration.js";
+import { goUrlParseProblem } from "../config/go-url.js";
 import { certificateFingerprint, createSelfSignedCertificate, issuedCertificateFingerprint } from "./certificates.js";
 import type { Context } from "./context.js";
 import { DecodeError, decodeBody, type StructSpec } from "./decode.js";
@@ -189,21 +191,14 @@ const SAMPLE_CLUSTER_ENV: Record<string, unknown> = {
   application_seed_config: {},
 };
 
-function isGoDuration(s: string): boolean {
-  return s === "0" || /^[-+]?((\d+(\.\d*)?|\.\d+)(ns|us|µs|μs|ms|s|m|h))+$/.test(s);
-}
-
 /** provisioning.Cluster.Validate. */
 function validateCluster(c: { name: string; connection_url: string; channel: string; config: ClusterRecord["config"] }): void {
   if (c.name === "") throw validation("Invalid cluster, name can not be empty");
   if ([...NAME_FORBIDDEN].some((ch) => c.name.includes(ch))) {
     throw validation(`Invalid cluster, name can not contain any of ${q(NAME_FORBIDDEN)}`);
   }
-  const badEscape = /%(?![0-9A-Fa-f]{2})(.{0,2})/.exec(c.connection_url);
-  if (badEscape !== null || /[\x00-\x1f\x7f]/.test(c.connection_url)) {
-    const detail = badEscape !== null ? `invalid URL escape ${q("%" + badEscape[1])}` : "net/url: invalid control character in URL";
-    throw validation(`Invalid cluster, connection URL is not valid: parse ${q(c.connection_url)}: ${detail}`);
-  }
+  const urlProblem = goUrlParseProblem(c.connection_url);
+  if (urlProblem !== undefined) throw validation(`Invalid cluster, connection URL is not valid: parse ${q(c.connection_url)}: ${urlProblem}`);
   if (c.channel === "") throw validation("Invalid cluster, channel can not be empty");
   const delay = c.config.rolling_restart.post_restore_delay;
   if (delay !== "" && !isGoDuration(delay)) {

@@ -44,8 +44,7 @@
 //
 // Addresses are never contacted: use documentation ranges (192.0.2.0/24, 2001:db8::/32).
 
-import { readFileSync } from "node:fs";
-import yaml from "js-yaml";
+import { MAX_FILE_BYTES, loadYaml, readRegularFile } from "../config/input-limits.js";
 import { z } from "zod";
 import { instanceInputSchema, volumeInputSchema } from "./instances.js";
 
@@ -209,15 +208,11 @@ export function parseSeed(doc: unknown, source = "document"): Seed {
 
 /** Reads and validates a YAML (or JSON) seed file. */
 export function loadSeed(path: string): Seed {
-  let text: string;
-  try {
-    text = readFileSync(path, "utf8");
-  } catch (err) {
-    throw new SeedError(`cannot read seed ${path}: ${(err as Error).message}`);
-  }
+  const read = readRegularFile(path, MAX_FILE_BYTES.config);
+  if (!read.ok) throw new SeedError(`cannot read seed ${path}: it ${read.reason}`);
   let doc: unknown;
   try {
-    doc = yaml.load(text, { filename: path });
+    doc = loadYaml(read.text, { filename: path });
   } catch (err) {
     throw new SeedError(`invalid seed ${path}: ${(err as Error).message}`);
   }

@@ -2,7 +2,7 @@
 // members, for clusters this configuration does not manage (or to feed another provider).
 import type { ProviderClient } from "../client.js";
 import { DiagnosticError, type DataSource } from "../plugin/types.js";
-import { objectNameProblem } from "../resources/object-name.js";
+import { objectNameProblem } from "../../config/object-name.js";
 import { apiStep, knownString } from "../resources/values.js";
 
 export const clusterDataSource: DataSource<ProviderClient> = {

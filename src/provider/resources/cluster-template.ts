@@ -9,7 +9,7 @@ import { formatPath, type ConfigProblem } from "../../config/errors.js";
 import { checkTemplate, placeholdersIn } from "../../config/template.js";
 import type { ProviderClient } from "../client.js";
 import { DiagnosticError, UNKNOWN, type Diagnostic, type Logger, type ObjectValue, type Resource, type Value } from "../plugin/types.js";
-import { objectNameProblem } from "./object-name.js";
+import { objectNameProblem } from "../../config/object-name.js";
 import { templateSecretProblems } from "./template-secrets.js";
 import { apiStep, hasUnknown, isUnknown, knownObject, knownString, retryOnPreconditionFailed, stepFailed } from "./values.js";
 

@@ -4,7 +4,7 @@
 // cluster then gives the value, as a secret, when it is created from the template.
 import { formatPath } from "../../config/errors.js";
 import type { SecretKind } from "../../config/secrets.js";
-import { templateSecretLeaves } from "../../config/template-secrets.js";
+import { templateLimitProblem, templateSecretLeaves } from "../../config/template-secrets.js";
 import type { Diagnostic } from "../plugin/types.js";
 
 /**
@@ -18,6 +18,8 @@ export function templateSecretProblems(
   text: string,
   defaults: Readonly<Record<string, string>> | undefined,
 ): Diagnostic[] {
+  const limit = templateLimitProblem(text);
+  if (limit !== undefined) return [{ severity: "error", summary: `${attribute}: ${limit}`, path: [attribute] }];
   const leaves = templateSecretLeaves(kind, text) ?? [];
   const problems: Diagnostic[] = [];
   for (const leaf of leaves) {

@@ -4,7 +4,7 @@ import type { z } from "zod";
 import type { OperationsCenterClient } from "../../../client/client.js";
 import type { ProviderClient } from "../../client.js";
 import { DiagnosticError, type Attribute, type AttributePath, type Diagnostic, type ObjectValue, type Resource, type Value } from "../../plugin/types.js";
-import { objectNameProblem } from "../object-name.js";
+import { objectNameProblem } from "../../../config/object-name.js";
 import { apiStep, hasUnknown, isUnknown, knownString } from "../values.js";
 
 export const clusterAttribute: Attribute = {

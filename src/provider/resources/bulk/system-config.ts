@@ -5,6 +5,7 @@
 import type { z } from "zod";
 import type { OperationsCenterClient } from "../../../client/client.js";
 import type { BulkArguments } from "../../../config/bulk.js";
+import { TOO_DEEP, tooDeep } from "../../../config/input-limits.js";
 import type { ProviderClient } from "../../client.js";
 import { DiagnosticError, UNKNOWN, type Diagnostic, type Logger, type ObjectValue, type Resource } from "../../plugin/types.js";
 import { apiStep, knownString, stepFailed } from "../values.js";
@@ -57,6 +58,7 @@ function parseConfig(text: string): { value: Record<string, unknown> } | { probl
   } catch (error) {
     return { problem: { severity: "error", summary: `config is not JSON: ${error instanceof Error ? error.message : String(error)}`, detail: "Write it with jsonencode({ … }).", path: ["config"] } };
   }
+  if (tooDeep(value)) return { problem: { severity: "error", summary: `config ${TOO_DEEP}`, path: ["config"] } };
   if (value === null || typeof value !== "object" || Array.isArray(value)) {
     return { problem: { severity: "error", summary: "config must be a JSON object", detail: "Write it with jsonencode({ … }).", path: ["config"] } };
   }

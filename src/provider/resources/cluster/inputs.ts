@@ -2,6 +2,7 @@
 // them, and the keyed digests that stand for them in state and in the cluster's properties.
 import { z } from "zod";
 import { serverTypes, type ServerType } from "../../../client/api-types.js";
+import { TOO_DEEP, tooDeep } from "../../../config/input-limits.js";
 import { mergeSecrets, type JsonObject } from "../../../config/secrets.js";
 import { canonicalJson } from "../../canonical-json.js";
 import type { ProviderClient } from "../../client.js";
@@ -27,6 +28,7 @@ export function parseJsonObject(text: string): { value: JsonObject } | { problem
     const where = position === undefined ? "" : ` (at character ${Number(position) + 1})`;
     return { problem: `is not valid JSON${where}; give a JSON object such as jsonencode({...})` };
   }
+  if (tooDeep(parsed)) return { problem: TOO_DEEP };
   if (typeof parsed !== "object" || parsed === null || Array.isArray(parsed)) {
     return { problem: `must be a JSON object, got ${Array.isArray(parsed) ? "a list" : parsed === null ? "null" : typeof parsed}` };
   }

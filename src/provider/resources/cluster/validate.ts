@@ -4,27 +4,17 @@
 // scrubbed of the secret leaves before it is returned.
 import { serverTypes } from "../../../client/api-types.js";
 import { applicationConfigSchema } from "../../../config/application.js";
+import { isGoDuration } from "../../../config/go-duration.js";
+import { goUrlParseProblem } from "../../../config/go-url.js";
 import { collectProblems, isHttpUrl } from "../../../config/load.js";
 import { mergeSecrets, publicSecretProblems, scrubSecrets, secretValues, type JsonObject, type SecretKind } from "../../../config/secrets.js";
 import { servicesConfigSchema } from "../../../config/services.js";
 import type { Diagnostic, ObjectValue } from "../../plugin/types.js";
-import { objectNameProblem } from "../object-name.js";
+import { clusterNameProblem } from "../../../config/object-name.js";
 import { isUnknown, knownObject, knownString } from "../values.js";
 import { RESERVED_PREFIX } from "./bookkeeping.js";
 import { parseJsonObject, parseSecrets, type Secrets } from "./inputs.js";
 import { deletionPolicies } from "./schema.js";
-
-// Operations Center sets no limit, but the name becomes a file name (artifacts, the
-// post-clustering Terraform workspace) and a path segment of every URL; 255 bytes is the file
-// name limit of common file systems.
-const MAX_NAME_BYTES = 255;
-
-const GO_DURATION = /^[-+]?((\d+(\.\d*)?|\.\d+)(ns|us|µs|μs|ms|s|m|h))+$/;
-
-/** A duration as Go's time.ParseDuration reads it (what Operations Center checks post_restore_delay with). */
-export function isGoDuration(text: string): boolean {
-  return text === "0" || GO_DURATION.test(text);
-}
 
 const error = (path: string[], summary: string, detail?: string): Diagnostic => ({
   severity: "error",
@@ -32,15 +22,6 @@ const error = (path: string[], summary: string, detail?: string): Diagnostic => 
   ...(detail === undefined ? {} : { detail }),
   path,
 });
-
-/** The name rules for a cluster, as one message, or undefined. */
-export function clusterNameProblem(name: string): string | undefined {
-  const problem = objectNameProblem("cluster", name);
-  if (problem !== undefined) return problem;
-  const bytes = Buffer.byteLength(name, "utf8");
-  if (bytes > MAX_NAME_BYTES) return `the cluster name is ${bytes} bytes long; at most ${MAX_NAME_BYTES} bytes are allowed (it is used as a file name)`;
-  return undefined;
-}
 
 const SCHEMAS = { services: servicesConfigSchema, application: applicationConfigSchema } as const;
 
@@ -86,7 +67,10 @@ export function clusterConfigProblems(config: ObjectValue): Diagnostic[] {
   }
 
   const url = knownString(config.connection_url);
-  if (url !== undefined && !isHttpUrl(url)) {
+  const urlProblem = url === undefined ? undefined : goUrlParseProblem(url);
+  if (urlProblem !== undefined) {
+    out.push(error(["connection_url"], `connection_url ${JSON.stringify(url)} is refused by Operations Center: ${urlProblem}`, 'Percent-encode what is not plain (e.g. "%7B" for "{"), or give the URL users reach the cluster at, such as "https://cluster.example.com:8443".'));
+  } else if (url !== undefined && !isHttpUrl(url)) {
     out.push(error(["connection_url"], `connection_url ${JSON.stringify(url)} is not an http(s) URL`, 'Give the URL users reach the cluster at, such as "https://cluster.example.com:8443".'));
   }
   if (knownString(config.channel) === "") out.push(error(["channel"], 'channel must not be empty; leave it unset to keep the live channel ("stable" at creation)'));

@@ -10,7 +10,7 @@
 // The explicit client certificate and key, when given, are used on any of these paths. The key is
 // named by its file only, so that it never sits in plan or state. One client per cluster and
 // connection settings for the provider process.
-import { existsSync, readFileSync } from "node:fs";
+import { MAX_FILE_BYTES, readUserFile, userFileProblem } from "../../../config/input-limits.js";
 import { IncusClient, incusClientCertificate, incusConfigDir, incusRemote, type IncusConnection } from "../../../client/incus-client.js";
 import type { RequestEvent } from "../../../client/client.js";
 import { logCalls } from "../../calls.js";
@@ -42,7 +42,7 @@ export const connectionAttributes: { readonly [name: string]: Attribute } = {
 /** The connection attributes of an imported resource: none given (the CLI configuration or Operations Center decides). */
 export const unsetConnection: ObjectValue = { remote: null, incus_address: null, incus_client_certificate: null, incus_client_key_file: null, incus_server_certificate: null };
 
-const pemOrFile = (value: string): string => (value.includes("-----BEGIN ") ? value : readFileSync(value, "utf8"));
+const pemOrFile = (value: string, attribute: string): string => (value.includes("-----BEGIN ") ? value : readUserFile(value, attribute, MAX_FILE_BYTES.pem));
 
 /** Plan-time checks of the explicit connection attributes; the key itself is never read into a message. */
 export function connectionProblems(config: ObjectValue): Diagnostic[] {
@@ -55,12 +55,16 @@ export function connectionProblems(config: ObjectValue): Diagnostic[] {
   }
   if (keyFile !== undefined && keyFile.includes("-----BEGIN ")) {
     out.push({ severity: "error", summary: "incus_client_key_file must be the path of the key file, not the key", detail: "The key would otherwise be stored in plan and state. Write it to a file and give its path.", path: ["incus_client_key_file"] });
-  } else if (keyFile !== undefined && !existsSync(keyFile)) {
-    out.push({ severity: "error", summary: `incus_client_key_file: ${keyFile} does not exist`, path: ["incus_client_key_file"] });
+  } else if (keyFile !== undefined) {
+    const problem = userFileProblem(keyFile, MAX_FILE_BYTES.pem);
+    if (problem !== undefined) out.push({ severity: "error", summary: `incus_client_key_file: ${JSON.stringify(keyFile)} ${problem.reason}`, path: ["incus_client_key_file"] });
   }
   for (const name of ["incus_client_certificate", "incus_server_certificate"]) {
     const value = knownString(config[name]);
-    if (value !== undefined && !value.includes("-----BEGIN ") && !existsSync(value)) out.push({ severity: "error", summary: `${name}: neither PEM text nor the path of an existing file`, path: [name] });
+    if (value === undefined || value.includes("-----BEGIN ")) continue;
+    const problem = userFileProblem(value, MAX_FILE_BYTES.pem);
+    if (problem?.missing === true) out.push({ severity: "error", summary: `${name}: neither PEM text nor the path of an existing file`, path: [name] });
+    else if (problem !== undefined) out.push({ severity: "error", summary: `${name}: ${JSON.stringify(value)} ${problem.reason}`, path: [name] });
   }
   const address = knownString(config.incus_address);
   if (address !== undefined && !/^https:\/\/[^/]+/.test(address)) out.push({ severity: "error", summary: `incus_address: "${address}" is not an https:// address`, path: ["incus_address"] });
@@ -103,9 +107,9 @@ interface Explicit {
 
 async function connect(client: ProviderClient, cluster: string, remote: string | undefined, explicit: Explicit): Promise<IncusConnection> {
   const found = await discover(client, cluster, remote, explicit.address);
-  const certificate = explicit.certificate === undefined ? found.certificate : pemOrFile(explicit.certificate);
-  const key = explicit.keyFile === undefined ? found.key : readFileSync(explicit.keyFile, "utf8");
-  const pinned = explicit.pinned === undefined ? found.pinned : pemOrFile(explicit.pinned);
+  const certificate = explicit.certificate === undefined ? found.certificate : pemOrFile(explicit.certificate, "incus_client_certificate");
+  const key = explicit.keyFile === undefined ? found.key : readUserFile(explicit.keyFile, "incus_client_key_file", MAX_FILE_BYTES.pem);
+  const pinned = explicit.pinned === undefined ? found.pinned : pemOrFile(explicit.pinned, "incus_server_certificate");
   if (certificate === undefined || key === undefined) {
     throw new DiagnosticError({
       severity: "error",

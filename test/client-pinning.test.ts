@@ -1,0 +1,75 @@
+// Pinning a CA-issued leaf certificate: accepted when the server presents exactly that leaf (with
+// or without its chain), as the incus and operations-center CLIs accept it; every other
+// certificate is still refused. The CA and leaves are made with the openssl CLI, since
+// src/x509 issues only self-signed certificates.
+import assert from "node:assert/strict";
+import { execFileSync } from "node:child_process";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import * as path from "node:path";
+import { after, before, describe, it } from "node:test";
+import { OperationsCenterClient, OperationsCenterError } from "../src/client/index.js";
+import { certificateFingerprint, type KeyPair } from "../src/local-oc/certificates.js";
+import { sendSync, startTestServer, type TestServer } from "./fixtures/client/server.js";
+
+const info = { api_status: "devel", api_version: "1.0", auth: "tls", auth_methods: ["tls"], server_version: "0.3.1" };
+
+/** A CA and leaves it issues, for `usage` (the extended key usage). */
+function issue(dir: string) {
+  const openssl = (...args: string[]) => execFileSync("openssl", args, { cwd: dir, stdio: ["ignore", "ignore", "pipe"] });
+  const ec = ["-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256", "-nodes"];
+  openssl("req", "-x509", ...ec, "-keyout", "ca.key", "-out", "ca.crt", "-subj", "/CN=test-ca", "-days", "2", "-addext", "basicConstraints=critical,CA:TRUE", "-addext", "keyUsage=critical,keyCertSign");
+  const leaf = (name: string, usage: string): KeyPair => {
+    writeFileSync(path.join(dir, `${name}.ext`), `subjectAltName=DNS:oc.example.invalid\nextendedKeyUsage=${usage}\n`);
+    openssl("req", ...ec, "-keyout", `${name}.key`, "-out", `${name}.csr`, "-subj", "/CN=oc.example.invalid");
+    openssl("x509", "-req", "-in", `${name}.csr`, "-CA", "ca.crt", "-CAkey", "ca.key", "-CAcreateserial", "-out", `${name}.crt`, "-days", "1", "-extfile", `${name}.ext`);
+    return { certificate: readFileSync(path.join(dir, `${name}.crt`), "utf8"), key: readFileSync(path.join(dir, `${name}.key`), "utf8") };
+  };
+  return { ca: readFileSync(path.join(dir, "ca.crt"), "utf8"), leaf: leaf("leaf", "serverAuth"), other: leaf("other", "serverAuth"), clientOnly: leaf("client-only", "clientAuth") };
+}
+
+describe("pinning a CA-issued leaf", () => {
+  let dir: string;
+  let certs: ReturnType<typeof issue>;
+  const servers: TestServer[] = [];
+  const serve = async (pair: KeyPair) => {
+    const server = await startTestServer(pair, (_request, response) => sendSync(response, info));
+    servers.push(server);
+    return server;
+  };
+  const connect = async (server: TestServer, pin: string) => {
+    const client = new OperationsCenterClient({ url: server.url, serverCertificate: pin, retries: 0 });
+    try {
+      return await client.getServerInfo().then(
+        (reply) => reply.auth,
+        (error: unknown) => (error instanceof OperationsCenterError ? error.message : String(error)),
+      );
+    } finally {
+      await client.close();
+    }
+  };
+
+  before(() => {
+    dir = mkdtempSync(path.join(tmpdir(), "oc-cdktf-pin-"));
+    certs = issue(dir);
+  });
+  after(async () => {
+    await Promise.all(servers.map((s) => s.close()));
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it("accepts the exact leaf, served alone or with its CA", async () => {
+    assert.equal(await connect(await serve(certs.leaf), certs.leaf.certificate), "tls");
+    assert.equal(await connect(await serve({ certificate: certs.leaf.certificate + certs.ca, key: certs.leaf.key }), certs.leaf.certificate), "tls");
+  });
+
+  it("refuses another leaf of the same CA, the CA itself as the pin, and a pinned leaf that is not for server authentication", async () => {
+    const server = await serve(certs.other);
+    const pinned = certificateFingerprint(certs.leaf.certificate);
+    assert.match(await connect(server, certs.leaf.certificate), new RegExp(`does not match the pinned server certificate ${pinned} \\(ERR_OC_PINNED_CERT_MISMATCH`));
+    // The pin names the server's certificate, not an issuer: a pinned CA is refused, as before.
+    assert.match(await connect(await serve(certs.leaf), certs.ca), /does not match the pinned server certificate [0-9a-f]{64} \(ERR_OC_PINNED_CERT_MISMATCH/);
+    const clientOnly = await serve(certs.clientOnly);
+    assert.match(await connect(clientOnly, certs.clientOnly.certificate), /does not match the pinned server certificate [0-9a-f]{64} \(INVALID_PURPOSE: the pinned certificate is not for server authentication\)/);
+  });
+});
