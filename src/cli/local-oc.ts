@@ -13,6 +13,12 @@ const USAGE = `usage: oc-cdktf local-oc [options]
   --state FILE                persist everything in FILE (atomic writes) and reload it on start
   --write-client-config DIR   write a trusted client certificate and an operations-center
                               CLI config (config.yml, client.crt, client.key) into DIR
+  --write-incus-config DIR    keep an incus CLI config in DIR: a remote per cluster (its own
+                              listener and pinned certificate), client.crt / client.key
+  --incus-trust-oc-clients    clusters also trust the client certificates OC trusts (real
+                              clusters trust only their application config's certificates)
+  --incus-shared-route        also serve each cluster's Incus API under /incus/NAME on OC's
+                              listener, with OC's certificate
   --ui DIR                    serve DIR under /ui/ (index.html fallback)
   --create-delay MS           how long a cluster create takes (default 50)
   --evacuation-delay MS       how long a server stays evacuating before it is evacuated (default 0)
@@ -47,6 +53,9 @@ export async function run(argv: string[]): Promise<number> {
         seed: { type: "string" },
         state: { type: "string" },
         "write-client-config": { type: "string" },
+        "write-incus-config": { type: "string" },
+        "incus-trust-oc-clients": { type: "boolean" },
+        "incus-shared-route": { type: "boolean" },
         ui: { type: "string" },
         "create-delay": { type: "string" },
         "evacuation-delay": { type: "string" },
@@ -106,6 +115,8 @@ export async function run(argv: string[]): Promise<number> {
     ...(evacuationDelayMs !== undefined ? { evacuationDelayMs } : {}),
     ...(updateStepMs !== undefined ? { updateStepMs } : {}),
     ...(reregisterDelayMs !== undefined ? { reregisterDelayMs } : {}),
+    ...(values["incus-trust-oc-clients"] === true ? { incusTrustOperationsCenterClients: true } : {}),
+    ...(values["incus-shared-route"] === true ? { incusSharedRoute: true } : {}),
     faults,
     log: (line) => process.stdout.write(line + "\n"),
   });
@@ -113,6 +124,12 @@ export async function run(argv: string[]): Promise<number> {
   if (configDir !== undefined) {
     const { dir, fingerprint } = await oc.writeClientConfig(configDir);
     process.stderr.write(`client configuration written to ${dir} (trusted fingerprint ${fingerprint})\n`);
+  }
+  const incusConfigDir = str("write-incus-config");
+  if (incusConfigDir !== undefined) {
+    // After the client config, so that the incus config carries the same client certificate.
+    const dir = await oc.writeIncusConfig(incusConfigDir);
+    process.stderr.write(`incus CLI configuration kept in ${dir} (a remote per cluster)\n`);
   }
   process.stdout.write(`listening on ${oc.url}\n`);
 

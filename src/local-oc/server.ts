@@ -19,7 +19,7 @@ import { readFile, stat } from "node:fs/promises";
 import { extname, join, resolve, sep } from "node:path";
 import { isIP } from "node:net";
 import { z } from "zod";
-import { certificateFingerprint, createSelfSignedCertificate } from "./certificates.js";
+import { certificateFingerprint, createSelfSignedCertificate, type KeyPair } from "./certificates.js";
 import { Context, type Faults } from "./context.js";
 import { HttpError, toHttpError } from "./errors.js";
 import { Router, errorResponse, plainText, sync, type ApiResponse, type PeerIdentity } from "./http.js";
@@ -36,6 +36,9 @@ import { osView, registerSystemRoutes } from "./system.js";
 import { registerServerActionRoutes } from "./server-actions.js";
 import { registerInventoryRoutes } from "./inventory.js";
 import { registerIncusRoutes } from "./incus/routes.js";
+import { registerIncusCertificateRoutes } from "./incus/certificate-routes.js";
+import { IncusListeners } from "./incus/listeners.js";
+import { writeIncusConfigDir } from "./incus/cli-config.js";
 import { writeClientConfigDir } from "./client-config.js";
 import { redactQuery, redactRequestBody } from "./request-log.js";
 import { redactString } from "../client/redact.js";
@@ -70,6 +73,15 @@ export interface LocalOperationsCenterOptions {
   faults?: Faults;
   /** One line per request: method path status ms. */
   log?: (line: string) => void;
+  /**
+   * Clusters also trust the client certificates Operations Center trusts (default false: a real
+   * cluster trusts only its application config's `certificates` and `POST /1.0/certificates`).
+   */
+  incusTrustOperationsCenterClients?: boolean;
+  /** Also serve each cluster's Incus API under /incus/{cluster} on OC's own listener, with OC's certificate (default false). */
+  incusSharedRoute?: boolean;
+  /** Keep an incus CLI configuration in this directory: one remote per cluster (incus/cli-config.ts). */
+  incusConfigDir?: string;
 }
 
 export interface RequestLogEntry {
@@ -116,6 +128,13 @@ export interface LocalOperationsCenter {
   writeClientConfig(dir: string): Promise<{ dir: string; fingerprint: string }>;
   /** Trusts a client certificate (PEM) by its SHA-256 fingerprint. */
   trustClientCertificate(pem: string): void;
+  /** Where a ready cluster's Incus API listens and the certificate it presents. */
+  incusEndpoint(cluster: string): { url: string; certificate: string } | undefined;
+  /**
+   * Keeps an incus CLI configuration in `dir` from now on (one remote per cluster, its server
+   * certificate pinned), with the client certificate of the latest writeClientConfig as client.crt.
+   */
+  writeIncusConfig(dir: string): Promise<string>;
   /** Every request, in order, including failed and dropped ones. */
   readonly requests: readonly RequestLogEntry[];
   clearRequests(): void;
@@ -263,7 +282,9 @@ export async function startLocalOperationsCenter(options: LocalOperationsCenterO
     address: () => `${host.includes(":") ? `[${host}]` : host}:${listeningPort}`,
   });
   registerInventoryRoutes(router, ctx);
-  registerIncusRoutes(router, ctx);
+  const incusAccess = { trustOperationsCenterClients: options.incusTrustOperationsCenterClients === true };
+  registerIncusRoutes(router, ctx, incusAccess);
+  registerIncusCertificateRoutes(router, ctx, incusAccess);
 
   let listeningPort = 0;
   const seeding = seedOf(options);
@@ -364,6 +385,7 @@ export async function startLocalOperationsCenter(options: LocalOperationsCenterO
     if (path === "/os" || path.startsWith("/os/")) return osView();
     const proxied = handleOsProxy(ctx, method, path, body);
     if (proxied !== undefined) return proxied;
+    if ((path === "/incus" || path.startsWith("/incus/")) && options.incusSharedRoute !== true) return plainText(404, "404 page not found");
     const match = router.match(method, path);
     if (match.kind === "not-found") return plainText(404, "404 page not found");
     if (match.kind === "method-not-allowed") return plainText(405, "Method Not Allowed", { Allow: match.allow.join(", ") });
@@ -371,13 +393,31 @@ export async function startLocalOperationsCenter(options: LocalOperationsCenterO
     return await match.handler({ method, path, params: match.params, query, body, headers: req.headers, ...(peer !== undefined ? { peer } : {}) });
   }
 
-  async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+  /**
+   * A request to OC's listener, or to the Incus listener of `cluster`: that one is logged and
+   * routed as /incus/{cluster}/... (the request log tells the clusters apart by that prefix).
+   */
+  /** A request to a cluster's own listener: its Incus API under /1.0 (path already /incus/{cluster}/...). */
+  async function dispatchIncus(req: IncomingMessage, method: string, path: string, query: URLSearchParams, body: string): Promise<ApiResponse> {
+    const match = router.match(method, path);
+    if (match.kind === "not-found") return plainText(404, "404 page not found");
+    if (match.kind === "method-not-allowed") return plainText(405, "Method Not Allowed", { Allow: match.allow.join(", ") });
+    const peer = peerIdentity(req);
+    return await match.handler({ method, path, params: match.params, query, body, headers: req.headers, ...(peer !== undefined ? { peer } : {}) });
+  }
+
+  async function handle(req: IncomingMessage, res: ServerResponse, cluster?: string): Promise<void> {
     const started = performance.now();
     const method = req.method ?? "GET";
     const url = new URL(req.url ?? "/", "https://local-oc");
-    const path = url.pathname;
+    const path = cluster === undefined ? url.pathname : `/incus/${encodeURIComponent(cluster)}${url.pathname}`;
     const query = url.searchParams;
     const body = await readBody(req);
+    if (restoredSync !== undefined) {
+      const pending = restoredSync;
+      restoredSync = undefined;
+      await pending;
+    }
     const entry: RequestLogEntry = { method, path, query: Object.fromEntries(query), status: 0, durationMs: 0 };
     const json = parsedBody(body);
     if (json !== undefined) entry.body = json;
@@ -393,7 +433,7 @@ export async function startLocalOperationsCenter(options: LocalOperationsCenterO
     let response: ApiResponse;
     const version = store.version;
     try {
-      if (path.startsWith("/local-oc/")) {
+      if (cluster === undefined && path.startsWith("/local-oc/")) {
         if (path !== "/local-oc/health" && !isTrusted(req)) throw new HttpError(401, "unauthorized");
         response = await control(controlTarget, method, path, body);
       } else {
@@ -407,7 +447,7 @@ export async function startLocalOperationsCenter(options: LocalOperationsCenterO
         if ((faults.errorRate ?? 0) > 0 && Math.random() < faults.errorRate!) {
           throw new HttpError(503, "Service Unavailable: injected fault (local-oc error rate)");
         }
-        response = await dispatch(req, method, path, query, body);
+        response = cluster === undefined ? await dispatch(req, method, path, query, body) : await dispatchIncus(req, method, path, query, body);
       }
     } catch (err) {
       response = errorResponse(toHttpError(err));
@@ -420,10 +460,44 @@ export async function startLocalOperationsCenter(options: LocalOperationsCenterO
         response = errorResponse(toHttpError(err));
       }
     }
+    // The store marks changes only when it persists, so every request that may change clusters syncs.
+    if (method !== "GET" && method !== "HEAD") {
+      try {
+        await syncIncus();
+      } catch (err) {
+        response = errorResponse(toHttpError(err));
+      }
+    }
     res.writeHead(response.status, response.headers);
     res.end(method === "HEAD" ? undefined : response.body);
     finish(response.status);
   }
+
+  function serve(req: IncomingMessage, res: ServerResponse, cluster?: string): void {
+    handle(req, res, cluster).catch((err: unknown) => {
+      // A bug, not an API answer: still reply rather than hang the client.
+      if (!res.headersSent) {
+        const r = errorResponse(new HttpError(500, err instanceof Error ? err.message : String(err)));
+        res.writeHead(r.status, r.headers);
+        res.end(r.body);
+      }
+    });
+  }
+
+  const incusListeners = new IncusListeners(store, host, (cluster, req, res) => serve(req, res, cluster));
+  const incusConfigDirs = new Set<string>();
+  /** The client certificate the incus CLI configuration carries: the latest writeClientConfig's, else one made for it. */
+  let incusClient: KeyPair | undefined;
+  const writeIncusConfigs = async () => {
+    if (incusConfigDirs.size === 0) return;
+    incusClient ??= await createSelfSignedCertificate({ commonName: "oc-cdktf local-oc client", usage: "client" });
+    for (const dir of incusConfigDirs) await writeIncusConfigDir(dir, incusListeners.endpoints(), incusClient);
+  };
+  /** Listeners (and the incus CLI configuration) follow the clusters after every change. */
+  async function syncIncus(): Promise<void> {
+    if (await incusListeners.sync()) await writeIncusConfigs();
+  }
+  let restoredSync: Promise<void> | undefined;
 
   const server: Server = createServer(
     {
@@ -433,16 +507,7 @@ export async function startLocalOperationsCenter(options: LocalOperationsCenterO
       requestCert: true,
       rejectUnauthorized: false,
     },
-    (req, res) => {
-      handle(req, res).catch((err: unknown) => {
-        // A bug, not an API answer: still reply rather than hang the client.
-        if (!res.headersSent) {
-          const r = errorResponse(new HttpError(500, err instanceof Error ? err.message : String(err)));
-          res.writeHead(r.status, r.headers);
-          res.end(r.body);
-        }
-      });
-    },
+    (req, res) => serve(req, res),
   );
 
   await new Promise<void>((resolveListen, reject) => {
@@ -456,6 +521,11 @@ export async function startLocalOperationsCenter(options: LocalOperationsCenterO
   const port = typeof address === "object" && address !== null ? address.port : options.port ?? 0;
   listeningPort = port;
   const url = `https://${host.includes(":") ? `[${host}]` : host}:${port}`;
+  await syncIncus();
+  if (options.incusConfigDir !== undefined) {
+    incusConfigDirs.add(resolve(options.incusConfigDir));
+    await writeIncusConfigs();
+  }
 
   let closed = false;
   const trust = (pem: string) => {
@@ -474,7 +544,18 @@ export async function startLocalOperationsCenter(options: LocalOperationsCenterO
       const pair = await createSelfSignedCertificate({ commonName: "oc-cdktf local-oc client", usage: "client" });
       const fingerprint = trust(pair.certificate);
       const written = await writeClientConfigDir(dir, { url, serverCertificate: store.data.tls.certificate, client: pair });
+      incusClient = pair;
+      await writeIncusConfigs();
       return { dir: written, fingerprint };
+    },
+    incusEndpoint(cluster: string) {
+      const endpoint = incusListeners.endpoint(cluster);
+      return endpoint === undefined ? undefined : { url: endpoint.url, certificate: endpoint.certificate };
+    },
+    async writeIncusConfig(dir: string) {
+      incusConfigDirs.add(resolve(dir));
+      await writeIncusConfigs();
+      return resolve(dir);
     },
     trustClientCertificate(pem: string) {
       trust(pem);
@@ -512,15 +593,23 @@ export async function startLocalOperationsCenter(options: LocalOperationsCenterO
     advanceClusterOperations() {
       return ctx.advanceClusterOperations();
     },
-    reset: () => controlTarget.reset(),
+    async reset() {
+      await controlTarget.reset();
+      await syncIncus();
+    },
     saveSnapshot: () => controlTarget.snapshot(),
-    restoreSnapshot: (model: unknown) => controlTarget.restore(model),
+    restoreSnapshot(model: unknown) {
+      controlTarget.restore(model);
+      // The next request waits for the listeners to follow the restored clusters.
+      restoredSync = syncIncus().catch((err: unknown) => log?.(`incus listeners not updated after a restore: ${(err as Error).message}`));
+    },
     async close() {
       if (closed) return;
       closed = true;
       await ctx.settle();
       await store.drain();
       store.save();
+      await incusListeners.close();
       await new Promise<void>((resolveClose) => {
         server.close(() => resolveClose());
         server.closeAllConnections();

@@ -18,6 +18,7 @@ import { createHash } from "node:crypto";
 import { z } from "zod";
 import { seedServerSchema } from "./seed.js";
 import { incusClusterSchema } from "./incus/model.js";
+import { incusTrustSchema } from "./incus/trust.js";
 
 const stringMap = z.record(z.string(), z.string());
 const configObject = z.record(z.string(), z.unknown());
@@ -267,6 +268,8 @@ export const persistedStateSchema = z.strictObject({
   system: systemConfigSchema.default({ network: {}, security: {}, settings: {}, updates: {} }),
   /** The Incus side of each ready cluster (incus/model.ts), made on first use. */
   incus_clusters: z.record(z.string(), incusClusterSchema).optional(),
+  /** Each cluster's certificate with its key and its Incus trust store (incus/trust.ts). */
+  incus_trust: z.record(z.string(), incusTrustSchema).optional(),
 });
 export type PersistedState = z.infer<typeof persistedStateSchema>;
 
