@@ -40,6 +40,8 @@ import { registerIncusCertificateRoutes } from "./incus/certificate-routes.js";
 import { IncusListeners } from "./incus/listeners.js";
 import { writeIncusConfigDir } from "./incus/cli-config.js";
 import { writeClientConfigDir } from "./client-config.js";
+import { DEFAULT_ACCESS_TOKEN_TTL_S, DEFAULT_CLIENT_ID, ISSUER_PATH, OidcIssuer, authenticateBearer, oidcConfigOf, oidcHeaders, type TokenResponse } from "./oidc.js";
+import { serveIssuer } from "./oidc-routes.js";
 import { redactQuery, redactRequestBody } from "./request-log.js";
 import { redactString } from "../client/redact.js";
 import { toPem } from "../x509/certificate.js";
@@ -82,6 +84,11 @@ export interface LocalOperationsCenterOptions {
   incusSharedRoute?: boolean;
   /** Keep an incus CLI configuration in this directory: one remote per cluster (incus/cli-config.ts). */
   incusConfigDir?: string;
+  /**
+   * Act as its own OIDC issuer at URL/local-oc/oidc (oidc.ts) and configure security.oidc with it,
+   * so that bearer tokens it issues authenticate (and any other bearer is refused) as OC does.
+   */
+  oidcIssuer?: boolean | { clientId?: string; accessTokenTtlS?: number };
 }
 
 export interface RequestLogEntry {
@@ -124,8 +131,16 @@ export interface LocalOperationsCenter {
   readonly url: string;
   /** The server certificate (PEM), to pin. */
   readonly serverCertificate: string;
-  /** Creates and trusts a client certificate and writes an operations-center CLI config dir. */
-  writeClientConfig(dir: string): Promise<{ dir: string; fingerprint: string }>;
+  /**
+   * Writes an operations-center CLI config dir. With TLS (the default) its client certificate is
+   * trusted; with `auth: "oidc"` (needs the issuer) the remote is `auth_type: oidc` with a token
+   * file from the issuer, and the client certificate is a fresh one OC does not trust.
+   */
+  writeClientConfig(dir: string, options?: { auth?: "tls" | "oidc" }): Promise<{ dir: string; fingerprint: string }>;
+  /** The local OIDC issuer's URL, when it runs. */
+  readonly oidcIssuer: string | undefined;
+  /** New tokens from the local issuer (as POST /local-oc/oidc/mint); throws when it does not run. */
+  mintOidcTokens(subject?: string, expiresInS?: number): TokenResponse;
   /** Trusts a client certificate (PEM) by its SHA-256 fingerprint. */
   trustClientCertificate(pem: string): void;
   /** Where a ready cluster's Incus API listens and the certificate it presents. */
@@ -338,6 +353,7 @@ export async function startLocalOperationsCenter(options: LocalOperationsCenterO
     reset: async () => {
       ctx.cancelPending();
       await seedModel();
+      configureOidc();
       store.save();
     },
     snapshot: () => {
@@ -362,7 +378,21 @@ export async function startLocalOperationsCenter(options: LocalOperationsCenterO
       const ui = await serveUi(path);
       if (ui !== undefined) return ui;
     }
-    const trustedClient = isTrusted(req);
+    // Only /1.0 and /os sit behind the authenticator; other paths (/oidc/*, /incus-images/*) go
+    // straight to the mux, so an unknown one is a plain 404 for anyone.
+    const guarded = path === "/1.0" || path.startsWith("/1.0/") || path === "/os" || path.startsWith("/os/");
+    // A bearer token decides before the client certificate (oidc.ts).
+    let oidcUser: string | undefined;
+    if (guarded) {
+      const config = oidcConfigOf(store.data.system.security);
+      try {
+        oidcUser = authenticateBearer(config, oidcIssuer, req.headers);
+      } catch (err) {
+        if (err instanceof HttpError && config !== undefined) return errorResponse(err, oidcHeaders(config));
+        throw err;
+      }
+    }
+    const trustedClient = oidcUser !== undefined || isTrusted(req);
     if (path === "/" && (method === "GET" || method === "HEAD")) {
       if (/Gecko/.test(String(req.headers["user-agent"] ?? "")) && options.uiDir !== undefined) {
         return { status: 301, headers: { Location: "/ui/" }, body: "" };
@@ -373,14 +403,11 @@ export async function startLocalOperationsCenter(options: LocalOperationsCenterO
       return sync({
         api_status: "devel",
         api_version: "1.0",
-        auth: trustedClient ? "tls" : "untrusted",
+        auth: oidcUser !== undefined ? "oidc" : trustedClient ? "tls" : "untrusted",
         auth_methods: ["oidc", "tls"],
         server_version: SERVER_VERSION,
       });
     }
-    // Only /1.0 and /os sit behind the authenticator; other paths (/oidc/*, /incus-images/*) go
-    // straight to the mux, so an unknown one is a plain 404 for anyone.
-    const guarded = path === "/1.0" || path.startsWith("/1.0/") || path === "/os" || path.startsWith("/os/");
     if (guarded && !trustedClient && authenticationRequired(method, path)) throw new HttpError(401, "unauthorized");
     if (path === "/os" || path.startsWith("/os/")) return osView();
     const proxied = handleOsProxy(ctx, method, path, body);
@@ -433,7 +460,9 @@ export async function startLocalOperationsCenter(options: LocalOperationsCenterO
     let response: ApiResponse;
     const version = store.version;
     try {
-      if (cluster === undefined && path.startsWith("/local-oc/")) {
+      if (cluster === undefined && oidcIssuer !== undefined && path.startsWith(`${ISSUER_PATH}/`)) {
+        response = serveIssuer(oidcIssuer, method, path, body, isTrusted(req));
+      } else if (cluster === undefined && path.startsWith("/local-oc/")) {
         if (path !== "/local-oc/health" && !isTrusted(req)) throw new HttpError(401, "unauthorized");
         response = await control(controlTarget, method, path, body);
       } else {
@@ -499,6 +528,15 @@ export async function startLocalOperationsCenter(options: LocalOperationsCenterO
   }
   let restoredSync: Promise<void> | undefined;
 
+  /** The local issuer, made once the address is known. */
+  let oidcIssuer: OidcIssuer | undefined;
+  /** OC's security.oidc names the local issuer, as an operator configures OC for their IdP. */
+  const configureOidc = () => {
+    if (oidcIssuer === undefined) return;
+    store.data.system.security["oidc"] = { issuer: oidcIssuer.issuer, client_id: oidcIssuer.clientId, scopes: "", audience: "", claim: "" };
+    store.save();
+  };
+
   const server: Server = createServer(
     {
       key: store.data.tls.key,
@@ -521,6 +559,11 @@ export async function startLocalOperationsCenter(options: LocalOperationsCenterO
   const port = typeof address === "object" && address !== null ? address.port : options.port ?? 0;
   listeningPort = port;
   const url = `https://${host.includes(":") ? `[${host}]` : host}:${port}`;
+  if (options.oidcIssuer !== undefined && options.oidcIssuer !== false) {
+    const settings = options.oidcIssuer === true ? {} : options.oidcIssuer;
+    oidcIssuer = await OidcIssuer.create({ issuer: `${url}${ISSUER_PATH}`, clientId: settings.clientId ?? DEFAULT_CLIENT_ID, accessTokenTtlS: settings.accessTokenTtlS ?? DEFAULT_ACCESS_TOKEN_TTL_S });
+    configureOidc();
+  }
   await syncIncus();
   if (options.incusConfigDir !== undefined) {
     incusConfigDirs.add(resolve(options.incusConfigDir));
@@ -540,8 +583,14 @@ export async function startLocalOperationsCenter(options: LocalOperationsCenterO
   return {
     url,
     serverCertificate: store.data.tls.certificate,
-    async writeClientConfig(dir: string) {
+    async writeClientConfig(dir: string, config: { auth?: "tls" | "oidc" } = {}) {
       const pair = await createSelfSignedCertificate({ commonName: "oc-cdktf local-oc client", usage: "client" });
+      if (config.auth === "oidc") {
+        if (oidcIssuer === undefined) throw new Error("an oidc client configuration needs the local OIDC issuer (option oidcIssuer, flag --oidc-issuer)");
+        const oidc = { issuer: oidcIssuer.issuer, clientId: oidcIssuer.clientId, tokens: oidcIssuer.mint("local-oc-user") };
+        const written = await writeClientConfigDir(dir, { url, serverCertificate: store.data.tls.certificate, client: pair, oidc });
+        return { dir: written, fingerprint: certificateFingerprint(pair.certificate) };
+      }
       const fingerprint = trust(pair.certificate);
       const written = await writeClientConfigDir(dir, { url, serverCertificate: store.data.tls.certificate, client: pair });
       incusClient = pair;
@@ -559,6 +608,13 @@ export async function startLocalOperationsCenter(options: LocalOperationsCenterO
     },
     trustClientCertificate(pem: string) {
       trust(pem);
+    },
+    get oidcIssuer() {
+      return oidcIssuer?.issuer;
+    },
+    mintOidcTokens(subject = "local-oc-user", expiresInS?: number) {
+      if (oidcIssuer === undefined) throw new Error("the local OIDC issuer does not run (option oidcIssuer, flag --oidc-issuer)");
+      return oidcIssuer.mint(subject, expiresInS);
     },
     requests,
     clearRequests() {
