@@ -2,15 +2,22 @@
 // store (application config certificates, POST /1.0/certificates), OC's clients trusted only on
 // request, and the incus CLI configuration the local OC keeps for its clusters.
 import assert from "node:assert/strict";
+import { spawn } from "node:child_process";
 import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { request } from "node:https";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { dirname, join } from "node:path";
+import { createInterface } from "node:readline";
 import { test } from "node:test";
+import { fileURLToPath } from "node:url";
 import yaml from "js-yaml";
+import { OperationsCenterClient } from "../src/client/index.js";
+import { incusRemote } from "../src/client/incus-client.js";
 import { createSelfSignedCertificate, certificateFingerprint, type KeyPair } from "../src/local-oc/certificates.js";
-import type { LocalOperationsCenterOptions } from "../src/local-oc/index.js";
+import { startLocalOperationsCenter, type LocalOperationsCenterOptions } from "../src/local-oc/index.js";
 import { clusterPost, startHarness, type Harness } from "./fixtures/local-oc/helpers.js";
+
+const MAIN = join(dirname(fileURLToPath(import.meta.url)), "..", "src", "cli", "main.js");
 
 interface IncusReply {
   status: number;
@@ -167,6 +174,75 @@ test("the incus CLI configuration has a remote per cluster with its server certi
       assert.ok(!existsSync(join(dir, "servercerts", "c9.crt")));
     });
   } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test("a restarted local OC serves its clusters again with the same certificate and trust store, at a new address", async () => {
+  const dir = mkdtempSync(join(tmpdir(), "local-oc-incus-state-"));
+  const statePath = join(dir, "state.json");
+  const admin = await createSelfSignedCertificate({ commonName: "incus admin", usage: "client" });
+  const newcomer = await createSelfSignedCertificate({ commonName: "newcomer", usage: "client" });
+  try {
+    const h = await startHarness({ servers: 2, statePath });
+    let fingerprint: string;
+    try {
+      await h.call("POST", "/1.0/provisioning/clusters", clusterPost("c1", ["server01"], { application_seed_config: { certificates: [{ type: "client", name: "admin", certificate: admin.certificate }] } }));
+      const url = h.oc.incusEndpoint("c1")!.url;
+      fingerprint = (await incusCall(url, "GET", "/1.0")).presented;
+      assert.equal((await incusCall(url, "POST", "/1.0/certificates", admin, { type: "client", certificate: newcomer.certificate })).status, 201);
+    } finally {
+      await h.close();
+    }
+    const again = await startLocalOperationsCenter({ statePath });
+    try {
+      const url = again.incusEndpoint("c1")!.url;
+      const reply = await incusCall(url, "GET", "/1.0/cluster/members", newcomer);
+      assert.deepEqual([reply.status, reply.presented], [200, fingerprint]);
+    } finally {
+      await again.close();
+    }
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test("oc-cdktf local-oc --write-incus-config keeps a remote per cluster that the Incus client reaches with --incus-trust-oc-clients", async () => {
+  const dir = mkdtempSync(join(tmpdir(), "local-oc-incus-cli-"));
+  const child = spawn(process.execPath, [MAIN, "local-oc", "--servers", "2", "--write-client-config", join(dir, "oc"), "--write-incus-config", join(dir, "incus"), "--incus-trust-oc-clients"], {
+    stdio: ["ignore", "pipe", "ignore"],
+  });
+  const exited = new Promise<number | null>((resolve) => child.once("exit", (code) => resolve(code)));
+  try {
+    const url = await new Promise<string>((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error("no listening line within 20 s")), 20_000);
+      createInterface({ input: child.stdout! }).on("line", (line) => {
+        const match = /^listening on (\S+)$/.exec(line);
+        if (match !== null) {
+          clearTimeout(timer);
+          resolve(match[1]!);
+        }
+      });
+    });
+    const api = OperationsCenterClient.fromEnvironment({ env: { OPERATIONS_CENTER_CONF: join(dir, "oc") } });
+    try {
+      assert.equal(api.url, url);
+      await api.request("POST", "/1.0/provisioning/clusters", { body: clusterPost("c1", ["server01", "server02"]) });
+    } finally {
+      await api.close();
+    }
+    const remote = incusRemote(join(dir, "incus"), "c1")!;
+    assert.notEqual(remote.url, url, "the cluster has its own listener");
+    const incus = new OperationsCenterClient({ url: remote.url, serverCertificate: remote.serverCertificate!, clientCertificate: remote.clientCertificate, clientKey: remote.clientKey, retries: 0 });
+    try {
+      assert.equal((await incus.request("GET", "/1.0/cluster/members")).status, 200);
+    } finally {
+      await incus.close();
+    }
+    child.kill("SIGTERM");
+    assert.equal(await exited, 0);
+  } finally {
+    if (child.exitCode === null) child.kill("SIGKILL");
     rmSync(dir, { recursive: true, force: true });
   }
 });

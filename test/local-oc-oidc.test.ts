@@ -1,9 +1,11 @@
 // The local OC as its own OIDC issuer, and OC's authenticator order: a bearer token is checked
 // before the client certificate, so a bad one is 401 even with a trusted certificate.
 import assert from "node:assert/strict";
+import { spawn } from "node:child_process";
 import { readFileSync, statSync } from "node:fs";
-import { join } from "node:path";
+import { dirname, join } from "node:path";
 import { test } from "node:test";
+import { fileURLToPath } from "node:url";
 import yaml from "js-yaml";
 import { certificateFingerprint } from "../src/local-oc/certificates.js";
 import { rawCall, startHarness, type Harness } from "./fixtures/local-oc/helpers.js";
@@ -141,4 +143,14 @@ test("tokens never reach the request log or the log lines", async () => {
   } finally {
     await h.close();
   }
+});
+
+test("oc-cdktf local-oc refuses --client-auth oidc without --oidc-issuer, saying what to add", async () => {
+  const main = join(dirname(fileURLToPath(import.meta.url)), "..", "src", "cli", "main.js");
+  const child = spawn(process.execPath, [main, "local-oc", "--client-auth", "oidc", "--write-client-config", "unused"], { stdio: ["ignore", "ignore", "pipe"] });
+  let stderr = "";
+  child.stderr!.on("data", (d: Buffer) => (stderr += d.toString()));
+  const code = await new Promise<number | null>((resolve) => child.once("exit", resolve));
+  assert.equal(code, 2);
+  assert.match(stderr, /--client-auth oidc needs --oidc-issuer/);
 });

@@ -3,14 +3,18 @@
 //
 // Request pipeline, in order:
 //   1. /local-oc/* control endpoints (control.ts; trusted clients only except health; never
-//      subject to faults)
+//      subject to faults), among them the local OIDC issuer (oidc-routes.ts)
 //   2. faults: latency, then drop (socket destroyed, no reply), then random 503 (envelope)
 //   3. /ui/ static files (when a UI directory is configured), GET / (["/1.0"] or 301 to /ui/)
-//   4. authentication of /1.0 and /os: a client certificate whose SHA-256 fingerprint is trusted;
-//      otherwise only the routes OC leaves open (GET /1.0, registration, :self, updates, token
-//      seeds) answer, everything else is 401; other paths (/oidc, /incus-images) are not guarded
+//   4. authentication of /1.0 and /os: with OIDC configured, a bearer token (or oidc_access
+//      cookie) decides first, a bad one is 401 (oidc.ts); then a client certificate whose SHA-256
+//      fingerprint is trusted; otherwise only the routes OC leaves open (GET /1.0, registration,
+//      :self, updates, token seeds) answer, everything else is 401; other paths (/oidc,
+//      /incus-images) are not guarded
 //   5. the OS view (/os/...), the /os/ proxy of a server, then Go-mux-like routing (plain-text
-//      404/405)
+//      404/405); /incus/* only with the incusSharedRoute opt-in
+// Each cluster's own Incus listener (incus/listeners.ts) goes through 2, then straight to the
+// routing as /incus/{cluster}/... (its trust is the cluster's, incus/access.ts).
 
 import { createServer, type Server } from "node:https";
 import type { IncomingMessage, ServerResponse } from "node:http";
@@ -413,6 +417,11 @@ export async function startLocalOperationsCenter(options: LocalOperationsCenterO
     const proxied = handleOsProxy(ctx, method, path, body);
     if (proxied !== undefined) return proxied;
     if ((path === "/incus" || path.startsWith("/incus/")) && options.incusSharedRoute !== true) return plainText(404, "404 page not found");
+    return await route(req, method, path, query, body);
+  }
+
+  /** Go-mux-like routing; a request to a cluster's own listener comes here directly (its path already /incus/{cluster}/...). */
+  async function route(req: IncomingMessage, method: string, path: string, query: URLSearchParams, body: string): Promise<ApiResponse> {
     const match = router.match(method, path);
     if (match.kind === "not-found") return plainText(404, "404 page not found");
     if (match.kind === "method-not-allowed") return plainText(405, "Method Not Allowed", { Allow: match.allow.join(", ") });
@@ -424,15 +433,6 @@ export async function startLocalOperationsCenter(options: LocalOperationsCenterO
    * A request to OC's listener, or to the Incus listener of `cluster`: that one is logged and
    * routed as /incus/{cluster}/... (the request log tells the clusters apart by that prefix).
    */
-  /** A request to a cluster's own listener: its Incus API under /1.0 (path already /incus/{cluster}/...). */
-  async function dispatchIncus(req: IncomingMessage, method: string, path: string, query: URLSearchParams, body: string): Promise<ApiResponse> {
-    const match = router.match(method, path);
-    if (match.kind === "not-found") return plainText(404, "404 page not found");
-    if (match.kind === "method-not-allowed") return plainText(405, "Method Not Allowed", { Allow: match.allow.join(", ") });
-    const peer = peerIdentity(req);
-    return await match.handler({ method, path, params: match.params, query, body, headers: req.headers, ...(peer !== undefined ? { peer } : {}) });
-  }
-
   async function handle(req: IncomingMessage, res: ServerResponse, cluster?: string): Promise<void> {
     const started = performance.now();
     const method = req.method ?? "GET";
@@ -476,7 +476,7 @@ export async function startLocalOperationsCenter(options: LocalOperationsCenterO
         if ((faults.errorRate ?? 0) > 0 && Math.random() < faults.errorRate!) {
           throw new HttpError(503, "Service Unavailable: injected fault (local-oc error rate)");
         }
-        response = cluster === undefined ? await dispatch(req, method, path, query, body) : await dispatchIncus(req, method, path, query, body);
+        response = cluster === undefined ? await dispatch(req, method, path, query, body) : await route(req, method, path, query, body);
       }
     } catch (err) {
       response = errorResponse(toHttpError(err));
@@ -522,10 +522,18 @@ export async function startLocalOperationsCenter(options: LocalOperationsCenterO
     incusClient ??= await createSelfSignedCertificate({ commonName: "oc-cdktf local-oc client", usage: "client" });
     for (const dir of incusConfigDirs) await writeIncusConfigDir(dir, incusListeners.endpoints(), incusClient);
   };
+  /** Listener changes and config writes run one at a time, in the order asked. */
+  let incusQueue: Promise<void> = Promise.resolve();
+  const incusInOrder = (work: () => Promise<void>): Promise<void> => {
+    const next = incusQueue.catch(() => undefined).then(work);
+    incusQueue = next;
+    return next;
+  };
   /** Listeners (and the incus CLI configuration) follow the clusters after every change. */
-  async function syncIncus(): Promise<void> {
-    if (await incusListeners.sync()) await writeIncusConfigs();
-  }
+  const syncIncus = () =>
+    incusInOrder(async () => {
+      if (await incusListeners.sync()) await writeIncusConfigs();
+    });
   let restoredSync: Promise<void> | undefined;
 
   /** The local issuer, made once the address is known. */
@@ -567,7 +575,7 @@ export async function startLocalOperationsCenter(options: LocalOperationsCenterO
   await syncIncus();
   if (options.incusConfigDir !== undefined) {
     incusConfigDirs.add(resolve(options.incusConfigDir));
-    await writeIncusConfigs();
+    await incusInOrder(writeIncusConfigs);
   }
 
   let closed = false;
@@ -594,7 +602,7 @@ export async function startLocalOperationsCenter(options: LocalOperationsCenterO
       const fingerprint = trust(pair.certificate);
       const written = await writeClientConfigDir(dir, { url, serverCertificate: store.data.tls.certificate, client: pair });
       incusClient = pair;
-      await writeIncusConfigs();
+      await incusInOrder(writeIncusConfigs);
       return { dir: written, fingerprint };
     },
     incusEndpoint(cluster: string) {
@@ -603,7 +611,7 @@ export async function startLocalOperationsCenter(options: LocalOperationsCenterO
     },
     async writeIncusConfig(dir: string) {
       incusConfigDirs.add(resolve(dir));
-      await writeIncusConfigs();
+      await incusInOrder(writeIncusConfigs);
       return resolve(dir);
     },
     trustClientCertificate(pem: string) {
@@ -665,6 +673,7 @@ export async function startLocalOperationsCenter(options: LocalOperationsCenterO
       await ctx.settle();
       await store.drain();
       store.save();
+      await incusQueue.catch(() => undefined);
       await incusListeners.close();
       await new Promise<void>((resolveClose) => {
         server.close(() => resolveClose());

@@ -1,9 +1,11 @@
 // What a cluster's Incus knows about TLS: the cluster certificate with its key (presented by the
 // cluster's own listener, incus/listeners.ts) and the trust store of client certificates.
 //
-// The trust store is filled as Incus fills it: the `certificates` of the application config the
-// cluster was created with (the Incus preseed; incus@be7afc5 shared/api/init.go InitLocalPreseed
-// certificates, api.CertificatesPost) and `POST /1.0/certificates` (incus@be7afc5
+// The trust store is filled as a real cluster's is: the `certificates` of the application config
+// the cluster was created with (OC's post-clustering Terraform adds each as an incus_certificate
+// with its name, type, restricted flag, projects and description: operations-center@41a98e0
+// internal/provisioning/adapter/terraform/templates/resources_certificates.tf.gotmpl) and
+// `POST /1.0/certificates` (incus@be7afc5
 // cmd/incusd/certificates.go, certificatesPost). Only `client` certificates open the API; a
 // `restricted` one may read but not change server and cluster settings (incus@be7afc5
 // internal/server/auth/driver_tls.go, CheckPermission: "Certificate is restricted").
