@@ -82,7 +82,7 @@ describe("local OC: /local-oc/instances and the cluster's Incus API", () => {
     assert.equal(placed.json!.metadata.cluster, "c1");
     const listed = (await h.call("GET", "/local-oc/instances")).json!.metadata as Array<{ name: string; location: string }>;
     assert.deepEqual(listed.map((i) => [i.name, i.location]), [["vm1", "server02"]]);
-    const incus = (await h.call("GET", "/incus/c1/1.0/instances?all-projects=true&recursion=1")).json!.metadata as Array<{ name: string; location: string; type: string }>;
+    const incus = (await h.incusCall("c1", "GET", "/1.0/instances?all-projects=true&recursion=1")).json!.metadata as Array<{ name: string; location: string; type: string }>;
     assert.deepEqual(incus.map((i) => [i.name, i.location, i.type]), [["vm1", "server02", "virtual-machine"]]);
     assert.equal((await h.call("DELETE", "/local-oc/instances/c1/default/vm1")).status, 200);
     assert.deepEqual((await h.call("GET", "/local-oc/instances")).json!.metadata, []);
