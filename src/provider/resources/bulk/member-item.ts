@@ -6,6 +6,7 @@
 import type { OperationsCenterClient } from "../../../client/client.js";
 import type { ProviderClient } from "../../client.js";
 import { DiagnosticError, UNKNOWN, type Attribute, type Diagnostic, type Logger, type ObjectValue, type Resource } from "../../plugin/types.js";
+import { resyncUntilReady } from "../server-ready.js";
 import { apiStep, hasUnknown, knownString, stepFailed } from "../values.js";
 import { changesOneAtATime, clusterAttribute, clusterMembers, clusterProblems, idAttribute, joiningServersAttribute, replacedAttributes, requireMembers, serversAttribute, serversChanged, stringList, throwIfErrors } from "./common.js";
 
@@ -104,7 +105,8 @@ export function memberItemResource<T>(kind: MemberItemKind<T>): Resource<Provide
    * The members, converged; for a kind that must be on a server before it joins, also the
    * declared servers that are not members yet, through their own IncusOS endpoints.
    */
-  const converge = async (api: OperationsCenterClient, log: Logger, cluster: string, item: T, servers: readonly string[]): Promise<string[]> => {
+  const converge = async (client: ProviderClient, log: Logger, cluster: string, item: T, servers: readonly string[]): Promise<string[]> => {
+    const api = client.api;
     const members = (await clusterMembers(api, cluster)) ?? [];
     const joining = kind.neededToJoin === true ? servers.filter((server) => !members.includes(server)) : [];
     if (members.length === 0 && joining.length === 0) await requireMembers(api, cluster);
@@ -113,6 +115,9 @@ export function memberItemResource<T>(kind: MemberItemKind<T>): Resource<Provide
     for (const server of joining.filter((s) => !present.has(s))) {
       log.info(`oc-cdktf: cluster "${cluster}": server ${server} is about to join; adding ${kind.describe(item)} on it through its IncusOS endpoint`, { cluster, server });
       await apiStep(`Cannot add ${kind.describe(item)} on server ${server}, which is about to join cluster "${cluster}"`, () => kind.addOn(api, server, item));
+      // Operations Center's join check reads its stored copy of the server (the application
+      // lists), which a change through the OS proxy does not refresh: see server-ready.ts.
+      await apiStep(`Server ${server} did not become ready after ${kind.describe(item)} was added`, () => resyncUntilReady(client, log, server, `${kind.describe(item)} was added on it`));
     }
     // The joining servers have it now and are members once the cluster takes them: counting
     // them here keeps the next refresh from reporting them as a change made outside Terraform.
@@ -195,7 +200,7 @@ export function memberItemResource<T>(kind: MemberItemKind<T>): Resource<Provide
         throw new DiagnosticError({ severity: "error", summary: `${kind.typeName}: the cluster or item is still unknown at apply time` });
       }
       try {
-        const members = await converge(client.api, log, cluster, item, stringList(planned.servers));
+        const members = await converge(client, log, cluster, item, stringList(planned.servers));
         return { state: stateOf(cluster, item, members, planned.servers) };
       } catch (error) {
         return { state: prior, diagnostics: stepFailed(`Cluster "${cluster}": adding ${kind.describe(item)} failed`, error).diagnostics };
