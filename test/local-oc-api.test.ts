@@ -269,7 +269,7 @@ describe("local OC: cluster create", () => {
     await expectError(
       clusterPost("ceph", ["node3"], { services_config: { ceph: { enabled: true } } }),
       500,
-      'Failed creating cluster: Failed to enable OS service "ceph" on "node3": Not Found',
+      'Failed creating cluster: Failed to enable OS service "ceph" on "node3": Update OS service "ceph" on "node3" (https://192.0.2.13:8443) failed: not found',
     );
     await expectError(
       clusterPost("noip", ["dhcp1"]),
@@ -494,7 +494,7 @@ describe("local OC: add servers", () => {
     assert.equal(r.status, 400);
     assert.equal(
       r.json!.error,
-      "Failed adding servers [node4] to cluster \"c\": Failed to add servers (node4) due to configuration inconsistencies: Network interface names and vlans configuration mismatch, found map[eth0:[]] (node1) and map[eth0:[999]] (node4): Operation not permitted",
+      "Failed adding servers [node4] to cluster \"c\": Failed to add servers (node4) due to configuration inconsistencies: Network interface and bond names and vlans configuration mismatch, found map[eth0:[]] (node1) and map[eth0:[999]] (node4): Operation not permitted",
     );
     const nvme = await h.call("POST", `${C}/c/:add-servers`, { server_names: ["node3"] });
     assert.equal(nvme.status, 400);

@@ -61,7 +61,7 @@ describe("local OC: bulk update", () => {
       assert.equal(r.status, 500);
       assert.equal(
         r.json!.error,
-        'Failed to bulk update cluster "c": Add VLAN tags to interface "eth0" on cluster members for "c" failed: Failed to update network configuration for server "server02" (https://192.0.2.12:8443): Apply of the network configuration failed: injected fault (local-oc --fail-member server02)',
+        'Failed to bulk update cluster "c": Add VLAN tags to interface "eth0" on cluster members for "c" failed: Failed to update network configuration for server "server02" (https://192.0.2.12:8443): Put OS network data to "server02" (https://192.0.2.12:8443) failed: Apply of the network configuration failed: injected fault (local-oc --fail-member server02)',
       );
       for (const s of ["server01", "server02", "server03"]) assert.deepEqual(vlans(s), [100, 300], s);
       const log = h.oc.snapshot();

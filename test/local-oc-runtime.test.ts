@@ -23,7 +23,8 @@ function tempDir(): string {
 
 describe("local OC: through the project client", () => {
   it("creates, reads, updates and bulk-updates a cluster with the client from the written config", async () => {
-    const h = await startHarness({ servers: 3 });
+    // No self-update poll during the test: OC's stored copy changes only on the :resync below.
+    const h = await startHarness({ servers: 3, selfUpdatePollDelayMs: 3_600_000 });
     const client = OperationsCenterClient.fromRemote(resolveRemote({ configDir: h.configDir, env: {} }), { retries: 0 });
     try {
       const info = await client.getServerInfo();
@@ -40,6 +41,9 @@ describe("local OC: through the project client", () => {
       );
       await client.addClusterServers("k", { server_names: ["server03"] });
       await client.bulkUpdateCluster("k", "add_network_interface_vlan_tags", { interface_name: "eth0", vlan_tags: [42] });
+      // OC answers from its stored copy, which the bulk action leaves as it was until a poll.
+      assert.equal((await client.getServerNetwork("server03")).config?.interfaces?.[0]?.vlan_tags, undefined);
+      assert.equal((await h.call("POST", "/1.0/provisioning/servers/server03/:resync")).status, 200);
       const net = await client.getServerNetwork("server03");
       assert.deepEqual(net.config?.interfaces?.[0]?.vlan_tags, [42]);
       await client.evacuateServer("server03");

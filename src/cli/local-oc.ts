@@ -18,6 +18,14 @@ const USAGE = `usage: oc-cdktf local-oc [options]
   --evacuation-delay MS       how long a server stays evacuating before it is evacuated (default 0)
   --update-step MS            how long each step of a cluster :update/:reboot takes (default 250)
   --reregister-delay MS       how long a factory-reset server takes to register again (default 200)
+  --self-update-poll-delay MS how long after a network change on a server Operations Center
+                              polls it, ending a pending re-configuration and refreshing the
+                              server data it stores (default 1000; 0: at once)
+  --unsupported-service-config empty|error
+                              the join check of :add-servers on ceph/linstor without the
+                              incus-ceph/incus-linstor application: "empty" counts them as
+                              their empty config, as the expected upstream fix does (default);
+                              "error" answers 500 as Operations Center 41a98e0 does
   --latency MS                delay every request
   --fail-member NAME          IncusOS writes to this server fail with 500 (repeatable)
   --error-rate P              answer a fraction P of requests with 503
@@ -52,6 +60,8 @@ export async function run(argv: string[]): Promise<number> {
         "evacuation-delay": { type: "string" },
         "update-step": { type: "string" },
         "reregister-delay": { type: "string" },
+        "self-update-poll-delay": { type: "string" },
+        "unsupported-service-config": { type: "string" },
         latency: { type: "string" },
         "fail-member": { type: "string", multiple: true },
         "error-rate": { type: "string" },
@@ -75,6 +85,12 @@ export async function run(argv: string[]): Promise<number> {
   let evacuationDelayMs: number | undefined;
   let updateStepMs: number | undefined;
   let reregisterDelayMs: number | undefined;
+  let selfUpdatePollDelayMs: number | undefined;
+  const unsupportedServiceConfig = str("unsupported-service-config");
+  if (unsupportedServiceConfig !== undefined && unsupportedServiceConfig !== "empty" && unsupportedServiceConfig !== "error") {
+    process.stderr.write(`oc-cdktf local-oc: --unsupported-service-config must be "empty" or "error", got "${unsupportedServiceConfig}"\n`);
+    return 2;
+  }
   try {
     port = number("port", str("port"), 0, 65535);
     servers = number("servers", str("servers"), 0);
@@ -82,6 +98,7 @@ export async function run(argv: string[]): Promise<number> {
     evacuationDelayMs = number("evacuation-delay", str("evacuation-delay"), 0);
     updateStepMs = number("update-step", str("update-step"), 0);
     reregisterDelayMs = number("reregister-delay", str("reregister-delay"), 0);
+    selfUpdatePollDelayMs = number("self-update-poll-delay", str("self-update-poll-delay"), 0);
     const latency = number("latency", str("latency"), 0);
     if (latency !== undefined) faults.latencyMs = latency;
     const errorRate = number("error-rate", str("error-rate"), 0, 1);
@@ -106,6 +123,8 @@ export async function run(argv: string[]): Promise<number> {
     ...(evacuationDelayMs !== undefined ? { evacuationDelayMs } : {}),
     ...(updateStepMs !== undefined ? { updateStepMs } : {}),
     ...(reregisterDelayMs !== undefined ? { reregisterDelayMs } : {}),
+    ...(selfUpdatePollDelayMs !== undefined ? { selfUpdatePollDelayMs } : {}),
+    ...(unsupportedServiceConfig !== undefined ? { unsupportedServiceConfig } : {}),
     faults,
     log: (line) => process.stdout.write(line + "\n"),
   });

@@ -15,15 +15,14 @@ import {
   IncusOSApiError,
   getKernel,
   getLogging,
-  getNetwork,
   getService,
   installApplication,
   putKernel,
   putLogging,
-  putNetwork,
   putService,
   unreachableMessage,
 } from "./incusos.js";
+import { applyNetwork, pollServer, storedNetwork } from "./server-data.js";
 import { deepCopy, type ClusterRecord, type NetworkConfig, type NetworkDevice, type ServerRecord } from "./state.js";
 
 const MAINTENANCE = ["not in maintenance", "evacuating", "evacuated", "restoring"];
@@ -95,6 +94,7 @@ function prepareBulkUpdate(ctx: Context, clusterName: string): ServerRecord[] {
       ).wrap("Polling of cluster members failed");
     }
   }
+  for (const m of members) pollServer(ctx, m);
   if (members.length === 0) throw notPermitted(`Cluster ${q(clusterName)} does not have any servers`);
   for (const m of members) {
     if (!(m.status === "ready" && m.status_detail === "" && m.in_maintenance === 0)) {
@@ -135,10 +135,12 @@ function vlanAction(ctx: Context, cluster: string, args: Record<string, unknown>
     : `Remove VLAN tags from interface ${q(iface)} on cluster members for ${q(cluster)} failed`;
   try {
     const members = prepareBulkUpdate(ctx, cluster);
-    const previous = new Map<string, ReturnType<typeof getNetwork>>();
-    const next = new Map<string, ReturnType<typeof getNetwork>>();
+    // OC edits the network it stored for each member (just refreshed by the poll above), sends
+    // it to IncusOS and never writes it back: its copy changes with the next poll.
+    const previous = new Map<string, ReturnType<typeof storedNetwork>>();
+    const next = new Map<string, ReturnType<typeof storedNetwork>>();
     for (const m of members) {
-      const network = getNetwork(m);
+      const network = storedNetwork(m);
       if (network.config === undefined || network.config === null) {
         throw validation(`Server ${q(m.name)} (${m.connection_url}) does not have any network config`);
       }
@@ -152,10 +154,10 @@ function vlanAction(ctx: Context, cluster: string, args: Record<string, unknown>
       next.set(m.name, network);
     }
     withRevert(members, (m) => {
-      call(`Failed to update network configuration for server ${q(m.name)} (${m.connection_url})`, () =>
-        putNetwork(ctx.incusos, m, next.get(m.name)),
+      call(`Failed to update network configuration for server ${q(m.name)} (${m.connection_url}): Put OS network data to ${q(m.name)} (${m.connection_url}) failed`, () =>
+        applyNetwork(ctx, m, next.get(m.name)),
       );
-      return () => putNetwork(ctx.incusos, m, previous.get(m.name));
+      return () => applyNetwork(ctx, m, previous.get(m.name));
     });
   } catch (err) {
     rewrap(err, prefix);

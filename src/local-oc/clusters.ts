@@ -7,9 +7,9 @@
 // machines that do not exist here:
 // - Create does not run Terraform: the `terraform-configuration` artifact holds the inputs of
 //   the post-clustering step (the application seed config), not generated Terraform files.
-// - The add-servers consistency check treats the ceph/linstor services of a server without the
-//   incus-ceph/incus-linstor application as their empty config (OC GETs them unconditionally,
-//   which IncusOS would answer with 404; the reference marks that as an unverified inference).
+// - The add-servers consistency check and services copy (join-check.ts) treat ceph/linstor
+//   without incus-ceph/incus-linstor as the expected upstream fix does, unless the
+//   `unsupportedServiceConfig` option asks for operations-center 41a98e0's 500.
 // - The inventory is derived from the model (inventory.ts), so :resync-inventory finds nothing
 //   new; nothing runs on the members, so the remove-servers inventory checks (instances, custom
 //   volumes other than backups/images/logs, images) always pass.
@@ -32,9 +32,10 @@ import {
   validation,
 } from "./errors.js";
 import { applyTemplate } from "./cluster-templates.js";
-import { deepEqual, goValue } from "./gofmt.js";
 import { checkIfMatch, created, emptySync, sync, syncETag, type ApiRequest, type ApiResponse, type Router } from "./http.js";
-import { IncusOSApiError, addressByRole, defaultServiceConfig, getNetwork, getService, putService, unreachableMessage } from "./incusos.js";
+import { addressByRole, unreachableMessage } from "./incusos.js";
+import { consistencyReason, copyServicesConfig, updateOSService } from "./join-check.js";
+import { storedApplications } from "./server-data.js";
 import { filterWith } from "./servers.js";
 import { inactiveStatus } from "./update-loop.js";
 import { forgetIncusCluster, renameIncusCluster } from "./incus/model.js";
@@ -245,204 +246,9 @@ function checkClusterable(server: ServerRecord, channel: string, clusterName: st
       `Server ${q(server.name)} not ready to be clustered (needs update: ${server.needs_update}, needs reboot: ${server.needs_reboot}, in maintenance: ${maintenance})`,
     );
   }
-  const app = server.incusos.applications.find((a) => isIncusKind(a.name));
+  const app = storedApplications(server).find((a) => isIncusKind(a.name));
   if (app === undefined) throw notPermitted(`Server ${q(server.name)} does not have application Incus`);
   return { app: app.name, version: app.version };
-}
-
-/** The error OC's incus client gives for an IncusOS error reply: its text (classified 500 later). */
-function incusosFailure(err: unknown): OCError {
-  if (err instanceof IncusOSApiError) return internal(err.message);
-  throw err;
-}
-
-/** PUT /os/1.0/services/<name> as OC's UpdateOSService sends it ({config: ...} unless already wrapped). */
-export function updateOSService(ctx: Context, server: ServerRecord, service: string, cfg: Record<string, unknown>): void {
-  const body = Object.hasOwn(cfg, "config") ? cfg : { config: cfg };
-  try {
-    putService(ctx.incusos, server, service, body);
-  } catch (err) {
-    throw incusosFailure(err);
-  }
-}
-
-function getOSServiceConfig(server: ServerRecord, service: string): Record<string, unknown> {
-  try {
-    return getService(server, service).config;
-  } catch (err) {
-    if (err instanceof IncusOSApiError && err.status === 404 && (service === "ceph" || service === "linstor")) {
-      // See the header: an unsupported ceph/linstor service counts as its empty config.
-      return defaultServiceConfig(service);
-    }
-    throw incusosFailure(err);
-  }
-}
-
-/** memberDependentAddress: the target server's address on the interface with the same role. */
-function memberDependentAddress(reference: ServerRecord, address: string, target: ServerRecord): string {
-  const isIp = /^[0-9.]+$/.test(address) || address.includes(":");
-  if (address === "" || !isIp || address === "0.0.0.0" || address === "::") return address;
-  const state = getNetwork(reference).state as { interfaces: Record<string, { addresses: string[]; roles: string[] }> };
-  const roles = Object.keys(state.interfaces)
-    .sort()
-    .map((n) => state.interfaces[n]!)
-    .find((i) => i.addresses.includes(address))?.roles;
-  if (roles === undefined || roles.length === 0) {
-    throw validation(
-      `Failed to determine the role of the network interface of server ${q(reference.name)} (${reference.connection_url}) with the address ${q(address)} assigned`,
-    );
-  }
-  for (const role of roles) {
-    const ip = addressByRole(target, role);
-    if (ip !== undefined && ip.includes(":") === address.includes(":")) return ip;
-  }
-  throw validation(
-    `Server ${q(target.name)} (${target.connection_url}) does not have an address of the same IP family as ${q(address)} on a network interface with any of the roles ${goList(roles)}`,
-  );
-}
-
-function memberDependentListenAddress(reference: ServerRecord, listen: string, target: ServerRecord): string {
-  if (listen === "") return "";
-  const m = /^(?:\[([^\]]+)\]|([^:]*)):(\d*)$/.exec(listen);
-  if (m === null) {
-    throw validation(`Invalid listen address ${q(listen)} of server ${q(reference.name)} (${reference.connection_url}): address ${listen}: missing port in address`);
-  }
-  const host = memberDependentAddress(reference, m[1] ?? m[2] ?? "", target);
-  return host.includes(":") ? `[${host}]:${m[3]}` : `${host}:${m[3]}`;
-}
-
-/** copyServicesConfigFromClusterMember (3.6): lvm, iscsi, multipath, nvme, ceph, linstor, ovn. */
-function copyServicesConfig(ctx: Context, source: ServerRecord, targets: ServerRecord[], reverts: Array<() => void>): void {
-  const configs: Record<string, Record<string, unknown>> = {};
-  for (const service of ["lvm", "iscsi", "multipath", "nvme", "ceph", "linstor", "ovn"]) {
-    try {
-      configs[service] = getOSServiceConfig(source, service);
-    } catch (err) {
-      rewrap(err, 
-        `Failed to get ${service} service config from cluster member ${q(source.name)} (${source.connection_url})`,
-      );
-    }
-  }
-  for (const target of targets) {
-    for (const [service, sourceConfig] of Object.entries(configs)) {
-      if ((service === "ceph" && !hasApp(target, "incus-ceph")) || (service === "linstor" && !hasApp(target, "incus-linstor"))) continue;
-      const cfg = deepCopy(sourceConfig);
-      if (service === "lvm") {
-        // system_id is never copied: OC sets it from the target's internal ID when enabled.
-        cfg["system_id"] = cfg["enabled"] === true ? target.id : 0;
-      }
-      if (service === "linstor") cfg["listen_address"] = memberDependentListenAddress(source, str(cfg["listen_address"]), target);
-      if (service === "ovn") cfg["tunnel_address"] = memberDependentAddress(source, str(cfg["tunnel_address"]), target);
-      const previous = getOSServiceConfig(target, service);
-      try {
-        updateOSService(ctx, target, service, cfg);
-      } catch (err) {
-        rewrap(err, `Failed to copy ${service} service config to server ${q(target.name)} (${target.connection_url})`);
-      }
-      reverts.push(() => {
-        try {
-          updateOSService(ctx, target, service, previous);
-        } catch {
-          // OC only logs a failed revert.
-        }
-      });
-    }
-  }
-}
-
-function hasApp(server: ServerRecord, app: string): boolean {
-  return server.incusos.applications.some((a) => a.name === app);
-}
-
-/** checkClusteringServerConsistency (3.6): returns the inconsistency reason, or undefined. */
-function consistencyReason(ctx: Context, servers: ServerRecord[]): string | undefined {
-  if (servers.length <= 1) return undefined;
-  const [ref, ...rest] = servers as [ServerRecord, ...ServerRecord[]];
-  const appVersions = (s: ServerRecord) =>
-    Object.fromEntries(s.incusos.applications.filter((a) => a.name !== "debug" && a.name !== "gpu-support").map((a) => [a.name, a.version]));
-  for (const s of rest) {
-    if (ref.incusos.os_version !== s.incusos.os_version) {
-      return `OS version mismatch, found ${q(ref.incusos.os_version)} (${ref.name}) and ${q(s.incusos.os_version)} (${s.name})`;
-    }
-    if (!deepEqual(appVersions(ref), appVersions(s))) {
-      return `Application list mismatch, found ${goValue(appVersions(ref), "map")} (${ref.name}) and ${goValue(appVersions(s), "map")} (${s.name})`;
-    }
-  }
-  const vlans = (s: ServerRecord) =>
-    Object.fromEntries((getNetwork(s).config.interfaces ?? []).map((i) => [i.name, i.vlan_tags ?? []]));
-  for (const s of rest) {
-    if (!deepEqual(vlans(ref), vlans(s))) {
-      return `Network interface names and vlans configuration mismatch, found ${goValue(vlans(ref), "map")} (${ref.name}) and ${goValue(vlans(s), "map")} (${s.name})`;
-    }
-  }
-  const get = (s: ServerRecord, service: string, label: string): Record<string, unknown> => {
-    try {
-      return getOSServiceConfig(s, service);
-    } catch (err) {
-      rewrap(err, `Failed to get ${label} service configuration for server ${q(s.name)}`);
-    }
-  };
-  const refLvm = get(ref, "lvm", "LVM");
-  const seen = [refLvm["system_id"]];
-  for (const s of rest) {
-    const lvm = get(s, "lvm", "LVM");
-    if (refLvm["enabled"] !== true) {
-      if (lvm["enabled"] === true) {
-        return `LVM enabled mismatch, found enabled false (${ref.name}) and true (${s.name})`;
-      }
-      continue;
-    }
-    if (lvm["enabled"] !== true) {
-      if (s.id > 2000) return `Failed to enable OS service "lvm" on ${q(s.name)}: can not enable LVM on servers with internal ID > 2000`;
-      try {
-        updateOSService(ctx, s, "lvm", { enabled: true, system_id: s.id });
-      } catch (err) {
-        rewrap(err, `Failed to enable OS service "lvm" on ${q(s.name)}`);
-      }
-      lvm["system_id"] = s.id;
-    }
-    if (seen.includes(lvm["system_id"])) return `LVM configuration mismatch, found multiple systems with system_id ${String(lvm["system_id"])}`;
-    seen.push(lvm["system_id"]);
-  }
-  for (const [service, label, short] of [
-    ["iscsi", "iSCSI", "iSCSI"],
-    ["multipath", "multipath", "Multipath"],
-    ["nvme", "NVME", "NVME"],
-    ["ceph", "Ceph", "Ceph"],
-  ] as const) {
-    const refCfg = get(ref, service, label);
-    for (const s of rest) {
-      const cfg = get(s, service, label);
-      if (!deepEqual(refCfg, cfg)) {
-        return `${short} configuration mismatch, found ${goValue(refCfg)} (${ref.name}) and ${goValue(cfg)} (${s.name})`;
-      }
-    }
-  }
-  // Linstor's listen address and OVN's tunnel address follow each member's own interface; the
-  // rest of their config must be equal.
-  const memberDependent = [
-    { service: "linstor", label: "Linstor", field: "listen_address", what: "listen address", derive: memberDependentListenAddress },
-    { service: "ovn", label: "OVN", field: "tunnel_address", what: "tunnel address", derive: memberDependentAddress },
-  ] as const;
-  for (const { service, label, field, what, derive } of memberDependent) {
-    const refCfg = get(ref, service, label);
-    for (const s of rest) {
-      const cfg = get(s, service, label);
-      let expected: string;
-      try {
-        expected = derive(ref, str(refCfg[field]), s);
-      } catch (err) {
-        return `${label} ${what} mismatch, failed to derive the ${what} for ${s.name}: ${(err as Error).message}`;
-      }
-      if (expected !== str(cfg[field])) {
-        return `${label} ${what} mismatch, found ${q(str(refCfg[field]))} (${ref.name}) and ${q(str(cfg[field]))} (${s.name}), expected ${q(expected)} for ${s.name}`;
-      }
-      if (!deepEqual({ ...refCfg, [field]: "" }, { ...cfg, [field]: "" })) {
-        return `${label} configuration mismatch, found ${goValue(refCfg)} (${ref.name}) and ${goValue(cfg)} (${s.name})`;
-      }
-    }
-  }
-  return undefined;
 }
 
 /** Incus' GET /1.0 ping of a server: an offline server does not answer. */
@@ -578,7 +384,7 @@ async function createCluster(ctx: Context, req: ApiRequest): Promise<ApiResponse
           rewrap(err, `Failed to enable OS service ${q(service)} on ${q(server.name)}`);
         }
       }
-      if (addressByRole(server, "cluster") === undefined && addressByRole(server, "management") === undefined) {
+      if (addressByRole(server.stored.network, "cluster") === undefined && addressByRole(server.stored.network, "management") === undefined) {
         throw internal(`Failed to determine an IP address for the network interface with "cluster" role`);
       }
     }

@@ -6,7 +6,8 @@ import { createSelfSignedCertificate, issuedCertificateFingerprint, type KeyPair
 import type { IncusOSContext } from "./incusos.js";
 import { addressByRole, hostPort, initialIncusOSState } from "./incusos.js";
 import type { SeedServer } from "./seed.js";
-import { Store, nowString, type ClusterRecord, type ServerRecord } from "./state.js";
+import { startPeriodicPolls } from "./server-data.js";
+import { Store, nowString, storedCopyOf, type ClusterRecord, type ServerRecord } from "./state.js";
 import { advance, planOperation, type OperationPlan } from "./update-loop.js";
 
 export interface Faults {
@@ -25,27 +26,43 @@ export function machineCertificate(name: string): Promise<KeyPair> {
   return createSelfSignedCertificate({ commonName: name, usage: "server", dnsNames: [name] });
 }
 
+/** The longest delay setTimeout keeps (2^31-1 ms); a longer one would fire at once. */
+const MAX_TIMER_MS = 2_147_483_647;
+
 export class Context {
   faults: Faults = {};
   private readonly timers = new Set<NodeJS.Timeout>();
   private readonly registrationTimers = new Map<string, NodeJS.Timeout>();
+  /** Timers by purpose (schedule()): a new one for the same key replaces the old. */
+  private readonly keyedTimers = new Map<string, NodeJS.Timeout>();
 
   readonly createDelayMs: number;
   readonly reregisterDelayMs: number;
   readonly evacuationDelayMs: number;
   readonly updateStepMs: number;
+  /** How long after IncusOS reports a network change OC polls the server (0: at once). */
+  readonly selfUpdatePollDelayMs: number;
+  /**
+   * What OC's join check and services copy make of a ceph/linstor service IncusOS does not
+   * support (404 without incus-ceph/incus-linstor): "empty" counts it as its empty config (the
+   * expected upstream fix), "error" fails as operations-center@41a98e0 does (500).
+   */
+  readonly unsupportedServiceConfig: "empty" | "error";
   /** Running cluster :update/:reboot runs by cluster name (rebuilt from the members' state on load). */
   private readonly operations = new Map<string, OperationPlan>();
   private operationTimer: NodeJS.Timeout | undefined;
 
   constructor(
     readonly store: Store,
-    timing: { createDelayMs: number; reregisterDelayMs: number; evacuationDelayMs: number; updateStepMs: number },
+    timing: { createDelayMs: number; reregisterDelayMs: number; evacuationDelayMs: number; updateStepMs: number; selfUpdatePollDelayMs: number },
+    unsupportedServiceConfig: "empty" | "error" = "empty",
   ) {
     this.createDelayMs = timing.createDelayMs;
     this.reregisterDelayMs = timing.reregisterDelayMs;
     this.evacuationDelayMs = timing.evacuationDelayMs;
     this.updateStepMs = timing.updateStepMs;
+    this.selfUpdatePollDelayMs = timing.selfUpdatePollDelayMs;
+    this.unsupportedServiceConfig = unsupportedServiceConfig;
   }
 
   readonly incusos: IncusOSContext = {
@@ -89,6 +106,7 @@ export class Context {
       needs_reboot: seed.needs_reboot,
       in_maintenance: seed.in_maintenance,
       incusos,
+      stored: storedCopyOf(incusos),
       last_updated: now,
       last_seen: now,
       machine_id: seed.machine_id ?? randomBytes(16).toString("hex"),
@@ -110,7 +128,7 @@ export class Context {
         disk_gb: seed.hardware?.disk_gb ?? 960,
       },
     };
-    const ip = addressByRole(record, "management") ?? addressByRole(record, "cluster");
+    const ip = addressByRole(incusos.network, "management") ?? addressByRole(incusos.network, "cluster");
     record.connection_url = ip === undefined ? "" : `https://${hostPort(ip, 8443)}`;
     if (this.store.server(seed.name) !== undefined) {
       throw new Error(`server ${JSON.stringify(seed.name)} is already registered`);
@@ -145,6 +163,27 @@ export class Context {
     timer.unref();
     this.timers.add(timer);
     return timer;
+  }
+
+  /**
+   * Runs `action` after `ms` under `key`, replacing what was scheduled under that key. A delay
+   * beyond what a timer can hold (about 24 days) never comes.
+   */
+  schedule(key: string, ms: number, action: () => void): void {
+    const previous = this.keyedTimers.get(key);
+    if (previous !== undefined) {
+      clearTimeout(previous);
+      this.timers.delete(previous);
+      this.keyedTimers.delete(key);
+    }
+    if (ms > MAX_TIMER_MS) return;
+    this.keyedTimers.set(
+      key,
+      this.later(ms, () => {
+        this.keyedTimers.delete(key);
+        action();
+      }),
+    );
   }
 
   /** Forgets a server record without touching the machine (OC's ON DELETE CASCADE). */
@@ -195,8 +234,9 @@ export class Context {
     return names;
   }
 
-  /** Re-schedules what a loaded model has under way: pending registrations, running cluster operations. */
+  /** Re-schedules what a loaded model has under way: pending registrations, running cluster operations, the periodic polls. */
   resume(): void {
+    startPeriodicPolls(this);
     for (const p of this.store.data.pending_registrations) this.scheduleRegistration(p.name, p.at);
     for (const c of this.store.data.clusters) if (c.in_progress_status.in_progress !== "") this.startClusterOperation(c);
   }
@@ -206,6 +246,7 @@ export class Context {
     for (const timer of this.timers) clearTimeout(timer);
     this.timers.clear();
     this.registrationTimers.clear();
+    this.keyedTimers.clear();
     this.operations.clear();
     this.operationTimer = undefined;
   }

@@ -7,12 +7,21 @@
 //   GET|PUT /local-oc/snapshot                    the whole model, to restore later
 //   GET  /local-oc/pending-registrations          factory-reset servers not registered again yet
 //   POST /local-oc/pending-registrations/:register  register them now
+//   POST /local-oc/poll                           run OC's periodic server polls now (the pending
+//                                                 poll and the configuration poll): every server
+//                                                 that answers gets its stored copy refreshed and
+//                                                 leaves a pending re-configuration; body
+//                                                 {"servers": [names]} polls only those; answers
+//                                                 the names polled
 
 import { z } from "zod";
 import type { Context, Faults } from "./context.js";
 import { HttpError } from "./errors.js";
 import { plainText, sync, type ApiResponse } from "./http.js";
 import { modelSchema, type Model } from "./seeding.js";
+import { pollServers } from "./server-data.js";
+
+const pollRequestSchema = z.strictObject({ servers: z.array(z.string()).optional() });
 
 export interface ControlTarget {
   ctx: Context;
@@ -94,6 +103,14 @@ export async function control(target: ControlTarget, method: string, path: strin
     case "/local-oc/pending-registrations/:register":
       if (method !== "POST") return methodNotAllowed("POST");
       return sync(await ctx.registerPendingNow());
+    case "/local-oc/poll": {
+      if (method !== "POST") return methodNotAllowed("POST");
+      const result = pollRequestSchema.safeParse(parseJson(body));
+      if (!result.success) throw new HttpError(400, `Bad Request: ${issuesText(result.error, "poll request")}`);
+      const unknown = (result.data.servers ?? []).filter((n) => ctx.store.server(n) === undefined);
+      if (unknown.length > 0) throw new HttpError(400, `Bad Request: servers: unknown server ${JSON.stringify(unknown[0])}`);
+      return sync(pollServers(ctx, result.data.servers));
+    }
     default:
       return plainText(404, "404 page not found");
   }

@@ -154,7 +154,7 @@ export function unreachableMessage(server: ServerRecord, path: string): string {
 
 export function getService(server: ServerRecord, name: string): { config: Record<string, unknown>; state: Record<string, unknown> } {
   const state = server.incusos;
-  if (!serviceSupported(state, name)) throw new IncusOSApiError(404, "Not Found");
+  if (!serviceSupported(state, name)) throw new IncusOSApiError(404, "not found");
   const config = deepCopy(state.services[name] ?? serviceDefaults[name]!);
   return { config, state: serviceState(server, name, config) };
 }
@@ -165,7 +165,7 @@ export function listServices(server: ServerRecord): string[] {
 
 export function putService(ctx: IncusOSContext, server: ServerRecord, name: string, body: unknown): void {
   const state = server.incusos;
-  if (!serviceSupported(state, name)) throw new IncusOSApiError(404, "Not Found");
+  if (!serviceSupported(state, name)) throw new IncusOSApiError(404, "not found");
   if (!isObject(body)) throw new IncusOSApiError(500, "json: cannot unmarshal into service config");
   const config = normalizeServiceConfig(name, isObject(body["config"]) ? body["config"] : {});
   failIfInjected(ctx, server, `Update of service "${name}"`);
@@ -198,10 +198,15 @@ function networkState(config: NetworkConfig): Record<string, unknown> {
   return { interfaces, configuration_in_process: false };
 }
 
-/** The SystemNetwork object (config as stored, state derived from it). */
-export function getNetwork(server: ServerRecord): { config: NetworkConfig; state: Record<string, unknown> } {
-  const config = deepCopy(server.incusos.network);
+/** The SystemNetwork object of a network config (the config as given, the state derived from it). */
+export function networkDocument(network: NetworkConfig): { config: NetworkConfig; state: Record<string, unknown> } {
+  const config = deepCopy(network);
   return { config: cleanNetworkConfig(config), state: networkState(config) };
+}
+
+/** IncusOS' live SystemNetwork. */
+export function getNetwork(server: ServerRecord): { config: NetworkConfig; state: Record<string, unknown> } {
+  return networkDocument(server.incusos.network);
 }
 
 /** vlan_tags, interfaces and bonds are omitempty in IncusOS: empty lists are not reported. */
@@ -381,9 +386,9 @@ export function initialIncusOSState(seed: SeedServer, id: number, index: number)
   };
 }
 
-/** The first IP (without prefix) of an interface or bond with `role`, as OC's GetInterfaceAddressByRole. */
-export function addressByRole(server: ServerRecord, role: string): string | undefined {
-  const state = networkState(server.incusos.network) as { interfaces: Record<string, { addresses: string[]; roles: string[] }> };
+/** The first IP (without prefix) of an interface or bond with `role` in a network config, as OC's GetInterfaceAddressByRole. */
+export function addressByRole(network: NetworkConfig, role: string): string | undefined {
+  const state = networkState(network) as { interfaces: Record<string, { addresses: string[]; roles: string[] }> };
   for (const name of Object.keys(state.interfaces).sort()) {
     const iface = state.interfaces[name]!;
     if (iface.roles.includes(role) && iface.addresses.length > 0) return iface.addresses[0];

@@ -14,6 +14,7 @@ import { defaultSeedServers, seedServerSchema } from "./seed.js";
 import { complete } from "./spec-shapes.js";
 import { nowString, type ServerRecord } from "./state.js";
 import { decodeObject, parseUUID } from "./decode.js";
+import { pollServer } from "./server-data.js";
 
 const PREFIX = "/1.0/provisioning/servers";
 const NAME_FORBIDDEN = `\\/:*?"<>|`;
@@ -191,16 +192,17 @@ export function registerServerActionRoutes(router: Router, ctx: Context): void {
     return created(`${PREFIX}/${newName}`);
   });
 
+  // ResyncByName polls the server: its stored copy is refreshed and a pending state ends.
   router.add("POST", `${PREFIX}/{name}/:resync`, (req) => {
     const name = req.params["name"]!;
     let server: ServerRecord;
     try {
       server = getServerOrFail(ctx, name);
     } catch (err) {
-      rewrap(err, `Failed to resync server ${q(name)}`);
+      // ResyncByName wraps GetByName's own "by name" error once more.
+      rewrap(err, `Failed to resync server ${q(name)}: Failed to get server ${q(name)} by name`);
     }
-    server.last_seen = nowString();
-    ctx.changed();
+    pollServer(ctx, server);
     return emptySync();
   });
 

@@ -67,6 +67,20 @@ export interface LocalOperationsCenterOptions {
   evacuationDelayMs?: number;
   /** How long each step of a cluster :update/:reboot takes in the control loop (default 250 ms). */
   updateStepMs?: number;
+  /**
+   * How long after a network change on a server OC polls it and refreshes its stored copy, as it
+   * does on IncusOS' network-config-changed notice (default 1000 ms; 0: at once, before the
+   * answer; beyond 2^31-1 ms: never, until a poll through :resync, a bulk action or
+   * POST /local-oc/poll).
+   */
+  selfUpdatePollDelayMs?: number;
+  /**
+   * What the join check and services copy of `:add-servers` make of a ceph/linstor service the
+   * server does not support (no incus-ceph/incus-linstor application): "empty" (default) counts
+   * it as its empty config, as the expected upstream fix does; "error" answers 500 as
+   * operations-center 41a98e0 does.
+   */
+  unsupportedServiceConfig?: "empty" | "error";
   faults?: Faults;
   /** One line per request: method path status ms. */
   log?: (line: string) => void;
@@ -239,7 +253,8 @@ export async function startLocalOperationsCenter(options: LocalOperationsCenterO
     reregisterDelayMs: options.reregisterDelayMs ?? 200,
     evacuationDelayMs: options.evacuationDelayMs ?? 0,
     updateStepMs: options.updateStepMs ?? 250,
-  });
+    selfUpdatePollDelayMs: options.selfUpdatePollDelayMs ?? 1000,
+  }, options.unsupportedServiceConfig ?? "empty");
   ctx.faults = faultsSchema.parse(options.faults ?? {});
 
   const requests: RequestLogEntry[] = [];
@@ -276,8 +291,8 @@ export async function startLocalOperationsCenter(options: LocalOperationsCenterO
   } else {
     ensureChannels(store.data);
     ensureUpdates(store.data);
-    ctx.resume();
   }
+  ctx.resume();
   store.save();
 
   const isTrusted = (req: IncomingMessage): boolean => {
@@ -317,6 +332,7 @@ export async function startLocalOperationsCenter(options: LocalOperationsCenterO
     reset: async () => {
       ctx.cancelPending();
       await seedModel();
+      ctx.resume();
       store.save();
     },
     snapshot: () => {

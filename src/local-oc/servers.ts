@@ -3,7 +3,7 @@
 // /{name}/os/... (reference: oc-api.md section 6, incusos-api.md section 8).
 
 import type { Context } from "./context.js";
-import { HttpError, badRequest, internal, notFoundf, q } from "./errors.js";
+import { HttpError, badRequest, internal, notFoundf, q, rewrap } from "./errors.js";
 import { compileExpression } from "./expr.js";
 import {
   IncusOSApiError,
@@ -17,7 +17,6 @@ import {
   listServices,
   putKernel,
   putLogging,
-  putNetwork,
   putService,
   removeApplication,
   unreachableMessage,
@@ -26,14 +25,18 @@ import { parseJsonBody } from "./decode.js";
 import { emptySync, errorResponse, plainText, sync, syncETag, type ApiRequest, type ApiResponse, type Router } from "./http.js";
 import { serverStatusValues } from "./seed.js";
 import { nowString, type ServerRecord } from "./state.js";
+import { applyNetwork, storedApplications, storedNetwork, updateSystemNetwork } from "./server-data.js";
 import { complete } from "./spec-shapes.js";
 import { bmcData, hardwareData, securityData, storageData } from "./hardware.js";
 
 const PREFIX = "/1.0/provisioning/servers";
 
-/** The api.Server document of a record: every property of the spec's Server definition. */
+/**
+ * The api.Server document of a record: every property of the spec's Server definition; os_data
+ * and version_data from OC's stored copy (server-data.ts).
+ */
 export function serverDocument(s: ServerRecord): Record<string, unknown> {
-  const apps = s.incusos.applications.map((a) => ({
+  const apps = storedApplications(s).map((a) => ({
     name: a.name,
     version: a.version,
     friendly_version: a.version,
@@ -63,9 +66,9 @@ export function serverDocument(s: ServerRecord): Record<string, unknown> {
     version_data: {
       os: {
         name: "IncusOS",
-        version: s.incusos.os_version,
+        version: s.stored.os_version,
         version_next: "",
-        available_version: s.incusos.os_version,
+        available_version: s.stored.os_version,
         needs_reboot: s.needs_reboot,
         needs_update: s.needs_update,
       },
@@ -80,7 +83,7 @@ export function serverDocument(s: ServerRecord): Record<string, unknown> {
     system_state_is_trusted: true,
   });
   // The network is shown as IncusOS reports it: its omitempty lists stay absent when empty.
-  (doc["os_data"] as Record<string, unknown>)["network"] = getNetwork(s);
+  (doc["os_data"] as Record<string, unknown>)["network"] = storedNetwork(s);
   return doc;
 }
 
@@ -203,7 +206,7 @@ function osProxy(ctx: Context, server: ServerRecord, method: string, osPath: str
       return route(["GET", "PUT"], () => {
         if (method === "PUT") {
           const payload = readBody();
-          if (b === "network") putNetwork(ctx.incusos, server, payload);
+          if (b === "network") applyNetwork(ctx, server, payload);
           else if (b === "kernel") putKernel(ctx.incusos, server, payload);
           else putLogging(ctx.incusos, server, payload);
           ctx.changed();
@@ -261,8 +264,8 @@ export function registerServerRoutes(router: Router, ctx: Context): void {
     return syncETag(serverDocument(server), server);
   });
   router.add("GET", `${PREFIX}/{name}/system/network`, (req) => {
-    const server = getServerOrFail(ctx, req.params["name"]!);
-    return sync(getNetwork(server));
+    const network = storedNetwork(getServerOrFail(ctx, req.params["name"]!));
+    return syncETag(network, network);
   });
   router.add("PUT", `${PREFIX}/{name}/system/network`, (req) => {
     let payload: unknown;
@@ -271,20 +274,18 @@ export function registerServerRoutes(router: Router, ctx: Context): void {
     } catch (err) {
       throw badRequest((err as Error).message);
     }
-    const server = getServerOrFail(ctx, req.params["name"]!);
+    const name = req.params["name"]!;
     try {
-      putNetwork(ctx.incusos, server, payload);
-    } catch (err) {
-      if (err instanceof IncusOSApiError) {
-        // The incus client returns the IncusOS error text; OC's handlers turn it into a 500.
-        throw internal(err.message).wrap(
-          `Failed to update network configuration for server ${q(server.name)}`,
-        );
+      let server: ServerRecord;
+      try {
+        server = getServerOrFail(ctx, name);
+      } catch (err) {
+        rewrap(err, `Failed to get server ${q(name)}`);
       }
-      throw err;
+      updateSystemNetwork(ctx, server, payload);
+    } catch (err) {
+      rewrap(err, `Failed to update server network configuration for ${q(name)}`);
     }
-    server.last_updated = nowString();
-    ctx.changed();
     return emptySync();
   });
   // Evacuation moves instances away: the server reports 1 (evacuating) until it is done, 2 after

@@ -60,7 +60,24 @@ export const incusOSStateSchema = z.strictObject({
 });
 export type IncusOSState = z.infer<typeof incusOSStateSchema>;
 
-export const serverRecordSchema = z.strictObject({
+/**
+ * OC's stored copy of a server's IncusOS data (provisioning.Server OSData.Network and
+ * VersionData): what its API answers from its database. A poll replaces it with the live state;
+ * a network PUT through OC replaces its network with the request's.
+ */
+export const storedServerDataSchema = z.strictObject({
+  os_version: z.string(),
+  network: networkConfigSchema,
+  applications: z.array(installedApplicationSchema),
+});
+export type StoredServerData = z.infer<typeof storedServerDataSchema>;
+
+/** The stored copy a poll takes from the live IncusOS state. */
+export function storedCopyOf(live: IncusOSState): StoredServerData {
+  return { os_version: live.os_version, network: deepCopy(live.network), applications: deepCopy(live.applications) };
+}
+
+const serverRecordFields = z.strictObject({
   id: z.number().int(),
   name: z.string().min(1),
   type: z.string(),
@@ -86,7 +103,10 @@ export const serverRecordSchema = z.strictObject({
   bmc_config: configObject.default({}),
   /** The hardware profile the generated hardware_data and bmc_data follow. */
   hardware: z.strictObject({ vendor: z.string(), model: z.string(), serial: z.string(), cores: z.number().int(), memory_gib: z.number().int(), disk_gb: z.number().int() }).optional(),
+  stored: storedServerDataSchema.optional(),
 });
+// A record written before the stored copy existed loads with one equal to its live state.
+export const serverRecordSchema = serverRecordFields.transform((s) => ({ ...s, stored: s.stored ?? storedCopyOf(s.incusos) }));
 export type ServerRecord = z.infer<typeof serverRecordSchema>;
 
 export const rollingRestartConfigSchema = z.strictObject({ post_restore_delay: z.string(), restore_mode: z.string() });

@@ -1,0 +1,145 @@
+// Operations Center's stored copy of each server's IncusOS data, apart from the live state the
+// simulated IncusOS holds (ServerRecord.stored vs ServerRecord.incusos).
+//
+// OC answers GET /servers, /servers/{name} (os_data.network, version_data) and
+// /servers/{name}/system/network from its database
+// (operations-center@41a98e0 internal/api/api_provisioning_server.go, serverSystemNetworkGet);
+// only the /os/ proxy answers live. The database copy is replaced by a poll
+// (operations-center@41a98e0 internal/provisioning/server/server_service.go, PollServer with
+// updateServerConfiguration), which runs:
+// - before every bulk action (cluster_service.go, prepareBulkUpdate);
+// - on POST /servers/{name}/:resync (server_service.go, ResyncByName);
+// - about 1 s after IncusOS reports a network change (incus-os@de27173
+//   incus-osd/internal/systemd/networkd.go sends network-config-changed after every apply;
+//   server_service.go SelfUpdate polls after initialConnectionDelay), here after
+//   `selfUpdatePollDelayMs`;
+// - every minute for pending servers and hourly for ready ones (internal/api/daemon.go,
+//   internal/config/daemon/consts.go); POST /local-oc/poll runs these at once.
+// Nothing else writes it: the VLAN bulk actions PUT the members' network without touching it,
+// and an application installed through the proxy stays out of it until a poll (OC ignores
+// IncusOS' application-update-applied notice unless the server is "updating application").
+//
+// A server answers a poll when it is ready, or pending because OC re-configures its network.
+// Other servers (offline, unregistered, and pending ones from a seed, which stand for servers
+// that do not answer yet) fail the connection test and are left as they are.
+
+import type { Context } from "./context.js";
+import { internal, q } from "./errors.js";
+import { IncusOSApiError, networkDocument, putNetwork, unreachableMessage } from "./incusos.js";
+import { deepCopy, nowString, storedCopyOf, type InstalledApplication, type NetworkConfig, type ServerRecord } from "./state.js";
+
+/** OC's config/daemon PendingServerPollInterval. */
+export const PENDING_POLL_INTERVAL_MS = 60_000;
+/** The configuration poll of ready servers: once an hour (ConnectivityCheckInterval within the first minutes of each hour). */
+export const CONFIGURATION_POLL_INTERVAL_MS = 3_600_000;
+
+const PENDING_DETAIL = "re-configuring";
+
+/** Whether the server answers OC's connection test. */
+function answers(server: ServerRecord): boolean {
+  return server.status === "ready" || (server.status === "pending" && server.status_detail === PENDING_DETAIL);
+}
+
+/** The stored network as OC serves it (SystemNetwork: config, and the state IncusOS derives from it). */
+export function storedNetwork(server: ServerRecord): ReturnType<typeof networkDocument> {
+  return networkDocument(server.stored.network);
+}
+
+export function storedApplications(server: ServerRecord): InstalledApplication[] {
+  return server.stored.applications;
+}
+
+/**
+ * PollServer with the configuration update: a server that answers is ready again (a pending
+ * re-configuration ends) and its stored copy is replaced by its live state. Returns whether it
+ * answered.
+ */
+export function pollServer(ctx: Context, server: ServerRecord): boolean {
+  if (!answers(server) || !ctx.store.data.servers.includes(server)) return false;
+  const now = nowString();
+  server.last_seen = now;
+  if (server.status !== "ready") {
+    server.status = "ready";
+    server.status_detail = "";
+    server.last_updated = now;
+  }
+  server.stored = storedCopyOf(server.incusos);
+  ctx.changed();
+  return true;
+}
+
+/**
+ * The periodic polls at once: the pending poll and the configuration poll of ready servers, for
+ * the named servers or every one. Returns the names of the servers that answered.
+ */
+export function pollServers(ctx: Context, names?: readonly string[]): string[] {
+  const servers = names === undefined ? ctx.store.serversSorted() : names.map((n) => ctx.store.server(n)).filter((s): s is ServerRecord => s !== undefined);
+  return servers.filter((s) => pollServer(ctx, s)).map((s) => s.name);
+}
+
+/**
+ * IncusOS applied a network config and tells OC (network-config-changed); OC polls the server
+ * `selfUpdatePollDelayMs` later (at once when it is 0).
+ */
+function networkConfigChanged(ctx: Context, server: ServerRecord): void {
+  if (ctx.selfUpdatePollDelayMs <= 0) {
+    pollServer(ctx, server);
+    return;
+  }
+  ctx.schedule(`self-update ${server.name}`, ctx.selfUpdatePollDelayMs, () => {
+    pollServer(ctx, server);
+  });
+}
+
+/** A PUT of /os/1.0/system/network on the server's IncusOS (through the proxy or OC's client). */
+export function applyNetwork(ctx: Context, server: ServerRecord, body: unknown): void {
+  putNetwork(ctx.incusos, server, body);
+  networkConfigChanged(ctx, server);
+}
+
+function isObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === "object" && value !== null && !Array.isArray(value);
+}
+
+/**
+ * PUT /servers/{name}/system/network (server_service.go, UpdateSystemNetwork): the stored network
+ * becomes the request's and the server pending / re-configuring, then the config goes to IncusOS.
+ * If IncusOS refuses it, the record is restored. The next poll ends the pending state.
+ */
+export function updateSystemNetwork(ctx: Context, server: ServerRecord, body: unknown): void {
+  const previous = {
+    stored: deepCopy(server.stored),
+    status: server.status,
+    status_detail: server.status_detail,
+    last_updated: server.last_updated,
+    last_seen: server.last_seen,
+  };
+  const now = nowString();
+  server.stored.network = isObject(body) && isObject(body["config"]) ? (deepCopy(body["config"]) as NetworkConfig) : {};
+  server.status = "pending";
+  server.status_detail = PENDING_DETAIL;
+  server.last_updated = now;
+  server.last_seen = now;
+  ctx.changed();
+  try {
+    if (previous.status === "offline") throw internal(unreachableMessage(server, "/os/1.0/system/network"));
+    applyNetwork(ctx, server, body);
+  } catch (err) {
+    Object.assign(server, previous);
+    if (err instanceof IncusOSApiError) throw internal(`Put OS network data to ${q(server.name)} (${server.connection_url}) failed: ${err.message}`);
+    throw err;
+  }
+}
+
+/** Re-arms the periodic polls (on start, after a reset or a restore). */
+export function startPeriodicPolls(ctx: Context): void {
+  const every = (key: string, ms: number, filter: (s: ServerRecord) => boolean) => {
+    const run = () => {
+      for (const server of ctx.store.serversSorted().filter(filter)) pollServer(ctx, server);
+      ctx.schedule(key, ms, run);
+    };
+    ctx.schedule(key, ms, run);
+  };
+  every("pending poll", PENDING_POLL_INTERVAL_MS, (s) => s.status === "pending");
+  every("configuration poll", CONFIGURATION_POLL_INTERVAL_MS, (s) => s.status === "ready");
+}
