@@ -3,6 +3,7 @@
 // when no member has it and, when some members already do (Operations Center then refuses the
 // add), adds it on the others through their IncusOS endpoints. Destroy removes it the same way.
 // Every identity attribute forces a replace: Operations Center can only add and remove items.
+import type { Server } from "../../../client/api-types.js";
 import type { OperationsCenterClient } from "../../../client/client.js";
 import type { ProviderClient } from "../../client.js";
 import { DiagnosticError, UNKNOWN, type Attribute, type Diagnostic, type Logger, type ObjectValue, type Resource } from "../../plugin/types.js";
@@ -38,6 +39,11 @@ export interface MemberItemKind<T> {
    * (its join check compares them): declared servers that are not members yet then get it first.
    */
   readonly neededToJoin?: boolean;
+  /**
+   * Whether Operations Center's stored copy of the server (as of its last poll) has the item, for
+   * a kind whose join check reads that copy rather than the server.
+   */
+  stored?(server: Server, item: T): boolean;
   /** What a reviewer must know before the item is removed from every member, if anything. */
   removalWarning?(item: T, cluster: string): { summary: string; detail: string };
   /** Through one member's IncusOS endpoint. */
@@ -115,13 +121,24 @@ export function memberItemResource<T>(kind: MemberItemKind<T>): Resource<Provide
     for (const server of joining.filter((s) => !present.has(s))) {
       log.info(`oc-cdktf: cluster "${cluster}": server ${server} is about to join; adding ${kind.describe(item)} on it through its IncusOS endpoint`, { cluster, server });
       await apiStep(`Cannot add ${kind.describe(item)} on server ${server}, which is about to join cluster "${cluster}"`, () => kind.addOn(api, server, item));
-      // Operations Center's join check reads its stored copy of the server (the application
-      // lists), which a change through the OS proxy does not refresh: see server-ready.ts.
-      await apiStep(`Server ${server} did not become ready after ${kind.describe(item)} was added`, () => resyncUntilReady(client, log, server, `${kind.describe(item)} was added on it`));
     }
+    if (joining.length > 0 && kind.stored !== undefined) await refreshStored(client, log, [...members, ...joining], item, kind.stored);
     // The joining servers have it now and are members once the cluster takes them: counting
     // them here keeps the next refresh from reporting them as a change made outside Terraform.
     return [...new Set([...members, ...joining])].sort();
+  };
+
+  /**
+   * Operations Center's join check compares its stored copies of the members and the joining
+   * servers, which neither the bulk action nor a change through the OS proxy refreshes: every
+   * one whose stored copy lacks the item is re-polled (see server-ready.ts).
+   */
+  const refreshStored = async (client: ProviderClient, log: Logger, servers: readonly string[], item: T, stored: (server: Server, item: T) => boolean): Promise<void> => {
+    for (const server of servers) {
+      const { server: record } = await apiStep(`Cannot read server ${server}`, () => client.api.getServer(server));
+      if (stored(record, item)) continue;
+      await apiStep(`Server ${server} did not become ready after ${kind.describe(item)} was added`, () => resyncUntilReady(client, log, server, `${kind.describe(item)} was added on it`));
+    }
   };
 
   const remove = async (api: OperationsCenterClient, log: Logger, cluster: string, item: T): Promise<void> => {
