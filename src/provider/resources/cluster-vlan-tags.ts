@@ -92,8 +92,10 @@ export function stagedTags(current: readonly number[], reference: readonly numbe
  * Sets the tags on servers about to join (stagedTags), through Operations Center's network
  * endpoint for each server, starting from the network IncusOS runs now (Operations Center's
  * stored copy of an unclustered server can be an hour old, and writing it back would revert what
- * changed since). That PUT leaves the server pending until Operations Center polls it, and the
- * cluster resource that runs next needs it ready: resyncUntilReady. True when any server was changed.
+ * changed since). Operations Center's endpoint rather than the OS proxy, because it records the
+ * new network and waits out the connection IncusOS drops while it re-configures (server_service.go,
+ * UpdateSystemNetwork). That PUT leaves the server pending until Operations Center polls it, and
+ * the cluster resource that runs next needs it ready: resyncUntilReady. True when any server was changed.
  */
 async function stageOnJoining(
   client: ProviderClient,
