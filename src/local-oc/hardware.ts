@@ -152,13 +152,13 @@ export function securityData(s: ServerRecord): Record<string, unknown> {
   };
 }
 
-/** os_data.storage (and system/storage): the boot drive holding IncusOS' `local` pool. */
-export function storageData(s: ServerRecord): Record<string, unknown> {
+/** os_data.storage (and system/storage) with a storage config: the boot drive holding IncusOS' `local` pool. */
+export function storageData(s: ServerRecord, config: Record<string, unknown>): Record<string, unknown> {
   const p = profileOf(s);
   const size = p.disk_gb * 1_000_000_000;
-  const pools = Array.isArray(s.incusos.storage["pools"]) ? s.incusos.storage["pools"] : [];
+  const pools = Array.isArray(config["pools"]) ? config["pools"] : [];
   return {
-    config: { ...s.incusos.storage, pools },
+    config: { ...config, pools },
     state: {
       drives: [
         {

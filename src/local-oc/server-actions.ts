@@ -7,14 +7,14 @@
 
 import type { Context } from "./context.js";
 import { HttpError, badRequest, constraint, internal, notFound, q, rewrap, validation } from "./errors.js";
-import { checkIfMatch, created, emptySync, sync, type ApiRequest, type ApiResponse, type Router } from "./http.js";
-import { getServerOrFail } from "./servers.js";
+import { checkIfMatch, created, emptySync, sync, syncETag, type ApiRequest, type ApiResponse, type Router } from "./http.js";
+import { getServerOrFail, serverToReconfigure } from "./servers.js";
 import { bmcData, storageData } from "./hardware.js";
 import { defaultSeedServers, seedServerSchema } from "./seed.js";
 import { complete } from "./spec-shapes.js";
 import { nowString, type ServerRecord } from "./state.js";
 import { decodeObject, parseUUID } from "./decode.js";
-import { pollServer } from "./server-data.js";
+import { pollServer, serverETagSource, updateSystemStorage } from "./server-data.js";
 
 const PREFIX = "/1.0/provisioning/servers";
 const NAME_FORBIDDEN = `\\/:*?"<>|`;
@@ -99,7 +99,7 @@ function serverForWrite(ctx: Context, req: ApiRequest): { server: ServerRecord; 
   } catch (err) {
     rewrap(err, `Failed to get server ${q(name)}`);
   }
-  checkIfMatch(req, server);
+  checkIfMatch(req, serverETagSource(server));
   return { server, body };
 }
 
@@ -208,12 +208,20 @@ export function registerServerActionRoutes(router: Router, ctx: Context): void {
 
   router.add("GET", `${PREFIX}/{name}/changelog`, (req) => sync(changelog(getServerOrFail(ctx, req.params["name"]!))));
 
-  router.add("GET", `${PREFIX}/{name}/system/storage`, (req) => sync(complete("SystemStorage", storageData(getServerOrFail(ctx, req.params["name"]!)))));
+  // OC answers from its stored copy (server-data.ts); a PUT leaves the server pending until a poll.
+  router.add("GET", `${PREFIX}/{name}/system/storage`, (req) => {
+    const server = getServerOrFail(ctx, req.params["name"]!);
+    const storage = complete("SystemStorage", storageData(server, server.stored.storage));
+    return syncETag(storage, storage);
+  });
   router.add("PUT", `${PREFIX}/{name}/system/storage`, (req) => {
     const body = decodeObject(req.body);
-    const server = getServerOrFail(ctx, req.params["name"]!);
-    server.incusos.storage = complete("SystemStorageConfig", isObject(body["config"]) ? body["config"] : {});
-    ctx.changed();
+    const name = req.params["name"]!;
+    try {
+      updateSystemStorage(ctx, serverToReconfigure(ctx, name), complete("SystemStorageConfig", isObject(body["config"]) ? body["config"] : {}));
+    } catch (err) {
+      rewrap(err, `Failed to update server storage configuration for ${q(name)}`);
+    }
     return emptySync();
   });
 
@@ -227,6 +235,8 @@ export function registerServerActionRoutes(router: Router, ctx: Context): void {
     const body = decodeObject(req.body);
     const server = getServerOrFail(ctx, req.params["name"]!);
     server.incusos.update = complete("SystemUpdateConfig", isObject(body["config"]) ? body["config"] : {});
+    // UpdateSystemUpdate polls the server right after (server_service.go).
+    pollServer(ctx, server);
     ctx.changed();
     return emptySync();
   });

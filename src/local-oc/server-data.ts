@@ -45,6 +45,12 @@ export function storedNetwork(server: ServerRecord): ReturnType<typeof networkDo
   return networkDocument(server.stored.network);
 }
 
+/** What OC's server ETag hashes: its database record, without the live IncusOS state. */
+export function serverETagSource(server: ServerRecord): Omit<ServerRecord, "incusos"> {
+  const { incusos: _live, ...record } = server;
+  return record;
+}
+
 export function storedApplications(server: ServerRecord): InstalledApplication[] {
   return server.stored.applications;
 }
@@ -129,6 +135,23 @@ export function updateSystemNetwork(ctx: Context, server: ServerRecord, body: un
     if (err instanceof IncusOSApiError) throw internal(`Put OS network data to ${q(server.name)} (${server.connection_url}) failed: ${err.message}`);
     throw err;
   }
+}
+
+/**
+ * PUT /servers/{name}/system/storage (server_service.go, UpdateSystemStorage): the stored storage
+ * config becomes the request's and the server pending / re-configuring, then the config goes to
+ * IncusOS. IncusOS' storage-config-changed notice makes OC do nothing, so the server stays
+ * pending until the pending poll, :resync or a bulk action's poll.
+ */
+export function updateSystemStorage(ctx: Context, server: ServerRecord, config: Record<string, unknown>): void {
+  const now = nowString();
+  server.stored.storage = deepCopy(config);
+  server.status = "pending";
+  server.status_detail = PENDING_DETAIL;
+  server.last_updated = now;
+  server.last_seen = now;
+  server.incusos.storage = config;
+  ctx.changed();
 }
 
 /** Re-arms the periodic polls (on start, after a reset or a restore). */

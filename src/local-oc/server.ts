@@ -112,7 +112,7 @@ export interface LocalClusterSnapshot extends ClusterRecord {
 }
 
 export interface LocalStateSnapshot {
-  /** Registered servers with their simulated IncusOS state (`incusos`). */
+  /** Registered servers with their simulated IncusOS state (`incusos`) and OC's stored copy of it (`stored`). */
   servers: ServerRecord[];
   clusters: LocalClusterSnapshot[];
   templates: TemplateRecord[];

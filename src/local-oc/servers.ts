@@ -26,7 +26,7 @@ import { evacuateServer, restoreServer } from "./evacuation.js";
 import { emptySync, errorResponse, plainText, sync, syncETag, type ApiRequest, type ApiResponse, type Router } from "./http.js";
 import { serverStatusValues } from "./seed.js";
 import type { ServerRecord } from "./state.js";
-import { applyNetwork, storedApplications, storedNetwork, updateSystemNetwork } from "./server-data.js";
+import { applyNetwork, serverETagSource, storedApplications, storedNetwork, updateSystemNetwork } from "./server-data.js";
 import { complete } from "./spec-shapes.js";
 import { bmcData, hardwareData, securityData, storageData } from "./hardware.js";
 
@@ -63,7 +63,7 @@ export function serverDocument(s: ServerRecord): Record<string, unknown> {
     server_status: s.status,
     server_status_detail: s.status_detail,
     hardware_data: hardwareData(s),
-    os_data: { security: securityData(s), storage: storageData(s) },
+    os_data: { security: securityData(s), storage: storageData(s, s.stored.storage) },
     version_data: {
       os: {
         name: "IncusOS",
@@ -149,6 +149,15 @@ export function getServerOrFail(ctx: Context, name: string): ServerRecord {
   const server = ctx.store.server(name);
   if (server === undefined) throw notFoundf(`Failed to get server ${q(name)} by name`);
   return server;
+}
+
+/** The server UpdateSystemNetwork/UpdateSystemStorage change: GetByName's error wrapped once more. */
+export function serverToReconfigure(ctx: Context, name: string): ServerRecord {
+  try {
+    return getServerOrFail(ctx, name);
+  } catch (err) {
+    rewrap(err, `Failed to get server ${q(name)}`);
+  }
 }
 
 function listServers(ctx: Context, req: ApiRequest): ApiResponse {
@@ -262,7 +271,7 @@ export function registerServerRoutes(router: Router, ctx: Context): void {
   router.add("GET", PREFIX, (req) => listServers(ctx, req));
   router.add("GET", `${PREFIX}/{name}`, (req) => {
     const server = getServerOrFail(ctx, req.params["name"]!);
-    return syncETag(serverDocument(server), server);
+    return syncETag(serverDocument(server), serverETagSource(server));
   });
   router.add("GET", `${PREFIX}/{name}/system/network`, (req) => {
     const network = storedNetwork(getServerOrFail(ctx, req.params["name"]!));
@@ -277,13 +286,7 @@ export function registerServerRoutes(router: Router, ctx: Context): void {
     }
     const name = req.params["name"]!;
     try {
-      let server: ServerRecord;
-      try {
-        server = getServerOrFail(ctx, name);
-      } catch (err) {
-        rewrap(err, `Failed to get server ${q(name)}`);
-      }
-      updateSystemNetwork(ctx, server, payload);
+      updateSystemNetwork(ctx, serverToReconfigure(ctx, name), payload);
     } catch (err) {
       rewrap(err, `Failed to update server network configuration for ${q(name)}`);
     }

@@ -62,20 +62,22 @@ export const incusOSStateSchema = z.strictObject({
 export type IncusOSState = z.infer<typeof incusOSStateSchema>;
 
 /**
- * OC's stored copy of a server's IncusOS data (provisioning.Server OSData.Network and
+ * OC's stored copy of a server's IncusOS data (provisioning.Server OSData.Network and .Storage,
  * VersionData): what its API answers from its database. A poll replaces it with the live state;
- * a network PUT through OC replaces its network with the request's.
+ * a network or storage PUT through OC replaces that part with the request's.
  */
 export const storedServerDataSchema = z.strictObject({
   os_version: z.string(),
   network: networkConfigSchema,
   applications: z.array(installedApplicationSchema),
+  /** The storage config (SystemStorageConfig). */
+  storage: configObject,
 });
 export type StoredServerData = z.infer<typeof storedServerDataSchema>;
 
 /** The stored copy a poll takes from the live IncusOS state. */
 export function storedCopyOf(live: IncusOSState): StoredServerData {
-  return { os_version: live.os_version, network: deepCopy(live.network), applications: deepCopy(live.applications) };
+  return { os_version: live.os_version, network: deepCopy(live.network), applications: deepCopy(live.applications), storage: deepCopy(live.storage) };
 }
 
 const serverRecordFields = z.strictObject({
