@@ -638,7 +638,7 @@ function removeServers(ctx: Context, req: ApiRequest): ApiResponse {
       // What an auto evacuation left on it (instances.ts).
       const left = removalBlockers(store, name, serverName);
       if (left.instances.length > 0) throw notPermitted(`Server removal failed, server ${q(serverName)} still has instances`);
-      if (left.volumes.length > 0) throw notPermitted(`Server removal failed, server ${q(serverName)} still has custom volumes ${goList(left.volumes)}`);
+      if (left.volumes.length > 0) throw notPermitted(`Server removal failed, server ${q(serverName)} still has custom volumes (${goList(left.volumes)})`);
     }
   } catch (err) {
     wrap(err);

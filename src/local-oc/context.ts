@@ -9,6 +9,7 @@ import type { SeedServer } from "./seed.js";
 import { startPeriodicPolls } from "./server-data.js";
 import { Store, nowString, storedCopyOf, type ClusterRecord, type ServerRecord } from "./state.js";
 import { advance, planOperation, type OperationPlan } from "./update-loop.js";
+import { rollingInstances } from "./instances.js";
 
 export interface Faults {
   /** Delay before each request is handled (ms). */
@@ -277,7 +278,7 @@ export class Context {
   advanceClusterOperations(): number {
     for (const [name, plan] of [...this.operations]) {
       const cluster = this.store.cluster(name);
-      if (cluster === undefined || !advance(cluster, plan, (n) => this.store.server(n))) this.operations.delete(name);
+      if (cluster === undefined || !advance(cluster, plan, (n) => this.store.server(n), rollingInstances(this.store, cluster))) this.operations.delete(name);
     }
     this.changed();
     this.scheduleOperations();
