@@ -52,8 +52,13 @@ describe("what an auto evacuation leaves on a member (Incus canMigrate)", () => 
     assert.equal(staysOnEvacuation(instance("m", "server02", { ...root, gpu: { type: "gpu" } }, { "cluster.evacuate": "migrate" }), drivers), undefined);
   });
 
-  test("removal blockers: instances that stay, custom volumes other than Operations Center's own; only the member's", () => {
+  test("removal blockers: instances that stay, custom volumes other than Operations Center's own, images no remaining member holds; only the member's", () => {
     const inventory = {
+      images: [
+        { name: "alpine", cluster: "alpha", project_name: "default", object: { locations: ["server02"] } },
+        { name: "debian", cluster: "alpha", project_name: "default", object: { locations: ["server02", "server03"] } },
+      ],
+      removed: ["server02"],
       instances: [instance("web", "server02", root), instance("db", "server02", { ...root, data: { type: "disk", path: "/srv", pool: "local", source: "db" } }), instance("other", "server03", { gpu: { type: "gpu" } })],
       volumes: [volume("backups", "server02"), volume("images", "server02"), volume("logs", "server02"), volume("db", "server02"), volume("web", "server02", "container"), volume("shared-data", "", "custom", "shared")],
       pools,
@@ -61,6 +66,7 @@ describe("what an auto evacuation leaves on a member (Incus canMigrate)", () => 
     assert.deepEqual(removalBlockers("server02", inventory, false), [
       'instance default/db stays on server02 (disk "data" is on the zfs pool "local", local to the member)',
       'custom volume default/db on pool "local" stays on server02',
+      "image default/alpine is only on server02, which is being removed",
     ]);
     assert.deepEqual(removalBlockers("server02", inventory, true).slice(0, 2), [
       "instance default/web stays on server02 (it was not moved when the member was evacuated)",
@@ -140,6 +146,7 @@ describe("against a scripted Operations Center", () => {
       "GET /1.0/inventory/instances": (q, r) =>
         sendSync(r, new URL(q.url, "https://x").searchParams.get("server") === "server02" ? [instance("db", "server02", { ...root, data: { type: "disk", path: "/srv", pool: "local", source: "db" } })] : []),
       "GET /1.0/inventory/storage_volumes": (_q, r) => sendSync(r, []),
+      "GET /1.0/inventory/images": (_q, r) => sendSync(r, []),
       [`GET ${SERVERS}/server02`]: (_q, r) => sendSync(r, serverDoc("server02", "ready")),
     });
     const prior = { ...config({ servers: ["server01", "server02", "server03"] }), id: "alpha", members: ["server01", "server02", "server03"], status: "ready", properties_all: {} };

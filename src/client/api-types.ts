@@ -234,6 +234,18 @@ export const inventoryStoragePoolSchema = z.looseObject({
 });
 export type InventoryStoragePool = z.infer<typeof inventoryStoragePoolSchema>;
 
+/** One image of the inventory (GET /1.0/inventory/images); `object.locations` lists the members holding a copy. */
+export const inventoryImageSchema = z.looseObject({
+  name: z.string(),
+  cluster: z.string(),
+  project_name: z.string().default(""),
+  object: z
+    .looseObject({ locations: z.array(z.string()).nullish().transform((l) => l ?? []) })
+    .nullish()
+    .transform((o) => o ?? { locations: [] }),
+});
+export type InventoryImage = z.infer<typeof inventoryImageSchema>;
+
 /** IncusOS `{config, state}` objects read through the server's os/ proxy. */
 export const incusOSObjectSchema = z.looseObject({
   config: z.record(z.string(), z.unknown()).nullish().transform((c) => c ?? {}),

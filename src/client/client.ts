@@ -13,6 +13,7 @@ import {
   clusterTemplateSchema,
   deleteModes,
   incusOSObjectSchema,
+  inventoryImageSchema,
   inventoryInstanceSchema,
   inventoryStoragePoolSchema,
   inventoryStorageVolumeSchema,
@@ -28,6 +29,7 @@ import {
   type ClusterTemplatePut,
   type DeleteMode,
   type IncusOSObject,
+  type InventoryImage,
   type InventoryInstance,
   type InventoryStoragePool,
   type InventoryStorageVolume,
@@ -545,6 +547,10 @@ export class OperationsCenterClient {
 
   async listInventoryStorageVolumes(filter: { cluster: string; server?: string }): Promise<InventoryStorageVolume[]> {
     return this.#getParsed("/1.0/inventory/storage_volumes", listOf(inventoryStorageVolumeSchema), { query: { recursion: "1", ...filter }, subject: filter.cluster });
+  }
+
+  async listInventoryImages(filter: { cluster: string }): Promise<InventoryImage[]> {
+    return this.#getParsed("/1.0/inventory/images", listOf(inventoryImageSchema), { query: { recursion: "1", ...filter }, subject: filter.cluster });
   }
 
   async listInventoryStoragePools(filter: { cluster: string }): Promise<InventoryStoragePool[]> {

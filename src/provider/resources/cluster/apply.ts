@@ -253,14 +253,14 @@ export function forgetCreate(client: ProviderClient, name: string, createId: str
 export async function removalRefusals(client: ProviderClient, cluster: string, members: readonly string[]): Promise<Map<string, string[]>> {
   const out = new Map<string, string[]>();
   if (members.length === 0) return out;
-  const pools = await client.api.listInventoryStoragePools({ cluster });
+  const [pools, images] = await Promise.all([client.api.listInventoryStoragePools({ cluster }), client.api.listInventoryImages({ cluster })]);
   for (const member of members) {
     const [instances, volumes, found] = await Promise.all([
       client.api.listInventoryInstances({ cluster, server: member }),
       client.api.listInventoryStorageVolumes({ cluster, server: member }),
       client.api.findServer(member),
     ]);
-    const blockers = removalBlockers(member, { instances, volumes, pools }, (found?.version_data?.in_maintenance ?? 0) === EVACUATED);
+    const blockers = removalBlockers(member, { instances, volumes, pools, images, removed: members }, (found?.version_data?.in_maintenance ?? 0) === EVACUATED);
     if (blockers.length > 0) out.set(member, blockers);
   }
   return out;
@@ -275,8 +275,8 @@ export function refusedRemoval(cluster: string, refusals: ReadonlyMap<string, st
     detail:
       `${[...refusals.values()].flat().map((line) => `- ${line}`).join("\n")}\n` +
       `Operations Center evacuates a member in Incus mode auto: instances that can migrate move to other members, the others are stopped and stay, ` +
-      `and :remove-servers then refuses a member that still has instances or custom volumes. Move them to another member (incus move … --target), ` +
-      `or delete them, and plan again.${left === "" ? "" : ` State left: ${left}`}`,
+      `and :remove-servers then refuses a member that still has instances or custom volumes, or the only copy of an image. Move the instances and ` +
+      `volumes to a member that stays (incus move … --target) or delete them, give each such image a copy on a member that stays or delete it, and plan again.${left === "" ? "" : ` State left: ${left}`}`,
     path: ["servers"],
   });
 }

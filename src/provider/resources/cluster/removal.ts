@@ -8,7 +8,7 @@
 // volumes Operations Center made (operations-center@41a98e0
 // internal/provisioning/cluster/cluster_service.go, RemoveServer). Custom volumes on a member's
 // local pool never move.
-import type { InventoryInstance, InventoryStoragePool, InventoryStorageVolume } from "../../../client/api-types.js";
+import type { InventoryImage, InventoryInstance, InventoryStoragePool, InventoryStorageVolume } from "../../../client/api-types.js";
 
 /** Storage drivers Incus reports as remote (incus@be7afc5 internal/server/storage/drivers/, isRemote). */
 const REMOTE_DRIVERS = new Set(["ceph", "cephfs", "cephobject", "linstor", "lvmcluster", "truenas"]);
@@ -57,11 +57,16 @@ export interface MemberInventory {
   instances: readonly InventoryInstance[];
   volumes: readonly InventoryStorageVolume[];
   pools: readonly InventoryStoragePool[];
+  /** The cluster's images. */
+  images: readonly InventoryImage[];
+  /** Every member this change removes: an image only they hold is lost. */
+  removed: readonly string[];
 }
 
 /**
  * What will keep Operations Center from removing `member`, one line each: the instances an
- * evacuation leaves on it (all of them once it is evacuated) and its custom volumes.
+ * evacuation leaves on it (all of them once it is evacuated), its custom volumes, and the images
+ * no remaining member holds.
  */
 export function removalBlockers(member: string, inventory: MemberInventory, evacuated: boolean): string[] {
   const drivers = new Map(inventory.pools.map((pool) => [pool.name, pool.object.driver]));
@@ -72,6 +77,12 @@ export function removalBlockers(member: string, inventory: MemberInventory, evac
   }
   for (const volume of inventory.volumes.filter((v) => v.server === member && v.type === "custom" && !OC_VOLUMES.has(customName(v.name)))) {
     out.push(`custom volume ${volume.project_name}/${customName(volume.name)} on pool "${volume.parent_name}" stays on ${member}`);
+  }
+  for (const image of inventory.images) {
+    const locations = image.object.locations;
+    if (locations.includes(member) && locations.every((location) => inventory.removed.includes(location))) {
+      out.push(`image ${image.project_name}/${image.name} is only on ${locations.join(", ")}, which ${locations.length === 1 ? "is" : "are"} being removed`);
+    }
   }
   return out;
 }
