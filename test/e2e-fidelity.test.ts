@@ -25,7 +25,9 @@ interface Stack {
 }
 
 async function withStack(base: FidelityScenarioConfig, fn: (s: Stack) => Promise<void>): Promise<void> {
-  const e2e = await startE2E({ seed: bulkSeed() });
+  // No self-update poll: OC's stored copy changes only through :resync, a bulk action's prepare or
+  // a network PUT, so what the provider reads does not depend on how long terraform takes.
+  const e2e = await startE2E({ seed: bulkSeed(), selfUpdatePollDelayMs: 2 ** 31 });
   const server = (name: string) => e2e.oc.snapshot().servers.find((s) => s.name === name)!;
   const s: Stack = {
     e2e,
