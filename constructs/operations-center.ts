@@ -30,7 +30,7 @@ export interface OperationsCenterProps {
   readonly url?: string;
   /**
    * How long, in seconds, a member being removed from a cluster may take to evacuate before the
-   * apply gives up (the server moves its instances away first). @default 1800
+   * apply gives up (Incus first migrates the instances that can migrate and stops the others). @default 1800
    */
   readonly evacuationTimeout?: number;
 }

@@ -124,12 +124,16 @@ test("import: a target by CLUSTER/TRANSPORT/ADDRESS/PORT, refused with the id fo
     assert.match(String(app), /"incus" is not a non-primary application/);
   }));
 
-test("an application goes on a declared server that is not a member yet, so the join's application check passes", () =>
+test("an application goes on a declared server that is not a member yet, then Operations Center re-polls the servers whose stored application list lacks it (:resync), so the join check passes", () =>
   withBulk(clusterApplicationResource, async (t) => {
     const servers = [...MEMBERS, "server04"];
     const step = await t.converge(null, { id: null, cluster: CLUSTER, name: "incus-ceph", servers, members: null });
     assert.deepEqual(errors(step.diagnostics), []);
-    assert.deepEqual(await t.calls(), [`${BULK} {"action":"add_application","arguments":{"name":"incus-ceph"}}`, "POST /1.0/provisioning/servers/server04/os/1.0/applications 200"]);
+    assert.deepEqual(await t.calls(), [
+      `${BULK} {"action":"add_application","arguments":{"name":"incus-ceph"}}`,
+      "POST /1.0/provisioning/servers/server04/os/1.0/applications 200",
+      ...["server01", "server02", "server03", "server04"].map((name) => `POST /1.0/provisioning/servers/${name}/:resync 200`),
+    ]);
     assert.deepEqual(step.state!.members, [...MEMBERS, "server04"], "server04 has it and is about to join: the next refresh finds no difference");
     assert.ok(t.logLines.some((l) => /server server04 is about to join; adding application "incus-ceph" on it/.test(l)), t.logLines.join("\n"));
     await t.other.addClusterServers(CLUSTER, { server_names: ["server04"], copy_services_config: true });

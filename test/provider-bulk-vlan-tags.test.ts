@@ -12,10 +12,11 @@ function config(values: Partial<ObjectValue> = {}): ObjectValue {
   return { id: null, cluster: CLUSTER, interface_name: "eth0", vlan_tags: [100, 200], servers: null, vlan_tags_all: null, ...values };
 }
 
+/** The tags IncusOS runs on the device, in its order (Operations Center's join check compares the order). */
 function tagsOn(t: BulkHarness, server: string, device = "eth0"): number[] {
   const network = t.server(server).incusos.network;
   const found = [...(network.interfaces ?? []), ...(network.bonds ?? [])].find((d) => d.name === device);
-  return [...(found?.vlan_tags ?? [])].sort((a, b) => a - b);
+  return [...(found?.vlan_tags ?? [])];
 }
 
 async function created(t: BulkHarness, values: Partial<ObjectValue> = {}) {
@@ -71,7 +72,8 @@ test("a tag added by hand survives and shows in vlan_tags_all; one removed by ha
     const step = await t.converge(refreshed, config(), first.private);
     assert.deepEqual(errors(step.diagnostics), []);
     assert.deepEqual(await t.calls(), [`${BULK} {"action":"add_network_interface_vlan_tags","arguments":{"interface_name":"eth0","vlan_tags":[100]}}`]);
-    for (const server of ["server01", "server02", "server03"]) assert.deepEqual(tagsOn(t, server), [100, 200, 999]);
+    for (const server of ["server01", "server03"]) assert.deepEqual(tagsOn(t, server), [100, 200, 999]);
+    assert.deepEqual(tagsOn(t, "server02"), [999, 200, 100], "appended after the member's own tags");
 
     const destroyed = await t.converge(step.state, null, step.private);
     assert.deepEqual(errors(destroyed.diagnostics), []);
@@ -134,7 +136,7 @@ test("a declared server that is not a member yet gets the tags through its netwo
     const servers = ["server01", "server02", "server03", "server04"];
     const step = await t.converge(withoutTags.state, config({ servers }), withoutTags.private);
     assert.deepEqual(errors(step.diagnostics), []);
-    assert.deepEqual(await t.calls(), ["PUT /1.0/provisioning/servers/server04/system/network 200"]);
+    assert.deepEqual(await t.calls(), ["PUT /1.0/provisioning/servers/server04/system/network 200", "POST /1.0/provisioning/servers/server04/:resync 200"]);
     assert.ok(t.logLines.some((l) => /server server04 is about to join; setting VLAN tags 100, 200 on "eth0"/.test(l)), t.logLines.join("\n"));
     assert.deepEqual(tagsOn(t, "server04"), [100, 200]);
     assert.deepEqual(t.server("server04").incusos.network.bonds?.map((b) => b.name), ["bond0"], "the rest of its network config is kept");
@@ -142,4 +144,33 @@ test("a declared server that is not a member yet gets the tags through its netwo
 
     const missing = await t.converge(null, config({ interface_name: "bond0", servers: ["server01", "server02", "server03", "server04", "server05"] }));
     assert.match(errors(missing.diagnostics).join("\n"), /Cannot read the network config of server server05/);
+  }));
+
+test("a server joining gets the members' tags in the members' order: [300], then [100, 300] stages [300, 100], which Operations Center admits", () =>
+  withBulk(resource, async (t) => {
+    const first = await created(t, { vlan_tags: [300] });
+    const servers = ["server01", "server02", "server03", "server04"];
+    const step = await t.converge(first.state, config({ vlan_tags: [100, 300], servers }), first.private);
+    assert.deepEqual(errors(step.diagnostics), []);
+    assert.deepEqual(await t.calls(), [
+      `${BULK} {"action":"add_network_interface_vlan_tags","arguments":{"interface_name":"eth0","vlan_tags":[100]}}`,
+      "PUT /1.0/provisioning/servers/server04/system/network 200",
+      "POST /1.0/provisioning/servers/server04/:resync 200",
+    ]);
+    for (const server of ["server01", "server02", "server03"]) assert.deepEqual(tagsOn(t, server), [300, 100], "the bulk add appends");
+    assert.deepEqual(tagsOn(t, "server04"), [300, 100]);
+    assert.deepEqual(step.state!.vlan_tags_all, { server01: [100, 300], server02: [100, 300], server03: [100, 300], server04: [100, 300] });
+    await t.other.addClusterServers(CLUSTER, { server_names: ["server04"], copy_services_config: true });
+    assert.equal(t.server("server04").cluster, CLUSTER);
+  }));
+
+test("member tags are read live through the OS proxy, never from Operations Center's stored copy of the network", () =>
+  withBulk(resource, async (t) => {
+    const first = await created(t);
+    await t.h.call("DELETE", "/local-oc/requests");
+    await t.converge(first.state, config({ vlan_tags: [100, 200, 300] }), first.private);
+    const reply = await t.h.call("GET", "/local-oc/requests");
+    const reads = (reply.json!.metadata as { method: string; path: string }[]).filter((e) => e.method === "GET" && e.path.includes("network")).map((e) => e.path);
+    assert.ok(reads.length > 0);
+    assert.deepEqual(reads.filter((path) => !path.endsWith("/os/1.0/system/network")), []);
   }));

@@ -116,7 +116,7 @@ test("Incus: an evacuation is destructive, a restore is not; the placement scrip
     rc("operationscenter_cluster_certificate", "cert", ["create"], null, { cluster: "lab", certificate: "-----BEGIN CERTIFICATE-----" }),
   ]);
   assert.deepEqual(lines(s), [
-    "! Incus: server03 EVACUATED (its instances move to other members)",
+    "! Incus: server03 EVACUATED (instances that can migrate move to other members, the others are stopped)",
     "Incus: server03: roles: +ovn-chassis",
     "Incus: server01 restored",
     'Incus settings: cluster.max_voters="5"',

@@ -190,6 +190,62 @@ export const serverSchema = z.looseObject({
 });
 export type Server = z.infer<typeof serverSchema>;
 
+/**
+ * One instance of Operations Center's inventory (GET /1.0/inventory/instances): where it runs and
+ * the Incus instance itself (`object`, InstanceFull), whose expanded config and devices decide
+ * what an evacuation does with it.
+ */
+export const inventoryInstanceSchema = z.looseObject({
+  name: z.string(),
+  cluster: z.string(),
+  server: z.string().nullish().transform((s) => s ?? ""),
+  project_name: z.string().default(""),
+  object: z
+    .looseObject({
+      type: z.string().default(""),
+      status: z.string().default(""),
+      expanded_config: z.record(z.string(), z.string()).nullish().transform((c) => c ?? {}),
+      expanded_devices: z.record(z.string(), z.record(z.string(), z.string())).nullish().transform((d) => d ?? {}),
+    })
+    .nullish()
+    .transform((o) => o ?? { type: "", status: "", expanded_config: {}, expanded_devices: {} }),
+});
+export type InventoryInstance = z.infer<typeof inventoryInstanceSchema>;
+
+/** One storage volume of the inventory (GET /1.0/inventory/storage_volumes); `server` is empty for a volume on a remote pool. */
+export const inventoryStorageVolumeSchema = z.looseObject({
+  name: z.string(),
+  type: z.string().default(""),
+  cluster: z.string(),
+  server: z.string().nullish().transform((s) => s ?? ""),
+  project_name: z.string().default(""),
+  parent_name: z.string().default(""),
+});
+export type InventoryStorageVolume = z.infer<typeof inventoryStorageVolumeSchema>;
+
+/** One storage pool of the inventory (GET /1.0/inventory/storage_pools); `object.driver` tells local from remote pools. */
+export const inventoryStoragePoolSchema = z.looseObject({
+  name: z.string(),
+  cluster: z.string(),
+  object: z
+    .looseObject({ driver: z.string().default("") })
+    .nullish()
+    .transform((o) => o ?? { driver: "" }),
+});
+export type InventoryStoragePool = z.infer<typeof inventoryStoragePoolSchema>;
+
+/** One image of the inventory (GET /1.0/inventory/images); `object.locations` lists the members holding a copy. */
+export const inventoryImageSchema = z.looseObject({
+  name: z.string(),
+  cluster: z.string(),
+  project_name: z.string().default(""),
+  object: z
+    .looseObject({ locations: z.array(z.string()).nullish().transform((l) => l ?? []) })
+    .nullish()
+    .transform((o) => o ?? { locations: [] }),
+});
+export type InventoryImage = z.infer<typeof inventoryImageSchema>;
+
 /** IncusOS `{config, state}` objects read through the server's os/ proxy. */
 export const incusOSObjectSchema = z.looseObject({
   config: z.record(z.string(), z.unknown()).nullish().transform((c) => c ?? {}),

@@ -13,6 +13,10 @@ import {
   clusterTemplateSchema,
   deleteModes,
   incusOSObjectSchema,
+  inventoryImageSchema,
+  inventoryInstanceSchema,
+  inventoryStoragePoolSchema,
+  inventoryStorageVolumeSchema,
   serverSchema,
   systemNetworkSchema,
   type BulkAction,
@@ -25,6 +29,10 @@ import {
   type ClusterTemplatePut,
   type DeleteMode,
   type IncusOSObject,
+  type InventoryImage,
+  type InventoryInstance,
+  type InventoryStoragePool,
+  type InventoryStorageVolume,
   type Server,
   type SystemNetwork,
 } from "./api-types.js";
@@ -417,8 +425,22 @@ export class OperationsCenterClient {
     return (await notFoundAsUndefined(this.getServer(name)))?.server;
   }
 
+  /**
+   * Operations Center's stored copy of the server's network, as of its last poll of the server
+   * (operations-center@41a98e0 internal/api/api_provisioning_server.go, the system/network GET
+   * handler). The bulk VLAN actions do not update it: getServerLiveNetwork reads what IncusOS runs.
+   */
   async getServerNetwork(name: string): Promise<SystemNetwork> {
     return this.#getParsed(`${SERVERS}/${segment(name)}/system/network`, systemNetworkSchema, { subject: name });
+  }
+
+  /**
+   * POST :resync: Operations Center polls the server now, synchronously, storing its OS, version
+   * and network data and setting a reachable server ready (operations-center@41a98e0
+   * internal/provisioning/server/server_service.go, ResyncByName and PollServer).
+   */
+  async resyncServer(name: string): Promise<void> {
+    await this.request("POST", `${SERVERS}/${segment(name)}/:resync`, { subject: name });
   }
 
   async evacuateServer(name: string): Promise<void> {
@@ -511,6 +533,24 @@ export class OperationsCenterClient {
     await this.request("POST", `${CLUSTERS}/${segment(name)}/:resync-inventory`, { subject: name });
   }
 
+  // ---- inventory (Operations Center's cache of each cluster's Incus objects) ---------------
+
+  async listInventoryInstances(filter: { cluster: string; server?: string }): Promise<InventoryInstance[]> {
+    return this.#getParsed("/1.0/inventory/instances", listOf(inventoryInstanceSchema), { query: { recursion: "1", ...filter }, subject: filter.cluster });
+  }
+
+  async listInventoryStorageVolumes(filter: { cluster: string; server?: string }): Promise<InventoryStorageVolume[]> {
+    return this.#getParsed("/1.0/inventory/storage_volumes", listOf(inventoryStorageVolumeSchema), { query: { recursion: "1", ...filter }, subject: filter.cluster });
+  }
+
+  async listInventoryImages(filter: { cluster: string }): Promise<InventoryImage[]> {
+    return this.#getParsed("/1.0/inventory/images", listOf(inventoryImageSchema), { query: { recursion: "1", ...filter }, subject: filter.cluster });
+  }
+
+  async listInventoryStoragePools(filter: { cluster: string }): Promise<InventoryStoragePool[]> {
+    return this.#getParsed("/1.0/inventory/storage_pools", listOf(inventoryStoragePoolSchema), { query: { recursion: "1", ...filter }, subject: filter.cluster });
+  }
+
   // ---- cluster templates -------------------------------------------------------------------
 
   async listClusterTemplates(): Promise<ClusterTemplate[]> {
@@ -554,6 +594,11 @@ export class OperationsCenterClient {
 
   async getServerLogging(server: string): Promise<IncusOSObject> {
     return this.#getParsed(`${SERVERS}/${segment(server)}/os/1.0/system/logging`, incusOSObjectSchema, { subject: server });
+  }
+
+  /** The network IncusOS runs now, through the proxy (getServerNetwork is Operations Center's stored copy). */
+  async getServerLiveNetwork(server: string): Promise<SystemNetwork> {
+    return this.#getParsed(`${SERVERS}/${segment(server)}/os/1.0/system/network`, systemNetworkSchema, { subject: server });
   }
 
   /** Installed IncusOS applications (names from the URL list). */

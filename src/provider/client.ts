@@ -18,8 +18,10 @@ export interface ProviderClient {
   readonly workDir: string;
   /** How long a member may take to evacuate before a removal gives up. */
   readonly evacuationTimeoutMs: number;
-  /** How often the evacuation state is polled. */
+  /** How often the evacuation state is polled; also how often a server that should become ready again is. */
   readonly evacuationPollMs: number;
+  /** How long a server may stay pending after the provider changed it through Operations Center (see resources/server-ready.ts). */
+  readonly serverReadyTimeoutMs: number;
 }
 
 /** Environment variable holding an explicit digest key (any text). */
@@ -57,10 +59,13 @@ export interface ProviderClientOptions {
   readonly workDir?: string;
   readonly evacuationTimeoutMs?: number;
   readonly evacuationPollMs?: number;
+  readonly serverReadyTimeoutMs?: number;
 }
 
 export const DEFAULT_EVACUATION_TIMEOUT_MS = 1_800_000;
 const DEFAULT_EVACUATION_POLL_MS = 2_000;
+// Operations Center polls pending servers once a minute; two rounds and some slack.
+const DEFAULT_SERVER_READY_TIMEOUT_MS = 150_000;
 
 export function createProviderClient(options: ProviderClientOptions): ProviderClient {
   const key = options.digestKey;
@@ -84,5 +89,6 @@ export function createProviderClient(options: ProviderClientOptions): ProviderCl
     workDir: options.workDir ?? process.cwd(),
     evacuationTimeoutMs: options.evacuationTimeoutMs ?? DEFAULT_EVACUATION_TIMEOUT_MS,
     evacuationPollMs: options.evacuationPollMs ?? DEFAULT_EVACUATION_POLL_MS,
+    serverReadyTimeoutMs: options.serverReadyTimeoutMs ?? DEFAULT_SERVER_READY_TIMEOUT_MS,
   };
 }

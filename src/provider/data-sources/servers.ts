@@ -59,6 +59,9 @@ export const serversDataSource: DataSource<ProviderClient> = {
   async read(config, { client }) {
     const filter = knownString(config.filter);
     const status = knownString(config.status);
+    // Operations Center's own records (status, cluster, and its stored copy of each server as of
+    // its last poll), not the servers' live state: they are what Operations Center decides from
+    // when it creates a cluster or admits a server, which is what a configuration selects on.
     const listed = await apiStep(
       filter === undefined ? "Cannot list the servers" : `Cannot list the servers matching the filter ${JSON.stringify(filter)}`,
       () => client.api.listServers(filter === undefined ? {} : { filter }),

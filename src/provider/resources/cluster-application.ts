@@ -30,6 +30,9 @@ export const clusterApplicationResource: Resource<ProviderClient> = memberItemRe
   },
   idFormat: "CLUSTER/NAME",
   neededToJoin: true,
+  // The join check compares the application lists Operations Center stored at its last poll
+  // (operations-center@41a98e0 internal/provisioning/cluster/cluster_service.go, checkClusteringServerConsistency).
+  stored: (server, name) => (server.version_data?.applications ?? []).some((application) => application.name === name),
   itemOf: (values) => applicationOf(knownString(values.name)),
   problems(config) {
     const name = knownString(config.name);

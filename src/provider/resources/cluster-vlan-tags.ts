@@ -28,27 +28,43 @@ import {
   throwIfErrors,
 } from "./bulk/common.js";
 import { runBulkAction } from "./bulk/run.js";
+import { resyncUntilReady } from "./server-ready.js";
 import { apiStep, hasUnknown, isUnknown, knownObject, knownString, stepFailed } from "./values.js";
 
-/** Tags per member on the interface; undefined for a member that has no such interface or bond. */
+/** Tags per member on the interface, in the member's order; undefined for a member that has no such interface or bond. */
 type LiveTags = Map<string, number[] | undefined>;
 
+type Network = Awaited<ReturnType<OperationsCenterClient["getServerLiveNetwork"]>>;
+
+// Operations Center looks among the interfaces first, then the bonds.
+function deviceOf(network: Network, interfaceName: string) {
+  return (network.config?.interfaces ?? []).find((d) => d.name === interfaceName) ?? (network.config?.bonds ?? []).find((d) => d.name === interfaceName);
+}
+
+/**
+ * What IncusOS runs on each member, read through Operations Center's OS proxy: its own
+ * …/system/network answers the copy stored at the last poll, which the bulk VLAN actions do not
+ * update (operations-center@41a98e0 internal/provisioning/cluster/cluster_service.go,
+ * AddServerSystemNetworkVLANTags), so right after one it still shows the old tags.
+ */
 async function liveTags(api: OperationsCenterClient, members: readonly string[], interfaceName: string): Promise<LiveTags> {
   const out: LiveTags = new Map();
   for (const member of members) {
-    const network = await apiStep(`Cannot read the network config of member ${member}`, () => api.getServerNetwork(member));
-    // Operations Center looks among the interfaces first, then the bonds.
-    const device = (network.config?.interfaces ?? []).find((d) => d.name === interfaceName) ?? (network.config?.bonds ?? []).find((d) => d.name === interfaceName);
-    out.set(member, device === undefined ? undefined : [...(device.vlan_tags ?? [])].sort((a, b) => a - b));
+    const network = await apiStep(`Cannot read the network config of member ${member}`, () => api.getServerLiveNetwork(member));
+    const device = deviceOf(network, interfaceName);
+    out.set(member, device === undefined ? undefined : [...(device.vlan_tags ?? [])]);
   }
   return out;
 }
 
+const ascending = (tags: readonly number[]): number[] => [...tags].sort((a, b) => a - b);
+
 const onEvery = (live: LiveTags, tag: number): boolean => [...live.values()].every((tags) => tags?.includes(tag) === true);
 const onSome = (live: LiveTags, tag: number): boolean => [...live.values()].some((tags) => tags?.includes(tag) === true);
 
+/** vlan_tags_all: each member's tags, sorted (the order is the member's business, the set is what the plan shows). */
 function tagsAll(live: LiveTags): ObjectValue {
-  return Object.fromEntries([...live].map(([member, tags]) => [member, tags ?? []]));
+  return Object.fromEntries([...live].map(([member, tags]) => [member, ascending(tags ?? [])]));
 }
 
 /** The tags this resource has applied: the state's and those recorded in private data at the last apply. */
@@ -59,23 +75,41 @@ function managedTags(state: ObjectValue | null, privateData: Uint8Array): number
 }
 
 /**
- * Sets the declared tags on servers about to join, through each server's own network endpoint;
- * their other tags stay, except those this resource managed and no longer declares. True when
- * any server was changed.
+ * The tags a server about to join must carry. :add-servers compares each server's list with the
+ * first member's, in order (operations-center@41a98e0 internal/provisioning/cluster/cluster_service.go,
+ * checkClusteringServerConsistency: reflect.DeepEqual), so with members it is exactly the first
+ * member's live list, which the bulk add left as its old tags with the new ones appended. Without
+ * members (the servers form the cluster) it is the server's own list, less the tags this resource
+ * no longer declares, with the missing declared tags appended in ascending order, as the bulk add appends them.
+ */
+export function stagedTags(current: readonly number[], reference: readonly number[] | undefined, desired: readonly number[], managed: readonly number[]): number[] {
+  if (reference !== undefined) return [...reference];
+  const kept = current.filter((tag) => desired.includes(tag) || !managed.includes(tag));
+  return [...kept, ...ascending(desired).filter((tag) => !kept.includes(tag))];
+}
+
+/**
+ * Sets the tags on servers about to join (stagedTags), through Operations Center's network
+ * endpoint for each server, starting from the network IncusOS runs now (Operations Center's
+ * stored copy of an unclustered server can be an hour old, and writing it back would revert what
+ * changed since). Operations Center's endpoint rather than the OS proxy, because it records the
+ * new network and waits out the connection IncusOS drops while it re-configures (server_service.go,
+ * UpdateSystemNetwork). That PUT leaves the server pending until Operations Center polls it, and
+ * the cluster resource that runs next needs it ready: resyncUntilReady. True when any server was changed.
  */
 async function stageOnJoining(
-  api: OperationsCenterClient,
+  client: ProviderClient,
   log: Logger,
   cluster: string,
   servers: readonly string[],
   interfaceName: string,
-  desired: readonly number[],
-  managed: readonly number[],
+  tagsFor: (current: readonly number[]) => number[],
 ): Promise<boolean> {
+  const api = client.api;
   let changed = false;
   for (const server of servers) {
-    const network = await apiStep(`Cannot read the network config of server ${server}`, () => api.getServerNetwork(server));
-    const device = (network.config?.interfaces ?? []).find((d) => d.name === interfaceName) ?? (network.config?.bonds ?? []).find((d) => d.name === interfaceName);
+    const network = await apiStep(`Cannot read the network config of server ${server}`, () => api.getServerLiveNetwork(server));
+    const device = deviceOf(network, interfaceName);
     if (device === undefined) {
       throw new DiagnosticError({
         severity: "error",
@@ -85,14 +119,15 @@ async function stageOnJoining(
       });
     }
     const current = device.vlan_tags ?? [];
-    const next = [...new Set([...current.filter((tag) => desired.includes(tag) || !managed.includes(tag)), ...desired])].sort((a, b) => a - b);
-    if (JSON.stringify([...current].sort((a, b) => a - b)) === JSON.stringify(next)) continue;
-    log.info(`oc-cdktf: cluster "${cluster}": server ${server} is about to join; setting VLAN tags ${list(desired)} on "${interfaceName}" through its network endpoint`, {
+    const next = tagsFor(current);
+    if (JSON.stringify(current) === JSON.stringify(next)) continue;
+    log.info(`oc-cdktf: cluster "${cluster}": server ${server} is about to join; setting VLAN tags ${list(next)} on "${interfaceName}" (in the members' order) through its network endpoint`, {
       cluster,
       server,
     });
     device.vlan_tags = next;
     await apiStep(`Cannot set the VLAN tags of "${interfaceName}" on server ${server}`, () => putServerNetwork(api, server, network));
+    await apiStep(`Server ${server} did not become ready after its VLAN tags were set`, () => resyncUntilReady(client, log, server, `its VLAN tags on "${interfaceName}" were set`));
     changed = true;
   }
   return changed;
@@ -221,8 +256,10 @@ export const clusterVlanTagsResource: Resource<ProviderClient> = changesOneAtATi
       if (remove.length > 0) {
         await runBulkAction(api, log, cluster, "remove_network_interface_vlan_tags", { interface_name: interfaceName, vlan_tags: remove }, `removing VLAN tags ${list(remove)} from "${interfaceName}"`);
       }
-      const staged = await stageOnJoining(api, log, cluster, joining, interfaceName, desired, managed);
-      const after = add.length === 0 && remove.length === 0 && !staged ? live : await liveTags(api, [...members, ...joining], interfaceName);
+      const current = add.length === 0 && remove.length === 0 ? live : await liveTags(api, members, interfaceName);
+      const reference = members.length === 0 ? undefined : current.get(members[0]!);
+      const staged = await stageOnJoining(client, log, cluster, joining, interfaceName, (tags) => stagedTags(tags, reference, desired, managed));
+      const after = !staged ? current : await liveTags(api, [...members, ...joining], interfaceName);
       return { state: stateOf(cluster, interfaceName, desired, planned.servers, after), private: encodeJson({ managed: desired }) };
     } catch (error) {
       return { state: prior, private: plannedPrivate, diagnostics: stepFailed(`Cluster "${cluster}": changing the VLAN tags of "${interfaceName}" failed`, error).diagnostics };

@@ -5,7 +5,7 @@
 import { canonicalJson } from "../canonical-json.js";
 import type { ProviderClient } from "../client.js";
 import { DiagnosticError, UNKNOWN, type AttributePath, type Diagnostic, type ObjectValue, type ClientCapabilities, type PlanRequest, type PlanResult, type Resource, type Value } from "../plugin/types.js";
-import { createCluster, deleteCluster, failed, forgetCreate, readBack, secretsOf, updateCluster } from "./cluster/apply.js";
+import { createCluster, deleteCluster, failed, forgetCreate, readBack, refusedRemoval, removalRefusals, secretsOf, updateCluster } from "./cluster/apply.js";
 import { creationChanges, plannedMembership, type CreationChange } from "./cluster/decide.js";
 import { digestKeyIdOf, parseSecrets, secretsDigest } from "./cluster/inputs.js";
 import { clusterSchema, creationAttributes, decodePrivate, encodePrivate, type ClusterValue } from "./cluster/schema.js";
@@ -27,22 +27,35 @@ function plannedDigest(config: ObjectValue | null, client: ProviderClient): Valu
   return "value" in parsed ? secretsDigest(parsed.value, client) : null;
 }
 
-function removalWarning(prior: ClusterValue, proposed: ObjectValue): Diagnostic[] {
+/** The members this plan removes; [] while the servers are unknown. */
+function removedMembers(prior: ClusterValue, proposed: ObjectValue): string[] {
   if (!Array.isArray(proposed.servers) || hasUnknown(proposed.servers)) return [];
   const declared = proposed.servers as Value[];
   const managed = proposed.exclusive_members === true ? (prior.members ?? prior.servers) : prior.servers;
-  const removed = managed.filter((name) => !declared.includes(name)).sort();
+  return managed.filter((name) => !declared.includes(name)).sort();
+}
+
+/**
+ * A warning for every removal, and an error for one Operations Center will refuse, as far as its
+ * inventory tells (cluster/removal.ts): the apply would otherwise stop instances and then fail.
+ */
+async function removalDiagnostics(prior: ClusterValue, removed: readonly string[], client: ProviderClient): Promise<Diagnostic[]> {
   if (removed.length === 0) return [];
-  return [
-    {
-      severity: "warning",
-      summary: `${removed.join(", ")} will be removed from cluster "${prior.name}"`,
-      detail:
-        `Each is evacuated (its instances move to other members), then removed; Operations Center factory-resets ${removed.length === 1 ? "it" : "them"} ` +
-        `after the removal, wiping ${removed.length === 1 ? "its" : "their"} disks and configuration.`,
-      path: ["servers"],
-    },
-  ];
+  const one = removed.length === 1;
+  const warning: Diagnostic = {
+    severity: "warning",
+    summary: `${removed.join(", ")} will be removed from cluster "${prior.name}"`,
+    detail:
+      `Each is evacuated first, in Incus mode auto (the only mode Operations Center uses): instances that can migrate move to other members, ` +
+      `instances that cannot (a disk on a local pool or a host path, a device that cannot migrate, cluster.evacuate=stop) are stopped. ` +
+      `Then ${one ? "it is" : "they are"} removed, and Operations Center factory-resets ${one ? "it" : "them"}, wiping ${one ? "its" : "their"} disks and configuration.`,
+    path: ["servers"],
+  };
+  const cluster = prior.id ?? prior.name;
+  const refusals = await removalRefusals(client, cluster, removed).catch((error: unknown) => {
+    throw failed(`Cannot read the inventory of cluster "${cluster}" for the members to remove`, error, "nothing was changed");
+  });
+  return refusals.size === 0 ? [warning] : [warning, ...refusedRemoval(cluster, refusals, "").diagnostics];
 }
 
 // Why an error rather than pointing at `terraform apply -replace=...`: Terraform calls
@@ -135,7 +148,7 @@ function planDestroy(prior: ClusterValue): PlanResult {
   return { planned: null, diagnostics };
 }
 
-function planUpdate(prior: ClusterValue, request: PlanRequest & { proposed: ObjectValue }, client: ProviderClient): PlanResult {
+async function planUpdate(prior: ClusterValue, request: PlanRequest & { proposed: ObjectValue }, client: ProviderClient): Promise<PlanResult> {
   const { proposed, config, priorPrivate } = request;
   const diagnostics: Diagnostic[] = [];
   const privateData = decodePrivate(priorPrivate);
@@ -175,7 +188,7 @@ function planUpdate(prior: ClusterValue, request: PlanRequest & { proposed: Obje
     diagnostics.push(...creationChangeDiagnostics(prior, changes, allowRecreate));
     if (allowRecreate) requiresReplace.push(...changes.map((change): AttributePath => [change.attribute === "secrets_wo" ? "secrets_digest" : change.attribute]));
   }
-  diagnostics.push(...removalWarning(prior, proposed));
+  diagnostics.push(...(await removalDiagnostics(prior, removedMembers(prior, proposed), client)));
 
   const priorValue = toObjectValue(prior);
   const membersChange =

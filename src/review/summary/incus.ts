@@ -1,5 +1,5 @@
 // The Incus resources of a cluster (its own Incus API) in domain words: a member evacuated or
-// restored (an evacuation is destructive: the member's instances move away), its roles and
+// restored (an evacuation is destructive: the member's instances move away or stop), its roles and
 // groups, cluster groups, and the cluster-wide settings with the placement scriptlet by changed
 // lines. Attributes are read by name where present, so a resource still being extended reads
 // what it has.
@@ -42,7 +42,11 @@ function memberChanges(rc: ResourceChange): Operation[] {
   const wasState = stringOf(prev.state) ?? "online";
   if (state === "evacuated" && wasState !== "evacuated") {
     const mode = stringOf(next.evacuation_mode);
-    out.push(operation(rc.address, `Incus: ${member} EVACUATED (its instances move to other members${mode === undefined ? "" : `, mode ${mode}`})`, Phase.itemChange, { destructive: true }));
+    // Mode auto (the default) keeps each instance's own cluster.evacuate: those that cannot
+    // migrate are stopped (incus@be7afc5 cmd/incusd/api_cluster_evacuation.go, evacuateInstancesFunc).
+    const fate =
+      mode === "stop" ? "its instances are stopped" : mode === "migrate" || mode === "live-migrate" ? `its instances move to other members, mode ${mode}` : "instances that can migrate move to other members, the others are stopped";
+    out.push(operation(rc.address, `Incus: ${member} EVACUATED (${fate})`, Phase.itemChange, { destructive: true }));
   } else if (state === "online" && wasState === "evacuated") out.push(operation(rc.address, `Incus: ${member} restored`, Phase.itemChange));
   const changes = [
     ...setLines(prev, next, { roles: "roles", groups: "groups" }),

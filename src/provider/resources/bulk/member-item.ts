@@ -3,9 +3,11 @@
 // when no member has it and, when some members already do (Operations Center then refuses the
 // add), adds it on the others through their IncusOS endpoints. Destroy removes it the same way.
 // Every identity attribute forces a replace: Operations Center can only add and remove items.
+import type { Server } from "../../../client/api-types.js";
 import type { OperationsCenterClient } from "../../../client/client.js";
 import type { ProviderClient } from "../../client.js";
 import { DiagnosticError, UNKNOWN, type Attribute, type Diagnostic, type Logger, type ObjectValue, type Resource } from "../../plugin/types.js";
+import { resyncUntilReady } from "../server-ready.js";
 import { apiStep, hasUnknown, knownString, stepFailed } from "../values.js";
 import { changesOneAtATime, clusterAttribute, clusterMembers, clusterProblems, idAttribute, joiningServersAttribute, replacedAttributes, requireMembers, serversAttribute, serversChanged, stringList, throwIfErrors } from "./common.js";
 
@@ -37,6 +39,11 @@ export interface MemberItemKind<T> {
    * (its join check compares them): declared servers that are not members yet then get it first.
    */
   readonly neededToJoin?: boolean;
+  /**
+   * Whether Operations Center's stored copy of the server (as of its last poll) has the item, for
+   * a kind whose join check reads that copy rather than the server.
+   */
+  stored?(server: Server, item: T): boolean;
   /** What a reviewer must know before the item is removed from every member, if anything. */
   removalWarning?(item: T, cluster: string): { summary: string; detail: string };
   /** Through one member's IncusOS endpoint. */
@@ -104,7 +111,8 @@ export function memberItemResource<T>(kind: MemberItemKind<T>): Resource<Provide
    * The members, converged; for a kind that must be on a server before it joins, also the
    * declared servers that are not members yet, through their own IncusOS endpoints.
    */
-  const converge = async (api: OperationsCenterClient, log: Logger, cluster: string, item: T, servers: readonly string[]): Promise<string[]> => {
+  const converge = async (client: ProviderClient, log: Logger, cluster: string, item: T, servers: readonly string[]): Promise<string[]> => {
+    const api = client.api;
     const members = (await clusterMembers(api, cluster)) ?? [];
     const joining = kind.neededToJoin === true ? servers.filter((server) => !members.includes(server)) : [];
     if (members.length === 0 && joining.length === 0) await requireMembers(api, cluster);
@@ -114,9 +122,23 @@ export function memberItemResource<T>(kind: MemberItemKind<T>): Resource<Provide
       log.info(`oc-cdktf: cluster "${cluster}": server ${server} is about to join; adding ${kind.describe(item)} on it through its IncusOS endpoint`, { cluster, server });
       await apiStep(`Cannot add ${kind.describe(item)} on server ${server}, which is about to join cluster "${cluster}"`, () => kind.addOn(api, server, item));
     }
+    if (joining.length > 0 && kind.stored !== undefined) await refreshStored(client, log, [...members, ...joining], item, kind.stored);
     // The joining servers have it now and are members once the cluster takes them: counting
     // them here keeps the next refresh from reporting them as a change made outside Terraform.
     return [...new Set([...members, ...joining])].sort();
+  };
+
+  /**
+   * Operations Center's join check compares its stored copies of the members and the joining
+   * servers, which neither the bulk action nor a change through the OS proxy refreshes: every
+   * one whose stored copy lacks the item is re-polled (see server-ready.ts).
+   */
+  const refreshStored = async (client: ProviderClient, log: Logger, servers: readonly string[], item: T, stored: (server: Server, item: T) => boolean): Promise<void> => {
+    for (const server of servers) {
+      const { server: record } = await apiStep(`Cannot read server ${server}`, () => client.api.getServer(server));
+      if (stored(record, item)) continue;
+      await apiStep(`Server ${server} did not become ready after ${kind.describe(item)} was added`, () => resyncUntilReady(client, log, server, `${kind.describe(item)} was added on it`));
+    }
   };
 
   const remove = async (api: OperationsCenterClient, log: Logger, cluster: string, item: T): Promise<void> => {
@@ -195,7 +217,7 @@ export function memberItemResource<T>(kind: MemberItemKind<T>): Resource<Provide
         throw new DiagnosticError({ severity: "error", summary: `${kind.typeName}: the cluster or item is still unknown at apply time` });
       }
       try {
-        const members = await converge(client.api, log, cluster, item, stringList(planned.servers));
+        const members = await converge(client, log, cluster, item, stringList(planned.servers));
         return { state: stateOf(cluster, item, members, planned.servers) };
       } catch (error) {
         return { state: prior, diagnostics: stepFailed(`Cluster "${cluster}": adding ${kind.describe(item)} failed`, error).diagnostics };

@@ -12,6 +12,7 @@ import { desiredPut, planMembers, putChanges, type MemberChanges } from "./decid
 import { creationInputs, creationRecord, creationRecordChanges, parseSecrets, type CreationInputs, type Secrets } from "./inputs.js";
 import { beginCreate, endCreate, findCreate, finishCreate, isRunning } from "./journal.js";
 import { checkServers } from "./preflight.js";
+import { removalBlockers } from "./removal.js";
 import type { ClusterValue, DeletionPolicy } from "./schema.js";
 
 const EVACUATED = 2;
@@ -191,7 +192,7 @@ export async function createCluster(effects: Effects, desired: ClusterValue, sec
     // Its servers already form a cluster of this name: it exists, and no journal says it is ours.
     throw notCreatedHere(name);
   }
-  const problems = checkServers([...desired.servers].sort(), servers, { channel: desired.channel ?? "", sameIncus: true });
+  const problems = checkServers([...desired.servers].sort(), servers, { channel: desired.channel ?? "", sameIncus: true, requireManagement: true });
   if (problems.length > 0) {
     throw serverProblems(`Operations Center would refuse to create cluster "${name}"`, problems, ["servers"], removePending ? `the pending record of an earlier failed create of "${name}" is still there` : "nothing was created");
   }
@@ -245,6 +246,41 @@ export function forgetCreate(client: ProviderClient, name: string, createId: str
 
 // ---- update ---------------------------------------------------------------------------------
 
+/**
+ * Per member about to be removed, what will make Operations Center refuse its removal, read from
+ * its inventory (removal.ts). The inventory is Operations Center's cache, as of its last resync.
+ */
+export async function removalRefusals(client: ProviderClient, cluster: string, members: readonly string[]): Promise<Map<string, string[]>> {
+  const out = new Map<string, string[]>();
+  if (members.length === 0) return out;
+  const [pools, images] = await Promise.all([client.api.listInventoryStoragePools({ cluster }), client.api.listInventoryImages({ cluster })]);
+  for (const member of members) {
+    const [instances, volumes, found] = await Promise.all([
+      client.api.listInventoryInstances({ cluster, server: member }),
+      client.api.listInventoryStorageVolumes({ cluster, server: member }),
+      client.api.findServer(member),
+    ]);
+    const blockers = removalBlockers(member, { instances, volumes, pools, images, removed: members }, (found?.version_data?.in_maintenance ?? 0) === EVACUATED);
+    if (blockers.length > 0) out.set(member, blockers);
+  }
+  return out;
+}
+
+/** The error for removals Operations Center will refuse, naming each member and what stays on it. */
+export function refusedRemoval(cluster: string, refusals: ReadonlyMap<string, string[]>, left: string): DiagnosticError {
+  const members = [...refusals.keys()];
+  return new DiagnosticError({
+    severity: "error",
+    summary: `Operations Center will refuse to remove ${members.join(", ")} from cluster "${cluster}"`,
+    detail:
+      `${[...refusals.values()].flat().map((line) => `- ${line}`).join("\n")}\n` +
+      `Operations Center evacuates a member in Incus mode auto: instances that can migrate move to other members, the others are stopped and stay, ` +
+      `and :remove-servers then refuses a member that still has instances or custom volumes, or the only copy of an image. Move the instances and ` +
+      `volumes to a member that stays (incus move … --target) or delete them, give each such image a copy on a member that stays or delete it, and plan again.${left === "" ? "" : ` State left: ${left}`}`,
+    path: ["servers"],
+  });
+}
+
 /** What an update achieved before it stopped, for the partial state and the failure message. */
 export interface UpdateProgress {
   name: string;
@@ -253,8 +289,9 @@ export interface UpdateProgress {
 }
 
 /**
- * Waits until Operations Center reports the server evacuated (in_maintenance 2): Incus moves
- * its instances away first, and :remove-servers refuses a member that is not evacuated.
+ * Waits until Operations Center reports the server evacuated (in_maintenance 2): Incus migrates
+ * the instances that can migrate and stops the others (mode auto, see removal.ts) first, and
+ * :remove-servers refuses a member that is not evacuated.
  */
 async function waitForEvacuation(effects: Effects, server: string): Promise<void> {
   const { client, signal } = effects;
@@ -357,12 +394,20 @@ export async function updateCluster(effects: Effects, prior: ClusterValue, desir
   } catch (error) {
     return stop(`Cannot read cluster "${name}"`, error, "its settings and members are unchanged");
   }
-  const problems = checkServers(changes.add, servers, { channel: desired.channel ?? live.cluster.channel, sameIncus: false });
+  const problems = checkServers(changes.add, servers, { channel: desired.channel ?? live.cluster.channel, sameIncus: false, requireManagement: false });
   if (problems.length > 0) {
     return {
       progress,
       error: serverProblems(`Operations Center would refuse to add servers to cluster "${name}"`, problems, ["servers"], leftState(progress, "its settings and members are unchanged")),
     };
+  }
+  // Checked again here, before anything changes: evacuating a member that cannot be removed would
+  // stop its instances for nothing.
+  try {
+    const refusals = await removalRefusals(client, name, changes.remove);
+    if (refusals.size > 0) return { progress, error: refusedRemoval(name, refusals, leftState(progress, "its settings and members are unchanged")) };
+  } catch (error) {
+    return stop(`Cannot read the inventory of cluster "${name}"`, error, "its settings and members are unchanged");
   }
 
   const managedKeys = Object.keys(prior.properties ?? {});

@@ -2,6 +2,7 @@
 // server at a time. The same checks run here first, so that a bad server list fails before any
 // change with every problem listed at once. The server type is left to the server: its check
 // comes after the pending record is inserted, and the next create removes such a leftover (mode=normal).
+import { isIP } from "node:net";
 import type { Server } from "../../../client/api-types.js";
 
 const INCUS_APPLICATIONS = ["incus", "incus-lts-7.0"];
@@ -11,23 +12,24 @@ export interface ServerCheck {
   channel: string;
   /** Require the same Incus application name and version on all servers (create). */
   sameIncus: boolean;
+  /** Require a management-role address (create). */
+  requireManagement: boolean;
 }
 
 function incusOf(server: Server): { name: string; version: string } | undefined {
   return server.version_data?.applications?.find((a) => INCUS_APPLICATIONS.includes(a.name));
 }
 
-function hasClusterAddress(server: Server): boolean {
-  const network = server.os_data?.network;
-  const config = [...(network?.config?.interfaces ?? []), ...(network?.config?.bonds ?? [])];
-  const state = network?.state?.interfaces ?? {};
-  return config.some((device) => {
-    const roles = device.roles ?? [];
-    if (!roles.includes("cluster") && !roles.includes("management")) return false;
-    const live = state[device.name]?.addresses ?? [];
-    const configured = (device.addresses ?? []).filter((a) => !["dhcp4", "dhcp6", "slaac"].includes(a));
-    return live.length > 0 || configured.length > 0;
-  });
+/**
+ * The addresses Operations Center would pick for a role: from its stored copy of the server's
+ * network state (os_data.network.state, as of its last poll), the interfaces carrying the role,
+ * addresses that are plain IPs (operations-center@41a98e0 internal/provisioning/server_model.go,
+ * DetermineManagementRoleURL; incus-os@de27173 incus-osd/api/system_network.go,
+ * GetInterfaceAddressByRole). The stored copy is right here: it is the one Operations Center decides from.
+ */
+function roleAddresses(server: Server, role: string): string[] {
+  const interfaces = Object.values(server.os_data?.network?.state?.interfaces ?? {});
+  return interfaces.filter((device) => (device.roles ?? []).includes(role)).flatMap((device) => (device.addresses ?? []).filter((address) => isIP(address) !== 0));
 }
 
 /** Problems that would make Operations Center refuse these servers, one sentence each. */
@@ -69,8 +71,16 @@ export function checkServers(names: readonly string[], servers: readonly Server[
         );
       }
     }
-    if (!hasClusterAddress(server)) {
-      problems.push(`server "${name}" has no network interface with the cluster or management role and an address`);
+    // Create sets each server's address from its management-role interface and fails without one
+    // (cluster_service.go, Create); a join uses the cluster role, else the management role.
+    const management = roleAddresses(server, "management").length > 0;
+    if (check.requireManagement && !management) {
+      problems.push(
+        `server "${name}" has no address on a network interface with the management role, which Operations Center needs to create a cluster: ` +
+          `give one of its interfaces the "management" role (its IncusOS network config) and let Operations Center poll it`,
+      );
+    } else if (!management && roleAddresses(server, "cluster").length === 0) {
+      problems.push(`server "${name}" has no address on a network interface with the cluster or management role`);
     }
   }
   return problems;
