@@ -10,7 +10,10 @@
 //   OPERATIONS_CENTER_CLIENT_CERT  client certificate: file path or inline PEM
 //   OPERATIONS_CENTER_CLIENT_KEY   client key: file path or inline PEM
 //   OPERATIONS_CENTER_SERVER_CERT  pinned server certificate: file path or inline PEM
-//   OPERATIONS_CENTER_TOKEN        OIDC bearer token
+//   OPERATIONS_CENTER_TOKEN        OIDC bearer token (beats the token file of an oidc remote)
+//
+//   oidc-tokens/<remote>.json      the access and refresh tokens of an `auth_type: oidc` remote, as
+//                                  the CLI keeps them (src/client/oidc.ts)
 //   OPERATIONS_CENTER_ALLOW_HTTP=1 permit a plain http:// address (local test servers only)
 import { X509Certificate, createPrivateKey } from "node:crypto";
 import { readFileSync } from "node:fs";
@@ -18,6 +21,7 @@ import { homedir } from "node:os";
 import { isAbsolute, join } from "node:path";
 import yaml from "js-yaml";
 import { z } from "zod";
+import { oidcTokenPath, readOidcTokenFile } from "./oidc.js";
 
 export interface ResolvedRemote {
   /** Remote name from config.yml, when one was used. */
@@ -29,8 +33,10 @@ export interface ResolvedRemote {
   /** Client certificate and key (PEM) presented for TLS client authentication. */
   clientCertificate?: string;
   clientKey?: string;
-  /** OIDC bearer token. */
+  /** OIDC bearer token (OPERATIONS_CENTER_TOKEN). */
   token?: string;
+  /** The CLI's token file of an `auth_type: oidc` remote, used when no token is set. */
+  oidcTokenFile?: string;
   allowInsecureHttp: boolean;
   /** The configuration directory that was consulted. */
   configDir?: string;
@@ -204,6 +210,16 @@ export function resolveRemote(options: ResolveRemoteOptions = {}): ResolvedRemot
   if (token !== undefined) resolved.token = token;
   const authType = nonEmpty(remote?.auth_type ?? undefined);
   if (authType !== undefined) resolved.authType = authType;
+  // An explicit token wins; otherwise an oidc remote needs the token file the CLI's login wrote.
+  if (authType === "oidc" && remoteName !== undefined && token === undefined) {
+    const file = oidcTokenPath(configDir, remoteName);
+    try {
+      readOidcTokenFile(file, remoteName);
+    } catch (error) {
+      throw new Error(`${errorText(error)} Or set ${ENV.token}.`);
+    }
+    resolved.oidcTokenFile = file;
+  }
   return resolved;
 }
 
