@@ -78,21 +78,21 @@ export const ENV = {
 const ADD_REMOTE_HINT = "operations-center remote add <name> https://<address>:7443 --auth-type tls --accept-certificate";
 
 /**
- * The directory the operations-center CLI uses: Go's os.UserConfigDir() + "/operations-center"
- * ($XDG_CONFIG_HOME or ~/.config on Linux, ~/Library/Application Support on macOS, %AppData% on Windows).
+ * Go's os.UserConfigDir(): $XDG_CONFIG_HOME (when absolute) or ~/.config on Linux,
+ * ~/Library/Application Support on macOS, %AppData% on Windows. Both CLIs keep their
+ * configuration in a directory under it.
  */
-export function defaultConfigDir(env: NodeJS.ProcessEnv = process.env): string {
+export function userConfigDir(env: NodeJS.ProcessEnv = process.env): string {
   const home = nonEmpty(env.HOME) ?? homedir();
-  let base: string;
-  if (process.platform === "win32") {
-    base = nonEmpty(env.AppData) ?? nonEmpty(env.APPDATA) ?? join(home, "AppData", "Roaming");
-  } else if (process.platform === "darwin") {
-    base = join(home, "Library", "Application Support");
-  } else {
-    const xdg = nonEmpty(env.XDG_CONFIG_HOME);
-    base = xdg !== undefined && isAbsolute(xdg) ? xdg : join(home, ".config");
-  }
-  return join(base, "operations-center");
+  if (process.platform === "win32") return nonEmpty(env.AppData) ?? nonEmpty(env.APPDATA) ?? join(home, "AppData", "Roaming");
+  if (process.platform === "darwin") return join(home, "Library", "Application Support");
+  const xdg = nonEmpty(env.XDG_CONFIG_HOME);
+  return xdg !== undefined && isAbsolute(xdg) ? xdg : join(home, ".config");
+}
+
+/** The directory the operations-center CLI uses: os.UserConfigDir() + "/operations-center". */
+export function defaultConfigDir(env: NodeJS.ProcessEnv = process.env): string {
+  return join(userConfigDir(env), "operations-center");
 }
 
 /** Truthy spellings accepted for boolean environment variables. */
