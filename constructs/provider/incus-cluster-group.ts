@@ -69,7 +69,7 @@ export interface IncusClusterGroupConfig extends cdktf.TerraformMetaArguments {
 /**
  * The `operationscenter_incus_cluster_group` resource.
  *
- * A cluster group of the cluster's Incus: instances target it as @NAME, and members with scheduler.instance = group only take instances that target one of their groups. Destroy removes the members from it and deletes it (a member whose only group it is stays in it, as Incus requires one group per member).
+ * A cluster group of the cluster's Incus: instances target it as @NAME, and members with scheduler.instance = group only take instances that target one of their groups. Destroy removes the members from it and deletes it; a member whose only group it is is first added to the default group, as Incus keeps every member in one group. A change made to the group between plan and apply fails the apply instead of being overwritten (Incus does not check If-Match on groups).
  */
 export class IncusClusterGroup extends cdktf.TerraformResource {
   static readonly tfResourceType = "operationscenter_incus_cluster_group";
