@@ -59,7 +59,9 @@ test("evacuation through Incus is an operation and shows in Operations Center; t
     const done = (await api.request("GET", `/incus/c1/1.0/operations/${id}/wait`, { query: { timeout: "5" } })).metadata as { status_code: number };
     assert.equal(done.status_code, 200);
     assert.equal(oc.snapshot().servers.find((s) => s.name === "server03")!.in_maintenance, 2);
-    assert.equal((await failure(api.request("POST", "/incus/c1/1.0/cluster/members/server03/state", { body: { action: "evacuate" } }))).serverMessage, "Cluster member is already evacuated");
+    // Incus checks the state inside the operation, which runs again: the member ends evacuated.
+    const again = await api.request("POST", "/incus/c1/1.0/cluster/members/server03/state", { body: { action: "evacuate" } });
+    assert.equal(again.status, 202);
     await api.request("POST", "/1.0/provisioning/servers/server03/system/:restore");
     assert.equal(((await api.request("GET", "/incus/c1/1.0/cluster/members/server03")).metadata as { status: string }).status, "Online");
   });
@@ -78,14 +80,14 @@ test("server config: validation with Incus's messages, defaults omitted, PATCH m
   });
 });
 
-test("groups: default rules, members, only empty groups are deleted", async () => {
+test("groups: default rules, members, only empty groups are deleted (500 otherwise, as Incus)", async () => {
   await withCluster(async (api) => {
     const groups = "/incus/c1/1.0/cluster/groups";
     assert.equal((await failure(api.request("DELETE", `${groups}/default`))).status, 403);
     const created = await api.request("POST", groups, { body: { name: "gpu", description: "", members: ["server02"], config: {} } });
     assert.equal(created.status, 201);
     assert.equal((await failure(api.request("POST", groups, { body: { name: "gpu" } }))).status, 409);
-    assert.equal((await failure(api.request("DELETE", `${groups}/gpu`))).status, 400);
+    assert.equal((await failure(api.request("DELETE", `${groups}/gpu`))).status, 500);
     assert.equal((await failure(api.request("POST", groups, { body: { name: "x", config: { "limits.cpu": "1" } } }))).status, 400);
     await api.request("PUT", `${groups}/gpu`, { body: { description: "", members: [], config: {} } });
     await api.request("DELETE", `${groups}/gpu`);

@@ -20,6 +20,8 @@ const USAGE = `usage: oc-cdktf local-oc [options]
   --reregister-delay MS       how long a factory-reset server takes to register again (default 200)
   --latency MS                delay every request
   --fail-member NAME          IncusOS writes to this server fail with 500 (repeatable)
+  --fail-post-clustering NAME creating this cluster fails after it is ready, as a failed
+                              post-clustering (Terraform) step does: 500 (repeatable)
   --error-rate P              answer a fraction P of requests with 503
   --drop-rate P               close a fraction P of connections without a reply
 `;
@@ -54,6 +56,7 @@ export async function run(argv: string[]): Promise<number> {
         "reregister-delay": { type: "string" },
         latency: { type: "string" },
         "fail-member": { type: "string", multiple: true },
+        "fail-post-clustering": { type: "string", multiple: true },
         "error-rate": { type: "string" },
         "drop-rate": { type: "string" },
         help: { type: "boolean", short: "h" },
@@ -94,6 +97,8 @@ export async function run(argv: string[]): Promise<number> {
   }
   const failMembers = values["fail-member"] as string[] | undefined;
   if (failMembers !== undefined) faults.failMembers = failMembers;
+  const failPostClustering = values["fail-post-clustering"] as string[] | undefined;
+  if (failPostClustering !== undefined) faults.failPostClustering = failPostClustering;
 
   const oc = await startLocalOperationsCenter({
     host: str("host") ?? "127.0.0.1",

@@ -11,8 +11,8 @@
 //   incus-ceph/incus-linstor application as their empty config (OC GETs them unconditionally,
 //   which IncusOS would answer with 404; the reference marks that as an unverified inference).
 // - The inventory is derived from the model (inventory.ts), so :resync-inventory finds nothing
-//   new; nothing runs on the members, so the remove-servers inventory checks (instances, custom
-//   volumes other than backups/images/logs, images) always pass.
+//   new; the remove-servers inventory checks see the simulated instances and custom volumes
+//   (instances.ts); there are no images, so the image check always passes.
 
 import { X509Certificate, createPrivateKey } from "node:crypto";
 import { certificateFingerprint, createSelfSignedCertificate, issuedCertificateFingerprint } from "./certificates.js";
@@ -38,6 +38,7 @@ import { IncusOSApiError, addressByRole, defaultServiceConfig, getNetwork, getSe
 import { filterWith } from "./servers.js";
 import { inactiveStatus } from "./update-loop.js";
 import { forgetIncusCluster, renameIncusCluster } from "./incus/model.js";
+import { forgetClusterInstances, removalBlockers, renameClusterInstances } from "./instances.js";
 import { serverTypeValues } from "./seed.js";
 import { deepCopy, nowString, type ArtifactRecord, type ClusterRecord, type ServerRecord } from "./state.js";
 
@@ -534,6 +535,7 @@ async function createCluster(ctx: Context, req: ApiRequest): Promise<ApiResponse
   // The pending record is committed before anything else can fail, and stays on later failures.
   store.data.clusters.push(record);
   forgetIncusCluster(store.data, name);
+  forgetClusterInstances(store.data, name);
   store.data.creation_inputs[name] = {
     server_names: [...serverNames],
     services_config: deepCopy(servicesConfig),
@@ -619,6 +621,13 @@ async function createCluster(ctx: Context, req: ApiRequest): Promise<ApiResponse
     server.channel = record.channel;
     server.last_updated = nowString();
   }
+  // The post-clustering step (Terraform) runs after the cluster is marked ready and nothing
+  // reverts that: a failure leaves a ready cluster with its members and no artifact
+  // (operations-center@41a98e0 internal/provisioning/cluster/cluster_service.go (Create)).
+  if ((ctx.faults.failPostClustering ?? []).includes(name)) {
+    ctx.changed();
+    fail(internal(`Failed to apply Terraform configuration: injected fault (local-oc --fail-post-clustering ${name})`));
+  }
   store.data.artifacts = store.data.artifacts.filter((a) => a.cluster !== name);
   store.data.artifacts.push({
     cluster: name,
@@ -689,6 +698,7 @@ function deleteCluster(ctx: Context, req: ApiRequest): ApiResponse {
     store.data.artifacts = store.data.artifacts.filter((a) => a.cluster !== c.name);
     delete store.data.creation_inputs[c.name];
     forgetIncusCluster(store.data, c.name);
+    forgetClusterInstances(store.data, c.name);
   };
   if (mode === "factory-reset") {
     const members = store.members(name);
@@ -819,6 +829,10 @@ function removeServers(ctx: Context, req: ApiRequest): ApiResponse {
       if (server.in_maintenance !== 2) {
         throw notPermitted(`Server removal failed, server ${q(serverName)} is not in state evacuated`);
       }
+      // What an auto evacuation left on it (instances.ts).
+      const left = removalBlockers(store, name, serverName);
+      if (left.instances.length > 0) throw notPermitted(`Server removal failed, server ${q(serverName)} still has instances`);
+      if (left.volumes.length > 0) throw notPermitted(`Server removal failed, server ${q(serverName)} still has custom volumes (${goList(left.volumes)})`);
     }
   } catch (err) {
     wrap(err);
@@ -948,6 +962,7 @@ export function registerClusterRoutes(router: Router, ctx: Context): void {
       store.data.creation_inputs[newName] = inputs;
     }
     renameIncusCluster(store.data, name, newName);
+    renameClusterInstances(store.data, name, newName);
     ctx.stopClusterOperation(name);
     c.name = newName;
     c.last_updated = nowString();

@@ -18,6 +18,8 @@ export interface Faults {
   errorRate?: number;
   /** Probability (0..1) of closing the connection without a reply. */
   dropRate?: number;
+  /** Clusters whose create fails in the post-clustering step, after they are ready (500). */
+  failPostClustering?: string[];
 }
 
 /** The certificate a freshly installed IncusOS generates for itself. */

@@ -7,12 +7,19 @@
 //   GET|PUT /local-oc/snapshot                    the whole model, to restore later
 //   GET  /local-oc/pending-registrations          factory-reset servers not registered again yet
 //   POST /local-oc/pending-registrations/:register  register them now
+//   GET|POST /local-oc/instances                  simulated Incus instances (instances.ts); POST places
+//                                                 one: {name, location, storage_pool?, project?, type?,
+//                                                 status?, config?}, 201 with the instance as stored
+//   DELETE /local-oc/instances/CLUSTER/PROJECT/NAME  deletes one (as `incus delete` would)
+//   GET|POST /local-oc/storage-volumes            simulated custom volumes: {name, location, storage_pool?, project?}
+//   DELETE /local-oc/storage-volumes/CLUSTER/PROJECT/POOL/NAME
 
 import { z } from "zod";
 import type { Context, Faults } from "./context.js";
 import { HttpError } from "./errors.js";
 import { plainText, sync, type ApiResponse } from "./http.js";
 import { modelSchema, type Model } from "./seeding.js";
+import { allInstances, allVolumes, deleteInstance, deleteVolume, instanceInputSchema, placeInstance, placeVolume, volumeInputSchema } from "./instances.js";
 
 export interface ControlTarget {
   ctx: Context;
@@ -95,6 +102,32 @@ export async function control(target: ControlTarget, method: string, path: strin
       if (method !== "POST") return methodNotAllowed("POST");
       return sync(await ctx.registerPendingNow());
     default:
-      return plainText(404, "404 page not found");
+      return simulated(ctx, method, path, body);
   }
+}
+
+/** /local-oc/instances and /local-oc/storage-volumes: the simulated Incus objects on cluster members. */
+function simulated(ctx: Context, method: string, path: string, body: string): ApiResponse {
+  const [, , kind, ...rest] = path.split("/").map((p) => decodeURIComponent(p));
+  const place = kind === "instances" ? placeInstance : kind === "storage-volumes" ? placeVolume : undefined;
+  if (place === undefined) return plainText(404, "404 page not found");
+  const schema = kind === "instances" ? instanceInputSchema : volumeInputSchema;
+  if (rest.length === 0) {
+    if (method === "GET") return sync(kind === "instances" ? allInstances(ctx.store) : allVolumes(ctx.store));
+    if (method !== "POST") return methodNotAllowed("GET, POST");
+    const input = schema.safeParse(parseJson(body));
+    if (!input.success) throw new HttpError(400, `Bad Request: ${issuesText(input.error, kind)}`);
+    const placed = place(ctx.store, input.data);
+    ctx.changed();
+    return { ...sync(placed), status: 201 };
+  }
+  if (method !== "DELETE") return methodNotAllowed("DELETE");
+  const [cluster = "", project = "", ...names] = rest;
+  const deleted =
+    kind === "instances" && names.length === 1
+      ? deleteInstance(ctx.store, cluster, project, names[0]!)
+      : kind === "storage-volumes" && names.length === 2 && deleteVolume(ctx.store, cluster, project, names[0]!, names[1]!);
+  if (!deleted) throw new HttpError(404, `Not Found: no simulated ${kind === "instances" ? "instance" : "storage volume"} ${rest.join("/")}`);
+  ctx.changed();
+  return sync({});
 }

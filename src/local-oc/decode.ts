@@ -190,3 +190,8 @@ export function parseUUID(value: string, prefix = ""): string {
   const hex = bare.replaceAll("-", "").toLowerCase();
   return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
 }
+
+/** Go's `v, _ := strconv.ParseBool(s)`: true for 1, t, T, TRUE, true, True; false for anything else. */
+export function goParseBool(value: string | null): boolean {
+  return value !== null && ["1", "t", "T", "TRUE", "true", "True"].includes(value);
+}

@@ -3,7 +3,8 @@
 // the other routes: every ready cluster has its `default` project and profile, IncusOS' `local`
 // storage pool plus the pools and networks of its application seed config, and on each member
 // the `backups`, `images` and `logs` custom volumes Operations Center creates after a join.
-// There are no instances or images (nothing runs on the simulated servers).
+// Instances and further custom volumes are the simulated ones placed on the members
+// (instances.ts); there are no images.
 //
 // Each of the 15 kinds: GET (URLs, or ?recursion=1 objects; `cluster`, `project`, `server` and
 // `filter` narrow it), GET /{uuid}, POST /{uuid}/:resync. GET /1.0/inventory/query aggregates
@@ -17,6 +18,7 @@ import { complete } from "./spec-shapes.js";
 import { parseUUID } from "./decode.js";
 import { nameUUID } from "./seeding.js";
 import type { ClusterRecord } from "./state.js";
+import { clusterInstances, clusterVolumes, instanceDocument, volumeDocument } from "./instances.js";
 
 /** Route segment -> spec definition of its items. */
 export const inventoryKinds = {
@@ -81,6 +83,14 @@ function clusterInventory(ctx: Context, c: ClusterRecord): Record<InventoryKind,
         { project_name: "default", server: m.name, parent_name: "local", type: "custom" },
       );
     }
+  }
+  // The simulated instances (instances.ts): an instance's UUID is its cluster, project and name,
+  // so that it keeps it when it moves (operations-center@41a98e0 internal/inventory/instance_model_gen.go).
+  for (const i of clusterInstances(ctx.store, c.name)) {
+    out.instances.push({ uuid: nameUUID("inventory", c.name, "instances", i.project, i.name), cluster: c.name, name: i.name, project_name: i.project, server: i.location, object: instanceDocument(i), last_updated: c.last_updated });
+  }
+  for (const v of clusterVolumes(ctx.store, c.name)) {
+    item("storage_volumes", v.name, volumeDocument(v), { project_name: v.project, server: v.location, parent_name: v.storage_pool, type: "custom" });
   }
   return out;
 }

@@ -29,12 +29,25 @@
 //     - {name: prod, server_names: [server01, server02], cluster_template: edge}
 //   tokens:                          # registration tokens
 //     - {uses_remaining: 5, description: rack 3}
+//   instances:                       # simulated Incus instances, placed after the clusters exist
+//     - name: web1                   # unique per cluster and project
+//       location: server01           # the member it runs on (its cluster follows)
+//       storage_pool: local          # root disk pool: `local` (IncusOS, zfs) or a pool of the cluster's
+//                                    # application_seed_config; on a remote driver (ceph, ...) it is
+//                                    # migratable, on local storage it is stopped by an evacuation
+//       project: default             # default
+//       type: container              # container | virtual-machine
+//       status: Running              # Running | Stopped
+//       config: {}                   # e.g. {cluster.evacuate: stop}, {boot.autostart: "true"}
+//   storage_volumes:                 # simulated custom volumes
+//     - {name: data, location: server01, storage_pool: local, project: default}
 //
 // Addresses are never contacted: use documentation ranges (192.0.2.0/24, 2001:db8::/32).
 
 import { readFileSync } from "node:fs";
 import yaml from "js-yaml";
 import { z } from "zod";
+import { instanceInputSchema, volumeInputSchema } from "./instances.js";
 
 export const serverTypeValues = ["unknown", "incus", "incus-lts-7.0", "migration-manager", "operations-center"] as const;
 export const serverStatusValues = ["unknown", "unregistered", "pending", "ready", "offline"] as const;
@@ -144,6 +157,8 @@ export const seedDocumentSchema = z
     templates: z.array(seedTemplateSchema).default([]),
     clusters: z.array(seedClusterSchema).default([]),
     tokens: z.array(seedTokenSchema).default([]),
+    instances: z.array(instanceInputSchema).default([]),
+    storage_volumes: z.array(volumeInputSchema).default([]),
   })
   .superRefine((doc, ctx) => {
     const seen = new Set<string>();

@@ -8,6 +8,7 @@ import { machineCertificate, type Context } from "./context.js";
 import type { Router } from "./http.js";
 import { toHttpError } from "./errors.js";
 import { SeedError, type Seed } from "./seed.js";
+import { placeInstance, placeVolume } from "./instances.js";
 import { nowString, persistedStateSchema, type PersistedState, type UpdateRecord } from "./state.js";
 
 /** Everything but the TLS key pair and the trusted client fingerprints, which a reset keeps. */
@@ -116,6 +117,16 @@ export async function applySeed(ctx: Context, router: Router, seed: Seed, source
     const r = await call(router, "POST", "/1.0/provisioning/clusters", body);
     if (r.status !== 201) throw new SeedError(`invalid seed ${source}:\n  clusters.${i}: ${errorText(r.text)}`);
   }
+  // Instances and volumes go on the members of the clusters just created.
+  const placing = (kind: string, i: number, place: () => void): void => {
+    try {
+      place();
+    } catch (err) {
+      throw new SeedError(`invalid seed ${source}:\n  ${kind}.${i}.${toHttpError(err).message}`);
+    }
+  };
+  seed.instances.forEach((input, i) => placing("instances", i, () => placeInstance(ctx.store, input)));
+  seed.storage_volumes.forEach((input, i) => placing("storage_volumes", i, () => placeVolume(ctx.store, input)));
   for (const token of seed.tokens) {
     ctx.store.data.tokens.push({
       uuid: token.uuid ?? randomUUID(),

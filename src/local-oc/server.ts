@@ -146,6 +146,7 @@ export const faultsSchema = z.strictObject({
   failMembers: z.array(z.string()).optional(),
   errorRate: z.number().min(0).max(1).optional(),
   dropRate: z.number().min(0).max(1).optional(),
+  failPostClustering: z.array(z.string()).optional(),
 });
 
 const SERVER_VERSION = "0.1.0 (oc-cdktf local-oc)";

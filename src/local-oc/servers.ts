@@ -3,7 +3,7 @@
 // /{name}/os/... (reference: oc-api.md section 6, incusos-api.md section 8).
 
 import type { Context } from "./context.js";
-import { HttpError, badRequest, internal, notFoundf, q } from "./errors.js";
+import { HttpError, badRequest, internal, notFoundf, q, rewrap } from "./errors.js";
 import { compileExpression } from "./expr.js";
 import {
   IncusOSApiError,
@@ -22,7 +22,8 @@ import {
   removeApplication,
   unreachableMessage,
 } from "./incusos.js";
-import { parseJsonBody } from "./decode.js";
+import { goParseBool, parseJsonBody } from "./decode.js";
+import { evacuateServer, restoreServer } from "./evacuation.js";
 import { emptySync, errorResponse, plainText, sync, syncETag, type ApiRequest, type ApiResponse, type Router } from "./http.js";
 import { serverStatusValues } from "./seed.js";
 import { nowString, type ServerRecord } from "./state.js";
@@ -287,28 +288,17 @@ export function registerServerRoutes(router: Router, ctx: Context): void {
     ctx.changed();
     return emptySync();
   });
-  // Evacuation moves instances away: the server reports 1 (evacuating) until it is done, 2 after
-  // evacuationDelayMs. Restore is immediate.
-  const maintenance = (target: number, action: string, during?: number) => (req: ApiRequest) => {
-    const server = getServerOrFail(ctx, req.params["name"]!);
-    if (server.status !== "ready") {
-      throw internal(`Failed to ${action} server ${q(server.name)}: server is not ready (status: ${q(server.status)})`);
-    }
-    const finish = () => {
-      server.in_maintenance = target;
-      server.last_updated = nowString();
-    };
-    if (during !== undefined && ctx.evacuationDelayMs > 0) {
-      server.in_maintenance = during;
-      ctx.later(ctx.evacuationDelayMs, () => {
-        if (server.in_maintenance === during) finish();
-      });
-    } else {
-      finish();
+  // Incus's evacuation in mode auto and its restore (evacuation.ts).
+  const lifecycle = (verb: string, run: (name: string, force: boolean) => void) => (req: ApiRequest) => {
+    const name = req.params["name"]!;
+    try {
+      run(name, goParseBool(req.query.get("force")));
+    } catch (err) {
+      rewrap(err, `Failed to ${verb} server ${q(name)}`);
     }
     ctx.changed();
     return emptySync();
   };
-  router.add("POST", `${PREFIX}/{name}/system/:evacuate`, maintenance(2, "evacuate", 1));
-  router.add("POST", `${PREFIX}/{name}/system/:restore`, maintenance(0, "restore"));
+  router.add("POST", `${PREFIX}/{name}/system/:evacuate`, lifecycle("evacuate", (name, force) => evacuateServer(ctx, name, force)));
+  router.add("POST", `${PREFIX}/{name}/system/:restore`, lifecycle("restore", (name, force) => restoreServer(ctx, name, force)));
 }

@@ -18,6 +18,7 @@ import { createHash } from "node:crypto";
 import { z } from "zod";
 import { seedServerSchema } from "./seed.js";
 import { incusClusterSchema } from "./incus/model.js";
+import { simulatedInstanceSchema, simulatedVolumeSchema } from "./instances.js";
 
 const stringMap = z.record(z.string(), z.string());
 const configObject = z.record(z.string(), z.unknown());
@@ -267,6 +268,9 @@ export const persistedStateSchema = z.strictObject({
   system: systemConfigSchema.default({ network: {}, security: {}, settings: {}, updates: {} }),
   /** The Incus side of each ready cluster (incus/model.ts), made on first use. */
   incus_clusters: z.record(z.string(), incusClusterSchema).optional(),
+  /** Simulated Incus instances and custom volumes on cluster members (instances.ts). */
+  instances: z.array(simulatedInstanceSchema).optional(),
+  storage_volumes: z.array(simulatedVolumeSchema).optional(),
 });
 export type PersistedState = z.infer<typeof persistedStateSchema>;
 

@@ -22,7 +22,9 @@ import { checkPlacementScriptlet, formatStarlarkProblem } from "../../config/sta
 import type { Context } from "../context.js";
 import { HttpError } from "../errors.js";
 import { checkIfMatch, created, emptySync, encodePath, sync, syncETag, type ApiRequest, type ApiResponse, type Router } from "../http.js";
-import { IncusClusterModel, MAINTENANCE, type IncusMember } from "./model.js";
+import { IncusClusterModel, type IncusMember } from "./model.js";
+import { runMemberEvacuation, runMemberRestore } from "../evacuation.js";
+import { clusterInstances, instanceDocument } from "../instances.js";
 
 export const INCUS_PREFIX = "/incus/{cluster}/1.0";
 
@@ -92,9 +94,11 @@ class Operations {
     return op;
   }
 
-  finish(op: Operation): void {
-    op.status = "Success";
-    op.status_code = 200;
+  /** Ends the operation: Success, or Failure with `error` (its `err`). */
+  finish(op: Operation, error?: string): void {
+    op.status = error === undefined ? "Success" : "Failure";
+    op.status_code = error === undefined ? 200 : 400;
+    op.err = error ?? "";
     op.updated_at = new Date().toISOString();
     for (const wake of this.waiters.get(op.id) ?? []) wake();
     this.waiters.delete(op.id);
@@ -286,30 +290,23 @@ export function registerIncusRoutes(router: Router, ctx: Context): void {
     const mode = body.mode ?? "";
     const server = model.server(name)!;
     const resources = { cluster: [encodePath(`/1.0/cluster/members/${name}`)] };
+    // Incus checks the member's state inside the operation (evacuation.ts).
     if (body.action === "evacuate") {
       if (mode !== "" && !(evacuationModes as readonly string[]).includes(mode)) throw new HttpError(400, `Invalid evacuation mode "${mode}"`);
-      if (model.memberNames().length === 1 && mode !== "" && mode !== "auto" && mode !== "stop") throw new HttpError(400, "Only the stop mode is available in a single-member cluster");
-      if (server.in_maintenance === MAINTENANCE.evacuated) throw new HttpError(400, "Cluster member is already evacuated");
-      if (server.in_maintenance !== MAINTENANCE.online) throw new HttpError(400, `Cluster member is ${model.status(name).toLowerCase()}`);
-      model.setMaintenance(name, MAINTENANCE.evacuating);
+      let effective = mode;
+      if (model.memberNames().length === 1) {
+        if (mode !== "" && mode !== "auto" && mode !== "stop") throw new HttpError(400, `Can't perform "${mode}" evacuation on a single node cluster`);
+        effective = "stop";
+      }
       const op = operations.start("Evacuating cluster member", name, resources);
-      ctx.later(ctx.evacuationDelayMs, () => {
-        if (server.in_maintenance === MAINTENANCE.evacuating) model.setMaintenance(name, MAINTENANCE.evacuated);
-        operations.finish(op);
-      });
+      runMemberEvacuation(ctx, model.name, server, effective, (error) => operations.finish(op, error));
       ctx.changed();
       return asyncResponse(op);
     }
     if (body.action === "restore") {
-      if (mode !== "" && mode !== "skip") throw new HttpError(400, `Invalid restore mode "${mode}" (expected "" or skip)`);
-      if (server.in_maintenance === MAINTENANCE.online) throw new HttpError(400, "Cluster member is already restored");
-      if (server.in_maintenance !== MAINTENANCE.evacuated) throw new HttpError(400, `Cluster member is ${model.status(name).toLowerCase()}`);
-      model.setMaintenance(name, MAINTENANCE.restoring);
+      if (mode !== "" && mode !== "skip") throw new HttpError(400, `Invalid restore mode "${mode}"`);
       const op = operations.start("Restoring cluster member", name, resources);
-      ctx.later(0, () => {
-        if (server.in_maintenance === MAINTENANCE.restoring) model.setMaintenance(name, MAINTENANCE.online);
-        operations.finish(op);
-      });
+      runMemberRestore(ctx, model.name, server, mode === "skip", (error) => operations.finish(op, error));
       ctx.changed();
       return asyncResponse(op);
     }
@@ -369,7 +366,9 @@ export function registerIncusRoutes(router: Router, ctx: Context): void {
     const model = clusterOf(req);
     const name = groupOf(model, req.params["group"]!);
     const current = groupPut(model, name);
-    if (!patch) checkIfMatch(req, current);
+    // Only PATCH checks If-Match, and against [description, members] rather than the GET's ETag
+    // source (incus@be7afc5 cmd/incusd/api_cluster_group.go (clusterGroupPatch); clusterGroupPut has no check).
+    if (patch) checkIfMatch(req, [current.description, current.members]);
     const body = parse(groupPutSchema, req.body);
     const config = patch ? { ...current.config, ...(body.config ?? {}) } : { ...(body.config ?? {}) };
     checkGroupConfig(config);
@@ -407,10 +406,21 @@ export function registerIncusRoutes(router: Router, ctx: Context): void {
     const model = clusterOf(req);
     const name = groupOf(model, req.params["group"]!);
     if (name === DEFAULT_GROUP) throw new HttpError(403, "The 'default' cluster group cannot be deleted");
-    if (model.groupMembers(name).length > 0) throw new HttpError(400, "Only empty cluster groups can be removed");
+    // A plain error inside the transaction: 500 (incus@be7afc5 cmd/incusd/api_cluster_group.go (clusterGroupDelete)).
+    if (model.groupMembers(name).length > 0) throw new HttpError(500, "Only empty cluster groups can be removed");
     model.deleteGroup(name);
     ctx.changed();
     return emptySync();
+  });
+
+  // The simulated instances (instances.ts): ?project=, ?all-projects=true, ?recursion=1.
+  router.add("GET", `${P}/instances`, (req) => {
+    const model = clusterOf(req);
+    const all = req.query.get("all-projects") === "true";
+    const project = req.query.get("project") ?? "default";
+    const list = clusterInstances(ctx.store, model.name).filter((i) => all || i.project === project);
+    if (req.query.get("recursion") === "1") return sync(list.map(instanceDocument));
+    return sync(list.map((i) => encodePath(`/1.0/instances/${i.name}`) + (i.project === "default" ? "" : `?project=${encodeURIComponent(i.project)}`)));
   });
 
   router.add("GET", `${P}/operations/{id}`, (req) => {

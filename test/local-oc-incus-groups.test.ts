@@ -1,0 +1,100 @@
+// Incus quirks of the local OC's per-cluster Incus API: cluster group ETags and deletion, and a
+// member state change checked only inside its operation.
+import assert from "node:assert/strict";
+import { createHash } from "node:crypto";
+import { test } from "node:test";
+import type { LocalOperationsCenterOptions } from "../src/local-oc/index.js";
+import { clusterPost, startHarness, type Harness } from "./fixtures/local-oc/helpers.js";
+import { instanceSeedConfig } from "./fixtures/local-oc/instances.js";
+
+const INCUS = "/incus/c1/1.0";
+const GROUPS = `${INCUS}/cluster/groups`;
+
+async function withCluster(servers: string[], fn: (h: Harness) => Promise<void>, options: LocalOperationsCenterOptions = {}): Promise<void> {
+  const h = await startHarness({ servers: 3, ...options });
+  try {
+    // The cluster's Incus trusts the test client through the application config.
+    const created = await h.call("POST", "/1.0/provisioning/clusters", clusterPost("c1", servers, { application_seed_config: instanceSeedConfig(h.cert) }));
+    assert.equal(created.status, 201, created.text);
+    await fn(h);
+  } finally {
+    await h.close();
+  }
+}
+
+const groupBody = { description: "", members: ["server02"], config: {} };
+
+test("a cluster group PUT ignores If-Match: a stale ETag is applied", () =>
+  withCluster(["server01", "server02", "server03"], async (h) => {
+    assert.equal((await h.call("POST", GROUPS, { name: "gpu", ...groupBody })).status, 201);
+    const put = await h.call("PUT", `${GROUPS}/gpu`, { ...groupBody, description: "GPUs" }, { headers: { "If-Match": '"stale"' } });
+    assert.equal(put.status, 200, put.text);
+    assert.equal((await h.call("GET", `${GROUPS}/gpu`)).json!.metadata.description, "GPUs");
+  }));
+
+test("a cluster group PATCH checks If-Match against [description, members], so the GET's ETag is refused (412)", () =>
+  withCluster(["server01", "server02", "server03"], async (h) => {
+    assert.equal((await h.call("POST", GROUPS, { name: "gpu", ...groupBody })).status, 201);
+    const etag = String((await h.call("GET", `${GROUPS}/gpu`)).headers["etag"]);
+    const refused = await h.call("PATCH", `${GROUPS}/gpu`, { description: "GPUs" }, { headers: { "If-Match": etag } });
+    assert.equal(refused.status, 412);
+    const own = createHash("sha256").update(JSON.stringify(["", ["server02"]])).digest("hex");
+    assert.equal((await h.call("PATCH", `${GROUPS}/gpu`, { description: "GPUs" }, { headers: { "If-Match": `"${own}"` } })).status, 200);
+  }));
+
+test("deleting a cluster group that has members answers 500 with Incus's message", () =>
+  withCluster(["server01", "server02", "server03"], async (h) => {
+    assert.equal((await h.call("POST", GROUPS, { name: "gpu", ...groupBody })).status, 201);
+    const refused = await h.call("DELETE", `${GROUPS}/gpu`);
+    assert.equal(refused.status, 500);
+    assert.equal(refused.json!.error, "Only empty cluster groups can be removed");
+  }));
+
+async function memberState(h: Harness, member: string, body: Record<string, unknown>): Promise<{ status_code: number; err: string }> {
+  const reply = await h.call("POST", `${INCUS}/cluster/members/${member}/state`, body);
+  assert.equal(reply.status, 202, reply.text);
+  const id = (reply.json!.metadata as { id: string }).id;
+  return (await h.call("GET", `${INCUS}/operations/${id}/wait?timeout=5`)).json!.metadata as { status_code: number; err: string };
+}
+
+test("evacuating an already evacuated member is accepted: the operation runs again and succeeds", () =>
+  withCluster(["server01", "server02", "server03"], async (h) => {
+    assert.equal((await memberState(h, "server03", { action: "evacuate" })).status_code, 200);
+    assert.equal((await memberState(h, "server03", { action: "evacuate" })).status_code, 200);
+    assert.equal((await h.call("GET", `${INCUS}/cluster/members/server03`)).json!.metadata.status, "Evacuated");
+  }));
+
+test("restoring an online member is accepted and it stays Online", () =>
+  withCluster(["server01", "server02", "server03"], async (h) => {
+    assert.equal((await memberState(h, "server03", { action: "restore" })).status_code, 200);
+    assert.equal((await h.call("GET", `${INCUS}/cluster/members/server03`)).json!.metadata.status, "Online");
+  }));
+
+test("a second evacuate while the first one runs fails inside its operation", () =>
+  withCluster(
+    ["server01", "server02", "server03"],
+    async (h) => {
+      const first = await h.call("POST", `${INCUS}/cluster/members/server03/state`, { action: "evacuate" });
+      assert.equal(first.status, 202);
+      const second = await memberState(h, "server03", { action: "evacuate" });
+      assert.equal(second.status_code, 400);
+      assert.equal(second.err, "Cluster member is already in requested state");
+    },
+    { evacuationDelayMs: 3_600_000 },
+  ));
+
+test("a single-member cluster refuses a migrate evacuation with Incus's message", () =>
+  withCluster(["server01"], async (h) => {
+    const refused = await h.call("POST", `${INCUS}/cluster/members/server01/state`, { action: "evacuate", mode: "migrate" });
+    assert.equal(refused.status, 400);
+    assert.equal(refused.json!.error, `Can't perform "migrate" evacuation on a single node cluster`);
+  }));
+
+test("evacuating through Incus in mode auto moves and stops instances as OC's :evacuate does", () =>
+  withCluster(["server01", "server02", "server03"], async (h) => {
+    await h.call("POST", "/local-oc/instances", { name: "web1", location: "server01", storage_pool: "remote" });
+    await h.call("POST", "/local-oc/instances", { name: "db1", location: "server01" });
+    assert.equal((await memberState(h, "server01", { action: "evacuate", mode: "auto" })).status_code, 200);
+    const listed = (await h.call("GET", `${INCUS}/instances?recursion=1`)).json!.metadata as Array<{ name: string; location: string; status: string }>;
+    assert.deepEqual(Object.fromEntries(listed.map((i) => [i.name, [i.location, i.status]])), { web1: ["server02", "Running"], db1: ["server01", "Stopped"] });
+  }));

@@ -1,0 +1,110 @@
+// Simulated Incus instances and custom volumes on cluster members: placed through the seed and
+// the control endpoints, seen where the real servers show them (OC's inventory, the cluster's
+// Incus API).
+import assert from "node:assert/strict";
+import { after, before, describe, it } from "node:test";
+import { clusterPost, startHarness, type Harness } from "./fixtures/local-oc/helpers.js";
+import { instanceSeed, instanceSeedConfig } from "./fixtures/local-oc/instances.js";
+
+const INVENTORY = "/1.0/inventory";
+
+interface Listed {
+  name: string;
+  server: string;
+  project_name: string;
+  object: { location: string; status: string; expanded_devices: { root: { pool: string } } };
+}
+
+describe("local OC: simulated instances from the seed", () => {
+  let h: Harness;
+  before(async () => {
+    h = await startHarness({
+      seed: instanceSeed(undefined, {
+        instances: [
+          { name: "web1", location: "server01", storage_pool: "remote" },
+          { name: "db1", location: "server01" },
+          { name: "cache1", location: "server02", project: "apps", status: "Stopped" },
+        ],
+        storage_volumes: [{ name: "data", location: "server01" }],
+      }),
+    });
+  });
+  after(() => h.close());
+
+  it("GET /1.0/inventory/instances lists them with their member as `server`, narrowed by ?server= and ?project=", async () => {
+    const all = (await h.call("GET", `${INVENTORY}/instances?recursion=1`)).json!.metadata as Listed[];
+    assert.deepEqual(all.map((i) => [i.name, i.server, i.project_name, i.object.status]).sort(), [
+      ["cache1", "server02", "apps", "Stopped"],
+      ["db1", "server01", "default", "Running"],
+      ["web1", "server01", "default", "Running"],
+    ]);
+    const onServer01 = (await h.call("GET", `${INVENTORY}/instances?cluster=c1&server=server01&recursion=1`)).json!.metadata as Listed[];
+    assert.deepEqual(
+      onServer01.map((i) => [i.name, i.object.expanded_devices.root.pool]).sort(),
+      [
+        ["db1", "local"],
+        ["web1", "remote"],
+      ],
+    );
+    const apps = (await h.call("GET", `${INVENTORY}/instances?project=apps`)).json!.metadata as string[];
+    assert.equal(apps.length, 1);
+    assert.match(apps[0]!, /^\/1\.0\/inventory\/instances\/[0-9a-f-]{36}$/);
+  });
+
+  it("GET /1.0/inventory/storage_volumes shows a custom volume on its member beside the ones OC creates", async () => {
+    const volumes = (await h.call("GET", `${INVENTORY}/storage_volumes?server=server01&recursion=1`)).json!.metadata as Array<{ name: string; type: string; parent_name: string }>;
+    assert.deepEqual(volumes.map((v) => `${v.type}/${v.name}@${v.parent_name}`).sort(), ["custom/backups@local", "custom/data@local", "custom/images@local", "custom/logs@local"]);
+  });
+
+  it("the inventory's storage pools carry the driver that decides whether an instance can migrate", async () => {
+    const pools = (await h.call("GET", `${INVENTORY}/storage_pools?cluster=c1&recursion=1`)).json!.metadata as Array<{ name: string; object: { driver: string } }>;
+    assert.deepEqual(Object.fromEntries(pools.map((p) => [p.name, p.object.driver])), { local: "zfs", remote: "ceph" });
+  });
+
+  it("a seed instance on a server that is not a cluster member is refused, naming the entry and field", async () => {
+    await assert.rejects(startHarness({ seed: instanceSeed(undefined, { instances: [{ name: "x", location: "server04" }] }) }), /instances\.0\.location: server "server04" is not a member of a ready cluster/);
+  });
+});
+
+describe("local OC: /local-oc/instances and the cluster's Incus API", () => {
+  let h: Harness;
+  before(async () => {
+    h = await startHarness({ seed: { servers: [{ name: "server01" }, { name: "server02" }] } });
+    // Created after start-up so that the cluster's Incus trusts this test's client certificate.
+    const created = await h.call("POST", "/1.0/provisioning/clusters", clusterPost("c1", ["server01", "server02"], { application_seed_config: instanceSeedConfig(h.cert) }));
+    assert.equal(created.status, 201, created.text);
+  });
+  after(() => h.close());
+
+  it("POST places an instance (201, as stored), GET lists it, DELETE removes it", async () => {
+    const placed = await h.call("POST", "/local-oc/instances", { name: "vm1", location: "server02", type: "virtual-machine", storage_pool: "remote" });
+    assert.equal(placed.status, 201, placed.text);
+    assert.equal(placed.json!.metadata.cluster, "c1");
+    const listed = (await h.call("GET", "/local-oc/instances")).json!.metadata as Array<{ name: string; location: string }>;
+    assert.deepEqual(listed.map((i) => [i.name, i.location]), [["vm1", "server02"]]);
+    const incus = (await h.call("GET", "/incus/c1/1.0/instances?all-projects=true&recursion=1")).json!.metadata as Array<{ name: string; location: string; type: string }>;
+    assert.deepEqual(incus.map((i) => [i.name, i.location, i.type]), [["vm1", "server02", "virtual-machine"]]);
+    assert.equal((await h.call("DELETE", "/local-oc/instances/c1/default/vm1")).status, 200);
+    assert.deepEqual((await h.call("GET", "/local-oc/instances")).json!.metadata, []);
+    assert.equal((await h.call("DELETE", "/local-oc/instances/c1/default/vm1")).status, 404);
+  });
+
+  it("bad placements answer 400 naming the field: unknown member, unknown pool, bad status", async () => {
+    const unknown = await h.call("POST", "/local-oc/instances", { name: "a", location: "ghost" });
+    assert.equal(unknown.status, 400);
+    assert.match(unknown.json!.error, /^location: no server "ghost" is registered/);
+    const pool = await h.call("POST", "/local-oc/instances", { name: "a", location: "server01", storage_pool: "nvme" });
+    assert.equal(pool.status, 400);
+    assert.match(pool.json!.error, /^storage_pool: cluster "c1" has no pool "nvme" \(pools: local, remote;/);
+    const status = await h.call("POST", "/local-oc/instances", { name: "a", location: "server01", status: "Frozen" });
+    assert.equal(status.status, 400);
+    assert.match(status.json!.error, /status/);
+  });
+
+  it("custom volumes: POST places one, a remote pool's has no member, DELETE removes it", async () => {
+    assert.equal((await h.call("POST", "/local-oc/storage-volumes", { name: "shared", location: "server01", storage_pool: "remote" })).status, 201);
+    const listed = (await h.call("GET", "/local-oc/storage-volumes")).json!.metadata as Array<{ name: string; location: string }>;
+    assert.deepEqual(listed.map((v) => [v.name, v.location]), [["shared", ""]]);
+    assert.equal((await h.call("DELETE", "/local-oc/storage-volumes/c1/default/remote/shared")).status, 200);
+  });
+});
