@@ -1,13 +1,17 @@
 // End to end, with the real terraform binary and the provider against an in-process local
-// Operations Center that also serves the cluster's Incus API: the Incus cluster resources of
-// issue 10. Each test starts its own local OC and stack.
+// Operations Center that also serves the cluster's Incus API on the cluster's own listener: the
+// Incus cluster resources of issue 10. The provider reaches the cluster through the incus CLI
+// configuration the local OC keeps (a remote named after the cluster), with the client
+// certificate the cluster trusts because the application config lists it. Each test starts its
+// own local OC and stack.
 import assert from "node:assert/strict";
 import { readFileSync, writeFileSync } from "node:fs";
 import * as path from "node:path";
 import { test } from "node:test";
+import { OperationsCenterClient } from "../src/client/index.js";
 import { createSelfSignedCertificate } from "../src/local-oc/certificates.js";
 import { startE2E, type E2E } from "./e2e/harness.js";
-import { CLUSTER, SCRIPTLET_V1, SCRIPTLET_V2, synthIncusScenario, writeIncusConfig, type IncusScenarioConfig } from "./e2e/incus-scenario.js";
+import { CLUSTER, SCRIPTLET_V1, SCRIPTLET_V2, synthIncusScenario, type IncusScenarioConfig } from "./e2e/incus-scenario.js";
 import { bulkSeed } from "./e2e/bulk-scenario.js";
 
 const INCUS = `/incus/${CLUSTER}/1.0`;
@@ -15,11 +19,11 @@ const INCUS = `/incus/${CLUSTER}/1.0`;
 async function withIncusStack(fn: (e2e: E2E, synth: (config: IncusScenarioConfig) => void) => Promise<void>): Promise<void> {
   const e2e = await startE2E({ seed: bulkSeed() });
   try {
-    const incusDir = path.join(e2e.workdir, "incus-config");
-    writeIncusConfig(incusDir, e2e.oc, e2e.env.OPERATIONS_CENTER_CONF!);
+    const incusDir = await e2e.oc.writeIncusConfig(path.join(e2e.workdir, "incus-config"));
     e2e.env.INCUS_CONF = incusDir;
+    const clientCertificate = readFileSync(path.join(incusDir, "client.crt"), "utf8");
     const synth = (config: IncusScenarioConfig) => {
-      e2e.stackDir = synthIncusScenario(path.join(e2e.workdir, "cdktf.out"), config);
+      e2e.stackDir = synthIncusScenario(path.join(e2e.workdir, "cdktf.out"), { clientCertificate, ...config });
     };
     synth({});
     await e2e.initAndApply();
@@ -29,10 +33,27 @@ async function withIncusStack(fn: (e2e: E2E, synth: (config: IncusScenarioConfig
   }
 }
 
+/** A request to the cluster's Incus API on its listener, with the client certificate the provider uses. */
+async function incusRequest(e2e: E2E, method: string, pathname: string, options: { body?: unknown; ifMatch?: string } = {}): Promise<{ metadata: unknown; etag?: string }> {
+  const endpoint = e2e.oc.incusEndpoint(CLUSTER)!;
+  const incusDir = e2e.env.INCUS_CONF!;
+  const incus = new OperationsCenterClient({
+    url: endpoint.url,
+    serverCertificate: endpoint.certificate,
+    clientCertificate: readFileSync(path.join(incusDir, "client.crt"), "utf8"),
+    clientKey: readFileSync(path.join(incusDir, "client.key"), "utf8"),
+    retries: 0,
+  });
+  try {
+    return await incus.request(method, pathname, options);
+  } finally {
+    await incus.close();
+  }
+}
+
 /** GET on the cluster's Incus API as the provider's client sees it. */
 async function incusGet(e2e: E2E, pathname: string): Promise<Record<string, unknown>> {
-  const reply = await e2e.client.request("GET", `/incus/${CLUSTER}${pathname}`);
-  return reply.metadata as Record<string, unknown>;
+  return (await incusRequest(e2e, "GET", pathname)).metadata as Record<string, unknown>;
 }
 
 test("Incus settings, a member's role and failure domain, a gpu group, scheduler group, evacuation and restore, the scriptlet, drift", async () => {
@@ -72,9 +93,9 @@ test("Incus settings, a member's role and failure domain, a gpu group, scheduler
     assert.equal(((await incusGet(e2e, "/1.0")) as { config: Record<string, string> }).config["instances.placement.scriptlet"], SCRIPTLET_V2);
 
     // A role removed by hand shows in the next plan.
-    const { etag, metadata } = await e2e.client.request("GET", `/incus/${CLUSTER}/1.0/cluster/members/server01`);
+    const { etag, metadata } = await incusRequest(e2e, "GET", "/1.0/cluster/members/server01");
     const member = metadata as { roles: string[]; failure_domain: string; description: string; config: Record<string, string>; groups: string[] };
-    await e2e.client.request("PUT", `/incus/${CLUSTER}/1.0/cluster/members/server01`, {
+    await incusRequest(e2e, "PUT", "/1.0/cluster/members/server01", {
       body: { ...member, roles: member.roles.filter((r) => r !== "event-hub") },
       ...(etag === undefined ? {} : { ifMatch: etag }),
     });
@@ -143,7 +164,7 @@ test("removing the settings unsets exactly their keys; removing member construct
   await withIncusStack(async (e2e, synth) => {
     synth({ scriptlet: SCRIPTLET_V1 });
     await e2e.applyOk();
-    await e2e.client.request("PATCH", `/incus/${CLUSTER}/1.0`, { body: { config: { "cluster.max_standby": "4" } } });
+    await incusRequest(e2e, "PATCH", "/1.0", { body: { config: { "cluster.max_standby": "4" } } });
     synth({ settings: false, members: false });
     await e2e.applyOk();
     const patches = e2e.oc.requests.filter((r) => r.method === "PATCH" && r.path === `/incus/${CLUSTER}/1.0`).map((r) => r.body);

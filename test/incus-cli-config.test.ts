@@ -72,13 +72,15 @@ describe("the incus CLI configuration directory and certificates", () => {
 test("a remote whose first address refuses is reached at the next one, with its per-remote client certificate", () =>
   withBulk(incusClusterGroupResource, async (t) => {
     const dir = mkdtempSync(path.join(tmpdir(), "incus-conf-"));
-    const refused = `https://127.0.0.1:${await closedPort()}/incus/${CLUSTER}`;
+    const refused = `https://127.0.0.1:${await closedPort()}`;
+    const endpoint = t.h.oc.incusEndpoint(CLUSTER)!;
     const untrusted = await createSelfSignedCertificate({ commonName: "not-trusted", usage: "client" });
     mkdirSync(path.join(dir, "servercerts"), { recursive: true });
     mkdirSync(path.join(dir, "clientcerts"));
-    writeFileSync(path.join(dir, "config.yml"), yaml.dump({ remotes: { [CLUSTER]: { addr: `${refused}, ${t.h.oc.url}/incus/${CLUSTER}`, protocol: "incus" } } }));
-    writeFileSync(path.join(dir, "servercerts", `${CLUSTER}.crt`), t.h.oc.serverCertificate);
-    // The shared pair is one the cluster does not trust: only the per-remote pair gets in.
+    writeFileSync(path.join(dir, "config.yml"), yaml.dump({ remotes: { [CLUSTER]: { addr: `${refused}, ${endpoint.url}`, protocol: "incus" } } }));
+    writeFileSync(path.join(dir, "servercerts", `${CLUSTER}.crt`), endpoint.certificate);
+    // The shared pair is one the cluster does not trust: only the per-remote pair (a client OC
+    // trusts, which this cluster trusts through the local OC's opt-in) gets in.
     writeFileSync(path.join(dir, "client.crt"), untrusted.certificate);
     writeFileSync(path.join(dir, "client.key"), untrusted.key);
     copyFileSync(path.join(t.h.configDir, "client.crt"), path.join(dir, "clientcerts", `${CLUSTER}.crt`));
@@ -99,7 +101,7 @@ test("a remote whose first address refuses is reached at the next one, with its 
       else process.env.INCUS_CONF = previous;
       rmSync(dir, { recursive: true, force: true });
     }
-  }));
+  }, { incusTrustOperationsCenterClients: true }));
 
 test("when no address answers, the error names each address and why", async () => {
   const pair = await createSelfSignedCertificate({ commonName: "c", usage: "client" });

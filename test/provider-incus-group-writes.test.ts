@@ -9,44 +9,59 @@ import { test } from "node:test";
 import { incusGroupSchema } from "../src/client/incus-client.js";
 import type { ObjectValue } from "../src/provider/plugin/types.js";
 import { incusClusterGroupResource, writtenDifferences } from "../src/provider/resources/incus-cluster-group.js";
-import { writeIncusConfig } from "./e2e/incus-scenario.js";
+import { OperationsCenterClient } from "../src/client/index.js";
 import { CLUSTER, errors, withBulk, type BulkHarness } from "./fixtures/provider/bulk.js";
 
 const CONNECTION = { remote: null, incus_address: null, incus_client_certificate: null, incus_client_key_file: null, incus_server_certificate: null };
 const group = (members: string[], description: string | null = null): ObjectValue => ({ id: null, cluster: CLUSTER, ...CONNECTION, name: "gpu", description, members, config: null });
+// As the local OC's request log names them, and as the cluster's own listener serves them.
 const GROUP = `/incus/${CLUSTER}/1.0/cluster/groups/gpu`;
 const MEMBER = (name: string) => `/incus/${CLUSTER}/1.0/cluster/members/${name}`;
+const onListener = (logged: string) => logged.slice(`/incus/${CLUSTER}`.length);
 
-async function withIncus(fn: (t: BulkHarness) => Promise<void>): Promise<void> {
-  await withBulk(incusClusterGroupResource, async (t) => {
-    const dir = mkdtempSync(path.join(tmpdir(), "incus-conf-"));
-    const before = process.env.INCUS_CONF;
-    writeIncusConfig(dir, t.h.oc, t.h.configDir, CLUSTER);
-    process.env.INCUS_CONF = dir;
-    try {
-      await fn(t);
-    } finally {
-      if (before === undefined) delete process.env.INCUS_CONF;
-      else process.env.INCUS_CONF = before;
-      rmSync(dir, { recursive: true, force: true });
-    }
-  });
+interface GroupHarness extends BulkHarness {
+  /** Someone else using the cluster's Incus API directly. */
+  incus: OperationsCenterClient;
+}
+
+/** These tests are not about trust: the cluster trusts the clients OC trusts (the local OC's opt-in). */
+async function withIncus(fn: (t: GroupHarness) => Promise<void>): Promise<void> {
+  await withBulk(
+    incusClusterGroupResource,
+    async (t) => {
+      const dir = mkdtempSync(path.join(tmpdir(), "incus-conf-"));
+      const before = process.env.INCUS_CONF;
+      await t.h.oc.writeIncusConfig(dir);
+      process.env.INCUS_CONF = dir;
+      const endpoint = t.h.oc.incusEndpoint(CLUSTER)!;
+      const incus = new OperationsCenterClient({ url: endpoint.url, serverCertificate: endpoint.certificate, clientCertificate: t.h.cert, clientKey: t.h.key, retries: 0 });
+      try {
+        await fn({ ...t, incus });
+      } finally {
+        await incus.close();
+        if (before === undefined) delete process.env.INCUS_CONF;
+        else process.env.INCUS_CONF = before;
+        rmSync(dir, { recursive: true, force: true });
+      }
+    },
+    { incusTrustOperationsCenterClients: true },
+  );
 }
 
 /** Makes `gpu` the member's only group, by hand. */
-async function onlyInGpu(t: BulkHarness, member: string): Promise<void> {
-  const { metadata, etag } = await t.other.request("GET", MEMBER(member));
-  await t.other.request("PUT", MEMBER(member), { body: { ...(metadata as object), groups: ["gpu"] }, ...(etag === undefined ? {} : { ifMatch: etag }) });
+async function onlyInGpu(t: GroupHarness, member: string): Promise<void> {
+  const { metadata, etag } = await t.incus.request("GET", onListener(MEMBER(member)));
+  await t.incus.request("PUT", onListener(MEMBER(member)), { body: { ...(metadata as object), groups: ["gpu"] }, ...(etag === undefined ? {} : { ifMatch: etag }) });
 }
 
-const groupsOf = async (t: BulkHarness, member: string) => ((await t.other.request("GET", MEMBER(member))).metadata as { groups: string[] }).groups;
+const groupsOf = async (t: GroupHarness, member: string) => ((await t.incus.request("GET", onListener(MEMBER(member)))).metadata as { groups: string[] }).groups;
 
 test("a change made to the group between plan and apply fails the apply, naming it, and is not overwritten", () =>
   withIncus(async (t) => {
     const created = await t.converge(null, group(["server01", "server02"]));
     assert.deepEqual(errors(created.diagnostics), []);
-    const { metadata } = await t.other.request("GET", GROUP);
-    await t.other.request("PUT", GROUP, { body: { ...(metadata as object), description: "set by hand", members: ["server01", "server02", "server03"] } });
+    const { metadata } = await t.incus.request("GET", onListener(GROUP));
+    await t.incus.request("PUT", onListener(GROUP), { body: { ...(metadata as object), description: "set by hand", members: ["server01", "server02", "server03"] } });
     await t.calls();
     await assert.rejects(t.converge(created.state, group(["server02"])), (error: { diagnostics: { summary: string; detail: string }[] }) => {
       assert.equal(error.diagnostics[0]!.summary, 'Incus cluster group "gpu" was changed since it was read for the plan; nothing was written');
@@ -54,7 +69,7 @@ test("a change made to the group between plan and apply fails the apply, naming 
       return true;
     });
     assert.deepEqual(await t.calls(), [], "no write");
-    const live = incusGroupSchema.parse((await t.other.request("GET", GROUP)).metadata);
+    const live = incusGroupSchema.parse((await t.incus.request("GET", onListener(GROUP))).metadata);
     assert.equal(live.description, "set by hand");
     assert.deepEqual([...live.members].sort(), ["server01", "server02", "server03"]);
   }));

@@ -13,7 +13,7 @@ import { clusterCertificateResource } from "../src/provider/resources/cluster-ce
 import { incusClusterGroupResource } from "../src/provider/resources/incus-cluster-group.js";
 import { incusClusterMemberResource } from "../src/provider/resources/incus-cluster-member.js";
 import { incusClusterSettingsResource } from "../src/provider/resources/incus-cluster-settings.js";
-import { writeIncusConfig } from "./e2e/incus-scenario.js";
+import { OperationsCenterClient } from "../src/client/index.js";
 import { CLUSTER, capabilities, errors, withBulk, type BulkHarness } from "./fixtures/provider/bulk.js";
 
 const CONNECTION = { remote: null, incus_address: null, incus_client_certificate: null, incus_client_key_file: null, incus_server_certificate: null };
@@ -22,11 +22,17 @@ const member = (values: Partial<ObjectValue>): ObjectValue => ({
   scheduler_instance: null, groups: null, state: null, evacuation_mode: null, ...values,
 });
 
-/** Runs fn with INCUS_CONF naming a remote for the cluster (the provider reads the process environment, as Terraform starts it). */
+/** These tests are not about trust: the cluster trusts the clients OC trusts (the opt-in). */
+const TRUST_OC_CLIENTS = { incusTrustOperationsCenterClients: true };
+
+/**
+ * Runs fn with INCUS_CONF naming the incus CLI configuration the local OC keeps, with a remote per
+ * cluster (the provider reads the process environment, as Terraform starts it).
+ */
 async function withIncusConfig(t: BulkHarness, fn: () => Promise<void>): Promise<void> {
   const dir = mkdtempSync(path.join(tmpdir(), "incus-conf-"));
   const before = process.env.INCUS_CONF;
-  writeIncusConfig(dir, t.h.oc, t.h.configDir, CLUSTER);
+  await t.h.oc.writeIncusConfig(dir);
   process.env.INCUS_CONF = dir;
   try {
     await fn();
@@ -34,6 +40,17 @@ async function withIncusConfig(t: BulkHarness, fn: () => Promise<void>): Promise
     if (before === undefined) delete process.env.INCUS_CONF;
     else process.env.INCUS_CONF = before;
     rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+/** Someone else using the cluster's Incus API directly, on its own listener. */
+async function withIncusClient(t: BulkHarness, fn: (incus: OperationsCenterClient) => Promise<void>): Promise<void> {
+  const endpoint = t.h.oc.incusEndpoint(CLUSTER)!;
+  const incus = new OperationsCenterClient({ url: endpoint.url, serverCertificate: endpoint.certificate, clientCertificate: t.h.cert, clientKey: t.h.key, retries: 0 });
+  try {
+    await fn(incus);
+  } finally {
+    await incus.close();
   }
 }
 
@@ -49,9 +66,11 @@ test("evacuation waits on the operation with progress in the log; online restore
       const calls = await t.calls();
       assert.ok(calls.includes("POST /incus/alpha/1.0/cluster/members/server03/state 202"));
 
-      const { metadata, etag } = await t.other.request("GET", "/incus/alpha/1.0/cluster/members/server03");
-      const live = metadata as Record<string, unknown> & { roles: string[] };
-      await t.other.request("PUT", "/incus/alpha/1.0/cluster/members/server03", { body: { ...live, roles: live.roles.filter((r) => r !== "event-hub") }, ...(etag === undefined ? {} : { ifMatch: etag }) });
+      await withIncusClient(t, async (incus) => {
+        const { metadata, etag } = await incus.request("GET", "/1.0/cluster/members/server03");
+        const live = metadata as Record<string, unknown> & { roles: string[] };
+        await incus.request("PUT", "/1.0/cluster/members/server03", { body: { ...live, roles: live.roles.filter((r) => r !== "event-hub") }, ...(etag === undefined ? {} : { ifMatch: etag }) });
+      });
       const drifted = (await t.refresh(evacuated.state!))!;
       assert.deepEqual(drifted.roles, []);
       assert.equal(drifted.state, "evacuated");
@@ -66,6 +85,7 @@ test("evacuation waits on the operation with progress in the log; online restore
       await t.calls();
       assert.deepEqual(await t.calls(), [], "destroy makes no call");
     }),
+    TRUST_OC_CLIENTS,
   ));
 
 test("an evacuation that outlasts evacuation_timeout fails naming the operation and the setting", () =>
@@ -82,7 +102,7 @@ test("an evacuation that outlasts evacuation_timeout fails naming the operation 
         });
         assert.equal(t.server("server03").in_maintenance, 1, "still evacuating");
       }),
-    { evacuationDelayMs: 600_000 },
+    { evacuationDelayMs: 600_000, ...TRUST_OC_CLIENTS },
   ));
 
 test("settings and members are refused at plan with Incus's rules, naming the attribute", async () => {
@@ -114,6 +134,7 @@ test("a group is created, updated in place, and emptied then deleted on destroy"
       await t.converge(updated.state, null);
       assert.deepEqual(await t.calls(), ["PUT /incus/alpha/1.0/cluster/groups/gpu 200", "DELETE /incus/alpha/1.0/cluster/groups/gpu 200"]);
     }),
+    TRUST_OC_CLIENTS,
   ));
 
 test("the certificate's key is write-only: never in plan or state, a keyed digest tells a new key; a wrong key is refused without quoting it", () =>
@@ -171,7 +192,7 @@ test("without an incus remote or client certificate, the error says how to reach
 test("import: a member by CLUSTER/MEMBER with what it has, a group by CLUSTER/NAME; a bad id says the format", () =>
   withBulk(incusClusterGroupResource, (t) =>
     withIncusConfig(t, async () => {
-      await t.other.request("POST", "/incus/alpha/1.0/cluster/groups", { body: { name: "gpu", description: "GPUs", members: ["server02"], config: {} } });
+      await withIncusClient(t, (incus) => incus.request("POST", "/1.0/cluster/groups", { body: { name: "gpu", description: "GPUs", members: ["server02"], config: {} } }).then(() => undefined));
       const group = await incusClusterGroupResource.import!("alpha/gpu", t.context);
       assert.deepEqual(group.state, { id: "alpha/gpu", cluster: CLUSTER, ...CONNECTION, name: "gpu", description: "GPUs", members: ["server02"], config: null });
       const imported = await incusClusterMemberResource.import!("alpha/server02", t.context);
@@ -179,16 +200,17 @@ test("import: a member by CLUSTER/MEMBER with what it has, a group by CLUSTER/NA
       await assert.rejects(incusClusterMemberResource.import!("server02", t.context), /the id must be CLUSTER\/MEMBER/);
       await assert.rejects(incusClusterGroupResource.import!("alpha/none", t.context), /Cluster "alpha" has no Incus cluster group "none"/);
     }),
+    TRUST_OC_CLIENTS,
   ));
 
 test("explicit connection attributes: the address, a certificate file and a key file reach the cluster; the key is only ever a path", () =>
   withBulk(incusClusterSettingsResource, async (t) => {
     const explicit = {
       ...CONNECTION,
-      incus_address: `${t.h.oc.url}/incus/alpha`,
+      incus_address: t.h.oc.incusEndpoint(CLUSTER)!.url,
       incus_client_certificate: path.join(t.h.configDir, "client.crt"),
       incus_client_key_file: path.join(t.h.configDir, "client.key"),
-      incus_server_certificate: t.h.oc.serverCertificate,
+      incus_server_certificate: t.h.oc.incusEndpoint(CLUSTER)!.certificate,
     };
     const settings = (values: ObjectValue): ObjectValue => ({ id: null, cluster: CLUSTER, ...explicit, config: { "cluster.max_standby": "4" }, placement_scriptlet: null, ...values });
     const step = await t.converge(null, settings({}));
@@ -199,4 +221,4 @@ test("explicit connection attributes: the address, a certificate file and a key 
     assert.ok(!JSON.stringify(problems).includes(t.h.key.split("\n")[1]!));
     const half = await incusClusterSettingsResource.validate!({ config: settings({ incus_client_key_file: null }), capabilities });
     assert.match(half[0]!.summary, /^incus_client_key_file is needed too/);
-  }));
+  }, TRUST_OC_CLIENTS));

@@ -13,6 +13,18 @@ const USAGE = `usage: oc-cdktf local-oc [options]
   --state FILE                persist everything in FILE (atomic writes) and reload it on start
   --write-client-config DIR   write a trusted client certificate and an operations-center
                               CLI config (config.yml, client.crt, client.key) into DIR
+  --oidc-issuer               act as an OIDC issuer at URL/local-oc/oidc (discovery, JWKS, token
+                              endpoint with refresh tokens) and configure OC's security.oidc with
+                              it: its bearer tokens authenticate, any other bearer is refused (401)
+  --client-auth tls|oidc      what --write-client-config writes: a trusted client certificate
+                              (tls, the default) or an oidc remote with its token file
+                              (oidc-tokens/local-oc.json; needs --oidc-issuer)
+  --write-incus-config DIR    keep an incus CLI config in DIR: a remote per cluster (its own
+                              listener and pinned certificate), client.crt / client.key
+  --incus-trust-oc-clients    clusters also trust the client certificates OC trusts (real
+                              clusters trust only their application config's certificates)
+  --incus-shared-route        also serve each cluster's Incus API under /incus/NAME on OC's
+                              listener, with OC's certificate
   --ui DIR                    serve DIR under /ui/ (index.html fallback)
   --create-delay MS           how long a cluster create takes (default 50)
   --evacuation-delay MS       how long a server stays evacuating before it is evacuated (default 0)
@@ -49,6 +61,11 @@ export async function run(argv: string[]): Promise<number> {
         seed: { type: "string" },
         state: { type: "string" },
         "write-client-config": { type: "string" },
+        "write-incus-config": { type: "string" },
+        "oidc-issuer": { type: "boolean" },
+        "client-auth": { type: "string" },
+        "incus-trust-oc-clients": { type: "boolean" },
+        "incus-shared-route": { type: "boolean" },
         ui: { type: "string" },
         "create-delay": { type: "string" },
         "evacuation-delay": { type: "string" },
@@ -95,6 +112,15 @@ export async function run(argv: string[]): Promise<number> {
     process.stderr.write(`oc-cdktf local-oc: ${(err as Error).message}\n`);
     return 2;
   }
+  const clientAuth = str("client-auth") ?? "tls";
+  if (clientAuth !== "tls" && clientAuth !== "oidc") {
+    process.stderr.write(`oc-cdktf local-oc: --client-auth must be tls or oidc, got "${clientAuth}"\n`);
+    return 2;
+  }
+  if (clientAuth === "oidc" && values["oidc-issuer"] !== true) {
+    process.stderr.write("oc-cdktf local-oc: --client-auth oidc needs --oidc-issuer (the tokens come from the local issuer)\n");
+    return 2;
+  }
   const failMembers = values["fail-member"] as string[] | undefined;
   if (failMembers !== undefined) faults.failMembers = failMembers;
   const failPostClustering = values["fail-post-clustering"] as string[] | undefined;
@@ -111,13 +137,26 @@ export async function run(argv: string[]): Promise<number> {
     ...(evacuationDelayMs !== undefined ? { evacuationDelayMs } : {}),
     ...(updateStepMs !== undefined ? { updateStepMs } : {}),
     ...(reregisterDelayMs !== undefined ? { reregisterDelayMs } : {}),
+    ...(values["incus-trust-oc-clients"] === true ? { incusTrustOperationsCenterClients: true } : {}),
+    ...(values["incus-shared-route"] === true ? { incusSharedRoute: true } : {}),
+    ...(values["oidc-issuer"] === true ? { oidcIssuer: true } : {}),
     faults,
     log: (line) => process.stdout.write(line + "\n"),
   });
   const configDir = str("write-client-config");
   if (configDir !== undefined) {
-    const { dir, fingerprint } = await oc.writeClientConfig(configDir);
-    process.stderr.write(`client configuration written to ${dir} (trusted fingerprint ${fingerprint})\n`);
+    const { dir, fingerprint } = await oc.writeClientConfig(configDir, { auth: clientAuth });
+    process.stderr.write(
+      clientAuth === "oidc"
+        ? `client configuration written to ${dir} (oidc remote, token file oidc-tokens/local-oc.json)\n`
+        : `client configuration written to ${dir} (trusted fingerprint ${fingerprint})\n`,
+    );
+  }
+  const incusConfigDir = str("write-incus-config");
+  if (incusConfigDir !== undefined) {
+    // After the client config, so that the incus config carries the same client certificate.
+    const dir = await oc.writeIncusConfig(incusConfigDir);
+    process.stderr.write(`incus CLI configuration kept in ${dir} (a remote per cluster)\n`);
   }
   process.stdout.write(`listening on ${oc.url}\n`);
 

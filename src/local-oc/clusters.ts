@@ -39,6 +39,7 @@ import { filterWith } from "./servers.js";
 import { inactiveStatus } from "./update-loop.js";
 import { forgetIncusCluster, renameIncusCluster } from "./incus/model.js";
 import { forgetClusterInstances, removalBlockers, renameClusterInstances } from "./instances.js";
+import { setClusterKeyPair } from "./incus/trust.js";
 import { serverTypeValues } from "./seed.js";
 import { deepCopy, nowString, type ArtifactRecord, type ClusterRecord, type ServerRecord } from "./state.js";
 
@@ -615,6 +616,7 @@ async function createCluster(ctx: Context, req: ApiRequest): Promise<ApiResponse
   record.status = "ready";
   record.certificate = pair.certificate;
   record.fingerprint = issuedCertificateFingerprint(pair.certificate);
+  setClusterKeyPair(store.data, name, pair);
   record.last_updated = nowString();
   for (const server of current) {
     server.cluster = name;
@@ -1031,6 +1033,8 @@ export function registerClusterRoutes(router: Router, ctx: Context): void {
       if (c === undefined) throw notFound().wrap("Failed to get cluster for certificate update");
       c.certificate = certificate;
       c.fingerprint = certificateFingerprint(certificate);
+      // OC pushes the pair to the cluster (UpdateClusterCertificate) before recording it.
+      setClusterKeyPair(store.data, c.name, { certificate, key });
       c.last_updated = nowString();
     } catch (err) {
       rewrap(err, "Failed to update certificate for cluster");

@@ -3,14 +3,18 @@
 //
 // Request pipeline, in order:
 //   1. /local-oc/* control endpoints (control.ts; trusted clients only except health; never
-//      subject to faults)
+//      subject to faults), among them the local OIDC issuer (oidc-routes.ts)
 //   2. faults: latency, then drop (socket destroyed, no reply), then random 503 (envelope)
 //   3. /ui/ static files (when a UI directory is configured), GET / (["/1.0"] or 301 to /ui/)
-//   4. authentication of /1.0 and /os: a client certificate whose SHA-256 fingerprint is trusted;
-//      otherwise only the routes OC leaves open (GET /1.0, registration, :self, updates, token
-//      seeds) answer, everything else is 401; other paths (/oidc, /incus-images) are not guarded
+//   4. authentication of /1.0 and /os: with OIDC configured, a bearer token (or oidc_access
+//      cookie) decides first, a bad one is 401 (oidc.ts); then a client certificate whose SHA-256
+//      fingerprint is trusted; otherwise only the routes OC leaves open (GET /1.0, registration,
+//      :self, updates, token seeds) answer, everything else is 401; other paths (/oidc,
+//      /incus-images) are not guarded
 //   5. the OS view (/os/...), the /os/ proxy of a server, then Go-mux-like routing (plain-text
-//      404/405)
+//      404/405); /incus/* only with the incusSharedRoute opt-in
+// Each cluster's own Incus listener (incus/listeners.ts) goes through 2, then straight to the
+// routing as /incus/{cluster}/... (its trust is the cluster's, incus/access.ts).
 
 import { createServer, type Server } from "node:https";
 import type { IncomingMessage, ServerResponse } from "node:http";
@@ -19,7 +23,7 @@ import { readFile, stat } from "node:fs/promises";
 import { extname, join, resolve, sep } from "node:path";
 import { isIP } from "node:net";
 import { z } from "zod";
-import { certificateFingerprint, createSelfSignedCertificate } from "./certificates.js";
+import { certificateFingerprint, createSelfSignedCertificate, type KeyPair } from "./certificates.js";
 import { Context, type Faults } from "./context.js";
 import { HttpError, toHttpError } from "./errors.js";
 import { Router, errorResponse, plainText, sync, type ApiResponse, type PeerIdentity } from "./http.js";
@@ -36,7 +40,12 @@ import { osView, registerSystemRoutes } from "./system.js";
 import { registerServerActionRoutes } from "./server-actions.js";
 import { registerInventoryRoutes } from "./inventory.js";
 import { registerIncusRoutes } from "./incus/routes.js";
+import { registerIncusCertificateRoutes } from "./incus/certificate-routes.js";
+import { IncusListeners } from "./incus/listeners.js";
+import { writeIncusConfigDir } from "./incus/cli-config.js";
 import { writeClientConfigDir } from "./client-config.js";
+import { DEFAULT_ACCESS_TOKEN_TTL_S, DEFAULT_CLIENT_ID, ISSUER_PATH, OidcIssuer, authenticateBearer, oidcConfigOf, oidcHeaders, type TokenResponse } from "./oidc.js";
+import { serveIssuer } from "./oidc-routes.js";
 import { redactQuery, redactRequestBody } from "./request-log.js";
 import { redactString } from "../client/redact.js";
 import { toPem } from "../x509/certificate.js";
@@ -70,6 +79,20 @@ export interface LocalOperationsCenterOptions {
   faults?: Faults;
   /** One line per request: method path status ms. */
   log?: (line: string) => void;
+  /**
+   * Clusters also trust the client certificates Operations Center trusts (default false: a real
+   * cluster trusts only its application config's `certificates` and `POST /1.0/certificates`).
+   */
+  incusTrustOperationsCenterClients?: boolean;
+  /** Also serve each cluster's Incus API under /incus/{cluster} on OC's own listener, with OC's certificate (default false). */
+  incusSharedRoute?: boolean;
+  /** Keep an incus CLI configuration in this directory: one remote per cluster (incus/cli-config.ts). */
+  incusConfigDir?: string;
+  /**
+   * Act as its own OIDC issuer at URL/local-oc/oidc (oidc.ts) and configure security.oidc with it,
+   * so that bearer tokens it issues authenticate (and any other bearer is refused) as OC does.
+   */
+  oidcIssuer?: boolean | { clientId?: string; accessTokenTtlS?: number };
 }
 
 export interface RequestLogEntry {
@@ -112,10 +135,25 @@ export interface LocalOperationsCenter {
   readonly url: string;
   /** The server certificate (PEM), to pin. */
   readonly serverCertificate: string;
-  /** Creates and trusts a client certificate and writes an operations-center CLI config dir. */
-  writeClientConfig(dir: string): Promise<{ dir: string; fingerprint: string }>;
+  /**
+   * Writes an operations-center CLI config dir. With TLS (the default) its client certificate is
+   * trusted; with `auth: "oidc"` (needs the issuer) the remote is `auth_type: oidc` with a token
+   * file from the issuer, and the client certificate is a fresh one OC does not trust.
+   */
+  writeClientConfig(dir: string, options?: { auth?: "tls" | "oidc" }): Promise<{ dir: string; fingerprint: string }>;
+  /** The local OIDC issuer's URL, when it runs. */
+  readonly oidcIssuer: string | undefined;
+  /** New tokens from the local issuer (as POST /local-oc/oidc/mint); throws when it does not run. */
+  mintOidcTokens(subject?: string, expiresInS?: number): TokenResponse;
   /** Trusts a client certificate (PEM) by its SHA-256 fingerprint. */
   trustClientCertificate(pem: string): void;
+  /** Where a ready cluster's Incus API listens and the certificate it presents. */
+  incusEndpoint(cluster: string): { url: string; certificate: string } | undefined;
+  /**
+   * Keeps an incus CLI configuration in `dir` from now on (one remote per cluster, its server
+   * certificate pinned), with the client certificate of the latest writeClientConfig as client.crt.
+   */
+  writeIncusConfig(dir: string): Promise<string>;
   /** Every request, in order, including failed and dropped ones. */
   readonly requests: readonly RequestLogEntry[];
   clearRequests(): void;
@@ -264,7 +302,9 @@ export async function startLocalOperationsCenter(options: LocalOperationsCenterO
     address: () => `${host.includes(":") ? `[${host}]` : host}:${listeningPort}`,
   });
   registerInventoryRoutes(router, ctx);
-  registerIncusRoutes(router, ctx);
+  const incusAccess = { trustOperationsCenterClients: options.incusTrustOperationsCenterClients === true };
+  registerIncusRoutes(router, ctx, incusAccess);
+  registerIncusCertificateRoutes(router, ctx, incusAccess);
 
   let listeningPort = 0;
   const seeding = seedOf(options);
@@ -318,6 +358,7 @@ export async function startLocalOperationsCenter(options: LocalOperationsCenterO
     reset: async () => {
       ctx.cancelPending();
       await seedModel();
+      configureOidc();
       store.save();
     },
     snapshot: () => {
@@ -342,7 +383,21 @@ export async function startLocalOperationsCenter(options: LocalOperationsCenterO
       const ui = await serveUi(path);
       if (ui !== undefined) return ui;
     }
-    const trustedClient = isTrusted(req);
+    // Only /1.0 and /os sit behind the authenticator; other paths (/oidc/*, /incus-images/*) go
+    // straight to the mux, so an unknown one is a plain 404 for anyone.
+    const guarded = path === "/1.0" || path.startsWith("/1.0/") || path === "/os" || path.startsWith("/os/");
+    // A bearer token decides before the client certificate (oidc.ts).
+    let oidcUser: string | undefined;
+    if (guarded) {
+      const config = oidcConfigOf(store.data.system.security);
+      try {
+        oidcUser = authenticateBearer(config, oidcIssuer, req.headers);
+      } catch (err) {
+        if (err instanceof HttpError && config !== undefined) return errorResponse(err, oidcHeaders(config));
+        throw err;
+      }
+    }
+    const trustedClient = oidcUser !== undefined || isTrusted(req);
     if (path === "/" && (method === "GET" || method === "HEAD")) {
       if (/Gecko/.test(String(req.headers["user-agent"] ?? "")) && options.uiDir !== undefined) {
         return { status: 301, headers: { Location: "/ui/" }, body: "" };
@@ -353,18 +408,21 @@ export async function startLocalOperationsCenter(options: LocalOperationsCenterO
       return sync({
         api_status: "devel",
         api_version: "1.0",
-        auth: trustedClient ? "tls" : "untrusted",
+        auth: oidcUser !== undefined ? "oidc" : trustedClient ? "tls" : "untrusted",
         auth_methods: ["oidc", "tls"],
         server_version: SERVER_VERSION,
       });
     }
-    // Only /1.0 and /os sit behind the authenticator; other paths (/oidc/*, /incus-images/*) go
-    // straight to the mux, so an unknown one is a plain 404 for anyone.
-    const guarded = path === "/1.0" || path.startsWith("/1.0/") || path === "/os" || path.startsWith("/os/");
     if (guarded && !trustedClient && authenticationRequired(method, path)) throw new HttpError(401, "unauthorized");
     if (path === "/os" || path.startsWith("/os/")) return osView();
     const proxied = handleOsProxy(ctx, method, path, body);
     if (proxied !== undefined) return proxied;
+    if ((path === "/incus" || path.startsWith("/incus/")) && options.incusSharedRoute !== true) return plainText(404, "404 page not found");
+    return await route(req, method, path, query, body);
+  }
+
+  /** Go-mux-like routing; a request to a cluster's own listener comes here directly (its path already /incus/{cluster}/...). */
+  async function route(req: IncomingMessage, method: string, path: string, query: URLSearchParams, body: string): Promise<ApiResponse> {
     const match = router.match(method, path);
     if (match.kind === "not-found") return plainText(404, "404 page not found");
     if (match.kind === "method-not-allowed") return plainText(405, "Method Not Allowed", { Allow: match.allow.join(", ") });
@@ -372,13 +430,22 @@ export async function startLocalOperationsCenter(options: LocalOperationsCenterO
     return await match.handler({ method, path, params: match.params, query, body, headers: req.headers, ...(peer !== undefined ? { peer } : {}) });
   }
 
-  async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+  /**
+   * A request to OC's listener, or to the Incus listener of `cluster`: that one is logged and
+   * routed as /incus/{cluster}/... (the request log tells the clusters apart by that prefix).
+   */
+  async function handle(req: IncomingMessage, res: ServerResponse, cluster?: string): Promise<void> {
     const started = performance.now();
     const method = req.method ?? "GET";
     const url = new URL(req.url ?? "/", "https://local-oc");
-    const path = url.pathname;
+    const path = cluster === undefined ? url.pathname : `/incus/${encodeURIComponent(cluster)}${url.pathname}`;
     const query = url.searchParams;
     const body = await readBody(req);
+    if (restoredSync !== undefined) {
+      const pending = restoredSync;
+      restoredSync = undefined;
+      await pending;
+    }
     const entry: RequestLogEntry = { method, path, query: Object.fromEntries(query), status: 0, durationMs: 0 };
     const json = parsedBody(body);
     if (json !== undefined) entry.body = json;
@@ -394,7 +461,9 @@ export async function startLocalOperationsCenter(options: LocalOperationsCenterO
     let response: ApiResponse;
     const version = store.version;
     try {
-      if (path.startsWith("/local-oc/")) {
+      if (cluster === undefined && oidcIssuer !== undefined && path.startsWith(`${ISSUER_PATH}/`)) {
+        response = serveIssuer(oidcIssuer, method, path, body, isTrusted(req));
+      } else if (cluster === undefined && path.startsWith("/local-oc/")) {
         if (path !== "/local-oc/health" && !isTrusted(req)) throw new HttpError(401, "unauthorized");
         response = await control(controlTarget, method, path, body);
       } else {
@@ -408,7 +477,7 @@ export async function startLocalOperationsCenter(options: LocalOperationsCenterO
         if ((faults.errorRate ?? 0) > 0 && Math.random() < faults.errorRate!) {
           throw new HttpError(503, "Service Unavailable: injected fault (local-oc error rate)");
         }
-        response = await dispatch(req, method, path, query, body);
+        response = cluster === undefined ? await dispatch(req, method, path, query, body) : await route(req, method, path, query, body);
       }
     } catch (err) {
       response = errorResponse(toHttpError(err));
@@ -421,10 +490,61 @@ export async function startLocalOperationsCenter(options: LocalOperationsCenterO
         response = errorResponse(toHttpError(err));
       }
     }
+    // The store marks changes only when it persists, so every request that may change clusters syncs.
+    if (method !== "GET" && method !== "HEAD") {
+      try {
+        await syncIncus();
+      } catch (err) {
+        response = errorResponse(toHttpError(err));
+      }
+    }
     res.writeHead(response.status, response.headers);
     res.end(method === "HEAD" ? undefined : response.body);
     finish(response.status);
   }
+
+  function serve(req: IncomingMessage, res: ServerResponse, cluster?: string): void {
+    handle(req, res, cluster).catch((err: unknown) => {
+      // A bug, not an API answer: still reply rather than hang the client.
+      if (!res.headersSent) {
+        const r = errorResponse(new HttpError(500, err instanceof Error ? err.message : String(err)));
+        res.writeHead(r.status, r.headers);
+        res.end(r.body);
+      }
+    });
+  }
+
+  const incusListeners = new IncusListeners(store, host, (cluster, req, res) => serve(req, res, cluster));
+  const incusConfigDirs = new Set<string>();
+  /** The client certificate the incus CLI configuration carries: the latest writeClientConfig's, else one made for it. */
+  let incusClient: KeyPair | undefined;
+  const writeIncusConfigs = async () => {
+    if (incusConfigDirs.size === 0) return;
+    incusClient ??= await createSelfSignedCertificate({ commonName: "oc-cdktf local-oc client", usage: "client" });
+    for (const dir of incusConfigDirs) await writeIncusConfigDir(dir, incusListeners.endpoints(), incusClient);
+  };
+  /** Listener changes and config writes run one at a time, in the order asked. */
+  let incusQueue: Promise<void> = Promise.resolve();
+  const incusInOrder = (work: () => Promise<void>): Promise<void> => {
+    const next = incusQueue.catch(() => undefined).then(work);
+    incusQueue = next;
+    return next;
+  };
+  /** Listeners (and the incus CLI configuration) follow the clusters after every change. */
+  const syncIncus = () =>
+    incusInOrder(async () => {
+      if (await incusListeners.sync()) await writeIncusConfigs();
+    });
+  let restoredSync: Promise<void> | undefined;
+
+  /** The local issuer, made once the address is known. */
+  let oidcIssuer: OidcIssuer | undefined;
+  /** OC's security.oidc names the local issuer, as an operator configures OC for their IdP. */
+  const configureOidc = () => {
+    if (oidcIssuer === undefined) return;
+    store.data.system.security["oidc"] = { issuer: oidcIssuer.issuer, client_id: oidcIssuer.clientId, scopes: "", audience: "", claim: "" };
+    store.save();
+  };
 
   const server: Server = createServer(
     {
@@ -434,16 +554,7 @@ export async function startLocalOperationsCenter(options: LocalOperationsCenterO
       requestCert: true,
       rejectUnauthorized: false,
     },
-    (req, res) => {
-      handle(req, res).catch((err: unknown) => {
-        // A bug, not an API answer: still reply rather than hang the client.
-        if (!res.headersSent) {
-          const r = errorResponse(new HttpError(500, err instanceof Error ? err.message : String(err)));
-          res.writeHead(r.status, r.headers);
-          res.end(r.body);
-        }
-      });
-    },
+    (req, res) => serve(req, res),
   );
 
   await new Promise<void>((resolveListen, reject) => {
@@ -457,6 +568,16 @@ export async function startLocalOperationsCenter(options: LocalOperationsCenterO
   const port = typeof address === "object" && address !== null ? address.port : options.port ?? 0;
   listeningPort = port;
   const url = `https://${host.includes(":") ? `[${host}]` : host}:${port}`;
+  if (options.oidcIssuer !== undefined && options.oidcIssuer !== false) {
+    const settings = options.oidcIssuer === true ? {} : options.oidcIssuer;
+    oidcIssuer = await OidcIssuer.create({ issuer: `${url}${ISSUER_PATH}`, clientId: settings.clientId ?? DEFAULT_CLIENT_ID, accessTokenTtlS: settings.accessTokenTtlS ?? DEFAULT_ACCESS_TOKEN_TTL_S });
+    configureOidc();
+  }
+  await syncIncus();
+  if (options.incusConfigDir !== undefined) {
+    incusConfigDirs.add(resolve(options.incusConfigDir));
+    await incusInOrder(writeIncusConfigs);
+  }
 
   let closed = false;
   const trust = (pem: string) => {
@@ -471,14 +592,38 @@ export async function startLocalOperationsCenter(options: LocalOperationsCenterO
   return {
     url,
     serverCertificate: store.data.tls.certificate,
-    async writeClientConfig(dir: string) {
+    async writeClientConfig(dir: string, config: { auth?: "tls" | "oidc" } = {}) {
       const pair = await createSelfSignedCertificate({ commonName: "oc-cdktf local-oc client", usage: "client" });
+      if (config.auth === "oidc") {
+        if (oidcIssuer === undefined) throw new Error("an oidc client configuration needs the local OIDC issuer (option oidcIssuer, flag --oidc-issuer)");
+        const oidc = { issuer: oidcIssuer.issuer, clientId: oidcIssuer.clientId, tokens: oidcIssuer.mint("local-oc-user") };
+        const written = await writeClientConfigDir(dir, { url, serverCertificate: store.data.tls.certificate, client: pair, oidc });
+        return { dir: written, fingerprint: certificateFingerprint(pair.certificate) };
+      }
       const fingerprint = trust(pair.certificate);
       const written = await writeClientConfigDir(dir, { url, serverCertificate: store.data.tls.certificate, client: pair });
+      incusClient = pair;
+      await incusInOrder(writeIncusConfigs);
       return { dir: written, fingerprint };
+    },
+    incusEndpoint(cluster: string) {
+      const endpoint = incusListeners.endpoint(cluster);
+      return endpoint === undefined ? undefined : { url: endpoint.url, certificate: endpoint.certificate };
+    },
+    async writeIncusConfig(dir: string) {
+      incusConfigDirs.add(resolve(dir));
+      await incusInOrder(writeIncusConfigs);
+      return resolve(dir);
     },
     trustClientCertificate(pem: string) {
       trust(pem);
+    },
+    get oidcIssuer() {
+      return oidcIssuer?.issuer;
+    },
+    mintOidcTokens(subject = "local-oc-user", expiresInS?: number) {
+      if (oidcIssuer === undefined) throw new Error("the local OIDC issuer does not run (option oidcIssuer, flag --oidc-issuer)");
+      return oidcIssuer.mint(subject, expiresInS);
     },
     requests,
     clearRequests() {
@@ -513,15 +658,24 @@ export async function startLocalOperationsCenter(options: LocalOperationsCenterO
     advanceClusterOperations() {
       return ctx.advanceClusterOperations();
     },
-    reset: () => controlTarget.reset(),
+    async reset() {
+      await controlTarget.reset();
+      await syncIncus();
+    },
     saveSnapshot: () => controlTarget.snapshot(),
-    restoreSnapshot: (model: unknown) => controlTarget.restore(model),
+    restoreSnapshot(model: unknown) {
+      controlTarget.restore(model);
+      // The next request waits for the listeners to follow the restored clusters.
+      restoredSync = syncIncus().catch((err: unknown) => log?.(`incus listeners not updated after a restore: ${(err as Error).message}`));
+    },
     async close() {
       if (closed) return;
       closed = true;
       await ctx.settle();
       await store.drain();
       store.save();
+      await incusQueue.catch(() => undefined);
+      await incusListeners.close();
       await new Promise<void>((resolveClose) => {
         server.close(() => resolveClose());
         server.closeAllConnections();

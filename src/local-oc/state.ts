@@ -19,6 +19,7 @@ import { z } from "zod";
 import { seedServerSchema } from "./seed.js";
 import { incusClusterSchema } from "./incus/model.js";
 import { simulatedInstanceSchema, simulatedVolumeSchema } from "./instances.js";
+import { incusTrustSchema } from "./incus/trust.js";
 
 const stringMap = z.record(z.string(), z.string());
 const configObject = z.record(z.string(), z.unknown());
@@ -271,6 +272,8 @@ export const persistedStateSchema = z.strictObject({
   /** Simulated Incus instances and custom volumes on cluster members (instances.ts). */
   instances: z.array(simulatedInstanceSchema).optional(),
   storage_volumes: z.array(simulatedVolumeSchema).optional(),
+  /** Each cluster's certificate with its key and its Incus trust store (incus/trust.ts). */
+  incus_trust: z.record(z.string(), incusTrustSchema).optional(),
 });
 export type PersistedState = z.infer<typeof persistedStateSchema>;
 

@@ -1,14 +1,11 @@
 // The CDKTF app of the Incus cluster end-to-end tests: a three-member cluster with its Incus
 // settings, a member with a role and a failure domain, a gpu group, an evacuable member, a
 // placement scriptlet and the cluster certificate. Each step synthesizes it with what the step
-// changes. The local OC serves the cluster's Incus API under /incus/<cluster>; the incus CLI
-// configuration written here names it as a remote after the cluster.
-import { copyFileSync, mkdirSync, writeFileSync } from "node:fs";
+// changes. The cluster's application config lists the client certificate the provider presents,
+// so that the cluster trusts it, as a user trusts their incus client on a real cluster.
 import * as path from "node:path";
 import { App, LocalBackend, TerraformStack, TerraformVariable } from "cdktf";
-import yaml from "js-yaml";
 import { Cluster, ClusterCertificate, IncusClusterGroup, IncusClusterMember, IncusClusterSettings, OperationsCenter } from "../../constructs/index.js";
-import type { LocalOperationsCenter } from "../../src/local-oc/index.js";
 
 export const INCUS_STACK = "incus";
 export const CLUSTER = "lab";
@@ -36,15 +33,8 @@ export interface IncusScenarioConfig {
   settings?: boolean;
   /** false drops the three member constructs. */
   members?: boolean;
-}
-
-/** An incus CLI configuration with a remote named after the cluster at the local OC, using the OC client's certificate. */
-export function writeIncusConfig(dir: string, oc: LocalOperationsCenter, ocConfigDir: string, cluster = CLUSTER): void {
-  mkdirSync(path.join(dir, "servercerts"), { recursive: true });
-  writeFileSync(path.join(dir, "config.yml"), yaml.dump({ "default-remote": cluster, remotes: { [cluster]: { addr: `${oc.url}/incus/${cluster}`, protocol: "incus" } } }));
-  writeFileSync(path.join(dir, "servercerts", `${cluster}.crt`), oc.serverCertificate);
-  copyFileSync(path.join(ocConfigDir, "client.crt"), path.join(dir, "client.crt"));
-  copyFileSync(path.join(ocConfigDir, "client.key"), path.join(dir, "client.key"));
+  /** A client certificate (PEM) the cluster trusts: its application config's `certificates`. */
+  clientCertificate?: string;
 }
 
 export function synthIncusScenario(outdir: string, config: IncusScenarioConfig): string {
@@ -52,7 +42,12 @@ export function synthIncusScenario(outdir: string, config: IncusScenarioConfig):
   const stack = new TerraformStack(app, INCUS_STACK);
   new LocalBackend(stack, { path: "terraform.tfstate" });
   new OperationsCenter(stack, "oc", { evacuationTimeout: 60 });
-  const cluster = new Cluster(stack, "lab", { name: CLUSTER, servers: ["server01", "server02", "server03"], deletionPolicy: "forget" });
+  const cluster = new Cluster(stack, "lab", {
+    name: CLUSTER,
+    servers: ["server01", "server02", "server03"],
+    deletionPolicy: "forget",
+    ...(config.clientCertificate === undefined ? {} : { applicationConfig: { certificates: [{ type: "client", name: "terraform", certificate: config.clientCertificate }] } }),
+  });
   if (config.settings !== false) {
     new IncusClusterSettings(stack, "settings", {
       cluster,

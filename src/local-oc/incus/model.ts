@@ -6,7 +6,7 @@
 // member and server config) is kept per cluster in the state file.
 import { z } from "zod";
 import { clusterKeyRules, DEFAULT_GROUP, memberLocalKeys } from "../../config/incus.js";
-import { certificateFingerprint } from "../certificates.js";
+import { forgetIncusTrust, renameIncusTrust } from "./trust.js";
 import type { PersistedState, ServerRecord, Store } from "../state.js";
 
 const stringMap = z.record(z.string(), z.string());
@@ -40,10 +40,12 @@ export const MAINTENANCE = { online: 0, evacuating: 1, evacuated: 2, restoring: 
 /** Forgets the Incus side of a cluster (a new cluster of that name starts fresh). */
 export function forgetIncusCluster(data: PersistedState, name: string): void {
   if (data.incus_clusters !== undefined) delete data.incus_clusters[name];
+  forgetIncusTrust(data, name);
 }
 
 /** Moves the Incus side with a cluster rename. */
 export function renameIncusCluster(data: PersistedState, from: string, to: string): void {
+  renameIncusTrust(data, from, to);
   const entry = data.incus_clusters?.[from];
   if (entry === undefined || data.incus_clusters === undefined) return;
   delete data.incus_clusters[from];
@@ -64,24 +66,6 @@ export class IncusClusterModel {
     const all = (store.data.incus_clusters ??= {});
     const state = (all[name] ??= { members: {}, groups: { [DEFAULT_GROUP]: { description: "Default cluster group", config: {} } }, config: {}, local_config: {} });
     return new IncusClusterModel(store, name, state);
-  }
-
-  /** The client certificates this cluster trusts: the application config's `certificates` of type client. */
-  trustedFingerprints(): Set<string> {
-    const out = new Set(this.store.data.trusted_fingerprints);
-    const certificates = this.store.data.creation_inputs[this.name]?.application_seed_config["certificates"];
-    if (Array.isArray(certificates)) {
-      for (const entry of certificates) {
-        const c = entry as { type?: unknown; certificate?: unknown };
-        if (c.type !== "client" || typeof c.certificate !== "string") continue;
-        try {
-          out.add(certificateFingerprint(c.certificate));
-        } catch {
-          // An entry that is not a certificate trusts nobody.
-        }
-      }
-    }
-    return out;
   }
 
   servers(): ServerRecord[] {

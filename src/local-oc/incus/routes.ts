@@ -1,7 +1,7 @@
-// The Incus cluster REST API of each cluster the local Operations Center created, served on the
-// same listener under /incus/{cluster}: a client uses https://HOST:PORT/incus/NAME as the
-// cluster's address and sends the usual /1.0/... paths below it. Only client certificates the
-// cluster trusts are let in (incus/model.ts). Validation, status codes and messages follow Incus
+// The Incus cluster REST API of each cluster the local Operations Center created. Each cluster's
+// own listener (incus/listeners.ts) serves it at /1.0/..., routed here as /incus/{cluster}/1.0/...
+// (the opt-in shared route serves that path on OC's listener too). Only client certificates in the
+// cluster's trust store are let in (incus/access.ts, incus/trust.ts). Validation, status codes and messages follow Incus
 // (incus-cluster.md 2, 5): 400 for refused values, 500 where Incus raises a plain error inside its
 // database transaction, 403 for the default group, 412 for a stale ETag, async operations for
 // evacuate and restore with /1.0/operations/{id}/wait.
@@ -25,6 +25,7 @@ import { checkIfMatch, created, emptySync, encodePath, sync, syncETag, type ApiR
 import { IncusClusterModel, type IncusMember } from "./model.js";
 import { runMemberEvacuation, runMemberRestore } from "../evacuation.js";
 import { clusterInstances, instanceDocument } from "../instances.js";
+import { incusCluster, trustedIncusCluster, type IncusAccessOptions } from "./access.js";
 
 export const INCUS_PREFIX = "/incus/{cluster}/1.0";
 
@@ -132,17 +133,12 @@ function asyncResponse(op: Operation): ApiResponse {
   };
 }
 
-export function registerIncusRoutes(router: Router, ctx: Context): void {
+export function registerIncusRoutes(router: Router, ctx: Context, access: IncusAccessOptions): void {
   const operations = new Operations();
   const P = INCUS_PREFIX;
 
-  /** The cluster of the request, after checking the client certificate against its trust. */
-  const clusterOf = (req: ApiRequest): IncusClusterModel => {
-    const model = IncusClusterModel.of(ctx.store, req.params["cluster"]!);
-    if (model === undefined) throw new HttpError(404, `No Incus cluster "${req.params["cluster"]}" here (the local Operations Center serves one for each ready cluster it created)`);
-    if (req.peer === undefined || !model.trustedFingerprints().has(req.peer.fingerprint)) throw new HttpError(403, "not authorized");
-    return model;
-  };
+  /** The cluster of the request, after checking the client certificate against its trust store. */
+  const clusterOf = (req: ApiRequest): IncusClusterModel => trustedIncusCluster(ctx, req, access);
   const memberOf = (model: IncusClusterModel, name: string): IncusMember => {
     const member = model.member(name);
     if (member === undefined) throw new HttpError(404, "Cluster member not found");
@@ -182,6 +178,8 @@ export function registerIncusRoutes(router: Router, ctx: Context): void {
     memberOf(model, target);
     return target;
   };
+  // What GET /1.0 shows an untrusted client (incus@be7afc5 cmd/incusd/api_1.0.go, api10Get).
+  const untrustedServerDocument = { config: {}, api_extensions: null, api_status: "stable", api_version: "1.0", auth: "untrusted", public: false, auth_methods: ["tls"] };
   const serverDocument = (model: IncusClusterModel, member: string) => ({
     config: model.renderedConfig(member),
     api_extensions: ["clustering", "clustering_roles", "clustering_failure_domains", "clustering_groups", "clustering_evacuation", "instances_placement_scriptlet"],
@@ -194,6 +192,8 @@ export function registerIncusRoutes(router: Router, ctx: Context): void {
   });
 
   router.add("GET", P, (req) => {
+    const { trust } = incusCluster(ctx, req, access);
+    if (!trust.trusted) return syncETag(untrustedServerDocument, null);
     const model = clusterOf(req);
     const member = serverTarget(model, req);
     return syncETag(serverDocument(model, member), model.renderedConfig(member));

@@ -1,0 +1,123 @@
+// What a cluster's Incus knows about TLS: the cluster certificate with its key (presented by the
+// cluster's own listener, incus/listeners.ts) and the trust store of client certificates.
+//
+// The trust store is filled as a real cluster's is: the `certificates` of the application config
+// the cluster was created with (OC's post-clustering Terraform adds each as an incus_certificate
+// with its name, type, restricted flag, projects and description: operations-center@41a98e0
+// internal/provisioning/adapter/terraform/templates/resources_certificates.tf.gotmpl) and
+// `POST /1.0/certificates` (incus@be7afc5
+// cmd/incusd/certificates.go, certificatesPost). Only `client` certificates open the API; a
+// `restricted` one may read but not change server and cluster settings (incus@be7afc5
+// internal/server/auth/driver_tls.go, CheckPermission: "Certificate is restricted").
+// Operations Center's own trusted clients are trusted too only when the local OC is started with
+// that opt-in: a real cluster does not know them.
+import { z } from "zod";
+import { certificateFingerprint, type KeyPair } from "../certificates.js";
+
+export const trustedCertificateSchema = z.strictObject({
+  fingerprint: z.string(),
+  /** client, server or metrics (incus@be7afc5 internal/server/certificate/type.go FromAPIType). */
+  type: z.string(),
+  name: z.string(),
+  certificate: z.string(),
+  restricted: z.boolean(),
+  projects: z.array(z.string()),
+  description: z.string(),
+});
+export type TrustedCertificate = z.infer<typeof trustedCertificateSchema>;
+
+export const incusTrustSchema = z.strictObject({
+  /** The cluster certificate and key its members present (replaced by PUT /clusters/{name}/certificate). */
+  tls: z.strictObject({ certificate: z.string().min(1), key: z.string().min(1) }).optional(),
+  /** Certificates added with POST /1.0/certificates. */
+  certificates: z.array(trustedCertificateSchema),
+});
+export type IncusTrust = z.infer<typeof incusTrustSchema>;
+
+/** The part of the persisted state this module reads and writes. */
+export interface TrustState {
+  incus_trust?: Record<string, IncusTrust> | undefined;
+  trusted_fingerprints: string[];
+  creation_inputs: Record<string, { application_seed_config: Record<string, unknown> }>;
+}
+
+export const CERTIFICATE_TYPES = ["client", "server", "metrics"] as const;
+
+function trustOf(data: TrustState, cluster: string): IncusTrust {
+  const all = (data.incus_trust ??= {});
+  return (all[cluster] ??= { certificates: [] });
+}
+
+/** The cluster's certificate and key, as Incus got them at clustering or from a certificate update. */
+export function setClusterKeyPair(data: TrustState, cluster: string, pair: KeyPair): void {
+  trustOf(data, cluster).tls = { certificate: pair.certificate, key: pair.key };
+}
+
+export function clusterKeyPair(data: TrustState, cluster: string): KeyPair | undefined {
+  return data.incus_trust?.[cluster]?.tls;
+}
+
+/** Forgets a cluster's TLS state (a new cluster of that name starts fresh). */
+export function forgetIncusTrust(data: TrustState, cluster: string): void {
+  if (data.incus_trust !== undefined) delete data.incus_trust[cluster];
+}
+
+/** Moves a cluster's TLS state with a rename in Operations Center. */
+export function renameIncusTrust(data: TrustState, from: string, to: string): void {
+  const entry = data.incus_trust?.[from];
+  if (entry === undefined || data.incus_trust === undefined) return;
+  delete data.incus_trust[from];
+  data.incus_trust[to] = entry;
+}
+
+/** The application config's `certificates`, as the trust store entries Incus makes of them at init. */
+function preseedCertificates(data: TrustState, cluster: string): TrustedCertificate[] {
+  const listed = data.creation_inputs[cluster]?.application_seed_config["certificates"];
+  if (!Array.isArray(listed)) return [];
+  const out: TrustedCertificate[] = [];
+  for (const entry of listed) {
+    const c = entry as Record<string, unknown>;
+    if (typeof c["certificate"] !== "string") continue;
+    let fingerprint: string;
+    try {
+      fingerprint = certificateFingerprint(c["certificate"]);
+    } catch {
+      continue; // not a certificate: trusts nobody
+    }
+    out.push({
+      fingerprint,
+      type: typeof c["type"] === "string" ? c["type"] : "",
+      name: typeof c["name"] === "string" ? c["name"] : "",
+      certificate: c["certificate"],
+      restricted: c["restricted"] === true,
+      projects: Array.isArray(c["projects"]) ? c["projects"].filter((p): p is string => typeof p === "string") : [],
+      description: typeof c["description"] === "string" ? c["description"] : "",
+    });
+  }
+  return out;
+}
+
+/** Every entry of the cluster's trust store: from the application config, then added ones. */
+export function trustStore(data: TrustState, cluster: string): TrustedCertificate[] {
+  return [...preseedCertificates(data, cluster), ...(data.incus_trust?.[cluster]?.certificates ?? [])];
+}
+
+/** How a client certificate stands with a cluster: trusted (maybe restricted) or not. */
+export type ClientTrust = { trusted: false } | { trusted: true; restricted: boolean };
+
+/**
+ * A client certificate opens the cluster's API when its trust store has it as a `client`
+ * certificate, or (with the opt-in) when Operations Center trusts it.
+ */
+export function clientTrust(data: TrustState, cluster: string, fingerprint: string | undefined, trustOperationsCenterClients: boolean): ClientTrust {
+  if (fingerprint === undefined) return { trusted: false };
+  const entry = trustStore(data, cluster).find((c) => c.fingerprint === fingerprint && c.type === "client");
+  if (entry !== undefined) return { trusted: true, restricted: entry.restricted };
+  if (trustOperationsCenterClients && data.trusted_fingerprints.includes(fingerprint)) return { trusted: true, restricted: false };
+  return { trusted: false };
+}
+
+/** Adds a certificate to the trust store; the caller has checked it is new. */
+export function addTrustedCertificate(data: TrustState, cluster: string, entry: TrustedCertificate): void {
+  trustOf(data, cluster).certificates.push(entry);
+}
