@@ -253,6 +253,7 @@ export class OperationsCenterClient {
         remote: remote.name ?? remote.url,
         allowInsecureHttp: remote.allowInsecureHttp,
         ...(remote.serverCertificate === undefined ? {} : { serverCertificate: remote.serverCertificate }),
+        createDispatcher: (connect) => new Agent({ connect }),
       });
     }
     return new OperationsCenterClient({ ...options, ...definedOnly(overrides) });

@@ -145,8 +145,11 @@ export interface OidcTokensOptions {
   serverCertificate?: string;
   /** Permit an http:// issuer (local test servers only, like the client's allowInsecureHttp). */
   allowInsecureHttp?: boolean;
-  /** The transport for the issuer (tests); default: an undici Agent with the conventions above. */
-  dispatcher?: Dispatcher;
+  /**
+   * Makes the transport for the issuer from the TLS connect options above (the client passes
+   * undici's Agent: this module stays free of undici until a refresh runs).
+   */
+  createDispatcher: (connect: Record<string, unknown>) => Dispatcher;
   /** The clock (tests). */
   now?: () => number;
 }
@@ -195,7 +198,7 @@ export class OidcTokens implements BearerSource {
 
   /** Closes the issuer connections. */
   async close(): Promise<void> {
-    if (this.#dispatcher !== undefined && this.#options.dispatcher === undefined) await this.#dispatcher.close();
+    if (this.#dispatcher !== undefined) await this.#dispatcher.close();
   }
 
   #accessToken(): string {
@@ -296,14 +299,14 @@ export class OidcTokens implements BearerSource {
     if (parsed.protocol !== "https:" && !(parsed.protocol === "http:" && this.#options.allowInsecureHttp === true)) {
       throw new Error(`${what} ${parsed.origin} is not an https:// address`);
     }
-    const { request } = await import("undici");
     let reply;
     try {
-      reply = await request(parsed, {
+      reply = await this.#issuerDispatcher().request({
+        origin: parsed.origin,
+        path: `${parsed.pathname}${parsed.search}`,
         method: init.method as Dispatcher.HttpMethod,
-        ...(init.headers === undefined ? { headers: { accept: "application/json" } } : { headers: init.headers }),
+        headers: init.headers ?? { accept: "application/json" },
         ...(init.body === undefined ? {} : { body: init.body }),
-        dispatcher: await this.#issuerDispatcher(),
         headersTimeout: ISSUER_TIMEOUT_MS,
         bodyTimeout: ISSUER_TIMEOUT_MS,
       });
@@ -325,22 +328,20 @@ export class OidcTokens implements BearerSource {
    * certificate to its roots, through that certificate too; a peer presenting exactly the pinned
    * certificate is accepted whatever its name, as the client accepts it for Operations Center.
    */
-  async #issuerDispatcher(): Promise<Dispatcher> {
-    if (this.#options.dispatcher !== undefined) return this.#options.dispatcher;
+  #issuerDispatcher(): Dispatcher {
     if (this.#dispatcher !== undefined) return this.#dispatcher;
-    const { Agent } = await import("undici");
     const pinned = this.#options.serverCertificate;
     const connect: Record<string, unknown> = { timeout: ISSUER_TIMEOUT_MS };
-    const store = defaultTrustStore() ?? [...tls.rootCertificates];
+    const store = defaultTrustStore();
     if (pinned !== undefined && pinned !== "") {
       const fingerprint = new X509Certificate(pinned).fingerprint256;
-      connect.ca = [...store, pinned];
+      connect.ca = [...(store ?? tls.rootCertificates), pinned];
       connect.checkServerIdentity = (host: string, peer: tls.PeerCertificate): Error | undefined =>
         peer.fingerprint256 === fingerprint ? undefined : tls.checkServerIdentity(host, peer);
-    } else if (defaultTrustStore() !== undefined) {
+    } else if (store !== undefined) {
       connect.ca = store;
     }
-    this.#dispatcher = new Agent({ connect });
+    this.#dispatcher = this.#options.createDispatcher(connect);
     return this.#dispatcher;
   }
 }
