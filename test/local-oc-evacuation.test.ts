@@ -2,6 +2,7 @@
 // instances, their preconditions, and the :remove-servers refusals that follow.
 import assert from "node:assert/strict";
 import { test } from "node:test";
+import type { LocalOperationsCenterOptions } from "../src/local-oc/index.js";
 import { startHarness, type Harness } from "./fixtures/local-oc/helpers.js";
 import { instanceSeed } from "./fixtures/local-oc/instances.js";
 
@@ -14,8 +15,8 @@ interface Instance {
   status: string;
 }
 
-async function withHarness(extra: Record<string, unknown>, fn: (h: Harness) => Promise<void>): Promise<void> {
-  const h = await startHarness({ seed: instanceSeed(undefined, extra) });
+async function withHarness(extra: Record<string, unknown>, fn: (h: Harness) => Promise<void>, options: LocalOperationsCenterOptions = {}): Promise<void> {
+  const h = await startHarness({ seed: instanceSeed(undefined, extra), ...options });
   try {
     await fn(h);
   } finally {
@@ -44,6 +45,19 @@ test(":evacuate moves the migratable instance to the least loaded member and sto
     const server = (await h.call("GET", `${S}/server01`)).json!.metadata;
     assert.equal(server.version_data.in_maintenance, 2);
   }));
+
+test("while Incus evacuates, OC shows the server evacuating and the instances still in place", () =>
+  withHarness(
+    MIXED,
+    async (h) => {
+      assert.equal((await h.call("POST", `${S}/server01/system/:evacuate`)).status, 200);
+      const server = (await h.call("GET", `${S}/server01`)).json!.metadata;
+      assert.equal(server.server_status_detail, "evacuating");
+      assert.equal(server.version_data.in_maintenance, 1);
+      assert.deepEqual((await instances(h))["web1"], ["server01", "Running"]);
+    },
+    { evacuationDelayMs: 3_600_000 },
+  ));
 
 test(":remove-servers refuses a member an auto evacuation left an instance on, and removes it once the instance is gone", () =>
   withHarness(MIXED, async (h) => {
@@ -157,3 +171,19 @@ test("a single-member cluster evacuates in mode stop: its migratable instance is
     await h.close();
   }
 });
+
+test("a cluster rolling reboot evacuates each member in mode auto: local instances are stopped, then started again on restore", () =>
+  withHarness(MIXED, async (h) => {
+    assert.equal((await h.call("POST", `${C}/c1/:reboot`)).status, 200);
+    const seen = new Set<string>();
+    // Bounded: 7 steps per member and a last one that ends the run.
+    for (let i = 0; i < 30 && h.oc.advanceClusterOperations() > 0; i++) {
+      const now = await instances(h);
+      seen.add(`db1 ${now["db1"]!.join(" ")}`);
+      seen.add(`web1 ${now["web1"]!.join(" ")}`);
+    }
+    assert.ok(seen.has("db1 server01 Stopped"), "the local instance is stopped while its member is in maintenance");
+    assert.ok([...seen].some((s) => s.startsWith("web1 server0") && !s.startsWith("web1 server01")), "the migratable one moves away");
+    assert.deepEqual((await instances(h))["db1"], ["server01", "Running"]);
+    assert.equal((await h.call("GET", `${C}/c1`)).json!.metadata.update_status.in_progress_status.in_progress, "", "the run is over");
+  }));

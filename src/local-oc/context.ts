@@ -8,6 +8,7 @@ import { addressByRole, hostPort, initialIncusOSState } from "./incusos.js";
 import type { SeedServer } from "./seed.js";
 import { Store, nowString, type ClusterRecord, type ServerRecord } from "./state.js";
 import { advance, planOperation, type OperationPlan } from "./update-loop.js";
+import { rollingInstances } from "./instances.js";
 
 export interface Faults {
   /** Delay before each request is handled (ms). */
@@ -236,7 +237,7 @@ export class Context {
   advanceClusterOperations(): number {
     for (const [name, plan] of [...this.operations]) {
       const cluster = this.store.cluster(name);
-      if (cluster === undefined || !advance(cluster, plan, (n) => this.store.server(n))) this.operations.delete(name);
+      if (cluster === undefined || !advance(cluster, plan, (n) => this.store.server(n), rollingInstances(this.store, cluster))) this.operations.delete(name);
     }
     this.changed();
     this.scheduleOperations();

@@ -20,9 +20,8 @@ export type OperationDone = (error?: string) => void;
 
 const ALREADY = "Cluster member is already in requested state";
 
-function setMaintenance(server: ServerRecord, value: number, detail: string): void {
+function setMaintenance(server: ServerRecord, value: number): void {
   server.in_maintenance = value;
-  server.status_detail = detail;
   server.last_updated = nowString();
 }
 
@@ -35,12 +34,12 @@ export function runMemberEvacuation(ctx: Context, cluster: string, server: Serve
     done(ALREADY);
     return;
   }
-  setMaintenance(server, MAINTENANCE.evacuating, "evacuating");
+  setMaintenance(server, MAINTENANCE.evacuating);
   ctx.changed();
   const finish = (): void => {
     if (server.in_maintenance !== MAINTENANCE.evacuating) return done();
     evacuateInstances(ctx.store, cluster, server.name, mode);
-    setMaintenance(server, MAINTENANCE.evacuated, "");
+    setMaintenance(server, MAINTENANCE.evacuated);
     ctx.changed();
     done();
   };
@@ -55,7 +54,7 @@ export function runMemberRestore(ctx: Context, cluster: string, server: ServerRe
     return;
   }
   restoreInstances(ctx.store, cluster, server.name, skip);
-  setMaintenance(server, MAINTENANCE.online, "");
+  setMaintenance(server, MAINTENANCE.online);
   ctx.changed();
   done();
 }
@@ -96,7 +95,19 @@ export function evacuateServer(ctx: Context, name: string, force: boolean): void
   if (server.cluster === null) return;
   // A single-member cluster evacuates in mode stop (incus@be7afc5 cmd/incusd/api_cluster.go (clusterNodeStatePost)).
   const mode = ctx.store.members(server.cluster).length === 1 ? "stop" : "auto";
-  runMemberEvacuation(ctx, server.cluster, server, mode, () => undefined);
+  runMemberEvacuation(ctx, server.cluster, server, mode, detailUntilDone(server, "evacuating"));
+}
+
+/**
+ * OC shows the server `evacuating` / `restoring` until its poll of such servers sees the
+ * operation done (operations-center@41a98e0 internal/api/daemon.go, the background polling
+ * tasks); here the detail clears when the operation ends.
+ */
+function detailUntilDone(server: ServerRecord, detail: string): OperationDone {
+  server.status_detail = detail;
+  return () => {
+    if (server.status_detail === detail) server.status_detail = "";
+  };
 }
 
 /** POST /1.0/provisioning/servers/{name}/system/:restore: Incus's restore (mode ""). */
@@ -104,5 +115,5 @@ export function restoreServer(ctx: Context, name: string, force: boolean): void 
   const server = lifecycleServer(ctx, name, force);
   if (server.status === "offline") throw unreachable(server, "restore");
   if (server.cluster === null) return;
-  runMemberRestore(ctx, server.cluster, server, false, () => undefined);
+  runMemberRestore(ctx, server.cluster, server, false, detailUntilDone(server, "restoring"));
 }

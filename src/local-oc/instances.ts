@@ -29,7 +29,9 @@
 //   GET /incus/C/1.0/instances?all-projects=true&recursion=1
 //     the cluster's own view (`location`).
 // An instance on member X that a removal of X would hit after an auto evacuation is one whose
-// action (above) is not migrate/live-migrate, or one with no other Online member to go to.
+// action (above) is not migrate, live-migrate or refresh-migrate, or one with no other Online
+// member to go to. On real servers every device counts (a local disk or a passed-through device
+// keeps an instance in place too); the simulation gives each instance only its root disk.
 //
 // Placed through the seed (`instances:` and `storage_volumes:`, src/local-oc/seed.ts) and the
 // control endpoints /local-oc/instances and /local-oc/storage-volumes (src/local-oc/control.ts).
@@ -37,7 +39,8 @@
 import { z } from "zod";
 import { HttpError } from "./errors.js";
 import { IncusClusterModel, MAINTENANCE } from "./incus/model.js";
-import type { PersistedState, Store } from "./state.js";
+import type { ClusterRecord, PersistedState, Store } from "./state.js";
+import type { MemberInstances } from "./update-loop.js";
 
 export const instanceTypes = ["container", "virtual-machine"] as const;
 /** Storage drivers whose volumes every member reaches (incus@be7afc5 internal/server/storage/drivers, isRemote). */
@@ -287,6 +290,18 @@ export function restoreInstances(store: Store, cluster: string, member: string, 
       delete instance.config["volatile.evacuate.origin"];
     }
   }
+}
+
+/**
+ * The instance effects of a cluster update's restart of a member: OC evacuates it in mode auto
+ * and restores it with the cluster's rolling_restart.restore_mode (operations-center@41a98e0
+ * internal/provisioning/cluster/cluster_service.go, the update loop's evacuation and restore).
+ */
+export function rollingInstances(store: Store, cluster: ClusterRecord): MemberInstances {
+  return {
+    evacuated: (member) => evacuateInstances(store, cluster.name, member, "auto"),
+    restored: (member) => restoreInstances(store, cluster.name, member, cluster.config.rolling_restart.restore_mode === "skip"),
+  };
 }
 
 /**

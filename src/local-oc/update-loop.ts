@@ -14,10 +14,16 @@
 import type { ClusterRecord, InProgressStatus, ServerRecord } from "./state.js";
 import { nowString } from "./state.js";
 
+/** What a step does to the instances on a member: OC evacuates in mode auto and restores (instances.ts). */
+export interface MemberInstances {
+  evacuated(member: string): void;
+  restored(member: string): void;
+}
+
 export interface OperationStep {
   server: string;
   state: string;
-  apply(server: ServerRecord, status: InProgressStatus): void;
+  apply(server: ServerRecord, status: InProgressStatus, instances: MemberInstances): void;
 }
 
 /** The steps of the two phases: the number of them is what Operations Center counts per member. */
@@ -51,7 +57,8 @@ function restartSteps(name: string, evacuatedBefore: boolean): OperationStep[] {
     {
       server: name,
       state: "in maintenance, reboot pending",
-      apply: (s) => {
+      apply: (s, _status, instances) => {
+        instances.evacuated(s.name);
         s.in_maintenance = 2;
         s.status_detail = "";
       },
@@ -89,7 +96,8 @@ function restartSteps(name: string, evacuatedBefore: boolean): OperationStep[] {
     {
       server: name,
       state: "post restore",
-      apply: (s) => {
+      apply: (s, _status, instances) => {
+        instances.restored(s.name);
         s.in_maintenance = 0;
         s.status_detail = "";
       },
@@ -156,7 +164,7 @@ export function inactiveStatus(): InProgressStatus {
  * Runs the next step of a plan against the members; returns false when the run is over (the
  * in-progress status is then inactive).
  */
-export function advance(cluster: ClusterRecord, plan: OperationPlan, server: (name: string) => ServerRecord | undefined): boolean {
+export function advance(cluster: ClusterRecord, plan: OperationPlan, server: (name: string) => ServerRecord | undefined, instances: MemberInstances): boolean {
   const step = plan.steps.shift();
   if (step === undefined) {
     for (const name of plan.finish) {
@@ -168,7 +176,7 @@ export function advance(cluster: ClusterRecord, plan: OperationPlan, server: (na
   }
   const member = server(step.server);
   if (member !== undefined) {
-    step.apply(member, cluster.in_progress_status);
+    step.apply(member, cluster.in_progress_status, instances);
     member.last_updated = nowString();
   }
   plan.done++;

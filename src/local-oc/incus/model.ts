@@ -101,13 +101,6 @@ export class IncusClusterModel {
     return MEMBER_STATUS[this.server(member)?.in_maintenance ?? 0] ?? "Online";
   }
 
-  setMaintenance(member: string, value: number): void {
-    const server = this.server(member);
-    if (server === undefined) return;
-    server.in_maintenance = value;
-    server.last_updated = new Date().toISOString();
-  }
-
   groupNames(): string[] {
     return Object.keys(this.state.groups).sort();
   }
