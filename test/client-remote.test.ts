@@ -46,6 +46,9 @@ describe("resolveRemote", () => {
     );
     writeFileSync(join(configDir, "client.crt"), clientPair.certificate);
     writeFileSync(join(configDir, "client.key"), clientPair.key, { mode: 0o600 });
+    // The oidc remote "lab" is usable once the CLI's login wrote its token file.
+    mkdirSync(join(configDir, "oidc-tokens"));
+    writeFileSync(join(configDir, "oidc-tokens", "lab.json"), JSON.stringify({ trust_tuple: {}, tokens: { access_token: "a", expiry: "0001-01-01T00:00:00Z" } }), { mode: 0o600 });
   });
   after(() => rmSync(root, { recursive: true, force: true }));
 

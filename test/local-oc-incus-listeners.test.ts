@@ -230,8 +230,9 @@ test("oc-cdktf local-oc --write-incus-config keeps a remote per cluster that the
       await api.close();
     }
     const remote = incusRemote(join(dir, "incus"), "c1")!;
-    assert.notEqual(remote.url, url, "the cluster has its own listener");
-    const incus = new OperationsCenterClient({ url: remote.url, serverCertificate: remote.serverCertificate!, clientCertificate: remote.clientCertificate, clientKey: remote.clientKey, retries: 0 });
+    assert.equal(remote.urls.length, 1);
+    assert.notEqual(remote.urls[0], url, "the cluster has its own listener");
+    const incus = new OperationsCenterClient({ url: remote.urls[0]!, serverCertificate: remote.serverCertificate!, clientCertificate: remote.clientCertificate, clientKey: remote.clientKey, retries: 0 });
     try {
       assert.equal((await incus.request("GET", "/1.0/cluster/members")).status, 200);
     } finally {

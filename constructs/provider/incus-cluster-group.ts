@@ -10,7 +10,7 @@ export interface IncusClusterGroupConfig extends cdktf.TerraformMetaArguments {
    */
   readonly cluster: string;
   /**
-   * Remote of the incus CLI configuration (INCUS_CONF or ~/.config/incus, config.yml with client.crt / client.key) to reach the cluster at. Default: a remote named after the cluster, else the cluster's connection URL from Operations Center with that directory's client certificate.
+   * Remote of the incus CLI configuration (INCUS_CONF, else the incus directory of the user configuration directory: $XDG_CONFIG_HOME/incus or ~/.config/incus, ~/Library/Application Support/incus on macOS; config.yml with clientcerts/<remote>.crt / .key or client.crt / client.key) to reach the cluster at; each address of a comma-separated addr is tried in turn. Default: a remote named after the cluster, else the cluster's connection URL from Operations Center with that directory's client certificate.
    *
    * (optional)
    */
@@ -69,7 +69,7 @@ export interface IncusClusterGroupConfig extends cdktf.TerraformMetaArguments {
 /**
  * The `operationscenter_incus_cluster_group` resource.
  *
- * A cluster group of the cluster's Incus: instances target it as @NAME, and members with scheduler.instance = group only take instances that target one of their groups. Destroy removes the members from it and deletes it (a member whose only group it is stays in it, as Incus requires one group per member).
+ * A cluster group of the cluster's Incus: instances target it as @NAME, and members with scheduler.instance = group only take instances that target one of their groups. Destroy removes the members from it and deletes it; a member whose only group it is is first added to the default group, as Incus keeps every member in one group. A change made to the group between plan and apply fails the apply instead of being overwritten (Incus does not check If-Match on groups).
  */
 export class IncusClusterGroup extends cdktf.TerraformResource {
   static readonly tfResourceType = "operationscenter_incus_cluster_group";
@@ -185,7 +185,7 @@ export class IncusClusterGroup extends cdktf.TerraformResource {
   }
 
   /**
-   * Remote of the incus CLI configuration (INCUS_CONF or ~/.config/incus, config.yml with client.crt / client.key) to reach the cluster at. Default: a remote named after the cluster, else the cluster's connection URL from Operations Center with that directory's client certificate.
+   * Remote of the incus CLI configuration (INCUS_CONF, else the incus directory of the user configuration directory: $XDG_CONFIG_HOME/incus or ~/.config/incus, ~/Library/Application Support/incus on macOS; config.yml with clientcerts/<remote>.crt / .key or client.crt / client.key) to reach the cluster at; each address of a comma-separated addr is tried in turn. Default: a remote named after the cluster, else the cluster's connection URL from Operations Center with that directory's client certificate.
    *
    * (optional)
    */

@@ -10,7 +10,7 @@ export interface IncusClusterSettingsConfig extends cdktf.TerraformMetaArguments
    */
   readonly cluster: string;
   /**
-   * Remote of the incus CLI configuration (INCUS_CONF or ~/.config/incus, config.yml with client.crt / client.key) to reach the cluster at. Default: a remote named after the cluster, else the cluster's connection URL from Operations Center with that directory's client certificate.
+   * Remote of the incus CLI configuration (INCUS_CONF, else the incus directory of the user configuration directory: $XDG_CONFIG_HOME/incus or ~/.config/incus, ~/Library/Application Support/incus on macOS; config.yml with clientcerts/<remote>.crt / .key or client.crt / client.key) to reach the cluster at; each address of a comma-separated addr is tried in turn. Default: a remote named after the cluster, else the cluster's connection URL from Operations Center with that directory's client certificate.
    *
    * (optional)
    */
@@ -159,7 +159,7 @@ export class IncusClusterSettings extends cdktf.TerraformResource {
   }
 
   /**
-   * Remote of the incus CLI configuration (INCUS_CONF or ~/.config/incus, config.yml with client.crt / client.key) to reach the cluster at. Default: a remote named after the cluster, else the cluster's connection URL from Operations Center with that directory's client certificate.
+   * Remote of the incus CLI configuration (INCUS_CONF, else the incus directory of the user configuration directory: $XDG_CONFIG_HOME/incus or ~/.config/incus, ~/Library/Application Support/incus on macOS; config.yml with clientcerts/<remote>.crt / .key or client.crt / client.key) to reach the cluster at; each address of a comma-separated addr is tried in turn. Default: a remote named after the cluster, else the cluster's connection URL from Operations Center with that directory's client certificate.
    *
    * (optional)
    */

@@ -40,7 +40,7 @@ export interface OperationscenterProviderConfig {
    */
   readonly serverCertificate?: string;
   /**
-   * OIDC bearer token, instead of a client certificate.
+   * OIDC bearer token, instead of the token file an auth_type oidc remote keeps (oidc-tokens/<remote>.json, refreshed by the provider as the CLI does). Operations Center checks a bearer token before the client certificate: while one is sent, a trusted certificate is not considered.
    *
    * (optional, sensitive)
    */

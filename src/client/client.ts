@@ -3,7 +3,6 @@
 // repeat a mutation the server may already have performed unless a replay is harmless, a time
 // budget for reconnecting while Operations Center restarts, and a per-client concurrency limit.
 import { X509Certificate, createPrivateKey } from "node:crypto";
-import * as tls from "node:tls";
 import { setTimeout as sleep } from "node:timers/promises";
 import { Agent, type Dispatcher } from "undici";
 import { segment } from "./path.js";
@@ -42,6 +41,8 @@ import { maskApiSecrets } from "../config/redact-request.js";
 import { PIN_MISMATCH, fingerprintOf, pinnedConnector } from "./pinning.js";
 import { REDACTED, redact, redactString } from "./redact.js";
 import { ENV, envFlag, normalizeBaseUrl, resolveRemote, type ResolvedRemote } from "./remote.js";
+import { defaultTrustStore } from "./trust-store.js";
+import { OidcTokens, type BearerSource, type OidcServerHints } from "./oidc.js";
 
 /** One attempt of one request, as reported to ClientOptions.onRequest. */
 export interface RequestEvent {
@@ -69,6 +70,8 @@ export interface ClientOptions {
   clientKey?: string;
   /** OIDC bearer token, sent as `Authorization: Bearer <token>`. */
   token?: string;
+  /** Renewable bearer tokens (an oidc remote's token file), when no `token` is given. */
+  bearer?: BearerSource;
   /** Permit an http:// URL (local test servers only). */
   allowInsecureHttp?: boolean;
   /** Time to wait for reply headers and between body chunks (default 3_600_000: cluster create is synchronous and takes minutes). */
@@ -168,6 +171,7 @@ export class OperationsCenterClient {
     Pick<ClientOptions, "timeoutMs" | "connectTimeoutMs" | "retries" | "connectRetryBudgetMs" | "retryBaseDelayMs" | "maxConcurrency">
   >;
   readonly #token?: string;
+  readonly #bearer?: BearerSource;
   readonly #onRequest?: (event: RequestEvent) => void;
   readonly #debug?: (line: string) => void;
 
@@ -185,6 +189,7 @@ export class OperationsCenterClient {
       maxConcurrency: positive(options.maxConcurrency, DEFAULTS.maxConcurrency, "maxConcurrency"),
     };
     if (options.token !== undefined && options.token !== "") this.#token = options.token;
+    else if (options.bearer !== undefined) this.#bearer = options.bearer;
     if (options.onRequest) this.#onRequest = options.onRequest;
     const debug = options.debug ?? envFlag(process.env.OC_CDKTF_DEBUG);
     if (typeof debug === "function") this.#debug = debug;
@@ -243,6 +248,15 @@ export class OperationsCenterClient {
     if (remote.clientCertificate !== undefined) options.clientCertificate = remote.clientCertificate;
     if (remote.clientKey !== undefined) options.clientKey = remote.clientKey;
     if (remote.token !== undefined) options.token = remote.token;
+    else if (remote.oidcTokenFile !== undefined) {
+      options.bearer = new OidcTokens({
+        file: remote.oidcTokenFile,
+        remote: remote.name ?? remote.url,
+        allowInsecureHttp: remote.allowInsecureHttp,
+        ...(remote.serverCertificate === undefined ? {} : { serverCertificate: remote.serverCertificate }),
+        createDispatcher: (connect) => new Agent({ connect }),
+      });
+    }
     return new OperationsCenterClient({ ...options, ...definedOnly(overrides) });
   }
 
@@ -280,6 +294,10 @@ export class OperationsCenterClient {
       headers["content-type"] = "application/json";
     }
     if (this.#token !== undefined) headers.authorization = `Bearer ${this.#token}`;
+    let bearer = this.#bearer === undefined ? undefined : await this.#bearer.token();
+    if (bearer !== undefined) headers.authorization = `Bearer ${bearer}`;
+    // A 401 comes from authentication, before any handler ran: the request is sent again once with a renewed token.
+    let renewed = false;
     if (options.ifMatch !== undefined && options.ifMatch !== "") headers["if-match"] = quoteEtag(options.ifMatch);
     const lenient = /\/servers\/[^/]+\/os\//.test(path);
     const read = method === "GET" || method === "HEAD";
@@ -313,10 +331,21 @@ export class OperationsCenterClient {
 
       if (outcome.kind === "reply") {
         const reply = outcome.reply;
+        if (reply.status === 401 && this.#bearer !== undefined && bearer !== undefined && !renewed) {
+          renewed = true;
+          try {
+            bearer = await this.#bearer.renew(bearer, oidcHints(reply));
+            headers.authorization = `Bearer ${bearer}`;
+            this.#report({ ...event, status: reply.status, error: "bearer token refused; sending again with a refreshed one" });
+            continue;
+          } catch {
+            // The reply fails below, with the source's hint saying why no token could be had.
+          }
+        }
         try {
           const parsed = parseReply(
             reply,
-            { method, path: displayPath, attempts: attempt, ...this.#authHint() },
+            { method, path: displayPath, attempts: attempt, ...this.#authHint(reply) },
             { lenient },
           );
           this.#report({ ...event, status: reply.status });
@@ -610,7 +639,7 @@ export class OperationsCenterClient {
 
   /** Closes the connection pool (waits for requests in flight). */
   async close(): Promise<void> {
-    await this.#agent.close();
+    await Promise.all([this.#agent.close(), this.#bearer instanceof OidcTokens ? this.#bearer.close() : undefined]);
   }
 
   // ---- internals ---------------------------------------------------------------------------
@@ -633,12 +662,29 @@ export class OperationsCenterClient {
     return reply.etag === undefined ? { value } : { value, etag: reply.etag };
   }
 
-  #authHint(): { authHint?: string } {
+  #authHint(reply: RawReply): { authHint?: string } {
+    // Operations Center checks a bearer token before the client certificate, and a refused one
+    // ends the request with 401 and its X-OperationsCenter-OIDC-* headers: the certificate is then
+    // never looked at (operations-center@41a98e0 internal/security/authn/authenticate_middleware.go,
+    // internal/security/authn/oidc/oidc.go; internal/api/daemon.go puts the OIDC auther first).
+    const certificate = this.clientFingerprint === undefined ? "a client certificate" : `the client certificate ${this.clientFingerprint}`;
+    if (reply.status === 401 && this.#bearer !== undefined) return { authHint: this.#bearer.refusedHint() };
+    if (reply.status === 401 && this.#token !== undefined && oidcHints(reply).issuer !== undefined) {
+      return {
+        authHint:
+          `the bearer token from ${ENV.token} (or the provider block's token) was refused; Operations Center checks a bearer token before ` +
+          `the client certificate, so ${certificate} was not considered: unset ${ENV.token} to authenticate with the certificate, or set a valid token`,
+      };
+    }
+    if (reply.status === 403 && (this.#token !== undefined || this.#bearer !== undefined)) {
+      return { authHint: "the bearer token was accepted but grants no access to this (Operations Center's authorization, e.g. OpenFGA, decides)" };
+    }
     if (this.clientFingerprint !== undefined) {
       return {
         authHint:
           `this client presents certificate ${this.clientFingerprint}; the server must trust it ` +
-          `(security.trusted_tls_client_cert_fingerprints, e.g. \`operations-center system security edit\`)`,
+          `(security.trusted_tls_client_cert_fingerprints, e.g. \`operations-center system security edit\`)` +
+          (this.#token === undefined ? "" : `; the bearer token from ${ENV.token} was not used (Operations Center announced no OIDC issuer)`),
       };
     }
     if (this.#token === undefined) {
@@ -886,24 +932,16 @@ function retryAfterMs(reply: RawReply): number | undefined {
   return Number.isNaN(date) ? undefined : Math.max(0, date - Date.now());
 }
 
-let cachedTrustStore: string[] | null | undefined;
-/**
- * Node's CA store plus, where Node offers it (22.15+), the operating system's. undefined means
- * "Node's defaults" (bundled Mozilla roots and NODE_EXTRA_CA_CERTS).
- */
-function defaultTrustStore(): string[] | undefined {
-  if (cachedTrustStore === undefined) {
-    cachedTrustStore = null;
-    const get = (tls as unknown as { getCACertificates?: (type?: string) => string[] }).getCACertificates;
-    if (typeof get === "function") {
-      try {
-        cachedTrustStore = [...new Set([...get("default"), ...get("system")])];
-      } catch {
-        cachedTrustStore = null;
-      }
-    }
-  }
-  return cachedTrustStore ?? undefined;
+/** The issuer, client id and audience Operations Center announces on a refused bearer token. */
+function oidcHints(reply: RawReply): OidcServerHints {
+  const hints: OidcServerHints = {};
+  const issuer = headerValue(reply.headers, "x-operationscenter-oidc-issuer");
+  const clientId = headerValue(reply.headers, "x-operationscenter-oidc-clientid");
+  const audience = headerValue(reply.headers, "x-operationscenter-oidc-audience");
+  if (issuer) hints.issuer = issuer;
+  if (clientId) hints.clientId = clientId;
+  if (audience) hints.audience = audience;
+  return hints;
 }
 
 /** A duration for messages: "0.3 s", "12.5 s", "31 s". */

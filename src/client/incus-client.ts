@@ -12,6 +12,7 @@ import { z } from "zod";
 import type { OperationsCenterClient, RequestEvent } from "./client.js";
 import { segment } from "./path.js";
 import { OperationsCenterError } from "./errors.js";
+import { userConfigDir } from "./remote.js";
 
 const stringMap = z.record(z.string(), z.string());
 const list = <S extends z.ZodType>(schema: S) => z.array(schema).nullish().transform((v) => v ?? []);
@@ -62,36 +63,77 @@ const serverSchema = z.looseObject({ config: stringMap.nullish().transform((v) =
 
 /** Where a cluster's Incus API is and how to authenticate to it. */
 export interface IncusConnection {
-  /** e.g. https://192.0.2.101:8443 */
-  readonly url: string;
+  /**
+   * Addresses of the API in the order to try them, e.g. ["https://192.0.2.101:8443"]; with more
+   * than one, the first that answers GET /1.0 is used (incus@be7afc5 shared/cliconfig/remote.go,
+   * GetInstanceServer and RollingAddrs).
+   */
+  readonly urls: readonly string[];
   /** Pinned server certificate (PEM); undefined: the system CA store. */
   readonly serverCertificate?: string;
   readonly clientCertificate: string;
   readonly clientKey: string;
 }
 
-/** The incus CLI configuration directory: INCUS_CONF, else ~/.config/incus. */
+/**
+ * The incus CLI configuration directory as incus finds it (incus@be7afc5
+ * shared/cliconfig/file.go, getConfigDir and migrateConfigDir): INCUS_CONF, else
+ * os.UserConfigDir()/incus. Incus moves a legacy ~/.config/incus there on its first run; until
+ * it has, that legacy directory is the one read (the provider never moves the user's files).
+ */
 export function incusConfigDir(env: NodeJS.ProcessEnv): string {
   const dir = env.INCUS_CONF;
-  return dir !== undefined && dir !== "" ? dir : join(homedir(), ".config", "incus");
+  if (dir !== undefined && dir !== "") return dir;
+  const platform = join(userConfigDir(env), "incus");
+  const legacy = join(env.HOME !== undefined && env.HOME !== "" ? env.HOME : homedir(), ".config", "incus");
+  return !existsSync(platform) && existsSync(legacy) ? legacy : platform;
 }
 
 const cliConfigSchema = z.looseObject({
-  remotes: z.record(z.string(), z.looseObject({ addr: z.string(), protocol: z.string().optional() })).nullish(),
+  remotes: z
+    .record(
+      z.string(),
+      z.looseObject({
+        addr: z.string(),
+        protocol: z.string().optional(),
+        auth_type: z.string().optional(),
+        last_working_address: z.string().optional(),
+      }),
+    )
+    .nullish(),
 });
 
-/** client.crt / client.key of the incus CLI configuration, when both exist. */
-export function incusClientCertificate(dir: string): { certificate: string; key: string } | undefined {
-  const crt = join(dir, "client.crt");
-  const key = join(dir, "client.key");
-  if (!existsSync(crt) || !existsSync(key)) return undefined;
-  return { certificate: readUserFile(crt, "incus CLI client certificate", MAX_FILE_BYTES.pem), key: readUserFile(key, "incus CLI client key", MAX_FILE_BYTES.pem) };
+/**
+ * The client certificate incus presents to a remote (incus@be7afc5 shared/cliconfig/cert.go,
+ * GetClientCertificate): clientcerts/<remote>.crt and .key when both exist, else client.crt and
+ * client.key; undefined when neither pair exists.
+ */
+export function incusClientCertificate(dir: string, remote?: string): { certificate: string; key: string; file: string } | undefined {
+  const pairs = [...(remote === undefined ? [] : [join(dir, "clientcerts", remote)]), join(dir, "client")];
+  for (const base of pairs) {
+    if (existsSync(`${base}.crt`) && existsSync(`${base}.key`)) return {
+        certificate: readUserFile(`${base}.crt`, "incus CLI client certificate", MAX_FILE_BYTES.pem),
+        key: readUserFile(`${base}.key`, "incus CLI client key", MAX_FILE_BYTES.pem),
+        file: `${base}.crt`,
+      };
+  }
+  return undefined;
+}
+
+/**
+ * A remote's addresses as incus splits them: `addr` is a comma-separated list (blanks trimmed,
+ * empty entries dropped), tried from last_working_address on, wrapping around.
+ */
+export function incusRemoteAddresses(addr: string, lastWorking?: string): string[] {
+  const addresses = addr.split(",").map((a) => a.trim()).filter((a) => a !== "");
+  const start = lastWorking === undefined ? -1 : addresses.indexOf(lastWorking);
+  return start <= 0 ? addresses : [...addresses.slice(start), ...addresses.slice(0, start)];
 }
 
 /**
  * The connection of remote `name` in the incus CLI configuration of `dir`, or undefined when no
- * such remote is configured. Throws when the remote exists but cannot be used (no client
- * certificate), naming the file to fix.
+ * such remote is configured. Throws when the remote exists but cannot be used (no address, not an
+ * https:// address, OIDC, no client certificate), naming the file to fix.
  */
 export function incusRemote(dir: string, name: string): IncusConnection | undefined {
   const file = join(dir, "config.yml");
@@ -106,11 +148,18 @@ export function incusRemote(dir: string, name: string): IncusConnection | undefi
   if (!parsed.success) throw new Error(`${file}: not an incus CLI configuration (${parsed.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`).join("; ")})`);
   const remote = parsed.data.remotes?.[name];
   if (remote === undefined) return undefined;
-  const client = incusClientCertificate(dir);
-  if (client === undefined) throw new Error(`${file}: remote "${name}" is configured but ${join(dir, "client.crt")} and client.key are missing; add the client certificate the cluster trusts`);
+  const urls = incusRemoteAddresses(remote.addr, remote.last_working_address);
+  if (urls.length === 0) throw new Error(`${file}: remote "${name}" has no address (addr)`);
+  const other = urls.find((url) => !url.startsWith("https://"));
+  if (other !== undefined) throw new Error(`${file}: remote "${name}" has the address "${other}"; the provider reaches Incus over https:// only`);
+  if (remote.auth_type === "oidc") throw new Error(`${file}: remote "${name}" uses OIDC, which the provider does not support for Incus; add a remote with a client certificate the cluster trusts (auth_type tls)`);
+  const client = incusClientCertificate(dir, name);
+  if (client === undefined) {
+    throw new Error(`${file}: remote "${name}" is configured but neither ${join(dir, "clientcerts", `${name}.crt`)} / .key nor ${join(dir, "client.crt")} / client.key exist; add the client certificate the cluster trusts`);
+  }
   const pinned = join(dir, "servercerts", `${name}.crt`);
   return {
-    url: remote.addr,
+    urls,
     ...(existsSync(pinned) ? { serverCertificate: readUserFile(pinned, `pinned certificate of remote "${name}"`, MAX_FILE_BYTES.pem) } : {}),
     clientCertificate: client.certificate,
     clientKey: client.key,
@@ -125,17 +174,41 @@ export class IncusClient {
   readonly url: string;
   readonly #http: OperationsCenterClient;
 
-  /** Connects lazily: the HTTP transport (undici) loads with the first cluster the provider talks to. */
+  /**
+   * Connects lazily: the HTTP transport (undici) loads with the first cluster the provider talks
+   * to. With several addresses, each is asked for GET /1.0 in turn (no retries) and the first that
+   * answers over HTTP is used, as incus does; when none does, the error names each address and
+   * its failure.
+   */
   static async connect(connection: IncusConnection, options: IncusClientOptions = {}): Promise<IncusClient> {
     const { OperationsCenterClient } = await import("./client.js");
-    const http = new OperationsCenterClient({
-      url: connection.url,
-      clientCertificate: connection.clientCertificate,
-      clientKey: connection.clientKey,
-      ...(connection.serverCertificate === undefined ? {} : { serverCertificate: connection.serverCertificate }),
-      ...(options.onRequest === undefined ? {} : { onRequest: options.onRequest }),
-    });
-    return new IncusClient(connection.url, http);
+    const open = (url: string, overrides: { retries?: number; connectRetryBudgetMs?: number } = {}) =>
+      new OperationsCenterClient({
+        url,
+        clientCertificate: connection.clientCertificate,
+        clientKey: connection.clientKey,
+        ...(connection.serverCertificate === undefined ? {} : { serverCertificate: connection.serverCertificate }),
+        ...(options.onRequest === undefined ? {} : { onRequest: options.onRequest }),
+        ...overrides,
+      });
+    const [only, ...more] = connection.urls;
+    if (only === undefined) throw new Error("The Incus connection has no address");
+    if (more.length === 0) return new IncusClient(only, open(only));
+    const failures: string[] = [];
+    for (const url of connection.urls) {
+      const probe = open(url, { retries: 0, connectRetryBudgetMs: 0 });
+      try {
+        await probe.request("GET", "/1.0");
+        return new IncusClient(url, open(url));
+      } catch (error) {
+        // An HTTP answer, even a refusal, is the cluster: its calls then report what it refused.
+        if (error instanceof OperationsCenterError && error.status > 0) return new IncusClient(url, open(url));
+        failures.push(`${url}: ${error instanceof Error ? error.message : String(error)}`);
+      } finally {
+        await probe.close();
+      }
+    }
+    throw new Error(`None of the Incus addresses answered (tried in this order):\n${failures.join("\n")}`);
   }
 
   private constructor(url: string, http: OperationsCenterClient) {

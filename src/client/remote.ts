@@ -10,13 +10,17 @@
 //   OPERATIONS_CENTER_CLIENT_CERT  client certificate: file path or inline PEM
 //   OPERATIONS_CENTER_CLIENT_KEY   client key: file path or inline PEM
 //   OPERATIONS_CENTER_SERVER_CERT  pinned server certificate: file path or inline PEM
-//   OPERATIONS_CENTER_TOKEN        OIDC bearer token
+//   OPERATIONS_CENTER_TOKEN        OIDC bearer token (beats the token file of an oidc remote)
+//
+//   oidc-tokens/<remote>.json      the access and refresh tokens of an `auth_type: oidc` remote, as
+//                                  the CLI keeps them (src/client/oidc.ts)
 //   OPERATIONS_CENTER_ALLOW_HTTP=1 permit a plain http:// address (local test servers only)
 import { X509Certificate, createPrivateKey } from "node:crypto";
 import { homedir } from "node:os";
 import { isAbsolute, join } from "node:path";
 import { z } from "zod";
 import { MAX_FILE_BYTES, loadYaml, readRegularFile } from "../config/input-limits.js";
+import { oidcTokenPath, readOidcTokenFile } from "./oidc.js";
 
 export interface ResolvedRemote {
   /** Remote name from config.yml, when one was used. */
@@ -28,8 +32,10 @@ export interface ResolvedRemote {
   /** Client certificate and key (PEM) presented for TLS client authentication. */
   clientCertificate?: string;
   clientKey?: string;
-  /** OIDC bearer token. */
+  /** OIDC bearer token (OPERATIONS_CENTER_TOKEN). */
   token?: string;
+  /** The CLI's token file of an `auth_type: oidc` remote, used when no token is set. */
+  oidcTokenFile?: string;
   allowInsecureHttp: boolean;
   /** The configuration directory that was consulted. */
   configDir?: string;
@@ -71,21 +77,21 @@ export const ENV = {
 const ADD_REMOTE_HINT = "operations-center remote add <name> https://<address>:7443 --auth-type tls --accept-certificate";
 
 /**
- * The directory the operations-center CLI uses: Go's os.UserConfigDir() + "/operations-center"
- * ($XDG_CONFIG_HOME or ~/.config on Linux, ~/Library/Application Support on macOS, %AppData% on Windows).
+ * Go's os.UserConfigDir(): $XDG_CONFIG_HOME (when absolute) or ~/.config on Linux,
+ * ~/Library/Application Support on macOS, %AppData% on Windows. Both CLIs keep their
+ * configuration in a directory under it.
  */
-export function defaultConfigDir(env: NodeJS.ProcessEnv = process.env): string {
+export function userConfigDir(env: NodeJS.ProcessEnv = process.env): string {
   const home = nonEmpty(env.HOME) ?? homedir();
-  let base: string;
-  if (process.platform === "win32") {
-    base = nonEmpty(env.AppData) ?? nonEmpty(env.APPDATA) ?? join(home, "AppData", "Roaming");
-  } else if (process.platform === "darwin") {
-    base = join(home, "Library", "Application Support");
-  } else {
-    const xdg = nonEmpty(env.XDG_CONFIG_HOME);
-    base = xdg !== undefined && isAbsolute(xdg) ? xdg : join(home, ".config");
-  }
-  return join(base, "operations-center");
+  if (process.platform === "win32") return nonEmpty(env.AppData) ?? nonEmpty(env.APPDATA) ?? join(home, "AppData", "Roaming");
+  if (process.platform === "darwin") return join(home, "Library", "Application Support");
+  const xdg = nonEmpty(env.XDG_CONFIG_HOME);
+  return xdg !== undefined && isAbsolute(xdg) ? xdg : join(home, ".config");
+}
+
+/** The directory the operations-center CLI uses: os.UserConfigDir() + "/operations-center". */
+export function defaultConfigDir(env: NodeJS.ProcessEnv = process.env): string {
+  return join(userConfigDir(env), "operations-center");
 }
 
 /** Truthy spellings accepted for boolean environment variables. */
@@ -203,6 +209,16 @@ export function resolveRemote(options: ResolveRemoteOptions = {}): ResolvedRemot
   if (token !== undefined) resolved.token = token;
   const authType = nonEmpty(remote?.auth_type ?? undefined);
   if (authType !== undefined) resolved.authType = authType;
+  // An explicit token wins; otherwise an oidc remote needs the token file the CLI's login wrote.
+  if (authType === "oidc" && remoteName !== undefined && token === undefined) {
+    const file = oidcTokenPath(configDir, remoteName);
+    try {
+      readOidcTokenFile(file, remoteName);
+    } catch (error) {
+      throw new Error(`${errorText(error)} Or set ${ENV.token}.`);
+    }
+    resolved.oidcTokenFile = file;
+  }
   return resolved;
 }
 

@@ -33,7 +33,7 @@ export const providerSchema: Provider<ProviderClient>["schema"] = {
     description:
       "Operations Center, the fleet manager of IncusOS servers. The connection is read in this order: the credential attributes of this block; " +
       `then the environment (${ENV.conf}, ${ENV.remote}, ${ENV.url}, ${ENV.clientCert}, ${ENV.clientKey}, ${ENV.serverCert}, ${ENV.token}), ` +
-      "which overrides the remote and config_dir chosen here; then the operations-center CLI configuration (config.yml, client.crt, client.key).",
+      "which overrides the remote and config_dir chosen here; then the operations-center CLI configuration (config.yml, client.crt, client.key, and oidc-tokens/<remote>.json for an auth_type oidc remote).",
     attributes: {
       remote: { type: "string", optional: true, description: `Remote of the operations-center CLI config.yml to use (default: its default_remote). ${ENV.remote} overrides it.` },
       config_dir: {
@@ -45,7 +45,14 @@ export const providerSchema: Provider<ProviderClient>["schema"] = {
       client_certificate: { type: "string", optional: true, description: `Client certificate for TLS client authentication: ${PEM_OR_PATH}` },
       client_key: { type: "string", optional: true, sensitive: true, description: `Key of the client certificate: ${PEM_OR_PATH}` },
       server_certificate: { type: "string", optional: true, description: `The server certificate to pin (trusted instead of the CA store): ${PEM_OR_PATH}` },
-      token: { type: "string", optional: true, sensitive: true, description: "OIDC bearer token, instead of a client certificate." },
+      token: {
+        type: "string",
+        optional: true,
+        sensitive: true,
+        description:
+          `OIDC bearer token, instead of the token file an auth_type oidc remote keeps (oidc-tokens/<remote>.json, refreshed by the provider as the CLI does). ` +
+          `Operations Center checks a bearer token before the client certificate: while one is sent, a trusted certificate is not considered.`,
+      },
       allow_http: { type: "bool", optional: true, description: "Permit a plain http:// address (a local test server only). Default false." },
       evacuation_timeout: {
         type: "number",

@@ -1,12 +1,13 @@
 // operationscenter_incus_cluster_group: a cluster group of an Incus cluster (description, members,
 // config), through the cluster's own Incus API. Destroy empties the group, then deletes it. The
 // `default` group exists in every cluster and cannot be created or deleted, so it is refused.
+// Incus ignores If-Match on a group's PUT: the write is guarded by reads instead (see apply).
 import { apiNameProblem, DEFAULT_GROUP, groupConfigProblem } from "../../config/incus.js";
-import type { IncusGroup, IncusGroupPut } from "../../client/incus-client.js";
+import type { IncusClient, IncusGroup, IncusGroupPut, IncusMemberPut } from "../../client/incus-client.js";
 import type { ProviderClient } from "../client.js";
 import { DiagnosticError, type Diagnostic, type ObjectValue, type Resource, type Value } from "../plugin/types.js";
 import { connectionAttributes, connectionProblems, incusFor, unsetConnection } from "./incus/connection.js";
-import { apiStep, knownObject, knownString, retryOnPreconditionFailed } from "./values.js";
+import { apiStep, knownObject, knownString } from "./values.js";
 
 export const incusClusterGroupResource: Resource<ProviderClient> = {
   typeName: "operationscenter_incus_cluster_group",
@@ -15,7 +16,8 @@ export const incusClusterGroupResource: Resource<ProviderClient> = {
     block: {
       description:
         "A cluster group of the cluster's Incus: instances target it as @NAME, and members with scheduler.instance = group only take instances that target one of their groups. " +
-        "Destroy removes the members from it and deletes it (a member whose only group it is stays in it, as Incus requires one group per member).",
+        "Destroy removes the members from it and deletes it; a member whose only group it is is first added to the default group, as Incus keeps every member in one group. " +
+        "A change made to the group between plan and apply fails the apply instead of being overwritten (Incus does not check If-Match on groups).",
       attributes: {
         id: { type: "string", computed: true, description: "CLUSTER/GROUP." },
         ...connectionAttributes,
@@ -46,32 +48,58 @@ export const incusClusterGroupResource: Resource<ProviderClient> = {
     const values = planned ?? prior!;
     const incus = await incusFor(client, values, log);
     const name = knownString(values.name)!;
+    const cluster = knownString(values.cluster)!;
     if (planned === null) {
-      await apiStep(`Cannot delete Incus cluster group "${name}"`, async () => {
-        const found = await incus.findGroup(name);
-        if (found === undefined) return;
-        if (found.group.members.length > 0) await incus.updateGroup(name, { description: found.group.description, members: [], config: found.group.config }, found.etag === undefined ? {} : { ifMatch: found.etag });
-        await incus.deleteGroup(name);
-      });
-      return { state: null };
+      const moved = await apiStep(`Cannot delete Incus cluster group "${name}"`, () => destroyGroup(incus, name));
+      const diagnostics: Diagnostic[] = moved.map((member) => ({
+        severity: "warning",
+        summary: `Incus cluster member "${member}" was added to the "${DEFAULT_GROUP}" group`,
+        detail: `"${name}" was its only group, and Incus keeps every member in at least one group, so "${name}" could only be emptied and deleted after that.`,
+      }));
+      return { state: null, diagnostics };
     }
     const put = desired(planned);
-    await apiStep(`Cannot ${prior === null ? "create" : "update"} Incus cluster group "${name}"`, () =>
-      retryOnPreconditionFailed(async () => {
-        const found = await incus.findGroup(name);
-        if (found === undefined) {
-          if (prior !== null) log.warn(`oc-cdktf: Incus cluster group "${name}" was deleted by hand; creating it again`);
-          await incus.createGroup(name, put);
-        } else if (prior === null) {
+    await apiStep(`Cannot ${prior === null ? "create" : "update"} Incus cluster group "${name}"`, async () => {
+      // Incus's group PUT has no ETag check (incus@be7afc5 cmd/incusd/api_cluster_group.go,
+      // clusterGroupPut; the PATCH checks one computed differently from the GET's ETag), so an
+      // If-Match would be ignored. What is guaranteed instead: the group is read right before the
+      // PUT, and a change made since the plan read it fails the apply instead of being
+      // overwritten; the group is read again after the PUT, and anything other than what was
+      // written is reported. Not guaranteed: a change landing between that read and the PUT is
+      // overwritten (it is then reported by the read after it only if it touched other fields).
+      const found = await incus.findGroup(name);
+      if (found === undefined) {
+        if (prior !== null) log.warn(`oc-cdktf: Incus cluster group "${name}" was deleted by hand; creating it again`);
+        await incus.createGroup(name, put);
+      } else if (prior === null) {
+        throw new DiagnosticError({
+          severity: "error",
+          summary: `Incus cluster group "${name}" already exists in cluster "${cluster}"`,
+          detail: "It was not created by this resource. Choose another name, or delete the group first (incus cluster group delete).",
+          path: ["name"],
+        });
+      } else {
+        const changed = changesSince(prior, found.group);
+        if (changed.length > 0) {
           throw new DiagnosticError({
             severity: "error",
-            summary: `Incus cluster group "${name}" already exists in cluster "${knownString(planned.cluster)}"`,
-            detail: "It was not created by this resource. Choose another name, or delete the group first (incus cluster group delete).",
-            path: ["name"],
+            summary: `Incus cluster group "${name}" was changed since it was read for the plan; nothing was written`,
+            detail: `${changed.join("; ")}. Incus does not check If-Match on a group, so writing now would undo that change. Run terraform apply again to plan against the group as it is now.`,
           });
-        } else await incus.updateGroup(name, put, found.etag === undefined ? {} : { ifMatch: found.etag });
-      }),
-    );
+        }
+        await refuseOnlyGroupRemovals(incus, name, found.group.members.filter((m) => !put.members.includes(m)));
+        await incus.updateGroup(name, put);
+      }
+      const after = await incus.findGroup(name);
+      const differences = after === undefined ? ["the group is gone"] : writtenDifferences(put, after.group);
+      if (differences.length > 0) {
+        throw new DiagnosticError({
+          severity: "error",
+          summary: `Incus cluster group "${name}" is not as written: it was changed at the same time`,
+          detail: `${differences.join("; ")}. Run terraform apply again to plan against it.`,
+        });
+      }
+    });
     return { state: { ...planned } };
   },
 
@@ -110,6 +138,86 @@ function desired(values: ObjectValue): IncusGroupPut {
   const members = Array.isArray(values.members) ? values.members.filter((m): m is string => typeof m === "string") : [];
   const config = Object.fromEntries(Object.entries(knownObject(values.config) ?? {}).filter((e): e is [string, string] => typeof e[1] === "string"));
   return { description: knownString(values.description) ?? "", members, config };
+}
+
+/** What differs between the group as the plan read it (the prior state) and as it is now. */
+function changesSince(prior: ObjectValue, live: IncusGroup): string[] {
+  const now = stateOf(prior, live);
+  const out: string[] = [];
+  if ((prior.description ?? null) !== now.description) out.push(`description is now "${live.description}"`);
+  const before = Array.isArray(prior.members) ? prior.members.filter((m): m is string => typeof m === "string") : [];
+  const added = live.members.filter((m) => !before.includes(m));
+  const removed = before.filter((m) => !live.members.includes(m));
+  if (added.length > 0 || removed.length > 0) {
+    out.push(`members ${[...added.map((m) => `${m} added`), ...removed.map((m) => `${m} removed`)].join(", ")}`);
+  }
+  if (!sameConfig(knownObject(prior.config) ?? {}, live.config)) out.push("config changed");
+  return out;
+}
+
+/**
+ * What the group holds other than what was written. Incus fills instances.vm.cpu.<ARCH>.flags
+ * given as "auto" with the computed flags (clusterGroupFill), so such a key only has to be set.
+ */
+export function writtenDifferences(put: IncusGroupPut, live: IncusGroup): string[] {
+  const out: string[] = [];
+  if (put.description !== live.description) out.push(`description is "${live.description}"`);
+  const extra = live.members.filter((m) => !put.members.includes(m));
+  const missing = put.members.filter((m) => !live.members.includes(m));
+  if (extra.length > 0 || missing.length > 0) out.push(`members ${[...extra.map((m) => `${m} is in it`), ...missing.map((m) => `${m} is not`)].join(", ")}`);
+  const filled = Object.fromEntries(Object.entries(put.config).map(([k, v]) => [k, v === "auto" && /^instances\.vm\.cpu\.[^.]+\.flags$/.test(k) ? live.config[k] ?? v : v]));
+  if (!sameConfig(filled, live.config)) out.push("config differs");
+  return out;
+}
+
+function sameConfig(a: { [key: string]: unknown }, b: Record<string, string>): boolean {
+  const keys = new Set([...Object.keys(a), ...Object.keys(b)]);
+  return [...keys].every((k) => a[k] === b[k]);
+}
+
+/**
+ * Incus keeps a member in the only group it has: a PUT without it leaves it there silently, and
+ * then the DELETE answers 500 "Only empty cluster groups can be removed" (incus@be7afc5
+ * cmd/incusd/api_cluster_group.go, clusterGroupPut and clusterGroupDelete). The members being
+ * removed whose only group this is.
+ */
+async function onlyGroupMembers(incus: IncusClient, name: string, leaving: readonly string[]): Promise<{ member: string; etag?: string; put: IncusMemberPut }[]> {
+  const out: { member: string; etag?: string; put: IncusMemberPut }[] = [];
+  for (const member of leaving) {
+    const { member: live, etag } = await incus.getMember(member);
+    if (live.groups.length === 1 && live.groups[0] === name) {
+      const put: IncusMemberPut = { roles: live.roles, failure_domain: live.failure_domain, description: live.description, config: live.config, groups: live.groups };
+      out.push({ member, ...(etag === undefined ? {} : { etag }), put });
+    }
+  }
+  return out;
+}
+
+async function refuseOnlyGroupRemovals(incus: IncusClient, name: string, leaving: readonly string[]): Promise<void> {
+  const stuck = (await onlyGroupMembers(incus, name, leaving)).map((m) => m.member);
+  if (stuck.length === 0) return;
+  throw new DiagnosticError({
+    severity: "error",
+    summary: `Cannot remove ${stuck.join(", ")} from Incus cluster group "${name}": it is ${stuck.length === 1 ? "that member's" : "those members'"} only group`,
+    detail: `Incus keeps every member in at least one group and would silently leave ${stuck.length === 1 ? "it" : "them"} in "${name}". Give ${stuck.length === 1 ? "it" : "them"} another group first (operationscenter_incus_cluster_member.groups, or incus cluster group assign), then apply again.`,
+    path: ["members"],
+  });
+}
+
+/**
+ * Destroy: members whose only group this is are added to "default" first (where Incus puts
+ * every new member), then the group is emptied and deleted. Returns the members moved.
+ */
+async function destroyGroup(incus: IncusClient, name: string): Promise<string[]> {
+  const found = await incus.findGroup(name);
+  if (found === undefined) return [];
+  const stuck = await onlyGroupMembers(incus, name, found.group.members);
+  for (const { member, etag, put } of stuck) {
+    await incus.updateMember(member, { ...put, groups: [...put.groups, DEFAULT_GROUP] }, etag === undefined ? {} : { ifMatch: etag });
+  }
+  if (found.group.members.length > 0) await incus.updateGroup(name, { description: found.group.description, members: [], config: found.group.config });
+  await incus.deleteGroup(name);
+  return stuck.map((m) => m.member);
 }
 
 function groupProblems(config: ObjectValue): Diagnostic[] {

@@ -1,9 +1,11 @@
 // How an Incus resource reaches its cluster's own API, in this order:
 //   0. the resource's explicit incus_address (with incus_client_certificate / incus_client_key_file,
 //      else the CLI configuration's client certificate, and incus_server_certificate to pin);
-//   1. the incus CLI configuration (INCUS_CONF, else ~/.config/incus): the remote named by the
-//      resource's `remote`, else a remote named after the cluster, with client.crt / client.key
-//      and the pinned servercerts/<remote>.crt;
+//   1. the incus CLI configuration, found as incus finds it (INCUS_CONF, else os.UserConfigDir()/incus,
+//      else a legacy ~/.config/incus incus has not moved yet): the remote named by the resource's
+//      `remote`, else a remote named after the cluster, with its clientcerts/<remote>.crt / .key or
+//      else client.crt / client.key, the pinned servercerts/<remote>.crt, and each address of a
+//      comma-separated addr tried in turn;
 //   2. the cluster's connection URL and certificate as Operations Center records them, with the
 //      client.crt / client.key of that same directory (a certificate the cluster trusts, e.g. one
 //      given in the application config's `certificates` at creation).
@@ -31,7 +33,7 @@ export const connectionAttributes: { readonly [name: string]: Attribute } = {
     type: "string",
     optional: true,
     description:
-      "Remote of the incus CLI configuration (INCUS_CONF or ~/.config/incus, config.yml with client.crt / client.key) to reach the cluster at. Default: a remote named after the cluster, else the cluster's connection URL from Operations Center with that directory's client certificate.",
+      "Remote of the incus CLI configuration (INCUS_CONF, else the incus directory of the user configuration directory: $XDG_CONFIG_HOME/incus or ~/.config/incus, ~/Library/Application Support/incus on macOS; config.yml with clientcerts/<remote>.crt / .key or client.crt / client.key) to reach the cluster at; each address of a comma-separated addr is tried in turn. Default: a remote named after the cluster, else the cluster's connection URL from Operations Center with that directory's client certificate.",
   },
   incus_address: { type: "string", optional: true, description: "Address of the cluster's Incus API (e.g. https://192.0.2.101:8443), instead of a remote or the connection URL Operations Center records." },
   incus_client_certificate: { type: "string", optional: true, description: "Client certificate the cluster trusts: PEM text or the path of a PEM file. Needs incus_client_key_file." },
@@ -115,12 +117,12 @@ async function connect(client: ProviderClient, cluster: string, remote: string |
       severity: "error",
       summary: `No client certificate for the Incus API of cluster "${cluster}"`,
       detail:
-        `${found.dir} has no client.crt / client.key. Give incus_client_certificate and incus_client_key_file, or add a remote named "${cluster}" to the incus CLI configuration ` +
-        "(INCUS_CONF or ~/.config/incus) with a client certificate the cluster trusts (e.g. given in the application config's certificates at creation).",
+        `${found.dir} has no client.crt / client.key. Give incus_client_certificate and incus_client_key_file, or add a remote named "${cluster}" to that incus CLI configuration ` +
+        "with a client certificate the cluster trusts (e.g. given in the application config's certificates at creation).",
       path: ["incus_client_certificate"],
     });
   }
-  return { url: found.url, ...(pinned === undefined ? {} : { serverCertificate: pinned }), clientCertificate: certificate, clientKey: key };
+  return { urls: found.urls, ...(pinned === undefined ? {} : { serverCertificate: pinned }), clientCertificate: certificate, clientKey: key };
 }
 
 /** The address (and what the CLI configuration has for it) from the attributes, the remote, or Operations Center. */
@@ -129,11 +131,11 @@ async function discover(
   cluster: string,
   remote: string | undefined,
   address: string | undefined,
-): Promise<{ dir: string; url: string; certificate?: string; key?: string; pinned?: string }> {
+): Promise<{ dir: string; urls: readonly string[]; certificate?: string; key?: string; pinned?: string }> {
   const dir = incusConfigDir(process.env);
   const cli = incusClientCertificate(dir);
   const fromCli = cli === undefined ? {} : { certificate: cli.certificate, key: cli.key };
-  if (address !== undefined) return { dir, url: address, ...fromCli };
+  if (address !== undefined) return { dir, urls: [address], ...fromCli };
   const configured = (() => {
     try {
       return incusRemote(dir, remote ?? cluster);
@@ -142,7 +144,7 @@ async function discover(
     }
   })();
   if (configured !== undefined) {
-    return { dir, url: configured.url, certificate: configured.clientCertificate, key: configured.clientKey, ...(configured.serverCertificate === undefined ? {} : { pinned: configured.serverCertificate }) };
+    return { dir, urls: configured.urls, certificate: configured.clientCertificate, key: configured.clientKey, ...(configured.serverCertificate === undefined ? {} : { pinned: configured.serverCertificate }) };
   }
   if (remote !== undefined) {
     throw new DiagnosticError({
@@ -158,9 +160,9 @@ async function discover(
     throw new DiagnosticError({
       severity: "error",
       summary: `No way to reach the Incus API of cluster "${cluster}"`,
-      detail: `Operations Center records no connection URL for it. Give incus_address, or add a remote named "${cluster}" to the incus CLI configuration (INCUS_CONF or ~/.config/incus), or set remote on this resource.`,
+      detail: `Operations Center records no connection URL for it. Give incus_address, or add a remote named "${cluster}" to the incus CLI configuration in ${dir}, or set remote on this resource.`,
       path: ["cluster"],
     });
   }
-  return { dir, url: found.cluster.connection_url, ...fromCli, ...(found.cluster.certificate === "" ? {} : { pinned: found.cluster.certificate }) };
+  return { dir, urls: [found.cluster.connection_url], ...fromCli, ...(found.cluster.certificate === "" ? {} : { pinned: found.cluster.certificate }) };
 }
