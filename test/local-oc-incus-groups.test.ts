@@ -11,8 +11,7 @@ const INCUS = "/1.0";
 const GROUPS = `${INCUS}/cluster/groups`;
 
 async function withCluster(servers: string[], fn: (h: Harness) => Promise<void>, options: LocalOperationsCenterOptions = {}): Promise<void> {
-  // On OC's own listener, as /incus/c1 (the shared route): these tests are about the API, not the listener.
-  const h = await startHarness({ servers: 3, incusSharedRoute: true, ...options });
+  const h = await startHarness({ servers: 3, ...options });
   try {
     // The cluster's Incus trusts the test client through the application config.
     const created = await h.call("POST", "/1.0/provisioning/clusters", clusterPost("c1", servers, { application_seed_config: instanceSeedConfig(h.cert) }));

@@ -69,7 +69,7 @@ describe("local OC: simulated instances from the seed", () => {
 describe("local OC: /local-oc/instances and the cluster's Incus API", () => {
   let h: Harness;
   before(async () => {
-    h = await startHarness({ seed: { servers: [{ name: "server01" }, { name: "server02" }] }, incusSharedRoute: true });
+    h = await startHarness({ seed: { servers: [{ name: "server01" }, { name: "server02" }] } });
     // Created after start-up so that the cluster's Incus trusts this test's client certificate.
     const created = await h.call("POST", "/1.0/provisioning/clusters", clusterPost("c1", ["server01", "server02"], { application_seed_config: instanceSeedConfig(h.cert) }));
     assert.equal(created.status, 201, created.text);
