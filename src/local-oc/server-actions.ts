@@ -6,14 +6,16 @@
 // server's status the way the BMC's effect would show up in Operations Center.
 
 import type { Context } from "./context.js";
-import { HttpError, badRequest, constraint, internal, notFound, q, rewrap, validation } from "./errors.js";
+import { HttpError, badRequest, constraint, internal, notFound, notPermitted, q, rewrap, validation } from "./errors.js";
 import { checkIfMatch, created, emptySync, sync, syncETag, type ApiRequest, type ApiResponse, type Router } from "./http.js";
 import { getServerOrFail, serverToReconfigure } from "./servers.js";
 import { bmcData, storageData } from "./hardware.js";
 import { defaultSeedServers, seedServerSchema } from "./seed.js";
 import { complete } from "./spec-shapes.js";
 import { nowString, type ServerRecord } from "./state.js";
-import { decodeObject, parseUUID } from "./decode.js";
+import { decodeObject, goParseBool, parseUUID } from "./decode.js";
+import { checkLifecyclePermitted } from "./evacuation.js";
+import { unreachableMessage } from "./incusos.js";
 import { pollServer, serverETagSource, updateSystemStorage } from "./server-data.js";
 
 const PREFIX = "/1.0/provisioning/servers";
@@ -34,12 +36,6 @@ function stringMap(v: unknown): Record<string, string> {
 function validateName(name: string): void {
   if (name === "") throw validation("Invalid server, name can not be empty");
   if ([...NAME_FORBIDDEN].some((ch) => name.includes(ch))) throw validation(`Invalid server, name can not contain any of ${q(NAME_FORBIDDEN)}`);
-}
-
-function requireReady(server: ServerRecord, action: string): void {
-  if (server.status !== "ready") {
-    throw internal(`Failed to ${action} server ${q(server.name)}: server is not ready (status: ${q(server.status)})`);
-  }
 }
 
 /** The seed a server registering with a token gets: a fresh IncusOS with Incus, as the seed image installs. */
@@ -241,12 +237,17 @@ export function registerServerActionRoutes(router: Router, ctx: Context): void {
     return emptySync();
   });
 
-  const action = (verb: string, effect: (s: ServerRecord, req: ApiRequest) => void) => (req: ApiRequest) => {
+  // The system actions (operations-center@41a98e0 internal/provisioning/server/server_service.go
+  // (RebootSystemByName, PoweroffSystemByName, UpdateSystemByName)): the lifecycle guard, then the
+  // call to IncusOS, which fails with 500 for a server that does not answer (offline).
+  const action = (verb: string, path: string, effect: (s: ServerRecord) => void, precheck: (s: ServerRecord) => void = () => {}) => (req: ApiRequest) => {
     const name = req.params["name"]!;
     try {
       const server = getServerOrFail(ctx, name);
-      requireReady(server, verb);
-      effect(server, req);
+      precheck(server);
+      checkLifecyclePermitted(ctx, server, goParseBool(req.query.get("force")));
+      if (server.status === "offline") throw internal(`Failed to ${verb} server ${q(name)} by name: ${unreachableMessage(server, path, "Post")}`);
+      effect(server);
       server.last_updated = nowString();
     } catch (err) {
       rewrap(err, `Failed to ${verb} server ${q(name)}`);
@@ -257,29 +258,37 @@ export function registerServerActionRoutes(router: Router, ctx: Context): void {
   router.add(
     "POST",
     `${PREFIX}/{name}/system/:reboot`,
-    action("reboot", (s) => {
+    action("reboot", "/os/1.0/system/:reboot", (s) => {
       s.needs_reboot = false;
     }),
   );
   router.add(
     "POST",
     `${PREFIX}/{name}/system/:poweroff`,
-    action("poweroff", (s) => {
+    action("poweroff", "/os/1.0/system/:poweroff", (s) => {
       s.status = "offline";
       s.status_detail = "shut down";
     }),
   );
-  router.add(
-    "POST",
-    `${PREFIX}/{name}/system/:update`,
-    action("update", (s, req) => {
-      decodeObject(req.body === "" ? "{}" : req.body);
+  const update = action(
+    "update",
+    "/os/1.0/system/update/:check",
+    (s) => {
       if (s.needs_update) {
         s.needs_update = false;
         s.needs_reboot = true;
       }
-    }),
+    },
+    // Checked before the lifecycle guard, so a forced update of a server that is not ready is refused too.
+    (s) => {
+      if (s.status !== "ready") throw notPermitted("Server is not ready");
+    },
   );
+  router.add("POST", `${PREFIX}/{name}/system/:update`, (req) => {
+    // OC decodes the body before anything else: an empty one is "Request decoding: EOF".
+    decodeObject(req.body, "Request decoding");
+    return update(req);
+  });
   router.add("POST", `${PREFIX}/{name}/system/:factory-reset`, (req) => {
     const name = req.params["name"]!;
     try {
@@ -327,7 +336,8 @@ export function registerServerActionRoutes(router: Router, ctx: Context): void {
   );
   router.add("POST", `${PREFIX}/{name}/bmc/:server-restart`, bmc("restart", () => undefined));
   router.add("POST", `${PREFIX}/{name}/bmc/:server-locate`, (req) => {
-    decodeObject(req.body === "" ? "{}" : req.body, "Request decoding");
+    // OC decodes the body before anything else: an empty one is "Request decoding: EOF".
+    decodeObject(req.body, "Request decoding");
     return bmc("set location indicator LED of", () => undefined)(req);
   });
   router.add("POST", `${PREFIX}/{name}/bmc/:apply-bios-attributes`, (req) => {
