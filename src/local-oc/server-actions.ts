@@ -16,7 +16,7 @@ import { nowString, type ServerRecord } from "./state.js";
 import { decodeObject, goParseBool, parseUUID } from "./decode.js";
 import { checkLifecyclePermitted } from "./evacuation.js";
 import { unreachableMessage } from "./incusos.js";
-import { pollServer, serverETagSource, updateSystemStorage } from "./server-data.js";
+import { pollServer, resyncServer, serverETagSource, updateSystemStorage } from "./server-data.js";
 
 const PREFIX = "/1.0/provisioning/servers";
 const NAME_FORBIDDEN = `\\/:*?"<>|`;
@@ -198,7 +198,11 @@ export function registerServerActionRoutes(router: Router, ctx: Context): void {
       // ResyncByName wraps GetByName's own "by name" error once more.
       rewrap(err, `Failed to resync server ${q(name)}: Failed to get server ${q(name)} by name`);
     }
-    pollServer(ctx, server);
+    try {
+      resyncServer(ctx, server);
+    } catch (err) {
+      rewrap(err, `Failed to resync server ${q(name)}`);
+    }
     return emptySync();
   });
 

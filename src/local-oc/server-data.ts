@@ -22,6 +22,10 @@
 // A server answers a poll when it is ready, or pending because OC re-configures its network.
 // Other servers (offline, unregistered, and pending ones from a seed, which stand for servers
 // that do not answer yet) fail the connection test and are left as they are.
+//
+// A poll also stores the server's connection_url anew from the live management-role address
+// (server_service.go PollServer; internal/provisioning/server_model.go
+// DetermineManagementRoleURL); with no such address the poll fails and nothing is refreshed.
 
 import type { Context } from "./context.js";
 import { internal, q } from "./errors.js";
@@ -39,6 +43,26 @@ const PENDING_DETAIL = "re-configuring";
 function answers(server: ServerRecord): boolean {
   return server.status === "ready" || (server.status === "pending" && server.status_detail === PENDING_DETAIL);
 }
+
+/**
+ * The URL OC derives from the server's management-role address: an IPv6 address preferred, as
+ * incus-os@de27173 incus-osd/api/system_network.go (GetInterfaceAddressByRole) prefers it (Go
+ * walks the interfaces in map order; here by name).
+ */
+export function managementRoleURL(server: ServerRecord): string | undefined {
+  const interfaces = networkDocument(server.incusos.network).state["interfaces"] as Record<string, { addresses: string[]; roles: string[] }>;
+  let ipv4: string | undefined;
+  for (const name of Object.keys(interfaces).sort()) {
+    const iface = interfaces[name]!;
+    if (!iface.roles.includes("management")) continue;
+    const ipv6 = iface.addresses.find((a) => a.includes(":"));
+    if (ipv6 !== undefined) return `https://[${ipv6}]:8443`;
+    ipv4 ??= iface.addresses.find((a) => !a.includes(":"));
+  }
+  return ipv4 === undefined ? undefined : `https://${ipv4}:8443`;
+}
+
+const NO_MANAGEMENT_ADDRESS = 'Failed to determine an IP address for the network interface with "management" role';
 
 /** The stored network as OC serves it (SystemNetwork: config, and the state IncusOS derives from it). */
 export function storedNetwork(server: ServerRecord): ReturnType<typeof networkDocument> {
@@ -62,6 +86,8 @@ export function storedApplications(server: ServerRecord): InstalledApplication[]
  */
 export function pollServer(ctx: Context, server: ServerRecord): boolean {
   if (!answers(server) || !ctx.store.data.servers.includes(server)) return false;
+  const url = managementRoleURL(server);
+  if (url === undefined) return false;
   const now = nowString();
   server.last_seen = now;
   if (server.status !== "ready") {
@@ -70,8 +96,18 @@ export function pollServer(ctx: Context, server: ServerRecord): boolean {
     server.last_updated = now;
   }
   server.stored = storedCopyOf(server.incusos);
+  server.connection_url = url;
   ctx.changed();
   return true;
+}
+
+/**
+ * POST /servers/{name}/:resync (server_service.go ResyncByName): a poll whose failure for want of
+ * a management-role address is OC's 500.
+ */
+export function resyncServer(ctx: Context, server: ServerRecord): void {
+  if (answers(server) && managementRoleURL(server) === undefined) throw internal(`Failed to resync server ${q(server.name)} by name: ${NO_MANAGEMENT_ADDRESS}`);
+  pollServer(ctx, server);
 }
 
 /**
