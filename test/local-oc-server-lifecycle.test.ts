@@ -63,3 +63,31 @@ test(":reboot and :poweroff have no ready check: a pending server is rebooted, a
     }
     assert.deepEqual(await status(h, "server02"), ["offline", "shut down"]);
   }));
+
+test(":update forces IncusOS' update config and updates the OS only with os.trigger_update; the server is updating until a poll sees no update needed", () =>
+  withHarness({ servers: [{ name: "server01" }] }, async (h) => {
+    const model = h.oc.saveSnapshot();
+    model.servers[0]!.needs_update = true;
+    h.oc.restoreSnapshot(model);
+    const systemUpdate = async () => (await h.call("GET", `${S}/server01/system/update`)).json!.metadata;
+
+    assert.equal((await h.call("POST", `${S}/server01/system/:update`, { os: { name: "IncusOS", trigger_update: false } })).status, 200);
+    assert.deepEqual(await status(h, "server01"), ["ready", "updating"]);
+    const forced = await systemUpdate();
+    assert.equal(forced.config.auto_reboot, false);
+    assert.equal(forced.config.check_frequency, "never");
+    assert.equal(forced.config.channel, (await h.call("GET", `${S}/server01`)).json!.metadata.channel);
+    assert.equal(forced.state.status, "Update available", "no update without trigger_update");
+
+    assert.equal((await h.call("POST", `${S}/server01/system/:update`, { os: { name: "IncusOS", trigger_update: true } })).status, 200);
+    assert.deepEqual(await status(h, "server01"), ["ready", ""], "the poll sees no update needed");
+    assert.equal((await systemUpdate()).state.needs_reboot, true);
+  }));
+
+test(":update decodes its body as api.ServerUpdatePost, with Go's error text", () =>
+  withHarness({ servers: [{ name: "server01" }] }, async (h) => {
+    const bad = await h.call("POST", `${S}/server01/system/:update`, { os: true });
+    assert.equal(bad.status, 400);
+    assert.equal(bad.json!.error, "Bad Request: Request decoding: json: cannot unmarshal bool into Go struct field ServerUpdatePost.os of type api.ServerUpdateApplication");
+    assert.deepEqual(await status(h, "server01"), ["ready", ""]);
+  }));

@@ -13,12 +13,19 @@ import { bmcData, storageData } from "./hardware.js";
 import { defaultSeedServers, seedServerSchema } from "./seed.js";
 import { complete } from "./spec-shapes.js";
 import { nowString, type ServerRecord } from "./state.js";
-import { decodeObject, goParseBool, parseUUID } from "./decode.js";
+import { DecodeError, decodeBody, decodeObject, goParseBool, parseUUID, type FieldType, type StructSpec } from "./decode.js";
 import { checkLifecyclePermitted } from "./evacuation.js";
 import { unreachableMessage } from "./incusos.js";
 import { pollServer, resyncServer, serverETagSource, updateSystemStorage } from "./server-data.js";
 
 const PREFIX = "/1.0/provisioning/servers";
+/** api.ServerUpdatePost (operations-center@41a98e0 shared/api/provisioning_server.go). */
+const updateApplication = (field: string): FieldType => ({ struct: `ServerUpdatePost.${field}`, goType: "api.ServerUpdateApplication", fields: { name: "string", trigger_update: "bool" } });
+const serverUpdatePostSpec: StructSpec = {
+  name: "ServerUpdatePost",
+  goType: "api.ServerUpdatePost",
+  fields: { applications: { list: updateApplication("applications"), goType: "[]api.ServerUpdateApplication" }, os: updateApplication("os") },
+};
 const NAME_FORBIDDEN = `\\/:*?"<>|`;
 
 function isObject(value: unknown): value is Record<string, unknown> {
@@ -244,7 +251,7 @@ export function registerServerActionRoutes(router: Router, ctx: Context): void {
   // The system actions (operations-center@41a98e0 internal/provisioning/server/server_service.go
   // (RebootSystemByName, PoweroffSystemByName, UpdateSystemByName)): the lifecycle guard, then the
   // call to IncusOS, which fails with 500 for a server that does not answer (offline).
-  const action = (verb: string, path: string, effect: (s: ServerRecord) => void, precheck: (s: ServerRecord) => void = () => {}) => (req: ApiRequest) => {
+  const action = (req: ApiRequest, verb: string, path: string, effect: (s: ServerRecord) => void, precheck: (s: ServerRecord) => void = () => {}): ApiResponse => {
     const name = req.params["name"]!;
     try {
       const server = getServerOrFail(ctx, name);
@@ -259,39 +266,48 @@ export function registerServerActionRoutes(router: Router, ctx: Context): void {
     ctx.changed();
     return emptySync();
   };
-  router.add(
-    "POST",
-    `${PREFIX}/{name}/system/:reboot`,
-    action("reboot", "/os/1.0/system/:reboot", (s) => {
+  router.add("POST", `${PREFIX}/{name}/system/:reboot`, (req) =>
+    action(req, "reboot", "/os/1.0/system/:reboot", (s) => {
       s.needs_reboot = false;
     }),
   );
-  router.add(
-    "POST",
-    `${PREFIX}/{name}/system/:poweroff`,
-    action("poweroff", "/os/1.0/system/:poweroff", (s) => {
+  router.add("POST", `${PREFIX}/{name}/system/:poweroff`, (req) =>
+    action(req, "poweroff", "/os/1.0/system/:poweroff", (s) => {
       s.status = "offline";
       s.status_detail = "shut down";
     }),
   );
-  const update = action(
-    "update",
-    "/os/1.0/system/update/:check",
-    (s) => {
-      if (s.needs_update) {
-        s.needs_update = false;
-        s.needs_reboot = true;
-      }
-    },
-    // Checked before the lifecycle guard, so a forced update of a server that is not ready is refused too.
-    (s) => {
-      if (s.status !== "ready") throw notPermitted("Server is not ready");
-    },
-  );
+  // UpdateSystemByName: "updating" until a poll sees no update needed; OC forces IncusOS' update
+  // config (no auto reboot, no checks of its own, the server's channel) and polls
+  // (UpdateSystemUpdate), and asks IncusOS for the OS update only when os.trigger_update is true.
   router.add("POST", `${PREFIX}/{name}/system/:update`, (req) => {
-    // OC decodes the body before anything else: an empty one is "Request decoding: EOF".
-    decodeObject(req.body, "Request decoding");
-    return update(req);
+    // OC decodes the body (api.ServerUpdatePost) before anything else: an empty one is "Request decoding: EOF".
+    let body: Record<string, unknown>;
+    try {
+      body = decodeBody(req.body, serverUpdatePostSpec);
+    } catch (err) {
+      if (err instanceof DecodeError) throw badRequest(`Request decoding: ${err.message}`);
+      throw err;
+    }
+    const triggerOS = (body["os"] as { trigger_update?: boolean } | undefined)?.trigger_update === true;
+    return action(
+      req,
+      "update",
+      "/os/1.0/system/update/:check",
+      (s) => {
+        s.status_detail = "updating";
+        s.incusos.update = complete("SystemUpdateConfig", { ...s.incusos.update, auto_reboot: false, channel: s.channel, check_frequency: "never" });
+        if (triggerOS && s.needs_update) {
+          s.needs_update = false;
+          s.needs_reboot = true;
+        }
+        pollServer(ctx, s);
+      },
+      // Checked before the lifecycle guard, so a forced update of a server that is not ready is refused too.
+      (s) => {
+        if (s.status !== "ready") throw notPermitted("Server is not ready");
+      },
+    );
   });
   router.add("POST", `${PREFIX}/{name}/system/:factory-reset`, (req) => {
     const name = req.params["name"]!;

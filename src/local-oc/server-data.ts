@@ -95,6 +95,11 @@ export function pollServer(ctx: Context, server: ServerRecord): boolean {
     server.status_detail = "";
     server.last_updated = now;
   }
+  // An OS update OC triggered is over once the server needs none.
+  if (server.status_detail === "updating" && !server.needs_update) {
+    server.status_detail = "";
+    server.last_updated = now;
+  }
   server.stored = storedCopyOf(server.incusos);
   server.connection_url = url;
   ctx.changed();
