@@ -35,7 +35,8 @@ test(":reboot, :poweroff and :update are refused with 400 while a cluster rollin
     assert.deepEqual(await status(h, "server02"), ["ready", ""], "nothing changed");
     assert.equal((await h.call("POST", `${S}/server02/system/:update?force=true`, {})).status, 200);
     assert.equal((await h.call("POST", `${S}/server02/system/:reboot?force=1`)).status, 200);
-    assert.equal((await h.call("POST", `${S}/server02/system/:poweroff?force=true`)).status, 200);
+    assert.deepEqual(await status(h, "server02"), ["offline", "rebooting"]);
+    assert.equal((await h.call("POST", `${S}/server02/system/:poweroff?force=true`)).status, 200, "a rebooting server answers again");
     assert.deepEqual(await status(h, "server02"), ["offline", "shut down"]);
     assert.equal((await h.call("POST", `${S}/server04/system/:reboot`)).status, 200, "a server outside the cluster is not guarded");
   }));
@@ -89,5 +90,13 @@ test(":update decodes its body as api.ServerUpdatePost, with Go's error text", (
     const bad = await h.call("POST", `${S}/server01/system/:update`, { os: true });
     assert.equal(bad.status, 400);
     assert.equal(bad.json!.error, "Bad Request: Request decoding: json: cannot unmarshal bool into Go struct field ServerUpdatePost.os of type api.ServerUpdateApplication");
+    assert.deepEqual(await status(h, "server01"), ["ready", ""]);
+  }));
+
+test(":reboot leaves the server offline / rebooting until a poll finds it back", () =>
+  withHarness({ servers: [{ name: "server01" }] }, async (h) => {
+    assert.equal((await h.call("POST", `${S}/server01/system/:reboot`)).status, 200);
+    assert.deepEqual(await status(h, "server01"), ["offline", "rebooting"]);
+    assert.deepEqual((await h.call("POST", "/local-oc/poll", {})).json!.metadata, ["server01"]);
     assert.deepEqual(await status(h, "server01"), ["ready", ""]);
   }));

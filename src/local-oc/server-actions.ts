@@ -16,7 +16,7 @@ import { nowString, type ServerRecord } from "./state.js";
 import { DecodeError, decodeBody, decodeObject, goParseBool, parseUUID, type FieldType, type StructSpec } from "./decode.js";
 import { checkLifecyclePermitted } from "./evacuation.js";
 import { unreachableMessage } from "./incusos.js";
-import { pollServer, resyncServer, serverETagSource, updateSystemStorage } from "./server-data.js";
+import { REBOOTING, pollServer, resyncServer, serverETagSource, updateSystemStorage } from "./server-data.js";
 
 const PREFIX = "/1.0/provisioning/servers";
 /** api.ServerUpdatePost (operations-center@41a98e0 shared/api/provisioning_server.go). */
@@ -250,14 +250,15 @@ export function registerServerActionRoutes(router: Router, ctx: Context): void {
 
   // The system actions (operations-center@41a98e0 internal/provisioning/server/server_service.go
   // (RebootSystemByName, PoweroffSystemByName, UpdateSystemByName)): the lifecycle guard, then the
-  // call to IncusOS, which fails with 500 for a server that does not answer (offline).
+  // call to IncusOS, which fails with 500 for a server that does not answer (offline, unless it
+  // is rebooting: the simulated IncusOS is back at once).
   const action = (req: ApiRequest, verb: string, path: string, effect: (s: ServerRecord) => void, precheck: (s: ServerRecord) => void = () => {}): ApiResponse => {
     const name = req.params["name"]!;
     try {
       const server = getServerOrFail(ctx, name);
       precheck(server);
       checkLifecyclePermitted(ctx, server, goParseBool(req.query.get("force")));
-      if (server.status === "offline") throw internal(`Failed to ${verb} server ${q(name)} by name: ${unreachableMessage(server, path, "Post")}`);
+      if (server.status === "offline" && server.status_detail !== REBOOTING) throw internal(`Failed to ${verb} server ${q(name)} by name: ${unreachableMessage(server, path, "Post")}`);
       effect(server);
       server.last_updated = nowString();
     } catch (err) {
@@ -268,6 +269,9 @@ export function registerServerActionRoutes(router: Router, ctx: Context): void {
   };
   router.add("POST", `${PREFIX}/{name}/system/:reboot`, (req) =>
     action(req, "reboot", "/os/1.0/system/:reboot", (s) => {
+      // Offline / rebooting until a poll finds it back (the rebooting poll, every 30 s).
+      s.status = "offline";
+      s.status_detail = REBOOTING;
       s.needs_reboot = false;
     }),
   );

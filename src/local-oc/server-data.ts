@@ -13,14 +13,16 @@
 //   incus-osd/internal/systemd/networkd.go sends network-config-changed after every apply;
 //   server_service.go SelfUpdate polls after initialConnectionDelay), here after
 //   `selfUpdatePollDelayMs`;
-// - every minute for pending servers and hourly for ready ones (internal/api/daemon.go,
-//   internal/config/daemon/consts.go); POST /local-oc/poll runs these at once.
+// - every minute for pending servers, every 30 s for rebooting ones and hourly for ready ones
+//   (internal/api/daemon.go, internal/config/daemon/consts.go); POST /local-oc/poll runs these at
+//   once.
 // Nothing else writes it: the VLAN bulk actions PUT the members' network without touching it,
 // and an application installed through the proxy stays out of it until a poll (OC ignores
 // IncusOS' application-update-applied notice unless the server is "updating application").
 //
-// A server answers a poll when it is ready, or pending because OC re-configures its network.
-// Other servers (offline, unregistered, and pending ones from a seed, which stand for servers
+// A server answers a poll when it is ready, pending because OC re-configures its network, or
+// offline because OC rebooted it (the simulated IncusOS is back at once; OC's 30 s grace after a
+// reboot is not modelled, the rebooting poll runs every 30 s). Other servers (offline, unregistered, and pending ones from a seed, which stand for servers
 // that do not answer yet) fail the connection test and are left as they are.
 //
 // A poll also stores the server's connection_url anew from the live management-role address
@@ -37,11 +39,20 @@ export const PENDING_POLL_INTERVAL_MS = 60_000;
 /** The configuration poll of ready servers: once an hour (ConnectivityCheckInterval within the first minutes of each hour). */
 export const CONFIGURATION_POLL_INTERVAL_MS = 3_600_000;
 
-const PENDING_DETAIL = "re-configuring";
+/** OC's RebootingServerPollInterval. */
+export const REBOOTING_POLL_INTERVAL_MS = 30_000;
 
-/** Whether the server answers OC's connection test. */
+const PENDING_DETAIL = "re-configuring";
+/** The detail of a server OC asked to reboot (RebootSystemByName): offline until a poll finds it back. */
+export const REBOOTING = "rebooting";
+
+/** Whether the server answers OC's connection test (a rebooting one is back at once). */
 function answers(server: ServerRecord): boolean {
-  return server.status === "ready" || (server.status === "pending" && server.status_detail === PENDING_DETAIL);
+  return (
+    server.status === "ready" ||
+    (server.status === "pending" && server.status_detail === PENDING_DETAIL) ||
+    (server.status === "offline" && server.status_detail === REBOOTING)
+  );
 }
 
 /**
@@ -206,4 +217,5 @@ export function startPeriodicPolls(ctx: Context): void {
   };
   every("pending poll", PENDING_POLL_INTERVAL_MS, (s) => s.status === "pending");
   every("configuration poll", CONFIGURATION_POLL_INTERVAL_MS, (s) => s.status === "ready");
+  every("rebooting poll", REBOOTING_POLL_INTERVAL_MS, (s) => s.status === "offline" && s.status_detail === REBOOTING);
 }
