@@ -130,3 +130,31 @@ test("removing a member that keeps an instance and a custom volume after an auto
 function e2eServer(e2e: E2E, name: string) {
   return e2e.oc.snapshot().servers.find((s) => s.name === name)!;
 }
+
+test("the provider predicts the removal as the local OC decides it: a host-path disk or a local volume is refused at plan; a root disk on the local pool moves and the member is removed", () =>
+  withStack({ servers: MEMBERS, tags: [100] }, async (s) => {
+    const place = (body: Record<string, unknown>) => s.e2e.client.request("POST", "/local-oc/instances", { body: { location: "server03", ...body } });
+    await place({ name: "files", devices: { logs: { type: "disk", path: "/var/log/host", source: "/var/log" } } });
+    await place({ name: "db", devices: { data: { type: "disk", path: "/srv", pool: "local", source: "data" } } });
+    s.synth({ servers: ["server01", "server02"], tags: [100] });
+    const plan = await s.e2e.plan();
+    assert.notEqual(plan.code, 0);
+    // Terraform wraps diagnostics at 80 columns.
+    const output = plan.output.replace(/\s+/g, " ");
+    assert.match(output, /instance default\/files stays on server03 \(disk "logs" is the host path \/var\/log\)/);
+    assert.match(output, /instance default\/db stays on server03 \(disk "data" is on the zfs pool "local", local to the member\)/);
+    assert.equal(e2eServer(s.e2e, "server03").in_maintenance, 0, "not evacuated by the refused plan");
+
+    await s.e2e.client.request("DELETE", "/local-oc/instances/edge/default/files");
+    await s.e2e.client.request("DELETE", "/local-oc/instances/edge/default/db");
+    await place({ name: "plain", devices: { eth0: { type: "nic", network: "incusbr0" } } });
+    await s.e2e.applyOk();
+    const members = s.e2e.oc.snapshot().servers.filter((x) => x.cluster === CLUSTER).map((x) => x.name);
+    assert.deepEqual(members, ["server01", "server02"], "server03 left the cluster (and was factory reset)");
+    const listed = (await s.e2e.client.request("GET", "/local-oc/instances")).metadata as Array<{ name: string; location: string; status: string }>;
+    assert.deepEqual(
+      listed.map((i) => [i.name, ["server01", "server02"].includes(i.location), i.status]),
+      [["plain", true, "Running"]],
+      "plain moved to a remaining member and runs there",
+    );
+  }));

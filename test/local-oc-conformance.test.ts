@@ -123,7 +123,7 @@ function cases(): Record<string, Case> {
     "POST /1.0/provisioning/servers/{name}/bmc/:server-locate": { path: `${S}/server03/bmc/:server-locate`, body: { active: true } },
     "GET /1.0/provisioning/servers/{name}/bmc/bios-attributes/{attributeName}": { path: `${S}/server03/bmc/bios-attributes/BootMode` },
     "GET /1.0/provisioning/servers/{name}/bmc/logs/{logSource}": { path: `${S}/server03/bmc/logs/SEL` },
-    "POST /1.0/provisioning/servers/{name}/system/:update": { path: `${S}/server03/system/:update`, body: { os: true, applications: true } },
+    "POST /1.0/provisioning/servers/{name}/system/:update": { path: `${S}/server03/system/:update`, body: { os: { name: "IncusOS", trigger_update: true }, applications: [] } },
     "PUT /1.0/provisioning/servers/{name}/system/network": { path: `${S}/server03/system/network`, body: async (call: Call) => (await call("GET", `${S}/server03/system/network`)).json!.metadata },
     "GET /1.0/provisioning/servers/{name}/system/network": {
       path: `${S}/server03/system/network`,

@@ -29,16 +29,19 @@ async function instances(h: Harness): Promise<Record<string, [string, string]>> 
   return Object.fromEntries(list.map((i) => [i.name, [i.location, i.status]]));
 }
 
-/** web1 on the ceph pool and db1 on local storage, both on server01; one more on server02. */
+/** A custom volume on the member's local pool, attached: it cannot migrate, so its instance is stopped. */
+const LOCAL_VOLUME = { data: { type: "disk", path: "/srv", pool: "local", source: "data" } };
+
+/** web1 on the ceph pool and db1 with a local volume, both on server01; one more on server02. */
 const MIXED = {
   instances: [
     { name: "web1", location: "server01", storage_pool: "remote" },
-    { name: "db1", location: "server01" },
+    { name: "db1", location: "server01", devices: LOCAL_VOLUME },
     { name: "api1", location: "server02", storage_pool: "remote" },
   ],
 };
 
-test(":evacuate moves the migratable instance to the least loaded member and stops the local one in place", () =>
+test(":evacuate moves the migratable instance to the least loaded member and stops the one with a local volume in place", () =>
   withHarness(MIXED, async (h) => {
     assert.equal((await h.call("POST", `${S}/server01/system/:evacuate`)).status, 200);
     assert.deepEqual(await instances(h), { web1: ["server03", "Running"], db1: ["server01", "Stopped"], api1: ["server02", "Running"] });
@@ -81,7 +84,7 @@ test(":remove-servers refuses a member that holds a custom volume, naming it; OC
     assert.equal((await h.call("POST", `${C}/c1/:remove-servers`, { server_names: ["server02"] })).status, 201);
   }));
 
-test(":restore starts the stopped local instance again and brings the migrated one back", () =>
+test(":restore starts the stopped instance again and brings the migrated one back", () =>
   withHarness(MIXED, async (h) => {
     await h.call("POST", `${S}/server01/system/:evacuate`);
     assert.equal((await h.call("POST", `${S}/server01/system/:restore`)).status, 200);
@@ -103,6 +106,46 @@ test("an instance whose cluster.evacuate is stop stays, even on shared storage; 
       assert.deepEqual(after["pinned"], ["server01", "Stopped"]);
       assert.equal(after["idle"]![1], "Stopped");
       assert.notEqual(after["idle"]![0], "server01");
+    },
+  ));
+
+test("an auto evacuation moves an instance whose only disk is its root disk on the local pool: Incus copies it to the target", () =>
+  withHarness(
+    {
+      instances: [
+        { name: "plain", location: "server01", devices: { eth0: { type: "nic", network: "incusbr0" }, init: { type: "disk", source: "cloud-init:config" } } },
+        { name: "legacy", location: "server01", storage_pool: "local", status: "Stopped" },
+        { name: "shared", location: "server01", storage_pool: "remote", devices: { data: { type: "disk", path: "/srv", pool: "remote", source: "data" } } },
+      ],
+    },
+    async (h) => {
+      await h.call("POST", `${S}/server01/system/:evacuate`);
+      const after = await instances(h);
+      for (const name of ["plain", "legacy", "shared"]) assert.notEqual(after[name]![0], "server01", `${name} moves`);
+      assert.equal(after["plain"]![1], "Running", "started again on its new member");
+      assert.equal(after["legacy"]![1], "Stopped");
+      assert.equal((await h.call("POST", `${C}/c1/:remove-servers`, { server_names: ["server01"] })).status, 201, "nothing is left on the member");
+    },
+  ));
+
+test("an auto evacuation stops in place an instance with a host-path disk, a passed-through device or a NIC outside a managed network", () =>
+  withHarness(
+    {
+      instances: [
+        { name: "hostpath", location: "server01", devices: { logs: { type: "disk", path: "/var/log/host", source: "/var/log" } } },
+        { name: "gpu", location: "server01", devices: { gpu0: { type: "gpu" } } },
+        { name: "macvlan", location: "server01", devices: { eth0: { type: "nic", nictype: "macvlan", parent: "eth0" } } },
+        { name: "tpm", location: "server01", type: "virtual-machine", devices: { tpm0: { type: "tpm" } } },
+      ],
+    },
+    async (h) => {
+      await h.call("POST", `${S}/server01/system/:evacuate`);
+      const after = await instances(h);
+      for (const name of ["hostpath", "gpu", "macvlan"]) assert.deepEqual(after[name], ["server01", "Stopped"], name);
+      assert.notEqual(after["tpm"]![0], "server01", "a TPM migrates");
+      const refused = await h.call("POST", `${C}/c1/:remove-servers`, { server_names: ["server01"] });
+      assert.equal(refused.status, 400);
+      assert.match(refused.json!.error, /server "server01" still has instances/);
     },
   ));
 
@@ -172,7 +215,7 @@ test("a single-member cluster evacuates in mode stop: its migratable instance is
   }
 });
 
-test("a cluster rolling reboot evacuates each member in mode auto: local instances are stopped, then started again on restore", () =>
+test("a cluster rolling reboot evacuates each member in mode auto: an instance with a local volume is stopped, then started again on restore", () =>
   withHarness(MIXED, async (h) => {
     assert.equal((await h.call("POST", `${C}/c1/:reboot`)).status, 200);
     const seen = new Set<string>();
@@ -182,7 +225,7 @@ test("a cluster rolling reboot evacuates each member in mode auto: local instanc
       seen.add(`db1 ${now["db1"]!.join(" ")}`);
       seen.add(`web1 ${now["web1"]!.join(" ")}`);
     }
-    assert.ok(seen.has("db1 server01 Stopped"), "the local instance is stopped while its member is in maintenance");
+    assert.ok(seen.has("db1 server01 Stopped"), "the instance with a local volume is stopped while its member is in maintenance");
     assert.ok([...seen].some((s) => s.startsWith("web1 server0") && !s.startsWith("web1 server01")), "the migratable one moves away");
     assert.deepEqual((await instances(h))["db1"], ["server01", "Running"]);
     assert.equal((await h.call("GET", `${C}/c1`)).json!.metadata.update_status.in_progress_status.in_progress, "", "the run is over");

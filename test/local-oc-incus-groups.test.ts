@@ -93,7 +93,8 @@ test("a single-member cluster refuses a migrate evacuation with Incus's message"
 test("evacuating through Incus in mode auto moves and stops instances as OC's :evacuate does", () =>
   withCluster(["server01", "server02", "server03"], async (h) => {
     await h.call("POST", "/local-oc/instances", { name: "web1", location: "server01", storage_pool: "remote" });
-    await h.call("POST", "/local-oc/instances", { name: "db1", location: "server01" });
+    // A host-path disk cannot migrate: db1 is stopped in place.
+    await h.call("POST", "/local-oc/instances", { name: "db1", location: "server01", devices: { logs: { type: "disk", path: "/var/log/host", source: "/var/log" } } });
     assert.equal((await memberState(h, "server01", { action: "evacuate", mode: "auto" })).status_code, 200);
     const listed = (await h.incusCall("c1", "GET", `${INCUS}/instances?recursion=1`)).json!.metadata as Array<{ name: string; location: string; status: string }>;
     assert.deepEqual(Object.fromEntries(listed.map((i) => [i.name, [i.location, i.status]])), { web1: ["server02", "Running"], db1: ["server01", "Stopped"] });

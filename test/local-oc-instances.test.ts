@@ -2,6 +2,9 @@
 // the control endpoints, seen where the real servers show them (OC's inventory, the cluster's
 // Incus API).
 import assert from "node:assert/strict";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
 import { clusterPost, startHarness, type Harness } from "./fixtures/local-oc/helpers.js";
 import { instanceSeed, instanceSeedConfig } from "./fixtures/local-oc/instances.js";
@@ -101,10 +104,68 @@ describe("local OC: /local-oc/instances and the cluster's Incus API", () => {
     assert.match(status.json!.error, /status/);
   });
 
+  it("POST with devices: the instance carries them as its expanded devices, with a root disk on storage_pool unless one is given", async () => {
+    const devices = { data: { type: "disk", path: "/srv", pool: "local", source: "data" }, eth0: { type: "nic", network: "incusbr0" } };
+    assert.equal((await h.call("POST", "/local-oc/instances", { name: "d1", location: "server01", storage_pool: "remote", devices })).status, 201);
+    const ownRoot = { root: { type: "disk", path: "/", pool: "local", size: "10GiB" } };
+    assert.equal((await h.call("POST", "/local-oc/instances", { name: "d2", location: "server01", devices: ownRoot })).status, 201);
+    const listed = (await h.call("GET", `${INVENTORY}/instances?cluster=c1&recursion=1`)).json!.metadata as Array<{ name: string; object: { expanded_devices: unknown } }>;
+    const byName = Object.fromEntries(listed.map((i) => [i.name, i.object.expanded_devices]));
+    assert.deepEqual(byName["d1"], { root: { type: "disk", path: "/", pool: "remote" }, ...devices });
+    assert.deepEqual(byName["d2"], ownRoot);
+    await h.call("DELETE", "/local-oc/instances/c1/default/d1");
+    await h.call("DELETE", "/local-oc/instances/c1/default/d2");
+  });
+
+  it("bad devices answer 400 naming the device: unknown pool, a disk with neither pool nor source, no type, two root disks", async () => {
+    const place = (devices: unknown, extra: Record<string, unknown> = {}) => h.call("POST", "/local-oc/instances", { name: "bad", location: "server01", devices, ...extra });
+    const pool = await place({ data: { type: "disk", path: "/srv", pool: "nvme", source: "data" } });
+    assert.equal(pool.status, 400);
+    assert.match(pool.json!.error, /^devices\.data\.pool: cluster "c1" has no pool "nvme"/);
+    const bare = await place({ data: { type: "disk", path: "/srv" } });
+    assert.equal(bare.status, 400);
+    assert.match(bare.json!.error, /^devices\.data: a disk needs a pool or a source/);
+    const untyped = await place({ gpu0: { id: "0" } });
+    assert.equal(untyped.status, 400);
+    assert.match(untyped.json!.error, /devices.*gpu0.*a device needs a type/s);
+    const both = await place({ root: { type: "disk", path: "/", pool: "local" } }, { storage_pool: "remote" });
+    assert.equal(both.status, 400);
+    assert.match(both.json!.error, /^storage_pool: the devices already have a root disk/);
+    assert.deepEqual((await h.call("GET", "/local-oc/instances")).json!.metadata, []);
+  });
+
   it("custom volumes: POST places one, a remote pool's has no member, DELETE removes it", async () => {
     assert.equal((await h.call("POST", "/local-oc/storage-volumes", { name: "shared", location: "server01", storage_pool: "remote" })).status, 201);
     const listed = (await h.call("GET", "/local-oc/storage-volumes")).json!.metadata as Array<{ name: string; location: string }>;
     assert.deepEqual(listed.map((v) => [v.name, v.location]), [["shared", ""]]);
     assert.equal((await h.call("DELETE", "/local-oc/storage-volumes/c1/default/remote/shared")).status, 200);
+  });
+});
+
+describe("local OC: instances in a state file written before devices were simulated", () => {
+  let dir: string;
+  before(() => {
+    dir = mkdtempSync(join(tmpdir(), "local-oc-instances-"));
+  });
+  after(() => rmSync(dir, { recursive: true, force: true }));
+
+  it("an instance stored with only storage_pool loads with a root disk on that pool", async () => {
+    const statePath = join(dir, "state.json");
+    const first = await startHarness({ statePath, seed: instanceSeed(undefined, { instances: [{ name: "old", location: "server01" }] }) });
+    await first.close();
+    const doc = JSON.parse(readFileSync(statePath, "utf8"));
+    delete doc.instances[0].devices;
+    doc.instances[0].storage_pool = "remote";
+    writeFileSync(statePath, JSON.stringify(doc));
+    const h = await startHarness({ statePath });
+    try {
+      const listed = (await h.call("GET", `${INVENTORY}/instances?recursion=1`)).json!.metadata as Array<{ name: string; object: { expanded_devices: unknown } }>;
+      assert.deepEqual(
+        listed.map((i) => [i.name, i.object.expanded_devices]),
+        [["old", { root: { type: "disk", path: "/", pool: "remote" } }]],
+      );
+    } finally {
+      await h.close();
+    }
   });
 });

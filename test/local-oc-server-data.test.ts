@@ -290,3 +290,39 @@ describe("local OC: the oc-cdktf local-oc flags", () => {
     assert.match(mode.stderr, /--unsupported-service-config must be "empty" or "error", got "ignore"/);
   });
 });
+
+describe("local OC: a poll stores the server's connection_url from its management-role address", () => {
+  const connectionURL = async (h: Harness): Promise<string> => (await h.call("GET", `${S}/server03`)).json!.metadata.connection_url;
+  const putLive = async (h: Harness, change: (eth0: { roles?: string[]; addresses?: string[] }) => void): Promise<void> => {
+    const live = (await h.call("GET", `${S}/server03/os/1.0/system/network`)).json!.metadata.config;
+    change(live.interfaces[0]);
+    const put = await h.call("PUT", `${S}/server03/os/1.0/system/network`, { config: live });
+    assert.equal(put.status, 200, put.text);
+  };
+
+  it("an IPv6 management address, preferred over IPv4, becomes the connection_url at the next poll", async () => {
+    await withCluster({ selfUpdatePollDelayMs: NEVER }, async (h) => {
+      const before = await connectionURL(h);
+      assert.match(before, /^https:\/\/192\.0\.2\.\d+:8443$/);
+      await putLive(h, (eth0) => eth0.addresses!.push("2001:db8::13/64"));
+      assert.equal(await connectionURL(h), before, "not before a poll");
+      assert.equal((await h.call("POST", `${S}/server03/:resync`)).status, 200);
+      assert.equal(await connectionURL(h), "https://[2001:db8::13]:8443");
+    });
+  });
+
+  it("without a management-role address :resync answers 500 and the stored copy stays as it was", async () => {
+    await withCluster({ selfUpdatePollDelayMs: NEVER }, async (h) => {
+      const before = await connectionURL(h);
+      const stored = (await h.call("GET", `${S}/server03/system/network`)).json!.metadata;
+      await putLive(h, (eth0) => {
+        eth0.roles = eth0.roles!.filter((r) => r !== "management");
+      });
+      const refused = await h.call("POST", `${S}/server03/:resync`);
+      assert.equal(refused.status, 500);
+      assert.equal(refused.json!.error, 'Failed to resync server "server03": Failed to resync server "server03" by name: Failed to determine an IP address for the network interface with "management" role');
+      assert.equal(await connectionURL(h), before);
+      assert.deepEqual((await h.call("GET", `${S}/server03/system/network`)).json!.metadata, stored);
+    });
+  });
+});

@@ -15,8 +15,8 @@
 //                                                 the names of the servers that answered (ready,
 //                                                 or pending a re-configuration)
 //   GET|POST /local-oc/instances                  simulated Incus instances (instances.ts); POST places
-//                                                 one: {name, location, storage_pool?, project?, type?,
-//                                                 status?, config?}, 201 with the instance as stored
+//                                                 one: {name, location, storage_pool?, devices?, project?,
+//                                                 type?, status?, config?}, 201 with the instance as stored
 //   DELETE /local-oc/instances/CLUSTER/PROJECT/NAME  deletes one (as `incus delete` would)
 //   GET|POST /local-oc/storage-volumes            simulated custom volumes: {name, location, storage_pool?, project?}
 //   DELETE /local-oc/storage-volumes/CLUSTER/PROJECT/POOL/NAME

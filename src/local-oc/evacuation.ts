@@ -60,10 +60,24 @@ export function runMemberRestore(ctx: Context, cluster: string, server: ServerRe
 }
 
 /**
+ * OC's guard of a server's lifecycle actions (:evacuate, :restore, :reboot, :poweroff, :update):
+ * refused while the server's cluster runs an update or reboot, or one ended in error, unless
+ * forced (operations-center@41a98e0 internal/provisioning/cluster/cluster_service.go
+ * (IsInstanceLifecycleOperationPermitted), internal/provisioning/cluster_model.go
+ * (IsUpdateInProgress)). A cluster OC cannot find refuses too.
+ */
+export function checkLifecyclePermitted(ctx: Context, server: ServerRecord, force: boolean): void {
+  if (force || server.cluster === null) return;
+  const cluster = ctx.store.cluster(server.cluster);
+  if (cluster === undefined || cluster.in_progress_status.in_progress !== "") {
+    throw notPermitted(`Lifecycle operation for server ${q(server.name)} currently not permitted`);
+  }
+}
+
+/**
  * OC's checks before it asks Incus (operations-center@41a98e0
  * internal/provisioning/server/server_service.go (EvacuateSystemByName, RestoreSystemByName)):
- * an Incus server, and no cluster update or reboot running unless forced
- * (IsInstanceLifecycleOperationPermitted). The server's status is not checked: an offline server
+ * an Incus server, and the lifecycle guard. The server's status is not checked: an offline server
  * fails when OC connects to it.
  */
 function lifecycleServer(ctx: Context, name: string, force: boolean): ServerRecord {
@@ -72,10 +86,7 @@ function lifecycleServer(ctx: Context, name: string, force: boolean): ServerReco
   if (server.type !== "incus" && server.type !== "incus-lts-7.0") {
     throw notPermitted(`Server ${q(name)} is not of type "incus"`);
   }
-  const cluster = server.cluster === null ? undefined : ctx.store.cluster(server.cluster);
-  if (!force && cluster !== undefined && cluster.in_progress_status.in_progress !== "") {
-    throw notPermitted(`Lifecycle operation for server ${q(name)} currently not permitted`);
-  }
+  checkLifecyclePermitted(ctx, server, force);
   return server;
 }
 

@@ -145,9 +145,9 @@ export function defaultServiceConfig(name: string): Record<string, unknown> {
 }
 
 /** The transport error Incus' client reports for a server that does not answer (status offline). */
-export function unreachableMessage(server: ServerRecord, path: string): string {
+export function unreachableMessage(server: ServerRecord, path: string, method: "Get" | "Post" = "Get"): string {
   const host = server.connection_url.replace(/^https:\/\//, "");
-  return `Get "${server.connection_url}${path}": dial tcp ${host}: connect: no route to host`;
+  return `${method} "${server.connection_url}${path}": dial tcp ${host}: connect: no route to host`;
 }
 
 // ----- services -----

@@ -1,12 +1,26 @@
 // Simulated Incus instances and custom storage volumes on the members of the clusters the local
 // Operations Center created, and what evacuation, restore and member removal do to them.
 //
-// An instance is either migratable or not, as Incus decides it (incus@be7afc5
-// internal/server/instance/drivers/driver_common.go (canMigrate)): its `cluster.evacuate` config
-// when set to something else than `auto`, otherwise `migrate` when its root disk is on a remote
-// storage pool (ceph, cephfs, cephobject, linstor, truenas, lvmcluster: the drivers whose
-// isRemote() is true), and `stop` when it is on local storage (IncusOS's `local` pool, or any
-// pool of another driver).
+// An instance carries its expanded devices. Whether it can migrate is decided as Incus decides it
+// (incus@be7afc5 internal/server/instance/drivers/driver_common.go (canMigrate)): its
+// `cluster.evacuate` config when set to something else than `auto`; otherwise `stop` as soon as
+// one device cannot migrate, else `live-migrate` for a VM with `migration.stateful=true`, else
+// `migrate`. Each device type answers by its own CanMigrate (incus@be7afc5
+// internal/server/device/*.go):
+//   disk        the root disk (path `/`) always, wherever its pool is: a root disk on a local pool
+//               is copied to the target member; another disk when its pool is remote (ceph,
+//               cephfs, cephobject, linstor, truenas, lvmcluster: the drivers whose isRemote() is
+//               true) or its source a special one (IsSpecialDisk: cloud-init:config,
+//               agent:config, tmpfs:, tmpfs-overlay:); never a host path nor a custom volume
+//               on a local pool;
+//   nic         when it is on a managed network (`network` set: bridged, macvlan, sriov, ovn and
+//               physical NICs); a NIC given by `nictype` and `parent` only, and ipvlan, p2p and
+//               routed NICs, cannot;
+//   none, tpm   always;
+//   any other   never (gpu, usb, unix-char, unix-block, unix-hotplug, pci, proxy, infiniband:
+//               deviceCommon's CanMigrate).
+// Incus also stops an instance whose device fails to load (an unknown managed network, say); the
+// simulation does not check networks.
 //
 // Operations Center's `system/:evacuate` always asks Incus for mode `auto`
 // (operations-center@41a98e0 internal/provisioning/adapter/incus/client.go (Evacuate)), which
@@ -19,8 +33,8 @@
 //
 // Where a client sees them, as on the real servers:
 //   GET /1.0/inventory/instances?cluster=C&server=X&recursion=1
-//     every instance on member X: `server` is its location, `object.expanded_devices.root.pool`
-//     its root pool, `object.expanded_config["cluster.evacuate"]` its evacuation policy, and
+//     every instance on member X: `server` is its location, `object.expanded_devices` its
+//     devices, `object.expanded_config["cluster.evacuate"]` its evacuation policy, and
 //     `object.status` Running/Stopped;
 //   GET /1.0/inventory/storage_pools?cluster=C&recursion=1
 //     `object.driver` of each pool (remote drivers as above; IncusOS's `local` pool is zfs);
@@ -28,13 +42,11 @@
 //     custom volumes on member X (`type` custom; `server` empty for a remote pool);
 //   GET /incus/C/1.0/instances?all-projects=true&recursion=1
 //     the cluster's own view (`location`).
-// An instance on member X that a removal of X would hit after an auto evacuation is one whose
-// action (above) is not migrate, live-migrate or refresh-migrate, or one with no other Online
-// member to go to. On real servers every device counts (a local disk or a passed-through device
-// keeps an instance in place too); the simulation gives each instance only its root disk.
 //
 // Placed through the seed (`instances:` and `storage_volumes:`, src/local-oc/seed.ts) and the
 // control endpoints /local-oc/instances and /local-oc/storage-volumes (src/local-oc/control.ts).
+// An instance given only `storage_pool` (as state files and seeds written before devices were
+// simulated) has a root disk on that pool and nothing else.
 
 import { z } from "zod";
 import { HttpError } from "./errors.js";
@@ -47,23 +59,43 @@ export const instanceTypes = ["container", "virtual-machine"] as const;
 export const remoteStorageDrivers = ["ceph", "cephfs", "cephobject", "linstor", "truenas", "lvmcluster"] as const;
 /** The custom volumes Operations Center creates on each member and ignores on removal. */
 export const ocCreatedVolumes = ["backups", "images", "logs"] as const;
+/** Disk sources Incus migrates with any instance (incus@be7afc5 internal/server/device/disk.go (IsSpecialDisk)). */
+const specialDiskSources = ["cloud-init:config", "agent:config", "tmpfs:", "tmpfs-overlay:"] as const;
+/** Device types whose CanMigrate is always true (incus@be7afc5 internal/server/device/none.go, tpm.go). */
+const alwaysMigratableDevices = ["none", "tpm"] as const;
 const LOCAL_POOL = "local";
 
 const stringMap = z.record(z.string(), z.string());
+/** An Incus device: `type` and its own keys (api.Instance's devices map). */
+const deviceSchema = z.record(z.string(), z.string()).refine((d) => (d["type"] ?? "") !== "", { message: "a device needs a type (disk, nic, gpu, …)" });
+const devicesSchema = z.record(z.string(), deviceSchema);
+export type Devices = z.infer<typeof devicesSchema>;
 
-/** An instance as stored: the cluster it runs in and the member it is on. */
-export const simulatedInstanceSchema = z.strictObject({
+const rootDisk = (pool: string): Record<string, string> => ({ type: "disk", path: "/", pool });
+
+const storedInstanceShape = z.strictObject({
   cluster: z.string().min(1),
   location: z.string().min(1),
   project: z.string().min(1),
   name: z.string().min(1),
   type: z.enum(instanceTypes),
   status: z.enum(["Running", "Stopped"]),
-  storage_pool: z.string().min(1),
+  /** The expanded devices, the root disk among them. */
+  devices: devicesSchema,
   /** Local config: cluster.evacuate, boot.autostart, and the volatile keys Incus keeps on evacuation. */
   config: stringMap,
 });
-export type SimulatedInstance = z.infer<typeof simulatedInstanceSchema>;
+
+/** A record of a state file written before devices were simulated: its `storage_pool` becomes the root disk. */
+function legacyRootDisk(value: unknown): unknown {
+  if (typeof value !== "object" || value === null || "devices" in value || !("storage_pool" in value)) return value;
+  const { storage_pool: pool, ...rest } = value as Record<string, unknown>;
+  return { ...rest, devices: { root: { type: "disk", path: "/", pool } } };
+}
+
+/** An instance as stored: the cluster it runs in and the member it is on. */
+export const simulatedInstanceSchema = z.preprocess(legacyRootDisk, storedInstanceShape);
+export type SimulatedInstance = z.infer<typeof storedInstanceShape>;
 
 export const simulatedVolumeSchema = z.strictObject({
   cluster: z.string().min(1),
@@ -82,7 +114,9 @@ export const instanceInputSchema = z.strictObject({
   project: z.string().min(1).default("default"),
   type: z.enum(instanceTypes).default("container"),
   status: z.enum(["Running", "Stopped"]).default("Running"),
-  storage_pool: z.string().min(1).default(LOCAL_POOL),
+  /** The root disk's pool, when `devices` has no root disk (`local` when neither says). */
+  storage_pool: z.string().min(1).optional(),
+  devices: devicesSchema.default({}),
   config: stringMap.default({}),
 });
 export type InstanceInput = z.input<typeof instanceInputSchema>;
@@ -129,24 +163,51 @@ function clusterOfMember(store: Store, location: string): string {
   return server.cluster;
 }
 
-function checkPool(store: Store, cluster: string, pool: string): void {
+function checkPool(store: Store, cluster: string, pool: string, field: string): void {
   const pools = clusterPools(store, cluster);
   if (!pools.has(pool)) {
-    throw new HttpError(400, `storage_pool: cluster ${JSON.stringify(cluster)} has no pool ${JSON.stringify(pool)} (pools: ${[...pools.keys()].join(", ")}; add one to the cluster's application_seed_config storage_pools)`);
+    throw new HttpError(400, `${field}: cluster ${JSON.stringify(cluster)} has no pool ${JSON.stringify(pool)} (pools: ${[...pools.keys()].join(", ")}; add one to the cluster's application_seed_config storage_pools)`);
   }
+}
+
+const isRootDisk = (device: Record<string, string>): boolean => device["type"] === "disk" && device["path"] === "/";
+
+/** The instance's expanded devices: the given ones, with a root disk on `storage_pool` unless one is given. */
+function expandedDevices(store: Store, cluster: string, input: z.output<typeof instanceInputSchema>): Devices {
+  const given = Object.values(input.devices).some(isRootDisk);
+  if (given && input.storage_pool !== undefined) {
+    throw new HttpError(400, "storage_pool: the devices already have a root disk (path /); give its pool there and leave storage_pool out");
+  }
+  if (!given) checkPool(store, cluster, input.storage_pool ?? LOCAL_POOL, "storage_pool");
+  for (const [name, device] of Object.entries(input.devices)) {
+    if (device["type"] !== "disk") continue;
+    const pool = device["pool"];
+    if (pool !== undefined) checkPool(store, cluster, pool, `devices.${name}.pool`);
+    else if (isRootDisk(device) || (device["source"] ?? "") === "") {
+      throw new HttpError(400, `devices.${name}: a disk needs a pool${isRootDisk(device) ? "" : " or a source (a host path, or a special source such as cloud-init:config)"}`);
+    }
+  }
+  if (given) return input.devices;
+  if (input.devices["root"] !== undefined) throw new HttpError(400, 'devices.root: a device named root must be the root disk (type disk, path /)');
+  return { root: rootDisk(input.storage_pool ?? LOCAL_POOL), ...input.devices };
 }
 
 /** Places an instance on a member; names are unique per cluster and project, as in Incus. */
 export function placeInstance(store: Store, input: InstanceInput): SimulatedInstance {
   const i = instanceInputSchema.parse(input);
   const cluster = clusterOfMember(store, i.location);
-  checkPool(store, cluster, i.storage_pool);
+  const devices = expandedDevices(store, cluster, i);
   if (findInstance(store, cluster, i.project, i.name) !== undefined) {
     throw new HttpError(409, `Instance ${JSON.stringify(i.name)} already exists in project ${JSON.stringify(i.project)} of cluster ${JSON.stringify(cluster)}`);
   }
   const record: SimulatedInstance = {
     cluster,
-    ...i,
+    location: i.location,
+    project: i.project,
+    name: i.name,
+    type: i.type,
+    status: i.status,
+    devices,
     config: { ...i.config, "volatile.last_state.power": i.status === "Running" ? "RUNNING" : "STOPPED" },
   };
   instancesOf(store.data).push(record);
@@ -156,7 +217,7 @@ export function placeInstance(store: Store, input: InstanceInput): SimulatedInst
 export function placeVolume(store: Store, input: VolumeInput): SimulatedVolume {
   const v = volumeInputSchema.parse(input);
   const cluster = clusterOfMember(store, v.location);
-  checkPool(store, cluster, v.storage_pool);
+  checkPool(store, cluster, v.storage_pool, "storage_pool");
   const location = isRemotePool(store, cluster, v.storage_pool) ? "" : v.location;
   if (volumesOf(store.data).some((x) => x.cluster === cluster && x.project === v.project && x.storage_pool === v.storage_pool && x.name === v.name && x.location === location)) {
     throw new HttpError(409, `Storage volume ${JSON.stringify(v.name)} already exists in pool ${JSON.stringify(v.storage_pool)}`);
@@ -216,11 +277,23 @@ export function renameClusterInstances(data: PersistedState, from: string, to: s
   for (const v of data.storage_volumes ?? []) if (v.cluster === from) v.cluster = to;
 }
 
-/** Incus's canMigrate: the instance's own policy, else migrate when its root disk is on a remote pool. */
+/** A device's CanMigrate (incus@be7afc5 internal/server/device/*.go; the table at the top of this file). */
+function deviceCanMigrate(store: Store, cluster: string, device: Record<string, string>): boolean {
+  const type = device["type"] ?? "";
+  if ((alwaysMigratableDevices as readonly string[]).includes(type)) return true;
+  if (type === "nic") return (device["network"] ?? "") !== "";
+  if (type !== "disk") return false;
+  if (isRootDisk(device)) return true;
+  const pool = device["pool"];
+  if (pool !== undefined && isRemotePool(store, cluster, pool)) return true;
+  return (specialDiskSources as readonly string[]).includes(device["source"] ?? "");
+}
+
+/** Incus's canMigrate: the instance's own policy, else stop when any device cannot migrate. */
 export function evacuationAction(store: Store, instance: SimulatedInstance): string {
   const policy = instance.config["cluster.evacuate"] ?? "auto";
   if (policy !== "auto") return policy;
-  if (!isRemotePool(store, instance.cluster, instance.storage_pool)) return "stop";
+  if (!Object.values(instance.devices).every((d) => deviceCanMigrate(store, instance.cluster, d))) return "stop";
   return instance.type === "virtual-machine" && instance.config["migration.stateful"] === "true" ? "live-migrate" : "migrate";
 }
 
@@ -322,7 +395,6 @@ export function removalBlockers(store: Store, cluster: string, member: string): 
 
 /** An instance as Incus renders it (api.InstanceFull's fields the simulation knows). */
 export function instanceDocument(instance: SimulatedInstance): Record<string, unknown> {
-  const root = { path: "/", pool: instance.storage_pool, type: "disk" };
   return {
     name: instance.name,
     project: instance.project,
@@ -334,8 +406,8 @@ export function instanceDocument(instance: SimulatedInstance): Record<string, un
     profiles: ["default"],
     config: instance.config,
     expanded_config: instance.config,
-    devices: {},
-    expanded_devices: { root },
+    devices: instance.devices,
+    expanded_devices: instance.devices,
     ephemeral: false,
     stateful: false,
     description: "",

@@ -33,8 +33,12 @@
 //     - name: web1                   # unique per cluster and project
 //       location: server01           # the member it runs on (its cluster follows)
 //       storage_pool: local          # root disk pool: `local` (IncusOS, zfs) or a pool of the cluster's
-//                                    # application_seed_config; on a remote driver (ceph, ...) it is
-//                                    # migratable, on local storage it is stopped by an evacuation
+//                                    # application_seed_config (leave it out when devices has the root disk)
+//       devices:                     # the other devices; each must be able to migrate for an
+//                                    # evacuation to move the instance (instances.ts has the rules)
+//         data: {type: disk, path: /srv, pool: local, source: data}   # local volume: stopped instead
+//         logs: {type: disk, path: /var/log/host, source: /var/log}   # host path: stopped instead
+//         eth0: {type: nic, network: incusbr0}                        # managed network: migrates
 //       project: default             # default
 //       type: container              # container | virtual-machine
 //       status: Running              # Running | Stopped

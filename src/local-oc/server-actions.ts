@@ -6,17 +6,26 @@
 // server's status the way the BMC's effect would show up in Operations Center.
 
 import type { Context } from "./context.js";
-import { HttpError, badRequest, constraint, internal, notFound, q, rewrap, validation } from "./errors.js";
+import { HttpError, badRequest, constraint, internal, notFound, notPermitted, q, rewrap, validation } from "./errors.js";
 import { checkIfMatch, created, emptySync, sync, syncETag, type ApiRequest, type ApiResponse, type Router } from "./http.js";
 import { getServerOrFail, serverToReconfigure } from "./servers.js";
 import { bmcData, storageData } from "./hardware.js";
 import { defaultSeedServers, seedServerSchema } from "./seed.js";
 import { complete } from "./spec-shapes.js";
 import { nowString, type ServerRecord } from "./state.js";
-import { decodeObject, parseUUID } from "./decode.js";
-import { pollServer, serverETagSource, updateSystemStorage } from "./server-data.js";
+import { DecodeError, decodeBody, decodeObject, goParseBool, parseUUID, type FieldType, type StructSpec } from "./decode.js";
+import { checkLifecyclePermitted } from "./evacuation.js";
+import { unreachableMessage } from "./incusos.js";
+import { REBOOTING, pollServer, resyncServer, serverETagSource, updateSystemStorage } from "./server-data.js";
 
 const PREFIX = "/1.0/provisioning/servers";
+/** api.ServerUpdatePost (operations-center@41a98e0 shared/api/provisioning_server.go). */
+const updateApplication = (field: string): FieldType => ({ struct: `ServerUpdatePost.${field}`, goType: "api.ServerUpdateApplication", fields: { name: "string", trigger_update: "bool" } });
+const serverUpdatePostSpec: StructSpec = {
+  name: "ServerUpdatePost",
+  goType: "api.ServerUpdatePost",
+  fields: { applications: { list: updateApplication("applications"), goType: "[]api.ServerUpdateApplication" }, os: updateApplication("os") },
+};
 const NAME_FORBIDDEN = `\\/:*?"<>|`;
 
 function isObject(value: unknown): value is Record<string, unknown> {
@@ -34,12 +43,6 @@ function stringMap(v: unknown): Record<string, string> {
 function validateName(name: string): void {
   if (name === "") throw validation("Invalid server, name can not be empty");
   if ([...NAME_FORBIDDEN].some((ch) => name.includes(ch))) throw validation(`Invalid server, name can not contain any of ${q(NAME_FORBIDDEN)}`);
-}
-
-function requireReady(server: ServerRecord, action: string): void {
-  if (server.status !== "ready") {
-    throw internal(`Failed to ${action} server ${q(server.name)}: server is not ready (status: ${q(server.status)})`);
-  }
 }
 
 /** The seed a server registering with a token gets: a fresh IncusOS with Incus, as the seed image installs. */
@@ -202,7 +205,11 @@ export function registerServerActionRoutes(router: Router, ctx: Context): void {
       // ResyncByName wraps GetByName's own "by name" error once more.
       rewrap(err, `Failed to resync server ${q(name)}: Failed to get server ${q(name)} by name`);
     }
-    pollServer(ctx, server);
+    try {
+      resyncServer(ctx, server);
+    } catch (err) {
+      rewrap(err, `Failed to resync server ${q(name)}`);
+    }
     return emptySync();
   });
 
@@ -241,12 +248,18 @@ export function registerServerActionRoutes(router: Router, ctx: Context): void {
     return emptySync();
   });
 
-  const action = (verb: string, effect: (s: ServerRecord, req: ApiRequest) => void) => (req: ApiRequest) => {
+  // The system actions (operations-center@41a98e0 internal/provisioning/server/server_service.go
+  // (RebootSystemByName, PoweroffSystemByName, UpdateSystemByName)): the lifecycle guard, then the
+  // call to IncusOS, which fails with 500 for a server that does not answer (offline, unless it
+  // is rebooting: the simulated IncusOS is back at once).
+  const action = (req: ApiRequest, verb: string, path: string, effect: (s: ServerRecord) => void, precheck: (s: ServerRecord) => void = () => {}): ApiResponse => {
     const name = req.params["name"]!;
     try {
       const server = getServerOrFail(ctx, name);
-      requireReady(server, verb);
-      effect(server, req);
+      precheck(server);
+      checkLifecyclePermitted(ctx, server, goParseBool(req.query.get("force")));
+      if (server.status === "offline" && server.status_detail !== REBOOTING) throw internal(`Failed to ${verb} server ${q(name)} by name: ${unreachableMessage(server, path, "Post")}`);
+      effect(server);
       server.last_updated = nowString();
     } catch (err) {
       rewrap(err, `Failed to ${verb} server ${q(name)}`);
@@ -254,32 +267,52 @@ export function registerServerActionRoutes(router: Router, ctx: Context): void {
     ctx.changed();
     return emptySync();
   };
-  router.add(
-    "POST",
-    `${PREFIX}/{name}/system/:reboot`,
-    action("reboot", (s) => {
+  router.add("POST", `${PREFIX}/{name}/system/:reboot`, (req) =>
+    action(req, "reboot", "/os/1.0/system/:reboot", (s) => {
+      // Offline / rebooting until a poll finds it back (the rebooting poll, every 30 s).
+      s.status = "offline";
+      s.status_detail = REBOOTING;
       s.needs_reboot = false;
     }),
   );
-  router.add(
-    "POST",
-    `${PREFIX}/{name}/system/:poweroff`,
-    action("poweroff", (s) => {
+  router.add("POST", `${PREFIX}/{name}/system/:poweroff`, (req) =>
+    action(req, "poweroff", "/os/1.0/system/:poweroff", (s) => {
       s.status = "offline";
       s.status_detail = "shut down";
     }),
   );
-  router.add(
-    "POST",
-    `${PREFIX}/{name}/system/:update`,
-    action("update", (s, req) => {
-      decodeObject(req.body === "" ? "{}" : req.body);
-      if (s.needs_update) {
-        s.needs_update = false;
-        s.needs_reboot = true;
-      }
-    }),
-  );
+  // UpdateSystemByName: "updating" until a poll sees no update needed; OC forces IncusOS' update
+  // config (no auto reboot, no checks of its own, the server's channel) and polls
+  // (UpdateSystemUpdate), and asks IncusOS for the OS update only when os.trigger_update is true.
+  router.add("POST", `${PREFIX}/{name}/system/:update`, (req) => {
+    // OC decodes the body (api.ServerUpdatePost) before anything else: an empty one is "Request decoding: EOF".
+    let body: Record<string, unknown>;
+    try {
+      body = decodeBody(req.body, serverUpdatePostSpec);
+    } catch (err) {
+      if (err instanceof DecodeError) throw badRequest(`Request decoding: ${err.message}`);
+      throw err;
+    }
+    const triggerOS = (body["os"] as { trigger_update?: boolean } | undefined)?.trigger_update === true;
+    return action(
+      req,
+      "update",
+      "/os/1.0/system/update/:check",
+      (s) => {
+        s.status_detail = "updating";
+        s.incusos.update = complete("SystemUpdateConfig", { ...s.incusos.update, auto_reboot: false, channel: s.channel, check_frequency: "never" });
+        if (triggerOS && s.needs_update) {
+          s.needs_update = false;
+          s.needs_reboot = true;
+        }
+        pollServer(ctx, s);
+      },
+      // Checked before the lifecycle guard, so a forced update of a server that is not ready is refused too.
+      (s) => {
+        if (s.status !== "ready") throw notPermitted("Server is not ready");
+      },
+    );
+  });
   router.add("POST", `${PREFIX}/{name}/system/:factory-reset`, (req) => {
     const name = req.params["name"]!;
     try {
@@ -327,7 +360,8 @@ export function registerServerActionRoutes(router: Router, ctx: Context): void {
   );
   router.add("POST", `${PREFIX}/{name}/bmc/:server-restart`, bmc("restart", () => undefined));
   router.add("POST", `${PREFIX}/{name}/bmc/:server-locate`, (req) => {
-    decodeObject(req.body === "" ? "{}" : req.body, "Request decoding");
+    // OC decodes the body before anything else: an empty one is "Request decoding: EOF".
+    decodeObject(req.body, "Request decoding");
     return bmc("set location indicator LED of", () => undefined)(req);
   });
   router.add("POST", `${PREFIX}/{name}/bmc/:apply-bios-attributes`, (req) => {

@@ -13,15 +13,21 @@
 //   incus-osd/internal/systemd/networkd.go sends network-config-changed after every apply;
 //   server_service.go SelfUpdate polls after initialConnectionDelay), here after
 //   `selfUpdatePollDelayMs`;
-// - every minute for pending servers and hourly for ready ones (internal/api/daemon.go,
-//   internal/config/daemon/consts.go); POST /local-oc/poll runs these at once.
+// - every minute for pending servers, every 30 s for rebooting ones and hourly for ready ones
+//   (internal/api/daemon.go, internal/config/daemon/consts.go); POST /local-oc/poll runs these at
+//   once.
 // Nothing else writes it: the VLAN bulk actions PUT the members' network without touching it,
 // and an application installed through the proxy stays out of it until a poll (OC ignores
 // IncusOS' application-update-applied notice unless the server is "updating application").
 //
-// A server answers a poll when it is ready, or pending because OC re-configures its network.
-// Other servers (offline, unregistered, and pending ones from a seed, which stand for servers
+// A server answers a poll when it is ready, pending because OC re-configures its network, or
+// offline because OC rebooted it (the simulated IncusOS is back at once; OC's 30 s grace after a
+// reboot is not modelled, the rebooting poll runs every 30 s). Other servers (offline, unregistered, and pending ones from a seed, which stand for servers
 // that do not answer yet) fail the connection test and are left as they are.
+//
+// A poll also stores the server's connection_url anew from the live management-role address
+// (server_service.go PollServer; internal/provisioning/server_model.go
+// DetermineManagementRoleURL); with no such address the poll fails and nothing is refreshed.
 
 import type { Context } from "./context.js";
 import { internal, q } from "./errors.js";
@@ -33,12 +39,41 @@ export const PENDING_POLL_INTERVAL_MS = 60_000;
 /** The configuration poll of ready servers: once an hour (ConnectivityCheckInterval within the first minutes of each hour). */
 export const CONFIGURATION_POLL_INTERVAL_MS = 3_600_000;
 
-const PENDING_DETAIL = "re-configuring";
+/** OC's RebootingServerPollInterval. */
+export const REBOOTING_POLL_INTERVAL_MS = 30_000;
 
-/** Whether the server answers OC's connection test. */
+const PENDING_DETAIL = "re-configuring";
+/** The detail of a server OC asked to reboot (RebootSystemByName): offline until a poll finds it back. */
+export const REBOOTING = "rebooting";
+
+/** Whether the server answers OC's connection test (a rebooting one is back at once). */
 function answers(server: ServerRecord): boolean {
-  return server.status === "ready" || (server.status === "pending" && server.status_detail === PENDING_DETAIL);
+  return (
+    server.status === "ready" ||
+    (server.status === "pending" && server.status_detail === PENDING_DETAIL) ||
+    (server.status === "offline" && server.status_detail === REBOOTING)
+  );
 }
+
+/**
+ * The URL OC derives from the server's management-role address: an IPv6 address preferred, as
+ * incus-os@de27173 incus-osd/api/system_network.go (GetInterfaceAddressByRole) prefers it (Go
+ * walks the interfaces in map order; here by name).
+ */
+export function managementRoleURL(server: ServerRecord): string | undefined {
+  const interfaces = networkDocument(server.incusos.network).state["interfaces"] as Record<string, { addresses: string[]; roles: string[] }>;
+  let ipv4: string | undefined;
+  for (const name of Object.keys(interfaces).sort()) {
+    const iface = interfaces[name]!;
+    if (!iface.roles.includes("management")) continue;
+    const ipv6 = iface.addresses.find((a) => a.includes(":"));
+    if (ipv6 !== undefined) return `https://[${ipv6}]:8443`;
+    ipv4 ??= iface.addresses.find((a) => !a.includes(":"));
+  }
+  return ipv4 === undefined ? undefined : `https://${ipv4}:8443`;
+}
+
+const NO_MANAGEMENT_ADDRESS = 'Failed to determine an IP address for the network interface with "management" role';
 
 /** The stored network as OC serves it (SystemNetwork: config, and the state IncusOS derives from it). */
 export function storedNetwork(server: ServerRecord): ReturnType<typeof networkDocument> {
@@ -62,6 +97,8 @@ export function storedApplications(server: ServerRecord): InstalledApplication[]
  */
 export function pollServer(ctx: Context, server: ServerRecord): boolean {
   if (!answers(server) || !ctx.store.data.servers.includes(server)) return false;
+  const url = managementRoleURL(server);
+  if (url === undefined) return false;
   const now = nowString();
   server.last_seen = now;
   if (server.status !== "ready") {
@@ -69,9 +106,24 @@ export function pollServer(ctx: Context, server: ServerRecord): boolean {
     server.status_detail = "";
     server.last_updated = now;
   }
+  // An OS update OC triggered is over once the server needs none.
+  if (server.status_detail === "updating" && !server.needs_update) {
+    server.status_detail = "";
+    server.last_updated = now;
+  }
   server.stored = storedCopyOf(server.incusos);
+  server.connection_url = url;
   ctx.changed();
   return true;
+}
+
+/**
+ * POST /servers/{name}/:resync (server_service.go ResyncByName): a poll whose failure for want of
+ * a management-role address is OC's 500.
+ */
+export function resyncServer(ctx: Context, server: ServerRecord): void {
+  if (answers(server) && managementRoleURL(server) === undefined) throw internal(`Failed to resync server ${q(server.name)} by name: ${NO_MANAGEMENT_ADDRESS}`);
+  pollServer(ctx, server);
 }
 
 /**
@@ -165,4 +217,5 @@ export function startPeriodicPolls(ctx: Context): void {
   };
   every("pending poll", PENDING_POLL_INTERVAL_MS, (s) => s.status === "pending");
   every("configuration poll", CONFIGURATION_POLL_INTERVAL_MS, (s) => s.status === "ready");
+  every("rebooting poll", REBOOTING_POLL_INTERVAL_MS, (s) => s.status === "offline" && s.status_detail === REBOOTING);
 }
