@@ -23,7 +23,8 @@ import {
   unreachableMessage,
 } from "./incusos.js";
 import { applyNetwork, pollServer, storedNetwork } from "./server-data.js";
-import { deepCopy, type ClusterRecord, type NetworkConfig, type NetworkDevice, type ServerRecord } from "./state.js";
+import { deepCopy } from "./state.js";
+import { type ClusterRecord, type NetworkConfig, type NetworkDevice, type ServerRecord } from "./persisted.js";
 
 const MAINTENANCE = ["not in maintenance", "evacuating", "evacuated", "restoring"];
 

@@ -6,7 +6,8 @@ import type { Context } from "./context.js";
 import { DecodeError, decodeBody, type StructSpec } from "./decode.js";
 import { badRequest, constraint, notFound, q, validation, type OCError } from "./errors.js";
 import { checkIfMatch, created, emptySync, sync, syncETag, type ApiRequest, type Router } from "./http.js";
-import { nowString, type TemplateRecord, type TemplateVariable } from "./state.js";
+import { nowString } from "./state.js";
+import { type TemplateRecord, type TemplateVariable } from "./persisted.js";
 
 const PREFIX = "/1.0/provisioning/cluster-templates";
 const NAME_FORBIDDEN = `\\/:*?"<>|`;

@@ -44,7 +44,8 @@ import { forgetIncusCluster, renameIncusCluster } from "./incus/model.js";
 import { forgetClusterInstances, removalBlockers, renameClusterInstances } from "./instances.js";
 import { setClusterKeyPair } from "./incus/trust.js";
 import { serverTypeValues } from "./seed.js";
-import { deepCopy, nowString, type ArtifactRecord, type ClusterRecord, type ServerRecord } from "./state.js";
+import { deepCopy, nowString } from "./state.js";
+import { type ArtifactRecord, type ClusterRecord, type ServerRecord } from "./persisted.js";
 
 const PREFIX = "/1.0/provisioning/clusters";
 const NAME_FORBIDDEN = `\\/:*?"<>|`;

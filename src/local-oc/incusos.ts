@@ -9,7 +9,7 @@
 // (which poll and read every member) pass and the failure lands in the middle of an operation,
 // which is what exercises its revert logic.
 
-import type { IncusOSState, NetworkConfig, NetworkDevice, ServerRecord } from "./state.js";
+import type { IncusOSState, NetworkConfig, NetworkDevice, ServerRecord } from "./persisted.js";
 import { deepCopy } from "./state.js";
 import type { SeedServer } from "./seed.js";
 

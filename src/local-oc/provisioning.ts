@@ -14,7 +14,8 @@ import type { Context } from "./context.js";
 import { HttpError, badRequest, constraint, notFound, q, rewrap, validation } from "./errors.js";
 import { created, emptySync, sync, syncETag, type ApiRequest, type ApiResponse, type Router } from "./http.js";
 import { complete } from "./spec-shapes.js";
-import { nowString, type ChannelRecord, type IncusImageRecord, type TokenRecord, type TokenSeedRecord, type UpdateRecord } from "./state.js";
+import { nowString } from "./state.js";
+import { type ChannelRecord, type IncusImageRecord, type TokenRecord, type TokenSeedRecord, type UpdateRecord } from "./persisted.js";
 import { decodeObject, parseUUID } from "./decode.js";
 import { ensureUpdates } from "./seeding.js";
 

@@ -17,7 +17,8 @@ import { HttpError, badRequest, notFound, q, validation } from "./errors.js";
 import { complete } from "./spec-shapes.js";
 import { decodeObject, parseUUID } from "./decode.js";
 import { nameUUID } from "./seeding.js";
-import { nowString, type WarningRecord } from "./state.js";
+import { nowString } from "./state.js";
+import { type WarningRecord } from "./persisted.js";
 
 export interface SystemHooks {
   /** Serves a new TLS key pair from now on (POST /1.0/system/certificate and :renew). */

@@ -22,7 +22,8 @@ import { checkPlacementScriptlet, formatStarlarkProblem } from "../../config/sta
 import type { Context } from "../context.js";
 import { HttpError } from "../errors.js";
 import { checkIfMatch, created, emptySync, encodePath, sync, syncETag, type ApiRequest, type ApiResponse, type Router } from "../http.js";
-import { IncusClusterModel, type IncusMember } from "./model.js";
+import { IncusClusterModel } from "./model.js";
+import type { IncusMember } from "../persisted.js";
 import { runMemberEvacuation, runMemberRestore } from "../evacuation.js";
 import { clusterInstances, instanceDocument } from "../instances.js";
 import { incusCluster, trustedIncusCluster, type IncusAccessOptions } from "./access.js";
