@@ -18,7 +18,7 @@ import { X509Certificate, createPrivateKey } from "node:crypto";
 import { isGoDuration } from "../config/go-duration.js";
 import { goUrlParseProblem } from "../config/go-url.js";
 import { certificateFingerprint, createSelfSignedCertificate, issuedCertificateFingerprint } from "./certificates.js";
-import { applyTemplate } from "./cluster-templates.js";
+import { applyTemplate } from "./cluster-template-model.js";
 import type { Context } from "./context.js";
 import { OCError, constraint, goList, internal, notFound, notFoundf, notPermitted, q, rewrap, validation } from "./errors.js";
 import { addressByRole, unreachableMessage } from "./incusos.js";
