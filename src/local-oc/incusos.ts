@@ -1,4 +1,5 @@
-// The simulated IncusOS of each registered server (reference: incusos-api.md). It holds the
+// The simulated IncusOS of each registered server (incus-os@de27173 incus-osd/internal/rest/:
+// api_services.go, api_system_network.go, api_applications.go and their neighbours). It holds the
 // state that Operations Center reads and writes through `/os/1.0/...`: services, network,
 // kernel, logging and applications, with IncusOS' rules: ceph/linstor exist only with the
 // incus-ceph/incus-linstor application, a PUT replaces the whole config (Go zero values for
