@@ -1,6 +1,7 @@
-// Writes an operations-center CLI configuration directory (reference: oc-api.md 2.3) for the
-// local Operations Center: config.yml whose default remote `local-oc` (the CLI reserves `local`)
-// uses TLS client authentication and pins the server certificate, plus client.crt and client.key.
+// Writes an operations-center CLI configuration directory (operations-center@41a98e0
+// internal/config/cli/config.go) for the local Operations Center: config.yml whose default
+// remote `local-oc` (the CLI reserves `local`) uses TLS client authentication and pins the server
+// certificate, plus client.crt and client.key.
 // Both this project's client and the official `operations-center` CLI read it
 // (OPERATIONS_CENTER_CONF=DIR).
 //

@@ -1,4 +1,5 @@
-// Errors as Operations Center builds them (reference: oc-api.md 1.2).
+// Errors as Operations Center builds them (operations-center@41a98e0 internal/domain/errors.go and
+// internal/util/response/smart.go, SmartError).
 //
 // OC wraps Go errors with fmt.Errorf("...: %w") and classifies the chain once, at the handler,
 // with response.SmartError: a validation error or "Operation not permitted" gives 400, "Not found"

@@ -4,7 +4,7 @@
 // reports (bmc_data). Nothing here is contacted; values only have to look like a real server.
 
 import { createHash } from "node:crypto";
-import type { ServerRecord } from "./state.js";
+import type { ServerRecord } from "./persisted.js";
 
 type Profile = NonNullable<ServerRecord["hardware"]>;
 

@@ -1,4 +1,5 @@
-// The simulated IncusOS of each registered server (reference: incusos-api.md). It holds the
+// The simulated IncusOS of each registered server (incus-os@de27173 incus-osd/internal/rest/:
+// api_services.go, api_system_network.go, api_applications.go and their neighbours). It holds the
 // state that Operations Center reads and writes through `/os/1.0/...`: services, network,
 // kernel, logging and applications, with IncusOS' rules: ceph/linstor exist only with the
 // incus-ceph/incus-linstor application, a PUT replaces the whole config (Go zero values for
@@ -9,7 +10,7 @@
 // (which poll and read every member) pass and the failure lands in the middle of an operation,
 // which is what exercises its revert logic.
 
-import type { IncusOSState, NetworkConfig, NetworkDevice, ServerRecord } from "./state.js";
+import type { IncusOSState, NetworkConfig, NetworkDevice, ServerRecord } from "./persisted.js";
 import { deepCopy } from "./state.js";
 import type { SeedServer } from "./seed.js";
 

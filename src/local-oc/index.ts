@@ -24,7 +24,7 @@ export {
   type SeedCluster,
   type SeedToken,
 } from "./seed.js";
-export type { ServerRecord, ClusterRecord, TemplateRecord, IncusOSState } from "./state.js";
+export type { ServerRecord, ClusterRecord, TemplateRecord, IncusOSState } from "./persisted.js";
 export { StateFileError } from "./state.js";
 export type { Model } from "./seeding.js";
 export { LOCAL_REMOTE } from "./client-config.js";

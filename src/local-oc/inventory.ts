@@ -17,7 +17,7 @@ import { filterWith } from "./servers.js";
 import { complete } from "./spec-shapes.js";
 import { parseUUID } from "./decode.js";
 import { nameUUID } from "./seeding.js";
-import type { ClusterRecord } from "./state.js";
+import type { ClusterRecord } from "./persisted.js";
 import { clusterInstances, clusterVolumes, instanceDocument, volumeDocument } from "./instances.js";
 
 /** Route segment -> spec definition of its items. */

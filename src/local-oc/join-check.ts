@@ -20,7 +20,7 @@ import { goList, internal, notPermitted, q, rewrap, validation } from "./errors.
 import { deepEqual, goValue } from "./gofmt.js";
 import { IncusOSApiError, defaultServiceConfig, getNetwork, getService, putService, unreachableMessage } from "./incusos.js";
 import { storedApplications, storedNetwork } from "./server-data.js";
-import type { ServerRecord } from "./state.js";
+import type { ServerRecord } from "./persisted.js";
 
 const str = (v: unknown): string => (typeof v === "string" ? v : "");
 

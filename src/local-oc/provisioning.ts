@@ -1,6 +1,6 @@
-// The provisioning areas around servers and clusters (spec: tokens, channels, updates, Incus
-// images and image sources), stored in the model and shown back. Messages follow the real
-// handlers: a decode failure is `Bad Request: Failed to decode <thing>: ...`, a lookup failure
+// Routes of the provisioning areas around servers and clusters (tokens, channels, updates, Incus
+// images and image sources): each decodes the request, calls the model (provisioning-model.ts)
+// and encodes the answer; no route changes state. Messages follow the real handlers: a decode failure is `Bad Request: Failed to decode <thing>: ...`, a lookup failure
 // `Not found` (404), a validation failure its own text (400); creates and replaces answer 201 with
 // a Location, deletes 200.
 //
@@ -11,18 +11,52 @@
 
 import { randomUUID } from "node:crypto";
 import type { Context } from "./context.js";
-import { HttpError, badRequest, constraint, notFound, q, rewrap, validation } from "./errors.js";
+import { HttpError, badRequest, notFound, q } from "./errors.js";
 import { created, emptySync, sync, syncETag, type ApiRequest, type ApiResponse, type Router } from "./http.js";
 import { complete } from "./spec-shapes.js";
-import { nowString, type ChannelRecord, type IncusImageRecord, type TokenRecord, type TokenSeedRecord, type UpdateRecord } from "./state.js";
+import type { ChannelRecord, IncusImageRecord, TokenRecord, TokenSeedRecord, UpdateRecord } from "./persisted.js";
 import { decodeObject, parseUUID } from "./decode.js";
-import { ensureUpdates } from "./seeding.js";
+import {
+  channelUpdates,
+  createChannel,
+  createImageSource,
+  createToken,
+  createTokenSeed,
+  deleteAllUpdates,
+  deleteChannel,
+  deleteImageSource,
+  deleteIncusImage,
+  deleteIncusImageVersion,
+  deleteToken,
+  deleteTokenSeed,
+  getChannel,
+  getImageSource,
+  getIncusImage,
+  getToken,
+  getTokenSeed,
+  getUpdate,
+  listChannels,
+  listImageSources,
+  listIncusImages,
+  listTokenSeeds,
+  listTokens,
+  listUpdates,
+  priorUpdate,
+  refreshUpdates,
+  setUpdateChannels,
+  updateChannel,
+  updateImageSource,
+  updateIncusImage,
+  updateToken,
+  updateTokenSeed,
+  type TokenPut,
+  type TokenSeedPut,
+} from "./provisioning-model.js";
 
 const TOKENS = "/1.0/provisioning/tokens";
 const CHANNELS = "/1.0/provisioning/channels";
 const UPDATES = "/1.0/provisioning/updates";
 const IMAGES = "/1.0/images/incus";
-
 
 const recursive = (req: ApiRequest): boolean => Number.parseInt(req.query.get("recursion") ?? "", 10) === 1;
 const str = (v: unknown): string => (typeof v === "string" ? v : "");
@@ -45,45 +79,32 @@ function updateDocument(u: UpdateRecord): Record<string, unknown> {
   return complete("Update", doc);
 }
 
-/** The TokenPut fields of a body, validated as provisioning.Token.Validate. */
-function tokenFields(body: Record<string, unknown>, defaultChannel: string): Omit<TokenRecord, "uuid" | "auto_remove"> {
+/** The TokenPut fields of a body (the model validates them). */
+function tokenPut(body: Record<string, unknown>): TokenPut {
   const uses = body["uses_remaining"];
-  const fields = {
+  return {
     uses_remaining: typeof uses === "number" ? Math.trunc(uses) : 0,
     expire_at: str(body["expire_at"]),
     description: str(body["description"]),
-    channel: str(body["channel"]) === "" ? defaultChannel : str(body["channel"]),
+    channel: str(body["channel"]),
   };
-  if (fields.uses_remaining < 0) throw validation('Value for "uses remaining" can not be negative');
-  const expires = Date.parse(fields.expire_at);
-  if (fields.expire_at === "" || Number.isNaN(expires) || expires < Date.now()) throw validation('Value for "expire at" can not be in the past');
-  return fields;
+}
+
+/** The TokenSeedPut fields of a body. */
+function tokenSeedPut(body: Record<string, unknown>): TokenSeedPut {
+  return { description: str(body["description"]), public: body["public"] === true, seeds: isObject(body["seeds"]) ? body["seeds"] : {} };
 }
 
 function registerTokenRoutes(router: Router, ctx: Context): void {
-  const data = () => ctx.store.data;
-  const token = (raw: string): TokenRecord => {
-    const uuid = parseUUID(raw);
-    const t = data().tokens.find((x) => x.uuid === uuid);
-    if (t === undefined) throw notFound();
-    return t;
-  };
+  const token = (raw: string): TokenRecord => getToken(ctx, parseUUID(raw));
 
   router.add("GET", TOKENS, (req) => {
-    const tokens = [...data().tokens].sort((a, b) => a.uuid.localeCompare(b.uuid));
+    const tokens = listTokens(ctx);
     return sync(recursive(req) ? tokens.map(tokenDocument) : tokens.map((t) => `${TOKENS}/${t.uuid}`));
   });
   router.add("POST", TOKENS, (req) => {
     const body = decodeObject(req.body, "Failed to decode token");
-    let fields: ReturnType<typeof tokenFields>;
-    try {
-      fields = tokenFields(body, "stable");
-    } catch (err) {
-      rewrap(err, "Failed creating token: Validation failed for new token");
-    }
-    const record: TokenRecord = { uuid: randomUUID(), auto_remove: false, ...fields };
-    data().tokens.push(record);
-    ctx.changed();
+    const record = createToken(ctx, tokenPut(body));
     return created(`${TOKENS}/${record.uuid}`);
   });
   router.add("GET", `${TOKENS}/{uuid}`, (req) => {
@@ -93,21 +114,11 @@ function registerTokenRoutes(router: Router, ctx: Context): void {
   router.add("PUT", `${TOKENS}/{uuid}`, (req) => {
     const uuid = parseUUID(req.params["uuid"]!);
     const body = decodeObject(req.body, "Failed to decode token");
-    const t = data().tokens.find((x) => x.uuid === uuid);
-    if (t === undefined) throw notFound().wrap(`Failed to get token ${q(uuid)}`);
-    try {
-      Object.assign(t, tokenFields(body, t.channel));
-    } catch (err) {
-      rewrap(err, `Failed updating token ${q(uuid)}`);
-    }
-    ctx.changed();
+    updateToken(ctx, uuid, tokenPut(body));
     return created(`${TOKENS}/${uuid}`);
   });
   router.add("DELETE", `${TOKENS}/{uuid}`, (req) => {
-    const t = token(req.params["uuid"]!);
-    data().tokens = data().tokens.filter((x) => x !== t);
-    data().token_seeds = data().token_seeds.filter((s) => s.token_uuid !== t.uuid);
-    ctx.changed();
+    deleteToken(ctx, parseUUID(req.params["uuid"]!));
     return emptySync();
   });
   router.add("GET", `${TOKENS}/{uuid}/provider-config`, (req) => {
@@ -116,7 +127,7 @@ function registerTokenRoutes(router: Router, ctx: Context): void {
       complete("TokenProviderConfig", {
         name: "operations-center",
         version: "1",
-        config: { server_url: "https://local-oc.example.test:8443", server_token: t.uuid, server_certificate: data().tls.certificate },
+        config: { server_url: "https://local-oc.example.test:8443", server_token: t.uuid, server_certificate: ctx.store.data.tls.certificate },
       }),
     );
   });
@@ -134,37 +145,22 @@ function registerTokenRoutes(router: Router, ctx: Context): void {
     return generatedFile(`IncusOS_${image}.iso`, `IncusOS pre-seeded installer for token ${t.uuid}\n`);
   });
 
-  const seed = (uuid: string, name: string): TokenSeedRecord => {
-    const s = data().token_seeds.find((x) => x.token_uuid === uuid && x.name === name);
-    if (s === undefined) throw notFound();
-    return s;
-  };
   router.add("GET", `${TOKENS}/{uuid}/seeds`, (req) => {
     const t = token(req.params["uuid"]!);
-    const seeds = data().token_seeds.filter((s) => s.token_uuid === t.uuid).sort((a, b) => a.name.localeCompare(b.name));
+    const seeds = listTokenSeeds(ctx, t);
     return sync(recursive(req) ? seeds.map(seedDocument) : seeds.map((s) => `${TOKENS}/${t.uuid}/seeds/${s.name}`));
   });
   router.add("POST", `${TOKENS}/{uuid}/seeds`, (req) => {
     const t = token(req.params["uuid"]!);
     const body = decodeObject(req.body, "Failed to decode token seed");
     const name = str(body["name"]);
-    if (name === "") throw validation("Validate token seed: Invalid token seed, name can not be empty");
-    if (data().token_seeds.some((s) => s.token_uuid === t.uuid && s.name === name)) throw constraint("Constraint violation");
-    data().token_seeds.push({
-      token_uuid: t.uuid,
-      name,
-      description: str(body["description"]),
-      public: body["public"] === true,
-      seeds: isObject(body["seeds"]) ? body["seeds"] : {},
-      last_updated: nowString(),
-    });
-    ctx.changed();
+    createTokenSeed(ctx, t, name, tokenSeedPut(body));
     // The real handler names /images/ here, not /seeds/.
     return created(`${TOKENS}/${t.uuid}/images/${name}`);
   });
   router.add("GET", `${TOKENS}/{uuid}/seeds/{name}`, (req) => {
     const uuid = parseUUID(req.params["uuid"]!);
-    const s = seed(uuid, req.params["name"]!);
+    const s = getTokenSeed(ctx, uuid, req.params["name"]!);
     const type = req.query.get("type");
     if (type !== null && type !== "") {
       if (!["iso", "raw"].includes(type)) throw badRequest(`image type ${q(type)} is not valid`);
@@ -176,20 +172,11 @@ function registerTokenRoutes(router: Router, ctx: Context): void {
     const uuid = parseUUID(req.params["uuid"]!);
     const name = req.params["name"]!;
     const body = decodeObject(req.body, "Failed to decode token seed");
-    const s = data().token_seeds.find((x) => x.token_uuid === uuid && x.name === name);
-    if (s === undefined) throw notFound().wrap(`Failed to get token seed config "${uuid}/${name}"`);
-    s.description = str(body["description"]);
-    s.public = body["public"] === true;
-    s.seeds = isObject(body["seeds"]) ? body["seeds"] : {};
-    s.last_updated = nowString();
-    ctx.changed();
+    updateTokenSeed(ctx, uuid, name, tokenSeedPut(body));
     return created(`${TOKENS}/${uuid}/seeds/${name}`);
   });
   router.add("DELETE", `${TOKENS}/{uuid}/seeds/{name}`, (req) => {
-    const uuid = parseUUID(req.params["uuid"]!);
-    const s = seed(uuid, req.params["name"]!);
-    data().token_seeds = data().token_seeds.filter((x) => x !== s);
-    ctx.changed();
+    deleteTokenSeed(ctx, parseUUID(req.params["uuid"]!), req.params["name"]!);
     return emptySync();
   });
 }
@@ -203,54 +190,33 @@ function generatedFile(filename: string, content: string): ApiResponse {
 }
 
 function registerChannelRoutes(router: Router, ctx: Context): void {
-  const data = () => ctx.store.data;
-  const channel = (name: string): ChannelRecord => {
-    const c = data().channels.find((x) => x.name === name);
-    if (c === undefined) throw notFound();
-    return c;
-  };
   router.add("GET", CHANNELS, (req) => {
-    const channels = [...data().channels].sort((a, b) => a.name.localeCompare(b.name));
+    const channels = listChannels(ctx);
     return sync(recursive(req) ? channels.map(channelDocument) : channels.map((c) => `${CHANNELS}/${c.name}`));
   });
   router.add("POST", CHANNELS, (req) => {
     const body = decodeObject(req.body);
     const name = str(body["name"]);
-    try {
-      if (name === "") throw validation("Invalid channel, validation of name failed: name must not be empty");
-      if (data().channels.some((c) => c.name === name)) throw constraint("Constraint violation");
-    } catch (err) {
-      rewrap(err, "Failed creating channel");
-    }
-    data().channels.push({ name, description: str(body["description"]), last_updated: nowString() });
-    ctx.changed();
+    createChannel(ctx, name, str(body["description"]));
     return created(`${CHANNELS}/${name}`);
   });
   router.add("GET", `${CHANNELS}/{name}`, (req) => {
-    const c = channel(req.params["name"]!);
+    const c = getChannel(ctx, req.params["name"]!);
     return syncETag(channelDocument(c), c);
   });
   router.add("PUT", `${CHANNELS}/{name}`, (req) => {
     const name = req.params["name"]!;
     const body = decodeObject(req.body);
-    const c = data().channels.find((x) => x.name === name);
-    if (c === undefined) throw notFound().wrap(`Failed to get channel ${q(name)}`);
-    c.description = str(body["description"]);
-    c.last_updated = nowString();
-    ctx.changed();
+    updateChannel(ctx, name, str(body["description"]));
     return created(`${CHANNELS}/${name}`);
   });
   router.add("DELETE", `${CHANNELS}/{name}`, (req) => {
-    const c = channel(req.params["name"]!);
-    const users = [...data().servers.filter((s) => s.channel === c.name).map((s) => s.name), ...data().clusters.filter((x) => x.channel === c.name).map((x) => x.name)];
-    if (users.length > 0) throw constraint(`Channel ${q(c.name)} is still in use: Constraint violation`);
-    data().channels = data().channels.filter((x) => x !== c);
-    ctx.changed();
+    deleteChannel(ctx, req.params["name"]!);
     return emptySync();
   });
   router.add("GET", `${CHANNELS}/{name}/changelog`, (req) => {
-    const c = channel(req.params["name"]!);
-    const updates = data().updates.filter((u) => u.channels.includes(c.name)).sort((a, b) => b.version.localeCompare(a.version));
+    const c = getChannel(ctx, req.params["name"]!);
+    const updates = channelUpdates(ctx, c);
     return sync(
       updates.map((u, i) =>
         complete("UpdateChangelog", {
@@ -265,37 +231,25 @@ function registerChannelRoutes(router: Router, ctx: Context): void {
 }
 
 function registerUpdateRoutes(router: Router, ctx: Context): void {
-  const data = () => ctx.store.data;
-  const update = (raw: string): UpdateRecord => {
-    const uuid = parseUUID(raw);
-    const u = data().updates.find((x) => x.uuid === uuid);
-    if (u === undefined) throw notFound();
-    return u;
-  };
+  const update = (raw: string): UpdateRecord => getUpdate(ctx, parseUUID(raw));
   router.add("GET", UPDATES, (req) => {
-    const status = req.query.get("status");
-    if (status !== null && status !== "" && !["unknown", "pending", "ready"].includes(status)) {
+    const status = req.query.get("status") ?? "";
+    if (status !== "" && !["unknown", "pending", "ready"].includes(status)) {
       throw new HttpError(500, "Invalid status");
     }
-    let updates = [...data().updates].sort((a, b) => b.version.localeCompare(a.version));
-    if (status !== null && status !== "") updates = updates.filter((u) => u.update_status === status);
-    const channel = req.query.get("channel");
-    if (channel !== null && channel !== "") updates = updates.filter((u) => u.channels.includes(channel));
+    const updates = listUpdates(ctx, status, req.query.get("channel") ?? "");
     return sync(recursive(req) ? updates.map(updateDocument) : updates.map((u) => `${UPDATES}/${u.uuid}`));
   });
   router.add("POST", UPDATES, () => {
     // Uploading an update archive is not simulated: the real handler reads a tar stream.
     throw badRequest("Failed to read update archive: uploads are not supported by the local Operations Center");
   });
-  // CleanupAll: every update goes (and its files); a refresh fetches again what the source offers.
   router.add("DELETE", UPDATES, () => {
-    data().updates = [];
-    ctx.changed();
+    deleteAllUpdates(ctx);
     return emptySync();
   });
   router.add("POST", `${UPDATES}/:refresh`, () => {
-    ensureUpdates(data());
-    ctx.changed();
+    refreshUpdates(ctx);
     return {
       status: 202,
       headers: { "Content-Type": "application/json" },
@@ -309,20 +263,13 @@ function registerUpdateRoutes(router: Router, ctx: Context): void {
   router.add("PUT", `${UPDATES}/{uuid}`, (req) => {
     const uuid = parseUUID(req.params["uuid"]!);
     const body = decodeObject(req.body);
-    const u = data().updates.find((x) => x.uuid === uuid);
-    if (u === undefined) throw notFound().wrap(`Failed to get update ${q(uuid)}`);
     const channels = Array.isArray(body["channels"]) ? body["channels"].filter((c): c is string => typeof c === "string") : [];
-    const unknown = channels.find((c) => !data().channels.some((x) => x.name === c));
-    if (unknown !== undefined) throw notFound().wrap(`Failed updating update ${q(uuid)}: Failed to get channel ${q(unknown)}`);
-    u.channels = channels;
-    ctx.changed();
+    setUpdateChannels(ctx, uuid, channels);
     return created(`${UPDATES}/${uuid}`);
   });
   router.add("GET", `${UPDATES}/{uuid}/changelog`, (req) => {
     const u = update(req.params["uuid"]!);
-    const prior = data()
-      .updates.filter((x) => x.version < u.version)
-      .sort((a, b) => b.version.localeCompare(a.version))[0];
+    const prior = priorUpdate(ctx, u);
     return sync(complete("UpdateChangelog", { channel: u.channels[0] ?? "", current_version: u.version, prior_version: prior?.version ?? "", components: { os: { added: [], updated: [u.changelog], removed: [] } } }));
   });
   router.add("GET", `${UPDATES}/{uuid}/files`, (req) => sync(update(req.params["uuid"]!).files.map((f) => complete("UpdateFile", f))));
@@ -335,105 +282,72 @@ function registerUpdateRoutes(router: Router, ctx: Context): void {
 }
 
 function registerImageRoutes(router: Router, ctx: Context): void {
-  const data = () => ctx.store.data;
-  const image = (name: string) => {
-    const i = data().incus_images.find((x) => x.name === name);
-    if (i === undefined) throw notFound();
-    return i;
-  };
   const imageDocument = (i: IncusImageRecord) => complete("IncusImage", i);
   router.add("GET", IMAGES, (req) => {
-    const images = [...data().incus_images].sort((a, b) => a.name.localeCompare(b.name));
+    const images = listIncusImages(ctx);
     return sync(recursive(req) ? images.map(imageDocument) : images.map((i) => `/1.0/image/incus/${i.name}`));
   });
   router.add("POST", IMAGES, () => {
     throw badRequest('Content-type is not "multipart/form-data"');
   });
   router.add("GET", `${IMAGES}/{name}`, (req) => {
-    const i = image(req.params["name"]!);
+    const i = getIncusImage(ctx, req.params["name"]!);
     return syncETag(imageDocument(i), i);
   });
   router.add("PUT", `${IMAGES}/{name}`, (req) => {
     const name = req.params["name"]!;
     const body = decodeObject(req.body);
-    const i = data().incus_images.find((x) => x.name === name);
-    if (i === undefined) throw notFound().wrap(`Failed to get incus image ${q(name)}`);
-    i.description = str(body["description"]);
-    i.aliases = Array.isArray(body["aliases"]) ? body["aliases"].filter((a): a is string => typeof a === "string") : [];
-    i.last_updated = nowString();
-    ctx.changed();
+    updateIncusImage(ctx, name, {
+      description: str(body["description"]),
+      aliases: Array.isArray(body["aliases"]) ? body["aliases"].filter((a): a is string => typeof a === "string") : [],
+    });
     return created(`/1.0/image/incus/${name}`);
   });
   router.add("DELETE", `${IMAGES}/{name}`, (req) => {
-    const i = image(req.params["name"]!);
-    data().incus_images = data().incus_images.filter((x) => x !== i);
-    ctx.changed();
+    deleteIncusImage(ctx, req.params["name"]!);
     return emptySync();
   });
   router.add("DELETE", `${IMAGES}/{name}/{version}`, (req) => {
-    const i = image(req.params["name"]!);
-    if (i.versions[req.params["version"]!] === undefined) throw notFound();
-    delete i.versions[req.params["version"]!];
-    ctx.changed();
+    deleteIncusImageVersion(ctx, req.params["name"]!, req.params["version"]!);
     return emptySync();
   });
   router.add("GET", `${IMAGES}/{name}/{version}/{filename}`, (req) => {
     const { name, version, filename } = req.params as { name: string; version: string; filename: string };
-    const i = data().incus_images.find((x) => x.name === name);
-    if (i === undefined || i.versions[version] === undefined) {
-      throw notFound().wrap(`Failed to get file ${q(filename)} for incus image ${q(name)}, version ${q(version)}`);
-    }
+    const context = `Failed to get file ${q(filename)} for incus image ${q(name)}, version ${q(version)}`;
+    const i = getIncusImage(ctx, name, context);
+    if (i.versions[version] === undefined) throw notFound().wrap(context);
     return generatedFile(filename, `${name} ${version}\n`);
   });
 
   // Image sources are served at both prefixes the real router mounts them under.
   for (const prefix of ["/1.0/images/sources", `${IMAGES}/sources`]) {
-    const source = (name: string) => {
-      const s = data().image_sources.find((x) => x.name === name);
-      if (s === undefined) throw notFound();
-      return s;
-    };
     router.add("GET", prefix, (req) => {
-      const sources = [...data().image_sources].sort((a, b) => a.name.localeCompare(b.name));
+      const sources = listImageSources(ctx);
       return sync(recursive(req) ? sources.map((s) => complete("IncusImageSource", s)) : sources.map((s) => `/1.0/image/sources/${s.name}`));
     });
     router.add("POST", prefix, (req) => {
       const body = decodeObject(req.body);
       const name = str(body["name"]);
-      try {
-        if (name === "") throw validation("Invalid image source, name can not be empty");
-        if (str(body["url"]) === "") throw validation("Invalid image source, url can not be empty");
-        if (data().image_sources.some((s) => s.name === name)) throw constraint("Constraint violation");
-      } catch (err) {
-        rewrap(err, "Failed creating image source");
-      }
-      data().image_sources.push({ name, url: str(body["url"]), filter_expression: str(body["filter_expression"]), last_updated: nowString() });
-      ctx.changed();
+      createImageSource(ctx, { name, url: str(body["url"]), filter_expression: str(body["filter_expression"]) });
       return created(`/1.0/image/sources/${name}`);
     });
     router.add("GET", `${prefix}/{name}`, (req) => {
-      const s = source(req.params["name"]!);
+      const s = getImageSource(ctx, req.params["name"]!);
       return syncETag(complete("IncusImageSource", s), s);
     });
     router.add("PUT", `${prefix}/{name}`, (req) => {
       const name = req.params["name"]!;
       const body = decodeObject(req.body);
-      const s = data().image_sources.find((x) => x.name === name);
-      if (s === undefined) throw notFound().wrap(`Failed to get image source ${q(name)}`);
-      s.url = str(body["url"]) === "" ? s.url : str(body["url"]);
-      s.filter_expression = str(body["filter_expression"]);
-      s.last_updated = nowString();
-      ctx.changed();
+      updateImageSource(ctx, name, { url: str(body["url"]), filter_expression: str(body["filter_expression"]) });
       return created(`/1.0/image/sources/${name}`);
     });
     router.add("DELETE", `${prefix}/{name}`, (req) => {
-      const s = source(req.params["name"]!);
-      data().image_sources = data().image_sources.filter((x) => x !== s);
-      ctx.changed();
+      deleteImageSource(ctx, req.params["name"]!);
       return emptySync();
     });
+    // Finds nothing new (see above): only the lookup remains.
     router.add("POST", `${prefix}/{name}/:refresh`, (req) => {
-      source(req.params["name"]!);
+      getImageSource(ctx, req.params["name"]!);
       return emptySync();
     });
   }

@@ -9,7 +9,8 @@ import type { Router } from "./http.js";
 import { toHttpError } from "./errors.js";
 import { SeedError, type Seed } from "./seed.js";
 import { placeInstance, placeVolume } from "./instances.js";
-import { nowString, persistedStateSchema, type PersistedState, type UpdateRecord } from "./state.js";
+import { nowString } from "./state.js";
+import { persistedStateSchema, type PersistedState, type UpdateRecord } from "./persisted.js";
 
 /** Everything but the TLS key pair and the trusted client fingerprints, which a reset keeps. */
 export const modelSchema = persistedStateSchema.omit({ format: true, tls: true, trusted_fingerprints: true });

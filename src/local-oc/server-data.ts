@@ -32,7 +32,8 @@
 import type { Context } from "./context.js";
 import { internal, q } from "./errors.js";
 import { IncusOSApiError, networkDocument, putNetwork, unreachableMessage } from "./incusos.js";
-import { deepCopy, nowString, storedCopyOf, type InstalledApplication, type NetworkConfig, type ServerRecord } from "./state.js";
+import { deepCopy, nowString } from "./state.js";
+import { storedCopyOf, type InstalledApplication, type NetworkConfig, type ServerRecord } from "./persisted.js";
 
 /** OC's config/daemon PendingServerPollInterval. */
 export const PENDING_POLL_INTERVAL_MS = 60_000;

@@ -7,7 +7,8 @@ import type { Context } from "../context.js";
 import { HttpError } from "../errors.js";
 import { created, encodePath, sync, syncETag, type Router } from "../http.js";
 import { incusCluster, trustedIncusCluster, type IncusAccessOptions } from "./access.js";
-import { CERTIFICATE_TYPES, addTrustedCertificate, trustStore, type TrustedCertificate } from "./trust.js";
+import { CERTIFICATE_TYPES, addTrustedCertificate, trustStore } from "./trust.js";
+import type { TrustedCertificate } from "../persisted.js";
 import { INCUS_PREFIX } from "./routes.js";
 
 const certificatesPostSchema = z.looseObject({

@@ -4,35 +4,11 @@
 // server's `in_maintenance` (0 Online, 1 Evacuating, 2 Evacuated, 3 Restoring), so evacuating
 // through either API shows in the other. What only Incus knows (roles, failure domain, groups,
 // member and server config) is kept per cluster in the state file.
-import { z } from "zod";
 import { clusterKeyRules, DEFAULT_GROUP, memberLocalKeys } from "../../config/incus.js";
 import { forgetIncusTrust, renameIncusTrust } from "./trust.js";
-import type { PersistedState, ServerRecord, Store } from "../state.js";
+import type { Store } from "../state.js";
+import type { IncusCluster, IncusGroup, IncusMember, PersistedState, ServerRecord } from "../persisted.js";
 
-const stringMap = z.record(z.string(), z.string());
-
-export const incusMemberSchema = z.strictObject({
-  /** The assigned roles; the automatic database roles are derived, never stored. */
-  roles: z.array(z.string()),
-  failure_domain: z.string(),
-  description: z.string(),
-  config: stringMap,
-  groups: z.array(z.string()),
-});
-export type IncusMember = z.infer<typeof incusMemberSchema>;
-
-export const incusGroupSchema = z.strictObject({ description: z.string(), config: stringMap });
-export type IncusGroup = z.infer<typeof incusGroupSchema>;
-
-export const incusClusterSchema = z.strictObject({
-  members: z.record(z.string(), incusMemberSchema),
-  groups: z.record(z.string(), incusGroupSchema),
-  /** Cluster-global server config. */
-  config: stringMap,
-  /** Member-local server config by member name. */
-  local_config: z.record(z.string(), stringMap),
-});
-export type IncusCluster = z.infer<typeof incusClusterSchema>;
 
 export const MEMBER_STATUS = ["Online", "Evacuating", "Evacuated", "Restoring"] as const;
 export const MAINTENANCE = { online: 0, evacuating: 1, evacuated: 2, restoring: 3 } as const;

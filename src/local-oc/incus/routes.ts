@@ -2,7 +2,7 @@
 // own listener (incus/listeners.ts) serves it at /1.0/..., routed here as /incus/{cluster}/1.0/...
 // (the opt-in shared route serves that path on OC's listener too). Only client certificates in the
 // cluster's trust store are let in (incus/access.ts, incus/trust.ts). Validation, status codes and messages follow Incus
-// (incus-cluster.md 2, 5): 400 for refused values, 500 where Incus raises a plain error inside its
+// (incus@be7afc5 cmd/incusd/api_cluster.go, api_cluster_group.go): 400 for refused values, 500 where Incus raises a plain error inside its
 // database transaction, 403 for the default group, 412 for a stale ETag, async operations for
 // evacuate and restore with /1.0/operations/{id}/wait.
 import { randomUUID } from "node:crypto";
@@ -22,7 +22,8 @@ import { checkPlacementScriptlet, formatStarlarkProblem } from "../../config/sta
 import type { Context } from "../context.js";
 import { HttpError } from "../errors.js";
 import { checkIfMatch, created, emptySync, encodePath, sync, syncETag, type ApiRequest, type ApiResponse, type Router } from "../http.js";
-import { IncusClusterModel, type IncusMember } from "./model.js";
+import { IncusClusterModel } from "./model.js";
+import type { IncusMember } from "../persisted.js";
 import { runMemberEvacuation, runMemberRestore } from "../evacuation.js";
 import { clusterInstances, instanceDocument } from "../instances.js";
 import { incusCluster, trustedIncusCluster, type IncusAccessOptions } from "./access.js";

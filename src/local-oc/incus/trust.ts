@@ -11,28 +11,9 @@
 // internal/server/auth/driver_tls.go, CheckPermission: "Certificate is restricted").
 // Operations Center's own trusted clients are trusted too only when the local OC is started with
 // that opt-in: a real cluster does not know them.
-import { z } from "zod";
 import { certificateFingerprint, type KeyPair } from "../certificates.js";
+import type { IncusTrust, TrustedCertificate } from "../persisted.js";
 
-export const trustedCertificateSchema = z.strictObject({
-  fingerprint: z.string(),
-  /** client, server or metrics (incus@be7afc5 internal/server/certificate/type.go FromAPIType). */
-  type: z.string(),
-  name: z.string(),
-  certificate: z.string(),
-  restricted: z.boolean(),
-  projects: z.array(z.string()),
-  description: z.string(),
-});
-export type TrustedCertificate = z.infer<typeof trustedCertificateSchema>;
-
-export const incusTrustSchema = z.strictObject({
-  /** The cluster certificate and key its members present (replaced by PUT /clusters/{name}/certificate). */
-  tls: z.strictObject({ certificate: z.string().min(1), key: z.string().min(1) }).optional(),
-  /** Certificates added with POST /1.0/certificates. */
-  certificates: z.array(trustedCertificateSchema),
-});
-export type IncusTrust = z.infer<typeof incusTrustSchema>;
 
 /** The part of the persisted state this module reads and writes. */
 export interface TrustState {
