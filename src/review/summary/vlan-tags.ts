@@ -2,7 +2,7 @@
 // of every member, tags restored on the members that lost them; drift: foreign tags (left alone)
 // and managed tags missing on a member.
 import type { ResourceChange } from "../plan-schema.js";
-import { bulkGroupOf, joiningServers, membersAfter, scope } from "./bulk.js";
+import { bulkGroupOf, joiningServers, KEPT, membersAfter, renameNote, retained, scope } from "./bulk.js";
 import { operation, Phase, type Family, type Operation, type PlanContext } from "./model.js";
 import { actionOf, after, attributeDetails, before, clusterNameOf, names, numbersOf, objectOf, setDiff, stringOf, type Values } from "./values.js";
 
@@ -36,7 +36,7 @@ function updateText(rc: ResourceChange, context: PlanContext): string {
   for (const [tag, lacking] of restored) parts.push(`${tag} restored on ${names(lacking)}`);
   const joining = joiningServers(rc);
   if (joining.length > 0) parts.push(`tags ${desired.join(", ")} set on joining ${names(joining)}`);
-  return `VLAN ${interfaceOf(rc)}: ${parts.length === 0 ? "converged on every member" : parts.join("; ")}`;
+  return `VLAN ${interfaceOf(rc)}: ${parts.length === 0 ? "converged on every member" : parts.join("; ")}${renameNote(rc)}`;
 }
 
 function changes(rc: ResourceChange, context: PlanContext): Operation[] {
@@ -48,6 +48,7 @@ function changes(rc: ResourceChange, context: PlanContext): Operation[] {
       return [operation(rc.address, `VLAN ${iface}: ${signed("+", numbersOf(after(rc)?.vlan_tags)).join(", ")} (${scope(members)})`, Phase.itemChange, { details })];
     case "destroy": {
       const tags = numbersOf(before(rc)?.vlan_tags);
+      if (retained(rc)) return [operation(rc.address, `VLAN ${iface}: ${tags.join(", ")} ${KEPT}`, Phase.itemRemoval, { details })];
       return [operation(rc.address, `VLAN ${iface}: ${signed("-", tags).join(", ")} (${scope(members)}); tags added by other means stay`, Phase.itemRemoval, { details })];
     }
     case "replace": {
