@@ -10,9 +10,10 @@ import { HttpError, badRequest, constraint, internal, notFound, notPermitted, q,
 import { checkIfMatch, created, emptySync, sync, syncETag, type ApiRequest, type ApiResponse, type Router } from "./http.js";
 import { getServerOrFail, serverToReconfigure } from "./servers.js";
 import { bmcData, storageData } from "./hardware.js";
-import { defaultSeedServers, seedServerSchema } from "./seed.js";
+import { defaultSeedServers } from "./seed.js";
 import { complete } from "./spec-shapes.js";
-import { nowString, type ServerRecord } from "./state.js";
+import { seedServerSchema, type ServerRecord } from "./persisted.js";
+import { nowString } from "./state.js";
 import { DecodeError, decodeBody, decodeObject, goParseBool, parseUUID, type FieldType, type StructSpec } from "./decode.js";
 import { checkLifecyclePermitted } from "./evacuation.js";
 import { unreachableMessage } from "./incusos.js";

@@ -24,8 +24,7 @@ import {
 import { goParseBool, parseJsonBody } from "./decode.js";
 import { evacuateServer, restoreServer } from "./evacuation.js";
 import { emptySync, errorResponse, plainText, sync, syncETag, type ApiRequest, type ApiResponse, type Router } from "./http.js";
-import { serverStatusValues } from "./seed.js";
-import type { ServerRecord } from "./state.js";
+import { serverStatusValues, type ServerRecord } from "./persisted.js";
 import { applyNetwork, serverETagSource, storedApplications, storedNetwork, updateSystemNetwork } from "./server-data.js";
 import { complete } from "./spec-shapes.js";
 import { bmcData, hardwareData, securityData, storageData } from "./hardware.js";

@@ -11,7 +11,7 @@
 // A member evacuated before the run stays evacuated (no restore steps). The run ends with the
 // in-progress status inactive again, as the real loop leaves it.
 
-import type { ClusterRecord, InProgressStatus, ServerRecord } from "./state.js";
+import type { ClusterRecord, InProgressStatus, ServerRecord } from "./persisted.js";
 import { nowString } from "./state.js";
 
 /** What a step does to the instances on a member: OC evacuates in mode auto and restores (instances.ts). */
