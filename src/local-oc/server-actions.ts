@@ -1,6 +1,7 @@
 // The server routes beyond list/get/network/evacuate/restore (servers.ts): registration (with a
 // token, or pre-registration), PUT (and :self), rename, delete, :resync, system/storage and
-// system/update, the system actions, BMC and changelog (reference: oc-api.md 6, the spec).
+// system/update, the system actions, BMC and changelog (routes as operations-center@41a98e0
+// internal/api/api_provisioning_server.go registers them).
 //
 // BMC routes answer from the generated board data (hardware.ts); power actions change the
 // server's status the way the BMC's effect would show up in Operations Center.

@@ -1,6 +1,7 @@
 // /1.0/provisioning/servers: list (URLs or recursion=1, filter, cluster, status), get (+ETag),
 // system/network GET/PUT, system/:evacuate and system/:restore, and the raw IncusOS proxy
-// /{name}/os/... (reference: oc-api.md section 6, incusos-api.md section 8).
+// /{name}/os/... (operations-center@41a98e0 internal/api/api_provisioning_server.go (serverOSProxy);
+// the IncusOS side: incus-os@de27173 incus-osd/internal/rest/server.go).
 
 import type { Context } from "./context.js";
 import { HttpError, badRequest, internal, notFoundf, q, rewrap } from "./errors.js";

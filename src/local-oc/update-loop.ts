@@ -1,6 +1,8 @@
-// The cluster update control loop (oc-api.md 3.8): what happens after `:update` or `:reboot`
-// answered 200. Operations Center drives every member through the update states in name order,
-// all updates before any restart, and reports `[step/total] <state> server "<name>"` in
+// The cluster update control loop (operations-center@41a98e0
+// internal/provisioning/cluster/cluster_service.go (ClusterUpdateControlLoop), the steps as
+// cluster_update_progress.go counts them): what happens after `:update` or `:reboot` answered
+// 200. Operations Center drives every member through the update states in name order, all
+// updates before any restart, and reports `[step/total] <state> server "<name>"` in
 // update_status.in_progress_status.status_description; here each step takes `updateStepMs`.
 //
 //   update phase (per member needing an update):   update pending, updating
