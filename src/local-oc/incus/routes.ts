@@ -120,7 +120,6 @@ export function registerIncusRoutes(router: Router, ctx: Context, access: IncusA
 
   /** The cluster of the request, after checking the client certificate against its trust store. */
   const clusterOf = (req: ApiRequest): IncusClusterModel => trustedIncusCluster(ctx, req, access);
-  const memberOf = (model: IncusClusterModel, name: string): IncusMember => model.requireMember(name);
   const memberPut = (model: IncusClusterModel, name: string, m: IncusMember) => ({
     roles: [...m.roles, ...model.automaticRoles(name)],
     failure_domain: m.failure_domain,
@@ -129,7 +128,7 @@ export function registerIncusRoutes(router: Router, ctx: Context, access: IncusA
     groups: m.groups,
   });
   const memberDocument = (model: IncusClusterModel, name: string) => {
-    const m = memberOf(model, name);
+    const m = model.requireMember(name);
     const status = model.status(name);
     return {
       server_name: name,
@@ -141,7 +140,6 @@ export function registerIncusRoutes(router: Router, ctx: Context, access: IncusA
       ...memberPut(model, name, m),
     };
   };
-  const groupPut = (model: IncusClusterModel, name: string) => model.groupPut(name);
   const groupOf = (model: IncusClusterModel, name: string) => {
     if (model.group(name) === undefined) throw new HttpError(404, "Cluster group not found");
     return name;
@@ -149,7 +147,7 @@ export function registerIncusRoutes(router: Router, ctx: Context, access: IncusA
   const serverTarget = (model: IncusClusterModel, req: ApiRequest): string => {
     const target = req.query.get("target");
     if (target === null || target === "") return model.memberNames()[0]!;
-    memberOf(model, target);
+    model.requireMember(target);
     return target;
   };
   // What GET /1.0 shows an untrusted client (incus@be7afc5 cmd/incusd/api_1.0.go, api10Get).
@@ -201,13 +199,13 @@ export function registerIncusRoutes(router: Router, ctx: Context, access: IncusA
   router.add("GET", `${P}/cluster/members/{member}`, (req) => {
     const model = clusterOf(req);
     const name = req.params["member"]!;
-    return syncETag(memberDocument(model, name), memberPut(model, name, memberOf(model, name)));
+    return syncETag(memberDocument(model, name), memberPut(model, name, model.requireMember(name)));
   });
 
   const writeMember = (patch: boolean) => (req: ApiRequest) => {
     const model = clusterOf(req);
     const name = req.params["member"]!;
-    const member = memberOf(model, name);
+    const member = model.requireMember(name);
     checkIfMatch(req, memberPut(model, name, member));
     const body = parse(memberPutSchema, req.body);
     model.updateMember(name, body, patch);
@@ -218,14 +216,14 @@ export function registerIncusRoutes(router: Router, ctx: Context, access: IncusA
 
   router.add("GET", `${P}/cluster/members/{member}/state`, (req) => {
     const model = clusterOf(req);
-    memberOf(model, req.params["member"]!);
+    model.requireMember(req.params["member"]!);
     return sync({ sysinfo: { uptime: 86400, load_averages: [0.1, 0.1, 0.1], processes: 120, total_ram: 137438953472, free_ram: 68719476736, shared_ram: 0, buffered_ram: 0, total_swap: 0, free_swap: 0 }, storage_pools: {} });
   });
 
   router.add("POST", `${P}/cluster/members/{member}/state`, (req) => {
     const model = clusterOf(req);
     const name = req.params["member"]!;
-    memberOf(model, name);
+    model.requireMember(name);
     const body = parse(statePostSchema, req.body);
     const mode = body.mode ?? "";
     const server = model.server(name)!;
@@ -271,13 +269,13 @@ export function registerIncusRoutes(router: Router, ctx: Context, access: IncusA
   router.add("GET", `${P}/cluster/groups/{group}`, (req) => {
     const model = clusterOf(req);
     const name = groupOf(model, req.params["group"]!);
-    return syncETag({ name, ...groupPut(model, name), used_by: [] }, groupPut(model, name));
+    return syncETag({ name, ...model.groupPut(name), used_by: [] }, model.groupPut(name));
   });
 
   const writeGroup = (patch: boolean) => (req: ApiRequest) => {
     const model = clusterOf(req);
     const name = groupOf(model, req.params["group"]!);
-    const current = groupPut(model, name);
+    const current = model.groupPut(name);
     // Only PATCH checks If-Match, and against [description, members] rather than the GET's ETag
     // source (incus@be7afc5 cmd/incusd/api_cluster_group.go (clusterGroupPatch); clusterGroupPut has no check).
     if (patch) checkIfMatch(req, [current.description, current.members]);
