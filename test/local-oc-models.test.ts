@@ -9,8 +9,7 @@ import { Context } from "../src/local-oc/context.js";
 import { createCluster, deleteCluster, getCluster, renameCluster, type ClusterCreate } from "../src/local-oc/cluster-model.js";
 import { applyTemplate, createTemplate } from "../src/local-oc/cluster-template-model.js";
 import { OCError } from "../src/local-oc/errors.js";
-import { STATE_FORMAT, type PersistedState } from "../src/local-oc/persisted.js";
-import { seedServerSchema } from "../src/local-oc/seed.js";
+import { STATE_FORMAT, seedServerSchema, type PersistedState } from "../src/local-oc/persisted.js";
 import { emptyModel, ensureChannels } from "../src/local-oc/seeding.js";
 import { Store } from "../src/local-oc/state.js";
 

@@ -26,8 +26,7 @@ import {
   type ClusterDeleteMode,
 } from "./cluster-model.js";
 import { checkIfMatch, created, emptySync, sync, syncETag, type ApiRequest, type Router } from "./http.js";
-import type { ArtifactRecord, ClusterRecord } from "./persisted.js";
-import { serverTypeValues } from "./seed.js";
+import { serverTypeValues, type ArtifactRecord, type ClusterRecord } from "./persisted.js";
 import { filterWith } from "./servers.js";
 import { zipFiles } from "./zip.js";
 

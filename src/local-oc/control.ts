@@ -27,7 +27,8 @@ import { HttpError } from "./errors.js";
 import { plainText, sync, type ApiResponse } from "./http.js";
 import { modelSchema, type Model } from "./seeding.js";
 import { pollServers } from "./server-data.js";
-import { allInstances, allVolumes, deleteInstance, deleteVolume, instanceInputSchema, placeInstance, placeVolume, volumeInputSchema } from "./instances.js";
+import { allInstances, allVolumes, deleteInstance, deleteVolume, placeInstance, placeVolume } from "./instances.js";
+import { instanceInputSchema, volumeInputSchema } from "./persisted.js";
 
 const pollRequestSchema = z.strictObject({ servers: z.array(z.string()).optional() });
 

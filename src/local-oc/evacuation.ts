@@ -13,7 +13,8 @@ import { internal, notFoundf, notPermitted, q, type OCError } from "./errors.js"
 import { unreachableMessage } from "./incusos.js";
 import { evacuateInstances, restoreInstances } from "./instances.js";
 import { MAINTENANCE } from "./incus/model.js";
-import { nowString, type ServerRecord } from "./state.js";
+import type { ServerRecord } from "./persisted.js";
+import { nowString } from "./state.js";
 
 /** How an Incus member state operation ended: undefined on success, else its error. */
 export type OperationDone = (error?: string) => void;

@@ -51,10 +51,21 @@
 import { z } from "zod";
 import { HttpError } from "./errors.js";
 import { IncusClusterModel, MAINTENANCE } from "./incus/model.js";
-import type { ClusterRecord, PersistedState, Store } from "./state.js";
+import {
+  LOCAL_POOL,
+  instanceInputSchema,
+  volumeInputSchema,
+  type ClusterRecord,
+  type Devices,
+  type InstanceInput,
+  type PersistedState,
+  type SimulatedInstance,
+  type SimulatedVolume,
+  type VolumeInput,
+} from "./persisted.js";
+import type { Store } from "./state.js";
 import type { MemberInstances } from "./update-loop.js";
 
-export const instanceTypes = ["container", "virtual-machine"] as const;
 /** Storage drivers whose volumes every member reaches (incus@be7afc5 internal/server/storage/drivers, isRemote). */
 export const remoteStorageDrivers = ["ceph", "cephfs", "cephobject", "linstor", "truenas", "lvmcluster"] as const;
 /** The custom volumes Operations Center creates on each member and ignores on removal. */
@@ -63,71 +74,8 @@ export const ocCreatedVolumes = ["backups", "images", "logs"] as const;
 const specialDiskSources = ["cloud-init:config", "agent:config", "tmpfs:", "tmpfs-overlay:"] as const;
 /** Device types whose CanMigrate is always true (incus@be7afc5 internal/server/device/none.go, tpm.go). */
 const alwaysMigratableDevices = ["none", "tpm"] as const;
-const LOCAL_POOL = "local";
-
-const stringMap = z.record(z.string(), z.string());
-/** An Incus device: `type` and its own keys (api.Instance's devices map). */
-const deviceSchema = z.record(z.string(), z.string()).refine((d) => (d["type"] ?? "") !== "", { message: "a device needs a type (disk, nic, gpu, …)" });
-const devicesSchema = z.record(z.string(), deviceSchema);
-export type Devices = z.infer<typeof devicesSchema>;
 
 const rootDisk = (pool: string): Record<string, string> => ({ type: "disk", path: "/", pool });
-
-const storedInstanceShape = z.strictObject({
-  cluster: z.string().min(1),
-  location: z.string().min(1),
-  project: z.string().min(1),
-  name: z.string().min(1),
-  type: z.enum(instanceTypes),
-  status: z.enum(["Running", "Stopped"]),
-  /** The expanded devices, the root disk among them. */
-  devices: devicesSchema,
-  /** Local config: cluster.evacuate, boot.autostart, and the volatile keys Incus keeps on evacuation. */
-  config: stringMap,
-});
-
-/** A record of a state file written before devices were simulated: its `storage_pool` becomes the root disk. */
-function legacyRootDisk(value: unknown): unknown {
-  if (typeof value !== "object" || value === null || "devices" in value || !("storage_pool" in value)) return value;
-  const { storage_pool: pool, ...rest } = value as Record<string, unknown>;
-  return { ...rest, devices: { root: { type: "disk", path: "/", pool } } };
-}
-
-/** An instance as stored: the cluster it runs in and the member it is on. */
-export const simulatedInstanceSchema = z.preprocess(legacyRootDisk, storedInstanceShape);
-export type SimulatedInstance = z.infer<typeof storedInstanceShape>;
-
-export const simulatedVolumeSchema = z.strictObject({
-  cluster: z.string().min(1),
-  /** The member holding it; "" on a remote pool. */
-  location: z.string(),
-  project: z.string().min(1),
-  name: z.string().min(1),
-  storage_pool: z.string().min(1),
-});
-export type SimulatedVolume = z.infer<typeof simulatedVolumeSchema>;
-
-/** What a seed or the control endpoint places: the cluster follows from the member. */
-export const instanceInputSchema = z.strictObject({
-  name: z.string().min(1),
-  location: z.string().min(1),
-  project: z.string().min(1).default("default"),
-  type: z.enum(instanceTypes).default("container"),
-  status: z.enum(["Running", "Stopped"]).default("Running"),
-  /** The root disk's pool, when `devices` has no root disk (`local` when neither says). */
-  storage_pool: z.string().min(1).optional(),
-  devices: devicesSchema.default({}),
-  config: stringMap.default({}),
-});
-export type InstanceInput = z.input<typeof instanceInputSchema>;
-
-export const volumeInputSchema = z.strictObject({
-  name: z.string().min(1),
-  location: z.string().min(1),
-  project: z.string().min(1).default("default"),
-  storage_pool: z.string().min(1).default(LOCAL_POOL),
-});
-export type VolumeInput = z.input<typeof volumeInputSchema>;
 
 function instancesOf(data: PersistedState): SimulatedInstance[] {
   return (data.instances ??= []);

@@ -6,8 +6,6 @@
 // reads and writes them is in state.ts; the modules that change them are the models.
 
 import { z } from "zod";
-import { seedServerSchema } from "./seed.js";
-import { simulatedInstanceSchema, simulatedVolumeSchema } from "./instances.js";
 
 const stringMap = z.record(z.string(), z.string());
 const configObject = z.record(z.string(), z.unknown());
@@ -297,6 +295,142 @@ export const incusTrustSchema = z.strictObject({
   certificates: z.array(trustedCertificateSchema),
 });
 export type IncusTrust = z.infer<typeof incusTrustSchema>;
+
+// A server as a seed file defines it (seed.ts): what registration and a factory reset give it.
+export const serverTypeValues = ["unknown", "incus", "incus-lts-7.0", "migration-manager", "operations-center"] as const;
+export const serverStatusValues = ["unknown", "unregistered", "pending", "ready", "offline"] as const;
+export const primaryApplications = ["incus", "incus-lts-7.0", "migration-manager", "operations-center"] as const;
+export const networkRoles = ["management", "cluster", "instances", "storage"] as const;
+
+const deviceFields = {
+  name: z.string().min(1).max(13),
+  roles: z.array(z.enum(networkRoles)).default([]),
+  addresses: z.array(z.string()).default([]),
+  vlan_tags: z.array(z.number().int()).default([]),
+};
+
+export const seedInterfaceSchema = z.strictObject({ ...deviceFields, hwaddr: z.string().optional() });
+export const seedBondSchema = z.strictObject({
+  ...deviceFields,
+  members: z.array(z.string()).default([]),
+  mode: z.string().default("802.3ad"),
+  hwaddr: z.string().optional(),
+});
+
+export const seedServerSchema = z.strictObject({
+  name: z
+    .string()
+    .min(1)
+    .refine((n) => !/[\\/:*?"<>|]/.test(n), { message: 'a server name must not contain any of \\/:*?"<>|' }),
+  type: z.enum(serverTypeValues).optional(),
+  channel: z.string().min(1).default("stable"),
+  status: z.enum(serverStatusValues).default("ready"),
+  status_detail: z.string().default(""),
+  application: z.enum(primaryApplications).default("incus"),
+  incus_version: z.string().min(1).default("6.0.1"),
+  os_version: z.string().min(1).default("202608200115"),
+  interfaces: z.array(seedInterfaceSchema).optional(),
+  bonds: z.array(seedBondSchema).default([]),
+  services: z.record(z.string(), configObject).default({}),
+  kernel: configObject.default({}),
+  logging: configObject.default({}),
+  applications: z.array(z.string().min(1)).optional(),
+  needs_update: z.boolean().default(false),
+  needs_reboot: z.boolean().default(false),
+  in_maintenance: z.number().int().min(0).max(3).default(0),
+  description: z.string().default(""),
+  properties: z.record(z.string(), z.string()).default({}),
+  machine_id: z
+    .string()
+    .regex(/^[0-9a-f]{32}$/, { message: "a machine ID is 32 lower-case hex characters" })
+    .optional(),
+  bmc: z
+    .strictObject({
+      api_type: z.string().default("redfish"),
+      endpoint: z.string(),
+      username: z.string().default(""),
+      password: z.string().default(""),
+      certificate: z.string().default(""),
+      auto_pin_certificate: z.boolean().default(false),
+    })
+    .optional(),
+  hardware: z
+    .strictObject({
+      vendor: z.string().default("Supermicro"),
+      model: z.string().default("SYS-1029P-WTR"),
+      serial: z.string().optional(),
+      cores: z.number().int().min(1).default(16),
+      memory_gib: z.number().int().min(1).default(128),
+      disk_gb: z.number().int().min(1).default(960),
+    })
+    .optional(),
+});
+
+// Simulated Incus instances and custom volumes on cluster members (instances.ts has the rules).
+export const instanceTypes = ["container", "virtual-machine"] as const;
+/** IncusOS's own storage pool on every member (zfs). */
+export const LOCAL_POOL = "local";
+
+/** An Incus device: `type` and its own keys (api.Instance's devices map). */
+const deviceSchema = z.record(z.string(), z.string()).refine((d) => (d["type"] ?? "") !== "", { message: "a device needs a type (disk, nic, gpu, …)" });
+const devicesSchema = z.record(z.string(), deviceSchema);
+export type Devices = z.infer<typeof devicesSchema>;
+
+const storedInstanceShape = z.strictObject({
+  cluster: z.string().min(1),
+  location: z.string().min(1),
+  project: z.string().min(1),
+  name: z.string().min(1),
+  type: z.enum(instanceTypes),
+  status: z.enum(["Running", "Stopped"]),
+  /** The expanded devices, the root disk among them. */
+  devices: devicesSchema,
+  /** Local config: cluster.evacuate, boot.autostart, and the volatile keys Incus keeps on evacuation. */
+  config: stringMap,
+});
+
+/** A record of a state file written before devices were simulated: its `storage_pool` becomes the root disk. */
+function legacyRootDisk(value: unknown): unknown {
+  if (typeof value !== "object" || value === null || "devices" in value || !("storage_pool" in value)) return value;
+  const { storage_pool: pool, ...rest } = value as Record<string, unknown>;
+  return { ...rest, devices: { root: { type: "disk", path: "/", pool } } };
+}
+
+/** An instance as stored: the cluster it runs in and the member it is on. */
+export const simulatedInstanceSchema = z.preprocess(legacyRootDisk, storedInstanceShape);
+export type SimulatedInstance = z.infer<typeof storedInstanceShape>;
+
+export const simulatedVolumeSchema = z.strictObject({
+  cluster: z.string().min(1),
+  /** The member holding it; "" on a remote pool. */
+  location: z.string(),
+  project: z.string().min(1),
+  name: z.string().min(1),
+  storage_pool: z.string().min(1),
+});
+export type SimulatedVolume = z.infer<typeof simulatedVolumeSchema>;
+
+/** What a seed or the control endpoint places: the cluster follows from the member. */
+export const instanceInputSchema = z.strictObject({
+  name: z.string().min(1),
+  location: z.string().min(1),
+  project: z.string().min(1).default("default"),
+  type: z.enum(instanceTypes).default("container"),
+  status: z.enum(["Running", "Stopped"]).default("Running"),
+  /** The root disk's pool, when `devices` has no root disk (`local` when neither says). */
+  storage_pool: z.string().min(1).optional(),
+  devices: devicesSchema.default({}),
+  config: stringMap.default({}),
+});
+export type InstanceInput = z.input<typeof instanceInputSchema>;
+
+export const volumeInputSchema = z.strictObject({
+  name: z.string().min(1),
+  location: z.string().min(1),
+  project: z.string().min(1).default("default"),
+  storage_pool: z.string().min(1).default(LOCAL_POOL),
+});
+export type VolumeInput = z.input<typeof volumeInputSchema>;
 
 export const STATE_FORMAT = "oc-cdktf-local-oc/1";
 

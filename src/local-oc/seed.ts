@@ -50,78 +50,7 @@
 
 import { MAX_FILE_BYTES, loadYaml, readRegularFile } from "../config/input-limits.js";
 import { z } from "zod";
-import { instanceInputSchema, volumeInputSchema } from "./instances.js";
-
-export const serverTypeValues = ["unknown", "incus", "incus-lts-7.0", "migration-manager", "operations-center"] as const;
-export const serverStatusValues = ["unknown", "unregistered", "pending", "ready", "offline"] as const;
-export const primaryApplications = ["incus", "incus-lts-7.0", "migration-manager", "operations-center"] as const;
-export const networkRoles = ["management", "cluster", "instances", "storage"] as const;
-
-const configObject = z.record(z.string(), z.unknown());
-
-const deviceFields = {
-  name: z.string().min(1).max(13),
-  roles: z.array(z.enum(networkRoles)).default([]),
-  addresses: z.array(z.string()).default([]),
-  vlan_tags: z.array(z.number().int()).default([]),
-};
-
-export const seedInterfaceSchema = z.strictObject({ ...deviceFields, hwaddr: z.string().optional() });
-export const seedBondSchema = z.strictObject({
-  ...deviceFields,
-  members: z.array(z.string()).default([]),
-  mode: z.string().default("802.3ad"),
-  hwaddr: z.string().optional(),
-});
-
-export const seedServerSchema = z.strictObject({
-  name: z
-    .string()
-    .min(1)
-    .refine((n) => !/[\\/:*?"<>|]/.test(n), { message: 'a server name must not contain any of \\/:*?"<>|' }),
-  type: z.enum(serverTypeValues).optional(),
-  channel: z.string().min(1).default("stable"),
-  status: z.enum(serverStatusValues).default("ready"),
-  status_detail: z.string().default(""),
-  application: z.enum(primaryApplications).default("incus"),
-  incus_version: z.string().min(1).default("6.0.1"),
-  os_version: z.string().min(1).default("202608200115"),
-  interfaces: z.array(seedInterfaceSchema).optional(),
-  bonds: z.array(seedBondSchema).default([]),
-  services: z.record(z.string(), configObject).default({}),
-  kernel: configObject.default({}),
-  logging: configObject.default({}),
-  applications: z.array(z.string().min(1)).optional(),
-  needs_update: z.boolean().default(false),
-  needs_reboot: z.boolean().default(false),
-  in_maintenance: z.number().int().min(0).max(3).default(0),
-  description: z.string().default(""),
-  properties: z.record(z.string(), z.string()).default({}),
-  machine_id: z
-    .string()
-    .regex(/^[0-9a-f]{32}$/, { message: "a machine ID is 32 lower-case hex characters" })
-    .optional(),
-  bmc: z
-    .strictObject({
-      api_type: z.string().default("redfish"),
-      endpoint: z.string(),
-      username: z.string().default(""),
-      password: z.string().default(""),
-      certificate: z.string().default(""),
-      auto_pin_certificate: z.boolean().default(false),
-    })
-    .optional(),
-  hardware: z
-    .strictObject({
-      vendor: z.string().default("Supermicro"),
-      model: z.string().default("SYS-1029P-WTR"),
-      serial: z.string().optional(),
-      cores: z.number().int().min(1).default(16),
-      memory_gib: z.number().int().min(1).default(128),
-      disk_gb: z.number().int().min(1).default(960),
-    })
-    .optional(),
-});
+import { instanceInputSchema, seedServerSchema, serverTypeValues, volumeInputSchema } from "./persisted.js";
 
 export const seedTemplateSchema = z.strictObject({
   name: z.string().min(1),

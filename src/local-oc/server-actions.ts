@@ -1,6 +1,7 @@
 // The server routes beyond list/get/network/evacuate/restore (servers.ts): registration (with a
 // token, or pre-registration), PUT (and :self), rename, delete, :resync, system/storage and
-// system/update, the system actions, BMC and changelog (reference: oc-api.md 6, the spec).
+// system/update, the system actions, BMC and changelog (routes as operations-center@41a98e0
+// internal/api/api_provisioning_server.go registers them).
 //
 // BMC routes answer from the generated board data (hardware.ts); power actions change the
 // server's status the way the BMC's effect would show up in Operations Center.
@@ -10,9 +11,10 @@ import { HttpError, badRequest, constraint, internal, notFound, notPermitted, q,
 import { checkIfMatch, created, emptySync, sync, syncETag, type ApiRequest, type ApiResponse, type Router } from "./http.js";
 import { getServerOrFail, serverToReconfigure } from "./servers.js";
 import { bmcData, storageData } from "./hardware.js";
-import { defaultSeedServers, seedServerSchema } from "./seed.js";
+import { defaultSeedServers } from "./seed.js";
 import { complete } from "./spec-shapes.js";
-import { nowString, type ServerRecord } from "./state.js";
+import { seedServerSchema, type ServerRecord } from "./persisted.js";
+import { nowString } from "./state.js";
 import { DecodeError, decodeBody, decodeObject, goParseBool, parseUUID, type FieldType, type StructSpec } from "./decode.js";
 import { checkLifecyclePermitted } from "./evacuation.js";
 import { unreachableMessage } from "./incusos.js";

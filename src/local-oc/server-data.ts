@@ -29,11 +29,19 @@
 // (server_service.go PollServer; internal/provisioning/server_model.go
 // DetermineManagementRoleURL); with no such address the poll fails and nothing is refreshed.
 
-import type { Context } from "./context.js";
 import { internal, q } from "./errors.js";
-import { IncusOSApiError, networkDocument, putNetwork, unreachableMessage } from "./incusos.js";
-import { deepCopy, nowString } from "./state.js";
+import { IncusOSApiError, networkDocument, putNetwork, unreachableMessage, type IncusOSContext } from "./incusos.js";
+import { deepCopy, nowString, type Store } from "./state.js";
 import { storedCopyOf, type InstalledApplication, type NetworkConfig, type ServerRecord } from "./persisted.js";
+
+/** What polls and system updates use of the model's context (context.ts's Context, which calls startPeriodicPolls). */
+export interface ServerDataContext {
+  readonly store: Store;
+  readonly incusos: IncusOSContext;
+  readonly selfUpdatePollDelayMs: number;
+  changed(): void;
+  schedule(key: string, ms: number, action: () => void): void;
+}
 
 /** OC's config/daemon PendingServerPollInterval. */
 export const PENDING_POLL_INTERVAL_MS = 60_000;
@@ -96,7 +104,7 @@ export function storedApplications(server: ServerRecord): InstalledApplication[]
  * re-configuration ends) and its stored copy is replaced by its live state. Returns whether it
  * answered.
  */
-export function pollServer(ctx: Context, server: ServerRecord): boolean {
+export function pollServer(ctx: ServerDataContext, server: ServerRecord): boolean {
   if (!answers(server) || !ctx.store.data.servers.includes(server)) return false;
   const url = managementRoleURL(server);
   if (url === undefined) return false;
@@ -122,7 +130,7 @@ export function pollServer(ctx: Context, server: ServerRecord): boolean {
  * POST /servers/{name}/:resync (server_service.go ResyncByName): a poll whose failure for want of
  * a management-role address is OC's 500.
  */
-export function resyncServer(ctx: Context, server: ServerRecord): void {
+export function resyncServer(ctx: ServerDataContext, server: ServerRecord): void {
   if (answers(server) && managementRoleURL(server) === undefined) throw internal(`Failed to resync server ${q(server.name)} by name: ${NO_MANAGEMENT_ADDRESS}`);
   pollServer(ctx, server);
 }
@@ -131,7 +139,7 @@ export function resyncServer(ctx: Context, server: ServerRecord): void {
  * The periodic polls at once: the pending poll and the configuration poll of ready servers, for
  * the named servers or every one. Returns the names of the servers that answered.
  */
-export function pollServers(ctx: Context, names?: readonly string[]): string[] {
+export function pollServers(ctx: ServerDataContext, names?: readonly string[]): string[] {
   const servers = names === undefined ? ctx.store.serversSorted() : names.map((n) => ctx.store.server(n)).filter((s): s is ServerRecord => s !== undefined);
   return servers.filter((s) => pollServer(ctx, s)).map((s) => s.name);
 }
@@ -140,7 +148,7 @@ export function pollServers(ctx: Context, names?: readonly string[]): string[] {
  * IncusOS applied a network config and tells OC (network-config-changed); OC polls the server
  * `selfUpdatePollDelayMs` later (at once when it is 0).
  */
-function networkConfigChanged(ctx: Context, server: ServerRecord): void {
+function networkConfigChanged(ctx: ServerDataContext, server: ServerRecord): void {
   if (ctx.selfUpdatePollDelayMs <= 0) {
     pollServer(ctx, server);
     return;
@@ -151,7 +159,7 @@ function networkConfigChanged(ctx: Context, server: ServerRecord): void {
 }
 
 /** A PUT of /os/1.0/system/network on the server's IncusOS (through the proxy or OC's client). */
-export function applyNetwork(ctx: Context, server: ServerRecord, body: unknown): void {
+export function applyNetwork(ctx: ServerDataContext, server: ServerRecord, body: unknown): void {
   putNetwork(ctx.incusos, server, body);
   networkConfigChanged(ctx, server);
 }
@@ -165,7 +173,7 @@ function isObject(value: unknown): value is Record<string, unknown> {
  * becomes the request's and the server pending / re-configuring, then the config goes to IncusOS.
  * If IncusOS refuses it, the record is restored. The next poll ends the pending state.
  */
-export function updateSystemNetwork(ctx: Context, server: ServerRecord, body: unknown): void {
+export function updateSystemNetwork(ctx: ServerDataContext, server: ServerRecord, body: unknown): void {
   const previous = {
     stored: deepCopy(server.stored),
     status: server.status,
@@ -196,7 +204,7 @@ export function updateSystemNetwork(ctx: Context, server: ServerRecord, body: un
  * IncusOS. IncusOS' storage-config-changed notice makes OC do nothing, so the server stays
  * pending until the pending poll, :resync or a bulk action's poll.
  */
-export function updateSystemStorage(ctx: Context, server: ServerRecord, config: Record<string, unknown>): void {
+export function updateSystemStorage(ctx: ServerDataContext, server: ServerRecord, config: Record<string, unknown>): void {
   const now = nowString();
   server.stored.storage = deepCopy(config);
   server.status = "pending";
@@ -208,7 +216,7 @@ export function updateSystemStorage(ctx: Context, server: ServerRecord, config: 
 }
 
 /** Re-arms the periodic polls (on start, after a reset or a restore). */
-export function startPeriodicPolls(ctx: Context): void {
+export function startPeriodicPolls(ctx: ServerDataContext): void {
   const every = (key: string, ms: number, filter: (s: ServerRecord) => boolean) => {
     const run = () => {
       for (const server of ctx.store.serversSorted().filter(filter)) pollServer(ctx, server);

@@ -1,6 +1,7 @@
 // /1.0/provisioning/servers: list (URLs or recursion=1, filter, cluster, status), get (+ETag),
 // system/network GET/PUT, system/:evacuate and system/:restore, and the raw IncusOS proxy
-// /{name}/os/... (reference: oc-api.md section 6, incusos-api.md section 8).
+// /{name}/os/... (operations-center@41a98e0 internal/api/api_provisioning_server.go (serverOSProxy);
+// the IncusOS side: incus-os@de27173 incus-osd/internal/rest/server.go).
 
 import type { Context } from "./context.js";
 import { HttpError, badRequest, internal, notFoundf, q, rewrap } from "./errors.js";
@@ -24,8 +25,7 @@ import {
 import { goParseBool, parseJsonBody } from "./decode.js";
 import { evacuateServer, restoreServer } from "./evacuation.js";
 import { emptySync, errorResponse, plainText, sync, syncETag, type ApiRequest, type ApiResponse, type Router } from "./http.js";
-import { serverStatusValues } from "./seed.js";
-import type { ServerRecord } from "./state.js";
+import { serverStatusValues, type ServerRecord } from "./persisted.js";
 import { applyNetwork, serverETagSource, storedApplications, storedNetwork, updateSystemNetwork } from "./server-data.js";
 import { complete } from "./spec-shapes.js";
 import { bmcData, hardwareData, securityData, storageData } from "./hardware.js";

@@ -20,10 +20,6 @@ import {
   type TemplateRecord,
 } from "./persisted.js";
 
-// The record types, for the modules that still take them from here (instances.ts,
-// update-loop.ts, evacuation.ts, server-actions.ts, servers.ts).
-export type { ClusterRecord, InProgressStatus, PersistedState, ServerRecord } from "./persisted.js";
-
 /** A state file that cannot be read, parsed or validated; the message names the file and the field. */
 export class StateFileError extends Error {}
 

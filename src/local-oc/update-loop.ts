@@ -1,6 +1,8 @@
-// The cluster update control loop (oc-api.md 3.8): what happens after `:update` or `:reboot`
-// answered 200. Operations Center drives every member through the update states in name order,
-// all updates before any restart, and reports `[step/total] <state> server "<name>"` in
+// The cluster update control loop (operations-center@41a98e0
+// internal/provisioning/cluster/cluster_service.go (ClusterUpdateControlLoop), the steps as
+// cluster_update_progress.go counts them): what happens after `:update` or `:reboot` answered
+// 200. Operations Center drives every member through the update states in name order, all
+// updates before any restart, and reports `[step/total] <state> server "<name>"` in
 // update_status.in_progress_status.status_description; here each step takes `updateStepMs`.
 //
 //   update phase (per member needing an update):   update pending, updating
@@ -11,7 +13,7 @@
 // A member evacuated before the run stays evacuated (no restore steps). The run ends with the
 // in-progress status inactive again, as the real loop leaves it.
 
-import type { ClusterRecord, InProgressStatus, ServerRecord } from "./state.js";
+import type { ClusterRecord, InProgressStatus, ServerRecord } from "./persisted.js";
 import { nowString } from "./state.js";
 
 /** What a step does to the instances on a member: OC evacuates in mode auto and restores (instances.ts). */

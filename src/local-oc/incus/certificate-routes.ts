@@ -1,26 +1,13 @@
 // GET/POST /1.0/certificates and GET /1.0/certificates/{fingerprint} of a cluster's Incus API, as
 // incus@be7afc5 cmd/incusd/certificates.go (certificatesGet, certificatesPost, certificateGet)
 // answers them for TLS clients. Certificate add tokens are not simulated.
-import { X509Certificate } from "node:crypto";
-import { z } from "zod";
 import type { Context } from "../context.js";
 import { HttpError } from "../errors.js";
 import { created, encodePath, sync, syncETag, type Router } from "../http.js";
 import { incusCluster, trustedIncusCluster, type IncusAccessOptions } from "./access.js";
-import { CERTIFICATE_TYPES, addTrustedCertificate, trustStore } from "./trust.js";
+import { addTrustedCertificate, certificatesPostSchema, trustStore } from "./trust.js";
 import type { TrustedCertificate } from "../persisted.js";
 import { INCUS_PREFIX } from "./routes.js";
-
-const certificatesPostSchema = z.looseObject({
-  name: z.string().nullish(),
-  type: z.string().nullish(),
-  restricted: z.boolean().nullish(),
-  projects: z.array(z.string()).nullish(),
-  certificate: z.string().nullish(),
-  description: z.string().nullish(),
-  trust_token: z.string().nullish(),
-  token: z.boolean().nullish(),
-});
 
 /** api.Certificate of a trust store entry. */
 const certificateDocument = (c: TrustedCertificate) => ({
@@ -32,15 +19,6 @@ const certificateDocument = (c: TrustedCertificate) => ({
   description: c.description,
   fingerprint: c.fingerprint,
 });
-
-/** PEM, else base64 DER, as certificatesPost reads `certificate`. */
-function parseCertificate(text: string): X509Certificate {
-  try {
-    return new X509Certificate(text.includes("-----BEGIN") ? text : Buffer.from(text, "base64"));
-  } catch (error) {
-    throw new HttpError(400, `Invalid certificate material: ${(error as Error).message}`);
-  }
-}
 
 export function registerIncusCertificateRoutes(router: Router, ctx: Context, options: IncusAccessOptions): void {
   const P = INCUS_PREFIX;
@@ -81,23 +59,7 @@ export function registerIncusCertificateRoutes(router: Router, ctx: Context, opt
     // A client that may not create certificates needs a trust token, which the local OC never issues.
     if (!trust.trusted || trust.restricted) throw new HttpError(403, "not authorized");
     if (body.token === true) throw new HttpError(400, "Certificate add tokens are not simulated by the local Operations Center: send the certificate");
-    if (!(CERTIFICATE_TYPES as readonly string[]).includes(type)) throw new HttpError(400, "Invalid certificate type");
-    const certificate = parseCertificate(certificateText);
-    if (Date.now() < Date.parse(certificate.validFrom)) throw new HttpError(400, "The provided certificate isn't valid yet");
-    if (Date.now() > Date.parse(certificate.validTo)) throw new HttpError(400, "The provided certificate is expired");
-    const fingerprint = certificate.fingerprint256.replaceAll(":", "").toLowerCase();
-    if (trustStore(ctx.store.data, model.name).some((c) => c.fingerprint === fingerprint)) throw new HttpError(409, "Certificate already in trust store");
-    const commonName = /(?:^|\n)CN=([^\n]*)/.exec(certificate.subject)?.[1] ?? "";
-    addTrustedCertificate(ctx.store.data, model.name, {
-      fingerprint,
-      type,
-      name: body.name !== undefined && body.name !== null && body.name !== "" ? body.name : commonName !== "" ? commonName : "127.0.0.1",
-      certificate: certificate.toString(),
-      restricted: body.restricted ?? false,
-      projects: body.projects ?? [],
-      description: body.description ?? "",
-    });
-    ctx.changed();
+    const fingerprint = addTrustedCertificate(ctx.store, model.name, body);
     return created(`/1.0/certificates/${fingerprint}`);
   });
 }

@@ -1,28 +1,17 @@
 // The Incus cluster REST API of each cluster the local Operations Center created. Each cluster's
 // own listener (incus/listeners.ts) serves it at /1.0/..., routed here as /incus/{cluster}/1.0/...
 // (the opt-in shared route serves that path on OC's listener too). Only client certificates in the
-// cluster's trust store are let in (incus/access.ts, incus/trust.ts). Validation, status codes and messages follow Incus
-// (incus@be7afc5 cmd/incusd/api_cluster.go, api_cluster_group.go): 400 for refused values, 500 where Incus raises a plain error inside its
-// database transaction, 403 for the default group, 412 for a stale ETag, async operations for
-// evacuate and restore with /1.0/operations/{id}/wait.
+// cluster's trust store are let in (incus/access.ts, incus/trust.ts). The routes decode the
+// request, call the model (incus/model.ts, which validates as Incus does and changes the state)
+// and encode the answer: 412 for a stale ETag, async operations for evacuate and restore with
+// /1.0/operations/{id}/wait (incus@be7afc5 cmd/incusd/api_cluster.go, api_cluster_group.go).
 import { randomUUID } from "node:crypto";
 import { z } from "zod";
-import {
-  apiNameProblem,
-  assignableRoles,
-  automaticRoles,
-  DEFAULT_GROUP,
-  evacuationModes,
-  groupConfigProblem,
-  memberConfigProblem,
-  PLACEMENT_SCRIPTLET_KEY,
-  serverKeyProblem,
-} from "../../config/incus.js";
-import { checkPlacementScriptlet, formatStarlarkProblem } from "../../config/starlark.js";
+import { evacuationModes } from "../../config/incus.js";
 import type { Context } from "../context.js";
 import { HttpError } from "../errors.js";
 import { checkIfMatch, created, emptySync, encodePath, sync, syncETag, type ApiRequest, type ApiResponse, type Router } from "../http.js";
-import { IncusClusterModel } from "./model.js";
+import { IncusClusterModel, groupPutSchema, memberPutSchema } from "./model.js";
 import type { IncusMember } from "../persisted.js";
 import { runMemberEvacuation, runMemberRestore } from "../evacuation.js";
 import { clusterInstances, instanceDocument } from "../instances.js";
@@ -30,15 +19,6 @@ import { incusCluster, trustedIncusCluster, type IncusAccessOptions } from "./ac
 
 export const INCUS_PREFIX = "/incus/{cluster}/1.0";
 
-const stringMap = z.record(z.string(), z.string());
-const memberPutSchema = z.looseObject({
-  roles: z.array(z.string()).nullish(),
-  failure_domain: z.string().nullish(),
-  description: z.string().nullish(),
-  config: stringMap.nullish(),
-  groups: z.array(z.string()).nullish(),
-});
-const groupPutSchema = z.looseObject({ description: z.string().nullish(), members: z.array(z.string()).nullish(), config: stringMap.nullish() });
 const groupPostSchema = groupPutSchema.extend({ name: z.string() });
 const renameSchema = z.looseObject({ name: z.string() });
 const statePostSchema = z.looseObject({ action: z.string(), mode: z.string().nullish() });
@@ -140,11 +120,6 @@ export function registerIncusRoutes(router: Router, ctx: Context, access: IncusA
 
   /** The cluster of the request, after checking the client certificate against its trust store. */
   const clusterOf = (req: ApiRequest): IncusClusterModel => trustedIncusCluster(ctx, req, access);
-  const memberOf = (model: IncusClusterModel, name: string): IncusMember => {
-    const member = model.member(name);
-    if (member === undefined) throw new HttpError(404, "Cluster member not found");
-    return member;
-  };
   const memberPut = (model: IncusClusterModel, name: string, m: IncusMember) => ({
     roles: [...m.roles, ...model.automaticRoles(name)],
     failure_domain: m.failure_domain,
@@ -153,7 +128,7 @@ export function registerIncusRoutes(router: Router, ctx: Context, access: IncusA
     groups: m.groups,
   });
   const memberDocument = (model: IncusClusterModel, name: string) => {
-    const m = memberOf(model, name);
+    const m = model.requireMember(name);
     const status = model.status(name);
     return {
       server_name: name,
@@ -165,10 +140,6 @@ export function registerIncusRoutes(router: Router, ctx: Context, access: IncusA
       ...memberPut(model, name, m),
     };
   };
-  const groupPut = (model: IncusClusterModel, name: string) => {
-    const g = model.group(name)!;
-    return { description: g.description, members: model.groupMembers(name), config: g.config };
-  };
   const groupOf = (model: IncusClusterModel, name: string) => {
     if (model.group(name) === undefined) throw new HttpError(404, "Cluster group not found");
     return name;
@@ -176,7 +147,7 @@ export function registerIncusRoutes(router: Router, ctx: Context, access: IncusA
   const serverTarget = (model: IncusClusterModel, req: ApiRequest): string => {
     const target = req.query.get("target");
     if (target === null || target === "") return model.memberNames()[0]!;
-    memberOf(model, target);
+    model.requireMember(target);
     return target;
   };
   // What GET /1.0 shows an untrusted client (incus@be7afc5 cmd/incusd/api_1.0.go, api10Get).
@@ -207,14 +178,7 @@ export function registerIncusRoutes(router: Router, ctx: Context, access: IncusA
     // PATCH with no config changes nothing; PUT with none resets every key.
     if (!replace && (body.config === null || body.config === undefined)) return emptySync();
     const config = Object.fromEntries(Object.entries(body.config ?? {}).map(([k, v]) => [k, v === null ? "" : String(v)]));
-    const errors: string[] = [];
-    for (const [key, value] of Object.entries(config)) {
-      const reason = key === PLACEMENT_SCRIPTLET_KEY && value !== "" ? scriptletReason(value) : serverKeyProblem(key, value);
-      if (reason !== undefined) errors.push(`cannot set '${key}' to '${value}': ${reason}`);
-    }
-    if (errors.length > 0) throw new HttpError(400, errors[0]! + (errors.length > 1 ? ` (and ${errors.length - 1} more errors)` : ""));
     model.writeConfig(member, config, replace);
-    ctx.changed();
     return emptySync();
   };
   router.add("PUT", P, writeServer(true));
@@ -235,43 +199,16 @@ export function registerIncusRoutes(router: Router, ctx: Context, access: IncusA
   router.add("GET", `${P}/cluster/members/{member}`, (req) => {
     const model = clusterOf(req);
     const name = req.params["member"]!;
-    return syncETag(memberDocument(model, name), memberPut(model, name, memberOf(model, name)));
+    return syncETag(memberDocument(model, name), memberPut(model, name, model.requireMember(name)));
   });
 
   const writeMember = (patch: boolean) => (req: ApiRequest) => {
     const model = clusterOf(req);
     const name = req.params["member"]!;
-    const member = memberOf(model, name);
+    const member = model.requireMember(name);
     checkIfMatch(req, memberPut(model, name, member));
     const body = parse(memberPutSchema, req.body);
-    const requested = body.roles ?? [];
-    const automatic = model.automaticRoles(name);
-    if (automatic.includes("database") && !requested.includes("database")) throw new HttpError(400, 'The "database" role cannot be dropped at this time');
-    if (!automatic.includes("database") && requested.includes("database")) throw new HttpError(400, 'The "database" role cannot be added at this time');
-    const roles = requested.filter((r) => !(automaticRoles as readonly string[]).includes(r));
-    for (const role of roles) {
-      if (!(assignableRoles as readonly string[]).includes(role)) throw new HttpError(500, `Invalid cluster role "${role}"`);
-    }
-    if (roles.includes("database-client")) {
-      const others = model.memberNames().filter((m) => m !== name);
-      if (others.every((m) => model.member(m)!.roles.includes("database-client"))) throw new HttpError(400, "Assigning the 'database-client' role to all nodes is not allowed");
-    }
-    const groups = body.groups ?? [];
-    if (groups.length === 0) throw new HttpError(400, "Cluster members need to belong to at least one group");
-    for (const g of groups) if (model.group(g) === undefined) throw new HttpError(404, `Cluster group "${g}" not found`);
-    const failureDomain = body.failure_domain ?? "";
-    if (failureDomain === "") throw new HttpError(500, "Failure domain name can't be empty");
-    const config = patch ? { ...member.config, ...(body.config ?? {}) } : { ...(body.config ?? {}) };
-    for (const [key, value] of Object.entries(config)) {
-      const problem = memberConfigProblem(key, value);
-      if (problem !== undefined) throw new HttpError(500, problem);
-    }
-    member.roles = [...new Set(roles)];
-    member.groups = [...new Set(groups)];
-    member.failure_domain = failureDomain;
-    member.description = body.description ?? "";
-    member.config = Object.fromEntries(Object.entries(config).filter(([, v]) => v !== ""));
-    ctx.changed();
+    model.updateMember(name, body, patch);
     return emptySync();
   };
   router.add("PUT", `${P}/cluster/members/{member}`, writeMember(false));
@@ -279,14 +216,14 @@ export function registerIncusRoutes(router: Router, ctx: Context, access: IncusA
 
   router.add("GET", `${P}/cluster/members/{member}/state`, (req) => {
     const model = clusterOf(req);
-    memberOf(model, req.params["member"]!);
+    model.requireMember(req.params["member"]!);
     return sync({ sysinfo: { uptime: 86400, load_averages: [0.1, 0.1, 0.1], processes: 120, total_ram: 137438953472, free_ram: 68719476736, shared_ram: 0, buffered_ram: 0, total_swap: 0, free_swap: 0 }, storage_pools: {} });
   });
 
   router.add("POST", `${P}/cluster/members/{member}/state`, (req) => {
     const model = clusterOf(req);
     const name = req.params["member"]!;
-    memberOf(model, name);
+    model.requireMember(name);
     const body = parse(statePostSchema, req.body);
     const mode = body.mode ?? "";
     const server = model.server(name)!;
@@ -301,14 +238,12 @@ export function registerIncusRoutes(router: Router, ctx: Context, access: IncusA
       }
       const op = operations.start("Evacuating cluster member", name, resources);
       runMemberEvacuation(ctx, model.name, server, effective, (error) => operations.finish(op, error));
-      ctx.changed();
       return asyncResponse(op);
     }
     if (body.action === "restore") {
       if (mode !== "" && mode !== "skip") throw new HttpError(400, `Invalid restore mode "${mode}"`);
       const op = operations.start("Restoring cluster member", name, resources);
       runMemberRestore(ctx, model.name, server, mode === "skip", (error) => operations.finish(op, error));
-      ctx.changed();
       return asyncResponse(op);
     }
     throw new HttpError(400, `Unknown action "${body.action}"`);
@@ -324,67 +259,28 @@ export function registerIncusRoutes(router: Router, ctx: Context, access: IncusA
     return sync(names.map((n) => encodePath(`/1.0/cluster/groups/${n}`)));
   });
 
-  const checkGroupConfig = (config: Record<string, string>) => {
-    for (const key of Object.keys(config)) {
-      const problem = groupConfigProblem(key);
-      if (problem !== undefined) throw new HttpError(400, problem);
-    }
-  };
-  const setGroupMembers = (model: IncusClusterModel, group: string, members: readonly string[], keepSole: boolean) => {
-    for (const m of members) memberOf(model, m);
-    for (const name of model.memberNames()) {
-      const record = model.member(name)!;
-      const wanted = members.includes(name);
-      const has = record.groups.includes(group);
-      if (wanted && !has) record.groups = [...record.groups, group];
-      // A member whose only group this is stays in it: every member needs one.
-      if (!wanted && has && !(keepSole && record.groups.length === 1)) record.groups = record.groups.filter((g) => g !== group);
-    }
-  };
-
   router.add("POST", `${P}/cluster/groups`, (req) => {
     const model = clusterOf(req);
     const body = parse(groupPostSchema, req.body);
-    const problem = apiNameProblem(body.name);
-    if (problem !== undefined) throw new HttpError(400, `Invalid cluster group name "${body.name}": ${problem}`);
-    if (model.group(body.name) !== undefined) throw new HttpError(409, "Cluster group already exists");
-    const config = body.config ?? {};
-    checkGroupConfig(config);
-    for (const m of body.members ?? []) memberOf(model, m);
-    model.createGroup(body.name, { description: body.description ?? "", config });
-    setGroupMembers(model, body.name, body.members ?? [], true);
-    ctx.changed();
+    model.createGroup(body.name, body);
     return created(`/1.0/cluster/groups/${body.name}`);
   });
 
   router.add("GET", `${P}/cluster/groups/{group}`, (req) => {
     const model = clusterOf(req);
     const name = groupOf(model, req.params["group"]!);
-    return syncETag({ name, ...groupPut(model, name), used_by: [] }, groupPut(model, name));
+    return syncETag({ name, ...model.groupPut(name), used_by: [] }, model.groupPut(name));
   });
 
   const writeGroup = (patch: boolean) => (req: ApiRequest) => {
     const model = clusterOf(req);
     const name = groupOf(model, req.params["group"]!);
-    const current = groupPut(model, name);
+    const current = model.groupPut(name);
     // Only PATCH checks If-Match, and against [description, members] rather than the GET's ETag
     // source (incus@be7afc5 cmd/incusd/api_cluster_group.go (clusterGroupPatch); clusterGroupPut has no check).
     if (patch) checkIfMatch(req, [current.description, current.members]);
     const body = parse(groupPutSchema, req.body);
-    const config = patch ? { ...current.config, ...(body.config ?? {}) } : { ...(body.config ?? {}) };
-    checkGroupConfig(config);
-    const members = patch && (body.members === null || body.members === undefined) ? current.members : (body.members ?? []);
-    if (patch) {
-      for (const m of current.members) {
-        if (!members.includes(m) && model.member(m)!.groups.length === 1) throw new HttpError(400, `Cannot remove ${m} from group as member needs to belong to at least one group`);
-      }
-    }
-    for (const m of members) memberOf(model, m);
-    const group = model.group(name)!;
-    group.description = patch ? (body.description ?? current.description) : (body.description ?? "");
-    group.config = config;
-    setGroupMembers(model, name, members, true);
-    ctx.changed();
+    model.updateGroup(name, body, patch);
     return emptySync();
   };
   router.add("PUT", `${P}/cluster/groups/{group}`, writeGroup(false));
@@ -393,24 +289,16 @@ export function registerIncusRoutes(router: Router, ctx: Context, access: IncusA
   router.add("POST", `${P}/cluster/groups/{group}`, (req) => {
     const model = clusterOf(req);
     const name = groupOf(model, req.params["group"]!);
-    if (name === DEFAULT_GROUP) throw new HttpError(403, "The 'default' cluster group cannot be renamed");
+    model.checkRenamable(name);
     const body = parse(renameSchema, req.body);
-    const problem = apiNameProblem(body.name);
-    if (problem !== undefined) throw new HttpError(400, `Invalid cluster group name "${body.name}": ${problem}`);
-    if (model.group(body.name) !== undefined) throw new HttpError(409, `Name "${body.name}" already in use`);
     model.renameGroup(name, body.name);
-    ctx.changed();
     return created(`/1.0/cluster/groups/${body.name}`);
   });
 
   router.add("DELETE", `${P}/cluster/groups/{group}`, (req) => {
     const model = clusterOf(req);
     const name = groupOf(model, req.params["group"]!);
-    if (name === DEFAULT_GROUP) throw new HttpError(403, "The 'default' cluster group cannot be deleted");
-    // A plain error inside the transaction: 500 (incus@be7afc5 cmd/incusd/api_cluster_group.go (clusterGroupDelete)).
-    if (model.groupMembers(name).length > 0) throw new HttpError(500, "Only empty cluster groups can be removed");
     model.deleteGroup(name);
-    ctx.changed();
     return emptySync();
   });
 
@@ -436,11 +324,4 @@ export function registerIncusRoutes(router: Router, ctx: Context, access: IncusA
     return sync(await operations.wait(req.params["id"]!, Number.isNaN(timeout) ? -1 : timeout));
   });
 
-}
-
-/** Incus's validator message for a scriptlet it cannot load. */
-function scriptletReason(source: string): string | undefined {
-  const problems = checkPlacementScriptlet(source, "scriptlet");
-  if (problems.length === 0) return undefined;
-  return problems.map(formatStarlarkProblem).join("; additionally, ");
 }

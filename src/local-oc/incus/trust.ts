@@ -11,8 +11,12 @@
 // internal/server/auth/driver_tls.go, CheckPermission: "Certificate is restricted").
 // Operations Center's own trusted clients are trusted too only when the local OC is started with
 // that opt-in: a real cluster does not know them.
+import { X509Certificate } from "node:crypto";
+import { z } from "zod";
 import { certificateFingerprint, type KeyPair } from "../certificates.js";
+import { HttpError } from "../errors.js";
 import type { IncusTrust, TrustedCertificate } from "../persisted.js";
+import type { Store } from "../state.js";
 
 
 /** The part of the persisted state this module reads and writes. */
@@ -98,7 +102,50 @@ export function clientTrust(data: TrustState, cluster: string, fingerprint: stri
   return { trusted: false };
 }
 
-/** Adds a certificate to the trust store; the caller has checked it is new. */
-export function addTrustedCertificate(data: TrustState, cluster: string, entry: TrustedCertificate): void {
-  trustOf(data, cluster).certificates.push(entry);
+/** The body of POST /1.0/certificates (api.CertificatesPost). */
+export const certificatesPostSchema = z.looseObject({
+  name: z.string().nullish(),
+  type: z.string().nullish(),
+  restricted: z.boolean().nullish(),
+  projects: z.array(z.string()).nullish(),
+  certificate: z.string().nullish(),
+  description: z.string().nullish(),
+  trust_token: z.string().nullish(),
+  token: z.boolean().nullish(),
+});
+export type CertificatesPost = z.infer<typeof certificatesPostSchema>;
+
+/**
+ * Adds a certificate to the trust store as certificatesPost does once the client may (the token
+ * cases answered before); answers its fingerprint.
+ */
+export function addTrustedCertificate(store: Store, cluster: string, body: CertificatesPost): string {
+  const type = body.type ?? "";
+  if (!(CERTIFICATE_TYPES as readonly string[]).includes(type)) throw new HttpError(400, "Invalid certificate type");
+  const certificate = parseCertificate(body.certificate ?? "");
+  if (Date.now() < Date.parse(certificate.validFrom)) throw new HttpError(400, "The provided certificate isn't valid yet");
+  if (Date.now() > Date.parse(certificate.validTo)) throw new HttpError(400, "The provided certificate is expired");
+  const fingerprint = certificate.fingerprint256.replaceAll(":", "").toLowerCase();
+  if (trustStore(store.data, cluster).some((c) => c.fingerprint === fingerprint)) throw new HttpError(409, "Certificate already in trust store");
+  const commonName = /(?:^|\n)CN=([^\n]*)/.exec(certificate.subject)?.[1] ?? "";
+  trustOf(store.data, cluster).certificates.push({
+    fingerprint,
+    type,
+    name: body.name !== undefined && body.name !== null && body.name !== "" ? body.name : commonName !== "" ? commonName : "127.0.0.1",
+    certificate: certificate.toString(),
+    restricted: body.restricted ?? false,
+    projects: body.projects ?? [],
+    description: body.description ?? "",
+  });
+  store.changed();
+  return fingerprint;
+}
+
+/** PEM, else base64 DER, as certificatesPost reads `certificate`. */
+function parseCertificate(text: string): X509Certificate {
+  try {
+    return new X509Certificate(text.includes("-----BEGIN") ? text : Buffer.from(text, "base64"));
+  } catch (error) {
+    throw new HttpError(400, `Invalid certificate material: ${(error as Error).message}`);
+  }
 }
