@@ -50,6 +50,16 @@ test("deleting a cluster group that has members answers 500 with Incus's message
     assert.equal(refused.json!.error, "Only empty cluster groups can be removed");
   }));
 
+test("renaming or deleting the default group answers 403 with Incus's own messages", () =>
+  withCluster(["server01", "server02"], async (h) => {
+    const renamed = await h.incusCall("c1", "POST", `${GROUPS}/default`, { name: "other" });
+    assert.equal(renamed.status, 403);
+    assert.equal(renamed.json!.error, 'The "default" group cannot be renamed');
+    const deleted = await h.incusCall("c1", "DELETE", `${GROUPS}/default`);
+    assert.equal(deleted.status, 403);
+    assert.equal(deleted.json!.error, "The 'default' cluster group cannot be deleted");
+  }));
+
 async function memberState(h: Harness, member: string, body: Record<string, unknown>): Promise<{ status_code: number; err: string }> {
   const reply = await h.incusCall("c1", "POST", `${INCUS}/cluster/members/${member}/state`, body);
   assert.equal(reply.status, 202, reply.text);

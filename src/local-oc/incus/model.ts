@@ -212,7 +212,7 @@ export class IncusClusterModel {
 
   /** Incus refuses to rename the default group before it reads the request body. */
   checkRenamable(name: string): void {
-    if (name === DEFAULT_GROUP) throw new HttpError(403, "The 'default' cluster group cannot be renamed");
+    if (name === DEFAULT_GROUP) throw new HttpError(403, 'The "default" group cannot be renamed');
   }
 
   /** POST /1.0/cluster/groups/{group}: the rename, members following. */
