@@ -181,9 +181,10 @@ test("validation: broken JSON, template with configs, unknown values skipped", a
 
 test("a creation-only change fails the plan, naming services_config.<key> and the ways forward; allow_recreate replaces instead", () =>
   withCluster(async (t) => {
-    const created = await t.converge(null, oneOff());
+    // A re-create needs deletion_policy "factory-reset" (the only policy that leaves servers a create can use).
+    const created = await t.converge(null, oneOff({ deletion_policy: "factory-reset" }));
     await t.calls();
-    const changed = oneOff({ services_config: JSON.stringify({ lvm: { enabled: false }, tailscale: { enabled: true, login_server: "https://hs.example.test" }, nvme: { enabled: true } }) });
+    const changed = oneOff({ deletion_policy: "factory-reset", services_config: JSON.stringify({ lvm: { enabled: false }, tailscale: { enabled: true, login_server: "https://hs.example.test" }, nvme: { enabled: true } }) });
     const refused = await t.converge(created.state, changed, created.private);
     const errors = refused.diagnostics.filter((d) => d.severity === "error");
     assert.equal(errors.length, 1);

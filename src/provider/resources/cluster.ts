@@ -8,7 +8,7 @@ import { DiagnosticError, UNKNOWN, type AttributePath, type Diagnostic, type Obj
 import { createCluster, deleteCluster, failed, forgetCreate, readBack, refusedRemoval, removalRefusals, secretsOf, updateCluster } from "./cluster/apply.js";
 import { creationChanges, plannedMembership, type CreationChange } from "./cluster/decide.js";
 import { digestKeyIdOf, parseSecrets, secretsDigest } from "./cluster/inputs.js";
-import { clusterSchema, creationAttributes, decodePrivate, encodePrivate, type ClusterValue } from "./cluster/schema.js";
+import { clusterSchema, creationAttributes, decodePrivate, encodePrivate, type ClusterValue, type DeletionPolicy } from "./cluster/schema.js";
 import { appliedState, importedState, liveState, parseClusterValue, toObjectValue } from "./cluster/state.js";
 import { clusterConfigProblems } from "./cluster/validate.js";
 import { templateValueProblems } from "./cluster/template-check.js";
@@ -61,21 +61,55 @@ async function removalDiagnostics(prior: ClusterValue, removed: readonly string[
 // Why an error rather than pointing at `terraform apply -replace=...`: Terraform calls
 // PlanResourceChange for the update before it honours -replace, so an error here would block
 // -replace as well. allow_recreate lets the plan itself ask for the replacement.
+//
+// A re-create runs the deletion policy recorded in state, then creates. Only "factory-reset"
+// leaves servers a create can use: "forget" deletes the cluster with mode=force, and Operations
+// Center deletes the members' server records with it (operations-center@41a98e0
+// internal/sql/dbschema/schema/000001_freshschema.sql: servers.cluster_id ON DELETE CASCADE), so
+// the create finds them unregistered; "retain" makes no call, so the create finds the servers
+// still members of the old cluster of that name and refuses.
+function recreateRefusal(policy: DeletionPolicy): string | undefined {
+  if (policy === "forget") {
+    return (
+      `deletion_policy "forget" deletes the cluster with mode=force, and Operations Center deletes its members' server records with it: ` +
+      `the create that follows would find the servers unregistered, and the cluster and its servers would be gone from Operations Center.`
+    );
+  }
+  if (policy === "retain") {
+    return (
+      `deletion_policy "retain" makes no call, so the old cluster stays in Operations Center and its servers stay its members: ` +
+      `the create that follows would be refused (the name is taken and the servers are clustered).`
+    );
+  }
+  return undefined;
+}
+
+const RECREATE_WAY =
+  `A re-create works only with deletion_policy = "factory-reset" recorded in state (the destroy half uses the state's policy): ` +
+  `apply deletion_policy = "factory-reset" alone first (an in-place change), then set allow_recreate = true; every member is then ` +
+  `factory-reset, and the create waits for them to register again.`;
+
 function creationChangeDiagnostics(prior: ClusterValue, changes: readonly CreationChange[], allowRecreate: boolean): Diagnostic[] {
   const policy = prior.deletion_policy ?? "retain";
-  return changes.map((change) => {
+  const refusal = recreateRefusal(policy);
+  return changes.map((change): Diagnostic => {
     const what = change.changed.join(", ");
+    if (allowRecreate && refusal !== undefined) {
+      return {
+        severity: "error",
+        summary: `${what} changed: cluster "${prior.name}" cannot be re-created with deletion_policy "${policy}"`,
+        detail: `${refusal} ${RECREATE_WAY} Or revert the change.`,
+        path: [change.attribute],
+      };
+    }
     if (allowRecreate) {
       return {
         severity: "warning",
         summary: `${what} changed: cluster "${prior.name}" will be re-created`,
         detail:
-          `allow_recreate is true, so the cluster is replaced: its deletion_policy "${policy}" runs first, then a new cluster is created. ` +
-          (policy === "retain"
-            ? `With "retain" the old cluster stays in Operations Center and the create fails because the name is taken; set deletion_policy to "forget" or "factory-reset" first.`
-            : policy === "factory-reset"
-              ? "Every member is factory-reset and must register again before the new cluster can form."
-              : "The old record is forgotten; its servers must be registered as unclustered servers again before the new cluster can form."),
+          `allow_recreate is true, so the cluster is replaced: its deletion_policy "factory-reset" runs first (DELETE mode=factory-reset), ` +
+          `every member (${(prior.members ?? prior.servers).join(", ")}) is wiped and must register again, and the create waits for them ` +
+          `(bounded; the provider log shows which are not back yet) before it forms the new cluster.`,
         path: [change.attribute],
       };
     }
@@ -84,8 +118,8 @@ function creationChangeDiagnostics(prior: ClusterValue, changes: readonly Creati
       summary: `${what} changed, but Operations Center uses ${change.attribute} only when it creates a cluster`,
       detail:
         `The change cannot be applied to the existing cluster "${prior.name}". Ways forward: revert the change; or change the live cluster ` +
-        `with the bulk-operation resources (VLAN tags, storage targets, applications, kernel, logging); or re-create the cluster by ` +
-        `setting allow_recreate = true (its deletion_policy, now "${policy}", runs first).`,
+        `with the bulk-operation resources (VLAN tags, storage targets, applications, kernel, logging); or re-create the cluster: ` +
+        (refusal === undefined ? `set allow_recreate = true (deletion_policy "factory-reset" runs first and wipes every member).` : `${RECREATE_WAY}`),
       path: [change.attribute],
     };
   });
@@ -152,7 +186,6 @@ async function planUpdate(prior: ClusterValue, request: PlanRequest & { proposed
   const { proposed, config, priorPrivate } = request;
   const diagnostics: Diagnostic[] = [];
   const privateData = decodePrivate(priorPrivate);
-  forgetCreate(client, prior.name, privateData.create_id);
 
   let digest = plannedDigest(config, client);
   let digestChanged = false;
@@ -233,7 +266,7 @@ export const clusterResource: Resource<ProviderClient> = {
 
   async apply(request, context) {
     const { client } = context;
-    const effects = { client, signal: context.signal };
+    const effects = { client, signal: context.signal, log: context.log };
     if (request.planned === null) {
       if (request.prior === null) return { state: null };
       const prior = parseClusterValue(request.prior, "prior state");
@@ -252,6 +285,8 @@ export const clusterResource: Resource<ProviderClient> = {
       return { state: appliedState(request.planned, created.cluster, created.members), private: encodePrivate({ create_id: created.createId }) };
     }
     const prior = parseClusterValue(request.prior, "prior state");
+    // State holds this create's id since the create's apply: its journal entry can go (plan stays pure, so here or in read).
+    forgetCreate(client, prior.name, decodePrivate(request.plannedPrivate).create_id);
     const { progress, error } = await updateCluster(effects, prior, desired);
     if (error !== undefined) {
       // Partial state: the new name if the rename happened, so the next refresh finds the cluster.
