@@ -3,8 +3,8 @@
 import { z } from "zod";
 import type { Schema } from "../../plugin/types.js";
 
-export const deletionPolicies = ["retain", "forget", "factory-reset"] as const;
-export type DeletionPolicy = (typeof deletionPolicies)[number];
+import { deletionPolicies } from "../../../config/cluster.js";
+export type { DeletionPolicy } from "../../../config/cluster.js";
 
 /** The attributes Operations Center uses only when it creates a cluster. */
 export const creationAttributes = ["server_type", "services_config", "application_config", "template", "template_variables"] as const;
