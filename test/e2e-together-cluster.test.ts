@@ -121,3 +121,25 @@ test("a plan after terraform import shows no change of the settings the configur
   assert.deepEqual(Object.keys(live.cluster.properties), ["oc-cdktf.io/members"]);
   assert.deepEqual(await e2e.planChanges(), {});
 });
+
+test("moving a server from one cluster to another is one apply: cluster A's removal factory-resets it, cluster B's add waits until it registered again", async (t) => {
+  const e2e = await applied(t, { a: {}, b: {} }, { reregisterDelayMs: 1500 });
+  e2e.synth({ a: { servers: ["server01", "server02"] }, b: { servers: ["server03", "server05", "server06"] } });
+  const { code, output } = await e2e.plan();
+  assert.equal(code, 0, output);
+  assert.match(flat(output), /server03 will be removed from cluster "cluster-a"/);
+  assert.match(flat(output), /server03 moves from cluster "cluster-a" to cluster "cluster-b"/);
+  assert.match(flat(output), /It joins only after cluster "cluster-a" has removed it in this same apply/);
+
+  const applyOutput = await e2e.applyOk();
+  assert.deepEqual(members(e2e, "cluster-a"), ["server01", "server02"]);
+  assert.deepEqual(members(e2e, "cluster-b"), ["server03", "server05", "server06"]);
+  const changes = e2e.changes();
+  assert.deepEqual(
+    changes.filter((c) => !c.startsWith("PUT ")),
+    ["POST /1.0/provisioning/servers/server03/system/:evacuate", `POST ${CLUSTERS}/cluster-a/:remove-servers`, `POST ${CLUSTERS}/cluster-b/:add-servers`],
+    applyOutput,
+  );
+  assert.deepEqual(e2e.oc.requests.find((r) => r.path.endsWith("cluster-b/:add-servers"))?.body, { server_names: ["server03"], copy_services_config: true });
+  assert.deepEqual(await e2e.planChanges(), {});
+});

@@ -58,6 +58,29 @@ async function removalDiagnostics(prior: ClusterValue, removed: readonly string[
   return refusals.size === 0 ? [warning] : [warning, ...refusedRemoval(cluster, refusals, "").diagnostics];
 }
 
+/**
+ * A warning for each added server that is a member of another cluster now: the apply waits for
+ * that cluster's removal of it (same apply) and its registration after the factory reset.
+ */
+async function movedInDiagnostics(prior: ClusterValue, proposed: ObjectValue, client: ProviderClient): Promise<Diagnostic[]> {
+  if (!Array.isArray(proposed.servers) || hasUnknown(proposed.servers)) return [];
+  const live = prior.members ?? prior.servers;
+  const added = (proposed.servers as string[]).filter((name) => !live.includes(name));
+  const found = await Promise.all(added.map((name) => client.api.findServer(name).catch(() => undefined)));
+  return found
+    .filter((server) => server !== undefined && server.cluster !== "" && server.cluster !== prior.name)
+    .map((server): Diagnostic => ({
+      severity: "warning",
+      summary: `${server!.name} moves from cluster "${server!.cluster}" to cluster "${prior.name}"`,
+      detail:
+        `It joins only after cluster "${server!.cluster}" has removed it in this same apply (evacuated, removed, factory-reset by Operations Center) ` +
+        `and it has registered again: the add waits for that (bounded; the provider log names the servers not back yet). ` +
+        `Remove it from the servers of cluster "${server!.cluster}" in the same change, or this apply waits and then fails. ` +
+        `Resources that act on the members of "${prior.name}" (bulk applications, tags) see it once it joined, as they run after this cluster.`,
+      path: ["servers"],
+    }));
+}
+
 // Why an error rather than pointing at `terraform apply -replace=...`: Terraform calls
 // PlanResourceChange for the update before it honours -replace, so an error here would block
 // -replace as well. allow_recreate lets the plan itself ask for the replacement.
@@ -222,6 +245,7 @@ async function planUpdate(prior: ClusterValue, request: PlanRequest & { proposed
     if (allowRecreate) requiresReplace.push(...changes.map((change): AttributePath => [change.attribute === "secrets_wo" ? "secrets_digest" : change.attribute]));
   }
   diagnostics.push(...(await removalDiagnostics(prior, removedMembers(prior, proposed), client)));
+  diagnostics.push(...(await movedInDiagnostics(prior, proposed, client)));
 
   const priorValue = toObjectValue(prior);
   const membersChange =

@@ -160,6 +160,46 @@ async function waitForReregistration(effects: Effects, servers: readonly string[
   }
 }
 
+/**
+ * Waits until servers about to join `cluster` are free: a server declared here that is still a
+ * member of another cluster (moved in this apply: that cluster's removal evacuates it, removes it
+ * and Operations Center factory-resets it), or one this provider factory-reset and that has not
+ * registered again. Terraform runs the two clusters' updates side by side, so the removal runs
+ * while this waits. Bounded by reregistrationTimeoutMs; the log names the servers not free yet.
+ */
+async function waitForMovingServers(effects: Effects, cluster: string, servers: readonly string[]): Promise<void> {
+  const { client, signal, log } = effects;
+  const started = Date.now();
+  const deadline = started + client.reregistrationTimeoutMs;
+  for (;;) {
+    const found = await serversNamed(client, servers);
+    const reset = recentlyReset(client.workDir, servers, client.reregistrationTimeoutMs);
+    const busy = servers.filter((name) => {
+      const server = found.find((s) => s.name === name);
+      if (server === undefined) return reset.includes(name);
+      const elsewhere = server.cluster !== "" && server.cluster !== cluster;
+      return elsewhere || (reset.includes(name) && server.server_status !== "ready");
+    });
+    if (busy.length === 0) {
+      endReset(client.workDir, reset.filter((name) => found.some((server) => server.name === name)));
+      return;
+    }
+    const where = busy.map((name) => `${name} (${found.find((s) => s.name === name)?.cluster || "factory-reset, not registered again"})`).join(", ");
+    if (Date.now() >= deadline) {
+      throw new DiagnosticError({
+        severity: "error",
+        summary: `${busy.join(", ")} did not become free to join cluster "${cluster}"`,
+        detail:
+          `After ${Math.round(client.reregistrationTimeoutMs / 1000)} s: ${where}. A server joins one cluster at a time: remove it from the other ` +
+          `cluster's servers in the same apply (that removal factory-resets it and it registers again), then apply again.`,
+        path: ["servers"],
+      });
+    }
+    log?.info("waiting for servers to leave their cluster and register again", { cluster, servers: where, seconds: Math.round((Date.now() - started) / 1000) });
+    await sleep(client.evacuationPollMs, undefined, { signal });
+  }
+}
+
 /** A cluster of this name exists and no journal entry of this resource made it: refused, with the import command. */
 function notCreatedHere(name: string): DiagnosticError {
   return new DiagnosticError({
@@ -429,6 +469,7 @@ export async function updateCluster(effects: Effects, prior: ClusterValue, desir
     live = await readBack(client, name);
     recorded = [...new Set([...prior.servers, ...(readBookkeeping(live.cluster.properties).members ?? [])])];
     changes = planMembers(live.members, desired.servers, recorded, desired.exclusive_members === true);
+    if (changes.add.length > 0) await waitForMovingServers(effects, name, changes.add);
     // Every server's state only when members change: the checks of new ones and the evacuation state of leaving ones.
     if (changes.add.length > 0 || changes.remove.length > 0) servers = await serversNamed(client, [...changes.add, ...changes.remove]);
   } catch (error) {
@@ -478,6 +519,8 @@ export async function updateCluster(effects: Effects, prior: ClusterValue, desir
         await waitForEvacuation(effects, server);
       }
       await client.api.removeClusterServers(name, changes.remove);
+      // Operations Center factory-resets removed members: a cluster they move to waits for them.
+      recordReset(client.workDir, changes.remove);
     } catch (error) {
       return stop(
         `Removing ${changes.remove.join(", ")} from cluster "${name}" failed`,
