@@ -33,8 +33,11 @@ export interface ClusterTemplateProps {
    * from the template, so quote them where the result must stay a string.
    */
   readonly servicesConfig: string | Record<string, unknown>;
-  /** The application (Incus preseed) config template: a file path or an object, as servicesConfig. */
-  readonly applicationConfig: string | Record<string, unknown>;
+  /**
+   * The application (Incus preseed) config template: a file path or an object, as servicesConfig.
+   * Optional: Operations Center takes an empty template as an empty application config.
+   */
+  readonly applicationConfig?: string | Record<string, unknown>;
   /**
    * Variable definitions, `NAME: { description, default }`, or a path to such a YAML file. Every
    * variable must be used by a template and every placeholder defined (the server refuses
@@ -61,7 +64,7 @@ export class ClusterTemplate extends Construct {
     const where = `ClusterTemplate '${this.node.path}'`;
     this.name = checkObjectName("ClusterTemplate", this.node.path, props.name);
     this.servicesTemplate = templateText(where, "servicesConfig", props.servicesConfig);
-    this.applicationTemplate = templateText(where, "applicationConfig", props.applicationConfig);
+    this.applicationTemplate = props.applicationConfig === undefined ? "" : templateText(where, "applicationConfig", props.applicationConfig);
     this.variables = withConfigErrors(where, () =>
       loadConfig(templateVariablesSchema, props.variables, { label: "variables" }).value,
     );
@@ -83,7 +86,7 @@ export class ClusterTemplate extends Construct {
       name: literal(this.name),
       description: literal(props.description ?? ""),
       servicesConfig: literal(this.servicesTemplate),
-      applicationConfig: literal(this.applicationTemplate),
+      applicationConfig: this.applicationTemplate === "" ? undefined : literal(this.applicationTemplate),
       variables,
     });
     this.resource.overrideLogicalId(resourceName);

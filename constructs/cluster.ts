@@ -9,13 +9,11 @@ import {
   type ApplicationConfig,
   type ServicesConfig,
 } from "../src/config/index.js";
-import { isGoDuration } from "../src/config/go-duration.js";
 import { goUrlParseProblem } from "../src/config/go-url.js";
 import { isHttpUrl } from "../src/config/load.js";
 import { splitSecrets, type JsonObject } from "../src/config/secrets.js";
 import { secretTemplateValueNames } from "../src/config/template-secrets.js";
-import { RESERVED_PREFIX } from "../src/provider/resources/cluster/bookkeeping.js";
-import { deletionPolicies, type DeletionPolicy } from "../src/provider/resources/cluster/schema.js";
+import { deletionPolicies, deletionPolicyProblem, postRestoreDelayProblem, reservedPropertyProblem, restoreModeProblem, type DeletionPolicy } from "../src/config/cluster.js";
 import { ClusterApplication, type ClusterApplicationName } from "./cluster-application.js";
 import { ClusterIscsiTarget } from "./cluster-iscsi-target.js";
 import { ClusterKernelConfig, type KernelConfig } from "./cluster-kernel-config.js";
@@ -161,9 +159,8 @@ export class Cluster extends Construct implements ICluster {
       throw new Error(`${where}: serverType "${String(serverType)}" is not one of ${serverTypes.join(", ")}.`);
     }
     const deletionPolicy = props.deletionPolicy ?? "retain";
-    if (!deletionPolicies.includes(deletionPolicy)) {
-      throw new Error(`${where}: deletionPolicy "${String(deletionPolicy)}" is not one of ${deletionPolicies.join(", ")}.`);
-    }
+    const policyProblem = deletionPolicyProblem("deletionPolicy", String(deletionPolicy));
+    if (policyProblem !== undefined) throw new Error(`${where}: ${policyProblem}.`);
     this.deletionPolicy = deletionPolicy;
     const properties = checkProperties(where, props.properties);
     const rollingRestart = checkRollingRestart(where, props.config);
@@ -287,9 +284,8 @@ function checkServers(where: string, servers: unknown): string[] {
 function checkProperties(where: string, properties: Record<string, string> | undefined): Record<string, string> | undefined {
   if (properties === undefined || Token.isUnresolved(properties)) return properties;
   for (const [key, value] of Object.entries(properties)) {
-    if (key.startsWith(RESERVED_PREFIX)) {
-      throw new Error(`${where}: property "${key}" uses the prefix ${RESERVED_PREFIX}, which the provider reserves for its bookkeeping; rename it.`);
-    }
+    const reserved = reservedPropertyProblem(key);
+    if (reserved !== undefined) throw new Error(`${where}: ${reserved}.`);
     if (typeof value !== "string") {
       throw new Error(`${where}: property "${key}" must be a string, got ${JSON.stringify(value)}; Operations Center stores properties as strings.`);
     }
@@ -301,12 +297,10 @@ function checkRollingRestart(where: string, config: ClusterProps["config"]) {
   if (config?.rollingRestart === undefined) return undefined;
   const delay = config.rollingRestart.postRestoreDelay ?? "";
   const mode = config.rollingRestart.restoreMode ?? "";
-  if (delay !== "" && !Token.isUnresolved(delay) && !isGoDuration(delay)) {
-    throw new Error(`${where}: config.rollingRestart.postRestoreDelay "${delay}" is not a duration; write it like "15m", "90s" or "1h30m".`);
-  }
-  if (mode !== "" && mode !== "skip" && !Token.isUnresolved(mode)) {
-    throw new Error(`${where}: config.rollingRestart.restoreMode must be "" or "skip", got "${String(mode)}".`);
-  }
+  const problem =
+    (Token.isUnresolved(delay) ? undefined : postRestoreDelayProblem("config.rollingRestart.postRestoreDelay", delay)) ??
+    (Token.isUnresolved(mode) ? undefined : restoreModeProblem("config.rollingRestart.restoreMode", String(mode)));
+  if (problem !== undefined) throw new Error(`${where}: ${problem}.`);
   return { postRestoreDelay: delay, restoreMode: mode };
 }
 

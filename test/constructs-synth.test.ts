@@ -193,6 +193,21 @@ test("synth-time errors name the construct path and the fix", async (t) => {
       `Cluster 's/a': server "server01" is listed twice in servers.`,
     );
   });
+  await t.test("the cluster rules of src/config/cluster.ts, in the construct's prop names", () => {
+    const wrong = { deletionPolicy: "destroy" } as unknown as Partial<ClusterProps>;
+    assert.equal(
+      synthError((s) => new Cluster(s, "a", { ...oneOff, ...wrong })),
+      `Cluster 's/a': deletionPolicy "destroy" is not one of "retain", "forget", "factory-reset".`,
+    );
+    assert.equal(
+      synthError((s) => new Cluster(s, "a", { ...oneOff, config: { rollingRestart: { postRestoreDelay: "5 minutes" } } })),
+      `Cluster 's/a': config.rollingRestart.postRestoreDelay "5 minutes" is not a Go duration; write it like "30s", "5m" or "1h30m".`,
+    );
+    assert.equal(
+      synthError((s) => new Cluster(s, "a", { ...oneOff, properties: { "oc-cdktf.io/members": "x" } })),
+      `Cluster 's/a': property "oc-cdktf.io/members" uses the prefix oc-cdktf.io/, which the provider reserves for its bookkeeping; rename it.`,
+    );
+  });
   await t.test("forbidden name characters", () => {
     assert.equal(
       synthError((s) => new Cluster(s, "a", { ...oneOff, name: "rack/1" })),

@@ -112,7 +112,7 @@ test("post_restore_delay is checked as Go's time.ParseDuration reads it, overflo
   assert.deepEqual(accepted.filter((d) => !isGoDuration(d)), []);
   assert.deepEqual(refused.filter((d) => isGoDuration(d)), []);
   const diagnostics = await clusterResource.validate!({ config: clusterConfig({ rolling_restart: { post_restore_delay: "2562048h", restore_mode: null } }), capabilities });
-  assert.deepEqual(errorsOf(diagnostics), ['post_restore_delay "2562048h" is not a Go duration']);
+  assert.deepEqual(errorsOf(diagnostics), ['post_restore_delay "2562048h" is not a Go duration; write it like "30s", "5m" or "1h30m"']);
 });
 
 test("an interface name no interface can have (a control character, more than 13 bytes) fails the plan", async () => {

@@ -148,10 +148,10 @@ test("validation: every problem at its attribute, and no message echoes a secret
       /^name: the cluster name "bad\/name" contains "\/"/m,
       /^connection_url: connection_url "ftp:\/\/x" is not an http\(s\) URL/m,
       /^channel: channel must not be empty/m,
-      /^properties: property "oc-cdktf\.io\/members" uses the reserved prefix/m,
+      /^properties: property "oc-cdktf\.io\/members" uses the prefix oc-cdktf\.io\/, which the provider reserves/m,
       /^rolling_restart\.post_restore_delay: post_restore_delay "5 minutes" is not a Go duration/m,
-      /^rolling_restart\.restore_mode: restore_mode "always" is not valid/m,
-      /^deletion_policy: deletion_policy "destroy" is not valid/m,
+      /^rolling_restart\.restore_mode: restore_mode "always" is not one of "", "skip"/m,
+      /^deletion_policy: deletion_policy "destroy" is not one of "retain", "forget", "factory-reset"/m,
       /^server_type: server_type "vm" is not valid/m,
       /^template_variables: template_variables needs template/m,
       /^services_config: services_config holds a secret \/ services_config\.tailscale\.auth_key holds a secret.*Move it to secrets_wo\.services_config/m,
@@ -181,9 +181,10 @@ test("validation: broken JSON, template with configs, unknown values skipped", a
 
 test("a creation-only change fails the plan, naming services_config.<key> and the ways forward; allow_recreate replaces instead", () =>
   withCluster(async (t) => {
-    const created = await t.converge(null, oneOff());
+    // A re-create needs deletion_policy "factory-reset" (the only policy that leaves servers a create can use).
+    const created = await t.converge(null, oneOff({ deletion_policy: "factory-reset" }));
     await t.calls();
-    const changed = oneOff({ services_config: JSON.stringify({ lvm: { enabled: false }, tailscale: { enabled: true, login_server: "https://hs.example.test" }, nvme: { enabled: true } }) });
+    const changed = oneOff({ deletion_policy: "factory-reset", services_config: JSON.stringify({ lvm: { enabled: false }, tailscale: { enabled: true, login_server: "https://hs.example.test" }, nvme: { enabled: true } }) });
     const refused = await t.converge(created.state, changed, created.private);
     const errors = refused.diagnostics.filter((d) => d.severity === "error");
     assert.equal(errors.length, 1);

@@ -127,6 +127,26 @@ test("servers: filter is Operations Center's expression, sent as ?filter=; statu
   });
 });
 
+test('servers: cluster == "" (which Operations Center answers with []) is refused before any call, naming cluster == nil', async () => {
+  await withFleet(async ({ h, context }) => {
+    // What the server answers: nothing, because cluster is nil (not "") for an unclustered server.
+    const empty = await serversDataSource.read(servers('cluster == ""'), context);
+    assert.deepEqual(empty.state.names, []);
+    const before = (await requests(h)).length;
+    for (const filter of ['cluster == ""', "status == 'ready' && cluster != ''"]) {
+      const problems = await serversDataSource.validate!({ config: servers(filter), capabilities });
+      assert.equal(problems.length, 1, filter);
+      assert.equal(problems[0]!.summary, 'filter: cluster is nil for an unclustered server, never ""');
+      assert.match(problems[0]!.detail!, /Write cluster == nil \(or cluster != nil\)/);
+      assert.deepEqual(problems[0]!.path, ["filter"]);
+    }
+    for (const filter of ["cluster == nil", 'properties.cluster == ""', 'cluster_connection_url == ""']) {
+      assert.deepEqual(await serversDataSource.validate!({ config: servers(filter), capabilities }), [], filter);
+    }
+    assert.equal((await requests(h)).length, before, "validation made a call");
+  });
+});
+
 test("servers: id is a digest of the query, the same for the same query and different for another", async () => {
   await withFleet(async ({ context }) => {
     const a = await serversDataSource.read(servers("cluster == nil", "ready"), context);

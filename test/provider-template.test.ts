@@ -118,6 +118,21 @@ test("an omitted description and variables are stored empty and read back as nul
   });
 });
 
+test("an omitted application_config is an empty template, as Operations Center allows: stored \"\", read back as null, a cluster from it gets {}", async () => {
+  await withHarness(async (t) => {
+    const configured = config({ application_config: null, variables: { LVM: { description: "enable LVM", default: "true" } } });
+    assert.deepEqual(await resource.validate!({ config: configured, capabilities }), []);
+    await t.calls();
+    const created = await converge(t, null, configured);
+    assert.deepEqual(await t.calls({ mutating: true }), [`POST ${TEMPLATES} 201`]);
+    assert.equal(liveTemplate(t, "edge")!.application_config_template, "");
+    const { state } = await resource.read({ state: created!, private: new Uint8Array() }, t.context);
+    assert.deepEqual(state, { ...configured, id: "edge", variables_in_use: ["LVM"] });
+    await t.other.createCluster({ name: "from-edge", connection_url: "", server_names: ["server01"], server_type: "incus", cluster_template: "edge" });
+    assert.deepEqual(t.h.oc.snapshot().clusters.find((c) => c.name === "from-edge")?.application_seed_config, {});
+  });
+});
+
 test("drift: a description edited by hand is read back, and the plan's apply restores it with one PUT", async () => {
   await withHarness(async (t) => {
     const created = await converge(t, null, config());

@@ -22,11 +22,11 @@ export interface ClusterTemplateConfig extends cdktf.TerraformMetaArguments {
    */
   readonly servicesConfig: string;
   /**
-   * The application config (Incus preseed) template (YAML or JSON text; Operations Center's application_config_template). `@NAME@` placeholders (letters, digits, `_`) are replaced as raw text when a cluster is created from the template.
+   * The application config (Incus preseed) template (YAML or JSON text; Operations Center's application_config_template). `@NAME@` placeholders (letters, digits, `_`) are replaced as raw text when a cluster is created from the template. Unset: "" (an empty application config).
    *
-   * (required)
+   * (optional)
    */
-  readonly applicationConfig: string;
+  readonly applicationConfig?: string;
   /**
    * The template variables by name, each `{ description = "…", default = "…" }` (both strings, "" for none). Each must be used as `@NAME@` in a template and each placeholder must be defined here. An empty default makes the variable required: every cluster created from the template must give it a value. A variable that fills a secret field must have an empty default.
    *
@@ -167,9 +167,9 @@ export class ClusterTemplate extends cdktf.TerraformResource {
   }
 
   /**
-   * The application config (Incus preseed) template (YAML or JSON text; Operations Center's application_config_template). `@NAME@` placeholders (letters, digits, `_`) are replaced as raw text when a cluster is created from the template.
+   * The application config (Incus preseed) template (YAML or JSON text; Operations Center's application_config_template). `@NAME@` placeholders (letters, digits, `_`) are replaced as raw text when a cluster is created from the template. Unset: "" (an empty application config).
    *
-   * (required)
+   * (optional)
    */
   get applicationConfig(): string {
     return this.getStringAttribute("application_config");

@@ -28,21 +28,21 @@ export interface ClusterConfig extends cdktf.TerraformMetaArguments {
    */
   readonly copyServicesConfigOnAdd?: boolean | cdktf.IResolvable;
   /**
-   * The URL users reach the cluster at (http or https). Unset: not managed, the live value is kept.
+   * The URL users reach the cluster at (http or https). Unset: not managed, the live value is kept (and shown).
    *
-   * (optional)
+   * (optional, computed when unset)
    */
   readonly connectionUrl?: string;
   /**
-   * The update channel. Unset: not managed (Operations Center's default channel at creation).
+   * The update channel. Unset: not managed, the live value is kept (Operations Center's default channel at creation).
    *
-   * (optional)
+   * (optional, computed when unset)
    */
   readonly channel?: string;
   /**
-   * Free-text description. Unset: not managed.
+   * Free-text description. Unset: not managed, the live value is kept.
    *
-   * (optional)
+   * (optional, computed when unset)
    */
   readonly description?: string;
   /**
@@ -334,27 +334,27 @@ export class Cluster extends cdktf.TerraformResource {
   }
 
   /**
-   * The URL users reach the cluster at (http or https). Unset: not managed, the live value is kept.
+   * The URL users reach the cluster at (http or https). Unset: not managed, the live value is kept (and shown).
    *
-   * (optional)
+   * (optional, computed when unset)
    */
   get connectionUrl(): string {
     return this.getStringAttribute("connection_url");
   }
 
   /**
-   * The update channel. Unset: not managed (Operations Center's default channel at creation).
+   * The update channel. Unset: not managed, the live value is kept (Operations Center's default channel at creation).
    *
-   * (optional)
+   * (optional, computed when unset)
    */
   get channel(): string {
     return this.getStringAttribute("channel");
   }
 
   /**
-   * Free-text description. Unset: not managed.
+   * Free-text description. Unset: not managed, the live value is kept.
    *
-   * (optional)
+   * (optional, computed when unset)
    */
   get description(): string {
     return this.getStringAttribute("description");

@@ -4,7 +4,7 @@ import * as cdktf from "cdktf";
 
 export interface DataOperationscenterServersConfig extends cdktf.TerraformMetaArguments {
   /**
-   * An Operations Center filter expression (expr-lang) over the server, e.g. `cluster == nil` for unclustered servers. The expression uses the internal names: type, status, status_detail, cluster.
+   * An Operations Center filter expression (expr-lang, https://expr-lang.org), evaluated per server; it must be true or false. Names are the server's JSON fields as Operations Center stores them: name, cluster, type, status, status_detail, channel, connection_url, description, properties (a map: properties.rack), version_data, os_data, hardware_data. Strings are quoted ("…" or '…'); operators ==, !=, <, >, in, contains, startsWith, endsWith, matches, and/&&, or/||, not/!. cluster is nil for an unclustered server (never ""): `cluster == nil` selects unclustered servers, `cluster == "lab"` the members of lab, `status == "ready" and cluster == nil` ready unclustered ones. A filter that matches nothing answers [].
    *
    * (optional)
    */
@@ -63,7 +63,7 @@ export class DataOperationscenterServers extends cdktf.TerraformDataSource {
   }
 
   /**
-   * An Operations Center filter expression (expr-lang) over the server, e.g. `cluster == nil` for unclustered servers. The expression uses the internal names: type, status, status_detail, cluster.
+   * An Operations Center filter expression (expr-lang, https://expr-lang.org), evaluated per server; it must be true or false. Names are the server's JSON fields as Operations Center stores them: name, cluster, type, status, status_detail, channel, connection_url, description, properties (a map: properties.rack), version_data, os_data, hardware_data. Strings are quoted ("…" or '…'); operators ==, !=, <, >, in, contains, startsWith, endsWith, matches, and/&&, or/||, not/!. cluster is nil for an unclustered server (never ""): `cluster == nil` selects unclustered servers, `cluster == "lab"` the members of lab, `status == "ready" and cluster == nil` ready unclustered ones. A filter that matches nothing answers [].
    *
    * (optional)
    */

@@ -245,6 +245,9 @@ function renderOne<S extends z.ZodType>(
   label: string,
 ): { ok: true; value: z.infer<S> } | { ok: false; problems: ConfigProblem[] } {
   const { rendered, substitutions } = substitute(source, values);
+  // An empty template is an empty config: Operations Center unmarshals "" into an empty map
+  // (operations-center@41a98e0 internal/provisioning/cluster_template/cluster_template_service.go (Apply)).
+  if (rendered.trim() === "") return collectProblems(schema, {}, { file: label });
   const mapper = templateMapper(source, rendered, substitutions);
   const doc = parseYaml(rendered, label, mapper);
   if (!doc.ok) {

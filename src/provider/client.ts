@@ -22,6 +22,8 @@ export interface ProviderClient {
   readonly evacuationPollMs: number;
   /** How long a server may stay pending after the provider changed it through Operations Center (see resources/server-ready.ts). */
   readonly serverReadyTimeoutMs: number;
+  /** How long a re-create waits for factory-reset members to register again (a reinstall). */
+  readonly reregistrationTimeoutMs: number;
 }
 
 /** Environment variable holding an explicit digest key (any text). */
@@ -60,12 +62,15 @@ export interface ProviderClientOptions {
   readonly evacuationTimeoutMs?: number;
   readonly evacuationPollMs?: number;
   readonly serverReadyTimeoutMs?: number;
+  readonly reregistrationTimeoutMs?: number;
 }
 
 export const DEFAULT_EVACUATION_TIMEOUT_MS = 1_800_000;
 const DEFAULT_EVACUATION_POLL_MS = 2_000;
 // Operations Center polls pending servers once a minute; two rounds and some slack.
 const DEFAULT_SERVER_READY_TIMEOUT_MS = 150_000;
+// A factory reset reinstalls IncusOS from the install media: minutes, not seconds.
+const DEFAULT_REREGISTRATION_TIMEOUT_MS = 1_800_000;
 
 export function createProviderClient(options: ProviderClientOptions): ProviderClient {
   const key = options.digestKey;
@@ -90,5 +95,6 @@ export function createProviderClient(options: ProviderClientOptions): ProviderCl
     evacuationTimeoutMs: options.evacuationTimeoutMs ?? DEFAULT_EVACUATION_TIMEOUT_MS,
     evacuationPollMs: options.evacuationPollMs ?? DEFAULT_EVACUATION_POLL_MS,
     serverReadyTimeoutMs: options.serverReadyTimeoutMs ?? DEFAULT_SERVER_READY_TIMEOUT_MS,
+    reregistrationTimeoutMs: options.reregistrationTimeoutMs ?? DEFAULT_REREGISTRATION_TIMEOUT_MS,
   };
 }

@@ -10,6 +10,9 @@ import { apiStep, knownString } from "../resources/values.js";
 /** server_status values (oc-api.md 6.2). */
 export const serverStatuses = ["unknown", "unregistered", "pending", "ready", "offline"] as const;
 
+/** `cluster == ""` or `cluster != ""` (either quote): a comparison that is never what the user meant. */
+const EMPTY_CLUSTER = /(?<![.\w])cluster\s*[!=]=\s*(""|'')/;
+
 const serverAttributes = ["name", "cluster", "server_type", "server_status", "channel", "connection_url", "description"] as const;
 const serverType: CtyType = ["object", Object.fromEntries(serverAttributes.map((a) => [a, "string"]))];
 
@@ -25,7 +28,12 @@ export const serversDataSource: DataSource<ProviderClient> = {
           type: "string",
           optional: true,
           description:
-            'An Operations Center filter expression (expr-lang) over the server, e.g. `cluster == nil` for unclustered servers. The expression uses the internal names: type, status, status_detail, cluster.',
+            "An Operations Center filter expression (expr-lang, https://expr-lang.org), evaluated per server; it must be true or false. " +
+            "Names are the server's JSON fields as Operations Center stores them: name, cluster, type, status, status_detail, channel, connection_url, " +
+            "description, properties (a map: properties.rack), version_data, os_data, hardware_data. " +
+            'Strings are quoted ("…" or \'…\'); operators ==, !=, <, >, in, contains, startsWith, endsWith, matches, and/&&, or/||, not/!. ' +
+            'cluster is nil for an unclustered server (never ""): `cluster == nil` selects unclustered servers, `cluster == "lab"` the members of lab, ' +
+            '`status == "ready" and cluster == nil` ready unclustered ones. A filter that matches nothing answers [].',
         },
         status: {
           type: "string",
@@ -51,6 +59,17 @@ export const serversDataSource: DataSource<ProviderClient> = {
         summary: `status: ${JSON.stringify(status)} is not a server status`,
         detail: `Use one of ${serverStatuses.join(", ")}, or leave status unset for every server.`,
         path: ["status"],
+      });
+    }
+    const filter = knownString(config.filter);
+    if (filter !== undefined && EMPTY_CLUSTER.test(filter)) {
+      problems.push({
+        severity: "error",
+        summary: `filter: cluster is nil for an unclustered server, never ""`,
+        detail:
+          `Operations Center's filter sees cluster as nil when a server is in no cluster (the servers list shows "" only in this data source's output), ` +
+          `so cluster == "" matches nothing and cluster != "" matches every server. Write cluster == nil (or cluster != nil).`,
+        path: ["filter"],
       });
     }
     return problems;

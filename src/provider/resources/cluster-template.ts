@@ -40,8 +40,8 @@ export const clusterTemplateResource: Resource<ProviderClient> = {
         },
         application_config: {
           type: "string",
-          required: true,
-          description: `The application config (Incus preseed) template (YAML or JSON text; Operations Center's application_config_template). ${TEMPLATE_TEXT}`,
+          optional: true,
+          description: `The application config (Incus preseed) template (YAML or JSON text; Operations Center's application_config_template). ${TEMPLATE_TEXT} Unset: "" (an empty application config).`,
         },
         variables: {
           type: ["map", ["object", { description: "string", default: "string" }]],
@@ -135,7 +135,7 @@ function templateProblems(config: ObjectValue): Diagnostic[] {
     if (problem !== undefined) problems.push({ severity: "error", summary: `name: ${problem}`, path: ["name"] });
   }
   const services = knownString(config.services_config);
-  const application = knownString(config.application_config);
+  const application = config.application_config === null ? "" : knownString(config.application_config);
   const definitions = isUnknown(config.variables) ? undefined : Object.entries(knownObject(config.variables) ?? {});
   const defaults = definitions && Object.fromEntries(definitions.map(([n, v]) => [n, knownString(knownObject(v)?.default) ?? ""]));
   if (services !== undefined) problems.push(...templateSecretProblems("services", "services_config", services, defaults));
@@ -172,7 +172,8 @@ function variableDiagnostic(problem: ConfigProblem, names: readonly string[]): D
 /** The placeholders of both templates, sorted; UNKNOWN until both texts are known. */
 function variablesInUse(values: ObjectValue): Value {
   const services = knownString(values.services_config);
-  const application = knownString(values.application_config);
+  // Unset (null) application_config is the empty template; only an unknown one is not known yet.
+  const application = values.application_config === null ? "" : knownString(values.application_config);
   if (services === undefined || application === undefined) return UNKNOWN;
   return [...new Set([...placeholdersIn(services), ...placeholdersIn(application)])].sort();
 }
@@ -269,7 +270,7 @@ function stateOf(name: string, content: ClusterTemplatePut, reference: ObjectVal
     name,
     description: keepNull(content.description, reference === null ? null : reference.description),
     services_config: content.service_config_template,
-    application_config: content.application_config_template,
+    application_config: keepNull(content.application_config_template, reference === null ? null : reference.application_config),
     variables,
   };
   state.variables_in_use = variablesInUse(state);

@@ -8,7 +8,7 @@ import { DiagnosticError, UNKNOWN, type AttributePath, type Diagnostic, type Obj
 import { createCluster, deleteCluster, failed, forgetCreate, readBack, refusedRemoval, removalRefusals, secretsOf, updateCluster } from "./cluster/apply.js";
 import { creationChanges, plannedMembership, type CreationChange } from "./cluster/decide.js";
 import { digestKeyIdOf, parseSecrets, secretsDigest } from "./cluster/inputs.js";
-import { clusterSchema, creationAttributes, decodePrivate, encodePrivate, type ClusterValue } from "./cluster/schema.js";
+import { clusterSchema, creationAttributes, decodePrivate, encodePrivate, type ClusterValue, type DeletionPolicy } from "./cluster/schema.js";
 import { appliedState, importedState, liveState, parseClusterValue, toObjectValue } from "./cluster/state.js";
 import { clusterConfigProblems } from "./cluster/validate.js";
 import { templateValueProblems } from "./cluster/template-check.js";
@@ -58,24 +58,81 @@ async function removalDiagnostics(prior: ClusterValue, removed: readonly string[
   return refusals.size === 0 ? [warning] : [warning, ...refusedRemoval(cluster, refusals, "").diagnostics];
 }
 
+/**
+ * A warning for each added server that is a member of another cluster now: the apply waits for
+ * that cluster's removal of it (same apply) and its registration after the factory reset.
+ */
+async function movedInDiagnostics(prior: ClusterValue, proposed: ObjectValue, client: ProviderClient): Promise<Diagnostic[]> {
+  if (!Array.isArray(proposed.servers) || hasUnknown(proposed.servers)) return [];
+  const live = prior.members ?? prior.servers;
+  const added = (proposed.servers as string[]).filter((name) => !live.includes(name));
+  const found = await Promise.all(added.map((name) => client.api.findServer(name).catch(() => undefined)));
+  return found
+    .filter((server) => server !== undefined && server.cluster !== "" && server.cluster !== prior.name)
+    .map((server): Diagnostic => ({
+      severity: "warning",
+      summary: `${server!.name} moves from cluster "${server!.cluster}" to cluster "${prior.name}"`,
+      detail:
+        `It joins only after cluster "${server!.cluster}" has removed it in this same apply (evacuated, removed, factory-reset by Operations Center) ` +
+        `and it has registered again: the add waits for that (bounded; the provider log names the servers not back yet). ` +
+        `Remove it from the servers of cluster "${server!.cluster}" in the same change, or this apply waits and then fails. ` +
+        `Resources that act on the members of "${prior.name}" (bulk applications, tags) see it once it joined, as they run after this cluster.`,
+      path: ["servers"],
+    }));
+}
+
 // Why an error rather than pointing at `terraform apply -replace=...`: Terraform calls
 // PlanResourceChange for the update before it honours -replace, so an error here would block
 // -replace as well. allow_recreate lets the plan itself ask for the replacement.
+//
+// A re-create runs the deletion policy recorded in state, then creates. Only "factory-reset"
+// leaves servers a create can use: "forget" deletes the cluster with mode=force, and Operations
+// Center deletes the members' server records with it (operations-center@41a98e0
+// internal/sql/dbschema/schema/000001_freshschema.sql: servers.cluster_id ON DELETE CASCADE), so
+// the create finds them unregistered; "retain" makes no call, so the create finds the servers
+// still members of the old cluster of that name and refuses.
+function recreateRefusal(policy: DeletionPolicy): string | undefined {
+  if (policy === "forget") {
+    return (
+      `deletion_policy "forget" deletes the cluster with mode=force, and Operations Center deletes its members' server records with it: ` +
+      `the create that follows would find the servers unregistered, and the cluster and its servers would be gone from Operations Center.`
+    );
+  }
+  if (policy === "retain") {
+    return (
+      `deletion_policy "retain" makes no call, so the old cluster stays in Operations Center and its servers stay its members: ` +
+      `the create that follows would be refused (the name is taken and the servers are clustered).`
+    );
+  }
+  return undefined;
+}
+
+const RECREATE_WAY =
+  `A re-create works only with deletion_policy = "factory-reset" recorded in state (the destroy half uses the state's policy): ` +
+  `apply deletion_policy = "factory-reset" alone first (an in-place change), then set allow_recreate = true; every member is then ` +
+  `factory-reset, and the create waits for them to register again.`;
+
 function creationChangeDiagnostics(prior: ClusterValue, changes: readonly CreationChange[], allowRecreate: boolean): Diagnostic[] {
   const policy = prior.deletion_policy ?? "retain";
-  return changes.map((change) => {
+  const refusal = recreateRefusal(policy);
+  return changes.map((change): Diagnostic => {
     const what = change.changed.join(", ");
+    if (allowRecreate && refusal !== undefined) {
+      return {
+        severity: "error",
+        summary: `${what} changed: cluster "${prior.name}" cannot be re-created with deletion_policy "${policy}"`,
+        detail: `${refusal} ${RECREATE_WAY} Or revert the change.`,
+        path: [change.attribute],
+      };
+    }
     if (allowRecreate) {
       return {
         severity: "warning",
         summary: `${what} changed: cluster "${prior.name}" will be re-created`,
         detail:
-          `allow_recreate is true, so the cluster is replaced: its deletion_policy "${policy}" runs first, then a new cluster is created. ` +
-          (policy === "retain"
-            ? `With "retain" the old cluster stays in Operations Center and the create fails because the name is taken; set deletion_policy to "forget" or "factory-reset" first.`
-            : policy === "factory-reset"
-              ? "Every member is factory-reset and must register again before the new cluster can form."
-              : "The old record is forgotten; its servers must be registered as unclustered servers again before the new cluster can form."),
+          `allow_recreate is true, so the cluster is replaced: its deletion_policy "factory-reset" runs first (DELETE mode=factory-reset), ` +
+          `every member (${(prior.members ?? prior.servers).join(", ")}) is wiped and must register again, and the create waits for them ` +
+          `(bounded; the provider log shows which are not back yet) before it forms the new cluster.`,
         path: [change.attribute],
       };
     }
@@ -84,8 +141,8 @@ function creationChangeDiagnostics(prior: ClusterValue, changes: readonly Creati
       summary: `${what} changed, but Operations Center uses ${change.attribute} only when it creates a cluster`,
       detail:
         `The change cannot be applied to the existing cluster "${prior.name}". Ways forward: revert the change; or change the live cluster ` +
-        `with the bulk-operation resources (VLAN tags, storage targets, applications, kernel, logging); or re-create the cluster by ` +
-        `setting allow_recreate = true (its deletion_policy, now "${policy}", runs first).`,
+        `with the bulk-operation resources (VLAN tags, storage targets, applications, kernel, logging); or re-create the cluster: ` +
+        (refusal === undefined ? `set allow_recreate = true (deletion_policy "factory-reset" runs first and wipes every member).` : `${RECREATE_WAY}`),
       path: [change.attribute],
     };
   });
@@ -152,7 +209,6 @@ async function planUpdate(prior: ClusterValue, request: PlanRequest & { proposed
   const { proposed, config, priorPrivate } = request;
   const diagnostics: Diagnostic[] = [];
   const privateData = decodePrivate(priorPrivate);
-  forgetCreate(client, prior.name, privateData.create_id);
 
   let digest = plannedDigest(config, client);
   let digestChanged = false;
@@ -189,6 +245,7 @@ async function planUpdate(prior: ClusterValue, request: PlanRequest & { proposed
     if (allowRecreate) requiresReplace.push(...changes.map((change): AttributePath => [change.attribute === "secrets_wo" ? "secrets_digest" : change.attribute]));
   }
   diagnostics.push(...(await removalDiagnostics(prior, removedMembers(prior, proposed), client)));
+  diagnostics.push(...(await movedInDiagnostics(prior, proposed, client)));
 
   const priorValue = toObjectValue(prior);
   const membersChange =
@@ -233,7 +290,7 @@ export const clusterResource: Resource<ProviderClient> = {
 
   async apply(request, context) {
     const { client } = context;
-    const effects = { client, signal: context.signal };
+    const effects = { client, signal: context.signal, log: context.log };
     if (request.planned === null) {
       if (request.prior === null) return { state: null };
       const prior = parseClusterValue(request.prior, "prior state");
@@ -252,6 +309,8 @@ export const clusterResource: Resource<ProviderClient> = {
       return { state: appliedState(request.planned, created.cluster, created.members), private: encodePrivate({ create_id: created.createId }) };
     }
     const prior = parseClusterValue(request.prior, "prior state");
+    // State holds this create's id since the create's apply: its journal entry can go (plan stays pure, so here or in read).
+    forgetCreate(client, prior.name, decodePrivate(request.plannedPrivate).create_id);
     const { progress, error } = await updateCluster(effects, prior, desired);
     if (error !== undefined) {
       // Partial state: the new name if the rename happened, so the next refresh finds the cluster.

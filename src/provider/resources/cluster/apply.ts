@@ -6,11 +6,11 @@ import type { Cluster, ClusterPost, ConfigMap, Server } from "../../../client/ap
 import { OperationsCenterError } from "../../../client/errors.js";
 import { scrubSecrets, secretValues } from "../../../config/secrets.js";
 import type { ProviderClient } from "../../client.js";
-import { DiagnosticError, type Diagnostic } from "../../plugin/types.js";
+import { DiagnosticError, type Diagnostic, type Logger } from "../../plugin/types.js";
 import { CREATED_BY_KEY, CREATION_KEY, MEMBERS_KEY, membersProperty, readBookkeeping } from "./bookkeeping.js";
 import { desiredPut, planMembers, putChanges, type MemberChanges } from "./decide.js";
 import { creationInputs, creationRecord, creationRecordChanges, parseSecrets, type CreationInputs, type Secrets } from "./inputs.js";
-import { beginCreate, endCreate, findCreate, finishCreate, isRunning } from "./journal.js";
+import { beginCreate, endCreate, endReset, findCreate, finishCreate, isRunning, recentlyReset, recordReset } from "./journal.js";
 import { checkServers } from "./preflight.js";
 import { removalBlockers } from "./removal.js";
 import type { ClusterValue, DeletionPolicy } from "./schema.js";
@@ -29,6 +29,8 @@ async function serversNamed(client: ProviderClient, names: readonly string[]): P
 export interface Effects {
   readonly client: ProviderClient;
   readonly signal: AbortSignal;
+  /** Progress of long waits (a re-registration after a factory reset). */
+  readonly log?: Logger;
 }
 
 const errorText = (error: unknown): string => (error instanceof Error ? error.message : String(error));
@@ -121,6 +123,83 @@ async function waitWhilePending(effects: Effects, name: string): Promise<Cluster
   }
 }
 
+/**
+ * Waits until the servers this provider factory-reset (a re-create: deletion_policy
+ * "factory-reset" ran just before) have registered again: a factory reset makes Operations Center
+ * forget the server record, and the reinstalled machine registers again with the same name
+ * (operations-center@41a98e0 internal/provisioning/cluster/cluster_service.go (DeleteByName)).
+ * Bounded by reregistrationTimeoutMs; the log says which servers are not back yet.
+ */
+async function waitForReregistration(effects: Effects, servers: readonly string[]): Promise<void> {
+  const { client, signal, log } = effects;
+  const awaited = recentlyReset(client.workDir, servers, client.reregistrationTimeoutMs);
+  if (awaited.length === 0) return;
+  const started = Date.now();
+  const deadline = started + client.reregistrationTimeoutMs;
+  for (;;) {
+    const found = await serversNamed(client, awaited);
+    const missing = awaited.filter((name) => !found.some((server) => server.name === name && server.server_status === "ready"));
+    if (missing.length === 0) {
+      endReset(client.workDir, awaited);
+      log?.info("factory-reset servers registered again", { servers: awaited.join(","), seconds: Math.round((Date.now() - started) / 1000) });
+      return;
+    }
+    if (Date.now() >= deadline) {
+      throw new DiagnosticError({
+        severity: "error",
+        summary: `${missing.join(", ")} did not register again after the factory reset`,
+        detail:
+          `The re-create factory-reset the members of the old cluster and waited ${Math.round(client.reregistrationTimeoutMs / 1000)} s for ` +
+          `${missing.length === 1 ? "it" : "them"} to register with Operations Center again (ready). Check the machines (a reinstall needs the ` +
+          `install seed's registration token), then apply again: the create waits for them again.\nState left: the old cluster is deleted; the new one is not created.`,
+        path: ["servers"],
+      });
+    }
+    log?.info("waiting for factory-reset servers to register again", { missing: missing.join(","), seconds: Math.round((Date.now() - started) / 1000) });
+    await sleep(client.evacuationPollMs, undefined, { signal });
+  }
+}
+
+/**
+ * Waits until servers about to join `cluster` are free: a server declared here that is still a
+ * member of another cluster (moved in this apply: that cluster's removal evacuates it, removes it
+ * and Operations Center factory-resets it), or one this provider factory-reset and that has not
+ * registered again. Terraform runs the two clusters' updates side by side, so the removal runs
+ * while this waits. Bounded by reregistrationTimeoutMs; the log names the servers not free yet.
+ */
+async function waitForMovingServers(effects: Effects, cluster: string, servers: readonly string[]): Promise<void> {
+  const { client, signal, log } = effects;
+  const started = Date.now();
+  const deadline = started + client.reregistrationTimeoutMs;
+  for (;;) {
+    const found = await serversNamed(client, servers);
+    const reset = recentlyReset(client.workDir, servers, client.reregistrationTimeoutMs);
+    const busy = servers.filter((name) => {
+      const server = found.find((s) => s.name === name);
+      if (server === undefined) return reset.includes(name);
+      const elsewhere = server.cluster !== "" && server.cluster !== cluster;
+      return elsewhere || (reset.includes(name) && server.server_status !== "ready");
+    });
+    if (busy.length === 0) {
+      endReset(client.workDir, reset.filter((name) => found.some((server) => server.name === name)));
+      return;
+    }
+    const where = busy.map((name) => `${name} (${found.find((s) => s.name === name)?.cluster || "factory-reset, not registered again"})`).join(", ");
+    if (Date.now() >= deadline) {
+      throw new DiagnosticError({
+        severity: "error",
+        summary: `${busy.join(", ")} did not become free to join cluster "${cluster}"`,
+        detail:
+          `After ${Math.round(client.reregistrationTimeoutMs / 1000)} s: ${where}. A server joins one cluster at a time: remove it from the other ` +
+          `cluster's servers in the same apply (that removal factory-resets it and it registers again), then apply again.`,
+        path: ["servers"],
+      });
+    }
+    log?.info("waiting for servers to leave their cluster and register again", { cluster, servers: where, seconds: Math.round((Date.now() - started) / 1000) });
+    await sleep(client.evacuationPollMs, undefined, { signal });
+  }
+}
+
 /** A cluster of this name exists and no journal entry of this resource made it: refused, with the import command. */
 function notCreatedHere(name: string): DiagnosticError {
   return new DiagnosticError({
@@ -185,6 +264,7 @@ export async function createCluster(effects: Effects, desired: ClusterValue, sec
     removePending = cluster !== undefined;
   }
 
+  await waitForReregistration(effects, desired.servers);
   const servers = await serversNamed(client, desired.servers).catch((error: unknown) => {
     throw failed(`Cannot read the servers of cluster "${name}"`, error, "nothing was created");
   });
@@ -389,6 +469,7 @@ export async function updateCluster(effects: Effects, prior: ClusterValue, desir
     live = await readBack(client, name);
     recorded = [...new Set([...prior.servers, ...(readBookkeeping(live.cluster.properties).members ?? [])])];
     changes = planMembers(live.members, desired.servers, recorded, desired.exclusive_members === true);
+    if (changes.add.length > 0) await waitForMovingServers(effects, name, changes.add);
     // Every server's state only when members change: the checks of new ones and the evacuation state of leaving ones.
     if (changes.add.length > 0 || changes.remove.length > 0) servers = await serversNamed(client, [...changes.add, ...changes.remove]);
   } catch (error) {
@@ -438,6 +519,8 @@ export async function updateCluster(effects: Effects, prior: ClusterValue, desir
         await waitForEvacuation(effects, server);
       }
       await client.api.removeClusterServers(name, changes.remove);
+      // Operations Center factory-resets removed members: a cluster they move to waits for them.
+      recordReset(client.workDir, changes.remove);
     } catch (error) {
       return stop(
         `Removing ${changes.remove.join(", ")} from cluster "${name}" failed`,
@@ -483,7 +566,9 @@ export async function deleteCluster(client: ProviderClient, name: string, policy
   });
   if (found === undefined) return;
   const mode = found.cluster.status === "pending" ? "normal" : POLICY_MODE[policy];
+  const members = mode === "factory-reset" ? (await client.api.listServers({ cluster: name })).map((server) => server.name) : [];
   await deleteIgnoringGone(client, name, mode).catch((error: unknown) => {
     throw failed(`Deleting cluster "${name}" (deletion_policy ${policy}, mode ${mode}) failed`, error, `cluster "${name}" is still in Operations Center (${found.cluster.status}); the next destroy tries again`);
   });
+  recordReset(client.workDir, members);
 }

@@ -5,7 +5,8 @@ import { z } from "zod";
 import type { ConfigMap } from "../../../client/api-types.js";
 import { creationRecordSchema, type CreationRecord } from "./inputs.js";
 
-export const RESERVED_PREFIX = "oc-cdktf.io/";
+import { RESERVED_PREFIX } from "../../../config/cluster.js";
+
 export const CREATED_BY_KEY = `${RESERVED_PREFIX}created-by`;
 export const MEMBERS_KEY = `${RESERVED_PREFIX}members`;
 export const CREATION_KEY = `${RESERVED_PREFIX}creation`;

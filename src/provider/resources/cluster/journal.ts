@@ -83,3 +83,38 @@ export function isRunning(entry: JournalEntry): boolean {
     return (error as NodeJS.ErrnoException).code === "EPERM";
   }
 }
+
+// A factory reset by this provider (deletion_policy "factory-reset") wipes the members, and
+// Operations Center forgets their records until each reinstalled machine registers again. A
+// create that follows in the same apply (a re-create through allow_recreate) waits for exactly
+// those servers; the record says which they are, so a create never waits for a server nobody reset.
+const resetEntrySchema = z.object({ server: z.string(), reset_at: z.string() });
+
+function resetFile(workDir: string, server: string): string {
+  return join(workDir, ".terraform", "oc-cdktf", "reset", `${createHash("sha256").update(server).digest("hex")}.json`);
+}
+
+/** Records that these servers were factory-reset now. */
+export function recordReset(workDir: string, servers: readonly string[], now: Date = new Date()): void {
+  mkdirSync(join(workDir, ".terraform", "oc-cdktf", "reset"), { recursive: true, mode: 0o700 });
+  for (const server of servers) {
+    writeFileSync(resetFile(workDir, server), `${JSON.stringify({ server, reset_at: now.toISOString() })}\n`, { mode: 0o600 });
+  }
+}
+
+/** Of `servers`, those this provider factory-reset within `withinMs` (their registration is awaited). */
+export function recentlyReset(workDir: string, servers: readonly string[], withinMs: number, now: Date = new Date()): string[] {
+  return servers.filter((server) => {
+    try {
+      const parsed = resetEntrySchema.safeParse(JSON.parse(readFileSync(resetFile(workDir, server), "utf8")));
+      return parsed.success && parsed.data.server === server && now.getTime() - Date.parse(parsed.data.reset_at) <= withinMs;
+    } catch {
+      return false;
+    }
+  });
+}
+
+/** Forgets the reset record of servers that registered again. */
+export function endReset(workDir: string, servers: readonly string[]): void {
+  for (const server of servers) rmSync(resetFile(workDir, server), { force: true });
+}

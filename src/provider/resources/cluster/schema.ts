@@ -3,8 +3,8 @@
 import { z } from "zod";
 import type { Schema } from "../../plugin/types.js";
 
-export const deletionPolicies = ["retain", "forget", "factory-reset"] as const;
-export type DeletionPolicy = (typeof deletionPolicies)[number];
+import { deletionPolicies } from "../../../config/cluster.js";
+export type { DeletionPolicy } from "../../../config/cluster.js";
 
 /** The attributes Operations Center uses only when it creates a cluster. */
 export const creationAttributes = ["server_type", "services_config", "application_config", "template", "template_variables"] as const;
@@ -44,13 +44,21 @@ export const clusterSchema: Schema = {
         optional: true,
         description: "Copy the services config of an existing member to servers that join (copy_services_config of :add-servers). Default true.",
       },
+      // Optional and computed: unset keeps the live value, so a plan after an import (which reads
+      // every setting) shows no change whether or not the configuration declares it.
       connection_url: {
         type: "string",
         optional: true,
-        description: "The URL users reach the cluster at (http or https). Unset: not managed, the live value is kept.",
+        computed: true,
+        description: "The URL users reach the cluster at (http or https). Unset: not managed, the live value is kept (and shown).",
       },
-      channel: { type: "string", optional: true, description: "The update channel. Unset: not managed (Operations Center's default channel at creation)." },
-      description: { type: "string", optional: true, description: "Free-text description. Unset: not managed." },
+      channel: {
+        type: "string",
+        optional: true,
+        computed: true,
+        description: "The update channel. Unset: not managed, the live value is kept (Operations Center's default channel at creation).",
+      },
+      description: { type: "string", optional: true, computed: true, description: "Free-text description. Unset: not managed, the live value is kept." },
       properties: {
         type: ["map", "string"],
         optional: true,

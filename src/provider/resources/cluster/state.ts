@@ -78,9 +78,17 @@ export function computedOf(cluster: Cluster, liveMembers: readonly string[]): Pi
   };
 }
 
-/** An imported cluster: every live member and setting is taken as managed, except properties (foreign keys would be removed otherwise). */
+/**
+ * An imported cluster: every live member and setting is read, except properties (foreign keys
+ * would be removed otherwise). connection_url, channel and description are optional and computed,
+ * so a configuration that leaves them unset plans no change. rolling_restart is a block, which
+ * Terraform requires to be absent from a plan whose configuration lacks it: it is read only when
+ * it differs from what a create without it leaves (""), field by field, as only then does a
+ * matching configuration declare it.
+ */
 export function importedState(cluster: Cluster, liveMembers: readonly string[]): ClusterValue {
   const rolling = cluster.config.rolling_restart;
+  const rollingDefault = rolling.post_restore_delay === "" && rolling.restore_mode === "";
   return {
     id: cluster.name,
     name: cluster.name,
@@ -91,7 +99,9 @@ export function importedState(cluster: Cluster, liveMembers: readonly string[]):
     channel: cluster.channel,
     description: cluster.description,
     properties: null,
-    rolling_restart: { post_restore_delay: rolling.post_restore_delay, restore_mode: rolling.restore_mode },
+    rolling_restart: rollingDefault
+      ? null
+      : { post_restore_delay: rolling.post_restore_delay === "" ? null : rolling.post_restore_delay, restore_mode: rolling.restore_mode === "" ? null : rolling.restore_mode },
     deletion_policy: null,
     server_type: null,
     services_config: null,
@@ -110,7 +120,13 @@ export function importedState(cluster: Cluster, liveMembers: readonly string[]):
  * cluster as read back (Terraform requires every known planned value to stay as planned).
  */
 export function appliedState(planned: ObjectValue, cluster: Cluster, liveMembers: readonly string[]): ObjectValue {
-  const live: Record<string, Value> = { id: cluster.name, ...computedOf(cluster, liveMembers) };
+  const live: Record<string, Value> = {
+    id: cluster.name,
+    connection_url: cluster.connection_url,
+    channel: cluster.channel,
+    description: cluster.description,
+    ...computedOf(cluster, liveMembers),
+  };
   const out: ObjectValue = {};
   for (const [key, value] of Object.entries(planned)) out[key] = value instanceof Unknown ? (live[key] ?? null) : value;
   return out;

@@ -4,7 +4,7 @@
 // scrubbed of the secret leaves before it is returned.
 import { serverTypes } from "../../../client/api-types.js";
 import { applicationConfigSchema } from "../../../config/application.js";
-import { isGoDuration } from "../../../config/go-duration.js";
+import { deletionPolicyProblem, postRestoreDelayProblem, reservedPropertyProblem, restoreModeProblem } from "../../../config/cluster.js";
 import { goUrlParseProblem } from "../../../config/go-url.js";
 import { collectProblems, isHttpUrl } from "../../../config/load.js";
 import { mergeSecrets, publicSecretProblems, scrubSecrets, secretValues, type JsonObject, type SecretKind } from "../../../config/secrets.js";
@@ -12,9 +12,7 @@ import { servicesConfigSchema } from "../../../config/services.js";
 import type { Diagnostic, ObjectValue } from "../../plugin/types.js";
 import { clusterNameProblem } from "../../../config/object-name.js";
 import { isUnknown, knownObject, knownString } from "../values.js";
-import { RESERVED_PREFIX } from "./bookkeeping.js";
 import { parseJsonObject, parseSecrets, type Secrets } from "./inputs.js";
-import { deletionPolicies } from "./schema.js";
 
 const error = (path: string[], summary: string, detail?: string): Diagnostic => ({
   severity: "error",
@@ -77,25 +75,21 @@ export function clusterConfigProblems(config: ObjectValue): Diagnostic[] {
 
   const properties = knownObject(config.properties);
   for (const key of Object.keys(properties ?? {})) {
-    if (key.startsWith(RESERVED_PREFIX)) {
-      out.push(error(["properties"], `property ${JSON.stringify(key)} uses the reserved prefix ${RESERVED_PREFIX}`, "These keys are this provider's bookkeeping; choose another key."));
-    }
+    const reserved = reservedPropertyProblem(key);
+    if (reserved !== undefined) out.push(error(["properties"], reserved));
   }
 
   const rolling = knownObject(config.rolling_restart);
   const delay = knownString(rolling?.post_restore_delay);
-  if (delay !== undefined && delay !== "" && !isGoDuration(delay)) {
-    out.push(error(["rolling_restart", "post_restore_delay"], `post_restore_delay ${JSON.stringify(delay)} is not a Go duration`, 'Write it like "30s", "5m" or "1h30m".'));
-  }
+  const delayProblem = delay === undefined ? undefined : postRestoreDelayProblem("post_restore_delay", delay);
+  if (delayProblem !== undefined) out.push(error(["rolling_restart", "post_restore_delay"], delayProblem));
   const mode = knownString(rolling?.restore_mode);
-  if (mode !== undefined && mode !== "" && mode !== "skip") {
-    out.push(error(["rolling_restart", "restore_mode"], `restore_mode ${JSON.stringify(mode)} is not valid; use "" (restore instances) or "skip"`));
-  }
+  const modeProblem = mode === undefined ? undefined : restoreModeProblem("restore_mode", mode);
+  if (modeProblem !== undefined) out.push(error(["rolling_restart", "restore_mode"], modeProblem));
 
   const policy = knownString(config.deletion_policy);
-  if (policy !== undefined && !(deletionPolicies as readonly string[]).includes(policy)) {
-    out.push(error(["deletion_policy"], `deletion_policy ${JSON.stringify(policy)} is not valid; use ${deletionPolicies.map((p) => JSON.stringify(p)).join(", ")}`));
-  }
+  const policyProblem = policy === undefined ? undefined : deletionPolicyProblem("deletion_policy", policy);
+  if (policyProblem !== undefined) out.push(error(["deletion_policy"], policyProblem));
   const serverType = knownString(config.server_type);
   if (serverType !== undefined && !(serverTypes as readonly string[]).includes(serverType)) {
     out.push(error(["server_type"], `server_type ${JSON.stringify(serverType)} is not valid; use ${serverTypes.map((t) => JSON.stringify(t)).join(", ")}`));

@@ -1,0 +1,34 @@
+// The cluster rules the construct (at synth) and the provider (at validate) both check, with one
+// message each. Each problem function takes the attribute as the user wrote it (the construct's
+// `deletionPolicy`, the HCL `deletion_policy`), so a CDKTF user reads the name in their code.
+import { isGoDuration } from "./go-duration.js";
+
+/** What a destroy does: no call, DELETE mode=force, or DELETE mode=factory-reset. */
+export const deletionPolicies = ["retain", "forget", "factory-reset"] as const;
+export type DeletionPolicy = (typeof deletionPolicies)[number];
+
+/** Property keys the provider keeps its bookkeeping under (src/provider/resources/cluster/bookkeeping.ts). */
+export const RESERVED_PREFIX = "oc-cdktf.io/";
+
+/** Operations Center's rolling restart modes: restore the member's instances (""), or not. */
+export const restoreModes = ["", "skip"] as const;
+
+const quoted = (values: readonly string[]): string => values.map((value) => JSON.stringify(value)).join(", ");
+
+export function deletionPolicyProblem(attribute: string, value: string): string | undefined {
+  return (deletionPolicies as readonly string[]).includes(value) ? undefined : `${attribute} ${JSON.stringify(value)} is not one of ${quoted(deletionPolicies)}`;
+}
+
+export function reservedPropertyProblem(key: string): string | undefined {
+  return key.startsWith(RESERVED_PREFIX)
+    ? `property ${JSON.stringify(key)} uses the prefix ${RESERVED_PREFIX}, which the provider reserves for its bookkeeping; rename it`
+    : undefined;
+}
+
+export function postRestoreDelayProblem(attribute: string, value: string): string | undefined {
+  return value === "" || isGoDuration(value) ? undefined : `${attribute} ${JSON.stringify(value)} is not a Go duration; write it like "30s", "5m" or "1h30m"`;
+}
+
+export function restoreModeProblem(attribute: string, value: string): string | undefined {
+  return (restoreModes as readonly string[]).includes(value) ? undefined : `${attribute} ${JSON.stringify(value)} is not one of ${quoted(restoreModes)} ("" restores the member's instances)`;
+}
