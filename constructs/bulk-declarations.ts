@@ -4,6 +4,7 @@
 import { TerraformStack, Token, dependable, type TerraformProvider, type TerraformResource } from "cdktf";
 import type { IConstruct } from "constructs";
 import type { z } from "zod";
+import type { DeletionPolicy as DependentDeletionPolicy } from "../src/provider/resources/common/cluster-reference.js";
 import type { ICluster } from "./icluster.js";
 import { literal, terraformName } from "./names.js";
 import { OperationsCenter } from "./operations-center.js";
@@ -37,15 +38,37 @@ export function anyToken(...values: unknown[]): boolean {
   return values.some((value) => Token.isUnresolved(value) || (Array.isArray(value) && value.some((v) => Token.isUnresolved(v))));
 }
 
+export type { DependentDeletionPolicy };
+
+/** The prop every bulk construct has for what its destroy does. */
+export interface DependentDeletionProps {
+  /**
+   * What destroy (or removing this construct from the code) does: `remove` takes off the members
+   * what it applied, `retain` only forgets it. @default `retain` when the cluster's deletionPolicy
+   * is `retain` or `forget` (the cluster keeps running with its configuration), `remove` when it
+   * is `factory-reset` or the cluster is not managed by this app (Cluster.fromClusterName).
+   */
+  readonly deletionPolicy?: DependentDeletionPolicy;
+}
+
+/** The bulk resource's deletion_policy: the prop, else what the cluster's deletion policy implies. */
+export function dependentDeletionPolicy(where: string, cluster: ICluster, override: DependentDeletionPolicy | undefined): DependentDeletionPolicy {
+  if (override !== undefined) {
+    if (override !== "remove" && override !== "retain") throw new Error(`${where}: deletionPolicy "${String(override)}" is not one of remove, retain.`);
+    return override;
+  }
+  return cluster.deletionPolicy === "retain" || cluster.deletionPolicy === "forget" ? "retain" : "remove";
+}
+
 /**
  * The cluster and servers attributes of a bulk resource. A cluster of this app is referenced
  * (so Terraform orders the cluster first, and a change of its servers reaches the bulk resource
  * in the same plan); one only referenced by name is given by name.
  */
-export function clusterAttributes(cluster: ICluster): { cluster: string; servers?: string[] } {
+export function clusterAttributes(cluster: ICluster, deletionPolicy: DependentDeletionPolicy): { cluster: string; servers?: string[]; deletionPolicy: string } {
   const resource = (cluster as { resource?: unknown }).resource;
-  if (resource instanceof ClusterResource) return { cluster: resource.name, servers: resource.servers };
-  return { cluster: literal(cluster.name) };
+  if (resource instanceof ClusterResource) return { cluster: resource.name, servers: resource.servers, deletionPolicy };
+  return { cluster: literal(cluster.name), deletionPolicy };
 }
 
 /** A readable Terraform-name part from a value (an interface, an address). */
@@ -71,10 +94,10 @@ export function namedResource<R extends TerraformResource>(scope: IConstruct, cr
  * the cluster by name and its declared servers, not references, because the cluster resource
  * depends on this one instead (joinsAfter).
  */
-export function joiningAttributes(cluster: ICluster): { cluster: string; servers?: string[] } {
+export function joiningAttributes(cluster: ICluster, deletionPolicy: DependentDeletionPolicy): { cluster: string; servers?: string[]; deletionPolicy: string } {
   const resource = (cluster as { resource?: unknown }).resource;
   const servers = resource instanceof ClusterResource ? resource.serversInput : undefined;
-  return { cluster: literal(cluster.name), ...(servers === undefined ? {} : { servers }) };
+  return { cluster: literal(cluster.name), ...(servers === undefined ? {} : { servers }), deletionPolicy };
 }
 
 /** A cluster of this app applies after `prerequisite`, so the servers it adds already have it. */

@@ -1,12 +1,12 @@
 import { Construct } from "constructs";
 import { iscsiTargetSchema } from "../src/config/bulk.js";
 import { ISCSI_DEFAULT_PORT } from "../src/provider/resources/cluster-iscsi-target.js";
-import { anyToken, checkProps, clusterAttributes, declareOnce, namedResource } from "./bulk-declarations.js";
+import { anyToken, checkProps, clusterAttributes, declareOnce, namedResource, dependentDeletionPolicy, type DependentDeletionProps } from "./bulk-declarations.js";
 import type { ICluster } from "./icluster.js";
 import { literal } from "./names.js";
 import { ClusterIscsiTarget as IscsiTargetResource } from "./provider/cluster-iscsi-target.js";
 
-export interface ClusterIscsiTargetProps {
+export interface ClusterIscsiTargetProps extends DependentDeletionProps {
   readonly cluster: ICluster;
   /** The target IQN, e.g. "iqn.2004-10.org.example:storage1". */
   readonly target: string;
@@ -34,7 +34,7 @@ export class ClusterIscsiTarget extends Construct {
       (provider) =>
         new IscsiTargetResource(this, "resource", {
           provider,
-          ...clusterAttributes(props.cluster),
+          ...clusterAttributes(props.cluster, dependentDeletionPolicy(where, props.cluster, props.deletionPolicy)),
           target: literal(props.target),
           address: literal(props.address),
           port,

@@ -1,6 +1,6 @@
 import { Construct } from "constructs";
 import { systemKernelSchema, type SystemKernel } from "../src/config/bulk.js";
-import { anyToken, checkProps, clusterAttributes, declareOnce, namedResource } from "./bulk-declarations.js";
+import { anyToken, checkProps, clusterAttributes, declareOnce, namedResource, dependentDeletionPolicy, type DependentDeletionProps } from "./bulk-declarations.js";
 import type { ICluster } from "./icluster.js";
 import { literal } from "./names.js";
 import { ClusterKernelConfig as KernelConfigResource } from "./provider/cluster-kernel-config.js";
@@ -8,7 +8,7 @@ import { ClusterKernelConfig as KernelConfigResource } from "./provider/cluster-
 /** IncusOS' kernel config: console, blacklist_modules, cpu, memory, network, pci. */
 export type KernelConfig = SystemKernel["config"];
 
-export interface ClusterKernelConfigProps {
+export interface ClusterKernelConfigProps extends DependentDeletionProps {
   readonly cluster: ICluster;
   /** Replaces the whole kernel config of every member (update_system_kernel). */
   readonly config: KernelConfig;
@@ -26,6 +26,6 @@ export class ClusterKernelConfig extends Construct {
     const where = `ClusterKernelConfig '${this.node.path}'`;
     const config = anyToken(props.config) ? props.config : checkProps(where, systemKernelSchema, { config: props.config }).config;
     declareOnce(this, `kernel\0${props.cluster.name}`, where, `the kernel config of cluster "${props.cluster.name}"`);
-    this.resource = namedResource(this, (provider) => new KernelConfigResource(this, "resource", { provider, ...clusterAttributes(props.cluster), config: literal(JSON.stringify(config)) }));
+    this.resource = namedResource(this, (provider) => new KernelConfigResource(this, "resource", { provider, ...clusterAttributes(props.cluster, dependentDeletionPolicy(where, props.cluster, props.deletionPolicy)), config: literal(JSON.stringify(config)) }));
   }
 }

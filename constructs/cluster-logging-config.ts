@@ -1,6 +1,6 @@
 import { Construct } from "constructs";
 import { systemLoggingSchema, type SystemLogging } from "../src/config/bulk.js";
-import { anyToken, checkProps, clusterAttributes, declareOnce, namedResource } from "./bulk-declarations.js";
+import { anyToken, checkProps, clusterAttributes, declareOnce, namedResource, dependentDeletionPolicy, type DependentDeletionProps } from "./bulk-declarations.js";
 import type { ICluster } from "./icluster.js";
 import { literal } from "./names.js";
 import { ClusterLoggingConfig as LoggingConfigResource } from "./provider/cluster-logging-config.js";
@@ -8,7 +8,7 @@ import { ClusterLoggingConfig as LoggingConfigResource } from "./provider/cluste
 /** IncusOS' logging config: `{ syslog: { address, protocol?, log_format? } }`. */
 export type LoggingConfig = SystemLogging["config"];
 
-export interface ClusterLoggingConfigProps {
+export interface ClusterLoggingConfigProps extends DependentDeletionProps {
   readonly cluster: ICluster;
   /** Replaces the whole logging config of every member (update_system_logging); address "" turns remote logging off. */
   readonly config: LoggingConfig;
@@ -27,6 +27,6 @@ export class ClusterLoggingConfig extends Construct {
     const where = `ClusterLoggingConfig '${this.node.path}'`;
     const config = anyToken(props.config) ? props.config : checkProps(where, systemLoggingSchema, { config: props.config }).config;
     declareOnce(this, `logging\0${props.cluster.name}`, where, `the logging config of cluster "${props.cluster.name}"`);
-    this.resource = namedResource(this, (provider) => new LoggingConfigResource(this, "resource", { provider, ...clusterAttributes(props.cluster), config: literal(JSON.stringify(config)) }));
+    this.resource = namedResource(this, (provider) => new LoggingConfigResource(this, "resource", { provider, ...clusterAttributes(props.cluster, dependentDeletionPolicy(where, props.cluster, props.deletionPolicy)), config: literal(JSON.stringify(config)) }));
   }
 }

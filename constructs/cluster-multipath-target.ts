@@ -1,11 +1,11 @@
 import { Construct } from "constructs";
 import { multipathWwnSchema } from "../src/config/bulk.js";
-import { anyToken, checkProps, clusterAttributes, declareOnce, namedResource } from "./bulk-declarations.js";
+import { anyToken, checkProps, clusterAttributes, declareOnce, namedResource, dependentDeletionPolicy, type DependentDeletionProps } from "./bulk-declarations.js";
 import type { ICluster } from "./icluster.js";
 import { literal } from "./names.js";
 import { ClusterMultipathTarget as MultipathTargetResource } from "./provider/cluster-multipath-target.js";
 
-export interface ClusterMultipathTargetProps {
+export interface ClusterMultipathTargetProps extends DependentDeletionProps {
   readonly cluster: ICluster;
   /** The WWN as in /dev/disk/by-id/wwn-<WWN>: "0x" and 16 or 32 lower-case hex digits. */
   readonly wwn: string;
@@ -20,6 +20,6 @@ export class ClusterMultipathTarget extends Construct {
     const where = `ClusterMultipathTarget '${this.node.path}'`;
     if (!anyToken(props.wwn)) checkProps(where, multipathWwnSchema, props.wwn, "wwn");
     declareOnce(this, `multipath\0${props.cluster.name}\0${props.wwn}`, where, `multipath WWN ${props.wwn} on cluster "${props.cluster.name}"`);
-    this.resource = namedResource(this, (provider) => new MultipathTargetResource(this, "resource", { provider, ...clusterAttributes(props.cluster), wwn: literal(props.wwn) }));
+    this.resource = namedResource(this, (provider) => new MultipathTargetResource(this, "resource", { provider, ...clusterAttributes(props.cluster, dependentDeletionPolicy(where, props.cluster, props.deletionPolicy)), wwn: literal(props.wwn) }));
   }
 }

@@ -1,12 +1,12 @@
 import { Construct } from "constructs";
 import { nvmeTargetSchema } from "../src/config/bulk.js";
 import { NVME_TCP_DEFAULT_PORT } from "../src/provider/resources/cluster-nvme-target.js";
-import { anyToken, checkProps, clusterAttributes, declareOnce, namedResource } from "./bulk-declarations.js";
+import { anyToken, checkProps, clusterAttributes, declareOnce, namedResource, dependentDeletionPolicy, type DependentDeletionProps } from "./bulk-declarations.js";
 import type { ICluster } from "./icluster.js";
 import { literal } from "./names.js";
 import { ClusterNvmeTarget as NvmeTargetResource } from "./provider/cluster-nvme-target.js";
 
-export interface ClusterNvmeTargetProps {
+export interface ClusterNvmeTargetProps extends DependentDeletionProps {
   readonly cluster: ICluster;
   /** NVMe over TCP or over Fibre Channel. */
   readonly transport: "tcp" | "fc";
@@ -37,7 +37,7 @@ export class ClusterNvmeTarget extends Construct {
       (provider) =>
         new NvmeTargetResource(this, "resource", {
           provider,
-          ...clusterAttributes(props.cluster),
+          ...clusterAttributes(props.cluster, dependentDeletionPolicy(where, props.cluster, props.deletionPolicy)),
           transport: literal(props.transport),
           address: literal(props.address),
           port,

@@ -10,6 +10,8 @@ import { DataOperationscenterCluster } from "./provider/data-operationscenter-cl
  */
 export class ClusterReference extends Construct implements ICluster {
   readonly name: string;
+  /** This app never deletes the cluster: its bulk constructs remove what they applied when they leave the code (see ICluster). */
+  readonly deletionPolicy = undefined;
   /** The L1 data source. */
   readonly data: DataOperationscenterCluster;
 

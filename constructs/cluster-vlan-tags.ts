@@ -1,13 +1,13 @@
 import { Lazy, TerraformStack, Token, type IResolvable } from "cdktf";
 import { Construct } from "constructs";
 import { interfaceNameSchema, vlanTagSchema } from "../src/config/bulk.js";
-import { anyToken, checkProps, declareOnce, joiningAttributes, joinsAfter, namePart } from "./bulk-declarations.js";
+import { anyToken, checkProps, declareOnce, joiningAttributes, joinsAfter, namePart, dependentDeletionPolicy, type DependentDeletionPolicy, type DependentDeletionProps } from "./bulk-declarations.js";
 import type { ICluster } from "./icluster.js";
 import { literal, terraformName } from "./names.js";
 import { OperationsCenter } from "./operations-center.js";
 import { ClusterVlanTags as VlanTagsResource } from "./provider/cluster-vlan-tags.js";
 
-export interface ClusterVlanTagsProps {
+export interface ClusterVlanTagsProps extends DependentDeletionProps {
   readonly cluster: ICluster;
   /** The interface or bond, by name, on every member (e.g. "eth0", "uplink"). */
   readonly interfaceName: string;
@@ -22,6 +22,8 @@ export interface ClusterVlanTagsProps {
 interface Merged {
   readonly resource: VlanTagsResource;
   readonly tags: Map<number, string>;
+  /** The deletion policy and the construct that set it: merged constructs must agree. */
+  readonly deletionPolicy: { readonly value: DependentDeletionPolicy; readonly path: string };
 }
 
 const merged = new WeakMap<TerraformStack, Map<string, Merged>>();
@@ -47,6 +49,7 @@ export class ClusterVlanTags extends Construct {
     const byInterface = merged.get(stack) ?? new Map<string, Merged>();
     merged.set(stack, byInterface);
     const key = `${cluster.name}\0${interfaceName}`;
+    const deletionPolicy = dependentDeletionPolicy(where, cluster, props.deletionPolicy);
     let entry = byInterface.get(key);
     if (entry === undefined) {
       const oc = OperationsCenter.of(this);
@@ -55,14 +58,20 @@ export class ClusterVlanTags extends Construct {
       const tags = new Map<number, string>();
       const resource = new VlanTagsResource(this, "resource", {
         provider: oc.provider,
-        ...joiningAttributes(cluster),
+        ...joiningAttributes(cluster, deletionPolicy),
         interfaceName: literal(interfaceName),
         vlanTags: Token.asNumberList(Lazy.anyValue({ produce: () => [...tags.keys()].sort((a, b) => a - b) })),
       });
       resource.overrideLogicalId(name);
       joinsAfter(cluster, resource);
-      entry = { resource, tags };
+      entry = { resource, tags, deletionPolicy: { value: deletionPolicy, path: this.node.path } };
       byInterface.set(key, entry);
+    }
+    if (entry.deletionPolicy.value !== deletionPolicy) {
+      throw new Error(
+        `${where}: deletionPolicy "${deletionPolicy}" differs from "${entry.deletionPolicy.value}" of '${entry.deletionPolicy.path}', which shares its resource ` +
+          `(the tags of one interface are one resource). Give both the same deletionPolicy.`,
+      );
     }
     for (const tag of vlanTags) {
       if (!Token.isUnresolved(tag)) checkProps(where, vlanTagSchema, tag, "vlanTags");

@@ -142,6 +142,8 @@ export class Cluster extends Construct implements ICluster {
   }
 
   readonly name: string;
+  /** What destroy does to the cluster; its bulk constructs follow it (see ICluster). */
+  readonly deletionPolicy: DeletionPolicy;
   /** The L1 resource. */
   readonly resource: ClusterResource;
 
@@ -162,6 +164,7 @@ export class Cluster extends Construct implements ICluster {
     if (!deletionPolicies.includes(deletionPolicy)) {
       throw new Error(`${where}: deletionPolicy "${String(deletionPolicy)}" is not one of ${deletionPolicies.join(", ")}.`);
     }
+    this.deletionPolicy = deletionPolicy;
     const properties = checkProperties(where, props.properties);
     const rollingRestart = checkRollingRestart(where, props.config);
     const connectionUrl = checkConnectionUrl(where, props.connectionUrl);

@@ -1,4 +1,5 @@
 import type { IConstruct } from "constructs";
+import type { DeletionPolicy } from "../src/provider/resources/cluster/schema.js";
 
 /**
  * A cluster in Operations Center, managed by this app (`Cluster`) or only referenced
@@ -13,4 +14,12 @@ export interface ICluster extends IConstruct {
   readonly fingerprint: string;
   /** The cluster's status in Operations Center (`pending`, `ready`), as a token. */
   readonly status: string;
+  /**
+   * What this app's destroy does to the cluster, which its bulk constructs follow: with `retain`
+   * or `forget` the cluster keeps running, so they keep what they applied (`deletion_policy =
+   * "retain"`); with `factory-reset` they remove it first. Undefined for a cluster this app does
+   * not manage (`Cluster.fromClusterName`): this app never deletes it, so a bulk construct that
+   * leaves the code removes what it applied.
+   */
+  readonly deletionPolicy?: DeletionPolicy;
 }

@@ -3,6 +3,7 @@ export { OperationsCenter, type OperationsCenterProps } from "./operations-cente
 export { ClusterTemplate, type ClusterTemplateProps } from "./cluster-template.js";
 export { Cluster, deletionPolicies, type ClusterProps, type ClusterRollingRestartConfig, type DeletionPolicy } from "./cluster.js";
 export type { ICluster } from "./icluster.js";
+export type { DependentDeletionPolicy, DependentDeletionProps } from "./bulk-declarations.js";
 export { ClusterVlanTags, type ClusterVlanTagsProps } from "./cluster-vlan-tags.js";
 export { ClusterIscsiTarget, type ClusterIscsiTargetProps } from "./cluster-iscsi-target.js";
 export { ClusterNvmeTarget, type ClusterNvmeTargetProps } from "./cluster-nvme-target.js";

@@ -10,7 +10,7 @@ import { CLUSTER, errors, withBulk } from "./fixtures/provider/bulk.js";
 
 const BULK = `POST /1.0/provisioning/clusters/${CLUSTER}/:bulk-update 200`;
 const KERNEL = { blacklist_modules: ["nouveau"], network: { buffer_size: 33554432, queuing_discipline: "fq" } };
-const configured = (config: unknown): ObjectValue => ({ id: null, cluster: CLUSTER, config: JSON.stringify(config), servers: null, members: null });
+const configured = (config: unknown): ObjectValue => ({ id: null, cluster: CLUSTER, config: JSON.stringify(config), servers: null, deletion_policy: null, members: null });
 
 test("kernel: one update_system_kernel; no call when unchanged; drift on a member is planned; destroy resets to {}", () =>
   withBulk(clusterKernelConfigResource, async (t) => {

@@ -14,7 +14,7 @@ import { CLUSTER, errors, withBulk, type BulkHarness } from "./fixtures/provider
 const BULK = `POST /1.0/provisioning/clusters/${CLUSTER}/:bulk-update 200`;
 const MEMBERS = ["server01", "server02", "server03"];
 
-const nvme = (values: Partial<ObjectValue> = {}): ObjectValue => ({ id: null, cluster: CLUSTER, transport: "tcp", address: "192.0.2.100", port: null, servers: null, members: null, ...values });
+const nvme = (values: Partial<ObjectValue> = {}): ObjectValue => ({ id: null, cluster: CLUSTER, transport: "tcp", address: "192.0.2.100", port: null, servers: null, deletion_policy: null, members: null, ...values });
 
 function targetsOn(t: BulkHarness, server: string, service: string, key = "targets"): unknown[] {
   return (t.server(server).incusos.services[service]?.[key] ?? []) as unknown[];
@@ -47,7 +47,7 @@ test("a target present on two members of three: the plan shows it, apply repairs
     const target = { target: "iqn.2004-10.org.example:storage1", address: "192.0.2.50", port: 3260 };
     for (const server of ["server01", "server03"]) await putServerService(t.other, server, "iscsi", { enabled: true, targets: [target] });
     await t.calls();
-    const configured = { id: null, cluster: CLUSTER, target: target.target, address: target.address, port: null, servers: null, members: null };
+    const configured = { id: null, cluster: CLUSTER, target: target.target, address: target.address, port: null, servers: null, deletion_policy: null, members: null };
     const step = await t.converge(null, configured);
     assert.deepEqual(errors(step.diagnostics), []);
     assert.deepEqual(await t.calls(), ["PUT /1.0/provisioning/servers/server02/os/1.0/services/iscsi 200"]);
@@ -71,7 +71,7 @@ test("a repair that fails says which members have the target and what to do", ()
     const wwn = "0x5000c500a1b2c3d4";
     await putServerService(t.other, "server01", "multipath", { enabled: true, wwns: [wwn] });
     t.h.oc.setFaults({ failMembers: ["server02"] });
-    const step = await t.converge(null, { id: null, cluster: CLUSTER, wwn, servers: null, members: null });
+    const step = await t.converge(null, { id: null, cluster: CLUSTER, wwn, servers: null, deletion_policy: null, members: null });
     const error = step.diagnostics.find((d) => d.severity === "error")!;
     assert.match(error.summary, /cannot repair multipath WWN 0x5000c500a1b2c3d4 on member server02/);
     assert.match(error.detail!, /It is on server01\. Fix server02 and run terraform apply again, or remove the item from server01 by hand/);
@@ -80,7 +80,7 @@ test("a repair that fails says which members have the target and what to do", ()
 
 test("applications: one add_application; destroy removes it from each member; a primary application is a plan error", () =>
   withBulk(clusterApplicationResource, async (t) => {
-    const configured = { id: null, cluster: CLUSTER, name: "debug", servers: null, members: null };
+    const configured = { id: null, cluster: CLUSTER, name: "debug", servers: null, deletion_policy: null, members: null };
     const step = await t.converge(null, configured);
     assert.deepEqual(errors(step.diagnostics), []);
     assert.deepEqual(await t.calls(), [`${BULK} {"action":"add_application","arguments":{"name":"debug"}}`]);
@@ -101,7 +101,7 @@ test("applications: one add_application; destroy removes it from each member; a 
 test("a partial add_application (no rollback) converges on the next apply, installing on the members that lack it", () =>
   withBulk(clusterApplicationResource, async (t) => {
     t.h.oc.setFaults({ failMembers: ["server02"] });
-    const configured = { id: null, cluster: CLUSTER, name: "gpu-support", servers: null, members: null };
+    const configured = { id: null, cluster: CLUSTER, name: "gpu-support", servers: null, deletion_policy: null, members: null };
     const failed = await t.converge(null, configured);
     const error = failed.diagnostics.find((d) => d.severity === "error")!;
     assert.match(error.summary, /failed on member server02/);
@@ -117,7 +117,7 @@ test("import: a target by CLUSTER/TRANSPORT/ADDRESS/PORT, refused with the id fo
   withBulk(clusterNvmeTargetResource, async (t) => {
     await t.converge(null, nvme({ port: 4420 }));
     const imported = await clusterNvmeTargetResource.import!("alpha/tcp/192.0.2.100/4420", t.context);
-    assert.deepEqual(imported.state, { id: "alpha/tcp/192.0.2.100/4420", cluster: CLUSTER, transport: "tcp", address: "192.0.2.100", port: 4420, servers: null, members: MEMBERS });
+    assert.deepEqual(imported.state, { id: "alpha/tcp/192.0.2.100/4420", cluster: CLUSTER, transport: "tcp", address: "192.0.2.100", port: 4420, servers: null, deletion_policy: null, members: MEMBERS });
     await assert.rejects(clusterNvmeTargetResource.import!("alpha/udp/192.0.2.100/4420", t.context), /expected TRANSPORT\/ADDRESS\/PORT/);
     await assert.rejects(clusterNvmeTargetResource.import!("alpha/tcp/192.0.2.100/9999", t.context), /no member of cluster "alpha" has NVMe target tcp 192\.0\.2\.100:9999/);
     const app = await clusterApplicationResource.import!("alpha/incus", t.context).catch((error: Error) => error);

@@ -9,7 +9,7 @@ import { CLUSTER, errors, withBulk, type BulkHarness } from "./fixtures/provider
 const BULK = `POST /1.0/provisioning/clusters/${CLUSTER}/:bulk-update 200`;
 
 function config(values: Partial<ObjectValue> = {}): ObjectValue {
-  return { id: null, cluster: CLUSTER, interface_name: "eth0", vlan_tags: [100, 200], servers: null, vlan_tags_all: null, ...values };
+  return { id: null, cluster: CLUSTER, interface_name: "eth0", vlan_tags: [100, 200], servers: null, deletion_policy: null, vlan_tags_all: null, ...values };
 }
 
 /** The tags IncusOS runs on the device, in its order (Operations Center's join check compares the order). */

@@ -4,7 +4,7 @@ import * as cdktf from "cdktf";
 
 export interface ClusterKernelConfigConfig extends cdktf.TerraformMetaArguments {
   /**
-   * Name of the cluster in Operations Center. A change moves this resource to another cluster (a replace).
+   * Name of the cluster in Operations Center. A change that follows the cluster's rename is an in-place change of the state only (the members keep what they carry); a change to another cluster that exists already is a move: a replace, removing from the old cluster (per deletion_policy) and adding to the new one.
    *
    * (required)
    */
@@ -21,6 +21,12 @@ export interface ClusterKernelConfigConfig extends cdktf.TerraformMetaArguments 
    * (optional)
    */
   readonly servers?: string[];
+  /**
+   * What destroy does: "remove" (the default) takes off the members what this resource applied; "retain" only forgets it, with no call, so a cluster that is kept (its deletion_policy retain or forget) keeps its configuration. Terraform destroys dependents before their cluster and cannot tell them whether the cluster goes too: this attribute says it (the L2 constructs set it from their cluster's deletion policy).
+   *
+   * (optional)
+   */
+  readonly deletionPolicy?: string;
 }
 
 
@@ -54,11 +60,13 @@ export class ClusterKernelConfig extends cdktf.TerraformResource {
     this._cluster = config.cluster;
     this._config = config.config;
     this._servers = config.servers;
+    this._deletionPolicy = config.deletionPolicy;
   }
 
   private _cluster?: string;
   private _config?: string;
   private _servers?: string[];
+  private _deletionPolicy?: string;
 
   /** The value given in the configuration (undefined when unset). */
   get clusterInput() {
@@ -75,6 +83,11 @@ export class ClusterKernelConfig extends cdktf.TerraformResource {
     return this._servers;
   }
 
+  /** The value given in the configuration (undefined when unset). */
+  get deletionPolicyInput() {
+    return this._deletionPolicy;
+  }
+
   /**
    * The cluster name.
    *
@@ -85,7 +98,7 @@ export class ClusterKernelConfig extends cdktf.TerraformResource {
   }
 
   /**
-   * Name of the cluster in Operations Center. A change moves this resource to another cluster (a replace).
+   * Name of the cluster in Operations Center. A change that follows the cluster's rename is an in-place change of the state only (the members keep what they carry); a change to another cluster that exists already is a move: a replace, removing from the old cluster (per deletion_policy) and adding to the new one.
    *
    * (required)
    */
@@ -112,6 +125,15 @@ export class ClusterKernelConfig extends cdktf.TerraformResource {
   }
 
   /**
+   * What destroy does: "remove" (the default) takes off the members what this resource applied; "retain" only forgets it, with no call, so a cluster that is kept (its deletion_policy retain or forget) keeps its configuration. Terraform destroys dependents before their cluster and cannot tell them whether the cluster goes too: this attribute says it (the L2 constructs set it from their cluster's deletion policy).
+   *
+   * (optional)
+   */
+  get deletionPolicy(): string {
+    return this.getStringAttribute("deletion_policy");
+  }
+
+  /**
    * The members whose live config is this one, sorted. The plan shows every member; a difference is drift, which apply repairs.
    *
    * (computed)
@@ -125,6 +147,7 @@ export class ClusterKernelConfig extends cdktf.TerraformResource {
       cluster: cdktf.stringToTerraform(this._cluster),
       config: cdktf.stringToTerraform(this._config),
       servers: cdktf.listMapper(cdktf.stringToTerraform, false)(this._servers),
+      deletion_policy: cdktf.stringToTerraform(this._deletionPolicy),
     };
   }
 
@@ -133,6 +156,7 @@ export class ClusterKernelConfig extends cdktf.TerraformResource {
       cluster: { value: cdktf.stringToHclTerraform(this._cluster), isBlock: false, type: "simple", storageClassType: "string" },
       config: { value: cdktf.stringToHclTerraform(this._config), isBlock: false, type: "simple", storageClassType: "string" },
       servers: { value: cdktf.listMapperHcl(cdktf.stringToHclTerraform, false)(this._servers), isBlock: false, type: "set", storageClassType: "stringList" },
+      deletion_policy: { value: cdktf.stringToHclTerraform(this._deletionPolicy), isBlock: false, type: "simple", storageClassType: "string" },
     };
     return Object.fromEntries(Object.entries(attrs).filter(([, v]) => v.value !== undefined));
   }

@@ -4,7 +4,7 @@ import * as cdktf from "cdktf";
 
 export interface ClusterNvmeTargetConfig extends cdktf.TerraformMetaArguments {
   /**
-   * Name of the cluster in Operations Center. A change moves this resource to another cluster (a replace).
+   * Name of the cluster in Operations Center. A change that follows the cluster's rename is an in-place change of the state only (the members keep what they carry); a change to another cluster that exists already is a move: a replace, removing from the old cluster (per deletion_policy) and adding to the new one.
    *
    * (required)
    */
@@ -33,6 +33,12 @@ export interface ClusterNvmeTargetConfig extends cdktf.TerraformMetaArguments {
    * (optional)
    */
   readonly servers?: string[];
+  /**
+   * What destroy does: "remove" (the default) takes off the members what this resource applied; "retain" only forgets it, with no call, so a cluster that is kept (its deletion_policy retain or forget) keeps its configuration. Terraform destroys dependents before their cluster and cannot tell them whether the cluster goes too: this attribute says it (the L2 constructs set it from their cluster's deletion policy).
+   *
+   * (optional)
+   */
+  readonly deletionPolicy?: string;
 }
 
 
@@ -68,6 +74,7 @@ export class ClusterNvmeTarget extends cdktf.TerraformResource {
     this._address = config.address;
     this._port = config.port;
     this._servers = config.servers;
+    this._deletionPolicy = config.deletionPolicy;
   }
 
   private _cluster?: string;
@@ -75,6 +82,7 @@ export class ClusterNvmeTarget extends cdktf.TerraformResource {
   private _address?: string;
   private _port?: number;
   private _servers?: string[];
+  private _deletionPolicy?: string;
 
   /** The value given in the configuration (undefined when unset). */
   get clusterInput() {
@@ -101,6 +109,11 @@ export class ClusterNvmeTarget extends cdktf.TerraformResource {
     return this._servers;
   }
 
+  /** The value given in the configuration (undefined when unset). */
+  get deletionPolicyInput() {
+    return this._deletionPolicy;
+  }
+
   /**
    * The import id (see the resource description).
    *
@@ -111,7 +124,7 @@ export class ClusterNvmeTarget extends cdktf.TerraformResource {
   }
 
   /**
-   * Name of the cluster in Operations Center. A change moves this resource to another cluster (a replace).
+   * Name of the cluster in Operations Center. A change that follows the cluster's rename is an in-place change of the state only (the members keep what they carry); a change to another cluster that exists already is a move: a replace, removing from the old cluster (per deletion_policy) and adding to the new one.
    *
    * (required)
    */
@@ -156,6 +169,15 @@ export class ClusterNvmeTarget extends cdktf.TerraformResource {
   }
 
   /**
+   * What destroy does: "remove" (the default) takes off the members what this resource applied; "retain" only forgets it, with no call, so a cluster that is kept (its deletion_policy retain or forget) keeps its configuration. Terraform destroys dependents before their cluster and cannot tell them whether the cluster goes too: this attribute says it (the L2 constructs set it from their cluster's deletion policy).
+   *
+   * (optional)
+   */
+  get deletionPolicy(): string {
+    return this.getStringAttribute("deletion_policy");
+  }
+
+  /**
    * The members that have it, sorted. The plan shows every member here; a difference is a member that lacks it (drift), which apply repairs.
    *
    * (computed)
@@ -171,6 +193,7 @@ export class ClusterNvmeTarget extends cdktf.TerraformResource {
       address: cdktf.stringToTerraform(this._address),
       port: cdktf.numberToTerraform(this._port),
       servers: cdktf.listMapper(cdktf.stringToTerraform, false)(this._servers),
+      deletion_policy: cdktf.stringToTerraform(this._deletionPolicy),
     };
   }
 
@@ -181,6 +204,7 @@ export class ClusterNvmeTarget extends cdktf.TerraformResource {
       address: { value: cdktf.stringToHclTerraform(this._address), isBlock: false, type: "simple", storageClassType: "string" },
       port: { value: cdktf.numberToHclTerraform(this._port), isBlock: false, type: "simple", storageClassType: "number" },
       servers: { value: cdktf.listMapperHcl(cdktf.stringToHclTerraform, false)(this._servers), isBlock: false, type: "set", storageClassType: "stringList" },
+      deletion_policy: { value: cdktf.stringToHclTerraform(this._deletionPolicy), isBlock: false, type: "simple", storageClassType: "string" },
     };
     return Object.fromEntries(Object.entries(attrs).filter(([, v]) => v.value !== undefined));
   }

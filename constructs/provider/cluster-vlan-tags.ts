@@ -4,7 +4,7 @@ import * as cdktf from "cdktf";
 
 export interface ClusterVlanTagsConfig extends cdktf.TerraformMetaArguments {
   /**
-   * Name of the cluster in Operations Center. A change moves this resource to another cluster (a replace).
+   * Name of the cluster in Operations Center. A change that follows the cluster's rename is an in-place change of the state only (the members keep what they carry); a change to another cluster that exists already is a move: a replace, removing from the old cluster (per deletion_policy) and adding to the new one.
    *
    * (required)
    */
@@ -27,6 +27,12 @@ export interface ClusterVlanTagsConfig extends cdktf.TerraformMetaArguments {
    * (optional)
    */
   readonly servers?: string[];
+  /**
+   * What destroy does: "remove" (the default) takes off the members what this resource applied; "retain" only forgets it, with no call, so a cluster that is kept (its deletion_policy retain or forget) keeps its configuration. Terraform destroys dependents before their cluster and cannot tell them whether the cluster goes too: this attribute says it (the L2 constructs set it from their cluster's deletion policy).
+   *
+   * (optional)
+   */
+  readonly deletionPolicy?: string;
 }
 
 
@@ -61,12 +67,14 @@ export class ClusterVlanTags extends cdktf.TerraformResource {
     this._interfaceName = config.interfaceName;
     this._vlanTags = config.vlanTags;
     this._servers = config.servers;
+    this._deletionPolicy = config.deletionPolicy;
   }
 
   private _cluster?: string;
   private _interfaceName?: string;
   private _vlanTags?: number[];
   private _servers?: string[];
+  private _deletionPolicy?: string;
 
   /** The value given in the configuration (undefined when unset). */
   get clusterInput() {
@@ -88,6 +96,11 @@ export class ClusterVlanTags extends cdktf.TerraformResource {
     return this._servers;
   }
 
+  /** The value given in the configuration (undefined when unset). */
+  get deletionPolicyInput() {
+    return this._deletionPolicy;
+  }
+
   /**
    * The import id (see the resource description).
    *
@@ -98,7 +111,7 @@ export class ClusterVlanTags extends cdktf.TerraformResource {
   }
 
   /**
-   * Name of the cluster in Operations Center. A change moves this resource to another cluster (a replace).
+   * Name of the cluster in Operations Center. A change that follows the cluster's rename is an in-place change of the state only (the members keep what they carry); a change to another cluster that exists already is a move: a replace, removing from the old cluster (per deletion_policy) and adding to the new one.
    *
    * (required)
    */
@@ -134,6 +147,15 @@ export class ClusterVlanTags extends cdktf.TerraformResource {
   }
 
   /**
+   * What destroy does: "remove" (the default) takes off the members what this resource applied; "retain" only forgets it, with no call, so a cluster that is kept (its deletion_policy retain or forget) keeps its configuration. Terraform destroys dependents before their cluster and cannot tell them whether the cluster goes too: this attribute says it (the L2 constructs set it from their cluster's deletion policy).
+   *
+   * (optional)
+   */
+  get deletionPolicy(): string {
+    return this.getStringAttribute("deletion_policy");
+  }
+
+  /**
    * Every VLAN tag on the interface, by member, including tags added by other means.
    *
    * (computed)
@@ -148,6 +170,7 @@ export class ClusterVlanTags extends cdktf.TerraformResource {
       interface_name: cdktf.stringToTerraform(this._interfaceName),
       vlan_tags: cdktf.listMapper(cdktf.numberToTerraform, false)(this._vlanTags),
       servers: cdktf.listMapper(cdktf.stringToTerraform, false)(this._servers),
+      deletion_policy: cdktf.stringToTerraform(this._deletionPolicy),
     };
   }
 
@@ -157,6 +180,7 @@ export class ClusterVlanTags extends cdktf.TerraformResource {
       interface_name: { value: cdktf.stringToHclTerraform(this._interfaceName), isBlock: false, type: "simple", storageClassType: "string" },
       vlan_tags: { value: cdktf.listMapperHcl(cdktf.numberToHclTerraform, false)(this._vlanTags), isBlock: false, type: "set", storageClassType: "numberList" },
       servers: { value: cdktf.listMapperHcl(cdktf.stringToHclTerraform, false)(this._servers), isBlock: false, type: "set", storageClassType: "stringList" },
+      deletion_policy: { value: cdktf.stringToHclTerraform(this._deletionPolicy), isBlock: false, type: "simple", storageClassType: "string" },
     };
     return Object.fromEntries(Object.entries(attrs).filter(([, v]) => v.value !== undefined));
   }

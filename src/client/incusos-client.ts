@@ -35,3 +35,17 @@ export async function removeServerApplication(api: OperationsCenterClient, serve
 export async function putServerNetwork(api: OperationsCenterClient, server: string, network: SystemNetwork): Promise<void> {
   await api.request("PUT", `${SERVERS}/${segment(server)}/system/network`, { body: network });
 }
+
+/** PUT /os/1.0/system/{kernel,logging}: replaces that whole system config on one member, as the bulk update does on each. */
+export async function putServerSystemConfig(api: OperationsCenterClient, server: string, what: "kernel" | "logging", config: Record<string, unknown>): Promise<void> {
+  await api.request("PUT", osPath(server, `system/${what}`), { body: { config } });
+}
+
+/**
+ * PUT /os/1.0/system/network through the OS proxy: one member's whole network config, written to
+ * IncusOS itself, as the bulk VLAN actions write each member's (they too leave Operations Center's
+ * stored copy as of its last poll).
+ */
+export async function putMemberNetwork(api: OperationsCenterClient, server: string, network: SystemNetwork): Promise<void> {
+  await api.request("PUT", osPath(server, "system/network"), { body: network });
+}

@@ -13,6 +13,8 @@ import {
   ClusterNvmeTarget,
   ClusterVlanTags,
   OperationsCenter,
+  type DeletionPolicy,
+  type DependentDeletionPolicy,
 } from "../../constructs/index.js";
 import type { SeedDocument } from "../../src/local-oc/index.js";
 
@@ -30,6 +32,14 @@ export interface BulkScenarioConfig {
   kernel?: boolean;
   /** false turns off copy_services_config for joining servers. */
   copyServicesConfig?: boolean;
+  /** The cluster's name (a change is a rename). */
+  name?: string;
+  /** The cluster's deletion policy. */
+  deletionPolicy?: DeletionPolicy;
+  /** The bulk constructs' deletionPolicy prop; undefined follows the cluster's policy. */
+  bulkDeletionPolicy?: DependentDeletionPolicy | undefined;
+  /** false drops every construct but the provider (a destroy of the whole stack). */
+  declared?: boolean;
 }
 
 export const KERNEL = { blacklist_modules: ["nouveau"], network: { buffer_size: 33554432, queuing_discipline: "fq" } };
@@ -38,13 +48,18 @@ export const ISCSI = { target: "iqn.2004-10.org.example:san1", address: "192.0.2
 export const NVME_ADDRESS = "192.0.2.100";
 export const WWN = "0x5000c500a1b2c3d4";
 
-const BASE: Required<Omit<BulkScenarioConfig, "storageTags">> & Pick<BulkScenarioConfig, "storageTags"> = {
+const BASE: Required<Omit<BulkScenarioConfig, "storageTags" | "bulkDeletionPolicy">> & Pick<BulkScenarioConfig, "storageTags" | "bulkDeletionPolicy"> = {
   servers: ["server01", "server02", "server03"],
   tenantTags: [100, 200],
   storageTags: [300],
   nvmePort: 4420,
   kernel: true,
   copyServicesConfig: true,
+  name: CLUSTER,
+  deletionPolicy: "forget",
+  // These steps drop constructs and expect what they applied removed.
+  bulkDeletionPolicy: "remove",
+  declared: true,
 };
 
 /** Four servers with eth0 and bond0; the cluster forms from the first three, server04 joins later. */
@@ -66,21 +81,24 @@ export function synthBulkScenario(outdir: string, overrides: BulkScenarioConfig 
   const stack = new TerraformStack(app, BULK_STACK);
   new LocalBackend(stack, { path: "terraform.tfstate" });
   new OperationsCenter(stack, "oc", { evacuationTimeout: 60 });
-  const cluster = new Cluster(stack, "edge", {
-    name: CLUSTER,
-    servers: config.servers,
-    servicesConfig: { lvm: { enabled: true } },
-    copyServicesConfigOnAdd: config.copyServicesConfig,
-    deletionPolicy: "forget",
-  });
-  new ClusterVlanTags(stack, "tenants", { cluster, interfaceName: "eth0", vlanTags: config.tenantTags });
-  if (config.storageTags !== undefined) new ClusterVlanTags(stack, "storage", { cluster, interfaceName: "bond0", vlanTags: config.storageTags });
-  new ClusterIscsiTarget(stack, "san", { cluster, ...ISCSI });
-  new ClusterNvmeTarget(stack, "nvme", { cluster, transport: "tcp", address: NVME_ADDRESS, port: config.nvmePort });
-  new ClusterMultipathTarget(stack, "mpath", { cluster, wwn: WWN });
-  new ClusterApplication(stack, "debug", { cluster, name: "debug" });
-  if (config.kernel) new ClusterKernelConfig(stack, "kernel", { cluster, config: KERNEL });
-  new ClusterLoggingConfig(stack, "logging", { cluster, config: LOGGING });
+  if (config.declared) {
+    const cluster = new Cluster(stack, "edge", {
+      name: config.name,
+      servers: config.servers,
+      servicesConfig: { lvm: { enabled: true } },
+      copyServicesConfigOnAdd: config.copyServicesConfig,
+      deletionPolicy: config.deletionPolicy,
+    });
+    const deletionPolicy = config.bulkDeletionPolicy;
+    new ClusterVlanTags(stack, "tenants", { cluster, interfaceName: "eth0", vlanTags: config.tenantTags, deletionPolicy });
+    if (config.storageTags !== undefined) new ClusterVlanTags(stack, "storage", { cluster, interfaceName: "bond0", vlanTags: config.storageTags, deletionPolicy });
+    new ClusterIscsiTarget(stack, "san", { cluster, ...ISCSI, deletionPolicy });
+    new ClusterNvmeTarget(stack, "nvme", { cluster, transport: "tcp", address: NVME_ADDRESS, port: config.nvmePort, deletionPolicy });
+    new ClusterMultipathTarget(stack, "mpath", { cluster, wwn: WWN, deletionPolicy });
+    new ClusterApplication(stack, "debug", { cluster, name: "debug", deletionPolicy });
+    if (config.kernel) new ClusterKernelConfig(stack, "kernel", { cluster, config: KERNEL, deletionPolicy });
+    new ClusterLoggingConfig(stack, "logging", { cluster, config: LOGGING, deletionPolicy });
+  }
   app.synth();
   return path.join(outdir, "stacks", BULK_STACK);
 }

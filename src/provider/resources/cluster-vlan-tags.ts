@@ -4,12 +4,25 @@
 // the tags it managed before and no longer declares. Tags added by other means are left alone
 // and shown in vlan_tags_all. Servers declared for the cluster that are not members yet get the
 // tags through their own network endpoint first, because Operations Center admits a server only
-// when its interfaces carry the members' tags (oc-api.md 3.6).
+// when its interfaces carry the members' tags (oc-api.md 3.6). While a member is in maintenance
+// Operations Center refuses the bulk actions, so each member's network is written through its
+// IncusOS endpoint instead. A change of cluster follows the cluster's rename in place, or moves
+// the tags to another existing cluster (common/cluster-reference.ts).
 import type { OperationsCenterClient } from "../../client/client.js";
-import { putServerNetwork } from "../../client/incusos-client.js";
+import { putMemberNetwork, putServerNetwork } from "../../client/incusos-client.js";
 import { interfaceNameSchema, vlanTagSchema } from "../../config/bulk.js";
 import type { ProviderClient } from "../client.js";
 import { DiagnosticError, UNKNOWN, type Diagnostic, type Logger, type ObjectValue, type Resource } from "../plugin/types.js";
+import {
+  clusterAtApply,
+  clusterChange,
+  deletionPolicyAttribute,
+  deletionPolicyOf,
+  deletionPolicyProblems,
+  maintenanceNote,
+  membersInMaintenance,
+  renameNote,
+} from "./common/cluster-reference.js";
 import {
   changesOneAtATime,
   clusterAttribute,
@@ -27,7 +40,7 @@ import {
   stringList,
   throwIfErrors,
 } from "./bulk/common.js";
-import { runBulkAction } from "./bulk/run.js";
+import { bulkUnlessMaintenance, runBulkAction } from "./bulk/run.js";
 import { resyncUntilReady } from "./server-ready.js";
 import { apiStep, hasUnknown, isUnknown, knownObject, knownString, stepFailed } from "./values.js";
 
@@ -137,19 +150,61 @@ async function stageOnJoining(
  * Every member's tags after the apply, as the bulk actions change them: the declared tags added,
  * the formerly managed ones dropped, the rest kept. So the plan shows the change per member.
  */
-function predictedTagsAll(prior: ObjectValue, desired: readonly number[], managed: readonly number[]): ObjectValue[string] {
+function predictedTagsAll(prior: ObjectValue, desired: readonly number[], managed: readonly number[], servers: readonly string[] | undefined): ObjectValue[string] {
   const all = knownObject(prior.vlan_tags_all);
   if (all === undefined) return UNKNOWN;
-  return Object.fromEntries(
+  const predicted = new Map(
     Object.entries(all).map(([member, tags]) => {
       const kept = numberList(tags).filter((tag) => desired.includes(tag) || !managed.includes(tag));
       return [member, [...new Set([...kept, ...desired])].sort((a, b) => a - b)];
     }),
   );
+  if (servers === undefined) return Object.fromEntries(predicted);
+  // A joining server carries the first member's tags (stagedTags); a leaving one is not a member after the apply.
+  const reference = [...predicted.keys()].sort()[0];
+  if (reference === undefined && servers.length > 0) return UNKNOWN;
+  return Object.fromEntries([...servers].sort().map((server) => [server, predicted.get(server) ?? predicted.get(reference!)!]));
+}
+
+/** vlan_tags_all restricted to the declared servers when known: those are the members once the cluster applies, right after this resource. */
+function restricted(all: ObjectValue, servers: ObjectValue[string] | undefined): ObjectValue {
+  if (!Array.isArray(servers) || hasUnknown(servers)) return all;
+  const names = stringList(servers);
+  return Object.fromEntries(Object.entries(all).filter(([member]) => names.includes(member)));
+}
+
+/**
+ * Adds and removes tags on the members: one bulk action each, or, while a member is in
+ * maintenance (Operations Center refuses every bulk action then), a network PUT on each member
+ * that needs the change, through its IncusOS endpoint.
+ */
+async function changeTags(api: OperationsCenterClient, log: Logger, cluster: string, interfaceName: string, live: LiveTags, add: readonly number[], remove: readonly number[]): Promise<void> {
+  if (add.length === 0 && remove.length === 0) return;
+  const why = await bulkUnlessMaintenance(api, cluster, async () => {
+    if (add.length > 0) {
+      await runBulkAction(api, log, cluster, "add_network_interface_vlan_tags", { interface_name: interfaceName, vlan_tags: [...add] }, `adding VLAN tags ${list(add)} to "${interfaceName}"`);
+    }
+    if (remove.length > 0) {
+      await runBulkAction(api, log, cluster, "remove_network_interface_vlan_tags", { interface_name: interfaceName, vlan_tags: [...remove] }, `removing VLAN tags ${list(remove)} from "${interfaceName}"`);
+    }
+  });
+  if (why === undefined) return;
+  for (const member of live.keys()) {
+    const network = await apiStep(`Cannot read the network config of member ${member}`, () => api.getServerLiveNetwork(member));
+    const device = deviceOf(network, interfaceName);
+    if (device === undefined) continue;
+    const current = device.vlan_tags ?? [];
+    // As the bulk actions do: the missing tags appended, the removed ones dropped, the order kept.
+    const next = [...current.filter((tag) => !remove.includes(tag)), ...add.filter((tag) => !current.includes(tag))];
+    if (JSON.stringify(next) === JSON.stringify(current)) continue;
+    log.info(`oc-cdktf: cluster "${cluster}": setting VLAN tags ${list(next)} on "${interfaceName}" of member ${member} through its IncusOS endpoint (${why})`, { cluster, member });
+    device.vlan_tags = next;
+    await apiStep(`Cluster "${cluster}": cannot set the VLAN tags of "${interfaceName}" on member ${member}`, () => putMemberNetwork(api, member, network));
+  }
 }
 
 function problems(config: ObjectValue): Diagnostic[] {
-  const out = clusterProblems(config);
+  const out = [...clusterProblems(config), ...deletionPolicyProblems(config)];
   const name = knownString(config.interface_name);
   if (name !== undefined) out.push(...schemaProblems(interfaceNameSchema, name, () => ["interface_name"]));
   if (Array.isArray(config.vlan_tags)) {
@@ -165,8 +220,24 @@ function problems(config: ObjectValue): Diagnostic[] {
 
 const list = (tags: readonly number[]): string => tags.join(", ");
 
-function stateOf(cluster: string, interfaceName: string, vlanTags: readonly number[], servers: ObjectValue[string] | undefined, live: LiveTags): ObjectValue {
-  return { id: `${cluster}/${interfaceName}`, cluster, interface_name: interfaceName, vlan_tags: [...vlanTags], servers: servers ?? null, vlan_tags_all: tagsAll(live) };
+function stateOf(cluster: string, interfaceName: string, vlanTags: readonly number[], values: ObjectValue, live: LiveTags): ObjectValue {
+  return {
+    id: `${cluster}/${interfaceName}`,
+    cluster,
+    interface_name: interfaceName,
+    vlan_tags: [...vlanTags],
+    servers: values.servers ?? null,
+    deletion_policy: values.deletion_policy ?? null,
+    vlan_tags_all: tagsAll(live),
+  };
+}
+
+/** Destroy and move: removes the managed tags some member still carries. */
+async function removeManaged(api: OperationsCenterClient, log: Logger, cluster: string, interfaceName: string, managed: readonly number[]): Promise<void> {
+  const members = await clusterMembers(api, cluster);
+  if (members === undefined) return;
+  const live = await liveTags(api, members, interfaceName);
+  await changeTags(api, log, cluster, interfaceName, live, [], managed.filter((tag) => onSome(live, tag)));
 }
 
 export const clusterVlanTagsResource: Resource<ProviderClient> = changesOneAtATime({
@@ -188,6 +259,7 @@ export const clusterVlanTagsResource: Resource<ProviderClient> = changesOneAtATi
         },
         vlan_tags: { type: ["set", "number"], required: true, description: "The VLAN IDs (1 to 4094) this resource manages on the interface." },
         servers: joiningServersAttribute,
+        deletion_policy: deletionPolicyAttribute,
         vlan_tags_all: {
           type: ["map", ["list", "number"]],
           computed: true,
@@ -201,18 +273,29 @@ export const clusterVlanTagsResource: Resource<ProviderClient> = changesOneAtATi
     return problems(config);
   },
 
-  async plan({ prior, proposed, priorPrivate }) {
+  async plan({ prior, proposed, priorPrivate }, { client }) {
     if (proposed === null) return { planned: null };
     throwIfErrors(problems(proposed));
     const cluster = knownString(proposed.cluster);
     const interfaceName = knownString(proposed.interface_name);
     const planned: ObjectValue = { ...proposed, id: cluster === undefined || interfaceName === undefined ? UNKNOWN : `${cluster}/${interfaceName}` };
-    const requiresReplace = replacedAttributes(prior, proposed, ["cluster", "interface_name"]);
+    const diagnostics: Diagnostic[] = [];
+    const requiresReplace = replacedAttributes(prior, proposed, ["interface_name"]);
+    const from = prior === null ? undefined : knownString(prior.cluster);
+    const change = await clusterChange(client.api, from, cluster);
+    if (change === "move") requiresReplace.push(["cluster"]);
+    if (change === "rename") diagnostics.push(renameNote("operationscenter_cluster_vlan_tags", from!, cluster!));
     const tagsChanged = prior !== null && JSON.stringify(numberList(prior.vlan_tags).sort()) !== JSON.stringify(numberList(proposed.vlan_tags).sort());
-    if (prior === null || requiresReplace.length > 0 || serversChanged(prior, proposed) || hasUnknown(proposed.vlan_tags)) planned.vlan_tags_all = UNKNOWN;
-    else if (!tagsChanged) planned.vlan_tags_all = prior.vlan_tags_all ?? UNKNOWN;
-    else planned.vlan_tags_all = predictedTagsAll(prior, numberList(proposed.vlan_tags), managedTags(prior, priorPrivate));
-    return { planned, plannedPrivate: priorPrivate, ...(requiresReplace.length > 0 ? { requiresReplace } : {}) };
+    const serversMoved = serversChanged(prior, proposed);
+    const servers = Array.isArray(proposed.servers) && !hasUnknown(proposed.servers) ? stringList(proposed.servers) : undefined;
+    if (prior === null || requiresReplace.length > 0 || hasUnknown(proposed.vlan_tags) || (serversMoved && servers === undefined)) planned.vlan_tags_all = UNKNOWN;
+    else if (!tagsChanged && !serversMoved) planned.vlan_tags_all = prior.vlan_tags_all ?? UNKNOWN;
+    else planned.vlan_tags_all = predictedTagsAll(prior, numberList(proposed.vlan_tags), managedTags(prior, priorPrivate), serversMoved ? servers : undefined);
+    if ((prior === null || tagsChanged) && cluster !== undefined && requiresReplace.length === 0) {
+      const maintenance = await membersInMaintenance(client.api, change === "rename" && from !== undefined ? from : cluster);
+      if (maintenance.size > 0) diagnostics.push(maintenanceNote("operationscenter_cluster_vlan_tags", cluster, maintenance));
+    }
+    return { planned, plannedPrivate: priorPrivate, ...(requiresReplace.length > 0 ? { requiresReplace } : {}), ...(diagnostics.length > 0 ? { diagnostics } : {}) };
   },
 
   async apply({ prior, planned, plannedPrivate }, { client, log }) {
@@ -221,14 +304,12 @@ export const clusterVlanTagsResource: Resource<ProviderClient> = changesOneAtATi
       const cluster = prior === null ? undefined : knownString(prior.cluster);
       const interfaceName = prior === null ? undefined : knownString(prior.interface_name);
       if (cluster === undefined || interfaceName === undefined) return { state: null };
+      if (deletionPolicyOf(prior) === "retain") {
+        log.info(`oc-cdktf: cluster "${cluster}": the VLAN tags of "${interfaceName}" stay on the members (deletion_policy retain); forgetting them`, { cluster });
+        return { state: null };
+      }
       try {
-        const members = await clusterMembers(api, cluster);
-        if (members === undefined) return { state: null };
-        const live = await liveTags(api, members, interfaceName);
-        const remove = managedTags(prior, plannedPrivate).filter((tag) => onSome(live, tag));
-        if (remove.length > 0) {
-          await runBulkAction(api, log, cluster, "remove_network_interface_vlan_tags", { interface_name: interfaceName, vlan_tags: remove }, `removing VLAN tags ${list(remove)} from "${interfaceName}"`);
-        }
+        await removeManaged(api, log, cluster, interfaceName, managedTags(prior, plannedPrivate));
       } catch (error) {
         return { state: prior, private: plannedPrivate, diagnostics: stepFailed(`Cluster "${cluster}": removing the VLAN tags of "${interfaceName}" failed`, error).diagnostics };
       }
@@ -241,26 +322,28 @@ export const clusterVlanTagsResource: Resource<ProviderClient> = changesOneAtATi
     }
     const desired = numberList(planned.vlan_tags);
     try {
-      const members = (await clusterMembers(api, cluster)) ?? [];
+      const from = prior === null ? undefined : knownString(prior.cluster);
+      let managed = prior === null ? [] : managedTags(prior, plannedPrivate);
+      if ((await clusterChange(api, from, cluster)) === "move") {
+        if (deletionPolicyOf(prior) === "remove") await removeManaged(api, log, from!, interfaceName, managed);
+        managed = [];
+      }
+      const on = await clusterAtApply(api, from, cluster);
+      const members = (await clusterMembers(api, on)) ?? [];
       // Declared servers that are not members yet: Operations Center lets a server join only
       // when its interfaces carry the members' VLAN tags, so they get the tags first.
       const joining = stringList(planned.servers).filter((server) => !members.includes(server));
-      if (members.length === 0 && joining.length === 0) await requireMembers(api, cluster);
+      if (members.length === 0 && joining.length === 0) await requireMembers(api, on);
       const live = await liveTags(api, members, interfaceName);
-      const managed = prior === null ? [] : managedTags(prior, plannedPrivate);
       const add = desired.filter((tag) => !onEvery(live, tag)).sort((a, b) => a - b);
       const remove = managed.filter((tag) => !desired.includes(tag) && onSome(live, tag));
-      if (add.length > 0) {
-        await runBulkAction(api, log, cluster, "add_network_interface_vlan_tags", { interface_name: interfaceName, vlan_tags: add }, `adding VLAN tags ${list(add)} to "${interfaceName}"`);
-      }
-      if (remove.length > 0) {
-        await runBulkAction(api, log, cluster, "remove_network_interface_vlan_tags", { interface_name: interfaceName, vlan_tags: remove }, `removing VLAN tags ${list(remove)} from "${interfaceName}"`);
-      }
+      await changeTags(api, log, on, interfaceName, live, add, remove);
       const current = add.length === 0 && remove.length === 0 ? live : await liveTags(api, members, interfaceName);
       const reference = members.length === 0 ? undefined : current.get(members[0]!);
-      const staged = await stageOnJoining(client, log, cluster, joining, interfaceName, (tags) => stagedTags(tags, reference, desired, managed));
+      const staged = await stageOnJoining(client, log, on, joining, interfaceName, (tags) => stagedTags(tags, reference, desired, managed));
       const after = !staged ? current : await liveTags(api, [...members, ...joining], interfaceName);
-      return { state: stateOf(cluster, interfaceName, desired, planned.servers, after), private: encodeJson({ managed: desired }) };
+      const state = stateOf(cluster, interfaceName, desired, planned, after);
+      return { state: { ...state, vlan_tags_all: restricted(knownObject(state.vlan_tags_all) ?? {}, planned.servers) }, private: encodeJson({ managed: desired }) };
     } catch (error) {
       return { state: prior, private: plannedPrivate, diagnostics: stepFailed(`Cluster "${cluster}": changing the VLAN tags of "${interfaceName}" failed`, error).diagnostics };
     }
@@ -275,7 +358,7 @@ export const clusterVlanTagsResource: Resource<ProviderClient> = changesOneAtATi
     const live = await liveTags(client.api, members, interfaceName);
     // A managed tag counts only where every member has it: one missing on a member shows as a change.
     const present = managedTags(state, privateData).filter((tag) => onEvery(live, tag));
-    return { state: stateOf(cluster, interfaceName, present, state.servers, live), private: privateData };
+    return { state: stateOf(cluster, interfaceName, present, state, live), private: privateData };
   },
 
   async import(id, { client }) {
@@ -290,6 +373,6 @@ export const clusterVlanTagsResource: Resource<ProviderClient> = changesOneAtATi
     const live = await liveTags(client.api, members, interfaceName);
     const common = [...new Set([...live.values()].flatMap((tags) => tags ?? []))].filter((tag) => onEvery(live, tag)).sort((a, b) => a - b);
     // The tags every member has are adopted as managed; the next plan shows any the configuration lacks as removals.
-    return { state: stateOf(cluster, interfaceName, common, null, live), private: encodeJson({ managed: common }) };
+    return { state: stateOf(cluster, interfaceName, common, {}, live), private: encodeJson({ managed: common }) };
   },
 });

@@ -3,14 +3,16 @@
 import type { z } from "zod";
 import type { OperationsCenterClient } from "../../../client/client.js";
 import type { ProviderClient } from "../../client.js";
-import { DiagnosticError, type Attribute, type AttributePath, type Diagnostic, type ObjectValue, type Resource, type Value } from "../../plugin/types.js";
+import { DiagnosticError, UNKNOWN, type Attribute, type AttributePath, type Diagnostic, type ObjectValue, type Resource, type Value } from "../../plugin/types.js";
 import { objectNameProblem } from "../../../config/object-name.js";
 import { apiStep, hasUnknown, isUnknown, knownString } from "../values.js";
 
 export const clusterAttribute: Attribute = {
   type: "string",
   required: true,
-  description: "Name of the cluster in Operations Center. A change moves this resource to another cluster (a replace).",
+  description:
+    "Name of the cluster in Operations Center. A change that follows the cluster's rename is an in-place change of the state only (the members keep " +
+    "what they carry); a change to another cluster that exists already is a move: a replace, removing from the old cluster (per deletion_policy) and adding to the new one.",
 };
 
 export const serversAttribute: Attribute = {
@@ -78,6 +80,22 @@ export async function requireMembers(api: OperationsCenterClient, cluster: strin
     });
   }
   return members;
+}
+
+/**
+ * The members after the apply, as the plan shows them: the declared servers when they are known
+ * (the cluster resource converges its members to them in the same apply), else the cluster's
+ * current members, else unknown (the cluster does not exist yet).
+ */
+export async function plannedMembers(api: OperationsCenterClient, cluster: string | undefined, servers: Value | undefined): Promise<Value> {
+  if (Array.isArray(servers) && !hasUnknown(servers)) return stringList(servers).sort();
+  if (cluster === undefined) return UNKNOWN;
+  return (await clusterMembers(api, cluster)) ?? UNKNOWN;
+}
+
+/** The planned members when the plan knew them, else those the apply found. */
+export function appliedMembers(planned: Value | undefined, found: readonly string[]): string[] {
+  return Array.isArray(planned) && !hasUnknown(planned) ? stringList(planned) : [...found];
 }
 
 /** True when the configured servers are known and differ from those recorded in the prior state. */

@@ -2,14 +2,43 @@
 // application. Read asks each member whether it has the item; apply adds it with the bulk action
 // when no member has it and, when some members already do (Operations Center then refuses the
 // add), adds it on the others through their IncusOS endpoints. Destroy removes it the same way.
-// Every identity attribute forces a replace: Operations Center can only add and remove items.
+// Every identity attribute but the cluster forces a replace: Operations Center can only add and
+// remove items. A change of the cluster is in place when it follows the cluster's rename, a
+// replace when it moves the item to another existing cluster (common/cluster-reference.ts).
+// While a member is in maintenance Operations Center refuses every bulk action, so the item goes
+// to each member through its IncusOS endpoint instead.
 import type { Server } from "../../../client/api-types.js";
 import type { OperationsCenterClient } from "../../../client/client.js";
 import type { ProviderClient } from "../../client.js";
 import { DiagnosticError, UNKNOWN, type Attribute, type Diagnostic, type Logger, type ObjectValue, type Resource } from "../../plugin/types.js";
 import { resyncUntilReady } from "../server-ready.js";
 import { apiStep, hasUnknown, knownString, stepFailed } from "../values.js";
-import { changesOneAtATime, clusterAttribute, clusterMembers, clusterProblems, idAttribute, joiningServersAttribute, replacedAttributes, requireMembers, serversAttribute, serversChanged, stringList, throwIfErrors } from "./common.js";
+import {
+  clusterAtApply,
+  clusterChange,
+  deletionPolicyAttribute,
+  deletionPolicyOf,
+  deletionPolicyProblems,
+  maintenanceNote,
+  membersInMaintenance,
+  renameNote,
+} from "../common/cluster-reference.js";
+import {
+  appliedMembers,
+  changesOneAtATime,
+  clusterAttribute,
+  clusterMembers,
+  clusterProblems,
+  idAttribute,
+  joiningServersAttribute,
+  plannedMembers,
+  replacedAttributes,
+  requireMembers,
+  serversAttribute,
+  stringList,
+  throwIfErrors,
+} from "./common.js";
+import { bulkUnlessMaintenance } from "./run.js";
 
 export interface MemberItemKind<T> {
   readonly typeName: string;
@@ -58,7 +87,7 @@ const MEMBERS: Attribute = {
 };
 
 export function memberItemResource<T>(kind: MemberItemKind<T>): Resource<ProviderClient> {
-  const identity = ["cluster", ...Object.keys(kind.attributes)];
+  const identity = Object.keys(kind.attributes);
 
   const holders = async (api: OperationsCenterClient, members: readonly string[], item: T): Promise<string[]> => {
     const found: string[] = [];
@@ -68,26 +97,33 @@ export function memberItemResource<T>(kind: MemberItemKind<T>): Resource<Provide
     return found;
   };
 
-  const stateOf = (cluster: string, item: T, members: readonly string[], servers: ObjectValue[string] | undefined): ObjectValue => ({
+  const stateOf = (cluster: string, item: T, members: readonly string[], servers: ObjectValue[string] | undefined, deletionPolicy: ObjectValue[string] | undefined): ObjectValue => ({
     id: `${cluster}/${kind.idOf(item)}`,
     cluster,
     ...kind.valuesOf(item),
     servers: servers ?? null,
+    deletion_policy: deletionPolicy ?? null,
     members: [...members],
   });
 
-  /** Adds the item where it is missing: one bulk action when no member has it, else per member. */
+  /**
+   * Adds the item where it is missing: one bulk action when no member has it and none is in
+   * maintenance (or the bulk action is refused because one went into maintenance since), else
+   * per member.
+   */
   const convergeMembers = async (api: OperationsCenterClient, log: Logger, cluster: string, item: T, members: readonly string[]): Promise<void> => {
     const present = await holders(api, members, item);
     const missing = members.filter((m) => !present.includes(m));
     if (missing.length === 0) return;
+    let why = "Operations Center refuses the add while any member has it";
     if (present.length === 0) {
-      await kind.bulkAdd(api, log, cluster, item);
-      return;
+      const refused = await bulkUnlessMaintenance(api, cluster, () => kind.bulkAdd(api, log, cluster, item));
+      if (refused === undefined) return;
+      why = refused;
     }
     log.info(
-      `oc-cdktf: cluster "${cluster}": ${kind.describe(item)} is on ${present.join(", ")} but not on ${missing.join(", ")}; ` +
-        `adding it on ${missing.join(", ")} through the IncusOS endpoint (Operations Center refuses the add while any member has it)`,
+      `oc-cdktf: cluster "${cluster}": ${kind.describe(item)} is ${present.length === 0 ? "on no member" : `on ${present.join(", ")} but not on ${missing.join(", ")}`}; ` +
+        `adding it on ${missing.join(", ")} through the IncusOS endpoint (${why})`,
       { cluster, repaired: missing.join(",") },
     );
     for (const member of missing) {
@@ -146,11 +182,13 @@ export function memberItemResource<T>(kind: MemberItemKind<T>): Resource<Provide
     if (members === undefined) return;
     const present = await holders(api, members, item);
     if (present.length === 0) return;
-    if (present.length === members.length && kind.bulkRemove !== undefined) {
-      await kind.bulkRemove(api, log, cluster, item);
-      return;
+    let why = kind.bulkRemove === undefined ? "Operations Center has no remove action" : `only ${present.join(", ")} of ${members.length} members have it`;
+    const bulkRemove = kind.bulkRemove;
+    if (present.length === members.length && bulkRemove !== undefined) {
+      const refused = await bulkUnlessMaintenance(api, cluster, () => bulkRemove(api, log, cluster, item));
+      if (refused === undefined) return;
+      why = refused;
     }
-    const why = kind.bulkRemove === undefined ? "Operations Center has no remove action" : `only ${present.join(", ")} of ${members.length} members have it`;
     log.info(`oc-cdktf: cluster "${cluster}": removing ${kind.describe(item)} from ${present.join(", ")} through the IncusOS endpoint (${why})`, {
       cluster,
       members: present.join(","),
@@ -166,21 +204,28 @@ export function memberItemResource<T>(kind: MemberItemKind<T>): Resource<Provide
       version: 0,
       block: {
         description: `${kind.description} Import id: ${kind.idFormat}.`,
-        attributes: { id: idAttribute, cluster: clusterAttribute, ...kind.attributes, servers: kind.neededToJoin === true ? joiningServersAttribute : serversAttribute, members: MEMBERS },
+        attributes: {
+          id: idAttribute,
+          cluster: clusterAttribute,
+          ...kind.attributes,
+          servers: kind.neededToJoin === true ? joiningServersAttribute : serversAttribute,
+          deletion_policy: deletionPolicyAttribute,
+          members: MEMBERS,
+        },
       },
     },
 
     validate({ config }) {
-      return [...clusterProblems(config), ...kind.problems(config)];
+      return [...clusterProblems(config), ...deletionPolicyProblems(config), ...kind.problems(config)];
     },
 
     async plan({ prior, proposed }, { client }) {
       if (proposed === null) {
         const item = prior === null ? undefined : kind.itemOf(prior);
-        const warning = item === undefined || kind.removalWarning === undefined ? undefined : kind.removalWarning(item, knownString(prior?.cluster) ?? "");
-        return { planned: null, ...(warning === undefined ? {} : { diagnostics: [{ severity: "warning", ...warning }] }) };
+        if (item === undefined || deletionPolicyOf(prior) === "retain" || kind.removalWarning === undefined) return { planned: null };
+        return { planned: null, diagnostics: [{ severity: "warning", ...kind.removalWarning(item, knownString(prior?.cluster) ?? "") }] };
       }
-      throwIfErrors([...clusterProblems(proposed), ...kind.problems(proposed)]);
+      throwIfErrors([...clusterProblems(proposed), ...deletionPolicyProblems(proposed), ...kind.problems(proposed)]);
       const item = kind.itemOf(proposed);
       const cluster = knownString(proposed.cluster);
       const planned: ObjectValue = {
@@ -188,14 +233,22 @@ export function memberItemResource<T>(kind: MemberItemKind<T>): Resource<Provide
         ...(item === undefined ? {} : kind.valuesOf(item)),
         id: item === undefined || cluster === undefined ? UNKNOWN : `${cluster}/${kind.idOf(item)}`,
       };
+      const diagnostics: Diagnostic[] = [];
       const requiresReplace = replacedAttributes(prior, planned, identity);
-      if (prior === null || requiresReplace.length > 0 || serversChanged(prior, proposed) || cluster === undefined || hasUnknown(planned)) {
-        planned.members = UNKNOWN;
-      } else {
-        // Every member should have it: the plan shows a member that lacks it as a change.
-        planned.members = (await clusterMembers(client.api, cluster)) ?? UNKNOWN;
+      const from = prior === null ? undefined : knownString(prior.cluster);
+      const change = await clusterChange(client.api, from, cluster);
+      if (change === "move") requiresReplace.push(["cluster"]);
+      if (change === "rename") diagnostics.push(renameNote(kind.typeName, from!, cluster!));
+      if (requiresReplace.length > 0 || hasUnknown(planned)) planned.members = UNKNOWN;
+      // Every member should have it: the plan shows a member that lacks it as a change.
+      else planned.members = await plannedMembers(client.api, cluster, proposed.servers);
+      if (cluster !== undefined && requiresReplace.length === 0) {
+        const maintenance = await membersInMaintenance(client.api, cluster);
+        if (maintenance.size > 0 && (prior === null || JSON.stringify(prior.members) !== JSON.stringify(planned.members))) {
+          diagnostics.push(maintenanceNote(kind.typeName, cluster, maintenance));
+        }
       }
-      return { planned, ...(requiresReplace.length > 0 ? { requiresReplace } : {}) };
+      return { planned, ...(requiresReplace.length > 0 ? { requiresReplace } : {}), ...(diagnostics.length > 0 ? { diagnostics } : {}) };
     },
 
     async apply({ prior, planned }, { client, log }) {
@@ -204,6 +257,10 @@ export function memberItemResource<T>(kind: MemberItemKind<T>): Resource<Provide
         const item = kind.itemOf(prior);
         const cluster = knownString(prior.cluster);
         if (item === undefined || cluster === undefined) return { state: null };
+        if (deletionPolicyOf(prior) === "retain") {
+          log.info(`oc-cdktf: cluster "${cluster}": ${kind.describe(item)} stays on the members (deletion_policy retain); forgetting it`, { cluster });
+          return { state: null };
+        }
         try {
           await remove(client.api, log, cluster, item);
         } catch (error) {
@@ -217,8 +274,15 @@ export function memberItemResource<T>(kind: MemberItemKind<T>): Resource<Provide
         throw new DiagnosticError({ severity: "error", summary: `${kind.typeName}: the cluster or item is still unknown at apply time` });
       }
       try {
-        const members = await converge(client, log, cluster, item, stringList(planned.servers));
-        return { state: stateOf(cluster, item, members, planned.servers) };
+        const from = prior === null ? undefined : knownString(prior.cluster);
+        const priorItem = prior === null ? undefined : kind.itemOf(prior);
+        // Both clusters exist: a move (planned as a replace, or decided since the plan).
+        if ((await clusterChange(client.api, from, cluster)) === "move" && priorItem !== undefined && deletionPolicyOf(prior) === "remove") {
+          await remove(client.api, log, from!, priorItem);
+        }
+        const on = await clusterAtApply(client.api, from, cluster);
+        const members = await converge(client, log, on, item, stringList(planned.servers));
+        return { state: stateOf(cluster, item, appliedMembers(planned.members, members), planned.servers, planned.deletion_policy) };
       } catch (error) {
         return { state: prior, diagnostics: stepFailed(`Cluster "${cluster}": adding ${kind.describe(item)} failed`, error).diagnostics };
       }
@@ -233,7 +297,7 @@ export function memberItemResource<T>(kind: MemberItemKind<T>): Resource<Provide
       const present = await holders(client.api, members, item);
       // On no member at all: gone, so Terraform plans to add it again.
       if (present.length === 0) return { state: null };
-      return { state: stateOf(cluster, item, present, state.servers) };
+      return { state: stateOf(cluster, item, present, state.servers, state.deletion_policy) };
     },
 
     async import(id, { client }) {
@@ -252,7 +316,7 @@ export function memberItemResource<T>(kind: MemberItemKind<T>): Resource<Provide
           detail: "Check the id; to add the item instead, declare the resource without importing it.",
         });
       }
-      return { state: stateOf(cluster, parsed, present, null) };
+      return { state: stateOf(cluster, parsed, present, null, null) };
     },
   });
 }

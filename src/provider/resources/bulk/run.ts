@@ -5,6 +5,7 @@ import type { OperationsCenterClient } from "../../../client/client.js";
 import { OperationsCenterError } from "../../../client/errors.js";
 import type { BulkArguments } from "../../../config/bulk.js";
 import { DiagnosticError, type Logger } from "../../plugin/types.js";
+import { membersInMaintenance, refusedForMaintenance } from "../common/cluster-reference.js";
 
 /** The member a bulk failure names: Operations Center's chain ends with the failing server's step. */
 export function failedMember(message: string): string | undefined {
@@ -22,6 +23,28 @@ export async function runBulkAction<A extends BulkAction>(api: OperationsCenterC
     await api.bulkUpdateCluster(cluster, action, args);
   } catch (error) {
     throw bulkFailure(cluster, action, what, error);
+  }
+}
+
+/** True when runBulkAction failed because Operations Center refused the action for a member in maintenance. */
+export function refusedByMaintenance(error: unknown): boolean {
+  return error instanceof DiagnosticError && error.diagnostics.some((d) => refusedForMaintenance(d.detail ?? ""));
+}
+
+/**
+ * Runs `bulk` unless a member of the cluster is in maintenance, when Operations Center refuses
+ * every bulk action. Undefined when it ran; else why it did not (a member in maintenance, or the
+ * refusal when one went into maintenance since the check), and the caller goes member by member.
+ */
+export async function bulkUnlessMaintenance(api: OperationsCenterClient, cluster: string, bulk: () => Promise<void>): Promise<string | undefined> {
+  const maintenance = await membersInMaintenance(api, cluster);
+  if (maintenance.size > 0) return `Operations Center refuses bulk actions while ${[...maintenance.keys()].join(", ")} is in maintenance`;
+  try {
+    await bulk();
+    return undefined;
+  } catch (error) {
+    if (!refusedByMaintenance(error)) throw error;
+    return "Operations Center refused the bulk action: a member went into maintenance";
   }
 }
 

@@ -1,7 +1,9 @@
 // A resource for one IncusOS system config that Operations Center replaces whole on every member
 // (update_system_kernel, update_system_logging; incusos-api.md 3, 4). Read compares each
 // member's live config with the declared one; apply sends the bulk action only when a member
-// differs; destroy resets every member to the empty config.
+// differs (or, while a member is in maintenance and Operations Center refuses bulk actions, a PUT
+// of the config on each member that differs, through its IncusOS endpoint); destroy resets every
+// member to the empty config, unless deletion_policy is retain.
 import type { z } from "zod";
 import type { OperationsCenterClient } from "../../../client/client.js";
 import type { BulkArguments } from "../../../config/bulk.js";
@@ -9,8 +11,19 @@ import { TOO_DEEP, tooDeep } from "../../../config/input-limits.js";
 import type { ProviderClient } from "../../client.js";
 import { DiagnosticError, UNKNOWN, type Diagnostic, type Logger, type ObjectValue, type Resource } from "../../plugin/types.js";
 import { apiStep, knownString, stepFailed } from "../values.js";
-import { changesOneAtATime, clusterAttribute, clusterMembers, clusterProblems, requireMembers, serversAttribute, serversChanged, throwIfErrors } from "./common.js";
-import { runBulkAction } from "./run.js";
+import { putServerSystemConfig } from "../../../client/incusos-client.js";
+import {
+  clusterAtApply,
+  clusterChange,
+  deletionPolicyAttribute,
+  deletionPolicyOf,
+  deletionPolicyProblems,
+  maintenanceNote,
+  membersInMaintenance,
+  renameNote,
+} from "../common/cluster-reference.js";
+import { appliedMembers, changesOneAtATime, clusterAttribute, clusterMembers, clusterProblems, plannedMembers, requireMembers, serversAttribute, serversChanged, throwIfErrors } from "./common.js";
+import { bulkUnlessMaintenance, runBulkAction } from "./run.js";
 
 type SystemAction = "update_system_kernel" | "update_system_logging";
 
@@ -19,7 +32,7 @@ export interface SystemConfigKind<A extends SystemAction> {
   readonly description: string;
   readonly action: A;
   /** "kernel", "logging": in messages. */
-  readonly what: string;
+  readonly what: "kernel" | "logging";
   /** The bulk arguments' schema: `{config: …}`. */
   readonly schema: z.ZodType<BulkArguments<A>>;
   /** What destroy sends. */
@@ -67,7 +80,7 @@ function parseConfig(text: string): { value: Record<string, unknown> } | { probl
 
 export function systemConfigResource<A extends SystemAction>(kind: SystemConfigKind<A>): Resource<ProviderClient> {
   const problems = (config: ObjectValue): Diagnostic[] => {
-    const out = clusterProblems(config);
+    const out = [...clusterProblems(config), ...deletionPolicyProblems(config)];
     const text = knownString(config.config);
     if (text === undefined) return out;
     const parsed = parseConfig(text);
@@ -95,7 +108,13 @@ export function systemConfigResource<A extends SystemAction>(kind: SystemConfigK
   const update = async (api: OperationsCenterClient, log: Logger, cluster: string, args: BulkArguments<A>, what: string): Promise<string[]> => {
     const members = await requireMembers(api, cluster);
     const stale = await differing(api, members, args.config);
-    if (stale.size > 0) await runBulkAction(api, log, cluster, kind.action, args, `${what} on ${members.join(", ")} (${[...stale.keys()].join(", ")} differ)`);
+    if (stale.size === 0) return members;
+    const why = await bulkUnlessMaintenance(api, cluster, () => runBulkAction(api, log, cluster, kind.action, args, `${what} on ${members.join(", ")} (${[...stale.keys()].join(", ")} differ)`));
+    if (why === undefined) return members;
+    log.info(`oc-cdktf: cluster "${cluster}": ${what} on ${[...stale.keys()].join(", ")} through the IncusOS endpoint (${why})`, { cluster });
+    for (const member of stale.keys()) {
+      await apiStep(`Cluster "${cluster}": cannot set the ${kind.what} config of member ${member}`, () => putServerSystemConfig(api, member, kind.what, args.config as Record<string, unknown>));
+    }
     return members;
   };
 
@@ -108,11 +127,12 @@ export function systemConfigResource<A extends SystemAction>(kind: SystemConfigK
     return result.success ? result.data : undefined;
   };
 
-  const stateOf = (cluster: string, config: string, servers: ObjectValue[string] | undefined, members: readonly string[]): ObjectValue => ({
+  const stateOf = (cluster: string, config: string, servers: ObjectValue[string] | undefined, deletionPolicy: ObjectValue[string] | undefined, members: readonly string[]): ObjectValue => ({
     id: cluster,
     cluster,
     config,
     servers: servers ?? null,
+    deletion_policy: deletionPolicy ?? null,
     members: [...members],
   });
 
@@ -131,6 +151,7 @@ export function systemConfigResource<A extends SystemAction>(kind: SystemConfigK
             description: `The ${kind.what} config as JSON text (the \`config\` object of IncusOS' system ${kind.what}); it replaces the whole config on every member.`,
           },
           servers: serversAttribute,
+          deletion_policy: deletionPolicyAttribute,
           members: {
             type: ["list", "string"],
             computed: true,
@@ -147,21 +168,34 @@ export function systemConfigResource<A extends SystemAction>(kind: SystemConfigK
     async plan({ prior, proposed }, { client }) {
       if (proposed === null) {
         const cluster = prior === null ? "" : (knownString(prior.cluster) ?? "");
+        if (deletionPolicyOf(prior) === "retain") return { planned: null };
         return { planned: null, diagnostics: [{ severity: "warning", summary: `The ${kind.what} config of every member of cluster "${cluster}" will be reset to the empty config`, detail: kind.resetMeans }] };
       }
       throwIfErrors(problems(proposed));
       const cluster = knownString(proposed.cluster);
       const planned: ObjectValue = { ...proposed, id: cluster ?? UNKNOWN };
+      const diagnostics: Diagnostic[] = [];
+      const from = prior === null ? undefined : knownString(prior.cluster);
+      const change = await clusterChange(client.api, from, cluster);
+      if (change === "rename") diagnostics.push(renameNote(kind.typeName, from!, cluster!));
       const changed = prior === null || prior.config !== proposed.config || serversChanged(prior, proposed);
-      planned.members = changed || cluster === undefined ? UNKNOWN : ((await clusterMembers(client.api, cluster)) ?? UNKNOWN);
-      const requiresReplace = prior !== null && prior.cluster !== proposed.cluster ? [["cluster"]] : [];
-      return { planned, ...(requiresReplace.length > 0 ? { requiresReplace } : {}) };
+      // After the apply every member has this config: the declared servers, or today's members.
+      planned.members = change === "move" ? UNKNOWN : await plannedMembers(client.api, cluster, proposed.servers);
+      if (changed && cluster !== undefined && change !== "move") {
+        const maintenance = await membersInMaintenance(client.api, cluster);
+        if (maintenance.size > 0) diagnostics.push(maintenanceNote(kind.typeName, cluster, maintenance));
+      }
+      return { planned, ...(change === "move" ? { requiresReplace: [["cluster"]] } : {}), ...(diagnostics.length > 0 ? { diagnostics } : {}) };
     },
 
     async apply({ prior, planned }, { client, log }) {
       if (planned === null) {
         const cluster = prior === null ? undefined : knownString(prior.cluster);
         if (cluster === undefined) return { state: null };
+        if (deletionPolicyOf(prior) === "retain") {
+          log.info(`oc-cdktf: cluster "${cluster}": the ${kind.what} config stays on the members (deletion_policy retain); forgetting it`, { cluster });
+          return { state: null };
+        }
         try {
           if ((await clusterMembers(client.api, cluster)) !== undefined) await update(client.api, log, cluster, kind.empty, `resetting the ${kind.what} config to empty`);
         } catch (error) {
@@ -176,8 +210,12 @@ export function systemConfigResource<A extends SystemAction>(kind: SystemConfigK
         throw new DiagnosticError({ severity: "error", summary: `${kind.typeName}: cluster or config is unknown or invalid at apply time`, path: ["config"] });
       }
       try {
-        const members = await update(client.api, log, cluster, args, `replacing the ${kind.what} config`);
-        return { state: stateOf(cluster, text, planned.servers, members) };
+        const from = prior === null ? undefined : knownString(prior.cluster);
+        if ((await clusterChange(client.api, from, cluster)) === "move" && deletionPolicyOf(prior) === "remove") {
+          await update(client.api, log, from!, kind.empty, `resetting the ${kind.what} config to empty (moved to cluster "${cluster}")`);
+        }
+        const members = await update(client.api, log, await clusterAtApply(client.api, from, cluster), args, `replacing the ${kind.what} config`);
+        return { state: stateOf(cluster, text, planned.servers, planned.deletion_policy, appliedMembers(planned.members, members)) };
       } catch (error) {
         return { state: prior, diagnostics: stepFailed(`Cluster "${cluster}": updating the ${kind.what} config failed`, error).diagnostics };
       }
@@ -194,7 +232,7 @@ export function systemConfigResource<A extends SystemAction>(kind: SystemConfigK
       const first = [...stale.values()][0];
       // A member that differs shows as its live config, so the plan shows the difference.
       const config = first === undefined ? text : JSON.stringify(canonical(first));
-      return { state: stateOf(cluster, config, state.servers, members.filter((m) => !stale.has(m))) };
+      return { state: stateOf(cluster, config, state.servers, state.deletion_policy, members.filter((m) => !stale.has(m))) };
     },
 
     async import(id, { client }) {
@@ -203,7 +241,7 @@ export function systemConfigResource<A extends SystemAction>(kind: SystemConfigK
         throw new DiagnosticError({ severity: "error", summary: `Cannot import ${kind.typeName} "${id}": cluster "${id}" ${members === undefined ? "does not exist" : "has no members"}`, detail: "The import id is the cluster name." });
       }
       const live = await apiStep(`Cannot read the ${kind.what} config of member ${members[0]}`, () => kind.live(client.api, members[0]!));
-      return { state: stateOf(id, JSON.stringify(canonical(live)), null, []) };
+      return { state: stateOf(id, JSON.stringify(canonical(live)), null, null, []) };
     },
   });
 }
