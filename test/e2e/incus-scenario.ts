@@ -29,10 +29,16 @@ export interface IncusScenarioConfig {
   scriptlet?: string;
   /** The cluster certificate (PEM); its key comes from the variable cluster_key (TF_VAR_cluster_key). */
   certificate?: string;
+  /** The settings' deletionPolicy (default: from the cluster's forget, retain). */
+  settingsDeletionPolicy?: "remove" | "retain";
   /** false drops the settings construct. */
   settings?: boolean;
   /** false drops the three member constructs. */
   members?: boolean;
+  /** The cluster's name (default CLUSTER): another name is the cluster's rename. */
+  name?: string;
+  /** Members of the gpu group (default server02, server03). */
+  gpuMembers?: string[];
   /** A client certificate (PEM) the cluster trusts: its application config's `certificates`. */
   clientCertificate?: string;
 }
@@ -43,7 +49,7 @@ export function synthIncusScenario(outdir: string, config: IncusScenarioConfig):
   new LocalBackend(stack, { path: "terraform.tfstate" });
   new OperationsCenter(stack, "oc", { evacuationTimeout: 60 });
   const cluster = new Cluster(stack, "lab", {
-    name: CLUSTER,
+    name: config.name ?? CLUSTER,
     servers: ["server01", "server02", "server03"],
     deletionPolicy: "forget",
     ...(config.clientCertificate === undefined ? {} : { applicationConfig: { certificates: [{ type: "client", name: "terraform", certificate: config.clientCertificate }] } }),
@@ -53,9 +59,10 @@ export function synthIncusScenario(outdir: string, config: IncusScenarioConfig):
       cluster,
       config: { "cluster.max_voters": config.maxVoters ?? 5, "cluster.healing_threshold": 30 },
       ...(config.scriptlet === undefined ? {} : { placementScriptlet: config.scriptlet }),
+      ...(config.settingsDeletionPolicy === undefined ? {} : { deletionPolicy: config.settingsDeletionPolicy }),
     });
   }
-  new IncusClusterGroup(stack, "gpu", { cluster, name: "gpu", description: "GPU servers", members: ["server02", "server03"] });
+  new IncusClusterGroup(stack, "gpu", { cluster, name: "gpu", description: "GPU servers", members: config.gpuMembers ?? ["server02", "server03"] });
   if (config.members !== false) {
     new IncusClusterMember(stack, "server01", { cluster, member: "server01", roles: ["event-hub"], failureDomain: "rack1" });
     new IncusClusterMember(stack, "server02", { cluster, member: "server02", schedulerInstance: "group" });
