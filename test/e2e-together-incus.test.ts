@@ -4,9 +4,11 @@
 // cluster's deletion policy, only the changed keys sent, the evacuation warned in the plan, and
 // members checked against the cluster at synth and at plan. Each test starts its own local OC.
 import assert from "node:assert/strict";
+import { X509Certificate } from "node:crypto";
 import { readFileSync, writeFileSync } from "node:fs";
 import * as path from "node:path";
 import { test } from "node:test";
+import { createSelfSignedCertificate } from "../src/local-oc/certificates.js";
 import { startE2E, type E2E } from "./e2e/harness.js";
 import { bulkSeed } from "./e2e/bulk-scenario.js";
 import { CLUSTER, synthIncusScenario, type IncusScenarioConfig } from "./e2e/incus-scenario.js";
@@ -123,3 +125,34 @@ test("a group member outside the cluster fails at synth and, for HCL, at plan, b
     assert.match(text, /The members of "lab" are: server01, server02, server03/);
     assert.deepEqual(s.e2e.changes(), []);
   }));
+
+test("a cluster created with its ClusterCertificate in one apply: the cluster's outputs carry the new certificate, the next plan shows no change and nothing changed outside Terraform, and a rename makes no certificate call", async () => {
+  const e2e = await startE2E({ seed: bulkSeed() });
+  try {
+    const incusDir = await e2e.oc.writeIncusConfig(path.join(e2e.workdir, "incus-config"));
+    e2e.env.INCUS_CONF = incusDir;
+    const pair = await createSelfSignedCertificate({ commonName: "lab.example", usage: "server" });
+    e2e.env.TF_VAR_cluster_key = pair.key;
+    const clientCertificate = readFileSync(path.join(incusDir, "client.crt"), "utf8");
+    e2e.stackDir = synthIncusScenario(path.join(e2e.workdir, "cdktf.out"), { clientCertificate, certificate: pair.certificate, incus: false });
+    await e2e.initAndApply();
+    assert.equal(e2e.oc.snapshot().clusters.find((c) => c.name === CLUSTER)!.certificate, pair.certificate);
+    const outputs = JSON.parse((await e2e.tf("output", "-json")).stdout) as Record<string, { value: string }>;
+    const fingerprint = new X509Certificate(pair.certificate).fingerprint256.replaceAll(":", "").toLowerCase();
+    assert.equal(outputs.cluster_fingerprint!.value, fingerprint);
+    assert.equal(outputs.cluster_certificate!.value, pair.certificate);
+    const plan = await e2e.plan();
+    assert.equal(plan.code, 0, plan.output);
+    assert.doesNotMatch(plan.output, /changed outside of Terraform/);
+    assert.match(plan.output, /No changes/);
+
+    // The cluster's rename leaves the certificate as it is: no certificate PUT.
+    e2e.stackDir = synthIncusScenario(path.join(e2e.workdir, "cdktf.out"), { clientCertificate, certificate: pair.certificate, incus: false, name: "lab-renamed" });
+    await e2e.applyOk();
+    assert.deepEqual(e2e.changes().filter((c) => c.includes("/certificate")), []);
+    assert.equal(e2e.oc.snapshot().clusters.find((c) => c.name === "lab-renamed")!.certificate, pair.certificate);
+    assert.deepEqual(await e2e.planChanges(), {});
+  } finally {
+    await e2e.close();
+  }
+});

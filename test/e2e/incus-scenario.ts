@@ -4,7 +4,7 @@
 // changes. The cluster's application config lists the client certificate the provider presents,
 // so that the cluster trusts it, as a user trusts their incus client on a real cluster.
 import * as path from "node:path";
-import { App, LocalBackend, TerraformStack, TerraformVariable } from "cdktf";
+import { App, LocalBackend, TerraformOutput, TerraformStack, TerraformVariable } from "cdktf";
 import { Cluster, ClusterCertificate, IncusClusterGroup, IncusClusterMember, IncusClusterSettings, OperationsCenter } from "../../constructs/index.js";
 
 export const INCUS_STACK = "incus";
@@ -31,6 +31,8 @@ export interface IncusScenarioConfig {
   certificate?: string;
   /** The settings' deletionPolicy (default: from the cluster's forget, retain). */
   settingsDeletionPolicy?: "remove" | "retain";
+  /** false drops every Incus construct (settings, group, members). */
+  incus?: boolean;
   /** false drops the settings construct. */
   settings?: boolean;
   /** false drops the three member constructs. */
@@ -54,7 +56,7 @@ export function synthIncusScenario(outdir: string, config: IncusScenarioConfig):
     deletionPolicy: "forget",
     ...(config.clientCertificate === undefined ? {} : { applicationConfig: { certificates: [{ type: "client", name: "terraform", certificate: config.clientCertificate }] } }),
   });
-  if (config.settings !== false) {
+  if (config.settings !== false && config.incus !== false) {
     new IncusClusterSettings(stack, "settings", {
       cluster,
       config: { "cluster.max_voters": config.maxVoters ?? 5, "cluster.healing_threshold": 30 },
@@ -62,8 +64,8 @@ export function synthIncusScenario(outdir: string, config: IncusScenarioConfig):
       ...(config.settingsDeletionPolicy === undefined ? {} : { deletionPolicy: config.settingsDeletionPolicy }),
     });
   }
-  new IncusClusterGroup(stack, "gpu", { cluster, name: "gpu", description: "GPU servers", members: config.gpuMembers ?? ["server02", "server03"] });
-  if (config.members !== false) {
+  if (config.incus !== false) new IncusClusterGroup(stack, "gpu", { cluster, name: "gpu", description: "GPU servers", members: config.gpuMembers ?? ["server02", "server03"] });
+  if (config.members !== false && config.incus !== false) {
     new IncusClusterMember(stack, "server01", { cluster, member: "server01", roles: ["event-hub"], failureDomain: "rack1" });
     new IncusClusterMember(stack, "server02", { cluster, member: "server02", schedulerInstance: "group" });
     new IncusClusterMember(stack, "server03", { cluster, member: "server03", state: config.server03 ?? "online", evacuationMode: "stop" });
@@ -74,6 +76,8 @@ export function synthIncusScenario(outdir: string, config: IncusScenarioConfig):
     key.addOverride("ephemeral", true);
     new ClusterCertificate(stack, "certificate", { cluster, certificate: config.certificate, privateKey: key.stringValue });
   }
+  new TerraformOutput(stack, "cluster_fingerprint", { value: cluster.fingerprint });
+  new TerraformOutput(stack, "cluster_certificate", { value: cluster.certificate });
   app.synth();
   return path.join(outdir, "stacks", INCUS_STACK);
 }
