@@ -156,3 +156,28 @@ test("a cluster created with its ClusterCertificate in one apply: the cluster's 
     await e2e.close();
   }
 });
+
+test("operationscenter_incus_cluster_members lists each member as incus cluster list shows it: URL, roles, architecture, failure domain, status, message, groups", () =>
+  withStack(async (s) => {
+    // A data source is read at plan: the evacuation is applied first.
+    s.synth({ server03: "evacuated" });
+    await s.e2e.applyOk();
+    s.synth({ membersData: true, server03: "evacuated" });
+    await s.e2e.applyOk();
+    const outputs = JSON.parse((await s.e2e.tf("output", "-json")).stdout) as Record<string, { value: unknown }>;
+    assert.deepEqual(outputs.member_names!.value, ["server01", "server02", "server03"]);
+    const members = outputs.members!.value as Record<string, unknown>[];
+    const server01 = members[0]!;
+    assert.equal(server01.name, "server01");
+    assert.equal(server01.failure_domain, "rack1");
+    assert.ok((server01.roles as string[]).includes("event-hub"));
+    assert.equal(server01.architecture, "x86_64");
+    assert.match(String(server01.url), /^https:\/\//);
+    assert.equal(server01.status, "Online");
+    assert.equal(server01.message, "Fully operational");
+    assert.deepEqual(members[1]!.groups, ["default", "gpu"]);
+    assert.equal(members[2]!.status, "Evacuated");
+    assert.equal(outputs.first_member_status!.value, "Online");
+    const dataCalls = s.e2e.oc.requests.filter((r) => r.method === "GET" && r.path === `/incus/${CLUSTER}/1.0/cluster/members`);
+    assert.ok(dataCalls.length > 0, "read through the cluster's own Incus API");
+  }));
