@@ -3,7 +3,10 @@
 // deletion policy, a rename kept in place, a cluster deleted outside Terraform, the members
 // planned exactly when servers change, and a member in maintenance.
 import assert from "node:assert/strict";
+import { readFileSync } from "node:fs";
 import * as path from "node:path";
+import { App, LocalBackend, TerraformStack } from "cdktf";
+import { Cluster, ClusterApplication, ClusterKernelConfig, ClusterVlanTags, IncusClusterMember, OperationsCenter } from "../constructs/index.js";
 import { test } from "node:test";
 import { runPipeline } from "./e2e/review-scenario.js";
 import { startE2E, type E2E } from "./e2e/harness.js";
@@ -87,12 +90,13 @@ test("destroy of a cluster with deletionPolicy forget keeps every bulk item on i
     assert.doesNotMatch(summary.stdout, /REMOVED|reset to|VLAN eth0: -/);
     assert.match(summary.stdout, /application debug: kept on the cluster: deletion_policy retain/);
     assert.match(summary.stdout, /VLAN eth0: 100, 200 kept on the cluster: deletion_policy retain/);
-    assert.match(summary.stdout, /kernel config: kept on the cluster: deletion_policy retain/);
+    assert.match(summary.stdout, /kernel: kept on the cluster: deletion_policy retain/);
 
     await s.e2e.applyOk();
     assert.deepEqual(s.bulkChanges(), []);
+    // The only call is the cluster's own (forget: its record goes, and with it Operations Center's
+    // server records; the servers keep running with everything applied).
     assert.deepEqual(s.e2e.changes(), [`DELETE /1.0/provisioning/clusters/${CLUSTER}?mode=force`]);
-    assertEverythingOnEveryMember(s, MEMBERS);
   }));
 
 test("a bulk construct dropped from the code of a retained cluster is forgotten; with deletionPolicy remove it is removed", () =>
@@ -191,3 +195,70 @@ test("a member evacuated: the plan names it and says member by member; the VLAN,
     assert.deepEqual(s.bulkChanges(), [`POST /1.0/provisioning/clusters/${CLUSTER}/:bulk-update`]);
     for (const name of MEMBERS) assert.deepEqual(s.tags(name, "eth0"), [100, 200], name);
   }));
+
+/**
+ * A cluster whose Incus API trusts the provider's client (its application config lists the
+ * certificate), with server03's state declared by an IncusClusterMember, and bulk items.
+ */
+function synthMaintenance(outdir: string, clientCertificate: string, config: { server03: "online" | "evacuated"; tags: number[]; kernel: string[] }): string {
+  const app = new App({ outdir, skipValidation: true });
+  const stack = new TerraformStack(app, "maintenance");
+  new LocalBackend(stack, { path: "terraform.tfstate" });
+  new OperationsCenter(stack, "oc", { evacuationTimeout: 60 });
+  const cluster = new Cluster(stack, "edge", {
+    name: CLUSTER,
+    servers: MEMBERS,
+    deletionPolicy: "forget",
+    applicationConfig: { certificates: [{ type: "client", name: "terraform", certificate: clientCertificate }] },
+  });
+  new IncusClusterMember(stack, "server03", { cluster, member: "server03", state: config.server03, evacuationMode: "stop" });
+  new ClusterVlanTags(stack, "tenants", { cluster, interfaceName: "eth0", vlanTags: config.tags });
+  new ClusterApplication(stack, "debug", { cluster, name: "debug" });
+  new ClusterKernelConfig(stack, "kernel", { cluster, config: { blacklist_modules: config.kernel } });
+  app.synth();
+  return path.join(outdir, "stacks", "maintenance");
+}
+
+test("evacuate a member with a bulk change in one apply, then restore it with another bulk change in one apply; the restore's plan names the member in maintenance", async () => {
+  const e2e = await startE2E({ seed: bulkSeed() });
+  try {
+    const incusDir = await e2e.oc.writeIncusConfig(path.join(e2e.workdir, "incus-config"));
+    e2e.env.INCUS_CONF = incusDir;
+    const certificate = readFileSync(path.join(incusDir, "client.crt"), "utf8");
+    const synth = (config: { server03: "online" | "evacuated"; tags: number[]; kernel: string[] }) => {
+      e2e.stackDir = synthMaintenance(path.join(e2e.workdir, "cdktf.out"), certificate, config);
+    };
+    const maintenance = (): number | undefined => e2e.oc.snapshot().servers.find((x) => x.name === "server03")!.in_maintenance;
+    const tags = (name: string): number[] => [...(e2e.oc.snapshot().servers.find((x) => x.name === name)!.incusos.network.interfaces ?? []).find((d) => d.name === "eth0")!.vlan_tags!].sort((a, b) => a - b);
+    const kernel = (name: string): unknown => e2e.oc.snapshot().servers.find((x) => x.name === name)!.incusos.kernel.blacklist_modules;
+    synth({ server03: "online", tags: [100], kernel: ["nouveau"] });
+    await e2e.initAndApply();
+
+    // Evacuate + a VLAN and a kernel change: one apply.
+    synth({ server03: "evacuated", tags: [100, 200], kernel: ["nouveau", "radeon"] });
+    await e2e.applyOk();
+    assert.equal(maintenance(), 2);
+    for (const name of MEMBERS) {
+      assert.deepEqual(tags(name), [100, 200], name);
+      assert.deepEqual(kernel(name), ["nouveau", "radeon"], name);
+    }
+    assert.deepEqual(await e2e.planChanges(), {});
+
+    // Restore + a VLAN change: the plan says member by member (server03 is evacuated until the
+    // member resource, which runs after the cluster, restores it); one apply.
+    synth({ server03: "online", tags: [100, 300], kernel: ["nouveau", "radeon"] });
+    const plan = await e2e.plan();
+    assert.equal(plan.code, 0, plan.output);
+    assert.match(plan.output, /has members in maintenance: server03 \(evacuated\); the change will be applied member by member/);
+    await e2e.applyOk();
+    assert.deepEqual(
+      e2e.changes().filter((c) => c.includes("/system/network") || c.includes(":bulk-update")),
+      MEMBERS.map((m) => `PUT /1.0/provisioning/servers/${m}/os/1.0/system/network`),
+    );
+    assert.equal(maintenance(), 0);
+    for (const name of MEMBERS) assert.deepEqual(tags(name), [100, 300], name);
+    assert.deepEqual(await e2e.planChanges(), {});
+  } finally {
+    await e2e.close();
+  }
+});

@@ -118,7 +118,8 @@ test("in-place settings, members added and removed, VLAN changes, a target repla
   assert.match(markdown.stdout, /^### ⚠️ Operations Center plan: 1 cluster \(1 to change\)\n\n\*\*3 destructive operations( · [^*]+)?\*\*/);
   assert.match(markdown.stdout, /\| ⚠️ \| members: -server02 \(evacuated, then FACTORY-RESET\) \|/);
   assert.match(markdown.stdout, /<details><summary>Attribute details: cluster edge-1<\/summary>\n\n```diff\n/);
-  assert.match(markdown.stdout, /~ vlan_tags: \[100,200\] → \[100,300\]/);
+  // The VLAN details show each member's tags, as the operation line reads.
+  assert.match(markdown.stdout, /~ server01: 100, 200 → 100, 300\n- server02 \(no longer a member\)\n~ server03: 100, 200 → 100, 300\n\+ server04: 100, 300\n/);
 });
 
 test("destroy with each deletion policy: retain calls nothing, forget deletes the record, factory-reset wipes every member", async (t) => {

@@ -22,6 +22,7 @@ import {
   maintenanceNote,
   membersInMaintenance,
   renameNote,
+  retainedOnReplace,
 } from "./common/cluster-reference.js";
 import {
   changesOneAtATime,
@@ -285,6 +286,10 @@ export const clusterVlanTagsResource: Resource<ProviderClient> = changesOneAtATi
     const change = await clusterChange(client.api, from, cluster);
     if (change === "move") requiresReplace.push(["cluster"]);
     if (change === "rename") diagnostics.push(renameNote("operationscenter_cluster_vlan_tags", from!, cluster!));
+    if (requiresReplace.length > 0 && deletionPolicyOf(prior) === "retain") {
+      const tags = `VLAN tags ${list(numberList(prior?.vlan_tags))} on "${knownString(prior?.interface_name) ?? ""}"`;
+      diagnostics.push(retainedOnReplace("operationscenter_cluster_vlan_tags", tags, from ?? ""));
+    }
     const tagsChanged = prior !== null && JSON.stringify(numberList(prior.vlan_tags).sort()) !== JSON.stringify(numberList(proposed.vlan_tags).sort());
     const serversMoved = serversChanged(prior, proposed);
     const servers = Array.isArray(proposed.servers) && !hasUnknown(proposed.servers) ? stringList(proposed.servers) : undefined;

@@ -2,7 +2,7 @@
 // operation reaches ("all 3 members"), taken from the cluster's change in the same plan.
 import type { ResourceChange } from "../plan-schema.js";
 import type { GroupKind, PlanContext } from "./model.js";
-import { after, before, clusterNameOf, stringsOf } from "./values.js";
+import { after, before, clusterNameOf, objectOf, stringOf, stringsOf } from "./values.js";
 
 /** The group of a resource whose cluster name is not known until apply. */
 export const UNKNOWN_CLUSTER = "(name known after apply)";
@@ -25,8 +25,28 @@ export function scope(members: readonly string[]): string {
   return members.length === 0 ? "every member" : members.length === 1 ? `the only member, ${members[0]}` : `all ${members.length} members`;
 }
 
-/** Servers the resource's servers attribute gains: they get the item in the same apply. */
+/**
+ * Servers the resource's servers attribute gains that are not members already: they get the item
+ * in the same apply. An imported resource has no servers before, but its members (or the members
+ * in vlan_tags_all) are no joiners.
+ */
 export function joiningServers(rc: ResourceChange): string[] {
-  const prev = stringsOf(before(rc)?.servers);
-  return stringsOf(after(rc)?.servers).filter((s) => !prev.includes(s));
+  const prev = before(rc);
+  const known = [...stringsOf(prev?.servers), ...stringsOf(prev?.members), ...Object.keys(objectOf(prev?.vlan_tags_all) ?? {})];
+  return stringsOf(after(rc)?.servers).filter((s) => !known.includes(s));
+}
+
+/** What a destroy with deletion_policy retain does: no call. */
+export const KEPT = "kept on the cluster: deletion_policy retain";
+
+/** True when the resource's destroy only forgets it (deletion_policy retain). */
+export function retained(rc: ResourceChange): boolean {
+  return stringOf(before(rc)?.deletion_policy) === "retain";
+}
+
+/** "; follows the cluster's rename from A" when the update changes only the cluster's name. */
+export function renameNote(rc: ResourceChange): string {
+  const from = stringOf(before(rc)?.cluster);
+  const to = stringOf(after(rc)?.cluster);
+  return from !== undefined && to !== undefined && from !== to ? ` (follows the cluster's rename from ${from})` : "";
 }

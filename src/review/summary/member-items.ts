@@ -2,7 +2,7 @@
 // targets and applications. Removing one (or replacing it: remove, then add) is destructive;
 // drift: a member that lost it.
 import type { ResourceChange } from "../plan-schema.js";
-import { bulkGroupOf, joiningServers, membersAfter, scope } from "./bulk.js";
+import { bulkGroupOf, joiningServers, KEPT, membersAfter, renameNote, retained, scope } from "./bulk.js";
 import { operation, Phase, type Family, type Operation, type PlanContext } from "./model.js";
 import { actionOf, after, attributeDetails, before, clusterNameOf, marked, names, reasonOf, setDiff, show, stringOf, stringsOf, type Values } from "./values.js";
 
@@ -46,11 +46,11 @@ function updateText(rc: ResourceChange, item: string): string {
   const joining = joiningServers(rc);
   const parts: string[] = [];
   if (!marked(rc.change.after_unknown, "members")) {
-    const missing = setDiff(holders, stringsOf(after(rc)?.members)).added;
+    const missing = setDiff(holders, stringsOf(after(rc)?.members)).added.filter((m) => !joining.includes(m));
     if (missing.length > 0) parts.push(`${kind.added} on ${names(missing)} (missing there)`);
   }
   if (joining.length > 0) parts.push(`${kind.added} on joining ${names(joining)}`);
-  return `${item}: ${parts.length === 0 ? "converged on every member" : parts.join("; ")}`;
+  return `${item}: ${parts.length === 0 ? "converged on every member" : parts.join("; ")}${renameNote(rc)}`;
 }
 
 function changes(rc: ResourceChange, context: PlanContext): Operation[] {
@@ -62,6 +62,7 @@ function changes(rc: ResourceChange, context: PlanContext): Operation[] {
     case "create":
       return [operation(rc.address, `${item}: ${kind.added} (${scope(members)})`, Phase.itemChange, { details })];
     case "destroy": {
+      if (retained(rc)) return [operation(rc.address, `${item}: ${KEPT}`, Phase.itemRemoval, { details })];
       const holders = stringsOf(before(rc)?.members);
       const how = kind.how === undefined ? "" : ` (${kind.how})`;
       return [operation(rc.address, `${item}: REMOVED from ${holders.length === 0 ? "every member" : names(holders)}${how}`, Phase.itemRemoval, { destructive: true, details })];

@@ -2,7 +2,7 @@
 // every member; removing the resource resets it to defaults. Drift: a member whose live config
 // differs.
 import type { ResourceChange } from "../plan-schema.js";
-import { bulkGroupOf, joiningServers, membersAfter, scope } from "./bulk.js";
+import { bulkGroupOf, joiningServers, KEPT, membersAfter, renameNote, retained, scope } from "./bulk.js";
 import { operation, Phase, type Family, type Operation, type PlanContext } from "./model.js";
 import { actionOf, after, attributeDetails, before, clusterNameOf, jsonTextDiff, marked, names, objectOf, setDiff, stringOf, stringsOf } from "./values.js";
 
@@ -60,17 +60,18 @@ function changes(rc: ResourceChange, context: PlanContext): Operation[] {
     case "replace":
       return [operation(rc.address, `${kind.what}: ${kind.summary(config)} (${scope(members)})`, Phase.itemChange, { details })];
     case "destroy":
+      if (retained(rc)) return [operation(rc.address, `${kind.what}: ${KEPT}`, Phase.itemRemoval, { details })];
       return [operation(rc.address, `${kind.what}: ${kind.reset} (${scope(members)})`, Phase.itemRemoval, { details })];
     case "update": {
       const parts: string[] = [];
+      const joining = joiningServers(rc);
       if (stringOf(before(rc)?.config) !== config) parts.push(`config replaced: ${kind.summary(config)} (${scope(members)})`);
       else if (!marked(rc.change.after_unknown, "members")) {
-        const stale = setDiff(stringsOf(before(rc)?.members), stringsOf(after(rc)?.members)).added;
+        const stale = setDiff(stringsOf(before(rc)?.members), stringsOf(after(rc)?.members)).added.filter((m) => !joining.includes(m));
         if (stale.length > 0) parts.push(`config restored on ${names(stale)}`);
       }
-      const joining = joiningServers(rc);
       if (joining.length > 0 && parts.length === 0) parts.push(`config set on joining ${names(joining)}`);
-      return [operation(rc.address, `${kind.what}: ${parts.length === 0 ? "converged on every member" : parts.join("; ")}`, Phase.itemChange, { details })];
+      return [operation(rc.address, `${kind.what}: ${parts.length === 0 ? "converged on every member" : parts.join("; ")}${renameNote(rc)}`, Phase.itemChange, { details })];
     }
     default:
       return [];

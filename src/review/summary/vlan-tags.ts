@@ -2,11 +2,34 @@
 // of every member, tags restored on the members that lost them; drift: foreign tags (left alone)
 // and managed tags missing on a member.
 import type { ResourceChange } from "../plan-schema.js";
-import { bulkGroupOf, joiningServers, membersAfter, scope } from "./bulk.js";
+import { bulkGroupOf, joiningServers, KEPT, membersAfter, renameNote, retained, scope } from "./bulk.js";
 import { operation, Phase, type Family, type Operation, type PlanContext } from "./model.js";
-import { actionOf, after, attributeDetails, before, clusterNameOf, names, numbersOf, objectOf, setDiff, stringOf, type Values } from "./values.js";
+import { actionOf, after, attributeDetails, before, clusterNameOf, marked, names, numbersOf, objectOf, setDiff, stringOf, type Values } from "./values.js";
 
 const DETAILS = { skip: ["id", "vlan_tags_all"] };
+
+/**
+ * The details of an update, in the operation line's terms: each member whose tags change, from
+ * the planned vlan_tags_all (so a tag restored on one member shows on that member only, not as
+ * a change of the declared set), and servers only when the prior state recorded them (an
+ * imported resource has none, and gains nothing by being declared).
+ */
+function updateDetails(rc: ResourceChange): string[] {
+  const prev = tagsByMember(before(rc));
+  const unknown = marked(rc.change.after_unknown, "vlan_tags_all");
+  const skip = ["id", "vlan_tags_all", ...(unknown ? [] : ["vlan_tags"]), ...(before(rc)?.servers === null || before(rc)?.servers === undefined ? ["servers"] : [])];
+  const out = attributeDetails(rc, { skip });
+  if (unknown) return out;
+  const next = tagsByMember(after(rc));
+  for (const member of [...new Set([...prev.keys(), ...next.keys()])].sort()) {
+    const a = prev.get(member);
+    const b = next.get(member);
+    if (a === undefined) out.push(`+ ${member}: ${b!.join(", ")}`);
+    else if (b === undefined) out.push(`- ${member} (no longer a member)`);
+    else if (a.join() !== b.join()) out.push(`~ ${member}: ${a.length === 0 ? "none" : a.join(", ")} → ${b.length === 0 ? "none" : b.join(", ")}`);
+  }
+  return out;
+}
 
 const interfaceOf = (rc: ResourceChange): string => stringOf(after(rc)?.interface_name) ?? stringOf(before(rc)?.interface_name) ?? "(interface known after apply)";
 
@@ -36,7 +59,7 @@ function updateText(rc: ResourceChange, context: PlanContext): string {
   for (const [tag, lacking] of restored) parts.push(`${tag} restored on ${names(lacking)}`);
   const joining = joiningServers(rc);
   if (joining.length > 0) parts.push(`tags ${desired.join(", ")} set on joining ${names(joining)}`);
-  return `VLAN ${interfaceOf(rc)}: ${parts.length === 0 ? "converged on every member" : parts.join("; ")}`;
+  return `VLAN ${interfaceOf(rc)}: ${parts.length === 0 ? "converged on every member" : parts.join("; ")}${renameNote(rc)}`;
 }
 
 function changes(rc: ResourceChange, context: PlanContext): Operation[] {
@@ -48,6 +71,7 @@ function changes(rc: ResourceChange, context: PlanContext): Operation[] {
       return [operation(rc.address, `VLAN ${iface}: ${signed("+", numbersOf(after(rc)?.vlan_tags)).join(", ")} (${scope(members)})`, Phase.itemChange, { details })];
     case "destroy": {
       const tags = numbersOf(before(rc)?.vlan_tags);
+      if (retained(rc)) return [operation(rc.address, `VLAN ${iface}: ${tags.join(", ")} ${KEPT}`, Phase.itemRemoval, { details })];
       return [operation(rc.address, `VLAN ${iface}: ${signed("-", tags).join(", ")} (${scope(members)}); tags added by other means stay`, Phase.itemRemoval, { details })];
     }
     case "replace": {
@@ -58,7 +82,7 @@ function changes(rc: ResourceChange, context: PlanContext): Operation[] {
       return [operation(rc.address, text, Phase.itemChange, { details })];
     }
     case "update":
-      return [operation(rc.address, updateText(rc, context), Phase.itemChange, { details })];
+      return [operation(rc.address, updateText(rc, context), Phase.itemChange, { details: updateDetails(rc) })];
     default:
       return [];
   }

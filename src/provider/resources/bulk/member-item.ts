@@ -22,6 +22,7 @@ import {
   maintenanceNote,
   membersInMaintenance,
   renameNote,
+  retainedOnReplace,
 } from "../common/cluster-reference.js";
 import {
   appliedMembers,
@@ -239,6 +240,10 @@ export function memberItemResource<T>(kind: MemberItemKind<T>): Resource<Provide
       const change = await clusterChange(client.api, from, cluster);
       if (change === "move") requiresReplace.push(["cluster"]);
       if (change === "rename") diagnostics.push(renameNote(kind.typeName, from!, cluster!));
+      const priorItem = prior === null ? undefined : kind.itemOf(prior);
+      if (requiresReplace.length > 0 && deletionPolicyOf(prior) === "retain" && priorItem !== undefined) {
+        diagnostics.push(retainedOnReplace(kind.typeName, kind.describe(priorItem), from ?? ""));
+      }
       if (requiresReplace.length > 0 || hasUnknown(planned)) planned.members = UNKNOWN;
       // Every member should have it: the plan shows a member that lacks it as a change.
       else planned.members = await plannedMembers(client.api, cluster, proposed.servers);

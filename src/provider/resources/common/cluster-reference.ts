@@ -110,3 +110,17 @@ export function maintenanceNote(typeName: string, cluster: string, members: Read
       "endpoint instead, the member in maintenance included (IncusOS still runs there).",
   };
 }
+
+/**
+ * A replace runs the destroy first, and with deletion_policy retain that destroy only forgets the
+ * old item: the plan says it stays.
+ */
+export function retainedOnReplace(typeName: string, what: string, cluster: string): Diagnostic {
+  return {
+    severity: "warning",
+    summary: `${typeName}: ${what} stays on the members of cluster "${cluster}" (deletion_policy retain)`,
+    detail:
+      'A replace destroys the old item first, and deletion_policy "retain" makes that destroy forget it without a call. To have it removed, ' +
+      'apply deletion_policy = "remove" first (deletionPolicy: "remove" on the construct), then this change.',
+  };
+}
