@@ -1,6 +1,7 @@
 import { X509Certificate } from "node:crypto";
 import { Construct } from "constructs";
 import { anyToken, declareOnce, namedResource } from "./bulk-declarations.js";
+import { Cluster } from "./cluster.js";
 import type { ICluster } from "./icluster.js";
 import { incusClusterAttribute } from "./incus-common.js";
 import { literal } from "./names.js";
@@ -20,6 +21,7 @@ export interface ClusterCertificateProps {
 /**
  * The cluster's certificate, replaced through Operations Center: one
  * `operationscenter_cluster_certificate` resource. Removing it leaves the certificate in place.
+ * The `certificate` and `fingerprint` of a `Cluster` of this app then carry this certificate.
  */
 export class ClusterCertificate extends Construct {
   readonly resource: CertificateResource;
@@ -46,5 +48,16 @@ export class ClusterCertificate extends Construct {
         privateKey: literal(props.privateKey),
       }),
     );
+    if (props.cluster instanceof Cluster) props.cluster.useCertificate(this);
+  }
+
+  /** The certificate put in place (PEM). */
+  get certificate(): string {
+    return this.resource.certificate;
+  }
+
+  /** Its SHA-256 fingerprint, known at plan. */
+  get fingerprint(): string {
+    return this.resource.fingerprint;
   }
 }

@@ -1,4 +1,4 @@
-import { Token } from "cdktf";
+import { Lazy, Token } from "cdktf";
 import { Construct } from "constructs";
 import { serverTypes, type ServerType } from "../src/client/api-types.js";
 import {
@@ -193,14 +193,26 @@ export class Cluster extends Construct implements ICluster {
     this.resource.overrideLogicalId(resourceName);
   }
 
-  /** The cluster certificate (PEM), known after the cluster exists. */
-  get certificate(): string {
-    return this.resource.certificate;
+  /** The ClusterCertificate of this cluster, when the app has one (it registers itself). */
+  private replacedCertificate?: { readonly certificate: string; readonly fingerprint: string };
+
+  /**
+   * Called by ClusterCertificate: `certificate` and `fingerprint` then carry the certificate that
+   * resource puts in place, which is the live one after the apply (the cluster resource's own
+   * attributes hold the certificate it was created with until a later refresh).
+   */
+  useCertificate(replaced: { readonly certificate: string; readonly fingerprint: string }): void {
+    this.replacedCertificate = replaced;
   }
 
-  /** The SHA-256 fingerprint of the cluster certificate. */
+  /** The cluster certificate (PEM), known after the cluster exists; the ClusterCertificate's when there is one. */
+  get certificate(): string {
+    return Lazy.stringValue({ produce: () => (this.replacedCertificate ?? this.resource).certificate });
+  }
+
+  /** The SHA-256 fingerprint of the cluster certificate; the ClusterCertificate's when there is one. */
   get fingerprint(): string {
-    return this.resource.fingerprint;
+    return Lazy.stringValue({ produce: () => (this.replacedCertificate ?? this.resource).fingerprint });
   }
 
   /** `pending` while Operations Center creates it, then `ready`. */

@@ -1,12 +1,12 @@
 import { Construct } from "constructs";
 import { apiNameProblem, DEFAULT_GROUP, groupConfigProblem } from "../src/config/incus.js";
-import { anyToken, declareOnce, namedResource } from "./bulk-declarations.js";
+import { anyToken, declareOnce, dependentDeletionPolicy, namedResource, type DependentDeletionProps } from "./bulk-declarations.js";
 import type { ICluster } from "./icluster.js";
-import { failOn, incusConnection, type IncusConnectionProps } from "./incus-common.js";
+import { failOn, incusConnection, memberProblems, type IncusConnectionProps } from "./incus-common.js";
 import { literal, literalList, literalMap } from "./names.js";
 import { IncusClusterGroup as GroupResource } from "./provider/incus-cluster-group.js";
 
-export interface IncusClusterGroupProps extends IncusConnectionProps {
+export interface IncusClusterGroupProps extends IncusConnectionProps, DependentDeletionProps {
   readonly cluster: ICluster;
   /** Group name (not default, which every cluster has). */
   readonly name: string;
@@ -36,7 +36,9 @@ export class IncusClusterGroup extends Construct {
       const problem = groupConfigProblem(key);
       if (problem !== undefined) problems.push(`config.${key}: ${problem}`);
     }
+    problems.push(...memberProblems(props.cluster, props.members, "members"));
     failOn(where, problems);
+    const deletionPolicy = dependentDeletionPolicy(where, props.cluster, props.deletionPolicy);
     declareOnce(this, `incus-group\0${props.cluster.name}\0${props.name}`, where, `Incus cluster group "${props.name}" of cluster "${props.cluster.name}"`);
     this.resource = namedResource(this, (provider) =>
       new GroupResource(this, "resource", {
@@ -46,6 +48,7 @@ export class IncusClusterGroup extends Construct {
         members: literalList(props.members),
         ...(props.description === undefined ? {} : { description: literal(props.description) }),
         ...(props.config === undefined ? {} : { config: literalMap(props.config) }),
+        deletionPolicy,
       }),
     );
   }

@@ -2,7 +2,7 @@ import { Construct } from "constructs";
 import { apiNameProblem, memberEvacuationModes, roleProblem, schedulerInstanceValues, type AssignableRole, type MemberEvacuationMode, type SchedulerInstance } from "../src/config/incus.js";
 import { anyToken, declareOnce, namedResource } from "./bulk-declarations.js";
 import type { ICluster } from "./icluster.js";
-import { failOn, incusConnection, type IncusConnectionProps } from "./incus-common.js";
+import { failOn, incusConnection, memberProblems, type IncusConnectionProps } from "./incus-common.js";
 import { literal, literalList } from "./names.js";
 import { IncusClusterMember as MemberResource } from "./provider/incus-cluster-member.js";
 
@@ -55,6 +55,7 @@ export class IncusClusterMember extends Construct {
       problems.push(`evacuationMode: "${props.evacuationMode}" is not an evacuation mode (expected ${memberEvacuationModes.join(", ")})`);
     }
     if (props.evacuationMode !== undefined && props.state === undefined) problems.push('evacuationMode: only applies with state "evacuated"');
+    problems.push(...memberProblems(props.cluster, [props.member], "member"));
     failOn(where, problems);
     declareOnce(this, `incus-member\0${props.cluster.name}\0${props.member}`, where, `Incus member "${props.member}" of cluster "${props.cluster.name}"`);
     const optional = <K extends string, V>(key: K, value: V | undefined) => (value === undefined ? {} : ({ [key]: value } as Record<K, V>));

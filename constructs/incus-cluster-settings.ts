@@ -2,13 +2,13 @@ import { Construct } from "constructs";
 import { MAX_FILE_BYTES, readRegularFile } from "../src/config/input-limits.js";
 import { clusterSettingsConfigSchema, clusterSettingsProblems, type ClusterSettingsConfig } from "../src/config/incus.js";
 import { checkPlacementScriptlet, formatStarlarkProblem } from "../src/config/starlark.js";
-import { anyToken, checkProps, declareOnce, namedResource } from "./bulk-declarations.js";
+import { anyToken, checkProps, declareOnce, dependentDeletionPolicy, namedResource, type DependentDeletionProps } from "./bulk-declarations.js";
 import type { ICluster } from "./icluster.js";
 import { failOn, incusConnection, type IncusConnectionProps } from "./incus-common.js";
 import { literal, literalMap } from "./names.js";
 import { IncusClusterSettings as SettingsResource } from "./provider/incus-cluster-settings.js";
 
-export interface IncusClusterSettingsProps extends IncusConnectionProps {
+export interface IncusClusterSettingsProps extends IncusConnectionProps, DependentDeletionProps {
   readonly cluster: ICluster;
   /** Cluster-wide Incus keys; only the keys given are managed. */
   readonly config?: ClusterSettingsConfig;
@@ -18,7 +18,8 @@ export interface IncusClusterSettingsProps extends IncusConnectionProps {
 
 /**
  * Cluster-wide Incus settings and the placement scriptlet of a cluster: one
- * `operationscenter_incus_cluster_settings` resource. Removing it unsets exactly the keys it set.
+ * `operationscenter_incus_cluster_settings` resource. Removing it unsets exactly the keys it set,
+ * unless its deletionPolicy is `retain` (by default when the cluster's is `retain` or `forget`).
  * One per cluster.
  */
 export class IncusClusterSettings extends Construct {
@@ -31,6 +32,7 @@ export class IncusClusterSettings extends Construct {
     const config = typed === undefined ? undefined : Object.fromEntries(Object.entries(typed).filter(([, v]) => v !== undefined).map(([k, v]) => [k, String(v)]));
     if (config !== undefined && !anyToken(...Object.values(config))) failOn(where, clusterSettingsProblems(config).map((p) => `config.${p}`));
     const scriptlet = props.placementScriptlet === undefined ? undefined : scriptletSource(where, props.placementScriptlet);
+    const deletionPolicy = dependentDeletionPolicy(where, props.cluster, props.deletionPolicy);
     declareOnce(this, `incus-settings\0${props.cluster.name}`, where, `the Incus settings of cluster "${props.cluster.name}"`);
     this.resource = namedResource(this, (provider) =>
       new SettingsResource(this, "resource", {
@@ -38,6 +40,7 @@ export class IncusClusterSettings extends Construct {
         ...incusConnection(props.cluster, props),
         ...(config === undefined ? {} : { config: literalMap(config) }),
         ...(scriptlet === undefined ? {} : { placementScriptlet: literal(scriptlet) }),
+        deletionPolicy,
       }),
     );
   }

@@ -1,5 +1,6 @@
 // What the Incus constructs share: how they name their cluster, and synth-time checks that give
 // the same messages as the provider's plan.
+import { Token } from "cdktf";
 import type { ICluster } from "./icluster.js";
 import { literal } from "./names.js";
 import { Cluster as ClusterResource } from "./provider/cluster.js";
@@ -40,4 +41,23 @@ export function incusConnection(cluster: ICluster, props: IncusConnectionProps):
 /** Throws one error naming the construct and every problem, when there are any. */
 export function failOn(where: string, problems: readonly string[]): void {
   if (problems.length > 0) throw new Error(`${where}: ${problems.join("; ")}.`);
+}
+
+/** The servers of a cluster of this app, when they are known at synth; undefined otherwise. */
+function declaredServers(cluster: ICluster): readonly string[] | undefined {
+  const resource = (cluster as { resource?: unknown }).resource;
+  const servers = resource instanceof ClusterResource ? resource.serversInput : undefined;
+  return servers === undefined || Token.isUnresolved(servers) || servers.some((s) => Token.isUnresolved(s)) ? undefined : servers;
+}
+
+/**
+ * Synth-time check that each named server is one of the cluster's servers (a cluster of this
+ * app): the same rule the provider checks at plan, where the cluster exists.
+ */
+export function memberProblems(cluster: ICluster, names: readonly string[], prop: string): string[] {
+  const servers = declaredServers(cluster);
+  if (servers === undefined || Token.isUnresolved(names)) return [];
+  return names
+    .filter((name) => !Token.isUnresolved(name) && !servers.includes(name))
+    .map((name) => `${prop}: "${name}" is not one of the servers of cluster "${cluster.name}" (${[...servers].sort().join(", ")}); name one of them, or add it to the cluster's servers`);
 }

@@ -12,6 +12,7 @@ export { ClusterApplication, type ClusterApplicationName, type ClusterApplicatio
 export { ClusterKernelConfig, type ClusterKernelConfigProps, type KernelConfig } from "./cluster-kernel-config.js";
 export { ClusterLoggingConfig, type ClusterLoggingConfigProps, type LoggingConfig } from "./cluster-logging-config.js";
 export { IncusClusterSettings, type IncusClusterSettingsProps } from "./incus-cluster-settings.js";
+export { IncusClusterMembers, type IncusClusterMembersProps, type IncusClusterMemberField } from "./incus-cluster-members.js";
 export { IncusClusterMember, type IncusClusterMemberProps } from "./incus-cluster-member.js";
 export { IncusClusterGroup, type IncusClusterGroupProps } from "./incus-cluster-group.js";
 export { ClusterCertificate, type ClusterCertificateProps } from "./cluster-certificate.js";

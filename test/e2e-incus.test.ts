@@ -162,7 +162,8 @@ test("invalid values fail at synth and at plan time with clear messages", async 
 
 test("removing the settings unsets exactly their keys; removing member constructs leaves the members as they are", async () => {
   await withIncusStack(async (e2e, synth) => {
-    synth({ scriptlet: SCRIPTLET_V1 });
+    // The cluster's deletion policy is forget, so the settings would keep their keys by default.
+    synth({ scriptlet: SCRIPTLET_V1, settingsDeletionPolicy: "remove" });
     await e2e.applyOk();
     await incusRequest(e2e, "PATCH", "/1.0", { body: { config: { "cluster.max_standby": "4" } } });
     synth({ settings: false, members: false });

@@ -30,11 +30,11 @@ function block(values: Partial<ObjectValue> = {}): ObjectValue {
   } as ObjectValue;
 }
 
-test("provider: lists the cluster and template resources and both data sources; its block marks the key and token sensitive", () => {
+test("provider: lists the cluster and template resources and the data sources; its block marks the key and token sensitive", () => {
   const resources = provider.resources.map((r) => r.typeName);
   assert.ok(resources.includes("operationscenter_cluster") && resources.includes("operationscenter_cluster_template"), resources.join(", "));
   assert.equal(new Set(resources).size, resources.length, "no type twice");
-  assert.deepEqual(provider.dataSources.map((d) => d.typeName).sort(), ["operationscenter_cluster", "operationscenter_servers"]);
+  assert.deepEqual(provider.dataSources.map((d) => d.typeName).sort(), ["operationscenter_cluster", "operationscenter_incus_cluster_members", "operationscenter_servers"]);
   assert.equal(provider.schema.block.attributes.client_key!.sensitive, true);
   assert.equal(provider.schema.block.attributes.token!.sensitive, true);
 });

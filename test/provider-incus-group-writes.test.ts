@@ -98,7 +98,10 @@ test("destroy adds a member whose only group it is to default, then empties and 
     assert.deepEqual(errors(destroyed.diagnostics), []);
     assert.deepEqual(
       destroyed.diagnostics.map((d) => `${d.severity}: ${d.summary}`),
-      ['warning: Incus cluster member "server02" was added to the "default" group'],
+      [
+        'warning: operationscenter_incus_cluster_group: the destroy deletes Incus cluster group "gpu" of cluster "alpha"',
+        'warning: Incus cluster member "server02" was added to the "default" group',
+      ],
     );
     assert.deepEqual(await t.calls(), [`PUT ${MEMBER("server02")} 200`, `PUT ${GROUP} 200`, `DELETE ${GROUP} 200`]);
     assert.deepEqual(await groupsOf(t, "server02"), ["default"]);

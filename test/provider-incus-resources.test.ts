@@ -194,7 +194,7 @@ test("import: a member by CLUSTER/MEMBER with what it has, a group by CLUSTER/NA
     withIncusConfig(t, async () => {
       await withIncusClient(t, (incus) => incus.request("POST", "/1.0/cluster/groups", { body: { name: "gpu", description: "GPUs", members: ["server02"], config: {} } }).then(() => undefined));
       const group = await incusClusterGroupResource.import!("alpha/gpu", t.context);
-      assert.deepEqual(group.state, { id: "alpha/gpu", cluster: CLUSTER, ...CONNECTION, name: "gpu", description: "GPUs", members: ["server02"], config: null });
+      assert.deepEqual(group.state, { id: "alpha/gpu", cluster: CLUSTER, ...CONNECTION, name: "gpu", description: "GPUs", members: ["server02"], config: null, deletion_policy: null });
       const imported = await incusClusterMemberResource.import!("alpha/server02", t.context);
       assert.deepEqual(imported.state, member({ id: "alpha/server02", member: "server02", roles: [], failure_domain: "default", description: "", scheduler_instance: "all", groups: ["default", "gpu"], state: "online" }));
       await assert.rejects(incusClusterMemberResource.import!("server02", t.context), /the id must be CLUSTER\/MEMBER/);

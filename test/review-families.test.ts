@@ -124,3 +124,34 @@ test("Incus: an evacuation is destructive, a restore is not; the placement scrip
     "! cluster_certificate cert: certificate REPLACED (clients that pinned the old one must trust the new one)",
   ]);
 });
+
+test("Incus with its cluster: a certificate destroy makes no call, retained settings and groups are kept, a rename is followed in place, and drift says what changed, foreign keys included", () => {
+  const settings = (extra: Json = {}): Json => ({ cluster: "lab", config: { "cluster.max_voters": "5", "cluster.healing_threshold": "30" }, placement_scriptlet: null, deletion_policy: "retain", ...extra });
+  const group = (extra: Json = {}): Json => ({ cluster: "lab", name: "gpu", members: ["server02"], deletion_policy: "retain", ...extra });
+  const s = summaryOf(
+    [
+      rc("operationscenter_cluster_certificate", "cert", ["delete"], { cluster: "lab", certificate: "PEM", private_key_digest: "d" }, null),
+      rc("operationscenter_cluster_certificate", "renamed", ["update"], { cluster: "lab", certificate: "PEM", private_key_digest: "d" }, { cluster: "lab2", certificate: "PEM", private_key_digest: "d" }),
+      rc("operationscenter_incus_cluster_settings", "kept", ["delete"], settings(), null),
+      rc("operationscenter_incus_cluster_settings", "unset", ["delete"], settings({ deletion_policy: "remove" }), null),
+      rc("operationscenter_incus_cluster_group", "gpu", ["delete"], group(), null),
+      rc("operationscenter_incus_cluster_group", "gpu2", ["update"], group({ name: "gpu2" }), group({ name: "gpu2", cluster: "lab2" })),
+    ],
+    [
+      rc("operationscenter_incus_cluster_settings", "s", ["update"], settings(), settings({ config: { "cluster.max_voters": "3", "cluster.healing_threshold": "30" } })),
+      rc("operationscenter_incus_cluster_member", "m", ["update"], { cluster: "lab", member: "server01", roles: ["event-hub", "ovn-chassis"] }, { cluster: "lab", member: "server01", roles: ["ovn-chassis"] }),
+    ],
+  );
+  assert.deepEqual(lines(s), [
+    "cluster_certificate cert: no longer managed; the cluster keeps its certificate (no call)",
+    "Incus settings: kept as they are (deletion_policy retain; no call): cluster.healing_threshold, cluster.max_voters",
+    "Incus settings: unset cluster.healing_threshold, cluster.max_voters",
+    "Incus group gpu: kept as it is (deletion_policy retain; no call)",
+    'cluster_certificate renamed: follows the cluster\'s rename "lab" → "lab2" (no call)',
+    "Incus group gpu2: follows the cluster's rename lab → lab2 (no call)",
+  ]);
+  assert.deepEqual(
+    s.drift.map((d) => d.text),
+    ['edited outside Terraform: config.cluster.max_voters: "5" → "3" of Incus settings of lab', "edited outside Terraform: roles -event-hub of Incus member server01 of lab"],
+  );
+});

@@ -4,7 +4,7 @@ import * as cdktf from "cdktf";
 
 export interface IncusClusterGroupConfig extends cdktf.TerraformMetaArguments {
   /**
-   * Name of the cluster in Operations Center. A change replaces the resource.
+   * Name of the cluster in Operations Center. The cluster's rename is an in-place change with no Incus call; a move to another existing cluster replaces the resource. When the cluster no longer exists in Operations Center, the resource leaves the state and is planned for creation with it.
    *
    * (required)
    */
@@ -63,13 +63,19 @@ export interface IncusClusterGroupConfig extends cdktf.TerraformMetaArguments {
    * (optional)
    */
   readonly config?: { [key: string]: string };
+  /**
+   * What destroy does: "remove" (the default) takes off the members what this resource applied; "retain" only forgets it, with no call, so a cluster that is kept (its deletion_policy retain or forget) keeps its configuration. Terraform destroys dependents before their cluster and cannot tell them whether the cluster goes too: this attribute says it (the L2 constructs set it from their cluster's deletion policy).
+   *
+   * (optional)
+   */
+  readonly deletionPolicy?: string;
 }
 
 
 /**
  * The `operationscenter_incus_cluster_group` resource.
  *
- * A cluster group of the cluster's Incus: instances target it as @NAME, and members with scheduler.instance = group only take instances that target one of their groups. Destroy removes the members from it and deletes it; a member whose only group it is is first added to the default group, as Incus keeps every member in one group. A change made to the group between plan and apply fails the apply instead of being overwritten (Incus does not check If-Match on groups).
+ * A cluster group of the cluster's Incus: instances target it as @NAME, and members with scheduler.instance = group only take instances that target one of their groups. Destroy removes the members from it and deletes it; a member whose only group it is is first added to the default group, as Incus keeps every member in one group (deletion_policy "retain" leaves the group as it is). A change made to the group between plan and apply fails the apply instead of being overwritten (Incus does not check If-Match on groups).
  */
 export class IncusClusterGroup extends cdktf.TerraformResource {
   static readonly tfResourceType = "operationscenter_incus_cluster_group";
@@ -103,6 +109,7 @@ export class IncusClusterGroup extends cdktf.TerraformResource {
     this._description = config.description;
     this._members = config.members;
     this._config = config.config;
+    this._deletionPolicy = config.deletionPolicy;
   }
 
   private _cluster?: string;
@@ -115,6 +122,7 @@ export class IncusClusterGroup extends cdktf.TerraformResource {
   private _description?: string;
   private _members?: string[];
   private _config?: { [key: string]: string };
+  private _deletionPolicy?: string;
 
   /** The value given in the configuration (undefined when unset). */
   get clusterInput() {
@@ -166,6 +174,11 @@ export class IncusClusterGroup extends cdktf.TerraformResource {
     return this._config;
   }
 
+  /** The value given in the configuration (undefined when unset). */
+  get deletionPolicyInput() {
+    return this._deletionPolicy;
+  }
+
   /**
    * CLUSTER/GROUP.
    *
@@ -176,7 +189,7 @@ export class IncusClusterGroup extends cdktf.TerraformResource {
   }
 
   /**
-   * Name of the cluster in Operations Center. A change replaces the resource.
+   * Name of the cluster in Operations Center. The cluster's rename is an in-place change with no Incus call; a move to another existing cluster replaces the resource. When the cluster no longer exists in Operations Center, the resource leaves the state and is planned for creation with it.
    *
    * (required)
    */
@@ -265,6 +278,15 @@ export class IncusClusterGroup extends cdktf.TerraformResource {
     return this.getStringMapAttribute("config");
   }
 
+  /**
+   * What destroy does: "remove" (the default) takes off the members what this resource applied; "retain" only forgets it, with no call, so a cluster that is kept (its deletion_policy retain or forget) keeps its configuration. Terraform destroys dependents before their cluster and cannot tell them whether the cluster goes too: this attribute says it (the L2 constructs set it from their cluster's deletion policy).
+   *
+   * (optional)
+   */
+  get deletionPolicy(): string {
+    return this.getStringAttribute("deletion_policy");
+  }
+
   protected override synthesizeAttributes(): { [name: string]: unknown } {
     return {
       cluster: cdktf.stringToTerraform(this._cluster),
@@ -277,6 +299,7 @@ export class IncusClusterGroup extends cdktf.TerraformResource {
       description: cdktf.stringToTerraform(this._description),
       members: cdktf.listMapper(cdktf.stringToTerraform, false)(this._members),
       config: cdktf.hashMapper(cdktf.stringToTerraform)(this._config),
+      deletion_policy: cdktf.stringToTerraform(this._deletionPolicy),
     };
   }
 
@@ -292,6 +315,7 @@ export class IncusClusterGroup extends cdktf.TerraformResource {
       description: { value: cdktf.stringToHclTerraform(this._description), isBlock: false, type: "simple", storageClassType: "string" },
       members: { value: cdktf.listMapperHcl(cdktf.stringToHclTerraform, false)(this._members), isBlock: false, type: "set", storageClassType: "stringList" },
       config: { value: cdktf.hashMapperHcl(cdktf.stringToHclTerraform)(this._config), isBlock: false, type: "map", storageClassType: "stringMap" },
+      deletion_policy: { value: cdktf.stringToHclTerraform(this._deletionPolicy), isBlock: false, type: "simple", storageClassType: "string" },
     };
     return Object.fromEntries(Object.entries(attrs).filter(([, v]) => v.value !== undefined));
   }

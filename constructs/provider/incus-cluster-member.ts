@@ -4,7 +4,7 @@ import * as cdktf from "cdktf";
 
 export interface IncusClusterMemberConfig extends cdktf.TerraformMetaArguments {
   /**
-   * Name of the cluster in Operations Center. A change replaces the resource.
+   * Name of the cluster in Operations Center. The cluster's rename is an in-place change with no Incus call; a move to another existing cluster replaces the resource. When the cluster no longer exists in Operations Center, the resource leaves the state and is planned for creation with it.
    *
    * (required)
    */
@@ -228,7 +228,7 @@ export class IncusClusterMember extends cdktf.TerraformResource {
   }
 
   /**
-   * Name of the cluster in Operations Center. A change replaces the resource.
+   * Name of the cluster in Operations Center. The cluster's rename is an in-place change with no Incus call; a move to another existing cluster replaces the resource. When the cluster no longer exists in Operations Center, the resource leaves the state and is planned for creation with it.
    *
    * (required)
    */

@@ -4,7 +4,7 @@ import * as cdktf from "cdktf";
 
 export interface IncusClusterSettingsConfig extends cdktf.TerraformMetaArguments {
   /**
-   * Name of the cluster in Operations Center. A change replaces the resource.
+   * Name of the cluster in Operations Center. The cluster's rename is an in-place change with no Incus call; a move to another existing cluster replaces the resource. When the cluster no longer exists in Operations Center, the resource leaves the state and is planned for creation with it.
    *
    * (required)
    */
@@ -51,13 +51,19 @@ export interface IncusClusterSettingsConfig extends cdktf.TerraformMetaArguments
    * (optional)
    */
   readonly placementScriptlet?: string;
+  /**
+   * What destroy does: "remove" (the default) takes off the members what this resource applied; "retain" only forgets it, with no call, so a cluster that is kept (its deletion_policy retain or forget) keeps its configuration. Terraform destroys dependents before their cluster and cannot tell them whether the cluster goes too: this attribute says it (the L2 constructs set it from their cluster's deletion policy).
+   *
+   * (optional)
+   */
+  readonly deletionPolicy?: string;
 }
 
 
 /**
  * The `operationscenter_incus_cluster_settings` resource.
  *
- * Cluster-wide Incus settings of a cluster (cluster.max_voters, cluster.max_standby, cluster.offline_threshold, cluster.healing_threshold, cluster.images_minimal_replica, the rebalance keys, ...) and its instance placement scriptlet, set through the cluster's own Incus API. Only the keys given are managed; removing a key, or the resource, unsets exactly the keys it set.
+ * Cluster-wide Incus settings of a cluster (cluster.max_voters, cluster.max_standby, cluster.offline_threshold, cluster.healing_threshold, cluster.images_minimal_replica, the rebalance keys, ...) and its instance placement scriptlet, set through the cluster's own Incus API. Only the keys given are managed; an update sends only the keys that changed; removing a key unsets it, and removing the resource unsets exactly the keys it set (deletion_policy "retain" keeps them).
  */
 export class IncusClusterSettings extends cdktf.TerraformResource {
   static readonly tfResourceType = "operationscenter_incus_cluster_settings";
@@ -89,6 +95,7 @@ export class IncusClusterSettings extends cdktf.TerraformResource {
     this._incusServerCertificate = config.incusServerCertificate;
     this._config = config.config;
     this._placementScriptlet = config.placementScriptlet;
+    this._deletionPolicy = config.deletionPolicy;
   }
 
   private _cluster?: string;
@@ -99,6 +106,7 @@ export class IncusClusterSettings extends cdktf.TerraformResource {
   private _incusServerCertificate?: string;
   private _config?: { [key: string]: string };
   private _placementScriptlet?: string;
+  private _deletionPolicy?: string;
 
   /** The value given in the configuration (undefined when unset). */
   get clusterInput() {
@@ -140,6 +148,11 @@ export class IncusClusterSettings extends cdktf.TerraformResource {
     return this._placementScriptlet;
   }
 
+  /** The value given in the configuration (undefined when unset). */
+  get deletionPolicyInput() {
+    return this._deletionPolicy;
+  }
+
   /**
    * The cluster name.
    *
@@ -150,7 +163,7 @@ export class IncusClusterSettings extends cdktf.TerraformResource {
   }
 
   /**
-   * Name of the cluster in Operations Center. A change replaces the resource.
+   * Name of the cluster in Operations Center. The cluster's rename is an in-place change with no Incus call; a move to another existing cluster replaces the resource. When the cluster no longer exists in Operations Center, the resource leaves the state and is planned for creation with it.
    *
    * (required)
    */
@@ -221,6 +234,15 @@ export class IncusClusterSettings extends cdktf.TerraformResource {
     return this.getStringAttribute("placement_scriptlet");
   }
 
+  /**
+   * What destroy does: "remove" (the default) takes off the members what this resource applied; "retain" only forgets it, with no call, so a cluster that is kept (its deletion_policy retain or forget) keeps its configuration. Terraform destroys dependents before their cluster and cannot tell them whether the cluster goes too: this attribute says it (the L2 constructs set it from their cluster's deletion policy).
+   *
+   * (optional)
+   */
+  get deletionPolicy(): string {
+    return this.getStringAttribute("deletion_policy");
+  }
+
   protected override synthesizeAttributes(): { [name: string]: unknown } {
     return {
       cluster: cdktf.stringToTerraform(this._cluster),
@@ -231,6 +253,7 @@ export class IncusClusterSettings extends cdktf.TerraformResource {
       incus_server_certificate: cdktf.stringToTerraform(this._incusServerCertificate),
       config: cdktf.hashMapper(cdktf.stringToTerraform)(this._config),
       placement_scriptlet: cdktf.stringToTerraform(this._placementScriptlet),
+      deletion_policy: cdktf.stringToTerraform(this._deletionPolicy),
     };
   }
 
@@ -244,6 +267,7 @@ export class IncusClusterSettings extends cdktf.TerraformResource {
       incus_server_certificate: { value: cdktf.stringToHclTerraform(this._incusServerCertificate), isBlock: false, type: "simple", storageClassType: "string" },
       config: { value: cdktf.hashMapperHcl(cdktf.stringToHclTerraform)(this._config), isBlock: false, type: "map", storageClassType: "stringMap" },
       placement_scriptlet: { value: cdktf.stringToHclTerraform(this._placementScriptlet), isBlock: false, type: "simple", storageClassType: "string" },
+      deletion_policy: { value: cdktf.stringToHclTerraform(this._deletionPolicy), isBlock: false, type: "simple", storageClassType: "string" },
     };
     return Object.fromEntries(Object.entries(attrs).filter(([, v]) => v.value !== undefined));
   }

@@ -14,4 +14,5 @@ export * from "./incus-cluster-group.js";
 export * from "./incus-cluster-member.js";
 export * from "./incus-cluster-settings.js";
 export * from "./data-operationscenter-cluster.js";
+export * from "./data-operationscenter-incus-cluster-members.js";
 export * from "./data-operationscenter-servers.js";

@@ -25,6 +25,7 @@ export const incusMemberSchema = z.looseObject({
   roles: list(z.string()),
   failure_domain: z.string().default(""),
   description: z.string().default(""),
+  architecture: z.string().default(""),
   config: stringMap.nullish().transform((v) => v ?? {}),
   groups: list(z.string()),
 });
@@ -224,6 +225,12 @@ export class IncusClient {
   /** PATCH /1.0: the keys given are set, "" unsets one; other keys stay. */
   async patchServerConfig(config: Record<string, string>, options: { target?: string; ifMatch?: string } = {}): Promise<void> {
     await this.#http.request("PATCH", "/1.0", { query: { target: options.target }, body: { config }, ...(options.ifMatch === undefined ? {} : { ifMatch: options.ifMatch }) });
+  }
+
+  /** GET /1.0/cluster/members?recursion=1: every member, as `incus cluster list` shows them. */
+  async listMembers(): Promise<IncusMember[]> {
+    const reply = await this.#http.request("GET", "/1.0/cluster/members", { query: { recursion: "1" } });
+    return z.array(incusMemberSchema).parse(reply.metadata);
   }
 
   async getMember(name: string): Promise<{ member: IncusMember; etag?: string }> {

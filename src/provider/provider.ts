@@ -9,6 +9,7 @@ import { logCalls } from "./calls.js";
 import { createProviderClient, deriveDigestKey, DEFAULT_EVACUATION_TIMEOUT_MS, type ProviderClient } from "./client.js";
 import { clusterDataSource } from "./data-sources/cluster.js";
 import { serversDataSource } from "./data-sources/servers.js";
+import { incusClusterMembersDataSource } from "./data-sources/incus-cluster-members.js";
 import { DiagnosticError, type Diagnostic, type ObjectValue, type Provider } from "./plugin/types.js";
 import { clusterApplicationResource } from "./resources/cluster-application.js";
 import { clusterIscsiTargetResource } from "./resources/cluster-iscsi-target.js";
@@ -175,7 +176,7 @@ export const provider: Provider<ProviderClient> = {
     incusClusterGroupResource,
     clusterCertificateResource,
   ],
-  dataSources: [serversDataSource, clusterDataSource],
+  dataSources: [serversDataSource, clusterDataSource, incusClusterMembersDataSource],
   validate({ config }) {
     return providerProblems(config);
   },

@@ -4,8 +4,8 @@
 // changes. The cluster's application config lists the client certificate the provider presents,
 // so that the cluster trusts it, as a user trusts their incus client on a real cluster.
 import * as path from "node:path";
-import { App, LocalBackend, TerraformStack, TerraformVariable } from "cdktf";
-import { Cluster, ClusterCertificate, IncusClusterGroup, IncusClusterMember, IncusClusterSettings, OperationsCenter } from "../../constructs/index.js";
+import { App, LocalBackend, TerraformOutput, TerraformStack, TerraformVariable } from "cdktf";
+import { Cluster, ClusterCertificate, IncusClusterGroup, IncusClusterMembers, IncusClusterMember, IncusClusterSettings, OperationsCenter } from "../../constructs/index.js";
 
 export const INCUS_STACK = "incus";
 export const CLUSTER = "lab";
@@ -29,10 +29,20 @@ export interface IncusScenarioConfig {
   scriptlet?: string;
   /** The cluster certificate (PEM); its key comes from the variable cluster_key (TF_VAR_cluster_key). */
   certificate?: string;
+  /** The settings' deletionPolicy (default: from the cluster's forget, retain). */
+  settingsDeletionPolicy?: "remove" | "retain";
+  /** true reads the members with IncusClusterMembers, into the outputs member_names and members. */
+  membersData?: boolean;
+  /** false drops every Incus construct (settings, group, members). */
+  incus?: boolean;
   /** false drops the settings construct. */
   settings?: boolean;
   /** false drops the three member constructs. */
   members?: boolean;
+  /** The cluster's name (default CLUSTER): another name is the cluster's rename. */
+  name?: string;
+  /** Members of the gpu group (default server02, server03). */
+  gpuMembers?: string[];
   /** A client certificate (PEM) the cluster trusts: its application config's `certificates`. */
   clientCertificate?: string;
 }
@@ -43,20 +53,21 @@ export function synthIncusScenario(outdir: string, config: IncusScenarioConfig):
   new LocalBackend(stack, { path: "terraform.tfstate" });
   new OperationsCenter(stack, "oc", { evacuationTimeout: 60 });
   const cluster = new Cluster(stack, "lab", {
-    name: CLUSTER,
+    name: config.name ?? CLUSTER,
     servers: ["server01", "server02", "server03"],
     deletionPolicy: "forget",
     ...(config.clientCertificate === undefined ? {} : { applicationConfig: { certificates: [{ type: "client", name: "terraform", certificate: config.clientCertificate }] } }),
   });
-  if (config.settings !== false) {
+  if (config.settings !== false && config.incus !== false) {
     new IncusClusterSettings(stack, "settings", {
       cluster,
       config: { "cluster.max_voters": config.maxVoters ?? 5, "cluster.healing_threshold": 30 },
       ...(config.scriptlet === undefined ? {} : { placementScriptlet: config.scriptlet }),
+      ...(config.settingsDeletionPolicy === undefined ? {} : { deletionPolicy: config.settingsDeletionPolicy }),
     });
   }
-  new IncusClusterGroup(stack, "gpu", { cluster, name: "gpu", description: "GPU servers", members: ["server02", "server03"] });
-  if (config.members !== false) {
+  if (config.incus !== false) new IncusClusterGroup(stack, "gpu", { cluster, name: "gpu", description: "GPU servers", members: config.gpuMembers ?? ["server02", "server03"] });
+  if (config.members !== false && config.incus !== false) {
     new IncusClusterMember(stack, "server01", { cluster, member: "server01", roles: ["event-hub"], failureDomain: "rack1" });
     new IncusClusterMember(stack, "server02", { cluster, member: "server02", schedulerInstance: "group" });
     new IncusClusterMember(stack, "server03", { cluster, member: "server03", state: config.server03 ?? "online", evacuationMode: "stop" });
@@ -67,6 +78,14 @@ export function synthIncusScenario(outdir: string, config: IncusScenarioConfig):
     key.addOverride("ephemeral", true);
     new ClusterCertificate(stack, "certificate", { cluster, certificate: config.certificate, privateKey: key.stringValue });
   }
+  if (config.membersData === true) {
+    const members = new IncusClusterMembers(stack, "lab_members", { cluster });
+    new TerraformOutput(stack, "member_names", { value: members.names });
+    new TerraformOutput(stack, "members", { value: members.members });
+    new TerraformOutput(stack, "first_member_status", { value: members.field(0, "status") });
+  }
+  new TerraformOutput(stack, "cluster_fingerprint", { value: cluster.fingerprint });
+  new TerraformOutput(stack, "cluster_certificate", { value: cluster.certificate });
   app.synth();
   return path.join(outdir, "stacks", INCUS_STACK);
 }

@@ -60,6 +60,10 @@ export const clusterCertificateResource: Resource<ProviderClient> = {
       return { state: null };
     }
     const cluster = knownString(planned.cluster)!;
+    // The cluster's rename (or a move with the same pair already live there) changes no certificate.
+    if (prior !== null && prior.certificate === planned.certificate && prior.private_key_digest === planned.private_key_digest && (await liveCertificate(client, cluster)) === planned.certificate) {
+      return { state: { ...planned, private_key: null } };
+    }
     const key = config === null ? undefined : knownString(config.private_key);
     if (key === undefined) throw new DiagnosticError({ severity: "error", summary: "private_key is not known at apply time", path: ["private_key"] });
     await apiStep(`Cannot replace the certificate of cluster "${cluster}"`, () =>
@@ -72,15 +76,19 @@ export const clusterCertificateResource: Resource<ProviderClient> = {
   },
 
   async read({ state }, { client }) {
-    const cluster = knownString(state.cluster)!;
-    const found = await apiStep(`Cannot read cluster "${cluster}"`, () => client.api.findCluster(cluster));
-    if (found === undefined) return { state: null };
-    const live = found.cluster.certificate;
+    const live = await liveCertificate(client, knownString(state.cluster)!);
+    if (live === undefined) return { state: null };
     if (live === knownString(state.certificate) || live === "") return { state };
     // Replaced by someone else: the certificate shows the change; the key digest is unknown to us.
     return { state: { ...state, certificate: live, fingerprint: fingerprintOf(live) } };
   },
 };
+
+/** The certificate the cluster presents, as Operations Center records it; undefined when the cluster is gone. */
+async function liveCertificate(client: ProviderClient, cluster: string): Promise<string | undefined> {
+  const found = await apiStep(`Cannot read cluster "${cluster}"`, () => client.api.findCluster(cluster));
+  return found?.cluster.certificate;
+}
 
 function fingerprintOf(pem: string): string | null {
   try {

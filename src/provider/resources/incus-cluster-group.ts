@@ -1,22 +1,27 @@
 // operationscenter_incus_cluster_group: a cluster group of an Incus cluster (description, members,
 // config), through the cluster's own Incus API. Destroy empties the group, then deletes it. The
 // `default` group exists in every cluster and cannot be created or deleted, so it is refused.
+// With deletion_policy "retain" (a cluster that keeps running) destroy leaves the group as it is.
 // Incus ignores If-Match on a group's PUT: the write is guarded by reads instead (see apply).
 import { apiNameProblem, DEFAULT_GROUP, groupConfigProblem } from "../../config/incus.js";
 import type { IncusClient, IncusGroup, IncusGroupPut, IncusMemberPut } from "../../client/incus-client.js";
 import type { ProviderClient } from "../client.js";
 import { DiagnosticError, type Diagnostic, type ObjectValue, type Resource, type Value } from "../plugin/types.js";
-import { connectionAttributes, connectionProblems, incusFor, unsetConnection } from "./incus/connection.js";
+import { deletionPolicyAttribute, deletionPolicyOf, deletionPolicyProblems } from "./common/cluster-reference.js";
+import { clusterGone, clusterReferencePlan, connectionAttributes, connectionProblems, incusFor, memberProblems, unsetConnection } from "./incus/connection.js";
 import { apiStep, knownObject, knownString } from "./values.js";
 
+const TYPE_NAME = "operationscenter_incus_cluster_group";
+
 export const incusClusterGroupResource: Resource<ProviderClient> = {
-  typeName: "operationscenter_incus_cluster_group",
+  typeName: TYPE_NAME,
   schema: {
     version: 0,
     block: {
       description:
         "A cluster group of the cluster's Incus: instances target it as @NAME, and members with scheduler.instance = group only take instances that target one of their groups. " +
-        "Destroy removes the members from it and deletes it; a member whose only group it is is first added to the default group, as Incus keeps every member in one group. " +
+        "Destroy removes the members from it and deletes it; a member whose only group it is is first added to the default group, as Incus keeps every member in one group " +
+        '(deletion_policy "retain" leaves the group as it is). ' +
         "A change made to the group between plan and apply fails the apply instead of being overwritten (Incus does not check If-Match on groups).",
       attributes: {
         id: { type: "string", computed: true, description: "CLUSTER/GROUP." },
@@ -25,6 +30,7 @@ export const incusClusterGroupResource: Resource<ProviderClient> = {
         description: { type: "string", optional: true, description: 'Description. Default "".' },
         members: { type: ["set", "string"], required: true, description: "Member names in the group." },
         config: { type: ["map", "string"], optional: true, description: "Group config: user.* and instances.vm.cpu.<ARCH>.baseline / .flags keys." },
+        deletion_policy: deletionPolicyAttribute,
       },
     },
   },
@@ -33,22 +39,43 @@ export const incusClusterGroupResource: Resource<ProviderClient> = {
     return groupProblems(config);
   },
 
-  async plan({ prior, proposed }) {
-    if (proposed === null) return { planned: null };
-    const problems = groupProblems(proposed);
-    if (problems.length > 0) throw new DiagnosticError(problems);
+  async plan({ prior, proposed }, { client }) {
+    if (proposed === null) {
+      if (prior === null) return { planned: null };
+      const name = knownString(prior.name) ?? "";
+      const cluster = knownString(prior.cluster) ?? "";
+      const warning: Diagnostic =
+        deletionPolicyOf(prior) === "retain"
+          ? { severity: "warning", summary: `${TYPE_NAME}: cluster "${cluster}" keeps Incus cluster group "${name}" (deletion_policy "retain")`, detail: "The destroy makes no call: Terraform only forgets the group." }
+          : {
+              severity: "warning",
+              summary: `${TYPE_NAME}: the destroy deletes Incus cluster group "${name}" of cluster "${cluster}"`,
+              detail: `Its members leave it first; a member whose only group it is goes to the "${DEFAULT_GROUP}" group. Instances that target @${name} can no longer be placed.`,
+            };
+      return { planned: null, diagnostics: [warning] };
+    }
     const cluster = knownString(proposed.cluster);
     const name = knownString(proposed.name);
+    const members = Array.isArray(proposed.members) ? proposed.members.filter((m): m is string => typeof m === "string") : [];
+    const problems = [...groupProblems(proposed), ...(await memberProblems(client, cluster, members, "members"))];
+    if (problems.length > 0) throw new DiagnosticError(problems);
     const planned = { ...proposed, id: cluster !== undefined && name !== undefined ? `${cluster}/${name}` : (proposed.id ?? null) };
-    const replace = prior === null ? [] : (["cluster", "name"] as const).filter((k) => prior[k] !== proposed[k]).map((k) => [k]);
-    return { planned, requiresReplace: replace };
+    const { requiresReplace, diagnostics } = await clusterReferencePlan(client, TYPE_NAME, prior, proposed);
+    if (prior !== null && prior.name !== proposed.name) requiresReplace.push(["name"]);
+    return { planned, requiresReplace, diagnostics };
   },
 
   async apply({ prior, planned }, { client, log }) {
     const values = planned ?? prior!;
-    const incus = await incusFor(client, values, log);
     const name = knownString(values.name)!;
     const cluster = knownString(values.cluster)!;
+    if (planned === null && deletionPolicyOf(prior) === "retain") {
+      log.info(`oc-cdktf: stopped managing Incus cluster group "${name}" of cluster "${cluster}"; it stays as it is`);
+      return { state: null };
+    }
+    // The cluster's rename changes nothing in Incus.
+    if (prior !== null && planned !== null && sameGroup(desired(prior), desired(planned))) return { state: { ...planned } };
+    const incus = await incusFor(client, values, log);
     if (planned === null) {
       const moved = await apiStep(`Cannot delete Incus cluster group "${name}"`, () => destroyGroup(incus, name));
       const diagnostics: Diagnostic[] = moved.map((member) => ({
@@ -104,6 +131,7 @@ export const incusClusterGroupResource: Resource<ProviderClient> = {
   },
 
   async read({ state }, { client, log }) {
+    if (await clusterGone(client, state)) return { state: null };
     const incus = await incusFor(client, state, log);
     const name = knownString(state.name)!;
     const found = await apiStep(`Cannot read Incus cluster group "${name}"`, () => incus.findGroup(name));
@@ -116,7 +144,7 @@ export const incusClusterGroupResource: Resource<ProviderClient> = {
     if (cluster === undefined || cluster === "" || name === undefined || name === "" || rest.length > 0) {
       throw new DiagnosticError({ severity: "error", summary: `Cannot import Incus cluster group "${id}": the id must be CLUSTER/NAME`, detail: "e.g. terraform import <address> lab/gpu" });
     }
-    const values: ObjectValue = { id, cluster, ...unsetConnection, name, description: null, members: [], config: null };
+    const values: ObjectValue = { id, cluster, ...unsetConnection, name, description: null, members: [], config: null, deletion_policy: null };
     const incus = await incusFor(client, values, log);
     const found = await apiStep(`Cannot read Incus cluster group "${name}"`, () => incus.findGroup(name));
     if (found === undefined) throw new DiagnosticError({ severity: "error", summary: `Cluster "${cluster}" has no Incus cluster group "${name}"`, detail: "List the groups with: incus cluster group list" });
@@ -138,6 +166,11 @@ function desired(values: ObjectValue): IncusGroupPut {
   const members = Array.isArray(values.members) ? values.members.filter((m): m is string => typeof m === "string") : [];
   const config = Object.fromEntries(Object.entries(knownObject(values.config) ?? {}).filter((e): e is [string, string] => typeof e[1] === "string"));
   return { description: knownString(values.description) ?? "", members, config };
+}
+
+function sameGroup(a: IncusGroupPut, b: IncusGroupPut): boolean {
+  const sorted = (put: IncusGroupPut) => JSON.stringify([put.description, [...put.members].sort(), Object.entries(put.config).sort()]);
+  return sorted(a) === sorted(b);
 }
 
 /** What differs between the group as the plan read it (the prior state) and as it is now. */
@@ -221,7 +254,7 @@ async function destroyGroup(incus: IncusClient, name: string): Promise<string[]>
 }
 
 function groupProblems(config: ObjectValue): Diagnostic[] {
-  const out: Diagnostic[] = connectionProblems(config);
+  const out: Diagnostic[] = [...connectionProblems(config), ...deletionPolicyProblems(config)];
   const name = knownString(config.name);
   if (name !== undefined) {
     if (name === DEFAULT_GROUP) {

@@ -16,15 +16,16 @@ import type { IncusClient, IncusMember, IncusMemberPut } from "../../client/incu
 import { OperationsCenterError } from "../../client/errors.js";
 import type { ProviderClient } from "../client.js";
 import { DiagnosticError, type Diagnostic, type Logger, type ObjectValue, type Resource } from "../plugin/types.js";
-import { connectionAttributes, connectionProblems, incusFor, unsetConnection } from "./incus/connection.js";
+import { clusterGone, clusterReferencePlan, connectionAttributes, connectionProblems, incusFor, memberProblems as notMembers, unsetConnection } from "./incus/connection.js";
 import { apiStep, isUnknown, knownString, retryOnPreconditionFailed, stepFailed } from "./values.js";
 
 const SCHEDULER = "scheduler.instance";
 const STATES = ["online", "evacuated"] as const;
 const WAIT_STEP_S = 10;
+const TYPE_NAME = "operationscenter_incus_cluster_member";
 
 export const incusClusterMemberResource: Resource<ProviderClient> = {
-  typeName: "operationscenter_incus_cluster_member",
+  typeName: TYPE_NAME,
   schema: {
     version: 0,
     block: {
@@ -54,15 +55,17 @@ export const incusClusterMemberResource: Resource<ProviderClient> = {
     return memberProblems(config);
   },
 
-  async plan({ prior, proposed }) {
+  async plan({ prior, proposed }, { client }) {
     if (proposed === null) return { planned: null };
-    const problems = memberProblems(proposed);
-    if (problems.length > 0) throw new DiagnosticError(problems);
     const cluster = knownString(proposed.cluster);
     const member = knownString(proposed.member);
+    const problems = [...memberProblems(proposed), ...(await notMembers(client, cluster, member === undefined ? [] : [member], "member"))];
+    if (problems.length > 0) throw new DiagnosticError(problems);
     const planned = { ...proposed, id: cluster !== undefined && member !== undefined ? `${cluster}/${member}` : (proposed.id ?? null) };
-    const replace = prior === null ? [] : (["cluster", "member"] as const).filter((k) => prior[k] !== proposed[k]).map((k) => [k]);
-    return { planned, requiresReplace: replace };
+    const { requiresReplace, diagnostics } = await clusterReferencePlan(client, TYPE_NAME, prior, proposed);
+    if (prior !== null && prior.member !== proposed.member) requiresReplace.push(["member"]);
+    const evacuation = evacuationNote(prior, planned);
+    return { planned, requiresReplace, diagnostics: evacuation === undefined ? diagnostics : [...diagnostics, evacuation] };
   },
 
   async apply({ prior, planned }, { client, log }) {
@@ -85,6 +88,7 @@ export const incusClusterMemberResource: Resource<ProviderClient> = {
   },
 
   async read({ state }, { client, log }) {
+    if (await clusterGone(client, state)) return { state: null };
     const incus = await incusFor(client, state, log);
     const name = knownString(state.member)!;
     let member: IncusMember;
@@ -109,6 +113,32 @@ export const incusClusterMemberResource: Resource<ProviderClient> = {
     return { state: stateOf(values, member) };
   },
 };
+
+/**
+ * The plan's warning for an evacuation: what leaves the member and how, as Incus evacuates
+ * (incus@be7afc5 cmd/incusd/api_cluster_evacuation.go, evacuateInstancesFunc: mode auto takes each
+ * instance's own answer, from its cluster.evacuate and storage; an instance with no member to go
+ * to is stopped where it is).
+ */
+function evacuationNote(prior: ObjectValue | null, planned: ObjectValue): Diagnostic | undefined {
+  if (knownString(planned.state) !== "evacuated" || knownString(prior?.state) === "evacuated") return undefined;
+  const name = knownString(planned.member) ?? "";
+  const cluster = knownString(planned.cluster) ?? "";
+  const mode = knownString(planned.evacuation_mode) ?? "auto";
+  const how: Record<string, string> = {
+    auto: "each instance follows its cluster.evacuate: instances that can migrate move to another member (live where they can), the others (e.g. on local storage) are stopped and stay",
+    migrate: "every instance is stopped, moved to another member and started again",
+    "live-migrate": "running instances are live-migrated to another member, stopped ones moved",
+    stop: "every instance is stopped and stays on the member",
+  };
+  return {
+    severity: "warning",
+    summary: `${TYPE_NAME}: member "${name}" of cluster "${cluster}" will be evacuated (mode ${mode})`,
+    detail:
+      `${how[mode] ?? `mode ${mode}`}; an instance with no other member to go to is stopped where it is. While the member is in maintenance, Operations Center refuses every bulk action on the cluster ` +
+      "(the bulk resources then apply member by member). Set state = \"online\" to restore it.",
+  };
+}
 
 /** The managed attributes (those not null in `state`) as the member has them. */
 function stateOf(state: ObjectValue, member: IncusMember): ObjectValue {

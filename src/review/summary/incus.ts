@@ -30,6 +30,16 @@ function scalarLines(prev: Values, next: Values, keys: Record<string, string>): 
   );
 }
 
+/** The cluster's rename followed in place (no Incus call), when `cluster` changed. */
+function renameLine(prev: Values, next: Values): string[] {
+  const from = stringOf(prev.cluster);
+  const to = stringOf(next.cluster);
+  return from !== undefined && to !== undefined && from !== to ? [`follows the cluster's rename ${from} → ${to} (no call)`] : [];
+}
+
+/** What a destroy keeps when the resource's deletion_policy is retain. */
+const retained = (prev: Values): boolean => stringOf(prev.deletion_policy) === "retain";
+
 function memberChanges(rc: ResourceChange): Operation[] {
   const prev = before(rc) ?? {};
   const next = after(rc) ?? {};
@@ -49,6 +59,7 @@ function memberChanges(rc: ResourceChange): Operation[] {
     out.push(operation(rc.address, `Incus: ${member} EVACUATED (${fate})`, Phase.itemChange, { destructive: true }));
   } else if (state === "online" && wasState === "evacuated") out.push(operation(rc.address, `Incus: ${member} restored`, Phase.itemChange));
   const changes = [
+    ...renameLine(prev, next),
     ...setLines(prev, next, { roles: "roles", groups: "groups" }),
     ...scalarLines(prev, next, { failure_domain: "failure domain", description: "description", scheduler_instance: "scheduler.instance" }),
   ];
@@ -67,11 +78,12 @@ function groupChanges(rc: ResourceChange): Operation[] {
     case "create":
       return [operation(rc.address, `Incus group ${name}: create with ${stringsOf(next.members).join(", ") || "no members"}`, Phase.itemChange, { details })];
     case "destroy":
+      if (retained(prev)) return [operation(rc.address, `Incus group ${name}: kept as it is (deletion_policy retain; no call)`, Phase.itemRemoval, { details })];
       return [operation(rc.address, `Incus group ${name}: deleted (its members stay in the cluster)`, Phase.itemRemoval, { details })];
     case "replace":
       return [operation(rc.address, `Incus group ${name}: deleted and created again`, Phase.itemChange, { details })];
     case "update": {
-      const lines = [...setLines(prev, next, { members: "members" }), ...scalarLines(prev, next, { description: "description" })];
+      const lines = [...renameLine(prev, next), ...setLines(prev, next, { members: "members" }), ...scalarLines(prev, next, { description: "description" })];
       if (JSON.stringify(prev.config ?? null) !== JSON.stringify(next.config ?? null)) lines.push("config changed");
       return [operation(rc.address, `Incus group ${name}: ${lines.join("; ") || "reconciled with the configuration"}`, Phase.itemChange, { details })];
     }
@@ -84,8 +96,12 @@ function settingsChanges(rc: ResourceChange): Operation[] {
   const prev = before(rc) ?? {};
   const next = after(rc) ?? {};
   const details = attributeDetails(rc, DETAILS);
-  if (actionOf(rc.change) === "destroy") return [operation(rc.address, "Incus settings: the keys set here are unset; placement scriptlet removed", Phase.itemRemoval, { details })];
-  const out: Operation[] = [];
+  if (actionOf(rc.change) === "destroy") {
+    const keys = [...Object.keys(objectOf(prev.config) ?? {}).sort(), ...(stringOf(prev.placement_scriptlet) === undefined ? [] : ["placement scriptlet"])];
+    const text = retained(prev) ? `Incus settings: kept as they are (deletion_policy retain; no call): ${keys.join(", ")}` : `Incus settings: unset ${keys.join(", ")}`;
+    return [operation(rc.address, text, Phase.itemRemoval, { details })];
+  }
+  const out: Operation[] = renameLine(prev, next).map((line) => operation(rc.address, `Incus settings: ${line}`, Phase.itemChange));
   const a = objectOf(prev.config) ?? {};
   const b = objectOf(next.config) ?? {};
   const keys = [...new Set([...Object.keys(a), ...Object.keys(b)])].sort().filter((k) => a[k] !== b[k]);
@@ -107,7 +123,22 @@ function drift(rc: ResourceChange): string[] {
   const cluster = stringOf(prev.cluster) ?? "its cluster";
   if (next === undefined) return [`${what} of ${cluster} is gone outside Terraform`];
   const changed = Object.keys({ ...prev, ...next }).filter((k) => k !== "id" && JSON.stringify(prev[k] ?? null) !== JSON.stringify(next[k] ?? null));
-  return changed.length === 0 ? [] : [`edited outside Terraform: ${changed.join(", ")} of ${what} of ${cluster}`];
+  return changed.length === 0 ? [] : [`edited outside Terraform: ${changed.map((k) => driftWords(k, prev[k], next[k])).join("; ")} of ${what} of ${cluster}`];
+}
+
+/** What changed in one attribute: a set by its additions and removals, a map by its keys, else old → new. */
+function driftWords(key: string, was: Values[string], now: Values[string]): string {
+  if (Array.isArray(was) || Array.isArray(now)) {
+    const { added, removed } = setDiff(stringsOf(was), stringsOf(now));
+    return `${key} ${[...added.map((v) => `+${v}`), ...removed.map((v) => `-${v}`)].join(", ")}`;
+  }
+  const a = objectOf(was);
+  const b = objectOf(now);
+  if (a !== undefined || b !== undefined) {
+    const keys = [...new Set([...Object.keys(a ?? {}), ...Object.keys(b ?? {})])].sort().filter((k) => a?.[k] !== b?.[k]);
+    return keys.map((k) => `${key}.${k}: ${show(a?.[k] ?? null)} → ${show(b?.[k] ?? null)}`).join("; ");
+  }
+  return key === "placement_scriptlet" ? `placement scriptlet (${lineCounts(lineDiff(stringOf(was) ?? "", stringOf(now) ?? ""))})` : `${key}: ${show(was ?? null)} → ${show(now ?? null)}`;
 }
 
 export const incusFamily: Family = {

@@ -18,6 +18,7 @@ import type { RequestEvent } from "../../../client/client.js";
 import { logCalls } from "../../calls.js";
 import type { ProviderClient } from "../../client.js";
 import { DiagnosticError, type Attribute, type Diagnostic, type Logger, type ObjectValue } from "../../plugin/types.js";
+import { clusterChange, clusterExists, renameNote } from "../common/cluster-reference.js";
 import { apiStep, knownString } from "../values.js";
 
 interface Cached {
@@ -28,7 +29,13 @@ const clients = new WeakMap<ProviderClient, Map<string, Cached>>();
 
 /** The cluster and how to reach its Incus API: the first attributes of every Incus resource. */
 export const connectionAttributes: { readonly [name: string]: Attribute } = {
-  cluster: { type: "string", required: true, description: "Name of the cluster in Operations Center. A change replaces the resource." },
+  cluster: {
+    type: "string",
+    required: true,
+    description:
+      "Name of the cluster in Operations Center. The cluster's rename is an in-place change with no Incus call; a move to another existing cluster replaces the resource. " +
+      "When the cluster no longer exists in Operations Center, the resource leaves the state and is planned for creation with it.",
+  },
   remote: {
     type: "string",
     optional: true,
@@ -165,4 +172,49 @@ async function discover(
     });
   }
   return { dir, urls: [found.cluster.connection_url], ...fromCli, ...(found.cluster.certificate === "" ? {} : { pinned: found.cluster.certificate }) };
+}
+
+/**
+ * What a change of `cluster` means for an Incus resource: the cluster's rename keeps the Incus
+ * objects where they are (in place, noted in the plan), a move to another existing cluster is a
+ * replace.
+ */
+export async function clusterReferencePlan(client: ProviderClient, typeName: string, prior: ObjectValue | null, proposed: ObjectValue): Promise<{ requiresReplace: string[][]; diagnostics: Diagnostic[] }> {
+  const from = prior === null ? undefined : knownString(prior.cluster);
+  const to = knownString(proposed.cluster);
+  const change = await clusterChange(client.api, from, to);
+  if (change === "move") return { requiresReplace: [["cluster"]], diagnostics: [] };
+  return { requiresReplace: [], diagnostics: change === "rename" ? [renameNote(typeName, from!, to!)] : [] };
+}
+
+/** True when the resource's cluster is gone from Operations Center: its read then drops it from state. */
+export async function clusterGone(client: ProviderClient, values: ObjectValue): Promise<boolean> {
+  const cluster = knownString(values.cluster);
+  return cluster !== undefined && !(await clusterExists(client.api, cluster));
+}
+
+/**
+ * Plan-time check that each named server can be a member of the cluster: an error for a server
+ * Operations Center does not know, or one in another cluster (the apply would fail with a 404 from
+ * Incus). A server in no cluster yet passes: the cluster may add it in the same apply. Nothing is
+ * checked while the cluster does not exist yet (it is created, or renamed, in this apply).
+ */
+export async function memberProblems(client: ProviderClient, cluster: string | undefined, servers: readonly string[], attribute: string): Promise<Diagnostic[]> {
+  if (cluster === undefined || servers.length === 0 || !(await clusterExists(client.api, cluster))) return [];
+  const known = await apiStep("Cannot list the servers", () => client.api.listServers());
+  const out: Diagnostic[] = [];
+  for (const name of servers) {
+    const server = known.find((s) => s.name === name);
+    if (server !== undefined && (server.cluster === "" || server.cluster === cluster)) continue;
+    const members = known.filter((s) => s.cluster === cluster).map((s) => s.name).sort();
+    out.push({
+      severity: "error",
+      summary: `${attribute}: "${name}" is not a member of cluster "${cluster}"`,
+      detail:
+        (server === undefined ? `Operations Center has no server "${name}".` : `"${name}" is a member of cluster "${server.cluster}".`) +
+        ` The members of "${cluster}" are: ${members.join(", ") || "(none)"}. Name one of them, or add the server to the cluster's servers.`,
+      path: [attribute],
+    });
+  }
+  return out;
 }
