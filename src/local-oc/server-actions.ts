@@ -3,22 +3,33 @@
 // system/update, the system actions, BMC and changelog (routes as operations-center@41a98e0
 // internal/api/api_provisioning_server.go registers them).
 //
-// BMC routes answer from the generated board data (hardware.ts); power actions change the
-// server's status the way the BMC's effect would show up in Operations Center.
+// Routes layer: they decode requests into the model's calls (server-model.ts) and encode the
+// answers. BMC routes answer from the generated board data (hardware.ts); power actions change
+// the server's status the way the BMC's effect would show up in Operations Center.
 
 import type { Context } from "./context.js";
-import { HttpError, badRequest, constraint, internal, notFound, notPermitted, q, rewrap, validation } from "./errors.js";
+import { HttpError, badRequest, internal, notFound, q, rewrap } from "./errors.js";
 import { checkIfMatch, created, emptySync, sync, syncETag, type ApiRequest, type ApiResponse, type Router } from "./http.js";
 import { getServerOrFail, serverToReconfigure } from "./servers.js";
 import { bmcData, storageData } from "./hardware.js";
-import { defaultSeedServers } from "./seed.js";
 import { complete } from "./spec-shapes.js";
-import { seedServerSchema, type ServerRecord } from "./persisted.js";
-import { nowString } from "./state.js";
+import type { ServerRecord } from "./persisted.js";
 import { DecodeError, decodeBody, decodeObject, goParseBool, parseUUID, type FieldType, type StructSpec } from "./decode.js";
-import { checkLifecyclePermitted } from "./evacuation.js";
-import { unreachableMessage } from "./incusos.js";
-import { REBOOTING, pollServer, resyncServer, serverETagSource, updateSystemStorage } from "./server-data.js";
+import { resyncServer, serverETagSource, updateSystemStorage } from "./server-data.js";
+import {
+  bmcAction,
+  deleteServer,
+  factoryResetSystem,
+  poweroffSystem,
+  preRegister,
+  rebootSystem,
+  registerWithToken,
+  renameServer,
+  selfUpdate,
+  updateServer,
+  updateSystem,
+  updateSystemUpdate,
+} from "./server-model.js";
 
 const PREFIX = "/1.0/provisioning/servers";
 /** api.ServerUpdatePost (operations-center@41a98e0 shared/api/provisioning_server.go). */
@@ -28,7 +39,6 @@ const serverUpdatePostSpec: StructSpec = {
   goType: "api.ServerUpdatePost",
   fields: { applications: { list: updateApplication("applications"), goType: "[]api.ServerUpdateApplication" }, os: updateApplication("os") },
 };
-const NAME_FORBIDDEN = `\\/:*?"<>|`;
 
 function isObject(value: unknown): value is Record<string, unknown> {
   return typeof value === "object" && value !== null && !Array.isArray(value);
@@ -42,55 +52,33 @@ function stringMap(v: unknown): Record<string, string> {
   return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, typeof x === "string" ? x : JSON.stringify(x)]));
 }
 
-function validateName(name: string): void {
-  if (name === "") throw validation("Invalid server, name can not be empty");
-  if ([...NAME_FORBIDDEN].some((ch) => name.includes(ch))) throw validation(`Invalid server, name can not contain any of ${q(NAME_FORBIDDEN)}`);
-}
-
-/** The seed a server registering with a token gets: a fresh IncusOS with Incus, as the seed image installs. */
-function registrationSeed(ctx: Context, name: string, channel: string): ReturnType<typeof seedServerSchema.parse> {
-  const known = ctx.store.data.seeds[name];
-  if (known !== undefined) return { ...known, status: "ready", channel: channel === "" ? known.channel : channel };
-  return { ...defaultSeedServers(1)[0]!, name, channel: channel === "" ? "stable" : channel };
-}
-
-async function registerWithToken(ctx: Context, req: ApiRequest, tokenParam: string): Promise<ApiResponse> {
+async function registerWithTokenRoute(ctx: Context, req: ApiRequest, tokenParam: string): Promise<ApiResponse> {
   const token = parseUUID(tokenParam, "Invalid token: ");
   const body = decodeObject(req.body, "Request decoding");
   if (req.peer === undefined) throw badRequest("No client certificate provided");
-  const data = ctx.store.data;
-  const record = data.tokens.find((t) => t.uuid === token);
-  if (record === undefined || record.uses_remaining <= 0 || Date.parse(record.expire_at) < Date.now()) {
-    throw notFound().wrap("Failed to get token");
-  }
   const name = str(body["name"]);
-  validateName(name);
-  if (ctx.store.server(name) !== undefined) throw constraint("Failed to create server: Constraint violation");
-  const index = Object.keys(data.seeds).includes(name) ? Object.keys(data.seeds).indexOf(name) + 1 : Object.keys(data.seeds).length + 1;
-  const server = await ctx.register(registrationSeed(ctx, name, str(body["channel"]) || record.channel), index);
-  server.certificate = req.peer.certificate;
-  if (str(body["connection_url"]) !== "") server.connection_url = str(body["connection_url"]);
-  if (str(body["public_connection_url"]) !== "") server.public_connection_url = str(body["public_connection_url"]);
-  if (str(body["machine_id"]) !== "") server.machine_id = str(body["machine_id"]);
-  if (str(body["system_uuid"]) !== "") server.system_uuid = str(body["system_uuid"]);
-  record.uses_remaining--;
-  if (record.uses_remaining === 0 && record.auto_remove) data.tokens = data.tokens.filter((t) => t !== record);
-  ctx.changed();
-  return created(`${PREFIX}/${name}`, { certificate: data.tls.certificate });
+  await registerWithToken(ctx, token, req.peer.certificate, {
+    name,
+    channel: str(body["channel"]),
+    connection_url: str(body["connection_url"]),
+    public_connection_url: str(body["public_connection_url"]),
+    machine_id: str(body["machine_id"]),
+    system_uuid: str(body["system_uuid"]),
+  });
+  return created(`${PREFIX}/${name}`, { certificate: ctx.store.data.tls.certificate });
 }
 
-async function preRegister(ctx: Context, req: ApiRequest): Promise<ApiResponse> {
+async function preRegisterRoute(ctx: Context, req: ApiRequest): Promise<ApiResponse> {
   const body = decodeObject(req.body, "Request decoding");
   const name = str(body["name"]);
-  validateName(name);
-  if (ctx.store.server(name) !== undefined) throw constraint("Failed to create server: Constraint violation");
-  const index = Object.keys(ctx.store.data.seeds).length + 1;
-  const server = await ctx.register({ ...registrationSeed(ctx, name, str(body["channel"])), status: "unregistered" }, index);
-  server.description = str(body["description"]);
-  server.properties = stringMap(body["properties"]);
-  server.public_connection_url = str(body["public_connection_url"]);
-  if (isObject(body["bmc_config"])) server.bmc_config = complete("BMCConfig", body["bmc_config"]);
-  ctx.changed();
+  await preRegister(ctx, {
+    name,
+    channel: str(body["channel"]),
+    description: str(body["description"]),
+    properties: stringMap(body["properties"]),
+    public_connection_url: str(body["public_connection_url"]),
+    bmc_config: isObject(body["bmc_config"]) ? body["bmc_config"] : undefined,
+  });
   return created(`${PREFIX}/${name}`, { certificate: ctx.store.data.tls.certificate });
 }
 
@@ -130,16 +118,12 @@ const BMC_LOG_SOURCES = ["Log1", "SEL"];
 export function registerServerActionRoutes(router: Router, ctx: Context): void {
   router.add("POST", PREFIX, (req) => {
     const token = req.query.get("token") ?? "";
-    return token !== "" ? registerWithToken(ctx, req, token) : preRegister(ctx, req);
+    return token !== "" ? registerWithTokenRoute(ctx, req, token) : preRegisterRoute(ctx, req);
   });
 
   router.add("PUT", `${PREFIX}/:self`, (req) => {
     const body = decodeObject(req.body);
-    const server = ctx.store.data.servers.find((s) => req.peer !== undefined && s.certificate === req.peer.certificate);
-    if (server === undefined) throw internal(`Failed self-updating from server ${q("127.0.0.1")}: Not found`);
-    if (str(body["connection_url"]) !== "") server.connection_url = str(body["connection_url"]);
-    server.last_seen = nowString();
-    ctx.changed();
+    selfUpdate(ctx, req.peer?.certificate, str(body["connection_url"]));
     return emptySync();
   });
 
@@ -150,29 +134,18 @@ export function registerServerActionRoutes(router: Router, ctx: Context): void {
   router.add("PUT", `${PREFIX}/{name}`, (req) => {
     const name = req.params["name"]!;
     const { server, body } = serverForWrite(ctx, req);
-    server.public_connection_url = str(body["public_connection_url"]);
-    server.description = str(body["description"]);
-    server.properties = stringMap(body["properties"]);
-    server.bmc_config = complete("BMCConfig", isObject(body["bmc_config"]) ? body["bmc_config"] : {});
-    // The channel of a clustered server follows its cluster.
-    if (server.cluster === null && str(body["channel"]) !== "") {
-      if (!ctx.store.data.channels.some((c) => c.name === str(body["channel"]))) {
-        throw constraint(`Failed updating server ${q(name)}: Constraint violation`);
-      }
-      server.channel = str(body["channel"]);
-    }
-    server.last_updated = nowString();
-    ctx.changed();
+    updateServer(ctx, server, name, {
+      public_connection_url: str(body["public_connection_url"]),
+      description: str(body["description"]),
+      properties: stringMap(body["properties"]),
+      bmc_config: complete("BMCConfig", isObject(body["bmc_config"]) ? body["bmc_config"] : {}),
+      channel: str(body["channel"]),
+    });
     return emptySync();
   });
 
   router.add("DELETE", `${PREFIX}/{name}`, (req) => {
-    const server = getServerOrFail(ctx, req.params["name"]!);
-    if (server.cluster !== null) {
-      throw validation(`Failed to delete server ${q(server.name)}: server is part of cluster ${q(server.cluster)}`);
-    }
-    ctx.forget(server);
-    ctx.changed();
+    deleteServer(ctx, req.params["name"]!);
     return emptySync();
   });
 
@@ -180,20 +153,7 @@ export function registerServerActionRoutes(router: Router, ctx: Context): void {
     const name = req.params["name"]!;
     const { server, body } = serverForWrite(ctx, req);
     const newName = str(body["name"]);
-    try {
-      if (newName === "") throw validation("Server name cannot be empty");
-      if (newName !== name && ctx.store.server(newName) !== undefined) throw constraint("Constraint violation");
-    } catch (err) {
-      rewrap(err, `Failed renaming server ${q(name)}`);
-    }
-    const seed = ctx.store.data.seeds[name];
-    if (seed !== undefined) {
-      delete ctx.store.data.seeds[name];
-      ctx.store.data.seeds[newName] = { ...seed, name: newName };
-    }
-    server.name = newName;
-    server.last_updated = nowString();
-    ctx.changed();
+    renameServer(ctx, server, name, newName);
     return created(`${PREFIX}/${newName}`);
   });
 
@@ -243,49 +203,20 @@ export function registerServerActionRoutes(router: Router, ctx: Context): void {
   router.add("PUT", `${PREFIX}/{name}/system/update`, (req) => {
     const body = decodeObject(req.body);
     const server = getServerOrFail(ctx, req.params["name"]!);
-    server.incusos.update = complete("SystemUpdateConfig", isObject(body["config"]) ? body["config"] : {});
-    // UpdateSystemUpdate polls the server right after (server_service.go).
-    pollServer(ctx, server);
-    ctx.changed();
+    updateSystemUpdate(ctx, server, isObject(body["config"]) ? body["config"] : {});
     return emptySync();
   });
 
-  // The system actions (operations-center@41a98e0 internal/provisioning/server/server_service.go
-  // (RebootSystemByName, PoweroffSystemByName, UpdateSystemByName)): the lifecycle guard, then the
-  // call to IncusOS, which fails with 500 for a server that does not answer (offline, unless it
-  // is rebooting: the simulated IncusOS is back at once).
-  const action = (req: ApiRequest, verb: string, path: string, effect: (s: ServerRecord) => void, precheck: (s: ServerRecord) => void = () => {}): ApiResponse => {
-    const name = req.params["name"]!;
-    try {
-      const server = getServerOrFail(ctx, name);
-      precheck(server);
-      checkLifecyclePermitted(ctx, server, goParseBool(req.query.get("force")));
-      if (server.status === "offline" && server.status_detail !== REBOOTING) throw internal(`Failed to ${verb} server ${q(name)} by name: ${unreachableMessage(server, path, "Post")}`);
-      effect(server);
-      server.last_updated = nowString();
-    } catch (err) {
-      rewrap(err, `Failed to ${verb} server ${q(name)}`);
-    }
-    ctx.changed();
+  // The system actions (server-model.ts).
+  const force = (req: ApiRequest): boolean => goParseBool(req.query.get("force"));
+  router.add("POST", `${PREFIX}/{name}/system/:reboot`, (req) => {
+    rebootSystem(ctx, req.params["name"]!, force(req));
     return emptySync();
-  };
-  router.add("POST", `${PREFIX}/{name}/system/:reboot`, (req) =>
-    action(req, "reboot", "/os/1.0/system/:reboot", (s) => {
-      // Offline / rebooting until a poll finds it back (the rebooting poll, every 30 s).
-      s.status = "offline";
-      s.status_detail = REBOOTING;
-      s.needs_reboot = false;
-    }),
-  );
-  router.add("POST", `${PREFIX}/{name}/system/:poweroff`, (req) =>
-    action(req, "poweroff", "/os/1.0/system/:poweroff", (s) => {
-      s.status = "offline";
-      s.status_detail = "shut down";
-    }),
-  );
-  // UpdateSystemByName: "updating" until a poll sees no update needed; OC forces IncusOS' update
-  // config (no auto reboot, no checks of its own, the server's channel) and polls
-  // (UpdateSystemUpdate), and asks IncusOS for the OS update only when os.trigger_update is true.
+  });
+  router.add("POST", `${PREFIX}/{name}/system/:poweroff`, (req) => {
+    poweroffSystem(ctx, req.params["name"]!, force(req));
+    return emptySync();
+  });
   router.add("POST", `${PREFIX}/{name}/system/:update`, (req) => {
     // OC decodes the body (api.ServerUpdatePost) before anything else: an empty one is "Request decoding: EOF".
     let body: Record<string, unknown>;
@@ -296,80 +227,32 @@ export function registerServerActionRoutes(router: Router, ctx: Context): void {
       throw err;
     }
     const triggerOS = (body["os"] as { trigger_update?: boolean } | undefined)?.trigger_update === true;
-    return action(
-      req,
-      "update",
-      "/os/1.0/system/update/:check",
-      (s) => {
-        s.status_detail = "updating";
-        s.incusos.update = complete("SystemUpdateConfig", { ...s.incusos.update, auto_reboot: false, channel: s.channel, check_frequency: "never" });
-        if (triggerOS && s.needs_update) {
-          s.needs_update = false;
-          s.needs_reboot = true;
-        }
-        pollServer(ctx, s);
-      },
-      // Checked before the lifecycle guard, so a forced update of a server that is not ready is refused too.
-      (s) => {
-        if (s.status !== "ready") throw notPermitted("Server is not ready");
-      },
-    );
+    updateSystem(ctx, req.params["name"]!, force(req), triggerOS);
+    return emptySync();
   });
   router.add("POST", `${PREFIX}/{name}/system/:factory-reset`, (req) => {
-    const name = req.params["name"]!;
-    try {
-      const server = getServerOrFail(ctx, name);
-      if (ctx.incusos.failing(name)) throw internal(`Factory reset failed: injected fault (local-oc --fail-member ${name})`);
-      ctx.factoryReset(server);
-    } catch (err) {
-      rewrap(err, `Failed to factory reset server ${q(name)}`);
-    }
-    ctx.changed();
+    factoryResetSystem(ctx, req.params["name"]!);
     return emptySync();
   });
 
-  // BMC: answered from the board data; the power actions show their effect on the server status.
-  const bmc = (verb: string, effect: (s: ServerRecord) => void) => (req: ApiRequest) => {
-    const name = req.params["name"]!;
-    try {
-      const server = getServerOrFail(ctx, name);
-      if (str(server.bmc_config["endpoint"]) === "") throw validation("Server has no BMC configured");
-      effect(server);
-    } catch (err) {
-      rewrap(err, `Failed to ${verb} server ${q(name)}`);
-    }
-    ctx.changed();
+  // BMC: answered from the board data; the power actions show their effect on the server status (server-model.ts).
+  const bmc = (verb: string, power?: "on" | "off") => (req: ApiRequest) => {
+    bmcAction(ctx, req.params["name"]!, verb, power);
     return emptySync();
   };
-  router.add("POST", `${PREFIX}/{name}/bmc/:refresh`, bmc("refresh BMC data for", () => undefined));
-  router.add(
-    "POST",
-    `${PREFIX}/{name}/bmc/:server-power-on`,
-    bmc("power on", (s) => {
-      if (s.status === "offline") {
-        s.status = "ready";
-        s.status_detail = "";
-      }
-    }),
-  );
-  router.add(
-    "POST",
-    `${PREFIX}/{name}/bmc/:server-power-off`,
-    bmc("power off", (s) => {
-      s.status = "offline";
-      s.status_detail = "shut down";
-    }),
-  );
-  router.add("POST", `${PREFIX}/{name}/bmc/:server-restart`, bmc("restart", () => undefined));
+  router.add("POST", `${PREFIX}/{name}/bmc/:refresh`, bmc("refresh BMC data for"));
+  router.add("POST", `${PREFIX}/{name}/bmc/:server-power-on`, bmc("power on", "on"));
+  router.add("POST", `${PREFIX}/{name}/bmc/:server-power-off`, bmc("power off", "off"));
+  router.add("POST", `${PREFIX}/{name}/bmc/:server-restart`, bmc("restart"));
   router.add("POST", `${PREFIX}/{name}/bmc/:server-locate`, (req) => {
     // OC decodes the body before anything else: an empty one is "Request decoding: EOF".
     decodeObject(req.body, "Request decoding");
-    return bmc("set location indicator LED of", () => undefined)(req);
+    return bmc("set location indicator LED of")(req);
   });
   router.add("POST", `${PREFIX}/{name}/bmc/:apply-bios-attributes`, (req) => {
     const body = decodeObject(req.body, "Request decoding");
     if (!isObject(body["attributes"])) throw badRequest("Request decoding: attributes missing");
-    return bmc("apply BIOS attributes for", () => undefined)(req);
+    return bmc("apply BIOS attributes for")(req);
   });
   router.add("GET", `${PREFIX}/{name}/bmc/bios-attributes`, (req) => {
     getServerOrFail(ctx, req.params["name"]!);
