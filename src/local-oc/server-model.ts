@@ -6,11 +6,11 @@
 
 import type { Context } from "./context.js";
 import { constraint, internal, notFound, notPermitted, q, rewrap, validation } from "./errors.js";
-import { checkLifecyclePermitted } from "./evacuation.js";
-import { unreachableMessage } from "./incusos.js";
+import { checkLifecyclePermitted, evacuateServer, restoreServer } from "./evacuation.js";
+import { installApplication, putKernel, putLogging, putService, removeApplication, unreachableMessage } from "./incusos.js";
 import type { seedServerSchema, ServerRecord } from "./persisted.js";
 import { defaultSeedServers } from "./seed.js";
-import { REBOOTING, pollServer } from "./server-data.js";
+import { REBOOTING, applyNetwork, pollServer } from "./server-data.js";
 import { getServerOrFail } from "./servers.js";
 import { complete } from "./spec-shapes.js";
 import { nowString } from "./state.js";
@@ -249,5 +249,49 @@ export function bmcAction(ctx: Context, name: string, verb: string, power?: "on"
   } catch (err) {
     rewrap(err, `Failed to ${verb} server ${q(name)}`);
   }
+  ctx.changed();
+}
+
+// system/:evacuate and system/:restore: Incus's evacuation in mode auto and its restore (evacuation.ts).
+function lifecycle(ctx: Context, name: string, force: boolean, verb: string, run: (ctx: Context, name: string, force: boolean) => void): void {
+  try {
+    run(ctx, name, force);
+  } catch (err) {
+    rewrap(err, `Failed to ${verb} server ${q(name)}`);
+  }
+  ctx.changed();
+}
+
+export function evacuateSystem(ctx: Context, name: string, force: boolean): void {
+  lifecycle(ctx, name, force, "evacuate", evacuateServer);
+}
+
+export function restoreSystem(ctx: Context, name: string, force: boolean): void {
+  lifecycle(ctx, name, force, "restore", restoreServer);
+}
+
+// The writes of the raw IncusOS proxy (/{name}/os/...): IncusOS applies them (incusos.ts,
+// server-data.ts) and OC's copy of the server changes with it.
+
+export function putOSService(ctx: Context, server: ServerRecord, name: string, body: unknown): void {
+  putService(ctx.incusos, server, name, body);
+  ctx.changed();
+}
+
+/** PUT /os/1.0/system/{network,kernel,logging}. */
+export function putOSSystem(ctx: Context, server: ServerRecord, section: "network" | "kernel" | "logging", body: unknown): void {
+  if (section === "network") applyNetwork(ctx, server, body);
+  else if (section === "kernel") putKernel(ctx.incusos, server, body);
+  else putLogging(ctx.incusos, server, body);
+  ctx.changed();
+}
+
+export function installOSApplication(ctx: Context, server: ServerRecord, body: unknown): void {
+  installApplication(ctx.incusos, server, body);
+  ctx.changed();
+}
+
+export function removeOSApplication(ctx: Context, server: ServerRecord, name: string): void {
+  removeApplication(ctx.incusos, server, name);
   ctx.changed();
 }

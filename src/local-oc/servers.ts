@@ -2,31 +2,18 @@
 // system/network GET/PUT, system/:evacuate and system/:restore, and the raw IncusOS proxy
 // /{name}/os/... (operations-center@41a98e0 internal/api/api_provisioning_server.go (serverOSProxy);
 // the IncusOS side: incus-os@de27173 incus-osd/internal/rest/server.go).
+//
+// Routes layer: they decode requests into the model's calls (server-model.ts) and encode the answers.
 
 import type { Context } from "./context.js";
 import { HttpError, badRequest, internal, notFoundf, q, rewrap } from "./errors.js";
 import { compileExpression } from "./expr.js";
-import {
-  IncusOSApiError,
-  getApplication,
-  getKernel,
-  getLogging,
-  getNetwork,
-  getService,
-  installApplication,
-  listApplications,
-  listServices,
-  putKernel,
-  putLogging,
-  putService,
-  removeApplication,
-  unreachableMessage,
-} from "./incusos.js";
+import { IncusOSApiError, getApplication, getKernel, getLogging, getNetwork, getService, listApplications, listServices, unreachableMessage } from "./incusos.js";
 import { goParseBool, parseJsonBody } from "./decode.js";
-import { evacuateServer, restoreServer } from "./evacuation.js";
 import { emptySync, errorResponse, plainText, sync, syncETag, type ApiRequest, type ApiResponse, type Router } from "./http.js";
 import { serverStatusValues, type ServerRecord } from "./persisted.js";
-import { applyNetwork, serverETagSource, storedApplications, storedNetwork, updateSystemNetwork } from "./server-data.js";
+import { serverETagSource, storedApplications, storedNetwork, updateSystemNetwork } from "./server-data.js";
+import { evacuateSystem, installOSApplication, putOSService, putOSSystem, removeOSApplication, restoreSystem } from "./server-model.js";
 import { complete } from "./spec-shapes.js";
 import { bmcData, hardwareData, securityData, storageData } from "./hardware.js";
 
@@ -205,8 +192,7 @@ function osProxy(ctx: Context, server: ServerRecord, method: string, osPath: str
       const name = decodeURIComponent(b);
       return route(["GET", "PUT"], () => {
         if (method === "PUT") {
-          putService(ctx.incusos, server, name, readBody());
-          ctx.changed();
+          putOSService(ctx, server, name, readBody());
           return sync(null);
         }
         return sync(getService(server, name));
@@ -215,11 +201,7 @@ function osProxy(ctx: Context, server: ServerRecord, method: string, osPath: str
     if (a === "system" && parts.length === 3 && (b === "network" || b === "kernel" || b === "logging")) {
       return route(["GET", "PUT"], () => {
         if (method === "PUT") {
-          const payload = readBody();
-          if (b === "network") applyNetwork(ctx, server, payload);
-          else if (b === "kernel") putKernel(ctx.incusos, server, payload);
-          else putLogging(ctx.incusos, server, payload);
-          ctx.changed();
+          putOSSystem(ctx, server, b, readBody());
           return sync(null);
         }
         return sync(b === "network" ? getNetwork(server) : b === "kernel" ? getKernel(server) : getLogging(server));
@@ -228,8 +210,7 @@ function osProxy(ctx: Context, server: ServerRecord, method: string, osPath: str
     if (a === "applications" && parts.length === 2) {
       return route(["GET", "POST"], () => {
         if (method === "POST") {
-          installApplication(ctx.incusos, server, readBody());
-          ctx.changed();
+          installOSApplication(ctx, server, readBody());
           return sync(null);
         }
         return sync(listApplications(server));
@@ -240,8 +221,7 @@ function osProxy(ctx: Context, server: ServerRecord, method: string, osPath: str
     }
     if (a === "applications" && parts.length === 4 && b !== undefined && c === ":remove") {
       return route(["POST"], () => {
-        removeApplication(ctx.incusos, server, decodeURIComponent(b));
-        ctx.changed();
+        removeOSApplication(ctx, server, decodeURIComponent(b));
         return sync(null);
       });
     }
@@ -292,17 +272,11 @@ export function registerServerRoutes(router: Router, ctx: Context): void {
     }
     return emptySync();
   });
-  // Incus's evacuation in mode auto and its restore (evacuation.ts).
-  const lifecycle = (verb: string, run: (name: string, force: boolean) => void) => (req: ApiRequest) => {
-    const name = req.params["name"]!;
-    try {
-      run(name, goParseBool(req.query.get("force")));
-    } catch (err) {
-      rewrap(err, `Failed to ${verb} server ${q(name)}`);
-    }
-    ctx.changed();
+  // Incus's evacuation in mode auto and its restore (server-model.ts, evacuation.ts).
+  const lifecycle = (run: (ctx: Context, name: string, force: boolean) => void) => (req: ApiRequest) => {
+    run(ctx, req.params["name"]!, goParseBool(req.query.get("force")));
     return emptySync();
   };
-  router.add("POST", `${PREFIX}/{name}/system/:evacuate`, lifecycle("evacuate", (name, force) => evacuateServer(ctx, name, force)));
-  router.add("POST", `${PREFIX}/{name}/system/:restore`, lifecycle("restore", (name, force) => restoreServer(ctx, name, force)));
+  router.add("POST", `${PREFIX}/{name}/system/:evacuate`, lifecycle(evacuateSystem));
+  router.add("POST", `${PREFIX}/{name}/system/:restore`, lifecycle(restoreSystem));
 }
