@@ -10,7 +10,6 @@
 import type { Context } from "./context.js";
 import { HttpError, badRequest, internal, notFound, q, rewrap } from "./errors.js";
 import { checkIfMatch, created, emptySync, sync, syncETag, type ApiRequest, type ApiResponse, type Router } from "./http.js";
-import { getServerOrFail, serverToReconfigure } from "./servers.js";
 import { bmcData, storageData } from "./hardware.js";
 import { complete } from "./spec-shapes.js";
 import type { ServerRecord } from "./persisted.js";
@@ -20,12 +19,14 @@ import {
   bmcAction,
   deleteServer,
   factoryResetSystem,
+  getServerOrFail,
   poweroffSystem,
   preRegister,
   rebootSystem,
   registerWithToken,
   renameServer,
   selfUpdate,
+  serverToReconfigure,
   updateServer,
   updateSystem,
   updateSystemUpdate,

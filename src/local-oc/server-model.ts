@@ -5,13 +5,12 @@
 // these calls and encode the answers.
 
 import type { Context } from "./context.js";
-import { constraint, internal, notFound, notPermitted, q, rewrap, validation } from "./errors.js";
+import { constraint, internal, notFound, notFoundf, notPermitted, q, rewrap, validation } from "./errors.js";
 import { checkLifecyclePermitted, evacuateServer, restoreServer } from "./evacuation.js";
 import { installApplication, putKernel, putLogging, putService, removeApplication, unreachableMessage } from "./incusos.js";
 import type { seedServerSchema, ServerRecord } from "./persisted.js";
 import { defaultSeedServers } from "./seed.js";
 import { REBOOTING, applyNetwork, pollServer } from "./server-data.js";
-import { getServerOrFail } from "./servers.js";
 import { complete } from "./spec-shapes.js";
 import { nowString } from "./state.js";
 
@@ -294,4 +293,20 @@ export function installOSApplication(ctx: Context, server: ServerRecord, body: u
 export function removeOSApplication(ctx: Context, server: ServerRecord, name: string): void {
   removeApplication(ctx.incusos, server, name);
   ctx.changed();
+}
+
+/** serverSvc.GetByName: 404 "Failed to get server "x" by name: Not found". */
+export function getServerOrFail(ctx: Context, name: string): ServerRecord {
+  const server = ctx.store.server(name);
+  if (server === undefined) throw notFoundf(`Failed to get server ${q(name)} by name`);
+  return server;
+}
+
+/** The server UpdateSystemNetwork/UpdateSystemStorage change: GetByName's error wrapped once more. */
+export function serverToReconfigure(ctx: Context, name: string): ServerRecord {
+  try {
+    return getServerOrFail(ctx, name);
+  } catch (err) {
+    rewrap(err, `Failed to get server ${q(name)}`);
+  }
 }

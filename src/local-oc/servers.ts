@@ -6,14 +6,14 @@
 // Routes layer: they decode requests into the model's calls (server-model.ts) and encode the answers.
 
 import type { Context } from "./context.js";
-import { HttpError, badRequest, internal, notFoundf, q, rewrap } from "./errors.js";
+import { HttpError, badRequest, internal, q, rewrap } from "./errors.js";
 import { compileExpression } from "./expr.js";
 import { IncusOSApiError, getApplication, getKernel, getLogging, getNetwork, getService, listApplications, listServices, unreachableMessage } from "./incusos.js";
 import { goParseBool, parseJsonBody } from "./decode.js";
 import { emptySync, errorResponse, plainText, sync, syncETag, type ApiRequest, type ApiResponse, type Router } from "./http.js";
 import { serverStatusValues, type ServerRecord } from "./persisted.js";
 import { serverETagSource, storedApplications, storedNetwork, updateSystemNetwork } from "./server-data.js";
-import { evacuateSystem, installOSApplication, putOSService, putOSSystem, removeOSApplication, restoreSystem } from "./server-model.js";
+import { evacuateSystem, getServerOrFail, installOSApplication, putOSService, putOSSystem, removeOSApplication, restoreSystem, serverToReconfigure } from "./server-model.js";
 import { complete } from "./spec-shapes.js";
 import { bmcData, hardwareData, securityData, storageData } from "./hardware.js";
 
@@ -130,22 +130,6 @@ const SAMPLE_SERVER_ENV: Record<string, unknown> = {
   last_updated: "",
   last_seen: "",
 };
-
-/** serverSvc.GetByName: 404 "Failed to get server "x" by name: Not found". */
-export function getServerOrFail(ctx: Context, name: string): ServerRecord {
-  const server = ctx.store.server(name);
-  if (server === undefined) throw notFoundf(`Failed to get server ${q(name)} by name`);
-  return server;
-}
-
-/** The server UpdateSystemNetwork/UpdateSystemStorage change: GetByName's error wrapped once more. */
-export function serverToReconfigure(ctx: Context, name: string): ServerRecord {
-  try {
-    return getServerOrFail(ctx, name);
-  } catch (err) {
-    rewrap(err, `Failed to get server ${q(name)}`);
-  }
-}
 
 function listServers(ctx: Context, req: ApiRequest): ApiResponse {
   const recursion = Number.parseInt(req.query.get("recursion") ?? "", 10) === 1;
