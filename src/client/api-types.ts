@@ -190,6 +190,9 @@ export const serverSchema = z.looseObject({
 });
 export type Server = z.infer<typeof serverSchema>;
 
+/** `version_data.in_maintenance` (operations-center@41a98e0 shared/api/provisioning_server.go, InMaintenanceState). */
+export const IN_MAINTENANCE = { online: 0, evacuating: 1, evacuated: 2, restoring: 3 } as const;
+
 /**
  * One instance of Operations Center's inventory (GET /1.0/inventory/instances): where it runs and
  * the Incus instance itself (`object`, InstanceFull), whose expanded config and devices decide

@@ -12,7 +12,7 @@ import type { Context } from "./context.js";
 import { internal, notFoundf, notPermitted, q, type OCError } from "./errors.js";
 import { unreachableMessage } from "./incusos.js";
 import { evacuateInstances, restoreInstances } from "./instances.js";
-import { MAINTENANCE } from "./incus/model.js";
+import { IN_MAINTENANCE } from "../client/api-types.js";
 import type { ServerRecord } from "./persisted.js";
 import { nowString } from "./state.js";
 
@@ -31,16 +31,16 @@ function setMaintenance(server: ServerRecord, value: number): void {
  * handled as `mode` says (instances.ts), Evacuated after the evacuation delay.
  */
 export function runMemberEvacuation(ctx: Context, cluster: string, server: ServerRecord, mode: string, done: OperationDone): void {
-  if (server.in_maintenance === MAINTENANCE.evacuating) {
+  if (server.in_maintenance === IN_MAINTENANCE.evacuating) {
     done(ALREADY);
     return;
   }
-  setMaintenance(server, MAINTENANCE.evacuating);
+  setMaintenance(server, IN_MAINTENANCE.evacuating);
   ctx.changed();
   const finish = (): void => {
-    if (server.in_maintenance !== MAINTENANCE.evacuating) return done();
+    if (server.in_maintenance !== IN_MAINTENANCE.evacuating) return done();
     evacuateInstances(ctx.store, cluster, server.name, mode);
-    setMaintenance(server, MAINTENANCE.evacuated);
+    setMaintenance(server, IN_MAINTENANCE.evacuated);
     ctx.changed();
     done();
   };
@@ -50,12 +50,12 @@ export function runMemberEvacuation(ctx: Context, cluster: string, server: Serve
 
 /** The body of Incus's restore operation: Restoring, the member's instances back (unless skip), Online. */
 export function runMemberRestore(ctx: Context, cluster: string, server: ServerRecord, skip: boolean, done: OperationDone): void {
-  if (server.in_maintenance === MAINTENANCE.restoring) {
+  if (server.in_maintenance === IN_MAINTENANCE.restoring) {
     done(ALREADY);
     return;
   }
   restoreInstances(ctx.store, cluster, server.name, skip);
-  setMaintenance(server, MAINTENANCE.online);
+  setMaintenance(server, IN_MAINTENANCE.online);
   ctx.changed();
   done();
 }

@@ -50,7 +50,8 @@
 
 import { z } from "zod";
 import { HttpError } from "./errors.js";
-import { IncusClusterModel, MAINTENANCE } from "./incus/model.js";
+import { IN_MAINTENANCE } from "../client/api-types.js";
+import { IncusClusterModel } from "./incus/model.js";
 import {
   LOCAL_POOL,
   instanceInputSchema,
@@ -257,7 +258,7 @@ function migrationTarget(store: Store, model: IncusClusterModel, source: string)
   const load = (member: string) => instancesOf(store.data).filter((i) => i.cluster === model.name && i.location === member).length;
   const candidates = model
     .memberNames()
-    .filter((m) => m !== source && model.server(m)!.in_maintenance === MAINTENANCE.online && model.server(m)!.status !== "offline")
+    .filter((m) => m !== source && model.server(m)!.in_maintenance === IN_MAINTENANCE.online && model.server(m)!.status !== "offline")
     .filter((m) => (model.member(m)!.config["scheduler.instance"] ?? "all") === "all");
   return candidates.sort((a, b) => load(a) - load(b))[0];
 }

@@ -13,6 +13,7 @@
 // A member evacuated before the run stays evacuated (no restore steps). The run ends with the
 // in-progress status inactive again, as the real loop leaves it.
 
+import { IN_MAINTENANCE } from "../client/api-types.js";
 import type { ClusterRecord, InProgressStatus, ServerRecord } from "./persisted.js";
 import { nowString } from "./state.js";
 
@@ -52,7 +53,7 @@ function restartSteps(name: string, evacuatedBefore: boolean): OperationStep[] {
       server: name,
       state: "evacuating",
       apply: (s) => {
-        s.in_maintenance = 1;
+        s.in_maintenance = IN_MAINTENANCE.evacuating;
         s.status_detail = "evacuating";
       },
     },
@@ -61,7 +62,7 @@ function restartSteps(name: string, evacuatedBefore: boolean): OperationStep[] {
       state: "in maintenance, reboot pending",
       apply: (s, _status, instances) => {
         instances.evacuated(s.name);
-        s.in_maintenance = 2;
+        s.in_maintenance = IN_MAINTENANCE.evacuated;
         s.status_detail = "";
       },
     },
@@ -91,7 +92,7 @@ function restartSteps(name: string, evacuatedBefore: boolean): OperationStep[] {
       server: name,
       state: "restoring",
       apply: (s) => {
-        s.in_maintenance = 3;
+        s.in_maintenance = IN_MAINTENANCE.restoring;
         s.status_detail = "restoring";
       },
     },
@@ -100,7 +101,7 @@ function restartSteps(name: string, evacuatedBefore: boolean): OperationStep[] {
       state: "post restore",
       apply: (s, _status, instances) => {
         instances.restored(s.name);
-        s.in_maintenance = 0;
+        s.in_maintenance = IN_MAINTENANCE.online;
         s.status_detail = "";
       },
     },

@@ -43,7 +43,6 @@ export const groupPutSchema = z.looseObject({ description: z.string().nullish(),
 export type GroupPut = z.infer<typeof groupPutSchema>;
 
 export const MEMBER_STATUS = ["Online", "Evacuating", "Evacuated", "Restoring"] as const;
-export const MAINTENANCE = { online: 0, evacuating: 1, evacuated: 2, restoring: 3 } as const;
 
 /** Forgets the Incus side of a cluster (a new cluster of that name starts fresh). */
 export function forgetIncusCluster(data: PersistedState, name: string): void {

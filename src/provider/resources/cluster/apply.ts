@@ -2,7 +2,7 @@
 // update (rename, settings, members) and delete (the deletion policy). Each executes what the
 // pure decisions in decide.ts chose, and every failure says what state it leaves behind.
 import { setTimeout as sleep } from "node:timers/promises";
-import type { Cluster, ClusterPost, ConfigMap, Server } from "../../../client/api-types.js";
+import { IN_MAINTENANCE, type Cluster, type ClusterPost, type ConfigMap, type Server } from "../../../client/api-types.js";
 import { OperationsCenterError } from "../../../client/errors.js";
 import { scrubSecrets, secretValues } from "../../../config/secrets.js";
 import type { ProviderClient } from "../../client.js";
@@ -15,7 +15,6 @@ import { checkServers } from "./preflight.js";
 import { removalBlockers } from "./removal.js";
 import type { ClusterValue, DeletionPolicy } from "./schema.js";
 
-const EVACUATED = 2;
 
 /**
  * The named servers, one GET each (absent ones left out: the checks report them as not
@@ -340,7 +339,7 @@ export async function removalRefusals(client: ProviderClient, cluster: string, m
       client.api.listInventoryStorageVolumes({ cluster, server: member }),
       client.api.findServer(member),
     ]);
-    const blockers = removalBlockers(member, { instances, volumes, pools, images, removed: members }, (found?.version_data?.in_maintenance ?? 0) === EVACUATED);
+    const blockers = removalBlockers(member, { instances, volumes, pools, images, removed: members }, (found?.version_data?.in_maintenance ?? IN_MAINTENANCE.online) === IN_MAINTENANCE.evacuated);
     if (blockers.length > 0) out.set(member, blockers);
   }
   return out;
@@ -378,8 +377,8 @@ async function waitForEvacuation(effects: Effects, server: string): Promise<void
   const deadline = Date.now() + client.evacuationTimeoutMs;
   for (;;) {
     const { server: live } = await client.api.getServer(server);
-    const state = live.version_data?.in_maintenance ?? 0;
-    if (state === EVACUATED) return;
+    const state = live.version_data?.in_maintenance ?? IN_MAINTENANCE.online;
+    if (state === IN_MAINTENANCE.evacuated) return;
     if (Date.now() >= deadline) {
       throw new Error(
         `server "${server}" is still not evacuated (in_maintenance ${state}) after ${Math.round(client.evacuationTimeoutMs / 1000)} s; ` +
@@ -514,8 +513,8 @@ export async function updateCluster(effects: Effects, prior: ClusterValue, desir
   if (changes.remove.length > 0) {
     try {
       for (const server of changes.remove) {
-        const state = servers.find((s) => s.name === server)?.version_data?.in_maintenance ?? 0;
-        if (state !== EVACUATED) await client.api.evacuateServer(server);
+        const state = servers.find((s) => s.name === server)?.version_data?.in_maintenance ?? IN_MAINTENANCE.online;
+        if (state !== IN_MAINTENANCE.evacuated) await client.api.evacuateServer(server);
         await waitForEvacuation(effects, server);
       }
       await client.api.removeClusterServers(name, changes.remove);

@@ -3,7 +3,7 @@
 // change with every problem listed at once. The server type is left to the server: its check
 // comes after the pending record is inserted, and the next create removes such a leftover (mode=normal).
 import { isIP } from "node:net";
-import type { Server } from "../../../client/api-types.js";
+import { IN_MAINTENANCE, type Server } from "../../../client/api-types.js";
 
 const INCUS_APPLICATIONS = ["incus", "incus-lts-7.0"];
 
@@ -59,7 +59,7 @@ export function checkServers(names: readonly string[], servers: readonly Server[
     const version = server.version_data;
     if (version?.needs_update) problems.push(`server "${name}" has a pending update`);
     if (version?.needs_reboot) problems.push(`server "${name}" needs a reboot`);
-    if ((version?.in_maintenance ?? 0) !== 0) problems.push(`server "${name}" is in maintenance (evacuated or evacuating)`);
+    if ((version?.in_maintenance ?? IN_MAINTENANCE.online) !== IN_MAINTENANCE.online) problems.push(`server "${name}" is in maintenance (evacuated or evacuating)`);
     const incus = incusOf(server);
     if (incus === undefined) {
       problems.push(`server "${name}" does not run the Incus application`);

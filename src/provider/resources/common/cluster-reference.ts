@@ -3,7 +3,7 @@
 // the cluster resource drops itself), what a change of the `cluster` attribute means (the
 // cluster's rename, planned in place, or a move to another existing cluster, planned as a
 // replace), which members are in maintenance, and the `deletion_policy` of the dependent.
-import type { Server } from "../../../client/api-types.js";
+import { IN_MAINTENANCE, type Server } from "../../../client/api-types.js";
 import type { OperationsCenterClient } from "../../../client/client.js";
 import type { Attribute, Diagnostic, ObjectValue } from "../../plugin/types.js";
 import { apiStep, knownString } from "../values.js";
@@ -69,13 +69,12 @@ export async function clusterAtApply(api: OperationsCenterClient, from: string |
   return (await clusterExists(api, from)) ? from : to;
 }
 
-/** Operations Center's in_maintenance values (operations-center@41a98e0 shared/api/provisioning, ServerVersionData). */
-const MAINTENANCE_STATES: Record<number, string> = { 1: "evacuating", 2: "evacuated", 3: "restoring" };
+const MAINTENANCE_STATES = new Map<number, string>(Object.entries(IN_MAINTENANCE).map(([state, code]) => [code, state]));
 
 /** The maintenance state of a member, or undefined when it is not in maintenance. */
 export function maintenanceOf(server: Server): string | undefined {
-  const value = server.version_data?.in_maintenance ?? 0;
-  return value === 0 ? undefined : (MAINTENANCE_STATES[value] ?? `maintenance ${value}`);
+  const value = server.version_data?.in_maintenance ?? IN_MAINTENANCE.online;
+  return value === IN_MAINTENANCE.online ? undefined : (MAINTENANCE_STATES.get(value) ?? `maintenance ${value}`);
 }
 
 /** The members in maintenance (name -> state), which make Operations Center refuse every bulk action. */
