@@ -101,25 +101,47 @@ function importAdvice(name: string): string {
 }
 
 /**
+ * Polls every evacuationPollMs until `check` answers `{ value }`; past `timeoutMs` it throws what
+ * `timedOut` makes instead, and between checks it calls `waiting`, if any.
+ */
+async function pollUntil<T>(
+  effects: Effects,
+  timeoutMs: number,
+  check: () => Promise<{ value: T } | undefined>,
+  timedOut: () => Error,
+  waiting?: () => void,
+): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const done = await check();
+    if (done !== undefined) return done.value;
+    if (Date.now() >= deadline) throw timedOut();
+    waiting?.();
+    await sleep(effects.client.evacuationPollMs, undefined, { signal: effects.signal });
+  }
+}
+
+/**
  * Waits while the create of another run of this resource (still running: its journal's pid is
  * alive) finishes; the cluster then is ready, or gone when that create failed and cleaned up.
  */
 async function waitWhilePending(effects: Effects, name: string): Promise<Cluster | undefined> {
-  const { client, signal } = effects;
-  const deadline = Date.now() + client.evacuationTimeoutMs;
-  for (;;) {
-    const found = await client.api.findCluster(name);
-    if (found === undefined || found.cluster.status !== "pending") return found?.cluster;
-    if (Date.now() >= deadline) {
-      throw new DiagnosticError({
+  const { client } = effects;
+  return pollUntil(
+    effects,
+    client.evacuationTimeoutMs,
+    async () => {
+      const found = await client.api.findCluster(name);
+      return found === undefined || found.cluster.status !== "pending" ? { value: found?.cluster } : undefined;
+    },
+    () =>
+      new DiagnosticError({
         severity: "error",
         summary: `Cluster "${name}" is still being created by another run`,
         detail: `An earlier apply of this resource (still running) is creating it and it stayed pending for ${Math.round(client.evacuationTimeoutMs / 1000)} s. Wait for that run to finish, then apply again.`,
         path: ["name"],
-      });
-    }
-    await sleep(client.evacuationPollMs, undefined, { signal });
-  }
+      }),
+  );
 }
 
 /**
@@ -130,21 +152,22 @@ async function waitWhilePending(effects: Effects, name: string): Promise<Cluster
  * Bounded by reregistrationTimeoutMs; the log says which servers are not back yet.
  */
 async function waitForReregistration(effects: Effects, servers: readonly string[]): Promise<void> {
-  const { client, signal, log } = effects;
+  const { client, log } = effects;
   const awaited = recentlyReset(client.workDir, servers, client.reregistrationTimeoutMs);
   if (awaited.length === 0) return;
   const started = Date.now();
-  const deadline = started + client.reregistrationTimeoutMs;
-  for (;;) {
-    const found = await serversNamed(client, awaited);
-    const missing = awaited.filter((name) => !found.some((server) => server.name === name && server.server_status === "ready"));
-    if (missing.length === 0) {
-      endReset(client.workDir, awaited);
-      log?.info("factory-reset servers registered again", { servers: awaited.join(","), seconds: Math.round((Date.now() - started) / 1000) });
-      return;
-    }
-    if (Date.now() >= deadline) {
-      throw new DiagnosticError({
+  const seconds = (): number => Math.round((Date.now() - started) / 1000);
+  let missing: string[] = [];
+  await pollUntil(
+    effects,
+    client.reregistrationTimeoutMs,
+    async () => {
+      const found = await serversNamed(client, awaited);
+      missing = awaited.filter((name) => !found.some((server) => server.name === name && server.server_status === "ready"));
+      return missing.length === 0 ? { value: undefined } : undefined;
+    },
+    () =>
+      new DiagnosticError({
         severity: "error",
         summary: `${missing.join(", ")} did not register again after the factory reset`,
         detail:
@@ -152,11 +175,11 @@ async function waitForReregistration(effects: Effects, servers: readonly string[
           `${missing.length === 1 ? "it" : "them"} to register with Operations Center again (ready). Check the machines (a reinstall needs the ` +
           `install seed's registration token), then apply again: the create waits for them again.\nState left: the old cluster is deleted; the new one is not created.`,
         path: ["servers"],
-      });
-    }
-    log?.info("waiting for factory-reset servers to register again", { missing: missing.join(","), seconds: Math.round((Date.now() - started) / 1000) });
-    await sleep(client.evacuationPollMs, undefined, { signal });
-  }
+      }),
+    () => log?.info("waiting for factory-reset servers to register again", { missing: missing.join(","), seconds: seconds() }),
+  );
+  endReset(client.workDir, awaited);
+  log?.info("factory-reset servers registered again", { servers: awaited.join(","), seconds: seconds() });
 }
 
 /**
@@ -167,36 +190,40 @@ async function waitForReregistration(effects: Effects, servers: readonly string[
  * while this waits. Bounded by reregistrationTimeoutMs; the log names the servers not free yet.
  */
 async function waitForMovingServers(effects: Effects, cluster: string, servers: readonly string[]): Promise<void> {
-  const { client, signal, log } = effects;
+  const { client, log } = effects;
   const started = Date.now();
-  const deadline = started + client.reregistrationTimeoutMs;
-  for (;;) {
-    const found = await serversNamed(client, servers);
-    const reset = recentlyReset(client.workDir, servers, client.reregistrationTimeoutMs);
-    const busy = servers.filter((name) => {
-      const server = found.find((s) => s.name === name);
-      if (server === undefined) return reset.includes(name);
-      const elsewhere = server.cluster !== "" && server.cluster !== cluster;
-      return elsewhere || (reset.includes(name) && server.server_status !== "ready");
-    });
-    if (busy.length === 0) {
-      endReset(client.workDir, reset.filter((name) => found.some((server) => server.name === name)));
-      return;
-    }
-    const where = busy.map((name) => `${name} (${found.find((s) => s.name === name)?.cluster || "factory-reset, not registered again"})`).join(", ");
-    if (Date.now() >= deadline) {
-      throw new DiagnosticError({
+  let busy: string[] = [];
+  let where = "";
+  await pollUntil(
+    effects,
+    client.reregistrationTimeoutMs,
+    async () => {
+      const found = await serversNamed(client, servers);
+      const reset = recentlyReset(client.workDir, servers, client.reregistrationTimeoutMs);
+      busy = servers.filter((name) => {
+        const server = found.find((s) => s.name === name);
+        if (server === undefined) return reset.includes(name);
+        const elsewhere = server.cluster !== "" && server.cluster !== cluster;
+        return elsewhere || (reset.includes(name) && server.server_status !== "ready");
+      });
+      if (busy.length === 0) {
+        endReset(client.workDir, reset.filter((name) => found.some((server) => server.name === name)));
+        return { value: undefined };
+      }
+      where = busy.map((name) => `${name} (${found.find((s) => s.name === name)?.cluster || "factory-reset, not registered again"})`).join(", ");
+      return undefined;
+    },
+    () =>
+      new DiagnosticError({
         severity: "error",
         summary: `${busy.join(", ")} did not become free to join cluster "${cluster}"`,
         detail:
           `After ${Math.round(client.reregistrationTimeoutMs / 1000)} s: ${where}. A server joins one cluster at a time: remove it from the other ` +
           `cluster's servers in the same apply (that removal factory-resets it and it registers again), then apply again.`,
         path: ["servers"],
-      });
-    }
-    log?.info("waiting for servers to leave their cluster and register again", { cluster, servers: where, seconds: Math.round((Date.now() - started) / 1000) });
-    await sleep(client.evacuationPollMs, undefined, { signal });
-  }
+      }),
+    () => log?.info("waiting for servers to leave their cluster and register again", { cluster, servers: where, seconds: Math.round((Date.now() - started) / 1000) }),
+  );
 }
 
 /** A cluster of this name exists and no journal entry of this resource made it: refused, with the import command. */
@@ -373,20 +400,22 @@ export interface UpdateProgress {
  * :remove-servers refuses a member that is not evacuated.
  */
 async function waitForEvacuation(effects: Effects, server: string): Promise<void> {
-  const { client, signal } = effects;
-  const deadline = Date.now() + client.evacuationTimeoutMs;
-  for (;;) {
-    const { server: live } = await client.api.getServer(server);
-    const state = live.version_data?.in_maintenance ?? IN_MAINTENANCE.online;
-    if (state === IN_MAINTENANCE.evacuated) return;
-    if (Date.now() >= deadline) {
-      throw new Error(
+  const { client } = effects;
+  let state: number = IN_MAINTENANCE.online;
+  await pollUntil(
+    effects,
+    client.evacuationTimeoutMs,
+    async () => {
+      const { server: live } = await client.api.getServer(server);
+      state = live.version_data?.in_maintenance ?? IN_MAINTENANCE.online;
+      return state === IN_MAINTENANCE.evacuated ? { value: undefined } : undefined;
+    },
+    () =>
+      new Error(
         `server "${server}" is still not evacuated (in_maintenance ${state}) after ${Math.round(client.evacuationTimeoutMs / 1000)} s; ` +
           `check its instances in Incus, or raise evacuation_timeout (seconds) in the provider block`,
-      );
-    }
-    await sleep(client.evacuationPollMs, undefined, { signal });
-  }
+      ),
+  );
 }
 
 async function putSettings(client: ProviderClient, name: string, change: (live: Cluster) => ReturnType<typeof desiredPut>, fresh?: { cluster: Cluster; etag?: string }): Promise<void> {
