@@ -2,6 +2,8 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
 import { z } from "zod";
+import { OperationsCenterError } from "../src/client/errors.js";
+import { ifMatch, retryOnPreconditionFailed } from "../src/provider/resources/common/precondition.js";
 import { privateDataCodec } from "../src/provider/resources/common/private-data.js";
 
 test("privateDataCodec: what was encoded decodes; nothing, foreign bytes or another shape read as the empty record", () => {
@@ -11,4 +13,36 @@ test("privateDataCodec: what was encoded decodes; nothing, foreign bytes or anot
   assert.deepEqual(codec.decode(Buffer.from("not json", "utf8")), {});
   assert.deepEqual(codec.decode(Buffer.from(JSON.stringify({ managed: ["10"] }), "utf8")), {}, "a record of another shape is not half read");
   assert.deepEqual(codec.decode(Buffer.from("[1]", "utf8")), {});
+});
+
+const failure = (status: number): OperationsCenterError =>
+  new OperationsCenterError({ status, method: "PUT", path: "/1.0/provisioning/clusters/lab", serverMessage: status === 412 ? "Precondition failed" : "Internal error" });
+
+/** An attempt that fails with the given statuses in turn, then returns how many times it ran. */
+function attempts(...statuses: number[]): { run: () => Promise<number>; count: () => number } {
+  let n = 0;
+  return {
+    run: async () => {
+      const status = statuses[n++];
+      if (status !== undefined) throw failure(status);
+      return n;
+    },
+    count: () => n,
+  };
+}
+
+test("retryOnPreconditionFailed: a 412 runs the read-modify-write once more; a second 412 and any other failure are the caller's", async () => {
+  const once = attempts(412);
+  assert.equal(await retryOnPreconditionFailed(once.run), 2);
+  const twice = attempts(412, 412);
+  await assert.rejects(retryOnPreconditionFailed(twice.run), (error: unknown) => error instanceof OperationsCenterError && error.status === 412);
+  assert.equal(twice.count(), 2, "no third attempt");
+  const other = attempts(500);
+  await assert.rejects(retryOnPreconditionFailed(other.run), /500 Internal error/);
+  assert.equal(other.count(), 1, "only a 412 is retried");
+});
+
+test("ifMatch: If-Match only when the read gave an ETag", () => {
+  assert.deepEqual(ifMatch("abc"), { ifMatch: "abc" });
+  assert.deepEqual(ifMatch(undefined), {});
 });

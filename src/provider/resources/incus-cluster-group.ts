@@ -8,6 +8,7 @@ import type { IncusClient, IncusGroup, IncusGroupPut, IncusMemberPut } from "../
 import type { ProviderClient } from "../client.js";
 import { DiagnosticError, type Diagnostic, type ObjectValue, type Resource, type Value } from "../plugin/types.js";
 import { deletionPolicyAttribute, deletionPolicyOf, deletionPolicyProblems } from "./common/cluster-reference.js";
+import { ifMatch } from "./common/precondition.js";
 import { clusterGone, clusterReferencePlan, connectionAttributes, connectionProblems, incusFor, memberProblems, unsetConnection } from "./incus/connection.js";
 import { apiStep, knownObject, knownString } from "./values.js";
 
@@ -246,7 +247,7 @@ async function destroyGroup(incus: IncusClient, name: string): Promise<string[]>
   if (found === undefined) return [];
   const stuck = await onlyGroupMembers(incus, name, found.group.members);
   for (const { member, etag, put } of stuck) {
-    await incus.updateMember(member, { ...put, groups: [...put.groups, DEFAULT_GROUP] }, etag === undefined ? {} : { ifMatch: etag });
+    await incus.updateMember(member, { ...put, groups: [...put.groups, DEFAULT_GROUP] }, ifMatch(etag));
   }
   if (found.group.members.length > 0) await incus.updateGroup(name, { description: found.group.description, members: [], config: found.group.config });
   await incus.deleteGroup(name);

@@ -17,7 +17,8 @@ import { OperationsCenterError } from "../../client/errors.js";
 import type { ProviderClient } from "../client.js";
 import { DiagnosticError, type Diagnostic, type Logger, type ObjectValue, type Resource } from "../plugin/types.js";
 import { clusterGone, clusterReferencePlan, connectionAttributes, connectionProblems, incusFor, memberProblems as notMembers, unsetConnection } from "./incus/connection.js";
-import { apiStep, isUnknown, knownString, retryOnPreconditionFailed, stepFailed } from "./values.js";
+import { ifMatch, retryOnPreconditionFailed } from "./common/precondition.js";
+import { apiStep, isUnknown, knownString, stepFailed } from "./values.js";
 
 const SCHEDULER = "scheduler.instance";
 const STATES = ["online", "evacuated"] as const;
@@ -79,7 +80,7 @@ export const incusClusterMemberResource: Resource<ProviderClient> = {
       retryOnPreconditionFailed(async () => {
         const { member, etag } = await incus.getMember(name);
         const put = desiredPut(member, planned);
-        if (!samePut(put, currentPut(member))) await incus.updateMember(name, put, etag === undefined ? {} : { ifMatch: etag });
+        if (!samePut(put, currentPut(member))) await incus.updateMember(name, put, ifMatch(etag));
       }),
     );
     const state = knownString(planned.state);
