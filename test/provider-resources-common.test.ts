@@ -3,6 +3,8 @@ import assert from "node:assert/strict";
 import { test } from "node:test";
 import { z } from "zod";
 import { OperationsCenterError } from "../src/client/errors.js";
+import { DiagnosticError } from "../src/provider/plugin/types.js";
+import { importIdError, importIdParts } from "../src/provider/resources/common/import-id.js";
 import { ifMatch, retryOnPreconditionFailed } from "../src/provider/resources/common/precondition.js";
 import { privateDataCodec } from "../src/provider/resources/common/private-data.js";
 
@@ -45,4 +47,24 @@ test("retryOnPreconditionFailed: a 412 runs the read-modify-write once more; a s
 test("ifMatch: If-Match only when the read gave an ETag", () => {
   assert.deepEqual(ifMatch("abc"), { ifMatch: "abc" });
   assert.deepEqual(ifMatch(undefined), {});
+});
+
+test("importIdParts: as many non-empty parts as the format has; otherwise the error names the format", () => {
+  assert.deepEqual(importIdParts("Incus cluster member", "lab/server01", "CLUSTER/MEMBER"), ["lab", "server01"]);
+  assert.deepEqual(importIdParts("iSCSI target", "lab/iqn.2004-10.org.example:s1/192.0.2.9/3260", "CLUSTER/TARGET/ADDRESS/PORT"), ["lab", "iqn.2004-10.org.example:s1", "192.0.2.9", "3260"]);
+  for (const id of ["server01", "lab/", "/server01", "lab/server01/extra", "lab//server01", ""]) {
+    assert.throws(
+      () => importIdParts("Incus cluster member", id, "CLUSTER/MEMBER"),
+      (error: unknown) =>
+        error instanceof DiagnosticError &&
+        error.diagnostics[0]!.summary === `Cannot import Incus cluster member "${id}": the id must be CLUSTER/MEMBER` &&
+        error.diagnostics[0]!.detail === "Give the id as terraform import <address> CLUSTER/MEMBER.",
+      id,
+    );
+  }
+});
+
+test("importIdError: a part's problem comes first, then the format", () => {
+  const error = importIdError("operationscenter_cluster_nvme_target", "lab/udp/192.0.2.9/4420", "CLUSTER/TRANSPORT/ADDRESS/PORT", 'the transport "udp" is not tcp or fc');
+  assert.equal(error.message, 'Cannot import operationscenter_cluster_nvme_target "lab/udp/192.0.2.9/4420": the transport "udp" is not tcp or fc; the id must be CLUSTER/TRANSPORT/ADDRESS/PORT');
 });

@@ -55,11 +55,9 @@ export const clusterIscsiTargetResource: Resource<ProviderClient> = memberItemRe
   },
   valuesOf: (t) => ({ target: t.target, address: t.address, port: t.port }),
   idOf: (t) => `${t.target}/${t.address}/${t.port}`,
-  parseId(rest) {
-    const parts = rest.split("/");
-    const port = Number(parts[2]);
-    if (parts.length !== 3 || parts[0] === "" || parts[1] === "" || !Number.isInteger(port)) return "expected TARGET/ADDRESS/PORT after the cluster name";
-    return { target: parts[0]!, address: parts[1]!, port };
+  parseId([target, address, port]) {
+    const number = Number(port);
+    return Number.isInteger(number) ? { target: target!, address: address!, port: number } : `the port "${port}" is not a whole number`;
   },
   describe,
   has: (api, member, t) => memberHas(api, member, iscsiList, t),

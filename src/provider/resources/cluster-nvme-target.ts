@@ -77,13 +77,10 @@ export const clusterNvmeTargetResource: Resource<ProviderClient> = memberItemRes
   },
   valuesOf: (t) => ({ transport: t.transport, address: t.address, port: t.port ?? 0 }),
   idOf: (t) => `${t.transport}/${t.address}/${t.port ?? 0}`,
-  parseId(rest) {
-    const parts = rest.split("/");
-    const port = Number(parts[2]);
-    if (parts.length !== 3 || (parts[0] !== "tcp" && parts[0] !== "fc") || parts[1] === "" || !Number.isInteger(port)) {
-      return "expected TRANSPORT/ADDRESS/PORT after the cluster name, TRANSPORT being tcp or fc";
-    }
-    return { transport: parts[0], address: parts[1]!, port };
+  parseId([transport, address, port]) {
+    const number = Number(port);
+    if (transport !== "tcp" && transport !== "fc") return `the transport "${transport}" is not tcp or fc`;
+    return Number.isInteger(number) ? { transport, address: address!, port: number } : `the port "${port}" is not a whole number`;
   },
   describe,
   has: (api, member, t) => memberHas(api, member, nvmeList, t),

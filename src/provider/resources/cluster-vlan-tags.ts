@@ -25,6 +25,7 @@ import {
   renameNote,
   retainedOnReplace,
 } from "./common/cluster-reference.js";
+import { importIdParts } from "./common/import-id.js";
 import { privateDataCodec } from "./common/private-data.js";
 import {
   changesOneAtATime,
@@ -368,12 +369,7 @@ export const clusterVlanTagsResource: Resource<ProviderClient> = changesOneAtATi
   },
 
   async import(id, { client }) {
-    const slash = id.lastIndexOf("/");
-    const cluster = id.slice(0, slash);
-    const interfaceName = id.slice(slash + 1);
-    if (slash <= 0 || interfaceName === "") {
-      throw new DiagnosticError({ severity: "error", summary: `Cannot import VLAN tags "${id}"`, detail: "The import id is CLUSTER/INTERFACE, e.g. prod/eth0." });
-    }
+    const [cluster, interfaceName] = importIdParts("VLAN tags", id, "CLUSTER/INTERFACE") as [string, string];
     const members = await clusterMembers(client.api, cluster);
     if (members === undefined) throw new DiagnosticError({ severity: "error", summary: `Cannot import VLAN tags "${id}": cluster "${cluster}" does not exist` });
     const live = await liveTags(client.api, members, interfaceName);
