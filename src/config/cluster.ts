@@ -19,6 +19,25 @@ export function deletionPolicyProblem(attribute: string, value: string): string 
   return (deletionPolicies as readonly string[]).includes(value) ? undefined : `${attribute} ${JSON.stringify(value)} is not one of ${quoted(deletionPolicies)}`;
 }
 
+/**
+ * What the destroy of a resource that hangs off a cluster (bulk and Incus resources) does: take
+ * off the members what it applied, or only forget it, with no call, for a cluster that is kept.
+ */
+export const dependentDeletionPolicies = ["remove", "retain"] as const;
+export type DependentDeletionPolicy = (typeof dependentDeletionPolicies)[number];
+
+export function dependentDeletionPolicyProblem(attribute: string, value: string): string | undefined {
+  return (dependentDeletionPolicies as readonly string[]).includes(value) ? undefined : `${attribute} ${JSON.stringify(value)} is not one of ${quoted(dependentDeletionPolicies)}`;
+}
+
+/**
+ * The dependents' deletion policy a cluster's implies: a cluster that keeps running (retain,
+ * forget) keeps their configuration; one reset, or not managed here (undefined), loses it.
+ */
+export function dependentDeletionPolicyOf(cluster: DeletionPolicy | undefined): DependentDeletionPolicy {
+  return cluster === "retain" || cluster === "forget" ? "retain" : "remove";
+}
+
 export function reservedPropertyProblem(key: string): string | undefined {
   return key.startsWith(RESERVED_PREFIX)
     ? `property ${JSON.stringify(key)} uses the prefix ${RESERVED_PREFIX}, which the provider reserves for its bookkeeping; rename it`
