@@ -44,10 +44,19 @@ export function reservedPropertyProblem(key: string): string | undefined {
     : undefined;
 }
 
+/** Operations Center's rule for post_restore_delay: empty (its default) or a Go duration. */
+export function isPostRestoreDelay(value: string): boolean {
+  return value === "" || isGoDuration(value);
+}
+
+export function isRestoreMode(value: string): boolean {
+  return (restoreModes as readonly string[]).includes(value);
+}
+
 export function postRestoreDelayProblem(attribute: string, value: string): string | undefined {
-  return value === "" || isGoDuration(value) ? undefined : `${attribute} ${JSON.stringify(value)} is not a Go duration; write it like "30s", "5m" or "1h30m"`;
+  return isPostRestoreDelay(value) ? undefined : `${attribute} ${JSON.stringify(value)} is not a Go duration; write it like "30s", "5m" or "1h30m"`;
 }
 
 export function restoreModeProblem(attribute: string, value: string): string | undefined {
-  return (restoreModes as readonly string[]).includes(value) ? undefined : `${attribute} ${JSON.stringify(value)} is not one of ${quoted(restoreModes)} ("" restores the member's instances)`;
+  return isRestoreMode(value) ? undefined : `${attribute} ${JSON.stringify(value)} is not one of ${quoted(restoreModes)} ("" restores the member's instances)`;
 }
