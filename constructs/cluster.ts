@@ -24,6 +24,8 @@ import { ClusterReference } from "./cluster-reference.js";
 import { ClusterVlanTags } from "./cluster-vlan-tags.js";
 import { ClusterTemplate, withConfigErrors } from "./cluster-template.js";
 import type { ICluster } from "./icluster.js";
+import type { IncusConnectionProps } from "./incus-common.js";
+import { IncusClusterMembers } from "./incus-cluster-members.js";
 import { namePart } from "./bulk-declarations.js";
 import { checkObjectName, literal, literalList, literalMap, terraformName } from "./names.js";
 import { OperationsCenter } from "./operations-center.js";
@@ -265,6 +267,30 @@ export class Cluster extends Construct implements ICluster {
   /** The logging config of every member (a ClusterLoggingConfig); one per cluster. */
   addLoggingConfig(config: LoggingConfig): ClusterLoggingConfig {
     return new ClusterLoggingConfig(this, this.bulkId("logging-config", "the logging config"), { cluster: this, config });
+  }
+
+  /** The members() construct and the connection it was created with. */
+  private membersData?: { readonly construct: IncusClusterMembers; readonly connection: string };
+
+  /**
+   * The members of this cluster as its Incus reports them (`incus cluster list`): name, URL,
+   * roles, architecture, failure domain, description, status, message and groups. The first call
+   * creates one IncusClusterMembers (one `operationscenter_incus_cluster_members` data source)
+   * below this construct; later calls return the same one. Its `cluster` references this
+   * cluster's resource, so Terraform reads it after the cluster exists with its servers joined;
+   * while the cluster is being created or changed in the same apply, the members are known only
+   * after the apply.
+   * @param connection how to reach the cluster's Incus API @default a remote named after the
+   *   cluster, else its connection URL in Operations Center; a later call must give the same
+   */
+  members(connection: IncusConnectionProps = {}): IncusClusterMembers {
+    const key = JSON.stringify(Object.entries(connection).filter(([, value]) => value !== undefined).sort(([a], [b]) => (a < b ? -1 : 1)));
+    if (this.membersData === undefined) {
+      this.membersData = { construct: new IncusClusterMembers(this, "members", { cluster: this, ...connection }), connection: key };
+    } else if (this.membersData.connection !== key) {
+      throw new Error(`Cluster '${this.node.path}': members() was first called with another Incus connection; give the same props on every call (one data source per cluster).`);
+    }
+    return this.membersData.construct;
   }
 
   /** The id of an add* helper's construct; the same declaration twice names both paths. */
