@@ -193,6 +193,12 @@ test("synth-time errors name the construct path and the fix", async (t) => {
       `Cluster 's/a': server "server01" is listed twice in servers.`,
     );
   });
+  await t.test("the evacuation timeout rule of src/config/cluster.ts, in the construct's prop name", () => {
+    assert.equal(
+      synthError((s) => new OperationsCenter(s, "oc", { evacuationTimeout: 0 }), { oc: false }),
+      `OperationsCenter 's/oc': evacuationTimeout must be a positive number of seconds, got 0.`,
+    );
+  });
   await t.test("the cluster rules of src/config/cluster.ts, in the construct's prop names", () => {
     const wrong = { deletionPolicy: "destroy" } as unknown as Partial<ClusterProps>;
     assert.equal(

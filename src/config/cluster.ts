@@ -38,6 +38,13 @@ export function dependentDeletionPolicyOf(cluster: DeletionPolicy | undefined): 
   return cluster === "retain" || cluster === "forget" ? "retain" : "remove";
 }
 
+/** Seconds a member may take to evacuate before a removal gives up, unless the provider is told otherwise. */
+export const DEFAULT_EVACUATION_TIMEOUT_SECONDS = 1800;
+
+export function evacuationTimeoutProblem(attribute: string, seconds: number): string | undefined {
+  return Number.isFinite(seconds) && seconds > 0 ? undefined : `${attribute} must be a positive number of seconds, got ${seconds}`;
+}
+
 export function reservedPropertyProblem(key: string): string | undefined {
   return key.startsWith(RESERVED_PREFIX)
     ? `property ${JSON.stringify(key)} uses the prefix ${RESERVED_PREFIX}, which the provider reserves for its bookkeeping; rename it`
