@@ -9,11 +9,9 @@ import {
   type ApplicationConfig,
   type ServicesConfig,
 } from "../src/config/index.js";
-import { goUrlParseProblem } from "../src/config/go-url.js";
-import { isHttpUrl } from "../src/config/load.js";
 import { splitSecrets, type JsonObject } from "../src/config/secrets.js";
 import { secretTemplateValueNames } from "../src/config/template-secrets.js";
-import { deletionPolicies, deletionPolicyProblem, postRestoreDelayProblem, reservedPropertyProblem, restoreModeProblem, type DeletionPolicy } from "../src/config/cluster.js";
+import { connectionUrlProblem, deletionPolicies, deletionPolicyProblem, postRestoreDelayProblem, reservedPropertyProblem, restoreModeProblem, type DeletionPolicy } from "../src/config/cluster.js";
 import { ClusterApplication, type ClusterApplicationName } from "./cluster-application.js";
 import { ClusterIscsiTarget } from "./cluster-iscsi-target.js";
 import { ClusterKernelConfig, type KernelConfig } from "./cluster-kernel-config.js";
@@ -344,13 +342,8 @@ function checkRollingRestart(where: string, config: ClusterProps["config"]) {
 
 function checkConnectionUrl(where: string, url: string | undefined): string | undefined {
   if (url === undefined || url === "" || Token.isUnresolved(url)) return url;
-  const problem = goUrlParseProblem(url);
-  if (problem !== undefined) {
-    throw new Error(`${where}: connectionUrl ${JSON.stringify(url)} is refused by Operations Center: ${problem}; percent-encode what is not plain (e.g. "%7B" for "{").`);
-  }
-  if (!isHttpUrl(url)) {
-    throw new Error(`${where}: connectionUrl "${url}" is not an http(s) URL; write it like https://cluster.example.net:8443.`);
-  }
+  const problem = connectionUrlProblem("connectionUrl", url);
+  if (problem !== undefined) throw new Error(`${where}: ${problem.problem}; ${problem.fix}.`);
   return url;
 }
 

@@ -210,6 +210,10 @@ test("synth-time errors name the construct path and the fix", async (t) => {
       `Cluster 's/a': config.rollingRestart.postRestoreDelay "5 minutes" is not a Go duration; write it like "30s", "5m" or "1h30m".`,
     );
     assert.equal(
+      synthError((s) => new Cluster(s, "a", { ...oneOff, connectionUrl: "ftp://lab.example.net" })),
+      `Cluster 's/a': connectionUrl "ftp://lab.example.net" is not an http(s) URL; give the URL users reach the cluster at, such as "https://cluster.example.com:8443".`,
+    );
+    assert.equal(
       synthError((s) => new Cluster(s, "a", { ...oneOff, properties: { "oc-cdktf.io/members": "x" } })),
       `Cluster 's/a': property "oc-cdktf.io/members" uses the prefix oc-cdktf.io/, which the provider reserves for its bookkeeping; rename it.`,
     );

@@ -2,6 +2,8 @@
 // message each. Each problem function takes the attribute as the user wrote it (the construct's
 // `deletionPolicy`, the HCL `deletion_policy`), so a CDKTF user reads the name in their code.
 import { isGoDuration } from "./go-duration.js";
+import { goUrlParseProblem } from "./go-url.js";
+import { isHttpUrl } from "./load.js";
 
 /** What a destroy does: no call, DELETE mode=force, or DELETE mode=factory-reset. */
 export const deletionPolicies = ["retain", "forget", "factory-reset"] as const;
@@ -43,6 +45,21 @@ export const DEFAULT_EVACUATION_TIMEOUT_SECONDS = 1800;
 
 export function evacuationTimeoutProblem(attribute: string, seconds: number): string | undefined {
   return Number.isFinite(seconds) && seconds > 0 ? undefined : `${attribute} must be a positive number of seconds, got ${seconds}`;
+}
+
+const URL_EXAMPLE = 'give the URL users reach the cluster at, such as "https://cluster.example.com:8443"';
+
+/**
+ * What is wrong with a cluster's connection URL, and how to fix it; undefined when it is fine.
+ * Operations Center only checks that Go's url.Parse takes it; an address that is not http(s)
+ * would pass there and reach no one.
+ */
+export function connectionUrlProblem(attribute: string, url: string): { problem: string; fix: string } | undefined {
+  const parse = goUrlParseProblem(url);
+  if (parse !== undefined) {
+    return { problem: `${attribute} ${JSON.stringify(url)} is refused by Operations Center: ${parse}`, fix: `percent-encode what is not plain (e.g. "%7B" for "{"), or ${URL_EXAMPLE}` };
+  }
+  return isHttpUrl(url) ? undefined : { problem: `${attribute} ${JSON.stringify(url)} is not an http(s) URL`, fix: URL_EXAMPLE };
 }
 
 export function reservedPropertyProblem(key: string): string | undefined {

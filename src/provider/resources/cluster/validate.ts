@@ -4,9 +4,8 @@
 // scrubbed of the secret leaves before it is returned.
 import { serverTypes } from "../../../client/api-types.js";
 import { applicationConfigSchema } from "../../../config/application.js";
-import { deletionPolicyProblem, postRestoreDelayProblem, reservedPropertyProblem, restoreModeProblem } from "../../../config/cluster.js";
-import { goUrlParseProblem } from "../../../config/go-url.js";
-import { collectProblems, isHttpUrl } from "../../../config/load.js";
+import { connectionUrlProblem, deletionPolicyProblem, postRestoreDelayProblem, reservedPropertyProblem, restoreModeProblem } from "../../../config/cluster.js";
+import { collectProblems } from "../../../config/load.js";
 import { mergeSecrets, publicSecretProblems, scrubSecrets, secretValues, type JsonObject, type SecretKind } from "../../../config/secrets.js";
 import { servicesConfigSchema } from "../../../config/services.js";
 import type { Diagnostic, ObjectValue } from "../../plugin/types.js";
@@ -65,11 +64,9 @@ export function clusterConfigProblems(config: ObjectValue): Diagnostic[] {
   }
 
   const url = knownString(config.connection_url);
-  const urlProblem = url === undefined ? undefined : goUrlParseProblem(url);
+  const urlProblem = url === undefined ? undefined : connectionUrlProblem("connection_url", url);
   if (urlProblem !== undefined) {
-    out.push(error(["connection_url"], `connection_url ${JSON.stringify(url)} is refused by Operations Center: ${urlProblem}`, 'Percent-encode what is not plain (e.g. "%7B" for "{"), or give the URL users reach the cluster at, such as "https://cluster.example.com:8443".'));
-  } else if (url !== undefined && !isHttpUrl(url)) {
-    out.push(error(["connection_url"], `connection_url ${JSON.stringify(url)} is not an http(s) URL`, 'Give the URL users reach the cluster at, such as "https://cluster.example.com:8443".'));
+    out.push(error(["connection_url"], urlProblem.problem, `${urlProblem.fix.charAt(0).toUpperCase()}${urlProblem.fix.slice(1)}.`));
   }
   if (knownString(config.channel) === "") out.push(error(["channel"], 'channel must not be empty; leave it unset to keep the live channel ("stable" at creation)'));
 
