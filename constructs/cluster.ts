@@ -1,6 +1,6 @@
 import { Lazy, Token } from "cdktf";
 import { Construct } from "constructs";
-import { serverTypes, type ServerType } from "../src/client/api-types.js";
+import type { ServerType } from "../src/client/api-types.js";
 import {
   applicationConfigSchema,
   loadConfig,
@@ -11,7 +11,7 @@ import {
 } from "../src/config/index.js";
 import { splitSecrets, type JsonObject } from "../src/config/secrets.js";
 import { secretTemplateValueNames } from "../src/config/template-secrets.js";
-import { connectionUrlProblem, deletionPolicies, deletionPolicyProblem, postRestoreDelayProblem, reservedPropertyProblem, restoreModeProblem, type DeletionPolicy } from "../src/config/cluster.js";
+import { connectionUrlProblem, deletionPolicies, deletionPolicyProblem, serversProblem, serverTypeProblem, postRestoreDelayProblem, reservedPropertyProblem, restoreModeProblem, type DeletionPolicy } from "../src/config/cluster.js";
 import { ClusterApplication, type ClusterApplicationName } from "./cluster-application.js";
 import { ClusterIscsiTarget } from "./cluster-iscsi-target.js";
 import { ClusterKernelConfig, type KernelConfig } from "./cluster-kernel-config.js";
@@ -155,9 +155,8 @@ export class Cluster extends Construct implements ICluster {
     this.name = checkObjectName("Cluster", this.node.path, props.name);
     const servers = checkServers(where, props.servers);
     const serverType = props.serverType ?? "incus";
-    if (!serverTypes.includes(serverType)) {
-      throw new Error(`${where}: serverType "${String(serverType)}" is not one of ${serverTypes.join(", ")}.`);
-    }
+    const typeProblem = serverTypeProblem("serverType", String(serverType));
+    if (typeProblem !== undefined) throw new Error(`${where}: ${typeProblem}.`);
     const deletionPolicy = props.deletionPolicy ?? "retain";
     const policyProblem = deletionPolicyProblem("deletionPolicy", String(deletionPolicy));
     if (policyProblem !== undefined) throw new Error(`${where}: ${policyProblem}.`);
@@ -303,17 +302,13 @@ export class Cluster extends Construct implements ICluster {
 
 function checkServers(where: string, servers: unknown): string[] {
   if (Token.isUnresolved(servers)) return servers as string[];
-  if (!Array.isArray(servers) || servers.length === 0) {
-    throw new Error(`${where}: servers must list at least one registered server.`);
+  if (!Array.isArray(servers) || servers.some((server) => typeof server !== "string")) {
+    throw new Error(`${where}: servers must be a list of server names, got ${JSON.stringify(servers)}.`);
   }
-  const seen = new Set<string>();
-  for (const server of servers) {
-    if (typeof server !== "string" || (server.trim() === "" && !Token.isUnresolved(server))) {
-      throw new Error(`${where}: servers must be non-empty server names, got ${JSON.stringify(server)}.`);
-    }
-    if (seen.has(server)) throw new Error(`${where}: server "${server}" is listed twice in servers.`);
-    seen.add(server);
-  }
+  // Tokens are checked by the provider at plan, once known.
+  const resolved = (servers as string[]).filter((server) => !Token.isUnresolved(server));
+  const problem = servers.length > 0 && resolved.length === 0 ? undefined : serversProblem("servers", resolved);
+  if (problem !== undefined) throw new Error(`${where}: ${problem}.`);
   return literalList(servers as string[]);
 }
 

@@ -192,6 +192,8 @@ test("synth-time errors name the construct path and the fix", async (t) => {
       synthError((s) => new Cluster(s, "a", { ...oneOff, servers: ["server01", "server01"] })),
       `Cluster 's/a': server "server01" is listed twice in servers.`,
     );
+    assert.equal(synthError((s) => new Cluster(s, "a", { ...oneOff, servers: [] })), `Cluster 's/a': servers must name at least one registered server; a cluster needs a member.`);
+    assert.equal(synthError((s) => new Cluster(s, "a", { ...oneOff, servers: ["server01", " "] })), `Cluster 's/a': servers holds the empty server name " ".`);
   });
   await t.test("the evacuation timeout rule of src/config/cluster.ts, in the construct's prop name", () => {
     assert.equal(

@@ -1,6 +1,7 @@
 // The cluster rules the construct (at synth) and the provider (at validate) both check, with one
 // message each. Each problem function takes the attribute as the user wrote it (the construct's
 // `deletionPolicy`, the HCL `deletion_policy`), so a CDKTF user reads the name in their code.
+import { serverTypes } from "../client/api-types.js";
 import { isGoDuration } from "./go-duration.js";
 import { goUrlParseProblem } from "./go-url.js";
 import { isHttpUrl } from "./load.js";
@@ -60,6 +61,19 @@ export function connectionUrlProblem(attribute: string, url: string): { problem:
     return { problem: `${attribute} ${JSON.stringify(url)} is refused by Operations Center: ${parse}`, fix: `percent-encode what is not plain (e.g. "%7B" for "{"), or ${URL_EXAMPLE}` };
   }
   return isHttpUrl(url) ? undefined : { problem: `${attribute} ${JSON.stringify(url)} is not an http(s) URL`, fix: URL_EXAMPLE };
+}
+
+export function serverTypeProblem(attribute: string, value: string): string | undefined {
+  return (serverTypes as readonly string[]).includes(value) ? undefined : `${attribute} ${JSON.stringify(value)} is not one of ${quoted(serverTypes)}`;
+}
+
+/** The servers a cluster is created with: at least one, each named, none twice (a Terraform set cannot hold one twice). */
+export function serversProblem(attribute: string, servers: readonly string[]): string | undefined {
+  if (servers.length === 0) return `${attribute} must name at least one registered server; a cluster needs a member`;
+  const blank = servers.find((server) => server.trim() === "");
+  if (blank !== undefined) return `${attribute} holds the empty server name ${JSON.stringify(blank)}`;
+  const twice = servers.find((server, index) => servers.indexOf(server) !== index);
+  return twice === undefined ? undefined : `server ${JSON.stringify(twice)} is listed twice in ${attribute}`;
 }
 
 export function reservedPropertyProblem(key: string): string | undefined {
