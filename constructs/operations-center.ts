@@ -4,6 +4,7 @@ import { App, TerraformBackend, TerraformStack } from "cdktf";
 // Not re-exported from the package root in cdktf 0.21; the only way to write files beside a stack.
 import { addCustomSynthesis } from "cdktf/lib/synthesize/synthesizer.js";
 import { Construct, type IConstruct } from "constructs";
+import { evacuationTimeoutProblem } from "../src/config/cluster.js";
 import { writeLauncher, writeLockEntry } from "../src/provider/launcher.js";
 import { literal } from "./names.js";
 import { OperationscenterProvider } from "./provider/provider.js";
@@ -82,9 +83,8 @@ export class OperationsCenter extends Construct {
     for (const [prop, why] of Object.entries(REMOVED_PROPS)) {
       if (prop in props) throw new Error(`${where}: ${prop} is no longer supported: ${why}.`);
     }
-    if (props.evacuationTimeout !== undefined && !(Number.isFinite(props.evacuationTimeout) && props.evacuationTimeout > 0)) {
-      throw new Error(`${where}: evacuationTimeout must be a positive number of seconds, got ${String(props.evacuationTimeout)}.`);
-    }
+    const timeoutProblem = props.evacuationTimeout === undefined ? undefined : evacuationTimeoutProblem("evacuationTimeout", props.evacuationTimeout);
+    if (timeoutProblem !== undefined) throw new Error(`${where}: ${timeoutProblem}.`);
     if (props.url !== undefined && !/^https?:\/\//.test(props.url)) {
       throw new Error(`${where}: url "${props.url}" must start with https:// (or http:// for a local test server).`);
     }

@@ -192,6 +192,14 @@ test("synth-time errors name the construct path and the fix", async (t) => {
       synthError((s) => new Cluster(s, "a", { ...oneOff, servers: ["server01", "server01"] })),
       `Cluster 's/a': server "server01" is listed twice in servers.`,
     );
+    assert.equal(synthError((s) => new Cluster(s, "a", { ...oneOff, servers: [] })), `Cluster 's/a': servers must name at least one registered server; a cluster needs a member.`);
+    assert.equal(synthError((s) => new Cluster(s, "a", { ...oneOff, servers: ["server01", " "] })), `Cluster 's/a': servers holds the empty server name " ".`);
+  });
+  await t.test("the evacuation timeout rule of src/config/cluster.ts, in the construct's prop name", () => {
+    assert.equal(
+      synthError((s) => new OperationsCenter(s, "oc", { evacuationTimeout: 0 }), { oc: false }),
+      `OperationsCenter 's/oc': evacuationTimeout must be a positive number of seconds, got 0.`,
+    );
   });
   await t.test("the cluster rules of src/config/cluster.ts, in the construct's prop names", () => {
     const wrong = { deletionPolicy: "destroy" } as unknown as Partial<ClusterProps>;
@@ -202,6 +210,10 @@ test("synth-time errors name the construct path and the fix", async (t) => {
     assert.equal(
       synthError((s) => new Cluster(s, "a", { ...oneOff, config: { rollingRestart: { postRestoreDelay: "5 minutes" } } })),
       `Cluster 's/a': config.rollingRestart.postRestoreDelay "5 minutes" is not a Go duration; write it like "30s", "5m" or "1h30m".`,
+    );
+    assert.equal(
+      synthError((s) => new Cluster(s, "a", { ...oneOff, connectionUrl: "ftp://lab.example.net" })),
+      `Cluster 's/a': connectionUrl "ftp://lab.example.net" is not an http(s) URL; give the URL users reach the cluster at, such as "https://cluster.example.com:8443".`,
     );
     assert.equal(
       synthError((s) => new Cluster(s, "a", { ...oneOff, properties: { "oc-cdktf.io/members": "x" } })),

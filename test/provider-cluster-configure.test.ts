@@ -141,3 +141,14 @@ test("log: one INFO line per API call with method, path, subject, outcome and du
       assert.ok(t.logLines.some((line) => /^oc-cdktf: POST \/1\.0\/provisioning\/clusters\/beta\/:add-servers: ok 201 \(\d+ ms\) subject=server04$/.test(line)));
     },
   ));
+
+test("provider: evacuation_timeout follows the rule the OperationsCenter construct checks (src/config/cluster.ts)", async () => {
+  const block = Object.fromEntries(Object.keys(provider.schema.block.attributes ?? {}).map((name) => [name, null])) as ObjectValue;
+  const capabilities = { writeOnlyAttributesAllowed: true, deferralAllowed: false };
+  const problems = await provider.validate!({ config: { ...block, evacuation_timeout: -5 }, capabilities });
+  assert.deepEqual(
+    problems.map((p) => [p.summary, p.path]),
+    [["evacuation_timeout must be a positive number of seconds, got -5", ["evacuation_timeout"]]],
+  );
+  assert.deepEqual(await provider.validate!({ config: { ...block, evacuation_timeout: 60 }, capabilities }), []);
+});

@@ -2,6 +2,7 @@
 // client, the keyed digest that stands in for secrets in state, and the knobs of long waits.
 import { createHmac, createPrivateKey, hkdfSync } from "node:crypto";
 import type { OperationsCenterClient } from "../client/client.js";
+import { DEFAULT_EVACUATION_TIMEOUT_SECONDS } from "../config/cluster.js";
 import { DiagnosticError } from "./plugin/types.js";
 
 export interface ProviderClient {
@@ -65,7 +66,7 @@ export interface ProviderClientOptions {
   readonly reregistrationTimeoutMs?: number;
 }
 
-export const DEFAULT_EVACUATION_TIMEOUT_MS = 1_800_000;
+export const DEFAULT_EVACUATION_TIMEOUT_MS = DEFAULT_EVACUATION_TIMEOUT_SECONDS * 1000;
 const DEFAULT_EVACUATION_POLL_MS = 2_000;
 // Operations Center polls pending servers once a minute; two rounds and some slack.
 const DEFAULT_SERVER_READY_TIMEOUT_MS = 150_000;

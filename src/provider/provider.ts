@@ -5,6 +5,7 @@ import { homedir } from "node:os";
 import { join, resolve } from "node:path";
 import type { OperationsCenterClient } from "../client/client.js";
 import { ENV, resolveRemote } from "../client/remote.js";
+import { DEFAULT_EVACUATION_TIMEOUT_SECONDS, evacuationTimeoutProblem } from "../config/cluster.js";
 import { logCalls } from "./calls.js";
 import { createProviderClient, deriveDigestKey, DEFAULT_EVACUATION_TIMEOUT_MS, type ProviderClient } from "./client.js";
 import { clusterDataSource } from "./data-sources/cluster.js";
@@ -58,7 +59,7 @@ export const providerSchema: Provider<ProviderClient>["schema"] = {
       evacuation_timeout: {
         type: "number",
         optional: true,
-        description: "Seconds a member may take to evacuate before its removal gives up. Default 1800.",
+        description: `Seconds a member may take to evacuate before its removal gives up. Default ${DEFAULT_EVACUATION_TIMEOUT_SECONDS}.`,
       },
     },
   },
@@ -67,9 +68,8 @@ export const providerSchema: Provider<ProviderClient>["schema"] = {
 function providerProblems(config: ObjectValue): Diagnostic[] {
   const out: Diagnostic[] = [];
   const timeout = config.evacuation_timeout;
-  if (typeof timeout === "number" && !(timeout > 0)) {
-    out.push({ severity: "error", summary: `evacuation_timeout must be a positive number of seconds, got ${timeout}`, path: ["evacuation_timeout"] });
-  }
+  const timeoutProblem = typeof timeout === "number" ? evacuationTimeoutProblem("evacuation_timeout", timeout) : undefined;
+  if (timeoutProblem !== undefined) out.push({ severity: "error", summary: timeoutProblem, path: ["evacuation_timeout"] });
   const hasCert = config.client_certificate !== null;
   const hasKey = config.client_key !== null;
   if (hasCert !== hasKey) {

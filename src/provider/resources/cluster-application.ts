@@ -40,7 +40,7 @@ export const clusterApplicationResource: Resource<ProviderClient> = memberItemRe
   },
   valuesOf: (name) => ({ name }),
   idOf: (name) => name,
-  parseId: (rest) => applicationOf(rest) ?? `"${rest}" is not a non-primary application`,
+  parseId: ([name]) => applicationOf(name) ?? `"${name}" is not a non-primary application`,
   describe,
   has: async (api, member, name) => (await api.listServerApplications(member)).includes(name),
   bulkAdd: (api, log, cluster, name) => runBulkAction(api, log, cluster, "add_application", { name }, `adding ${describe(name)}`),

@@ -8,6 +8,7 @@
 // Operations Center refuses the bulk actions, so each member's network is written through its
 // IncusOS endpoint instead. A change of cluster follows the cluster's rename in place, or moves
 // the tags to another existing cluster (common/cluster-reference.ts).
+import { z } from "zod";
 import type { OperationsCenterClient } from "../../client/client.js";
 import { putMemberNetwork, putServerNetwork } from "../../client/incusos-client.js";
 import { interfaceNameSchema, vlanTagSchema } from "../../config/bulk.js";
@@ -24,13 +25,13 @@ import {
   renameNote,
   retainedOnReplace,
 } from "./common/cluster-reference.js";
+import { importIdParts } from "./common/import-id.js";
+import { privateDataCodec } from "./common/private-data.js";
 import {
   changesOneAtATime,
   clusterAttribute,
   clusterMembers,
   clusterProblems,
-  decodeJson,
-  encodeJson,
   idAttribute,
   numberList,
   replacedAttributes,
@@ -81,11 +82,12 @@ function tagsAll(live: LiveTags): ObjectValue {
   return Object.fromEntries([...live].map(([member, tags]) => [member, ascending(tags ?? [])]));
 }
 
+/** Private data: the tags the last apply (or the import) left managed. */
+const vlanPrivate = privateDataCodec<{ managed?: number[] }>(z.object({ managed: z.array(z.number()).optional() }), {});
+
 /** The tags this resource has applied: the state's and those recorded in private data at the last apply. */
 function managedTags(state: ObjectValue | null, privateData: Uint8Array): number[] {
-  const recorded = decodeJson(privateData).managed;
-  const fromPrivate = Array.isArray(recorded) ? recorded.filter((t): t is number => typeof t === "number") : [];
-  return [...new Set([...numberList(state?.vlan_tags), ...fromPrivate])].sort((a, b) => a - b);
+  return [...new Set([...numberList(state?.vlan_tags), ...(vlanPrivate.decode(privateData).managed ?? [])])].sort((a, b) => a - b);
 }
 
 /**
@@ -348,7 +350,7 @@ export const clusterVlanTagsResource: Resource<ProviderClient> = changesOneAtATi
       const staged = await stageOnJoining(client, log, on, joining, interfaceName, (tags) => stagedTags(tags, reference, desired, managed));
       const after = !staged ? current : await liveTags(api, [...members, ...joining], interfaceName);
       const state = stateOf(cluster, interfaceName, desired, planned, after);
-      return { state: { ...state, vlan_tags_all: restricted(knownObject(state.vlan_tags_all) ?? {}, planned.servers) }, private: encodeJson({ managed: desired }) };
+      return { state: { ...state, vlan_tags_all: restricted(knownObject(state.vlan_tags_all) ?? {}, planned.servers) }, private: vlanPrivate.encode({ managed: desired }) };
     } catch (error) {
       return { state: prior, private: plannedPrivate, diagnostics: stepFailed(`Cluster "${cluster}": changing the VLAN tags of "${interfaceName}" failed`, error).diagnostics };
     }
@@ -367,17 +369,12 @@ export const clusterVlanTagsResource: Resource<ProviderClient> = changesOneAtATi
   },
 
   async import(id, { client }) {
-    const slash = id.lastIndexOf("/");
-    const cluster = id.slice(0, slash);
-    const interfaceName = id.slice(slash + 1);
-    if (slash <= 0 || interfaceName === "") {
-      throw new DiagnosticError({ severity: "error", summary: `Cannot import VLAN tags "${id}"`, detail: "The import id is CLUSTER/INTERFACE, e.g. prod/eth0." });
-    }
+    const [cluster, interfaceName] = importIdParts("VLAN tags", id, "CLUSTER/INTERFACE") as [string, string];
     const members = await clusterMembers(client.api, cluster);
     if (members === undefined) throw new DiagnosticError({ severity: "error", summary: `Cannot import VLAN tags "${id}": cluster "${cluster}" does not exist` });
     const live = await liveTags(client.api, members, interfaceName);
     const common = [...new Set([...live.values()].flatMap((tags) => tags ?? []))].filter((tag) => onEvery(live, tag)).sort((a, b) => a - b);
     // The tags every member has are adopted as managed; the next plan shows any the configuration lacks as removals.
-    return { state: stateOf(cluster, interfaceName, common, {}, live), private: encodeJson({ managed: common }) };
+    return { state: stateOf(cluster, interfaceName, common, {}, live), private: vlanPrivate.encode({ managed: common }) };
   },
 });

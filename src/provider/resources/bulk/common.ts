@@ -124,21 +124,6 @@ export function replacedAttributes(prior: ObjectValue | null, proposed: ObjectVa
   return attributes.filter((name) => JSON.stringify(prior[name] ?? null) !== JSON.stringify(proposed[name] ?? null)).map((name) => [name]);
 }
 
-/** Decodes private data written by encodeJson; empty or foreign bytes give {}. */
-export function decodeJson(bytes: Uint8Array): Record<string, unknown> {
-  if (bytes.length === 0) return {};
-  try {
-    const value: unknown = JSON.parse(Buffer.from(bytes).toString("utf8"));
-    return value !== null && typeof value === "object" && !Array.isArray(value) ? (value as Record<string, unknown>) : {};
-  } catch {
-    return {};
-  }
-}
-
-export function encodeJson(value: Record<string, unknown>): Uint8Array {
-  return Buffer.from(JSON.stringify(value), "utf8");
-}
-
 const queues = new Map<string, Promise<unknown>>();
 
 /**

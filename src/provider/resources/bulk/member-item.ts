@@ -24,6 +24,7 @@ import {
   renameNote,
   retainedOnReplace,
 } from "../common/cluster-reference.js";
+import { importIdError, importIdParts } from "../common/import-id.js";
 import {
   appliedMembers,
   changesOneAtATime,
@@ -55,8 +56,8 @@ export interface MemberItemKind<T> {
   valuesOf(item: T): ObjectValue;
   /** The part of the id after "CLUSTER/". */
   idOf(item: T): string;
-  /** The item from the part of an import id after "CLUSTER/", or a message saying what is wrong. */
-  parseId(rest: string): T | string;
+  /** The item from the parts of an import id after CLUSTER (as many as idFormat names, none empty), or a message saying what is wrong. */
+  parseId(parts: readonly string[]): T | string;
   /** In domain words, e.g. `NVMe target tcp 192.0.2.100:8009`. */
   describe(item: T): string;
   has(api: OperationsCenterClient, member: string, item: T): Promise<boolean>;
@@ -306,12 +307,9 @@ export function memberItemResource<T>(kind: MemberItemKind<T>): Resource<Provide
     },
 
     async import(id, { client }) {
-      const slash = id.indexOf("/");
-      const parsed = slash > 0 ? kind.parseId(id.slice(slash + 1)) : "it has no \"/\" after the cluster name";
-      if (typeof parsed === "string") {
-        throw new DiagnosticError({ severity: "error", summary: `Cannot import ${kind.typeName} "${id}": ${parsed}`, detail: `The import id is ${kind.idFormat}.` });
-      }
-      const cluster = id.slice(0, slash);
+      const [cluster, ...rest] = importIdParts(kind.typeName, id, kind.idFormat) as [string, ...string[]];
+      const parsed = kind.parseId(rest);
+      if (typeof parsed === "string") throw importIdError(kind.typeName, id, kind.idFormat, parsed);
       const members = await clusterMembers(client.api, cluster);
       const present = members === undefined ? [] : await holders(client.api, members, parsed);
       if (present.length === 0) {

@@ -22,6 +22,7 @@ import {
   membersInMaintenance,
   renameNote,
 } from "../common/cluster-reference.js";
+import { importIdParts } from "../common/import-id.js";
 import { appliedMembers, changesOneAtATime, clusterAttribute, clusterMembers, clusterProblems, plannedMembers, requireMembers, serversAttribute, serversChanged, throwIfErrors } from "./common.js";
 import { bulkUnlessMaintenance, runBulkAction } from "./run.js";
 
@@ -236,6 +237,7 @@ export function systemConfigResource<A extends SystemAction>(kind: SystemConfigK
     },
 
     async import(id, { client }) {
+      importIdParts(kind.typeName, id, "CLUSTER");
       const members = await clusterMembers(client.api, id);
       if (members === undefined || members.length === 0) {
         throw new DiagnosticError({ severity: "error", summary: `Cannot import ${kind.typeName} "${id}": cluster "${id}" ${members === undefined ? "does not exist" : "has no members"}`, detail: "The import id is the cluster name." });

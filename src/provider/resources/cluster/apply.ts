@@ -11,6 +11,7 @@ import { CREATED_BY_KEY, CREATION_KEY, MEMBERS_KEY, membersProperty, readBookkee
 import { desiredPut, planMembers, putChanges, type MemberChanges } from "./decide.js";
 import { creationInputs, creationRecord, creationRecordChanges, parseSecrets, type CreationInputs, type Secrets } from "./inputs.js";
 import { beginCreate, endCreate, endReset, findCreate, finishCreate, isRunning, recentlyReset, recordReset } from "./journal.js";
+import { ifMatch, retryOnPreconditionFailed } from "../common/precondition.js";
 import { checkServers } from "./preflight.js";
 import { removalBlockers } from "./removal.js";
 import type { ClusterValue, DeletionPolicy } from "./schema.js";
@@ -419,36 +420,21 @@ async function waitForEvacuation(effects: Effects, server: string): Promise<void
 }
 
 async function putSettings(client: ProviderClient, name: string, change: (live: Cluster) => ReturnType<typeof desiredPut>, fresh?: { cluster: Cluster; etag?: string }): Promise<void> {
+  // The first attempt may use the caller's fresh read; the retry after a 412 reads again.
   let current = fresh;
-  for (let attempt = 1; ; attempt++) {
+  await retryOnPreconditionFailed(async () => {
     const { cluster, etag } = current ?? (await client.api.getCluster(name));
+    current = undefined;
     const put = change(cluster);
-    if (!putChanges(cluster, put)) return;
-    try {
-      await client.api.updateCluster(name, put, etag === undefined ? {} : { ifMatch: etag });
-      return;
-    } catch (error) {
-      // Someone changed the cluster between the read and the PUT: read again and retry once.
-      if (error instanceof OperationsCenterError && error.isPreconditionFailed && attempt < 2) {
-        current = undefined;
-        continue;
-      }
-      throw error;
-    }
-  }
+    if (putChanges(cluster, put)) await client.api.updateCluster(name, put, ifMatch(etag));
+  });
 }
 
 async function renameCluster(client: ProviderClient, from: string, to: string): Promise<void> {
-  for (let attempt = 1; ; attempt++) {
+  await retryOnPreconditionFailed(async () => {
     const { etag } = await client.api.getCluster(from);
-    try {
-      await client.api.renameCluster(from, to, etag === undefined ? {} : { ifMatch: etag });
-      return;
-    } catch (error) {
-      if (error instanceof OperationsCenterError && error.isPreconditionFailed && attempt < 2) continue;
-      throw error;
-    }
-  }
+    await client.api.renameCluster(from, to, ifMatch(etag));
+  });
 }
 
 function leftState(progress: UpdateProgress, extra: string): string {

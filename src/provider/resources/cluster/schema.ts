@@ -2,6 +2,7 @@
 // values (prior state, planned state without unknowns, private data).
 import { z } from "zod";
 import type { Schema } from "../../plugin/types.js";
+import { privateDataCodec } from "../common/private-data.js";
 
 import { deletionPolicies } from "../../../config/cluster.js";
 export type { DeletionPolicy } from "../../../config/cluster.js";
@@ -170,16 +171,4 @@ export const clusterPrivateSchema = z.object({
 });
 export type ClusterPrivate = z.infer<typeof clusterPrivateSchema>;
 
-export function decodePrivate(bytes: Uint8Array): ClusterPrivate {
-  if (bytes.length === 0) return {};
-  try {
-    const parsed = clusterPrivateSchema.safeParse(JSON.parse(Buffer.from(bytes).toString("utf8")));
-    return parsed.success ? parsed.data : {};
-  } catch {
-    return {};
-  }
-}
-
-export function encodePrivate(value: ClusterPrivate): Uint8Array {
-  return Buffer.from(JSON.stringify(value), "utf8");
-}
+export const { decode: decodePrivate, encode: encodePrivate } = privateDataCodec<ClusterPrivate>(clusterPrivateSchema, {});

@@ -5,11 +5,9 @@
 // replace), which members are in maintenance, and the `deletion_policy` of the dependent.
 import { IN_MAINTENANCE, type Server } from "../../../client/api-types.js";
 import type { OperationsCenterClient } from "../../../client/client.js";
+import { dependentDeletionPolicyProblem, type DependentDeletionPolicy } from "../../../config/cluster.js";
 import type { Attribute, Diagnostic, ObjectValue } from "../../plugin/types.js";
 import { apiStep, knownString } from "../values.js";
-
-export const DELETION_POLICIES = ["remove", "retain"] as const;
-export type DeletionPolicy = (typeof DELETION_POLICIES)[number];
 
 export const deletionPolicyAttribute: Attribute = {
   type: "string",
@@ -21,14 +19,14 @@ export const deletionPolicyAttribute: Attribute = {
 };
 
 /** The resource's deletion policy; absent (state written before the attribute) is "remove". */
-export function deletionPolicyOf(values: ObjectValue | null): DeletionPolicy {
+export function deletionPolicyOf(values: ObjectValue | null): DependentDeletionPolicy {
   return knownString(values?.deletion_policy) === "retain" ? "retain" : "remove";
 }
 
 export function deletionPolicyProblems(config: ObjectValue): Diagnostic[] {
   const policy = knownString(config.deletion_policy);
-  if (policy === undefined || (DELETION_POLICIES as readonly string[]).includes(policy)) return [];
-  return [{ severity: "error", summary: `deletion_policy: "${policy}" is not one of ${DELETION_POLICIES.map((p) => `"${p}"`).join(", ")}`, path: ["deletion_policy"] }];
+  const problem = policy === undefined ? undefined : dependentDeletionPolicyProblem("deletion_policy", policy);
+  return problem === undefined ? [] : [{ severity: "error", summary: problem, path: ["deletion_policy"] }];
 }
 
 /** True when the cluster exists in Operations Center (a 404 is false, any other failure an error). */
