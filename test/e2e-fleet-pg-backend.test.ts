@@ -19,6 +19,8 @@ interface PendingApply {
   /** Resolves once the prompt is printed; rejects when the apply ends first or the bound passes. */
   prompted: Promise<void>;
   answer(text: string): Promise<{ code: number; output: string }>;
+  /** Ends the apply if it is still waiting (a failed assertion before the answer). */
+  cancel(): void;
 }
 
 /** `terraform apply` without -auto-approve: it plans under the lock, then asks for approval on stdin. */
@@ -53,6 +55,9 @@ function applyAwaitingApproval(cwd: string, env: NodeJS.ProcessEnv): PendingAppl
     answer(text) {
       child.stdin.end(text);
       return exited;
+    },
+    cancel() {
+      if (child.exitCode === null && child.signalCode === null) child.kill();
     },
   };
 }
@@ -105,6 +110,7 @@ test("fleet in PostgreSQL state: applied, a second concurrent apply is refused b
   synth({ ...fleet, site1: { ...fleet.site1, vlanTags: [100, 200, 300] } });
   e2e.stackDir = stackDir("sites");
   const first = applyAwaitingApproval(e2e.stackDir, e2e.env);
+  t.after(() => first.cancel());
   await first.prompted;
   e2e.oc.clearRequests();
   const second = await e2e.tf("apply", "-input=false", "-auto-approve", "-no-color");
