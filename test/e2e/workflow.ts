@@ -1,10 +1,12 @@
 // examples/github-actions/operations-center-plan.yml as the workflow tests read it: its parsed
 // shape, its steps, and a step's environment with the `${{ }}` expressions GitHub would fill in.
-import { readFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
 import * as path from "node:path";
 import { fileURLToPath } from "node:url";
 import yaml from "js-yaml";
 import { z } from "zod";
+import { runPipeline, type CliResult } from "./review-scenario.js";
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../../..");
 export const WORKFLOW = path.join(ROOT, "examples/github-actions/operations-center-plan.yml");
@@ -61,4 +63,17 @@ export function stepEnv(step: Step, context: Readonly<Record<string, string>>): 
     });
   }
   return env;
+}
+
+/** Runs a step's script as GitHub runs a `run:` step on Linux: `bash --noprofile --norc -eo pipefail FILE`. */
+export async function runStep(step: Step, options: { cwd: string; env: NodeJS.ProcessEnv }): Promise<CliResult> {
+  if (step.run === undefined) throw new Error(`step "${step.name ?? step.uses}" has no run script`);
+  const dir = mkdtempSync(path.join(tmpdir(), "oc-cdktf-step-"));
+  try {
+    const file = path.join(dir, "step.sh");
+    writeFileSync(file, step.run);
+    return await runPipeline(`bash --noprofile --norc -eo pipefail '${file}'`, options);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 }
