@@ -122,7 +122,7 @@ export function incusClientCertificate(env: NodeJS.ProcessEnv): string {
     return readFileSync(crt, "utf8");
   } catch (err) {
     const reason = err instanceof Error && "code" in err ? String(err.code) : "unreadable";
-    throw new Error(`examples/fleet: the lab trusts the incus client certificate ${crt}, which cannot be read (${reason}): run \`incus remote list\` once to create it, or set INCUS_CONF to the incus configuration directory`);
+    throw new Error(`examples/fleet: the lab trusts the incus client certificate ${crt}, which cannot be read (${reason}): create it with \`incus remote generate-certificate\`, or set INCUS_CONF to the incus configuration directory`);
   }
 }
 
