@@ -50,14 +50,14 @@ test("plain HCL: oc-cdktf provider install, then examples/hcl/main.tf applies, p
   const { dir, oc, env } = await workspace(t);
   const installed = await run(process.execPath, [CLI, "provider", "install"], { cwd: dir, env });
   assert.equal(installed.code, 0, installed.output);
-  assert.match(installed.output, /installed oc-cdktf\.local\/oc-cdktf\/operations-center 0\.1\.0: .*\/home\/\.terraform\.d\/plugins\/oc-cdktf\.local\/oc-cdktf\/operations-center\/0\.1\.0\/linux_amd64\/terraform-provider-operations-center_v0\.1\.0/);
+  assert.match(installed.output, /installed oc-cdktf\.invalid\/oc-cdktf\/operationscenter 0\.1\.0: .*\/home\/\.terraform\.d\/plugins\/oc-cdktf\.invalid\/oc-cdktf\/operationscenter\/0\.1\.0\/linux_amd64\/terraform-provider-operationscenter_v0\.1\.0/);
   const config = path.join(dir, "hcl");
   mkdirSync(config);
   copyFileSync(path.join(ROOT, "examples", "hcl", "main.tf"), path.join(config, "main.tf"));
 
   const init = await terraform(["init", "-input=false", "-no-color"], { cwd: config, env });
   assert.equal(init.code, 0, init.stdout + init.stderr);
-  assert.match(init.stdout, /Installing oc-cdktf\.local\/oc-cdktf\/operations-center v0\.1\.0/);
+  assert.match(init.stdout, /Installing oc-cdktf\.invalid\/oc-cdktf\/operationscenter v0\.1\.0/);
   const applied = await terraform(["apply", "-input=false", "-auto-approve", "-no-color"], { cwd: config, env });
   assert.equal(applied.code, 0, applied.stdout + applied.stderr);
   const clusters = oc.snapshot().clusters.map((c) => [c.name, c.status]).sort();

@@ -62,19 +62,19 @@ export interface OperationscenterProviderConfig {
 }
 
 /**
- * The operationscenter provider (oc-cdktf.local/oc-cdktf/operations-center 0.1.0).
+ * The operationscenter provider (oc-cdktf.invalid/oc-cdktf/operationscenter 0.1.0).
  */
 export class OperationscenterProvider extends cdktf.TerraformProvider {
   static readonly tfResourceType = "operationscenter";
   /** The source address, with an explicit host so Terraform and OpenTofu never ask a registry for it. */
-  static readonly source = "oc-cdktf.local/oc-cdktf/operations-center";
+  static readonly source = "oc-cdktf.invalid/oc-cdktf/operationscenter";
   static readonly version = "0.1.0";
 
   constructor(scope: Construct, id: string, private readonly config: OperationscenterProviderConfig = {}) {
     super(scope, id, {
       terraformResourceType: "operationscenter",
       terraformGeneratorMetadata: { providerName: "operationscenter", providerVersion: "0.1.0", providerVersionConstraint: "0.1.0" },
-      terraformProviderSource: "oc-cdktf.local/oc-cdktf/operations-center",
+      terraformProviderSource: "oc-cdktf.invalid/oc-cdktf/operationscenter",
     });
     this.alias = config.alias;
   }

@@ -8,7 +8,7 @@ import type { Attribute, Block, CtyType, NestedBlock, Schema } from "../provider
 export interface ProviderIdentity {
   /** Local name and resource prefix, e.g. "operationscenter". */
   readonly localName: string;
-  /** Source address with an explicit host, e.g. "oc-cdktf.local/oc-cdktf/operations-center". */
+  /** Source address with an explicit host, e.g. "oc-cdktf.invalid/oc-cdktf/operationscenter". */
   readonly source: string;
   readonly version: string;
 }
