@@ -6,7 +6,7 @@ import { addCustomSynthesis } from "cdktf/lib/synthesize/synthesizer.js";
 import { Construct, type IConstruct } from "constructs";
 import { writeLauncher, writeLockEntry } from "../src/provider/launcher.js";
 import { literal } from "./names.js";
-import { OperationscenterProvider } from "./provider/provider.js";
+import { OperationscenterProvider } from "./provider/provider/index.js";
 
 export interface OperationsCenterProps {
   /**

@@ -82,7 +82,7 @@ test("cdktf-cli: cdktf deploy creates the example's clusters offline, cdktf diff
     path.join(dir, "cdktf.json"),
     JSON.stringify({ language: "typescript", app: `node ${JSON.stringify(path.join(ROOT, "dist", "test", "fixtures", "cdktf-cli", "app.js"))}`, projectId: "e2e", sendCrashReports: "false", terraformProviders: [], terraformModules: [], context: {} }),
   );
-  const cdktf = path.join(ROOT, "node_modules", ".bin", "cdktf");
+  const cdktf = path.join(ROOT, "node_modules", "cdktf-cli", "bundle", "bin", "cdktf");
   const deployed = await run(cdktf, ["deploy", "clusters", "--auto-approve"], { cwd: dir, env: { ...env, E2E_DESCRIPTION: "first" } });
   assert.equal(deployed.code, 0, deployed.output);
   assert.deepEqual(oc.snapshot().clusters.map((c) => [c.name, c.status, c.description]), [["cli-edge", "ready", "first"]]);

@@ -4,6 +4,8 @@
 // reserved `.invalid` top-level domain (RFC 6761): it never resolves, so a configuration whose
 // provider is missing from the local mirror fails with "could not connect" instead of asking some
 // machine that answers for the name (`.local` is multicast DNS and was looked up on the network).
+/** The npm package that carries the provider, its launcher and the constructs. */
+export const PACKAGE_NAME = "cdktf-operations-center";
 export const PROVIDER_LOCAL_NAME = "operationscenter";
 export const PROVIDER_TYPE = "operationscenter";
 export const PROVIDER_HOST = "oc-cdktf.invalid";
