@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 // The `oc-cdktf` command. Sub-commands are imported lazily, so each loads only what it uses.
-import { unsupportedNode } from "../node-version.js";
+import { unsupportedNode } from "../provider/node-version.js";
 import { PROVIDER_SOURCE, PROVIDER_VERSION } from "../provider/identity.js";
 
 const USAGE = `usage: oc-cdktf <command> [options]

@@ -1,6 +1,6 @@
 // The process Terraform starts (through the launcher). Only the plugin layer loads before the
 // handshake; the provider's own modules load after it (see ProviderDefinition).
-import { unsupportedNode } from "../node-version.js";
+import { unsupportedNode } from "./node-version.js";
 import { serve } from "./plugin/serve.js";
 
 // Said before anything loads that an old Node cannot run (on Node 18, undici fails with

@@ -1,6 +1,6 @@
 // Runs the terraform binary in a synthesized stack directory and reads plans as JSON.
 import { spawn } from "node:child_process";
-import { MINIMUM_TERRAFORM } from "../node-version.js";
+import { MINIMUM_TERRAFORM } from "../provider/node-version.js";
 import { planSchema, type Plan } from "./plan-schema.js";
 
 export interface TerraformResult {
