@@ -13,7 +13,7 @@ function writeApp(app: string, manifest: object, compilerOptions: object, main: 
   writeFileSync(path.join(app, "package.json"), `${JSON.stringify({ name: "fleet", version: "1.0.0", private: true, ...manifest }, null, 2)}\n`);
   writeFileSync(
     path.join(app, "tsconfig.json"),
-    `${JSON.stringify({ compilerOptions: { target: "ES2022", strict: true, skipLibCheck: true, outDir: ".", rootDir: ".", ...compilerOptions }, include: ["main.ts"] }, null, 2)}\n`,
+    `${JSON.stringify({ compilerOptions: { target: "ES2022", strict: true, skipLibCheck: true, ...compilerOptions }, include: ["main.ts"] }, null, 2)}\n`,
   );
   writeFileSync(path.join(app, "main.ts"), main);
 }
