@@ -82,12 +82,13 @@ test("cdktf-cli: cdktf deploy creates the example's clusters offline, cdktf diff
     path.join(dir, "cdktf.json"),
     JSON.stringify({ language: "typescript", app: `node ${JSON.stringify(path.join(ROOT, "dist", "test", "fixtures", "cdktf-cli", "app.js"))}`, projectId: "e2e", sendCrashReports: "false", terraformProviders: [], terraformModules: [], context: {} }),
   );
+  // By path and through node: the project installs with bin-links=false (see .npmrc).
   const cdktf = path.join(ROOT, "node_modules", "cdktf-cli", "bundle", "bin", "cdktf");
-  const deployed = await run(cdktf, ["deploy", "clusters", "--auto-approve"], { cwd: dir, env: { ...env, E2E_DESCRIPTION: "first" } });
+  const deployed = await run(process.execPath, [cdktf, "deploy", "clusters", "--auto-approve"], { cwd: dir, env: { ...env, E2E_DESCRIPTION: "first" } });
   assert.equal(deployed.code, 0, deployed.output);
   assert.deepEqual(oc.snapshot().clusters.map((c) => [c.name, c.status, c.description]), [["cli-edge", "ready", "first"]]);
 
-  const diff = await run(cdktf, ["diff", "clusters"], { cwd: dir, env: { ...env, E2E_DESCRIPTION: "second" } });
+  const diff = await run(process.execPath, [cdktf, "diff", "clusters"], { cwd: dir, env: { ...env, E2E_DESCRIPTION: "second" } });
   assert.equal(diff.code, 0, diff.output);
   // cdktf-cli colours its output and draws spinners.
   const text = diff.output.replace(/\x1B\[[0-9;]*[A-Za-z]/g, "");

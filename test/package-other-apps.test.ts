@@ -1,6 +1,7 @@
-// The packed package in the two other kinds of app a user writes: an ES module app (its import of
-// the package gets the CommonJS build through the .mjs entries), and a plain cdktn app that imports
-// "cdktn" with no npm alias (the package's cdktn build), which also applies and destroys.
+// The packed package in the other kinds of app a user writes: an ES module app (its import of the
+// package gets the CommonJS build through the .mjs entries); an app still on cdktf 0.20, the oldest
+// of the peer range; and a plain cdktn app that imports "cdktn" with no npm alias (the package's
+// cdktn build). The last two also apply and destroy.
 import assert from "node:assert/strict";
 import { existsSync, mkdirSync, writeFileSync } from "node:fs";
 import * as path from "node:path";
@@ -47,4 +48,18 @@ test("a plain cdktn app (import from \"cdktn\", no alias, no cdktf installed) sy
   await runOk(node, ["main.js"], { cwd: app, env: userEnv({}, node) });
   const stackDir = assertSynthesized(app);
   await applyAndDestroy(stackDir, dir, node);
+});
+
+test("a CommonJS app on cdktf 0.20 (the oldest peer) shares the app's cdktf, synthesizes, applies and destroys", async (t) => {
+  const dir = scratch(t, "cdktf020");
+  const tarball = await packTarball(dir);
+  const app = path.join(dir, "app");
+  writeApp(app, {}, { module: "CommonJS" }, appSource("cdktf", "cdktf-operations-center"));
+  await npmInstall(app, ["cdktf@~0.20.0", "constructs@10.3.0", tarball]);
+  await npmInstall(app, ["--save-dev", "typescript@~5.9.3", "@types/node@^20"]);
+  assert.ok(!existsSync(path.join(app, "node_modules", "cdktf-operations-center", "node_modules", "cdktf")), "a second cdktf was installed under the package");
+  await runOk(process.execPath, [path.join(app, "node_modules", "typescript", "bin", "tsc"), "-p", "."], { cwd: app, env: userEnv() });
+  await runOk(process.execPath, ["main.js"], { cwd: app, env: userEnv() });
+  const stackDir = assertSynthesized(app);
+  await applyAndDestroy(stackDir, dir, process.execPath);
 });
