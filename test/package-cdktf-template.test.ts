@@ -1,6 +1,6 @@
 // The stock template, as a new user meets the package: `cdktf init --template=typescript` (CommonJS,
 // ts-node, jest), TypeScript pinned to 5 as the README says, `npm install` of the packed tarball,
-// then under Node 20, 22 and 24: `cdktf synth` (on 24 the app command it runs, see below), the template's jest test importing the constructs
+// then under Node 20.18.1 (the oldest engines allows), 22 and 24: `cdktf synth` (on 24 the app command it runs, see below), the template's jest test importing the constructs
 // and the L1 bindings, and terraform init/apply/destroy of the synthesized stack against a local
 // Operations Center, the provider running on that Node.
 import assert from "node:assert/strict";
@@ -28,7 +28,7 @@ describe("the fleet", () => {
 });
 `;
 
-test("the stock cdktf template (CommonJS) synthesizes, tests, applies and destroys with the packed package on Node 20, 22 and 24", async (t) => {
+test("the stock cdktf template (CommonJS) synthesizes, tests, applies and destroys with the packed package on Node 20.18.1, 22 and 24", async (t) => {
   const dir = scratch(t, "template");
   const tarball = await packTarball(dir);
   const app = path.join(dir, "my app");

@@ -19,7 +19,7 @@ function writeApp(app: string, manifest: object, compilerOptions: object, main: 
   writeFileSync(path.join(app, "main.ts"), main);
 }
 
-test("an ES module app (module nodenext) compiles against the package's types and synthesizes on Node 20, 22 and 24", async (t) => {
+test("an ES module app (module nodenext) compiles against the package's types and synthesizes on Node 20.18.1, 22 and 24", async (t) => {
   const dir = scratch(t, "esm");
   const tarball = await packTarball(dir);
   const app = path.join(dir, "app");

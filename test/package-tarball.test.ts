@@ -5,11 +5,13 @@
 // version, every command's --help, and a clear message on a Node.js that is too old.
 import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
-import { readFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
 import * as path from "node:path";
 import { test } from "node:test";
 import { MINIMUM_NODE } from "../src/provider/node-version.js";
 import { PROVIDER_SOURCE, PROVIDER_VERSION } from "../src/provider/identity.js";
+import { writeLauncher } from "../src/provider/launcher.js";
 import { MAX_TARBALL_BYTES } from "./bench/package-size.js";
 import { NODE_18, nodeBinary, packedContents, ROOT } from "./package/consumer.js";
 
@@ -94,8 +96,21 @@ test("on Node 18 the CLI and the provider say which Node.js they need", () => {
   const version = cli(["--version"], node18);
   assert.equal(version.status, 1);
   assert.match(version.stderr, new RegExp(`oc-cdktf needs Node\\.js ${MINIMUM_NODE.replace(/\./g, "\\.")} or newer .*this is Node\\.js 18\\.`));
-  const provider = spawnSync(node18, [path.join(ROOT, "dist", "provider", "main.js")], { encoding: "utf8" });
-  assert.equal(provider.status, 1);
-  assert.match(provider.stderr, new RegExp(`Operations Center Terraform provider \\(cdktf-operations-center\\) needs Node\\.js ${MINIMUM_NODE.replace(/\./g, "\\.")} or newer`));
-  assert.doesNotMatch(provider.stderr, /File is not defined/);
+  // The provider as Terraform starts it, through its launcher, with Node 18 first on PATH.
+  const dir = mkdtempSync(path.join(tmpdir(), "oc-cdktf-node18-"));
+  try {
+    writeLauncher(path.join(dir, "terraform.d", "plugins"));
+    writeFileSync(path.join(dir, "main.tf.json"), JSON.stringify({ terraform: { required_providers: { operationscenter: { source: PROVIDER_SOURCE, version: PROVIDER_VERSION } } } }));
+    writeFileSync(path.join(dir, "cli.tfrc"), "");
+    const env = { ...process.env, PATH: `${path.dirname(node18)}${path.delimiter}${process.env["PATH"] ?? ""}`, TF_CLI_CONFIG_FILE: path.join(dir, "cli.tfrc"), CHECKPOINT_DISABLE: "1" };
+    const init = spawnSync("terraform", ["init", "-input=false", "-no-color"], { cwd: dir, env, encoding: "utf8" });
+    assert.equal(init.status, 0, init.stdout + init.stderr);
+    const validate = spawnSync("terraform", ["validate", "-no-color"], { cwd: dir, env, encoding: "utf8" });
+    assert.notEqual(validate.status, 0);
+    const shown = (validate.stdout + validate.stderr).replace(/\s+/g, " ");
+    assert.match(shown, new RegExp(`Operations Center Terraform provider \\(cdktf-operations-center\\) needs Node\\.js ${MINIMUM_NODE.replace(/\./g, "\\.")} or newer`), shown);
+    assert.doesNotMatch(shown, /File is not defined/);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 });

@@ -4,10 +4,11 @@ import { unsupportedNode } from "./node-version.js";
 import { serve } from "./plugin/serve.js";
 
 // Said before anything loads that an old Node cannot run (on Node 18, undici fails with
-// "File is not defined"); Terraform shows the provider's stderr when the plugin exits early.
+// "File is not defined"). On stdout: Terraform shows a plugin's first stdout line when it is no
+// handshake ("Unrecognized remote plugin message: ..."), and never shows its stderr.
 const tooOld = unsupportedNode("The Operations Center Terraform provider (cdktf-operations-center)");
 if (tooOld !== undefined) {
-  process.stderr.write(tooOld);
+  process.stdout.write(tooOld);
   process.exit(1);
 }
 
