@@ -8,7 +8,7 @@ import { dependentDeletionPolicyOf, dependentDeletionPolicyProblem, type Depende
 import type { ICluster } from "./icluster.js";
 import { literal, terraformName } from "./names.js";
 import { OperationsCenter } from "./operations-center.js";
-import { Cluster as ClusterResource } from "./provider/cluster.js";
+import { Cluster as ClusterResource } from "./provider/cluster/index.js";
 
 const declared = new WeakMap<TerraformStack, Map<string, string>>();
 

@@ -3,7 +3,7 @@ import { ISCSI_DEFAULT_PORT, iscsiTargetSchema } from "../src/config/bulk.js";
 import { anyToken, checkProps, clusterAttributes, declareOnce, namedResource, dependentDeletionPolicy, type DependentDeletionProps } from "./bulk-declarations.js";
 import type { ICluster } from "./icluster.js";
 import { literal } from "./names.js";
-import { ClusterIscsiTarget as IscsiTargetResource } from "./provider/cluster-iscsi-target.js";
+import { ClusterIscsiTarget as IscsiTargetResource } from "./provider/cluster-iscsi-target/index.js";
 
 export interface ClusterIscsiTargetProps extends DependentDeletionProps {
   readonly cluster: ICluster;

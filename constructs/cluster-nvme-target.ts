@@ -3,7 +3,7 @@ import { NVME_TCP_DEFAULT_PORT, nvmeTargetSchema } from "../src/config/bulk.js";
 import { anyToken, checkProps, clusterAttributes, declareOnce, namedResource, dependentDeletionPolicy, type DependentDeletionProps } from "./bulk-declarations.js";
 import type { ICluster } from "./icluster.js";
 import { literal } from "./names.js";
-import { ClusterNvmeTarget as NvmeTargetResource } from "./provider/cluster-nvme-target.js";
+import { ClusterNvmeTarget as NvmeTargetResource } from "./provider/cluster-nvme-target/index.js";
 
 export interface ClusterNvmeTargetProps extends DependentDeletionProps {
   readonly cluster: ICluster;

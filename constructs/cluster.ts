@@ -27,7 +27,7 @@ import { IncusClusterMembers } from "./incus-cluster-members.js";
 import { namePart } from "./bulk-declarations.js";
 import { checkObjectName, literal, literalList, literalMap, terraformName } from "./names.js";
 import { OperationsCenter } from "./operations-center.js";
-import { Cluster as ClusterResource } from "./provider/cluster.js";
+import { Cluster as ClusterResource } from "./provider/cluster/index.js";
 
 /** What happens in Operations Center when the cluster leaves the code or the stack is destroyed. */
 export { deletionPolicies, type DeletionPolicy };

@@ -7,7 +7,7 @@ import { Construct, type IConstruct } from "constructs";
 import { evacuationTimeoutProblem } from "../src/config/cluster.js";
 import { writeLauncher, writeLockEntry } from "../src/provider/launcher.js";
 import { literal } from "./names.js";
-import { OperationscenterProvider } from "./provider/provider.js";
+import { OperationscenterProvider } from "./provider/provider/index.js";
 
 export interface OperationsCenterProps {
   /**

@@ -52,7 +52,7 @@ test("a one-off cluster is one operationscenter_cluster resource with readable a
   assert.deepEqual(JSON.parse(String(a.application_config)), { config: { "user.ui.title": "A" } });
   assert.equal(a.connection_url, undefined, "an unset optional attribute is not synthesized (not managed)");
   assert.deepEqual(out.json.terraform.required_providers, {
-    operationscenter: { source: "oc-cdktf.local/oc-cdktf/operations-center", version: "0.1.0" },
+    operationscenter: { source: "oc-cdktf.invalid/oc-cdktf/operationscenter", version: "0.1.0" },
   });
 });
 
@@ -73,13 +73,13 @@ test("a cluster without secrets has no write-only input and no secrets file", ()
 
 test("synth writes the launcher and its lock entry; cdk.tf.json holds no absolute path", () => {
   const out = synth((s) => new Cluster(s, "a", oneOff));
-  const launcher = out.file(`terraform.d/plugins/oc-cdktf.local/oc-cdktf/operations-center/0.1.0/linux_amd64/${LAUNCHER_NAME}`);
+  const launcher = out.file(`terraform.d/plugins/oc-cdktf.invalid/oc-cdktf/operationscenter/0.1.0/linux_amd64/${LAUNCHER_NAME}`);
   assert.equal(launcher.mode, 0o755);
   assert.match(launcher.text, /^#!\/bin\/sh\n/);
   assert.match(launcher.text, /exec node "\$dir"\/'(\.\.\/)+dist\/provider\/main\.js' "\$@"\n$/);
   assert.ok(!launcher.text.includes(process.cwd()), "the launcher holds an absolute path");
   const lock = out.file(".terraform.lock.hcl").text;
-  assert.match(lock, /provider "oc-cdktf\.local\/oc-cdktf\/operations-center" \{/);
+  assert.match(lock, /provider "oc-cdktf\.invalid\/oc-cdktf\/operationscenter" \{/);
   assert.ok(lock.includes(`"${launcherHash(launcher.text)}"`), "the lock entry holds the launcher's h1: hash");
   assert.ok(!out.text.includes(out.stackDir), "the stack directory's absolute path is in cdk.tf.json");
   assert.ok(!out.text.includes(process.cwd()), "the project's absolute path is in cdk.tf.json");

@@ -9,7 +9,7 @@ import { runCli } from "./e2e/review-scenario.js";
 type Json = Record<string, unknown>;
 
 function change(type: string, name: string, actions: string[], before: Json | null, after: Json | null, extra: Json = {}): Json {
-  return { address: `${type}.${name}`, mode: "managed", type, name, provider_name: "oc-cdktf.local/oc-cdktf/operations-center", change: { actions, before, after, after_unknown: {}, before_sensitive: {}, after_sensitive: {}, ...extra } };
+  return { address: `${type}.${name}`, mode: "managed", type, name, provider_name: "oc-cdktf.invalid/oc-cdktf/operationscenter", change: { actions, before, after, after_unknown: {}, before_sensitive: {}, after_sensitive: {}, ...extra } };
 }
 
 const plan = (resourceChanges: Json[], more: Json = {}): string => JSON.stringify({ format_version: "1.2", terraform_version: "1.11.4", resource_changes: resourceChanges, ...more });

@@ -8,7 +8,7 @@
 terraform {
   required_providers {
     operationscenter = {
-      source  = "oc-cdktf.local/oc-cdktf/operations-center"
+      source  = "oc-cdktf.invalid/oc-cdktf/operationscenter"
       version = "0.1.0"
     }
   }

@@ -16,6 +16,7 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { benchApply, benchSingleApply, type ApplyResult } from "./apply.js";
 import { killRunning, runOk } from "./processes.js";
+import { benchPackageSize } from "./package-size.js";
 import { benchFirstAnswer, benchProviderStart } from "./startup.js";
 import { compare, inSeconds, table, type Row } from "./stats.js";
 import { benchSynth, warmUpSynth } from "./synth.js";
@@ -103,6 +104,7 @@ async function main(): Promise<void> {
     return benchSynth(clusters, runs);
   });
   const synth500 = synths.find((s) => s.clusters === 500)!;
+  const packageSize = await benchPackageSize();
 
   const rows: Row[] = [
     { name: "provider spawn to handshake", summary: startup.subject },
@@ -123,6 +125,7 @@ async function main(): Promise<void> {
       { name: `synth ${s.clusters}: App.synth()`, summary: s.synth },
       { name: `synth ${s.clusters}: total`, summary: s.total },
     ]),
+    packageSize.row,
   ];
   const ratios = [
     { name: "provider start / node -e ''", comparison: startup },
@@ -150,6 +153,7 @@ async function main(): Promise<void> {
     generated_at: new Date().toISOString(),
     machine: { node: process.version, terraform: terraformVersion, platform: `${process.platform}-${process.arch}`, cpus: cpus().length, load_average: { start: loadAtStart, end: loadAtEnd } },
     provider_start_vs_node: { ...startup, first_answer: firstAnswer },
+    package_tarball: packageSize.result,
     apply_1_cluster_s: {
       ...inSeconds(singleApply.apply),
       note: "terraform apply -auto-approve of one cluster (fresh local OC and state per run): about the fixed cost of every apply, four provider processes included",
