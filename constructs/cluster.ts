@@ -186,6 +186,9 @@ export class Cluster extends Construct implements ICluster {
       deletionPolicy,
       serverType,
       allowRecreate: props.allowRecreate,
+      // The construct path (stack name first) names this resource in any checkout of the app, so
+      // a CI runner without .terraform/ still adopts the cluster an interrupted create of it left.
+      adoptionKey: literal(this.node.path),
       ...inputs.attributes,
       secretsWo: Object.keys(secrets).length > 0 ? oc.secretInput(resourceName, `${JSON.stringify(secrets)}\n`) : undefined,
       dependsOn: inputs.template !== undefined ? [inputs.template.resource] : undefined,

@@ -101,7 +101,6 @@ test("members: one :add-servers, then evacuation (waited for), one :remove-serve
         `POST ${CLUSTERS}/alpha/:add-servers 201`,
         `POST ${SERVERS}/server02/system/:evacuate 200`,
         `POST ${CLUSTERS}/alpha/:remove-servers 201`,
-        `PUT ${CLUSTERS}/alpha 201`,
       ]);
       const live = t.live("alpha")!;
       assert.deepEqual(live.members, ["server01", "server03"]);

@@ -94,6 +94,12 @@ export interface ClusterConfig extends cdktf.TerraformMetaArguments {
    */
   readonly secretsWo?: string;
   /**
+   * Identifies this resource across checkouts of its configuration (the Cluster construct sets it to its construct path). A create marks the cluster with a digest of it (property oc-cdktf.io/created-by), so that a later apply adopts a cluster an interrupted create left even without the create journal in .terraform/ (a fresh checkout, a CI runner). Keep it unique among the configurations that use this Operations Center. Unset: only the create journal recognises such a cluster.
+   *
+   * (optional)
+   */
+  readonly adoptionKey?: string;
+  /**
    * When true, a change of a creation input replaces the cluster (its deletion policy runs first) instead of failing the plan. Default false.
    *
    * (optional)
@@ -181,6 +187,7 @@ export class Cluster extends cdktf.TerraformResource {
     this._template = config.template;
     this._templateVariables = config.templateVariables;
     this._secretsWo = config.secretsWo;
+    this._adoptionKey = config.adoptionKey;
     this._allowRecreate = config.allowRecreate;
     this._rollingRestart = config.rollingRestart;
   }
@@ -200,6 +207,7 @@ export class Cluster extends cdktf.TerraformResource {
   private _template?: string;
   private _templateVariables?: { [key: string]: string };
   private _secretsWo?: string;
+  private _adoptionKey?: string;
   private _allowRecreate?: boolean | cdktf.IResolvable;
   private _rollingRestart?: ClusterRollingRestart;
 
@@ -276,6 +284,11 @@ export class Cluster extends cdktf.TerraformResource {
   /** The value given in the configuration (undefined when unset). */
   get secretsWoInput() {
     return this._secretsWo;
+  }
+
+  /** The value given in the configuration (undefined when unset). */
+  get adoptionKeyInput() {
+    return this._adoptionKey;
   }
 
   /** The value given in the configuration (undefined when unset). */
@@ -433,6 +446,15 @@ export class Cluster extends cdktf.TerraformResource {
   }
 
   /**
+   * Identifies this resource across checkouts of its configuration (the Cluster construct sets it to its construct path). A create marks the cluster with a digest of it (property oc-cdktf.io/created-by), so that a later apply adopts a cluster an interrupted create left even without the create journal in .terraform/ (a fresh checkout, a CI runner). Keep it unique among the configurations that use this Operations Center. Unset: only the create journal recognises such a cluster.
+   *
+   * (optional)
+   */
+  get adoptionKey(): string {
+    return this.getStringAttribute("adoption_key");
+  }
+
+  /**
    * When true, a change of a creation input replaces the cluster (its deletion policy runs first) instead of failing the plan. Default false.
    *
    * (optional)
@@ -503,6 +525,7 @@ export class Cluster extends cdktf.TerraformResource {
       template: cdktf.stringToTerraform(this._template),
       template_variables: cdktf.hashMapper(cdktf.stringToTerraform)(this._templateVariables),
       secrets_wo: cdktf.stringToTerraform(this._secretsWo),
+      adoption_key: cdktf.stringToTerraform(this._adoptionKey),
       allow_recreate: cdktf.booleanToTerraform(this._allowRecreate),
       rolling_restart: clusterRollingRestartToTerraform(this._rollingRestart),
     };
@@ -525,6 +548,7 @@ export class Cluster extends cdktf.TerraformResource {
       template: { value: cdktf.stringToHclTerraform(this._template), isBlock: false, type: "simple", storageClassType: "string" },
       template_variables: { value: cdktf.hashMapperHcl(cdktf.stringToHclTerraform)(this._templateVariables), isBlock: false, type: "map", storageClassType: "stringMap" },
       secrets_wo: { value: cdktf.stringToHclTerraform(this._secretsWo), isBlock: false, type: "simple", storageClassType: "string" },
+      adoption_key: { value: cdktf.stringToHclTerraform(this._adoptionKey), isBlock: false, type: "simple", storageClassType: "string" },
       allow_recreate: { value: cdktf.booleanToHclTerraform(this._allowRecreate), isBlock: false, type: "simple", storageClassType: "boolean" },
       rolling_restart: { value: clusterRollingRestartToHclTerraform(this._rollingRestart), isBlock: true, type: "struct", storageClassType: "clusterRollingRestart" },
     };

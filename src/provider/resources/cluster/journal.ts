@@ -34,9 +34,9 @@ function write(workDir: string, entry: JournalEntry): void {
   writeFileSync(journalFile(workDir, entry.name), `${JSON.stringify(entry)}\n`, { mode: 0o600 });
 }
 
-/** Records a create about to start; returns its entry. */
-export function beginCreate(workDir: string, name: string, now: Date = new Date()): JournalEntry {
-  const entry: JournalEntry = { name, create_id: randomUUID(), pid: process.pid, started_at: now.toISOString() };
+/** Records a create about to start, with its create id (a new random one when none is given); returns its entry. */
+export function beginCreate(workDir: string, name: string, createId: string = randomUUID(), now: Date = new Date()): JournalEntry {
+  const entry: JournalEntry = { name, create_id: createId, pid: process.pid, started_at: now.toISOString() };
   write(workDir, entry);
   return entry;
 }
