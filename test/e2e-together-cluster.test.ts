@@ -4,7 +4,7 @@
 import assert from "node:assert/strict";
 import * as path from "node:path";
 import { test, type TestContext } from "node:test";
-import { startE2E, type E2E } from "./e2e/harness.js";
+import { members, startE2E, type E2E } from "./e2e/harness.js";
 import { A_SERVICES, FIXTURES, type ScenarioConfig } from "./e2e/scenario.js";
 
 const CLUSTERS = "/1.0/provisioning/clusters";
@@ -18,14 +18,6 @@ async function applied(t: TestContext, config: ScenarioConfig, options: Paramete
   e2e.synth(config);
   await e2e.initAndApply();
   return e2e;
-}
-
-function members(e2e: E2E, cluster: string): string[] {
-  return e2e.oc
-    .snapshot()
-    .servers.filter((s) => s.cluster === cluster)
-    .map((s) => s.name)
-    .sort();
 }
 
 /** Terraform wraps diagnostics to the terminal width. */
