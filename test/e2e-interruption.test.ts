@@ -84,15 +84,19 @@ test("a fresh checkout (no .terraform, same state) adopts the cluster an interru
 
   // A CI runner: the same configuration and state, without .terraform/ (and its create journal).
   rmSync(path.join(e2e.stackDir, ".terraform"), { recursive: true, force: true });
-  await e2e.initAndApply();
+  const init = await e2e.tf("init", "-input=false");
+  assert.equal(init.code, 0, init.stdout + init.stderr);
+  const planned = await e2e.plan();
+  assert.match(planned.output, /Cluster "cluster-a" exists already: an earlier, interrupted apply of this\s+resource created it/);
+  await e2e.applyOk();
   assert.deepEqual(e2e.changes(), [], "adopted, not created again");
   assert.deepEqual(members(e2e, "cluster-a"), ["server01", "server02", "server03"]);
   assert.deepEqual(await e2e.planChanges(), {});
 
   // Another configuration (another stack, its own state) that declares the same name.
   e2e.synth({ stack: "other", template: false, a: {} });
-  const init = await e2e.tf("init", "-input=false");
-  assert.equal(init.code, 0, init.stdout + init.stderr);
+  const otherInit = await e2e.tf("init", "-input=false");
+  assert.equal(otherInit.code, 0, otherInit.stdout + otherInit.stderr);
   const other = await e2e.apply();
   assert.notEqual(other.code, 0, other.output);
   assert.match(other.output, /Cluster "cluster-a" already exists and was not created by this resource/);

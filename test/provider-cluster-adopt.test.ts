@@ -147,6 +147,7 @@ test("with an adoption key, a create interrupted before state was saved is adopt
     assert.match(errorsOf(other.diagnostics), /^Cluster "alpha" already exists and was not created by this resource/);
     const again = await t.converge(null, config({ adoption_key: "stack/a" }));
     assert.deepEqual(summaries(again.diagnostics, "error"), []);
+    assert.deepEqual(summaries(again.plan.diagnostics ?? [], "warning"), [`Cluster "alpha" exists already: an earlier, interrupted apply of this resource created it`], "the plan shows the adoption");
     assert.deepEqual(await t.calls(), [], "adopted, not created again");
     assert.deepEqual(again.private, first.private, "the same marker");
   }));

@@ -7,7 +7,8 @@ import type { ProviderClient } from "../client.js";
 import { DiagnosticError, UNKNOWN, type AttributePath, type Diagnostic, type ObjectValue, type ClientCapabilities, type PlanRequest, type PlanResult, type Resource, type Value } from "../plugin/types.js";
 import type { Cluster } from "../../client/api-types.js";
 import { createCluster, deleteCluster, failed, findRenamed, forgetCreate, readBack, refusedRemoval, removalRefusals, secretsOf, updateCluster } from "./cluster/apply.js";
-import { readBookkeeping, reconcileMembers } from "./cluster/bookkeeping.js";
+import { adoptionMarker, createdHere, readBookkeeping, reconcileMembers } from "./cluster/bookkeeping.js";
+import { findCreate } from "./cluster/journal.js";
 import { creationChanges, plannedMembership, type CreationChange } from "./cluster/decide.js";
 import { digestKeyIdOf, parseSecrets, secretsDigest } from "./cluster/inputs.js";
 import { clusterSchema, creationAttributes, decodePrivate, encodePrivate, type ClusterValue, type DeletionPolicy } from "./cluster/schema.js";
@@ -174,9 +175,34 @@ async function templateProblems(config: ObjectValue | null, client: ProviderClie
   return templateValueProblems(found.template, (knownObject(config.template_variables) ?? {}) as Record<string, string>, secretValues);
 }
 
+/**
+ * A warning when the cluster to create exists already and an earlier, interrupted create of this
+ * resource made it (its journal entry, or the marker of its adoption key): the apply adopts it.
+ * One GET, only when either could match; anyone else's cluster is refused by the apply.
+ */
+async function adoptionNotice(config: ObjectValue | null, client: ProviderClient): Promise<Diagnostic[]> {
+  const name = knownString(config?.name);
+  if (name === undefined || isUnknown(config?.adoption_key)) return [];
+  const journaled = findCreate(client.workDir, name);
+  const marker = adoptionMarker(knownString(config?.adoption_key));
+  if (journaled === undefined && marker === undefined) return [];
+  const found = await client.api.findCluster(name).catch(() => undefined);
+  if (found === undefined || !createdHere(found.cluster.properties, journaled?.create_id, marker)) return [];
+  return [
+    {
+      severity: "warning",
+      summary: `Cluster "${name}" exists already: an earlier, interrupted apply of this resource created it`,
+      detail:
+        `It carries this resource's oc-cdktf.io/created-by, so the apply adopts it instead of creating it (a pending record is removed and created again). ` +
+        `Until an apply has put it in state, terraform destroy does not see it.`,
+      path: ["name"],
+    },
+  ];
+}
+
 async function planCreate(proposed: ObjectValue, config: ObjectValue | null, client: ProviderClient, capabilities: ClientCapabilities): Promise<PlanResult> {
   return {
-    diagnostics: await templateProblems(config, client),
+    diagnostics: [...(await templateProblems(config, client)), ...(await adoptionNotice(config, client))],
     planned: plannedState(proposed, {
       secrets_digest: plannedDigest(config, client),
       certificate: UNKNOWN,

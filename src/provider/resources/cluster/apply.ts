@@ -7,7 +7,7 @@ import { OperationsCenterError } from "../../../client/errors.js";
 import { scrubSecrets, secretValues } from "../../../config/secrets.js";
 import type { ProviderClient } from "../../client.js";
 import { DiagnosticError, type Diagnostic, type Logger } from "../../plugin/types.js";
-import { adoptionMarker, CREATED_BY_KEY, CREATION_KEY, MEMBERS_KEY, membersProperty, readBookkeeping } from "./bookkeeping.js";
+import { adoptionMarker, CREATED_BY_KEY, CREATION_KEY, createdHere, MEMBERS_KEY, membersProperty, readBookkeeping } from "./bookkeeping.js";
 import { desiredPut, planMembers, putChanges, recordedMembers, type MemberChanges } from "./decide.js";
 import { creationInputs, creationRecord, creationRecordChanges, parseSecrets, type CreationInputs, type Secrets } from "./inputs.js";
 import { beginCreate, endCreate, endReset, findCreate, finishCreate, isRunning, recentlyReset, recordReset } from "./journal.js";
@@ -295,10 +295,8 @@ export async function createCluster(effects: Effects, desired: ClusterValue, sec
         });
   let removePending = false;
   if (existing !== undefined) {
-    const createdBy = readBookkeeping(existing.cluster.properties).createdBy;
-    if (createdBy === undefined || (createdBy !== journaled?.create_id && createdBy !== marker)) {
-      throw notCreatedHere(name);
-    }
+    if (!createdHere(existing.cluster.properties, journaled?.create_id, marker)) throw notCreatedHere(name);
+    const createdBy = readBookkeeping(existing.cluster.properties).createdBy!;
     // Only the journal of this machine tells whether that create still runs; without it (a fresh
     // checkout) the state lock keeps two runs of one configuration apart, so its creator is gone.
     const running = journaled !== undefined && journaled.create_id === createdBy && isRunning(journaled);

@@ -57,6 +57,15 @@ export function adoptionMarker(adoptionKey: string | null | undefined): string |
 }
 
 /**
+ * Whether a create of this resource made the cluster with these properties: its created-by is the
+ * id of this resource's create journal entry, or the marker of its adoption key.
+ */
+export function createdHere(properties: ConfigMap, journalId: string | undefined, marker: string | undefined): boolean {
+  const createdBy = readBookkeeping(properties).createdBy;
+  return createdBy !== undefined && (createdBy === journalId || createdBy === marker);
+}
+
+/**
  * The members record as a read reconciles it with the live members: a name the record lists
  * while it is not a member becomes stale (an add interrupted before it ran, a removal whose
  * record was not rewritten) and stays so while the record lists it, so that a server someone
