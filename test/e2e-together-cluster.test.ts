@@ -95,10 +95,10 @@ test("a plan after terraform import shows no change of the settings the configur
   const before = change.before as Record<string, unknown>;
   const after = change.after as Record<string, unknown>;
   const changed = Object.keys(after).filter((key) => JSON.stringify(before[key]) !== JSON.stringify(after[key])).sort();
-  // Only what the configuration records and Operations Center does not report: the deletion
-  // policy, the creation inputs and the digest of the secrets (not compared after an import, as
-  // the plan warns).
-  assert.deepEqual(changed, ["application_config", "deletion_policy", "secrets_digest", "server_type", "services_config"], output);
+  // Only what the configuration records and Operations Center does not report: the adoption
+  // key, the deletion policy, the creation inputs and the digest of the secrets (not compared
+  // after an import, as the plan warns).
+  assert.deepEqual(changed, ["adoption_key", "application_config", "deletion_policy", "secrets_digest", "server_type", "services_config"], output);
   assert.equal(after.channel, "stable");
   assert.equal(after.description, "made by hand");
 
