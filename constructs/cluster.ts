@@ -128,7 +128,10 @@ const REMOVED_PROPS: Record<string, string> = {
 
 /**
  * An Incus cluster provisioned by Operations Center, one-off or from a template: one
- * `operationscenter_cluster` resource, named after the construct path below the stack.
+ * `operationscenter_cluster` resource, named after the construct path below the stack. Its
+ * `adoption_key` is the construct path (stack name first), so any checkout of the app (a CI
+ * runner without `.terraform/`) adopts the cluster an interrupted create of it left, and another
+ * app's or stack's cluster of the same name is refused.
  */
 export class Cluster extends Construct implements ICluster {
   /**
