@@ -128,7 +128,10 @@ const REMOVED_PROPS: Record<string, string> = {
 
 /**
  * An Incus cluster provisioned by Operations Center, one-off or from a template: one
- * `operationscenter_cluster` resource, named after the construct path below the stack.
+ * `operationscenter_cluster` resource, named after the construct path below the stack. Its
+ * `adoption_key` is the construct path (stack name first), so any checkout of the app (a CI
+ * runner without `.terraform/`) adopts the cluster an interrupted create of it left, and another
+ * app's or stack's cluster of the same name is refused.
  */
 export class Cluster extends Construct implements ICluster {
   /**
@@ -185,6 +188,9 @@ export class Cluster extends Construct implements ICluster {
       deletionPolicy,
       serverType,
       allowRecreate: props.allowRecreate,
+      // The construct path (stack name first) names this resource in any checkout of the app, so
+      // a CI runner without .terraform/ still adopts the cluster an interrupted create of it left.
+      adoptionKey: literal(this.node.path),
       ...inputs.attributes,
       secretsWo: Object.keys(secrets).length > 0 ? oc.secretInput(resourceName, `${JSON.stringify(secrets)}\n`) : undefined,
       dependsOn: inputs.template !== undefined ? [inputs.template.resource] : undefined,

@@ -8,6 +8,12 @@ import * as cdktn from 'cdktn';
 
 export interface ClusterConfig extends cdktn.TerraformMetaArguments {
   /**
+  * Identifies this resource across checkouts of its configuration (the Cluster construct sets it to its construct path). A create marks the cluster with a digest of it (property oc-cdktf.io/created-by), so that a later apply adopts a cluster an interrupted create left even without the create journal in .terraform/ (a fresh checkout, a CI runner). Keep it unique among the configurations that use this Operations Center. Unset: only the create journal recognises such a cluster.
+  *
+  * Docs at Terraform Registry: {@link https://oc-cdktf.invalid/providers/oc-cdktf/operationscenter/latest/docs/resources/cluster#adoption_key Cluster#adoption_key}
+  */
+  readonly adoptionKey?: string;
+  /**
   * When true, a change of a creation input replaces the cluster (its deletion policy runs first) instead of failing the plan. Default false.
   *
   * Docs at Terraform Registry: {@link https://oc-cdktf.invalid/providers/oc-cdktf/operationscenter/latest/docs/resources/cluster#allow_recreate Cluster#allow_recreate}
@@ -292,6 +298,7 @@ export class Cluster extends cdktn.TerraformResource {
       connection: config.connection,
       forEach: config.forEach
     });
+    this._adoptionKey = config.adoptionKey;
     this._allowRecreate = config.allowRecreate;
     this._applicationConfig = config.applicationConfig;
     this._channel = config.channel;
@@ -314,6 +321,22 @@ export class Cluster extends cdktn.TerraformResource {
   // ==========
   // ATTRIBUTES
   // ==========
+
+  // adoption_key - computed: false, optional: true, required: false
+  private _adoptionKey?: string; 
+  public get adoptionKey() {
+    return this.getStringAttribute('adoption_key');
+  }
+  public set adoptionKey(value: string) {
+    this._adoptionKey = value;
+  }
+  public resetAdoptionKey() {
+    this._adoptionKey = undefined;
+  }
+  // Temporarily expose input value. Use with caution.
+  public get adoptionKeyInput() {
+    return this._adoptionKey;
+  }
 
   // allow_recreate - computed: false, optional: true, required: false
   private _allowRecreate?: boolean | cdktn.IResolvable; 
@@ -626,6 +649,7 @@ export class Cluster extends cdktn.TerraformResource {
 
   protected synthesizeAttributes(): { [name: string]: any } {
     return {
+      adoption_key: cdktn.stringToTerraform(this._adoptionKey),
       allow_recreate: cdktn.booleanToTerraform(this._allowRecreate),
       application_config: cdktn.stringToTerraform(this._applicationConfig),
       channel: cdktn.stringToTerraform(this._channel),
@@ -648,6 +672,12 @@ export class Cluster extends cdktn.TerraformResource {
 
   protected synthesizeHclAttributes(): { [name: string]: any } {
     const attrs = {
+      adoption_key: {
+        value: cdktn.stringToHclTerraform(this._adoptionKey),
+        isBlock: false,
+        type: "simple",
+        storageClassType: "string",
+      },
       allow_recreate: {
         value: cdktn.booleanToHclTerraform(this._allowRecreate),
         isBlock: false,
