@@ -57,6 +57,12 @@ export interface OperationscenterProviderConfig {
    * (optional)
    */
   readonly evacuationTimeout?: number;
+  /**
+   * How many members one resource reads at once (a whole number from 1 to 64; default 4). Against Operations Center every member read is proxied to the IncusOS server, so a cluster's members are read side by side; Terraform runs up to -parallelism resources at once (default 10), so the process may have that many times this in flight, and a read that another resource already made in the same command is shared, not sent again.
+   *
+   * (optional)
+   */
+  readonly maxParallelReads?: number;
   /** Alias name, for a second configuration of this provider. */
   readonly alias?: string;
 }
@@ -90,6 +96,7 @@ export class OperationscenterProvider extends cdktf.TerraformProvider {
       token: cdktf.stringToTerraform(this.config.token),
       allow_http: cdktf.booleanToTerraform(this.config.allowHttp),
       evacuation_timeout: cdktf.numberToTerraform(this.config.evacuationTimeout),
+      max_parallel_reads: cdktf.numberToTerraform(this.config.maxParallelReads),
       alias: cdktf.stringToTerraform(this.alias),
     };
   }
@@ -105,6 +112,7 @@ export class OperationscenterProvider extends cdktf.TerraformProvider {
       token: { value: cdktf.stringToHclTerraform(this.config.token), isBlock: false, type: "simple", storageClassType: "string" },
       allow_http: { value: cdktf.booleanToHclTerraform(this.config.allowHttp), isBlock: false, type: "simple", storageClassType: "boolean" },
       evacuation_timeout: { value: cdktf.numberToHclTerraform(this.config.evacuationTimeout), isBlock: false, type: "simple", storageClassType: "number" },
+      max_parallel_reads: { value: cdktf.numberToHclTerraform(this.config.maxParallelReads), isBlock: false, type: "simple", storageClassType: "number" },
       alias: { value: cdktf.stringToHclTerraform(this.alias), isBlock: false, type: "simple", storageClassType: "string" },
     };
     return Object.fromEntries(Object.entries(attrs).filter(([, v]) => v.value !== undefined));

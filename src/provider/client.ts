@@ -2,6 +2,7 @@
 // client, the keyed digest that stands in for secrets in state, and the knobs of long waits.
 import { createHmac, createPrivateKey, hkdfSync } from "node:crypto";
 import type { OperationsCenterClient } from "../client/client.js";
+import { DEFAULT_MAX_PARALLEL_READS } from "../config/parallel-reads.js";
 import { DiagnosticError } from "./plugin/types.js";
 
 export interface ProviderClient {
@@ -24,6 +25,8 @@ export interface ProviderClient {
   readonly serverReadyTimeoutMs: number;
   /** How long a re-create waits for factory-reset members to register again (a reinstall). */
   readonly reregistrationTimeoutMs: number;
+  /** How many members one resource reads at once (the provider block's max_parallel_reads). */
+  readonly maxParallelReads: number;
 }
 
 /** Environment variable holding an explicit digest key (any text). */
@@ -63,6 +66,7 @@ export interface ProviderClientOptions {
   readonly evacuationPollMs?: number;
   readonly serverReadyTimeoutMs?: number;
   readonly reregistrationTimeoutMs?: number;
+  readonly maxParallelReads?: number;
 }
 
 export const DEFAULT_EVACUATION_TIMEOUT_MS = 1_800_000;
@@ -71,6 +75,7 @@ const DEFAULT_EVACUATION_POLL_MS = 2_000;
 const DEFAULT_SERVER_READY_TIMEOUT_MS = 150_000;
 // A factory reset reinstalls IncusOS from the install media: minutes, not seconds.
 const DEFAULT_REREGISTRATION_TIMEOUT_MS = 1_800_000;
+
 
 export function createProviderClient(options: ProviderClientOptions): ProviderClient {
   const key = options.digestKey;
@@ -96,5 +101,6 @@ export function createProviderClient(options: ProviderClientOptions): ProviderCl
     evacuationPollMs: options.evacuationPollMs ?? DEFAULT_EVACUATION_POLL_MS,
     serverReadyTimeoutMs: options.serverReadyTimeoutMs ?? DEFAULT_SERVER_READY_TIMEOUT_MS,
     reregistrationTimeoutMs: options.reregistrationTimeoutMs ?? DEFAULT_REREGISTRATION_TIMEOUT_MS,
+    maxParallelReads: options.maxParallelReads ?? DEFAULT_MAX_PARALLEL_READS,
   };
 }

@@ -6,6 +6,7 @@ import { join, resolve } from "node:path";
 import type { OperationsCenterClient } from "../client/client.js";
 import { ENV, resolveRemote } from "../client/remote.js";
 import { logCalls } from "./calls.js";
+import { DEFAULT_MAX_PARALLEL_READS, MAX_PARALLEL_READS_LIMIT, maxParallelReadsProblem } from "../config/parallel-reads.js";
 import { createProviderClient, deriveDigestKey, DEFAULT_EVACUATION_TIMEOUT_MS, type ProviderClient } from "./client.js";
 import { clusterDataSource } from "./data-sources/cluster.js";
 import { serversDataSource } from "./data-sources/servers.js";
@@ -60,6 +61,15 @@ export const providerSchema: Provider<ProviderClient>["schema"] = {
         optional: true,
         description: "Seconds a member may take to evacuate before its removal gives up. Default 1800.",
       },
+      max_parallel_reads: {
+        type: "number",
+        optional: true,
+        description:
+          `How many members one resource reads at once (a whole number from 1 to ${MAX_PARALLEL_READS_LIMIT}; default ${DEFAULT_MAX_PARALLEL_READS}). ` +
+          "Against Operations Center every member read is proxied to the IncusOS server, so a cluster's members are read side by side; " +
+          "Terraform runs up to -parallelism resources at once (default 10), so the process may have that many times this in flight, " +
+          "and a read that another resource already made in the same command is shared, not sent again.",
+      },
     },
   },
 };
@@ -69,6 +79,16 @@ function providerProblems(config: ObjectValue): Diagnostic[] {
   const timeout = config.evacuation_timeout;
   if (typeof timeout === "number" && !(timeout > 0)) {
     out.push({ severity: "error", summary: `evacuation_timeout must be a positive number of seconds, got ${timeout}`, path: ["evacuation_timeout"] });
+  }
+  const reads = config.max_parallel_reads;
+  const readsProblem = typeof reads === "number" ? maxParallelReadsProblem(reads) : undefined;
+  if (readsProblem !== undefined) {
+    out.push({
+      severity: "error",
+      summary: `max_parallel_reads ${readsProblem}`,
+      detail: `Set it to how many members one resource may read at once (default ${DEFAULT_MAX_PARALLEL_READS}), or leave it out.`,
+      path: ["max_parallel_reads"],
+    });
   }
   const hasCert = config.client_certificate !== null;
   const hasKey = config.client_key !== null;
@@ -137,12 +157,12 @@ export async function configureClient(config: ObjectValue, env: NodeJS.ProcessEn
   const envDir = env[ENV.conf];
   const configDir = envDir !== undefined && envDir !== "" ? envDir : blockDir !== undefined && blockDir !== "" ? resolve(cwd, blockDir) : undefined;
   const remoteName = knownString(config.remote);
-  const { OperationsCenterClient } = await import("../client/client.js");
+  const { CachedReadsClient } = await import("../client/cached-client.js");
   let client: OperationsCenterClient;
   let remote;
   try {
     remote = resolveRemote({ env: effective, ...(configDir === undefined ? {} : { configDir }), ...(remoteName === undefined || remoteName === "" ? {} : { remote: remoteName }) });
-    client = OperationsCenterClient.fromRemote(remote, { onRequest: logCalls(log) });
+    client = CachedReadsClient.fromRemote(remote, { onRequest: logCalls(log) });
   } catch (error) {
     throw new DiagnosticError({
       severity: "error",
@@ -156,6 +176,7 @@ export async function configureClient(config: ObjectValue, env: NodeJS.ProcessEn
     digestKey: deriveDigestKey({ env, ...(remote.clientKey === undefined ? {} : { clientKey: remote.clientKey }), ...(remote.token === undefined ? {} : { token: remote.token }) }),
     workDir: cwd,
     evacuationTimeoutMs: seconds * 1000,
+    ...(typeof config.max_parallel_reads === "number" ? { maxParallelReads: config.max_parallel_reads } : {}),
   });
 }
 
