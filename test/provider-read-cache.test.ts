@@ -26,10 +26,10 @@ test("a plan with no change of 2 clusters of 3 members with every bulk kind read
     assert.deepEqual(e2e.changes(), [], "a plan makes no change");
 
     // Outside Terraform: one member loses its kernel config (as an operator would through the OS proxy).
-    const member = serverName(FLEET, 1, 2);
+    const member = serverName(1, 2);
     await e2e.client.request("PUT", `/1.0/provisioning/servers/${member}/os/1.0/system/kernel`, { body: { config: {} } });
     const second = await e2e.planChanges();
-    assert.deepEqual(second, { [`operationscenter_cluster_kernel_config.${clusterName(FLEET, 1)}-kernel`]: ["update"] }, "the next plan reads the member again");
+    assert.deepEqual(second, { [`operationscenter_cluster_kernel_config.${clusterName(1)}-kernel`]: ["update"] }, "the next plan reads the member again");
   } finally {
     await e2e.close();
   }

@@ -34,12 +34,14 @@ export interface Fleet {
 
 const pad = (n: number, width: number): string => String(n).padStart(width, "0");
 
-export function clusterName(fleet: Fleet, c: number): string {
-  return `fleet-${pad(c + 1, String(fleet.clusters).length)}`;
+// Fixed widths, so cluster 7 has the same name in a fleet of 20 as in one of 200 (the bench plans
+// the first N clusters of one applied fleet).
+export function clusterName(c: number): string {
+  return `fleet-${pad(c + 1, 3)}`;
 }
 
-export function serverName(fleet: Fleet, c: number, m: number): string {
-  return `${clusterName(fleet, c)}-s${pad(m + 1, String(fleet.members).length)}`;
+export function serverName(c: number, m: number): string {
+  return `${clusterName(c)}-s${pad(m + 1, 2)}`;
 }
 
 /** Every server of the fleet, unclustered and ready, each with eth0 and its own management address. */
@@ -48,7 +50,7 @@ export function fleetSeed(fleet: Fleet): SeedDocument {
   for (let c = 0; c < fleet.clusters; c++) {
     for (let m = 0; m < fleet.members; m++) {
       const address = `10.${Math.floor(c / 250)}.${c % 250}.${m + 1}/16`;
-      servers.push({ name: serverName(fleet, c, m), interfaces: [{ name: "eth0", roles: ["management", "cluster"], addresses: [address], vlan_tags: [] }] });
+      servers.push({ name: serverName(c, m), interfaces: [{ name: "eth0", roles: ["management", "cluster"], addresses: [address], vlan_tags: [] }] });
     }
   }
   return { servers } as unknown as SeedDocument;
@@ -61,8 +63,8 @@ export function synthFleet(outdir: string, fleet: Fleet, provider: { maxParallel
   new LocalBackend(stack, { path: "terraform.tfstate" });
   new OperationsCenter(stack, "oc", provider);
   for (let c = 0; c < fleet.clusters; c++) {
-    const name = clusterName(fleet, c);
-    const servers = Array.from({ length: fleet.members }, (_, m) => serverName(fleet, c, m));
+    const name = clusterName(c);
+    const servers = Array.from({ length: fleet.members }, (_, m) => serverName(c, m));
     const cluster = new Cluster(stack, name, { name, servers, deletionPolicy: "forget" });
     new ClusterVlanTags(stack, `${name}-tags`, { cluster, interfaceName: "eth0", vlanTags: [100, 200] });
     new ClusterIscsiTarget(stack, `${name}-iscsi`, { cluster, ...ISCSI });
