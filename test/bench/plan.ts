@@ -19,7 +19,7 @@ import { summarize, type Summary } from "./stats.js";
 import { terraformEnv, terraformInit } from "./terraform.js";
 import { CREATE_DELAY_MS } from "./apply.js";
 
-const APPLY_TIMEOUT_MS = 300_000;
+const APPLY_TIMEOUT_MS = 900_000;
 const PLAN_TIMEOUT_MS = 120_000;
 const RSS_SAMPLE_MS = 20;
 // The untimed apply that builds the fleet: more at once than terraform's default, only to be done sooner.
