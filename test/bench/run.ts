@@ -13,6 +13,7 @@
 //   4. plans with nothing to change of a fleet with every bulk kind (plan.ts): the reads per
 //      cluster, the time per added cluster from 20 to 200 clusters, the provider's peak RSS at 200,
 //      and the 20-cluster plan with 25 ms latency against its limit
+//   5. local_oc_state_file: what `local-oc --state` costs per change at 500 clusters, in parts
 // The goals of issue 19 stand beside the figures; apply_vs_direct_N stay as figures without a goal.
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { cpus, loadavg, tmpdir } from "node:os";
@@ -22,6 +23,7 @@ import { benchApply, benchSingleApply } from "./apply.js";
 import { killRunning, runOk } from "./processes.js";
 import { benchFirstAnswer, benchProviderStart } from "./startup.js";
 import { benchPlans, type PlanResult } from "./plan.js";
+import { benchStateFile } from "./state-file.js";
 import { compare, inSeconds, percentile, table, type Comparison, type Row, type Summary } from "./stats.js";
 import { minimalReads } from "../e2e/fleet-scenario.js";
 import { benchSynth, warmUpSynth } from "./synth.js";
@@ -54,6 +56,7 @@ const PLAN_SIZES = [
   { clusters: 100, runs: 3 },
   ...(LARGEST_FLEET === 200 ? [{ clusters: 200, runs: 3 }] : []),
 ];
+const STATE_CLUSTERS = 500;
 const LATENCY_MS = 25;
 const LATENCY_RUNS = 3;
 const FLOOR_PLAN_RUNS = 3;
@@ -129,6 +132,8 @@ async function main(): Promise<void> {
   } finally {
     rmSync(planWork, { recursive: true, force: true });
   }
+  progress(`local OC state file at ${STATE_CLUSTERS} clusters`);
+  const stateFile = await benchStateFile(STATE_CLUSTERS);
   const applyVsFloor = applies.map((a) => ({
     clusters: a.clusters,
     comparison: compare(
@@ -178,6 +183,12 @@ async function main(): Promise<void> {
     { name: `  floor: toy provider plan, ${latency.clusters * 8} notes`, summary: inSeconds(floorPlan) },
     { name: `  limit: floor + minimal reads x ${latency.latencyMs} ms / 10`, summary: inSeconds(limit) },
     { name: `provider peak RSS, plan of ${plans.sizes.at(-1)!.clusters} clusters`, summary: plans.peakRssMb },
+    { name: `local OC write, --state, ${STATE_CLUSTERS} clusters (${stateFile.fileMb} MB)`, summary: stateFile.writeWithState },
+    { name: `local OC write, same model in memory`, summary: stateFile.writeInMemory },
+    { name: `  state: whole document to JSON`, summary: stateFile.serializeDocument },
+    { name: `  state: write + fsync + rename`, summary: stateFile.writeFsyncRename },
+    { name: `  journal: every record to JSON`, summary: stateFile.serializeEachRecord },
+    { name: `  journal: append one record + fsync`, summary: stateFile.appendOneRecordFsync },
   ];
   const ratios = [
     { name: "provider start / node -e ''", comparison: startup },
@@ -240,6 +251,7 @@ async function main(): Promise<void> {
         `terraform plan with nothing to change of the first N clusters of one applied fleet (state cut to them), N = ${plans.sizes.map((p) => p.clusters).join(", ")}; ` +
         "increments = (median at the larger N - median at the smaller) / added clusters: equal increments mean the plan grows linearly",
     },
+    local_oc_state_file: stateFile,
     apply_vs_direct_10: applies.find((a) => a.clusters === 10),
     apply_vs_direct_100: applies.find((a) => a.clusters === 100),
     terraform_floor: {
