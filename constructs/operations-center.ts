@@ -38,7 +38,7 @@ export interface OperationsCenterProps {
    * How many members one resource reads at once, a whole number from 1 to 64. Against
    * Operations Center every member read is proxied to its IncusOS server, so a cluster's members
    * are read side by side; Terraform runs up to `-parallelism` resources at once (default 10),
-   * so the provider may have that many times this in flight. A read another resource already
+   * and the provider allows 10 times this many requests in flight. A read another resource already
    * made in the same Terraform command is shared, not sent again. @default 4
    */
   readonly maxParallelReads?: number;

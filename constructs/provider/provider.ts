@@ -58,7 +58,7 @@ export interface OperationscenterProviderConfig {
    */
   readonly evacuationTimeout?: number;
   /**
-   * How many members one resource reads at once (a whole number from 1 to 64; default 4). Against Operations Center every member read is proxied to the IncusOS server, so a cluster's members are read side by side; Terraform runs up to -parallelism resources at once (default 10), so the process may have that many times this in flight, and a read that another resource already made in the same command is shared, not sent again.
+   * How many members one resource reads at once (a whole number from 1 to 64; default 4). Against Operations Center every member read is proxied to the IncusOS server, so a cluster's members are read side by side; Terraform runs up to -parallelism resources at once (default 10), so the provider allows 10 times this many requests in flight, and a read that another resource already made in the same command is shared, not sent again.
    *
    * (optional)
    */

@@ -197,7 +197,11 @@ export class ReadCache {
   }
 }
 
-/** Every caller gets its own copy: callers may change what they were given (e.g. a network config before a PUT). */
+/**
+ * Every caller gets its own copy: callers may change what they were given (e.g. a network config
+ * before a PUT). The metadata came from JSON, so a JSON round trip copies it exactly, in about half
+ * the time structuredClone takes (measured on server records).
+ */
 function copy(reply: ApiResponse): ApiResponse {
-  return { ...reply, metadata: structuredClone(reply.metadata) };
+  return { ...reply, metadata: reply.metadata === undefined ? undefined : (JSON.parse(JSON.stringify(reply.metadata)) as unknown) };
 }

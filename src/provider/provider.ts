@@ -6,7 +6,7 @@ import { join, resolve } from "node:path";
 import type { OperationsCenterClient } from "../client/client.js";
 import { ENV, resolveRemote } from "../client/remote.js";
 import { logCalls } from "./calls.js";
-import { DEFAULT_MAX_PARALLEL_READS, MAX_PARALLEL_READS_LIMIT, maxParallelReadsProblem } from "../config/parallel-reads.js";
+import { DEFAULT_MAX_PARALLEL_READS, MAX_PARALLEL_READS_LIMIT, maxParallelReadsProblem, requestsInFlight, TERRAFORM_PARALLELISM } from "../config/parallel-reads.js";
 import { createProviderClient, deriveDigestKey, DEFAULT_EVACUATION_TIMEOUT_MS, type ProviderClient } from "./client.js";
 import { clusterDataSource } from "./data-sources/cluster.js";
 import { serversDataSource } from "./data-sources/servers.js";
@@ -67,7 +67,7 @@ export const providerSchema: Provider<ProviderClient>["schema"] = {
         description:
           `How many members one resource reads at once (a whole number from 1 to ${MAX_PARALLEL_READS_LIMIT}; default ${DEFAULT_MAX_PARALLEL_READS}). ` +
           "Against Operations Center every member read is proxied to the IncusOS server, so a cluster's members are read side by side; " +
-          "Terraform runs up to -parallelism resources at once (default 10), so the process may have that many times this in flight, " +
+          `Terraform runs up to -parallelism resources at once (default ${TERRAFORM_PARALLELISM}), so the provider allows ${TERRAFORM_PARALLELISM} times this many requests in flight, ` +
           "and a read that another resource already made in the same command is shared, not sent again.",
       },
     },
@@ -157,12 +157,13 @@ export async function configureClient(config: ObjectValue, env: NodeJS.ProcessEn
   const envDir = env[ENV.conf];
   const configDir = envDir !== undefined && envDir !== "" ? envDir : blockDir !== undefined && blockDir !== "" ? resolve(cwd, blockDir) : undefined;
   const remoteName = knownString(config.remote);
+  const maxParallelReads = typeof config.max_parallel_reads === "number" ? config.max_parallel_reads : DEFAULT_MAX_PARALLEL_READS;
   const { CachedReadsClient } = await import("../client/cached-client.js");
   let client: OperationsCenterClient;
   let remote;
   try {
     remote = resolveRemote({ env: effective, ...(configDir === undefined ? {} : { configDir }), ...(remoteName === undefined || remoteName === "" ? {} : { remote: remoteName }) });
-    client = CachedReadsClient.fromRemote(remote, { onRequest: logCalls(log) });
+    client = CachedReadsClient.fromRemote(remote, { onRequest: logCalls(log), maxConcurrency: requestsInFlight(maxParallelReads) });
   } catch (error) {
     throw new DiagnosticError({
       severity: "error",
@@ -176,7 +177,7 @@ export async function configureClient(config: ObjectValue, env: NodeJS.ProcessEn
     digestKey: deriveDigestKey({ env, ...(remote.clientKey === undefined ? {} : { clientKey: remote.clientKey }), ...(remote.token === undefined ? {} : { token: remote.token }) }),
     workDir: cwd,
     evacuationTimeoutMs: seconds * 1000,
-    ...(typeof config.max_parallel_reads === "number" ? { maxParallelReads: config.max_parallel_reads } : {}),
+    maxParallelReads,
   });
 }
 
