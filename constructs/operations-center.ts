@@ -5,6 +5,7 @@ import { App, TerraformBackend, TerraformStack } from "cdktf";
 import { addCustomSynthesis } from "cdktf/lib/synthesize/synthesizer.js";
 import { Construct, type IConstruct } from "constructs";
 import { evacuationTimeoutProblem } from "../src/config/cluster.js";
+import { maxParallelReadsProblem } from "../src/config/parallel-reads.js";
 import { writeLauncher, writeLockEntry } from "../src/provider/launcher.js";
 import { literal } from "./names.js";
 import { OperationscenterProvider } from "./provider/provider/index.js";
@@ -34,6 +35,14 @@ export interface OperationsCenterProps {
    * apply gives up (Incus first migrates the instances that can migrate and stops the others). @default 1800
    */
   readonly evacuationTimeout?: number;
+  /**
+   * How many members one resource reads at once, a whole number from 1 to 64. Against
+   * Operations Center every member read is proxied to its IncusOS server, so a cluster's members
+   * are read side by side; Terraform runs up to `-parallelism` resources at once (default 10),
+   * and the provider allows 10 times this many requests in flight. A read another resource already
+   * made in the same Terraform command is shared, not sent again. @default 4
+   */
+  readonly maxParallelReads?: number;
 }
 
 const REMOVED_PROPS: Record<string, string> = {
@@ -85,6 +94,8 @@ export class OperationsCenter extends Construct {
     }
     const timeoutProblem = props.evacuationTimeout === undefined ? undefined : evacuationTimeoutProblem("evacuationTimeout", props.evacuationTimeout);
     if (timeoutProblem !== undefined) throw new Error(`${where}: ${timeoutProblem}.`);
+    const readsProblem = props.maxParallelReads === undefined ? undefined : maxParallelReadsProblem(props.maxParallelReads);
+    if (readsProblem !== undefined) throw new Error(`${where}: maxParallelReads ${readsProblem}.`);
     if (props.url !== undefined && !/^https?:\/\//.test(props.url)) {
       throw new Error(`${where}: url "${props.url}" must start with https:// (or http:// for a local test server).`);
     }
@@ -100,6 +111,7 @@ export class OperationsCenter extends Construct {
       configDir: configDir === undefined ? undefined : literal(configDir),
       url: props.url === undefined ? undefined : literal(props.url),
       evacuationTimeout: props.evacuationTimeout,
+      maxParallelReads: props.maxParallelReads,
     });
 
     addCustomSynthesis(this, {

@@ -89,13 +89,13 @@ test("synth writes the launcher and its lock entry; cdk.tf.json holds no absolut
 test("OperationsCenter props become the provider block, configDir relative to the stack", () => {
   const out = synth(
     (s) => {
-      new OperationsCenter(s, "oc", { remote: "prod", configDir: "config/oc", url: "https://oc.example.net:7443", evacuationTimeout: 600 });
+      new OperationsCenter(s, "oc", { remote: "prod", configDir: "config/oc", url: "https://oc.example.net:7443", evacuationTimeout: 600, maxParallelReads: 8 });
       new Cluster(s, "a", oneOff);
     },
     { oc: false },
   );
   assert.deepEqual(out.json.provider, {
-    operationscenter: [{ remote: "prod", config_dir: "../../../../config/oc", url: "https://oc.example.net:7443", evacuation_timeout: 600 }],
+    operationscenter: [{ remote: "prod", config_dir: "../../../../config/oc", url: "https://oc.example.net:7443", evacuation_timeout: 600, max_parallel_reads: 8 }],
   });
 });
 
@@ -187,6 +187,12 @@ function synthError(build: (stack: TerraformStack) => void, options: { oc?: bool
 }
 
 test("synth-time errors name the construct path and the fix", async (t) => {
+  await t.test("maxParallelReads, with the provider's rule (src/config/parallel-reads.ts)", () => {
+    assert.equal(
+      synthError((s) => new OperationsCenter(s, "oc", { maxParallelReads: 0 }), { oc: false }),
+      `OperationsCenter 's/oc': maxParallelReads must be a whole number from 1 to 64, got 0.`,
+    );
+  });
   await t.test("duplicate servers", () => {
     assert.equal(
       synthError((s) => new Cluster(s, "a", { ...oneOff, servers: ["server01", "server01"] })),

@@ -3,6 +3,7 @@
 import { createHmac, createPrivateKey, hkdfSync } from "node:crypto";
 import type { OperationsCenterClient } from "../client/client.js";
 import { DEFAULT_EVACUATION_TIMEOUT_SECONDS } from "../config/cluster.js";
+import { DEFAULT_MAX_PARALLEL_READS } from "../config/parallel-reads.js";
 import { DiagnosticError } from "./plugin/types.js";
 
 export interface ProviderClient {
@@ -25,6 +26,8 @@ export interface ProviderClient {
   readonly serverReadyTimeoutMs: number;
   /** How long a re-create waits for factory-reset members to register again (a reinstall). */
   readonly reregistrationTimeoutMs: number;
+  /** How many members one resource reads at once (the provider block's max_parallel_reads). */
+  readonly maxParallelReads: number;
 }
 
 /** Environment variable holding an explicit digest key (any text). */
@@ -64,6 +67,7 @@ export interface ProviderClientOptions {
   readonly evacuationPollMs?: number;
   readonly serverReadyTimeoutMs?: number;
   readonly reregistrationTimeoutMs?: number;
+  readonly maxParallelReads?: number;
 }
 
 export const DEFAULT_EVACUATION_TIMEOUT_MS = DEFAULT_EVACUATION_TIMEOUT_SECONDS * 1000;
@@ -72,6 +76,7 @@ const DEFAULT_EVACUATION_POLL_MS = 2_000;
 const DEFAULT_SERVER_READY_TIMEOUT_MS = 150_000;
 // A factory reset reinstalls IncusOS from the install media: minutes, not seconds.
 const DEFAULT_REREGISTRATION_TIMEOUT_MS = 1_800_000;
+
 
 export function createProviderClient(options: ProviderClientOptions): ProviderClient {
   const key = options.digestKey;
@@ -97,5 +102,6 @@ export function createProviderClient(options: ProviderClientOptions): ProviderCl
     evacuationPollMs: options.evacuationPollMs ?? DEFAULT_EVACUATION_POLL_MS,
     serverReadyTimeoutMs: options.serverReadyTimeoutMs ?? DEFAULT_SERVER_READY_TIMEOUT_MS,
     reregistrationTimeoutMs: options.reregistrationTimeoutMs ?? DEFAULT_REREGISTRATION_TIMEOUT_MS,
+    maxParallelReads: options.maxParallelReads ?? DEFAULT_MAX_PARALLEL_READS,
   };
 }

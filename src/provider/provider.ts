@@ -7,6 +7,7 @@ import type { OperationsCenterClient } from "../client/client.js";
 import { ENV, resolveRemote } from "../client/remote.js";
 import { DEFAULT_EVACUATION_TIMEOUT_SECONDS, evacuationTimeoutProblem } from "../config/cluster.js";
 import { logCalls } from "./calls.js";
+import { DEFAULT_MAX_PARALLEL_READS, MAX_PARALLEL_READS_LIMIT, maxParallelReadsProblem, requestsInFlight, TERRAFORM_PARALLELISM } from "../config/parallel-reads.js";
 import { createProviderClient, deriveDigestKey, DEFAULT_EVACUATION_TIMEOUT_MS, type ProviderClient } from "./client.js";
 import { clusterDataSource } from "./data-sources/cluster.js";
 import { serversDataSource } from "./data-sources/servers.js";
@@ -61,6 +62,15 @@ export const providerSchema: Provider<ProviderClient>["schema"] = {
         optional: true,
         description: `Seconds a member may take to evacuate before its removal gives up. Default ${DEFAULT_EVACUATION_TIMEOUT_SECONDS}.`,
       },
+      max_parallel_reads: {
+        type: "number",
+        optional: true,
+        description:
+          `How many members one resource reads at once (a whole number from 1 to ${MAX_PARALLEL_READS_LIMIT}; default ${DEFAULT_MAX_PARALLEL_READS}). ` +
+          "Against Operations Center every member read is proxied to the IncusOS server, so a cluster's members are read side by side; " +
+          `Terraform runs up to -parallelism resources at once (default ${TERRAFORM_PARALLELISM}), so the provider allows ${TERRAFORM_PARALLELISM} times this many requests in flight, ` +
+          "and a read that another resource already made in the same command is shared, not sent again.",
+      },
     },
   },
 };
@@ -70,6 +80,16 @@ function providerProblems(config: ObjectValue): Diagnostic[] {
   const timeout = config.evacuation_timeout;
   const timeoutProblem = typeof timeout === "number" ? evacuationTimeoutProblem("evacuation_timeout", timeout) : undefined;
   if (timeoutProblem !== undefined) out.push({ severity: "error", summary: timeoutProblem, path: ["evacuation_timeout"] });
+  const reads = config.max_parallel_reads;
+  const readsProblem = typeof reads === "number" ? maxParallelReadsProblem(reads) : undefined;
+  if (readsProblem !== undefined) {
+    out.push({
+      severity: "error",
+      summary: `max_parallel_reads ${readsProblem}`,
+      detail: `Set it to how many members one resource may read at once (default ${DEFAULT_MAX_PARALLEL_READS}), or leave it out.`,
+      path: ["max_parallel_reads"],
+    });
+  }
   const hasCert = config.client_certificate !== null;
   const hasKey = config.client_key !== null;
   if (hasCert !== hasKey) {
@@ -137,12 +157,13 @@ export async function configureClient(config: ObjectValue, env: NodeJS.ProcessEn
   const envDir = env[ENV.conf];
   const configDir = envDir !== undefined && envDir !== "" ? envDir : blockDir !== undefined && blockDir !== "" ? resolve(cwd, blockDir) : undefined;
   const remoteName = knownString(config.remote);
-  const { OperationsCenterClient } = await import("../client/client.js");
+  const maxParallelReads = typeof config.max_parallel_reads === "number" ? config.max_parallel_reads : DEFAULT_MAX_PARALLEL_READS;
+  const { CachedReadsClient } = await import("../client/cached-client.js");
   let client: OperationsCenterClient;
   let remote;
   try {
     remote = resolveRemote({ env: effective, ...(configDir === undefined ? {} : { configDir }), ...(remoteName === undefined || remoteName === "" ? {} : { remote: remoteName }) });
-    client = OperationsCenterClient.fromRemote(remote, { onRequest: logCalls(log) });
+    client = CachedReadsClient.fromRemote(remote, { onRequest: logCalls(log), maxConcurrency: requestsInFlight(maxParallelReads) });
   } catch (error) {
     throw new DiagnosticError({
       severity: "error",
@@ -156,6 +177,7 @@ export async function configureClient(config: ObjectValue, env: NodeJS.ProcessEn
     digestKey: deriveDigestKey({ env, ...(remote.clientKey === undefined ? {} : { clientKey: remote.clientKey }), ...(remote.token === undefined ? {} : { token: remote.token }) }),
     workDir: cwd,
     evacuationTimeoutMs: seconds * 1000,
+    maxParallelReads,
   });
 }
 

@@ -38,6 +38,12 @@ export interface OperationscenterProviderConfig {
   */
   readonly evacuationTimeout?: number;
   /**
+  * How many members one resource reads at once (a whole number from 1 to 64; default 4). Against Operations Center every member read is proxied to the IncusOS server, so a cluster's members are read side by side; Terraform runs up to -parallelism resources at once (default 10), so the provider allows 10 times this many requests in flight, and a read that another resource already made in the same command is shared, not sent again.
+  *
+  * Docs at Terraform Registry: {@link https://oc-cdktf.invalid/providers/oc-cdktf/operationscenter/latest/docs#max_parallel_reads OperationscenterProvider#max_parallel_reads}
+  */
+  readonly maxParallelReads?: number;
+  /**
   * Remote of the operations-center CLI config.yml to use (default: its default_remote). OPERATIONS_CENTER_REMOTE overrides it.
   *
   * Docs at Terraform Registry: {@link https://oc-cdktf.invalid/providers/oc-cdktf/operationscenter/latest/docs#remote OperationscenterProvider#remote}
@@ -118,6 +124,7 @@ export class OperationscenterProvider extends cdktf.TerraformProvider {
     this._clientKey = config.clientKey;
     this._configDir = config.configDir;
     this._evacuationTimeout = config.evacuationTimeout;
+    this._maxParallelReads = config.maxParallelReads;
     this._remote = config.remote;
     this._serverCertificate = config.serverCertificate;
     this._token = config.token;
@@ -207,6 +214,22 @@ export class OperationscenterProvider extends cdktf.TerraformProvider {
   // Temporarily expose input value. Use with caution.
   public get evacuationTimeoutInput() {
     return this._evacuationTimeout;
+  }
+
+  // max_parallel_reads - computed: false, optional: true, required: false
+  private _maxParallelReads?: number; 
+  public get maxParallelReads() {
+    return this._maxParallelReads;
+  }
+  public set maxParallelReads(value: number | undefined) {
+    this._maxParallelReads = value;
+  }
+  public resetMaxParallelReads() {
+    this._maxParallelReads = undefined;
+  }
+  // Temporarily expose input value. Use with caution.
+  public get maxParallelReadsInput() {
+    return this._maxParallelReads;
   }
 
   // remote - computed: false, optional: true, required: false
@@ -300,6 +323,7 @@ export class OperationscenterProvider extends cdktf.TerraformProvider {
       client_key: cdktf.stringToTerraform(this._clientKey),
       config_dir: cdktf.stringToTerraform(this._configDir),
       evacuation_timeout: cdktf.numberToTerraform(this._evacuationTimeout),
+      max_parallel_reads: cdktf.numberToTerraform(this._maxParallelReads),
       remote: cdktf.stringToTerraform(this._remote),
       server_certificate: cdktf.stringToTerraform(this._serverCertificate),
       token: cdktf.stringToTerraform(this._token),
@@ -336,6 +360,12 @@ export class OperationscenterProvider extends cdktf.TerraformProvider {
       },
       evacuation_timeout: {
         value: cdktf.numberToHclTerraform(this._evacuationTimeout),
+        isBlock: false,
+        type: "simple",
+        storageClassType: "number",
+      },
+      max_parallel_reads: {
+        value: cdktf.numberToHclTerraform(this._maxParallelReads),
         isBlock: false,
         type: "simple",
         storageClassType: "number",

@@ -34,6 +34,7 @@ import {
   clusterProblems,
   idAttribute,
   numberList,
+  readMembers,
   replacedAttributes,
   requireMembers,
   schemaProblems,
@@ -62,14 +63,14 @@ function deviceOf(network: Network, interfaceName: string) {
  * update (operations-center@41a98e0 internal/provisioning/cluster/cluster_service.go,
  * AddServerSystemNetworkVLANTags), so right after one it still shows the old tags.
  */
-async function liveTags(api: OperationsCenterClient, members: readonly string[], interfaceName: string): Promise<LiveTags> {
-  const out: LiveTags = new Map();
-  for (const member of members) {
-    const network = await apiStep(`Cannot read the network config of member ${member}`, () => api.getServerLiveNetwork(member));
-    const device = deviceOf(network, interfaceName);
-    out.set(member, device === undefined ? undefined : [...(device.vlan_tags ?? [])]);
-  }
-  return out;
+async function liveTags(client: ProviderClient, members: readonly string[], interfaceName: string): Promise<LiveTags> {
+  const networks = await readMembers(client, members, (member) => apiStep(`Cannot read the network config of member ${member}`, () => client.api.getServerLiveNetwork(member)));
+  return new Map(
+    members.map((member, index) => {
+      const device = deviceOf(networks[index]!, interfaceName);
+      return [member, device === undefined ? undefined : [...(device.vlan_tags ?? [])]];
+    }),
+  );
 }
 
 const ascending = (tags: readonly number[]): number[] => [...tags].sort((a, b) => a - b);
@@ -236,11 +237,11 @@ function stateOf(cluster: string, interfaceName: string, vlanTags: readonly numb
 }
 
 /** Destroy and move: removes the managed tags some member still carries. */
-async function removeManaged(api: OperationsCenterClient, log: Logger, cluster: string, interfaceName: string, managed: readonly number[]): Promise<void> {
-  const members = await clusterMembers(api, cluster);
+async function removeManaged(client: ProviderClient, log: Logger, cluster: string, interfaceName: string, managed: readonly number[]): Promise<void> {
+  const members = await clusterMembers(client.api, cluster);
   if (members === undefined) return;
-  const live = await liveTags(api, members, interfaceName);
-  await changeTags(api, log, cluster, interfaceName, live, [], managed.filter((tag) => onSome(live, tag)));
+  const live = await liveTags(client, members, interfaceName);
+  await changeTags(client.api, log, cluster, interfaceName, live, [], managed.filter((tag) => onSome(live, tag)));
 }
 
 export const clusterVlanTagsResource: Resource<ProviderClient> = changesOneAtATime({
@@ -316,7 +317,7 @@ export const clusterVlanTagsResource: Resource<ProviderClient> = changesOneAtATi
         return { state: null };
       }
       try {
-        await removeManaged(api, log, cluster, interfaceName, managedTags(prior, plannedPrivate));
+        await removeManaged(client, log, cluster, interfaceName, managedTags(prior, plannedPrivate));
       } catch (error) {
         return { state: prior, private: plannedPrivate, diagnostics: stepFailed(`Cluster "${cluster}": removing the VLAN tags of "${interfaceName}" failed`, error).diagnostics };
       }
@@ -332,7 +333,7 @@ export const clusterVlanTagsResource: Resource<ProviderClient> = changesOneAtATi
       const from = prior === null ? undefined : knownString(prior.cluster);
       let managed = prior === null ? [] : managedTags(prior, plannedPrivate);
       if ((await clusterChange(api, from, cluster)) === "move") {
-        if (deletionPolicyOf(prior) === "remove") await removeManaged(api, log, from!, interfaceName, managed);
+        if (deletionPolicyOf(prior) === "remove") await removeManaged(client, log, from!, interfaceName, managed);
         managed = [];
       }
       const on = await clusterAtApply(api, from, cluster);
@@ -341,14 +342,14 @@ export const clusterVlanTagsResource: Resource<ProviderClient> = changesOneAtATi
       // when its interfaces carry the members' VLAN tags, so they get the tags first.
       const joining = stringList(planned.servers).filter((server) => !members.includes(server));
       if (members.length === 0 && joining.length === 0) await requireMembers(api, on);
-      const live = await liveTags(api, members, interfaceName);
+      const live = await liveTags(client, members, interfaceName);
       const add = desired.filter((tag) => !onEvery(live, tag)).sort((a, b) => a - b);
       const remove = managed.filter((tag) => !desired.includes(tag) && onSome(live, tag));
       await changeTags(api, log, on, interfaceName, live, add, remove);
-      const current = add.length === 0 && remove.length === 0 ? live : await liveTags(api, members, interfaceName);
+      const current = add.length === 0 && remove.length === 0 ? live : await liveTags(client, members, interfaceName);
       const reference = members.length === 0 ? undefined : current.get(members[0]!);
       const staged = await stageOnJoining(client, log, on, joining, interfaceName, (tags) => stagedTags(tags, reference, desired, managed));
-      const after = !staged ? current : await liveTags(api, [...members, ...joining], interfaceName);
+      const after = !staged ? current : await liveTags(client, [...members, ...joining], interfaceName);
       const state = stateOf(cluster, interfaceName, desired, planned, after);
       return { state: { ...state, vlan_tags_all: restricted(knownObject(state.vlan_tags_all) ?? {}, planned.servers) }, private: vlanPrivate.encode({ managed: desired }) };
     } catch (error) {
@@ -362,7 +363,7 @@ export const clusterVlanTagsResource: Resource<ProviderClient> = changesOneAtATi
     if (cluster === undefined || interfaceName === undefined) return { state: null };
     const members = await clusterMembers(client.api, cluster);
     if (members === undefined) return { state: null };
-    const live = await liveTags(client.api, members, interfaceName);
+    const live = await liveTags(client, members, interfaceName);
     // A managed tag counts only where every member has it: one missing on a member shows as a change.
     const present = managedTags(state, privateData).filter((tag) => onEvery(live, tag));
     return { state: stateOf(cluster, interfaceName, present, state, live), private: privateData };
@@ -372,7 +373,7 @@ export const clusterVlanTagsResource: Resource<ProviderClient> = changesOneAtATi
     const [cluster, interfaceName] = importIdParts("VLAN tags", id, "CLUSTER/INTERFACE") as [string, string];
     const members = await clusterMembers(client.api, cluster);
     if (members === undefined) throw new DiagnosticError({ severity: "error", summary: `Cannot import VLAN tags "${id}": cluster "${cluster}" does not exist` });
-    const live = await liveTags(client.api, members, interfaceName);
+    const live = await liveTags(client, members, interfaceName);
     const common = [...new Set([...live.values()].flatMap((tags) => tags ?? []))].filter((tag) => onEvery(live, tag)).sort((a, b) => a - b);
     // The tags every member has are adopted as managed; the next plan shows any the configuration lacks as removals.
     return { state: stateOf(cluster, interfaceName, common, {}, live), private: vlanPrivate.encode({ managed: common }) };

@@ -68,6 +68,32 @@ export async function clusterMembers(api: OperationsCenterClient, cluster: strin
   });
 }
 
+/**
+ * `read` of every member, at most client.maxParallelReads at once (the provider block's
+ * max_parallel_reads), the answers in the members' order. After a failure no further read starts;
+ * the first failure is thrown once those in flight have ended.
+ */
+export async function readMembers<T>(client: ProviderClient, members: readonly string[], read: (member: string) => Promise<T>): Promise<T[]> {
+  const answers: T[] = new Array<T>(members.length);
+  let next = 0;
+  let failed = false;
+  const reader = async (): Promise<void> => {
+    while (!failed && next < members.length) {
+      const index = next++;
+      try {
+        answers[index] = await read(members[index]!);
+      } catch (error) {
+        failed = true;
+        throw error;
+      }
+    }
+  };
+  const results = await Promise.allSettled(Array.from({ length: Math.min(client.maxParallelReads, members.length) }, reader));
+  const failure = results.find((r): r is PromiseRejectedResult => r.status === "rejected");
+  if (failure !== undefined) throw failure.reason;
+  return answers;
+}
+
 /** clusterMembers for an apply: a missing cluster is an error that says what to do. */
 export async function requireMembers(api: OperationsCenterClient, cluster: string): Promise<string[]> {
   const members = await clusterMembers(api, cluster);

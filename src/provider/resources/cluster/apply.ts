@@ -2,6 +2,7 @@
 // update (rename, settings, members) and delete (the deletion policy). Each executes what the
 // pure decisions in decide.ts chose, and every failure says what state it leaves behind.
 import { setTimeout as sleep } from "node:timers/promises";
+import { freshReads } from "../../../client/read-cache.js";
 import { clusterSchema, IN_MAINTENANCE, type Cluster, type ClusterPost, type ConfigMap, type Server } from "../../../client/api-types.js";
 import { OperationsCenterError } from "../../../client/errors.js";
 import { scrubSecrets, secretValues } from "../../../config/secrets.js";
@@ -138,7 +139,8 @@ async function pollUntil<T>(
 ): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
-    const done = await check();
+    // Each check asks Operations Center again: what it waits for changes without a write of this process.
+    const done = await freshReads(check);
     if (done !== undefined) return done.value;
     if (Date.now() >= deadline) throw timedOut();
     waiting?.();
