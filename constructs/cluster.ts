@@ -20,7 +20,7 @@ import { ClusterMultipathTarget } from "./cluster-multipath-target.js";
 import { ClusterNvmeTarget } from "./cluster-nvme-target.js";
 import { ClusterReference } from "./cluster-reference.js";
 import { ClusterVlanTags } from "./cluster-vlan-tags.js";
-import { ClusterTemplate, withConfigErrors } from "./cluster-template.js";
+import { type ClusterTemplate, withConfigErrors } from "./cluster-template.js";
 import type { ICluster } from "./icluster.js";
 import type { IncusConnectionProps } from "./incus-common.js";
 import { IncusClusterMembers } from "./incus-cluster-members.js";

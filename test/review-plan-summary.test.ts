@@ -63,7 +63,7 @@ test("a small plan is rendered whole: a table per cluster, details folded, no le
     change("operationscenter_cluster", "edge", ["update"], cluster("edge-1", ["server01", "server02"], { description: "old" }), cluster("edge-1", ["server01", "server02"], { description: "new | piped" })),
   ]);
   const out = renderSummary(summarize(parsePlanText(text, "plan")), { format: "markdown", maxChars: 65_000 });
-  assert.match(out, /#### cluster edge-1 \(change\)\n\n\| \| Operation \|\n\|---\|---\|\n\|  \| description: "old" → "new \\\| piped" \|/);
+  assert.match(out, /#### cluster edge-1 \(change\)\n\n\| \| Operation \|\n\|---\|---\|\n\| {2}\| description: "old" → "new \\\| piped" \|/);
   assert.match(out, /<details><summary>Attribute details: cluster edge-1<\/summary>\n\n```diff\n# operationscenter_cluster\.edge\n~ description: "old" → "new \| piped"\n```/);
   assert.doesNotMatch(out, /Left out/);
 });

@@ -7,7 +7,7 @@ import type { IncusOSContext } from "./incusos.js";
 import { addressByRole, hostPort, initialIncusOSState } from "./incusos.js";
 import type { SeedServer } from "./seed.js";
 import { startPeriodicPolls } from "./server-data.js";
-import { Store, nowString } from "./state.js";
+import { type Store, nowString } from "./state.js";
 import { storedCopyOf, type ClusterRecord, type ServerRecord } from "./persisted.js";
 import { advance, planOperation, type OperationPlan } from "./update-loop.js";
 import { rollingInstances } from "./instances.js";
