@@ -11,19 +11,10 @@ import { Store, nowString } from "./state.js";
 import { storedCopyOf, type ClusterRecord, type ServerRecord } from "./persisted.js";
 import { advance, planOperation, type OperationPlan } from "./update-loop.js";
 import { rollingInstances } from "./instances.js";
+import { FaultInjector, type Faults } from "./faults.js";
 
-export interface Faults {
-  /** Delay before each request is handled (ms). */
-  latencyMs?: number;
-  /** Servers whose IncusOS writes fail with 500. */
-  failMembers?: string[];
-  /** Probability (0..1) of a 503 before the handler runs. */
-  errorRate?: number;
-  /** Probability (0..1) of closing the connection without a reply. */
-  dropRate?: number;
-  /** Clusters whose create fails in the post-clustering step, after they are ready (500). */
-  failPostClustering?: string[];
-}
+export type { Faults };
+
 
 /** The certificate a freshly installed IncusOS generates for itself. */
 export function machineCertificate(name: string): Promise<KeyPair> {
@@ -34,7 +25,14 @@ export function machineCertificate(name: string): Promise<KeyPair> {
 const MAX_TIMER_MS = 2_147_483_647;
 
 export class Context {
-  faults: Faults = {};
+  /** The request faults (faults.ts); the pipeline asks it before each API request. */
+  readonly injector = new FaultInjector();
+  get faults(): Faults {
+    return this.injector.faults;
+  }
+  set faults(faults: Faults) {
+    this.injector.faults = faults;
+  }
   private readonly timers = new Set<NodeJS.Timeout>();
   private readonly registrationTimers = new Map<string, NodeJS.Timeout>();
   /** Timers by purpose (schedule()): a new one for the same key replaces the old. */

@@ -1,7 +1,7 @@
 // What the provider's configure hands every resource and data source: the Operations Center
 // client, the keyed digest that stands in for secrets in state, and the knobs of long waits.
 import { createHmac, createPrivateKey, hkdfSync } from "node:crypto";
-import type { OperationsCenterClient } from "../client/client.js";
+import type { OperationsCenterClient, TransportOptions } from "../client/client.js";
 import { DiagnosticError } from "./plugin/types.js";
 
 export interface ProviderClient {
@@ -24,6 +24,8 @@ export interface ProviderClient {
   readonly serverReadyTimeoutMs: number;
   /** How long a re-create waits for factory-reset members to register again (a reinstall). */
   readonly reregistrationTimeoutMs: number;
+  /** Retry settings and the mutation gate, for the other clients the provider makes (a cluster's Incus API). */
+  readonly transport: TransportOptions;
 }
 
 /** Environment variable holding an explicit digest key (any text). */
@@ -63,6 +65,7 @@ export interface ProviderClientOptions {
   readonly evacuationPollMs?: number;
   readonly serverReadyTimeoutMs?: number;
   readonly reregistrationTimeoutMs?: number;
+  readonly transport?: TransportOptions;
 }
 
 export const DEFAULT_EVACUATION_TIMEOUT_MS = 1_800_000;
@@ -96,5 +99,6 @@ export function createProviderClient(options: ProviderClientOptions): ProviderCl
     evacuationPollMs: options.evacuationPollMs ?? DEFAULT_EVACUATION_POLL_MS,
     serverReadyTimeoutMs: options.serverReadyTimeoutMs ?? DEFAULT_SERVER_READY_TIMEOUT_MS,
     reregistrationTimeoutMs: options.reregistrationTimeoutMs ?? DEFAULT_REREGISTRATION_TIMEOUT_MS,
+    transport: options.transport ?? {},
   };
 }

@@ -3,14 +3,15 @@
 import { existsSync } from "node:fs";
 import { homedir } from "node:os";
 import { join, resolve } from "node:path";
-import type { OperationsCenterClient } from "../client/client.js";
+import type { OperationsCenterClient, TransportOptions } from "../client/client.js";
+import { RETRY_DEFAULTS } from "../client/retry-policy.js";
 import { ENV, resolveRemote } from "../client/remote.js";
 import { logCalls } from "./calls.js";
 import { createProviderClient, deriveDigestKey, DEFAULT_EVACUATION_TIMEOUT_MS, type ProviderClient } from "./client.js";
 import { clusterDataSource } from "./data-sources/cluster.js";
 import { serversDataSource } from "./data-sources/servers.js";
 import { incusClusterMembersDataSource } from "./data-sources/incus-cluster-members.js";
-import { DiagnosticError, type Diagnostic, type ObjectValue, type Provider } from "./plugin/types.js";
+import { DiagnosticError, type Diagnostic, type Lifetime, type ObjectValue, type Provider } from "./plugin/types.js";
 import { clusterApplicationResource } from "./resources/cluster-application.js";
 import { clusterIscsiTargetResource } from "./resources/cluster-iscsi-target.js";
 import { clusterKernelConfigResource } from "./resources/cluster-kernel-config.js";
@@ -27,6 +28,9 @@ import { incusClusterSettingsResource } from "./resources/incus-cluster-settings
 import { isUnknown, knownString } from "./resources/values.js";
 
 const PEM_OR_PATH = "PEM text or the path of a PEM file.";
+
+/** Bounds of the retry block's settings: wide enough for any real need, narrow enough to catch a slip (milliseconds for seconds). */
+const RETRY_LIMITS = { max_attempts: 100, max_backoff: 300, total_backoff: 3600 } as const;
 
 export const providerSchema: Provider<ProviderClient>["schema"] = {
   version: 0,
@@ -61,11 +65,70 @@ export const providerSchema: Provider<ProviderClient>["schema"] = {
         description: "Seconds a member may take to evacuate before its removal gives up. Default 1800.",
       },
     },
+    blocks: {
+      retry: {
+        nesting: "single",
+        block: {
+          description:
+            "How hard each request to Operations Center (and to a cluster's Incus API) is retried. Only what is safe to repeat is retried: reads, and " +
+            "requests Operations Center answered with 503 or 429 (not handled). A change whose reply was lost (connection dropped, Operations Center " +
+            "restarting) is never sent again blindly: the resource reads the object, decides whether the change took effect, and sends it again only if it did not.",
+          attributes: {
+            max_attempts: {
+              type: "number",
+              optional: true,
+              description: `Attempts of one request, the first included (1 turns retries off). A 5xx other than 503 on a read is retried at most 4 times. Default ${RETRY_DEFAULTS.attempts}; at most ${RETRY_LIMITS.max_attempts}.`,
+            },
+            max_backoff: {
+              type: "number",
+              optional: true,
+              description: `Seconds, the longest wait between two attempts (exponential backoff with full jitter from 0.2 s; a Retry-After is honoured up to this). Default ${RETRY_DEFAULTS.maxRetryDelayMs / 1000}; at most ${RETRY_LIMITS.max_backoff}.`,
+            },
+            total_backoff: {
+              type: "number",
+              optional: true,
+              description:
+                `Seconds, the most one request spends waiting between its attempts, including waiting for a restarting Operations Center to accept connections again (for which attempts are not counted). ` +
+                `Default ${RETRY_DEFAULTS.retryBudgetMs / 1000}, which rides out a burst of failures at a rate of 0.5; at most ${RETRY_LIMITS.total_backoff}.`,
+            },
+          },
+        },
+      },
+    },
   },
 };
 
-function providerProblems(config: ObjectValue): Diagnostic[] {
+/** The retry block's settings as client options (defaults left to the client). */
+function retryOptions(config: ObjectValue): TransportOptions {
+  const block = config.retry;
+  if (block === null || typeof block !== "object" || Array.isArray(block)) return {};
+  const { max_attempts: attempts, max_backoff: maxBackoff, total_backoff: total } = block as ObjectValue;
+  return {
+    ...(typeof attempts === "number" ? { retries: attempts - 1 } : {}),
+    ...(typeof maxBackoff === "number" ? { maxRetryDelayMs: maxBackoff * 1000 } : {}),
+    // Waiting for a restart is bounded by the same total.
+    ...(typeof total === "number" ? { retryBudgetMs: total * 1000, connectRetryBudgetMs: total * 1000 } : {}),
+  };
+}
+
+function retryProblems(config: ObjectValue): Diagnostic[] {
+  const block = config.retry;
+  if (block === null || typeof block !== "object" || Array.isArray(block)) return [];
   const out: Diagnostic[] = [];
+  const check = (name: keyof typeof RETRY_LIMITS, ok: (value: number) => boolean, expected: string): void => {
+    const value = (block as ObjectValue)[name];
+    if (typeof value === "number" && !ok(value)) {
+      out.push({ severity: "error", summary: `retry.${name} must be ${expected}, got ${value}`, path: ["retry", name] });
+    }
+  };
+  check("max_attempts", (v) => Number.isInteger(v) && v >= 1 && v <= RETRY_LIMITS.max_attempts, `a whole number from 1 to ${RETRY_LIMITS.max_attempts}`);
+  check("max_backoff", (v) => v > 0 && v <= RETRY_LIMITS.max_backoff, `a number of seconds above 0 and at most ${RETRY_LIMITS.max_backoff}`);
+  check("total_backoff", (v) => v >= 0 && v <= RETRY_LIMITS.total_backoff, `a number of seconds from 0 to ${RETRY_LIMITS.total_backoff}`);
+  return out;
+}
+
+function providerProblems(config: ObjectValue): Diagnostic[] {
+  const out: Diagnostic[] = retryProblems(config);
   const timeout = config.evacuation_timeout;
   if (typeof timeout === "number" && !(timeout > 0)) {
     out.push({ severity: "error", summary: `evacuation_timeout must be a positive number of seconds, got ${timeout}`, path: ["evacuation_timeout"] });
@@ -111,7 +174,13 @@ function effectiveEnvironment(config: ObjectValue, env: NodeJS.ProcessEnv): Node
  * HTTP client (undici) is loaded here, not at start: Terraform starts the provider for schema
  * and validation too, which never call Operations Center.
  */
-export async function configureClient(config: ObjectValue, env: NodeJS.ProcessEnv, log: Parameters<Provider<ProviderClient>["configure"]>[1], cwd: string = process.cwd()): Promise<ProviderClient> {
+export async function configureClient(
+  config: ObjectValue,
+  env: NodeJS.ProcessEnv,
+  log: Parameters<Provider<ProviderClient>["configure"]>[1],
+  cwd: string = process.cwd(),
+  lifetime?: Lifetime,
+): Promise<ProviderClient> {
   const problems = providerProblems(config);
   if (problems.some((p) => p.severity === "error")) throw new DiagnosticError(problems);
   const unknown = Object.entries(config).filter(([, value]) => isUnknown(value)).map(([key]) => key);
@@ -137,12 +206,18 @@ export async function configureClient(config: ObjectValue, env: NodeJS.ProcessEn
   const envDir = env[ENV.conf];
   const configDir = envDir !== undefined && envDir !== "" ? envDir : blockDir !== undefined && blockDir !== "" ? resolve(cwd, blockDir) : undefined;
   const remoteName = knownString(config.remote);
+  // Every client this provider makes (Operations Center, and each cluster's Incus API) retries
+  // as the block says and starts no change once Terraform is gone or has asked it to stop.
+  const transport: TransportOptions = {
+    ...retryOptions(config),
+    ...(lifetime === undefined ? {} : { mutationGate: () => stoppingReason(lifetime) }),
+  };
   const { OperationsCenterClient } = await import("../client/client.js");
   let client: OperationsCenterClient;
   let remote;
   try {
     remote = resolveRemote({ env: effective, ...(configDir === undefined ? {} : { configDir }), ...(remoteName === undefined || remoteName === "" ? {} : { remote: remoteName }) });
-    client = OperationsCenterClient.fromRemote(remote, { onRequest: logCalls(log) });
+    client = OperationsCenterClient.fromRemote(remote, { onRequest: logCalls(log), ...transport });
   } catch (error) {
     throw new DiagnosticError({
       severity: "error",
@@ -156,7 +231,13 @@ export async function configureClient(config: ObjectValue, env: NodeJS.ProcessEn
     digestKey: deriveDigestKey({ env, ...(remote.clientKey === undefined ? {} : { clientKey: remote.clientKey }), ...(remote.token === undefined ? {} : { token: remote.token }) }),
     workDir: cwd,
     evacuationTimeoutMs: seconds * 1000,
+    transport,
   });
+}
+
+function stoppingReason(lifetime: Lifetime): string | undefined {
+  const reason = lifetime.stopping();
+  return reason === undefined ? undefined : `the provider is stopping (${reason}), so Terraform could not record the change`;
 }
 
 export const provider: Provider<ProviderClient> = {
@@ -180,8 +261,8 @@ export const provider: Provider<ProviderClient> = {
   validate({ config }) {
     return providerProblems(config);
   },
-  async configure(request, log) {
-    return configureClient(request.config, process.env, log);
+  async configure(request, log, lifetime) {
+    return configureClient(request.config, process.env, log, process.cwd(), lifetime);
   },
   async close(client) {
     await client.api.close();
