@@ -6,6 +6,7 @@ import { addCustomSynthesis } from "cdktf/lib/synthesize/synthesizer.js";
 import { Construct, type IConstruct } from "constructs";
 import { writeLauncher, writeLockEntry } from "../src/provider/launcher.js";
 import { literal } from "./names.js";
+import { retrySettingProblems } from "../src/config/retry-settings.js";
 import { OperationscenterProvider } from "./provider/provider.js";
 
 export interface OperationsCenterProps {
@@ -33,6 +34,25 @@ export interface OperationsCenterProps {
    * apply gives up (Incus first migrates the instances that can migrate and stops the others). @default 1800
    */
   readonly evacuationTimeout?: number;
+  /**
+   * How hard each request to Operations Center is retried (the provider block's `retry`). Only
+   * what is safe to repeat is retried; a change whose reply was lost is read back and sent again
+   * only when it did not take effect. @default 15 attempts, waits up to 5 s each and 60 s in all
+   */
+  readonly retry?: OperationsCenterRetry;
+}
+
+/** The provider block's `retry` settings; each is checked at synth. */
+export interface OperationsCenterRetry {
+  /** Attempts of one request, the first included (1 turns retries off), 1 to 100. @default 15 */
+  readonly maxAttempts?: number;
+  /** Seconds, the longest wait between two attempts, above 0 and at most 300. @default 5 */
+  readonly maxBackoff?: number;
+  /**
+   * Seconds, the most one request spends waiting between its attempts (waiting for a restarting
+   * Operations Center included), 0 to 3600. @default 60
+   */
+  readonly totalBackoff?: number;
 }
 
 const REMOVED_PROPS: Record<string, string> = {
@@ -85,6 +105,16 @@ export class OperationsCenter extends Construct {
     if (props.evacuationTimeout !== undefined && !(Number.isFinite(props.evacuationTimeout) && props.evacuationTimeout > 0)) {
       throw new Error(`${where}: evacuationTimeout must be a positive number of seconds, got ${String(props.evacuationTimeout)}.`);
     }
+    const retry = props.retry ?? {};
+    const retryProblems = retrySettingProblems({
+      ...(retry.maxAttempts === undefined ? {} : { max_attempts: retry.maxAttempts }),
+      ...(retry.maxBackoff === undefined ? {} : { max_backoff: retry.maxBackoff }),
+      ...(retry.totalBackoff === undefined ? {} : { total_backoff: retry.totalBackoff }),
+    });
+    if (retryProblems.length > 0) {
+      const camel = { max_attempts: "maxAttempts", max_backoff: "maxBackoff", total_backoff: "totalBackoff" } as const;
+      throw new Error(`${where}: ${retryProblems.map(({ setting, problem }) => `retry.${camel[setting]} ${problem}`).join("; ")}.`);
+    }
     if (props.url !== undefined && !/^https?:\/\//.test(props.url)) {
       throw new Error(`${where}: url "${props.url}" must start with https:// (or http:// for a local test server).`);
     }
@@ -100,6 +130,7 @@ export class OperationsCenter extends Construct {
       configDir: configDir === undefined ? undefined : literal(configDir),
       url: props.url === undefined ? undefined : literal(props.url),
       evacuationTimeout: props.evacuationTimeout,
+      ...(props.retry === undefined ? {} : { retry: props.retry }),
     });
 
     addCustomSynthesis(this, {

@@ -57,8 +57,54 @@ export interface OperationscenterProviderConfig {
    * (optional)
    */
   readonly evacuationTimeout?: number;
+  /**
+   * How hard each request to Operations Center (and to a cluster's Incus API) is retried. Only what is safe to repeat is retried: reads, and requests Operations Center answered with 503 or 429 (not handled). A change whose reply was lost (connection dropped, Operations Center restarting) is never sent again blindly: the resource reads the object, decides whether the change took effect, and sends it again only if it did not.
+   */
+  readonly retry?: OperationscenterProviderRetry;
   /** Alias name, for a second configuration of this provider. */
   readonly alias?: string;
+}
+
+export interface OperationscenterProviderRetry {
+  /**
+   * Attempts of one request, the first included (1 turns retries off). A 5xx other than 503 on a read is retried at most 4 times. Default 15; at most 100.
+   *
+   * (optional)
+   */
+  readonly maxAttempts?: number;
+  /**
+   * Seconds, the longest wait between two attempts (exponential backoff with full jitter from 0.2 s; a Retry-After is honoured up to this). Default 5; at most 300.
+   *
+   * (optional)
+   */
+  readonly maxBackoff?: number;
+  /**
+   * Seconds, the most one request spends waiting between its attempts, including waiting for a restarting Operations Center to accept connections again (for which attempts are not counted). Default 60, which rides out a burst of failures at a rate of 0.5; at most 3600.
+   *
+   * (optional)
+   */
+  readonly totalBackoff?: number;
+}
+
+export function operationscenterProviderRetryToTerraform(struct?: OperationscenterProviderRetry | cdktf.IResolvable): Record<string, unknown> | cdktf.IResolvable | undefined {
+  if (struct === undefined) return undefined;
+  if (cdktf.isComplexElement(struct) || cdktf.Tokenization.isResolvable(struct)) return struct as cdktf.IResolvable;
+  return {
+    max_attempts: cdktf.numberToTerraform(struct.maxAttempts),
+    max_backoff: cdktf.numberToTerraform(struct.maxBackoff),
+    total_backoff: cdktf.numberToTerraform(struct.totalBackoff),
+  };
+}
+
+export function operationscenterProviderRetryToHclTerraform(struct?: OperationscenterProviderRetry | cdktf.IResolvable): Record<string, unknown> | cdktf.IResolvable | undefined {
+  if (struct === undefined) return undefined;
+  if (cdktf.isComplexElement(struct) || cdktf.Tokenization.isResolvable(struct)) return struct as cdktf.IResolvable;
+  const attrs: Record<string, { value: unknown; isBlock: boolean; type: string; storageClassType: string }> = {
+    max_attempts: { value: cdktf.numberToHclTerraform(struct.maxAttempts), isBlock: false, type: "simple", storageClassType: "number" },
+    max_backoff: { value: cdktf.numberToHclTerraform(struct.maxBackoff), isBlock: false, type: "simple", storageClassType: "number" },
+    total_backoff: { value: cdktf.numberToHclTerraform(struct.totalBackoff), isBlock: false, type: "simple", storageClassType: "number" },
+  };
+  return Object.fromEntries(Object.entries(attrs).filter(([, v]) => v.value !== undefined));
 }
 
 /**
@@ -90,6 +136,7 @@ export class OperationscenterProvider extends cdktf.TerraformProvider {
       token: cdktf.stringToTerraform(this.config.token),
       allow_http: cdktf.booleanToTerraform(this.config.allowHttp),
       evacuation_timeout: cdktf.numberToTerraform(this.config.evacuationTimeout),
+      retry: operationscenterProviderRetryToTerraform(this.config.retry),
       alias: cdktf.stringToTerraform(this.alias),
     };
   }
@@ -105,6 +152,7 @@ export class OperationscenterProvider extends cdktf.TerraformProvider {
       token: { value: cdktf.stringToHclTerraform(this.config.token), isBlock: false, type: "simple", storageClassType: "string" },
       allow_http: { value: cdktf.booleanToHclTerraform(this.config.allowHttp), isBlock: false, type: "simple", storageClassType: "boolean" },
       evacuation_timeout: { value: cdktf.numberToHclTerraform(this.config.evacuationTimeout), isBlock: false, type: "simple", storageClassType: "number" },
+      retry: { value: operationscenterProviderRetryToHclTerraform(this.config.retry), isBlock: true, type: "struct", storageClassType: "operationscenterProviderRetry" },
       alias: { value: cdktf.stringToHclTerraform(this.alias), isBlock: false, type: "simple", storageClassType: "string" },
     };
     return Object.fromEntries(Object.entries(attrs).filter(([, v]) => v.value !== undefined));

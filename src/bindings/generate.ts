@@ -274,13 +274,22 @@ function generateProvider(schema: Schema, identity: ProviderIdentity): string {
   const structs = new Structs();
   const className = `${pascal(identity.localName)}Provider`;
   const attrs = Object.entries(schema.block.attributes);
-  const members = attrs.map(([name, a]) => `${docComment(attributeDoc(a), "  ")}  readonly ${memberName(name)}?: ${structs.tsType(`${className}${pascal(name)}`, a.type)};`);
-  const synth = attrs.map(([name, a]) => `      ${name}: ${structs.mapper(`${className}${pascal(name)}`, a.type, false)}(this.config.${memberName(name)}),`);
-  const synthHcl = attrs.map(([name, a]) => `      ${name}: ${structs.hclEntry(`${className}${pascal(name)}`, a.type, `this.config.${memberName(name)}`)},`);
+  const blocks = Object.entries(schema.block.blocks ?? {});
+  const members = [
+    ...attrs.map(([name, a]) => `${docComment(attributeDoc(a), "  ")}  readonly ${memberName(name)}?: ${structs.tsType(`${className}${pascal(name)}`, a.type)};`),
+    ...blocks.map(([name, b]) => `${docComment(b.block.description ?? name, "  ")}  readonly ${memberName(name)}?: ${structs.blockType(`${className}${pascal(name)}`, b)};`),
+  ];
+  const synth = [
+    ...attrs.map(([name, a]) => `      ${name}: ${structs.mapper(`${className}${pascal(name)}`, a.type, false)}(this.config.${memberName(name)}),`),
+    ...blocks.map(([name, b]) => `      ${name}: ${structs.fieldMapper(`${className}${pascal(name)}`, b, false)}(this.config.${memberName(name)}),`),
+  ];
+  const synthHcl = [...attrs.map(([name, a]): [string, CtyType | NestedBlock] => [name, a.type]), ...blocks].map(
+    ([name, t]) => `      ${name}: ${structs.hclEntry(`${className}${pascal(name)}`, t, `this.config.${memberName(name)}`)},`,
+  );
   return (
     `${HEADER}import type { Construct } from "constructs";\nimport * as cdktf from "cdktf";\n\n` +
     `export interface ${className}Config {\n${members.join("\n")}\n  /** Alias name, for a second configuration of this provider. */\n  readonly alias?: string;\n}\n\n` +
-    `${structs.code.join("\n")}` +
+    `${structs.code.length > 0 ? `${structs.code.join("\n")}\n` : ""}` +
     `${docComment(`The ${identity.localName} provider (${identity.source} ${identity.version}).`, "")}` +
     `export class ${className} extends cdktf.TerraformProvider {\n` +
     `  static readonly tfResourceType = ${JSON.stringify(identity.localName)};\n` +

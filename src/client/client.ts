@@ -163,8 +163,9 @@ const MAX_CONNECT_BACKOFF_MS = 5_000;
 // Failures before any byte was sent that a restarting server produces (nothing listening yet,
 // or the listener closing connections during start-up or shutdown).
 const RESTART_CODES = new Set(["ECONNREFUSED", "ECONNRESET", "EPIPE", "UND_ERR_SOCKET"]);
-// Evacuating an evacuated server, or restoring a restored one, changes nothing.
-const SERVER_MAINTENANCE = /^\/1\.0\/provisioning\/servers\/[^/]+\/system\/:(evacuate|restore)$/;
+// Evacuating an evacuated server, or restoring a restored one, changes nothing; a resync only
+// makes Operations Center read the server (or the cluster's inventory) again now.
+const HARMLESS_REPLAY = /^\/1\.0\/provisioning\/(servers\/[^/]+\/system\/:(evacuate|restore)|servers\/[^/]+\/:resync|clusters\/[^/]+\/:resync-inventory)$/;
 const USER_AGENT = "oc-cdktf (cdktf-operations-center)";
 const DEBUG_PREVIEW = 2_000;
 
@@ -339,7 +340,7 @@ export class OperationsCenterClient {
     const replayable =
       read ||
       (method === "PUT" && headers["if-match"] !== undefined) ||
-      (method === "POST" && SERVER_MAINTENANCE.test(path.split("?")[0] ?? path));
+      (method === "POST" && HARMLESS_REPLAY.test(path.split("?")[0] ?? path));
     const subject = options.subject !== undefined && options.subject !== "" ? { subject: options.subject } : {};
     let retried = 0;
     let reconnects = 0;

@@ -28,6 +28,11 @@ export const faultsSchema = z.strictObject({
   dropRate: z.number().min(0).max(1).optional(),
   /** Clusters whose create fails in the post-clustering step, after they are ready (500). */
   failPostClustering: z.array(z.string()).optional(),
+  /**
+   * Each distinct request (method, path with query, body) is answered 503 the first this many
+   * times it arrives: every request needs exactly this many retries, in whatever order they come.
+   */
+  errorsPerRequest: z.number().int().min(0).optional(),
   /** Seed of the random errors and drops: with the same seed and requests, the same ones fail. */
   seed: z.number().int().optional(),
   /** Faults for the next requests that match, each entry used once, in order, before any random fault. */
@@ -60,6 +65,8 @@ export class FaultInjector {
   #faults: Faults = {};
   #random: () => number = Math.random;
   readonly #held = new Set<{ method: string; path: string; release: () => void }>();
+  /** How often each request was seen, for errorsPerRequest (reset with the faults). */
+  readonly #seen = new Map<string, number>();
 
   get faults(): Faults {
     return this.#faults;
@@ -69,6 +76,7 @@ export class FaultInjector {
   set faults(faults: Faults) {
     this.#faults = faults;
     this.#random = faults.seed === undefined ? Math.random : seededRandom(faults.seed);
+    this.#seen.clear();
     for (const held of [...this.#held]) {
       if (!this.#holds(held.method, held.path)) {
         this.#held.delete(held);
@@ -77,14 +85,21 @@ export class FaultInjector {
     }
   }
 
-  /** Waits out latency and holds, then decides the request's fault. */
-  async decide(method: string, path: string): Promise<FaultDecision> {
+  /** Waits out latency and holds, then decides the request's fault; `identity` tells repeated requests apart (URL and body). */
+  async decide(method: string, path: string, identity: string): Promise<FaultDecision> {
     const latency = this.#faults.latencyMs ?? 0;
     if (latency > 0) await new Promise((resolve) => setTimeout(resolve, latency));
     if (this.#holds(method, path)) await new Promise<void>((release) => this.#held.add({ method, path, release }));
     const next = this.#faults.next ?? [];
     const index = next.findIndex((entry) => matches(entry, method, path));
     if (index >= 0) return next.splice(index, 1)[0]!.fault;
+    const perRequest = this.#faults.errorsPerRequest ?? 0;
+    if (perRequest > 0) {
+      const key = `${method} ${identity}`;
+      const seen = this.#seen.get(key) ?? 0;
+      this.#seen.set(key, seen + 1);
+      if (seen < perRequest) return "error";
+    }
     if ((this.#faults.dropRate ?? 0) > 0 && this.#random() < this.#faults.dropRate!) return "drop";
     if ((this.#faults.errorRate ?? 0) > 0 && this.#random() < this.#faults.errorRate!) return "error";
     return "none";

@@ -480,7 +480,7 @@ export async function startLocalOperationsCenter(options: LocalOperationsCenterO
         if (path !== "/local-oc/health" && !isTrusted(req)) throw new HttpError(401, "unauthorized");
         response = await control(controlTarget, method, path, body);
       } else {
-        fault = await ctx.injector.decide(method, path);
+        fault = await ctx.injector.decide(method, path, `${req.url ?? path}\n${body}`);
         if (fault === "drop") {
           finish(0);
           req.socket.destroy();

@@ -5,6 +5,7 @@ import { homedir } from "node:os";
 import { join, resolve } from "node:path";
 import type { OperationsCenterClient, TransportOptions } from "../client/client.js";
 import { RETRY_DEFAULTS } from "../client/retry-policy.js";
+import { RETRY_LIMITS, retrySettingProblems, type RetrySettings } from "../config/retry-settings.js";
 import { ENV, resolveRemote } from "../client/remote.js";
 import { logCalls } from "./calls.js";
 import { createProviderClient, deriveDigestKey, DEFAULT_EVACUATION_TIMEOUT_MS, type ProviderClient } from "./client.js";
@@ -28,9 +29,6 @@ import { incusClusterSettingsResource } from "./resources/incus-cluster-settings
 import { isUnknown, knownString } from "./resources/values.js";
 
 const PEM_OR_PATH = "PEM text or the path of a PEM file.";
-
-/** Bounds of the retry block's settings: wide enough for any real need, narrow enough to catch a slip (milliseconds for seconds). */
-const RETRY_LIMITS = { max_attempts: 100, max_backoff: 300, total_backoff: 3600 } as const;
 
 export const providerSchema: Provider<ProviderClient>["schema"] = {
   version: 0,
@@ -114,17 +112,12 @@ function retryOptions(config: ObjectValue): TransportOptions {
 function retryProblems(config: ObjectValue): Diagnostic[] {
   const block = config.retry;
   if (block === null || typeof block !== "object" || Array.isArray(block)) return [];
-  const out: Diagnostic[] = [];
-  const check = (name: keyof typeof RETRY_LIMITS, ok: (value: number) => boolean, expected: string): void => {
+  const settings: { -readonly [K in keyof RetrySettings]: number } = {};
+  for (const name of Object.keys(RETRY_LIMITS) as (keyof RetrySettings)[]) {
     const value = (block as ObjectValue)[name];
-    if (typeof value === "number" && !ok(value)) {
-      out.push({ severity: "error", summary: `retry.${name} must be ${expected}, got ${value}`, path: ["retry", name] });
-    }
-  };
-  check("max_attempts", (v) => Number.isInteger(v) && v >= 1 && v <= RETRY_LIMITS.max_attempts, `a whole number from 1 to ${RETRY_LIMITS.max_attempts}`);
-  check("max_backoff", (v) => v > 0 && v <= RETRY_LIMITS.max_backoff, `a number of seconds above 0 and at most ${RETRY_LIMITS.max_backoff}`);
-  check("total_backoff", (v) => v >= 0 && v <= RETRY_LIMITS.total_backoff, `a number of seconds from 0 to ${RETRY_LIMITS.total_backoff}`);
-  return out;
+    if (typeof value === "number") settings[name] = value;
+  }
+  return retrySettingProblems(settings).map(({ setting, problem }) => ({ severity: "error", summary: `retry.${setting} ${problem}`, path: ["retry", setting] }));
 }
 
 function providerProblems(config: ObjectValue): Diagnostic[] {

@@ -80,9 +80,10 @@ export interface Diagnostic {
 /** Thrown from any provider function; the plugin layer turns it into diagnostics. */
 export class DiagnosticError extends Error {
   readonly diagnostics: readonly Diagnostic[];
-  constructor(diagnostics: Diagnostic | readonly Diagnostic[]) {
+  /** `cause`: the failure the diagnostics report, for callers that decide by its kind. */
+  constructor(diagnostics: Diagnostic | readonly Diagnostic[], options?: { cause?: unknown }) {
     const list = Array.isArray(diagnostics) ? (diagnostics as readonly Diagnostic[]) : [diagnostics as Diagnostic];
-    super(list.map((d) => d.summary).join("; "));
+    super(list.map((d) => d.summary).join("; "), options);
     this.name = "DiagnosticError";
     this.diagnostics = list;
   }

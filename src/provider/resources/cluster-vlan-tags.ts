@@ -42,6 +42,7 @@ import {
   throwIfErrors,
 } from "./bulk/common.js";
 import { bulkUnlessMaintenance, runBulkAction } from "./bulk/run.js";
+import { readThenDecide } from "./common/lost-reply.js";
 import { resyncUntilReady } from "./server-ready.js";
 import { apiStep, hasUnknown, isUnknown, knownObject, knownString, stepFailed } from "./values.js";
 
@@ -237,8 +238,10 @@ function stateOf(cluster: string, interfaceName: string, vlanTags: readonly numb
 async function removeManaged(api: OperationsCenterClient, log: Logger, cluster: string, interfaceName: string, managed: readonly number[]): Promise<void> {
   const members = await clusterMembers(api, cluster);
   if (members === undefined) return;
-  const live = await liveTags(api, members, interfaceName);
-  await changeTags(api, log, cluster, interfaceName, live, [], managed.filter((tag) => onSome(live, tag)));
+  await readThenDecide(`cluster "${cluster}": removing VLAN tags from "${interfaceName}"`, async () => {
+    const live = await liveTags(api, members, interfaceName);
+    await changeTags(api, log, cluster, interfaceName, live, [], managed.filter((tag) => onSome(live, tag)));
+  }, log);
 }
 
 export const clusterVlanTagsResource: Resource<ProviderClient> = changesOneAtATime({
@@ -339,11 +342,13 @@ export const clusterVlanTagsResource: Resource<ProviderClient> = changesOneAtATi
       // when its interfaces carry the members' VLAN tags, so they get the tags first.
       const joining = stringList(planned.servers).filter((server) => !members.includes(server));
       if (members.length === 0 && joining.length === 0) await requireMembers(api, on);
-      const live = await liveTags(api, members, interfaceName);
-      const add = desired.filter((tag) => !onEvery(live, tag)).sort((a, b) => a - b);
-      const remove = managed.filter((tag) => !desired.includes(tag) && onSome(live, tag));
-      await changeTags(api, log, on, interfaceName, live, add, remove);
-      const current = add.length === 0 && remove.length === 0 ? live : await liveTags(api, members, interfaceName);
+      const current = await readThenDecide(`cluster "${on}": changing the VLAN tags of "${interfaceName}"`, async () => {
+        const live = await liveTags(api, members, interfaceName);
+        const add = desired.filter((tag) => !onEvery(live, tag)).sort((a, b) => a - b);
+        const remove = managed.filter((tag) => !desired.includes(tag) && onSome(live, tag));
+        await changeTags(api, log, on, interfaceName, live, add, remove);
+        return add.length === 0 && remove.length === 0 ? live : await liveTags(api, members, interfaceName);
+      }, log);
       const reference = members.length === 0 ? undefined : current.get(members[0]!);
       const staged = await stageOnJoining(client, log, on, joining, interfaceName, (tags) => stagedTags(tags, reference, desired, managed));
       const after = !staged ? current : await liveTags(api, [...members, ...joining], interfaceName);

@@ -40,6 +40,7 @@ import {
   throwIfErrors,
 } from "./common.js";
 import { bulkUnlessMaintenance } from "./run.js";
+import { readThenDecide } from "../common/lost-reply.js";
 
 export interface MemberItemKind<T> {
   readonly typeName: string;
@@ -153,7 +154,7 @@ export function memberItemResource<T>(kind: MemberItemKind<T>): Resource<Provide
     const members = (await clusterMembers(api, cluster)) ?? [];
     const joining = kind.neededToJoin === true ? servers.filter((server) => !members.includes(server)) : [];
     if (members.length === 0 && joining.length === 0) await requireMembers(api, cluster);
-    if (members.length > 0) await convergeMembers(api, log, cluster, item, members);
+    if (members.length > 0) await readThenDecide(`cluster "${cluster}": adding ${kind.describe(item)}`, () => convergeMembers(api, log, cluster, item, members), log);
     const present = new Set(await holders(api, joining, item));
     for (const server of joining.filter((s) => !present.has(s))) {
       log.info(`oc-cdktf: cluster "${cluster}": server ${server} is about to join; adding ${kind.describe(item)} on it through its IncusOS endpoint`, { cluster, server });
@@ -178,7 +179,10 @@ export function memberItemResource<T>(kind: MemberItemKind<T>): Resource<Provide
     }
   };
 
-  const remove = async (api: OperationsCenterClient, log: Logger, cluster: string, item: T): Promise<void> => {
+  const remove = (api: OperationsCenterClient, log: Logger, cluster: string, item: T): Promise<void> =>
+    readThenDecide(`cluster "${cluster}": removing ${kind.describe(item)}`, () => removeOnce(api, log, cluster, item), log);
+
+  const removeOnce = async (api: OperationsCenterClient, log: Logger, cluster: string, item: T): Promise<void> => {
     const members = await clusterMembers(api, cluster);
     if (members === undefined) return;
     const present = await holders(api, members, item);

@@ -24,6 +24,7 @@ import {
 } from "../common/cluster-reference.js";
 import { appliedMembers, changesOneAtATime, clusterAttribute, clusterMembers, clusterProblems, plannedMembers, requireMembers, serversAttribute, serversChanged, throwIfErrors } from "./common.js";
 import { bulkUnlessMaintenance, runBulkAction } from "./run.js";
+import { readThenDecide } from "../common/lost-reply.js";
 
 type SystemAction = "update_system_kernel" | "update_system_logging";
 
@@ -105,7 +106,10 @@ export function systemConfigResource<A extends SystemAction>(kind: SystemConfigK
     return out;
   };
 
-  const update = async (api: OperationsCenterClient, log: Logger, cluster: string, args: BulkArguments<A>, what: string): Promise<string[]> => {
+  const update = (api: OperationsCenterClient, log: Logger, cluster: string, args: BulkArguments<A>, what: string): Promise<string[]> =>
+    readThenDecide(`cluster "${cluster}": ${what}`, () => updateOnce(api, log, cluster, args, what), log);
+
+  const updateOnce = async (api: OperationsCenterClient, log: Logger, cluster: string, args: BulkArguments<A>, what: string): Promise<string[]> => {
     const members = await requireMembers(api, cluster);
     const stale = await differing(api, members, args.config);
     if (stale.size === 0) return members;
