@@ -8,6 +8,7 @@ import type { Faults } from "../src/local-oc/index.js";
 import type { ObjectValue } from "../src/provider/plugin/types.js";
 import { clusterApplicationResource } from "../src/provider/resources/cluster-application.js";
 import { clusterKernelConfigResource } from "../src/provider/resources/cluster-kernel-config.js";
+import { clusterVlanTagsResource } from "../src/provider/resources/cluster-vlan-tags.js";
 import { CLUSTERS, config, summaries, withCluster, type ClusterHarness } from "./fixtures/provider/cluster.js";
 import { CLUSTER, errors, withBulk } from "./fixtures/provider/bulk.js";
 
@@ -114,3 +115,27 @@ test("every request answered 503 six times: the default attempts (15) ride it ou
       await old.close();
     }
   }));
+
+const SERVER04 = "/1.0/provisioning/servers/server04";
+const joining = ["server01", "server02", "server03", "server04"];
+
+test("a server about to join: its network PUT and its application install, dropped or with the reply lost, are read back and sent again only when missing", async () => {
+  for (const fault of ["drop", "lose-reply"] as const) {
+    await withBulk(clusterVlanTagsResource, async (t) => {
+      t.h.oc.setFaults(once("PUT", `${SERVER04}/system/network`, fault));
+      const step = await t.converge(null, { id: null, cluster: CLUSTER, interface_name: "eth0", vlan_tags: [100], servers: joining, deletion_policy: null, vlan_tags_all: null });
+      assert.deepEqual(errors(step.diagnostics), []);
+      const puts = (await t.calls()).filter((call) => call.startsWith(`PUT ${SERVER04}/system/network`));
+      assert.equal(puts.length, fault === "drop" ? 2 : 1, puts.join("\n"));
+      assert.deepEqual(t.server("server04").incusos.network.interfaces?.find((i) => i.name === "eth0")?.vlan_tags, [100]);
+      assert.equal(t.server("server04").status, "ready");
+    });
+    await withBulk(clusterApplicationResource, async (t) => {
+      t.h.oc.setFaults(once("POST", `${SERVER04}/os/1.0/applications`, fault));
+      const step = await t.converge(null, { ...application("gpu-support"), servers: joining });
+      assert.deepEqual(errors(step.diagnostics), []);
+      assert.equal((await t.calls()).filter((call) => call.startsWith(`POST ${SERVER04}/os/1.0/applications`)).length, fault === "drop" ? 2 : 1);
+      assert.equal(t.server("server04").incusos.applications.filter((a) => a.name === "gpu-support").length, 1);
+    });
+  }
+});

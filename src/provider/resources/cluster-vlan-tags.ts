@@ -123,27 +123,36 @@ async function stageOnJoining(
   const api = client.api;
   let changed = false;
   for (const server of servers) {
-    const network = await apiStep(`Cannot read the network config of server ${server}`, () => api.getServerLiveNetwork(server));
-    const device = deviceOf(network, interfaceName);
-    if (device === undefined) {
-      throw new DiagnosticError({
-        severity: "error",
-        summary: `Server ${server} has no interface or bond "${interfaceName}", so it cannot carry the VLAN tags of cluster "${cluster}"`,
-        detail: `Every member needs the same interfaces; remove ${server} from the cluster's servers, or correct interface_name.`,
-        path: ["servers"],
-      });
-    }
-    const current = device.vlan_tags ?? [];
-    const next = tagsFor(current);
-    if (JSON.stringify(current) === JSON.stringify(next)) continue;
-    log.info(`oc-cdktf: cluster "${cluster}": server ${server} is about to join; setting VLAN tags ${list(next)} on "${interfaceName}" (in the members' order) through its network endpoint`, {
-      cluster,
-      server,
-    });
-    device.vlan_tags = next;
-    await apiStep(`Cannot set the VLAN tags of "${interfaceName}" on server ${server}`, () => putServerNetwork(api, server, network));
-    await apiStep(`Server ${server} did not become ready after its VLAN tags were set`, () => resyncUntilReady(client, log, server, `its VLAN tags on "${interfaceName}" were set`));
-    changed = true;
+    // Set once the PUT went out: after a lost reply the read may show the tags already set, and
+    // the server still needs to become ready again.
+    let sent = false;
+    const staged = await readThenDecide(`server ${server}: setting VLAN tags on "${interfaceName}"`, async () => {
+      const network = await apiStep(`Cannot read the network config of server ${server}`, () => api.getServerLiveNetwork(server));
+      const device = deviceOf(network, interfaceName);
+      if (device === undefined) {
+        throw new DiagnosticError({
+          severity: "error",
+          summary: `Server ${server} has no interface or bond "${interfaceName}", so it cannot carry the VLAN tags of cluster "${cluster}"`,
+          detail: `Every member needs the same interfaces; remove ${server} from the cluster's servers, or correct interface_name.`,
+          path: ["servers"],
+        });
+      }
+      const current = device.vlan_tags ?? [];
+      const next = tagsFor(current);
+      if (JSON.stringify(current) !== JSON.stringify(next)) {
+        log.info(`oc-cdktf: cluster "${cluster}": server ${server} is about to join; setting VLAN tags ${list(next)} on "${interfaceName}" (in the members' order) through its network endpoint`, {
+          cluster,
+          server,
+        });
+        device.vlan_tags = next;
+        sent = true;
+        await apiStep(`Cannot set the VLAN tags of "${interfaceName}" on server ${server}`, () => putServerNetwork(api, server, network));
+      }
+      if (!sent) return false;
+      await apiStep(`Server ${server} did not become ready after its VLAN tags were set`, () => resyncUntilReady(client, log, server, `its VLAN tags on "${interfaceName}" were set`));
+      return true;
+    }, log);
+    changed ||= staged;
   }
   return changed;
 }

@@ -155,11 +155,13 @@ export function memberItemResource<T>(kind: MemberItemKind<T>): Resource<Provide
     const joining = kind.neededToJoin === true ? servers.filter((server) => !members.includes(server)) : [];
     if (members.length === 0 && joining.length === 0) await requireMembers(api, cluster);
     if (members.length > 0) await readThenDecide(`cluster "${cluster}": adding ${kind.describe(item)}`, () => convergeMembers(api, log, cluster, item, members), log);
-    const present = new Set(await holders(api, joining, item));
-    for (const server of joining.filter((s) => !present.has(s))) {
-      log.info(`oc-cdktf: cluster "${cluster}": server ${server} is about to join; adding ${kind.describe(item)} on it through its IncusOS endpoint`, { cluster, server });
-      await apiStep(`Cannot add ${kind.describe(item)} on server ${server}, which is about to join cluster "${cluster}"`, () => kind.addOn(api, server, item));
-    }
+    await readThenDecide(`cluster "${cluster}": adding ${kind.describe(item)} on the servers about to join`, async () => {
+      const present = new Set(await holders(api, joining, item));
+      for (const server of joining.filter((s) => !present.has(s))) {
+        log.info(`oc-cdktf: cluster "${cluster}": server ${server} is about to join; adding ${kind.describe(item)} on it through its IncusOS endpoint`, { cluster, server });
+        await apiStep(`Cannot add ${kind.describe(item)} on server ${server}, which is about to join cluster "${cluster}"`, () => kind.addOn(api, server, item));
+      }
+    }, log);
     if (joining.length > 0 && kind.stored !== undefined) await refreshStored(client, log, [...members, ...joining], item, kind.stored);
     // The joining servers have it now and are members once the cluster takes them: counting
     // them here keeps the next refresh from reporting them as a change made outside Terraform.
