@@ -96,16 +96,17 @@ export const providerSchema: Provider<ProviderClient>["schema"] = {
   },
 };
 
-/** The retry block's settings as client options (defaults left to the client). */
+/** The retry block's settings as client options (other defaults left to the client). */
 function retryOptions(config: ObjectValue): TransportOptions {
   const block = config.retry;
-  if (block === null || typeof block !== "object" || Array.isArray(block)) return {};
-  const { max_attempts: attempts, max_backoff: maxBackoff, total_backoff: total } = block as ObjectValue;
+  const { max_attempts: attempts, max_backoff: maxBackoff, total_backoff: total } = block !== null && typeof block === "object" && !Array.isArray(block) ? (block as ObjectValue) : {};
+  const totalMs = typeof total === "number" ? total * 1000 : RETRY_DEFAULTS.retryBudgetMs;
   return {
     ...(typeof attempts === "number" ? { retries: attempts - 1 } : {}),
     ...(typeof maxBackoff === "number" ? { maxRetryDelayMs: maxBackoff * 1000 } : {}),
-    // Waiting for a restart is bounded by the same total.
-    ...(typeof total === "number" ? { retryBudgetMs: total * 1000, connectRetryBudgetMs: total * 1000 } : {}),
+    // Waiting for a restarting Operations Center is bounded by the same total.
+    retryBudgetMs: totalMs,
+    connectRetryBudgetMs: totalMs,
   };
 }
 
