@@ -8,6 +8,7 @@ import { evacuationTimeoutProblem } from "../src/config/cluster.js";
 import { maxParallelReadsProblem } from "../src/config/parallel-reads.js";
 import { writeLauncher, writeLockEntry } from "../src/provider/launcher.js";
 import { literal } from "./names.js";
+import { retrySettingProblems } from "../src/config/retry-settings.js";
 import { OperationscenterProvider } from "./provider/provider/index.js";
 
 export interface OperationsCenterProps {
@@ -43,6 +44,26 @@ export interface OperationsCenterProps {
    * made in the same Terraform command is shared, not sent again. @default 4
    */
   readonly maxParallelReads?: number;
+
+  /**
+   * How hard each request to Operations Center is retried (the provider block's `retry`). Only
+   * what is safe to repeat is retried; a change whose reply was lost is read back and sent again
+   * only when it did not take effect. @default 15 attempts, waits up to 5 s each and 60 s in all
+   */
+  readonly retry?: OperationsCenterRetry;
+}
+
+/** The provider block's `retry` settings; each is checked at synth. */
+export interface OperationsCenterRetry {
+  /** Attempts of one request, the first included (1 turns retries off), 1 to 100. @default 15 */
+  readonly maxAttempts?: number;
+  /** Seconds, the longest wait between two attempts, above 0 and at most 300. @default 5 */
+  readonly maxBackoff?: number;
+  /**
+   * Seconds, the most one request spends waiting between its attempts (waiting for a restarting
+   * Operations Center included), 0 to 3600. @default 60
+   */
+  readonly totalBackoff?: number;
 }
 
 const REMOVED_PROPS: Record<string, string> = {
@@ -96,6 +117,16 @@ export class OperationsCenter extends Construct {
     if (timeoutProblem !== undefined) throw new Error(`${where}: ${timeoutProblem}.`);
     const readsProblem = props.maxParallelReads === undefined ? undefined : maxParallelReadsProblem(props.maxParallelReads);
     if (readsProblem !== undefined) throw new Error(`${where}: maxParallelReads ${readsProblem}.`);
+    const retry = props.retry ?? {};
+    const retryProblems = retrySettingProblems({
+      ...(retry.maxAttempts === undefined ? {} : { max_attempts: retry.maxAttempts }),
+      ...(retry.maxBackoff === undefined ? {} : { max_backoff: retry.maxBackoff }),
+      ...(retry.totalBackoff === undefined ? {} : { total_backoff: retry.totalBackoff }),
+    });
+    if (retryProblems.length > 0) {
+      const camel = { max_attempts: "maxAttempts", max_backoff: "maxBackoff", total_backoff: "totalBackoff" } as const;
+      throw new Error(`${where}: ${retryProblems.map(({ setting, problem }) => `retry.${camel[setting]} ${problem}`).join("; ")}.`);
+    }
     if (props.url !== undefined && !/^https?:\/\//.test(props.url)) {
       throw new Error(`${where}: url "${props.url}" must start with https:// (or http:// for a local test server).`);
     }
@@ -112,6 +143,7 @@ export class OperationsCenter extends Construct {
       url: props.url === undefined ? undefined : literal(props.url),
       evacuationTimeout: props.evacuationTimeout,
       maxParallelReads: props.maxParallelReads,
+      ...(props.retry === undefined ? {} : { retry: props.retry }),
     });
 
     addCustomSynthesis(this, {

@@ -167,6 +167,43 @@ describe("OperationsCenterClient retries", () => {
     assert.deepEqual(events.map((event) => event.attempt), [1, 2, 3]);
   });
 
+  it("a 500 on a GET is retried at most 4 times, however many attempts are allowed", async () => {
+    reset();
+    server.setHandler((_request, response) => sendError(response, 500, "database is locked"));
+    const client = newClient([], { retries: 20 });
+    await assert.rejects(client.listServers(), (error: unknown) => error instanceof OperationsCenterError && error.attempts === 5);
+    assert.equal(server.requests.length, 5);
+  });
+
+  it("a 503 is retried until the attempts are used up, and no longer than the retry budget", async () => {
+    reset();
+    server.setHandler((_request, response) => sendError(response, 503, "Service Unavailable"));
+    await assert.rejects(newClient([], { retries: 6 }).listServers(), (error: unknown) => error instanceof OperationsCenterError && error.attempts === 7);
+    assert.equal(server.requests.length, 7);
+    reset();
+    // A zero budget leaves no time to wait: the first failure is the last.
+    await assert.rejects(newClient([], { retries: 6, retryBudgetMs: 0 }).listServers(), (error: unknown) => error instanceof OperationsCenterError && error.attempts === 1);
+    assert.equal(server.requests.length, 1);
+  });
+
+  it("the mutation gate refuses a change before it is sent; reads still go", async () => {
+    reset();
+    server.setHandler((_request, response) => sendSync(response, []));
+    let reason: string | undefined;
+    const client = newClient([], { mutationGate: () => reason });
+    await client.listClusters();
+    reason = "the provider is stopping";
+    await client.listClusters();
+    await assert.rejects(client.createClusterTemplate(TEMPLATE_POST), (error: unknown) => {
+      assert.ok(error instanceof OperationsCenterError);
+      assert.equal(error.status, 0);
+      assert.equal(error.mayHaveBeenProcessed, false);
+      assert.equal(error.message, "POST /1.0/provisioning/cluster-templates failed: not sent: the provider is stopping");
+      return true;
+    });
+    assert.deepEqual(server.requests.map((request) => request.method), ["GET", "GET"]);
+  });
+
   it("does not retry 501, nor 4xx", async () => {
     reset();
     server.setHandler((_request, response) => sendError(response, 501, "Not Implemented"));

@@ -99,6 +99,18 @@ test("OperationsCenter props become the provider block, configDir relative to th
   });
 });
 
+test("OperationsCenter retry becomes the provider block's retry; a bad setting fails at synth naming it", () => {
+  const out = synth((s) => {
+    new OperationsCenter(s, "oc", { retry: { maxAttempts: 20, totalBackoff: 120 } });
+    new Cluster(s, "a", oneOff);
+  }, { oc: false });
+  assert.deepEqual((out.json.provider as { operationscenter: Array<{ retry?: unknown }> }).operationscenter[0]!.retry, { max_attempts: 20, total_backoff: 120 });
+  assert.throws(
+    () => synth((s) => new OperationsCenter(s, "oc", { retry: { maxAttempts: 0, maxBackoff: 5000 } }), { oc: false }),
+    /OperationsCenter '.*oc': retry\.maxAttempts must be a whole number from 1 to 100, got 0; retry\.maxBackoff must be a number of seconds above 0 and at most 300, got 5000\./,
+  );
+});
+
 test("literal strings are escaped for Terraform; tokens pass through", () => {
   const out = synth((s) => {
     const owner = new TerraformVariable(s, "owner", { type: "string" });

@@ -2,11 +2,12 @@
 // Every test starts its own local OC and stack (no test depends on another) and asserts the
 // server state and the exact mutating calls the provider made.
 import assert from "node:assert/strict";
+import { spawn } from "node:child_process";
 import { existsSync, readFileSync } from "node:fs";
 import * as path from "node:path";
 import { test, type TestContext } from "node:test";
 import { members, startE2E, type E2E } from "./e2e/harness.js";
-import { killedApply } from "./e2e/interrupt.js";
+import { childPids, isGone, killedApply } from "./e2e/interrupt.js";
 import { A_BASE, A_SECRET, A_SERVICES, FIXTURES, type ScenarioConfig } from "./e2e/scenario.js";
 
 const CLUSTERS = "/1.0/provisioning/clusters";
@@ -244,6 +245,16 @@ test("12. a TerraformOutput of cluster.fingerprint equals the server's fingerpri
   assert.equal(out.stdout, live.cluster.fingerprint);
 });
 
+/** Cluster A synthesized, init, and its create planned to plan.bin; the request log starts empty. */
+async function plannedToFile(e2e: E2E): Promise<void> {
+  e2e.synth({ a: {} });
+  const init = await e2e.tf("init", "-input=false");
+  assert.equal(init.code, 0, init.stdout + init.stderr);
+  const planned = await e2e.tf("plan", "-input=false", "-out=plan.bin");
+  assert.equal(planned.code, 0, planned.stdout + planned.stderr);
+  e2e.oc.clearRequests();
+}
+
 test("13. terraform killed with SIGKILL before, during and after the create's POST: the next apply converges", async (t) => {
   // The request log shows a request when it arrives (status 0) and again when answered; with
   // latency injected, each call stays in flight long enough to kill terraform inside it.
@@ -258,12 +269,7 @@ test("13. terraform killed with SIGKILL before, during and after the create's PO
     await t.test(point.name, async (st) => {
       const e2e = await startE2E({ seed: SEED, createDelayMs: 800 });
       st.after(() => e2e.close());
-      e2e.synth({ a: {} });
-      const init = await e2e.tf("init", "-input=false");
-      assert.equal(init.code, 0, init.stdout + init.stderr);
-      const planned = await e2e.tf("plan", "-input=false", "-out=plan.bin");
-      assert.equal(planned.code, 0, planned.stdout + planned.stderr);
-      e2e.oc.clearRequests();
+      await plannedToFile(e2e);
       e2e.oc.setFaults({ latencyMs: 700 });
       await killedApply(e2e, () => point.when(e2e));
       e2e.oc.setFaults({});
@@ -280,6 +286,33 @@ test("13. terraform killed with SIGKILL before, during and after the create's PO
       assert.deepEqual(await e2e.planChanges(), {});
     });
   }
+});
+
+test("a provider whose terraform was SIGKILLed while it waited on a read sends no create afterwards, and exits", async (t) => {
+  const e2e = await startE2E({ seed: SEED });
+  t.after(() => e2e.close());
+  await plannedToFile(e2e);
+  // The create reads each named server before its POST: the local OC holds that read, unanswered,
+  // until terraform is dead, then answers it, so the provider goes on from there an orphan.
+  const held = { method: "GET", path: "/1.0/provisioning/servers/server01" };
+  e2e.oc.setFaults({ hold: [held] });
+  const child = spawn("terraform", ["apply", "-input=false", "-no-color", "plan.bin"], { cwd: e2e.stackDir, env: { ...e2e.env, CHECKPOINT_DISABLE: "1" }, stdio: "ignore" });
+  const exited = new Promise<void>((resolve) => child.on("exit", () => resolve()));
+  const arrived = () => e2e.oc.requests.some((r) => r.method === held.method && r.path === held.path);
+  for (let i = 0; i < 3000 && !arrived(); i++) await new Promise((r) => setTimeout(r, 10));
+  assert.ok(arrived(), "the create's read of server01 never arrived");
+  const providers = childPids(child.pid!);
+  assert.ok(providers.length > 0, "terraform runs no provider");
+  child.kill("SIGKILL");
+  await exited;
+  // What terraform asked for before it died (the template, which does not wait on the held read) stands.
+  const before = e2e.oc.requests.length;
+  e2e.oc.setFaults({});
+  for (let i = 0; i < 1500 && !providers.every(isGone); i++) await new Promise((r) => setTimeout(r, 20));
+  assert.ok(providers.every(isGone), `30 s after the kill, provider processes ${providers.filter((pid) => !isGone(pid)).join(", ")} still run`);
+  const after = e2e.oc.requests.slice(before).filter((r) => r.method !== "GET");
+  assert.deepEqual(after.map((r) => `${r.method} ${r.path}`), [], "the orphaned provider changed something");
+  assert.equal(cluster(e2e, "cluster-a"), undefined);
 });
 
 test("15. a description of ${file(\"/etc/hostname\")} reaches Operations Center literally", async (t) => {

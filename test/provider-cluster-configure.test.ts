@@ -28,6 +28,7 @@ function block(values: Partial<ObjectValue> = {}): ObjectValue {
     allow_http: null,
     evacuation_timeout: null,
     max_parallel_reads: null,
+    retry: null,
     ...values,
   } as ObjectValue;
 }
@@ -107,6 +108,37 @@ test("D8: a relative config_dir is relative to the working directory; errors nam
     );
   } finally {
     rmSync(scratch, { recursive: true, force: true });
+  }
+});
+
+test("the retry block: bad values are refused naming the setting; max_attempts is the number of attempts of one request", async () => {
+  const retry = (values: Partial<ObjectValue>): ObjectValue => block({ retry: { max_attempts: null, max_backoff: null, total_backoff: null, ...values } });
+  const validate = async (config: ObjectValue) => [...(await provider.validate!({ config, capabilities: { writeOnlyAttributesAllowed: true, deferralAllowed: false } }))];
+  assert.deepEqual(
+    [...(await validate(retry({ max_attempts: 0, max_backoff: 0, total_backoff: -1 }))), ...(await validate(retry({ max_attempts: 2.5, max_backoff: 3000, total_backoff: 3601 })))].map((d) => [d.summary, d.path]),
+    [
+      ["retry.max_attempts must be a whole number from 1 to 100, got 0", ["retry", "max_attempts"]],
+      ["retry.max_backoff must be a number of seconds above 0 and at most 300, got 0", ["retry", "max_backoff"]],
+      ["retry.total_backoff must be a number of seconds from 0 to 3600, got -1", ["retry", "total_backoff"]],
+      ["retry.max_attempts must be a whole number from 1 to 100, got 2.5", ["retry", "max_attempts"]],
+      ["retry.max_backoff must be a number of seconds above 0 and at most 300, got 3000", ["retry", "max_backoff"]],
+      ["retry.total_backoff must be a number of seconds from 0 to 3600, got 3601", ["retry", "total_backoff"]],
+    ],
+  );
+  assert.deepEqual(await validate(retry({ max_attempts: 20, max_backoff: 2, total_backoff: 120 })), []);
+  await assert.rejects(configureClient(retry({ max_attempts: 0 }), {}, silent), /retry\.max_attempts must be a whole number/);
+
+  const h = await startHarness({ faults: { errorsPerRequest: 2 } });
+  try {
+    const env = { OPERATIONS_CENTER_CONF: h.configDir };
+    const twice = (await configureClient(retry({ max_attempts: 2, max_backoff: 0.01 }), env, silent)).api;
+    const thrice = (await configureClient(retry({ max_attempts: 3, max_backoff: 0.01 }), env, silent)).api;
+    // Two different requests: each is answered 503 twice, then normally.
+    await assert.rejects(twice.listClusters(), /503 .*\(after 2 attempts\)$/);
+    assert.deepEqual(await thrice.listClusterTemplates(), []);
+    await Promise.all([twice.close(), thrice.close()]);
+  } finally {
+    await h.close();
   }
 });
 

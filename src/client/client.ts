@@ -42,6 +42,7 @@ import { PIN_MISMATCH, fingerprintOf, pinnedConnector } from "./pinning.js";
 import { REDACTED, redact, redactString } from "./redact.js";
 import { ENV, envFlag, normalizeBaseUrl, resolveRemote, type ResolvedRemote } from "./remote.js";
 import { defaultTrustStore } from "./trust-store.js";
+import { RETRY_DEFAULTS } from "./retry-policy.js";
 import { OidcTokens, type BearerSource, type OidcServerHints } from "./oidc.js";
 
 /** One attempt of one request, as reported to ClientOptions.onRequest. */
@@ -78,7 +79,10 @@ export interface ClientOptions {
   timeoutMs?: number;
   /** TCP + TLS connect timeout (default 10_000). */
   connectTimeoutMs?: number;
-  /** Retries after the first attempt, for failures that are safe to retry (default 4). */
+  /**
+   * Retries after the first attempt, for failures that are safe to retry (default 14). A 5xx other
+   * than 503 on a read, usually a lasting failure, is retried at most 4 times.
+   */
   retries?: number;
   /**
    * How long a connection that is refused or reset before the request was sent keeps being
@@ -88,6 +92,19 @@ export interface ClientOptions {
   connectRetryBudgetMs?: number;
   /** Base of the exponential backoff with full jitter (default 200). */
   retryBaseDelayMs?: number;
+  /** Longest wait between two attempts, Retry-After included (default 5_000). */
+  maxRetryDelayMs?: number;
+  /**
+   * Most time one request spends waiting between its attempts, counted over every kind of retry
+   * (default 60_000; reconnecting is also bounded by connectRetryBudgetMs).
+   */
+  retryBudgetMs?: number;
+  /**
+   * Asked right before each attempt of a request that may change something (any method but GET
+   * and HEAD); a returned reason refuses to send it, e.g. because the program that asked for the
+   * change is gone. The refusal is an OperationsCenterError with status 0 that nothing retries.
+   */
+  mutationGate?: () => string | undefined;
   /** Most requests in flight at once for this client (default 8). */
   maxConcurrency?: number;
   /** Called after every attempt. */
@@ -98,6 +115,9 @@ export interface ClientOptions {
    */
   debug?: boolean | ((line: string) => void);
 }
+
+/** The options every client a program makes for one purpose shares: how hard to retry, and the mutation gate. */
+export type TransportOptions = Partial<Pick<ClientOptions, "retries" | "maxRetryDelayMs" | "retryBudgetMs" | "connectRetryBudgetMs" | "mutationGate">>;
 
 export interface ApiResponse {
   status: number;
@@ -126,19 +146,26 @@ export interface ServerInfo {
 const DEFAULTS = {
   timeoutMs: 3_600_000,
   connectTimeoutMs: 10_000,
-  retries: 4,
+  retries: RETRY_DEFAULTS.attempts - 1,
+  maxRetryDelayMs: RETRY_DEFAULTS.maxRetryDelayMs,
+  retryBudgetMs: RETRY_DEFAULTS.retryBudgetMs,
   connectRetryBudgetMs: 30_000,
   retryBaseDelayMs: 200,
   maxConcurrency: 8,
 };
-const MAX_BACKOFF_MS = 30_000;
+// A 5xx other than 503 on a read is usually lasting (e.g. a server behind the OS proxy that does
+// not answer): it gets this many retries at most, whatever `retries` allows.
+const MAX_SERVER_ERROR_RETRIES = 4;
+/** OperationsCenterError.code of a request the mutation gate refused: it never left this process. */
+export const NOT_SENT = "ERR_OC_NOT_SENT";
 // Reconnect attempts stay frequent so a restarted server is noticed within seconds.
 const MAX_CONNECT_BACKOFF_MS = 5_000;
 // Failures before any byte was sent that a restarting server produces (nothing listening yet,
 // or the listener closing connections during start-up or shutdown).
 const RESTART_CODES = new Set(["ECONNREFUSED", "ECONNRESET", "EPIPE", "UND_ERR_SOCKET"]);
-// Evacuating an evacuated server, or restoring a restored one, changes nothing.
-const SERVER_MAINTENANCE = /^\/1\.0\/provisioning\/servers\/[^/]+\/system\/:(evacuate|restore)$/;
+// Evacuating an evacuated server, or restoring a restored one, changes nothing; a resync only
+// makes Operations Center read the server (or the cluster's inventory) again now.
+const HARMLESS_REPLAY = /^\/1\.0\/provisioning\/(servers\/[^/]+\/system\/:(evacuate|restore)|servers\/[^/]+\/:resync|clusters\/[^/]+\/:resync-inventory)$/;
 const USER_AGENT = "oc-cdktf (cdktf-operations-center)";
 const DEBUG_PREVIEW = 2_000;
 
@@ -168,8 +195,12 @@ export class OperationsCenterClient {
   readonly #agent: Agent;
   readonly #semaphore: Semaphore;
   readonly #options: Required<
-    Pick<ClientOptions, "timeoutMs" | "connectTimeoutMs" | "retries" | "connectRetryBudgetMs" | "retryBaseDelayMs" | "maxConcurrency">
+    Pick<
+      ClientOptions,
+      "timeoutMs" | "connectTimeoutMs" | "retries" | "connectRetryBudgetMs" | "retryBaseDelayMs" | "maxRetryDelayMs" | "retryBudgetMs" | "maxConcurrency"
+    >
   >;
+  readonly #mutationGate?: () => string | undefined;
   readonly #token?: string;
   readonly #bearer?: BearerSource;
   readonly #onRequest?: (event: RequestEvent) => void;
@@ -186,11 +217,14 @@ export class OperationsCenterClient {
       retries: nonNegative(options.retries, DEFAULTS.retries, "retries"),
       connectRetryBudgetMs: nonNegative(options.connectRetryBudgetMs, DEFAULTS.connectRetryBudgetMs, "connectRetryBudgetMs"),
       retryBaseDelayMs: nonNegative(options.retryBaseDelayMs, DEFAULTS.retryBaseDelayMs, "retryBaseDelayMs"),
+      maxRetryDelayMs: nonNegative(options.maxRetryDelayMs, DEFAULTS.maxRetryDelayMs, "maxRetryDelayMs"),
+      retryBudgetMs: nonNegative(options.retryBudgetMs, DEFAULTS.retryBudgetMs, "retryBudgetMs"),
       maxConcurrency: positive(options.maxConcurrency, DEFAULTS.maxConcurrency, "maxConcurrency"),
     };
     if (options.token !== undefined && options.token !== "") this.#token = options.token;
     else if (options.bearer !== undefined) this.#bearer = options.bearer;
     if (options.onRequest) this.#onRequest = options.onRequest;
+    if (options.mutationGate) this.#mutationGate = options.mutationGate;
     const debug = options.debug ?? envFlag(process.env.OC_CDKTF_DEBUG);
     if (typeof debug === "function") this.#debug = debug;
     else if (debug) this.#debug = (line) => process.stderr.write(`oc-cdktf debug: ${line}\n`);
@@ -281,7 +315,9 @@ export class OperationsCenterClient {
    * connection for up to connectRetryBudgetMs, other connect failures up to `retries` times. One
    * that may have reached it is sent again only when a replay is harmless: reads, a PUT with
    * If-Match (a replay after the first one landed gets 412) and a server's :evacuate / :restore.
-   * 503 and 429 (not handled) are retried for every method, other 5xx (but 501) for reads.
+   * 503 and 429 (not handled) are retried for every method, other 5xx (but 501) for reads, at
+   * most 4 times. Every wait counts against retryBudgetMs. A request that may change something is
+   * first put to the mutation gate, at every attempt.
    */
   async request(method: string, path: string, options: RequestOptions = {}): Promise<ApiResponse> {
     method = method.toUpperCase();
@@ -305,15 +341,35 @@ export class OperationsCenterClient {
     const replayable =
       read ||
       (method === "PUT" && headers["if-match"] !== undefined) ||
-      (method === "POST" && SERVER_MAINTENANCE.test(path.split("?")[0] ?? path));
+      (method === "POST" && HARMLESS_REPLAY.test(path.split("?")[0] ?? path));
     const subject = options.subject !== undefined && options.subject !== "" ? { subject: options.subject } : {};
     let retried = 0;
     let reconnects = 0;
     let refusedSince: number | undefined;
+    // Time spent waiting between attempts, against retryBudgetMs.
+    let waitedMs = 0;
+    const budgetLeft = (): number => this.#options.retryBudgetMs - waitedMs;
+    const wait = async (retry: number, how: { retryAfterMs?: number | undefined; capMs?: number; limitMs?: number } = {}): Promise<void> => {
+      waitedMs += await this.#backoff(retry, method, displayPath, { ...how, limitMs: Math.min(how.limitMs ?? Infinity, budgetLeft()) });
+    };
     // Set once an attempt that may have reached the server went unanswered and the request was sent again.
     let replayed = false;
 
     for (let attempt = 1; ; attempt++) {
+      const refusal = read ? undefined : this.#mutationGate?.();
+      if (refusal !== undefined) {
+        this.#debug?.(`✗ ${method} ${displayPath} not sent: ${refusal}`);
+        throw new OperationsCenterError({
+          method,
+          path: displayPath,
+          status: 0,
+          serverMessage: `not sent: ${refusal}`,
+          mayHaveBeenProcessed: replayed,
+          attempts: attempt,
+          replayed,
+          code: NOT_SENT,
+        });
+      }
       this.#debug?.(
         `→ ${method} ${displayPath}${attempt > 1 ? ` (attempt ${attempt})` : ""}` +
           (headers["if-match"] !== undefined ? ` if-match=${headers["if-match"]}` : "") +
@@ -365,10 +421,12 @@ export class OperationsCenterClient {
           this.#report({ ...event, status: reply.status, error: message });
           const reason = error instanceof OperationsCenterError ? error.serverMessage : message;
           this.#debug?.(`← ${method} ${displayPath} ${reply.status} in ${durationMs} ms: ${redactString(reason)}`);
-          const retryable = reply.status === 503 || reply.status === 429 || (read && reply.status >= 500 && reply.status !== 501);
-          if (retryable && retried < this.#options.retries) {
+          // 503 and 429 say the request was not handled; another 5xx on a read is retried fewer times (MAX_SERVER_ERROR_RETRIES).
+          const unhandled = reply.status === 503 || reply.status === 429;
+          const retryable = unhandled || (read && reply.status >= 500 && reply.status !== 501 && retried < MAX_SERVER_ERROR_RETRIES);
+          if (retryable && retried < this.#options.retries && budgetLeft() > 0) {
             retried++;
-            await this.#backoff(retried, method, displayPath, { retryAfterMs: retryAfterMs(reply) });
+            await wait(retried, { retryAfterMs: retryAfterMs(reply) });
             continue;
           }
           if (!replayed || !(error instanceof OperationsCenterError)) throw error;
@@ -405,10 +463,10 @@ export class OperationsCenterClient {
         // The budget runs from the first refusal, so a refused request is always tried twice.
         const now = performance.now();
         refusedSince ??= now;
-        const remainingMs = this.#options.connectRetryBudgetMs - (now - refusedSince);
+        const remainingMs = Math.min(this.#options.connectRetryBudgetMs - (now - refusedSince), budgetLeft());
         if (remainingMs > 0) {
           reconnects++;
-          await this.#backoff(reconnects, method, displayPath, { capMs: MAX_CONNECT_BACKOFF_MS, limitMs: remainingMs });
+          await wait(reconnects, { capMs: MAX_CONNECT_BACKOFF_MS, limitMs: remainingMs });
           continue;
         }
         throw fail(
@@ -416,10 +474,10 @@ export class OperationsCenterClient {
             `and listening there, and that the address is right (the remote's url in config.yml, or ${ENV.url})`,
         );
       }
-      if (failure.retry !== "never" && retried < this.#options.retries) {
+      if (failure.retry !== "never" && retried < this.#options.retries && budgetLeft() > 0) {
         if (outcome.sent) replayed = true;
         retried++;
-        await this.#backoff(retried, method, displayPath);
+        await wait(retried);
         continue;
       }
       throw fail(failure.detail);
@@ -704,19 +762,22 @@ export class OperationsCenterClient {
 
   /**
    * Waits before retry number `retry` (1-based): the server's Retry-After, or exponential backoff
-   * with full jitter under `capMs`, never longer than `limitMs`.
+   * with full jitter under `capMs` and maxRetryDelayMs, never longer than `limitMs`. Returns the
+   * time waited.
    */
   async #backoff(
     retry: number,
     method: string,
     path: string,
     wait: { retryAfterMs?: number | undefined; capMs?: number; limitMs?: number } = {},
-  ): Promise<void> {
-    const ceiling = Math.min(wait.capMs ?? MAX_BACKOFF_MS, this.#options.retryBaseDelayMs * 2 ** Math.min(retry - 1, 30));
-    let delay = wait.retryAfterMs !== undefined ? Math.min(wait.retryAfterMs, MAX_BACKOFF_MS) : Math.round(Math.random() * ceiling);
-    if (wait.limitMs !== undefined) delay = Math.min(delay, Math.ceil(wait.limitMs));
+  ): Promise<number> {
+    const cap = Math.min(wait.capMs ?? Infinity, this.#options.maxRetryDelayMs);
+    const ceiling = Math.min(cap, this.#options.retryBaseDelayMs * 2 ** Math.min(retry - 1, 30));
+    let delay = wait.retryAfterMs !== undefined ? Math.min(wait.retryAfterMs, this.#options.maxRetryDelayMs) : Math.round(Math.random() * ceiling);
+    if (wait.limitMs !== undefined) delay = Math.max(0, Math.min(delay, Math.ceil(wait.limitMs)));
     this.#debug?.(`  retrying ${method} ${path} in ${delay} ms`);
     if (delay > 0) await sleep(delay);
+    return delay;
   }
 
   #dispatch(request: { method: string; path: string; headers: Record<string, string>; body: string | undefined }): Promise<AttemptOutcome> {

@@ -104,6 +104,14 @@ export class OperationsCenterError extends Error {
     return this.status === 401 || this.status === 403;
   }
 
+  /**
+   * The request was sent, but its reply was lost (connection dropped or reset, Operations Center
+   * restarting, timeout): it may or may not have taken effect. Read the object to find out.
+   */
+  get isReplyLost(): boolean {
+    return this.status === 0 && this.mayHaveBeenProcessed;
+  }
+
   /** The request never produced a reply (connection, TLS or timeout failure). */
   get isTransportError(): boolean {
     return this.status === 0;

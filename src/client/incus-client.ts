@@ -9,7 +9,7 @@ import { join } from "node:path";
 import { YAMLException } from "js-yaml";
 import { MAX_FILE_BYTES, loadYaml, readUserFile } from "../config/input-limits.js";
 import { z } from "zod";
-import type { OperationsCenterClient, RequestEvent } from "./client.js";
+import type { OperationsCenterClient, RequestEvent, TransportOptions } from "./client.js";
 import { segment } from "./path.js";
 import { OperationsCenterError } from "./errors.js";
 import { userConfigDir } from "./remote.js";
@@ -169,6 +169,8 @@ export function incusRemote(dir: string, name: string): IncusConnection | undefi
 
 export interface IncusClientOptions {
   onRequest?: (event: RequestEvent) => void;
+  /** Retry settings and the mutation gate, as for the Operations Center client. */
+  transport?: TransportOptions;
 }
 
 export class IncusClient {
@@ -190,6 +192,7 @@ export class IncusClient {
         clientKey: connection.clientKey,
         ...(connection.serverCertificate === undefined ? {} : { serverCertificate: connection.serverCertificate }),
         ...(options.onRequest === undefined ? {} : { onRequest: options.onRequest }),
+        ...options.transport,
         ...overrides,
       });
     const [only, ...more] = connection.urls;

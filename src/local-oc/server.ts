@@ -4,8 +4,9 @@
 // Request pipeline, in order:
 //   1. /local-oc/* control endpoints (control.ts; trusted clients only except health; never
 //      subject to faults), among them the local OIDC issuer (oidc-routes.ts)
-//   2. faults: the kill point (hold or 503 once a named request was answered), latency, then drop
-//      (socket destroyed, no reply), then random 503 (envelope)
+//   2. faults (faults.ts): the kill point (held, or 503, once a named request was answered),
+//      latency, holds, then a scripted or random drop (socket destroyed, no reply) or 503
+//      (envelope); a scripted lose-reply runs the request and then drops the reply
 //   3. /ui/ static files (when a UI directory is configured), GET / (["/1.0"] or 301 to /ui/)
 //   4. authentication of /1.0 and /os: with OIDC configured, a bearer token (or oidc_access
 //      cookie) decides first, a bad one is 401 (oidc.ts); then a client certificate whose SHA-256
@@ -23,9 +24,9 @@ import type { TLSSocket } from "node:tls";
 import { readFile, stat } from "node:fs/promises";
 import { extname, join, resolve, sep } from "node:path";
 import { isIP } from "node:net";
-import { z } from "zod";
 import { certificateFingerprint, createSelfSignedCertificate, type KeyPair } from "./certificates.js";
 import { Context, type Faults } from "./context.js";
+import { faultsSchema, type FaultDecision } from "./faults.js";
 import { HttpError, toHttpError } from "./errors.js";
 import { Router, errorResponse, plainText, sync, type ApiResponse, type PeerIdentity } from "./http.js";
 import { registerServerRoutes, handleOsProxy } from "./servers.js";
@@ -195,14 +196,7 @@ export interface LocalOperationsCenter {
   close(): Promise<void>;
 }
 
-export const faultsSchema = z.strictObject({
-  latencyMs: z.number().min(0).optional(),
-  failMembers: z.array(z.string()).optional(),
-  errorRate: z.number().min(0).max(1).optional(),
-  dropRate: z.number().min(0).max(1).optional(),
-  failPostClustering: z.array(z.string()).optional(),
-  after: z.strictObject({ method: z.string(), path: z.string(), then: z.enum(["hang", "fail"]) }).optional(),
-});
+export { faultsSchema };
 
 const SERVER_VERSION = "0.1.0 (oc-cdktf local-oc)";
 
@@ -478,6 +472,7 @@ export async function startLocalOperationsCenter(options: LocalOperationsCenterO
     };
 
     let response: ApiResponse;
+    let fault: FaultDecision = "none";
     const version = store.version;
     try {
       if (cluster === undefined && oidcIssuer !== undefined && path.startsWith(`${ISSUER_PATH}/`)) {
@@ -486,24 +481,13 @@ export async function startLocalOperationsCenter(options: LocalOperationsCenterO
         if (path !== "/local-oc/health" && !isTrusted(req)) throw new HttpError(401, "unauthorized");
         response = await control(controlTarget, method, path, body);
       } else {
-        const faults = ctx.faults;
-        const killPoint = ctx.afterKillPoint();
-        if (killPoint === "hang") {
-          await ctx.hold();
+        fault = await ctx.injector.decide(method, path, `${req.url ?? path}\n${body}`);
+        if (fault === "drop") {
           finish(0);
           req.socket.destroy();
           return;
         }
-        if (killPoint === "fail") throw new HttpError(503, "Service Unavailable: injected fault (local-oc kill point passed)");
-        if ((faults.latencyMs ?? 0) > 0) await ctx.sleep(faults.latencyMs!);
-        if ((faults.dropRate ?? 0) > 0 && Math.random() < faults.dropRate!) {
-          finish(0);
-          req.socket.destroy();
-          return;
-        }
-        if ((faults.errorRate ?? 0) > 0 && Math.random() < faults.errorRate!) {
-          throw new HttpError(503, "Service Unavailable: injected fault (local-oc error rate)");
-        }
+        if (fault === "error") throw new HttpError(503, "Service Unavailable: injected fault (local-oc)");
         response = cluster === undefined ? await dispatch(req, method, path, query, body) : await route(req, method, path, query, body);
       }
     } catch (err) {
@@ -524,6 +508,12 @@ export async function startLocalOperationsCenter(options: LocalOperationsCenterO
       } catch (err) {
         response = errorResponse(toHttpError(err));
       }
+    }
+    if (fault === "lose-reply") {
+      // The change is made (and saved); only the answer is lost.
+      finish(0);
+      req.socket.destroy();
+      return;
     }
     res.writeHead(response.status, response.headers);
     res.end(method === "HEAD" ? undefined : response.body);

@@ -1,7 +1,7 @@
 // What the provider's configure hands every resource and data source: the Operations Center
 // client, the keyed digest that stands in for secrets in state, and the knobs of long waits.
 import { createHmac, createPrivateKey, hkdfSync } from "node:crypto";
-import type { OperationsCenterClient } from "../client/client.js";
+import type { OperationsCenterClient, TransportOptions } from "../client/client.js";
 import { DEFAULT_EVACUATION_TIMEOUT_SECONDS } from "../config/cluster.js";
 import { DEFAULT_MAX_PARALLEL_READS } from "../config/parallel-reads.js";
 import { DiagnosticError } from "./plugin/types.js";
@@ -28,6 +28,8 @@ export interface ProviderClient {
   readonly reregistrationTimeoutMs: number;
   /** How many members one resource reads at once (the provider block's max_parallel_reads). */
   readonly maxParallelReads: number;
+  /** Retry settings and the mutation gate, for the other clients the provider makes (a cluster's Incus API). */
+  readonly transport: TransportOptions;
 }
 
 /** Environment variable holding an explicit digest key (any text). */
@@ -68,6 +70,7 @@ export interface ProviderClientOptions {
   readonly serverReadyTimeoutMs?: number;
   readonly reregistrationTimeoutMs?: number;
   readonly maxParallelReads?: number;
+  readonly transport?: TransportOptions;
 }
 
 export const DEFAULT_EVACUATION_TIMEOUT_MS = DEFAULT_EVACUATION_TIMEOUT_SECONDS * 1000;
@@ -103,5 +106,6 @@ export function createProviderClient(options: ProviderClientOptions): ProviderCl
     serverReadyTimeoutMs: options.serverReadyTimeoutMs ?? DEFAULT_SERVER_READY_TIMEOUT_MS,
     reregistrationTimeoutMs: options.reregistrationTimeoutMs ?? DEFAULT_REREGISTRATION_TIMEOUT_MS,
     maxParallelReads: options.maxParallelReads ?? DEFAULT_MAX_PARALLEL_READS,
+    transport: options.transport ?? {},
   };
 }

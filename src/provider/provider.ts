@@ -3,7 +3,9 @@
 import { existsSync } from "node:fs";
 import { homedir } from "node:os";
 import { join, resolve } from "node:path";
-import type { OperationsCenterClient } from "../client/client.js";
+import type { OperationsCenterClient, TransportOptions } from "../client/client.js";
+import { RETRY_DEFAULTS } from "../client/retry-policy.js";
+import { RETRY_LIMITS, retrySettingProblems, type RetrySettings } from "../config/retry-settings.js";
 import { ENV, resolveRemote } from "../client/remote.js";
 import { DEFAULT_EVACUATION_TIMEOUT_SECONDS, evacuationTimeoutProblem } from "../config/cluster.js";
 import { logCalls } from "./calls.js";
@@ -12,7 +14,7 @@ import { createProviderClient, deriveDigestKey, DEFAULT_EVACUATION_TIMEOUT_MS, t
 import { clusterDataSource } from "./data-sources/cluster.js";
 import { serversDataSource } from "./data-sources/servers.js";
 import { incusClusterMembersDataSource } from "./data-sources/incus-cluster-members.js";
-import { DiagnosticError, type Diagnostic, type ObjectValue, type Provider } from "./plugin/types.js";
+import { DiagnosticError, type Diagnostic, type Lifetime, type ObjectValue, type Provider } from "./plugin/types.js";
 import { clusterApplicationResource } from "./resources/cluster-application.js";
 import { clusterIscsiTargetResource } from "./resources/cluster-iscsi-target.js";
 import { clusterKernelConfigResource } from "./resources/cluster-kernel-config.js";
@@ -72,11 +74,66 @@ export const providerSchema: Provider<ProviderClient>["schema"] = {
           "and a read that another resource already made in the same command is shared, not sent again.",
       },
     },
+    blocks: {
+      retry: {
+        nesting: "single",
+        block: {
+          description:
+            "How hard each request to Operations Center (and to a cluster's Incus API) is retried. Only what is safe to repeat is retried: reads, and " +
+            "requests Operations Center answered with 503 or 429 (not handled). A change whose reply was lost (connection dropped, Operations Center " +
+            "restarting) is never sent again blindly: the resource reads the object, decides whether the change took effect, and sends it again only if it did not.",
+          attributes: {
+            max_attempts: {
+              type: "number",
+              optional: true,
+              description: `Attempts of one request, the first included (1 turns retries off). A 5xx other than 503 on a read is retried at most 4 times. Default ${RETRY_DEFAULTS.attempts}; at most ${RETRY_LIMITS.max_attempts}.`,
+            },
+            max_backoff: {
+              type: "number",
+              optional: true,
+              description: `Seconds, the longest wait between two attempts (exponential backoff with full jitter from 0.2 s; a Retry-After is honoured up to this). Default ${RETRY_DEFAULTS.maxRetryDelayMs / 1000}; at most ${RETRY_LIMITS.max_backoff}.`,
+            },
+            total_backoff: {
+              type: "number",
+              optional: true,
+              description:
+                `Seconds, the most one request spends waiting between its attempts, including waiting for a restarting Operations Center to accept connections again (for which attempts are not counted). ` +
+                `Default ${RETRY_DEFAULTS.retryBudgetMs / 1000}, which rides out a burst of failures at a rate of 0.5; at most ${RETRY_LIMITS.total_backoff}.`,
+            },
+          },
+        },
+      },
+    },
   },
 };
 
+/** The retry block's settings as client options (other defaults left to the client). */
+function retryOptions(config: ObjectValue): TransportOptions {
+  const block = config.retry;
+  const { max_attempts: attempts, max_backoff: maxBackoff, total_backoff: total } = block !== null && typeof block === "object" && !Array.isArray(block) ? (block as ObjectValue) : {};
+  const totalMs = typeof total === "number" ? total * 1000 : RETRY_DEFAULTS.retryBudgetMs;
+  return {
+    ...(typeof attempts === "number" ? { retries: attempts - 1 } : {}),
+    ...(typeof maxBackoff === "number" ? { maxRetryDelayMs: maxBackoff * 1000 } : {}),
+    // Waiting for a restarting Operations Center is bounded by the same total.
+    retryBudgetMs: totalMs,
+    connectRetryBudgetMs: totalMs,
+  };
+}
+
+function retryProblems(config: ObjectValue): Diagnostic[] {
+  const block = config.retry;
+  if (block === null || typeof block !== "object" || Array.isArray(block)) return [];
+  const settings: { -readonly [K in keyof RetrySettings]: number } = {};
+  for (const name of Object.keys(RETRY_LIMITS) as (keyof RetrySettings)[]) {
+    const value = (block as ObjectValue)[name];
+    if (typeof value === "number") settings[name] = value;
+  }
+  return retrySettingProblems(settings).map(({ setting, problem }) => ({ severity: "error", summary: `retry.${setting} ${problem}`, path: ["retry", setting] }));
+}
+
 function providerProblems(config: ObjectValue): Diagnostic[] {
-  const out: Diagnostic[] = [];
+  const out: Diagnostic[] = retryProblems(config);
   const timeout = config.evacuation_timeout;
   const timeoutProblem = typeof timeout === "number" ? evacuationTimeoutProblem("evacuation_timeout", timeout) : undefined;
   if (timeoutProblem !== undefined) out.push({ severity: "error", summary: timeoutProblem, path: ["evacuation_timeout"] });
@@ -131,7 +188,13 @@ function effectiveEnvironment(config: ObjectValue, env: NodeJS.ProcessEnv): Node
  * HTTP client (undici) is loaded here, not at start: Terraform starts the provider for schema
  * and validation too, which never call Operations Center.
  */
-export async function configureClient(config: ObjectValue, env: NodeJS.ProcessEnv, log: Parameters<Provider<ProviderClient>["configure"]>[1], cwd: string = process.cwd()): Promise<ProviderClient> {
+export async function configureClient(
+  config: ObjectValue,
+  env: NodeJS.ProcessEnv,
+  log: Parameters<Provider<ProviderClient>["configure"]>[1],
+  cwd: string = process.cwd(),
+  lifetime?: Lifetime,
+): Promise<ProviderClient> {
   const problems = providerProblems(config);
   if (problems.some((p) => p.severity === "error")) throw new DiagnosticError(problems);
   const unknown = Object.entries(config).filter(([, value]) => isUnknown(value)).map(([key]) => key);
@@ -158,12 +221,18 @@ export async function configureClient(config: ObjectValue, env: NodeJS.ProcessEn
   const configDir = envDir !== undefined && envDir !== "" ? envDir : blockDir !== undefined && blockDir !== "" ? resolve(cwd, blockDir) : undefined;
   const remoteName = knownString(config.remote);
   const maxParallelReads = typeof config.max_parallel_reads === "number" ? config.max_parallel_reads : DEFAULT_MAX_PARALLEL_READS;
+  // Every client this provider makes (Operations Center, and each cluster's Incus API) retries
+  // as the block says and starts no change once Terraform is gone or has asked it to stop.
+  const transport: TransportOptions = {
+    ...retryOptions(config),
+    ...(lifetime === undefined ? {} : { mutationGate: () => stoppingReason(lifetime) }),
+  };
   const { CachedReadsClient } = await import("../client/cached-client.js");
   let client: OperationsCenterClient;
   let remote;
   try {
     remote = resolveRemote({ env: effective, ...(configDir === undefined ? {} : { configDir }), ...(remoteName === undefined || remoteName === "" ? {} : { remote: remoteName }) });
-    client = CachedReadsClient.fromRemote(remote, { onRequest: logCalls(log), maxConcurrency: requestsInFlight(maxParallelReads) });
+    client = CachedReadsClient.fromRemote(remote, { onRequest: logCalls(log), maxConcurrency: requestsInFlight(maxParallelReads), ...transport });
   } catch (error) {
     throw new DiagnosticError({
       severity: "error",
@@ -178,7 +247,13 @@ export async function configureClient(config: ObjectValue, env: NodeJS.ProcessEn
     workDir: cwd,
     evacuationTimeoutMs: seconds * 1000,
     maxParallelReads,
+    transport,
   });
+}
+
+function stoppingReason(lifetime: Lifetime): string | undefined {
+  const reason = lifetime.stopping();
+  return reason === undefined ? undefined : `the provider is stopping (${reason}), so Terraform could not record the change`;
 }
 
 export const provider: Provider<ProviderClient> = {
@@ -202,8 +277,8 @@ export const provider: Provider<ProviderClient> = {
   validate({ config }) {
     return providerProblems(config);
   },
-  async configure(request, log) {
-    return configureClient(request.config, process.env, log);
+  async configure(request, log, lifetime) {
+    return configureClient(request.config, process.env, log, process.cwd(), lifetime);
   },
   async close(client) {
     await client.api.close();

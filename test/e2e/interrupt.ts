@@ -5,7 +5,7 @@ import { execFileSync, spawn } from "node:child_process";
 import type { E2E } from "./harness.js";
 
 /** The pids of a process's children (none when it has none). */
-function childPids(pid: number): number[] {
+export function childPids(pid: number): number[] {
   try {
     return execFileSync("pgrep", ["-P", String(pid)], { encoding: "utf8" }).split("\n").filter(Boolean).map(Number);
   } catch {
@@ -13,7 +13,7 @@ function childPids(pid: number): number[] {
   }
 }
 
-function isGone(pid: number): boolean {
+export function isGone(pid: number): boolean {
   try {
     process.kill(pid, 0);
     return false;

@@ -73,7 +73,77 @@ export interface OperationscenterProviderConfig {
   * Docs at Terraform Registry: {@link https://oc-cdktf.invalid/providers/oc-cdktf/operationscenter/latest/docs#alias OperationscenterProvider#alias}
   */
   readonly alias?: string;
+  /**
+  * retry block
+  *
+  * Docs at Terraform Registry: {@link https://oc-cdktf.invalid/providers/oc-cdktf/operationscenter/latest/docs#retry OperationscenterProvider#retry}
+  */
+  readonly retry?: OperationscenterProviderRetry;
 }
+export interface OperationscenterProviderRetry {
+  /**
+  * Attempts of one request, the first included (1 turns retries off). A 5xx other than 503 on a read is retried at most 4 times. Default 15; at most 100.
+  *
+  * Docs at Terraform Registry: {@link https://oc-cdktf.invalid/providers/oc-cdktf/operationscenter/latest/docs#max_attempts OperationscenterProvider#max_attempts}
+  */
+  readonly maxAttempts?: number;
+  /**
+  * Seconds, the longest wait between two attempts (exponential backoff with full jitter from 0.2 s; a Retry-After is honoured up to this). Default 5; at most 300.
+  *
+  * Docs at Terraform Registry: {@link https://oc-cdktf.invalid/providers/oc-cdktf/operationscenter/latest/docs#max_backoff OperationscenterProvider#max_backoff}
+  */
+  readonly maxBackoff?: number;
+  /**
+  * Seconds, the most one request spends waiting between its attempts, including waiting for a restarting Operations Center to accept connections again (for which attempts are not counted). Default 60, which rides out a burst of failures at a rate of 0.5; at most 3600.
+  *
+  * Docs at Terraform Registry: {@link https://oc-cdktf.invalid/providers/oc-cdktf/operationscenter/latest/docs#total_backoff OperationscenterProvider#total_backoff}
+  */
+  readonly totalBackoff?: number;
+}
+
+export function operationscenterProviderRetryToTerraform(struct?: OperationscenterProviderRetry | cdktf.IResolvable): any {
+  if (!cdktf.canInspect(struct) || cdktf.Tokenization.isResolvable(struct)) { return struct; }
+  if (cdktf.isComplexElement(struct)) {
+    throw new Error("A complex element was used as configuration, this is not supported: https://cdk.tf/complex-object-as-configuration");
+  }
+  return {
+    max_attempts: cdktf.numberToTerraform(struct!.maxAttempts),
+    max_backoff: cdktf.numberToTerraform(struct!.maxBackoff),
+    total_backoff: cdktf.numberToTerraform(struct!.totalBackoff),
+  }
+}
+
+
+export function operationscenterProviderRetryToHclTerraform(struct?: OperationscenterProviderRetry | cdktf.IResolvable): any {
+  if (!cdktf.canInspect(struct) || cdktf.Tokenization.isResolvable(struct)) { return struct; }
+  if (cdktf.isComplexElement(struct)) {
+    throw new Error("A complex element was used as configuration, this is not supported: https://cdk.tf/complex-object-as-configuration");
+  }
+  const attrs = {
+    max_attempts: {
+      value: cdktf.numberToHclTerraform(struct!.maxAttempts),
+      isBlock: false,
+      type: "simple",
+      storageClassType: "number",
+    },
+    max_backoff: {
+      value: cdktf.numberToHclTerraform(struct!.maxBackoff),
+      isBlock: false,
+      type: "simple",
+      storageClassType: "number",
+    },
+    total_backoff: {
+      value: cdktf.numberToHclTerraform(struct!.totalBackoff),
+      isBlock: false,
+      type: "simple",
+      storageClassType: "number",
+    },
+  };
+
+  // remove undefined attributes
+  return Object.fromEntries(Object.entries(attrs).filter(([_, value]) => value !== undefined && value.value !== undefined));
+}
+
 
 /**
 * Represents a {@link https://oc-cdktf.invalid/providers/oc-cdktf/operationscenter/latest/docs operationscenter}
@@ -130,6 +200,7 @@ export class OperationscenterProvider extends cdktf.TerraformProvider {
     this._token = config.token;
     this._url = config.url;
     this._alias = config.alias;
+    this._retry = config.retry;
   }
 
   // ==========
@@ -312,6 +383,22 @@ export class OperationscenterProvider extends cdktf.TerraformProvider {
     return this._alias;
   }
 
+  // retry - computed: false, optional: true, required: false
+  private _retry?: OperationscenterProviderRetry; 
+  public get retry() {
+    return this._retry;
+  }
+  public set retry(value: OperationscenterProviderRetry | undefined) {
+    this._retry = value;
+  }
+  public resetRetry() {
+    this._retry = undefined;
+  }
+  // Temporarily expose input value. Use with caution.
+  public get retryInput() {
+    return this._retry;
+  }
+
   // =========
   // SYNTHESIS
   // =========
@@ -329,6 +416,7 @@ export class OperationscenterProvider extends cdktf.TerraformProvider {
       token: cdktf.stringToTerraform(this._token),
       url: cdktf.stringToTerraform(this._url),
       alias: cdktf.stringToTerraform(this._alias),
+      retry: operationscenterProviderRetryToTerraform(this._retry),
     };
   }
 
@@ -399,6 +487,12 @@ export class OperationscenterProvider extends cdktf.TerraformProvider {
         isBlock: false,
         type: "simple",
         storageClassType: "string",
+      },
+      retry: {
+        value: operationscenterProviderRetryToHclTerraform(this._retry),
+        isBlock: true,
+        type: "struct",
+        storageClassType: "OperationscenterProviderRetry",
       },
     };
 

@@ -21,7 +21,9 @@ export interface ServeOptions {
 const MAGIC_COOKIE_KEY = "TF_PLUGIN_MAGIC_COOKIE";
 const MAGIC_COOKIE = "d602bf8f470bc67ca7faa0386276bbdd4330efaf76d1a219cb4d6991ca9872b2";
 const APP_PROTOCOL_VERSION = "6";
-const PARENT_POLL_MS = 1000;
+// Only for exiting soon once idle: every side effect checks the parent itself (stopping()).
+const PARENT_POLL_MS = 200;
+const PARENT_GONE = "parent process exited";
 
 function refuse(message: string): never {
   process.stderr.write(`${message}\n`);
@@ -53,14 +55,21 @@ export async function serve<Client>(definition: ProviderDefinition<Client>, opti
   const stopController = new AbortController();
   let server: GrpcServer | undefined;
   let close: () => Promise<void> = async () => undefined;
-  let stopping = false;
+  let stopReason: string | undefined;
   const stop = (reason: string): void => {
-    if (stopping) return;
-    stopping = true;
+    if (stopReason !== undefined) return;
+    stopReason = reason;
     log.debug("stopping", { reason });
     stopController.abort(new Error(`provider stopping: ${reason}`));
-    const deadline = new Promise<void>((resolve) => setTimeout(resolve, options.stopTimeoutMs ?? 10_000).unref());
+    // Nobody is left to answer once Terraform is gone: the calls in flight are not waited for.
+    const graceMs = reason === PARENT_GONE ? 0 : (options.stopTimeoutMs ?? 10_000);
+    const deadline = new Promise<void>((resolve) => setTimeout(resolve, graceMs).unref());
     void Promise.race([Promise.all([close(), server?.idle()]), deadline]).finally(() => process.exit(0));
+  };
+  /** A changed parent means this process was orphaned: a SIGKILLed terraform cannot say stop. */
+  const stopping = (): string | undefined => {
+    if (stopReason === undefined && process.ppid !== parent) stop(PARENT_GONE);
+    return stopReason;
   };
 
   // Paused, so that no byte is read before the HTTP/2 (and TLS) server takes the socket over.
@@ -84,13 +93,10 @@ export async function serve<Client>(definition: ProviderDefinition<Client>, opti
   // Ctrl-C at a terminal reaches the whole process group, providers included, but Terraform
   // stops providers through StopProvider: an interrupt must not end a running apply here.
   process.on("SIGINT", () => log.debug("ignoring SIGINT; Terraform stops providers with StopProvider"));
-  // A SIGKILLed terraform cannot say stop; a changed parent means this process was orphaned.
-  setInterval(() => {
-    if (process.ppid !== parent) stop("parent process exited");
-  }, PARENT_POLL_MS).unref();
+  setInterval(stopping, PARENT_POLL_MS).unref();
 
   const [{ grpcServer }, { createService }] = await Promise.all([import("./grpc/server.js"), import("./service.js")]);
-  const service = createService(definition, { log, signal: stopController.signal, stop });
+  const service = createService(definition, { log, signal: stopController.signal, stop, stopping });
   close = () => service.close();
   const grpc = grpcServer(
     service.routes,

@@ -6,6 +6,7 @@ import type {
   ClientCapabilities,
   DataSource,
   Diagnostic,
+  Lifetime,
   Logger,
   ObjectValue,
   Provider,
@@ -23,9 +24,8 @@ import type { UnaryHandler } from "./grpc/server.js";
 import { decode, encode, type Spec } from "./wire/protobuf.js";
 import * as wire from "./wire/tfplugin6.js";
 
-export interface Runtime {
+export interface Runtime extends Lifetime {
   readonly log: Logger;
-  readonly signal: AbortSignal;
   /** Begins the orderly stop (StopProvider, GRPCController.Shutdown). */
   stop(reason: string): void;
 }
@@ -254,6 +254,7 @@ export function createService<Client>(definition: ProviderDefinition<Client>, ru
     const client = await provider.configure(
       { config, terraformVersion: request.terraform_version, capabilities: capabilitiesOf(request.client_capabilities) },
       log,
+      { signal: runtime.signal, stopping: () => runtime.stopping() },
     );
     configured = { client };
     return {};

@@ -80,9 +80,10 @@ export interface Diagnostic {
 /** Thrown from any provider function; the plugin layer turns it into diagnostics. */
 export class DiagnosticError extends Error {
   readonly diagnostics: readonly Diagnostic[];
-  constructor(diagnostics: Diagnostic | readonly Diagnostic[]) {
+  /** `cause`: the failure the diagnostics report, for callers that decide by its kind. */
+  constructor(diagnostics: Diagnostic | readonly Diagnostic[], options?: { cause?: unknown }) {
     const list = Array.isArray(diagnostics) ? (diagnostics as readonly Diagnostic[]) : [diagnostics as Diagnostic];
-    super(list.map((d) => d.summary).join("; "));
+    super(list.map((d) => d.summary).join("; "), options);
     this.name = "DiagnosticError";
     this.diagnostics = list;
   }
@@ -197,6 +198,18 @@ export interface ConfigureRequest {
   readonly capabilities: ClientCapabilities;
 }
 
+/** The provider process's lifetime, as the plugin layer sees it. */
+export interface Lifetime {
+  /** Aborted when the provider stops (StopProvider, GRPCController.Shutdown, SIGTERM, Terraform gone). */
+  readonly signal: AbortSignal;
+  /**
+   * Why the provider is stopping, checked now: a SIGKILLed Terraform is noticed at this call, not
+   * at the next poll. Undefined while Terraform runs and has not asked the provider to stop. Ask
+   * it right before every side effect: work Terraform can no longer record must not start.
+   */
+  stopping(): string | undefined;
+}
+
 export interface Provider<Client> {
   /** The provider block's schema. */
   readonly schema: Schema;
@@ -204,7 +217,7 @@ export interface Provider<Client> {
   readonly dataSources: readonly DataSource<Client>[];
   validate?(request: ValidateRequest): readonly Diagnostic[] | Promise<readonly Diagnostic[]>;
   /** Runs on ConfigureProvider; resources and data sources get its result as `context.client`. */
-  configure(request: ConfigureRequest, log: Logger): Promise<Client>;
+  configure(request: ConfigureRequest, log: Logger, lifetime: Lifetime): Promise<Client>;
   /** Called once when the process stops (StopProvider, Shutdown, SIGTERM). */
   close?(client: Client): Promise<void>;
 }

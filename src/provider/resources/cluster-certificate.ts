@@ -8,6 +8,7 @@ import { segment } from "../../client/path.js";
 import type { ProviderClient } from "../client.js";
 import { DiagnosticError, type Diagnostic, type ObjectValue, type Resource } from "../plugin/types.js";
 import { apiStep, knownString } from "./values.js";
+import { DONE, NOT_DONE, sendThenConfirm } from "./common/lost-reply.js";
 
 const PURPOSE = "cluster.certificate.key";
 
@@ -66,11 +67,17 @@ export const clusterCertificateResource: Resource<ProviderClient> = {
     }
     const key = config === null ? undefined : knownString(config.private_key);
     if (key === undefined) throw new DiagnosticError({ severity: "error", summary: "private_key is not known at apply time", path: ["private_key"] });
+    const certificate = knownString(planned.certificate)!;
     await apiStep(`Cannot replace the certificate of cluster "${cluster}"`, () =>
-      client.api.request("PUT", `/1.0/provisioning/clusters/${segment(cluster)}/certificate`, {
-        body: { cluster_certificate: knownString(planned.certificate)!, cluster_certificate_key: key },
-        subject: cluster,
-      }),
+      sendThenConfirm(
+        async () => {
+          await client.api.request("PUT", `/1.0/provisioning/clusters/${segment(cluster)}/certificate`, {
+            body: { cluster_certificate: certificate, cluster_certificate_key: key },
+            subject: cluster,
+          });
+        },
+        async () => ((await liveCertificate(client, cluster)) === certificate ? DONE : NOT_DONE),
+      ),
     );
     return { state: { ...planned, private_key: null } };
   },

@@ -13,6 +13,7 @@ import { objectNameProblem } from "../../config/object-name.js";
 import { templateSecretProblems } from "./template-secrets.js";
 import { ifMatch, retryOnPreconditionFailed } from "./common/precondition.js";
 import { apiStep, hasUnknown, isUnknown, knownObject, knownString, stepFailed } from "./values.js";
+import { DONE, MAX_ROUNDS, NOT_DONE, replyLost, sendThenConfirm } from "./common/lost-reply.js";
 
 const KIND = "cluster template";
 
@@ -283,19 +284,24 @@ function stateOf(name: string, content: ClusterTemplatePut, reference: ObjectVal
 /**
  * POST the template. When the server refuses (or the reply was lost) because the template already
  * exists, an identical one is adopted: an earlier apply created it and was interrupted before
- * Terraform recorded it.
+ * Terraform recorded it. When the reply was lost and there is no template, the POST is sent again.
  */
 async function createTemplate(api: OperationsCenterClient, log: Logger, name: string, content: ClusterTemplatePut): Promise<void> {
   const summary = `Cannot create cluster template "${name}"`;
-  try {
-    await api.createClusterTemplate({ name, ...content });
-  } catch (error) {
-    const maybeExists = error instanceof OperationsCenterError && (error.status === 400 || error.mayHaveBeenProcessed);
-    if (!maybeExists) throw stepFailed(summary, error);
-    const found = await apiStep(summary, () => api.findClusterTemplate(name));
-    if (found === undefined) throw stepFailed(summary, error);
-    if (!sameContent(liveContent(found.template), content)) throw alreadyExists(name);
-    log.info(`oc-cdktf: cluster template "${name}" already exists with the configured content; adopted it`, { template: name });
+  for (let round = 1; ; round++) {
+    try {
+      await api.createClusterTemplate({ name, ...content });
+      return;
+    } catch (error) {
+      const maybeExists = error instanceof OperationsCenterError && (error.status === 400 || error.mayHaveBeenProcessed);
+      if (!maybeExists) throw stepFailed(summary, error);
+      const found = await apiStep(summary, () => api.findClusterTemplate(name));
+      if (found === undefined && replyLost(error) && round < MAX_ROUNDS) continue;
+      if (found === undefined) throw stepFailed(summary, error);
+      if (!sameContent(liveContent(found.template), content)) throw alreadyExists(name);
+      log.info(`oc-cdktf: cluster template "${name}" already exists with the configured content; adopted it`, { template: name });
+      return;
+    }
   }
 }
 
@@ -304,7 +310,10 @@ async function renameTemplate(api: OperationsCenterClient, from: string, to: str
     retryOnPreconditionFailed(async () => {
       const found = await api.findClusterTemplate(from);
       if (found === undefined) throw vanished(from);
-      await api.renameClusterTemplate(from, to, ifMatch(found.etag));
+      await sendThenConfirm(
+        () => api.renameClusterTemplate(from, to, ifMatch(found.etag)),
+        async () => ((await api.findClusterTemplate(from)) === undefined && (await api.findClusterTemplate(to)) !== undefined ? DONE : NOT_DONE),
+      );
     }),
   );
 }
@@ -324,7 +333,10 @@ async function updateTemplate(api: OperationsCenterClient, name: string, content
 async function deleteTemplate(api: OperationsCenterClient, name: string): Promise<void> {
   await apiStep(`Cannot delete cluster template "${name}"`, async () => {
     try {
-      await api.deleteClusterTemplate(name);
+      await sendThenConfirm(
+        () => api.deleteClusterTemplate(name),
+        async () => ((await api.findClusterTemplate(name)) === undefined ? DONE : NOT_DONE),
+      );
     } catch (error) {
       // Deleted by someone else since the last refresh: the goal is reached.
       if (!(error instanceof OperationsCenterError && error.isNotFound)) throw error;

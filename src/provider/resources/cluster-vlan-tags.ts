@@ -44,6 +44,7 @@ import {
   throwIfErrors,
 } from "./bulk/common.js";
 import { bulkUnlessMaintenance, runBulkAction } from "./bulk/run.js";
+import { readThenDecide } from "./common/lost-reply.js";
 import { resyncUntilReady } from "./server-ready.js";
 import { apiStep, hasUnknown, isUnknown, knownObject, knownString, stepFailed } from "./values.js";
 
@@ -125,27 +126,36 @@ async function stageOnJoining(
   const api = client.api;
   let changed = false;
   for (const server of servers) {
-    const network = await apiStep(`Cannot read the network config of server ${server}`, () => api.getServerLiveNetwork(server));
-    const device = deviceOf(network, interfaceName);
-    if (device === undefined) {
-      throw new DiagnosticError({
-        severity: "error",
-        summary: `Server ${server} has no interface or bond "${interfaceName}", so it cannot carry the VLAN tags of cluster "${cluster}"`,
-        detail: `Every member needs the same interfaces; remove ${server} from the cluster's servers, or correct interface_name.`,
-        path: ["servers"],
-      });
-    }
-    const current = device.vlan_tags ?? [];
-    const next = tagsFor(current);
-    if (JSON.stringify(current) === JSON.stringify(next)) continue;
-    log.info(`oc-cdktf: cluster "${cluster}": server ${server} is about to join; setting VLAN tags ${list(next)} on "${interfaceName}" (in the members' order) through its network endpoint`, {
-      cluster,
-      server,
-    });
-    device.vlan_tags = next;
-    await apiStep(`Cannot set the VLAN tags of "${interfaceName}" on server ${server}`, () => putServerNetwork(api, server, network));
-    await apiStep(`Server ${server} did not become ready after its VLAN tags were set`, () => resyncUntilReady(client, log, server, `its VLAN tags on "${interfaceName}" were set`));
-    changed = true;
+    // Set once the PUT went out: after a lost reply the read may show the tags already set, and
+    // the server still needs to become ready again.
+    let sent = false;
+    const staged = await readThenDecide(`server ${server}: setting VLAN tags on "${interfaceName}"`, async () => {
+      const network = await apiStep(`Cannot read the network config of server ${server}`, () => api.getServerLiveNetwork(server));
+      const device = deviceOf(network, interfaceName);
+      if (device === undefined) {
+        throw new DiagnosticError({
+          severity: "error",
+          summary: `Server ${server} has no interface or bond "${interfaceName}", so it cannot carry the VLAN tags of cluster "${cluster}"`,
+          detail: `Every member needs the same interfaces; remove ${server} from the cluster's servers, or correct interface_name.`,
+          path: ["servers"],
+        });
+      }
+      const current = device.vlan_tags ?? [];
+      const next = tagsFor(current);
+      if (JSON.stringify(current) !== JSON.stringify(next)) {
+        log.info(`oc-cdktf: cluster "${cluster}": server ${server} is about to join; setting VLAN tags ${list(next)} on "${interfaceName}" (in the members' order) through its network endpoint`, {
+          cluster,
+          server,
+        });
+        device.vlan_tags = next;
+        sent = true;
+        await apiStep(`Cannot set the VLAN tags of "${interfaceName}" on server ${server}`, () => putServerNetwork(api, server, network));
+      }
+      if (!sent) return false;
+      await apiStep(`Server ${server} did not become ready after its VLAN tags were set`, () => resyncUntilReady(client, log, server, `its VLAN tags on "${interfaceName}" were set`));
+      return true;
+    }, log);
+    changed ||= staged;
   }
   return changed;
 }
@@ -240,8 +250,10 @@ function stateOf(cluster: string, interfaceName: string, vlanTags: readonly numb
 async function removeManaged(client: ProviderClient, log: Logger, cluster: string, interfaceName: string, managed: readonly number[]): Promise<void> {
   const members = await clusterMembers(client.api, cluster);
   if (members === undefined) return;
-  const live = await liveTags(client, members, interfaceName);
-  await changeTags(client.api, log, cluster, interfaceName, live, [], managed.filter((tag) => onSome(live, tag)));
+  await readThenDecide(`cluster "${cluster}": removing VLAN tags from "${interfaceName}"`, async () => {
+    const live = await liveTags(client, members, interfaceName);
+    await changeTags(client.api, log, cluster, interfaceName, live, [], managed.filter((tag) => onSome(live, tag)));
+  }, log);
 }
 
 export const clusterVlanTagsResource: Resource<ProviderClient> = changesOneAtATime({
@@ -342,11 +354,13 @@ export const clusterVlanTagsResource: Resource<ProviderClient> = changesOneAtATi
       // when its interfaces carry the members' VLAN tags, so they get the tags first.
       const joining = stringList(planned.servers).filter((server) => !members.includes(server));
       if (members.length === 0 && joining.length === 0) await requireMembers(api, on);
-      const live = await liveTags(client, members, interfaceName);
-      const add = desired.filter((tag) => !onEvery(live, tag)).sort((a, b) => a - b);
-      const remove = managed.filter((tag) => !desired.includes(tag) && onSome(live, tag));
-      await changeTags(api, log, on, interfaceName, live, add, remove);
-      const current = add.length === 0 && remove.length === 0 ? live : await liveTags(client, members, interfaceName);
+      const current = await readThenDecide(`cluster "${on}": changing the VLAN tags of "${interfaceName}"`, async () => {
+        const live = await liveTags(client, members, interfaceName);
+        const add = desired.filter((tag) => !onEvery(live, tag)).sort((a, b) => a - b);
+        const remove = managed.filter((tag) => !desired.includes(tag) && onSome(live, tag));
+        await changeTags(api, log, on, interfaceName, live, add, remove);
+        return add.length === 0 && remove.length === 0 ? live : await liveTags(client, members, interfaceName);
+      }, log);
       const reference = members.length === 0 ? undefined : current.get(members[0]!);
       const staged = await stageOnJoining(client, log, on, joining, interfaceName, (tags) => stagedTags(tags, reference, desired, managed));
       const after = !staged ? current : await liveTags(client, [...members, ...joining], interfaceName);

@@ -41,5 +41,5 @@ export async function apiStep<T>(summary: string, step: () => Promise<T>, path?:
 export function stepFailed(summary: string, error: unknown, path?: AttributePath): DiagnosticError {
   if (error instanceof DiagnosticError) return error;
   const detail = error instanceof Error ? error.message : String(error);
-  return new DiagnosticError({ severity: "error", summary, detail, ...(path === undefined ? {} : { path }) });
+  return new DiagnosticError({ severity: "error", summary, detail, ...(path === undefined ? {} : { path }) }, { cause: error });
 }

@@ -42,6 +42,7 @@ import {
   throwIfErrors,
 } from "./common.js";
 import { bulkUnlessMaintenance } from "./run.js";
+import { readThenDecide } from "../common/lost-reply.js";
 
 export interface MemberItemKind<T> {
   readonly typeName: string;
@@ -153,12 +154,14 @@ export function memberItemResource<T>(kind: MemberItemKind<T>): Resource<Provide
     const members = (await clusterMembers(api, cluster)) ?? [];
     const joining = kind.neededToJoin === true ? servers.filter((server) => !members.includes(server)) : [];
     if (members.length === 0 && joining.length === 0) await requireMembers(api, cluster);
-    if (members.length > 0) await convergeMembers(client, log, cluster, item, members);
-    const present = new Set(await holders(client, joining, item));
-    for (const server of joining.filter((s) => !present.has(s))) {
-      log.info(`oc-cdktf: cluster "${cluster}": server ${server} is about to join; adding ${kind.describe(item)} on it through its IncusOS endpoint`, { cluster, server });
-      await apiStep(`Cannot add ${kind.describe(item)} on server ${server}, which is about to join cluster "${cluster}"`, () => kind.addOn(api, server, item));
-    }
+    if (members.length > 0) await readThenDecide(`cluster "${cluster}": adding ${kind.describe(item)}`, () => convergeMembers(client, log, cluster, item, members), log);
+    await readThenDecide(`cluster "${cluster}": adding ${kind.describe(item)} on the servers about to join`, async () => {
+      const present = new Set(await holders(client, joining, item));
+      for (const server of joining.filter((s) => !present.has(s))) {
+        log.info(`oc-cdktf: cluster "${cluster}": server ${server} is about to join; adding ${kind.describe(item)} on it through its IncusOS endpoint`, { cluster, server });
+        await apiStep(`Cannot add ${kind.describe(item)} on server ${server}, which is about to join cluster "${cluster}"`, () => kind.addOn(api, server, item));
+      }
+    }, log);
     if (joining.length > 0 && kind.stored !== undefined) await refreshStored(client, log, [...members, ...joining], item, kind.stored);
     // The joining servers have it now and are members once the cluster takes them: counting
     // them here keeps the next refresh from reporting them as a change made outside Terraform.
@@ -178,7 +181,10 @@ export function memberItemResource<T>(kind: MemberItemKind<T>): Resource<Provide
     }
   };
 
-  const remove = async (client: ProviderClient, log: Logger, cluster: string, item: T): Promise<void> => {
+  const remove = (client: ProviderClient, log: Logger, cluster: string, item: T): Promise<void> =>
+    readThenDecide(`cluster "${cluster}": removing ${kind.describe(item)}`, () => removeOnce(client, log, cluster, item), log);
+
+  const removeOnce = async (client: ProviderClient, log: Logger, cluster: string, item: T): Promise<void> => {
     const api = client.api;
     const members = await clusterMembers(api, cluster);
     if (members === undefined) return;

@@ -68,5 +68,5 @@ function bulkFailure(cluster: string, action: BulkAction, what: string, error: u
       `Operations Center reverted the members already changed, so the cluster is as it was before this apply. ` +
       `Fix ${member ?? "the failing member"} (see the message) and run terraform apply again: the next apply converges.`;
   }
-  return new DiagnosticError({ severity: "error", summary, detail: `${message}\n\n${outcome}` });
+  return new DiagnosticError({ severity: "error", summary, detail: `${message}\n\n${outcome}` }, { cause: error });
 }

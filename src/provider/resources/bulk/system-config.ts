@@ -25,6 +25,7 @@ import {
 import { importIdParts } from "../common/import-id.js";
 import { appliedMembers, changesOneAtATime, clusterAttribute, clusterMembers, clusterProblems, plannedMembers, readMembers, requireMembers, serversAttribute, serversChanged, throwIfErrors } from "./common.js";
 import { bulkUnlessMaintenance, runBulkAction } from "./run.js";
+import { readThenDecide } from "../common/lost-reply.js";
 
 type SystemAction = "update_system_kernel" | "update_system_logging";
 
@@ -102,7 +103,10 @@ export function systemConfigResource<A extends SystemAction>(kind: SystemConfigK
     return new Map(members.flatMap((member, index) => (same(live[index], wanted) ? [] : [[member, live[index]!] as const])));
   };
 
-  const update = async (client: ProviderClient, log: Logger, cluster: string, args: BulkArguments<A>, what: string): Promise<string[]> => {
+  const update = (client: ProviderClient, log: Logger, cluster: string, args: BulkArguments<A>, what: string): Promise<string[]> =>
+    readThenDecide(`cluster "${cluster}": ${what}`, () => updateOnce(client, log, cluster, args, what), log);
+
+  const updateOnce = async (client: ProviderClient, log: Logger, cluster: string, args: BulkArguments<A>, what: string): Promise<string[]> => {
     const api = client.api;
     const members = await requireMembers(api, cluster);
     const stale = await differing(client, members, args.config);

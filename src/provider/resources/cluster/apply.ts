@@ -15,6 +15,8 @@ import { beginCreate, endCreate, endReset, findCreate, finishCreate, isRunning, 
 import { ifMatch, retryOnPreconditionFailed } from "../common/precondition.js";
 import { checkServers } from "./preflight.js";
 import { removalBlockers } from "./removal.js";
+import { DONE, NOT_DONE, mayHaveTakenEffect, sendThenConfirm, type Outcome } from "../common/lost-reply.js";
+import { RETRY_DEFAULTS } from "../../../client/retry-policy.js";
 import type { ClusterValue, DeletionPolicy } from "./schema.js";
 
 
@@ -350,10 +352,10 @@ export async function createCluster(effects: Effects, desired: ClusterValue, sec
   };
   const post = clusterPost(desired, inputs, bookkeeping);
   try {
-    await client.api.createCluster(post);
+    await sendThenConfirm(() => client.api.createCluster(post), () => createOutcome(effects, name, entry.create_id));
   } catch (error) {
     // A reply means the create is over; without one (connection lost) it may still be running.
-    if (!(error instanceof OperationsCenterError && error.mayHaveBeenProcessed)) finishCreate(client.workDir, entry);
+    if (!mayHaveTakenEffect(error)) finishCreate(client.workDir, entry);
     const left = await client.api.findCluster(name).catch(() => undefined);
     if (left !== undefined && existing === undefined && readBookkeeping(left.cluster.properties).createdBy !== entry.create_id) {
       endCreate(client.workDir, name, entry.create_id);
@@ -394,6 +396,34 @@ export async function createCluster(effects: Effects, desired: ClusterValue, sec
       },
     };
   }
+}
+
+/**
+ * After the create's reply was lost: whether this create made the cluster. A pending one may still
+ * be being created (Operations Center answers a create only at its end), so it is waited for, as
+ * long as one request may wait for retries; a create Operations Center dropped (a restart) stays
+ * pending, and the next apply removes that record and creates the cluster again.
+ */
+async function createOutcome(effects: Effects, name: string, createId: string): Promise<Outcome> {
+  const { client } = effects;
+  const waitMs = client.transport.retryBudgetMs ?? RETRY_DEFAULTS.retryBudgetMs;
+  let found = await client.api.findCluster(name);
+  if (found !== undefined && found.cluster.status === "pending" && readBookkeeping(found.cluster.properties).createdBy === createId) {
+    const settled = await pollUntil(
+      effects,
+      waitMs,
+      async () => {
+        const now = await client.api.findCluster(name);
+        return now === undefined || now.cluster.status !== "pending" ? { value: now } : undefined;
+      },
+      () => new Error("still pending"),
+    ).catch(() => found);
+    found = settled;
+  }
+  if (found === undefined) return NOT_DONE;
+  if (readBookkeeping(found.cluster.properties).createdBy !== createId) return { done: false, partly: `cluster "${name}" exists, but this create did not make it` };
+  if (found.cluster.status === "pending") return { done: false, partly: `cluster "${name}" is still pending after ${Math.round(waitMs / 1000)} s` };
+  return DONE;
 }
 
 /** Forgets the journal entry of a create once state holds its id. */
@@ -483,8 +513,24 @@ async function putSettings(client: ProviderClient, name: string, change: (live: 
 async function renameCluster(client: ProviderClient, from: string, to: string): Promise<void> {
   await retryOnPreconditionFailed(async () => {
     const { etag } = await client.api.getCluster(from);
-    await client.api.renameCluster(from, to, ifMatch(etag));
+    await sendThenConfirm(
+      () => client.api.renameCluster(from, to, ifMatch(etag)),
+      async () => {
+        const [old, renamed] = await Promise.all([client.api.findCluster(from), client.api.findCluster(to)]);
+        if (old === undefined && renamed !== undefined) return DONE;
+        return old !== undefined && renamed === undefined ? NOT_DONE : { done: false, partly: `cluster "${from}" ${old === undefined ? "is gone" : "still exists"} and "${to}" ${renamed === undefined ? "does not exist" : "exists"}` };
+      },
+    );
   });
+}
+
+/** After a lost :add-servers or :remove-servers reply: whether every server (not) being a member says it took effect. */
+async function membershipOutcome(client: ProviderClient, cluster: string, servers: readonly string[], joined: boolean): Promise<Outcome> {
+  const members = new Set((await client.api.listServers({ cluster })).map((server) => server.name));
+  const changed = servers.filter((server) => members.has(server) === joined);
+  if (changed.length === servers.length) return DONE;
+  if (changed.length === 0) return NOT_DONE;
+  return { done: false, partly: `${changed.join(", ")} ${joined ? "joined" : "left"}, ${servers.filter((s) => !changed.includes(s)).join(", ")} did not` };
 }
 
 function leftState(progress: UpdateProgress, extra: string): string {
@@ -568,7 +614,8 @@ export async function updateCluster(effects: Effects, prior: ClusterValue, desir
 
   if (changes.add.length > 0) {
     try {
-      await client.api.addClusterServers(name, { server_names: changes.add, copy_services_config: desired.copy_services_config_on_add ?? true });
+      const body = { server_names: changes.add, copy_services_config: desired.copy_services_config_on_add ?? true };
+      await sendThenConfirm(() => client.api.addClusterServers(name, body), () => membershipOutcome(client, name, changes.add, true));
     } catch (error) {
       return stop(`Adding ${changes.add.join(", ")} to cluster "${name}" failed`, error, "its settings are updated; no member was removed", ["servers"]);
     }
@@ -582,7 +629,7 @@ export async function updateCluster(effects: Effects, prior: ClusterValue, desir
         if (state !== IN_MAINTENANCE.evacuated) await client.api.evacuateServer(server);
         await waitForEvacuation(effects, server);
       }
-      await client.api.removeClusterServers(name, changes.remove);
+      await sendThenConfirm(() => client.api.removeClusterServers(name, changes.remove), () => membershipOutcome(client, name, changes.remove, false));
       // Operations Center factory-resets removed members: a cluster they move to waits for them.
       recordReset(client.workDir, changes.remove);
     } catch (error) {
@@ -604,7 +651,10 @@ const POLICY_MODE = { forget: "force", "factory-reset": "factory-reset" } as con
 
 async function deleteIgnoringGone(client: ProviderClient, name: string, mode: "normal" | "force" | "factory-reset"): Promise<void> {
   try {
-    await client.api.deleteCluster(name, { mode });
+    await sendThenConfirm(
+      () => client.api.deleteCluster(name, { mode }),
+      async () => ((await client.api.findCluster(name)) === undefined ? DONE : NOT_DONE),
+    );
   } catch (error) {
     if (error instanceof OperationsCenterError && error.isNotFound) return;
     throw error;

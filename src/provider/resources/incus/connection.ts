@@ -101,7 +101,7 @@ export function incusFor(client: ProviderClient, values: ObjectValue, log: Logge
   }
   // The log of the latest call: calls of later resources are logged to theirs.
   const onRequest = (event: RequestEvent) => logCalls(entry.log)(event);
-  const entry: Cached = { log, client: connect(client, cluster, remote, explicit).then((connection) => IncusClient.connect(connection, { onRequest })) };
+  const entry: Cached = { log, client: connect(client, cluster, remote, explicit).then((connection) => IncusClient.connect(connection, { onRequest, transport: client.transport })) };
   entry.client.catch(() => byKey.delete(key));
   byKey.set(key, entry);
   return entry.client;
