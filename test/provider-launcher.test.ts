@@ -179,3 +179,46 @@ test("oc-cdktf provider mirror writes a packed mirror that terraform init instal
   assert.notEqual(tampered.code, 0);
   assert.match(tampered.stderr, /checksum|doesn't match any of the checksums/);
 });
+
+test("cdktf get in fresh TypeScript and Python apps generates bindings from the installed provider", async (t) => {
+  const w = await workspace(t, "get-");
+  const installed = await run(process.execPath, [CLI, "provider", "install"], { cwd: w.dir, env: w.env });
+  assert.equal(installed.code, 0, installed.output);
+  const cdktf = path.join(ROOT, "node_modules", ".bin", "cdktf");
+  const generated = async (language: string) => {
+    const app = path.join(w.dir, language);
+    mkdirSync(app);
+    const settings = { language, app: "true", projectId: language, sendCrashReports: "false", terraformProviders: [`${PROVIDER_SOURCE}@0.1.0`], terraformModules: [], context: {} };
+    writeFileSync(path.join(app, "cdktf.json"), JSON.stringify(settings));
+    const got = await run(cdktf, ["get"], { cwd: app, env: { ...w.env, CI: "1" } });
+    assert.equal(got.code, 0, got.output);
+    return (relative: string) => readFileSync(path.join(app, ".gen", ...relative.split("/")), "utf8");
+  };
+  const typescript = await generated("typescript");
+  assert.match(typescript("providers/operationscenter/provider/index.ts"), /export class OperationscenterProvider extends cdktf\.TerraformProvider/);
+  assert.match(typescript("providers/operationscenter/provider/index.ts"), /terraformProviderSource: 'oc-cdktf\.invalid\/oc-cdktf\/operationscenter'/);
+  assert.match(typescript("providers/operationscenter/cluster-template/index.ts"), /tfResourceType = "operationscenter_cluster_template"/);
+  const python = await generated("python");
+  assert.match(python("operationscenter/provider/__init__.py"), /class OperationscenterProvider\(/);
+  assert.match(python("operationscenter/cluster_template/__init__.py"), /class ClusterTemplate\(/);
+});
+
+test("a state written under the old address oc-cdktf.local/oc-cdktf/operations-center moves with terraform state replace-provider", async (t) => {
+  const w = await workspace(t, "replace-");
+  const installed = await run(process.execPath, [CLI, "provider", "install"], { cwd: w.dir, env: w.env });
+  assert.equal(installed.code, 0, installed.output);
+  const config = path.join(w.dir, "infra");
+  mkdirSync(config);
+  writeFileSync(path.join(config, "main.tf"), hcl("kept"));
+  await initApplyPlan(config, w.env);
+  // The state as the earlier release wrote it: the same resources under the old provider address.
+  const stateFile = path.join(config, "terraform.tfstate");
+  writeFileSync(stateFile, readFileSync(stateFile, "utf8").replaceAll(PROVIDER_SOURCE, "oc-cdktf.local/oc-cdktf/operations-center"));
+  const before = await terraform(["plan", "-input=false", "-no-color"], { cwd: config, env: w.env });
+  assert.notEqual(before.code, 0, before.stdout);
+  const replaced = await terraform(["state", "replace-provider", "-auto-approve", "oc-cdktf.local/oc-cdktf/operations-center", PROVIDER_SOURCE], { cwd: config, env: w.env });
+  assert.equal(replaced.code, 0, replaced.stdout + replaced.stderr);
+  const after = await terraform(["plan", "-input=false", "-no-color", "-detailed-exitcode"], { cwd: config, env: w.env });
+  assert.equal(after.code, 0, `expected no changes:\n${after.stdout}${after.stderr}`);
+  assert.deepEqual(templates(w), ["kept"]);
+});
