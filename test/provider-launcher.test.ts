@@ -11,22 +11,7 @@ import { ClusterTemplate, OperationsCenter } from "../constructs/index.js";
 import { PROVIDER_SOURCE } from "../src/provider/identity.js";
 import { archiveName, launcherDirectory, LAUNCHER_NAME, lockEntry, packageHash, providerDirectory } from "../src/provider/launcher.js";
 import { terraform } from "../src/review/terraform.js";
-import { CLI, ROOT, run, workspace, type Workspace } from "./e2e/workspace.js";
-
-const hcl = (name: string) => `terraform {
-  required_providers {
-    operationscenter = { source = "${PROVIDER_SOURCE}", version = "0.1.0" }
-  }
-}
-
-provider "operationscenter" {}
-
-resource "operationscenter_cluster_template" "rack" {
-  name            = "${name}"
-  services_config = "lvm:\\n  enabled: true\\n"
-  variables       = {}
-}
-`;
+import { CLI, ROOT, run, templateConfig, workspace, type Workspace } from "./e2e/workspace.js";
 
 async function tfOk(args: string[], cwd: string, env: NodeJS.ProcessEnv): Promise<string> {
   const result = await terraform([...args, "-input=false", "-no-color"], { cwd, env });
@@ -70,7 +55,7 @@ test("provider install from a project that is then deleted: HCL in $HOME/infra a
   const deep = path.join(w.env.HOME!, "teams", "storage", "site-a", "infra");
   for (const [dir, name] of [[shallow, "home-infra"], [deep, "deep-infra"]] as const) {
     mkdirSync(dir, { recursive: true });
-    writeFileSync(path.join(dir, "main.tf"), hcl(name));
+    writeFileSync(path.join(dir, "main.tf"), templateConfig(name));
     await initApplyPlan(dir, w.env);
     // Terraform reaches the launcher through a symbolic link into the plugin directory.
     const linked = launcherDirectory(path.join(dir, ".terraform", "providers"));
@@ -156,7 +141,7 @@ test("oc-cdktf provider mirror writes a packed mirror that terraform init instal
   const env = { ...w.env, TF_CLI_CONFIG_FILE: rc };
   const config = path.join(w.dir, "config");
   mkdirSync(config);
-  writeFileSync(path.join(config, "main.tf"), hcl("from-mirror"));
+  writeFileSync(path.join(config, "main.tf"), templateConfig("from-mirror"));
   const init = await tfOk(["init"], config, env);
   assert.match(init, /Installed oc-cdktf\.invalid\/oc-cdktf\/operationscenter v0\.1\.0/);
   assert.ok(readFileSync(path.join(config, ".terraform.lock.hcl"), "utf8").includes(`"${packageHash()}"`));
@@ -166,7 +151,7 @@ test("oc-cdktf provider mirror writes a packed mirror that terraform init instal
   // With the printed entry as the lock file, init checks the archive against its zh: hash.
   const locked = path.join(w.dir, "locked");
   mkdirSync(locked);
-  writeFileSync(path.join(locked, "main.tf"), hcl("locked"));
+  writeFileSync(path.join(locked, "main.tf"), templateConfig("locked"));
   writeFileSync(path.join(locked, ".terraform.lock.hcl"), lockEntry([zh]));
   await tfOk(["init"], locked, env);
   const lock = readFileSync(path.join(locked, ".terraform.lock.hcl"), "utf8");
@@ -209,7 +194,7 @@ test("a state written under the old address oc-cdktf.local/oc-cdktf/operations-c
   assert.equal(installed.code, 0, installed.output);
   const config = path.join(w.dir, "infra");
   mkdirSync(config);
-  writeFileSync(path.join(config, "main.tf"), hcl("kept"));
+  writeFileSync(path.join(config, "main.tf"), templateConfig("kept"));
   await initApplyPlan(config, w.env);
   // The state as the earlier release wrote it: the same resources under the old provider address.
   const stateFile = path.join(config, "terraform.tfstate");

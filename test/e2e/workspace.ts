@@ -6,6 +6,7 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import * as path from "node:path";
 import { fileURLToPath } from "node:url";
 import { startLocalOperationsCenter, type LocalOperationsCenter } from "../../src/local-oc/index.js";
+import { PROVIDER_SOURCE } from "../../src/provider/identity.js";
 
 export const ROOT = fileURLToPath(new URL("../../../", import.meta.url));
 export const CLI = path.join(ROOT, "dist", "src", "cli", "main.js");
@@ -48,3 +49,19 @@ export async function workspace(t: { after(fn: () => Promise<void> | void): void
   });
   return { dir, oc, env };
 }
+
+/** A plain HCL configuration with one cluster template: quick to apply, enough to run the provider. */
+export const templateConfig = (name: string): string => `terraform {
+  required_providers {
+    operationscenter = { source = "${PROVIDER_SOURCE}", version = "0.1.0" }
+  }
+}
+
+provider "operationscenter" {}
+
+resource "operationscenter_cluster_template" "rack" {
+  name            = "${name}"
+  services_config = "lvm:\\n  enabled: true\\n"
+  variables       = {}
+}
+`;
