@@ -4,12 +4,16 @@
 // the plugin cache shared by projects, `-chdir`, and a packed mirror.
 import assert from "node:assert/strict";
 import { cpSync, lstatSync, mkdirSync, readFileSync, realpathSync, renameSync, rmSync, writeFileSync } from "node:fs";
+import { createServer } from "node:https";
+import type { AddressInfo } from "node:net";
 import * as path from "node:path";
 import { test } from "node:test";
 import { App, LocalBackend, TerraformStack } from "cdktf";
 import { ClusterTemplate, OperationsCenter } from "../constructs/index.js";
+import { createSelfSignedCertificate } from "../src/local-oc/certificates.js";
 import { PROVIDER_SOURCE } from "../src/provider/identity.js";
 import { archiveName, launcherDirectory, LAUNCHER_NAME, lockEntry, packageHash, providerDirectory } from "../src/provider/launcher.js";
+import { zip } from "../src/provider/zip.js";
 import { terraform } from "../src/review/terraform.js";
 import { CLI, ROOT, run, templateConfig, workspace, type Workspace } from "./e2e/workspace.js";
 
@@ -206,4 +210,50 @@ test("a state written under the old address oc-cdktf.local/oc-cdktf/operations-c
   const after = await terraform(["plan", "-input=false", "-no-color", "-detailed-exitcode"], { cwd: config, env: w.env });
   assert.equal(after.code, 0, `expected no changes:\n${after.stdout}${after.stderr}`);
   assert.deepEqual(templates(w), ["kept"]);
+});
+
+test("the same mirror directory, served as static files over HTTPS, is a network mirror terraform init installs from", async (t) => {
+  const w = await workspace(t, "netmirror-");
+  const mirror = path.join(w.dir, "mirror");
+  const written = await run(process.execPath, [CLI, "provider", "mirror", mirror], { cwd: w.dir, env: w.env });
+  assert.equal(written.code, 0, written.output);
+  const { certificate, key } = await createSelfSignedCertificate({ commonName: "mirror", usage: "server", ipAddresses: ["127.0.0.1"] });
+  const served: string[] = [];
+  const server = createServer({ cert: certificate, key }, (request, response) => {
+    const file = path.join(mirror, ...decodeURIComponent(new URL(request.url ?? "/", "https://mirror").pathname).split("/").filter((p) => p !== "" && p !== ".."));
+    served.push(path.relative(mirror, file));
+    try {
+      // A static web server's types by extension: Terraform requires application/json for the indexes.
+      response.setHeader("Content-Type", file.endsWith(".json") ? "application/json" : "application/zip");
+      response.end(readFileSync(file));
+    } catch {
+      response.writeHead(404).end();
+    }
+  });
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  t.after(() => new Promise<void>((resolve) => server.close(() => resolve())));
+  const port = (server.address() as AddressInfo).port;
+  const ca = path.join(w.dir, "mirror-ca.pem");
+  writeFileSync(ca, certificate);
+  const rc = path.join(w.dir, "network-mirror.tfrc");
+  writeFileSync(rc, `provider_installation {\n  network_mirror {\n    url = "https://127.0.0.1:${port}/"\n  }\n}\n`);
+  // Terraform (Go) trusts the certificates in SSL_CERT_FILE.
+  const env = { ...w.env, TF_CLI_CONFIG_FILE: rc, SSL_CERT_FILE: ca };
+  const config = path.join(w.dir, "config");
+  mkdirSync(config);
+  writeFileSync(path.join(config, "main.tf"), templateConfig("from-network-mirror"));
+  assert.match(await tfOk(["init"], config, env), /Installed oc-cdktf\.invalid\/oc-cdktf\/operationscenter v0\.1\.0/);
+  const dir = path.relative(mirror, providerDirectory(mirror));
+  // Terraform reads the archive twice (to check it against the index's hashes, then to install it).
+  assert.deepEqual([...new Set(served)], [`${dir}/index.json`, `${dir}/0.1.0.json`, `${dir}/${archiveName("linux_amd64")}`].map((p) => p.split("/").join(path.sep)));
+  await tfOk(["apply", "-auto-approve"], config, env);
+  assert.deepEqual(templates(w), ["from-network-mirror"]);
+  // Terraform records the h1: hash only (it keeps a mirror's zh: hashes for signed registry packages).
+  assert.ok(readFileSync(path.join(config, ".terraform.lock.hcl"), "utf8").includes(`"${packageHash()}"`));
+  // The index's hashes are checked: an archive with other contents is refused.
+  writeFileSync(path.join(providerDirectory(mirror), archiveName("linux_amd64")), zip([{ name: LAUNCHER_NAME, data: Buffer.from("#!/bin/sh\nexit 1\n"), mode: 0o755 }]));
+  for (const stale of [".terraform", ".terraform.lock.hcl"]) rmSync(path.join(config, stale), { recursive: true, force: true });
+  const tampered = await terraform(["init", "-input=false", "-no-color"], { cwd: config, env });
+  assert.notEqual(tampered.code, 0, tampered.stdout);
+  assert.match(tampered.stderr, /checksum|hash/i);
 });
