@@ -15,7 +15,7 @@ import { PROVIDER_SOURCE } from "../src/provider/identity.js";
 import { archiveName, launcherDirectory, LAUNCHER_NAME, lockEntry, packageHash, providerDirectory } from "../src/provider/launcher.js";
 import { zip } from "../src/provider/zip.js";
 import { terraform } from "../src/review/terraform.js";
-import { CLI, ROOT, run, templateConfig, workspace, type Workspace } from "./e2e/workspace.js";
+import { CLI, installProvider, ROOT, run, templateConfig, workspace, type Workspace } from "./e2e/workspace.js";
 
 async function tfOk(args: string[], cwd: string, env: NodeJS.ProcessEnv): Promise<string> {
   const result = await terraform([...args, "-input=false", "-no-color"], { cwd, env });
@@ -171,8 +171,7 @@ test("oc-cdktf provider mirror writes a packed mirror that terraform init instal
 
 test("cdktf get in fresh TypeScript and Python apps generates bindings from the installed provider", async (t) => {
   const w = await workspace(t, "get-");
-  const installed = await run(process.execPath, [CLI, "provider", "install"], { cwd: w.dir, env: w.env });
-  assert.equal(installed.code, 0, installed.output);
+  await installProvider(w);
   const cdktf = path.join(ROOT, "node_modules", ".bin", "cdktf");
   const generated = async (language: string) => {
     const app = path.join(w.dir, language);
@@ -194,8 +193,7 @@ test("cdktf get in fresh TypeScript and Python apps generates bindings from the 
 
 test("a state written under the old address oc-cdktf.local/oc-cdktf/operations-center moves with terraform state replace-provider", async (t) => {
   const w = await workspace(t, "replace-");
-  const installed = await run(process.execPath, [CLI, "provider", "install"], { cwd: w.dir, env: w.env });
-  assert.equal(installed.code, 0, installed.output);
+  await installProvider(w);
   const config = path.join(w.dir, "infra");
   mkdirSync(config);
   writeFileSync(path.join(config, "main.tf"), templateConfig("kept"));

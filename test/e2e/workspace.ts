@@ -50,6 +50,12 @@ export async function workspace(t: { after(fn: () => Promise<void> | void): void
   return { dir, oc, env };
 }
 
+/** `oc-cdktf provider install` into the workspace's HOME (~/.terraform.d/plugins). */
+export async function installProvider(w: Workspace): Promise<void> {
+  const installed = await run(process.execPath, [CLI, "provider", "install"], { cwd: w.dir, env: w.env });
+  if (installed.code !== 0) throw new Error(`oc-cdktf provider install failed:\n${installed.output}`);
+}
+
 /** A plain HCL configuration with one cluster template: quick to apply, enough to run the provider. */
 export const templateConfig = (name: string): string => `terraform {
   required_providers {
