@@ -54,7 +54,7 @@ export async function run(argv: string[]): Promise<number> {
   }
   if (sub !== "install") return sub === undefined ? usageError("a sub-command is needed") : usageError(`unknown sub-command "${sub}"`);
   if (process.platform === "win32") {
-    process.stderr.write("oc-cdktf provider install: the launcher is a POSIX shell script, and Terraform on Windows starts only .exe providers; use WSL\n");
+    process.stderr.write("oc-cdktf provider install: the launcher is a POSIX shell script; on Windows use the provider executable (npm run build:executables, windows_amd64) or WSL\n");
     return 1;
   }
   let pluginsDir = path.join(process.env.HOME ?? homedir(), ".terraform.d", "plugins");

@@ -21,8 +21,8 @@ const BUNDLE_DIR = "provider";
 
 /**
  * The platforms a launcher package is offered for. Its content is the same on each (a shell
- * script and JavaScript), so one lock-file hash serves them all. Windows is not among them:
- * Terraform there starts only `.exe` providers.
+ * script and JavaScript), so one lock-file hash serves them all. Windows is not among them: the
+ * launcher is a POSIX shell script; Windows takes the single executable (scripts/executables.ts).
  */
 export const LAUNCHER_PLATFORMS = ["darwin_amd64", "darwin_arm64", "linux_amd64", "linux_arm64"] as const;
 
