@@ -6,7 +6,7 @@ import { addCustomSynthesis } from "cdktf/lib/synthesize/synthesizer.js";
 import { Construct, type IConstruct } from "constructs";
 import { evacuationTimeoutProblem } from "../src/config/cluster.js";
 import { maxParallelReadsProblem } from "../src/config/parallel-reads.js";
-import { writeLauncher, writeLockEntry } from "../src/provider/launcher.js";
+import { writeLockEntry, writeProviderArchives } from "../src/provider/launcher.js";
 import { literal } from "./names.js";
 import { retrySettingProblems } from "../src/config/retry-settings.js";
 import { OperationscenterProvider } from "./provider/provider/index.js";
@@ -81,9 +81,10 @@ const byStack = new WeakMap<TerraformStack, OperationsCenter>();
 /**
  * The connection to Operations Center for one stack: the `operationscenter` provider block.
  * Create it once per stack, before any cluster or template; `OperationsCenter.of(scope)` finds it
- * (and creates a default one when the stack has none). At synth it writes the provider's launcher
- * into the stack directory (`terraform.d/plugins/...`) with its `.terraform.lock.hcl` entry, so
- * `terraform init` there works offline, and the secret inputs of clusters into `secrets/` (0600).
+ * (and creates a default one when the stack has none). At synth it writes the provider package,
+ * packed for Linux and macOS, into the stack directory (`terraform.d/plugins/...`) with its
+ * `.terraform.lock.hcl` entry, so `terraform init` there works offline (also after the stack
+ * directory is moved, e.g. as a CI artefact), and the secret inputs of clusters into `secrets/` (0600).
  */
 export class OperationsCenter extends Construct {
   /** Returns the stack's OperationsCenter, creating one with defaults if there is none yet. */
@@ -149,8 +150,8 @@ export class OperationsCenter extends Construct {
     addCustomSynthesis(this, {
       onSynthesize: (session) => {
         const dir = path.join(session.outdir, session.manifest.forStack(this.stack).workingDirectory);
-        const launcher = writeLauncher(path.join(dir, "terraform.d", "plugins"));
-        writeLockEntry(dir, launcher.hash);
+        const written = writeProviderArchives(path.join(dir, "terraform.d", "plugins"));
+        writeLockEntry(dir, [written.hash]);
         this.writeSecretFiles(path.join(dir, SECRETS_DIR));
         this.relativizeLocalBackend(dir);
       },

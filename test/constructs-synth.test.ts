@@ -7,7 +7,7 @@ import { test } from "node:test";
 import { TerraformOutput, TerraformStack, TerraformVariable, Testing } from "cdktf";
 import { Construct } from "constructs";
 import { Cluster, ClusterTemplate, OperationsCenter, type ClusterProps } from "../constructs/index.js";
-import { LAUNCHER_NAME, launcherHash } from "../src/provider/launcher.js";
+import { packageHash, providerArchive } from "../src/provider/launcher.js";
 import { FIXTURES } from "./e2e/scenario.js";
 import { synth, type Synthesized } from "./fixtures/constructs/synth.js";
 
@@ -71,16 +71,19 @@ test("a cluster without secrets has no write-only input and no secrets file", ()
   assert.throws(() => out.file("secrets/a.json"));
 });
 
-test("synth writes the launcher and its lock entry; cdk.tf.json holds no absolute path", () => {
+test("synth writes the provider packed for Linux and macOS and its lock entry; cdk.tf.json holds no absolute path", () => {
   const out = synth((s) => new Cluster(s, "a", oneOff));
-  const launcher = out.file(`terraform.d/plugins/oc-cdktf.invalid/oc-cdktf/operationscenter/0.1.0/linux_amd64/${LAUNCHER_NAME}`);
-  assert.equal(launcher.mode, 0o755);
-  assert.match(launcher.text, /^#!\/bin\/sh\n/);
-  assert.match(launcher.text, /exec node "\$dir"\/'(\.\.\/)+dist\/provider\/main\.js' "\$@"\n$/);
-  assert.ok(!launcher.text.includes(process.cwd()), "the launcher holds an absolute path");
+  assert.deepEqual(
+    [...out.archives.keys()].sort(),
+    ["darwin_amd64", "darwin_arm64", "linux_amd64", "linux_arm64"].map((p) => `terraform-provider-operationscenter_0.1.0_${p}.zip`),
+  );
+  for (const [name, bytes] of out.archives) {
+    assert.ok(bytes.equals(providerArchive()), `${name} is not the provider package`);
+    assert.ok(!bytes.includes(process.cwd()), `${name} holds an absolute path`);
+  }
   const lock = out.file(".terraform.lock.hcl").text;
   assert.match(lock, /provider "oc-cdktf\.invalid\/oc-cdktf\/operationscenter" \{/);
-  assert.ok(lock.includes(`"${launcherHash(launcher.text)}"`), "the lock entry holds the launcher's h1: hash");
+  assert.ok(lock.includes(`"${packageHash()}"`), "the lock entry holds the package's h1: hash");
   assert.ok(!out.text.includes(out.stackDir), "the stack directory's absolute path is in cdk.tf.json");
   assert.ok(!out.text.includes(process.cwd()), "the project's absolute path is in cdk.tf.json");
   assert.equal(out.json.terraform.backend?.local?.path, "../../../../terraform.s.tfstate");

@@ -2,49 +2,11 @@
 // cdktf-cli's own `cdktf deploy` / `cdktf diff` on a CDKTF app, both offline against the local
 // Operations Center.
 import assert from "node:assert/strict";
-import { spawn } from "node:child_process";
-import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { copyFileSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import * as path from "node:path";
 import { test } from "node:test";
-import { fileURLToPath } from "node:url";
-import { startLocalOperationsCenter } from "../src/local-oc/index.js";
 import { terraform } from "../src/review/terraform.js";
-
-const ROOT = fileURLToPath(new URL("../../", import.meta.url));
-const CLI = path.join(ROOT, "dist", "src", "cli", "main.js");
-
-function run(command: string, args: string[], options: { cwd: string; env: NodeJS.ProcessEnv }): Promise<{ code: number; output: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(command, args, { ...options, stdio: ["ignore", "pipe", "pipe"] });
-    let output = "";
-    child.stdout.on("data", (c: Buffer) => (output += c.toString()));
-    child.stderr.on("data", (c: Buffer) => (output += c.toString()));
-    child.on("error", reject);
-    child.on("close", (code) => resolve({ code: code ?? 1, output }));
-  });
-}
-
-async function workspace(t: { after(fn: () => Promise<void> | void): void }) {
-  mkdirSync(path.join(ROOT, ".e2e"), { recursive: true });
-  const dir = mkdtempSync(path.join(ROOT, ".e2e", "ways-"));
-  const oc = await startLocalOperationsCenter({ servers: 6, createDelayMs: 5 });
-  const configDir = path.join(dir, "oc-config");
-  await oc.writeClientConfig(configDir);
-  writeFileSync(path.join(dir, "terraformrc"), "");
-  const env: NodeJS.ProcessEnv = {
-    ...process.env,
-    HOME: path.join(dir, "home"),
-    OPERATIONS_CENTER_CONF: configDir,
-    TF_CLI_CONFIG_FILE: path.join(dir, "terraformrc"),
-    CHECKPOINT_DISABLE: "1",
-  };
-  for (const key of ["OPERATIONS_CENTER_REMOTE", "OPERATIONS_CENTER_URL", "TF_LOG", "TF_LOG_PROVIDER"]) delete env[key];
-  t.after(async () => {
-    await oc.close();
-    if (process.env.OC_CDKTF_KEEP_E2E === undefined) rmSync(dir, { recursive: true, force: true });
-  });
-  return { dir, oc, env };
-}
+import { CLI, ROOT, run, workspace } from "./e2e/workspace.js";
 
 test("plain HCL: oc-cdktf provider install, then examples/hcl/main.tf applies, plans clean and destroys", async (t) => {
   const { dir, oc, env } = await workspace(t);

@@ -11,7 +11,7 @@ import * as path from "node:path";
 import { test } from "node:test";
 import { MINIMUM_NODE } from "../src/provider/node-version.js";
 import { PROVIDER_SOURCE, PROVIDER_VERSION } from "../src/provider/identity.js";
-import { writeLauncher } from "../src/provider/launcher.js";
+import { writeProviderPackage } from "../src/provider/launcher.js";
 import { MAX_TARBALL_BYTES } from "./bench/package-size.js";
 import { NODE_18, nodeBinary, packedContents, ROOT } from "./package/consumer.js";
 
@@ -99,7 +99,7 @@ test("on Node 18 the CLI and the provider say which Node.js they need", () => {
   // The provider as Terraform starts it, through its launcher, with Node 18 first on PATH.
   const dir = mkdtempSync(path.join(tmpdir(), "oc-cdktf-node18-"));
   try {
-    writeLauncher(path.join(dir, "terraform.d", "plugins"));
+    writeProviderPackage(path.join(dir, "terraform.d", "plugins"));
     writeFileSync(path.join(dir, "main.tf.json"), JSON.stringify({ terraform: { required_providers: { operationscenter: { source: PROVIDER_SOURCE, version: PROVIDER_VERSION } } } }));
     writeFileSync(path.join(dir, "cli.tfrc"), "");
     const env = { ...process.env, PATH: `${path.dirname(node18)}${path.delimiter}${process.env["PATH"] ?? ""}`, TF_CLI_CONFIG_FILE: path.join(dir, "cli.tfrc"), CHECKPOINT_DISABLE: "1" };

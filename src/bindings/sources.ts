@@ -10,7 +10,7 @@ import { tmpdir } from "node:os";
 import * as path from "node:path";
 import { promisify } from "node:util";
 import { PROVIDER_LOCAL_NAME, PROVIDER_SOURCE, PROVIDER_VERSION } from "../provider/identity.js";
-import { writeLauncher } from "../provider/launcher.js";
+import { writeProviderPackage } from "../provider/launcher.js";
 
 const run = promisify(execFile);
 
@@ -25,7 +25,7 @@ export const bindingsDir: Record<Core, string> = { cdktf: "constructs/provider",
 export async function providerSchemaJson(): Promise<unknown> {
   const dir = mkdtempSync(path.join(tmpdir(), "oc-cdktf-schema-"));
   try {
-    writeLauncher(path.join(dir, "terraform.d", "plugins"));
+    writeProviderPackage(path.join(dir, "terraform.d", "plugins"));
     writeFileSync(
       path.join(dir, "main.tf.json"),
       JSON.stringify({ terraform: { required_providers: { [PROVIDER_LOCAL_NAME]: { source: PROVIDER_SOURCE, version: PROVIDER_VERSION } } } }),

@@ -6,7 +6,8 @@ import { PROVIDER_SOURCE, PROVIDER_VERSION } from "../provider/identity.js";
 const USAGE = `usage: oc-cdktf <command> [options]
 
 commands:
-  provider install     put the Terraform provider's launcher under ~/.terraform.d/plugins (plain HCL)
+  provider install     copy the Terraform provider under ~/.terraform.d/plugins (plain HCL)
+  provider mirror DIR  write the provider packed for a filesystem or network mirror
   provider serve       run the Terraform provider (Terraform starts it)
   local-oc [options]   serve a local Operations Center over TLS on this machine
   validate [options]   check services, application and cluster template files

@@ -1,20 +1,34 @@
-// `oc-cdktf provider install [--plugins-dir DIR]`: puts the provider's launcher where Terraform
-// looks for providers without a registry (~/.terraform.d/plugins), for plain HCL users.
-// `oc-cdktf provider serve` runs the provider itself (what Terraform starts through the launcher).
+// `oc-cdktf provider install [--plugins-dir DIR]`: puts a self-contained copy of the provider
+// where Terraform looks for providers without a registry (~/.terraform.d/plugins), for plain HCL
+// users. `oc-cdktf provider mirror DIR` writes a packed mirror (filesystem or static network
+// mirror). `oc-cdktf provider serve` runs the provider itself.
 import { homedir } from "node:os";
 import * as path from "node:path";
 import { pathToFileURL } from "node:url";
 import { PROVIDER_SOURCE, PROVIDER_VERSION } from "../provider/identity.js";
-import { PROVIDER_ENTRY, writeLauncher } from "../provider/launcher.js";
+import { lockEntry, PROVIDER_ENTRY, writeProviderPackage } from "../provider/launcher.js";
+import { writeMirror } from "../provider/mirror.js";
+
+const REQUIREMENT = `required_providers { operationscenter = { source = "${PROVIDER_SOURCE}", version = "${PROVIDER_VERSION}" } }`;
 
 const USAGE = `usage: oc-cdktf provider install [--plugins-dir DIR]
+       oc-cdktf provider mirror DIR
        oc-cdktf provider serve
 
-install   writes the launcher under DIR (default ~/.terraform.d/plugins), so that a configuration with
-            required_providers { operationscenter = { source = "${PROVIDER_SOURCE}", version = "${PROVIDER_VERSION}" } }
-          finds this provider on \`terraform init\` with no registry and no CLI configuration
+install   copies the provider (a launcher and the JavaScript it runs with node) under DIR
+          (default ~/.terraform.d/plugins), so that a configuration with
+            ${REQUIREMENT}
+          finds it on \`terraform init\` with no registry and no CLI configuration
+mirror    writes the provider packed for linux and darwin (amd64, arm64) into DIR, with the
+          index files of a network mirror and SHA256SUMS, as \`terraform providers mirror\` does;
+          use DIR in a provider_installation { filesystem_mirror { path = "DIR" } } block
 serve     runs the provider (Terraform starts it; it refuses to run by hand)
 `;
+
+function usageError(message: string): number {
+  process.stderr.write(`oc-cdktf provider: ${message}\n\n${USAGE}`);
+  return 2;
+}
 
 export async function run(argv: string[]): Promise<number> {
   const [sub, ...rest] = argv;
@@ -27,23 +41,30 @@ export async function run(argv: string[]): Promise<number> {
     process.stdout.write(USAGE);
     return 0;
   }
-  if (sub !== "install") {
-    process.stderr.write(sub === undefined ? USAGE : `oc-cdktf provider: unknown sub-command "${sub}"\n\n${USAGE}`);
-    return 2;
+  if (sub === "mirror") {
+    if (rest.length !== 1 || rest[0]!.startsWith("-")) return usageError("mirror takes one argument, the mirror directory");
+    const dir = path.resolve(rest[0]!);
+    const mirror = writeMirror(dir);
+    process.stdout.write(
+      `wrote ${PROVIDER_SOURCE} ${PROVIDER_VERSION} for ${mirror.platforms.join(", ")} into ${mirror.dir}\n` +
+        `use it with this CLI configuration (a file named by TF_CLI_CONFIG_FILE, or ~/.terraformrc):\n` +
+        `  provider_installation {\n    filesystem_mirror {\n      path    = ${JSON.stringify(dir)}\n      include = ["${PROVIDER_SOURCE}"]\n    }\n    direct {\n      exclude = ["${PROVIDER_SOURCE}"]\n    }\n  }\n` +
+        `a lock-file entry that accepts every platform's archive (.terraform.lock.hcl):\n${lockEntry(mirror.hashes)}`,
+    );
+    return 0;
+  }
+  if (sub !== "install") return sub === undefined ? usageError("a sub-command is needed") : usageError(`unknown sub-command "${sub}"`);
+  if (process.platform === "win32") {
+    process.stderr.write("oc-cdktf provider install: the launcher is a POSIX shell script; on Windows use the provider executable (npm run build:executables, windows_amd64) or WSL\n");
+    return 1;
   }
   let pluginsDir = path.join(process.env.HOME ?? homedir(), ".terraform.d", "plugins");
   for (let i = 0; i < rest.length; i++) {
     const arg = rest[i]!;
     if (arg === "--plugins-dir" && rest[i + 1] !== undefined) pluginsDir = path.resolve(rest[++i]!);
-    else {
-      process.stderr.write(`oc-cdktf provider install: unexpected argument "${arg}"\n\n${USAGE}`);
-      return 2;
-    }
+    else return usageError(`install: unexpected argument "${arg}"`);
   }
-  const written = writeLauncher(pluginsDir);
-  process.stdout.write(
-    `installed ${PROVIDER_SOURCE} ${PROVIDER_VERSION}: ${written.file}\n` +
-      `use it with: required_providers { operationscenter = { source = "${PROVIDER_SOURCE}", version = "${PROVIDER_VERSION}" } }\n`,
-  );
+  const written = writeProviderPackage(pluginsDir);
+  process.stdout.write(`installed ${PROVIDER_SOURCE} ${PROVIDER_VERSION}: ${written.path}\nuse it with: ${REQUIREMENT}\n`);
   return 0;
 }

@@ -1,5 +1,6 @@
 // The process Terraform starts (through the launcher). Only the plugin layer loads before the
-// handshake; the provider's own modules load after it (see ProviderDefinition).
+// handshake; the provider's own modules load after it (see definition.ts).
+import { definition, serveOptions } from "./definition.js";
 import { unsupportedNode } from "./node-version.js";
 import { serve } from "./plugin/serve.js";
 
@@ -12,10 +13,4 @@ if (tooOld !== undefined) {
   process.exit(1);
 }
 
-await serve(
-  {
-    load: async () => (await import("./provider.js")).provider,
-    schemas: async () => (await import("./schemas.js")).schemas,
-  },
-  { name: "operationscenter" },
-);
+await serve(definition, serveOptions);

@@ -14,7 +14,7 @@ export interface SynthResult {
   clusters: number;
   /** new App, stack, OperationsCenter and N Cluster constructs. */
   build: Summary;
-  /** App.synth(): cdk.tf.json, launcher, lock entry. */
+  /** App.synth(): cdk.tf.json, the packed provider, lock entry. */
   synth: Summary;
   total: Summary;
   /** Medians per cluster, in milliseconds: flat across stack sizes means linear growth. */

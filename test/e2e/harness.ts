@@ -35,7 +35,7 @@ export interface E2E {
   close(): Promise<void>;
 }
 
-/** Working directories live under the project (.e2e/, git-ignored) so launcher paths stay relative. */
+/** Working directories live under the project (.e2e/, git-ignored), as a user's cdktf.out does. */
 export async function startE2E(options: LocalOperationsCenterOptions): Promise<E2E> {
   mkdirSync(path.join(ROOT, ".e2e"), { recursive: true });
   const workdir = mkdtempSync(path.join(ROOT, ".e2e", "run-"));

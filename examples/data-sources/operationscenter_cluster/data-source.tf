@@ -1,0 +1,7 @@
+data "operationscenter_cluster" "edge" {
+  name = "edge"
+}
+
+output "edge_fingerprint" {
+  value = data.operationscenter_cluster.edge.fingerprint
+}

@@ -1,0 +1,3 @@
+data "operationscenter_incus_cluster_members" "edge" {
+  cluster = "edge"
+}

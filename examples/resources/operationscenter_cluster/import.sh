@@ -1,0 +1,1 @@
+terraform import operationscenter_cluster.edge edge

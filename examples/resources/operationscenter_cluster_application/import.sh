@@ -1,0 +1,1 @@
+terraform import operationscenter_cluster_application.gpu edge/gpu-support

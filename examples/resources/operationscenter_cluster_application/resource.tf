@@ -1,0 +1,4 @@
+resource "operationscenter_cluster_application" "gpu" {
+  cluster = "edge"
+  name    = "gpu-support"
+}

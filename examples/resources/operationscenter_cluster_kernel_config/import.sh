@@ -1,0 +1,1 @@
+terraform import operationscenter_cluster_kernel_config.kernel edge

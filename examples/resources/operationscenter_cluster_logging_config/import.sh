@@ -1,0 +1,1 @@
+terraform import operationscenter_cluster_logging_config.logging edge

@@ -1,0 +1,1 @@
+terraform import operationscenter_cluster_multipath_target.lun edge/0x600a098038303053453f463045727a70

@@ -1,0 +1,1 @@
+terraform import operationscenter_cluster_vlan_tags.storage edge/eth0

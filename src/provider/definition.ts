@@ -1,0 +1,11 @@
+// What the provider process serves, shared by its two forms: the ES module bundle the launcher
+// runs with node (main.ts) and the single executable (executable-main.ts). Only the plugin layer
+// loads before the handshake; the provider's own modules load after it (see ProviderDefinition).
+import type { ServeOptions } from "./plugin/serve.js";
+
+export const definition = {
+  load: async () => (await import("./provider.js")).provider,
+  schemas: async () => (await import("./schemas.js")).schemas,
+};
+
+export const serveOptions: ServeOptions = { name: "operationscenter" };
