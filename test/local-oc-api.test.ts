@@ -1,5 +1,6 @@
 // The local Operations Center over raw HTTPS: auth, envelope, Go mux answers, servers, clusters
-// (create checks, PUT/rename/ETag, delete modes, add/remove servers), templates, request log.
+// (create checks, PUT/rename/ETag, delete modes, add/remove servers), templates and their
+// percent-encoded Location, request log.
 import { describe, it, before, after, beforeEach, afterEach } from "node:test";
 import assert from "node:assert/strict";
 import { readFileSync, statSync } from "node:fs";
@@ -157,10 +158,11 @@ describe("local OC: servers", () => {
 
 describe("local OC: cluster create", () => {
   let h: Harness;
-  before(async () => {
+  // Each test gets its own: a create takes servers that another test's create would need.
+  beforeEach(async () => {
     h = await startHarness({ seed: SEED });
   });
-  after(() => h.close());
+  afterEach(() => h.close());
 
   const create = (body: Record<string, unknown>) => h.call("POST", C, body);
   const expectError = async (body: Record<string, unknown>, status: number, error: string) => {
@@ -202,6 +204,8 @@ describe("local OC: cluster create", () => {
   });
 
   it("rejects every create precondition with OC's code and text", async () => {
+    // The cluster whose name and members the duplicate checks below collide with.
+    assert.equal((await create(clusterPost("one", ["node1", "node2"]))).status, 201);
     await expectError({ ...clusterPost("", ["node3"]) }, 400, "Failed creating cluster: Invalid cluster, name can not be empty");
     await expectError(clusterPost("a/b", ["node3"]), 400, 'Failed creating cluster: Invalid cluster, name can not contain any of "\\\\/:*?\\"<>|"');
     await expectError(clusterPost("x", []), 400, "Failed creating cluster: Invalid cluster, list of server names can not be empty");
@@ -566,10 +570,11 @@ describe("local OC: remove servers", () => {
 
 describe("local OC: cluster templates", () => {
   let h: Harness;
-  before(async () => {
+  // Each test gets its own: the list a test reads holds only the templates it created.
+  beforeEach(async () => {
     h = await startHarness({ servers: 1 });
   });
-  after(() => h.close());
+  afterEach(() => h.close());
 
   const tpl = (extra: Record<string, unknown> = {}) => ({
     name: "t",
@@ -608,8 +613,8 @@ describe("local OC: cluster templates", () => {
     const got = await h.call("GET", `${T}/t`);
     assert.equal(got.json!.metadata.variables.A.default, "true");
     const etag = String(got.headers["etag"]);
-    assert.deepEqual((await h.call("GET", T)).json!.metadata, [`${T}/sloppy`, `${T}/t`]);
-    assert.equal((await h.call("GET", `${T}?recursion=1`)).json!.metadata.length, 2);
+    assert.deepEqual((await h.call("GET", T)).json!.metadata, [`${T}/t`]);
+    assert.equal((await h.call("GET", `${T}?recursion=1`)).json!.metadata.length, 1);
     const stale = await h.call("PUT", `${T}/t`, tpl({ description: "x" }), { headers: { "If-Match": '"0"' } });
     assert.equal(stale.status, 412);
     const put = await h.call("PUT", `${T}/t`, tpl({ description: "x" }), { headers: { "If-Match": etag } });
@@ -622,5 +627,15 @@ describe("local OC: cluster templates", () => {
     assert.equal((await h.call("GET", `${T}/t`)).status, 404);
     assert.equal((await h.call("DELETE", `${T}/u`)).status, 200);
     assert.equal((await h.call("DELETE", `${T}/u`)).status, 404);
+  });
+
+  it("the Location header percent-encodes names with spaces and non-ASCII characters", async () => {
+    const name = "edge rack é";
+    const r = await h.call("POST", T, tpl({ name }));
+    assert.equal(r.status, 201, r.text);
+    assert.equal(r.headers["location"], `${T}/edge%20rack%20%C3%A9`);
+    const got = await h.call("GET", String(r.headers["location"]));
+    assert.equal(got.status, 200);
+    assert.equal(got.json!.metadata.name, name);
   });
 });
