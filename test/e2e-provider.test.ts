@@ -30,7 +30,7 @@ function stateText(e2e: E2E): string {
   return readFileSync(path.join(e2e.stackDir, "terraform.tfstate"), "utf8");
 }
 
-test("1. apply creates the template, cluster A one-off and cluster B from the template; the secret stays out", async (t) => {
+test("apply creates the template, cluster A one-off and cluster B from the template; the secret stays out", async (t) => {
   const e2e = await startE2E({ seed: SEED });
   t.after(() => e2e.close());
   e2e.synth({ a: {}, b: {} });
@@ -56,12 +56,12 @@ test("1. apply creates the template, cluster A one-off and cluster B from the te
   assert.ok(!JSON.stringify(listed.metadata).includes(A_SECRET), "the secret is in the local OC's request log");
 });
 
-test("2. a plan right after the apply has no changes", async (t) => {
+test("a plan right after the apply has no changes", async (t) => {
   const e2e = await applied(t);
   assert.deepEqual(await e2e.planChanges(), {});
 });
 
-test("3. a description and property change is one in-place update and one PUT; a property set by hand survives", async (t) => {
+test("a description and property change is one in-place update and one PUT; a property set by hand survives", async (t) => {
   const e2e = await applied(t);
   const live = await e2e.client.getCluster("cluster-a");
   await e2e.client.updateCluster("cluster-a", { ...live.cluster, properties: { ...live.cluster.properties, "set-by-hand": "yes" } });
@@ -84,7 +84,7 @@ test("3. a description and property change is one in-place update and one PUT; a
   assert.equal(after.cluster.properties["set-by-hand"], "yes");
 });
 
-test("4. adding server04 joins it with one :add-servers; dropping server02 evacuates it, then one :remove-servers", async (t) => {
+test("adding server04 joins it with one :add-servers; dropping server02 evacuates it, then one :remove-servers", async (t) => {
   const e2e = await applied(t, { a: {} });
   e2e.synth({ a: { servers: ["server01", "server02", "server03", "server04"] } });
   assert.deepEqual(await e2e.planChanges(), { "operationscenter_cluster.a": ["update"] });
@@ -107,7 +107,7 @@ test("4. adding server04 joins it with one :add-servers; dropping server02 evacu
   assert.deepEqual(members(e2e, "cluster-a"), ["server01", "server03", "server04"]);
 });
 
-test("5 and 14. a creation-only change fails the plan, naming the attribute, the address and the ways forward; nothing is called", async (t) => {
+test("a creation-only change fails the plan, naming the attribute, the address and the ways forward; nothing is called; reverting it plans no changes", async (t) => {
   const e2e = await applied(t, { a: {} });
   const before = cluster(e2e, "cluster-a");
   const changed = { ...A_SERVICES, nvme: { enabled: true, targets: [{ transport: "tcp", address: "192.0.2.101", port: 8009 }] } };
@@ -128,7 +128,7 @@ test("5 and 14. a creation-only change fails the plan, naming the attribute, the
   assert.deepEqual(await e2e.planChanges(), {});
 });
 
-test("6. removing B from the code applies its deletion policy: retain calls nothing, forget deletes with mode=force", async (t) => {
+test("removing B from the code applies its deletion policy: retain calls nothing, forget deletes with mode=force", async (t) => {
   const e2e = await applied(t, { b: { deletionPolicy: "retain" } });
   e2e.synth({});
   await e2e.applyOk();
@@ -143,7 +143,7 @@ test("6. removing B from the code applies its deletion policy: retain calls noth
   assert.deepEqual(members(forget, "cluster-b"), []);
 });
 
-test("7. a create the server refuses fails with its message; after the fix the pending record is removed first", async (t) => {
+test("a create the server refuses fails with its message; after the fix the pending record is removed first", async (t) => {
   const e2e = await applied(t, { a: {} });
   e2e.synth({ a: {}, c: { servers: ["server07", "server08"] } });
   const failed = await e2e.apply();
@@ -162,7 +162,7 @@ test("7. a create the server refuses fails with its message; after the fix the p
   assert.deepEqual(members(e2e, "cluster-c"), ["server08"]);
 });
 
-test("8. terraform destroy applies each cluster's deletion policy and deletes the template", async (t) => {
+test("terraform destroy applies each cluster's deletion policy and deletes the template", async (t) => {
   const e2e = await applied(t, { a: {}, b: {}, c: { servers: ["server08"] } });
   e2e.oc.clearRequests();
   const destroyed = await e2e.tf("destroy", "-input=false", "-auto-approve");
@@ -181,7 +181,7 @@ test("8. terraform destroy applies each cluster's deletion policy and deletes th
   assert.deepEqual(e2e.oc.snapshot().templates, []);
 });
 
-test("9. a description and a property edited by hand show as an in-place update; the apply restores them, a foreign property survives", async (t) => {
+test("a description and a property edited by hand show as an in-place update; the apply restores them, a foreign property survives", async (t) => {
   const e2e = await applied(t, { a: { description: "Cluster A", properties: { team: "storage" } } });
   const live = await e2e.client.getCluster("cluster-a");
   await e2e.client.updateCluster("cluster-a", {
@@ -205,13 +205,13 @@ test("9. a description and a property edited by hand show as an in-place update;
   assert.deepEqual(await e2e.planChanges(), {});
 });
 
-test("10. a cluster deleted by hand (mode=force) is planned for creation again", async (t) => {
+test("a cluster deleted by hand (mode=force) is planned for creation again", async (t) => {
   const e2e = await applied(t, { a: {} });
   await e2e.client.deleteCluster("cluster-a", { mode: "force" });
   assert.deepEqual(await e2e.planChanges(), { "operationscenter_cluster.a": ["create"] });
 });
 
-test("11. terraform import of a cluster created through the API, then a plan without changes", async (t) => {
+test("terraform import of a cluster created through the API, then a plan without changes", async (t) => {
   const e2e = await startE2E({ seed: SEED });
   t.after(() => e2e.close());
   await e2e.client.createCluster({
@@ -236,7 +236,7 @@ test("11. terraform import of a cluster created through the API, then a plan wit
   assert.ok(changes.every((c) => c.change.actions[0] !== "create" && c.change.actions[0] !== "delete"), output);
 });
 
-test("12. a TerraformOutput of cluster.fingerprint equals the server's fingerprint", async (t) => {
+test("a TerraformOutput of cluster.fingerprint equals the server's fingerprint", async (t) => {
   const e2e = await applied(t, { a: {}, outputs: true });
   const out = await e2e.tf("output", "-raw", "a_fingerprint");
   assert.equal(out.code, 0, out.stderr);
@@ -255,7 +255,7 @@ async function plannedToFile(e2e: E2E): Promise<void> {
   e2e.oc.clearRequests();
 }
 
-test("13. terraform killed with SIGKILL before, during and after the create's POST: the next apply converges", async (t) => {
+test("terraform killed with SIGKILL before, during and after the create's POST: the next apply converges", async (t) => {
   // The request log shows a request when it arrives (status 0) and again when answered; with
   // latency injected, each call stays in flight long enough to kill terraform inside it.
   const post = (e2e: E2E) => e2e.oc.requests.find((r) => r.method === "POST" && r.path === CLUSTERS);
@@ -315,7 +315,7 @@ test("a provider whose terraform was SIGKILLed while it waited on a read sends n
   assert.equal(cluster(e2e, "cluster-a"), undefined);
 });
 
-test("15. a description of ${file(\"/etc/hostname\")} reaches Operations Center literally", async (t) => {
+test("a description of ${file(\"/etc/hostname\")} reaches Operations Center literally", async (t) => {
   const description = '${file("/etc/hostname")}';
   const e2e = await applied(t, { a: { description } });
   assert.equal((await e2e.client.getCluster("cluster-a")).cluster.description, description);

@@ -123,7 +123,7 @@ test("a create from an existing template: a secret variable given publicly and a
     assert.deepEqual(await t.calls(), []);
   }));
 
-test("validation: every problem at its attribute, and no message echoes a secret (D10)", () =>
+test("validation: every problem at its attribute, and no message echoes a secret", () =>
   withCluster(async () => {
     const diagnostics = await resource.validate!({
       capabilities,

@@ -126,7 +126,7 @@ test("a member added by someone else is left alone, and removed once exclusive_m
     assert.deepEqual(t.live("alpha")!.members, ["server01", "server02"]);
   }));
 
-test("D6: a server added just before an interruption is still removed once the code drops it", () =>
+test("a server added by an apply whose state Terraform never saved is still removed once the code drops it", () =>
   withCluster(async (t) => {
     const first = await created(t);
     // An apply adds server03, and Terraform never saves the state it returns.

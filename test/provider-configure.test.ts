@@ -1,5 +1,5 @@
-// The provider block and configure (D8: the environment overrides the block's selection, the
-// block's credentials win), keyed digests (D9), and the log: one line per API call, no secret.
+// The provider block and configure (the environment overrides the block's selection, the
+// block's credentials win), keyed digests of secrets, and the log: one line per API call, no secret.
 import assert from "node:assert/strict";
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -61,7 +61,7 @@ test("provider block: max_parallel_reads must be a whole number from 1 to 64, an
   }
 });
 
-test("D8: the environment overrides the block's config_dir, remote and url; the block's credentials win over the environment", async () => {
+test("the environment overrides the block's config_dir, remote and url; the block's credentials win over the environment", async () => {
   const h = await startHarness();
   const scratch = mkdtempSync(join(tmpdir(), "oc-cdktf-configure-"));
   try {
@@ -98,7 +98,7 @@ test("D8: the environment overrides the block's config_dir, remote and url; the 
   }
 });
 
-test("D8: a relative config_dir is relative to the working directory; errors name the file and how to fix it", async () => {
+test("a relative config_dir is relative to the working directory; errors name the file and how to fix it", async () => {
   const scratch = mkdtempSync(join(tmpdir(), "oc-cdktf-configure-"));
   try {
     await assert.rejects(
@@ -142,7 +142,7 @@ test("the retry block: bad values are refused naming the setting; max_attempts i
   }
 });
 
-test("D9: digests are keyed; the key id tells keys apart without revealing them", async () => {
+test("digests of secrets are keyed; the key id tells keys apart without revealing them", async () => {
   const h = await startHarness();
   try {
     const api = (await configureClient(block(), { OPERATIONS_CENTER_CONF: h.configDir }, silent)).api;
