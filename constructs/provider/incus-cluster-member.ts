@@ -48,37 +48,37 @@ export interface IncusClusterMemberConfig extends cdktf.TerraformMetaArguments {
   /**
    * Roles to assign: event-hub, ovn-chassis, database-client. The database roles are assigned by Incus and cannot be given. A role removed by hand shows as a change.
    *
-   * (optional)
+   * (optional, computed when unset)
    */
   readonly roles?: string[];
   /**
    * Failure domain of the member ("default" means none).
    *
-   * (optional)
+   * (optional, computed when unset)
    */
   readonly failureDomain?: string;
   /**
    * Description of the member.
    *
-   * (optional)
+   * (optional, computed when unset)
    */
   readonly description?: string;
   /**
    * scheduler.instance: all, manual, group (all: any placement; manual: only when targeted; group: only when its group is targeted).
    *
-   * (optional)
+   * (optional, computed when unset)
    */
   readonly schedulerInstance?: string;
   /**
    * Cluster groups the member belongs to (at least one; the whole list is replaced).
    *
-   * (optional)
+   * (optional, computed when unset)
    */
   readonly groups?: string[];
   /**
    * online or evacuated. evacuated evacuates the member (waiting for the operation); online restores it.
    *
-   * (optional)
+   * (optional, computed when unset)
    */
   readonly state?: string;
   /**
@@ -93,7 +93,7 @@ export interface IncusClusterMemberConfig extends cdktf.TerraformMetaArguments {
 /**
  * The `operationscenter_incus_cluster_member` resource.
  *
- * The Incus settings and state of one cluster member: roles, failure domain, description, scheduler.instance, groups, and evacuation. Unset attributes are left as they are. Destroying the resource stops managing the member; it stays in the cluster.
+ * The Incus settings and state of one cluster member: roles, failure domain, description, scheduler.instance, groups, and evacuation. Unset attributes are not managed: they are left as they are (after an import, or once dropped from the configuration, the state shows their live value and a plan shows no change for them). Destroying the resource stops managing the member; it stays in the cluster.
  */
 export class IncusClusterMember extends cdktf.TerraformResource {
   static readonly tfResourceType = "operationscenter_incus_cluster_member";
@@ -293,7 +293,7 @@ export class IncusClusterMember extends cdktf.TerraformResource {
   /**
    * Roles to assign: event-hub, ovn-chassis, database-client. The database roles are assigned by Incus and cannot be given. A role removed by hand shows as a change.
    *
-   * (optional)
+   * (optional, computed when unset)
    */
   get roles(): string[] {
     return cdktf.Fn.tolist(this.getListAttribute("roles"));
@@ -302,7 +302,7 @@ export class IncusClusterMember extends cdktf.TerraformResource {
   /**
    * Failure domain of the member ("default" means none).
    *
-   * (optional)
+   * (optional, computed when unset)
    */
   get failureDomain(): string {
     return this.getStringAttribute("failure_domain");
@@ -311,7 +311,7 @@ export class IncusClusterMember extends cdktf.TerraformResource {
   /**
    * Description of the member.
    *
-   * (optional)
+   * (optional, computed when unset)
    */
   get description(): string {
     return this.getStringAttribute("description");
@@ -320,7 +320,7 @@ export class IncusClusterMember extends cdktf.TerraformResource {
   /**
    * scheduler.instance: all, manual, group (all: any placement; manual: only when targeted; group: only when its group is targeted).
    *
-   * (optional)
+   * (optional, computed when unset)
    */
   get schedulerInstance(): string {
     return this.getStringAttribute("scheduler_instance");
@@ -329,7 +329,7 @@ export class IncusClusterMember extends cdktf.TerraformResource {
   /**
    * Cluster groups the member belongs to (at least one; the whole list is replaced).
    *
-   * (optional)
+   * (optional, computed when unset)
    */
   get groups(): string[] {
     return cdktf.Fn.tolist(this.getListAttribute("groups"));
@@ -338,7 +338,7 @@ export class IncusClusterMember extends cdktf.TerraformResource {
   /**
    * online or evacuated. evacuated evacuates the member (waiting for the operation); online restores it.
    *
-   * (optional)
+   * (optional, computed when unset)
    */
   get state(): string {
     return this.getStringAttribute("state");

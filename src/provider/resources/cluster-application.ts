@@ -40,7 +40,10 @@ export const clusterApplicationResource: Resource<ProviderClient> = memberItemRe
   },
   valuesOf: (name) => ({ name }),
   idOf: (name) => name,
-  parseId: (rest) => applicationOf(rest) ?? `"${rest}" is not a non-primary application`,
+  parseId(rest) {
+    const item = applicationOf(rest);
+    return item === undefined ? { problem: `"${rest}" is not a non-primary application` } : { item };
+  },
   describe,
   has: async (api, member, name) => (await api.listServerApplications(member)).includes(name),
   bulkAdd: (api, log, cluster, name) => runBulkAction(api, log, cluster, "add_application", { name }, `adding ${describe(name)}`),

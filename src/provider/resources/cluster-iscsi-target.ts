@@ -58,8 +58,8 @@ export const clusterIscsiTargetResource: Resource<ProviderClient> = memberItemRe
   parseId(rest) {
     const parts = rest.split("/");
     const port = Number(parts[2]);
-    if (parts.length !== 3 || parts[0] === "" || parts[1] === "" || !Number.isInteger(port)) return "expected TARGET/ADDRESS/PORT after the cluster name";
-    return { target: parts[0]!, address: parts[1]!, port };
+    if (parts.length !== 3 || parts[0] === "" || parts[1] === "" || !Number.isInteger(port)) return { problem: "expected TARGET/ADDRESS/PORT after the cluster name" };
+    return { item: { target: parts[0]!, address: parts[1]!, port } };
   },
   describe,
   has: (api, member, t) => memberHas(api, member, iscsiList, t),

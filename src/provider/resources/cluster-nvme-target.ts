@@ -81,9 +81,9 @@ export const clusterNvmeTargetResource: Resource<ProviderClient> = memberItemRes
     const parts = rest.split("/");
     const port = Number(parts[2]);
     if (parts.length !== 3 || (parts[0] !== "tcp" && parts[0] !== "fc") || parts[1] === "" || !Number.isInteger(port)) {
-      return "expected TRANSPORT/ADDRESS/PORT after the cluster name, TRANSPORT being tcp or fc";
+      return { problem: "expected TRANSPORT/ADDRESS/PORT after the cluster name, TRANSPORT being tcp or fc" };
     }
-    return { transport: parts[0], address: parts[1]!, port };
+    return { item: { transport: parts[0], address: parts[1]!, port } };
   },
   describe,
   has: (api, member, t) => memberHas(api, member, nvmeList, t),

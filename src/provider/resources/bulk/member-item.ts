@@ -55,8 +55,11 @@ export interface MemberItemKind<T> {
   valuesOf(item: T): ObjectValue;
   /** The part of the id after "CLUSTER/". */
   idOf(item: T): string;
-  /** The item from the part of an import id after "CLUSTER/", or a message saying what is wrong. */
-  parseId(rest: string): T | string;
+  /**
+   * The item from the part of an import id after "CLUSTER/", or what is wrong with it (wrapped:
+   * an item may itself be a string, a WWN or an application name).
+   */
+  parseId(rest: string): { item: T } | { problem: string };
   /** In domain words, e.g. `NVMe target tcp 192.0.2.100:8009`. */
   describe(item: T): string;
   has(api: OperationsCenterClient, member: string, item: T): Promise<boolean>;
@@ -307,21 +310,22 @@ export function memberItemResource<T>(kind: MemberItemKind<T>): Resource<Provide
 
     async import(id, { client }) {
       const slash = id.indexOf("/");
-      const parsed = slash > 0 ? kind.parseId(id.slice(slash + 1)) : "it has no \"/\" after the cluster name";
-      if (typeof parsed === "string") {
-        throw new DiagnosticError({ severity: "error", summary: `Cannot import ${kind.typeName} "${id}": ${parsed}`, detail: `The import id is ${kind.idFormat}.` });
+      const parsed = slash > 0 ? kind.parseId(id.slice(slash + 1)) : { problem: 'it has no "/" after the cluster name' };
+      if ("problem" in parsed) {
+        throw new DiagnosticError({ severity: "error", summary: `Cannot import ${kind.typeName} "${id}": ${parsed.problem}`, detail: `The import id is ${kind.idFormat}.` });
       }
+      const item = parsed.item;
       const cluster = id.slice(0, slash);
       const members = await clusterMembers(client.api, cluster);
-      const present = members === undefined ? [] : await holders(client.api, members, parsed);
+      const present = members === undefined ? [] : await holders(client.api, members, item);
       if (present.length === 0) {
         throw new DiagnosticError({
           severity: "error",
-          summary: `Cannot import ${kind.typeName} "${id}": ${members === undefined ? `cluster "${cluster}" does not exist` : `no member of cluster "${cluster}" has ${kind.describe(parsed)}`}`,
+          summary: `Cannot import ${kind.typeName} "${id}": ${members === undefined ? `cluster "${cluster}" does not exist` : `no member of cluster "${cluster}" has ${kind.describe(item)}`}`,
           detail: "Check the id; to add the item instead, declare the resource without importing it.",
         });
       }
-      return { state: stateOf(cluster, parsed, present, null, null) };
+      return { state: stateOf(cluster, item, present, null, null) };
     },
   });
 }
