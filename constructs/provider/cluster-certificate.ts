@@ -4,7 +4,7 @@ import * as cdktf from "cdktf";
 
 export interface ClusterCertificateConfig extends cdktf.TerraformMetaArguments {
   /**
-   * Name of the cluster in Operations Center.
+   * Name of the cluster in Operations Center. The cluster's rename is an in-place change with no call; a change to another existing cluster puts the certificate there (the first cluster keeps its certificate).
    *
    * (required)
    */
@@ -85,7 +85,7 @@ export class ClusterCertificate extends cdktf.TerraformResource {
   }
 
   /**
-   * Name of the cluster in Operations Center.
+   * Name of the cluster in Operations Center. The cluster's rename is an in-place change with no call; a change to another existing cluster puts the certificate there (the first cluster keeps its certificate).
    *
    * (required)
    */
