@@ -28,7 +28,7 @@ export interface ClusterTemplateConfig extends cdktf.TerraformMetaArguments {
    */
   readonly applicationConfig?: string;
   /**
-   * The template variables by name, each `{ description = "…", default = "…" }` (both strings, "" for none). Each must be used as `@NAME@` in a template and each placeholder must be defined here. An empty default makes the variable required: every cluster created from the template must give it a value. A variable that fills a secret field must have an empty default.
+   * The template variables by name, each `{ description = "…", default = "…" }` (both optional strings; unset is "", none). Each must be used as `@NAME@` in a template and each placeholder must be defined here. An empty default makes the variable required: every cluster created from the template must give it a value. A variable that fills a secret field must have an empty default.
    *
    * (optional)
    */
@@ -176,7 +176,7 @@ export class ClusterTemplate extends cdktf.TerraformResource {
   }
 
   /**
-   * The template variables by name, each `{ description = "…", default = "…" }` (both strings, "" for none). Each must be used as `@NAME@` in a template and each placeholder must be defined here. An empty default makes the variable required: every cluster created from the template must give it a value. A variable that fills a secret field must have an empty default.
+   * The template variables by name, each `{ description = "…", default = "…" }` (both optional strings; unset is "", none). Each must be used as `@NAME@` in a template and each placeholder must be defined here. An empty default makes the variable required: every cluster created from the template must give it a value. A variable that fills a secret field must have an empty default.
    *
    * (optional)
    */
