@@ -57,6 +57,12 @@ export interface OperationscenterProviderConfig {
    * (optional)
    */
   readonly evacuationTimeout?: number;
+  /**
+   * How the configuration is written: "hcl" (the default) or "cdktf" (set by the OperationsCenter construct). Plan errors name attributes the same way, e.g. allow_recreate = true or allowRecreate: true.
+   *
+   * (optional)
+   */
+  readonly configurationLanguage?: string;
   /** Alias name, for a second configuration of this provider. */
   readonly alias?: string;
 }
@@ -90,6 +96,7 @@ export class OperationscenterProvider extends cdktf.TerraformProvider {
       token: cdktf.stringToTerraform(this.config.token),
       allow_http: cdktf.booleanToTerraform(this.config.allowHttp),
       evacuation_timeout: cdktf.numberToTerraform(this.config.evacuationTimeout),
+      configuration_language: cdktf.stringToTerraform(this.config.configurationLanguage),
       alias: cdktf.stringToTerraform(this.alias),
     };
   }
@@ -105,6 +112,7 @@ export class OperationscenterProvider extends cdktf.TerraformProvider {
       token: { value: cdktf.stringToHclTerraform(this.config.token), isBlock: false, type: "simple", storageClassType: "string" },
       allow_http: { value: cdktf.booleanToHclTerraform(this.config.allowHttp), isBlock: false, type: "simple", storageClassType: "boolean" },
       evacuation_timeout: { value: cdktf.numberToHclTerraform(this.config.evacuationTimeout), isBlock: false, type: "simple", storageClassType: "number" },
+      configuration_language: { value: cdktf.stringToHclTerraform(this.config.configurationLanguage), isBlock: false, type: "simple", storageClassType: "string" },
       alias: { value: cdktf.stringToHclTerraform(this.alias), isBlock: false, type: "simple", storageClassType: "string" },
     };
     return Object.fromEntries(Object.entries(attrs).filter(([, v]) => v.value !== undefined));

@@ -2,6 +2,7 @@
 // client, the keyed digest that stands in for secrets in state, and the knobs of long waits.
 import { createHmac, createPrivateKey, hkdfSync } from "node:crypto";
 import type { OperationsCenterClient } from "../client/client.js";
+import type { ConfigurationLanguage } from "./configuration-language.js";
 import { DiagnosticError } from "./plugin/types.js";
 
 export interface ProviderClient {
@@ -24,6 +25,8 @@ export interface ProviderClient {
   readonly serverReadyTimeoutMs: number;
   /** How long a re-create waits for factory-reset members to register again (a reinstall). */
   readonly reregistrationTimeoutMs: number;
+  /** How the configuration is written, for naming attributes in messages (configuration-language.ts). */
+  readonly language: ConfigurationLanguage;
 }
 
 /** Environment variable holding an explicit digest key (any text). */
@@ -63,6 +66,7 @@ export interface ProviderClientOptions {
   readonly evacuationPollMs?: number;
   readonly serverReadyTimeoutMs?: number;
   readonly reregistrationTimeoutMs?: number;
+  readonly language?: ConfigurationLanguage;
 }
 
 export const DEFAULT_EVACUATION_TIMEOUT_MS = 1_800_000;
@@ -96,5 +100,6 @@ export function createProviderClient(options: ProviderClientOptions): ProviderCl
     evacuationPollMs: options.evacuationPollMs ?? DEFAULT_EVACUATION_POLL_MS,
     serverReadyTimeoutMs: options.serverReadyTimeoutMs ?? DEFAULT_SERVER_READY_TIMEOUT_MS,
     reregistrationTimeoutMs: options.reregistrationTimeoutMs ?? DEFAULT_REREGISTRATION_TIMEOUT_MS,
+    language: options.language ?? "hcl",
   };
 }

@@ -6,6 +6,7 @@ import { join, resolve } from "node:path";
 import type { OperationsCenterClient } from "../client/client.js";
 import { ENV, resolveRemote } from "../client/remote.js";
 import { logCalls } from "./calls.js";
+import { CONFIGURATION_LANGUAGES } from "./configuration-language.js";
 import { createProviderClient, deriveDigestKey, DEFAULT_EVACUATION_TIMEOUT_MS, type ProviderClient } from "./client.js";
 import { clusterDataSource } from "./data-sources/cluster.js";
 import { serversDataSource } from "./data-sources/servers.js";
@@ -60,6 +61,12 @@ export const providerSchema: Provider<ProviderClient>["schema"] = {
         optional: true,
         description: "Seconds a member may take to evacuate before its removal gives up. Default 1800.",
       },
+      configuration_language: {
+        type: "string",
+        optional: true,
+        description:
+          'How the configuration is written: "hcl" (the default) or "cdktf" (set by the OperationsCenter construct). Plan errors name attributes the same way, e.g. allow_recreate = true or allowRecreate: true.',
+      },
     },
   },
 };
@@ -69,6 +76,10 @@ function providerProblems(config: ObjectValue): Diagnostic[] {
   const timeout = config.evacuation_timeout;
   if (typeof timeout === "number" && !(timeout > 0)) {
     out.push({ severity: "error", summary: `evacuation_timeout must be a positive number of seconds, got ${timeout}`, path: ["evacuation_timeout"] });
+  }
+  const language = knownString(config.configuration_language);
+  if (language !== undefined && !(CONFIGURATION_LANGUAGES as readonly string[]).includes(language)) {
+    out.push({ severity: "error", summary: `configuration_language must be one of ${CONFIGURATION_LANGUAGES.map((l) => `"${l}"`).join(", ")}, got "${language}"`, path: ["configuration_language"] });
   }
   const hasCert = config.client_certificate !== null;
   const hasKey = config.client_key !== null;
@@ -156,6 +167,7 @@ export async function configureClient(config: ObjectValue, env: NodeJS.ProcessEn
     digestKey: deriveDigestKey({ env, ...(remote.clientKey === undefined ? {} : { clientKey: remote.clientKey }), ...(remote.token === undefined ? {} : { token: remote.token }) }),
     workDir: cwd,
     evacuationTimeoutMs: seconds * 1000,
+    language: knownString(config.configuration_language) === "cdktf" ? "cdktf" : "hcl",
   });
 }
 

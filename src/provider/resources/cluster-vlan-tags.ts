@@ -288,7 +288,7 @@ export const clusterVlanTagsResource: Resource<ProviderClient> = changesOneAtATi
     if (change === "rename") diagnostics.push(renameNote("operationscenter_cluster_vlan_tags", from!, cluster!));
     if (requiresReplace.length > 0 && deletionPolicyOf(prior) === "retain") {
       const tags = `VLAN tags ${list(numberList(prior?.vlan_tags))} on "${knownString(prior?.interface_name) ?? ""}"`;
-      diagnostics.push(retainedOnReplace("operationscenter_cluster_vlan_tags", tags, from ?? ""));
+      diagnostics.push(retainedOnReplace("operationscenter_cluster_vlan_tags", tags, from ?? "", client.language));
     }
     const tagsChanged = prior !== null && JSON.stringify(numberList(prior.vlan_tags).sort()) !== JSON.stringify(numberList(proposed.vlan_tags).sort());
     const serversMoved = serversChanged(prior, proposed);

@@ -16,6 +16,7 @@ import {
 import type { IncusClient, IncusMember, IncusMemberPut } from "../../client/incus-client.js";
 import { OperationsCenterError } from "../../client/errors.js";
 import type { ProviderClient } from "../client.js";
+import { attributeSetting, type ConfigurationLanguage } from "../configuration-language.js";
 import { DiagnosticError, type Diagnostic, type Logger, type ObjectValue, type Resource } from "../plugin/types.js";
 import { clusterGone, clusterReferencePlan, connectionAttributes, connectionProblems, incusFor, memberProblems as notMembers, unsetConnection } from "./incus/connection.js";
 import { apiStep, isUnknown, knownString, retryOnPreconditionFailed, stepFailed } from "./values.js";
@@ -67,7 +68,7 @@ export const incusClusterMemberResource: Resource<ProviderClient> = {
     const planned = { ...proposed, id: cluster !== undefined && member !== undefined ? `${cluster}/${member}` : (proposed.id ?? null) };
     const { requiresReplace, diagnostics } = await clusterReferencePlan(client, TYPE_NAME, prior, proposed);
     if (prior !== null && prior.member !== proposed.member) requiresReplace.push(["member"]);
-    const evacuation = evacuationNote(prior, planned);
+    const evacuation = evacuationNote(prior, planned, client.language);
     return { planned, requiresReplace, diagnostics: evacuation === undefined ? diagnostics : [...diagnostics, evacuation] };
   },
 
@@ -123,7 +124,7 @@ export const incusClusterMemberResource: Resource<ProviderClient> = {
  * instance's own answer, from its cluster.evacuate and storage; an instance with no member to go
  * to is stopped where it is).
  */
-function evacuationNote(prior: ObjectValue | null, planned: ObjectValue): Diagnostic | undefined {
+function evacuationNote(prior: ObjectValue | null, planned: ObjectValue, language: ConfigurationLanguage): Diagnostic | undefined {
   if (knownString(planned.state) !== "evacuated" || knownString(prior?.state) === "evacuated") return undefined;
   const name = knownString(planned.member) ?? "";
   const cluster = knownString(planned.cluster) ?? "";
@@ -139,7 +140,7 @@ function evacuationNote(prior: ObjectValue | null, planned: ObjectValue): Diagno
     summary: `${TYPE_NAME}: member "${name}" of cluster "${cluster}" will be evacuated (mode ${mode})`,
     detail:
       `${how[mode] ?? `mode ${mode}`}; an instance with no other member to go to is stopped where it is. While the member is in maintenance, Operations Center refuses every bulk action on the cluster ` +
-      "(the bulk resources then apply member by member). Set state = \"online\" to restore it.",
+      `(the bulk resources then apply member by member). Set ${attributeSetting(language, "state", "online")} to restore it.`,
   };
 }
 

@@ -245,7 +245,7 @@ export function memberItemResource<T>(kind: MemberItemKind<T>): Resource<Provide
       if (change === "rename") diagnostics.push(renameNote(kind.typeName, from!, cluster!));
       const priorItem = prior === null ? undefined : kind.itemOf(prior);
       if (requiresReplace.length > 0 && deletionPolicyOf(prior) === "retain" && priorItem !== undefined) {
-        diagnostics.push(retainedOnReplace(kind.typeName, kind.describe(priorItem), from ?? ""));
+        diagnostics.push(retainedOnReplace(kind.typeName, kind.describe(priorItem), from ?? "", client.language));
       }
       if (requiresReplace.length > 0 || hasUnknown(planned)) planned.members = UNKNOWN;
       // Every member should have it: the plan shows a member that lacks it as a change.

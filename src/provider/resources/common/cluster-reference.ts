@@ -5,6 +5,7 @@
 // replace), which members are in maintenance, and the `deletion_policy` of the dependent.
 import { IN_MAINTENANCE, type Server } from "../../../client/api-types.js";
 import type { OperationsCenterClient } from "../../../client/client.js";
+import { attributeName, attributeSetting, type ConfigurationLanguage } from "../../configuration-language.js";
 import type { Attribute, Diagnostic, ObjectValue } from "../../plugin/types.js";
 import { apiStep, knownString } from "../values.js";
 
@@ -114,12 +115,13 @@ export function maintenanceNote(typeName: string, cluster: string, members: Read
  * A replace runs the destroy first, and with deletion_policy retain that destroy only forgets the
  * old item: the plan says it stays.
  */
-export function retainedOnReplace(typeName: string, what: string, cluster: string): Diagnostic {
+export function retainedOnReplace(typeName: string, what: string, cluster: string, language: ConfigurationLanguage): Diagnostic {
+  const deletionPolicy = attributeName(language, "deletion_policy");
   return {
     severity: "warning",
-    summary: `${typeName}: ${what} stays on the members of cluster "${cluster}" (deletion_policy retain)`,
+    summary: `${typeName}: ${what} stays on the members of cluster "${cluster}" (${deletionPolicy} retain)`,
     detail:
-      'A replace destroys the old item first, and deletion_policy "retain" makes that destroy forget it without a call. To have it removed, ' +
-      'apply deletion_policy = "remove" first (deletionPolicy: "remove" on the construct), then this change.',
+      `A replace destroys the old item first, and ${deletionPolicy} "retain" makes that destroy forget it without a call. To have it removed, ` +
+      `apply ${attributeSetting(language, "deletion_policy", "remove")} first, then this change.`,
   };
 }
