@@ -3,8 +3,8 @@
 // when no member has it and, when some members already do (Operations Center then refuses the
 // add), adds it on the others through their IncusOS endpoints. Destroy removes it the same way.
 // Every identity attribute but the cluster forces a replace: Operations Center can only add and
-// remove items. A change of the cluster is in place when it follows the cluster's rename, a
-// replace when it moves the item to another existing cluster (common/cluster-reference.ts).
+// remove items. A change of the cluster is in place: it follows the cluster's rename, or moves
+// the item to another existing cluster (common/cluster-reference.ts).
 // While a member is in maintenance Operations Center refuses every bulk action, so the item goes
 // to each member through its IncusOS endpoint instead.
 import type { Server } from "../../../client/api-types.js";
@@ -21,6 +21,7 @@ import {
   deletionPolicyProblems,
   maintenanceNote,
   membersInMaintenance,
+  moveNote,
   renameNote,
   retainedOnReplace,
 } from "../common/cluster-reference.js";
@@ -241,9 +242,11 @@ export function memberItemResource<T>(kind: MemberItemKind<T>): Resource<Provide
       const requiresReplace = replacedAttributes(prior, planned, identity);
       const from = prior === null ? undefined : knownString(prior.cluster);
       const change = await clusterChange(client.api, from, cluster);
-      if (change === "move") requiresReplace.push(["cluster"]);
-      if (change === "rename") diagnostics.push(renameNote(kind.typeName, from!, cluster!));
       const priorItem = prior === null ? undefined : kind.itemOf(prior);
+      if (change === "move" && requiresReplace.length === 0 && priorItem !== undefined) {
+        diagnostics.push(moveNote(kind.typeName, kind.describe(priorItem), from!, cluster!, deletionPolicyOf(prior), client.language));
+      }
+      if (change === "rename") diagnostics.push(renameNote(kind.typeName, from!, cluster!));
       if (requiresReplace.length > 0 && deletionPolicyOf(prior) === "retain" && priorItem !== undefined) {
         diagnostics.push(retainedOnReplace(kind.typeName, kind.describe(priorItem), from ?? "", client.language));
       }

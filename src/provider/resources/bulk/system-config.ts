@@ -20,6 +20,7 @@ import {
   deletionPolicyProblems,
   maintenanceNote,
   membersInMaintenance,
+  moveNote,
   renameNote,
 } from "../common/cluster-reference.js";
 import { appliedMembers, changesOneAtATime, clusterAttribute, clusterMembers, clusterProblems, plannedMembers, requireMembers, serversAttribute, serversChanged, throwIfErrors } from "./common.js";
@@ -190,14 +191,15 @@ export function systemConfigResource<A extends SystemAction>(kind: SystemConfigK
       const from = prior === null ? undefined : knownString(prior.cluster);
       const change = await clusterChange(client.api, from, cluster);
       if (change === "rename") diagnostics.push(renameNote(kind.typeName, from!, cluster!));
+      if (change === "move") diagnostics.push(moveNote(kind.typeName, `the ${kind.what} config`, from!, cluster!, deletionPolicyOf(prior), client.language));
       const changed = prior === null || prior.config !== planned.config || serversChanged(prior, proposed);
       // After the apply every member has this config: the declared servers, or today's members.
-      planned.members = change === "move" ? UNKNOWN : await plannedMembers(client.api, cluster, proposed.servers);
-      if (changed && cluster !== undefined && change !== "move") {
+      planned.members = await plannedMembers(client.api, cluster, proposed.servers);
+      if ((changed || change === "move") && cluster !== undefined) {
         const maintenance = await membersInMaintenance(client.api, cluster);
         if (maintenance.size > 0) diagnostics.push(maintenanceNote(kind.typeName, cluster, maintenance));
       }
-      return { planned, ...(change === "move" ? { requiresReplace: [["cluster"]] } : {}), ...(diagnostics.length > 0 ? { diagnostics } : {}) };
+      return { planned, ...(diagnostics.length > 0 ? { diagnostics } : {}) };
     },
 
     async apply({ prior, planned }, { client, log }) {

@@ -1,8 +1,9 @@
 // What every resource that hangs off a cluster shares about that cluster: whether it still exists
 // in Operations Center (a cluster deleted outside Terraform drops its dependents from state, as
 // the cluster resource drops itself), what a change of the `cluster` attribute means (the
-// cluster's rename, planned in place, or a move to another existing cluster, planned as a
-// replace), which members are in maintenance, and the `deletion_policy` of the dependent.
+// cluster's rename, or a move to another existing cluster, which the bulk resources apply in
+// place and the Incus resources as a replace), which members are in maintenance, and the
+// `deletion_policy` of the dependent.
 import { IN_MAINTENANCE, type Server } from "../../../client/api-types.js";
 import type { OperationsCenterClient } from "../../../client/client.js";
 import { attributeName, attributeSetting, type ConfigurationLanguage } from "../../configuration-language.js";
@@ -39,7 +40,7 @@ export async function clusterExists(api: OperationsCenterClient, cluster: string
 
 /**
  * What a change of `cluster` from `from` to `to` is, decided from what exists. At plan: when both
- * exist it is a move to another cluster (a replace, so the plan shows it); otherwise the cluster
+ * exist it is a move to another cluster (noted in the plan); otherwise the cluster
  * is being renamed (or created, or is gone) and the items stay where they are (in place). At
  * apply: "move" when both still exist (the items are removed from `from` and added to `to`),
  * else the items already are (or, for a dependent applied before its cluster, are about to be)
@@ -108,6 +109,29 @@ export function maintenanceNote(typeName: string, cluster: string, members: Read
     detail:
       "Operations Center refuses every bulk action while any member is in maintenance, so this change goes to each member through its IncusOS " +
       "endpoint instead, the member in maintenance included (IncusOS still runs there).",
+  };
+}
+
+/**
+ * The plan's note on a move to another existing cluster, an in-place change: the apply takes the
+ * item off the old cluster's members per the deletion policy (retain leaves it there), then puts
+ * it on the new cluster's members.
+ */
+export function moveNote(typeName: string, what: string, from: string, to: string, policy: DeletionPolicy, language: ConfigurationLanguage): Diagnostic {
+  const deletionPolicy = attributeName(language, "deletion_policy");
+  if (policy === "retain") {
+    return {
+      severity: "warning",
+      summary: `${typeName}: ${what} moves from cluster "${from}" to cluster "${to}" and stays on the members of "${from}" (${deletionPolicy} retain)`,
+      detail:
+        `An in-place change: the apply adds it on the members of "${to}" and makes no call for "${from}". To have it removed there, ` +
+        `apply ${attributeSetting(language, "deletion_policy", "remove")} first, then this change.`,
+    };
+  }
+  return {
+    severity: "warning",
+    summary: `${typeName}: ${what} moves from cluster "${from}" to cluster "${to}": removed from the members of "${from}", then added on those of "${to}"`,
+    detail: `An in-place change (${deletionPolicy} remove): the apply takes it off the members of "${from}" first, then puts it on the members of "${to}".`,
   };
 }
 
