@@ -63,7 +63,9 @@ export const incusClusterSettingsResource: Resource<ProviderClient> = {
     const problems = settingsProblems(proposed);
     if (problems.length > 0) throw new DiagnosticError(problems);
     const planned = { ...proposed, id: proposed.cluster ?? null };
-    const { requiresReplace, diagnostics } = await clusterReferencePlan(client, TYPE_NAME, prior, proposed);
+    const keys = prior === null ? [] : Object.keys(managed(prior));
+    const onOld = deletionPolicyOf(prior) === "retain" || keys.length === 0 ? undefined : `unsets ${keys.join(", ")}`;
+    const { requiresReplace, diagnostics } = await clusterReferencePlan(client, TYPE_NAME, prior, proposed, onOld);
     return { planned, requiresReplace, diagnostics };
   },
 

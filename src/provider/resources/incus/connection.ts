@@ -202,15 +202,32 @@ async function discover(
 
 /**
  * What a change of `cluster` means for an Incus resource: the cluster's rename keeps the Incus
- * objects where they are (in place, noted in the plan), a move to another existing cluster is a
- * replace.
+ * objects where they are (in place, noted in the plan); a move to another existing cluster is a
+ * replace, whose destroy half runs against the old cluster: the plan says what it does there.
+ * `onOldCluster` is what that destroy does, e.g. `unsets cluster.max_voters`; undefined when it
+ * makes no call.
  */
-export async function clusterReferencePlan(client: ProviderClient, typeName: string, prior: ObjectValue | null, proposed: ObjectValue): Promise<{ requiresReplace: string[][]; diagnostics: Diagnostic[] }> {
+export async function clusterReferencePlan(
+  client: ProviderClient,
+  typeName: string,
+  prior: ObjectValue | null,
+  proposed: ObjectValue,
+  onOldCluster?: string,
+): Promise<{ requiresReplace: string[][]; diagnostics: Diagnostic[] }> {
   const from = prior === null ? undefined : knownString(prior.cluster);
   const to = knownString(proposed.cluster);
   const change = await clusterChange(client.api, from, to);
-  if (change === "move") return { requiresReplace: [["cluster"]], diagnostics: [] };
-  return { requiresReplace: [], diagnostics: change === "rename" ? [renameNote(typeName, from!, to!)] : [] };
+  if (change === "rename") return { requiresReplace: [], diagnostics: [renameNote(typeName, from!, to!)] };
+  if (change !== "move") return { requiresReplace: [], diagnostics: [] };
+  const note: Diagnostic = {
+    severity: "warning",
+    summary:
+      onOldCluster === undefined
+        ? `${typeName}: moves from cluster "${from!}" to cluster "${to!}"; cluster "${from!}" is left as it is`
+        : `${typeName}: moves from cluster "${from!}" to cluster "${to!}"; the replace first ${onOldCluster} on cluster "${from!}"`,
+    detail: `A move to another existing cluster replaces the resource: the destroy runs against "${from!}", then the create against "${to!}".`,
+  };
+  return { requiresReplace: [["cluster"]], diagnostics: [note] };
 }
 
 /** True when the resource's cluster is gone from Operations Center: its read then drops it from state. */
