@@ -95,7 +95,8 @@ test("OperationsCenter props become the provider block, configDir relative to th
     { oc: false },
   );
   assert.deepEqual(out.json.provider, {
-    operationscenter: [{ remote: "prod", config_dir: "../../../../config/oc", url: "https://oc.example.net:7443", evacuation_timeout: 600 }],
+    // configuration_language: the provider's plan errors name props as the code writes them.
+    operationscenter: [{ remote: "prod", config_dir: "../../../../config/oc", url: "https://oc.example.net:7443", evacuation_timeout: 600, configuration_language: "cdktf" }],
   });
 });
 
