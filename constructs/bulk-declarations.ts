@@ -4,11 +4,11 @@
 import { TerraformStack, Token, dependable, type TerraformProvider, type TerraformResource } from "cdktf";
 import type { IConstruct } from "constructs";
 import type { z } from "zod";
-import type { DeletionPolicy as DependentDeletionPolicy } from "../src/provider/resources/common/cluster-reference.js";
+import { dependentDeletionPolicyOf, dependentDeletionPolicyProblem, type DependentDeletionPolicy } from "../src/config/cluster.js";
 import type { ICluster } from "./icluster.js";
 import { literal, terraformName } from "./names.js";
 import { OperationsCenter } from "./operations-center.js";
-import { Cluster as ClusterResource } from "./provider/cluster.js";
+import { Cluster as ClusterResource } from "./provider/cluster/index.js";
 
 const declared = new WeakMap<TerraformStack, Map<string, string>>();
 
@@ -53,11 +53,10 @@ export interface DependentDeletionProps {
 
 /** The bulk resource's deletion_policy: the prop, else what the cluster's deletion policy implies. */
 export function dependentDeletionPolicy(where: string, cluster: ICluster, override: DependentDeletionPolicy | undefined): DependentDeletionPolicy {
-  if (override !== undefined) {
-    if (override !== "remove" && override !== "retain") throw new Error(`${where}: deletionPolicy "${String(override)}" is not one of remove, retain.`);
-    return override;
-  }
-  return cluster.deletionPolicy === "retain" || cluster.deletionPolicy === "forget" ? "retain" : "remove";
+  if (override === undefined) return dependentDeletionPolicyOf(cluster.deletionPolicy);
+  const problem = dependentDeletionPolicyProblem("deletionPolicy", String(override));
+  if (problem !== undefined) throw new Error(`${where}: ${problem}.`);
+  return override;
 }
 
 /**

@@ -3,7 +3,7 @@ import { applicationNameSchema, type ApplicationArguments } from "../src/config/
 import { anyToken, checkProps, declareOnce, joiningAttributes, joinsAfter, namedResource, dependentDeletionPolicy, type DependentDeletionProps } from "./bulk-declarations.js";
 import { literal } from "./names.js";
 import type { ICluster } from "./icluster.js";
-import { ClusterApplication as ApplicationResource } from "./provider/cluster-application.js";
+import { ClusterApplication as ApplicationResource } from "./provider/cluster-application/index.js";
 
 /** A non-primary IncusOS application. */
 export type ClusterApplicationName = ApplicationArguments["name"];

@@ -5,7 +5,7 @@ import { Cluster } from "./cluster.js";
 import type { ICluster } from "./icluster.js";
 import { incusClusterAttribute } from "./incus-common.js";
 import { literal } from "./names.js";
-import { ClusterCertificate as CertificateResource } from "./provider/cluster-certificate.js";
+import { ClusterCertificate as CertificateResource } from "./provider/cluster-certificate/index.js";
 
 export interface ClusterCertificateProps {
   readonly cluster: ICluster;

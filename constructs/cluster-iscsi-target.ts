@@ -1,10 +1,9 @@
 import { Construct } from "constructs";
-import { iscsiTargetSchema } from "../src/config/bulk.js";
-import { ISCSI_DEFAULT_PORT } from "../src/provider/resources/cluster-iscsi-target.js";
+import { ISCSI_DEFAULT_PORT, iscsiTargetSchema } from "../src/config/bulk.js";
 import { anyToken, checkProps, clusterAttributes, declareOnce, namedResource, dependentDeletionPolicy, type DependentDeletionProps } from "./bulk-declarations.js";
 import type { ICluster } from "./icluster.js";
 import { literal } from "./names.js";
-import { ClusterIscsiTarget as IscsiTargetResource } from "./provider/cluster-iscsi-target.js";
+import { ClusterIscsiTarget as IscsiTargetResource } from "./provider/cluster-iscsi-target/index.js";
 
 export interface ClusterIscsiTargetProps extends DependentDeletionProps {
   readonly cluster: ICluster;

@@ -3,7 +3,7 @@ import { systemKernelSchema, type SystemKernel } from "../src/config/bulk.js";
 import { anyToken, checkProps, clusterAttributes, declareOnce, namedResource, dependentDeletionPolicy, type DependentDeletionProps } from "./bulk-declarations.js";
 import type { ICluster } from "./icluster.js";
 import { literal } from "./names.js";
-import { ClusterKernelConfig as KernelConfigResource } from "./provider/cluster-kernel-config.js";
+import { ClusterKernelConfig as KernelConfigResource } from "./provider/cluster-kernel-config/index.js";
 
 /** IncusOS' kernel config: console, blacklist_modules, cpu, memory, network, pci. */
 export type KernelConfig = SystemKernel["config"];

@@ -1,10 +1,9 @@
 import { Construct } from "constructs";
-import { nvmeTargetSchema } from "../src/config/bulk.js";
-import { NVME_TCP_DEFAULT_PORT } from "../src/provider/resources/cluster-nvme-target.js";
+import { NVME_TCP_DEFAULT_PORT, nvmeTargetSchema } from "../src/config/bulk.js";
 import { anyToken, checkProps, clusterAttributes, declareOnce, namedResource, dependentDeletionPolicy, type DependentDeletionProps } from "./bulk-declarations.js";
 import type { ICluster } from "./icluster.js";
 import { literal } from "./names.js";
-import { ClusterNvmeTarget as NvmeTargetResource } from "./provider/cluster-nvme-target.js";
+import { ClusterNvmeTarget as NvmeTargetResource } from "./provider/cluster-nvme-target/index.js";
 
 export interface ClusterNvmeTargetProps extends DependentDeletionProps {
   readonly cluster: ICluster;

@@ -2,7 +2,7 @@ import { Construct } from "constructs";
 import type { ICluster } from "./icluster.js";
 import { checkObjectName, literal, terraformName } from "./names.js";
 import { OperationsCenter } from "./operations-center.js";
-import { DataOperationscenterCluster } from "./provider/data-operationscenter-cluster.js";
+import { DataOperationscenterCluster } from "./provider/data-operationscenter-cluster/index.js";
 
 /**
  * A cluster this app does not manage, read through the `operationscenter_cluster` data source

@@ -16,7 +16,7 @@ import { MAX_FILE_BYTES, readRegularFile, shapeProblem } from "../src/config/inp
 import { templateLimitProblem } from "../src/config/template-secrets.js";
 import { checkObjectName, literal, terraformName } from "./names.js";
 import { OperationsCenter } from "./operations-center.js";
-import { ClusterTemplate as ClusterTemplateResource } from "./provider/cluster-template.js";
+import { ClusterTemplate as ClusterTemplateResource } from "./provider/cluster-template/index.js";
 
 export interface ClusterTemplateProps {
   /**

@@ -5,7 +5,7 @@ import { anyToken, checkProps, declareOnce, joiningAttributes, joinsAfter, nameP
 import type { ICluster } from "./icluster.js";
 import { literal, terraformName } from "./names.js";
 import { OperationsCenter } from "./operations-center.js";
-import { ClusterVlanTags as VlanTagsResource } from "./provider/cluster-vlan-tags.js";
+import { ClusterVlanTags as VlanTagsResource } from "./provider/cluster-vlan-tags/index.js";
 
 export interface ClusterVlanTagsProps extends DependentDeletionProps {
   readonly cluster: ICluster;

@@ -1,6 +1,6 @@
 import { Lazy, Token } from "cdktf";
 import { Construct } from "constructs";
-import { serverTypes, type ServerType } from "../src/client/api-types.js";
+import type { ServerType } from "../src/client/api-types.js";
 import {
   applicationConfigSchema,
   loadConfig,
@@ -9,11 +9,9 @@ import {
   type ApplicationConfig,
   type ServicesConfig,
 } from "../src/config/index.js";
-import { goUrlParseProblem } from "../src/config/go-url.js";
-import { isHttpUrl } from "../src/config/load.js";
 import { splitSecrets, type JsonObject } from "../src/config/secrets.js";
 import { secretTemplateValueNames } from "../src/config/template-secrets.js";
-import { deletionPolicies, deletionPolicyProblem, postRestoreDelayProblem, reservedPropertyProblem, restoreModeProblem, type DeletionPolicy } from "../src/config/cluster.js";
+import { connectionUrlProblem, deletionPolicies, deletionPolicyProblem, serversProblem, serverTypeProblem, postRestoreDelayProblem, reservedPropertyProblem, restoreModeProblem, type DeletionPolicy } from "../src/config/cluster.js";
 import { ClusterApplication, type ClusterApplicationName } from "./cluster-application.js";
 import { ClusterIscsiTarget } from "./cluster-iscsi-target.js";
 import { ClusterKernelConfig, type KernelConfig } from "./cluster-kernel-config.js";
@@ -22,12 +20,14 @@ import { ClusterMultipathTarget } from "./cluster-multipath-target.js";
 import { ClusterNvmeTarget } from "./cluster-nvme-target.js";
 import { ClusterReference } from "./cluster-reference.js";
 import { ClusterVlanTags } from "./cluster-vlan-tags.js";
-import { ClusterTemplate, withConfigErrors } from "./cluster-template.js";
+import { type ClusterTemplate, withConfigErrors } from "./cluster-template.js";
 import type { ICluster } from "./icluster.js";
+import type { IncusConnectionProps } from "./incus-common.js";
+import { IncusClusterMembers } from "./incus-cluster-members.js";
 import { namePart } from "./bulk-declarations.js";
 import { checkObjectName, literal, literalList, literalMap, terraformName } from "./names.js";
 import { OperationsCenter } from "./operations-center.js";
-import { Cluster as ClusterResource } from "./provider/cluster.js";
+import { Cluster as ClusterResource } from "./provider/cluster/index.js";
 
 /** What happens in Operations Center when the cluster leaves the code or the stack is destroyed. */
 export { deletionPolicies, type DeletionPolicy };
@@ -128,7 +128,10 @@ const REMOVED_PROPS: Record<string, string> = {
 
 /**
  * An Incus cluster provisioned by Operations Center, one-off or from a template: one
- * `operationscenter_cluster` resource, named after the construct path below the stack.
+ * `operationscenter_cluster` resource, named after the construct path below the stack. Its
+ * `adoption_key` is the construct path (stack name first), so any checkout of the app (a CI
+ * runner without `.terraform/`) adopts the cluster an interrupted create of it left, and another
+ * app's or stack's cluster of the same name is refused.
  */
 export class Cluster extends Construct implements ICluster {
   /**
@@ -155,9 +158,8 @@ export class Cluster extends Construct implements ICluster {
     this.name = checkObjectName("Cluster", this.node.path, props.name);
     const servers = checkServers(where, props.servers);
     const serverType = props.serverType ?? "incus";
-    if (!serverTypes.includes(serverType)) {
-      throw new Error(`${where}: serverType "${String(serverType)}" is not one of ${serverTypes.join(", ")}.`);
-    }
+    const typeProblem = serverTypeProblem("serverType", String(serverType));
+    if (typeProblem !== undefined) throw new Error(`${where}: ${typeProblem}.`);
     const deletionPolicy = props.deletionPolicy ?? "retain";
     const policyProblem = deletionPolicyProblem("deletionPolicy", String(deletionPolicy));
     if (policyProblem !== undefined) throw new Error(`${where}: ${policyProblem}.`);
@@ -186,6 +188,9 @@ export class Cluster extends Construct implements ICluster {
       deletionPolicy,
       serverType,
       allowRecreate: props.allowRecreate,
+      // The construct path (stack name first) names this resource in any checkout of the app, so
+      // a CI runner without .terraform/ still adopts the cluster an interrupted create of it left.
+      adoptionKey: literal(this.node.path),
       ...inputs.attributes,
       secretsWo: Object.keys(secrets).length > 0 ? oc.secretInput(resourceName, `${JSON.stringify(secrets)}\n`) : undefined,
       dependsOn: inputs.template !== undefined ? [inputs.template.resource] : undefined,
@@ -267,6 +272,30 @@ export class Cluster extends Construct implements ICluster {
     return new ClusterLoggingConfig(this, this.bulkId("logging-config", "the logging config"), { cluster: this, config });
   }
 
+  /** The members() construct and the connection it was created with. */
+  private membersData?: { readonly construct: IncusClusterMembers; readonly connection: string };
+
+  /**
+   * The members of this cluster as its Incus reports them (`incus cluster list`): name, URL,
+   * roles, architecture, failure domain, description, status, message and groups. The first call
+   * creates one IncusClusterMembers (one `operationscenter_incus_cluster_members` data source)
+   * below this construct; later calls return the same one. Its `cluster` references this
+   * cluster's resource, so Terraform reads it after the cluster exists with its servers joined;
+   * while the cluster is being created or changed in the same apply, the members are known only
+   * after the apply.
+   * @param connection how to reach the cluster's Incus API @default a remote named after the
+   *   cluster, else its connection URL in Operations Center; a later call must give the same
+   */
+  members(connection: IncusConnectionProps = {}): IncusClusterMembers {
+    const key = JSON.stringify(Object.entries(connection).filter(([, value]) => value !== undefined).sort(([a], [b]) => (a < b ? -1 : 1)));
+    if (this.membersData === undefined) {
+      this.membersData = { construct: new IncusClusterMembers(this, "members", { cluster: this, ...connection }), connection: key };
+    } else if (this.membersData.connection !== key) {
+      throw new Error(`Cluster '${this.node.path}': members() was first called with another Incus connection; give the same props on every call (one data source per cluster).`);
+    }
+    return this.membersData.construct;
+  }
+
   /** The id of an add* helper's construct; the same declaration twice names both paths. */
   private bulkId(id: string, what: string): string {
     const existing = this.node.tryFindChild(id);
@@ -279,17 +308,13 @@ export class Cluster extends Construct implements ICluster {
 
 function checkServers(where: string, servers: unknown): string[] {
   if (Token.isUnresolved(servers)) return servers as string[];
-  if (!Array.isArray(servers) || servers.length === 0) {
-    throw new Error(`${where}: servers must list at least one registered server.`);
+  if (!Array.isArray(servers) || servers.some((server) => typeof server !== "string")) {
+    throw new Error(`${where}: servers must be a list of server names, got ${JSON.stringify(servers)}.`);
   }
-  const seen = new Set<string>();
-  for (const server of servers) {
-    if (typeof server !== "string" || (server.trim() === "" && !Token.isUnresolved(server))) {
-      throw new Error(`${where}: servers must be non-empty server names, got ${JSON.stringify(server)}.`);
-    }
-    if (seen.has(server)) throw new Error(`${where}: server "${server}" is listed twice in servers.`);
-    seen.add(server);
-  }
+  // Tokens are checked by the provider at plan, once known.
+  const resolved = (servers as string[]).filter((server) => !Token.isUnresolved(server));
+  const problem = servers.length > 0 && resolved.length === 0 ? undefined : serversProblem("servers", resolved);
+  if (problem !== undefined) throw new Error(`${where}: ${problem}.`);
   return literalList(servers as string[]);
 }
 
@@ -318,13 +343,8 @@ function checkRollingRestart(where: string, config: ClusterProps["config"]) {
 
 function checkConnectionUrl(where: string, url: string | undefined): string | undefined {
   if (url === undefined || url === "" || Token.isUnresolved(url)) return url;
-  const problem = goUrlParseProblem(url);
-  if (problem !== undefined) {
-    throw new Error(`${where}: connectionUrl ${JSON.stringify(url)} is refused by Operations Center: ${problem}; percent-encode what is not plain (e.g. "%7B" for "{").`);
-  }
-  if (!isHttpUrl(url)) {
-    throw new Error(`${where}: connectionUrl "${url}" is not an http(s) URL; write it like https://cluster.example.net:8443.`);
-  }
+  const problem = connectionUrlProblem("connectionUrl", url);
+  if (problem !== undefined) throw new Error(`${where}: ${problem.problem}; ${problem.fix}.`);
   return url;
 }
 

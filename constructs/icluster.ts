@@ -1,5 +1,5 @@
 import type { IConstruct } from "constructs";
-import type { DeletionPolicy } from "../src/provider/resources/cluster/schema.js";
+import type { DeletionPolicy } from "../src/config/cluster.js";
 
 /**
  * A cluster in Operations Center, managed by this app (`Cluster`) or only referenced

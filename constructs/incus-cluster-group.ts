@@ -4,7 +4,7 @@ import { anyToken, declareOnce, dependentDeletionPolicy, namedResource, type Dep
 import type { ICluster } from "./icluster.js";
 import { failOn, incusConnection, memberProblems, type IncusConnectionProps } from "./incus-common.js";
 import { literal, literalList, literalMap } from "./names.js";
-import { IncusClusterGroup as GroupResource } from "./provider/incus-cluster-group.js";
+import { IncusClusterGroup as GroupResource } from "./provider/incus-cluster-group/index.js";
 
 export interface IncusClusterGroupProps extends IncusConnectionProps, DependentDeletionProps {
   readonly cluster: ICluster;

@@ -4,7 +4,7 @@ import { anyToken, declareOnce, namedResource } from "./bulk-declarations.js";
 import type { ICluster } from "./icluster.js";
 import { failOn, incusConnection, memberProblems, type IncusConnectionProps } from "./incus-common.js";
 import { literal, literalList } from "./names.js";
-import { IncusClusterMember as MemberResource } from "./provider/incus-cluster-member.js";
+import { IncusClusterMember as MemberResource } from "./provider/incus-cluster-member/index.js";
 
 export interface IncusClusterMemberProps extends IncusConnectionProps {
   readonly cluster: ICluster;

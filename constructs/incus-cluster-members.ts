@@ -3,7 +3,7 @@ import { Construct } from "constructs";
 import type { ICluster } from "./icluster.js";
 import { incusConnection, type IncusConnectionProps } from "./incus-common.js";
 import { OperationsCenter } from "./operations-center.js";
-import { DataOperationscenterIncusClusterMembers as MembersDataSource } from "./provider/data-operationscenter-incus-cluster-members.js";
+import { DataOperationscenterIncusClusterMembers as MembersDataSource } from "./provider/data-operationscenter-incus-cluster-members/index.js";
 
 export interface IncusClusterMembersProps extends IncusConnectionProps {
   readonly cluster: ICluster;

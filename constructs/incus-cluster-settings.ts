@@ -6,7 +6,7 @@ import { anyToken, checkProps, declareOnce, dependentDeletionPolicy, namedResour
 import type { ICluster } from "./icluster.js";
 import { failOn, incusConnection, type IncusConnectionProps } from "./incus-common.js";
 import { literal, literalMap } from "./names.js";
-import { IncusClusterSettings as SettingsResource } from "./provider/incus-cluster-settings.js";
+import { IncusClusterSettings as SettingsResource } from "./provider/incus-cluster-settings/index.js";
 
 export interface IncusClusterSettingsProps extends IncusConnectionProps, DependentDeletionProps {
   readonly cluster: ICluster;

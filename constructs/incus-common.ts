@@ -3,7 +3,7 @@
 import { Token } from "cdktf";
 import type { ICluster } from "./icluster.js";
 import { literal } from "./names.js";
-import { Cluster as ClusterResource } from "./provider/cluster.js";
+import { Cluster as ClusterResource } from "./provider/cluster/index.js";
 
 /**
  * The cluster attribute of an Incus resource: a reference to a cluster of this app (so Terraform

@@ -4,9 +4,11 @@ import { App, TerraformBackend, TerraformStack } from "cdktf";
 // Not re-exported from the package root in cdktf 0.21; the only way to write files beside a stack.
 import { addCustomSynthesis } from "cdktf/lib/synthesize/synthesizer.js";
 import { Construct, type IConstruct } from "constructs";
+import { evacuationTimeoutProblem } from "../src/config/cluster.js";
+import { maxParallelReadsProblem } from "../src/config/parallel-reads.js";
 import { writeLauncher, writeLockEntry } from "../src/provider/launcher.js";
 import { literal } from "./names.js";
-import { OperationscenterProvider } from "./provider/provider.js";
+import { OperationscenterProvider } from "./provider/provider/index.js";
 
 export interface OperationsCenterProps {
   /**
@@ -33,6 +35,14 @@ export interface OperationsCenterProps {
    * apply gives up (Incus first migrates the instances that can migrate and stops the others). @default 1800
    */
   readonly evacuationTimeout?: number;
+  /**
+   * How many members one resource reads at once, a whole number from 1 to 64. Against
+   * Operations Center every member read is proxied to its IncusOS server, so a cluster's members
+   * are read side by side; Terraform runs up to `-parallelism` resources at once (default 10),
+   * and the provider allows 10 times this many requests in flight. A read another resource already
+   * made in the same Terraform command is shared, not sent again. @default 4
+   */
+  readonly maxParallelReads?: number;
 }
 
 const REMOVED_PROPS: Record<string, string> = {
@@ -82,9 +92,10 @@ export class OperationsCenter extends Construct {
     for (const [prop, why] of Object.entries(REMOVED_PROPS)) {
       if (prop in props) throw new Error(`${where}: ${prop} is no longer supported: ${why}.`);
     }
-    if (props.evacuationTimeout !== undefined && !(Number.isFinite(props.evacuationTimeout) && props.evacuationTimeout > 0)) {
-      throw new Error(`${where}: evacuationTimeout must be a positive number of seconds, got ${String(props.evacuationTimeout)}.`);
-    }
+    const timeoutProblem = props.evacuationTimeout === undefined ? undefined : evacuationTimeoutProblem("evacuationTimeout", props.evacuationTimeout);
+    if (timeoutProblem !== undefined) throw new Error(`${where}: ${timeoutProblem}.`);
+    const readsProblem = props.maxParallelReads === undefined ? undefined : maxParallelReadsProblem(props.maxParallelReads);
+    if (readsProblem !== undefined) throw new Error(`${where}: maxParallelReads ${readsProblem}.`);
     if (props.url !== undefined && !/^https?:\/\//.test(props.url)) {
       throw new Error(`${where}: url "${props.url}" must start with https:// (or http:// for a local test server).`);
     }
@@ -102,6 +113,7 @@ export class OperationsCenter extends Construct {
       evacuationTimeout: props.evacuationTimeout,
       // Plan errors then name props as the code writes them (allowRecreate: true).
       configurationLanguage: "cdktf",
+      maxParallelReads: props.maxParallelReads,
     });
 
     addCustomSynthesis(this, {

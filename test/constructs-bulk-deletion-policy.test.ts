@@ -46,6 +46,6 @@ test("ClusterVlanTags merged into one resource must agree on deletionPolicy; a b
   );
   assert.throws(
     () => synth(managed(), (stack, cluster) => new ClusterApplication(stack, "gpu", { cluster, name: "gpu-support", deletionPolicy: "keep" as never })),
-    /ClusterApplication 's\/gpu': deletionPolicy "keep" is not one of remove, retain/,
+    /ClusterApplication 's\/gpu': deletionPolicy "keep" is not one of "remove", "retain"\./,
   );
 });

@@ -52,7 +52,7 @@ test("a one-off cluster is one operationscenter_cluster resource with readable a
   assert.deepEqual(JSON.parse(String(a.application_config)), { config: { "user.ui.title": "A" } });
   assert.equal(a.connection_url, undefined, "an unset optional attribute is not synthesized (not managed)");
   assert.deepEqual(out.json.terraform.required_providers, {
-    operationscenter: { source: "oc-cdktf.local/oc-cdktf/operations-center", version: "0.1.0" },
+    operationscenter: { source: "oc-cdktf.invalid/oc-cdktf/operationscenter", version: "0.1.0" },
   });
 });
 
@@ -73,13 +73,13 @@ test("a cluster without secrets has no write-only input and no secrets file", ()
 
 test("synth writes the launcher and its lock entry; cdk.tf.json holds no absolute path", () => {
   const out = synth((s) => new Cluster(s, "a", oneOff));
-  const launcher = out.file(`terraform.d/plugins/oc-cdktf.local/oc-cdktf/operations-center/0.1.0/linux_amd64/${LAUNCHER_NAME}`);
+  const launcher = out.file(`terraform.d/plugins/oc-cdktf.invalid/oc-cdktf/operationscenter/0.1.0/linux_amd64/${LAUNCHER_NAME}`);
   assert.equal(launcher.mode, 0o755);
   assert.match(launcher.text, /^#!\/bin\/sh\n/);
   assert.match(launcher.text, /exec node "\$dir"\/'(\.\.\/)+dist\/provider\/main\.js' "\$@"\n$/);
   assert.ok(!launcher.text.includes(process.cwd()), "the launcher holds an absolute path");
   const lock = out.file(".terraform.lock.hcl").text;
-  assert.match(lock, /provider "oc-cdktf\.local\/oc-cdktf\/operations-center" \{/);
+  assert.match(lock, /provider "oc-cdktf\.invalid\/oc-cdktf\/operationscenter" \{/);
   assert.ok(lock.includes(`"${launcherHash(launcher.text)}"`), "the lock entry holds the launcher's h1: hash");
   assert.ok(!out.text.includes(out.stackDir), "the stack directory's absolute path is in cdk.tf.json");
   assert.ok(!out.text.includes(process.cwd()), "the project's absolute path is in cdk.tf.json");
@@ -89,14 +89,14 @@ test("synth writes the launcher and its lock entry; cdk.tf.json holds no absolut
 test("OperationsCenter props become the provider block, configDir relative to the stack", () => {
   const out = synth(
     (s) => {
-      new OperationsCenter(s, "oc", { remote: "prod", configDir: "config/oc", url: "https://oc.example.net:7443", evacuationTimeout: 600 });
+      new OperationsCenter(s, "oc", { remote: "prod", configDir: "config/oc", url: "https://oc.example.net:7443", evacuationTimeout: 600, maxParallelReads: 8 });
       new Cluster(s, "a", oneOff);
     },
     { oc: false },
   );
   assert.deepEqual(out.json.provider, {
     // configuration_language: the provider's plan errors name props as the code writes them.
-    operationscenter: [{ remote: "prod", config_dir: "../../../../config/oc", url: "https://oc.example.net:7443", evacuation_timeout: 600, configuration_language: "cdktf" }],
+    operationscenter: [{ remote: "prod", config_dir: "../../../../config/oc", url: "https://oc.example.net:7443", evacuation_timeout: 600, max_parallel_reads: 8, configuration_language: "cdktf" }],
   });
 });
 
@@ -175,7 +175,7 @@ test("cdktf synth --hcl renders the resources", () => {
   const hcl = Testing.synthHcl(stack);
   assert.match(hcl, /resource "operationscenter_cluster" "a" \{/);
   assert.match(hcl, /rolling_restart \{\n\s*post_restore_delay = ""\n\s*restore_mode = "skip"\n\s*\}/);
-  assert.match(hcl, /provider "operationscenter" \{\n\s*remote = "prod"/);
+  assert.match(hcl, /provider "operationscenter" \{\n\s*configuration_language = "cdktf"\n\s*remote = "prod"/);
 });
 
 function synthError(build: (stack: TerraformStack) => void, options: { oc?: boolean } = {}): string {
@@ -188,10 +188,24 @@ function synthError(build: (stack: TerraformStack) => void, options: { oc?: bool
 }
 
 test("synth-time errors name the construct path and the fix", async (t) => {
+  await t.test("maxParallelReads, with the provider's rule (src/config/parallel-reads.ts)", () => {
+    assert.equal(
+      synthError((s) => new OperationsCenter(s, "oc", { maxParallelReads: 0 }), { oc: false }),
+      `OperationsCenter 's/oc': maxParallelReads must be a whole number from 1 to 64, got 0.`,
+    );
+  });
   await t.test("duplicate servers", () => {
     assert.equal(
       synthError((s) => new Cluster(s, "a", { ...oneOff, servers: ["server01", "server01"] })),
       `Cluster 's/a': server "server01" is listed twice in servers.`,
+    );
+    assert.equal(synthError((s) => new Cluster(s, "a", { ...oneOff, servers: [] })), `Cluster 's/a': servers must name at least one registered server; a cluster needs a member.`);
+    assert.equal(synthError((s) => new Cluster(s, "a", { ...oneOff, servers: ["server01", " "] })), `Cluster 's/a': servers holds the empty server name " ".`);
+  });
+  await t.test("the evacuation timeout rule of src/config/cluster.ts, in the construct's prop name", () => {
+    assert.equal(
+      synthError((s) => new OperationsCenter(s, "oc", { evacuationTimeout: 0 }), { oc: false }),
+      `OperationsCenter 's/oc': evacuationTimeout must be a positive number of seconds, got 0.`,
     );
   });
   await t.test("the cluster rules of src/config/cluster.ts, in the construct's prop names", () => {
@@ -203,6 +217,10 @@ test("synth-time errors name the construct path and the fix", async (t) => {
     assert.equal(
       synthError((s) => new Cluster(s, "a", { ...oneOff, config: { rollingRestart: { postRestoreDelay: "5 minutes" } } })),
       `Cluster 's/a': config.rollingRestart.postRestoreDelay "5 minutes" is not a Go duration; write it like "30s", "5m" or "1h30m".`,
+    );
+    assert.equal(
+      synthError((s) => new Cluster(s, "a", { ...oneOff, connectionUrl: "ftp://lab.example.net" })),
+      `Cluster 's/a': connectionUrl "ftp://lab.example.net" is not an http(s) URL; give the URL users reach the cluster at, such as "https://cluster.example.com:8443".`,
     );
     assert.equal(
       synthError((s) => new Cluster(s, "a", { ...oneOff, properties: { "oc-cdktf.io/members": "x" } })),

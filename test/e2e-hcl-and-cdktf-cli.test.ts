@@ -50,14 +50,14 @@ test("plain HCL: oc-cdktf provider install, then examples/hcl/main.tf applies, p
   const { dir, oc, env } = await workspace(t);
   const installed = await run(process.execPath, [CLI, "provider", "install"], { cwd: dir, env });
   assert.equal(installed.code, 0, installed.output);
-  assert.match(installed.output, /installed oc-cdktf\.local\/oc-cdktf\/operations-center 0\.1\.0: .*\/home\/\.terraform\.d\/plugins\/oc-cdktf\.local\/oc-cdktf\/operations-center\/0\.1\.0\/linux_amd64\/terraform-provider-operations-center_v0\.1\.0/);
+  assert.match(installed.output, /installed oc-cdktf\.invalid\/oc-cdktf\/operationscenter 0\.1\.0: .*\/home\/\.terraform\.d\/plugins\/oc-cdktf\.invalid\/oc-cdktf\/operationscenter\/0\.1\.0\/linux_amd64\/terraform-provider-operationscenter_v0\.1\.0/);
   const config = path.join(dir, "hcl");
   mkdirSync(config);
   copyFileSync(path.join(ROOT, "examples", "hcl", "main.tf"), path.join(config, "main.tf"));
 
   const init = await terraform(["init", "-input=false", "-no-color"], { cwd: config, env });
   assert.equal(init.code, 0, init.stdout + init.stderr);
-  assert.match(init.stdout, /Installing oc-cdktf\.local\/oc-cdktf\/operations-center v0\.1\.0/);
+  assert.match(init.stdout, /Installing oc-cdktf\.invalid\/oc-cdktf\/operationscenter v0\.1\.0/);
   const applied = await terraform(["apply", "-input=false", "-auto-approve", "-no-color"], { cwd: config, env });
   assert.equal(applied.code, 0, applied.stdout + applied.stderr);
   const clusters = oc.snapshot().clusters.map((c) => [c.name, c.status]).sort();
@@ -82,12 +82,13 @@ test("cdktf-cli: cdktf deploy creates the example's clusters offline, cdktf diff
     path.join(dir, "cdktf.json"),
     JSON.stringify({ language: "typescript", app: `node ${JSON.stringify(path.join(ROOT, "dist", "test", "fixtures", "cdktf-cli", "app.js"))}`, projectId: "e2e", sendCrashReports: "false", terraformProviders: [], terraformModules: [], context: {} }),
   );
-  const cdktf = path.join(ROOT, "node_modules", ".bin", "cdktf");
-  const deployed = await run(cdktf, ["deploy", "clusters", "--auto-approve"], { cwd: dir, env: { ...env, E2E_DESCRIPTION: "first" } });
+  // By path and through node: the project installs with bin-links=false (see .npmrc).
+  const cdktf = path.join(ROOT, "node_modules", "cdktf-cli", "bundle", "bin", "cdktf");
+  const deployed = await run(process.execPath, [cdktf, "deploy", "clusters", "--auto-approve"], { cwd: dir, env: { ...env, E2E_DESCRIPTION: "first" } });
   assert.equal(deployed.code, 0, deployed.output);
   assert.deepEqual(oc.snapshot().clusters.map((c) => [c.name, c.status, c.description]), [["cli-edge", "ready", "first"]]);
 
-  const diff = await run(cdktf, ["diff", "clusters"], { cwd: dir, env: { ...env, E2E_DESCRIPTION: "second" } });
+  const diff = await run(process.execPath, [cdktf, "diff", "clusters"], { cwd: dir, env: { ...env, E2E_DESCRIPTION: "second" } });
   assert.equal(diff.code, 0, diff.output);
   // cdktf-cli colours its output and draws spinners.
   const text = diff.output.replace(/\x1B\[[0-9;]*[A-Za-z]/g, "");

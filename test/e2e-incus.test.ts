@@ -13,6 +13,7 @@ import { createSelfSignedCertificate } from "../src/local-oc/certificates.js";
 import { startE2E, type E2E } from "./e2e/harness.js";
 import { CLUSTER, SCRIPTLET_V1, SCRIPTLET_V2, synthIncusScenario, type IncusScenarioConfig } from "./e2e/incus-scenario.js";
 import { bulkSeed } from "./e2e/bulk-scenario.js";
+import { runCli } from "./e2e/review-scenario.js";
 
 const INCUS = `/incus/${CLUSTER}/1.0`;
 
@@ -176,5 +177,33 @@ test("removing the settings unsets exactly their keys; removing member construct
     const m1 = await incusGet(e2e, "/1.0/cluster/members/server01");
     assert.ok((m1.roles as string[]).includes("event-hub"));
     assert.equal(m1.failure_domain, "rack1");
+  });
+});
+
+test("oc-cdktf drift says what changed in the Incus settings and roles, and lists the Incus keys set on the cluster that the settings do not manage", async () => {
+  await withIncusStack(async (e2e) => {
+    const clean = await runCli(["drift", e2e.stackDir, "--format", "text"], { env: e2e.env });
+    assert.equal(clean.code, 0, clean.stdout + clean.stderr);
+    assert.match(clean.stdout, /^ {2}in sync$/m, "the keys the cluster was created with are not foreign");
+
+    await incusRequest(e2e, "PATCH", "/1.0", { body: { config: { "cluster.max_voters": "7", "cluster.offline_threshold": "40", "user.deploy_token": "s3cret-value" } } });
+    const { etag, metadata } = await incusRequest(e2e, "GET", "/1.0/cluster/members/server01");
+    const member = metadata as { roles: string[] };
+    await incusRequest(e2e, "PUT", "/1.0/cluster/members/server01", { body: { ...member, roles: member.roles.filter((r) => r !== "event-hub") }, ...(etag === undefined ? {} : { ifMatch: etag }) });
+    const changesBefore = e2e.changes().length;
+
+    const drifted = await runCli(["drift", e2e.stackDir, "--format", "text"], { env: e2e.env });
+    assert.equal(drifted.code, 2, drifted.stdout + drifted.stderr);
+    const lines = drifted.stdout.split("\n").map((l) => l.trim());
+    for (const expected of [
+      `edited outside Terraform: config.cluster.max_voters: "5" → "7" of Incus settings of ${CLUSTER}`,
+      `edited outside Terraform: roles -event-hub of Incus member server01 of ${CLUSTER}`,
+      `Incus key cluster.offline_threshold="40" on ${CLUSTER} is foreign (the settings do not manage it) and left alone`,
+      `Incus key user.deploy_token (value not shown) on ${CLUSTER} is foreign (the settings do not manage it) and left alone`,
+    ]) {
+      assert.ok(lines.includes(expected), `missing "${expected}" in:\n${drifted.stdout}`);
+    }
+    assert.doesNotMatch(drifted.stdout, /s3cret-value/);
+    assert.deepEqual(e2e.changes().slice(changesBefore), [], "drift only reads");
   });
 });

@@ -4,7 +4,7 @@
 import assert from "node:assert/strict";
 import * as path from "node:path";
 import { test, type TestContext } from "node:test";
-import { startE2E, type E2E } from "./e2e/harness.js";
+import { members, startE2E, type E2E } from "./e2e/harness.js";
 import { A_SERVICES, FIXTURES, type ScenarioConfig } from "./e2e/scenario.js";
 
 const CLUSTERS = "/1.0/provisioning/clusters";
@@ -18,14 +18,6 @@ async function applied(t: TestContext, config: ScenarioConfig, options: Paramete
   e2e.synth(config);
   await e2e.initAndApply();
   return e2e;
-}
-
-function members(e2e: E2E, cluster: string): string[] {
-  return e2e.oc
-    .snapshot()
-    .servers.filter((s) => s.cluster === cluster)
-    .map((s) => s.name)
-    .sort();
 }
 
 /** Terraform wraps diagnostics to the terminal width. */
@@ -104,10 +96,10 @@ test("a plan after terraform import shows no change of the settings the configur
   const before = change.before as Record<string, unknown>;
   const after = change.after as Record<string, unknown>;
   const changed = Object.keys(after).filter((key) => JSON.stringify(before[key]) !== JSON.stringify(after[key])).sort();
-  // Only what the configuration records and Operations Center does not report: the deletion
-  // policy, the creation inputs and the digest of the secrets (not compared after an import, as
-  // the plan warns).
-  assert.deepEqual(changed, ["application_config", "deletion_policy", "secrets_digest", "server_type", "services_config"], output);
+  // Only what the configuration records and Operations Center does not report: the adoption
+  // key, the deletion policy, the creation inputs and the digest of the secrets (not compared
+  // after an import, as the plan warns).
+  assert.deepEqual(changed, ["adoption_key", "application_config", "deletion_policy", "secrets_digest", "server_type", "services_config"], output);
   assert.equal(after.channel, "stable");
   assert.equal(after.description, "made by hand");
 

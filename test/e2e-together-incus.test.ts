@@ -157,7 +157,7 @@ test("a cluster created with its ClusterCertificate in one apply: the cluster's 
   }
 });
 
-test("operationscenter_incus_cluster_members lists each member as incus cluster list shows it: URL, roles, architecture, failure domain, status, message, groups", () =>
+test("operationscenter_incus_cluster_members, through Cluster.members(), lists each member as incus cluster list shows it: URL, roles, architecture, failure domain, status, message, groups", () =>
   withStack(async (s) => {
     // A data source is read at plan: the evacuation is applied first.
     s.synth({ server03: "evacuated" });

@@ -62,7 +62,7 @@ test("a connection URL Go's url.Parse refuses fails synth and plan with Operatio
   assert.deepEqual(errorsOf(diagnostics), [`connection_url "${url}" is refused by Operations Center: invalid URL escape "%{x"`]);
   assert.throws(
     () => synth((s) => new Cluster(s, "a", { name: "a", servers: ["server01"], connectionUrl: url })),
-    new Error(`Cluster 's/a': connectionUrl "${url}" is refused by Operations Center: invalid URL escape "%{x"; percent-encode what is not plain (e.g. "%7B" for "{").`),
+    new Error(`Cluster 's/a': connectionUrl "${url}" is refused by Operations Center: invalid URL escape "%{x"; percent-encode what is not plain (e.g. "%7B" for "{"), or give the URL users reach the cluster at, such as "https://cluster.example.com:8443".`),
   );
 });
 

@@ -205,6 +205,16 @@ describe("local OC: cluster create", () => {
     await expectError({ ...clusterPost("", ["node3"]) }, 400, "Failed creating cluster: Invalid cluster, name can not be empty");
     await expectError(clusterPost("a/b", ["node3"]), 400, 'Failed creating cluster: Invalid cluster, name can not contain any of "\\\\/:*?\\"<>|"');
     await expectError(clusterPost("x", []), 400, "Failed creating cluster: Invalid cluster, list of server names can not be empty");
+    await expectError(
+      clusterPost("x", ["node3"], { config: { rolling_restart: { post_restore_delay: "soon" } } }),
+      400,
+      "Failed creating cluster: Invalid cluster, cluster config for rolling restart post restore delay needs to be a valid time duration",
+    );
+    await expectError(
+      clusterPost("x", ["node3"], { config: { rolling_restart: { restore_mode: "always" } } }),
+      400,
+      'Failed creating cluster: Invalid cluster, cluster config for rolling restart restore mode is invalid, only "" and "skip" are supported.',
+    );
     await expectError({ name: "x", connection_url: "", server_names: ["node3"] }, 400, 'Failed creating cluster: Invalid cluster definition, server type can not be ""');
     await expectError(clusterPost("x", ["node3"], { server_type: "" }), 400, 'Failed creating cluster: Invalid cluster definition, server type can not be "unknown"');
     await expectError(clusterPost("x", ["node3"], { server_type: "bogus" }), 400, 'Bad Request: "bogus" is not a valid server type');

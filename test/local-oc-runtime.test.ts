@@ -81,6 +81,32 @@ describe("local OC: faults", () => {
   });
 });
 
+describe("local OC: kill point", () => {
+  it("once the named request was answered, later requests are held until the faults change (then dropped), or answered 503", async () => {
+    const h = await startHarness({ servers: 1 });
+    try {
+      h.oc.setFaults({ after: { method: "GET", path: "/1.0", then: "hang" } });
+      assert.equal((await h.call("GET", "/1.0/provisioning/servers")).status, 200, "before the kill point");
+      assert.equal((await h.call("GET", "/1.0")).status, 200, "the named request itself is answered");
+      const held = h.call("GET", "/1.0/provisioning/servers");
+      const settled = assert.rejects(held, /socket hang up|ECONNRESET/);
+      const isHeld = () => h.oc.requests.some((r, i) => i > 1 && r.status === 0);
+      for (let i = 0; i < 1000 && !isHeld(); i++) await new Promise((resolve) => setTimeout(resolve, 5));
+      assert.ok(isHeld(), "the request after the kill point is held");
+      assert.equal((await h.call("GET", "/local-oc/faults")).status, 200, "control endpoints are never held");
+      assert.equal((await h.call("PUT", "/local-oc/faults", { after: { method: "GET", path: "/1.0", then: "fail" } })).status, 200);
+      await settled;
+      assert.equal((await h.call("GET", "/1.0/provisioning/servers")).status, 200, "a new kill point is armed again");
+      assert.equal((await h.call("GET", "/1.0")).status, 200);
+      assert.equal((await h.call("GET", "/1.0/provisioning/servers")).status, 503);
+      h.oc.setFaults({});
+      assert.equal((await h.call("GET", "/1.0/provisioning/servers")).status, 200);
+    } finally {
+      await h.close();
+    }
+  });
+});
+
 describe("local OC: persistence", () => {
   it("keeps servers, clusters, templates, trust and the TLS key pair across a restart", async () => {
     const dir = tempDir();

@@ -68,4 +68,5 @@ test("import reads the first member's live config; a missing cluster is refused"
     const read = (await t.refresh(imported.state))!;
     assert.deepEqual(read.members, ["server01", "server02", "server03"]);
     await assert.rejects(clusterLoggingConfigResource.import!("nope", t.context), /cluster "nope" does not exist/);
+    await assert.rejects(clusterLoggingConfigResource.import!(`${CLUSTER}/eth0`, t.context), /^DiagnosticError: Cannot import operationscenter_cluster_logging_config "alpha\/eth0": the id must be CLUSTER$/);
   }));

@@ -118,7 +118,7 @@ test("import: a target by CLUSTER/TRANSPORT/ADDRESS/PORT, refused with the id fo
     await t.converge(null, nvme({ port: 4420 }));
     const imported = await clusterNvmeTargetResource.import!("alpha/tcp/192.0.2.100/4420", t.context);
     assert.deepEqual(imported.state, { id: "alpha/tcp/192.0.2.100/4420", cluster: CLUSTER, transport: "tcp", address: "192.0.2.100", port: 4420, servers: null, deletion_policy: null, members: MEMBERS });
-    await assert.rejects(clusterNvmeTargetResource.import!("alpha/udp/192.0.2.100/4420", t.context), /expected TRANSPORT\/ADDRESS\/PORT/);
+    await assert.rejects(clusterNvmeTargetResource.import!("alpha/udp/192.0.2.100/4420", t.context), /the transport "udp" is not tcp or fc; the id must be CLUSTER\/TRANSPORT\/ADDRESS\/PORT/);
     await assert.rejects(clusterNvmeTargetResource.import!("alpha/tcp/192.0.2.100/9999", t.context), /no member of cluster "alpha" has NVMe target tcp 192\.0\.2\.100:9999/);
     const app = await clusterApplicationResource.import!("alpha/incus", t.context).catch((error: Error) => error);
     assert.match(String(app), /"incus" is not a non-primary application/);

@@ -23,7 +23,7 @@ const metafileSchema = z.object({
     }),
   ),
 });
-const metafile = metafileSchema.parse(JSON.parse(readFileSync(join(bundleDir, "meta.json"), "utf8")));
+const metafile = metafileSchema.parse(JSON.parse(readFileSync(join(root, "dist", "meta", "provider.json"), "utf8")));
 const entryOutput = relative(root, PROVIDER_ENTRY).split("\\").join("/");
 
 /** The outputs a process loads when it starts the entry, before any dynamic import runs. */

@@ -3,10 +3,10 @@
 // create still running, and refuse anyone else's cluster.
 import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
-import { readFileSync, writeFileSync } from "node:fs";
+import { readFileSync, rmSync, writeFileSync } from "node:fs";
 import { test } from "node:test";
 import { beginCreate, journalFile } from "../src/provider/resources/cluster/journal.js";
-import { CLUSTERS, config, summaries, withCluster, type ClusterHarness } from "./fixtures/provider/cluster.js";
+import { CLUSTERS, config, resource, summaries, withCluster, type ClusterHarness } from "./fixtures/provider/cluster.js";
 
 function errorsOf(diagnostics: readonly { severity: string; summary: string; detail?: string }[]): string {
   return diagnostics
@@ -118,4 +118,36 @@ test("a cluster someone else created is refused with the import command; an old 
     const stale = await t.converge(null, config({ name: "beta", servers: ["server03"] }));
     assert.match(errorsOf(stale.diagnostics), /already exists and was not created by this resource/);
     assert.ok(readFileSync(journalFile(t.workDir, "beta"), "utf8").includes(createId));
+  }));
+
+test("a cluster gone under its state name is read under its new name: by the created-by marker, or (imported) by its certificate fingerprint", () =>
+  withCluster(async (t) => {
+    const first = await t.converge(null, config());
+    await t.other.renameCluster("alpha", "alpha2");
+    const read = await resource.read({ state: first.state!, private: first.private }, t.context);
+    assert.equal(read.state!.name, "alpha2");
+    assert.equal(read.state!.id, "alpha2");
+
+    const imported = await resource.import!("alpha2", t.context);
+    await t.other.renameCluster("alpha2", "alpha3");
+    const importedRead = await resource.read({ state: imported.state!, private: imported.private! }, t.context);
+    assert.equal(importedRead.state!.name, "alpha3");
+
+    await t.other.deleteCluster("alpha3", { mode: "force" });
+    assert.equal((await resource.read({ state: first.state!, private: first.private }, t.context)).state, null, "gone is gone");
+  }));
+
+test("with an adoption key, a create interrupted before state was saved is adopted without the journal; another key is refused", () =>
+  withCluster(async (t) => {
+    const first = await t.converge(null, config({ adoption_key: "stack/a" }));
+    assert.deepEqual(summaries(first.diagnostics, "error"), []);
+    await t.calls();
+    rmSync(journalFile(t.workDir, "alpha"), { force: true });
+    const other = await t.converge(null, config({ adoption_key: "other-stack/a" }));
+    assert.match(errorsOf(other.diagnostics), /^Cluster "alpha" already exists and was not created by this resource/);
+    const again = await t.converge(null, config({ adoption_key: "stack/a" }));
+    assert.deepEqual(summaries(again.diagnostics, "error"), []);
+    assert.deepEqual(summaries(again.plan.diagnostics ?? [], "warning"), [`Cluster "alpha" exists already: an earlier, interrupted apply of this resource created it`], "the plan shows the adoption");
+    assert.deepEqual(await t.calls(), [], "adopted, not created again");
+    assert.deepEqual(again.private, first.private, "the same marker");
   }));

@@ -14,6 +14,7 @@ import { startHarness } from "./fixtures/local-oc/helpers.js";
 import { config, withCluster } from "./fixtures/provider/cluster.js";
 
 const silent = { info() {}, warn() {}, debug() {} };
+const capabilities = { writeOnlyAttributesAllowed: true, deferralAllowed: false };
 
 function block(values: Partial<ObjectValue> = {}): ObjectValue {
   return {
@@ -26,6 +27,7 @@ function block(values: Partial<ObjectValue> = {}): ObjectValue {
     token: null,
     allow_http: null,
     evacuation_timeout: null,
+    max_parallel_reads: null,
     ...values,
   } as ObjectValue;
 }
@@ -37,6 +39,25 @@ test("provider: lists the cluster and template resources and the data sources; i
   assert.deepEqual(provider.dataSources.map((d) => d.typeName).sort(), ["operationscenter_cluster", "operationscenter_incus_cluster_members", "operationscenter_servers"]);
   assert.equal(provider.schema.block.attributes.client_key!.sensitive, true);
   assert.equal(provider.schema.block.attributes.token!.sensitive, true);
+});
+
+test("provider block: max_parallel_reads must be a whole number from 1 to 64, an error on the attribute before any call; a valid one reaches the resources", async () => {
+  for (const wrong of [0, 2.5, 65]) {
+    const problems = await provider.validate!({ config: block({ max_parallel_reads: wrong }), capabilities });
+    assert.deepEqual(
+      problems.map((p) => [p.summary, p.path]),
+      [[`max_parallel_reads must be a whole number from 1 to 64, got ${wrong}`, ["max_parallel_reads"]]],
+    );
+  }
+  assert.deepEqual(await provider.validate!({ config: block({ max_parallel_reads: 16 }), capabilities }), []);
+  const h = await startHarness();
+  try {
+    const client = await configureClient(block({ max_parallel_reads: 16 }), { OPERATIONS_CENTER_CONF: h.configDir }, silent);
+    assert.equal(client.maxParallelReads, 16);
+    await client.api.close();
+  } finally {
+    await h.close();
+  }
 });
 
 test("D8: the environment overrides the block's config_dir, remote and url; the block's credentials win over the environment", async () => {
@@ -141,3 +162,14 @@ test("log: one INFO line per API call with method, path, subject, outcome and du
       assert.ok(t.logLines.some((line) => /^oc-cdktf: POST \/1\.0\/provisioning\/clusters\/beta\/:add-servers: ok 201 \(\d+ ms\) subject=server04$/.test(line)));
     },
   ));
+
+test("provider: evacuation_timeout follows the rule the OperationsCenter construct checks (src/config/cluster.ts)", async () => {
+  const block = Object.fromEntries(Object.keys(provider.schema.block.attributes ?? {}).map((name) => [name, null])) as ObjectValue;
+  const capabilities = { writeOnlyAttributesAllowed: true, deferralAllowed: false };
+  const problems = await provider.validate!({ config: { ...block, evacuation_timeout: -5 }, capabilities });
+  assert.deepEqual(
+    problems.map((p) => [p.summary, p.path]),
+    [["evacuation_timeout must be a positive number of seconds, got -5", ["evacuation_timeout"]]],
+  );
+  assert.deepEqual(await provider.validate!({ config: { ...block, evacuation_timeout: 60 }, capabilities }), []);
+});

@@ -152,7 +152,7 @@ test("validation: every problem at its attribute, and no message echoes a secret
       /^rolling_restart\.post_restore_delay: post_restore_delay "5 minutes" is not a Go duration/m,
       /^rolling_restart\.restore_mode: restore_mode "always" is not one of "", "skip"/m,
       /^deletion_policy: deletion_policy "destroy" is not one of "retain", "forget", "factory-reset"/m,
-      /^server_type: server_type "vm" is not valid/m,
+      /^server_type: server_type "vm" is not one of "incus", /m,
       /^template_variables: template_variables needs template/m,
       /^services_config: services_config holds a secret \/ services_config\.tailscale\.auth_key holds a secret.*Move it to secrets_wo\.services_config/m,
       /^application_config: application_config holds a secret \/ application_config\.config\["core\.trust_password"\] holds a secret/m,

@@ -1,7 +1,8 @@
 // The pure decisions of operationscenter_cluster, without any server.
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { creationChanges, mergeProperties, planMembers, plannedMembership } from "../src/provider/resources/cluster/decide.js";
+import { reconcileMembers } from "../src/provider/resources/cluster/bookkeeping.js";
+import { creationChanges, mergeProperties, planMembers, plannedMembership, recordedMembers } from "../src/provider/resources/cluster/decide.js";
 import type { ClusterValue } from "../src/provider/resources/cluster/schema.js";
 import { UNKNOWN } from "../src/provider/plugin/types.js";
 
@@ -49,9 +50,23 @@ test("plannedMembership: the members and properties an update leaves, from the r
     properties: { team: "a", old: "x" },
     properties_all: { team: "a", old: "x", foreign: "kept", "oc-cdktf.io/members": JSON.stringify(["s1", "s2", "s4"]) },
   } as unknown as ClusterValue;
-  assert.deepEqual(plannedMembership(prior, ["s1", "s3"], { team: "b" }, false), {
+  assert.deepEqual(plannedMembership(prior, ["s1", "s3"], { team: "b" }, false, []), {
     members: ["s1", "s3", "s9"],
     propertiesAll: { team: "b", foreign: "kept", "oc-cdktf.io/members": JSON.stringify(["s1", "s3"]) },
   });
-  assert.deepEqual(plannedMembership(prior, ["s1"], {}, true).members, ["s1"], "exclusive removes the foreign member too");
+  assert.deepEqual(plannedMembership(prior, ["s1"], {}, true, []).members, ["s1"], "exclusive removes the foreign member too");
+});
+
+test("the members record is reconciled with the live members: a name it listed while no member is never this resource's again", () => {
+  // s3 was removed, but an interruption left it in the record; a read sees it is no member.
+  assert.deepEqual(reconcileMembers(["s1", "s2", "s3"], ["s1", "s2"], []), { own: ["s1", "s2"], stale: ["s3"] });
+  // Someone adds s3 back by hand: it stays stale while the record lists it, so it is not this resource's.
+  assert.deepEqual(reconcileMembers(["s1", "s2", "s3"], ["s1", "s2", "s3"], ["s3"]), { own: ["s1", "s2"], stale: ["s3"] });
+  assert.deepEqual(recordedMembers(["s1", "s2"], { "oc-cdktf.io/members": JSON.stringify(["s1", "s2", "s3"]) }, ["s1", "s2", "s3"], ["s3"]), ["s1", "s2"]);
+  // A member the record lists that joined before an interruption is this resource's.
+  assert.deepEqual(recordedMembers(["s1"], { "oc-cdktf.io/members": JSON.stringify(["s1", "s4"]) }, ["s1", "s4"], []), ["s1", "s4"]);
+  // Once the record no longer lists a stale name, it is forgotten.
+  assert.deepEqual(reconcileMembers(["s1", "s2"], ["s1", "s2", "s3"], ["s3"]), { own: ["s1", "s2"], stale: [] });
+  const prior = { servers: ["s1", "s2"], members: ["s1", "s2", "s3"], properties: null, properties_all: { "oc-cdktf.io/members": JSON.stringify(["s1", "s2", "s3"]) } } as unknown as ClusterValue;
+  assert.deepEqual(plannedMembership(prior, ["s1", "s2"], {}, false, ["s3"]).members, ["s1", "s2", "s3"], "the plan keeps the server it did not add");
 });

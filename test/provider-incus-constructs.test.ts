@@ -5,13 +5,23 @@ import assert from "node:assert/strict";
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import * as path from "node:path";
 import { test } from "node:test";
-import { App, Fn, TerraformStack } from "cdktf";
+import { App, Fn, TerraformOutput, TerraformStack } from "cdktf";
 import { createSelfSignedCertificate } from "../src/local-oc/certificates.js";
 import { Cluster, ClusterCertificate, IncusClusterGroup, IncusClusterMember, IncusClusterSettings, OperationsCenter } from "../constructs/index.js";
 
 type Resources = Record<string, Record<string, Record<string, unknown>>>;
 
+interface Document {
+  resource: Resources;
+  data?: Resources;
+  output?: Record<string, { value: unknown }>;
+}
+
 function synth(build: (stack: TerraformStack, cluster: Cluster) => void): Resources {
+  return synthDocument(build).resource;
+}
+
+function synthDocument(build: (stack: TerraformStack, cluster: Cluster) => void): Document {
   mkdirSync(".e2e", { recursive: true });
   const outdir = mkdtempSync(path.join(path.resolve(".e2e"), "synth-incus-"));
   try {
@@ -20,7 +30,7 @@ function synth(build: (stack: TerraformStack, cluster: Cluster) => void): Resour
     new OperationsCenter(stack, "oc");
     build(stack, new Cluster(stack, "lab", { name: "lab", servers: ["server01", "server02"] }));
     app.synth();
-    return (JSON.parse(readFileSync(path.join(outdir, "stacks", "s", "cdk.tf.json"), "utf8")) as { resource: Resources }).resource;
+    return JSON.parse(readFileSync(path.join(outdir, "stacks", "s", "cdk.tf.json"), "utf8")) as Document;
   } finally {
     rmSync(outdir, { recursive: true, force: true });
   }
@@ -69,4 +79,32 @@ test("invalid props fail the synth, naming the construct and the rule", () => {
     new IncusClusterMember(s, "b", { cluster, member: "server01" });
   }, /IncusClusterMember 's\/b': Incus member "server01" of cluster "lab" is already declared by 's\/a'/);
   fails((s, cluster) => new ClusterCertificate(s, "c", { cluster, certificate: "not pem", privateKey: Fn.file("k") }), /ClusterCertificate 's\/c': certificate is not a PEM certificate/);
+});
+
+test("Cluster.members(): one operationscenter_incus_cluster_members data source per cluster, created on the first call, that references the cluster", () => {
+  const doc = synthDocument((stack, cluster) => {
+    const members = cluster.members();
+    assert.equal(cluster.members(), members, "a second call returns the same construct");
+    new TerraformOutput(stack, "names", { value: members.names });
+    new TerraformOutput(stack, "first_status", { value: members.field(0, "status") });
+    assert.throws(() => cluster.members({ remote: "other" }), /^Error: Cluster 's\/lab': members\(\) was first called with another Incus connection/);
+  });
+  const sources = Object.entries(doc.data?.operationscenter_incus_cluster_members ?? {});
+  assert.equal(sources.length, 1);
+  const [id, source] = sources[0]!;
+  // The name is a reference: Terraform reads the members after the cluster (and its joins) are applied.
+  assert.equal(source.cluster, "${operationscenter_cluster.lab.name}");
+  assert.deepEqual(doc.output?.names?.value, `\${data.operationscenter_incus_cluster_members.${id}.names}`);
+  assert.deepEqual(doc.output?.first_status?.value, `\${element(data.operationscenter_incus_cluster_members.${id}.members, 0).status}`);
+  assert.equal(synthDocument(() => {}).data?.operationscenter_incus_cluster_members, undefined, "no data source without a call");
+});
+
+test("Cluster.members() passes the Incus connection props, as literals, to its data source", () => {
+  const doc = synthDocument((_stack, cluster) => {
+    cluster.members({ incusAddress: "https://192.0.2.11:8443", incusClientCertificate: "incus.crt", incusClientKeyFile: "incus.key" });
+  });
+  const source = Object.values(doc.data?.operationscenter_incus_cluster_members ?? {})[0]!;
+  assert.equal(source.incus_address, "https://192.0.2.11:8443");
+  assert.equal(source.incus_client_certificate, "incus.crt");
+  assert.equal(source.incus_client_key_file, "incus.key");
 });

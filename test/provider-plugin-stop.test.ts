@@ -68,7 +68,7 @@ test("StopProvider aborts the in-flight apply, closes the provider once and exit
   const stackLines = plugin.stderr().split("\n").filter((line) => line.includes("\\n    at "));
   assert.ok(stackLines.length > 0);
   for (const line of stackLines) assert.equal((JSON.parse(line) as Record<string, string>)["@level"], "debug");
-  assert.doesNotMatch(JSON.stringify(applied.diagnostics), /\n    at /);
+  assert.doesNotMatch(JSON.stringify(applied.diagnostics), /\n {4}at /);
 });
 
 test("a plugin whose terraform was SIGKILLed exits on its own", { timeout: 30_000 }, async (t) => {

@@ -125,7 +125,7 @@ test("Incus: an evacuation is destructive, a restore is not; the placement scrip
   ]);
 });
 
-test("Incus with its cluster: a certificate destroy makes no call, retained settings and groups are kept, a rename is followed in place, and drift says what changed, foreign keys included", () => {
+test("Incus with its cluster: a certificate destroy makes no call, retained settings and groups are kept, a rename is followed in place, and drift says what changed (keys old → new, roles -/+); foreign Incus keys are oc-cdktf drift's (e2e-incus)", () => {
   const settings = (extra: Json = {}): Json => ({ cluster: "lab", config: { "cluster.max_voters": "5", "cluster.healing_threshold": "30" }, placement_scriptlet: null, deletion_policy: "retain", ...extra });
   const group = (extra: Json = {}): Json => ({ cluster: "lab", name: "gpu", members: ["server02"], deletion_policy: "retain", ...extra });
   const s = summaryOf(

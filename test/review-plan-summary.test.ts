@@ -9,7 +9,7 @@ import { runCli } from "./e2e/review-scenario.js";
 type Json = Record<string, unknown>;
 
 function change(type: string, name: string, actions: string[], before: Json | null, after: Json | null, extra: Json = {}): Json {
-  return { address: `${type}.${name}`, mode: "managed", type, name, provider_name: "oc-cdktf.local/oc-cdktf/operations-center", change: { actions, before, after, after_unknown: {}, before_sensitive: {}, after_sensitive: {}, ...extra } };
+  return { address: `${type}.${name}`, mode: "managed", type, name, provider_name: "oc-cdktf.invalid/oc-cdktf/operationscenter", change: { actions, before, after, after_unknown: {}, before_sensitive: {}, after_sensitive: {}, ...extra } };
 }
 
 const plan = (resourceChanges: Json[], more: Json = {}): string => JSON.stringify({ format_version: "1.2", terraform_version: "1.11.4", resource_changes: resourceChanges, ...more });
@@ -63,7 +63,7 @@ test("a small plan is rendered whole: a table per cluster, details folded, no le
     change("operationscenter_cluster", "edge", ["update"], cluster("edge-1", ["server01", "server02"], { description: "old" }), cluster("edge-1", ["server01", "server02"], { description: "new | piped" })),
   ]);
   const out = renderSummary(summarize(parsePlanText(text, "plan")), { format: "markdown", maxChars: 65_000 });
-  assert.match(out, /#### cluster edge-1 \(change\)\n\n\| \| Operation \|\n\|---\|---\|\n\|  \| description: "old" → "new \\\| piped" \|/);
+  assert.match(out, /#### cluster edge-1 \(change\)\n\n\| \| Operation \|\n\|---\|---\|\n\| {2}\| description: "old" → "new \\\| piped" \|/);
   assert.match(out, /<details><summary>Attribute details: cluster edge-1<\/summary>\n\n```diff\n# operationscenter_cluster\.edge\n~ description: "old" → "new \| piped"\n```/);
   assert.doesNotMatch(out, /Left out/);
 });

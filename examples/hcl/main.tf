@@ -8,7 +8,7 @@
 terraform {
   required_providers {
     operationscenter = {
-      source  = "oc-cdktf.local/oc-cdktf/operations-center"
+      source  = "oc-cdktf.invalid/oc-cdktf/operationscenter"
       version = "0.1.0"
     }
   }
@@ -50,6 +50,9 @@ resource "operationscenter_cluster" "edge" {
   connection_url = "https://hcl-edge.example.net:8443"
   description    = "Edge cluster, from plain HCL"
   properties     = { team = "platform" }
+  # Names this resource in any checkout (CI runners too): the apply after an interrupted create
+  # adopts the cluster it left. Unique among the configurations using this Operations Center.
+  adoption_key = "examples/hcl/operationscenter_cluster.edge"
 
   services_config = jsonencode({
     lvm       = { enabled = true }

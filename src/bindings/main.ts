@@ -1,33 +1,43 @@
-// `npm run bindings`: regenerates constructs/provider/ from the provider's schema.
-// `--check` only compares, and exits 1 naming the files that differ.
-import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+// `npm run bindings`: regenerates constructs/provider/ (cdktf) and constructs/cdktn-provider/
+// (cdktn) from the provider's schema. `--check` only compares, and exits 1 naming the files that differ.
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import * as path from "node:path";
 import { fileURLToPath } from "node:url";
-import { providerBindings } from "./sources.js";
+import { bindingsDir, cores, filesUnder, providerBindings, providerSchemaJson } from "./sources.js";
 
-const OUT_DIR = fileURLToPath(new URL("../../../constructs/provider/", import.meta.url));
+const ROOT = fileURLToPath(new URL("../../../", import.meta.url));
+
+function presentFiles(dir: string): string[] {
+  return existsSync(dir) ? filesUnder(dir) : [];
+}
 
 async function main(argv: string[]): Promise<number> {
   const check = argv.includes("--check");
-  const files = await providerBindings();
-  const present = existsSync(OUT_DIR) ? readdirSync(OUT_DIR).filter((f) => f.endsWith(".ts")) : [];
-  const stale = present.filter((f) => !files.has(f));
-  const changed = [...files].filter(([name, text]) => !existsSync(path.join(OUT_DIR, name)) || readFileSync(path.join(OUT_DIR, name), "utf8") !== text);
-  if (check) {
-    if (changed.length === 0 && stale.length === 0) {
-      process.stdout.write(`bindings: constructs/provider/ matches the provider schema (${files.size} files)\n`);
-      return 0;
+  const schema = await providerSchemaJson();
+  const problems: string[] = [];
+  for (const core of cores) {
+    const dir = path.join(ROOT, bindingsDir[core]);
+    const files = await providerBindings(core, schema);
+    const stale = presentFiles(dir).filter((f) => !files.has(f));
+    const changed = [...files].filter(([name, text]) => !existsSync(path.join(dir, name)) || readFileSync(path.join(dir, name), "utf8") !== text);
+    if (check) {
+      problems.push(...[...changed.map(([n]) => n), ...stale].map((n) => `${bindingsDir[core]}/${n}`));
+      continue;
     }
-    process.stderr.write(
-      `bindings: constructs/provider/ is out of date: ${[...changed.map(([n]) => n), ...stale].join(", ")}; run npm run bindings\n`,
-    );
-    return 1;
+    for (const name of stale) rmSync(path.join(dir, name));
+    for (const [name, text] of changed) {
+      mkdirSync(path.dirname(path.join(dir, name)), { recursive: true });
+      writeFileSync(path.join(dir, name), text);
+    }
+    process.stdout.write(`bindings: wrote ${changed.length} of ${files.size} files in ${bindingsDir[core]}/${stale.length > 0 ? `, removed ${stale.join(", ")}` : ""}\n`);
   }
-  mkdirSync(OUT_DIR, { recursive: true });
-  for (const name of stale) rmSync(path.join(OUT_DIR, name));
-  for (const [name, text] of changed) writeFileSync(path.join(OUT_DIR, name), text);
-  process.stdout.write(`bindings: wrote ${changed.length} of ${files.size} files in constructs/provider/${stale.length > 0 ? `, removed ${stale.join(", ")}` : ""}\n`);
-  return 0;
+  if (!check) return 0;
+  if (problems.length === 0) {
+    process.stdout.write(`bindings: ${cores.map((c) => bindingsDir[c]).join(" and ")} match the provider schema\n`);
+    return 0;
+  }
+  process.stderr.write(`bindings: out of date: ${problems.join(", ")}; run npm run bindings\n`);
+  return 1;
 }
 
 main(process.argv.slice(2)).then(

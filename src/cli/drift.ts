@@ -14,7 +14,8 @@ const USAGE = `usage: oc-cdktf drift [STACK_DIR] [options]
   --max-chars N               keep the output under N characters (default ${DEFAULT_MAX_CHARS})
 
 Runs terraform plan -refresh-only in each stack (terraform init first where needed) and reads
-Operations Center with the provider's connection settings.
+Operations Center with the provider's connection settings, and the Incus API of each cluster
+whose settings a stack manages with that resource's connection (for Incus keys set by hand).
 Exit codes: 0 in sync, 1 a stack could not be examined, 2 drift found.
 `;
 

@@ -1,5 +1,7 @@
 #!/usr/bin/env node
 // The `oc-cdktf` command. Sub-commands are imported lazily, so each loads only what it uses.
+import { unsupportedNode } from "../provider/node-version.js";
+import { PROVIDER_SOURCE, PROVIDER_VERSION } from "../provider/identity.js";
 
 const USAGE = `usage: oc-cdktf <command> [options]
 
@@ -11,6 +13,10 @@ commands:
   plan-summary [PLAN]  a plan (terraform show -json) in domain words, for pull-request review
   drift [STACK_DIR]    what changed outside Terraform, and clusters no stack manages
   help                 show this text
+
+options:
+  --version            print the version of oc-cdktf and of the provider it carries
+Every command takes --help.
 `;
 
 type SubCommand = (argv: string[]) => Promise<number>;
@@ -24,7 +30,16 @@ const commands: Record<string, () => Promise<SubCommand>> = {
 };
 
 async function main(argv: string[]): Promise<number> {
+  const tooOld = unsupportedNode("oc-cdktf");
+  if (tooOld !== undefined) {
+    process.stderr.write(tooOld);
+    return 1;
+  }
   const [name, ...rest] = argv;
+  if (name === "--version" || name === "-v") {
+    process.stdout.write(`oc-cdktf ${PROVIDER_VERSION} (provider ${PROVIDER_SOURCE} ${PROVIDER_VERSION})\n`);
+    return 0;
+  }
   if (name === undefined || name === "help" || name === "--help" || name === "-h") {
     process.stdout.write(USAGE);
     return name === undefined ? 2 : 0;

@@ -18,11 +18,12 @@ serve     runs the provider (Terraform starts it; it refuses to run by hand)
 
 export async function run(argv: string[]): Promise<number> {
   const [sub, ...rest] = argv;
-  if (sub === "serve") {
+  const help = rest.includes("--help") || rest.includes("-h");
+  if (sub === "serve" && !help) {
     await import(pathToFileURL(PROVIDER_ENTRY).href);
     return 0;
   }
-  if (sub === "--help" || sub === "-h") {
+  if (sub === "--help" || sub === "-h" || ((sub === "install" || sub === "serve") && help)) {
     process.stdout.write(USAGE);
     return 0;
   }

@@ -257,7 +257,8 @@ export class OperationsCenterClient {
         createDispatcher: (connect) => new Agent({ connect }),
       });
     }
-    return new OperationsCenterClient({ ...options, ...definedOnly(overrides) });
+    // `this`: a subclass (the provider's CachedReadsClient) is built from a remote the same way.
+    return new this({ ...options, ...definedOnly(overrides) });
   }
 
   /** A client for the remote the environment and the operations-center CLI configuration select. */

@@ -5,9 +5,9 @@ import { z } from "zod";
 import { bulkActions, type BulkAction } from "../client/api-types.js";
 import { alternatives, bool, intInRange, isHost, isHostPort, matching, nonEmptyText, oneOf, satisfying, strictObject, uniqueList } from "./load.js";
 import { describeValue, didYouMean, expectedMessage } from "./errors.js";
-import { iscsiTargetSchema, multipathWwnSchema, nvmeTargetSchema } from "./services.js";
+import { ISCSI_DEFAULT_PORT, iscsiTargetSchema, multipathWwnSchema, NVME_TCP_DEFAULT_PORT, nvmeTargetSchema } from "./services.js";
 
-export { iscsiTargetSchema, multipathWwnSchema, nvmeTargetSchema };
+export { ISCSI_DEFAULT_PORT, iscsiTargetSchema, multipathWwnSchema, NVME_TCP_DEFAULT_PORT, nvmeTargetSchema };
 export type { IscsiTarget, NvmeTarget } from "./services.js";
 
 /** A VLAN tag on an interface or bond (0 is the priority tag and 4095 reserved, so neither can tag traffic). */

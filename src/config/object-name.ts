@@ -6,8 +6,14 @@
 // in the CLI, the UI or a plan; and "." and "..", because the server accepts them too, but as the
 // last segment of a URL path they are cleaned away (by Go's ServeMux and by HTTP clients), so no
 // request can reach such an object again.
-const FORBIDDEN = /[\\/:*?"<>|]/;
+/** The characters Operations Center forbids in cluster and cluster template names. */
+export const NAME_FORBIDDEN_CHARACTERS = `\\/:*?"<>|`;
 const CONTROL = /[\u0000-\u001f\u007f]/;
+
+/** The first character of `name` that Operations Center forbids, or undefined. */
+export function forbiddenNameCharacter(name: string): string | undefined {
+  return [...name].find((character) => NAME_FORBIDDEN_CHARACTERS.includes(character));
+}
 
 /** What is wrong with `name` as the name of a `kind` ("cluster", "cluster template"), or undefined. */
 export function objectNameProblem(kind: string, name: string): string | undefined {
@@ -19,9 +25,9 @@ export function objectNameProblem(kind: string, name: string): string | undefine
     const code = control[0].charCodeAt(0).toString(16).padStart(4, "0");
     return `the ${kind} name ${JSON.stringify(name)} contains the control character U+${code}; use printable characters only`;
   }
-  const bad = FORBIDDEN.exec(name);
-  if (bad !== null) {
-    return `the ${kind} name ${JSON.stringify(name)} contains "${bad[0]}"; Operations Center forbids the characters \\ / : * ? " < > | in names`;
+  const bad = forbiddenNameCharacter(name);
+  if (bad !== undefined) {
+    return `the ${kind} name ${JSON.stringify(name)} contains "${bad}"; Operations Center forbids the characters ${[...NAME_FORBIDDEN_CHARACTERS].join(" ")} in names`;
   }
   return undefined;
 }

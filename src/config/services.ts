@@ -39,13 +39,23 @@ const tcpPort = "a TCP port from 1 to 65535";
 
 // --- storage targets, shared with the bulk actions ------------------------------------------------
 
+/** The port iSCSI portals listen on unless told otherwise: the default of a target's port. */
+export const ISCSI_DEFAULT_PORT = 3260;
+
+/**
+ * The NVMe/TCP discovery port, the default of a TCP target's port: without an NQN, IncusOS runs
+ * `nvme discover` against the target, which the discovery controller answers there (4420 is the
+ * I/O port). Fibre Channel has no port.
+ */
+export const NVME_TCP_DEFAULT_PORT = 8009;
+
 const iqnPattern = /^(?:iqn\.\d{4}-\d{2}\.[A-Za-z0-9.-]+(?::\S+)?|eui\.[0-9A-Fa-f]{16}|naa\.[0-9A-Fa-f]{16}(?:[0-9A-Fa-f]{16})?)$/;
 
 /** An iSCSI target as IncusOS stores it; OC's add/remove compare all three fields. */
 export const iscsiTargetSchema = strictObject({
   target: matching(iqnPattern, 'an iSCSI target name such as "iqn.2004-10.org.example:storage1" (iqn., eui. or naa. form)'),
   address: satisfying(isHost, "the portal's IP address or host name", bareHostHint),
-  port: intInRange(1, 65535, `${tcpPort} (iSCSI normally uses 3260)`),
+  port: intInRange(1, 65535, `${tcpPort} (iSCSI normally uses ${ISCSI_DEFAULT_PORT})`),
 });
 export type IscsiTarget = z.infer<typeof iscsiTargetSchema>;
 
@@ -78,7 +88,7 @@ export const nvmeTargetSchema = strictObject(
           code: "custom",
           path: ["port"],
           input: target.port,
-          message: `${expectedMessage(tcpPort, target.port)} (required for transport "tcp"; 8009 is the discovery port, 4420 the I/O port)`,
+          message: `${expectedMessage(tcpPort, target.port)} (required for transport "tcp"; ${NVME_TCP_DEFAULT_PORT} is the discovery port, 4420 the I/O port)`,
         });
       }
       if (target.host_address !== undefined && target.host_address !== "") {

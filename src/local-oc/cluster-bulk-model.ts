@@ -8,7 +8,7 @@
 // the request into one BulkUpdate.
 
 import type { Context } from "./context.js";
-import { OCError, internal, notFound, notPermitted, q, rewrap, validation } from "./errors.js";
+import { type OCError, internal, notFound, notPermitted, q, rewrap, validation } from "./errors.js";
 import {
   IncusOSApiError,
   getKernel,

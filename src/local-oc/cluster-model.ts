@@ -15,8 +15,9 @@
 //   (instances.ts); there are no images, so the image check always passes.
 
 import { X509Certificate, createPrivateKey } from "node:crypto";
-import { isGoDuration } from "../config/go-duration.js";
+import { isPostRestoreDelay, isRestoreMode } from "../config/cluster.js";
 import { goUrlParseProblem } from "../config/go-url.js";
+import { forbiddenNameCharacter, NAME_FORBIDDEN_CHARACTERS } from "../config/object-name.js";
 import { certificateFingerprint, createSelfSignedCertificate, issuedCertificateFingerprint } from "./certificates.js";
 import { applyTemplate } from "./cluster-template-model.js";
 import type { Context } from "./context.js";
@@ -30,8 +31,6 @@ import type { ArtifactRecord, ClusterRecord, ServerRecord } from "./persisted.js
 import { storedApplications } from "./server-data.js";
 import { deepCopy, nowString } from "./state.js";
 import { inactiveStatus } from "./update-loop.js";
-
-const NAME_FORBIDDEN = `\\/:*?"<>|`;
 
 /** What a PUT replaces (api.ClusterPut). */
 export type ClusterPut = Pick<ClusterRecord, "connection_url" | "channel" | "description" | "properties" | "config">;
@@ -75,21 +74,22 @@ export function clusterUpdateStatus(ctx: Context, c: ClusterRecord): Record<stri
   return out;
 }
 
-/** operations-center@41a98e0 internal/provisioning/cluster_model.go (Cluster.Validate). */
+/**
+ * operations-center@41a98e0 internal/provisioning/cluster_model.go (Cluster.Validate): the rules
+ * are src/config's (the provider checks them at plan), the messages the server's.
+ */
 function validateCluster(c: { name: string; connection_url: string; channel: string; config: ClusterRecord["config"] }): void {
   if (c.name === "") throw validation("Invalid cluster, name can not be empty");
-  if ([...NAME_FORBIDDEN].some((ch) => c.name.includes(ch))) {
-    throw validation(`Invalid cluster, name can not contain any of ${q(NAME_FORBIDDEN)}`);
-  }
+  if (forbiddenNameCharacter(c.name) !== undefined) throw validation(`Invalid cluster, name can not contain any of ${q(NAME_FORBIDDEN_CHARACTERS)}`);
   const urlProblem = goUrlParseProblem(c.connection_url);
   if (urlProblem !== undefined) throw validation(`Invalid cluster, connection URL is not valid: parse ${q(c.connection_url)}: ${urlProblem}`);
   if (c.channel === "") throw validation("Invalid cluster, channel can not be empty");
-  const delay = c.config.rolling_restart.post_restore_delay;
-  if (delay !== "" && !isGoDuration(delay)) {
-    throw validation(`Invalid cluster, post restore delay ${q(delay)} is not a valid duration: time: invalid duration ${q(delay)}`);
+  if (!isPostRestoreDelay(c.config.rolling_restart.post_restore_delay)) {
+    throw validation("Invalid cluster, cluster config for rolling restart post restore delay needs to be a valid time duration");
   }
-  const mode = c.config.rolling_restart.restore_mode;
-  if (mode !== "" && mode !== "skip") throw validation(`Invalid cluster, restore mode ${q(mode)} is not valid`);
+  if (!isRestoreMode(c.config.rolling_restart.restore_mode)) {
+    throw validation('Invalid cluster, cluster config for rolling restart restore mode is invalid, only "" and "skip" are supported.');
+  }
 }
 
 /** Whether the channel exists in `/1.0/provisioning/channels` (clusters reference it by ID). */

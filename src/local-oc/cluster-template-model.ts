@@ -3,12 +3,12 @@
 // the routes (cluster-templates.ts) decode requests into these calls and encode the answers.
 
 import { loadYaml } from "../config/input-limits.js";
+import { forbiddenNameCharacter, NAME_FORBIDDEN_CHARACTERS } from "../config/object-name.js";
 import type { Context } from "./context.js";
 import { constraint, notFound, q, validation, type OCError } from "./errors.js";
 import type { TemplateRecord } from "./persisted.js";
 import { nowString } from "./state.js";
 
-const NAME_FORBIDDEN = `\\/:*?"<>|`;
 const VARIABLE_PATTERN = /@[a-zA-Z0-9_]+@/;
 const VARIABLE_PATTERN_ALL = /@[a-zA-Z0-9_]+@/g;
 
@@ -81,9 +81,7 @@ export function deleteTemplate(ctx: Context, name: string): void {
  */
 function validateTemplate(t: Pick<TemplateRecord, "name" | "service_config_template" | "application_config_template" | "variables">): void {
   if (t.name === "") throw validation("Invalid cluster template, name can not be empty");
-  if ([...NAME_FORBIDDEN].some((c) => t.name.includes(c))) {
-    throw validation(`Invalid cluster template, name can not contain any of ${q(NAME_FORBIDDEN)}`);
-  }
+  if (forbiddenNameCharacter(t.name) !== undefined) throw validation(`Invalid cluster template, name can not contain any of ${q(NAME_FORBIDDEN_CHARACTERS)}`);
   for (const variable of Object.keys(t.variables)) {
     const placeholder = `@${variable}@`;
     if (!VARIABLE_PATTERN.test(placeholder)) {

@@ -7,7 +7,7 @@ import type { IncusOSContext } from "./incusos.js";
 import { addressByRole, hostPort, initialIncusOSState } from "./incusos.js";
 import type { SeedServer } from "./seed.js";
 import { startPeriodicPolls } from "./server-data.js";
-import { Store, nowString } from "./state.js";
+import { type Store, nowString } from "./state.js";
 import { storedCopyOf, type ClusterRecord, type ServerRecord } from "./persisted.js";
 import { advance, planOperation, type OperationPlan } from "./update-loop.js";
 import { rollingInstances } from "./instances.js";
@@ -23,6 +23,12 @@ export interface Faults {
   dropRate?: number;
   /** Clusters whose create fails in the post-clustering step, after they are ready (500). */
   failPostClustering?: string[];
+  /**
+   * A kill point: once a request with this method and path has been answered with a 2xx, every
+   * later request (the control endpoints excepted) is held without a reply ("hang", until the
+   * faults change or the server closes, then the connection is closed) or answered 503 ("fail").
+   */
+  after?: { method: string; path: string; then: "hang" | "fail" };
 }
 
 /** The certificate a freshly installed IncusOS generates for itself. */
@@ -34,7 +40,11 @@ export function machineCertificate(name: string): Promise<KeyPair> {
 const MAX_TIMER_MS = 2_147_483_647;
 
 export class Context {
-  faults: Faults = {};
+  private currentFaults: Faults = {};
+  /** Set once the request that `faults.after` names has been answered. */
+  private afterPassed = false;
+  /** Requests held by `faults.after` "hang", released when the faults change or the server closes. */
+  private readonly held = new Set<() => void>();
   private readonly timers = new Set<NodeJS.Timeout>();
   private readonly registrationTimers = new Map<string, NodeJS.Timeout>();
   /** Timers by purpose (schedule()): a new one for the same key replaces the old. */
@@ -72,6 +82,38 @@ export class Context {
   readonly incusos: IncusOSContext = {
     failing: (name) => (this.faults.failMembers ?? []).includes(name),
   };
+
+  get faults(): Faults {
+    return this.currentFaults;
+  }
+
+  /** New faults: the kill point of `after` is armed again, and requests it held are released. */
+  set faults(faults: Faults) {
+    this.currentFaults = faults;
+    this.afterPassed = false;
+    this.releaseHeld();
+  }
+
+  /** Records an answered request: the one `faults.after` names passes the kill point. */
+  answered(method: string, path: string, status: number): void {
+    const after = this.currentFaults.after;
+    if (after !== undefined && after.method === method && after.path === path && status >= 200 && status < 300) this.afterPassed = true;
+  }
+
+  /** What the kill point does to a request now: nothing before it is passed. */
+  afterKillPoint(): "hang" | "fail" | undefined {
+    return this.afterPassed ? this.currentFaults.after?.then : undefined;
+  }
+
+  /** Waits until the held request is released (the faults change, or the server closes). */
+  hold(): Promise<void> {
+    return new Promise((resolve) => this.held.add(resolve));
+  }
+
+  releaseHeld(): void {
+    for (const release of this.held) release();
+    this.held.clear();
+  }
 
   /** Marks the state changed: it is written soon, and before the answer to the request that changed it. */
   changed(): void {

@@ -1,7 +1,8 @@
 // /local-oc/*: the control endpoints CI uses around the API (never subject to faults).
 //
 //   GET  /local-oc/health                         200 {status:"ok", ...} once listening; no client certificate needed
-//   GET|PUT /local-oc/faults                      the injected faults
+//   GET|PUT /local-oc/faults                      the injected faults; a PUT also arms the kill
+//                                                 point ("after") again and releases held requests
 //   GET|DELETE /local-oc/requests                 the request log (secrets redacted)
 //   POST /local-oc/reset                          back to the seeded start (trust and TLS key kept)
 //   GET|PUT /local-oc/snapshot                    the whole model, to restore later

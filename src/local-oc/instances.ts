@@ -48,7 +48,7 @@
 // An instance given only `storage_pool` (as state files and seeds written before devices were
 // simulated) has a root disk on that pool and nothing else.
 
-import { z } from "zod";
+import type { z } from "zod";
 import { HttpError } from "./errors.js";
 import { IN_MAINTENANCE } from "../client/api-types.js";
 import { IncusClusterModel } from "./incus/model.js";

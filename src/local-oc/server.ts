@@ -4,7 +4,8 @@
 // Request pipeline, in order:
 //   1. /local-oc/* control endpoints (control.ts; trusted clients only except health; never
 //      subject to faults), among them the local OIDC issuer (oidc-routes.ts)
-//   2. faults: latency, then drop (socket destroyed, no reply), then random 503 (envelope)
+//   2. faults: the kill point (hold or 503 once a named request was answered), latency, then drop
+//      (socket destroyed, no reply), then random 503 (envelope)
 //   3. /ui/ static files (when a UI directory is configured), GET / (["/1.0"] or 301 to /ui/)
 //   4. authentication of /1.0 and /os: with OIDC configured, a bearer token (or oidc_access
 //      cookie) decides first, a bad one is 401 (oidc.ts); then a client certificate whose SHA-256
@@ -200,6 +201,7 @@ export const faultsSchema = z.strictObject({
   errorRate: z.number().min(0).max(1).optional(),
   dropRate: z.number().min(0).max(1).optional(),
   failPostClustering: z.array(z.string()).optional(),
+  after: z.strictObject({ method: z.string(), path: z.string(), then: z.enum(["hang", "fail"]) }).optional(),
 });
 
 const SERVER_VERSION = "0.1.0 (oc-cdktf local-oc)";
@@ -485,6 +487,14 @@ export async function startLocalOperationsCenter(options: LocalOperationsCenterO
         response = await control(controlTarget, method, path, body);
       } else {
         const faults = ctx.faults;
+        const killPoint = ctx.afterKillPoint();
+        if (killPoint === "hang") {
+          await ctx.hold();
+          finish(0);
+          req.socket.destroy();
+          return;
+        }
+        if (killPoint === "fail") throw new HttpError(503, "Service Unavailable: injected fault (local-oc kill point passed)");
         if ((faults.latencyMs ?? 0) > 0) await ctx.sleep(faults.latencyMs!);
         if ((faults.dropRate ?? 0) > 0 && Math.random() < faults.dropRate!) {
           finish(0);
@@ -518,6 +528,7 @@ export async function startLocalOperationsCenter(options: LocalOperationsCenterO
     res.writeHead(response.status, response.headers);
     res.end(method === "HEAD" ? undefined : response.body);
     finish(response.status);
+    if (cluster === undefined) ctx.answered(method, path, response.status);
   }
 
   function serve(req: IncomingMessage, res: ServerResponse, cluster?: string): void {
@@ -688,6 +699,7 @@ export async function startLocalOperationsCenter(options: LocalOperationsCenterO
     async close() {
       if (closed) return;
       closed = true;
+      ctx.releaseHeld();
       await ctx.settle();
       await store.drain();
       store.save();

@@ -3,6 +3,8 @@
 import { createHmac, createPrivateKey, hkdfSync } from "node:crypto";
 import type { OperationsCenterClient } from "../client/client.js";
 import type { ConfigurationLanguage } from "./configuration-language.js";
+import { DEFAULT_EVACUATION_TIMEOUT_SECONDS } from "../config/cluster.js";
+import { DEFAULT_MAX_PARALLEL_READS } from "../config/parallel-reads.js";
 import { DiagnosticError } from "./plugin/types.js";
 
 export interface ProviderClient {
@@ -27,6 +29,8 @@ export interface ProviderClient {
   readonly reregistrationTimeoutMs: number;
   /** How the configuration is written, for naming attributes in messages (configuration-language.ts). */
   readonly language: ConfigurationLanguage;
+  /** How many members one resource reads at once (the provider block's max_parallel_reads). */
+  readonly maxParallelReads: number;
 }
 
 /** Environment variable holding an explicit digest key (any text). */
@@ -67,14 +71,16 @@ export interface ProviderClientOptions {
   readonly serverReadyTimeoutMs?: number;
   readonly reregistrationTimeoutMs?: number;
   readonly language?: ConfigurationLanguage;
+  readonly maxParallelReads?: number;
 }
 
-export const DEFAULT_EVACUATION_TIMEOUT_MS = 1_800_000;
+export const DEFAULT_EVACUATION_TIMEOUT_MS = DEFAULT_EVACUATION_TIMEOUT_SECONDS * 1000;
 const DEFAULT_EVACUATION_POLL_MS = 2_000;
 // Operations Center polls pending servers once a minute; two rounds and some slack.
 const DEFAULT_SERVER_READY_TIMEOUT_MS = 150_000;
 // A factory reset reinstalls IncusOS from the install media: minutes, not seconds.
 const DEFAULT_REREGISTRATION_TIMEOUT_MS = 1_800_000;
+
 
 export function createProviderClient(options: ProviderClientOptions): ProviderClient {
   const key = options.digestKey;
@@ -101,5 +107,6 @@ export function createProviderClient(options: ProviderClientOptions): ProviderCl
     serverReadyTimeoutMs: options.serverReadyTimeoutMs ?? DEFAULT_SERVER_READY_TIMEOUT_MS,
     reregistrationTimeoutMs: options.reregistrationTimeoutMs ?? DEFAULT_REREGISTRATION_TIMEOUT_MS,
     language: options.language ?? "hcl",
+    maxParallelReads: options.maxParallelReads ?? DEFAULT_MAX_PARALLEL_READS,
   };
 }

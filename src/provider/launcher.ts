@@ -5,10 +5,24 @@ import { createHash } from "node:crypto";
 import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import * as path from "node:path";
 import { fileURLToPath } from "node:url";
-import { PROVIDER_SOURCE, PROVIDER_TYPE, PROVIDER_VERSION } from "./identity.js";
+import { PACKAGE_NAME, PROVIDER_SOURCE, PROVIDER_TYPE, PROVIDER_VERSION } from "./identity.js";
+
+/**
+ * This package's root: the nearest directory above this module whose package.json is ours. Found
+ * by name rather than a fixed relative path, because this module runs from tsc's output, from the
+ * CommonJS library build and from the CLI bundle, each at another depth.
+ */
+function packageRoot(): string {
+  const start = path.dirname(fileURLToPath(import.meta.url));
+  for (let dir = start; ; dir = path.dirname(dir)) {
+    const manifest = path.join(dir, "package.json");
+    if (existsSync(manifest) && (JSON.parse(readFileSync(manifest, "utf8")) as { name?: unknown }).name === PACKAGE_NAME) return dir;
+    if (path.dirname(dir) === dir) throw new Error(`no package.json of ${PACKAGE_NAME} above ${start}`);
+  }
+}
 
 /** The provider entry of this package: the bundle of main.js (dist/provider/main.js, see scripts/bundle-provider.ts). */
-export const PROVIDER_ENTRY = fileURLToPath(new URL("../../provider/main.js", import.meta.url));
+export const PROVIDER_ENTRY = path.join(packageRoot(), "dist", "provider", "main.js");
 
 export const LAUNCHER_NAME = `terraform-provider-${PROVIDER_TYPE}_v${PROVIDER_VERSION}`;
 

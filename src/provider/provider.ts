@@ -5,8 +5,10 @@ import { homedir } from "node:os";
 import { join, resolve } from "node:path";
 import type { OperationsCenterClient } from "../client/client.js";
 import { ENV, resolveRemote } from "../client/remote.js";
+import { DEFAULT_EVACUATION_TIMEOUT_SECONDS, evacuationTimeoutProblem } from "../config/cluster.js";
 import { logCalls } from "./calls.js";
 import { CONFIGURATION_LANGUAGES } from "./configuration-language.js";
+import { DEFAULT_MAX_PARALLEL_READS, MAX_PARALLEL_READS_LIMIT, maxParallelReadsProblem, requestsInFlight, TERRAFORM_PARALLELISM } from "../config/parallel-reads.js";
 import { createProviderClient, deriveDigestKey, DEFAULT_EVACUATION_TIMEOUT_MS, type ProviderClient } from "./client.js";
 import { clusterDataSource } from "./data-sources/cluster.js";
 import { serversDataSource } from "./data-sources/servers.js";
@@ -59,7 +61,16 @@ export const providerSchema: Provider<ProviderClient>["schema"] = {
       evacuation_timeout: {
         type: "number",
         optional: true,
-        description: "Seconds a member may take to evacuate before its removal gives up. Default 1800.",
+        description: `Seconds a member may take to evacuate before its removal gives up. Default ${DEFAULT_EVACUATION_TIMEOUT_SECONDS}.`,
+      },
+      max_parallel_reads: {
+        type: "number",
+        optional: true,
+        description:
+          `How many members one resource reads at once (a whole number from 1 to ${MAX_PARALLEL_READS_LIMIT}; default ${DEFAULT_MAX_PARALLEL_READS}). ` +
+          "Against Operations Center every member read is proxied to the IncusOS server, so a cluster's members are read side by side; " +
+          `Terraform runs up to -parallelism resources at once (default ${TERRAFORM_PARALLELISM}), so the provider allows ${TERRAFORM_PARALLELISM} times this many requests in flight, ` +
+          "and a read that another resource already made in the same command is shared, not sent again.",
       },
       configuration_language: {
         type: "string",
@@ -74,8 +85,17 @@ export const providerSchema: Provider<ProviderClient>["schema"] = {
 function providerProblems(config: ObjectValue): Diagnostic[] {
   const out: Diagnostic[] = [];
   const timeout = config.evacuation_timeout;
-  if (typeof timeout === "number" && !(timeout > 0)) {
-    out.push({ severity: "error", summary: `evacuation_timeout must be a positive number of seconds, got ${timeout}`, path: ["evacuation_timeout"] });
+  const timeoutProblem = typeof timeout === "number" ? evacuationTimeoutProblem("evacuation_timeout", timeout) : undefined;
+  if (timeoutProblem !== undefined) out.push({ severity: "error", summary: timeoutProblem, path: ["evacuation_timeout"] });
+  const reads = config.max_parallel_reads;
+  const readsProblem = typeof reads === "number" ? maxParallelReadsProblem(reads) : undefined;
+  if (readsProblem !== undefined) {
+    out.push({
+      severity: "error",
+      summary: `max_parallel_reads ${readsProblem}`,
+      detail: `Set it to how many members one resource may read at once (default ${DEFAULT_MAX_PARALLEL_READS}), or leave it out.`,
+      path: ["max_parallel_reads"],
+    });
   }
   const language = knownString(config.configuration_language);
   if (language !== undefined && !(CONFIGURATION_LANGUAGES as readonly string[]).includes(language)) {
@@ -148,12 +168,13 @@ export async function configureClient(config: ObjectValue, env: NodeJS.ProcessEn
   const envDir = env[ENV.conf];
   const configDir = envDir !== undefined && envDir !== "" ? envDir : blockDir !== undefined && blockDir !== "" ? resolve(cwd, blockDir) : undefined;
   const remoteName = knownString(config.remote);
-  const { OperationsCenterClient } = await import("../client/client.js");
+  const maxParallelReads = typeof config.max_parallel_reads === "number" ? config.max_parallel_reads : DEFAULT_MAX_PARALLEL_READS;
+  const { CachedReadsClient } = await import("../client/cached-client.js");
   let client: OperationsCenterClient;
   let remote;
   try {
     remote = resolveRemote({ env: effective, ...(configDir === undefined ? {} : { configDir }), ...(remoteName === undefined || remoteName === "" ? {} : { remote: remoteName }) });
-    client = OperationsCenterClient.fromRemote(remote, { onRequest: logCalls(log) });
+    client = CachedReadsClient.fromRemote(remote, { onRequest: logCalls(log), maxConcurrency: requestsInFlight(maxParallelReads) });
   } catch (error) {
     throw new DiagnosticError({
       severity: "error",
@@ -168,6 +189,7 @@ export async function configureClient(config: ObjectValue, env: NodeJS.ProcessEn
     workDir: cwd,
     evacuationTimeoutMs: seconds * 1000,
     language: knownString(config.configuration_language) === "cdktf" ? "cdktf" : "hcl",
+    maxParallelReads,
   });
 }
 

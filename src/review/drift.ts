@@ -1,23 +1,28 @@
 // The drift report of `oc-cdktf drift`: for every stack under a directory, what a refresh-only
 // plan finds changed outside Terraform (settings edited elsewhere, members added or removed by
 // hand, managed items missing, foreign VLAN tags), the storage targets and applications on
-// managed clusters that no resource declares, and the clusters of the Operations Center that no
-// stack manages. The connection is the provider's: its block in the plan's configuration, read
+// managed clusters that no resource declares, the Incus server keys set on a cluster whose
+// settings the stack manages that its configuration does not, and the clusters of the Operations
+// Center that no stack manages. The connection is the provider's: its block in the plan's configuration, read
 // by the provider's own configure, with the same environment overrides.
 import { existsSync, mkdtempSync, readdirSync, rmSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
 import * as path from "node:path";
 import type { OperationsCenterClient } from "../client/client.js";
+import { memberLocalKeys, PLACEMENT_SCRIPTLET_KEY } from "../config/incus.js";
+import { secretConfigKey } from "../config/secrets.js";
 import { renderClusterTemplate } from "../config/template.js";
+import type { ProviderClient } from "../provider/client.js";
 import type { ObjectValue, Value } from "../provider/plugin/types.js";
 import { configureClient, providerSchema } from "../provider/provider.js";
+import { closeIncusClients, incusFor } from "../provider/resources/incus/connection.js";
 import { parsePlanText, stateResources, type Plan, type StateResource } from "./plan-schema.js";
 import { summarize, type SummaryFormat } from "./plan-summary.js";
 import { fit, type Slot } from "./summary/fit.js";
 import { escapeMarkdown } from "./summary/markdown.js";
 import { PROVIDER_PREFIX } from "./summary/families.js";
 import type { DriftItem } from "./summary/model.js";
-import { objectOf, stringOf, stringsOf } from "./summary/values.js";
+import { objectOf, show, stringOf, stringsOf } from "./summary/values.js";
 import { terraform } from "./terraform.js";
 
 export interface StackDrift {
@@ -105,6 +110,8 @@ interface ManagedCluster {
   members: string[];
   /** The services config the cluster was created with: its items are not foreign. */
   servicesConfig: Record<string, unknown>;
+  /** The Incus server keys its application config set at creation: not foreign either. */
+  incusKeys: string[];
 }
 
 function parsedObject(text: unknown): Record<string, unknown> {
@@ -116,22 +123,23 @@ function parsedObject(text: unknown): Record<string, unknown> {
 }
 
 /**
- * The services config a cluster was created with: its one-off services_config, or its template
- * (when the stack manages it) rendered with the cluster's values over the defaults. Secret values
- * are not in state: a template that needs one renders to nothing here.
+ * The services and application config a cluster was created with: its one-off services_config
+ * and application_config, or its template (when the stack manages it) rendered with the
+ * cluster's values over the defaults. Secret values are not in state: a template that needs one
+ * renders to nothing here.
  */
-function creationServices(cluster: StateResource, resources: readonly StateResource[]): Record<string, unknown> {
+function creationConfig(cluster: StateResource, resources: readonly StateResource[]): { services: Record<string, unknown>; application: Record<string, unknown> } {
   const template = stringOf(cluster.values?.template);
-  if (template === undefined) return parsedObject(cluster.values?.services_config);
+  if (template === undefined) return { services: parsedObject(cluster.values?.services_config), application: parsedObject(cluster.values?.application_config) };
   const found = resources.find((r) => r.type === "operationscenter_cluster_template" && r.values?.name === template)?.values;
-  if (found === undefined || found === null) return {};
+  if (found === undefined || found === null) return { services: {}, application: {} };
   const defaults = Object.fromEntries(Object.entries(objectOf(found.variables) ?? {}).map(([name, v]) => [name, stringOf(objectOf(v)?.default) ?? ""]));
   const values = { ...defaults, ...(objectOf(cluster.values?.template_variables) ?? {}) } as Record<string, string>;
   try {
     const rendered = renderClusterTemplate({ servicesTemplate: stringOf(found.services_config) ?? "", applicationTemplate: stringOf(found.application_config) ?? "{}", values });
-    return objectOf(rendered.servicesConfig) ?? {};
+    return { services: objectOf(rendered.servicesConfig) ?? {}, application: objectOf(rendered.applicationConfig) ?? {} };
   } catch {
-    return {};
+    return { services: {}, application: {} };
   }
 }
 
@@ -142,7 +150,8 @@ function managedClusters(resources: readonly StateResource[]): ManagedCluster[] 
       const name = stringOf(r.values?.name);
       if (name === undefined) return [];
       const members = stringsOf(r.values?.members);
-      return [{ name, members: members.length > 0 ? members : stringsOf(r.values?.servers), servicesConfig: creationServices(r, resources) }];
+      const creation = creationConfig(r, resources);
+      return [{ name, members: members.length > 0 ? members : stringsOf(r.values?.servers), servicesConfig: creation.services, incusKeys: Object.keys(objectOf(creation.application.config) ?? {}) }];
     });
 }
 
@@ -219,6 +228,30 @@ async function foreignItems(api: OperationsCenterClient, resources: readonly Sta
   return out;
 }
 
+const SETTINGS = "operationscenter_incus_cluster_settings";
+
+/**
+ * The Incus server keys set on a managed cluster that its settings resource does not manage, when
+ * the stack manages that cluster's settings (as targets are reported only for the kinds it
+ * declares). A member's local keys (its addresses, volumes) are that member's, not the
+ * cluster's; the keys the application config set at creation are not foreign either. A value
+ * whose key names a secret is not shown.
+ */
+async function foreignIncusKeys(client: ProviderClient, resources: readonly StateResource[], cluster: ManagedCluster): Promise<DriftItem[]> {
+  const settings = resources.find((r) => r.type === SETTINGS && r.mode !== "data" && r.values?.cluster === cluster.name);
+  if (settings?.values === undefined || settings.values === null) return [];
+  const managed = new Set([...Object.keys(objectOf(settings.values.config) ?? {}), ...cluster.incusKeys, ...memberLocalKeys]);
+  if (stringOf(settings.values.placement_scriptlet) !== undefined) managed.add(PLACEMENT_SCRIPTLET_KEY);
+  const live = (await (await incusFor(client, settings.values as ObjectValue, silent)).getServerConfig()).config;
+  return Object.keys(live)
+    .filter((key) => !managed.has(key))
+    .sort()
+    .map((key) => {
+      const value = key === PLACEMENT_SCRIPTLET_KEY ? ` (a placement scriptlet of ${live[key]!.split("\n").length} lines)` : secretConfigKey.test(key) ? " (value not shown)" : `=${show(live[key])}`;
+      return { kind: "cluster", name: cluster.name, address: settings.address, text: `Incus key ${key}${value} on ${cluster.name} is foreign (the settings do not manage it) and left alone` };
+    });
+}
+
 export interface DriftOptions {
   env?: NodeJS.ProcessEnv;
 }
@@ -230,7 +263,7 @@ export async function driftReport(directory: string, options: DriftOptions = {})
   const stackDirs = findStacks(root);
   if (stackDirs.length === 0) throw new Error(`no Terraform stack under ${directory} (no *.tf or *.tf.json file): run cdktf synth first, or give the stack directory`);
   const report: DriftReport = { directory, stacks: [], unmanaged: [], errors: [] };
-  const byUrl = new Map<string, { api: OperationsCenterClient; managed: Set<string> }>();
+  const byUrl = new Map<string, { client: ProviderClient; managed: Set<string> }>();
   try {
     for (const stackDir of stackDirs) {
       const stack = path.relative(root, stackDir) || ".";
@@ -252,39 +285,45 @@ export async function driftReport(directory: string, options: DriftOptions = {})
       if (!types.some((type) => type.startsWith(PROVIDER_PREFIX))) continue;
       const { config, notes } = providerBlock(plan);
       report.errors.push(...notes.map((n) => `${stack}: ${n}`));
-      let api: OperationsCenterClient;
+      let configured: ProviderClient;
       try {
-        api = (await configureClient(config, env, silent, stackDir)).api;
+        configured = await configureClient(config, env, silent, stackDir);
       } catch (error) {
         report.errors.push(`${stack}: cannot connect to Operations Center: ${error instanceof Error ? error.message : String(error)}`);
         continue;
       }
-      const known = byUrl.get(api.url);
-      if (known === undefined) byUrl.set(api.url, { api, managed: new Set(entry.clusters) });
+      const url = configured.api.url;
+      const known = byUrl.get(url);
+      if (known === undefined) byUrl.set(url, { client: configured, managed: new Set(entry.clusters) });
       else {
         for (const c of entry.clusters) known.managed.add(c);
-        await api.close();
+        await configured.api.close();
       }
-      const client = byUrl.get(api.url)!.api;
+      const client = byUrl.get(url)!.client;
       for (const cluster of clusters.filter((c) => !gone.has(c.name))) {
         const address = resources.find((r) => r.type === "operationscenter_cluster" && r.values?.name === cluster.name)?.address ?? cluster.name;
         try {
-          entry.items.push(...(await foreignItems(client, resources, cluster, address)));
+          entry.items.push(...(await foreignItems(client.api, resources, cluster, address)));
         } catch (error) {
           report.errors.push(`${stack}: cannot read the members of cluster ${cluster.name}: ${error instanceof Error ? error.message : String(error)}`);
         }
+        try {
+          entry.items.push(...(await foreignIncusKeys(client, resources, cluster)));
+        } catch (error) {
+          report.errors.push(`${stack}: cannot read the Incus settings of cluster ${cluster.name}: ${error instanceof Error ? error.message : String(error)}`);
+        }
       }
     }
-    for (const [url, { api, managed }] of byUrl) {
+    for (const [url, { client, managed }] of byUrl) {
       try {
-        const names = await api.listClusterNames();
+        const names = await client.api.listClusterNames();
         report.unmanaged.push({ url, clusters: names.filter((n) => !managed.has(n)).sort() });
       } catch (error) {
         report.errors.push(`cannot list the clusters of ${url}: ${error instanceof Error ? error.message : String(error)}`);
       }
     }
   } finally {
-    for (const { api } of byUrl.values()) await api.close();
+    for (const { client } of byUrl.values()) await Promise.all([closeIncusClients(client), client.api.close()]);
   }
   return report;
 }

@@ -1,5 +1,6 @@
 // Runs the terraform binary in a synthesized stack directory and reads plans as JSON.
 import { spawn } from "node:child_process";
+import { MINIMUM_TERRAFORM } from "../provider/node-version.js";
 import { planSchema, type Plan } from "./plan-schema.js";
 
 export interface TerraformResult {
@@ -34,7 +35,7 @@ export function terraform(args: string[], options: TerraformOptions): Promise<Te
       if (options.echo) process.stderr.write(chunk);
     });
     child.on("error", (err) =>
-      reject(new Error(`cannot run terraform (${err.message}); install Terraform >= 1.4 and put it on PATH`)),
+      reject(new Error(`cannot run terraform (${err.message}); install Terraform >= ${MINIMUM_TERRAFORM} and put it on PATH`)),
     );
     child.on("close", (code) => resolve({ code: code ?? 1, stdout, stderr }));
   });

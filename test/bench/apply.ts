@@ -126,7 +126,8 @@ function medianRun(runs: readonly Timed[]): RequestCounts {
 export interface ApplyOptions {
   clusters: number;
   runs: number;
-  maxRatio: number;
+  /** A goal for apply / direct calls, if any. */
+  maxRatio?: number;
   /** process.env without anything that selects another Operations Center or changes logging. */
   env: NodeJS.ProcessEnv;
   progress: (text: string) => void;

@@ -24,6 +24,8 @@ export interface RunOptions {
   cwd: string;
   env: NodeJS.ProcessEnv;
   timeoutMs: number;
+  /** Called with the child's pid once it is spawned (e.g. to watch its memory). */
+  onSpawn?: (pid: number) => void;
 }
 
 /** Runs a command to its end, collecting stdout and stderr together. */
@@ -31,6 +33,7 @@ export function run(command: string, args: readonly string[], options: RunOption
   return new Promise((resolve, reject) => {
     const child = spawn(command, args, { cwd: options.cwd, env: options.env, stdio: ["ignore", "pipe", "pipe"], timeout: options.timeoutMs, killSignal: "SIGKILL" });
     track(child);
+    if (child.pid !== undefined) options.onSpawn?.(child.pid);
     let output = "";
     child.stdout.on("data", (chunk: Buffer) => (output += chunk.toString("utf8")));
     child.stderr.on("data", (chunk: Buffer) => (output += chunk.toString("utf8")));

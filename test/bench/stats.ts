@@ -7,7 +7,7 @@ export interface Summary {
   min: number;
   median: number;
   max: number;
-  unit: "ms" | "s";
+  unit: "ms" | "s" | "kB" | "MB" | "reads";
 }
 
 /** A measured figure against a reference: the ratio of medians, and the goal if there is one. */

@@ -108,6 +108,15 @@ export async function startE2E(options: LocalOperationsCenterOptions): Promise<E
   return e2e;
 }
 
+/** The names of a cluster's members in the local OC, sorted. */
+export function members(e2e: E2E, cluster: string): string[] {
+  return e2e.oc
+    .snapshot()
+    .servers.filter((s) => s.cluster === cluster)
+    .map((s) => s.name)
+    .sort();
+}
+
 function describe(r: RequestLogEntry): string {
   const query = new URLSearchParams(r.query).toString();
   return `${r.method} ${r.path}${query === "" ? "" : `?${query}`}`;

@@ -7,7 +7,7 @@ import type { E2E } from "./harness.js";
 const PROVIDER = `terraform {
   required_providers {
     operationscenter = {
-      source  = "oc-cdktf.local/oc-cdktf/operations-center"
+      source  = "oc-cdktf.invalid/oc-cdktf/operationscenter"
       version = "0.1.0"
     }
   }

@@ -5,7 +5,7 @@
 // so that the cluster trusts it, as a user trusts their incus client on a real cluster.
 import * as path from "node:path";
 import { App, LocalBackend, TerraformOutput, TerraformStack, TerraformVariable } from "cdktf";
-import { Cluster, ClusterCertificate, IncusClusterGroup, IncusClusterMembers, IncusClusterMember, IncusClusterSettings, OperationsCenter } from "../../constructs/index.js";
+import { Cluster, ClusterCertificate, IncusClusterGroup, IncusClusterMember, IncusClusterSettings, OperationsCenter } from "../../constructs/index.js";
 
 export const INCUS_STACK = "incus";
 export const CLUSTER = "lab";
@@ -31,7 +31,7 @@ export interface IncusScenarioConfig {
   certificate?: string;
   /** The settings' deletionPolicy (default: from the cluster's forget, retain). */
   settingsDeletionPolicy?: "remove" | "retain";
-  /** true reads the members with IncusClusterMembers, into the outputs member_names and members. */
+  /** true reads the members with cluster.members() (an IncusClusterMembers), into the outputs member_names, members and first_member_status. */
   membersData?: boolean;
   /** false drops every Incus construct (settings, group, members). */
   incus?: boolean;
@@ -79,7 +79,7 @@ export function synthIncusScenario(outdir: string, config: IncusScenarioConfig):
     new ClusterCertificate(stack, "certificate", { cluster, certificate: config.certificate, privateKey: key.stringValue });
   }
   if (config.membersData === true) {
-    const members = new IncusClusterMembers(stack, "lab_members", { cluster });
+    const members = cluster.members();
     new TerraformOutput(stack, "member_names", { value: members.names });
     new TerraformOutput(stack, "members", { value: members.members });
     new TerraformOutput(stack, "first_member_status", { value: members.field(0, "status") });

@@ -16,6 +16,10 @@ export interface ScenarioConfig {
   c?: { servers: string[] };
   /** Adds a TerraformOutput of cluster A's fingerprint. */
   outputs?: boolean;
+  /** The stack's name: another name is another configuration, with its own directory and state. @default STACK */
+  stack?: string;
+  /** Declares the "standard" template (cluster B needs it). @default true */
+  template?: boolean;
 }
 
 /** A secret in A's services config: it must never show in plan, state or provider output. */
@@ -40,26 +44,31 @@ export const B_BASE: Pick<ClusterProps, "name" | "servers" | "deletionPolicy"> =
 
 export function synthScenario(outdir: string, config: ScenarioConfig): string {
   const app = new App({ outdir, skipValidation: true });
-  const stack = new TerraformStack(app, STACK);
+  const stackName = config.stack ?? STACK;
+  const stack = new TerraformStack(app, stackName);
   new LocalBackend(stack, { path: "terraform.tfstate" });
   new OperationsCenter(stack, "oc", { evacuationTimeout: 60 });
-  const template = new ClusterTemplate(stack, "standard", {
-    name: "standard",
-    description: "Standard cluster: LVM and NVMe/TCP",
-    servicesConfig: path.join(FIXTURES, "standard-services.yaml"),
-    applicationConfig: path.join(FIXTURES, "standard-application.yaml"),
-    variables: path.join(FIXTURES, "standard-variables.yaml"),
-  });
+  const template =
+    config.template === false
+      ? undefined
+      : new ClusterTemplate(stack, "standard", {
+          name: "standard",
+          description: "Standard cluster: LVM and NVMe/TCP",
+          servicesConfig: path.join(FIXTURES, "standard-services.yaml"),
+          applicationConfig: path.join(FIXTURES, "standard-application.yaml"),
+          variables: path.join(FIXTURES, "standard-variables.yaml"),
+        });
   if (config.a !== undefined) {
     const a = new Cluster(stack, "a", { ...A_BASE, ...config.a });
     if (config.outputs === true) new TerraformOutput(stack, "a_fingerprint", { value: a.fingerprint });
   }
   if (config.b !== undefined) {
+    if (template === undefined) throw new Error("cluster B is created from the template: leave template unset");
     new Cluster(stack, "b", { ...B_BASE, template, templateVariables: path.join(FIXTURES, "cluster-b-values.yaml"), ...config.b });
   }
   if (config.c !== undefined) {
     new Cluster(stack, "c", { name: "cluster-c", servers: config.c.servers, servicesConfig: { lvm: { enabled: true } }, deletionPolicy: "forget" });
   }
   app.synth();
-  return path.join(outdir, "stacks", STACK);
+  return path.join(outdir, "stacks", stackName);
 }

@@ -11,7 +11,7 @@ import { evacuationModes } from "../../config/incus.js";
 import type { Context } from "../context.js";
 import { HttpError } from "../errors.js";
 import { checkIfMatch, created, emptySync, encodePath, sync, syncETag, type ApiRequest, type ApiResponse, type Router } from "../http.js";
-import { IncusClusterModel, groupPutSchema, memberPutSchema } from "./model.js";
+import { type IncusClusterModel, groupPutSchema, memberPutSchema } from "./model.js";
 import type { IncusMember } from "../persisted.js";
 import { runMemberEvacuation, runMemberRestore } from "../evacuation.js";
 import { clusterInstances, instanceDocument } from "../instances.js";

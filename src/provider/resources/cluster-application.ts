@@ -40,9 +40,9 @@ export const clusterApplicationResource: Resource<ProviderClient> = memberItemRe
   },
   valuesOf: (name) => ({ name }),
   idOf: (name) => name,
-  parseId(rest) {
-    const item = applicationOf(rest);
-    return item === undefined ? { problem: `"${rest}" is not a non-primary application` } : { item };
+  parseId([name]) {
+    const item = applicationOf(name);
+    return item === undefined ? { problem: `"${name}" is not a non-primary application` } : { item };
   },
   describe,
   has: async (api, member, name) => (await api.listServerApplications(member)).includes(name),

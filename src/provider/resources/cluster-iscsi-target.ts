@@ -1,6 +1,6 @@
 // operationscenter_cluster_iscsi_target: one iSCSI target on every member of a cluster
 // (add_/remove_iscsi_storage_target; incusos-api.md 6). A change of any field is a replace.
-import { iscsiTargetSchema, type IscsiTarget } from "../../config/bulk.js";
+import { ISCSI_DEFAULT_PORT, iscsiTargetSchema, type IscsiTarget } from "../../config/bulk.js";
 import type { ProviderClient } from "../client.js";
 import type { ObjectValue, Resource } from "../plugin/types.js";
 import { schemaProblems } from "./bulk/common.js";
@@ -8,9 +8,6 @@ import { memberItemResource } from "./bulk/member-item.js";
 import { runBulkAction } from "./bulk/run.js";
 import { addOnMember, memberHas, objectOf, removeFromMember, type ServiceList } from "./bulk/service-targets.js";
 import { hasUnknown, knownString } from "./values.js";
-
-/** The port iSCSI portals listen on unless told otherwise. */
-export const ISCSI_DEFAULT_PORT = 3260;
 
 const iscsiList: ServiceList<IscsiTarget> = {
   service: "iscsi",
@@ -55,11 +52,9 @@ export const clusterIscsiTargetResource: Resource<ProviderClient> = memberItemRe
   },
   valuesOf: (t) => ({ target: t.target, address: t.address, port: t.port }),
   idOf: (t) => `${t.target}/${t.address}/${t.port}`,
-  parseId(rest) {
-    const parts = rest.split("/");
-    const port = Number(parts[2]);
-    if (parts.length !== 3 || parts[0] === "" || parts[1] === "" || !Number.isInteger(port)) return { problem: "expected TARGET/ADDRESS/PORT after the cluster name" };
-    return { item: { target: parts[0]!, address: parts[1]!, port } };
+  parseId([target, address, port]) {
+    const number = Number(port);
+    return Number.isInteger(number) ? { item: { target: target!, address: address!, port: number } } : { problem: `the port "${port}" is not a whole number` };
   },
   describe,
   has: (api, member, t) => memberHas(api, member, iscsiList, t),

@@ -1,6 +1,6 @@
 // operationscenter_cluster_nvme_target: one NVMe-oF target on every member of a cluster
 // (add_/remove_nvme_storage_target; incusos-api.md 1.2, 6). A change of any field is a replace.
-import { nvmeTargetSchema, type NvmeTarget } from "../../config/bulk.js";
+import { NVME_TCP_DEFAULT_PORT, nvmeTargetSchema, type NvmeTarget } from "../../config/bulk.js";
 import type { ProviderClient } from "../client.js";
 import type { ObjectValue, Resource } from "../plugin/types.js";
 import { schemaProblems } from "./bulk/common.js";
@@ -8,12 +8,6 @@ import { memberItemResource } from "./bulk/member-item.js";
 import { runBulkAction } from "./bulk/run.js";
 import { addOnMember, memberHas, objectOf, removeFromMember, type ServiceList } from "./bulk/service-targets.js";
 import { hasUnknown, knownString } from "./values.js";
-
-/**
- * The NVMe/TCP discovery port: without an NQN, IncusOS runs `nvme discover` against the target,
- * which the discovery controller answers there (4420 is the I/O port).
- */
-export const NVME_TCP_DEFAULT_PORT = 8009;
 
 const text = (v: unknown): string => (typeof v === "string" ? v : "");
 
@@ -77,13 +71,10 @@ export const clusterNvmeTargetResource: Resource<ProviderClient> = memberItemRes
   },
   valuesOf: (t) => ({ transport: t.transport, address: t.address, port: t.port ?? 0 }),
   idOf: (t) => `${t.transport}/${t.address}/${t.port ?? 0}`,
-  parseId(rest) {
-    const parts = rest.split("/");
-    const port = Number(parts[2]);
-    if (parts.length !== 3 || (parts[0] !== "tcp" && parts[0] !== "fc") || parts[1] === "" || !Number.isInteger(port)) {
-      return { problem: "expected TRANSPORT/ADDRESS/PORT after the cluster name, TRANSPORT being tcp or fc" };
-    }
-    return { item: { transport: parts[0], address: parts[1]!, port } };
+  parseId([transport, address, port]) {
+    const number = Number(port);
+    if (transport !== "tcp" && transport !== "fc") return { problem: `the transport "${transport}" is not tcp or fc` };
+    return Number.isInteger(number) ? { item: { transport, address: address!, port: number } } : { problem: `the port "${port}" is not a whole number` };
   },
   describe,
   has: (api, member, t) => memberHas(api, member, nvmeList, t),

@@ -12,7 +12,8 @@ import { canonicalJson } from "../canonical-json.js";
 import { DiagnosticError, UNKNOWN, type Diagnostic, type Logger, type ObjectValue, type Resource, type Value } from "../plugin/types.js";
 import { objectNameProblem } from "../../config/object-name.js";
 import { templateSecretProblems } from "./template-secrets.js";
-import { apiStep, hasUnknown, isUnknown, knownObject, knownString, retryOnPreconditionFailed, stepFailed } from "./values.js";
+import { ifMatch, retryOnPreconditionFailed } from "./common/precondition.js";
+import { apiStep, hasUnknown, isUnknown, knownObject, knownString, stepFailed } from "./values.js";
 
 const KIND = "cluster template";
 
@@ -334,7 +335,7 @@ async function renameTemplate(api: OperationsCenterClient, from: string, to: str
     retryOnPreconditionFailed(async () => {
       const found = await api.findClusterTemplate(from);
       if (found === undefined) throw vanished(from);
-      await api.renameClusterTemplate(from, to, found.etag === undefined ? {} : { ifMatch: found.etag });
+      await api.renameClusterTemplate(from, to, ifMatch(found.etag));
     }),
   );
 }
@@ -346,7 +347,7 @@ async function updateTemplate(api: OperationsCenterClient, name: string, content
       const found = await api.findClusterTemplate(name);
       if (found === undefined) throw vanished(name);
       if (sameContent(liveContent(found.template), content)) return;
-      await api.updateClusterTemplate(name, content, found.etag === undefined ? {} : { ifMatch: found.etag });
+      await api.updateClusterTemplate(name, content, ifMatch(found.etag));
     }),
   );
 }

@@ -8,6 +8,7 @@
 // Operations Center refuses the bulk actions, so each member's network is written through its
 // IncusOS endpoint instead. A change of cluster follows the cluster's rename in place, or moves
 // the tags to another existing cluster (common/cluster-reference.ts).
+import { z } from "zod";
 import type { OperationsCenterClient } from "../../client/client.js";
 import { putMemberNetwork, putServerNetwork } from "../../client/incusos-client.js";
 import { interfaceNameSchema, vlanTagSchema } from "../../config/bulk.js";
@@ -25,15 +26,16 @@ import {
   renameNote,
   retainedOnReplace,
 } from "./common/cluster-reference.js";
+import { importIdParts } from "./common/import-id.js";
+import { privateDataCodec } from "./common/private-data.js";
 import {
   changesOneAtATime,
   clusterAttribute,
   clusterMembers,
   clusterProblems,
-  decodeJson,
-  encodeJson,
   idAttribute,
   numberList,
+  readMembers,
   replacedAttributes,
   requireMembers,
   schemaProblems,
@@ -62,14 +64,14 @@ function deviceOf(network: Network, interfaceName: string) {
  * update (operations-center@41a98e0 internal/provisioning/cluster/cluster_service.go,
  * AddServerSystemNetworkVLANTags), so right after one it still shows the old tags.
  */
-async function liveTags(api: OperationsCenterClient, members: readonly string[], interfaceName: string): Promise<LiveTags> {
-  const out: LiveTags = new Map();
-  for (const member of members) {
-    const network = await apiStep(`Cannot read the network config of member ${member}`, () => api.getServerLiveNetwork(member));
-    const device = deviceOf(network, interfaceName);
-    out.set(member, device === undefined ? undefined : [...(device.vlan_tags ?? [])]);
-  }
-  return out;
+async function liveTags(client: ProviderClient, members: readonly string[], interfaceName: string): Promise<LiveTags> {
+  const networks = await readMembers(client, members, (member) => apiStep(`Cannot read the network config of member ${member}`, () => client.api.getServerLiveNetwork(member)));
+  return new Map(
+    members.map((member, index) => {
+      const device = deviceOf(networks[index]!, interfaceName);
+      return [member, device === undefined ? undefined : [...(device.vlan_tags ?? [])]];
+    }),
+  );
 }
 
 const ascending = (tags: readonly number[]): number[] => [...tags].sort((a, b) => a - b);
@@ -82,11 +84,12 @@ function tagsAll(live: LiveTags): ObjectValue {
   return Object.fromEntries([...live].map(([member, tags]) => [member, ascending(tags ?? [])]));
 }
 
+/** Private data: the tags the last apply (or the import) left managed. */
+const vlanPrivate = privateDataCodec<{ managed?: number[] }>(z.object({ managed: z.array(z.number()).optional() }), {});
+
 /** The tags this resource has applied: the state's and those recorded in private data at the last apply. */
 function managedTags(state: ObjectValue | null, privateData: Uint8Array): number[] {
-  const recorded = decodeJson(privateData).managed;
-  const fromPrivate = Array.isArray(recorded) ? recorded.filter((t): t is number => typeof t === "number") : [];
-  return [...new Set([...numberList(state?.vlan_tags), ...fromPrivate])].sort((a, b) => a - b);
+  return [...new Set([...numberList(state?.vlan_tags), ...(vlanPrivate.decode(privateData).managed ?? [])])].sort((a, b) => a - b);
 }
 
 /**
@@ -235,11 +238,11 @@ function stateOf(cluster: string, interfaceName: string, vlanTags: readonly numb
 }
 
 /** Destroy and move: removes the managed tags some member still carries. */
-async function removeManaged(api: OperationsCenterClient, log: Logger, cluster: string, interfaceName: string, managed: readonly number[]): Promise<void> {
-  const members = await clusterMembers(api, cluster);
+async function removeManaged(client: ProviderClient, log: Logger, cluster: string, interfaceName: string, managed: readonly number[]): Promise<void> {
+  const members = await clusterMembers(client.api, cluster);
   if (members === undefined) return;
-  const live = await liveTags(api, members, interfaceName);
-  await changeTags(api, log, cluster, interfaceName, live, [], managed.filter((tag) => onSome(live, tag)));
+  const live = await liveTags(client, members, interfaceName);
+  await changeTags(client.api, log, cluster, interfaceName, live, [], managed.filter((tag) => onSome(live, tag)));
 }
 
 export const clusterVlanTagsResource: Resource<ProviderClient> = changesOneAtATime({
@@ -318,7 +321,7 @@ export const clusterVlanTagsResource: Resource<ProviderClient> = changesOneAtATi
         return { state: null };
       }
       try {
-        await removeManaged(api, log, cluster, interfaceName, managedTags(prior, plannedPrivate));
+        await removeManaged(client, log, cluster, interfaceName, managedTags(prior, plannedPrivate));
       } catch (error) {
         return { state: prior, private: plannedPrivate, diagnostics: stepFailed(`Cluster "${cluster}": removing the VLAN tags of "${interfaceName}" failed`, error).diagnostics };
       }
@@ -334,7 +337,7 @@ export const clusterVlanTagsResource: Resource<ProviderClient> = changesOneAtATi
       const from = prior === null ? undefined : knownString(prior.cluster);
       let managed = prior === null ? [] : managedTags(prior, plannedPrivate);
       if ((await clusterChange(api, from, cluster)) === "move") {
-        if (deletionPolicyOf(prior) === "remove") await removeManaged(api, log, from!, interfaceName, managed);
+        if (deletionPolicyOf(prior) === "remove") await removeManaged(client, log, from!, interfaceName, managed);
         managed = [];
       }
       const on = await clusterAtApply(api, from, cluster);
@@ -343,16 +346,16 @@ export const clusterVlanTagsResource: Resource<ProviderClient> = changesOneAtATi
       // when its interfaces carry the members' VLAN tags, so they get the tags first.
       const joining = stringList(planned.servers).filter((server) => !members.includes(server));
       if (members.length === 0 && joining.length === 0) await requireMembers(api, on);
-      const live = await liveTags(api, members, interfaceName);
+      const live = await liveTags(client, members, interfaceName);
       const add = desired.filter((tag) => !onEvery(live, tag)).sort((a, b) => a - b);
       const remove = managed.filter((tag) => !desired.includes(tag) && onSome(live, tag));
       await changeTags(api, log, on, interfaceName, live, add, remove);
-      const current = add.length === 0 && remove.length === 0 ? live : await liveTags(api, members, interfaceName);
+      const current = add.length === 0 && remove.length === 0 ? live : await liveTags(client, members, interfaceName);
       const reference = members.length === 0 ? undefined : current.get(members[0]!);
       const staged = await stageOnJoining(client, log, on, joining, interfaceName, (tags) => stagedTags(tags, reference, desired, managed));
-      const after = !staged ? current : await liveTags(api, [...members, ...joining], interfaceName);
+      const after = !staged ? current : await liveTags(client, [...members, ...joining], interfaceName);
       const state = stateOf(cluster, interfaceName, desired, planned, after);
-      return { state: { ...state, vlan_tags_all: restricted(knownObject(state.vlan_tags_all) ?? {}, planned.servers) }, private: encodeJson({ managed: desired }) };
+      return { state: { ...state, vlan_tags_all: restricted(knownObject(state.vlan_tags_all) ?? {}, planned.servers) }, private: vlanPrivate.encode({ managed: desired }) };
     } catch (error) {
       return { state: prior, private: plannedPrivate, diagnostics: stepFailed(`Cluster "${cluster}": changing the VLAN tags of "${interfaceName}" failed`, error).diagnostics };
     }
@@ -364,24 +367,19 @@ export const clusterVlanTagsResource: Resource<ProviderClient> = changesOneAtATi
     if (cluster === undefined || interfaceName === undefined) return { state: null };
     const members = await clusterMembers(client.api, cluster);
     if (members === undefined) return { state: null };
-    const live = await liveTags(client.api, members, interfaceName);
+    const live = await liveTags(client, members, interfaceName);
     // A managed tag counts only where every member has it: one missing on a member shows as a change.
     const present = managedTags(state, privateData).filter((tag) => onEvery(live, tag));
     return { state: stateOf(cluster, interfaceName, present, state, live), private: privateData };
   },
 
   async import(id, { client }) {
-    const slash = id.lastIndexOf("/");
-    const cluster = id.slice(0, slash);
-    const interfaceName = id.slice(slash + 1);
-    if (slash <= 0 || interfaceName === "") {
-      throw new DiagnosticError({ severity: "error", summary: `Cannot import VLAN tags "${id}"`, detail: "The import id is CLUSTER/INTERFACE, e.g. prod/eth0." });
-    }
+    const [cluster, interfaceName] = importIdParts("VLAN tags", id, "CLUSTER/INTERFACE") as [string, string];
     const members = await clusterMembers(client.api, cluster);
     if (members === undefined) throw new DiagnosticError({ severity: "error", summary: `Cannot import VLAN tags "${id}": cluster "${cluster}" does not exist` });
-    const live = await liveTags(client.api, members, interfaceName);
+    const live = await liveTags(client, members, interfaceName);
     const common = [...new Set([...live.values()].flatMap((tags) => tags ?? []))].filter((tag) => onEvery(live, tag)).sort((a, b) => a - b);
     // The tags every member has are adopted as managed; the next plan shows any the configuration lacks as removals.
-    return { state: stateOf(cluster, interfaceName, common, {}, live), private: encodeJson({ managed: common }) };
+    return { state: stateOf(cluster, interfaceName, common, {}, live), private: vlanPrivate.encode({ managed: common }) };
   },
 });

@@ -6,7 +6,10 @@ import { canonicalJson } from "../canonical-json.js";
 import type { ProviderClient } from "../client.js";
 import { attributeName, attributeSetting, type ConfigurationLanguage } from "../configuration-language.js";
 import { DiagnosticError, UNKNOWN, type AttributePath, type Diagnostic, type ObjectValue, type ClientCapabilities, type PlanRequest, type PlanResult, type Resource, type Value } from "../plugin/types.js";
-import { createCluster, deleteCluster, failed, forgetCreate, readBack, refusedRemoval, removalRefusals, secretsOf, updateCluster } from "./cluster/apply.js";
+import type { Cluster } from "../../client/api-types.js";
+import { createCluster, deleteCluster, failed, findRenamed, forgetCreate, readBack, refusedRemoval, removalRefusals, secretsOf, updateCluster } from "./cluster/apply.js";
+import { adoptionMarker, createdHere, readBookkeeping, reconcileMembers } from "./cluster/bookkeeping.js";
+import { findCreate } from "./cluster/journal.js";
 import { creationChanges, plannedMembership, type CreationChange } from "./cluster/decide.js";
 import { digestKeyIdOf, parseSecrets, secretsDigest } from "./cluster/inputs.js";
 import { clusterSchema, creationAttributes, decodePrivate, encodePrivate, type ClusterValue, type DeletionPolicy } from "./cluster/schema.js";
@@ -179,9 +182,34 @@ async function templateProblems(config: ObjectValue | null, client: ProviderClie
   return templateValueProblems(found.template, (knownObject(config.template_variables) ?? {}) as Record<string, string>, secretValues);
 }
 
+/**
+ * A warning when the cluster to create exists already and an earlier, interrupted create of this
+ * resource made it (its journal entry, or the marker of its adoption key): the apply adopts it.
+ * One GET, only when either could match; anyone else's cluster is refused by the apply.
+ */
+async function adoptionNotice(config: ObjectValue | null, client: ProviderClient): Promise<Diagnostic[]> {
+  const name = knownString(config?.name);
+  if (name === undefined || isUnknown(config?.adoption_key)) return [];
+  const journaled = findCreate(client.workDir, name);
+  const marker = adoptionMarker(knownString(config?.adoption_key));
+  if (journaled === undefined && marker === undefined) return [];
+  const found = await client.api.findCluster(name).catch(() => undefined);
+  if (found === undefined || !createdHere(found.cluster.properties, journaled?.create_id, marker)) return [];
+  return [
+    {
+      severity: "warning",
+      summary: `Cluster "${name}" exists already: an earlier, interrupted apply of this resource created it`,
+      detail:
+        `It carries this resource's oc-cdktf.io/created-by, so the apply adopts it instead of creating it (a pending record is removed and created again). ` +
+        `Until an apply has put it in state, terraform destroy does not see it.`,
+      path: ["name"],
+    },
+  ];
+}
+
 async function planCreate(proposed: ObjectValue, config: ObjectValue | null, client: ProviderClient, capabilities: ClientCapabilities): Promise<PlanResult> {
   return {
-    diagnostics: await templateProblems(config, client),
+    diagnostics: [...(await templateProblems(config, client)), ...(await adoptionNotice(config, client))],
     planned: plannedState(proposed, {
       secrets_digest: plannedDigest(config, client),
       certificate: UNKNOWN,
@@ -264,7 +292,7 @@ async function planUpdate(prior: ClusterValue, request: PlanRequest & { proposed
   const declaredProperties = proposed.properties === null ? {} : knownObject(proposed.properties);
   const membership =
     Array.isArray(proposed.servers) && !hasUnknown(proposed.servers) && declaredProperties !== undefined && !hasUnknown(declaredProperties) && !isUnknown(proposed.exclusive_members)
-      ? plannedMembership(prior, proposed.servers as string[], declaredProperties as Record<string, string>, proposed.exclusive_members === true)
+      ? plannedMembership(prior, proposed.servers as string[], declaredProperties as Record<string, string>, proposed.exclusive_members === true, privateData.stale_members ?? [])
       : undefined;
   return {
     planned: plannedState(proposed, {
@@ -313,20 +341,24 @@ export const clusterResource: Resource<ProviderClient> = {
     const secrets = secretsOf(knownString(request.config?.secrets_wo) ?? null);
     if (request.prior === null) {
       const created = await createCluster(effects, desired, secrets);
-      return { state: appliedState(request.planned, created.cluster, created.members), private: encodePrivate({ create_id: created.createId }) };
+      const state = appliedState(request.planned, created.cluster, created.members);
+      return { state, private: encodePrivate({ create_id: created.createId }), ...(created.warning === undefined ? {} : { diagnostics: [created.warning] }) };
     }
     const prior = parseClusterValue(request.prior, "prior state");
+    const privateData = decodePrivate(request.plannedPrivate);
     // State holds this create's id since the create's apply: its journal entry can go (plan stays pure, so here or in read).
-    forgetCreate(client, prior.name, decodePrivate(request.plannedPrivate).create_id);
-    const { progress, error } = await updateCluster(effects, prior, desired);
+    forgetCreate(client, prior.name, privateData.create_id);
+    const { progress, error } = await updateCluster(effects, prior, desired, privateData.stale_members ?? []);
     if (error !== undefined) {
       // Partial state: the new name if the rename happened, so the next refresh finds the cluster.
       return { state: { ...request.prior, id: progress.name, name: progress.name }, private: request.plannedPrivate, diagnostics: error.diagnostics };
     }
+    // The members record now lists exactly the declared servers: no entry of it is stale any more.
+    const { stale_members: _rewritten, ...applied } = privateData;
     const live = await readBack(client, progress.name).catch((cause: unknown) => {
       throw failed(`Cluster "${progress.name}" was updated but cannot be read back`, cause, "the changes are applied; the next refresh reads them");
     });
-    return { state: appliedState(request.planned, live.cluster, live.members), private: request.plannedPrivate };
+    return { state: appliedState(request.planned, live.cluster, live.members), private: encodePrivate(applied) };
   },
 
   async read(request, { client }) {
@@ -334,13 +366,22 @@ export const clusterResource: Resource<ProviderClient> = {
     const name = prior.id ?? prior.name;
     const privateData = decodePrivate(request.private);
     forgetCreate(client, name, privateData.create_id);
+    let cluster: Cluster | undefined;
     try {
-      const found = await client.api.findCluster(name);
-      if (found === undefined) return { state: null, private: request.private };
-      const members = (await client.api.listServers({ cluster: name })).map((server) => server.name);
-      return { state: toObjectValue(liveState(prior, found.cluster, members)), private: request.private };
+      cluster = (await client.api.findCluster(name))?.cluster ?? (await findRenamed(client, prior, privateData.create_id));
     } catch (error) {
       throw failed(`Cannot read cluster "${name}"`, error, "nothing was changed");
+    }
+    if (cluster === undefined) return { state: null, private: request.private };
+    try {
+      const members = (await client.api.listServers({ cluster: cluster.name })).map((server) => server.name);
+      const { stale } = reconcileMembers(readBookkeeping(cluster.properties).members ?? [], members, privateData.stale_members ?? []);
+      const { stale_members: before, ...rest } = privateData;
+      const unchanged = same(before ?? [], stale);
+      const reconciled = unchanged ? request.private : encodePrivate(stale.length === 0 ? rest : { ...rest, stale_members: stale });
+      return { state: toObjectValue(liveState(prior, cluster, members, stale)), private: reconciled };
+    } catch (error) {
+      throw failed(`Cannot read cluster "${cluster.name}"`, error, "nothing was changed");
     }
   },
 

@@ -8,6 +8,8 @@ import type { IncusClient, IncusGroup, IncusGroupPut, IncusMemberPut } from "../
 import type { ProviderClient } from "../client.js";
 import { DiagnosticError, type Diagnostic, type ObjectValue, type Resource, type Value } from "../plugin/types.js";
 import { deletionPolicyAttribute, deletionPolicyOf, deletionPolicyProblems } from "./common/cluster-reference.js";
+import { importIdParts } from "./common/import-id.js";
+import { ifMatch } from "./common/precondition.js";
 import { clusterGone, clusterReferencePlan, connectionAttributes, connectionProblems, incusFor, memberProblems, unsetConnection } from "./incus/connection.js";
 import { apiStep, knownObject, knownString } from "./values.js";
 
@@ -141,10 +143,7 @@ export const incusClusterGroupResource: Resource<ProviderClient> = {
   },
 
   async import(id, { client, log }) {
-    const [cluster, name, ...rest] = id.split("/");
-    if (cluster === undefined || cluster === "" || name === undefined || name === "" || rest.length > 0) {
-      throw new DiagnosticError({ severity: "error", summary: `Cannot import Incus cluster group "${id}": the id must be CLUSTER/NAME`, detail: "e.g. terraform import <address> lab/gpu" });
-    }
+    const [cluster, name] = importIdParts("Incus cluster group", id, "CLUSTER/NAME") as [string, string];
     const values: ObjectValue = { id, cluster, ...unsetConnection, name, description: null, members: [], config: null, deletion_policy: null };
     const incus = await incusFor(client, values, log);
     const found = await apiStep(`Cannot read Incus cluster group "${name}"`, () => incus.findGroup(name));
@@ -247,7 +246,7 @@ async function destroyGroup(incus: IncusClient, name: string): Promise<string[]>
   if (found === undefined) return [];
   const stuck = await onlyGroupMembers(incus, name, found.group.members);
   for (const { member, etag, put } of stuck) {
-    await incus.updateMember(member, { ...put, groups: [...put.groups, DEFAULT_GROUP] }, etag === undefined ? {} : { ifMatch: etag });
+    await incus.updateMember(member, { ...put, groups: [...put.groups, DEFAULT_GROUP] }, ifMatch(etag));
   }
   if (found.group.members.length > 0) await incus.updateGroup(name, { description: found.group.description, members: [], config: found.group.config });
   await incus.deleteGroup(name);

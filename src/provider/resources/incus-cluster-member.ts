@@ -19,7 +19,9 @@ import type { ProviderClient } from "../client.js";
 import { attributeSetting, type ConfigurationLanguage } from "../configuration-language.js";
 import { DiagnosticError, type Diagnostic, type Logger, type ObjectValue, type Resource } from "../plugin/types.js";
 import { clusterGone, clusterReferencePlan, connectionAttributes, connectionProblems, incusFor, memberProblems as notMembers, unsetConnection } from "./incus/connection.js";
-import { apiStep, isUnknown, knownString, retryOnPreconditionFailed, stepFailed } from "./values.js";
+import { importIdParts } from "./common/import-id.js";
+import { ifMatch, retryOnPreconditionFailed } from "./common/precondition.js";
+import { apiStep, isUnknown, knownString, stepFailed } from "./values.js";
 
 const SCHEDULER = "scheduler.instance";
 const STATES = ["online", "evacuated"] as const;
@@ -83,7 +85,7 @@ export const incusClusterMemberResource: Resource<ProviderClient> = {
       retryOnPreconditionFailed(async () => {
         const { member, etag } = await incus.getMember(name);
         const put = desiredPut(member, planned);
-        if (!samePut(put, currentPut(member))) await incus.updateMember(name, put, etag === undefined ? {} : { ifMatch: etag });
+        if (!samePut(put, currentPut(member))) await incus.updateMember(name, put, ifMatch(etag));
       }),
     );
     const state = knownString(planned.state);
@@ -106,10 +108,7 @@ export const incusClusterMemberResource: Resource<ProviderClient> = {
   },
 
   async import(id, { client, log }) {
-    const [cluster, name, ...rest] = id.split("/");
-    if (cluster === undefined || cluster === "" || name === undefined || name === "" || rest.length > 0) {
-      throw new DiagnosticError({ severity: "error", summary: `Cannot import Incus cluster member "${id}": the id must be CLUSTER/MEMBER`, detail: "e.g. terraform import <address> lab/server01" });
-    }
+    const [cluster, name] = importIdParts("Incus cluster member", id, "CLUSTER/MEMBER") as [string, string];
     // Every attribute but evacuation_mode is taken from the member: the configuration then decides which stay managed.
     const values: ObjectValue = { id, cluster, ...unsetConnection, member: name, roles: [], failure_domain: "", description: "", scheduler_instance: "", groups: [], state: "", evacuation_mode: null };
     const incus = await incusFor(client, values, log);

@@ -15,6 +15,7 @@
 // the server is ready, bounded in attempts and time.
 import { setTimeout as sleep } from "node:timers/promises";
 import { OperationsCenterError } from "../../client/errors.js";
+import { freshReads } from "../../client/read-cache.js";
 import type { ProviderClient } from "../client.js";
 import type { Logger } from "../plugin/types.js";
 
@@ -42,7 +43,8 @@ export async function resyncUntilReady(client: ProviderClient, log: Logger, serv
       if (!transient(error)) throw error;
       failure = error instanceof Error ? error.message : String(error);
     }
-    const { server: live } = await api.getServer(server);
+    // Fresh: Operations Center sets the server ready on its own once a poll succeeds.
+    const { server: live } = await freshReads(() => api.getServer(server));
     if (live.server_status === "ready") return;
     status = `${live.server_status}${live.server_status_detail === "" ? "" : ` (${live.server_status_detail})`}`;
     if (attempt === 1) {

@@ -1,6 +1,5 @@
 // Reading plain attribute values handed over by the plugin layer, where any value may be null or
 // UNKNOWN, and turning Operations Center failures into diagnostics.
-import { OperationsCenterError } from "../../client/errors.js";
 import { DiagnosticError, Unknown, type AttributePath, type Value } from "../plugin/types.js";
 
 // Not a type guard: Unknown has no members, so narrowing by it would narrow every object away.
@@ -43,14 +42,4 @@ export function stepFailed(summary: string, error: unknown, path?: AttributePath
   if (error instanceof DiagnosticError) return error;
   const detail = error instanceof Error ? error.message : String(error);
   return new DiagnosticError({ severity: "error", summary, detail, ...(path === undefined ? {} : { path }) });
-}
-
-/** Runs a read-modify-write once more after a 412: `attempt` must re-read what it writes over. */
-export async function retryOnPreconditionFailed<T>(attempt: () => Promise<T>): Promise<T> {
-  try {
-    return await attempt();
-  } catch (error) {
-    if (error instanceof OperationsCenterError && error.isPreconditionFailed) return attempt();
-    throw error;
-  }
 }

@@ -9,7 +9,8 @@ const TYPE = "operationscenter_cluster";
 /** Property keys the provider keeps for itself: never the reviewer's business. */
 const RESERVED = "oc-cdktf.io/";
 
-const DETAILS = { skip: ["id", "members", "properties_all", "status", "certificate", "fingerprint", "secrets_digest"], json: ["services_config", "application_config"] };
+// The adoption key is bookkeeping (it names the resource, nothing in Operations Center changes by it).
+const DETAILS = { skip: ["id", "members", "properties_all", "status", "certificate", "fingerprint", "secrets_digest", "adoption_key"], json: ["services_config", "application_config"] };
 
 /** Settings that change in place, with the words a reviewer knows them by. */
 const SETTINGS: Record<string, string> = {
@@ -19,6 +20,7 @@ const SETTINGS: Record<string, string> = {
   exclusive_members: "exclusive members",
   copy_services_config_on_add: "copy services config to joining servers",
   allow_recreate: "allow recreate",
+  adoption_key: "adoption key",
 };
 
 const nameOf = (rc: ResourceChange): string => stringOf(after(rc)?.name) ?? stringOf(before(rc)?.name) ?? rc.address;

@@ -121,7 +121,7 @@ export const ClientCapabilities: Spec<ClientCapabilities> = {
   write_only_attributes_allowed: { no: 2, kind: "bool" },
 };
 
-export interface Empty {}
+export type Empty = {}
 export const Empty: Spec<Empty> = {};
 
 export interface TypeName {

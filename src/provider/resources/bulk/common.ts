@@ -68,6 +68,32 @@ export async function clusterMembers(api: OperationsCenterClient, cluster: strin
   });
 }
 
+/**
+ * `read` of every member, at most client.maxParallelReads at once (the provider block's
+ * max_parallel_reads), the answers in the members' order. After a failure no further read starts;
+ * the first failure is thrown once those in flight have ended.
+ */
+export async function readMembers<T>(client: ProviderClient, members: readonly string[], read: (member: string) => Promise<T>): Promise<T[]> {
+  const answers: T[] = new Array<T>(members.length);
+  let next = 0;
+  let failed = false;
+  const reader = async (): Promise<void> => {
+    while (!failed && next < members.length) {
+      const index = next++;
+      try {
+        answers[index] = await read(members[index]!);
+      } catch (error) {
+        failed = true;
+        throw error;
+      }
+    }
+  };
+  const results = await Promise.allSettled(Array.from({ length: Math.min(client.maxParallelReads, members.length) }, reader));
+  const failure = results.find((r): r is PromiseRejectedResult => r.status === "rejected");
+  if (failure !== undefined) throw failure.reason;
+  return answers;
+}
+
 /** clusterMembers for an apply: a missing cluster is an error that says what to do. */
 export async function requireMembers(api: OperationsCenterClient, cluster: string): Promise<string[]> {
   const members = await clusterMembers(api, cluster);
@@ -122,21 +148,6 @@ export function sameStrings(a: readonly string[], b: readonly string[]): boolean
 export function replacedAttributes(prior: ObjectValue | null, proposed: ObjectValue, attributes: readonly string[]): AttributePath[] {
   if (prior === null) return [];
   return attributes.filter((name) => JSON.stringify(prior[name] ?? null) !== JSON.stringify(proposed[name] ?? null)).map((name) => [name]);
-}
-
-/** Decodes private data written by encodeJson; empty or foreign bytes give {}. */
-export function decodeJson(bytes: Uint8Array): Record<string, unknown> {
-  if (bytes.length === 0) return {};
-  try {
-    const value: unknown = JSON.parse(Buffer.from(bytes).toString("utf8"));
-    return value !== null && typeof value === "object" && !Array.isArray(value) ? (value as Record<string, unknown>) : {};
-  } catch {
-    return {};
-  }
-}
-
-export function encodeJson(value: Record<string, unknown>): Uint8Array {
-  return Buffer.from(JSON.stringify(value), "utf8");
 }
 
 const queues = new Map<string, Promise<unknown>>();

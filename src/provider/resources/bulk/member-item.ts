@@ -25,6 +25,7 @@ import {
   renameNote,
   retainedOnReplace,
 } from "../common/cluster-reference.js";
+import { importIdError, importIdParts } from "../common/import-id.js";
 import {
   appliedMembers,
   changesOneAtATime,
@@ -34,6 +35,7 @@ import {
   idAttribute,
   joiningServersAttribute,
   plannedMembers,
+  readMembers,
   replacedAttributes,
   requireMembers,
   serversAttribute,
@@ -57,10 +59,11 @@ export interface MemberItemKind<T> {
   /** The part of the id after "CLUSTER/". */
   idOf(item: T): string;
   /**
-   * The item from the part of an import id after "CLUSTER/", or what is wrong with it (wrapped:
-   * an item may itself be a string, a WWN or an application name).
+   * The item from the parts of an import id after CLUSTER (as many as idFormat names, none
+   * empty), or what is wrong with them (wrapped: an item may itself be a string, a WWN or an
+   * application name).
    */
-  parseId(rest: string): { item: T } | { problem: string };
+  parseId(parts: readonly string[]): { item: T } | { problem: string };
   /** In domain words, e.g. `NVMe target tcp 192.0.2.100:8009`. */
   describe(item: T): string;
   has(api: OperationsCenterClient, member: string, item: T): Promise<boolean>;
@@ -94,12 +97,9 @@ const MEMBERS: Attribute = {
 export function memberItemResource<T>(kind: MemberItemKind<T>): Resource<ProviderClient> {
   const identity = Object.keys(kind.attributes);
 
-  const holders = async (api: OperationsCenterClient, members: readonly string[], item: T): Promise<string[]> => {
-    const found: string[] = [];
-    for (const member of members) {
-      if (await apiStep(`Cannot read ${kind.describe(item)} on member ${member}`, () => kind.has(api, member, item))) found.push(member);
-    }
-    return found;
+  const holders = async (client: ProviderClient, members: readonly string[], item: T): Promise<string[]> => {
+    const has = await readMembers(client, members, (member) => apiStep(`Cannot read ${kind.describe(item)} on member ${member}`, () => kind.has(client.api, member, item)));
+    return members.filter((_, index) => has[index]);
   };
 
   const stateOf = (cluster: string, item: T, members: readonly string[], servers: ObjectValue[string] | undefined, deletionPolicy: ObjectValue[string] | undefined): ObjectValue => ({
@@ -116,8 +116,9 @@ export function memberItemResource<T>(kind: MemberItemKind<T>): Resource<Provide
    * maintenance (or the bulk action is refused because one went into maintenance since), else
    * per member.
    */
-  const convergeMembers = async (api: OperationsCenterClient, log: Logger, cluster: string, item: T, members: readonly string[]): Promise<void> => {
-    const present = await holders(api, members, item);
+  const convergeMembers = async (client: ProviderClient, log: Logger, cluster: string, item: T, members: readonly string[]): Promise<void> => {
+    const api = client.api;
+    const present = await holders(client, members, item);
     const missing = members.filter((m) => !present.includes(m));
     if (missing.length === 0) return;
     let why = "Operations Center refuses the add while any member has it";
@@ -157,8 +158,8 @@ export function memberItemResource<T>(kind: MemberItemKind<T>): Resource<Provide
     const members = (await clusterMembers(api, cluster)) ?? [];
     const joining = kind.neededToJoin === true ? servers.filter((server) => !members.includes(server)) : [];
     if (members.length === 0 && joining.length === 0) await requireMembers(api, cluster);
-    if (members.length > 0) await convergeMembers(api, log, cluster, item, members);
-    const present = new Set(await holders(api, joining, item));
+    if (members.length > 0) await convergeMembers(client, log, cluster, item, members);
+    const present = new Set(await holders(client, joining, item));
     for (const server of joining.filter((s) => !present.has(s))) {
       log.info(`oc-cdktf: cluster "${cluster}": server ${server} is about to join; adding ${kind.describe(item)} on it through its IncusOS endpoint`, { cluster, server });
       await apiStep(`Cannot add ${kind.describe(item)} on server ${server}, which is about to join cluster "${cluster}"`, () => kind.addOn(api, server, item));
@@ -182,10 +183,11 @@ export function memberItemResource<T>(kind: MemberItemKind<T>): Resource<Provide
     }
   };
 
-  const remove = async (api: OperationsCenterClient, log: Logger, cluster: string, item: T): Promise<void> => {
+  const remove = async (client: ProviderClient, log: Logger, cluster: string, item: T): Promise<void> => {
+    const api = client.api;
     const members = await clusterMembers(api, cluster);
     if (members === undefined) return;
-    const present = await holders(api, members, item);
+    const present = await holders(client, members, item);
     if (present.length === 0) return;
     let why = kind.bulkRemove === undefined ? "Operations Center has no remove action" : `only ${present.join(", ")} of ${members.length} members have it`;
     const bulkRemove = kind.bulkRemove;
@@ -273,7 +275,7 @@ export function memberItemResource<T>(kind: MemberItemKind<T>): Resource<Provide
           return { state: null };
         }
         try {
-          await remove(client.api, log, cluster, item);
+          await remove(client, log, cluster, item);
         } catch (error) {
           return { state: prior, diagnostics: stepFailed(`Cluster "${cluster}": removing ${kind.describe(item)} failed`, error).diagnostics };
         }
@@ -289,7 +291,7 @@ export function memberItemResource<T>(kind: MemberItemKind<T>): Resource<Provide
         const priorItem = prior === null ? undefined : kind.itemOf(prior);
         // Both clusters exist: a move (planned as a replace, or decided since the plan).
         if ((await clusterChange(client.api, from, cluster)) === "move" && priorItem !== undefined && deletionPolicyOf(prior) === "remove") {
-          await remove(client.api, log, from!, priorItem);
+          await remove(client, log, from!, priorItem);
         }
         const on = await clusterAtApply(client.api, from, cluster);
         const members = await converge(client, log, on, item, stringList(planned.servers));
@@ -305,22 +307,19 @@ export function memberItemResource<T>(kind: MemberItemKind<T>): Resource<Provide
       if (item === undefined || cluster === undefined) return { state: null };
       const members = await clusterMembers(client.api, cluster);
       if (members === undefined) return { state: null };
-      const present = await holders(client.api, members, item);
+      const present = await holders(client, members, item);
       // On no member at all: gone, so Terraform plans to add it again.
       if (present.length === 0) return { state: null };
       return { state: stateOf(cluster, item, present, state.servers, state.deletion_policy) };
     },
 
     async import(id, { client }) {
-      const slash = id.indexOf("/");
-      const parsed = slash > 0 ? kind.parseId(id.slice(slash + 1)) : { problem: 'it has no "/" after the cluster name' };
-      if ("problem" in parsed) {
-        throw new DiagnosticError({ severity: "error", summary: `Cannot import ${kind.typeName} "${id}": ${parsed.problem}`, detail: `The import id is ${kind.idFormat}.` });
-      }
+      const [cluster, ...rest] = importIdParts(kind.typeName, id, kind.idFormat) as [string, ...string[]];
+      const parsed = kind.parseId(rest);
+      if ("problem" in parsed) throw importIdError(kind.typeName, id, kind.idFormat, parsed.problem);
       const item = parsed.item;
-      const cluster = id.slice(0, slash);
       const members = await clusterMembers(client.api, cluster);
-      const present = members === undefined ? [] : await holders(client.api, members, item);
+      const present = members === undefined ? [] : await holders(client, members, item);
       if (present.length === 0) {
         throw new DiagnosticError({
           severity: "error",

@@ -23,7 +23,8 @@ import {
   moveNote,
   renameNote,
 } from "../common/cluster-reference.js";
-import { appliedMembers, changesOneAtATime, clusterAttribute, clusterMembers, clusterProblems, plannedMembers, requireMembers, serversAttribute, serversChanged, throwIfErrors } from "./common.js";
+import { importIdParts } from "../common/import-id.js";
+import { appliedMembers, changesOneAtATime, clusterAttribute, clusterMembers, clusterProblems, plannedMembers, readMembers, requireMembers, serversAttribute, serversChanged, throwIfErrors } from "./common.js";
 import { bulkUnlessMaintenance, runBulkAction } from "./run.js";
 
 type SystemAction = "update_system_kernel" | "update_system_logging";
@@ -105,18 +106,15 @@ export function systemConfigResource<A extends SystemAction>(kind: SystemConfigK
     ];
   };
 
-  const differing = async (api: OperationsCenterClient, members: readonly string[], wanted: unknown): Promise<Map<string, Record<string, unknown>>> => {
-    const out = new Map<string, Record<string, unknown>>();
-    for (const member of members) {
-      const live = await apiStep(`Cannot read the ${kind.what} config of member ${member}`, () => kind.live(api, member));
-      if (!same(live, wanted)) out.set(member, live);
-    }
-    return out;
+  const differing = async (client: ProviderClient, members: readonly string[], wanted: unknown): Promise<Map<string, Record<string, unknown>>> => {
+    const live = await readMembers(client, members, (member) => apiStep(`Cannot read the ${kind.what} config of member ${member}`, () => kind.live(client.api, member)));
+    return new Map(members.flatMap((member, index) => (same(live[index], wanted) ? [] : [[member, live[index]!] as const])));
   };
 
-  const update = async (api: OperationsCenterClient, log: Logger, cluster: string, args: BulkArguments<A>, what: string): Promise<string[]> => {
+  const update = async (client: ProviderClient, log: Logger, cluster: string, args: BulkArguments<A>, what: string): Promise<string[]> => {
+    const api = client.api;
     const members = await requireMembers(api, cluster);
-    const stale = await differing(api, members, args.config);
+    const stale = await differing(client, members, args.config);
     if (stale.size === 0) return members;
     const why = await bulkUnlessMaintenance(api, cluster, () => runBulkAction(api, log, cluster, kind.action, args, `${what} on ${members.join(", ")} (${[...stale.keys()].join(", ")} differ)`));
     if (why === undefined) return members;
@@ -211,7 +209,7 @@ export function systemConfigResource<A extends SystemAction>(kind: SystemConfigK
           return { state: null };
         }
         try {
-          if ((await clusterMembers(client.api, cluster)) !== undefined) await update(client.api, log, cluster, kind.empty, `resetting the ${kind.what} config to empty`);
+          if ((await clusterMembers(client.api, cluster)) !== undefined) await update(client, log, cluster, kind.empty, `resetting the ${kind.what} config to empty`);
         } catch (error) {
           return { state: prior, diagnostics: stepFailed(`Cluster "${cluster}": resetting the ${kind.what} config failed`, error).diagnostics };
         }
@@ -226,9 +224,9 @@ export function systemConfigResource<A extends SystemAction>(kind: SystemConfigK
       try {
         const from = prior === null ? undefined : knownString(prior.cluster);
         if ((await clusterChange(client.api, from, cluster)) === "move" && deletionPolicyOf(prior) === "remove") {
-          await update(client.api, log, from!, kind.empty, `resetting the ${kind.what} config to empty (moved to cluster "${cluster}")`);
+          await update(client, log, from!, kind.empty, `resetting the ${kind.what} config to empty (moved to cluster "${cluster}")`);
         }
-        const members = await update(client.api, log, await clusterAtApply(client.api, from, cluster), args, `replacing the ${kind.what} config`);
+        const members = await update(client, log, await clusterAtApply(client.api, from, cluster), args, `replacing the ${kind.what} config`);
         return { state: stateOf(cluster, text, planned.servers, planned.deletion_policy, appliedMembers(planned.members, members)) };
       } catch (error) {
         return { state: prior, diagnostics: stepFailed(`Cluster "${cluster}": updating the ${kind.what} config failed`, error).diagnostics };
@@ -242,7 +240,7 @@ export function systemConfigResource<A extends SystemAction>(kind: SystemConfigK
       const members = await clusterMembers(client.api, cluster);
       if (members === undefined) return { state: null };
       const recorded = desired(state)?.config ?? {};
-      const stale = await differing(client.api, members, recorded);
+      const stale = await differing(client, members, recorded);
       const first = [...stale.values()][0];
       // A member that differs shows as its live config, so the plan shows the difference.
       const config = first === undefined ? text : JSON.stringify(canonical(first));
@@ -250,6 +248,7 @@ export function systemConfigResource<A extends SystemAction>(kind: SystemConfigK
     },
 
     async import(id, { client }) {
+      importIdParts(kind.typeName, id, "CLUSTER");
       const members = await clusterMembers(client.api, id);
       if (members === undefined || members.length === 0) {
         throw new DiagnosticError({ severity: "error", summary: `Cannot import ${kind.typeName} "${id}": cluster "${id}" ${members === undefined ? "does not exist" : "has no members"}`, detail: "The import id is the cluster name." });

@@ -2,15 +2,17 @@
 // update (rename, settings, members) and delete (the deletion policy). Each executes what the
 // pure decisions in decide.ts chose, and every failure says what state it leaves behind.
 import { setTimeout as sleep } from "node:timers/promises";
-import { IN_MAINTENANCE, type Cluster, type ClusterPost, type ConfigMap, type Server } from "../../../client/api-types.js";
+import { freshReads } from "../../../client/read-cache.js";
+import { clusterSchema, IN_MAINTENANCE, type Cluster, type ClusterPost, type ConfigMap, type Server } from "../../../client/api-types.js";
 import { OperationsCenterError } from "../../../client/errors.js";
 import { scrubSecrets, secretValues } from "../../../config/secrets.js";
 import type { ProviderClient } from "../../client.js";
 import { DiagnosticError, type Diagnostic, type Logger } from "../../plugin/types.js";
-import { CREATED_BY_KEY, CREATION_KEY, MEMBERS_KEY, membersProperty, readBookkeeping } from "./bookkeeping.js";
-import { desiredPut, planMembers, putChanges, type MemberChanges } from "./decide.js";
+import { adoptionMarker, CREATED_BY_KEY, CREATION_KEY, createdHere, MEMBERS_KEY, membersProperty, readBookkeeping } from "./bookkeeping.js";
+import { desiredPut, planMembers, putChanges, recordedMembers, type MemberChanges } from "./decide.js";
 import { creationInputs, creationRecord, creationRecordChanges, parseSecrets, type CreationInputs, type Secrets } from "./inputs.js";
 import { beginCreate, endCreate, endReset, findCreate, finishCreate, isRunning, recentlyReset, recordReset } from "./journal.js";
+import { ifMatch, retryOnPreconditionFailed } from "../common/precondition.js";
 import { checkServers } from "./preflight.js";
 import { removalBlockers } from "./removal.js";
 import type { ClusterValue, DeletionPolicy } from "./schema.js";
@@ -45,6 +47,30 @@ export function failed(summary: string, error: unknown, left: string, path?: str
 export async function readBack(client: ProviderClient, name: string): Promise<{ cluster: Cluster; etag?: string; members: string[] }> {
   const [found, servers] = await Promise.all([client.api.getCluster(name), client.api.listServers({ cluster: name })]);
   return { ...found, members: servers.map((server) => server.name) };
+}
+
+/**
+ * The cluster a state names when no cluster has that name any more: renamed by an apply that was
+ * interrupted after the rename (or by someone else). It is the one that carries this resource's
+ * created-by marker (its create id, or the marker of its adoption key), or the certificate
+ * fingerprint the state recorded (a cluster keeps its certificate when renamed). Undefined when
+ * none does; more than one is an error (no guess).
+ */
+export async function findRenamed(client: ProviderClient, prior: ClusterValue, createId: string | undefined): Promise<Cluster | undefined> {
+  const markers = [...new Set([createId, adoptionMarker(prior.adoption_key)].filter((m): m is string => m !== undefined && m !== ""))];
+  const tests = markers.map((marker) => `properties[${JSON.stringify(CREATED_BY_KEY)}] == ${JSON.stringify(marker)}`);
+  if (prior.fingerprint !== null && prior.fingerprint !== "") tests.push(`fingerprint == ${JSON.stringify(prior.fingerprint)}`);
+  if (tests.length === 0) return undefined;
+  const found = await client.api.listClusters({ filter: tests.join(" || ") });
+  if (found.length > 1) {
+    throw new DiagnosticError({
+      severity: "error",
+      summary: `Cluster "${prior.id ?? prior.name}" is gone, and ${found.length} clusters carry its mark: ${found.map((c) => `"${c.name}"`).join(", ")}`,
+      detail: `Each carries this resource's oc-cdktf.io/created-by or its certificate fingerprint, so which one it became is not certain. Remove the resource from state (terraform state rm) and import the right one.`,
+      path: ["name"],
+    });
+  }
+  return found[0];
 }
 
 export function secretsOf(text: string | null): Secrets | undefined {
@@ -113,7 +139,8 @@ async function pollUntil<T>(
 ): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
-    const done = await check();
+    // Each check asks Operations Center again: what it waits for changes without a write of this process.
+    const done = await freshReads(check);
     if (done !== undefined) return done.value;
     if (Date.now() >= deadline) throw timedOut();
     waiting?.();
@@ -226,7 +253,7 @@ async function waitForMovingServers(effects: Effects, cluster: string, servers: 
   );
 }
 
-/** A cluster of this name exists and no journal entry of this resource made it: refused, with the import command. */
+/** A cluster of this name exists and no create of this resource made it: refused, with the import command. */
 function notCreatedHere(name: string): DiagnosticError {
   return new DiagnosticError({
     severity: "error",
@@ -237,15 +264,20 @@ function notCreatedHere(name: string): DiagnosticError {
 }
 
 export interface Created {
+  /** The cluster as read back, or as posted when the read-back after a successful POST failed. */
   cluster: Cluster;
   members: string[];
   createId: string;
+  /** Set when the cluster was created but could not be read back. */
+  warning?: Diagnostic;
 }
 
 /**
- * Creates the cluster, or adopts the one an interrupted earlier create of this resource left
- * (recognised by the journal's create id in oc-cdktf.io/created-by). A pending leftover whose
- * creator is gone is deleted (mode=normal) and created again; anything else is refused.
+ * Creates the cluster, or adopts the one an interrupted earlier create of this resource left,
+ * recognised by its oc-cdktf.io/created-by: the id of this resource's create journal entry, or
+ * the marker its adoption key derives (which needs no journal: a fresh checkout). A pending
+ * leftover whose creator is gone is deleted (mode=normal) and created again; anything else is
+ * refused.
  */
 export async function createCluster(effects: Effects, desired: ClusterValue, secrets: Secrets | undefined): Promise<Created> {
   const { client } = effects;
@@ -253,24 +285,26 @@ export async function createCluster(effects: Effects, desired: ClusterValue, sec
   const inputs = creationInputs(desired, secrets);
   const record = creationRecord(inputs, client);
 
-  // Only a create of this resource that a journal entry records can have left a cluster to adopt
-  // or a pending record to clean up; without one, the POST itself tells whether the name is taken.
+  // Only a create of this resource (a journal entry, or the marker of its adoption key) can have
+  // left a cluster to adopt or a pending record to clean up; without either, the POST itself
+  // tells whether the name is taken.
   const journaled = findCreate(client.workDir, name);
+  const marker = adoptionMarker(desired.adoption_key);
   const existing =
-    journaled === undefined
+    journaled === undefined && marker === undefined
       ? undefined
       : await client.api.findCluster(name).catch((error: unknown) => {
           throw failed(`Cannot look up cluster "${name}"`, error, "nothing was created");
         });
   let removePending = false;
   if (existing !== undefined) {
-    const entry = journaled;
-    const createdBy = readBookkeeping(existing.cluster.properties).createdBy;
-    if (entry === undefined || createdBy !== entry.create_id) {
-      throw notCreatedHere(name);
-    }
+    if (!createdHere(existing.cluster.properties, journaled?.create_id, marker)) throw notCreatedHere(name);
+    const createdBy = readBookkeeping(existing.cluster.properties).createdBy!;
+    // Only the journal of this machine tells whether that create still runs; without it (a fresh
+    // checkout) the state lock keeps two runs of one configuration apart, so its creator is gone.
+    const running = journaled !== undefined && journaled.create_id === createdBy && isRunning(journaled);
     let cluster: Cluster | undefined = existing.cluster;
-    if (cluster.status === "pending" && isRunning(entry)) cluster = await waitWhilePending(effects, name);
+    if (cluster.status === "pending" && running) cluster = await waitWhilePending(effects, name);
     if (cluster !== undefined && cluster.status !== "pending") {
       const recorded = readBookkeeping(cluster.properties).creation;
       const changed = recorded !== undefined && recorded.key_id === record.key_id ? creationRecordChanges(recorded, record) : [];
@@ -285,7 +319,7 @@ export async function createCluster(effects: Effects, desired: ClusterValue, sec
         });
       }
       const live = await readBack(client, name);
-      return { ...live, createId: entry.create_id };
+      return { ...live, createId: createdBy };
     }
     removePending = cluster !== undefined;
   }
@@ -308,19 +342,20 @@ export async function createCluster(effects: Effects, desired: ClusterValue, sec
     });
   }
 
-  const entry = beginCreate(client.workDir, name);
+  const entry = beginCreate(client.workDir, name, marker);
   const bookkeeping: ConfigMap = {
     [CREATED_BY_KEY]: entry.create_id,
     [MEMBERS_KEY]: membersProperty(desired.servers),
     [CREATION_KEY]: JSON.stringify(record),
   };
+  const post = clusterPost(desired, inputs, bookkeeping);
   try {
-    await client.api.createCluster(clusterPost(desired, inputs, bookkeeping));
+    await client.api.createCluster(post);
   } catch (error) {
     // A reply means the create is over; without one (connection lost) it may still be running.
     if (!(error instanceof OperationsCenterError && error.mayHaveBeenProcessed)) finishCreate(client.workDir, entry);
     const left = await client.api.findCluster(name).catch(() => undefined);
-    if (left !== undefined && journaled === undefined && readBookkeeping(left.cluster.properties).createdBy !== entry.create_id) {
+    if (left !== undefined && existing === undefined && readBookkeeping(left.cluster.properties).createdBy !== entry.create_id) {
       endCreate(client.workDir, name, entry.create_id);
       throw notCreatedHere(name);
     }
@@ -339,10 +374,26 @@ export async function createCluster(effects: Effects, desired: ClusterValue, sec
   }
   // Operations Center answers the create only once every named server has joined (or fails it),
   // so the members are the servers asked for; the cluster is read for what the server assigned.
-  const live = await client.api.getCluster(name).catch((error: unknown) => {
-    throw failed(`Cluster "${name}" was created but cannot be read back`, error, `cluster "${name}" exists; the next apply adopts it`);
-  });
-  return { ...live, members: [...desired.servers].sort(), createId: entry.create_id };
+  const members = [...desired.servers].sort();
+  try {
+    const live = await client.api.getCluster(name);
+    return { ...live, members, createId: entry.create_id };
+  } catch (error) {
+    // The cluster exists: failing here would leave it out of state, where terraform destroy does
+    // not see it. It goes into state as posted (ready: the create was answered only once every
+    // server joined); the next refresh reads the certificate and what the server chose.
+    const posted = clusterSchema.parse({ name, connection_url: post.connection_url, status: "ready", channel: post.channel, description: post.description, properties: post.properties, config: post.config });
+    return {
+      cluster: posted,
+      members,
+      createId: entry.create_id,
+      warning: {
+        severity: "warning",
+        summary: `Cluster "${name}" was created, but reading it back failed`,
+        detail: `${errorText(error)}\nIt is in state as created; its certificate, fingerprint and any setting Operations Center chose are read by the next refresh.`,
+      },
+    };
+  }
 }
 
 /** Forgets the journal entry of a create once state holds its id. */
@@ -419,36 +470,21 @@ async function waitForEvacuation(effects: Effects, server: string): Promise<void
 }
 
 async function putSettings(client: ProviderClient, name: string, change: (live: Cluster) => ReturnType<typeof desiredPut>, fresh?: { cluster: Cluster; etag?: string }): Promise<void> {
+  // The first attempt may use the caller's fresh read; the retry after a 412 reads again.
   let current = fresh;
-  for (let attempt = 1; ; attempt++) {
+  await retryOnPreconditionFailed(async () => {
     const { cluster, etag } = current ?? (await client.api.getCluster(name));
+    current = undefined;
     const put = change(cluster);
-    if (!putChanges(cluster, put)) return;
-    try {
-      await client.api.updateCluster(name, put, etag === undefined ? {} : { ifMatch: etag });
-      return;
-    } catch (error) {
-      // Someone changed the cluster between the read and the PUT: read again and retry once.
-      if (error instanceof OperationsCenterError && error.isPreconditionFailed && attempt < 2) {
-        current = undefined;
-        continue;
-      }
-      throw error;
-    }
-  }
+    if (putChanges(cluster, put)) await client.api.updateCluster(name, put, ifMatch(etag));
+  });
 }
 
 async function renameCluster(client: ProviderClient, from: string, to: string): Promise<void> {
-  for (let attempt = 1; ; attempt++) {
+  await retryOnPreconditionFailed(async () => {
     const { etag } = await client.api.getCluster(from);
-    try {
-      await client.api.renameCluster(from, to, etag === undefined ? {} : { ifMatch: etag });
-      return;
-    } catch (error) {
-      if (error instanceof OperationsCenterError && error.isPreconditionFailed && attempt < 2) continue;
-      throw error;
-    }
-  }
+    await client.api.renameCluster(from, to, ifMatch(etag));
+  });
 }
 
 function leftState(progress: UpdateProgress, extra: string): string {
@@ -466,11 +502,10 @@ export interface UpdateResult {
 }
 
 /**
- * Rename (If-Match), one settings PUT (If-Match, one retry on 412) that also records the members
- * about to be managed, one :add-servers, evacuation and one :remove-servers, then the final
- * members record.
+ * Rename (If-Match), one settings PUT (If-Match, one retry on 412) that also records the declared
+ * members, one :add-servers, evacuation and one :remove-servers.
  */
-export async function updateCluster(effects: Effects, prior: ClusterValue, desired: ClusterValue): Promise<UpdateResult> {
+export async function updateCluster(effects: Effects, prior: ClusterValue, desired: ClusterValue, stale: readonly string[]): Promise<UpdateResult> {
   const { client } = effects;
   const progress: UpdateProgress = { name: prior.id ?? prior.name, renamed: false, joined: [] };
   const stop = (summary: string, error: unknown, extra: string, path?: string[]): UpdateResult => ({
@@ -495,7 +530,7 @@ export async function updateCluster(effects: Effects, prior: ClusterValue, desir
   let servers: Server[] = [];
   try {
     live = await readBack(client, name);
-    recorded = [...new Set([...prior.servers, ...(readBookkeeping(live.cluster.properties).members ?? [])])];
+    recorded = recordedMembers(prior.servers, live.cluster.properties, live.members, stale);
     changes = planMembers(live.members, desired.servers, recorded, desired.exclusive_members === true);
     if (changes.add.length > 0) await waitForMovingServers(effects, name, changes.add);
     // Every server's state only when members change: the checks of new ones and the evacuation state of leaving ones.
@@ -520,12 +555,13 @@ export async function updateCluster(effects: Effects, prior: ClusterValue, desir
   }
 
   const managedKeys = Object.keys(prior.properties ?? {});
-  const moving = changes.add.length > 0 || changes.remove.length > 0;
-  // Recorded before any member changes, so that a server added just before an interruption is
-  // still known as this resource's own (and removed once the code drops it).
-  const interim = moving ? [...new Set([...recorded.filter((n) => live.members.includes(n)), ...desired.servers])] : desired.servers;
+  // The members record is written before any member changes, as the declared servers: a server
+  // added just before an interruption is still known as this resource's own (and removed once
+  // the code drops it). A member being removed is not in it: should the apply stop, the prior
+  // state still names it, and once removed the record has no stale entry that would make a
+  // server someone adds back by hand look like this resource's.
   try {
-    await putSettings(client, name, (cluster) => desiredPut(cluster, desired, managedKeys, interim), live);
+    await putSettings(client, name, (cluster) => desiredPut(cluster, desired, managedKeys, desired.servers), live);
   } catch (error) {
     return stop(`Updating the settings of cluster "${name}" failed`, error, "its settings and members are unchanged");
   }
@@ -559,13 +595,6 @@ export async function updateCluster(effects: Effects, prior: ClusterValue, desir
     }
   }
 
-  if (interim !== desired.servers) {
-    try {
-      await putSettings(client, name, (cluster) => desiredPut(cluster, desired, managedKeys, desired.servers));
-    } catch (error) {
-      return stop(`Recording the members of cluster "${name}" failed`, error, "the members are changed but not yet recorded");
-    }
-  }
   return { progress };
 }
 

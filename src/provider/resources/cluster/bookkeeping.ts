@@ -1,6 +1,7 @@
 // What this resource records in the cluster's own properties (keys under oc-cdktf.io/, reserved
 // for it): which create made the cluster, which members it manages, and digests of the
 // creation inputs. They survive an apply that was interrupted before Terraform saved state.
+import { createHash } from "node:crypto";
 import { z } from "zod";
 import type { ConfigMap } from "../../../client/api-types.js";
 import { creationRecordSchema, type CreationRecord } from "./inputs.js";
@@ -43,4 +44,34 @@ export function readBookkeeping(properties: ConfigMap): Bookkeeping {
 /** The members record, sorted so that the same set always reads the same. */
 export function membersProperty(members: readonly string[]): string {
   return JSON.stringify([...new Set(members)].sort());
+}
+
+/**
+ * The created-by marker of a resource with an adoption key: derived from the key alone, so any
+ * checkout of the configuration computes it again (the create journal in .terraform/ does not
+ * survive a fresh checkout) and a resource with another key never matches it.
+ */
+export function adoptionMarker(adoptionKey: string | null | undefined): string | undefined {
+  if (adoptionKey === null || adoptionKey === undefined || adoptionKey === "") return undefined;
+  return `key-${createHash("sha256").update(`oc-cdktf.io/created-by\0${adoptionKey}`).digest("hex").slice(0, 40)}`;
+}
+
+/**
+ * Whether a create of this resource made the cluster with these properties: its created-by is the
+ * id of this resource's create journal entry, or the marker of its adoption key.
+ */
+export function createdHere(properties: ConfigMap, journalId: string | undefined, marker: string | undefined): boolean {
+  const createdBy = readBookkeeping(properties).createdBy;
+  return createdBy !== undefined && (createdBy === journalId || createdBy === marker);
+}
+
+/**
+ * The members record as a read reconciles it with the live members: a name the record lists
+ * while it is not a member becomes stale (an add interrupted before it ran, a removal whose
+ * record was not rewritten) and stays so while the record lists it, so that a server someone
+ * adds later by hand is not taken for this resource's own. `own` is the rest of the record.
+ */
+export function reconcileMembers(record: readonly string[], liveMembers: readonly string[], stale: readonly string[]): { own: string[]; stale: string[] } {
+  const nowStale = record.filter((name) => stale.includes(name) || !liveMembers.includes(name));
+  return { own: record.filter((name) => !nowStale.includes(name)), stale: [...new Set(nowStale)].sort() };
 }

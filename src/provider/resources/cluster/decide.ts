@@ -5,7 +5,7 @@ import type { Cluster, ClusterPut, ConfigMap } from "../../../client/api-types.j
 import { canonicalJson } from "../../canonical-json.js";
 import type { Value } from "../../plugin/types.js";
 import { hasUnknown } from "../values.js";
-import { MEMBERS_KEY, membersProperty, readBookkeeping } from "./bookkeeping.js";
+import { MEMBERS_KEY, membersProperty, readBookkeeping, reconcileMembers } from "./bookkeeping.js";
 import { parseJsonObject } from "./inputs.js";
 import type { ClusterValue, CreationAttribute } from "./schema.js";
 
@@ -16,6 +16,18 @@ export interface MemberChanges {
   remove: string[];
   /** Members someone else added; left alone unless exclusive. */
   foreign: string[];
+}
+
+/**
+ * The members this resource managed before: its prior servers, and those of the members record
+ * on the cluster that are members now and not stale (see reconcileMembers: a name the record
+ * listed while it was no member is not this resource's, even once someone adds it by hand).
+ * Plan, apply and read all decide from this, so a plan never removes a server this resource did
+ * not add.
+ */
+export function recordedMembers(priorServers: readonly string[], properties: ConfigMap, liveMembers: readonly string[], stale: readonly string[]): string[] {
+  const { own } = reconcileMembers(readBookkeeping(properties).members ?? [], liveMembers, stale);
+  return [...new Set([...priorServers, ...own])];
 }
 
 /**
@@ -69,9 +81,10 @@ export function plannedMembership(
   declared: readonly string[],
   declaredProperties: ConfigMap,
   exclusive: boolean,
+  stale: readonly string[],
 ): { members: string[]; propertiesAll: ConfigMap } {
   const live = prior.members ?? prior.servers;
-  const recorded = [...new Set([...prior.servers, ...(readBookkeeping(prior.properties_all ?? {}).members ?? [])])];
+  const recorded = recordedMembers(prior.servers, prior.properties_all ?? {}, live, stale);
   const changes = planMembers(live, declared, recorded, exclusive);
   const members = [...new Set([...live.filter((name) => !changes.remove.includes(name)), ...changes.add])].sort();
   const propertiesAll = mergeProperties(prior.properties_all ?? {}, declaredProperties, Object.keys(prior.properties ?? {}));

@@ -1,7 +1,9 @@
 // Terraform saves state only after an apply returns, so a create that was interrupted (killed,
 // timed out, lost connection) leaves a cluster that state does not know. Before the POST the
 // create writes a journal entry beside the stack; the next create that finds the cluster asks the
-// journal whether it is its own (the cluster carries the same create id in oc-cdktf.io/created-by).
+// journal whether it is its own (the cluster carries the same create id in oc-cdktf.io/created-by)
+// and whether that create still runs. The journal lives in .terraform/, which a fresh checkout
+// lacks: there the marker of the resource's adoption key (bookkeeping.ts) proves the cluster its own.
 import { createHash, randomUUID } from "node:crypto";
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
@@ -34,9 +36,9 @@ function write(workDir: string, entry: JournalEntry): void {
   writeFileSync(journalFile(workDir, entry.name), `${JSON.stringify(entry)}\n`, { mode: 0o600 });
 }
 
-/** Records a create about to start; returns its entry. */
-export function beginCreate(workDir: string, name: string, now: Date = new Date()): JournalEntry {
-  const entry: JournalEntry = { name, create_id: randomUUID(), pid: process.pid, started_at: now.toISOString() };
+/** Records a create about to start, with its create id (a new random one when none is given); returns its entry. */
+export function beginCreate(workDir: string, name: string, createId: string = randomUUID(), now: Date = new Date()): JournalEntry {
+  const entry: JournalEntry = { name, create_id: createId, pid: process.pid, started_at: now.toISOString() };
   write(workDir, entry);
   return entry;
 }

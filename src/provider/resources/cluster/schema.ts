@@ -2,6 +2,7 @@
 // values (prior state, planned state without unknowns, private data).
 import { z } from "zod";
 import type { Schema } from "../../plugin/types.js";
+import { privateDataCodec } from "../common/private-data.js";
 
 import { deletionPolicies } from "../../../config/cluster.js";
 export type { DeletionPolicy } from "../../../config/cluster.js";
@@ -102,6 +103,15 @@ export const clusterSchema: Schema = {
         computed: true,
         description: "Keyed digest of secrets_wo (with the id of the key), so a changed secret shows in the plan without revealing it; null without secrets.",
       },
+      adoption_key: {
+        type: "string",
+        optional: true,
+        description:
+          "Identifies this resource across checkouts of its configuration (the Cluster construct sets it to its construct path). " +
+          "A create marks the cluster with a digest of it (property oc-cdktf.io/created-by), so that a later apply adopts a cluster an " +
+          "interrupted create left even without the create journal in .terraform/ (a fresh checkout, a CI runner). Keep it unique " +
+          "among the configurations that use this Operations Center. Unset: only the create journal recognises such a cluster.",
+      },
       allow_recreate: {
         type: "bool",
         optional: true,
@@ -152,6 +162,7 @@ export const clusterValueSchema = z.object({
   template_variables: stringMap.nullable(),
   secrets_wo: nullableString,
   secrets_digest: nullableString,
+  adoption_key: nullableString,
   allow_recreate: z.boolean().nullable(),
   certificate: nullableString,
   fingerprint: nullableString,
@@ -167,19 +178,13 @@ export const clusterPrivateSchema = z.object({
   create_id: z.string().optional(),
   /** Imported: the creation inputs were never recorded, so they are not compared. */
   imported: z.boolean().optional(),
+  /**
+   * Names the members record listed while they were not members (a read found them so): an
+   * add that was interrupted before it ran, a removal whose record was not rewritten. They are
+   * not this resource's, even if someone adds them later, until an apply writes the record again.
+   */
+  stale_members: z.array(z.string()).optional(),
 });
 export type ClusterPrivate = z.infer<typeof clusterPrivateSchema>;
 
-export function decodePrivate(bytes: Uint8Array): ClusterPrivate {
-  if (bytes.length === 0) return {};
-  try {
-    const parsed = clusterPrivateSchema.safeParse(JSON.parse(Buffer.from(bytes).toString("utf8")));
-    return parsed.success ? parsed.data : {};
-  } catch {
-    return {};
-  }
-}
-
-export function encodePrivate(value: ClusterPrivate): Uint8Array {
-  return Buffer.from(JSON.stringify(value), "utf8");
-}
+export const { decode: decodePrivate, encode: encodePrivate } = privateDataCodec<ClusterPrivate>(clusterPrivateSchema, {});

@@ -2,7 +2,7 @@
 // to the state Terraform stores: honest about what is managed, silent about what is not.
 import type { Cluster } from "../../../client/api-types.js";
 import { DiagnosticError, Unknown, type ObjectValue, type Value } from "../../plugin/types.js";
-import { readBookkeeping } from "./bookkeeping.js";
+import { recordedMembers } from "./decide.js";
 import { clusterValueSchema, type ClusterValue } from "./schema.js";
 
 function withoutUnknowns(value: Value): Value {
@@ -31,25 +31,25 @@ export function toObjectValue(value: ClusterValue): ObjectValue {
 const sorted = (names: Iterable<string>): string[] => [...new Set(names)].sort();
 
 /** The live members, and what this resource reports as its own `servers`. */
-export function managedServers(prior: ClusterValue, cluster: Cluster, liveMembers: readonly string[]): string[] {
+export function managedServers(prior: ClusterValue, cluster: Cluster, liveMembers: readonly string[], stale: readonly string[]): string[] {
   if (prior.exclusive_members === true) return sorted(liveMembers);
-  const recorded = new Set([...prior.servers, ...(readBookkeeping(cluster.properties).members ?? [])]);
-  return sorted(liveMembers.filter((name) => recorded.has(name)));
+  const recorded = recordedMembers(prior.servers, cluster.properties, liveMembers, stale);
+  return sorted(liveMembers.filter((name) => recorded.includes(name)));
 }
 
 /**
  * The state a read reports: managed attributes (non-null in the prior state) take the live
  * value, unmanaged ones stay null, creation inputs and flags stay as recorded, computed
- * attributes are live.
+ * attributes are live. `stale` names the members record's stale entries (reconcileMembers).
  */
-export function liveState(prior: ClusterValue, cluster: Cluster, liveMembers: readonly string[]): ClusterValue {
+export function liveState(prior: ClusterValue, cluster: Cluster, liveMembers: readonly string[], stale: readonly string[]): ClusterValue {
   const managedKeys = Object.keys(prior.properties ?? {});
   const rolling = cluster.config.rolling_restart;
   return {
     ...prior,
     id: cluster.name,
     name: cluster.name,
-    servers: managedServers(prior, cluster, liveMembers),
+    servers: managedServers(prior, cluster, liveMembers, stale),
     connection_url: prior.connection_url === null ? null : cluster.connection_url,
     channel: prior.channel === null ? null : cluster.channel,
     description: prior.description === null ? null : cluster.description,
@@ -110,6 +110,7 @@ export function importedState(cluster: Cluster, liveMembers: readonly string[]):
     template_variables: null,
     secrets_wo: null,
     secrets_digest: null,
+    adoption_key: null,
     allow_recreate: null,
     ...computedOf(cluster, liveMembers),
   };

@@ -2,11 +2,17 @@
 // before any call, at the attribute it belongs to. Unknown values are skipped. No message ever
 // contains a secret value: configs are checked merged with secrets_wo, and every message is
 // scrubbed of the secret leaves before it is returned.
-import { serverTypes } from "../../../client/api-types.js";
 import { applicationConfigSchema } from "../../../config/application.js";
-import { deletionPolicyProblem, postRestoreDelayProblem, reservedPropertyProblem, restoreModeProblem } from "../../../config/cluster.js";
-import { goUrlParseProblem } from "../../../config/go-url.js";
-import { collectProblems, isHttpUrl } from "../../../config/load.js";
+import {
+  connectionUrlProblem,
+  deletionPolicyProblem,
+  postRestoreDelayProblem,
+  reservedPropertyProblem,
+  restoreModeProblem,
+  serversProblem,
+  serverTypeProblem,
+} from "../../../config/cluster.js";
+import { collectProblems } from "../../../config/load.js";
 import { mergeSecrets, publicSecretProblems, scrubSecrets, secretValues, type JsonObject, type SecretKind } from "../../../config/secrets.js";
 import { servicesConfigSchema } from "../../../config/services.js";
 import type { Diagnostic, ObjectValue } from "../../plugin/types.js";
@@ -58,18 +64,14 @@ export function clusterConfigProblems(config: ObjectValue): Diagnostic[] {
   }
 
   if (Array.isArray(config.servers)) {
-    if (config.servers.length === 0) out.push(error(["servers"], "servers must name at least one server", "A cluster needs at least one member."));
-    for (const server of config.servers) {
-      if (typeof server === "string" && server.trim() === "") out.push(error(["servers"], "servers holds an empty server name"));
-    }
+    const problem = serversProblem("servers", config.servers.filter((server): server is string => typeof server === "string"));
+    if (problem !== undefined) out.push(error(["servers"], problem));
   }
 
   const url = knownString(config.connection_url);
-  const urlProblem = url === undefined ? undefined : goUrlParseProblem(url);
+  const urlProblem = url === undefined ? undefined : connectionUrlProblem("connection_url", url);
   if (urlProblem !== undefined) {
-    out.push(error(["connection_url"], `connection_url ${JSON.stringify(url)} is refused by Operations Center: ${urlProblem}`, 'Percent-encode what is not plain (e.g. "%7B" for "{"), or give the URL users reach the cluster at, such as "https://cluster.example.com:8443".'));
-  } else if (url !== undefined && !isHttpUrl(url)) {
-    out.push(error(["connection_url"], `connection_url ${JSON.stringify(url)} is not an http(s) URL`, 'Give the URL users reach the cluster at, such as "https://cluster.example.com:8443".'));
+    out.push(error(["connection_url"], urlProblem.problem, `${urlProblem.fix.charAt(0).toUpperCase()}${urlProblem.fix.slice(1)}.`));
   }
   if (knownString(config.channel) === "") out.push(error(["channel"], 'channel must not be empty; leave it unset to keep the live channel ("stable" at creation)'));
 
@@ -91,9 +93,8 @@ export function clusterConfigProblems(config: ObjectValue): Diagnostic[] {
   const policyProblem = policy === undefined ? undefined : deletionPolicyProblem("deletion_policy", policy);
   if (policyProblem !== undefined) out.push(error(["deletion_policy"], policyProblem));
   const serverType = knownString(config.server_type);
-  if (serverType !== undefined && !(serverTypes as readonly string[]).includes(serverType)) {
-    out.push(error(["server_type"], `server_type ${JSON.stringify(serverType)} is not valid; use ${serverTypes.map((t) => JSON.stringify(t)).join(", ")}`));
-  }
+  const typeProblem = serverType === undefined ? undefined : serverTypeProblem("server_type", serverType);
+  if (typeProblem !== undefined) out.push(error(["server_type"], typeProblem));
 
   out.push(...creationProblems(config));
   return out;

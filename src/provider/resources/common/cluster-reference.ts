@@ -7,11 +7,9 @@
 import { IN_MAINTENANCE, type Server } from "../../../client/api-types.js";
 import type { OperationsCenterClient } from "../../../client/client.js";
 import { attributeName, attributeSetting, type ConfigurationLanguage } from "../../configuration-language.js";
+import { dependentDeletionPolicyProblem, type DependentDeletionPolicy } from "../../../config/cluster.js";
 import type { Attribute, Diagnostic, ObjectValue } from "../../plugin/types.js";
 import { apiStep, knownString } from "../values.js";
-
-export const DELETION_POLICIES = ["remove", "retain"] as const;
-export type DeletionPolicy = (typeof DELETION_POLICIES)[number];
 
 export const deletionPolicyAttribute: Attribute = {
   type: "string",
@@ -23,14 +21,14 @@ export const deletionPolicyAttribute: Attribute = {
 };
 
 /** The resource's deletion policy; absent (state written before the attribute) is "remove". */
-export function deletionPolicyOf(values: ObjectValue | null): DeletionPolicy {
+export function deletionPolicyOf(values: ObjectValue | null): DependentDeletionPolicy {
   return knownString(values?.deletion_policy) === "retain" ? "retain" : "remove";
 }
 
 export function deletionPolicyProblems(config: ObjectValue): Diagnostic[] {
   const policy = knownString(config.deletion_policy);
-  if (policy === undefined || (DELETION_POLICIES as readonly string[]).includes(policy)) return [];
-  return [{ severity: "error", summary: `deletion_policy: "${policy}" is not one of ${DELETION_POLICIES.map((p) => `"${p}"`).join(", ")}`, path: ["deletion_policy"] }];
+  const problem = policy === undefined ? undefined : dependentDeletionPolicyProblem("deletion_policy", policy);
+  return problem === undefined ? [] : [{ severity: "error", summary: problem, path: ["deletion_policy"] }];
 }
 
 /** True when the cluster exists in Operations Center (a 404 is false, any other failure an error). */
@@ -117,7 +115,7 @@ export function maintenanceNote(typeName: string, cluster: string, members: Read
  * item off the old cluster's members per the deletion policy (retain leaves it there), then puts
  * it on the new cluster's members.
  */
-export function moveNote(typeName: string, what: string, from: string, to: string, policy: DeletionPolicy, language: ConfigurationLanguage): Diagnostic {
+export function moveNote(typeName: string, what: string, from: string, to: string, policy: DependentDeletionPolicy, language: ConfigurationLanguage): Diagnostic {
   const deletionPolicy = attributeName(language, "deletion_policy");
   if (policy === "retain") {
     return {

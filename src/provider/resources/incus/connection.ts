@@ -119,6 +119,13 @@ export function incusFor(client: ProviderClient, values: ObjectValue, log: Logge
   return entry.client;
 }
 
+/** Closes the Incus clients made for `client` (a command that exits: the provider process never needs to). */
+export async function closeIncusClients(client: ProviderClient): Promise<void> {
+  const byKey = clients.get(client);
+  clients.delete(client);
+  await Promise.all([...(byKey?.values() ?? [])].map(async (entry) => (await entry.client.catch(() => undefined))?.close()));
+}
+
 interface Explicit {
   address: string | undefined;
   certificate: string | undefined;
