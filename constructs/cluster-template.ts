@@ -42,8 +42,10 @@ export interface ClusterTemplateProps {
    * Variable definitions, `NAME: { description, default }`, or a path to such a YAML file. Every
    * variable must be used by a template and every placeholder defined (the server refuses
    * otherwise); a variable without a non-empty default must get a value from every cluster.
+   * Optional: a template without placeholders has none, as Operations Center allows.
+   * @default {}
    */
-  readonly variables: Record<string, { readonly description?: string; readonly default?: string }> | string;
+  readonly variables?: Record<string, { readonly description?: string; readonly default?: string }> | string;
 }
 
 /**
@@ -66,7 +68,7 @@ export class ClusterTemplate extends Construct {
     this.servicesTemplate = templateText(where, "servicesConfig", props.servicesConfig);
     this.applicationTemplate = props.applicationConfig === undefined ? "" : templateText(where, "applicationConfig", props.applicationConfig);
     this.variables = withConfigErrors(where, () =>
-      loadConfig(templateVariablesSchema, props.variables, { label: "variables" }).value,
+      loadConfig(templateVariablesSchema, props.variables ?? {}, { label: "variables" }).value,
     );
     const problems = checkTemplate({
       servicesTemplate: this.servicesTemplate,

@@ -143,6 +143,8 @@ export class OperationsCenter extends Construct {
       configDir: configDir === undefined ? undefined : literal(configDir),
       url: props.url === undefined ? undefined : literal(props.url),
       evacuationTimeout: props.evacuationTimeout,
+      // Plan errors then name props as the code writes them (allowRecreate: true).
+      configurationLanguage: "cdktf",
       maxParallelReads: props.maxParallelReads,
       ...(props.retry === undefined ? {} : { retry: props.retry }),
     });

@@ -98,7 +98,8 @@ test("OperationsCenter props become the provider block, configDir relative to th
     { oc: false },
   );
   assert.deepEqual(out.json.provider, {
-    operationscenter: [{ remote: "prod", config_dir: "../../../../config/oc", url: "https://oc.example.net:7443", evacuation_timeout: 600, max_parallel_reads: 8 }],
+    // configuration_language: the provider's plan errors name props as the code writes them.
+    operationscenter: [{ remote: "prod", config_dir: "../../../../config/oc", url: "https://oc.example.net:7443", evacuation_timeout: 600, max_parallel_reads: 8, configuration_language: "cdktf" }],
   });
 });
 
@@ -189,7 +190,7 @@ test("cdktf synth --hcl renders the resources", () => {
   const hcl = Testing.synthHcl(stack);
   assert.match(hcl, /resource "operationscenter_cluster" "a" \{/);
   assert.match(hcl, /rolling_restart \{\n\s*post_restore_delay = ""\n\s*restore_mode = "skip"\n\s*\}/);
-  assert.match(hcl, /provider "operationscenter" \{\n\s*remote = "prod"/);
+  assert.match(hcl, /provider "operationscenter" \{\n\s*configuration_language = "cdktf"\n\s*remote = "prod"/);
 });
 
 function synthError(build: (stack: TerraformStack) => void, options: { oc?: boolean } = {}): string {

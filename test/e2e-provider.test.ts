@@ -115,9 +115,10 @@ test("a creation-only change fails the plan, naming the attribute, the address a
   e2e.oc.clearRequests();
   const { code, output } = await e2e.plan();
   assert.equal(code, 1, output);
-  assert.match(output, /services_config\.nvme/);
+  // Named as the CDKTF code writes them.
+  assert.match(output, /servicesConfig\.nvme/);
   assert.match(output, /with operationscenter_cluster\.a/);
-  assert.match(output, /allow_recreate/);
+  assert.match(output, /allowRecreate/);
   assert.match(output, /bulk/);
   assert.ok(!output.includes(A_SECRET), "the plan error echoes the secret");
   assert.deepEqual(e2e.changes(), []);

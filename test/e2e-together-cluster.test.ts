@@ -32,9 +32,10 @@ for (const policy of ["forget", "retain"] as const) {
     const { code, output } = await e2e.plan();
     assert.equal(code, 1, output);
     const text = flat(output);
-    assert.match(text, new RegExp(`cluster "cluster-a" cannot be re-created with deletion_policy "${policy}"`));
+    // A CDKTF app: the error names the props as the code writes them.
+    assert.match(text, new RegExp(`cluster "cluster-a" cannot be re-created with deletionPolicy "${policy}"`));
     assert.match(text, policy === "forget" ? /deletes its members' server records/ : /servers stay its members/);
-    assert.match(text, /apply deletion_policy = "factory-reset" alone first/);
+    assert.match(text, /apply deletionPolicy: "factory-reset" alone first/);
     assert.deepEqual(e2e.changes(), []);
     assert.deepEqual(e2e.oc.snapshot().clusters, before.clusters);
     assert.deepEqual(members(e2e, "cluster-a"), ["server01", "server02", "server03"]);
@@ -43,7 +44,7 @@ for (const policy of ["forget", "retain"] as const) {
     e2e.synth({ a: { deletionPolicy: policy, servicesConfig: CHANGED_SERVICES } });
     const plain = await e2e.plan();
     assert.equal(plain.code, 1, plain.output);
-    assert.match(flat(plain.output), /re-create the cluster: A re-create works only with deletion_policy = "factory-reset"/);
+    assert.match(flat(plain.output), /re-create the cluster: A re-create works only with deletionPolicy: "factory-reset"/);
   });
 }
 

@@ -35,7 +35,7 @@ test("every literal string prop is escaped in cdk.tf.json: servers, the joining 
   assert.deepEqual(cluster.servers, [ESCAPED, "${var.member}"]);
   assert.deepEqual(out.json.resource.operationscenter_cluster_vlan_tags!.a_vlan_tags_eth0!.servers, [ESCAPED, "${var.member}"]);
   assert.deepEqual(out.json.resource.operationscenter_cluster_application!["a_application-gpu-support"]!.servers, [ESCAPED, "${var.member}"]);
-  assert.deepEqual(out.json.provider!.operationscenter, [{ config_dir: `/etc/oc/${ESCAPED}`, url: `https://oc.example.net/${ESCAPED}`, remote: `r${ESCAPED}` }]);
+  assert.deepEqual(out.json.provider!.operationscenter, [{ config_dir: `/etc/oc/${ESCAPED}`, url: `https://oc.example.net/${ESCAPED}`, remote: `r${ESCAPED}`, configuration_language: "cdktf" }]);
   assert.equal(out.json.import![0]!.id, `a${ESCAPED}`);
   assert.ok(!out.text.replaceAll(ESCAPED, "").includes(FILE), "an unescaped ${file(...)} is left in cdk.tf.json");
 });

@@ -36,7 +36,7 @@ test("the cluster renamed outside this resource (the old name is gone): an in-pl
     assert.deepEqual(renamed.state!.members, ["server01", "server02", "server03"]);
   }));
 
-test("a move between two existing clusters is a replace: removed from the old cluster's members, added to the new one's", () =>
+test("a move between two existing clusters is an in-place change: removed from the old cluster's members, added to the new one's", () =>
   withBulk(
     resource,
     async (t) => {
@@ -45,7 +45,8 @@ test("a move between two existing clusters is a replace: removed from the old cl
       await t.calls();
       const moved = await t.converge(created.state, debug(BETA));
       assert.deepEqual(errors(moved.diagnostics), []);
-      assert.deepEqual(moved.plan.requiresReplace, [["cluster"]]);
+      assert.equal(moved.plan.requiresReplace, undefined);
+      assert.match((moved.plan.diagnostics ?? []).map((d) => d.summary).join("\n"), /application "debug" moves from cluster "alpha" to cluster "beta": removed from the members of "alpha", then added on those of "beta"/);
       assert.deepEqual(await t.calls(), [
         "POST /1.0/provisioning/servers/server01/os/1.0/applications/debug/:remove 200",
         "POST /1.0/provisioning/servers/server02/os/1.0/applications/debug/:remove 200",
@@ -67,7 +68,8 @@ test("a move with deletion_policy retain keeps the item on the old cluster and w
       await t.calls();
       const moved = await t.converge(created.state, debug(BETA, { deletion_policy: "retain" }));
       assert.deepEqual(errors(moved.diagnostics), []);
-      assert.match((moved.plan.diagnostics ?? []).map((d) => d.summary).join("\n"), /application "debug" stays on the members of cluster "alpha" \(deletion_policy retain\)/);
+      assert.equal(moved.plan.requiresReplace, undefined);
+      assert.match((moved.plan.diagnostics ?? []).map((d) => d.summary).join("\n"), /application "debug" moves from cluster "alpha" to cluster "beta" and stays on the members of "alpha" \(deletion_policy retain\)/);
       assert.deepEqual(await t.calls(), [`POST /1.0/provisioning/clusters/${BETA}/:bulk-update 200 {"action":"add_application","arguments":{"name":"debug"}}`]);
       assert.ok(has(t, "server01") && has(t, "server04"));
     },

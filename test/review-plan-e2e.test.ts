@@ -151,6 +151,7 @@ test("a creation-only change fails the plan: the summary of terraform plan -json
   });
   assert.equal(result.code, 1, result.stdout + result.stderr);
   assert.match(result.stdout, /^Operations Center plan FAILED: 1 error; nothing can be applied$/m);
-  assert.match(result.stdout, /^Error \(operationscenter_cluster\.lab\): services_config\.lvm changed, but Operations Center uses services_config only when it creates a cluster$/m);
-  assert.match(result.stdout, /allow_recreate = true/);
+  // A CDKTF app: the error names the props as the code writes them.
+  assert.match(result.stdout, /^Error \(operationscenter_cluster\.lab\): servicesConfig\.lvm changed, but Operations Center uses servicesConfig only when it creates a cluster$/m);
+  assert.match(result.stdout, /allowRecreate: true/);
 });

@@ -68,5 +68,5 @@ test("workflow: a destructive plan gives summary exit 3 (the second-approval job
   const failed = await pullRequestSteps(e2e);
   assert.equal(failed.outputs, "exit=1\nexit=1\n", "the plan step, then the summary step");
   assert.match(failed.comment, /^### Operations Center plan FAILED: 1 error; nothing can be applied/);
-  assert.match(failed.comment, /- \*\*Error\*\* \(`operationscenter_cluster\.lab`\): services_config\.lvm changed/);
+  assert.match(failed.comment, /- \*\*Error\*\* \(`operationscenter_cluster\.lab`\): servicesConfig\.lvm changed/);
 });

@@ -457,6 +457,7 @@ export class OperationsCenterClient {
           attempts: attempt,
           replayed,
           code: failure.code,
+          pinnedCertificateRefused: failure.pinnedCertificateRefused,
           cause: failure.cause,
         });
       if (failure.retry === "reconnect" && this.#options.connectRetryBudgetMs > 0) {
@@ -835,12 +836,13 @@ export class OperationsCenterClient {
     const code = errorCode(error);
     const text = `${code}${error.message && error.message !== code ? `: ${error.message}` : ""}`;
     const origin = this.#origin;
-    const failure = (message: string, retry: TransportFailure["retry"], detail = message, mayHaveBeenProcessed = false): TransportFailure => ({
+    const failure = (message: string, retry: TransportFailure["retry"], detail = message, mayHaveBeenProcessed = false, pinnedCertificateRefused = false): TransportFailure => ({
       code,
       message,
       detail,
       retry,
       mayHaveBeenProcessed,
+      pinnedCertificateRefused,
       cause: error,
     });
 
@@ -853,6 +855,8 @@ export class OperationsCenterClient {
         message,
         "never",
         `${message}; refusing to connect. If the server's certificate was legitimately replaced, update server_cert of the remote in config.yml or ${ENV.serverCert}`,
+        false,
+        true,
       );
     }
     if (isCertificateError(code)) {
@@ -902,6 +906,7 @@ interface TransportFailure {
   detail: string;
   retry: "never" | "retries" | "reconnect";
   mayHaveBeenProcessed: boolean;
+  pinnedCertificateRefused: boolean;
   cause: Error;
 }
 

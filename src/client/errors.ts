@@ -23,6 +23,8 @@ export interface OperationsCenterErrorInit {
   replayed?: boolean;
   /** Stable code of the failure class, e.g. ECONNREFUSED or ERR_OC_PINNED_CERT_MISMATCH. */
   code?: string;
+  /** True when the server presented a certificate other than the pinned one (nothing was sent). */
+  pinnedCertificateRefused?: boolean;
   cause?: unknown;
 }
 
@@ -48,6 +50,8 @@ export class OperationsCenterError extends Error {
   readonly replayed: boolean;
   /** Transport or TLS failure code (ECONNREFUSED, UND_ERR_SOCKET, ...), when there is one. */
   readonly code?: string;
+  /** The server presented a certificate other than the pinned one; the request was not sent. */
+  readonly pinnedCertificateRefused: boolean;
   readonly #init: OperationsCenterErrorInit;
 
   constructor(init: OperationsCenterErrorInit) {
@@ -64,6 +68,7 @@ export class OperationsCenterError extends Error {
     this.attempts = init.attempts ?? 1;
     this.replayed = init.replayed ?? false;
     if (init.code !== undefined) this.code = init.code;
+    this.pinnedCertificateRefused = init.pinnedCertificateRefused ?? false;
     this.#init = { ...init, detail };
   }
 

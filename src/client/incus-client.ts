@@ -4,6 +4,7 @@
 // never repeat a mutation). Where the cluster is and which certificate to present come from the
 // incus CLI conventions (config.yml remotes, client.crt / client.key, servercerts/) or are given.
 import { existsSync } from "node:fs";
+import { setTimeout as sleep } from "node:timers/promises";
 import { homedir } from "node:os";
 import { join } from "node:path";
 import { YAMLException } from "js-yaml";
@@ -171,11 +172,27 @@ export interface IncusClientOptions {
   onRequest?: (event: RequestEvent) => void;
   /** Retry settings and the mutation gate, as for the Operations Center client. */
   transport?: TransportOptions;
+  /**
+   * The certificate the cluster presents now, for a pin that may be replaced while the client
+   * lives (Operations Center's record of the cluster certificate, which a certificate update
+   * replaces on every member). When the server refuses the pinned certificate, this is asked
+   * once, and the request is made again pinned to the answer if it is another certificate.
+   */
+  currentServerCertificate?: () => Promise<string | undefined>;
 }
+
+/** How often a refused pin is renewed from the certificate in force, and the wait while the record lags. */
+const REPIN_ATTEMPTS = 10;
+const REPIN_WAIT_MS = 500;
+
+type Open = (url: string, pinned: string | undefined, overrides?: { retries?: number; connectRetryBudgetMs?: number }) => OperationsCenterClient;
 
 export class IncusClient {
   readonly url: string;
-  readonly #http: OperationsCenterClient;
+  #http: OperationsCenterClient;
+  #pinned: string | undefined;
+  readonly #open: Open;
+  readonly #current: (() => Promise<string | undefined>) | undefined;
 
   /**
    * Connects lazily: the HTTP transport (undici) loads with the first cluster the provider talks
@@ -185,28 +202,29 @@ export class IncusClient {
    */
   static async connect(connection: IncusConnection, options: IncusClientOptions = {}): Promise<IncusClient> {
     const { OperationsCenterClient } = await import("./client.js");
-    const open = (url: string, overrides: { retries?: number; connectRetryBudgetMs?: number } = {}) =>
+    const open: Open = (url, pinned, overrides = {}) =>
       new OperationsCenterClient({
         url,
         clientCertificate: connection.clientCertificate,
         clientKey: connection.clientKey,
-        ...(connection.serverCertificate === undefined ? {} : { serverCertificate: connection.serverCertificate }),
+        ...(pinned === undefined ? {} : { serverCertificate: pinned }),
         ...(options.onRequest === undefined ? {} : { onRequest: options.onRequest }),
         ...options.transport,
         ...overrides,
       });
+    const client = (url: string) => new IncusClient(url, open, connection.serverCertificate, options.currentServerCertificate);
     const [only, ...more] = connection.urls;
     if (only === undefined) throw new Error("The Incus connection has no address");
-    if (more.length === 0) return new IncusClient(only, open(only));
+    if (more.length === 0) return client(only);
     const failures: string[] = [];
     for (const url of connection.urls) {
-      const probe = open(url, { retries: 0, connectRetryBudgetMs: 0 });
+      const probe = open(url, connection.serverCertificate, { retries: 0, connectRetryBudgetMs: 0 });
       try {
         await probe.request("GET", "/1.0");
-        return new IncusClient(url, open(url));
+        return client(url);
       } catch (error) {
         // An HTTP answer, even a refusal, is the cluster: its calls then report what it refused.
-        if (error instanceof OperationsCenterError && error.status > 0) return new IncusClient(url, open(url));
+        if (error instanceof OperationsCenterError && error.status > 0) return client(url);
         failures.push(`${url}: ${error instanceof Error ? error.message : String(error)}`);
       } finally {
         await probe.close();
@@ -215,53 +233,88 @@ export class IncusClient {
     throw new Error(`None of the Incus addresses answered (tried in this order):\n${failures.join("\n")}`);
   }
 
-  private constructor(url: string, http: OperationsCenterClient) {
+  private constructor(url: string, open: Open, pinned: string | undefined, current: (() => Promise<string | undefined>) | undefined) {
     this.url = url;
-    this.#http = http;
+    this.#open = open;
+    this.#pinned = pinned;
+    this.#current = current;
+    this.#http = open(url, pinned);
+  }
+
+  /**
+   * One request. When the server refuses the pinned certificate and currentServerCertificate is
+   * given, the request (which was not sent) is made again pinned to the certificate in force.
+   * Operations Center writes a new certificate to the members before it records it
+   * (operations-center@41a98e0 internal/provisioning/cluster/cluster_service.go, UpdateCertificate),
+   * so for a moment the record may still hold the refused one: it is asked again, bounded.
+   */
+  async #request(...args: Parameters<OperationsCenterClient["request"]>): ReturnType<OperationsCenterClient["request"]> {
+    for (let attempt = 1; ; attempt++) {
+      const http = this.#http;
+      try {
+        return await http.request(...args);
+      } catch (error) {
+        if (!(error instanceof OperationsCenterError && error.pinnedCertificateRefused) || this.#current === undefined || attempt > REPIN_ATTEMPTS) throw error;
+        // Another request may have renewed the pin meanwhile.
+        if (this.#http !== http) continue;
+        const current = await this.#current();
+        if (current === undefined) throw error;
+        if (current === this.#pinned) {
+          await sleep(REPIN_WAIT_MS);
+          continue;
+        }
+        if (this.#http === http) {
+          this.#pinned = current;
+          this.#http = this.#open(this.url, current);
+          // Closing lets requests still running on the old pin finish; nothing waits for it.
+          http.close().catch(() => undefined);
+        }
+      }
+    }
   }
 
   async getServerConfig(target?: string): Promise<{ config: Record<string, string>; etag?: string }> {
-    const reply = await this.#http.request("GET", "/1.0", { query: { target } });
+    const reply = await this.#request("GET", "/1.0", { query: { target } });
     return { config: serverSchema.parse(reply.metadata).config, ...(reply.etag === undefined ? {} : { etag: reply.etag }) };
   }
 
   /** PATCH /1.0: the keys given are set, "" unsets one; other keys stay. */
   async patchServerConfig(config: Record<string, string>, options: { target?: string; ifMatch?: string } = {}): Promise<void> {
-    await this.#http.request("PATCH", "/1.0", { query: { target: options.target }, body: { config }, ...(options.ifMatch === undefined ? {} : { ifMatch: options.ifMatch }) });
+    await this.#request("PATCH", "/1.0", { query: { target: options.target }, body: { config }, ...(options.ifMatch === undefined ? {} : { ifMatch: options.ifMatch }) });
   }
 
   /** GET /1.0/cluster/members?recursion=1: every member, as `incus cluster list` shows them. */
   async listMembers(): Promise<IncusMember[]> {
-    const reply = await this.#http.request("GET", "/1.0/cluster/members", { query: { recursion: "1" } });
+    const reply = await this.#request("GET", "/1.0/cluster/members", { query: { recursion: "1" } });
     return z.array(incusMemberSchema).parse(reply.metadata);
   }
 
   async getMember(name: string): Promise<{ member: IncusMember; etag?: string }> {
-    const reply = await this.#http.request("GET", `/1.0/cluster/members/${segment(name)}`, { subject: name });
+    const reply = await this.#request("GET", `/1.0/cluster/members/${segment(name)}`, { subject: name });
     return { member: incusMemberSchema.parse(reply.metadata), ...(reply.etag === undefined ? {} : { etag: reply.etag }) };
   }
 
   /** PUT: roles, groups, failure domain and description are replaced; send them whole. */
   async updateMember(name: string, put: IncusMemberPut, options: { ifMatch?: string } = {}): Promise<void> {
-    await this.#http.request("PUT", `/1.0/cluster/members/${segment(name)}`, { body: put, subject: name, ...(options.ifMatch === undefined ? {} : { ifMatch: options.ifMatch }) });
+    await this.#request("PUT", `/1.0/cluster/members/${segment(name)}`, { body: put, subject: name, ...(options.ifMatch === undefined ? {} : { ifMatch: options.ifMatch }) });
   }
 
   /** Starts an evacuation or restore; resolves with the operation id. */
   async changeMemberState(name: string, action: "evacuate" | "restore", mode?: string): Promise<string> {
-    const reply = await this.#http.request("POST", `/1.0/cluster/members/${segment(name)}/state`, { body: { action, ...(mode === undefined ? {} : { mode }) }, subject: name });
+    const reply = await this.#request("POST", `/1.0/cluster/members/${segment(name)}/state`, { body: { action, ...(mode === undefined ? {} : { mode }) }, subject: name });
     return incusOperationSchema.parse(reply.metadata).id;
   }
 
   /** GET /1.0/operations/{id}/wait with a timeout in seconds; the operation as it then is. */
   async waitOperation(id: string, timeoutS: number): Promise<IncusOperation> {
-    const reply = await this.#http.request("GET", `/1.0/operations/${segment(id)}/wait`, { query: { timeout: String(timeoutS) } });
+    const reply = await this.#request("GET", `/1.0/operations/${segment(id)}/wait`, { query: { timeout: String(timeoutS) } });
     return incusOperationSchema.parse(reply.metadata);
   }
 
   /** The group, or undefined when the cluster has none of that name. */
   async findGroup(name: string): Promise<{ group: IncusGroup; etag?: string } | undefined> {
     try {
-      const reply = await this.#http.request("GET", `/1.0/cluster/groups/${segment(name)}`, { subject: name });
+      const reply = await this.#request("GET", `/1.0/cluster/groups/${segment(name)}`, { subject: name });
       return { group: incusGroupSchema.parse(reply.metadata), ...(reply.etag === undefined ? {} : { etag: reply.etag }) };
     } catch (error) {
       if (error instanceof OperationsCenterError && error.isNotFound) return undefined;
@@ -270,15 +323,15 @@ export class IncusClient {
   }
 
   async createGroup(name: string, put: IncusGroupPut): Promise<void> {
-    await this.#http.request("POST", "/1.0/cluster/groups", { body: { name, ...put }, subject: name });
+    await this.#request("POST", "/1.0/cluster/groups", { body: { name, ...put }, subject: name });
   }
 
   async updateGroup(name: string, put: IncusGroupPut, options: { ifMatch?: string } = {}): Promise<void> {
-    await this.#http.request("PUT", `/1.0/cluster/groups/${segment(name)}`, { body: put, subject: name, ...(options.ifMatch === undefined ? {} : { ifMatch: options.ifMatch }) });
+    await this.#request("PUT", `/1.0/cluster/groups/${segment(name)}`, { body: put, subject: name, ...(options.ifMatch === undefined ? {} : { ifMatch: options.ifMatch }) });
   }
 
   async deleteGroup(name: string): Promise<void> {
-    await this.#http.request("DELETE", `/1.0/cluster/groups/${segment(name)}`, { subject: name });
+    await this.#request("DELETE", `/1.0/cluster/groups/${segment(name)}`, { subject: name });
   }
 
   async close(): Promise<void> {

@@ -2,6 +2,7 @@
 // client, the keyed digest that stands in for secrets in state, and the knobs of long waits.
 import { createHmac, createPrivateKey, hkdfSync } from "node:crypto";
 import type { OperationsCenterClient, TransportOptions } from "../client/client.js";
+import type { ConfigurationLanguage } from "./configuration-language.js";
 import { DEFAULT_EVACUATION_TIMEOUT_SECONDS } from "../config/cluster.js";
 import { DEFAULT_MAX_PARALLEL_READS } from "../config/parallel-reads.js";
 import { DiagnosticError } from "./plugin/types.js";
@@ -26,6 +27,8 @@ export interface ProviderClient {
   readonly serverReadyTimeoutMs: number;
   /** How long a re-create waits for factory-reset members to register again (a reinstall). */
   readonly reregistrationTimeoutMs: number;
+  /** How the configuration is written, for naming attributes in messages (configuration-language.ts). */
+  readonly language: ConfigurationLanguage;
   /** How many members one resource reads at once (the provider block's max_parallel_reads). */
   readonly maxParallelReads: number;
   /** Retry settings and the mutation gate, for the other clients the provider makes (a cluster's Incus API). */
@@ -69,6 +72,7 @@ export interface ProviderClientOptions {
   readonly evacuationPollMs?: number;
   readonly serverReadyTimeoutMs?: number;
   readonly reregistrationTimeoutMs?: number;
+  readonly language?: ConfigurationLanguage;
   readonly maxParallelReads?: number;
   readonly transport?: TransportOptions;
 }
@@ -105,6 +109,7 @@ export function createProviderClient(options: ProviderClientOptions): ProviderCl
     evacuationPollMs: options.evacuationPollMs ?? DEFAULT_EVACUATION_POLL_MS,
     serverReadyTimeoutMs: options.serverReadyTimeoutMs ?? DEFAULT_SERVER_READY_TIMEOUT_MS,
     reregistrationTimeoutMs: options.reregistrationTimeoutMs ?? DEFAULT_REREGISTRATION_TIMEOUT_MS,
+    language: options.language ?? "hcl",
     maxParallelReads: options.maxParallelReads ?? DEFAULT_MAX_PARALLEL_READS,
     transport: options.transport ?? {},
   };

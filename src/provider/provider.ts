@@ -9,6 +9,7 @@ import { RETRY_LIMITS, retrySettingProblems, type RetrySettings } from "../confi
 import { ENV, resolveRemote } from "../client/remote.js";
 import { DEFAULT_EVACUATION_TIMEOUT_SECONDS, evacuationTimeoutProblem } from "../config/cluster.js";
 import { logCalls } from "./calls.js";
+import { CONFIGURATION_LANGUAGES } from "./configuration-language.js";
 import { DEFAULT_MAX_PARALLEL_READS, MAX_PARALLEL_READS_LIMIT, maxParallelReadsProblem, requestsInFlight, TERRAFORM_PARALLELISM } from "../config/parallel-reads.js";
 import { createProviderClient, deriveDigestKey, DEFAULT_EVACUATION_TIMEOUT_MS, type ProviderClient } from "./client.js";
 import { clusterDataSource } from "./data-sources/cluster.js";
@@ -72,6 +73,12 @@ export const providerSchema: Provider<ProviderClient>["schema"] = {
           "Against Operations Center every member read is proxied to the IncusOS server, so a cluster's members are read side by side; " +
           `Terraform runs up to -parallelism resources at once (default ${TERRAFORM_PARALLELISM}), so the provider allows ${TERRAFORM_PARALLELISM} times this many requests in flight, ` +
           "and a read that another resource already made in the same command is shared, not sent again.",
+      },
+      configuration_language: {
+        type: "string",
+        optional: true,
+        description:
+          'How the configuration is written: "hcl" (the default) or "cdktf" (set by the OperationsCenter construct). Plan errors name attributes the same way, e.g. allow_recreate = true or allowRecreate: true.',
       },
     },
     blocks: {
@@ -146,6 +153,10 @@ function providerProblems(config: ObjectValue): Diagnostic[] {
       detail: `Set it to how many members one resource may read at once (default ${DEFAULT_MAX_PARALLEL_READS}), or leave it out.`,
       path: ["max_parallel_reads"],
     });
+  }
+  const language = knownString(config.configuration_language);
+  if (language !== undefined && !(CONFIGURATION_LANGUAGES as readonly string[]).includes(language)) {
+    out.push({ severity: "error", summary: `configuration_language must be one of ${CONFIGURATION_LANGUAGES.map((l) => `"${l}"`).join(", ")}, got "${language}"`, path: ["configuration_language"] });
   }
   const hasCert = config.client_certificate !== null;
   const hasKey = config.client_key !== null;
@@ -246,6 +257,7 @@ export async function configureClient(
     digestKey: deriveDigestKey({ env, ...(remote.clientKey === undefined ? {} : { clientKey: remote.clientKey }), ...(remote.token === undefined ? {} : { token: remote.token }) }),
     workDir: cwd,
     evacuationTimeoutMs: seconds * 1000,
+    language: knownString(config.configuration_language) === "cdktf" ? "cdktf" : "hcl",
     maxParallelReads,
     transport,
   });

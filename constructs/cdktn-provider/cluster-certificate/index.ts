@@ -14,7 +14,7 @@ export interface ClusterCertificateConfig extends cdktn.TerraformMetaArguments {
   */
   readonly certificate: string;
   /**
-  * Name of the cluster in Operations Center.
+  * Name of the cluster in Operations Center. The cluster's rename is an in-place change with no call; a change to another existing cluster puts the certificate there (the first cluster keeps its certificate).
   *
   * Docs at Terraform Registry: {@link https://oc-cdktf.invalid/providers/oc-cdktf/operationscenter/latest/docs/resources/cluster_certificate#cluster ClusterCertificate#cluster}
   */

@@ -32,7 +32,7 @@ export interface ClusterTemplateConfig extends cdktn.TerraformMetaArguments {
   */
   readonly servicesConfig: string;
   /**
-  * The template variables by name, each `{ description = "…", default = "…" }` (both strings, "" for none). Each must be used as `@NAME@` in a template and each placeholder must be defined here. An empty default makes the variable required: every cluster created from the template must give it a value. A variable that fills a secret field must have an empty default.
+  * The template variables by name, each `{ description = "…", default = "…" }` (both optional strings; unset is "", none). Each must be used as `@NAME@` in a template and each placeholder must be defined here. An empty default makes the variable required: every cluster created from the template must give it a value. A variable that fills a secret field must have an empty default.
   *
   * Docs at Terraform Registry: {@link https://oc-cdktf.invalid/providers/oc-cdktf/operationscenter/latest/docs/resources/cluster_template#variables ClusterTemplate#variables}
   */

@@ -8,7 +8,7 @@ import * as cdktf from 'cdktf';
 
 export interface ClusterVlanTagsConfig extends cdktf.TerraformMetaArguments {
   /**
-  * Name of the cluster in Operations Center. A change that follows the cluster's rename is an in-place change of the state only (the members keep what they carry); a change to another cluster that exists already is a move: a replace, removing from the old cluster (per deletion_policy) and adding to the new one.
+  * Name of the cluster in Operations Center. A change that follows the cluster's rename is an in-place change of the state only (the members keep what they carry); a change to another cluster that exists already is a move, also in place: the apply removes it from the old cluster's members (per deletion_policy) and adds it on the new one's.
   *
   * Docs at Terraform Registry: {@link https://oc-cdktf.invalid/providers/oc-cdktf/operationscenter/latest/docs/resources/cluster_vlan_tags#cluster ClusterVlanTags#cluster}
   */

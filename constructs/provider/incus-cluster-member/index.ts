@@ -176,7 +176,7 @@ export class IncusClusterMember extends cdktf.TerraformResource {
     return this._cluster;
   }
 
-  // description - computed: false, optional: true, required: false
+  // description - computed: true, optional: true, required: false
   private _description?: string; 
   public get description() {
     return this.getStringAttribute('description');
@@ -208,7 +208,7 @@ export class IncusClusterMember extends cdktf.TerraformResource {
     return this._evacuationMode;
   }
 
-  // failure_domain - computed: false, optional: true, required: false
+  // failure_domain - computed: true, optional: true, required: false
   private _failureDomain?: string; 
   public get failureDomain() {
     return this.getStringAttribute('failure_domain');
@@ -224,7 +224,7 @@ export class IncusClusterMember extends cdktf.TerraformResource {
     return this._failureDomain;
   }
 
-  // groups - computed: false, optional: true, required: false
+  // groups - computed: true, optional: true, required: false
   private _groups?: string[]; 
   public get groups() {
     return cdktf.Fn.tolist(this.getListAttribute('groups'));
@@ -338,7 +338,7 @@ export class IncusClusterMember extends cdktf.TerraformResource {
     return this._remote;
   }
 
-  // roles - computed: false, optional: true, required: false
+  // roles - computed: true, optional: true, required: false
   private _roles?: string[]; 
   public get roles() {
     return cdktf.Fn.tolist(this.getListAttribute('roles'));
@@ -354,7 +354,7 @@ export class IncusClusterMember extends cdktf.TerraformResource {
     return this._roles;
   }
 
-  // scheduler_instance - computed: false, optional: true, required: false
+  // scheduler_instance - computed: true, optional: true, required: false
   private _schedulerInstance?: string; 
   public get schedulerInstance() {
     return this.getStringAttribute('scheduler_instance');
@@ -370,7 +370,7 @@ export class IncusClusterMember extends cdktf.TerraformResource {
     return this._schedulerInstance;
   }
 
-  // state - computed: false, optional: true, required: false
+  // state - computed: true, optional: true, required: false
   private _state?: string; 
   public get state() {
     return this.getStringAttribute('state');

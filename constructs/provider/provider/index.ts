@@ -32,6 +32,12 @@ export interface OperationscenterProviderConfig {
   */
   readonly configDir?: string;
   /**
+  * How the configuration is written: "hcl" (the default) or "cdktf" (set by the OperationsCenter construct). Plan errors name attributes the same way, e.g. allow_recreate = true or allowRecreate: true.
+  *
+  * Docs at Terraform Registry: {@link https://oc-cdktf.invalid/providers/oc-cdktf/operationscenter/latest/docs#configuration_language OperationscenterProvider#configuration_language}
+  */
+  readonly configurationLanguage?: string;
+  /**
   * Seconds a member may take to evacuate before its removal gives up. Default 1800.
   *
   * Docs at Terraform Registry: {@link https://oc-cdktf.invalid/providers/oc-cdktf/operationscenter/latest/docs#evacuation_timeout OperationscenterProvider#evacuation_timeout}
@@ -193,6 +199,7 @@ export class OperationscenterProvider extends cdktf.TerraformProvider {
     this._clientCertificate = config.clientCertificate;
     this._clientKey = config.clientKey;
     this._configDir = config.configDir;
+    this._configurationLanguage = config.configurationLanguage;
     this._evacuationTimeout = config.evacuationTimeout;
     this._maxParallelReads = config.maxParallelReads;
     this._remote = config.remote;
@@ -269,6 +276,22 @@ export class OperationscenterProvider extends cdktf.TerraformProvider {
   // Temporarily expose input value. Use with caution.
   public get configDirInput() {
     return this._configDir;
+  }
+
+  // configuration_language - computed: false, optional: true, required: false
+  private _configurationLanguage?: string; 
+  public get configurationLanguage() {
+    return this._configurationLanguage;
+  }
+  public set configurationLanguage(value: string | undefined) {
+    this._configurationLanguage = value;
+  }
+  public resetConfigurationLanguage() {
+    this._configurationLanguage = undefined;
+  }
+  // Temporarily expose input value. Use with caution.
+  public get configurationLanguageInput() {
+    return this._configurationLanguage;
   }
 
   // evacuation_timeout - computed: false, optional: true, required: false
@@ -409,6 +432,7 @@ export class OperationscenterProvider extends cdktf.TerraformProvider {
       client_certificate: cdktf.stringToTerraform(this._clientCertificate),
       client_key: cdktf.stringToTerraform(this._clientKey),
       config_dir: cdktf.stringToTerraform(this._configDir),
+      configuration_language: cdktf.stringToTerraform(this._configurationLanguage),
       evacuation_timeout: cdktf.numberToTerraform(this._evacuationTimeout),
       max_parallel_reads: cdktf.numberToTerraform(this._maxParallelReads),
       remote: cdktf.stringToTerraform(this._remote),
@@ -442,6 +466,12 @@ export class OperationscenterProvider extends cdktf.TerraformProvider {
       },
       config_dir: {
         value: cdktf.stringToHclTerraform(this._configDir),
+        isBlock: false,
+        type: "simple",
+        storageClassType: "string",
+      },
+      configuration_language: {
+        value: cdktf.stringToHclTerraform(this._configurationLanguage),
         isBlock: false,
         type: "simple",
         storageClassType: "string",

@@ -4,11 +4,23 @@
 // certificate of each remote in servercerts/<remote>.crt (config.go, ServerCertPath) and the
 // client certificate in client.crt / client.key (cert.go). Rewritten whole whenever a cluster
 // comes, goes, is renamed or changes certificate; the directory belongs to the local OC.
-import { chmod, mkdir, readdir, rm, writeFile } from "node:fs/promises";
-import { join, resolve } from "node:path";
+import { randomUUID } from "node:crypto";
+import { chmod, mkdir, readdir, rename, rm, writeFile } from "node:fs/promises";
+import { basename, join, resolve } from "node:path";
 import yaml from "js-yaml";
 import type { KeyPair } from "../certificates.js";
 import type { IncusEndpoint } from "./listeners.js";
+
+/**
+ * Replaces a file whole (a temporary file in `dir`, then a rename): the directory is rewritten
+ * while the provider reads it, which must never see a half-written certificate or key.
+ */
+async function replaceFile(dir: string, file: string, data: string, mode: number): Promise<void> {
+  const temp = join(dir, `.${basename(file)}.${randomUUID()}.tmp`);
+  await writeFile(temp, data, { mode });
+  await chmod(temp, mode);
+  await rename(temp, file);
+}
 
 export async function writeIncusConfigDir(dir: string, endpoints: readonly IncusEndpoint[], client: KeyPair): Promise<string> {
   const target = resolve(dir);
@@ -16,13 +28,11 @@ export async function writeIncusConfigDir(dir: string, endpoints: readonly Incus
   await mkdir(certs, { recursive: true });
   const remotes = Object.fromEntries(endpoints.map((e) => [e.cluster, { addr: e.url, auth_type: "tls", project: "default", protocol: "incus", public: false }]));
   // The CLI's own `local` remote (the unix socket) stays the default, as a fresh incus config has it.
-  await writeFile(join(target, "config.yml"), yaml.dump({ "default-remote": "local", remotes, aliases: {} }, { lineWidth: -1 }), { mode: 0o600 });
+  await replaceFile(target, join(target, "config.yml"), yaml.dump({ "default-remote": "local", remotes, aliases: {} }, { lineWidth: -1 }), 0o600);
   const wanted = new Set(endpoints.map((e) => `${e.cluster}.crt`));
   for (const name of await readdir(certs)) if (!wanted.has(name)) await rm(join(certs, name), { force: true });
-  for (const e of endpoints) await writeFile(join(certs, `${e.cluster}.crt`), e.certificate, { mode: 0o644 });
-  await writeFile(join(target, "client.crt"), client.certificate, { mode: 0o644 });
-  await writeFile(join(target, "client.key"), client.key, { mode: 0o600 });
-  // writeFile's mode applies only to new files.
-  await chmod(join(target, "client.key"), 0o600);
+  for (const e of endpoints) await replaceFile(target, join(certs, `${e.cluster}.crt`), e.certificate, 0o644);
+  await replaceFile(target, join(target, "client.crt"), client.certificate, 0o644);
+  await replaceFile(target, join(target, "client.key"), client.key, 0o600);
   return target;
 }

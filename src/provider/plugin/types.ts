@@ -4,7 +4,9 @@
 
 /**
  * A cty type, as Terraform writes it in JSON: "string", "number", "bool", "dynamic",
- * ["list", T], ["set", T], ["map", T], ["object", {name: T}] or ["tuple", [T…]].
+ * ["list", T], ["set", T], ["map", T], ["object", {name: T}] or ["tuple", [T…]]. An object type
+ * in a schema may list, third, the attributes a configuration may leave out (Terraform's optional
+ * object attributes): they then reach the provider as null.
  */
 export type CtyType =
   | "string"
@@ -12,7 +14,7 @@ export type CtyType =
   | "bool"
   | "dynamic"
   | readonly ["list" | "set" | "map", CtyType]
-  | readonly ["object", { readonly [name: string]: CtyType }]
+  | readonly ["object", { readonly [name: string]: CtyType }, (readonly string[])?]
   | readonly ["tuple", readonly CtyType[]];
 
 /** A value Terraform has not decided yet ("known after apply"). */

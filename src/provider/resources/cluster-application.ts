@@ -40,7 +40,10 @@ export const clusterApplicationResource: Resource<ProviderClient> = memberItemRe
   },
   valuesOf: (name) => ({ name }),
   idOf: (name) => name,
-  parseId: ([name]) => applicationOf(name) ?? `"${name}" is not a non-primary application`,
+  parseId([name]) {
+    const item = applicationOf(name);
+    return item === undefined ? { problem: `"${name}" is not a non-primary application` } : { item };
+  },
   describe,
   has: async (api, member, name) => (await api.listServerApplications(member)).includes(name),
   bulkAdd: (api, log, cluster, name) => runBulkAction(api, log, cluster, "add_application", { name }, `adding ${describe(name)}`),

@@ -7,13 +7,16 @@ import { X509Certificate, createPrivateKey } from "node:crypto";
 import { segment } from "../../client/path.js";
 import type { ProviderClient } from "../client.js";
 import { DiagnosticError, type Diagnostic, type ObjectValue, type Resource } from "../plugin/types.js";
+import { clusterChange, renameNote } from "./common/cluster-reference.js";
 import { apiStep, knownString } from "./values.js";
 import { DONE, NOT_DONE, sendThenConfirm } from "./common/lost-reply.js";
+
+const TYPE_NAME = "operationscenter_cluster_certificate";
 
 const PURPOSE = "cluster.certificate.key";
 
 export const clusterCertificateResource: Resource<ProviderClient> = {
-  typeName: "operationscenter_cluster_certificate",
+  typeName: TYPE_NAME,
   schema: {
     version: 0,
     block: {
@@ -22,7 +25,12 @@ export const clusterCertificateResource: Resource<ProviderClient> = {
         "Destroy stops managing it; the cluster keeps its certificate.",
       attributes: {
         id: { type: "string", computed: true, description: "The cluster name." },
-        cluster: { type: "string", required: true, description: "Name of the cluster in Operations Center." },
+        cluster: {
+          type: "string",
+          required: true,
+          description:
+            "Name of the cluster in Operations Center. The cluster's rename is an in-place change with no call; a change to another existing cluster puts the certificate there (the first cluster keeps its certificate).",
+        },
         certificate: { type: "string", required: true, description: "The new certificate (PEM)." },
         private_key: { type: "string", required: true, writeOnly: true, sensitive: true, description: "Its private key (PEM). Write-only: never stored in plan or state." },
         private_key_digest: { type: "string", computed: true, description: "Keyed digest (hmac-sha256) of the private key, to tell a new key from the same one." },
@@ -52,6 +60,22 @@ export const clusterCertificateResource: Resource<ProviderClient> = {
       private_key_digest: key === undefined ? (prior?.private_key_digest ?? null) : client.digest(PURPOSE, key),
       fingerprint: certificate === undefined ? (prior?.fingerprint ?? null) : fingerprintOf(certificate),
     };
+    const from = knownString(prior?.cluster);
+    const to = knownString(proposed.cluster);
+    const change = await clusterChange(client.api, from, to);
+    if (change === "rename") return { planned, diagnostics: [renameNote(TYPE_NAME, from!, to!)] };
+    if (change === "move") {
+      return {
+        planned,
+        diagnostics: [
+          {
+            severity: "warning",
+            summary: `${TYPE_NAME}: the certificate will be put on cluster "${to!}"; cluster "${from!}" keeps its certificate`,
+            detail: "A change of cluster is an in-place change: the certificate and key are written to the new cluster, and nothing is written to the old one.",
+          },
+        ],
+      };
+    }
     return { planned };
   },
 

@@ -54,7 +54,7 @@ export const clusterIscsiTargetResource: Resource<ProviderClient> = memberItemRe
   idOf: (t) => `${t.target}/${t.address}/${t.port}`,
   parseId([target, address, port]) {
     const number = Number(port);
-    return Number.isInteger(number) ? { target: target!, address: address!, port: number } : `the port "${port}" is not a whole number`;
+    return Number.isInteger(number) ? { item: { target: target!, address: address!, port: number } } : { problem: `the port "${port}" is not a whole number` };
   },
   describe,
   has: (api, member, t) => memberHas(api, member, iscsiList, t),

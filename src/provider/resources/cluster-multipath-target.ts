@@ -36,7 +36,7 @@ export const clusterMultipathTargetResource: Resource<ProviderClient> = memberIt
   },
   valuesOf: (wwn) => ({ wwn }),
   idOf: (wwn) => wwn,
-  parseId: ([wwn]) => wwn!,
+  parseId: ([wwn]) => ({ item: wwn! }),
   describe,
   has: (api, member, wwn) => memberHas(api, member, wwnList, wwn),
   bulkAdd: (api, log, cluster, wwn) => runBulkAction(api, log, cluster, "add_multipath_storage_target", { wwn }, `adding ${describe(wwn)}`),

@@ -73,8 +73,8 @@ export const clusterNvmeTargetResource: Resource<ProviderClient> = memberItemRes
   idOf: (t) => `${t.transport}/${t.address}/${t.port ?? 0}`,
   parseId([transport, address, port]) {
     const number = Number(port);
-    if (transport !== "tcp" && transport !== "fc") return `the transport "${transport}" is not tcp or fc`;
-    return Number.isInteger(number) ? { transport, address: address!, port: number } : `the port "${port}" is not a whole number`;
+    if (transport !== "tcp" && transport !== "fc") return { problem: `the transport "${transport}" is not tcp or fc` };
+    return Number.isInteger(number) ? { item: { transport, address: address!, port: number } } : { problem: `the port "${port}" is not a whole number` };
   },
   describe,
   has: (api, member, t) => memberHas(api, member, nvmeList, t),

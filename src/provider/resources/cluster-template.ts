@@ -8,6 +8,7 @@ import { OperationsCenterError } from "../../client/errors.js";
 import { formatPath, type ConfigProblem } from "../../config/errors.js";
 import { checkTemplate, placeholdersIn } from "../../config/template.js";
 import type { ProviderClient } from "../client.js";
+import { canonicalJson } from "../canonical-json.js";
 import { DiagnosticError, UNKNOWN, type Diagnostic, type Logger, type ObjectValue, type Resource, type Value } from "../plugin/types.js";
 import { objectNameProblem } from "../../config/object-name.js";
 import { templateSecretProblems } from "./template-secrets.js";
@@ -46,10 +47,11 @@ export const clusterTemplateResource: Resource<ProviderClient> = {
           description: `The application config (Incus preseed) template (YAML or JSON text; Operations Center's application_config_template). ${TEMPLATE_TEXT} Unset: "" (an empty application config).`,
         },
         variables: {
-          type: ["map", ["object", { description: "string", default: "string" }]],
+          // Both fields may be left out, as Operations Center takes a variable without them.
+          type: ["map", ["object", { description: "string", default: "string" }, ["default", "description"]]],
           optional: true,
           description:
-            'The template variables by name, each `{ description = "…", default = "…" }` (both strings, "" for none). Each must be used as `@NAME@` in a template and each placeholder must be defined here. An empty default makes the variable required: every cluster created from the template must give it a value. A variable that fills a secret field must have an empty default.',
+            'The template variables by name, each `{ description = "…", default = "…" }` (both optional strings; unset is "", none). Each must be used as `@NAME@` in a template and each placeholder must be defined here. An empty default makes the variable required: every cluster created from the template must give it a value. A variable that fills a secret field must have an empty default.',
         },
         variables_in_use: {
           type: ["list", "string"],
@@ -69,7 +71,7 @@ export const clusterTemplateResource: Resource<ProviderClient> = {
     const problems = templateProblems(proposed);
     if (problems.length > 0) throw new DiagnosticError(problems);
     const name = knownString(proposed.name);
-    const planned: ObjectValue = { ...proposed, id: name ?? UNKNOWN, variables_in_use: variablesInUse(proposed) };
+    const planned: ObjectValue = { ...unsetAsEmpty(proposed, prior), id: name ?? UNKNOWN, variables_in_use: variablesInUse(proposed) };
     if (name !== undefined && !hasUnknown(planned)) {
       const priorName = prior === null ? undefined : nameOf(prior);
       if (priorName === undefined) await refuseForeignTemplate(client.api, name, desiredContent(planned));
@@ -118,9 +120,38 @@ export const clusterTemplateResource: Resource<ProviderClient> = {
         detail: "Names are case-sensitive; list the existing templates with: operations-center provisioning cluster-template list",
       });
     }
-    return { state: stateOf(found.template.name, liveContent(found.template), null) };
+    // An empty description or application config is imported as unset (Terraform wants null for an
+    // attribute the configuration leaves out); a variable's fields as they are, which the plan
+    // takes as what an unset field means (unsetAsEmpty).
+    return { state: stateOf(found.template.name, liveContent(found.template), { description: null, application_config: null }) };
   },
 };
+
+/**
+ * Operations Center stores a variable's unset description or default as "". Where the prior
+ * state holds "" for one the configuration leaves unset (an imported template, or one written
+ * before the fields could be left out), the plan keeps the prior "", as Terraform allows for an
+ * equivalent value, so that it shows no change the apply would not make. Terraform compares a
+ * map of objects as a whole: the variables are taken from the prior state only when nothing else
+ * in them changed. (An unset top-level attribute must be planned null, so only the variables.)
+ */
+function unsetAsEmpty(proposed: ObjectValue, prior: ObjectValue | null): ObjectValue {
+  if (prior === null) return proposed;
+  const out: ObjectValue = { ...proposed };
+  const variables = knownObject(proposed.variables);
+  const priorVariables = knownObject(prior.variables);
+  if (variables !== undefined && priorVariables !== undefined && !hasUnknown(proposed.variables)) {
+    const filled = Object.fromEntries(
+      Object.entries(variables).map(([name, value]) => {
+        const definition = knownObject(value) ?? {};
+        const before = knownObject(priorVariables[name]) ?? {};
+        return [name, Object.fromEntries(Object.entries(definition).map(([field, v]) => [field, v === null && before[field] === "" ? "" : v]))];
+      }),
+    );
+    if (canonicalJson(filled) === canonicalJson(priorVariables)) out.variables = prior.variables ?? null;
+  }
+  return out;
+}
 
 function nameOf(values: ObjectValue): string | undefined {
   return knownString(values.name) ?? knownString(values.id);

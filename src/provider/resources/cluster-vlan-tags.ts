@@ -22,6 +22,7 @@ import {
   deletionPolicyProblems,
   maintenanceNote,
   membersInMaintenance,
+  moveNote,
   renameNote,
   retainedOnReplace,
 } from "./common/cluster-reference.js";
@@ -299,16 +300,19 @@ export const clusterVlanTagsResource: Resource<ProviderClient> = changesOneAtATi
     const requiresReplace = replacedAttributes(prior, proposed, ["interface_name"]);
     const from = prior === null ? undefined : knownString(prior.cluster);
     const change = await clusterChange(client.api, from, cluster);
-    if (change === "move") requiresReplace.push(["cluster"]);
+    if (change === "move" && requiresReplace.length === 0) {
+      const tags = `VLAN tags ${list(numberList(prior?.vlan_tags))} on "${knownString(prior?.interface_name) ?? ""}"`;
+      diagnostics.push(moveNote("operationscenter_cluster_vlan_tags", tags, from!, cluster!, deletionPolicyOf(prior), client.language));
+    }
     if (change === "rename") diagnostics.push(renameNote("operationscenter_cluster_vlan_tags", from!, cluster!));
     if (requiresReplace.length > 0 && deletionPolicyOf(prior) === "retain") {
       const tags = `VLAN tags ${list(numberList(prior?.vlan_tags))} on "${knownString(prior?.interface_name) ?? ""}"`;
-      diagnostics.push(retainedOnReplace("operationscenter_cluster_vlan_tags", tags, from ?? ""));
+      diagnostics.push(retainedOnReplace("operationscenter_cluster_vlan_tags", tags, from ?? "", client.language));
     }
     const tagsChanged = prior !== null && JSON.stringify(numberList(prior.vlan_tags).sort()) !== JSON.stringify(numberList(proposed.vlan_tags).sort());
     const serversMoved = serversChanged(prior, proposed);
     const servers = Array.isArray(proposed.servers) && !hasUnknown(proposed.servers) ? stringList(proposed.servers) : undefined;
-    if (prior === null || requiresReplace.length > 0 || hasUnknown(proposed.vlan_tags) || (serversMoved && servers === undefined)) planned.vlan_tags_all = UNKNOWN;
+    if (prior === null || requiresReplace.length > 0 || change === "move" || hasUnknown(proposed.vlan_tags) || (serversMoved && servers === undefined)) planned.vlan_tags_all = UNKNOWN;
     else if (!tagsChanged && !serversMoved) planned.vlan_tags_all = prior.vlan_tags_all ?? UNKNOWN;
     else planned.vlan_tags_all = predictedTagsAll(prior, numberList(proposed.vlan_tags), managedTags(prior, priorPrivate), serversMoved ? servers : undefined);
     if ((prior === null || tagsChanged) && cluster !== undefined && requiresReplace.length === 0) {

@@ -4,6 +4,7 @@
 // cluster/apply.ts, the state mapping in cluster/state.ts.
 import { canonicalJson } from "../canonical-json.js";
 import type { ProviderClient } from "../client.js";
+import { attributeName, attributeSetting, type ConfigurationLanguage } from "../configuration-language.js";
 import { DiagnosticError, UNKNOWN, type AttributePath, type Diagnostic, type ObjectValue, type ClientCapabilities, type PlanRequest, type PlanResult, type Resource, type Value } from "../plugin/types.js";
 import type { Cluster } from "../../client/api-types.js";
 import { createCluster, deleteCluster, failed, findRenamed, forgetCreate, readBack, refusedRemoval, removalRefusals, secretsOf, updateCluster } from "./cluster/apply.js";
@@ -94,37 +95,43 @@ async function movedInDiagnostics(prior: ClusterValue, proposed: ObjectValue, cl
 // internal/sql/dbschema/schema/000001_freshschema.sql: servers.cluster_id ON DELETE CASCADE), so
 // the create finds them unregistered; "retain" makes no call, so the create finds the servers
 // still members of the old cluster of that name and refuses.
-function recreateRefusal(policy: DeletionPolicy): string | undefined {
+function recreateRefusal(policy: DeletionPolicy, language: ConfigurationLanguage): string | undefined {
+  const deletionPolicy = attributeName(language, "deletion_policy");
   if (policy === "forget") {
     return (
-      `deletion_policy "forget" deletes the cluster with mode=force, and Operations Center deletes its members' server records with it: ` +
+      `${deletionPolicy} "forget" deletes the cluster with mode=force, and Operations Center deletes its members' server records with it: ` +
       `the create that follows would find the servers unregistered, and the cluster and its servers would be gone from Operations Center.`
     );
   }
   if (policy === "retain") {
     return (
-      `deletion_policy "retain" makes no call, so the old cluster stays in Operations Center and its servers stay its members: ` +
+      `${deletionPolicy} "retain" makes no call, so the old cluster stays in Operations Center and its servers stay its members: ` +
       `the create that follows would be refused (the name is taken and the servers are clustered).`
     );
   }
   return undefined;
 }
 
-const RECREATE_WAY =
-  `A re-create works only with deletion_policy = "factory-reset" recorded in state (the destroy half uses the state's policy): ` +
-  `apply deletion_policy = "factory-reset" alone first (an in-place change), then set allow_recreate = true; every member is then ` +
-  `factory-reset, and the create waits for them to register again.`;
+function recreateWay(language: ConfigurationLanguage): string {
+  const factoryReset = attributeSetting(language, "deletion_policy", "factory-reset");
+  return (
+    `A re-create works only with ${factoryReset} recorded in state (the destroy half uses the state's policy): ` +
+    `apply ${factoryReset} alone first (an in-place change), then set ${attributeSetting(language, "allow_recreate", true)}; every member is then ` +
+    `factory-reset, and the create waits for them to register again.`
+  );
+}
 
-function creationChangeDiagnostics(prior: ClusterValue, changes: readonly CreationChange[], allowRecreate: boolean): Diagnostic[] {
+function creationChangeDiagnostics(prior: ClusterValue, changes: readonly CreationChange[], allowRecreate: boolean, language: ConfigurationLanguage): Diagnostic[] {
   const policy = prior.deletion_policy ?? "retain";
-  const refusal = recreateRefusal(policy);
+  const refusal = recreateRefusal(policy, language);
+  const name = (attribute: string) => attributeName(language, attribute);
   return changes.map((change): Diagnostic => {
-    const what = change.changed.join(", ");
+    const what = change.changed.map(name).join(", ");
     if (allowRecreate && refusal !== undefined) {
       return {
         severity: "error",
-        summary: `${what} changed: cluster "${prior.name}" cannot be re-created with deletion_policy "${policy}"`,
-        detail: `${refusal} ${RECREATE_WAY} Or revert the change.`,
+        summary: `${what} changed: cluster "${prior.name}" cannot be re-created with ${name("deletion_policy")} "${policy}"`,
+        detail: `${refusal} ${recreateWay(language)} Or revert the change.`,
         path: [change.attribute],
       };
     }
@@ -133,7 +140,7 @@ function creationChangeDiagnostics(prior: ClusterValue, changes: readonly Creati
         severity: "warning",
         summary: `${what} changed: cluster "${prior.name}" will be re-created`,
         detail:
-          `allow_recreate is true, so the cluster is replaced: its deletion_policy "factory-reset" runs first (DELETE mode=factory-reset), ` +
+          `${name("allow_recreate")} is true, so the cluster is replaced: its ${name("deletion_policy")} "factory-reset" runs first (DELETE mode=factory-reset), ` +
           `every member (${(prior.members ?? prior.servers).join(", ")}) is wiped and must register again, and the create waits for them ` +
           `(bounded; the provider log shows which are not back yet) before it forms the new cluster.`,
         path: [change.attribute],
@@ -141,11 +148,11 @@ function creationChangeDiagnostics(prior: ClusterValue, changes: readonly Creati
     }
     return {
       severity: "error",
-      summary: `${what} changed, but Operations Center uses ${change.attribute} only when it creates a cluster`,
+      summary: `${what} changed, but Operations Center uses ${name(change.attribute)} only when it creates a cluster`,
       detail:
         `The change cannot be applied to the existing cluster "${prior.name}". Ways forward: revert the change; or change the live cluster ` +
         `with the bulk-operation resources (VLAN tags, storage targets, applications, kernel, logging); or re-create the cluster: ` +
-        (refusal === undefined ? `set allow_recreate = true (deletion_policy "factory-reset" runs first and wipes every member).` : `${RECREATE_WAY}`),
+        (refusal === undefined ? `set ${attributeSetting(language, "allow_recreate", true)} (${name("deletion_policy")} "factory-reset" runs first and wipes every member).` : recreateWay(language)),
       path: [change.attribute],
     };
   });
@@ -269,7 +276,7 @@ async function planUpdate(prior: ClusterValue, request: PlanRequest & { proposed
   } else {
     const changes = creationChanges(prior, proposed, digestChanged);
     const allowRecreate = proposed.allow_recreate === true;
-    diagnostics.push(...creationChangeDiagnostics(prior, changes, allowRecreate));
+    diagnostics.push(...creationChangeDiagnostics(prior, changes, allowRecreate, client.language));
     if (allowRecreate) requiresReplace.push(...changes.map((change): AttributePath => [change.attribute === "secrets_wo" ? "secrets_digest" : change.attribute]));
   }
   diagnostics.push(...(await removalDiagnostics(prior, removedMembers(prior, proposed), client)));

@@ -62,7 +62,8 @@ export const incusClusterGroupResource: Resource<ProviderClient> = {
     const problems = [...groupProblems(proposed), ...(await memberProblems(client, cluster, members, "members"))];
     if (problems.length > 0) throw new DiagnosticError(problems);
     const planned = { ...proposed, id: cluster !== undefined && name !== undefined ? `${cluster}/${name}` : (proposed.id ?? null) };
-    const { requiresReplace, diagnostics } = await clusterReferencePlan(client, TYPE_NAME, prior, proposed);
+    const onOld = deletionPolicyOf(prior) === "retain" ? undefined : `deletes Incus cluster group "${knownString(prior?.name) ?? ""}"`;
+    const { requiresReplace, diagnostics } = await clusterReferencePlan(client, TYPE_NAME, prior, proposed, onOld);
     if (prior !== null && prior.name !== proposed.name) requiresReplace.push(["name"]);
     return { planned, requiresReplace, diagnostics };
   },

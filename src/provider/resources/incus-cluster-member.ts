@@ -1,6 +1,7 @@
 // operationscenter_incus_cluster_member: the Incus settings of one member of a cluster (roles,
 // failure domain, description, scheduler.instance, groups) and its state (online / evacuated),
-// through the cluster's own Incus API. Unset attributes are not managed. Roles, groups and the
+// through the cluster's own Incus API. Unset attributes are not managed (optional and computed: an
+// imported value, or one dropped from the configuration, stays in state as read). Roles, groups and the
 // failure domain are replaced as a whole by Incus, so every PUT sends them whole; the member
 // config merges (only scheduler.instance is touched). Destroy only stops managing: the member
 // stays in the cluster (that is the cluster's `servers`).
@@ -15,6 +16,7 @@ import {
 import type { IncusClient, IncusMember, IncusMemberPut } from "../../client/incus-client.js";
 import { OperationsCenterError } from "../../client/errors.js";
 import type { ProviderClient } from "../client.js";
+import { attributeSetting, type ConfigurationLanguage } from "../configuration-language.js";
 import { DiagnosticError, type Diagnostic, type Logger, type ObjectValue, type Resource } from "../plugin/types.js";
 import { clusterGone, clusterReferencePlan, connectionAttributes, connectionProblems, incusFor, memberProblems as notMembers, unsetConnection } from "./incus/connection.js";
 import { importIdParts } from "./common/import-id.js";
@@ -32,7 +34,8 @@ export const incusClusterMemberResource: Resource<ProviderClient> = {
     version: 0,
     block: {
       description:
-        "The Incus settings and state of one cluster member: roles, failure domain, description, scheduler.instance, groups, and evacuation. Unset attributes are left as they are. " +
+        "The Incus settings and state of one cluster member: roles, failure domain, description, scheduler.instance, groups, and evacuation. Unset attributes are not managed: they are left as they are " +
+        "(after an import, or once dropped from the configuration, the state shows their live value and a plan shows no change for them). " +
         "Destroying the resource stops managing the member; it stays in the cluster.",
       attributes: {
         id: { type: "string", computed: true, description: "CLUSTER/MEMBER." },
@@ -41,13 +44,14 @@ export const incusClusterMemberResource: Resource<ProviderClient> = {
         roles: {
           type: ["set", "string"],
           optional: true,
+          computed: true,
           description: `Roles to assign: ${assignableRoles.join(", ")}. The database roles are assigned by Incus and cannot be given. A role removed by hand shows as a change.`,
         },
-        failure_domain: { type: "string", optional: true, description: 'Failure domain of the member ("default" means none).' },
-        description: { type: "string", optional: true, description: "Description of the member." },
-        scheduler_instance: { type: "string", optional: true, description: `scheduler.instance: ${schedulerInstanceValues.join(", ")} (all: any placement; manual: only when targeted; group: only when its group is targeted).` },
-        groups: { type: ["set", "string"], optional: true, description: "Cluster groups the member belongs to (at least one; the whole list is replaced)." },
-        state: { type: "string", optional: true, description: "online or evacuated. evacuated evacuates the member (waiting for the operation); online restores it." },
+        failure_domain: { type: "string", optional: true, computed: true, description: 'Failure domain of the member ("default" means none).' },
+        description: { type: "string", optional: true, computed: true, description: "Description of the member." },
+        scheduler_instance: { type: "string", optional: true, computed: true, description: `scheduler.instance: ${schedulerInstanceValues.join(", ")} (all: any placement; manual: only when targeted; group: only when its group is targeted).` },
+        groups: { type: ["set", "string"], optional: true, computed: true, description: "Cluster groups the member belongs to (at least one; the whole list is replaced)." },
+        state: { type: "string", optional: true, computed: true, description: "online or evacuated. evacuated evacuates the member (waiting for the operation); online restores it." },
         evacuation_mode: { type: "string", optional: true, description: `How instances leave on evacuation: ${memberEvacuationModes.join(", ")} (default auto: each instance's cluster.evacuate).` },
       },
     },
@@ -66,7 +70,7 @@ export const incusClusterMemberResource: Resource<ProviderClient> = {
     const planned = { ...proposed, id: cluster !== undefined && member !== undefined ? `${cluster}/${member}` : (proposed.id ?? null) };
     const { requiresReplace, diagnostics } = await clusterReferencePlan(client, TYPE_NAME, prior, proposed);
     if (prior !== null && prior.member !== proposed.member) requiresReplace.push(["member"]);
-    const evacuation = evacuationNote(prior, planned);
+    const evacuation = evacuationNote(prior, planned, client.language);
     return { planned, requiresReplace, diagnostics: evacuation === undefined ? diagnostics : [...diagnostics, evacuation] };
   },
 
@@ -119,7 +123,7 @@ export const incusClusterMemberResource: Resource<ProviderClient> = {
  * instance's own answer, from its cluster.evacuate and storage; an instance with no member to go
  * to is stopped where it is).
  */
-function evacuationNote(prior: ObjectValue | null, planned: ObjectValue): Diagnostic | undefined {
+function evacuationNote(prior: ObjectValue | null, planned: ObjectValue, language: ConfigurationLanguage): Diagnostic | undefined {
   if (knownString(planned.state) !== "evacuated" || knownString(prior?.state) === "evacuated") return undefined;
   const name = knownString(planned.member) ?? "";
   const cluster = knownString(planned.cluster) ?? "";
@@ -135,7 +139,7 @@ function evacuationNote(prior: ObjectValue | null, planned: ObjectValue): Diagno
     summary: `${TYPE_NAME}: member "${name}" of cluster "${cluster}" will be evacuated (mode ${mode})`,
     detail:
       `${how[mode] ?? `mode ${mode}`}; an instance with no other member to go to is stopped where it is. While the member is in maintenance, Operations Center refuses every bulk action on the cluster ` +
-      "(the bulk resources then apply member by member). Set state = \"online\" to restore it.",
+      `(the bulk resources then apply member by member). Set ${attributeSetting(language, "state", "online")} to restore it.`,
   };
 }
 

@@ -7,6 +7,7 @@
 import { clusterKeyRules, clusterSettingsProblems, PLACEMENT_SCRIPTLET_KEY } from "../../config/incus.js";
 import { checkPlacementScriptlet, formatStarlarkProblem } from "../../config/starlark.js";
 import type { ProviderClient } from "../client.js";
+import { attributeSetting } from "../configuration-language.js";
 import { DiagnosticError, type Diagnostic, type ObjectValue, type Resource, type Value } from "../plugin/types.js";
 import { deletionPolicyAttribute, deletionPolicyOf, deletionPolicyProblems } from "./common/cluster-reference.js";
 import { clusterGone, clusterReferencePlan, connectionAttributes, connectionProblems, incusFor } from "./incus/connection.js";
@@ -56,13 +57,15 @@ export const incusClusterSettingsResource: Resource<ProviderClient> = {
       const warning: Diagnostic =
         deletionPolicyOf(prior) === "retain"
           ? { severity: "warning", summary: `${TYPE_NAME}: cluster "${cluster}" keeps ${keys.join(", ")} (deletion_policy "retain")`, detail: "The destroy makes no call: Terraform only forgets these settings." }
-          : { severity: "warning", summary: `${TYPE_NAME}: the destroy unsets ${keys.join(", ")} on cluster "${cluster}"`, detail: "Incus goes back to each key's default. Give deletion_policy = \"retain\" to keep them." };
+          : { severity: "warning", summary: `${TYPE_NAME}: the destroy unsets ${keys.join(", ")} on cluster "${cluster}"`, detail: `Incus goes back to each key's default. Give ${attributeSetting(client.language, "deletion_policy", "retain")} to keep them.` };
       return { planned: null, diagnostics: [warning] };
     }
     const problems = settingsProblems(proposed);
     if (problems.length > 0) throw new DiagnosticError(problems);
     const planned = { ...proposed, id: proposed.cluster ?? null };
-    const { requiresReplace, diagnostics } = await clusterReferencePlan(client, TYPE_NAME, prior, proposed);
+    const keys = prior === null ? [] : Object.keys(managed(prior));
+    const onOld = deletionPolicyOf(prior) === "retain" || keys.length === 0 ? undefined : `unsets ${keys.join(", ")}`;
+    const { requiresReplace, diagnostics } = await clusterReferencePlan(client, TYPE_NAME, prior, proposed, onOld);
     return { planned, requiresReplace, diagnostics };
   },
 

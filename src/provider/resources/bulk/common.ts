@@ -12,7 +12,7 @@ export const clusterAttribute: Attribute = {
   required: true,
   description:
     "Name of the cluster in Operations Center. A change that follows the cluster's rename is an in-place change of the state only (the members keep " +
-    "what they carry); a change to another cluster that exists already is a move: a replace, removing from the old cluster (per deletion_policy) and adding to the new one.",
+    "what they carry); a change to another cluster that exists already is a move, also in place: the apply removes it from the old cluster's members (per deletion_policy) and adds it on the new one's.",
 };
 
 export const serversAttribute: Attribute = {

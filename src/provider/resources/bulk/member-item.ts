@@ -3,8 +3,8 @@
 // when no member has it and, when some members already do (Operations Center then refuses the
 // add), adds it on the others through their IncusOS endpoints. Destroy removes it the same way.
 // Every identity attribute but the cluster forces a replace: Operations Center can only add and
-// remove items. A change of the cluster is in place when it follows the cluster's rename, a
-// replace when it moves the item to another existing cluster (common/cluster-reference.ts).
+// remove items. A change of the cluster is in place: it follows the cluster's rename, or moves
+// the item to another existing cluster (common/cluster-reference.ts).
 // While a member is in maintenance Operations Center refuses every bulk action, so the item goes
 // to each member through its IncusOS endpoint instead.
 import type { Server } from "../../../client/api-types.js";
@@ -21,6 +21,7 @@ import {
   deletionPolicyProblems,
   maintenanceNote,
   membersInMaintenance,
+  moveNote,
   renameNote,
   retainedOnReplace,
 } from "../common/cluster-reference.js";
@@ -58,8 +59,12 @@ export interface MemberItemKind<T> {
   valuesOf(item: T): ObjectValue;
   /** The part of the id after "CLUSTER/". */
   idOf(item: T): string;
-  /** The item from the parts of an import id after CLUSTER (as many as idFormat names, none empty), or a message saying what is wrong. */
-  parseId(parts: readonly string[]): T | string;
+  /**
+   * The item from the parts of an import id after CLUSTER (as many as idFormat names, none
+   * empty), or what is wrong with them (wrapped: an item may itself be a string, a WWN or an
+   * application name).
+   */
+  parseId(parts: readonly string[]): { item: T } | { problem: string };
   /** In domain words, e.g. `NVMe target tcp 192.0.2.100:8009`. */
   describe(item: T): string;
   has(api: OperationsCenterClient, member: string, item: T): Promise<boolean>;
@@ -245,11 +250,13 @@ export function memberItemResource<T>(kind: MemberItemKind<T>): Resource<Provide
       const requiresReplace = replacedAttributes(prior, planned, identity);
       const from = prior === null ? undefined : knownString(prior.cluster);
       const change = await clusterChange(client.api, from, cluster);
-      if (change === "move") requiresReplace.push(["cluster"]);
-      if (change === "rename") diagnostics.push(renameNote(kind.typeName, from!, cluster!));
       const priorItem = prior === null ? undefined : kind.itemOf(prior);
+      if (change === "move" && requiresReplace.length === 0 && priorItem !== undefined) {
+        diagnostics.push(moveNote(kind.typeName, kind.describe(priorItem), from!, cluster!, deletionPolicyOf(prior), client.language));
+      }
+      if (change === "rename") diagnostics.push(renameNote(kind.typeName, from!, cluster!));
       if (requiresReplace.length > 0 && deletionPolicyOf(prior) === "retain" && priorItem !== undefined) {
-        diagnostics.push(retainedOnReplace(kind.typeName, kind.describe(priorItem), from ?? ""));
+        diagnostics.push(retainedOnReplace(kind.typeName, kind.describe(priorItem), from ?? "", client.language));
       }
       if (requiresReplace.length > 0 || hasUnknown(planned)) planned.members = UNKNOWN;
       // Every member should have it: the plan shows a member that lacks it as a change.
@@ -315,17 +322,18 @@ export function memberItemResource<T>(kind: MemberItemKind<T>): Resource<Provide
     async import(id, { client }) {
       const [cluster, ...rest] = importIdParts(kind.typeName, id, kind.idFormat) as [string, ...string[]];
       const parsed = kind.parseId(rest);
-      if (typeof parsed === "string") throw importIdError(kind.typeName, id, kind.idFormat, parsed);
+      if ("problem" in parsed) throw importIdError(kind.typeName, id, kind.idFormat, parsed.problem);
+      const item = parsed.item;
       const members = await clusterMembers(client.api, cluster);
-      const present = members === undefined ? [] : await holders(client, members, parsed);
+      const present = members === undefined ? [] : await holders(client, members, item);
       if (present.length === 0) {
         throw new DiagnosticError({
           severity: "error",
-          summary: `Cannot import ${kind.typeName} "${id}": ${members === undefined ? `cluster "${cluster}" does not exist` : `no member of cluster "${cluster}" has ${kind.describe(parsed)}`}`,
+          summary: `Cannot import ${kind.typeName} "${id}": ${members === undefined ? `cluster "${cluster}" does not exist` : `no member of cluster "${cluster}" has ${kind.describe(item)}`}`,
           detail: "Check the id; to add the item instead, declare the resource without importing it.",
         });
       }
-      return { state: stateOf(cluster, parsed, present, null, null) };
+      return { state: stateOf(cluster, item, present, null, null) };
     },
   });
 }

@@ -20,6 +20,7 @@ import {
   deletionPolicyProblems,
   maintenanceNote,
   membersInMaintenance,
+  moveNote,
   renameNote,
 } from "../common/cluster-reference.js";
 import { importIdParts } from "../common/import-id.js";
@@ -64,6 +65,14 @@ export function canonical(value: unknown): unknown {
 }
 
 const same = (a: unknown, b: unknown): boolean => JSON.stringify(canonical(a)) === JSON.stringify(canonical(b));
+
+/** True when both are known JSON texts of the same config. */
+function sameConfigText(a: ObjectValue[string] | undefined, b: ObjectValue[string] | undefined): boolean {
+  const [x, y] = [knownString(a), knownString(b)];
+  if (x === undefined || y === undefined) return false;
+  const [px, py] = [parseConfig(x), parseConfig(y)];
+  return "value" in px && "value" in py && same(px.value, py.value);
+}
 
 /** The JSON text as an object, or a diagnostic on the config attribute. */
 function parseConfig(text: string): { value: Record<string, unknown> } | { problem: Diagnostic } {
@@ -176,18 +185,23 @@ export function systemConfigResource<A extends SystemAction>(kind: SystemConfigK
       throwIfErrors(problems(proposed));
       const cluster = knownString(proposed.cluster);
       const planned: ObjectValue = { ...proposed, id: cluster ?? UNKNOWN };
+      // The same config written otherwise (key order, spacing, zero values) keeps the prior text,
+      // as Terraform allows for an equivalent value: after an import, whose text is the live
+      // config's, the plan shows no change the apply would not make.
+      if (prior !== null && sameConfigText(prior.config, proposed.config)) planned.config = prior.config;
       const diagnostics: Diagnostic[] = [];
       const from = prior === null ? undefined : knownString(prior.cluster);
       const change = await clusterChange(client.api, from, cluster);
       if (change === "rename") diagnostics.push(renameNote(kind.typeName, from!, cluster!));
-      const changed = prior === null || prior.config !== proposed.config || serversChanged(prior, proposed);
+      if (change === "move") diagnostics.push(moveNote(kind.typeName, `the ${kind.what} config`, from!, cluster!, deletionPolicyOf(prior), client.language));
+      const changed = prior === null || prior.config !== planned.config || serversChanged(prior, proposed);
       // After the apply every member has this config: the declared servers, or today's members.
-      planned.members = change === "move" ? UNKNOWN : await plannedMembers(client.api, cluster, proposed.servers);
-      if (changed && cluster !== undefined && change !== "move") {
+      planned.members = await plannedMembers(client.api, cluster, proposed.servers);
+      if ((changed || change === "move") && cluster !== undefined) {
         const maintenance = await membersInMaintenance(client.api, cluster);
         if (maintenance.size > 0) diagnostics.push(maintenanceNote(kind.typeName, cluster, maintenance));
       }
-      return { planned, ...(change === "move" ? { requiresReplace: [["cluster"]] } : {}), ...(diagnostics.length > 0 ? { diagnostics } : {}) };
+      return { planned, ...(diagnostics.length > 0 ? { diagnostics } : {}) };
     },
 
     async apply({ prior, planned }, { client, log }) {

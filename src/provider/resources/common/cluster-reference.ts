@@ -1,10 +1,12 @@
 // What every resource that hangs off a cluster shares about that cluster: whether it still exists
 // in Operations Center (a cluster deleted outside Terraform drops its dependents from state, as
 // the cluster resource drops itself), what a change of the `cluster` attribute means (the
-// cluster's rename, planned in place, or a move to another existing cluster, planned as a
-// replace), which members are in maintenance, and the `deletion_policy` of the dependent.
+// cluster's rename, or a move to another existing cluster, which the bulk resources apply in
+// place and the Incus resources as a replace), which members are in maintenance, and the
+// `deletion_policy` of the dependent.
 import { IN_MAINTENANCE, type Server } from "../../../client/api-types.js";
 import type { OperationsCenterClient } from "../../../client/client.js";
+import { attributeName, attributeSetting, type ConfigurationLanguage } from "../../configuration-language.js";
 import { dependentDeletionPolicyProblem, type DependentDeletionPolicy } from "../../../config/cluster.js";
 import type { Attribute, Diagnostic, ObjectValue } from "../../plugin/types.js";
 import { apiStep, knownString } from "../values.js";
@@ -36,7 +38,7 @@ export async function clusterExists(api: OperationsCenterClient, cluster: string
 
 /**
  * What a change of `cluster` from `from` to `to` is, decided from what exists. At plan: when both
- * exist it is a move to another cluster (a replace, so the plan shows it); otherwise the cluster
+ * exist it is a move to another cluster (noted in the plan); otherwise the cluster
  * is being renamed (or created, or is gone) and the items stay where they are (in place). At
  * apply: "move" when both still exist (the items are removed from `from` and added to `to`),
  * else the items already are (or, for a dependent applied before its cluster, are about to be)
@@ -109,15 +111,39 @@ export function maintenanceNote(typeName: string, cluster: string, members: Read
 }
 
 /**
+ * The plan's note on a move to another existing cluster, an in-place change: the apply takes the
+ * item off the old cluster's members per the deletion policy (retain leaves it there), then puts
+ * it on the new cluster's members.
+ */
+export function moveNote(typeName: string, what: string, from: string, to: string, policy: DependentDeletionPolicy, language: ConfigurationLanguage): Diagnostic {
+  const deletionPolicy = attributeName(language, "deletion_policy");
+  if (policy === "retain") {
+    return {
+      severity: "warning",
+      summary: `${typeName}: ${what} moves from cluster "${from}" to cluster "${to}" and stays on the members of "${from}" (${deletionPolicy} retain)`,
+      detail:
+        `An in-place change: the apply adds it on the members of "${to}" and makes no call for "${from}". To have it removed there, ` +
+        `apply ${attributeSetting(language, "deletion_policy", "remove")} first, then this change.`,
+    };
+  }
+  return {
+    severity: "warning",
+    summary: `${typeName}: ${what} moves from cluster "${from}" to cluster "${to}": removed from the members of "${from}", then added on those of "${to}"`,
+    detail: `An in-place change (${deletionPolicy} remove): the apply takes it off the members of "${from}" first, then puts it on the members of "${to}".`,
+  };
+}
+
+/**
  * A replace runs the destroy first, and with deletion_policy retain that destroy only forgets the
  * old item: the plan says it stays.
  */
-export function retainedOnReplace(typeName: string, what: string, cluster: string): Diagnostic {
+export function retainedOnReplace(typeName: string, what: string, cluster: string, language: ConfigurationLanguage): Diagnostic {
+  const deletionPolicy = attributeName(language, "deletion_policy");
   return {
     severity: "warning",
-    summary: `${typeName}: ${what} stays on the members of cluster "${cluster}" (deletion_policy retain)`,
+    summary: `${typeName}: ${what} stays on the members of cluster "${cluster}" (${deletionPolicy} retain)`,
     detail:
-      'A replace destroys the old item first, and deletion_policy "retain" makes that destroy forget it without a call. To have it removed, ' +
-      'apply deletion_policy = "remove" first (deletionPolicy: "remove" on the construct), then this change.',
+      `A replace destroys the old item first, and ${deletionPolicy} "retain" makes that destroy forget it without a call. To have it removed, ` +
+      `apply ${attributeSetting(language, "deletion_policy", "remove")} first, then this change.`,
   };
 }

@@ -9,6 +9,9 @@
 //   2. the cluster's connection URL and certificate as Operations Center records them, with the
 //      client.crt / client.key of that same directory (a certificate the cluster trusts, e.g. one
 //      given in the application config's `certificates` at creation).
+// The pin of paths 1 and 2 follows the cluster: when the cluster refuses it (its certificate was
+// replaced during the apply), the certificate Operations Center records is pinned instead and the
+// request made once more (recordedCertificate).
 // The explicit client certificate and key, when given, are used on any of these paths. The key is
 // named by its file only, so that it never sits in plan or state. One client per cluster and
 // connection settings for the provider process.
@@ -101,7 +104,17 @@ export function incusFor(client: ProviderClient, values: ObjectValue, log: Logge
   }
   // The log of the latest call: calls of later resources are logged to theirs.
   const onRequest = (event: RequestEvent) => logCalls(entry.log)(event);
-  const entry: Cached = { log, client: connect(client, cluster, remote, explicit).then((connection) => IncusClient.connect(connection, { onRequest, transport: client.transport })) };
+  const entry: Cached = {
+    log,
+    client: connect(client, cluster, remote, explicit).then((connection) =>
+      IncusClient.connect(connection, {
+        onRequest,
+        transport: client.transport,
+        // A pin given on the resource stays as given (it names the certificate to expect).
+        ...(explicit.pinned === undefined ? { currentServerCertificate: () => recordedCertificate(client, cluster, entry.log) } : {}),
+      }),
+    ),
+  };
   entry.client.catch(() => byKey.delete(key));
   byKey.set(key, entry);
   return entry.client;
@@ -137,6 +150,20 @@ async function connect(client: ProviderClient, cluster: string, remote: string |
     });
   }
   return { urls: found.urls, ...(pinned === undefined ? {} : { serverCertificate: pinned }), clientCertificate: certificate, clientKey: key };
+}
+
+/**
+ * The cluster certificate Operations Center records now, asked when the cluster refused the
+ * pinned one: a certificate replaced since the pin was read (by operationscenter_cluster_certificate
+ * in the same apply, which runs in parallel with the Incus resources, or by anyone) is followed.
+ * Operations Center is where the cluster certificate is replaced, and is itself authenticated,
+ * so its record is trusted as the pin of path 2 is. Undefined when the cluster is gone or has none.
+ */
+async function recordedCertificate(client: ProviderClient, cluster: string, log: Logger): Promise<string | undefined> {
+  const found = await client.api.findCluster(cluster);
+  if (found === undefined || found.cluster.certificate === "") return undefined;
+  log.warn(`oc-cdktf: cluster "${cluster}" refused the pinned Incus certificate; reading the certificate Operations Center records for it`, { cluster });
+  return found.cluster.certificate;
 }
 
 /** The address (and what the CLI configuration has for it) from the attributes, the remote, or Operations Center. */
@@ -183,15 +210,32 @@ async function discover(
 
 /**
  * What a change of `cluster` means for an Incus resource: the cluster's rename keeps the Incus
- * objects where they are (in place, noted in the plan), a move to another existing cluster is a
- * replace.
+ * objects where they are (in place, noted in the plan); a move to another existing cluster is a
+ * replace, whose destroy half runs against the old cluster: the plan says what it does there.
+ * `onOldCluster` is what that destroy does, e.g. `unsets cluster.max_voters`; undefined when it
+ * makes no call.
  */
-export async function clusterReferencePlan(client: ProviderClient, typeName: string, prior: ObjectValue | null, proposed: ObjectValue): Promise<{ requiresReplace: string[][]; diagnostics: Diagnostic[] }> {
+export async function clusterReferencePlan(
+  client: ProviderClient,
+  typeName: string,
+  prior: ObjectValue | null,
+  proposed: ObjectValue,
+  onOldCluster?: string,
+): Promise<{ requiresReplace: string[][]; diagnostics: Diagnostic[] }> {
   const from = prior === null ? undefined : knownString(prior.cluster);
   const to = knownString(proposed.cluster);
   const change = await clusterChange(client.api, from, to);
-  if (change === "move") return { requiresReplace: [["cluster"]], diagnostics: [] };
-  return { requiresReplace: [], diagnostics: change === "rename" ? [renameNote(typeName, from!, to!)] : [] };
+  if (change === "rename") return { requiresReplace: [], diagnostics: [renameNote(typeName, from!, to!)] };
+  if (change !== "move") return { requiresReplace: [], diagnostics: [] };
+  const note: Diagnostic = {
+    severity: "warning",
+    summary:
+      onOldCluster === undefined
+        ? `${typeName}: moves from cluster "${from!}" to cluster "${to!}"; cluster "${from!}" is left as it is`
+        : `${typeName}: moves from cluster "${from!}" to cluster "${to!}"; the replace first ${onOldCluster} on cluster "${from!}"`,
+    detail: `A move to another existing cluster replaces the resource: the destroy runs against "${from!}", then the create against "${to!}".`,
+  };
+  return { requiresReplace: [["cluster"]], diagnostics: [note] };
 }
 
 /** True when the resource's cluster is gone from Operations Center: its read then drops it from state. */
