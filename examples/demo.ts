@@ -23,7 +23,7 @@ type Rows = string[][];
 /** Columns padded to their widest cell; the last column is not padded. */
 export function table(rows: Rows): string {
   const widths = rows[0]!.map((_, i) => Math.max(...rows.map((r) => r[i]!.length)));
-  return rows.map((r) => r.map((cell, i) => (i === r.length - 1 ? cell : cell.padEnd(widths[i]!))).join("  ")).join("\n") + "\n";
+  return `${rows.map((r) => r.map((cell, i) => (i === r.length - 1 ? cell : cell.padEnd(widths[i]!))).join("  ")).join("\n")}\n`;
 }
 
 const list = (items: readonly (string | number)[]): string => (items.length === 0 ? "-" : items.join(","));
@@ -132,7 +132,7 @@ export async function runDemo({ workdir, write }: DemoOptions): Promise<number> 
     writeFileSync(path.join(stackDir("sites"), "plan.json"), shown.stdout);
     const summary = await run(process.execPath, [CLI, "plan-summary", "plan.json", "--format", "text"], { cwd: stackDir("sites"), env });
     if (summary.code !== 0) return fail("oc-cdktf plan-summary", summary);
-    write("$ oc-cdktf plan-summary plan.json --format text\n" + summary.stdout);
+    write(`$ oc-cdktf plan-summary plan.json --format text\n${summary.stdout}`);
     const approved = await tf("sites", "apply", "plan.bin");
     if (approved.code !== 0) return fail("terraform apply plan.bin (sites)", approved);
     write(`sites: ${outcome(approved.stdout)} (the reviewed plan file)\n`);
@@ -147,7 +147,7 @@ export async function runDemo({ workdir, write }: DemoOptions): Promise<number> 
     const drift = await run(process.execPath, [CLI, "drift", outdir, "--format", "text"], { cwd: workdir, env });
     // Exit 2: drift found, which is what this step shows.
     if (drift.code !== 2) return fail("oc-cdktf drift (expected exit 2: drift found)", drift);
-    write("$ oc-cdktf drift cdktf.out --format text\n" + drift.stdout);
+    write(`$ oc-cdktf drift cdktf.out --format text\n${drift.stdout}`);
 
     heading("4. terraform destroy: site1 is forgotten (Operations Center drops it and its servers, which keep running), lab is factory-reset (its servers register again, empty)");
     for (const stack of [...FLEET_STACKS].reverse()) {

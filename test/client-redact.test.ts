@@ -1,8 +1,9 @@
 // Secrets never reach debug output: bmc_config.password, keys, tokens, Authorization headers.
 import { after, before, describe, it } from "node:test";
 import assert from "node:assert/strict";
-import { OperationsCenterClient, OperationsCenterError, REDACTED, redact, redactString } from "../src/client/index.js";
+import { OperationsCenterClient, OperationsCenterError, REDACTED, redact, redactString, type Server } from "../src/client/index.js";
 import type { KeyPair } from "../src/local-oc/certificates.js";
+import { valueAt } from "./fixtures/json.js";
 import { clientCertificate, sendSync, serverCertificate, startTestServer, type TestServer } from "./fixtures/client/server.js";
 
 const listing = [
@@ -48,7 +49,7 @@ describe("redaction", () => {
 
   it("redacts bmc_config.password (and other secrets) in a server listing, leaving the input untouched", async () => {
     const client = new OperationsCenterClient({ url: server.url, serverCertificate: serverPair.certificate, debug: () => {} });
-    let servers;
+    let servers: Server[];
     try {
       servers = await client.listServers();
     } finally {
@@ -56,16 +57,15 @@ describe("redaction", () => {
     }
     const safe = redact(servers);
     assert.equal(safe[0]?.name, "server01");
-    const bmc = (safe[0] as Record<string, any>).bmc_config;
-    assert.equal(bmc.password, REDACTED);
-    assert.equal(bmc.username, "admin");
-    assert.equal(bmc.endpoint, "https://10.0.0.21");
-    assert.equal((safe[0] as Record<string, any>).os_data.network.config.proxy.servers.corp.password, REDACTED);
-    assert.equal((safe[0] as Record<string, any>).os_data.security.config.encryption_recovery_keys, REDACTED);
+    assert.equal(valueAt(safe[0], "bmc_config", "password"), REDACTED);
+    assert.equal(valueAt(safe[0], "bmc_config", "username"), "admin");
+    assert.equal(valueAt(safe[0], "bmc_config", "endpoint"), "https://10.0.0.21");
+    assert.equal(valueAt(safe[0], "os_data", "network", "config", "proxy", "servers", "corp", "password"), REDACTED);
+    assert.equal(valueAt(safe[0], "os_data", "security", "config", "encryption_recovery_keys"), REDACTED);
     assert.ok(!JSON.stringify(safe).includes("hunter2-bmc-secret"));
     assert.ok(!JSON.stringify(safe).includes("proxy-secret"));
     // The client hands the caller the real data.
-    assert.equal((servers[0] as Record<string, any>).bmc_config.password, "hunter2-bmc-secret");
+    assert.equal(valueAt(servers[0], "bmc_config", "password"), "hunter2-bmc-secret");
   });
 
   it("debug output (OC_CDKTF_DEBUG) shows requests and replies with secrets redacted", async () => {
@@ -133,7 +133,7 @@ describe("redaction", () => {
       count: 3,
     };
     const copy = structuredClone(input);
-    const out = redact(input) as Record<string, any>;
+    const out = redact(input);
     assert.deepEqual(input, copy, "the input is not modified");
     assert.equal(out.headers.Authorization, REDACTED);
     assert.equal(out.headers["content-type"], "application/json");

@@ -32,7 +32,11 @@ const deepJson = (depth: number): string => `${'{"a":'.repeat(depth)}1${"}".repe
 function deepObject(depth: number): Record<string, unknown> {
   const root: Record<string, unknown> = {};
   let node = root;
-  for (let i = 0; i < depth; i++) node = (node.a = {}) as Record<string, unknown>;
+  for (let i = 0; i < depth; i++) {
+    const child: Record<string, unknown> = {};
+    node.a = child;
+    node = child;
+  }
   return root;
 }
 

@@ -66,7 +66,7 @@ describe("local OC: authentication, envelope and mux", () => {
   });
 
   it("writes an operations-center CLI configuration directory", async () => {
-    const config = yaml.load(readFileSync(join(h.configDir, "config.yml"), "utf8")) as any;
+    const config = yaml.load(readFileSync(join(h.configDir, "config.yml"), "utf8")) as { default_remote: string; remotes: Record<string, unknown> };
     assert.equal(config.default_remote, "local-oc");
     assert.deepEqual(config.remotes["local-oc"], { addr: h.oc.url, auth_type: "tls", server_cert: h.oc.serverCertificate });
     assert.equal(statSync(join(h.configDir, "client.key")).mode & 0o777, 0o600);
@@ -83,7 +83,7 @@ describe("local OC: authentication, envelope and mux", () => {
     assert.equal(log[1]!.status, 400);
     assert.deepEqual(log[1]!.body, { name: "" });
     const remote = await h.call("GET", "/local-oc/requests");
-    assert.deepEqual(remote.json!.metadata.slice(0, 2).map((e: any) => e.status), [200, 400]);
+    assert.deepEqual(remote.json!.metadata.slice(0, 2).map((e: { status: number }) => e.status), [200, 400]);
   });
 });
 
@@ -98,7 +98,7 @@ describe("local OC: servers", () => {
     const urls = await h.call("GET", S);
     assert.ok(urls.json!.metadata.includes(`${S}/node1`));
     const all = await h.call("GET", `${S}?recursion=1`);
-    const node4 = all.json!.metadata.find((s: any) => s.name === "node4");
+    const node4 = all.json!.metadata.find((s: { name: string }) => s.name === "node4");
     assert.equal(node4.server_type, "incus");
     assert.equal(node4.server_status, "ready");
     assert.equal(node4.cluster, "");
@@ -106,7 +106,7 @@ describe("local OC: servers", () => {
     assert.equal(node4.connection_url, "https://192.0.2.104:8443");
 
     const filter = async (expr: string) =>
-      (await h.call("GET", `${S}?recursion=1&filter=${encodeURIComponent(expr)}`)).json!.metadata.map((s: any) => s.name);
+      (await h.call("GET", `${S}?recursion=1&filter=${encodeURIComponent(expr)}`)).json!.metadata.map((s: { name: string }) => s.name);
     assert.deepEqual(await filter('name == "node2"'), ["node2"]);
     assert.deepEqual(await filter('status == "pending"'), ["pending1"]);
     assert.deepEqual(await filter('type == "migration-manager"'), ["mm1"]);
@@ -124,7 +124,7 @@ describe("local OC: servers", () => {
     assert.equal(status.status, 500);
     assert.equal(status.json!.error, "Invalid status");
     const pending = await h.call("GET", `${S}?recursion=1&status=pending`);
-    assert.deepEqual(pending.json!.metadata.map((s: any) => s.name), ["pending1"]);
+    assert.deepEqual(pending.json!.metadata.map((s: { name: string }) => s.name), ["pending1"]);
   });
 
   it("gets a server with an ETag, 404 for an unknown one", async () => {

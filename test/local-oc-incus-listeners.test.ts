@@ -21,7 +21,7 @@ const MAIN = join(dirname(fileURLToPath(import.meta.url)), "..", "src", "cli", "
 
 interface IncusReply {
   status: number;
-  json: { error: string; metadata: any } | undefined;
+  json: { error: string; metadata: unknown } | undefined;
   /** SHA-256 fingerprint of the certificate the listener presented. */
   presented: string;
 }
@@ -102,10 +102,10 @@ test("a certificate from the application config's certificates is trusted by tha
   await withCluster(
     async (h, url) => {
       const root = await incusCall(url, "GET", "/1.0", admin);
-      assert.equal(root.json!.metadata.auth, "trusted");
+      assert.equal((root.json!.metadata as { auth: string }).auth, "trusted");
       assert.equal((await incusCall(url, "GET", "/1.0/cluster/members", admin)).status, 200);
       const listed = await incusCall(url, "GET", "/1.0/certificates?recursion=1", admin);
-      assert.deepEqual(listed.json!.metadata.map((c: { name: string; type: string }) => [c.name, c.type]), [["admin", "client"]]);
+      assert.deepEqual((listed.json!.metadata as Array<{ name: string; type: string }>).map((c) => [c.name, c.type]), [["admin", "client"]]);
       assert.equal((await h.call("POST", "/1.0/provisioning/clusters", clusterPost("c2", ["server03"]))).status, 201);
       assert.equal((await incusCall(h.oc.incusEndpoint("c2")!.url, "GET", "/1.0/cluster/members", admin)).status, 403, "trust is per cluster");
     },
@@ -124,7 +124,7 @@ test("POST /1.0/certificates adds to the trust store: the new client gets in, a 
       assert.equal(added.status, 201);
       assert.equal((await incusCall(url, "GET", "/1.0/cluster/members", newcomer)).status, 200);
       const one = await incusCall(url, "GET", `/1.0/certificates/${certificateFingerprint(newcomer.certificate)}`, newcomer);
-      assert.equal(one.json!.metadata.name, "newcomer", "the name defaults to the common name");
+      assert.equal((one.json!.metadata as { name: string }).name, "newcomer", "the name defaults to the common name");
       const again = await incusCall(url, "POST", "/1.0/certificates", admin, { type: "client", certificate: newcomer.certificate });
       assert.deepEqual([again.status, again.json!.error], [409, "Certificate already in trust store"]);
       assert.equal((await incusCall(url, "POST", "/1.0/certificates", admin, { type: "bogus", certificate: viewer.certificate })).json!.error, "Invalid certificate type");

@@ -3,6 +3,7 @@
 import { describe, it, before } from "node:test";
 import assert from "node:assert/strict";
 import { clusterPost, suiteHarness } from "./fixtures/local-oc/helpers.js";
+import { valueAt } from "./fixtures/json.js";
 
 const C = "/1.0/provisioning/clusters";
 const S = "/1.0/provisioning/servers";
@@ -51,26 +52,26 @@ describe("local OC: the request log hides secrets", () => {
     const r = await h.call("GET", "/local-oc/requests");
     assert.equal(r.status, 200);
     for (const secret of Object.values(secrets)) assert.ok(!r.text.includes(secret), `the log shows ${secret}`);
-    const entries = r.json!.metadata as Array<{ method: string; path: string; query: Record<string, string>; body?: any }>;
+    const entries = r.json!.metadata as Array<{ method: string; path: string; query: Record<string, string>; body?: unknown }>;
     const post = entries.find((e) => e.method === "POST" && e.path === C)!;
-    assert.equal(post.body.services_config.tailscale.auth_key, "<redacted>");
-    assert.equal(post.body.services_config.tailscale.login_server, "https://hs.example.test");
-    assert.equal(post.body.application_seed_config.config["loki.auth.password"], "<redacted>");
-    assert.equal(post.body.application_seed_config.config["user.ui.title"], "edge");
-    assert.equal(post.body.application_seed_config.certificates[0].trust_token, "<redacted>");
+    assert.equal(valueAt(post.body, "services_config", "tailscale", "auth_key"), "<redacted>");
+    assert.equal(valueAt(post.body, "services_config", "tailscale", "login_server"), "https://hs.example.test");
+    assert.equal(valueAt(post.body, "application_seed_config", "config", "loki.auth.password"), "<redacted>");
+    assert.equal(valueAt(post.body, "application_seed_config", "config", "user.ui.title"), "edge");
+    assert.equal(valueAt(post.body, "application_seed_config", "certificates", 0, "trust_token"), "<redacted>");
     const netbird = entries.find((e) => e.path.endsWith("/services/netbird"))!;
-    assert.equal(netbird.body.config.setup_key, "<redacted>");
+    assert.equal(valueAt(netbird.body, "config", "setup_key"), "<redacted>");
     const reset = entries.find((e) => e.method === "DELETE")!;
     assert.deepEqual(reset.query, { mode: "factory-reset", token: "<redacted>" });
     const template = entries.find((e) => e.path === "/1.0/provisioning/cluster-templates")!;
-    assert.deepEqual(template.body.variables, { TS_KEY: { description: "", default: "<redacted>" }, LOGIN: { description: "", default: "https://hs.example.test" } });
-    const fromTemplate = entries.find((e) => e.method === "POST" && e.path === C && e.body.name === "t")!;
-    assert.deepEqual(fromTemplate.body.cluster_template_variable_values, { TS_KEY: "<redacted>" });
+    assert.deepEqual(valueAt(template.body, "variables"), { TS_KEY: { description: "", default: "<redacted>" }, LOGIN: { description: "", default: "https://hs.example.test" } });
+    const fromTemplate = entries.find((e) => e.method === "POST" && e.path === C && valueAt(e.body, "name") === "t")!;
+    assert.deepEqual(valueAt(fromTemplate.body, "cluster_template_variable_values"), { TS_KEY: "<redacted>" });
   });
 
   it("the in-process log keeps what was sent, the printed lines do not show the token", () => {
     const post = h.oc.requests.find((e) => e.method === "POST" && e.path === C)!;
-    assert.equal((post.body as any).services_config.tailscale.auth_key, secrets.tailscale);
+    assert.equal(valueAt(post.body, "services_config", "tailscale", "auth_key"), secrets.tailscale);
     const line = logLines.find((l) => l.startsWith("DELETE "))!;
     assert.ok(!line.includes(secrets.token), line);
     assert.match(line, /mode=factory-reset/);

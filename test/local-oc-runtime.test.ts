@@ -175,8 +175,8 @@ describe("local OC: seed and UI", () => {
       assert.equal(js.text, "console.log(1)");
       assert.match(String(js.headers["content-type"]), /javascript/);
       assert.equal((await h.call("GET", "/ui/clusters/x", undefined, { auth: false })).text, "<html>ui</html>");
-      const escape = await h.call("GET", "/ui/%2e%2e/%2e%2e/etc/passwd", undefined, { auth: false });
-      assert.ok(!escape.text.includes("root:"), "no file outside the UI directory is served");
+      const outside = await h.call("GET", "/ui/%2e%2e/%2e%2e/etc/passwd", undefined, { auth: false });
+      assert.ok(!outside.text.includes("root:"), "no file outside the UI directory is served");
     } finally {
       await h.close();
       rmSync(dir, { recursive: true, force: true });
@@ -231,7 +231,13 @@ describe("local OC: the oc-cdktf local-oc command", () => {
           const found = seen.find((l) => pattern.test(l));
           if (found !== undefined) return resolve(found);
           const timer = setTimeout(() => reject(new Error(`no line matching ${pattern} within 20 s; got ${JSON.stringify(seen)}`)), 20_000);
-          waiters.push({ pattern, resolve: (l) => (clearTimeout(timer), resolve(l)) });
+          waiters.push({
+            pattern,
+            resolve: (l) => {
+              clearTimeout(timer);
+              resolve(l);
+            },
+          });
           child.once("exit", (code) => reject(new Error(`exited early with ${code}`)));
         });
       const url = /^listening on (https:\/\/127\.0\.0\.1:\d+)$/.exec(await lineMatching(/^listening on /))![1]!;

@@ -235,10 +235,12 @@ describe("local OC: the stored copy across restarts and snapshots", () => {
     try {
       const first = await startLocalOperationsCenter({ statePath, servers: 1 });
       await first.close();
-      const state = JSON.parse(readFileSync(statePath, "utf8")) as { servers: Array<Record<string, any>> };
+      const state = JSON.parse(readFileSync(statePath, "utf8")) as {
+        servers: Array<{ stored?: unknown; incusos: { network: { interfaces: Array<{ vlan_tags: number[] }> } } }>;
+      };
       for (const server of state.servers) {
-        delete server["stored"];
-        server["incusos"].network.interfaces[0].vlan_tags = [7];
+        delete server.stored;
+        server.incusos.network.interfaces[0]!.vlan_tags = [7];
       }
       writeFileSync(statePath, JSON.stringify(state));
       const h = await startHarness({ statePath });

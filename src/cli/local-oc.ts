@@ -160,7 +160,7 @@ export async function run(argv: string[]): Promise<number> {
     ...(values["incus-shared-route"] === true ? { incusSharedRoute: true } : {}),
     ...(values["oidc-issuer"] === true ? { oidcIssuer: true } : {}),
     faults,
-    log: (line) => process.stdout.write(line + "\n"),
+    log: (line) => process.stdout.write(`${line}\n`),
   });
   const configDir = str("write-client-config");
   if (configDir !== undefined) {

@@ -33,14 +33,19 @@ function usage(message: string): number {
   return EXIT.usage;
 }
 
+/** The command line as parseArgs reads it; throws on an unknown or malformed option. */
+function parseCommandLine(argv: string[]) {
+  return parseArgs({
+    args: argv,
+    allowPositionals: true,
+    options: { format: { type: "string", default: "markdown" }, "fail-on": { type: "string" }, "max-chars": { type: "string" }, help: { type: "boolean", short: "h" } },
+  });
+}
+
 export async function run(argv: string[]): Promise<number> {
-  let parsed;
+  let parsed: ReturnType<typeof parseCommandLine>;
   try {
-    parsed = parseArgs({
-      args: argv,
-      allowPositionals: true,
-      options: { format: { type: "string", default: "markdown" }, "fail-on": { type: "string" }, "max-chars": { type: "string" }, help: { type: "boolean", short: "h" } },
-    });
+    parsed = parseCommandLine(argv);
   } catch (error) {
     return usage(error instanceof Error ? error.message : String(error));
   }

@@ -162,24 +162,29 @@ function usageError(message: string): number {
   return 2;
 }
 
+/** The command line as parseArgs reads it; throws on an unknown or malformed option. */
+function parseCommandLine(argv: string[]) {
+  return parseArgs({
+    args: argv,
+    allowPositionals: true,
+    strict: true,
+    options: {
+      services: { type: "string" },
+      application: { type: "string" },
+      "template-variables": { type: "string" },
+      values: { type: "string" },
+      "services-template": { type: "string" },
+      "application-template": { type: "string" },
+      bulk: { type: "string" },
+      help: { type: "boolean", short: "h" },
+    },
+  });
+}
+
 export async function run(argv: string[]): Promise<number> {
-  let parsed;
+  let parsed: ReturnType<typeof parseCommandLine>;
   try {
-    parsed = parseArgs({
-      args: argv,
-      allowPositionals: true,
-      strict: true,
-      options: {
-        services: { type: "string" },
-        application: { type: "string" },
-        "template-variables": { type: "string" },
-        values: { type: "string" },
-        "services-template": { type: "string" },
-        "application-template": { type: "string" },
-        bulk: { type: "string" },
-        help: { type: "boolean", short: "h" },
-      },
-    });
+    parsed = parseCommandLine(argv);
   } catch (err) {
     return usageError((err as Error).message);
   }

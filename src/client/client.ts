@@ -2,7 +2,7 @@
 // store), client certificates or OIDC bearer tokens, the response envelope, retries that never
 // repeat a mutation the server may already have performed unless a replay is harmless, a time
 // budget for reconnecting while Operations Center restarts, and a per-client concurrency limit.
-import { X509Certificate, createPrivateKey } from "node:crypto";
+import { type KeyObject, X509Certificate, createPrivateKey } from "node:crypto";
 import { setTimeout as sleep } from "node:timers/promises";
 import { Agent, type Dispatcher } from "undici";
 import { segment } from "./path.js";
@@ -255,7 +255,7 @@ export class OperationsCenterClient {
       } catch (error) {
         throw new Error(`The client certificate is not a valid PEM certificate (${(error as Error).message}).`);
       }
-      let key;
+      let key: KeyObject;
       try {
         key = createPrivateKey(options.clientKey as string);
       } catch (error) {

@@ -299,7 +299,7 @@ export class OidcTokens implements BearerSource {
     if (parsed.protocol !== "https:" && !(parsed.protocol === "http:" && this.#options.allowInsecureHttp === true)) {
       throw new Error(`${what} ${parsed.origin} is not an https:// address`);
     }
-    let reply;
+    let reply: Dispatcher.ResponseData;
     try {
       reply = await this.#issuerDispatcher().request({
         origin: parsed.origin,

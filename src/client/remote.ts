@@ -15,7 +15,7 @@
 //   oidc-tokens/<remote>.json      the access and refresh tokens of an `auth_type: oidc` remote, as
 //                                  the CLI keeps them (src/client/oidc.ts)
 //   OPERATIONS_CENTER_ALLOW_HTTP=1 permit a plain http:// address (local test servers only)
-import { X509Certificate, createPrivateKey } from "node:crypto";
+import { type KeyObject, X509Certificate, createPrivateKey } from "node:crypto";
 import { homedir } from "node:os";
 import { isAbsolute, join } from "node:path";
 import { z } from "zod";
@@ -315,7 +315,7 @@ function checkKeyPair(certificatePem: string, keyPem: string, certSource: string
   } catch (error) {
     throw new Error(`${certSource}: not a valid PEM certificate (${errorText(error)}).`);
   }
-  let key;
+  let key: KeyObject;
   try {
     key = createPrivateKey(keyPem);
   } catch (error) {

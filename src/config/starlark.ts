@@ -293,13 +293,17 @@ class Parser {
     if (t.kind === "name") {
       switch (t.text) {
         case "def":
-          return this.def();
+          this.def();
+          return;
         case "if":
-          return this.ifStatement();
+          this.ifStatement();
+          return;
         case "for":
-          return this.forStatement();
+          this.forStatement();
+          return;
         case "while":
-          return this.whileStatement();
+          this.whileStatement();
+          return;
       }
     }
     this.simpleStatements();

@@ -23,8 +23,9 @@ function collect(kind: SecretKind, node: unknown, path: (string | number)[], fou
     found.push({ path, variables: [...new Set([...text.matchAll(MARKER)].map((m) => m[1]!))] });
     return;
   }
-  if (Array.isArray(node)) node.forEach((item, index) => collect(kind, item, [...path, index], found));
-  else if (typeof node === "object" && node !== null) {
+  if (Array.isArray(node)) {
+    for (const [index, item] of node.entries()) collect(kind, item, [...path, index], found);
+  } else if (typeof node === "object" && node !== null) {
     for (const [key, item] of Object.entries(node)) collect(kind, item, [...path, key], found);
   }
 }
@@ -92,8 +93,8 @@ export function secretTemplateVariables(templates: { servicesTemplate: string; a
   ];
   for (const [kind, text] of pairs) {
     const leaves = templateSecretLeaves(kind, text);
-    if (leaves === undefined) placeholdersIn(text).forEach((n) => found.add(n));
-    else leaves.forEach((leaf) => leaf.variables.forEach((n) => found.add(n)));
+    const variables = leaves === undefined ? placeholdersIn(text) : leaves.flatMap((leaf) => leaf.variables);
+    for (const name of variables) found.add(name);
   }
   return found;
 }

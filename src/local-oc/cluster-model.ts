@@ -320,7 +320,7 @@ export async function createCluster(ctx: Context, input: ClusterCreate): Promise
       {
         name: "application-seed-config.json",
         mime_type: "application/json",
-        content: JSON.stringify(applicationSeedConfig, null, 2) + "\n",
+        content: `${JSON.stringify(applicationSeedConfig, null, 2)}\n`,
       },
     ],
     last_updated: nowString(),

@@ -176,7 +176,7 @@ export function decodeObject(body: string, prefix = ""): Record<string, unknown>
     const text = body.trim() === "" ? "EOF" : (err as Error).message;
     throw badRequest(prefix === "" ? text : `${prefix}: ${text}`);
   }
-  if (typeof parsed !== "object" || parsed === null || Array.isArray(parsed)) throw badRequest(`${prefix === "" ? "" : prefix + ": "}json: cannot unmarshal ${Array.isArray(parsed) ? "array" : typeof parsed} into Go value of type object`);
+  if (typeof parsed !== "object" || parsed === null || Array.isArray(parsed)) throw badRequest(`${prefix === "" ? "" : `${prefix}: `}json: cannot unmarshal ${Array.isArray(parsed) ? "array" : typeof parsed} into Go value of type object`);
   return parsed as Record<string, unknown>;
 }
 

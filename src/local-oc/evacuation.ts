@@ -38,7 +38,10 @@ export function runMemberEvacuation(ctx: Context, cluster: string, server: Serve
   setMaintenance(server, IN_MAINTENANCE.evacuating);
   ctx.changed();
   const finish = (): void => {
-    if (server.in_maintenance !== IN_MAINTENANCE.evacuating) return done();
+    if (server.in_maintenance !== IN_MAINTENANCE.evacuating) {
+      done();
+      return;
+    }
     evacuateInstances(ctx.store, cluster, server.name, mode);
     setMaintenance(server, IN_MAINTENANCE.evacuated);
     ctx.changed();

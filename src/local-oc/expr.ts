@@ -248,7 +248,7 @@ function checkNames(node: Node, env: Record<string, unknown>, source: string): v
       checkNames(node.index, env, source);
       return;
     case "array":
-      node.items.forEach((n) => checkNames(n, env, source));
+      for (const item of node.items) checkNames(item, env, source);
       return;
     case "unary":
       checkNames(node.operand, env, source);

@@ -34,7 +34,7 @@ export type Handler = (req: ApiRequest) => ApiResponse | Promise<ApiResponse>;
 const JSON_HEADERS = { "Content-Type": "application/json" };
 
 function envelope(status: number, body: Record<string, unknown>, headers: Record<string, string> = {}): ApiResponse {
-  return { status, headers: { ...JSON_HEADERS, ...headers }, body: JSON.stringify(body) + "\n" };
+  return { status, headers: { ...JSON_HEADERS, ...headers }, body: `${JSON.stringify(body)}\n` };
 }
 
 /** SyncResponse(true, metadata). */
@@ -88,7 +88,7 @@ export function plainText(status: number, text: string, headers: Record<string, 
   return {
     status,
     headers: { "Content-Type": "text/plain; charset=utf-8", "X-Content-Type-Options": "nosniff", ...headers },
-    body: text + "\n",
+    body: `${text}\n`,
   };
 }
 

@@ -79,10 +79,12 @@ const alwaysMigratableDevices = ["none", "tpm"] as const;
 const rootDisk = (pool: string): Record<string, string> => ({ type: "disk", path: "/", pool });
 
 function instancesOf(data: PersistedState): SimulatedInstance[] {
-  return (data.instances ??= []);
+  data.instances ??= [];
+  return data.instances;
 }
 function volumesOf(data: PersistedState): SimulatedVolume[] {
-  return (data.storage_volumes ??= []);
+  data.storage_volumes ??= [];
+  return data.storage_volumes;
 }
 
 /** The storage pools of a cluster by name with their driver: IncusOS's `local`, then the application seed config's. */

@@ -16,7 +16,7 @@ const mintSchema = z.strictObject({
 const json = (status: number, body: unknown): ApiResponse => ({
   status,
   headers: { "Content-Type": "application/json", "Cache-Control": "no-store" },
-  body: JSON.stringify(body) + "\n",
+  body: `${JSON.stringify(body)}\n`,
 });
 
 /** The issuer's answer to a request below /local-oc/oidc; `trusted`: the client certificate is trusted. */

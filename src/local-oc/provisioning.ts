@@ -253,7 +253,7 @@ function registerUpdateRoutes(router: Router, ctx: Context): void {
     return {
       status: 202,
       headers: { "Content-Type": "application/json" },
-      body: JSON.stringify({ type: "async", status: "Started", status_code: 100, operation: "", error_code: 0, error: "", metadata: null }) + "\n",
+      body: `${JSON.stringify({ type: "async", status: "Started", status_code: 100, operation: "", error_code: 0, error: "", metadata: null })}\n`,
     };
   });
   router.add("GET", `${UPDATES}/{uuid}`, (req) => {

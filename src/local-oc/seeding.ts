@@ -126,8 +126,8 @@ export async function applySeed(ctx: Context, router: Router, seed: Seed, source
       throw new SeedError(`invalid seed ${source}:\n  ${kind}.${i}.${toHttpError(err).message}`);
     }
   };
-  seed.instances.forEach((input, i) => placing("instances", i, () => placeInstance(ctx.store, input)));
-  seed.storage_volumes.forEach((input, i) => placing("storage_volumes", i, () => placeVolume(ctx.store, input)));
+  for (const [i, input] of seed.instances.entries()) placing("instances", i, () => placeInstance(ctx.store, input));
+  for (const [i, input] of seed.storage_volumes.entries()) placing("storage_volumes", i, () => placeVolume(ctx.store, input));
   for (const token of seed.tokens) {
     ctx.store.data.tokens.push({
       uuid: token.uuid ?? randomUUID(),

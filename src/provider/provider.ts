@@ -6,7 +6,7 @@ import { join, resolve } from "node:path";
 import type { OperationsCenterClient, TransportOptions } from "../client/client.js";
 import { RETRY_DEFAULTS } from "../client/retry-policy.js";
 import { RETRY_LIMITS, retrySettingProblems, type RetrySettings } from "../config/retry-settings.js";
-import { ENV, resolveRemote } from "../client/remote.js";
+import { ENV, type ResolvedRemote, resolveRemote } from "../client/remote.js";
 import { DEFAULT_EVACUATION_TIMEOUT_SECONDS, evacuationTimeoutProblem } from "../config/cluster.js";
 import { logCalls } from "./calls.js";
 import { CONFIGURATION_LANGUAGES } from "./configuration-language.js";
@@ -240,7 +240,7 @@ export async function configureClient(
   };
   const { CachedReadsClient } = await import("../client/cached-client.js");
   let client: OperationsCenterClient;
-  let remote;
+  let remote: ResolvedRemote;
   try {
     remote = resolveRemote({ env: effective, ...(configDir === undefined ? {} : { configDir }), ...(remoteName === undefined || remoteName === "" ? {} : { remote: remoteName }) });
     client = CachedReadsClient.fromRemote(remote, { onRequest: logCalls(log), maxConcurrency: requestsInFlight(maxParallelReads), ...transport });

@@ -70,9 +70,10 @@ export class IncusClusterModel {
   static of(store: Store, name: string): IncusClusterModel | undefined {
     const cluster = store.cluster(name);
     if (cluster === undefined || cluster.status !== "ready") return undefined;
-    const all = (store.data.incus_clusters ??= {});
-    const state = (all[name] ??= { members: {}, groups: { [DEFAULT_GROUP]: { description: "Default cluster group", config: {} } }, config: {}, local_config: {} });
-    return new IncusClusterModel(store, name, state);
+    store.data.incus_clusters ??= {};
+    const all = store.data.incus_clusters;
+    all[name] ??= { members: {}, groups: { [DEFAULT_GROUP]: { description: "Default cluster group", config: {} } }, config: {}, local_config: {} };
+    return new IncusClusterModel(store, name, all[name]);
   }
 
   servers(): ServerRecord[] {
@@ -85,7 +86,8 @@ export class IncusClusterModel {
 
   member(member: string): IncusMember | undefined {
     if (this.server(member) === undefined) return undefined;
-    return (this.state.members[member] ??= { roles: [], failure_domain: "default", description: "", config: {}, groups: [DEFAULT_GROUP] });
+    this.state.members[member] ??= { roles: [], failure_domain: "default", description: "", config: {}, groups: [DEFAULT_GROUP] };
+    return this.state.members[member];
   }
 
   memberNames(): string[] {
@@ -245,7 +247,8 @@ export class IncusClusterModel {
   }
 
   localConfig(member: string): Record<string, string> {
-    return (this.state.local_config[member] ??= {});
+    this.state.local_config[member] ??= {};
+    return this.state.local_config[member];
   }
 
   /** The server config as GET /1.0 renders it: global and the member's local keys, keys at their default left out. */

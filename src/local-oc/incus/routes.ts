@@ -110,7 +110,7 @@ function asyncResponse(op: Operation): ApiResponse {
   return {
     status: 202,
     headers: { "Content-Type": "application/json", Location: `/1.0/operations/${op.id}` },
-    body: JSON.stringify({ type: "async", status: "Operation created", status_code: 100, operation: `/1.0/operations/${op.id}`, error_code: 0, error: "", metadata: op }) + "\n",
+    body: `${JSON.stringify({ type: "async", status: "Operation created", status_code: 100, operation: `/1.0/operations/${op.id}`, error_code: 0, error: "", metadata: op })}\n`,
   };
 }
 

@@ -29,8 +29,9 @@ export interface TrustState {
 export const CERTIFICATE_TYPES = ["client", "server", "metrics"] as const;
 
 function trustOf(data: TrustState, cluster: string): IncusTrust {
-  const all = (data.incus_trust ??= {});
-  return (all[cluster] ??= { certificates: [] });
+  data.incus_trust ??= {};
+  data.incus_trust[cluster] ??= { certificates: [] };
+  return data.incus_trust[cluster];
 }
 
 /** The cluster's certificate and key, as Incus got them at clustering or from a certificate update. */

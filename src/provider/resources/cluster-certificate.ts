@@ -3,7 +3,7 @@
 // reaches the provider in config only and is never in plan, state or logs; the state keeps a
 // keyed digest of it, so a new key shows as a change. Destroy leaves the certificate in place (a
 // cluster always has one).
-import { X509Certificate, createPrivateKey } from "node:crypto";
+import { type KeyObject, X509Certificate, createPrivateKey } from "node:crypto";
 import { segment } from "../../client/path.js";
 import type { ProviderClient } from "../client.js";
 import { DiagnosticError, type Diagnostic, type ObjectValue, type Resource } from "../plugin/types.js";
@@ -142,7 +142,7 @@ function pairProblems(config: ObjectValue): Diagnostic[] {
     }
   }
   if (key === undefined) return [];
-  let parsed;
+  let parsed: KeyObject;
   try {
     parsed = createPrivateKey(key);
   } catch {

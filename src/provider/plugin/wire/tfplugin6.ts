@@ -121,7 +121,8 @@ export const ClientCapabilities: Spec<ClientCapabilities> = {
   write_only_attributes_allowed: { no: 2, kind: "bool" },
 };
 
-export type Empty = {}
+/** A message with no fields (google.protobuf.Empty and the protocol's empty requests). */
+export type Empty = Record<string, never>;
 export const Empty: Spec<Empty> = {};
 
 export interface TypeName {

@@ -65,7 +65,7 @@ export function connectionProblems(config: ObjectValue): Diagnostic[] {
     const missing = given("incus_client_certificate") ? "incus_client_key_file" : "incus_client_certificate";
     out.push({ severity: "error", summary: `${missing} is needed too: give incus_client_certificate and incus_client_key_file together`, path: [missing] });
   }
-  if (keyFile !== undefined && keyFile.includes("-----BEGIN ")) {
+  if (keyFile?.includes("-----BEGIN ")) {
     out.push({ severity: "error", summary: "incus_client_key_file must be the path of the key file, not the key", detail: "The key would otherwise be stored in plan and state. Write it to a file and give its path.", path: ["incus_client_key_file"] });
   } else if (keyFile !== undefined) {
     const problem = userFileProblem(keyFile, MAX_FILE_BYTES.pem);
