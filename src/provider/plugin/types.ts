@@ -37,7 +37,8 @@ export type ObjectValue = { [key: string]: Value };
  */
 export interface NestedAttributes {
   readonly nesting: "single" | "list" | "set" | "map";
-  readonly attributes: { readonly [name: string]: Attribute };
+  /** Not write-only: only top-level write-only attributes are kept out of plan and state. */
+  readonly attributes: { readonly [name: string]: Attribute & { readonly writeOnly?: never } };
 }
 
 interface AttributeFlags {
