@@ -35,26 +35,10 @@ export async function providerSchemaJson(): Promise<unknown> {
     const env = { ...process.env, TF_CLI_CONFIG_FILE: path.join(dir, "cli.tfrc"), CHECKPOINT_DISABLE: "1", TF_IN_AUTOMATION: "1" };
     await run("terraform", ["init", "-backend=false", "-input=false", "-no-color"], { cwd: dir, env });
     const { stdout } = await run("terraform", ["providers", "schema", "-json"], { cwd: dir, env, maxBuffer: 64 * 1024 * 1024 });
-    return withoutOptionalAttributeLists(JSON.parse(stdout) as unknown);
+    return JSON.parse(stdout) as unknown;
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
-}
-
-/**
- * The schema with every object type's optional-attribute list (its third element) left out: the
- * generators know object types of two elements only, and their structs make every field of an
- * attribute's object optional anyway.
- */
-function withoutOptionalAttributeLists(value: unknown): unknown {
-  if (Array.isArray(value)) {
-    const items = value.length === 3 && value[0] === "object" ? value.slice(0, 2) : value;
-    return items.map(withoutOptionalAttributeLists);
-  }
-  if (value !== null && typeof value === "object") {
-    return Object.fromEntries(Object.entries(value).map(([key, inner]) => [key, withoutOptionalAttributeLists(inner)]));
-  }
-  return value;
 }
 
 interface GeneratorModule {

@@ -31,9 +31,13 @@ function typeName(type: CtyType): string {
   return `${kind[0]!.toUpperCase()}${kind.slice(1)} of ${element}`;
 }
 
+const capitalised = (word: string) => `${word[0]!.toUpperCase()}${word.slice(1)}`;
+
 function attributeLine(name: string, a: Attribute): string {
-  const flags = [typeName(a.type), ...(a.sensitive ? ["Sensitive"] : []), ...(a.writeOnly ? ["Write-only"] : []), ...(a.deprecated ? ["Deprecated"] : [])];
-  return `- \`${name}\` (${flags.join(", ")}) ${a.description}`.trimEnd();
+  const kind = a.nested === undefined ? typeName(a.type) : `Attributes${a.nested.nesting === "single" ? "" : ` ${capitalised(a.nested.nesting)}`}`;
+  const below = a.nested === undefined ? "" : ` (see [below for nested schema](#nestedatt--${name}))`;
+  const flags = [kind, ...(a.sensitive ? ["Sensitive"] : []), ...(a.writeOnly ? ["Write-only"] : []), ...(a.deprecated ? ["Deprecated"] : [])];
+  return `- \`${name}\` (${flags.join(", ")}) ${a.description}${below}`.trimEnd();
 }
 
 /** The Schema section: Required, Optional, Read-Only, then one nested section per block. */
@@ -45,7 +49,8 @@ function schemaSection(block: Block, heading = "## Schema"): string {
   };
   const blocks = Object.entries(block.blocks ?? {}).sort(([a], [b]) => (a < b ? -1 : 1));
   const blockLines = blocks.map(([n, b]) => `- \`${n}\` (Block ${b.nesting === "single" ? "" : `${b.nesting[0]!.toUpperCase()}${b.nesting.slice(1)}`}${b.maxItems ? `, Max: ${b.maxItems}` : ""}) ${b.block.description ?? ""}`.replace(/ \) /, ") ").trimEnd());
-  const nested = blocks.map(([n, b]) => `<a id="nestedblock--${n}"></a>\n${schemaSection(b.block, `### Nested Schema for \`${n}\``)}`).join("");
+  const nestedAttributes = entries.flatMap(([n, a]) => (a.nested === undefined ? [] : [`<a id="nestedatt--${n}"></a>\n${schemaSection({ attributes: a.nested.attributes }, `### Nested Schema for \`${n}\``)}`]));
+  const nested = nestedAttributes.join("") + blocks.map(([n, b]) => `<a id="nestedblock--${n}"></a>\n${schemaSection(b.block, `### Nested Schema for \`${n}\``)}`).join("");
   return (
     `${heading}\n\n` +
     group("Required", (a) => a.required === true) +

@@ -40,10 +40,14 @@ export interface ClusterTemplateConfig extends cdktf.TerraformMetaArguments {
 }
 export interface ClusterTemplateVariables {
   /**
+  * The value a cluster gets when it gives none; empty makes the variable required. Unset: "".
+  *
   * Docs at Terraform Registry: {@link https://oc-cdktf.invalid/providers/oc-cdktf/operationscenter/latest/docs/resources/cluster_template#default ClusterTemplate#default}
   */
   readonly default?: string;
   /**
+  * What the variable is for. Unset: "".
+  *
   * Docs at Terraform Registry: {@link https://oc-cdktf.invalid/providers/oc-cdktf/operationscenter/latest/docs/resources/cluster_template#description ClusterTemplate#description}
   */
   readonly description?: string;

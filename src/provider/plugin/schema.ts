@@ -1,23 +1,29 @@
 // The contract's schemas in the protocol's shape (GetProviderSchema).
-import type { Block, Schema } from "./types.js";
+import type { Attribute, Block, Schema } from "./types.js";
 import * as wire from "./wire/tfplugin6.js";
 
 const utf8 = new TextEncoder();
 
+function toWireAttributes(attributes: { readonly [name: string]: Attribute }): wire.SchemaAttribute[] {
+  return Object.entries(attributes).map(([name, a]) => ({
+    name,
+    ...(a.nested === undefined
+      ? { type: utf8.encode(JSON.stringify(a.type)) }
+      : { nested_type: { attributes: toWireAttributes(a.nested.attributes), nesting: wire.ObjectNestingMode[a.nested.nesting] } }),
+    description: a.description,
+    required: a.required === true,
+    optional: a.optional === true,
+    computed: a.computed === true,
+    sensitive: a.sensitive === true,
+    deprecated: a.deprecated === true,
+    write_only: a.writeOnly === true,
+  }));
+}
+
 function toWireBlock(block: Block): wire.SchemaBlock {
   return {
     ...(block.description !== undefined ? { description: block.description } : {}),
-    attributes: Object.entries(block.attributes).map(([name, a]) => ({
-      name,
-      type: utf8.encode(JSON.stringify(a.type)),
-      description: a.description,
-      required: a.required === true,
-      optional: a.optional === true,
-      computed: a.computed === true,
-      sensitive: a.sensitive === true,
-      deprecated: a.deprecated === true,
-      write_only: a.writeOnly === true,
-    })),
+    attributes: toWireAttributes(block.attributes),
     block_types: Object.entries(block.blocks ?? {}).map(([name, nested]) => ({
       type_name: name,
       block: toWireBlock(nested.block),

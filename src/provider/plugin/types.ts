@@ -4,9 +4,7 @@
 
 /**
  * A cty type, as Terraform writes it in JSON: "string", "number", "bool", "dynamic",
- * ["list", T], ["set", T], ["map", T], ["object", {name: T}] or ["tuple", [T…]]. An object type
- * in a schema may list, third, the attributes a configuration may leave out (Terraform's optional
- * object attributes): they then reach the provider as null.
+ * ["list", T], ["set", T], ["map", T], ["object", {name: T}] or ["tuple", [T…]].
  */
 export type CtyType =
   | "string"
@@ -14,7 +12,7 @@ export type CtyType =
   | "bool"
   | "dynamic"
   | readonly ["list" | "set" | "map", CtyType]
-  | readonly ["object", { readonly [name: string]: CtyType }, (readonly string[])?]
+  | readonly ["object", { readonly [name: string]: CtyType }]
   | readonly ["tuple", readonly CtyType[]];
 
 /** A value Terraform has not decided yet ("known after apply"). */
@@ -32,8 +30,18 @@ export const UNKNOWN = Unknown.instance;
 export type Value = null | string | number | boolean | Unknown | Value[] | { [key: string]: Value };
 export type ObjectValue = { [key: string]: Value };
 
-export interface Attribute {
-  readonly type: CtyType;
+/**
+ * A nested attribute's objects (protocol 6): each has these attributes, with their own required,
+ * optional and computed flags (an optional one left out of the configuration comes as null). The
+ * value is one object ("single"), or a list, set or string-keyed map of them.
+ */
+export interface NestedAttributes {
+  readonly nesting: "single" | "list" | "set" | "map";
+  /** Not write-only: only top-level write-only attributes are kept out of plan and state. */
+  readonly attributes: { readonly [name: string]: Attribute & { readonly writeOnly?: never } };
+}
+
+interface AttributeFlags {
   /** Shown in the bindings' TSDoc and `terraform providers schema`. */
   readonly description: string;
   readonly required?: boolean;
@@ -45,6 +53,9 @@ export interface Attribute {
   readonly writeOnly?: boolean;
   readonly deprecated?: boolean;
 }
+
+/** An attribute of a cty type, or a nested attribute: objects described attribute by attribute. */
+export type Attribute = AttributeFlags & ({ readonly type: CtyType; readonly nested?: never } | { readonly nested: NestedAttributes; readonly type?: never });
 
 export interface NestedBlock {
   readonly nesting: "single" | "list" | "set";

@@ -47,8 +47,16 @@ export const clusterTemplateResource: Resource<ProviderClient> = {
           description: `The application config (Incus preseed) template (YAML or JSON text; Operations Center's application_config_template). ${TEMPLATE_TEXT} Unset: "" (an empty application config).`,
         },
         variables: {
-          // Both fields may be left out, as Operations Center takes a variable without them.
-          type: ["map", ["object", { description: "string", default: "string" }, ["default", "description"]]],
+          // Both fields may be left out, as Operations Center takes a variable without them. A
+          // nested attribute rather than an object type with optional attributes: cdktf's
+          // binding generator knows nested attributes but not optional-attribute lists.
+          nested: {
+            nesting: "map",
+            attributes: {
+              description: { type: "string", optional: true, description: "What the variable is for. Unset: \"\"." },
+              default: { type: "string", optional: true, description: "The value a cluster gets when it gives none; empty makes the variable required. Unset: \"\"." },
+            },
+          },
           optional: true,
           description:
             'The template variables by name, each `{ description = "…", default = "…" }` (both optional strings; unset is "", none). Each must be used as `@NAME@` in a template and each placeholder must be defined here. An empty default makes the variable required: every cluster created from the template must give it a value. A variable that fills a secret field must have an empty default.',

@@ -1,11 +1,18 @@
 // What a schema block means for values: its implied cty object type, the shape Terraform
 // expects (list and set blocks are never null), and write-only attributes kept out of state.
-import type { Block, CtyType, ObjectValue, Value } from "../types.js";
+import type { Attribute, Block, CtyType, ObjectValue, Value } from "../types.js";
 import { Unknown } from "../types.js";
+
+/** An attribute's value type: a nested attribute's is an object (or a list, set or map of them) of its attributes' types. */
+export function attributeType(attribute: Attribute): CtyType {
+  if (attribute.nested === undefined) return attribute.type;
+  const object: CtyType = ["object", Object.fromEntries(Object.entries(attribute.nested.attributes).map(([name, inner]) => [name, attributeType(inner)]))];
+  return attribute.nested.nesting === "single" ? object : [attribute.nested.nesting, object];
+}
 
 export function impliedType(block: Block): CtyType {
   const attributes: Record<string, CtyType> = {};
-  for (const [name, attribute] of Object.entries(block.attributes)) attributes[name] = attribute.type;
+  for (const [name, attribute] of Object.entries(block.attributes)) attributes[name] = attributeType(attribute);
   for (const [name, nested] of Object.entries(block.blocks ?? {})) {
     const inner = impliedType(nested.block);
     attributes[name] = nested.nesting === "single" ? inner : [nested.nesting, inner];

@@ -44,7 +44,9 @@ export const Diagnostic: Spec<Diagnostic> = {
 
 export interface SchemaAttribute {
   name: string;
-  type: Uint8Array;
+  /** Empty for a nested attribute, which has nested_type instead. */
+  type?: Uint8Array;
+  nested_type?: SchemaObject;
   description?: string;
   required?: boolean;
   optional?: boolean;
@@ -62,10 +64,23 @@ export const SchemaAttribute: Spec<SchemaAttribute> = {
   computed: { no: 6, kind: "bool" },
   sensitive: { no: 7, kind: "bool" },
   deprecated: { no: 9, kind: "bool" },
+  nested_type: { no: 10, kind: "message", of: () => SchemaObject },
   write_only: { no: 11, kind: "bool" },
 };
 
 export const NestingMode = { single: 1, list: 2, set: 3 } as const;
+
+/** Schema.Object: a nested attribute's attributes and how its objects nest. */
+export interface SchemaObject {
+  attributes: SchemaAttribute[];
+  nesting: number;
+}
+export const SchemaObject: Spec<SchemaObject> = {
+  attributes: { no: 1, kind: "repeated", of: () => SchemaAttribute },
+  nesting: { no: 3, kind: "enum" },
+};
+/** Schema.Object.NestingMode: as NestingMode, and map. */
+export const ObjectNestingMode = { single: 1, list: 2, set: 3, map: 4 } as const;
 
 export interface SchemaNestedBlock {
   type_name: string;
