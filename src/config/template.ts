@@ -5,18 +5,9 @@
 import { z } from "zod";
 import { applicationConfigNotes, applicationConfigSchema, configValueToString, type ApplicationConfig } from "./application.js";
 import { ConfigError, type ConfigProblem, describeValue, didYouMean, expectedMessage, formatPath, sortProblems } from "./errors.js";
-import {
-  LineIndex,
-  type Location,
-  type Locator,
-  type OffsetMapper,
-  type ProblemSource,
-  collectProblems,
-  parseYaml,
-  problemAt,
-  strictObject,
-  text,
-} from "./load.js";
+import { strictObject, text } from "./fields.js";
+import { type ProblemSource, collectProblems, problemAt } from "./problems.js";
+import { LineIndex, type Location, type Locator, type OffsetMapper, parseYaml } from "./yaml-positions.js";
 import { secretServiceFields, servicesConfigNotes, servicesConfigSchema, type ServicesConfig } from "./services.js";
 
 /** The server's placeholder syntax (case-sensitive). */
