@@ -1,9 +1,10 @@
 import { Construct } from "constructs";
 import { applicationNameSchema, type ApplicationArguments } from "../src/config/bulk.js";
-import { anyToken, checkProps, declareOnce, joiningAttributes, joinsAfter, namedResource, dependentDeletionPolicy, type DependentDeletionProps } from "./bulk-declarations.js";
+import { anyToken, declareOnce, joiningAttributes, joinsAfter, namedResource, dependentDeletionPolicy, type DependentDeletionProps } from "./bulk-declarations.js";
 import { literal } from "./names.js";
 import type { ICluster } from "./icluster.js";
 import { ClusterApplication as ApplicationResource } from "./provider/cluster-application/index.js";
+import { checkProps } from "./synth-errors.js";
 
 /** A non-primary IncusOS application. */
 export type ClusterApplicationName = ApplicationArguments["name"];

@@ -1,9 +1,10 @@
 import { Construct } from "constructs";
 import { ISCSI_DEFAULT_PORT, iscsiTargetSchema } from "../src/config/bulk.js";
-import { anyToken, checkProps, clusterAttributes, declareOnce, namedResource, dependentDeletionPolicy, type DependentDeletionProps } from "./bulk-declarations.js";
+import { anyToken, clusterAttributes, declareOnce, namedResource, dependentDeletionPolicy, type DependentDeletionProps } from "./bulk-declarations.js";
 import type { ICluster } from "./icluster.js";
 import { literal } from "./names.js";
 import { ClusterIscsiTarget as IscsiTargetResource } from "./provider/cluster-iscsi-target/index.js";
+import { checkProps } from "./synth-errors.js";
 
 export interface ClusterIscsiTargetProps extends DependentDeletionProps {
   readonly cluster: ICluster;

@@ -1,9 +1,10 @@
 import { Construct } from "constructs";
 import { systemKernelSchema, type SystemKernel } from "../src/config/bulk.js";
-import { anyToken, checkProps, clusterAttributes, declareOnce, namedResource, dependentDeletionPolicy, type DependentDeletionProps } from "./bulk-declarations.js";
+import { anyToken, clusterAttributes, declareOnce, namedResource, dependentDeletionPolicy, type DependentDeletionProps } from "./bulk-declarations.js";
 import type { ICluster } from "./icluster.js";
 import { literal } from "./names.js";
 import { ClusterKernelConfig as KernelConfigResource } from "./provider/cluster-kernel-config/index.js";
+import { checkProps } from "./synth-errors.js";
 
 /** IncusOS' kernel config: console, blacklist_modules, cpu, memory, network, pci. */
 export type KernelConfig = SystemKernel["config"];

@@ -1,9 +1,10 @@
 import { Construct } from "constructs";
 import { systemLoggingSchema, type SystemLogging } from "../src/config/bulk.js";
-import { anyToken, checkProps, clusterAttributes, declareOnce, namedResource, dependentDeletionPolicy, type DependentDeletionProps } from "./bulk-declarations.js";
+import { anyToken, clusterAttributes, declareOnce, namedResource, dependentDeletionPolicy, type DependentDeletionProps } from "./bulk-declarations.js";
 import type { ICluster } from "./icluster.js";
 import { literal } from "./names.js";
 import { ClusterLoggingConfig as LoggingConfigResource } from "./provider/cluster-logging-config/index.js";
+import { checkProps } from "./synth-errors.js";
 
 /** IncusOS' logging config: `{ syslog: { address, protocol?, log_format? } }`. */
 export type LoggingConfig = SystemLogging["config"];

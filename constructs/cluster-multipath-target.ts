@@ -1,9 +1,10 @@
 import { Construct } from "constructs";
 import { multipathWwnSchema } from "../src/config/bulk.js";
-import { anyToken, checkProps, clusterAttributes, declareOnce, namedResource, dependentDeletionPolicy, type DependentDeletionProps } from "./bulk-declarations.js";
+import { anyToken, clusterAttributes, declareOnce, namedResource, dependentDeletionPolicy, type DependentDeletionProps } from "./bulk-declarations.js";
 import type { ICluster } from "./icluster.js";
 import { literal } from "./names.js";
 import { ClusterMultipathTarget as MultipathTargetResource } from "./provider/cluster-multipath-target/index.js";
+import { checkProps } from "./synth-errors.js";
 
 export interface ClusterMultipathTargetProps extends DependentDeletionProps {
   readonly cluster: ICluster;

@@ -1,9 +1,10 @@
 import { Construct } from "constructs";
 import { NVME_TCP_DEFAULT_PORT, nvmeTargetSchema } from "../src/config/bulk.js";
-import { anyToken, checkProps, clusterAttributes, declareOnce, namedResource, dependentDeletionPolicy, type DependentDeletionProps } from "./bulk-declarations.js";
+import { anyToken, clusterAttributes, declareOnce, namedResource, dependentDeletionPolicy, type DependentDeletionProps } from "./bulk-declarations.js";
 import type { ICluster } from "./icluster.js";
 import { literal } from "./names.js";
 import { ClusterNvmeTarget as NvmeTargetResource } from "./provider/cluster-nvme-target/index.js";
+import { checkProps } from "./synth-errors.js";
 
 export interface ClusterNvmeTargetProps extends DependentDeletionProps {
   readonly cluster: ICluster;

@@ -2,7 +2,6 @@ import * as path from "node:path";
 import { Construct } from "constructs";
 import yaml from "js-yaml";
 import {
-  ConfigError,
   checkTemplate,
   loadConfig,
   renderClusterTemplate,
@@ -16,6 +15,7 @@ import { MAX_FILE_BYTES, readRegularFile, shapeProblem } from "../src/config/inp
 import { templateLimitProblem } from "../src/config/template-secrets.js";
 import { checkObjectName, literal, terraformName } from "./names.js";
 import { OperationsCenter } from "./operations-center.js";
+import { failOnConfigProblems, withConfigErrors } from "./synth-errors.js";
 import { ClusterTemplate as ClusterTemplateResource } from "./provider/cluster-template/index.js";
 
 export interface ClusterTemplateProps {
@@ -73,7 +73,7 @@ export class ClusterTemplate extends Construct {
       applicationTemplate: this.applicationTemplate,
       variables: this.variables,
     });
-    if (problems.length > 0) throw new Error(`${where}: ${new ConfigError(problems).message}`);
+    failOnConfigProblems(where, problems);
 
     const oc = OperationsCenter.of(this);
     const resourceName = terraformName(this);
@@ -98,7 +98,7 @@ export class ClusterTemplate extends Construct {
    */
   render(where: string, values: Record<string, string>): { servicesConfig: ServicesConfig; applicationConfig: ApplicationConfig } {
     const resolved = resolveTemplateValues(this.variables, values);
-    if (resolved.problems.length > 0) throw new Error(`${where}: ${new ConfigError(resolved.problems).message}`);
+    failOnConfigProblems(where, resolved.problems);
     return withConfigErrors(where, () =>
       renderClusterTemplate({
         name: this.name,
@@ -121,14 +121,4 @@ function templateText(where: string, prop: string, input: string | Record<string
   const limit = templateLimitProblem(read.text);
   if (limit !== undefined) throw new Error(`${where}: ${prop} file ${JSON.stringify(input)}: ${limit}.`);
   return read.text;
-}
-
-/** Runs a config loader and prefixes its ConfigError with the construct. */
-export function withConfigErrors<T>(where: string, load: () => T): T {
-  try {
-    return load();
-  } catch (err) {
-    if (err instanceof ConfigError) throw new Error(`${where}: ${err.message}`);
-    throw err;
-  }
 }

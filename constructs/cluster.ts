@@ -20,14 +20,15 @@ import { ClusterMultipathTarget } from "./cluster-multipath-target.js";
 import { ClusterNvmeTarget } from "./cluster-nvme-target.js";
 import { ClusterReference } from "./cluster-reference.js";
 import { ClusterVlanTags } from "./cluster-vlan-tags.js";
-import { type ClusterTemplate, withConfigErrors } from "./cluster-template.js";
-import type { ICluster } from "./icluster.js";
+import type { ClusterTemplate } from "./cluster-template.js";
+import type { ICluster, IManagedCluster } from "./icluster.js";
 import type { IncusConnectionProps } from "./incus-common.js";
 import { IncusClusterMembers } from "./incus-cluster-members.js";
 import { namePart } from "./bulk-declarations.js";
 import { checkObjectName, literal, literalList, literalMap, terraformName } from "./names.js";
 import { OperationsCenter } from "./operations-center.js";
 import { Cluster as ClusterResource } from "./provider/cluster/index.js";
+import { failOn, withConfigErrors } from "./synth-errors.js";
 
 /** What happens in Operations Center when the cluster leaves the code or the stack is destroyed. */
 export { deletionPolicies, type DeletionPolicy };
@@ -133,7 +134,7 @@ const REMOVED_PROPS: Record<string, string> = {
  * runner without `.terraform/`) adopts the cluster an interrupted create of it left, and another
  * app's or stack's cluster of the same name is refused.
  */
-export class Cluster extends Construct implements ICluster {
+export class Cluster extends Construct implements IManagedCluster {
   /**
    * A cluster that exists in Operations Center and is not managed by this app, read through the
    * `operationscenter_cluster` data source.
@@ -159,10 +160,10 @@ export class Cluster extends Construct implements ICluster {
     const servers = checkServers(where, props.servers);
     const serverType = props.serverType ?? "incus";
     const typeProblem = serverTypeProblem("serverType", String(serverType));
-    if (typeProblem !== undefined) throw new Error(`${where}: ${typeProblem}.`);
+    failOn(where, [typeProblem]);
     const deletionPolicy = props.deletionPolicy ?? "retain";
     const policyProblem = deletionPolicyProblem("deletionPolicy", String(deletionPolicy));
-    if (policyProblem !== undefined) throw new Error(`${where}: ${policyProblem}.`);
+    failOn(where, [policyProblem]);
     this.deletionPolicy = deletionPolicy;
     const properties = checkProperties(where, props.properties);
     const rollingRestart = checkRollingRestart(where, props.config);
@@ -314,7 +315,7 @@ function checkServers(where: string, servers: unknown): string[] {
   // Tokens are checked by the provider at plan, once known.
   const resolved = (servers as string[]).filter((server) => !Token.isUnresolved(server));
   const problem = servers.length > 0 && resolved.length === 0 ? undefined : serversProblem("servers", resolved);
-  if (problem !== undefined) throw new Error(`${where}: ${problem}.`);
+  failOn(where, [problem]);
   return literalList(servers as string[]);
 }
 
@@ -322,7 +323,7 @@ function checkProperties(where: string, properties: Record<string, string> | und
   if (properties === undefined || Token.isUnresolved(properties)) return properties;
   for (const [key, value] of Object.entries(properties)) {
     const reserved = reservedPropertyProblem(key);
-    if (reserved !== undefined) throw new Error(`${where}: ${reserved}.`);
+    failOn(where, [reserved]);
     if (typeof value !== "string") {
       throw new Error(`${where}: property "${key}" must be a string, got ${JSON.stringify(value)}; Operations Center stores properties as strings.`);
     }
@@ -337,7 +338,7 @@ function checkRollingRestart(where: string, config: ClusterProps["config"]) {
   const problem =
     (Token.isUnresolved(delay) ? undefined : postRestoreDelayProblem("config.rollingRestart.postRestoreDelay", delay)) ??
     (Token.isUnresolved(mode) ? undefined : restoreModeProblem("config.rollingRestart.restoreMode", String(mode)));
-  if (problem !== undefined) throw new Error(`${where}: ${problem}.`);
+  failOn(where, [problem]);
   return { postRestoreDelay: delay, restoreMode: mode };
 }
 

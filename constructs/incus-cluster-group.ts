@@ -2,9 +2,10 @@ import { Construct } from "constructs";
 import { apiNameProblem, DEFAULT_GROUP, groupConfigProblem } from "../src/config/incus.js";
 import { anyToken, declareOnce, dependentDeletionPolicy, namedResource, type DependentDeletionProps } from "./bulk-declarations.js";
 import type { ICluster } from "./icluster.js";
-import { failOn, incusConnection, memberProblems, type IncusConnectionProps } from "./incus-common.js";
+import { incusConnection, memberProblems, type IncusConnectionProps } from "./incus-common.js";
 import { literal, literalList, literalMap } from "./names.js";
 import { IncusClusterGroup as GroupResource } from "./provider/incus-cluster-group/index.js";
+import { failOn } from "./synth-errors.js";
 
 export interface IncusClusterGroupProps extends IncusConnectionProps, DependentDeletionProps {
   readonly cluster: ICluster;

@@ -2,9 +2,10 @@ import { Construct } from "constructs";
 import { apiNameProblem, memberEvacuationModes, roleProblem, schedulerInstanceValues, type AssignableRole, type MemberEvacuationMode, type SchedulerInstance } from "../src/config/incus.js";
 import { anyToken, declareOnce, namedResource } from "./bulk-declarations.js";
 import type { ICluster } from "./icluster.js";
-import { failOn, incusConnection, memberProblems, type IncusConnectionProps } from "./incus-common.js";
+import { incusConnection, memberProblems, type IncusConnectionProps } from "./incus-common.js";
 import { literal, literalList } from "./names.js";
 import { IncusClusterMember as MemberResource } from "./provider/incus-cluster-member/index.js";
+import { failOn } from "./synth-errors.js";
 
 export interface IncusClusterMemberProps extends IncusConnectionProps {
   readonly cluster: ICluster;

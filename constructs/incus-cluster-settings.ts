@@ -2,11 +2,12 @@ import { Construct } from "constructs";
 import { MAX_FILE_BYTES, readRegularFile } from "../src/config/input-limits.js";
 import { clusterSettingsConfigSchema, clusterSettingsProblems, type ClusterSettingsConfig } from "../src/config/incus.js";
 import { checkPlacementScriptlet, formatStarlarkProblem } from "../src/config/starlark.js";
-import { anyToken, checkProps, declareOnce, dependentDeletionPolicy, namedResource, type DependentDeletionProps } from "./bulk-declarations.js";
+import { anyToken, declareOnce, dependentDeletionPolicy, namedResource, type DependentDeletionProps } from "./bulk-declarations.js";
 import type { ICluster } from "./icluster.js";
-import { failOn, incusConnection, type IncusConnectionProps } from "./incus-common.js";
+import { incusConnection, type IncusConnectionProps } from "./incus-common.js";
 import { literal, literalMap } from "./names.js";
 import { IncusClusterSettings as SettingsResource } from "./provider/incus-cluster-settings/index.js";
+import { checkProps, failOn } from "./synth-errors.js";
 
 export interface IncusClusterSettingsProps extends IncusConnectionProps, DependentDeletionProps {
   readonly cluster: ICluster;

@@ -1,17 +1,15 @@
 // What the Incus constructs share: how they name their cluster, and synth-time checks that give
 // the same messages as the provider's plan.
 import { Token } from "cdktf";
-import type { ICluster } from "./icluster.js";
+import { type ICluster, isManagedCluster } from "./icluster.js";
 import { literal } from "./names.js";
-import { Cluster as ClusterResource } from "./provider/cluster/index.js";
 
 /**
  * The cluster attribute of an Incus resource: a reference to a cluster of this app (so Terraform
  * creates the cluster, and joins its servers, first), else the name.
  */
 export function incusClusterAttribute(cluster: ICluster): string {
-  const resource = (cluster as { resource?: unknown }).resource;
-  return resource instanceof ClusterResource ? resource.name : literal(cluster.name);
+  return isManagedCluster(cluster) ? cluster.resource.name : literal(cluster.name);
 }
 
 /** How an Incus construct reaches its cluster's API, when not by a remote named after the cluster. */
@@ -38,15 +36,9 @@ export function incusConnection(cluster: ICluster, props: IncusConnectionProps):
   return out;
 }
 
-/** Throws one error naming the construct and every problem, when there are any. */
-export function failOn(where: string, problems: readonly string[]): void {
-  if (problems.length > 0) throw new Error(`${where}: ${problems.join("; ")}.`);
-}
-
 /** The servers of a cluster of this app, when they are known at synth; undefined otherwise. */
 function declaredServers(cluster: ICluster): readonly string[] | undefined {
-  const resource = (cluster as { resource?: unknown }).resource;
-  const servers = resource instanceof ClusterResource ? resource.serversInput : undefined;
+  const servers = isManagedCluster(cluster) ? cluster.resource.serversInput : undefined;
   return servers === undefined || Token.isUnresolved(servers) || servers.some((s) => Token.isUnresolved(s)) ? undefined : servers;
 }
 

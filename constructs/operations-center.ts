@@ -10,6 +10,7 @@ import { writeLockEntry, writeProviderArchives } from "../src/provider/launcher.
 import { literal } from "./names.js";
 import { retrySettingProblems } from "../src/config/retry-settings.js";
 import { OperationscenterProvider } from "./provider/provider/index.js";
+import { failOn } from "./synth-errors.js";
 
 export interface OperationsCenterProps {
   /**
@@ -115,7 +116,7 @@ export class OperationsCenter extends Construct {
       if (prop in props) throw new Error(`${where}: ${prop} is no longer supported: ${why}.`);
     }
     const timeoutProblem = props.evacuationTimeout === undefined ? undefined : evacuationTimeoutProblem("evacuationTimeout", props.evacuationTimeout);
-    if (timeoutProblem !== undefined) throw new Error(`${where}: ${timeoutProblem}.`);
+    failOn(where, [timeoutProblem]);
     const readsProblem = props.maxParallelReads === undefined ? undefined : maxParallelReadsProblem(props.maxParallelReads);
     if (readsProblem !== undefined) throw new Error(`${where}: maxParallelReads ${readsProblem}.`);
     const retry = props.retry ?? {};
