@@ -10,6 +10,11 @@ import { checkProps } from "./synth-errors.js";
 export type ClusterApplicationName = ApplicationArguments["name"];
 
 export interface ClusterApplicationProps extends DependentDeletionProps {
+  /**
+   * The cluster whose members get the application: a `Cluster` of this app or `Cluster.fromClusterName`.
+   * A Cluster of this app applies after this resource, so the servers it adds already have them
+   * when Operations Center lets them join.
+   */
   readonly cluster: ICluster;
   /**
    * debug, gpu-support, incus-ceph, incus-linstor or openfga. The primary application (incus,

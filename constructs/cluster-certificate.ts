@@ -8,6 +8,10 @@ import { literal } from "./names.js";
 import { ClusterCertificate as CertificateResource } from "./provider/cluster-certificate/index.js";
 
 export interface ClusterCertificateProps {
+  /**
+   * The cluster whose certificate is replaced: a `Cluster` of this app (whose `certificate` and
+   * `fingerprint` then carry the new one) or `Cluster.fromClusterName`.
+   */
   readonly cluster: ICluster;
   /** The new cluster certificate (PEM). */
   readonly certificate: string;

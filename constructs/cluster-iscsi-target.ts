@@ -7,6 +7,11 @@ import { ClusterIscsiTarget as IscsiTargetResource } from "./provider/cluster-is
 import { checkProps } from "./synth-errors.js";
 
 export interface ClusterIscsiTargetProps extends DependentDeletionProps {
+  /**
+   * The cluster whose members get the iSCSI target: a `Cluster` of this app (referenced, so Terraform
+   * applies the cluster first and a change of its servers reaches this resource in the same plan)
+   * or `Cluster.fromClusterName`.
+   */
   readonly cluster: ICluster;
   /** The target IQN, e.g. "iqn.2004-10.org.example:storage1". */
   readonly target: string;

@@ -10,6 +10,11 @@ import { checkProps } from "./synth-errors.js";
 export type KernelConfig = SystemKernel["config"];
 
 export interface ClusterKernelConfigProps extends DependentDeletionProps {
+  /**
+   * The cluster whose members get the kernel config: a `Cluster` of this app (referenced, so Terraform
+   * applies the cluster first and a change of its servers reaches this resource in the same plan)
+   * or `Cluster.fromClusterName`.
+   */
   readonly cluster: ICluster;
   /** Replaces the whole kernel config of every member (update_system_kernel). */
   readonly config: KernelConfig;

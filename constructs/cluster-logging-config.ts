@@ -10,6 +10,11 @@ import { checkProps } from "./synth-errors.js";
 export type LoggingConfig = SystemLogging["config"];
 
 export interface ClusterLoggingConfigProps extends DependentDeletionProps {
+  /**
+   * The cluster whose members get the logging config: a `Cluster` of this app (referenced, so Terraform
+   * applies the cluster first and a change of its servers reaches this resource in the same plan)
+   * or `Cluster.fromClusterName`.
+   */
   readonly cluster: ICluster;
   /** Replaces the whole logging config of every member (update_system_logging); address "" turns remote logging off. */
   readonly config: LoggingConfig;

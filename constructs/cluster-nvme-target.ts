@@ -7,6 +7,11 @@ import { ClusterNvmeTarget as NvmeTargetResource } from "./provider/cluster-nvme
 import { checkProps } from "./synth-errors.js";
 
 export interface ClusterNvmeTargetProps extends DependentDeletionProps {
+  /**
+   * The cluster whose members get the NVMe target: a `Cluster` of this app (referenced, so Terraform
+   * applies the cluster first and a change of its servers reaches this resource in the same plan)
+   * or `Cluster.fromClusterName`.
+   */
   readonly cluster: ICluster;
   /** NVMe over TCP or over Fibre Channel. */
   readonly transport: "tcp" | "fc";

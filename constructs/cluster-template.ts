@@ -35,7 +35,7 @@ export interface ClusterTemplateProps {
   readonly servicesConfig: string | Record<string, unknown>;
   /**
    * The application (Incus preseed) config template: a file path or an object, as servicesConfig.
-   * Optional: Operations Center takes an empty template as an empty application config.
+   * Operations Center takes an empty template as an empty application config. @default ""
    */
   readonly applicationConfig?: string | Record<string, unknown>;
   /**

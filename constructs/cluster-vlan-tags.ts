@@ -9,6 +9,11 @@ import { ClusterVlanTags as VlanTagsResource } from "./provider/cluster-vlan-tag
 import { checkProps } from "./synth-errors.js";
 
 export interface ClusterVlanTagsProps extends DependentDeletionProps {
+  /**
+   * The cluster whose members get the VLAN tags: a `Cluster` of this app or `Cluster.fromClusterName`.
+   * A Cluster of this app applies after this resource, so the servers it adds already have them
+   * when Operations Center lets them join.
+   */
   readonly cluster: ICluster;
   /** The interface or bond, by name, on every member (e.g. "eth0", "uplink"). */
   readonly interfaceName: string;

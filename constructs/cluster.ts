@@ -91,7 +91,8 @@ export interface ClusterProps {
   readonly applicationConfig?: Record<string, unknown> | string;
   /**
    * Template-based clustering: a ClusterTemplate of this app, or the name of a template that
-   * already exists in Operations Center. Creation-only.
+   * already exists in Operations Center. Creation-only. @default none: one-off clustering with
+   * servicesConfig and applicationConfig
    */
   readonly template?: ClusterTemplate | string;
   /**

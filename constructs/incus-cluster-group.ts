@@ -8,13 +8,18 @@ import { IncusClusterGroup as GroupResource } from "./provider/incus-cluster-gro
 import { failOn } from "./synth-errors.js";
 
 export interface IncusClusterGroupProps extends IncusConnectionProps, DependentDeletionProps {
+  /**
+   * The cluster whose Incus API is used: a `Cluster` of this app (referenced, so Terraform creates
+   * it and joins its servers first) or `Cluster.fromClusterName`.
+   */
   readonly cluster: ICluster;
   /** Group name (not default, which every cluster has). */
   readonly name: string;
+  /** Description of the group; the whole group is written on every update. @default "" */
   readonly description?: string;
   /** Member names in the group. */
   readonly members: string[];
-  /** user.* and instances.vm.cpu.<ARCH>.baseline / .flags keys. */
+  /** Group config: user.* and instances.vm.cpu.<ARCH>.baseline / .flags keys. @default {} (no keys) */
   readonly config?: Record<string, string>;
 }
 

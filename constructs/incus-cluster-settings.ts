@@ -10,10 +10,17 @@ import { IncusClusterSettings as SettingsResource } from "./provider/incus-clust
 import { checkProps, failOn } from "./synth-errors.js";
 
 export interface IncusClusterSettingsProps extends IncusConnectionProps, DependentDeletionProps {
+  /**
+   * The cluster whose Incus API is used: a `Cluster` of this app (referenced, so Terraform creates
+   * it and joins its servers first) or `Cluster.fromClusterName`.
+   */
   readonly cluster: ICluster;
-  /** Cluster-wide Incus keys; only the keys given are managed. */
+  /**
+   * Cluster-wide Incus keys (cluster.max_voters, ...); only the keys given are managed, a key
+   * removed later is unset. @default {} (no key managed)
+   */
   readonly config?: ClusterSettingsConfig;
-  /** The instance placement scriptlet: Starlark source, or the path of a .star file (read at synth). */
+  /** The instance placement scriptlet: Starlark source, or the path of a .star file (read at synth). @default not managed */
   readonly placementScriptlet?: string;
 }
 

@@ -14,15 +14,18 @@ export function incusClusterAttribute(cluster: ICluster): string {
 
 /** How an Incus construct reaches its cluster's API, when not by a remote named after the cluster. */
 export interface IncusConnectionProps {
-  /** The incus CLI remote to use (default: one named after the cluster, else its connection URL in Operations Center). */
+  /**
+   * The incus CLI remote to use. @default a remote named after the cluster, else the cluster's
+   * connection URL in Operations Center with the incus CLI's client certificate
+   */
   readonly remote?: string;
-  /** Address of the cluster's Incus API, e.g. https://192.0.2.101:8443. */
+  /** Address of the cluster's Incus API, e.g. https://192.0.2.101:8443. @default the remote's address, else the connection URL Operations Center records (see remote) */
   readonly incusAddress?: string;
-  /** Client certificate the cluster trusts: PEM or the path of a PEM file. */
+  /** Client certificate the cluster trusts: PEM or the path of a PEM file; needs incusClientKeyFile. @default from the incus CLI configuration: the remote's, else client.crt */
   readonly incusClientCertificate?: string;
-  /** Path of its key file (a path only, so that the key is never in plan or state). */
+  /** Path of its key file (a path only, so that the key is never in plan or state). @default from the incus CLI configuration: the remote's, else client.key */
   readonly incusClientKeyFile?: string;
-  /** Cluster certificate to pin: PEM or a path. */
+  /** Cluster certificate to pin: PEM or a path. @default the remote's server certificate, else the cluster certificate Operations Center records */
   readonly incusServerCertificate?: string;
 }
 
