@@ -2,7 +2,8 @@
 // directory, and the clusters of Operations Center no stack manages. Exit codes: 0 in sync,
 // 1 a stack could not be examined, 2 drift found.
 import { parseArgs } from "node:util";
-import { driftReport, hasDrift, hasErrors, renderDrift } from "../review/drift.js";
+import { driftReport } from "../review/drift.js";
+import { hasDrift, hasErrors, renderDrift } from "../review/summary/drift.js";
 import { DEFAULT_MAX_CHARS } from "../review/plan-summary.js";
 import { reportOptions } from "./report-options.js";
 
