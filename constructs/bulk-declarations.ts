@@ -7,7 +7,7 @@ import { dependentDeletionPolicyOf, dependentDeletionPolicyProblem, type Depende
 import { type ICluster, isManagedCluster } from "./icluster.js";
 import { literal, terraformName } from "./names.js";
 import { OperationsCenter } from "./operations-center.js";
-import { failOn } from "./synth-errors.js";
+import { failOn, synthError } from "./synth-errors.js";
 
 const declared = new WeakMap<TerraformStack, Map<string, string>>();
 
@@ -17,7 +17,7 @@ export function declareOnce(scope: IConstruct, key: string, where: string, what:
   const seen = declared.get(stack) ?? new Map<string, string>();
   declared.set(stack, seen);
   const other = seen.get(key);
-  if (other !== undefined) throw new Error(`${where}: ${what} is already declared by '${other}'. Declare it once, or remove one of them.`);
+  if (other !== undefined) throw synthError(where, [`${what} is already declared by '${other}'. Declare it once, or remove one of them`]);
   seen.set(key, scope.node.path);
 }
 

@@ -15,7 +15,7 @@ import { MAX_FILE_BYTES, readRegularFile, shapeProblem } from "../src/config/inp
 import { templateLimitProblem } from "../src/config/template-secrets.js";
 import { checkObjectName, literal, terraformName } from "./names.js";
 import { OperationsCenter } from "./operations-center.js";
-import { failOnConfigProblems, withConfigErrors } from "./synth-errors.js";
+import { failOnConfigProblems, synthError, withConfigErrors } from "./synth-errors.js";
 import { ClusterTemplate as ClusterTemplateResource } from "./provider/cluster-template/index.js";
 
 export interface ClusterTemplateProps {
@@ -113,12 +113,12 @@ export class ClusterTemplate extends Construct {
 function templateText(where: string, prop: string, input: string | Record<string, unknown>): string {
   if (typeof input !== "string") {
     const shape = shapeProblem(input);
-    if (shape !== undefined) throw new Error(`${where}: ${prop} ${shape}.`);
+    if (shape !== undefined) throw synthError(where, [`${prop} ${shape}`]);
     return yaml.dump(input, { lineWidth: -1 });
   }
   const read = readRegularFile(path.resolve(input), MAX_FILE_BYTES.config);
-  if (!read.ok) throw new Error(`${where}: ${prop} file ${JSON.stringify(input)} ${read.reason}${read.missing ? "; give a path relative to the directory cdktf runs in" : ""}.`);
+  if (!read.ok) throw synthError(where, [`${prop} file ${JSON.stringify(input)} ${read.reason}${read.missing ? "; give a path relative to the directory cdktf runs in" : ""}`]);
   const limit = templateLimitProblem(read.text);
-  if (limit !== undefined) throw new Error(`${where}: ${prop} file ${JSON.stringify(input)}: ${limit}.`);
+  if (limit !== undefined) throw synthError(where, [`${prop} file ${JSON.stringify(input)}: ${limit}`]);
   return read.text;
 }

@@ -6,7 +6,7 @@ import type { ICluster } from "./icluster.js";
 import { literal, terraformName } from "./names.js";
 import { OperationsCenter } from "./operations-center.js";
 import { ClusterVlanTags as VlanTagsResource } from "./provider/cluster-vlan-tags/index.js";
-import { checkProps } from "./synth-errors.js";
+import { checkProps, synthError } from "./synth-errors.js";
 
 export interface ClusterVlanTagsProps extends DependentDeletionProps {
   /**
@@ -48,7 +48,7 @@ export class ClusterVlanTags extends Construct {
     const where = `ClusterVlanTags '${this.node.path}'`;
     const { cluster, interfaceName, vlanTags } = props;
     if (!Array.isArray(vlanTags) || (vlanTags.length === 0 && !Token.isUnresolved(vlanTags))) {
-      throw new Error(`${where}: vlanTags must list at least one VLAN ID.`);
+      throw synthError(where, [`vlanTags must list at least one VLAN ID`]);
     }
     if (!anyToken(interfaceName)) checkProps(where, interfaceNameSchema, interfaceName, "interfaceName");
     const stack = TerraformStack.of(this);
@@ -74,10 +74,10 @@ export class ClusterVlanTags extends Construct {
       byInterface.set(key, entry);
     }
     if (entry.deletionPolicy.value !== deletionPolicy) {
-      throw new Error(
-        `${where}: deletionPolicy "${deletionPolicy}" differs from "${entry.deletionPolicy.value}" of '${entry.deletionPolicy.path}', which shares its resource ` +
-          `(the tags of one interface are one resource). Give both the same deletionPolicy.`,
-      );
+      throw synthError(where, [
+        `deletionPolicy "${deletionPolicy}" differs from "${entry.deletionPolicy.value}" of '${entry.deletionPolicy.path}', which shares its resource ` +
+          "(the tags of one interface are one resource). Give both the same deletionPolicy",
+      ]);
     }
     for (const tag of vlanTags) {
       if (!Token.isUnresolved(tag)) checkProps(where, vlanTagSchema, tag, "vlanTags");

@@ -28,7 +28,7 @@ import { namePart } from "./bulk-declarations.js";
 import { checkObjectName, literal, literalList, literalMap, terraformName } from "./names.js";
 import { OperationsCenter } from "./operations-center.js";
 import { Cluster as ClusterResource } from "./provider/cluster/index.js";
-import { failOn, withConfigErrors } from "./synth-errors.js";
+import { failOn, synthError, withConfigErrors } from "./synth-errors.js";
 
 /** What happens in Operations Center when the cluster leaves the code or the stack is destroyed. */
 export { deletionPolicies, type DeletionPolicy };
@@ -154,7 +154,7 @@ export class Cluster extends Construct implements IManagedCluster {
     super(scope, id);
     const where = `Cluster '${this.node.path}'`;
     for (const [prop, why] of Object.entries(REMOVED_PROPS)) {
-      if (prop in props) throw new Error(`${where}: ${prop} is no longer supported: ${why}.`);
+      if (prop in props) throw synthError(where, [`${prop} is no longer supported: ${why}`]);
     }
     const oc = OperationsCenter.of(this);
     this.name = checkObjectName("Cluster", this.node.path, props.name);
@@ -293,7 +293,9 @@ export class Cluster extends Construct implements IManagedCluster {
     if (this.membersData === undefined) {
       this.membersData = { construct: new IncusClusterMembers(this, "members", { cluster: this, ...connection }), connection: key };
     } else if (this.membersData.connection !== key) {
-      throw new Error(`Cluster '${this.node.path}': members() was first called with another Incus connection; give the same props on every call (one data source per cluster).`);
+      throw synthError(`Cluster '${this.node.path}'`, [
+        "members() was first called with another Incus connection; give the same props on every call (one data source per cluster)",
+      ]);
     }
     return this.membersData.construct;
   }
@@ -302,7 +304,7 @@ export class Cluster extends Construct implements IManagedCluster {
   private bulkId(id: string, what: string): string {
     const existing = this.node.tryFindChild(id);
     if (existing !== undefined) {
-      throw new Error(`Cluster '${this.node.path}': ${what} of cluster "${this.name}" is already declared by '${existing.node.path}'. Declare it once.`);
+      throw synthError(`Cluster '${this.node.path}'`, [`${what} of cluster "${this.name}" is already declared by '${existing.node.path}'. Declare it once`]);
     }
     return id;
   }
@@ -311,7 +313,7 @@ export class Cluster extends Construct implements IManagedCluster {
 function checkServers(where: string, servers: unknown): string[] {
   if (Token.isUnresolved(servers)) return servers as string[];
   if (!Array.isArray(servers) || servers.some((server) => typeof server !== "string")) {
-    throw new Error(`${where}: servers must be a list of server names, got ${JSON.stringify(servers)}.`);
+    throw synthError(where, [`servers must be a list of server names, got ${JSON.stringify(servers)}`]);
   }
   // Tokens are checked by the provider at plan, once known.
   const resolved = (servers as string[]).filter((server) => !Token.isUnresolved(server));
@@ -326,7 +328,7 @@ function checkProperties(where: string, properties: Record<string, string> | und
     const reserved = reservedPropertyProblem(key);
     failOn(where, [reserved]);
     if (typeof value !== "string") {
-      throw new Error(`${where}: property "${key}" must be a string, got ${JSON.stringify(value)}; Operations Center stores properties as strings.`);
+      throw synthError(where, [`property "${key}" must be a string, got ${JSON.stringify(value)}; Operations Center stores properties as strings`]);
     }
   }
   return { ...properties };
@@ -346,7 +348,7 @@ function checkRollingRestart(where: string, config: ClusterProps["config"]) {
 function checkConnectionUrl(where: string, url: string | undefined): string | undefined {
   if (url === undefined || url === "" || Token.isUnresolved(url)) return url;
   const problem = connectionUrlProblem("connectionUrl", url);
-  if (problem !== undefined) throw new Error(`${where}: ${problem.problem}; ${problem.fix}.`);
+  if (problem !== undefined) throw synthError(where, [`${problem.problem}; ${problem.fix}`]);
   return url;
 }
 
@@ -364,9 +366,9 @@ interface CreationInputs {
 function creationInputs(where: string, constructPath: string, props: ClusterProps): CreationInputs {
   if (props.template !== undefined) {
     if (props.servicesConfig !== undefined || props.applicationConfig !== undefined) {
-      throw new Error(
-        `${where}: give either template (template-based clustering) or servicesConfig/applicationConfig (one-off clustering), not both; the server ignores the configs when a template is named.`,
-      );
+      throw synthError(where, [
+        "give either template (template-based clustering) or servicesConfig/applicationConfig (one-off clustering), not both; the server ignores the configs when a template is named",
+      ]);
     }
     const values = withConfigErrors(where, () =>
       loadConfig(templateValuesSchema, props.templateVariables ?? {}, { label: "templateVariables" }).value,
@@ -390,7 +392,7 @@ function creationInputs(where: string, constructPath: string, props: ClusterProp
     };
   }
   if (props.templateVariables !== undefined) {
-    throw new Error(`${where}: templateVariables is set but no template; name the template, or drop templateVariables.`);
+    throw synthError(where, [`templateVariables is set but no template; name the template, or drop templateVariables`]);
   }
   const servicesConfig: ServicesConfig = withConfigErrors(where, () =>
     loadConfig(servicesConfigSchema, props.servicesConfig ?? {}, { label: "servicesConfig" }).value,

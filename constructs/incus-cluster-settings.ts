@@ -7,7 +7,7 @@ import type { ICluster } from "./icluster.js";
 import { incusConnection, type IncusConnectionProps } from "./incus-common.js";
 import { literal, literalMap } from "./names.js";
 import { IncusClusterSettings as SettingsResource } from "./provider/incus-cluster-settings/index.js";
-import { checkProps, failOn } from "./synth-errors.js";
+import { checkProps, failOn, synthError } from "./synth-errors.js";
 
 export interface IncusClusterSettingsProps extends IncusConnectionProps, DependentDeletionProps {
   /**
@@ -57,7 +57,7 @@ export class IncusClusterSettings extends Construct {
 function readScriptletFile(where: string, file: string): string {
   const read = readRegularFile(file, MAX_FILE_BYTES.config);
   if (read.ok) return read.text;
-  throw new Error(`${where}: placementScriptlet file ${file} ${read.reason}${read.missing ? " (give Starlark source or the path of a .star file)" : ""}.`);
+  throw synthError(where, [`placementScriptlet file ${file} ${read.reason}${read.missing ? " (give Starlark source or the path of a .star file)" : ""}`]);
 }
 
 /** The scriptlet text, read from the file when given a .star path; checked, errors at file:line:column. */

@@ -1,11 +1,11 @@
 // Synth-time errors of the constructs: one message shape, `<Construct 'path'>: problem; problem.`,
-// whether the problems come from a rule in src/config/, a zod schema or a config loader. Internal:
-// not exported from the package root.
+// whether the problems come from a construct's own check, a rule in src/config/, a zod schema or
+// a config loader. Internal: not exported from the package root.
 import type { z } from "zod";
 import { ConfigError, type ConfigProblem } from "../src/config/errors.js";
 
-/** The error naming the construct and every problem. */
-function synthError(where: string, problems: readonly string[]): Error {
+/** The error naming the construct (`where`) and every problem, for a construct to throw. */
+export function synthError(where: string, problems: readonly string[]): Error {
   return new Error(`${where}: ${problems.join("; ")}.`);
 }
 
