@@ -1,14 +1,13 @@
 // What the bulk-operation constructs share: one record per stack of what each declared (so a
-// duplicate is a synth error naming both construct paths), checks of their props against the
-// bulk payload schemas, and how they point at their cluster.
+// duplicate is a synth error naming both construct paths), their deletion policy, and how they
+// point at their cluster.
 import { TerraformStack, Token, dependable, type TerraformProvider, type TerraformResource } from "cdktf";
 import type { IConstruct } from "constructs";
-import type { z } from "zod";
 import { dependentDeletionPolicyOf, dependentDeletionPolicyProblem, type DependentDeletionPolicy } from "../src/config/cluster.js";
-import type { ICluster } from "./icluster.js";
+import { type ICluster, isManagedCluster } from "./icluster.js";
 import { literal, terraformName } from "./names.js";
 import { OperationsCenter } from "./operations-center.js";
-import { Cluster as ClusterResource } from "./provider/cluster/index.js";
+import { failOn, synthError } from "./synth-errors.js";
 
 const declared = new WeakMap<TerraformStack, Map<string, string>>();
 
@@ -18,19 +17,8 @@ export function declareOnce(scope: IConstruct, key: string, where: string, what:
   const seen = declared.get(stack) ?? new Map<string, string>();
   declared.set(stack, seen);
   const other = seen.get(key);
-  if (other !== undefined) throw new Error(`${where}: ${what} is already declared by '${other}'. Declare it once, or remove one of them.`);
+  if (other !== undefined) throw synthError(where, [`${what} is already declared by '${other}'. Declare it once, or remove one of them`]);
   seen.set(key, scope.node.path);
-}
-
-/** Checks a props value against a zod schema; the error names the construct and each field. */
-export function checkProps<S extends z.ZodType>(where: string, schema: S, value: unknown, prop?: string): z.infer<S> {
-  const result = schema.safeParse(value);
-  if (result.success) return result.data;
-  const lines = result.error.issues.map((issue) => {
-    const path = [...(prop === undefined ? [] : [prop]), ...issue.path.map(String)].join(".");
-    return `${path === "" ? "" : `${path}: `}${issue.message}`;
-  });
-  throw new Error(`${where}: ${lines.join("; ")}.`);
 }
 
 /** True when any value is a token: such props are checked by the provider at plan time. */
@@ -54,8 +42,7 @@ export interface DependentDeletionProps {
 /** The bulk resource's deletion_policy: the prop, else what the cluster's deletion policy implies. */
 export function dependentDeletionPolicy(where: string, cluster: ICluster, override: DependentDeletionPolicy | undefined): DependentDeletionPolicy {
   if (override === undefined) return dependentDeletionPolicyOf(cluster.deletionPolicy);
-  const problem = dependentDeletionPolicyProblem("deletionPolicy", String(override));
-  if (problem !== undefined) throw new Error(`${where}: ${problem}.`);
+  failOn(where, [dependentDeletionPolicyProblem("deletionPolicy", String(override))]);
   return override;
 }
 
@@ -65,8 +52,7 @@ export function dependentDeletionPolicy(where: string, cluster: ICluster, overri
  * in the same plan); one only referenced by name is given by name.
  */
 export function clusterAttributes(cluster: ICluster, deletionPolicy: DependentDeletionPolicy): { cluster: string; servers?: string[]; deletionPolicy: string } {
-  const resource = (cluster as { resource?: unknown }).resource;
-  if (resource instanceof ClusterResource) return { cluster: resource.name, servers: resource.servers, deletionPolicy };
+  if (isManagedCluster(cluster)) return { cluster: cluster.resource.name, servers: cluster.resource.servers, deletionPolicy };
   return { cluster: literal(cluster.name), deletionPolicy };
 }
 
@@ -94,13 +80,12 @@ export function namedResource<R extends TerraformResource>(scope: IConstruct, cr
  * depends on this one instead (joinsAfter).
  */
 export function joiningAttributes(cluster: ICluster, deletionPolicy: DependentDeletionPolicy): { cluster: string; servers?: string[]; deletionPolicy: string } {
-  const resource = (cluster as { resource?: unknown }).resource;
-  const servers = resource instanceof ClusterResource ? resource.serversInput : undefined;
+  const servers = isManagedCluster(cluster) ? cluster.resource.serversInput : undefined;
   return { cluster: literal(cluster.name), ...(servers === undefined ? {} : { servers }), deletionPolicy };
 }
 
 /** A cluster of this app applies after `prerequisite`, so the servers it adds already have it. */
 export function joinsAfter(cluster: ICluster, prerequisite: TerraformResource): void {
-  const resource = (cluster as { resource?: unknown }).resource;
-  if (resource instanceof ClusterResource) resource.dependsOn = [...(resource.dependsOn ?? []), dependable(prerequisite)];
+  if (!isManagedCluster(cluster)) return;
+  cluster.resource.dependsOn = [...(cluster.resource.dependsOn ?? []), dependable(prerequisite)];
 }

@@ -1,14 +1,20 @@
 import { Construct } from "constructs";
 import { applicationNameSchema, type ApplicationArguments } from "../src/config/bulk.js";
-import { anyToken, checkProps, declareOnce, joiningAttributes, joinsAfter, namedResource, dependentDeletionPolicy, type DependentDeletionProps } from "./bulk-declarations.js";
+import { anyToken, declareOnce, joiningAttributes, joinsAfter, namedResource, dependentDeletionPolicy, type DependentDeletionProps } from "./bulk-declarations.js";
 import { literal } from "./names.js";
 import type { ICluster } from "./icluster.js";
 import { ClusterApplication as ApplicationResource } from "./provider/cluster-application/index.js";
+import { checkProps } from "./synth-errors.js";
 
 /** A non-primary IncusOS application. */
 export type ClusterApplicationName = ApplicationArguments["name"];
 
 export interface ClusterApplicationProps extends DependentDeletionProps {
+  /**
+   * The cluster whose members get the application: a `Cluster` of this app or `Cluster.fromClusterName`.
+   * A Cluster of this app applies after this resource, so the servers it adds already have them
+   * when Operations Center lets them join.
+   */
   readonly cluster: ICluster;
   /**
    * debug, gpu-support, incus-ceph, incus-linstor or openfga. The primary application (incus,

@@ -6,8 +6,13 @@ import type { ICluster } from "./icluster.js";
 import { incusClusterAttribute } from "./incus-common.js";
 import { literal } from "./names.js";
 import { ClusterCertificate as CertificateResource } from "./provider/cluster-certificate/index.js";
+import { synthError } from "./synth-errors.js";
 
 export interface ClusterCertificateProps {
+  /**
+   * The cluster whose certificate is replaced: a `Cluster` of this app (whose `certificate` and
+   * `fingerprint` then carry the new one) or `Cluster.fromClusterName`.
+   */
   readonly cluster: ICluster;
   /** The new cluster certificate (PEM). */
   readonly certificate: string;
@@ -33,11 +38,11 @@ export class ClusterCertificate extends Construct {
       try {
         new X509Certificate(props.certificate);
       } catch {
-        throw new Error(`${where}: certificate is not a PEM certificate; give the PEM text (-----BEGIN CERTIFICATE----- ...).`);
+        throw synthError(where, [`certificate is not a PEM certificate; give the PEM text (-----BEGIN CERTIFICATE----- ...)`]);
       }
     }
     if (!anyToken(props.privateKey) && !props.privateKey.includes("-----BEGIN ")) {
-      throw new Error(`${where}: privateKey is not a PEM private key; give the PEM text or a token of it.`);
+      throw synthError(where, [`privateKey is not a PEM private key; give the PEM text or a token of it`]);
     }
     declareOnce(this, `certificate\0${props.cluster.name}`, where, `the certificate of cluster "${props.cluster.name}"`);
     this.resource = namedResource(this, (provider) =>

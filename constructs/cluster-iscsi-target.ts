@@ -1,11 +1,17 @@
 import { Construct } from "constructs";
 import { ISCSI_DEFAULT_PORT, iscsiTargetSchema } from "../src/config/bulk.js";
-import { anyToken, checkProps, clusterAttributes, declareOnce, namedResource, dependentDeletionPolicy, type DependentDeletionProps } from "./bulk-declarations.js";
+import { anyToken, clusterAttributes, declareOnce, namedResource, dependentDeletionPolicy, type DependentDeletionProps } from "./bulk-declarations.js";
 import type { ICluster } from "./icluster.js";
 import { literal } from "./names.js";
 import { ClusterIscsiTarget as IscsiTargetResource } from "./provider/cluster-iscsi-target/index.js";
+import { checkProps } from "./synth-errors.js";
 
 export interface ClusterIscsiTargetProps extends DependentDeletionProps {
+  /**
+   * The cluster whose members get the iSCSI target: a `Cluster` of this app (referenced, so Terraform
+   * applies the cluster first and a change of its servers reaches this resource in the same plan)
+   * or `Cluster.fromClusterName`.
+   */
   readonly cluster: ICluster;
   /** The target IQN, e.g. "iqn.2004-10.org.example:storage1". */
   readonly target: string;

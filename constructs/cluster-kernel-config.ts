@@ -1,14 +1,20 @@
 import { Construct } from "constructs";
 import { systemKernelSchema, type SystemKernel } from "../src/config/bulk.js";
-import { anyToken, checkProps, clusterAttributes, declareOnce, namedResource, dependentDeletionPolicy, type DependentDeletionProps } from "./bulk-declarations.js";
+import { anyToken, clusterAttributes, declareOnce, namedResource, dependentDeletionPolicy, type DependentDeletionProps } from "./bulk-declarations.js";
 import type { ICluster } from "./icluster.js";
 import { literal } from "./names.js";
 import { ClusterKernelConfig as KernelConfigResource } from "./provider/cluster-kernel-config/index.js";
+import { checkProps } from "./synth-errors.js";
 
 /** IncusOS' kernel config: console, blacklist_modules, cpu, memory, network, pci. */
 export type KernelConfig = SystemKernel["config"];
 
 export interface ClusterKernelConfigProps extends DependentDeletionProps {
+  /**
+   * The cluster whose members get the kernel config: a `Cluster` of this app (referenced, so Terraform
+   * applies the cluster first and a change of its servers reaches this resource in the same plan)
+   * or `Cluster.fromClusterName`.
+   */
   readonly cluster: ICluster;
   /** Replaces the whole kernel config of every member (update_system_kernel). */
   readonly config: KernelConfig;

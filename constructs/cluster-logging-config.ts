@@ -1,14 +1,20 @@
 import { Construct } from "constructs";
 import { systemLoggingSchema, type SystemLogging } from "../src/config/bulk.js";
-import { anyToken, checkProps, clusterAttributes, declareOnce, namedResource, dependentDeletionPolicy, type DependentDeletionProps } from "./bulk-declarations.js";
+import { anyToken, clusterAttributes, declareOnce, namedResource, dependentDeletionPolicy, type DependentDeletionProps } from "./bulk-declarations.js";
 import type { ICluster } from "./icluster.js";
 import { literal } from "./names.js";
 import { ClusterLoggingConfig as LoggingConfigResource } from "./provider/cluster-logging-config/index.js";
+import { checkProps } from "./synth-errors.js";
 
 /** IncusOS' logging config: `{ syslog: { address, protocol?, log_format? } }`. */
 export type LoggingConfig = SystemLogging["config"];
 
 export interface ClusterLoggingConfigProps extends DependentDeletionProps {
+  /**
+   * The cluster whose members get the logging config: a `Cluster` of this app (referenced, so Terraform
+   * applies the cluster first and a change of its servers reaches this resource in the same plan)
+   * or `Cluster.fromClusterName`.
+   */
   readonly cluster: ICluster;
   /** Replaces the whole logging config of every member (update_system_logging); address "" turns remote logging off. */
   readonly config: LoggingConfig;

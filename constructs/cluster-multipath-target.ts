@@ -1,11 +1,17 @@
 import { Construct } from "constructs";
 import { multipathWwnSchema } from "../src/config/bulk.js";
-import { anyToken, checkProps, clusterAttributes, declareOnce, namedResource, dependentDeletionPolicy, type DependentDeletionProps } from "./bulk-declarations.js";
+import { anyToken, clusterAttributes, declareOnce, namedResource, dependentDeletionPolicy, type DependentDeletionProps } from "./bulk-declarations.js";
 import type { ICluster } from "./icluster.js";
 import { literal } from "./names.js";
 import { ClusterMultipathTarget as MultipathTargetResource } from "./provider/cluster-multipath-target/index.js";
+import { checkProps } from "./synth-errors.js";
 
 export interface ClusterMultipathTargetProps extends DependentDeletionProps {
+  /**
+   * The cluster whose members get the multipath WWN: a `Cluster` of this app (referenced, so Terraform
+   * applies the cluster first and a change of its servers reaches this resource in the same plan)
+   * or `Cluster.fromClusterName`.
+   */
   readonly cluster: ICluster;
   /** The WWN as in /dev/disk/by-id/wwn-<WWN>: "0x" and 16 or 32 lower-case hex digits. */
   readonly wwn: string;

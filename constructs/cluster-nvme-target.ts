@@ -1,11 +1,17 @@
 import { Construct } from "constructs";
 import { NVME_TCP_DEFAULT_PORT, nvmeTargetSchema } from "../src/config/bulk.js";
-import { anyToken, checkProps, clusterAttributes, declareOnce, namedResource, dependentDeletionPolicy, type DependentDeletionProps } from "./bulk-declarations.js";
+import { anyToken, clusterAttributes, declareOnce, namedResource, dependentDeletionPolicy, type DependentDeletionProps } from "./bulk-declarations.js";
 import type { ICluster } from "./icluster.js";
 import { literal } from "./names.js";
 import { ClusterNvmeTarget as NvmeTargetResource } from "./provider/cluster-nvme-target/index.js";
+import { checkProps } from "./synth-errors.js";
 
 export interface ClusterNvmeTargetProps extends DependentDeletionProps {
+  /**
+   * The cluster whose members get the NVMe target: a `Cluster` of this app (referenced, so Terraform
+   * applies the cluster first and a change of its servers reaches this resource in the same plan)
+   * or `Cluster.fromClusterName`.
+   */
   readonly cluster: ICluster;
   /** NVMe over TCP or over Fibre Channel. */
   readonly transport: "tcp" | "fc";

@@ -2,7 +2,6 @@ import * as path from "node:path";
 import { Construct } from "constructs";
 import yaml from "js-yaml";
 import {
-  ConfigError,
   checkTemplate,
   loadConfig,
   renderClusterTemplate,
@@ -16,6 +15,7 @@ import { MAX_FILE_BYTES, readRegularFile, shapeProblem } from "../src/config/inp
 import { templateLimitProblem } from "../src/config/template-secrets.js";
 import { checkObjectName, literal, terraformName } from "./names.js";
 import { OperationsCenter } from "./operations-center.js";
+import { failOnConfigProblems, synthError, withConfigErrors } from "./synth-errors.js";
 import { ClusterTemplate as ClusterTemplateResource } from "./provider/cluster-template/index.js";
 
 export interface ClusterTemplateProps {
@@ -35,7 +35,7 @@ export interface ClusterTemplateProps {
   readonly servicesConfig: string | Record<string, unknown>;
   /**
    * The application (Incus preseed) config template: a file path or an object, as servicesConfig.
-   * Optional: Operations Center takes an empty template as an empty application config.
+   * Operations Center takes an empty template as an empty application config. @default ""
    */
   readonly applicationConfig?: string | Record<string, unknown>;
   /**
@@ -75,7 +75,7 @@ export class ClusterTemplate extends Construct {
       applicationTemplate: this.applicationTemplate,
       variables: this.variables,
     });
-    if (problems.length > 0) throw new Error(`${where}: ${new ConfigError(problems).message}`);
+    failOnConfigProblems(where, problems);
 
     const oc = OperationsCenter.of(this);
     const resourceName = terraformName(this);
@@ -100,7 +100,7 @@ export class ClusterTemplate extends Construct {
    */
   render(where: string, values: Record<string, string>): { servicesConfig: ServicesConfig; applicationConfig: ApplicationConfig } {
     const resolved = resolveTemplateValues(this.variables, values);
-    if (resolved.problems.length > 0) throw new Error(`${where}: ${new ConfigError(resolved.problems).message}`);
+    failOnConfigProblems(where, resolved.problems);
     return withConfigErrors(where, () =>
       renderClusterTemplate({
         name: this.name,
@@ -115,22 +115,12 @@ export class ClusterTemplate extends Construct {
 function templateText(where: string, prop: string, input: string | Record<string, unknown>): string {
   if (typeof input !== "string") {
     const shape = shapeProblem(input);
-    if (shape !== undefined) throw new Error(`${where}: ${prop} ${shape}.`);
+    if (shape !== undefined) throw synthError(where, [`${prop} ${shape}`]);
     return yaml.dump(input, { lineWidth: -1 });
   }
   const read = readRegularFile(path.resolve(input), MAX_FILE_BYTES.config);
-  if (!read.ok) throw new Error(`${where}: ${prop} file ${JSON.stringify(input)} ${read.reason}${read.missing ? "; give a path relative to the directory cdktf runs in" : ""}.`);
+  if (!read.ok) throw synthError(where, [`${prop} file ${JSON.stringify(input)} ${read.reason}${read.missing ? "; give a path relative to the directory cdktf runs in" : ""}`]);
   const limit = templateLimitProblem(read.text);
-  if (limit !== undefined) throw new Error(`${where}: ${prop} file ${JSON.stringify(input)}: ${limit}.`);
+  if (limit !== undefined) throw synthError(where, [`${prop} file ${JSON.stringify(input)}: ${limit}`]);
   return read.text;
-}
-
-/** Runs a config loader and prefixes its ConfigError with the construct. */
-export function withConfigErrors<T>(where: string, load: () => T): T {
-  try {
-    return load();
-  } catch (err) {
-    if (err instanceof ConfigError) throw new Error(`${where}: ${err.message}`);
-    throw err;
-  }
 }

@@ -1,13 +1,19 @@
 import { Lazy, TerraformStack, Token, type IResolvable } from "cdktf";
 import { Construct } from "constructs";
 import { interfaceNameSchema, vlanTagSchema } from "../src/config/bulk.js";
-import { anyToken, checkProps, declareOnce, joiningAttributes, joinsAfter, namePart, dependentDeletionPolicy, type DependentDeletionPolicy, type DependentDeletionProps } from "./bulk-declarations.js";
+import { anyToken, declareOnce, joiningAttributes, joinsAfter, namePart, dependentDeletionPolicy, type DependentDeletionPolicy, type DependentDeletionProps } from "./bulk-declarations.js";
 import type { ICluster } from "./icluster.js";
 import { literal, terraformName } from "./names.js";
 import { OperationsCenter } from "./operations-center.js";
 import { ClusterVlanTags as VlanTagsResource } from "./provider/cluster-vlan-tags/index.js";
+import { checkProps, synthError } from "./synth-errors.js";
 
 export interface ClusterVlanTagsProps extends DependentDeletionProps {
+  /**
+   * The cluster whose members get the VLAN tags: a `Cluster` of this app or `Cluster.fromClusterName`.
+   * A Cluster of this app applies after this resource, so the servers it adds already have them
+   * when Operations Center lets them join.
+   */
   readonly cluster: ICluster;
   /** The interface or bond, by name, on every member (e.g. "eth0", "uplink"). */
   readonly interfaceName: string;
@@ -42,7 +48,7 @@ export class ClusterVlanTags extends Construct {
     const where = `ClusterVlanTags '${this.node.path}'`;
     const { cluster, interfaceName, vlanTags } = props;
     if (!Array.isArray(vlanTags) || (vlanTags.length === 0 && !Token.isUnresolved(vlanTags))) {
-      throw new Error(`${where}: vlanTags must list at least one VLAN ID.`);
+      throw synthError(where, [`vlanTags must list at least one VLAN ID`]);
     }
     if (!anyToken(interfaceName)) checkProps(where, interfaceNameSchema, interfaceName, "interfaceName");
     const stack = TerraformStack.of(this);
@@ -68,10 +74,10 @@ export class ClusterVlanTags extends Construct {
       byInterface.set(key, entry);
     }
     if (entry.deletionPolicy.value !== deletionPolicy) {
-      throw new Error(
-        `${where}: deletionPolicy "${deletionPolicy}" differs from "${entry.deletionPolicy.value}" of '${entry.deletionPolicy.path}', which shares its resource ` +
-          `(the tags of one interface are one resource). Give both the same deletionPolicy.`,
-      );
+      throw synthError(where, [
+        `deletionPolicy "${deletionPolicy}" differs from "${entry.deletionPolicy.value}" of '${entry.deletionPolicy.path}', which shares its resource ` +
+          "(the tags of one interface are one resource). Give both the same deletionPolicy",
+      ]);
     }
     for (const tag of vlanTags) {
       if (!Token.isUnresolved(tag)) checkProps(where, vlanTagSchema, tag, "vlanTags");

@@ -20,14 +20,15 @@ import { ClusterMultipathTarget } from "./cluster-multipath-target.js";
 import { ClusterNvmeTarget } from "./cluster-nvme-target.js";
 import { ClusterReference } from "./cluster-reference.js";
 import { ClusterVlanTags } from "./cluster-vlan-tags.js";
-import { type ClusterTemplate, withConfigErrors } from "./cluster-template.js";
-import type { ICluster } from "./icluster.js";
+import type { ClusterTemplate } from "./cluster-template.js";
+import type { ICluster, IManagedCluster } from "./icluster.js";
 import type { IncusConnectionProps } from "./incus-common.js";
 import { IncusClusterMembers } from "./incus-cluster-members.js";
 import { namePart } from "./bulk-declarations.js";
 import { checkObjectName, literal, literalList, literalMap, terraformName } from "./names.js";
 import { OperationsCenter } from "./operations-center.js";
 import { Cluster as ClusterResource } from "./provider/cluster/index.js";
+import { failOn, synthError, withConfigErrors } from "./synth-errors.js";
 
 /** What happens in Operations Center when the cluster leaves the code or the stack is destroyed. */
 export { deletionPolicies, type DeletionPolicy };
@@ -90,7 +91,8 @@ export interface ClusterProps {
   readonly applicationConfig?: Record<string, unknown> | string;
   /**
    * Template-based clustering: a ClusterTemplate of this app, or the name of a template that
-   * already exists in Operations Center. Creation-only.
+   * already exists in Operations Center. Creation-only. @default none: one-off clustering with
+   * servicesConfig and applicationConfig
    */
   readonly template?: ClusterTemplate | string;
   /**
@@ -133,7 +135,7 @@ const REMOVED_PROPS: Record<string, string> = {
  * runner without `.terraform/`) adopts the cluster an interrupted create of it left, and another
  * app's or stack's cluster of the same name is refused.
  */
-export class Cluster extends Construct implements ICluster {
+export class Cluster extends Construct implements IManagedCluster {
   /**
    * A cluster that exists in Operations Center and is not managed by this app, read through the
    * `operationscenter_cluster` data source.
@@ -152,17 +154,17 @@ export class Cluster extends Construct implements ICluster {
     super(scope, id);
     const where = `Cluster '${this.node.path}'`;
     for (const [prop, why] of Object.entries(REMOVED_PROPS)) {
-      if (prop in props) throw new Error(`${where}: ${prop} is no longer supported: ${why}.`);
+      if (prop in props) throw synthError(where, [`${prop} is no longer supported: ${why}`]);
     }
     const oc = OperationsCenter.of(this);
     this.name = checkObjectName("Cluster", this.node.path, props.name);
     const servers = checkServers(where, props.servers);
     const serverType = props.serverType ?? "incus";
     const typeProblem = serverTypeProblem("serverType", String(serverType));
-    if (typeProblem !== undefined) throw new Error(`${where}: ${typeProblem}.`);
+    failOn(where, [typeProblem]);
     const deletionPolicy = props.deletionPolicy ?? "retain";
     const policyProblem = deletionPolicyProblem("deletionPolicy", String(deletionPolicy));
-    if (policyProblem !== undefined) throw new Error(`${where}: ${policyProblem}.`);
+    failOn(where, [policyProblem]);
     this.deletionPolicy = deletionPolicy;
     const properties = checkProperties(where, props.properties);
     const rollingRestart = checkRollingRestart(where, props.config);
@@ -291,7 +293,9 @@ export class Cluster extends Construct implements ICluster {
     if (this.membersData === undefined) {
       this.membersData = { construct: new IncusClusterMembers(this, "members", { cluster: this, ...connection }), connection: key };
     } else if (this.membersData.connection !== key) {
-      throw new Error(`Cluster '${this.node.path}': members() was first called with another Incus connection; give the same props on every call (one data source per cluster).`);
+      throw synthError(`Cluster '${this.node.path}'`, [
+        "members() was first called with another Incus connection; give the same props on every call (one data source per cluster)",
+      ]);
     }
     return this.membersData.construct;
   }
@@ -300,7 +304,7 @@ export class Cluster extends Construct implements ICluster {
   private bulkId(id: string, what: string): string {
     const existing = this.node.tryFindChild(id);
     if (existing !== undefined) {
-      throw new Error(`Cluster '${this.node.path}': ${what} of cluster "${this.name}" is already declared by '${existing.node.path}'. Declare it once.`);
+      throw synthError(`Cluster '${this.node.path}'`, [`${what} of cluster "${this.name}" is already declared by '${existing.node.path}'. Declare it once`]);
     }
     return id;
   }
@@ -309,12 +313,12 @@ export class Cluster extends Construct implements ICluster {
 function checkServers(where: string, servers: unknown): string[] {
   if (Token.isUnresolved(servers)) return servers as string[];
   if (!Array.isArray(servers) || servers.some((server) => typeof server !== "string")) {
-    throw new Error(`${where}: servers must be a list of server names, got ${JSON.stringify(servers)}.`);
+    throw synthError(where, [`servers must be a list of server names, got ${JSON.stringify(servers)}`]);
   }
   // Tokens are checked by the provider at plan, once known.
   const resolved = (servers as string[]).filter((server) => !Token.isUnresolved(server));
   const problem = servers.length > 0 && resolved.length === 0 ? undefined : serversProblem("servers", resolved);
-  if (problem !== undefined) throw new Error(`${where}: ${problem}.`);
+  failOn(where, [problem]);
   return literalList(servers as string[]);
 }
 
@@ -322,9 +326,9 @@ function checkProperties(where: string, properties: Record<string, string> | und
   if (properties === undefined || Token.isUnresolved(properties)) return properties;
   for (const [key, value] of Object.entries(properties)) {
     const reserved = reservedPropertyProblem(key);
-    if (reserved !== undefined) throw new Error(`${where}: ${reserved}.`);
+    failOn(where, [reserved]);
     if (typeof value !== "string") {
-      throw new Error(`${where}: property "${key}" must be a string, got ${JSON.stringify(value)}; Operations Center stores properties as strings.`);
+      throw synthError(where, [`property "${key}" must be a string, got ${JSON.stringify(value)}; Operations Center stores properties as strings`]);
     }
   }
   return { ...properties };
@@ -337,14 +341,14 @@ function checkRollingRestart(where: string, config: ClusterProps["config"]) {
   const problem =
     (Token.isUnresolved(delay) ? undefined : postRestoreDelayProblem("config.rollingRestart.postRestoreDelay", delay)) ??
     (Token.isUnresolved(mode) ? undefined : restoreModeProblem("config.rollingRestart.restoreMode", String(mode)));
-  if (problem !== undefined) throw new Error(`${where}: ${problem}.`);
+  failOn(where, [problem]);
   return { postRestoreDelay: delay, restoreMode: mode };
 }
 
 function checkConnectionUrl(where: string, url: string | undefined): string | undefined {
   if (url === undefined || url === "" || Token.isUnresolved(url)) return url;
   const problem = connectionUrlProblem("connectionUrl", url);
-  if (problem !== undefined) throw new Error(`${where}: ${problem.problem}; ${problem.fix}.`);
+  if (problem !== undefined) throw synthError(where, [`${problem.problem}; ${problem.fix}`]);
   return url;
 }
 
@@ -362,9 +366,9 @@ interface CreationInputs {
 function creationInputs(where: string, constructPath: string, props: ClusterProps): CreationInputs {
   if (props.template !== undefined) {
     if (props.servicesConfig !== undefined || props.applicationConfig !== undefined) {
-      throw new Error(
-        `${where}: give either template (template-based clustering) or servicesConfig/applicationConfig (one-off clustering), not both; the server ignores the configs when a template is named.`,
-      );
+      throw synthError(where, [
+        "give either template (template-based clustering) or servicesConfig/applicationConfig (one-off clustering), not both; the server ignores the configs when a template is named",
+      ]);
     }
     const values = withConfigErrors(where, () =>
       loadConfig(templateValuesSchema, props.templateVariables ?? {}, { label: "templateVariables" }).value,
@@ -388,7 +392,7 @@ function creationInputs(where: string, constructPath: string, props: ClusterProp
     };
   }
   if (props.templateVariables !== undefined) {
-    throw new Error(`${where}: templateVariables is set but no template; name the template, or drop templateVariables.`);
+    throw synthError(where, [`templateVariables is set but no template; name the template, or drop templateVariables`]);
   }
   const servicesConfig: ServicesConfig = withConfigErrors(where, () =>
     loadConfig(servicesConfigSchema, props.servicesConfig ?? {}, { label: "servicesConfig" }).value,

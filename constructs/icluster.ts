@@ -1,5 +1,6 @@
 import type { IConstruct } from "constructs";
 import type { DeletionPolicy } from "../src/config/cluster.js";
+import { Cluster as ClusterResource } from "./provider/cluster/index.js";
 
 /**
  * A cluster in Operations Center, managed by this app (`Cluster`) or only referenced
@@ -22,4 +23,19 @@ export interface ICluster extends IConstruct {
    * leaves the code removes what it applied.
    */
   readonly deletionPolicy?: DeletionPolicy;
+}
+
+/**
+ * A cluster this app manages (`Cluster` implements it): the constructs that take a cluster
+ * reference its L1 resource, so Terraform orders the cluster first and a change of its servers
+ * reaches them in the same plan. Internal: not exported from the package root.
+ */
+export interface IManagedCluster extends ICluster {
+  /** The L1 `operationscenter_cluster` resource. */
+  readonly resource: ClusterResource;
+}
+
+/** True for a cluster this app manages; false for one only referenced by name. */
+export function isManagedCluster(cluster: ICluster): cluster is IManagedCluster {
+  return "resource" in cluster && cluster.resource instanceof ClusterResource;
 }

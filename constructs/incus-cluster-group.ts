@@ -2,18 +2,24 @@ import { Construct } from "constructs";
 import { apiNameProblem, DEFAULT_GROUP, groupConfigProblem } from "../src/config/incus.js";
 import { anyToken, declareOnce, dependentDeletionPolicy, namedResource, type DependentDeletionProps } from "./bulk-declarations.js";
 import type { ICluster } from "./icluster.js";
-import { failOn, incusConnection, memberProblems, type IncusConnectionProps } from "./incus-common.js";
+import { incusConnection, memberProblems, type IncusConnectionProps } from "./incus-common.js";
 import { literal, literalList, literalMap } from "./names.js";
 import { IncusClusterGroup as GroupResource } from "./provider/incus-cluster-group/index.js";
+import { failOn } from "./synth-errors.js";
 
 export interface IncusClusterGroupProps extends IncusConnectionProps, DependentDeletionProps {
+  /**
+   * The cluster whose Incus API is used: a `Cluster` of this app (referenced, so Terraform creates
+   * it and joins its servers first) or `Cluster.fromClusterName`.
+   */
   readonly cluster: ICluster;
   /** Group name (not default, which every cluster has). */
   readonly name: string;
+  /** Description of the group; the whole group is written on every update. @default "" */
   readonly description?: string;
   /** Member names in the group. */
   readonly members: string[];
-  /** user.* and instances.vm.cpu.<ARCH>.baseline / .flags keys. */
+  /** Group config: user.* and instances.vm.cpu.<ARCH>.baseline / .flags keys. @default {} (no keys) */
   readonly config?: Record<string, string>;
 }
 

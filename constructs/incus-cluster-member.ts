@@ -2,25 +2,35 @@ import { Construct } from "constructs";
 import { apiNameProblem, memberEvacuationModes, roleProblem, schedulerInstanceValues, type AssignableRole, type MemberEvacuationMode, type SchedulerInstance } from "../src/config/incus.js";
 import { anyToken, declareOnce, namedResource } from "./bulk-declarations.js";
 import type { ICluster } from "./icluster.js";
-import { failOn, incusConnection, memberProblems, type IncusConnectionProps } from "./incus-common.js";
+import { incusConnection, memberProblems, type IncusConnectionProps } from "./incus-common.js";
 import { literal, literalList } from "./names.js";
 import { IncusClusterMember as MemberResource } from "./provider/incus-cluster-member/index.js";
+import { failOn } from "./synth-errors.js";
 
 export interface IncusClusterMemberProps extends IncusConnectionProps {
+  /**
+   * The cluster whose Incus API is used: a `Cluster` of this app (referenced, so Terraform creates
+   * it and joins its servers first) or `Cluster.fromClusterName`.
+   */
   readonly cluster: ICluster;
   /** The member (server) name. */
   readonly member: string;
-  /** Roles to assign; the database roles are Incus's own. */
+  /** Roles to assign (the list replaces the member's); the database roles are Incus's own. @default not managed */
   readonly roles?: AssignableRole[];
-  /** Failure domain ("default" means none). */
+  /** Failure domain ("default" means none). @default not managed */
   readonly failureDomain?: string;
+  /** Description of the member. @default not managed */
   readonly description?: string;
-  /** scheduler.instance: all, manual or group. */
+  /** scheduler.instance: all (any placement), manual (only when targeted) or group (only when its group is targeted). @default not managed */
   readonly schedulerInstance?: SchedulerInstance;
-  /** Cluster groups (at least one; the whole list is replaced). */
+  /** Cluster groups (at least one; the whole list is replaced). @default not managed */
   readonly groups?: string[];
-  /** online, or evacuated (evacuates the member; back to online restores it). */
+  /** online, or evacuated (evacuates the member, waiting for the operation; back to online restores it). @default not managed */
   readonly state?: "online" | "evacuated";
+  /**
+   * How instances leave when `state` becomes evacuated: auto (each instance's cluster.evacuate),
+   * migrate, live-migrate or stop. @default "auto"
+   */
   readonly evacuationMode?: MemberEvacuationMode;
 }
 

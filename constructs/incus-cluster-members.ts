@@ -6,6 +6,10 @@ import { OperationsCenter } from "./operations-center.js";
 import { DataOperationscenterIncusClusterMembers as MembersDataSource } from "./provider/data-operationscenter-incus-cluster-members/index.js";
 
 export interface IncusClusterMembersProps extends IncusConnectionProps {
+  /**
+   * The cluster whose Incus API is used: a `Cluster` of this app (referenced, so Terraform creates
+   * it and joins its servers first) or `Cluster.fromClusterName`.
+   */
   readonly cluster: ICluster;
 }
 

@@ -2,17 +2,25 @@ import { Construct } from "constructs";
 import { MAX_FILE_BYTES, readRegularFile } from "../src/config/input-limits.js";
 import { clusterSettingsConfigSchema, clusterSettingsProblems, type ClusterSettingsConfig } from "../src/config/incus.js";
 import { checkPlacementScriptlet, formatStarlarkProblem } from "../src/config/starlark.js";
-import { anyToken, checkProps, declareOnce, dependentDeletionPolicy, namedResource, type DependentDeletionProps } from "./bulk-declarations.js";
+import { anyToken, declareOnce, dependentDeletionPolicy, namedResource, type DependentDeletionProps } from "./bulk-declarations.js";
 import type { ICluster } from "./icluster.js";
-import { failOn, incusConnection, type IncusConnectionProps } from "./incus-common.js";
+import { incusConnection, type IncusConnectionProps } from "./incus-common.js";
 import { literal, literalMap } from "./names.js";
 import { IncusClusterSettings as SettingsResource } from "./provider/incus-cluster-settings/index.js";
+import { checkProps, failOn, synthError } from "./synth-errors.js";
 
 export interface IncusClusterSettingsProps extends IncusConnectionProps, DependentDeletionProps {
+  /**
+   * The cluster whose Incus API is used: a `Cluster` of this app (referenced, so Terraform creates
+   * it and joins its servers first) or `Cluster.fromClusterName`.
+   */
   readonly cluster: ICluster;
-  /** Cluster-wide Incus keys; only the keys given are managed. */
+  /**
+   * Cluster-wide Incus keys (cluster.max_voters, ...); only the keys given are managed, a key
+   * removed later is unset. @default {} (no key managed)
+   */
   readonly config?: ClusterSettingsConfig;
-  /** The instance placement scriptlet: Starlark source, or the path of a .star file (read at synth). */
+  /** The instance placement scriptlet: Starlark source, or the path of a .star file (read at synth). @default not managed */
   readonly placementScriptlet?: string;
 }
 
@@ -49,7 +57,7 @@ export class IncusClusterSettings extends Construct {
 function readScriptletFile(where: string, file: string): string {
   const read = readRegularFile(file, MAX_FILE_BYTES.config);
   if (read.ok) return read.text;
-  throw new Error(`${where}: placementScriptlet file ${file} ${read.reason}${read.missing ? " (give Starlark source or the path of a .star file)" : ""}.`);
+  throw synthError(where, [`placementScriptlet file ${file} ${read.reason}${read.missing ? " (give Starlark source or the path of a .star file)" : ""}`]);
 }
 
 /** The scriptlet text, read from the file when given a .star path; checked, errors at file:line:column. */

@@ -1,30 +1,31 @@
 // What the Incus constructs share: how they name their cluster, and synth-time checks that give
 // the same messages as the provider's plan.
 import { Token } from "cdktf";
-import type { ICluster } from "./icluster.js";
+import { type ICluster, isManagedCluster } from "./icluster.js";
 import { literal } from "./names.js";
-import { Cluster as ClusterResource } from "./provider/cluster/index.js";
 
 /**
  * The cluster attribute of an Incus resource: a reference to a cluster of this app (so Terraform
  * creates the cluster, and joins its servers, first), else the name.
  */
 export function incusClusterAttribute(cluster: ICluster): string {
-  const resource = (cluster as { resource?: unknown }).resource;
-  return resource instanceof ClusterResource ? resource.name : literal(cluster.name);
+  return isManagedCluster(cluster) ? cluster.resource.name : literal(cluster.name);
 }
 
 /** How an Incus construct reaches its cluster's API, when not by a remote named after the cluster. */
 export interface IncusConnectionProps {
-  /** The incus CLI remote to use (default: one named after the cluster, else its connection URL in Operations Center). */
+  /**
+   * The incus CLI remote to use. @default a remote named after the cluster, else the cluster's
+   * connection URL in Operations Center with the incus CLI's client certificate
+   */
   readonly remote?: string;
-  /** Address of the cluster's Incus API, e.g. https://192.0.2.101:8443. */
+  /** Address of the cluster's Incus API, e.g. https://192.0.2.101:8443. @default the remote's address, else the connection URL Operations Center records (see remote) */
   readonly incusAddress?: string;
-  /** Client certificate the cluster trusts: PEM or the path of a PEM file. */
+  /** Client certificate the cluster trusts: PEM or the path of a PEM file; needs incusClientKeyFile. @default from the incus CLI configuration: the remote's, else client.crt */
   readonly incusClientCertificate?: string;
-  /** Path of its key file (a path only, so that the key is never in plan or state). */
+  /** Path of its key file (a path only, so that the key is never in plan or state). @default from the incus CLI configuration: the remote's, else client.key */
   readonly incusClientKeyFile?: string;
-  /** Cluster certificate to pin: PEM or a path. */
+  /** Cluster certificate to pin: PEM or a path. @default the remote's server certificate, else the cluster certificate Operations Center records */
   readonly incusServerCertificate?: string;
 }
 
@@ -38,15 +39,9 @@ export function incusConnection(cluster: ICluster, props: IncusConnectionProps):
   return out;
 }
 
-/** Throws one error naming the construct and every problem, when there are any. */
-export function failOn(where: string, problems: readonly string[]): void {
-  if (problems.length > 0) throw new Error(`${where}: ${problems.join("; ")}.`);
-}
-
 /** The servers of a cluster of this app, when they are known at synth; undefined otherwise. */
 function declaredServers(cluster: ICluster): readonly string[] | undefined {
-  const resource = (cluster as { resource?: unknown }).resource;
-  const servers = resource instanceof ClusterResource ? resource.serversInput : undefined;
+  const servers = isManagedCluster(cluster) ? cluster.resource.serversInput : undefined;
   return servers === undefined || Token.isUnresolved(servers) || servers.some((s) => Token.isUnresolved(s)) ? undefined : servers;
 }
 

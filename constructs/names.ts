@@ -2,16 +2,17 @@
 import { TerraformStack, Token } from "cdktf";
 import type { IConstruct } from "constructs";
 import { clusterNameProblem, objectNameProblem } from "../src/config/object-name.js";
+import { synthError } from "./synth-errors.js";
 
 /**
  * Checks a cluster or template name at synth with the provider's own plan-time rules. A token
  * (a reference or variable) is left to the provider, which checks it at plan time.
  */
 export function checkObjectName(kind: "Cluster" | "ClusterTemplate", constructPath: string, name: unknown, prop = "name"): string {
-  if (typeof name !== "string") throw new Error(`${kind} '${constructPath}': ${prop} must be a string.`);
+  if (typeof name !== "string") throw synthError(`${kind} '${constructPath}'`, [`${prop} must be a string`]);
   if (Token.isUnresolved(name)) return name;
   const problem = kind === "Cluster" && prop === "name" ? clusterNameProblem(name) : objectNameProblem(kind === "Cluster" ? "cluster" : "cluster template", name);
-  if (problem !== undefined) throw new Error(`${kind} '${constructPath}': ${prop}: ${problem}.`);
+  if (problem !== undefined) throw synthError(`${kind} '${constructPath}'`, [`${prop}: ${problem}`]);
   return name;
 }
 

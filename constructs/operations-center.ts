@@ -10,6 +10,7 @@ import { writeLockEntry, writeProviderArchives } from "../src/provider/launcher.
 import { literal } from "./names.js";
 import { retrySettingProblems } from "../src/config/retry-settings.js";
 import { OperationscenterProvider } from "./provider/provider/index.js";
+import { failOn, synthError } from "./synth-errors.js";
 
 export interface OperationsCenterProps {
   /**
@@ -106,18 +107,17 @@ export class OperationsCenter extends Construct {
     this.stack = TerraformStack.of(this);
     const other = byStack.get(this.stack);
     if (other !== undefined) {
-      throw new Error(
-        `${where}: stack '${this.stack.node.path}' already has one at '${other.node.path}'. ` +
-          `Create a single OperationsCenter per stack, before any Cluster or ClusterTemplate.`,
-      );
+      throw synthError(where, [
+        `stack '${this.stack.node.path}' already has one at '${other.node.path}'. Create a single OperationsCenter per stack, before any Cluster or ClusterTemplate`,
+      ]);
     }
     for (const [prop, why] of Object.entries(REMOVED_PROPS)) {
-      if (prop in props) throw new Error(`${where}: ${prop} is no longer supported: ${why}.`);
+      if (prop in props) throw synthError(where, [`${prop} is no longer supported: ${why}`]);
     }
     const timeoutProblem = props.evacuationTimeout === undefined ? undefined : evacuationTimeoutProblem("evacuationTimeout", props.evacuationTimeout);
-    if (timeoutProblem !== undefined) throw new Error(`${where}: ${timeoutProblem}.`);
+    failOn(where, [timeoutProblem]);
     const readsProblem = props.maxParallelReads === undefined ? undefined : maxParallelReadsProblem(props.maxParallelReads);
-    if (readsProblem !== undefined) throw new Error(`${where}: maxParallelReads ${readsProblem}.`);
+    if (readsProblem !== undefined) throw synthError(where, [`maxParallelReads ${readsProblem}`]);
     const retry = props.retry ?? {};
     const retryProblems = retrySettingProblems({
       ...(retry.maxAttempts === undefined ? {} : { max_attempts: retry.maxAttempts }),
@@ -126,10 +126,10 @@ export class OperationsCenter extends Construct {
     });
     if (retryProblems.length > 0) {
       const camel = { max_attempts: "maxAttempts", max_backoff: "maxBackoff", total_backoff: "totalBackoff" } as const;
-      throw new Error(`${where}: ${retryProblems.map(({ setting, problem }) => `retry.${camel[setting]} ${problem}`).join("; ")}.`);
+      throw synthError(where, [`${retryProblems.map(({ setting, problem }) => `retry.${camel[setting]} ${problem}`).join("; ")}`]);
     }
     if (props.url !== undefined && !/^https?:\/\//.test(props.url)) {
-      throw new Error(`${where}: url "${props.url}" must start with https:// (or http:// for a local test server).`);
+      throw synthError(where, [`url "${props.url}" must start with https:// (or http:// for a local test server)`]);
     }
 
     const stackDir = path.resolve(App.of(this).outdir, "stacks", this.stack.node.id);
@@ -164,7 +164,7 @@ export class OperationsCenter extends Construct {
   claimTerraformName(name: string, constructPath: string): void {
     const other = this.terraformNames.get(name);
     if (other !== undefined) {
-      throw new Error(`'${constructPath}': its Terraform name "${name}" is already used by '${other}'. Give one of them another id.`);
+      throw synthError(`'${constructPath}'`, [`its Terraform name "${name}" is already used by '${other}'. Give one of them another id`]);
     }
     this.terraformNames.set(name, constructPath);
   }
@@ -173,7 +173,7 @@ export class OperationsCenter extends Construct {
   registerCluster(name: string, constructPath: string): void {
     const other = this.clusterNames.get(name);
     if (other !== undefined) {
-      throw new Error(`Cluster '${constructPath}': cluster name "${name}" is already declared by '${other}'.`);
+      throw synthError(`Cluster '${constructPath}'`, [`cluster name "${name}" is already declared by '${other}'`]);
     }
     this.clusterNames.set(name, constructPath);
   }

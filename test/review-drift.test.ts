@@ -3,7 +3,7 @@
 import assert from "node:assert/strict";
 import * as path from "node:path";
 import { test } from "node:test";
-import { hasDrift, renderDrift } from "../src/review/drift.js";
+import { hasDrift, renderDrift } from "../src/review/summary/drift.js";
 import { startE2E } from "./e2e/harness.js";
 import { runCli, runPipeline, synthReview } from "./e2e/review-scenario.js";
 import { FIXTURES } from "./e2e/scenario.js";

@@ -1,9 +1,10 @@
 // `oc-cdktf drift [STACK_DIR]`: what changed outside Terraform in every stack under the
 // directory, and the clusters of Operations Center no stack manages. Exit codes: 0 in sync,
 // 1 a stack could not be examined, 2 drift found.
-import { parseArgs } from "node:util";
-import { driftReport, hasDrift, hasErrors, renderDrift } from "../review/drift.js";
+import { driftReport } from "../review/drift.js";
+import { hasDrift, hasErrors, renderDrift } from "../review/summary/drift.js";
 import { DEFAULT_MAX_CHARS } from "../review/plan-summary.js";
+import { type Command, parseCommand, usageError } from "./command.js";
 import { reportOptions } from "./report-options.js";
 
 const USAGE = `usage: oc-cdktf drift [STACK_DIR] [options]
@@ -21,32 +22,18 @@ Exit codes: 0 in sync, 1 a stack could not be examined, 2 drift found.
 
 const EXIT = { inSync: 0, failed: 1, drift: 2 } as const;
 
-function usage(message: string): number {
-  process.stderr.write(`oc-cdktf drift: ${message}\n\n${USAGE}`);
-  return EXIT.failed;
-}
+const command: Command = { name: "drift", usage: USAGE, usageExit: EXIT.failed };
 
 /** The command line as parseArgs reads it; throws on an unknown or malformed option. */
-function parseCommandLine(argv: string[]) {
-  return parseArgs({ args: argv, allowPositionals: true, options: { format: { type: "string", default: "text" }, "max-chars": { type: "string" }, help: { type: "boolean", short: "h" } } });
-}
 
 export async function run(argv: string[]): Promise<number> {
-  let parsed: ReturnType<typeof parseCommandLine>;
-  try {
-    parsed = parseCommandLine(argv);
-  } catch (error) {
-    return usage(error instanceof Error ? error.message : String(error));
-  }
+  const parsed = parseCommand(command, argv, { allowPositionals: true, options: { format: { type: "string", default: "text" }, "max-chars": { type: "string" } } });
+  if (typeof parsed === "number") return parsed;
   const { values, positionals } = parsed;
-  if (values.help === true) {
-    process.stdout.write(USAGE);
-    return EXIT.inSync;
-  }
   const options = reportOptions(values);
-  if ("problem" in options) return usage(options.problem);
+  if ("problem" in options) return usageError(command, options.problem);
   const { format, maxChars } = options;
-  if (positionals.length > 1) return usage("give one directory");
+  if (positionals.length > 1) return usageError(command, "give one directory");
   const report = await driftReport(positionals[0] ?? ".");
   process.stdout.write(renderDrift(report, format, maxChars));
   if (hasDrift(report)) return EXIT.drift;

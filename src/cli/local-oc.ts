@@ -1,8 +1,7 @@
 // `oc-cdktf local-oc`: serves the local Operations Center until SIGINT/SIGTERM.
 // Prints exactly one `listening on https://HOST:PORT` line when ready, then one line per request.
-
-import { parseArgs } from "node:util";
 import { startLocalOperationsCenter, type Faults } from "../local-oc/index.js";
+import { type Command, failure, parseCommand } from "./command.js";
 
 const USAGE = `usage: oc-cdktf local-oc [options]
 
@@ -55,49 +54,40 @@ function number(name: string, value: string | undefined, min: number, max = Numb
   return n;
 }
 
+const command: Command = { name: "local-oc", usage: USAGE, usageExit: 2 };
+
 export async function run(argv: string[]): Promise<number> {
-  let values: Record<string, string | string[] | boolean | undefined>;
-  try {
-    ({ values } = parseArgs({
-      args: argv,
-      strict: true,
-      allowPositionals: false,
-      options: {
-        host: { type: "string" },
-        port: { type: "string" },
-        servers: { type: "string" },
-        seed: { type: "string" },
-        state: { type: "string" },
-        "write-client-config": { type: "string" },
-        "write-incus-config": { type: "string" },
-        "oidc-issuer": { type: "boolean" },
-        "client-auth": { type: "string" },
-        "incus-trust-oc-clients": { type: "boolean" },
-        "incus-shared-route": { type: "boolean" },
-        ui: { type: "string" },
-        "create-delay": { type: "string" },
-        "evacuation-delay": { type: "string" },
-        "update-step": { type: "string" },
-        "reregister-delay": { type: "string" },
-        "self-update-poll-delay": { type: "string" },
-        "unsupported-service-config": { type: "string" },
-        latency: { type: "string" },
-        "fail-member": { type: "string", multiple: true },
-        "fail-post-clustering": { type: "string", multiple: true },
-        "error-rate": { type: "string" },
-        "drop-rate": { type: "string" },
-        help: { type: "boolean", short: "h" },
-      },
-    }));
-  } catch (err) {
-    process.stderr.write(`oc-cdktf local-oc: ${(err as Error).message}\n\n${USAGE}`);
-    return 2;
-  }
-  if (values["help"] === true) {
-    process.stdout.write(USAGE);
-    return 0;
-  }
-  const str = (k: string) => values[k] as string | undefined;
+  const parsed = parseCommand(command, argv, {
+    strict: true,
+    allowPositionals: false,
+    options: {
+      host: { type: "string" },
+      port: { type: "string" },
+      servers: { type: "string" },
+      seed: { type: "string" },
+      state: { type: "string" },
+      "write-client-config": { type: "string" },
+      "write-incus-config": { type: "string" },
+      "oidc-issuer": { type: "boolean" },
+      "client-auth": { type: "string" },
+      "incus-trust-oc-clients": { type: "boolean" },
+      "incus-shared-route": { type: "boolean" },
+      ui: { type: "string" },
+      "create-delay": { type: "string" },
+      "evacuation-delay": { type: "string" },
+      "update-step": { type: "string" },
+      "reregister-delay": { type: "string" },
+      "self-update-poll-delay": { type: "string" },
+      "unsupported-service-config": { type: "string" },
+      latency: { type: "string" },
+      "fail-member": { type: "string", multiple: true },
+      "fail-post-clustering": { type: "string", multiple: true },
+      "error-rate": { type: "string" },
+      "drop-rate": { type: "string" },
+    },
+  });
+  if (typeof parsed === "number") return parsed;
+  const { values } = parsed;
   const faults: Faults = {};
   let port: number | undefined;
   let servers: number | undefined;
@@ -106,50 +96,46 @@ export async function run(argv: string[]): Promise<number> {
   let updateStepMs: number | undefined;
   let reregisterDelayMs: number | undefined;
   let selfUpdatePollDelayMs: number | undefined;
-  const unsupportedServiceConfig = str("unsupported-service-config");
+  const unsupportedServiceConfig = values["unsupported-service-config"];
   if (unsupportedServiceConfig !== undefined && unsupportedServiceConfig !== "empty" && unsupportedServiceConfig !== "error") {
-    process.stderr.write(`oc-cdktf local-oc: --unsupported-service-config must be "empty" or "error", got "${unsupportedServiceConfig}"\n`);
-    return 2;
+    return failure(command, `--unsupported-service-config must be "empty" or "error", got "${unsupportedServiceConfig}"`, 2);
   }
   try {
-    port = number("port", str("port"), 0, 65535);
-    servers = number("servers", str("servers"), 0);
-    createDelayMs = number("create-delay", str("create-delay"), 0);
-    evacuationDelayMs = number("evacuation-delay", str("evacuation-delay"), 0);
-    updateStepMs = number("update-step", str("update-step"), 0);
-    reregisterDelayMs = number("reregister-delay", str("reregister-delay"), 0);
-    selfUpdatePollDelayMs = number("self-update-poll-delay", str("self-update-poll-delay"), 0);
-    const latency = number("latency", str("latency"), 0);
+    port = number("port", values.port, 0, 65535);
+    servers = number("servers", values.servers, 0);
+    createDelayMs = number("create-delay", values["create-delay"], 0);
+    evacuationDelayMs = number("evacuation-delay", values["evacuation-delay"], 0);
+    updateStepMs = number("update-step", values["update-step"], 0);
+    reregisterDelayMs = number("reregister-delay", values["reregister-delay"], 0);
+    selfUpdatePollDelayMs = number("self-update-poll-delay", values["self-update-poll-delay"], 0);
+    const latency = number("latency", values.latency, 0);
     if (latency !== undefined) faults.latencyMs = latency;
-    const errorRate = number("error-rate", str("error-rate"), 0, 1);
+    const errorRate = number("error-rate", values["error-rate"], 0, 1);
     if (errorRate !== undefined) faults.errorRate = errorRate;
-    const dropRate = number("drop-rate", str("drop-rate"), 0, 1);
+    const dropRate = number("drop-rate", values["drop-rate"], 0, 1);
     if (dropRate !== undefined) faults.dropRate = dropRate;
   } catch (err) {
-    process.stderr.write(`oc-cdktf local-oc: ${(err as Error).message}\n`);
-    return 2;
+    return failure(command, (err as Error).message, 2);
   }
-  const clientAuth = str("client-auth") ?? "tls";
+  const clientAuth = values["client-auth"] ?? "tls";
   if (clientAuth !== "tls" && clientAuth !== "oidc") {
-    process.stderr.write(`oc-cdktf local-oc: --client-auth must be tls or oidc, got "${clientAuth}"\n`);
-    return 2;
+    return failure(command, `--client-auth must be tls or oidc, got "${clientAuth}"`, 2);
   }
   if (clientAuth === "oidc" && values["oidc-issuer"] !== true) {
-    process.stderr.write("oc-cdktf local-oc: --client-auth oidc needs --oidc-issuer (the tokens come from the local issuer)\n");
-    return 2;
+    return failure(command, "--client-auth oidc needs --oidc-issuer (the tokens come from the local issuer)", 2);
   }
-  const failMembers = values["fail-member"] as string[] | undefined;
+  const failMembers = values["fail-member"];
   if (failMembers !== undefined) faults.failMembers = failMembers;
-  const failPostClustering = values["fail-post-clustering"] as string[] | undefined;
+  const failPostClustering = values["fail-post-clustering"];
   if (failPostClustering !== undefined) faults.failPostClustering = failPostClustering;
 
   const oc = await startLocalOperationsCenter({
-    host: str("host") ?? "127.0.0.1",
+    host: values.host ?? "127.0.0.1",
     port: port ?? 0,
     ...(servers !== undefined ? { servers } : {}),
-    ...(str("seed") !== undefined ? { seed: str("seed")! } : {}),
-    ...(str("state") !== undefined ? { statePath: str("state")! } : {}),
-    ...(str("ui") !== undefined ? { uiDir: str("ui")! } : {}),
+    ...(values.seed !== undefined ? { seed: values.seed } : {}),
+    ...(values.state !== undefined ? { statePath: values.state } : {}),
+    ...(values.ui !== undefined ? { uiDir: values.ui } : {}),
     ...(createDelayMs !== undefined ? { createDelayMs } : {}),
     ...(evacuationDelayMs !== undefined ? { evacuationDelayMs } : {}),
     ...(updateStepMs !== undefined ? { updateStepMs } : {}),
@@ -162,7 +148,7 @@ export async function run(argv: string[]): Promise<number> {
     faults,
     log: (line) => process.stdout.write(`${line}\n`),
   });
-  const configDir = str("write-client-config");
+  const configDir = values["write-client-config"];
   if (configDir !== undefined) {
     const { dir, fingerprint } = await oc.writeClientConfig(configDir, { auth: clientAuth });
     process.stderr.write(
@@ -171,7 +157,7 @@ export async function run(argv: string[]): Promise<number> {
         : `client configuration written to ${dir} (trusted fingerprint ${fingerprint})\n`,
     );
   }
-  const incusConfigDir = str("write-incus-config");
+  const incusConfigDir = values["write-incus-config"];
   if (incusConfigDir !== undefined) {
     // After the client config, so that the incus config carries the same client certificate.
     const dir = await oc.writeIncusConfig(incusConfigDir);
@@ -186,8 +172,7 @@ export async function run(argv: string[]): Promise<number> {
       oc.close().then(
         () => resolve(0),
         (err: unknown) => {
-          process.stderr.write(`oc-cdktf local-oc: ${(err as Error).message}\n`);
-          resolve(1);
+          resolve(failure(command, (err as Error).message, 1));
         },
       );
     };

@@ -2,9 +2,9 @@
 // review. Exit codes: 0 summary written, 1 the plan failed or cannot be read, 2 usage,
 // 3 --fail-on destructive and the plan has a destructive operation.
 import { readFileSync } from "node:fs";
-import { parseArgs } from "node:util";
 import { parsePlanText, type PlanInput } from "../review/plan-schema.js";
 import { countsOf, DEFAULT_MAX_CHARS, mergeInputs, renderSummary, summarize } from "../review/plan-summary.js";
+import { type Command, failure, parseCommand, usageError } from "./command.js";
 import { reportOptions } from "./report-options.js";
 
 const USAGE = `usage: oc-cdktf plan-summary [PLAN_JSON|-]... [options]
@@ -28,38 +28,23 @@ async function readStdin(): Promise<string> {
   return Buffer.concat(chunks).toString("utf8");
 }
 
-function usage(message: string): number {
-  process.stderr.write(`oc-cdktf plan-summary: ${message}\n\n${USAGE}`);
-  return EXIT.usage;
-}
+const command: Command = { name: "plan-summary", usage: USAGE, usageExit: EXIT.usage };
 
 /** The command line as parseArgs reads it; throws on an unknown or malformed option. */
-function parseCommandLine(argv: string[]) {
-  return parseArgs({
-    args: argv,
-    allowPositionals: true,
-    options: { format: { type: "string", default: "markdown" }, "fail-on": { type: "string" }, "max-chars": { type: "string" }, help: { type: "boolean", short: "h" } },
-  });
-}
 
 export async function run(argv: string[]): Promise<number> {
-  let parsed: ReturnType<typeof parseCommandLine>;
-  try {
-    parsed = parseCommandLine(argv);
-  } catch (error) {
-    return usage(error instanceof Error ? error.message : String(error));
-  }
+  const parsed = parseCommand(command, argv, {
+    allowPositionals: true,
+    options: { format: { type: "string", default: "markdown" }, "fail-on": { type: "string" }, "max-chars": { type: "string" } },
+  });
+  if (typeof parsed === "number") return parsed;
   const { values, positionals } = parsed;
-  if (values.help === true) {
-    process.stdout.write(USAGE);
-    return EXIT.ok;
-  }
   const options = reportOptions(values);
-  if ("problem" in options) return usage(options.problem);
+  if ("problem" in options) return usageError(command, options.problem);
   const { format, maxChars } = options;
-  if (values["fail-on"] !== undefined && values["fail-on"] !== "destructive") return usage(`--fail-on takes "destructive", got "${values["fail-on"]}"`);
+  if (values["fail-on"] !== undefined && values["fail-on"] !== "destructive") return usageError(command, `--fail-on takes "destructive", got "${values["fail-on"]}"`);
   const sources = positionals.length === 0 ? ["-"] : positionals;
-  if (sources.filter((s) => s === "-").length > 1) return usage('give "-" (stdin) once');
+  if (sources.filter((s) => s === "-").length > 1) return usageError(command, 'give "-" (stdin) once');
 
   const inputs: PlanInput[] = [];
   for (const source of sources) {
@@ -69,22 +54,20 @@ export async function run(argv: string[]): Promise<number> {
       inputs.push(parsePlanText(text, name));
     } catch (error) {
       const reason = (error as NodeJS.ErrnoException).code === "ENOENT" ? `${name} does not exist` : error instanceof Error ? error.message : String(error);
-      process.stderr.write(`oc-cdktf plan-summary: ${reason}\n`);
-      return EXIT.failed;
+      return failure(command, reason, EXIT.failed);
     }
   }
   let input: PlanInput;
   try {
     input = mergeInputs(inputs);
   } catch (error) {
-    return usage(error instanceof Error ? error.message : String(error));
+    return usageError(command, error instanceof Error ? error.message : String(error));
   }
   const summary = summarize(input);
   process.stdout.write(renderSummary(summary, { format, maxChars }));
   if (summary.failed) return EXIT.failed;
   if (values["fail-on"] === "destructive" && countsOf(summary).destructive > 0) {
-    process.stderr.write(`oc-cdktf plan-summary: ${countsOf(summary).destructive} destructive operations: a second approval is required (--fail-on destructive)\n`);
-    return EXIT.destructive;
+    return failure(command, `${countsOf(summary).destructive} destructive operations: a second approval is required (--fail-on destructive)`, EXIT.destructive);
   }
   return EXIT.ok;
 }

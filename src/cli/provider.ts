@@ -8,6 +8,7 @@ import { pathToFileURL } from "node:url";
 import { PROVIDER_SOURCE, PROVIDER_VERSION } from "../provider/identity.js";
 import { lockEntry, PROVIDER_ENTRY, writeProviderPackage } from "../provider/launcher.js";
 import { writeMirror } from "../provider/mirror.js";
+import { type Command, failure, showHelp, usageError } from "./command.js";
 
 const REQUIREMENT = `required_providers { operationscenter = { source = "${PROVIDER_SOURCE}", version = "${PROVIDER_VERSION}" } }`;
 
@@ -25,10 +26,7 @@ mirror    writes the provider packed for linux and darwin (amd64, arm64) into DI
 serve     runs the provider (Terraform starts it; it refuses to run by hand)
 `;
 
-function usageError(message: string): number {
-  process.stderr.write(`oc-cdktf provider: ${message}\n\n${USAGE}`);
-  return 2;
-}
+const command: Command = { name: "provider", usage: USAGE, usageExit: 2 };
 
 export async function run(argv: string[]): Promise<number> {
   const [sub, ...rest] = argv;
@@ -37,12 +35,9 @@ export async function run(argv: string[]): Promise<number> {
     await import(pathToFileURL(PROVIDER_ENTRY).href);
     return 0;
   }
-  if (sub === "--help" || sub === "-h" || ((sub === "install" || sub === "serve") && help)) {
-    process.stdout.write(USAGE);
-    return 0;
-  }
+  if (sub === "--help" || sub === "-h" || ((sub === "install" || sub === "serve") && help)) return showHelp(command);
   if (sub === "mirror") {
-    if (rest.length !== 1 || rest[0]!.startsWith("-")) return usageError("mirror takes one argument, the mirror directory");
+    if (rest.length !== 1 || rest[0]!.startsWith("-")) return usageError(command, "mirror takes one argument, the mirror directory");
     const dir = path.resolve(rest[0]!);
     const mirror = writeMirror(dir);
     process.stdout.write(
@@ -53,16 +48,15 @@ export async function run(argv: string[]): Promise<number> {
     );
     return 0;
   }
-  if (sub !== "install") return sub === undefined ? usageError("a sub-command is needed") : usageError(`unknown sub-command "${sub}"`);
+  if (sub !== "install") return sub === undefined ? usageError(command, "a sub-command is needed") : usageError(command, `unknown sub-command "${sub}"`);
   if (process.platform === "win32") {
-    process.stderr.write("oc-cdktf provider install: the launcher is a POSIX shell script; on Windows use the provider executable (npm run build:executables, windows_amd64) or WSL\n");
-    return 1;
+    return failure({ ...command, name: "provider install" }, "the launcher is a POSIX shell script; on Windows use the provider executable (npm run build:executables, windows_amd64) or WSL", 1);
   }
   let pluginsDir = path.join(process.env.HOME ?? homedir(), ".terraform.d", "plugins");
   for (let i = 0; i < rest.length; i++) {
     const arg = rest[i]!;
     if (arg === "--plugins-dir" && rest[i + 1] !== undefined) pluginsDir = path.resolve(rest[++i]!);
-    else return usageError(`install: unexpected argument "${arg}"`);
+    else return usageError(command, `install: unexpected argument "${arg}"`);
   }
   const written = writeProviderPackage(pluginsDir);
   process.stdout.write(`installed ${PROVIDER_SOURCE} ${PROVIDER_VERSION}: ${written.path}\nuse it with: ${REQUIREMENT}\n`);

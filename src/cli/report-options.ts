@@ -1,5 +1,6 @@
 // The output options `plan-summary` and `drift` share: --format and --max-chars.
-import { DEFAULT_MAX_CHARS, formats, type SummaryFormat } from "../review/plan-summary.js";
+import { DEFAULT_MAX_CHARS } from "../review/plan-summary.js";
+import { formats, type SummaryFormat } from "../review/summary/model.js";
 
 /** Below this not even the headline and the left-out note fit. */
 export const MIN_CHARS = 1000;

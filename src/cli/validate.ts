@@ -1,6 +1,5 @@
 // `oc-cdktf validate`: checks configuration files the way Operations Center and IncusOS will read
 // them, and prints every problem as file:line:column: path: message.
-import { parseArgs } from "node:util";
 import { bulkActions, type BulkAction } from "../client/api-types.js";
 import {
   ConfigError,
@@ -24,6 +23,7 @@ import {
   unknownBulkActionMessage,
   type ConfigProblem,
 } from "../config/index.js";
+import { type Command, parseCommand, usageError } from "./command.js";
 
 const USAGE = `usage: oc-cdktf validate [options]
 
@@ -157,15 +157,12 @@ function checkBulk(action: BulkAction, file: string): Outcome {
   return result.ok ? { problems: [], notes: [], ok: `OK: ${file} (arguments of ${action})` } : { problems: result.problems, notes: [] };
 }
 
-function usageError(message: string): number {
-  process.stderr.write(`oc-cdktf validate: ${message}\n\n${USAGE}`);
-  return 2;
-}
+const command: Command = { name: "validate", usage: USAGE, usageExit: 2 };
 
 /** The command line as parseArgs reads it; throws on an unknown or malformed option. */
-function parseCommandLine(argv: string[]) {
-  return parseArgs({
-    args: argv,
+
+export async function run(argv: string[]): Promise<number> {
+  const parsed = parseCommand(command, argv, {
     allowPositionals: true,
     strict: true,
     options: {
@@ -176,41 +173,28 @@ function parseCommandLine(argv: string[]) {
       "services-template": { type: "string" },
       "application-template": { type: "string" },
       bulk: { type: "string" },
-      help: { type: "boolean", short: "h" },
     },
   });
-}
-
-export async function run(argv: string[]): Promise<number> {
-  let parsed: ReturnType<typeof parseCommandLine>;
-  try {
-    parsed = parseCommandLine(argv);
-  } catch (err) {
-    return usageError((err as Error).message);
-  }
+  if (typeof parsed === "number") return parsed;
   const options = parsed.values;
-  if (options.help === true) {
-    process.stdout.write(USAGE);
-    return 0;
-  }
   const variables = options["template-variables"];
   const servicesTemplate = options["services-template"];
   const applicationTemplate = options["application-template"];
   if (variables === undefined && (options.values !== undefined || servicesTemplate !== undefined || applicationTemplate !== undefined)) {
-    return usageError("--values, --services-template and --application-template need --template-variables");
+    return usageError(command, "--values, --services-template and --application-template need --template-variables");
   }
   if ((servicesTemplate === undefined) !== (applicationTemplate === undefined)) {
-    return usageError("give --services-template and --application-template together: a variable may be used in either");
+    return usageError(command, "give --services-template and --application-template together: a variable may be used in either");
   }
   const bulk = options.bulk;
   if (bulk !== undefined) {
-    if (!isBulkAction(bulk)) return usageError(unknownBulkActionMessage(bulk));
-    if (parsed.positionals.length !== 1) return usageError("--bulk needs the action and one arguments file: --bulk ACTION FILE");
+    if (!isBulkAction(bulk)) return usageError(command, unknownBulkActionMessage(bulk));
+    if (parsed.positionals.length !== 1) return usageError(command, "--bulk needs the action and one arguments file: --bulk ACTION FILE");
   } else if (parsed.positionals.length > 0) {
-    return usageError(`unexpected argument "${parsed.positionals[0]}"`);
+    return usageError(command, `unexpected argument "${parsed.positionals[0]}"`);
   }
   if (options.services === undefined && options.application === undefined && variables === undefined && bulk === undefined) {
-    return usageError("nothing to validate");
+    return usageError(command, "nothing to validate");
   }
 
   const outcomes: Outcome[] = [];

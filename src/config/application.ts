@@ -12,7 +12,7 @@ import {
   satisfying,
   strictObject,
   text,
-} from "./load.js";
+} from "./fields.js";
 
 /** strconv.FormatFloat(v, 'g', -1, 64): shortest digits, exponent form below 1e-4 and from 1e21 (or 1e6 when fractional). */
 function goFloat(value: number): string {

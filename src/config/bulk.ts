@@ -3,7 +3,8 @@
 // rollback; the checks below catch those mistakes before anything is sent.
 import { z } from "zod";
 import { bulkActions, type BulkAction } from "../client/api-types.js";
-import { alternatives, bool, intInRange, isHost, isHostPort, matching, nonEmptyText, oneOf, satisfying, strictObject, uniqueList } from "./load.js";
+import { bool, intInRange, isHost, isHostPort, matching, nonEmptyText, oneOf, satisfying, strictObject, uniqueList } from "./fields.js";
+import { alternatives } from "./problems.js";
 import { describeValue, didYouMean, expectedMessage } from "./errors.js";
 import { ISCSI_DEFAULT_PORT, iscsiTargetSchema, multipathWwnSchema, NVME_TCP_DEFAULT_PORT, nvmeTargetSchema } from "./services.js";
 

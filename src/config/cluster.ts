@@ -4,7 +4,7 @@
 import { serverTypes } from "../client/api-types.js";
 import { isGoDuration } from "./go-duration.js";
 import { goUrlParseProblem } from "./go-url.js";
-import { isHttpUrl } from "./load.js";
+import { isHttpUrl } from "./fields.js";
 
 /** What a destroy does: no call, DELETE mode=force, or DELETE mode=factory-reset. */
 export const deletionPolicies = ["retain", "forget", "factory-reset"] as const;

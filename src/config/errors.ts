@@ -13,6 +13,9 @@ export interface ConfigProblem {
   message: string;
 }
 
+/** A value, or every problem found instead of it. */
+export type CheckResult<T> = { ok: true; value: T } | { ok: false; problems: ConfigProblem[] };
+
 /** `file:line:column: path: message`, leaving out the parts that are unknown. */
 export function formatProblem(problem: ConfigProblem): string {
   const where: string[] = [];

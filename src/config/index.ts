@@ -1,26 +1,16 @@
 // Configuration files: schemas, loaders and template rules (the `cdktf-operations-center/config` entry point).
-export { ConfigError, formatPath, formatProblem, sortProblems, type ConfigProblem } from "./errors.js";
+export { ConfigError, formatPath, formatProblem, sortProblems, type CheckResult, type ConfigProblem } from "./errors.js";
 export {
   checkConfigDocument,
   checkConfigText,
-  collectProblems,
   loadConfig,
   loadConfigFile,
   parseConfigText,
-  parseYaml,
-  problemAt,
   readConfigText,
-  secretDigest,
-  throwIfProblems,
   validateConfigValue,
-  type CheckResult,
-  type Location,
-  type Locator,
-  type Path,
-  type PositionMap,
-  type ProblemSource,
-  type YamlDocument,
 } from "./load.js";
+export { collectProblems, problemAt, throwIfProblems, type ProblemSource } from "./problems.js";
+export { parseYaml, type Location, type Locator, type Path, type PositionMap, type YamlDocument } from "./yaml-positions.js";
 export * from "./services.js";
 export * from "./application.js";
 export * from "./template.js";
@@ -31,6 +21,7 @@ export {
   publicSecretProblems,
   redactSecrets,
   scrubSecrets,
+  secretDigest,
   secretApplicationFields,
   secretPaths,
   secretValues,

@@ -2,8 +2,8 @@
 // preseed) are secret. Everything else asks here: the redacting copies for display, the split
 // of a config into a public part (plan, state) and a secret part (write-only attribute), the
 // merge back at create time, and the check that no secret sits in a public attribute.
+import { createHash } from "node:crypto";
 import { formatPath } from "./errors.js";
-import { secretDigest } from "./load.js";
 
 export type SecretKind = "services" | "application";
 export type JsonObject = { [key: string]: unknown };
@@ -202,4 +202,9 @@ export function scrubSecrets(text: string, secrets: readonly string[]): string {
     for (const form of new Set([secret, quoted, secret.slice(0, 60), quoted.slice(0, 60)])) out = out.split(form).join("(secret)");
   }
   return out;
+}
+
+/** How a secret appears in Terraform triggers and logs: `sha256:<hex>`. */
+export function secretDigest(value: string): string {
+  return `sha256:${createHash("sha256").update(value).digest("hex")}`;
 }

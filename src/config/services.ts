@@ -22,7 +22,7 @@ import {
   strictObject,
   text,
   uniqueList,
-} from "./load.js";
+} from "./fields.js";
 import { expectedMessage } from "./errors.js";
 import { redactSecrets } from "./secrets.js";
 

@@ -5,19 +5,10 @@
 import { z } from "zod";
 import { applicationConfigNotes, applicationConfigSchema, configValueToString, type ApplicationConfig } from "./application.js";
 import { ConfigError, type ConfigProblem, describeValue, didYouMean, expectedMessage, formatPath, sortProblems } from "./errors.js";
-import {
-  LineIndex,
-  type Location,
-  type Locator,
-  type OffsetMapper,
-  type ProblemSource,
-  collectProblems,
-  parseYaml,
-  problemAt,
-  strictObject,
-  text,
-} from "./load.js";
-import { secretServiceFields, servicesConfigNotes, servicesConfigSchema, type ServicesConfig } from "./services.js";
+import { strictObject, text } from "./fields.js";
+import { type ProblemSource, collectProblems, problemAt } from "./problems.js";
+import { LineIndex, type Location, type Locator, type OffsetMapper, parseYaml } from "./yaml-positions.js";
+import { servicesConfigNotes, servicesConfigSchema, type ServicesConfig } from "./services.js";
 
 /** The server's placeholder syntax (case-sensitive). */
 const placeholderPattern = /@([A-Za-z0-9_]+)@/g;
@@ -60,17 +51,6 @@ export type TemplateValues = z.infer<typeof templateValuesSchema>;
 export function placeholdersIn(source: string): string[] {
   return [...new Set(Array.from(source.matchAll(placeholderPattern), (m) => m[1]!))];
 }
-
-/** Field names that hold secrets in either config; a template mentioning one is shown in plans only as a digest. */
-export const secretFieldNames: readonly string[] = [
-  ...new Set([
-    ...secretServiceFields.map((path) => path.split(".").filter((s) => s !== "*" && s !== "key").at(-1)!),
-    "trust_token",
-    "cluster_token",
-    "password",
-    "secret",
-  ]),
-];
 
 /** Labels and positions for problems; without them problems name the template kind. */
 export interface TemplateFiles {

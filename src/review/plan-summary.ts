@@ -6,16 +6,13 @@ import { clusterMembers } from "./summary/cluster.js";
 import { familyOf } from "./summary/families.js";
 import { renderJson } from "./summary/json.js";
 import { renderMarkdown } from "./summary/markdown.js";
-import { isDestroyStage, type DriftItem, type Group, type GroupChange, type Operation, type OtherChange, type PlanContext, type Summary } from "./summary/model.js";
+import { isDestroyStage, type DriftItem, type SummaryFormat, type Group, type GroupChange, type Operation, type OtherChange, type PlanContext, type Summary } from "./summary/model.js";
 import { applyOrder } from "./summary/order.js";
 import { renderText } from "./summary/text.js";
 import { actionOf, redact } from "./summary/values.js";
 
 export type { Summary } from "./summary/model.js";
 export { countsOf, type Counts } from "./summary/headline.js";
-
-export const formats = ["markdown", "text", "json"] as const;
-export type SummaryFormat = (typeof formats)[number];
 
 /** GitHub's comment limit is 65,536 characters; this leaves room for a tool's own header. */
 export const DEFAULT_MAX_CHARS = 65_000;

@@ -2,6 +2,9 @@
 // by refresh, changes of other providers, and the plan's diagnostics.
 import type { PlanDiagnostic, ResourceChange } from "../plan-schema.js";
 
+export const formats = ["markdown", "text", "json"] as const;
+export type SummaryFormat = (typeof formats)[number];
+
 /**
  * Where an operation runs among those of one resource, lowest first. Removals and destroys run
  * in the destroy stage, before any create or update (Terraform destroys dependents before it

@@ -12,7 +12,7 @@ import {
   serversProblem,
   serverTypeProblem,
 } from "../../../config/cluster.js";
-import { collectProblems } from "../../../config/load.js";
+import { collectProblems } from "../../../config/problems.js";
 import { mergeSecrets, publicSecretProblems, scrubSecrets, secretValues, type JsonObject, type SecretKind } from "../../../config/secrets.js";
 import { servicesConfigSchema } from "../../../config/services.js";
 import type { Diagnostic, ObjectValue } from "../../plugin/types.js";
