@@ -30,8 +30,6 @@ async function readStdin(): Promise<string> {
 
 const command: Command = { name: "plan-summary", usage: USAGE, usageExit: EXIT.usage };
 
-/** The command line as parseArgs reads it; throws on an unknown or malformed option. */
-
 export async function run(argv: string[]): Promise<number> {
   const parsed = parseCommand(command, argv, {
     allowPositionals: true,

@@ -159,8 +159,6 @@ function checkBulk(action: BulkAction, file: string): Outcome {
 
 const command: Command = { name: "validate", usage: USAGE, usageExit: 2 };
 
-/** The command line as parseArgs reads it; throws on an unknown or malformed option. */
-
 export async function run(argv: string[]): Promise<number> {
   const parsed = parseCommand(command, argv, {
     allowPositionals: true,
