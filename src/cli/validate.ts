@@ -21,9 +21,9 @@ import {
   servicesConfigSchema,
   templateValuesSchema,
   templateVariablesSchema,
-  unknownBulkActionMessage,
   type ConfigProblem,
 } from "../config/index.js";
+import { unknownBulkActionMessage } from "../config/bulk.js";
 
 const USAGE = `usage: oc-cdktf validate [options]
 

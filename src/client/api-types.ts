@@ -19,7 +19,6 @@ export type Envelope = z.infer<typeof envelopeSchema>;
 export const configMapSchema = z.record(z.string(), z.string());
 export type ConfigMap = z.infer<typeof configMapSchema>;
 
-export const clusterStatuses = ["unknown", "pending", "ready"] as const;
 export const serverTypes = ["incus", "incus-lts-7.0", "migration-manager", "operations-center"] as const;
 export type ServerType = (typeof serverTypes)[number];
 export const deleteModes = ["normal", "force", "factory-reset"] as const;

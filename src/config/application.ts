@@ -232,9 +232,6 @@ export const applicationConfigSchema = z.preprocess(
 );
 export type ApplicationConfig = z.infer<typeof applicationConfigSchema>;
 
-// Which fields and config keys are secret is decided in secrets.ts; re-exported for existing callers.
-export { secretConfigKey } from "./secrets.js";
-
 /** A copy with certificates, tokens and credential-like config values replaced by `sha256:<hex>`, for Terraform triggers and logs. */
 export function redactApplicationConfig(config: ApplicationConfig): ApplicationConfig {
   return redactSecrets("application", config);

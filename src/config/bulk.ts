@@ -42,7 +42,6 @@ const vlanTagsArgumentsSchema = strictObject({
   interface_name: interfaceNameSchema,
   vlan_tags: uniqueList(vlanTagSchema, "VLAN ID", { nonEmpty: true }),
 });
-export type VlanTagsArguments = z.infer<typeof vlanTagsArgumentsSchema>;
 
 /** Syslog target as systemd-netlogd takes it: host or IP with an optional port. */
 function isSyslogAddress(value: string): boolean {
@@ -136,7 +135,6 @@ export const bulkArgumentSchemas = {
 
 export type BulkArguments<A extends BulkAction = BulkAction> = z.infer<(typeof bulkArgumentSchemas)[A]>;
 export type ApplicationArguments = BulkArguments<"add_application">;
-export type MultipathArguments = BulkArguments<"add_multipath_storage_target">;
 
 export function isBulkAction(name: string): name is BulkAction {
   return (bulkActions as readonly string[]).includes(name);

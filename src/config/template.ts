@@ -17,7 +17,7 @@ import {
   strictObject,
   text,
 } from "./load.js";
-import { secretServiceFields, servicesConfigNotes, servicesConfigSchema, type ServicesConfig } from "./services.js";
+import { servicesConfigNotes, servicesConfigSchema, type ServicesConfig } from "./services.js";
 
 /** The server's placeholder syntax (case-sensitive). */
 const placeholderPattern = /@([A-Za-z0-9_]+)@/g;
@@ -60,17 +60,6 @@ export type TemplateValues = z.infer<typeof templateValuesSchema>;
 export function placeholdersIn(source: string): string[] {
   return [...new Set(Array.from(source.matchAll(placeholderPattern), (m) => m[1]!))];
 }
-
-/** Field names that hold secrets in either config; a template mentioning one is shown in plans only as a digest. */
-export const secretFieldNames: readonly string[] = [
-  ...new Set([
-    ...secretServiceFields.map((path) => path.split(".").filter((s) => s !== "*" && s !== "key").at(-1)!),
-    "trust_token",
-    "cluster_token",
-    "password",
-    "secret",
-  ]),
-];
 
 /** Labels and positions for problems; without them problems name the template kind. */
 export interface TemplateFiles {

@@ -100,7 +100,6 @@ export const serverRecordSchema = serverRecordFields.transform((s) => ({ ...s, s
 export type ServerRecord = z.infer<typeof serverRecordSchema>;
 
 export const rollingRestartConfigSchema = z.strictObject({ post_restore_delay: z.string(), restore_mode: z.string() });
-export type RollingRestartConfig = z.infer<typeof rollingRestartConfigSchema>;
 
 export const inProgressStatusSchema = z.strictObject({
   in_progress: z.string(),
@@ -135,7 +134,6 @@ export const clusterCreationInputSchema = z.strictObject({
   application_seed_config: configObject,
   cluster_template: z.string(),
 });
-export type ClusterCreationInput = z.infer<typeof clusterCreationInputSchema>;
 
 export const templateVariableSchema = z.strictObject({ description: z.string(), default: z.string() });
 export type TemplateVariable = z.infer<typeof templateVariableSchema>;
@@ -151,7 +149,6 @@ export const templateRecordSchema = z.strictObject({
 export type TemplateRecord = z.infer<typeof templateRecordSchema>;
 
 export const artifactFileSchema = z.strictObject({ name: z.string(), mime_type: z.string(), content: z.string() });
-export type ArtifactFile = z.infer<typeof artifactFileSchema>;
 
 export const artifactRecordSchema = z.strictObject({
   cluster: z.string(),
@@ -165,7 +162,6 @@ export type ArtifactRecord = z.infer<typeof artifactRecordSchema>;
 
 /** A factory-reset server that registers again (fresh) at `at` (epoch ms). */
 export const pendingRegistrationSchema = z.strictObject({ name: z.string(), at: z.number() });
-export type PendingRegistration = z.infer<typeof pendingRegistrationSchema>;
 
 export const tokenRecordSchema = z.strictObject({
   uuid: z.string(),
@@ -249,7 +245,6 @@ export const systemConfigSchema = z.strictObject({
   settings: configObject,
   updates: configObject,
 });
-export type SystemConfig = z.infer<typeof systemConfigSchema>;
 
 // The Incus side of a cluster (incus/model.ts): what only Incus knows about its members and groups.
 export const incusMemberSchema = z.strictObject({

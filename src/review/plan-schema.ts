@@ -72,7 +72,6 @@ export const providerConfigSchema = z.looseObject({
   full_name: z.string().optional(),
   expressions: z.record(z.string(), expressionSchema).optional(),
 });
-export type ProviderConfig = z.infer<typeof providerConfigSchema>;
 
 /** A resource block of the root module: what it refers to decides when apply runs it. */
 const configResourceSchema = z.looseObject({
@@ -80,7 +79,6 @@ const configResourceSchema = z.looseObject({
   depends_on: z.array(z.string()).optional(),
   expressions: z.unknown().optional(),
 });
-export type ConfigResource = z.infer<typeof configResourceSchema>;
 
 export const planSchema = z.looseObject({
   format_version: z.string(),

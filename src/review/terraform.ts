@@ -49,10 +49,3 @@ export async function showPlan(planFile: string, options: TerraformOptions): Pro
   if (shown.code !== 0) throw new Error(`terraform show -json ${planFile} failed:\n${shown.stderr}`);
   return planSchema.parse(JSON.parse(shown.stdout));
 }
-
-/** Resource changes other than no-op, as `address: action` lines. */
-export function changedResources(plan: Plan): { address: string; actions: string[] }[] {
-  return plan.resource_changes
-    .filter((rc) => !(rc.change.actions.length === 1 && (rc.change.actions[0] === "no-op" || rc.change.actions[0] === "read")))
-    .map((rc) => ({ address: rc.address, actions: rc.change.actions }));
-}
