@@ -1,8 +1,9 @@
-// A typed client of an Incus cluster's own REST API (incus-cluster.md 2, 5): members, groups,
-// server config, member state operations. It reuses the Operations Center client's transport
-// (verified TLS with a pinned certificate, client certificates, the same envelope, retries that
-// never repeat a mutation). Where the cluster is and which certificate to present come from the
-// incus CLI conventions (config.yml remotes, client.crt / client.key, servercerts/) or are given.
+// A typed client of an Incus cluster's own REST API (incus@be7afc5 shared/api/cluster.go,
+// shared/api/response.go): members, groups, server config, member state operations. It reuses the
+// Operations Center client's transport (verified TLS with a pinned certificate, client
+// certificates, the same envelope, retries that never repeat a mutation). Where the cluster is and
+// which certificate to present come from the incus CLI conventions (config.yml remotes, client.crt
+// / client.key, servercerts/) or are given.
 import { existsSync } from "node:fs";
 import { homedir } from "node:os";
 import { join } from "node:path";

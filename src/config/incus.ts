@@ -1,7 +1,8 @@
-// The rules of Incus clustering (incus-cluster.md 2 and 3): cluster-wide keys and their
-// validators, member roles, member and group config keys, names, evacuation modes. The local
-// Operations Center enforces them as Incus does; the provider and the constructs check the same
-// rules before anything is sent, with messages that say what to change.
+// The rules of Incus clustering (incus@be7afc5 shared/api/cluster.go,
+// internal/server/cluster/config/config.go, cmd/incusd/api_cluster.go, api_cluster_evacuation.go):
+// cluster-wide keys and their validators, member roles, member and group config keys, names,
+// evacuation modes. The local Operations Center enforces them as Incus does; the provider and the
+// constructs check the same rules before anything is sent, with messages that say what to change.
 import { z } from "zod";
 
 /** Roles Incus assigns itself from the raft state; a client may neither add nor drop them. */

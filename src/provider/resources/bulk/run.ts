@@ -1,5 +1,6 @@
 // Running one cluster bulk action and, when it fails, telling the user which member failed, what
-// the server said, and in what state Operations Center left the cluster (oc-api.md 4.1).
+// the server said, and in what state Operations Center left the cluster (operations-center@41a98e0
+// internal/provisioning/cluster/cluster_service.go, prepareBulkUpdate and the actions after it).
 import type { BulkAction } from "../../../client/api-types.js";
 import type { OperationsCenterClient } from "../../../client/client.js";
 import { OperationsCenterError } from "../../../client/errors.js";
