@@ -52,14 +52,14 @@ export interface IncusGroupPut {
   config: Record<string, string>;
 }
 
-export const incusOperationSchema = z.looseObject({
+const incusOperationSchema = z.looseObject({
   id: z.string(),
   status: z.string(),
   status_code: z.number(),
   err: z.string().default(""),
   description: z.string().default(""),
 });
-export type IncusOperation = z.infer<typeof incusOperationSchema>;
+type IncusOperation = z.infer<typeof incusOperationSchema>;
 
 const serverSchema = z.looseObject({ config: stringMap.nullish().transform((v) => v ?? {}) });
 
@@ -168,7 +168,7 @@ export function incusRemote(dir: string, name: string): IncusConnection | undefi
   };
 }
 
-export interface IncusClientOptions {
+interface IncusClientOptions {
   onRequest?: (event: RequestEvent) => void;
   /** Retry settings and the mutation gate, as for the Operations Center client. */
   transport?: TransportOptions;

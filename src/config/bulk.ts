@@ -69,7 +69,7 @@ const pciAddress = matching(/^[0-9A-Fa-f]{4}:[0-9A-Fa-f]{2}:[01][0-9A-Fa-f]\.[0-
   /^[0-9A-Fa-f]{2}:[01][0-9A-Fa-f]\.[0-7]$/.test(input) ? `; did you mean ${JSON.stringify(`0000:${input}`)}?` : "",
 );
 
-export const scalingGovernors = ["conservative", "ondemand", "performance", "powersave", "schedutil", "userspace"] as const;
+const scalingGovernors = ["conservative", "ondemand", "performance", "powersave", "schedutil", "userspace"] as const;
 
 /** IncusOS' SystemKernel; a PUT replaces it whole on every member. */
 export const systemKernelSchema = strictObject({
@@ -103,7 +103,7 @@ export type SystemKernel = z.infer<typeof systemKernelSchema>;
 
 /** IncusOS' applications (incus-osd `Supported`): a primary one is chosen at install time and cannot be added later. */
 export const primaryApplications = ["incus", "incus-lts-7.0", "migration-manager", "operations-center"] as const;
-export const secondaryApplications = ["debug", "gpu-support", "incus-ceph", "incus-linstor", "openfga"] as const;
+const secondaryApplications = ["debug", "gpu-support", "incus-ceph", "incus-linstor", "openfga"] as const;
 
 export const applicationNameSchema = z.enum(secondaryApplications, {
   error: (iss) => {

@@ -59,7 +59,7 @@ export const clusterKeyRules: { readonly [key: string]: KeyRule } = {
   "cluster.rebalance.interval": integerRule("0"),
   "cluster.rebalance.threshold": integerRule("20", (n) => (n < 10 || n > 100 ? "Value must be between 10 and 100" : undefined)),
 };
-export const clusterKeys = Object.keys(clusterKeyRules);
+const clusterKeys = Object.keys(clusterKeyRules);
 
 /** Member-local server keys (internal/server/node/config.go): set per member with ?target=. */
 export const memberLocalKeys = [
@@ -82,7 +82,7 @@ export const memberLocalKeys = [
 /** Global server keys outside the cluster settings that Incus knows (a subset: the common ones). */
 const otherGlobalKeys = ["core.proxy_http", "core.proxy_https", "core.proxy_ignore_hosts", "images.auto_update_interval", "images.remote_cache_expiry", "images.compression_algorithm"];
 
-export function isUserKey(key: string): boolean {
+function isUserKey(key: string): boolean {
   return key.startsWith("user.") && key.length > "user.".length;
 }
 

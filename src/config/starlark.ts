@@ -13,7 +13,7 @@
 import { MAX_NESTING } from "./input-limits.js";
 
 /** The helpers the Incus documentation lists for placement scriptlets. */
-export const placementHelpers = [
+const placementHelpers = [
   "log_info",
   "log_warn",
   "log_error",
@@ -34,7 +34,7 @@ const UNDOCUMENTED_HELPERS = new Set(["get_instances", "get_instances_count", "g
 const REQUIRED = "instance_placement";
 const REQUIRED_PARAMS = ["candidate_members", "request"];
 
-export interface StarlarkProblem {
+interface StarlarkProblem {
   readonly file: string;
   readonly line: number;
   readonly column: number;

@@ -9,7 +9,7 @@ export interface TerraformResult {
   stderr: string;
 }
 
-export interface TerraformOptions {
+interface TerraformOptions {
   /** The stack directory, e.g. cdktf.out/stacks/<stack>. */
   cwd: string;
   env?: NodeJS.ProcessEnv;

@@ -102,7 +102,7 @@ function managedTags(state: ObjectValue | null, privateData: Uint8Array): number
  * members (the servers form the cluster) it is the server's own list, less the tags this resource
  * no longer declares, with the missing declared tags appended in ascending order, as the bulk add appends them.
  */
-export function stagedTags(current: readonly number[], reference: readonly number[] | undefined, desired: readonly number[], managed: readonly number[]): number[] {
+function stagedTags(current: readonly number[], reference: readonly number[] | undefined, desired: readonly number[], managed: readonly number[]): number[] {
   if (reference !== undefined) return [...reference];
   const kept = current.filter((tag) => desired.includes(tag) || !managed.includes(tag));
   return [...kept, ...ascending(desired).filter((tag) => !kept.includes(tag))];

@@ -9,7 +9,7 @@ import { DiagnosticError, type Logger } from "../../plugin/types.js";
 import { membersInMaintenance, refusedForMaintenance } from "../common/cluster-reference.js";
 
 /** The member a bulk failure names: Operations Center's chain ends with the failing server's step. */
-export function failedMember(message: string): string | undefined {
+function failedMember(message: string): string | undefined {
   const names = [...message.matchAll(/[Ss]erver "([^"]+)"/g)].map((m) => m[1]!);
   return names.at(-1);
 }

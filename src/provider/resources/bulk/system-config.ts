@@ -29,7 +29,7 @@ import { readThenDecide } from "../common/lost-reply.js";
 
 type SystemAction = "update_system_kernel" | "update_system_logging";
 
-export interface SystemConfigKind<A extends SystemAction> {
+interface SystemConfigKind<A extends SystemAction> {
   readonly typeName: string;
   readonly description: string;
   readonly action: A;
