@@ -97,6 +97,7 @@ export class ClusterTemplate extends Construct {
   /**
    * Renders the template with a cluster's values, as the server will, and validates the result.
    * Throws naming `where` when a value is missing or the rendered config is invalid.
+   * @internal Called by Cluster; not part of the public API.
    */
   render(where: string, values: Record<string, string>): { servicesConfig: ServicesConfig; applicationConfig: ApplicationConfig } {
     const resolved = resolveTemplateValues(this.variables, values);

@@ -207,6 +207,7 @@ export class Cluster extends Construct implements IManagedCluster {
    * Called by ClusterCertificate: `certificate` and `fingerprint` then carry the certificate that
    * resource puts in place, which is the live one after the apply (the cluster resource's own
    * attributes hold the certificate it was created with until a later refresh).
+   * @internal Called by ClusterCertificate; not part of the public API.
    */
   useCertificate(replaced: { readonly certificate: string; readonly fingerprint: string }): void {
     this.replacedCertificate = replaced;

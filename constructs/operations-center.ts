@@ -160,7 +160,10 @@ export class OperationsCenter extends Construct {
     });
   }
 
-  /** Claims a Terraform resource name of this stack; readable names must not collide. */
+  /**
+   * Claims a Terraform resource name of this stack; readable names must not collide.
+   * @internal Called by this package's constructs; not part of the public API.
+   */
   claimTerraformName(name: string, constructPath: string): void {
     const other = this.terraformNames.get(name);
     if (other !== undefined) {
@@ -169,7 +172,10 @@ export class OperationsCenter extends Construct {
     this.terraformNames.set(name, constructPath);
   }
 
-  /** Records a cluster name; names must be unique per stack. */
+  /**
+   * Records a cluster name; names must be unique per stack.
+   * @internal Called by Cluster; not part of the public API.
+   */
   registerCluster(name: string, constructPath: string): void {
     const other = this.clusterNames.get(name);
     if (other !== undefined) {
@@ -182,6 +188,7 @@ export class OperationsCenter extends Construct {
    * Keeps a secret input out of cdk.tf.json and the plan: it is written at synth to
    * `secrets/<name>.json` (mode 0600) and read by Terraform with file(), feeding a write-only
    * attribute. Returns that expression.
+   * @internal Called by Cluster; not part of the public API.
    */
   secretInput(name: string, content: string): string {
     this.secretFiles.set(name, content);

@@ -1,7 +1,8 @@
 // Secrets never reach debug output: bmc_config.password, keys, tokens, Authorization headers.
 import { after, before, describe, it } from "node:test";
 import assert from "node:assert/strict";
-import { OperationsCenterClient, OperationsCenterError, REDACTED, redact, redactString, type Server } from "../src/client/index.js";
+import { OperationsCenterClient, OperationsCenterError, type Server } from "../src/client/index.js";
+import { REDACTED, redact, redactString } from "../src/client/redact.js";
 import type { KeyPair } from "../src/local-oc/certificates.js";
 import { valueAt } from "./fixtures/json.js";
 import { clientCertificate, sendSync, serverCertificate, startTestServer, type TestServer } from "./fixtures/client/server.js";

@@ -1,15 +1,9 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import { bulkActions, type BulkAction } from "../src/client/api-types.js";
-import {
-  applicationNameSchema,
-  bulkArgumentSchemas,
-  checkConfigText,
-  collectProblems,
-  formatProblem,
-  interfaceNameSchema,
-  vlanTagSchema,
-} from "../src/config/index.js";
+import { applicationNameSchema, interfaceNameSchema, vlanTagSchema } from "../src/config/bulk.js";
+import { bulkArgumentSchemas, checkConfigText, formatProblem } from "../src/config/index.js";
+import { collectProblems } from "../src/config/problems.js";
 import { fixtureText } from "./fixtures/config/fixtures.js";
 
 function check(action: BulkAction, name: string) {

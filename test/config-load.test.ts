@@ -7,14 +7,14 @@ import {
   ConfigError,
   applicationConfigSchema,
   checkConfigText,
-  formatPath,
   formatProblem,
   loadConfig,
   loadConfigFile,
   parseConfigText,
-  parseYaml,
   servicesConfigSchema,
 } from "../src/config/index.js";
+import { formatPath } from "../src/config/errors.js";
+import { parseYaml } from "../src/config/yaml-positions.js";
 
 function problemsOf(text: string, file = "services.yaml"): string[] {
   const result = checkConfigText(servicesConfigSchema, text, file);

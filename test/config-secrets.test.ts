@@ -2,16 +2,8 @@
 // the check for secrets in public values, and scrubbing of messages.
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import {
-  mergeSecrets,
-  publicSecretProblems,
-  redactApplicationConfig,
-  redactServicesConfig,
-  scrubSecrets,
-  secretPaths,
-  secretValues,
-  splitSecrets,
-} from "../src/config/index.js";
+import { redactApplicationConfig, redactServicesConfig } from "../src/config/index.js";
+import { mergeSecrets, publicSecretProblems, scrubSecrets, secretPaths, secretValues, splitSecrets } from "../src/config/secrets.js";
 
 const services = {
   tailscale: { enabled: true, login_server: "https://hs.example.test", auth_key: "tskey-auth-SECRET" },

@@ -6,14 +6,13 @@ import {
   checkConfigText,
   checkTemplate,
   formatProblem,
-  placeholdersIn,
   renderClusterTemplate,
-  renderTemplate,
   resolveTemplateValues,
   templateValuesSchema,
   templateVariablesSchema,
   validateConfigValue,
 } from "../src/config/index.js";
+import { placeholdersIn, renderTemplate } from "../src/config/template.js";
 import { fixtureText } from "./fixtures/config/fixtures.js";
 
 const variables = validateConfigValue(templateVariablesSchema, {

@@ -1,8 +1,9 @@
-// Conformance of the local Operations Center with the official OpenAPI spec: every path and
+// Conformance of the local Operations Center with the official OpenAPI spec (operations-center@41a98e0
+// doc/rest-api.yaml): every path and
 // method of the spec is called against a seeded local OC, and its status code, envelope and
 // metadata (validated with the zod shapes derived from the spec, every property required) are
 // checked. A route either conforms or deviates on purpose, for a reason listed here (where the
-// real server's code and oc-api.md disagree with the spec, they win). The table of counts is
+// real server's code disagrees with the spec, the code wins). The table of counts is
 // printed.
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
@@ -28,7 +29,7 @@ interface Case {
   knownIssues?: string[];
 }
 
-const SYNC_201 = "201 Created with a Location: SyncResponseLocation (oc-api.md 1.1); the spec says 200";
+const SYNC_201 = "201 Created with a Location: SyncResponseLocation (operations-center internal/util/response/response.go); the spec says 200";
 const IMAGE_PATH = "the spec writes /1.0/image/incus; the real router serves /1.0/images/incus (code wins)";
 const UPLOAD = "uploading an archive (multipart or tar) is not simulated: 400";
 
@@ -139,7 +140,7 @@ function cases(): Record<string, Case> {
     "PUT /1.0/provisioning/tokens/{uuid}/seeds/{name}": { body: { description: "rack 4", public: true, seeds: {} }, status: 201, deviation: SYNC_201 },
     "DELETE /1.0/provisioning/updates": {},
     "POST /1.0/provisioning/updates": { status: 400, deviation: UPLOAD },
-    "POST /1.0/provisioning/updates/:refresh": { status: 202, deviation: "the only async endpoint: 202 with type async (oc-api.md 1.4)" },
+    "POST /1.0/provisioning/updates/:refresh": { status: 202, deviation: "the only async endpoint: 202 with type async (operations-center internal/api/api_provisioning_update.go, updatesRefreshPost)" },
     "PUT /1.0/provisioning/updates/{uuid}": { body: { channels: ["stable"] }, status: 201, deviation: SYNC_201 },
     "PUT /1.0/system/network": { body: async (call: Call) => (await call("GET", "/1.0/system/network")).json!.metadata },
     "PUT /1.0/system/security": { body: async (call: Call) => (await call("GET", "/1.0/system/security")).json!.metadata },

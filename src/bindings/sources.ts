@@ -16,7 +16,7 @@ const run = promisify(execFile);
 
 /** The two CDK libraries a build of the bindings targets; each has its own generator. */
 export const cores = ["cdktf", "cdktn"] as const;
-export type Core = (typeof cores)[number];
+type Core = (typeof cores)[number];
 
 /** Where each core's bindings live, relative to the package root. */
 export const bindingsDir: Record<Core, string> = { cdktf: "constructs/provider", cdktn: "constructs/cdktn-provider" };

@@ -3,7 +3,7 @@ import { DEFAULT_MAX_CHARS } from "../review/plan-summary.js";
 import { formats, type SummaryFormat } from "../review/summary/model.js";
 
 /** Below this not even the headline and the left-out note fit. */
-export const MIN_CHARS = 1000;
+const MIN_CHARS = 1000;
 
 /** The parsed options, or the usage message that says what is wrong with them. */
 export function reportOptions(values: { format?: string | undefined; "max-chars"?: string | undefined }): { format: SummaryFormat; maxChars: number } | { problem: string } {

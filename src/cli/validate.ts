@@ -20,10 +20,10 @@ import {
   servicesConfigSchema,
   templateValuesSchema,
   templateVariablesSchema,
-  unknownBulkActionMessage,
   type ConfigProblem,
 } from "../config/index.js";
 import { type Command, parseCommand, usageError } from "./command.js";
+import { unknownBulkActionMessage } from "../config/bulk.js";
 
 const USAGE = `usage: oc-cdktf validate [options]
 

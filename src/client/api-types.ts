@@ -19,24 +19,23 @@ export type Envelope = z.infer<typeof envelopeSchema>;
 export const configMapSchema = z.record(z.string(), z.string());
 export type ConfigMap = z.infer<typeof configMapSchema>;
 
-export const clusterStatuses = ["unknown", "pending", "ready"] as const;
 export const serverTypes = ["incus", "incus-lts-7.0", "migration-manager", "operations-center"] as const;
 export type ServerType = (typeof serverTypes)[number];
 export const deleteModes = ["normal", "force", "factory-reset"] as const;
 export type DeleteMode = (typeof deleteModes)[number];
 
-export const rollingRestartSchema = z.looseObject({
+const rollingRestartSchema = z.looseObject({
   post_restore_delay: z.string().default(""),
   restore_mode: z.string().default(""),
 });
 
-export const clusterConfigSchema = z.looseObject({
+const clusterConfigSchema = z.looseObject({
   rolling_restart: rollingRestartSchema.default({ post_restore_delay: "", restore_mode: "" }),
 });
 export type ClusterConfig = z.infer<typeof clusterConfigSchema>;
 
 /** ClusterPut: the five fields a PUT replaces in full. */
-export const clusterPutSchema = z.object({
+const clusterPutSchema = z.object({
   connection_url: z.string(),
   channel: z.string(),
   description: z.string(),
@@ -45,7 +44,7 @@ export const clusterPutSchema = z.object({
 });
 export type ClusterPut = z.infer<typeof clusterPutSchema>;
 
-export const clusterUpdateInProgressStatusSchema = z.looseObject({
+const clusterUpdateInProgressStatusSchema = z.looseObject({
   in_progress: z.string().default(""),
   status_description: z.string().default(""),
   error: z.string().default(""),
@@ -54,7 +53,7 @@ export const clusterUpdateInProgressStatusSchema = z.looseObject({
   last_updated: z.string().optional(),
 });
 
-export const clusterUpdateStatusSchema = z.looseObject({
+const clusterUpdateStatusSchema = z.looseObject({
   needs_update: z.array(z.string()).nullish(),
   needs_reboot: z.array(z.string()).nullish(),
   in_maintenance: z.array(z.string()).nullish(),
@@ -110,13 +109,13 @@ export const bulkActions = [
 ] as const;
 export type BulkAction = (typeof bulkActions)[number];
 
-export const clusterTemplateVariableSchema = z.looseObject({
+const clusterTemplateVariableSchema = z.looseObject({
   description: z.string().default(""),
   default: z.string().default(""),
 });
 
 /** ClusterTemplatePut: both templates are raw text with @VARIABLE@ placeholders. */
-export const clusterTemplatePutSchema = z.object({
+const clusterTemplatePutSchema = z.object({
   description: z.string(),
   service_config_template: z.string(),
   application_config_template: z.string(),
@@ -163,7 +162,7 @@ export const systemNetworkSchema = z.looseObject({
 });
 export type SystemNetwork = z.infer<typeof systemNetworkSchema>;
 
-export const serverApplicationSchema = z.looseObject({
+const serverApplicationSchema = z.looseObject({
   name: z.string(),
   version: z.string().default(""),
 });

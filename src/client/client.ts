@@ -180,8 +180,6 @@ const serverInfoSchema = z.looseObject({
 });
 const listOf = <S extends z.ZodType>(schema: S) => z.array(schema).nullable().transform((items) => items ?? []);
 
-export { segment } from "./path.js";
-
 export class OperationsCenterClient {
   /** Base URL without trailing slash. */
   readonly url: string;

@@ -19,7 +19,7 @@ export interface RawReply {
 }
 
 /** What an error needs to say which request failed. */
-export interface ReplyContext {
+interface ReplyContext {
   method: string;
   path: string;
   attempts?: number;
@@ -27,12 +27,12 @@ export interface ReplyContext {
   authHint?: string;
 }
 
-export interface ParseOptions {
+interface ParseOptions {
   /** Accept Incus-style envelopes with missing keys (IncusOS replies relayed by the os/ proxy). */
   lenient?: boolean;
 }
 
-export interface ParsedReply {
+interface ParsedReply {
   status: number;
   metadata: unknown;
   etag?: string;
@@ -157,7 +157,7 @@ export function namesFromUrls(metadata: unknown, context: ReplyContext & { statu
   return parseMetadata(urlListSchema, metadata, context).map(nameFromUrl);
 }
 
-export function nameFromUrl(url: string): string {
+function nameFromUrl(url: string): string {
   const path = url.split(/[?#]/, 1)[0] ?? "";
   const segment = path.replace(/\/+$/, "").split("/").pop() ?? "";
   try {

@@ -1,6 +1,6 @@
 // The one error type every Operations Center client failure raises.
 
-export interface OperationsCenterErrorInit {
+interface OperationsCenterErrorInit {
   method: string;
   /** Request path without scheme and host, with its query (secrets in it already redacted). */
   path: string;

@@ -1,8 +1,9 @@
-// A typed client of an Incus cluster's own REST API (incus-cluster.md 2, 5): members, groups,
-// server config, member state operations. It reuses the Operations Center client's transport
-// (verified TLS with a pinned certificate, client certificates, the same envelope, retries that
-// never repeat a mutation). Where the cluster is and which certificate to present come from the
-// incus CLI conventions (config.yml remotes, client.crt / client.key, servercerts/) or are given.
+// A typed client of an Incus cluster's own REST API (incus@be7afc5 shared/api/cluster.go,
+// shared/api/response.go): members, groups, server config, member state operations. It reuses the
+// Operations Center client's transport (verified TLS with a pinned certificate, client
+// certificates, the same envelope, retries that never repeat a mutation). Where the cluster is and
+// which certificate to present come from the incus CLI conventions (config.yml remotes, client.crt
+// / client.key, servercerts/) or are given.
 import { existsSync } from "node:fs";
 import { setTimeout as sleep } from "node:timers/promises";
 import { homedir } from "node:os";
@@ -52,14 +53,14 @@ export interface IncusGroupPut {
   config: Record<string, string>;
 }
 
-export const incusOperationSchema = z.looseObject({
+const incusOperationSchema = z.looseObject({
   id: z.string(),
   status: z.string(),
   status_code: z.number(),
   err: z.string().default(""),
   description: z.string().default(""),
 });
-export type IncusOperation = z.infer<typeof incusOperationSchema>;
+type IncusOperation = z.infer<typeof incusOperationSchema>;
 
 const serverSchema = z.looseObject({ config: stringMap.nullish().transform((v) => v ?? {}) });
 
@@ -168,7 +169,7 @@ export function incusRemote(dir: string, name: string): IncusConnection | undefi
   };
 }
 
-export interface IncusClientOptions {
+interface IncusClientOptions {
   onRequest?: (event: RequestEvent) => void;
   /** Retry settings and the mutation gate, as for the Operations Center client. */
   transport?: TransportOptions;

@@ -1,8 +1,8 @@
 // Writes to one server's IncusOS through Operations Center's per-server routes (…/servers/{name}/
-// os/1.0/… and …/system/network; incusos-api.md section 8). The bulk-operation resources use them
-// where Operations Center has no action (removing an application), refuses one because a member
-// is already in the wanted state (a storage target on some members only), or cannot reach the
-// server (one about to join a cluster).
+// os/1.0/… and …/system/network; operations-center@41a98e0 internal/api/api_provisioning_server.go,
+// serverOSProxy). The bulk-operation resources use them where Operations Center has no action
+// (removing an application), refuses one because a member is already in the wanted state (a storage
+// target on some members only), or cannot reach the server (one about to join a cluster).
 import type { SystemNetwork } from "./api-types.js";
 import type { OperationsCenterClient } from "./client.js";
 import { segment } from "./path.js";

@@ -1,7 +1,19 @@
-// Public surface of the Operations Center client (package export "./client").
-export * from "./api-types.js";
-export * from "./errors.js";
-export * from "./envelope.js";
-export * from "./redact.js";
-export * from "./remote.js";
-export * from "./client.js";
+// Public surface of the Operations Center client (package export "./client"): the client, its
+// options and errors, where it finds its remote, and the shapes its methods take and return.
+// Everything else under src/client/ is internal; its modules import each other directly.
+export {
+  OperationsCenterClient,
+  NOT_SENT,
+  type ApiResponse,
+  type ClientOptions,
+  type RequestEvent,
+  type RequestOptions,
+  type ServerInfo,
+} from "./client.js";
+export { OperationsCenterError, isOperationsCenterError } from "./errors.js";
+export { defaultConfigDir, resolveRemote, type ResolveRemoteOptions, type ResolvedRemote } from "./remote.js";
+// The shapes the client's methods take and return, grouped by what they describe.
+export { IN_MAINTENANCE, serverTypes, type IncusOSObject, type Server, type ServerType, type SystemNetwork } from "./api-types.js";
+export { bulkActions, deleteModes, type BulkAction, type Cluster, type ClusterAddServersPost, type ClusterPost, type ClusterPut, type DeleteMode } from "./api-types.js";
+export type { ClusterTemplate, ClusterTemplatePost, ClusterTemplatePut } from "./api-types.js";
+export type { InventoryImage, InventoryInstance, InventoryStoragePool, InventoryStorageVolume } from "./api-types.js";

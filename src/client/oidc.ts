@@ -36,11 +36,11 @@ const tokensSchema = z.looseObject({
 });
 
 /** The CLI's token file; unknown keys are kept when it is written back. */
-export const oidcTokenFileSchema = z.looseObject({
+const oidcTokenFileSchema = z.looseObject({
   trust_tuple: trustTupleSchema.nullish(),
   tokens: tokensSchema.nullish(),
 });
-export type OidcTokenFile = z.infer<typeof oidcTokenFileSchema>;
+type OidcTokenFile = z.infer<typeof oidcTokenFileSchema>;
 
 const discoverySchema = z.looseObject({ issuer: z.string(), token_endpoint: z.string().min(1) });
 
@@ -86,7 +86,7 @@ export function oidcTokenPath(configDir: string, remote: string): string {
 }
 
 /** How to obtain a token file with the operations-center CLI. */
-export function oidcLoginHint(remote: string): string {
+function oidcLoginHint(remote: string): string {
   return (
     `log in with the operations-center CLI: \`operations-center remote switch ${remote}\`, then any command such as ` +
     "`operations-center provisioning server list` runs the OIDC device login and writes the token file"
@@ -125,7 +125,7 @@ export function readOidcTokenFile(file: string, remote: string): OidcTokenFile {
 }
 
 /** Writes the token file atomically with mode 0600: a reader sees the old file or the new one. */
-export function writeOidcTokenFile(file: string, content: OidcTokenFile): void {
+function writeOidcTokenFile(file: string, content: OidcTokenFile): void {
   const temporary = join(dirname(file), `.${basename(file)}.${process.pid}.${Date.now()}.tmp`);
   try {
     writeFileSync(temporary, JSON.stringify(content), { mode: 0o600 });
@@ -136,7 +136,7 @@ export function writeOidcTokenFile(file: string, content: OidcTokenFile): void {
   }
 }
 
-export interface OidcTokensOptions {
+interface OidcTokensOptions {
   /** The token file (oidcTokenPath). */
   file: string;
   /** The remote's name, for messages. */

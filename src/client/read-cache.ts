@@ -23,7 +23,7 @@ import { AsyncLocalStorage } from "node:async_hooks";
 import type { ApiResponse, RequestOptions } from "./client.js";
 
 /** OperationsCenterClient.request, as the cache calls it. */
-export type RequestFunction = (method: string, path: string, options: RequestOptions) => Promise<ApiResponse>;
+type RequestFunction = (method: string, path: string, options: RequestOptions) => Promise<ApiResponse>;
 
 const freshScope = new AsyncLocalStorage<true>();
 
@@ -82,7 +82,7 @@ interface Write {
 }
 
 /** Counts of one process's reads, for the log and the bench. */
-export interface ReadCacheStats {
+interface ReadCacheStats {
   /** GETs answered from the cache or joined to one in flight. */
   shared: number;
   /** GETs sent to Operations Center. */

@@ -17,7 +17,7 @@ const BEARER = /\b(Bearer|Basic)\s+[A-Za-z0-9._~+/=-]+/gi;
 const SECRET_PAIR = /([?&;\s]|^)((?:[A-Za-z0-9_.-]*)(?:password|passphrase|secret|token|private_?key|auth_?key|setup_?key|api_?key)(?:[A-Za-z0-9_.-]*))=([^&\s#;"']*)/gi;
 
 /** True when a property of this name holds a secret. */
-export function isSecretKey(key: string): boolean {
+function isSecretKey(key: string): boolean {
   return SECRET_KEY.test(key) || KEY_MATERIAL.test(key) || CAMEL_KEY_MATERIAL.test(key);
 }
 

@@ -50,7 +50,7 @@ export interface ResolveRemoteOptions {
 }
 
 /** One remote of the CLI's config.yml; unknown keys are tolerated. */
-export const cliRemoteSchema = z.looseObject({
+const cliRemoteSchema = z.looseObject({
   addr: z.string({ error: "expected the remote's address as a string, e.g. https://192.0.2.100:7443" }),
   auth_type: z.string().nullish(),
   server_cert: z.string().nullish(),
@@ -61,7 +61,7 @@ export const cliConfigSchema = z.looseObject({
   default_remote: z.string().nullish(),
   remotes: z.record(z.string(), cliRemoteSchema).nullish(),
 });
-export type CliConfig = z.infer<typeof cliConfigSchema>;
+type CliConfig = z.infer<typeof cliConfigSchema>;
 
 export const ENV = {
   conf: "OPERATIONS_CENTER_CONF",
@@ -223,7 +223,7 @@ export function resolveRemote(options: ResolveRemoteOptions = {}): ResolvedRemot
 }
 
 /** Reads and validates config.yml; undefined when it does not exist. */
-export function loadCliConfig(configPath: string): CliConfig | undefined {
+function loadCliConfig(configPath: string): CliConfig | undefined {
   const read = readRegularFile(configPath, MAX_FILE_BYTES.config);
   if (!read.ok && read.missing) return undefined;
   if (!read.ok) throw new Error(`Cannot read ${configPath}: it ${read.reason}. Fix it or point ${ENV.conf} at another directory.`);
@@ -246,7 +246,7 @@ export function loadCliConfig(configPath: string): CliConfig | undefined {
 }
 
 /** A setting that holds either inline PEM or the path of a PEM file. */
-export function readPemSetting(value: string, source: string): string {
+function readPemSetting(value: string, source: string): string {
   if (value.includes("-----BEGIN ")) return value.endsWith("\n") ? value : `${value}\n`;
   const path = value.startsWith("~/") ? join(homedir(), value.slice(2)) : value;
   const read = readRegularFile(path, MAX_FILE_BYTES.pem);

@@ -56,7 +56,7 @@ const optionalList = <T extends z.ZodType>(item: T) => z.array(item).nullish().t
 const apiNameForbidden = /[\s$?&+"'`*/\\]/;
 
 /** Incus' validate.IsAPIName: at most 64 characters, no whitespace or $?&+"'`*\/, starting and ending with a letter or digit. */
-export function isApiName(value: string): boolean {
+function isApiName(value: string): boolean {
   return value.length <= 64 && !apiNameForbidden.test(value) && /^[A-Za-z0-9](?:.*[A-Za-z0-9])?$/.test(value);
 }
 
@@ -66,9 +66,9 @@ function apiName(what: string) {
 
 const projectName = satisfying((v) => v === "" || isApiName(v), 'a project name, or "" for the default project');
 
-export const networkTypes = ["bridge", "macvlan", "sriov", "ovn", "physical"] as const;
-export const storageDrivers = ["btrfs", "ceph", "cephfs", "cephobject", "dir", "linstor", "lvm", "lvmcluster", "truenas", "zfs"] as const;
-export const certificateTypes = ["client", "server", "metrics"] as const;
+const networkTypes = ["bridge", "macvlan", "sriov", "ovn", "physical"] as const;
+const storageDrivers = ["btrfs", "ceph", "cephfs", "cephobject", "dir", "linstor", "lvm", "lvmcluster", "truenas", "zfs"] as const;
+const certificateTypes = ["client", "server", "metrics"] as const;
 const deviceTypes = ["disk", "gpu", "infiniband", "nic", "none", "pci", "proxy", "tpm", "unix-block", "unix-char", "unix-hotplug", "usb"];
 
 const networkSchema = strictObject({
@@ -231,9 +231,6 @@ export const applicationConfigSchema = z.preprocess(
   ),
 );
 export type ApplicationConfig = z.infer<typeof applicationConfigSchema>;
-
-// Which fields and config keys are secret is decided in secrets.ts; re-exported for existing callers.
-export { secretConfigKey } from "./secrets.js";
 
 /** A copy with certificates, tokens and credential-like config values replaced by `sha256:<hex>`, for Terraform triggers and logs. */
 export function redactApplicationConfig(config: ApplicationConfig): ApplicationConfig {

@@ -43,7 +43,6 @@ const vlanTagsArgumentsSchema = strictObject({
   interface_name: interfaceNameSchema,
   vlan_tags: uniqueList(vlanTagSchema, "VLAN ID", { nonEmpty: true }),
 });
-export type VlanTagsArguments = z.infer<typeof vlanTagsArgumentsSchema>;
 
 /** Syslog target as systemd-netlogd takes it: host or IP with an optional port. */
 function isSyslogAddress(value: string): boolean {
@@ -71,7 +70,7 @@ const pciAddress = matching(/^[0-9A-Fa-f]{4}:[0-9A-Fa-f]{2}:[01][0-9A-Fa-f]\.[0-
   /^[0-9A-Fa-f]{2}:[01][0-9A-Fa-f]\.[0-7]$/.test(input) ? `; did you mean ${JSON.stringify(`0000:${input}`)}?` : "",
 );
 
-export const scalingGovernors = ["conservative", "ondemand", "performance", "powersave", "schedutil", "userspace"] as const;
+const scalingGovernors = ["conservative", "ondemand", "performance", "powersave", "schedutil", "userspace"] as const;
 
 /** IncusOS' SystemKernel; a PUT replaces it whole on every member. */
 export const systemKernelSchema = strictObject({
@@ -105,7 +104,7 @@ export type SystemKernel = z.infer<typeof systemKernelSchema>;
 
 /** IncusOS' applications (incus-osd `Supported`): a primary one is chosen at install time and cannot be added later. */
 export const primaryApplications = ["incus", "incus-lts-7.0", "migration-manager", "operations-center"] as const;
-export const secondaryApplications = ["debug", "gpu-support", "incus-ceph", "incus-linstor", "openfga"] as const;
+const secondaryApplications = ["debug", "gpu-support", "incus-ceph", "incus-linstor", "openfga"] as const;
 
 export const applicationNameSchema = z.enum(secondaryApplications, {
   error: (iss) => {
@@ -137,7 +136,6 @@ export const bulkArgumentSchemas = {
 
 export type BulkArguments<A extends BulkAction = BulkAction> = z.infer<(typeof bulkArgumentSchemas)[A]>;
 export type ApplicationArguments = BulkArguments<"add_application">;
-export type MultipathArguments = BulkArguments<"add_multipath_storage_target">;
 
 export function isBulkAction(name: string): name is BulkAction {
   return (bulkActions as readonly string[]).includes(name);

@@ -14,7 +14,7 @@ export type DeletionPolicy = (typeof deletionPolicies)[number];
 export const RESERVED_PREFIX = "oc-cdktf.io/";
 
 /** Operations Center's rolling restart modes: restore the member's instances (""), or not. */
-export const restoreModes = ["", "skip"] as const;
+const restoreModes = ["", "skip"] as const;
 
 const quoted = (values: readonly string[]): string => values.map((value) => JSON.stringify(value)).join(", ");
 
@@ -26,7 +26,7 @@ export function deletionPolicyProblem(attribute: string, value: string): string 
  * What the destroy of a resource that hangs off a cluster (bulk and Incus resources) does: take
  * off the members what it applied, or only forget it, with no call, for a cluster that is kept.
  */
-export const dependentDeletionPolicies = ["remove", "retain"] as const;
+const dependentDeletionPolicies = ["remove", "retain"] as const;
 export type DependentDeletionPolicy = (typeof dependentDeletionPolicies)[number];
 
 export function dependentDeletionPolicyProblem(attribute: string, value: string): string | undefined {

@@ -115,7 +115,7 @@ function editDistance(a: string, b: string): number {
 }
 
 /** The closest candidate when it is close enough to be a plausible typo. */
-export function closestMatch(input: string, candidates: readonly string[]): string | undefined {
+function closestMatch(input: string, candidates: readonly string[]): string | undefined {
   let best: string | undefined;
   let bestDistance = Number.POSITIVE_INFINITY;
   for (const candidate of candidates) {

@@ -1,7 +1,8 @@
-// The rules of Incus clustering (incus-cluster.md 2 and 3): cluster-wide keys and their
-// validators, member roles, member and group config keys, names, evacuation modes. The local
-// Operations Center enforces them as Incus does; the provider and the constructs check the same
-// rules before anything is sent, with messages that say what to change.
+// The rules of Incus clustering (incus@be7afc5 shared/api/cluster.go,
+// internal/server/cluster/config/config.go, cmd/incusd/api_cluster.go, api_cluster_evacuation.go):
+// cluster-wide keys and their validators, member roles, member and group config keys, names,
+// evacuation modes. The local Operations Center enforces them as Incus does; the provider and the
+// constructs check the same rules before anything is sent, with messages that say what to change.
 import { z } from "zod";
 
 /** Roles Incus assigns itself from the raft state; a client may neither add nor drop them. */
@@ -58,7 +59,7 @@ export const clusterKeyRules: { readonly [key: string]: KeyRule } = {
   "cluster.rebalance.interval": integerRule("0"),
   "cluster.rebalance.threshold": integerRule("20", (n) => (n < 10 || n > 100 ? "Value must be between 10 and 100" : undefined)),
 };
-export const clusterKeys = Object.keys(clusterKeyRules);
+const clusterKeys = Object.keys(clusterKeyRules);
 
 /** Member-local server keys (internal/server/node/config.go): set per member with ?target=. */
 export const memberLocalKeys = [
@@ -81,7 +82,7 @@ export const memberLocalKeys = [
 /** Global server keys outside the cluster settings that Incus knows (a subset: the common ones). */
 const otherGlobalKeys = ["core.proxy_http", "core.proxy_https", "core.proxy_ignore_hosts", "images.auto_update_interval", "images.remote_cache_expiry", "images.compression_algorithm"];
 
-export function isUserKey(key: string): boolean {
+function isUserKey(key: string): boolean {
   return key.startsWith("user.") && key.length > "user.".length;
 }
 

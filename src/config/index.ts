@@ -1,5 +1,8 @@
-// Configuration files: schemas, loaders and template rules (the `cdktf-operations-center/config` entry point).
-export { ConfigError, formatPath, formatProblem, sortProblems, type CheckResult, type ConfigProblem } from "./errors.js";
+// Public surface of the configuration rules (package export "./config"): the schemas of the files a
+// user writes, the loaders and checks `oc-cdktf validate` runs, and the template rules. The schema
+// building blocks, YAML positions and secret plumbing under src/config/ are internal; its modules
+// import each other directly.
+export { ConfigError, formatProblem, type CheckResult, type ConfigProblem } from "./errors.js";
 export {
   checkConfigDocument,
   checkConfigText,
@@ -9,23 +12,31 @@ export {
   readConfigText,
   validateConfigValue,
 } from "./load.js";
-export { collectProblems, problemAt, throwIfProblems, type ProblemSource } from "./problems.js";
-export { parseYaml, type Location, type Locator, type Path, type PositionMap, type YamlDocument } from "./yaml-positions.js";
-export * from "./services.js";
-export * from "./application.js";
-export * from "./template.js";
-export * from "./bulk.js";
+export type { Location, Locator, Path } from "./yaml-positions.js";
 export {
-  isSecretPath,
-  mergeSecrets,
-  publicSecretProblems,
-  redactSecrets,
-  scrubSecrets,
-  secretDigest,
-  secretApplicationFields,
-  secretPaths,
-  secretValues,
-  splitSecrets,
-  type JsonObject,
-  type SecretKind,
-} from "./secrets.js";
+  configuredServices,
+  redactServicesConfig,
+  serviceNames,
+  servicesConfigNotes,
+  servicesConfigSchema,
+  type ServiceName,
+  type ServicesConfig,
+} from "./services.js";
+export {
+  applicationConfigNotes,
+  applicationConfigSchema,
+  configuredSections,
+  redactApplicationConfig,
+  type ApplicationConfig,
+} from "./application.js";
+export {
+  checkTemplate,
+  renderClusterTemplate,
+  resolveTemplateValues,
+  templateValuesSchema,
+  templateVariablesSchema,
+  type TemplateFiles,
+  type TemplateValues,
+  type TemplateVariables,
+} from "./template.js";
+export { bulkArgumentSchemas, isBulkAction, type BulkArguments } from "./bulk.js";

@@ -16,10 +16,10 @@ export const MAX_NESTING = 100;
 export const TOO_DEEP = `nests lists and objects more than ${MAX_NESTING} deep; flatten it`;
 
 /** How many values YAML aliases may add to a document beyond those written out in it. */
-export const MAX_ALIAS_EXPANSION = 100_000;
+const MAX_ALIAS_EXPANSION = 100_000;
 
 /** What is wrong with a value whose reused parts expand it too far, to follow its name. */
-export const EXPANDS = `expands by more than ${MAX_ALIAS_EXPANSION} values through aliases (or objects reused in it); write the values out or reuse fewer anchors`;
+const EXPANDS = `expands by more than ${MAX_ALIAS_EXPANSION} values through aliases (or objects reused in it); write the values out or reuse fewer anchors`;
 
 /** Size limits of the files a user names, by what they hold. */
 export const MAX_FILE_BYTES = {
@@ -41,7 +41,7 @@ function fileKind(stats: Stats): string {
   return "not a regular file";
 }
 
-export type FileRead = { ok: true; text: string } | { ok: false; missing: boolean; reason: string };
+type FileRead = { ok: true; text: string } | { ok: false; missing: boolean; reason: string };
 
 /**
  * Reads a user's file as UTF-8 when it is a regular file of at most `maxBytes`. A FIFO or device

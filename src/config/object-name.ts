@@ -1,4 +1,4 @@
-// The name rules Operations Center applies to clusters and cluster templates (oc-api.md 3.2, 5.3),
+// The name rules Operations Center applies to clusters and cluster templates (sources below),
 // checked at plan time so a bad name fails before any call. Three rules are stricter than the
 // server's (operations-center@41a98e0 internal/provisioning/cluster_model.go (Cluster.Validate),
 // cluster_template_model.go (ClusterTemplate.Validate)): a name of only whitespace and a name with

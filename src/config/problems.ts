@@ -153,8 +153,3 @@ export function collectProblems<S extends z.ZodType>(schema: S, value: unknown, 
   const issues = result.error.issues;
   return { ok: false, problems: sortProblems(issues.flatMap((issue) => issueProblems(issue, [], source, side))) };
 }
-
-/** Throws one ConfigError with all problems, if there are any. */
-export function throwIfProblems(problems: readonly ConfigProblem[]): void {
-  if (problems.length > 0) throw new ConfigError(sortProblems(problems));
-}

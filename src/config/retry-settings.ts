@@ -4,7 +4,7 @@
 /** Bounds: wide enough for any real need, narrow enough to catch a slip (milliseconds given as seconds). */
 export const RETRY_LIMITS = { max_attempts: 100, max_backoff: 300, total_backoff: 3600 } as const;
 
-export type RetrySetting = keyof typeof RETRY_LIMITS;
+type RetrySetting = keyof typeof RETRY_LIMITS;
 export type RetrySettings = { readonly [K in RetrySetting]?: number };
 
 /** One problem per bad setting, "must be …, got …", in the order max_attempts, max_backoff, total_backoff. */

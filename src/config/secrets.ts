@@ -9,7 +9,7 @@ export type SecretKind = "services" | "application";
 export type JsonObject = { [key: string]: unknown };
 
 /** Paths of the services config fields that hold secrets (`*` is any key). */
-export const secretServiceFields = [
+const secretServiceFields = [
   "ceph.clusters.*.keyrings.*.key",
   "linstor.tls_server_key",
   "netbird.setup_key",
@@ -24,7 +24,7 @@ export const secretServiceFields = [
 export const secretConfigKey = /(?:password|passphrase|secret|token|(?:^|[._-])key)(?:[._-]value)?$/i;
 
 /** Paths of the application config (preseed) fields that hold secrets or trust material. */
-export const secretApplicationFields = [
+const secretApplicationFields = [
   "certificates.*.certificate",
   "certificates.*.trust_token",
   "cluster.cluster_token",

@@ -331,9 +331,6 @@ export const servicesConfigSchema = z.preprocess(
 );
 export type ServicesConfig = z.infer<typeof servicesConfigSchema>;
 
-// Which fields are secret is decided in secrets.ts; re-exported for existing callers.
-export { secretServiceFields } from "./secrets.js";
-
 /** A copy with every secret replaced by `sha256:<hex>`, for Terraform triggers and logs. */
 export function redactServicesConfig(config: ServicesConfig): ServicesConfig {
   return redactSecrets("services", config);

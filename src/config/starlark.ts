@@ -1,7 +1,8 @@
-// A checker for Incus instance placement scriptlets (incus-cluster.md 4). No maintained Starlark
-// parser exists on npm, so this is a tokenizer and recursive-descent parser for the Starlark
-// grammar (starlark-go's legacy file dialect, as Incus compiles it), followed by the checks
-// Incus's compile and init steps make, plus this provider's stricter rules:
+// A checker for Incus instance placement scriptlets (incus@be7afc5
+// internal/server/scriptlet/instance_placement.go). No maintained Starlark parser exists on npm, so
+// this is a tokenizer and recursive-descent parser for the Starlark grammar (starlark-go's legacy
+// file dialect, as Incus compiles it), followed by the checks Incus's compile and init steps make,
+// plus this provider's stricter rules:
 //   - `def instance_placement(request, candidate_members)` exists at top level, those two
 //     parameters only (any order, no defaults, no *args / **kwargs);
 //   - no `while`, no recursion (direct or through other functions), no top-level if / for;
@@ -12,7 +13,7 @@
 import { MAX_NESTING } from "./input-limits.js";
 
 /** The helpers the Incus documentation lists for placement scriptlets. */
-export const placementHelpers = [
+const placementHelpers = [
   "log_info",
   "log_warn",
   "log_error",
@@ -33,7 +34,7 @@ const UNDOCUMENTED_HELPERS = new Set(["get_instances", "get_instances_count", "g
 const REQUIRED = "instance_placement";
 const REQUIRED_PARAMS = ["candidate_members", "request"];
 
-export interface StarlarkProblem {
+interface StarlarkProblem {
   readonly file: string;
   readonly line: number;
   readonly column: number;

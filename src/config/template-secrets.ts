@@ -9,7 +9,7 @@ import { placeholdersIn } from "./template.js";
 const PLACEHOLDER = /@([A-Za-z0-9_]+)@/g;
 const MARKER = /ocph~([A-Za-z0-9_]+)~/g;
 
-export interface TemplateSecretLeaf {
+interface TemplateSecretLeaf {
   /** Path of the secret leaf in the rendered config. */
   readonly path: readonly (string | number)[];
   /** Variables whose value lands in it; empty for a literal secret. */

@@ -5,7 +5,7 @@
 // (test/docs.test.ts compares them).
 import type { Attribute, Block, CtyType, Schema } from "../provider/plugin/types.js";
 
-export interface Documented {
+interface Documented {
   readonly typeName: string;
   readonly schema: Schema;
   /** The example configuration (resource.tf or data-source.tf). */
@@ -14,7 +14,7 @@ export interface Documented {
   readonly importCommand?: string;
 }
 
-export interface DocsInput {
+interface DocsInput {
   readonly providerName: string;
   readonly providerSchema: Schema;
   readonly providerExample: string;

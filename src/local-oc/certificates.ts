@@ -13,7 +13,7 @@ export interface KeyPair {
   key: string;
 }
 
-export interface CertificateOptions {
+interface CertificateOptions {
   /** Subject common name. */
   commonName: string;
   /** "server" adds serverAuth and the SANs; "client" adds clientAuth. */

@@ -19,7 +19,7 @@ import type { KeyPair } from "./certificates.js";
 import type { TokenResponse } from "./oidc.js";
 
 /** What an oidc remote's token file is made of. */
-export interface OidcLogin {
+interface OidcLogin {
   issuer: string;
   clientId: string;
   tokens: TokenResponse;

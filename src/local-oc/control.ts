@@ -46,7 +46,7 @@ export interface ControlTarget {
 }
 
 /** zod issues as "field: problem; field: problem" with the document's own paths. */
-export function issuesText(error: z.ZodError, what: string): string {
+function issuesText(error: z.ZodError, what: string): string {
   return error.issues.map((i) => `${i.path.length > 0 ? i.path.join(".") : what}: ${i.message}`).join("; ");
 }
 

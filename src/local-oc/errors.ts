@@ -9,7 +9,7 @@
 
 import { STATUS_CODES } from "node:http";
 
-export type ErrorKind = "validation" | "not-found" | "not-permitted" | "constraint" | "internal";
+type ErrorKind = "validation" | "not-found" | "not-permitted" | "constraint" | "internal";
 
 export class OCError extends Error {
   constructor(
@@ -49,7 +49,7 @@ export const internal = (message: string): OCError => new OCError(message, "inte
 /** A sqlite constraint violation (UNIQUE, NOT NULL): 400. */
 export const constraint = (message: string): OCError => new OCError(message, "constraint");
 
-export function statusText(code: number): string {
+function statusText(code: number): string {
   return STATUS_CODES[code] ?? "";
 }
 
@@ -60,7 +60,7 @@ export function prefixed(code: number, message: string): HttpError {
 export const badRequest = (message: string): HttpError => prefixed(400, message);
 
 /** response.SmartError(err). */
-export function smartError(err: OCError): HttpError {
+function smartError(err: OCError): HttpError {
   const code = err.kind === "not-found" ? 404 : err.kind === "internal" ? 500 : 400;
   return new HttpError(code, err.message);
 }

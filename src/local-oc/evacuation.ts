@@ -17,7 +17,7 @@ import type { ServerRecord } from "./persisted.js";
 import { nowString } from "./state.js";
 
 /** How an Incus member state operation ended: undefined on success, else its error. */
-export type OperationDone = (error?: string) => void;
+type OperationDone = (error?: string) => void;
 
 const ALREADY = "Cluster member is already in requested state";
 

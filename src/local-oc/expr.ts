@@ -5,7 +5,7 @@
 // use) and must evaluate to a boolean; compile and run errors both become 400
 // "Failed to compile filter expression: ..." at the call site.
 
-export class ExprError extends Error {}
+class ExprError extends Error {}
 
 type Token =
   | { kind: "num"; value: number; pos: number }
@@ -229,7 +229,7 @@ function describe(t: Token): string {
 }
 
 /** A compiled filter: evaluate it against one environment object per item. */
-export interface CompiledExpression {
+interface CompiledExpression {
   run(env: Record<string, unknown>): boolean;
 }
 

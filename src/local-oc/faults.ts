@@ -15,7 +15,7 @@ const requestMatchSchema = z.strictObject({
  * connection before the handler runs (nothing changed), `lose-reply` runs the handler (the change
  * is made) and then closes the connection without the answer.
  */
-export const scriptedFaults = ["error", "drop", "lose-reply"] as const;
+const scriptedFaults = ["error", "drop", "lose-reply"] as const;
 
 export const faultsSchema = z.strictObject({
   /** Delay before each request is handled (ms). */

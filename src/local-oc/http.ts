@@ -110,7 +110,7 @@ interface Route {
   handler: Handler;
 }
 
-export type RouteMatch =
+type RouteMatch =
   | { kind: "found"; handler: Handler; params: Record<string, string> }
   | { kind: "method-not-allowed"; allow: string[] }
   | { kind: "not-found" };

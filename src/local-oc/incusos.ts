@@ -29,7 +29,7 @@ export interface IncusOSContext {
   failing(serverName: string): boolean;
 }
 
-export const supportedApplications = [
+const supportedApplications = [
   "debug",
   "gpu-support",
   "incus",
@@ -40,7 +40,7 @@ export const supportedApplications = [
   "openfga",
   "operations-center",
 ] as const;
-export const primaryApplicationNames = new Set(["incus", "incus-lts-7.0", "migration-manager", "operations-center"]);
+const primaryApplicationNames = new Set(["incus", "incus-lts-7.0", "migration-manager", "operations-center"]);
 
 /** Service order of IncusOS' Supported() list. */
 export const serviceNames = ["ceph", "iscsi", "linstor", "netbird", "nvme", "multipath", "lvm", "ovn", "tailscale", "usbip"] as const;

@@ -68,9 +68,9 @@ import type { Store } from "./state.js";
 import type { MemberInstances } from "./update-loop.js";
 
 /** Storage drivers whose volumes every member reaches (incus@be7afc5 internal/server/storage/drivers, isRemote). */
-export const remoteStorageDrivers = ["ceph", "cephfs", "cephobject", "linstor", "truenas", "lvmcluster"] as const;
+const remoteStorageDrivers = ["ceph", "cephfs", "cephobject", "linstor", "truenas", "lvmcluster"] as const;
 /** The custom volumes Operations Center creates on each member and ignores on removal. */
-export const ocCreatedVolumes = ["backups", "images", "logs"] as const;
+const ocCreatedVolumes = ["backups", "images", "logs"] as const;
 /** Disk sources Incus migrates with any instance (incus@be7afc5 internal/server/device/disk.go (IsSpecialDisk)). */
 const specialDiskSources = ["cloud-init:config", "agent:config", "tmpfs:", "tmpfs-overlay:"] as const;
 /** Device types whose CanMigrate is always true (incus@be7afc5 internal/server/device/none.go, tpm.go). */
@@ -88,7 +88,7 @@ function volumesOf(data: PersistedState): SimulatedVolume[] {
 }
 
 /** The storage pools of a cluster by name with their driver: IncusOS's `local`, then the application seed config's. */
-export function clusterPools(store: Store, cluster: string): Map<string, string> {
+function clusterPools(store: Store, cluster: string): Map<string, string> {
   const pools = new Map<string, string>([[LOCAL_POOL, "zfs"]]);
   const list = store.data.creation_inputs[cluster]?.application_seed_config["storage_pools"];
   if (Array.isArray(list)) {
@@ -178,7 +178,7 @@ export function placeVolume(store: Store, input: VolumeInput): SimulatedVolume {
   return record;
 }
 
-export function findInstance(store: Store, cluster: string, project: string, name: string): SimulatedInstance | undefined {
+function findInstance(store: Store, cluster: string, project: string, name: string): SimulatedInstance | undefined {
   return instancesOf(store.data).find((i) => i.cluster === cluster && i.project === project && i.name === name);
 }
 
@@ -241,7 +241,7 @@ function deviceCanMigrate(store: Store, cluster: string, device: Record<string, 
 }
 
 /** Incus's canMigrate: the instance's own policy, else stop when any device cannot migrate. */
-export function evacuationAction(store: Store, instance: SimulatedInstance): string {
+function evacuationAction(store: Store, instance: SimulatedInstance): string {
   const policy = instance.config["cluster.evacuate"] ?? "auto";
   if (policy !== "auto") return policy;
   if (!Object.values(instance.devices).every((d) => deviceCanMigrate(store, instance.cluster, d))) return "stop";

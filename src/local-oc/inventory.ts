@@ -21,7 +21,7 @@ import type { ClusterRecord } from "./persisted.js";
 import { clusterInstances, clusterVolumes, instanceDocument, volumeDocument } from "./instances.js";
 
 /** Route segment -> spec definition of its items. */
-export const inventoryKinds = {
+const inventoryKinds = {
   images: "InventoryImage",
   instances: "InventoryInstance",
   network_acls: "InventoryNetworkACL",
@@ -38,7 +38,7 @@ export const inventoryKinds = {
   storage_pools: "InventoryStoragePool",
   storage_volumes: "InventoryStorageVolume",
 } as const;
-export type InventoryKind = keyof typeof inventoryKinds;
+type InventoryKind = keyof typeof inventoryKinds;
 
 interface Item {
   uuid: string;

@@ -70,7 +70,7 @@ function storedInterfaces(server: ServerRecord): Array<{ addresses: string[]; ro
 }
 
 /** memberDependentAddress: the target's address on an interface with the same role and IP family (stored network state). */
-export function memberDependentAddress(reference: ServerRecord, address: string, target: ServerRecord): string {
+function memberDependentAddress(reference: ServerRecord, address: string, target: ServerRecord): string {
   const isIp = /^[0-9.]+$/.test(address) || address.includes(":");
   if (address === "" || !isIp || address === "0.0.0.0" || address === "::") return address;
   const roles = storedInterfaces(reference).find((i) => i.addresses.includes(address))?.roles;
@@ -91,7 +91,7 @@ export function memberDependentAddress(reference: ServerRecord, address: string,
   );
 }
 
-export function memberDependentListenAddress(reference: ServerRecord, listen: string, target: ServerRecord): string {
+function memberDependentListenAddress(reference: ServerRecord, listen: string, target: ServerRecord): string {
   if (listen === "") return "";
   const m = /^(?:\[([^\]]+)\]|([^:]*)):(\d*)$/.exec(listen);
   if (m === null) {

@@ -147,7 +147,7 @@ function digest(token: string): string {
 }
 
 /** security.oidc of Operations Center's configuration, as far as authentication reads it. */
-export interface OidcConfig {
+interface OidcConfig {
   issuer: string;
   client_id: string;
   audience: string;

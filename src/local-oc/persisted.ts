@@ -22,18 +22,18 @@ export const networkDeviceSchema = z.looseObject({
 });
 export type NetworkDevice = z.infer<typeof networkDeviceSchema>;
 
-export const networkConfigSchema = z.looseObject({
+const networkConfigSchema = z.looseObject({
   interfaces: z.array(networkDeviceSchema).optional(),
   bonds: z.array(networkDeviceSchema).optional(),
   vlans: z.array(configObject).optional(),
 });
 export type NetworkConfig = z.infer<typeof networkConfigSchema>;
 
-export const installedApplicationSchema = z.strictObject({ name: z.string(), version: z.string() });
+const installedApplicationSchema = z.strictObject({ name: z.string(), version: z.string() });
 export type InstalledApplication = z.infer<typeof installedApplicationSchema>;
 
 /** What a server's IncusOS holds. Configs are stored as IncusOS returns them. */
-export const incusOSStateSchema = z.strictObject({
+const incusOSStateSchema = z.strictObject({
   os_version: z.string(),
   /** Service configs that were ever written (others report their defaults). */
   services: z.record(z.string(), configObject),
@@ -53,14 +53,14 @@ export type IncusOSState = z.infer<typeof incusOSStateSchema>;
  * VersionData): what its API answers from its database. A poll replaces it with the live state;
  * a network or storage PUT through OC replaces that part with the request's.
  */
-export const storedServerDataSchema = z.strictObject({
+const storedServerDataSchema = z.strictObject({
   os_version: z.string(),
   network: networkConfigSchema,
   applications: z.array(installedApplicationSchema),
   /** The storage config (SystemStorageConfig). */
   storage: configObject,
 });
-export type StoredServerData = z.infer<typeof storedServerDataSchema>;
+type StoredServerData = z.infer<typeof storedServerDataSchema>;
 
 /** The stored copy a poll takes from the live IncusOS state. */
 export function storedCopyOf(live: IncusOSState): StoredServerData {
@@ -96,13 +96,12 @@ const serverRecordFields = z.strictObject({
   stored: storedServerDataSchema.optional(),
 });
 // A record written before the stored copy existed loads with one equal to its live state.
-export const serverRecordSchema = serverRecordFields.transform((s) => ({ ...s, stored: s.stored ?? storedCopyOf(s.incusos) }));
+const serverRecordSchema = serverRecordFields.transform((s) => ({ ...s, stored: s.stored ?? storedCopyOf(s.incusos) }));
 export type ServerRecord = z.infer<typeof serverRecordSchema>;
 
-export const rollingRestartConfigSchema = z.strictObject({ post_restore_delay: z.string(), restore_mode: z.string() });
-export type RollingRestartConfig = z.infer<typeof rollingRestartConfigSchema>;
+const rollingRestartConfigSchema = z.strictObject({ post_restore_delay: z.string(), restore_mode: z.string() });
 
-export const inProgressStatusSchema = z.strictObject({
+const inProgressStatusSchema = z.strictObject({
   in_progress: z.string(),
   status_description: z.string(),
   error: z.string(),
@@ -112,7 +111,7 @@ export const inProgressStatusSchema = z.strictObject({
 });
 export type InProgressStatus = z.infer<typeof inProgressStatusSchema>;
 
-export const clusterRecordSchema = z.strictObject({
+const clusterRecordSchema = z.strictObject({
   name: z.string().min(1),
   connection_url: z.string(),
   certificate: z.string(),
@@ -129,18 +128,17 @@ export const clusterRecordSchema = z.strictObject({
 export type ClusterRecord = z.infer<typeof clusterRecordSchema>;
 
 /** What a cluster was created with: OC hands these to its post-clustering step only. */
-export const clusterCreationInputSchema = z.strictObject({
+const clusterCreationInputSchema = z.strictObject({
   server_names: z.array(z.string()),
   services_config: configObject,
   application_seed_config: configObject,
   cluster_template: z.string(),
 });
-export type ClusterCreationInput = z.infer<typeof clusterCreationInputSchema>;
 
-export const templateVariableSchema = z.strictObject({ description: z.string(), default: z.string() });
+const templateVariableSchema = z.strictObject({ description: z.string(), default: z.string() });
 export type TemplateVariable = z.infer<typeof templateVariableSchema>;
 
-export const templateRecordSchema = z.strictObject({
+const templateRecordSchema = z.strictObject({
   name: z.string().min(1),
   description: z.string(),
   service_config_template: z.string(),
@@ -150,10 +148,9 @@ export const templateRecordSchema = z.strictObject({
 });
 export type TemplateRecord = z.infer<typeof templateRecordSchema>;
 
-export const artifactFileSchema = z.strictObject({ name: z.string(), mime_type: z.string(), content: z.string() });
-export type ArtifactFile = z.infer<typeof artifactFileSchema>;
+const artifactFileSchema = z.strictObject({ name: z.string(), mime_type: z.string(), content: z.string() });
 
-export const artifactRecordSchema = z.strictObject({
+const artifactRecordSchema = z.strictObject({
   cluster: z.string(),
   name: z.string(),
   description: z.string(),
@@ -164,10 +161,9 @@ export const artifactRecordSchema = z.strictObject({
 export type ArtifactRecord = z.infer<typeof artifactRecordSchema>;
 
 /** A factory-reset server that registers again (fresh) at `at` (epoch ms). */
-export const pendingRegistrationSchema = z.strictObject({ name: z.string(), at: z.number() });
-export type PendingRegistration = z.infer<typeof pendingRegistrationSchema>;
+const pendingRegistrationSchema = z.strictObject({ name: z.string(), at: z.number() });
 
-export const tokenRecordSchema = z.strictObject({
+const tokenRecordSchema = z.strictObject({
   uuid: z.string(),
   uses_remaining: z.number().int(),
   expire_at: z.string(),
@@ -177,7 +173,7 @@ export const tokenRecordSchema = z.strictObject({
 });
 export type TokenRecord = z.infer<typeof tokenRecordSchema>;
 
-export const tokenSeedRecordSchema = z.strictObject({
+const tokenSeedRecordSchema = z.strictObject({
   token_uuid: z.string(),
   name: z.string(),
   description: z.string(),
@@ -187,10 +183,10 @@ export const tokenSeedRecordSchema = z.strictObject({
 });
 export type TokenSeedRecord = z.infer<typeof tokenSeedRecordSchema>;
 
-export const channelRecordSchema = z.strictObject({ name: z.string(), description: z.string(), last_updated: z.string() });
+const channelRecordSchema = z.strictObject({ name: z.string(), description: z.string(), last_updated: z.string() });
 export type ChannelRecord = z.infer<typeof channelRecordSchema>;
 
-export const warningRecordSchema = z.strictObject({
+const warningRecordSchema = z.strictObject({
   uuid: z.string(),
   type: z.string(),
   scope: z.strictObject({ scope: z.string(), entity_type: z.string(), entity: z.string() }),
@@ -203,7 +199,7 @@ export const warningRecordSchema = z.strictObject({
 });
 export type WarningRecord = z.infer<typeof warningRecordSchema>;
 
-export const updateFileRecordSchema = z.strictObject({
+const updateFileRecordSchema = z.strictObject({
   filename: z.string(),
   size: z.number().int(),
   sha256: z.string(),
@@ -211,7 +207,7 @@ export const updateFileRecordSchema = z.strictObject({
   type: z.string(),
   architecture: z.string(),
 });
-export const updateRecordSchema = z.strictObject({
+const updateRecordSchema = z.strictObject({
   uuid: z.string(),
   origin: z.string(),
   version: z.string(),
@@ -226,10 +222,10 @@ export const updateRecordSchema = z.strictObject({
 });
 export type UpdateRecord = z.infer<typeof updateRecordSchema>;
 
-export const imageSourceRecordSchema = z.strictObject({ name: z.string(), url: z.string(), filter_expression: z.string(), last_updated: z.string() });
+const imageSourceRecordSchema = z.strictObject({ name: z.string(), url: z.string(), filter_expression: z.string(), last_updated: z.string() });
 export type ImageSourceRecord = z.infer<typeof imageSourceRecordSchema>;
 
-export const incusImageRecordSchema = z.strictObject({
+const incusImageRecordSchema = z.strictObject({
   name: z.string(),
   os: z.string(),
   release: z.string(),
@@ -243,13 +239,12 @@ export const incusImageRecordSchema = z.strictObject({
 export type IncusImageRecord = z.infer<typeof incusImageRecordSchema>;
 
 /** Operations Center's own configuration (/1.0/system/*); the trusted fingerprints live in `trusted_fingerprints`. */
-export const systemConfigSchema = z.strictObject({
+const systemConfigSchema = z.strictObject({
   network: configObject,
   security: configObject,
   settings: configObject,
   updates: configObject,
 });
-export type SystemConfig = z.infer<typeof systemConfigSchema>;
 
 // The Incus side of a cluster (incus/model.ts): what only Incus knows about its members and groups.
 export const incusMemberSchema = z.strictObject({
@@ -265,7 +260,7 @@ export type IncusMember = z.infer<typeof incusMemberSchema>;
 export const incusGroupSchema = z.strictObject({ description: z.string(), config: stringMap });
 export type IncusGroup = z.infer<typeof incusGroupSchema>;
 
-export const incusClusterSchema = z.strictObject({
+const incusClusterSchema = z.strictObject({
   members: z.record(z.string(), incusMemberSchema),
   groups: z.record(z.string(), incusGroupSchema),
   /** Cluster-global server config. */
@@ -276,7 +271,7 @@ export const incusClusterSchema = z.strictObject({
 export type IncusCluster = z.infer<typeof incusClusterSchema>;
 
 // A cluster's TLS state (incus/trust.ts): its certificate with key, and its trust store.
-export const trustedCertificateSchema = z.strictObject({
+const trustedCertificateSchema = z.strictObject({
   fingerprint: z.string(),
   /** client, server or metrics (incus@be7afc5 internal/server/certificate/type.go FromAPIType). */
   type: z.string(),
@@ -288,7 +283,7 @@ export const trustedCertificateSchema = z.strictObject({
 });
 export type TrustedCertificate = z.infer<typeof trustedCertificateSchema>;
 
-export const incusTrustSchema = z.strictObject({
+const incusTrustSchema = z.strictObject({
   /** The cluster certificate and key its members present (replaced by PUT /clusters/{name}/certificate). */
   tls: z.strictObject({ certificate: z.string().min(1), key: z.string().min(1) }).optional(),
   /** Certificates added with POST /1.0/certificates. */
@@ -300,7 +295,7 @@ export type IncusTrust = z.infer<typeof incusTrustSchema>;
 export const serverTypeValues = ["unknown", "incus", "incus-lts-7.0", "migration-manager", "operations-center"] as const;
 export const serverStatusValues = ["unknown", "unregistered", "pending", "ready", "offline"] as const;
 export const primaryApplications = ["incus", "incus-lts-7.0", "migration-manager", "operations-center"] as const;
-export const networkRoles = ["management", "cluster", "instances", "storage"] as const;
+const networkRoles = ["management", "cluster", "instances", "storage"] as const;
 
 const deviceFields = {
   name: z.string().min(1).max(13),
@@ -309,8 +304,8 @@ const deviceFields = {
   vlan_tags: z.array(z.number().int()).default([]),
 };
 
-export const seedInterfaceSchema = z.strictObject({ ...deviceFields, hwaddr: z.string().optional() });
-export const seedBondSchema = z.strictObject({
+const seedInterfaceSchema = z.strictObject({ ...deviceFields, hwaddr: z.string().optional() });
+const seedBondSchema = z.strictObject({
   ...deviceFields,
   members: z.array(z.string()).default([]),
   mode: z.string().default("802.3ad"),
@@ -367,7 +362,7 @@ export const seedServerSchema = z.strictObject({
 });
 
 // Simulated Incus instances and custom volumes on cluster members (instances.ts has the rules).
-export const instanceTypes = ["container", "virtual-machine"] as const;
+const instanceTypes = ["container", "virtual-machine"] as const;
 /** IncusOS's own storage pool on every member (zfs). */
 export const LOCAL_POOL = "local";
 
@@ -397,10 +392,10 @@ function legacyRootDisk(value: unknown): unknown {
 }
 
 /** An instance as stored: the cluster it runs in and the member it is on. */
-export const simulatedInstanceSchema = z.preprocess(legacyRootDisk, storedInstanceShape);
+const simulatedInstanceSchema = z.preprocess(legacyRootDisk, storedInstanceShape);
 export type SimulatedInstance = z.infer<typeof storedInstanceShape>;
 
-export const simulatedVolumeSchema = z.strictObject({
+const simulatedVolumeSchema = z.strictObject({
   cluster: z.string().min(1),
   /** The member holding it; "" on a remote pool. */
   location: z.string(),

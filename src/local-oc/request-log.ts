@@ -33,7 +33,7 @@ function redactKeys(value: unknown): unknown {
 }
 
 /** The template texts a request body refers to, to tell which of its variables are secret. */
-export type TemplateTexts = (name: string) => { servicesTemplate: string; applicationTemplate: string } | undefined
+type TemplateTexts = (name: string) => { servicesTemplate: string; applicationTemplate: string } | undefined
 
 const OS_SERVICE = /^\/1\.0\/provisioning\/servers\/[^/]+\/os\/1\.0\/services\/([^/]+)$/;
 

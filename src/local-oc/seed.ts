@@ -52,7 +52,7 @@ import { MAX_FILE_BYTES, loadYaml, readRegularFile } from "../config/input-limit
 import { z } from "zod";
 import { instanceInputSchema, seedServerSchema, serverTypeValues, volumeInputSchema } from "./persisted.js";
 
-export const seedTemplateSchema = z.strictObject({
+const seedTemplateSchema = z.strictObject({
   name: z.string().min(1),
   description: z.string().default(""),
   service_config_template: z.string().default(""),
@@ -61,7 +61,7 @@ export const seedTemplateSchema = z.strictObject({
 });
 
 /** A cluster to create at start-up: the body of POST /1.0/provisioning/clusters, with defaults. */
-export const seedClusterSchema = z.strictObject({
+const seedClusterSchema = z.strictObject({
   name: z.string().min(1),
   server_names: z.array(z.string()).min(1),
   connection_url: z.string().optional(),
@@ -75,7 +75,7 @@ export const seedClusterSchema = z.strictObject({
   cluster_template_variable_values: z.record(z.string(), z.string()).default({}),
 });
 
-export const seedTokenSchema = z.strictObject({
+const seedTokenSchema = z.strictObject({
   uuid: z.uuid().optional(),
   uses_remaining: z.number().int().min(0).default(10),
   expire_at: z.string().optional(),
@@ -83,7 +83,7 @@ export const seedTokenSchema = z.strictObject({
   channel: z.string().default("stable"),
 });
 
-export const seedDocumentSchema = z
+const seedDocumentSchema = z
   .strictObject({
     servers: z.array(seedServerSchema).default([]),
     templates: z.array(seedTemplateSchema).default([]),
@@ -150,16 +150,6 @@ export function loadSeed(path: string): Seed {
     throw new SeedError(`invalid seed ${path}: ${(err as Error).message}`);
   }
   return parseSeed(doc, path);
-}
-
-/** The servers of a parsed seed document. */
-export function parseSeedDocument(doc: unknown, source = "document"): SeedServer[] {
-  return parseSeed(doc, source).servers;
-}
-
-/** The servers of a seed file. */
-export function loadSeedFile(path: string): SeedServer[] {
-  return loadSeed(path).servers;
 }
 
 /** The N default servers: serverNN, incus, stable, ready, eth0 (management+cluster) at 192.0.2.(10+N). */

@@ -35,7 +35,7 @@ import { deepCopy, nowString, type Store } from "./state.js";
 import { storedCopyOf, type InstalledApplication, type NetworkConfig, type ServerRecord } from "./persisted.js";
 
 /** What polls and system updates use of the model's context (context.ts's Context, which calls startPeriodicPolls). */
-export interface ServerDataContext {
+interface ServerDataContext {
   readonly store: Store;
   readonly incusos: IncusOSContext;
   readonly selfUpdatePollDelayMs: number;
@@ -44,12 +44,12 @@ export interface ServerDataContext {
 }
 
 /** OC's config/daemon PendingServerPollInterval. */
-export const PENDING_POLL_INTERVAL_MS = 60_000;
+const PENDING_POLL_INTERVAL_MS = 60_000;
 /** The configuration poll of ready servers: once an hour (ConnectivityCheckInterval within the first minutes of each hour). */
-export const CONFIGURATION_POLL_INTERVAL_MS = 3_600_000;
+const CONFIGURATION_POLL_INTERVAL_MS = 3_600_000;
 
 /** OC's RebootingServerPollInterval. */
-export const REBOOTING_POLL_INTERVAL_MS = 30_000;
+const REBOOTING_POLL_INTERVAL_MS = 30_000;
 
 const PENDING_DETAIL = "re-configuring";
 /** The detail of a server OC asked to reboot (RebootSystemByName): offline until a poll finds it back. */
@@ -69,7 +69,7 @@ function answers(server: ServerRecord): boolean {
  * incus-os@de27173 incus-osd/api/system_network.go (GetInterfaceAddressByRole) prefers it (Go
  * walks the interfaces in map order; here by name).
  */
-export function managementRoleURL(server: ServerRecord): string | undefined {
+function managementRoleURL(server: ServerRecord): string | undefined {
   const interfaces = networkDocument(server.incusos.network).state["interfaces"] as Record<string, { addresses: string[]; roles: string[] }>;
   let ipv4: string | undefined;
   for (const name of Object.keys(interfaces).sort()) {

@@ -29,7 +29,7 @@ function registrationSeed(ctx: Context, name: string, channel: string): ReturnTy
 }
 
 /** What a server registering with a token sends (api.ServerPost, decoded; "" where absent). */
-export interface TokenRegistration {
+interface TokenRegistration {
   name: string;
   channel: string;
   connection_url: string;
@@ -61,7 +61,7 @@ export async function registerWithToken(ctx: Context, token: string, certificate
 }
 
 /** What a pre-registration sends (api.ServerPost, decoded). */
-export interface PreRegistration {
+interface PreRegistration {
   name: string;
   channel: string;
   description: string;
@@ -93,7 +93,7 @@ export function selfUpdate(ctx: Context, certificate: string | undefined, connec
 }
 
 /** What a PUT replaces (api.ServerPut, decoded; bmc_config completed). */
-export interface ServerPut {
+interface ServerPut {
   public_connection_url: string;
   description: string;
   properties: Record<string, string>;

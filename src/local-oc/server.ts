@@ -196,8 +196,6 @@ export interface LocalOperationsCenter {
   close(): Promise<void>;
 }
 
-export { faultsSchema };
-
 const SERVER_VERSION = "0.1.0 (oc-cdktf local-oc)";
 
 const CONTENT_TYPES: Record<string, string> = {

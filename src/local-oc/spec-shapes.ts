@@ -32,7 +32,7 @@ function definition(name: string): SpecType {
 }
 
 /** The schema of a spec definition (e.g. "Server"). */
-export function definitionSchema(name: string): z.ZodType {
+function definitionSchema(name: string): z.ZodType {
   let schema = cache.get(name);
   if (schema === undefined) {
     // Definitions refer to each other (and Incus' types to themselves): resolved on first use.

@@ -25,7 +25,7 @@ import {
   updateUpdatesConfig,
 } from "./system-model.js";
 
-export interface SystemHooks {
+interface SystemHooks {
   /** Serves a new TLS key pair from now on (POST /1.0/system/certificate and :renew). */
   replaceCertificate(pair: { certificate: string; key: string }): void;
   /** The listen address, for /1.0/system/network. */

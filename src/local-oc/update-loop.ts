@@ -23,7 +23,7 @@ export interface MemberInstances {
   restored(member: string): void;
 }
 
-export interface OperationStep {
+interface OperationStep {
   server: string;
   state: string;
   apply(server: ServerRecord, status: InProgressStatus, instances: MemberInstances): void;
@@ -153,7 +153,7 @@ export function planOperation(cluster: ClusterRecord, members: ServerRecord[]): 
 }
 
 /** Go's `[%Nd/%Nd] %s server %q`, N the width of the total. */
-export function progressText(step: number, total: number, state: string, server: string): string {
+function progressText(step: number, total: number, state: string, server: string): string {
   const width = String(total).length;
   return `[${String(step).padStart(width)}/${String(total).padStart(width)}] ${state} server ${JSON.stringify(server)}`;
 }

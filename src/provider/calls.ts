@@ -7,7 +7,7 @@ import { redactString } from "../client/redact.js";
 import type { Logger } from "./plugin/types.js";
 
 /** The object a call touches, from its path (the server, cluster or template it names), for calls made without a subject. */
-export function callSubject(path: string): string | undefined {
+function callSubject(path: string): string | undefined {
   const bare = path.split("?")[0] ?? path;
   const match = /^\/1\.0\/provisioning\/(servers|clusters|cluster-templates)\/([^/]+)/.exec(bare);
   if (match === null) return undefined;
@@ -19,7 +19,7 @@ export function callSubject(path: string): string | undefined {
 }
 
 /** The log line and its structured fields for one attempt of one call. */
-export function describeCall(event: RequestEvent): { message: string; fields: Record<string, string | number | boolean> } {
+function describeCall(event: RequestEvent): { message: string; fields: Record<string, string | number | boolean> } {
   const path = redactString(event.path);
   const outcome = event.error === undefined ? "ok" : "failed";
   const subject = event.subject ?? callSubject(path);

@@ -36,14 +36,14 @@ export interface ProviderClient {
 }
 
 /** Environment variable holding an explicit digest key (any text). */
-export const DIGEST_KEY_ENV = "OC_CDKTF_DIGEST_KEY";
+const DIGEST_KEY_ENV = "OC_CDKTF_DIGEST_KEY";
 
 // Fixed labels: changing one changes every digest and key id, which shows as a change in plans.
 const KEY_LABEL = "oc-cdktf.io/digest-key/v1";
 const KEY_ID_LABEL = "oc-cdktf.io/digest-key-id/v1";
 
 /** Where the digest key comes from, in order: OC_CDKTF_DIGEST_KEY, the client private key, the token. */
-export interface DigestKeySource {
+interface DigestKeySource {
   readonly env?: NodeJS.ProcessEnv;
   /** PEM private key of the client certificate. */
   readonly clientKey?: string;
@@ -63,7 +63,7 @@ export function deriveDigestKey(source: DigestKeySource): Buffer | undefined {
   return Buffer.from(hkdfSync("sha256", material, Buffer.alloc(0), KEY_LABEL, 32));
 }
 
-export interface ProviderClientOptions {
+interface ProviderClientOptions {
   readonly api: OperationsCenterClient;
   /** From deriveDigestKey; undefined makes every digest call fail with advice. */
   readonly digestKey: Buffer | undefined;

@@ -25,7 +25,7 @@ function packageRoot(): string {
 }
 
 /** This package's bundle of the provider process (dist/provider/, see scripts/bundle-provider.ts). */
-export const PROVIDER_BUNDLE = path.join(packageRoot(), "dist", "provider");
+const PROVIDER_BUNDLE = path.join(packageRoot(), "dist", "provider");
 export const PROVIDER_ENTRY = path.join(PROVIDER_BUNDLE, "main.js");
 
 export const LAUNCHER_NAME = `terraform-provider-${PROVIDER_TYPE}_v${PROVIDER_VERSION}`;
@@ -67,7 +67,7 @@ export function archiveName(platform: string): string {
  * or to the plugin cache, and the cache to the mirror), so it resolves its own physical directory
  * (`cd -P`, `pwd -P`, following a linked file too) before looking beside itself.
  */
-export const LAUNCHER_SCRIPT = [
+const LAUNCHER_SCRIPT = [
   "#!/bin/sh",
   `# Starts the Operations Center Terraform provider (${PROVIDER_SOURCE} ${PROVIDER_VERSION}) of`,
   "# cdktf-operations-center: runs Node.js on the provider bundle in the provider/ directory beside",
@@ -132,7 +132,7 @@ export function packageHash(files: readonly PackageFile[] = providerPackage()): 
   return `h1:${createHash("sha256").update(summary).digest("base64")}`;
 }
 
-export interface WrittenPackage {
+interface WrittenPackage {
   /** The launcher (unpacked) or the directory holding the archives (packed). */
   readonly path: string;
   readonly hash: string;

@@ -17,7 +17,7 @@ export interface PlatformPackage {
   readonly files: readonly PackageFile[];
 }
 
-export interface WrittenMirror {
+interface WrittenMirror {
   /** The directory holding the archives and indexes. */
   readonly dir: string;
   readonly platforms: readonly string[];
@@ -26,7 +26,7 @@ export interface WrittenMirror {
 }
 
 /** The launcher package (Node.js on PATH) for each POSIX platform. */
-export function launcherPackages(): PlatformPackage[] {
+function launcherPackages(): PlatformPackage[] {
   return LAUNCHER_PLATFORMS.map((platform) => ({ platform, files: providerPackage() }));
 }
 

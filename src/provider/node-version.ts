@@ -12,7 +12,7 @@ function parts(version: string): number[] {
 }
 
 /** True when `version` (e.g. process.versions.node) is `minimum` or newer. */
-export function atLeast(version: string, minimum: string): boolean {
+function atLeast(version: string, minimum: string): boolean {
   const [have, need] = [parts(version), parts(minimum)];
   for (let i = 0; i < Math.max(have.length, need.length); i++) {
     const [h, n] = [have[i] ?? 0, need[i] ?? 0];

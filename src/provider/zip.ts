@@ -4,7 +4,7 @@
 // regular files, deflated, no zip64 (a package is a few megabytes).
 import { crc32, deflateRawSync } from "node:zlib";
 
-export interface ZipEntry {
+interface ZipEntry {
   /** Path inside the archive, with "/" separators. */
   readonly name: string;
   readonly data: Buffer;

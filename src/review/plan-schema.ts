@@ -6,7 +6,7 @@ import { z } from "zod";
 /** An attribute path step of replace_paths: an attribute name, a list index or a map key. */
 const pathStep = z.union([z.string(), z.number()]);
 
-export const changeSchema = z.looseObject({
+const changeSchema = z.looseObject({
   actions: z.array(z.string()),
   before: z.unknown().optional(),
   after: z.unknown().optional(),
@@ -19,7 +19,7 @@ export const changeSchema = z.looseObject({
 });
 export type Change = z.infer<typeof changeSchema>;
 
-export const resourceChangeSchema = z.looseObject({
+const resourceChangeSchema = z.looseObject({
   address: z.string(),
   mode: z.string().optional(),
   type: z.string(),
@@ -52,10 +52,10 @@ const stateModuleSchema: z.ZodType<StateModule> = z.lazy(() =>
 );
 
 /** The state part of `terraform show -json` (of a state, or a plan's prior_state). */
-export const stateValuesSchema = z.looseObject({
+const stateValuesSchema = z.looseObject({
   values: z.looseObject({ root_module: stateModuleSchema.optional() }).optional(),
 });
-export type StateValues = z.infer<typeof stateValuesSchema>;
+type StateValues = z.infer<typeof stateValuesSchema>;
 
 /** Every resource of a state, child modules included. */
 export function stateResources(state: StateValues | undefined): StateResource[] {
@@ -67,12 +67,11 @@ export function stateResources(state: StateValues | undefined): StateResource[] 
 const expressionSchema = z.looseObject({ constant_value: z.unknown().optional(), references: z.array(z.string()).optional() });
 
 /** One provider block of the configuration: only constant expressions carry a value. */
-export const providerConfigSchema = z.looseObject({
+const providerConfigSchema = z.looseObject({
   name: z.string(),
   full_name: z.string().optional(),
   expressions: z.record(z.string(), expressionSchema).optional(),
 });
-export type ProviderConfig = z.infer<typeof providerConfigSchema>;
 
 /** A resource block of the root module: what it refers to decides when apply runs it. */
 const configResourceSchema = z.looseObject({
@@ -80,7 +79,6 @@ const configResourceSchema = z.looseObject({
   depends_on: z.array(z.string()).optional(),
   expressions: z.unknown().optional(),
 });
-export type ConfigResource = z.infer<typeof configResourceSchema>;
 
 export const planSchema = z.looseObject({
   format_version: z.string(),
@@ -100,7 +98,7 @@ export const planSchema = z.looseObject({
 });
 export type Plan = z.infer<typeof planSchema>;
 
-export const diagnosticSchema = z.looseObject({
+const diagnosticSchema = z.looseObject({
   severity: z.string(),
   summary: z.string(),
   detail: z.string().optional(),
@@ -109,7 +107,7 @@ export const diagnosticSchema = z.looseObject({
 export type PlanDiagnostic = z.infer<typeof diagnosticSchema>;
 
 /** A message of `terraform plan -json`; only diagnostics matter to the reviewer. */
-export const streamMessageSchema = z.looseObject({
+const streamMessageSchema = z.looseObject({
   type: z.string(),
   "@level": z.string().optional(),
   "@message": z.string().optional(),

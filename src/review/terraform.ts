@@ -9,7 +9,7 @@ export interface TerraformResult {
   stderr: string;
 }
 
-export interface TerraformOptions {
+interface TerraformOptions {
   /** The stack directory, e.g. cdktf.out/stacks/<stack>. */
   cwd: string;
   env?: NodeJS.ProcessEnv;
@@ -48,11 +48,4 @@ export async function showPlan(planFile: string, options: TerraformOptions): Pro
   const shown = await terraform(["show", "-json", planFile], { ...options, echo: false });
   if (shown.code !== 0) throw new Error(`terraform show -json ${planFile} failed:\n${shown.stderr}`);
   return planSchema.parse(JSON.parse(shown.stdout));
-}
-
-/** Resource changes other than no-op, as `address: action` lines. */
-export function changedResources(plan: Plan): { address: string; actions: string[] }[] {
-  return plan.resource_changes
-    .filter((rc) => !(rc.change.actions.length === 1 && (rc.change.actions[0] === "no-op" || rc.change.actions[0] === "read")))
-    .map((rc) => ({ address: rc.address, actions: rc.change.actions }));
 }

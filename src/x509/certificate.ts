@@ -23,7 +23,7 @@ export const CURVES = {
   "P-256": { namedCurve: "prime256v1", hash: "sha256", signatureAlgorithm: "1.2.840.10045.4.3.2" },
   "P-384": { namedCurve: "secp384r1", hash: "sha384", signatureAlgorithm: "1.2.840.10045.4.3.3" },
 } as const;
-export type Curve = keyof typeof CURVES;
+type Curve = keyof typeof CURVES;
 
 export interface CertificateFields {
   readonly commonName: string;

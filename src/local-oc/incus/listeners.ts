@@ -10,7 +10,7 @@ import type { IncomingMessage, ServerResponse } from "node:http";
 import type { Store } from "../state.js";
 import { clusterKeyPair } from "./trust.js";
 
-export type IncusRequestHandler = (cluster: string, req: IncomingMessage, res: ServerResponse) => void;
+type IncusRequestHandler = (cluster: string, req: IncomingMessage, res: ServerResponse) => void;
 
 interface Listener {
   cluster: string;

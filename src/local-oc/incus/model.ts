@@ -37,12 +37,12 @@ export const memberPutSchema = z.looseObject({
   config: stringMap.nullish(),
   groups: z.array(z.string()).nullish(),
 });
-export type MemberPut = z.infer<typeof memberPutSchema>;
+type MemberPut = z.infer<typeof memberPutSchema>;
 /** The body of PUT/PATCH /1.0/cluster/groups/{group} (api.ClusterGroupPut). */
 export const groupPutSchema = z.looseObject({ description: z.string().nullish(), members: z.array(z.string()).nullish(), config: stringMap.nullish() });
-export type GroupPut = z.infer<typeof groupPutSchema>;
+type GroupPut = z.infer<typeof groupPutSchema>;
 
-export const MEMBER_STATUS = ["Online", "Evacuating", "Evacuated", "Restoring"] as const;
+const MEMBER_STATUS = ["Online", "Evacuating", "Evacuated", "Restoring"] as const;
 
 /** Forgets the Incus side of a cluster (a new cluster of that name starts fresh). */
 export function forgetIncusCluster(data: PersistedState, name: string): void {

@@ -20,13 +20,13 @@ import type { Store } from "../state.js";
 
 
 /** The part of the persisted state this module reads and writes. */
-export interface TrustState {
+interface TrustState {
   incus_trust?: Record<string, IncusTrust> | undefined;
   trusted_fingerprints: string[];
   creation_inputs: Record<string, { application_seed_config: Record<string, unknown> }>;
 }
 
-export const CERTIFICATE_TYPES = ["client", "server", "metrics"] as const;
+const CERTIFICATE_TYPES = ["client", "server", "metrics"] as const;
 
 function trustOf(data: TrustState, cluster: string): IncusTrust {
   data.incus_trust ??= {};

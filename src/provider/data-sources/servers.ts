@@ -7,8 +7,8 @@ import type { ProviderClient } from "../client.js";
 import type { CtyType, DataSource, Diagnostic, ObjectValue } from "../plugin/types.js";
 import { apiStep, knownString } from "../resources/values.js";
 
-/** server_status values (oc-api.md 6.2). */
-export const serverStatuses = ["unknown", "unregistered", "pending", "ready", "offline"] as const;
+/** server_status values (operations-center@41a98e0 shared/api/provisioning_server.go, ServerStatus). */
+const serverStatuses = ["unknown", "unregistered", "pending", "ready", "offline"] as const;
 
 /** `cluster == ""` or `cluster != ""` (either quote): a comparison that is never what the user meant. */
 const EMPTY_CLUSTER = /(?<![.\w])cluster\s*[!=]=\s*(""|'')/;

@@ -24,7 +24,7 @@ import type { UnaryHandler } from "./grpc/server.js";
 import { decode, encode, type Spec } from "./wire/protobuf.js";
 import * as wire from "./wire/tfplugin6.js";
 
-export interface Runtime extends Lifetime {
+interface Runtime extends Lifetime {
   readonly log: Logger;
   /** Begins the orderly stop (StopProvider, GRPCController.Shutdown). */
   stop(reason: string): void;

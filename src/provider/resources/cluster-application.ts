@@ -1,6 +1,6 @@
 // operationscenter_cluster_application: a non-primary IncusOS application on every member of a
-// cluster (incusos-api.md 5). Added with add_application; removed from each member through the
-// IncusOS endpoint, because Operations Center has no remove action.
+// cluster (incus-os@de27173 incus-osd/api/application.go). Added with add_application; removed from
+// each member through the IncusOS endpoint, because Operations Center has no remove action.
 import { applicationNameSchema, type ApplicationArguments } from "../../config/bulk.js";
 import { installServerApplication, removeServerApplication } from "../../client/incusos-client.js";
 import type { ProviderClient } from "../client.js";

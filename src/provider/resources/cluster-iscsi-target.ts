@@ -1,5 +1,6 @@
 // operationscenter_cluster_iscsi_target: one iSCSI target on every member of a cluster
-// (add_/remove_iscsi_storage_target; incusos-api.md 6). A change of any field is a replace.
+// (add_/remove_iscsi_storage_target; the service config: incus-os@de27173
+// incus-osd/api/service_iscsi.go). A change of any field is a replace.
 import { ISCSI_DEFAULT_PORT, iscsiTargetSchema, type IscsiTarget } from "../../config/bulk.js";
 import type { ProviderClient } from "../client.js";
 import type { ObjectValue, Resource } from "../plugin/types.js";

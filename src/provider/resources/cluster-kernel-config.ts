@@ -1,5 +1,6 @@
 // operationscenter_cluster_kernel_config: the IncusOS kernel config of every member of a cluster
-// (update_system_kernel, a full replacement; incusos-api.md 3). Destroy resets it to {}.
+// (update_system_kernel, a full replacement; incus-os@de27173 incus-osd/api/system_kernel.go).
+// Destroy resets it to {}.
 import { systemKernelSchema } from "../../config/bulk.js";
 import type { ProviderClient } from "../client.js";
 import type { Resource } from "../plugin/types.js";

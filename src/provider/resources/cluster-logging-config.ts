@@ -1,6 +1,7 @@
 // operationscenter_cluster_logging_config: the IncusOS remote syslog config of every member of a
-// cluster (update_system_logging, a full replacement; incusos-api.md 4). Destroy resets it to
-// the empty config, which turns remote logging off.
+// cluster (update_system_logging, a full replacement; incus-os@de27173
+// incus-osd/api/system_logging.go). Destroy resets it to the empty config, which turns remote
+// logging off.
 import { systemLoggingSchema } from "../../config/bulk.js";
 import type { ProviderClient } from "../client.js";
 import type { Resource } from "../plugin/types.js";

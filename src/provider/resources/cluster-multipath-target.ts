@@ -1,5 +1,7 @@
 // operationscenter_cluster_multipath_target: one multipath WWN on every member of a cluster
-// (add_/remove_multipath_storage_target; incusos-api.md 1.2, 6). A change is a replace.
+// (add_/remove_multipath_storage_target: operations-center@41a98e0
+// shared/api/provisioning_cluster.go; the service config: incus-os@de27173
+// incus-osd/api/service_multipath.go). A change is a replace.
 import { multipathWwnSchema } from "../../config/bulk.js";
 import type { ProviderClient } from "../client.js";
 import type { Resource } from "../plugin/types.js";

@@ -1,5 +1,6 @@
 // operationscenter_cluster_nvme_target: one NVMe-oF target on every member of a cluster
-// (add_/remove_nvme_storage_target; incusos-api.md 1.2, 6). A change of any field is a replace.
+// (add_/remove_nvme_storage_target; the service config: incus-os@de27173
+// incus-osd/api/service_nvme.go). A change of any field is a replace.
 import { NVME_TCP_DEFAULT_PORT, nvmeTargetSchema, type NvmeTarget } from "../../config/bulk.js";
 import type { ProviderClient } from "../client.js";
 import type { ObjectValue, Resource } from "../plugin/types.js";

@@ -1,7 +1,9 @@
 // operationscenter_cluster_template: a cluster template in Operations Center, managed in place
 // (description, both template texts, variables, and the name by rename) and deleted on destroy.
-// Plan checks what the server checks on save (oc-api.md 5.3), so an apply never fails on it, and
-// refuses secrets in the template text or in defaults, which plans and state would show.
+// Plan checks what the server checks on save (operations-center@41a98e0
+// internal/provisioning/cluster_template_model.go, ClusterTemplate.Validate), so an apply never
+// fails on it, and refuses secrets in the template text or in defaults, which plans and state would
+// show.
 import type { ClusterTemplate, ClusterTemplatePut } from "../../client/api-types.js";
 import type { OperationsCenterClient } from "../../client/client.js";
 import { OperationsCenterError } from "../../client/errors.js";

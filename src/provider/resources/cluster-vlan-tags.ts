@@ -1,13 +1,15 @@
 // operationscenter_cluster_vlan_tags: the VLAN tags this resource manages on one interface or
-// bond of every member of a cluster (add_/remove_network_interface_vlan_tags; incusos-api.md
-// 2.4). Apply adds, in one call, the declared tags some member lacks and removes, in one call,
-// the tags it managed before and no longer declares. Tags added by other means are left alone
-// and shown in vlan_tags_all. Servers declared for the cluster that are not members yet get the
-// tags through their own network endpoint first, because Operations Center admits a server only
-// when its interfaces carry the members' tags (oc-api.md 3.6). While a member is in maintenance
-// Operations Center refuses the bulk actions, so each member's network is written through its
-// IncusOS endpoint instead. A change of cluster follows the cluster's rename in place, or moves
-// the tags to another existing cluster (common/cluster-reference.ts).
+// bond of every member of a cluster (add_/remove_network_interface_vlan_tags; the tags:
+// incus-os@de27173 incus-osd/api/system_network.go). Apply adds, in one call, the declared tags
+// some member lacks and removes, in one call, the tags it managed before and no longer declares.
+// Tags added by other means are left alone and shown in vlan_tags_all. Servers declared for the
+// cluster that are not members yet get the tags through their own network endpoint first,
+// because Operations Center admits a server only when its interfaces carry the members' tags
+// (operations-center@41a98e0 internal/provisioning/cluster/cluster_service.go, AddServers ->
+// checkClusteringServerConsistency). While a member is in maintenance Operations Center refuses
+// the bulk actions, so each member's network is written through its IncusOS endpoint instead. A
+// change of cluster follows the cluster's rename in place, or moves the tags to another existing
+// cluster (common/cluster-reference.ts).
 import { z } from "zod";
 import type { OperationsCenterClient } from "../../client/client.js";
 import { putMemberNetwork, putServerNetwork } from "../../client/incusos-client.js";
@@ -101,7 +103,7 @@ function managedTags(state: ObjectValue | null, privateData: Uint8Array): number
  * members (the servers form the cluster) it is the server's own list, less the tags this resource
  * no longer declares, with the missing declared tags appended in ascending order, as the bulk add appends them.
  */
-export function stagedTags(current: readonly number[], reference: readonly number[] | undefined, desired: readonly number[], managed: readonly number[]): number[] {
+function stagedTags(current: readonly number[], reference: readonly number[] | undefined, desired: readonly number[], managed: readonly number[]): number[] {
   if (reference !== undefined) return [...reference];
   const kept = current.filter((tag) => desired.includes(tag) || !managed.includes(tag));
   return [...kept, ...ascending(desired).filter((tag) => !kept.includes(tag))];

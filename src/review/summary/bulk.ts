@@ -5,7 +5,7 @@ import type { GroupKind, PlanContext } from "./model.js";
 import { after, before, clusterNameOf, objectOf, stringOf, stringsOf } from "./values.js";
 
 /** The group of a resource whose cluster name is not known until apply. */
-export const UNKNOWN_CLUSTER = "(name known after apply)";
+const UNKNOWN_CLUSTER = "(name known after apply)";
 
 export function bulkGroupOf(rc: ResourceChange): { kind: GroupKind; name: string } {
   return { kind: "cluster", name: clusterNameOf(rc) ?? UNKNOWN_CLUSTER };

@@ -21,7 +21,7 @@ export interface Slot {
   requires?: number;
 }
 
-export interface SlotRenderers {
+interface SlotRenderers {
   /** Renderings of the group, longest first; the last is one line. */
   group(group: Group): string[];
   details(group: Group): string | undefined;
@@ -54,11 +54,11 @@ export function chosenOf(slots: readonly Slot[], chosen: readonly (string | unde
 }
 
 /** Puts the chosen renderings (undefined: left out) together with the note, in slot order. */
-export type Assemble = (chosen: readonly (string | undefined)[], note: string | undefined) => string;
+type Assemble = (chosen: readonly (string | undefined)[], note: string | undefined) => string;
 
 const SEPARATOR_ALLOWANCE = 4;
 
-export const PLAN_HINT = "The counts in the headline cover everything; render the plan locally with oc-cdktf plan-summary --format text to see all.";
+const PLAN_HINT = "The counts in the headline cover everything; render the plan locally with oc-cdktf plan-summary --format text to see all.";
 
 function noteOf(slots: readonly Slot[], chosen: readonly (number | undefined)[], maxChars: number, hint: string): string | undefined {
   const left = { diagnostic: 0, group: 0, details: 0, drift: 0, other: 0 };

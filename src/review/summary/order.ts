@@ -6,9 +6,9 @@ import type { Plan } from "../plan-schema.js";
 import { stateResources } from "../plan-schema.js";
 import { objectOf } from "./values.js";
 
-export type Stage = "destroy" | "apply";
+type Stage = "destroy" | "apply";
 
-export interface ApplyOrder {
+interface ApplyOrder {
   /** Lower runs earlier within the stage. */
   rank(address: string, stage: Stage): number;
 }

@@ -190,7 +190,7 @@ export function jsonTextDiff(attribute: string, prev: unknown, next: unknown): s
   return out;
 }
 
-export interface DetailOptions {
+interface DetailOptions {
   /** Attributes not worth a line (computed bookkeeping, ids). */
   skip?: readonly string[];
   /** Attributes holding JSON object text: diffed leaf by leaf. */

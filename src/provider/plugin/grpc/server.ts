@@ -22,7 +22,7 @@ class GrpcError extends Error {
 /** Takes the request message's bytes, answers the response message's bytes. */
 export type UnaryHandler = (request: Uint8Array) => Promise<Uint8Array>;
 
-export interface MutualTls {
+interface MutualTls {
   readonly certificatePem: string;
   readonly privateKeyPem: string;
   /** The one client certificate accepted (go-plugin's PLUGIN_CLIENT_CERT). */

@@ -3,7 +3,7 @@
 // those directly keeps protobufjs (and its start-up cost) out of every provider launch.
 
 /** How one field travels; `no` is the proto field number. */
-export type FieldSpec =
+type FieldSpec =
   | { readonly no: number; readonly kind: "string" | "bytes" | "bool" | "int64" | "enum"; readonly explicit?: true }
   | { readonly no: number; readonly kind: "message" | "repeated"; readonly of: () => AnySpec }
   | { readonly no: number; readonly kind: "map"; readonly of: (() => AnySpec) | "string" }

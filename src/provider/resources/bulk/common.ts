@@ -140,7 +140,7 @@ export function numberList(value: Value | undefined): number[] {
   return Array.isArray(value) ? value.filter((v): v is number => typeof v === "number") : [];
 }
 
-export function sameStrings(a: readonly string[], b: readonly string[]): boolean {
+function sameStrings(a: readonly string[], b: readonly string[]): boolean {
   return a.length === b.length && [...a].sort().join("\0") === [...b].sort().join("\0");
 }
 
@@ -158,7 +158,7 @@ const queues = new Map<string, Promise<unknown>>();
  * Operations Center for a bulk action, by the provider for a per-server write): two at once
  * would lose one of them.
  */
-export async function oneAtATime<T>(cluster: string, change: () => Promise<T>): Promise<T> {
+async function oneAtATime<T>(cluster: string, change: () => Promise<T>): Promise<T> {
   const previous = queues.get(cluster) ?? Promise.resolve();
   const run = previous.then(change, change);
   const settled = run.then(

@@ -45,7 +45,7 @@ import {
 import { bulkUnlessMaintenance } from "./run.js";
 import { readThenDecide } from "../common/lost-reply.js";
 
-export interface MemberItemKind<T> {
+interface MemberItemKind<T> {
   readonly typeName: string;
   readonly description: string;
   /** The item's attributes besides cluster; each forces a replace. */

@@ -1,5 +1,6 @@
 // Running one cluster bulk action and, when it fails, telling the user which member failed, what
-// the server said, and in what state Operations Center left the cluster (oc-api.md 4.1).
+// the server said, and in what state Operations Center left the cluster (operations-center@41a98e0
+// internal/provisioning/cluster/cluster_service.go, prepareBulkUpdate and the actions after it).
 import type { BulkAction } from "../../../client/api-types.js";
 import type { OperationsCenterClient } from "../../../client/client.js";
 import { OperationsCenterError } from "../../../client/errors.js";
@@ -8,7 +9,7 @@ import { DiagnosticError, type Logger } from "../../plugin/types.js";
 import { membersInMaintenance, refusedForMaintenance } from "../common/cluster-reference.js";
 
 /** The member a bulk failure names: Operations Center's chain ends with the failing server's step. */
-export function failedMember(message: string): string | undefined {
+function failedMember(message: string): string | undefined {
   const names = [...message.matchAll(/[Ss]erver "([^"]+)"/g)].map((m) => m[1]!);
   return names.at(-1);
 }

@@ -1,6 +1,7 @@
-// Storage targets as one member's IncusOS service config holds them (incusos-api.md 1.2, 6):
-// `targets` of iscsi and nvme, `wwns` of multipath. Equality is whole-item, as Operations
-// Center's: the same IQN at another port is another target.
+// Storage targets as one member's IncusOS service config holds them (incus-os@de27173
+// incus-osd/api/service_iscsi.go, service_nvme.go, service_multipath.go): `targets` of iscsi and
+// nvme, `wwns` of multipath. Equality is whole-item, as Operations Center's: the same IQN at
+// another port is another target.
 import type { OperationsCenterClient } from "../../../client/client.js";
 import { putServerService } from "../../../client/incusos-client.js";
 

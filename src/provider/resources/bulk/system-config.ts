@@ -1,9 +1,9 @@
 // A resource for one IncusOS system config that Operations Center replaces whole on every member
-// (update_system_kernel, update_system_logging; incusos-api.md 3, 4). Read compares each
-// member's live config with the declared one; apply sends the bulk action only when a member
-// differs (or, while a member is in maintenance and Operations Center refuses bulk actions, a PUT
-// of the config on each member that differs, through its IncusOS endpoint); destroy resets every
-// member to the empty config, unless deletion_policy is retain.
+// (update_system_kernel, update_system_logging; incus-os@de27173 incus-osd/api/system_kernel.go,
+// system_logging.go). Read compares each member's live config with the declared one; apply sends
+// the bulk action only when a member differs (or, while a member is in maintenance and Operations
+// Center refuses bulk actions, a PUT of the config on each member that differs, through its IncusOS
+// endpoint); destroy resets every member to the empty config, unless deletion_policy is retain.
 import type { z } from "zod";
 import type { OperationsCenterClient } from "../../../client/client.js";
 import type { BulkArguments } from "../../../config/bulk.js";
@@ -30,7 +30,7 @@ import { readThenDecide } from "../common/lost-reply.js";
 
 type SystemAction = "update_system_kernel" | "update_system_logging";
 
-export interface SystemConfigKind<A extends SystemAction> {
+interface SystemConfigKind<A extends SystemAction> {
   readonly typeName: string;
   readonly description: string;
   readonly action: A;

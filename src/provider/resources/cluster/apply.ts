@@ -29,7 +29,7 @@ async function serversNamed(client: ProviderClient, names: readonly string[]): P
   return found.filter((server): server is Server => server !== undefined);
 }
 
-export interface Effects {
+interface Effects {
   readonly client: ProviderClient;
   readonly signal: AbortSignal;
   /** Progress of long waits (a re-registration after a factory reset). */
@@ -469,7 +469,7 @@ export function refusedRemoval(cluster: string, refusals: ReadonlyMap<string, st
 }
 
 /** What an update achieved before it stopped, for the partial state and the failure message. */
-export interface UpdateProgress {
+interface UpdateProgress {
   name: string;
   renamed: boolean;
   joined: string[];
@@ -541,7 +541,7 @@ function leftState(progress: UpdateProgress, extra: string): string {
   return `${parts.join("; ")}; the next apply continues`;
 }
 
-export interface UpdateResult {
+interface UpdateResult {
   progress: UpdateProgress;
   /** Set when a step failed: the state is then partial. */
   error?: DiagnosticError;

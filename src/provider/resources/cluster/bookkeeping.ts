@@ -23,7 +23,7 @@ export function parseJson<T>(text: string | undefined, schema: z.ZodType<T>): T 
   }
 }
 
-export interface Bookkeeping {
+interface Bookkeeping {
   createdBy?: string;
   /** Members this resource last declared (or was about to add). */
   members?: string[];

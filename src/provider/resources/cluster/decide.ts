@@ -56,7 +56,7 @@ export function mergeProperties(live: ConfigMap, desired: ConfigMap, previouslyM
   return { ...merged, ...desired };
 }
 
-export function clusterPutOf(cluster: Cluster): ClusterPut {
+function clusterPutOf(cluster: Cluster): ClusterPut {
   return {
     connection_url: cluster.connection_url,
     channel: cluster.channel,

@@ -10,7 +10,7 @@ import type { ProviderClient } from "../../client.js";
 const jsonObject = z.record(z.string(), z.unknown());
 
 /** secrets_wo: the secret leaves of each creation input, in the shape of that input. */
-export const secretsSchema = z.strictObject({
+const secretsSchema = z.strictObject({
   services_config: jsonObject.optional(),
   application_config: jsonObject.optional(),
   template_variables: z.record(z.string(), z.string()).optional(),
@@ -62,7 +62,7 @@ export interface CreationInputs {
 }
 
 /** The creation attributes of a (known) configuration. */
-export interface CreationAttributes {
+interface CreationAttributes {
   server_type: string | null;
   services_config: string | null;
   application_config: string | null;
@@ -99,7 +99,7 @@ export function creationInputs(attributes: CreationAttributes, secrets: Secrets 
  * Keyed digests of the creation inputs per top-level key (`services_config.nvme`), recorded in
  * the cluster's properties at creation: an adopted cluster is compared with them.
  */
-export function creationDigests(inputs: CreationInputs, client: ProviderClient): Record<string, string> {
+function creationDigests(inputs: CreationInputs, client: ProviderClient): Record<string, string> {
   const out: Record<string, string> = { server_type: client.digest("cluster.creation", `server_type=${inputs.serverType}`) };
   const perKey = (attribute: string, value: Record<string, unknown> | undefined) => {
     for (const [key, item] of Object.entries(value ?? {})) out[`${attribute}.${key}`] = client.digest("cluster.creation", `${attribute}.${key}=${canonicalJson(item)}`);

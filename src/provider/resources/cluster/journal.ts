@@ -17,7 +17,7 @@ const journalEntrySchema = z.object({
   /** Set when the create's POST was answered (it failed): nobody is creating any more. */
   finished_at: z.string().optional(),
 });
-export type JournalEntry = z.infer<typeof journalEntrySchema>;
+type JournalEntry = z.infer<typeof journalEntrySchema>;
 
 /** Entries older than this are ignored: their create is long over and its outcome is in state or gone. */
 const MAX_AGE_MS = 7 * 24 * 3600 * 1000;

@@ -7,7 +7,7 @@ import { IN_MAINTENANCE, type Server } from "../../../client/api-types.js";
 
 const INCUS_APPLICATIONS = ["incus", "incus-lts-7.0"];
 
-export interface ServerCheck {
+interface ServerCheck {
   /** The cluster's update channel; empty means the server's default (not checked). */
   channel: string;
   /** Require the same Incus application name and version on all servers (create). */

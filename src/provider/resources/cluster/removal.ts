@@ -53,7 +53,7 @@ export function staysOnEvacuation(instance: InventoryInstance, poolDrivers: Read
   return undefined;
 }
 
-export interface MemberInventory {
+interface MemberInventory {
   instances: readonly InventoryInstance[];
   volumes: readonly InventoryStorageVolume[];
   pools: readonly InventoryStoragePool[];

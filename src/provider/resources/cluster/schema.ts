@@ -173,7 +173,7 @@ export const clusterValueSchema = z.object({
 export type ClusterValue = z.infer<typeof clusterValueSchema>;
 
 /** Opaque to Terraform: what this resource remembers besides its state. */
-export const clusterPrivateSchema = z.object({
+const clusterPrivateSchema = z.object({
   /** The id this resource put into oc-cdktf.io/created-by when it created the cluster. */
   create_id: z.string().optional(),
   /** Imported: the creation inputs were never recorded, so they are not compared. */
@@ -185,6 +185,6 @@ export const clusterPrivateSchema = z.object({
    */
   stale_members: z.array(z.string()).optional(),
 });
-export type ClusterPrivate = z.infer<typeof clusterPrivateSchema>;
+type ClusterPrivate = z.infer<typeof clusterPrivateSchema>;
 
 export const { decode: decodePrivate, encode: encodePrivate } = privateDataCodec<ClusterPrivate>(clusterPrivateSchema, {});

@@ -31,7 +31,7 @@ export function toObjectValue(value: ClusterValue): ObjectValue {
 const sorted = (names: Iterable<string>): string[] => [...new Set(names)].sort();
 
 /** The live members, and what this resource reports as its own `servers`. */
-export function managedServers(prior: ClusterValue, cluster: Cluster, liveMembers: readonly string[], stale: readonly string[]): string[] {
+function managedServers(prior: ClusterValue, cluster: Cluster, liveMembers: readonly string[], stale: readonly string[]): string[] {
   if (prior.exclusive_members === true) return sorted(liveMembers);
   const recorded = recordedMembers(prior.servers, cluster.properties, liveMembers, stale);
   return sorted(liveMembers.filter((name) => recorded.includes(name)));
@@ -68,7 +68,7 @@ export function liveState(prior: ClusterValue, cluster: Cluster, liveMembers: re
   };
 }
 
-export function computedOf(cluster: Cluster, liveMembers: readonly string[]): Pick<ClusterValue, "certificate" | "fingerprint" | "status" | "members" | "properties_all"> {
+function computedOf(cluster: Cluster, liveMembers: readonly string[]): Pick<ClusterValue, "certificate" | "fingerprint" | "status" | "members" | "properties_all"> {
   return {
     certificate: cluster.certificate,
     fingerprint: cluster.fingerprint,

@@ -44,7 +44,7 @@ export async function clusterExists(api: OperationsCenterClient, cluster: string
  * else the items already are (or, for a dependent applied before its cluster, are about to be)
  * on the renamed cluster's members.
  */
-export type ClusterChange = "same" | "rename" | "move";
+type ClusterChange = "same" | "rename" | "move";
 
 export async function clusterChange(api: OperationsCenterClient, from: string | undefined, to: string | undefined): Promise<ClusterChange> {
   if (from === undefined || to === undefined || from === to) return "same";
@@ -72,7 +72,7 @@ export async function clusterAtApply(api: OperationsCenterClient, from: string |
 const MAINTENANCE_STATES = new Map<number, string>(Object.entries(IN_MAINTENANCE).map(([state, code]) => [code, state]));
 
 /** The maintenance state of a member, or undefined when it is not in maintenance. */
-export function maintenanceOf(server: Server): string | undefined {
+function maintenanceOf(server: Server): string | undefined {
   const value = server.version_data?.in_maintenance ?? IN_MAINTENANCE.online;
   return value === IN_MAINTENANCE.online ? undefined : (MAINTENANCE_STATES.get(value) ?? `maintenance ${value}`);
 }

@@ -11,7 +11,7 @@ import type { Logger } from "../../plugin/types.js";
 export const MAX_ROUNDS = 8;
 
 /** A change whose reply was lost and that the read back found partly done: no resend can fix it. */
-export class PartlyDone extends Error {}
+class PartlyDone extends Error {}
 
 /** Whether `error` (or what it reports, through `cause`) is a change whose reply was lost. */
 export function replyLost(error: unknown): boolean {

@@ -5,7 +5,7 @@
 // resource can do without.
 import type { z } from "zod";
 
-export interface PrivateDataCodec<T> {
+interface PrivateDataCodec<T> {
   decode(bytes: Uint8Array): T;
   encode(value: T): Uint8Array;
 }
