@@ -3,7 +3,6 @@
 import { z } from "zod";
 import {
   type CheckResult,
-  ConfigError,
   type ConfigProblem,
   describeValue,
   didYouMean,
