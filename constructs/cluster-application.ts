@@ -1,6 +1,14 @@
 import { Construct } from "constructs";
 import { applicationNameSchema, type ApplicationArguments } from "../src/config/bulk.js";
-import { anyToken, declareOnce, joiningAttributes, joinsAfter, namedResource, dependentDeletionPolicy, type DependentDeletionProps } from "./bulk-declarations.js";
+import {
+  anyToken,
+  declareOnce,
+  joiningAttributes,
+  joinsAfter,
+  namedResource,
+  dependentDeletionPolicy,
+  type DependentDeletionProps,
+} from "./bulk-declarations.js";
 import { literal } from "./names.js";
 import type { ICluster } from "./icluster.js";
 import { ClusterApplication as ApplicationResource } from "./provider/cluster-application/index.js";
@@ -38,7 +46,15 @@ export class ClusterApplication extends Construct {
     const where = `ClusterApplication '${this.node.path}'`;
     if (!anyToken(props.name)) checkProps(where, applicationNameSchema, props.name, "name");
     declareOnce(this, `application\0${props.cluster.name}\0${props.name}`, where, `application "${props.name}" on cluster "${props.cluster.name}"`);
-    this.resource = namedResource(this, (provider) => new ApplicationResource(this, "resource", { provider, ...joiningAttributes(props.cluster, dependentDeletionPolicy(where, props.cluster, props.deletionPolicy)), name: literal(props.name) }));
+    this.resource = namedResource(
+      this,
+      (provider) =>
+        new ApplicationResource(this, "resource", {
+          provider,
+          ...joiningAttributes(props.cluster, dependentDeletionPolicy(where, props.cluster, props.deletionPolicy)),
+          name: literal(props.name),
+        }),
+    );
     joinsAfter(props.cluster, this.resource);
   }
 }

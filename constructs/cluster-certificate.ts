@@ -45,13 +45,15 @@ export class ClusterCertificate extends Construct {
       throw synthError(where, [`privateKey is not a PEM private key; give the PEM text or a token of it`]);
     }
     declareOnce(this, `certificate\0${props.cluster.name}`, where, `the certificate of cluster "${props.cluster.name}"`);
-    this.resource = namedResource(this, (provider) =>
-      new CertificateResource(this, "resource", {
-        provider,
-        cluster: incusClusterAttribute(props.cluster),
-        certificate: literal(props.certificate),
-        privateKey: literal(props.privateKey),
-      }),
+    this.resource = namedResource(
+      this,
+      (provider) =>
+        new CertificateResource(this, "resource", {
+          provider,
+          cluster: incusClusterAttribute(props.cluster),
+          certificate: literal(props.certificate),
+          privateKey: literal(props.privateKey),
+        }),
     );
     if (props.cluster instanceof Cluster) props.cluster.useCertificate(this);
   }

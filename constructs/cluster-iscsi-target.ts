@@ -33,7 +33,12 @@ export class ClusterIscsiTarget extends Construct {
     const where = `ClusterIscsiTarget '${this.node.path}'`;
     const port = props.port ?? ISCSI_DEFAULT_PORT;
     if (!anyToken(props.target, props.address, port)) checkProps(where, iscsiTargetSchema, { target: props.target, address: props.address, port });
-    declareOnce(this, `iscsi\0${props.cluster.name}\0${props.target}\0${props.address}\0${port}`, where, `iSCSI target "${props.target}" at ${props.address}:${port} on cluster "${props.cluster.name}"`);
+    declareOnce(
+      this,
+      `iscsi\0${props.cluster.name}\0${props.target}\0${props.address}\0${port}`,
+      where,
+      `iSCSI target "${props.target}" at ${props.address}:${port} on cluster "${props.cluster.name}"`,
+    );
     this.resource = namedResource(
       this,
       (provider) =>

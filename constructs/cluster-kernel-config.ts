@@ -32,6 +32,14 @@ export class ClusterKernelConfig extends Construct {
     const where = `ClusterKernelConfig '${this.node.path}'`;
     const config = anyToken(props.config) ? props.config : checkProps(where, systemKernelSchema, { config: props.config }).config;
     declareOnce(this, `kernel\0${props.cluster.name}`, where, `the kernel config of cluster "${props.cluster.name}"`);
-    this.resource = namedResource(this, (provider) => new KernelConfigResource(this, "resource", { provider, ...clusterAttributes(props.cluster, dependentDeletionPolicy(where, props.cluster, props.deletionPolicy)), config: literal(JSON.stringify(config)) }));
+    this.resource = namedResource(
+      this,
+      (provider) =>
+        new KernelConfigResource(this, "resource", {
+          provider,
+          ...clusterAttributes(props.cluster, dependentDeletionPolicy(where, props.cluster, props.deletionPolicy)),
+          config: literal(JSON.stringify(config)),
+        }),
+    );
   }
 }

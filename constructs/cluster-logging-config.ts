@@ -33,6 +33,14 @@ export class ClusterLoggingConfig extends Construct {
     const where = `ClusterLoggingConfig '${this.node.path}'`;
     const config = anyToken(props.config) ? props.config : checkProps(where, systemLoggingSchema, { config: props.config }).config;
     declareOnce(this, `logging\0${props.cluster.name}`, where, `the logging config of cluster "${props.cluster.name}"`);
-    this.resource = namedResource(this, (provider) => new LoggingConfigResource(this, "resource", { provider, ...clusterAttributes(props.cluster, dependentDeletionPolicy(where, props.cluster, props.deletionPolicy)), config: literal(JSON.stringify(config)) }));
+    this.resource = namedResource(
+      this,
+      (provider) =>
+        new LoggingConfigResource(this, "resource", {
+          provider,
+          ...clusterAttributes(props.cluster, dependentDeletionPolicy(where, props.cluster, props.deletionPolicy)),
+          config: literal(JSON.stringify(config)),
+        }),
+    );
   }
 }

@@ -26,6 +26,14 @@ export class ClusterMultipathTarget extends Construct {
     const where = `ClusterMultipathTarget '${this.node.path}'`;
     if (!anyToken(props.wwn)) checkProps(where, multipathWwnSchema, props.wwn, "wwn");
     declareOnce(this, `multipath\0${props.cluster.name}\0${props.wwn}`, where, `multipath WWN ${props.wwn} on cluster "${props.cluster.name}"`);
-    this.resource = namedResource(this, (provider) => new MultipathTargetResource(this, "resource", { provider, ...clusterAttributes(props.cluster, dependentDeletionPolicy(where, props.cluster, props.deletionPolicy)), wwn: literal(props.wwn) }));
+    this.resource = namedResource(
+      this,
+      (provider) =>
+        new MultipathTargetResource(this, "resource", {
+          provider,
+          ...clusterAttributes(props.cluster, dependentDeletionPolicy(where, props.cluster, props.deletionPolicy)),
+          wwn: literal(props.wwn),
+        }),
+    );
   }
 }

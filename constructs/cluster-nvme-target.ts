@@ -36,7 +36,12 @@ export class ClusterNvmeTarget extends Construct {
     if (!anyToken(props.transport, props.address, port)) {
       checkProps(where, nvmeTargetSchema, { transport: props.transport, address: props.address, ...(port === undefined ? {} : { port }) });
     }
-    declareOnce(this, `nvme\0${props.cluster.name}\0${props.transport}\0${props.address}\0${port ?? 0}`, where, `NVMe target ${props.transport} ${props.address}${port === undefined ? "" : `:${port}`} on cluster "${props.cluster.name}"`);
+    declareOnce(
+      this,
+      `nvme\0${props.cluster.name}\0${props.transport}\0${props.address}\0${port ?? 0}`,
+      where,
+      `NVMe target ${props.transport} ${props.address}${port === undefined ? "" : `:${port}`} on cluster "${props.cluster.name}"`,
+    );
     this.resource = namedResource(
       this,
       (provider) =>

@@ -67,9 +67,7 @@ export class ClusterTemplate extends Construct {
     this.name = checkObjectName("ClusterTemplate", this.node.path, props.name);
     this.servicesTemplate = templateText(where, "servicesConfig", props.servicesConfig);
     this.applicationTemplate = props.applicationConfig === undefined ? "" : templateText(where, "applicationConfig", props.applicationConfig);
-    this.variables = withConfigErrors(where, () =>
-      loadConfig(templateVariablesSchema, props.variables ?? {}, { label: "variables" }).value,
-    );
+    this.variables = withConfigErrors(where, () => loadConfig(templateVariablesSchema, props.variables ?? {}, { label: "variables" }).value);
     const problems = checkTemplate({
       servicesTemplate: this.servicesTemplate,
       applicationTemplate: this.applicationTemplate,
@@ -120,7 +118,10 @@ function templateText(where: string, prop: string, input: string | Record<string
     return yaml.dump(input, { lineWidth: -1 });
   }
   const read = readRegularFile(path.resolve(input), MAX_FILE_BYTES.config);
-  if (!read.ok) throw synthError(where, [`${prop} file ${JSON.stringify(input)} ${read.reason}${read.missing ? "; give a path relative to the directory cdktf runs in" : ""}`]);
+  if (!read.ok)
+    throw synthError(where, [
+      `${prop} file ${JSON.stringify(input)} ${read.reason}${read.missing ? "; give a path relative to the directory cdktf runs in" : ""}`,
+    ]);
   const limit = templateLimitProblem(read.text);
   if (limit !== undefined) throw synthError(where, [`${prop} file ${JSON.stringify(input)}: ${limit}`]);
   return read.text;

@@ -1,7 +1,16 @@
 import { Lazy, TerraformStack, Token, type IResolvable } from "cdktf";
 import { Construct } from "constructs";
 import { interfaceNameSchema, vlanTagSchema } from "../src/config/bulk.js";
-import { anyToken, declareOnce, joiningAttributes, joinsAfter, namePart, dependentDeletionPolicy, type DependentDeletionPolicy, type DependentDeletionProps } from "./bulk-declarations.js";
+import {
+  anyToken,
+  declareOnce,
+  joiningAttributes,
+  joinsAfter,
+  namePart,
+  dependentDeletionPolicy,
+  type DependentDeletionPolicy,
+  type DependentDeletionProps,
+} from "./bulk-declarations.js";
 import type { ICluster } from "./icluster.js";
 import { literal, terraformName } from "./names.js";
 import { OperationsCenter } from "./operations-center.js";

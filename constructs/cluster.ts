@@ -11,7 +11,17 @@ import {
 } from "../src/config/index.js";
 import { splitSecrets, type JsonObject } from "../src/config/secrets.js";
 import { secretTemplateValueNames } from "../src/config/template-secrets.js";
-import { connectionUrlProblem, deletionPolicies, deletionPolicyProblem, serversProblem, serverTypeProblem, postRestoreDelayProblem, reservedPropertyProblem, restoreModeProblem, type DeletionPolicy } from "../src/config/cluster.js";
+import {
+  connectionUrlProblem,
+  deletionPolicies,
+  deletionPolicyProblem,
+  serversProblem,
+  serverTypeProblem,
+  postRestoreDelayProblem,
+  reservedPropertyProblem,
+  restoreModeProblem,
+  type DeletionPolicy,
+} from "../src/config/cluster.js";
 import { ClusterApplication, type ClusterApplicationName } from "./cluster-application.js";
 import { ClusterIscsiTarget } from "./cluster-iscsi-target.js";
 import { ClusterKernelConfig, type KernelConfig } from "./cluster-kernel-config.js";
@@ -242,17 +252,30 @@ export class Cluster extends Construct implements IManagedCluster {
    * interface merge into one resource.
    */
   addVlanTags(interfaceName: string, vlanTags: number[]): ClusterVlanTags {
-    return new ClusterVlanTags(this, this.bulkId(`vlan-tags-${namePart(interfaceName)}-${vlanTags.map(namePart).join("-")}`, `VLAN tags ${vlanTags.join(", ")} on "${interfaceName}"`), { cluster: this, interfaceName, vlanTags });
+    return new ClusterVlanTags(
+      this,
+      this.bulkId(`vlan-tags-${namePart(interfaceName)}-${vlanTags.map(namePart).join("-")}`, `VLAN tags ${vlanTags.join(", ")} on "${interfaceName}"`),
+      { cluster: this, interfaceName, vlanTags },
+    );
   }
 
   /** An iSCSI target on every member (a ClusterIscsiTarget). */
   addIscsiTarget(target: string, address: string, port?: number): ClusterIscsiTarget {
-    return new ClusterIscsiTarget(this, this.bulkId(`iscsi-${namePart(target)}-${namePart(address)}-${port ?? "default"}`, `iSCSI target "${target}" at ${address}`), { cluster: this, target, address, port });
+    return new ClusterIscsiTarget(
+      this,
+      this.bulkId(`iscsi-${namePart(target)}-${namePart(address)}-${port ?? "default"}`, `iSCSI target "${target}" at ${address}`),
+      { cluster: this, target, address, port },
+    );
   }
 
   /** An NVMe over Fabrics target on every member (a ClusterNvmeTarget). */
   addNvmeTarget(transport: "tcp" | "fc", address: string, port?: number): ClusterNvmeTarget {
-    return new ClusterNvmeTarget(this, this.bulkId(`nvme-${transport}-${namePart(address)}-${port ?? "default"}`, `NVMe target ${transport} ${address}`), { cluster: this, transport, address, port });
+    return new ClusterNvmeTarget(this, this.bulkId(`nvme-${transport}-${namePart(address)}-${port ?? "default"}`, `NVMe target ${transport} ${address}`), {
+      cluster: this,
+      transport,
+      address,
+      port,
+    });
   }
 
   /** A multipath WWN on every member (a ClusterMultipathTarget). */
@@ -290,7 +313,11 @@ export class Cluster extends Construct implements IManagedCluster {
    *   cluster, else its connection URL in Operations Center; a later call must give the same
    */
   members(connection: IncusConnectionProps = {}): IncusClusterMembers {
-    const key = JSON.stringify(Object.entries(connection).filter(([, value]) => value !== undefined).sort(([a], [b]) => (a < b ? -1 : 1)));
+    const key = JSON.stringify(
+      Object.entries(connection)
+        .filter(([, value]) => value !== undefined)
+        .sort(([a], [b]) => (a < b ? -1 : 1)),
+    );
     if (this.membersData === undefined) {
       this.membersData = { construct: new IncusClusterMembers(this, "members", { cluster: this, ...connection }), connection: key };
     } else if (this.membersData.connection !== key) {
@@ -371,12 +398,9 @@ function creationInputs(where: string, constructPath: string, props: ClusterProp
         "give either template (template-based clustering) or servicesConfig/applicationConfig (one-off clustering), not both; the server ignores the configs when a template is named",
       ]);
     }
-    const values = withConfigErrors(where, () =>
-      loadConfig(templateValuesSchema, props.templateVariables ?? {}, { label: "templateVariables" }).value,
-    );
+    const values = withConfigErrors(where, () => loadConfig(templateValuesSchema, props.templateVariables ?? {}, { label: "templateVariables" }).value);
     const template = typeof props.template === "string" ? undefined : props.template;
-    const templateName =
-      typeof props.template === "string" ? checkObjectName("Cluster", constructPath, props.template, "template") : props.template.name;
+    const templateName = typeof props.template === "string" ? checkObjectName("Cluster", constructPath, props.template, "template") : props.template.name;
     template?.render(`${where} (template "${templateName}")`, values);
     // A template of this app tells which values land in secret fields; the values for a template
     // named only are all kept secret (the provider checks them against the live template at plan).
@@ -395,11 +419,13 @@ function creationInputs(where: string, constructPath: string, props: ClusterProp
   if (props.templateVariables !== undefined) {
     throw synthError(where, [`templateVariables is set but no template; name the template, or drop templateVariables`]);
   }
-  const servicesConfig: ServicesConfig = withConfigErrors(where, () =>
-    loadConfig(servicesConfigSchema, props.servicesConfig ?? {}, { label: "servicesConfig" }).value,
+  const servicesConfig: ServicesConfig = withConfigErrors(
+    where,
+    () => loadConfig(servicesConfigSchema, props.servicesConfig ?? {}, { label: "servicesConfig" }).value,
   );
-  const applicationConfig: ApplicationConfig = withConfigErrors(where, () =>
-    loadConfig(applicationConfigSchema, props.applicationConfig ?? {}, { label: "applicationConfig" }).value,
+  const applicationConfig: ApplicationConfig = withConfigErrors(
+    where,
+    () => loadConfig(applicationConfigSchema, props.applicationConfig ?? {}, { label: "applicationConfig" }).value,
   );
   const services = splitSecrets("services", servicesConfig as JsonObject);
   const application = splitSecrets("application", applicationConfig as JsonObject);

@@ -46,16 +46,18 @@ export class IncusClusterGroup extends Construct {
     failOn(where, problems);
     const deletionPolicy = dependentDeletionPolicy(where, props.cluster, props.deletionPolicy);
     declareOnce(this, `incus-group\0${props.cluster.name}\0${props.name}`, where, `Incus cluster group "${props.name}" of cluster "${props.cluster.name}"`);
-    this.resource = namedResource(this, (provider) =>
-      new GroupResource(this, "resource", {
-        provider,
-        ...incusConnection(props.cluster, props),
-        name: literal(props.name),
-        members: literalList(props.members),
-        ...(props.description === undefined ? {} : { description: literal(props.description) }),
-        ...(props.config === undefined ? {} : { config: literalMap(props.config) }),
-        deletionPolicy,
-      }),
+    this.resource = namedResource(
+      this,
+      (provider) =>
+        new GroupResource(this, "resource", {
+          provider,
+          ...incusConnection(props.cluster, props),
+          name: literal(props.name),
+          members: literalList(props.members),
+          ...(props.description === undefined ? {} : { description: literal(props.description) }),
+          ...(props.config === undefined ? {} : { config: literalMap(props.config) }),
+          deletionPolicy,
+        }),
     );
   }
 }

@@ -1,5 +1,13 @@
 import { Construct } from "constructs";
-import { apiNameProblem, memberEvacuationModes, roleProblem, schedulerInstanceValues, type AssignableRole, type MemberEvacuationMode, type SchedulerInstance } from "../src/config/incus.js";
+import {
+  apiNameProblem,
+  memberEvacuationModes,
+  roleProblem,
+  schedulerInstanceValues,
+  type AssignableRole,
+  type MemberEvacuationMode,
+  type SchedulerInstance,
+} from "../src/config/incus.js";
 import { anyToken, declareOnce, namedResource } from "./bulk-declarations.js";
 import type { ICluster } from "./icluster.js";
 import { incusConnection, memberProblems, type IncusConnectionProps } from "./incus-common.js";
@@ -49,7 +57,11 @@ export class IncusClusterMember extends Construct {
       const problem = roleProblem(role);
       if (problem !== undefined) problems.push(`roles: ${problem}`);
     }
-    if (props.schedulerInstance !== undefined && !anyToken(props.schedulerInstance) && !(schedulerInstanceValues as readonly string[]).includes(props.schedulerInstance)) {
+    if (
+      props.schedulerInstance !== undefined &&
+      !anyToken(props.schedulerInstance) &&
+      !(schedulerInstanceValues as readonly string[]).includes(props.schedulerInstance)
+    ) {
       problems.push(`schedulerInstance: "${props.schedulerInstance}" is not a scheduler.instance value (expected ${schedulerInstanceValues.join(", ")})`);
     }
     if (props.failureDomain === "") problems.push('failureDomain: must not be empty (use "default" for no failure domain)');
@@ -60,7 +72,8 @@ export class IncusClusterMember extends Construct {
         if (problem !== undefined) problems.push(`groups: "${g}" is not a valid group name: ${problem}`);
       }
     }
-    if (props.state !== undefined && !anyToken(props.state) && !["online", "evacuated"].includes(props.state)) problems.push(`state: "${props.state}" is not a member state (expected online or evacuated)`);
+    if (props.state !== undefined && !anyToken(props.state) && !["online", "evacuated"].includes(props.state))
+      problems.push(`state: "${props.state}" is not a member state (expected online or evacuated)`);
     if (props.evacuationMode !== undefined && !anyToken(props.evacuationMode) && !(memberEvacuationModes as readonly string[]).includes(props.evacuationMode)) {
       problems.push(`evacuationMode: "${props.evacuationMode}" is not an evacuation mode (expected ${memberEvacuationModes.join(", ")})`);
     }
@@ -69,19 +82,21 @@ export class IncusClusterMember extends Construct {
     failOn(where, problems);
     declareOnce(this, `incus-member\0${props.cluster.name}\0${props.member}`, where, `Incus member "${props.member}" of cluster "${props.cluster.name}"`);
     const optional = <K extends string, V>(key: K, value: V | undefined) => (value === undefined ? {} : ({ [key]: value } as Record<K, V>));
-    this.resource = namedResource(this, (provider) =>
-      new MemberResource(this, "resource", {
-        provider,
-        ...incusConnection(props.cluster, props),
-        member: literal(props.member),
-        ...optional("roles", props.roles === undefined ? undefined : literalList(props.roles)),
-        ...optional("failureDomain", props.failureDomain === undefined ? undefined : literal(props.failureDomain)),
-        ...optional("description", props.description === undefined ? undefined : literal(props.description)),
-        ...optional("schedulerInstance", props.schedulerInstance === undefined ? undefined : literal(props.schedulerInstance)),
-        ...optional("groups", props.groups === undefined ? undefined : literalList(props.groups)),
-        ...optional("state", props.state === undefined ? undefined : literal(props.state)),
-        ...optional("evacuationMode", props.evacuationMode === undefined ? undefined : literal(props.evacuationMode)),
-      }),
+    this.resource = namedResource(
+      this,
+      (provider) =>
+        new MemberResource(this, "resource", {
+          provider,
+          ...incusConnection(props.cluster, props),
+          member: literal(props.member),
+          ...optional("roles", props.roles === undefined ? undefined : literalList(props.roles)),
+          ...optional("failureDomain", props.failureDomain === undefined ? undefined : literal(props.failureDomain)),
+          ...optional("description", props.description === undefined ? undefined : literal(props.description)),
+          ...optional("schedulerInstance", props.schedulerInstance === undefined ? undefined : literal(props.schedulerInstance)),
+          ...optional("groups", props.groups === undefined ? undefined : literalList(props.groups)),
+          ...optional("state", props.state === undefined ? undefined : literal(props.state)),
+          ...optional("evacuationMode", props.evacuationMode === undefined ? undefined : literal(props.evacuationMode)),
+        }),
     );
   }
 }

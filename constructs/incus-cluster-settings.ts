@@ -37,19 +37,32 @@ export class IncusClusterSettings extends Construct {
     super(scope, id);
     const where = `IncusClusterSettings '${this.node.path}'`;
     const typed = props.config === undefined || anyToken(props.config) ? props.config : checkProps(where, clusterSettingsConfigSchema, props.config, "config");
-    const config = typed === undefined ? undefined : Object.fromEntries(Object.entries(typed).filter(([, v]) => v !== undefined).map(([k, v]) => [k, String(v)]));
-    if (config !== undefined && !anyToken(...Object.values(config))) failOn(where, clusterSettingsProblems(config).map((p) => `config.${p}`));
+    const config =
+      typed === undefined
+        ? undefined
+        : Object.fromEntries(
+            Object.entries(typed)
+              .filter(([, v]) => v !== undefined)
+              .map(([k, v]) => [k, String(v)]),
+          );
+    if (config !== undefined && !anyToken(...Object.values(config)))
+      failOn(
+        where,
+        clusterSettingsProblems(config).map((p) => `config.${p}`),
+      );
     const scriptlet = props.placementScriptlet === undefined ? undefined : scriptletSource(where, props.placementScriptlet);
     const deletionPolicy = dependentDeletionPolicy(where, props.cluster, props.deletionPolicy);
     declareOnce(this, `incus-settings\0${props.cluster.name}`, where, `the Incus settings of cluster "${props.cluster.name}"`);
-    this.resource = namedResource(this, (provider) =>
-      new SettingsResource(this, "resource", {
-        provider,
-        ...incusConnection(props.cluster, props),
-        ...(config === undefined ? {} : { config: literalMap(config) }),
-        ...(scriptlet === undefined ? {} : { placementScriptlet: literal(scriptlet) }),
-        deletionPolicy,
-      }),
+    this.resource = namedResource(
+      this,
+      (provider) =>
+        new SettingsResource(this, "resource", {
+          provider,
+          ...incusConnection(props.cluster, props),
+          ...(config === undefined ? {} : { config: literalMap(config) }),
+          ...(scriptlet === undefined ? {} : { placementScriptlet: literal(scriptlet) }),
+          deletionPolicy,
+        }),
     );
   }
 }
@@ -66,6 +79,9 @@ function scriptletSource(where: string, value: string): string {
   const isPath = /\.star$/.test(value.trim()) && !value.includes("\n");
   const source = isPath ? readScriptletFile(where, value) : value;
   const problems = checkPlacementScriptlet(source, isPath ? value : "placementScriptlet");
-  failOn(where, problems.map((p) => `invalid placement scriptlet: ${formatStarlarkProblem(p)}`));
+  failOn(
+    where,
+    problems.map((p) => `invalid placement scriptlet: ${formatStarlarkProblem(p)}`),
+  );
   return source;
 }

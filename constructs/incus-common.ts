@@ -54,5 +54,8 @@ export function memberProblems(cluster: ICluster, names: readonly string[], prop
   if (servers === undefined || Token.isUnresolved(names)) return [];
   return names
     .filter((name) => !Token.isUnresolved(name) && !servers.includes(name))
-    .map((name) => `${prop}: "${name}" is not one of the servers of cluster "${cluster.name}" (${[...servers].sort().join(", ")}); name one of them, or add it to the cluster's servers`);
+    .map(
+      (name) =>
+        `${prop}: "${name}" is not one of the servers of cluster "${cluster.name}" (${[...servers].sort().join(", ")}); name one of them, or add it to the cluster's servers`,
+    );
 }

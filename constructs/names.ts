@@ -11,7 +11,8 @@ import { synthError } from "./synth-errors.js";
 export function checkObjectName(kind: "Cluster" | "ClusterTemplate", constructPath: string, name: unknown, prop = "name"): string {
   if (typeof name !== "string") throw synthError(`${kind} '${constructPath}'`, [`${prop} must be a string`]);
   if (Token.isUnresolved(name)) return name;
-  const problem = kind === "Cluster" && prop === "name" ? clusterNameProblem(name) : objectNameProblem(kind === "Cluster" ? "cluster" : "cluster template", name);
+  const problem =
+    kind === "Cluster" && prop === "name" ? clusterNameProblem(name) : objectNameProblem(kind === "Cluster" ? "cluster" : "cluster template", name);
   if (problem !== undefined) throw synthError(`${kind} '${constructPath}'`, [`${prop}: ${problem}`]);
   return name;
 }

@@ -68,10 +68,8 @@ export interface OperationsCenterRetry {
 }
 
 const REMOVED_PROPS: Record<string, string> = {
-  ownerId:
-    "the provider keeps which clusters a stack manages in Terraform state, so there is no owner to set; remove ownerId",
-  resourceType:
-    "clusters and templates are now resources of this package's own Terraform provider, not terraform_data or null_resource; remove resourceType",
+  ownerId: "the provider keeps which clusters a stack manages in Terraform state, so there is no owner to set; remove ownerId",
+  resourceType: "clusters and templates are now resources of this package's own Terraform provider, not terraform_data or null_resource; remove resourceType",
 };
 
 const SECRETS_DIR = "secrets";
@@ -134,9 +132,7 @@ export class OperationsCenter extends Construct {
 
     const stackDir = path.resolve(App.of(this).outdir, "stacks", this.stack.node.id);
     const configDir =
-      props.configDir === undefined || path.isAbsolute(props.configDir)
-        ? props.configDir
-        : toPosix(path.relative(stackDir, path.resolve(props.configDir)));
+      props.configDir === undefined || path.isAbsolute(props.configDir) ? props.configDir : toPosix(path.relative(stackDir, path.resolve(props.configDir)));
     byStack.set(this.stack, this);
     this.provider = new OperationscenterProvider(this.stack, "operationscenter", {
       remote: props.remote === undefined ? undefined : literal(props.remote),

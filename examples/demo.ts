@@ -39,15 +39,24 @@ function inventory(oc: LocalOperationsCenter): string {
   const servers: Rows = [["SERVER", "CLUSTER", "VLANS eth0", "STORAGE TARGETS", "APPLICATIONS", "KERNEL BLACKLIST"]];
   for (const s of state.servers) {
     const eth0 = (s.incusos.network.interfaces ?? []).find((d) => d.name === "eth0");
-    const targets = (service: string) => ((s.incusos.services[service] as { targets?: { address: string }[] } | undefined)?.targets ?? []).map((t) => `${service} ${t.address}`);
+    const targets = (service: string) =>
+      ((s.incusos.services[service] as { targets?: { address: string }[] } | undefined)?.targets ?? []).map((t) => `${service} ${t.address}`);
     const blacklist = (s.incusos.kernel as { blacklist_modules?: string[] }).blacklist_modules ?? [];
-    servers.push([s.name, s.cluster ?? "-", list([...(eth0?.vlan_tags ?? [])].sort((a, b) => a - b)), list([...targets("iscsi"), ...targets("nvme")]), list(s.incusos.applications.map((a) => a.name)), list(blacklist)]);
+    servers.push([
+      s.name,
+      s.cluster ?? "-",
+      list([...(eth0?.vlan_tags ?? [])].sort((a, b) => a - b)),
+      list([...targets("iscsi"), ...targets("nvme")]),
+      list(s.incusos.applications.map((a) => a.name)),
+      list(blacklist),
+    ]);
   }
   const incus: Rows = [["CLUSTER", "INCUS", "VALUE"]];
   for (const [name, cluster] of Object.entries(oc.saveSnapshot().incus_clusters ?? {}).sort(([a], [b]) => a.localeCompare(b))) {
     for (const [key, value] of Object.entries(cluster.config).sort()) incus.push([name, key, value]);
     for (const [member, m] of Object.entries(cluster.members).sort()) {
-      if (m.roles.length > 0 || m.failure_domain !== "default") incus.push([name, `member ${member}`, `roles ${list(m.roles)}, failure domain ${m.failure_domain}`]);
+      if (m.roles.length > 0 || m.failure_domain !== "default")
+        incus.push([name, `member ${member}`, `roles ${list(m.roles)}, failure domain ${m.failure_domain}`]);
     }
   }
   return [
@@ -58,7 +67,11 @@ function inventory(oc: LocalOperationsCenter): string {
   ].join("\n");
 }
 
-function run(command: string, args: readonly string[], options: { cwd: string; env: NodeJS.ProcessEnv }): Promise<{ code: number; stdout: string; stderr: string }> {
+function run(
+  command: string,
+  args: readonly string[],
+  options: { cwd: string; env: NodeJS.ProcessEnv },
+): Promise<{ code: number; stdout: string; stderr: string }> {
   return new Promise((resolve, reject) => {
     const child = spawn(command, args, { ...options, stdio: ["ignore", "pipe", "pipe"] });
     let stdout = "";
@@ -98,7 +111,13 @@ export async function runDemo({ workdir, write }: DemoOptions): Promise<number> 
     // The demo talks to nothing but its own Operations Center: no configuration of this machine applies.
     const terraformrc = path.join(workdir, "terraformrc");
     writeFileSync(terraformrc, "");
-    const env: NodeJS.ProcessEnv = { ...process.env, OPERATIONS_CENTER_CONF: configDir, INCUS_CONF: incusDir, TF_CLI_CONFIG_FILE: terraformrc, CHECKPOINT_DISABLE: "1" };
+    const env: NodeJS.ProcessEnv = {
+      ...process.env,
+      OPERATIONS_CENTER_CONF: configDir,
+      INCUS_CONF: incusDir,
+      TF_CLI_CONFIG_FILE: terraformrc,
+      CHECKPOINT_DISABLE: "1",
+    };
     for (const key of Object.keys(env)) if (key.startsWith("OPERATIONS_CENTER_") && key !== "OPERATIONS_CENTER_CONF") delete env[key];
     for (const key of ["PG_CONN_STR", "TF_LOG", "TF_LOG_PROVIDER"]) delete env[key];
     client = OperationsCenterClient.fromEnvironment({ env });
@@ -149,7 +168,9 @@ export async function runDemo({ workdir, write }: DemoOptions): Promise<number> 
     if (drift.code !== 2) return fail("oc-cdktf drift (expected exit 2: drift found)", drift);
     write(`$ oc-cdktf drift cdktf.out --format text\n${drift.stdout}`);
 
-    heading("4. terraform destroy: site1 is forgotten (Operations Center drops it and its servers, which keep running), lab is factory-reset (its servers register again, empty)");
+    heading(
+      "4. terraform destroy: site1 is forgotten (Operations Center drops it and its servers, which keep running), lab is factory-reset (its servers register again, empty)",
+    );
     for (const stack of [...FLEET_STACKS].reverse()) {
       const destroyed = await tf(stack, "destroy", "-auto-approve");
       if (destroyed.code !== 0) return fail(`terraform destroy (${stack})`, destroyed);
@@ -172,7 +193,7 @@ if (process.argv[1] !== undefined && fileURLToPath(import.meta.url) === path.res
       process.exitCode = code;
     },
     (err: unknown) => {
-      process.stderr.write(`demo: ${err instanceof Error ? err.stack ?? err.message : String(err)}\n`);
+      process.stderr.write(`demo: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
       process.exitCode = 1;
     },
   );

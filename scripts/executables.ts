@@ -73,12 +73,16 @@ export async function buildExecutables(platforms: readonly string[], work: strin
   const packages: PlatformPackage[] = [];
   const missing: Array<{ platform: string; reason: string }> = [];
   for (const platform of platforms) {
-    if (EXECUTABLE_PLATFORMS[platform] === undefined) throw new Error(`no Node.js binary package is known for ${platform}; known: ${Object.keys(EXECUTABLE_PLATFORMS).join(", ")}`);
+    if (EXECUTABLE_PLATFORMS[platform] === undefined)
+      throw new Error(`no Node.js binary package is known for ${platform}; known: ${Object.keys(EXECUTABLE_PLATFORMS).join(", ")}`);
     let node: string;
     try {
       node = nodeBinary(platform, work);
     } catch (err) {
-      missing.push({ platform, reason: `cannot get ${EXECUTABLE_PLATFORMS[platform]!.npm}@${process.versions.node} from the npm registry: ${(err as Error).message.split("\n")[0]}` });
+      missing.push({
+        platform,
+        reason: `cannot get ${EXECUTABLE_PLATFORMS[platform]!.npm}@${process.versions.node} from the npm registry: ${(err as Error).message.split("\n")[0]}`,
+      });
       continue;
     }
     const name = `terraform-provider-${PROVIDER_TYPE}_v${PROVIDER_VERSION}${platform.startsWith("windows_") ? ".exe" : ""}`;

@@ -73,9 +73,7 @@ describe("OperationsCenterClient API calls", () => {
   });
 
   it("201 + Location from POST /clusters is success, and the body is JSON with Content-Type", async () => {
-    server.setHandler((_request, response) =>
-      sendSync(response, null, { status: 201, headers: { location: "/1.0/provisioning/clusters/prod" } }),
-    );
+    server.setHandler((_request, response) => sendSync(response, null, { status: 201, headers: { location: "/1.0/provisioning/clusters/prod" } }));
     await client.createCluster({ name: "prod", connection_url: "https://192.0.2.10:8443", server_names: ["s1", "s2"], server_type: "incus" });
     assert.equal(last().method, "POST");
     assert.equal(last().url, "/1.0/provisioning/clusters");
@@ -125,31 +123,25 @@ describe("OperationsCenterClient API calls", () => {
   });
 
   it("412 on a stale ETag is an OperationsCenterError with isPreconditionFailed", async () => {
-    server.setHandler((_request, response) =>
-      sendError(response, 412, "Precondition Failed: ETag doesn't match: aaa vs bbb"),
-    );
-    await assert.rejects(
-      client.renameCluster("prod", "prod2", { ifMatch: '"bbb"' }),
-      (error: unknown) => {
-        assert.ok(error instanceof OperationsCenterError);
-        assert.equal(error.status, 412);
-        assert.equal(error.errorCode, 412);
-        assert.equal(error.isPreconditionFailed, true);
-        assert.equal(error.message, "POST /1.0/provisioning/clusters/prod failed: 412 Precondition Failed: ETag doesn't match: aaa vs bbb");
-        return true;
-      },
-    );
+    server.setHandler((_request, response) => sendError(response, 412, "Precondition Failed: ETag doesn't match: aaa vs bbb"));
+    await assert.rejects(client.renameCluster("prod", "prod2", { ifMatch: '"bbb"' }), (error: unknown) => {
+      assert.ok(error instanceof OperationsCenterError);
+      assert.equal(error.status, 412);
+      assert.equal(error.errorCode, 412);
+      assert.equal(error.isPreconditionFailed, true);
+      assert.equal(error.message, "POST /1.0/provisioning/clusters/prod failed: 412 Precondition Failed: ETag doesn't match: aaa vs bbb");
+      return true;
+    });
     assert.deepEqual(JSON.parse(last().body), { name: "prod2" });
     assert.equal(last().headers["if-match"], '"bbb"');
   });
 
   it("an error envelope becomes an OperationsCenterError that reads well", async () => {
-    server.setHandler((_request, response) =>
-      sendError(response, 400, 'Cluster with name "a" already exists: Operation not permitted'),
+    server.setHandler((_request, response) => sendError(response, 400, 'Cluster with name "a" already exists: Operation not permitted'));
+    const error = await client.createCluster({ name: "a", connection_url: "https://x", server_names: ["s1"], server_type: "incus" }).then(
+      () => assert.fail("expected a failure"),
+      (e: unknown) => e,
     );
-    const error = await client
-      .createCluster({ name: "a", connection_url: "https://x", server_names: ["s1"], server_type: "incus" })
-      .then(() => assert.fail("expected a failure"), (e: unknown) => e);
     assert.ok(error instanceof OperationsCenterError);
     assert.ok(error instanceof Error);
     assert.equal(error.name, "OperationsCenterError");
@@ -179,7 +171,10 @@ describe("OperationsCenterClient API calls", () => {
 
   it("Go's plain-text 404 and 405 bodies are errors with that text; find* does not mistake a wrong route for absence", async () => {
     server.setHandler(notFound);
-    const error404 = await client.getCluster("x").then(() => assert.fail("expected a failure"), (e: unknown) => e);
+    const error404 = await client.getCluster("x").then(
+      () => assert.fail("expected a failure"),
+      (e: unknown) => e,
+    );
     assert.ok(error404 instanceof OperationsCenterError);
     assert.equal(error404.status, 404);
     assert.equal(error404.errorCode, 0);
@@ -217,7 +212,10 @@ describe("OperationsCenterClient API calls", () => {
       response.writeHead(200, { "content-type": "application/json" });
       response.end(JSON.stringify({ type: "sync", metadata: [] }));
     });
-    await assert.rejects(client.listClusters(), /GET \/1\.0\/provisioning\/clusters\?recursion=1 failed: 200 reply is not an Operations Center envelope \(bad or missing: status, status_code, operation, error_code, error\)/);
+    await assert.rejects(
+      client.listClusters(),
+      /GET \/1\.0\/provisioning\/clusters\?recursion=1 failed: 200 reply is not an Operations Center envelope \(bad or missing: status, status_code, operation, error_code, error\)/,
+    );
 
     server.setHandler((_request, response) => {
       response.writeHead(200, { "content-type": "text/html" });
@@ -399,7 +397,10 @@ describe("OperationsCenterClient API calls", () => {
       assert.ok(error instanceof OperationsCenterError);
       assert.equal(error.status, 401);
       assert.equal(error.isAuthError, true);
-      assert.match(error.message, new RegExp(`failed: 401 unauthorized \\(this client presents certificate ${certificateFingerprint(clientPair.certificate)}; the server must trust it`));
+      assert.match(
+        error.message,
+        new RegExp(`failed: 401 unauthorized \\(this client presents certificate ${certificateFingerprint(clientPair.certificate)}; the server must trust it`),
+      );
       return true;
     });
   });

@@ -38,8 +38,15 @@ describe("OIDC remotes (token files of the operations-center CLI)", () => {
     server.setHandler((request, response) => issuer.handle(request, response));
     server.requests.length = 0;
     configDir = mkdtempSync(join(root, "conf-"));
-    const pem = serverPair.certificate.trimEnd().split("\n").map((line) => `      ${line}`).join("\n");
-    writeFileSync(join(configDir, "config.yml"), `default_remote: lab\nremotes:\n  lab:\n    addr: ${server.url}\n    auth_type: oidc\n    server_cert: |\n${pem}\n`);
+    const pem = serverPair.certificate
+      .trimEnd()
+      .split("\n")
+      .map((line) => `      ${line}`)
+      .join("\n");
+    writeFileSync(
+      join(configDir, "config.yml"),
+      `default_remote: lab\nremotes:\n  lab:\n    addr: ${server.url}\n    auth_type: oidc\n    server_cert: |\n${pem}\n`,
+    );
     writeFileSync(join(configDir, "client.crt"), clientPair.certificate);
     writeFileSync(join(configDir, "client.key"), clientPair.key, { mode: 0o600 });
     mkdirSync(join(configDir, "oidc-tokens"), { mode: 0o700 });
@@ -76,7 +83,10 @@ describe("OIDC remotes (token files of the operations-center CLI)", () => {
     );
     const grant = new URLSearchParams(server.requests.find((r) => r.url === "/oidc/token")!.body);
     assert.deepEqual(Object.fromEntries(grant), { grant_type: "refresh_token", refresh_token: pair.refresh, client_id: issuer.clientId });
-    assert.ok(bearers().every((b) => b === "Bearer access-2-secret"), "every call carries the new token");
+    assert.ok(
+      bearers().every((b) => b === "Bearer access-2-secret"),
+      "every call carries the new token",
+    );
 
     const written = JSON.parse(readFileSync(tokenFile, "utf8"));
     assert.equal(written.tokens.access_token, "access-2-secret");
@@ -111,10 +121,12 @@ describe("OIDC remotes (token files of the operations-center CLI)", () => {
     const pair = issuer.login();
     issuer.expire(pair.access);
     writeFileSync(tokenFile, cliTokenFile(issuer, { access: pair.access, refresh: "refresh-unknown-secret" }, anHourAgo()), { mode: 0o600 });
-    const error = await client().getServerInfo().then(
-      () => assert.fail("expected a 401"),
-      (e: unknown) => e,
-    );
+    const error = await client()
+      .getServerInfo()
+      .then(
+        () => assert.fail("expected a 401"),
+        (e: unknown) => e,
+      );
     assert.ok(error instanceof OperationsCenterError);
     assert.equal(error.status, 401);
     assert.match(error.message, /the OIDC access token of .*oidc-tokens\/lab\.json was refused and could not be refreshed/);
@@ -156,7 +168,9 @@ describe("OIDC remotes (token files of the operations-center CLI)", () => {
     assert.equal(grants(), 0, "an explicit token is not refreshed");
     // The same certificate without the token is trusted.
     rmSync(join(configDir, "config.yml"));
-    const plain = OperationsCenterClient.fromRemote(resolveRemote({ configDir, env: { OPERATIONS_CENTER_URL: server.url, OPERATIONS_CENTER_SERVER_CERT: serverPair.certificate } }));
+    const plain = OperationsCenterClient.fromRemote(
+      resolveRemote({ configDir, env: { OPERATIONS_CENTER_URL: server.url, OPERATIONS_CENTER_SERVER_CERT: serverPair.certificate } }),
+    );
     clients.push(plain);
     assert.equal((await plain.getServerInfo()).auth, "tls");
   });

@@ -18,14 +18,51 @@ const info = { api_status: "devel", api_version: "1.0", auth: "tls", auth_method
 function issue(dir: string) {
   const openssl = (...args: string[]) => execFileSync("openssl", args, { cwd: dir, stdio: ["ignore", "ignore", "pipe"] });
   const ec = ["-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256", "-nodes"];
-  openssl("req", "-x509", ...ec, "-keyout", "ca.key", "-out", "ca.crt", "-subj", "/CN=test-ca", "-days", "2", "-addext", "basicConstraints=critical,CA:TRUE", "-addext", "keyUsage=critical,keyCertSign");
+  openssl(
+    "req",
+    "-x509",
+    ...ec,
+    "-keyout",
+    "ca.key",
+    "-out",
+    "ca.crt",
+    "-subj",
+    "/CN=test-ca",
+    "-days",
+    "2",
+    "-addext",
+    "basicConstraints=critical,CA:TRUE",
+    "-addext",
+    "keyUsage=critical,keyCertSign",
+  );
   const leaf = (name: string, usage: string): KeyPair => {
     writeFileSync(path.join(dir, `${name}.ext`), `subjectAltName=DNS:oc.example.invalid\nextendedKeyUsage=${usage}\n`);
     openssl("req", ...ec, "-keyout", `${name}.key`, "-out", `${name}.csr`, "-subj", "/CN=oc.example.invalid");
-    openssl("x509", "-req", "-in", `${name}.csr`, "-CA", "ca.crt", "-CAkey", "ca.key", "-CAcreateserial", "-out", `${name}.crt`, "-days", "1", "-extfile", `${name}.ext`);
+    openssl(
+      "x509",
+      "-req",
+      "-in",
+      `${name}.csr`,
+      "-CA",
+      "ca.crt",
+      "-CAkey",
+      "ca.key",
+      "-CAcreateserial",
+      "-out",
+      `${name}.crt`,
+      "-days",
+      "1",
+      "-extfile",
+      `${name}.ext`,
+    );
     return { certificate: readFileSync(path.join(dir, `${name}.crt`), "utf8"), key: readFileSync(path.join(dir, `${name}.key`), "utf8") };
   };
-  return { ca: readFileSync(path.join(dir, "ca.crt"), "utf8"), leaf: leaf("leaf", "serverAuth"), other: leaf("other", "serverAuth"), clientOnly: leaf("client-only", "clientAuth") };
+  return {
+    ca: readFileSync(path.join(dir, "ca.crt"), "utf8"),
+    leaf: leaf("leaf", "serverAuth"),
+    other: leaf("other", "serverAuth"),
+    clientOnly: leaf("client-only", "clientAuth"),
+  };
 }
 
 describe("pinning a CA-issued leaf", () => {
@@ -66,10 +103,16 @@ describe("pinning a CA-issued leaf", () => {
   it("refuses another leaf of the same CA, the CA itself as the pin, and a pinned leaf that is not for server authentication", async () => {
     const server = await serve(certs.other);
     const pinned = certificateFingerprint(certs.leaf.certificate);
-    assert.match(await connect(server, certs.leaf.certificate), new RegExp(`does not match the pinned server certificate ${pinned} \\(ERR_OC_PINNED_CERT_MISMATCH`));
+    assert.match(
+      await connect(server, certs.leaf.certificate),
+      new RegExp(`does not match the pinned server certificate ${pinned} \\(ERR_OC_PINNED_CERT_MISMATCH`),
+    );
     // The pin names the server's certificate, not an issuer: a pinned CA is refused, as before.
     assert.match(await connect(await serve(certs.leaf), certs.ca), /does not match the pinned server certificate [0-9a-f]{64} \(ERR_OC_PINNED_CERT_MISMATCH/);
     const clientOnly = await serve(certs.clientOnly);
-    assert.match(await connect(clientOnly, certs.clientOnly.certificate), /does not match the pinned server certificate [0-9a-f]{64} \(INVALID_PURPOSE: the pinned certificate is not for server authentication\)/);
+    assert.match(
+      await connect(clientOnly, certs.clientOnly.certificate),
+      /does not match the pinned server certificate [0-9a-f]{64} \(INVALID_PURPOSE: the pinned certificate is not for server authentication\)/,
+    );
   });
 });

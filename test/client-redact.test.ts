@@ -27,7 +27,10 @@ const listing = [
     os_data: {
       security: { config: { encryption_recovery_keys: ["abcd-efgh"] }, state: { secure_boot_enabled: true } },
       network: {
-        config: { interfaces: [{ name: "eth0" }], proxy: { servers: { corp: { host: "proxy:3128", auth: "basic", username: "u", password: "proxy-secret" } } } },
+        config: {
+          interfaces: [{ name: "eth0" }],
+          proxy: { servers: { corp: { host: "proxy:3128", auth: "basic", username: "u", password: "proxy-secret" } } },
+        },
         state: {},
       },
     },
@@ -97,7 +100,10 @@ describe("redaction", () => {
       assert.ok(!output.includes(secret), `debug output leaks ${secret}`);
     }
     // The real token did reach the server.
-    assert.equal(server.requests.find((r) => r.method === "DELETE")?.url, "/1.0/provisioning/clusters/prod?mode=factory-reset&token=6f9a1c52-0d55-4f0e-9d3a-6c9f1c1e2b11&tokenSeedName=seed");
+    assert.equal(
+      server.requests.find((r) => r.method === "DELETE")?.url,
+      "/1.0/provisioning/clusters/prod?mode=factory-reset&token=6f9a1c52-0d55-4f0e-9d3a-6c9f1c1e2b11&tokenSeedName=seed",
+    );
   });
 
   it("error messages and paths carry no query-string secrets", async () => {
@@ -121,7 +127,10 @@ describe("redaction", () => {
   it("redact() covers key material, tokens, Authorization headers and PEM private keys anywhere", () => {
     const input = {
       headers: { Authorization: "Bearer abc.def", "content-type": "application/json" },
-      keyPair: { certificate: "-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n", key: "-----BEGIN PRIVATE KEY-----\nMIIE\n-----END PRIVATE KEY-----\n" },
+      keyPair: {
+        certificate: "-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n",
+        key: "-----BEGIN PRIVATE KEY-----\nMIIE\n-----END PRIVATE KEY-----\n",
+      },
       clientKey: "x",
       cluster_certificate_key: "y",
       services: { tailscale: { config: { auth_key: "tskey-123", enabled: true } }, netbird: { config: { setup_key: "nb-1" } } },

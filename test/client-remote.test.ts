@@ -48,7 +48,11 @@ describe("resolveRemote", () => {
     writeFileSync(join(configDir, "client.key"), clientPair.key, { mode: 0o600 });
     // The oidc remote "lab" is usable once the CLI's login wrote its token file.
     mkdirSync(join(configDir, "oidc-tokens"));
-    writeFileSync(join(configDir, "oidc-tokens", "lab.json"), JSON.stringify({ trust_tuple: {}, tokens: { access_token: "a", expiry: "0001-01-01T00:00:00Z" } }), { mode: 0o600 });
+    writeFileSync(
+      join(configDir, "oidc-tokens", "lab.json"),
+      JSON.stringify({ trust_tuple: {}, tokens: { access_token: "a", expiry: "0001-01-01T00:00:00Z" } }),
+      { mode: 0o600 },
+    );
   });
   after(() => rmSync(root, { recursive: true, force: true }));
 
@@ -144,22 +148,33 @@ describe("resolveRemote", () => {
     const empty = join(root, "empty-conf");
     assert.throws(
       () => resolveRemote({ configDir: empty, env: {} }),
-      new RegExp(`^Error: No Operations Center remote configured: ${join(empty, "config.yml").replaceAll(".", "\\.")} does not exist\\. Set OPERATIONS_CENTER_URL`),
+      new RegExp(
+        `^Error: No Operations Center remote configured: ${join(empty, "config.yml").replaceAll(".", "\\.")} does not exist\\. Set OPERATIONS_CENTER_URL`,
+      ),
     );
     const noDefault = join(root, "no-default");
     writeConfig(noDefault, "remotes:\n  a:\n    addr: https://192.0.2.1:7443\n");
     assert.throws(() => resolveRemote({ configDir: noDefault, env: {} }), /config\.yml has no default_remote/);
-    assert.throws(() => resolveRemote({ configDir: noDefault, env: { OPERATIONS_CENTER_REMOTE: "local" } }), /Remote "local" .* is the operations-center unix socket/);
+    assert.throws(
+      () => resolveRemote({ configDir: noDefault, env: { OPERATIONS_CENTER_REMOTE: "local" } }),
+      /Remote "local" .* is the operations-center unix socket/,
+    );
   });
 
   it("broken files are reported with their path", () => {
     const broken = join(root, "broken");
     writeConfig(broken, "default_remote: a\nremotes:\n  a:\n    addr: [not, a, string\n");
-    assert.throws(() => resolveRemote({ configDir: broken, env: {} }), new RegExp(`^Error: Cannot parse ${join(broken, "config.yml").replaceAll(".", "\\.")}: `));
+    assert.throws(
+      () => resolveRemote({ configDir: broken, env: {} }),
+      new RegExp(`^Error: Cannot parse ${join(broken, "config.yml").replaceAll(".", "\\.")}: `),
+    );
 
     const wrongShape = join(root, "wrong-shape");
     writeConfig(wrongShape, "default_remote: a\nremotes:\n  a:\n    addr: 7443\n");
-    assert.throws(() => resolveRemote({ configDir: wrongShape, env: {} }), /Invalid .*config\.yml: remotes\.a\.addr: expected the remote's address as a string/);
+    assert.throws(
+      () => resolveRemote({ configDir: wrongShape, env: {} }),
+      /Invalid .*config\.yml: remotes\.a\.addr: expected the remote's address as a string/,
+    );
 
     assert.throws(
       () => resolveRemote({ configDir, env: { OPERATIONS_CENTER_CLIENT_KEY: join(root, "missing.key") } }),
@@ -170,7 +185,9 @@ describe("resolveRemote", () => {
     assert.throws(
       () => resolveRemote({ configDir, env: { OPERATIONS_CENTER_CLIENT_KEY: headerless } }),
       (error: unknown) =>
-        error instanceof Error && /cannot read the value \(not shown: it is neither PEM text nor a file path\)/.test(error.message) && !error.message.includes(headerless.slice(0, 24)),
+        error instanceof Error &&
+        /cannot read the value \(not shown: it is neither PEM text nor a file path\)/.test(error.message) &&
+        !error.message.includes(headerless.slice(0, 24)),
     );
     assert.throws(
       () => resolveRemote({ configDir, env: { OPERATIONS_CENTER_CLIENT_KEY: otherClient.key } }),
@@ -200,7 +217,10 @@ describe("resolveRemote", () => {
 
     it("connects with the pinned certificate and presents client.crt from the config dir", async () => {
       const dir = join(root, "live");
-      writeConfig(dir, `default_remote: local-test\nremotes:\n  local-test:\n    addr: ${server.url}\n    auth_type: tls\n    server_cert: |\n${indent(serverPair.certificate, 6)}\n`);
+      writeConfig(
+        dir,
+        `default_remote: local-test\nremotes:\n  local-test:\n    addr: ${server.url}\n    auth_type: tls\n    server_cert: |\n${indent(serverPair.certificate, 6)}\n`,
+      );
       writeFileSync(join(dir, "client.crt"), clientPair.certificate);
       writeFileSync(join(dir, "client.key"), clientPair.key);
       const client = OperationsCenterClient.fromEnvironment({ env: { OPERATIONS_CENTER_CONF: dir } });

@@ -108,9 +108,10 @@ describe("OperationsCenterClient retries", () => {
     });
     const events: RequestEvent[] = [];
     const client = newClient(events);
-    const error = await client
-      .createCluster({ name: "c", connection_url: "https://x", server_names: ["s1"], server_type: "incus" })
-      .then(() => assert.fail("expected a failure"), (e: unknown) => e);
+    const error = await client.createCluster({ name: "c", connection_url: "https://x", server_names: ["s1"], server_type: "incus" }).then(
+      () => assert.fail("expected a failure"),
+      (e: unknown) => e,
+    );
     assert.ok(error instanceof OperationsCenterError);
     assert.equal(server.requests.length, 1, "exactly one attempt reached the server");
     assert.equal(JSON.parse(server.requests[0]?.body ?? "{}").name, "c");
@@ -137,12 +138,15 @@ describe("OperationsCenterClient retries", () => {
     await client.createClusterTemplate(TEMPLATE_POST);
     assert.equal(server.requests.length, 2);
     assert.equal(server.requests[0]?.body, server.requests[1]?.body);
-    assert.deepEqual(events.map((event) => event.status), [503, 201]);
+    assert.deepEqual(
+      events.map((event) => event.status),
+      [503, 201],
+    );
   });
 
   it("does not retry a POST that failed with 500", async () => {
     reset();
-    server.setHandler((_request, response) => sendError(response, 500, "Failed to bulk update cluster \"c\": boom"));
+    server.setHandler((_request, response) => sendError(response, 500, 'Failed to bulk update cluster "c": boom'));
     const events: RequestEvent[] = [];
     const client = newClient(events);
     await assert.rejects(
@@ -164,7 +168,10 @@ describe("OperationsCenterClient retries", () => {
       return true;
     });
     assert.equal(server.requests.length, 3);
-    assert.deepEqual(events.map((event) => event.attempt), [1, 2, 3]);
+    assert.deepEqual(
+      events.map((event) => event.attempt),
+      [1, 2, 3],
+    );
   });
 
   it("a 500 on a GET is retried at most 4 times, however many attempts are allowed", async () => {
@@ -182,7 +189,10 @@ describe("OperationsCenterClient retries", () => {
     assert.equal(server.requests.length, 7);
     reset();
     // A zero budget leaves no time to wait: the first failure is the last.
-    await assert.rejects(newClient([], { retries: 6, retryBudgetMs: 0 }).listServers(), (error: unknown) => error instanceof OperationsCenterError && error.attempts === 1);
+    await assert.rejects(
+      newClient([], { retries: 6, retryBudgetMs: 0 }).listServers(),
+      (error: unknown) => error instanceof OperationsCenterError && error.attempts === 1,
+    );
     assert.equal(server.requests.length, 1);
   });
 
@@ -201,7 +211,10 @@ describe("OperationsCenterClient retries", () => {
       assert.equal(error.message, "POST /1.0/provisioning/cluster-templates failed: not sent: the provider is stopping");
       return true;
     });
-    assert.deepEqual(server.requests.map((request) => request.method), ["GET", "GET"]);
+    assert.deepEqual(
+      server.requests.map((request) => request.method),
+      ["GET", "GET"],
+    );
   });
 
   it("does not retry 501, nor 4xx", async () => {
@@ -226,11 +239,14 @@ describe("OperationsCenterClient retries", () => {
       );
       return true;
     });
-    assert.deepEqual(events.map((event) => [event.attempt, event.status]), [
-      [1, 0],
-      [2, 0],
-      [3, 0],
-    ]);
+    assert.deepEqual(
+      events.map((event) => [event.attempt, event.status]),
+      [
+        [1, 0],
+        [2, 0],
+        [3, 0],
+      ],
+    );
   });
 
   it("a reply that takes longer than timeoutMs: GET is retried, PUT is reported as possibly processed", async () => {
@@ -240,18 +256,18 @@ describe("OperationsCenterClient retries", () => {
     });
     const events: RequestEvent[] = [];
     const client = newClient(events, { timeoutMs: 150, retries: 1 });
-    await assert.rejects(client.getCluster("slow"), /failed: no reply from https:\/\/127\.0\.0\.1:\d+ within 150 ms \(UND_ERR_HEADERS_TIMEOUT\) \(after 2 attempts\)$/);
+    await assert.rejects(
+      client.getCluster("slow"),
+      /failed: no reply from https:\/\/127\.0\.0\.1:\d+ within 150 ms \(UND_ERR_HEADERS_TIMEOUT\) \(after 2 attempts\)$/,
+    );
     assert.equal(server.requests.length, 2);
     reset();
-    await assert.rejects(
-      client.updateCluster("slow", CLUSTER_PUT),
-      (error: unknown) => {
-        assert.ok(error instanceof OperationsCenterError);
-        assert.equal(error.mayHaveBeenProcessed, true);
-        assert.match(error.message, /within 150 ms \(UND_ERR_HEADERS_TIMEOUT\); the request may have been processed/);
-        return true;
-      },
-    );
+    await assert.rejects(client.updateCluster("slow", CLUSTER_PUT), (error: unknown) => {
+      assert.ok(error instanceof OperationsCenterError);
+      assert.equal(error.mayHaveBeenProcessed, true);
+      assert.match(error.message, /within 150 ms \(UND_ERR_HEADERS_TIMEOUT\); the request may have been processed/);
+      return true;
+    });
     assert.equal(server.requests.length, 1);
   });
 
@@ -273,7 +289,10 @@ describe("OperationsCenterClient retries", () => {
         assert.equal(error.attempts, 1, path);
         return true;
       });
-      assert.deepEqual(server.requests.map((request) => request.url), [path]);
+      assert.deepEqual(
+        server.requests.map((request) => request.url),
+        [path],
+      );
     }
   });
 
@@ -283,15 +302,21 @@ describe("OperationsCenterClient retries", () => {
     const events: RequestEvent[] = [];
     const client = newClient(events);
     await client.updateCluster("c", CLUSTER_PUT, { ifMatch: "abc" });
-    assert.deepEqual(server.requests.map((request) => [request.method, request.headers["if-match"]]), [
-      ["PUT", '"abc"'],
-      ["PUT", '"abc"'],
-    ]);
+    assert.deepEqual(
+      server.requests.map((request) => [request.method, request.headers["if-match"]]),
+      [
+        ["PUT", '"abc"'],
+        ["PUT", '"abc"'],
+      ],
+    );
     assert.equal(server.requests[0]?.body, server.requests[1]?.body);
-    assert.deepEqual(events.map((event) => [event.attempt, event.status, event.subject]), [
-      [1, 0, "c"],
-      [2, 201, "c"],
-    ]);
+    assert.deepEqual(
+      events.map((event) => [event.attempt, event.status, event.subject]),
+      [
+        [1, 0, "c"],
+        [2, 201, "c"],
+      ],
+    );
 
     reset();
     server.setHandler((_request, _response, raw) => {
@@ -354,14 +379,17 @@ describe("OperationsCenterClient retries", () => {
       dropFirstThen((response) => sendSync(response, null));
       const events: RequestEvent[] = [];
       await call(newClient(events));
-      assert.deepEqual(server.requests.map((request) => request.url), [
-        `/1.0/provisioning/servers/s1/system/${action}`,
-        `/1.0/provisioning/servers/s1/system/${action}`,
-      ]);
-      assert.deepEqual(events.map((event) => [event.attempt, event.status, event.subject]), [
-        [1, 0, "s1"],
-        [2, 200, "s1"],
-      ]);
+      assert.deepEqual(
+        server.requests.map((request) => request.url),
+        [`/1.0/provisioning/servers/s1/system/${action}`, `/1.0/provisioning/servers/s1/system/${action}`],
+      );
+      assert.deepEqual(
+        events.map((event) => [event.attempt, event.status, event.subject]),
+        [
+          [1, 0, "s1"],
+          [2, 200, "s1"],
+        ],
+      );
     }
   });
 
@@ -395,20 +423,21 @@ describe("OperationsCenterClient retries", () => {
 
   it("reconnects after connections reset before any byte was sent", async () => {
     reset();
-    server.setHandler((_request, response) =>
-      sendSync(response, null, { status: 201, headers: { location: "/1.0/provisioning/cluster-templates/t" } }),
-    );
+    server.setHandler((_request, response) => sendSync(response, null, { status: 201, headers: { location: "/1.0/provisioning/cluster-templates/t" } }));
     server.resetConnections(3);
     const events: RequestEvent[] = [];
     const client = newClient(events, { retries: 0, connectRetryBudgetMs: 60_000 });
     await client.createClusterTemplate(TEMPLATE_POST);
     assert.equal(server.requests.length, 1);
-    assert.deepEqual(events.map((event) => [event.attempt, event.status]), [
-      [1, 0],
-      [2, 0],
-      [3, 0],
-      [4, 201],
-    ]);
+    assert.deepEqual(
+      events.map((event) => [event.attempt, event.status]),
+      [
+        [1, 0],
+        [2, 0],
+        [3, 0],
+        [4, 201],
+      ],
+    );
     assert.match(events[0]?.error ?? "", /^cannot connect to https:\/\/127\.0\.0\.1:\d+ \(ECONNRESET\)$/);
   });
 
@@ -442,7 +471,10 @@ describe("OperationsCenterClient retries", () => {
     await client.deleteClusterTemplate("t");
     await client.listClusters();
     await client.request("GET", "/1.0/provisioning/servers/s2/os/1.0", { subject: "s2" });
-    assert.deepEqual(events.map((event) => event.subject), ["s1", "c", "c", "t", undefined, "s2"]);
+    assert.deepEqual(
+      events.map((event) => event.subject),
+      ["s1", "c", "c", "t", undefined, "s2"],
+    );
   });
 
   it("limits the requests in flight to maxConcurrency", async () => {

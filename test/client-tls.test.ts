@@ -4,14 +4,7 @@ import { after, before, describe, it } from "node:test";
 import assert from "node:assert/strict";
 import { OperationsCenterClient, OperationsCenterError, type RequestEvent } from "../src/client/index.js";
 import { certificateFingerprint, type KeyPair } from "../src/local-oc/certificates.js";
-import {
-  clientCertificate,
-  sendSync,
-  serverCertificate,
-  startPlainServer,
-  startTestServer,
-  type TestServer,
-} from "./fixtures/client/server.js";
+import { clientCertificate, sendSync, serverCertificate, startPlainServer, startTestServer, type TestServer } from "./fixtures/client/server.js";
 
 const info = { api_status: "devel", api_version: "1.0", auth: "tls", auth_methods: ["tls"], server_version: "0.3.1" };
 
@@ -55,7 +48,10 @@ describe("OperationsCenterClient TLS", () => {
       onRequest: (event) => events.push(event),
     });
     try {
-      const error = await client.getServerInfo().then(() => assert.fail("expected a failure"), (e: unknown) => e);
+      const error = await client.getServerInfo().then(
+        () => assert.fail("expected a failure"),
+        (e: unknown) => e,
+      );
       assert.ok(error instanceof OperationsCenterError);
       assert.equal(error.status, 0);
       assert.equal(error.attempts, 1);
@@ -63,7 +59,9 @@ describe("OperationsCenterClient TLS", () => {
       const pinned = certificateFingerprint(otherServerPair.certificate);
       assert.match(
         error.message,
-        new RegExp(`^GET /1\\.0 failed: the TLS certificate of ${server.url.replaceAll(".", "\\.")} does not match the pinned server certificate ${pinned} .*refusing to connect`),
+        new RegExp(
+          `^GET /1\\.0 failed: the TLS certificate of ${server.url.replaceAll(".", "\\.")} does not match the pinned server certificate ${pinned} .*refusing to connect`,
+        ),
       );
       assert.equal(events.length, 1);
       assert.equal(server.requests.length, before, "no request reached the server");
@@ -79,7 +77,10 @@ describe("OperationsCenterClient TLS", () => {
       await assert.rejects(client.getServerInfo(), (error: unknown) => {
         assert.ok(error instanceof OperationsCenterError);
         assert.equal(error.attempts, 1);
-        assert.match(error.message, /^GET \/1\.0 failed: cannot verify the TLS certificate of https:\/\/127\.0\.0\.1:\d+ \(.*\); pin the server's certificate with server_cert/);
+        assert.match(
+          error.message,
+          /^GET \/1\.0 failed: cannot verify the TLS certificate of https:\/\/127\.0\.0\.1:\d+ \(.*\); pin the server's certificate with server_cert/,
+        );
         return true;
       });
       assert.equal(server.requests.length, before);
@@ -128,10 +129,7 @@ describe("OperationsCenterClient TLS", () => {
       () => new OperationsCenterClient({ url: server.url, clientCertificate: clientPair.certificate, clientKey: other.key }),
       /The client key does not belong to the client certificate/,
     );
-    assert.throws(
-      () => new OperationsCenterClient({ url: server.url, clientCertificate: clientPair.certificate }),
-      /A client certificate needs its key/,
-    );
+    assert.throws(() => new OperationsCenterClient({ url: server.url, clientCertificate: clientPair.certificate }), /A client certificate needs its key/);
     assert.throws(
       () => new OperationsCenterClient({ url: server.url, serverCertificate: "-----BEGIN CERTIFICATE-----\nnope\n-----END CERTIFICATE-----\n" }),
       /The pinned server certificate is not a valid PEM certificate/,

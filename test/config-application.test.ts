@@ -70,7 +70,7 @@ describe("application config (Incus preseed)", () => {
   });
 
   it("rejects two networks of the same name in one project", () => {
-    assert.deepEqual(problemsOf("networks:\n  - name: incusbr0\n    project: \"\"\n  - name: incusbr0\n"), [
+    assert.deepEqual(problemsOf('networks:\n  - name: incusbr0\n    project: ""\n  - name: incusbr0\n'), [
       'application.yaml:4:11: networks[1].name: duplicate network "incusbr0" (same as networks[0])',
     ]);
   });
@@ -92,7 +92,10 @@ describe("application config (Incus preseed)", () => {
       applicationConfigSchema,
       {
         config: { "user.ui.title": "Prod", "loki.auth.password": "hunter2", "oidc.client.secret": "s3", "core.https_address": ":8443" },
-        certificates: [{ type: "client", name: "ops", certificate }, { type: "client", token: true, trust_token: "tok" }],
+        certificates: [
+          { type: "client", name: "ops", certificate },
+          { type: "client", token: true, trust_token: "tok" },
+        ],
         profiles: [{ name: "default", devices: { eth0: { type: "nic", network: "incusbr0" } } }],
         cluster: { enabled: true, cluster_token: "join-token" },
       },

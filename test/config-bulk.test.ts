@@ -118,15 +118,18 @@ describe("bulk action arguments", () => {
     assert.deepEqual(problems("add_nvme_storage_target", "add_nvme_storage_target.fc-port.json"), [
       'add_nvme_storage_target.fc-port.json:4:11: port: applies to transport "tcp" only (Fibre Channel ignores it); remove it',
     ]);
-    assert.deepEqual(problemsOf("remove_nvme_storage_target", { transport: "tcp", address: "10.0.0.9", host_address: "nn-0x20000090fa000001:pn-0x10000090fa000001" }), [
-      'remove_nvme_storage_target: port: missing; expected a TCP port from 1 to 65535 (required for transport "tcp"; 8009 is the discovery port, 4420 the I/O port)',
-      'remove_nvme_storage_target: host_address: applies to transport "fc" only; remove it',
-    ]);
+    assert.deepEqual(
+      problemsOf("remove_nvme_storage_target", { transport: "tcp", address: "10.0.0.9", host_address: "nn-0x20000090fa000001:pn-0x10000090fa000001" }),
+      [
+        'remove_nvme_storage_target: port: missing; expected a TCP port from 1 to 65535 (required for transport "tcp"; 8009 is the discovery port, 4420 the I/O port)',
+        'remove_nvme_storage_target: host_address: applies to transport "fc" only; remove it',
+      ],
+    );
   });
 
   it("checks iSCSI ports and multipath WWNs", () => {
     assert.deepEqual(problemsOf("add_iscsi_storage_target", { target: "iqn.2004-10.org.example:storage1", address: "[fd00::5]", port: 0 }), [
-      "add_iscsi_storage_target: address: expected the portal's IP address or host name, got \"[fd00::5]\"; write an IPv6 address without brackets",
+      'add_iscsi_storage_target: address: expected the portal\'s IP address or host name, got "[fd00::5]"; write an IPv6 address without brackets',
       "add_iscsi_storage_target: port: expected a TCP port from 1 to 65535 (iSCSI normally uses 3260), got 0",
     ]);
     assert.deepEqual(problemsOf("add_multipath_storage_target", { wwn: "50:00:c5:00:a1:b2:c3:d4" }), [

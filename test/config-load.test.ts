@@ -56,7 +56,9 @@ describe("YAML and JSON with positions", () => {
   });
 
   it("reads JSON indented with tabs", () => {
-    assert.deepEqual(problemsOf('{\n\t"lvm": {\n\t\t"enabled": 1\n\t}\n}\n', "services.json"), ["services.json:3:14: lvm.enabled: expected true or false, got 1"]);
+    assert.deepEqual(problemsOf('{\n\t"lvm": {\n\t\t"enabled": 1\n\t}\n}\n', "services.json"), [
+      "services.json:3:14: lvm.enabled: expected true or false, got 1",
+    ]);
   });
 
   it("ignores a byte-order mark when counting columns", () => {
@@ -67,7 +69,7 @@ describe("YAML and JSON with positions", () => {
     assert.deepEqual(problemsOf("nvme:\n  enabled: true\nlvm:\n"), ["services.yaml:3:1: lvm: expected a mapping of lvm settings, got null (an empty value)"]);
     assert.deepEqual(problemsOf("# services\nusbip:\n  targets:\n    - {address: 10.0.0.9}\n"), [
       "services.yaml:2:1: usbip.enabled: missing; expected true or false (IncusOS would take a missing value as false and disable the service)",
-      "services.yaml:4:7: usbip.targets[0].bus_id: missing; expected a USB bus ID such as \"1-1\" or \"3-2.4\"",
+      'services.yaml:4:7: usbip.targets[0].bus_id: missing; expected a USB bus ID such as "1-1" or "3-2.4"',
     ]);
   });
 
@@ -123,11 +125,14 @@ describe("loaders", () => {
     });
     assert.throws(
       () => loadConfig(servicesConfigSchema, { lvm: { enabled: "no" } }, { label: "Cluster 'a' servicesConfig" }),
-      (err: unknown) => err instanceof ConfigError && err.message === `Cluster 'a' servicesConfig: lvm.enabled: expected true or false, got "no"; write true or false without quotes`,
+      (err: unknown) =>
+        err instanceof ConfigError &&
+        err.message === `Cluster 'a' servicesConfig: lvm.enabled: expected true or false, got "no"; write true or false without quotes`,
     );
     assert.throws(
       () => loadConfig(servicesConfigSchema, "nope.yaml", { label: "Cluster 'a' servicesConfig", baseDir: dir }),
-      (err: unknown) => err instanceof ConfigError && err.message === `${join(dir, "nope.yaml")}: cannot read the file given as Cluster 'a' servicesConfig: no such file`,
+      (err: unknown) =>
+        err instanceof ConfigError && err.message === `${join(dir, "nope.yaml")}: cannot read the file given as Cluster 'a' servicesConfig: no such file`,
     );
   });
 });

@@ -13,7 +13,10 @@ const services = {
 
 const application = {
   config: { "core.trust_password": "hunter2", "user.ui.title": "Lab" },
-  networks: [{ name: "br0", config: { "ipv4.address": "auto" } }, { name: "ovn0", config: { "network.ovn.client_key": "K" } }],
+  networks: [
+    { name: "br0", config: { "ipv4.address": "auto" } },
+    { name: "ovn0", config: { "network.ovn.client_key": "K" } },
+  ],
   profiles: [{ name: "default", devices: { eth0: { type: "nic", "secret.token": "T" } } }],
 };
 

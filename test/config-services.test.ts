@@ -101,7 +101,8 @@ describe("services config", () => {
 
   it("labels problems of an inline object", () => {
     assert.throws(
-      () => validateConfigValue(servicesConfigSchema, { tailscale: { enabled: true, serve_enabled: true, serve_port: 8443 } }, "Cluster 'stack/a' servicesConfig"),
+      () =>
+        validateConfigValue(servicesConfigSchema, { tailscale: { enabled: true, serve_enabled: true, serve_port: 8443 } }, "Cluster 'stack/a' servicesConfig"),
       (err: unknown) =>
         err instanceof ConfigError &&
         err.message === "Cluster 'stack/a' servicesConfig: tailscale.serve_port: 8443 is the Incus API port on the same server; choose another port",

@@ -32,15 +32,36 @@ test("each broken rule is named with file, line and column", () => {
   assert.deepEqual(check("def place(request, candidate_members):\n    pass\n"), [
     'place.star:1:1: the function "instance_placement" is required but has not been found in the scriptlet; define def instance_placement(request, candidate_members):',
   ]);
-  assert.match(check("def instance_placement(request, candidate_members, extra=1):\n    pass\n")[0]!, /^place\.star:1:1: .*defines arguments \[request candidate_members extra\]/);
-  assert.match(check("def instance_placement(request, candidate_members):\n    while True:\n        pass\n")[0]!, /^place\.star:2:5: while loops are not allowed/);
-  assert.match(check("def a():\n    return b()\ndef b():\n    return a()\ndef instance_placement(request, candidate_members):\n    a()\n").join("\n"), /place\.star:2:12: recursion is not allowed .*a calls b, which leads back to a/);
-  assert.match(check('set_target("x")\ndef instance_placement(request, candidate_members):\n    pass\n')[0]!, /^place\.star:1:1: set_target\(\) is called at top level/);
-  assert.match(check("def instance_placement(request, candidate_members):\n    get_instances()\n")[0]!, /^place\.star:2:5: get_instances is not one of the documented placement helpers/);
+  assert.match(
+    check("def instance_placement(request, candidate_members, extra=1):\n    pass\n")[0]!,
+    /^place\.star:1:1: .*defines arguments \[request candidate_members extra\]/,
+  );
+  assert.match(
+    check("def instance_placement(request, candidate_members):\n    while True:\n        pass\n")[0]!,
+    /^place\.star:2:5: while loops are not allowed/,
+  );
+  assert.match(
+    check("def a():\n    return b()\ndef b():\n    return a()\ndef instance_placement(request, candidate_members):\n    a()\n").join("\n"),
+    /place\.star:2:12: recursion is not allowed .*a calls b, which leads back to a/,
+  );
+  assert.match(
+    check('set_target("x")\ndef instance_placement(request, candidate_members):\n    pass\n')[0]!,
+    /^place\.star:1:1: set_target\(\) is called at top level/,
+  );
+  assert.match(
+    check("def instance_placement(request, candidate_members):\n    get_instances()\n")[0]!,
+    /^place\.star:2:5: get_instances is not one of the documented placement helpers/,
+  );
   assert.match(check("def instance_placement(request, candidate_members):\n    return foo\n")[0]!, /^place\.star:2:12: undefined: foo/);
   assert.match(check("def instance_placement(request, candidate_members):\n    x = (1,\n")[0]!, /^place\.star:\d+:\d+: syntax error/);
-  assert.match(check("X = 1\nX = 2\ndef instance_placement(request, candidate_members):\n    pass\n")[0]!, /^place\.star:2:1: cannot reassign global X declared at place\.star:1:1/);
-  assert.match(check("for x in []:\n    pass\ndef instance_placement(request, candidate_members):\n    pass\n")[0]!, /^place\.star:1:1: for statement not within a function/);
+  assert.match(
+    check("X = 1\nX = 2\ndef instance_placement(request, candidate_members):\n    pass\n")[0]!,
+    /^place\.star:2:1: cannot reassign global X declared at place\.star:1:1/,
+  );
+  assert.match(
+    check("for x in []:\n    pass\ndef instance_placement(request, candidate_members):\n    pass\n")[0]!,
+    /^place\.star:1:1: for statement not within a function/,
+  );
 });
 
 test("the Starlark grammar: literals of every kind, unpacking, augmented assignment, conditional expressions, dict comprehensions", () => {
@@ -66,5 +87,7 @@ test("the Starlark grammar: literals of every kind, unpacking, augmented assignm
     "",
   ].join("\n");
   assert.deepEqual(check(source), []);
-  assert.deepEqual(check("def instance_placement(request, candidate_members):\n    return 2 ** 3\n"), ['place.star:2:14: syntax error: got "**", want end of line']);
+  assert.deepEqual(check("def instance_placement(request, candidate_members):\n    return 2 ** 3\n"), [
+    'place.star:2:14: syntax error: got "**", want end of line',
+  ]);
 });

@@ -15,10 +15,14 @@ import {
 import { placeholdersIn, renderTemplate } from "../src/config/template.js";
 import { fixtureText } from "./fixtures/config/fixtures.js";
 
-const variables = validateConfigValue(templateVariablesSchema, {
-  LVM_ENABLED: { description: "Whether LVM is enabled", default: "true" },
-  UI_TITLE: { description: "Title shown in the Incus web UI" },
-}, "variables");
+const variables = validateConfigValue(
+  templateVariablesSchema,
+  {
+    LVM_ENABLED: { description: "Whether LVM is enabled", default: "true" },
+    UI_TITLE: { description: "Title shown in the Incus web UI" },
+  },
+  "variables",
+);
 
 function renderProblems(input: Parameters<typeof renderClusterTemplate>[0]): string[] {
   try {
@@ -77,7 +81,7 @@ describe("template rules", () => {
   });
 
   it("reports a defined variable that no template uses, at its definition", () => {
-    const text = "LVM_ENABLED:\n  default: \"true\"\nUI_TITLE: {}\n";
+    const text = 'LVM_ENABLED:\n  default: "true"\nUI_TITLE: {}\n';
     const defs = checkConfigDocument(templateVariablesSchema, text, "variables.yaml");
     assert.ok(defs.ok);
     const problems = checkTemplate({
@@ -95,7 +99,11 @@ describe("template rules", () => {
     const problems = checkTemplate({
       servicesTemplate: fixtureText("services.tmpl.yaml"),
       applicationTemplate: fixtureText("application.tmpl.yaml"),
-      variables: validateConfigValue(templateVariablesSchema, JSON.parse(JSON.stringify({ SOME_VARIABLE: {}, A_BOOLEAN_VARIABLE: {}, A_NUMERIC_VARIABLE: {} })), "v"),
+      variables: validateConfigValue(
+        templateVariablesSchema,
+        JSON.parse(JSON.stringify({ SOME_VARIABLE: {}, A_BOOLEAN_VARIABLE: {}, A_NUMERIC_VARIABLE: {} })),
+        "v",
+      ),
     });
     assert.deepEqual(problems, []);
   });

@@ -5,7 +5,15 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
 import { TerraformStack, Testing } from "cdktf";
-import { Cluster, ClusterApplication, ClusterKernelConfig, ClusterVlanTags, OperationsCenter, type DeletionPolicy, type ICluster } from "../constructs/index.js";
+import {
+  Cluster,
+  ClusterApplication,
+  ClusterKernelConfig,
+  ClusterVlanTags,
+  OperationsCenter,
+  type DeletionPolicy,
+  type ICluster,
+} from "../constructs/index.js";
 
 type Resources = Record<string, Record<string, Record<string, unknown>>>;
 
@@ -21,16 +29,25 @@ function synth(build: (stack: TerraformStack) => ICluster, extra?: (stack: Terra
   return (JSON.parse(Testing.synth(stack)) as { resource: Resources }).resource;
 }
 
-const managed = (deletionPolicy?: DeletionPolicy) => (stack: TerraformStack) => new Cluster(stack, "prod", { name: "prod", servers: ["server01"], ...(deletionPolicy === undefined ? {} : { deletionPolicy }) });
+const managed = (deletionPolicy?: DeletionPolicy) => (stack: TerraformStack) =>
+  new Cluster(stack, "prod", { name: "prod", servers: ["server01"], ...(deletionPolicy === undefined ? {} : { deletionPolicy }) });
 
 test("deletion_policy follows the cluster: retain (the default) and forget give retain, factory-reset gives remove; the prop wins", () => {
-  for (const [policy, expected] of [[undefined, "retain"], ["retain", "retain"], ["forget", "retain"], ["factory-reset", "remove"]] as const) {
+  for (const [policy, expected] of [
+    [undefined, "retain"],
+    ["retain", "retain"],
+    ["forget", "retain"],
+    ["factory-reset", "remove"],
+  ] as const) {
     const resources = synth(managed(policy));
     assert.equal(resources.operationscenter_cluster_application!.debug!.deletion_policy, expected, String(policy));
     assert.equal(resources.operationscenter_cluster_vlan_tags!.prod_vlan_tags_eth0!.deletion_policy, expected, String(policy));
     assert.equal(resources.operationscenter_cluster_kernel_config!.kernel!.deletion_policy, "remove", "the prop overrides");
   }
-  assert.equal(new Cluster(new TerraformStack(Testing.app(), "t"), "c", { name: "c", servers: ["server01"], deletionPolicy: "forget" }).deletionPolicy, "forget");
+  assert.equal(
+    new Cluster(new TerraformStack(Testing.app(), "t"), "c", { name: "c", servers: ["server01"], deletionPolicy: "forget" }).deletionPolicy,
+    "forget",
+  );
 });
 
 test("a cluster this app does not manage (fromClusterName) has no deletion policy: its bulk constructs remove what they applied", () => {
@@ -41,7 +58,11 @@ test("a cluster this app does not manage (fromClusterName) has no deletion polic
 
 test("ClusterVlanTags merged into one resource must agree on deletionPolicy; a bad value names the construct", () => {
   assert.throws(
-    () => synth(managed("forget"), (stack, cluster) => new ClusterVlanTags(stack, "more", { cluster, interfaceName: "eth0", vlanTags: [200], deletionPolicy: "remove" })),
+    () =>
+      synth(
+        managed("forget"),
+        (stack, cluster) => new ClusterVlanTags(stack, "more", { cluster, interfaceName: "eth0", vlanTags: [200], deletionPolicy: "remove" }),
+      ),
     /ClusterVlanTags 's\/more': deletionPolicy "remove" differs from "retain" of 's\/uplink'/,
   );
   assert.throws(

@@ -41,8 +41,15 @@ test("every bulk construct sits on its L1 resource with the cluster's name and s
   // depends on them: Operations Center admits a server only once it has them.
   assert.equal(vlan.cluster, "prod");
   assert.deepEqual(vlan.servers, ["server01", "server02"]);
-  assert.deepEqual(resources.operationscenter_cluster!.prod!.depends_on, ["operationscenter_cluster_vlan_tags.prod_vlan_tags_eth0", "operationscenter_cluster_application.prod_application-debug"]);
-  assert.equal(resources.operationscenter_cluster_application!["prod_application-debug"]!.cluster, "prod", "an application too must be on a server before it joins");
+  assert.deepEqual(resources.operationscenter_cluster!.prod!.depends_on, [
+    "operationscenter_cluster_vlan_tags.prod_vlan_tags_eth0",
+    "operationscenter_cluster_application.prod_application-debug",
+  ]);
+  assert.equal(
+    resources.operationscenter_cluster_application!["prod_application-debug"]!.cluster,
+    "prod",
+    "an application too must be on a server before it joins",
+  );
   assert.equal(resources.operationscenter_cluster_iscsi_target!.san!.cluster, "${operationscenter_cluster.prod.name}");
   assert.equal(resources.operationscenter_cluster_iscsi_target!.san!.servers, "${tolist(operationscenter_cluster.prod.servers)}");
   assert.equal(resources.operationscenter_cluster_iscsi_target!.san!.port, 3260);
@@ -65,27 +72,39 @@ test("tags of several constructs on one interface merge into one resource; anoth
 
 test("duplicates are synth errors naming both construct paths; bad props name the construct and field", () => {
   assert.throws(
-    () => synth((stack, cluster) => {
-      new ClusterVlanTags(stack, "a", { cluster, interfaceName: "eth0", vlanTags: [100] });
-      new ClusterVlanTags(stack, "b", { cluster, interfaceName: "eth0", vlanTags: [200, 100] });
-    }),
+    () =>
+      synth((stack, cluster) => {
+        new ClusterVlanTags(stack, "a", { cluster, interfaceName: "eth0", vlanTags: [100] });
+        new ClusterVlanTags(stack, "b", { cluster, interfaceName: "eth0", vlanTags: [200, 100] });
+      }),
     /ClusterVlanTags 's\/b': VLAN tag 100 on "eth0" of cluster "prod" is already declared by 's\/a'/,
   );
   assert.throws(
-    () => synth((stack, cluster) => {
-      new ClusterNvmeTarget(stack, "a", { cluster, transport: "tcp", address: "192.0.2.1" });
-      cluster.addNvmeTarget("tcp", "192.0.2.1", 8009);
-    }),
+    () =>
+      synth((stack, cluster) => {
+        new ClusterNvmeTarget(stack, "a", { cluster, transport: "tcp", address: "192.0.2.1" });
+        cluster.addNvmeTarget("tcp", "192.0.2.1", 8009);
+      }),
     /ClusterNvmeTarget 's\/prod\/nvme-tcp-192_0_2_1-8009': NVMe target tcp 192.0.2.1:8009 on cluster "prod" is already declared by 's\/a'/,
   );
   assert.throws(
-    () => synth((stack, cluster) => {
-      new ClusterKernelConfig(stack, "k1", { cluster, config: {} });
-      new ClusterKernelConfig(stack, "k2", { cluster, config: { blacklist_modules: ["x"] } });
-    }),
+    () =>
+      synth((stack, cluster) => {
+        new ClusterKernelConfig(stack, "k1", { cluster, config: {} });
+        new ClusterKernelConfig(stack, "k2", { cluster, config: { blacklist_modules: ["x"] } });
+      }),
     /ClusterKernelConfig 's\/k2': the kernel config of cluster "prod" is already declared by 's\/k1'/,
   );
-  assert.throws(() => synth((stack, cluster) => void new ClusterApplication(stack, "app", { cluster, name: "incus" as "debug" })), /ClusterApplication 's\/app': name: "incus" is a primary application/);
-  assert.throws(() => synth((stack, cluster) => void new ClusterVlanTags(stack, "v", { cluster, interfaceName: "eth0", vlanTags: [4095] })), /ClusterVlanTags 's\/v': vlanTags: .*4094/);
-  assert.throws(() => synth((_, cluster) => void cluster.addKernelConfig({ pci: { passthrough: [{ vendor_id: "0x10de", product_id: "1eb8" }] } })), /config\.pci\.passthrough\.0\.vendor_id/);
+  assert.throws(
+    () => synth((stack, cluster) => void new ClusterApplication(stack, "app", { cluster, name: "incus" as "debug" })),
+    /ClusterApplication 's\/app': name: "incus" is a primary application/,
+  );
+  assert.throws(
+    () => synth((stack, cluster) => void new ClusterVlanTags(stack, "v", { cluster, interfaceName: "eth0", vlanTags: [4095] })),
+    /ClusterVlanTags 's\/v': vlanTags: .*4094/,
+  );
+  assert.throws(
+    () => synth((_, cluster) => void cluster.addKernelConfig({ pci: { passthrough: [{ vendor_id: "0x10de", product_id: "1eb8" }] } })),
+    /config\.pci\.passthrough\.0\.vendor_id/,
+  );
 });

@@ -92,23 +92,44 @@ test("synth writes the provider packed for Linux and macOS and its lock entry; c
 test("OperationsCenter props become the provider block, configDir relative to the stack", () => {
   const out = synth(
     (s) => {
-      new OperationsCenter(s, "oc", { remote: "prod", configDir: "config/oc", url: "https://oc.example.net:7443", evacuationTimeout: 600, maxParallelReads: 8 });
+      new OperationsCenter(s, "oc", {
+        remote: "prod",
+        configDir: "config/oc",
+        url: "https://oc.example.net:7443",
+        evacuationTimeout: 600,
+        maxParallelReads: 8,
+      });
       new Cluster(s, "a", oneOff);
     },
     { oc: false },
   );
   assert.deepEqual(out.json.provider, {
     // configuration_language: the provider's plan errors name props as the code writes them.
-    operationscenter: [{ remote: "prod", config_dir: "../../../../config/oc", url: "https://oc.example.net:7443", evacuation_timeout: 600, max_parallel_reads: 8, configuration_language: "cdktf" }],
+    operationscenter: [
+      {
+        remote: "prod",
+        config_dir: "../../../../config/oc",
+        url: "https://oc.example.net:7443",
+        evacuation_timeout: 600,
+        max_parallel_reads: 8,
+        configuration_language: "cdktf",
+      },
+    ],
   });
 });
 
 test("OperationsCenter retry becomes the provider block's retry; a bad setting fails at synth naming it", () => {
-  const out = synth((s) => {
-    new OperationsCenter(s, "oc", { retry: { maxAttempts: 20, totalBackoff: 120 } });
-    new Cluster(s, "a", oneOff);
-  }, { oc: false });
-  assert.deepEqual((out.json.provider as { operationscenter: Array<{ retry?: unknown }> }).operationscenter[0]!.retry, { max_attempts: 20, total_backoff: 120 });
+  const out = synth(
+    (s) => {
+      new OperationsCenter(s, "oc", { retry: { maxAttempts: 20, totalBackoff: 120 } });
+      new Cluster(s, "a", oneOff);
+    },
+    { oc: false },
+  );
+  assert.deepEqual((out.json.provider as { operationscenter: Array<{ retry?: unknown }> }).operationscenter[0]!.retry, {
+    max_attempts: 20,
+    total_backoff: 120,
+  });
   assert.throws(
     () => synth((s) => new OperationsCenter(s, "oc", { retry: { maxAttempts: 0, maxBackoff: 5000 } }), { oc: false }),
     /OperationsCenter '.*oc': retry\.maxAttempts must be a whole number from 1 to 100, got 0; retry\.maxBackoff must be a number of seconds above 0 and at most 300, got 5000\./,
@@ -214,8 +235,14 @@ test("synth-time errors name the construct path and the fix", async (t) => {
       synthError((s) => new Cluster(s, "a", { ...oneOff, servers: ["server01", "server01"] })),
       `Cluster 's/a': server "server01" is listed twice in servers.`,
     );
-    assert.equal(synthError((s) => new Cluster(s, "a", { ...oneOff, servers: [] })), `Cluster 's/a': servers must name at least one registered server; a cluster needs a member.`);
-    assert.equal(synthError((s) => new Cluster(s, "a", { ...oneOff, servers: ["server01", " "] })), `Cluster 's/a': servers holds the empty server name " ".`);
+    assert.equal(
+      synthError((s) => new Cluster(s, "a", { ...oneOff, servers: [] })),
+      `Cluster 's/a': servers must name at least one registered server; a cluster needs a member.`,
+    );
+    assert.equal(
+      synthError((s) => new Cluster(s, "a", { ...oneOff, servers: ["server01", " "] })),
+      `Cluster 's/a': servers holds the empty server name " ".`,
+    );
   });
   await t.test("the evacuation timeout rule of src/config/cluster.ts, in the construct's prop name", () => {
     assert.equal(
@@ -255,10 +282,16 @@ test("synth-time errors name the construct path and the fix", async (t) => {
     );
   });
   await t.test("a name with a control character", () => {
-    assert.match(synthError((s) => new Cluster(s, "a", { ...oneOff, name: "a\u0007b" })), /^Cluster 's\/a': name: .*U\+0007/);
+    assert.match(
+      synthError((s) => new Cluster(s, "a", { ...oneOff, name: "a\u0007b" })),
+      /^Cluster 's\/a': name: .*U\+0007/,
+    );
   });
   await t.test("an oversized name", () => {
-    assert.match(synthError((s) => new Cluster(s, "a", { ...oneOff, name: "x".repeat(300) })), /^Cluster 's\/a': name: the cluster name is 300 bytes long; at most 255 bytes are allowed/);
+    assert.match(
+      synthError((s) => new Cluster(s, "a", { ...oneOff, name: "x".repeat(300) })),
+      /^Cluster 's\/a': name: the cluster name is 300 bytes long; at most 255 bytes are allowed/,
+    );
   });
   await t.test("a connection URL that is not http(s)", () => {
     assert.match(
@@ -273,7 +306,9 @@ test("synth-time errors name the construct path and the fix", async (t) => {
     );
   });
   await t.test("unknown service key, without echoing the secret", () => {
-    const message = synthError((s) => new Cluster(s, "a", { ...oneOff, servicesConfig: { lvmm: { enabled: true }, tailscale: { enabled: true, auth_key: SECRET } } }));
+    const message = synthError(
+      (s) => new Cluster(s, "a", { ...oneOff, servicesConfig: { lvmm: { enabled: true }, tailscale: { enabled: true, auth_key: SECRET } } }),
+    );
     assert.match(message, /^Cluster 's\/a': /);
     assert.match(message, /unknown service "lvmm"/);
     assert.match(message, /did you mean "lvm"\?/);
@@ -335,6 +370,9 @@ test("synth-time errors name the construct path and the fix", async (t) => {
       /^OperationsCenter 's\/oc': ownerId is no longer supported: the provider keeps which clusters a stack manages in Terraform state/,
     );
     const typed = { resourceType: "null_resource" } as unknown as ConstructorParameters<typeof OperationsCenter>[2];
-    assert.match(synthError((s) => new OperationsCenter(s, "oc", typed), { oc: false }), /resourceType is no longer supported/);
+    assert.match(
+      synthError((s) => new OperationsCenter(s, "oc", typed), { oc: false }),
+      /resourceType is no longer supported/,
+    );
   });
 });

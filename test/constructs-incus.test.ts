@@ -44,10 +44,26 @@ test("each construct writes one L1 resource that references the cluster; strings
   writeFileSync(star, 'def instance_placement(request, candidate_members):\n    log_info("${not hcl}")\n');
   try {
     const resources = synth((stack, cluster) => {
-      new IncusClusterSettings(stack, "settings", { cluster, config: { "cluster.max_voters": 5, "cluster.join_token_expiry": "1d" }, placementScriptlet: star });
+      new IncusClusterSettings(stack, "settings", {
+        cluster,
+        config: { "cluster.max_voters": 5, "cluster.join_token_expiry": "1d" },
+        placementScriptlet: star,
+      });
       new IncusClusterMember(stack, "m1", { cluster, member: "server01", roles: ["event-hub"], failureDomain: "rack1", description: "cost ${x}" });
-      new IncusClusterGroup(stack, "gpu", { cluster, name: "gpu", members: ["server02"], config: { "user.purpose": "ml" }, incusAddress: "https://192.0.2.11:8443", incusClientCertificate: "incus.crt", incusClientKeyFile: "incus.key" });
-      new ClusterCertificate(stack, "cert", { cluster: Cluster.fromClusterName(stack, "other", "lab2"), certificate: pair.certificate, privateKey: Fn.file("lab.key") });
+      new IncusClusterGroup(stack, "gpu", {
+        cluster,
+        name: "gpu",
+        members: ["server02"],
+        config: { "user.purpose": "ml" },
+        incusAddress: "https://192.0.2.11:8443",
+        incusClientCertificate: "incus.crt",
+        incusClientKeyFile: "incus.key",
+      });
+      new ClusterCertificate(stack, "cert", {
+        cluster: Cluster.fromClusterName(stack, "other", "lab2"),
+        certificate: pair.certificate,
+        privateKey: Fn.file("lab.key"),
+      });
     });
     const settings = resources["operationscenter_incus_cluster_settings"]!["settings"]!;
     assert.equal(settings.cluster, "${operationscenter_cluster.lab.name}");
@@ -56,7 +72,10 @@ test("each construct writes one L1 resource that references the cluster; strings
     const m1 = resources["operationscenter_incus_cluster_member"]!["m1"]!;
     assert.deepEqual([m1.member, m1.roles, m1.failure_domain, m1.description], ["server01", ["event-hub"], "rack1", "cost $${x}"]);
     const gpu = resources["operationscenter_incus_cluster_group"]!["gpu"]!;
-    assert.deepEqual([gpu.members, gpu.incus_address, gpu.incus_client_certificate, gpu.incus_client_key_file], [["server02"], "https://192.0.2.11:8443", "incus.crt", "incus.key"]);
+    assert.deepEqual(
+      [gpu.members, gpu.incus_address, gpu.incus_client_certificate, gpu.incus_client_key_file],
+      [["server02"], "https://192.0.2.11:8443", "incus.crt", "incus.key"],
+    );
     const cert = resources["operationscenter_cluster_certificate"]!["cert"]!;
     assert.equal(cert.cluster, "lab2");
     assert.equal(cert.private_key, '${file("lab.key")}');
@@ -67,18 +86,42 @@ test("each construct writes one L1 resource that references the cluster; strings
 
 test("invalid props fail the synth, naming the construct and the rule", () => {
   const fails = (build: (stack: TerraformStack, cluster: Cluster) => void, expected: RegExp) => assert.throws(() => synth(build), expected);
-  fails((s, cluster) => new IncusClusterSettings(s, "settings", { cluster, config: { "cluster.max_standby": 6 } }), /IncusClusterSettings 's\/settings': config\.cluster\.max_standby: Value must be between 0 and 5 \(got "6"\)/);
-  fails((s, cluster) => new IncusClusterSettings(s, "settings", { cluster, config: { "cluster.offline_threshold": 10 } }), /cluster\.offline_threshold: Value must be greater than '10'/);
-  fails((s, cluster) => new IncusClusterSettings(s, "settings", { cluster, config: { "cluster.images_minimal_replica": 0 } }), /images_minimal_replica: Value must be at least 1, or -1/);
-  fails((s, cluster) => new IncusClusterSettings(s, "settings", { cluster, placementScriptlet: "missing.star" }), /placementScriptlet file missing\.star does not exist/);
-  fails((s, cluster) => new IncusClusterMember(s, "m", { cluster, member: "server01", roles: ["database" as never] }), /IncusClusterMember 's\/m': roles: "database" is assigned automatically by Incus/);
-  fails((s, cluster) => new IncusClusterMember(s, "m", { cluster, member: "server01", schedulerInstance: "sometimes" as never }), /schedulerInstance: "sometimes" is not a scheduler\.instance value \(expected all, manual, group\)/);
-  fails((s, cluster) => new IncusClusterGroup(s, "g", { cluster, name: "default", members: [] }), /IncusClusterGroup 's\/g': name: the "default" group exists in every Incus cluster/);
+  fails(
+    (s, cluster) => new IncusClusterSettings(s, "settings", { cluster, config: { "cluster.max_standby": 6 } }),
+    /IncusClusterSettings 's\/settings': config\.cluster\.max_standby: Value must be between 0 and 5 \(got "6"\)/,
+  );
+  fails(
+    (s, cluster) => new IncusClusterSettings(s, "settings", { cluster, config: { "cluster.offline_threshold": 10 } }),
+    /cluster\.offline_threshold: Value must be greater than '10'/,
+  );
+  fails(
+    (s, cluster) => new IncusClusterSettings(s, "settings", { cluster, config: { "cluster.images_minimal_replica": 0 } }),
+    /images_minimal_replica: Value must be at least 1, or -1/,
+  );
+  fails(
+    (s, cluster) => new IncusClusterSettings(s, "settings", { cluster, placementScriptlet: "missing.star" }),
+    /placementScriptlet file missing\.star does not exist/,
+  );
+  fails(
+    (s, cluster) => new IncusClusterMember(s, "m", { cluster, member: "server01", roles: ["database" as never] }),
+    /IncusClusterMember 's\/m': roles: "database" is assigned automatically by Incus/,
+  );
+  fails(
+    (s, cluster) => new IncusClusterMember(s, "m", { cluster, member: "server01", schedulerInstance: "sometimes" as never }),
+    /schedulerInstance: "sometimes" is not a scheduler\.instance value \(expected all, manual, group\)/,
+  );
+  fails(
+    (s, cluster) => new IncusClusterGroup(s, "g", { cluster, name: "default", members: [] }),
+    /IncusClusterGroup 's\/g': name: the "default" group exists in every Incus cluster/,
+  );
   fails((s, cluster) => {
     new IncusClusterMember(s, "a", { cluster, member: "server01" });
     new IncusClusterMember(s, "b", { cluster, member: "server01" });
   }, /IncusClusterMember 's\/b': Incus member "server01" of cluster "lab" is already declared by 's\/a'/);
-  fails((s, cluster) => new ClusterCertificate(s, "c", { cluster, certificate: "not pem", privateKey: Fn.file("k") }), /ClusterCertificate 's\/c': certificate is not a PEM certificate/);
+  fails(
+    (s, cluster) => new ClusterCertificate(s, "c", { cluster, certificate: "not pem", privateKey: Fn.file("k") }),
+    /ClusterCertificate 's\/c': certificate is not a PEM certificate/,
+  );
 });
 
 test("Cluster.members(): one operationscenter_incus_cluster_members data source per cluster, created on the first call, that references the cluster", () => {

@@ -43,7 +43,8 @@ test("CDKTF: the same change fails the plan naming servicesConfig and allowRecre
   t.after(() => e2e.close());
   const base = { servers: ["server01", "server02", "server03"] };
   e2e.synth({ a: base });
-  const provider = (JSON.parse(readFileSync(path.join(e2e.stackDir, "cdk.tf.json"), "utf8")) as { provider: { operationscenter: Record<string, unknown>[] } }).provider.operationscenter[0];
+  const provider = (JSON.parse(readFileSync(path.join(e2e.stackDir, "cdk.tf.json"), "utf8")) as { provider: { operationscenter: Record<string, unknown>[] } })
+    .provider.operationscenter[0];
   assert.equal(provider?.configuration_language, "cdktf");
   await e2e.initAndApply();
   e2e.synth({ a: { ...base, servicesConfig: { ...A_SERVICES, lvm: { enabled: false } } } });

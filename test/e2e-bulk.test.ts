@@ -57,7 +57,11 @@ async function withBulkStack(fn: (b: Bulk) => Promise<void>): Promise<void> {
 /** The plan's text from the first resource line on, for the README. */
 function excerpt(output: string): string {
   const start = output.indexOf("Terraform will perform");
-  return (start < 0 ? output : output.slice(start)).split("\n").filter((line) => !line.startsWith("Saved the plan") && !line.startsWith("To perform")).join("\n").trim();
+  return (start < 0 ? output : output.slice(start))
+    .split("\n")
+    .filter((line) => !line.startsWith("Saved the plan") && !line.startsWith("To perform"))
+    .join("\n")
+    .trim();
 }
 
 async function planShown(t: TestContext, b: Bulk, title: string): Promise<string> {
@@ -189,12 +193,22 @@ test("a member joins: in the same apply its tags, targets, application, kernel a
     // were sent by bulk action after the join.
     const addServers = b.e2e.oc.requests.find((r) => r.path === `/1.0/provisioning/clusters/${CLUSTER}/:add-servers`)!;
     assert.equal((addServers.body as { copy_services_config: boolean }).copy_services_config, true);
-    const staged = ["POST /1.0/provisioning/servers/server04/os/1.0/applications", "PUT /1.0/provisioning/servers/server04/system/network", "PUT /1.0/provisioning/servers/server04/system/network"];
+    const staged = [
+      "POST /1.0/provisioning/servers/server04/os/1.0/applications",
+      "PUT /1.0/provisioning/servers/server04/system/network",
+      "PUT /1.0/provisioning/servers/server04/system/network",
+    ];
     assert.deepEqual(b.memberCalls().sort(), staged);
     const order = b.e2e.changes();
     const join = order.indexOf(`POST /1.0/provisioning/clusters/${CLUSTER}/:add-servers`);
-    assert.ok(staged.every((call) => order.lastIndexOf(call) < join), order.join("\n"));
-    assert.deepEqual(b.bulkCalls().sort(), [`update_system_kernel {"config":${JSON.stringify(KERNEL)}}`, `update_system_logging {"config":${JSON.stringify(LOGGING)}}`]);
+    assert.ok(
+      staged.every((call) => order.lastIndexOf(call) < join),
+      order.join("\n"),
+    );
+    assert.deepEqual(b.bulkCalls().sort(), [
+      `update_system_kernel {"config":${JSON.stringify(KERNEL)}}`,
+      `update_system_logging {"config":${JSON.stringify(LOGGING)}}`,
+    ]);
 
     b.e2e.oc.clearRequests();
     const again = await b.e2e.planChanges();

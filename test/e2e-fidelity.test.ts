@@ -101,7 +101,10 @@ test("an application declared while a server joins, in one apply: the stored app
     assert.deepEqual([...changes].sort(), [...expected].sort());
     assert.deepEqual(changes.slice(-2), expected.slice(-2));
     for (const server of [...MEMBERS, "server04"]) {
-      assert.ok(e2eServer(s.e2e, server).incusos.applications.some((a) => a.name === "incus-ceph"), server);
+      assert.ok(
+        e2eServer(s.e2e, server).incusos.applications.some((a) => a.name === "incus-ceph"),
+        server,
+      );
       assert.deepEqual(s.tags(server), [100], server);
     }
     assert.equal(e2eServer(s.e2e, "server04").cluster, CLUSTER);
@@ -149,7 +152,10 @@ test("the provider predicts the removal as the local OC decides it: a host-path 
     await s.e2e.client.request("DELETE", "/local-oc/instances/edge/default/db");
     await place({ name: "plain", devices: { eth0: { type: "nic", network: "incusbr0" } } });
     await s.e2e.applyOk();
-    const members = s.e2e.oc.snapshot().servers.filter((x) => x.cluster === CLUSTER).map((x) => x.name);
+    const members = s.e2e.oc
+      .snapshot()
+      .servers.filter((x) => x.cluster === CLUSTER)
+      .map((x) => x.name);
     assert.deepEqual(members, ["server01", "server02"], "server03 left the cluster (and was factory reset)");
     const listed = (await s.e2e.client.request("GET", "/local-oc/instances")).metadata as Array<{ name: string; location: string; status: string }>;
     assert.deepEqual(

@@ -124,8 +124,15 @@ test("fleet in PostgreSQL state: applied, a second concurrent apply is refused b
   assert.equal(approved.code, 0, approved.output);
   assert.match(approved.output, /Apply complete! Resources: 0 added, 1 changed, 0 destroyed\./);
   for (const name of fleet.site1.servers) {
-    const eth0 = e2e.oc.snapshot().servers.find((s) => s.name === name)!.incusos.network.interfaces!.find((d) => d.name === "eth0")!;
-    assert.deepEqual([...eth0.vlan_tags!].sort((a, b) => a - b), [100, 200, 300], name);
+    const eth0 = e2e.oc
+      .snapshot()
+      .servers.find((s) => s.name === name)!
+      .incusos.network.interfaces!.find((d) => d.name === "eth0")!;
+    assert.deepEqual(
+      [...eth0.vlan_tags!].sort((a, b) => a - b),
+      [100, 200, 300],
+      name,
+    );
   }
   const sitesAfter = await resources("sites");
   assert.deepEqual(sitesAfter.addresses, sitesBefore.addresses, "every resource is still in the state");

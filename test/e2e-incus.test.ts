@@ -35,7 +35,12 @@ async function withIncusStack(fn: (e2e: E2E, synth: (config: IncusScenarioConfig
 }
 
 /** A request to the cluster's Incus API on its listener, with the client certificate the provider uses. */
-async function incusRequest(e2e: E2E, method: string, pathname: string, options: { body?: unknown; ifMatch?: string } = {}): Promise<{ metadata: unknown; etag?: string }> {
+async function incusRequest(
+  e2e: E2E,
+  method: string,
+  pathname: string,
+  options: { body?: unknown; ifMatch?: string } = {},
+): Promise<{ metadata: unknown; etag?: string }> {
   const endpoint = e2e.oc.incusEndpoint(CLUSTER)!;
   const incusDir = e2e.env.INCUS_CONF!;
   const incus = new OperationsCenterClient({
@@ -117,7 +122,12 @@ test("the cluster certificate is replaced; its key is in no plan, state, output 
     assert.equal(e2e.oc.snapshot().clusters.find((c) => c.name === CLUSTER)!.certificate, pair.certificate);
     const keyBody = pair.key.split("\n")[1]!;
     const state = readFileSync(path.join(e2e.stackDir, "terraform.tfstate"), "utf8");
-    for (const [what, text] of [["plan output", planOutput], ["plan", JSON.stringify(plan)], ["apply output", output], ["state", state]] as const) {
+    for (const [what, text] of [
+      ["plan output", planOutput],
+      ["plan", JSON.stringify(plan)],
+      ["apply output", output],
+      ["state", state],
+    ] as const) {
       assert.ok(!text.includes(keyBody), `the key is not in the ${what}`);
     }
     assert.match(state, /hmac-sha256:/);
@@ -129,7 +139,10 @@ test("the cluster certificate is replaced; its key is in no plan, state, output 
 
 test("invalid values fail at synth and at plan time with clear messages", async () => {
   await withIncusStack(async (e2e) => {
-    assert.throws(() => synthIncusScenario(path.join(e2e.workdir, "bad.out"), { maxVoters: 4 }), /IncusClusterSettings 'incus\/settings': config\.cluster\.max_voters: Value must be an odd number equal to or higher than 3 \(got "4"\)/);
+    assert.throws(
+      () => synthIncusScenario(path.join(e2e.workdir, "bad.out"), { maxVoters: 4 }),
+      /IncusClusterSettings 'incus\/settings': config\.cluster\.max_voters: Value must be an odd number equal to or higher than 3 \(got "4"\)/,
+    );
     assert.throws(
       () => synthIncusScenario(path.join(e2e.workdir, "bad.out"), { scriptlet: "def instance_placement(request):\n    while True:\n        pass\n" }),
       /placementScriptlet:1:1: the required function "instance_placement" defines arguments \[request\][\s\S]*placementScriptlet:2:5: while loops are not allowed/,
@@ -139,7 +152,8 @@ test("invalid values fail at synth and at plan time with clear messages", async 
     const stack = JSON.parse(readFileSync(file, "utf8")) as { resource: Record<string, Record<string, Record<string, unknown>>> };
     const settings = Object.values(stack.resource["operationscenter_incus_cluster_settings"]!)[0]!;
     settings.config = { "cluster.max_voters": "4", "cluster.max_standby": "9", "cluster.offline_threshold": "10", "cluster.images_minimal_replica": "0" };
-    settings.placement_scriptlet = 'log_info("x")\ndef instance_placement(request, candidate_members):\n    return instance_placement(request, candidate_members)\n';
+    settings.placement_scriptlet =
+      'log_info("x")\ndef instance_placement(request, candidate_members):\n    return instance_placement(request, candidate_members)\n';
     const member = stack.resource["operationscenter_incus_cluster_member"]!;
     Object.values(member)[0]!.roles = ["database-leader"];
     Object.values(member)[1]!.scheduler_instance = "sometimes";
@@ -173,7 +187,11 @@ test("removing the settings unsets exactly their keys; removing member construct
     assert.deepEqual(patches, [{ config: { "cluster.max_voters": "", "cluster.healing_threshold": "", "instances.placement.scriptlet": "" } }]);
     const config = ((await incusGet(e2e, "/1.0")) as { config: Record<string, string> }).config;
     assert.deepEqual(config, { "cluster.max_standby": "4" }, "the key set by hand stays");
-    assert.deepEqual(e2e.changes().filter((c) => c.includes("/cluster/members")), [], "no call to any member");
+    assert.deepEqual(
+      e2e.changes().filter((c) => c.includes("/cluster/members")),
+      [],
+      "no call to any member",
+    );
     const m1 = await incusGet(e2e, "/1.0/cluster/members/server01");
     assert.ok((m1.roles as string[]).includes("event-hub"));
     assert.equal(m1.failure_domain, "rack1");
@@ -186,10 +204,15 @@ test("oc-cdktf drift says what changed in the Incus settings and roles, and list
     assert.equal(clean.code, 0, clean.stdout + clean.stderr);
     assert.match(clean.stdout, /^ {2}in sync$/m, "the keys the cluster was created with are not foreign");
 
-    await incusRequest(e2e, "PATCH", "/1.0", { body: { config: { "cluster.max_voters": "7", "cluster.offline_threshold": "40", "user.deploy_token": "s3cret-value" } } });
+    await incusRequest(e2e, "PATCH", "/1.0", {
+      body: { config: { "cluster.max_voters": "7", "cluster.offline_threshold": "40", "user.deploy_token": "s3cret-value" } },
+    });
     const { etag, metadata } = await incusRequest(e2e, "GET", "/1.0/cluster/members/server01");
     const member = metadata as { roles: string[] };
-    await incusRequest(e2e, "PUT", "/1.0/cluster/members/server01", { body: { ...member, roles: member.roles.filter((r) => r !== "event-hub") }, ...(etag === undefined ? {} : { ifMatch: etag }) });
+    await incusRequest(e2e, "PUT", "/1.0/cluster/members/server01", {
+      body: { ...member, roles: member.roles.filter((r) => r !== "event-hub") },
+      ...(etag === undefined ? {} : { ifMatch: etag }),
+    });
     const changesBefore = e2e.changes().length;
 
     const drifted = await runCli(["drift", e2e.stackDir, "--format", "text"], { env: e2e.env });

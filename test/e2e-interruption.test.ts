@@ -28,7 +28,10 @@ async function synthAndApply(e2e: E2E, config: ScenarioConfig): Promise<string> 
 }
 
 function clusterNames(e2e: E2E): string[] {
-  return e2e.oc.snapshot().clusters.map((c) => c.name).sort();
+  return e2e.oc
+    .snapshot()
+    .clusters.map((c) => c.name)
+    .sort();
 }
 
 function stateText(e2e: E2E): string {

@@ -27,7 +27,11 @@ test("an oidc remote: apply refreshes an expired access token first, plan refres
   const dead = (expiry: string) => {
     const minted = e2e.oc.mintOidcTokens("alice", 0);
     const content = read();
-    writeFileSync(file, JSON.stringify({ ...content, tokens: { ...content.tokens, access_token: minted.access_token, refresh_token: minted.refresh_token, expiry } }), { mode: 0o600 });
+    writeFileSync(
+      file,
+      JSON.stringify({ ...content, tokens: { ...content.tokens, access_token: minted.access_token, refresh_token: minted.refresh_token, expiry } }),
+      { mode: 0o600 },
+    );
     return minted;
   };
   e2e.env.OPERATIONS_CENTER_CONF = dir;
@@ -35,7 +39,10 @@ test("an oidc remote: apply refreshes an expired access token first, plan refres
   const first = dead(new Date(Date.now() - 60_000).toISOString());
   e2e.synth({ a: {} });
   const output = await e2e.initAndApply();
-  assert.ok(e2e.oc.snapshot().clusters.some((c) => c.name === "cluster-a"), "the cluster was created with the bearer token");
+  assert.ok(
+    e2e.oc.snapshot().clusters.some((c) => c.name === "cluster-a"),
+    "the cluster was created with the bearer token",
+  );
   const refreshed = read();
   assert.notEqual(refreshed.tokens.access_token, first.access_token);
   assert.equal(refreshed.tokens.refresh_token, first.refresh_token, "the local issuer keeps refresh tokens valid and sends the same one back");
@@ -54,7 +61,10 @@ test("an oidc remote: apply refreshes an expired access token first, plan refres
   const refused = api.filter((r) => r.status === 401);
   assert.ok(refused.length > 0, "the calls carried the refused token first");
   for (const r of refused) {
-    assert.ok(api.slice(api.indexOf(r)).some((again) => again.method === r.method && again.path === r.path && again.status === 200), `${r.method} ${r.path} was sent again and answered`);
+    assert.ok(
+      api.slice(api.indexOf(r)).some((again) => again.method === r.method && again.path === r.path && again.status === 200),
+      `${r.method} ${r.path} was sent again and answered`,
+    );
   }
   assert.equal(e2e.oc.requests.filter((r) => r.path === "/local-oc/oidc/token").length, 1, "one refresh for the calls in flight");
   assert.notEqual(read().tokens.access_token, second.access_token);

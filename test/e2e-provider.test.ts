@@ -103,7 +103,11 @@ test("adding server04 joins it with one :add-servers; dropping server02 evacuate
   assert.match(output, /factory-reset/i);
   await e2e.applyOk();
   // The members record is written first, without the member being removed.
-  assert.deepEqual(e2e.changes(), [`PUT ${CLUSTERS}/cluster-a`, "POST /1.0/provisioning/servers/server02/system/:evacuate", `POST ${CLUSTERS}/cluster-a/:remove-servers`]);
+  assert.deepEqual(e2e.changes(), [
+    `PUT ${CLUSTERS}/cluster-a`,
+    "POST /1.0/provisioning/servers/server02/system/:evacuate",
+    `POST ${CLUSTERS}/cluster-a/:remove-servers`,
+  ]);
   assert.deepEqual(e2e.oc.requests.find((r) => r.path.endsWith(":remove-servers"))?.body, { server_names: ["server02"] });
   assert.deepEqual(members(e2e, "cluster-a"), ["server01", "server03", "server04"]);
 });
@@ -235,7 +239,10 @@ test("terraform import of a cluster created through the API, then a plan without
   assert.equal(code, 0, output);
   assert.match(output, /creation inputs/i, "the plan says the creation inputs of an imported cluster are not compared");
   const changes = plan!.resource_changes.filter((c) => c.address === "operationscenter_cluster.a");
-  assert.ok(changes.every((c) => c.change.actions[0] !== "create" && c.change.actions[0] !== "delete"), output);
+  assert.ok(
+    changes.every((c) => c.change.actions[0] !== "create" && c.change.actions[0] !== "delete"),
+    output,
+  );
 });
 
 test("a TerraformOutput of cluster.fingerprint equals the server's fingerprint", async (t) => {
@@ -262,7 +269,10 @@ test("terraform killed with SIGKILL before, during and after the create's POST: 
   // latency injected, each call stays in flight long enough to kill terraform inside it.
   const post = (e2e: E2E) => e2e.oc.requests.find((r) => r.method === "POST" && r.path === CLUSTERS);
   const points: Array<{ name: string; when: (e2e: E2E) => boolean; adopts?: boolean }> = [
-    { name: "before the POST", when: (e2e) => post(e2e) === undefined && e2e.oc.requests.some((r) => r.method === "GET" && r.path === "/1.0/provisioning/servers") },
+    {
+      name: "before the POST",
+      when: (e2e) => post(e2e) === undefined && e2e.oc.requests.some((r) => r.method === "GET" && r.path === "/1.0/provisioning/servers"),
+    },
     { name: "during the POST", when: (e2e) => post(e2e)?.status === 0 },
     { name: "after the POST, before state is saved", when: (e2e) => post(e2e)?.status === 201, adopts: true },
   ];
@@ -283,7 +293,10 @@ test("terraform killed with SIGKILL before, during and after the create's POST: 
       // The cluster this stack created before the kill is adopted, not created twice.
       if (point.adopts === true) assert.ok(!e2e.changes().includes(`POST ${CLUSTERS}`), e2e.changes().join("\n"));
       const clusters = e2e.oc.snapshot().clusters;
-      assert.deepEqual(clusters.map((c) => [c.name, c.status]), [["cluster-a", "ready"]]);
+      assert.deepEqual(
+        clusters.map((c) => [c.name, c.status]),
+        [["cluster-a", "ready"]],
+      );
       assert.deepEqual(members(e2e, "cluster-a"), ["server01", "server02", "server03"]);
       assert.deepEqual(await e2e.planChanges(), {});
     });
@@ -298,7 +311,11 @@ test("a provider whose terraform was SIGKILLed while it waited on a read sends n
   // until terraform is dead, then answers it, so the provider goes on from there an orphan.
   const held = { method: "GET", path: "/1.0/provisioning/servers/server01" };
   e2e.oc.setFaults({ hold: [held] });
-  const child = spawn("terraform", ["apply", "-input=false", "-no-color", "plan.bin"], { cwd: e2e.stackDir, env: { ...e2e.env, CHECKPOINT_DISABLE: "1" }, stdio: "ignore" });
+  const child = spawn("terraform", ["apply", "-input=false", "-no-color", "plan.bin"], {
+    cwd: e2e.stackDir,
+    env: { ...e2e.env, CHECKPOINT_DISABLE: "1" },
+    stdio: "ignore",
+  });
   const exited = new Promise<void>((resolve) => child.on("exit", () => resolve()));
   const arrived = () => e2e.oc.requests.some((r) => r.method === held.method && r.path === held.path);
   for (let i = 0; i < 3000 && !arrived(); i++) await new Promise((r) => setTimeout(r, 10));
@@ -313,11 +330,15 @@ test("a provider whose terraform was SIGKILLed while it waited on a read sends n
   for (let i = 0; i < 1500 && !providers.every(isGone); i++) await new Promise((r) => setTimeout(r, 20));
   assert.ok(providers.every(isGone), `30 s after the kill, provider processes ${providers.filter((pid) => !isGone(pid)).join(", ")} still run`);
   const after = e2e.oc.requests.slice(before).filter((r) => r.method !== "GET");
-  assert.deepEqual(after.map((r) => `${r.method} ${r.path}`), [], "the orphaned provider changed something");
+  assert.deepEqual(
+    after.map((r) => `${r.method} ${r.path}`),
+    [],
+    "the orphaned provider changed something",
+  );
   assert.equal(cluster(e2e, "cluster-a"), undefined);
 });
 
-test("a description of ${file(\"/etc/hostname\")} reaches Operations Center literally", async (t) => {
+test('a description of ${file("/etc/hostname")} reaches Operations Center literally', async (t) => {
   const description = '${file("/etc/hostname")}';
   const e2e = await applied(t, { a: { description } });
   assert.equal((await e2e.client.getCluster("cluster-a")).cluster.description, description);

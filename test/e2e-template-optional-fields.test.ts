@@ -39,7 +39,10 @@ test("plain HCL: template variables without default or description, no applicati
       variables: { LVM: { description: "", default: "true" }, NTP: { description: "NTP server", default: "" } },
     },
   ]);
-  assert.deepEqual(e2e.oc.snapshot().templates.map((x) => x.variables), [{ LVM: { description: "", default: "true" }, NTP: { description: "NTP server", default: "" } }]);
+  assert.deepEqual(
+    e2e.oc.snapshot().templates.map((x) => x.variables),
+    [{ LVM: { description: "", default: "true" }, NTP: { description: "NTP server", default: "" } }],
+  );
   assert.deepEqual(await e2e.planChanges(), {});
 
   // The same configuration over an imported template: nothing to change.
@@ -62,7 +65,9 @@ test("CDKTF: a ClusterTemplate needs neither applicationConfig nor variables, as
   new ClusterTemplate(stack, "plain", { name: "plain", servicesConfig: { lvm: { enabled: true } } });
   app.synth();
   e2e.stackDir = path.join(e2e.workdir, "cdktf.out", "stacks", "plain");
-  const synthesized = JSON.parse(readFileSync(path.join(e2e.stackDir, "cdk.tf.json"), "utf8")) as { resource: Record<string, Record<string, Record<string, unknown>>> };
+  const synthesized = JSON.parse(readFileSync(path.join(e2e.stackDir, "cdk.tf.json"), "utf8")) as {
+    resource: Record<string, Record<string, Record<string, unknown>>>;
+  };
   const template = Object.values(synthesized.resource["operationscenter_cluster_template"]!)[0]!;
   assert.equal(template.application_config, undefined);
   assert.deepEqual(template.variables, {});

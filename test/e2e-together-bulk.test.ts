@@ -64,7 +64,10 @@ function assertEverythingOnEveryMember(s: Stack, members: readonly string[]): vo
     assert.deepEqual(os.services.iscsi!.targets, [{ ...ISCSI, port: 3260 }], name);
     assert.equal((os.services.nvme!.targets as unknown[]).length, 1, name);
     assert.deepEqual(os.services.multipath!.wwns, [WWN], name);
-    assert.ok(os.applications.some((a) => a.name === "debug"), name);
+    assert.ok(
+      os.applications.some((a) => a.name === "debug"),
+      name,
+    );
     assert.deepEqual(os.kernel.blacklist_modules, KERNEL.blacklist_modules, name);
     assert.deepEqual(os.logging, LOGGING, name);
   }
@@ -104,12 +107,16 @@ test("a bulk construct dropped from the code of a retained cluster is forgotten;
     s.synth({ kernel: false });
     await s.e2e.applyOk();
     assert.deepEqual(s.bulkChanges(), []);
-    for (const name of MEMBERS) assert.deepEqual(s.e2e.oc.snapshot().servers.find((x) => x.name === name)!.incusos.kernel.blacklist_modules, KERNEL.blacklist_modules);
+    for (const name of MEMBERS)
+      assert.deepEqual(s.e2e.oc.snapshot().servers.find((x) => x.name === name)!.incusos.kernel.blacklist_modules, KERNEL.blacklist_modules);
 
     // deletion_policy itself changes in place, with no call.
     s.synth({ bulkDeletionPolicy: "remove", kernel: false });
     const changes = await s.e2e.planChanges();
-    assert.ok(Object.values(changes).every((actions) => actions.join() === "update"), JSON.stringify(changes));
+    assert.ok(
+      Object.values(changes).every((actions) => actions.join() === "update"),
+      JSON.stringify(changes),
+    );
     await s.e2e.applyOk();
     assert.deepEqual(s.bulkChanges(), []);
     s.synth({ bulkDeletionPolicy: "remove", kernel: false, storageTags: undefined });
@@ -133,7 +140,10 @@ test("renaming the cluster keeps every bulk item in place: an in-place change th
 
     await s.e2e.applyOk();
     assert.deepEqual(s.bulkChanges(), []);
-    assert.ok(s.e2e.changes().every((c) => c.startsWith("PUT /1.0/provisioning/clusters/edge") || c.startsWith("POST /1.0/provisioning/clusters/edge")), s.e2e.changes().join("\n"));
+    assert.ok(
+      s.e2e.changes().every((c) => c.startsWith("PUT /1.0/provisioning/clusters/edge") || c.startsWith("POST /1.0/provisioning/clusters/edge")),
+      s.e2e.changes().join("\n"),
+    );
     assert.ok(s.e2e.oc.snapshot().clusters.some((c) => c.name === "edge-renamed"));
     assertEverythingOnEveryMember(s, MEMBERS);
     const shown = await s.e2e.tf("state", "show", "operationscenter_cluster_application.debug");
@@ -180,11 +190,18 @@ test("a member evacuated: the plan names it and says member by member; the VLAN,
     await s.e2e.applyOk();
     const calls = s.bulkChanges();
     assert.ok(!calls.some((c) => c.includes(":bulk-update")), calls.join("\n"));
-    assert.deepEqual(calls.filter((c) => c.endsWith("/os/1.0/system/network")), MEMBERS.map((m) => `PUT /1.0/provisioning/servers/${m}/os/1.0/system/network`));
+    assert.deepEqual(
+      calls.filter((c) => c.endsWith("/os/1.0/system/network")),
+      MEMBERS.map((m) => `PUT /1.0/provisioning/servers/${m}/os/1.0/system/network`),
+    );
     for (const name of MEMBERS) {
       assert.deepEqual(s.tags(name, "eth0"), [100, 200, 400], name);
       const nvme = s.e2e.oc.snapshot().servers.find((x) => x.name === name)!.incusos.services.nvme!.targets as { port: number }[];
-      assert.deepEqual(nvme.map((t) => t.port), [8009], name);
+      assert.deepEqual(
+        nvme.map((t) => t.port),
+        [8009],
+        name,
+      );
     }
     assert.deepEqual(await s.e2e.planChanges(), {});
 
@@ -229,7 +246,10 @@ test("evacuate a member with a bulk change in one apply, then restore it with an
       e2e.stackDir = synthMaintenance(path.join(e2e.workdir, "cdktf.out"), certificate, config);
     };
     const maintenance = (): number | undefined => e2e.oc.snapshot().servers.find((x) => x.name === "server03")!.in_maintenance;
-    const tags = (name: string): number[] => [...(e2e.oc.snapshot().servers.find((x) => x.name === name)!.incusos.network.interfaces ?? []).find((d) => d.name === "eth0")!.vlan_tags!].sort((a, b) => a - b);
+    const tags = (name: string): number[] =>
+      [...(e2e.oc.snapshot().servers.find((x) => x.name === name)!.incusos.network.interfaces ?? []).find((d) => d.name === "eth0")!.vlan_tags!].sort(
+        (a, b) => a - b,
+      );
     const kernel = (name: string): unknown => e2e.oc.snapshot().servers.find((x) => x.name === name)!.incusos.kernel.blacklist_modules;
     synth({ server03: "online", tags: [100], kernel: ["nouveau"] });
     await e2e.initAndApply();

@@ -19,7 +19,12 @@ test("a cluster, its certificate and its Incus resources in one apply, then a ne
   const second = await createSelfSignedCertificate({ commonName: "edge.example", usage: "server" });
   const synth = (certificate: { certificate: string; key: string }, maxVoters: number) => {
     e2e.env.TF_VAR_cluster_key = certificate.key;
-    e2e.stackDir = synthTogether(path.join(e2e.workdir, "cdktf.out"), { clientCertificate, dependents: "remove", certificate: certificate.certificate, maxVoters });
+    e2e.stackDir = synthTogether(path.join(e2e.workdir, "cdktf.out"), {
+      clientCertificate,
+      dependents: "remove",
+      certificate: certificate.certificate,
+      maxVoters,
+    });
   };
   const live = () => e2e.oc.saveSnapshot();
 

@@ -96,7 +96,9 @@ test("a plan after terraform import shows no change of the settings the configur
   const change = plan!.resource_changes.find((c) => c.address === "operationscenter_cluster.a")!.change;
   const before = change.before as Record<string, unknown>;
   const after = change.after as Record<string, unknown>;
-  const changed = Object.keys(after).filter((key) => JSON.stringify(before[key]) !== JSON.stringify(after[key])).sort();
+  const changed = Object.keys(after)
+    .filter((key) => JSON.stringify(before[key]) !== JSON.stringify(after[key]))
+    .sort();
   // Only what the configuration records and Operations Center does not report: the adoption
   // key, the deletion policy, the creation inputs and the digest of the secrets (not compared
   // after an import, as the plan warns).

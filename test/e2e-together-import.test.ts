@@ -40,7 +40,9 @@ function changedAttributes(plan: Awaited<ReturnType<E2E["plan"]>>, address: stri
   assert.ok(rc !== undefined, address);
   const before = (rc.change.before ?? {}) as Record<string, unknown>;
   const after = (rc.change.after ?? {}) as Record<string, unknown>;
-  return Object.keys({ ...before, ...after }).filter((key) => JSON.stringify(before[key] ?? null) !== JSON.stringify(after[key] ?? null)).sort();
+  return Object.keys({ ...before, ...after })
+    .filter((key) => JSON.stringify(before[key] ?? null) !== JSON.stringify(after[key] ?? null))
+    .sort();
 }
 
 async function started(t: TestContext): Promise<E2E> {
@@ -62,13 +64,17 @@ test("import of Incus members and a group, then a plan with a minimal configurat
     "operationscenter_incus_cluster_member.server01": { config: { cluster, member: "server01" }, id: `${LAB}/server01` },
     "operationscenter_incus_cluster_member.server02": { config: { cluster, member: "server02" }, id: `${LAB}/server02` },
     "operationscenter_incus_cluster_member.server03": { config: { cluster, member: "server03" }, id: `${LAB}/server03` },
-    "operationscenter_incus_cluster_group.gpu": { config: { cluster, name: "gpu", description: "GPU servers", members: ["server02", "server03"] }, id: `${LAB}/gpu` },
+    "operationscenter_incus_cluster_group.gpu": {
+      config: { cluster, name: "gpu", description: "GPU servers", members: ["server02", "server03"] },
+      id: `${LAB}/gpu`,
+    },
   });
 
   const plan = await e2e.plan();
   assert.equal(plan.code, 0, plan.output);
   assert.doesNotMatch(plan.output, /-> null/, plan.output);
-  for (const member of ["server01", "server02", "server03"]) assert.deepEqual(changedAttributes(plan, `operationscenter_incus_cluster_member.${member}`), [], member);
+  for (const member of ["server01", "server02", "server03"])
+    assert.deepEqual(changedAttributes(plan, `operationscenter_incus_cluster_member.${member}`), [], member);
   assert.deepEqual(changedAttributes(plan, "operationscenter_incus_cluster_group.gpu"), []);
   assert.match(plan.output, /No changes/);
 
@@ -88,8 +94,14 @@ test("import of every bulk kind, then a plan with a minimal configuration: no ch
   const cluster = "${operationscenter_cluster.edge.name}";
   await importMinimal(e2e, {
     "operationscenter_cluster_vlan_tags.edge_vlan_tags_eth0": { config: { cluster: EDGE, interface_name: "eth0", vlan_tags: [100, 200] }, id: `${EDGE}/eth0` },
-    "operationscenter_cluster_iscsi_target.san": { config: { cluster, target: "iqn.2004-10.org.example:san1", address: "192.0.2.50" }, id: `${EDGE}/iqn.2004-10.org.example:san1/192.0.2.50/3260` },
-    "operationscenter_cluster_nvme_target.nvme": { config: { cluster, transport: "tcp", address: "192.0.2.100", port: 4420 }, id: `${EDGE}/tcp/192.0.2.100/4420` },
+    "operationscenter_cluster_iscsi_target.san": {
+      config: { cluster, target: "iqn.2004-10.org.example:san1", address: "192.0.2.50" },
+      id: `${EDGE}/iqn.2004-10.org.example:san1/192.0.2.50/3260`,
+    },
+    "operationscenter_cluster_nvme_target.nvme": {
+      config: { cluster, transport: "tcp", address: "192.0.2.100", port: 4420 },
+      id: `${EDGE}/tcp/192.0.2.100/4420`,
+    },
     "operationscenter_cluster_multipath_target.mpath": { config: { cluster, wwn: "0x5000c500a1b2c3d4" }, id: `${EDGE}/0x5000c500a1b2c3d4` },
     "operationscenter_cluster_application.debug": { config: { cluster: EDGE, name: "debug" }, id: `${EDGE}/debug` },
     "operationscenter_cluster_kernel_config.kernel": { config: { cluster, config: JSON.stringify(KERNEL) }, id: EDGE },
@@ -99,9 +111,20 @@ test("import of every bulk kind, then a plan with a minimal configuration: no ch
   const plan = await e2e.plan();
   assert.equal(plan.code, 0, plan.output);
   assert.doesNotMatch(plan.output, /-> null/, plan.output);
-  for (const address of ["vlan_tags.edge_vlan_tags_eth0", "iscsi_target.san", "nvme_target.nvme", "multipath_target.mpath", "application.debug", "kernel_config.kernel", "logging_config.logging"]) {
+  for (const address of [
+    "vlan_tags.edge_vlan_tags_eth0",
+    "iscsi_target.san",
+    "nvme_target.nvme",
+    "multipath_target.mpath",
+    "application.debug",
+    "kernel_config.kernel",
+    "logging_config.logging",
+  ]) {
     assert.deepEqual(changedAttributes(plan, `operationscenter_cluster_${address}`), [], address);
   }
   await e2e.applyOk();
-  assert.deepEqual(e2e.changes().filter((c) => !c.startsWith("PUT /1.0/provisioning/clusters/")), []);
+  assert.deepEqual(
+    e2e.changes().filter((c) => !c.startsWith("PUT /1.0/provisioning/clusters/")),
+    [],
+  );
 });

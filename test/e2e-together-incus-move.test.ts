@@ -58,10 +58,10 @@ for (const policy of ["remove", "retain"] as const) {
 
     await e2e.applyOk();
     const patches = e2e.oc.requests.filter((r) => r.method === "PATCH").map((r) => [r.path, r.body]);
-    assert.deepEqual(
-      patches,
-      [...(policy === "remove" ? [["/incus/a/1.0", { config: { "cluster.max_voters": "" } }]] : []), ["/incus/b/1.0", { config: { "cluster.max_voters": "5" } }]],
-    );
+    assert.deepEqual(patches, [
+      ...(policy === "remove" ? [["/incus/a/1.0", { config: { "cluster.max_voters": "" } }]] : []),
+      ["/incus/b/1.0", { config: { "cluster.max_voters": "5" } }],
+    ]);
     assert.equal(voters("a"), policy === "remove" ? undefined : "5");
     assert.equal(voters("b"), "5");
     assert.deepEqual(await e2e.planChanges(), {});

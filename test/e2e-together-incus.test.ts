@@ -80,7 +80,10 @@ test("destroy of a cluster with deletionPolicy forget keeps its Incus settings a
     const destroy = await s.e2e.tfChdir("plan", "-destroy", "-no-color", "-input=false");
     assert.equal(destroy.code, 0, destroy.stderr);
     const text = (destroy.stdout + destroy.stderr).replace(/\s+/g, " ");
-    assert.match(text, /operationscenter_incus_cluster_settings: cluster "lab" keeps cluster\.healing_threshold, cluster\.max_voters \(deletion_policy "retain"\)/);
+    assert.match(
+      text,
+      /operationscenter_incus_cluster_settings: cluster "lab" keeps cluster\.healing_threshold, cluster\.max_voters \(deletion_policy "retain"\)/,
+    );
     assert.match(text, /operationscenter_incus_cluster_group: cluster "lab" keeps Incus cluster group "gpu" \(deletion_policy "retain"\)/);
     s.e2e.oc.clearRequests();
     const result = await s.e2e.tfChdir("destroy", "-auto-approve", "-no-color", "-input=false");
@@ -109,7 +112,10 @@ test("an evacuation is announced in the plan, saying what its mode does to the i
 
 test("a group member outside the cluster fails at synth and, for HCL, at plan, before any call", () =>
   withStack(async (s) => {
-    assert.throws(() => s.synth({ gpuMembers: ["server02", "server09"] }), /IncusClusterGroup 'incus\/gpu': members: "server09" is not one of the servers of cluster "lab" \(server01, server02, server03\)/);
+    assert.throws(
+      () => s.synth({ gpuMembers: ["server02", "server09"] }),
+      /IncusClusterGroup 'incus\/gpu': members: "server09" is not one of the servers of cluster "lab" \(server01, server02, server03\)/,
+    );
     s.synth();
     const file = path.join(s.e2e.stackDir, "cdk.tf.json");
     const stack = JSON.parse(readFileSync(file, "utf8")) as { resource: Record<string, Record<string, Record<string, unknown>>> };
@@ -147,9 +153,17 @@ test("a cluster created with its ClusterCertificate in one apply: the cluster's 
     assert.match(plan.output, /No changes/);
 
     // The cluster's rename leaves the certificate as it is: no certificate PUT.
-    e2e.stackDir = synthIncusScenario(path.join(e2e.workdir, "cdktf.out"), { clientCertificate, certificate: pair.certificate, incus: false, name: "lab-renamed" });
+    e2e.stackDir = synthIncusScenario(path.join(e2e.workdir, "cdktf.out"), {
+      clientCertificate,
+      certificate: pair.certificate,
+      incus: false,
+      name: "lab-renamed",
+    });
     await e2e.applyOk();
-    assert.deepEqual(e2e.changes().filter((c) => c.includes("/certificate")), []);
+    assert.deepEqual(
+      e2e.changes().filter((c) => c.includes("/certificate")),
+      [],
+    );
     assert.equal(e2e.oc.snapshot().clusters.find((c) => c.name === "lab-renamed")!.certificate, pair.certificate);
     assert.deepEqual(await e2e.planChanges(), {});
   } finally {

@@ -68,11 +68,16 @@ for (const policy of ["remove", "retain"] as const) {
     writeHcl(e2e, config("b", policy));
     const plan = await e2e.plan();
     assert.equal(plan.code, 0, plan.output);
-    const actions = Object.fromEntries(plan.plan!.resource_changes.filter((rc) => rc.change.actions.join() !== "no-op").map((rc) => [rc.address, rc.change.actions.join()]));
+    const actions = Object.fromEntries(
+      plan.plan!.resource_changes.filter((rc) => rc.change.actions.join() !== "no-op").map((rc) => [rc.address, rc.change.actions.join()]),
+    );
     assert.deepEqual(actions, Object.fromEntries(MOVED.map((address) => [address, "update"])));
     const text = plan.output.replace(/[│\s]+/g, " ");
     for (const what of ["the kernel config", `iSCSI target "${ISCSI_TARGET}" at 192.0.2.50:3260`, 'VLAN tags 100 on "eth0"']) {
-      const expected = policy === "remove" ? `${what} moves from cluster "a" to cluster "b": removed from the members of "a", then added on those of "b"` : `${what} moves from cluster "a" to cluster "b" and stays on the members of "a" (deletion_policy retain)`;
+      const expected =
+        policy === "remove"
+          ? `${what} moves from cluster "a" to cluster "b": removed from the members of "a", then added on those of "b"`
+          : `${what} moves from cluster "a" to cluster "b" and stays on the members of "a" (deletion_policy retain)`;
       assert.ok(text.includes(expected), `the plan says: ${expected}`);
     }
     assert.doesNotMatch(text, /must be replaced|forces replacement/);
@@ -80,7 +85,10 @@ for (const policy of ["remove", "retain"] as const) {
     await e2e.applyOk();
     const bulk = (cluster: string) => `POST /1.0/provisioning/clusters/${cluster}/:bulk-update`;
     assert.deepEqual(
-      e2e.changes().filter((c) => !c.startsWith("POST /1.0/provisioning/servers/")).sort(),
+      e2e
+        .changes()
+        .filter((c) => !c.startsWith("POST /1.0/provisioning/servers/"))
+        .sort(),
       policy === "remove" ? [bulk("a"), bulk("a"), bulk("a"), bulk("b"), bulk("b"), bulk("b")] : [bulk("b"), bulk("b"), bulk("b")],
     );
     for (const server of ["server01", "server02"]) assert.deepEqual(carries(server), policy === "remove" ? empty : full, server);

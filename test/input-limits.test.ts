@@ -24,7 +24,10 @@ const DIST = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 /** A few hundred bytes of YAML whose aliases expand to width^levels values. */
 function aliasBomb(levels: number, width = 9): string {
   let text = `l0: &l0 [${Array(width).fill('"lol"').join(", ")}]\n`;
-  for (let i = 1; i < levels; i++) text += `l${i}: &l${i} [${Array(width).fill(`*l${i - 1}`).join(", ")}]\n`;
+  for (let i = 1; i < levels; i++)
+    text += `l${i}: &l${i} [${Array(width)
+      .fill(`*l${i - 1}`)
+      .join(", ")}]\n`;
   return text;
 }
 
@@ -52,45 +55,61 @@ function withDir(fn: (dir: string) => void | Promise<void>): () => Promise<void>
   };
 }
 
-const errorSummaries = (diagnostics: readonly { severity: string; summary: string }[]) => diagnostics.filter((d) => d.severity === "error").map((d) => d.summary);
+const errorSummaries = (diagnostics: readonly { severity: string; summary: string }[]) =>
+  diagnostics.filter((d) => d.severity === "error").map((d) => d.summary);
 
-test("a YAML alias bomb is refused with the file named, instead of being expanded", withDir((dir) => {
-  const parsed = parseYaml(aliasBomb(9), "bomb.yaml");
-  assert.equal(parsed.ok, false);
-  assert.match(parsed.ok ? "" : parsed.problems[0]!.message, /it expands by more than 100000 values through aliases/);
-  const file = path.join(dir, "services.yaml");
-  writeFileSync(file, aliasBomb(9));
-  assert.throws(() => loadConfigFile(servicesConfigSchema, file), (e: unknown) => e instanceof ConfigError && e.message.startsWith(`${file}: invalid YAML: it expands by more than 100000 values`));
-  // Anchors used a few times, as configs do, are fine.
-  assert.equal(parseYaml("base: &b {enabled: true}\nlvm: *b\nnvme: *b\n", "ok.yaml").ok, true);
-}));
+test(
+  "a YAML alias bomb is refused with the file named, instead of being expanded",
+  withDir((dir) => {
+    const parsed = parseYaml(aliasBomb(9), "bomb.yaml");
+    assert.equal(parsed.ok, false);
+    assert.match(parsed.ok ? "" : parsed.problems[0]!.message, /it expands by more than 100000 values through aliases/);
+    const file = path.join(dir, "services.yaml");
+    writeFileSync(file, aliasBomb(9));
+    assert.throws(
+      () => loadConfigFile(servicesConfigSchema, file),
+      (e: unknown) => e instanceof ConfigError && e.message.startsWith(`${file}: invalid YAML: it expands by more than 100000 values`),
+    );
+    // Anchors used a few times, as configs do, are fine.
+    assert.equal(parseYaml("base: &b {enabled: true}\nlvm: *b\nnvme: *b\n", "ok.yaml").ok, true);
+  }),
+);
 
-test("a template whose config is an alias bomb fails the template's plan and its synth, naming the attribute or file", withDir((dir) => {
-  const template: ObjectValue = {
-    id: null,
-    name: "bomb",
-    description: null,
-    services_config: aliasBomb(7),
-    application_config: "config: {}\n",
-    variables: {},
-  };
-  const problems = errorSummaries(clusterTemplateResource.validate!({ config: template, capabilities }) as { severity: string; summary: string }[]);
-  assert.deepEqual(problems, ["services_config: it expands by more than 100000 values through aliases (or objects reused in it); write the values out or reuse fewer anchors"]);
+test(
+  "a template whose config is an alias bomb fails the template's plan and its synth, naming the attribute or file",
+  withDir((dir) => {
+    const template: ObjectValue = {
+      id: null,
+      name: "bomb",
+      description: null,
+      services_config: aliasBomb(7),
+      application_config: "config: {}\n",
+      variables: {},
+    };
+    const problems = errorSummaries(clusterTemplateResource.validate!({ config: template, capabilities }) as { severity: string; summary: string }[]);
+    assert.deepEqual(problems, [
+      "services_config: it expands by more than 100000 values through aliases (or objects reused in it); write the values out or reuse fewer anchors",
+    ]);
 
-  const file = path.join(dir, "services.yaml");
-  writeFileSync(file, aliasBomb(9));
-  assert.throws(
-    () => synth((s) => new ClusterTemplate(s, "t", { name: "bomb", servicesConfig: file, applicationConfig: {}, variables: {} })),
-    new Error(`ClusterTemplate 's/t': servicesConfig file ${JSON.stringify(file)}: it expands by more than 100000 values through aliases (or objects reused in it); write the values out or reuse fewer anchors.`),
-  );
-  // The same built as an object that reuses its parts: written out with anchors, it is refused too.
-  let bomb: unknown = Array(9).fill("lol");
-  for (let i = 1; i < 9; i++) bomb = Array(9).fill(bomb);
-  assert.throws(
-    () => synth((s) => new ClusterTemplate(s, "t", { name: "bomb", servicesConfig: { lvm: bomb }, applicationConfig: {}, variables: {} })),
-    new Error("ClusterTemplate 's/t': servicesConfig expands by more than 100000 values through aliases (or objects reused in it); write the values out or reuse fewer anchors."),
-  );
-}));
+    const file = path.join(dir, "services.yaml");
+    writeFileSync(file, aliasBomb(9));
+    assert.throws(
+      () => synth((s) => new ClusterTemplate(s, "t", { name: "bomb", servicesConfig: file, applicationConfig: {}, variables: {} })),
+      new Error(
+        `ClusterTemplate 's/t': servicesConfig file ${JSON.stringify(file)}: it expands by more than 100000 values through aliases (or objects reused in it); write the values out or reuse fewer anchors.`,
+      ),
+    );
+    // The same built as an object that reuses its parts: written out with anchors, it is refused too.
+    let bomb: unknown = Array(9).fill("lol");
+    for (let i = 1; i < 9; i++) bomb = Array(9).fill(bomb);
+    assert.throws(
+      () => synth((s) => new ClusterTemplate(s, "t", { name: "bomb", servicesConfig: { lvm: bomb }, applicationConfig: {}, variables: {} })),
+      new Error(
+        "ClusterTemplate 's/t': servicesConfig expands by more than 100000 values through aliases (or objects reused in it); write the values out or reuse fewer anchors.",
+      ),
+    );
+  }),
+);
 
 test("deep nesting is refused with the field named, never a stack overflow", async () => {
   // Plan: a services_config nested 100 000 deep.
@@ -123,39 +142,44 @@ test("deep nesting is refused with the field named, never a stack overflow", asy
   );
 });
 
-test("a FIFO or a device given as a certificate or key file fails the plan, naming the attribute", withDir(async (dir) => {
-  const fifo = path.join(dir, "client.key");
-  assert.equal(spawnSync("mkfifo", [fifo]).status, 0);
-  const settings = (extra: ObjectValue): ObjectValue => ({
-    id: null,
-    cluster: "alpha",
-    remote: null,
-    incus_address: "https://127.0.0.1:8443",
-    incus_client_certificate: null,
-    incus_client_key_file: null,
-    incus_server_certificate: null,
-    config: { "cluster.max_voters": "3" },
-    placement_scriptlet: null,
-    ...extra,
-  });
-  const problems = await incusClusterSettingsResource.validate!({
-    config: settings({ incus_client_certificate: "/dev/zero", incus_client_key_file: fifo, incus_server_certificate: dir }),
-    capabilities,
-  });
-  assert.deepEqual(errorSummaries(problems), [
-    `incus_client_key_file: ${JSON.stringify(fifo)} is a named pipe (FIFO), not a regular file; give the path of a regular file`,
-    `incus_client_certificate: "/dev/zero" is a character device, not a regular file; give the path of a regular file`,
-    `incus_server_certificate: ${JSON.stringify(dir)} is a directory, not a regular file; give the path of a regular file`,
-  ]);
-}));
+test(
+  "a FIFO or a device given as a certificate or key file fails the plan, naming the attribute",
+  withDir(async (dir) => {
+    const fifo = path.join(dir, "client.key");
+    assert.equal(spawnSync("mkfifo", [fifo]).status, 0);
+    const settings = (extra: ObjectValue): ObjectValue => ({
+      id: null,
+      cluster: "alpha",
+      remote: null,
+      incus_address: "https://127.0.0.1:8443",
+      incus_client_certificate: null,
+      incus_client_key_file: null,
+      incus_server_certificate: null,
+      config: { "cluster.max_voters": "3" },
+      placement_scriptlet: null,
+      ...extra,
+    });
+    const problems = await incusClusterSettingsResource.validate!({
+      config: settings({ incus_client_certificate: "/dev/zero", incus_client_key_file: fifo, incus_server_certificate: dir }),
+      capabilities,
+    });
+    assert.deepEqual(errorSummaries(problems), [
+      `incus_client_key_file: ${JSON.stringify(fifo)} is a named pipe (FIFO), not a regular file; give the path of a regular file`,
+      `incus_client_certificate: "/dev/zero" is a character device, not a regular file; give the path of a regular file`,
+      `incus_server_certificate: ${JSON.stringify(dir)} is a directory, not a regular file; give the path of a regular file`,
+    ]);
+  }),
+);
 
 // Each case would block a process that opened the FIFO, so they run in a child with a time limit.
-test("a FIFO or /dev/zero given as a config, template, certificate or key file fails synth and configure at once, naming the prop", withDir((dir) => {
-  const fifo = path.join(dir, "input.yaml");
-  assert.equal(spawnSync("mkfifo", [fifo]).status, 0);
-  const big = path.join(dir, "big.yaml");
-  writeFileSync(big, `# ${"x".repeat(5 * 1024 * 1024)}\n`);
-  const script = `
+test(
+  "a FIFO or /dev/zero given as a config, template, certificate or key file fails synth and configure at once, naming the prop",
+  withDir((dir) => {
+    const fifo = path.join(dir, "input.yaml");
+    assert.equal(spawnSync("mkfifo", [fifo]).status, 0);
+    const big = path.join(dir, "big.yaml");
+    writeFileSync(big, `# ${"x".repeat(5 * 1024 * 1024)}\n`);
+    const script = `
     const { App, TerraformStack } = await import("cdktf");
     const { Cluster, ClusterTemplate, OperationsCenter } = await import(${JSON.stringify(path.join(DIST, "constructs/index.js"))});
     const { resolveRemote } = await import(${JSON.stringify(path.join(DIST, "src/client/remote.js"))});
@@ -170,17 +194,18 @@ test("a FIFO or /dev/zero given as a config, template, certificate or key file f
     attempt(() => resolveRemote({ configDir: ${JSON.stringify(dir)}, env: { OPERATIONS_CENTER_URL: "https://127.0.0.1:1", OPERATIONS_CENTER_SERVER_CERT: "/dev/zero" } }));
     console.log(JSON.stringify(out));
   `;
-  const child = spawnSync(process.execPath, ["--input-type=module", "-e", script], { cwd: path.resolve(DIST, ".."), encoding: "utf8", timeout: 60_000 });
-  assert.equal(child.error, undefined, `the child did not finish: ${String(child.error)}`);
-  assert.equal(child.status, 0, child.stderr);
-  const messages = JSON.parse(child.stdout) as string[];
-  const pipe = "is a named pipe (FIFO), not a regular file; give the path of a regular file";
-  assert.deepEqual(messages, [
-    `Cluster 's/a': ${fifo}: cannot read the file given as servicesConfig: it ${pipe}`,
-    "Cluster 's/a': /dev/zero: cannot read the file given as applicationConfig: it is a character device, not a regular file; give the path of a regular file",
-    `Cluster 's/a': ${big}: cannot read the file given as applicationConfig: it is larger than 4 MiB, the most that is read for it; give a smaller file`,
-    `ClusterTemplate 's/t': servicesConfig file ${JSON.stringify(fifo)} ${pipe}.`,
-    `OPERATIONS_CENTER_CLIENT_KEY: cannot read "${fifo}" (it ${pipe}); set it to a readable PEM file or to the PEM text itself.`,
-    `OPERATIONS_CENTER_SERVER_CERT: cannot read "/dev/zero" (it is a character device, not a regular file; give the path of a regular file); set it to a readable PEM file or to the PEM text itself.`,
-  ]);
-}));
+    const child = spawnSync(process.execPath, ["--input-type=module", "-e", script], { cwd: path.resolve(DIST, ".."), encoding: "utf8", timeout: 60_000 });
+    assert.equal(child.error, undefined, `the child did not finish: ${String(child.error)}`);
+    assert.equal(child.status, 0, child.stderr);
+    const messages = JSON.parse(child.stdout) as string[];
+    const pipe = "is a named pipe (FIFO), not a regular file; give the path of a regular file";
+    assert.deepEqual(messages, [
+      `Cluster 's/a': ${fifo}: cannot read the file given as servicesConfig: it ${pipe}`,
+      "Cluster 's/a': /dev/zero: cannot read the file given as applicationConfig: it is a character device, not a regular file; give the path of a regular file",
+      `Cluster 's/a': ${big}: cannot read the file given as applicationConfig: it is larger than 4 MiB, the most that is read for it; give a smaller file`,
+      `ClusterTemplate 's/t': servicesConfig file ${JSON.stringify(fifo)} ${pipe}.`,
+      `OPERATIONS_CENTER_CLIENT_KEY: cannot read "${fifo}" (it ${pipe}); set it to a readable PEM file or to the PEM text itself.`,
+      `OPERATIONS_CENTER_SERVER_CERT: cannot read "/dev/zero" (it is a character device, not a regular file; give the path of a regular file); set it to a readable PEM file or to the PEM text itself.`,
+    ]);
+  }),
+);

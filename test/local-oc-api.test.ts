@@ -83,7 +83,10 @@ describe("local OC: authentication, envelope and mux", () => {
     assert.equal(log[1]!.status, 400);
     assert.deepEqual(log[1]!.body, { name: "" });
     const remote = await h.call("GET", "/local-oc/requests");
-    assert.deepEqual(remote.json!.metadata.slice(0, 2).map((e: { status: number }) => e.status), [200, 400]);
+    assert.deepEqual(
+      remote.json!.metadata.slice(0, 2).map((e: { status: number }) => e.status),
+      [200, 400],
+    );
   });
 });
 
@@ -111,7 +114,7 @@ describe("local OC: servers", () => {
     assert.deepEqual(await filter('status == "pending"'), ["pending1"]);
     assert.deepEqual(await filter('type == "migration-manager"'), ["mm1"]);
     assert.deepEqual(await filter('name == "node1" || name == "node3"'), ["node1", "node3"]);
-    assert.ok((await filter("cluster == nil && status == \"ready\"")).includes("node1"));
+    assert.ok((await filter('cluster == nil && status == "ready"')).includes("node1"));
     assert.deepEqual(await filter('cluster == "nope"'), []);
 
     const bad = await h.call("GET", `${S}?recursion=1&filter=${encodeURIComponent("name ==")}`);
@@ -124,7 +127,10 @@ describe("local OC: servers", () => {
     assert.equal(status.status, 500);
     assert.equal(status.json!.error, "Invalid status");
     const pending = await h.call("GET", `${S}?recursion=1&status=pending`);
-    assert.deepEqual(pending.json!.metadata.map((s: { name: string }) => s.name), ["pending1"]);
+    assert.deepEqual(
+      pending.json!.metadata.map((s: { name: string }) => s.name),
+      ["pending1"],
+    );
   });
 
   it("gets a server with an ETag, 404 for an unknown one", async () => {
@@ -219,8 +225,16 @@ describe("local OC: cluster create", () => {
       400,
       'Failed creating cluster: Invalid cluster, cluster config for rolling restart restore mode is invalid, only "" and "skip" are supported.',
     );
-    await expectError({ name: "x", connection_url: "", server_names: ["node3"] }, 400, 'Failed creating cluster: Invalid cluster definition, server type can not be ""');
-    await expectError(clusterPost("x", ["node3"], { server_type: "" }), 400, 'Failed creating cluster: Invalid cluster definition, server type can not be "unknown"');
+    await expectError(
+      { name: "x", connection_url: "", server_names: ["node3"] },
+      400,
+      'Failed creating cluster: Invalid cluster definition, server type can not be ""',
+    );
+    await expectError(
+      clusterPost("x", ["node3"], { server_type: "" }),
+      400,
+      'Failed creating cluster: Invalid cluster definition, server type can not be "unknown"',
+    );
     await expectError(clusterPost("x", ["node3"], { server_type: "bogus" }), 400, 'Bad Request: "bogus" is not a valid server type');
     await expectError(clusterPost("x", ["node3"], { status: "bogus" }), 400, 'Bad Request: "bogus" is not a valid server status');
     await expectError(
@@ -257,7 +271,11 @@ describe("local OC: cluster create", () => {
       400,
       'Failed creating cluster: Incus application is not the same on all servers, found "incus" and "incus-lts-7.0": Operation not permitted',
     );
-    await expectError({ name: "x" , server_names: "node3" }, 400, "Bad Request: json: cannot unmarshal string into Go struct field ClusterPost.server_names of type []string");
+    await expectError(
+      { name: "x", server_names: "node3" },
+      400,
+      "Bad Request: json: cannot unmarshal string into Go struct field ClusterPost.server_names of type []string",
+    );
     const empty = await h.call("POST", C, "", { raw: true });
     assert.equal(empty.json!.error, "Bad Request: EOF");
     assert.equal((await h.call("GET", C)).json!.metadata.length, 1, "no record for failures before the insert");
@@ -346,7 +364,13 @@ describe("local OC: cluster PUT, rename, ETag", () => {
   });
   afterEach(() => h.close());
 
-  const put = { connection_url: "https://c.example.test", channel: "stable", description: "d", properties: { a: "1" }, config: { rolling_restart: { post_restore_delay: "15m", restore_mode: "skip" } } };
+  const put = {
+    connection_url: "https://c.example.test",
+    channel: "stable",
+    description: "d",
+    properties: { a: "1" },
+    config: { rolling_restart: { post_restore_delay: "15m", restore_mode: "skip" } },
+  };
 
   it("PUT replaces the five fields, 201 + Location; If-Match mismatch is 412", async () => {
     const before = await h.call("GET", `${C}/c`);
@@ -417,7 +441,10 @@ describe("local OC: cluster PUT, rename, ETag", () => {
   it("updates the certificate after checking the key pair", async () => {
     const bad = await h.call("PUT", `${C}/c/certificate`, { cluster_certificate: "x", cluster_certificate_key: "y" });
     assert.equal(bad.status, 400);
-    assert.equal(bad.json!.error, "Failed to update certificate for cluster: Failed to validate key pair: tls: failed to find any PEM data in certificate input");
+    assert.equal(
+      bad.json!.error,
+      "Failed to update certificate for cluster: Failed to validate key pair: tls: failed to find any PEM data in certificate input",
+    );
     const { createSelfSignedCertificate } = await import("../src/local-oc/certificates.js");
     const pair = await createSelfSignedCertificate({ commonName: "c", usage: "server" });
     const ok = await h.call("PUT", `${C}/c/certificate`, { cluster_certificate: pair.certificate, cluster_certificate_key: pair.key });
@@ -499,7 +526,13 @@ describe("local OC: add servers", () => {
   let h: Harness;
   before(async () => {
     h = await startHarness({ seed: SEED });
-    await h.call("POST", C, clusterPost("c", ["node1", "node2"], { services_config: { lvm: { enabled: true }, nvme: { enabled: true, targets: [{ transport: "tcp", address: "192.0.2.50", port: 8009 }] } } }));
+    await h.call(
+      "POST",
+      C,
+      clusterPost("c", ["node1", "node2"], {
+        services_config: { lvm: { enabled: true }, nvme: { enabled: true, targets: [{ transport: "tcp", address: "192.0.2.50", port: 8009 }] } },
+      }),
+    );
   });
   after(() => h.close());
 
@@ -508,14 +541,20 @@ describe("local OC: add servers", () => {
     assert.equal(r.status, 400);
     assert.equal(
       r.json!.error,
-      "Failed adding servers [node4] to cluster \"c\": Failed to add servers (node4) due to configuration inconsistencies: Network interface and bond names and vlans configuration mismatch, found map[eth0:[]] (node1) and map[eth0:[999]] (node4): Operation not permitted",
+      'Failed adding servers [node4] to cluster "c": Failed to add servers (node4) due to configuration inconsistencies: Network interface and bond names and vlans configuration mismatch, found map[eth0:[]] (node1) and map[eth0:[999]] (node4): Operation not permitted',
     );
     const nvme = await h.call("POST", `${C}/c/:add-servers`, { server_names: ["node3"] });
     assert.equal(nvme.status, 400);
-    assert.match(nvme.json!.error, /due to configuration inconsistencies: NVME configuration mismatch, found \{true \[\{tcp 192\.0\.2\.50 8009\}\]\} \(node1\) and \{false \[\]\} \(node3\): Operation not permitted$/);
+    assert.match(
+      nvme.json!.error,
+      /due to configuration inconsistencies: NVME configuration mismatch, found \{true \[\{tcp 192\.0\.2\.50 8009\}\]\} \(node1\) and \{false \[\]\} \(node3\): Operation not permitted$/,
+    );
     const unknown = await h.call("POST", `${C}/c/:add-servers`, { server_names: ["ghost"] });
     assert.equal(unknown.status, 404);
-    assert.equal(unknown.json!.error, 'Failed adding servers [ghost] to cluster "c": Failed to get server "ghost": Failed to get server "ghost" by name: Not found');
+    assert.equal(
+      unknown.json!.error,
+      'Failed adding servers [ghost] to cluster "c": Failed to get server "ghost": Failed to get server "ghost" by name: Not found',
+    );
     const noCluster = await h.call("POST", `${C}/ghost/:add-servers`, { server_names: ["node3"] });
     assert.equal(noCluster.json!.error, 'Failed adding servers [node3] to cluster "ghost": Failed to get cluster "ghost": Not found');
     const empty = await h.call("POST", `${C}/c/:add-servers`, { server_names: [] });
@@ -553,10 +592,16 @@ describe("local OC: remove servers", () => {
     );
     const foreign = await h.call("POST", `${C}/c/:remove-servers`, { server_names: ["node4"] });
     assert.equal(foreign.status, 404);
-    assert.equal(foreign.json!.error, 'Failed to remove servers [node4] from cluster "c": Server removal failed, server "node4" is not part of the cluster "c": Not found');
+    assert.equal(
+      foreign.json!.error,
+      'Failed to remove servers [node4] from cluster "c": Server removal failed, server "node4" is not part of the cluster "c": Not found',
+    );
     const notEvacuated = await h.call("POST", `${C}/c/:remove-servers`, { server_names: ["node3"] });
     assert.equal(notEvacuated.status, 400);
-    assert.equal(notEvacuated.json!.error, 'Failed to remove servers [node3] from cluster "c": Server removal failed, server "node3" is not in state evacuated: Operation not permitted');
+    assert.equal(
+      notEvacuated.json!.error,
+      'Failed to remove servers [node3] from cluster "c": Server removal failed, server "node3" is not in state evacuated: Operation not permitted',
+    );
     await h.call("POST", `${S}/node3/system/:evacuate`);
     const ok = await h.call("POST", `${C}/c/:remove-servers`, { server_names: ["node3"] });
     assert.equal(ok.status, 201);
@@ -588,10 +633,19 @@ describe("local OC: cluster templates", () => {
   it("validates variables with OC's texts", async () => {
     const cases: Array<[Record<string, unknown>, string]> = [
       [{ name: "" }, "Failed creating cluster config template: Invalid cluster template, name can not be empty"],
-      [{ variables: { A: {}, "b-c": {} }, application_config_template: "@b-c@" }, 'Failed creating cluster config template: Varible "b-c" does not match the expected pattern or contains invalid characters'],
+      [
+        { variables: { A: {}, "b-c": {} }, application_config_template: "@b-c@" },
+        'Failed creating cluster config template: Varible "b-c" does not match the expected pattern or contains invalid characters',
+      ],
       [{ variables: { A: {}, B: {} } }, 'Failed creating cluster config template: Defined variable "B" is not used in any template'],
-      [{ application_config_template: "x: @C@" }, 'Failed creating cluster config template: Variable "C" used in the application config template is not contained in the variable definitions'],
-      [{ variables: {} }, 'Failed creating cluster config template: Variable "A" used in the service config template is not contained in the variable definitions'],
+      [
+        { application_config_template: "x: @C@" },
+        'Failed creating cluster config template: Variable "C" used in the application config template is not contained in the variable definitions',
+      ],
+      [
+        { variables: {} },
+        'Failed creating cluster config template: Variable "A" used in the service config template is not contained in the variable definitions',
+      ],
     ];
     for (const [extra, error] of cases) {
       const r = await h.call("POST", T, tpl(extra));
@@ -620,7 +674,10 @@ describe("local OC: cluster templates", () => {
     const put = await h.call("PUT", `${T}/t`, tpl({ description: "x" }), { headers: { "If-Match": etag } });
     assert.equal(put.status, 201);
     const badPut = await h.call("PUT", `${T}/t`, tpl({ variables: {} }));
-    assert.equal(badPut.json!.error, 'Failed updating cluster config template "t": Variable "A" used in the service config template is not contained in the variable definitions');
+    assert.equal(
+      badPut.json!.error,
+      'Failed updating cluster config template "t": Variable "A" used in the service config template is not contained in the variable definitions',
+    );
     const ren = await h.call("POST", `${T}/t`, { name: "u" });
     assert.equal(ren.status, 201);
     assert.equal(ren.headers["location"], `${T}/u`);

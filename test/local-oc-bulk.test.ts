@@ -117,9 +117,15 @@ describe("local OC: bulk update", () => {
     assert.match(absent.json!.error, /does not exist on server "server01" \(https:\/\/192\.0\.2\.11:8443\): Operation not permitted$/);
 
     assert.equal((await bulk("add_multipath_storage_target", { wwn: "0x5abc" })).status, 200);
-    assert.match((await bulk("add_multipath_storage_target", { wwn: "0x5abc" })).json!.error, /Service multipath target "0x5abc" already defined on server "server01"/);
+    assert.match(
+      (await bulk("add_multipath_storage_target", { wwn: "0x5abc" })).json!.error,
+      /Service multipath target "0x5abc" already defined on server "server01"/,
+    );
     assert.equal((await bulk("remove_multipath_storage_target", { wwn: "0x5abc" })).status, 200);
-    assert.match((await bulk("remove_multipath_storage_target", { wwn: "0x5abc" })).json!.error, /Service multipath target "0x5abc" does not exist on server "server01"/);
+    assert.match(
+      (await bulk("remove_multipath_storage_target", { wwn: "0x5abc" })).json!.error,
+      /Service multipath target "0x5abc" does not exist on server "server01"/,
+    );
     const mp = await h.call("GET", `${S}/server02/os/1.0/services/multipath`);
     assert.deepEqual(mp.json!.metadata.config, { enabled: true, wwns: [] }, "removing the last target leaves the service enabled");
 

@@ -35,12 +35,31 @@ const UPLOAD = "uploading an archive (multipart or tar) is not simulated: 400";
 
 const INCUSOS_OMITEMPTY = "the IncusOS network document as IncusOS encodes it: its omitempty fields are absent when empty";
 const CLUSTER_ENCODING: Case = {
-  knownIssues: ["update_status.needs_update", "update_status.needs_reboot", "update_status.in_maintenance", "update_status.in_progress_status.evacuated_before", "update_status.in_progress_status.pending_reboot", "update_status.in_progress_status.status_description"],
-  deviation: "Go encoding wins: update_status' three lists are omitempty, evacuated_before/pending_reboot are nil slices (null) while no run is active, status_description is an omitempty *string",
+  knownIssues: [
+    "update_status.needs_update",
+    "update_status.needs_reboot",
+    "update_status.in_maintenance",
+    "update_status.in_progress_status.evacuated_before",
+    "update_status.in_progress_status.pending_reboot",
+    "update_status.in_progress_status.status_description",
+  ],
+  deviation:
+    "Go encoding wins: update_status' three lists are omitempty, evacuated_before/pending_reboot are nil slices (null) while no run is active, status_description is an omitempty *string",
 };
 const SERVER_NETWORK: Case = { knownIssues: ["os_data.network."], deviation: INCUSOS_OMITEMPTY };
 /** Inventory kinds the simulated clusters have no objects of (nothing runs on them). */
-const EMPTY_KINDS = ["images", "instances", "network_acls", "network_address_sets", "network_forwards", "network_integrations", "network_load_balancers", "network_peers", "network_zones", "storage_buckets"];
+const EMPTY_KINDS = [
+  "images",
+  "instances",
+  "network_acls",
+  "network_address_sets",
+  "network_forwards",
+  "network_integrations",
+  "network_load_balancers",
+  "network_peers",
+  "network_zones",
+  "storage_buckets",
+];
 
 const S = "/1.0/provisioning/servers";
 const C = "/1.0/provisioning/clusters";
@@ -56,38 +75,96 @@ function cases(): Record<string, Case> {
     "GET /1.0/image/incus?recursion=1": { path: "/1.0/images/incus?recursion=1", deviation: IMAGE_PATH },
     "POST /1.0/image/incus": { path: "/1.0/images/incus", status: 400, deviation: `${IMAGE_PATH}; ${UPLOAD}` },
     "GET /1.0/image/incus/{name}": { path: "/1.0/images/incus/debian-12", deviation: IMAGE_PATH },
-    "PUT /1.0/image/incus/{name}": { path: "/1.0/images/incus/debian-12", body: { description: "Debian 12", aliases: ["debian/12"] }, status: 201, deviation: `${IMAGE_PATH}; ${SYNC_201}` },
+    "PUT /1.0/image/incus/{name}": {
+      path: "/1.0/images/incus/debian-12",
+      body: { description: "Debian 12", aliases: ["debian/12"] },
+      status: 201,
+      deviation: `${IMAGE_PATH}; ${SYNC_201}`,
+    },
     "DELETE /1.0/image/incus/{name}": { path: "/1.0/images/incus/debian-12", deviation: IMAGE_PATH },
     "DELETE /1.0/image/incus/{name}/{version}": { path: "/1.0/images/incus/debian-12/20260801_05:24", deviation: IMAGE_PATH },
     "GET /1.0/image/incus/{name}/{version}/{filename}": { path: "/1.0/images/incus/debian-12/20260801_05:24/incus.tar.xz", deviation: IMAGE_PATH },
-    "POST /1.0/images/incus/sources": { body: { name: "mirror", url: "https://images.example.test/", filter_expression: "" }, status: 201, deviation: SYNC_201 },
+    "POST /1.0/images/incus/sources": {
+      body: { name: "mirror", url: "https://images.example.test/", filter_expression: "" },
+      status: 201,
+      deviation: SYNC_201,
+    },
     "GET /1.0/images/incus/sources/{name}": { path: "/1.0/images/incus/sources/upstream" },
-    "PUT /1.0/images/incus/sources/{name}": { path: "/1.0/images/incus/sources/upstream", body: { url: "https://images.example.test/", filter_expression: "" }, status: 201, deviation: SYNC_201 },
+    "PUT /1.0/images/incus/sources/{name}": {
+      path: "/1.0/images/incus/sources/upstream",
+      body: { url: "https://images.example.test/", filter_expression: "" },
+      status: 201,
+      deviation: SYNC_201,
+    },
     "DELETE /1.0/images/incus/sources/{name}": { path: "/1.0/images/incus/sources/upstream" },
     "POST /1.0/images/incus/sources/{name}/:refresh": { path: "/1.0/images/incus/sources/upstream/:refresh" },
     "POST /1.0/provisioning/channels": { body: { name: "candidate", description: "" }, status: 201, deviation: SYNC_201 },
     "GET /1.0/provisioning/channels/{name}": { path: "/1.0/provisioning/channels/stable" },
-    "PUT /1.0/provisioning/channels/{name}": { path: "/1.0/provisioning/channels/stable", body: { description: "Stable releases" }, status: 201, deviation: SYNC_201 },
+    "PUT /1.0/provisioning/channels/{name}": {
+      path: "/1.0/provisioning/channels/stable",
+      body: { description: "Stable releases" },
+      status: 201,
+      deviation: SYNC_201,
+    },
     "DELETE /1.0/provisioning/channels/{name}": { path: "/1.0/provisioning/channels/lts" },
     "GET /1.0/provisioning/channels/{name}/changelog": { path: "/1.0/provisioning/channels/stable/changelog" },
-    "POST /1.0/provisioning/cluster-templates": { body: { name: "t2", description: "", service_config_template: "", application_config_template: "", variables: {} }, status: 201, deviation: SYNC_201 },
+    "POST /1.0/provisioning/cluster-templates": {
+      body: { name: "t2", description: "", service_config_template: "", application_config_template: "", variables: {} },
+      status: 201,
+      deviation: SYNC_201,
+    },
     "GET /1.0/provisioning/cluster-templates/{name}": { path: `${T}/edge` },
-    "PUT /1.0/provisioning/cluster-templates/{name}": { path: `${T}/edge`, body: { description: "x", service_config_template: "lvm:\n  enabled: @LVM@\n", application_config_template: "", variables: { LVM: { description: "", default: "true" } } }, status: 201, deviation: SYNC_201 },
+    "PUT /1.0/provisioning/cluster-templates/{name}": {
+      path: `${T}/edge`,
+      body: {
+        description: "x",
+        service_config_template: "lvm:\n  enabled: @LVM@\n",
+        application_config_template: "",
+        variables: { LVM: { description: "", default: "true" } },
+      },
+      status: 201,
+      deviation: SYNC_201,
+    },
     "POST /1.0/provisioning/cluster-templates/{name}": { path: `${T}/edge`, body: { name: "edge2" }, status: 201, deviation: SYNC_201 },
     "DELETE /1.0/provisioning/cluster-templates/{name}": { path: `${T}/edge` },
-    "POST /1.0/provisioning/clusters": { body: { name: "c2", connection_url: "https://c2.example.test:8443", server_names: ["server03"], server_type: "incus" }, status: 201, deviation: SYNC_201 },
+    "POST /1.0/provisioning/clusters": {
+      body: { name: "c2", connection_url: "https://c2.example.test:8443", server_names: ["server03"], server_type: "incus" },
+      status: 201,
+      deviation: SYNC_201,
+    },
     "GET /1.0/provisioning/clusters/{clusterName}/artifacts": { path: `${C}/prod/artifacts` },
     "GET /1.0/provisioning/clusters/{clusterName}/artifacts?recursion=1": { path: `${C}/prod/artifacts?recursion=1` },
     "GET /1.0/provisioning/clusters/{clusterName}/artifacts/{artifactName}": { path: `${C}/prod/artifacts/terraform-configuration` },
-    "GET /1.0/provisioning/clusters/{clusterName}/artifacts/{artifactName}/{filename}": { path: `${C}/prod/artifacts/terraform-configuration/application-seed-config.json` },
+    "GET /1.0/provisioning/clusters/{clusterName}/artifacts/{artifactName}/{filename}": {
+      path: `${C}/prod/artifacts/terraform-configuration/application-seed-config.json`,
+    },
     "GET /1.0/provisioning/clusters/{name}": { path: `${C}/prod`, ...CLUSTER_ENCODING },
     "GET /1.0/provisioning/clusters?recursion=1": CLUSTER_ENCODING,
     "GET /1.0/provisioning/servers?recursion=1": SERVER_NETWORK,
-    "PUT /1.0/provisioning/clusters/{name}": { path: `${C}/prod`, body: { connection_url: "https://prod.example.test:8443", channel: "stable", description: "", properties: {}, config: { rolling_restart: { post_restore_delay: "", restore_mode: "" } } }, status: 201, deviation: SYNC_201 },
+    "PUT /1.0/provisioning/clusters/{name}": {
+      path: `${C}/prod`,
+      body: {
+        connection_url: "https://prod.example.test:8443",
+        channel: "stable",
+        description: "",
+        properties: {},
+        config: { rolling_restart: { post_restore_delay: "", restore_mode: "" } },
+      },
+      status: 201,
+      deviation: SYNC_201,
+    },
     "POST /1.0/provisioning/clusters/{name}": { path: `${C}/prod`, body: { name: "prod2" }, status: 201, deviation: SYNC_201 },
     "DELETE /1.0/provisioning/clusters/{name}": { path: `${C}/prod?mode=force` },
-    "POST /1.0/provisioning/clusters/{name}/:add-servers": { path: `${C}/prod/:add-servers`, body: { server_names: ["server03"] }, status: 201, deviation: SYNC_201 },
-    "POST /1.0/provisioning/clusters/{name}/:bulk-update": { path: `${C}/prod/:bulk-update`, body: { action: "add_network_interface_vlan_tags", arguments: { interface_name: "eth0", vlan_tags: [100] } } },
+    "POST /1.0/provisioning/clusters/{name}/:add-servers": {
+      path: `${C}/prod/:add-servers`,
+      body: { server_names: ["server03"] },
+      status: 201,
+      deviation: SYNC_201,
+    },
+    "POST /1.0/provisioning/clusters/{name}/:bulk-update": {
+      path: `${C}/prod/:bulk-update`,
+      body: { action: "add_network_interface_vlan_tags", arguments: { interface_name: "eth0", vlan_tags: [100] } },
+    },
     "POST /1.0/provisioning/clusters/{name}/:cancel-operation": { path: `${C}/prod/:cancel-operation` },
     "POST /1.0/provisioning/clusters/{name}/:reboot": { path: `${C}/prod/:reboot` },
     "POST /1.0/provisioning/clusters/{name}/:remove-servers": {
@@ -114,25 +191,52 @@ function cases(): Record<string, Case> {
       status: 500,
       deviation: "only a registered server's own certificate may call it; with the operator's certificate OC fails the lookup (500)",
     },
-    "POST /1.0/provisioning/servers/:self_register": { status: 500, deviation: "OC accepts it only from the IncusOS it runs on; the local OC runs on none (500)" },
+    "POST /1.0/provisioning/servers/:self_register": {
+      status: 500,
+      deviation: "OC accepts it only from the IncusOS it runs on; the local OC runs on none (500)",
+    },
     "GET /1.0/provisioning/servers/{name}": { path: `${S}/server01`, ...SERVER_NETWORK },
-    "PUT /1.0/provisioning/servers/{name}": { path: `${S}/server03`, body: { public_connection_url: "", description: "spare", properties: {}, channel: "stable", bmc_config: { api_type: "redfish", endpoint: "https://192.0.2.203", username: "admin", password: "x", certificate: "", auto_pin_certificate: true } } },
+    "PUT /1.0/provisioning/servers/{name}": {
+      path: `${S}/server03`,
+      body: {
+        public_connection_url: "",
+        description: "spare",
+        properties: {},
+        channel: "stable",
+        bmc_config: { api_type: "redfish", endpoint: "https://192.0.2.203", username: "admin", password: "x", certificate: "", auto_pin_certificate: true },
+      },
+    },
     "POST /1.0/provisioning/servers/{name}": { path: `${S}/server03`, body: { name: "server03b" }, status: 201, deviation: SYNC_201 },
     "DELETE /1.0/provisioning/servers/{name}": { path: `${S}/server03` },
     "POST /1.0/provisioning/servers/{name}/:resync": { path: `${S}/server03/:resync` },
-    "POST /1.0/provisioning/servers/{name}/bmc/:apply-bios-attributes": { path: `${S}/server03/bmc/:apply-bios-attributes`, body: { attributes: { BootMode: "UEFI" } } },
+    "POST /1.0/provisioning/servers/{name}/bmc/:apply-bios-attributes": {
+      path: `${S}/server03/bmc/:apply-bios-attributes`,
+      body: { attributes: { BootMode: "UEFI" } },
+    },
     "POST /1.0/provisioning/servers/{name}/bmc/:server-locate": { path: `${S}/server03/bmc/:server-locate`, body: { active: true } },
     "GET /1.0/provisioning/servers/{name}/bmc/bios-attributes/{attributeName}": { path: `${S}/server03/bmc/bios-attributes/BootMode` },
     "GET /1.0/provisioning/servers/{name}/bmc/logs/{logSource}": { path: `${S}/server03/bmc/logs/SEL` },
-    "POST /1.0/provisioning/servers/{name}/system/:update": { path: `${S}/server03/system/:update`, body: { os: { name: "IncusOS", trigger_update: true }, applications: [] } },
-    "PUT /1.0/provisioning/servers/{name}/system/network": { path: `${S}/server03/system/network`, body: async (call: Call) => (await call("GET", `${S}/server03/system/network`)).json!.metadata },
+    "POST /1.0/provisioning/servers/{name}/system/:update": {
+      path: `${S}/server03/system/:update`,
+      body: { os: { name: "IncusOS", trigger_update: true }, applications: [] },
+    },
+    "PUT /1.0/provisioning/servers/{name}/system/network": {
+      path: `${S}/server03/system/network`,
+      body: async (call: Call) => (await call("GET", `${S}/server03/system/network`)).json!.metadata,
+    },
     "GET /1.0/provisioning/servers/{name}/system/network": {
       path: `${S}/server03/system/network`,
       knownIssues: ["config.", "state."],
       deviation: INCUSOS_OMITEMPTY,
     },
-    "PUT /1.0/provisioning/servers/{name}/system/storage": { path: `${S}/server03/system/storage`, body: { config: { pools: [], scrub_schedule: "0 4 * * 0" } } },
-    "PUT /1.0/provisioning/servers/{name}/system/update": { path: `${S}/server03/system/update`, body: { config: { auto_reboot: false, channel: "stable", check_frequency: "6h", maintenance_windows: [] } } },
+    "PUT /1.0/provisioning/servers/{name}/system/storage": {
+      path: `${S}/server03/system/storage`,
+      body: { config: { pools: [], scrub_schedule: "0 4 * * 0" } },
+    },
+    "PUT /1.0/provisioning/servers/{name}/system/update": {
+      path: `${S}/server03/system/update`,
+      body: { config: { auto_reboot: false, channel: "stable", check_frequency: "6h", maintenance_windows: [] } },
+    },
     "POST /1.0/provisioning/tokens": { body: tokenBody, status: 201, deviation: SYNC_201 },
     "PUT /1.0/provisioning/tokens/{uuid}": { body: tokenBody, status: 201, deviation: SYNC_201 },
     "POST /1.0/provisioning/tokens/{uuid}/image": { body: { type: "iso", architecture: "x86_64", seeds: {} }, status: 201, deviation: SYNC_201 },
@@ -140,7 +244,10 @@ function cases(): Record<string, Case> {
     "PUT /1.0/provisioning/tokens/{uuid}/seeds/{name}": { body: { description: "rack 4", public: true, seeds: {} }, status: 201, deviation: SYNC_201 },
     "DELETE /1.0/provisioning/updates": {},
     "POST /1.0/provisioning/updates": { status: 400, deviation: UPLOAD },
-    "POST /1.0/provisioning/updates/:refresh": { status: 202, deviation: "the only async endpoint: 202 with type async (operations-center internal/api/api_provisioning_update.go, updatesRefreshPost)" },
+    "POST /1.0/provisioning/updates/:refresh": {
+      status: 202,
+      deviation: "the only async endpoint: 202 with type async (operations-center internal/api/api_provisioning_update.go, updatesRefreshPost)",
+    },
     "PUT /1.0/provisioning/updates/{uuid}": { body: { channels: ["stable"] }, status: 201, deviation: SYNC_201 },
     "PUT /1.0/system/network": { body: async (call: Call) => (await call("GET", "/1.0/system/network")).json!.metadata },
     "PUT /1.0/system/security": { body: async (call: Call) => (await call("GET", "/1.0/system/security")).json!.metadata },
@@ -189,18 +296,16 @@ function defaultPath(path: string): string {
 }
 
 const SEED: SeedDocument = {
-  servers: [
-    { name: "server01" },
-    { name: "server02" },
-    { name: "server03" },
-    { name: "server04", status: "offline" },
-  ],
+  servers: [{ name: "server01" }, { name: "server02" }, { name: "server03" }, { name: "server04", status: "offline" }],
   templates: [{ name: "edge", service_config_template: "lvm:\n  enabled: @LVM@\n", variables: { LVM: { description: "", default: "true" } } }],
   clusters: [
     {
       name: "prod",
       server_names: ["server01", "server02"],
-      application_seed_config: { networks: [{ name: "uplink", type: "physical", config: { parent: "eth1" } }], storage_pools: [{ name: "remote", driver: "ceph", config: {} }] },
+      application_seed_config: {
+        networks: [{ name: "uplink", type: "physical", config: { parent: "eth1" } }],
+        storage_pools: [{ name: "remote", driver: "ceph", config: {} }],
+      },
     },
   ],
   tokens: [{ uses_remaining: 5, description: "rack 4" }],
@@ -234,7 +339,18 @@ before(async () => {
     variant: "default",
     description: "",
     aliases: ["debian/12"],
-    versions: { "20260801_05:24": { items: { "incus.tar.xz": { ftype: "incus.tar.xz", sha256: "0".repeat(64), size: 852, path: "images/debian/bookworm/amd64/default/20260801_05:24/incus.tar.xz" } } } },
+    versions: {
+      "20260801_05:24": {
+        items: {
+          "incus.tar.xz": {
+            ftype: "incus.tar.xz",
+            sha256: "0".repeat(64),
+            size: 852,
+            path: "images/debian/bookworm/amd64/default/20260801_05:24/incus.tar.xz",
+          },
+        },
+      },
+    },
     last_updated: new Date().toISOString(),
   });
   h.oc.restoreSnapshot(model);
@@ -305,10 +421,18 @@ test("every route of the spec answers with its status, the envelope and the spec
   h.oc.restoreSnapshot(baseline);
   ids.newCert = await createSelfSignedCertificate({ commonName: "local-oc", usage: "server", ipAddresses: ["127.0.0.1"] });
   const posted = await call("POST", "/1.0/system/certificate", ids.newCert);
-  rows.push(posted.status === 200 ? { route: "POST /1.0/system/certificate", outcome: "conforming", note: "" } : { route: "POST /1.0/system/certificate", outcome: "failing", note: posted.text });
+  rows.push(
+    posted.status === 200
+      ? { route: "POST /1.0/system/certificate", outcome: "conforming", note: "" }
+      : { route: "POST /1.0/system/certificate", outcome: "failing", note: posted.text },
+  );
   ca = ids.newCert.certificate;
   const renewed = await call("POST", "/1.0/system/certificate/:renew");
-  rows.push(renewed.status === 200 ? { route: "POST /1.0/system/certificate/:renew", outcome: "conforming", note: "" } : { route: "POST /1.0/system/certificate/:renew", outcome: "failing", note: renewed.text });
+  rows.push(
+    renewed.status === 200
+      ? { route: "POST /1.0/system/certificate/:renew", outcome: "conforming", note: "" }
+      : { route: "POST /1.0/system/certificate/:renew", outcome: "failing", note: renewed.text },
+  );
 
   const count = (o: Row["outcome"]) => rows.filter((r) => r.outcome === o).length;
   const reasons = new Map<string, string[]>();
@@ -323,5 +447,8 @@ test("every route of the spec answers with its status, the envelope and the spec
   ];
   console.log(lines.join("\n"));
   assert.equal(rows.length, specOperations.length);
-  assert.deepEqual(rows.filter((r) => r.outcome === "failing").map((r) => `${r.route}: ${r.note}`), []);
+  assert.deepEqual(
+    rows.filter((r) => r.outcome === "failing").map((r) => `${r.route}: ${r.note}`),
+    [],
+  );
 });

@@ -34,9 +34,18 @@ describe("local OC: health, reset, snapshot and restore", () => {
   });
 
   it("reset goes back to the seeded start and keeps trust", async () => {
-    await h.call("POST", "/1.0/provisioning/cluster-templates", { name: "extra", description: "", service_config_template: "", application_config_template: "", variables: {} });
+    await h.call("POST", "/1.0/provisioning/cluster-templates", {
+      name: "extra",
+      description: "",
+      service_config_template: "",
+      application_config_template: "",
+      variables: {},
+    });
     await h.call("DELETE", `${C}/prod?mode=factory-reset`);
-    assert.deepEqual((await h.call("GET", "/local-oc/pending-registrations")).json!.metadata.map((p: { name: string }) => p.name), ["server01", "server02"]);
+    assert.deepEqual(
+      (await h.call("GET", "/local-oc/pending-registrations")).json!.metadata.map((p: { name: string }) => p.name),
+      ["server01", "server02"],
+    );
     assert.equal((await h.call("POST", "/local-oc/reset")).status, 200);
     assert.equal((await h.call("GET", "/1.0/provisioning/cluster-templates/extra")).status, 404);
     assert.equal((await h.call("GET", `${C}/prod`)).json!.metadata.status, "ready");

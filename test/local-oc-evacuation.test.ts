@@ -67,7 +67,10 @@ test(":remove-servers refuses a member an auto evacuation left an instance on, a
     await h.call("POST", `${S}/server01/system/:evacuate`);
     const refused = await h.call("POST", `${C}/c1/:remove-servers`, { server_names: ["server01"] });
     assert.equal(refused.status, 400);
-    assert.equal(refused.json!.error, 'Failed to remove servers [server01] from cluster "c1": Server removal failed, server "server01" still has instances: Operation not permitted');
+    assert.equal(
+      refused.json!.error,
+      'Failed to remove servers [server01] from cluster "c1": Server removal failed, server "server01" still has instances: Operation not permitted',
+    );
     assert.equal((await h.call("DELETE", "/local-oc/instances/c1/default/db1")).status, 200);
     const removed = await h.call("POST", `${C}/c1/:remove-servers`, { server_names: ["server01"] });
     assert.equal(removed.status, 201, removed.text);
@@ -79,7 +82,10 @@ test(":remove-servers refuses a member that holds a custom volume, naming it; OC
     await h.call("POST", `${S}/server02/system/:evacuate`);
     const refused = await h.call("POST", `${C}/c1/:remove-servers`, { server_names: ["server02"] });
     assert.equal(refused.status, 400);
-    assert.equal(refused.json!.error, 'Failed to remove servers [server02] from cluster "c1": Server removal failed, server "server02" still has custom volumes ([custom/data]): Operation not permitted');
+    assert.equal(
+      refused.json!.error,
+      'Failed to remove servers [server02] from cluster "c1": Server removal failed, server "server02" still has custom volumes ([custom/data]): Operation not permitted',
+    );
     await h.call("DELETE", "/local-oc/storage-volumes/c1/default/local/data");
     assert.equal((await h.call("POST", `${C}/c1/:remove-servers`, { server_names: ["server02"] })).status, 201);
   }));
@@ -161,7 +167,10 @@ test(":evacuate is refused with 400 while a cluster rolling reboot runs, and acc
     assert.equal(launched.status, 200, launched.text);
     const refused = await h.call("POST", `${S}/server01/system/:evacuate`);
     assert.equal(refused.status, 400);
-    assert.equal(refused.json!.error, 'Failed to evacuate server "server01": Lifecycle operation for server "server01" currently not permitted: Operation not permitted');
+    assert.equal(
+      refused.json!.error,
+      'Failed to evacuate server "server01": Lifecycle operation for server "server01" currently not permitted: Operation not permitted',
+    );
     const restore = await h.call("POST", `${S}/server01/system/:restore`);
     assert.equal(restore.status, 400, "restore has the same check");
     assert.equal((await h.call("POST", `${S}/server01/system/:evacuate?force=true`)).status, 200);
@@ -188,7 +197,10 @@ test(":evacuate of a server that is not an Incus server is 400; of an unreachabl
     assert.equal((await h.call("POST", `${S}/server03/bmc/:server-power-off`)).status, 200);
     const offline = await h.call("POST", `${S}/server03/system/:evacuate`);
     assert.equal(offline.status, 500);
-    assert.match(offline.json!.error, /^Failed to evacuate server "server03": Failed to evacuate server "server03" by name: Failed to update cluster member state to evacuated on "server03" \(https:\/\/[^)]+\): /);
+    assert.match(
+      offline.json!.error,
+      /^Failed to evacuate server "server03": Failed to evacuate server "server03" by name: Failed to update cluster member state to evacuated on "server03" \(https:\/\/[^)]+\): /,
+    );
   }));
 
 test(":evacuate of an already evacuated member is accepted and it stays evacuated", () =>
@@ -226,7 +238,10 @@ test("a cluster rolling reboot evacuates each member in mode auto: an instance w
       seen.add(`web1 ${now["web1"]!.join(" ")}`);
     }
     assert.ok(seen.has("db1 server01 Stopped"), "the instance with a local volume is stopped while its member is in maintenance");
-    assert.ok([...seen].some((s) => s.startsWith("web1 server0") && !s.startsWith("web1 server01")), "the migratable one moves away");
+    assert.ok(
+      [...seen].some((s) => s.startsWith("web1 server0") && !s.startsWith("web1 server01")),
+      "the migratable one moves away",
+    );
     assert.deepEqual((await instances(h))["db1"], ["server01", "Running"]);
     assert.equal((await h.call("GET", `${C}/c1`)).json!.metadata.update_status.in_progress_status.in_progress, "", "the run is over");
   }));

@@ -38,7 +38,9 @@ test("a cluster group PATCH checks If-Match against [description, members], so t
     const etag = String((await h.incusCall("c1", "GET", `${GROUPS}/gpu`)).headers["etag"]);
     const refused = await h.incusCall("c1", "PATCH", `${GROUPS}/gpu`, { description: "GPUs" }, { headers: { "If-Match": etag } });
     assert.equal(refused.status, 412);
-    const own = createHash("sha256").update(JSON.stringify(["", ["server02"]])).digest("hex");
+    const own = createHash("sha256")
+      .update(JSON.stringify(["", ["server02"]]))
+      .digest("hex");
     assert.equal((await h.incusCall("c1", "PATCH", `${GROUPS}/gpu`, { description: "GPUs" }, { headers: { "If-Match": `"${own}"` } })).status, 200);
   }));
 
@@ -104,8 +106,16 @@ test("evacuating through Incus in mode auto moves and stops instances as OC's :e
   withCluster(["server01", "server02", "server03"], async (h) => {
     await h.call("POST", "/local-oc/instances", { name: "web1", location: "server01", storage_pool: "remote" });
     // A host-path disk cannot migrate: db1 is stopped in place.
-    await h.call("POST", "/local-oc/instances", { name: "db1", location: "server01", devices: { logs: { type: "disk", path: "/var/log/host", source: "/var/log" } } });
+    await h.call("POST", "/local-oc/instances", {
+      name: "db1",
+      location: "server01",
+      devices: { logs: { type: "disk", path: "/var/log/host", source: "/var/log" } },
+    });
     assert.equal((await memberState(h, "server01", { action: "evacuate", mode: "auto" })).status_code, 200);
-    const listed = (await h.incusCall("c1", "GET", `${INCUS}/instances?recursion=1`)).json!.metadata as Array<{ name: string; location: string; status: string }>;
+    const listed = (await h.incusCall("c1", "GET", `${INCUS}/instances?recursion=1`)).json!.metadata as Array<{
+      name: string;
+      location: string;
+      status: string;
+    }>;
     assert.deepEqual(Object.fromEntries(listed.map((i) => [i.name, [i.location, i.status]])), { web1: ["server02", "Running"], db1: ["server01", "Stopped"] });
   }));

@@ -31,7 +31,13 @@ function incusCall(url: string, method: string, path: string, client?: KeyPair, 
   return new Promise((resolve, reject) => {
     const req = request(
       url + path,
-      { method, agent: false, rejectUnauthorized: false, headers: { "Content-Type": "application/json" }, ...(client === undefined ? {} : { cert: client.certificate, key: client.key }) },
+      {
+        method,
+        agent: false,
+        rejectUnauthorized: false,
+        headers: { "Content-Type": "application/json" },
+        ...(client === undefined ? {} : { cert: client.certificate, key: client.key }),
+      },
       (res) => {
         const presented = (res.socket as import("node:tls").TLSSocket).getPeerCertificate().fingerprint256.replaceAll(":", "").toLowerCase();
         const chunks: Buffer[] = [];
@@ -54,7 +60,11 @@ function incusCall(url: string, method: string, path: string, client?: KeyPair, 
   });
 }
 
-async function withCluster(fn: (h: Harness, url: string) => Promise<void>, extra: Record<string, unknown> = {}, options: LocalOperationsCenterOptions = {}): Promise<void> {
+async function withCluster(
+  fn: (h: Harness, url: string) => Promise<void>,
+  extra: Record<string, unknown> = {},
+  options: LocalOperationsCenterOptions = {},
+): Promise<void> {
   const h = await startHarness({ servers: 3, ...options });
   try {
     const created = await h.call("POST", "/1.0/provisioning/clusters", clusterPost("c1", ["server01", "server02"], extra));
@@ -75,7 +85,10 @@ test("a cluster's listener presents the cluster certificate, and the new one aft
     assert.equal((await incusCall(url, "GET", "/1.0")).presented, cluster.fingerprint);
     assert.notEqual(cluster.fingerprint, certificateFingerprint(h.oc.serverCertificate));
     const replacement = await createSelfSignedCertificate({ commonName: "c1 new", usage: "server" });
-    const put = await h.call("PUT", "/1.0/provisioning/clusters/c1/certificate", { cluster_certificate: replacement.certificate, cluster_certificate_key: replacement.key });
+    const put = await h.call("PUT", "/1.0/provisioning/clusters/c1/certificate", {
+      cluster_certificate: replacement.certificate,
+      cluster_certificate_key: replacement.key,
+    });
     assert.equal(put.status, 200, put.text);
     const after = await incusCall(url, "GET", "/1.0");
     assert.equal(after.presented, certificateFingerprint(replacement.certificate));
@@ -88,7 +101,15 @@ test("an untrusted client sees GET /1.0 as untrusted and is refused everywhere e
     for (const client of [undefined, stranger, harnessClient(h)]) {
       const root = await incusCall(url, "GET", "/1.0", client);
       assert.equal(root.status, 200);
-      assert.deepEqual(root.json!.metadata, { config: {}, api_extensions: null, api_status: "stable", api_version: "1.0", auth: "untrusted", public: false, auth_methods: ["tls"] });
+      assert.deepEqual(root.json!.metadata, {
+        config: {},
+        api_extensions: null,
+        api_status: "stable",
+        api_version: "1.0",
+        auth: "untrusted",
+        public: false,
+        auth_methods: ["tls"],
+      });
       const members = await incusCall(url, "GET", "/1.0/cluster/members", client);
       assert.equal(members.status, 403);
       assert.equal(members.json!.error, "not authorized");
@@ -105,7 +126,10 @@ test("a certificate from the application config's certificates is trusted by tha
       assert.equal((root.json!.metadata as { auth: string }).auth, "trusted");
       assert.equal((await incusCall(url, "GET", "/1.0/cluster/members", admin)).status, 200);
       const listed = await incusCall(url, "GET", "/1.0/certificates?recursion=1", admin);
-      assert.deepEqual((listed.json!.metadata as Array<{ name: string; type: string }>).map((c) => [c.name, c.type]), [["admin", "client"]]);
+      assert.deepEqual(
+        (listed.json!.metadata as Array<{ name: string; type: string }>).map((c) => [c.name, c.type]),
+        [["admin", "client"]],
+      );
       assert.equal((await h.call("POST", "/1.0/provisioning/clusters", clusterPost("c2", ["server03"]))).status, 201);
       assert.equal((await incusCall(h.oc.incusEndpoint("c2")!.url, "GET", "/1.0/cluster/members", admin)).status, 403, "trust is per cluster");
     },
@@ -127,7 +151,10 @@ test("POST /1.0/certificates adds to the trust store: the new client gets in, a 
       assert.equal((one.json!.metadata as { name: string }).name, "newcomer", "the name defaults to the common name");
       const again = await incusCall(url, "POST", "/1.0/certificates", admin, { type: "client", certificate: newcomer.certificate });
       assert.deepEqual([again.status, again.json!.error], [409, "Certificate already in trust store"]);
-      assert.equal((await incusCall(url, "POST", "/1.0/certificates", admin, { type: "bogus", certificate: viewer.certificate })).json!.error, "Invalid certificate type");
+      assert.equal(
+        (await incusCall(url, "POST", "/1.0/certificates", admin, { type: "bogus", certificate: viewer.certificate })).json!.error,
+        "Invalid certificate type",
+      );
       assert.equal((await incusCall(url, "POST", "/1.0/certificates", admin, { type: "client" })).json!.error, "Client is already trusted");
       await incusCall(url, "POST", "/1.0/certificates", admin, { type: "client", certificate: viewer.certificate, restricted: true, projects: ["default"] });
       assert.equal((await incusCall(url, "GET", "/1.0/cluster/members", viewer)).status, 200);
@@ -156,7 +183,8 @@ test("the incus CLI configuration has a remote per cluster with its server certi
   try {
     await withCluster(async (h, url) => {
       await h.oc.writeIncusConfig(dir);
-      const config = () => yaml.load(readFileSync(join(dir, "config.yml"), "utf8")) as { "default-remote": string; remotes: Record<string, Record<string, unknown>> };
+      const config = () =>
+        yaml.load(readFileSync(join(dir, "config.yml"), "utf8")) as { "default-remote": string; remotes: Record<string, Record<string, unknown>> };
       assert.deepEqual(config().remotes, { c1: { addr: url, auth_type: "tls", project: "default", protocol: "incus", public: false } });
       assert.equal(readFileSync(join(dir, "servercerts", "c1.crt"), "utf8"), h.oc.incusEndpoint("c1")!.certificate);
       assert.equal(readFileSync(join(dir, "client.crt"), "utf8"), h.cert, "the client certificate of the local OC's client config");
@@ -165,7 +193,10 @@ test("the incus CLI configuration has a remote per cluster with its server certi
       assert.equal(config().remotes["c9"]!["addr"], url, "a renamed cluster keeps its address");
       assert.ok(!existsSync(join(dir, "servercerts", "c1.crt")));
       const replacement = await createSelfSignedCertificate({ commonName: "c9 new", usage: "server" });
-      await h.call("PUT", "/1.0/provisioning/clusters/c9/certificate", { cluster_certificate: replacement.certificate, cluster_certificate_key: replacement.key });
+      await h.call("PUT", "/1.0/provisioning/clusters/c9/certificate", {
+        cluster_certificate: replacement.certificate,
+        cluster_certificate_key: replacement.key,
+      });
       assert.equal(readFileSync(join(dir, "servercerts", "c9.crt"), "utf8"), replacement.certificate);
       assert.equal((await h.call("DELETE", "/1.0/provisioning/clusters/c9?mode=force")).status, 200);
       assert.deepEqual(config().remotes, {});
@@ -185,7 +216,11 @@ test("a restarted local OC serves its clusters again with the same certificate a
     const h = await startHarness({ servers: 2, statePath });
     let fingerprint: string;
     try {
-      await h.call("POST", "/1.0/provisioning/clusters", clusterPost("c1", ["server01"], { application_seed_config: { certificates: [{ type: "client", name: "admin", certificate: admin.certificate }] } }));
+      await h.call(
+        "POST",
+        "/1.0/provisioning/clusters",
+        clusterPost("c1", ["server01"], { application_seed_config: { certificates: [{ type: "client", name: "admin", certificate: admin.certificate }] } }),
+      );
       const url = h.oc.incusEndpoint("c1")!.url;
       fingerprint = (await incusCall(url, "GET", "/1.0")).presented;
       assert.equal((await incusCall(url, "POST", "/1.0/certificates", admin, { type: "client", certificate: newcomer.certificate })).status, 201);
@@ -207,9 +242,13 @@ test("a restarted local OC serves its clusters again with the same certificate a
 
 test("oc-cdktf local-oc --write-incus-config keeps a remote per cluster that the Incus client reaches with --incus-trust-oc-clients", async () => {
   const dir = mkdtempSync(join(tmpdir(), "local-oc-incus-cli-"));
-  const child = spawn(process.execPath, [MAIN, "local-oc", "--servers", "2", "--write-client-config", join(dir, "oc"), "--write-incus-config", join(dir, "incus"), "--incus-trust-oc-clients"], {
-    stdio: ["ignore", "pipe", "ignore"],
-  });
+  const child = spawn(
+    process.execPath,
+    [MAIN, "local-oc", "--servers", "2", "--write-client-config", join(dir, "oc"), "--write-incus-config", join(dir, "incus"), "--incus-trust-oc-clients"],
+    {
+      stdio: ["ignore", "pipe", "ignore"],
+    },
+  );
   const exited = new Promise<number | null>((resolve) => child.once("exit", (code) => resolve(code)));
   try {
     const url = await new Promise<string>((resolve, reject) => {
@@ -232,7 +271,13 @@ test("oc-cdktf local-oc --write-incus-config keeps a remote per cluster that the
     const remote = incusRemote(join(dir, "incus"), "c1")!;
     assert.equal(remote.urls.length, 1);
     assert.notEqual(remote.urls[0], url, "the cluster has its own listener");
-    const incus = new OperationsCenterClient({ url: remote.urls[0]!, serverCertificate: remote.serverCertificate!, clientCertificate: remote.clientCertificate, clientKey: remote.clientKey, retries: 0 });
+    const incus = new OperationsCenterClient({
+      url: remote.urls[0]!,
+      serverCertificate: remote.serverCertificate!,
+      clientCertificate: remote.clientCertificate,
+      clientKey: remote.clientKey,
+      retries: 0,
+    });
     try {
       assert.equal((await incus.request("GET", "/1.0/cluster/members")).status, 200);
     } finally {

@@ -10,12 +10,17 @@ import { createSelfSignedCertificate } from "../src/local-oc/certificates.js";
 import { startLocalOperationsCenter } from "../src/local-oc/index.js";
 
 /** A cluster c1 whose application config trusts the test's client certificate; `incus` talks to its own listener. */
-async function withCluster(fn: (incus: OperationsCenterClient, oc: Awaited<ReturnType<typeof startLocalOperationsCenter>>, api: OperationsCenterClient) => Promise<void>): Promise<void> {
+async function withCluster(
+  fn: (incus: OperationsCenterClient, oc: Awaited<ReturnType<typeof startLocalOperationsCenter>>, api: OperationsCenterClient) => Promise<void>,
+): Promise<void> {
   const oc = await startLocalOperationsCenter({ servers: 4, createDelayMs: 1 });
   const dir = mkdtempSync(path.join(tmpdir(), "local-oc-incus-"));
   const { dir: configDir } = await oc.writeClientConfig(dir);
   const api = OperationsCenterClient.fromEnvironment({ env: { OPERATIONS_CENTER_CONF: configDir } });
-  const client = { clientCertificate: readFileSync(path.join(configDir, "client.crt"), "utf8"), clientKey: readFileSync(path.join(configDir, "client.key"), "utf8") };
+  const client = {
+    clientCertificate: readFileSync(path.join(configDir, "client.crt"), "utf8"),
+    clientKey: readFileSync(path.join(configDir, "client.key"), "utf8"),
+  };
   let incus: OperationsCenterClient | undefined;
   try {
     await api.createCluster({
@@ -111,7 +116,13 @@ test("only a certificate the cluster trusts is let in: one from the application 
     const pair = await createSelfSignedCertificate({ commonName: "incus admin", usage: "client" });
     const adminOf = (cluster: string) => {
       const endpoint = oc.incusEndpoint(cluster)!;
-      return new OperationsCenterClient({ url: endpoint.url, serverCertificate: endpoint.certificate, clientCertificate: pair.certificate, clientKey: pair.key, retries: 0 });
+      return new OperationsCenterClient({
+        url: endpoint.url,
+        serverCertificate: endpoint.certificate,
+        clientCertificate: pair.certificate,
+        clientKey: pair.key,
+        retries: 0,
+      });
     };
     oc.trustClientCertificate(pair.certificate);
     const c1 = adminOf("c1");

@@ -42,30 +42,42 @@ describe("local OC: simulated instances from the seed", () => {
       ["web1", "server01", "default", "Running"],
     ]);
     const onServer01 = (await h.call("GET", `${INVENTORY}/instances?cluster=c1&server=server01&recursion=1`)).json!.metadata as Listed[];
-    assert.deepEqual(
-      onServer01.map((i) => [i.name, i.object.expanded_devices.root.pool]).sort(),
-      [
-        ["db1", "local"],
-        ["web1", "remote"],
-      ],
-    );
+    assert.deepEqual(onServer01.map((i) => [i.name, i.object.expanded_devices.root.pool]).sort(), [
+      ["db1", "local"],
+      ["web1", "remote"],
+    ]);
     const apps = (await h.call("GET", `${INVENTORY}/instances?project=apps`)).json!.metadata as string[];
     assert.equal(apps.length, 1);
     assert.match(apps[0]!, /^\/1\.0\/inventory\/instances\/[0-9a-f-]{36}$/);
   });
 
   it("GET /1.0/inventory/storage_volumes shows a custom volume on its member beside the ones OC creates", async () => {
-    const volumes = (await h.call("GET", `${INVENTORY}/storage_volumes?server=server01&recursion=1`)).json!.metadata as Array<{ name: string; type: string; parent_name: string }>;
-    assert.deepEqual(volumes.map((v) => `${v.type}/${v.name}@${v.parent_name}`).sort(), ["custom/backups@local", "custom/data@local", "custom/images@local", "custom/logs@local"]);
+    const volumes = (await h.call("GET", `${INVENTORY}/storage_volumes?server=server01&recursion=1`)).json!.metadata as Array<{
+      name: string;
+      type: string;
+      parent_name: string;
+    }>;
+    assert.deepEqual(volumes.map((v) => `${v.type}/${v.name}@${v.parent_name}`).sort(), [
+      "custom/backups@local",
+      "custom/data@local",
+      "custom/images@local",
+      "custom/logs@local",
+    ]);
   });
 
   it("the inventory's storage pools carry the driver that decides whether an instance can migrate", async () => {
-    const pools = (await h.call("GET", `${INVENTORY}/storage_pools?cluster=c1&recursion=1`)).json!.metadata as Array<{ name: string; object: { driver: string } }>;
+    const pools = (await h.call("GET", `${INVENTORY}/storage_pools?cluster=c1&recursion=1`)).json!.metadata as Array<{
+      name: string;
+      object: { driver: string };
+    }>;
     assert.deepEqual(Object.fromEntries(pools.map((p) => [p.name, p.object.driver])), { local: "zfs", remote: "ceph" });
   });
 
   it("a seed instance on a server that is not a cluster member is refused, naming the entry and field", async () => {
-    await assert.rejects(startHarness({ seed: instanceSeed(undefined, { instances: [{ name: "x", location: "server04" }] }) }), /instances\.0\.location: server "server04" is not a member of a ready cluster/);
+    await assert.rejects(
+      startHarness({ seed: instanceSeed(undefined, { instances: [{ name: "x", location: "server04" }] }) }),
+      /instances\.0\.location: server "server04" is not a member of a ready cluster/,
+    );
   });
 });
 
@@ -74,7 +86,11 @@ describe("local OC: /local-oc/instances and the cluster's Incus API", () => {
   before(async () => {
     h = await startHarness({ seed: { servers: [{ name: "server01" }, { name: "server02" }] } });
     // Created after start-up so that the cluster's Incus trusts this test's client certificate.
-    const created = await h.call("POST", "/1.0/provisioning/clusters", clusterPost("c1", ["server01", "server02"], { application_seed_config: instanceSeedConfig(h.cert) }));
+    const created = await h.call(
+      "POST",
+      "/1.0/provisioning/clusters",
+      clusterPost("c1", ["server01", "server02"], { application_seed_config: instanceSeedConfig(h.cert) }),
+    );
     assert.equal(created.status, 201, created.text);
   });
   after(() => h.close());
@@ -84,9 +100,19 @@ describe("local OC: /local-oc/instances and the cluster's Incus API", () => {
     assert.equal(placed.status, 201, placed.text);
     assert.equal(placed.json!.metadata.cluster, "c1");
     const listed = (await h.call("GET", "/local-oc/instances")).json!.metadata as Array<{ name: string; location: string }>;
-    assert.deepEqual(listed.map((i) => [i.name, i.location]), [["vm1", "server02"]]);
-    const incus = (await h.incusCall("c1", "GET", "/1.0/instances?all-projects=true&recursion=1")).json!.metadata as Array<{ name: string; location: string; type: string }>;
-    assert.deepEqual(incus.map((i) => [i.name, i.location, i.type]), [["vm1", "server02", "virtual-machine"]]);
+    assert.deepEqual(
+      listed.map((i) => [i.name, i.location]),
+      [["vm1", "server02"]],
+    );
+    const incus = (await h.incusCall("c1", "GET", "/1.0/instances?all-projects=true&recursion=1")).json!.metadata as Array<{
+      name: string;
+      location: string;
+      type: string;
+    }>;
+    assert.deepEqual(
+      incus.map((i) => [i.name, i.location, i.type]),
+      [["vm1", "server02", "virtual-machine"]],
+    );
     assert.equal((await h.call("DELETE", "/local-oc/instances/c1/default/vm1")).status, 200);
     assert.deepEqual((await h.call("GET", "/local-oc/instances")).json!.metadata, []);
     assert.equal((await h.call("DELETE", "/local-oc/instances/c1/default/vm1")).status, 404);
@@ -109,7 +135,10 @@ describe("local OC: /local-oc/instances and the cluster's Incus API", () => {
     assert.equal((await h.call("POST", "/local-oc/instances", { name: "d1", location: "server01", storage_pool: "remote", devices })).status, 201);
     const ownRoot = { root: { type: "disk", path: "/", pool: "local", size: "10GiB" } };
     assert.equal((await h.call("POST", "/local-oc/instances", { name: "d2", location: "server01", devices: ownRoot })).status, 201);
-    const listed = (await h.call("GET", `${INVENTORY}/instances?cluster=c1&recursion=1`)).json!.metadata as Array<{ name: string; object: { expanded_devices: unknown } }>;
+    const listed = (await h.call("GET", `${INVENTORY}/instances?cluster=c1&recursion=1`)).json!.metadata as Array<{
+      name: string;
+      object: { expanded_devices: unknown };
+    }>;
     const byName = Object.fromEntries(listed.map((i) => [i.name, i.object.expanded_devices]));
     assert.deepEqual(byName["d1"], { root: { type: "disk", path: "/", pool: "remote" }, ...devices });
     assert.deepEqual(byName["d2"], ownRoot);
@@ -118,7 +147,8 @@ describe("local OC: /local-oc/instances and the cluster's Incus API", () => {
   });
 
   it("bad devices answer 400 naming the device: unknown pool, a disk with neither pool nor source, no type, two root disks", async () => {
-    const place = (devices: unknown, extra: Record<string, unknown> = {}) => h.call("POST", "/local-oc/instances", { name: "bad", location: "server01", devices, ...extra });
+    const place = (devices: unknown, extra: Record<string, unknown> = {}) =>
+      h.call("POST", "/local-oc/instances", { name: "bad", location: "server01", devices, ...extra });
     const pool = await place({ data: { type: "disk", path: "/srv", pool: "nvme", source: "data" } });
     assert.equal(pool.status, 400);
     assert.match(pool.json!.error, /^devices\.data\.pool: cluster "c1" has no pool "nvme"/);
@@ -137,7 +167,10 @@ describe("local OC: /local-oc/instances and the cluster's Incus API", () => {
   it("custom volumes: POST places one, a remote pool's has no member, DELETE removes it", async () => {
     assert.equal((await h.call("POST", "/local-oc/storage-volumes", { name: "shared", location: "server01", storage_pool: "remote" })).status, 201);
     const listed = (await h.call("GET", "/local-oc/storage-volumes")).json!.metadata as Array<{ name: string; location: string }>;
-    assert.deepEqual(listed.map((v) => [v.name, v.location]), [["shared", ""]]);
+    assert.deepEqual(
+      listed.map((v) => [v.name, v.location]),
+      [["shared", ""]],
+    );
     assert.equal((await h.call("DELETE", "/local-oc/storage-volumes/c1/default/remote/shared")).status, 200);
   });
 });
@@ -159,7 +192,10 @@ describe("local OC: instances in a state file written before devices were simula
     writeFileSync(statePath, JSON.stringify(doc));
     const h = await startHarness({ statePath });
     try {
-      const listed = (await h.call("GET", `${INVENTORY}/instances?recursion=1`)).json!.metadata as Array<{ name: string; object: { expanded_devices: unknown } }>;
+      const listed = (await h.call("GET", `${INVENTORY}/instances?recursion=1`)).json!.metadata as Array<{
+        name: string;
+        object: { expanded_devices: unknown };
+      }>;
       assert.deepEqual(
         listed.map((i) => [i.name, i.object.expanded_devices]),
         [["old", { root: { type: "disk", path: "/", pool: "remote" } }]],

@@ -17,7 +17,11 @@ function eth0(n: number, vlan_tags: number[]): NonNullable<SeedServer["interface
 }
 
 /** Members s1 and s2 in cluster "c", s3 free to join. */
-async function withJoiner(servers: [SeedServer, SeedServer, SeedServer], options: LocalOperationsCenterOptions, fn: (h: Harness) => Promise<void>): Promise<void> {
+async function withJoiner(
+  servers: [SeedServer, SeedServer, SeedServer],
+  options: LocalOperationsCenterOptions,
+  fn: (h: Harness) => Promise<void>,
+): Promise<void> {
   const h = await startHarness({ seed: { servers, clusters: [{ name: "c", server_names: ["s1", "s2"] }] }, selfUpdatePollDelayMs: 3_600_000_000, ...options });
   try {
     await fn(h);
@@ -41,13 +45,22 @@ describe("local OC: the :add-servers join check", () => {
       async (h) => {
         const r = await join(h);
         assert.equal(r.status, 400);
-        assert.equal(r.json!.error, `${REFUSED}Network interface and bond names and vlans configuration mismatch, found map[eth0:[300]] (s1) and map[eth0:[100 300]] (s3): Operation not permitted`);
+        assert.equal(
+          r.json!.error,
+          `${REFUSED}Network interface and bond names and vlans configuration mismatch, found map[eth0:[300]] (s1) and map[eth0:[100 300]] (s3): Operation not permitted`,
+        );
 
         // OC appends a new tag: the members hold [300 100], and so must the joining server.
-        const bulk = await h.call("POST", `${C}/c/:bulk-update`, { action: "add_network_interface_vlan_tags", arguments: { interface_name: "eth0", vlan_tags: [100] } });
+        const bulk = await h.call("POST", `${C}/c/:bulk-update`, {
+          action: "add_network_interface_vlan_tags",
+          arguments: { interface_name: "eth0", vlan_tags: [100] },
+        });
         assert.equal(bulk.status, 200, bulk.text);
         const sorted = await join(h);
-        assert.equal(sorted.json!.error, `${REFUSED}Network interface and bond names and vlans configuration mismatch, found map[eth0:[300 100]] (s1) and map[eth0:[100 300]] (s3): Operation not permitted`);
+        assert.equal(
+          sorted.json!.error,
+          `${REFUSED}Network interface and bond names and vlans configuration mismatch, found map[eth0:[300 100]] (s1) and map[eth0:[100 300]] (s3): Operation not permitted`,
+        );
 
         const live = (await h.call("GET", `${S}/s3/os/1.0/system/network`)).json!.metadata;
         live.config.interfaces[0].vlan_tags = [300, 100];
@@ -70,7 +83,10 @@ describe("local OC: the :add-servers join check", () => {
       async (h) => {
         const r = await join(h);
         assert.equal(r.status, 400);
-        assert.equal(r.json!.error, `${REFUSED}Network interface and bond names and vlans configuration mismatch, found map[bond0:[10] eth0:[]] (s1) and map[bond0:[] eth0:[]] (s3): Operation not permitted`);
+        assert.equal(
+          r.json!.error,
+          `${REFUSED}Network interface and bond names and vlans configuration mismatch, found map[bond0:[10] eth0:[]] (s1) and map[bond0:[] eth0:[]] (s3): Operation not permitted`,
+        );
       },
     );
   });
@@ -81,7 +97,10 @@ describe("local OC: the :add-servers join check", () => {
       assert.equal((await h.call("POST", `${S}/s3/os/1.0/applications`, { name: "incus-ceph" })).status, 200);
       const r = await join(h);
       assert.equal(r.status, 400);
-      assert.equal(r.json!.error, `${REFUSED}Application list mismatch, found map[incus:6.0.1 incus-ceph:202608200115] (s1) and map[incus:6.0.1] (s3): Operation not permitted`);
+      assert.equal(
+        r.json!.error,
+        `${REFUSED}Application list mismatch, found map[incus:6.0.1 incus-ceph:202608200115] (s1) and map[incus:6.0.1] (s3): Operation not permitted`,
+      );
       assert.equal((await h.call("POST", `${S}/s3/:resync`)).status, 200);
       const joined = await join(h);
       assert.equal(joined.status, 201, joined.text);

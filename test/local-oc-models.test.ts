@@ -68,16 +68,27 @@ describe("local OC models without HTTP", () => {
       assert.equal(Store.load(m.statePath)?.clusters.find((c) => c.name === "east")?.status, "ready", "create marked its changes: the state file holds them");
       assert.equal(getCluster(ctx, "east").status, "ready");
       assert.equal(getCluster(ctx, "east").channel, "stable", "an empty channel is OC's default");
-      assert.deepEqual(ctx.store.members("east").map((m) => m.name), ["server01", "server02"]);
+      assert.deepEqual(
+        ctx.store.members("east").map((m) => m.name),
+        ["server01", "server02"],
+      );
 
       renameCluster(ctx, getCluster(ctx, "east"), "west");
-      assert.deepEqual(ctx.store.members("west").map((m) => m.name), ["server01", "server02"]);
-      assert.throws(() => getCluster(ctx, "east"), (err: unknown) => err instanceof OCError && err.kind === "not-found");
+      assert.deepEqual(
+        ctx.store.members("west").map((m) => m.name),
+        ["server01", "server02"],
+      );
+      assert.throws(
+        () => getCluster(ctx, "east"),
+        (err: unknown) => err instanceof OCError && err.kind === "not-found",
+      );
 
       assert.throws(
         () => deleteCluster(ctx, "west", "normal"),
         (err: unknown) =>
-          err instanceof OCError && err.kind === "not-permitted" && err.message === `Failed to delete cluster: Delete for cluster in state "ready": Operation not permitted`,
+          err instanceof OCError &&
+          err.kind === "not-permitted" &&
+          err.message === `Failed to delete cluster: Delete for cluster in state "ready": Operation not permitted`,
       );
     } finally {
       await m.close();
@@ -92,7 +103,9 @@ describe("local OC models without HTTP", () => {
       await assert.rejects(
         createCluster(ctx, create("west", ["server01"])),
         (err: unknown) =>
-          err instanceof OCError && err.kind === "not-permitted" && err.message === `Failed creating cluster: Server "server01" is already part of cluster "east": Operation not permitted`,
+          err instanceof OCError &&
+          err.kind === "not-permitted" &&
+          err.message === `Failed creating cluster: Server "server01" is already part of cluster "east": Operation not permitted`,
       );
       assert.equal(ctx.store.cluster("west"), undefined);
     } finally {
@@ -107,14 +120,17 @@ describe("local OC models without HTTP", () => {
       createTemplate(ctx, "basic", {
         description: "",
         service_config_template: "lvm:\n  enabled: @lvm@\n",
-        application_config_template: "config:\n  core.https_address: \"@address@\"\n",
+        application_config_template: 'config:\n  core.https_address: "@address@"\n',
         variables: { lvm: { description: "", default: "true" }, address: { description: "", default: "" } },
       });
       assert.deepEqual(applyTemplate(ctx, "basic", { address: ":8443" }), {
         servicesConfig: { lvm: { enabled: true } },
         applicationSeedConfig: { config: { "core.https_address": ":8443" } },
       });
-      assert.throws(() => applyTemplate(ctx, "basic", {}), (err: unknown) => err instanceof OCError && err.kind === "validation" && /No value provided for variable "address"/.test(err.message));
+      assert.throws(
+        () => applyTemplate(ctx, "basic", {}),
+        (err: unknown) => err instanceof OCError && err.kind === "validation" && /No value provided for variable "address"/.test(err.message),
+      );
     } finally {
       await m.close();
     }

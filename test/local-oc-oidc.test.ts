@@ -37,7 +37,10 @@ test("the issuer publishes discovery and JWKS, and OC's security.oidc names it",
     assert.equal(doc["token_endpoint"], `${issuer}/token`);
     assert.deepEqual(doc["grant_types_supported"], ["refresh_token"]);
     const jwks = JSON.parse((await anonymous(h, "GET", new URL(String(doc["jwks_uri"])).pathname)).text) as { keys: Array<Record<string, string>> };
-    assert.deepEqual(jwks.keys.map((k) => [k["kty"], k["crv"], k["alg"], k["use"]]), [["EC", "P-256", "ES256", "sig"]]);
+    assert.deepEqual(
+      jwks.keys.map((k) => [k["kty"], k["crv"], k["alg"], k["use"]]),
+      [["EC", "P-256", "ES256", "sig"]],
+    );
     assert.equal(jwks.keys[0]!["d"], undefined, "no private part");
     const security = (await h.call("GET", "/1.0/system/security")).json!.metadata as { oidc: Record<string, string> };
     assert.deepEqual(security.oidc, { issuer, client_id: "local-oc", scopes: "", audience: "", claim: "" });
@@ -108,7 +111,10 @@ test("the written oidc remote and its token file are as the operations-center CL
     const dir = join(h.configDir, "oidc-client");
     const before = Date.now();
     const { fingerprint } = await h.oc.writeClientConfig(dir, { auth: "oidc" });
-    const config = yaml.load(readFileSync(join(dir, "config.yml"), "utf8")) as { default_remote: string; remotes: Record<string, { addr: string; auth_type: string; server_cert: string }> };
+    const config = yaml.load(readFileSync(join(dir, "config.yml"), "utf8")) as {
+      default_remote: string;
+      remotes: Record<string, { addr: string; auth_type: string; server_cert: string }>;
+    };
     assert.equal(config.default_remote, "local-oc");
     assert.deepEqual(config.remotes["local-oc"], { addr: h.oc.url, auth_type: "oidc", server_cert: h.oc.serverCertificate });
     assert.equal(statSync(join(dir, "oidc-tokens")).mode & 0o777, 0o700);
@@ -147,7 +153,9 @@ test("tokens never reach the request log or the log lines", async () => {
 
 test("oc-cdktf local-oc refuses --client-auth oidc without --oidc-issuer, saying what to add", async () => {
   const main = join(dirname(fileURLToPath(import.meta.url)), "..", "src", "cli", "main.js");
-  const child = spawn(process.execPath, [main, "local-oc", "--client-auth", "oidc", "--write-client-config", "unused"], { stdio: ["ignore", "ignore", "pipe"] });
+  const child = spawn(process.execPath, [main, "local-oc", "--client-auth", "oidc", "--write-client-config", "unused"], {
+    stdio: ["ignore", "ignore", "pipe"],
+  });
   let stderr = "";
   child.stderr!.on("data", (d: Buffer) => (stderr += d.toString()));
   const code = await new Promise<number | null>((resolve) => child.once("exit", resolve));

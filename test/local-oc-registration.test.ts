@@ -18,7 +18,14 @@ describe("local OC: tokens and registration", () => {
     const machine = await createSelfSignedCertificate({ commonName: "server09", usage: "client" });
     const token = FLEET_TOKEN;
     const register = (name: string) =>
-      rawCall(h.oc.url, h.oc.serverCertificate, "POST", `${S}?token=${token}`, { name, connection_url: "https://192.0.2.19:8443" }, { cert: machine.certificate, key: machine.key });
+      rawCall(
+        h.oc.url,
+        h.oc.serverCertificate,
+        "POST",
+        `${S}?token=${token}`,
+        { name, connection_url: "https://192.0.2.19:8443" },
+        { cert: machine.certificate, key: machine.key },
+      );
     const r = await register("server09");
     assert.equal(r.status, 201, r.text);
     assert.equal(r.headers["location"], `${S}/server09`);
@@ -33,7 +40,14 @@ describe("local OC: tokens and registration", () => {
     const noCert = await h.call("POST", `${S}?token=${token}`, { name: "x" }, { auth: false });
     assert.equal(noCert.json!.error, "Bad Request: No client certificate provided");
     // The registered machine reports a new address with its own certificate.
-    const self = await rawCall(h.oc.url, h.oc.serverCertificate, "PUT", `${S}/:self`, { connection_url: "https://192.0.2.29:8443" }, { cert: machine.certificate, key: machine.key });
+    const self = await rawCall(
+      h.oc.url,
+      h.oc.serverCertificate,
+      "PUT",
+      `${S}/:self`,
+      { connection_url: "https://192.0.2.29:8443" },
+      { cert: machine.certificate, key: machine.key },
+    );
     assert.equal(self.status, 200, self.text);
     assert.equal((await h.call("GET", `${S}/server09`)).json!.metadata.connection_url, "https://192.0.2.29:8443");
   });
@@ -46,7 +60,10 @@ describe("local OC: tokens and registration", () => {
     assert.equal((await h.call("GET", path)).json!.metadata.description, "rack 5");
     const past = await h.call("POST", TOKENS, { uses_remaining: 2, expire_at: "2000-01-01T00:00:00Z" });
     assert.equal(past.json!.error, 'Failed creating token: Validation failed for new token: Value for "expire at" can not be in the past');
-    assert.equal((await h.call("POST", `${path}/seeds`, { name: "s1", description: "", public: true, seeds: { install: { force_install: true } } })).status, 201);
+    assert.equal(
+      (await h.call("POST", `${path}/seeds`, { name: "s1", description: "", public: true, seeds: { install: { force_install: true } } })).status,
+      201,
+    );
     const seed = (await h.call("GET", `${path}/seeds/s1`)).json!.metadata;
     assert.equal(seed.seeds.install.force_install, true);
     assert.equal(seed.public, true);
@@ -77,7 +94,10 @@ describe("local OC: trust and unauthenticated routes", () => {
     assert.equal((await asOther(S)).status, 401);
     const security = (await h.call("GET", "/1.0/system/security")).json!.metadata;
     const mine = security.trusted_tls_client_cert_fingerprints as string[];
-    const put = await h.call("PUT", "/1.0/system/security", { ...security, trusted_tls_client_cert_fingerprints: [...mine, certificateFingerprint(other.certificate)] });
+    const put = await h.call("PUT", "/1.0/system/security", {
+      ...security,
+      trusted_tls_client_cert_fingerprints: [...mine, certificateFingerprint(other.certificate)],
+    });
     assert.equal(put.status, 200, put.text);
     assert.equal((await asOther(S)).status, 200);
     assert.equal((await asOther("/1.0")).json!.metadata.auth, "tls");

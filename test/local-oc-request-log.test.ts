@@ -44,7 +44,11 @@ describe("local OC: the request log hides secrets", () => {
       variables: { TS_KEY: { description: "", default: secrets.templateDefault }, LOGIN: { description: "", default: "https://hs.example.test" } },
     });
     assert.equal(template.status, 201, template.text);
-    const fromTemplate = await h.call("POST", C, clusterPost("t", ["server02"], { cluster_template: "ts", cluster_template_variable_values: { TS_KEY: secrets.templateValue } }));
+    const fromTemplate = await h.call(
+      "POST",
+      C,
+      clusterPost("t", ["server02"], { cluster_template: "ts", cluster_template_variable_values: { TS_KEY: secrets.templateValue } }),
+    );
     assert.equal(fromTemplate.status, 201, fromTemplate.text);
   });
 
@@ -64,7 +68,10 @@ describe("local OC: the request log hides secrets", () => {
     const reset = entries.find((e) => e.method === "DELETE")!;
     assert.deepEqual(reset.query, { mode: "factory-reset", token: "<redacted>" });
     const template = entries.find((e) => e.path === "/1.0/provisioning/cluster-templates")!;
-    assert.deepEqual(valueAt(template.body, "variables"), { TS_KEY: { description: "", default: "<redacted>" }, LOGIN: { description: "", default: "https://hs.example.test" } });
+    assert.deepEqual(valueAt(template.body, "variables"), {
+      TS_KEY: { description: "", default: "<redacted>" },
+      LOGIN: { description: "", default: "https://hs.example.test" },
+    });
     const fromTemplate = entries.find((e) => e.method === "POST" && e.path === C && valueAt(e.body, "name") === "t")!;
     assert.deepEqual(valueAt(fromTemplate.body, "cluster_template_variable_values"), { TS_KEY: "<redacted>" });
   });

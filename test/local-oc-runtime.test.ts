@@ -30,11 +30,18 @@ describe("local OC: through the project client", () => {
       const info = await client.getServerInfo();
       assert.equal(info.auth, "tls");
       const free = await client.listServers({ filter: "cluster == nil" });
-      assert.deepEqual(free.map((s) => s.name), ["server01", "server02", "server03"]);
+      assert.deepEqual(
+        free.map((s) => s.name),
+        ["server01", "server02", "server03"],
+      );
       await client.createCluster({ name: "k", connection_url: "https://k.example.test", server_names: ["server01", "server02"], server_type: "incus" });
       const { cluster, etag } = await client.getCluster("k");
       assert.equal(cluster.status, "ready");
-      await client.updateCluster("k", { connection_url: cluster.connection_url, channel: "stable", description: "via client", properties: {}, config: cluster.config }, { ifMatch: etag! });
+      await client.updateCluster(
+        "k",
+        { connection_url: cluster.connection_url, channel: "stable", description: "via client", properties: {}, config: cluster.config },
+        { ifMatch: etag! },
+      );
       await assert.rejects(
         client.updateCluster("k", { connection_url: "", channel: "stable", description: "", properties: {}, config: cluster.config }, { ifMatch: etag! }),
         (err: unknown) => err instanceof OperationsCenterError && err.status === 412,
@@ -157,7 +164,10 @@ describe("local OC: seed and UI", () => {
       });
       await assert.rejects(startLocalOperationsCenter({ seed: { servers: [{ name: "a" }, { name: "a" }] } }), /servers\.1\.name: duplicate server name "a"/);
       const oc = await startLocalOperationsCenter({ seed: { servers: [{ name: "x", kernel: { blacklist_modules: ["nouveau"] } }] } });
-      assert.deepEqual(oc.snapshot().servers.map((s) => s.name), ["x"]);
+      assert.deepEqual(
+        oc.snapshot().servers.map((s) => s.name),
+        ["x"],
+      );
       await oc.close();
     } finally {
       rmSync(dir, { recursive: true, force: true });
@@ -212,9 +222,13 @@ describe("local OC: the oc-cdktf local-oc command", () => {
   it("prints its address, serves the written client config, and stops on SIGTERM", async () => {
     const dir = tempDir();
     const configDir = join(dir, "conf");
-    const child = spawn(process.execPath, [MAIN, "local-oc", "--port", "0", "--servers", "2", "--write-client-config", configDir, "--state", join(dir, "state.json")], {
-      stdio: ["ignore", "pipe", "pipe"],
-    });
+    const child = spawn(
+      process.execPath,
+      [MAIN, "local-oc", "--port", "0", "--servers", "2", "--write-client-config", configDir, "--state", join(dir, "state.json")],
+      {
+        stdio: ["ignore", "pipe", "pipe"],
+      },
+    );
     try {
       // Every stdout line is kept from the start, so none is missed while the test awaits.
       const seen: string[] = [];
@@ -247,7 +261,10 @@ describe("local OC: the oc-cdktf local-oc command", () => {
       const client = OperationsCenterClient.fromRemote(remote, { retries: 0 });
       try {
         const servers = await client.listServers();
-        assert.deepEqual(servers.map((s) => s.name), ["server01", "server02"]);
+        assert.deepEqual(
+          servers.map((s) => s.name),
+          ["server01", "server02"],
+        );
       } finally {
         await client.close();
       }

@@ -39,7 +39,10 @@ describe("local OC: state file under concurrent mutations", () => {
         await h.close();
       }
       const final = Store.load(statePath)!;
-      assert.deepEqual(final.clusters.map((c) => c.description).sort(), names.map((id) => `updated ${id}`));
+      assert.deepEqual(
+        final.clusters.map((c) => c.description).sort(),
+        names.map((id) => `updated ${id}`),
+      );
       assert.deepEqual(readdirSync(dir), ["state.json"]);
     } finally {
       rmSync(dir, { recursive: true, force: true });

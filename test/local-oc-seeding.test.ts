@@ -20,7 +20,10 @@ describe("local OC: seeding and server documents", () => {
     assert.equal((await h.call("GET", "/1.0/provisioning/cluster-templates/edge")).status, 200);
     assert.deepEqual((await h.call("GET", "/1.0/provisioning/channels")).json!.metadata, ["/1.0/provisioning/channels/stable"]);
     const updates = (await h.call("GET", "/1.0/provisioning/updates?recursion=1")).json!.metadata;
-    assert.deepEqual(updates.map((u: { version: string }) => u.version), ["202608200115"]);
+    assert.deepEqual(
+      updates.map((u: { version: string }) => u.version),
+      ["202608200115"],
+    );
   });
 
   it("DELETE of the updates removes them all; a refresh fetches again the release the servers run", async () => {
@@ -30,7 +33,10 @@ describe("local OC: seeding and server documents", () => {
     assert.equal(refresh.status, 202);
     assert.equal(refresh.json!.type, "async");
     const updates = (await h.call("GET", "/1.0/provisioning/updates?recursion=1")).json!.metadata;
-    assert.deepEqual(updates.map((u: { version: string }) => u.version), ["202608200115"]);
+    assert.deepEqual(
+      updates.map((u: { version: string }) => u.version),
+      ["202608200115"],
+    );
   });
 
   it("a server has its certificate, fingerprint, machine ID, BMC and hardware", async () => {
@@ -46,7 +52,13 @@ describe("local OC: seeding and server documents", () => {
   });
 
   it("the BMC password reaches the API but never the request log", async () => {
-    const put = await h.call("PUT", `${S}/server03`, { public_connection_url: "", description: "", properties: {}, channel: "stable", bmc_config: { endpoint: "https://192.0.2.203", username: "root", password: "other-SECRET" } });
+    const put = await h.call("PUT", `${S}/server03`, {
+      public_connection_url: "",
+      description: "",
+      properties: {},
+      channel: "stable",
+      bmc_config: { endpoint: "https://192.0.2.203", username: "root", password: "other-SECRET" },
+    });
     assert.equal(put.status, 200, put.text);
     assert.equal((await h.call("GET", `${S}/server03`)).json!.metadata.bmc_config.password, "other-SECRET");
     const log = await h.call("GET", "/local-oc/requests");
@@ -68,7 +80,10 @@ describe("local OC: seeding and server documents", () => {
     const volumes = (await h.call("GET", "/1.0/inventory/storage_volumes?recursion=1&server=server02")).json!.metadata;
     assert.deepEqual(volumes.map((v: { name: string }) => v.name).sort(), ["backups", "images", "logs"]);
     const networks = (await h.call("GET", "/1.0/inventory/networks?recursion=1")).json!.metadata;
-    assert.deepEqual(networks.map((n: { name: string; cluster: string }) => `${n.cluster}/${n.name}`), ["prod/uplink"]);
+    assert.deepEqual(
+      networks.map((n: { name: string; cluster: string }) => `${n.cluster}/${n.name}`),
+      ["prod/uplink"],
+    );
     assert.deepEqual((await h.call("GET", "/1.0/inventory/projects?cluster=other")).json!.metadata, []);
     const one = await h.call("GET", `/1.0/inventory/networks/${networks[0].uuid}`);
     assert.equal(one.json!.metadata.object.type, "physical");

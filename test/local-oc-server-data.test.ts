@@ -97,7 +97,8 @@ describe("local OC: OC's stored server data and the live IncusOS state", () => {
 
   it("a bulk add_application installs on the members and leaves version_data as it was until a poll", async () => {
     await withCluster({ selfUpdatePollDelayMs: 0 }, async (h) => {
-      const apps = async (server: string) => ((await h.call("GET", `${S}/${server}`)).json!.metadata.version_data.applications as Array<{ name: string }>).map((a) => a.name);
+      const apps = async (server: string) =>
+        ((await h.call("GET", `${S}/${server}`)).json!.metadata.version_data.applications as Array<{ name: string }>).map((a) => a.name);
       const r = await h.call("POST", `${C}/c/:bulk-update`, { action: "add_application", arguments: { name: "debug" } });
       assert.equal(r.status, 200, r.text);
       assert.deepEqual((await h.call("GET", `${S}/server02/os/1.0/applications`)).json!.metadata, ["/1.0/applications/debug", "/1.0/applications/incus"]);
@@ -113,7 +114,10 @@ describe("local OC: OC's stored server data and the live IncusOS state", () => {
       const put = await h.call("PUT", `${S}/server03/system/update`, { config: { channel: "stable" } });
       assert.equal(put.status, 200, put.text);
       const apps = (await h.call("GET", `${S}/server03`)).json!.metadata.version_data.applications as Array<{ name: string }>;
-      assert.deepEqual(apps.map((a) => a.name), ["incus", "debug"]);
+      assert.deepEqual(
+        apps.map((a) => a.name),
+        ["incus", "debug"],
+      );
     });
   });
 
@@ -135,11 +139,17 @@ describe("local OC: OC's stored server data and the live IncusOS state", () => {
       assert.equal((await h.call("PUT", `${S}/server02/system/network`, { config: live.config })).status, 200);
       assert.deepEqual(await status(h, "server02"), { status: "pending", detail: "re-configuring" });
 
-      const r = await h.call("POST", `${C}/c/:bulk-update`, { action: "update_system_logging", arguments: { config: { syslog: { address: "192.0.2.9", protocol: "udp", log_format: "rfc5424" } } } });
+      const r = await h.call("POST", `${C}/c/:bulk-update`, {
+        action: "update_system_logging",
+        arguments: { config: { syslog: { address: "192.0.2.9", protocol: "udp", log_format: "rfc5424" } } },
+      });
       assert.equal(r.status, 200, r.text);
       assert.deepEqual(await status(h, "server02"), { status: "ready", detail: "" });
       const apps = (await h.call("GET", `${S}/server01`)).json!.metadata.version_data.applications as Array<{ name: string }>;
-      assert.ok(apps.some((a) => a.name === "debug"), "server01's stored applications were refreshed");
+      assert.ok(
+        apps.some((a) => a.name === "debug"),
+        "server01's stored applications were refreshed",
+      );
     });
   });
 });
@@ -194,7 +204,10 @@ describe("local OC: pending after a network PUT", () => {
       assert.equal((await h.call("GET", `${S}/server03/system/network`)).json!.metadata.config.interfaces[0].name, "eth0");
       const ghost = await h.call("PUT", `${S}/ghost/system/network`, { config: {} });
       assert.equal(ghost.status, 404);
-      assert.equal(ghost.json!.error, 'Failed to update server network configuration for "ghost": Failed to get server "ghost": Failed to get server "ghost" by name: Not found');
+      assert.equal(
+        ghost.json!.error,
+        'Failed to update server network configuration for "ghost": Failed to get server "ghost": Failed to get server "ghost" by name: Not found',
+      );
     });
   });
 });
@@ -210,7 +223,10 @@ describe("local OC: pending after a storage PUT", () => {
       assert.deepEqual(await status(h, "server03"), { status: "ready", detail: "" });
       const ghost = await h.call("PUT", `${S}/ghost/system/storage`, { config: {} });
       assert.equal(ghost.status, 404);
-      assert.equal(ghost.json!.error, 'Failed to update server storage configuration for "ghost": Failed to get server "ghost": Failed to get server "ghost" by name: Not found');
+      assert.equal(
+        ghost.json!.error,
+        'Failed to update server storage configuration for "ghost": Failed to get server "ghost": Failed to get server "ghost" by name: Not found',
+      );
     });
   });
 });
@@ -322,7 +338,10 @@ describe("local OC: a poll stores the server's connection_url from its managemen
       });
       const refused = await h.call("POST", `${S}/server03/:resync`);
       assert.equal(refused.status, 500);
-      assert.equal(refused.json!.error, 'Failed to resync server "server03": Failed to resync server "server03" by name: Failed to determine an IP address for the network interface with "management" role');
+      assert.equal(
+        refused.json!.error,
+        'Failed to resync server "server03": Failed to resync server "server03" by name: Failed to determine an IP address for the network interface with "management" role',
+      );
       assert.equal(await connectionURL(h), before);
       assert.deepEqual((await h.call("GET", `${S}/server03/system/network`)).json!.metadata, stored);
     });

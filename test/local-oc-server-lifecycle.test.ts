@@ -27,10 +27,17 @@ test(":reboot, :poweroff and :update are refused with 400 while a cluster rollin
   // The run is stepped only on demand here, so it stays in progress.
   withHarness(instanceSeed(undefined), async (h) => {
     assert.equal((await h.call("POST", `${C}/c1/:reboot`)).status, 200);
-    for (const [verb, body] of [["reboot", undefined], ["poweroff", undefined], ["update", {}]] as const) {
+    for (const [verb, body] of [
+      ["reboot", undefined],
+      ["poweroff", undefined],
+      ["update", {}],
+    ] as const) {
       const refused = await h.call("POST", `${S}/server02/system/:${verb}`, body);
       assert.equal(refused.status, 400, verb);
-      assert.equal(refused.json!.error, `Failed to ${verb} server "server02": Lifecycle operation for server "server02" currently not permitted: Operation not permitted`);
+      assert.equal(
+        refused.json!.error,
+        `Failed to ${verb} server "server02": Lifecycle operation for server "server02" currently not permitted: Operation not permitted`,
+      );
     }
     assert.deepEqual(await status(h, "server02"), ["ready", ""], "nothing changed");
     assert.equal((await h.call("POST", `${S}/server02/system/:update?force=true`, {})).status, 200);
@@ -60,7 +67,10 @@ test(":reboot and :poweroff have no ready check: a pending server is rebooted, a
     for (const verb of ["reboot", "poweroff"]) {
       const unreachable = await h.call("POST", `${S}/server02/system/:${verb}`);
       assert.equal(unreachable.status, 500, verb);
-      assert.match(unreachable.json!.error, new RegExp(`^Failed to ${verb} server "server02": Failed to ${verb} server "server02" by name: Post "https://[^"]+/os/1\\.0/system/:${verb}": `));
+      assert.match(
+        unreachable.json!.error,
+        new RegExp(`^Failed to ${verb} server "server02": Failed to ${verb} server "server02" by name: Post "https://[^"]+/os/1\\.0/system/:${verb}": `),
+      );
     }
     assert.deepEqual(await status(h, "server02"), ["offline", "shut down"]);
   }));
@@ -89,7 +99,10 @@ test(":update decodes its body as api.ServerUpdatePost, with Go's error text", (
   withHarness({ servers: [{ name: "server01" }] }, async (h) => {
     const bad = await h.call("POST", `${S}/server01/system/:update`, { os: true });
     assert.equal(bad.status, 400);
-    assert.equal(bad.json!.error, "Bad Request: Request decoding: json: cannot unmarshal bool into Go struct field ServerUpdatePost.os of type api.ServerUpdateApplication");
+    assert.equal(
+      bad.json!.error,
+      "Bad Request: Request decoding: json: cannot unmarshal bool into Go struct field ServerUpdatePost.os of type api.ServerUpdateApplication",
+    );
     assert.deepEqual(await status(h, "server01"), ["ready", ""]);
   }));
 

@@ -87,12 +87,18 @@ describe("local OC: the update control loop", () => {
     h.oc.restoreSnapshot(model);
     const evacuating = await h.call("POST", `${C}/k/:reboot`);
     assert.equal(evacuating.status, 400);
-    assert.equal(evacuating.json!.error, `Failed to launch cluster wide reboot: Cluster reboot can not be launched for "k": Server "b" (${b.connection_url}) is in maintenance state "evacuating"`);
+    assert.equal(
+      evacuating.json!.error,
+      `Failed to launch cluster wide reboot: Cluster reboot can not be launched for "k": Server "b" (${b.connection_url}) is in maintenance state "evacuating"`,
+    );
     b.in_maintenance = 0;
     b.status_detail = "updating";
     h.oc.restoreSnapshot(model);
     const busy = await h.call("POST", `${C}/k/:reboot`);
-    assert.equal(busy.json!.error, `Failed to launch cluster wide reboot: Cluster reboot can not be launched for "k": Server "b" (${b.connection_url}) is busy (updating)`);
+    assert.equal(
+      busy.json!.error,
+      `Failed to launch cluster wide reboot: Cluster reboot can not be launched for "k": Server "b" (${b.connection_url}) is busy (updating)`,
+    );
   });
 
   it(":cancel-operation stops the run where it is", async () => {

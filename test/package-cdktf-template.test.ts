@@ -35,7 +35,16 @@ test("the stock cdktf template (CommonJS) synthesizes, tests, applies and destro
   mkdirSync(app);
   await runOk(
     process.execPath,
-    [CDKTF_CLI, "init", "--template=typescript", "--local", "--project-name=fleet", "--project-description=fleet", "--enable-crash-reporting=false", "--providers="],
+    [
+      CDKTF_CLI,
+      "init",
+      "--template=typescript",
+      "--local",
+      "--project-name=fleet",
+      "--project-description=fleet",
+      "--enable-crash-reporting=false",
+      "--providers=",
+    ],
     { cwd: app, env: userEnv(), timeoutMs: 600_000 },
   );
   // cdktf init installs TypeScript 7, which has no JS API for ts-node and ts-jest: the README's pin.
@@ -43,7 +52,10 @@ test("the stock cdktf template (CommonJS) synthesizes, tests, applies and destro
   await npmInstall(app, [tarball]);
   // Peers: one cdktf and one constructs, the app's own.
   for (const nested of ["cdktf", "constructs"]) {
-    assert.ok(!existsSync(path.join(app, "node_modules", "cdktf-operations-center", "node_modules", nested)), `a second ${nested} was installed under the package`);
+    assert.ok(
+      !existsSync(path.join(app, "node_modules", "cdktf-operations-center", "node_modules", nested)),
+      `a second ${nested} was installed under the package`,
+    );
   }
   writeFileSync(path.join(app, "main.ts"), appSource("cdktf", "cdktf-operations-center"));
   writeFileSync(path.join(app, "__tests__", "main-test.ts"), JEST_TEST);

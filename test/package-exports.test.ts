@@ -83,7 +83,10 @@ function declaredExports(): Record<string, Omit<EntrySurface, "runtime">> {
       for (const symbol of exported) {
         const target = symbol.flags & ts.SymbolFlags.Alias ? checker.getAliasedSymbol(symbol) : symbol;
         if (!(target.flags & ts.SymbolFlags.Class)) continue;
-        classMembers[symbol.name] = [...memberNames(checker.getTypeOfSymbol(target), "static "), ...memberNames(checker.getDeclaredTypeOfSymbol(target), "")].sort();
+        classMembers[symbol.name] = [
+          ...memberNames(checker.getTypeOfSymbol(target), "static "),
+          ...memberNames(checker.getDeclaredTypeOfSymbol(target), ""),
+        ].sort();
       }
     }
     out[entry] = { declarations: exported.map((s) => s.name).sort(), classMembers };
@@ -94,13 +97,20 @@ function declaredExports(): Record<string, Omit<EntrySurface, "runtime">> {
 const runtime = runtimeExports();
 const declared = declaredExports();
 const actual: Record<string, EntrySurface> = Object.fromEntries(
-  entries.map((entry) => [entry, { runtime: runtime[entry]!.import, declarations: declared[entry]!.declarations, classMembers: declared[entry]!.classMembers }]),
+  entries.map((entry) => [
+    entry,
+    { runtime: runtime[entry]!.import, declarations: declared[entry]!.declarations, classMembers: declared[entry]!.classMembers },
+  ]),
 );
 if (process.env["UPDATE_PUBLIC_API"] === "1") writeFileSync(FIXTURE, `${JSON.stringify(actual, null, 2)}\n`);
 const expected = JSON.parse(readFileSync(FIXTURE, "utf8")) as Record<string, EntrySurface>;
 
 test("the package exports exactly the entry points the committed public API lists", () => {
-  assert.deepEqual(entries, Object.keys(expected), `package.json "exports" and ${path.relative(ROOT, FIXTURE)} list different entry points; if intended: ${UPDATE}`);
+  assert.deepEqual(
+    entries,
+    Object.keys(expected),
+    `package.json "exports" and ${path.relative(ROOT, FIXTURE)} list different entry points; if intended: ${UPDATE}`,
+  );
 });
 
 for (const entry of entries) {

@@ -34,7 +34,7 @@ test("an ES module app (module nodenext) compiles against the package's types an
   }
 });
 
-test("a plain cdktn app (import from \"cdktn\", no alias, no cdktf installed) synthesizes, applies and destroys on Node 22", async (t) => {
+test('a plain cdktn app (import from "cdktn", no alias, no cdktf installed) synthesizes, applies and destroys on Node 22', async (t) => {
   const dir = scratch(t, "cdktn");
   const tarball = await packTarball(dir);
   const app = path.join(dir, "app");

@@ -30,28 +30,54 @@ const manifest = JSON.parse(readFileSync(path.join(ROOT, "package.json"), "utf8"
   exports: Record<string, unknown>;
 };
 
-const SHIPPED = [/^package\.json$/, /^README\.md$/, /^LICENSE$/, /^dist\/lib\/.+\.(c?js|mjs|d\.ts)$/, /^dist\/lib\/package\.json$/, /^dist\/cli\/.+\.js$/, /^dist\/provider\/.+\.js$/];
+const SHIPPED = [
+  /^package\.json$/,
+  /^README\.md$/,
+  /^LICENSE$/,
+  /^dist\/lib\/.+\.(c?js|mjs|d\.ts)$/,
+  /^dist\/lib\/package\.json$/,
+  /^dist\/cli\/.+\.js$/,
+  /^dist\/provider\/.+\.js$/,
+];
 
 test("the tarball is at most 1 MB and holds only the library, the CLI, the provider bundle, README, LICENSE and package.json", async () => {
   const packed = await packedContents();
   assert.ok(packed.size <= MAX_TARBALL_BYTES, `the tarball is ${packed.size} bytes, over ${MAX_TARBALL_BYTES}`);
   const unexpected = packed.files.map((f) => f.path).filter((p) => !SHIPPED.some((pattern) => pattern.test(p)));
   assert.deepEqual(unexpected, [], "files outside the list (source maps, build metadata, sources?)");
-  for (const file of ["LICENSE", "README.md", "package.json", "dist/cli/main.js", "dist/provider/main.js", "dist/lib/constructs/index.js", "dist/lib/constructs/index.mjs"]) {
-    assert.ok(packed.files.some((f) => f.path === file), `${file} is not in the tarball`);
+  for (const file of [
+    "LICENSE",
+    "README.md",
+    "package.json",
+    "dist/cli/main.js",
+    "dist/provider/main.js",
+    "dist/lib/constructs/index.js",
+    "dist/lib/constructs/index.mjs",
+  ]) {
+    assert.ok(
+      packed.files.some((f) => f.path === file),
+      `${file} is not in the tarball`,
+    );
   }
   // Every export and the bin point at shipped files.
-  const targets = [...Object.values(manifest.bin), ...Object.values(manifest.exports).flatMap((e) => (typeof e === "string" ? [e] : Object.values(e as Record<string, string>)))];
+  const targets = [
+    ...Object.values(manifest.bin),
+    ...Object.values(manifest.exports).flatMap((e) => (typeof e === "string" ? [e] : Object.values(e as Record<string, string>))),
+  ];
   for (const target of targets) {
     const file = target.replace(/^\.\//, "");
-    assert.ok(packed.files.some((f) => f.path === file), `${target} (bin or exports) is not in the tarball`);
+    assert.ok(
+      packed.files.some((f) => f.path === file),
+      `${target} (bin or exports) is not in the tarball`,
+    );
   }
   const cli = packed.files.find((f) => f.path === "dist/cli/main.js")!;
   assert.equal(cli.mode & 0o111, 0o111, "the CLI is not executable");
 });
 
 test("package.json: no install scripts, Apache-2.0 with its text, where the project lives, peers, engines", () => {
-  for (const script of ["preinstall", "install", "postinstall", "prepare"]) assert.equal(manifest.scripts[script], undefined, `scripts.${script} runs on every install`);
+  for (const script of ["preinstall", "install", "postinstall", "prepare"])
+    assert.equal(manifest.scripts[script], undefined, `scripts.${script} runs on every install`);
   assert.equal(manifest.license, "Apache-2.0");
   const license = readFileSync(path.join(ROOT, "LICENSE"), "utf8");
   assert.match(license, /Apache License\s+Version 2\.0, January 2004/);
@@ -100,15 +126,27 @@ test("on Node 18 the CLI and the provider say which Node.js they need", () => {
   const dir = mkdtempSync(path.join(tmpdir(), "oc-cdktf-node18-"));
   try {
     writeProviderPackage(path.join(dir, "terraform.d", "plugins"));
-    writeFileSync(path.join(dir, "main.tf.json"), JSON.stringify({ terraform: { required_providers: { operationscenter: { source: PROVIDER_SOURCE, version: PROVIDER_VERSION } } } }));
+    writeFileSync(
+      path.join(dir, "main.tf.json"),
+      JSON.stringify({ terraform: { required_providers: { operationscenter: { source: PROVIDER_SOURCE, version: PROVIDER_VERSION } } } }),
+    );
     writeFileSync(path.join(dir, "cli.tfrc"), "");
-    const env = { ...process.env, PATH: `${path.dirname(node18)}${path.delimiter}${process.env["PATH"] ?? ""}`, TF_CLI_CONFIG_FILE: path.join(dir, "cli.tfrc"), CHECKPOINT_DISABLE: "1" };
+    const env = {
+      ...process.env,
+      PATH: `${path.dirname(node18)}${path.delimiter}${process.env["PATH"] ?? ""}`,
+      TF_CLI_CONFIG_FILE: path.join(dir, "cli.tfrc"),
+      CHECKPOINT_DISABLE: "1",
+    };
     const init = spawnSync("terraform", ["init", "-input=false", "-no-color"], { cwd: dir, env, encoding: "utf8" });
     assert.equal(init.status, 0, init.stdout + init.stderr);
     const validate = spawnSync("terraform", ["validate", "-no-color"], { cwd: dir, env, encoding: "utf8" });
     assert.notEqual(validate.status, 0);
     const shown = (validate.stdout + validate.stderr).replace(/\s+/g, " ");
-    assert.match(shown, new RegExp(`Operations Center Terraform provider \\(cdktf-operations-center\\) needs Node\\.js ${MINIMUM_NODE.replace(/\./g, "\\.")} or newer`), shown);
+    assert.match(
+      shown,
+      new RegExp(`Operations Center Terraform provider \\(cdktf-operations-center\\) needs Node\\.js ${MINIMUM_NODE.replace(/\./g, "\\.")} or newer`),
+      shown,
+    );
     assert.doesNotMatch(shown, /File is not defined/);
   } finally {
     rmSync(dir, { recursive: true, force: true });

@@ -16,9 +16,18 @@ function twoClusters(): SeedDocument {
   return { ...seed, clusters: [...seed.clusters, { name: BETA, server_names: ["server04"] }] } as unknown as SeedDocument;
 }
 
-const debug = (cluster: string, values: Partial<ObjectValue> = {}): ObjectValue => ({ id: null, cluster, name: "debug", servers: null, deletion_policy: null, members: null, ...values });
+const debug = (cluster: string, values: Partial<ObjectValue> = {}): ObjectValue => ({
+  id: null,
+  cluster,
+  name: "debug",
+  servers: null,
+  deletion_policy: null,
+  members: null,
+  ...values,
+});
 
-const has = (t: { server(name: string): { incusos: { applications: { name: string }[] } } }, server: string): boolean => t.server(server).incusos.applications.some((a) => a.name === "debug");
+const has = (t: { server(name: string): { incusos: { applications: { name: string }[] } } }, server: string): boolean =>
+  t.server(server).incusos.applications.some((a) => a.name === "debug");
 
 test("the cluster renamed outside this resource (the old name is gone): an in-place change of the state, planned with its note, and no call", () =>
   withBulk(resource, async (t) => {
@@ -46,7 +55,10 @@ test("a move between two existing clusters is an in-place change: removed from t
       const moved = await t.converge(created.state, debug(BETA));
       assert.deepEqual(errors(moved.diagnostics), []);
       assert.equal(moved.plan.requiresReplace, undefined);
-      assert.match((moved.plan.diagnostics ?? []).map((d) => d.summary).join("\n"), /application "debug" moves from cluster "alpha" to cluster "beta": removed from the members of "alpha", then added on those of "beta"/);
+      assert.match(
+        (moved.plan.diagnostics ?? []).map((d) => d.summary).join("\n"),
+        /application "debug" moves from cluster "alpha" to cluster "beta": removed from the members of "alpha", then added on those of "beta"/,
+      );
       assert.deepEqual(await t.calls(), [
         "POST /1.0/provisioning/servers/server01/os/1.0/applications/debug/:remove 200",
         "POST /1.0/provisioning/servers/server02/os/1.0/applications/debug/:remove 200",
@@ -69,7 +81,10 @@ test("a move with deletion_policy retain keeps the item on the old cluster and w
       const moved = await t.converge(created.state, debug(BETA, { deletion_policy: "retain" }));
       assert.deepEqual(errors(moved.diagnostics), []);
       assert.equal(moved.plan.requiresReplace, undefined);
-      assert.match((moved.plan.diagnostics ?? []).map((d) => d.summary).join("\n"), /application "debug" moves from cluster "alpha" to cluster "beta" and stays on the members of "alpha" \(deletion_policy retain\)/);
+      assert.match(
+        (moved.plan.diagnostics ?? []).map((d) => d.summary).join("\n"),
+        /application "debug" moves from cluster "alpha" to cluster "beta" and stays on the members of "alpha" \(deletion_policy retain\)/,
+      );
       assert.deepEqual(await t.calls(), [`POST /1.0/provisioning/clusters/${BETA}/:bulk-update 200 {"action":"add_application","arguments":{"name":"debug"}}`]);
       assert.ok(has(t, "server01") && has(t, "server04"));
     },

@@ -23,8 +23,18 @@ test("Operations Center's refusal of a bulk action for a member in maintenance i
 
 test("an evacuation after the plan: the apply goes member by member through the IncusOS endpoint and converges", () =>
   withBulk(clusterKernelConfigResource, async (t) => {
-    const config: ObjectValue = { id: null, cluster: CLUSTER, config: JSON.stringify({ blacklist_modules: ["nouveau"] }), servers: null, deletion_policy: null, members: null };
-    const plan = await clusterKernelConfigResource.plan({ prior: null, proposed: config, config, priorPrivate: new Uint8Array(), capabilities: { writeOnlyAttributesAllowed: true, deferralAllowed: false } }, t.context);
+    const config: ObjectValue = {
+      id: null,
+      cluster: CLUSTER,
+      config: JSON.stringify({ blacklist_modules: ["nouveau"] }),
+      servers: null,
+      deletion_policy: null,
+      members: null,
+    };
+    const plan = await clusterKernelConfigResource.plan(
+      { prior: null, proposed: config, config, priorPrivate: new Uint8Array(), capabilities: { writeOnlyAttributesAllowed: true, deferralAllowed: false } },
+      t.context,
+    );
     assert.deepEqual(plan.diagnostics ?? [], [], "nothing in maintenance at plan");
     await t.other.evacuateServer("server03");
     await t.calls();
@@ -35,10 +45,25 @@ test("an evacuation after the plan: the apply goes member by member through the 
       MEMBERS.map((m) => `PUT /1.0/provisioning/servers/${m}/os/1.0/system/kernel 200`),
     );
     for (const m of MEMBERS) assert.deepEqual(t.server(m).incusos.kernel.blacklist_modules, ["nouveau"]);
-    assert.ok(t.logLines.some((l) => /through the IncusOS endpoint \(Operations Center refuses bulk actions while server03 is in maintenance\)/.test(l)), t.logLines.join("\n"));
+    assert.ok(
+      t.logLines.some((l) => /through the IncusOS endpoint \(Operations Center refuses bulk actions while server03 is in maintenance\)/.test(l)),
+      t.logLines.join("\n"),
+    );
 
     // The next plan names the member and the way forward.
     const next: ObjectValue = { ...config, config: JSON.stringify({ blacklist_modules: ["nouveau", "radeon"] }) };
-    const replanned = await clusterKernelConfigResource.plan({ prior: applied.state!, proposed: { ...next, id: applied.state!.id!, members: applied.state!.members! }, config: next, priorPrivate: new Uint8Array(), capabilities: { writeOnlyAttributesAllowed: true, deferralAllowed: false } }, t.context);
-    assert.match((replanned.diagnostics ?? []).map((d) => d.summary).join("\n"), /cluster "alpha" has members in maintenance: server03 \(evacuated\); the change will be applied member by member/);
+    const replanned = await clusterKernelConfigResource.plan(
+      {
+        prior: applied.state!,
+        proposed: { ...next, id: applied.state!.id!, members: applied.state!.members! },
+        config: next,
+        priorPrivate: new Uint8Array(),
+        capabilities: { writeOnlyAttributesAllowed: true, deferralAllowed: false },
+      },
+      t.context,
+    );
+    assert.match(
+      (replanned.diagnostics ?? []).map((d) => d.summary).join("\n"),
+      /cluster "alpha" has members in maintenance: server03 \(evacuated\); the change will be applied member by member/,
+    );
   }));

@@ -10,7 +10,14 @@ import { CLUSTER, errors, withBulk } from "./fixtures/provider/bulk.js";
 
 const BULK = `POST /1.0/provisioning/clusters/${CLUSTER}/:bulk-update 200`;
 const KERNEL = { blacklist_modules: ["nouveau"], network: { buffer_size: 33554432, queuing_discipline: "fq" } };
-const configured = (config: unknown): ObjectValue => ({ id: null, cluster: CLUSTER, config: JSON.stringify(config), servers: null, deletion_policy: null, members: null });
+const configured = (config: unknown): ObjectValue => ({
+  id: null,
+  cluster: CLUSTER,
+  config: JSON.stringify(config),
+  servers: null,
+  deletion_policy: null,
+  members: null,
+});
 
 test("kernel: one update_system_kernel; no call when unchanged; drift on a member is planned; destroy resets to {}", () =>
   withBulk(clusterKernelConfigResource, async (t) => {
@@ -43,10 +50,16 @@ test("kernel: one update_system_kernel; no call when unchanged; drift on a membe
 
 test("kernel validation names the field; logging resets to remote logging off", () =>
   withBulk(clusterLoggingConfigResource, async (t) => {
-    const bad = await clusterKernelConfigResource.validate!({ config: configured({ pci: { passthrough: [{ vendor_id: "0x10de", product_id: "1eb8" }] } }), capabilities: { writeOnlyAttributesAllowed: true, deferralAllowed: false } });
+    const bad = await clusterKernelConfigResource.validate!({
+      config: configured({ pci: { passthrough: [{ vendor_id: "0x10de", product_id: "1eb8" }] } }),
+      capabilities: { writeOnlyAttributesAllowed: true, deferralAllowed: false },
+    });
     assert.match(bad.map((d) => d.summary).join("\n"), /config pci\.passthrough\.0\.vendor_id: .*did you mean "10de"/);
     assert.deepEqual(bad[0]!.path, ["config"]);
-    const notJson = await clusterKernelConfigResource.validate!({ config: { ...configured({}), config: "{" }, capabilities: { writeOnlyAttributesAllowed: true, deferralAllowed: false } });
+    const notJson = await clusterKernelConfigResource.validate!({
+      config: { ...configured({}), config: "{" },
+      capabilities: { writeOnlyAttributesAllowed: true, deferralAllowed: false },
+    });
     assert.match(notJson[0]!.summary, /config is not JSON/);
 
     const syslog = { syslog: { address: "192.0.2.9:514", protocol: "tcp", log_format: "rfc5424" } };
@@ -55,7 +68,9 @@ test("kernel validation names the field; logging resets to remote logging off", 
     assert.deepEqual(t.server("server02").incusos.logging, syslog);
     await t.calls();
     await t.converge(step.state, null);
-    assert.deepEqual(await t.calls(), [`${BULK} {"action":"update_system_logging","arguments":{"config":{"syslog":{"address":"","protocol":"","log_format":""}}}}`]);
+    assert.deepEqual(await t.calls(), [
+      `${BULK} {"action":"update_system_logging","arguments":{"config":{"syslog":{"address":"","protocol":"","log_format":""}}}}`,
+    ]);
     assert.equal((t.server("server02").incusos.logging as { syslog: { address: string } }).syslog.address, "");
   }));
 
@@ -68,5 +83,8 @@ test("import reads the first member's live config; a missing cluster is refused"
     const read = (await t.refresh(imported.state))!;
     assert.deepEqual(read.members, ["server01", "server02", "server03"]);
     await assert.rejects(clusterLoggingConfigResource.import!("nope", t.context), /cluster "nope" does not exist/);
-    await assert.rejects(clusterLoggingConfigResource.import!(`${CLUSTER}/eth0`, t.context), /^DiagnosticError: Cannot import operationscenter_cluster_logging_config "alpha\/eth0": the id must be CLUSTER$/);
+    await assert.rejects(
+      clusterLoggingConfigResource.import!(`${CLUSTER}/eth0`, t.context),
+      /^DiagnosticError: Cannot import operationscenter_cluster_logging_config "alpha\/eth0": the id must be CLUSTER$/,
+    );
   }));

@@ -14,7 +14,17 @@ import { CLUSTER, errors, withBulk, type BulkHarness } from "./fixtures/provider
 const BULK = `POST /1.0/provisioning/clusters/${CLUSTER}/:bulk-update 200`;
 const MEMBERS = ["server01", "server02", "server03"];
 
-const nvme = (values: Partial<ObjectValue> = {}): ObjectValue => ({ id: null, cluster: CLUSTER, transport: "tcp", address: "192.0.2.100", port: null, servers: null, deletion_policy: null, members: null, ...values });
+const nvme = (values: Partial<ObjectValue> = {}): ObjectValue => ({
+  id: null,
+  cluster: CLUSTER,
+  transport: "tcp",
+  address: "192.0.2.100",
+  port: null,
+  servers: null,
+  deletion_policy: null,
+  members: null,
+  ...values,
+});
 
 function targetsOn(t: BulkHarness, server: string, service: string, key = "targets"): unknown[] {
   return (t.server(server).incusos.services[service]?.[key] ?? []) as unknown[];
@@ -47,11 +57,23 @@ test("a target present on two members of three: the plan shows it, apply repairs
     const target = { target: "iqn.2004-10.org.example:storage1", address: "192.0.2.50", port: 3260 };
     for (const server of ["server01", "server03"]) await putServerService(t.other, server, "iscsi", { enabled: true, targets: [target] });
     await t.calls();
-    const configured = { id: null, cluster: CLUSTER, target: target.target, address: target.address, port: null, servers: null, deletion_policy: null, members: null };
+    const configured = {
+      id: null,
+      cluster: CLUSTER,
+      target: target.target,
+      address: target.address,
+      port: null,
+      servers: null,
+      deletion_policy: null,
+      members: null,
+    };
     const step = await t.converge(null, configured);
     assert.deepEqual(errors(step.diagnostics), []);
     assert.deepEqual(await t.calls(), ["PUT /1.0/provisioning/servers/server02/os/1.0/services/iscsi 200"]);
-    assert.ok(t.logLines.some((l) => /is on server01, server03 but not on server02; adding it on server02/.test(l)), t.logLines.join("\n"));
+    assert.ok(
+      t.logLines.some((l) => /is on server01, server03 but not on server02; adding it on server02/.test(l)),
+      t.logLines.join("\n"),
+    );
     assert.deepEqual(targetsOn(t, "server02", "iscsi"), [target]);
     assert.equal(t.server("server02").incusos.services.iscsi!.enabled, true);
 
@@ -60,7 +82,13 @@ test("a target present on two members of three: the plan shows it, apply repairs
     const refreshed = (await t.refresh(step.state!))!;
     assert.deepEqual(refreshed.members, ["server01", "server02"]);
     const plan = await clusterIscsiTargetResource.plan(
-      { prior: refreshed, proposed: { ...configured, id: refreshed.id!, port: 3260, members: refreshed.members! }, config: configured, priorPrivate: new Uint8Array(), capabilities: { writeOnlyAttributesAllowed: true, deferralAllowed: false } },
+      {
+        prior: refreshed,
+        proposed: { ...configured, id: refreshed.id!, port: 3260, members: refreshed.members! },
+        config: configured,
+        priorPrivate: new Uint8Array(),
+        capabilities: { writeOnlyAttributesAllowed: true, deferralAllowed: false },
+      },
       t.context,
     );
     assert.deepEqual(plan.planned!.members, MEMBERS, "the plan shows the member that lacks it");
@@ -88,8 +116,14 @@ test("applications: one add_application; destroy removes it from each member; a 
 
     const destroyed = await t.converge(step.state, null);
     assert.deepEqual(errors(destroyed.diagnostics), []);
-    assert.match(destroyed.diagnostics.find((d) => d.severity === "warning")!.summary, /application "debug" will be removed from every member of cluster "alpha"/);
-    assert.deepEqual(await t.calls(), MEMBERS.map((s) => `POST /1.0/provisioning/servers/${s}/os/1.0/applications/debug/:remove 200`));
+    assert.match(
+      destroyed.diagnostics.find((d) => d.severity === "warning")!.summary,
+      /application "debug" will be removed from every member of cluster "alpha"/,
+    );
+    assert.deepEqual(
+      await t.calls(),
+      MEMBERS.map((s) => `POST /1.0/provisioning/servers/${s}/os/1.0/applications/debug/:remove 200`),
+    );
     for (const server of MEMBERS) assert.ok(!t.server(server).incusos.applications.some((a) => a.name === "debug"));
 
     const primary = await t.converge(null, { ...configured, name: "incus" });
@@ -110,16 +144,34 @@ test("a partial add_application (no rollback) converges on the next apply, insta
     await t.calls();
     const step = await t.converge(null, configured);
     assert.deepEqual(errors(step.diagnostics), []);
-    assert.deepEqual(await t.calls(), ["POST /1.0/provisioning/servers/server02/os/1.0/applications 200", "POST /1.0/provisioning/servers/server03/os/1.0/applications 200"]);
+    assert.deepEqual(await t.calls(), [
+      "POST /1.0/provisioning/servers/server02/os/1.0/applications 200",
+      "POST /1.0/provisioning/servers/server03/os/1.0/applications 200",
+    ]);
   }));
 
 test("import: a target by CLUSTER/TRANSPORT/ADDRESS/PORT, refused with the id format when malformed or absent", () =>
   withBulk(clusterNvmeTargetResource, async (t) => {
     await t.converge(null, nvme({ port: 4420 }));
     const imported = await clusterNvmeTargetResource.import!("alpha/tcp/192.0.2.100/4420", t.context);
-    assert.deepEqual(imported.state, { id: "alpha/tcp/192.0.2.100/4420", cluster: CLUSTER, transport: "tcp", address: "192.0.2.100", port: 4420, servers: null, deletion_policy: null, members: MEMBERS });
-    await assert.rejects(clusterNvmeTargetResource.import!("alpha/udp/192.0.2.100/4420", t.context), /the transport "udp" is not tcp or fc; the id must be CLUSTER\/TRANSPORT\/ADDRESS\/PORT/);
-    await assert.rejects(clusterNvmeTargetResource.import!("alpha/tcp/192.0.2.100/9999", t.context), /no member of cluster "alpha" has NVMe target tcp 192\.0\.2\.100:9999/);
+    assert.deepEqual(imported.state, {
+      id: "alpha/tcp/192.0.2.100/4420",
+      cluster: CLUSTER,
+      transport: "tcp",
+      address: "192.0.2.100",
+      port: 4420,
+      servers: null,
+      deletion_policy: null,
+      members: MEMBERS,
+    });
+    await assert.rejects(
+      clusterNvmeTargetResource.import!("alpha/udp/192.0.2.100/4420", t.context),
+      /the transport "udp" is not tcp or fc; the id must be CLUSTER\/TRANSPORT\/ADDRESS\/PORT/,
+    );
+    await assert.rejects(
+      clusterNvmeTargetResource.import!("alpha/tcp/192.0.2.100/9999", t.context),
+      /no member of cluster "alpha" has NVMe target tcp 192\.0\.2\.100:9999/,
+    );
     const app = await clusterApplicationResource.import!("alpha/incus", t.context).catch((error: Error) => error);
     assert.match(String(app), /"incus" is not a non-primary application/);
   }));
@@ -135,7 +187,10 @@ test("an application goes on a declared server that is not a member yet, then Op
       ...["server01", "server02", "server03", "server04"].map((name) => `POST /1.0/provisioning/servers/${name}/:resync 200`),
     ]);
     assert.deepEqual(step.state!.members, [...MEMBERS, "server04"], "server04 has it and is about to join: the next refresh finds no difference");
-    assert.ok(t.logLines.some((l) => /server server04 is about to join; adding application "incus-ceph" on it/.test(l)), t.logLines.join("\n"));
+    assert.ok(
+      t.logLines.some((l) => /server server04 is about to join; adding application "incus-ceph" on it/.test(l)),
+      t.logLines.join("\n"),
+    );
     await t.other.addClusterServers(CLUSTER, { server_names: ["server04"], copy_services_config: true });
     const refreshed = (await t.refresh(step.state!))!;
     assert.deepEqual(refreshed.members, servers);

@@ -46,7 +46,11 @@ test("adding 300 where 100 and 200 exist is one add of [300]; dropping 200 is on
   withBulk(resource, async (t) => {
     const first = await created(t);
     const added = await t.converge(first.state, config({ vlan_tags: [100, 200, 300] }), first.private);
-    assert.deepEqual(added.plan.planned!.vlan_tags_all, { server01: [100, 200, 300], server02: [100, 200, 300], server03: [100, 200, 300] }, "the plan shows each member's tags");
+    assert.deepEqual(
+      added.plan.planned!.vlan_tags_all,
+      { server01: [100, 200, 300], server02: [100, 200, 300], server03: [100, 200, 300] },
+      "the plan shows each member's tags",
+    );
     assert.deepEqual(added.state!.vlan_tags_all, added.plan.planned!.vlan_tags_all);
     assert.deepEqual(await t.calls(), [`${BULK} {"action":"add_network_interface_vlan_tags","arguments":{"interface_name":"eth0","vlan_tags":[300]}}`]);
     const dropped = await t.converge(added.state, config({ vlan_tags: [100, 300] }), added.private);
@@ -137,9 +141,16 @@ test("a declared server that is not a member yet gets the tags through its netwo
     const step = await t.converge(withoutTags.state, config({ servers }), withoutTags.private);
     assert.deepEqual(errors(step.diagnostics), []);
     assert.deepEqual(await t.calls(), ["PUT /1.0/provisioning/servers/server04/system/network 200", "POST /1.0/provisioning/servers/server04/:resync 200"]);
-    assert.ok(t.logLines.some((l) => /server server04 is about to join; setting VLAN tags 100, 200 on "eth0"/.test(l)), t.logLines.join("\n"));
+    assert.ok(
+      t.logLines.some((l) => /server server04 is about to join; setting VLAN tags 100, 200 on "eth0"/.test(l)),
+      t.logLines.join("\n"),
+    );
     assert.deepEqual(tagsOn(t, "server04"), [100, 200]);
-    assert.deepEqual(t.server("server04").incusos.network.bonds?.map((b) => b.name), ["bond0"], "the rest of its network config is kept");
+    assert.deepEqual(
+      t.server("server04").incusos.network.bonds?.map((b) => b.name),
+      ["bond0"],
+      "the rest of its network config is kept",
+    );
     await t.other.addClusterServers(CLUSTER, { server_names: ["server04"], copy_services_config: true });
 
     const missing = await t.converge(null, config({ interface_name: "bond0", servers: ["server01", "server02", "server03", "server04", "server05"] }));
@@ -170,7 +181,12 @@ test("member tags are read live through the OS proxy, never from Operations Cent
     await t.h.call("DELETE", "/local-oc/requests");
     await t.converge(first.state, config({ vlan_tags: [100, 200, 300] }), first.private);
     const reply = await t.h.call("GET", "/local-oc/requests");
-    const reads = (reply.json!.metadata as { method: string; path: string }[]).filter((e) => e.method === "GET" && e.path.includes("network")).map((e) => e.path);
+    const reads = (reply.json!.metadata as { method: string; path: string }[])
+      .filter((e) => e.method === "GET" && e.path.includes("network"))
+      .map((e) => e.path);
     assert.ok(reads.length > 0);
-    assert.deepEqual(reads.filter((path) => !path.endsWith("/os/1.0/system/network")), []);
+    assert.deepEqual(
+      reads.filter((path) => !path.endsWith("/os/1.0/system/network")),
+      [],
+    );
   }));

@@ -61,7 +61,10 @@ test("before the handshake the provider process loads only the plugin layer and 
   assert.deepEqual([...packagesIn(loaded)], []);
   const sources = [...loaded].flatMap((output) => Object.keys(metafile.outputs[output]!.inputs));
   // The plugin layer, and the DER writer of its AutoMTLS certificate.
-  assert.ok(sources.every((source) => source.startsWith("dist/src/provider/") || source.startsWith("dist/src/x509/")), sources.join("\n"));
+  assert.ok(
+    sources.every((source) => source.startsWith("dist/src/provider/") || source.startsWith("dist/src/x509/")),
+    sources.join("\n"),
+  );
   assert.ok(sources.includes("dist/src/provider/plugin/serve.js"));
 });
 
@@ -79,7 +82,11 @@ test("the schemas-only process answers from a literal equal to the provider's sc
   assert.equal(chunks.length, 1, `dist/src/provider/schemas.js is in ${chunks.length} outputs`);
   const chunk = chunks[0]!;
   assert.deepEqual([...packagesIn(staticallyLoaded(chunk))], []);
-  assert.ok(!staticallyLoaded(chunk).has(Object.keys(metafile.outputs).find((o) => Object.keys(metafile.outputs[o]!.inputs).includes("dist/src/provider/provider.js"))!));
+  assert.ok(
+    !staticallyLoaded(chunk).has(
+      Object.keys(metafile.outputs).find((o) => Object.keys(metafile.outputs[o]!.inputs).includes("dist/src/provider/provider.js"))!,
+    ),
+  );
   const bundled: unknown = ((await import(pathToFileURL(join(root, chunk)).href)) as { schemas: unknown }).schemas;
   // The schemas are plain data, so their JSON is the whole of them.
   assert.deepEqual(bundled, JSON.parse(JSON.stringify(schemasOf(provider))), "the bundle's schemas differ from the provider's: run npm run build");

@@ -45,7 +45,10 @@ test("adoption refuses a cluster this resource created with other creation input
     await t.converge(null, config());
     await t.calls();
     const other = await t.converge(null, config({ services_config: JSON.stringify({ lvm: { enabled: true } }) }));
-    assert.match(errorsOf(other.diagnostics), /created by an earlier, interrupted apply of this resource with other creation inputs[\s\S]*services_config\.lvm differ/);
+    assert.match(
+      errorsOf(other.diagnostics),
+      /created by an earlier, interrupted apply of this resource with other creation inputs[\s\S]*services_config\.lvm differ/,
+    );
     assert.deepEqual(await t.calls(), []);
   }));
 
@@ -70,7 +73,16 @@ test("a pending record of this resource whose creating process is gone is delete
   withCluster(async (t) => {
     const createId = journal(t, "alpha", { pid: deadPid() });
     t.h.oc.setFaults({ failMembers: ["server02"] });
-    await t.other.createCluster({ name: "alpha", connection_url: "", server_names: ["server01", "server02"], server_type: "incus", services_config: { lvm: { enabled: false } }, properties: { "oc-cdktf.io/created-by": createId } }).catch(() => undefined);
+    await t.other
+      .createCluster({
+        name: "alpha",
+        connection_url: "",
+        server_names: ["server01", "server02"],
+        server_type: "incus",
+        services_config: { lvm: { enabled: false } },
+        properties: { "oc-cdktf.io/created-by": createId },
+      })
+      .catch(() => undefined);
     t.h.oc.setFaults({});
     assert.equal(t.live("alpha")!.status, "pending");
     await t.calls();
@@ -114,7 +126,13 @@ test("a cluster someone else created is refused with the import command; an old 
     assert.deepEqual(await t.calls(), []);
 
     const createId = journal(t, "beta", { started_at: new Date(Date.now() - 8 * 24 * 3600 * 1000).toISOString() });
-    await t.other.createCluster({ name: "beta", connection_url: "", server_names: ["server03"], server_type: "incus", properties: { "oc-cdktf.io/created-by": createId } });
+    await t.other.createCluster({
+      name: "beta",
+      connection_url: "",
+      server_names: ["server03"],
+      server_type: "incus",
+      properties: { "oc-cdktf.io/created-by": createId },
+    });
     const stale = await t.converge(null, config({ name: "beta", servers: ["server03"] }));
     assert.match(errorsOf(stale.diagnostics), /already exists and was not created by this resource/);
     assert.ok(readFileSync(journalFile(t.workDir, "beta"), "utf8").includes(createId));
@@ -147,7 +165,11 @@ test("with an adoption key, a create interrupted before state was saved is adopt
     assert.match(errorsOf(other.diagnostics), /^Cluster "alpha" already exists and was not created by this resource/);
     const again = await t.converge(null, config({ adoption_key: "stack/a" }));
     assert.deepEqual(summaries(again.diagnostics, "error"), []);
-    assert.deepEqual(summaries(again.plan.diagnostics ?? [], "warning"), [`Cluster "alpha" exists already: an earlier, interrupted apply of this resource created it`], "the plan shows the adoption");
+    assert.deepEqual(
+      summaries(again.plan.diagnostics ?? [], "warning"),
+      [`Cluster "alpha" exists already: an earlier, interrupted apply of this resource created it`],
+      "the plan shows the adoption",
+    );
     assert.deepEqual(await t.calls(), [], "adopted, not created again");
     assert.deepEqual(again.private, first.private, "the same marker");
   }));

@@ -114,10 +114,13 @@ test("a create from an existing template: a secret variable given publicly and a
     await t.calls();
     const result = await t.converge(null, config({ services_config: null, template: "edge", template_variables: { TS_KEY: AUTH_KEY } }));
     const errors = result.diagnostics.filter((d) => d.severity === "error");
-    assert.deepEqual(errors.map((d) => d.summary), [
-      'template_variables.TS_KEY fills a secret field of template "edge"',
-      "template_variables.TITLE: missing; the template requires a value for this variable (UI title), since it has no default",
-    ]);
+    assert.deepEqual(
+      errors.map((d) => d.summary),
+      [
+        'template_variables.TS_KEY fills a secret field of template "edge"',
+        "template_variables.TITLE: missing; the template requires a value for this variable (UI title), since it has no default",
+      ],
+    );
     assert.match(errors[0]!.detail!, /Give TS_KEY in secrets_wo\.template_variables instead/);
     assert.ok(!JSON.stringify(result.diagnostics).includes(AUTH_KEY));
     assert.deepEqual(await t.calls(), []);
@@ -160,7 +163,10 @@ test("validation: every problem at its attribute, and no message echoes a secret
     ]) {
       assert.match(text, expected);
     }
-    assert.equal(diagnostics.every((d) => d.severity === "error"), true);
+    assert.equal(
+      diagnostics.every((d) => d.severity === "error"),
+      true,
+    );
   }));
 
 test("validation: broken JSON, template with configs, unknown values skipped", async () => {
@@ -174,7 +180,10 @@ test("validation: broken JSON, template with configs, unknown values skipped", a
   assert.ok(!text.includes("tskey"), "not even a snippet of the text");
   const unknown = await resource.validate!({
     capabilities,
-    config: config({ name: (await import("../src/provider/plugin/types.js")).UNKNOWN, services_config: (await import("../src/provider/plugin/types.js")).UNKNOWN }),
+    config: config({
+      name: (await import("../src/provider/plugin/types.js")).UNKNOWN,
+      services_config: (await import("../src/provider/plugin/types.js")).UNKNOWN,
+    }),
   });
   assert.deepEqual(unknown, []);
 });
@@ -184,7 +193,14 @@ test("a creation-only change fails the plan, naming services_config.<key> and th
     // A re-create needs deletion_policy "factory-reset" (the only policy that leaves servers a create can use).
     const created = await t.converge(null, oneOff({ deletion_policy: "factory-reset" }));
     await t.calls();
-    const changed = oneOff({ deletion_policy: "factory-reset", services_config: JSON.stringify({ lvm: { enabled: false }, tailscale: { enabled: true, login_server: "https://hs.example.test" }, nvme: { enabled: true } }) });
+    const changed = oneOff({
+      deletion_policy: "factory-reset",
+      services_config: JSON.stringify({
+        lvm: { enabled: false },
+        tailscale: { enabled: true, login_server: "https://hs.example.test" },
+        nvme: { enabled: true },
+      }),
+    });
     const refused = await t.converge(created.state, changed, created.private);
     const errors = refused.diagnostics.filter((d) => d.severity === "error");
     assert.equal(errors.length, 1);
@@ -208,7 +224,11 @@ test("a creation-only change fails the plan, naming services_config.<key> and th
     assert.match(summaries(replaced.diagnostics ?? [], "warning").join("\n"), /services_config\.nvme changed: cluster "alpha" will be re-created/);
 
     // JSON text that only differs in spacing or key order is no change.
-    const respaced = await t.converge(created.state, oneOff({ services_config: JSON.stringify({ tailscale: { login_server: "https://hs.example.test", enabled: true }, lvm: { enabled: false } }, null, 2) }), created.private);
+    const respaced = await t.converge(
+      created.state,
+      oneOff({ services_config: JSON.stringify({ tailscale: { login_server: "https://hs.example.test", enabled: true }, lvm: { enabled: false } }, null, 2) }),
+      created.private,
+    );
     assert.deepEqual(summaries(respaced.diagnostics, "error"), []);
     assert.deepEqual(await t.calls(), []);
   }));
@@ -216,9 +236,16 @@ test("a creation-only change fails the plan, naming services_config.<key> and th
 test("a changed secret shows as a secrets_digest change and fails the plan without revealing it", () =>
   withCluster(async (t) => {
     const created = await t.converge(null, oneOff());
-    const rotated = await t.converge(created.state, oneOff({ secrets_wo: JSON.stringify({ ...secrets, services_config: { tailscale: { auth_key: "tskey-auth-OTHER" } } }) }), created.private);
+    const rotated = await t.converge(
+      created.state,
+      oneOff({ secrets_wo: JSON.stringify({ ...secrets, services_config: { tailscale: { auth_key: "tskey-auth-OTHER" } } }) }),
+      created.private,
+    );
     const errors = rotated.diagnostics.filter((d) => d.severity === "error");
-    assert.deepEqual(errors.map((d) => d.path), [["secrets_wo"]]);
+    assert.deepEqual(
+      errors.map((d) => d.path),
+      [["secrets_wo"]],
+    );
     assert.match(errors[0]!.summary, /^secrets_wo changed/);
     assert.ok(!JSON.stringify(rotated).includes("tskey-auth-OTHER"));
     assert.notEqual(rotated.plan.planned!.secrets_digest, created.state!.secrets_digest);

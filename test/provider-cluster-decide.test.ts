@@ -10,7 +10,11 @@ test("planMembers: adds the declared, removes only what this resource managed, u
   const live = ["s1", "s2", "s9"];
   assert.deepEqual(planMembers(live, ["s1", "s3"], ["s1", "s2"], false), { add: ["s3"], remove: ["s2"], foreign: ["s9"] });
   assert.deepEqual(planMembers(live, ["s1", "s3"], ["s1", "s2"], true), { add: ["s3"], remove: ["s2", "s9"], foreign: [] });
-  assert.deepEqual(planMembers(live, ["s1", "s2"], ["s1", "s2", "s4"], false), { add: [], remove: [], foreign: ["s9"] }, "a recorded server that is no member is not removed");
+  assert.deepEqual(
+    planMembers(live, ["s1", "s2"], ["s1", "s2", "s4"], false),
+    { add: [], remove: [], foreign: ["s9"] },
+    "a recorded server that is no member is not removed",
+  );
 });
 
 test("mergeProperties: three-way, foreign keys kept", () => {
@@ -67,6 +71,11 @@ test("the members record is reconciled with the live members: a name it listed w
   assert.deepEqual(recordedMembers(["s1"], { "oc-cdktf.io/members": JSON.stringify(["s1", "s4"]) }, ["s1", "s4"], []), ["s1", "s4"]);
   // Once the record no longer lists a stale name, it is forgotten.
   assert.deepEqual(reconcileMembers(["s1", "s2"], ["s1", "s2", "s3"], ["s3"]), { own: ["s1", "s2"], stale: [] });
-  const prior = { servers: ["s1", "s2"], members: ["s1", "s2", "s3"], properties: null, properties_all: { "oc-cdktf.io/members": JSON.stringify(["s1", "s2", "s3"]) } } as unknown as ClusterValue;
+  const prior = {
+    servers: ["s1", "s2"],
+    members: ["s1", "s2", "s3"],
+    properties: null,
+    properties_all: { "oc-cdktf.io/members": JSON.stringify(["s1", "s2", "s3"]) },
+  } as unknown as ClusterValue;
   assert.deepEqual(plannedMembership(prior, ["s1", "s2"], {}, false, ["s3"]).members, ["s1", "s2", "s3"], "the plan keeps the server it did not add");
 });

@@ -18,7 +18,11 @@ test("read is honest: a hand-edited description comes back live, a force-deleted
     const { state, private: priv } = await created(t);
     const { cluster, etag } = await t.other.getCluster("alpha");
     const { team: _removed, ...withoutTeam } = cluster.properties;
-    await t.other.updateCluster("alpha", { ...cluster, description: "edited by hand", properties: { ...withoutTeam, foreign: "x" } }, etag === undefined ? {} : { ifMatch: etag });
+    await t.other.updateCluster(
+      "alpha",
+      { ...cluster, description: "edited by hand", properties: { ...withoutTeam, foreign: "x" } },
+      etag === undefined ? {} : { ifMatch: etag },
+    );
     const refreshed = (await t.refresh(state!, priv))!;
     assert.equal(refreshed.description, "edited by hand");
     assert.deepEqual(refreshed.properties, {}, "a managed key deleted by hand is gone, a foreign one is not managed");
@@ -78,7 +82,10 @@ test("rename is an in-place update: one POST with If-Match to the old name", () 
     assert.equal(renamed.plan.requiresReplace, undefined);
     const requests = await t.requests();
     const mutating = requests.filter((r) => r.method !== "GET");
-    assert.deepEqual(mutating.map((r) => `${r.method} ${r.path}`), [`POST ${CLUSTERS}/alpha`]);
+    assert.deepEqual(
+      mutating.map((r) => `${r.method} ${r.path}`),
+      [`POST ${CLUSTERS}/alpha`],
+    );
     assert.deepEqual(mutating[0]!.body, { name: "beta" });
     assert.equal(t.live("alpha"), undefined);
     assert.deepEqual(t.live("beta")?.members, ["server01", "server02"]);
@@ -186,7 +193,14 @@ test("deletion policies: retain makes no call, forget deletes with mode=force, f
 
 test("import by name: state from the live cluster without creation inputs; the first plan records them with a warning", () =>
   withCluster(async (t) => {
-    await t.other.createCluster({ name: "alpha", connection_url: "https://alpha.example.test:8443", server_names: ["server01", "server02"], server_type: "incus", description: "first cluster", properties: { team: "storage" } });
+    await t.other.createCluster({
+      name: "alpha",
+      connection_url: "https://alpha.example.test:8443",
+      server_names: ["server01", "server02"],
+      server_type: "incus",
+      description: "first cluster",
+      properties: { team: "storage" },
+    });
     await t.calls();
     const imported = await resource.import!("alpha", t.context);
     assert.equal(imported.state.services_config, null);
@@ -214,7 +228,11 @@ test("a PUT that loses a race (412) reads the cluster again and retries once, ke
         if (!raced) {
           raced = true;
           const theirs = await other.getCluster(name);
-          await other.updateCluster(name, { ...theirs.cluster, properties: { ...theirs.cluster.properties, foreign: "raced" } }, theirs.etag === undefined ? {} : { ifMatch: theirs.etag });
+          await other.updateCluster(
+            name,
+            { ...theirs.cluster, properties: { ...theirs.cluster.properties, foreign: "raced" } },
+            theirs.etag === undefined ? {} : { ifMatch: theirs.etag },
+          );
         }
         return read;
       }
@@ -224,7 +242,10 @@ test("a PUT that loses a race (412) reads the cluster again and retries once, ke
     try {
       const prior = first.state!;
       const configured = config({ description: "second" });
-      const plan = await resource.plan({ prior, proposed: proposedOf(prior, configured), config: configured, priorPrivate: first.private, capabilities }, context);
+      const plan = await resource.plan(
+        { prior, proposed: proposedOf(prior, configured), config: configured, priorPrivate: first.private, capabilities },
+        context,
+      );
       const applied = await resource.apply({ prior, planned: plan.planned, config: configured, plannedPrivate: plan.plannedPrivate! }, context);
       assert.deepEqual(applied.diagnostics ?? [], []);
       assert.deepEqual(await t.calls(), [`PUT ${CLUSTERS}/alpha 201`, `PUT ${CLUSTERS}/alpha 412`, `PUT ${CLUSTERS}/alpha 201`]);
@@ -241,7 +262,10 @@ test("Terraform before 1.11 (no write-only attributes): secrets_wo is planned an
     const secrets = JSON.stringify({ services_config: { tailscale: { auth_key: "tskey-auth-OLD" } } });
     const configured = config({ services_config: JSON.stringify({ tailscale: { enabled: true } }), secrets_wo: secrets });
     const old = { writeOnlyAttributesAllowed: false, deferralAllowed: false };
-    const plan = await resource.plan({ prior: null, proposed: proposedOf(null, configured), config: configured, priorPrivate: new Uint8Array(), capabilities: old }, t.context);
+    const plan = await resource.plan(
+      { prior: null, proposed: proposedOf(null, configured), config: configured, priorPrivate: new Uint8Array(), capabilities: old },
+      t.context,
+    );
     assert.equal(plan.planned!.secrets_wo, secrets);
     const applied = await resource.apply({ prior: null, planned: plan.planned, config: configured, plannedPrivate: new Uint8Array() }, t.context);
     assert.equal(applied.state!.secrets_wo, secrets);
@@ -272,7 +296,11 @@ test("a members record that lists a server while it is no member is reconciled b
     // An add interrupted before it ran (or a record an interrupted removal left): server03 is recorded, not a member.
     const { cluster, etag } = await t.other.getCluster("alpha");
     const record = JSON.stringify(["server01", "server02", "server03"]);
-    await t.other.updateCluster("alpha", { ...cluster, properties: { ...cluster.properties, "oc-cdktf.io/members": record } }, etag === undefined ? {} : { ifMatch: etag });
+    await t.other.updateCluster(
+      "alpha",
+      { ...cluster, properties: { ...cluster.properties, "oc-cdktf.io/members": record } },
+      etag === undefined ? {} : { ifMatch: etag },
+    );
     const read = await resource.read({ state: first.state!, private: first.private }, t.context);
     assert.deepEqual(read.state!.servers, ["server01", "server02"]);
     assert.deepEqual(JSON.parse(Buffer.from(read.private!).toString()).stale_members, ["server03"]);

@@ -101,7 +101,7 @@ test("servers: every registered server, sorted by name, with its cluster, type, 
       connection_url: node1.server.connection_url,
       description: "rack 1",
     });
-    assert.equal(list[2]!.cluster, "", "an unclustered server has cluster \"\"");
+    assert.equal(list[2]!.cluster, "", 'an unclustered server has cluster ""');
     assert.deepEqual(
       list.map((s) => s.server_status),
       ["ready", "ready", "ready", "offline", "pending"],
@@ -117,7 +117,10 @@ test("servers: filter is Operations Center's expression, sent as ?filter=; statu
 
     const ready = await serversDataSource.read(servers("cluster == nil", "ready"), context);
     assert.deepEqual(ready.state.names, ["node3"]);
-    assert.deepEqual((ready.state.servers as ObjectValue[]).map((s) => s.name), ["node3"]);
+    assert.deepEqual(
+      (ready.state.servers as ObjectValue[]).map((s) => s.name),
+      ["node3"],
+    );
     assert.equal(ready.state.filter, "cluster == nil");
     assert.equal(ready.state.status, "ready");
 
@@ -169,7 +172,12 @@ test("servers: an unknown status is a validation error on status listing the sta
 
 test("servers: a filter Operations Center cannot compile is an error on filter with the server's message", async () => {
   await withFleet(async ({ context }) => {
-    await failsOn(serversDataSource.read(servers("cluster ==="), context), ["filter"], /Cannot list the servers matching the filter "cluster ==="/, /400 .*filter/i);
+    await failsOn(
+      serversDataSource.read(servers("cluster ==="), context),
+      ["filter"],
+      /Cannot list the servers matching the filter "cluster ==="/,
+      /400 .*filter/i,
+    );
   });
 });
 
@@ -189,10 +197,7 @@ const cluster = (name: string): ObjectValue => ({
 test("cluster: the live cluster with its certificate, fingerprint, status, properties and sorted members", async () => {
   await withFleet(async ({ h, context, other }) => {
     const { state } = await clusterDataSource.read(cluster("alpha"), context);
-    assert.deepEqual(await requests(h), [
-      "GET /1.0/provisioning/clusters/alpha 200",
-      "GET /1.0/provisioning/servers?recursion=1&cluster=alpha 200",
-    ]);
+    assert.deepEqual(await requests(h), ["GET /1.0/provisioning/clusters/alpha 200", "GET /1.0/provisioning/servers?recursion=1&cluster=alpha 200"]);
     const { cluster: live } = await other.getCluster("alpha");
     assert.match(live.certificate, /BEGIN CERTIFICATE/);
     assert.deepEqual(state, {

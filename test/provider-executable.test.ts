@@ -13,7 +13,10 @@ import { templateConfig, workspace } from "./e2e/workspace.js";
 function terraformOnly(dir: string): string {
   const bin = path.join(dir, "bin");
   mkdirSync(bin);
-  const found = (process.env.PATH ?? "").split(path.delimiter).map((d) => path.join(d, "terraform")).find((f) => existsSync(f));
+  const found = (process.env.PATH ?? "")
+    .split(path.delimiter)
+    .map((d) => path.join(d, "terraform"))
+    .find((f) => existsSync(f));
   assert.ok(found, "terraform is not on PATH");
   symlinkSync(found, path.join(bin, "terraform"));
   return bin;
@@ -25,7 +28,11 @@ test("the linux_amd64 executable, installed from a packed mirror, inits, plans, 
   const { packages, missing } = await buildExecutables(["linux_amd64"], path.join(w.dir, "build"));
   assert.deepEqual(missing, []);
   const mirror = writeMirror(path.join(w.dir, "mirror"), packages);
-  assert.ok(readFileSync(path.join(mirror.dir, "terraform-provider-operationscenter_0.1.0_SHA256SUMS"), "utf8").endsWith("  terraform-provider-operationscenter_0.1.0_linux_amd64.zip\n"));
+  assert.ok(
+    readFileSync(path.join(mirror.dir, "terraform-provider-operationscenter_0.1.0_SHA256SUMS"), "utf8").endsWith(
+      "  terraform-provider-operationscenter_0.1.0_linux_amd64.zip\n",
+    ),
+  );
 
   const rc = path.join(w.dir, "mirror.tfrc");
   writeFileSync(rc, `provider_installation {\n  filesystem_mirror {\n    path = ${JSON.stringify(path.join(w.dir, "mirror"))}\n  }\n}\n`);
@@ -42,10 +49,16 @@ test("the linux_amd64 executable, installed from a packed mirror, inits, plans, 
   };
   assert.match(await tf("init"), /Installed oc-cdktf\.invalid\/oc-cdktf\/operationscenter v0\.1\.0/);
   const lock = readFileSync(path.join(config, ".terraform.lock.hcl"), "utf8");
-  assert.ok(mirror.hashes.filter((h) => h.startsWith("h1:")).every((h) => lock.includes(`"${h}"`)), lock);
+  assert.ok(
+    mirror.hashes.filter((h) => h.startsWith("h1:")).every((h) => lock.includes(`"${h}"`)),
+    lock,
+  );
   assert.match(await tf("plan"), /operationscenter_cluster_template\.rack will be created/);
   await tf("apply", "-auto-approve");
-  assert.deepEqual(w.oc.snapshot().templates.map((x) => x.name), ["no-node"]);
+  assert.deepEqual(
+    w.oc.snapshot().templates.map((x) => x.name),
+    ["no-node"],
+  );
   await tf("destroy", "-auto-approve");
   assert.deepEqual(w.oc.snapshot().templates, []);
 });

@@ -13,7 +13,15 @@ import { OperationsCenterClient } from "../src/client/index.js";
 import { CLUSTER, errors, withBulk, type BulkHarness } from "./fixtures/provider/bulk.js";
 
 const CONNECTION = { remote: null, incus_address: null, incus_client_certificate: null, incus_client_key_file: null, incus_server_certificate: null };
-const group = (members: string[], description: string | null = null): ObjectValue => ({ id: null, cluster: CLUSTER, ...CONNECTION, name: "gpu", description, members, config: null });
+const group = (members: string[], description: string | null = null): ObjectValue => ({
+  id: null,
+  cluster: CLUSTER,
+  ...CONNECTION,
+  name: "gpu",
+  description,
+  members,
+  config: null,
+});
 // As the local OC's request log names them, and as the cluster's own listener serves them.
 const GROUP = `/incus/${CLUSTER}/1.0/cluster/groups/gpu`;
 const MEMBER = (name: string) => `/incus/${CLUSTER}/1.0/cluster/members/${name}`;
@@ -34,7 +42,13 @@ async function withIncus(fn: (t: GroupHarness) => Promise<void>): Promise<void> 
       await t.h.oc.writeIncusConfig(dir);
       process.env.INCUS_CONF = dir;
       const endpoint = t.h.oc.incusEndpoint(CLUSTER)!;
-      const incus = new OperationsCenterClient({ url: endpoint.url, serverCertificate: endpoint.certificate, clientCertificate: t.h.cert, clientKey: t.h.key, retries: 0 });
+      const incus = new OperationsCenterClient({
+        url: endpoint.url,
+        serverCertificate: endpoint.certificate,
+        clientCertificate: t.h.cert,
+        clientKey: t.h.key,
+        retries: 0,
+      });
       try {
         await fn({ ...t, incus });
       } finally {
@@ -51,17 +65,23 @@ async function withIncus(fn: (t: GroupHarness) => Promise<void>): Promise<void> 
 /** Makes `gpu` the member's only group, by hand. */
 async function onlyInGpu(t: GroupHarness, member: string): Promise<void> {
   const { metadata, etag } = await t.incus.request("GET", onListener(MEMBER(member)));
-  await t.incus.request("PUT", onListener(MEMBER(member)), { body: { ...(metadata as object), groups: ["gpu"] }, ...(etag === undefined ? {} : { ifMatch: etag }) });
+  await t.incus.request("PUT", onListener(MEMBER(member)), {
+    body: { ...(metadata as object), groups: ["gpu"] },
+    ...(etag === undefined ? {} : { ifMatch: etag }),
+  });
 }
 
-const groupsOf = async (t: GroupHarness, member: string) => ((await t.incus.request("GET", onListener(MEMBER(member)))).metadata as { groups: string[] }).groups;
+const groupsOf = async (t: GroupHarness, member: string) =>
+  ((await t.incus.request("GET", onListener(MEMBER(member)))).metadata as { groups: string[] }).groups;
 
 test("a change made to the group between plan and apply fails the apply, naming it, and is not overwritten", () =>
   withIncus(async (t) => {
     const created = await t.converge(null, group(["server01", "server02"]));
     assert.deepEqual(errors(created.diagnostics), []);
     const { metadata } = await t.incus.request("GET", onListener(GROUP));
-    await t.incus.request("PUT", onListener(GROUP), { body: { ...(metadata as object), description: "set by hand", members: ["server01", "server02", "server03"] } });
+    await t.incus.request("PUT", onListener(GROUP), {
+      body: { ...(metadata as object), description: "set by hand", members: ["server01", "server02", "server03"] },
+    });
     await t.calls();
     await assert.rejects(t.converge(created.state, group(["server02"])), (error: { diagnostics: { summary: string; detail: string }[] }) => {
       assert.equal(error.diagnostics[0]!.summary, 'Incus cluster group "gpu" was changed since it was read for the plan; nothing was written');
@@ -82,7 +102,10 @@ test("removing a member whose only group this is fails before the PUT, saying to
     await t.calls();
     await assert.rejects(t.converge(refreshed, group(["server01"])), (error: { diagnostics: { summary: string; detail: string; path?: unknown }[] }) => {
       assert.equal(error.diagnostics[0]!.summary, 'Cannot remove server02 from Incus cluster group "gpu": it is that member\'s only group');
-      assert.match(error.diagnostics[0]!.detail, /would silently leave it in "gpu"\. Give it another group first \(operationscenter_incus_cluster_member\.groups/);
+      assert.match(
+        error.diagnostics[0]!.detail,
+        /would silently leave it in "gpu"\. Give it another group first \(operationscenter_incus_cluster_member\.groups/,
+      );
       assert.deepEqual(error.diagnostics[0]!.path, ["members"]);
       return true;
     });
@@ -108,9 +131,13 @@ test("destroy adds a member whose only group it is to default, then empties and 
   }));
 
 test("the read after the write tells a member Incus kept, a concurrent description, and accepts computed CPU flags", () => {
-  const live = (members: string[], description = "", config: Record<string, string> = {}) => incusGroupSchema.parse({ name: "gpu", description, members, config });
+  const live = (members: string[], description = "", config: Record<string, string> = {}) =>
+    incusGroupSchema.parse({ name: "gpu", description, members, config });
   const put = { description: "", members: ["server01"], config: { "instances.vm.cpu.x86_64.baseline": "kvm64", "instances.vm.cpu.x86_64.flags": "auto" } };
-  assert.deepEqual(writtenDifferences(put, live(["server01"], "", { "instances.vm.cpu.x86_64.baseline": "kvm64", "instances.vm.cpu.x86_64.flags": "sse4_2,avx" })), []);
+  assert.deepEqual(
+    writtenDifferences(put, live(["server01"], "", { "instances.vm.cpu.x86_64.baseline": "kvm64", "instances.vm.cpu.x86_64.flags": "sse4_2,avx" })),
+    [],
+  );
   assert.deepEqual(writtenDifferences(put, live(["server01", "server02"], "other", put.config)), ['description is "other"', "members server02 is in it"]);
   assert.deepEqual(writtenDifferences(put, live(["server01"], "", { "user.x": "1" })), ["config differs"]);
 });

@@ -42,7 +42,11 @@ function synthTemplate(outdir: string, name: string): string {
   return path.join(outdir, "stacks", "s");
 }
 
-const templates = (w: Workspace) => w.oc.snapshot().templates.map((x) => x.name).sort();
+const templates = (w: Workspace) =>
+  w.oc
+    .snapshot()
+    .templates.map((x) => x.name)
+    .sort();
 
 test("provider install from a project that is then deleted: HCL in $HOME/infra and three levels deeper inits, applies and plans clean", async (t) => {
   const w = await workspace(t, "install-");
@@ -57,14 +61,20 @@ test("provider install from a project that is then deleted: HCL in $HOME/infra a
 
   const shallow = path.join(w.env.HOME!, "infra");
   const deep = path.join(w.env.HOME!, "teams", "storage", "site-a", "infra");
-  for (const [dir, name] of [[shallow, "home-infra"], [deep, "deep-infra"]] as const) {
+  for (const [dir, name] of [
+    [shallow, "home-infra"],
+    [deep, "deep-infra"],
+  ] as const) {
     mkdirSync(dir, { recursive: true });
     writeFileSync(path.join(dir, "main.tf"), templateConfig(name));
     await initApplyPlan(dir, w.env);
     // Terraform reaches the launcher through a symbolic link into the plugin directory.
     const linked = launcherDirectory(path.join(dir, ".terraform", "providers"));
     assert.equal(realpathSync(linked), realpathSync(pluginDir));
-    assert.ok(readFileSync(path.join(dir, ".terraform.lock.hcl"), "utf8").includes(`"${packageHash()}"`), "the lock file holds another hash than the package's");
+    assert.ok(
+      readFileSync(path.join(dir, ".terraform.lock.hcl"), "utf8").includes(`"${packageHash()}"`),
+      "the lock file holds another hash than the package's",
+    );
   }
   assert.deepEqual(templates(w), ["deep-infra", "home-infra"]);
 });
@@ -176,7 +186,15 @@ test("cdktf get in fresh TypeScript and Python apps generates bindings from the 
   const generated = async (language: string) => {
     const app = path.join(w.dir, language);
     mkdirSync(app);
-    const settings = { language, app: "true", projectId: language, sendCrashReports: "false", terraformProviders: [`${PROVIDER_SOURCE}@0.1.0`], terraformModules: [], context: {} };
+    const settings = {
+      language,
+      app: "true",
+      projectId: language,
+      sendCrashReports: "false",
+      terraformProviders: [`${PROVIDER_SOURCE}@0.1.0`],
+      terraformModules: [],
+      context: {},
+    };
     writeFileSync(path.join(app, "cdktf.json"), JSON.stringify(settings));
     const got = await run(cdktf, ["get"], { cwd: app, env: { ...w.env, CI: "1" } });
     assert.equal(got.code, 0, got.output);
@@ -203,7 +221,10 @@ test("a state written under the old address oc-cdktf.local/oc-cdktf/operations-c
   writeFileSync(stateFile, readFileSync(stateFile, "utf8").replaceAll(PROVIDER_SOURCE, "oc-cdktf.local/oc-cdktf/operations-center"));
   const before = await terraform(["plan", "-input=false", "-no-color"], { cwd: config, env: w.env });
   assert.notEqual(before.code, 0, before.stdout);
-  const replaced = await terraform(["state", "replace-provider", "-auto-approve", "oc-cdktf.local/oc-cdktf/operations-center", PROVIDER_SOURCE], { cwd: config, env: w.env });
+  const replaced = await terraform(["state", "replace-provider", "-auto-approve", "oc-cdktf.local/oc-cdktf/operations-center", PROVIDER_SOURCE], {
+    cwd: config,
+    env: w.env,
+  });
   assert.equal(replaced.code, 0, replaced.stdout + replaced.stderr);
   const after = await terraform(["plan", "-input=false", "-no-color", "-detailed-exitcode"], { cwd: config, env: w.env });
   assert.equal(after.code, 0, `expected no changes:\n${after.stdout}${after.stderr}`);
@@ -218,7 +239,12 @@ test("the same mirror directory, served as static files over HTTPS, is a network
   const { certificate, key } = await createSelfSignedCertificate({ commonName: "mirror", usage: "server", ipAddresses: ["127.0.0.1"] });
   const served: string[] = [];
   const server = createServer({ cert: certificate, key }, (request, response) => {
-    const file = path.join(mirror, ...decodeURIComponent(new URL(request.url ?? "/", "https://mirror").pathname).split("/").filter((p) => p !== "" && p !== ".."));
+    const file = path.join(
+      mirror,
+      ...decodeURIComponent(new URL(request.url ?? "/", "https://mirror").pathname)
+        .split("/")
+        .filter((p) => p !== "" && p !== ".."),
+    );
     served.push(path.relative(mirror, file));
     try {
       // A static web server's types by extension: Terraform requires application/json for the indexes.
@@ -243,13 +269,19 @@ test("the same mirror directory, served as static files over HTTPS, is a network
   assert.match(await tfOk(["init"], config, env), /Installed oc-cdktf\.invalid\/oc-cdktf\/operationscenter v0\.1\.0/);
   const dir = path.relative(mirror, providerDirectory(mirror));
   // Terraform reads the archive twice (to check it against the index's hashes, then to install it).
-  assert.deepEqual([...new Set(served)], [`${dir}/index.json`, `${dir}/0.1.0.json`, `${dir}/${archiveName("linux_amd64")}`].map((p) => p.split("/").join(path.sep)));
+  assert.deepEqual(
+    [...new Set(served)],
+    [`${dir}/index.json`, `${dir}/0.1.0.json`, `${dir}/${archiveName("linux_amd64")}`].map((p) => p.split("/").join(path.sep)),
+  );
   await tfOk(["apply", "-auto-approve"], config, env);
   assert.deepEqual(templates(w), ["from-network-mirror"]);
   // Terraform records the h1: hash only (it keeps a mirror's zh: hashes for signed registry packages).
   assert.ok(readFileSync(path.join(config, ".terraform.lock.hcl"), "utf8").includes(`"${packageHash()}"`));
   // The index's hashes are checked: an archive with other contents is refused.
-  writeFileSync(path.join(providerDirectory(mirror), archiveName("linux_amd64")), zip([{ name: LAUNCHER_NAME, data: Buffer.from("#!/bin/sh\nexit 1\n"), mode: 0o755 }]));
+  writeFileSync(
+    path.join(providerDirectory(mirror), archiveName("linux_amd64")),
+    zip([{ name: LAUNCHER_NAME, data: Buffer.from("#!/bin/sh\nexit 1\n"), mode: 0o755 }]),
+  );
   for (const stale of [".terraform", ".terraform.lock.hcl"]) rmSync(path.join(config, stale), { recursive: true, force: true });
   const tampered = await terraform(["init", "-input=false", "-no-color"], { cwd: config, env });
   assert.notEqual(tampered.code, 0, tampered.stdout);

@@ -33,7 +33,10 @@ for (const fault of ["lose-reply", "drop"] as const) {
       assert.equal(step.state?.status, "ready");
       const posts = (await t.calls()).filter((call) => call.startsWith(`POST ${CLUSTERS} `));
       assert.deepEqual(posts, fault === "drop" ? [`POST ${CLUSTERS} 0`, `POST ${CLUSTERS} 201`] : [`POST ${CLUSTERS} 0`]);
-      assert.deepEqual(t.h.oc.snapshot().clusters.map((c) => [c.name, c.status, c.members]), [["alpha", "ready", ["server01", "server02"]]]);
+      assert.deepEqual(
+        t.h.oc.snapshot().clusters.map((c) => [c.name, c.status, c.members]),
+        [["alpha", "ready", ["server01", "server02"]]],
+      );
     }));
 
   test(`:add-servers and :remove-servers, ${fault}: the members read back decide; each is ${sent === 1 ? "sent once" : "sent again"}`, () =>
@@ -61,7 +64,10 @@ for (const fault of ["lose-reply", "drop"] as const) {
       const renamed = await t.converge(state, config({ name: "beta", deletion_policy: "forget" }));
       assert.deepEqual(summaries(renamed.diagnostics, "error"), []);
       assert.equal((await t.calls()).filter((call) => call.startsWith(`POST ${CLUSTERS}/alpha `)).length, sent);
-      assert.deepEqual(t.h.oc.snapshot().clusters.map((c) => c.name), ["beta"]);
+      assert.deepEqual(
+        t.h.oc.snapshot().clusters.map((c) => c.name),
+        ["beta"],
+      );
 
       t.h.oc.setFaults(once("DELETE", `${CLUSTERS}/beta`, fault));
       const gone = await t.converge(renamed.state, null);
@@ -72,7 +78,14 @@ for (const fault of ["lose-reply", "drop"] as const) {
 }
 
 const BULK = `/1.0/provisioning/clusters/${CLUSTER}/:bulk-update`;
-const kernel = (value: unknown): ObjectValue => ({ id: null, cluster: CLUSTER, config: JSON.stringify(value), servers: null, deletion_policy: null, members: null });
+const kernel = (value: unknown): ObjectValue => ({
+  id: null,
+  cluster: CLUSTER,
+  config: JSON.stringify(value),
+  servers: null,
+  deletion_policy: null,
+  members: null,
+});
 const application = (name: string): ObjectValue => ({ id: null, cluster: CLUSTER, name, servers: null, deletion_policy: null, members: null });
 
 test("a bulk update whose reply was lost after it took effect is not sent again; one dropped unhandled is", () =>
@@ -81,13 +94,19 @@ test("a bulk update whose reply was lost after it took effect is not sent again;
     t.h.oc.setFaults(once("POST", BULK, "lose-reply"));
     const step = await t.converge(null, kernel(wanted));
     assert.deepEqual(errors(step.diagnostics), []);
-    assert.deepEqual((await t.calls()).map((call) => call.split(" ").slice(0, 3).join(" ")), [`POST ${BULK} 0`]);
+    assert.deepEqual(
+      (await t.calls()).map((call) => call.split(" ").slice(0, 3).join(" ")),
+      [`POST ${BULK} 0`],
+    );
     assert.deepEqual(t.server("server03").incusos.kernel.blacklist_modules, ["nouveau"]);
 
     t.h.oc.setFaults(once("POST", BULK, "drop"));
     const emptied = await t.converge(step.state, null);
     assert.deepEqual(errors(emptied.diagnostics), []);
-    assert.deepEqual((await t.calls()).map((call) => call.split(" ").slice(0, 3).join(" ")), [`POST ${BULK} 0`, `POST ${BULK} 200`]);
+    assert.deepEqual(
+      (await t.calls()).map((call) => call.split(" ").slice(0, 3).join(" ")),
+      [`POST ${BULK} 0`, `POST ${BULK} 200`],
+    );
     assert.equal(t.server("server01").incusos.kernel.blacklist_modules, undefined);
   }));
 
@@ -97,7 +116,10 @@ test("add_application, which Operations Center refuses to repeat, whose reply wa
     const step = await t.converge(null, application("gpu-support"));
     assert.deepEqual(errors(step.diagnostics), []);
     assert.deepEqual(step.state?.members, ["server01", "server02", "server03"]);
-    assert.deepEqual((await t.calls()).map((call) => call.split(" ").slice(0, 3).join(" ")), [`POST ${BULK} 0`]);
+    assert.deepEqual(
+      (await t.calls()).map((call) => call.split(" ").slice(0, 3).join(" ")),
+      [`POST ${BULK} 0`],
+    );
   }));
 
 test("every request answered 503 six times: the default attempts (15) ride it out; the old 5 do not", () =>
@@ -109,7 +131,10 @@ test("every request answered 503 six times: the default attempts (15) ride it ou
     try {
       await assert.rejects(old.listClusters(), /503 Service Unavailable: injected fault \(local-oc\) \(after 5 attempts\)$/);
       await patient.createClusterTemplate({ name: "t", description: "", service_config_template: "", application_config_template: "", variables: {} });
-      assert.deepEqual((await patient.listClusterTemplates()).map((template) => template.name), ["t"]);
+      assert.deepEqual(
+        (await patient.listClusterTemplates()).map((template) => template.name),
+        ["t"],
+      );
     } finally {
       await patient.close();
       await old.close();
@@ -123,7 +148,15 @@ test("a server about to join: its network PUT and its application install, dropp
   for (const fault of ["drop", "lose-reply"] as const) {
     await withBulk(clusterVlanTagsResource, async (t) => {
       t.h.oc.setFaults(once("PUT", `${SERVER04}/system/network`, fault));
-      const step = await t.converge(null, { id: null, cluster: CLUSTER, interface_name: "eth0", vlan_tags: [100], servers: joining, deletion_policy: null, vlan_tags_all: null });
+      const step = await t.converge(null, {
+        id: null,
+        cluster: CLUSTER,
+        interface_name: "eth0",
+        vlan_tags: [100],
+        servers: joining,
+        deletion_policy: null,
+        vlan_tags_all: null,
+      });
       assert.deepEqual(errors(step.diagnostics), []);
       const puts = (await t.calls()).filter((call) => call.startsWith(`PUT ${SERVER04}/system/network`));
       assert.equal(puts.length, fault === "drop" ? 2 : 1, puts.join("\n"));

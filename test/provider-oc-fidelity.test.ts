@@ -20,11 +20,22 @@ const SERVERS = "/1.0/provisioning/servers";
 /** server01 with a management-role address; server02 with a cluster-role one only. */
 function managementSeed(): SeedDocument {
   const eth0 = (roles: string[], address: string) => ({ name: "eth0", roles, addresses: [address], vlan_tags: [] });
-  return { servers: [{ name: "server01", interfaces: [eth0(["management", "cluster"], "192.0.2.11/24")] }, { name: "server02", interfaces: [eth0(["cluster"], "192.0.2.12/24")] }] } as unknown as SeedDocument;
+  return {
+    servers: [
+      { name: "server01", interfaces: [eth0(["management", "cluster"], "192.0.2.11/24")] },
+      { name: "server02", interfaces: [eth0(["cluster"], "192.0.2.12/24")] },
+    ],
+  } as unknown as SeedDocument;
 }
 
 function instance(name: string, server: string, devices: Record<string, Record<string, string>>, config: Record<string, string> = {}): InventoryInstance {
-  return { name, cluster: "alpha", server, project_name: "default", object: { type: "container", status: "Running", expanded_config: config, expanded_devices: devices } };
+  return {
+    name,
+    cluster: "alpha",
+    server,
+    project_name: "default",
+    object: { type: "container", status: "Running", expanded_config: config, expanded_devices: devices },
+  };
 }
 const root = { root: { type: "disk", path: "/", pool: "local" } };
 const pools: InventoryStoragePool[] = [
@@ -39,11 +50,23 @@ function volume(name: string, server: string, type = "custom", pool = "local"): 
 describe("what an auto evacuation leaves on a member (Incus canMigrate)", () => {
   test("a root disk on a local pool migrates; a data disk on a local pool, a host path or a device that cannot migrate keeps the instance", () => {
     assert.equal(staysOnEvacuation(instance("web", "server02", { ...root, eth0: { type: "nic", network: "incusbr0" } }), drivers), undefined);
-    assert.equal(staysOnEvacuation(instance("db", "server02", { ...root, data: { type: "disk", path: "/srv", pool: "shared", source: "db" } }), drivers), undefined);
-    assert.match(staysOnEvacuation(instance("db", "server02", { ...root, data: { type: "disk", path: "/srv", pool: "local", source: "db" } }), drivers)!, /disk "data" is on the zfs pool "local"/);
-    assert.match(staysOnEvacuation(instance("h", "server02", { ...root, logs: { type: "disk", path: "/logs", source: "/var/log" } }), drivers)!, /host path \/var\/log/);
+    assert.equal(
+      staysOnEvacuation(instance("db", "server02", { ...root, data: { type: "disk", path: "/srv", pool: "shared", source: "db" } }), drivers),
+      undefined,
+    );
+    assert.match(
+      staysOnEvacuation(instance("db", "server02", { ...root, data: { type: "disk", path: "/srv", pool: "local", source: "db" } }), drivers)!,
+      /disk "data" is on the zfs pool "local"/,
+    );
+    assert.match(
+      staysOnEvacuation(instance("h", "server02", { ...root, logs: { type: "disk", path: "/logs", source: "/var/log" } }), drivers)!,
+      /host path \/var\/log/,
+    );
     assert.match(staysOnEvacuation(instance("g", "server02", { ...root, gpu: { type: "gpu" } }), drivers)!, /gpu device "gpu" cannot migrate/);
-    assert.match(staysOnEvacuation(instance("n", "server02", { ...root, eth0: { type: "nic", nictype: "macvlan", parent: "eth0" } }), drivers)!, /nic "eth0" \(macvlan\) is not on a managed network/);
+    assert.match(
+      staysOnEvacuation(instance("n", "server02", { ...root, eth0: { type: "nic", nictype: "macvlan", parent: "eth0" } }), drivers)!,
+      /nic "eth0" \(macvlan\) is not on a managed network/,
+    );
     assert.equal(staysOnEvacuation(instance("c", "server02", { ...root, cfg: { type: "disk", source: "cloud-init:config" } }), drivers), undefined);
   });
 
@@ -59,8 +82,19 @@ describe("what an auto evacuation leaves on a member (Incus canMigrate)", () => 
         { name: "debian", cluster: "alpha", project_name: "default", object: { locations: ["server02", "server03"] } },
       ],
       removed: ["server02"],
-      instances: [instance("web", "server02", root), instance("db", "server02", { ...root, data: { type: "disk", path: "/srv", pool: "local", source: "db" } }), instance("other", "server03", { gpu: { type: "gpu" } })],
-      volumes: [volume("backups", "server02"), volume("images", "server02"), volume("logs", "server02"), volume("db", "server02"), volume("web", "server02", "container"), volume("shared-data", "", "custom", "shared")],
+      instances: [
+        instance("web", "server02", root),
+        instance("db", "server02", { ...root, data: { type: "disk", path: "/srv", pool: "local", source: "db" } }),
+        instance("other", "server03", { gpu: { type: "gpu" } }),
+      ],
+      volumes: [
+        volume("backups", "server02"),
+        volume("images", "server02"),
+        volume("logs", "server02"),
+        volume("db", "server02"),
+        volume("web", "server02", "container"),
+        volume("shared-data", "", "custom", "shared"),
+      ],
       pools,
     };
     assert.deepEqual(removalBlockers("server02", inventory, false), [
@@ -108,7 +142,8 @@ describe("against a scripted Operations Center", () => {
   test("a server pending after a network change: :resync until Operations Center's poll succeeds and reports it ready, saying what it waits for", async () => {
     let polls = 0;
     script({
-      [`POST ${SERVERS}/server04/:resync`]: (_q, r) => (++polls < 3 ? sendError(r, 500, 'Failed to resync server "server04": still pending: connection refused') : sendSync(r, null)),
+      [`POST ${SERVERS}/server04/:resync`]: (_q, r) =>
+        ++polls < 3 ? sendError(r, 500, 'Failed to resync server "server04": still pending: connection refused') : sendSync(r, null),
       [`GET ${SERVERS}/server04`]: (_q, r) => sendSync(r, polls < 3 ? serverDoc("server04", "pending", "re-configuring") : serverDoc("server04", "ready")),
     });
     const lines: string[] = [];
@@ -144,12 +179,23 @@ describe("against a scripted Operations Center", () => {
     script({
       "GET /1.0/inventory/storage_pools": (_q, r) => sendSync(r, pools),
       "GET /1.0/inventory/instances": (q, r) =>
-        sendSync(r, new URL(q.url, "https://x").searchParams.get("server") === "server02" ? [instance("db", "server02", { ...root, data: { type: "disk", path: "/srv", pool: "local", source: "db" } })] : []),
+        sendSync(
+          r,
+          new URL(q.url, "https://x").searchParams.get("server") === "server02"
+            ? [instance("db", "server02", { ...root, data: { type: "disk", path: "/srv", pool: "local", source: "db" } })]
+            : [],
+        ),
       "GET /1.0/inventory/storage_volumes": (_q, r) => sendSync(r, []),
       "GET /1.0/inventory/images": (_q, r) => sendSync(r, []),
       [`GET ${SERVERS}/server02`]: (_q, r) => sendSync(r, serverDoc("server02", "ready")),
     });
-    const prior = { ...config({ servers: ["server01", "server02", "server03"] }), id: "alpha", members: ["server01", "server02", "server03"], status: "ready", properties_all: {} };
+    const prior = {
+      ...config({ servers: ["server01", "server02", "server03"] }),
+      id: "alpha",
+      members: ["server01", "server02", "server03"],
+      status: "ready",
+      properties_all: {},
+    };
     const proposed = { ...prior, servers: ["server01", "server03"] };
     const plan = await resource.plan(
       { prior, proposed, config: config({ servers: ["server01", "server03"] }), priorPrivate: new Uint8Array(), capabilities },
@@ -163,7 +209,11 @@ describe("against a scripted Operations Center", () => {
     const warning = (plan.diagnostics ?? []).find((d) => d.severity === "warning")!;
     assert.match(warning.detail!, /mode auto.*instances that cannot .* are stopped/s);
     assert.ok(!warning.detail!.includes("instances move to other members"));
-    assert.deepEqual(calls().filter((c) => !c.startsWith("GET ")), [], "plan changes nothing");
+    assert.deepEqual(
+      calls().filter((c) => !c.startsWith("GET ")),
+      [],
+      "plan changes nothing",
+    );
   });
 });
 

@@ -11,7 +11,6 @@ import * as wire from "../src/provider/plugin/wire/tfplugin6.js";
 
 const clientCertificate = selfSignedCertificate("test client");
 
-
 test("handshake with AutoMTLS: one stdout line, schema over mTLS, Shutdown exits 0 and removes the socket", { timeout: 30_000 }, async () => {
   const plugin = await start({ TF_PLUGIN_MAGIC_COOKIE: COOKIE, PLUGIN_PROTOCOL_VERSIONS: "5,6", PLUGIN_CLIENT_CERT: clientCertificate.certificatePem });
   const [core, protocol, network, socketPath, kind, certificate] = plugin.handshake;

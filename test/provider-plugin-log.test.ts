@@ -52,7 +52,10 @@ async function configuredStderr(env: Record<string, string>): Promise<string> {
     const client = new grpc.Client(`unix://${plugin.handshake[3]}`, grpc.credentials.createInsecure());
     try {
       const config = { msgpack: toMsgpack({ store_dir: store, create_barrier: null }, impliedType(toyProvider.schema.block)), json: new Uint8Array(0) };
-      const configured = decode(wire.DiagnosticsField1, await unary(client, "/tfplugin6.Provider/ConfigureProvider", encode(wire.ConfigureProviderRequest, { terraform_version: "1.11.4", config })));
+      const configured = decode(
+        wire.DiagnosticsField1,
+        await unary(client, "/tfplugin6.Provider/ConfigureProvider", encode(wire.ConfigureProviderRequest, { terraform_version: "1.11.4", config })),
+      );
       assert.deepEqual(configured.diagnostics, []);
       await unary(client, "/plugin.GRPCController/Shutdown", new Uint8Array(0));
     } finally {
@@ -70,6 +73,12 @@ test("a provider process started without TF_LOG writes no log line; with TF_LOG_
   const logLines = (stderr: string): string[] => stderr.split("\n").filter((line) => line.startsWith("{"));
   assert.deepEqual(logLines(await configuredStderr({})), []);
   const levels = logLines(await configuredStderr({ TF_LOG_PROVIDER: "INFO" })).map((line) => [JSON.parse(line)["@level"], JSON.parse(line)["@message"]]);
-  assert.ok(levels.some(([level, message]) => level === "info" && /toy provider configured/.test(message)), JSON.stringify(levels));
-  assert.ok(levels.every(([level]) => level !== "debug"), JSON.stringify(levels));
+  assert.ok(
+    levels.some(([level, message]) => level === "info" && /toy provider configured/.test(message)),
+    JSON.stringify(levels),
+  );
+  assert.ok(
+    levels.every(([level]) => level !== "debug"),
+    JSON.stringify(levels),
+  );
 });

@@ -21,7 +21,12 @@ interface ReadObject {
   attributes: ReadAttribute[];
   nesting: number;
 }
-const ReadAttribute: Spec<ReadAttribute> = { name: { no: 1, kind: "string" }, type: { no: 2, kind: "bytes" }, optional: { no: 5, kind: "bool" }, nested: { no: 10, kind: "message", of: () => ReadObject } };
+const ReadAttribute: Spec<ReadAttribute> = {
+  name: { no: 1, kind: "string" },
+  type: { no: 2, kind: "bytes" },
+  optional: { no: 5, kind: "bool" },
+  nested: { no: 10, kind: "message", of: () => ReadObject },
+};
 const ReadObject: Spec<ReadObject> = { attributes: { no: 1, kind: "repeated", of: () => ReadAttribute }, nesting: { no: 3, kind: "enum" } };
 const ReadBlock: Spec<{ attributes: ReadAttribute[] }> = { attributes: { no: 2, kind: "repeated", of: () => ReadAttribute } };
 const ReadSchema: Spec<{ block: { attributes: ReadAttribute[] } }> = { block: { no: 2, kind: "message", of: () => ReadBlock } };
@@ -74,5 +79,8 @@ test("a nested map attribute's value is a map of objects: an attribute left out 
     name: "n",
     entries: { a: { label: "A", value: null } },
   });
-  assert.deepEqual(normalize(fromMsgpack(msgpack({ name: "n", entries: null }), impliedType(block)) as Record<string, never>, block), { name: "n", entries: null });
+  assert.deepEqual(normalize(fromMsgpack(msgpack({ name: "n", entries: null }), impliedType(block)) as Record<string, never>, block), {
+    name: "n",
+    entries: null,
+  });
 });

@@ -50,7 +50,10 @@ function providerOf(resource: Resource<Client>): Provider<Client> {
 
 function service(resource: Resource<Client>, lines: string[] = []): Service {
   const provider = providerOf(resource);
-  return createService({ load: async () => provider }, { log: hclogLogger("provider.x", (line) => lines.push(line)), signal: new AbortController().signal, stop: () => undefined, stopping: () => undefined });
+  return createService(
+    { load: async () => provider },
+    { log: hclogLogger("provider.x", (line) => lines.push(line)), signal: new AbortController().signal, stop: () => undefined, stopping: () => undefined },
+  );
 }
 
 async function call<Req, Res>(svc: Service, method: string, requestSpec: Spec<Req>, request: Partial<Req>, responseSpec: Spec<Res>): Promise<Res> {
@@ -60,7 +63,14 @@ async function call<Req, Res>(svc: Service, method: string, requestSpec: Spec<Re
 }
 
 const dv = (value: ObjectValue): wire.DynamicValue => ({ msgpack: toMsgpack(value, impliedType(block)), json: new Uint8Array(0) });
-const configure = (svc: Service) => call(svc, "ConfigureProvider", wire.ConfigureProviderRequest, { config: { msgpack: toMsgpack({}, ["object", {}]), json: new Uint8Array(0) } }, wire.DiagnosticsField1);
+const configure = (svc: Service) =>
+  call(
+    svc,
+    "ConfigureProvider",
+    wire.ConfigureProviderRequest,
+    { config: { msgpack: toMsgpack({}, ["object", {}]), json: new Uint8Array(0) } },
+    wire.DiagnosticsField1,
+  );
 
 test("a read's returned state has write-only attributes nulled, and a thrown error becomes one diagnostic without its stack", async () => {
   const lines: string[] = [];
@@ -73,12 +83,27 @@ test("a read's returned state has write-only attributes nulled, and a thrown err
     lines,
   );
   await configure(svc);
-  const read = await call(svc, "ReadResource", wire.ReadResourceRequest, { type_name: "x_thing", current_state: dv({ name: "a", password: null }) }, wire.ReadResourceResponse);
+  const read = await call(
+    svc,
+    "ReadResource",
+    wire.ReadResourceRequest,
+    { type_name: "x_thing", current_state: dv({ name: "a", password: null }) },
+    wire.ReadResourceResponse,
+  );
   assert.deepEqual(fromMsgpack(read.new_state!.msgpack, impliedType(block)), { name: "a", password: null });
 
   fail = true;
-  const failed = await call(svc, "ReadResource", wire.ReadResourceRequest, { type_name: "x_thing", current_state: dv({ name: "a", password: null }) }, wire.ReadResourceResponse);
-  assert.deepEqual(failed.diagnostics.map((d) => [d.severity, d.summary, d.detail ?? ""]), [[wire.Severity.error, "the thing broke", ""]]);
+  const failed = await call(
+    svc,
+    "ReadResource",
+    wire.ReadResourceRequest,
+    { type_name: "x_thing", current_state: dv({ name: "a", password: null }) },
+    wire.ReadResourceResponse,
+  );
+  assert.deepEqual(
+    failed.diagnostics.map((d) => [d.severity, d.summary, d.detail ?? ""]),
+    [[wire.Severity.error, "the thing broke", ""]],
+  );
   assert.deepEqual(fromMsgpack(failed.new_state!.msgpack, impliedType(block)), { name: "a", password: null }, "a failed read keeps the state");
   const debug = lines.map((line) => JSON.parse(line) as Record<string, string>).find((entry) => entry["@message"] === "ReadResource failed")!;
   assert.equal(debug["@level"], "debug");
@@ -88,7 +113,13 @@ test("a read's returned state has write-only attributes nulled, and a thrown err
 test("a state of the wrong type is reported against the resource type and attribute", async () => {
   const svc = service(thing((state) => ({ ...state, name: 5 })));
   await configure(svc);
-  const read = await call(svc, "ReadResource", wire.ReadResourceRequest, { type_name: "x_thing", current_state: dv({ name: "a", password: null }) }, wire.ReadResourceResponse);
+  const read = await call(
+    svc,
+    "ReadResource",
+    wire.ReadResourceRequest,
+    { type_name: "x_thing", current_state: dv({ name: "a", password: null }) },
+    wire.ReadResourceResponse,
+  );
   assert.equal(read.diagnostics[0]!.summary, 'x_thing state from read: name: expected "string", got a number');
 });
 
@@ -103,7 +134,13 @@ test("DiagnosticError diagnostics keep their paths; calls before ConfigureProvid
     },
   };
   const svc = service(resource);
-  const validated = await call(svc, "ValidateResourceConfig", wire.ValidateConfigRequest, { type_name: "x_thing", config: dv({ name: "a", password: null }) }, wire.DiagnosticsField1);
+  const validated = await call(
+    svc,
+    "ValidateResourceConfig",
+    wire.ValidateConfigRequest,
+    { type_name: "x_thing", config: dv({ name: "a", password: null }) },
+    wire.DiagnosticsField1,
+  );
   assert.deepEqual(
     validated.diagnostics.map((d) => [d.severity, d.summary, d.attribute?.steps.map((s) => s.attribute_name || s.element_key_string || s.element_key_int)]),
     [
@@ -111,7 +148,13 @@ test("DiagnosticError diagnostics keep their paths; calls before ConfigureProvid
       [wire.Severity.error, "e", ["tags", "k", 2]],
     ],
   );
-  const early = await call(svc, "ReadResource", wire.ReadResourceRequest, { type_name: "x_thing", current_state: dv({ name: "a", password: null }) }, wire.ReadResourceResponse);
+  const early = await call(
+    svc,
+    "ReadResource",
+    wire.ReadResourceRequest,
+    { type_name: "x_thing", current_state: dv({ name: "a", password: null }) },
+    wire.ReadResourceResponse,
+  );
   assert.equal(early.diagnostics[0]!.summary, "Provider not configured");
 });
 
@@ -136,7 +179,13 @@ test("unknown types, MoveResourceState, functions and ephemeral resources answer
   const unknown = await call(svc, "ValidateResourceConfig", wire.ValidateConfigRequest, { type_name: "x_other" }, wire.DiagnosticsField1);
   assert.equal(unknown.diagnostics[0]!.summary, 'Unknown resource type "x_other"');
   assert.match(unknown.diagnostics[0]!.detail!, /x_thing/);
-  const moved = await call(svc, "MoveResourceState", wire.MoveResourceStateRequest, { source_type_name: "a_b", target_type_name: "x_thing" }, wire.DiagnosticsField2);
+  const moved = await call(
+    svc,
+    "MoveResourceState",
+    wire.MoveResourceStateRequest,
+    { source_type_name: "a_b", target_type_name: "x_thing" },
+    wire.DiagnosticsField2,
+  );
   assert.equal(moved.diagnostics[0]!.summary, "Moving resource state is not supported");
   const functions = await call(svc, "GetFunctions", wire.Empty, {}, wire.DiagnosticsField2);
   assert.deepEqual(functions.diagnostics, []);
@@ -171,11 +220,26 @@ test("with a schemas function, schema and metadata requests never load the provi
   );
   const schema = await call(svc, "GetProviderSchema", wire.Empty, {}, wire.GetProviderSchemaResponse);
   assert.deepEqual([...schema.resource_schemas.keys()], ["x_thing"]);
-  assert.equal(schema.resource_schemas.get("x_thing")!.block!.attributes.map((a) => a.name).join(","), "name,password");
+  assert.equal(
+    schema.resource_schemas
+      .get("x_thing")!
+      .block!.attributes.map((a) => a.name)
+      .join(","),
+    "name,password",
+  );
   const metadata = await call(svc, "GetMetadata", wire.Empty, {}, wire.GetMetadataResponse);
-  assert.deepEqual(metadata.resources.map((r) => r.type_name), ["x_thing"]);
+  assert.deepEqual(
+    metadata.resources.map((r) => r.type_name),
+    ["x_thing"],
+  );
   assert.deepEqual(loads, []);
-  await call(svc, "ValidateResourceConfig", wire.ValidateConfigRequest, { type_name: "x_thing", config: dv({ name: "a", password: null }) }, wire.DiagnosticsField1);
+  await call(
+    svc,
+    "ValidateResourceConfig",
+    wire.ValidateConfigRequest,
+    { type_name: "x_thing", config: dv({ name: "a", password: null }) },
+    wire.DiagnosticsField1,
+  );
   assert.deepEqual(loads, ["load"]);
   await configure(svc);
   assert.deepEqual(loads, ["load"]);

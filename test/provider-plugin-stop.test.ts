@@ -65,7 +65,10 @@ test("StopProvider aborts the in-flight apply, closes the provider once and exit
   assert.equal(await plugin.exit, 0);
   assert.equal(plugin.stderr().match(/toy provider closed/g)?.length, 1);
   // The stack of the failed call is logged at DEBUG only (Terraform got the message alone).
-  const stackLines = plugin.stderr().split("\n").filter((line) => line.includes("\\n    at "));
+  const stackLines = plugin
+    .stderr()
+    .split("\n")
+    .filter((line) => line.includes("\\n    at "));
   assert.ok(stackLines.length > 0);
   for (const line of stackLines) assert.equal((JSON.parse(line) as Record<string, string>)["@level"], "debug");
   assert.doesNotMatch(JSON.stringify(applied.diagnostics), /\n {4}at /);
@@ -73,7 +76,11 @@ test("StopProvider aborts the in-flight apply, closes the provider once and exit
 
 test("a plugin whose terraform was SIGKILLed exits on its own", { timeout: 30_000 }, async (t) => {
   // The shell stands in for terraform: it starts the plugin, says its pid and waits on it.
-  const parent = await start({ TF_PLUGIN_MAGIC_COOKIE: COOKIE, TF_LOG_PROVIDER: "DEBUG" }, ["/bin/sh", "-c", `"${process.execPath}" "${entry}" & echo "plugin pid $!" >&2; wait`]);
+  const parent = await start({ TF_PLUGIN_MAGIC_COOKIE: COOKIE, TF_LOG_PROVIDER: "DEBUG" }, [
+    "/bin/sh",
+    "-c",
+    `"${process.execPath}" "${entry}" & echo "plugin pid $!" >&2; wait`,
+  ]);
   const pid = Number(/plugin pid (\d+)/.exec(await parent.stderrLine(/plugin pid/))![1]);
   t.after(() => {
     try {

@@ -134,7 +134,15 @@ test("a toy provider's whole lifecycle through terraform", { timeout: 90_000 }, 
   const resources = await shownResources(ws);
   const mainValues = resources.get("toy_note.main")!;
   const { id, created_at, secret_digest, ...configured } = mainValues;
-  assert.deepEqual(configured, { ...main, labels: ["x", "y"], secret: null, rule: [{ port: 80, protocol: "tcp" }, { port: 443, protocol: null }] });
+  assert.deepEqual(configured, {
+    ...main,
+    labels: ["x", "y"],
+    secret: null,
+    rule: [
+      { port: 80, protocol: "tcp" },
+      { port: 443, protocol: null },
+    ],
+  });
   assert.equal(secret_digest, createHash("sha256").update(SECRET).digest("hex"));
   assert.equal(typeof created_at, "string");
   assert.deepEqual(JSON.parse(await readFile(join(ws.store, `${String(id)}.json`), "utf8")).state.name, "first");

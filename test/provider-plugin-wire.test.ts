@@ -91,10 +91,16 @@ test("protobuf: a diagnostic with an attribute path round-trips, element index 0
 });
 
 test("protobuf: maps, negative int64, nested messages and unknown fields skipped", () => {
-  const schema: wire.Schema = { version: 3, block: { attributes: [{ name: "a", type: new TextEncoder().encode('"string"'), required: true }], block_types: [] } };
+  const schema: wire.Schema = {
+    version: 3,
+    block: { attributes: [{ name: "a", type: new TextEncoder().encode('"string"'), required: true }], block_types: [] },
+  };
   const response = decode(
     wire.GetProviderSchemaResponse,
-    encode(wire.GetProviderSchemaResponse, { resource_schemas: new Map([["x_thing", schema]]), server_capabilities: { plan_destroy: true, get_provider_schema_optional: false, move_resource_state: false } }),
+    encode(wire.GetProviderSchemaResponse, {
+      resource_schemas: new Map([["x_thing", schema]]),
+      server_capabilities: { plan_destroy: true, get_provider_schema_optional: false, move_resource_state: false },
+    }),
   );
   assert.deepEqual([...response.resource_schemas.keys()], ["x_thing"]);
   assert.equal(response.resource_schemas.get("x_thing")!.version, 3);

@@ -18,7 +18,12 @@ test("privateDataCodec: what was encoded decodes; nothing, foreign bytes or anot
 });
 
 const failure = (status: number): OperationsCenterError =>
-  new OperationsCenterError({ status, method: "PUT", path: "/1.0/provisioning/clusters/lab", serverMessage: status === 412 ? "Precondition failed" : "Internal error" });
+  new OperationsCenterError({
+    status,
+    method: "PUT",
+    path: "/1.0/provisioning/clusters/lab",
+    serverMessage: status === 412 ? "Precondition failed" : "Internal error",
+  });
 
 /** An attempt that fails with the given statuses in turn, then returns how many times it ran. */
 function attempts(...statuses: number[]): { run: () => Promise<number>; count: () => number } {
@@ -51,7 +56,12 @@ test("ifMatch: If-Match only when the read gave an ETag", () => {
 
 test("importIdParts: as many non-empty parts as the format has; otherwise the error names the format", () => {
   assert.deepEqual(importIdParts("Incus cluster member", "lab/server01", "CLUSTER/MEMBER"), ["lab", "server01"]);
-  assert.deepEqual(importIdParts("iSCSI target", "lab/iqn.2004-10.org.example:s1/192.0.2.9/3260", "CLUSTER/TARGET/ADDRESS/PORT"), ["lab", "iqn.2004-10.org.example:s1", "192.0.2.9", "3260"]);
+  assert.deepEqual(importIdParts("iSCSI target", "lab/iqn.2004-10.org.example:s1/192.0.2.9/3260", "CLUSTER/TARGET/ADDRESS/PORT"), [
+    "lab",
+    "iqn.2004-10.org.example:s1",
+    "192.0.2.9",
+    "3260",
+  ]);
   for (const id of ["server01", "lab/", "/server01", "lab/server01/extra", "lab//server01", ""]) {
     assert.throws(
       () => importIdParts("Incus cluster member", id, "CLUSTER/MEMBER"),
@@ -65,6 +75,14 @@ test("importIdParts: as many non-empty parts as the format has; otherwise the er
 });
 
 test("importIdError: a part's problem comes first, then the format", () => {
-  const error = importIdError("operationscenter_cluster_nvme_target", "lab/udp/192.0.2.9/4420", "CLUSTER/TRANSPORT/ADDRESS/PORT", 'the transport "udp" is not tcp or fc');
-  assert.equal(error.message, 'Cannot import operationscenter_cluster_nvme_target "lab/udp/192.0.2.9/4420": the transport "udp" is not tcp or fc; the id must be CLUSTER/TRANSPORT/ADDRESS/PORT');
+  const error = importIdError(
+    "operationscenter_cluster_nvme_target",
+    "lab/udp/192.0.2.9/4420",
+    "CLUSTER/TRANSPORT/ADDRESS/PORT",
+    'the transport "udp" is not tcp or fc',
+  );
+  assert.equal(
+    error.message,
+    'Cannot import operationscenter_cluster_nvme_target "lab/udp/192.0.2.9/4420": the transport "udp" is not tcp or fc; the id must be CLUSTER/TRANSPORT/ADDRESS/PORT',
+  );
 });

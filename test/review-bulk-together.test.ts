@@ -25,9 +25,21 @@ test("destroys with deletion_policy retain read 'kept on the cluster', none dest
   const kept = { cluster: "lab", servers: MEMBERS, members: MEMBERS, deletion_policy: "retain" };
   const s = summaryOf([
     rc("operationscenter_cluster_application", "debug", ["delete"], { ...kept, name: "debug" }, null),
-    rc("operationscenter_cluster_vlan_tags", "v", ["delete"], { ...kept, interface_name: "eth0", vlan_tags: [100, 200], vlan_tags_all: { s1: [100, 200] } }, null),
+    rc(
+      "operationscenter_cluster_vlan_tags",
+      "v",
+      ["delete"],
+      { ...kept, interface_name: "eth0", vlan_tags: [100, 200], vlan_tags_all: { s1: [100, 200] } },
+      null,
+    ),
     rc("operationscenter_cluster_kernel_config", "k", ["delete"], { ...kept, config: "{}" }, null),
-    rc("operationscenter_cluster_nvme_target", "n", ["delete"], { ...kept, deletion_policy: "remove", transport: "tcp", address: "192.0.2.1", port: 4420 }, null),
+    rc(
+      "operationscenter_cluster_nvme_target",
+      "n",
+      ["delete"],
+      { ...kept, deletion_policy: "remove", transport: "tcp", address: "192.0.2.1", port: 4420 },
+      null,
+    ),
   ]);
   assert.deepEqual(lines(s).sort(), [
     "! NVMe target tcp 192.0.2.1:4420: REMOVED from s1, s2, s3",
@@ -46,7 +58,13 @@ test("an imported resource (no servers in its state) declared with the members' 
       { cluster: "lab", interface_name: "eth0", vlan_tags: [100], servers: null, vlan_tags_all: { s1: [100], s2: [100], s3: [100] } },
       { cluster: "lab", interface_name: "eth0", vlan_tags: [100], servers: MEMBERS, vlan_tags_all: { s1: [100], s2: [100], s3: [100] } },
     ),
-    rc("operationscenter_cluster_application", "a", ["update"], { cluster: "lab", name: "debug", servers: null, members: MEMBERS }, { cluster: "lab", name: "debug", servers: MEMBERS, members: MEMBERS }),
+    rc(
+      "operationscenter_cluster_application",
+      "a",
+      ["update"],
+      { cluster: "lab", name: "debug", servers: null, members: MEMBERS },
+      { cluster: "lab", name: "debug", servers: MEMBERS, members: MEMBERS },
+    ),
   ]);
   assert.deepEqual(lines(s).sort(), ["VLAN eth0: converged on every member", "application debug: converged on every member"]);
   assert.deepEqual(operations(s).find((o) => o.text.startsWith("VLAN"))!.details, []);
@@ -69,8 +87,20 @@ test("a VLAN tag restored on one member: the details show that member's tags, as
 
 test("a bulk resource whose cluster is renamed says it follows the rename", () => {
   const s = summaryOf([
-    rc("operationscenter_cluster_application", "a", ["update"], { cluster: "lab", name: "debug", servers: MEMBERS, members: MEMBERS }, { cluster: "lab2", name: "debug", servers: MEMBERS, members: MEMBERS }),
-    rc("operationscenter_cluster_logging_config", "l", ["update"], { cluster: "lab", config: "{}", servers: MEMBERS, members: MEMBERS }, { cluster: "lab2", config: "{}", servers: MEMBERS, members: MEMBERS }),
+    rc(
+      "operationscenter_cluster_application",
+      "a",
+      ["update"],
+      { cluster: "lab", name: "debug", servers: MEMBERS, members: MEMBERS },
+      { cluster: "lab2", name: "debug", servers: MEMBERS, members: MEMBERS },
+    ),
+    rc(
+      "operationscenter_cluster_logging_config",
+      "l",
+      ["update"],
+      { cluster: "lab", config: "{}", servers: MEMBERS, members: MEMBERS },
+      { cluster: "lab2", config: "{}", servers: MEMBERS, members: MEMBERS },
+    ),
   ]);
   assert.deepEqual(lines(s).sort(), [
     "application debug: converged on every member (follows the cluster's rename from lab)",

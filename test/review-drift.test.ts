@@ -12,7 +12,10 @@ test("drift: in sync after the apply; then each change made by hand is reported 
   const e2e = await startE2E({ seed: path.join(FIXTURES, "seed.yaml") });
   t.after(() => e2e.close());
   const outdir = path.join(e2e.workdir, "cdktf.out");
-  e2e.stackDir = synthReview(outdir, { edge: { description: "Edge 1", vlanTags: [100, 200], nvmePort: 8009 }, labs: [{ name: "lab", servers: ["server04", "server05"] }] });
+  e2e.stackDir = synthReview(outdir, {
+    edge: { description: "Edge 1", vlanTags: [100, 200], nvmePort: 8009 },
+    labs: [{ name: "lab", servers: ["server04", "server05"] }],
+  });
   await e2e.initAndApply();
 
   // The directory above the stacks: every stack below it is examined.
@@ -31,7 +34,14 @@ test("drift: in sync after the apply; then each change made by hand is reported 
   await api.request("PUT", "/1.0/provisioning/servers/server02/os/1.0/system/network", { body: network });
   await api.bulkUpdateCluster("edge-1", "add_nvme_storage_target", { transport: "tcp", address: "192.0.2.77", port: 8009 });
   await api.addClusterServers("lab", { server_names: ["server06"], copy_services_config: true });
-  await api.createCluster({ name: "rogue", connection_url: "https://rogue.example.net:8443", server_names: ["server08"], server_type: "incus", services_config: {}, application_seed_config: {} });
+  await api.createCluster({
+    name: "rogue",
+    connection_url: "https://rogue.example.net:8443",
+    server_names: ["server08"],
+    server_type: "incus",
+    services_config: {},
+    application_seed_config: {},
+  });
 
   const drifted = await runCli(["drift", outdir, "--format", "text"], { env: e2e.env });
   assert.equal(drifted.code, 2, drifted.stdout + drifted.stderr);
@@ -54,14 +64,23 @@ test("drift: in sync after the apply; then each change made by hand is reported 
   assert.equal(json.code, 2);
   const report = JSON.parse(json.stdout) as { in_sync: boolean; unmanaged: { clusters: string[] }[]; stacks: { stack: string }[] };
   assert.equal(report.in_sync, false);
-  assert.deepEqual(report.unmanaged.map((u) => u.clusters), [["rogue"]]);
-  assert.deepEqual(report.stacks.map((s) => s.stack), ["."]);
+  assert.deepEqual(
+    report.unmanaged.map((u) => u.clusters),
+    [["rogue"]],
+  );
+  assert.deepEqual(
+    report.stacks.map((s) => s.stack),
+    ["."],
+  );
 
   // The pull-request summary lists the same drift apart from what merging does.
-  const summary = await runPipeline("terraform plan -input=false -no-color -out=plan.bin >/dev/null && terraform show -json plan.bin | $OC_CDKTF plan-summary - --format text", {
-    cwd: e2e.stackDir,
-    env: { ...e2e.env, CHECKPOINT_DISABLE: "1" },
-  });
+  const summary = await runPipeline(
+    "terraform plan -input=false -no-color -out=plan.bin >/dev/null && terraform show -json plan.bin | $OC_CDKTF plan-summary - --format text",
+    {
+      cwd: e2e.stackDir,
+      env: { ...e2e.env, CHECKPOINT_DISABLE: "1" },
+    },
+  );
   assert.equal(summary.code, 0, summary.stdout + summary.stderr);
   const [changes, drift] = summary.stdout.split("Drift (changed outside Terraform, found by refresh):\n");
   assert.ok(drift !== undefined, summary.stdout);
@@ -82,8 +101,18 @@ test("drift: a directory without stacks, or no directory at all, is an error (ex
 });
 
 test("drift: a report of thousands of items stays under --max-chars and counts what it left out", () => {
-  const items = Array.from({ length: 3000 }, (_, i) => ({ kind: "cluster" as const, name: `site-${i}`, address: `operationscenter_cluster.s${i}`, text: `edited outside Terraform: description of site-${i} ("a" → "b")` }));
-  const report = { directory: "cdktf.out", stacks: [{ stack: "stacks/sites", items, clusters: [] }], unmanaged: [{ url: "https://oc.example.net:7443", clusters: ["rogue"] }], errors: [] };
+  const items = Array.from({ length: 3000 }, (_, i) => ({
+    kind: "cluster" as const,
+    name: `site-${i}`,
+    address: `operationscenter_cluster.s${i}`,
+    text: `edited outside Terraform: description of site-${i} ("a" → "b")`,
+  }));
+  const report = {
+    directory: "cdktf.out",
+    stacks: [{ stack: "stacks/sites", items, clusters: [] }],
+    unmanaged: [{ url: "https://oc.example.net:7443", clusters: ["rogue"] }],
+    errors: [],
+  };
   assert.equal(hasDrift(report), true);
   for (const format of ["markdown", "text"] as const) {
     const out = renderDrift(report, format, 5_000);

@@ -18,11 +18,26 @@ function summaryOf(changes: Json[], drift: Json[] = []): Summary {
 
 const lines = (summary: Summary): string[] => summary.groups.flatMap((g) => g.operations.map((o) => `${o.destructive ? "! " : ""}${o.text}`));
 
-const cluster = (extra: Json = {}): Json => ({ name: "lab", servers: ["s1", "s2", "s3"], members: ["s1", "s2", "s3"], deletion_policy: "factory-reset", fingerprint: "aa", ...extra });
+const cluster = (extra: Json = {}): Json => ({
+  name: "lab",
+  servers: ["s1", "s2", "s3"],
+  members: ["s1", "s2", "s3"],
+  deletion_policy: "factory-reset",
+  fingerprint: "aa",
+  ...extra,
+});
 
 test("a cluster replaced through allow_recreate: its deletion policy runs, then it is created with a new certificate", () => {
   const s = summaryOf([
-    rc("operationscenter_cluster", "lab", ["delete", "create"], cluster({ services_config: '{"lvm":{"enabled":true}}' }), cluster({ services_config: '{"lvm":{"enabled":false}}', members: null, fingerprint: null }), { replace_paths: [["services_config"]] }, { action_reason: "replace_because_cannot_update" }),
+    rc(
+      "operationscenter_cluster",
+      "lab",
+      ["delete", "create"],
+      cluster({ services_config: '{"lvm":{"enabled":true}}' }),
+      cluster({ services_config: '{"lvm":{"enabled":false}}', members: null, fingerprint: null }),
+      { replace_paths: [["services_config"]] },
+      { action_reason: "replace_because_cannot_update" },
+    ),
   ]);
   assert.equal(s.groups[0]!.change, "replace");
   assert.deepEqual(lines(s), [
@@ -56,7 +71,13 @@ test("rename, exclusive members, a changed deletion policy, new secrets and a ne
 
 test("a template text change is counted in lines; a target missing on one member is added there", () => {
   const s = summaryOf([
-    rc("operationscenter_cluster_template", "t", ["update"], { name: "edge", services_config: "a: 1\nb: 2\n" }, { name: "edge", services_config: "a: 1\nb: 3\nc: 4\nd: 5\ne: 6\n" }),
+    rc(
+      "operationscenter_cluster_template",
+      "t",
+      ["update"],
+      { name: "edge", services_config: "a: 1\nb: 2\n" },
+      { name: "edge", services_config: "a: 1\nb: 3\nc: 4\nd: 5\ne: 6\n" },
+    ),
     rc(
       "operationscenter_cluster_iscsi_target",
       "i",
@@ -65,7 +86,10 @@ test("a template text change is counted in lines; a target missing on one member
       { cluster: "lab", target: "iqn.2004-10.org.example:st1", address: "192.0.2.5", port: 3260, members: ["s1", "s2", "s3"], servers: ["s1", "s2", "s3"] },
     ),
   ]);
-  assert.deepEqual(lines(s), ["services config template changed (+4 −1 lines)", "iSCSI target iqn.2004-10.org.example:st1 at 192.0.2.5:3260: added on s2 (missing there)"]);
+  assert.deepEqual(lines(s), [
+    "services config template changed (+4 −1 lines)",
+    "iSCSI target iqn.2004-10.org.example:st1 at 192.0.2.5:3260: added on s2 (missing there)",
+  ]);
   assert.deepEqual(
     s.groups.map((g) => `${g.kind} ${g.name}`),
     ["template edge", "cluster lab"],
@@ -76,8 +100,20 @@ test("drift of a target, a logging config, a template and a deleted cluster read
   const s = summaryOf(
     [],
     [
-      rc("operationscenter_cluster_multipath_target", "m", ["update"], { cluster: "lab", wwn: "0x5000c500a1b2c3d4", members: ["s1", "s2"] }, { cluster: "lab", wwn: "0x5000c500a1b2c3d4", members: ["s1"] }),
-      rc("operationscenter_cluster_logging_config", "l", ["update"], { cluster: "lab", config: '{"syslog":{"address":"192.0.2.9:514"}}', members: ["s1", "s2"] }, { cluster: "lab", config: '{"syslog":{"address":"192.0.2.10:514"}}', members: ["s1"] }),
+      rc(
+        "operationscenter_cluster_multipath_target",
+        "m",
+        ["update"],
+        { cluster: "lab", wwn: "0x5000c500a1b2c3d4", members: ["s1", "s2"] },
+        { cluster: "lab", wwn: "0x5000c500a1b2c3d4", members: ["s1"] },
+      ),
+      rc(
+        "operationscenter_cluster_logging_config",
+        "l",
+        ["update"],
+        { cluster: "lab", config: '{"syslog":{"address":"192.0.2.9:514"}}', members: ["s1", "s2"] },
+        { cluster: "lab", config: '{"syslog":{"address":"192.0.2.10:514"}}', members: ["s1"] },
+      ),
       rc("operationscenter_cluster_template", "t", ["update"], { name: "edge", description: "Edge" }, { name: "edge", description: "changed" }),
       rc("operationscenter_cluster", "gone", ["delete"], cluster({ name: "gone" }), null),
     ],
@@ -92,14 +128,33 @@ test("drift of a target, a logging config, a template and a deleted cluster read
     ],
   );
   assert.deepEqual(s.groups, []);
-  assert.match(renderSummary(s, { format: "text", maxChars: 65_000 }), /^Operations Center plan: no changes to clusters or templates · 0 destructive operations · 4 drift items/);
+  assert.match(
+    renderSummary(s, { format: "text", maxChars: 65_000 }),
+    /^Operations Center plan: no changes to clusters or templates · 0 destructive operations · 4 drift items/,
+  );
 });
 
 test("a tainted target is removed, then added again; a cluster dropped from for_each says so", () => {
   const target = { cluster: "lab", transport: "tcp", address: "192.0.2.1", port: 8009, members: ["s1", "s2", "s3"], servers: ["s1", "s2", "s3"] };
   const s = summaryOf([
-    rc("operationscenter_cluster_nvme_target", "n", ["delete", "create"], target, { ...target, members: null }, {}, { action_reason: "replace_because_tainted" }),
-    rc("operationscenter_cluster", "lab2", ["delete"], cluster({ name: "lab2", deletion_policy: "forget" }), null, {}, { action_reason: "delete_because_each_key" }),
+    rc(
+      "operationscenter_cluster_nvme_target",
+      "n",
+      ["delete", "create"],
+      target,
+      { ...target, members: null },
+      {},
+      { action_reason: "replace_because_tainted" },
+    ),
+    rc(
+      "operationscenter_cluster",
+      "lab2",
+      ["delete"],
+      cluster({ name: "lab2", deletion_policy: "forget" }),
+      null,
+      {},
+      { action_reason: "delete_because_each_key" },
+    ),
   ]);
   assert.deepEqual(lines(s), [
     "! NVMe target tcp 192.0.2.1:8009 (tainted): REMOVED, then added again (all 3 members)",
@@ -108,11 +163,24 @@ test("a tainted target is removed, then added again; a cluster dropped from for_
 });
 
 test("Incus: an evacuation is destructive, a restore is not; the placement scriptlet is counted in lines; a certificate write is destructive", () => {
-  const member = (state: string | null, extra: Json = {}): Json => ({ cluster: "lab", member: "server03", state, roles: ["event-hub"], groups: ["default"], ...extra });
+  const member = (state: string | null, extra: Json = {}): Json => ({
+    cluster: "lab",
+    member: "server03",
+    state,
+    roles: ["event-hub"],
+    groups: ["default"],
+    ...extra,
+  });
   const s = summaryOf([
     rc("operationscenter_incus_cluster_member", "m3", ["update"], member(null), member("evacuated", { roles: ["event-hub", "ovn-chassis"] })),
     rc("operationscenter_incus_cluster_member", "m1", ["update"], member("evacuated", { member: "server01" }), member("online", { member: "server01" })),
-    rc("operationscenter_incus_cluster_settings", "settings", ["update"], { cluster: "lab", config: { "cluster.max_voters": "3" }, placement_scriptlet: "a\nb\nc\n" }, { cluster: "lab", config: { "cluster.max_voters": "5" }, placement_scriptlet: "a\nB\nc\nd\ne\nf\n" }),
+    rc(
+      "operationscenter_incus_cluster_settings",
+      "settings",
+      ["update"],
+      { cluster: "lab", config: { "cluster.max_voters": "3" }, placement_scriptlet: "a\nb\nc\n" },
+      { cluster: "lab", config: { "cluster.max_voters": "5" }, placement_scriptlet: "a\nB\nc\nd\ne\nf\n" },
+    ),
     rc("operationscenter_cluster_certificate", "cert", ["create"], null, { cluster: "lab", certificate: "-----BEGIN CERTIFICATE-----" }),
   ]);
   assert.deepEqual(lines(s), [
@@ -126,20 +194,44 @@ test("Incus: an evacuation is destructive, a restore is not; the placement scrip
 });
 
 test("Incus with its cluster: a certificate destroy makes no call, retained settings and groups are kept, a rename is followed in place, and drift says what changed (keys old → new, roles -/+); foreign Incus keys are oc-cdktf drift's (e2e-incus)", () => {
-  const settings = (extra: Json = {}): Json => ({ cluster: "lab", config: { "cluster.max_voters": "5", "cluster.healing_threshold": "30" }, placement_scriptlet: null, deletion_policy: "retain", ...extra });
+  const settings = (extra: Json = {}): Json => ({
+    cluster: "lab",
+    config: { "cluster.max_voters": "5", "cluster.healing_threshold": "30" },
+    placement_scriptlet: null,
+    deletion_policy: "retain",
+    ...extra,
+  });
   const group = (extra: Json = {}): Json => ({ cluster: "lab", name: "gpu", members: ["server02"], deletion_policy: "retain", ...extra });
   const s = summaryOf(
     [
       rc("operationscenter_cluster_certificate", "cert", ["delete"], { cluster: "lab", certificate: "PEM", private_key_digest: "d" }, null),
-      rc("operationscenter_cluster_certificate", "renamed", ["update"], { cluster: "lab", certificate: "PEM", private_key_digest: "d" }, { cluster: "lab2", certificate: "PEM", private_key_digest: "d" }),
+      rc(
+        "operationscenter_cluster_certificate",
+        "renamed",
+        ["update"],
+        { cluster: "lab", certificate: "PEM", private_key_digest: "d" },
+        { cluster: "lab2", certificate: "PEM", private_key_digest: "d" },
+      ),
       rc("operationscenter_incus_cluster_settings", "kept", ["delete"], settings(), null),
       rc("operationscenter_incus_cluster_settings", "unset", ["delete"], settings({ deletion_policy: "remove" }), null),
       rc("operationscenter_incus_cluster_group", "gpu", ["delete"], group(), null),
       rc("operationscenter_incus_cluster_group", "gpu2", ["update"], group({ name: "gpu2" }), group({ name: "gpu2", cluster: "lab2" })),
     ],
     [
-      rc("operationscenter_incus_cluster_settings", "s", ["update"], settings(), settings({ config: { "cluster.max_voters": "3", "cluster.healing_threshold": "30" } })),
-      rc("operationscenter_incus_cluster_member", "m", ["update"], { cluster: "lab", member: "server01", roles: ["event-hub", "ovn-chassis"] }, { cluster: "lab", member: "server01", roles: ["ovn-chassis"] }),
+      rc(
+        "operationscenter_incus_cluster_settings",
+        "s",
+        ["update"],
+        settings(),
+        settings({ config: { "cluster.max_voters": "3", "cluster.healing_threshold": "30" } }),
+      ),
+      rc(
+        "operationscenter_incus_cluster_member",
+        "m",
+        ["update"],
+        { cluster: "lab", member: "server01", roles: ["event-hub", "ovn-chassis"] },
+        { cluster: "lab", member: "server01", roles: ["ovn-chassis"] },
+      ),
     ],
   );
   assert.deepEqual(lines(s), [
@@ -152,6 +244,9 @@ test("Incus with its cluster: a certificate destroy makes no call, retained sett
   ]);
   assert.deepEqual(
     s.drift.map((d) => d.text),
-    ['edited outside Terraform: config.cluster.max_voters: "5" → "3" of Incus settings of lab', "edited outside Terraform: roles -event-hub of Incus member server01 of lab"],
+    [
+      'edited outside Terraform: config.cluster.max_voters: "5" → "3" of Incus settings of lab',
+      "edited outside Terraform: roles -event-hub of Incus member server01 of lab",
+    ],
   );
 });

@@ -51,7 +51,10 @@ function groupLines(out: string, title: RegExp): string[] {
 }
 
 test("create: the template, then the cluster from it on its servers and each bulk operation on all members; nothing destructive", async (t) => {
-  const { e2e } = await started(t, { edge: FULL_EDGE, labs: [{ name: "lab", servers: ["server04", "server05", "server06"], deletionPolicy: "factory-reset" }] });
+  const { e2e } = await started(t, {
+    edge: FULL_EDGE,
+    labs: [{ name: "lab", servers: ["server04", "server05", "server06"], deletionPolicy: "factory-reset" }],
+  });
   const result = await summary(e2e, "--format text --fail-on destructive");
   assert.equal(result.code, 0, result.stdout + result.stderr);
   const out = result.stdout;
@@ -69,7 +72,9 @@ test("create: the template, then the cluster from it on its servers and each bul
   // In apply order: what refers to the cluster comes after its creation, what it depends on before.
   const created = edge.indexOf("cluster edge-1: create from template edge on server01, server02, server03");
   assert.ok(created < edge.indexOf("NVMe target tcp 192.0.2.150:8009: added (all 3 members)"), out);
-  const synthesized = JSON.parse(readFileSync(path.join(e2e.stackDir, "cdk.tf.json"), "utf8")) as { resource: { operationscenter_cluster: { edge: { depends_on?: string[] } } } };
+  const synthesized = JSON.parse(readFileSync(path.join(e2e.stackDir, "cdk.tf.json"), "utf8")) as {
+    resource: { operationscenter_cluster: { edge: { depends_on?: string[] } } };
+  };
   const dependsOn = synthesized.resource.operationscenter_cluster.edge.depends_on ?? [];
   const vlan = edge.indexOf("VLAN eth0: +100, +200 (all 3 members)");
   assert.equal(vlan < created, dependsOn.includes("operationscenter_cluster_vlan_tags.edge_vlan_tags_eth0"), out);
@@ -87,7 +92,18 @@ test("create: the template, then the cluster from it on its servers and each bul
 test("in-place settings, members added and removed, VLAN changes, a target replaced, an application and the kernel config dropped", async (t) => {
   const { e2e, synth } = await started(t, { edge: FULL_EDGE });
   await e2e.applyOk();
-  synth({ edge: { ...FULL_EDGE, servers: ["server01", "server03", "server04"], description: "Edge one", properties: { team: "net" }, vlanTags: [100, 300], nvmePort: 4420, application: false, kernel: false } });
+  synth({
+    edge: {
+      ...FULL_EDGE,
+      servers: ["server01", "server03", "server04"],
+      description: "Edge one",
+      properties: { team: "net" },
+      vlanTags: [100, 300],
+      nvmePort: 4420,
+      application: false,
+      kernel: false,
+    },
+  });
   const result = await summary(e2e, "--format text --fail-on destructive");
   assert.equal(result.code, 3, result.stdout + result.stderr);
   const out = result.stdout;
@@ -136,9 +152,15 @@ test("destroy with each deletion policy: retain calls nothing, forget deletes th
   const out = result.stdout;
   assert.match(out, /^Operations Center plan: 3 clusters \(3 to destroy\) · 2 destructive operations$/m);
   assert.match(out, /^! 3 servers will be FACTORY-RESET .*: server03, server04, server05$/m);
-  assert.deepEqual(groupLines(out, /^cluster lab-retain/), ["cluster lab-retain: removed from Terraform only (policy retain): nothing changes in Operations Center"]);
-  assert.deepEqual(groupLines(out, /^cluster lab-forget/), ["! cluster lab-forget: destroyed with policy forget: its record is deleted from Operations Center; its members (server02) keep running as a cluster"]);
-  assert.deepEqual(groupLines(out, /^cluster lab-reset/), ["! cluster lab-reset: destroyed with policy factory-reset: ALL 3 MEMBERS WILL BE FACTORY-RESET (server03, server04, server05)"]);
+  assert.deepEqual(groupLines(out, /^cluster lab-retain/), [
+    "cluster lab-retain: removed from Terraform only (policy retain): nothing changes in Operations Center",
+  ]);
+  assert.deepEqual(groupLines(out, /^cluster lab-forget/), [
+    "! cluster lab-forget: destroyed with policy forget: its record is deleted from Operations Center; its members (server02) keep running as a cluster",
+  ]);
+  assert.deepEqual(groupLines(out, /^cluster lab-reset/), [
+    "! cluster lab-reset: destroyed with policy factory-reset: ALL 3 MEMBERS WILL BE FACTORY-RESET (server03, server04, server05)",
+  ]);
 });
 
 test("a creation-only change fails the plan: the summary of terraform plan -json says why and exits 1", async (t) => {
@@ -152,6 +174,9 @@ test("a creation-only change fails the plan: the summary of terraform plan -json
   assert.equal(result.code, 1, result.stdout + result.stderr);
   assert.match(result.stdout, /^Operations Center plan FAILED: 1 error; nothing can be applied$/m);
   // A CDKTF app: the error names the props as the code writes them.
-  assert.match(result.stdout, /^Error \(operationscenter_cluster\.lab\): servicesConfig\.lvm changed, but Operations Center uses servicesConfig only when it creates a cluster$/m);
+  assert.match(
+    result.stdout,
+    /^Error \(operationscenter_cluster\.lab\): servicesConfig\.lvm changed, but Operations Center uses servicesConfig only when it creates a cluster$/m,
+  );
   assert.match(result.stdout, /allowRecreate: true/);
 });

@@ -40,7 +40,11 @@ async function pullRequestSteps(e2e: E2E): Promise<{ outputs: string; stepSummar
     const result = await runStep(step, { cwd: e2e.stackDir, env: { ...env, ...stepEnv(step, CONTEXT) } });
     assert.equal(result.code, 0, `step "${name}": ${result.stdout}${result.stderr}`);
   }
-  return { outputs: readFileSync(outputs, "utf8"), stepSummary: readFileSync(stepSummary, "utf8"), comment: readFileSync(path.join(e2e.stackDir, "summary.md"), "utf8") };
+  return {
+    outputs: readFileSync(outputs, "utf8"),
+    stepSummary: readFileSync(stepSummary, "utf8"),
+    comment: readFileSync(path.join(e2e.stackDir, "summary.md"), "utf8"),
+  };
 }
 
 test("workflow: a destructive plan gives summary exit 3 (the second-approval job), the comment and the job summary; a failed plan exit 1 with its errors", async (t) => {
@@ -50,7 +54,10 @@ test("workflow: a destructive plan gives summary exit 3 (the second-approval job
   e2e.stackDir = synthReview(outdir, { edge: { vlanTags: [100] }, labs: [{ name: "lab", servers: ["server04"], deletionPolicy: "factory-reset" }] });
   await e2e.initAndApply();
 
-  e2e.stackDir = synthReview(outdir, { edge: { vlanTags: [100, 300], servers: ["server01", "server02"] }, labs: [{ name: "lab", servers: ["server04"], deletionPolicy: "factory-reset" }] });
+  e2e.stackDir = synthReview(outdir, {
+    edge: { vlanTags: [100, 300], servers: ["server01", "server02"] },
+    labs: [{ name: "lab", servers: ["server04"], deletionPolicy: "factory-reset" }],
+  });
   const destructive = await pullRequestSteps(e2e);
   assert.equal(destructive.outputs, "exit=0\nexit=3\ndestructive=true\n", "the plan step, then the summary step");
   assert.match(destructive.comment, /^### ⚠️ Operations Center plan: 1 cluster \(1 to change\)/);
@@ -64,7 +71,10 @@ test("workflow: a destructive plan gives summary exit 3 (the second-approval job
   );
   assert.ok(existsSync(path.join(e2e.stackDir, "plan.bin")), "the plan file for the merge");
 
-  e2e.stackDir = synthReview(outdir, { edge: { vlanTags: [100] }, labs: [{ name: "lab", servers: ["server04"], deletionPolicy: "factory-reset", servicesConfig: { lvm: { enabled: false } } }] });
+  e2e.stackDir = synthReview(outdir, {
+    edge: { vlanTags: [100] },
+    labs: [{ name: "lab", servers: ["server04"], deletionPolicy: "factory-reset", servicesConfig: { lvm: { enabled: false } } }],
+  });
   const failed = await pullRequestSteps(e2e);
   assert.equal(failed.outputs, "exit=1\nexit=1\n", "the plan step, then the summary step");
   assert.match(failed.comment, /^### Operations Center plan FAILED: 1 error; nothing can be applied/);

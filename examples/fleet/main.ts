@@ -103,7 +103,12 @@ class LabStack extends TerraformStack {
     });
     new ClusterApplication(this, "debug", { cluster: lab, name: "debug" });
     new IncusClusterSettings(this, "settings", { cluster: lab, config: { "cluster.max_voters": fleet.lab.maxVoters } });
-    new IncusClusterMember(this, "event-hub", { cluster: lab, member: fleet.lab.eventHub.member, roles: ["event-hub"], failureDomain: fleet.lab.eventHub.failureDomain });
+    new IncusClusterMember(this, "event-hub", {
+      cluster: lab,
+      member: fleet.lab.eventHub.member,
+      roles: ["event-hub"],
+      failureDomain: fleet.lab.eventHub.failureDomain,
+    });
   }
 }
 
@@ -122,7 +127,9 @@ export function incusClientCertificate(env: NodeJS.ProcessEnv): string {
     return readFileSync(crt, "utf8");
   } catch (err) {
     const reason = err instanceof Error && "code" in err ? String(err.code) : "unreadable";
-    throw new Error(`examples/fleet: the lab trusts the incus client certificate ${crt}, which cannot be read (${reason}): create it with \`incus remote generate-certificate\`, or set INCUS_CONF to the incus configuration directory`);
+    throw new Error(
+      `examples/fleet: the lab trusts the incus client certificate ${crt}, which cannot be read (${reason}): create it with \`incus remote generate-certificate\`, or set INCUS_CONF to the incus configuration directory`,
+    );
   }
 }
 

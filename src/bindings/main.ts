@@ -29,7 +29,9 @@ async function main(argv: string[]): Promise<number> {
       mkdirSync(path.dirname(path.join(dir, name)), { recursive: true });
       writeFileSync(path.join(dir, name), text);
     }
-    process.stdout.write(`bindings: wrote ${changed.length} of ${files.size} files in ${bindingsDir[core]}/${stale.length > 0 ? `, removed ${stale.join(", ")}` : ""}\n`);
+    process.stdout.write(
+      `bindings: wrote ${changed.length} of ${files.size} files in ${bindingsDir[core]}/${stale.length > 0 ? `, removed ${stale.join(", ")}` : ""}\n`,
+    );
   }
   if (!check) return 0;
   if (problems.length === 0) {

@@ -66,7 +66,10 @@ export async function providerBindings(core: Core, schema?: unknown): Promise<Ma
   const { ConstructsMakerTarget, TerraformProviderConstraint } = commons.default;
   const code = new CodeMaker();
   new TerraformProviderGenerator(code, schema ?? (await providerSchemaJson())).generate(
-    ConstructsMakerTarget.from(new TerraformProviderConstraint({ name: PROVIDER_LOCAL_NAME, source: PROVIDER_SOURCE, version: PROVIDER_VERSION }), "typescript"),
+    ConstructsMakerTarget.from(
+      new TerraformProviderConstraint({ name: PROVIDER_LOCAL_NAME, source: PROVIDER_SOURCE, version: PROVIDER_VERSION }),
+      "typescript",
+    ),
   );
   const out = mkdtempSync(path.join(tmpdir(), `oc-cdktf-bindings-${core}-`));
   try {

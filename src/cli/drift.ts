@@ -25,7 +25,10 @@ const EXIT = { inSync: 0, failed: 1, drift: 2 } as const;
 const command: Command = { name: "drift", usage: USAGE, usageExit: EXIT.failed };
 
 export async function run(argv: string[]): Promise<number> {
-  const parsed = parseCommand(command, argv, { allowPositionals: true, options: { format: { type: "string", default: "text" }, "max-chars": { type: "string" } } });
+  const parsed = parseCommand(command, argv, {
+    allowPositionals: true,
+    options: { format: { type: "string", default: "text" }, "max-chars": { type: "string" } },
+  });
   if (typeof parsed === "number") return parsed;
   const { values, positionals } = parsed;
   const options = reportOptions(values);

@@ -40,7 +40,8 @@ export async function run(argv: string[]): Promise<number> {
   const options = reportOptions(values);
   if ("problem" in options) return usageError(command, options.problem);
   const { format, maxChars } = options;
-  if (values["fail-on"] !== undefined && values["fail-on"] !== "destructive") return usageError(command, `--fail-on takes "destructive", got "${values["fail-on"]}"`);
+  if (values["fail-on"] !== undefined && values["fail-on"] !== "destructive")
+    return usageError(command, `--fail-on takes "destructive", got "${values["fail-on"]}"`);
   const sources = positionals.length === 0 ? ["-"] : positionals;
   if (sources.filter((s) => s === "-").length > 1) return usageError(command, 'give "-" (stdin) once');
 

@@ -50,7 +50,11 @@ export async function run(argv: string[]): Promise<number> {
   }
   if (sub !== "install") return sub === undefined ? usageError(command, "a sub-command is needed") : usageError(command, `unknown sub-command "${sub}"`);
   if (process.platform === "win32") {
-    return failure({ ...command, name: "provider install" }, "the launcher is a POSIX shell script; on Windows use the provider executable (npm run build:executables, windows_amd64) or WSL", 1);
+    return failure(
+      { ...command, name: "provider install" },
+      "the launcher is a POSIX shell script; on Windows use the provider executable (npm run build:executables, windows_amd64) or WSL",
+      1,
+    );
   }
   let pluginsDir = path.join(process.env.HOME ?? homedir(), ".terraform.d", "plugins");
   for (let i = 0; i < rest.length; i++) {

@@ -137,9 +137,7 @@ function checkTemplateFiles(files: TemplateFiles): Outcome {
           notes.push(...rendered.notes.map((note) => `rendered with ${files.values}: ${note}`));
           const services = configuredServices(rendered.servicesConfig);
           const sections = configuredSections(rendered.applicationConfig);
-          summary.push(
-            `with ${files.values} renders to ${counted(services.length, "service", services)} and ${counted(sections.length, "section", sections)}`,
-          );
+          summary.push(`with ${files.values} renders to ${counted(services.length, "service", services)} and ${counted(sections.length, "section", sections)}`);
         } catch (err) {
           if (!(err instanceof ConfigError)) throw err;
           problems.push(...err.problems);

@@ -154,9 +154,7 @@ export const systemNetworkSchema = z.looseObject({
     .nullish(),
   state: z
     .looseObject({
-      interfaces: z
-        .record(z.string(), z.looseObject({ addresses: z.array(z.string()).nullish(), roles: z.array(z.string()).nullish() }))
-        .nullish(),
+      interfaces: z.record(z.string(), z.looseObject({ addresses: z.array(z.string()).nullish(), roles: z.array(z.string()).nullish() })).nullish(),
     })
     .nullish(),
 });
@@ -173,7 +171,10 @@ export const serverSchema = z.looseObject({
   connection_url: z.string().default(""),
   channel: z.string().default(""),
   description: z.string().default(""),
-  cluster: z.string().nullish().transform((c) => c ?? ""),
+  cluster: z
+    .string()
+    .nullish()
+    .transform((c) => c ?? ""),
   server_type: z.string(),
   server_status: z.string(),
   server_status_detail: z.string().default(""),
@@ -200,14 +201,23 @@ export const IN_MAINTENANCE = { online: 0, evacuating: 1, evacuated: 2, restorin
 export const inventoryInstanceSchema = z.looseObject({
   name: z.string(),
   cluster: z.string(),
-  server: z.string().nullish().transform((s) => s ?? ""),
+  server: z
+    .string()
+    .nullish()
+    .transform((s) => s ?? ""),
   project_name: z.string().default(""),
   object: z
     .looseObject({
       type: z.string().default(""),
       status: z.string().default(""),
-      expanded_config: z.record(z.string(), z.string()).nullish().transform((c) => c ?? {}),
-      expanded_devices: z.record(z.string(), z.record(z.string(), z.string())).nullish().transform((d) => d ?? {}),
+      expanded_config: z
+        .record(z.string(), z.string())
+        .nullish()
+        .transform((c) => c ?? {}),
+      expanded_devices: z
+        .record(z.string(), z.record(z.string(), z.string()))
+        .nullish()
+        .transform((d) => d ?? {}),
     })
     .nullish()
     .transform((o) => o ?? { type: "", status: "", expanded_config: {}, expanded_devices: {} }),
@@ -219,7 +229,10 @@ export const inventoryStorageVolumeSchema = z.looseObject({
   name: z.string(),
   type: z.string().default(""),
   cluster: z.string(),
-  server: z.string().nullish().transform((s) => s ?? ""),
+  server: z
+    .string()
+    .nullish()
+    .transform((s) => s ?? ""),
   project_name: z.string().default(""),
   parent_name: z.string().default(""),
 });
@@ -242,7 +255,12 @@ export const inventoryImageSchema = z.looseObject({
   cluster: z.string(),
   project_name: z.string().default(""),
   object: z
-    .looseObject({ locations: z.array(z.string()).nullish().transform((l) => l ?? []) })
+    .looseObject({
+      locations: z
+        .array(z.string())
+        .nullish()
+        .transform((l) => l ?? []),
+    })
     .nullish()
     .transform((o) => o ?? { locations: [] }),
 });
@@ -250,7 +268,10 @@ export type InventoryImage = z.infer<typeof inventoryImageSchema>;
 
 /** IncusOS `{config, state}` objects read through the server's os/ proxy. */
 export const incusOSObjectSchema = z.looseObject({
-  config: z.record(z.string(), z.unknown()).nullish().transform((c) => c ?? {}),
+  config: z
+    .record(z.string(), z.unknown())
+    .nullish()
+    .transform((c) => c ?? {}),
   state: z.unknown().optional(),
 });
 export type IncusOSObject = z.infer<typeof incusOSObjectSchema>;

@@ -178,7 +178,11 @@ const serverInfoSchema = z.looseObject({
   api_version: z.string(),
   server_version: z.string().optional(),
 });
-const listOf = <S extends z.ZodType>(schema: S) => z.array(schema).nullable().transform((items) => items ?? []);
+const listOf = <S extends z.ZodType>(schema: S) =>
+  z
+    .array(schema)
+    .nullable()
+    .transform((items) => items ?? []);
 
 export class OperationsCenterClient {
   /** Base URL without trailing slash. */
@@ -337,9 +341,7 @@ export class OperationsCenterClient {
     const lenient = /\/servers\/[^/]+\/os\//.test(path);
     const read = method === "GET" || method === "HEAD";
     const replayable =
-      read ||
-      (method === "PUT" && headers["if-match"] !== undefined) ||
-      (method === "POST" && HARMLESS_REPLAY.test(path.split("?")[0] ?? path));
+      read || (method === "PUT" && headers["if-match"] !== undefined) || (method === "POST" && HARMLESS_REPLAY.test(path.split("?")[0] ?? path));
     const subject = options.subject !== undefined && options.subject !== "" ? { subject: options.subject } : {};
     let retried = 0;
     let reconnects = 0;
@@ -398,11 +400,7 @@ export class OperationsCenterClient {
           }
         }
         try {
-          const parsed = parseReply(
-            reply,
-            { method, path: displayPath, attempts: attempt, ...this.#authHint(reply) },
-            { lenient },
-          );
+          const parsed = parseReply(reply, { method, path: displayPath, attempts: attempt, ...this.#authHint(reply) }, { lenient });
           this.#report({ ...event, status: reply.status });
           this.#debug?.(
             `← ${method} ${displayPath} ${reply.status} in ${durationMs} ms` +
@@ -627,7 +625,10 @@ export class OperationsCenterClient {
   }
 
   async listInventoryStorageVolumes(filter: { cluster: string; server?: string }): Promise<InventoryStorageVolume[]> {
-    return this.#getParsed("/1.0/inventory/storage_volumes", listOf(inventoryStorageVolumeSchema), { query: { recursion: "1", ...filter }, subject: filter.cluster });
+    return this.#getParsed("/1.0/inventory/storage_volumes", listOf(inventoryStorageVolumeSchema), {
+      query: { recursion: "1", ...filter },
+      subject: filter.cluster,
+    });
   }
 
   async listInventoryImages(filter: { cluster: string }): Promise<InventoryImage[]> {
@@ -635,7 +636,10 @@ export class OperationsCenterClient {
   }
 
   async listInventoryStoragePools(filter: { cluster: string }): Promise<InventoryStoragePool[]> {
-    return this.#getParsed("/1.0/inventory/storage_pools", listOf(inventoryStoragePoolSchema), { query: { recursion: "1", ...filter }, subject: filter.cluster });
+    return this.#getParsed("/1.0/inventory/storage_pools", listOf(inventoryStoragePoolSchema), {
+      query: { recursion: "1", ...filter },
+      subject: filter.cluster,
+    });
   }
 
   // ---- cluster templates -------------------------------------------------------------------
@@ -834,7 +838,13 @@ export class OperationsCenterClient {
     const code = errorCode(error);
     const text = `${code}${error.message && error.message !== code ? `: ${error.message}` : ""}`;
     const origin = this.#origin;
-    const failure = (message: string, retry: TransportFailure["retry"], detail = message, mayHaveBeenProcessed = false, pinnedCertificateRefused = false): TransportFailure => ({
+    const failure = (
+      message: string,
+      retry: TransportFailure["retry"],
+      detail = message,
+      mayHaveBeenProcessed = false,
+      pinnedCertificateRefused = false,
+    ): TransportFailure => ({
       code,
       message,
       detail,
@@ -886,12 +896,7 @@ export class OperationsCenterClient {
           ? `the reply from ${origin} stalled for ${this.#options.timeoutMs} ms (${code})`
           : `the connection to ${origin} was lost after the request was sent (${text})`;
     if (read) return failure(what, "retries");
-    return failure(
-      what,
-      replayable ? "retries" : "never",
-      `${what}; the request may have been processed: check the current state before retrying`,
-      true,
-    );
+    return failure(what, replayable ? "retries" : "never", `${what}; the request may have been processed: check the current state before retrying`, true);
   }
 }
 

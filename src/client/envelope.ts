@@ -113,9 +113,7 @@ export function parseReply(reply: RawReply, context: ReplyContext, options: Pars
   const parsed = envelopeSchema.safeParse(json);
   if (!parsed.success) {
     const missing = parsed.error.issues.map((issue) => issue.path.join(".") || "(root)").join(", ");
-    const message = ok2xx
-      ? `reply is not an Operations Center envelope (bad or missing: ${missing})`
-      : shorten(text);
+    const message = ok2xx ? `reply is not an Operations Center envelope (bad or missing: ${missing})` : shorten(text);
     return fail({ serverMessage: message, detail: ok2xx ? `${reply.status} ${message}` : undefined });
   }
   const envelope = parsed.data;
@@ -150,7 +148,10 @@ export function parseMetadata<S extends z.ZodType>(schema: S, metadata: unknown,
   });
 }
 
-const urlListSchema = z.array(z.string()).nullable().transform((list) => list ?? []);
+const urlListSchema = z
+  .array(z.string())
+  .nullable()
+  .transform((list) => list ?? []);
 
 /** Names from a URL list such as ["/1.0/provisioning/clusters/a%2Fb", ...] (last path segment, decoded). */
 export function namesFromUrls(metadata: unknown, context: ReplyContext & { status?: number }): string[] {

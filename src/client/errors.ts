@@ -55,8 +55,7 @@ export class OperationsCenterError extends Error {
   readonly #init: OperationsCenterErrorInit;
 
   constructor(init: OperationsCenterErrorInit) {
-    const detail =
-      init.detail ?? (init.status > 0 ? `${init.status} ${init.serverMessage}`.trimEnd() : init.serverMessage);
+    const detail = init.detail ?? (init.status > 0 ? `${init.status} ${init.serverMessage}`.trimEnd() : init.serverMessage);
     const retried = (init.attempts ?? 1) > 1 ? ` (after ${init.attempts} attempts)` : "";
     super(`${init.method} ${init.path} failed: ${detail}${retried}`, init.cause === undefined ? undefined : { cause: init.cause });
     this.status = init.status;

@@ -17,7 +17,11 @@ import { OperationsCenterError } from "./errors.js";
 import { userConfigDir } from "./remote.js";
 
 const stringMap = z.record(z.string(), z.string());
-const list = <S extends z.ZodType>(schema: S) => z.array(schema).nullish().transform((v) => v ?? []);
+const list = <S extends z.ZodType>(schema: S) =>
+  z
+    .array(schema)
+    .nullish()
+    .transform((v) => v ?? []);
 
 export const incusMemberSchema = z.looseObject({
   server_name: z.string(),
@@ -114,7 +118,8 @@ const cliConfigSchema = z.looseObject({
 export function incusClientCertificate(dir: string, remote?: string): { certificate: string; key: string; file: string } | undefined {
   const pairs = [...(remote === undefined ? [] : [join(dir, "clientcerts", remote)]), join(dir, "client")];
   for (const base of pairs) {
-    if (existsSync(`${base}.crt`) && existsSync(`${base}.key`)) return {
+    if (existsSync(`${base}.crt`) && existsSync(`${base}.key`))
+      return {
         certificate: readUserFile(`${base}.crt`, "incus CLI client certificate", MAX_FILE_BYTES.pem),
         key: readUserFile(`${base}.key`, "incus CLI client key", MAX_FILE_BYTES.pem),
         file: `${base}.crt`,
@@ -128,7 +133,10 @@ export function incusClientCertificate(dir: string, remote?: string): { certific
  * empty entries dropped), tried from last_working_address on, wrapping around.
  */
 export function incusRemoteAddresses(addr: string, lastWorking?: string): string[] {
-  const addresses = addr.split(",").map((a) => a.trim()).filter((a) => a !== "");
+  const addresses = addr
+    .split(",")
+    .map((a) => a.trim())
+    .filter((a) => a !== "");
   const start = lastWorking === undefined ? -1 : addresses.indexOf(lastWorking);
   return start <= 0 ? addresses : [...addresses.slice(start), ...addresses.slice(0, start)];
 }
@@ -148,17 +156,23 @@ export function incusRemote(dir: string, name: string): IncusConnection | undefi
     throw new Error(error instanceof YAMLException ? `${file}: cannot parse it: ${error.reason}` : (error as Error).message);
   }
   const parsed = cliConfigSchema.safeParse(document);
-  if (!parsed.success) throw new Error(`${file}: not an incus CLI configuration (${parsed.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`).join("; ")})`);
+  if (!parsed.success)
+    throw new Error(`${file}: not an incus CLI configuration (${parsed.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`).join("; ")})`);
   const remote = parsed.data.remotes?.[name];
   if (remote === undefined) return undefined;
   const urls = incusRemoteAddresses(remote.addr, remote.last_working_address);
   if (urls.length === 0) throw new Error(`${file}: remote "${name}" has no address (addr)`);
   const other = urls.find((url) => !url.startsWith("https://"));
   if (other !== undefined) throw new Error(`${file}: remote "${name}" has the address "${other}"; the provider reaches Incus over https:// only`);
-  if (remote.auth_type === "oidc") throw new Error(`${file}: remote "${name}" uses OIDC, which the provider does not support for Incus; add a remote with a client certificate the cluster trusts (auth_type tls)`);
+  if (remote.auth_type === "oidc")
+    throw new Error(
+      `${file}: remote "${name}" uses OIDC, which the provider does not support for Incus; add a remote with a client certificate the cluster trusts (auth_type tls)`,
+    );
   const client = incusClientCertificate(dir, name);
   if (client === undefined) {
-    throw new Error(`${file}: remote "${name}" is configured but neither ${join(dir, "clientcerts", `${name}.crt`)} / .key nor ${join(dir, "client.crt")} / client.key exist; add the client certificate the cluster trusts`);
+    throw new Error(
+      `${file}: remote "${name}" is configured but neither ${join(dir, "clientcerts", `${name}.crt`)} / .key nor ${join(dir, "client.crt")} / client.key exist; add the client certificate the cluster trusts`,
+    );
   }
   const pinned = join(dir, "servercerts", `${name}.crt`);
   return {
@@ -281,7 +295,11 @@ export class IncusClient {
 
   /** PATCH /1.0: the keys given are set, "" unsets one; other keys stay. */
   async patchServerConfig(config: Record<string, string>, options: { target?: string; ifMatch?: string } = {}): Promise<void> {
-    await this.#request("PATCH", "/1.0", { query: { target: options.target }, body: { config }, ...(options.ifMatch === undefined ? {} : { ifMatch: options.ifMatch }) });
+    await this.#request("PATCH", "/1.0", {
+      query: { target: options.target },
+      body: { config },
+      ...(options.ifMatch === undefined ? {} : { ifMatch: options.ifMatch }),
+    });
   }
 
   /** GET /1.0/cluster/members?recursion=1: every member, as `incus cluster list` shows them. */
@@ -297,12 +315,19 @@ export class IncusClient {
 
   /** PUT: roles, groups, failure domain and description are replaced; send them whole. */
   async updateMember(name: string, put: IncusMemberPut, options: { ifMatch?: string } = {}): Promise<void> {
-    await this.#request("PUT", `/1.0/cluster/members/${segment(name)}`, { body: put, subject: name, ...(options.ifMatch === undefined ? {} : { ifMatch: options.ifMatch }) });
+    await this.#request("PUT", `/1.0/cluster/members/${segment(name)}`, {
+      body: put,
+      subject: name,
+      ...(options.ifMatch === undefined ? {} : { ifMatch: options.ifMatch }),
+    });
   }
 
   /** Starts an evacuation or restore; resolves with the operation id. */
   async changeMemberState(name: string, action: "evacuate" | "restore", mode?: string): Promise<string> {
-    const reply = await this.#request("POST", `/1.0/cluster/members/${segment(name)}/state`, { body: { action, ...(mode === undefined ? {} : { mode }) }, subject: name });
+    const reply = await this.#request("POST", `/1.0/cluster/members/${segment(name)}/state`, {
+      body: { action, ...(mode === undefined ? {} : { mode }) },
+      subject: name,
+    });
     return incusOperationSchema.parse(reply.metadata).id;
   }
 
@@ -328,7 +353,11 @@ export class IncusClient {
   }
 
   async updateGroup(name: string, put: IncusGroupPut, options: { ifMatch?: string } = {}): Promise<void> {
-    await this.#request("PUT", `/1.0/cluster/groups/${segment(name)}`, { body: put, subject: name, ...(options.ifMatch === undefined ? {} : { ifMatch: options.ifMatch }) });
+    await this.#request("PUT", `/1.0/cluster/groups/${segment(name)}`, {
+      body: put,
+      subject: name,
+      ...(options.ifMatch === undefined ? {} : { ifMatch: options.ifMatch }),
+    });
   }
 
   async deleteGroup(name: string): Promise<void> {

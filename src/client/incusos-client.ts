@@ -37,7 +37,12 @@ export async function putServerNetwork(api: OperationsCenterClient, server: stri
 }
 
 /** PUT /os/1.0/system/{kernel,logging}: replaces that whole system config on one member, as the bulk update does on each. */
-export async function putServerSystemConfig(api: OperationsCenterClient, server: string, what: "kernel" | "logging", config: Record<string, unknown>): Promise<void> {
+export async function putServerSystemConfig(
+  api: OperationsCenterClient,
+  server: string,
+  what: "kernel" | "logging",
+  config: Record<string, unknown>,
+): Promise<void> {
   await api.request("PUT", osPath(server, `system/${what}`), { body: { config } });
 }
 

@@ -14,6 +14,15 @@ export { OperationsCenterError, isOperationsCenterError } from "./errors.js";
 export { defaultConfigDir, resolveRemote, type ResolveRemoteOptions, type ResolvedRemote } from "./remote.js";
 // The shapes the client's methods take and return, grouped by what they describe.
 export { IN_MAINTENANCE, serverTypes, type IncusOSObject, type Server, type ServerType, type SystemNetwork } from "./api-types.js";
-export { bulkActions, deleteModes, type BulkAction, type Cluster, type ClusterAddServersPost, type ClusterPost, type ClusterPut, type DeleteMode } from "./api-types.js";
+export {
+  bulkActions,
+  deleteModes,
+  type BulkAction,
+  type Cluster,
+  type ClusterAddServersPost,
+  type ClusterPost,
+  type ClusterPut,
+  type DeleteMode,
+} from "./api-types.js";
 export type { ClusterTemplate, ClusterTemplatePost, ClusterTemplatePut } from "./api-types.js";
 export type { InventoryImage, InventoryInstance, InventoryStoragePool, InventoryStorageVolume } from "./api-types.js";

@@ -263,7 +263,9 @@ export class OidcTokens implements BearerSource {
     const tokens = tokenReplySchema.safeParse(reply.body);
     if (reply.status !== 200 || !tokens.success) {
       const refusal = tokenErrorSchema.safeParse(reply.body);
-      const why = refusal.success ? `${refusal.data.error}${refusal.data.error_description ? `: ${refusal.data.error_description}` : ""}` : "no access token in the reply";
+      const why = refusal.success
+        ? `${refusal.data.error}${refusal.data.error_description ? `: ${refusal.data.error_description}` : ""}`
+        : "no access token in the reply";
       throw new Error(`the issuer's token endpoint ${endpoint} refused the refresh token (${reply.status} ${why})`);
     }
     const expiresIn = tokens.data.expires_in;
@@ -289,7 +291,11 @@ export class OidcTokens implements BearerSource {
     return tokens.data.access_token;
   }
 
-  async #json(url: string, init: { method: string; headers?: Record<string, string>; body?: string }, what: string): Promise<{ status: number; body: unknown }> {
+  async #json(
+    url: string,
+    init: { method: string; headers?: Record<string, string>; body?: string },
+    what: string,
+  ): Promise<{ status: number; body: unknown }> {
     let parsed: URL;
     try {
       parsed = new URL(url);

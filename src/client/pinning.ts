@@ -16,7 +16,12 @@ import { buildConnector } from "undici";
 export const PIN_MISMATCH = "ERR_OC_PINNED_CERT_MISMATCH";
 
 // OpenSSL's verdicts when the presented chain does not end at a trust anchor it knows.
-const MISSING_ISSUER = new Set(["UNABLE_TO_GET_ISSUER_CERT_LOCALLY", "UNABLE_TO_GET_ISSUER_CERT", "UNABLE_TO_VERIFY_LEAF_SIGNATURE", "SELF_SIGNED_CERT_IN_CHAIN"]);
+const MISSING_ISSUER = new Set([
+  "UNABLE_TO_GET_ISSUER_CERT_LOCALLY",
+  "UNABLE_TO_GET_ISSUER_CERT",
+  "UNABLE_TO_VERIFY_LEAF_SIGNATURE",
+  "SELF_SIGNED_CERT_IN_CHAIN",
+]);
 const SERVER_AUTH = "1.3.6.1.5.5.7.3.1";
 const ANY_EXTENDED_KEY_USAGE = "2.5.29.37.0";
 
@@ -46,7 +51,8 @@ function verdict(socket: TLSSocket, pinned: X509Certificate, fingerprint: string
   const code = String(socket.authorizationError);
   const presented = fingerprintOf(socket.getPeerCertificate().fingerprint256 ?? "");
   if (MISSING_ISSUER.has(code) && presented === fingerprint) return pinnedLeafProblem(pinned, Date.now());
-  if (code === PIN_MISMATCH || MISSING_ISSUER.has(code)) return failure(PIN_MISMATCH, `presented certificate ${presented} is not the pinned certificate ${fingerprint}`);
+  if (code === PIN_MISMATCH || MISSING_ISSUER.has(code))
+    return failure(PIN_MISMATCH, `presented certificate ${presented} is not the pinned certificate ${fingerprint}`);
   return failure(code, `the server's certificate failed verification (${code})`);
 }
 
@@ -61,7 +67,9 @@ export function pinnedConnector(options: buildConnector.BuildOptions, pinnedPem:
     rejectUnauthorized: false,
     // The host name is not checked: the pin identifies the server.
     checkServerIdentity: (_host, peer) =>
-      fingerprintOf(peer.fingerprint256 ?? "") === fingerprint ? undefined : failure(PIN_MISMATCH, `presented certificate is not the pinned certificate ${fingerprint}`),
+      fingerprintOf(peer.fingerprint256 ?? "") === fingerprint
+        ? undefined
+        : failure(PIN_MISMATCH, `presented certificate is not the pinned certificate ${fingerprint}`),
   });
   return (target, callback) =>
     connect(target, (error, socket) => {

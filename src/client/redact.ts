@@ -14,7 +14,8 @@ const CAMEL_KEY_MATERIAL = /[a-z0-9]Key$/;
 const PEM_PRIVATE_KEY = /-----BEGIN ([A-Z0-9 ]*)PRIVATE KEY-----[\s\S]*?(-----END \1PRIVATE KEY-----|$)/g;
 const BEARER = /\b(Bearer|Basic)\s+[A-Za-z0-9._~+/=-]+/gi;
 /** Query parameters or `key=value` pairs with a secret-looking name (?token=..., &password=...). */
-const SECRET_PAIR = /([?&;\s]|^)((?:[A-Za-z0-9_.-]*)(?:password|passphrase|secret|token|private_?key|auth_?key|setup_?key|api_?key)(?:[A-Za-z0-9_.-]*))=([^&\s#;"']*)/gi;
+const SECRET_PAIR =
+  /([?&;\s]|^)((?:[A-Za-z0-9_.-]*)(?:password|passphrase|secret|token|private_?key|auth_?key|setup_?key|api_?key)(?:[A-Za-z0-9_.-]*))=([^&\s#;"']*)/gi;
 
 /** True when a property of this name holds a secret. */
 function isSecretKey(key: string): boolean {
@@ -48,9 +49,7 @@ function redactValue(value: unknown, seen: WeakSet<object>): unknown {
   try {
     if (Array.isArray(value)) return value.map((item) => redactValue(item, seen));
     if (value instanceof Map) {
-      return new Map(
-        [...value.entries()].map(([k, v]) => [k, typeof k === "string" && isSecretKey(k) ? maskValue(v) : redactValue(v, seen)]),
-      );
+      return new Map([...value.entries()].map(([k, v]) => [k, typeof k === "string" && isSecretKey(k) ? maskValue(v) : redactValue(v, seen)]));
     }
     if (value instanceof Error) {
       return { name: value.name, message: redactString(value.message) };

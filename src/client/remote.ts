@@ -235,9 +235,7 @@ function loadCliConfig(configPath: string): CliConfig | undefined {
   }
   const parsed = cliConfigSchema.safeParse(document ?? {});
   if (!parsed.success) {
-    const problems = parsed.error.issues
-      .map((issue) => `${issue.path.length > 0 ? issue.path.join(".") : "(top level)"}: ${issue.message}`)
-      .join("; ");
+    const problems = parsed.error.issues.map((issue) => `${issue.path.length > 0 ? issue.path.join(".") : "(top level)"}: ${issue.message}`).join("; ");
     throw new Error(
       `Invalid ${configPath}: ${problems}. Expected {default_remote: <name>, remotes: {<name>: {addr: https://..., auth_type: tls|oidc|untrusted, server_cert: <PEM>}}}.`,
     );
@@ -269,12 +267,7 @@ function readOptionalFile(path: string): string | undefined {
 }
 
 /** Validates and normalizes a base URL (no trailing slash); http:// only when allowed. */
-export function normalizeBaseUrl(
-  address: string,
-  source: string,
-  allowInsecureHttp: boolean,
-  allowSetting = `${ENV.allowHttp}=1`,
-): string {
+export function normalizeBaseUrl(address: string, source: string, allowInsecureHttp: boolean, allowSetting = `${ENV.allowHttp}=1`): string {
   let parsed: URL;
   try {
     parsed = new URL(address);

@@ -4,15 +4,7 @@
 import { z } from "zod";
 import { expectedMessage } from "./errors.js";
 import { redactSecrets } from "./secrets.js";
-import {
-  bool,
-  certificateText,
-  nonEmptyText,
-  oneOf,
-  satisfying,
-  strictObject,
-  text,
-} from "./fields.js";
+import { bool, certificateText, nonEmptyText, oneOf, satisfying, strictObject, text } from "./fields.js";
 
 /** strconv.FormatFloat(v, 'g', -1, 64): shortest digits, exponent form below 1e-4 and from 1e21 (or 1e6 when fractional). */
 function goFloat(value: number): string {
@@ -51,7 +43,11 @@ export type ConfigMap = z.infer<typeof configMapSchema>;
 
 // Incus leaves a null map empty; keep the type simple by reading it as absent.
 const optionalConfig = () => configMapSchema.nullish().transform((v) => v ?? undefined);
-const optionalList = <T extends z.ZodType>(item: T) => z.array(item).nullish().transform((v) => v ?? undefined);
+const optionalList = <T extends z.ZodType>(item: T) =>
+  z
+    .array(item)
+    .nullish()
+    .transform((v) => v ?? undefined);
 
 const apiNameForbidden = /[\s$?&+"'`*/\\]/;
 
@@ -157,7 +153,12 @@ const certificateSchema = strictObject(
       ctx.addIssue({ code: "custom", path: ["token"], input: true, message: 'a token can only be created for type "client"' });
     }
     if ((cert.certificate ?? "") === "" && cert.token !== true) {
-      ctx.addIssue({ code: "custom", path: ["certificate"], input: undefined, message: "missing; expected the PEM certificate to trust (or token: true to create a client add token)" });
+      ctx.addIssue({
+        code: "custom",
+        path: ["certificate"],
+        input: undefined,
+        message: "missing; expected the PEM certificate to trust (or token: true to create a client add token)",
+      });
     }
   },
 );
@@ -165,7 +166,10 @@ const certificateSchema = strictObject(
 const clusterGroupSchema = strictObject({
   name: apiName("a cluster group name"),
   description: text().optional(),
-  members: z.array(nonEmptyText("a cluster member name")).nullish().transform((v) => v ?? undefined),
+  members: z
+    .array(nonEmptyText("a cluster member name"))
+    .nullish()
+    .transform((v) => v ?? undefined),
   config: optionalConfig(),
 });
 
@@ -196,11 +200,18 @@ function duplicateNames(
 ): void {
   const seen = new Map<string, number>();
   list?.forEach((entry, index) => {
-    const scope = entry.pool !== undefined ? ` in pool "${entry.pool}"` : entry.project !== undefined && entry.project !== "" ? ` in project "${entry.project}"` : "";
+    const scope =
+      entry.pool !== undefined ? ` in pool "${entry.pool}"` : entry.project !== undefined && entry.project !== "" ? ` in project "${entry.project}"` : "";
     const id = `${entry.pool ?? ""}/${entry.project ?? ""}/${entry.name}`;
     const first = seen.get(id);
     if (first === undefined) seen.set(id, index);
-    else ctx.addIssue({ code: "custom", path: [section, index, "name"], input: entry.name, message: `duplicate ${what} "${entry.name}"${scope} (same as ${section}[${first}])` });
+    else
+      ctx.addIssue({
+        code: "custom",
+        path: [section, index, "name"],
+        input: entry.name,
+        message: `duplicate ${what} "${entry.name}"${scope} (same as ${section}[${first}])`,
+      });
   });
 }
 
@@ -248,7 +259,9 @@ export function configuredSections(config: ApplicationConfig): string[] {
 export function applicationConfigNotes(config: ApplicationConfig): string[] {
   const notes: string[] = [];
   if (config.cluster !== undefined) {
-    notes.push("cluster: Operations Center forms the cluster itself and reads the application config as InitLocalPreseed, which has no cluster section; it is ignored");
+    notes.push(
+      "cluster: Operations Center forms the cluster itself and reads the application config as InitLocalPreseed, which has no cluster section; it is ignored",
+    );
   }
   return notes;
 }

@@ -25,19 +25,18 @@ const maxInterfaceName = 13;
  * internal/provisioning/cluster/cluster_service.go (AddServerSystemNetworkVLANTags), and no device
  * can have such a name). It also names the bridge and the `_v<name>`/`_b<name>` devices.
  */
-export const interfaceNameSchema = z
-  .string({ error: (iss) => expectedMessage("an interface or bond name", iss.input) })
-  .superRefine((name, ctx) => {
-    const fail = (message: string): void => ctx.addIssue({ code: "custom", input: name, message });
-    // IncusOS strips the "enx" of USB NIC names (enx<MAC>) before checking the length.
-    const counted = Buffer.byteLength(/^enx[0-9a-f]{12}$/i.test(name) ? name.slice(3) : name, "utf8");
-    const control = /[\u0000-\u001f\u007f]/.exec(name);
-    if (name === "") fail("must not be empty; expected an interface or bond name such as \"eth0\" or \"uplink\"");
-    else if (name.startsWith("_")) fail(`${describeValue(name)} starts with "_", which IncusOS reserves for the devices it creates`);
-    else if (control !== null) fail(`${describeValue(name)} contains the control character U+${control[0].charCodeAt(0).toString(16).padStart(4, "0")}; no interface can have that name`);
-    else if (counted > maxInterfaceName) fail(`${describeValue(name)} is ${counted} bytes long; IncusOS allows at most ${maxInterfaceName}`);
-    else if (/[\s/:]/.test(name) || name === "." || name === "..") fail(`${describeValue(name)} is not a valid interface name: no spaces, "/" or ":"`);
-  });
+export const interfaceNameSchema = z.string({ error: (iss) => expectedMessage("an interface or bond name", iss.input) }).superRefine((name, ctx) => {
+  const fail = (message: string): void => ctx.addIssue({ code: "custom", input: name, message });
+  // IncusOS strips the "enx" of USB NIC names (enx<MAC>) before checking the length.
+  const counted = Buffer.byteLength(/^enx[0-9a-f]{12}$/i.test(name) ? name.slice(3) : name, "utf8");
+  const control = /[\u0000-\u001f\u007f]/.exec(name);
+  if (name === "") fail('must not be empty; expected an interface or bond name such as "eth0" or "uplink"');
+  else if (name.startsWith("_")) fail(`${describeValue(name)} starts with "_", which IncusOS reserves for the devices it creates`);
+  else if (control !== null)
+    fail(`${describeValue(name)} contains the control character U+${control[0].charCodeAt(0).toString(16).padStart(4, "0")}; no interface can have that name`);
+  else if (counted > maxInterfaceName) fail(`${describeValue(name)} is ${counted} bytes long; IncusOS allows at most ${maxInterfaceName}`);
+  else if (/[\s/:]/.test(name) || name === "." || name === "..") fail(`${describeValue(name)} is not a valid interface name: no spaces, "/" or ":"`);
+});
 
 const vlanTagsArgumentsSchema = strictObject({
   interface_name: interfaceNameSchema,
@@ -53,7 +52,10 @@ function isSyslogAddress(value: string): boolean {
 export const systemLoggingSchema = strictObject({
   config: strictObject({
     syslog: strictObject({
-      address: satisfying((v) => v === "" || isSyslogAddress(v), 'the syslog server as IP, IP:port or host:port (e.g. "10.0.0.9:514"), or "" to turn remote logging off'),
+      address: satisfying(
+        (v) => v === "" || isSyslogAddress(v),
+        'the syslog server as IP, IP:port or host:port (e.g. "10.0.0.9:514"), or "" to turn remote logging off',
+      ),
       protocol: oneOf(["", "udp", "tcp", "tls", "dtls"], `${alternatives(["udp", "tcp", "tls", "dtls"])}, or "" for udp`).optional(),
       log_format: oneOf(["", "rfc5424", "rfc3339"], `${alternatives(["rfc5424", "rfc3339"])}, or "" for rfc5424`).optional(),
     }),
@@ -66,8 +68,10 @@ const pciId = (what: string) =>
   matching(/^[0-9A-Fa-f]{4}$/, `${what}: 4 hex digits without "0x", such as "10de"`, (input) =>
     /^0x[0-9A-Fa-f]{4}$/i.test(input) ? `; did you mean ${JSON.stringify(input.slice(2))}?` : "",
   );
-const pciAddress = matching(/^[0-9A-Fa-f]{4}:[0-9A-Fa-f]{2}:[01][0-9A-Fa-f]\.[0-7]$/, 'a PCI address such as "0000:04:00.0" (domain:bus:device.function)', (input) =>
-  /^[0-9A-Fa-f]{2}:[01][0-9A-Fa-f]\.[0-7]$/.test(input) ? `; did you mean ${JSON.stringify(`0000:${input}`)}?` : "",
+const pciAddress = matching(
+  /^[0-9A-Fa-f]{4}:[0-9A-Fa-f]{2}:[01][0-9A-Fa-f]\.[0-7]$/,
+  'a PCI address such as "0000:04:00.0" (domain:bus:device.function)',
+  (input) => (/^[0-9A-Fa-f]{2}:[01][0-9A-Fa-f]\.[0-7]$/.test(input) ? `; did you mean ${JSON.stringify(`0000:${input}`)}?` : ""),
 );
 
 const scalingGovernors = ["conservative", "ondemand", "performance", "powersave", "schedutil", "userspace"] as const;
@@ -75,7 +79,11 @@ const scalingGovernors = ["conservative", "ondemand", "performance", "powersave"
 /** IncusOS' SystemKernel; a PUT replaces it whole on every member. */
 export const systemKernelSchema = strictObject({
   config: strictObject({
-    console: z.array(strictObject({ device: nonEmptyText('a console device such as "ttyS0"'), baud_rate: intInRange(1, 4000000, "a baud rate such as 115200").optional() })).optional(),
+    console: z
+      .array(
+        strictObject({ device: nonEmptyText('a console device such as "ttyS0"'), baud_rate: intInRange(1, 4000000, "a baud rate such as 115200").optional() }),
+      )
+      .optional(),
     blacklist_modules: z.array(matching(/^[A-Za-z0-9_-]+$/, 'a kernel module name such as "nouveau"')).optional(),
     cpu: strictObject({ scaling_governor: oneOf(scalingGovernors).optional() }).optional(),
     memory: strictObject({

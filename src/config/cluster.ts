@@ -19,7 +19,9 @@ const restoreModes = ["", "skip"] as const;
 const quoted = (values: readonly string[]): string => values.map((value) => JSON.stringify(value)).join(", ");
 
 export function deletionPolicyProblem(attribute: string, value: string): string | undefined {
-  return (deletionPolicies as readonly string[]).includes(value) ? undefined : `${attribute} ${JSON.stringify(value)} is not one of ${quoted(deletionPolicies)}`;
+  return (deletionPolicies as readonly string[]).includes(value)
+    ? undefined
+    : `${attribute} ${JSON.stringify(value)} is not one of ${quoted(deletionPolicies)}`;
 }
 
 /**
@@ -30,7 +32,9 @@ const dependentDeletionPolicies = ["remove", "retain"] as const;
 export type DependentDeletionPolicy = (typeof dependentDeletionPolicies)[number];
 
 export function dependentDeletionPolicyProblem(attribute: string, value: string): string | undefined {
-  return (dependentDeletionPolicies as readonly string[]).includes(value) ? undefined : `${attribute} ${JSON.stringify(value)} is not one of ${quoted(dependentDeletionPolicies)}`;
+  return (dependentDeletionPolicies as readonly string[]).includes(value)
+    ? undefined
+    : `${attribute} ${JSON.stringify(value)} is not one of ${quoted(dependentDeletionPolicies)}`;
 }
 
 /**
@@ -58,7 +62,10 @@ const URL_EXAMPLE = 'give the URL users reach the cluster at, such as "https://c
 export function connectionUrlProblem(attribute: string, url: string): { problem: string; fix: string } | undefined {
   const parse = goUrlParseProblem(url);
   if (parse !== undefined) {
-    return { problem: `${attribute} ${JSON.stringify(url)} is refused by Operations Center: ${parse}`, fix: `percent-encode what is not plain (e.g. "%7B" for "{"), or ${URL_EXAMPLE}` };
+    return {
+      problem: `${attribute} ${JSON.stringify(url)} is refused by Operations Center: ${parse}`,
+      fix: `percent-encode what is not plain (e.g. "%7B" for "{"), or ${URL_EXAMPLE}`,
+    };
   }
   return isHttpUrl(url) ? undefined : { problem: `${attribute} ${JSON.stringify(url)} is not an http(s) URL`, fix: URL_EXAMPLE };
 }

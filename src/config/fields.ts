@@ -36,15 +36,12 @@ export function text(what = "a string"): z.ZodString {
 }
 
 export function nonEmptyText(what: string): z.ZodString {
-  return z
-    .string({ error: (iss: RawIssue) => expectedMessage(what, iss.input) })
-    .min(1, { error: `must not be empty; expected ${what}` });
+  return z.string({ error: (iss: RawIssue) => expectedMessage(what, iss.input) }).min(1, { error: `must not be empty; expected ${what}` });
 }
 
 /** A string matching `pattern`; `hint` may add advice for a specific wrong input (e.g. a did-you-mean). */
 export function matching(pattern: RegExp, what: string, hint?: (input: string) => string): z.ZodString {
-  const error = (iss: RawIssue): string =>
-    `${expectedMessage(what, iss.input)}${typeof iss.input === "string" && hint !== undefined ? hint(iss.input) : ""}`;
+  const error = (iss: RawIssue): string => `${expectedMessage(what, iss.input)}${typeof iss.input === "string" && hint !== undefined ? hint(iss.input) : ""}`;
   return z.string({ error }).regex(pattern, { error });
 }
 
@@ -87,13 +84,11 @@ export function uniqueList<T extends z.ZodType>(item: T, what: string, options: 
 
 /** A string that passes `test`; `hint` may add advice for a specific wrong input. */
 export function satisfying(test: (value: string) => boolean, what: string, hint?: (input: string) => string): z.ZodString {
-  const error = (iss: RawIssue): string =>
-    `${expectedMessage(what, iss.input)}${typeof iss.input === "string" && hint !== undefined ? hint(iss.input) : ""}`;
+  const error = (iss: RawIssue): string => `${expectedMessage(what, iss.input)}${typeof iss.input === "string" && hint !== undefined ? hint(iss.input) : ""}`;
   return z.string({ error }).refine(test, { error });
 }
 
-const hostnamePattern =
-  /^(?=.{1,253}$)[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*\.?$/;
+const hostnamePattern = /^(?=.{1,253}$)[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*\.?$/;
 
 /** An IPv4/IPv6 address or a DNS name (a dotted number that is no IPv4 address is neither). */
 export function isHost(value: string): boolean {

@@ -80,7 +80,14 @@ export const memberLocalKeys = [
 ] as const;
 
 /** Global server keys outside the cluster settings that Incus knows (a subset: the common ones). */
-const otherGlobalKeys = ["core.proxy_http", "core.proxy_https", "core.proxy_ignore_hosts", "images.auto_update_interval", "images.remote_cache_expiry", "images.compression_algorithm"];
+const otherGlobalKeys = [
+  "core.proxy_http",
+  "core.proxy_https",
+  "core.proxy_ignore_hosts",
+  "images.auto_update_interval",
+  "images.remote_cache_expiry",
+  "images.compression_algorithm",
+];
 
 function isUserKey(key: string): boolean {
   return key.startsWith("user.") && key.length > "user.".length;
@@ -122,7 +129,9 @@ export function roleProblem(role: string): string | undefined {
 /** Incus's clusterValidateConfig for a member's config key. */
 export function memberConfigProblem(key: string, value: string): string | undefined {
   if (key === "scheduler.instance") {
-    return value === "" || (schedulerInstanceValues as readonly string[]).includes(value) ? undefined : `Invalid value "${value}" for scheduler.instance (expected ${schedulerInstanceValues.join(", ")})`;
+    return value === "" || (schedulerInstanceValues as readonly string[]).includes(value)
+      ? undefined
+      : `Invalid value "${value}" for scheduler.instance (expected ${schedulerInstanceValues.join(", ")})`;
   }
   if (isUserKey(key)) return undefined;
   return `Invalid cluster configuration key "${key}"`;

@@ -168,8 +168,6 @@ export function tooDeep(root: unknown): boolean {
   return false;
 }
 
-
-
 /**
  * Why a user's file would be refused by readRegularFile, from its metadata only (nothing is
  * opened, so a plan-time check never blocks on a FIFO), or undefined when it looks readable.

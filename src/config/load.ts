@@ -15,11 +15,7 @@ export function readConfigText(file: string): CheckResult<string> {
 }
 
 /** Parses and validates a document; the locator lets callers place further problems of their own. */
-export function checkConfigDocument<S extends z.ZodType>(
-  schema: S,
-  text: string,
-  file: string,
-): CheckResult<{ value: z.infer<S>; locator: Locator }> {
+export function checkConfigDocument<S extends z.ZodType>(schema: S, text: string, file: string): CheckResult<{ value: z.infer<S>; locator: Locator }> {
   const doc = parseYaml(text, file);
   if (!doc.ok) return doc;
   const result = collectProblems(schema, doc.value.data, { file, locator: doc.value.positions });
@@ -67,6 +63,7 @@ export function loadConfig<S extends z.ZodType>(
   const shown = options.baseDir === undefined || isAbsolute(input) ? input : join(options.baseDir, input);
   const file = resolve(shown);
   const text = readConfigText(file);
-  if (!text.ok) throw new ConfigError(text.problems.map((p) => ({ ...p, file: shown, message: p.message.replace("the file", `the file given as ${options.label}`) })));
+  if (!text.ok)
+    throw new ConfigError(text.problems.map((p) => ({ ...p, file: shown, message: p.message.replace("the file", `the file given as ${options.label}`) })));
   return { value: parseConfigText(schema, text.value, shown), file };
 }

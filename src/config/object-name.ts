@@ -19,7 +19,8 @@ export function forbiddenNameCharacter(name: string): string | undefined {
 export function objectNameProblem(kind: string, name: string): string | undefined {
   if (name === "") return `the ${kind} name must not be empty`;
   if (name.trim() === "") return `the ${kind} name must not be only whitespace`;
-  if (name === "." || name === "..") return `the ${kind} name must not be "${name}": no request could reach it (URL paths drop "." and ".." segments); choose another name`;
+  if (name === "." || name === "..")
+    return `the ${kind} name must not be "${name}": no request could reach it (URL paths drop "." and ".." segments); choose another name`;
   const control = CONTROL.exec(name);
   if (control !== null) {
     const code = control[0].charCodeAt(0).toString(16).padStart(4, "0");

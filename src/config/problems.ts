@@ -1,16 +1,7 @@
 // zod issues turned into ConfigProblems: one problem per user mistake, worded for the user and
 // located at the field through a Locator. Schemas attach their wording through `configMeta`.
 import { z } from "zod";
-import {
-  type CheckResult,
-  type ConfigProblem,
-  describeValue,
-  didYouMean,
-  expectedMessage,
-  formatPath,
-  quotedList,
-  sortProblems,
-} from "./errors.js";
+import { type CheckResult, type ConfigProblem, describeValue, didYouMean, expectedMessage, formatPath, quotedList, sortProblems } from "./errors.js";
 import type { Locator, Path } from "./yaml-positions.js";
 
 /**

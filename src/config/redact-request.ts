@@ -29,7 +29,10 @@ export function maskApiSecrets(path: string, body: unknown, mask: string): unkno
   if (isObject(values)) out.cluster_template_variable_values = Object.fromEntries(Object.entries(values).map(([k, v]) => [k, holdsValue(v) ? mask : v]));
   const variables = out.variables;
   if (isObject(variables) && (typeof out.service_config_template === "string" || typeof out.application_config_template === "string")) {
-    const secret = secretTemplateVariables({ servicesTemplate: String(out.service_config_template ?? ""), applicationTemplate: String(out.application_config_template ?? "") });
+    const secret = secretTemplateVariables({
+      servicesTemplate: String(out.service_config_template ?? ""),
+      applicationTemplate: String(out.application_config_template ?? ""),
+    });
     out.variables = Object.fromEntries(
       Object.entries(variables).map(([k, v]) => [k, secret.has(k) && isObject(v) && holdsValue(v.default) ? { ...v, default: mask } : v]),
     );

@@ -136,19 +136,17 @@ const cephKeyringName = satisfying(
 
 const cephClusterSchema = strictObject({
   fsid: matching(/^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$/, "the Ceph cluster's fsid, a UUID"),
-  monitors: z
-    .array(matching(/^[^\s,]+$/, 'a monitor address such as "10.0.0.1", "10.0.0.1:6789" or "[v2:10.0.0.1:3300,v1:10.0.0.1:6789]"'))
-    .min(1),
-  keyrings: z
-    .record(cephKeyringName, strictObject({ key: secretText("the keyring's base64 key", (v) => /^[A-Za-z0-9+/]+={0,2}$/.test(v)) }))
-    .optional(),
+  monitors: z.array(matching(/^[^\s,]+$/, 'a monitor address such as "10.0.0.1", "10.0.0.1:6789" or "[v2:10.0.0.1:3300,v1:10.0.0.1:6789]"')).min(1),
+  keyrings: z.record(cephKeyringName, strictObject({ key: secretText("the keyring's base64 key", (v) => /^[A-Za-z0-9+/]+={0,2}$/.test(v)) })).optional(),
   client_config: z.record(z.string(), text("a string (quote numbers and booleans)")).optional(),
 });
 
 const cephSchema = strictObject(
   {
     enabled: enabledFlag(),
-    clusters: z.record(matching(/^[A-Za-z0-9_-]+$/, 'a cluster name such as "ceph" (letters, digits, "-" and "_"; it names /etc/ceph/<name>.conf)'), cephClusterSchema).optional(),
+    clusters: z
+      .record(matching(/^[A-Za-z0-9_-]+$/, 'a cluster name such as "ceph" (letters, digits, "-" and "_"; it names /etc/ceph/<name>.conf)'), cephClusterSchema)
+      .optional(),
   },
   { expected: "a mapping of ceph settings" },
 );
@@ -173,7 +171,9 @@ const linstorSchema = strictObject(
       tls_server_key: (cfg.tls_server_key ?? "") !== "",
       tls_trusted_certificates: (cfg.tls_trusted_certificates ?? []).some((pem) => pem !== ""),
     };
-    const missing = Object.entries(set).filter(([, present]) => !present).map(([name]) => name);
+    const missing = Object.entries(set)
+      .filter(([, present]) => !present)
+      .map(([name]) => name);
     if (missing.length > 0 && missing.length < 3) {
       ctx.addIssue({
         code: "custom",
@@ -256,7 +256,12 @@ const ovnSchema = strictObject(
     if (database.split(",").some((part) => part.trim().startsWith("ssl:"))) {
       for (const field of ["tls_client_certificate", "tls_client_key", "tls_ca_certificate"] as const) {
         if ((cfg[field] ?? "") === "") {
-          ctx.addIssue({ code: "custom", path: [field], input: undefined, message: 'missing; an "ssl:" database needs the client certificate, its key and the CA certificate' });
+          ctx.addIssue({
+            code: "custom",
+            path: [field],
+            input: undefined,
+            message: 'missing; an "ssl:" database needs the client certificate, its key and the CA certificate',
+          });
         }
       }
     }
@@ -307,7 +312,11 @@ const usbipSchema = strictObject(
 function serviceEntry<T extends z.ZodType>(name: ServiceName, bare: T) {
   // TypeScript cannot reduce zod's object output type over a type parameter; the cast only restates it.
   const wrapped = strictObject({ config: bare }, { expected: `a mapping of ${name} settings` }).transform((w) => (w as { config: z.output<T> }).config);
-  return choice([wrapped, bare], (input) => (typeof input === "object" && input !== null && Object.hasOwn(input, "config") ? 0 : 1), `a mapping of ${name} settings`);
+  return choice(
+    [wrapped, bare],
+    (input) => (typeof input === "object" && input !== null && Object.hasOwn(input, "config") ? 0 : 1),
+    `a mapping of ${name} settings`,
+  );
 }
 
 /** Services config; each value is normalized to the bare config object (a `{config: ...}` wrapper is removed). */
@@ -352,10 +361,13 @@ export function servicesConfigNotes(config: ServicesConfig): string[] {
     );
   }
   if (config.ceph !== undefined) notes.push("ceph: only available on servers with the incus-ceph application installed; cluster creation fails on any other");
-  if (config.linstor !== undefined) notes.push("linstor: only available on servers with the incus-linstor application installed; cluster creation fails on any other");
+  if (config.linstor !== undefined)
+    notes.push("linstor: only available on servers with the incus-linstor application installed; cluster creation fails on any other");
   const connectsStorage = (config.iscsi?.enabled ?? false) || (config.nvme?.enabled ?? false);
   if ((config.multipath?.wwns?.length ?? 0) > 0 && connectsStorage) {
-    notes.push("multipath.wwns: Operations Center applies services in no fixed order; a WWN that appears only once iscsi/nvme has connected may not exist yet when multipath is configured");
+    notes.push(
+      "multipath.wwns: Operations Center applies services in no fixed order; a WWN that appears only once iscsi/nvme has connected may not exist yet when multipath is configured",
+    );
   }
   return notes;
 }

@@ -23,11 +23,40 @@ const placementHelpers = [
   "get_instance_resources",
 ] as const;
 
-
 const BUILTINS = new Set([
-  "None", "True", "False", "abs", "any", "all", "bool", "bytes", "chr", "dict", "dir", "enumerate", "fail", "float", "getattr",
-  "hasattr", "hash", "int", "len", "list", "max", "min", "ord", "print", "range", "repr", "reversed", "set", "sorted", "str",
-  "tuple", "type", "zip",
+  "None",
+  "True",
+  "False",
+  "abs",
+  "any",
+  "all",
+  "bool",
+  "bytes",
+  "chr",
+  "dict",
+  "dir",
+  "enumerate",
+  "fail",
+  "float",
+  "getattr",
+  "hasattr",
+  "hash",
+  "int",
+  "len",
+  "list",
+  "max",
+  "min",
+  "ord",
+  "print",
+  "range",
+  "repr",
+  "reversed",
+  "set",
+  "sorted",
+  "str",
+  "tuple",
+  "type",
+  "zip",
 ]);
 // Predeclared by Incus but outside the documented list: named in the message so the fix is clear.
 const UNDOCUMENTED_HELPERS = new Set(["get_instances", "get_instances_count", "get_cluster_members", "get_project"]);
@@ -66,8 +95,69 @@ class SyntaxProblem extends Error {
 }
 
 const KEYWORDS = new Set(["and", "break", "continue", "def", "elif", "else", "for", "if", "in", "lambda", "load", "not", "or", "pass", "return", "while"]);
-const RESERVED = new Set(["as", "assert", "async", "await", "class", "del", "except", "finally", "from", "global", "import", "is", "nonlocal", "raise", "try", "with", "yield"]);
-const OPERATORS = ["**=", "//=", "<<=", ">>=", "==", "!=", "<=", ">=", "**", "//", "<<", ">>", "+=", "-=", "*=", "/=", "%=", "&=", "|=", "^=", "+", "-", "*", "/", "%", "&", "|", "^", "~", "<", ">", "(", ")", "[", "]", "{", "}", ",", ":", ";", ".", "="];
+const RESERVED = new Set([
+  "as",
+  "assert",
+  "async",
+  "await",
+  "class",
+  "del",
+  "except",
+  "finally",
+  "from",
+  "global",
+  "import",
+  "is",
+  "nonlocal",
+  "raise",
+  "try",
+  "with",
+  "yield",
+]);
+const OPERATORS = [
+  "**=",
+  "//=",
+  "<<=",
+  ">>=",
+  "==",
+  "!=",
+  "<=",
+  ">=",
+  "**",
+  "//",
+  "<<",
+  ">>",
+  "+=",
+  "-=",
+  "*=",
+  "/=",
+  "%=",
+  "&=",
+  "|=",
+  "^=",
+  "+",
+  "-",
+  "*",
+  "/",
+  "%",
+  "&",
+  "|",
+  "^",
+  "~",
+  "<",
+  ">",
+  "(",
+  ")",
+  "[",
+  "]",
+  "{",
+  "}",
+  ",",
+  ":",
+  ";",
+  ".",
+  "=",
+];
 
 function tokenize(source: string): Token[] {
   const tokens: Token[] = [];
@@ -193,7 +283,8 @@ function tokenize(source: string): Token[] {
     i += op.length;
   }
   const end = pos(source.length);
-  if (tokens.length > 0 && tokens[tokens.length - 1]!.kind !== "newline" && tokens[tokens.length - 1]!.kind !== "dedent") tokens.push({ kind: "newline", text: "", ...end });
+  if (tokens.length > 0 && tokens[tokens.length - 1]!.kind !== "newline" && tokens[tokens.length - 1]!.kind !== "dedent")
+    tokens.push({ kind: "newline", text: "", ...end });
   while (indents.length > 1) {
     indents.pop();
     tokens.push({ kind: "dedent", text: "", ...end });
@@ -260,7 +351,16 @@ class Parser {
     return t.kind === "name" && t.text === text;
   }
   private fail(t: Token, expected: string): never {
-    const got = t.kind === "eof" ? "end of file" : t.kind === "newline" ? "end of line" : t.kind === "indent" ? "indentation" : t.kind === "dedent" ? "end of block" : JSON.stringify(t.text);
+    const got =
+      t.kind === "eof"
+        ? "end of file"
+        : t.kind === "newline"
+          ? "end of line"
+          : t.kind === "indent"
+            ? "indentation"
+            : t.kind === "dedent"
+              ? "end of block"
+              : JSON.stringify(t.text);
     throw new SyntaxProblem(t, `syntax error: got ${got}, want ${expected}`);
   }
   private expectOp(text: string): Token {
@@ -400,7 +500,10 @@ class Parser {
 
   private whileStatement(): void {
     const t = this.next();
-    this.problems.push({ pos: t, message: "while loops are not allowed in placement scriptlets (Incus compiles them without while); iterate with for over a list or range()" });
+    this.problems.push({
+      pos: t,
+      message: "while loops are not allowed in placement scriptlets (Incus compiles them without while); iterate with for over a list or range()",
+    });
     this.test();
     this.suite();
   }
@@ -497,7 +600,10 @@ class Parser {
   // starlark-go sets no limit, but this parser recurses, and no placement logic nests that deep.
   private nested<T>(parse: () => T): T {
     if (this.depth >= MAX_NESTING) {
-      throw new SyntaxProblem(this.peek(), `expressions and blocks nest more than ${MAX_NESTING} deep here; split the expression or the block into smaller named parts`);
+      throw new SyntaxProblem(
+        this.peek(),
+        `expressions and blocks nest more than ${MAX_NESTING} deep here; split the expression or the block into smaller named parts`,
+      );
     }
     this.depth++;
     try {
@@ -794,7 +900,12 @@ export function checkPlacementScriptlet(source: string, file: string): StarlarkP
       if (use.binding) continue;
       const helper = (placementHelpers as readonly string[]).includes(use.name);
       if (scope === parser.module && helper && use.call) {
-        problems.push(at(use, `${use.name}() is called at top level; the placement helpers exist only while Incus places an instance, so call it inside instance_placement`));
+        problems.push(
+          at(
+            use,
+            `${use.name}() is called at top level; the placement helpers exist only while Incus places an instance, so call it inside instance_placement`,
+          ),
+        );
       } else if (!resolves(scope, use.name, parser.module)) {
         problems.push(
           at(
@@ -810,12 +921,22 @@ export function checkPlacementScriptlet(source: string, file: string): StarlarkP
   problems.push(...recursionProblems(parser, at));
   const required = parser.topLevelDefs.get(REQUIRED);
   if (required === undefined) {
-    problems.push(at({ line: 1, column: 1 }, `the function "${REQUIRED}" is required but has not been found in the scriptlet; define def ${REQUIRED}(request, candidate_members):`));
+    problems.push(
+      at(
+        { line: 1, column: 1 },
+        `the function "${REQUIRED}" is required but has not been found in the scriptlet; define def ${REQUIRED}(request, candidate_members):`,
+      ),
+    );
   } else {
     const names = required.params.map((p) => p.name);
     const plain = required.params.every((p) => p.plain);
     if (!plain || [...names].sort().join(",") !== REQUIRED_PARAMS.join(",")) {
-      problems.push(at(required, `the required function "${REQUIRED}" defines arguments [${names.join(" ")}] (expected exactly request, candidate_members, without defaults)`));
+      problems.push(
+        at(
+          required,
+          `the required function "${REQUIRED}" defines arguments [${names.join(" ")}] (expected exactly request, candidate_members, without defaults)`,
+        ),
+      );
     }
   }
   return problems.sort((a, b) => a.line - b.line || a.column - b.column);
@@ -826,7 +947,10 @@ function recursionProblems(parser: Parser, at: (pos: Pos, message: string) => St
   const calls = new Map<string, Use[]>();
   for (const fn of parser.functions) {
     if (parser.topLevelDefs.get(fn.name) !== fn) continue;
-    calls.set(fn.name, fn.scope.uses.filter((u) => u.call && !fn.scope.bound.has(u.name) && parser.topLevelDefs.has(u.name)));
+    calls.set(
+      fn.name,
+      fn.scope.uses.filter((u) => u.call && !fn.scope.bound.has(u.name) && parser.topLevelDefs.has(u.name)),
+    );
   }
   const out: StarlarkProblem[] = [];
   const reported = new Set<string>();

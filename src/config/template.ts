@@ -15,8 +15,7 @@ const placeholderPattern = /@([A-Za-z0-9_]+)@/g;
 const variableNamePattern = /^[A-Za-z0-9_]+$/;
 
 const variableName = z.string().regex(variableNamePattern, {
-  error: (iss) =>
-    `invalid variable name ${describeValue(iss.input)}: use letters, digits and "_" only, so that @NAME@ is a placeholder (@[A-Za-z0-9_]+@)`,
+  error: (iss) => `invalid variable name ${describeValue(iss.input)}: use letters, digits and "_" only, so that @NAME@ is a placeholder (@[A-Za-z0-9_]+@)`,
 });
 
 const variableDefinition = strictObject({
@@ -28,9 +27,13 @@ type VariableDefinition = z.infer<typeof variableDefinition>;
 /** Variable definitions, `NAME: {description?, default?}`; an empty default means the variable is required. */
 export const templateVariablesSchema = z.preprocess(
   (value) => value ?? {},
-  z.record(variableName, variableDefinition.nullish().transform((v): VariableDefinition => v ?? {}), {
-    error: (iss) => expectedMessage("a mapping of variable names to {description, default}", iss.input),
-  }),
+  z.record(
+    variableName,
+    variableDefinition.nullish().transform((v): VariableDefinition => v ?? {}),
+    {
+      error: (iss) => expectedMessage("a mapping of variable names to {description, default}", iss.input),
+    },
+  ),
 );
 export type TemplateVariables = z.infer<typeof templateVariablesSchema>;
 
@@ -134,14 +137,22 @@ export function resolveTemplateValues(
     else if ((definition.default ?? "") !== "") resolved[name] = definition.default!;
     else {
       const about = (definition.description ?? "") === "" ? "" : ` (${definition.description})`;
-      problems.push({ file: label, path: formatPath([name]), message: `missing; the template requires a value for this variable${about}, since it has no default` });
+      problems.push({
+        file: label,
+        path: formatPath([name]),
+        message: `missing; the template requires a value for this variable${about}, since it has no default`,
+      });
     }
   }
   for (const [name, value] of Object.entries(resolved)) {
     const nested = placeholdersIn(value).filter((inner) => Object.hasOwn(variables, inner));
     if (nested.length > 0) {
       problems.push(
-        problemAt(located, [name], `the value contains @${nested[0]}@, which the server may or may not replace (it substitutes variables in no fixed order); keep placeholders out of values`),
+        problemAt(
+          located,
+          [name],
+          `the value contains @${nested[0]}@, which the server may or may not replace (it substitutes variables in no fixed order); keep placeholders out of values`,
+        ),
       );
     }
   }
@@ -231,7 +242,10 @@ function renderOne<S extends z.ZodType>(
   const mapper = templateMapper(source, rendered, substitutions);
   const doc = parseYaml(rendered, label, mapper);
   if (!doc.ok) {
-    return { ok: false, problems: doc.problems.map((p) => ({ ...p, message: p.message.replace(/^invalid YAML: /, "invalid YAML after substituting the variables: ") })) };
+    return {
+      ok: false,
+      problems: doc.problems.map((p) => ({ ...p, message: p.message.replace(/^invalid YAML: /, "invalid YAML after substituting the variables: ") })),
+    };
   }
   return collectProblems(schema, doc.value.data, { file: label, locator: doc.value.positions });
 }

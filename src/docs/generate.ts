@@ -48,9 +48,16 @@ function schemaSection(block: Block, heading = "## Schema"): string {
     return lines.length === 0 ? "" : `### ${title}\n\n${lines.join("\n")}\n\n`;
   };
   const blocks = Object.entries(block.blocks ?? {}).sort(([a], [b]) => (a < b ? -1 : 1));
-  const blockLines = blocks.map(([n, b]) => `- \`${n}\` (Block ${b.nesting === "single" ? "" : `${b.nesting[0]!.toUpperCase()}${b.nesting.slice(1)}`}${b.maxItems ? `, Max: ${b.maxItems}` : ""}) ${b.block.description ?? ""}`.replace(/ \) /, ") ").trimEnd());
-  const nestedAttributes = entries.flatMap(([n, a]) => (a.nested === undefined ? [] : [`<a id="nestedatt--${n}"></a>\n${schemaSection({ attributes: a.nested.attributes }, `### Nested Schema for \`${n}\``)}`]));
-  const nested = nestedAttributes.join("") + blocks.map(([n, b]) => `<a id="nestedblock--${n}"></a>\n${schemaSection(b.block, `### Nested Schema for \`${n}\``)}`).join("");
+  const blockLines = blocks.map(([n, b]) =>
+    `- \`${n}\` (Block ${b.nesting === "single" ? "" : `${b.nesting[0]!.toUpperCase()}${b.nesting.slice(1)}`}${b.maxItems ? `, Max: ${b.maxItems}` : ""}) ${b.block.description ?? ""}`
+      .replace(/ \) /, ") ")
+      .trimEnd(),
+  );
+  const nestedAttributes = entries.flatMap(([n, a]) =>
+    a.nested === undefined ? [] : [`<a id="nestedatt--${n}"></a>\n${schemaSection({ attributes: a.nested.attributes }, `### Nested Schema for \`${n}\``)}`],
+  );
+  const nested =
+    nestedAttributes.join("") + blocks.map(([n, b]) => `<a id="nestedblock--${n}"></a>\n${schemaSection(b.block, `### Nested Schema for \`${n}\``)}`).join("");
   return (
     `${heading}\n\n` +
     group("Required", (a) => a.required === true) +
@@ -94,6 +101,7 @@ export function generateDocs(input: DocsInput): Map<string, string> {
       "\n",
   );
   for (const r of input.resources) pages.set(`resources/${r.typeName.replace(`${input.providerName}_`, "")}.md`, page("Resource", r, input.providerName));
-  for (const d of input.dataSources) pages.set(`data-sources/${d.typeName.replace(`${input.providerName}_`, "")}.md`, page("Data Source", d, input.providerName));
+  for (const d of input.dataSources)
+    pages.set(`data-sources/${d.typeName.replace(`${input.providerName}_`, "")}.md`, page("Data Source", d, input.providerName));
   return pages;
 }

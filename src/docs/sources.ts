@@ -22,7 +22,9 @@ export async function providerDocs(): Promise<Map<string, string>> {
     resources: provider.resources.map((r) => {
       const importFile = path.join(EXAMPLES_DIR, "resources", r.typeName, "import.sh");
       if ((r.import !== undefined) !== existsSync(importFile)) {
-        throw new Error(`examples/resources/${r.typeName}/import.sh ${r.import === undefined ? "exists, but the resource cannot be imported" : "is missing, but the resource can be imported"}`);
+        throw new Error(
+          `examples/resources/${r.typeName}/import.sh ${r.import === undefined ? "exists, but the resource cannot be imported" : "is missing, but the resource can be imported"}`,
+        );
       }
       return {
         typeName: r.typeName,

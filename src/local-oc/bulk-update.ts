@@ -12,8 +12,16 @@ import { DecodeError, decodeRaw, parseJsonBody, type FieldType, type StructSpec 
 import { badRequest, q } from "./errors.js";
 import { emptySync, type ApiRequest, type ApiResponse, type Router } from "./http.js";
 
-const vlanSpec: StructSpec = { name: "", goType: "struct { Interface string \"json:\\\"interface_name\\\"\"; VLANTags []int \"json:\\\"vlan_tags\\\"\" }", fields: { interface_name: "string", vlan_tags: "[]int" } };
-const syslogSpec: FieldType = { struct: "SystemLoggingSyslog", goType: "api.SystemLoggingSyslog", fields: { address: "string", protocol: "string", log_format: "string" } };
+const vlanSpec: StructSpec = {
+  name: "",
+  goType: 'struct { Interface string "json:\\"interface_name\\""; VLANTags []int "json:\\"vlan_tags\\"" }',
+  fields: { interface_name: "string", vlan_tags: "[]int" },
+};
+const syslogSpec: FieldType = {
+  struct: "SystemLoggingSyslog",
+  goType: "api.SystemLoggingSyslog",
+  fields: { address: "string", protocol: "string", log_format: "string" },
+};
 const loggingSpec: StructSpec = {
   name: "ServerSystemLogging",
   goType: "provisioning.ServerSystemLogging",
@@ -30,7 +38,11 @@ const kernelSpec: StructSpec = {
         console: { list: "object", goType: "[]api.SystemKernelConfigConsole" },
         blacklist_modules: "[]string",
         cpu: "object",
-        memory: { struct: "SystemKernelConfigMemory", goType: "*api.SystemKernelConfigMemory", fields: { persistent_hugepages: "int", zram_swap_size: "string" } },
+        memory: {
+          struct: "SystemKernelConfigMemory",
+          goType: "*api.SystemKernelConfigMemory",
+          fields: { persistent_hugepages: "int", zram_swap_size: "string" },
+        },
         network: "object",
         pci: "object",
       },
@@ -38,9 +50,9 @@ const kernelSpec: StructSpec = {
     state: "any",
   },
 };
-const applicationSpec: StructSpec = { name: "", goType: "struct { Name string \"json:\\\"name\\\"\" }", fields: { name: "string" } };
+const applicationSpec: StructSpec = { name: "", goType: 'struct { Name string "json:\\"name\\"" }', fields: { name: "string" } };
 const iscsiSpec: StructSpec = { name: "ServiceISCSITarget", goType: "api.ServiceISCSITarget", fields: { target: "string", address: "string", port: "int" } };
-const multipathSpec: StructSpec = { name: "", goType: "struct { WWN string \"json:\\\"wwn\\\"\" }", fields: { wwn: "string" } };
+const multipathSpec: StructSpec = { name: "", goType: 'struct { WWN string "json:\\"wwn\\"" }', fields: { wwn: "string" } };
 const nvmeSpec: StructSpec = {
   name: "ServiceNVMETarget",
   goType: "api.ServiceNVMETarget",
@@ -67,11 +79,15 @@ function bulkUpdate(ctx: Context, req: ApiRequest): ApiResponse {
     throw badRequest((err as Error).message);
   }
   if (body !== null && (typeof body !== "object" || Array.isArray(body))) {
-    throw badRequest(`json: cannot unmarshal ${Array.isArray(body) ? "array" : typeof body === "string" ? "string" : typeof body} into Go value of type api.ClusterBulkUpdatePost`);
+    throw badRequest(
+      `json: cannot unmarshal ${Array.isArray(body) ? "array" : typeof body === "string" ? "string" : typeof body} into Go value of type api.ClusterBulkUpdatePost`,
+    );
   }
   const request = (body ?? {}) as Record<string, unknown>;
   if (request["action"] !== undefined && request["action"] !== null && typeof request["action"] !== "string") {
-    throw badRequest(`json: cannot unmarshal ${typeof request["action"] === "number" ? "number" : "object"} into Go struct field ClusterBulkUpdatePost.action of type api.ClusterBulkUpdateAction`);
+    throw badRequest(
+      `json: cannot unmarshal ${typeof request["action"] === "number" ? "number" : "object"} into Go struct field ClusterBulkUpdatePost.action of type api.ClusterBulkUpdateAction`,
+    );
   }
   const action = str(request["action"]);
   const raw = request["arguments"];
@@ -101,7 +117,12 @@ function bulkUpdateOf(action: string, args: Record<string, unknown>, rawObject: 
   switch (action) {
     case "add_network_interface_vlan_tags":
     case "remove_network_interface_vlan_tags":
-      return { kind: "vlan_tags", add: action.startsWith("add_"), interface_name: str(args["interface_name"]), vlan_tags: (args["vlan_tags"] ?? []) as number[] };
+      return {
+        kind: "vlan_tags",
+        add: action.startsWith("add_"),
+        interface_name: str(args["interface_name"]),
+        vlan_tags: (args["vlan_tags"] ?? []) as number[],
+      };
     case "update_system_logging":
       return { kind: "logging", config: rawObject };
     case "update_system_kernel":

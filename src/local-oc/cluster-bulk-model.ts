@@ -9,17 +9,7 @@
 
 import type { Context } from "./context.js";
 import { type OCError, internal, notFound, notPermitted, q, rewrap, validation } from "./errors.js";
-import {
-  IncusOSApiError,
-  getKernel,
-  getLogging,
-  getService,
-  installApplication,
-  putKernel,
-  putLogging,
-  putService,
-  unreachableMessage,
-} from "./incusos.js";
+import { IncusOSApiError, getKernel, getLogging, getService, installApplication, putKernel, putLogging, putService, unreachableMessage } from "./incusos.js";
 import type { ClusterRecord, NetworkConfig, NetworkDevice, ServerRecord } from "./persisted.js";
 import { applyNetwork, pollServer, storedNetwork } from "./server-data.js";
 import { deepCopy } from "./state.js";
@@ -84,16 +74,18 @@ function call<T>(prefix: string, fn: () => T): T {
 function prepareBulkUpdate(ctx: Context, clusterName: string): ServerRecord[] {
   const cluster: ClusterRecord | undefined = ctx.store.cluster(clusterName);
   if (cluster === undefined) {
-    throw notFound().wrap(`Failed to get cluster ${q(clusterName)} by name`).wrap(`Failed to get cluster ${q(clusterName)}`);
+    throw notFound()
+      .wrap(`Failed to get cluster ${q(clusterName)} by name`)
+      .wrap(`Failed to get cluster ${q(clusterName)}`);
   }
   if (cluster.status !== "ready") throw notPermitted(`Cluster ${q(clusterName)} is not ready`);
   const members = ctx.store.members(clusterName);
   // PollServers: every member is contacted (and its OS data refreshed).
   for (const m of members) {
     if (m.status === "offline") {
-      throw internal(unreachableMessage(m, "/os/1.0/system/network")).wrap(
-        `Failed to poll server ${q(m.name)}`,
-      ).wrap("Polling of cluster members failed");
+      throw internal(unreachableMessage(m, "/os/1.0/system/network"))
+        .wrap(`Failed to poll server ${q(m.name)}`)
+        .wrap("Polling of cluster members failed");
     }
   }
   for (const m of members) pollServer(ctx, m);
@@ -154,8 +146,9 @@ function vlanAction(ctx: Context, cluster: string, iface: string, tags: number[]
       next.set(m.name, network);
     }
     withRevert(members, (m) => {
-      call(`Failed to update network configuration for server ${q(m.name)} (${m.connection_url}): Put OS network data to ${q(m.name)} (${m.connection_url}) failed`, () =>
-        applyNetwork(ctx, m, next.get(m.name)),
+      call(
+        `Failed to update network configuration for server ${q(m.name)} (${m.connection_url}): Put OS network data to ${q(m.name)} (${m.connection_url}) failed`,
+        () => applyNetwork(ctx, m, next.get(m.name)),
       );
       return () => applyNetwork(ctx, m, previous.get(m.name));
     });
@@ -165,7 +158,8 @@ function vlanAction(ctx: Context, cluster: string, iface: string, tags: number[]
 }
 
 function systemAction(ctx: Context, cluster: string, config: Record<string, unknown>, kind: "logging" | "kernel"): void {
-  const prefix = kind === "logging" ? `Update logging for cluster members for ${q(cluster)} failed` : `Update kernel for cluster members for ${q(cluster)} failed`;
+  const prefix =
+    kind === "logging" ? `Update logging for cluster members for ${q(cluster)} failed` : `Update kernel for cluster members for ${q(cluster)} failed`;
   const get = kind === "logging" ? getLogging : getKernel;
   const put = kind === "logging" ? putLogging : putKernel;
   try {

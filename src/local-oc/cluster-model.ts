@@ -110,9 +110,7 @@ function checkClusterable(server: ServerRecord, channel: string, clusterName: st
     throw notPermitted(`Server ${q(server.name)} is not in ready state and can therefore not be used for clustering`);
   }
   if (server.channel !== channel) {
-    throw notPermitted(
-      `Server ${q(server.name)} update channel ${q(server.channel)} does not match channel requested for cluster ${q(clusterName)}`,
-    );
+    throw notPermitted(`Server ${q(server.name)} update channel ${q(server.channel)} does not match channel requested for cluster ${q(clusterName)}`);
   }
   if (server.needs_update || server.needs_reboot || server.in_maintenance !== 0) {
     const maintenance = ["not in maintenance", "evacuating", "evacuated", "restoring"][server.in_maintenance] ?? String(server.in_maintenance);
@@ -342,7 +340,8 @@ function validatePreseed(preseed: Record<string, unknown>): void {
     certificates: "[]api.CertificatesPost",
     cluster_groups: "[]api.ClusterGroupsPost",
   };
-  const kind = (v: unknown) => (typeof v === "string" ? "string" : typeof v === "number" ? "number" : typeof v === "boolean" ? "bool" : Array.isArray(v) ? "array" : "object");
+  const kind = (v: unknown) =>
+    typeof v === "string" ? "string" : typeof v === "number" ? "number" : typeof v === "boolean" ? "bool" : Array.isArray(v) ? "array" : "object";
   const fail = (v: unknown, field: string, type: string): never => {
     throw validation(
       `Invalid cluster definition, failed to unmarshal application seed config as Incus local init preseed: json: cannot unmarshal ${kind(v)} into Go struct field InitLocalPreseed.${field} of type ${type}`,
@@ -574,7 +573,9 @@ export function renameCluster(ctx: Context, c: ClusterRecord, newName: string): 
 /** :resync-inventory: the inventory is derived from the model, so only the lookup remains. */
 export function resyncClusterInventory(ctx: Context, name: string): void {
   if (ctx.store.cluster(name) === undefined) {
-    throw notFound().wrap(`Failed to get cluster ${q(name)} by name`).wrap("Failed to resync inventory for cluster");
+    throw notFound()
+      .wrap(`Failed to get cluster ${q(name)} by name`)
+      .wrap("Failed to resync inventory for cluster");
   }
 }
 
@@ -645,10 +646,14 @@ function launchUpdate(ctx: Context, c: ClusterRecord, mode: "update" | "reboot",
   const maintenance = ["not in maintenance", "evacuating", "evacuated", "restoring"];
   for (const m of members) {
     if (m.status !== "ready") {
-      throw validation(`Cluster ${mode} can not be launched for ${q(c.name)}: Server ${q(m.name)} (${m.connection_url}) is in state ${q(m.status)} (${m.status_detail})`);
+      throw validation(
+        `Cluster ${mode} can not be launched for ${q(c.name)}: Server ${q(m.name)} (${m.connection_url}) is in state ${q(m.status)} (${m.status_detail})`,
+      );
     }
     if (m.in_maintenance === 1 || m.in_maintenance === 3) {
-      throw validation(`Cluster ${mode} can not be launched for ${q(c.name)}: Server ${q(m.name)} (${m.connection_url}) is in maintenance state ${q(maintenance[m.in_maintenance]!)}`);
+      throw validation(
+        `Cluster ${mode} can not be launched for ${q(c.name)}: Server ${q(m.name)} (${m.connection_url}) is in maintenance state ${q(maintenance[m.in_maintenance]!)}`,
+      );
     }
   }
   if (mode === "reboot") {

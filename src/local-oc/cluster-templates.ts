@@ -5,21 +5,17 @@
 import type { Context } from "./context.js";
 import { DecodeError, decodeBody, type StructSpec } from "./decode.js";
 import { badRequest, q } from "./errors.js";
-import {
-  createTemplate,
-  deleteTemplate,
-  getTemplate,
-  listTemplates,
-  renameTemplate,
-  updateTemplate,
-  type TemplateContent,
-} from "./cluster-template-model.js";
+import { createTemplate, deleteTemplate, getTemplate, listTemplates, renameTemplate, updateTemplate, type TemplateContent } from "./cluster-template-model.js";
 import { checkIfMatch, created, emptySync, sync, syncETag, type ApiRequest, type Router } from "./http.js";
 import type { TemplateRecord, TemplateVariable } from "./persisted.js";
 
 const PREFIX = "/1.0/provisioning/cluster-templates";
 
-const variableSpec = { struct: "ClusterTemplateVariable", goType: "api.ClusterTemplateVariable", fields: { description: "string", default: "string" } } as const;
+const variableSpec = {
+  struct: "ClusterTemplateVariable",
+  goType: "api.ClusterTemplateVariable",
+  fields: { description: "string", default: "string" },
+} as const;
 const templateFields = {
   name: "string",
   description: "string",

@@ -15,7 +15,6 @@ import { FaultInjector, type Faults } from "./faults.js";
 
 export type { Faults };
 
-
 /** The certificate a freshly installed IncusOS generates for itself. */
 export function machineCertificate(name: string): Promise<KeyPair> {
   return createSelfSignedCertificate({ commonName: name, usage: "server", dnsNames: [name] });

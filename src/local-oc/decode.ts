@@ -81,9 +81,7 @@ function isCompleteValue(text: string): boolean {
 function checkValue(value: unknown, type: FieldType, path: string, struct: string): unknown {
   if (value === null || value === undefined) return undefined;
   const fail = (): never => {
-    throw new DecodeError(
-      `json: cannot unmarshal ${jsonKind(value)} into Go struct field ${struct}.${path} of type ${goTypeOf(type)}`,
-    );
+    throw new DecodeError(`json: cannot unmarshal ${jsonKind(value)} into Go struct field ${struct}.${path} of type ${goTypeOf(type)}`);
   };
   if (typeof type === "string") {
     switch (type) {
@@ -176,7 +174,10 @@ export function decodeObject(body: string, prefix = ""): Record<string, unknown>
     const text = body.trim() === "" ? "EOF" : (err as Error).message;
     throw badRequest(prefix === "" ? text : `${prefix}: ${text}`);
   }
-  if (typeof parsed !== "object" || parsed === null || Array.isArray(parsed)) throw badRequest(`${prefix === "" ? "" : `${prefix}: `}json: cannot unmarshal ${Array.isArray(parsed) ? "array" : typeof parsed} into Go value of type object`);
+  if (typeof parsed !== "object" || parsed === null || Array.isArray(parsed))
+    throw badRequest(
+      `${prefix === "" ? "" : `${prefix}: `}json: cannot unmarshal ${Array.isArray(parsed) ? "array" : typeof parsed} into Go value of type object`,
+    );
   return parsed as Record<string, unknown>;
 }
 

@@ -40,8 +40,7 @@ export const notFound = (): OCError => new OCError("Not found", "not-found");
 /** fmt.Errorf(msg + ": %w", domain.ErrNotFound). */
 export const notFoundf = (message: string): OCError => new OCError(`${message}: Not found`, "not-found");
 /** fmt.Errorf(msg + ": %w", domain.ErrOperationNotPermitted). */
-export const notPermitted = (message: string): OCError =>
-  new OCError(`${message}: Operation not permitted`, "not-permitted");
+export const notPermitted = (message: string): OCError => new OCError(`${message}: Operation not permitted`, "not-permitted");
 /** domain.NewValidationErrf(msg): the message alone, classified 400. */
 export const validation = (message: string): OCError => new OCError(message, "validation");
 /** A plain Go error (errors.New / fmt.Errorf without a sentinel): 500. */

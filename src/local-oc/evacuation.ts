@@ -96,7 +96,9 @@ function lifecycleServer(ctx: Context, name: string, force: boolean): ServerReco
 
 function unreachable(server: ServerRecord, verb: string): OCError {
   const path = `/1.0/cluster/members/${server.name}/state`;
-  return internal(`Failed to ${verb} server ${q(server.name)} by name: Failed to update cluster member state to evacuated on ${q(server.name)} (${server.connection_url}): ${unreachableMessage(server, path)}`);
+  return internal(
+    `Failed to ${verb} server ${q(server.name)} by name: Failed to update cluster member state to evacuated on ${q(server.name)} (${server.connection_url}): ${unreachableMessage(server, path)}`,
+  );
 }
 
 /**

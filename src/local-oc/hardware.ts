@@ -55,7 +55,14 @@ export function hardwareData(s: ServerRecord): Record<string, unknown> {
         },
       ],
     },
-    memory: { total: memory, used: Math.round(memory * 0.12), hugepages_total: 0, hugepages_used: 0, hugepages_size: 2097152, nodes: [{ numa_node: 0, total: memory, used: Math.round(memory * 0.12), hugepages_total: 0, hugepages_used: 0 }] },
+    memory: {
+      total: memory,
+      used: Math.round(memory * 0.12),
+      hugepages_total: 0,
+      hugepages_used: 0,
+      hugepages_size: 2097152,
+      nodes: [{ numa_node: 0, total: memory, used: Math.round(memory * 0.12), hugepages_total: 0, hugepages_used: 0 }],
+    },
     gpu: { total: 0, cards: [] },
     network: {
       total: iface.length,
@@ -173,7 +180,16 @@ export function storageData(s: ServerRecord, config: Record<string, unknown>): R
           remote: false,
           wwn: `eui.${hex(`${s.name}wwn`, 16)}`,
           member_pool: "local",
-          smart: { enabled: true, passed: true, error: "", power_on_hours: 8760, data_units_read: 12_345_678, data_units_written: 9_876_543, available_spare: 100, percentage_used: 1 },
+          smart: {
+            enabled: true,
+            passed: true,
+            error: "",
+            power_on_hours: 8760,
+            data_units_read: 12_345_678,
+            data_units_written: 9_876_543,
+            available_spare: 100,
+            percentage_used: 1,
+          },
         },
       ],
       pools: [

@@ -39,11 +39,7 @@ function envelope(status: number, body: Record<string, unknown>, headers: Record
 
 /** SyncResponse(true, metadata). */
 export function sync(metadata: unknown, headers: Record<string, string> = {}): ApiResponse {
-  return envelope(
-    200,
-    { type: "sync", status: "Success", status_code: 200, operation: "", error_code: 0, error: "", metadata },
-    headers,
-  );
+  return envelope(200, { type: "sync", status: "Success", status_code: 200, operation: "", error_code: 0, error: "", metadata }, headers);
 }
 
 /** EmptySyncResponse: metadata {}. */
@@ -110,10 +106,7 @@ interface Route {
   handler: Handler;
 }
 
-type RouteMatch =
-  | { kind: "found"; handler: Handler; params: Record<string, string> }
-  | { kind: "method-not-allowed"; allow: string[] }
-  | { kind: "not-found" };
+type RouteMatch = { kind: "found"; handler: Handler; params: Record<string, string> } | { kind: "method-not-allowed"; allow: string[] } | { kind: "not-found" };
 
 /** Method-qualified patterns with {wildcard} segments, matched like Go 1.22's ServeMux. */
 export class Router {

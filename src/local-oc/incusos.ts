@@ -130,9 +130,7 @@ function serviceState(server: ServerRecord, name: string, config: Record<string,
     case "iscsi":
       return enabled ? { initiator_name: `iqn.2004-10.org.linuxcontainers:01:${server.system_uuid.slice(0, 12)}` } : {};
     case "nvme":
-      return enabled
-        ? { host_id: server.system_uuid, host_nqn: `nqn.2014-08.org.nvmexpress:uuid:${server.system_uuid}`, subsystems: [] }
-        : {};
+      return enabled ? { host_id: server.system_uuid, host_nqn: `nqn.2014-08.org.nvmexpress:uuid:${server.system_uuid}`, subsystems: [] } : {};
     case "lvm":
       return { pvs: [], vgs: [] };
     default:
@@ -161,7 +159,10 @@ export function getService(server: ServerRecord, name: string): { config: Record
 }
 
 export function listServices(server: ServerRecord): string[] {
-  return serviceNames.filter((n) => serviceSupported(server.incusos, n)).map((n) => `/1.0/services/${n}`).sort();
+  return serviceNames
+    .filter((n) => serviceSupported(server.incusos, n))
+    .map((n) => `/1.0/services/${n}`)
+    .sort();
 }
 
 export function putService(ctx: IncusOSContext, server: ServerRecord, name: string, body: unknown): void {

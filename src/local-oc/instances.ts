@@ -117,7 +117,10 @@ function clusterOfMember(store: Store, location: string): string {
 function checkPool(store: Store, cluster: string, pool: string, field: string): void {
   const pools = clusterPools(store, cluster);
   if (!pools.has(pool)) {
-    throw new HttpError(400, `${field}: cluster ${JSON.stringify(cluster)} has no pool ${JSON.stringify(pool)} (pools: ${[...pools.keys()].join(", ")}; add one to the cluster's application_seed_config storage_pools)`);
+    throw new HttpError(
+      400,
+      `${field}: cluster ${JSON.stringify(cluster)} has no pool ${JSON.stringify(pool)} (pools: ${[...pools.keys()].join(", ")}; add one to the cluster's application_seed_config storage_pools)`,
+    );
   }
 }
 
@@ -135,11 +138,14 @@ function expandedDevices(store: Store, cluster: string, input: z.output<typeof i
     const pool = device["pool"];
     if (pool !== undefined) checkPool(store, cluster, pool, `devices.${name}.pool`);
     else if (isRootDisk(device) || (device["source"] ?? "") === "") {
-      throw new HttpError(400, `devices.${name}: a disk needs a pool${isRootDisk(device) ? "" : " or a source (a host path, or a special source such as cloud-init:config)"}`);
+      throw new HttpError(
+        400,
+        `devices.${name}: a disk needs a pool${isRootDisk(device) ? "" : " or a source (a host path, or a special source such as cloud-init:config)"}`,
+      );
     }
   }
   if (given) return input.devices;
-  if (input.devices["root"] !== undefined) throw new HttpError(400, 'devices.root: a device named root must be the root disk (type disk, path /)');
+  if (input.devices["root"] !== undefined) throw new HttpError(400, "devices.root: a device named root must be the root disk (type disk, path /)");
   return { root: rootDisk(input.storage_pool ?? LOCAL_POOL), ...input.devices };
 }
 
@@ -170,7 +176,11 @@ export function placeVolume(store: Store, input: VolumeInput): SimulatedVolume {
   const cluster = clusterOfMember(store, v.location);
   checkPool(store, cluster, v.storage_pool, "storage_pool");
   const location = isRemotePool(store, cluster, v.storage_pool) ? "" : v.location;
-  if (volumesOf(store.data).some((x) => x.cluster === cluster && x.project === v.project && x.storage_pool === v.storage_pool && x.name === v.name && x.location === location)) {
+  if (
+    volumesOf(store.data).some(
+      (x) => x.cluster === cluster && x.project === v.project && x.storage_pool === v.storage_pool && x.name === v.name && x.location === location,
+    )
+  ) {
     throw new HttpError(409, `Storage volume ${JSON.stringify(v.name)} already exists in pool ${JSON.stringify(v.storage_pool)}`);
   }
   const record: SimulatedVolume = { cluster, location, project: v.project, name: v.name, storage_pool: v.storage_pool };
@@ -367,5 +377,14 @@ export function instanceDocument(instance: SimulatedInstance): Record<string, un
 
 /** A custom volume as Incus renders it (api.StorageVolumeFull). */
 export function volumeDocument(volume: SimulatedVolume): Record<string, unknown> {
-  return { name: volume.name, type: "custom", content_type: "filesystem", description: "", config: {}, location: volume.location, project: volume.project, used_by: [] };
+  return {
+    name: volume.name,
+    type: "custom",
+    content_type: "filesystem",
+    description: "",
+    config: {},
+    location: volume.location,
+    project: volume.project,
+    used_by: [],
+  };
 }

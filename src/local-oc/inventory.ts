@@ -54,7 +54,9 @@ interface Item {
 
 function namesOf(config: Record<string, unknown>, key: string): Array<Record<string, unknown>> {
   const list = config[key];
-  return Array.isArray(list) ? list.filter((x): x is Record<string, unknown> => typeof x === "object" && x !== null && typeof (x as Record<string, unknown>)["name"] === "string") : [];
+  return Array.isArray(list)
+    ? list.filter((x): x is Record<string, unknown> => typeof x === "object" && x !== null && typeof (x as Record<string, unknown>)["name"] === "string")
+    : [];
 }
 
 /** The inventory of one cluster, by kind. */
@@ -64,15 +66,56 @@ function clusterInventory(ctx: Context, c: ClusterRecord): Record<InventoryKind,
   const seed = ctx.store.data.creation_inputs[c.name]?.application_seed_config ?? {};
   const members = ctx.store.members(c.name);
   const item = (kind: InventoryKind, name: string, object: Record<string, unknown>, extra: Partial<Item> = {}): void => {
-    out[kind].push({ uuid: nameUUID("inventory", c.name, kind, extra.server ?? "", extra.project_name ?? "", name), cluster: c.name, name, object: { name, ...object }, last_updated: c.last_updated, ...extra });
+    out[kind].push({
+      uuid: nameUUID("inventory", c.name, kind, extra.server ?? "", extra.project_name ?? "", name),
+      cluster: c.name,
+      name,
+      object: { name, ...object },
+      last_updated: c.last_updated,
+      ...extra,
+    });
   };
-  item("projects", "default", { description: "Default Incus project", config: { "features.images": "true", "features.profiles": "true", "features.storage.volumes": "true" }, used_by: ["/1.0/profiles/default"] });
-  item("profiles", "default", { description: "Default Incus profile", config: {}, devices: { root: { path: "/", pool: "local", type: "disk" } }, project: "default" }, { project_name: "default" });
-  const pools = new Map<string, Record<string, unknown>>([["local", { driver: "zfs", description: "IncusOS local storage", config: { source: "local/incus" }, status: "Created", locations: members.map((m) => m.name) }]]);
-  for (const p of namesOf(seed, "storage_pools")) pools.set(String(p["name"]), { driver: p["driver"] ?? "", description: p["description"] ?? "", config: p["config"] ?? {}, status: "Created", locations: members.map((m) => m.name) });
+  item("projects", "default", {
+    description: "Default Incus project",
+    config: { "features.images": "true", "features.profiles": "true", "features.storage.volumes": "true" },
+    used_by: ["/1.0/profiles/default"],
+  });
+  item(
+    "profiles",
+    "default",
+    { description: "Default Incus profile", config: {}, devices: { root: { path: "/", pool: "local", type: "disk" } }, project: "default" },
+    { project_name: "default" },
+  );
+  const pools = new Map<string, Record<string, unknown>>([
+    [
+      "local",
+      { driver: "zfs", description: "IncusOS local storage", config: { source: "local/incus" }, status: "Created", locations: members.map((m) => m.name) },
+    ],
+  ]);
+  for (const p of namesOf(seed, "storage_pools"))
+    pools.set(String(p["name"]), {
+      driver: p["driver"] ?? "",
+      description: p["description"] ?? "",
+      config: p["config"] ?? {},
+      status: "Created",
+      locations: members.map((m) => m.name),
+    });
   for (const [name, object] of pools) item("storage_pools", name, object);
   for (const n of namesOf(seed, "networks")) {
-    item("networks", String(n["name"]), { type: n["type"] ?? "bridge", description: n["description"] ?? "", config: n["config"] ?? {}, managed: true, status: "Created", locations: members.map((m) => m.name), project: "default" }, { project_name: "default" });
+    item(
+      "networks",
+      String(n["name"]),
+      {
+        type: n["type"] ?? "bridge",
+        description: n["description"] ?? "",
+        config: n["config"] ?? {},
+        managed: true,
+        status: "Created",
+        locations: members.map((m) => m.name),
+        project: "default",
+      },
+      { project_name: "default" },
+    );
   }
   for (const m of members) {
     for (const volume of ["backups", "images", "logs"]) {
@@ -87,7 +130,15 @@ function clusterInventory(ctx: Context, c: ClusterRecord): Record<InventoryKind,
   // The simulated instances (instances.ts): an instance's UUID is its cluster, project and name,
   // so that it keeps it when it moves (operations-center@41a98e0 internal/inventory/instance_model_gen.go).
   for (const i of clusterInstances(ctx.store, c.name)) {
-    out.instances.push({ uuid: nameUUID("inventory", c.name, "instances", i.project, i.name), cluster: c.name, name: i.name, project_name: i.project, server: i.location, object: instanceDocument(i), last_updated: c.last_updated });
+    out.instances.push({
+      uuid: nameUUID("inventory", c.name, "instances", i.project, i.name),
+      cluster: c.name,
+      name: i.name,
+      project_name: i.project,
+      server: i.location,
+      object: instanceDocument(i),
+      last_updated: c.last_updated,
+    });
   }
   for (const v of clusterVolumes(ctx.store, c.name)) {
     item("storage_volumes", v.name, volumeDocument(v), { project_name: v.project, server: v.location, parent_name: v.storage_pool, type: "custom" });
@@ -147,7 +198,13 @@ export function registerInventoryRoutes(router: Router, ctx: Context): void {
       .sort((a, b) => a.name.localeCompare(b.name))
       .map((c) => {
         const inventory = clusterInventory(ctx, c);
-        const aggregate: Record<string, unknown> = { cluster: c.name, servers: ctx.store.members(c.name).map((m) => m.name).filter((n) => servers.length === 0 || servers.includes(n)) };
+        const aggregate: Record<string, unknown> = {
+          cluster: c.name,
+          servers: ctx.store
+            .members(c.name)
+            .map((m) => m.name)
+            .filter((n) => servers.length === 0 || servers.includes(n)),
+        };
         for (const kind of Object.keys(inventoryKinds) as InventoryKind[]) {
           const wanted = kinds.length === 0 || kinds.includes(kind);
           aggregate[kind] = wanted

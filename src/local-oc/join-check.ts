@@ -95,7 +95,9 @@ function memberDependentListenAddress(reference: ServerRecord, listen: string, t
   if (listen === "") return "";
   const m = /^(?:\[([^\]]+)\]|([^:]*)):(\d*)$/.exec(listen);
   if (m === null) {
-    throw validation(`Invalid listen address ${q(listen)} of server ${q(reference.name)} (${reference.connection_url}): address ${listen}: missing port in address`);
+    throw validation(
+      `Invalid listen address ${q(listen)} of server ${q(reference.name)} (${reference.connection_url}): address ${listen}: missing port in address`,
+    );
   }
   const host = memberDependentAddress(reference, m[1] ?? m[2] ?? "", target);
   return host.includes(":") ? `[${host}]:${m[3]}` : `${host}:${m[3]}`;
@@ -151,7 +153,11 @@ export function copyServicesConfig(ctx: Context, source: ServerRecord, targets: 
       rewrap(err, `Failed to derive the ovn tunnel address for server ${q(target.name)} (${target.connection_url}) from cluster member ${q(source.name)}`);
     }
     for (const service of COPIED_SERVICES) {
-      if (ctx.unsupportedServiceConfig === "empty" && ((service === "ceph" && !hasApp(target, "incus-ceph")) || (service === "linstor" && !hasApp(target, "incus-linstor")))) continue;
+      if (
+        ctx.unsupportedServiceConfig === "empty" &&
+        ((service === "ceph" && !hasApp(target, "incus-ceph")) || (service === "linstor" && !hasApp(target, "incus-linstor")))
+      )
+        continue;
       try {
         updateOSService(ctx, target, service, { config: copied[service] });
       } catch (err) {
@@ -173,7 +179,11 @@ export function consistencyReason(ctx: Context, servers: ServerRecord[]): string
   if (servers.length <= 1) return undefined;
   const [ref, ...rest] = servers as [ServerRecord, ...ServerRecord[]];
   const appVersions = (s: ServerRecord) =>
-    Object.fromEntries(storedApplications(s).filter((a) => a.name !== "debug" && a.name !== "gpu-support").map((a) => [a.name, a.version]));
+    Object.fromEntries(
+      storedApplications(s)
+        .filter((a) => a.name !== "debug" && a.name !== "gpu-support")
+        .map((a) => [a.name, a.version]),
+    );
   for (const s of rest) {
     if (ref.stored.os_version !== s.stored.os_version) {
       return `OS version mismatch, found ${q(ref.stored.os_version)} (${ref.name}) and ${q(s.stored.os_version)} (${s.name})`;
@@ -187,7 +197,10 @@ export function consistencyReason(ctx: Context, servers: ServerRecord[]): string
     try {
       reachable(s, "/os/1.0/system/network");
     } catch (err) {
-      rewrap(err, `Failed to get network configuration for server ${q(s.name)}: Failed to get system network configuration on ${q(s.name)} (${s.connection_url})`);
+      rewrap(
+        err,
+        `Failed to get network configuration for server ${q(s.name)}: Failed to get system network configuration on ${q(s.name)} (${s.connection_url})`,
+      );
     }
     const config = getNetwork(s).config;
     return Object.fromEntries([...(config.interfaces ?? []), ...(config.bonds ?? [])].map((d) => [d.name, d.vlan_tags ?? []]));
@@ -204,7 +217,10 @@ export function consistencyReason(ctx: Context, servers: ServerRecord[]): string
     try {
       reachable(s, "/os/1.0/system/storage");
     } catch (err) {
-      rewrap(err, `Failed to get storage configuration for server ${q(s.name)}: Failed to get system storage configuration on ${q(s.name)} (${s.connection_url})`);
+      rewrap(
+        err,
+        `Failed to get storage configuration for server ${q(s.name)}: Failed to get system storage configuration on ${q(s.name)} (${s.connection_url})`,
+      );
     }
     return { scrub_schedule: s.incusos.storage["scrub_schedule"] ?? "", pools: s.incusos.storage["pools"] ?? [] };
   };

@@ -41,7 +41,8 @@ export function serveIssuer(issuer: OidcIssuer, method: string, path: string, bo
       throw new HttpError(400, `Bad Request: ${(error as Error).message}`);
     }
     const request = mintSchema.safeParse(parsed);
-    if (!request.success) throw new HttpError(400, `Bad Request: ${request.error.issues.map((i) => `${i.path.join(".") || "(body)"}: ${i.message}`).join("; ")}`);
+    if (!request.success)
+      throw new HttpError(400, `Bad Request: ${request.error.issues.map((i) => `${i.path.join(".") || "(body)"}: ${i.message}`).join("; ")}`);
     return sync(issuer.mint(request.data.subject ?? "local-oc-user", request.data.expires_in));
   }
   return plainText(404, "404 page not found");

@@ -107,7 +107,12 @@ export class OidcIssuer {
     const refresh = form.get("refresh_token") ?? "";
     const holder = this.refreshTokens.get(digest(refresh));
     if (holder === undefined) throw new OAuthError(400, "invalid_grant", "the refresh token is not valid");
-    return { access_token: this.accessToken(holder.subject, this.accessTokenTtlS), token_type: "Bearer", refresh_token: refresh, expires_in: this.accessTokenTtlS };
+    return {
+      access_token: this.accessToken(holder.subject, this.accessTokenTtlS),
+      token_type: "Bearer",
+      refresh_token: refresh,
+      expires_in: this.accessTokenTtlS,
+    };
   }
 
   /** The subject of a valid access token; throws with the reason otherwise (never quoting the token). */
@@ -124,7 +129,12 @@ export class OidcIssuer {
       // The parser's message could quote the token; the reason is enough.
       throw new Error("malformed JWT or unknown signing key");
     }
-    const valid = verify("sha256", Buffer.from(`${header}.${payload}`), { key: this.publicKey, dsaEncoding: "ieee-p1363" }, Buffer.from(signature, "base64url"));
+    const valid = verify(
+      "sha256",
+      Buffer.from(`${header}.${payload}`),
+      { key: this.publicKey, dsaEncoding: "ieee-p1363" },
+      Buffer.from(signature, "base64url"),
+    );
     if (!valid) throw new Error("signature is invalid");
     if (claims.iss !== this.issuer) throw new Error(`issuer does not match: expected ${this.issuer}, got ${claims.iss}`);
     if (claims.exp * 1000 <= Date.now()) throw new Error("token has expired");
@@ -136,7 +146,9 @@ export class OidcIssuer {
   private accessToken(subject: string, expiresInS: number): string {
     const now = Math.floor(Date.now() / 1000);
     const header = base64url(JSON.stringify({ alg: "ES256", typ: "JWT", kid: this.keyId }));
-    const payload = base64url(JSON.stringify({ iss: this.issuer, sub: subject, aud: [this.clientId], client_id: this.clientId, iat: now, exp: now + expiresInS, jti: randomUUID() }));
+    const payload = base64url(
+      JSON.stringify({ iss: this.issuer, sub: subject, aud: [this.clientId], client_id: this.clientId, iat: now, exp: now + expiresInS, jti: randomUUID() }),
+    );
     const signature = sign("sha256", Buffer.from(`${header}.${payload}`), { key: this.privateKey, dsaEncoding: "ieee-p1363" });
     return `${header}.${payload}.${base64url(signature)}`;
   }
@@ -166,7 +178,11 @@ export function oidcConfigOf(security: Record<string, unknown>): OidcConfig | un
 
 /** The headers OC's verifier writes on a failed OIDC authentication (verifier.go, WriteHeaders). */
 export function oidcHeaders(config: OidcConfig): Record<string, string> {
-  return { "X-OperationsCenter-OIDC-issuer": config.issuer, "X-OperationsCenter-OIDC-clientid": config.client_id, "X-OperationsCenter-OIDC-audience": config.audience };
+  return {
+    "X-OperationsCenter-OIDC-issuer": config.issuer,
+    "X-OperationsCenter-OIDC-clientid": config.client_id,
+    "X-OperationsCenter-OIDC-audience": config.audience,
+  };
 }
 
 /** The request's access token, when it carries one (verifier.go, IsRequest and Auth). */

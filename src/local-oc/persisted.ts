@@ -92,7 +92,16 @@ const serverRecordFields = z.strictObject({
   /** BMC access (api.BMCConfig); its password is a secret the request log never shows. */
   bmc_config: configObject.default({}),
   /** The hardware profile the generated hardware_data and bmc_data follow. */
-  hardware: z.strictObject({ vendor: z.string(), model: z.string(), serial: z.string(), cores: z.number().int(), memory_gib: z.number().int(), disk_gb: z.number().int() }).optional(),
+  hardware: z
+    .strictObject({
+      vendor: z.string(),
+      model: z.string(),
+      serial: z.string(),
+      cores: z.number().int(),
+      memory_gib: z.number().int(),
+      disk_gb: z.number().int(),
+    })
+    .optional(),
   stored: storedServerDataSchema.optional(),
 });
 // A record written before the stored copy existed loads with one equal to its live state.

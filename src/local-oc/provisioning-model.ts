@@ -39,7 +39,10 @@ export function listTokens(ctx: Context): TokenRecord[] {
 }
 
 export function getToken(ctx: Context, uuid: string, context?: string): TokenRecord {
-  return found(ctx.store.data.tokens.find((x) => x.uuid === uuid), context);
+  return found(
+    ctx.store.data.tokens.find((x) => x.uuid === uuid),
+    context,
+  );
 }
 
 export function createToken(ctx: Context, input: TokenPut): TokenRecord {
@@ -79,7 +82,10 @@ export function listTokenSeeds(ctx: Context, token: TokenRecord): TokenSeedRecor
 }
 
 export function getTokenSeed(ctx: Context, uuid: string, name: string, context?: string): TokenSeedRecord {
-  return found(ctx.store.data.token_seeds.find((x) => x.token_uuid === uuid && x.name === name), context);
+  return found(
+    ctx.store.data.token_seeds.find((x) => x.token_uuid === uuid && x.name === name),
+    context,
+  );
 }
 
 export function createTokenSeed(ctx: Context, token: TokenRecord, name: string, input: TokenSeedPut): void {
@@ -107,7 +113,10 @@ export function listChannels(ctx: Context): ChannelRecord[] {
 }
 
 export function getChannel(ctx: Context, name: string, context?: string): ChannelRecord {
-  return found(ctx.store.data.channels.find((x) => x.name === name), context);
+  return found(
+    ctx.store.data.channels.find((x) => x.name === name),
+    context,
+  );
 }
 
 export function createChannel(ctx: Context, name: string, description: string): void {
@@ -133,7 +142,10 @@ export function updateChannel(ctx: Context, name: string, description: string): 
 export function deleteChannel(ctx: Context, name: string): void {
   const data = ctx.store.data;
   const c = getChannel(ctx, name);
-  const users = [...data.servers.filter((s) => s.channel === c.name).map((s) => s.name), ...data.clusters.filter((x) => x.channel === c.name).map((x) => x.name)];
+  const users = [
+    ...data.servers.filter((s) => s.channel === c.name).map((s) => s.name),
+    ...data.clusters.filter((x) => x.channel === c.name).map((x) => x.name),
+  ];
   if (users.length > 0) throw constraint(`Channel ${q(c.name)} is still in use: Constraint violation`);
   data.channels = data.channels.filter((x) => x !== c);
   ctx.changed();
@@ -153,7 +165,10 @@ export function listUpdates(ctx: Context, status: string, channel: string): Upda
 }
 
 export function getUpdate(ctx: Context, uuid: string, context?: string): UpdateRecord {
-  return found(ctx.store.data.updates.find((x) => x.uuid === uuid), context);
+  return found(
+    ctx.store.data.updates.find((x) => x.uuid === uuid),
+    context,
+  );
 }
 
 /** The newest update older than this one. */
@@ -186,7 +201,10 @@ export function listIncusImages(ctx: Context): IncusImageRecord[] {
 }
 
 export function getIncusImage(ctx: Context, name: string, context?: string): IncusImageRecord {
-  return found(ctx.store.data.incus_images.find((x) => x.name === name), context);
+  return found(
+    ctx.store.data.incus_images.find((x) => x.name === name),
+    context,
+  );
 }
 
 export function updateIncusImage(ctx: Context, name: string, input: Pick<IncusImageRecord, "description" | "aliases">): void {
@@ -213,7 +231,10 @@ export function listImageSources(ctx: Context): ImageSourceRecord[] {
 }
 
 export function getImageSource(ctx: Context, name: string, context?: string): ImageSourceRecord {
-  return found(ctx.store.data.image_sources.find((x) => x.name === name), context);
+  return found(
+    ctx.store.data.image_sources.find((x) => x.name === name),
+    context,
+  );
 }
 
 export function createImageSource(ctx: Context, input: Omit<ImageSourceRecord, "last_updated">): void {

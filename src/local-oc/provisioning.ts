@@ -270,7 +270,14 @@ function registerUpdateRoutes(router: Router, ctx: Context): void {
   router.add("GET", `${UPDATES}/{uuid}/changelog`, (req) => {
     const u = update(req.params["uuid"]!);
     const prior = priorUpdate(ctx, u);
-    return sync(complete("UpdateChangelog", { channel: u.channels[0] ?? "", current_version: u.version, prior_version: prior?.version ?? "", components: { os: { added: [], updated: [u.changelog], removed: [] } } }));
+    return sync(
+      complete("UpdateChangelog", {
+        channel: u.channels[0] ?? "",
+        current_version: u.version,
+        prior_version: prior?.version ?? "",
+        components: { os: { added: [], updated: [u.changelog], removed: [] } },
+      }),
+    );
   });
   router.add("GET", `${UPDATES}/{uuid}/files`, (req) => sync(update(req.params["uuid"]!).files.map((f) => complete("UpdateFile", f))));
   router.add("GET", `${UPDATES}/{uuid}/files/{filename}`, (req) => {

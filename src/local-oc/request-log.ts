@@ -33,7 +33,7 @@ function redactKeys(value: unknown): unknown {
 }
 
 /** The template texts a request body refers to, to tell which of its variables are secret. */
-type TemplateTexts = (name: string) => { servicesTemplate: string; applicationTemplate: string } | undefined
+type TemplateTexts = (name: string) => { servicesTemplate: string; applicationTemplate: string } | undefined;
 
 const OS_SERVICE = /^\/1\.0\/provisioning\/servers\/[^/]+\/os\/1\.0\/services\/([^/]+)$/;
 
@@ -56,11 +56,15 @@ export function redactRequestBody(path: string, body: unknown, templates: Templa
   // A cluster create from a template: the values of variables that land in secret fields.
   if (typeof out["cluster_template"] === "string" && out["cluster_template"] !== "") {
     const texts = templates(out["cluster_template"]);
-    if (texts !== undefined) out["cluster_template_variable_values"] = withSecretVariables(out["cluster_template_variable_values"], secretTemplateVariables(texts));
+    if (texts !== undefined)
+      out["cluster_template_variable_values"] = withSecretVariables(out["cluster_template_variable_values"], secretTemplateVariables(texts));
   }
   // A template itself: the defaults of its secret variables.
   if (typeof out["service_config_template"] === "string" || typeof out["application_config_template"] === "string") {
-    const secret = secretTemplateVariables({ servicesTemplate: String(out["service_config_template"] ?? ""), applicationTemplate: String(out["application_config_template"] ?? "") });
+    const secret = secretTemplateVariables({
+      servicesTemplate: String(out["service_config_template"] ?? ""),
+      applicationTemplate: String(out["application_config_template"] ?? ""),
+    });
     if (isObject(out["variables"])) {
       out["variables"] = Object.fromEntries(
         Object.entries(out["variables"]).map(([k, v]) => [k, secret.has(k) && isObject(v) && holdsSecret(v["default"]) ? { ...v, default: REDACTED } : v]),

@@ -155,7 +155,5 @@ export function loadSeed(path: string): Seed {
 /** The N default servers: serverNN, incus, stable, ready, eth0 (management+cluster) at 192.0.2.(10+N). */
 export function defaultSeedServers(count: number): SeedServer[] {
   const width = Math.max(2, String(count).length);
-  return Array.from({ length: count }, (_, i) =>
-    seedServerSchema.parse({ name: `server${String(i + 1).padStart(width, "0")}` }),
-  );
+  return Array.from({ length: count }, (_, i) => seedServerSchema.parse({ name: `server${String(i + 1).padStart(width, "0")}` }));
 }

@@ -72,9 +72,30 @@ export function ensureUpdates(model: Model): void {
       url: `https://images.linuxcontainers.org/os/${version}`,
       changelog: `IncusOS ${version}`,
       files: [
-        { filename: `IncusOS_${version}.img.gz`, size: 1_283_457_024, sha256: createHash("sha256").update(`img ${version}`).digest("hex"), component: "os", type: "image-raw", architecture: "x86_64" },
-        { filename: `IncusOS_${version}.iso.gz`, size: 1_301_225_472, sha256: createHash("sha256").update(`iso ${version}`).digest("hex"), component: "os", type: "image-iso", architecture: "x86_64" },
-        { filename: "incus.raw.gz", size: 187_695_104, sha256: createHash("sha256").update(`incus ${version}`).digest("hex"), component: "incus", type: "application", architecture: "x86_64" },
+        {
+          filename: `IncusOS_${version}.img.gz`,
+          size: 1_283_457_024,
+          sha256: createHash("sha256").update(`img ${version}`).digest("hex"),
+          component: "os",
+          type: "image-raw",
+          architecture: "x86_64",
+        },
+        {
+          filename: `IncusOS_${version}.iso.gz`,
+          size: 1_301_225_472,
+          sha256: createHash("sha256").update(`iso ${version}`).digest("hex"),
+          component: "os",
+          type: "image-iso",
+          architecture: "x86_64",
+        },
+        {
+          filename: "incus.raw.gz",
+          size: 187_695_104,
+          sha256: createHash("sha256").update(`incus ${version}`).digest("hex"),
+          component: "incus",
+          type: "application",
+          architecture: "x86_64",
+        },
       ],
     };
     model.updates.push(update);

@@ -34,7 +34,11 @@ import {
 
 const PREFIX = "/1.0/provisioning/servers";
 /** api.ServerUpdatePost (operations-center@41a98e0 shared/api/provisioning_server.go). */
-const updateApplication = (field: string): FieldType => ({ struct: `ServerUpdatePost.${field}`, goType: "api.ServerUpdateApplication", fields: { name: "string", trigger_update: "bool" } });
+const updateApplication = (field: string): FieldType => ({
+  struct: `ServerUpdatePost.${field}`,
+  goType: "api.ServerUpdateApplication",
+  fields: { name: "string", trigger_update: "bool" },
+});
 const serverUpdatePostSpec: StructSpec = {
   name: "ServerUpdatePost",
   goType: "api.ServerUpdatePost",
@@ -44,7 +48,6 @@ const serverUpdatePostSpec: StructSpec = {
 function isObject(value: unknown): value is Record<string, unknown> {
   return typeof value === "object" && value !== null && !Array.isArray(value);
 }
-
 
 const str = (v: unknown): string => (typeof v === "string" ? v : "");
 

@@ -167,7 +167,8 @@ function systemAction(
     const server = getServerOrFail(ctx, name);
     precheck(server);
     checkLifecyclePermitted(ctx, server, force);
-    if (server.status === "offline" && server.status_detail !== REBOOTING) throw internal(`Failed to ${verb} server ${q(name)} by name: ${unreachableMessage(server, path, "Post")}`);
+    if (server.status === "offline" && server.status_detail !== REBOOTING)
+      throw internal(`Failed to ${verb} server ${q(name)} by name: ${unreachableMessage(server, path, "Post")}`);
     effect(server);
     server.last_updated = nowString();
   } catch (err) {

@@ -47,7 +47,16 @@ import { registerIncusCertificateRoutes } from "./incus/certificate-routes.js";
 import { IncusListeners } from "./incus/listeners.js";
 import { writeIncusConfigDir } from "./incus/cli-config.js";
 import { writeClientConfigDir } from "./client-config.js";
-import { DEFAULT_ACCESS_TOKEN_TTL_S, DEFAULT_CLIENT_ID, ISSUER_PATH, OidcIssuer, authenticateBearer, oidcConfigOf, oidcHeaders, type TokenResponse } from "./oidc.js";
+import {
+  DEFAULT_ACCESS_TOKEN_TTL_S,
+  DEFAULT_CLIENT_ID,
+  ISSUER_PATH,
+  OidcIssuer,
+  authenticateBearer,
+  oidcConfigOf,
+  oidcHeaders,
+  type TokenResponse,
+} from "./oidc.js";
 import { serveIssuer } from "./oidc-routes.js";
 import { redactQuery, redactRequestBody } from "./request-log.js";
 import { redactString } from "../client/redact.js";
@@ -282,13 +291,17 @@ export async function startLocalOperationsCenter(options: LocalOperationsCenterO
   const host = options.host ?? "127.0.0.1";
   const loaded = options.statePath !== undefined ? Store.load(options.statePath) : undefined;
   const store = new Store(loaded ?? (await freshState(host)), options.statePath);
-  const ctx = new Context(store, {
-    createDelayMs: options.createDelayMs ?? 50,
-    reregisterDelayMs: options.reregisterDelayMs ?? 200,
-    evacuationDelayMs: options.evacuationDelayMs ?? 0,
-    updateStepMs: options.updateStepMs ?? 250,
-    selfUpdatePollDelayMs: options.selfUpdatePollDelayMs ?? 1000,
-  }, options.unsupportedServiceConfig ?? "empty");
+  const ctx = new Context(
+    store,
+    {
+      createDelayMs: options.createDelayMs ?? 50,
+      reregisterDelayMs: options.reregisterDelayMs ?? 200,
+      evacuationDelayMs: options.evacuationDelayMs ?? 0,
+      updateStepMs: options.updateStepMs ?? 250,
+      selfUpdatePollDelayMs: options.selfUpdatePollDelayMs ?? 1000,
+    },
+    options.unsupportedServiceConfig ?? "empty",
+  );
   ctx.faults = faultsSchema.parse(options.faults ?? {});
 
   const requests: RequestLogEntry[] = [];
@@ -581,12 +594,16 @@ export async function startLocalOperationsCenter(options: LocalOperationsCenterO
     });
   });
   const address = server.address();
-  const port = typeof address === "object" && address !== null ? address.port : options.port ?? 0;
+  const port = typeof address === "object" && address !== null ? address.port : (options.port ?? 0);
   listeningPort = port;
   const url = `https://${host.includes(":") ? `[${host}]` : host}:${port}`;
   if (options.oidcIssuer !== undefined && options.oidcIssuer !== false) {
     const settings = options.oidcIssuer === true ? {} : options.oidcIssuer;
-    oidcIssuer = await OidcIssuer.create({ issuer: `${url}${ISSUER_PATH}`, clientId: settings.clientId ?? DEFAULT_CLIENT_ID, accessTokenTtlS: settings.accessTokenTtlS ?? DEFAULT_ACCESS_TOKEN_TTL_S });
+    oidcIssuer = await OidcIssuer.create({
+      issuer: `${url}${ISSUER_PATH}`,
+      clientId: settings.clientId ?? DEFAULT_CLIENT_ID,
+      accessTokenTtlS: settings.accessTokenTtlS ?? DEFAULT_ACCESS_TOKEN_TTL_S,
+    });
     configureOidc();
   }
   await syncIncus();

@@ -8,12 +8,31 @@
 import type { Context } from "./context.js";
 import { HttpError, badRequest, internal, q, rewrap } from "./errors.js";
 import { compileExpression } from "./expr.js";
-import { IncusOSApiError, getApplication, getKernel, getLogging, getNetwork, getService, listApplications, listServices, unreachableMessage } from "./incusos.js";
+import {
+  IncusOSApiError,
+  getApplication,
+  getKernel,
+  getLogging,
+  getNetwork,
+  getService,
+  listApplications,
+  listServices,
+  unreachableMessage,
+} from "./incusos.js";
 import { goParseBool, parseJsonBody } from "./decode.js";
 import { emptySync, errorResponse, plainText, sync, syncETag, type ApiRequest, type ApiResponse, type Router } from "./http.js";
 import { serverStatusValues, type ServerRecord } from "./persisted.js";
 import { serverETagSource, storedApplications, storedNetwork, updateSystemNetwork } from "./server-data.js";
-import { evacuateSystem, getServerOrFail, installOSApplication, putOSService, putOSSystem, removeOSApplication, restoreSystem, serverToReconfigure } from "./server-model.js";
+import {
+  evacuateSystem,
+  getServerOrFail,
+  installOSApplication,
+  putOSService,
+  putOSSystem,
+  removeOSApplication,
+  restoreSystem,
+  serverToReconfigure,
+} from "./server-model.js";
 import { complete } from "./spec-shapes.js";
 import { bmcData, hardwareData, securityData, storageData } from "./hardware.js";
 

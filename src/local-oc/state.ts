@@ -11,14 +11,7 @@ import { closeSync, fsyncSync, mkdirSync, openSync, readFileSync, renameSync, wr
 import { mkdir, open, rm } from "node:fs/promises";
 import { dirname, basename, join } from "node:path";
 import { createHash } from "node:crypto";
-import {
-  STATE_FORMAT,
-  persistedStateSchema,
-  type ClusterRecord,
-  type PersistedState,
-  type ServerRecord,
-  type TemplateRecord,
-} from "./persisted.js";
+import { STATE_FORMAT, persistedStateSchema, type ClusterRecord, type PersistedState, type ServerRecord, type TemplateRecord } from "./persisted.js";
 
 /** A state file that cannot be read, parsed or validated; the message names the file and the field. */
 export class StateFileError extends Error {}
@@ -165,7 +158,9 @@ export class Store {
   }
 
   private writeError(err: unknown): StateFileError {
-    return new StateFileError(`cannot write local Operations Center state file ${this.statePath}: ${(err as Error).message} (check that its directory exists and is writable)`);
+    return new StateFileError(
+      `cannot write local Operations Center state file ${this.statePath}: ${(err as Error).message} (check that its directory exists and is writable)`,
+    );
   }
 
   server(name: string): ServerRecord | undefined {
@@ -182,9 +177,7 @@ export class Store {
 
   /** Members of a cluster ordered by name (OC's `ORDER BY servers.name`). */
   members(cluster: string): ServerRecord[] {
-    return this.data.servers
-      .filter((s) => s.cluster === cluster)
-      .sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+    return this.data.servers.filter((s) => s.cluster === cluster).sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
   }
 
   serversSorted(): ServerRecord[] {

@@ -63,7 +63,9 @@ export function registerSystemRoutes(router: Router, ctx: Context, hooks: System
     const body = decodeObject(req.body);
     const fingerprints = body["trusted_tls_client_cert_fingerprints"];
     if (fingerprints !== undefined && fingerprints !== null && !(Array.isArray(fingerprints) && fingerprints.every((f) => typeof f === "string"))) {
-      throw badRequest("json: cannot unmarshal trusted_tls_client_cert_fingerprints into Go struct field SecurityPut.trusted_tls_client_cert_fingerprints of type []string");
+      throw badRequest(
+        "json: cannot unmarshal trusted_tls_client_cert_fingerprints into Go struct field SecurityPut.trusted_tls_client_cert_fingerprints of type []string",
+      );
     }
     const { trusted_tls_client_cert_fingerprints: _dropped, ...rest } = body;
     updateSecurity(ctx, rest, (fingerprints ?? []) as string[]);
@@ -107,7 +109,17 @@ export function registerSystemRoutes(router: Router, ctx: Context, hooks: System
   });
 
   router.add("GET", "/incus-images/streams/v1/index.json", () =>
-    rawJson({ format: "index:1.0", index: { images: { datatype: "image-downloads", path: "streams/v1/images.json", format: "products:1.0", products: data().incus_images.map((i) => `${i.os}:${i.release}:${i.arch}:${i.variant}`) } } }),
+    rawJson({
+      format: "index:1.0",
+      index: {
+        images: {
+          datatype: "image-downloads",
+          path: "streams/v1/images.json",
+          format: "products:1.0",
+          products: data().incus_images.map((i) => `${i.os}:${i.release}:${i.arch}:${i.variant}`),
+        },
+      },
+    }),
   );
   router.add("GET", "/incus-images/streams/v1/images.json", () =>
     rawJson({
@@ -115,7 +127,10 @@ export function registerSystemRoutes(router: Router, ctx: Context, hooks: System
       content_id: "images",
       datatype: "image-downloads",
       products: Object.fromEntries(
-        data().incus_images.map((i) => [`${i.os}:${i.release}:${i.arch}:${i.variant}`, { aliases: i.aliases.join(","), arch: i.arch, os: i.os, release: i.release, variant: i.variant, versions: i.versions }]),
+        data().incus_images.map((i) => [
+          `${i.os}:${i.release}:${i.arch}:${i.variant}`,
+          { aliases: i.aliases.join(","), arch: i.arch, os: i.os, release: i.release, variant: i.variant, versions: i.versions },
+        ]),
       ),
     }),
   );

@@ -84,7 +84,6 @@ const DEFAULT_SERVER_READY_TIMEOUT_MS = 150_000;
 // A factory reset reinstalls IncusOS from the install media: minutes, not seconds.
 const DEFAULT_REREGISTRATION_TIMEOUT_MS = 1_800_000;
 
-
 export function createProviderClient(options: ProviderClientOptions): ProviderClient {
   const key = options.digestKey;
   const digest = (purpose: string, value: string): string => {

@@ -72,7 +72,7 @@ const LAUNCHER_SCRIPT = [
   `# Starts the Operations Center Terraform provider (${PROVIDER_SOURCE} ${PROVIDER_VERSION}) of`,
   "# cdktf-operations-center: runs Node.js on the provider bundle in the provider/ directory beside",
   "# this file, found by its physical path whatever links Terraform reached it through.",
-  'self=$0',
+  "self=$0",
   "hops=0",
   'while [ -h "$self" ] && [ "$hops" -lt 40 ]; do',
   '  link=$(readlink -- "$self") || exit 1',

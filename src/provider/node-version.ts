@@ -8,7 +8,10 @@ export const MINIMUM_NODE = "20.18.1";
 export const MINIMUM_TERRAFORM = "1.11";
 
 function parts(version: string): number[] {
-  return version.replace(/^v/, "").split(".").map((p) => Number.parseInt(p, 10) || 0);
+  return version
+    .replace(/^v/, "")
+    .split(".")
+    .map((p) => Number.parseInt(p, 10) || 0);
 }
 
 /** True when `version` (e.g. process.versions.node) is `minimum` or newer. */

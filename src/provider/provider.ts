@@ -10,7 +10,13 @@ import { ENV, type ResolvedRemote, resolveRemote } from "../client/remote.js";
 import { DEFAULT_EVACUATION_TIMEOUT_SECONDS, evacuationTimeoutProblem } from "../config/cluster.js";
 import { logCalls } from "./calls.js";
 import { CONFIGURATION_LANGUAGES } from "./configuration-language.js";
-import { DEFAULT_MAX_PARALLEL_READS, MAX_PARALLEL_READS_LIMIT, maxParallelReadsProblem, requestsInFlight, TERRAFORM_PARALLELISM } from "../config/parallel-reads.js";
+import {
+  DEFAULT_MAX_PARALLEL_READS,
+  MAX_PARALLEL_READS_LIMIT,
+  maxParallelReadsProblem,
+  requestsInFlight,
+  TERRAFORM_PARALLELISM,
+} from "../config/parallel-reads.js";
 import { createProviderClient, deriveDigestKey, DEFAULT_EVACUATION_TIMEOUT_MS, type ProviderClient } from "./client.js";
 import { clusterDataSource } from "./data-sources/cluster.js";
 import { serversDataSource } from "./data-sources/servers.js";
@@ -41,13 +47,21 @@ export const providerSchema: Provider<ProviderClient>["schema"] = {
       `then the environment (${ENV.conf}, ${ENV.remote}, ${ENV.url}, ${ENV.clientCert}, ${ENV.clientKey}, ${ENV.serverCert}, ${ENV.token}), ` +
       "which overrides the remote and config_dir chosen here; then the operations-center CLI configuration (config.yml, client.crt, client.key, and oidc-tokens/<remote>.json for an auth_type oidc remote).",
     attributes: {
-      remote: { type: "string", optional: true, description: `Remote of the operations-center CLI config.yml to use (default: its default_remote). ${ENV.remote} overrides it.` },
+      remote: {
+        type: "string",
+        optional: true,
+        description: `Remote of the operations-center CLI config.yml to use (default: its default_remote). ${ENV.remote} overrides it.`,
+      },
       config_dir: {
         type: "string",
         optional: true,
         description: `The operations-center CLI configuration directory (default ~/.config/operations-center); relative to the directory Terraform runs in. ${ENV.conf} overrides it.`,
       },
-      url: { type: "string", optional: true, description: `Address of Operations Center, e.g. https://192.0.2.100:7443 (default: the remote's addr). ${ENV.url} overrides it.` },
+      url: {
+        type: "string",
+        optional: true,
+        description: `Address of Operations Center, e.g. https://192.0.2.100:7443 (default: the remote's addr). ${ENV.url} overrides it.`,
+      },
       client_certificate: { type: "string", optional: true, description: `Client certificate for TLS client authentication: ${PEM_OR_PATH}` },
       client_key: { type: "string", optional: true, sensitive: true, description: `Key of the client certificate: ${PEM_OR_PATH}` },
       server_certificate: { type: "string", optional: true, description: `The server certificate to pin (trusted instead of the CA store): ${PEM_OR_PATH}` },
@@ -117,7 +131,11 @@ export const providerSchema: Provider<ProviderClient>["schema"] = {
 /** The retry block's settings as client options (other defaults left to the client). */
 function retryOptions(config: ObjectValue): TransportOptions {
   const block = config.retry;
-  const { max_attempts: attempts, max_backoff: maxBackoff, total_backoff: total } = block !== null && typeof block === "object" && !Array.isArray(block) ? (block as ObjectValue) : {};
+  const {
+    max_attempts: attempts,
+    max_backoff: maxBackoff,
+    total_backoff: total,
+  } = block !== null && typeof block === "object" && !Array.isArray(block) ? (block as ObjectValue) : {};
   const totalMs = typeof total === "number" ? total * 1000 : RETRY_DEFAULTS.retryBudgetMs;
   return {
     ...(typeof attempts === "number" ? { retries: attempts - 1 } : {}),
@@ -136,7 +154,11 @@ function retryProblems(config: ObjectValue): Diagnostic[] {
     const value = (block as ObjectValue)[name];
     if (typeof value === "number") settings[name] = value;
   }
-  return retrySettingProblems(settings).map(({ setting, problem }) => ({ severity: "error", summary: `retry.${setting} ${problem}`, path: ["retry", setting] }));
+  return retrySettingProblems(settings).map(({ setting, problem }) => ({
+    severity: "error",
+    summary: `retry.${setting} ${problem}`,
+    path: ["retry", setting],
+  }));
 }
 
 function providerProblems(config: ObjectValue): Diagnostic[] {
@@ -156,7 +178,11 @@ function providerProblems(config: ObjectValue): Diagnostic[] {
   }
   const language = knownString(config.configuration_language);
   if (language !== undefined && !(CONFIGURATION_LANGUAGES as readonly string[]).includes(language)) {
-    out.push({ severity: "error", summary: `configuration_language must be one of ${CONFIGURATION_LANGUAGES.map((l) => `"${l}"`).join(", ")}, got "${language}"`, path: ["configuration_language"] });
+    out.push({
+      severity: "error",
+      summary: `configuration_language must be one of ${CONFIGURATION_LANGUAGES.map((l) => `"${l}"`).join(", ")}, got "${language}"`,
+      path: ["configuration_language"],
+    });
   }
   const hasCert = config.client_certificate !== null;
   const hasKey = config.client_key !== null;
@@ -208,7 +234,9 @@ export async function configureClient(
 ): Promise<ProviderClient> {
   const problems = providerProblems(config);
   if (problems.some((p) => p.severity === "error")) throw new DiagnosticError(problems);
-  const unknown = Object.entries(config).filter(([, value]) => isUnknown(value)).map(([key]) => key);
+  const unknown = Object.entries(config)
+    .filter(([, value]) => isUnknown(value))
+    .map(([key]) => key);
   if (unknown.length > 0) {
     throw new DiagnosticError({
       severity: "error",
@@ -222,7 +250,7 @@ export async function configureClient(
     throw new DiagnosticError({
       severity: "error",
       summary: "client_key is neither PEM text nor the path of an existing file",
-      detail: "Give the key as PEM (-----BEGIN PRIVATE KEY----- ...), e.g. file(\"client.key\"), or the path of the key file.",
+      detail: 'Give the key as PEM (-----BEGIN PRIVATE KEY----- ...), e.g. file("client.key"), or the path of the key file.',
       path: ["client_key"],
     });
   }
@@ -242,7 +270,11 @@ export async function configureClient(
   let client: OperationsCenterClient;
   let remote: ResolvedRemote;
   try {
-    remote = resolveRemote({ env: effective, ...(configDir === undefined ? {} : { configDir }), ...(remoteName === undefined || remoteName === "" ? {} : { remote: remoteName }) });
+    remote = resolveRemote({
+      env: effective,
+      ...(configDir === undefined ? {} : { configDir }),
+      ...(remoteName === undefined || remoteName === "" ? {} : { remote: remoteName }),
+    });
     client = CachedReadsClient.fromRemote(remote, { onRequest: logCalls(log), maxConcurrency: requestsInFlight(maxParallelReads), ...transport });
   } catch (error) {
     throw new DiagnosticError({
@@ -254,7 +286,11 @@ export async function configureClient(
   const seconds = typeof config.evacuation_timeout === "number" ? config.evacuation_timeout : DEFAULT_EVACUATION_TIMEOUT_MS / 1000;
   return createProviderClient({
     api: client,
-    digestKey: deriveDigestKey({ env, ...(remote.clientKey === undefined ? {} : { clientKey: remote.clientKey }), ...(remote.token === undefined ? {} : { token: remote.token }) }),
+    digestKey: deriveDigestKey({
+      env,
+      ...(remote.clientKey === undefined ? {} : { clientKey: remote.clientKey }),
+      ...(remote.token === undefined ? {} : { token: remote.token }),
+    }),
     workDir: cwd,
     evacuationTimeoutMs: seconds * 1000,
     language: knownString(config.configuration_language) === "cdktf" ? "cdktf" : "hcl",

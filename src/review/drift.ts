@@ -106,7 +106,10 @@ function parsedObject(text: unknown): Record<string, unknown> {
  * cluster's values over the defaults. Secret values are not in state: a template that needs one
  * renders to nothing here.
  */
-function creationConfig(cluster: StateResource, resources: readonly StateResource[]): { services: Record<string, unknown>; application: Record<string, unknown> } {
+function creationConfig(
+  cluster: StateResource,
+  resources: readonly StateResource[],
+): { services: Record<string, unknown>; application: Record<string, unknown> } {
   const template = stringOf(cluster.values?.template);
   if (template === undefined) return { services: parsedObject(cluster.values?.services_config), application: parsedObject(cluster.values?.application_config) };
   const found = resources.find((r) => r.type === "operationscenter_cluster_template" && r.values?.name === template)?.values;
@@ -114,7 +117,11 @@ function creationConfig(cluster: StateResource, resources: readonly StateResourc
   const defaults = Object.fromEntries(Object.entries(objectOf(found.variables) ?? {}).map(([name, v]) => [name, stringOf(objectOf(v)?.default) ?? ""]));
   const values = { ...defaults, ...(objectOf(cluster.values?.template_variables) ?? {}) } as Record<string, string>;
   try {
-    const rendered = renderClusterTemplate({ servicesTemplate: stringOf(found.services_config) ?? "", applicationTemplate: stringOf(found.application_config) ?? "{}", values });
+    const rendered = renderClusterTemplate({
+      servicesTemplate: stringOf(found.services_config) ?? "",
+      applicationTemplate: stringOf(found.application_config) ?? "{}",
+      values,
+    });
     return { services: objectOf(rendered.servicesConfig) ?? {}, application: objectOf(rendered.applicationConfig) ?? {} };
   } catch {
     return { services: {}, application: {} };
@@ -129,7 +136,14 @@ function managedClusters(resources: readonly StateResource[]): ManagedCluster[] 
       if (name === undefined) return [];
       const members = stringsOf(r.values?.members);
       const creation = creationConfig(r, resources);
-      return [{ name, members: members.length > 0 ? members : stringsOf(r.values?.servers), servicesConfig: creation.services, incusKeys: Object.keys(objectOf(creation.application.config) ?? {}) }];
+      return [
+        {
+          name,
+          members: members.length > 0 ? members : stringsOf(r.values?.servers),
+          servicesConfig: creation.services,
+          incusKeys: Object.keys(objectOf(creation.application.config) ?? {}),
+        },
+      ];
     });
 }
 
@@ -145,8 +159,12 @@ interface ItemKind {
   fromServices(services: Record<string, unknown>): string[];
 }
 
-const targetKey = (first: string) => (v: Record<string, unknown>): string | undefined =>
-  typeof v[first] === "string" && typeof v.address === "string" ? `${String(v[first])} ${String(v.address)}:${typeof v.port === "number" ? v.port : 0}` : undefined;
+const targetKey =
+  (first: string) =>
+  (v: Record<string, unknown>): string | undefined =>
+    typeof v[first] === "string" && typeof v.address === "string"
+      ? `${String(v[first])} ${String(v.address)}:${typeof v.port === "number" ? v.port : 0}`
+      : undefined;
 
 function serviceKind(type: string, words: string, service: string, list: string, key: (v: Record<string, unknown>) => string | undefined): ItemKind {
   const elements = (config: Record<string, unknown> | undefined): string[] => {
@@ -200,7 +218,12 @@ async function foreignItems(api: OperationsCenterClient, resources: readonly Sta
       for (const item of await kind.live(api, member)) if (!known.has(item)) holders.set(item, [...(holders.get(item) ?? []), member]);
     }
     for (const [item, members] of holders) {
-      out.push({ kind: "cluster", name: cluster.name, address, text: `${kind.words} ${item} on ${members.join(", ")} of ${cluster.name} is foreign (no resource declares it) and left alone` });
+      out.push({
+        kind: "cluster",
+        name: cluster.name,
+        address,
+        text: `${kind.words} ${item} on ${members.join(", ")} of ${cluster.name} is foreign (no resource declares it) and left alone`,
+      });
     }
   }
   return out;
@@ -225,8 +248,18 @@ async function foreignIncusKeys(client: ProviderClient, resources: readonly Stat
     .filter((key) => !managed.has(key))
     .sort()
     .map((key) => {
-      const value = key === PLACEMENT_SCRIPTLET_KEY ? ` (a placement scriptlet of ${live[key]!.split("\n").length} lines)` : secretConfigKey.test(key) ? " (value not shown)" : `=${show(live[key])}`;
-      return { kind: "cluster", name: cluster.name, address: settings.address, text: `Incus key ${key}${value} on ${cluster.name} is foreign (the settings do not manage it) and left alone` };
+      const value =
+        key === PLACEMENT_SCRIPTLET_KEY
+          ? ` (a placement scriptlet of ${live[key]!.split("\n").length} lines)`
+          : secretConfigKey.test(key)
+            ? " (value not shown)"
+            : `=${show(live[key])}`;
+      return {
+        kind: "cluster",
+        name: cluster.name,
+        address: settings.address,
+        text: `Incus key ${key}${value} on ${cluster.name} is foreign (the settings do not manage it) and left alone`,
+      };
     });
 }
 
@@ -237,9 +270,11 @@ export interface DriftOptions {
 export async function driftReport(directory: string, options: DriftOptions = {}): Promise<DriftReport> {
   const env = options.env ?? process.env;
   const root = path.resolve(directory);
-  if (!existsSync(root) || !statSync(root).isDirectory()) throw new Error(`${directory} is not a directory: give a stack directory (e.g. cdktf.out/stacks/<stack>) or a directory above stacks`);
+  if (!existsSync(root) || !statSync(root).isDirectory())
+    throw new Error(`${directory} is not a directory: give a stack directory (e.g. cdktf.out/stacks/<stack>) or a directory above stacks`);
   const stackDirs = findStacks(root);
-  if (stackDirs.length === 0) throw new Error(`no Terraform stack under ${directory} (no *.tf or *.tf.json file): run cdktf synth first, or give the stack directory`);
+  if (stackDirs.length === 0)
+    throw new Error(`no Terraform stack under ${directory} (no *.tf or *.tf.json file): run cdktf synth first, or give the stack directory`);
   const report: DriftReport = { directory, stacks: [], unmanaged: [], errors: [] };
   const byUrl = new Map<string, { client: ProviderClient; managed: Set<string> }>();
   try {
@@ -255,8 +290,16 @@ export async function driftReport(directory: string, options: DriftOptions = {})
       const resources = stateResources(plan.prior_state);
       const clusters = managedClusters(resources);
       const items = summarize({ plan, diagnostics: [] }).drift;
-      const gone = new Set(plan.resource_drift.filter((rc) => rc.type === "operationscenter_cluster" && rc.change.after === null).map((rc) => stringOf(objectOf(rc.change.before)?.name)));
-      const entry: StackDrift = { stack, items, clusters: [...new Set([...clusters.map((c) => c.name), ...[...gone].filter((n): n is string => n !== undefined)])].sort() };
+      const gone = new Set(
+        plan.resource_drift
+          .filter((rc) => rc.type === "operationscenter_cluster" && rc.change.after === null)
+          .map((rc) => stringOf(objectOf(rc.change.before)?.name)),
+      );
+      const entry: StackDrift = {
+        stack,
+        items,
+        clusters: [...new Set([...clusters.map((c) => c.name), ...[...gone].filter((n): n is string => n !== undefined)])].sort(),
+      };
       report.stacks.push(entry);
       const types = [...resources.map((r) => r.type), ...(plan.configuration?.root_module?.resources ?? []).map((r) => r.address.split(".")[0] ?? "")];
       // A stack without resources of this provider has no Operations Center to compare with.

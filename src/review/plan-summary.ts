@@ -6,7 +6,17 @@ import { clusterMembers } from "./summary/cluster.js";
 import { familyOf } from "./summary/families.js";
 import { renderJson } from "./summary/json.js";
 import { renderMarkdown } from "./summary/markdown.js";
-import { isDestroyStage, type DriftItem, type SummaryFormat, type Group, type GroupChange, type Operation, type OtherChange, type PlanContext, type Summary } from "./summary/model.js";
+import {
+  isDestroyStage,
+  type DriftItem,
+  type SummaryFormat,
+  type Group,
+  type GroupChange,
+  type Operation,
+  type OtherChange,
+  type PlanContext,
+  type Summary,
+} from "./summary/model.js";
 import { applyOrder } from "./summary/order.js";
 import { renderText } from "./summary/text.js";
 import { actionOf, redact } from "./summary/values.js";

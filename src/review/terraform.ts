@@ -34,9 +34,7 @@ export function terraform(args: string[], options: TerraformOptions): Promise<Te
       stderr += chunk.toString();
       if (options.echo) process.stderr.write(chunk);
     });
-    child.on("error", (err) =>
-      reject(new Error(`cannot run terraform (${err.message}); install Terraform >= ${MINIMUM_TERRAFORM} and put it on PATH`)),
-    );
+    child.on("error", (err) => reject(new Error(`cannot run terraform (${err.message}); install Terraform >= ${MINIMUM_TERRAFORM} and put it on PATH`)));
     child.on("close", (code) => resolve({ code: code ?? 1, stdout, stderr }));
   });
 }

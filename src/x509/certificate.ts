@@ -4,19 +4,7 @@
 // the way it needs (synchronously at a process start, on the thread pool in a busy server).
 import { isIPv4, isIPv6 } from "node:net";
 import { randomBytes } from "node:crypto";
-import {
-  bitString,
-  booleanTrue,
-  explicit,
-  implicitPrimitive,
-  objectIdentifier,
-  octetString,
-  sequence,
-  set,
-  time,
-  unsignedInteger,
-  utf8String,
-} from "./der.js";
+import { bitString, booleanTrue, explicit, implicitPrimitive, objectIdentifier, octetString, sequence, set, time, unsignedInteger, utf8String } from "./der.js";
 
 /** The key's curve, with the hash and signature algorithm that go with it. */
 export const CURVES = {

@@ -51,7 +51,5 @@ export function objectIdentifier(dotted: string): Uint8Array {
 export function time(date: Date): Uint8Array {
   const iso = date.toISOString();
   const digits = iso.slice(0, 19).replace(/[-T:]/g, "");
-  return date.getUTCFullYear() < 2050
-    ? tlv(0x17, Buffer.from(`${digits.slice(2)}Z`, "ascii"))
-    : tlv(0x18, Buffer.from(`${digits}Z`, "ascii"));
+  return date.getUTCFullYear() < 2050 ? tlv(0x17, Buffer.from(`${digits.slice(2)}Z`, "ascii")) : tlv(0x18, Buffer.from(`${digits}Z`, "ascii"));
 }

@@ -55,7 +55,12 @@ export function checkCreated(oc: LocalOperationsCenter, clusters: readonly Bench
     return found === undefined || found.status !== "ready" || found.members.join(",") !== c.server;
   });
   if (wrong.length > 0 || live.size !== clusters.length) {
-    throw new Error(`${who}: expected ${clusters.length} ready clusters of one member each, found ${live.size}; wrong or missing: ${wrong.slice(0, 5).map((c) => c.name).join(", ")}`);
+    throw new Error(
+      `${who}: expected ${clusters.length} ready clusters of one member each, found ${live.size}; wrong or missing: ${wrong
+        .slice(0, 5)
+        .map((c) => c.name)
+        .join(", ")}`,
+    );
   }
 }
 

@@ -55,7 +55,12 @@ function checkNotes(store: string, clusters: readonly BenchCluster[]): void {
   const names = new Set(readdirSync(store).map((file) => noteFileSchema.parse(JSON.parse(readFileSync(join(store, file), "utf8"))).state.name));
   const missing = clusters.filter((c) => !names.has(c.name));
   if (missing.length > 0 || names.size !== clusters.length) {
-    throw new Error(`toy provider apply: expected ${clusters.length} notes in ${store}, found ${names.size}; missing: ${missing.slice(0, 5).map((c) => c.name).join(", ")}`);
+    throw new Error(
+      `toy provider apply: expected ${clusters.length} notes in ${store}, found ${names.size}; missing: ${missing
+        .slice(0, 5)
+        .map((c) => c.name)
+        .join(", ")}`,
+    );
   }
 }
 

@@ -105,7 +105,12 @@ function watchProviders(): { onSpawn: (pid: number) => void; stop: () => number 
 /** Milliseconds of a plan that must find nothing to change (-detailed-exitcode: 2 would be a change). */
 async function timePlan(dir: string, env: NodeJS.ProcessEnv, onSpawn?: (pid: number) => void): Promise<number> {
   const started = performance.now();
-  await runOk("terraform", ["plan", "-input=false", "-no-color", "-lock=false", "-detailed-exitcode"], { cwd: dir, env, timeoutMs: PLAN_TIMEOUT_MS, ...(onSpawn === undefined ? {} : { onSpawn }) });
+  await runOk("terraform", ["plan", "-input=false", "-no-color", "-lock=false", "-detailed-exitcode"], {
+    cwd: dir,
+    env,
+    timeoutMs: PLAN_TIMEOUT_MS,
+    ...(onSpawn === undefined ? {} : { onSpawn }),
+  });
   return performance.now() - started;
 }
 
@@ -122,7 +127,13 @@ function cutState(full: string, dir: string, clusters: ReadonlySet<string>): voi
 
 function readsPerCluster(oc: LocalOperationsCenter, clusters: number): number {
   const writes = oc.requests.filter((r) => r.method !== "GET");
-  if (writes.length > 0) throw new Error(`a plan made changes: ${writes.slice(0, 3).map((r) => `${r.method} ${r.path}`).join(", ")}`);
+  if (writes.length > 0)
+    throw new Error(
+      `a plan made changes: ${writes
+        .slice(0, 3)
+        .map((r) => `${r.method} ${r.path}`)
+        .join(", ")}`,
+    );
   return Math.round((oc.requests.length / clusters) * 100) / 100;
 }
 
@@ -140,10 +151,17 @@ export async function benchPlans(work: string, options: PlanOptions): Promise<Pl
     const fullDir = synthFleet(join(work, `fleet-${largest}`), fleet);
     await terraformInit(fullDir, env);
     const applyStarted = performance.now();
-    await runOk("terraform", ["apply", "-input=false", "-auto-approve", "-no-color", "-lock=false", `-parallelism=${FLEET_APPLY_PARALLELISM}`], { cwd: fullDir, env, timeoutMs: APPLY_TIMEOUT_MS });
+    await runOk("terraform", ["apply", "-input=false", "-auto-approve", "-no-color", "-lock=false", `-parallelism=${FLEET_APPLY_PARALLELISM}`], {
+      cwd: fullDir,
+      env,
+      timeoutMs: APPLY_TIMEOUT_MS,
+    });
     const fleetApplyMs = performance.now() - applyStarted;
 
-    const names = oc.snapshot().clusters.map((c) => c.name).sort();
+    const names = oc
+      .snapshot()
+      .clusters.map((c) => c.name)
+      .sort();
     const dirs = new Map<number, string>();
     for (const { clusters } of sizes) {
       if (clusters === largest) {
@@ -202,7 +220,11 @@ export async function benchPlans(work: string, options: PlanOptions): Promise<Pl
 
     const increments = results.slice(1).map((r, i) => {
       const before = results[i]!;
-      return { from: before.clusters, to: r.clusters, msPerCluster: Math.round(((r.time.median - before.time.median) / (r.clusters - before.clusters)) * 100) / 100 };
+      return {
+        from: before.clusters,
+        to: r.clusters,
+        msPerCluster: Math.round(((r.time.median - before.time.median) / (r.clusters - before.clusters)) * 100) / 100,
+      };
     });
     return {
       members,
@@ -210,7 +232,14 @@ export async function benchPlans(work: string, options: PlanOptions): Promise<Pl
       sizes: results,
       increments,
       peakRssMb: { ...summarize(rss), unit: "MB" },
-      latency: { latencyMs: options.latencyMs, clusters: smallest, time: summarize(latencyTimes), floorPlan, limitMs: Math.round(limitMs), readsPerCluster: latencyReads },
+      latency: {
+        latencyMs: options.latencyMs,
+        clusters: smallest,
+        time: summarize(latencyTimes),
+        floorPlan,
+        limitMs: Math.round(limitMs),
+        readsPerCluster: latencyReads,
+      },
     };
   } finally {
     await oc.close();

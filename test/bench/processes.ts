@@ -31,7 +31,13 @@ export interface RunOptions {
 /** Runs a command to its end, collecting stdout and stderr together. */
 export function run(command: string, args: readonly string[], options: RunOptions): Promise<Finished> {
   return new Promise((resolve, reject) => {
-    const child = spawn(command, args, { cwd: options.cwd, env: options.env, stdio: ["ignore", "pipe", "pipe"], timeout: options.timeoutMs, killSignal: "SIGKILL" });
+    const child = spawn(command, args, {
+      cwd: options.cwd,
+      env: options.env,
+      stdio: ["ignore", "pipe", "pipe"],
+      timeout: options.timeoutMs,
+      killSignal: "SIGKILL",
+    });
     track(child);
     if (child.pid !== undefined) options.onSpawn?.(child.pid);
     let output = "";
@@ -63,7 +69,13 @@ export interface Started {
 
 /** Starts a long-running process (stdin ignored) with a time limit, tracked for the watchdog. */
 export function startProcess(command: string, args: readonly string[], options: RunOptions): Started {
-  const child = spawn(command, args, { cwd: options.cwd, env: options.env, stdio: ["ignore", "pipe", "pipe"], timeout: options.timeoutMs, killSignal: "SIGKILL" });
+  const child = spawn(command, args, {
+    cwd: options.cwd,
+    env: options.env,
+    stdio: ["ignore", "pipe", "pipe"],
+    timeout: options.timeoutMs,
+    killSignal: "SIGKILL",
+  });
   track(child);
   let stdout = "";
   let stderr = "";
@@ -80,7 +92,8 @@ export function startProcess(command: string, args: readonly string[], options: 
     });
     child.once("error", (error) => reject(new Error(`cannot run ${command}: ${error.message}`)));
     child.once("close", (code, signal) => {
-      if (line === undefined) reject(new Error(`${command} ${args.join(" ")} ended (code ${String(code)}, signal ${String(signal)}) before writing a line:\n${stderr}`));
+      if (line === undefined)
+        reject(new Error(`${command} ${args.join(" ")} ended (code ${String(code)}, signal ${String(signal)}) before writing a line:\n${stderr}`));
     });
   });
   const closed = new Promise<void>((resolve) => child.once("close", () => resolve()));

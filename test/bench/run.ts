@@ -130,7 +130,15 @@ async function main(): Promise<void> {
   const planWork = mkdtempSync(join(tmpdir(), "oc-cdktf-bench-plan-"));
   let plans: PlanResult;
   try {
-    plans = await benchPlans(planWork, { members: FLEET_MEMBERS, sizes: PLAN_SIZES, latencyMs: LATENCY_MS, latencyRuns: LATENCY_RUNS, floorRuns: FLOOR_PLAN_RUNS, env, progress });
+    plans = await benchPlans(planWork, {
+      members: FLEET_MEMBERS,
+      sizes: PLAN_SIZES,
+      latencyMs: LATENCY_MS,
+      latencyRuns: LATENCY_RUNS,
+      floorRuns: FLOOR_PLAN_RUNS,
+      env,
+      progress,
+    });
   } finally {
     rmSync(planWork, { recursive: true, force: true });
   }
@@ -151,7 +159,13 @@ async function main(): Promise<void> {
   const latency = plans.latency;
   const floorPlan = latency.floorPlan;
   const readsTime = latency.limitMs - floorPlan.median;
-  const limit: Summary = { n: floorPlan.n, min: round2(floorPlan.min + readsTime), median: latency.limitMs, max: round2(floorPlan.max + readsTime), unit: "ms" };
+  const limit: Summary = {
+    n: floorPlan.n,
+    min: round2(floorPlan.min + readsTime),
+    median: latency.limitMs,
+    max: round2(floorPlan.max + readsTime),
+    unit: "ms",
+  };
   const planLatency: Comparison = compare(
     latency.time,
     limit,
@@ -218,11 +232,19 @@ async function main(): Promise<void> {
     `plan time per added cluster (ms, medians): ${plans.increments.map((i) => `${i.from}->${i.to}: ${i.msPerCluster.toFixed(1)}`).join("; ")}; ` +
       `the ${plans.sizes.at(-1)!.clusters}-cluster fleet was applied once in ${(plans.fleetApplyMs / 1000).toFixed(1)} s (untimed)\n`,
   );
-  process.stdout.write(`1-minute load average: ${loadAtStart.toFixed(1)} at the start, ${loadAtEnd.toFixed(1)} at the end, on ${cpus().length} CPUs (above that, other work skews the figures)\n`);
+  process.stdout.write(
+    `1-minute load average: ${loadAtStart.toFixed(1)} at the start, ${loadAtEnd.toFixed(1)} at the end, on ${cpus().length} CPUs (above that, other work skews the figures)\n`,
+  );
 
   const document = {
     generated_at: new Date().toISOString(),
-    machine: { node: process.version, terraform: terraformVersion, platform: `${process.platform}-${process.arch}`, cpus: cpus().length, load_average: { start: loadAtStart, end: loadAtEnd } },
+    machine: {
+      node: process.version,
+      terraform: terraformVersion,
+      platform: `${process.platform}-${process.arch}`,
+      cpus: cpus().length,
+      load_average: { start: loadAtStart, end: loadAtEnd },
+    },
     provider_start_vs_node: { ...startup, first_answer: firstAnswer },
     package_tarball: packageSize.result,
     apply_1_cluster_s: {
@@ -244,7 +266,9 @@ async function main(): Promise<void> {
       clusters: plans.sizes.at(-1)!.clusters,
       ...plans.peakRssMb,
       note:
-        (plans.sizes.at(-1)!.clusters === 200 ? "" : "MEASURED AT 100 CLUSTERS, not 200: the fleet of 200 takes minutes to build on 2 cores (OC_CDKTF_BENCH_FLEET=200 measures it). ") +
+        (plans.sizes.at(-1)!.clusters === 200
+          ? ""
+          : "MEASURED AT 100 CLUSTERS, not 200: the fleet of 200 takes minutes to build on 2 cores (OC_CDKTF_BENCH_FLEET=200 measures it). ") +
         `the highest VmHWM (peak resident set) of terraform's provider processes, sampled every 20 ms from /proc, during a plan with nothing to change of ${plans.sizes.at(-1)!.clusters} clusters of ${FLEET_MEMBERS} members with every bulk kind`,
     },
     plan_time_per_cluster: {

@@ -54,7 +54,11 @@ export async function benchProviderStart(root: string, runs: number, env: NodeJS
   const provider = summarize(handshake);
   const node = summarize(bare);
   return {
-    ...compare(provider, node, `spawn of ${PROVIDER_ENTRY} to its handshake line (AutoMTLS, then SIGTERM) vs spawn to exit of node -e ''; ${runs} runs each after one warm-up`),
+    ...compare(
+      provider,
+      node,
+      `spawn of ${PROVIDER_ENTRY} to its handshake line (AutoMTLS, then SIGTERM) vs spawn to exit of node -e ''; ${runs} runs each after one warm-up`,
+    ),
     addedMs: Math.round((provider.median - node.median) * 100) / 100,
   };
 }

@@ -92,13 +92,21 @@ const fmt = (v: number): string => v.toFixed(v >= 100 ? 0 : v >= 10 ? 1 : 2);
 
 function columns(rows: string[][], rightAligned: (column: number) => boolean): string[] {
   const widths = rows[0]!.map((_, i) => Math.max(...rows.map((row) => row[i]!.length)));
-  return rows.map((row) => row.map((cell, i) => (rightAligned(i) ? cell.padStart(widths[i]!) : cell.padEnd(widths[i]!))).join("  ").trimEnd());
+  return rows.map((row) =>
+    row
+      .map((cell, i) => (rightAligned(i) ? cell.padStart(widths[i]!) : cell.padEnd(widths[i]!)))
+      .join("  ")
+      .trimEnd(),
+  );
 }
 
 /** The figures (n, min, median, max with their unit), then the ratios with their goals. */
 export function table(rows: readonly Row[], ratios: ReadonlyArray<{ name: string; comparison: Comparison }>): string {
   const figures = columns(
-    [["figure", "n", "min", "median", "max", "unit"], ...rows.map((r) => [r.name, String(r.summary.n), fmt(r.summary.min), fmt(r.summary.median), fmt(r.summary.max), r.summary.unit])],
+    [
+      ["figure", "n", "min", "median", "max", "unit"],
+      ...rows.map((r) => [r.name, String(r.summary.n), fmt(r.summary.min), fmt(r.summary.median), fmt(r.summary.max), r.summary.unit]),
+    ],
     (i) => i > 0 && i < 5,
   );
   const goals = columns(

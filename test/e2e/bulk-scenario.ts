@@ -91,7 +91,8 @@ export function synthBulkScenario(outdir: string, overrides: BulkScenarioConfig 
     });
     const deletionPolicy = config.bulkDeletionPolicy;
     new ClusterVlanTags(stack, "tenants", { cluster, interfaceName: "eth0", vlanTags: config.tenantTags, deletionPolicy });
-    if (config.storageTags !== undefined) new ClusterVlanTags(stack, "storage", { cluster, interfaceName: "bond0", vlanTags: config.storageTags, deletionPolicy });
+    if (config.storageTags !== undefined)
+      new ClusterVlanTags(stack, "storage", { cluster, interfaceName: "bond0", vlanTags: config.storageTags, deletionPolicy });
     new ClusterIscsiTarget(stack, "san", { cluster, ...ISCSI, deletionPolicy });
     new ClusterNvmeTarget(stack, "nvme", { cluster, transport: "tcp", address: NVME_ADDRESS, port: config.nvmePort, deletionPolicy });
     new ClusterMultipathTarget(stack, "mpath", { cluster, wwn: WWN, deletionPolicy });

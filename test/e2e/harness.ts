@@ -50,7 +50,16 @@ export async function startE2E(options: LocalOperationsCenterOptions): Promise<E
     TF_CLI_CONFIG_FILE: path.join(workdir, "terraformrc"),
     OC_CDKTF_DIGEST_KEY: "e2e-digest-key",
   };
-  for (const key of ["OPERATIONS_CENTER_REMOTE", "OPERATIONS_CENTER_URL", "OPERATIONS_CENTER_TOKEN", "OPERATIONS_CENTER_CLIENT_CERT", "OPERATIONS_CENTER_CLIENT_KEY", "OPERATIONS_CENTER_SERVER_CERT", "TF_LOG", "TF_LOG_PROVIDER"]) {
+  for (const key of [
+    "OPERATIONS_CENTER_REMOTE",
+    "OPERATIONS_CENTER_URL",
+    "OPERATIONS_CENTER_TOKEN",
+    "OPERATIONS_CENTER_CLIENT_CERT",
+    "OPERATIONS_CENTER_CLIENT_KEY",
+    "OPERATIONS_CENTER_SERVER_CERT",
+    "TF_LOG",
+    "TF_LOG_PROVIDER",
+  ]) {
     delete env[key];
   }
   const client = OperationsCenterClient.fromEnvironment({ env });

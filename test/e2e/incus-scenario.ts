@@ -56,7 +56,9 @@ export function synthIncusScenario(outdir: string, config: IncusScenarioConfig):
     name: config.name ?? CLUSTER,
     servers: ["server01", "server02", "server03"],
     deletionPolicy: "forget",
-    ...(config.clientCertificate === undefined ? {} : { applicationConfig: { certificates: [{ type: "client", name: "terraform", certificate: config.clientCertificate }] } }),
+    ...(config.clientCertificate === undefined
+      ? {}
+      : { applicationConfig: { certificates: [{ type: "client", name: "terraform", certificate: config.clientCertificate }] } }),
   });
   if (config.settings !== false && config.incus !== false) {
     new IncusClusterSettings(stack, "settings", {
@@ -66,7 +68,8 @@ export function synthIncusScenario(outdir: string, config: IncusScenarioConfig):
       ...(config.settingsDeletionPolicy === undefined ? {} : { deletionPolicy: config.settingsDeletionPolicy }),
     });
   }
-  if (config.incus !== false) new IncusClusterGroup(stack, "gpu", { cluster, name: "gpu", description: "GPU servers", members: config.gpuMembers ?? ["server02", "server03"] });
+  if (config.incus !== false)
+    new IncusClusterGroup(stack, "gpu", { cluster, name: "gpu", description: "GPU servers", members: config.gpuMembers ?? ["server02", "server03"] });
   if (config.members !== false && config.incus !== false) {
     new IncusClusterMember(stack, "server01", { cluster, member: "server01", roles: ["event-hub"], failureDomain: "rack1" });
     new IncusClusterMember(stack, "server02", { cluster, member: "server02", schedulerInstance: "group" });

@@ -7,7 +7,10 @@ import type { E2E } from "./harness.js";
 /** The pids of a process's children (none when it has none). */
 export function childPids(pid: number): number[] {
   try {
-    return execFileSync("pgrep", ["-P", String(pid)], { encoding: "utf8" }).split("\n").filter(Boolean).map(Number);
+    return execFileSync("pgrep", ["-P", String(pid)], { encoding: "utf8" })
+      .split("\n")
+      .filter(Boolean)
+      .map(Number);
   } catch {
     return [];
   }
@@ -27,8 +30,16 @@ export function isGone(pid: number): boolean {
  * the provider it orphaned has exited (it notices the lost parent by itself) and `settled` holds
  * (by default: the local OC has answered every request it had in flight).
  */
-export async function killedApply(e2e: E2E, when: () => boolean, settledToo: () => boolean = () => e2e.oc.requests.every((r) => r.status !== 0)): Promise<void> {
-  const child = spawn("terraform", ["apply", "-input=false", "-no-color", "plan.bin"], { cwd: e2e.stackDir, env: { ...e2e.env, CHECKPOINT_DISABLE: "1" }, stdio: "ignore" });
+export async function killedApply(
+  e2e: E2E,
+  when: () => boolean,
+  settledToo: () => boolean = () => e2e.oc.requests.every((r) => r.status !== 0),
+): Promise<void> {
+  const child = spawn("terraform", ["apply", "-input=false", "-no-color", "plan.bin"], {
+    cwd: e2e.stackDir,
+    env: { ...e2e.env, CHECKPOINT_DISABLE: "1" },
+    stdio: "ignore",
+  });
   const exited = new Promise<void>((resolve) => child.on("exit", () => resolve()));
   for (let i = 0; i < 600 && !when(); i++) await new Promise((r) => setTimeout(r, 10));
   const orphans = childPids(child.pid!);
@@ -36,7 +47,10 @@ export async function killedApply(e2e: E2E, when: () => boolean, settledToo: () 
   await exited;
   const settled = () => orphans.every(isGone) && settledToo();
   for (let i = 0; i < 1500 && !settled(); i++) await new Promise((r) => setTimeout(r, 20));
-  assert.ok(settled(), `30 s after the kill, provider processes ${orphans.filter((pid) => !isGone(pid)).join(", ") || "(none)"} still run or requests are unanswered`);
+  assert.ok(
+    settled(),
+    `30 s after the kill, provider processes ${orphans.filter((pid) => !isGone(pid)).join(", ") || "(none)"} still run or requests are unanswered`,
+  );
 }
 
 /**

@@ -23,7 +23,14 @@ const START_ATTEMPTS = 3;
 /** The bin directory of the newest installed PostgreSQL server (PG_BIN overrides). */
 function serverBinDir(): string {
   const fromEnv = process.env.PG_BIN;
-  const candidates = fromEnv !== undefined && fromEnv !== "" ? [fromEnv] : existsSync(PG_ROOT) ? readdirSync(PG_ROOT).sort((a, b) => Number(b) - Number(a)).map((v) => path.join(PG_ROOT, v, "bin")) : [];
+  const candidates =
+    fromEnv !== undefined && fromEnv !== ""
+      ? [fromEnv]
+      : existsSync(PG_ROOT)
+        ? readdirSync(PG_ROOT)
+            .sort((a, b) => Number(b) - Number(a))
+            .map((v) => path.join(PG_ROOT, v, "bin"))
+        : [];
   const found = candidates.find((dir) => existsSync(path.join(dir, "initdb")) && existsSync(path.join(dir, "pg_ctl")));
   if (found === undefined) {
     throw new Error(
@@ -56,9 +63,14 @@ function freePort(): Promise<number> {
 
 /** The uid/gid of the system user postgres, for running the server when this process is root. */
 function postgresUser(): { uid: number; gid: number } {
-  const line = readFileSync("/etc/passwd", "utf8").split("\n").find((l) => l.startsWith("postgres:"));
+  const line = readFileSync("/etc/passwd", "utf8")
+    .split("\n")
+    .find((l) => l.startsWith("postgres:"));
   const [, , uid, gid] = line?.split(":") ?? [];
-  if (uid === undefined || gid === undefined) throw new Error("running as root, and initdb refuses root: a system user 'postgres' is needed to run the test server (the postgresql-15 package creates it)");
+  if (uid === undefined || gid === undefined)
+    throw new Error(
+      "running as root, and initdb refuses root: a system user 'postgres' is needed to run the test server (the postgresql-15 package creates it)",
+    );
   return { uid: Number(uid), gid: Number(gid) };
 }
 
@@ -72,7 +84,8 @@ export async function startPostgres(): Promise<Postgres> {
     const { uid, gid } = postgresUser();
     chownSync(dir, uid, gid);
   }
-  const server = (tool: string, args: readonly string[]) => (asRoot ? exec("runuser", ["-u", "postgres", "--", path.join(bin, tool), ...args]) : exec(path.join(bin, tool), args));
+  const server = (tool: string, args: readonly string[]) =>
+    asRoot ? exec("runuser", ["-u", "postgres", "--", path.join(bin, tool), ...args]) : exec(path.join(bin, tool), args);
   const data = path.join(dir, "data");
   const log = path.join(dir, "server.log");
   const stop = async () => {

@@ -79,7 +79,8 @@ export function synthReview(outdir: string, config: ReviewConfig, stackName: str
     if (e.nvmePort !== undefined) new ClusterNvmeTarget(stack, "edge-nvme", { cluster: edge, transport: "tcp", address: "192.0.2.150", port: e.nvmePort });
     if (e.application === true) new ClusterApplication(stack, "edge-debug", { cluster: edge, name: "debug" });
     if (e.kernel === true) new ClusterKernelConfig(stack, "edge-kernel", { cluster: edge, config: { blacklist_modules: ["nouveau"] } });
-    if (e.logging === true) new ClusterLoggingConfig(stack, "edge-logging", { cluster: edge, config: { syslog: { address: "192.0.2.9:514", protocol: "udp" } } });
+    if (e.logging === true)
+      new ClusterLoggingConfig(stack, "edge-logging", { cluster: edge, config: { syslog: { address: "192.0.2.9:514", protocol: "udp" } } });
   }
   for (const lab of config.labs ?? []) {
     new Cluster(stack, lab.name, {

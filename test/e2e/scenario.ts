@@ -40,7 +40,11 @@ export const A_BASE: ClusterProps = {
   deletionPolicy: "factory-reset",
 };
 
-export const B_BASE: Pick<ClusterProps, "name" | "servers" | "deletionPolicy"> = { name: "cluster-b", servers: ["server05", "server06"], deletionPolicy: "forget" };
+export const B_BASE: Pick<ClusterProps, "name" | "servers" | "deletionPolicy"> = {
+  name: "cluster-b",
+  servers: ["server05", "server06"],
+  deletionPolicy: "forget",
+};
 
 export function synthScenario(outdir: string, config: ScenarioConfig): string {
   const app = new App({ outdir, skipValidation: true });

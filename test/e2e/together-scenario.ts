@@ -73,7 +73,11 @@ export function synthTogether(outdir: string, config: TogetherConfig): string {
   new ClusterApplication(stack, "debug", { cluster, name: "debug", deletionPolicy });
   new ClusterKernelConfig(stack, "kernel", { cluster, config: KERNEL, deletionPolicy });
   new ClusterLoggingConfig(stack, "logging", { cluster, config: LOGGING, deletionPolicy });
-  new IncusClusterSettings(stack, "settings", { cluster, config: { "cluster.max_voters": config.maxVoters ?? 5, "cluster.healing_threshold": 30 }, deletionPolicy });
+  new IncusClusterSettings(stack, "settings", {
+    cluster,
+    config: { "cluster.max_voters": config.maxVoters ?? 5, "cluster.healing_threshold": 30 },
+    deletionPolicy,
+  });
   new IncusClusterGroup(stack, "gpu", { cluster, name: "gpu", description: "GPU servers", members: ["server02", "server03"], deletionPolicy });
   new IncusClusterMember(stack, "server01", { cluster, member: "server01", roles: ["event-hub"], failureDomain: "rack1" });
   if (config.certificate !== undefined) {

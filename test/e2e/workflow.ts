@@ -28,7 +28,10 @@ const jobSchema = z.object({
   needs: z.union([z.string(), z.array(z.string())]).optional(),
   env: envSchema.optional(),
   outputs: z.record(z.string(), z.string()).optional(),
-  strategy: z.object({ matrix: z.record(z.string(), z.unknown()).optional() }).loose().optional(),
+  strategy: z
+    .object({ matrix: z.record(z.string(), z.unknown()).optional() })
+    .loose()
+    .optional(),
   steps: z.array(stepSchema),
 });
 

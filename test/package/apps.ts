@@ -67,7 +67,10 @@ export async function applyAndDestroy(stackDir: string, scratchDir: string, node
     const tf = (...args: string[]): Promise<string> => runOk("terraform", [...args, "-input=false", "-no-color"], { cwd: stackDir, env });
     await tf("init");
     await tf("apply", "-auto-approve");
-    assert.deepEqual(oc.snapshot().clusters.map((c) => [c.name, c.status]), [[CLUSTER, "ready"]]);
+    assert.deepEqual(
+      oc.snapshot().clusters.map((c) => [c.name, c.status]),
+      [[CLUSTER, "ready"]],
+    );
     const output = await runOk("terraform", ["output", "-raw", "first_server"], { cwd: stackDir, env });
     assert.equal(output.trim(), "server01");
     await tf("destroy", "-auto-approve");

@@ -33,7 +33,9 @@ export function nodeBinary(node: string): string {
  * with `node` first on PATH when a binary is given.
  */
 export function userEnv(extra: NodeJS.ProcessEnv = {}, node?: string): NodeJS.ProcessEnv {
-  const env = Object.fromEntries(Object.entries(process.env).filter(([key]) => !/^npm_/i.test(key) && !key.startsWith("OPERATIONS_CENTER_") && !key.startsWith("TF_")));
+  const env = Object.fromEntries(
+    Object.entries(process.env).filter(([key]) => !/^npm_/i.test(key) && !key.startsWith("OPERATIONS_CENTER_") && !key.startsWith("TF_")),
+  );
   const pathEntries = [...(node === undefined ? [] : [path.dirname(node)]), path.dirname(process.execPath), env["PATH"] ?? ""];
   return { ...env, PATH: pathEntries.join(path.delimiter), CHECKPOINT_DISABLE: "1", CI: "1", ...extra };
 }
@@ -51,7 +53,9 @@ export function run(command: string, args: string[], options: { cwd: string; env
     child.stdout.on("data", (c: Buffer) => (output += c.toString()));
     child.stderr.on("data", (c: Buffer) => (output += c.toString()));
     child.on("error", reject);
-    child.on("close", (code, signal) => resolve({ code: code ?? (signal === null ? 1 : 128), output: signal === null ? output : `${output}\n(ended by ${signal})` }));
+    child.on("close", (code, signal) =>
+      resolve({ code: code ?? (signal === null ? 1 : 128), output: signal === null ? output : `${output}\n(ended by ${signal})` }),
+    );
   });
 }
 

@@ -110,7 +110,12 @@ interface StateView {
 interface ModelServer {
   name: string;
   cluster: string | null;
-  incusos: { network: { interfaces?: { name: string; vlan_tags?: number[] }[] }; services: Record<string, Record<string, unknown>>; applications: { name: string }[]; kernel: unknown };
+  incusos: {
+    network: { interfaces?: { name: string; vlan_tags?: number[] }[] };
+    services: Record<string, Record<string, unknown>>;
+    applications: { name: string }[];
+    kernel: unknown;
+  };
 }
 interface ModelCluster {
   name: string;
@@ -165,7 +170,8 @@ function stateProblems(view: StateView, phase: Phase): string[] {
     if (JSON.stringify(cluster.members) !== JSON.stringify(clusterServers(i))) out.push(`${cluster.name} members are ${cluster.members.join(", ")}`);
     for (const member of clusterServers(i)) {
       const s = view.servers.find((server) => server.name === member)!;
-      if (JSON.stringify(s.eth0) !== JSON.stringify(want.vlanTags)) out.push(`${member} eth0 VLAN tags are ${JSON.stringify(s.eth0)}, expected ${JSON.stringify(want.vlanTags)}`);
+      if (JSON.stringify(s.eth0) !== JSON.stringify(want.vlanTags))
+        out.push(`${member} eth0 VLAN tags are ${JSON.stringify(s.eth0)}, expected ${JSON.stringify(want.vlanTags)}`);
       if (s.iscsi.length !== 1) out.push(`${member} has ${s.iscsi.length} iSCSI targets, expected 1: ${JSON.stringify(s.iscsi)}`);
       if (s.applications.filter((a) => a === "debug").length !== 1) out.push(`${member} applications are ${s.applications.join(", ")}`);
       if (JSON.stringify((s.kernel as { blacklist_modules?: unknown }).blacklist_modules) !== JSON.stringify(want.kernel.blacklist_modules)) {
@@ -188,7 +194,10 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /** The error lines of a failed terraform run, shortened. */
 function errorSummary(output: string): string {
-  const lines = output.split("\n").filter((line) => /^(│ )?Error: /.test(line)).map((line) => line.replace(/^│ /, "").trim());
+  const lines = output
+    .split("\n")
+    .filter((line) => /^(│ )?Error: /.test(line))
+    .map((line) => line.replace(/^│ /, "").trim());
   return [...new Set(lines)].slice(0, 3).join(" | ") || output.trim().split("\n").slice(-3).join(" | ");
 }
 
@@ -230,10 +239,21 @@ async function runScenario(scenario: Scenario, reference: Map<Phase, StateView> 
           if (scenario.restart === "before-handling") {
             // Every cluster create waits unhandled; the first to arrive triggers the crash.
             await oc.setFaults({ hold: [{ method: "POST", path: "/1.0/provisioning/clusters" }] });
-            restart = restartWhen(oc, async () => ((await oc.control("GET", "/local-oc/requests")) as { method: string; path: string }[]).some((r) => r.method === "POST" && r.path === "/1.0/provisioning/clusters"), 0);
+            restart = restartWhen(
+              oc,
+              async () =>
+                ((await oc.control("GET", "/local-oc/requests")) as { method: string; path: string }[]).some(
+                  (r) => r.method === "POST" && r.path === "/1.0/provisioning/clusters",
+                ),
+              0,
+            );
           } else {
             // A create under way: its pending record is on disk when the crash comes.
-            restart = restartWhen(oc, async () => ((await oc.control("GET", "/local-oc/snapshot")) as { clusters: ModelCluster[] }).clusters.some((c) => c.status === "pending"), 500);
+            restart = restartWhen(
+              oc,
+              async () => ((await oc.control("GET", "/local-oc/snapshot")) as { clusters: ModelCluster[] }).clusters.some((c) => c.status === "pending"),
+              500,
+            );
           }
         }
         const command = phase === "destroy" ? "destroy" : "apply";
@@ -244,12 +264,18 @@ async function runScenario(scenario: Scenario, reference: Map<Phase, StateView> 
           result.failures.push(`apply ${applies}: ${errorSummary(done.output)}`);
           continue;
         }
-        const plan = await run("terraform", ["plan", "-input=false", "-no-color", "-detailed-exitcode", ...(phase === "destroy" ? ["-destroy"] : [])], { cwd: stackDir, env, timeoutMs: TERRAFORM_TIMEOUT_MS });
+        const plan = await run("terraform", ["plan", "-input=false", "-no-color", "-detailed-exitcode", ...(phase === "destroy" ? ["-destroy"] : [])], {
+          cwd: stackDir,
+          env,
+          timeoutMs: TERRAFORM_TIMEOUT_MS,
+        });
         if (plan.code === 0) {
           result.applies = applies;
           break;
         }
-        result.failures.push(`apply ${applies} succeeded, but the plan after it ${plan.code === 2 ? "still has changes" : `failed: ${errorSummary(plan.output)}`}`);
+        result.failures.push(
+          `apply ${applies} succeeded, but the plan after it ${plan.code === 2 ? "still has changes" : `failed: ${errorSummary(plan.output)}`}`,
+        );
       }
       const view = await stateView(oc);
       result.problems.push(...stateProblems(view, phase));
@@ -287,7 +313,9 @@ async function main(): Promise<number> {
   watchdog.unref();
   const started = performance.now();
   let failed = 0;
-  process.stdout.write(`Fault trial: ${CLUSTER_COUNT} clusters with VLAN tags, an iSCSI target, an application and a kernel config each; apply, update, destroy; at most ${MAX_APPLIES} applies a step\n\n`);
+  process.stdout.write(
+    `Fault trial: ${CLUSTER_COUNT} clusters with VLAN tags, an iSCSI target, an application and a kernel config each; apply, update, destroy; at most ${MAX_APPLIES} applies a step\n\n`,
+  );
   for (const scenario of SCENARIOS) {
     const t0 = performance.now();
     const results = await runScenario(scenario, stateOf.size === 0 ? undefined : stateOf);
@@ -299,7 +327,9 @@ async function main(): Promise<number> {
     for (const phase of PHASES) for (const failure of results.get(phase)?.failures ?? []) process.stdout.write(`    ${phase}, ${failure}\n`);
     process.stdout.write(problems.length === 0 ? `    server state exact after every step\n` : problems.map((p) => `    PROBLEM ${p}\n`).join(""));
   }
-  process.stdout.write(`\n${failed === 0 ? "every scenario converged with the server state exact" : `${failed} scenario(s) failed`} (${Math.round((performance.now() - started) / 1000)} s)\n`);
+  process.stdout.write(
+    `\n${failed === 0 ? "every scenario converged with the server state exact" : `${failed} scenario(s) failed`} (${Math.round((performance.now() - started) / 1000)} s)\n`,
+  );
   return failed === 0 ? 0 : 1;
 }
 
@@ -308,7 +338,7 @@ main().then(
     process.exitCode = code;
   },
   (error: unknown) => {
-    process.stderr.write(`soak: ${error instanceof Error ? error.stack ?? error.message : String(error)}\n`);
+    process.stderr.write(`soak: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
     killRunning();
     process.exitCode = 1;
   },

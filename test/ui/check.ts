@@ -64,8 +64,18 @@ const INVENTORY_DATA: Record<string, string[]> = {
 
 const PAGES: Page[] = [
   { name: "servers list", path: "/ui/provisioning/servers-view", expect: ["server01", "server04", "rack 4"], screenshot: "servers.png" },
-  { name: "server configuration", path: "/ui/provisioning/servers/server01/configuration", expect: ["Network configuration", "Storage configuration", "192.0.2.11"], screenshot: "server-configuration.png" },
-  { name: "cluster configuration", path: "/ui/provisioning/clusters/prod/configuration", expect: ['<option value="stable"'], screenshot: "cluster-configuration.png" },
+  {
+    name: "server configuration",
+    path: "/ui/provisioning/servers/server01/configuration",
+    expect: ["Network configuration", "Storage configuration", "192.0.2.11"],
+    screenshot: "server-configuration.png",
+  },
+  {
+    name: "cluster configuration",
+    path: "/ui/provisioning/clusters/prod/configuration",
+    expect: ['<option value="stable"'],
+    screenshot: "cluster-configuration.png",
+  },
   ...INVENTORY_PAGES.map((kind) => ({
     name: `inventory ${kind}`,
     path: `/ui/inventory/${kind}`,
@@ -73,7 +83,12 @@ const PAGES: Page[] = [
     ...(kind === "storage_volumes" ? { screenshot: "inventory-storage-volumes.png" } : {}),
   })),
   { name: "updates", path: "/ui/provisioning/updates-view", expect: ["202608200115", "Stable releases"], screenshot: "updates.png" },
-  { name: "settings", path: "/ui/settings", expect: ["Trusted TLS client certificate fingerprints", "Default update channel for new servers"], screenshot: "settings.png" },
+  {
+    name: "settings",
+    path: "/ui/settings",
+    expect: ["Trusted TLS client certificate fingerprints", "Default update channel for new servers"],
+    screenshot: "settings.png",
+  },
   { name: "warnings", path: "/ui/provisioning/warnings", expect: ["Server unreachable", "server04"] },
 ];
 
@@ -107,7 +122,20 @@ async function certificateHome(work: string, configDir: string): Promise<string>
   const db = join(home, ".pki", "nssdb");
   mkdirSync(db, { recursive: true });
   const p12 = join(work, "client.p12");
-  await run("openssl", ["pkcs12", "-export", "-in", join(configDir, "client.crt"), "-inkey", join(configDir, "client.key"), "-out", p12, "-passout", "pass:", "-name", "local-oc-client"]);
+  await run("openssl", [
+    "pkcs12",
+    "-export",
+    "-in",
+    join(configDir, "client.crt"),
+    "-inkey",
+    join(configDir, "client.key"),
+    "-out",
+    p12,
+    "-passout",
+    "pass:",
+    "-name",
+    "local-oc-client",
+  ]);
   await run("certutil", ["-d", `sql:${db}`, "-N", "--empty-password"]);
   await run("pk12util", ["-d", `sql:${db}`, "-i", p12, "-W", ""]);
   return home;
@@ -116,7 +144,16 @@ async function certificateHome(work: string, configDir: string): Promise<string>
 async function chromiumRun(chromium: string, home: string, profile: string, args: string[]): Promise<string> {
   const { stdout } = await run(
     chromium,
-    ["--headless", "--no-sandbox", "--disable-gpu", "--ignore-certificate-errors", `--user-data-dir=${profile}`, "--virtual-time-budget=15000", "--window-size=1440,1000", ...args],
+    [
+      "--headless",
+      "--no-sandbox",
+      "--disable-gpu",
+      "--ignore-certificate-errors",
+      `--user-data-dir=${profile}`,
+      "--virtual-time-budget=15000",
+      "--window-size=1440,1000",
+      ...args,
+    ],
     { env: { ...process.env, HOME: home }, timeout: 90_000, maxBuffer: 64 * 1024 * 1024 },
   );
   return stdout;
@@ -125,7 +162,9 @@ async function chromiumRun(chromium: string, home: string, profile: string, args
 async function main(): Promise<number> {
   const dist = process.env["OC_UI_DIST"];
   if (dist === undefined || dist === "") {
-    console.log("test:ui skipped: set OC_UI_DIST to the dist/ directory of the official Operations Center UI (git clone FuturFusion/operations-center; cd ui; yarn build)");
+    console.log(
+      "test:ui skipped: set OC_UI_DIST to the dist/ directory of the official Operations Center UI (git clone FuturFusion/operations-center; cd ui; yarn build)",
+    );
     return 0;
   }
   if (!existsSync(join(dist, "index.html"))) {
@@ -156,7 +195,9 @@ async function main(): Promise<number> {
       const lacking = page.expect.filter((text) => !dom.includes(text));
       const error = /Error while loading[^<]*/.exec(dom)?.[0];
       if (error !== undefined || lacking.length > 0 || !dom.includes("Logout")) {
-        failures.push(`${page.name} (${page.path}): ${error ?? (lacking.length > 0 ? `does not show ${lacking.map((t) => JSON.stringify(t)).join(", ")}` : "the UI did not get past its login check")}`);
+        failures.push(
+          `${page.name} (${page.path}): ${error ?? (lacking.length > 0 ? `does not show ${lacking.map((t) => JSON.stringify(t)).join(", ")}` : "the UI did not get past its login check")}`,
+        );
         console.log(`not ok  ${page.name}`);
       } else {
         console.log(`ok      ${page.name}`);

@@ -17,7 +17,8 @@ export interface IncusAccessOptions {
 /** The cluster of the request (404 when there is no ready cluster of that name) and how its client stands. */
 export function incusCluster(ctx: Context, req: ApiRequest, options: IncusAccessOptions): { model: IncusClusterModel; trust: ClientTrust } {
   const model = IncusClusterModel.of(ctx.store, req.params["cluster"]!);
-  if (model === undefined) throw new HttpError(404, `No Incus cluster "${req.params["cluster"]}" here (the local Operations Center serves one for each ready cluster it created)`);
+  if (model === undefined)
+    throw new HttpError(404, `No Incus cluster "${req.params["cluster"]}" here (the local Operations Center serves one for each ready cluster it created)`);
   return { model, trust: clientTrust(ctx.store.data, model.name, req.peer?.fingerprint, options.trustOperationsCenterClients) };
 }
 

@@ -26,7 +26,9 @@ export async function writeIncusConfigDir(dir: string, endpoints: readonly Incus
   const target = resolve(dir);
   const certs = join(target, "servercerts");
   await mkdir(certs, { recursive: true });
-  const remotes = Object.fromEntries(endpoints.map((e) => [e.cluster, { addr: e.url, auth_type: "tls", project: "default", protocol: "incus", public: false }]));
+  const remotes = Object.fromEntries(
+    endpoints.map((e) => [e.cluster, { addr: e.url, auth_type: "tls", project: "default", protocol: "incus", public: false }]),
+  );
   // The CLI's own `local` remote (the unix socket) stays the default, as a fresh incus config has it.
   await replaceFile(target, join(target, "config.yml"), yaml.dump({ "default-remote": "local", remotes, aliases: {} }, { lineWidth: -1 }), 0o600);
   const wanted = new Set(endpoints.map((e) => `${e.cluster}.crt`));

@@ -142,7 +142,8 @@ export class IncusClusterModel {
     }
     if (roles.includes("database-client")) {
       const others = this.memberNames().filter((m) => m !== name);
-      if (others.every((m) => this.member(m)!.roles.includes("database-client"))) throw new HttpError(400, "Assigning the 'database-client' role to all nodes is not allowed");
+      if (others.every((m) => this.member(m)!.roles.includes("database-client")))
+        throw new HttpError(400, "Assigning the 'database-client' role to all nodes is not allowed");
     }
     const groups = body.groups ?? [];
     if (groups.length === 0) throw new HttpError(400, "Cluster members need to belong to at least one group");
@@ -189,7 +190,8 @@ export class IncusClusterModel {
     const members = patch && (body.members === null || body.members === undefined) ? current.members : (body.members ?? []);
     if (patch) {
       for (const m of current.members) {
-        if (!members.includes(m) && this.member(m)!.groups.length === 1) throw new HttpError(400, `Cannot remove ${m} from group as member needs to belong to at least one group`);
+        if (!members.includes(m) && this.member(m)!.groups.length === 1)
+          throw new HttpError(400, `Cannot remove ${m} from group as member needs to belong to at least one group`);
       }
     }
     for (const m of members) this.requireMember(m);

@@ -47,7 +47,8 @@ function parse<S extends z.ZodType>(schema: S, body: string): z.infer<S> {
     throw new HttpError(400, `Invalid JSON: ${(error as Error).message}`);
   }
   const result = schema.safeParse(json);
-  if (!result.success) throw new HttpError(400, `Invalid request body: ${result.error.issues.map((i) => `${i.path.join(".") || "(body)"}: ${i.message}`).join("; ")}`);
+  if (!result.success)
+    throw new HttpError(400, `Invalid request body: ${result.error.issues.map((i) => `${i.path.join(".") || "(body)"}: ${i.message}`).join("; ")}`);
   return result.data;
 }
 
@@ -151,10 +152,25 @@ export function registerIncusRoutes(router: Router, ctx: Context, access: IncusA
     return target;
   };
   // What GET /1.0 shows an untrusted client (incus@be7afc5 cmd/incusd/api_1.0.go, api10Get).
-  const untrustedServerDocument = { config: {}, api_extensions: null, api_status: "stable", api_version: "1.0", auth: "untrusted", public: false, auth_methods: ["tls"] };
+  const untrustedServerDocument = {
+    config: {},
+    api_extensions: null,
+    api_status: "stable",
+    api_version: "1.0",
+    auth: "untrusted",
+    public: false,
+    auth_methods: ["tls"],
+  };
   const serverDocument = (model: IncusClusterModel, member: string) => ({
     config: model.renderedConfig(member),
-    api_extensions: ["clustering", "clustering_roles", "clustering_failure_domains", "clustering_groups", "clustering_evacuation", "instances_placement_scriptlet"],
+    api_extensions: [
+      "clustering",
+      "clustering_roles",
+      "clustering_failure_domains",
+      "clustering_groups",
+      "clustering_evacuation",
+      "instances_placement_scriptlet",
+    ],
     api_status: "stable",
     api_version: "1.0",
     auth: "trusted",
@@ -217,7 +233,20 @@ export function registerIncusRoutes(router: Router, ctx: Context, access: IncusA
   router.add("GET", `${P}/cluster/members/{member}/state`, (req) => {
     const model = clusterOf(req);
     model.requireMember(req.params["member"]!);
-    return sync({ sysinfo: { uptime: 86400, load_averages: [0.1, 0.1, 0.1], processes: 120, total_ram: 137438953472, free_ram: 68719476736, shared_ram: 0, buffered_ram: 0, total_swap: 0, free_swap: 0 }, storage_pools: {} });
+    return sync({
+      sysinfo: {
+        uptime: 86400,
+        load_averages: [0.1, 0.1, 0.1],
+        processes: 120,
+        total_ram: 137438953472,
+        free_ram: 68719476736,
+        shared_ram: 0,
+        buffered_ram: 0,
+        total_swap: 0,
+        free_swap: 0,
+      },
+      storage_pools: {},
+    });
   });
 
   router.add("POST", `${P}/cluster/members/{member}/state`, (req) => {
@@ -323,5 +352,4 @@ export function registerIncusRoutes(router: Router, ctx: Context, access: IncusA
     const timeout = raw === null || raw === "" ? -1 : Number.parseInt(raw, 10);
     return sync(await operations.wait(req.params["id"]!, Number.isNaN(timeout) ? -1 : timeout));
   });
-
 }

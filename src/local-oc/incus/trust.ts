@@ -18,7 +18,6 @@ import { HttpError } from "../errors.js";
 import type { IncusTrust, TrustedCertificate } from "../persisted.js";
 import type { Store } from "../state.js";
 
-
 /** The part of the persisted state this module reads and writes. */
 interface TrustState {
   incus_trust?: Record<string, IncusTrust> | undefined;

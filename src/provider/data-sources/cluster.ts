@@ -14,7 +14,7 @@ export const clusterDataSource: DataSource<ProviderClient> = {
       attributes: {
         name: { type: "string", required: true, description: "The cluster name (case-sensitive)." },
         id: { type: "string", computed: true, description: "The cluster name." },
-        certificate: { type: "string", computed: true, description: "The cluster certificate (PEM), \"\" while the cluster is pending." },
+        certificate: { type: "string", computed: true, description: 'The cluster certificate (PEM), "" while the cluster is pending.' },
         fingerprint: { type: "string", computed: true, description: "The SHA-256 fingerprint of the cluster certificate." },
         status: { type: "string", computed: true, description: "unknown, pending or ready." },
         channel: { type: "string", computed: true, description: "The update channel of the cluster." },

@@ -51,7 +51,9 @@ export const incusClusterMembersDataSource: DataSource<ProviderClient> = {
   async read(config, { client, log }) {
     const cluster = knownString(config.cluster)!;
     const incus = await incusFor(client, config, log);
-    const members = (await apiStep(`Cannot list the Incus members of cluster "${cluster}"`, () => incus.listMembers())).sort((a, b) => a.server_name.localeCompare(b.server_name));
+    const members = (await apiStep(`Cannot list the Incus members of cluster "${cluster}"`, () => incus.listMembers())).sort((a, b) =>
+      a.server_name.localeCompare(b.server_name),
+    );
     return {
       state: {
         ...config,

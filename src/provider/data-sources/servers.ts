@@ -31,7 +31,7 @@ export const serversDataSource: DataSource<ProviderClient> = {
             "An Operations Center filter expression (expr-lang, https://expr-lang.org), evaluated per server; it must be true or false. " +
             "Names are the server's JSON fields as Operations Center stores them: name, cluster, type, status, status_detail, channel, connection_url, " +
             "description, properties (a map: properties.rack), version_data, os_data, hardware_data. " +
-            'Strings are quoted ("…" or \'…\'); operators ==, !=, <, >, in, contains, startsWith, endsWith, matches, and/&&, or/||, not/!. ' +
+            "Strings are quoted (\"…\" or '…'); operators ==, !=, <, >, in, contains, startsWith, endsWith, matches, and/&&, or/||, not/!. " +
             'cluster is nil for an unclustered server (never ""): `cluster == nil` selects unclustered servers, `cluster == "lab"` the members of lab, ' +
             '`status == "ready" and cluster == nil` ready unclustered ones. A filter that matches nothing answers [].',
         },

@@ -7,12 +7,9 @@ import * as wire from "./wire/tfplugin6.js";
 
 export function toWirePath(path: AttributePath): wire.AttributePath {
   return {
-    steps: path.map((step): wire.AttributePathStep =>
-      typeof step === "string"
-        ? { attribute_name: step }
-        : typeof step === "number"
-          ? { element_key_int: step }
-          : { element_key_string: step.key },
+    steps: path.map(
+      (step): wire.AttributePathStep =>
+        typeof step === "string" ? { attribute_name: step } : typeof step === "number" ? { element_key_int: step } : { element_key_string: step.key },
     ),
   };
 }

@@ -230,12 +230,16 @@ export function createService<Client>(definition: ProviderDefinition<Client>, ru
     const raw = request.raw_state;
     if (raw === undefined || raw.json.length === 0) {
       if (raw !== undefined && raw.flatmap.size > 0) {
-        throw new Error(`${request.type_name}: the stored state is in the legacy flatmap format, which this provider cannot read; remove the resource from state and import it again`);
+        throw new Error(
+          `${request.type_name}: the stored state is in the legacy flatmap format, which this provider cannot read; remove the resource from state and import it again`,
+        );
       }
       return { state: stateValue(null, schema.block, request.type_name) };
     }
     if (request.version > schema.version) {
-      throw new Error(`${request.type_name}: the stored state has schema version ${request.version}, newer than this provider's ${schema.version}; use the provider version that wrote it`);
+      throw new Error(
+        `${request.type_name}: the stored state has schema version ${request.version}, newer than this provider's ${schema.version}; use the provider version that wrote it`,
+      );
     }
     let json = raw.json;
     if (request.version < schema.version && resource.upgradeState !== undefined) {

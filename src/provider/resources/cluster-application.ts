@@ -49,7 +49,8 @@ export const clusterApplicationResource: Resource<ProviderClient> = memberItemRe
   bulkAdd: (api, log, cluster, name) => runBulkAction(api, log, cluster, "add_application", { name }, `adding ${describe(name)}`),
   removalWarning: (name, cluster) => ({
     summary: `${describe(name)} will be removed from every member of cluster "${cluster}"`,
-    detail: "IncusOS stops the application and wipes its local data on each member; what depends on it (the ceph or linstor service for incus-ceph or incus-linstor) stops working.",
+    detail:
+      "IncusOS stops the application and wipes its local data on each member; what depends on it (the ceph or linstor service for incus-ceph or incus-linstor) stops working.",
   }),
   addOn: (api, member, name) => installServerApplication(api, member, name),
   removeOn: (api, member, name) => removeServerApplication(api, member, name),

@@ -32,8 +32,18 @@ export const clusterCertificateResource: Resource<ProviderClient> = {
             "Name of the cluster in Operations Center. The cluster's rename is an in-place change with no call; a change to another existing cluster puts the certificate there (the first cluster keeps its certificate).",
         },
         certificate: { type: "string", required: true, description: "The new certificate (PEM)." },
-        private_key: { type: "string", required: true, writeOnly: true, sensitive: true, description: "Its private key (PEM). Write-only: never stored in plan or state." },
-        private_key_digest: { type: "string", computed: true, description: "Keyed digest (hmac-sha256) of the private key, to tell a new key from the same one." },
+        private_key: {
+          type: "string",
+          required: true,
+          writeOnly: true,
+          sensitive: true,
+          description: "Its private key (PEM). Write-only: never stored in plan or state.",
+        },
+        private_key_digest: {
+          type: "string",
+          computed: true,
+          description: "Keyed digest (hmac-sha256) of the private key, to tell a new key from the same one.",
+        },
         fingerprint: { type: "string", computed: true, description: "SHA-256 fingerprint of the certificate." },
       },
     },
@@ -86,7 +96,12 @@ export const clusterCertificateResource: Resource<ProviderClient> = {
     }
     const cluster = knownString(planned.cluster)!;
     // The cluster's rename (or a move with the same pair already live there) changes no certificate.
-    if (prior !== null && prior.certificate === planned.certificate && prior.private_key_digest === planned.private_key_digest && (await liveCertificate(client, cluster)) === planned.certificate) {
+    if (
+      prior !== null &&
+      prior.certificate === planned.certificate &&
+      prior.private_key_digest === planned.private_key_digest &&
+      (await liveCertificate(client, cluster)) === planned.certificate
+    ) {
       return { state: { ...planned, private_key: null } };
     }
     const key = config === null ? undefined : knownString(config.private_key);
@@ -138,7 +153,14 @@ function pairProblems(config: ObjectValue): Diagnostic[] {
     try {
       x509 = new X509Certificate(certificate);
     } catch {
-      return [{ severity: "error", summary: "certificate: not a PEM certificate", detail: "Give the certificate as PEM (-----BEGIN CERTIFICATE----- ...), e.g. file(\"cluster.crt\").", path: ["certificate"] }];
+      return [
+        {
+          severity: "error",
+          summary: "certificate: not a PEM certificate",
+          detail: 'Give the certificate as PEM (-----BEGIN CERTIFICATE----- ...), e.g. file("cluster.crt").',
+          path: ["certificate"],
+        },
+      ];
     }
   }
   if (key === undefined) return [];
@@ -146,10 +168,24 @@ function pairProblems(config: ObjectValue): Diagnostic[] {
   try {
     parsed = createPrivateKey(key);
   } catch {
-    return [{ severity: "error", summary: "private_key: not a PEM private key", detail: "Give the key as PEM (-----BEGIN PRIVATE KEY----- ...), e.g. file(\"cluster.key\").", path: ["private_key"] }];
+    return [
+      {
+        severity: "error",
+        summary: "private_key: not a PEM private key",
+        detail: 'Give the key as PEM (-----BEGIN PRIVATE KEY----- ...), e.g. file("cluster.key").',
+        path: ["private_key"],
+      },
+    ];
   }
   if (x509 !== undefined && !x509.checkPrivateKey(parsed)) {
-    return [{ severity: "error", summary: "private_key: does not belong to certificate", detail: "Give the key the certificate was issued for.", path: ["private_key"] }];
+    return [
+      {
+        severity: "error",
+        summary: "private_key: does not belong to certificate",
+        detail: "Give the key the certificate was issued for.",
+        path: ["private_key"],
+      },
+    ];
   }
   return [];
 }

@@ -24,7 +24,11 @@ const nvmeList: ServiceList<NvmeTarget> = {
     return live;
   },
   same: (a, b) =>
-    a.transport === b.transport && a.address === b.address && (a.port ?? 0) === (b.port ?? 0) && (a.host_address ?? "") === (b.host_address ?? "") && (a.nqn ?? "") === (b.nqn ?? ""),
+    a.transport === b.transport &&
+    a.address === b.address &&
+    (a.port ?? 0) === (b.port ?? 0) &&
+    (a.host_address ?? "") === (b.host_address ?? "") &&
+    (a.nqn ?? "") === (b.nqn ?? ""),
   toLive: (t) => ({ transport: t.transport, address: t.address, port: t.port ?? 0 }),
 };
 
@@ -39,7 +43,8 @@ function portOf(values: ObjectValue): number | undefined {
 const describe = (t: NvmeTarget): string => `NVMe target ${t.transport} ${t.address}${t.transport === "tcp" ? `:${t.port ?? 0}` : ""}`;
 
 /** The bulk arguments: Fibre Channel takes no port. */
-const argumentsOf = (t: NvmeTarget): NvmeTarget => (t.transport === "fc" ? { transport: t.transport, address: t.address } : { transport: t.transport, address: t.address, port: t.port ?? 0 });
+const argumentsOf = (t: NvmeTarget): NvmeTarget =>
+  t.transport === "fc" ? { transport: t.transport, address: t.address } : { transport: t.transport, address: t.address, port: t.port ?? 0 };
 
 export const clusterNvmeTargetResource: Resource<ProviderClient> = memberItemResource<NvmeTarget>({
   typeName: "operationscenter_cluster_nvme_target",
@@ -68,7 +73,9 @@ export const clusterNvmeTargetResource: Resource<ProviderClient> = memberItemRes
   problems(config) {
     if (hasUnknown(config.transport) || hasUnknown(config.address) || hasUnknown(config.port)) return [];
     const port = portOf(config);
-    return schemaProblems(nvmeTargetSchema, { transport: config.transport, address: config.address, ...(port === 0 ? {} : { port }) }, (path) => [String(path[0] ?? "transport")]);
+    return schemaProblems(nvmeTargetSchema, { transport: config.transport, address: config.address, ...(port === 0 ? {} : { port }) }, (path) => [
+      String(path[0] ?? "transport"),
+    ]);
   },
   valuesOf: (t) => ({ transport: t.transport, address: t.address, port: t.port ?? 0 }),
   idOf: (t) => `${t.transport}/${t.address}/${t.port ?? 0}`,

@@ -55,8 +55,12 @@ export const clusterTemplateResource: Resource<ProviderClient> = {
           nested: {
             nesting: "map",
             attributes: {
-              description: { type: "string", optional: true, description: "What the variable is for. Unset: \"\"." },
-              default: { type: "string", optional: true, description: "The value a cluster gets when it gives none; empty makes the variable required. Unset: \"\"." },
+              description: { type: "string", optional: true, description: 'What the variable is for. Unset: "".' },
+              default: {
+                type: "string",
+                optional: true,
+                description: 'The value a cluster gets when it gives none; empty makes the variable required. Unset: "".',
+              },
             },
           },
           optional: true,
@@ -120,7 +124,11 @@ export const clusterTemplateResource: Resource<ProviderClient> = {
   async import(id, { client }) {
     const problem = objectNameProblem(KIND, id);
     if (problem !== undefined) {
-      throw new DiagnosticError({ severity: "error", summary: `Cannot import cluster template: ${problem}`, detail: "Give the template's name as the import id: terraform import <address> NAME." });
+      throw new DiagnosticError({
+        severity: "error",
+        summary: `Cannot import cluster template: ${problem}`,
+        detail: "Give the template's name as the import id: terraform import <address> NAME.",
+      });
     }
     const found = await apiStep(`Cannot read cluster template "${id}"`, () => client.api.findClusterTemplate(id));
     if (found === undefined) {
@@ -271,9 +279,7 @@ function liveContent(template: ClusterTemplate): ClusterTemplatePut {
     description: template.description,
     service_config_template: template.service_config_template,
     application_config_template: template.application_config_template,
-    variables: Object.fromEntries(
-      Object.entries(template.variables).map(([name, v]) => [name, { description: v.description, default: v.default }]),
-    ),
+    variables: Object.fromEntries(Object.entries(template.variables).map(([name, v]) => [name, { description: v.description, default: v.default }])),
   };
 }
 

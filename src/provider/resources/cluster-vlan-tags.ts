@@ -68,7 +68,9 @@ function deviceOf(network: Network, interfaceName: string) {
  * AddServerSystemNetworkVLANTags), so right after one it still shows the old tags.
  */
 async function liveTags(client: ProviderClient, members: readonly string[], interfaceName: string): Promise<LiveTags> {
-  const networks = await readMembers(client, members, (member) => apiStep(`Cannot read the network config of member ${member}`, () => client.api.getServerLiveNetwork(member)));
+  const networks = await readMembers(client, members, (member) =>
+    apiStep(`Cannot read the network config of member ${member}`, () => client.api.getServerLiveNetwork(member)),
+  );
   return new Map(
     members.map((member, index) => {
       const device = deviceOf(networks[index]!, interfaceName);
@@ -132,32 +134,41 @@ async function stageOnJoining(
     // Set once the PUT went out: after a lost reply the read may show the tags already set, and
     // the server still needs to become ready again.
     let sent = false;
-    const staged = await readThenDecide(`server ${server}: setting VLAN tags on "${interfaceName}"`, async () => {
-      const network = await apiStep(`Cannot read the network config of server ${server}`, () => api.getServerLiveNetwork(server));
-      const device = deviceOf(network, interfaceName);
-      if (device === undefined) {
-        throw new DiagnosticError({
-          severity: "error",
-          summary: `Server ${server} has no interface or bond "${interfaceName}", so it cannot carry the VLAN tags of cluster "${cluster}"`,
-          detail: `Every member needs the same interfaces; remove ${server} from the cluster's servers, or correct interface_name.`,
-          path: ["servers"],
-        });
-      }
-      const current = device.vlan_tags ?? [];
-      const next = tagsFor(current);
-      if (JSON.stringify(current) !== JSON.stringify(next)) {
-        log.info(`oc-cdktf: cluster "${cluster}": server ${server} is about to join; setting VLAN tags ${list(next)} on "${interfaceName}" (in the members' order) through its network endpoint`, {
-          cluster,
-          server,
-        });
-        device.vlan_tags = next;
-        sent = true;
-        await apiStep(`Cannot set the VLAN tags of "${interfaceName}" on server ${server}`, () => putServerNetwork(api, server, network));
-      }
-      if (!sent) return false;
-      await apiStep(`Server ${server} did not become ready after its VLAN tags were set`, () => resyncUntilReady(client, log, server, `its VLAN tags on "${interfaceName}" were set`));
-      return true;
-    }, log);
+    const staged = await readThenDecide(
+      `server ${server}: setting VLAN tags on "${interfaceName}"`,
+      async () => {
+        const network = await apiStep(`Cannot read the network config of server ${server}`, () => api.getServerLiveNetwork(server));
+        const device = deviceOf(network, interfaceName);
+        if (device === undefined) {
+          throw new DiagnosticError({
+            severity: "error",
+            summary: `Server ${server} has no interface or bond "${interfaceName}", so it cannot carry the VLAN tags of cluster "${cluster}"`,
+            detail: `Every member needs the same interfaces; remove ${server} from the cluster's servers, or correct interface_name.`,
+            path: ["servers"],
+          });
+        }
+        const current = device.vlan_tags ?? [];
+        const next = tagsFor(current);
+        if (JSON.stringify(current) !== JSON.stringify(next)) {
+          log.info(
+            `oc-cdktf: cluster "${cluster}": server ${server} is about to join; setting VLAN tags ${list(next)} on "${interfaceName}" (in the members' order) through its network endpoint`,
+            {
+              cluster,
+              server,
+            },
+          );
+          device.vlan_tags = next;
+          sent = true;
+          await apiStep(`Cannot set the VLAN tags of "${interfaceName}" on server ${server}`, () => putServerNetwork(api, server, network));
+        }
+        if (!sent) return false;
+        await apiStep(`Server ${server} did not become ready after its VLAN tags were set`, () =>
+          resyncUntilReady(client, log, server, `its VLAN tags on "${interfaceName}" were set`),
+        );
+        return true;
+      },
+      log,
+    );
     changed ||= staged;
   }
   return changed;
@@ -167,7 +178,12 @@ async function stageOnJoining(
  * Every member's tags after the apply, as the bulk actions change them: the declared tags added,
  * the formerly managed ones dropped, the rest kept. So the plan shows the change per member.
  */
-function predictedTagsAll(prior: ObjectValue, desired: readonly number[], managed: readonly number[], servers: readonly string[] | undefined): ObjectValue[string] {
+function predictedTagsAll(
+  prior: ObjectValue,
+  desired: readonly number[],
+  managed: readonly number[],
+  servers: readonly string[] | undefined,
+): ObjectValue[string] {
   const all = knownObject(prior.vlan_tags_all);
   if (all === undefined) return UNKNOWN;
   const predicted = new Map(
@@ -195,14 +211,36 @@ function restricted(all: ObjectValue, servers: ObjectValue[string] | undefined):
  * maintenance (Operations Center refuses every bulk action then), a network PUT on each member
  * that needs the change, through its IncusOS endpoint.
  */
-async function changeTags(api: OperationsCenterClient, log: Logger, cluster: string, interfaceName: string, live: LiveTags, add: readonly number[], remove: readonly number[]): Promise<void> {
+async function changeTags(
+  api: OperationsCenterClient,
+  log: Logger,
+  cluster: string,
+  interfaceName: string,
+  live: LiveTags,
+  add: readonly number[],
+  remove: readonly number[],
+): Promise<void> {
   if (add.length === 0 && remove.length === 0) return;
   const why = await bulkUnlessMaintenance(api, cluster, async () => {
     if (add.length > 0) {
-      await runBulkAction(api, log, cluster, "add_network_interface_vlan_tags", { interface_name: interfaceName, vlan_tags: [...add] }, `adding VLAN tags ${list(add)} to "${interfaceName}"`);
+      await runBulkAction(
+        api,
+        log,
+        cluster,
+        "add_network_interface_vlan_tags",
+        { interface_name: interfaceName, vlan_tags: [...add] },
+        `adding VLAN tags ${list(add)} to "${interfaceName}"`,
+      );
     }
     if (remove.length > 0) {
-      await runBulkAction(api, log, cluster, "remove_network_interface_vlan_tags", { interface_name: interfaceName, vlan_tags: [...remove] }, `removing VLAN tags ${list(remove)} from "${interfaceName}"`);
+      await runBulkAction(
+        api,
+        log,
+        cluster,
+        "remove_network_interface_vlan_tags",
+        { interface_name: interfaceName, vlan_tags: [...remove] },
+        `removing VLAN tags ${list(remove)} from "${interfaceName}"`,
+      );
     }
   });
   if (why === undefined) return;
@@ -214,7 +252,10 @@ async function changeTags(api: OperationsCenterClient, log: Logger, cluster: str
     // As the bulk actions do: the missing tags appended, the removed ones dropped, the order kept.
     const next = [...current.filter((tag) => !remove.includes(tag)), ...add.filter((tag) => !current.includes(tag))];
     if (JSON.stringify(next) === JSON.stringify(current)) continue;
-    log.info(`oc-cdktf: cluster "${cluster}": setting VLAN tags ${list(next)} on "${interfaceName}" of member ${member} through its IncusOS endpoint (${why})`, { cluster, member });
+    log.info(
+      `oc-cdktf: cluster "${cluster}": setting VLAN tags ${list(next)} on "${interfaceName}" of member ${member} through its IncusOS endpoint (${why})`,
+      { cluster, member },
+    );
     device.vlan_tags = next;
     await apiStep(`Cluster "${cluster}": cannot set the VLAN tags of "${interfaceName}" on member ${member}`, () => putMemberNetwork(api, member, network));
   }
@@ -226,10 +267,21 @@ function problems(config: ObjectValue): Diagnostic[] {
   if (name !== undefined) out.push(...schemaProblems(interfaceNameSchema, name, () => ["interface_name"]));
   if (Array.isArray(config.vlan_tags)) {
     if (config.vlan_tags.length === 0) {
-      out.push({ severity: "error", summary: "vlan_tags must list at least one VLAN ID", detail: "To manage no tags on the interface, remove the resource.", path: ["vlan_tags"] });
+      out.push({
+        severity: "error",
+        summary: "vlan_tags must list at least one VLAN ID",
+        detail: "To manage no tags on the interface, remove the resource.",
+        path: ["vlan_tags"],
+      });
     }
     config.vlan_tags.forEach((tag) => {
-      if (!isUnknown(tag)) out.push(...schemaProblems(vlanTagSchema, tag, () => ["vlan_tags"]).map((d) => ({ ...d, summary: `vlan_tags: ${String(tag)}: ${d.summary.replace(/^vlan_tags: /, "")}` })));
+      if (!isUnknown(tag))
+        out.push(
+          ...schemaProblems(vlanTagSchema, tag, () => ["vlan_tags"]).map((d) => ({
+            ...d,
+            summary: `vlan_tags: ${String(tag)}: ${d.summary.replace(/^vlan_tags: /, "")}`,
+          })),
+        );
     });
   }
   return out;
@@ -253,10 +305,22 @@ function stateOf(cluster: string, interfaceName: string, vlanTags: readonly numb
 async function removeManaged(client: ProviderClient, log: Logger, cluster: string, interfaceName: string, managed: readonly number[]): Promise<void> {
   const members = await clusterMembers(client.api, cluster);
   if (members === undefined) return;
-  await readThenDecide(`cluster "${cluster}": removing VLAN tags from "${interfaceName}"`, async () => {
-    const live = await liveTags(client, members, interfaceName);
-    await changeTags(client.api, log, cluster, interfaceName, live, [], managed.filter((tag) => onSome(live, tag)));
-  }, log);
+  await readThenDecide(
+    `cluster "${cluster}": removing VLAN tags from "${interfaceName}"`,
+    async () => {
+      const live = await liveTags(client, members, interfaceName);
+      await changeTags(
+        client.api,
+        log,
+        cluster,
+        interfaceName,
+        live,
+        [],
+        managed.filter((tag) => onSome(live, tag)),
+      );
+    },
+    log,
+  );
 }
 
 export const clusterVlanTagsResource: Resource<ProviderClient> = changesOneAtATime({
@@ -314,14 +378,20 @@ export const clusterVlanTagsResource: Resource<ProviderClient> = changesOneAtATi
     const tagsChanged = prior !== null && JSON.stringify(numberList(prior.vlan_tags).sort()) !== JSON.stringify(numberList(proposed.vlan_tags).sort());
     const serversMoved = serversChanged(prior, proposed);
     const servers = Array.isArray(proposed.servers) && !hasUnknown(proposed.servers) ? stringList(proposed.servers) : undefined;
-    if (prior === null || requiresReplace.length > 0 || change === "move" || hasUnknown(proposed.vlan_tags) || (serversMoved && servers === undefined)) planned.vlan_tags_all = UNKNOWN;
+    if (prior === null || requiresReplace.length > 0 || change === "move" || hasUnknown(proposed.vlan_tags) || (serversMoved && servers === undefined))
+      planned.vlan_tags_all = UNKNOWN;
     else if (!tagsChanged && !serversMoved) planned.vlan_tags_all = prior.vlan_tags_all ?? UNKNOWN;
     else planned.vlan_tags_all = predictedTagsAll(prior, numberList(proposed.vlan_tags), managedTags(prior, priorPrivate), serversMoved ? servers : undefined);
     if ((prior === null || tagsChanged) && cluster !== undefined && requiresReplace.length === 0) {
       const maintenance = await membersInMaintenance(client.api, change === "rename" && from !== undefined ? from : cluster);
       if (maintenance.size > 0) diagnostics.push(maintenanceNote("operationscenter_cluster_vlan_tags", cluster, maintenance));
     }
-    return { planned, plannedPrivate: priorPrivate, ...(requiresReplace.length > 0 ? { requiresReplace } : {}), ...(diagnostics.length > 0 ? { diagnostics } : {}) };
+    return {
+      planned,
+      plannedPrivate: priorPrivate,
+      ...(requiresReplace.length > 0 ? { requiresReplace } : {}),
+      ...(diagnostics.length > 0 ? { diagnostics } : {}),
+    };
   },
 
   async apply({ prior, planned, plannedPrivate }, { client, log }) {
@@ -331,20 +401,29 @@ export const clusterVlanTagsResource: Resource<ProviderClient> = changesOneAtATi
       const interfaceName = prior === null ? undefined : knownString(prior.interface_name);
       if (cluster === undefined || interfaceName === undefined) return { state: null };
       if (deletionPolicyOf(prior) === "retain") {
-        log.info(`oc-cdktf: cluster "${cluster}": the VLAN tags of "${interfaceName}" stay on the members (deletion_policy retain); forgetting them`, { cluster });
+        log.info(`oc-cdktf: cluster "${cluster}": the VLAN tags of "${interfaceName}" stay on the members (deletion_policy retain); forgetting them`, {
+          cluster,
+        });
         return { state: null };
       }
       try {
         await removeManaged(client, log, cluster, interfaceName, managedTags(prior, plannedPrivate));
       } catch (error) {
-        return { state: prior, private: plannedPrivate, diagnostics: stepFailed(`Cluster "${cluster}": removing the VLAN tags of "${interfaceName}" failed`, error).diagnostics };
+        return {
+          state: prior,
+          private: plannedPrivate,
+          diagnostics: stepFailed(`Cluster "${cluster}": removing the VLAN tags of "${interfaceName}" failed`, error).diagnostics,
+        };
       }
       return { state: null };
     }
     const cluster = knownString(planned.cluster);
     const interfaceName = knownString(planned.interface_name);
     if (cluster === undefined || interfaceName === undefined || hasUnknown(planned.vlan_tags)) {
-      throw new DiagnosticError({ severity: "error", summary: "operationscenter_cluster_vlan_tags: cluster, interface_name or vlan_tags is unknown at apply time" });
+      throw new DiagnosticError({
+        severity: "error",
+        summary: "operationscenter_cluster_vlan_tags: cluster, interface_name or vlan_tags is unknown at apply time",
+      });
     }
     const desired = numberList(planned.vlan_tags);
     try {
@@ -360,20 +439,31 @@ export const clusterVlanTagsResource: Resource<ProviderClient> = changesOneAtATi
       // when its interfaces carry the members' VLAN tags, so they get the tags first.
       const joining = stringList(planned.servers).filter((server) => !members.includes(server));
       if (members.length === 0 && joining.length === 0) await requireMembers(api, on);
-      const current = await readThenDecide(`cluster "${on}": changing the VLAN tags of "${interfaceName}"`, async () => {
-        const live = await liveTags(client, members, interfaceName);
-        const add = desired.filter((tag) => !onEvery(live, tag)).sort((a, b) => a - b);
-        const remove = managed.filter((tag) => !desired.includes(tag) && onSome(live, tag));
-        await changeTags(api, log, on, interfaceName, live, add, remove);
-        return add.length === 0 && remove.length === 0 ? live : await liveTags(client, members, interfaceName);
-      }, log);
+      const current = await readThenDecide(
+        `cluster "${on}": changing the VLAN tags of "${interfaceName}"`,
+        async () => {
+          const live = await liveTags(client, members, interfaceName);
+          const add = desired.filter((tag) => !onEvery(live, tag)).sort((a, b) => a - b);
+          const remove = managed.filter((tag) => !desired.includes(tag) && onSome(live, tag));
+          await changeTags(api, log, on, interfaceName, live, add, remove);
+          return add.length === 0 && remove.length === 0 ? live : await liveTags(client, members, interfaceName);
+        },
+        log,
+      );
       const reference = members.length === 0 ? undefined : current.get(members[0]!);
       const staged = await stageOnJoining(client, log, on, joining, interfaceName, (tags) => stagedTags(tags, reference, desired, managed));
       const after = !staged ? current : await liveTags(client, [...members, ...joining], interfaceName);
       const state = stateOf(cluster, interfaceName, desired, planned, after);
-      return { state: { ...state, vlan_tags_all: restricted(knownObject(state.vlan_tags_all) ?? {}, planned.servers) }, private: vlanPrivate.encode({ managed: desired }) };
+      return {
+        state: { ...state, vlan_tags_all: restricted(knownObject(state.vlan_tags_all) ?? {}, planned.servers) },
+        private: vlanPrivate.encode({ managed: desired }),
+      };
     } catch (error) {
-      return { state: prior, private: plannedPrivate, diagnostics: stepFailed(`Cluster "${cluster}": changing the VLAN tags of "${interfaceName}" failed`, error).diagnostics };
+      return {
+        state: prior,
+        private: plannedPrivate,
+        diagnostics: stepFailed(`Cluster "${cluster}": changing the VLAN tags of "${interfaceName}" failed`, error).diagnostics,
+      };
     }
   },
 
@@ -392,7 +482,8 @@ export const clusterVlanTagsResource: Resource<ProviderClient> = changesOneAtATi
   async import(id, { client }) {
     const [cluster, interfaceName] = importIdParts("VLAN tags", id, "CLUSTER/INTERFACE") as [string, string];
     const members = await clusterMembers(client.api, cluster);
-    if (members === undefined) throw new DiagnosticError({ severity: "error", summary: `Cannot import VLAN tags "${id}": cluster "${cluster}" does not exist` });
+    if (members === undefined)
+      throw new DiagnosticError({ severity: "error", summary: `Cannot import VLAN tags "${id}": cluster "${cluster}" does not exist` });
     const live = await liveTags(client, members, interfaceName);
     const common = [...new Set([...live.values()].flatMap((tags) => tags ?? []))].filter((tag) => onEvery(live, tag)).sort((a, b) => a - b);
     // The tags every member has are adopted as managed; the next plan shows any the configuration lacks as removals.

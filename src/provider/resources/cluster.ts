@@ -5,9 +5,31 @@
 import { canonicalJson } from "../canonical-json.js";
 import type { ProviderClient } from "../client.js";
 import { attributeName, attributeSetting, type ConfigurationLanguage } from "../configuration-language.js";
-import { DiagnosticError, UNKNOWN, type AttributePath, type Diagnostic, type ObjectValue, type ClientCapabilities, type PlanRequest, type PlanResult, type Resource, type Value } from "../plugin/types.js";
+import {
+  DiagnosticError,
+  UNKNOWN,
+  type AttributePath,
+  type Diagnostic,
+  type ObjectValue,
+  type ClientCapabilities,
+  type PlanRequest,
+  type PlanResult,
+  type Resource,
+  type Value,
+} from "../plugin/types.js";
 import type { Cluster } from "../../client/api-types.js";
-import { createCluster, deleteCluster, failed, findRenamed, forgetCreate, readBack, refusedRemoval, removalRefusals, secretsOf, updateCluster } from "./cluster/apply.js";
+import {
+  createCluster,
+  deleteCluster,
+  failed,
+  findRenamed,
+  forgetCreate,
+  readBack,
+  refusedRemoval,
+  removalRefusals,
+  secretsOf,
+  updateCluster,
+} from "./cluster/apply.js";
 import { adoptionMarker, createdHere, readBookkeeping, reconcileMembers } from "./cluster/bookkeeping.js";
 import { findCreate } from "./cluster/journal.js";
 import { creationChanges, plannedMembership, type CreationChange } from "./cluster/decide.js";
@@ -73,16 +95,18 @@ async function movedInDiagnostics(prior: ClusterValue, proposed: ObjectValue, cl
   const found = await Promise.all(added.map((name) => client.api.findServer(name).catch(() => undefined)));
   return found
     .filter((server) => server !== undefined && server.cluster !== "" && server.cluster !== prior.name)
-    .map((server): Diagnostic => ({
-      severity: "warning",
-      summary: `${server!.name} moves from cluster "${server!.cluster}" to cluster "${prior.name}"`,
-      detail:
-        `It joins only after cluster "${server!.cluster}" has removed it in this same apply (evacuated, removed, factory-reset by Operations Center) ` +
-        `and it has registered again: the add waits for that (bounded; the provider log names the servers not back yet). ` +
-        `Remove it from the servers of cluster "${server!.cluster}" in the same change, or this apply waits and then fails. ` +
-        `Resources that act on the members of "${prior.name}" (bulk applications, tags) see it once it joined, as they run after this cluster.`,
-      path: ["servers"],
-    }));
+    .map(
+      (server): Diagnostic => ({
+        severity: "warning",
+        summary: `${server!.name} moves from cluster "${server!.cluster}" to cluster "${prior.name}"`,
+        detail:
+          `It joins only after cluster "${server!.cluster}" has removed it in this same apply (evacuated, removed, factory-reset by Operations Center) ` +
+          `and it has registered again: the add waits for that (bounded; the provider log names the servers not back yet). ` +
+          `Remove it from the servers of cluster "${server!.cluster}" in the same change, or this apply waits and then fails. ` +
+          `Resources that act on the members of "${prior.name}" (bulk applications, tags) see it once it joined, as they run after this cluster.`,
+        path: ["servers"],
+      }),
+    );
 }
 
 // Why an error rather than pointing at `terraform apply -replace=...`: Terraform calls
@@ -121,7 +145,12 @@ function recreateWay(language: ConfigurationLanguage): string {
   );
 }
 
-function creationChangeDiagnostics(prior: ClusterValue, changes: readonly CreationChange[], allowRecreate: boolean, language: ConfigurationLanguage): Diagnostic[] {
+function creationChangeDiagnostics(
+  prior: ClusterValue,
+  changes: readonly CreationChange[],
+  allowRecreate: boolean,
+  language: ConfigurationLanguage,
+): Diagnostic[] {
   const policy = prior.deletion_policy ?? "retain";
   const refusal = recreateRefusal(policy, language);
   const name = (attribute: string) => attributeName(language, attribute);
@@ -152,7 +181,9 @@ function creationChangeDiagnostics(prior: ClusterValue, changes: readonly Creati
       detail:
         `The change cannot be applied to the existing cluster "${prior.name}". Ways forward: revert the change; or change the live cluster ` +
         `with the bulk-operation resources (VLAN tags, storage targets, applications, kernel, logging); or re-create the cluster: ` +
-        (refusal === undefined ? `set ${attributeSetting(language, "allow_recreate", true)} (${name("deletion_policy")} "factory-reset" runs first and wipes every member).` : recreateWay(language)),
+        (refusal === undefined
+          ? `set ${attributeSetting(language, "allow_recreate", true)} (${name("deletion_policy")} "factory-reset" runs first and wipes every member).`
+          : recreateWay(language)),
       path: [change.attribute],
     };
   });
@@ -210,14 +241,18 @@ async function adoptionNotice(config: ObjectValue | null, client: ProviderClient
 async function planCreate(proposed: ObjectValue, config: ObjectValue | null, client: ProviderClient, capabilities: ClientCapabilities): Promise<PlanResult> {
   return {
     diagnostics: [...(await templateProblems(config, client)), ...(await adoptionNotice(config, client))],
-    planned: plannedState(proposed, {
-      secrets_digest: plannedDigest(config, client),
-      certificate: UNKNOWN,
-      fingerprint: UNKNOWN,
-      status: UNKNOWN,
-      members: UNKNOWN,
-      properties_all: UNKNOWN,
-    }, capabilities),
+    planned: plannedState(
+      proposed,
+      {
+        secrets_digest: plannedDigest(config, client),
+        certificate: UNKNOWN,
+        fingerprint: UNKNOWN,
+        status: UNKNOWN,
+        members: UNKNOWN,
+        properties_all: UNKNOWN,
+      },
+      capabilities,
+    ),
   };
 }
 
@@ -265,7 +300,9 @@ async function planUpdate(prior: ClusterValue, request: PlanRequest & { proposed
   const plannedPrivate = { ...privateData };
   if (privateData.imported === true) {
     delete plannedPrivate.imported;
-    const configured = [...creationAttributes, "secrets_wo"].filter((attribute) => config !== null && config[attribute] !== null && config[attribute] !== undefined);
+    const configured = [...creationAttributes, "secrets_wo"].filter(
+      (attribute) => config !== null && config[attribute] !== null && config[attribute] !== undefined,
+    );
     if (configured.length > 0) {
       diagnostics.push({
         severity: "warning",
@@ -277,32 +314,52 @@ async function planUpdate(prior: ClusterValue, request: PlanRequest & { proposed
     const changes = creationChanges(prior, proposed, digestChanged);
     const allowRecreate = proposed.allow_recreate === true;
     diagnostics.push(...creationChangeDiagnostics(prior, changes, allowRecreate, client.language));
-    if (allowRecreate) requiresReplace.push(...changes.map((change): AttributePath => [change.attribute === "secrets_wo" ? "secrets_digest" : change.attribute]));
+    if (allowRecreate)
+      requiresReplace.push(...changes.map((change): AttributePath => [change.attribute === "secrets_wo" ? "secrets_digest" : change.attribute]));
   }
   diagnostics.push(...(await removalDiagnostics(prior, removedMembers(prior, proposed), client)));
   diagnostics.push(...(await movedInDiagnostics(prior, proposed, client)));
 
   const priorValue = toObjectValue(prior);
   const membersChange =
-    !Array.isArray(proposed.servers) || hasUnknown(proposed.servers) || !sameSet(proposed.servers, prior.servers) || !same(proposed.exclusive_members, prior.exclusive_members);
+    !Array.isArray(proposed.servers) ||
+    hasUnknown(proposed.servers) ||
+    !sameSet(proposed.servers, prior.servers) ||
+    !same(proposed.exclusive_members, prior.exclusive_members);
   const settingsChange =
     membersChange ||
     !same(proposed.name, prior.name) ||
-    ["connection_url", "channel", "description", "properties", "rolling_restart"].some((key) => hasUnknown(proposed[key]) || !same(proposed[key], priorValue[key]));
+    ["connection_url", "channel", "description", "properties", "rolling_restart"].some(
+      (key) => hasUnknown(proposed[key]) || !same(proposed[key], priorValue[key]),
+    );
   const declaredProperties = proposed.properties === null ? {} : knownObject(proposed.properties);
   const membership =
-    Array.isArray(proposed.servers) && !hasUnknown(proposed.servers) && declaredProperties !== undefined && !hasUnknown(declaredProperties) && !isUnknown(proposed.exclusive_members)
-      ? plannedMembership(prior, proposed.servers as string[], declaredProperties as Record<string, string>, proposed.exclusive_members === true, privateData.stale_members ?? [])
+    Array.isArray(proposed.servers) &&
+    !hasUnknown(proposed.servers) &&
+    declaredProperties !== undefined &&
+    !hasUnknown(declaredProperties) &&
+    !isUnknown(proposed.exclusive_members)
+      ? plannedMembership(
+          prior,
+          proposed.servers as string[],
+          declaredProperties as Record<string, string>,
+          proposed.exclusive_members === true,
+          privateData.stale_members ?? [],
+        )
       : undefined;
   return {
-    planned: plannedState(proposed, {
-      secrets_digest: digest,
-      certificate: prior.certificate,
-      fingerprint: prior.fingerprint,
-      status: prior.status,
-      members: !membersChange ? prior.members : (membership?.members ?? UNKNOWN),
-      properties_all: !settingsChange ? prior.properties_all : (membership?.propertiesAll ?? UNKNOWN),
-    }, request.capabilities),
+    planned: plannedState(
+      proposed,
+      {
+        secrets_digest: digest,
+        certificate: prior.certificate,
+        fingerprint: prior.fingerprint,
+        status: prior.status,
+        members: !membersChange ? prior.members : (membership?.members ?? UNKNOWN),
+        properties_all: !settingsChange ? prior.properties_all : (membership?.propertiesAll ?? UNKNOWN),
+      },
+      request.capabilities,
+    ),
     diagnostics,
     ...(requiresReplace.length > 0 ? { requiresReplace } : {}),
     plannedPrivate: encodePrivate(plannedPrivate),
@@ -332,7 +389,8 @@ export const clusterResource: Resource<ProviderClient> = {
       try {
         await deleteCluster(client, prior.id ?? prior.name, prior.deletion_policy ?? "retain");
       } catch (error) {
-        const diagnostic = error instanceof DiagnosticError ? error : failed(`Deleting cluster "${prior.name}" failed`, error, "it is still in Operations Center");
+        const diagnostic =
+          error instanceof DiagnosticError ? error : failed(`Deleting cluster "${prior.name}" failed`, error, "it is still in Operations Center");
         return { state: request.prior, diagnostics: diagnostic.diagnostics };
       }
       return { state: null };

@@ -28,7 +28,11 @@ export const incusClusterGroupResource: Resource<ProviderClient> = {
       attributes: {
         id: { type: "string", computed: true, description: "CLUSTER/GROUP." },
         ...connectionAttributes,
-        name: { type: "string", required: true, description: "Group name (Incus API name rules; not default). A change replaces the group. Import id: CLUSTER/NAME." },
+        name: {
+          type: "string",
+          required: true,
+          description: "Group name (Incus API name rules; not default). A change replaces the group. Import id: CLUSTER/NAME.",
+        },
         description: { type: "string", optional: true, description: 'Description. Default "".' },
         members: { type: ["set", "string"], required: true, description: "Member names in the group." },
         config: { type: ["map", "string"], optional: true, description: "Group config: user.* and instances.vm.cpu.<ARCH>.baseline / .flags keys." },
@@ -48,7 +52,11 @@ export const incusClusterGroupResource: Resource<ProviderClient> = {
       const cluster = knownString(prior.cluster) ?? "";
       const warning: Diagnostic =
         deletionPolicyOf(prior) === "retain"
-          ? { severity: "warning", summary: `${TYPE_NAME}: cluster "${cluster}" keeps Incus cluster group "${name}" (deletion_policy "retain")`, detail: "The destroy makes no call: Terraform only forgets the group." }
+          ? {
+              severity: "warning",
+              summary: `${TYPE_NAME}: cluster "${cluster}" keeps Incus cluster group "${name}" (deletion_policy "retain")`,
+              detail: "The destroy makes no call: Terraform only forgets the group.",
+            }
           : {
               severity: "warning",
               summary: `${TYPE_NAME}: the destroy deletes Incus cluster group "${name}" of cluster "${cluster}"`,
@@ -117,7 +125,11 @@ export const incusClusterGroupResource: Resource<ProviderClient> = {
             detail: `${changed.join("; ")}. Incus does not check If-Match on a group, so writing now would undo that change. Run terraform apply again to plan against the group as it is now.`,
           });
         }
-        await refuseOnlyGroupRemovals(incus, name, found.group.members.filter((m) => !put.members.includes(m)));
+        await refuseOnlyGroupRemovals(
+          incus,
+          name,
+          found.group.members.filter((m) => !put.members.includes(m)),
+        );
         await incus.updateGroup(name, put);
       }
       const after = await incus.findGroup(name);
@@ -147,7 +159,12 @@ export const incusClusterGroupResource: Resource<ProviderClient> = {
     const values: ObjectValue = { id, cluster, ...unsetConnection, name, description: null, members: [], config: null, deletion_policy: null };
     const incus = await incusFor(client, values, log);
     const found = await apiStep(`Cannot read Incus cluster group "${name}"`, () => incus.findGroup(name));
-    if (found === undefined) throw new DiagnosticError({ severity: "error", summary: `Cluster "${cluster}" has no Incus cluster group "${name}"`, detail: "List the groups with: incus cluster group list" });
+    if (found === undefined)
+      throw new DiagnosticError({
+        severity: "error",
+        summary: `Cluster "${cluster}" has no Incus cluster group "${name}"`,
+        detail: "List the groups with: incus cluster group list",
+      });
     return { state: stateOf(values, found.group) };
   },
 };
@@ -198,7 +215,9 @@ export function writtenDifferences(put: IncusGroupPut, live: IncusGroup): string
   const extra = live.members.filter((m) => !put.members.includes(m));
   const missing = put.members.filter((m) => !live.members.includes(m));
   if (extra.length > 0 || missing.length > 0) out.push(`members ${[...extra.map((m) => `${m} is in it`), ...missing.map((m) => `${m} is not`)].join(", ")}`);
-  const filled = Object.fromEntries(Object.entries(put.config).map(([k, v]) => [k, v === "auto" && /^instances\.vm\.cpu\.[^.]+\.flags$/.test(k) ? live.config[k] ?? v : v]));
+  const filled = Object.fromEntries(
+    Object.entries(put.config).map(([k, v]) => [k, v === "auto" && /^instances\.vm\.cpu\.[^.]+\.flags$/.test(k) ? (live.config[k] ?? v) : v]),
+  );
   if (!sameConfig(filled, live.config)) out.push("config differs");
   return out;
 }
@@ -214,12 +233,22 @@ function sameConfig(a: { [key: string]: unknown }, b: Record<string, string>): b
  * cmd/incusd/api_cluster_group.go, clusterGroupPut and clusterGroupDelete). The members being
  * removed whose only group this is.
  */
-async function onlyGroupMembers(incus: IncusClient, name: string, leaving: readonly string[]): Promise<{ member: string; etag?: string; put: IncusMemberPut }[]> {
+async function onlyGroupMembers(
+  incus: IncusClient,
+  name: string,
+  leaving: readonly string[],
+): Promise<{ member: string; etag?: string; put: IncusMemberPut }[]> {
   const out: { member: string; etag?: string; put: IncusMemberPut }[] = [];
   for (const member of leaving) {
     const { member: live, etag } = await incus.getMember(member);
     if (live.groups.length === 1 && live.groups[0] === name) {
-      const put: IncusMemberPut = { roles: live.roles, failure_domain: live.failure_domain, description: live.description, config: live.config, groups: live.groups };
+      const put: IncusMemberPut = {
+        roles: live.roles,
+        failure_domain: live.failure_domain,
+        description: live.description,
+        config: live.config,
+        groups: live.groups,
+      };
       out.push({ member, ...(etag === undefined ? {} : { etag }), put });
     }
   }

@@ -5,20 +5,21 @@
 // failure domain are replaced as a whole by Incus, so every PUT sends them whole; the member
 // config merges (only scheduler.instance is touched). Destroy only stops managing: the member
 // stays in the cluster (that is the cluster's `servers`).
-import {
-  assignableRoles,
-  automaticRoles,
-  memberEvacuationModes,
-  roleProblem,
-  schedulerInstanceValues,
-  apiNameProblem,
-} from "../../config/incus.js";
+import { assignableRoles, automaticRoles, memberEvacuationModes, roleProblem, schedulerInstanceValues, apiNameProblem } from "../../config/incus.js";
 import type { IncusClient, IncusMember, IncusMemberPut } from "../../client/incus-client.js";
 import { OperationsCenterError } from "../../client/errors.js";
 import type { ProviderClient } from "../client.js";
 import { attributeSetting, type ConfigurationLanguage } from "../configuration-language.js";
 import { DiagnosticError, type Diagnostic, type Logger, type ObjectValue, type Resource } from "../plugin/types.js";
-import { clusterGone, clusterReferencePlan, connectionAttributes, connectionProblems, incusFor, memberProblems as notMembers, unsetConnection } from "./incus/connection.js";
+import {
+  clusterGone,
+  clusterReferencePlan,
+  connectionAttributes,
+  connectionProblems,
+  incusFor,
+  memberProblems as notMembers,
+  unsetConnection,
+} from "./incus/connection.js";
 import { importIdParts } from "./common/import-id.js";
 import { ifMatch, retryOnPreconditionFailed } from "./common/precondition.js";
 import { apiStep, isUnknown, knownString, stepFailed } from "./values.js";
@@ -49,10 +50,29 @@ export const incusClusterMemberResource: Resource<ProviderClient> = {
         },
         failure_domain: { type: "string", optional: true, computed: true, description: 'Failure domain of the member ("default" means none).' },
         description: { type: "string", optional: true, computed: true, description: "Description of the member." },
-        scheduler_instance: { type: "string", optional: true, computed: true, description: `scheduler.instance: ${schedulerInstanceValues.join(", ")} (all: any placement; manual: only when targeted; group: only when its group is targeted).` },
-        groups: { type: ["set", "string"], optional: true, computed: true, description: "Cluster groups the member belongs to (at least one; the whole list is replaced)." },
-        state: { type: "string", optional: true, computed: true, description: "online or evacuated. evacuated evacuates the member (waiting for the operation); online restores it." },
-        evacuation_mode: { type: "string", optional: true, description: `How instances leave on evacuation: ${memberEvacuationModes.join(", ")} (default auto: each instance's cluster.evacuate).` },
+        scheduler_instance: {
+          type: "string",
+          optional: true,
+          computed: true,
+          description: `scheduler.instance: ${schedulerInstanceValues.join(", ")} (all: any placement; manual: only when targeted; group: only when its group is targeted).`,
+        },
+        groups: {
+          type: ["set", "string"],
+          optional: true,
+          computed: true,
+          description: "Cluster groups the member belongs to (at least one; the whole list is replaced).",
+        },
+        state: {
+          type: "string",
+          optional: true,
+          computed: true,
+          description: "online or evacuated. evacuated evacuates the member (waiting for the operation); online restores it.",
+        },
+        evacuation_mode: {
+          type: "string",
+          optional: true,
+          description: `How instances leave on evacuation: ${memberEvacuationModes.join(", ")} (default auto: each instance's cluster.evacuate).`,
+        },
       },
     },
   },
@@ -110,7 +130,19 @@ export const incusClusterMemberResource: Resource<ProviderClient> = {
   async import(id, { client, log }) {
     const [cluster, name] = importIdParts("Incus cluster member", id, "CLUSTER/MEMBER") as [string, string];
     // Every attribute but evacuation_mode is taken from the member: the configuration then decides which stay managed.
-    const values: ObjectValue = { id, cluster, ...unsetConnection, member: name, roles: [], failure_domain: "", description: "", scheduler_instance: "", groups: [], state: "", evacuation_mode: null };
+    const values: ObjectValue = {
+      id,
+      cluster,
+      ...unsetConnection,
+      member: name,
+      roles: [],
+      failure_domain: "",
+      description: "",
+      scheduler_instance: "",
+      groups: [],
+      state: "",
+      evacuation_mode: null,
+    };
     const incus = await incusFor(client, values, log);
     const { member } = await apiStep(`Cannot read Incus cluster member "${name}" of cluster "${cluster}"`, () => incus.getMember(name));
     return { state: stateOf(values, member) };
@@ -185,7 +217,13 @@ function desiredPut(member: IncusMember, planned: ObjectValue): IncusMemberPut {
 function samePut(a: IncusMemberPut, b: IncusMemberPut): boolean {
   const set = (x: readonly string[]) => [...new Set(x)].sort().join("\0");
   const map = (m: Record<string, string>) => JSON.stringify(Object.entries(m).sort());
-  return set(a.roles) === set(b.roles) && set(a.groups) === set(b.groups) && a.failure_domain === b.failure_domain && a.description === b.description && map(a.config) === map(b.config);
+  return (
+    set(a.roles) === set(b.roles) &&
+    set(a.groups) === set(b.groups) &&
+    a.failure_domain === b.failure_domain &&
+    a.description === b.description &&
+    map(a.config) === map(b.config)
+  );
 }
 
 /** Evacuates or restores through the async operation, waiting with progress in the log. */
@@ -194,7 +232,9 @@ async function reachState(incus: IncusClient, name: string, state: string, mode:
   const evacuated = member.status === "Evacuated" || member.status === "Evacuating";
   if ((state === "evacuated") === evacuated) return;
   const action = state === "evacuated" ? "evacuate" : "restore";
-  const id = await apiStep(`Cannot ${action} Incus cluster member "${name}"`, () => incus.changeMemberState(name, action, action === "evacuate" ? mode : undefined));
+  const id = await apiStep(`Cannot ${action} Incus cluster member "${name}"`, () =>
+    incus.changeMemberState(name, action, action === "evacuate" ? mode : undefined),
+  );
   const started = Date.now();
   log.info(`oc-cdktf: ${action} of member "${name}" started (operation ${id})`, { member: name, operation: id });
   for (;;) {
@@ -207,9 +247,17 @@ async function reachState(incus: IncusClient, name: string, state: string, mode:
         path: ["state"],
       });
     }
-    const op = await apiStep(`Cannot wait for the ${action} of Incus cluster member "${name}"`, () => incus.waitOperation(id, Math.max(1, Math.min(WAIT_STEP_S, Math.ceil(left / 1000)))));
+    const op = await apiStep(`Cannot wait for the ${action} of Incus cluster member "${name}"`, () =>
+      incus.waitOperation(id, Math.max(1, Math.min(WAIT_STEP_S, Math.ceil(left / 1000)))),
+    );
     if (op.status_code >= 200) {
-      if (op.status_code !== 200) throw new DiagnosticError({ severity: "error", summary: `The ${action} of Incus cluster member "${name}" failed`, detail: op.err || op.status, path: ["state"] });
+      if (op.status_code !== 200)
+        throw new DiagnosticError({
+          severity: "error",
+          summary: `The ${action} of Incus cluster member "${name}" failed`,
+          detail: op.err || op.status,
+          path: ["state"],
+        });
       log.info(`oc-cdktf: ${action} of member "${name}" done after ${Math.round((Date.now() - started) / 1000)} s`, { member: name, operation: id });
       return;
     }
@@ -231,14 +279,16 @@ function memberProblems(config: ObjectValue): Diagnostic[] {
   if (knownString(config.failure_domain) === "") error('failure_domain: must not be empty (use "default" for no failure domain)', "failure_domain");
   const groups = strings(config.groups);
   if (groups !== undefined && !isUnknown(config.groups)) {
-    if (groups.length === 0) error("groups: a member needs at least one group (Incus refuses an empty list); give default to keep it in the default group", "groups");
+    if (groups.length === 0)
+      error("groups: a member needs at least one group (Incus refuses an empty list); give default to keep it in the default group", "groups");
     for (const group of groups) {
       const problem = apiNameProblem(group);
       if (problem !== undefined) error(`groups: "${group}" is not a valid group name: ${problem}`, "groups");
     }
   }
   const state = knownString(config.state);
-  if (state !== undefined && !(STATES as readonly string[]).includes(state)) error(`state: "${state}" is not a member state (expected ${STATES.join(" or ")})`, "state");
+  if (state !== undefined && !(STATES as readonly string[]).includes(state))
+    error(`state: "${state}" is not a member state (expected ${STATES.join(" or ")})`, "state");
   const mode = knownString(config.evacuation_mode);
   if (mode !== undefined && !(memberEvacuationModes as readonly string[]).includes(mode)) {
     error(`evacuation_mode: "${mode}" is not an evacuation mode (expected ${memberEvacuationModes.join(", ")})`, "evacuation_mode");

@@ -56,8 +56,16 @@ export const incusClusterSettingsResource: Resource<ProviderClient> = {
       if (keys.length === 0) return { planned: null };
       const warning: Diagnostic =
         deletionPolicyOf(prior) === "retain"
-          ? { severity: "warning", summary: `${TYPE_NAME}: cluster "${cluster}" keeps ${keys.join(", ")} (deletion_policy "retain")`, detail: "The destroy makes no call: Terraform only forgets these settings." }
-          : { severity: "warning", summary: `${TYPE_NAME}: the destroy unsets ${keys.join(", ")} on cluster "${cluster}"`, detail: `Incus goes back to each key's default. Give ${attributeSetting(client.language, "deletion_policy", "retain")} to keep them.` };
+          ? {
+              severity: "warning",
+              summary: `${TYPE_NAME}: cluster "${cluster}" keeps ${keys.join(", ")} (deletion_policy "retain")`,
+              detail: "The destroy makes no call: Terraform only forgets these settings.",
+            }
+          : {
+              severity: "warning",
+              summary: `${TYPE_NAME}: the destroy unsets ${keys.join(", ")} on cluster "${cluster}"`,
+              detail: `Incus goes back to each key's default. Give ${attributeSetting(client.language, "deletion_policy", "retain")} to keep them.`,
+            };
       return { planned: null, diagnostics: [warning] };
     }
     const problems = settingsProblems(proposed);

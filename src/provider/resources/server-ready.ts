@@ -48,7 +48,10 @@ export async function resyncUntilReady(client: ProviderClient, log: Logger, serv
     if (live.server_status === "ready") return;
     status = `${live.server_status}${live.server_status_detail === "" ? "" : ` (${live.server_status_detail})`}`;
     if (attempt === 1) {
-      log.info(`oc-cdktf: server ${server} is ${status} after ${after}; waiting until Operations Center reports it ready, asking it to poll the server (:resync) every ${pollMs} ms`, { server });
+      log.info(
+        `oc-cdktf: server ${server} is ${status} after ${after}; waiting until Operations Center reports it ready, asking it to poll the server (:resync) every ${pollMs} ms`,
+        { server },
+      );
     }
     if (attempt === attempts || Date.now() >= deadline) break;
     await sleep(pollMs, undefined, signal === undefined ? undefined : { signal });

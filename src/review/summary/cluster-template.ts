@@ -36,7 +36,9 @@ function changes(rc: ResourceChange): Operation[] {
   switch (actionOf(rc.change)) {
     case "create": {
       const variables = Object.keys(objectOf(after(rc)?.variables) ?? {}).sort();
-      return [operation(rc.address, `template ${name}: create${variables.length === 0 ? "" : ` (variables ${names(variables)})`}`, Phase.templateChange, { details })];
+      return [
+        operation(rc.address, `template ${name}: create${variables.length === 0 ? "" : ` (variables ${names(variables)})`}`, Phase.templateChange, { details }),
+      ];
     }
     case "destroy":
       return [operation(rc.address, `template ${name}: deleted (clusters created from it keep running)`, Phase.destroy)];
@@ -44,7 +46,9 @@ function changes(rc: ResourceChange): Operation[] {
       return [operation(rc.address, `template ${name}: deleted and created again`, Phase.templateChange, { details })];
     case "update": {
       const lines = differences(before(rc) ?? {}, after(rc) ?? {});
-      const ops = (lines.length === 0 ? ["settings reconciled with the configuration"] : lines).map((line) => operation(rc.address, line, Phase.templateChange));
+      const ops = (lines.length === 0 ? ["settings reconciled with the configuration"] : lines).map((line) =>
+        operation(rc.address, line, Phase.templateChange),
+      );
       ops[0]!.details = details;
       return ops;
     }

@@ -10,7 +10,10 @@ const TYPE = "operationscenter_cluster";
 const RESERVED = "oc-cdktf.io/";
 
 // The adoption key is bookkeeping (it names the resource, nothing in Operations Center changes by it).
-const DETAILS = { skip: ["id", "members", "properties_all", "status", "certificate", "fingerprint", "secrets_digest", "adoption_key"], json: ["services_config", "application_config"] };
+const DETAILS = {
+  skip: ["id", "members", "properties_all", "status", "certificate", "fingerprint", "secrets_digest", "adoption_key"],
+  json: ["services_config", "application_config"],
+};
 
 /** Settings that change in place, with the words a reviewer knows them by. */
 const SETTINGS: Record<string, string> = {
@@ -41,12 +44,20 @@ function destroyOperation(rc: ResourceChange, name: string, prefix: string): Ope
   const policy = policyOf(prev);
   if (policy === "factory-reset") {
     const all = members.length === 0 ? "ALL MEMBERS WILL BE FACTORY-RESET" : `ALL ${members.length} MEMBERS WILL BE FACTORY-RESET (${names(members)})`;
-    return operation(rc.address, `${prefix}cluster ${name}: destroyed with policy factory-reset: ${all}`, Phase.destroy, { destructive: true, factoryReset: members });
+    return operation(rc.address, `${prefix}cluster ${name}: destroyed with policy factory-reset: ${all}`, Phase.destroy, {
+      destructive: true,
+      factoryReset: members,
+    });
   }
   if (policy === "forget") {
-    return operation(rc.address, `${prefix}cluster ${name}: destroyed with policy forget: its record is deleted from Operations Center; its members${members.length === 0 ? "" : ` (${names(members)})`} keep running as a cluster`, Phase.destroy, {
-      destructive: true,
-    });
+    return operation(
+      rc.address,
+      `${prefix}cluster ${name}: destroyed with policy forget: its record is deleted from Operations Center; its members${members.length === 0 ? "" : ` (${names(members)})`} keep running as a cluster`,
+      Phase.destroy,
+      {
+        destructive: true,
+      },
+    );
   }
   return operation(rc.address, `${prefix}cluster ${name}: removed from Terraform only (policy retain): nothing changes in Operations Center`, Phase.destroy);
 }
@@ -80,14 +91,18 @@ function updateOperations(rc: ResourceChange, name: string): Operation[] {
   if (from !== undefined && from !== name) out.push(operation(rc.address, `renamed from ${from} to ${name}`, Phase.settings));
   const declared = setDiff(stringsOf(prev.servers), stringsOf(next.servers));
   // exclusive_members also removes members nobody declared.
-  const undeclared = next.exclusive_members === true ? stringsOf(prev.members).filter((m) => !stringsOf(next.servers).includes(m) && !declared.removed.includes(m)) : [];
+  const undeclared =
+    next.exclusive_members === true ? stringsOf(prev.members).filter((m) => !stringsOf(next.servers).includes(m) && !declared.removed.includes(m)) : [];
   for (const [removed, why] of [
     [declared.removed, ""],
     [undeclared, "not declared, exclusive_members: "],
   ] as const) {
     if (removed.length === 0) continue;
     out.push(
-      operation(rc.address, `members: ${removed.map((m) => `-${m}`).join(", ")} (${why}evacuated, then FACTORY-RESET)`, Phase.memberRemoval, { destructive: true, factoryReset: [...removed] }),
+      operation(rc.address, `members: ${removed.map((m) => `-${m}`).join(", ")} (${why}evacuated, then FACTORY-RESET)`, Phase.memberRemoval, {
+        destructive: true,
+        factoryReset: [...removed],
+      }),
     );
   }
   if (declared.added.length > 0) {
@@ -95,7 +110,8 @@ function updateOperations(rc: ResourceChange, name: string): Operation[] {
     out.push(operation(rc.address, `members: ${declared.added.map((m) => `+${m}`).join(", ")} (joins${copy})`, Phase.memberAddition));
   }
   for (const [key, words] of Object.entries(SETTINGS)) {
-    if (JSON.stringify(prev[key] ?? null) !== JSON.stringify(next[key] ?? null)) out.push(operation(rc.address, `${words}: ${show(prev[key] ?? null)} → ${show(next[key] ?? null)}`, Phase.settings));
+    if (JSON.stringify(prev[key] ?? null) !== JSON.stringify(next[key] ?? null))
+      out.push(operation(rc.address, `${words}: ${show(prev[key] ?? null)} → ${show(next[key] ?? null)}`, Phase.settings));
   }
   const properties = propertiesLine(prev.properties, next.properties);
   if (properties !== undefined) out.push(operation(rc.address, properties, Phase.settings));
@@ -110,7 +126,9 @@ function updateOperations(rc: ResourceChange, name: string): Operation[] {
     out.push(operation(rc.address, "secrets (secrets_wo): changed (sensitive)", Phase.settings));
   }
   if (stringOf(prev.fingerprint) !== undefined && (marked(rc.change.after_unknown, "fingerprint") || prev.fingerprint !== next.fingerprint)) {
-    out.push(operation(rc.address, "cluster certificate REPLACED: clients that pinned the old one must trust the new one", Phase.settings, { destructive: true }));
+    out.push(
+      operation(rc.address, "cluster certificate REPLACED: clients that pinned the old one must trust the new one", Phase.settings, { destructive: true }),
+    );
   }
   if (out.length === 0) out.push(operation(rc.address, "settings reconciled with the configuration", Phase.settings));
   return out;
@@ -150,9 +168,11 @@ function drift(rc: ResourceChange): string[] {
   if (next === undefined) return [`cluster ${name} was deleted outside Terraform (the plan creates it again)`];
   const out: string[] = [];
   for (const [key, words] of Object.entries({ name: "name", ...SETTINGS })) {
-    if (JSON.stringify(prev[key] ?? null) !== JSON.stringify(next[key] ?? null)) out.push(`edited outside Terraform: ${words} of ${name} (${show(prev[key] ?? null)} → ${show(next[key] ?? null)})`);
+    if (JSON.stringify(prev[key] ?? null) !== JSON.stringify(next[key] ?? null))
+      out.push(`edited outside Terraform: ${words} of ${name} (${show(prev[key] ?? null)} → ${show(next[key] ?? null)})`);
   }
-  if (JSON.stringify(prev.rolling_restart ?? null) !== JSON.stringify(next.rolling_restart ?? null)) out.push(`edited outside Terraform: rolling restart of ${name}`);
+  if (JSON.stringify(prev.rolling_restart ?? null) !== JSON.stringify(next.rolling_restart ?? null))
+    out.push(`edited outside Terraform: rolling restart of ${name}`);
   const members = setDiff(stringsOf(prev.members), stringsOf(next.members));
   if (members.added.length > 0) out.push(`members added to ${name} by hand: ${names(members.added)}`);
   if (members.removed.length > 0) out.push(`members removed from ${name} by hand: ${names(members.removed)}`);
@@ -162,7 +182,11 @@ function drift(rc: ResourceChange): string[] {
   for (const key of [...new Set([...Object.keys(a), ...Object.keys(b)])].sort()) {
     if (key.startsWith(RESERVED) || a[key] === b[key]) continue;
     const what = key in b ? (key in a ? `changed (${show(a[key])} → ${show(b[key])})` : `set to ${show(b[key])}`) : "removed";
-    out.push(managed.includes(key) ? `edited outside Terraform: property ${key} of ${name} ${what}` : `property ${key} of ${name} ${what} outside Terraform (not managed, left alone)`);
+    out.push(
+      managed.includes(key)
+        ? `edited outside Terraform: property ${key} of ${name} ${what}`
+        : `property ${key} of ${name} ${what} outside Terraform (not managed, left alone)`,
+    );
   }
   if (prev.status !== next.status) out.push(`status of ${name}: ${show(prev.status ?? null)} → ${show(next.status ?? null)}`);
   if (prev.fingerprint !== next.fingerprint) out.push(`cluster certificate of ${name} replaced outside Terraform`);

@@ -41,7 +41,11 @@ export function renderDrift(report: DriftReport, format: SummaryFormat, maxChars
     })),
     ...report.unmanaged
       .filter((u) => u.clusters.length > 0)
-      .map((u) => ({ title: `clusters in Operations Center at ${u.url} that no stack under ${report.directory} manages`, lines: u.clusters.map((c) => `cluster ${c}`), priority: 0 })),
+      .map((u) => ({
+        title: `clusters in Operations Center at ${u.url} that no stack under ${report.directory} manages`,
+        lines: u.clusters.map((c) => `cluster ${c}`),
+        priority: 0,
+      })),
   ];
   if (report.errors.length > 0) sections.push({ title: "problems", lines: report.errors, priority: 0 });
   const title =
@@ -65,7 +69,10 @@ export function renderDrift(report: DriftReport, format: SummaryFormat, maxChars
           return lines.length === 0 ? undefined : `${heading(section.title)}\n${md ? "\n" : ""}${lines.join("\n")}`;
         })
         .filter((b): b is string => b !== undefined);
-      return [head, note === undefined ? undefined : md ? `> ${note}` : note, ...body].filter((b): b is string => b !== undefined).join("\n\n").concat("\n");
+      return [head, note === undefined ? undefined : md ? `> ${note}` : note, ...body]
+        .filter((b): b is string => b !== undefined)
+        .join("\n\n")
+        .concat("\n");
     },
     maxChars,
     "Run oc-cdktf drift --format text locally to see all.",

@@ -33,14 +33,32 @@ const genericFamily: Family = {
       // Destroy only stops managing the certificate, and the cluster's rename keeps it: neither makes a call.
       const prev = before(rc) ?? {};
       const next = after(rc) ?? {};
-      if (action === "destroy") return [operation(rc.address, `${label}: no longer managed; the cluster keeps its certificate (no call)`, Phase.itemRemoval, { details })];
+      if (action === "destroy")
+        return [operation(rc.address, `${label}: no longer managed; the cluster keeps its certificate (no call)`, Phase.itemRemoval, { details })];
       if (action === "update" && prev.certificate === next.certificate && prev.private_key_digest === next.private_key_digest) {
-        return [operation(rc.address, `${label}: follows the cluster's rename ${show(prev.cluster ?? null)} → ${show(next.cluster ?? null)} (no call)`, Phase.itemChange, { details })];
+        return [
+          operation(
+            rc.address,
+            `${label}: follows the cluster's rename ${show(prev.cluster ?? null)} → ${show(next.cluster ?? null)} (no call)`,
+            Phase.itemChange,
+            { details },
+          ),
+        ];
       }
-      return [operation(rc.address, `${label}: certificate REPLACED (clients that pinned the old one must trust the new one)`, Phase.itemChange, { destructive: true, details })];
+      return [
+        operation(rc.address, `${label}: certificate REPLACED (clients that pinned the old one must trust the new one)`, Phase.itemChange, {
+          destructive: true,
+          details,
+        }),
+      ];
     }
     const text = `${label}: ${WORDS[action]}`;
-    return [operation(rc.address, text, action === "destroy" ? Phase.itemRemoval : Phase.itemChange, { destructive: action === "destroy" || action === "replace", details })];
+    return [
+      operation(rc.address, text, action === "destroy" ? Phase.itemRemoval : Phase.itemChange, {
+        destructive: action === "destroy" || action === "replace",
+        details,
+      }),
+    ];
   },
   drift: (rc) => [`${rc.address} changed outside Terraform`],
 };

@@ -35,7 +35,8 @@ export function summarySlots(summary: Summary, render: SlotRenderers): Slot[] {
   const slots: Slot[] = [];
   // Errors are what a failed plan is about: kept first of all; warnings with the destructive groups.
   for (const d of summary.diagnostics) {
-    if (d.severity === "error" || d.severity === "warning") slots.push({ kind: "diagnostic", priority: d.severity === "error" ? -1 : 0, options: [render.diagnostic(d)], operations: 0, destructive: 0 });
+    if (d.severity === "error" || d.severity === "warning")
+      slots.push({ kind: "diagnostic", priority: d.severity === "error" ? -1 : 0, options: [render.diagnostic(d)], operations: 0, destructive: 0 });
   }
   for (const group of summary.groups) {
     const destructive = group.operations.filter((o) => o.destructive).length;

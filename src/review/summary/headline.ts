@@ -35,7 +35,13 @@ export function countsOf(summary: Summary): Counts {
 
 const plural = (n: number, word: string): string => `${n} ${word}${n === 1 ? "" : "s"}`;
 
-const WORDS: Record<Group["change"], string> = { create: "to create", update: "to change", replace: "to REPLACE", destroy: "to destroy", changed: "with bulk changes" };
+const WORDS: Record<Group["change"], string> = {
+  create: "to create",
+  update: "to change",
+  replace: "to REPLACE",
+  destroy: "to destroy",
+  changed: "with bulk changes",
+};
 
 function kindLine(kind: GroupKind, byChange: Record<Group["change"], number>): string | undefined {
   const total = Object.values(byChange).reduce((a, b) => a + b, 0);
@@ -75,4 +81,3 @@ export function groupTitle(group: Group): string {
   const what = group.change === "changed" ? "bulk changes" : WORDS[group.change].replace(/^to /, "");
   return `${group.kind} ${group.name} (${what}${destructive > 0 ? `, ${plural(destructive, "destructive operation")}` : ""})`;
 }
-

@@ -26,7 +26,9 @@ function setLines(prev: Values, next: Values, keys: Record<string, string>): str
 
 function scalarLines(prev: Values, next: Values, keys: Record<string, string>): string[] {
   return Object.entries(keys).flatMap(([key, words]) =>
-    next[key] === null || next[key] === undefined || JSON.stringify(prev[key] ?? null) === JSON.stringify(next[key]) ? [] : [`${words}: ${show(prev[key] ?? null)} → ${show(next[key])}`],
+    next[key] === null || next[key] === undefined || JSON.stringify(prev[key] ?? null) === JSON.stringify(next[key])
+      ? []
+      : [`${words}: ${show(prev[key] ?? null)} → ${show(next[key])}`],
   );
 }
 
@@ -46,7 +48,8 @@ function memberChanges(rc: ResourceChange): Operation[] {
   const member = stringOf(next.member) ?? stringOf(prev.member) ?? rc.address;
   const details = attributeDetails(rc, DETAILS);
   const action = actionOf(rc.change);
-  if (action === "destroy") return [operation(rc.address, `Incus: ${member} no longer managed (it stays in the cluster, as it is)`, Phase.itemRemoval, { details })];
+  if (action === "destroy")
+    return [operation(rc.address, `Incus: ${member} no longer managed (it stays in the cluster, as it is)`, Phase.itemRemoval, { details })];
   const out: Operation[] = [];
   const state = stringOf(next.state);
   const wasState = stringOf(prev.state) ?? "online";
@@ -55,7 +58,11 @@ function memberChanges(rc: ResourceChange): Operation[] {
     // Mode auto (the default) keeps each instance's own cluster.evacuate: those that cannot
     // migrate are stopped (incus@be7afc5 cmd/incusd/api_cluster_evacuation.go, evacuateInstancesFunc).
     const fate =
-      mode === "stop" ? "its instances are stopped" : mode === "migrate" || mode === "live-migrate" ? `its instances move to other members, mode ${mode}` : "instances that can migrate move to other members, the others are stopped";
+      mode === "stop"
+        ? "its instances are stopped"
+        : mode === "migrate" || mode === "live-migrate"
+          ? `its instances move to other members, mode ${mode}`
+          : "instances that can migrate move to other members, the others are stopped";
     out.push(operation(rc.address, `Incus: ${member} EVACUATED (${fate})`, Phase.itemChange, { destructive: true }));
   } else if (state === "online" && wasState === "evacuated") out.push(operation(rc.address, `Incus: ${member} restored`, Phase.itemChange));
   const changes = [
@@ -64,7 +71,8 @@ function memberChanges(rc: ResourceChange): Operation[] {
     ...scalarLines(prev, next, { failure_domain: "failure domain", description: "description", scheduler_instance: "scheduler.instance" }),
   ];
   if (changes.length > 0) out.push(operation(rc.address, `Incus: ${member}: ${changes.join("; ")}`, Phase.itemChange));
-  if (out.length === 0) out.push(operation(rc.address, `Incus: ${member}: ${action === "create" ? "managed from now on" : "reconciled with the configuration"}`, Phase.itemChange));
+  if (out.length === 0)
+    out.push(operation(rc.address, `Incus: ${member}: ${action === "create" ? "managed from now on" : "reconciled with the configuration"}`, Phase.itemChange));
   out[0]!.details = details;
   return out;
 }
@@ -78,7 +86,8 @@ function groupChanges(rc: ResourceChange): Operation[] {
     case "create":
       return [operation(rc.address, `Incus group ${name}: create with ${stringsOf(next.members).join(", ") || "no members"}`, Phase.itemChange, { details })];
     case "destroy":
-      if (retained(prev)) return [operation(rc.address, `Incus group ${name}: kept as it is (deletion_policy retain; no call)`, Phase.itemRemoval, { details })];
+      if (retained(prev))
+        return [operation(rc.address, `Incus group ${name}: kept as it is (deletion_policy retain; no call)`, Phase.itemRemoval, { details })];
       return [operation(rc.address, `Incus group ${name}: deleted (its members stay in the cluster)`, Phase.itemRemoval, { details })];
     case "replace":
       return [operation(rc.address, `Incus group ${name}: deleted and created again`, Phase.itemChange, { details })];
@@ -98,17 +107,25 @@ function settingsChanges(rc: ResourceChange): Operation[] {
   const details = attributeDetails(rc, DETAILS);
   if (actionOf(rc.change) === "destroy") {
     const keys = [...Object.keys(objectOf(prev.config) ?? {}).sort(), ...(stringOf(prev.placement_scriptlet) === undefined ? [] : ["placement scriptlet"])];
-    const text = retained(prev) ? `Incus settings: kept as they are (deletion_policy retain; no call): ${keys.join(", ")}` : `Incus settings: unset ${keys.join(", ")}`;
+    const text = retained(prev)
+      ? `Incus settings: kept as they are (deletion_policy retain; no call): ${keys.join(", ")}`
+      : `Incus settings: unset ${keys.join(", ")}`;
     return [operation(rc.address, text, Phase.itemRemoval, { details })];
   }
   const out: Operation[] = renameLine(prev, next).map((line) => operation(rc.address, `Incus settings: ${line}`, Phase.itemChange));
   const a = objectOf(prev.config) ?? {};
   const b = objectOf(next.config) ?? {};
   const keys = [...new Set([...Object.keys(a), ...Object.keys(b)])].sort().filter((k) => a[k] !== b[k]);
-  if (keys.length > 0) out.push(operation(rc.address, `Incus settings: ${keys.map((k) => (k in b ? `${k}=${show(b[k])}` : `-${k}`)).join(", ")}`, Phase.itemChange));
+  if (keys.length > 0)
+    out.push(operation(rc.address, `Incus settings: ${keys.map((k) => (k in b ? `${k}=${show(b[k])}` : `-${k}`)).join(", ")}`, Phase.itemChange));
   const script = (v: Values): string | undefined => stringOf(v.placement_scriptlet);
   if (script(prev) !== script(next)) {
-    const text = script(next) === undefined ? "placement scriptlet removed" : script(prev) === undefined ? "placement scriptlet set" : `placement scriptlet changed (${lineCounts(lineDiff(script(prev)!, script(next)!))})`;
+    const text =
+      script(next) === undefined
+        ? "placement scriptlet removed"
+        : script(prev) === undefined
+          ? "placement scriptlet set"
+          : `placement scriptlet changed (${lineCounts(lineDiff(script(prev)!, script(next)!))})`;
     out.push(operation(rc.address, text, Phase.itemChange));
   }
   if (out.length === 0) out.push(operation(rc.address, "Incus settings: reconciled with the configuration", Phase.itemChange));
@@ -119,7 +136,12 @@ function settingsChanges(rc: ResourceChange): Operation[] {
 function drift(rc: ResourceChange): string[] {
   const prev = before(rc) ?? {};
   const next = after(rc);
-  const what = rc.type === MEMBER ? `Incus member ${stringOf(prev.member) ?? rc.address}` : rc.type === GROUP ? `Incus group ${stringOf(prev.name) ?? rc.address}` : "Incus settings";
+  const what =
+    rc.type === MEMBER
+      ? `Incus member ${stringOf(prev.member) ?? rc.address}`
+      : rc.type === GROUP
+        ? `Incus group ${stringOf(prev.name) ?? rc.address}`
+        : "Incus settings";
   const cluster = stringOf(prev.cluster) ?? "its cluster";
   if (next === undefined) return [`${what} of ${cluster} is gone outside Terraform`];
   const changed = Object.keys({ ...prev, ...next }).filter((k) => k !== "id" && JSON.stringify(prev[k] ?? null) !== JSON.stringify(next[k] ?? null));
@@ -138,7 +160,9 @@ function driftWords(key: string, was: Values[string], now: Values[string]): stri
     const keys = [...new Set([...Object.keys(a ?? {}), ...Object.keys(b ?? {})])].sort().filter((k) => a?.[k] !== b?.[k]);
     return keys.map((k) => `${key}.${k}: ${show(a?.[k] ?? null)} → ${show(b?.[k] ?? null)}`).join("; ");
   }
-  return key === "placement_scriptlet" ? `placement scriptlet (${lineCounts(lineDiff(stringOf(was) ?? "", stringOf(now) ?? ""))})` : `${key}: ${show(was ?? null)} → ${show(now ?? null)}`;
+  return key === "placement_scriptlet"
+    ? `placement scriptlet (${lineCounts(lineDiff(stringOf(was) ?? "", stringOf(now) ?? ""))})`
+    : `${key}: ${show(was ?? null)} → ${show(now ?? null)}`;
 }
 
 export const incusFamily: Family = {

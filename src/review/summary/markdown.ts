@@ -8,7 +8,8 @@ import type { DriftItem, Group, OtherChange, Summary } from "./model.js";
 const MARK = "⚠️";
 
 /** Text in a table cell or a list item: no HTML, no table breaks, one line. */
-export const escapeMarkdown = (text: string): string => text.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/\|/g, "\\|").replace(/\r?\n/g, " ");
+export const escapeMarkdown = (text: string): string =>
+  text.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/\|/g, "\\|").replace(/\r?\n/g, " ");
 
 function fenced(lines: readonly string[]): string {
   const body = lines.join("\n");

@@ -4,7 +4,21 @@
 import type { ResourceChange } from "../plan-schema.js";
 import { bulkGroupOf, joiningServers, KEPT, membersAfter, renameNote, retained, scope } from "./bulk.js";
 import { operation, Phase, type Family, type Operation, type PlanContext } from "./model.js";
-import { actionOf, after, attributeDetails, before, clusterNameOf, marked, names, reasonOf, setDiff, show, stringOf, stringsOf, type Values } from "./values.js";
+import {
+  actionOf,
+  after,
+  attributeDetails,
+  before,
+  clusterNameOf,
+  marked,
+  names,
+  reasonOf,
+  setDiff,
+  show,
+  stringOf,
+  stringsOf,
+  type Values,
+} from "./values.js";
 
 interface ItemKind {
   readonly type: string;
@@ -27,7 +41,12 @@ const KINDS: readonly ItemKind[] = [
     added: "added",
   },
   { type: "operationscenter_cluster_multipath_target", describe: (v) => `multipath WWN ${text(v, "wwn")}`, added: "added" },
-  { type: "operationscenter_cluster_application", describe: (v) => `application ${text(v, "name")}`, added: "installed", how: "through each member's IncusOS endpoint" },
+  {
+    type: "operationscenter_cluster_application",
+    describe: (v) => `application ${text(v, "name")}`,
+    added: "installed",
+    how: "through each member's IncusOS endpoint",
+  },
 ];
 
 const DETAILS = { skip: ["id", "members"] };
@@ -65,7 +84,12 @@ function changes(rc: ResourceChange, context: PlanContext): Operation[] {
       if (retained(rc)) return [operation(rc.address, `${item}: ${KEPT}`, Phase.itemRemoval, { details })];
       const holders = stringsOf(before(rc)?.members);
       const how = kind.how === undefined ? "" : ` (${kind.how})`;
-      return [operation(rc.address, `${item}: REMOVED from ${holders.length === 0 ? "every member" : names(holders)}${how}`, Phase.itemRemoval, { destructive: true, details })];
+      return [
+        operation(rc.address, `${item}: REMOVED from ${holders.length === 0 ? "every member" : names(holders)}${how}`, Phase.itemRemoval, {
+          destructive: true,
+          details,
+        }),
+      ];
     }
     case "replace": {
       const was = describe(rc, before(rc));

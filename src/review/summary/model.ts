@@ -87,7 +87,12 @@ export interface Family {
   drift(rc: ResourceChange, context: PlanContext): string[];
 }
 
-export function operation(address: string, text: string, phase: number, extra: Partial<Pick<Operation, "destructive" | "factoryReset" | "details">> = {}): Operation {
+export function operation(
+  address: string,
+  text: string,
+  phase: number,
+  extra: Partial<Pick<Operation, "destructive" | "factoryReset" | "details">> = {},
+): Operation {
   return { address, text, phase, destructive: extra.destructive ?? false, factoryReset: extra.factoryReset ?? [], details: extra.details ?? [] };
 }
 

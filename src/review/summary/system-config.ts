@@ -71,7 +71,11 @@ function changes(rc: ResourceChange, context: PlanContext): Operation[] {
         if (stale.length > 0) parts.push(`config restored on ${names(stale)}`);
       }
       if (joining.length > 0 && parts.length === 0) parts.push(`config set on joining ${names(joining)}`);
-      return [operation(rc.address, `${kind.what}: ${parts.length === 0 ? "converged on every member" : parts.join("; ")}${renameNote(rc)}`, Phase.itemChange, { details })];
+      return [
+        operation(rc.address, `${kind.what}: ${parts.length === 0 ? "converged on every member" : parts.join("; ")}${renameNote(rc)}`, Phase.itemChange, {
+          details,
+        }),
+      ];
     }
     default:
       return [];

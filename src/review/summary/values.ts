@@ -75,7 +75,8 @@ const SENSITIVE_CHANGED = "\u0000(sensitive, changed)";
 
 function redactValue(value: unknown, marker: unknown, other: unknown, sentinel: (raw: unknown, other: unknown) => string): unknown {
   if (marker === true) return value === null || value === undefined ? value : sentinel(value, other);
-  if (Array.isArray(value) && Array.isArray(marker)) return value.map((v, i) => redactValue(v, marker[i], Array.isArray(other) ? other[i] : undefined, sentinel));
+  if (Array.isArray(value) && Array.isArray(marker))
+    return value.map((v, i) => redactValue(v, marker[i], Array.isArray(other) ? other[i] : undefined, sentinel));
   const o = objectOf(value);
   const m = objectOf(marker);
   if (o !== undefined && m !== undefined) {
@@ -92,7 +93,9 @@ export function redact(rc: ResourceChange): ResourceChange {
   const marker = (own: unknown, other: unknown): unknown => (own === true || other === true ? true : mergeMarkers(own, other));
   const both = marker(bs, as);
   const prev = redactValue(rc.change.before, both, rc.change.after, () => SENSITIVE_BEFORE);
-  const next = redactValue(rc.change.after, both, rc.change.before, (raw, other) => (JSON.stringify(raw) === JSON.stringify(other) ? SENSITIVE_BEFORE : SENSITIVE_CHANGED));
+  const next = redactValue(rc.change.after, both, rc.change.before, (raw, other) =>
+    JSON.stringify(raw) === JSON.stringify(other) ? SENSITIVE_BEFORE : SENSITIVE_CHANGED,
+  );
   return { ...rc, change: { ...rc.change, before: prev, after: next } };
 }
 

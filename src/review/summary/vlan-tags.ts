@@ -17,7 +17,12 @@ const DETAILS = { skip: ["id", "vlan_tags_all"] };
 function updateDetails(rc: ResourceChange): string[] {
   const prev = tagsByMember(before(rc));
   const unknown = marked(rc.change.after_unknown, "vlan_tags_all");
-  const skip = ["id", "vlan_tags_all", ...(unknown ? [] : ["vlan_tags"]), ...(before(rc)?.servers === null || before(rc)?.servers === undefined ? ["servers"] : [])];
+  const skip = [
+    "id",
+    "vlan_tags_all",
+    ...(unknown ? [] : ["vlan_tags"]),
+    ...(before(rc)?.servers === null || before(rc)?.servers === undefined ? ["servers"] : []),
+  ];
   const out = attributeDetails(rc, { skip });
   if (unknown) return out;
   const next = tagsByMember(after(rc));
@@ -31,7 +36,8 @@ function updateDetails(rc: ResourceChange): string[] {
   return out;
 }
 
-const interfaceOf = (rc: ResourceChange): string => stringOf(after(rc)?.interface_name) ?? stringOf(before(rc)?.interface_name) ?? "(interface known after apply)";
+const interfaceOf = (rc: ResourceChange): string =>
+  stringOf(after(rc)?.interface_name) ?? stringOf(before(rc)?.interface_name) ?? "(interface known after apply)";
 
 /** Tags per member as refresh saw them. */
 function tagsByMember(values: Values | undefined): Map<string, number[]> {
@@ -68,11 +74,17 @@ function changes(rc: ResourceChange, context: PlanContext): Operation[] {
   const members = membersAfter(rc, context);
   switch (actionOf(rc.change)) {
     case "create":
-      return [operation(rc.address, `VLAN ${iface}: ${signed("+", numbersOf(after(rc)?.vlan_tags)).join(", ")} (${scope(members)})`, Phase.itemChange, { details })];
+      return [
+        operation(rc.address, `VLAN ${iface}: ${signed("+", numbersOf(after(rc)?.vlan_tags)).join(", ")} (${scope(members)})`, Phase.itemChange, { details }),
+      ];
     case "destroy": {
       const tags = numbersOf(before(rc)?.vlan_tags);
       if (retained(rc)) return [operation(rc.address, `VLAN ${iface}: ${tags.join(", ")} ${KEPT}`, Phase.itemRemoval, { details })];
-      return [operation(rc.address, `VLAN ${iface}: ${signed("-", tags).join(", ")} (${scope(members)}); tags added by other means stay`, Phase.itemRemoval, { details })];
+      return [
+        operation(rc.address, `VLAN ${iface}: ${signed("-", tags).join(", ")} (${scope(members)}); tags added by other means stay`, Phase.itemRemoval, {
+          details,
+        }),
+      ];
     }
     case "replace": {
       const from = stringOf(before(rc)?.interface_name) ?? iface;
@@ -106,10 +118,18 @@ function drift(rc: ResourceChange): string[] {
   const where = (members: string[]): string => (members.length === now.size && members.length > 1 ? `all ${members.length} members` : names(members));
   const out: string[] = [];
   for (const [tag, members] of [...appeared].sort(([a], [b]) => a - b)) {
-    out.push(managed.includes(tag) ? `VLAN ${tag} on ${where(members)} (${iface} of ${cluster}) came back outside Terraform` : `VLAN ${tag} on ${where(members)} (${iface} of ${cluster}) is foreign and left alone`);
+    out.push(
+      managed.includes(tag)
+        ? `VLAN ${tag} on ${where(members)} (${iface} of ${cluster}) came back outside Terraform`
+        : `VLAN ${tag} on ${where(members)} (${iface} of ${cluster}) is foreign and left alone`,
+    );
   }
   for (const [tag, members] of [...vanished].sort(([a], [b]) => a - b)) {
-    out.push(managed.includes(tag) ? `VLAN ${tag} missing on ${where(members)} (${iface} of ${cluster}): the apply adds it back` : `foreign VLAN ${tag} removed from ${where(members)} (${iface} of ${cluster}) outside Terraform`);
+    out.push(
+      managed.includes(tag)
+        ? `VLAN ${tag} missing on ${where(members)} (${iface} of ${cluster}): the apply adds it back`
+        : `foreign VLAN ${tag} removed from ${where(members)} (${iface} of ${cluster}) outside Terraform`,
+    );
   }
   return out;
 }

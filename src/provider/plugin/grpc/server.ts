@@ -126,10 +126,7 @@ export function grpcServer(routes: ReadonlyMap<string, UnaryHandler>, tls: Mutua
         .then(
           (response) => answer(stream, response),
           (error: unknown) =>
-            answerError(
-              stream,
-              error instanceof GrpcError ? error : new GrpcError(Status.internal, error instanceof Error ? error.message : String(error)),
-            ),
+            answerError(stream, error instanceof GrpcError ? error : new GrpcError(Status.internal, error instanceof Error ? error.message : String(error))),
         );
     });
   });

@@ -121,10 +121,10 @@ function writeField(writer: Writer, spec: FieldSpec, value: unknown): void {
       if (value !== undefined && value !== null) writer.lengthDelimited(spec.no, encodeWith(spec.of(), value));
       return;
     case "repeated":
-      for (const item of value as readonly unknown[] | undefined ?? []) writer.lengthDelimited(spec.no, encodeWith(spec.of(), item));
+      for (const item of (value as readonly unknown[] | undefined) ?? []) writer.lengthDelimited(spec.no, encodeWith(spec.of(), item));
       return;
     case "repeatedString":
-      for (const item of value as readonly string[] | undefined ?? []) writer.lengthDelimited(spec.no, utf8.encode(item));
+      for (const item of (value as readonly string[] | undefined) ?? []) writer.lengthDelimited(spec.no, utf8.encode(item));
       return;
     case "map":
       for (const [key, item] of (value as ReadonlyMap<string, unknown> | undefined) ?? new Map<string, unknown>()) {

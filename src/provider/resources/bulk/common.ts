@@ -3,7 +3,16 @@
 import type { z } from "zod";
 import type { OperationsCenterClient } from "../../../client/client.js";
 import type { ProviderClient } from "../../client.js";
-import { DiagnosticError, UNKNOWN, type Attribute, type AttributePath, type Diagnostic, type ObjectValue, type Resource, type Value } from "../../plugin/types.js";
+import {
+  DiagnosticError,
+  UNKNOWN,
+  type Attribute,
+  type AttributePath,
+  type Diagnostic,
+  type ObjectValue,
+  type Resource,
+  type Value,
+} from "../../plugin/types.js";
 import { objectNameProblem } from "../../../config/object-name.js";
 import { apiStep, hasUnknown, isUnknown, knownString } from "../values.js";
 
@@ -46,7 +55,11 @@ export function clusterProblems(config: ObjectValue): Diagnostic[] {
  * Checks known values against a zod schema of the bulk payloads; each issue becomes an error on
  * the attribute `attributeOf` maps the issue path to.
  */
-export function schemaProblems<S extends z.ZodType>(schema: S, value: unknown, attributeOf: (issuePath: readonly PropertyKey[]) => AttributePath): Diagnostic[] {
+export function schemaProblems<S extends z.ZodType>(
+  schema: S,
+  value: unknown,
+  attributeOf: (issuePath: readonly PropertyKey[]) => AttributePath,
+): Diagnostic[] {
   const result = schema.safeParse(value);
   if (result.success) return [];
   return result.error.issues.map((issue) => {

@@ -99,11 +99,19 @@ export function memberItemResource<T>(kind: MemberItemKind<T>): Resource<Provide
   const identity = Object.keys(kind.attributes);
 
   const holders = async (client: ProviderClient, members: readonly string[], item: T): Promise<string[]> => {
-    const has = await readMembers(client, members, (member) => apiStep(`Cannot read ${kind.describe(item)} on member ${member}`, () => kind.has(client.api, member, item)));
+    const has = await readMembers(client, members, (member) =>
+      apiStep(`Cannot read ${kind.describe(item)} on member ${member}`, () => kind.has(client.api, member, item)),
+    );
     return members.filter((_, index) => has[index]);
   };
 
-  const stateOf = (cluster: string, item: T, members: readonly string[], servers: ObjectValue[string] | undefined, deletionPolicy: ObjectValue[string] | undefined): ObjectValue => ({
+  const stateOf = (
+    cluster: string,
+    item: T,
+    members: readonly string[],
+    servers: ObjectValue[string] | undefined,
+    deletionPolicy: ObjectValue[string] | undefined,
+  ): ObjectValue => ({
     id: `${cluster}/${kind.idOf(item)}`,
     cluster,
     ...kind.valuesOf(item),
@@ -159,14 +167,24 @@ export function memberItemResource<T>(kind: MemberItemKind<T>): Resource<Provide
     const members = (await clusterMembers(api, cluster)) ?? [];
     const joining = kind.neededToJoin === true ? servers.filter((server) => !members.includes(server)) : [];
     if (members.length === 0 && joining.length === 0) await requireMembers(api, cluster);
-    if (members.length > 0) await readThenDecide(`cluster "${cluster}": adding ${kind.describe(item)}`, () => convergeMembers(client, log, cluster, item, members), log);
-    await readThenDecide(`cluster "${cluster}": adding ${kind.describe(item)} on the servers about to join`, async () => {
-      const present = new Set(await holders(client, joining, item));
-      for (const server of joining.filter((s) => !present.has(s))) {
-        log.info(`oc-cdktf: cluster "${cluster}": server ${server} is about to join; adding ${kind.describe(item)} on it through its IncusOS endpoint`, { cluster, server });
-        await apiStep(`Cannot add ${kind.describe(item)} on server ${server}, which is about to join cluster "${cluster}"`, () => kind.addOn(api, server, item));
-      }
-    }, log);
+    if (members.length > 0)
+      await readThenDecide(`cluster "${cluster}": adding ${kind.describe(item)}`, () => convergeMembers(client, log, cluster, item, members), log);
+    await readThenDecide(
+      `cluster "${cluster}": adding ${kind.describe(item)} on the servers about to join`,
+      async () => {
+        const present = new Set(await holders(client, joining, item));
+        for (const server of joining.filter((s) => !present.has(s))) {
+          log.info(`oc-cdktf: cluster "${cluster}": server ${server} is about to join; adding ${kind.describe(item)} on it through its IncusOS endpoint`, {
+            cluster,
+            server,
+          });
+          await apiStep(`Cannot add ${kind.describe(item)} on server ${server}, which is about to join cluster "${cluster}"`, () =>
+            kind.addOn(api, server, item),
+          );
+        }
+      },
+      log,
+    );
     if (joining.length > 0 && kind.stored !== undefined) await refreshStored(client, log, [...members, ...joining], item, kind.stored);
     // The joining servers have it now and are members once the cluster takes them: counting
     // them here keeps the next refresh from reporting them as a change made outside Terraform.
@@ -178,11 +196,19 @@ export function memberItemResource<T>(kind: MemberItemKind<T>): Resource<Provide
    * servers, which neither the bulk action nor a change through the OS proxy refreshes: every
    * one whose stored copy lacks the item is re-polled (see server-ready.ts).
    */
-  const refreshStored = async (client: ProviderClient, log: Logger, servers: readonly string[], item: T, stored: (server: Server, item: T) => boolean): Promise<void> => {
+  const refreshStored = async (
+    client: ProviderClient,
+    log: Logger,
+    servers: readonly string[],
+    item: T,
+    stored: (server: Server, item: T) => boolean,
+  ): Promise<void> => {
     for (const server of servers) {
       const { server: record } = await apiStep(`Cannot read server ${server}`, () => client.api.getServer(server));
       if (stored(record, item)) continue;
-      await apiStep(`Server ${server} did not become ready after ${kind.describe(item)} was added`, () => resyncUntilReady(client, log, server, `${kind.describe(item)} was added on it`));
+      await apiStep(`Server ${server} did not become ready after ${kind.describe(item)} was added`, () =>
+        resyncUntilReady(client, log, server, `${kind.describe(item)} was added on it`),
+      );
     }
   };
 

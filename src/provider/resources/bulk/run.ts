@@ -18,7 +18,14 @@ function failedMember(message: string): string | undefined {
  * POST :bulk-update with `action` and `args`; `what` describes the change in domain words
  * ('adding VLAN tags 300 to "eth0"'), for the log line and the diagnostic.
  */
-export async function runBulkAction<A extends BulkAction>(api: OperationsCenterClient, log: Logger, cluster: string, action: A, args: BulkArguments<A>, what: string): Promise<void> {
+export async function runBulkAction<A extends BulkAction>(
+  api: OperationsCenterClient,
+  log: Logger,
+  cluster: string,
+  action: A,
+  args: BulkArguments<A>,
+  what: string,
+): Promise<void> {
   log.info(`oc-cdktf: cluster "${cluster}": ${what} (${action})`, { cluster, action });
   try {
     await api.bulkUpdateCluster(cluster, action, args);

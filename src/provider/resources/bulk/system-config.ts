@@ -24,7 +24,19 @@ import {
   renameNote,
 } from "../common/cluster-reference.js";
 import { importIdParts } from "../common/import-id.js";
-import { appliedMembers, changesOneAtATime, clusterAttribute, clusterMembers, clusterProblems, plannedMembers, readMembers, requireMembers, serversAttribute, serversChanged, throwIfErrors } from "./common.js";
+import {
+  appliedMembers,
+  changesOneAtATime,
+  clusterAttribute,
+  clusterMembers,
+  clusterProblems,
+  plannedMembers,
+  readMembers,
+  requireMembers,
+  serversAttribute,
+  serversChanged,
+  throwIfErrors,
+} from "./common.js";
 import { bulkUnlessMaintenance, runBulkAction } from "./run.js";
 import { readThenDecide } from "../common/lost-reply.js";
 
@@ -56,7 +68,14 @@ export function canonical(value: unknown): unknown {
     const out: Record<string, unknown> = {};
     for (const key of Object.keys(value).sort()) {
       const inner = canonical((value as Record<string, unknown>)[key]);
-      const empty = inner === "" || inner === 0 || inner === false || inner === null || inner === undefined || (Array.isArray(inner) && inner.length === 0) || (typeof inner === "object" && inner !== null && Object.keys(inner).length === 0);
+      const empty =
+        inner === "" ||
+        inner === 0 ||
+        inner === false ||
+        inner === null ||
+        inner === undefined ||
+        (Array.isArray(inner) && inner.length === 0) ||
+        (typeof inner === "object" && inner !== null && Object.keys(inner).length === 0);
       if (!empty) out[key] = inner;
     }
     return out;
@@ -80,7 +99,14 @@ function parseConfig(text: string): { value: Record<string, unknown> } | { probl
   try {
     value = JSON.parse(text);
   } catch (error) {
-    return { problem: { severity: "error", summary: `config is not JSON: ${error instanceof Error ? error.message : String(error)}`, detail: "Write it with jsonencode({ … }).", path: ["config"] } };
+    return {
+      problem: {
+        severity: "error",
+        summary: `config is not JSON: ${error instanceof Error ? error.message : String(error)}`,
+        detail: "Write it with jsonencode({ … }).",
+        path: ["config"],
+      },
+    };
   }
   if (tooDeep(value)) return { problem: { severity: "error", summary: `config ${TOO_DEEP}`, path: ["config"] } };
   if (value === null || typeof value !== "object" || Array.isArray(value)) {
@@ -108,7 +134,9 @@ export function systemConfigResource<A extends SystemAction>(kind: SystemConfigK
   };
 
   const differing = async (client: ProviderClient, members: readonly string[], wanted: unknown): Promise<Map<string, Record<string, unknown>>> => {
-    const live = await readMembers(client, members, (member) => apiStep(`Cannot read the ${kind.what} config of member ${member}`, () => kind.live(client.api, member)));
+    const live = await readMembers(client, members, (member) =>
+      apiStep(`Cannot read the ${kind.what} config of member ${member}`, () => kind.live(client.api, member)),
+    );
     return new Map(members.flatMap((member, index) => (same(live[index], wanted) ? [] : [[member, live[index]!] as const])));
   };
 
@@ -120,11 +148,15 @@ export function systemConfigResource<A extends SystemAction>(kind: SystemConfigK
     const members = await requireMembers(api, cluster);
     const stale = await differing(client, members, args.config);
     if (stale.size === 0) return members;
-    const why = await bulkUnlessMaintenance(api, cluster, () => runBulkAction(api, log, cluster, kind.action, args, `${what} on ${members.join(", ")} (${[...stale.keys()].join(", ")} differ)`));
+    const why = await bulkUnlessMaintenance(api, cluster, () =>
+      runBulkAction(api, log, cluster, kind.action, args, `${what} on ${members.join(", ")} (${[...stale.keys()].join(", ")} differ)`),
+    );
     if (why === undefined) return members;
     log.info(`oc-cdktf: cluster "${cluster}": ${what} on ${[...stale.keys()].join(", ")} through the IncusOS endpoint (${why})`, { cluster });
     for (const member of stale.keys()) {
-      await apiStep(`Cluster "${cluster}": cannot set the ${kind.what} config of member ${member}`, () => putServerSystemConfig(api, member, kind.what, args.config as Record<string, unknown>));
+      await apiStep(`Cluster "${cluster}": cannot set the ${kind.what} config of member ${member}`, () =>
+        putServerSystemConfig(api, member, kind.what, args.config as Record<string, unknown>),
+      );
     }
     return members;
   };
@@ -138,7 +170,13 @@ export function systemConfigResource<A extends SystemAction>(kind: SystemConfigK
     return result.success ? result.data : undefined;
   };
 
-  const stateOf = (cluster: string, config: string, servers: ObjectValue[string] | undefined, deletionPolicy: ObjectValue[string] | undefined, members: readonly string[]): ObjectValue => ({
+  const stateOf = (
+    cluster: string,
+    config: string,
+    servers: ObjectValue[string] | undefined,
+    deletionPolicy: ObjectValue[string] | undefined,
+    members: readonly string[],
+  ): ObjectValue => ({
     id: cluster,
     cluster,
     config,
@@ -180,7 +218,16 @@ export function systemConfigResource<A extends SystemAction>(kind: SystemConfigK
       if (proposed === null) {
         const cluster = prior === null ? "" : (knownString(prior.cluster) ?? "");
         if (deletionPolicyOf(prior) === "retain") return { planned: null };
-        return { planned: null, diagnostics: [{ severity: "warning", summary: `The ${kind.what} config of every member of cluster "${cluster}" will be reset to the empty config`, detail: kind.resetMeans }] };
+        return {
+          planned: null,
+          diagnostics: [
+            {
+              severity: "warning",
+              summary: `The ${kind.what} config of every member of cluster "${cluster}" will be reset to the empty config`,
+              detail: kind.resetMeans,
+            },
+          ],
+        };
       }
       throwIfErrors(problems(proposed));
       const cluster = knownString(proposed.cluster);
@@ -213,7 +260,8 @@ export function systemConfigResource<A extends SystemAction>(kind: SystemConfigK
           return { state: null };
         }
         try {
-          if ((await clusterMembers(client.api, cluster)) !== undefined) await update(client, log, cluster, kind.empty, `resetting the ${kind.what} config to empty`);
+          if ((await clusterMembers(client.api, cluster)) !== undefined)
+            await update(client, log, cluster, kind.empty, `resetting the ${kind.what} config to empty`);
         } catch (error) {
           return { state: prior, diagnostics: stepFailed(`Cluster "${cluster}": resetting the ${kind.what} config failed`, error).diagnostics };
         }
@@ -248,14 +296,26 @@ export function systemConfigResource<A extends SystemAction>(kind: SystemConfigK
       const first = [...stale.values()][0];
       // A member that differs shows as its live config, so the plan shows the difference.
       const config = first === undefined ? text : JSON.stringify(canonical(first));
-      return { state: stateOf(cluster, config, state.servers, state.deletion_policy, members.filter((m) => !stale.has(m))) };
+      return {
+        state: stateOf(
+          cluster,
+          config,
+          state.servers,
+          state.deletion_policy,
+          members.filter((m) => !stale.has(m)),
+        ),
+      };
     },
 
     async import(id, { client }) {
       importIdParts(kind.typeName, id, "CLUSTER");
       const members = await clusterMembers(client.api, id);
       if (members === undefined || members.length === 0) {
-        throw new DiagnosticError({ severity: "error", summary: `Cannot import ${kind.typeName} "${id}": cluster "${id}" ${members === undefined ? "does not exist" : "has no members"}`, detail: "The import id is the cluster name." });
+        throw new DiagnosticError({
+          severity: "error",
+          summary: `Cannot import ${kind.typeName} "${id}": cluster "${id}" ${members === undefined ? "does not exist" : "has no members"}`,
+          detail: "The import id is the cluster name.",
+        });
       }
       const live = await apiStep(`Cannot read the ${kind.what} config of member ${members[0]}`, () => kind.live(client.api, members[0]!));
       return { state: stateOf(id, JSON.stringify(canonical(live)), null, null, []) };

@@ -19,7 +19,6 @@ import { DONE, NOT_DONE, mayHaveTakenEffect, sendThenConfirm, type Outcome } fro
 import { RETRY_DEFAULTS } from "../../../client/retry-policy.js";
 import type { ClusterValue, DeletionPolicy } from "./schema.js";
 
-
 /**
  * The named servers, one GET each (absent ones left out: the checks report them as not
  * registered). Listing every server instead would make each create cost as much as the fleet.
@@ -236,7 +235,10 @@ async function waitForMovingServers(effects: Effects, cluster: string, servers: 
         return elsewhere || (reset.includes(name) && server.server_status !== "ready");
       });
       if (busy.length === 0) {
-        endReset(client.workDir, reset.filter((name) => found.some((server) => server.name === name)));
+        endReset(
+          client.workDir,
+          reset.filter((name) => found.some((server) => server.name === name)),
+        );
         return { value: undefined };
       }
       where = busy.map((name) => `${name} (${found.find((s) => s.name === name)?.cluster || "factory-reset, not registered again"})`).join(", ");
@@ -251,7 +253,12 @@ async function waitForMovingServers(effects: Effects, cluster: string, servers: 
           `cluster's servers in the same apply (that removal factory-resets it and it registers again), then apply again.`,
         path: ["servers"],
       }),
-    () => log?.info("waiting for servers to leave their cluster and register again", { cluster, servers: where, seconds: Math.round((Date.now() - started) / 1000) }),
+    () =>
+      log?.info("waiting for servers to leave their cluster and register again", {
+        cluster,
+        servers: where,
+        seconds: Math.round((Date.now() - started) / 1000),
+      }),
   );
 }
 
@@ -336,7 +343,12 @@ export async function createCluster(effects: Effects, desired: ClusterValue, sec
   }
   const problems = checkServers([...desired.servers].sort(), servers, { channel: desired.channel ?? "", sameIncus: true, requireManagement: true });
   if (problems.length > 0) {
-    throw serverProblems(`Operations Center would refuse to create cluster "${name}"`, problems, ["servers"], removePending ? `the pending record of an earlier failed create of "${name}" is still there` : "nothing was created");
+    throw serverProblems(
+      `Operations Center would refuse to create cluster "${name}"`,
+      problems,
+      ["servers"],
+      removePending ? `the pending record of an earlier failed create of "${name}" is still there` : "nothing was created",
+    );
   }
   if (removePending) {
     await deleteIgnoringGone(client, name, "normal").catch((error: unknown) => {
@@ -352,7 +364,10 @@ export async function createCluster(effects: Effects, desired: ClusterValue, sec
   };
   const post = clusterPost(desired, inputs, bookkeeping);
   try {
-    await sendThenConfirm(() => client.api.createCluster(post), () => createOutcome(effects, name, entry.create_id));
+    await sendThenConfirm(
+      () => client.api.createCluster(post),
+      () => createOutcome(effects, name, entry.create_id),
+    );
   } catch (error) {
     // A reply means the create is over; without one (connection lost) it may still be running.
     if (!mayHaveTakenEffect(error)) finishCreate(client.workDir, entry);
@@ -370,7 +385,11 @@ export async function createCluster(effects: Effects, desired: ClusterValue, sec
             ? `cluster "${name}" is left pending; the next apply removes that record (mode=normal) and creates it again`
             : `cluster "${name}" exists (${left.cluster.status}); the next apply adopts it`;
     // The server's answer may quote the configs it was given: no secret leaves this provider.
-    const hidden = [...secretValues("services", inputs.servicesConfig ?? {}), ...secretValues("application", inputs.applicationConfig ?? {}), ...Object.values(secrets?.template_variables ?? {})];
+    const hidden = [
+      ...secretValues("services", inputs.servicesConfig ?? {}),
+      ...secretValues("application", inputs.applicationConfig ?? {}),
+      ...Object.values(secrets?.template_variables ?? {}),
+    ];
     const diagnostic = failed(`Creating cluster "${name}" failed`, error, state).diagnostics[0]!;
     throw new DiagnosticError({ ...diagnostic, detail: scrubSecrets(diagnostic.detail ?? "", hidden) });
   }
@@ -384,7 +403,15 @@ export async function createCluster(effects: Effects, desired: ClusterValue, sec
     // The cluster exists: failing here would leave it out of state, where terraform destroy does
     // not see it. It goes into state as posted (ready: the create was answered only once every
     // server joined); the next refresh reads the certificate and what the server chose.
-    const posted = clusterSchema.parse({ name, connection_url: post.connection_url, status: "ready", channel: post.channel, description: post.description, properties: post.properties, config: post.config });
+    const posted = clusterSchema.parse({
+      name,
+      connection_url: post.connection_url,
+      status: "ready",
+      channel: post.channel,
+      description: post.description,
+      properties: post.properties,
+      config: post.config,
+    });
     return {
       cluster: posted,
       members,
@@ -421,7 +448,8 @@ async function createOutcome(effects: Effects, name: string, createId: string): 
     found = settled;
   }
   if (found === undefined) return NOT_DONE;
-  if (readBookkeeping(found.cluster.properties).createdBy !== createId) return { done: false, partly: `cluster "${name}" exists, but this create did not make it` };
+  if (readBookkeeping(found.cluster.properties).createdBy !== createId)
+    return { done: false, partly: `cluster "${name}" exists, but this create did not make it` };
   if (found.cluster.status === "pending") return { done: false, partly: `cluster "${name}" is still pending after ${Math.round(waitMs / 1000)} s` };
   return DONE;
 }
@@ -447,7 +475,11 @@ export async function removalRefusals(client: ProviderClient, cluster: string, m
       client.api.listInventoryStorageVolumes({ cluster, server: member }),
       client.api.findServer(member),
     ]);
-    const blockers = removalBlockers(member, { instances, volumes, pools, images, removed: members }, (found?.version_data?.in_maintenance ?? IN_MAINTENANCE.online) === IN_MAINTENANCE.evacuated);
+    const blockers = removalBlockers(
+      member,
+      { instances, volumes, pools, images, removed: members },
+      (found?.version_data?.in_maintenance ?? IN_MAINTENANCE.online) === IN_MAINTENANCE.evacuated,
+    );
     if (blockers.length > 0) out.set(member, blockers);
   }
   return out;
@@ -460,7 +492,10 @@ export function refusedRemoval(cluster: string, refusals: ReadonlyMap<string, st
     severity: "error",
     summary: `Operations Center will refuse to remove ${members.join(", ")} from cluster "${cluster}"`,
     detail:
-      `${[...refusals.values()].flat().map((line) => `- ${line}`).join("\n")}\n` +
+      `${[...refusals.values()]
+        .flat()
+        .map((line) => `- ${line}`)
+        .join("\n")}\n` +
       `Operations Center evacuates a member in Incus mode auto: instances that can migrate move to other members, the others are stopped and stay, ` +
       `and :remove-servers then refuses a member that still has instances or custom volumes, or the only copy of an image. Move the instances and ` +
       `volumes to a member that stays (incus move … --target) or delete them, give each such image a copy on a member that stays or delete it, and plan again.${left === "" ? "" : ` State left: ${left}`}`,
@@ -499,7 +534,12 @@ async function waitForEvacuation(effects: Effects, server: string): Promise<void
   );
 }
 
-async function putSettings(client: ProviderClient, name: string, change: (live: Cluster) => ReturnType<typeof desiredPut>, fresh?: { cluster: Cluster; etag?: string }): Promise<void> {
+async function putSettings(
+  client: ProviderClient,
+  name: string,
+  change: (live: Cluster) => ReturnType<typeof desiredPut>,
+  fresh?: { cluster: Cluster; etag?: string },
+): Promise<void> {
   // The first attempt may use the caller's fresh read; the retry after a 412 reads again.
   let current = fresh;
   await retryOnPreconditionFailed(async () => {
@@ -518,7 +558,12 @@ async function renameCluster(client: ProviderClient, from: string, to: string): 
       async () => {
         const [old, renamed] = await Promise.all([client.api.findCluster(from), client.api.findCluster(to)]);
         if (old === undefined && renamed !== undefined) return DONE;
-        return old !== undefined && renamed === undefined ? NOT_DONE : { done: false, partly: `cluster "${from}" ${old === undefined ? "is gone" : "still exists"} and "${to}" ${renamed === undefined ? "does not exist" : "exists"}` };
+        return old !== undefined && renamed === undefined
+          ? NOT_DONE
+          : {
+              done: false,
+              partly: `cluster "${from}" ${old === undefined ? "is gone" : "still exists"} and "${to}" ${renamed === undefined ? "does not exist" : "exists"}`,
+            };
       },
     );
   });
@@ -588,7 +633,12 @@ export async function updateCluster(effects: Effects, prior: ClusterValue, desir
   if (problems.length > 0) {
     return {
       progress,
-      error: serverProblems(`Operations Center would refuse to add servers to cluster "${name}"`, problems, ["servers"], leftState(progress, "its settings and members are unchanged")),
+      error: serverProblems(
+        `Operations Center would refuse to add servers to cluster "${name}"`,
+        problems,
+        ["servers"],
+        leftState(progress, "its settings and members are unchanged"),
+      ),
     };
   }
   // Checked again here, before anything changes: evacuating a member that cannot be removed would
@@ -615,7 +665,10 @@ export async function updateCluster(effects: Effects, prior: ClusterValue, desir
   if (changes.add.length > 0) {
     try {
       const body = { server_names: changes.add, copy_services_config: desired.copy_services_config_on_add ?? true };
-      await sendThenConfirm(() => client.api.addClusterServers(name, body), () => membershipOutcome(client, name, changes.add, true));
+      await sendThenConfirm(
+        () => client.api.addClusterServers(name, body),
+        () => membershipOutcome(client, name, changes.add, true),
+      );
     } catch (error) {
       return stop(`Adding ${changes.add.join(", ")} to cluster "${name}" failed`, error, "its settings are updated; no member was removed", ["servers"]);
     }
@@ -629,7 +682,10 @@ export async function updateCluster(effects: Effects, prior: ClusterValue, desir
         if (state !== IN_MAINTENANCE.evacuated) await client.api.evacuateServer(server);
         await waitForEvacuation(effects, server);
       }
-      await sendThenConfirm(() => client.api.removeClusterServers(name, changes.remove), () => membershipOutcome(client, name, changes.remove, false));
+      await sendThenConfirm(
+        () => client.api.removeClusterServers(name, changes.remove),
+        () => membershipOutcome(client, name, changes.remove, false),
+      );
       // Operations Center factory-resets removed members: a cluster they move to waits for them.
       recordReset(client.workDir, changes.remove);
     } catch (error) {
@@ -675,7 +731,11 @@ export async function deleteCluster(client: ProviderClient, name: string, policy
   const mode = found.cluster.status === "pending" ? "normal" : POLICY_MODE[policy];
   const members = mode === "factory-reset" ? (await client.api.listServers({ cluster: name })).map((server) => server.name) : [];
   await deleteIgnoringGone(client, name, mode).catch((error: unknown) => {
-    throw failed(`Deleting cluster "${name}" (deletion_policy ${policy}, mode ${mode}) failed`, error, `cluster "${name}" is still in Operations Center (${found.cluster.status}); the next destroy tries again`);
+    throw failed(
+      `Deleting cluster "${name}" (deletion_policy ${policy}, mode ${mode}) failed`,
+      error,
+      `cluster "${name}" is still in Operations Center (${found.cluster.status}); the next destroy tries again`,
+    );
   });
   recordReset(client.workDir, members);
 }

@@ -102,7 +102,8 @@ export function creationInputs(attributes: CreationAttributes, secrets: Secrets 
 function creationDigests(inputs: CreationInputs, client: ProviderClient): Record<string, string> {
   const out: Record<string, string> = { server_type: client.digest("cluster.creation", `server_type=${inputs.serverType}`) };
   const perKey = (attribute: string, value: Record<string, unknown> | undefined) => {
-    for (const [key, item] of Object.entries(value ?? {})) out[`${attribute}.${key}`] = client.digest("cluster.creation", `${attribute}.${key}=${canonicalJson(item)}`);
+    for (const [key, item] of Object.entries(value ?? {}))
+      out[`${attribute}.${key}`] = client.digest("cluster.creation", `${attribute}.${key}=${canonicalJson(item)}`);
   };
   perKey("services_config", inputs.servicesConfig);
   perKey("application_config", inputs.applicationConfig);

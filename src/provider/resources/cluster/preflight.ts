@@ -29,7 +29,9 @@ function incusOf(server: Server): { name: string; version: string } | undefined 
  */
 function roleAddresses(server: Server, role: string): string[] {
   const interfaces = Object.values(server.os_data?.network?.state?.interfaces ?? {});
-  return interfaces.filter((device) => (device.roles ?? []).includes(role)).flatMap((device) => (device.addresses ?? []).filter((address) => isIP(address) !== 0));
+  return interfaces
+    .filter((device) => (device.roles ?? []).includes(role))
+    .flatMap((device) => (device.addresses ?? []).filter((address) => isIP(address) !== 0));
 }
 
 /** Problems that would make Operations Center refuse these servers, one sentence each. */
@@ -59,7 +61,8 @@ export function checkServers(names: readonly string[], servers: readonly Server[
     const version = server.version_data;
     if (version?.needs_update) problems.push(`server "${name}" has a pending update`);
     if (version?.needs_reboot) problems.push(`server "${name}" needs a reboot`);
-    if ((version?.in_maintenance ?? IN_MAINTENANCE.online) !== IN_MAINTENANCE.online) problems.push(`server "${name}" is in maintenance (evacuated or evacuating)`);
+    if ((version?.in_maintenance ?? IN_MAINTENANCE.online) !== IN_MAINTENANCE.online)
+      problems.push(`server "${name}" is in maintenance (evacuated or evacuating)`);
     const incus = incusOf(server);
     if (incus === undefined) {
       problems.push(`server "${name}" does not run the Incus application`);

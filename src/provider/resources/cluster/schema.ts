@@ -11,8 +11,7 @@ export type { DeletionPolicy } from "../../../config/cluster.js";
 export const creationAttributes = ["server_type", "services_config", "application_config", "template", "template_variables"] as const;
 export type CreationAttribute = (typeof creationAttributes)[number];
 
-const CREATION_ONLY =
-  "Used by Operations Center only when it creates the cluster: a later change is a plan error unless allow_recreate is true.";
+const CREATION_ONLY = "Used by Operations Center only when it creates the cluster: a later change is a plan error unless allow_recreate is true.";
 
 export const clusterSchema: Schema = {
   version: 0,
@@ -63,8 +62,7 @@ export const clusterSchema: Schema = {
       properties: {
         type: ["map", "string"],
         optional: true,
-        description:
-          "Properties this resource manages; properties set by others are kept (see properties_all). Keys starting with oc-cdktf.io/ are reserved.",
+        description: "Properties this resource manages; properties set by others are kept (see properties_all). Keys starting with oc-cdktf.io/ are reserved.",
       },
       deletion_policy: {
         type: "string",
@@ -72,7 +70,11 @@ export const clusterSchema: Schema = {
         description:
           'What destroy does: "retain" (default: only forget it from state, no call), "forget" (delete the record in Operations Center, the servers keep running as a cluster) or "factory-reset" (factory-reset every member).',
       },
-      server_type: { type: "string", optional: true, description: `Server type of the members: incus (default), incus-lts-7.0, migration-manager or operations-center. ${CREATION_ONLY}` },
+      server_type: {
+        type: "string",
+        optional: true,
+        description: `Server type of the members: incus (default), incus-lts-7.0, migration-manager or operations-center. ${CREATION_ONLY}`,
+      },
       services_config: {
         type: "string",
         optional: true,
@@ -122,7 +124,11 @@ export const clusterSchema: Schema = {
       fingerprint: { type: "string", computed: true, description: "SHA-256 fingerprint of the cluster certificate." },
       status: { type: "string", computed: true, description: "Operations Center's status of the cluster: unknown, pending or ready." },
       members: { type: ["set", "string"], computed: true, description: "Every live member, including those this resource does not manage." },
-      properties_all: { type: ["map", "string"], computed: true, description: "Every live property, including those set by others and the oc-cdktf.io/ bookkeeping." },
+      properties_all: {
+        type: ["map", "string"],
+        computed: true,
+        description: "Every live property, including those set by others and the oc-cdktf.io/ bookkeeping.",
+      },
     },
     blocks: {
       rolling_restart: {
@@ -130,7 +136,11 @@ export const clusterSchema: Schema = {
         block: {
           description: "How a rolling restart treats each member. Unset: not managed.",
           attributes: {
-            post_restore_delay: { type: "string", optional: true, description: 'Wait after a member is restored, as a Go duration such as "5m". Unset: not managed.' },
+            post_restore_delay: {
+              type: "string",
+              optional: true,
+              description: 'Wait after a member is restored, as a Go duration such as "5m". Unset: not managed.',
+            },
             restore_mode: { type: "string", optional: true, description: '"" (restore the member\'s instances) or "skip". Unset: not managed.' },
           },
         },

@@ -68,7 +68,10 @@ export function liveState(prior: ClusterValue, cluster: Cluster, liveMembers: re
   };
 }
 
-function computedOf(cluster: Cluster, liveMembers: readonly string[]): Pick<ClusterValue, "certificate" | "fingerprint" | "status" | "members" | "properties_all"> {
+function computedOf(
+  cluster: Cluster,
+  liveMembers: readonly string[],
+): Pick<ClusterValue, "certificate" | "fingerprint" | "status" | "members" | "properties_all"> {
   return {
     certificate: cluster.certificate,
     fingerprint: cluster.fingerprint,
@@ -101,7 +104,10 @@ export function importedState(cluster: Cluster, liveMembers: readonly string[]):
     properties: null,
     rolling_restart: rollingDefault
       ? null
-      : { post_restore_delay: rolling.post_restore_delay === "" ? null : rolling.post_restore_delay, restore_mode: rolling.restore_mode === "" ? null : rolling.restore_mode },
+      : {
+          post_restore_delay: rolling.post_restore_delay === "" ? null : rolling.post_restore_delay,
+          restore_mode: rolling.restore_mode === "" ? null : rolling.restore_mode,
+        },
     deletion_policy: null,
     server_type: null,
     services_config: null,
@@ -132,4 +138,3 @@ export function appliedState(planned: ObjectValue, cluster: Cluster, liveMembers
   for (const [key, value] of Object.entries(planned)) out[key] = value instanceof Unknown ? (live[key] ?? null) : value;
   return out;
 }
-

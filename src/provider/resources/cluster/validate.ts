@@ -30,7 +30,12 @@ const error = (path: string[], summary: string, detail?: string): Diagnostic => 
 const SCHEMAS = { services: servicesConfigSchema, application: applicationConfigSchema } as const;
 
 /** Problems of one JSON config attribute, checked merged with its secrets. */
-function configProblems(kind: SecretKind, attribute: "services_config" | "application_config", text: string | undefined, secrets: JsonObject | undefined): Diagnostic[] {
+function configProblems(
+  kind: SecretKind,
+  attribute: "services_config" | "application_config",
+  text: string | undefined,
+  secrets: JsonObject | undefined,
+): Diagnostic[] {
   const path = [attribute];
   let publicPart: JsonObject = {};
   const out: Diagnostic[] = [];
@@ -64,7 +69,10 @@ export function clusterConfigProblems(config: ObjectValue): Diagnostic[] {
   }
 
   if (Array.isArray(config.servers)) {
-    const problem = serversProblem("servers", config.servers.filter((server): server is string => typeof server === "string"));
+    const problem = serversProblem(
+      "servers",
+      config.servers.filter((server): server is string => typeof server === "string"),
+    );
     if (problem !== undefined) out.push(error(["servers"], problem));
   }
 
@@ -73,7 +81,8 @@ export function clusterConfigProblems(config: ObjectValue): Diagnostic[] {
   if (urlProblem !== undefined) {
     out.push(error(["connection_url"], urlProblem.problem, `${urlProblem.fix.charAt(0).toUpperCase()}${urlProblem.fix.slice(1)}.`));
   }
-  if (knownString(config.channel) === "") out.push(error(["channel"], 'channel must not be empty; leave it unset to keep the live channel ("stable" at creation)'));
+  if (knownString(config.channel) === "")
+    out.push(error(["channel"], 'channel must not be empty; leave it unset to keep the live channel ("stable" at creation)'));
 
   const properties = knownObject(config.properties);
   for (const key of Object.keys(properties ?? {})) {
@@ -117,10 +126,18 @@ function creationProblems(config: ObjectValue): Diagnostic[] {
   if (usesTemplate) {
     for (const attribute of ["services_config", "application_config"] as const) {
       if (config[attribute] !== null && !isUnknown(config[attribute])) {
-        out.push(error([attribute], `${attribute} cannot be combined with template`, "Operations Center replaces both configs with the rendered template; give one or the other."));
+        out.push(
+          error(
+            [attribute],
+            `${attribute} cannot be combined with template`,
+            "Operations Center replaces both configs with the rendered template; give one or the other.",
+          ),
+        );
       }
       if (secrets?.[attribute] !== undefined) {
-        out.push(error(["secrets_wo"], `secrets_wo.${attribute} cannot be combined with template`, "Give secret template values in secrets_wo.template_variables."));
+        out.push(
+          error(["secrets_wo"], `secrets_wo.${attribute} cannot be combined with template`, "Give secret template values in secrets_wo.template_variables."),
+        );
       }
     }
   } else if (config.template === null) {

@@ -115,7 +115,14 @@ export function maintenanceNote(typeName: string, cluster: string, members: Read
  * item off the old cluster's members per the deletion policy (retain leaves it there), then puts
  * it on the new cluster's members.
  */
-export function moveNote(typeName: string, what: string, from: string, to: string, policy: DependentDeletionPolicy, language: ConfigurationLanguage): Diagnostic {
+export function moveNote(
+  typeName: string,
+  what: string,
+  from: string,
+  to: string,
+  policy: DependentDeletionPolicy,
+  language: ConfigurationLanguage,
+): Diagnostic {
   const deletionPolicy = attributeName(language, "deletion_policy");
   if (policy === "retain") {
     return {

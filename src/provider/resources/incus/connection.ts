@@ -45,14 +45,32 @@ export const connectionAttributes: { readonly [name: string]: Attribute } = {
     description:
       "Remote of the incus CLI configuration (INCUS_CONF, else the incus directory of the user configuration directory: $XDG_CONFIG_HOME/incus or ~/.config/incus, ~/Library/Application Support/incus on macOS; config.yml with clientcerts/<remote>.crt / .key or client.crt / client.key) to reach the cluster at; each address of a comma-separated addr is tried in turn. Default: a remote named after the cluster, else the cluster's connection URL from Operations Center with that directory's client certificate.",
   },
-  incus_address: { type: "string", optional: true, description: "Address of the cluster's Incus API (e.g. https://192.0.2.101:8443), instead of a remote or the connection URL Operations Center records." },
-  incus_client_certificate: { type: "string", optional: true, description: "Client certificate the cluster trusts: PEM text or the path of a PEM file. Needs incus_client_key_file." },
-  incus_client_key_file: { type: "string", optional: true, description: "Path of the client certificate's key file (a path only, so that the key is never in plan or state)." },
+  incus_address: {
+    type: "string",
+    optional: true,
+    description: "Address of the cluster's Incus API (e.g. https://192.0.2.101:8443), instead of a remote or the connection URL Operations Center records.",
+  },
+  incus_client_certificate: {
+    type: "string",
+    optional: true,
+    description: "Client certificate the cluster trusts: PEM text or the path of a PEM file. Needs incus_client_key_file.",
+  },
+  incus_client_key_file: {
+    type: "string",
+    optional: true,
+    description: "Path of the client certificate's key file (a path only, so that the key is never in plan or state).",
+  },
   incus_server_certificate: { type: "string", optional: true, description: "The cluster certificate to pin: PEM text or the path of a PEM file." },
 };
 
 /** The connection attributes of an imported resource: none given (the CLI configuration or Operations Center decides). */
-export const unsetConnection: ObjectValue = { remote: null, incus_address: null, incus_client_certificate: null, incus_client_key_file: null, incus_server_certificate: null };
+export const unsetConnection: ObjectValue = {
+  remote: null,
+  incus_address: null,
+  incus_client_certificate: null,
+  incus_client_key_file: null,
+  incus_server_certificate: null,
+};
 
 const pemOrFile = (value: string, attribute: string): string => (value.includes("-----BEGIN ") ? value : readUserFile(value, attribute, MAX_FILE_BYTES.pem));
 
@@ -66,10 +84,16 @@ export function connectionProblems(config: ObjectValue): Diagnostic[] {
     out.push({ severity: "error", summary: `${missing} is needed too: give incus_client_certificate and incus_client_key_file together`, path: [missing] });
   }
   if (keyFile?.includes("-----BEGIN ")) {
-    out.push({ severity: "error", summary: "incus_client_key_file must be the path of the key file, not the key", detail: "The key would otherwise be stored in plan and state. Write it to a file and give its path.", path: ["incus_client_key_file"] });
+    out.push({
+      severity: "error",
+      summary: "incus_client_key_file must be the path of the key file, not the key",
+      detail: "The key would otherwise be stored in plan and state. Write it to a file and give its path.",
+      path: ["incus_client_key_file"],
+    });
   } else if (keyFile !== undefined) {
     const problem = userFileProblem(keyFile, MAX_FILE_BYTES.pem);
-    if (problem !== undefined) out.push({ severity: "error", summary: `incus_client_key_file: ${JSON.stringify(keyFile)} ${problem.reason}`, path: ["incus_client_key_file"] });
+    if (problem !== undefined)
+      out.push({ severity: "error", summary: `incus_client_key_file: ${JSON.stringify(keyFile)} ${problem.reason}`, path: ["incus_client_key_file"] });
   }
   for (const name of ["incus_client_certificate", "incus_server_certificate"]) {
     const value = knownString(config[name]);
@@ -79,7 +103,8 @@ export function connectionProblems(config: ObjectValue): Diagnostic[] {
     else if (problem !== undefined) out.push({ severity: "error", summary: `${name}: ${JSON.stringify(value)} ${problem.reason}`, path: [name] });
   }
   const address = knownString(config.incus_address);
-  if (address !== undefined && !/^https:\/\/[^/]+/.test(address)) out.push({ severity: "error", summary: `incus_address: "${address}" is not an https:// address`, path: ["incus_address"] });
+  if (address !== undefined && !/^https:\/\/[^/]+/.test(address))
+    out.push({ severity: "error", summary: `incus_address: "${address}" is not an https:// address`, path: ["incus_address"] });
   return out;
 }
 
@@ -181,22 +206,39 @@ async function discover(
     try {
       return incusRemote(dir, remote ?? cluster);
     } catch (error) {
-      throw new DiagnosticError({ severity: "error", summary: `Cannot use the incus CLI configuration for cluster "${cluster}"`, detail: (error as Error).message, path: ["remote"] });
+      throw new DiagnosticError({
+        severity: "error",
+        summary: `Cannot use the incus CLI configuration for cluster "${cluster}"`,
+        detail: (error as Error).message,
+        path: ["remote"],
+      });
     }
   })();
   if (configured !== undefined) {
-    return { dir, urls: configured.urls, certificate: configured.clientCertificate, key: configured.clientKey, ...(configured.serverCertificate === undefined ? {} : { pinned: configured.serverCertificate }) };
+    return {
+      dir,
+      urls: configured.urls,
+      certificate: configured.clientCertificate,
+      key: configured.clientKey,
+      ...(configured.serverCertificate === undefined ? {} : { pinned: configured.serverCertificate }),
+    };
   }
   if (remote !== undefined) {
     throw new DiagnosticError({
       severity: "error",
       summary: `Remote "${remote}" is not in ${dir}/config.yml`,
-      detail: "Add it (incus remote add), set INCUS_CONF to the directory that has it, or leave remote unset to use the cluster's connection URL from Operations Center.",
+      detail:
+        "Add it (incus remote add), set INCUS_CONF to the directory that has it, or leave remote unset to use the cluster's connection URL from Operations Center.",
       path: ["remote"],
     });
   }
   const found = await apiStep(`Cannot read cluster "${cluster}" from Operations Center`, () => client.api.findCluster(cluster));
-  if (found === undefined) throw new DiagnosticError({ severity: "error", summary: `Cluster "${cluster}" does not exist in Operations Center at ${client.api.url}`, path: ["cluster"] });
+  if (found === undefined)
+    throw new DiagnosticError({
+      severity: "error",
+      summary: `Cluster "${cluster}" does not exist in Operations Center at ${client.api.url}`,
+      path: ["cluster"],
+    });
   if (found.cluster.connection_url === "") {
     throw new DiagnosticError({
       severity: "error",
@@ -250,14 +292,22 @@ export async function clusterGone(client: ProviderClient, values: ObjectValue): 
  * Incus). A server in no cluster yet passes: the cluster may add it in the same apply. Nothing is
  * checked while the cluster does not exist yet (it is created, or renamed, in this apply).
  */
-export async function memberProblems(client: ProviderClient, cluster: string | undefined, servers: readonly string[], attribute: string): Promise<Diagnostic[]> {
+export async function memberProblems(
+  client: ProviderClient,
+  cluster: string | undefined,
+  servers: readonly string[],
+  attribute: string,
+): Promise<Diagnostic[]> {
   if (cluster === undefined || servers.length === 0 || !(await clusterExists(client.api, cluster))) return [];
   const known = await apiStep("Cannot list the servers", () => client.api.listServers());
   const out: Diagnostic[] = [];
   for (const name of servers) {
     const server = known.find((s) => s.name === name);
     if (server !== undefined && (server.cluster === "" || server.cluster === cluster)) continue;
-    const members = known.filter((s) => s.cluster === cluster).map((s) => s.name).sort();
+    const members = known
+      .filter((s) => s.cluster === cluster)
+      .map((s) => s.name)
+      .sort();
     out.push({
       severity: "error",
       summary: `${attribute}: "${name}" is not a member of cluster "${cluster}"`,
