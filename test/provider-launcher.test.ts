@@ -182,7 +182,8 @@ test("oc-cdktf provider mirror writes a packed mirror that terraform init instal
 test("cdktf get in fresh TypeScript and Python apps generates bindings from the installed provider", async (t) => {
   const w = await workspace(t, "get-");
   await installProvider(w);
-  const cdktf = path.join(ROOT, "node_modules", ".bin", "cdktf");
+  // Run by path: .npmrc turns bin links off (the Node binary packages each declare a "node" bin).
+  const cdktf = path.join(ROOT, "node_modules", "cdktf-cli", "bundle", "bin", "cdktf");
   const generated = async (language: string) => {
     const app = path.join(w.dir, language);
     mkdirSync(app);
