@@ -39,3 +39,20 @@ test("the provider version is the package version", () => {
   const pkg = JSON.parse(readFileSync(PACKAGE_JSON, "utf8")) as { version: string };
   assert.equal(PROVIDER_VERSION, pkg.version);
 });
+
+test("terraform providers schema -json marks the descriptions as Markdown, as the schemas-only process serves them", async () => {
+  interface Block {
+    description_kind: string;
+    attributes: Record<string, { description: string; description_kind: string }>;
+  }
+  const schema = (await providerSchemaJson()) as {
+    provider_schemas: Record<string, { provider: { block: Block }; resource_schemas: Record<string, { block: Block }> }>;
+  };
+  const [only] = Object.values(schema.provider_schemas);
+  assert.ok(only !== undefined, "no provider schema");
+  assert.equal(only.provider.block.description_kind, "markdown");
+  const template = only.resource_schemas["operationscenter_cluster_template"]?.block;
+  assert.ok(template !== undefined, "no operationscenter_cluster_template schema");
+  assert.equal(template.description_kind, "markdown");
+  assert.equal(template.attributes["name"]?.description_kind, "markdown");
+});

@@ -1,4 +1,6 @@
-// The contract's schemas in the protocol's shape (GetProviderSchema).
+// The contract's schemas in the protocol's shape (GetProviderSchema). Every description is sent
+// as Markdown (the contract's descriptions are written in it; plain text is valid Markdown), so
+// Terraform and documentation tools render its code spans rather than show the backticks.
 import type { Attribute, Block, Schema } from "./types.js";
 import * as wire from "./wire/tfplugin6.js";
 
@@ -11,6 +13,7 @@ function toWireAttributes(attributes: { readonly [name: string]: Attribute }): w
       ? { type: utf8.encode(JSON.stringify(a.type)) }
       : { nested_type: { attributes: toWireAttributes(a.nested.attributes), nesting: wire.ObjectNestingMode[a.nested.nesting] } }),
     description: a.description,
+    description_kind: wire.StringKind.markdown,
     required: a.required === true,
     optional: a.optional === true,
     computed: a.computed === true,
@@ -23,6 +26,7 @@ function toWireAttributes(attributes: { readonly [name: string]: Attribute }): w
 function toWireBlock(block: Block): wire.SchemaBlock {
   return {
     ...(block.description !== undefined ? { description: block.description } : {}),
+    description_kind: wire.StringKind.markdown,
     attributes: toWireAttributes(block.attributes),
     block_types: Object.entries(block.blocks ?? {}).map(([name, nested]) => ({
       type_name: name,

@@ -42,7 +42,7 @@ export interface NestedAttributes {
 }
 
 interface AttributeFlags {
-  /** Shown in the bindings' TSDoc and `terraform providers schema`. */
+  /** Markdown. Shown in the bindings' TSDoc and `terraform providers schema`. */
   readonly description: string;
   readonly required?: boolean;
   readonly optional?: boolean;
@@ -65,6 +65,7 @@ export interface NestedBlock {
 }
 
 export interface Block {
+  /** Markdown. */
   readonly description?: string;
   readonly attributes: { readonly [name: string]: Attribute };
   readonly blocks?: { readonly [name: string]: NestedBlock };

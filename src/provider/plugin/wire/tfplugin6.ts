@@ -52,6 +52,7 @@ export interface SchemaAttribute {
   optional?: boolean;
   computed?: boolean;
   sensitive?: boolean;
+  description_kind?: number;
   deprecated?: boolean;
   write_only?: boolean;
 }
@@ -63,10 +64,14 @@ export const SchemaAttribute: Spec<SchemaAttribute> = {
   optional: { no: 5, kind: "bool" },
   computed: { no: 6, kind: "bool" },
   sensitive: { no: 7, kind: "bool" },
+  description_kind: { no: 8, kind: "enum" },
   deprecated: { no: 9, kind: "bool" },
   nested_type: { no: 10, kind: "message", of: () => SchemaObject },
   write_only: { no: 11, kind: "bool" },
 };
+
+/** StringKind: how Terraform and documentation tools render a description. */
+export const StringKind = { plain: 0, markdown: 1 } as const;
 
 export const NestingMode = { single: 1, list: 2, set: 3 } as const;
 
@@ -93,6 +98,7 @@ export interface SchemaBlock {
   attributes: SchemaAttribute[];
   block_types: SchemaNestedBlock[];
   description?: string;
+  description_kind?: number;
 }
 export const SchemaNestedBlock: Spec<SchemaNestedBlock> = {
   type_name: { no: 1, kind: "string" },
@@ -105,6 +111,7 @@ export const SchemaBlock: Spec<SchemaBlock> = {
   attributes: { no: 2, kind: "repeated", of: () => SchemaAttribute },
   block_types: { no: 3, kind: "repeated", of: () => SchemaNestedBlock },
   description: { no: 4, kind: "string" },
+  description_kind: { no: 5, kind: "enum" },
 };
 
 export interface Schema {
