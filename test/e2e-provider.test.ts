@@ -2,12 +2,11 @@
 // Every test starts its own local OC and stack (no test depends on another) and asserts the
 // server state and the exact mutating calls the provider made.
 import assert from "node:assert/strict";
-import { spawn } from "node:child_process";
 import { existsSync, readFileSync } from "node:fs";
 import * as path from "node:path";
 import { test, type TestContext } from "node:test";
 import { members, startE2E, type E2E } from "./e2e/harness.js";
-import { childPids, isGone, killedApply } from "./e2e/interrupt.js";
+import { killedApply } from "./e2e/interrupt.js";
 import { A_BASE, A_SECRET, A_SERVICES, FIXTURES, type ScenarioConfig } from "./e2e/scenario.js";
 import { valueAt } from "./fixtures/json.js";
 
@@ -311,24 +310,19 @@ test("a provider whose terraform was SIGKILLed while it waited on a read sends n
   // until terraform is dead, then answers it, so the provider goes on from there an orphan.
   const held = { method: "GET", path: "/1.0/provisioning/servers/server01" };
   e2e.oc.setFaults({ hold: [held] });
-  const child = spawn("terraform", ["apply", "-input=false", "-no-color", "plan.bin"], {
-    cwd: e2e.stackDir,
-    env: { ...e2e.env, CHECKPOINT_DISABLE: "1" },
-    stdio: "ignore",
-  });
-  const exited = new Promise<void>((resolve) => child.on("exit", () => resolve()));
   const arrived = () => e2e.oc.requests.some((r) => r.method === held.method && r.path === held.path);
-  for (let i = 0; i < 3000 && !arrived(); i++) await new Promise((r) => setTimeout(r, 10));
-  assert.ok(arrived(), "the create's read of server01 never arrived");
-  const providers = childPids(child.pid!);
-  assert.ok(providers.length > 0, "terraform runs no provider");
-  child.kill("SIGKILL");
-  await exited;
   // What terraform asked for before it died (the template, which does not wait on the held read) stands.
-  const before = e2e.oc.requests.length;
-  e2e.oc.setFaults({});
-  for (let i = 0; i < 1500 && !providers.every(isGone); i++) await new Promise((r) => setTimeout(r, 20));
-  assert.ok(providers.every(isGone), `30 s after the kill, provider processes ${providers.filter((pid) => !isGone(pid)).join(", ")} still run`);
+  let before = 0;
+  const providers = await killedApply(e2e, arrived, {
+    whenWithinMs: 30_000,
+    afterKill: () => {
+      before = e2e.oc.requests.length;
+      e2e.oc.setFaults({});
+    },
+    settled: () => true,
+  });
+  assert.ok(arrived(), "the create's read of server01 never arrived");
+  assert.ok(providers.length > 0, "terraform runs no provider");
   const after = e2e.oc.requests.slice(before).filter((r) => r.method !== "GET");
   assert.deepEqual(
     after.map((r) => `${r.method} ${r.path}`),

@@ -5,7 +5,7 @@ import { execFileSync, spawn } from "node:child_process";
 import type { E2E } from "./harness.js";
 
 /** The pids of a process's children (none when it has none). */
-export function childPids(pid: number): number[] {
+function childPids(pid: number): number[] {
   try {
     return execFileSync("pgrep", ["-P", String(pid)], { encoding: "utf8" })
       .split("\n")
@@ -16,7 +16,7 @@ export function childPids(pid: number): number[] {
   }
 }
 
-export function isGone(pid: number): boolean {
+function isGone(pid: number): boolean {
   try {
     process.kill(pid, 0);
     return false;
@@ -25,32 +25,41 @@ export function isGone(pid: number): boolean {
   }
 }
 
+/** What a killed apply waits for, besides its orphaned provider exiting. */
+interface KillOptions {
+  /** Holds once the server is settled; by default, the local OC has answered every request it had in flight. */
+  settled?: () => boolean;
+  /** Runs once terraform is dead, before the wait for its provider (to release held requests, say). */
+  afterKill?: () => void;
+  /** How long `when` may take to hold before terraform is killed anyway (ms). */
+  whenWithinMs?: number;
+}
+
 /**
  * Starts `terraform apply plan.bin` and kills it with SIGKILL when `when` says so; then waits until
- * the provider it orphaned has exited (it notices the lost parent by itself) and `settled` holds
- * (by default: the local OC has answered every request it had in flight).
+ * the provider it orphaned has exited (it notices the lost parent by itself) and the server is
+ * settled. Returns the pids of the processes terraform ran (its providers).
  */
-export async function killedApply(
-  e2e: E2E,
-  when: () => boolean,
-  settledToo: () => boolean = () => e2e.oc.requests.every((r) => r.status !== 0),
-): Promise<void> {
+export async function killedApply(e2e: E2E, when: () => boolean, options: KillOptions = {}): Promise<number[]> {
+  const settledToo = options.settled ?? (() => e2e.oc.requests.every((r) => r.status !== 0));
   const child = spawn("terraform", ["apply", "-input=false", "-no-color", "plan.bin"], {
     cwd: e2e.stackDir,
     env: { ...e2e.env, CHECKPOINT_DISABLE: "1" },
     stdio: "ignore",
   });
   const exited = new Promise<void>((resolve) => child.on("exit", () => resolve()));
-  for (let i = 0; i < 600 && !when(); i++) await new Promise((r) => setTimeout(r, 10));
+  for (let i = 0; i < (options.whenWithinMs ?? 6000) / 10 && !when(); i++) await new Promise((r) => setTimeout(r, 10));
   const orphans = childPids(child.pid!);
   child.kill("SIGKILL");
   await exited;
+  options.afterKill?.();
   const settled = () => orphans.every(isGone) && settledToo();
   for (let i = 0; i < 1500 && !settled(); i++) await new Promise((r) => setTimeout(r, 20));
   assert.ok(
     settled(),
     `30 s after the kill, provider processes ${orphans.filter((pid) => !isGone(pid)).join(", ") || "(none)"} still run or requests are unanswered`,
   );
+  return orphans;
 }
 
 /**
@@ -69,7 +78,7 @@ export async function applyKilledAfter(e2e: E2E, method: string, path: string): 
     const at = requests.findIndex((r) => r.method === method && r.path === path && r.status >= 200 && r.status < 300);
     return at >= 0 && requests.slice(at + 1).some((r) => r.status === 0);
   };
-  await killedApply(e2e, passed, () => true);
+  await killedApply(e2e, passed, { settled: () => true });
   assert.ok(passed(), `the apply never got past ${method} ${path}:\n${e2e.oc.requests.map((r) => `${r.method} ${r.path} ${r.status}`).join("\n")}`);
   e2e.oc.setFaults({});
 }
