@@ -5,6 +5,7 @@ import { App, TerraformBackend, TerraformStack } from "cdktf";
 import { addCustomSynthesis } from "cdktf/lib/synthesize/synthesizer.js";
 import { Construct, type IConstruct } from "constructs";
 import { evacuationTimeoutProblem } from "../src/config/cluster.js";
+import { attributeName } from "../src/config/configuration-language.js";
 import { maxParallelReadsProblem } from "../src/config/parallel-reads.js";
 import { writeLockEntry, writeProviderArchives } from "../src/provider/launcher.js";
 import { literal } from "./names.js";
@@ -123,8 +124,7 @@ export class OperationsCenter extends Construct {
       ...(retry.totalBackoff === undefined ? {} : { total_backoff: retry.totalBackoff }),
     });
     if (retryProblems.length > 0) {
-      const camel = { max_attempts: "maxAttempts", max_backoff: "maxBackoff", total_backoff: "totalBackoff" } as const;
-      throw synthError(where, [`${retryProblems.map(({ setting, problem }) => `retry.${camel[setting]} ${problem}`).join("; ")}`]);
+      throw synthError(where, [`${retryProblems.map(({ setting, problem }) => `retry.${attributeName("cdktf", setting)} ${problem}`).join("; ")}`]);
     }
     if (props.url !== undefined && !/^https?:\/\//.test(props.url)) {
       throw synthError(where, [`url "${props.url}" must start with https:// (or http:// for a local test server)`]);

@@ -2,7 +2,7 @@
 // client, the keyed digest that stands in for secrets in state, and the knobs of long waits.
 import { createHmac, createPrivateKey, hkdfSync } from "node:crypto";
 import type { OperationsCenterClient, TransportOptions } from "../client/client.js";
-import type { ConfigurationLanguage } from "./configuration-language.js";
+import type { ConfigurationLanguage } from "../config/configuration-language.js";
 import { DEFAULT_EVACUATION_TIMEOUT_SECONDS } from "../config/cluster.js";
 import { DEFAULT_MAX_PARALLEL_READS } from "../config/parallel-reads.js";
 import { DiagnosticError } from "./plugin/types.js";

@@ -9,7 +9,7 @@ import { RETRY_LIMITS, retrySettingProblems, type RetrySettings } from "../confi
 import { ENV, type ResolvedRemote, resolveRemote } from "../client/remote.js";
 import { DEFAULT_EVACUATION_TIMEOUT_SECONDS, evacuationTimeoutProblem } from "../config/cluster.js";
 import { logCalls } from "./calls.js";
-import { CONFIGURATION_LANGUAGES } from "./configuration-language.js";
+import { CONFIGURATION_LANGUAGES } from "../config/configuration-language.js";
 import {
   DEFAULT_MAX_PARALLEL_READS,
   MAX_PARALLEL_READS_LIMIT,

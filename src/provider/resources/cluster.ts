@@ -4,7 +4,7 @@
 // cluster/apply.ts, the state mapping in cluster/state.ts.
 import { canonicalJson } from "../canonical-json.js";
 import type { ProviderClient } from "../client.js";
-import { attributeName, attributeSetting, type ConfigurationLanguage } from "../configuration-language.js";
+import { attributeName, attributeSetting, type ConfigurationLanguage } from "../../config/configuration-language.js";
 import {
   DiagnosticError,
   UNKNOWN,

@@ -9,7 +9,7 @@ import { assignableRoles, automaticRoles, memberEvacuationModes, roleProblem, sc
 import type { IncusClient, IncusMember, IncusMemberPut } from "../../client/incus-client.js";
 import { OperationsCenterError } from "../../client/errors.js";
 import type { ProviderClient } from "../client.js";
-import { attributeSetting, type ConfigurationLanguage } from "../configuration-language.js";
+import { attributeSetting, type ConfigurationLanguage } from "../../config/configuration-language.js";
 import { DiagnosticError, type Diagnostic, type Logger, type ObjectValue, type Resource } from "../plugin/types.js";
 import {
   clusterGone,

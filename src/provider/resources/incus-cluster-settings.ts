@@ -7,7 +7,7 @@
 import { clusterKeyRules, clusterSettingsProblems, PLACEMENT_SCRIPTLET_KEY } from "../../config/incus.js";
 import { checkPlacementScriptlet, formatStarlarkProblem } from "../../config/starlark.js";
 import type { ProviderClient } from "../client.js";
-import { attributeSetting } from "../configuration-language.js";
+import { attributeSetting } from "../../config/configuration-language.js";
 import { DiagnosticError, type Diagnostic, type ObjectValue, type Resource, type Value } from "../plugin/types.js";
 import { deletionPolicyAttribute, deletionPolicyOf, deletionPolicyProblems } from "./common/cluster-reference.js";
 import { clusterGone, clusterReferencePlan, connectionAttributes, connectionProblems, incusFor } from "./incus/connection.js";

@@ -6,7 +6,7 @@
 // `deletion_policy` of the dependent.
 import { IN_MAINTENANCE, type Server } from "../../../client/api-types.js";
 import type { OperationsCenterClient } from "../../../client/client.js";
-import { attributeName, attributeSetting, type ConfigurationLanguage } from "../../configuration-language.js";
+import { attributeName, attributeSetting, type ConfigurationLanguage } from "../../../config/configuration-language.js";
 import { dependentDeletionPolicyProblem, type DependentDeletionPolicy } from "../../../config/cluster.js";
 import type { Attribute, Diagnostic, ObjectValue } from "../../plugin/types.js";
 import { apiStep, knownString } from "../values.js";

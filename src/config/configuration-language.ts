@@ -1,4 +1,4 @@
-// The language the user wrote the configuration in, so that plan errors name an attribute the way
+// The language the user wrote the configuration in, so that errors name an attribute the way
 // the user writes it: `allow_recreate = true` in HCL, `allowRecreate: true` in a CDKTF app. The
 // OperationsCenter construct sets configuration_language = "cdktf" in the provider block; plain
 // HCL leaves it unset.
