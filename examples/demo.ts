@@ -159,10 +159,10 @@ export async function runDemo({ workdir, write }: DemoOptions): Promise<number> 
     heading("3. changed by hand in Operations Center: lab's description, and VLAN 100 taken off server02");
     const live = await client.getCluster("lab");
     await client.updateCluster("lab", { ...live.cluster, description: "edited by hand" });
-    const network = await client.getServerLiveNetwork("server02");
+    const network = await client.incusOS.getNetwork("server02");
     const eth0 = network.config?.interfaces?.find((d) => d.name === "eth0");
     if (eth0 !== undefined) eth0.vlan_tags = (eth0.vlan_tags ?? []).filter((tag) => tag !== 100);
-    await client.request("PUT", "/1.0/provisioning/servers/server02/os/1.0/system/network", { body: network });
+    await client.incusOS.putNetwork("server02", network);
     const drift = await run(process.execPath, [CLI, "drift", outdir, "--format", "text"], { cwd: workdir, env });
     // Exit 2: drift found, which is what this step shows.
     if (drift.code !== 2) return fail("oc-cdktf drift (expected exit 2: drift found)", drift);

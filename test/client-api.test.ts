@@ -248,7 +248,7 @@ describe("OperationsCenterClient API calls", () => {
     assert.equal(last().url, "/1.0/provisioning/clusters/a%20b%23c%3Fd");
   });
 
-  it("listClusterNames and listServerApplications return decoded names from URL lists", async () => {
+  it("listClusterNames and incusOS.listApplications return decoded names from URL lists", async () => {
     server.setHandler((request, response) => {
       if (request.url.includes("/os/1.0/applications")) {
         // IncusOS replies through the os/ proxy in the Incus envelope form.
@@ -260,7 +260,7 @@ describe("OperationsCenterClient API calls", () => {
     });
     assert.deepEqual(await client.listClusterNames({ filter: 'name != "x"' }), ["prod", "a b"]);
     assert.equal(last().url, "/1.0/provisioning/clusters?filter=name%20!%3D%20%22x%22");
-    assert.deepEqual(await client.listServerApplications("server01"), ["incus", "debug"]);
+    assert.deepEqual(await client.incusOS.listApplications("server01"), ["incus", "debug"]);
     assert.equal(last().url, "/1.0/provisioning/servers/server01/os/1.0/applications");
   });
 
@@ -274,14 +274,14 @@ describe("OperationsCenterClient API calls", () => {
       response.writeHead(200, { "content-type": "application/json" });
       response.end(JSON.stringify({ type: "sync", status: "Success", status_code: 200, metadata: { config: { targets: [] }, state: {} } }));
     });
-    const iscsi = await client.getServerService("server01", "iscsi");
+    const iscsi = await client.incusOS.getService("server01", "iscsi");
     assert.deepEqual(iscsi.config, { targets: [] });
     assert.equal(last().url, "/1.0/provisioning/servers/server01/os/1.0/services/iscsi");
-    await client.getServerKernel("server01");
+    await client.incusOS.getSystemConfig("server01", "kernel");
     assert.equal(last().url, "/1.0/provisioning/servers/server01/os/1.0/system/kernel");
-    await client.getServerLogging("server01");
+    await client.incusOS.getSystemConfig("server01", "logging");
     assert.equal(last().url, "/1.0/provisioning/servers/server01/os/1.0/system/logging");
-    await assert.rejects(client.getServerService("server01", "linstor"), (error: unknown) => {
+    await assert.rejects(client.incusOS.getService("server01", "linstor"), (error: unknown) => {
       assert.ok(error instanceof OperationsCenterError);
       assert.equal(error.isNotFound, true);
       assert.equal(error.serverMessage, "service not supported");

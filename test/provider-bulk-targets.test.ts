@@ -3,7 +3,6 @@
 // repaired through the IncusOS endpoint, applications removed per member, primary apps refused.
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { putServerService } from "../src/client/incusos-client.js";
 import type { ObjectValue } from "../src/provider/plugin/types.js";
 import { clusterApplicationResource } from "../src/provider/resources/cluster-application.js";
 import { clusterIscsiTargetResource } from "../src/provider/resources/cluster-iscsi-target.js";
@@ -55,7 +54,7 @@ test("NVMe: create is one add (port 8009 by default); a port change is one remov
 test("a target present on two members of three: the plan shows it, apply repairs the third through its IncusOS endpoint and logs it", () =>
   withBulk(clusterIscsiTargetResource, async (t) => {
     const target = { target: "iqn.2004-10.org.example:storage1", address: "192.0.2.50", port: 3260 };
-    for (const server of ["server01", "server03"]) await putServerService(t.other, server, "iscsi", { enabled: true, targets: [target] });
+    for (const server of ["server01", "server03"]) await t.other.incusOS.putService(server, "iscsi", { enabled: true, targets: [target] });
     await t.calls();
     const configured = {
       id: null,
@@ -78,7 +77,7 @@ test("a target present on two members of three: the plan shows it, apply repairs
     assert.equal(t.server("server02").incusos.services.iscsi!.enabled, true);
 
     // Drift: removed by hand from server03.
-    await putServerService(t.other, "server03", "iscsi", { enabled: true, targets: [] });
+    await t.other.incusOS.putService("server03", "iscsi", { enabled: true, targets: [] });
     const refreshed = (await t.refresh(step.state!))!;
     assert.deepEqual(refreshed.members, ["server01", "server02"]);
     const plan = await clusterIscsiTargetResource.plan(
@@ -97,7 +96,7 @@ test("a target present on two members of three: the plan shows it, apply repairs
 test("a repair that fails says which members have the target and what to do", () =>
   withBulk(clusterMultipathTargetResource, async (t) => {
     const wwn = "0x5000c500a1b2c3d4";
-    await putServerService(t.other, "server01", "multipath", { enabled: true, wwns: [wwn] });
+    await t.other.incusOS.putService("server01", "multipath", { enabled: true, wwns: [wwn] });
     t.h.oc.setFaults({ failMembers: ["server02"] });
     const step = await t.converge(null, { id: null, cluster: CLUSTER, wwn, servers: null, deletion_policy: null, members: null });
     const error = step.diagnostics.find((d) => d.severity === "error")!;

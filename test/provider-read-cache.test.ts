@@ -65,28 +65,28 @@ test("the provider's client shares a read until a write touches it: a member's c
     const reads = () => oc.requests.filter((r) => r.method === "GET" && r.path === kernelPath).length;
     oc.clearRequests();
     await api.listServers({ cluster: clusterName(0) });
-    await Promise.all([api.getServerKernel(member), api.getServerKernel(member)]);
-    await api.getServerKernel(member);
+    await Promise.all([api.incusOS.getSystemConfig(member, "kernel"), api.incusOS.getSystemConfig(member, "kernel")]);
+    await api.incusOS.getSystemConfig(member, "kernel");
     assert.equal(reads(), 1, "three reads, one GET");
 
     await api.request("PUT", `/1.0/provisioning/servers/${serverName(1, 0)}/os/1.0/system/kernel`, { body: { config: { blacklist_modules: ["a"] } } });
-    await api.getServerKernel(member);
+    await api.incusOS.getSystemConfig(member, "kernel");
     assert.equal(reads(), 1, "a write to another server leaves it");
 
     await api.request("PUT", kernelPath, { body: { config: { blacklist_modules: ["b"] } } });
-    assert.deepEqual((await api.getServerKernel(member)).config.blacklist_modules, ["b"], "read again after a write to the member");
+    assert.deepEqual((await api.incusOS.getSystemConfig(member, "kernel")).config.blacklist_modules, ["b"], "read again after a write to the member");
     assert.equal(reads(), 2);
 
     await api.bulkUpdateCluster(clusterName(0), "update_system_kernel", { config: { blacklist_modules: ["c"] } });
-    assert.deepEqual((await api.getServerKernel(member)).config.blacklist_modules, ["c"], "read again after a bulk action on its cluster");
+    assert.deepEqual((await api.incusOS.getSystemConfig(member, "kernel")).config.blacklist_modules, ["c"], "read again after a bulk action on its cluster");
     assert.equal(reads(), 3);
 
-    await freshReads(() => api.getServerKernel(member));
+    await freshReads(() => api.incusOS.getSystemConfig(member, "kernel"));
     assert.equal(reads(), 4, "freshReads sends the GET");
 
-    const copy = await api.getServerKernel(member);
+    const copy = await api.incusOS.getSystemConfig(member, "kernel");
     (copy.config.blacklist_modules as string[]).push("changed by a caller");
-    assert.deepEqual((await api.getServerKernel(member)).config.blacklist_modules, ["c"], "a caller's change to its answer is its own");
+    assert.deepEqual((await api.incusOS.getSystemConfig(member, "kernel")).config.blacklist_modules, ["c"], "a caller's change to its answer is its own");
   } finally {
     await api.close();
     await oc.close();

@@ -28,7 +28,7 @@ test("drift: in sync after the apply; then each change made by hand is reported 
   await api.updateCluster("edge-1", { ...live.cluster, description: "edited by hand" });
   await api.bulkUpdateCluster("edge-1", "add_network_interface_vlan_tags", { interface_name: "eth0", vlan_tags: [999] });
   // What IncusOS runs: OC's stored copy does not have 999 until its next poll of server02.
-  const network = await api.getServerLiveNetwork("server02");
+  const network = await api.incusOS.getNetwork("server02");
   const eth0 = network.config!.interfaces!.find((d) => d.name === "eth0")!;
   eth0.vlan_tags = (eth0.vlan_tags ?? []).filter((tag) => tag !== 100);
   await api.request("PUT", "/1.0/provisioning/servers/server02/os/1.0/system/network", { body: network });

@@ -1,9 +1,10 @@
 // The Operations Center client of one provider process: every request goes through its ReadCache
 // (read-cache.ts), so resources share their reads and writes drop what they touch. A subclass, so
-// the typed methods (getCluster, listServers, the OS proxy reads) stay as they are: each ends in
+// the typed methods (getCluster, listServers, the OS proxy reads of incusOS) stay as they are: each ends in
 // request(), which this one overrides.
-import { OperationsCenterClient, type ApiResponse, type RequestOptions } from "./client.js";
+import { OperationsCenterClient } from "./client.js";
 import { ReadCache } from "./read-cache.js";
+import type { ApiResponse, RequestOptions } from "./transport.js";
 
 export class CachedReadsClient extends OperationsCenterClient {
   readonly readCache = new ReadCache();

@@ -8,6 +8,9 @@
 import { z } from "zod";
 import { envelopeSchema, type Envelope } from "./api-types.js";
 import { OperationsCenterError } from "./errors.js";
+import { withQuery } from "./path.js";
+import { redactString } from "./redact.js";
+import type { Transport } from "./transport.js";
 
 export { envelopeSchema, type Envelope };
 
@@ -182,4 +185,21 @@ function withHint(status: number, serverMessage: string, context: ReplyContext):
 function shorten(text: string): string {
   const flat = text.replace(/\s+/g, " ").trim();
   return flat.length > MAX_TEXT ? `${flat.slice(0, MAX_TEXT)}…` : flat;
+}
+
+/** What a typed client asks of the transport (or of a cache in front of it, see cached-client.ts). */
+export type Requester = Pick<Transport, "request">;
+
+/** GET `path` and its metadata parsed with `schema`; a mismatch is an OperationsCenterError naming the path (secrets redacted). */
+export async function getParsed<S extends z.ZodType>(
+  api: Requester,
+  path: string,
+  schema: S,
+  options: { query?: Record<string, string | undefined>; subject?: string | undefined } = {},
+): Promise<z.output<S>> {
+  const reply = await api.request("GET", path, {
+    ...(options.query === undefined ? {} : { query: options.query }),
+    ...(options.subject === undefined ? {} : { subject: options.subject }),
+  });
+  return parseMetadata(schema, reply.metadata, { method: "GET", path: redactString(withQuery(path, options.query)), status: reply.status });
 }

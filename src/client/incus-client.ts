@@ -1,7 +1,7 @@
 // A typed client of an Incus cluster's own REST API (incus@be7afc5 shared/api/cluster.go,
-// shared/api/response.go): members, groups, server config, member state operations. It reuses the
-// Operations Center client's transport (verified TLS with a pinned certificate, client
-// certificates, the same envelope, retries that never repeat a mutation). Where the cluster is and
+// shared/api/response.go): members, groups, server config, member state operations. It stands on
+// the transport the Operations Center client uses (transport.ts: verified TLS with a pinned
+// certificate, client certificates, the same envelope, retries that never repeat a mutation). Where the cluster is and
 // which certificate to present come from the incus CLI conventions (config.yml remotes, client.crt
 // / client.key, servercerts/) or are given.
 import { existsSync } from "node:fs";
@@ -11,7 +11,7 @@ import { join } from "node:path";
 import { YAMLException } from "js-yaml";
 import { MAX_FILE_BYTES, loadYaml, readUserFile } from "../config/input-limits.js";
 import { z } from "zod";
-import type { OperationsCenterClient, RequestEvent, TransportOptions } from "./client.js";
+import type { RequestEvent, Transport, TransportOptions } from "./transport.js";
 import { segment } from "./path.js";
 import { OperationsCenterError } from "./errors.js";
 import { userConfigDir } from "./remote.js";
@@ -200,11 +200,11 @@ interface IncusClientOptions {
 const REPIN_ATTEMPTS = 10;
 const REPIN_WAIT_MS = 500;
 
-type Open = (url: string, pinned: string | undefined, overrides?: { retries?: number; connectRetryBudgetMs?: number }) => OperationsCenterClient;
+type Open = (url: string, pinned: string | undefined, overrides?: { retries?: number; connectRetryBudgetMs?: number }) => Transport;
 
 export class IncusClient {
   readonly url: string;
-  #http: OperationsCenterClient;
+  #http: Transport;
   #pinned: string | undefined;
   readonly #open: Open;
   readonly #current: (() => Promise<string | undefined>) | undefined;
@@ -216,9 +216,9 @@ export class IncusClient {
    * its failure.
    */
   static async connect(connection: IncusConnection, options: IncusClientOptions = {}): Promise<IncusClient> {
-    const { OperationsCenterClient } = await import("./client.js");
+    const { Transport } = await import("./transport.js");
     const open: Open = (url, pinned, overrides = {}) =>
-      new OperationsCenterClient({
+      new Transport({
         url,
         clientCertificate: connection.clientCertificate,
         clientKey: connection.clientKey,
@@ -263,7 +263,7 @@ export class IncusClient {
    * (operations-center@41a98e0 internal/provisioning/cluster/cluster_service.go, UpdateCertificate),
    * so for a moment the record may still hold the refused one: it is asked again, bounded.
    */
-  async #request(...args: Parameters<OperationsCenterClient["request"]>): ReturnType<OperationsCenterClient["request"]> {
+  async #request(...args: Parameters<Transport["request"]>): ReturnType<Transport["request"]> {
     for (let attempt = 1; ; attempt++) {
       const http = this.#http;
       try {

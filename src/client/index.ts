@@ -1,15 +1,9 @@
 // Public surface of the Operations Center client (package export "./client"): the client, its
 // options and errors, where it finds its remote, and the shapes its methods take and return.
 // Everything else under src/client/ is internal; its modules import each other directly.
-export {
-  OperationsCenterClient,
-  NOT_SENT,
-  type ApiResponse,
-  type ClientOptions,
-  type RequestEvent,
-  type RequestOptions,
-  type ServerInfo,
-} from "./client.js";
+export { OperationsCenterClient, type ServerInfo } from "./client.js";
+export type { IncusOSClient } from "./incusos-client.js";
+export { NOT_SENT, type ApiResponse, type ClientOptions, type RequestEvent, type RequestOptions } from "./transport.js";
 export { OperationsCenterError, isOperationsCenterError } from "./errors.js";
 export { defaultConfigDir, resolveRemote, type ResolveRemoteOptions, type ResolvedRemote } from "./remote.js";
 // The shapes the client's methods take and return, grouped by what they describe.

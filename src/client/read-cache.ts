@@ -20,9 +20,9 @@
 // poll for a change Operations Center makes on its own (an evacuation, a server registering
 // again, another run's create) read through freshReads, which skips the cache.
 import { AsyncLocalStorage } from "node:async_hooks";
-import type { ApiResponse, RequestOptions } from "./client.js";
+import type { ApiResponse, RequestOptions } from "./transport.js";
 
-/** OperationsCenterClient.request, as the cache calls it. */
+/** Transport.request, as the cache calls it. */
 type RequestFunction = (method: string, path: string, options: RequestOptions) => Promise<ApiResponse>;
 
 const freshScope = new AsyncLocalStorage<true>();

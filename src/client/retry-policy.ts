@@ -1,5 +1,5 @@
 // How hard the client tries a request that failed in a way that is safe to retry: the defaults,
-// apart from client.ts so that the provider's schema can quote them without loading undici.
+// apart from transport.ts so that the provider's schema can quote them without loading undici.
 
 export const RETRY_DEFAULTS = {
   /** Attempts of one request, the first included. */

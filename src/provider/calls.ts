@@ -2,7 +2,7 @@
 //   oc-cdktf: POST /1.0/provisioning/servers/server02/system/:evacuate: ok 200 (12 ms) subject=server02
 // Built from the client's request events, whose paths the client has already scrubbed of secret
 // query values; bodies and replies are never logged.
-import type { RequestEvent } from "../client/client.js";
+import type { RequestEvent } from "../client/transport.js";
 import { redactString } from "../client/redact.js";
 import type { Logger } from "./plugin/types.js";
 

@@ -1,7 +1,8 @@
 // What the provider's configure hands every resource and data source: the Operations Center
 // client, the keyed digest that stands in for secrets in state, and the knobs of long waits.
 import { createHmac, createPrivateKey, hkdfSync } from "node:crypto";
-import type { OperationsCenterClient, TransportOptions } from "../client/client.js";
+import type { OperationsCenterClient } from "../client/client.js";
+import type { TransportOptions } from "../client/transport.js";
 import type { ConfigurationLanguage } from "../config/configuration-language.js";
 import { DEFAULT_EVACUATION_TIMEOUT_SECONDS } from "../config/cluster.js";
 import { DEFAULT_MAX_PARALLEL_READS } from "../config/parallel-reads.js";

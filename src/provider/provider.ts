@@ -3,7 +3,8 @@
 import { existsSync } from "node:fs";
 import { homedir } from "node:os";
 import { join, resolve } from "node:path";
-import type { OperationsCenterClient, TransportOptions } from "../client/client.js";
+import type { OperationsCenterClient } from "../client/client.js";
+import type { TransportOptions } from "../client/transport.js";
 import { RETRY_DEFAULTS } from "../client/retry-policy.js";
 import { RETRY_LIMITS, retrySettingProblems, type RetrySettings } from "../config/retry-settings.js";
 import { ENV, type ResolvedRemote, resolveRemote } from "../client/remote.js";

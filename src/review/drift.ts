@@ -178,7 +178,7 @@ function serviceKind(type: string, words: string, service: string, list: string,
   return {
     type,
     words,
-    live: async (api, member) => elements((await api.getServerService(member, service)).config),
+    live: async (api, member) => elements((await api.incusOS.getService(member, service)).config),
     key,
     fromServices: (services) => elements(objectOf(services[service])),
   };
@@ -193,7 +193,7 @@ const ITEM_KINDS: readonly ItemKind[] = [
   {
     type: "operationscenter_cluster_application",
     words: "application",
-    live: async (api, member) => (await api.listServerApplications(member)).filter((a) => !PRIMARY.has(a)),
+    live: async (api, member) => (await api.incusOS.listApplications(member)).filter((a) => !PRIMARY.has(a)),
     key: (v) => stringOf(v.name),
     fromServices: () => [],
   },

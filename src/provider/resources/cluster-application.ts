@@ -2,7 +2,6 @@
 // cluster (incus-os@de27173 incus-osd/api/application.go). Added with add_application; removed from
 // each member through the IncusOS endpoint, because Operations Center has no remove action.
 import { applicationNameSchema, type ApplicationArguments } from "../../config/bulk.js";
-import { installServerApplication, removeServerApplication } from "../../client/incusos-client.js";
 import type { ProviderClient } from "../client.js";
 import type { Resource } from "../plugin/types.js";
 import { schemaProblems } from "./bulk/common.js";
@@ -45,13 +44,13 @@ export const clusterApplicationResource: Resource<ProviderClient> = memberItemRe
     return item === undefined ? { problem: `"${name}" is not a non-primary application` } : { item };
   },
   describe,
-  has: async (api, member, name) => (await api.listServerApplications(member)).includes(name),
+  has: async (api, member, name) => (await api.incusOS.listApplications(member)).includes(name),
   bulkAdd: (api, log, cluster, name) => runBulkAction(api, log, cluster, "add_application", { name }, `adding ${describe(name)}`),
   removalWarning: (name, cluster) => ({
     summary: `${describe(name)} will be removed from every member of cluster "${cluster}"`,
     detail:
       "IncusOS stops the application and wipes its local data on each member; what depends on it (the ceph or linstor service for incus-ceph or incus-linstor) stops working.",
   }),
-  addOn: (api, member, name) => installServerApplication(api, member, name),
-  removeOn: (api, member, name) => removeServerApplication(api, member, name),
+  addOn: (api, member, name) => api.incusOS.installApplication(member, name),
+  removeOn: (api, member, name) => api.incusOS.removeApplication(member, name),
 });

@@ -17,5 +17,5 @@ export const clusterKernelConfigResource: Resource<ProviderClient> = systemConfi
   schema: systemKernelSchema,
   empty: { config: {} },
   resetMeans: "Blacklisted modules, sysctl tuning and PCI passthrough IDs are dropped on each member; some of it takes effect only after a reboot.",
-  live: async (api, member) => (await api.getServerKernel(member)).config,
+  live: async (api, member) => (await api.incusOS.getSystemConfig(member, "kernel")).config,
 });

@@ -17,5 +17,5 @@ export const clusterLoggingConfigResource: Resource<ProviderClient> = systemConf
   schema: systemLoggingSchema,
   empty: { config: { syslog: { address: "", protocol: "", log_format: "" } } },
   resetMeans: "Remote syslog forwarding is turned off on each member.",
-  live: async (api, member) => (await api.getServerLogging(member)).config,
+  live: async (api, member) => (await api.incusOS.getSystemConfig(member, "logging")).config,
 });

@@ -12,7 +12,6 @@
 // cluster (common/cluster-reference.ts).
 import { z } from "zod";
 import type { OperationsCenterClient } from "../../client/client.js";
-import { putMemberNetwork, putServerNetwork } from "../../client/incusos-client.js";
 import { interfaceNameSchema, vlanTagSchema } from "../../config/bulk.js";
 import type { ProviderClient } from "../client.js";
 import { DiagnosticError, UNKNOWN, type Diagnostic, type Logger, type ObjectValue, type Resource } from "../plugin/types.js";
@@ -54,7 +53,7 @@ import { apiStep, hasUnknown, isUnknown, knownObject, knownString, stepFailed } 
 /** Tags per member on the interface, in the member's order; undefined for a member that has no such interface or bond. */
 type LiveTags = Map<string, number[] | undefined>;
 
-type Network = Awaited<ReturnType<OperationsCenterClient["getServerLiveNetwork"]>>;
+type Network = Awaited<ReturnType<OperationsCenterClient["incusOS"]["getNetwork"]>>;
 
 // Operations Center looks among the interfaces first, then the bonds.
 function deviceOf(network: Network, interfaceName: string) {
@@ -69,7 +68,7 @@ function deviceOf(network: Network, interfaceName: string) {
  */
 async function liveTags(client: ProviderClient, members: readonly string[], interfaceName: string): Promise<LiveTags> {
   const networks = await readMembers(client, members, (member) =>
-    apiStep(`Cannot read the network config of member ${member}`, () => client.api.getServerLiveNetwork(member)),
+    apiStep(`Cannot read the network config of member ${member}`, () => client.api.incusOS.getNetwork(member)),
   );
   return new Map(
     members.map((member, index) => {
@@ -137,7 +136,7 @@ async function stageOnJoining(
     const staged = await readThenDecide(
       `server ${server}: setting VLAN tags on "${interfaceName}"`,
       async () => {
-        const network = await apiStep(`Cannot read the network config of server ${server}`, () => api.getServerLiveNetwork(server));
+        const network = await apiStep(`Cannot read the network config of server ${server}`, () => api.incusOS.getNetwork(server));
         const device = deviceOf(network, interfaceName);
         if (device === undefined) {
           throw new DiagnosticError({
@@ -159,7 +158,7 @@ async function stageOnJoining(
           );
           device.vlan_tags = next;
           sent = true;
-          await apiStep(`Cannot set the VLAN tags of "${interfaceName}" on server ${server}`, () => putServerNetwork(api, server, network));
+          await apiStep(`Cannot set the VLAN tags of "${interfaceName}" on server ${server}`, () => api.updateServerNetwork(server, network));
         }
         if (!sent) return false;
         await apiStep(`Server ${server} did not become ready after its VLAN tags were set`, () =>
@@ -245,7 +244,7 @@ async function changeTags(
   });
   if (why === undefined) return;
   for (const member of live.keys()) {
-    const network = await apiStep(`Cannot read the network config of member ${member}`, () => api.getServerLiveNetwork(member));
+    const network = await apiStep(`Cannot read the network config of member ${member}`, () => api.incusOS.getNetwork(member));
     const device = deviceOf(network, interfaceName);
     if (device === undefined) continue;
     const current = device.vlan_tags ?? [];
@@ -257,7 +256,7 @@ async function changeTags(
       { cluster, member },
     );
     device.vlan_tags = next;
-    await apiStep(`Cluster "${cluster}": cannot set the VLAN tags of "${interfaceName}" on member ${member}`, () => putMemberNetwork(api, member, network));
+    await apiStep(`Cluster "${cluster}": cannot set the VLAN tags of "${interfaceName}" on member ${member}`, () => api.incusOS.putNetwork(member, network));
   }
 }
 

@@ -3,7 +3,6 @@
 // nvme, `wwns` of multipath. Equality is whole-item, as Operations Center's: the same IQN at
 // another port is another target.
 import type { OperationsCenterClient } from "../../../client/client.js";
-import { putServerService } from "../../../client/incusos-client.js";
 
 export type StorageService = "iscsi" | "nvme" | "multipath";
 
@@ -17,7 +16,7 @@ export interface ServiceList<T> {
 }
 
 async function liveConfig(api: OperationsCenterClient, member: string, service: StorageService): Promise<Record<string, unknown>> {
-  return (await api.getServerService(member, service)).config;
+  return (await api.incusOS.getService(member, service)).config;
 }
 
 function elements(config: Record<string, unknown>, key: string): unknown[] {
@@ -36,7 +35,7 @@ export async function memberHas<T>(api: OperationsCenterClient, member: string, 
 /** Appends the item and enables the service, as Operations Center's add does on each member. */
 export async function addOnMember<T>(api: OperationsCenterClient, member: string, list: ServiceList<T>, item: T): Promise<void> {
   const config = await liveConfig(api, member, list.service);
-  await putServerService(api, member, list.service, { ...config, enabled: true, [list.listKey]: [...elements(config, list.listKey), list.toLive(item)] });
+  await api.incusOS.putService(member, list.service, { ...config, enabled: true, [list.listKey]: [...elements(config, list.listKey), list.toLive(item)] });
 }
 
 /** Drops the item and leaves everything else of the service config as it is. */
@@ -46,7 +45,7 @@ export async function removeFromMember<T>(api: OperationsCenterClient, member: s
     const live = list.fromLive(element);
     return live === undefined || !list.same(live, item);
   });
-  await putServerService(api, member, list.service, { ...config, [list.listKey]: kept });
+  await api.incusOS.putService(member, list.service, { ...config, [list.listKey]: kept });
 }
 
 export function objectOf(element: unknown): Record<string, unknown> | undefined {

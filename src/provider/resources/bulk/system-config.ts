@@ -11,7 +11,6 @@ import { TOO_DEEP, tooDeep } from "../../../config/input-limits.js";
 import type { ProviderClient } from "../../client.js";
 import { DiagnosticError, UNKNOWN, type Diagnostic, type Logger, type ObjectValue, type Resource } from "../../plugin/types.js";
 import { apiStep, knownString, stepFailed } from "../values.js";
-import { putServerSystemConfig } from "../../../client/incusos-client.js";
 import {
   clusterAtApply,
   clusterChange,
@@ -155,7 +154,7 @@ export function systemConfigResource<A extends SystemAction>(kind: SystemConfigK
     log.info(`oc-cdktf: cluster "${cluster}": ${what} on ${[...stale.keys()].join(", ")} through the IncusOS endpoint (${why})`, { cluster });
     for (const member of stale.keys()) {
       await apiStep(`Cluster "${cluster}": cannot set the ${kind.what} config of member ${member}`, () =>
-        putServerSystemConfig(api, member, kind.what, args.config as Record<string, unknown>),
+        api.incusOS.putSystemConfig(member, kind.what, args.config as Record<string, unknown>),
       );
     }
     return members;

@@ -17,7 +17,7 @@
 // connection settings for the provider process.
 import { MAX_FILE_BYTES, readUserFile, userFileProblem } from "../../../config/input-limits.js";
 import { IncusClient, incusClientCertificate, incusConfigDir, incusRemote, type IncusConnection } from "../../../client/incus-client.js";
-import type { RequestEvent } from "../../../client/client.js";
+import type { RequestEvent } from "../../../client/transport.js";
 import { logCalls } from "../../calls.js";
 import type { ProviderClient } from "../../client.js";
 import { DiagnosticError, type Attribute, type Diagnostic, type Logger, type ObjectValue } from "../../plugin/types.js";
