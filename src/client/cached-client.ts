@@ -1,7 +1,7 @@
 // The Operations Center client of one provider process: every request goes through its ReadCache
 // (read-cache.ts), so resources share their reads and writes drop what they touch. A subclass, so
-// the typed methods (getCluster, listServers, the OS proxy reads of incusOS) stay as they are: each ends in
-// request(), which this one overrides.
+// the typed methods (getCluster, listServers, the OS proxy reads of incusOS) stay as they are:
+// each ends in request(), which this one overrides.
 import { OperationsCenterClient } from "./client.js";
 import { ReadCache } from "./read-cache.js";
 import type { ApiResponse, RequestOptions } from "./transport.js";

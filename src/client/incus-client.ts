@@ -1,9 +1,9 @@
 // A typed client of an Incus cluster's own REST API (incus@be7afc5 shared/api/cluster.go,
 // shared/api/response.go): members, groups, server config, member state operations. It stands on
 // the transport the Operations Center client uses (transport.ts: verified TLS with a pinned
-// certificate, client certificates, the same envelope, retries that never repeat a mutation). Where the cluster is and
-// which certificate to present come from the incus CLI conventions (config.yml remotes, client.crt
-// / client.key, servercerts/) or are given.
+// certificate, client certificates, the same envelope, retries that never repeat a mutation).
+// Where the cluster is and which certificate to present come from the incus CLI conventions
+// (config.yml remotes, client.crt / client.key, servercerts/) or are given.
 import { existsSync } from "node:fs";
 import { setTimeout as sleep } from "node:timers/promises";
 import { homedir } from "node:os";
