@@ -1,29 +1,32 @@
 // 4. Plans of a fleet (test/e2e/fleet-scenario.ts: clusters of MEMBERS members, each with every
-// bulk kind, 8 resources a cluster), applied once before any timer; then, with nothing to change:
+// bulk kind, 8 resources a cluster), built once before any timer by fleet.ts (a template cluster
+// created by terraform, the rest seeded and its state replicated, checked to plan no change and no
+// drift); then, with nothing to change:
 //   - plan_reads_per_cluster: the GETs of one plan, counted from the local OC's request log,
 //     against the fewest reads (2 + 7 x members a cluster);
 //   - per-cluster plan time increments from the smallest to the largest fleet (linear or not),
-//     each size planning the first N clusters of the one applied fleet (state cut to them);
+//     in wall time and in CPU time (terraform and its provider processes; the local OC's apart),
+//     which a loaded machine does not bend as it bends the wall time,
+//     each size planning the first N clusters of the one built fleet (state cut to them);
 //   - plan_peak_rss_mb_200: the provider processes' peak RSS (VmHWM) during the largest plan;
 //   - plan_latency_vs_limit: the smallest fleet's plan with the local OC answering every request
 //     LATENCY_MS late, against the toy floor's plan of as many resources plus the fewest reads x
 //     latency / terraform's parallelism.
 import { readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { startLocalOperationsCenter, type LocalOperationsCenter } from "../../src/local-oc/index.js";
-import { fleetSeed, minimalReads, synthFleet, type Fleet } from "../e2e/fleet-scenario.js";
+import type { LocalOperationsCenter } from "../../src/local-oc/index.js";
+import { minimalReads, synthFleet, type Fleet } from "../e2e/fleet-scenario.js";
 import { benchClusters, PARALLELISM } from "./calls.js";
+import { buildFleet } from "./fleet.js";
 import { floorRun, prepareFloor } from "./floor.js";
 import { runOk } from "./processes.js";
 import { summarize, type Summary } from "./stats.js";
 import { terraformEnv, terraformInit } from "./terraform.js";
 import { CREATE_DELAY_MS } from "./apply.js";
 
-const APPLY_TIMEOUT_MS = 900_000;
-const PLAN_TIMEOUT_MS = 120_000;
+/** A plan of 200 clusters took 60 to 70 s on 2 cores at load 15 to 21; the bound leaves room for more load. */
+const PLAN_TIMEOUT_MS = 300_000;
 const RSS_SAMPLE_MS = 20;
-// The untimed apply that builds the fleet: more at once than terraform's default, only to be done sooner.
-const FLEET_APPLY_PARALLELISM = 20;
 /** Resources a fleet cluster has: the cluster and its seven bulk resources. */
 const RESOURCES_PER_CLUSTER = 8;
 
@@ -45,17 +48,21 @@ export interface PlanOptions {
 export interface PlanAtSize {
   clusters: number;
   time: Summary;
+  /** CPU of terraform and the provider processes it ran, in ms. */
+  cpu: Summary;
+  /** CPU of this process during the plan (the local OC, and the RSS sampling at the largest size), in ms. */
+  localOcCpu: Summary;
   /** GETs per cluster of every run (the cache makes them the same each run). */
   readsPerCluster: number[];
 }
 
 export interface PlanResult {
   members: number;
-  /** The one untimed apply that built the largest fleet, for scale. */
-  fleetApplyMs: number;
+  /** The untimed build of the largest fleet (fleet.ts), its check included. */
+  fleetBuildMs: number;
   sizes: PlanAtSize[];
   /** ms per added cluster between consecutive sizes (median plan times). */
-  increments: { from: number; to: number; msPerCluster: number }[];
+  increments: { from: number; to: number; msPerCluster: number; cpuMsPerCluster: number }[];
   peakRssMb: Summary;
   latency: { latencyMs: number; clusters: number; time: Summary; floorPlan: Summary; limitMs: number; readsPerCluster: number[] };
 }
@@ -102,8 +109,26 @@ function watchProviders(): { onSpawn: (pid: number) => void; stop: () => number 
   };
 }
 
-/** Milliseconds of a plan that must find nothing to change (-detailed-exitcode: 2 would be a change). */
-async function timePlan(dir: string, env: NodeJS.ProcessEnv, onSpawn?: (pid: number) => void): Promise<number> {
+/**
+ * CPU ms of the children this process has waited for: terraform, with the provider processes it
+ * waited for (cutime + cstime of /proc/self/stat, in clock ticks of 10 ms on Linux).
+ */
+function childrenCpuMs(): number {
+  const stat = readFileSync("/proc/self/stat", "utf8");
+  const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+  return (Number(fields[13]) + Number(fields[14])) * 10;
+}
+
+interface TimedPlan {
+  ms: number;
+  cpuMs: number;
+  localOcCpuMs: number;
+}
+
+/** Wall and CPU time of a plan that must find nothing to change (-detailed-exitcode: 2 would be a change). */
+async function timePlan(dir: string, env: NodeJS.ProcessEnv, onSpawn?: (pid: number) => void): Promise<TimedPlan> {
+  const cpuBefore = childrenCpuMs();
+  const ownBefore = process.cpuUsage();
   const started = performance.now();
   await runOk("terraform", ["plan", "-input=false", "-no-color", "-lock=false", "-detailed-exitcode"], {
     cwd: dir,
@@ -111,7 +136,9 @@ async function timePlan(dir: string, env: NodeJS.ProcessEnv, onSpawn?: (pid: num
     timeoutMs: PLAN_TIMEOUT_MS,
     ...(onSpawn === undefined ? {} : { onSpawn }),
   });
-  return performance.now() - started;
+  const ms = performance.now() - started;
+  const own = process.cpuUsage(ownBefore);
+  return { ms, cpuMs: childrenCpuMs() - cpuBefore, localOcCpuMs: (own.user + own.system) / 1000 };
 }
 
 /** Writes into `dir` the state of `full` restricted to the resources of the given clusters. */
@@ -142,22 +169,16 @@ export async function benchPlans(work: string, options: PlanOptions): Promise<Pl
   const sizes = [...options.sizes].sort((a, b) => a.clusters - b.clusters);
   const largest = sizes.at(-1)!.clusters;
   const fleet: Fleet = { clusters: largest, members };
-  const oc = await startLocalOperationsCenter({ seed: fleetSeed(fleet), createDelayMs: CREATE_DELAY_MS });
+  progress(`plan: building a fleet of ${largest} clusters of ${members} members (untimed)`);
+  const built = await buildFleet(work, fleet, {
+    env: terraformEnv(work, options.env),
+    createDelayMs: CREATE_DELAY_MS,
+    planTimeoutMs: PLAN_TIMEOUT_MS,
+    progress,
+  });
+  const { oc, env } = built;
+  const fullDir = built.stackDir;
   try {
-    const configDir = join(work, "oc", "config");
-    await oc.writeClientConfig(configDir);
-    const env = { ...terraformEnv(work, options.env), OPERATIONS_CENTER_CONF: configDir };
-    progress(`plan: applying a fleet of ${largest} clusters of ${members} members (untimed)`);
-    const fullDir = synthFleet(join(work, `fleet-${largest}`), fleet);
-    await terraformInit(fullDir, env);
-    const applyStarted = performance.now();
-    await runOk("terraform", ["apply", "-input=false", "-auto-approve", "-no-color", "-lock=false", `-parallelism=${FLEET_APPLY_PARALLELISM}`], {
-      cwd: fullDir,
-      env,
-      timeoutMs: APPLY_TIMEOUT_MS,
-    });
-    const fleetApplyMs = performance.now() - applyStarted;
-
     const names = oc
       .snapshot()
       .clusters.map((c) => c.name)
@@ -178,21 +199,27 @@ export async function benchPlans(work: string, options: PlanOptions): Promise<Pl
     const rss: number[] = [];
     for (const { clusters, runs } of sizes) {
       const dir = dirs.get(clusters)!;
-      const times: number[] = [];
+      const timed: TimedPlan[] = [];
       const reads: number[] = [];
       for (let run = 0; run < runs; run++) {
         progress(`plan of ${clusters} clusters: run ${run + 1}/${runs}`);
         oc.clearRequests();
         const watch = clusters === largest ? watchProviders() : undefined;
         try {
-          times.push(await timePlan(dir, env, watch?.onSpawn));
+          timed.push(await timePlan(dir, env, watch?.onSpawn));
         } finally {
           const kb = watch?.stop();
           if (kb !== undefined) rss.push(kb / 1024);
         }
         reads.push(readsPerCluster(oc, clusters));
       }
-      results.push({ clusters, time: summarize(times), readsPerCluster: reads });
+      results.push({
+        clusters,
+        time: summarize(timed.map((t) => t.ms)),
+        cpu: summarize(timed.map((t) => t.cpuMs)),
+        localOcCpu: summarize(timed.map((t) => t.localOcCpuMs)),
+        readsPerCluster: reads,
+      });
     }
 
     const smallest = sizes[0]!.clusters;
@@ -203,7 +230,7 @@ export async function benchPlans(work: string, options: PlanOptions): Promise<Pl
     try {
       for (let run = 0; run < options.latencyRuns; run++) {
         oc.clearRequests();
-        latencyTimes.push(await timePlan(dirs.get(smallest)!, env));
+        latencyTimes.push((await timePlan(dirs.get(smallest)!, env)).ms);
         latencyReads.push(readsPerCluster(oc, smallest));
       }
     } finally {
@@ -214,21 +241,18 @@ export async function benchPlans(work: string, options: PlanOptions): Promise<Pl
     const floor = await prepareFloor(join(work, "floor-plan"), benchClusters(smallest * RESOURCES_PER_CLUSTER), env);
     await floorRun(floor, benchClusters(smallest * RESOURCES_PER_CLUSTER));
     const floorTimes: number[] = [];
-    for (let run = 0; run < options.floorRuns; run++) floorTimes.push(await timePlan(floor.dir, floor.env));
+    for (let run = 0; run < options.floorRuns; run++) floorTimes.push((await timePlan(floor.dir, floor.env)).ms);
     const floorPlan = summarize(floorTimes);
     const limitMs = floorPlan.median + (minimalReads(smallest, members) * options.latencyMs) / PARALLELISM;
 
     const increments = results.slice(1).map((r, i) => {
       const before = results[i]!;
-      return {
-        from: before.clusters,
-        to: r.clusters,
-        msPerCluster: Math.round(((r.time.median - before.time.median) / (r.clusters - before.clusters)) * 100) / 100,
-      };
+      const perCluster = (larger: Summary, smaller: Summary) => Math.round(((larger.median - smaller.median) / (r.clusters - before.clusters)) * 100) / 100;
+      return { from: before.clusters, to: r.clusters, msPerCluster: perCluster(r.time, before.time), cpuMsPerCluster: perCluster(r.cpu, before.cpu) };
     });
     return {
       members,
-      fleetApplyMs: Math.round(fleetApplyMs),
+      fleetBuildMs: Math.round(built.buildMs),
       sizes: results,
       increments,
       peakRssMb: { ...summarize(rss), unit: "MB" },
