@@ -13,14 +13,15 @@ import { build } from "esbuild";
 import { inject } from "postject";
 import { PROVIDER_TYPE, PROVIDER_VERSION } from "../src/provider/identity.js";
 import type { PlatformPackage } from "../src/provider/mirror.js";
+import { nodeBinaryPath } from "../test/package/node-binaries.js";
 
 const dist = fileURLToPath(new URL("../", import.meta.url));
 const CACHE = path.join(dist, "..", "node_modules", ".cache", "oc-cdktf-node-binaries");
 /**
- * The linux x64 Node.js binary of the `node20` devDependency (package.json pins its version), so
- * that building linux_amd64 needs no registry access after `npm ci`.
+ * The linux x64 Node.js 20 binary of test/node-binaries (which pins its version), so that building
+ * linux_amd64 needs no registry access after `npm ci` on Linux x64.
  */
-export const PINNED_NODE: BlobMaker = { binary: path.join(dist, "..", "node_modules", "node20", "bin", "node"), platform: "linux_amd64" };
+export const PINNED_NODE: BlobMaker = { binary: nodeBinaryPath("20", "linux", "x64"), platform: "linux_amd64" };
 /** The fuse Node.js looks for to know a blob was injected (Node.js's documentation of single executables). */
 const SEA_FUSE = "NODE_SEA_FUSE_fce680ab2cc467b6e072b8b5df1996b2";
 

@@ -64,8 +64,10 @@ test("the stock cdktf template (CommonJS) synthesizes, tests, applies and destro
     await t.test(`Node ${version}`, async () => {
       const node = nodeBinary(NODES[version]);
       const env = userEnv({}, node);
-      // cdktf-cli (archived) cannot start on Node 24: its native node-pty has no build for that
-      // Node. There the template's app command (cdktf.json "app": npx ts-node main.ts) runs as is.
+      // cdktf-cli 0.21 (archived) cannot start on Node 24: @cdktf/node-pty-prebuilt-multiarch 0.10.2
+      // ships pty.node prebuilt up to ABI 127 (Node 22), and Node 24 (ABI 137) needs it compiled at
+      // install (node-gyp, a C++ toolchain and Node's headers from nodejs.org). There the template's
+      // app command (cdktf.json "app": npx ts-node main.ts) runs as is.
       const synth = version === "24" ? [path.join(app, "node_modules", "ts-node", "dist", "bin.js"), "main.ts"] : [CDKTF_CLI, "synth"];
       await runOk(node, synth, { cwd: app, env, timeoutMs: 300_000 });
       const stackDir = assertSynthesized(app);

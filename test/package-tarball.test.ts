@@ -96,6 +96,30 @@ test("package.json: no install scripts, Apache-2.0 with its text, where the proj
   assert.equal(manifest.engines.node, `>=${MINIMUM_NODE}`);
 });
 
+test("the Node.js binaries the tests run are optional dependencies of the private test/node-binaries: npm ci installs this platform's, consumers none", () => {
+  const consumerFields = ["dependencies", "optionalDependencies", "peerDependencies", "bundleDependencies", "bundledDependencies"] as const;
+  const raw = manifest as unknown as Record<string, Record<string, string> | string[] | undefined>;
+  for (const field of consumerFields) {
+    const entries = Object.entries(raw[field] ?? {}).map(([name, spec]) => `${name} ${spec}`);
+    assert.deepEqual(
+      entries.filter((e) => /node-binaries|npm:node-|file:/.test(e)),
+      [],
+      `package.json ${field}: a consumer would install these`,
+    );
+  }
+  assert.equal((raw["devDependencies"] as Record<string, string>)["test-node-binaries"], "file:test/node-binaries");
+  // npm ci reads the lock file: every binary package in it must be optional and say its os and cpu,
+  // or npm ci fails with EBADPLATFORM on every other platform.
+  const lock = JSON.parse(readFileSync(path.join(ROOT, "package-lock.json"), "utf8")) as {
+    packages: Record<string, { name?: string; optional?: boolean; dev?: boolean; os?: string | string[]; cpu?: string | string[] }>;
+  };
+  const binaries = Object.entries(lock.packages).filter(([, p]) => /^node-(linux|darwin|win)-/.test(p.name ?? ""));
+  assert.ok(binaries.length > 0, "the lock file has no Node.js binary packages");
+  for (const [where, p] of binaries) {
+    assert.ok(p.optional && p.dev && p.os !== undefined && p.cpu !== undefined, `${where} (${p.name}) is not an optional dev package with os and cpu`);
+  }
+});
+
 test("README links work on npm: absolute, into the repository package.json names", () => {
   const readme = readFileSync(path.join(ROOT, "README.md"), "utf8");
   const relative = [...readme.matchAll(/\]\(([^)\s]+)\)/g)].map((m) => m[1]!).filter((target) => !/^(https?:|mailto:|#)/.test(target));

@@ -52,30 +52,46 @@ export function assertSynthesized(appDir: string, outdir = "cdktf.out"): string 
 }
 
 /**
- * terraform init, apply and destroy in a synthesized stack against a local Operations Center, with
- * `node` (which the provider's launcher runs) first on PATH: the cluster exists after apply and is
- * gone after destroy.
+ * The stack's deploy and destroy (`deploy`, `destroy`) against a local Operations Center, run in a
+ * user's environment pointing at it with `node` (which the provider's launcher runs) first on PATH:
+ * the cluster is ready after deploy, and no cluster is left after destroy.
  */
-export async function applyAndDestroy(stackDir: string, scratchDir: string, node: string): Promise<void> {
+export async function deployAndDestroy(
+  scratchDir: string,
+  node: string,
+  steps: { deploy(env: NodeJS.ProcessEnv): Promise<void>; destroy(env: NodeJS.ProcessEnv): Promise<void> },
+): Promise<void> {
   const oc = await startLocalOperationsCenter({ servers: 3, createDelayMs: 5 });
   try {
-    const configDir = path.join(scratchDir, `oc-config-${path.basename(path.dirname(node))}`);
+    const configDir = path.join(scratchDir, `oc-config-${path.basename(path.dirname(path.dirname(node)))}`);
     await oc.writeClientConfig(configDir);
     const cliConfig = path.join(scratchDir, "terraformrc");
     writeFileSync(cliConfig, "");
     const env = userEnv({ OPERATIONS_CENTER_CONF: configDir, TF_CLI_CONFIG_FILE: cliConfig, HOME: scratchDir }, node);
-    const tf = (...args: string[]): Promise<string> => runOk("terraform", [...args, "-input=false", "-no-color"], { cwd: stackDir, env });
-    await tf("init");
-    await tf("apply", "-auto-approve");
+    await steps.deploy(env);
     assert.deepEqual(
       oc.snapshot().clusters.map((c) => [c.name, c.status]),
       [[CLUSTER, "ready"]],
     );
-    const output = await runOk("terraform", ["output", "-raw", "first_server"], { cwd: stackDir, env });
-    assert.equal(output.trim(), "server01");
-    await tf("destroy", "-auto-approve");
+    await steps.destroy(env);
     assert.deepEqual(oc.snapshot().clusters, []);
   } finally {
     await oc.close();
   }
+}
+
+/** terraform init, apply (after which the L1 data source's output names the first server) and destroy in a synthesized stack. */
+export function applyAndDestroy(stackDir: string, scratchDir: string, node: string): Promise<void> {
+  const tf = (env: NodeJS.ProcessEnv, ...args: string[]): Promise<string> => runOk("terraform", [...args, "-input=false", "-no-color"], { cwd: stackDir, env });
+  return deployAndDestroy(scratchDir, node, {
+    async deploy(env) {
+      await tf(env, "init");
+      await tf(env, "apply", "-auto-approve");
+      const output = await runOk("terraform", ["output", "-raw", "first_server"], { cwd: stackDir, env });
+      assert.equal(output.trim(), "server01");
+    },
+    async destroy(env) {
+      await tf(env, "destroy", "-auto-approve");
+    },
+  });
 }

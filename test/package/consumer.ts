@@ -1,31 +1,22 @@
 // Helpers for the tests that use the package as a user does: `npm pack` of this checkout, then
 // fresh apps in temporary directories that install the tarball from the npm registry's clients.
 import { spawn } from "node:child_process";
-import { existsSync, mkdtempSync, readdirSync, rmSync } from "node:fs";
+import { mkdtempSync, readdirSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import * as path from "node:path";
-import { fileURLToPath } from "node:url";
+import { type NodeMajor, ROOT } from "./node-binaries.js";
 
-export const ROOT = fileURLToPath(new URL("../../../", import.meta.url));
+export { nodeBinary, ROOT } from "./node-binaries.js";
 
 /**
- * The Node.js versions the package is tested on, as binaries the project's devDependencies install:
- * the oldest that package.json's engines allows (20.18.1), and 22 and 24. The suite itself runs on
- * the machine's Node 20.
+ * The Node.js versions the package is tested on, as the lines of test/node-binaries (see
+ * node-binaries.ts): the oldest that package.json's engines allows (20.18.1), and 22 and 24. The
+ * suite itself runs on the machine's Node 20.
  */
-export const NODES = {
-  "20.18.1": path.join(ROOT, "node_modules", "node20", "bin", "node"),
-  "22": path.join(ROOT, "node_modules", "node22", "bin", "node"),
-  "24": path.join(ROOT, "node_modules", "node24", "bin", "node"),
-} as const;
+export const NODES = { "20.18.1": "20", "22": "22", "24": "24" } as const satisfies Record<string, NodeMajor>;
 export type NodeVersion = keyof typeof NODES;
 /** Too old: the package must say which Node it needs. */
-export const NODE_18 = path.join(ROOT, "node_modules", "node18", "bin", "node");
-
-export function nodeBinary(node: string): string {
-  if (!existsSync(node)) throw new Error(`${node} is missing: run npm ci (the devDependencies node18/node22/node24 carry the binaries)`);
-  return node;
-}
+export const NODE_18 = "18" satisfies NodeMajor;
 
 /**
  * The environment of a user's shell: without npm's own npm_* variables (a test run by `npm test`
