@@ -6,7 +6,8 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
-import { clusterPost, startHarness, type Harness } from "./fixtures/local-oc/helpers.js";
+import { z } from "zod";
+import { clusterPost, metadataOf, startHarness, type Harness } from "./fixtures/local-oc/helpers.js";
 import { instanceSeed, instanceSeedConfig } from "./fixtures/local-oc/instances.js";
 
 const INVENTORY = "/1.0/inventory";
@@ -98,7 +99,7 @@ describe("local OC: /local-oc/instances and the cluster's Incus API", () => {
   it("POST places an instance (201, as stored), GET lists it, DELETE removes it", async () => {
     const placed = await h.call("POST", "/local-oc/instances", { name: "vm1", location: "server02", type: "virtual-machine", storage_pool: "remote" });
     assert.equal(placed.status, 201, placed.text);
-    assert.equal(placed.json!.metadata.cluster, "c1");
+    assert.equal(metadataOf(placed, z.looseObject({ cluster: z.string() })).cluster, "c1");
     const listed = (await h.call("GET", "/local-oc/instances")).json!.metadata as Array<{ name: string; location: string }>;
     assert.deepEqual(
       listed.map((i) => [i.name, i.location]),
