@@ -1,4 +1,5 @@
-// :bulk-update (all eleven actions, pre-checks, rollback with --fail-member) and the os/ proxy.
+// The local Operations Center over raw HTTPS: :bulk-update (all eleven actions, pre-checks,
+// rollback with --fail-member) and the os/ proxy.
 import { describe, it, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { z } from "zod";

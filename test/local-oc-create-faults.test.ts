@@ -1,4 +1,5 @@
-// A cluster create that fails in the post-clustering step, after the cluster is marked ready.
+// The local Operations Center over raw HTTPS: a cluster create that fails in the post-clustering
+// step, after the cluster is marked ready.
 import assert from "node:assert/strict";
 import { test } from "node:test";
 import { clusterOf, clusterPost, startHarness } from "./fixtures/local-oc/helpers.js";
