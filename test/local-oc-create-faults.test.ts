@@ -2,7 +2,7 @@
 // step, after the cluster is marked ready.
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { clusterOf, clusterPost, startHarness } from "./fixtures/local-oc/helpers.js";
+import { clusterOf, clusterPost, namesOf, startHarness } from "./fixtures/local-oc/helpers.js";
 
 const C = "/1.0/provisioning/clusters";
 
@@ -15,7 +15,7 @@ test("a create whose post-clustering step fails answers 500 and leaves the clust
     assert.equal(created.json!.error, "Failed creating cluster: Failed to apply Terraform configuration: injected fault (local-oc --fail-post-clustering c1)");
     const cluster = clusterOf(await h.call("GET", `${C}/c1`));
     assert.equal(cluster.status, "ready");
-    const members = (await h.call("GET", "/1.0/provisioning/servers?cluster=c1")).json!.metadata as string[];
+    const members = namesOf(await h.call("GET", "/1.0/provisioning/servers?cluster=c1"));
     assert.equal(members.length, 2);
     assert.deepEqual((await h.call("GET", `${C}/c1/artifacts`)).json!.metadata, [], "no terraform-configuration artifact");
     // Another cluster is not affected.

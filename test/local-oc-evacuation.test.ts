@@ -3,17 +3,15 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
 import type { LocalOperationsCenterOptions } from "../src/local-oc/index.js";
-import { clusterOf, serverOf, startHarness, type Harness } from "./fixtures/local-oc/helpers.js";
+import { z } from "zod";
+import { clusterOf, metadataOf, serverOf, startHarness, type Harness } from "./fixtures/local-oc/helpers.js";
 import { instanceSeed } from "./fixtures/local-oc/instances.js";
 
 const S = "/1.0/provisioning/servers";
 const C = "/1.0/provisioning/clusters";
 
-interface Instance {
-  name: string;
-  location: string;
-  status: string;
-}
+/** An instance as GET /local-oc/instances lists it. */
+const instance = z.looseObject({ name: z.string(), location: z.string(), status: z.string() });
 
 async function withHarness(extra: Record<string, unknown>, fn: (h: Harness) => Promise<void>, options: LocalOperationsCenterOptions = {}): Promise<void> {
   const h = await startHarness({ seed: instanceSeed(undefined, extra), ...options });
@@ -25,7 +23,7 @@ async function withHarness(extra: Record<string, unknown>, fn: (h: Harness) => P
 }
 
 async function instances(h: Harness): Promise<Record<string, [string, string]>> {
-  const list = (await h.call("GET", "/local-oc/instances")).json!.metadata as Instance[];
+  const list = metadataOf(await h.call("GET", "/local-oc/instances"), z.array(instance));
   return Object.fromEntries(list.map((i) => [i.name, [i.location, i.status]]));
 }
 

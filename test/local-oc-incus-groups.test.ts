@@ -67,8 +67,9 @@ test("renaming or deleting the default group answers 403 with Incus's own messag
 async function memberState(h: Harness, member: string, body: Record<string, unknown>): Promise<{ status_code: number; err: string }> {
   const reply = await h.incusCall("c1", "POST", `${INCUS}/cluster/members/${member}/state`, body);
   assert.equal(reply.status, 202, reply.text);
-  const id = (reply.json!.metadata as { id: string }).id;
-  return (await h.incusCall("c1", "GET", `${INCUS}/operations/${id}/wait?timeout=5`)).json!.metadata as { status_code: number; err: string };
+  const { id } = metadataOf(reply, z.looseObject({ id: z.string() }));
+  const operation = z.looseObject({ status_code: z.number(), err: z.string() });
+  return metadataOf(await h.incusCall("c1", "GET", `${INCUS}/operations/${id}/wait?timeout=5`), operation);
 }
 
 test("evacuating an already evacuated member is accepted: the operation runs again and succeeds", () =>
@@ -114,10 +115,7 @@ test("evacuating through Incus in mode auto moves and stops instances as OC's :e
       devices: { logs: { type: "disk", path: "/var/log/host", source: "/var/log" } },
     });
     assert.equal((await memberState(h, "server01", { action: "evacuate", mode: "auto" })).status_code, 200);
-    const listed = (await h.incusCall("c1", "GET", `${INCUS}/instances?recursion=1`)).json!.metadata as Array<{
-      name: string;
-      location: string;
-      status: string;
-    }>;
+    const instance = z.looseObject({ name: z.string(), location: z.string(), status: z.string() });
+    const listed = metadataOf(await h.incusCall("c1", "GET", `${INCUS}/instances?recursion=1`), z.array(instance));
     assert.deepEqual(Object.fromEntries(listed.map((i) => [i.name, [i.location, i.status]])), { web1: ["server02", "Running"], db1: ["server01", "Stopped"] });
   }));
