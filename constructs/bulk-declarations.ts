@@ -4,7 +4,7 @@
 import { TerraformStack, Token, dependable, type TerraformProvider, type TerraformResource } from "cdktf";
 import type { IConstruct } from "constructs";
 import { dependentDeletionPolicyOf, dependentDeletionPolicyProblem, type DependentDeletionPolicy } from "../src/config/cluster.js";
-import { type ICluster, isManagedCluster } from "./icluster.js";
+import { clusterAttribute, type ICluster, isManagedCluster } from "./icluster.js";
 import { literal, terraformName } from "./names.js";
 import { OperationsCenter } from "./operations-center.js";
 import { failOn, synthError } from "./synth-errors.js";
@@ -52,8 +52,8 @@ export function dependentDeletionPolicy(where: string, cluster: ICluster, overri
  * in the same plan); one only referenced by name is given by name.
  */
 export function clusterAttributes(cluster: ICluster, deletionPolicy: DependentDeletionPolicy): { cluster: string; servers?: string[]; deletionPolicy: string } {
-  if (isManagedCluster(cluster)) return { cluster: cluster.resource.name, servers: cluster.resource.servers, deletionPolicy };
-  return { cluster: literal(cluster.name), deletionPolicy };
+  const servers = isManagedCluster(cluster) ? { servers: cluster.resource.servers } : {};
+  return { cluster: clusterAttribute(cluster), ...servers, deletionPolicy };
 }
 
 /** A readable Terraform-name part from a value (an interface, an address). */

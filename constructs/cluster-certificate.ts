@@ -2,8 +2,7 @@ import { X509Certificate } from "node:crypto";
 import { Construct } from "constructs";
 import { anyToken, declareOnce, namedResource } from "./bulk-declarations.js";
 import { Cluster } from "./cluster.js";
-import type { ICluster } from "./icluster.js";
-import { incusClusterAttribute } from "./incus-common.js";
+import { clusterAttribute, type ICluster } from "./icluster.js";
 import { literal } from "./names.js";
 import { ClusterCertificate as CertificateResource } from "./provider/cluster-certificate/index.js";
 import { synthError } from "./synth-errors.js";
@@ -50,7 +49,7 @@ export class ClusterCertificate extends Construct {
       (provider) =>
         new CertificateResource(this, "resource", {
           provider,
-          cluster: incusClusterAttribute(props.cluster),
+          cluster: clusterAttribute(props.cluster),
           certificate: literal(props.certificate),
           privateKey: literal(props.privateKey),
         }),

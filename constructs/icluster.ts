@@ -1,5 +1,6 @@
 import type { IConstruct } from "constructs";
 import type { DeletionPolicy } from "../src/config/cluster.js";
+import { literal } from "./names.js";
 import { Cluster as ClusterResource } from "./provider/cluster/index.js";
 
 /**
@@ -38,4 +39,12 @@ export interface IManagedCluster extends ICluster {
 /** True for a cluster this app manages; false for one only referenced by name. */
 export function isManagedCluster(cluster: ICluster): cluster is IManagedCluster {
   return "resource" in cluster && cluster.resource instanceof ClusterResource;
+}
+
+/**
+ * The cluster attribute of a resource that belongs to a cluster: a reference to a cluster of this
+ * app (so Terraform creates the cluster, and joins its servers, first), else the name.
+ */
+export function clusterAttribute(cluster: ICluster): string {
+  return isManagedCluster(cluster) ? cluster.resource.name : literal(cluster.name);
 }

@@ -1,16 +1,8 @@
-// What the Incus constructs share: how they name their cluster, and synth-time checks that give
-// the same messages as the provider's plan.
+// What the Incus constructs share: how they reach their cluster's Incus API, and synth-time checks
+// that give the same messages as the provider's plan.
 import { Token } from "cdktf";
-import { type ICluster, isManagedCluster } from "./icluster.js";
+import { clusterAttribute, type ICluster, isManagedCluster } from "./icluster.js";
 import { literal } from "./names.js";
-
-/**
- * The cluster attribute of an Incus resource: a reference to a cluster of this app (so Terraform
- * creates the cluster, and joins its servers, first), else the name.
- */
-export function incusClusterAttribute(cluster: ICluster): string {
-  return isManagedCluster(cluster) ? cluster.resource.name : literal(cluster.name);
-}
 
 /** How an Incus construct reaches its cluster's API, when not by a remote named after the cluster. */
 export interface IncusConnectionProps {
@@ -31,7 +23,7 @@ export interface IncusConnectionProps {
 
 /** The cluster and connection attributes of an Incus resource. */
 export function incusConnection(cluster: ICluster, props: IncusConnectionProps): { cluster: string } & IncusConnectionProps {
-  const out: { cluster: string } & { -readonly [K in keyof IncusConnectionProps]: IncusConnectionProps[K] } = { cluster: incusClusterAttribute(cluster) };
+  const out: { cluster: string } & { -readonly [K in keyof IncusConnectionProps]: IncusConnectionProps[K] } = { cluster: clusterAttribute(cluster) };
   for (const key of ["remote", "incusAddress", "incusClientCertificate", "incusClientKeyFile", "incusServerCertificate"] as const) {
     const value = props[key];
     if (value !== undefined) out[key] = literal(value);

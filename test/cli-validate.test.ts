@@ -1,3 +1,6 @@
+// `oc-cdktf validate` as a user runs it (the built CLI in a child process, no server): the OK
+// lines, problems as file:line:column, notes on stderr, and the exit codes 0, 1 and 2.
+
 import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
 import { describe, it } from "node:test";

@@ -1,4 +1,5 @@
-// Secrets never reach debug output: bmc_config.password, keys, tokens, Authorization headers.
+// Unit, no server: secrets never reach the client's debug output (bmc_config.password, keys,
+// tokens, Authorization headers).
 import { after, before, describe, it } from "node:test";
 import assert from "node:assert/strict";
 import { OperationsCenterClient, OperationsCenterError, type Server } from "../src/client/index.js";

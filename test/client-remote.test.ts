@@ -1,4 +1,5 @@
-// Remote resolution from an operations-center CLI configuration directory and the environment.
+// Unit, no server: remote resolution from an operations-center CLI configuration directory and
+// the environment.
 import { after, before, describe, it } from "node:test";
 import assert from "node:assert/strict";
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";

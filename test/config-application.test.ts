@@ -1,3 +1,6 @@
+// Unit: the application config (Incus preseed) rules of src/config/, no server: what it accepts,
+// problems at their line and column, Incus's value coercion, notes, and secrets replaced by digests.
+
 import assert from "node:assert/strict";
 import { X509Certificate, createHash } from "node:crypto";
 import { describe, it } from "node:test";

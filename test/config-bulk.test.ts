@@ -1,3 +1,6 @@
+// Unit: the arguments of each cluster bulk action (src/config/bulk.ts), no server: the documented
+// payloads, VLAN tags and interface names, kernel and logging fields, applications, storage targets.
+
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import { bulkActions, type BulkAction } from "../src/client/api-types.js";

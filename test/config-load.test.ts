@@ -1,3 +1,6 @@
+// Unit: reading config files (src/config/), no server: the problem format, YAML and JSON with
+// positions (syntax errors, tabs, BOM, anchors, Go's string scalars), and the file and inline loaders.
+
 import assert from "node:assert/strict";
 import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";

@@ -1,5 +1,5 @@
-// The secret classification: which leaves are secret, the public/secret split and its merge,
-// the check for secrets in public values, and scrubbing of messages.
+// Unit, no server: the secret classification of src/config/: which leaves are secret, the
+// public/secret split and its merge, the check for secrets in public values, scrubbing of messages.
 import assert from "node:assert/strict";
 import { test } from "node:test";
 import { redactApplicationConfig, redactServicesConfig } from "../src/config/index.js";

@@ -1,3 +1,6 @@
+// Unit: the services config rules of src/config/, no server: what it accepts, problems at their line
+// (NVMe, OVN, unknown services), notes, and secrets kept out of messages and replaced by digests.
+
 import assert from "node:assert/strict";
 import { createHash } from "node:crypto";
 import { describe, it } from "node:test";

@@ -1,3 +1,6 @@
+// Unit: the check of an Incus placement scriptlet (src/config/starlark.ts), no server: the Starlark
+// grammar it reads and each broken rule named with file, line and column.
+
 import assert from "node:assert/strict";
 import { test } from "node:test";
 import { checkPlacementScriptlet, formatStarlarkProblem } from "../src/config/starlark.js";

@@ -1,3 +1,6 @@
+// Unit: cluster templates (src/config/template.ts), no server: variables and values files, the
+// @VAR@ rules between definitions and templates, values on create, and rendering into valid configs.
+
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import {

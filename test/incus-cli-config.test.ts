@@ -1,6 +1,7 @@
 // The incus CLI configuration read as incus reads it: the configuration directory (INCUS_CONF,
 // os.UserConfigDir()/incus, the legacy ~/.config/incus incus has not moved yet), per-remote client
-// certificates, and comma-separated addresses tried in turn.
+// certificates, and comma-separated addresses tried in turn (against in-test HTTPS servers on
+// 127.0.0.1).
 import assert from "node:assert/strict";
 import { copyFileSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";

@@ -7,7 +7,24 @@ import { readFileSync, statSync } from "node:fs";
 import { join, dirname } from "node:path";
 import { fileURLToPath } from "node:url";
 import yaml from "js-yaml";
-import { ENVELOPE_KEYS, clusterPost, startHarness, type Harness } from "./fixtures/local-oc/helpers.js";
+import { z } from "zod";
+import {
+  ENVELOPE_KEYS,
+  clusterOf,
+  clusterPost,
+  clustersOf,
+  metadataOf,
+  namedOf,
+  namesOf,
+  networkOf,
+  serverOf,
+  serversOf,
+  startHarness,
+  templateOf,
+  templatesOf,
+  type Harness,
+  type Reply,
+} from "./fixtures/local-oc/helpers.js";
 
 const here = dirname(fileURLToPath(import.meta.url));
 // dist/test -> test/fixtures (the YAML fixture is not compiled)
@@ -16,6 +33,8 @@ const SEED = join(here, "..", "..", "test", "fixtures", "local-oc", "seed.yaml")
 const C = "/1.0/provisioning/clusters";
 const S = "/1.0/provisioning/servers";
 const T = "/1.0/provisioning/cluster-templates";
+
+const auth = (reply: Reply) => metadataOf(reply, z.looseObject({ auth: z.string() })).auth;
 
 describe("local OC: authentication, envelope and mux", () => {
   let h: Harness;
@@ -28,9 +47,9 @@ describe("local OC: authentication, envelope and mux", () => {
     const anon = await h.call("GET", "/1.0", undefined, { auth: false });
     assert.equal(anon.status, 200);
     assert.deepEqual(Object.keys(anon.json!), ENVELOPE_KEYS);
-    assert.equal(anon.json!.metadata.auth, "untrusted");
+    assert.equal(auth(anon), "untrusted");
     const trusted = await h.call("GET", "/1.0");
-    assert.equal(trusted.json!.metadata.auth, "tls");
+    assert.equal(auth(trusted), "tls");
   });
 
   it("refuses an untrusted client with the real 401 envelope", async () => {
@@ -84,7 +103,9 @@ describe("local OC: authentication, envelope and mux", () => {
     assert.deepEqual(log[1]!.body, { name: "" });
     const remote = await h.call("GET", "/local-oc/requests");
     assert.deepEqual(
-      remote.json!.metadata.slice(0, 2).map((e: { status: number }) => e.status),
+      metadataOf(remote, z.array(z.looseObject({ status: z.number() })))
+        .slice(0, 2)
+        .map((e) => e.status),
       [200, 400],
     );
   });
@@ -99,17 +120,17 @@ describe("local OC: servers", () => {
 
   it("lists URLs, objects, and filters", async () => {
     const urls = await h.call("GET", S);
-    assert.ok(urls.json!.metadata.includes(`${S}/node1`));
+    assert.ok(namesOf(urls).includes(`${S}/node1`));
     const all = await h.call("GET", `${S}?recursion=1`);
-    const node4 = all.json!.metadata.find((s: { name: string }) => s.name === "node4");
+    const node4 = serversOf(all).find((s) => s.name === "node4");
+    assert.ok(node4);
     assert.equal(node4.server_type, "incus");
     assert.equal(node4.server_status, "ready");
     assert.equal(node4.cluster, "");
-    assert.deepEqual(node4.os_data.network.config.interfaces[0].vlan_tags, [999]);
+    assert.deepEqual(node4.os_data?.network?.config?.interfaces?.[0]?.vlan_tags, [999]);
     assert.equal(node4.connection_url, "https://192.0.2.104:8443");
 
-    const filter = async (expr: string) =>
-      (await h.call("GET", `${S}?recursion=1&filter=${encodeURIComponent(expr)}`)).json!.metadata.map((s: { name: string }) => s.name);
+    const filter = async (expr: string) => serversOf(await h.call("GET", `${S}?recursion=1&filter=${encodeURIComponent(expr)}`)).map((s) => s.name);
     assert.deepEqual(await filter('name == "node2"'), ["node2"]);
     assert.deepEqual(await filter('status == "pending"'), ["pending1"]);
     assert.deepEqual(await filter('type == "migration-manager"'), ["mm1"]);
@@ -128,7 +149,7 @@ describe("local OC: servers", () => {
     assert.equal(status.json!.error, "Invalid status");
     const pending = await h.call("GET", `${S}?recursion=1&status=pending`);
     assert.deepEqual(
-      pending.json!.metadata.map((s: { name: string }) => s.name),
+      serversOf(pending).map((s) => s.name),
       ["pending1"],
     );
   });
@@ -144,20 +165,20 @@ describe("local OC: servers", () => {
 
   it("evacuating or restoring an unclustered server is accepted and changes nothing (Incus's operation finds no member)", async () => {
     assert.equal((await h.call("POST", `${S}/node3/system/:evacuate`)).status, 200);
-    assert.equal((await h.call("GET", `${S}/node3`)).json!.metadata.version_data.in_maintenance, 0);
+    assert.equal(serverOf(await h.call("GET", `${S}/node3`)).version_data?.in_maintenance, 0);
     assert.equal((await h.call("POST", `${S}/node3/system/:restore`)).status, 200);
-    assert.equal((await h.call("GET", `${S}/node3`)).json!.metadata.version_data.in_maintenance, 0);
+    assert.equal(serverOf(await h.call("GET", `${S}/node3`)).version_data?.in_maintenance, 0);
   });
 
   it("reads and replaces system/network", async () => {
-    const net = (await h.call("GET", `${S}/node2/system/network`)).json!.metadata;
-    net.config.interfaces[0].vlan_tags = [10];
+    const net = networkOf(await h.call("GET", `${S}/node2/system/network`));
+    net.config!.interfaces![0]!.vlan_tags = [10];
     assert.equal((await h.call("PUT", `${S}/node2/system/network`, net)).status, 200);
-    assert.deepEqual((await h.call("GET", `${S}/node2/system/network`)).json!.metadata.config.interfaces[0].vlan_tags, [10]);
+    assert.deepEqual(networkOf(await h.call("GET", `${S}/node2/system/network`)).config?.interfaces?.[0]?.vlan_tags, [10]);
     const empty = await h.call("PUT", `${S}/node2/system/network`, { config: {} });
     assert.equal(empty.status, 500);
     assert.match(empty.json!.error, /network configuration has no devices defined$/);
-    net.config.interfaces[0].vlan_tags = [];
+    net.config!.interfaces![0]!.vlan_tags = [];
     await h.call("PUT", `${S}/node2/system/network`, net);
   });
 });
@@ -189,8 +210,8 @@ describe("local OC: cluster create", () => {
     assert.equal(r.headers["location"], `${C}/one`);
     assert.equal(r.json!.metadata, null);
     const got = await h.call("GET", `${C}/one`);
-    assert.equal(got.json!.metadata.status, "ready");
-    assert.equal(got.json!.metadata.channel, "stable");
+    assert.equal(clusterOf(got).status, "ready");
+    assert.equal(clusterOf(got).channel, "stable");
     assert.match(String(got.headers["etag"]), /^"[0-9a-f]{64}"$/);
     const snap = h.oc.snapshot();
     const node1 = snap.servers.find((s) => s.name === "node1")!;
@@ -201,11 +222,11 @@ describe("local OC: cluster create", () => {
     assert.deepEqual(cluster.application_seed_config, { config: { "user.ui.title": "one" } });
     assert.deepEqual(cluster.members, ["node1", "node2"]);
     const artifacts = await h.call("GET", `${C}/one/artifacts?recursion=1`);
-    assert.equal(artifacts.json!.metadata[0].name, "terraform-configuration");
+    assert.equal(namedOf(artifacts)[0]?.name, "terraform-configuration");
     const list = await h.call("GET", C);
     assert.deepEqual(list.json!.metadata, [`${C}/one`]);
     const filtered = await h.call("GET", `${C}?recursion=1&filter=${encodeURIComponent('status == "ready"')}`);
-    assert.equal(filtered.json!.metadata[0].name, "one");
+    assert.equal(clustersOf(filtered)[0]?.name, "one");
     assert.equal((await h.call("GET", `${C}?filter=${encodeURIComponent('status == "ready"')}`)).status, 400);
   });
 
@@ -278,7 +299,7 @@ describe("local OC: cluster create", () => {
     );
     const empty = await h.call("POST", C, "", { raw: true });
     assert.equal(empty.json!.error, "Bad Request: EOF");
-    assert.equal((await h.call("GET", C)).json!.metadata.length, 1, "no record for failures before the insert");
+    assert.equal(namesOf(await h.call("GET", C)).length, 1, "no record for failures before the insert");
   });
 
   it("leaves the pending record behind on failures after the insert", async () => {
@@ -287,7 +308,7 @@ describe("local OC: cluster create", () => {
       400,
       'Failed creating cluster: Server "lts1" has type "incus-lts-7.0" but "incus" was expected: Operation not permitted',
     );
-    assert.equal((await h.call("GET", `${C}/typed`)).json!.metadata.status, "pending");
+    assert.equal(clusterOf(await h.call("GET", `${C}/typed`)).status, "pending");
     await expectError(
       clusterPost("noobj", ["node3"], { services_config: { lvm: "yes" } }),
       500,
@@ -310,7 +331,7 @@ describe("local OC: cluster create", () => {
     );
     for (const name of ["typed", "noobj", "nobool", "ceph", "noip"]) {
       const r = await h.call("GET", `${C}/${name}`);
-      assert.equal(r.json!.metadata.status, "pending", name);
+      assert.equal(clusterOf(r).status, "pending", name);
       // The servers stay unclustered, so the pending leftover can be deleted normally.
       assert.equal((await h.call("DELETE", `${C}/${name}?mode=normal`)).status, 200);
     }
@@ -383,8 +404,8 @@ describe("local OC: cluster PUT, rename, ETag", () => {
     assert.equal(ok.headers["location"], `${C}/c`);
     const after = await h.call("GET", `${C}/c`);
     assert.notEqual(after.headers["etag"], etag);
-    assert.equal(after.json!.metadata.description, "d");
-    assert.deepEqual(after.json!.metadata.config, put.config);
+    assert.equal(clusterOf(after).description, "d");
+    assert.deepEqual(clusterOf(after).config, put.config);
     const partial = await h.call("PUT", `${C}/c`, { description: "only" });
     assert.equal(partial.status, 400);
     assert.equal(partial.json!.error, 'Failed updating cluster "c": Invalid cluster, channel can not be empty');
@@ -400,7 +421,7 @@ describe("local OC: cluster PUT, rename, ETag", () => {
     await h.call("POST", `${S}/server01/system/:evacuate`);
     const b = await h.call("GET", `${C}/c`);
     assert.notEqual(b.headers["etag"], a);
-    assert.deepEqual(b.json!.metadata.update_status.in_maintenance, ["server01"]);
+    assert.deepEqual(clusterOf(b).update_status?.in_maintenance, ["server01"]);
     await h.call("POST", `${S}/server01/system/:restore`);
   });
 
@@ -416,7 +437,7 @@ describe("local OC: cluster PUT, rename, ETag", () => {
     const ok = await h.call("POST", `${C}/c`, { name: "renamed" });
     assert.equal(ok.status, 201);
     assert.equal(ok.headers["location"], `${C}/renamed`);
-    assert.equal((await h.call("GET", `${S}/server01`)).json!.metadata.cluster, "renamed");
+    assert.equal(serverOf(await h.call("GET", `${S}/server01`)).cluster, "renamed");
     assert.equal((await h.call("GET", `${C}/c`)).status, 404);
   });
 
@@ -424,16 +445,16 @@ describe("local OC: cluster PUT, rename, ETag", () => {
     const empty = await h.call("POST", `${C}/c/:update`, "", { raw: true });
     assert.equal(empty.json!.error, "Bad Request: EOF");
     assert.equal((await h.call("POST", `${C}/c/:update`, { reboot: true })).status, 200);
-    assert.equal((await h.call("GET", `${C}/c`)).json!.metadata.update_status.in_progress_status.in_progress, "", "nothing to update: no-op");
+    assert.equal(clusterOf(await h.call("GET", `${C}/c`)).update_status?.in_progress_status?.in_progress, "", "nothing to update: no-op");
     assert.equal((await h.call("POST", `${C}/c/:reboot`)).status, 200);
-    const st = (await h.call("GET", `${C}/c`)).json!.metadata.update_status.in_progress_status;
-    assert.equal(st.in_progress, "rolling reboot");
-    assert.deepEqual(st.pending_reboot, ["server01", "server02"]);
+    const st = clusterOf(await h.call("GET", `${C}/c`)).update_status?.in_progress_status;
+    assert.equal(st?.in_progress, "rolling reboot");
+    assert.deepEqual(st?.pending_reboot, ["server01", "server02"]);
     const again = await h.call("POST", `${C}/c/:reboot`);
     assert.equal(again.status, 400);
     assert.match(again.json!.error, /^Failed to launch cluster wide reboot: .*already has an operation in progress/);
     assert.equal((await h.call("POST", `${C}/c/:cancel-operation`)).status, 200);
-    assert.equal((await h.call("GET", `${C}/c`)).json!.metadata.update_status.in_progress_status.in_progress, "");
+    assert.equal(clusterOf(await h.call("GET", `${C}/c`)).update_status?.in_progress_status?.in_progress, "");
     assert.equal((await h.call("POST", `${C}/c/:resync-inventory`)).status, 200);
     assert.equal((await h.call("POST", `${C}/ghost/:resync-inventory`)).status, 404);
   });
@@ -449,14 +470,14 @@ describe("local OC: cluster PUT, rename, ETag", () => {
     const pair = await createSelfSignedCertificate({ commonName: "c", usage: "server" });
     const ok = await h.call("PUT", `${C}/c/certificate`, { cluster_certificate: pair.certificate, cluster_certificate_key: pair.key });
     assert.equal(ok.status, 200);
-    assert.equal((await h.call("GET", `${C}/c`)).json!.metadata.certificate, pair.certificate);
+    assert.equal(clusterOf(await h.call("GET", `${C}/c`)).certificate, pair.certificate);
   });
 
   it("serves artifacts", async () => {
     const list = await h.call("GET", `${C}/c/artifacts`);
     assert.deepEqual(list.json!.metadata, [`${C}/c/artifacts/terraform-configuration`]);
     const one = await h.call("GET", `${C}/c/artifacts/terraform-configuration`);
-    assert.equal(one.json!.metadata.files[0].name, "application-seed-config.json");
+    assert.equal(metadataOf(one, z.looseObject({ files: z.array(z.looseObject({ name: z.string() })) })).files[0]?.name, "application-seed-config.json");
     const badArchive = await h.call("GET", `${C}/c/artifacts/terraform-configuration?archive=tar`);
     assert.equal(badArchive.json!.error, 'Bad Request: Archive type "tar" not supported');
     const zip = await h.call("GET", `${C}/c/artifacts/terraform-configuration?archive=zip`);
@@ -607,9 +628,9 @@ describe("local OC: remove servers", () => {
     assert.equal(ok.status, 201);
     assert.equal((await h.call("GET", `${S}/node3`)).status, 404, "factory reset unregisters it");
     assert.deepEqual(await h.oc.registerPendingNow(), ["node3"]);
-    const back = (await h.call("GET", `${S}/node3`)).json!.metadata;
+    const back = serverOf(await h.call("GET", `${S}/node3`));
     assert.equal(back.cluster, "");
-    assert.equal(back.version_data.in_maintenance, 0);
+    assert.equal(back.version_data?.in_maintenance, 0);
   });
 });
 
@@ -665,10 +686,10 @@ describe("local OC: cluster templates", () => {
     assert.equal(dup.status, 400);
     assert.equal(dup.json!.error, "Failed creating cluster config template: Constraint violation");
     const got = await h.call("GET", `${T}/t`);
-    assert.equal(got.json!.metadata.variables.A.default, "true");
+    assert.equal(templateOf(got).variables?.["A"]?.default, "true");
     const etag = String(got.headers["etag"]);
     assert.deepEqual((await h.call("GET", T)).json!.metadata, [`${T}/t`]);
-    assert.equal((await h.call("GET", `${T}?recursion=1`)).json!.metadata.length, 1);
+    assert.equal(templatesOf(await h.call("GET", `${T}?recursion=1`)).length, 1);
     const stale = await h.call("PUT", `${T}/t`, tpl({ description: "x" }), { headers: { "If-Match": '"0"' } });
     assert.equal(stale.status, 412);
     const put = await h.call("PUT", `${T}/t`, tpl({ description: "x" }), { headers: { "If-Match": etag } });
@@ -693,6 +714,6 @@ describe("local OC: cluster templates", () => {
     assert.equal(r.headers["location"], `${T}/edge%20rack%20%C3%A9`);
     const got = await h.call("GET", String(r.headers["location"]));
     assert.equal(got.status, 200);
-    assert.equal(got.json!.metadata.name, name);
+    assert.equal(templateOf(got).name, name);
   });
 });

@@ -11,7 +11,8 @@ import { specOperations } from "../src/local-oc/spec-definitions.js";
 import { responseMetadataSchema } from "../src/local-oc/spec-shapes.js";
 import { createSelfSignedCertificate } from "../src/local-oc/certificates.js";
 import type { SeedDocument } from "../src/local-oc/index.js";
-import { ENVELOPE_KEYS, rawCall, startHarness, type Harness, type Reply } from "./fixtures/local-oc/helpers.js";
+import { z } from "zod";
+import { ENVELOPE_KEYS, metadataOf, rawCall, startHarness, type Harness, type Reply } from "./fixtures/local-oc/helpers.js";
 
 type Call = (method: string, path: string, body?: unknown) => Promise<Reply>;
 
@@ -319,15 +320,16 @@ const call: Call = (method, path, body) => rawCall(h.oc.url, ca, method, path, b
 before(async () => {
   h = await startHarness({ seed: SEED, createDelayMs: 0, reregisterDelayMs: 3_600_000, updateStepMs: 3_600_000 });
   ca = h.oc.serverCertificate;
-  const tokens = (await call("GET", "/1.0/provisioning/tokens?recursion=1")).json!.metadata as Array<{ uuid: string }>;
-  ids.token = tokens[0]!.uuid;
+  // The first object of a list, for its uuid.
+  const firstUuid = (reply: Reply): string => metadataOf(reply, z.array(z.looseObject({ uuid: z.string() })))[0]!.uuid;
+  ids.token = firstUuid(await call("GET", "/1.0/provisioning/tokens?recursion=1"));
   assert.equal((await call("POST", `/1.0/provisioning/tokens/${ids.token}/seeds`, { name: "rack4", description: "", public: false, seeds: {} })).status, 201);
   assert.equal((await call("POST", "/1.0/provisioning/channels", { name: "lts", description: "" })).status, 201);
   assert.equal((await call("POST", "/1.0/images/incus/sources", { name: "upstream", url: "https://images.example.test/", filter_expression: "" })).status, 201);
-  ids.update = ((await call("GET", "/1.0/provisioning/updates?recursion=1")).json!.metadata as Array<{ uuid: string }>)[0]!.uuid;
-  ids.warning = ((await call("GET", "/1.0/warnings")).json!.metadata as Array<{ uuid: string }>)[0]!.uuid;
+  ids.update = firstUuid(await call("GET", "/1.0/provisioning/updates?recursion=1"));
+  ids.warning = firstUuid(await call("GET", "/1.0/warnings"));
   for (const kind of ["networks", "profiles", "projects", "storage_pools", "storage_volumes"]) {
-    ids.inventory[kind] = ((await call("GET", `/1.0/inventory/${kind}?recursion=1`)).json!.metadata as Array<{ uuid: string }>)[0]!.uuid;
+    ids.inventory[kind] = firstUuid(await call("GET", `/1.0/inventory/${kind}?recursion=1`));
   }
   // An Incus image as the image source refresh would have stored it (uploads are not simulated).
   const model = h.oc.saveSnapshot();

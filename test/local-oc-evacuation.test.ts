@@ -3,17 +3,15 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
 import type { LocalOperationsCenterOptions } from "../src/local-oc/index.js";
-import { startHarness, type Harness } from "./fixtures/local-oc/helpers.js";
+import { z } from "zod";
+import { clusterOf, metadataOf, serverOf, startHarness, type Harness } from "./fixtures/local-oc/helpers.js";
 import { instanceSeed } from "./fixtures/local-oc/instances.js";
 
 const S = "/1.0/provisioning/servers";
 const C = "/1.0/provisioning/clusters";
 
-interface Instance {
-  name: string;
-  location: string;
-  status: string;
-}
+/** An instance as GET /local-oc/instances lists it. */
+const instance = z.looseObject({ name: z.string(), location: z.string(), status: z.string() });
 
 async function withHarness(extra: Record<string, unknown>, fn: (h: Harness) => Promise<void>, options: LocalOperationsCenterOptions = {}): Promise<void> {
   const h = await startHarness({ seed: instanceSeed(undefined, extra), ...options });
@@ -25,7 +23,7 @@ async function withHarness(extra: Record<string, unknown>, fn: (h: Harness) => P
 }
 
 async function instances(h: Harness): Promise<Record<string, [string, string]>> {
-  const list = (await h.call("GET", "/local-oc/instances")).json!.metadata as Instance[];
+  const list = metadataOf(await h.call("GET", "/local-oc/instances"), z.array(instance));
   return Object.fromEntries(list.map((i) => [i.name, [i.location, i.status]]));
 }
 
@@ -45,8 +43,8 @@ test(":evacuate moves the migratable instance to the least loaded member and sto
   withHarness(MIXED, async (h) => {
     assert.equal((await h.call("POST", `${S}/server01/system/:evacuate`)).status, 200);
     assert.deepEqual(await instances(h), { web1: ["server03", "Running"], db1: ["server01", "Stopped"], api1: ["server02", "Running"] });
-    const server = (await h.call("GET", `${S}/server01`)).json!.metadata;
-    assert.equal(server.version_data.in_maintenance, 2);
+    const server = serverOf(await h.call("GET", `${S}/server01`));
+    assert.equal(server.version_data?.in_maintenance, 2);
   }));
 
 test("while Incus evacuates, OC shows the server evacuating and the instances still in place", () =>
@@ -54,9 +52,9 @@ test("while Incus evacuates, OC shows the server evacuating and the instances st
     MIXED,
     async (h) => {
       assert.equal((await h.call("POST", `${S}/server01/system/:evacuate`)).status, 200);
-      const server = (await h.call("GET", `${S}/server01`)).json!.metadata;
+      const server = serverOf(await h.call("GET", `${S}/server01`));
       assert.equal(server.server_status_detail, "evacuating");
-      assert.equal(server.version_data.in_maintenance, 1);
+      assert.equal(server.version_data?.in_maintenance, 1);
       assert.deepEqual((await instances(h))["web1"], ["server01", "Running"]);
     },
     { evacuationDelayMs: 3_600_000 },
@@ -95,7 +93,7 @@ test(":restore starts the stopped instance again and brings the migrated one bac
     await h.call("POST", `${S}/server01/system/:evacuate`);
     assert.equal((await h.call("POST", `${S}/server01/system/:restore`)).status, 200);
     assert.deepEqual(await instances(h), { web1: ["server01", "Running"], db1: ["server01", "Running"], api1: ["server02", "Running"] });
-    assert.equal((await h.call("GET", `${S}/server01`)).json!.metadata.version_data.in_maintenance, 0);
+    assert.equal(serverOf(await h.call("GET", `${S}/server01`)).version_data?.in_maintenance, 0);
   }));
 
 test("an instance whose cluster.evacuate is stop stays, even on shared storage; a stopped migratable one still moves", () =>
@@ -174,7 +172,7 @@ test(":evacuate is refused with 400 while a cluster rolling reboot runs, and acc
     const restore = await h.call("POST", `${S}/server01/system/:restore`);
     assert.equal(restore.status, 400, "restore has the same check");
     assert.equal((await h.call("POST", `${S}/server01/system/:evacuate?force=true`)).status, 200);
-    assert.equal((await h.call("GET", `${S}/server01`)).json!.metadata.version_data.in_maintenance, 2);
+    assert.equal(serverOf(await h.call("GET", `${S}/server01`)).version_data?.in_maintenance, 2);
   }));
 
 test(":evacuate is refused with 400 while a cluster update runs", () =>
@@ -207,7 +205,7 @@ test(":evacuate of an already evacuated member is accepted and it stays evacuate
   withHarness(MIXED, async (h) => {
     await h.call("POST", `${S}/server01/system/:evacuate`);
     assert.equal((await h.call("POST", `${S}/server01/system/:evacuate`)).status, 200);
-    assert.equal((await h.call("GET", `${S}/server01`)).json!.metadata.version_data.in_maintenance, 2);
+    assert.equal(serverOf(await h.call("GET", `${S}/server01`)).version_data?.in_maintenance, 2);
     assert.deepEqual((await instances(h))["db1"], ["server01", "Stopped"]);
   }));
 
@@ -243,5 +241,5 @@ test("a cluster rolling reboot evacuates each member in mode auto: an instance w
       "the migratable one moves away",
     );
     assert.deepEqual((await instances(h))["db1"], ["server01", "Running"]);
-    assert.equal((await h.call("GET", `${C}/c1`)).json!.metadata.update_status.in_progress_status.in_progress, "", "the run is over");
+    assert.equal(clusterOf(await h.call("GET", `${C}/c1`)).update_status?.in_progress_status?.in_progress, "", "the run is over");
   }));

@@ -4,11 +4,13 @@ import assert from "node:assert/strict";
 import { createHash } from "node:crypto";
 import { test } from "node:test";
 import type { LocalOperationsCenterOptions } from "../src/local-oc/index.js";
-import { clusterPost, startHarness, type Harness } from "./fixtures/local-oc/helpers.js";
+import { z } from "zod";
+import { clusterPost, metadataOf, startHarness, type Harness, type Reply } from "./fixtures/local-oc/helpers.js";
 import { instanceSeedConfig } from "./fixtures/local-oc/instances.js";
 
 const INCUS = "/1.0";
 const GROUPS = `${INCUS}/cluster/groups`;
+const memberStatus = (reply: Reply) => metadataOf(reply, z.looseObject({ status: z.string() })).status;
 
 async function withCluster(servers: string[], fn: (h: Harness) => Promise<void>, options: LocalOperationsCenterOptions = {}): Promise<void> {
   const h = await startHarness({ servers: 3, ...options });
@@ -29,7 +31,7 @@ test("a cluster group PUT ignores If-Match: a stale ETag is applied", () =>
     assert.equal((await h.incusCall("c1", "POST", GROUPS, { name: "gpu", ...groupBody })).status, 201);
     const put = await h.incusCall("c1", "PUT", `${GROUPS}/gpu`, { ...groupBody, description: "GPUs" }, { headers: { "If-Match": '"stale"' } });
     assert.equal(put.status, 200, put.text);
-    assert.equal((await h.incusCall("c1", "GET", `${GROUPS}/gpu`)).json!.metadata.description, "GPUs");
+    assert.equal(metadataOf(await h.incusCall("c1", "GET", `${GROUPS}/gpu`), z.looseObject({ description: z.string() })).description, "GPUs");
   }));
 
 test("a cluster group PATCH checks If-Match against [description, members], so the GET's ETag is refused (412)", () =>
@@ -65,21 +67,22 @@ test("renaming or deleting the default group answers 403 with Incus's own messag
 async function memberState(h: Harness, member: string, body: Record<string, unknown>): Promise<{ status_code: number; err: string }> {
   const reply = await h.incusCall("c1", "POST", `${INCUS}/cluster/members/${member}/state`, body);
   assert.equal(reply.status, 202, reply.text);
-  const id = (reply.json!.metadata as { id: string }).id;
-  return (await h.incusCall("c1", "GET", `${INCUS}/operations/${id}/wait?timeout=5`)).json!.metadata as { status_code: number; err: string };
+  const { id } = metadataOf(reply, z.looseObject({ id: z.string() }));
+  const operation = z.looseObject({ status_code: z.number(), err: z.string() });
+  return metadataOf(await h.incusCall("c1", "GET", `${INCUS}/operations/${id}/wait?timeout=5`), operation);
 }
 
 test("evacuating an already evacuated member is accepted: the operation runs again and succeeds", () =>
   withCluster(["server01", "server02", "server03"], async (h) => {
     assert.equal((await memberState(h, "server03", { action: "evacuate" })).status_code, 200);
     assert.equal((await memberState(h, "server03", { action: "evacuate" })).status_code, 200);
-    assert.equal((await h.incusCall("c1", "GET", `${INCUS}/cluster/members/server03`)).json!.metadata.status, "Evacuated");
+    assert.equal(memberStatus(await h.incusCall("c1", "GET", `${INCUS}/cluster/members/server03`)), "Evacuated");
   }));
 
 test("restoring an online member is accepted and it stays Online", () =>
   withCluster(["server01", "server02", "server03"], async (h) => {
     assert.equal((await memberState(h, "server03", { action: "restore" })).status_code, 200);
-    assert.equal((await h.incusCall("c1", "GET", `${INCUS}/cluster/members/server03`)).json!.metadata.status, "Online");
+    assert.equal(memberStatus(await h.incusCall("c1", "GET", `${INCUS}/cluster/members/server03`)), "Online");
   }));
 
 test("a second evacuate while the first one runs fails inside its operation", () =>
@@ -112,10 +115,7 @@ test("evacuating through Incus in mode auto moves and stops instances as OC's :e
       devices: { logs: { type: "disk", path: "/var/log/host", source: "/var/log" } },
     });
     assert.equal((await memberState(h, "server01", { action: "evacuate", mode: "auto" })).status_code, 200);
-    const listed = (await h.incusCall("c1", "GET", `${INCUS}/instances?recursion=1`)).json!.metadata as Array<{
-      name: string;
-      location: string;
-      status: string;
-    }>;
+    const instance = z.looseObject({ name: z.string(), location: z.string(), status: z.string() });
+    const listed = metadataOf(await h.incusCall("c1", "GET", `${INCUS}/instances?recursion=1`), z.array(instance));
     assert.deepEqual(Object.fromEntries(listed.map((i) => [i.name, [i.location, i.status]])), { web1: ["server02", "Running"], db1: ["server01", "Stopped"] });
   }));

@@ -15,7 +15,7 @@ import { OperationsCenterClient } from "../src/client/index.js";
 import { incusRemote } from "../src/client/incus-client.js";
 import { createSelfSignedCertificate, certificateFingerprint, type KeyPair } from "../src/local-oc/certificates.js";
 import { startLocalOperationsCenter, type LocalOperationsCenterOptions } from "../src/local-oc/index.js";
-import { clusterPost, startHarness, type Harness } from "./fixtures/local-oc/helpers.js";
+import { clusterOf, clusterPost, startHarness, type Harness } from "./fixtures/local-oc/helpers.js";
 
 const MAIN = join(dirname(fileURLToPath(import.meta.url)), "..", "src", "cli", "main.js");
 
@@ -81,7 +81,7 @@ const harnessClient = (h: Harness): KeyPair => ({ certificate: h.cert, key: h.ke
 
 test("a cluster's listener presents the cluster certificate, and the new one after a certificate PUT", () =>
   withCluster(async (h, url) => {
-    const cluster = (await h.call("GET", "/1.0/provisioning/clusters/c1")).json!.metadata as { fingerprint: string; certificate: string };
+    const cluster = clusterOf(await h.call("GET", "/1.0/provisioning/clusters/c1"));
     assert.equal((await incusCall(url, "GET", "/1.0")).presented, cluster.fingerprint);
     assert.notEqual(cluster.fingerprint, certificateFingerprint(h.oc.serverCertificate));
     const replacement = await createSelfSignedCertificate({ commonName: "c1 new", usage: "server" });

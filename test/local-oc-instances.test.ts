@@ -6,17 +6,22 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
-import { clusterPost, startHarness, type Harness } from "./fixtures/local-oc/helpers.js";
+import { z } from "zod";
+import { clusterPost, metadataOf, namesOf, startHarness, type Harness } from "./fixtures/local-oc/helpers.js";
 import { instanceSeed, instanceSeedConfig } from "./fixtures/local-oc/instances.js";
 
 const INVENTORY = "/1.0/inventory";
 
-interface Listed {
-  name: string;
-  server: string;
-  project_name: string;
-  object: { location: string; status: string; expanded_devices: { root: { pool: string } } };
-}
+/** An inventory instance, as far as these tests read it. */
+const listedInstance = z.looseObject({
+  name: z.string(),
+  server: z.string(),
+  project_name: z.string(),
+  object: z.looseObject({ status: z.string(), expanded_devices: z.record(z.string(), z.unknown()) }),
+});
+const withRootPool = listedInstance.extend({ object: z.looseObject({ expanded_devices: z.looseObject({ root: z.looseObject({ pool: z.string() }) }) }) });
+/** Name and location, as GET /local-oc/instances and /local-oc/storage-volumes list them. */
+const nameAndLocation = z.array(z.looseObject({ name: z.string(), location: z.string() }));
 
 describe("local OC: simulated instances from the seed", () => {
   let h: Harness;
@@ -35,28 +40,25 @@ describe("local OC: simulated instances from the seed", () => {
   after(() => h.close());
 
   it("GET /1.0/inventory/instances lists them with their member as `server`, narrowed by ?server= and ?project=", async () => {
-    const all = (await h.call("GET", `${INVENTORY}/instances?recursion=1`)).json!.metadata as Listed[];
+    const all = metadataOf(await h.call("GET", `${INVENTORY}/instances?recursion=1`), z.array(listedInstance));
     assert.deepEqual(all.map((i) => [i.name, i.server, i.project_name, i.object.status]).sort(), [
       ["cache1", "server02", "apps", "Stopped"],
       ["db1", "server01", "default", "Running"],
       ["web1", "server01", "default", "Running"],
     ]);
-    const onServer01 = (await h.call("GET", `${INVENTORY}/instances?cluster=c1&server=server01&recursion=1`)).json!.metadata as Listed[];
+    const onServer01 = metadataOf(await h.call("GET", `${INVENTORY}/instances?cluster=c1&server=server01&recursion=1`), z.array(withRootPool));
     assert.deepEqual(onServer01.map((i) => [i.name, i.object.expanded_devices.root.pool]).sort(), [
       ["db1", "local"],
       ["web1", "remote"],
     ]);
-    const apps = (await h.call("GET", `${INVENTORY}/instances?project=apps`)).json!.metadata as string[];
+    const apps = namesOf(await h.call("GET", `${INVENTORY}/instances?project=apps`));
     assert.equal(apps.length, 1);
     assert.match(apps[0]!, /^\/1\.0\/inventory\/instances\/[0-9a-f-]{36}$/);
   });
 
   it("GET /1.0/inventory/storage_volumes shows a custom volume on its member beside the ones OC creates", async () => {
-    const volumes = (await h.call("GET", `${INVENTORY}/storage_volumes?server=server01&recursion=1`)).json!.metadata as Array<{
-      name: string;
-      type: string;
-      parent_name: string;
-    }>;
+    const volume = z.looseObject({ name: z.string(), type: z.string(), parent_name: z.string() });
+    const volumes = metadataOf(await h.call("GET", `${INVENTORY}/storage_volumes?server=server01&recursion=1`), z.array(volume));
     assert.deepEqual(volumes.map((v) => `${v.type}/${v.name}@${v.parent_name}`).sort(), [
       "custom/backups@local",
       "custom/data@local",
@@ -66,10 +68,8 @@ describe("local OC: simulated instances from the seed", () => {
   });
 
   it("the inventory's storage pools carry the driver that decides whether an instance can migrate", async () => {
-    const pools = (await h.call("GET", `${INVENTORY}/storage_pools?cluster=c1&recursion=1`)).json!.metadata as Array<{
-      name: string;
-      object: { driver: string };
-    }>;
+    const pool = z.looseObject({ name: z.string(), object: z.looseObject({ driver: z.string() }) });
+    const pools = metadataOf(await h.call("GET", `${INVENTORY}/storage_pools?cluster=c1&recursion=1`), z.array(pool));
     assert.deepEqual(Object.fromEntries(pools.map((p) => [p.name, p.object.driver])), { local: "zfs", remote: "ceph" });
   });
 
@@ -98,17 +98,14 @@ describe("local OC: /local-oc/instances and the cluster's Incus API", () => {
   it("POST places an instance (201, as stored), GET lists it, DELETE removes it", async () => {
     const placed = await h.call("POST", "/local-oc/instances", { name: "vm1", location: "server02", type: "virtual-machine", storage_pool: "remote" });
     assert.equal(placed.status, 201, placed.text);
-    assert.equal(placed.json!.metadata.cluster, "c1");
-    const listed = (await h.call("GET", "/local-oc/instances")).json!.metadata as Array<{ name: string; location: string }>;
+    assert.equal(metadataOf(placed, z.looseObject({ cluster: z.string() })).cluster, "c1");
+    const listed = metadataOf(await h.call("GET", "/local-oc/instances"), nameAndLocation);
     assert.deepEqual(
       listed.map((i) => [i.name, i.location]),
       [["vm1", "server02"]],
     );
-    const incus = (await h.incusCall("c1", "GET", "/1.0/instances?all-projects=true&recursion=1")).json!.metadata as Array<{
-      name: string;
-      location: string;
-      type: string;
-    }>;
+    const incusInstance = z.looseObject({ name: z.string(), location: z.string(), type: z.string() });
+    const incus = metadataOf(await h.incusCall("c1", "GET", "/1.0/instances?all-projects=true&recursion=1"), z.array(incusInstance));
     assert.deepEqual(
       incus.map((i) => [i.name, i.location, i.type]),
       [["vm1", "server02", "virtual-machine"]],
@@ -135,10 +132,7 @@ describe("local OC: /local-oc/instances and the cluster's Incus API", () => {
     assert.equal((await h.call("POST", "/local-oc/instances", { name: "d1", location: "server01", storage_pool: "remote", devices })).status, 201);
     const ownRoot = { root: { type: "disk", path: "/", pool: "local", size: "10GiB" } };
     assert.equal((await h.call("POST", "/local-oc/instances", { name: "d2", location: "server01", devices: ownRoot })).status, 201);
-    const listed = (await h.call("GET", `${INVENTORY}/instances?cluster=c1&recursion=1`)).json!.metadata as Array<{
-      name: string;
-      object: { expanded_devices: unknown };
-    }>;
+    const listed = metadataOf(await h.call("GET", `${INVENTORY}/instances?cluster=c1&recursion=1`), z.array(listedInstance));
     const byName = Object.fromEntries(listed.map((i) => [i.name, i.object.expanded_devices]));
     assert.deepEqual(byName["d1"], { root: { type: "disk", path: "/", pool: "remote" }, ...devices });
     assert.deepEqual(byName["d2"], ownRoot);
@@ -166,7 +160,7 @@ describe("local OC: /local-oc/instances and the cluster's Incus API", () => {
 
   it("custom volumes: POST places one, a remote pool's has no member, DELETE removes it", async () => {
     assert.equal((await h.call("POST", "/local-oc/storage-volumes", { name: "shared", location: "server01", storage_pool: "remote" })).status, 201);
-    const listed = (await h.call("GET", "/local-oc/storage-volumes")).json!.metadata as Array<{ name: string; location: string }>;
+    const listed = metadataOf(await h.call("GET", "/local-oc/storage-volumes"), nameAndLocation);
     assert.deepEqual(
       listed.map((v) => [v.name, v.location]),
       [["shared", ""]],
@@ -192,10 +186,7 @@ describe("local OC: instances in a state file written before devices were simula
     writeFileSync(statePath, JSON.stringify(doc));
     const h = await startHarness({ statePath });
     try {
-      const listed = (await h.call("GET", `${INVENTORY}/instances?recursion=1`)).json!.metadata as Array<{
-        name: string;
-        object: { expanded_devices: unknown };
-      }>;
+      const listed = metadataOf(await h.call("GET", `${INVENTORY}/instances?recursion=1`), z.array(listedInstance));
       assert.deepEqual(
         listed.map((i) => [i.name, i.object.expanded_devices]),
         [["old", { root: { type: "disk", path: "/", pool: "remote" } }]],

@@ -5,7 +5,7 @@
 import { describe, it } from "node:test";
 import assert from "node:assert/strict";
 import type { LocalOperationsCenterOptions, SeedDocument } from "../src/local-oc/index.js";
-import { startHarness, type Harness } from "./fixtures/local-oc/helpers.js";
+import { namesOf, networkOf, serverOf, startHarness, type Harness } from "./fixtures/local-oc/helpers.js";
 
 const S = "/1.0/provisioning/servers";
 const C = "/1.0/provisioning/clusters";
@@ -62,8 +62,8 @@ describe("local OC: the :add-servers join check", () => {
           `${REFUSED}Network interface and bond names and vlans configuration mismatch, found map[eth0:[300 100]] (s1) and map[eth0:[100 300]] (s3): Operation not permitted`,
         );
 
-        const live = (await h.call("GET", `${S}/s3/os/1.0/system/network`)).json!.metadata;
-        live.config.interfaces[0].vlan_tags = [300, 100];
+        const live = networkOf(await h.call("GET", `${S}/s3/os/1.0/system/network`));
+        live.config!.interfaces![0]!.vlan_tags = [300, 100];
         assert.equal((await h.call("PUT", `${S}/s3/os/1.0/system/network`, live)).status, 200);
         const joined = await join(h);
         assert.equal(joined.status, 201, joined.text);
@@ -127,7 +127,7 @@ describe("local OC: ceph and linstor without their applications", () => {
       assert.equal(ceph.status, 404);
       assert.equal(ceph.json!.error, "not found");
       assert.equal((await h.call("GET", `${S}/s3/os/1.0/services/linstor`)).status, 404);
-      assert.ok(!((await h.call("GET", `${S}/s3/os/1.0/services`)).json!.metadata as string[]).includes("/1.0/services/ceph"));
+      assert.ok(!namesOf(await h.call("GET", `${S}/s3/os/1.0/services`)).includes("/1.0/services/ceph"));
       assert.equal((await h.call("POST", `${S}/s3/os/1.0/applications`, { name: "incus-ceph" })).status, 200);
       assert.equal((await h.call("GET", `${S}/s3/os/1.0/services/ceph`)).status, 200);
     });
@@ -159,7 +159,7 @@ describe("local OC: ceph and linstor without their applications", () => {
         r.json!.error,
         'Failed adding servers [s3] to cluster "c": Failed to get ceph service config from cluster member "s1" (https://192.0.2.11:8443): Get OS service "ceph" on "s1" (https://192.0.2.11:8443) failed: not found',
       );
-      assert.equal((await h.call("GET", `${S}/s3`)).json!.metadata.cluster, "", "nothing joined");
+      assert.equal(serverOf(await h.call("GET", `${S}/s3`)).cluster, "", "nothing joined");
     });
   });
 });

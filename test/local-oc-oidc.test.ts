@@ -8,7 +8,8 @@ import { test } from "node:test";
 import { fileURLToPath } from "node:url";
 import yaml from "js-yaml";
 import { certificateFingerprint } from "../src/local-oc/certificates.js";
-import { rawCall, startHarness, type Harness } from "./fixtures/local-oc/helpers.js";
+import { z } from "zod";
+import { metadataOf, rawCall, startHarness, type Harness } from "./fixtures/local-oc/helpers.js";
 
 async function withIssuer(fn: (h: Harness) => Promise<void>): Promise<void> {
   const h = await startHarness({ servers: 1, oidcIssuer: true });
@@ -18,6 +19,9 @@ async function withIssuer(fn: (h: Harness) => Promise<void>): Promise<void> {
     await h.close();
   }
 }
+
+/** What POST /local-oc/oidc/mint answers. */
+const mintedTokens = z.looseObject({ access_token: z.string(), refresh_token: z.string(), token_type: z.string(), expires_in: z.number() });
 
 const bearer = (token: string) => ({ Authorization: `Bearer ${token}` });
 /** A call without a client certificate. */
@@ -42,7 +46,7 @@ test("the issuer publishes discovery and JWKS, and OC's security.oidc names it",
       [["EC", "P-256", "ES256", "sig"]],
     );
     assert.equal(jwks.keys[0]!["d"], undefined, "no private part");
-    const security = (await h.call("GET", "/1.0/system/security")).json!.metadata as { oidc: Record<string, string> };
+    const security = metadataOf(await h.call("GET", "/1.0/system/security"), z.looseObject({ oidc: z.record(z.string(), z.string()) }));
     assert.deepEqual(security.oidc, { issuer, client_id: "local-oc", scopes: "", audience: "", claim: "" });
   }));
 
@@ -50,7 +54,7 @@ test("a valid bearer authenticates as oidc without a client certificate; the ref
   withIssuer(async (h) => {
     const minted = await h.call("POST", "/local-oc/oidc/mint", { subject: "alice" });
     assert.equal(minted.status, 200);
-    const tokens = minted.json!.metadata as { access_token: string; refresh_token: string; token_type: string; expires_in: number };
+    const tokens = metadataOf(minted, mintedTokens);
     assert.deepEqual([tokens.token_type, tokens.expires_in], ["Bearer", 300]);
     assert.equal((await anonymous(h, "POST", "/local-oc/oidc/mint", {}, "{}")).status, 401, "minting is for trusted clients");
 
@@ -139,7 +143,7 @@ test("tokens never reach the request log or the log lines", async () => {
   const lines: string[] = [];
   const h = await startHarness({ servers: 1, oidcIssuer: true, log: (line) => lines.push(line) });
   try {
-    const tokens = (await h.call("POST", "/local-oc/oidc/mint", {})).json!.metadata as { access_token: string; refresh_token: string };
+    const tokens = metadataOf(await h.call("POST", "/local-oc/oidc/mint", {}), mintedTokens);
     await tokenRequest(h, { grant_type: "refresh_token", refresh_token: tokens.refresh_token });
     await anonymous(h, "GET", "/1.0/provisioning/servers", bearer(tokens.access_token));
     await anonymous(h, "GET", "/1.0/provisioning/servers", bearer(`${tokens.access_token}x`));

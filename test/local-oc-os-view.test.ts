@@ -1,4 +1,5 @@
-// The local Operations Center's own OS view (/os/1.0): it does not run on IncusOS, and says so.
+// The local Operations Center over raw HTTPS, its own OS view (/os/1.0): it does not run on
+// IncusOS, and says so.
 import { describe, it } from "node:test";
 import assert from "node:assert/strict";
 import { testHarness } from "./fixtures/local-oc/helpers.js";

@@ -5,11 +5,14 @@ import { describe, it } from "node:test";
 import assert from "node:assert/strict";
 import { createSelfSignedCertificate, certificateFingerprint } from "../src/local-oc/certificates.js";
 import { FLEET_SEED, FLEET_TOKEN } from "./fixtures/local-oc/fleet-seed.js";
-import { clusterPost, rawCall, suiteHarness, testHarness } from "./fixtures/local-oc/helpers.js";
+import { z } from "zod";
+import { clusterPost, metadataOf, rawCall, serverOf, suiteHarness, testHarness, type Reply } from "./fixtures/local-oc/helpers.js";
 
 const C = "/1.0/provisioning/clusters";
 const S = "/1.0/provisioning/servers";
 const TOKENS = "/1.0/provisioning/tokens";
+
+const description = (reply: Reply) => metadataOf(reply, z.looseObject({ description: z.string() })).description;
 
 describe("local OC: tokens and registration", () => {
   const h = suiteHarness({ seed: FLEET_SEED });
@@ -29,11 +32,11 @@ describe("local OC: tokens and registration", () => {
     const r = await register("server09");
     assert.equal(r.status, 201, r.text);
     assert.equal(r.headers["location"], `${S}/server09`);
-    assert.equal(r.json!.metadata.certificate, h.oc.serverCertificate);
-    const server = (await h.call("GET", `${S}/server09`)).json!.metadata;
+    assert.equal(metadataOf(r, z.looseObject({ certificate: z.string() })).certificate, h.oc.serverCertificate);
+    const server = serverOf(await h.call("GET", `${S}/server09`));
     assert.equal(server.certificate, machine.certificate);
     assert.equal(server.server_status, "ready");
-    assert.equal((await h.call("GET", `${TOKENS}/${token}`)).json!.metadata.uses_remaining, 0);
+    assert.equal(metadataOf(await h.call("GET", `${TOKENS}/${token}`), z.looseObject({ uses_remaining: z.number() })).uses_remaining, 0);
     assert.equal((await register("server10")).status, 404, "the token is used up");
     const bad = await rawCall(h.oc.url, h.oc.serverCertificate, "POST", `${S}?token=nope`, { name: "x" }, { cert: machine.certificate, key: machine.key });
     assert.equal(bad.json!.error, "Bad Request: Invalid token: invalid UUID length: 4");
@@ -49,7 +52,7 @@ describe("local OC: tokens and registration", () => {
       { cert: machine.certificate, key: machine.key },
     );
     assert.equal(self.status, 200, self.text);
-    assert.equal((await h.call("GET", `${S}/server09`)).json!.metadata.connection_url, "https://192.0.2.29:8443");
+    assert.equal(serverOf(await h.call("GET", `${S}/server09`)).connection_url, "https://192.0.2.29:8443");
   });
 
   it("tokens and their seeds are created, shown, replaced and deleted", async () => {
@@ -57,14 +60,17 @@ describe("local OC: tokens and registration", () => {
     const c = await h.call("POST", TOKENS, { uses_remaining: 2, expire_at: expire, description: "rack 5" });
     assert.equal(c.status, 201);
     const path = String(c.headers["location"]);
-    assert.equal((await h.call("GET", path)).json!.metadata.description, "rack 5");
+    assert.equal(description(await h.call("GET", path)), "rack 5");
     const past = await h.call("POST", TOKENS, { uses_remaining: 2, expire_at: "2000-01-01T00:00:00Z" });
     assert.equal(past.json!.error, 'Failed creating token: Validation failed for new token: Value for "expire at" can not be in the past');
     assert.equal(
       (await h.call("POST", `${path}/seeds`, { name: "s1", description: "", public: true, seeds: { install: { force_install: true } } })).status,
       201,
     );
-    const seed = (await h.call("GET", `${path}/seeds/s1`)).json!.metadata;
+    const seed = metadataOf(
+      await h.call("GET", `${path}/seeds/s1`),
+      z.looseObject({ seeds: z.looseObject({ install: z.looseObject({ force_install: z.boolean() }) }), public: z.boolean() }),
+    );
     assert.equal(seed.seeds.install.force_install, true);
     assert.equal(seed.public, true);
     const anon = await h.call("GET", `${path}/seeds/s1`, undefined, { auth: false });
@@ -75,7 +81,7 @@ describe("local OC: tokens and registration", () => {
 
   it("channels: stable exists, others are created and deleted; clusters need an existing one", async () => {
     assert.equal((await h.call("POST", "/1.0/provisioning/channels", { name: "lts", description: "long term" })).status, 201);
-    assert.equal((await h.call("GET", "/1.0/provisioning/channels/lts")).json!.metadata.description, "long term");
+    assert.equal(description(await h.call("GET", "/1.0/provisioning/channels/lts")), "long term");
     const inUse = await h.call("DELETE", "/1.0/provisioning/channels/stable");
     assert.equal(inUse.status, 400);
     const unknown = await h.call("POST", C, clusterPost("x", ["server03"], { channel: "nightly" }));
@@ -92,15 +98,15 @@ describe("local OC: trust and unauthenticated routes", () => {
     const other = await createSelfSignedCertificate({ commonName: "ci", usage: "client" });
     const asOther = (path: string) => rawCall(h.oc.url, h.oc.serverCertificate, "GET", path, undefined, { cert: other.certificate, key: other.key });
     assert.equal((await asOther(S)).status, 401);
-    const security = (await h.call("GET", "/1.0/system/security")).json!.metadata;
-    const mine = security.trusted_tls_client_cert_fingerprints as string[];
+    const security = metadataOf(await h.call("GET", "/1.0/system/security"), z.looseObject({ trusted_tls_client_cert_fingerprints: z.array(z.string()) }));
+    const mine = security.trusted_tls_client_cert_fingerprints;
     const put = await h.call("PUT", "/1.0/system/security", {
       ...security,
       trusted_tls_client_cert_fingerprints: [...mine, certificateFingerprint(other.certificate)],
     });
     assert.equal(put.status, 200, put.text);
     assert.equal((await asOther(S)).status, 200);
-    assert.equal((await asOther("/1.0")).json!.metadata.auth, "tls");
+    assert.equal(metadataOf(await asOther("/1.0"), z.looseObject({ auth: z.string() })).auth, "tls");
     const bad = await h.call("PUT", "/1.0/system/security", { ...security, trusted_tls_client_cert_fingerprints: ["xyz"] });
     assert.equal(bad.status, 400);
     await h.call("PUT", "/1.0/system/security", { ...security, trusted_tls_client_cert_fingerprints: [certificateFingerprint(other.certificate)] });

@@ -2,7 +2,8 @@
 // line by line, it never shows a secret sent in a body or a query; the in-process log keeps all.
 import { describe, it, before } from "node:test";
 import assert from "node:assert/strict";
-import { clusterPost, suiteHarness } from "./fixtures/local-oc/helpers.js";
+import { z } from "zod";
+import { clusterPost, metadataOf, suiteHarness } from "./fixtures/local-oc/helpers.js";
 import { valueAt } from "./fixtures/json.js";
 
 const C = "/1.0/provisioning/clusters";
@@ -56,7 +57,8 @@ describe("local OC: the request log hides secrets", () => {
     const r = await h.call("GET", "/local-oc/requests");
     assert.equal(r.status, 200);
     for (const secret of Object.values(secrets)) assert.ok(!r.text.includes(secret), `the log shows ${secret}`);
-    const entries = r.json!.metadata as Array<{ method: string; path: string; query: Record<string, string>; body?: unknown }>;
+    const entry = z.looseObject({ method: z.string(), path: z.string(), query: z.record(z.string(), z.string()), body: z.unknown().optional() });
+    const entries = metadataOf(r, z.array(entry));
     const post = entries.find((e) => e.method === "POST" && e.path === C)!;
     assert.equal(valueAt(post.body, "services_config", "tailscale", "auth_key"), "<redacted>");
     assert.equal(valueAt(post.body, "services_config", "tailscale", "login_server"), "https://hs.example.test");

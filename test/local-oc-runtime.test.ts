@@ -11,7 +11,8 @@ import { fileURLToPath } from "node:url";
 import { createInterface } from "node:readline";
 import { OperationsCenterClient, resolveRemote, OperationsCenterError } from "../src/client/index.js";
 import { startLocalOperationsCenter, SeedError } from "../src/local-oc/index.js";
-import { clusterPost, rawCall, startHarness } from "./fixtures/local-oc/helpers.js";
+import { z } from "zod";
+import { clusterOf, clusterPost, metadataOf, rawCall, startHarness } from "./fixtures/local-oc/helpers.js";
 
 const here = dirname(fileURLToPath(import.meta.url));
 const MAIN = join(here, "..", "src", "cli", "main.js");
@@ -71,7 +72,11 @@ describe("local OC: faults", () => {
       const r = await h.call("GET", "/1.0/provisioning/servers");
       assert.equal(r.status, 503);
       assert.equal(r.json!.error_code, 503);
-      assert.equal((await h.call("GET", "/local-oc/faults")).json!.metadata.errorRate, 1, "control endpoints are never faulted");
+      assert.equal(
+        metadataOf(await h.call("GET", "/local-oc/faults"), z.looseObject({ errorRate: z.number() })).errorRate,
+        1,
+        "control endpoints are never faulted",
+      );
       const put = await h.call("PUT", "/local-oc/faults", { dropRate: 1 });
       assert.equal(put.status, 200);
       await assert.rejects(h.call("GET", "/1.0"), /socket hang up|ECONNRESET/);
@@ -133,7 +138,7 @@ describe("local OC: persistence", () => {
         assert.equal(again.serverCertificate, cert);
         const r = await rawCall(again.url, again.serverCertificate, "GET", `${C}/p`, undefined, { cert: h.cert, key: h.key });
         assert.equal(r.status, 200, "the client certificate is still trusted");
-        assert.equal(r.json!.metadata.status, "ready");
+        assert.equal(clusterOf(r).status, "ready");
         const snap = again.snapshot();
         assert.deepEqual(snap.clusters[0]!.application_seed_config, { config: { "a.b": "c" } });
         assert.deepEqual(snap.servers.find((s) => s.name === "server02")!.incusos.network.interfaces![0]!.vlan_tags, [7]);

@@ -8,7 +8,7 @@ import { mkdtempSync, readdirSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Store } from "../src/local-oc/state.js";
-import { clusterPost, startHarness } from "./fixtures/local-oc/helpers.js";
+import { clusterOf, clusterPost, startHarness } from "./fixtures/local-oc/helpers.js";
 
 const C = "/1.0/provisioning/clusters";
 const SERVERS = 12;
@@ -29,8 +29,8 @@ describe("local OC: state file under concurrent mutations", () => {
             assert.equal(onDisk.clusters.find((c) => c.name === `c${id}`)?.status, "ready", `c${id} is ready in the file once its create is answered`);
             assert.equal(onDisk.servers.find((s) => s.name === `server${id}`)?.cluster, `c${id}`);
 
-            const { metadata } = (await h.call("GET", `${C}/c${id}`)).json!;
-            const updated = await h.call("PUT", `${C}/c${id}`, { ...metadata, description: `updated ${id}` });
+            const cluster = clusterOf(await h.call("GET", `${C}/c${id}`));
+            const updated = await h.call("PUT", `${C}/c${id}`, { ...cluster, description: `updated ${id}` });
             assert.ok(updated.status >= 200 && updated.status < 300, updated.text);
             assert.equal(Store.load(statePath)!.clusters.find((c) => c.name === `c${id}`)?.description, `updated ${id}`);
           }),
@@ -57,13 +57,13 @@ describe("local OC: issued certificates", () => {
       const name = "east, rack=2 é";
       // Operations Center parses the connection URL as Go's url.Parse does, which refuses a space in a host.
       assert.equal((await h.call("POST", C, clusterPost(name, ["server01"], { connection_url: "https://east.example.test:8443" }))).status, 201);
-      const { metadata } = (await h.call("GET", `${C}/${encodeURIComponent(name)}`)).json!;
-      const certificate = new X509Certificate(metadata.certificate as string);
+      const cluster = clusterOf(await h.call("GET", `${C}/${encodeURIComponent(name)}`));
+      const certificate = new X509Certificate(cluster.certificate as string);
       assert.equal(certificate.subject, "CN=east\\, rack=2 é\nO=cdktf-operations-center");
       assert.equal(certificate.issuer, certificate.subject);
       assert.ok(certificate.verify(certificate.publicKey), "self-signed");
       assert.deepEqual(certificate.keyUsage, ["1.3.6.1.5.5.7.3.1"]);
-      assert.equal(metadata.fingerprint, certificate.fingerprint256.replaceAll(":", "").toLowerCase());
+      assert.equal(cluster.fingerprint, certificate.fingerprint256.replaceAll(":", "").toLowerCase());
     } finally {
       await h.close();
     }

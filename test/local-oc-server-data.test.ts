@@ -9,7 +9,8 @@ import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { startLocalOperationsCenter, type LocalOperationsCenterOptions } from "../src/local-oc/index.js";
-import { startHarness, type Harness } from "./fixtures/local-oc/helpers.js";
+import { z } from "zod";
+import { metadataOf, namesOf, networkOf, osObjectOf, serverOf, startHarness, type Harness } from "./fixtures/local-oc/helpers.js";
 
 const S = "/1.0/provisioning/servers";
 const C = "/1.0/provisioning/clusters";
@@ -31,13 +32,13 @@ async function withCluster(options: LocalOperationsCenterOptions, fn: (h: Harnes
 async function storedTags(h: Harness, server: string): Promise<unknown> {
   const r = await h.call("GET", `${S}/${server}/system/network`);
   assert.equal(r.status, 200, r.text);
-  return r.json!.metadata.config.interfaces[0].vlan_tags;
+  return networkOf(r).config!.interfaces![0]!.vlan_tags;
 }
 
 async function liveTags(h: Harness, server: string): Promise<unknown> {
   const r = await h.call("GET", `${S}/${server}/os/1.0/system/network`);
   assert.equal(r.status, 200, r.text);
-  return r.json!.metadata.config.interfaces[0].vlan_tags;
+  return networkOf(r).config!.interfaces![0]!.vlan_tags;
 }
 
 async function addTags(h: Harness, tags: number[]): Promise<void> {
@@ -45,8 +46,8 @@ async function addTags(h: Harness, tags: number[]): Promise<void> {
   assert.equal(r.status, 200, r.text);
 }
 
-async function status(h: Harness, server: string): Promise<{ status: string; detail: string }> {
-  const m = (await h.call("GET", `${S}/${server}`)).json!.metadata;
+async function status(h: Harness, server: string): Promise<{ status: string; detail: string | undefined }> {
+  const m = serverOf(await h.call("GET", `${S}/${server}`));
   return { status: m.server_status, detail: m.server_status_detail };
 }
 
@@ -58,11 +59,11 @@ describe("local OC: OC's stored server data and the live IncusOS state", () => {
         assert.equal(await storedTags(h, server), undefined, `${server}: stored copy unchanged`);
         assert.deepEqual(await liveTags(h, server), [100], `${server}: IncusOS has the tags`);
       }
-      const doc = (await h.call("GET", `${S}/server01`)).json!.metadata;
-      assert.equal(doc.os_data.network.config.interfaces[0].vlan_tags, undefined, "os_data is the stored copy too");
+      const doc = serverOf(await h.call("GET", `${S}/server01`));
+      assert.equal(doc.os_data!.network!.config!.interfaces![0]!.vlan_tags, undefined, "os_data is the stored copy too");
 
       const polled = await h.call("POST", "/local-oc/poll", { servers: ["server01"] });
-      assert.deepEqual(polled.json!.metadata, ["server01"]);
+      assert.deepEqual(namesOf(polled), ["server01"]);
       assert.deepEqual(await storedTags(h, "server01"), [100], "the poll refreshed server01");
       assert.equal(await storedTags(h, "server02"), undefined, "server02 was not polled");
 
@@ -86,9 +87,9 @@ describe("local OC: OC's stored server data and the live IncusOS state", () => {
 
   it("an application installed through the os proxy stays out of version_data until a poll", async () => {
     await withCluster({ selfUpdatePollDelayMs: NEVER }, async (h) => {
-      const apps = async () => ((await h.call("GET", `${S}/server03`)).json!.metadata.version_data.applications as Array<{ name: string }>).map((a) => a.name);
+      const apps = async () => serverOf(await h.call("GET", `${S}/server03`)).version_data!.applications!.map((a) => a.name);
       assert.equal((await h.call("POST", `${S}/server03/os/1.0/applications`, { name: "debug" })).status, 200);
-      assert.deepEqual((await h.call("GET", `${S}/server03/os/1.0/applications`)).json!.metadata, ["/1.0/applications/debug", "/1.0/applications/incus"]);
+      assert.deepEqual(namesOf(await h.call("GET", `${S}/server03/os/1.0/applications`)), ["/1.0/applications/debug", "/1.0/applications/incus"]);
       assert.deepEqual(await apps(), ["incus"]);
       await h.call("POST", "/local-oc/poll");
       assert.deepEqual(await apps(), ["incus", "debug"]);
@@ -97,11 +98,10 @@ describe("local OC: OC's stored server data and the live IncusOS state", () => {
 
   it("a bulk add_application installs on the members and leaves version_data as it was until a poll", async () => {
     await withCluster({ selfUpdatePollDelayMs: 0 }, async (h) => {
-      const apps = async (server: string) =>
-        ((await h.call("GET", `${S}/${server}`)).json!.metadata.version_data.applications as Array<{ name: string }>).map((a) => a.name);
+      const apps = async (server: string) => serverOf(await h.call("GET", `${S}/${server}`)).version_data!.applications!.map((a) => a.name);
       const r = await h.call("POST", `${C}/c/:bulk-update`, { action: "add_application", arguments: { name: "debug" } });
       assert.equal(r.status, 200, r.text);
-      assert.deepEqual((await h.call("GET", `${S}/server02/os/1.0/applications`)).json!.metadata, ["/1.0/applications/debug", "/1.0/applications/incus"]);
+      assert.deepEqual(namesOf(await h.call("GET", `${S}/server02/os/1.0/applications`)), ["/1.0/applications/debug", "/1.0/applications/incus"]);
       assert.deepEqual(await apps("server02"), ["incus"]);
       await h.call("POST", "/local-oc/poll", { servers: ["server02"] });
       assert.deepEqual(await apps("server02"), ["incus", "debug"]);
@@ -113,7 +113,7 @@ describe("local OC: OC's stored server data and the live IncusOS state", () => {
       assert.equal((await h.call("POST", `${S}/server03/os/1.0/applications`, { name: "debug" })).status, 200);
       const put = await h.call("PUT", `${S}/server03/system/update`, { config: { channel: "stable" } });
       assert.equal(put.status, 200, put.text);
-      const apps = (await h.call("GET", `${S}/server03`)).json!.metadata.version_data.applications as Array<{ name: string }>;
+      const apps = serverOf(await h.call("GET", `${S}/server03`)).version_data!.applications!;
       assert.deepEqual(
         apps.map((a) => a.name),
         ["incus", "debug"],
@@ -135,7 +135,7 @@ describe("local OC: OC's stored server data and the live IncusOS state", () => {
   it("a bulk action polls the members first: their stored copies are fresh and a pending member is ready again", async () => {
     await withCluster({ selfUpdatePollDelayMs: NEVER }, async (h) => {
       assert.equal((await h.call("POST", `${S}/server01/os/1.0/applications`, { name: "debug" })).status, 200);
-      const live = (await h.call("GET", `${S}/server02/os/1.0/system/network`)).json!.metadata;
+      const live = networkOf(await h.call("GET", `${S}/server02/os/1.0/system/network`));
       assert.equal((await h.call("PUT", `${S}/server02/system/network`, { config: live.config })).status, 200);
       assert.deepEqual(await status(h, "server02"), { status: "pending", detail: "re-configuring" });
 
@@ -145,7 +145,7 @@ describe("local OC: OC's stored server data and the live IncusOS state", () => {
       });
       assert.equal(r.status, 200, r.text);
       assert.deepEqual(await status(h, "server02"), { status: "ready", detail: "" });
-      const apps = (await h.call("GET", `${S}/server01`)).json!.metadata.version_data.applications as Array<{ name: string }>;
+      const apps = serverOf(await h.call("GET", `${S}/server01`)).version_data!.applications!;
       assert.ok(
         apps.some((a) => a.name === "debug"),
         "server01's stored applications were refreshed",
@@ -157,8 +157,8 @@ describe("local OC: OC's stored server data and the live IncusOS state", () => {
 describe("local OC: pending after a network PUT", () => {
   it("PUT system/network stores the request's network and leaves the server pending / re-configuring until a poll", async () => {
     await withCluster({ selfUpdatePollDelayMs: NEVER }, async (h) => {
-      const live = (await h.call("GET", `${S}/server03/os/1.0/system/network`)).json!.metadata;
-      live.config.interfaces[0].vlan_tags = [30];
+      const live = networkOf(await h.call("GET", `${S}/server03/os/1.0/system/network`));
+      live.config!.interfaces![0]!.vlan_tags = [30];
       const put = await h.call("PUT", `${S}/server03/system/network`, { config: live.config });
       assert.equal(put.status, 200, put.text);
       assert.deepEqual(await status(h, "server03"), { status: "pending", detail: "re-configuring" });
@@ -201,7 +201,7 @@ describe("local OC: pending after a network PUT", () => {
         'Failed to update server network configuration for "server03": Put OS network data to "server03" (https://192.0.2.13:8443) failed: network configuration has no devices defined',
       );
       assert.deepEqual(await status(h, "server03"), { status: "ready", detail: "" });
-      assert.equal((await h.call("GET", `${S}/server03/system/network`)).json!.metadata.config.interfaces[0].name, "eth0");
+      assert.equal(networkOf(await h.call("GET", `${S}/server03/system/network`)).config!.interfaces![0]!.name, "eth0");
       const ghost = await h.call("PUT", `${S}/ghost/system/network`, { config: {} });
       assert.equal(ghost.status, 404);
       assert.equal(
@@ -218,7 +218,7 @@ describe("local OC: pending after a storage PUT", () => {
       const put = await h.call("PUT", `${S}/server03/system/storage`, { config: { scrub_schedule: "0 5 * * 0" } });
       assert.equal(put.status, 200, put.text);
       assert.deepEqual(await status(h, "server03"), { status: "pending", detail: "re-configuring" });
-      assert.equal((await h.call("GET", `${S}/server03/system/storage`)).json!.metadata.config.scrub_schedule, "0 5 * * 0");
+      assert.equal(osObjectOf(await h.call("GET", `${S}/server03/system/storage`)).config!["scrub_schedule"], "0 5 * * 0");
       assert.equal((await h.call("POST", `${S}/server03/:resync`)).status, 200);
       assert.deepEqual(await status(h, "server03"), { status: "ready", detail: "" });
       const ghost = await h.call("PUT", `${S}/ghost/system/storage`, { config: {} });
@@ -310,10 +310,11 @@ describe("local OC: the oc-cdktf local-oc flags", () => {
 });
 
 describe("local OC: a poll stores the server's connection_url from its management-role address", () => {
-  const connectionURL = async (h: Harness): Promise<string> => (await h.call("GET", `${S}/server03`)).json!.metadata.connection_url;
-  const putLive = async (h: Harness, change: (eth0: { roles?: string[]; addresses?: string[] }) => void): Promise<void> => {
-    const live = (await h.call("GET", `${S}/server03/os/1.0/system/network`)).json!.metadata.config;
-    change(live.interfaces[0]);
+  const connectionURL = async (h: Harness): Promise<string> =>
+    metadataOf(await h.call("GET", `${S}/server03`), z.looseObject({ connection_url: z.string() })).connection_url;
+  const putLive = async (h: Harness, change: (eth0: { roles?: string[] | null; addresses?: string[] | null }) => void): Promise<void> => {
+    const live = networkOf(await h.call("GET", `${S}/server03/os/1.0/system/network`)).config!;
+    change(live.interfaces![0]!);
     const put = await h.call("PUT", `${S}/server03/os/1.0/system/network`, { config: live });
     assert.equal(put.status, 200, put.text);
   };

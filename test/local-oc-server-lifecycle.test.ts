@@ -3,7 +3,8 @@
 // check, and the 500 of a server OC cannot reach.
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { startHarness, type Harness } from "./fixtures/local-oc/helpers.js";
+import { z } from "zod";
+import { metadataOf, serverOf, startHarness, type Harness } from "./fixtures/local-oc/helpers.js";
 import { instanceSeed } from "./fixtures/local-oc/instances.js";
 
 const S = "/1.0/provisioning/servers";
@@ -18,8 +19,8 @@ async function withHarness(seed: Record<string, unknown>, fn: (h: Harness) => Pr
   }
 }
 
-const status = async (h: Harness, name: string): Promise<[string, string]> => {
-  const server = (await h.call("GET", `${S}/${name}`)).json!.metadata;
+const status = async (h: Harness, name: string): Promise<[string, string | undefined]> => {
+  const server = serverOf(await h.call("GET", `${S}/${name}`));
   return [server.server_status, server.server_status_detail];
 };
 
@@ -80,14 +81,18 @@ test(":update forces IncusOS' update config and updates the OS only with os.trig
     const model = h.oc.saveSnapshot();
     model.servers[0]!.needs_update = true;
     h.oc.restoreSnapshot(model);
-    const systemUpdate = async () => (await h.call("GET", `${S}/server01/system/update`)).json!.metadata;
+    const update = z.looseObject({
+      config: z.looseObject({ auto_reboot: z.boolean(), check_frequency: z.string(), channel: z.string() }),
+      state: z.looseObject({ status: z.string(), needs_reboot: z.boolean() }),
+    });
+    const systemUpdate = async () => metadataOf(await h.call("GET", `${S}/server01/system/update`), update);
 
     assert.equal((await h.call("POST", `${S}/server01/system/:update`, { os: { name: "IncusOS", trigger_update: false } })).status, 200);
     assert.deepEqual(await status(h, "server01"), ["ready", "updating"]);
     const forced = await systemUpdate();
     assert.equal(forced.config.auto_reboot, false);
     assert.equal(forced.config.check_frequency, "never");
-    assert.equal(forced.config.channel, (await h.call("GET", `${S}/server01`)).json!.metadata.channel);
+    assert.equal(forced.config.channel, serverOf(await h.call("GET", `${S}/server01`)).channel);
     assert.equal(forced.state.status, "Update available", "no update without trigger_update");
 
     assert.equal((await h.call("POST", `${S}/server01/system/:update`, { os: { name: "IncusOS", trigger_update: true } })).status, 200);

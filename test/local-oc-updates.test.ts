@@ -2,7 +2,7 @@
 // :cancel-operation, and the launches it refuses, stepped one state at a time by the test.
 import { describe, it, beforeEach } from "node:test";
 import assert from "node:assert/strict";
-import { clusterPost, testHarness } from "./fixtures/local-oc/helpers.js";
+import { clusterOf, clusterPost, serverOf, testHarness } from "./fixtures/local-oc/helpers.js";
 
 const C = "/1.0/provisioning/clusters";
 const S = "/1.0/provisioning/servers";
@@ -17,8 +17,8 @@ describe("local OC: the update control loop", () => {
     h.oc.restoreSnapshot(model);
   });
 
-  const status = async () => (await h.call("GET", `${C}/k`)).json!.metadata.update_status.in_progress_status;
-  const server = async (name: string) => (await h.call("GET", `${S}/${name}`)).json!.metadata;
+  const status = async () => clusterOf(await h.call("GET", `${C}/k`)).update_status!.in_progress_status!;
+  const server = async (name: string) => serverOf(await h.call("GET", `${S}/${name}`));
 
   it(":update with reboot steps through the update states of the member that needs it", async () => {
     assert.equal((await h.call("POST", `${C}/k/:update`, { reboot: true })).status, 200);
@@ -26,12 +26,12 @@ describe("local OC: the update control loop", () => {
     assert.equal(launched.in_progress, "applying updates with reboot");
     assert.equal(launched.evacuated_before, null);
     assert.ok(!("status_description" in launched), "no progress reported before the first step");
-    const seen: string[] = [];
-    const states: Array<{ maintenance: number; status: string }> = [];
+    const seen: Array<string | undefined> = [];
+    const states: Array<{ maintenance: number | null | undefined; status: string }> = [];
     while (h.oc.advanceClusterOperations() > 0) {
       seen.push((await status()).status_description);
       const b = await server("b");
-      states.push({ maintenance: b.version_data.in_maintenance, status: b.server_status });
+      states.push({ maintenance: b.version_data!.in_maintenance, status: b.server_status });
     }
     assert.deepEqual(seen, [
       '[10/18] update pending server "b"',
@@ -49,9 +49,9 @@ describe("local OC: the update control loop", () => {
     assert.equal(done.in_progress, "");
     assert.equal(done.pending_reboot, null);
     const b = await server("b");
-    assert.equal(b.version_data.needs_update, false);
-    assert.equal(b.version_data.needs_reboot, false);
-    assert.equal(b.version_data.in_maintenance, 0);
+    assert.equal(b.version_data!.needs_update, false);
+    assert.equal(b.version_data!.needs_reboot, false);
+    assert.equal(b.version_data!.in_maintenance, 0);
     assert.equal(b.server_status, "ready");
   });
 
@@ -62,12 +62,12 @@ describe("local OC: the update control loop", () => {
     h.oc.restoreSnapshot(model);
     assert.equal((await h.call("POST", `${C}/k/:update`, { reboot: false })).status, 200);
     assert.equal((await status()).in_progress, "applying updates");
-    const seen: string[] = [];
+    const seen: Array<string | undefined> = [];
     while (h.oc.advanceClusterOperations() > 0) seen.push((await status()).status_description);
     assert.deepEqual(seen, ['[3/4] update pending server "a"', '[4/4] updating server "a"']);
     const a = await server("a");
-    assert.equal(a.version_data.needs_update, false);
-    assert.equal(a.version_data.needs_reboot, true);
+    assert.equal(a.version_data!.needs_update, false);
+    assert.equal(a.version_data!.needs_reboot, true);
     assert.equal(a.server_status_detail, "");
   });
 
@@ -107,6 +107,6 @@ describe("local OC: the update control loop", () => {
     h.oc.advanceClusterOperations();
     assert.equal((await h.call("POST", `${C}/k/:cancel-operation`)).status, 200);
     assert.equal(h.oc.advanceClusterOperations(), 0);
-    assert.equal((await server("a")).version_data.in_maintenance, 1, "the evacuation under way is not undone");
+    assert.equal((await server("a")).version_data!.in_maintenance, 1, "the evacuation under way is not undone");
   });
 });

@@ -1,3 +1,6 @@
+// Unit: the plugin layer's cty codec (src/provider/plugin/cty/), no process: msgpack and JSON values
+// by their Terraform type, unknowns, dynamic values, nested blocks, and write-only attributes nulled.
+
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { decode, encode, ExtData } from "@msgpack/msgpack";

@@ -1,3 +1,7 @@
+// The plugin layer as a process: the toy provider (test/fixtures/plugin) started the way go-plugin
+// starts it, driven over gRPC by the test (no terraform): the handshake line, AutoMTLS, plaintext,
+// shutdown, and the message when it is started by hand.
+
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { spawn } from "node:child_process";

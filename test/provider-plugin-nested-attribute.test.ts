@@ -1,3 +1,6 @@
+// Unit: a nested map attribute in the plugin layer (src/provider/plugin/), no process: its schema
+// on the wire (tfplugin6 nested_type) and its values through the cty codec.
+
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { encode as msgpack, ExtData } from "@msgpack/msgpack";

@@ -1,3 +1,6 @@
+// Unit: the plugin layer's gRPC service (src/provider/plugin/service.ts) called in-process with
+// encoded requests, no process and no server: diagnostics, write-only values, lazy provider loading.
+
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { createService, type Service } from "../src/provider/plugin/service.js";

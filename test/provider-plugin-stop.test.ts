@@ -1,3 +1,6 @@
+// The plugin layer as a process: the toy provider (test/fixtures/plugin) driven over gRPC by the test
+// (no terraform): StopProvider during an apply, and exiting on its own when its parent is killed.
+
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { mkdtemp, rm } from "node:fs/promises";

@@ -1,3 +1,6 @@
+// Unit: the plugin layer's wire formats, no process: its msgpack (against the @msgpack/msgpack
+// library) and its protobuf encoding of tfplugin6 messages.
+
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { decode as libraryDecode, encode as libraryEncode, ExtData } from "@msgpack/msgpack";

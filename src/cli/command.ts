@@ -1,14 +1,20 @@
-// What every `oc-cdktf` subcommand shares: its options parsed with node:util parseArgs, `--help`
-// / `-h` printing its usage, and usage errors written as `oc-cdktf NAME: message` followed by the
-// usage, with the subcommand's exit code for them.
+// What every `oc-cdktf` subcommand, and the `oc-cdktf` dispatcher itself, share: options parsed
+// with node:util parseArgs, `--help` / `-h` printing the usage, and usage errors written as
+// `oc-cdktf NAME: message` followed by the usage, with the command's exit code for them.
 import { parseArgs, type ParseArgsConfig } from "node:util";
 
-/** A subcommand's name (as in `oc-cdktf NAME`), its usage text, and its exit code for a usage error. */
+/**
+ * A subcommand's name (as in `oc-cdktf NAME`; "" for the dispatcher), its usage text, and its exit
+ * code for a usage error.
+ */
 export interface Command {
   readonly name: string;
   readonly usage: string;
   readonly usageExit: number;
 }
+
+/** `oc-cdktf NAME`, or `oc-cdktf` for the dispatcher: what starts each of its messages. */
+const label = (command: Command): string => (command.name === "" ? "oc-cdktf" : `oc-cdktf ${command.name}`);
 
 const HELP = { help: { type: "boolean", short: "h" } } as const;
 
@@ -22,13 +28,13 @@ export function showHelp(command: Command): number {
 
 /** Writes `oc-cdktf NAME: message`, then the usage, to stderr; returns the usage exit code. */
 export function usageError(command: Command, message: string): number {
-  process.stderr.write(`oc-cdktf ${command.name}: ${message}\n\n${command.usage}`);
+  process.stderr.write(`${label(command)}: ${message}\n\n${command.usage}`);
   return command.usageExit;
 }
 
 /** Writes `oc-cdktf NAME: message` to stderr (no usage); returns `exitCode`. */
 export function failure(command: Command, message: string, exitCode: number): number {
-  process.stderr.write(`oc-cdktf ${command.name}: ${message}\n`);
+  process.stderr.write(`${label(command)}: ${message}\n`);
   return exitCode;
 }
 
