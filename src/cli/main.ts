@@ -28,6 +28,7 @@ const commands: Record<string, () => Promise<SubCommand>> = {
   validate: async () => (await import("./validate.js")).run,
   "plan-summary": async () => (await import("./plan-summary.js")).run,
   drift: async () => (await import("./drift.js")).run,
+  leftovers: async () => (await import("./leftovers.js")).run,
 };
 
 async function main(argv: string[]): Promise<number> {
