@@ -248,7 +248,8 @@ async function adoptionNotice(config: ObjectValue | null, context: CallContext<P
           `An earlier apply of this resource created it (it carries this resource's oc-cdktf.io/created-by) and was interrupted before Terraform ` +
           `saved it in state. Nothing was changed. To remove it by its ${deletionPolicy}${policy === undefined ? "" : ` "${policy}"`}: run terraform apply ` +
           `(it adopts the cluster into state without creating it), then terraform destroy. Or import it: ` +
-          `terraform import <this resource's address> ${name}, then terraform apply (it records ${deletionPolicy}) and terraform destroy.`,
+          `terraform import <this resource's address> ${name}, then terraform apply (it records ${deletionPolicy}) and terraform destroy. ` +
+          `Or delete it in Operations Center yourself.`,
         path: ["name"],
       },
     ];
