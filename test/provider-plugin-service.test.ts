@@ -55,7 +55,13 @@ function service(resource: Resource<Client>, lines: string[] = []): Service {
   const provider = providerOf(resource);
   return createService(
     { load: async () => provider },
-    { log: hclogLogger("provider.x", (line) => lines.push(line)), signal: new AbortController().signal, stop: () => undefined, stopping: () => undefined },
+    {
+      log: hclogLogger("provider.x", (line) => lines.push(line)),
+      signal: new AbortController().signal,
+      stop: () => undefined,
+      stopping: () => undefined,
+      terraformCommand: () => ({ known: false, reason: "no Terraform" }),
+    },
   );
 }
 
@@ -201,7 +207,13 @@ test("unknown types, MoveResourceState, functions and ephemeral resources answer
 test("a provider that fails to load reports it on the first schema request", async () => {
   const svc = createService<Client>(
     { load: async () => Promise.reject(new Error("schema module missing")) },
-    { log: hclogLogger(undefined, () => undefined), signal: new AbortController().signal, stop: () => undefined, stopping: () => undefined },
+    {
+      log: hclogLogger(undefined, () => undefined),
+      signal: new AbortController().signal,
+      stop: () => undefined,
+      stopping: () => undefined,
+      terraformCommand: () => ({ known: false, reason: "no Terraform" }),
+    },
   );
   const schema = decode(wire.GetProviderSchemaResponse, await svc.routes.get("/tfplugin6.Provider/GetProviderSchema")!(new Uint8Array(0)));
   assert.equal(schema.diagnostics[0]!.summary, "schema module missing");
@@ -219,7 +231,13 @@ test("with a schemas function, schema and metadata requests never load the provi
       },
       schemas: async () => ({ provider: provider.schema, resources: { x_thing: resource.schema }, dataSources: {} }),
     },
-    { log: hclogLogger(undefined, () => undefined), signal: new AbortController().signal, stop: () => undefined, stopping: () => undefined },
+    {
+      log: hclogLogger(undefined, () => undefined),
+      signal: new AbortController().signal,
+      stop: () => undefined,
+      stopping: () => undefined,
+      terraformCommand: () => ({ known: false, reason: "no Terraform" }),
+    },
   );
   const schema = await call(svc, "GetProviderSchema", wire.Empty, {}, wire.GetProviderSchemaResponse);
   assert.deepEqual([...schema.resource_schemas.keys()], ["x_thing"]);

@@ -48,6 +48,12 @@ const subCommands: readonly SubCommand[] = [
     summary: "what changed outside Terraform; clusters no stack manages",
     load: async () => (await import("./drift.js")).run,
   },
+  {
+    name: "leftovers",
+    args: "[STACK_DIR]",
+    summary: "clusters an interrupted apply left outside the state",
+    load: async () => (await import("./leftovers.js")).run,
+  },
 ];
 
 const listing = [...subCommands, { name: "help", args: "[COMMAND]", summary: "show this text, or COMMAND's (as COMMAND --help does)" }].map(

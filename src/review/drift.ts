@@ -47,17 +47,20 @@ export function findStacks(dir: string): string[] {
   return out;
 }
 
-/** terraform plan -refresh-only into a temporary plan file, then show -json of it. */
-async function refreshOnlyPlan(stackDir: string, env: NodeJS.ProcessEnv): Promise<Plan> {
+/**
+ * terraform plan with `options` (-refresh-only for drift) into a temporary plan file, then show
+ * -json of it; terraform init first when the stack has no .terraform yet. Never takes the lock.
+ */
+export async function stackPlan(stackDir: string, env: NodeJS.ProcessEnv, options: readonly string[]): Promise<Plan> {
   if (!existsSync(path.join(stackDir, ".terraform"))) {
     const init = await terraform(["init", "-input=false", "-no-color"], { cwd: stackDir, env });
     if (init.code !== 0) throw new Error(`terraform init failed:\n${init.stderr.trim() || init.stdout.trim()}`);
   }
-  const scratch = mkdtempSync(path.join(tmpdir(), "oc-cdktf-drift-"));
+  const scratch = mkdtempSync(path.join(tmpdir(), "oc-cdktf-plan-"));
   try {
-    const planFile = path.join(scratch, "drift.bin");
-    const planned = await terraform(["plan", "-refresh-only", "-input=false", "-no-color", "-lock=false", `-out=${planFile}`], { cwd: stackDir, env });
-    if (planned.code !== 0) throw new Error(`terraform plan -refresh-only failed:\n${planned.stderr.trim() || planned.stdout.trim()}`);
+    const planFile = path.join(scratch, "plan.bin");
+    const planned = await terraform(["plan", ...options, "-input=false", "-no-color", "-lock=false", `-out=${planFile}`], { cwd: stackDir, env });
+    if (planned.code !== 0) throw new Error(`terraform ${["plan", ...options].join(" ")} failed:\n${planned.stderr.trim() || planned.stdout.trim()}`);
     const shown = await terraform(["show", "-json", planFile], { cwd: stackDir, env });
     if (shown.code !== 0) throw new Error(`terraform show -json failed:\n${shown.stderr.trim()}`);
     const { plan } = parsePlanText(shown.stdout, `terraform show -json in ${stackDir}`);
@@ -69,7 +72,7 @@ async function refreshOnlyPlan(stackDir: string, env: NodeJS.ProcessEnv): Promis
 }
 
 /** The provider block's constant attributes, the others null: what configure gets from Terraform. */
-function providerBlock(plan: Plan): { config: ObjectValue; notes: string[] } {
+export function providerBlock(plan: Plan): { config: ObjectValue; notes: string[] } {
   const entry = Object.values(plan.configuration?.provider_config ?? {}).find((p) => p.name === PROVIDER_PREFIX.slice(0, -1) && p.expressions !== undefined);
   const config: ObjectValue = Object.fromEntries(Object.keys(providerSchema.block.attributes ?? {}).map((name) => [name, null]));
   const notes: string[] = [];
@@ -282,7 +285,7 @@ export async function driftReport(directory: string, options: DriftOptions = {})
       const stack = path.relative(root, stackDir) || ".";
       let plan: Plan;
       try {
-        plan = await refreshOnlyPlan(stackDir, env);
+        plan = await stackPlan(stackDir, env, ["-refresh-only"]);
       } catch (error) {
         report.stacks.push({ stack, items: [], clusters: [], error: error instanceof Error ? error.message : String(error) });
         continue;

@@ -10,6 +10,7 @@ import type { ProviderDefinition } from "./types.js";
 import { hclogLogger, logLevelFrom } from "./log.js";
 import type { GrpcServer } from "./grpc/server.js";
 import { selfSignedCertificate } from "./tls/certificate.js";
+import { terraformCommandOf, type TerraformCommand } from "./terraform-command.js";
 
 export interface ServeOptions {
   /** The provider's short name ("operationscenter"): its log lines carry @module "provider.<name>". */
@@ -96,7 +97,16 @@ export async function serve<Client>(definition: ProviderDefinition<Client>, opti
   setInterval(stopping, PARENT_POLL_MS).unref();
 
   const [{ grpcServer }, { createService }] = await Promise.all([import("./grpc/server.js"), import("./service.js")]);
-  const service = createService(definition, { log, signal: stopController.signal, stop, stopping });
+  let command: TerraformCommand | undefined;
+  const terraformCommand = (): TerraformCommand => {
+    if (command === undefined) {
+      // Read once, from the parent taken at start: an orphaned provider's new parent is no Terraform.
+      command = stopping() === PARENT_GONE ? { known: false, reason: PARENT_GONE } : terraformCommandOf(parent);
+      log.debug("terraform command", command.known ? { name: command.name, plan_mode: command.planMode ?? "none" } : { unknown: command.reason });
+    }
+    return command;
+  };
+  const service = createService(definition, { log, signal: stopController.signal, stop, stopping, terraformCommand });
   close = () => service.close();
   const grpc = grpcServer(
     service.routes,

@@ -21,11 +21,14 @@ import { impliedType, normalize, stateOf } from "./cty/block.js";
 import { diagnosticsOf, toWireDiagnostics, toWirePath } from "./diagnostics.js";
 import { toWireSchema } from "./schema.js";
 import type { UnaryHandler } from "./grpc/server.js";
+import type { TerraformCommand } from "./terraform-command.js";
 import { decode, encode, type Spec } from "./wire/protobuf.js";
 import * as wire from "./wire/tfplugin6.js";
 
 interface Runtime extends Lifetime {
   readonly log: Logger;
+  /** The command of the Terraform process that started this one. */
+  terraformCommand(): TerraformCommand;
   /** Begins the orderly stop (StopProvider, GRPCController.Shutdown). */
   stop(reason: string): void;
 }
@@ -138,7 +141,7 @@ export function createService<Client>(definition: ProviderDefinition<Client>, ru
         detail: "Terraform called the provider before ConfigureProvider; this is a bug in the caller.",
       });
     }
-    return { client: configured.client, log, signal: runtime.signal };
+    return { client: configured.client, log, signal: runtime.signal, terraformCommand: () => runtime.terraformCommand() };
   }
 
   const routes = new Map<string, UnaryHandler>();

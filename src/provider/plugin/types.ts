@@ -1,6 +1,7 @@
 // The contract between the plugin layer (which speaks Terraform's plugin protocol 6) and a
 // provider built on it. Nothing here knows about Operations Center: a provider is a schema plus
 // resources and data sources, each a small object of functions over plain JavaScript values.
+import type { TerraformCommand } from "./terraform-command.js";
 
 /**
  * A cty type, as Terraform writes it in JSON: "string", "number", "bool", "dynamic",
@@ -116,6 +117,13 @@ export interface CallContext<Client> {
   readonly log: Logger;
   /** Aborted on StopProvider, GRPCController.Shutdown and SIGTERM. */
   readonly signal: AbortSignal;
+  /**
+   * The Terraform command that started this provider, read from its command line when first
+   * asked (see terraform-command.ts): a plan can tell the refresh plan of a destroy, which
+   * Terraform sends as a normal plan, from any other. Absent where no Terraform runs the
+   * resource (its unit tests): treat it as unknown.
+   */
+  readonly terraformCommand?: () => TerraformCommand;
 }
 
 export interface ClientCapabilities {

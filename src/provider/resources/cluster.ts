@@ -9,6 +9,7 @@ import {
   DiagnosticError,
   UNKNOWN,
   type AttributePath,
+  type CallContext,
   type Diagnostic,
   type ObjectValue,
   type ClientCapabilities,
@@ -213,12 +214,21 @@ async function templateProblems(config: ObjectValue | null, client: ProviderClie
   return templateValueProblems(found.template, (knownObject(config.template_variables) ?? {}) as Record<string, string>, secretValues);
 }
 
+/** Whether this plan is part of a destroy: its refresh plan reaches the provider as a normal plan, so the command line tells. */
+function destroying(context: CallContext<ProviderClient>): boolean {
+  const command = context.terraformCommand?.();
+  return command?.known === true && command.planMode === "destroy";
+}
+
 /**
- * A warning when the cluster to create exists already and an earlier, interrupted create of this
- * resource made it (its journal entry, or the marker of its adoption key): the apply adopts it.
- * One GET, only when either could match; anyone else's cluster is refused by the apply.
+ * When the cluster to create exists already and an earlier, interrupted create of this resource
+ * made it (its journal entry, or the marker of its adoption key): a warning that the apply adopts
+ * it; in a destroy whose deletion policy would remove it, an error, since Terraform drops every
+ * warning of a destroy's refresh plan and the destroy would end without it, exit code 0. One GET,
+ * only when either could match; anyone else's cluster is refused by the apply.
  */
-async function adoptionNotice(config: ObjectValue | null, client: ProviderClient): Promise<Diagnostic[]> {
+async function adoptionNotice(config: ObjectValue | null, context: CallContext<ProviderClient>): Promise<Diagnostic[]> {
+  const { client } = context;
   const name = knownString(config?.name);
   if (name === undefined || isUnknown(config?.adoption_key)) return [];
   const journaled = findCreate(client.workDir, name);
@@ -226,21 +236,45 @@ async function adoptionNotice(config: ObjectValue | null, client: ProviderClient
   if (journaled === undefined && marker === undefined) return [];
   const found = await client.api.findCluster(name).catch(() => undefined);
   if (found === undefined || !createdHere(found.cluster.properties, journaled?.create_id, marker)) return [];
+  const deletionPolicy = attributeName(client.language, "deletion_policy");
+  // Unknown until apply: it may remove the cluster.
+  const policy = isUnknown(config?.deletion_policy) ? undefined : (knownString(config?.deletion_policy) ?? "retain");
+  if (destroying(context) && policy !== "retain") {
+    return [
+      {
+        severity: "error",
+        summary: `Cluster "${name}" exists from an interrupted apply of this configuration but is not in state, so this destroy cannot remove it`,
+        detail:
+          `An earlier apply of this resource created it (it carries this resource's oc-cdktf.io/created-by) and was interrupted before Terraform ` +
+          `saved it in state. Nothing was changed. To remove it by its ${deletionPolicy}${policy === undefined ? "" : ` "${policy}"`}: run terraform apply ` +
+          `(it adopts the cluster into state without creating it), then terraform destroy. Or import it: ` +
+          `terraform import <this resource's address> ${name}, then terraform apply (it records ${deletionPolicy}) and terraform destroy. ` +
+          `Or delete it in Operations Center yourself.`,
+        path: ["name"],
+      },
+    ];
+  }
   return [
     {
       severity: "warning",
       summary: `Cluster "${name}" exists already: an earlier, interrupted apply of this resource created it`,
       detail:
         `It carries this resource's oc-cdktf.io/created-by, so the apply adopts it instead of creating it (a pending record is removed and created again). ` +
-        `Until an apply has put it in state, terraform destroy does not see it.`,
+        `Until an apply has put it in state, terraform destroy cannot remove it: it fails and says so, unless ${deletionPolicy} is "retain".`,
       path: ["name"],
     },
   ];
 }
 
-async function planCreate(proposed: ObjectValue, config: ObjectValue | null, client: ProviderClient, capabilities: ClientCapabilities): Promise<PlanResult> {
+async function planCreate(
+  proposed: ObjectValue,
+  config: ObjectValue | null,
+  context: CallContext<ProviderClient>,
+  capabilities: ClientCapabilities,
+): Promise<PlanResult> {
+  const { client } = context;
   return {
-    diagnostics: [...(await templateProblems(config, client)), ...(await adoptionNotice(config, client))],
+    diagnostics: [...(await templateProblems(config, client)), ...(await adoptionNotice(config, context))],
     planned: plannedState(
       proposed,
       {
@@ -374,10 +408,10 @@ export const clusterResource: Resource<ProviderClient> = {
     return clusterConfigProblems(config);
   },
 
-  async plan(request, { client }) {
+  async plan(request, context) {
     if (request.proposed === null) return request.prior === null ? { planned: null } : planDestroy(parseClusterValue(request.prior, "prior state"));
-    if (request.prior === null) return planCreate(request.proposed, request.config, client, request.capabilities);
-    return planUpdate(parseClusterValue(request.prior, "prior state"), { ...request, proposed: request.proposed }, client);
+    if (request.prior === null) return planCreate(request.proposed, request.config, context, request.capabilities);
+    return planUpdate(parseClusterValue(request.prior, "prior state"), { ...request, proposed: request.proposed }, context.client);
   },
 
   async apply(request, context) {

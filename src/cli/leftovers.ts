@@ -1,0 +1,137 @@
+// `oc-cdktf leftovers [STACK_DIR]`: the clusters an interrupted apply of a stack created in
+// Operations Center but never saved in the stack's state. terraform destroy cannot see them, and
+// with an empty state Terraform runs no refresh plan that could say so (it never asks the
+// provider), so this is the check for CI before or after a destroy. A leftover is recognised as
+// the provider's create recognises it for adoption: the cluster's oc-cdktf.io/created-by is the
+// marker of the resource's adoption_key, or the id of its create journal entry in .terraform/.
+// Exit codes: 0 none, 1 leftovers found, 2 a stack could not be examined or a usage error.
+import { existsSync, statSync } from "node:fs";
+import * as path from "node:path";
+import type { Cluster } from "../client/api-types.js";
+import type { ProviderClient } from "../provider/client.js";
+import { configureClient } from "../provider/provider.js";
+import { adoptionMarker, readBookkeeping } from "../provider/resources/cluster/bookkeeping.js";
+import { findCreate } from "../provider/resources/cluster/journal.js";
+import { findStacks, providerBlock, stackPlan } from "../review/drift.js";
+import { PROVIDER_PREFIX } from "../review/summary/families.js";
+import type { Plan } from "../review/terraform.js";
+import { type Command, failure, parseCommand, usageError } from "./command.js";
+
+const USAGE = `usage: oc-cdktf leftovers [STACK_DIR]
+
+  STACK_DIR   a stack directory (cdktf.out/stacks/<stack>, or a directory of *.tf files),
+              or a directory above stacks: every stack below it is examined (default: .)
+
+Lists the clusters in Operations Center that an interrupted apply of a stack created (they
+carry its resource's oc-cdktf.io/created-by: the digest of its adoption_key, or the id of its
+create journal in .terraform/) but that are not in the stack's state, so terraform destroy
+leaves them. Runs terraform plan -refresh=false (terraform init first where needed) to read the
+configuration and the state, and connects with the provider's settings, as drift does.
+Exit codes: 0 none found, 1 leftovers found, 2 a stack could not be examined.
+`;
+
+const EXIT = { none: 0, found: 1, failed: 2 } as const;
+
+const command: Command = { name: "leftovers", usage: USAGE, usageExit: EXIT.failed };
+
+const CLUSTER = "operationscenter_cluster";
+const silent = { info: () => {}, warn: () => {}, debug: () => {} };
+
+export interface Leftover {
+  /** The stack directory, relative to the directory given. */
+  stack: string;
+  /** The resource whose interrupted create made it, e.g. operationscenter_cluster.a. */
+  address: string;
+  cluster: string;
+  status: string;
+  deletionPolicy: string;
+}
+
+export interface LeftoverReport {
+  leftovers: Leftover[];
+  /** Stacks that could not be examined, with why. */
+  errors: string[];
+}
+
+const text = (value: unknown): string | undefined => (typeof value === "string" && value !== "" ? value : undefined);
+
+/** The clusters of this stack's planned creates that a create of the same resource already made. */
+function leftoversOf(stack: string, plan: Plan, clusters: readonly Cluster[], workDir: string): Leftover[] {
+  return plan.resource_changes
+    .filter((rc) => rc.type === CLUSTER && rc.mode !== "data" && rc.change.actions.length === 1 && rc.change.actions[0] === "create")
+    .flatMap((rc) => {
+      const after = (rc.change.after ?? {}) as Record<string, unknown>;
+      const name = text(after.name);
+      const marker = adoptionMarker(text(after.adoption_key));
+      const journaled = name === undefined ? undefined : findCreate(workDir, name)?.create_id;
+      return clusters
+        .filter((cluster) => {
+          const createdBy = readBookkeeping(cluster.properties).createdBy;
+          return createdBy !== undefined && (createdBy === marker || (cluster.name === name && createdBy === journaled));
+        })
+        .map((cluster) => ({
+          stack,
+          address: rc.address,
+          cluster: cluster.name,
+          status: cluster.status,
+          deletionPolicy: text(after.deletion_policy) ?? "retain",
+        }));
+    });
+}
+
+/** The leftovers of the stacks in `stackDirs`, named relative to `root`. */
+export async function leftoverReport(root: string, stackDirs: readonly string[], env: NodeJS.ProcessEnv = process.env): Promise<LeftoverReport> {
+  const report: LeftoverReport = { leftovers: [], errors: [] };
+  for (const stackDir of stackDirs) {
+    const stack = path.relative(root, stackDir) || ".";
+    let client: ProviderClient | undefined;
+    try {
+      // Without a refresh, the creates are exactly the resources not in state.
+      const plan = await stackPlan(stackDir, env, ["-refresh=false"]);
+      if (!plan.resource_changes.some((rc) => rc.type.startsWith(PROVIDER_PREFIX))) continue;
+      const { config, notes } = providerBlock(plan);
+      report.errors.push(...notes.map((note) => `${stack}: ${note}`));
+      client = await configureClient(config, env, silent, stackDir);
+      report.leftovers.push(...leftoversOf(stack, plan, await client.api.listClusters(), client.workDir));
+    } catch (error) {
+      report.errors.push(`${stack}: ${error instanceof Error ? error.message : String(error)}`);
+    } finally {
+      await client?.api.close();
+    }
+  }
+  return report;
+}
+
+function render(report: LeftoverReport, directory: string): string {
+  if (report.leftovers.length === 0) return "No cluster an interrupted apply left outside the state.\n";
+  const lines = [`${report.leftovers.length} cluster(s) an interrupted apply created are not in the state; terraform destroy leaves them:`, ""];
+  for (const l of report.leftovers) {
+    const chdir = `terraform -chdir=${path.join(directory, l.stack)}`;
+    lines.push(
+      `${l.cluster} (${l.status}), created by ${l.address} of stack ${l.stack}`,
+      `  adopt it:  ${chdir} apply   (the create adopts it: no second cluster)`,
+      `         or  ${chdir} import '${l.address}' ${l.cluster}`,
+      l.deletionPolicy === "retain"
+        ? `  remove it: adopt it; deletion_policy "retain" makes no call on destroy: set "forget" or "factory-reset", apply, then ${chdir} destroy`
+        : `  remove it: adopt it, then ${chdir} destroy   (deletion_policy "${l.deletionPolicy}")`,
+      "",
+    );
+  }
+  return lines.join("\n");
+}
+
+export async function run(argv: string[]): Promise<number> {
+  const parsed = parseCommand(command, argv, { allowPositionals: true, options: {} });
+  if (typeof parsed === "number") return parsed;
+  if (parsed.positionals.length > 1) return usageError(command, "give one directory");
+  const directory = parsed.positionals[0] ?? ".";
+  const root = path.resolve(directory);
+  if (!existsSync(root) || !statSync(root).isDirectory()) return usageError(command, `${directory} is not a directory`);
+  const stacks = findStacks(root);
+  if (stacks.length === 0) return failure(command, `no Terraform stack under ${directory} (no *.tf or *.tf.json file)`, EXIT.failed);
+  const report = await leftoverReport(root, stacks);
+  process.stdout.write(render(report, directory));
+  for (const error of report.errors) process.stderr.write(`oc-cdktf leftovers: ${error}\n`);
+  if (report.leftovers.length > 0) return EXIT.found;
+  return report.errors.length > 0 ? EXIT.failed : EXIT.none;
+}

@@ -1,0 +1,58 @@
+// End to end: terraform destroy after an apply was SIGKILLed between a cluster's create POST and
+// the state save. The cluster is not in state; the destroy's refresh plan finds it by this
+// configuration's created-by mark and fails, naming it, before any DELETE. After terraform apply
+// (which adopts it), terraform destroy removes everything.
+import assert from "node:assert/strict";
+import * as path from "node:path";
+import { test } from "node:test";
+import { startE2E } from "./e2e/harness.js";
+import { applyKilledAfter } from "./e2e/interrupt.js";
+import { FIXTURES } from "./e2e/scenario.js";
+
+const CLUSTERS = "/1.0/provisioning/clusters";
+/** A phrase as Terraform prints it, wrapped at any blank. */
+const wrapped = (phrase: string): RegExp => new RegExp(phrase.replace(/[.*+?^${}()|[\]\\]/g, "\\$&").replace(/ /g, "\\s+"));
+const LEFTOVER = wrapped('Cluster "cluster-a" exists from an interrupted apply of this configuration but is not in state, so this destroy cannot remove it');
+
+test("terraform destroy with a cluster an interrupted create left outside the state fails without a DELETE; apply, then destroy, removes it", async (t) => {
+  const e2e = await startE2E({ seed: path.join(FIXTURES, "seed.yaml") });
+  t.after(() => e2e.close());
+  // The template is in state, so the destroy runs its refresh plan (Terraform skips it for an empty state).
+  e2e.synth({});
+  await e2e.initAndApply();
+  e2e.synth({ a: {} });
+  await applyKilledAfter(e2e, "POST", CLUSTERS);
+  assert.equal(e2e.oc.snapshot().clusters.find((c) => c.name === "cluster-a")?.status, "ready");
+
+  // A plan only warns: its apply adopts the cluster.
+  const planned = await e2e.plan();
+  assert.equal(planned.code, 0, planned.output);
+  assert.match(planned.output, wrapped('Warning: Cluster "cluster-a" exists already: an earlier, interrupted apply of this resource created it'));
+
+  e2e.oc.clearRequests();
+  const destroyed = await e2e.tf("destroy", "-input=false", "-auto-approve", "-no-color");
+  const output = destroyed.stdout + destroyed.stderr;
+  assert.notEqual(destroyed.code, 0, output);
+  assert.match(output, LEFTOVER);
+  assert.match(output, wrapped("run terraform apply (it adopts the cluster into state without creating it), then terraform destroy."));
+  // The same for a destroy planned with plan -destroy, from another directory with -chdir.
+  const destroyPlan = await e2e.tfChdir("plan", "-destroy", "-input=false", "-no-color");
+  assert.notEqual(destroyPlan.code, 0, destroyPlan.stdout + destroyPlan.stderr);
+  assert.match(destroyPlan.stdout + destroyPlan.stderr, LEFTOVER);
+  assert.deepEqual(e2e.changes(), [], "no DELETE, no write at all");
+  assert.deepEqual(
+    e2e.oc
+      .snapshot()
+      .clusters.map((c) => c.name)
+      .sort(),
+    ["cluster-a"],
+  );
+
+  await e2e.applyOk();
+  assert.deepEqual(e2e.changes(), [], "adopted, not created again");
+  e2e.oc.clearRequests();
+  const removed = await e2e.tf("destroy", "-input=false", "-auto-approve", "-no-color");
+  assert.equal(removed.code, 0, removed.stdout + removed.stderr);
+  assert.deepEqual(e2e.changes().sort(), [`DELETE ${CLUSTERS}/cluster-a?mode=factory-reset`, "DELETE /1.0/provisioning/cluster-templates/standard"].sort());
+  assert.deepEqual(e2e.oc.snapshot().clusters, []);
+});
