@@ -14,7 +14,7 @@ function ocCdktf(...args: string[]): { status: number | null; stdout: string; st
   return { status: result.status, stdout: result.stdout, stderr: result.stderr };
 }
 
-const SUBCOMMANDS = ["provider", "local-oc", "validate", "plan-summary", "drift"];
+const SUBCOMMANDS = ["provider", "local-oc", "validate", "plan-summary", "drift", "leftovers"];
 
 describe("oc-cdktf", () => {
   const usage = ocCdktf("--help").stdout;
