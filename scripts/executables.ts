@@ -44,7 +44,7 @@ export interface BlobMaker {
 async function seaBlob(work: string, node: string): Promise<Buffer> {
   const script = path.join(work, "provider.cjs");
   await build({
-    entryPoints: [path.join(dist, "src", "provider", "executable-main.js")],
+    entryPoints: [path.join(dist, "src", "provider", "serve-main.js")],
     outfile: script,
     bundle: true,
     format: "cjs",
