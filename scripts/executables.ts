@@ -12,6 +12,7 @@ import { fileURLToPath } from "node:url";
 import { build } from "esbuild";
 import { inject } from "postject";
 import { PROVIDER_TYPE, PROVIDER_VERSION } from "../src/provider/identity.js";
+import { terraformPlatform } from "../src/provider/launcher.js";
 import type { PlatformPackage } from "../src/provider/mirror.js";
 
 const dist = fileURLToPath(new URL("../", import.meta.url));
@@ -40,8 +41,8 @@ export interface BlobMaker {
   readonly platform: string;
 }
 
-/** The provider process as one CommonJS file, and the blob `node` makes of it. */
-async function seaBlob(work: string, node: string): Promise<Buffer> {
+/** The provider process as one CommonJS file, which a single executable runs. */
+async function seaScript(work: string): Promise<string> {
   const script = path.join(work, "provider.cjs");
   await build({
     entryPoints: [path.join(dist, "src", "provider", "serve-main.js")],
@@ -50,11 +51,24 @@ async function seaBlob(work: string, node: string): Promise<Buffer> {
     format: "cjs",
     platform: "node",
     target: "node20",
+    // Less to parse at each start, as the launcher's bundle; function and class names kept for stack traces.
+    minify: true,
+    keepNames: true,
     logLevel: "warning",
   });
-  const blob = path.join(work, "provider.blob");
-  const config = path.join(work, "sea-config.json");
-  writeFileSync(config, JSON.stringify({ main: script, output: blob, disableExperimentalSEAWarning: true }));
+  return script;
+}
+
+/**
+ * The blob `node` makes of `script`. With `codeCache`, the blob carries V8's code cache of the
+ * script (Node.js's `useCodeCache`), made by `node`: V8 takes it only on the platform and version
+ * that made it, so only the blob maker's own platform gets it (elsewhere V8 would reject it).
+ */
+function seaBlob(work: string, node: string, script: string, codeCache: boolean): Buffer {
+  const name = codeCache ? "provider-code-cache" : "provider";
+  const blob = path.join(work, `${name}.blob`);
+  const config = path.join(work, `${name}.sea-config.json`);
+  writeFileSync(config, JSON.stringify({ main: script, output: blob, disableExperimentalSEAWarning: true, useCodeCache: codeCache }));
   execFileSync(node, ["--experimental-sea-config", config], { stdio: ["ignore", "ignore", "inherit"] });
   return readFileSync(blob);
 }
@@ -87,7 +101,10 @@ export async function buildExecutables(platforms: readonly string[], work: strin
   mkdirSync(work, { recursive: true });
   const node = maker?.binary ?? process.execPath;
   const version = maker === undefined ? process.versions.node : execFileSync(node, ["--version"], { encoding: "utf8" }).trim().replace(/^v/, "");
-  const blob = await seaBlob(work, node);
+  const script = await seaScript(work);
+  const makerPlatform = maker?.platform ?? terraformPlatform();
+  const blobs = new Map<boolean, Buffer>();
+  const blobFor = (codeCache: boolean): Buffer => blobs.get(codeCache) ?? blobs.set(codeCache, seaBlob(work, node, script, codeCache)).get(codeCache)!;
   const packages: PlatformPackage[] = [];
   const missing: Array<{ platform: string; reason: string }> = [];
   for (const platform of platforms) {
@@ -107,7 +124,10 @@ export async function buildExecutables(platforms: readonly string[], work: strin
     const executable = path.join(work, platform, name);
     mkdirSync(path.dirname(executable), { recursive: true });
     copyFileSync(base, executable);
-    await inject(executable, "NODE_SEA_BLOB", blob, { sentinelFuse: SEA_FUSE, ...(platform.startsWith("darwin_") ? { machoSegmentName: "NODE_SEA" } : {}) });
+    await inject(executable, "NODE_SEA_BLOB", blobFor(platform === makerPlatform), {
+      sentinelFuse: SEA_FUSE,
+      ...(platform.startsWith("darwin_") ? { machoSegmentName: "NODE_SEA" } : {}),
+    });
     packages.push({ platform, files: [{ name, data: readFileSync(executable), mode: 0o755 }] });
   }
   return { packages, missing };
