@@ -1,18 +1,17 @@
 // The provider as one self-contained executable per platform (Node.js's single executable
-// application): the provider process bundled into one CommonJS file, turned into a blob by a
+// application): a small CommonJS entry with the provider's chunks as assets, turned into a blob by a
 // Node.js binary runnable here (`--experimental-sea-config`), injected into the Node.js binary of
 // the same version for each platform (a blob only runs in the Node.js version that made it). The
 // blob maker is this Node.js unless the caller names another binary, which then also serves as its
 // own platform's binary; the other platforms' binaries come from the npm registry's
 // node-<os>-<arch> packages. A platform whose binary the registry lacks is reported, not built.
 import { execFileSync } from "node:child_process";
-import { copyFileSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import * as path from "node:path";
 import { fileURLToPath } from "node:url";
 import { build } from "esbuild";
 import { inject } from "postject";
 import { PROVIDER_TYPE, PROVIDER_VERSION } from "../src/provider/identity.js";
-import { terraformPlatform } from "../src/provider/launcher.js";
 import type { PlatformPackage } from "../src/provider/mirror.js";
 
 const dist = fileURLToPath(new URL("../", import.meta.url));
@@ -41,17 +40,20 @@ export interface BlobMaker {
   readonly platform: string;
 }
 
-/** The provider process as one CommonJS file, which a single executable runs. */
+/**
+ * What a single executable runs: a small CommonJS entry (executable-main.ts) that runs the
+ * provider's chunks (dist/provider/process/, see scripts/bundle-provider.ts) from the executable's
+ * assets through the code cache, as the launcher's entry does from files.
+ */
 async function seaScript(work: string): Promise<string> {
   const script = path.join(work, "provider.cjs");
   await build({
-    entryPoints: [path.join(dist, "src", "provider", "serve-main.js")],
+    entryPoints: [path.join(dist, "src", "provider", "executable-main.js")],
     outfile: script,
     bundle: true,
     format: "cjs",
     platform: "node",
     target: "node20",
-    // Less to parse at each start, as the launcher's bundle; function and class names kept for stack traces.
     minify: true,
     keepNames: true,
     logLevel: "warning",
@@ -59,16 +61,27 @@ async function seaScript(work: string): Promise<string> {
   return script;
 }
 
+/** The chunks, as asset name → file: every file under dist/provider/process/, named with "/". */
+function chunkAssets(under = ""): Record<string, string> {
+  const dir = path.join(dist, "provider", "process", under);
+  if (!existsSync(dir)) throw new Error(`the provider bundle ${dir} is missing: run \`npm run build\` first`);
+  return Object.assign(
+    {},
+    ...readdirSync(dir, { withFileTypes: true }).map((entry) =>
+      entry.isDirectory() ? chunkAssets(`${under}${entry.name}/`) : { [`process/${under}${entry.name}`]: path.join(dir, entry.name) },
+    ),
+  );
+}
+
 /**
- * The blob `node` makes of `script`. With `codeCache`, the blob carries V8's code cache of the
- * script (Node.js's `useCodeCache`), made by `node`: V8 takes it only on the platform and version
- * that made it, so only the blob maker's own platform gets it (elsewhere V8 would reject it).
+ * The blob `node` makes of `script` and the chunks. No `useCodeCache`: the script is a few lines,
+ * and the chunks get the code cache of the user's cache directory (made on the user's machine,
+ * where a cache made here could be rejected: V8 checks its version, flags and CPU features).
  */
-function seaBlob(work: string, node: string, script: string, codeCache: boolean): Buffer {
-  const name = codeCache ? "provider-code-cache" : "provider";
-  const blob = path.join(work, `${name}.blob`);
-  const config = path.join(work, `${name}.sea-config.json`);
-  writeFileSync(config, JSON.stringify({ main: script, output: blob, disableExperimentalSEAWarning: true, useCodeCache: codeCache }));
+function seaBlob(work: string, node: string, script: string): Buffer {
+  const blob = path.join(work, "provider.blob");
+  const config = path.join(work, "sea-config.json");
+  writeFileSync(config, JSON.stringify({ main: script, output: blob, disableExperimentalSEAWarning: true, assets: chunkAssets() }));
   execFileSync(node, ["--experimental-sea-config", config], { stdio: ["ignore", "ignore", "inherit"] });
   return readFileSync(blob);
 }
@@ -101,10 +114,7 @@ export async function buildExecutables(platforms: readonly string[], work: strin
   mkdirSync(work, { recursive: true });
   const node = maker?.binary ?? process.execPath;
   const version = maker === undefined ? process.versions.node : execFileSync(node, ["--version"], { encoding: "utf8" }).trim().replace(/^v/, "");
-  const script = await seaScript(work);
-  const makerPlatform = maker?.platform ?? terraformPlatform();
-  const blobs = new Map<boolean, Buffer>();
-  const blobFor = (codeCache: boolean): Buffer => blobs.get(codeCache) ?? blobs.set(codeCache, seaBlob(work, node, script, codeCache)).get(codeCache)!;
+  const blob = seaBlob(work, node, await seaScript(work));
   const packages: PlatformPackage[] = [];
   const missing: Array<{ platform: string; reason: string }> = [];
   for (const platform of platforms) {
@@ -124,7 +134,7 @@ export async function buildExecutables(platforms: readonly string[], work: strin
     const executable = path.join(work, platform, name);
     mkdirSync(path.dirname(executable), { recursive: true });
     copyFileSync(base, executable);
-    await inject(executable, "NODE_SEA_BLOB", blobFor(platform === makerPlatform), {
+    await inject(executable, "NODE_SEA_BLOB", blob, {
       sentinelFuse: SEA_FUSE,
       ...(platform.startsWith("darwin_") ? { machoSegmentName: "NODE_SEA" } : {}),
     });

@@ -43,6 +43,20 @@ export function codeCacheDirectory(env: NodeJS.ProcessEnv = process.env, platfor
   return path.join(base, "cdktf-operations-center", "provider-code-cache", `${process.version}-${process.arch}-${cachedDataVersionTag()}`);
 }
 
+/** Where the chunks come from: files beside the entry (the launcher's package) or a single executable's assets. */
+export interface Chunks {
+  read(name: string): Buffer;
+  /** The name of the chunk that `from` requires as `id` (a relative path). */
+  resolve(from: string, id: string): string;
+  /** Node.js's require, for anything that is no chunk (Node.js's own modules). */
+  require(id: string): unknown;
+}
+
+/** Chunks as files, named by their absolute paths. */
+export function chunkFiles(entry: string): Chunks {
+  return { read: (file) => readFileSync(file), resolve: (from, id) => path.resolve(path.dirname(from), id), require: createRequire(entry) };
+}
+
 interface Loaded {
   readonly script: Script;
   readonly cacheFile: string;
@@ -103,13 +117,13 @@ function usableDirectory(env: NodeJS.ProcessEnv): string | undefined {
 
 /**
  * Runs the CommonJS chunk `entry` and the chunks it requires (relative paths; anything else is
- * Node's own require), each compiled with its cached data from the cache directory when there is
+ * Node.js's require), each compiled with its cached data from the cache directory when there is
  * any. At exit, the cache of a chunk is (re)written when it had none that V8 took, or when it was
  * written by a process that had loaded fewer chunks: a process that went further through a
  * Terraform session (schemas, then validation, then a plan that configures the client) compiled
  * more of each chunk. Each chunk's cache is so written a few times at most, then only read.
  */
-export function runCached(entry: string, env: NodeJS.ProcessEnv = process.env): void {
+export function runCached(entry: string, chunks: Chunks = chunkFiles(entry), env: NodeJS.ProcessEnv = process.env): void {
   const debug = /^(1|true|yes|on)$/i.test(env.OC_CDKTF_DEBUG?.trim() ?? "")
     ? (line: string) => process.stderr.write(`oc-cdktf debug: code cache: ${line}\n`)
     : undefined;
@@ -121,7 +135,7 @@ export function runCached(entry: string, env: NodeJS.ProcessEnv = process.env): 
   const load = (file: string): unknown => {
     const known = modules.get(file);
     if (known !== undefined) return known.exports;
-    const source = readFileSync(file);
+    const source = chunks.read(file);
     const cacheFile = dir === undefined ? undefined : path.join(dir, `${sha256(source).toString("hex").slice(0, 40)}.bin`);
     const cached = cacheFile === undefined ? undefined : readCache(cacheFile);
     // The chunks were ES modules: strict, as they were.
@@ -134,8 +148,7 @@ export function runCached(entry: string, env: NodeJS.ProcessEnv = process.env): 
     }
     const module = { exports: {} as unknown };
     modules.set(file, module);
-    const nodeRequire = createRequire(file);
-    const require = (id: string): unknown => (id.startsWith("./") || id.startsWith("../") ? load(path.resolve(path.dirname(file), id)) : nodeRequire(id));
+    const require = (id: string): unknown => (id.startsWith("./") || id.startsWith("../") ? load(chunks.resolve(file, id)) : chunks.require(id));
     (script.runInThisContext() as (...args: unknown[]) => void)(module.exports, require, module, file, path.dirname(file));
     return module.exports;
   };

@@ -232,8 +232,8 @@ export async function benchCodeCache(root: string, runs: number, env: NodeJS.Pro
 
 /**
  * 1c. executable_vs_launcher: the single executable (scripts/executables.ts, built here from this
- * Node.js for this platform, so with its code cache) against the launcher package (the #!/bin/sh
- * script running node on the bundle, code cache warm), each spawned as Terraform spawns it: spawn
+ * Node.js for this platform) against the launcher package (the #!/bin/sh script running node on
+ * the bundle), code cache warm for both, each spawned as Terraform spawns it: spawn
  * to the first GetProviderSchema answer, and to the ConfigureProvider answer after it.
  */
 export async function benchExecutable(root: string, runs: number, env: NodeJS.ProcessEnv): Promise<{ schema: Comparison; configure: Comparison }> {
@@ -262,7 +262,7 @@ export async function benchExecutable(root: string, runs: number, env: NodeJS.Pr
       home.remove();
     }
     const of = (kind: keyof typeof times, step: "schema" | "configure") => summarize(times[kind].map((t) => t[step]!));
-    const note = `the ${platform} single executable (Node.js ${process.version}, useCodeCache) vs the launcher package (sh + node ${process.version}, code cache warm), spawned directly; ${runs} runs each, interleaved, after one warm-up`;
+    const note = `the ${platform} single executable (Node.js ${process.version}) vs the launcher package (sh + node ${process.version}), code cache warm for both, spawned directly; ${runs} runs each, interleaved, after one warm-up`;
     return {
       schema: compare(of("executable", "schema"), of("launcher", "schema"), `spawn to the first GetProviderSchema answer: ${note}`),
       configure: compare(of("executable", "configure"), of("launcher", "configure"), `spawn to the ConfigureProvider answer after it: ${note}`),
