@@ -62,6 +62,8 @@ interface Loaded {
   readonly cacheFile: string;
   /** How many chunks the process that wrote the cache had loaded; -1 if none was used. */
   readonly depth: number;
+  /** The cached data used, if any. */
+  readonly used?: Buffer;
 }
 
 const sha256 = (data: Buffer): Buffer => createHash("sha256").update(data).digest();
@@ -121,7 +123,10 @@ function usableDirectory(env: NodeJS.ProcessEnv): string | undefined {
  * any. At exit, the cache of a chunk is (re)written when it had none that V8 took, or when it was
  * written by a process that had loaded fewer chunks: a process that went further through a
  * Terraform session (schemas, then validation, then a plan that configures the client) compiled
- * more of each chunk. Each chunk's cache is so written a few times at most, then only read.
+ * more of each chunk. Each chunk's cache is so written a few times at most, then only read. A
+ * larger cache stays, though (marked with the new depth, so that it is not tried again): V8 drops
+ * the bytecode of functions unused for a while (those that only ran at load, in a long plan), and
+ * a cache without them would compile them at every start.
  */
 export function runCached(entry: string, chunks: Chunks = chunkFiles(entry), env: NodeJS.ProcessEnv = process.env): void {
   const debug = /^(1|true|yes|on)$/i.test(env.OC_CDKTF_DEBUG?.trim() ?? "")
@@ -143,7 +148,7 @@ export function runCached(entry: string, chunks: Chunks = chunkFiles(entry), env
     const script = new Script(wrapper, { filename: file, ...(cached === undefined ? {} : { cachedData: cached.data }) });
     const used = cached !== undefined && !script.cachedDataRejected;
     if (cacheFile !== undefined) {
-      loaded.push({ script, cacheFile, depth: used ? cached.depth : -1 });
+      loaded.push({ script, cacheFile, ...(used ? { depth: cached.depth, used: cached.data } : { depth: -1 }) });
       debug?.(`${path.basename(file)}: ${used ? "used" : cached === undefined ? "none" : "rejected"} ${cacheFile}`);
     }
     const module = { exports: {} as unknown };
@@ -155,11 +160,12 @@ export function runCached(entry: string, chunks: Chunks = chunkFiles(entry), env
 
   if (dir !== undefined) {
     process.once("exit", () => {
-      for (const { script, cacheFile, depth } of loaded) {
+      for (const { script, cacheFile, depth, used } of loaded) {
         if (depth >= loaded.length) continue;
         let written = false;
         try {
-          written = writeCache(cacheFile, script.createCachedData(), loaded.length);
+          const data = script.createCachedData();
+          written = writeCache(cacheFile, used !== undefined && used.length >= data.length ? used : data, loaded.length);
         } catch {
           // A cache V8 cannot make is a start without one, next time too.
         }
