@@ -1,11 +1,13 @@
-// Bundles the provider process (dist/src/provider/main.js, after tsc) into dist/provider/.
+// Bundles the provider process (dist/src/provider/main.js and serve-main.js, after tsc) into
+// dist/provider/.
 // Terraform starts a provider process three or four times per command, and a Node process
 // spends much of its start resolving and compiling a few hundred small module files (zod and
 // undici ship over two hundred); one file per lazy step is the same code, loaded faster. The
 // dynamic imports stay lazy: each becomes a chunk loaded only when that step runs.
 import { mkdirSync, rmSync, writeFileSync } from "node:fs";
+import { dirname } from "node:path";
 import { fileURLToPath } from "node:url";
-import { build, type Plugin } from "esbuild";
+import { build, transform, type Plugin } from "esbuild";
 import { schemas } from "../src/provider/schemas.js";
 
 const dist = fileURLToPath(new URL("../", import.meta.url));
@@ -24,9 +26,14 @@ const schemasAsLiteral: Plugin = {
 
 // Chunk names carry a content hash: an earlier build's chunks would otherwise stay behind.
 rmSync(`${dist}provider`, { recursive: true, force: true });
-const result = await build({
-  entryPoints: { main: `${dist}src/provider/main.js` },
-  outdir: `${dist}provider`,
+// The provider process proper, split by esbuild as ES modules (it splits no other format), then
+// each file turned into CommonJS: src/provider/code-cache.ts compiles CommonJS with V8's code cache
+// (vm.Script), which Node.js 20 offers for no ES module. Its dynamic imports become require() of
+// the chunk, still run only when that step runs.
+const split = await build({
+  entryPoints: { "serve-main": `${dist}src/provider/serve-main.js` },
+  outdir: `${dist}provider/process`,
+  outExtension: { ".js": ".cjs" },
   bundle: true,
   splitting: true,
   format: "esm",
@@ -37,13 +44,39 @@ const result = await build({
   minify: true,
   keepNames: true,
   metafile: true,
+  write: false,
   logLevel: "warning",
   plugins: [schemasAsLiteral],
-  // undici is CommonJS: its require() of Node's own modules needs a real require in an ES module.
-  banner: { js: 'import { createRequire as __createRequire } from "node:module"; const require = __createRequire(import.meta.url);' },
 });
-
+for (const file of split.outputFiles) {
+  const { code } = await transform(file.text, {
+    format: "cjs",
+    supported: { "dynamic-import": false },
+    platform: "node",
+    target: "node20",
+    // Names were kept by the build above (as calls that set them); the ones left are local now.
+    minify: true,
+  });
+  mkdirSync(dirname(file.path), { recursive: true });
+  writeFileSync(file.path, code);
+}
+// The entry node runs: checks the Node.js version, then runs the chunks above through the cache.
+const entry = await build({
+  entryPoints: { main: `${dist}src/provider/main.js` },
+  outdir: `${dist}provider`,
+  bundle: true,
+  format: "esm",
+  platform: "node",
+  target: "node20",
+  minify: true,
+  keepNames: true,
+  metafile: true,
+  logLevel: "warning",
+});
 // What went into which file: test/provider-bundle.test.ts reads it. Kept apart from the bundle,
 // which the package ships; no source maps either, as the sources they would point at are not shipped.
 mkdirSync(`${dist}meta`, { recursive: true });
-writeFileSync(`${dist}meta/provider.json`, `${JSON.stringify(result.metafile)}\n`);
+writeFileSync(
+  `${dist}meta/provider.json`,
+  `${JSON.stringify({ inputs: { ...split.metafile.inputs, ...entry.metafile.inputs }, outputs: { ...split.metafile.outputs, ...entry.metafile.outputs } })}\n`,
+);

@@ -1,12 +1,12 @@
 // The provider as one self-contained executable per platform (Node.js's single executable
-// application): the provider process bundled into one CommonJS file, turned into a blob by a
+// application): a small CommonJS entry with the provider's chunks as assets, turned into a blob by a
 // Node.js binary runnable here (`--experimental-sea-config`), injected into the Node.js binary of
 // the same version for each platform (a blob only runs in the Node.js version that made it). The
 // blob maker is this Node.js unless the caller names another binary, which then also serves as its
 // own platform's binary; the other platforms' binaries come from the npm registry's
 // node-<os>-<arch> packages. A platform whose binary the registry lacks is reported, not built.
 import { execFileSync } from "node:child_process";
-import { copyFileSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import * as path from "node:path";
 import { fileURLToPath } from "node:url";
 import { build } from "esbuild";
@@ -41,8 +41,12 @@ export interface BlobMaker {
   readonly platform: string;
 }
 
-/** The provider process as one CommonJS file, and the blob `node` makes of it. */
-async function seaBlob(work: string, node: string): Promise<Buffer> {
+/**
+ * What a single executable runs: a small CommonJS entry (executable-main.ts) that runs the
+ * provider's chunks (dist/provider/process/, see scripts/bundle-provider.ts) from the executable's
+ * assets through the code cache, as the launcher's entry does from files.
+ */
+async function seaScript(work: string): Promise<string> {
   const script = path.join(work, "provider.cjs");
   await build({
     entryPoints: [path.join(dist, "src", "provider", "executable-main.js")],
@@ -51,11 +55,34 @@ async function seaBlob(work: string, node: string): Promise<Buffer> {
     format: "cjs",
     platform: "node",
     target: "node20",
+    minify: true,
+    keepNames: true,
     logLevel: "warning",
   });
+  return script;
+}
+
+/** The chunks, as asset name → file: every file under dist/provider/process/, named with "/". */
+function chunkAssets(under = ""): Record<string, string> {
+  const dir = path.join(dist, "provider", "process", under);
+  if (!existsSync(dir)) throw new Error(`the provider bundle ${dir} is missing: run \`npm run build\` first`);
+  return Object.assign(
+    {},
+    ...readdirSync(dir, { withFileTypes: true }).map((entry) =>
+      entry.isDirectory() ? chunkAssets(`${under}${entry.name}/`) : { [`process/${under}${entry.name}`]: path.join(dir, entry.name) },
+    ),
+  );
+}
+
+/**
+ * The blob `node` makes of `script` and the chunks. No `useCodeCache`: the script is a few lines,
+ * and the chunks get the code cache of the user's cache directory (made on the user's machine,
+ * where a cache made here could be rejected: V8 checks its version, flags and CPU features).
+ */
+function seaBlob(work: string, node: string, script: string): Buffer {
   const blob = path.join(work, "provider.blob");
   const config = path.join(work, "sea-config.json");
-  writeFileSync(config, JSON.stringify({ main: script, output: blob, disableExperimentalSEAWarning: true }));
+  writeFileSync(config, JSON.stringify({ main: script, output: blob, disableExperimentalSEAWarning: true, assets: chunkAssets() }));
   execFileSync(node, ["--experimental-sea-config", config], { stdio: ["ignore", "ignore", "inherit"] });
   return readFileSync(blob);
 }
@@ -88,7 +115,7 @@ export async function buildExecutables(platforms: readonly string[], work: strin
   mkdirSync(work, { recursive: true });
   const node = maker?.binary ?? process.execPath;
   const version = maker === undefined ? process.versions.node : execFileSync(node, ["--version"], { encoding: "utf8" }).trim().replace(/^v/, "");
-  const blob = await seaBlob(work, node);
+  const blob = seaBlob(work, node, await seaScript(work));
   const packages: PlatformPackage[] = [];
   const missing: Array<{ platform: string; reason: string }> = [];
   for (const platform of platforms) {
@@ -108,7 +135,10 @@ export async function buildExecutables(platforms: readonly string[], work: strin
     const executable = path.join(work, platform, name);
     mkdirSync(path.dirname(executable), { recursive: true });
     copyFileSync(base, executable);
-    await inject(executable, "NODE_SEA_BLOB", blob, { sentinelFuse: SEA_FUSE, ...(platform.startsWith("darwin_") ? { machoSegmentName: "NODE_SEA" } : {}) });
+    await inject(executable, "NODE_SEA_BLOB", blob, {
+      sentinelFuse: SEA_FUSE,
+      ...(platform.startsWith("darwin_") ? { machoSegmentName: "NODE_SEA" } : {}),
+    });
     packages.push({ platform, files: [{ name, data: readFileSync(executable), mode: 0o755 }] });
   }
   return { packages, missing };

@@ -37,7 +37,7 @@ const SHIPPED = [
   /^dist\/lib\/.+\.(c?js|mjs|d\.ts)$/,
   /^dist\/lib\/package\.json$/,
   /^dist\/cli\/.+\.js$/,
-  /^dist\/provider\/.+\.js$/,
+  /^dist\/provider\/.+\.c?js$/,
 ];
 
 test("the tarball is at most 1 MB and holds only the library, the CLI, the provider bundle, README, LICENSE and package.json", async () => {

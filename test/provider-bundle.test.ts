@@ -24,6 +24,9 @@ const metafileSchema = z.object({
 });
 const metafile = metafileSchema.parse(JSON.parse(readFileSync(join(root, "dist", "meta", "provider.json"), "utf8")));
 const entryOutput = relative(root, PROVIDER_ENTRY).split("\\").join("/");
+/** The provider process proper, which the entry runs through the code cache (src/provider/main.ts). */
+const processEntry = "dist/provider/process/serve-main.cjs";
+const isScript = (output: string): boolean => output.endsWith(".js") || output.endsWith(".cjs");
 
 /** The outputs a process loads when it starts the entry, before any dynamic import runs. */
 function staticallyLoaded(from: string, seen = new Set<string>()): Set<string> {
@@ -46,18 +49,18 @@ const packagesIn = (outputs: Iterable<string>): Set<string> =>
 
 test("the installed package carries the bundle's entry and every chunk it loads, and no source map", () => {
   assert.equal(entryOutput, "dist/provider/main.js");
-  assert.ok(metafile.outputs[entryOutput], `the metafile has no output ${entryOutput}`);
+  for (const output of [entryOutput, processEntry]) assert.ok(metafile.outputs[output], `the metafile has no output ${output}`);
   const names = providerPackage().map((f) => f.name);
   const bundled = Object.keys(metafile.outputs)
-    .filter((output) => output.endsWith(".js"))
+    .filter(isScript)
     .map((output) => `provider/${output.slice("dist/provider/".length)}`);
-  assert.deepEqual(names.filter((n) => n.startsWith("provider/") && n.endsWith(".js")).sort(), bundled.sort());
+  assert.deepEqual(names.filter((n) => n.startsWith("provider/") && isScript(n)).sort(), bundled.sort());
   assert.ok(names.includes("provider/package.json"));
   assert.ok(!names.some((n) => n.endsWith(".map")), names.join("\n"));
 });
 
 test("before the handshake the provider process loads only the plugin layer and its certificate writer, no package", () => {
-  const loaded = staticallyLoaded(entryOutput);
+  const loaded = new Set([...staticallyLoaded(entryOutput), ...staticallyLoaded(processEntry)]);
   assert.deepEqual([...packagesIn(loaded)], []);
   const sources = [...loaded].flatMap((output) => Object.keys(metafile.outputs[output]!.inputs));
   // The plugin layer, and the DER writer of its AutoMTLS certificate.
@@ -69,7 +72,7 @@ test("before the handshake the provider process loads only the plugin layer and 
 });
 
 test("the provider process never contains cdktf, constructs or the test-only codecs", () => {
-  const everything = packagesIn(Object.keys(metafile.outputs).filter((output) => output.endsWith(".js")));
+  const everything = packagesIn(Object.keys(metafile.outputs).filter(isScript));
   for (const forbidden of ["cdktf", "constructs", "@grpc/grpc-js", "@msgpack/msgpack"]) {
     assert.ok(!everything.has(forbidden), `${forbidden} is bundled into the provider process`);
   }

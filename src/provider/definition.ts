@@ -1,5 +1,5 @@
-// What the provider process serves, shared by its two forms: the ES module bundle the launcher
-// runs with node (main.ts) and the single executable (executable-main.ts). Only the plugin layer
+// What the provider process serves (serve-main.ts), in both its forms: the chunks the launcher's
+// entry runs with node (main.ts) and the single executable. Only the plugin layer
 // loads before the handshake; the provider's own modules load after it (see ProviderDefinition).
 import type { ServeOptions } from "./plugin/serve.js";
 

@@ -1,7 +1,14 @@
-// The provider as one executable (Node's single executable application, built by
-// scripts/build-executables.ts): the same process as main.ts, bundled into one CommonJS file,
-// which is what a single executable runs. A failure to serve ends the process as in main.ts.
-import { definition, serveOptions } from "./definition.js";
-import { serve } from "./plugin/serve.js";
+// The provider as one executable (Node.js's single executable application, built by
+// scripts/executables.ts): the same chunks the launcher's entry runs (serve-main.ts, split as
+// scripts/bundle-provider.ts splits it), carried as the executable's assets and run through the
+// same code cache (code-cache.ts). Asset names use "/" on every platform.
+import { createRequire } from "node:module";
+import * as path from "node:path";
+import { getAsset } from "node:sea";
+import { runCached } from "./code-cache.js";
 
-void serve(definition, serveOptions);
+runCached("process/serve-main.cjs", {
+  read: (name) => Buffer.from(getAsset(name)),
+  resolve: (from, id) => path.posix.join(path.posix.dirname(from), id),
+  require: createRequire(process.execPath),
+});

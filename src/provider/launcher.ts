@@ -100,7 +100,7 @@ function bundleFiles(bundle: string, under = ""): PackageFile[] {
     const relative = under === "" ? entry.name : `${under}/${entry.name}`;
     if (entry.isDirectory()) return bundleFiles(bundle, relative);
     // Source maps and esbuild's metafile are for this repository's tests, not for running.
-    if (!entry.name.endsWith(".js")) return [];
+    if (!entry.name.endsWith(".js") && !entry.name.endsWith(".cjs")) return [];
     return [{ name: `${BUNDLE_DIR}/${relative}`, data: readFileSync(path.join(bundle, relative)), mode: 0o644 }];
   });
 }

@@ -1,8 +1,10 @@
-// The process Terraform starts (through the launcher). Only the plugin layer loads before the
-// handshake; the provider's own modules load after it (see definition.ts).
-import { definition, serveOptions } from "./definition.js";
+// The process Terraform starts (through the launcher): the provider process proper (serve-main.ts)
+// is a set of CommonJS chunks beside this file (scripts/bundle-provider.ts), run with V8's code
+// cache (code-cache.ts). Only the plugin layer loads before the handshake; the provider's own
+// modules load after it (see definition.ts).
+import { fileURLToPath } from "node:url";
+import { runCached } from "./code-cache.js";
 import { unsupportedNode } from "./node-version.js";
-import { serve } from "./plugin/serve.js";
 
 // Said before anything loads that an old Node cannot run (on Node 18, undici fails with
 // "File is not defined"). On stdout: Terraform shows a plugin's first stdout line when it is no
@@ -13,4 +15,5 @@ if (tooOld !== undefined) {
   process.exit(1);
 }
 
-await serve(definition, serveOptions);
+// The entry chunk, where scripts/bundle-provider.ts puts it beside this file once bundled.
+runCached(fileURLToPath(new URL("process/serve-main.cjs", import.meta.url)));

@@ -4,7 +4,9 @@
 // limit, and a watchdog ends a hung run (with the processes it started).
 //
 //   1. provider_start_vs_node: provider entry spawn to handshake vs `node -e ''`, and spawn to the
-//      first GetProviderSchema answer, ours vs the toy provider (first_answer)
+//      first GetProviderSchema answer, ours vs the toy provider (first_answer); code_cache: spawn
+//      to the ConfigureProvider answer with the V8 code cache warm / cold vs off; and
+//      executable_vs_launcher: the single executable against the launcher package
 //   2. apply_vs_direct_10 / _100: terraform apply of N clusters vs the same calls from one process,
 //      with apply of 1 cluster as the fixed cost; next to them the floor (terraform_floor: the
 //      same terraform applying N resources of a provider that makes no call) and the direct
@@ -22,7 +24,7 @@ import { fileURLToPath } from "node:url";
 import { benchApply, benchSingleApply } from "./apply.js";
 import { killRunning, runOk } from "./processes.js";
 import { benchPackageSize } from "./package-size.js";
-import { benchFirstAnswer, benchProviderStart } from "./startup.js";
+import { benchCodeCache, benchExecutable, benchFirstAnswer, benchProviderStart } from "./startup.js";
 import { benchPlans, type PlanResult } from "./plan.js";
 import { benchStateFile } from "./state-file.js";
 import { compare, inSeconds, percentile, table, type Comparison, type Row, type Summary } from "./stats.js";
@@ -37,6 +39,7 @@ const DEADLINE_MS = 25 * 60_000;
 
 const STARTUP_RUNS = 20;
 const FIRST_ANSWER_RUNS = 10;
+const CODE_CACHE_RUNS = 10;
 const SINGLE_APPLY_RUNS = 5;
 // Runs kept low so the whole bench ends in a few minutes on 2 cores.
 const APPLY = [
@@ -109,6 +112,9 @@ async function main(): Promise<void> {
   const startup = await benchProviderStart(ROOT, STARTUP_RUNS, env);
   progress(`provider and toy provider spawn to first schema answer x${FIRST_ANSWER_RUNS}`);
   const firstAnswer = await benchFirstAnswer(ROOT, FIRST_ANSWER_RUNS, env);
+  progress(`provider start with the code cache warm, cold and off, and the single executable against the launcher, x${CODE_CACHE_RUNS}`);
+  const codeCache = await benchCodeCache(ROOT, CODE_CACHE_RUNS, env);
+  const executable = await benchExecutable(ROOT, CODE_CACHE_RUNS, env);
 
   progress(`apply of one cluster x${SINGLE_APPLY_RUNS}`);
   const singleApply = await benchSingleApply(SINGLE_APPLY_RUNS, env);
@@ -207,6 +213,11 @@ async function main(): Promise<void> {
   const ratios = [
     { name: "provider start / node -e ''", comparison: startup },
     { name: "first schema answer: provider / toy provider", comparison: firstAnswer },
+    { name: "configure answer, code cache warm / off", comparison: codeCache.warm },
+    { name: "configure answer, code cache cold / off", comparison: codeCache.cold },
+    { name: "  to exit, code cache cold / off", comparison: codeCache.coldExit },
+    { name: "executable / launcher, first schema answer", comparison: executable.schema },
+    { name: "executable / launcher, configure answer", comparison: executable.configure },
     ...applyVsFloor.map((a) => ({ name: `apply / floor, ${a.clusters} clusters`, comparison: a.comparison })),
     { name: `plan with ${latency.latencyMs} ms latency / limit`, comparison: planLatency },
     ...applies.flatMap((a) => [
@@ -243,6 +254,8 @@ async function main(): Promise<void> {
       load_average: { start: loadAtStart, end: loadAtEnd },
     },
     provider_start_vs_node: { ...startup, first_answer: firstAnswer },
+    code_cache: codeCache,
+    executable_vs_launcher: executable,
     package_tarball: packageSize.result,
     apply_1_cluster_s: {
       ...inSeconds(singleApply.apply),
