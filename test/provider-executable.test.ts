@@ -1,6 +1,6 @@
 // The provider as a single executable (scripts/executables.ts) for linux_amd64, installed by
 // Terraform from a packed mirror, runs init/plan/apply/destroy with no Node.js on PATH. Built from
-// the pinned `node20` devDependency's binary, so the test needs no registry access.
+// the pinned Node.js 20.18.1 binary of test/node-binaries, so the test needs no registry access.
 import assert from "node:assert/strict";
 import { existsSync, mkdirSync, readFileSync, symlinkSync, writeFileSync } from "node:fs";
 import * as path from "node:path";
