@@ -11,13 +11,15 @@ import { test } from "node:test";
 import { OperationsCenterClient } from "../src/client/index.js";
 import { createSelfSignedCertificate } from "../src/local-oc/certificates.js";
 import { startE2E, type E2E } from "./e2e/harness.js";
+import { killedApply } from "./e2e/interrupt.js";
 import { CLUSTER, SCRIPTLET_V1, SCRIPTLET_V2, synthIncusScenario, type IncusScenarioConfig } from "./e2e/incus-scenario.js";
 import { bulkSeed } from "./e2e/bulk-scenario.js";
 import { runCli } from "./e2e/review-scenario.js";
 
 const INCUS = `/incus/${CLUSTER}/1.0`;
 
-async function withIncusStack(fn: (e2e: E2E, synth: (config: IncusScenarioConfig) => void) => Promise<void>): Promise<void> {
+/** A local OC, and the scenario (`initial`, by default all of it) applied. */
+async function withIncusStack(fn: (e2e: E2E, synth: (config: IncusScenarioConfig) => void) => Promise<void>, initial: IncusScenarioConfig = {}): Promise<void> {
   const e2e = await startE2E({ seed: bulkSeed() });
   try {
     const incusDir = await e2e.oc.writeIncusConfig(path.join(e2e.workdir, "incus-config"));
@@ -26,7 +28,7 @@ async function withIncusStack(fn: (e2e: E2E, synth: (config: IncusScenarioConfig
     const synth = (config: IncusScenarioConfig) => {
       e2e.stackDir = synthIncusScenario(path.join(e2e.workdir, "cdktf.out"), { clientCertificate, ...config });
     };
-    synth({});
+    synth(initial);
     await e2e.initAndApply();
     await fn(e2e, synth);
   } finally {
@@ -110,6 +112,48 @@ test("Incus settings, a member's role and failure domain, a gpu group, scheduler
     assert.deepEqual(change?.change.actions, ["update"], output);
     assert.match(output, /event-hub/);
   });
+});
+
+// The local OC's kill point (faults.after) arms only on Operations Center's own listener, so the
+// group's POST is held instead, terraform is killed while it waits, then the POST is let through:
+// the group is made and nothing records it, as when terraform dies right after the POST's answer.
+test("an apply killed during the group's POST, which then went through: the next apply adopts the group, unchanged, and the plan is empty", async () => {
+  await withIncusStack(
+    async (e2e, synth) => {
+      synth({});
+      const planned = await e2e.tf("plan", "-input=false", "-out=plan.bin");
+      assert.equal(planned.code, 0, planned.stdout + planned.stderr);
+      e2e.oc.clearRequests();
+      const post = { method: "POST", path: `${INCUS}/cluster/groups` };
+      e2e.oc.setFaults({ hold: [post] });
+      const arrived = () => e2e.oc.requests.some((r) => r.method === post.method && r.path === post.path);
+      await killedApply(e2e, arrived, { whenWithinMs: 30_000, afterKill: () => e2e.oc.setFaults({}) });
+      assert.deepEqual(
+        e2e.oc.requests.filter((r) => r.method === post.method && r.path === post.path).map((r) => r.status),
+        [201],
+        "the held POST went through once terraform was dead",
+      );
+      assert.deepEqual((await incusGet(e2e, "/1.0/cluster/groups/gpu")).members, ["server02", "server03"]);
+      assert.ok(
+        !readFileSync(path.join(e2e.stackDir, "terraform.tfstate"), "utf8").includes("operationscenter_incus_cluster_group"),
+        "the state has the group",
+      );
+
+      const output = await e2e.applyOk();
+      assert.match(output.replace(/\s+/g, " "), /Incus cluster group "gpu" already existed in cluster "lab" exactly as configured/, output);
+      assert.deepEqual(e2e.changes(), [], "adopted, not written again");
+      const groups = (await incusGet(e2e, "/1.0/cluster/groups")) as unknown as string[];
+      assert.deepEqual(
+        groups.filter((g) => g.endsWith("/gpu")),
+        ["/1.0/cluster/groups/gpu"],
+      );
+      const state = await e2e.tf("state", "list");
+      assert.match(state.stdout, /^operationscenter_incus_cluster_group\./m);
+      const plan = await e2e.tf("plan", "-input=false", "-no-color", "-detailed-exitcode");
+      assert.equal(plan.code, 0, plan.stdout + plan.stderr);
+    },
+    { gpu: false },
+  );
 });
 
 test("the cluster certificate is replaced; its key is in no plan, state, output or request log", async () => {

@@ -141,3 +141,43 @@ test("the read after the write tells a member Incus kept, a concurrent descripti
   assert.deepEqual(writtenDifferences(put, live(["server01", "server02"], "other", put.config)), ['description is "other"', "members server02 is in it"]);
   assert.deepEqual(writtenDifferences(put, live(["server01"], "", { "user.x": "1" })), ["config differs"]);
 });
+
+// Issue 21: an apply killed after the group's POST answered leaves the group outside the state.
+const configured = (description: string): ObjectValue => ({ ...group(["server01", "server02"], description), config: { "user.purpose": "gpu" } });
+const byHand = (t: GroupHarness, description: string) =>
+  t.incus.request("POST", "/1.0/cluster/groups", {
+    body: { name: "gpu", description, members: ["server02", "server01"], config: { "user.purpose": "gpu" } },
+  });
+
+test("a create finding the group exactly as configured (an interrupted apply's) takes it into state without a write, with a warning", () =>
+  withIncus(async (t) => {
+    await byHand(t, "GPU servers");
+    await t.calls();
+    const adopted = await t.converge(null, configured("GPU servers"));
+    assert.deepEqual(errors(adopted.diagnostics), []);
+    assert.deepEqual(await t.calls(), [], "no POST or PUT");
+    assert.deepEqual(adopted.state, { ...configured("GPU servers"), id: `${CLUSTER}/gpu` });
+    const warning = adopted.diagnostics.find((d) => d.severity === "warning");
+    assert.equal(
+      warning?.summary,
+      `Incus cluster group "gpu" already existed in cluster "${CLUSTER}" exactly as configured; it was taken into state without a write`,
+    );
+    assert.match(warning?.detail ?? "", /an earlier apply created it and was interrupted before Terraform recorded it/);
+    assert.deepEqual(await t.refresh(adopted.state!), adopted.state, "the refresh finds it as the state says");
+  }));
+
+test("a create finding a group of that name that differs in anything refuses it, naming the import, and writes nothing", () =>
+  withIncus(async (t) => {
+    await byHand(t, "set by hand");
+    await t.calls();
+    await assert.rejects(t.converge(null, configured("GPU servers")), (error: { diagnostics: { summary: string; detail: string; path?: unknown }[] }) => {
+      assert.equal(error.diagnostics[0]!.summary, `Incus cluster group "gpu" already exists in cluster "${CLUSTER}"`);
+      assert.match(error.diagnostics[0]!.detail, /^It was not created by this resource\./);
+      assert.match(error.diagnostics[0]!.detail, new RegExp(`terraform import <this resource's address> ${CLUSTER}/gpu`));
+      assert.deepEqual(error.diagnostics[0]!.path, ["name"]);
+      return true;
+    });
+    assert.deepEqual(await t.calls(), [], "no write");
+    const live = incusGroupSchema.parse((await t.incus.request("GET", onListener(GROUP))).metadata);
+    assert.equal(live.description, "set by hand");
+  }));

@@ -39,6 +39,8 @@ export interface IncusScenarioConfig {
   settings?: boolean;
   /** false drops the three member constructs. */
   members?: boolean;
+  /** false drops the gpu group construct. */
+  gpu?: boolean;
   /** The cluster's name (default CLUSTER): another name is the cluster's rename. */
   name?: string;
   /** Members of the gpu group (default server02, server03). */
@@ -68,7 +70,7 @@ export function synthIncusScenario(outdir: string, config: IncusScenarioConfig):
       ...(config.settingsDeletionPolicy === undefined ? {} : { deletionPolicy: config.settingsDeletionPolicy }),
     });
   }
-  if (config.incus !== false)
+  if (config.incus !== false && config.gpu !== false)
     new IncusClusterGroup(stack, "gpu", { cluster, name: "gpu", description: "GPU servers", members: config.gpuMembers ?? ["server02", "server03"] });
   if (config.members !== false && config.incus !== false) {
     new IncusClusterMember(stack, "server01", { cluster, member: "server01", roles: ["event-hub"], failureDomain: "rack1" });

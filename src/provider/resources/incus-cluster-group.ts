@@ -97,7 +97,7 @@ export const incusClusterGroupResource: Resource<ProviderClient> = {
       return { state: null, diagnostics };
     }
     const put = desired(planned);
-    await apiStep(`Cannot ${prior === null ? "create" : "update"} Incus cluster group "${name}"`, async () => {
+    const adopted = await apiStep(`Cannot ${prior === null ? "create" : "update"} Incus cluster group "${name}"`, async () => {
       // Incus's group PUT has no ETag check (incus@be7afc5 cmd/incusd/api_cluster_group.go,
       // clusterGroupPut; the PATCH checks one computed differently from the GET's ETag), so an
       // If-Match would be ignored. What is guaranteed instead: the group is read right before the
@@ -110,10 +110,17 @@ export const incusClusterGroupResource: Resource<ProviderClient> = {
         if (prior !== null) log.warn(`oc-cdktf: Incus cluster group "${name}" was deleted by hand; creating it again`);
         await incus.createGroup(name, put);
       } else if (prior === null) {
+        // A group exactly as this create would write it is most likely this resource's own, left
+        // by an apply killed after the POST and before Terraform saved the state: it is adopted,
+        // so that the next apply converges (issue 21). The comparison is the read-after-write
+        // one, which accepts the CPU flags Incus computes for "auto".
+        if (writtenDifferences(put, found.group).length === 0) return true;
         throw new DiagnosticError({
           severity: "error",
           summary: `Incus cluster group "${name}" already exists in cluster "${cluster}"`,
-          detail: "It was not created by this resource. Choose another name, or delete the group first (incus cluster group delete).",
+          detail:
+            "It was not created by this resource. Choose another name, or delete the group first (incus cluster group delete), " +
+            `or manage it here: terraform import <this resource's address> ${cluster}/${name}`,
           path: ["name"],
         });
       } else {
@@ -141,7 +148,20 @@ export const incusClusterGroupResource: Resource<ProviderClient> = {
           detail: `${differences.join("; ")}. Run terraform apply again to plan against it.`,
         });
       }
+      return false;
     });
+    if (adopted) {
+      return {
+        state: { ...planned },
+        diagnostics: [
+          {
+            severity: "warning",
+            summary: `Incus cluster group "${name}" already existed in cluster "${cluster}" exactly as configured; it was taken into state without a write`,
+            detail: "Most likely an earlier apply created it and was interrupted before Terraform recorded it.",
+          },
+        ],
+      };
+    }
     return { state: { ...planned } };
   },
 
