@@ -75,7 +75,7 @@ const LAUNCHER_SCRIPT = [
   "# The directory part of a path, as dirname gives it, without starting a process: Terraform starts",
   "# the provider three or four times per command.",
   "parent() {",
-  '  case $1 in',
+  "  case $1 in",
   "    */*) p=${1%/*}; printf '%s\\n' \"${p:-/}\" ;;",
   "    *) printf '%s\\n' . ;;",
   "  esac",
