@@ -109,6 +109,35 @@ test("evacuation waits on the operation with progress in the log; online restore
     TRUST_OC_CLIENTS,
   ));
 
+test("an evacuation already running (an interrupted apply's) reads as evacuating, and the apply waits for it instead of taking it as done", () =>
+  withBulk(
+    incusClusterMemberResource,
+    (t) =>
+      withIncusConfig(t, async () => {
+        const online = await t.converge(null, member({ state: "online" }));
+        assert.deepEqual(errors(online.diagnostics), []);
+        await withIncusClient(t, async (incus) => {
+          await incus.request("POST", "/1.0/cluster/members/server03/state", { body: { action: "evacuate", mode: "stop" } });
+        });
+        assert.equal(t.server("server03").in_maintenance, 1, "evacuating");
+        const refreshed = (await t.refresh(online.state!))!;
+        assert.equal(refreshed.state, "evacuating", "the refresh shows the evacuation as not finished");
+        await t.calls();
+
+        const evacuated = await t.converge(refreshed, member({ state: "evacuated", evacuation_mode: "stop" }));
+        assert.deepEqual(errors(evacuated.diagnostics), []);
+        assert.equal(t.server("server03").in_maintenance, 2, "the apply returned once the member was evacuated");
+        assert.deepEqual(
+          (await t.calls()).filter((call) => call.includes("/state")),
+          [],
+          "no second evacuation was started",
+        );
+        assert.ok(t.logLines.some((l) => /member "server03" is evacuating; waiting for it to finish/.test(l)));
+        assert.equal((await t.refresh(evacuated.state!))!.state, "evacuated");
+      }),
+    { evacuationDelayMs: 1500, ...TRUST_OC_CLIENTS },
+  ));
+
 test("an evacuation that outlasts evacuation_timeout fails naming the operation and the setting", () =>
   withBulk(
     incusClusterMemberResource,

@@ -27,6 +27,7 @@ import { apiStep, isUnknown, knownString, stepFailed } from "./values.js";
 const SCHEDULER = "scheduler.instance";
 const STATES = ["online", "evacuated"] as const;
 const WAIT_STEP_S = 10;
+const SETTLE_POLL_MS = 500;
 const TYPE_NAME = "operationscenter_incus_cluster_member";
 
 export const incusClusterMemberResource: Resource<ProviderClient> = {
@@ -183,8 +184,18 @@ function stateOf(state: ObjectValue, member: IncusMember): ObjectValue {
   if (state.description !== null) next.description = member.description;
   if (state.scheduler_instance !== null) next.scheduler_instance = member.config[SCHEDULER] ?? "all";
   if (state.groups !== null) next.groups = [...member.groups].sort();
-  if (state.state !== null) next.state = member.status === "Evacuated" || member.status === "Evacuating" ? "evacuated" : "online";
+  if (state.state !== null) next.state = stateWord(member.status);
   return next;
+}
+
+/**
+ * A member in the middle of an evacuation or a restore reads as "evacuating" or "restoring", not
+ * as where it is going: the plan then shows the change still to finish, and the apply waits for it.
+ */
+function stateWord(status: string): string {
+  if (status === "Evacuated") return "evacuated";
+  if (TRANSITIONS.includes(status)) return status.toLowerCase();
+  return "online";
 }
 
 const assigned = (roles: readonly string[]): string[] => roles.filter((r) => !(automaticRoles as readonly string[]).includes(r));
@@ -228,8 +239,8 @@ function samePut(a: IncusMemberPut, b: IncusMemberPut): boolean {
 
 /** Evacuates or restores through the async operation, waiting with progress in the log. */
 async function reachState(incus: IncusClient, name: string, state: string, mode: string | undefined, timeoutMs: number, log: Logger): Promise<void> {
-  const { member } = await apiStep(`Cannot read Incus cluster member "${name}"`, () => incus.getMember(name));
-  const evacuated = member.status === "Evacuated" || member.status === "Evacuating";
+  const member = await settledMember(incus, name, timeoutMs, log);
+  const evacuated = member.status === "Evacuated";
   if ((state === "evacuated") === evacuated) return;
   const action = state === "evacuated" ? "evacuate" : "restore";
   const id = await apiStep(`Cannot ${action} Incus cluster member "${name}"`, () =>
@@ -262,6 +273,33 @@ async function reachState(incus: IncusClient, name: string, state: string, mode:
       return;
     }
     log.info(`oc-cdktf: ${action} of member "${name}" running (${Math.round((Date.now() - started) / 1000)} s)`, { member: name, operation: id });
+  }
+}
+
+/** Incus's statuses while an evacuation or a restore runs (incus@be7afc5 internal/server/db/node.go). */
+const TRANSITIONS: readonly string[] = ["Evacuating", "Restoring"];
+
+/**
+ * The member once no evacuation or restore runs on it. One that an interrupted apply (or anyone)
+ * started is waited for, not taken as done: its operation id is unknown here, so the member is read
+ * again every SETTLE_POLL_MS, within the same evacuation_timeout.
+ */
+async function settledMember(incus: IncusClient, name: string, timeoutMs: number, log: Logger): Promise<IncusMember> {
+  const started = Date.now();
+  for (;;) {
+    const { member } = await apiStep(`Cannot read Incus cluster member "${name}"`, () => incus.getMember(name));
+    if (!TRANSITIONS.includes(member.status)) return member;
+    if (Date.now() - started >= timeoutMs) {
+      throw new DiagnosticError({
+        severity: "error",
+        summary: `Incus cluster member "${name}" was still ${member.status.toLowerCase()} after ${Math.round(timeoutMs / 1000)} s`,
+        detail:
+          "An evacuation or restore started before this apply (an interrupted apply's, or by hand) is still running. Raise evacuation_timeout in the provider block, or wait and apply again.",
+        path: ["state"],
+      });
+    }
+    log.info(`oc-cdktf: member "${name}" is ${member.status.toLowerCase()}; waiting for it to finish`, { member: name });
+    await new Promise((resolve) => setTimeout(resolve, SETTLE_POLL_MS));
   }
 }
 
