@@ -10,7 +10,7 @@ import * as path from "node:path";
 import type { Cluster } from "../client/api-types.js";
 import type { ProviderClient } from "../provider/client.js";
 import { configureClient } from "../provider/provider.js";
-import { adoptionMarker, readBookkeeping } from "../provider/resources/cluster/bookkeeping.js";
+import { adoptionMarker, createdHere } from "../provider/resources/cluster/bookkeeping.js";
 import { findCreate } from "../provider/resources/cluster/journal.js";
 import { findStacks, providerBlock, stackPlan } from "../review/drift.js";
 import { PROVIDER_PREFIX } from "../review/summary/families.js";
@@ -64,11 +64,9 @@ function leftoversOf(stack: string, plan: Plan, clusters: readonly Cluster[], wo
       const name = text(after.name);
       const marker = adoptionMarker(text(after.adoption_key));
       const journaled = name === undefined ? undefined : findCreate(workDir, name)?.create_id;
+      // The journal is kept by name: its entry can only have made the cluster of that name.
       return clusters
-        .filter((cluster) => {
-          const createdBy = readBookkeeping(cluster.properties).createdBy;
-          return createdBy !== undefined && (createdBy === marker || (cluster.name === name && createdBy === journaled));
-        })
+        .filter((cluster) => createdHere(cluster.properties, cluster.name === name ? journaled : undefined, marker))
         .map((cluster) => ({
           stack,
           address: rc.address,

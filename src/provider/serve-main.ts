@@ -1,6 +1,7 @@
-// The provider process proper. The launcher's entry (main.ts) loads it as CommonJS chunks through
-// the code cache (code-cache.ts); the single executable (scripts/executables.ts) runs it bundled
-// into one file. A failure to serve ends the process (an unhandled rejection).
+// The provider process proper, split into CommonJS chunks (scripts/bundle-provider.ts) that the
+// launcher's entry (main.ts) runs from files and the single executable (executable-main.ts) from
+// its assets, both through the code cache (code-cache.ts). A failure to serve ends the process (an
+// unhandled rejection).
 import { definition, serveOptions } from "./definition.js";
 import { serve } from "./plugin/serve.js";
 
