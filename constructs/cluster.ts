@@ -13,6 +13,7 @@ import { splitSecrets, type JsonObject } from "../src/config/secrets.js";
 import { secretTemplateValueNames } from "../src/config/template-secrets.js";
 import {
   connectionUrlProblem,
+  DEFAULT_DELETION_POLICY,
   deletionPolicies,
   deletionPolicyProblem,
   serversProblem,
@@ -172,7 +173,7 @@ export class Cluster extends Construct implements IManagedCluster {
     const serverType = props.serverType ?? "incus";
     const typeProblem = serverTypeProblem("serverType", String(serverType));
     failOn(where, [typeProblem]);
-    const deletionPolicy = props.deletionPolicy ?? "retain";
+    const deletionPolicy = props.deletionPolicy ?? DEFAULT_DELETION_POLICY;
     const policyProblem = deletionPolicyProblem("deletionPolicy", String(deletionPolicy));
     failOn(where, [policyProblem]);
     this.deletionPolicy = deletionPolicy;

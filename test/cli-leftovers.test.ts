@@ -1,18 +1,22 @@
 // oc-cdktf leftovers against the local Operations Center (real terraform binary): the first apply
-// of a stack is SIGKILLed after its cluster's create POST, so the state is empty, terraform
-// destroy never asks the provider and leaves the cluster, exit code 0. leftovers finds it by the
-// created-by mark of its adoption key and exits 1; once an apply has adopted it, 0.
+// of a stack is SIGKILLed after its cluster's create POST, so the state is empty. terraform
+// destroy then asks the provider only to validate: with this checkout's create journal it stops;
+// in a fresh checkout it leaves the cluster, exit code 0. leftovers finds it by the created-by
+// mark of its adoption key and exits 1; once an apply has adopted it, 0. A create killed before
+// its POST made nothing: leftovers forgets its journal entry, and the destroy goes through.
 import assert from "node:assert/strict";
+import { renameSync } from "node:fs";
 import * as path from "node:path";
-import { test } from "node:test";
+import { test, type TestContext } from "node:test";
 import { adoptionMarker, CREATED_BY_KEY } from "../src/provider/resources/cluster/bookkeeping.js";
-import { startE2E } from "./e2e/harness.js";
+import { startE2E, wrapped, type E2E } from "./e2e/harness.js";
 import { writeHcl } from "./e2e/hcl.js";
 import { applyKilledAfter } from "./e2e/interrupt.js";
 import { runCli } from "./e2e/review-scenario.js";
 import { FIXTURES } from "./e2e/scenario.js";
 
 const CLUSTERS = "/1.0/provisioning/clusters";
+const SERVERS = "/1.0/provisioning/servers";
 
 test("leftovers: a cluster an interrupted first apply left is listed with the way to adopt or remove it (exit 1); none after the apply adopts it (exit 0)", async (t) => {
   // "rogue" carries the created-by mark of another configuration's adoption key: no leftover of this one.
@@ -28,12 +32,25 @@ test("leftovers: a cluster an interrupted first apply left is listed with the wa
   assert.equal(init.code, 0, init.stdout + init.stderr);
   await applyKilledAfter(e2e, "POST", CLUSTERS);
 
-  // With an empty state terraform destroy runs no refresh plan: the provider is never asked.
+  // With an empty state terraform destroy runs no refresh plan; validate stops it on this checkout's create journal.
   e2e.oc.clearRequests();
+  const stopped = await e2e.tf("destroy", "-input=false", "-auto-approve", "-no-color");
+  assert.equal(stopped.code, 1, stopped.stdout + stopped.stderr);
+  assert.match(
+    stopped.stdout + stopped.stderr,
+    wrapped('Cluster "cluster-a" may exist from an interrupted apply of this configuration without being in state'),
+  );
+  assert.deepEqual(e2e.changes(), []);
+
+  // A fresh checkout has no journal: the provider is never asked, the destroy exits 0 and leaves the cluster.
+  const journal = path.join(e2e.stackDir, ".terraform", "oc-cdktf", "creating");
+  const kept = path.join(e2e.workdir, "creating");
+  renameSync(journal, kept);
   const destroyed = await e2e.tf("destroy", "-input=false", "-auto-approve", "-no-color");
   assert.equal(destroyed.code, 0, destroyed.stdout + destroyed.stderr);
   assert.deepEqual(e2e.changes(), []);
   assert.ok(e2e.oc.snapshot().clusters.some((c) => c.name === "cluster-a"));
+  renameSync(kept, journal);
 
   // The directory above the stacks, as drift takes it.
   const outdir = path.join(e2e.workdir, "cdktf.out");
@@ -70,7 +87,8 @@ test("leftovers: a cluster an interrupted first apply left is listed with the wa
   );
 });
 
-test("leftovers: in a plain HCL directory without adoption_key, the create journal in .terraform/ recognises the leftover", async (t) => {
+/** A plain HCL stack of one cluster, "lab", initialised against a new local OC. */
+async function labStack(t: TestContext): Promise<E2E> {
   const e2e = await startE2E({ seed: path.join(FIXTURES, "seed.yaml") });
   t.after(() => e2e.close());
   writeHcl(
@@ -84,11 +102,44 @@ test("leftovers: in a plain HCL directory without adoption_key, the create journ
   );
   const init = await e2e.tf("init", "-input=false");
   assert.equal(init.code, 0, init.stdout + init.stderr);
+  return e2e;
+}
+
+test("leftovers: in a plain HCL directory without adoption_key, the create journal in .terraform/ recognises the leftover", async (t) => {
+  const e2e = await labStack(t);
   await applyKilledAfter(e2e, "POST", CLUSTERS);
   const found = await runCli(["leftovers", e2e.stackDir], { env: e2e.env });
   assert.equal(found.code, 1, found.stdout + found.stderr);
   assert.match(found.stdout, /^lab \(ready\), created by operationscenter_cluster\.lab of stack \.$/m);
   assert.match(found.stdout, /remove it: adopt it, then terraform -chdir=\S+ destroy {3}\(deletion_policy "forget"\)$/m);
+});
+
+test("leftovers: a create killed before its POST reached Operations Center made nothing; leftovers forgets its record, and the destroy it stopped goes through", async (t) => {
+  const e2e = await labStack(t);
+  // The last read before the create's POST: the POST is held, then dropped unhandled.
+  await applyKilledAfter(e2e, "GET", `${SERVERS}/server04`);
+  assert.deepEqual(
+    e2e.oc.requests.filter((r) => r.status === 0).map((r) => `${r.method} ${r.path}`),
+    [`POST ${CLUSTERS}`],
+    "killed while the POST was held",
+  );
+  assert.deepEqual(e2e.oc.snapshot().clusters, []);
+  e2e.oc.clearRequests();
+
+  const stopped = await e2e.tf("destroy", "-input=false", "-auto-approve", "-no-color");
+  assert.equal(stopped.code, 1, stopped.stdout + stopped.stderr);
+  assert.match(stopped.stdout + stopped.stderr, wrapped("Run oc-cdktf leftovers in this directory to find out"));
+
+  const checked = await runCli(["leftovers", e2e.stackDir], { env: e2e.env });
+  assert.equal(checked.code, 0, checked.stdout + checked.stderr);
+  assert.equal(
+    checked.stdout,
+    "No cluster an interrupted apply left outside the state.\n" +
+      "Forgot the record of an interrupted create of cluster lab (operationscenter_cluster.lab of stack .): it made no cluster, so terraform destroy no longer stops on it.\n",
+  );
+  const destroyed = await e2e.tf("destroy", "-input=false", "-auto-approve", "-no-color");
+  assert.equal(destroyed.code, 0, destroyed.stdout + destroyed.stderr);
+  assert.deepEqual(e2e.changes(), [], "leftovers and the destroys change nothing");
 });
 
 test("leftovers: a directory without a stack is an error (exit 2), not a clean result", async () => {

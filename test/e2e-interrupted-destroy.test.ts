@@ -1,17 +1,20 @@
 // End to end: terraform destroy after an apply was SIGKILLed between a cluster's create POST and
-// the state save. The cluster is not in state; the destroy's refresh plan finds it by this
-// configuration's created-by mark and fails, naming it, before any DELETE. After terraform apply
+// the state save. The cluster is not in state; validate stops the destroy on this checkout's
+// create journal, and without it (a fresh checkout) the destroy's refresh plan finds it by this
+// configuration's created-by mark; both fail, naming it, before any DELETE. After terraform apply
 // (which adopts it), terraform destroy removes everything.
 import assert from "node:assert/strict";
+import { rmSync } from "node:fs";
 import * as path from "node:path";
 import { test } from "node:test";
-import { startE2E } from "./e2e/harness.js";
+import { startE2E, wrapped } from "./e2e/harness.js";
 import { applyKilledAfter } from "./e2e/interrupt.js";
 import { FIXTURES } from "./e2e/scenario.js";
 
 const CLUSTERS = "/1.0/provisioning/clusters";
-/** A phrase as Terraform prints it, wrapped at any blank. */
-const wrapped = (phrase: string): RegExp => new RegExp(phrase.replace(/[.*+?^${}()|[\]\\]/g, "\\$&").replace(/ /g, "\\s+"));
+const MAY_EXIST = wrapped(
+  'Cluster "cluster-a" may exist from an interrupted apply of this configuration without being in state, so this destroy cannot remove it',
+);
 const LEFTOVER = wrapped('Cluster "cluster-a" exists from an interrupted apply of this configuration but is not in state, so this destroy cannot remove it');
 
 test("terraform destroy with a cluster an interrupted create left outside the state fails without a DELETE; apply, then destroy, removes it", async (t) => {
@@ -29,7 +32,15 @@ test("terraform destroy with a cluster an interrupted create left outside the st
   assert.equal(planned.code, 0, planned.output);
   assert.match(planned.output, wrapped('Warning: Cluster "cluster-a" exists already: an earlier, interrupted apply of this resource created it'));
 
+  // This checkout's create journal records the interrupted create: validate already stops the destroy.
   e2e.oc.clearRequests();
+  const journaled = await e2e.tf("destroy", "-input=false", "-auto-approve", "-no-color");
+  assert.notEqual(journaled.code, 0, journaled.stdout + journaled.stderr);
+  assert.match(journaled.stdout + journaled.stderr, MAY_EXIST);
+  assert.deepEqual(e2e.changes(), [], "no DELETE, no write at all");
+
+  // A fresh checkout (no .terraform/ journal, as a CI runner): the refresh plan finds the cluster by its adoption key's mark.
+  rmSync(path.join(e2e.stackDir, ".terraform", "oc-cdktf", "creating"), { recursive: true, force: true });
   const destroyed = await e2e.tf("destroy", "-input=false", "-auto-approve", "-no-color");
   const output = destroyed.stdout + destroyed.stderr;
   assert.notEqual(destroyed.code, 0, output);

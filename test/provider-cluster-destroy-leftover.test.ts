@@ -2,14 +2,22 @@
 // this resource left (not in state) makes the destroy fail, naming it, when its deletion policy
 // would remove it; any other plan only warns that the apply adopts it. The plan writes nothing.
 import assert from "node:assert/strict";
+import { spawnSync } from "node:child_process";
 import { rmSync } from "node:fs";
 import { test } from "node:test";
-import type { PlanResult } from "../src/provider/plugin/types.js";
+import { UNKNOWN, type Diagnostic, type PlanResult } from "../src/provider/plugin/types.js";
 import type { TerraformCommand } from "../src/provider/plugin/terraform-command.js";
 import { journalFile } from "../src/provider/resources/cluster/journal.js";
 import { capabilities, config, proposedOf, resource, summaries, withCluster, type ClusterHarness } from "./fixtures/provider/cluster.js";
 
 const DESTROY: TerraformCommand = { known: true, name: "destroy", planMode: "destroy" };
+/** Commands that are no destroy, or whose command line could not be read. */
+const NOT_DESTROY: readonly (TerraformCommand | undefined)[] = [
+  { known: true, name: "plan", planMode: "normal" },
+  { known: true, name: "apply" },
+  { known: false, reason: "not Linux" },
+  undefined,
+];
 const LEFTOVER = 'Cluster "alpha" exists from an interrupted apply of this configuration but is not in state, so this destroy cannot remove it';
 const ADOPTS = 'Cluster "alpha" exists already: an earlier, interrupted apply of this resource created it';
 
@@ -43,12 +51,7 @@ test("in a destroy, a leftover of this resource's interrupted create fails the p
     assert.match(detail, /terraform import <this resource's address> alpha/);
     assert.deepEqual(destroy.diagnostics![0]!.path, ["name"]);
 
-    for (const command of [
-      { known: true, name: "plan", planMode: "normal" },
-      { known: true, name: "apply" },
-      { known: false, reason: "not Linux" },
-      undefined,
-    ] as const) {
+    for (const command of NOT_DESTROY) {
       const plan = await planUnder(t, values, command);
       assert.deepEqual(summaries(plan.diagnostics ?? [], "error"), [], JSON.stringify(command));
       assert.deepEqual(summaries(plan.diagnostics ?? [], "warning"), [ADOPTS], JSON.stringify(command));
@@ -69,4 +72,62 @@ test("in a destroy, a cluster of that name this resource did not create is no le
     await leftover(t, { adoption_key: "other-stack/a", deletion_policy: "forget" });
     const plan = await planUnder(t, { adoption_key: "stack/a", deletion_policy: "forget" }, DESTROY);
     assert.deepEqual(plan.diagnostics ?? [], []);
+  }));
+
+// With an empty state a destroy asks the provider only to validate (no refresh plan, no
+// configure): validate stops on this machine's journal of a create interrupted before Terraform
+// got its cluster, without a call.
+const MAY_EXIST = 'Cluster "alpha" may exist from an interrupted apply of this configuration without being in state, so this destroy cannot remove it';
+
+/** A journal entry of a create of "alpha" begun by a process that has exited since, as a killed provider leaves it. */
+function interruptedCreate(workDir: string): void {
+  const journal = new URL("../src/provider/resources/cluster/journal.js", import.meta.url).href;
+  const begun = spawnSync(process.execPath, [
+    "--input-type=module",
+    "-e",
+    `(await import(${JSON.stringify(journal)})).beginCreate(process.argv[1], "alpha")`,
+    workDir,
+  ]);
+  assert.equal(begun.status, 0, String(begun.stderr));
+}
+
+const errorsOf = (diagnostics: readonly Diagnostic[]): string[] => summaries(diagnostics, "error");
+
+/** The resource's validate in `workDir` (Terraform starts the provider there), as `command` runs it. */
+async function validateUnder(workDir: string, values: Parameters<typeof config>[0], command: TerraformCommand | undefined): Promise<readonly Diagnostic[]> {
+  const cwd = process.cwd();
+  process.chdir(workDir);
+  try {
+    return await resource.validate!({ config: config(values), capabilities, ...(command === undefined ? {} : { terraformCommand: () => command }) });
+  } finally {
+    process.chdir(cwd);
+  }
+}
+
+test("in a destroy, validate stops on a create this machine's journal records as interrupted before Terraform got the cluster; the error names the way out", () =>
+  withCluster(async (t) => {
+    interruptedCreate(t.workDir);
+    assert.deepEqual(errorsOf(await validateUnder(t.workDir, { deletion_policy: "factory-reset" }, DESTROY)), [MAY_EXIST]);
+    const [diagnostic, ...more] = await validateUnder(t.workDir, { deletion_policy: UNKNOWN }, DESTROY);
+    assert.equal(diagnostic?.summary, MAY_EXIST, "a deletion policy unknown at validate may remove it");
+    assert.deepEqual(more, []);
+    assert.deepEqual(diagnostic.path, ["name"]);
+    assert.match(diagnostic.detail!, /Nothing was changed\. Run oc-cdktf leftovers in this directory to find out/);
+    assert.match(diagnostic.detail!, /if it does not, leftovers forgets the record and this destroy goes through\.$/);
+    assert.deepEqual(await t.calls(), [], "validate makes no call");
+  }));
+
+test("validate says nothing outside a destroy, with deletion policy retain, or once the create's cluster went to Terraform", () =>
+  withCluster(async (t) => {
+    interruptedCreate(t.workDir);
+    for (const command of NOT_DESTROY) {
+      assert.deepEqual(errorsOf(await validateUnder(t.workDir, { deletion_policy: "forget" }, command)), [], JSON.stringify(command));
+    }
+    assert.deepEqual(errorsOf(await validateUnder(t.workDir, {}, DESTROY)), [], "retain (the default) makes no call on destroy");
+    assert.deepEqual(errorsOf(await validateUnder(t.workDir, { deletion_policy: "retain" }, DESTROY)), []);
+
+    // The create ran to its end: apply handed the cluster to Terraform.
+    const created = await t.converge(null, config({ deletion_policy: "forget" }));
+    assert.deepEqual(summaries(created.diagnostics, "error"), []);
+    assert.deepEqual(errorsOf(await validateUnder(t.workDir, { deletion_policy: "forget" }, DESTROY)), []);
   }));

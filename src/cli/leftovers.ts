@@ -4,14 +4,17 @@
 // provider), so this is the check for CI before or after a destroy. A leftover is recognised as
 // the provider's create recognises it for adoption: the cluster's oc-cdktf.io/created-by is the
 // marker of the resource's adoption_key, or the id of its create journal entry in .terraform/.
+// A journal entry whose create made no cluster is forgotten here: terraform destroy stops on such
+// an entry (it cannot look), and leftovers is what looks.
 // Exit codes: 0 none, 1 leftovers found, 2 a stack could not be examined or a usage error.
 import { existsSync, statSync } from "node:fs";
 import * as path from "node:path";
 import type { Cluster } from "../client/api-types.js";
+import { DEFAULT_DELETION_POLICY } from "../config/cluster.js";
 import type { ProviderClient } from "../provider/client.js";
 import { configureClient } from "../provider/provider.js";
 import { adoptionMarker, createdHere } from "../provider/resources/cluster/bookkeeping.js";
-import { findCreate } from "../provider/resources/cluster/journal.js";
+import { endCreate, findCreate, unsavedCreate } from "../provider/resources/cluster/journal.js";
 import { findStacks, providerBlock, stackPlan } from "../review/drift.js";
 import { PROVIDER_PREFIX } from "../review/summary/families.js";
 import type { Plan } from "../review/terraform.js";
@@ -27,6 +30,8 @@ carry its resource's oc-cdktf.io/created-by: the digest of its adoption_key, or 
 create journal in .terraform/) but that are not in the stack's state, so terraform destroy
 leaves them. Runs terraform plan -refresh=false (terraform init first where needed) to read the
 configuration and the state, and connects with the provider's settings, as drift does.
+An interrupted create that made no cluster is forgotten (its record in .terraform/), so
+terraform destroy no longer stops on it.
 Exit codes: 0 none found, 1 leftovers found, 2 a stack could not be examined.
 `;
 
@@ -47,8 +52,16 @@ export interface Leftover {
   deletionPolicy: string;
 }
 
+/** An interrupted create whose journal entry leftovers forgot: it made no cluster, so a destroy need not stop on it. */
+export interface ForgottenCreate {
+  stack: string;
+  address: string;
+  cluster: string;
+}
+
 export interface LeftoverReport {
   leftovers: Leftover[];
+  forgotten: ForgottenCreate[];
   /** Stacks that could not be examined, with why. */
   errors: string[];
 }
@@ -72,14 +85,30 @@ function leftoversOf(stack: string, plan: Plan, clusters: readonly Cluster[], wo
           address: rc.address,
           cluster: cluster.name,
           status: cluster.status,
-          deletionPolicy: text(after.deletion_policy) ?? "retain",
+          deletionPolicy: text(after.deletion_policy) ?? DEFAULT_DELETION_POLICY,
         }));
+    });
+}
+
+/**
+ * The planned creates whose journal entry records an interrupted create (cluster.ts's destroy
+ * check stops on it) that made no cluster of that name: their entries can go.
+ */
+function createsThatMadeNothing(stack: string, plan: Plan, clusters: readonly Cluster[], workDir: string): (ForgottenCreate & { createId: string })[] {
+  return plan.resource_changes
+    .filter((rc) => rc.type === CLUSTER && rc.mode !== "data" && rc.change.actions.length === 1 && rc.change.actions[0] === "create")
+    .flatMap((rc) => {
+      const name = text((rc.change.after as Record<string, unknown> | null)?.name);
+      const entry = name === undefined ? undefined : unsavedCreate(workDir, name);
+      if (name === undefined || entry === undefined) return [];
+      const made = clusters.some((cluster) => cluster.name === name && createdHere(cluster.properties, entry.create_id, undefined));
+      return made ? [] : [{ stack, address: rc.address, cluster: name, createId: entry.create_id }];
     });
 }
 
 /** The leftovers of the stacks in `stackDirs`, named relative to `root`. */
 export async function leftoverReport(root: string, stackDirs: readonly string[], env: NodeJS.ProcessEnv = process.env): Promise<LeftoverReport> {
-  const report: LeftoverReport = { leftovers: [], errors: [] };
+  const report: LeftoverReport = { leftovers: [], forgotten: [], errors: [] };
   for (const stackDir of stackDirs) {
     const stack = path.relative(root, stackDir) || ".";
     let client: ProviderClient | undefined;
@@ -90,7 +119,12 @@ export async function leftoverReport(root: string, stackDirs: readonly string[],
       const { config, notes } = providerBlock(plan);
       report.errors.push(...notes.map((note) => `${stack}: ${note}`));
       client = await configureClient(config, env, silent, stackDir);
-      report.leftovers.push(...leftoversOf(stack, plan, await client.api.listClusters(), client.workDir));
+      const clusters = await client.api.listClusters();
+      report.leftovers.push(...leftoversOf(stack, plan, clusters, client.workDir));
+      for (const { createId, ...forgotten } of createsThatMadeNothing(stack, plan, clusters, client.workDir)) {
+        endCreate(client.workDir, forgotten.cluster, createId);
+        report.forgotten.push(forgotten);
+      }
     } catch (error) {
       report.errors.push(`${stack}: ${error instanceof Error ? error.message : String(error)}`);
     } finally {
@@ -101,7 +135,11 @@ export async function leftoverReport(root: string, stackDirs: readonly string[],
 }
 
 function render(report: LeftoverReport, directory: string): string {
-  if (report.leftovers.length === 0) return "No cluster an interrupted apply left outside the state.\n";
+  const forgotten = report.forgotten.map(
+    (f) =>
+      `Forgot the record of an interrupted create of cluster ${f.cluster} (${f.address} of stack ${f.stack}): it made no cluster, so terraform destroy no longer stops on it.\n`,
+  );
+  if (report.leftovers.length === 0) return ["No cluster an interrupted apply left outside the state.\n", ...forgotten].join("");
   const lines = [`${report.leftovers.length} cluster(s) an interrupted apply created are not in the state; terraform destroy leaves them:`, ""];
   for (const l of report.leftovers) {
     const chdir = `terraform -chdir=${path.join(directory, l.stack)}`;
@@ -115,7 +153,7 @@ function render(report: LeftoverReport, directory: string): string {
       "",
     );
   }
-  return lines.join("\n");
+  return [lines.join("\n"), ...forgotten].join("");
 }
 
 export async function run(argv: string[]): Promise<number> {

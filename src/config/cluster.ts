@@ -9,6 +9,8 @@ import { isHttpUrl } from "./fields.js";
 /** What a destroy does: no call, DELETE mode=force, or DELETE mode=factory-reset. */
 export const deletionPolicies = ["retain", "forget", "factory-reset"] as const;
 export type DeletionPolicy = (typeof deletionPolicies)[number];
+/** A cluster whose deletion policy is not given is only forgotten by a destroy: no call. */
+export const DEFAULT_DELETION_POLICY: DeletionPolicy = "retain";
 
 /** Property keys the provider keeps its bookkeeping under (src/provider/resources/cluster/bookkeeping.ts). */
 export const RESERVED_PREFIX = "oc-cdktf.io/";

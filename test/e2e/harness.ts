@@ -130,3 +130,6 @@ function describe(r: RequestLogEntry): string {
   const query = new URLSearchParams(r.query).toString();
   return `${r.method} ${r.path}${query === "" ? "" : `?${query}`}`;
 }
+
+/** A phrase as Terraform prints it in a diagnostic, wrapped at any blank. */
+export const wrapped = (phrase: string): RegExp => new RegExp(phrase.replace(/[.*+?^${}()|[\]\\]/g, "\\$&").replace(/ /g, "\\s+"));

@@ -215,7 +215,7 @@ export function createService<Client>(definition: ProviderDefinition<Client>, ru
     const config = objectOf(request.config, resource.schema.block, `${request.type_name} configuration`) ?? {};
     const diagnostics = [
       ...writeOnlyDiagnostics(config, resource.schema.block, capabilities),
-      ...((await resource.validate?.({ config, capabilities })) ?? []),
+      ...((await resource.validate?.({ config, capabilities, terraformCommand: () => runtime.terraformCommand() })) ?? []),
     ];
     return { diagnostics: toWireDiagnostics(diagnostics) };
   });

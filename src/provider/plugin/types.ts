@@ -136,6 +136,11 @@ export interface ValidateRequest {
   /** May hold UNKNOWN anywhere. */
   readonly config: ObjectValue;
   readonly capabilities: ClientCapabilities;
+  /**
+   * The Terraform command that started this provider (see CallContext). A destroy with an empty
+   * state asks the provider nothing but its schema and validation, so only validate can speak then.
+   */
+  readonly terraformCommand?: () => TerraformCommand;
 }
 
 export interface PlanRequest {

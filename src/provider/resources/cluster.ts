@@ -4,6 +4,7 @@
 // cluster/apply.ts, the state mapping in cluster/state.ts.
 import { canonicalJson } from "../canonical-json.js";
 import type { ProviderClient } from "../client.js";
+import { DEFAULT_DELETION_POLICY } from "../../config/cluster.js";
 import { attributeName, attributeSetting, type ConfigurationLanguage } from "../../config/configuration-language.js";
 import {
   DiagnosticError,
@@ -18,6 +19,7 @@ import {
   type Resource,
   type Value,
 } from "../plugin/types.js";
+import type { TerraformCommand } from "../plugin/terraform-command.js";
 import type { Cluster } from "../../client/api-types.js";
 import {
   createCluster,
@@ -32,7 +34,7 @@ import {
   updateCluster,
 } from "./cluster/apply.js";
 import { adoptionMarker, createdHere, readBookkeeping, reconcileMembers } from "./cluster/bookkeeping.js";
-import { findCreate } from "./cluster/journal.js";
+import { answerCreate, findCreate, journalDir, unsavedCreate } from "./cluster/journal.js";
 import { creationChanges, plannedMembership, type CreationChange } from "./cluster/decide.js";
 import { digestKeyIdOf, parseSecrets, secretsDigest } from "./cluster/inputs.js";
 import { clusterSchema, creationAttributes, decodePrivate, encodePrivate, type ClusterValue, type DeletionPolicy } from "./cluster/schema.js";
@@ -152,7 +154,7 @@ function creationChangeDiagnostics(
   allowRecreate: boolean,
   language: ConfigurationLanguage,
 ): Diagnostic[] {
-  const policy = prior.deletion_policy ?? "retain";
+  const policy = prior.deletion_policy ?? DEFAULT_DELETION_POLICY;
   const refusal = recreateRefusal(policy, language);
   const name = (attribute: string) => attributeName(language, attribute);
   return changes.map((change): Diagnostic => {
@@ -214,10 +216,40 @@ async function templateProblems(config: ObjectValue | null, client: ProviderClie
   return templateValueProblems(found.template, (knownObject(config.template_variables) ?? {}) as Record<string, string>, secretValues);
 }
 
-/** Whether this plan is part of a destroy: its refresh plan reaches the provider as a normal plan, so the command line tells. */
-function destroying(context: CallContext<ProviderClient>): boolean {
-  const command = context.terraformCommand?.();
+/** Whether this call is part of a destroy: its refresh plan reaches the provider as a normal plan, so the command line tells. */
+function destroying(terraformCommand: (() => TerraformCommand) | undefined): boolean {
+  const command = terraformCommand?.();
   return command?.known === true && command.planMode === "destroy";
+}
+
+/**
+ * In a destroy: an error when this machine's create journal holds a create of this cluster that
+ * was interrupted before its cluster reached Terraform, and the deletion policy would remove it.
+ * With an empty state Terraform asks the provider nothing else in a destroy (no refresh plan, no
+ * configure), so validate is the only place to say it; it reads the journal only, and cannot know
+ * whether the create reached Operations Center, so it points to `oc-cdktf leftovers`, which finds
+ * out and forgets the entry of a create that made nothing.
+ */
+function unsavedCreateProblem(config: ObjectValue, terraformCommand: (() => TerraformCommand) | undefined): Diagnostic[] {
+  const name = knownString(config.name);
+  if (name === undefined || !destroying(terraformCommand)) return [];
+  const policy = isUnknown(config.deletion_policy) ? undefined : (knownString(config.deletion_policy) ?? DEFAULT_DELETION_POLICY);
+  if (policy === "retain") return [];
+  // Terraform starts the provider in its working directory, where configure puts the journal too.
+  if (unsavedCreate(process.cwd(), name) === undefined) return [];
+  return [
+    {
+      severity: "error",
+      summary: `Cluster "${name}" may exist from an interrupted apply of this configuration without being in state, so this destroy cannot remove it`,
+      detail:
+        `An apply of this configuration started creating it and was interrupted before Terraform saved the result ` +
+        `(${journalDir(".")} records it). Nothing was changed. Run oc-cdktf leftovers in this directory to find out: ` +
+        `if Operations Center has the cluster, run terraform apply (it adopts the cluster into state without creating it), then terraform destroy ` +
+        `(by its deletion policy${policy === undefined ? "" : ` "${policy}"`}), or delete it in Operations Center yourself; ` +
+        `if it does not, leftovers forgets the record and this destroy goes through.`,
+      path: ["name"],
+    },
+  ];
 }
 
 /**
@@ -238,8 +270,8 @@ async function adoptionNotice(config: ObjectValue | null, context: CallContext<P
   if (found === undefined || !createdHere(found.cluster.properties, journaled?.create_id, marker)) return [];
   const deletionPolicy = attributeName(client.language, "deletion_policy");
   // Unknown until apply: it may remove the cluster.
-  const policy = isUnknown(config?.deletion_policy) ? undefined : (knownString(config?.deletion_policy) ?? "retain");
-  if (destroying(context) && policy !== "retain") {
+  const policy = isUnknown(config?.deletion_policy) ? undefined : (knownString(config?.deletion_policy) ?? DEFAULT_DELETION_POLICY);
+  if (destroying(context.terraformCommand) && policy !== "retain") {
     return [
       {
         severity: "error",
@@ -291,7 +323,7 @@ async function planCreate(
 }
 
 function planDestroy(prior: ClusterValue): PlanResult {
-  const policy = prior.deletion_policy ?? "retain";
+  const policy = prior.deletion_policy ?? DEFAULT_DELETION_POLICY;
   const diagnostics: Diagnostic[] = [];
   if (policy === "factory-reset") {
     diagnostics.push({
@@ -404,8 +436,8 @@ export const clusterResource: Resource<ProviderClient> = {
   typeName: "operationscenter_cluster",
   schema: clusterSchema,
 
-  validate({ config }) {
-    return clusterConfigProblems(config);
+  validate({ config, terraformCommand }) {
+    return [...clusterConfigProblems(config), ...unsavedCreateProblem(config, terraformCommand)];
   },
 
   async plan(request, context) {
@@ -421,7 +453,7 @@ export const clusterResource: Resource<ProviderClient> = {
       if (request.prior === null) return { state: null };
       const prior = parseClusterValue(request.prior, "prior state");
       try {
-        await deleteCluster(client, prior.id ?? prior.name, prior.deletion_policy ?? "retain");
+        await deleteCluster(client, prior.id ?? prior.name, prior.deletion_policy ?? DEFAULT_DELETION_POLICY);
       } catch (error) {
         const diagnostic =
           error instanceof DiagnosticError ? error : failed(`Deleting cluster "${prior.name}" failed`, error, "it is still in Operations Center");
@@ -433,6 +465,7 @@ export const clusterResource: Resource<ProviderClient> = {
     const secrets = secretsOf(knownString(request.config?.secrets_wo) ?? null);
     if (request.prior === null) {
       const created = await createCluster(effects, desired, secrets);
+      answerCreate(client.workDir, desired.name, created.createId);
       const state = appliedState(request.planned, created.cluster, created.members);
       return { state, private: encodePrivate({ create_id: created.createId }), ...(created.warning === undefined ? {} : { diagnostics: [created.warning] }) };
     }
@@ -489,6 +522,9 @@ export const clusterResource: Resource<ProviderClient> = {
       });
     }
     const members = (await client.api.listServers({ cluster: id })).map((server) => server.name);
+    // Importing what an interrupted create of this machine left puts it in state: a destroy may remove it now.
+    const createdBy = readBookkeeping(found.cluster.properties).createdBy;
+    if (createdBy !== undefined) answerCreate(client.workDir, id, createdBy);
     return { state: toObjectValue(importedState(found.cluster, members)), private: encodePrivate({ imported: true }) };
   },
 };

@@ -1,13 +1,12 @@
 // operationscenter_cluster in domain words: creation (from a template or one-off), settings,
 // members joining and leaving (evacuated, then factory-reset by Operations Center), replacement
 // and destroy by deletion policy; drift: edits, members and properties changed by hand.
+import { DEFAULT_DELETION_POLICY, RESERVED_PREFIX } from "../../config/cluster.js";
 import type { ResourceChange } from "../plan-schema.js";
 import { operation, Phase, type Family, type Operation } from "./model.js";
 import { actionOf, after, attributeDetails, before, marked, names, objectOf, reasonOf, setDiff, show, stringOf, stringsOf, type Values } from "./values.js";
 
 const TYPE = "operationscenter_cluster";
-/** Property keys the provider keeps for itself: never the reviewer's business. */
-const RESERVED = "oc-cdktf.io/";
 
 // The adoption key is bookkeeping (it names the resource, nothing in Operations Center changes by it).
 const DETAILS = {
@@ -34,7 +33,7 @@ const membersOf = (values: Values | undefined): string[] => {
 };
 
 function policyOf(values: Values | undefined): string {
-  return stringOf(values?.deletion_policy) ?? "retain";
+  return stringOf(values?.deletion_policy) ?? DEFAULT_DELETION_POLICY;
 }
 
 /** What destroy does under the cluster's deletion policy. */
@@ -180,7 +179,7 @@ function drift(rc: ResourceChange): string[] {
   const a = objectOf(prev.properties_all) ?? {};
   const b = objectOf(next.properties_all) ?? {};
   for (const key of [...new Set([...Object.keys(a), ...Object.keys(b)])].sort()) {
-    if (key.startsWith(RESERVED) || a[key] === b[key]) continue;
+    if (key.startsWith(RESERVED_PREFIX) || a[key] === b[key]) continue;
     const what = key in b ? (key in a ? `changed (${show(a[key])} → ${show(b[key])})` : `set to ${show(b[key])}`) : "removed";
     out.push(
       managed.includes(key)

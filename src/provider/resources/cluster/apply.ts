@@ -371,13 +371,20 @@ export async function createCluster(effects: Effects, desired: ClusterValue, sec
   } catch (error) {
     // A reply means the create is over; without one (connection lost) it may still be running.
     if (!mayHaveTakenEffect(error)) finishCreate(client.workDir, entry);
-    const left = await client.api.findCluster(name).catch(() => undefined);
+    let lookedUp = true;
+    const left = await client.api.findCluster(name).catch(() => {
+      lookedUp = false;
+      return undefined;
+    });
     if (left !== undefined && existing === undefined && readBookkeeping(left.cluster.properties).createdBy !== entry.create_id) {
       endCreate(client.workDir, name, entry.create_id);
       throw notCreatedHere(name);
     }
-    const state =
-      left === undefined
+    // Nothing of this create exists, so there is nothing a destroy could miss: the entry can go.
+    if (lookedUp && left === undefined) endCreate(client.workDir, name, entry.create_id);
+    const state = !lookedUp
+      ? `whether cluster "${name}" exists is unknown (reading it back failed)`
+      : left === undefined
         ? `cluster "${name}" does not exist`
         : readBookkeeping(left.cluster.properties).createdBy !== entry.create_id
           ? `cluster "${name}" exists, but this create did not make it`

@@ -16,6 +16,11 @@ const journalEntrySchema = z.object({
   started_at: z.string(),
   /** Set when the create's POST was answered (it failed): nobody is creating any more. */
   finished_at: z.string().optional(),
+  /**
+   * Set when the provider handed the created cluster to Terraform, which saves it in state. Until
+   * then a destroy cannot know the cluster (validate in cluster.ts refuses one that would remove it).
+   */
+  answered_at: z.string().optional(),
 });
 type JournalEntry = z.infer<typeof journalEntrySchema>;
 
@@ -46,6 +51,21 @@ export function beginCreate(workDir: string, name: string, createId: string = ra
 /** Records that the create's POST was answered with a failure: its pending leftover is nobody's work in progress. */
 export function finishCreate(workDir: string, entry: JournalEntry, now: Date = new Date()): void {
   write(workDir, { ...entry, finished_at: now.toISOString() });
+}
+
+/** Records that the create's cluster went to Terraform in the apply's answer: state holds it from now on. */
+export function answerCreate(workDir: string, name: string, createId: string, now: Date = new Date()): void {
+  const entry = findCreate(workDir, name, now);
+  if (entry !== undefined && entry.create_id === createId) write(workDir, { ...entry, answered_at: now.toISOString() });
+}
+
+/**
+ * The entry of a create of this cluster name that no running process owns and whose cluster never
+ * reached Terraform: the cluster may exist without being in state.
+ */
+export function unsavedCreate(workDir: string, name: string, now: Date = new Date()): JournalEntry | undefined {
+  const entry = findCreate(workDir, name, now);
+  return entry === undefined || entry.answered_at !== undefined || isRunning(entry) ? undefined : entry;
 }
 
 /** The entry of an unfinished create of this cluster name, if one is recorded and recent. */
