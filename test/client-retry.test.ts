@@ -471,9 +471,15 @@ describe("OperationsCenterClient retries", () => {
     await client.deleteClusterTemplate("t");
     await client.listClusters();
     await client.request("GET", "/1.0/provisioning/servers/s2/os/1.0", { subject: "s2" });
+    // Every IncusOS proxy write names the member it touches.
+    await client.incusOS.putService("s3", "ceph", {});
+    await client.incusOS.putSystemConfig("s4", "kernel", {});
+    await client.incusOS.putNetwork("s5", { config: {} });
+    await client.incusOS.installApplication("s6", "gpu-support");
+    await client.incusOS.removeApplication("s7", "gpu-support");
     assert.deepEqual(
       events.map((event) => event.subject),
-      ["s1", "c", "c", "t", undefined, "s2"],
+      ["s1", "c", "c", "t", undefined, "s2", "s3", "s4", "s5", "s6", "s7"],
     );
   });
 

@@ -11,7 +11,7 @@ import { test } from "node:test";
 import { OperationsCenterClient } from "../src/client/index.js";
 import { createSelfSignedCertificate } from "../src/local-oc/certificates.js";
 import { startE2E, type E2E } from "./e2e/harness.js";
-import { killedApply } from "./e2e/interrupt.js";
+import { applyKilledAfter } from "./e2e/interrupt.js";
 import { CLUSTER, SCRIPTLET_V1, SCRIPTLET_V2, synthIncusScenario, type IncusScenarioConfig } from "./e2e/incus-scenario.js";
 import { bulkSeed } from "./e2e/bulk-scenario.js";
 import { runCli } from "./e2e/review-scenario.js";
@@ -114,30 +114,20 @@ test("Incus settings, a member's role and failure domain, a gpu group, scheduler
   });
 });
 
-// The local OC's kill point (faults.after) arms only on Operations Center's own listener, so the
-// group's POST is held instead, terraform is killed while it waits, then the POST is let through:
-// the group is made and nothing records it, as when terraform dies right after the POST's answer.
-test("an apply killed during the group's POST, which then went through: the next apply adopts the group, unchanged, and the plan is empty", async () => {
+// Issue 21: terraform is killed right after an Incus write was answered (the local OC's kill point
+// holds every later request), so the state never records what the write did.
+test("an apply killed right after the group's POST was answered: the next apply adopts the group, unchanged, and the plan is empty", async () => {
   await withIncusStack(
     async (e2e, synth) => {
       synth({});
-      const planned = await e2e.tf("plan", "-input=false", "-out=plan.bin");
-      assert.equal(planned.code, 0, planned.stdout + planned.stderr);
-      e2e.oc.clearRequests();
       const post = { method: "POST", path: `${INCUS}/cluster/groups` };
-      e2e.oc.setFaults({ hold: [post] });
-      const arrived = () => e2e.oc.requests.some((r) => r.method === post.method && r.path === post.path);
-      await killedApply(e2e, arrived, { whenWithinMs: 30_000, afterKill: () => e2e.oc.setFaults({}) });
+      await applyKilledAfter(e2e, post.method, post.path);
       assert.deepEqual(
         e2e.oc.requests.filter((r) => r.method === post.method && r.path === post.path).map((r) => r.status),
         [201],
-        "the held POST went through once terraform was dead",
       );
       assert.deepEqual((await incusGet(e2e, "/1.0/cluster/groups/gpu")).members, ["server02", "server03"]);
-      assert.ok(
-        !readFileSync(path.join(e2e.stackDir, "terraform.tfstate"), "utf8").includes("operationscenter_incus_cluster_group"),
-        "the state has the group",
-      );
+      assert.ok(!readFileSync(path.join(e2e.stackDir, "terraform.tfstate"), "utf8").includes("operationscenter_incus_cluster_group"), "the state has no group");
 
       const output = await e2e.applyOk();
       assert.match(output.replace(/\s+/g, " "), /Incus cluster group "gpu" already existed in cluster "lab" exactly as configured/, output);
@@ -154,6 +144,29 @@ test("an apply killed during the group's POST, which then went through: the next
     },
     { gpu: false },
   );
+});
+
+test("an apply killed right after an evacuation's state POST was answered: the next apply starts no second evacuation, and the plan is empty", async () => {
+  await withIncusStack(async (e2e, synth) => {
+    synth({ server03: "evacuated" });
+    const post = { method: "POST", path: `${INCUS}/cluster/members/server03/state` };
+    await applyKilledAfter(e2e, post.method, post.path);
+    assert.deepEqual(
+      e2e.oc.requests.filter((r) => r.method === post.method && r.path === post.path).map((r) => r.status),
+      [202],
+    );
+    assert.equal((await incusGet(e2e, "/1.0/cluster/members/server03")).status, "Evacuated");
+
+    await e2e.applyOk();
+    assert.deepEqual(
+      e2e.changes().filter((c) => c.includes("/state")),
+      [],
+      "no second evacuation",
+    );
+    assert.equal(e2e.oc.snapshot().servers.find((s) => s.name === "server03")!.in_maintenance, 2);
+    const plan = await e2e.tf("plan", "-input=false", "-no-color", "-detailed-exitcode");
+    assert.equal(plan.code, 0, plan.stdout + plan.stderr);
+  });
 });
 
 test("the cluster certificate is replaced; its key is in no plan, state, output or request log", async () => {

@@ -178,6 +178,34 @@ test("OC's trusted clients get into the clusters only with the opt-in, which als
     { incusTrustOperationsCenterClients: true, incusSharedRoute: true },
   ));
 
+test("the scripted faults and the kill point name a listener's requests as logged, /incus/{cluster}/1.0/...", () =>
+  withCluster(
+    async (h, url) => {
+      const groups = "/incus/c1/1.0/cluster/groups";
+      const post = (name: string) => incusCall(url, "POST", "/1.0/cluster/groups", harnessClient(h), { name, description: "", members: ["server01"] });
+      const exists = async (name: string) => (await incusCall(url, "GET", `/1.0/cluster/groups/${name}`, harnessClient(h))).status === 200;
+      h.oc.setFaults({ next: [{ method: "POST", path: groups, fault: "drop" }] });
+      await assert.rejects(post("dropped"), /socket hang up|ECONNRESET/);
+      assert.equal(await exists("dropped"), false, "drop: not handled");
+      h.oc.setFaults({ next: [{ method: "POST", path: groups, fault: "lose-reply" }] });
+      await assert.rejects(post("handled"), /socket hang up|ECONNRESET/);
+      assert.equal(await exists("handled"), true, "lose-reply: handled, only the answer lost");
+
+      h.oc.setFaults({ after: { method: "POST", path: groups, then: "fail" } });
+      assert.equal((await post("gpu")).status, 201, "the named request itself is answered");
+      assert.equal((await incusCall(url, "GET", "/1.0/cluster/groups", harnessClient(h))).status, 503, "the listener's next request");
+      assert.equal((await h.call("GET", "/1.0/provisioning/servers")).status, 503, "and Operations Center's");
+      h.oc.setFaults({});
+      assert.equal(await exists("gpu"), true);
+      assert.deepEqual(
+        h.oc.requests.filter((r) => r.method === "POST" && r.path === groups).map((r) => `${r.path} ${r.status}`),
+        [`${groups} 0`, `${groups} 0`, `${groups} 201`],
+      );
+    },
+    {},
+    { incusTrustOperationsCenterClients: true },
+  ));
+
 test("the incus CLI configuration has a remote per cluster with its server certificate, rewritten on rename, certificate change and delete", async () => {
   const dir = mkdtempSync(join(tmpdir(), "local-oc-incus-conf-"));
   try {

@@ -2,26 +2,15 @@
 // If-Match): the group is read right before the PUT and after it; and a member whose only group
 // it is, which Incus silently keeps in the group, is handled before any call.
 import assert from "node:assert/strict";
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import * as path from "node:path";
 import { test } from "node:test";
 import { incusGroupSchema } from "../src/client/incus-client.js";
 import type { ObjectValue } from "../src/provider/plugin/types.js";
 import { incusClusterGroupResource, writtenDifferences } from "../src/provider/resources/incus-cluster-group.js";
 import { OperationsCenterClient } from "../src/client/index.js";
-import { CLUSTER, errors, withBulk, type BulkHarness } from "./fixtures/provider/bulk.js";
+import { CLUSTER, errors, type BulkHarness } from "./fixtures/provider/bulk.js";
+import { gpuGroup, withIncusClient, withIncusResource } from "./fixtures/provider/incus.js";
 
-const CONNECTION = { remote: null, incus_address: null, incus_client_certificate: null, incus_client_key_file: null, incus_server_certificate: null };
-const group = (members: string[], description: string | null = null): ObjectValue => ({
-  id: null,
-  cluster: CLUSTER,
-  ...CONNECTION,
-  name: "gpu",
-  description,
-  members,
-  config: null,
-});
+const group = gpuGroup;
 // As the local OC's request log names them, and as the cluster's own listener serves them.
 const GROUP = `/incus/${CLUSTER}/1.0/cluster/groups/gpu`;
 const MEMBER = (name: string) => `/incus/${CLUSTER}/1.0/cluster/members/${name}`;
@@ -34,32 +23,7 @@ interface GroupHarness extends BulkHarness {
 
 /** These tests are not about trust: the cluster trusts the clients OC trusts (the local OC's opt-in). */
 async function withIncus(fn: (t: GroupHarness) => Promise<void>): Promise<void> {
-  await withBulk(
-    incusClusterGroupResource,
-    async (t) => {
-      const dir = mkdtempSync(path.join(tmpdir(), "incus-conf-"));
-      const before = process.env.INCUS_CONF;
-      await t.h.oc.writeIncusConfig(dir);
-      process.env.INCUS_CONF = dir;
-      const endpoint = t.h.oc.incusEndpoint(CLUSTER)!;
-      const incus = new OperationsCenterClient({
-        url: endpoint.url,
-        serverCertificate: endpoint.certificate,
-        clientCertificate: t.h.cert,
-        clientKey: t.h.key,
-        retries: 0,
-      });
-      try {
-        await fn({ ...t, incus });
-      } finally {
-        await incus.close();
-        if (before === undefined) delete process.env.INCUS_CONF;
-        else process.env.INCUS_CONF = before;
-        rmSync(dir, { recursive: true, force: true });
-      }
-    },
-    { incusTrustOperationsCenterClients: true },
-  );
+  await withIncusResource(incusClusterGroupResource, (t) => withIncusClient(t, (incus) => fn({ ...t, incus })));
 }
 
 /** Makes `gpu` the member's only group, by hand. */

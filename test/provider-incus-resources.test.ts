@@ -13,24 +13,10 @@ import { clusterCertificateResource } from "../src/provider/resources/cluster-ce
 import { incusClusterGroupResource } from "../src/provider/resources/incus-cluster-group.js";
 import { incusClusterMemberResource } from "../src/provider/resources/incus-cluster-member.js";
 import { incusClusterSettingsResource } from "../src/provider/resources/incus-cluster-settings.js";
-import { OperationsCenterClient } from "../src/client/index.js";
 import { CLUSTER, capabilities, errors, withBulk, type BulkHarness } from "./fixtures/provider/bulk.js";
+import { CONNECTION, incusMember, withIncusClient } from "./fixtures/provider/incus.js";
 
-const CONNECTION = { remote: null, incus_address: null, incus_client_certificate: null, incus_client_key_file: null, incus_server_certificate: null };
-const member = (values: Partial<ObjectValue>): ObjectValue => ({
-  id: null,
-  cluster: CLUSTER,
-  ...CONNECTION,
-  member: "server03",
-  roles: null,
-  failure_domain: null,
-  description: null,
-  scheduler_instance: null,
-  groups: null,
-  state: null,
-  evacuation_mode: null,
-  ...values,
-});
+const member = incusMember;
 
 /** These tests are not about trust: the cluster trusts the clients OC trusts (the opt-in). */
 const TRUST_OC_CLIENTS = { incusTrustOperationsCenterClients: true };
@@ -50,23 +36,6 @@ async function withIncusConfig(t: BulkHarness, fn: () => Promise<void>): Promise
     if (before === undefined) delete process.env.INCUS_CONF;
     else process.env.INCUS_CONF = before;
     rmSync(dir, { recursive: true, force: true });
-  }
-}
-
-/** Someone else using the cluster's Incus API directly, on its own listener. */
-async function withIncusClient(t: BulkHarness, fn: (incus: OperationsCenterClient) => Promise<void>): Promise<void> {
-  const endpoint = t.h.oc.incusEndpoint(CLUSTER)!;
-  const incus = new OperationsCenterClient({
-    url: endpoint.url,
-    serverCertificate: endpoint.certificate,
-    clientCertificate: t.h.cert,
-    clientKey: t.h.key,
-    retries: 0,
-  });
-  try {
-    await fn(incus);
-  } finally {
-    await incus.close();
   }
 }
 

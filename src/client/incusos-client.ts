@@ -36,7 +36,7 @@ export class IncusOSClient {
 
   /** PUT /os/1.0/services/{service}: replaces the service's whole config on one member. */
   async putService(server: string, service: string, config: Record<string, unknown>): Promise<void> {
-    await this.#api.request("PUT", osPath(server, `services/${segment(service)}`), { body: { config } });
+    await this.#api.request("PUT", osPath(server, `services/${segment(service)}`), { body: { config }, subject: server });
   }
 
   /** GET /os/1.0/system/{kernel,logging}: that system config on one server. */
@@ -46,7 +46,7 @@ export class IncusOSClient {
 
   /** PUT /os/1.0/system/{kernel,logging}: replaces that whole system config on one member, as the bulk update does on each. */
   async putSystemConfig(server: string, what: "kernel" | "logging", config: Record<string, unknown>): Promise<void> {
-    await this.#api.request("PUT", osPath(server, `system/${what}`), { body: { config } });
+    await this.#api.request("PUT", osPath(server, `system/${what}`), { body: { config }, subject: server });
   }
 
   /** The network IncusOS runs now (OperationsCenterClient.getServerNetwork is Operations Center's stored copy). */
@@ -60,7 +60,7 @@ export class IncusOSClient {
    * of its last poll).
    */
   async putNetwork(server: string, network: SystemNetwork): Promise<void> {
-    await this.#api.request("PUT", osPath(server, "system/network"), { body: network });
+    await this.#api.request("PUT", osPath(server, "system/network"), { body: network, subject: server });
   }
 
   /** Installed IncusOS applications (names from the URL list). */
@@ -72,11 +72,11 @@ export class IncusOSClient {
 
   /** POST /os/1.0/applications: installs a (non-primary) application on one member. */
   async installApplication(server: string, name: string): Promise<void> {
-    await this.#api.request("POST", osPath(server, "applications"), { body: { name } });
+    await this.#api.request("POST", osPath(server, "applications"), { body: { name }, subject: server });
   }
 
   /** POST /os/1.0/applications/{name}/:remove: stops and uninstalls a non-primary application on one member. */
   async removeApplication(server: string, name: string): Promise<void> {
-    await this.#api.request("POST", osPath(server, `applications/${segment(name)}/:remove`));
+    await this.#api.request("POST", osPath(server, `applications/${segment(name)}/:remove`), { subject: server });
   }
 }

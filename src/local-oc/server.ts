@@ -529,7 +529,8 @@ export async function startLocalOperationsCenter(options: LocalOperationsCenterO
     res.writeHead(response.status, response.headers);
     res.end(method === "HEAD" ? undefined : response.body);
     finish(response.status);
-    if (cluster === undefined) ctx.answered(method, path, response.status);
+    // A cluster's Incus listener too: its requests are named as logged, /incus/{cluster}/1.0/...
+    ctx.answered(method, path, response.status);
   }
 
   function serve(req: IncomingMessage, res: ServerResponse, cluster?: string): void {

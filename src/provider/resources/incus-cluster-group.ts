@@ -4,12 +4,13 @@
 // With deletion_policy "retain" (a cluster that keeps running) destroy leaves the group as it is.
 // Incus ignores If-Match on a group's PUT: the write is guarded by reads instead (see apply).
 import { apiNameProblem, DEFAULT_GROUP, groupConfigProblem } from "../../config/incus.js";
-import type { IncusClient, IncusGroup, IncusGroupPut, IncusMemberPut } from "../../client/incus-client.js";
+import type { IncusClient, IncusGroup, IncusGroupPut, IncusMember, IncusMemberPut } from "../../client/incus-client.js";
 import type { ProviderClient } from "../client.js";
 import { DiagnosticError, type Diagnostic, type ObjectValue, type Resource, type Value } from "../plugin/types.js";
 import { deletionPolicyAttribute, deletionPolicyOf, deletionPolicyProblems } from "./common/cluster-reference.js";
 import { importIdParts } from "./common/import-id.js";
-import { ifMatch } from "./common/precondition.js";
+import { DONE, NOT_DONE, sendThenConfirm, type Outcome } from "./common/lost-reply.js";
+import { ifMatch, retryOnPreconditionFailed } from "./common/precondition.js";
 import { clusterGone, clusterReferencePlan, connectionAttributes, connectionProblems, incusFor, memberProblems, unsetConnection } from "./incus/connection.js";
 import { apiStep, knownObject, knownString } from "./values.js";
 
@@ -108,7 +109,10 @@ export const incusClusterGroupResource: Resource<ProviderClient> = {
       const found = await incus.findGroup(name);
       if (found === undefined) {
         if (prior !== null) log.warn(`oc-cdktf: Incus cluster group "${name}" was deleted by hand; creating it again`);
-        await incus.createGroup(name, put);
+        await sendThenConfirm(
+          () => incus.createGroup(name, put),
+          async () => lostWriteOutcome(put, undefined, await incus.findGroup(name)),
+        );
       } else if (prior === null) {
         // A group exactly as this create would write it is most likely this resource's own, left
         // by an apply killed after the POST and before Terraform saved the state: it is adopted,
@@ -137,7 +141,10 @@ export const incusClusterGroupResource: Resource<ProviderClient> = {
           name,
           found.group.members.filter((m) => !put.members.includes(m)),
         );
-        await incus.updateGroup(name, put);
+        await sendThenConfirm(
+          () => incus.updateGroup(name, put),
+          async () => lostWriteOutcome(put, found.group, await incus.findGroup(name)),
+        );
       }
       const after = await incus.findGroup(name);
       const differences = after === undefined ? ["the group is gone"] : writtenDifferences(put, after.group);
@@ -205,6 +212,18 @@ function desired(values: ObjectValue): IncusGroupPut {
   return { description: knownString(values.description) ?? "", members, config };
 }
 
+/**
+ * A group write (create POST or PUT) whose reply was lost, read back: the group as written means it
+ * took effect; as it was before (`before`, undefined: no group) that it did not, so it is sent
+ * again; anything else was changed by someone else meanwhile, which no resend may overwrite.
+ */
+export function lostWriteOutcome(put: IncusGroupPut, before: IncusGroup | undefined, now: { group: IncusGroup } | undefined): Outcome {
+  if (now !== undefined && writtenDifferences(put, now.group).length === 0) return DONE;
+  if (now === undefined) return before === undefined ? NOT_DONE : { done: false, partly: "the group is gone" };
+  if (before !== undefined && writtenDifferences(before, now.group).length === 0) return NOT_DONE;
+  return { done: false, partly: `the group is neither as written nor as it was: ${writtenDifferences(put, now.group).join("; ")}` };
+}
+
 function sameGroup(a: IncusGroupPut, b: IncusGroupPut): boolean {
   const sorted = (put: IncusGroupPut) => JSON.stringify([put.description, [...put.members].sort(), Object.entries(put.config).sort()]);
   return sorted(a) === sorted(b);
@@ -253,30 +272,16 @@ function sameConfig(a: { [key: string]: unknown }, b: Record<string, string>): b
  * cmd/incusd/api_cluster_group.go, clusterGroupPut and clusterGroupDelete). The members being
  * removed whose only group this is.
  */
-async function onlyGroupMembers(
-  incus: IncusClient,
-  name: string,
-  leaving: readonly string[],
-): Promise<{ member: string; etag?: string; put: IncusMemberPut }[]> {
-  const out: { member: string; etag?: string; put: IncusMemberPut }[] = [];
-  for (const member of leaving) {
-    const { member: live, etag } = await incus.getMember(member);
-    if (live.groups.length === 1 && live.groups[0] === name) {
-      const put: IncusMemberPut = {
-        roles: live.roles,
-        failure_domain: live.failure_domain,
-        description: live.description,
-        config: live.config,
-        groups: live.groups,
-      };
-      out.push({ member, ...(etag === undefined ? {} : { etag }), put });
-    }
-  }
+async function onlyGroupMembers(incus: IncusClient, name: string, leaving: readonly string[]): Promise<string[]> {
+  const out: string[] = [];
+  for (const member of leaving) if (onlyIn((await incus.getMember(member)).member, name)) out.push(member);
   return out;
 }
 
+const onlyIn = (member: IncusMember, name: string): boolean => member.groups.length === 1 && member.groups[0] === name;
+
 async function refuseOnlyGroupRemovals(incus: IncusClient, name: string, leaving: readonly string[]): Promise<void> {
-  const stuck = (await onlyGroupMembers(incus, name, leaving)).map((m) => m.member);
+  const stuck = await onlyGroupMembers(incus, name, leaving);
   if (stuck.length === 0) return;
   throw new DiagnosticError({
     severity: "error",
@@ -294,12 +299,39 @@ async function destroyGroup(incus: IncusClient, name: string): Promise<string[]>
   const found = await incus.findGroup(name);
   if (found === undefined) return [];
   const stuck = await onlyGroupMembers(incus, name, found.group.members);
-  for (const { member, etag, put } of stuck) {
-    await incus.updateMember(member, { ...put, groups: [...put.groups, DEFAULT_GROUP] }, ifMatch(etag));
+  for (const member of stuck) await addToDefault(incus, member, name);
+  if (found.group.members.length > 0) {
+    const emptied = { description: found.group.description, members: [], config: found.group.config };
+    await sendThenConfirm(
+      () => incus.updateGroup(name, emptied),
+      async () => (((await incus.findGroup(name))?.group.members.length ?? 0) === 0 ? DONE : NOT_DONE),
+    );
   }
-  if (found.group.members.length > 0) await incus.updateGroup(name, { description: found.group.description, members: [], config: found.group.config });
-  await incus.deleteGroup(name);
-  return stuck.map((m) => m.member);
+  await sendThenConfirm(
+    () => incus.deleteGroup(name),
+    async () => ((await incus.findGroup(name)) === undefined ? DONE : NOT_DONE),
+  );
+  return stuck;
+}
+
+/**
+ * Adds a member whose only group is `name` to the default group. Read, decided and written with
+ * If-Match, so a 412 (a change meanwhile, or the transport's resend after a lost reply that had
+ * landed) reads it again: a member no longer only in `name` is left as it is.
+ */
+async function addToDefault(incus: IncusClient, member: string, name: string): Promise<void> {
+  await retryOnPreconditionFailed(async () => {
+    const { member: live, etag } = await incus.getMember(member);
+    if (!onlyIn(live, name)) return;
+    const put: IncusMemberPut = {
+      roles: live.roles,
+      failure_domain: live.failure_domain,
+      description: live.description,
+      config: live.config,
+      groups: [...live.groups, DEFAULT_GROUP],
+    };
+    await incus.updateMember(member, put, ifMatch(etag));
+  });
 }
 
 function groupProblems(config: ObjectValue): Diagnostic[] {

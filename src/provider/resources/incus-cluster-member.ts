@@ -21,6 +21,7 @@ import {
   unsetConnection,
 } from "./incus/connection.js";
 import { importIdParts } from "./common/import-id.js";
+import { DONE, NOT_DONE, sendThenConfirm } from "./common/lost-reply.js";
 import { ifMatch, retryOnPreconditionFailed } from "./common/precondition.js";
 import { apiStep, isUnknown, knownString, stepFailed } from "./values.js";
 
@@ -243,10 +244,29 @@ async function reachState(incus: IncusClient, name: string, state: string, mode:
   const evacuated = member.status === "Evacuated";
   if ((state === "evacuated") === evacuated) return;
   const action = state === "evacuated" ? "evacuate" : "restore";
-  const id = await apiStep(`Cannot ${action} Incus cluster member "${name}"`, () =>
-    incus.changeMemberState(name, action, action === "evacuate" ? mode : undefined),
-  );
   const started = Date.now();
+  const id = await apiStep(`Cannot ${action} Incus cluster member "${name}"`, () => startStateChange(incus, name, action, mode));
+  if (id === undefined) {
+    // The reply was lost but the member shows the change begun: waited for as one already running.
+    log.info(`oc-cdktf: ${action} of member "${name}" started; its reply was lost, so the member is watched instead of the operation`, { member: name });
+    const settled = await settledMember(
+      incus,
+      name,
+      timeoutMs - (Date.now() - started),
+      log,
+      `The ${action} this apply started (its reply was lost) is still running.`,
+    );
+    if ((settled.status === "Evacuated") !== (action === "evacuate")) {
+      throw new DiagnosticError({
+        severity: "error",
+        summary: `The ${action} of Incus cluster member "${name}" failed`,
+        detail: `It was started (its reply was lost, so its operation is unknown) and ended with the member ${settled.status.toLowerCase()}${settled.message === "" ? "" : ` (${settled.message})`}.`,
+        path: ["state"],
+      });
+    }
+    log.info(`oc-cdktf: ${action} of member "${name}" done after ${Math.round((Date.now() - started) / 1000)} s`, { member: name });
+    return;
+  }
   log.info(`oc-cdktf: ${action} of member "${name}" started (operation ${id})`, { member: name, operation: id });
   for (;;) {
     const left = timeoutMs - (Date.now() - started);
@@ -276,6 +296,23 @@ async function reachState(incus: IncusClient, name: string, state: string, mode:
   }
 }
 
+/**
+ * Starts an evacuation or restore; resolves with its operation id, or undefined when the reply was
+ * lost and the member read back shows it begun (evacuating or evacuated, restoring or online): it
+ * is then not started a second time. A member still as it was gets the request again.
+ */
+async function startStateChange(incus: IncusClient, name: string, action: "evacuate" | "restore", mode: string | undefined): Promise<string | undefined> {
+  let id: string | undefined;
+  const begun = action === "evacuate" ? ["Evacuating", "Evacuated"] : ["Restoring", "Online"];
+  await sendThenConfirm(
+    async () => {
+      id = await incus.changeMemberState(name, action, action === "evacuate" ? mode : undefined);
+    },
+    async () => (begun.includes((await incus.getMember(name)).member.status) ? DONE : NOT_DONE),
+  );
+  return id;
+}
+
 /** Incus's statuses while an evacuation or a restore runs (incus@be7afc5 internal/server/db/node.go). */
 const TRANSITIONS: readonly string[] = ["Evacuating", "Restoring"];
 
@@ -284,7 +321,13 @@ const TRANSITIONS: readonly string[] = ["Evacuating", "Restoring"];
  * started is waited for, not taken as done: its operation id is unknown here, so the member is read
  * again every SETTLE_POLL_MS, within the same evacuation_timeout.
  */
-async function settledMember(incus: IncusClient, name: string, timeoutMs: number, log: Logger): Promise<IncusMember> {
+async function settledMember(
+  incus: IncusClient,
+  name: string,
+  timeoutMs: number,
+  log: Logger,
+  running = "An evacuation or restore started before this apply (an interrupted apply's, or by hand) is still running.",
+): Promise<IncusMember> {
   const started = Date.now();
   for (;;) {
     const { member } = await apiStep(`Cannot read Incus cluster member "${name}"`, () => incus.getMember(name));
@@ -293,8 +336,7 @@ async function settledMember(incus: IncusClient, name: string, timeoutMs: number
       throw new DiagnosticError({
         severity: "error",
         summary: `Incus cluster member "${name}" was still ${member.status.toLowerCase()} after ${Math.round(timeoutMs / 1000)} s`,
-        detail:
-          "An evacuation or restore started before this apply (an interrupted apply's, or by hand) is still running. Raise evacuation_timeout in the provider block, or wait and apply again.",
+        detail: `${running} Raise evacuation_timeout in the provider block, or wait and apply again.`,
         path: ["state"],
       });
     }

@@ -10,6 +10,7 @@ import type { ProviderClient } from "../client.js";
 import { attributeSetting } from "../../config/configuration-language.js";
 import { DiagnosticError, type Diagnostic, type ObjectValue, type Resource, type Value } from "../plugin/types.js";
 import { deletionPolicyAttribute, deletionPolicyOf, deletionPolicyProblems } from "./common/cluster-reference.js";
+import { DONE, NOT_DONE, sendThenConfirm } from "./common/lost-reply.js";
 import { clusterGone, clusterReferencePlan, connectionAttributes, connectionProblems, incusFor } from "./incus/connection.js";
 import { apiStep, knownObject, knownString } from "./values.js";
 
@@ -87,7 +88,13 @@ export const incusClusterSettingsResource: Resource<ProviderClient> = {
     const change = changedKeys(prior === null ? {} : managed(prior), planned === null ? {} : managed(planned));
     const cluster = knownString(values.cluster)!;
     if (Object.keys(change).length > 0) {
-      await apiStep(`Cannot set the Incus settings of cluster "${cluster}"`, () => incus.patchServerConfig(change));
+      // A PATCH whose reply was lost is read back: the keys as sent mean it took effect.
+      await apiStep(`Cannot set the Incus settings of cluster "${cluster}"`, () =>
+        sendThenConfirm(
+          () => incus.patchServerConfig(change),
+          async () => (patched(change, (await incus.getServerConfig()).config) ? DONE : NOT_DONE),
+        ),
+      );
     }
     return { state: planned === null ? null : { ...planned } };
   },
@@ -117,6 +124,13 @@ function changedKeys(before: Record<string, string>, after: Record<string, strin
   for (const [key, value] of Object.entries(after)) if (before[key] !== value) change[key] = value;
   for (const key of Object.keys(before)) if (!(key in after)) change[key] = "";
   return change;
+}
+
+/** Whether `live` (GET /1.0, which omits a key at its default) holds every key of `change` as sent. */
+function patched(change: Record<string, string>, live: Record<string, string>): boolean {
+  return Object.entries(change).every(([key, value]) =>
+    value === "" ? (live[key] ?? "") === "" : (live[key] ?? clusterKeyRules[key]?.default ?? "") === value,
+  );
 }
 
 /** The keys this resource sets, with their values. */
