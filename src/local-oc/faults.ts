@@ -41,8 +41,9 @@ export const faultsSchema = z.strictObject({
   hold: z.array(requestMatchSchema).optional(),
   /**
    * A kill point: once a request with this method and path (as logged: a cluster's Incus listener
-   * as /incus/{cluster}/1.0/...) has been answered with a 2xx, every later request is held without a reply until the faults change or the server closes, then its
-   * connection is closed ("hang"), or answered 503 ("fail"). New faults arm it again.
+   * as /incus/{cluster}/1.0/...) has been answered with a 2xx, every later request is held without
+   * a reply until the faults change or the server closes, then its connection is closed ("hang"),
+   * or answered 503 ("fail"). New faults arm it again.
    */
   after: z.strictObject({ method: z.string(), path: z.string(), then: z.enum(["hang", "fail"]) }).optional(),
 });
