@@ -35,6 +35,7 @@ import {
 } from "./cluster/apply.js";
 import { adoptionMarker, createdHere, readBookkeeping, reconcileMembers } from "./cluster/bookkeeping.js";
 import { answerCreate, findCreate, journalDir, unsavedCreate } from "./cluster/journal.js";
+import { planningDestroy } from "./common/destroy-plan.js";
 import { creationChanges, plannedMembership, type CreationChange } from "./cluster/decide.js";
 import { digestKeyIdOf, parseSecrets, secretsDigest } from "./cluster/inputs.js";
 import { clusterSchema, creationAttributes, decodePrivate, encodePrivate, type ClusterValue, type DeletionPolicy } from "./cluster/schema.js";
@@ -216,12 +217,6 @@ async function templateProblems(config: ObjectValue | null, client: ProviderClie
   return templateValueProblems(found.template, (knownObject(config.template_variables) ?? {}) as Record<string, string>, secretValues);
 }
 
-/** Whether this call is part of a destroy: its refresh plan reaches the provider as a normal plan, so the command line tells. */
-function destroying(terraformCommand: (() => TerraformCommand) | undefined): boolean {
-  const command = terraformCommand?.();
-  return command?.known === true && command.planMode === "destroy";
-}
-
 /**
  * In a destroy: an error when this machine's create journal holds a create of this cluster that
  * was interrupted before its cluster reached Terraform, and the deletion policy would remove it.
@@ -232,7 +227,7 @@ function destroying(terraformCommand: (() => TerraformCommand) | undefined): boo
  */
 function unsavedCreateProblem(config: ObjectValue, terraformCommand: (() => TerraformCommand) | undefined): Diagnostic[] {
   const name = knownString(config.name);
-  if (name === undefined || !destroying(terraformCommand)) return [];
+  if (name === undefined || !planningDestroy(terraformCommand)) return [];
   const policy = isUnknown(config.deletion_policy) ? undefined : (knownString(config.deletion_policy) ?? DEFAULT_DELETION_POLICY);
   if (policy === "retain") return [];
   // Terraform starts the provider in its working directory, where configure puts the journal too.
@@ -271,7 +266,7 @@ async function adoptionNotice(config: ObjectValue | null, context: CallContext<P
   const deletionPolicy = attributeName(client.language, "deletion_policy");
   // Unknown until apply: it may remove the cluster.
   const policy = isUnknown(config?.deletion_policy) ? undefined : (knownString(config?.deletion_policy) ?? DEFAULT_DELETION_POLICY);
-  if (destroying(context.terraformCommand) && policy !== "retain") {
+  if (planningDestroy(context.terraformCommand) && policy !== "retain") {
     return [
       {
         severity: "error",
