@@ -89,7 +89,8 @@ export const clusterTemplateResource: Resource<ProviderClient> = {
     const planned: ObjectValue = { ...unsetAsEmpty(proposed, prior), id: name ?? UNKNOWN, variables_in_use: variablesInUse(proposed) };
     if (name === undefined || hasUnknown(planned)) return { planned };
     const priorName = prior === null ? undefined : nameOf(prior);
-    if (priorName === undefined) return { planned, diagnostics: await existingTemplateNotice(context.client.api, name, planned, planningDestroy(context.terraformCommand)) };
+    if (priorName === undefined)
+      return { planned, diagnostics: await existingTemplateNotice(context.client.api, name, planned, planningDestroy(context.terraformCommand)) };
     if (priorName !== name) await refuseRenameOnto(context.client.api, priorName, name);
     return { planned };
   },
