@@ -14,7 +14,7 @@ import { canonicalJson } from "../canonical-json.js";
 import { DiagnosticError, UNKNOWN, type Diagnostic, type Logger, type ObjectValue, type Resource, type Value } from "../plugin/types.js";
 import { objectNameProblem } from "../../config/object-name.js";
 import { templateSecretProblems } from "./template-secrets.js";
-import { planningDestroy } from "./common/destroy-plan.js";
+import { destroying } from "./common/destroying.js";
 import { ifMatch, retryOnPreconditionFailed } from "./common/precondition.js";
 import { apiStep, hasUnknown, isUnknown, knownObject, knownString, stepFailed } from "./values.js";
 import { DONE, MAX_ROUNDS, NOT_DONE, replyLost, sendThenConfirm } from "./common/lost-reply.js";
@@ -90,7 +90,7 @@ export const clusterTemplateResource: Resource<ProviderClient> = {
     if (name === undefined || hasUnknown(planned)) return { planned };
     const priorName = prior === null ? undefined : nameOf(prior);
     if (priorName === undefined)
-      return { planned, diagnostics: await existingTemplateNotice(context.client.api, name, planned, planningDestroy(context.terraformCommand)) };
+      return { planned, diagnostics: await existingTemplateNotice(context.client.api, name, planned, destroying(context.terraformCommand)) };
     if (priorName !== name) await refuseRenameOnto(context.client.api, priorName, name);
     return { planned };
   },
@@ -249,14 +249,14 @@ function alreadyExists(name: string): DiagnosticError {
  * carries no mark of who made it): a warning; in a destroy, an error, since Terraform drops every
  * warning of a destroy's refresh plan and the destroy would end without removing it, exit code 0.
  */
-async function existingTemplateNotice(api: OperationsCenterClient, name: string, planned: ObjectValue, destroying: boolean): Promise<Diagnostic[]> {
+async function existingTemplateNotice(api: OperationsCenterClient, name: string, planned: ObjectValue, inDestroy: boolean): Promise<Diagnostic[]> {
   const found = await apiStep(`Cannot read cluster template "${name}"`, () => api.findClusterTemplate(name));
   if (found === undefined) return [];
   if (!holdsConfiguredContent(found.template, planned)) {
-    if (destroying) return [];
+    if (inDestroy) return [];
     throw alreadyExists(name);
   }
-  if (destroying) {
+  if (inDestroy) {
     return [
       {
         severity: "error",

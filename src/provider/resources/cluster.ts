@@ -35,7 +35,7 @@ import {
 } from "./cluster/apply.js";
 import { adoptionMarker, createdHere, readBookkeeping, reconcileMembers } from "./cluster/bookkeeping.js";
 import { answerCreate, findCreate, journalDir, unsavedCreate } from "./cluster/journal.js";
-import { planningDestroy } from "./common/destroy-plan.js";
+import { destroying } from "./common/destroying.js";
 import { creationChanges, plannedMembership, type CreationChange } from "./cluster/decide.js";
 import { digestKeyIdOf, parseSecrets, secretsDigest } from "./cluster/inputs.js";
 import { clusterSchema, creationAttributes, decodePrivate, encodePrivate, type ClusterValue, type DeletionPolicy } from "./cluster/schema.js";
@@ -227,7 +227,7 @@ async function templateProblems(config: ObjectValue | null, client: ProviderClie
  */
 function unsavedCreateProblem(config: ObjectValue, terraformCommand: (() => TerraformCommand) | undefined): Diagnostic[] {
   const name = knownString(config.name);
-  if (name === undefined || !planningDestroy(terraformCommand)) return [];
+  if (name === undefined || !destroying(terraformCommand)) return [];
   const policy = isUnknown(config.deletion_policy) ? undefined : (knownString(config.deletion_policy) ?? DEFAULT_DELETION_POLICY);
   if (policy === "retain") return [];
   // Terraform starts the provider in its working directory, where configure puts the journal too.
@@ -266,7 +266,7 @@ async function adoptionNotice(config: ObjectValue | null, context: CallContext<P
   const deletionPolicy = attributeName(client.language, "deletion_policy");
   // Unknown until apply: it may remove the cluster.
   const policy = isUnknown(config?.deletion_policy) ? undefined : (knownString(config?.deletion_policy) ?? DEFAULT_DELETION_POLICY);
-  if (planningDestroy(context.terraformCommand) && policy !== "retain") {
+  if (destroying(context.terraformCommand) && policy !== "retain") {
     return [
       {
         severity: "error",
