@@ -3,7 +3,9 @@
 // destroy then asks the provider only to validate: with this checkout's create journal it stops;
 // in a fresh checkout it leaves the cluster, exit code 0. leftovers finds it by the created-by
 // mark of its adoption key and exits 1; once an apply has adopted it, 0. A create killed before
-// its POST made nothing: leftovers forgets its journal entry, and the destroy goes through.
+// its POST made nothing: leftovers forgets its journal entry, and the destroy goes through. A
+// declared cluster template not in state is listed when Operations Center has one of its name
+// with exactly its content (what the apply adopts); a template carries no mark, so no more is known.
 import assert from "node:assert/strict";
 import { renameSync } from "node:fs";
 import * as path from "node:path";
@@ -77,7 +79,7 @@ test("leftovers: a cluster an interrupted first apply left is listed with the wa
   assert.deepEqual(e2e.changes(), [], "adopted, not created again");
   const none = await runCli(["leftovers", e2e.stackDir], { env: e2e.env });
   assert.equal(none.code, 0, none.stdout + none.stderr);
-  assert.equal(none.stdout, "No cluster an interrupted apply left outside the state.\n");
+  assert.equal(none.stdout, "No cluster or cluster template an interrupted apply left outside the state.\n");
 
   const removed = await e2e.tf("destroy", "-input=false", "-auto-approve", "-no-color");
   assert.equal(removed.code, 0, removed.stdout + removed.stderr);
@@ -134,12 +136,88 @@ test("leftovers: a create killed before its POST reached Operations Center made 
   assert.equal(checked.code, 0, checked.stdout + checked.stderr);
   assert.equal(
     checked.stdout,
-    "No cluster an interrupted apply left outside the state.\n" +
+    "No cluster or cluster template an interrupted apply left outside the state.\n" +
       "Forgot the record of an interrupted create of cluster lab (operationscenter_cluster.lab of stack .): it made no cluster, so terraform destroy no longer stops on it.\n",
   );
   const destroyed = await e2e.tf("destroy", "-input=false", "-auto-approve", "-no-color");
   assert.equal(destroyed.code, 0, destroyed.stdout + destroyed.stderr);
   assert.deepEqual(e2e.changes(), [], "leftovers and the destroys change nothing");
+});
+
+test("leftovers: a declared template not in state whose name exists with exactly its content is listed, as identical, with the ways to adopt or remove it", async (t) => {
+  // "lost" is what an interrupted create of its resource leaves; "later"'s description is known
+  // only after apply (a cluster's fingerprint), so nothing can be said of the "later" that exists.
+  const e2e = await startE2E({
+    seed: {
+      servers: [{ name: "server04" }],
+      templates: [
+        {
+          name: "lost",
+          description: "left by an interrupted apply",
+          service_config_template: "lvm:\n  enabled: @LVM@\n",
+          variables: { LVM: { description: "", default: "true" } },
+        },
+        { name: "later", service_config_template: "{}\n" },
+      ],
+    },
+  });
+  t.after(() => e2e.close());
+  const kept = `resource "operationscenter_cluster_template" "kept" {
+  name            = "kept"
+  services_config = "{}\\n"
+}
+`;
+  writeHcl(e2e, kept);
+  const init = await e2e.tf("init", "-input=false");
+  assert.equal(init.code, 0, init.stdout + init.stderr);
+  await e2e.applyOk();
+  writeHcl(
+    e2e,
+    `${kept}
+resource "operationscenter_cluster_template" "lost" {
+  name            = "lost"
+  description     = "left by an interrupted apply"
+  services_config = "lvm:\\n  enabled: @LVM@\\n"
+  variables       = { LVM = { default = "true" } }
+}
+
+resource "operationscenter_cluster_template" "new" {
+  name            = "new"
+  services_config = "{}\\n"
+}
+
+resource "operationscenter_cluster" "lab" {
+  name            = "lab"
+  servers         = ["server04"]
+  deletion_policy = "forget"
+}
+
+resource "operationscenter_cluster_template" "later" {
+  name            = "later"
+  description     = operationscenter_cluster.lab.fingerprint
+  services_config = "{}\\n"
+}
+`,
+  );
+  e2e.oc.clearRequests();
+  const found = await runCli(["leftovers", e2e.stackDir], { env: e2e.env });
+  assert.equal(found.code, 1, found.stdout + found.stderr);
+  const chdir = `terraform -chdir=${e2e.stackDir}`;
+  assert.equal(
+    found.stdout,
+    [
+      "1 cluster template(s) the configuration declares exist with exactly its content but are not in the state; terraform destroy does not remove them:",
+      "",
+      "lost, identical to operationscenter_cluster_template.lost of stack . (a template carries no mark of who created it: identical is not proven to be its own)",
+      `  adopt it:  ${chdir} apply   (the create adopts an identical template: no second one)`,
+      `         or  ${chdir} import 'operationscenter_cluster_template.lost' lost`,
+      `  remove it: adopt it, then ${chdir} destroy`,
+      "         or  operations-center provisioning cluster-template remove lost   (if it is not this configuration's)",
+      "",
+    ].join("\n"),
+  );
+  assert.equal(found.stderr, "");
+  assert.deepEqual(e2e.changes(), [], "leftovers writes nothing");
 });
 
 test("leftovers: a directory without a stack is an error (exit 2), not a clean result", async () => {

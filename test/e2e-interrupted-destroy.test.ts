@@ -1,7 +1,8 @@
-// End to end: terraform destroy after an apply was SIGKILLed between a cluster's create POST and
-// the state save. The cluster is not in state; validate stops the destroy on this checkout's
-// create journal, and without it (a fresh checkout) the destroy's refresh plan finds it by this
-// configuration's created-by mark; both fail, naming it, before any DELETE. After terraform apply
+// End to end: terraform destroy after an apply was SIGKILLed between a create POST and the state
+// save. For a cluster not in state, validate stops the destroy on this checkout's create journal,
+// and without it (a fresh checkout) the destroy's refresh plan finds it by this configuration's
+// created-by mark; a cluster template, which can carry no mark, is found by its content being
+// exactly the configured one. Each fails, naming it, before any DELETE. After terraform apply
 // (which adopts it), terraform destroy removes everything.
 import assert from "node:assert/strict";
 import { rmSync } from "node:fs";
@@ -9,9 +10,11 @@ import * as path from "node:path";
 import { test } from "node:test";
 import { startE2E, wrapped } from "./e2e/harness.js";
 import { applyKilledAfter } from "./e2e/interrupt.js";
+import { runCli } from "./e2e/review-scenario.js";
 import { FIXTURES } from "./e2e/scenario.js";
 
 const CLUSTERS = "/1.0/provisioning/clusters";
+const TEMPLATES = "/1.0/provisioning/cluster-templates";
 const MAY_EXIST = wrapped(
   'Cluster "cluster-a" may exist from an interrupted apply of this configuration without being in state, so this destroy cannot remove it',
 );
@@ -65,5 +68,52 @@ test("terraform destroy with a cluster an interrupted create left outside the st
   const removed = await e2e.tf("destroy", "-input=false", "-auto-approve", "-no-color");
   assert.equal(removed.code, 0, removed.stdout + removed.stderr);
   assert.deepEqual(e2e.changes().sort(), [`DELETE ${CLUSTERS}/cluster-a?mode=factory-reset`, "DELETE /1.0/provisioning/cluster-templates/standard"].sort());
+  assert.deepEqual(e2e.oc.snapshot().clusters, []);
+});
+
+test("terraform destroy with a cluster template an interrupted create left outside the state fails naming it; leftovers lists it; apply adopts it, destroy removes it", async (t) => {
+  const e2e = await startE2E({ seed: path.join(FIXTURES, "seed.yaml") });
+  t.after(() => e2e.close());
+  // Cluster A is in state, so the destroy runs its refresh plan.
+  e2e.synth({ template: false, a: {} });
+  await e2e.initAndApply();
+  // Killed after the template's POST made it: its answer is lost, and the provider's next request held.
+  e2e.synth({ a: {} });
+  await applyKilledAfter(e2e, "POST", TEMPLATES, { replyLost: true });
+  assert.deepEqual(
+    e2e.oc.snapshot().templates.map((x) => x.name),
+    ["standard"],
+  );
+
+  e2e.oc.clearRequests();
+  const destroyed = await e2e.tf("destroy", "-input=false", "-auto-approve", "-no-color");
+  const output = destroyed.stdout + destroyed.stderr;
+  assert.notEqual(destroyed.code, 0, output);
+  assert.match(
+    output,
+    wrapped(`Cluster template "standard" exists with exactly this configuration's content but is not in state, so this destroy cannot remove it`),
+  );
+  assert.match(output, wrapped("run terraform apply (it adopts the template into state without creating it), then terraform destroy."));
+  assert.deepEqual(e2e.changes(), [], "no DELETE, no write at all");
+  assert.equal(e2e.oc.snapshot().clusters.find((c) => c.name === "cluster-a")?.status, "ready");
+
+  const found = await runCli(["leftovers", e2e.stackDir], { env: e2e.env });
+  assert.equal(found.code, 1, found.stdout + found.stderr);
+  assert.match(found.stdout, /^standard, identical to operationscenter_cluster_template\.standard of stack \. \(a template carries no mark/m);
+  assert.deepEqual(e2e.changes(), [], "leftovers writes nothing");
+
+  await e2e.applyOk();
+  assert.deepEqual(
+    e2e.changes().filter((change) => change.startsWith(`POST ${TEMPLATES}`)),
+    [`POST ${TEMPLATES}`],
+    "one POST, refused as existing: the template is adopted",
+  );
+  assert.equal(e2e.oc.requests.find((r) => r.method === "POST" && r.path === TEMPLATES)?.status, 400);
+  const none = await runCli(["leftovers", e2e.stackDir], { env: e2e.env });
+  assert.equal(none.code, 0, none.stdout + none.stderr);
+
+  const removed = await e2e.tf("destroy", "-input=false", "-auto-approve", "-no-color");
+  assert.equal(removed.code, 0, removed.stdout + removed.stderr);
+  assert.deepEqual(e2e.oc.snapshot().templates, []);
   assert.deepEqual(e2e.oc.snapshot().clusters, []);
 });

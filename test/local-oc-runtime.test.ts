@@ -119,6 +119,24 @@ describe("local OC: kill point", () => {
   });
 });
 
+describe("local OC: kill point after a lost reply", () => {
+  it("a request whose change is made but whose reply is lost (lose-reply) passes the kill point too", async () => {
+    const h = await startHarness({ servers: 1 });
+    try {
+      const path = "/1.0/provisioning/cluster-templates";
+      h.oc.setFaults({ next: [{ method: "POST", path, fault: "lose-reply" }], after: { method: "POST", path, then: "fail" } });
+      await assert.rejects(h.call("POST", path, { name: "edge", service_config_template: "{}\n" }), /socket hang up|ECONNRESET/);
+      assert.ok(
+        h.oc.snapshot().templates.some((t) => t.name === "edge"),
+        "the change is made",
+      );
+      assert.equal((await h.call("GET", `${path}/edge`)).status, 503, "the request after it meets the kill point");
+    } finally {
+      await h.close();
+    }
+  });
+});
+
 describe("local OC: persistence", () => {
   it("keeps servers, clusters, templates, trust and the TLS key pair across a restart", async () => {
     const dir = tempDir();

@@ -5,7 +5,8 @@ import assert from "node:assert/strict";
 import { test } from "node:test";
 import { OperationsCenterClient } from "../src/client/client.js";
 import { createProviderClient, type ProviderClient } from "../src/provider/client.js";
-import { DiagnosticError, UNKNOWN, type CallContext, type ObjectValue, type PlanRequest } from "../src/provider/plugin/types.js";
+import type { TerraformCommand } from "../src/provider/plugin/terraform-command.js";
+import { DiagnosticError, UNKNOWN, type CallContext, type Diagnostic, type ObjectValue, type PlanRequest } from "../src/provider/plugin/types.js";
 import { clusterTemplateResource as resource } from "../src/provider/resources/cluster-template.js";
 import { startHarness, type Harness } from "./fixtures/local-oc/helpers.js";
 
@@ -302,6 +303,75 @@ test("create meeting an identical template (an interrupted apply) adopts it; dif
     assert.match(atApply.diagnostics[0]!.detail!, /terraform import <this resource's address> edge/);
     assert.deepEqual(await t.calls({ mutating: true }), [`POST ${TEMPLATES} 400`]);
     assert.equal(liveTemplate(t, "edge")!.description, "");
+  });
+});
+
+const DESTROY: TerraformCommand = { known: true, name: "destroy", planMode: "destroy" };
+const OTHER_COMMANDS: readonly (TerraformCommand | undefined)[] = [
+  { known: true, name: "plan", planMode: "normal" },
+  { known: true, name: "apply" },
+  { known: false, reason: "not Linux" },
+  undefined,
+];
+const LEFTOVER = 'Cluster template "edge" exists with exactly this configuration\'s content but is not in state, so this destroy cannot remove it';
+const ADOPTS = 'Cluster template "edge" exists already with exactly this content: the apply adopts it';
+
+/** A create's plan of `configured`, as the Terraform command `command` sends it. */
+function planUnder(t: TemplateHarness, configured: ObjectValue, command: TerraformCommand | undefined) {
+  const context = command === undefined ? t.context : { ...t.context, terraformCommand: () => command };
+  return resource.plan(planRequest(null, configured), context);
+}
+
+const summaries = (diagnostics: readonly Diagnostic[] | undefined, severity: "error" | "warning"): string[] =>
+  (diagnostics ?? []).filter((d) => d.severity === severity).map((d) => d.summary);
+
+test("in a destroy, a template with this configuration's content but not in state (an interrupted create) fails the plan with the ways out; one GET, no write", async () => {
+  await withHarness(async (t) => {
+    await converge(t, null, config());
+    await t.calls();
+    // The create's state was lost: the destroy's refresh plan plans it again, with no prior state.
+    const destroy = await planUnder(t, config(), DESTROY);
+    assert.deepEqual(summaries(destroy.diagnostics, "error"), [LEFTOVER]);
+    const detail = destroy.diagnostics![0]!.detail!;
+    assert.match(detail, /Nothing was changed\./);
+    assert.match(detail, /run terraform apply \(it adopts the template into state without creating it\), then terraform destroy/);
+    assert.match(detail, /terraform import <this resource's address> edge/);
+    assert.match(detail, /operations-center provisioning cluster-template remove edge/);
+    assert.deepEqual(destroy.diagnostics![0]!.path, ["name"]);
+    assert.deepEqual(await t.calls(), [`GET ${TEMPLATES}/edge 200`]);
+
+    for (const command of OTHER_COMMANDS) {
+      const plan = await planUnder(t, config(), command);
+      assert.deepEqual(summaries(plan.diagnostics, "error"), [], JSON.stringify(command));
+      assert.deepEqual(summaries(plan.diagnostics, "warning"), [ADOPTS], JSON.stringify(command));
+    }
+    assert.deepEqual(await t.calls({ mutating: true }), [], "planning writes nothing");
+  });
+});
+
+test("in a destroy, a template of that name with other content is not this configuration's: the destroy goes on; other plans refuse it", async () => {
+  await withHarness(async (t) => {
+    await converge(t, null, config({ description: "someone else's" }));
+    await t.calls();
+    const destroy = await planUnder(t, config(), DESTROY);
+    assert.deepEqual(destroy.diagnostics ?? [], []);
+    assert.deepEqual(await t.calls(), [`GET ${TEMPLATES}/edge 200`]);
+    for (const command of OTHER_COMMANDS) {
+      const refused = await diagnosticsOf(planUnder(t, config(), command));
+      assert.match(refused.diagnostics[0]!.summary, /"edge" already exists in Operations Center with different content/, JSON.stringify(command));
+    }
+  });
+});
+
+test("in a destroy, a template whose content is known only at apply is not looked up: nothing is said", async () => {
+  await withHarness(async (t) => {
+    await converge(t, null, config());
+    await t.calls();
+    for (const unknown of [{ name: UNKNOWN }, { description: UNKNOWN }, { services_config: UNKNOWN }, { variables: UNKNOWN }]) {
+      const destroy = await planUnder(t, config(unknown), DESTROY);
+      assert.deepEqual(destroy.diagnostics ?? [], [], Object.keys(unknown)[0]);
+    }
+    assert.deepEqual(await t.calls(), []);
   });
 });
 

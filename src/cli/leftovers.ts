@@ -1,23 +1,28 @@
-// `oc-cdktf leftovers [STACK_DIR]`: the clusters an interrupted apply of a stack created in
-// Operations Center but never saved in the stack's state. terraform destroy cannot see them, and
-// with an empty state Terraform runs no refresh plan that could say so (it never asks the
-// provider), so this is the check for CI before or after a destroy. A leftover is recognised as
-// the provider's create recognises it for adoption: the cluster's oc-cdktf.io/created-by is the
-// marker of the resource's adoption_key, or the id of its create journal entry in .terraform/.
+// `oc-cdktf leftovers [STACK_DIR]`: the clusters and cluster templates an interrupted apply of a
+// stack created in Operations Center but never saved in the stack's state. terraform destroy
+// cannot see them, and with an empty state Terraform runs no refresh plan that could say so (it
+// never asks the provider), so this is the check for CI before or after a destroy. A leftover is
+// recognised as the provider's create recognises it for adoption: a cluster's
+// oc-cdktf.io/created-by is the marker of the resource's adoption_key, or the id of its create
+// journal entry in .terraform/; a template (which has nowhere to carry a mark) has exactly the
+// content the resource configures.
 // A journal entry whose create made no cluster is forgotten here: terraform destroy stops on such
 // an entry (it cannot look), and leftovers is what looks.
 // Exit codes: 0 none, 1 leftovers found, 2 a stack could not be examined or a usage error.
 import { existsSync, statSync } from "node:fs";
 import * as path from "node:path";
-import type { Cluster } from "../client/api-types.js";
+import { z } from "zod";
+import type { Cluster, ClusterTemplate } from "../client/api-types.js";
 import { DEFAULT_DELETION_POLICY } from "../config/cluster.js";
 import type { ProviderClient } from "../provider/client.js";
 import { configureClient } from "../provider/provider.js";
 import { adoptionMarker, createdHere } from "../provider/resources/cluster/bookkeeping.js";
 import { endCreate, findCreate, unsavedCreate } from "../provider/resources/cluster/journal.js";
+import { holdsConfiguredContent } from "../provider/resources/cluster-template.js";
 import { findStacks, providerBlock, stackPlan } from "../review/drift.js";
 import { PROVIDER_PREFIX } from "../review/summary/families.js";
-import type { Plan } from "../review/terraform.js";
+import { marked } from "../review/summary/values.js";
+import type { Plan, ResourceChange } from "../review/terraform.js";
 import { type Command, failure, parseCommand, usageError } from "./command.js";
 
 const USAGE = `usage: oc-cdktf leftovers [STACK_DIR]
@@ -28,8 +33,11 @@ const USAGE = `usage: oc-cdktf leftovers [STACK_DIR]
 Lists the clusters in Operations Center that an interrupted apply of a stack created (they
 carry its resource's oc-cdktf.io/created-by: the digest of its adoption_key, or the id of its
 create journal in .terraform/) but that are not in the stack's state, so terraform destroy
-leaves them. Runs terraform plan -refresh=false (terraform init first where needed) to read the
-configuration and the state, and connects with the provider's settings, as drift does.
+leaves them. Lists too the cluster templates the stack declares but has not in its state that
+exist with exactly the declared content: what an interrupted create leaves and the next apply
+adopts (a template carries no mark, so identical content is all that is known). Runs terraform
+plan -refresh=false (terraform init first where needed) to read the configuration and the
+state, and connects with the provider's settings, as drift does.
 An interrupted create that made no cluster is forgotten (its record in .terraform/), so
 terraform destroy no longer stops on it.
 Exit codes: 0 none found, 1 leftovers found, 2 a stack could not be examined.
@@ -40,6 +48,9 @@ const EXIT = { none: 0, found: 1, failed: 2 } as const;
 const command: Command = { name: "leftovers", usage: USAGE, usageExit: EXIT.failed };
 
 const CLUSTER = "operationscenter_cluster";
+const TEMPLATE = "operationscenter_cluster_template";
+/** The template attributes that make its content: one known only after apply leaves nothing to compare. */
+const TEMPLATE_CONTENT = ["name", "description", "services_config", "application_config", "variables"] as const;
 const silent = { info: () => {}, warn: () => {}, debug: () => {} };
 
 export interface Leftover {
@@ -59,8 +70,17 @@ export interface ForgottenCreate {
   cluster: string;
 }
 
+/** A declared template not in state whose name exists with exactly its content. */
+export interface TemplateLeftover {
+  stack: string;
+  /** The resource that declares it, e.g. operationscenter_cluster_template.standard. */
+  address: string;
+  template: string;
+}
+
 export interface LeftoverReport {
   leftovers: Leftover[];
+  templates: TemplateLeftover[];
   forgotten: ForgottenCreate[];
   /** Stacks that could not be examined, with why. */
   errors: string[];
@@ -68,10 +88,13 @@ export interface LeftoverReport {
 
 const text = (value: unknown): string | undefined => (typeof value === "string" && value !== "" ? value : undefined);
 
+const isCreate = (rc: ResourceChange, type: string): boolean =>
+  rc.type === type && rc.mode !== "data" && rc.change.actions.length === 1 && rc.change.actions[0] === "create";
+
 /** The clusters of this stack's planned creates that a create of the same resource already made. */
 function leftoversOf(stack: string, plan: Plan, clusters: readonly Cluster[], workDir: string): Leftover[] {
   return plan.resource_changes
-    .filter((rc) => rc.type === CLUSTER && rc.mode !== "data" && rc.change.actions.length === 1 && rc.change.actions[0] === "create")
+    .filter((rc) => isCreate(rc, CLUSTER))
     .flatMap((rc) => {
       const after = (rc.change.after ?? {}) as Record<string, unknown>;
       const name = text(after.name);
@@ -96,7 +119,7 @@ function leftoversOf(stack: string, plan: Plan, clusters: readonly Cluster[], wo
  */
 function createsThatMadeNothing(stack: string, plan: Plan, clusters: readonly Cluster[], workDir: string): (ForgottenCreate & { createId: string })[] {
   return plan.resource_changes
-    .filter((rc) => rc.type === CLUSTER && rc.mode !== "data" && rc.change.actions.length === 1 && rc.change.actions[0] === "create")
+    .filter((rc) => isCreate(rc, CLUSTER))
     .flatMap((rc) => {
       const name = text((rc.change.after as Record<string, unknown> | null)?.name);
       const entry = name === undefined ? undefined : unsavedCreate(workDir, name);
@@ -106,9 +129,22 @@ function createsThatMadeNothing(stack: string, plan: Plan, clusters: readonly Cl
     });
 }
 
+/** A resource's planned values in `terraform show -json` (a JSON object), as the provider's values. */
+const plannedValues = z.record(z.string(), z.json());
+
+/** The template creates of this stack, with every content attribute known, that meet a template of exactly that content. */
+function templateLeftoversOf(stack: string, creates: readonly ResourceChange[], templates: readonly ClusterTemplate[]): TemplateLeftover[] {
+  return creates.flatMap((rc) => {
+    const after = plannedValues.safeParse(rc.change.after);
+    if (!after.success || TEMPLATE_CONTENT.some((attribute) => marked(rc.change.after_unknown, attribute))) return [];
+    const live = templates.find((template) => template.name === after.data.name);
+    return live !== undefined && holdsConfiguredContent(live, after.data) ? [{ stack, address: rc.address, template: live.name }] : [];
+  });
+}
+
 /** The leftovers of the stacks in `stackDirs`, named relative to `root`. */
 export async function leftoverReport(root: string, stackDirs: readonly string[], env: NodeJS.ProcessEnv = process.env): Promise<LeftoverReport> {
-  const report: LeftoverReport = { leftovers: [], forgotten: [], errors: [] };
+  const report: LeftoverReport = { leftovers: [], templates: [], forgotten: [], errors: [] };
   for (const stackDir of stackDirs) {
     const stack = path.relative(root, stackDir) || ".";
     let client: ProviderClient | undefined;
@@ -125,6 +161,8 @@ export async function leftoverReport(root: string, stackDirs: readonly string[],
         endCreate(client.workDir, forgotten.cluster, createId);
         report.forgotten.push(forgotten);
       }
+      const templateCreates = plan.resource_changes.filter((rc) => isCreate(rc, TEMPLATE));
+      if (templateCreates.length > 0) report.templates.push(...templateLeftoversOf(stack, templateCreates, await client.api.listClusterTemplates()));
     } catch (error) {
       report.errors.push(`${stack}: ${error instanceof Error ? error.message : String(error)}`);
     } finally {
@@ -139,10 +177,17 @@ function render(report: LeftoverReport, directory: string): string {
     (f) =>
       `Forgot the record of an interrupted create of cluster ${f.cluster} (${f.address} of stack ${f.stack}): it made no cluster, so terraform destroy no longer stops on it.\n`,
   );
-  if (report.leftovers.length === 0) return ["No cluster an interrupted apply left outside the state.\n", ...forgotten].join("");
-  const lines = [`${report.leftovers.length} cluster(s) an interrupted apply created are not in the state; terraform destroy leaves them:`, ""];
-  for (const l of report.leftovers) {
-    const chdir = `terraform -chdir=${path.join(directory, l.stack)}`;
+  const sections = [renderClusters(report.leftovers, directory), renderTemplates(report.templates, directory)].filter((section) => section !== "");
+  return [sections.length === 0 ? "No cluster or cluster template an interrupted apply left outside the state.\n" : sections.join("\n"), ...forgotten].join("");
+}
+
+const chdirOf = (directory: string, stack: string): string => `terraform -chdir=${path.join(directory, stack)}`;
+
+function renderClusters(leftovers: readonly Leftover[], directory: string): string {
+  if (leftovers.length === 0) return "";
+  const lines = [`${leftovers.length} cluster(s) an interrupted apply created are not in the state; terraform destroy leaves them:`, ""];
+  for (const l of leftovers) {
+    const chdir = chdirOf(directory, l.stack);
     lines.push(
       `${l.cluster} (${l.status}), created by ${l.address} of stack ${l.stack}`,
       `  adopt it:  ${chdir} apply   (the create adopts it: no second cluster)`,
@@ -153,7 +198,27 @@ function render(report: LeftoverReport, directory: string): string {
       "",
     );
   }
-  return [lines.join("\n"), ...forgotten].join("");
+  return lines.join("\n");
+}
+
+function renderTemplates(templates: readonly TemplateLeftover[], directory: string): string {
+  if (templates.length === 0) return "";
+  const lines = [
+    `${templates.length} cluster template(s) the configuration declares exist with exactly its content but are not in the state; terraform destroy does not remove them:`,
+    "",
+  ];
+  for (const l of templates) {
+    const chdir = chdirOf(directory, l.stack);
+    lines.push(
+      `${l.template}, identical to ${l.address} of stack ${l.stack} (a template carries no mark of who created it: identical is not proven to be its own)`,
+      `  adopt it:  ${chdir} apply   (the create adopts an identical template: no second one)`,
+      `         or  ${chdir} import '${l.address}' ${l.template}`,
+      `  remove it: adopt it, then ${chdir} destroy`,
+      `         or  operations-center provisioning cluster-template remove ${l.template}   (if it is not this configuration's)`,
+      "",
+    );
+  }
+  return lines.join("\n");
 }
 
 export async function run(argv: string[]): Promise<number> {
@@ -168,6 +233,6 @@ export async function run(argv: string[]): Promise<number> {
   const report = await leftoverReport(root, stacks);
   process.stdout.write(render(report, directory));
   for (const error of report.errors) process.stderr.write(`oc-cdktf leftovers: ${error}\n`);
-  if (report.leftovers.length > 0) return EXIT.found;
+  if (report.leftovers.length > 0 || report.templates.length > 0) return EXIT.found;
   return report.errors.length > 0 ? EXIT.failed : EXIT.none;
 }

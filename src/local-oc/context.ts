@@ -70,9 +70,9 @@ export class Context {
     failing: (name) => (this.faults.failMembers ?? []).includes(name),
   };
 
-  /** Records an answered request: the one `faults.after` names passes the kill point. */
-  answered(method: string, path: string, status: number): void {
-    this.injector.answered(method, path, status);
+  /** Records a handled request (answered, or its answer lost): the one `faults.after` names passes the kill point. */
+  handled(method: string, path: string, status: number): void {
+    this.injector.handled(method, path, status);
   }
 
   /** Lets every held request go on (the server closes). */

@@ -41,8 +41,9 @@ export const faultsSchema = z.strictObject({
   hold: z.array(requestMatchSchema).optional(),
   /**
    * A kill point: once a request with this method and path (as logged: a cluster's Incus listener
-   * as /incus/{cluster}/1.0/...) has been answered with a 2xx, every later request is held without
-   * a reply until the faults change or the server closes, then its connection is closed ("hang"),
+   * as /incus/{cluster}/1.0/...) has been handled with a 2xx (answered, or its answer lost by a
+   * `lose-reply` fault: the change is made either way), every later request is held without a
+   * reply until the faults change or the server closes, then its connection is closed ("hang"),
    * or answered 503 ("fail"). New faults arm it again.
    */
   after: z.strictObject({ method: z.string(), path: z.string(), then: z.enum(["hang", "fail"]) }).optional(),
@@ -74,7 +75,7 @@ export class FaultInjector {
   readonly #held = new Set<{ method: string; path: string; release: () => void }>();
   /** How often each request was seen, for errorsPerRequest (reset with the faults). */
   readonly #seen = new Map<string, number>();
-  /** Set once the request that `faults.after` names has been answered. */
+  /** Set once the request that `faults.after` names has been handled. */
   #afterPassed = false;
   /** Requests held by the kill point, let go (and dropped) when the faults change or the server closes. */
   readonly #killHeld = new Set<() => void>();
@@ -123,8 +124,8 @@ export class FaultInjector {
     return "none";
   }
 
-  /** Records an answered request: the one `faults.after` names passes the kill point. */
-  answered(method: string, path: string, status: number): void {
+  /** Records a handled request (answered, or its answer lost): the one `faults.after` names passes the kill point. */
+  handled(method: string, path: string, status: number): void {
     const after = this.#faults.after;
     if (after !== undefined && after.method === method && after.path === path && status >= 200 && status < 300) this.#afterPassed = true;
   }

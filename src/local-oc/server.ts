@@ -524,13 +524,13 @@ export async function startLocalOperationsCenter(options: LocalOperationsCenterO
       // The change is made (and saved); only the answer is lost.
       finish(0);
       req.socket.destroy();
-      return;
+    } else {
+      res.writeHead(response.status, response.headers);
+      res.end(method === "HEAD" ? undefined : response.body);
+      finish(response.status);
     }
-    res.writeHead(response.status, response.headers);
-    res.end(method === "HEAD" ? undefined : response.body);
-    finish(response.status);
     // A cluster's Incus listener too: its requests are named as logged, /incus/{cluster}/1.0/...
-    ctx.answered(method, path, response.status);
+    ctx.handled(method, path, response.status);
   }
 
   function serve(req: IncomingMessage, res: ServerResponse, cluster?: string): void {

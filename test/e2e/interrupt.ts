@@ -64,18 +64,22 @@ export async function killedApply(e2e: E2E, when: () => boolean, options: KillOp
 
 /**
  * Plans, then applies with the local OC's kill point after `method path`: once that request has
- * been answered with a 2xx, the local OC holds every later request, and terraform is killed
+ * been handled with a 2xx, the local OC holds every later request, and terraform is killed
  * while the provider waits for the next answer (so the state never records what that request
  * did). The provider exits, then the faults are cleared (the held requests are dropped).
+ * `replyLost`: that request's answer is lost too, for a resource whose apply would otherwise
+ * return, and Terraform save it, before any later request.
  */
-export async function applyKilledAfter(e2e: E2E, method: string, path: string): Promise<void> {
+export async function applyKilledAfter(e2e: E2E, method: string, path: string, options: { replyLost?: boolean } = {}): Promise<void> {
   const planned = await e2e.tf("plan", "-input=false", "-out=plan.bin");
   assert.equal(planned.code, 0, planned.stdout + planned.stderr);
   e2e.oc.clearRequests();
-  e2e.oc.setFaults({ after: { method, path, then: "hang" } });
+  const lost = options.replyLost === true ? { next: [{ method, path, fault: "lose-reply" as const }] } : {};
+  e2e.oc.setFaults({ ...lost, after: { method, path, then: "hang" } });
   const passed = () => {
     const requests = e2e.oc.requests;
-    const at = requests.findIndex((r) => r.method === method && r.path === path && r.status >= 200 && r.status < 300);
+    const answered = (status: number) => (options.replyLost === true ? status === 0 : status >= 200 && status < 300);
+    const at = requests.findIndex((r) => r.method === method && r.path === path && answered(r.status));
     return at >= 0 && requests.slice(at + 1).some((r) => r.status === 0);
   };
   await killedApply(e2e, passed, { settled: () => true });

@@ -14,6 +14,7 @@ import { canonicalJson } from "../canonical-json.js";
 import { DiagnosticError, UNKNOWN, type Diagnostic, type Logger, type ObjectValue, type Resource, type Value } from "../plugin/types.js";
 import { objectNameProblem } from "../../config/object-name.js";
 import { templateSecretProblems } from "./template-secrets.js";
+import { destroying } from "./common/destroying.js";
 import { ifMatch, retryOnPreconditionFailed } from "./common/precondition.js";
 import { apiStep, hasUnknown, isUnknown, knownObject, knownString, stepFailed } from "./values.js";
 import { DONE, MAX_ROUNDS, NOT_DONE, replyLost, sendThenConfirm } from "./common/lost-reply.js";
@@ -80,17 +81,17 @@ export const clusterTemplateResource: Resource<ProviderClient> = {
     return templateProblems(config);
   },
 
-  async plan({ prior, proposed }, { client }) {
+  async plan({ prior, proposed }, context) {
     if (proposed === null) return { planned: null };
     const problems = templateProblems(proposed);
     if (problems.length > 0) throw new DiagnosticError(problems);
     const name = knownString(proposed.name);
     const planned: ObjectValue = { ...unsetAsEmpty(proposed, prior), id: name ?? UNKNOWN, variables_in_use: variablesInUse(proposed) };
-    if (name !== undefined && !hasUnknown(planned)) {
-      const priorName = prior === null ? undefined : nameOf(prior);
-      if (priorName === undefined) await refuseForeignTemplate(client.api, name, desiredContent(planned));
-      else if (priorName !== name) await refuseRenameOnto(client.api, priorName, name);
-    }
+    if (name === undefined || hasUnknown(planned)) return { planned };
+    const priorName = prior === null ? undefined : nameOf(prior);
+    if (priorName === undefined)
+      return { planned, diagnostics: await existingTemplateNotice(context.client.api, name, planned, destroying(context.terraformCommand)) };
+    if (priorName !== name) await refuseRenameOnto(context.client.api, priorName, name);
     return { planned };
   },
 
@@ -240,10 +241,46 @@ function alreadyExists(name: string): DiagnosticError {
   });
 }
 
-/** A create that would meet someone else's template fails in the plan, not halfway through apply. */
-async function refuseForeignTemplate(api: OperationsCenterClient, name: string, content: ClusterTemplatePut): Promise<void> {
+/**
+ * What a create's plan says of a template of its name that exists already (one GET). Other
+ * content is someone else's template: the create fails in the plan, not halfway through apply;
+ * a destroy leaves it alone. This configuration's content is what the apply adopts, as an earlier
+ * create of this resource interrupted before Terraform saved it would have left it (a template
+ * carries no mark of who made it): a warning; in a destroy, an error, since Terraform drops every
+ * warning of a destroy's refresh plan and the destroy would end without removing it, exit code 0.
+ */
+async function existingTemplateNotice(api: OperationsCenterClient, name: string, planned: ObjectValue, inDestroy: boolean): Promise<Diagnostic[]> {
   const found = await apiStep(`Cannot read cluster template "${name}"`, () => api.findClusterTemplate(name));
-  if (found !== undefined && !sameContent(liveContent(found.template), content)) throw alreadyExists(name);
+  if (found === undefined) return [];
+  if (!holdsConfiguredContent(found.template, planned)) {
+    if (inDestroy) return [];
+    throw alreadyExists(name);
+  }
+  if (inDestroy) {
+    return [
+      {
+        severity: "error",
+        summary: `Cluster template "${name}" exists with exactly this configuration's content but is not in state, so this destroy cannot remove it`,
+        detail:
+          `An earlier apply of this resource may have created it and been interrupted before Terraform saved it in state: a template carries ` +
+          `no mark of who made it, and identical content is what the apply adopts. Nothing was changed. To remove it: run terraform apply ` +
+          `(it adopts the template into state without creating it), then terraform destroy. Or import it: ` +
+          `terraform import <this resource's address> ${name}, then terraform destroy. Or delete it in Operations Center yourself: ` +
+          `operations-center provisioning cluster-template remove ${name}.`,
+        path: ["name"],
+      },
+    ];
+  }
+  return [
+    {
+      severity: "warning",
+      summary: `Cluster template "${name}" exists already with exactly this content: the apply adopts it`,
+      detail:
+        `An earlier, interrupted apply of this resource may have created it. The apply adopts it into state instead of creating it. ` +
+        `Until an apply has put it in state, terraform destroy cannot remove it: it fails and says so.`,
+      path: ["name"],
+    },
+  ];
 }
 
 async function refuseRenameOnto(api: OperationsCenterClient, from: string, to: string): Promise<void> {
@@ -281,6 +318,14 @@ function liveContent(template: ClusterTemplate): ClusterTemplatePut {
     application_config_template: template.application_config_template,
     variables: Object.fromEntries(Object.entries(template.variables).map(([name, v]) => [name, { description: v.description, default: v.default }])),
   };
+}
+
+/**
+ * Whether a live template holds exactly the content these values (a plan's, with every attribute
+ * known) configure: the rule by which a create adopts a template that exists already.
+ */
+export function holdsConfiguredContent(template: ClusterTemplate, values: ObjectValue): boolean {
+  return sameContent(liveContent(template), desiredContent(values));
 }
 
 function sameContent(a: ClusterTemplatePut, b: ClusterTemplatePut): boolean {

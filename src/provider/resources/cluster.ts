@@ -35,6 +35,7 @@ import {
 } from "./cluster/apply.js";
 import { adoptionMarker, createdHere, readBookkeeping, reconcileMembers } from "./cluster/bookkeeping.js";
 import { answerCreate, findCreate, journalDir, unsavedCreate } from "./cluster/journal.js";
+import { destroying } from "./common/destroying.js";
 import { creationChanges, plannedMembership, type CreationChange } from "./cluster/decide.js";
 import { digestKeyIdOf, parseSecrets, secretsDigest } from "./cluster/inputs.js";
 import { clusterSchema, creationAttributes, decodePrivate, encodePrivate, type ClusterValue, type DeletionPolicy } from "./cluster/schema.js";
@@ -214,12 +215,6 @@ async function templateProblems(config: ObjectValue | null, client: ProviderClie
   const parsed = secretsText === undefined ? undefined : parseSecrets(secretsText);
   const secretValues = parsed !== undefined && "value" in parsed ? (parsed.value.template_variables ?? {}) : {};
   return templateValueProblems(found.template, (knownObject(config.template_variables) ?? {}) as Record<string, string>, secretValues);
-}
-
-/** Whether this call is part of a destroy: its refresh plan reaches the provider as a normal plan, so the command line tells. */
-function destroying(terraformCommand: (() => TerraformCommand) | undefined): boolean {
-  const command = terraformCommand?.();
-  return command?.known === true && command.planMode === "destroy";
 }
 
 /**
