@@ -4,11 +4,11 @@
 // With the real terraform, the package directory Terraform checks against the lock file stays as
 // it was.
 import assert from "node:assert/strict";
-import { chmodSync, type Dirent, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { chmodSync, type Dirent, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, utimesSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import * as path from "node:path";
 import { test } from "node:test";
-import { codeCacheDirectory, CODE_CACHE_ENV } from "../src/provider/code-cache.js";
+import { codeCacheRoot, CODE_CACHE_ENV, KEPT_OTHER_BUILDS } from "../src/provider/code-cache.js";
 import { launcherDirectory, packageHash, PROVIDER_ENTRY, type PackageFile } from "../src/provider/launcher.js";
 import { impliedType } from "../src/provider/plugin/cty/block.js";
 import { toMsgpack } from "../src/provider/plugin/cty/codec.js";
@@ -20,12 +20,14 @@ import { COOKIE, start, unary } from "./fixtures/plugin/harness.js";
 import * as grpc from "@grpc/grpc-js";
 import { installProvider, templateConfig, workspace } from "./e2e/workspace.js";
 
-/** The provider's OC_CDKTF_DEBUG lines about its code cache, without the cache directory's path. */
-function cacheLines(stderr: string, dir: string): string[] {
-  return stderr
+/** The provider's OC_CDKTF_DEBUG lines about its code cache, with the cache directory it names first ("in <dir>") as <dir>. */
+function cacheLines(stderr: string): string[] {
+  const lines = stderr
     .split("\n")
     .filter((line) => line.startsWith("oc-cdktf debug: code cache: "))
-    .map((line) => line.slice("oc-cdktf debug: code cache: ".length).split(dir).join("<dir>"));
+    .map((line) => line.slice("oc-cdktf debug: code cache: ".length));
+  const dir = lines[0]?.startsWith("in ") === true ? lines[0].slice("in ".length) : undefined;
+  return dir === undefined ? lines : lines.map((line) => line.split(dir).join("<dir>"));
 }
 
 /**
@@ -56,7 +58,7 @@ async function session(env: Record<string, string>, validate = false): Promise<s
     client.close();
   }
   assert.equal(await plugin.exit, 0, plugin.stderr());
-  return cacheLines(plugin.stderr(), cacheDir(env));
+  return cacheLines(plugin.stderr());
 }
 
 /** An environment whose user cache directory (XDG_CACHE_HOME, or under HOME on macOS) is a new temporary one. */
@@ -66,7 +68,17 @@ function cacheHome(t: { after(fn: () => void): void }): { HOME: string; XDG_CACH
   return { HOME: dir, XDG_CACHE_HOME: dir };
 }
 
-const cacheDir = (env: NodeJS.ProcessEnv): string => codeCacheDirectory(env, process.platform, env.HOME);
+/**
+ * The provider's cache directory under a new cache home: the only one there. Not computed here: its
+ * name carries V8's flags, which the provider process sets (src/provider/v8-flags.ts) and this one
+ * does not, and the build.
+ */
+function cacheDir(env: NodeJS.ProcessEnv): string {
+  const parent = codeCacheRoot(env, process.platform, env.HOME);
+  const dirs = readdirSync(parent);
+  assert.equal(dirs.length, 1, dirs.join("\n"));
+  return path.join(parent, dirs[0]!);
+}
 
 const entryLine = (lines: readonly string[]): string | undefined => lines.find((line) => line.startsWith("serve-main.cjs: "));
 
@@ -134,6 +146,39 @@ test(`${CODE_CACHE_ENV}=0, and a cache directory others can write to, turn the c
   const file = path.join(env.HOME, "not-a-directory");
   writeFileSync(file, "");
   assert.deepEqual(await session({ HOME: file, XDG_CACHE_HOME: file }), ["off"]);
+});
+
+test(`a process that writes the cache removes the directories of other builds but the ${KEPT_OTHER_BUILDS} last written, also when two start at once`, async (t) => {
+  const env = cacheHome(t);
+  const root = codeCacheRoot(env, process.platform, env.HOME);
+  // Other builds and Node.js versions, written one hour apart, oldest first; and a file that is no build.
+  const others = ["v20.1.0-x64-1", "v20.1.0-x64-1-0123456789abcdef", "v22.0.0-x64-2-fedcba9876543210", "v24.0.0-x64-3-00112233445566778"];
+  const now = Date.now() / 1000;
+  for (const [i, name] of others.entries()) {
+    mkdirSync(path.join(root, name), { recursive: true, mode: 0o700 });
+    writeFileSync(path.join(root, name, `${"0".repeat(40)}.bin`), "old");
+    utimesSync(path.join(root, name), now - 3600 * (others.length - i), now - 3600 * (others.length - i));
+  }
+  writeFileSync(path.join(root, "notes.txt"), "not a build");
+
+  // Two first starts of this build at once: both write, both prune.
+  const [first, second] = await Promise.all([session(env), session(env)]);
+  const kept = others.slice(-KEPT_OTHER_BUILDS);
+  const own = readdirSync(root).filter((name) => !others.includes(name) && name !== "notes.txt");
+  assert.equal(own.length, 1, readdirSync(root).join("\n"));
+  assert.deepEqual(readdirSync(root).sort(), [...own, ...kept, "notes.txt"].sort());
+  const removed = [...first, ...second].filter((line) => line.startsWith("removed ")).map((line) => path.basename(line));
+  assert.deepEqual([...new Set(removed)].sort(), others.slice(0, -KEPT_OTHER_BUILDS).sort());
+  assert.ok(readdirSync(path.join(root, own[0]!)).some((file) => /^[0-9a-f]{40}\.bin$/.test(file)));
+
+  // A start that writes nothing prunes nothing.
+  const third = await session(env);
+  assert.match(entryLine(third) ?? "", /^serve-main\.cjs: used /);
+  assert.deepEqual(
+    third.filter((line) => line.startsWith("removed ") || line.startsWith("written ")),
+    [],
+  );
+  assert.deepEqual(readdirSync(root).sort(), [...own, ...kept, "notes.txt"].sort());
 });
 
 /** Terraform's h1: hash of an unpacked package directory, read from disk. */

@@ -10,6 +10,7 @@ import { dirname } from "node:path";
 import * as grpc from "@grpc/grpc-js";
 import { COOKIE, entry, mtlsClient, start, unary } from "./fixtures/plugin/harness.js";
 import { selfSignedCertificate } from "../src/provider/plugin/tls/certificate.js";
+import { toPem } from "../src/x509/certificate.js";
 import { decode, encode } from "../src/provider/plugin/wire/protobuf.js";
 import * as wire from "../src/provider/plugin/wire/tfplugin6.js";
 
@@ -57,6 +58,18 @@ test("a client without PLUGIN_CLIENT_CERT's certificate is refused", { timeout: 
   const stranger = mtlsClient(socketPath, Buffer.from(certificate, "base64"), selfSignedCertificate("stranger"));
   await assert.rejects(unary(stranger, "/tfplugin6.Provider/GetProviderSchema", new Uint8Array(0)), { code: grpc.status.UNAVAILABLE });
   stranger.close();
+  plugin.child.kill("SIGTERM");
+  assert.equal(await plugin.exit, 0);
+});
+
+test("a client presenting no certificate is refused", { timeout: 30_000 }, async () => {
+  const plugin = await start({ TF_PLUGIN_MAGIC_COOKIE: COOKIE, PLUGIN_CLIENT_CERT: clientCertificate.certificatePem });
+  const [, , , socketPath, , certificate] = plugin.handshake;
+  const anonymous = new grpc.Client(`unix://${socketPath}`, grpc.credentials.createSsl(Buffer.from(toPem("CERTIFICATE", Buffer.from(certificate, "base64")))), {
+    "grpc.ssl_target_name_override": "localhost",
+  });
+  await assert.rejects(unary(anonymous, "/tfplugin6.Provider/GetProviderSchema", new Uint8Array(0)), { code: grpc.status.UNAVAILABLE });
+  anonymous.close();
   plugin.child.kill("SIGTERM");
   assert.equal(await plugin.exit, 0);
 });

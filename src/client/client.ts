@@ -2,7 +2,7 @@
 // templates, inventory) on the transport (transport.ts), which owns TLS, credentials, retries,
 // concurrency and the mutation gate. IncusOS behind the per-server proxy is `incusOS`
 // (incusos-client.ts).
-import { Agent } from "undici";
+import { Agent } from "./undici.js";
 import { z } from "zod";
 import {
   clusterSchema,

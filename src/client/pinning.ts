@@ -11,7 +11,7 @@
 // system CAs vouch for).
 import { X509Certificate } from "node:crypto";
 import type { TLSSocket } from "node:tls";
-import { buildConnector } from "undici";
+import { buildConnector, type Connector, type ConnectorOptions } from "./undici.js";
 
 export const PIN_MISMATCH = "ERR_OC_PINNED_CERT_MISMATCH";
 
@@ -57,7 +57,7 @@ function verdict(socket: TLSSocket, pinned: X509Certificate, fingerprint: string
 }
 
 /** An undici connector that trusts exactly the pinned certificate (PEM), with `options` for everything else. */
-export function pinnedConnector(options: buildConnector.BuildOptions, pinnedPem: string): buildConnector.connector {
+export function pinnedConnector(options: ConnectorOptions, pinnedPem: string): Connector {
   const pinned = new X509Certificate(pinnedPem);
   const fingerprint = fingerprintOf(pinned.fingerprint256);
   const connect = buildConnector({

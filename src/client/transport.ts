@@ -8,7 +8,8 @@
 // configuration and environment (remote.ts), for the Incus client as well.
 import { type KeyObject, X509Certificate, createPrivateKey } from "node:crypto";
 import { setTimeout as sleep } from "node:timers/promises";
-import { Agent, type Dispatcher } from "undici";
+import type { Dispatcher } from "undici";
+import { Agent } from "./undici.js";
 import { headerValue, parseReply, type RawReply } from "./envelope.js";
 import { OperationsCenterError } from "./errors.js";
 import { maskApiSecrets } from "../config/redact-request.js";

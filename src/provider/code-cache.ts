@@ -11,7 +11,7 @@
 // secret can reach it. Whatever goes wrong with it (missing, corrupt, rejected by V8, not
 // writable) the chunk is compiled from source as without a cache.
 import { createHash, randomBytes } from "node:crypto";
-import { mkdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { homedir } from "node:os";
 import * as path from "node:path";
@@ -25,12 +25,16 @@ const MAGIC = Buffer.from("ocdkcc01");
 /** magic | depth (uint32 BE) | sha256 of the payload | payload (V8's cached data). */
 const HEADER = MAGIC.length + 4 + 32;
 
+/** How many directories of other builds (or Node.js versions) a prune leaves, the most recently written. */
+export const KEPT_OTHER_BUILDS = 2;
+/** At most this many directories removed by one prune, so that no exit takes long. */
+const PRUNED_AT_MOST = 16;
+
 /**
- * The user's cache directory (XDG on Linux, ~/Library/Caches on macOS, %LOCALAPPDATA% on Windows),
- * then one directory per Node.js version, architecture and V8 flags (V8 rejects a cache made under
- * others: cachedDataVersionTag covers its version, flags and CPU features).
+ * Where the code cache's directories are, in the user's cache directory (XDG on Linux,
+ * ~/Library/Caches on macOS, %LOCALAPPDATA% on Windows).
  */
-export function codeCacheDirectory(env: NodeJS.ProcessEnv = process.env, platform: NodeJS.Platform = process.platform, home: string = homedir()): string {
+export function codeCacheRoot(env: NodeJS.ProcessEnv = process.env, platform: NodeJS.Platform = process.platform, home: string = homedir()): string {
   const xdg = env.XDG_CACHE_HOME;
   const base =
     platform === "win32"
@@ -40,7 +44,17 @@ export function codeCacheDirectory(env: NodeJS.ProcessEnv = process.env, platfor
         : xdg !== undefined && path.isAbsolute(xdg)
           ? xdg
           : path.join(home, ".cache");
-  return path.join(base, "cdktf-operations-center", "provider-code-cache", `${process.version}-${process.arch}-${cachedDataVersionTag()}`);
+  return path.join(base, "cdktf-operations-center", "provider-code-cache");
+}
+
+/**
+ * One directory per Node.js version, architecture and V8 flags (V8 rejects a cache made under
+ * others: cachedDataVersionTag covers its version, flags and CPU features) and provider build: the
+ * entry chunk names every chunk it loads by a hash of its content (scripts/bundle-provider.ts), so
+ * its own hash names the build.
+ */
+function buildDirectory(root: string, entrySource: Buffer): string {
+  return path.join(root, `${process.version}-${process.arch}-${cachedDataVersionTag()}-${sha256(entrySource).toString("hex").slice(0, 16)}`);
 }
 
 /** Where the chunks come from: files beside the entry (the launcher's package) or a single executable's assets. */
@@ -98,14 +112,14 @@ function writeCache(file: string, data: Buffer, depth: number): boolean {
 }
 
 /**
- * The cache directory, created if missing, or undefined when the cache is off or the directory is
- * not this user's alone (compiled code from it runs as this process: another user who can write
- * there must not be able to slip code in).
+ * The build's cache directory, created if missing, or undefined when the cache is off or the
+ * directory is not this user's alone (compiled code from it runs as this process: another user who
+ * can write there must not be able to slip code in).
  */
-function usableDirectory(env: NodeJS.ProcessEnv): string | undefined {
+function usableDirectory(env: NodeJS.ProcessEnv, entrySource: Buffer): string | undefined {
   if (/^(0|false|no|off)$/i.test(env[CODE_CACHE_ENV]?.trim() ?? "")) return undefined;
   try {
-    const dir = codeCacheDirectory(env);
+    const dir = buildDirectory(codeCacheRoot(env), entrySource);
     mkdirSync(dir, { recursive: true, mode: 0o700 });
     if (process.platform !== "win32") {
       const stat = statSync(dir);
@@ -118,6 +132,40 @@ function usableDirectory(env: NodeJS.ProcessEnv): string | undefined {
 }
 
 /**
+ * Removes the directories beside `dir` (other builds, other Node.js versions) but the
+ * KEPT_OTHER_BUILDS most recently written. Another process may be removing, reading or writing
+ * them at the same time: whatever fails is left, and a process whose cache went missing compiles
+ * from source as without one.
+ */
+function pruneOtherBuilds(dir: string): string[] {
+  const root = path.dirname(dir);
+  const others: { name: string; written: number }[] = [];
+  try {
+    for (const entry of readdirSync(root, { withFileTypes: true })) {
+      if (!entry.isDirectory() || entry.name === path.basename(dir)) continue;
+      try {
+        others.push({ name: entry.name, written: statSync(path.join(root, entry.name)).mtimeMs });
+      } catch {
+        // Removed meanwhile.
+      }
+    }
+  } catch {
+    return [];
+  }
+  others.sort((a, b) => b.written - a.written);
+  const removed: string[] = [];
+  for (const { name } of others.slice(KEPT_OTHER_BUILDS, KEPT_OTHER_BUILDS + PRUNED_AT_MOST)) {
+    try {
+      rmSync(path.join(root, name), { recursive: true, force: true });
+      removed.push(name);
+    } catch {
+      // Another process's files, or in use: left for a later prune.
+    }
+  }
+  return removed;
+}
+
+/**
  * Runs the CommonJS chunk `entry` and the chunks it requires (relative paths; anything else is
  * Node.js's require), each compiled with its cached data from the cache directory when there is
  * any. At exit, the cache of a chunk is (re)written when it had none that V8 took, or when it was
@@ -126,13 +174,16 @@ function usableDirectory(env: NodeJS.ProcessEnv): string | undefined {
  * more of each chunk. Each chunk's cache is so written a few times at most, then only read. A
  * larger cache stays, though (marked with the new depth, so that it is not tried again): V8 drops
  * the bytecode of functions unused for a while (those that only ran at load, in a long plan), and
- * a cache without them would compile them at every start.
+ * a cache without them would compile them at every start. A process that wrote prunes the
+ * directories of other builds (pruneOtherBuilds), so a cache directory stays for the few builds
+ * in use.
  */
 export function runCached(entry: string, chunks: Chunks = chunkFiles(entry), env: NodeJS.ProcessEnv = process.env): void {
   const debug = /^(1|true|yes|on)$/i.test(env.OC_CDKTF_DEBUG?.trim() ?? "")
     ? (line: string) => process.stderr.write(`oc-cdktf debug: code cache: ${line}\n`)
     : undefined;
-  const dir = usableDirectory(env);
+  const entrySource = chunks.read(entry);
+  const dir = usableDirectory(env, entrySource);
   debug?.(dir === undefined ? "off" : `in ${dir}`);
   const loaded: Loaded[] = [];
   const modules = new Map<string, { exports: unknown }>();
@@ -140,7 +191,7 @@ export function runCached(entry: string, chunks: Chunks = chunkFiles(entry), env
   const load = (file: string): unknown => {
     const known = modules.get(file);
     if (known !== undefined) return known.exports;
-    const source = chunks.read(file);
+    const source = file === entry ? entrySource : chunks.read(file);
     const cacheFile = dir === undefined ? undefined : path.join(dir, `${sha256(source).toString("hex").slice(0, 40)}.bin`);
     const cached = cacheFile === undefined ? undefined : readCache(cacheFile);
     // The chunks were ES modules: strict, as they were.
@@ -160,6 +211,7 @@ export function runCached(entry: string, chunks: Chunks = chunkFiles(entry), env
 
   if (dir !== undefined) {
     process.once("exit", () => {
+      let wroteAny = false;
       for (const { script, cacheFile, depth, used } of loaded) {
         if (depth >= loaded.length) continue;
         let written = false;
@@ -169,8 +221,10 @@ export function runCached(entry: string, chunks: Chunks = chunkFiles(entry), env
         } catch {
           // A cache V8 cannot make is a start without one, next time too.
         }
+        wroteAny ||= written;
         debug?.(`${written ? "written" : "not written"} ${cacheFile}`);
       }
+      if (wroteAny) for (const name of pruneOtherBuilds(dir)) debug?.(`removed ${path.join(path.dirname(dir), name)}`);
     });
   }
   load(entry);

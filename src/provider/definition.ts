@@ -4,7 +4,13 @@
 import type { ServeOptions } from "./plugin/serve.js";
 
 export const definition = {
-  load: async () => (await import("./provider.js")).provider,
+  load: async () => {
+    // zod writes and compiles a parser (new Function) for each object schema at its first parse,
+    // which pays off over many parses; a provider process parses each shape a few times, so it
+    // parses without (the same checks, interpreted).
+    (await import("zod")).config({ jitless: true });
+    return (await import("./provider.js")).provider;
+  },
   schemas: async () => (await import("./schemas.js")).schemas,
 };
 

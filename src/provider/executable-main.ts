@@ -6,6 +6,9 @@ import { createRequire } from "node:module";
 import * as path from "node:path";
 import { getAsset } from "node:sea";
 import { runCached } from "./code-cache.js";
+import { baselineWebAssembly } from "./v8-flags.js";
+
+baselineWebAssembly();
 
 runCached("process/serve-main.cjs", {
   read: (name) => Buffer.from(getAsset(name)),
