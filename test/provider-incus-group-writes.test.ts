@@ -1,13 +1,15 @@
 // Writing an Incus cluster group without the 412 real Incus never sends (its group PUT ignores
 // If-Match): the group is read right before the PUT and after it; and a member whose only group
-// it is, which Incus silently keeps in the group, is handled before any call.
+// it is, which Incus silently keeps in the group, is handled before any call. A group exactly as
+// configured but not in state is adopted by a create and stops a destroy.
 import assert from "node:assert/strict";
 import { test } from "node:test";
 import { incusGroupSchema } from "../src/client/incus-client.js";
-import type { ObjectValue } from "../src/provider/plugin/types.js";
+import type { TerraformCommand } from "../src/provider/plugin/terraform-command.js";
+import { UNKNOWN, type ObjectValue } from "../src/provider/plugin/types.js";
 import { incusClusterGroupResource, writtenDifferences } from "../src/provider/resources/incus-cluster-group.js";
 import { OperationsCenterClient } from "../src/client/index.js";
-import { CLUSTER, errors, type BulkHarness } from "./fixtures/provider/bulk.js";
+import { capabilities, CLUSTER, errors, type BulkHarness } from "./fixtures/provider/bulk.js";
 import { gpuGroup, withIncusClient, withIncusResource } from "./fixtures/provider/incus.js";
 
 const group = gpuGroup;
@@ -144,4 +146,25 @@ test("a create finding a group of that name that differs in anything refuses it,
     assert.deepEqual(await t.calls(), [], "no write");
     const live = incusGroupSchema.parse((await t.incus.request("GET", onListener(GROUP))).metadata);
     assert.equal(live.description, "set by hand");
+  }));
+
+test("in a destroy's refresh plan, a group exactly as configured but not in state fails the destroy, naming it; other content, retain or another command say nothing", () =>
+  withIncus(async (t) => {
+    await byHand(t, "GPU servers");
+    await t.calls();
+    const planUnder = async (values: ObjectValue, command: TerraformCommand) => {
+      const plan = await incusClusterGroupResource.plan(
+        { prior: null, proposed: { ...values, id: UNKNOWN }, config: values, priorPrivate: new Uint8Array(), capabilities },
+        { ...t.context, terraformCommand: () => command },
+      );
+      return errors(plan.diagnostics ?? []);
+    };
+    const destroy: TerraformCommand = { known: true, name: "destroy", planMode: "destroy" };
+    assert.deepEqual(await planUnder(configured("GPU servers"), destroy), [
+      `Incus cluster group "gpu" of cluster "${CLUSTER}" exists exactly as configured but is not in state, so this destroy cannot remove it`,
+    ]);
+    assert.deepEqual(await planUnder(configured("another description"), destroy), [], "not this configuration's group");
+    assert.deepEqual(await planUnder({ ...configured("GPU servers"), deletion_policy: "retain" }, destroy), [], "its destroy would make no call");
+    assert.deepEqual(await planUnder(configured("GPU servers"), { known: true, name: "plan", planMode: "normal" }), [], "the apply adopts it");
+    assert.deepEqual(await t.calls(), [], "planning writes nothing");
   }));

@@ -6,13 +6,14 @@
 import { apiNameProblem, DEFAULT_GROUP, groupConfigProblem } from "../../config/incus.js";
 import type { IncusClient, IncusGroup, IncusGroupPut, IncusMember, IncusMemberPut } from "../../client/incus-client.js";
 import type { ProviderClient } from "../client.js";
-import { DiagnosticError, type Diagnostic, type ObjectValue, type Resource, type Value } from "../plugin/types.js";
+import { DiagnosticError, type Diagnostic, type Logger, type ObjectValue, type Resource, type Value } from "../plugin/types.js";
 import { deletionPolicyAttribute, deletionPolicyOf, deletionPolicyProblems } from "./common/cluster-reference.js";
+import { destroying } from "./common/destroying.js";
 import { importIdParts } from "./common/import-id.js";
 import { DONE, NOT_DONE, sendThenConfirm, type Outcome } from "./common/lost-reply.js";
 import { ifMatch, retryOnPreconditionFailed } from "./common/precondition.js";
 import { clusterGone, clusterReferencePlan, connectionAttributes, connectionProblems, incusFor, memberProblems, unsetConnection } from "./incus/connection.js";
-import { apiStep, knownObject, knownString } from "./values.js";
+import { apiStep, hasUnknown, knownObject, knownString } from "./values.js";
 
 const TYPE_NAME = "operationscenter_incus_cluster_group";
 
@@ -46,7 +47,7 @@ export const incusClusterGroupResource: Resource<ProviderClient> = {
     return groupProblems(config);
   },
 
-  async plan({ prior, proposed }, { client }) {
+  async plan({ prior, proposed }, { client, log, terraformCommand }) {
     if (proposed === null) {
       if (prior === null) return { planned: null };
       const name = knownString(prior.name) ?? "";
@@ -74,6 +75,7 @@ export const incusClusterGroupResource: Resource<ProviderClient> = {
     const onOld = deletionPolicyOf(prior) === "retain" ? undefined : `deletes Incus cluster group "${knownString(prior?.name) ?? ""}"`;
     const { requiresReplace, diagnostics } = await clusterReferencePlan(client, TYPE_NAME, prior, proposed, onOld);
     if (prior !== null && prior.name !== proposed.name) requiresReplace.push(["name"]);
+    if (prior === null && destroying(terraformCommand)) diagnostics.push(...(await leftoverInDestroy(client, proposed, log)));
     return { planned, requiresReplace, diagnostics };
   },
 
@@ -210,6 +212,36 @@ function desired(values: ObjectValue): IncusGroupPut {
   const members = Array.isArray(values.members) ? values.members.filter((m): m is string => typeof m === "string") : [];
   const config = Object.fromEntries(Object.entries(knownObject(values.config) ?? {}).filter((e): e is [string, string] => typeof e[1] === "string"));
   return { description: knownString(values.description) ?? "", members, config };
+}
+
+/**
+ * In a destroy's refresh plan, for a group not in state: the group exactly as configured exists,
+ * which the create adopts as its own (what an apply killed after the POST leaves), and the destroy
+ * cannot delete it. An error, since Terraform drops that plan's warnings. One Incus read, in a
+ * destroy only; nothing when a value is unknown, the deletion policy keeps the group, or the
+ * cluster cannot be reached (the destroy itself needs nothing from it).
+ */
+async function leftoverInDestroy(client: ProviderClient, proposed: ObjectValue, log: Logger): Promise<Diagnostic[]> {
+  const cluster = knownString(proposed.cluster);
+  const name = knownString(proposed.name);
+  const content = [proposed.description, proposed.members, proposed.config];
+  if (cluster === undefined || name === undefined || content.some(hasUnknown) || deletionPolicyOf(proposed) === "retain") return [];
+  const found = await incusFor(client, proposed, log)
+    .then((incus) => incus.findGroup(name))
+    .catch(() => undefined);
+  if (found === undefined || writtenDifferences(desired(proposed), found.group).length > 0) return [];
+  return [
+    {
+      severity: "error",
+      summary: `Incus cluster group "${name}" of cluster "${cluster}" exists exactly as configured but is not in state, so this destroy cannot remove it`,
+      detail:
+        `An earlier apply of this resource may have created it and been interrupted before Terraform saved it in state: a group carries no mark ` +
+        `of who made it, and a group exactly as configured is what the apply adopts. Nothing was changed. To remove it: run terraform apply ` +
+        `(it adopts the group into state without writing it), then terraform destroy. Or import it: terraform import <this resource's address> ` +
+        `${cluster}/${name}, then terraform destroy. Or delete it yourself: incus cluster group delete <remote>:${name}.`,
+      path: ["name"],
+    },
+  ];
 }
 
 /**
