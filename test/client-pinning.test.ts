@@ -1,6 +1,6 @@
 // Pinning a CA-issued leaf certificate: accepted when the server presents exactly that leaf (with
 // or without its chain), as the incus and operations-center CLIs accept it; every other
-// certificate is still refused. The CA and leaves are made with the openssl CLI, since
+// certificate, and the pinned one once expired, is refused. The CA and leaves are made with the openssl CLI, since
 // src/x509 issues only self-signed certificates.
 import assert from "node:assert/strict";
 import { execFileSync } from "node:child_process";
@@ -57,7 +57,11 @@ function issue(dir: string) {
     );
     return { certificate: readFileSync(path.join(dir, `${name}.crt`), "utf8"), key: readFileSync(path.join(dir, `${name}.key`), "utf8") };
   };
+  // Self-signed, valid until a day before it was made.
+  openssl("req", ...ec, "-keyout", "expired.key", "-out", "expired.csr", "-subj", "/CN=oc.example.invalid");
+  openssl("x509", "-req", "-in", "expired.csr", "-signkey", "expired.key", "-days", "-1", "-out", "expired.crt");
   return {
+    expired: { certificate: readFileSync(path.join(dir, "expired.crt"), "utf8"), key: readFileSync(path.join(dir, "expired.key"), "utf8") },
     ca: readFileSync(path.join(dir, "ca.crt"), "utf8"),
     leaf: leaf("leaf", "serverAuth"),
     other: leaf("other", "serverAuth"),
@@ -98,6 +102,14 @@ describe("pinning a CA-issued leaf", () => {
   it("accepts the exact leaf, served alone or with its CA", async () => {
     assert.equal(await connect(await serve(certs.leaf), certs.leaf.certificate), "tls");
     assert.equal(await connect(await serve({ certificate: certs.leaf.certificate + certs.ca, key: certs.leaf.key }), certs.leaf.certificate), "tls");
+  });
+
+  it("refuses the exact pinned certificate once it has expired, saying it could not be verified", async () => {
+    const pinned = certificateFingerprint(certs.expired.certificate);
+    assert.match(
+      await connect(await serve(certs.expired), certs.expired.certificate),
+      new RegExp(`could not be verified against the pinned server certificate ${pinned} \\(CERT_HAS_EXPIRED: the pinned certificate has expired\\)`),
+    );
   });
 
   it("refuses another leaf of the same CA, the CA itself as the pin, and a pinned leaf that is not for server authentication", async () => {
