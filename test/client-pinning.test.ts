@@ -60,7 +60,33 @@ function issue(dir: string) {
   // Self-signed, valid until a day before it was made.
   openssl("req", ...ec, "-keyout", "expired.key", "-out", "expired.csr", "-subj", "/CN=oc.example.invalid");
   openssl("x509", "-req", "-in", "expired.csr", "-signkey", "expired.key", "-days", "-1", "-out", "expired.crt");
+  // Self-signed, valid only from 2099 on (openssl ca is the CLI's only way to set the start date).
+  writeFileSync(
+    path.join(dir, "future.cnf"),
+    "[ca]\ndefault_ca = d\n[d]\ndatabase = index.txt\nnew_certs_dir = .\nserial = serial\ndefault_md = sha256\npolicy = p\n[p]\ncommonName = supplied\n",
+  );
+  writeFileSync(path.join(dir, "index.txt"), "");
+  writeFileSync(path.join(dir, "serial"), "01\n");
+  openssl("req", ...ec, "-keyout", "future.key", "-out", "future.csr", "-subj", "/CN=oc.example.invalid");
+  openssl(
+    "ca",
+    "-batch",
+    "-config",
+    "future.cnf",
+    "-selfsign",
+    "-keyfile",
+    "future.key",
+    "-in",
+    "future.csr",
+    "-startdate",
+    "20991230000000Z",
+    "-enddate",
+    "20991231000000Z",
+    "-out",
+    "future.crt",
+  );
   return {
+    future: { certificate: readFileSync(path.join(dir, "future.crt"), "utf8"), key: readFileSync(path.join(dir, "future.key"), "utf8") },
     expired: { certificate: readFileSync(path.join(dir, "expired.crt"), "utf8"), key: readFileSync(path.join(dir, "expired.key"), "utf8") },
     ca: readFileSync(path.join(dir, "ca.crt"), "utf8"),
     leaf: leaf("leaf", "serverAuth"),
@@ -104,12 +130,17 @@ describe("pinning a CA-issued leaf", () => {
     assert.equal(await connect(await serve({ certificate: certs.leaf.certificate + certs.ca, key: certs.leaf.key }), certs.leaf.certificate), "tls");
   });
 
-  it("refuses the exact pinned certificate once it has expired, saying it could not be verified", async () => {
-    const pinned = certificateFingerprint(certs.expired.certificate);
-    assert.match(
-      await connect(await serve(certs.expired), certs.expired.certificate),
-      new RegExp(`could not be verified against the pinned server certificate ${pinned} \\(CERT_HAS_EXPIRED: the pinned certificate has expired\\)`),
-    );
+  it("refuses the exact pinned certificate once it has expired, or before it is valid, saying it could not be verified", async () => {
+    for (const [pair, reason] of [
+      [certs.expired, "CERT_HAS_EXPIRED: the pinned certificate has expired"],
+      [certs.future, "CERT_NOT_YET_VALID: the pinned certificate is not yet valid"],
+    ] as const) {
+      const pinned = certificateFingerprint(pair.certificate);
+      assert.match(
+        await connect(await serve(pair), pair.certificate),
+        new RegExp(`could not be verified against the pinned server certificate ${pinned} \\(${reason}\\)`),
+      );
+    }
   });
 
   it("refuses another leaf of the same CA, the CA itself as the pin, and a pinned leaf that is not for server authentication", async () => {
