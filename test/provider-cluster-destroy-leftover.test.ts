@@ -8,16 +8,9 @@ import { test } from "node:test";
 import { UNKNOWN, type Diagnostic, type PlanResult } from "../src/provider/plugin/types.js";
 import type { TerraformCommand } from "../src/provider/plugin/terraform-command.js";
 import { journalFile } from "../src/provider/resources/cluster/journal.js";
+import { DESTROY, NOT_DESTROY } from "./fixtures/provider/commands.js";
 import { capabilities, config, proposedOf, resource, summaries, withCluster, type ClusterHarness } from "./fixtures/provider/cluster.js";
 
-const DESTROY: TerraformCommand = { known: true, name: "destroy", planMode: "destroy" };
-/** Commands that are no destroy, or whose command line could not be read. */
-const NOT_DESTROY: readonly (TerraformCommand | undefined)[] = [
-  { known: true, name: "plan", planMode: "normal" },
-  { known: true, name: "apply" },
-  { known: false, reason: "not Linux" },
-  undefined,
-];
 const LEFTOVER = 'Cluster "alpha" exists from an interrupted apply of this configuration but is not in state, so this destroy cannot remove it';
 const ADOPTS = 'Cluster "alpha" exists already: an earlier, interrupted apply of this resource created it';
 

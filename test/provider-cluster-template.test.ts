@@ -9,6 +9,7 @@ import type { TerraformCommand } from "../src/provider/plugin/terraform-command.
 import { DiagnosticError, UNKNOWN, type CallContext, type Diagnostic, type ObjectValue, type PlanRequest } from "../src/provider/plugin/types.js";
 import { clusterTemplateResource as resource } from "../src/provider/resources/cluster-template.js";
 import { startHarness, type Harness } from "./fixtures/local-oc/helpers.js";
+import { DESTROY, NOT_DESTROY } from "./fixtures/provider/commands.js";
 
 const TEMPLATES = "/1.0/provisioning/cluster-templates";
 const capabilities = { writeOnlyAttributesAllowed: true, deferralAllowed: false };
@@ -306,13 +307,6 @@ test("create meeting an identical template (an interrupted apply) adopts it; dif
   });
 });
 
-const DESTROY: TerraformCommand = { known: true, name: "destroy", planMode: "destroy" };
-const OTHER_COMMANDS: readonly (TerraformCommand | undefined)[] = [
-  { known: true, name: "plan", planMode: "normal" },
-  { known: true, name: "apply" },
-  { known: false, reason: "not Linux" },
-  undefined,
-];
 const LEFTOVER = 'Cluster template "edge" exists with exactly this configuration\'s content but is not in state, so this destroy cannot remove it';
 const ADOPTS = 'Cluster template "edge" exists already with exactly this content: the apply adopts it';
 
@@ -340,7 +334,7 @@ test("in a destroy, a template with this configuration's content but not in stat
     assert.deepEqual(destroy.diagnostics![0]!.path, ["name"]);
     assert.deepEqual(await t.calls(), [`GET ${TEMPLATES}/edge 200`]);
 
-    for (const command of OTHER_COMMANDS) {
+    for (const command of NOT_DESTROY) {
       const plan = await planUnder(t, config(), command);
       assert.deepEqual(summaries(plan.diagnostics, "error"), [], JSON.stringify(command));
       assert.deepEqual(summaries(plan.diagnostics, "warning"), [ADOPTS], JSON.stringify(command));
@@ -356,7 +350,7 @@ test("in a destroy, a template of that name with other content is not this confi
     const destroy = await planUnder(t, config(), DESTROY);
     assert.deepEqual(destroy.diagnostics ?? [], []);
     assert.deepEqual(await t.calls(), [`GET ${TEMPLATES}/edge 200`]);
-    for (const command of OTHER_COMMANDS) {
+    for (const command of NOT_DESTROY) {
       const refused = await diagnosticsOf(planUnder(t, config(), command));
       assert.match(refused.diagnostics[0]!.summary, /"edge" already exists in Operations Center with different content/, JSON.stringify(command));
     }

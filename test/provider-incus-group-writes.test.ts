@@ -10,6 +10,7 @@ import { UNKNOWN, type ObjectValue } from "../src/provider/plugin/types.js";
 import { incusClusterGroupResource, writtenDifferences } from "../src/provider/resources/incus-cluster-group.js";
 import { OperationsCenterClient } from "../src/client/index.js";
 import { capabilities, CLUSTER, errors, type BulkHarness } from "./fixtures/provider/bulk.js";
+import { DESTROY } from "./fixtures/provider/commands.js";
 import { gpuGroup, withIncusClient, withIncusResource } from "./fixtures/provider/incus.js";
 
 const group = gpuGroup;
@@ -159,12 +160,11 @@ test("in a destroy's refresh plan, a group exactly as configured but not in stat
       );
       return errors(plan.diagnostics ?? []);
     };
-    const destroy: TerraformCommand = { known: true, name: "destroy", planMode: "destroy" };
-    assert.deepEqual(await planUnder(configured("GPU servers"), destroy), [
+    assert.deepEqual(await planUnder(configured("GPU servers"), DESTROY), [
       `Incus cluster group "gpu" of cluster "${CLUSTER}" exists exactly as configured but is not in state, so this destroy cannot remove it`,
     ]);
-    assert.deepEqual(await planUnder(configured("another description"), destroy), [], "not this configuration's group");
-    assert.deepEqual(await planUnder({ ...configured("GPU servers"), deletion_policy: "retain" }, destroy), [], "its destroy would make no call");
+    assert.deepEqual(await planUnder(configured("another description"), DESTROY), [], "not this configuration's group");
+    assert.deepEqual(await planUnder({ ...configured("GPU servers"), deletion_policy: "retain" }, DESTROY), [], "its destroy would make no call");
     assert.deepEqual(await planUnder(configured("GPU servers"), { known: true, name: "plan", planMode: "normal" }), [], "the apply adopts it");
     assert.deepEqual(await t.calls(), [], "planning writes nothing");
   }));
