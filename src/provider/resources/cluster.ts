@@ -217,6 +217,11 @@ async function templateProblems(config: ObjectValue | null, client: ProviderClie
   return templateValueProblems(found.template, (knownObject(config.template_variables) ?? {}) as Record<string, string>, secretValues);
 }
 
+/** The deletion policy a configuration gives, its default when unset; undefined while unknown (it may remove the cluster). */
+function configuredDeletionPolicy(config: ObjectValue | null): string | undefined {
+  return isUnknown(config?.deletion_policy) ? undefined : (knownString(config?.deletion_policy) ?? DEFAULT_DELETION_POLICY);
+}
+
 /**
  * In a destroy: an error when this machine's create journal holds a create of this cluster that
  * was interrupted before its cluster reached Terraform, and the deletion policy would remove it.
@@ -228,7 +233,7 @@ async function templateProblems(config: ObjectValue | null, client: ProviderClie
 function unsavedCreateProblem(config: ObjectValue, terraformCommand: (() => TerraformCommand) | undefined): Diagnostic[] {
   const name = knownString(config.name);
   if (name === undefined || !destroying(terraformCommand)) return [];
-  const policy = isUnknown(config.deletion_policy) ? undefined : (knownString(config.deletion_policy) ?? DEFAULT_DELETION_POLICY);
+  const policy = configuredDeletionPolicy(config);
   if (policy === "retain") return [];
   // Terraform starts the provider in its working directory, where configure puts the journal too.
   if (unsavedCreate(process.cwd(), name) === undefined) return [];
@@ -264,8 +269,7 @@ async function adoptionNotice(config: ObjectValue | null, context: CallContext<P
   const found = await client.api.findCluster(name).catch(() => undefined);
   if (found === undefined || !createdHere(found.cluster.properties, journaled?.create_id, marker)) return [];
   const deletionPolicy = attributeName(client.language, "deletion_policy");
-  // Unknown until apply: it may remove the cluster.
-  const policy = isUnknown(config?.deletion_policy) ? undefined : (knownString(config?.deletion_policy) ?? DEFAULT_DELETION_POLICY);
+  const policy = configuredDeletionPolicy(config);
   if (destroying(context.terraformCommand) && policy !== "retain") {
     return [
       {

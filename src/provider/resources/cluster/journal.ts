@@ -68,7 +68,7 @@ export function unsavedCreate(workDir: string, name: string, now: Date = new Dat
   return entry === undefined || entry.answered_at !== undefined || isRunning(entry) ? undefined : entry;
 }
 
-/** The entry of an unfinished create of this cluster name, if one is recorded and recent. */
+/** The entry of the last create of this cluster name (running, failed, or answered), if one is recorded and recent. */
 export function findCreate(workDir: string, name: string, now: Date = new Date()): JournalEntry | undefined {
   let text: string;
   try {
