@@ -144,7 +144,8 @@ const REMOVED_PROPS: Record<string, string> = {
  * `operationscenter_cluster` resource, named after the construct path below the stack. Its
  * `adoption_key` is the construct path (stack name first), so any checkout of the app (a CI
  * runner without `.terraform/`) adopts the cluster an interrupted create of it left, and another
- * app's or stack's cluster of the same name is refused.
+ * app's or stack's cluster of the same name is refused; `terraform destroy`, even with an empty
+ * state, fails while such a cluster exists (the README's "Import and interruption").
  */
 export class Cluster extends Construct implements IManagedCluster {
   /**

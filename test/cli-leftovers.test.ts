@@ -44,12 +44,16 @@ test("leftovers: a cluster an interrupted first apply left is listed with the wa
   );
   assert.deepEqual(e2e.changes(), []);
 
-  // A fresh checkout has no journal: the provider is never asked, the destroy exits 0 and leaves the cluster.
+  // A fresh checkout has no journal: validate reads the cluster's unsaved mark and stops the destroy too.
   const journal = path.join(e2e.stackDir, ".terraform", "oc-cdktf", "creating");
   const kept = path.join(e2e.workdir, "creating");
   renameSync(journal, kept);
   const destroyed = await e2e.tf("destroy", "-input=false", "-auto-approve", "-no-color");
-  assert.equal(destroyed.code, 0, destroyed.stdout + destroyed.stderr);
+  assert.equal(destroyed.code, 1, destroyed.stdout + destroyed.stderr);
+  assert.match(
+    destroyed.stdout + destroyed.stderr,
+    wrapped('Cluster "cluster-a" exists from an interrupted apply of this configuration and may not be in state'),
+  );
   assert.deepEqual(e2e.changes(), []);
   assert.ok(e2e.oc.snapshot().clusters.some((c) => c.name === "cluster-a"));
   renameSync(kept, journal);
@@ -76,7 +80,7 @@ test("leftovers: a cluster an interrupted first apply left is listed with the wa
   assert.deepEqual(e2e.changes(), [], "leftovers writes nothing");
 
   await e2e.applyOk();
-  assert.deepEqual(e2e.changes(), [], "adopted, not created again");
+  assert.deepEqual(e2e.changes(), [`PUT ${CLUSTERS}/cluster-a`], "adopted, not created again: only its unsaved mark removed");
   const none = await runCli(["leftovers", e2e.stackDir], { env: e2e.env });
   assert.equal(none.code, 0, none.stdout + none.stderr);
   assert.equal(none.stdout, "No cluster or cluster template an interrupted apply left outside the state.\n");

@@ -2,8 +2,9 @@
 // save. For a cluster not in state, validate stops the destroy on this checkout's create journal,
 // and without it (a fresh checkout) the destroy's refresh plan finds it by this configuration's
 // created-by mark; a cluster template, which can carry no mark, is found by its content being
-// exactly the configured one. Each fails, naming it, before any DELETE. After terraform apply
-// (which adopts it), terraform destroy removes everything.
+// exactly the configured one. Each fails, naming it, before any DELETE. With an empty state (no
+// refresh plan) in a fresh checkout, validate reads the cluster's unsaved mark. After terraform
+// apply (which adopts it), terraform destroy removes everything.
 import assert from "node:assert/strict";
 import { rmSync } from "node:fs";
 import * as path from "node:path";
@@ -17,6 +18,9 @@ const CLUSTERS = "/1.0/provisioning/clusters";
 const TEMPLATES = "/1.0/provisioning/cluster-templates";
 const MAY_EXIST = wrapped(
   'Cluster "cluster-a" may exist from an interrupted apply of this configuration without being in state, so this destroy cannot remove it',
+);
+const UNSAVED_LEFTOVER = wrapped(
+  'Cluster "cluster-a" exists from an interrupted apply of this configuration and may not be in state, so this destroy cannot remove it',
 );
 const LEFTOVER = wrapped('Cluster "cluster-a" exists from an interrupted apply of this configuration but is not in state, so this destroy cannot remove it');
 
@@ -42,13 +46,25 @@ test("terraform destroy with a cluster an interrupted create left outside the st
   assert.match(journaled.stdout + journaled.stderr, MAY_EXIST);
   assert.deepEqual(e2e.changes(), [], "no DELETE, no write at all");
 
-  // A fresh checkout (no .terraform/ journal, as a CI runner): the refresh plan finds the cluster by its adoption key's mark.
+  // A fresh checkout (no .terraform/ journal, as a CI runner): validate finds the cluster still marked unsaved.
   rmSync(path.join(e2e.stackDir, ".terraform", "oc-cdktf", "creating"), { recursive: true, force: true });
   const destroyed = await e2e.tf("destroy", "-input=false", "-auto-approve", "-no-color");
   const output = destroyed.stdout + destroyed.stderr;
   assert.notEqual(destroyed.code, 0, output);
-  assert.match(output, LEFTOVER);
-  assert.match(output, wrapped("run terraform apply (it adopts the cluster into state without creating it), then terraform destroy."));
+  assert.match(output, UNSAVED_LEFTOVER);
+  // Without the mark (an apply killed after its removal, before the state save), the refresh plan finds it by the adoption key's mark alone.
+  const { cluster } = await e2e.client.getCluster("cluster-a");
+  const { "oc-cdktf.io/unsaved": _mark, ...unmarked } = cluster.properties;
+  const { connection_url, channel, description, config } = cluster;
+  await e2e.client.updateCluster("cluster-a", { connection_url, channel, description, properties: unmarked, config });
+  e2e.oc.clearRequests();
+  const unmarkedDestroy = await e2e.tf("destroy", "-input=false", "-auto-approve", "-no-color");
+  assert.notEqual(unmarkedDestroy.code, 0, unmarkedDestroy.stdout + unmarkedDestroy.stderr);
+  assert.match(unmarkedDestroy.stdout + unmarkedDestroy.stderr, LEFTOVER);
+  assert.match(
+    unmarkedDestroy.stdout + unmarkedDestroy.stderr,
+    wrapped("run terraform apply (it adopts the cluster into state without creating it), then terraform destroy."),
+  );
   // The same for a destroy planned with plan -destroy, from another directory with -chdir.
   const destroyPlan = await e2e.tfChdir("plan", "-destroy", "-input=false", "-no-color");
   assert.notEqual(destroyPlan.code, 0, destroyPlan.stdout + destroyPlan.stderr);
@@ -68,6 +84,40 @@ test("terraform destroy with a cluster an interrupted create left outside the st
   const removed = await e2e.tf("destroy", "-input=false", "-auto-approve", "-no-color");
   assert.equal(removed.code, 0, removed.stdout + removed.stderr);
   assert.deepEqual(e2e.changes().sort(), [`DELETE ${CLUSTERS}/cluster-a?mode=factory-reset`, "DELETE /1.0/provisioning/cluster-templates/standard"].sort());
+  assert.deepEqual(e2e.oc.snapshot().clusters, []);
+});
+
+test("terraform destroy from a fresh checkout with an empty state fails while an interrupted create's cluster carries the unsaved mark; apply, then destroy, removes it", async (t) => {
+  const e2e = await startE2E({ seed: path.join(FIXTURES, "seed.yaml") });
+  t.after(() => e2e.close());
+  // Only the cluster: the kill leaves the state empty, so the destroy runs no refresh plan.
+  e2e.synth({ template: false, a: {} });
+  const init = await e2e.tf("init", "-input=false");
+  assert.equal(init.code, 0, init.stdout + init.stderr);
+  await applyKilledAfter(e2e, "POST", CLUSTERS);
+  const left = e2e.oc.snapshot().clusters.find((c) => c.name === "cluster-a");
+  assert.equal(left?.properties["oc-cdktf.io/unsaved"], "true");
+  // A fresh checkout: no create journal (the state, local here, is empty as a remote one would be).
+  rmSync(path.join(e2e.stackDir, ".terraform", "oc-cdktf"), { recursive: true, force: true });
+
+  e2e.oc.clearRequests();
+  const destroyed = await e2e.tf("destroy", "-input=false", "-auto-approve", "-no-color");
+  const output = destroyed.stdout + destroyed.stderr;
+  assert.notEqual(destroyed.code, 0, output);
+  assert.match(output, UNSAVED_LEFTOVER);
+  assert.match(output, wrapped("Run terraform apply (it adopts the cluster into state without creating it, and removes the mark), then terraform destroy"));
+  assert.deepEqual(
+    e2e.oc.requests.map((r) => `${r.method} ${r.path}`),
+    [`GET ${CLUSTERS}/cluster-a`],
+    "validate's one read, nothing else",
+  );
+
+  await e2e.applyOk();
+  assert.deepEqual(e2e.changes(), [`PUT ${CLUSTERS}/cluster-a`], "adopted, not created again: only its unsaved mark removed");
+  e2e.oc.clearRequests();
+  const removed = await e2e.tf("destroy", "-input=false", "-auto-approve", "-no-color");
+  assert.equal(removed.code, 0, removed.stdout + removed.stderr);
+  assert.deepEqual(e2e.changes(), [`DELETE ${CLUSTERS}/cluster-a?mode=factory-reset`]);
   assert.deepEqual(e2e.oc.snapshot().clusters, []);
 });
 

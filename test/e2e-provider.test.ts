@@ -40,7 +40,11 @@ test("apply creates the template, cluster A one-off and cluster B from the templ
   assert.deepEqual(members(e2e, "cluster-a"), ["server01", "server02", "server03"]);
   assert.deepEqual(members(e2e, "cluster-b"), ["server05", "server06"]);
   assert.deepEqual(cluster(e2e, "cluster-b")?.application_seed_config, { config: { "user.ui.title": "Cluster B" } });
-  assert.deepEqual(e2e.changes().sort(), [`POST ${CLUSTERS}`, `POST ${CLUSTERS}`, "POST /1.0/provisioning/cluster-templates"].sort());
+  // Each create ends by removing its cluster's unsaved mark, once it is about to hand the cluster to Terraform.
+  assert.deepEqual(
+    e2e.changes().sort(),
+    [`POST ${CLUSTERS}`, `POST ${CLUSTERS}`, "POST /1.0/provisioning/cluster-templates", `PUT ${CLUSTERS}/cluster-a`, `PUT ${CLUSTERS}/cluster-b`].sort(),
+  );
   // The secret reached Operations Center, and nothing Terraform keeps or prints.
   const post = e2e.oc.requests.find((r) => r.method === "POST" && (r.body as { name?: string }).name === "cluster-a");
   assert.equal(valueAt(post?.body, "services_config", "tailscale", "auth_key"), A_SECRET);
@@ -162,7 +166,7 @@ test("a create the server refuses fails with its message; after the fix the pend
 
   e2e.synth({ a: {}, c: { servers: ["server08"] } });
   await e2e.applyOk();
-  assert.deepEqual(e2e.changes(), [`DELETE ${CLUSTERS}/cluster-c?mode=normal`, `POST ${CLUSTERS}`]);
+  assert.deepEqual(e2e.changes(), [`DELETE ${CLUSTERS}/cluster-c?mode=normal`, `POST ${CLUSTERS}`, `PUT ${CLUSTERS}/cluster-c`]);
   assert.equal(cluster(e2e, "cluster-c")?.status, "ready");
   assert.deepEqual(members(e2e, "cluster-c"), ["server08"]);
 });

@@ -60,7 +60,7 @@ test('allow_recreate with deletion_policy "factory-reset": the members are reset
   assert.match(flat(output), /the create waits for them/);
 
   const applyOutput = await e2e.applyOk();
-  assert.deepEqual(e2e.changes(), [`DELETE ${CLUSTERS}/cluster-a?mode=factory-reset`, `POST ${CLUSTERS}`], applyOutput);
+  assert.deepEqual(e2e.changes(), [`DELETE ${CLUSTERS}/cluster-a?mode=factory-reset`, `POST ${CLUSTERS}`, `PUT ${CLUSTERS}/cluster-a`], applyOutput);
   const created = e2e.oc.snapshot().clusters.find((c) => c.name === "cluster-a");
   assert.equal(created?.status, "ready");
   assert.deepEqual(members(e2e, "cluster-a"), ["server01", "server02", "server03"]);

@@ -1,6 +1,8 @@
 // operationscenter_cluster in the refresh plan of a destroy: a cluster an interrupted create of
 // this resource left (not in state) makes the destroy fail, naming it, when its deletion policy
 // would remove it; any other plan only warns that the apply adopts it. The plan writes nothing.
+// Validate stops a destroy on this machine's create journal, and, through the provider block's
+// client, on a cluster of this adoption key that still carries the unsaved mark.
 import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
 import { rmSync } from "node:fs";
@@ -9,7 +11,8 @@ import { UNKNOWN, type Diagnostic, type PlanResult } from "../src/provider/plugi
 import type { TerraformCommand } from "../src/provider/plugin/terraform-command.js";
 import { journalFile } from "../src/provider/resources/cluster/journal.js";
 import { DESTROY, NOT_DESTROY } from "./fixtures/provider/commands.js";
-import { capabilities, config, proposedOf, resource, summaries, withCluster, type ClusterHarness } from "./fixtures/provider/cluster.js";
+import type { ProviderClient } from "../src/provider/client.js";
+import { capabilities, config, proposedOf, resource, summaries, withCluster, type ClusterHarness, type Converged } from "./fixtures/provider/cluster.js";
 
 const LEFTOVER = 'Cluster "alpha" exists from an interrupted apply of this configuration but is not in state, so this destroy cannot remove it';
 const ADOPTS = 'Cluster "alpha" exists already: an earlier, interrupted apply of this resource created it';
@@ -123,4 +126,120 @@ test("validate says nothing outside a destroy, with deletion policy retain, or o
     const created = await t.converge(null, config({ deletion_policy: "forget" }));
     assert.deepEqual(summaries(created.diagnostics, "error"), []);
     assert.deepEqual(errorsOf(await validateUnder(t.workDir, { deletion_policy: "forget" }, DESTROY)), []);
+  }));
+
+// A create with an adoption key marks the cluster oc-cdktf.io/unsaved from its POST until it
+// hands the cluster to Terraform. In a destroy, validate reads it through the validated provider
+// block's client: a fresh checkout (no journal) with an empty state gets no other provider call.
+const UNSAVED = "oc-cdktf.io/unsaved";
+const UNSAVED_LEFTOVER = 'Cluster "alpha" exists from an interrupted apply of this configuration and may not be in state, so this destroy cannot remove it';
+const KEYED = { adoption_key: "stack/a", deletion_policy: "forget" };
+
+/** The resource's validate with the client configure would make, as the plugin layer passes it. */
+function validateConnected(
+  t: ClusterHarness,
+  values: Parameters<typeof config>[0],
+  command: TerraformCommand | undefined,
+  connect?: () => Promise<ProviderClient>,
+) {
+  return resource.validate!({
+    config: config(values),
+    capabilities,
+    connect: connect ?? (() => Promise.resolve(t.client)),
+    ...(command === undefined ? {} : { terraformCommand: () => command }),
+  });
+}
+
+/** "alpha" created with this configuration, its unsaved mark left: the removing PUT failed, as a kill right after the POST leaves it. */
+async function unsavedLeftover(t: ClusterHarness, values: Parameters<typeof config>[0]): Promise<Converged> {
+  t.h.oc.setFaults({ next: [{ method: "PUT", path: "/1.0/provisioning/clusters/alpha", fault: "error" }] });
+  const created = await t.converge(null, config(values));
+  t.h.oc.setFaults({});
+  assert.deepEqual(summaries(created.diagnostics, "error"), []);
+  assert.deepEqual(summaries(created.diagnostics, "warning"), [`Cluster "alpha" is in state, but its ${UNSAVED} mark could not be removed`]);
+  assert.equal(t.live("alpha")?.properties[UNSAVED], "true");
+  rmSync(journalFile(t.workDir, "alpha"), { force: true });
+  await t.calls();
+  return created;
+}
+
+test("a create with an adoption key marks the cluster unsaved in its POST and removes the mark before answering; without a key, no mark", () =>
+  withCluster(async (t) => {
+    const created = await t.converge(null, config(KEYED));
+    assert.deepEqual(summaries(created.diagnostics, "error"), []);
+    const writes = (await t.requests()).filter((r) => r.method !== "GET");
+    assert.deepEqual(
+      writes.map((r) => `${r.method} ${r.path}`),
+      ["POST /1.0/provisioning/clusters", "PUT /1.0/provisioning/clusters/alpha"],
+    );
+    const posted = writes[0]!.body as { properties: Record<string, string> };
+    assert.equal(posted.properties[UNSAVED], "true");
+    const put = writes[1]!.body as { properties: Record<string, string> };
+    assert.deepEqual(put.properties, Object.fromEntries(Object.entries(posted.properties).filter(([key]) => key !== UNSAVED)), "the PUT changes nothing else");
+    assert.equal(t.live("alpha")?.properties[UNSAVED], undefined);
+    assert.equal((created.state!.properties_all as Record<string, string>)[UNSAVED], undefined);
+
+    const plain = await t.converge(null, config({ name: "beta", servers: ["server03"], deletion_policy: "forget" }));
+    assert.deepEqual(summaries(plain.diagnostics, "error"), []);
+    const plainWrites = (await t.requests()).filter((r) => r.method !== "GET");
+    assert.deepEqual(
+      plainWrites.map((r) => `${r.method} ${r.path}`),
+      ["POST /1.0/provisioning/clusters"],
+    );
+    assert.equal((plainWrites[0]!.body as { properties: Record<string, string> }).properties[UNSAVED], undefined);
+  }));
+
+test("in a destroy without a journal, validate stops on a cluster of this adoption key still marked unsaved, with one GET; the next apply removes the mark", () =>
+  withCluster(async (t) => {
+    const created = await unsavedLeftover(t, KEYED);
+
+    const [diagnostic, ...more] = await validateConnected(t, KEYED, DESTROY);
+    assert.equal(diagnostic?.summary, UNSAVED_LEFTOVER);
+    assert.deepEqual(more, []);
+    assert.deepEqual(diagnostic.path, ["name"]);
+    assert.match(
+      diagnostic.detail!,
+      /Nothing was changed\. Run terraform apply \(it adopts the cluster into state without creating it, and removes the mark\), then terraform destroy \(by its deletion_policy "forget"\)/,
+    );
+    assert.deepEqual(await t.calls({ all: true }), ["GET /1.0/provisioning/clusters/alpha 200"], "one read, no write");
+
+    // No read outside a destroy, with deletion policy retain, or for another adoption key's resource.
+    for (const command of NOT_DESTROY) assert.deepEqual(await validateConnected(t, KEYED, command), [], JSON.stringify(command));
+    assert.deepEqual(await validateConnected(t, { adoption_key: "stack/a" }, DESTROY), [], "retain");
+    assert.deepEqual(await t.calls({ all: true }), []);
+    assert.deepEqual(await validateConnected(t, { ...KEYED, adoption_key: "other-stack/a" }, DESTROY), []);
+
+    // In state (the create warned): the next apply's plan shows the mark going, and its PUT removes it.
+    const state = await t.refresh(created.state!, created.private);
+    assert.equal((state!.properties_all as Record<string, string>)[UNSAVED], "true");
+    await t.calls();
+    const updated = await t.converge(state, config(KEYED), created.private);
+    assert.deepEqual(summaries(updated.diagnostics, "error"), []);
+    assert.equal((updated.plan.planned!.properties_all as Record<string, string>)[UNSAVED], undefined, "the plan shows the mark going");
+    assert.deepEqual(await t.calls(), ["PUT /1.0/provisioning/clusters/alpha 201"]);
+    assert.equal(t.live("alpha")?.properties[UNSAVED], undefined);
+    assert.deepEqual(await validateConnected(t, KEYED, DESTROY), []);
+  }));
+
+test("a fresh checkout's apply adopts a cluster still marked unsaved and removes the mark; a destroy then goes through validate", () =>
+  withCluster(async (t) => {
+    await unsavedLeftover(t, KEYED);
+    const adopted = await t.converge(null, config(KEYED));
+    assert.deepEqual(summaries(adopted.diagnostics, "error"), []);
+    assert.deepEqual(summaries(adopted.diagnostics, "warning"), [ADOPTS]);
+    assert.deepEqual(await t.calls(), ["PUT /1.0/provisioning/clusters/alpha 201"], "adopted, not created again");
+    assert.equal(t.live("alpha")?.properties[UNSAVED], undefined);
+    assert.deepEqual(await validateConnected(t, KEYED, DESTROY), []);
+  }));
+
+test("in a destroy, validate that cannot read the cluster warns that it could not check, naming why", () =>
+  withCluster(async (t) => {
+    const unknownUrl = () => Promise.reject(new Error("The provider block's url is not known until apply"));
+    const diagnostics = await validateConnected(t, KEYED, DESTROY, unknownUrl);
+    assert.deepEqual(summaries(diagnostics, "error"), []);
+    assert.deepEqual(summaries(diagnostics, "warning"), ['Cannot check whether an interrupted apply left cluster "alpha" outside state']);
+    assert.match(
+      diagnostics[0]!.detail!,
+      /^The provider block's url is not known until apply\nWith an empty state, terraform destroy sees no such cluster otherwise; oc-cdktf leftovers lists it\.$/,
+    );
   }));

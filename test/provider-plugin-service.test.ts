@@ -52,7 +52,10 @@ function providerOf(resource: Resource<Client>): Provider<Client> {
 }
 
 function service(resource: Resource<Client>, lines: string[] = []): Service {
-  const provider = providerOf(resource);
+  return serviceOf(providerOf(resource), lines);
+}
+
+function serviceOf(provider: Provider<Client>, lines: string[] = []): Service {
   return createService(
     { load: async () => provider },
     {
@@ -69,6 +72,18 @@ async function call<Req, Res>(svc: Service, method: string, requestSpec: Spec<Re
   const handler = svc.routes.get(`/tfplugin6.Provider/${method}`);
   assert.ok(handler, method);
   return decode(responseSpec, await handler(encode(requestSpec, request)));
+}
+
+/** ValidateResourceConfig of an x_thing: the summaries of its diagnostics. */
+async function validateThing(svc: Service): Promise<string[]> {
+  const response = await call(
+    svc,
+    "ValidateResourceConfig",
+    wire.ValidateConfigRequest,
+    { type_name: "x_thing", config: dv({ name: "a", password: null }) },
+    wire.DiagnosticsField1,
+  );
+  return response.diagnostics.map((d) => d.summary);
 }
 
 const dv = (value: ObjectValue): wire.DynamicValue => ({ msgpack: toMsgpack(value, impliedType(block)), json: new Uint8Array(0) });
@@ -254,14 +269,51 @@ test("with a schemas function, schema and metadata requests never load the provi
     ["x_thing"],
   );
   assert.deepEqual(loads, []);
-  await call(
-    svc,
-    "ValidateResourceConfig",
-    wire.ValidateConfigRequest,
-    { type_name: "x_thing", config: dv({ name: "a", password: null }) },
-    wire.DiagnosticsField1,
-  );
+  await validateThing(svc);
   assert.deepEqual(loads, ["load"]);
   await configure(svc);
   assert.deepEqual(loads, ["load"]);
+});
+
+test("a resource's validate may connect with the provider block validated in this process: configured once, closed with the service", async () => {
+  const configured: ObjectValue[] = [];
+  const closed: Client[] = [];
+  const resource: Resource<Client> = {
+    ...thing((state) => state),
+    async validate({ connect }) {
+      try {
+        const client = await connect!();
+        client.calls.push("validate");
+        return [{ severity: "warning", summary: `connected, calls ${client.calls.join(",")}` }];
+      } catch (error) {
+        return [{ severity: "warning", summary: `no client: ${(error as Error).message}` }];
+      }
+    },
+  };
+  const providerBlock: Block = { attributes: { url: { type: "string", description: "", optional: true } } };
+  const provider: Provider<Client> = {
+    schema: { version: 0, block: providerBlock },
+    resources: [resource],
+    dataSources: [],
+    async configure({ config }) {
+      configured.push(config);
+      return { calls: [] };
+    },
+    async close(client) {
+      closed.push(client);
+    },
+  };
+
+  const unvalidated = serviceOf(provider);
+  assert.deepEqual(await validateThing(unvalidated), ["no client: the provider block was not validated in this process"]);
+
+  const fresh = serviceOf(provider);
+  const block = { msgpack: toMsgpack({ url: "https://oc.example.test" }, impliedType(providerBlock)), json: new Uint8Array(0) };
+  await call(fresh, "ValidateProviderConfig", wire.ValidateProviderConfigRequest, { config: block }, wire.DiagnosticsField2);
+  const validateFresh = () => validateThing(fresh);
+  assert.deepEqual(await validateFresh(), ["connected, calls validate"]);
+  assert.deepEqual(await validateFresh(), ["connected, calls validate,validate"], "one client for the process");
+  assert.deepEqual(configured, [{ url: "https://oc.example.test" }]);
+  await fresh.close();
+  assert.deepEqual(closed, [{ calls: ["validate", "validate"] }]);
 });

@@ -1,7 +1,8 @@
 // `oc-cdktf leftovers [STACK_DIR]`: the clusters and cluster templates an interrupted apply of a
 // stack created in Operations Center but never saved in the stack's state. terraform destroy
 // cannot see them, and with an empty state Terraform runs no refresh plan that could say so (it
-// never asks the provider), so this is the check for CI before or after a destroy. A leftover is
+// asks the provider only to validate, which recognises a cluster still marked unsaved, nothing
+// else), so this is the check for CI before or after a destroy. A leftover is
 // recognised as the provider's create recognises it for adoption: a cluster's
 // oc-cdktf.io/created-by is the marker of the resource's adoption_key, or the id of its create
 // journal entry in .terraform/; a template (which has nowhere to carry a mark) has exactly the

@@ -8,7 +8,7 @@ import * as cdktf from 'cdktf';
 
 export interface ClusterConfig extends cdktf.TerraformMetaArguments {
   /**
-  * Identifies this resource across checkouts of its configuration (the Cluster construct sets it to its construct path). A create marks the cluster with a digest of it (property oc-cdktf.io/created-by), so that a later apply adopts a cluster an interrupted create left even without the create journal in .terraform/ (a fresh checkout, a CI runner). Keep it unique among the configurations that use this Operations Center. Unset: only the create journal recognises such a cluster.
+  * Identifies this resource across checkouts of its configuration (the Cluster construct sets it to its construct path). A create marks the cluster with a digest of it (property oc-cdktf.io/created-by), so that a later apply adopts a cluster an interrupted create left even without the create journal in .terraform/ (a fresh checkout, a CI runner). The cluster also carries oc-cdktf.io/unsaved from the POST until the provider hands it to Terraform, so that terraform destroy, even with an empty state, refuses to end while such a cluster exists. Keep it unique among the configurations that use this Operations Center. Unset: only the create journal recognises such a cluster.
   *
   * Docs at Terraform Registry: {@link https://oc-cdktf.invalid/providers/oc-cdktf/operationscenter/latest/docs/resources/cluster#adoption_key Cluster#adoption_key}
   */

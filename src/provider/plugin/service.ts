@@ -118,6 +118,16 @@ export function createService<Client>(definition: ProviderDefinition<Client>, ru
   const schemas = (): Promise<ProviderSchemas> => definition.schemas?.() ?? loaded().then(({ provider }) => schemasOf(provider));
   let configured: { readonly client: Client } | undefined;
   let closing: Promise<void> | undefined;
+  // The provider block as ValidateProviderConfig saw it, and the client a resource's validate may
+  // ask for (ValidateRequest.connect): made at most once, closed with the process.
+  let validatedBlock: { readonly config: ObjectValue; readonly capabilities: ClientCapabilities } | undefined;
+  let validateClient: Promise<Client> | undefined;
+  const connect = (): Promise<Client> =>
+    (validateClient ??= (async () => {
+      if (validatedBlock === undefined) throw new Error("the provider block was not validated in this process");
+      const { provider } = await loaded();
+      return provider.configure({ ...validatedBlock, terraformVersion: "" }, log, { signal: runtime.signal, stopping: () => runtime.stopping() });
+    })());
 
   function lookup<T>(types: ReadonlyMap<string, T>, kind: string, typeName: string): T {
     const found = types.get(typeName);
@@ -206,6 +216,7 @@ export function createService<Client>(definition: ProviderDefinition<Client>, ru
     const { provider } = await loaded();
     const config = objectOf(request.config, provider.schema.block, "provider configuration") ?? {};
     const diagnostics = (await provider.validate?.({ config, capabilities: capabilitiesOf(undefined) })) ?? [];
+    if (!hasErrors(diagnostics)) validatedBlock = { config, capabilities: capabilitiesOf(undefined) };
     return { diagnostics: toWireDiagnostics(diagnostics) };
   });
 
@@ -215,7 +226,7 @@ export function createService<Client>(definition: ProviderDefinition<Client>, ru
     const config = objectOf(request.config, resource.schema.block, `${request.type_name} configuration`) ?? {};
     const diagnostics = [
       ...writeOnlyDiagnostics(config, resource.schema.block, capabilities),
-      ...((await resource.validate?.({ config, capabilities, terraformCommand: () => runtime.terraformCommand() })) ?? []),
+      ...((await resource.validate?.({ config, capabilities, terraformCommand: () => runtime.terraformCommand(), connect })) ?? []),
     ];
     return { diagnostics: toWireDiagnostics(diagnostics) };
   });
@@ -410,12 +421,15 @@ export function createService<Client>(definition: ProviderDefinition<Client>, ru
     routes,
     close() {
       closing ??= (async () => {
-        if (configured === undefined) return;
+        const clients = [configured?.client, await validateClient?.catch(() => undefined)].filter((client) => client !== undefined);
+        if (clients.length === 0) return;
         const { provider } = await loaded();
-        try {
-          await provider.close?.(configured.client);
-        } catch (error) {
-          log.warn("closing the provider failed", { error: error instanceof Error ? error.message : String(error) });
+        for (const client of clients) {
+          try {
+            await provider.close?.(client);
+          } catch (error) {
+            log.warn("closing the provider failed", { error: error instanceof Error ? error.message : String(error) });
+          }
         }
       })();
       return closing;

@@ -132,7 +132,7 @@ export interface ClientCapabilities {
   readonly deferralAllowed: boolean;
 }
 
-export interface ValidateRequest {
+export interface ValidateRequest<Client = never> {
   /** May hold UNKNOWN anywhere. */
   readonly config: ObjectValue;
   readonly capabilities: ClientCapabilities;
@@ -141,6 +141,14 @@ export interface ValidateRequest {
    * state asks the provider nothing but its schema and validation, so only validate can speak then.
    */
   readonly terraformCommand?: () => TerraformCommand;
+  /**
+   * The client the provider's configure makes from the provider block this process validated
+   * (Terraform validates the block before the resources that use it), made once and closed with
+   * the process. Validation stays offline by Terraform's convention: only a check that nothing
+   * else can make (the empty-state destroy above) may use it. Rejects when the block was not
+   * validated here or configure refuses it (e.g. a value not known before apply).
+   */
+  readonly connect?: () => Promise<Client>;
 }
 
 export interface PlanRequest {
@@ -202,7 +210,7 @@ export interface Resource<Client> {
   /** e.g. "operationscenter_cluster". */
   readonly typeName: string;
   readonly schema: Schema;
-  validate?(request: ValidateRequest): readonly Diagnostic[] | Promise<readonly Diagnostic[]>;
+  validate?(request: ValidateRequest<Client>): readonly Diagnostic[] | Promise<readonly Diagnostic[]>;
   plan(request: PlanRequest, context: CallContext<Client>): Promise<PlanResult>;
   apply(request: ApplyRequest, context: CallContext<Client>): Promise<ApplyResult>;
   read(request: ReadRequest, context: CallContext<Client>): Promise<ReadResult>;

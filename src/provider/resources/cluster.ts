@@ -17,6 +17,7 @@ import {
   type PlanRequest,
   type PlanResult,
   type Resource,
+  type ValidateRequest,
   type Value,
 } from "../plugin/types.js";
 import type { TerraformCommand } from "../plugin/terraform-command.js";
@@ -33,7 +34,7 @@ import {
   secretsOf,
   updateCluster,
 } from "./cluster/apply.js";
-import { adoptionMarker, createdHere, readBookkeeping, reconcileMembers } from "./cluster/bookkeeping.js";
+import { adoptionMarker, createdHere, readBookkeeping, reconcileMembers, UNSAVED_KEY } from "./cluster/bookkeeping.js";
 import { answerCreate, findCreate, journalDir, unsavedCreate } from "./cluster/journal.js";
 import { destroying } from "./common/destroying.js";
 import { creationChanges, plannedMembership, type CreationChange } from "./cluster/decide.js";
@@ -252,6 +253,69 @@ function unsavedCreateProblem(config: ObjectValue, terraformCommand: (() => Terr
   ];
 }
 
+/** A destroy's error for a cluster an interrupted create of this resource left, which state does not hold. */
+function leftoverError(name: string, policy: string | undefined, language: ConfigurationLanguage): Diagnostic {
+  const deletionPolicy = attributeName(language, "deletion_policy");
+  return {
+    severity: "error",
+    summary: `Cluster "${name}" exists from an interrupted apply of this configuration but is not in state, so this destroy cannot remove it`,
+    detail:
+      `An earlier apply of this resource created it (it carries this resource's oc-cdktf.io/created-by) and was interrupted before Terraform ` +
+      `saved it in state. Nothing was changed. To remove it by its ${deletionPolicy}${policy === undefined ? "" : ` "${policy}"`}: run terraform apply ` +
+      `(it adopts the cluster into state without creating it), then terraform destroy. Or import it: ` +
+      `terraform import <this resource's address> ${name}, then terraform apply (it records ${deletionPolicy}) and terraform destroy. ` +
+      `Or delete it in Operations Center yourself.`,
+    path: ["name"],
+  };
+}
+
+/**
+ * In a destroy: an error when the cluster carries this resource's adoption-key marker and the
+ * unsaved mark (cluster/bookkeeping.ts), so an interrupted create left it and state may not hold
+ * it, and the deletion policy would remove it. A destroy with an empty state calls the provider
+ * for validation only, and a fresh checkout has no create journal, so only this read can stop it:
+ * one GET, in a destroy only, through the client of the provider block validated here. When that
+ * read cannot be made, a warning says so.
+ */
+async function unsavedClusterProblem(config: ObjectValue, request: ValidateRequest<ProviderClient>): Promise<Diagnostic[]> {
+  const name = knownString(config.name);
+  const marker = adoptionMarker(knownString(config.adoption_key));
+  const policy = configuredDeletionPolicy(config);
+  if (name === undefined || marker === undefined || policy === "retain" || request.connect === undefined || !destroying(request.terraformCommand)) return [];
+  let client: ProviderClient;
+  let found: Awaited<ReturnType<ProviderClient["api"]["findCluster"]>>;
+  try {
+    client = await request.connect();
+    found = await client.api.findCluster(name);
+  } catch (error) {
+    return [
+      {
+        severity: "warning",
+        summary: `Cannot check whether an interrupted apply left cluster "${name}" outside state`,
+        detail:
+          `${error instanceof Error ? error.message : String(error)}\nWith an empty state, terraform destroy sees no such cluster otherwise; ` +
+          `oc-cdktf leftovers lists it.`,
+        path: ["name"],
+      },
+    ];
+  }
+  const bookkeeping = found === undefined ? undefined : readBookkeeping(found.cluster.properties);
+  if (bookkeeping?.createdBy !== marker || !bookkeeping.unsaved) return [];
+  const deletionPolicy = attributeName(client.language, "deletion_policy");
+  return [
+    {
+      severity: "error",
+      summary: `Cluster "${name}" exists from an interrupted apply of this configuration and may not be in state, so this destroy cannot remove it`,
+      detail:
+        `It carries this resource's oc-cdktf.io/created-by and ${UNSAVED_KEY}: the apply that created it ended before handing it to Terraform ` +
+        `(interrupted, or its last step failed with a warning). Nothing was changed. Run terraform apply (it adopts the cluster into state ` +
+        `without creating it, and removes the mark), then terraform destroy (by its ${deletionPolicy}${policy === undefined ? "" : ` "${policy}"`}). ` +
+        `Or delete it in Operations Center yourself.`,
+      path: ["name"],
+    },
+  ];
+}
+
 /**
  * When the cluster to create exists already and an earlier, interrupted create of this resource
  * made it (its journal entry, or the marker of its adoption key): a warning that the apply adopts
@@ -270,21 +334,7 @@ async function adoptionNotice(config: ObjectValue | null, context: CallContext<P
   if (found === undefined || !createdHere(found.cluster.properties, journaled?.create_id, marker)) return [];
   const deletionPolicy = attributeName(client.language, "deletion_policy");
   const policy = configuredDeletionPolicy(config);
-  if (destroying(context.terraformCommand) && policy !== "retain") {
-    return [
-      {
-        severity: "error",
-        summary: `Cluster "${name}" exists from an interrupted apply of this configuration but is not in state, so this destroy cannot remove it`,
-        detail:
-          `An earlier apply of this resource created it (it carries this resource's oc-cdktf.io/created-by) and was interrupted before Terraform ` +
-          `saved it in state. Nothing was changed. To remove it by its ${deletionPolicy}${policy === undefined ? "" : ` "${policy}"`}: run terraform apply ` +
-          `(it adopts the cluster into state without creating it), then terraform destroy. Or import it: ` +
-          `terraform import <this resource's address> ${name}, then terraform apply (it records ${deletionPolicy}) and terraform destroy. ` +
-          `Or delete it in Operations Center yourself.`,
-        path: ["name"],
-      },
-    ];
-  }
+  if (destroying(context.terraformCommand) && policy !== "retain") return [leftoverError(name, policy, client.language)];
   return [
     {
       severity: "warning",
@@ -393,6 +443,8 @@ async function planUpdate(prior: ClusterValue, request: PlanRequest & { proposed
     !same(proposed.exclusive_members, prior.exclusive_members);
   const settingsChange =
     membersChange ||
+    // In state now: the apply removes the mark an interrupted create (or an import of its cluster) left.
+    prior.properties_all?.[UNSAVED_KEY] !== undefined ||
     !same(proposed.name, prior.name) ||
     ["connection_url", "channel", "description", "properties", "rolling_restart"].some(
       (key) => hasUnknown(proposed[key]) || !same(proposed[key], priorValue[key]),
@@ -435,8 +487,10 @@ export const clusterResource: Resource<ProviderClient> = {
   typeName: "operationscenter_cluster",
   schema: clusterSchema,
 
-  validate({ config, terraformCommand }) {
-    return [...clusterConfigProblems(config), ...unsavedCreateProblem(config, terraformCommand)];
+  async validate(request) {
+    const { config, terraformCommand } = request;
+    const problems = [...clusterConfigProblems(config), ...unsavedCreateProblem(config, terraformCommand)];
+    return problems.some((problem) => problem.severity === "error") ? problems : [...problems, ...(await unsavedClusterProblem(config, request))];
   },
 
   async plan(request, context) {

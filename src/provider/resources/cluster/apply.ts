@@ -3,13 +3,13 @@
 // pure decisions in decide.ts chose, and every failure says what state it leaves behind.
 import { setTimeout as sleep } from "node:timers/promises";
 import { freshReads } from "../../../client/read-cache.js";
-import { clusterSchema, IN_MAINTENANCE, type Cluster, type ClusterPost, type ConfigMap, type Server } from "../../../client/api-types.js";
+import { clusterSchema, IN_MAINTENANCE, type Cluster, type ClusterPost, type ClusterPut, type ConfigMap, type Server } from "../../../client/api-types.js";
 import { OperationsCenterError } from "../../../client/errors.js";
 import { scrubSecrets, secretValues } from "../../../config/secrets.js";
 import type { ProviderClient } from "../../client.js";
 import { DiagnosticError, type Diagnostic, type Logger } from "../../plugin/types.js";
-import { adoptionMarker, CREATED_BY_KEY, CREATION_KEY, createdHere, MEMBERS_KEY, membersProperty, readBookkeeping } from "./bookkeeping.js";
-import { desiredPut, planMembers, putChanges, recordedMembers, type MemberChanges } from "./decide.js";
+import { adoptionMarker, CREATED_BY_KEY, CREATION_KEY, createdHere, MEMBERS_KEY, membersProperty, readBookkeeping, UNSAVED_KEY } from "./bookkeeping.js";
+import { desiredPut, planMembers, putChanges, recordedMembers, savedPut, type MemberChanges } from "./decide.js";
 import { creationInputs, creationRecord, creationRecordChanges, parseSecrets, type CreationInputs, type Secrets } from "./inputs.js";
 import { beginCreate, endCreate, endReset, findCreate, finishCreate, isRunning, recentlyReset, recordReset } from "./journal.js";
 import { ifMatch, retryOnPreconditionFailed } from "../common/precondition.js";
@@ -328,7 +328,7 @@ export async function createCluster(effects: Effects, desired: ClusterValue, sec
         });
       }
       const live = await readBack(client, name);
-      return { ...live, createId: createdBy };
+      return { ...live, ...(await markSaved(client, name, live)), createId: createdBy };
     }
     removePending = cluster !== undefined;
   }
@@ -361,6 +361,8 @@ export async function createCluster(effects: Effects, desired: ClusterValue, sec
     [CREATED_BY_KEY]: entry.create_id,
     [MEMBERS_KEY]: membersProperty(desired.servers),
     [CREATION_KEY]: JSON.stringify(record),
+    // Only the marker of an adoption key lets a fresh checkout know the cluster its own.
+    ...(marker === undefined ? {} : { [UNSAVED_KEY]: "true" }),
   };
   const post = clusterPost(desired, inputs, bookkeeping);
   try {
@@ -405,7 +407,7 @@ export async function createCluster(effects: Effects, desired: ClusterValue, sec
   const members = [...desired.servers].sort();
   try {
     const live = await client.api.getCluster(name);
-    return { ...live, members, createId: entry.create_id };
+    return { ...live, ...(await markSaved(client, name, live)), members, createId: entry.create_id };
   } catch (error) {
     // The cluster exists: failing here would leave it out of state, where terraform destroy does
     // not see it. It goes into state as posted (ready: the create was answered only once every
@@ -426,7 +428,32 @@ export async function createCluster(effects: Effects, desired: ClusterValue, sec
       warning: {
         severity: "warning",
         summary: `Cluster "${name}" was created, but reading it back failed`,
-        detail: `${errorText(error)}\nIt is in state as created; its certificate, fingerprint and any setting Operations Center chose are read by the next refresh.`,
+        detail:
+          `${errorText(error)}\nIt is in state as created; its certificate, fingerprint and any setting Operations Center chose are read by the next refresh` +
+          (marker === undefined ? "." : `, and the next apply removes its ${UNSAVED_KEY} mark (until then terraform destroy refuses to remove it).`),
+      },
+    };
+  }
+}
+
+/**
+ * The last step before a created or adopted cluster goes to Terraform: its unsaved mark goes
+ * (bookkeeping.ts). A failure only warns, since the cluster goes into state all the same; the
+ * next apply's update removes the mark, and until then a destroy refuses, as for a leftover.
+ */
+async function markSaved(client: ProviderClient, name: string, live: { cluster: Cluster; etag?: string }): Promise<{ cluster: Cluster; warning?: Diagnostic }> {
+  const put = savedPut(live.cluster);
+  if (put === undefined) return { cluster: live.cluster };
+  try {
+    await putSettings(client, name, savedPut, live);
+    return { cluster: { ...live.cluster, properties: put.properties } };
+  } catch (error) {
+    return {
+      cluster: live.cluster,
+      warning: {
+        severity: "warning",
+        summary: `Cluster "${name}" is in state, but its ${UNSAVED_KEY} mark could not be removed`,
+        detail: `${errorText(error)}\nThe next terraform apply removes it; until then terraform destroy refuses to remove the cluster, as it does a cluster an interrupted apply left.`,
       },
     };
   }
@@ -541,10 +568,11 @@ async function waitForEvacuation(effects: Effects, server: string): Promise<void
   );
 }
 
+/** One PUT of what `change` makes of the live cluster, when it changes anything (undefined: nothing to write). */
 async function putSettings(
   client: ProviderClient,
   name: string,
-  change: (live: Cluster) => ReturnType<typeof desiredPut>,
+  change: (live: Cluster) => ClusterPut | undefined,
   fresh?: { cluster: Cluster; etag?: string },
 ): Promise<void> {
   // The first attempt may use the caller's fresh read; the retry after a 412 reads again.
@@ -553,7 +581,7 @@ async function putSettings(
     const { cluster, etag } = current ?? (await client.api.getCluster(name));
     current = undefined;
     const put = change(cluster);
-    if (putChanges(cluster, put)) await client.api.updateCluster(name, put, ifMatch(etag));
+    if (put !== undefined && putChanges(cluster, put)) await client.api.updateCluster(name, put, ifMatch(etag));
   });
 }
 

@@ -11,6 +11,13 @@ import { RESERVED_PREFIX } from "../../../config/cluster.js";
 export const CREATED_BY_KEY = `${RESERVED_PREFIX}created-by`;
 export const MEMBERS_KEY = `${RESERVED_PREFIX}members`;
 export const CREATION_KEY = `${RESERVED_PREFIX}creation`;
+/**
+ * Set by a create with an adoption key from its POST until the provider hands the cluster to
+ * Terraform, which saves it in state then: while it is set, state may not hold the cluster. A
+ * destroy with an empty state, where Terraform calls the provider for nothing but validation,
+ * reads it there, so even a fresh checkout refuses to end while such a leftover exists.
+ */
+export const UNSAVED_KEY = `${RESERVED_PREFIX}unsaved`;
 
 /** A JSON property value read with a schema; undefined when absent or not of that shape. */
 export function parseJson<T>(text: string | undefined, schema: z.ZodType<T>): T | undefined {
@@ -25,13 +32,15 @@ export function parseJson<T>(text: string | undefined, schema: z.ZodType<T>): T 
 
 interface Bookkeeping {
   createdBy?: string;
+  /** The create that made the cluster never handed it to Terraform (UNSAVED_KEY). */
+  unsaved: boolean;
   /** Members this resource last declared (or was about to add). */
   members?: string[];
   creation?: CreationRecord;
 }
 
 export function readBookkeeping(properties: ConfigMap): Bookkeeping {
-  const out: Bookkeeping = {};
+  const out: Bookkeeping = { unsaved: properties[UNSAVED_KEY] !== undefined };
   const createdBy = properties[CREATED_BY_KEY];
   if (createdBy !== undefined && createdBy !== "") out.createdBy = createdBy;
   const members = parseJson(properties[MEMBERS_KEY], z.array(z.string()));

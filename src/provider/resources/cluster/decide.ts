@@ -5,7 +5,7 @@ import type { Cluster, ClusterPut, ConfigMap } from "../../../client/api-types.j
 import { canonicalJson } from "../../canonical-json.js";
 import type { Value } from "../../plugin/types.js";
 import { hasUnknown } from "../values.js";
-import { MEMBERS_KEY, membersProperty, readBookkeeping, reconcileMembers } from "./bookkeeping.js";
+import { MEMBERS_KEY, membersProperty, readBookkeeping, reconcileMembers, UNSAVED_KEY } from "./bookkeeping.js";
 import { parseJsonObject } from "./inputs.js";
 import type { ClusterValue, CreationAttribute } from "./schema.js";
 
@@ -89,16 +89,29 @@ export function plannedMembership(
   const members = [...new Set([...live.filter((name) => !changes.remove.includes(name)), ...changes.add])].sort();
   const propertiesAll = mergeProperties(prior.properties_all ?? {}, declaredProperties, Object.keys(prior.properties ?? {}));
   propertiesAll[MEMBERS_KEY] = membersProperty(declared);
+  delete propertiesAll[UNSAVED_KEY];
   return { members, propertiesAll };
 }
 
 /**
+ * The PUT that removes the unsaved mark (bookkeeping.ts) and changes nothing else, before the
+ * cluster goes to Terraform; undefined when the cluster carries none.
+ */
+export function savedPut(live: Cluster): ClusterPut | undefined {
+  if (live.properties[UNSAVED_KEY] === undefined) return undefined;
+  const { [UNSAVED_KEY]: _unsaved, ...properties } = live.properties;
+  return { ...clusterPutOf(live), properties };
+}
+
+/**
  * The full ClusterPut for the desired settings over the live cluster: unmanaged (null) fields
- * keep their live value; `members` is the members record to write.
+ * keep their live value; `members` is the members record to write. A cluster in state is saved,
+ * so the unsaved mark goes.
  */
 export function desiredPut(live: Cluster, desired: ClusterValue, previouslyManagedKeys: readonly string[], members: readonly string[]): ClusterPut {
   const properties = mergeProperties(live.properties, desired.properties ?? {}, previouslyManagedKeys);
   properties[MEMBERS_KEY] = membersProperty(members);
+  delete properties[UNSAVED_KEY];
   return {
     connection_url: desired.connection_url ?? live.connection_url,
     channel: desired.channel ?? live.channel,
