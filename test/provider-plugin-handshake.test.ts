@@ -28,6 +28,7 @@ test("handshake with AutoMTLS: one stdout line, schema over mTLS, Shutdown exits
   assert.deepEqual([...schema.resource_schemas.keys()], ["toy_note"]);
   assert.deepEqual([...schema.data_source_schemas.keys()], ["toy_echo"]);
   assert.equal(schema.server_capabilities?.plan_destroy, true);
+  assert.equal(schema.server_capabilities?.get_provider_schema_optional, true);
   const note = schema.resource_schemas.get("toy_note")!;
   assert.equal(note.version, 1);
   const secret = note.block.attributes.find((a) => a.name === "secret")!;

@@ -9,7 +9,7 @@
 // `ca` makes Node.js build its store of bundled root certificates first, 30-110 ms in every
 // process that connects, for a verdict the pin decides anyway.
 import { X509Certificate } from "node:crypto";
-import type { TLSSocket } from "node:tls";
+import { createSecureContext, type TLSSocket } from "node:tls";
 import { buildConnector, type Connector, type ConnectorOptions } from "./undici.js";
 
 export const PIN_MISMATCH = "ERR_OC_PINNED_CERT_MISMATCH";
@@ -47,11 +47,12 @@ function verdict(socket: TLSSocket, pinned: X509Certificate, fingerprint: string
 export function pinnedConnector(options: ConnectorOptions, pinnedPem: string): Connector {
   const pinned = new X509Certificate(pinnedPem);
   const fingerprint = fingerprintOf(pinned.fingerprint256);
+  // No anchor: OpenSSL's verdict is always a failure here, so it is not asked; `verdict` decides.
+  const tls = { ...options, ca: [], rejectUnauthorized: false };
   const connect = buildConnector({
-    ...options,
-    // No anchor: OpenSSL's verdict is always a failure here, so it is not asked; `verdict` decides.
-    ca: [],
-    rejectUnauthorized: false,
+    ...tls,
+    // One TLS context for every connection, as in transport.ts.
+    secureContext: createSecureContext(tls),
     // A resumed session shows no peer certificate to judge, and undici would cache the session of
     // a connection `verdict` refuses too: every connection makes a full handshake.
     maxCachedSessions: 0,

@@ -180,7 +180,9 @@ export function createService<Client>(definition: ProviderDefinition<Client>, ru
   const serverCapabilities: wire.ServerCapabilities = {
     // The provider plans destroys itself, e.g. to warn about what a destroy takes down.
     plan_destroy: true,
-    get_provider_schema_optional: false,
+    // Terraform starts a provider three or four times per command; with this it asks only the
+    // first for the schemas and keeps them for the others (they never change within a version).
+    get_provider_schema_optional: true,
     move_resource_state: false,
   };
 
