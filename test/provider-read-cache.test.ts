@@ -41,9 +41,10 @@ test("a plan with no change of 2 clusters of 3 members with every bulk kind read
   }
 });
 
-test("the provider's client shares a read until a write touches it: a member's config is read again after a write to that member or a bulk action on its cluster, not after a write elsewhere; freshReads always asks", async () => {
+test("the provider's client shares a read until a write touches it: a member's config is read again after a write to that member or a bulk action on its cluster, not after a write elsewhere; freshReads always asks; a 404 is shared until a create", async () => {
   const fleet: Fleet = { clusters: 2, members: 2 };
-  const oc = await startLocalOperationsCenter({ seed: fleetSeed(fleet), createDelayMs: 0 });
+  // Servers for one more cluster, which the test creates last.
+  const oc = await startLocalOperationsCenter({ seed: fleetSeed({ ...fleet, clusters: fleet.clusters + 1 }), createDelayMs: 0 });
   const configDir = mkdtempSync(path.join(tmpdir(), "oc-cdktf-read-cache-"));
   await oc.writeClientConfig(configDir);
   const api = CachedReadsClient.fromRemote(resolveRemote({ configDir, env: {} }));
@@ -83,6 +84,24 @@ test("the provider's client shares a read until a write touches it: a member's c
 
     await freshReads(() => api.incusOS.getSystemConfig(member, "kernel"));
     assert.equal(reads(), 4, "freshReads sends the GET");
+
+    // A 404 is an answer too, until a write to the collection (a create) may have changed it.
+    const clusterReads = () => oc.requests.filter((r) => r.method === "GET" && r.path === "/1.0/provisioning/clusters/gamma").length;
+    assert.equal(await api.findCluster("gamma"), undefined);
+    assert.equal(await api.findCluster("gamma"), undefined);
+    assert.equal(clusterReads(), 1, "two lookups of a missing cluster, one GET");
+    await api.createCluster({
+      name: "gamma",
+      connection_url: "https://gamma.example.test:8443",
+      server_names: [serverName(2, 0)],
+      server_type: "incus",
+      description: "",
+      properties: {},
+      services_config: {},
+      application_seed_config: {},
+    });
+    assert.equal((await api.findCluster("gamma"))?.cluster.name, "gamma", "read again after the create");
+    assert.equal(clusterReads(), 2);
 
     const copy = await api.incusOS.getSystemConfig(member, "kernel");
     (copy.config.blacklist_modules as string[]).push("changed by a caller");

@@ -16,10 +16,13 @@
 //     names, and every list;
 //   - a write to a cluster template drops that template and every list;
 //   - any other write drops everything.
+// A 404 is kept as an answer too: the create of a cluster asks again whether the name is free
+// right after its plan asked, and the POST that creates it drops that answer.
 // A read that overlapped a write touching it answers its own callers but is not kept. Waits that
 // poll for a change Operations Center makes on its own (an evacuation, a server registering
 // again, another run's create) read through freshReads, which skips the cache.
 import { AsyncLocalStorage } from "node:async_hooks";
+import { OperationsCenterError } from "./errors.js";
 import type { ApiResponse, RequestOptions } from "./transport.js";
 
 /** Transport.request, as the cache calls it. */
@@ -137,13 +140,14 @@ export class ReadCache {
       else this.#readsInFlight.set(started, left);
       this.#forgetOldWrites();
     };
+    // Kept only when no write that touches it started or ended while it was in flight.
+    const untouched = () => !this.#writes.some((w) => w.seq > started && w.touches(target));
     reply.then(
       (answer) => {
-        // Kept only when no write that touches it started or ended while it was in flight.
         this.#learnMembers(target, options.query, answer.metadata);
-        settle(!this.#writes.some((w) => w.seq > started && w.touches(target)));
+        settle(untouched());
       },
-      () => settle(false),
+      (error: unknown) => settle(error instanceof OperationsCenterError && error.status === 404 && untouched()),
     );
     return reply;
   }
