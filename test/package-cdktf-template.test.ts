@@ -8,7 +8,7 @@ import { existsSync, mkdirSync, writeFileSync } from "node:fs";
 import * as path from "node:path";
 import { test } from "node:test";
 import { appSource, applyAndDestroy, assertSynthesized, CLUSTER } from "./package/apps.js";
-import { nodeBinary, NODES, npmInstall, packTarball, ROOT, runOk, scratch, userEnv, type NodeVersion } from "./package/consumer.js";
+import { nodeBinary, NODES, NPM_INSTALL_SETTINGS, npmInstall, packTarball, ROOT, runOk, scratch, userEnv, type NodeVersion } from "./package/consumer.js";
 
 const CDKTF_CLI = path.join(ROOT, "node_modules", "cdktf-cli", "bundle", "bin", "cdktf");
 
@@ -45,7 +45,8 @@ test("the stock cdktf template (CommonJS) synthesizes, tests, applies and destro
       "--enable-crash-reporting=false",
       "--providers=",
     ],
-    { cwd: app, env: userEnv(), timeoutMs: 600_000 },
+    // Its template's installs run with the settings of the other installs here.
+    { cwd: app, env: userEnv(NPM_INSTALL_SETTINGS), timeoutMs: 600_000 },
   );
   // cdktf init installs TypeScript 7, which has no JS API for ts-node and ts-jest: the README's pin.
   await npmInstall(app, ["--save-dev", "typescript@~5.9.3"]);

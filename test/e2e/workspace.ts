@@ -42,7 +42,17 @@ export async function workspace(t: { after(fn: () => Promise<void> | void): void
     TF_CLI_CONFIG_FILE: path.join(dir, "terraformrc"),
     CHECKPOINT_DISABLE: "1",
   };
-  for (const key of ["OPERATIONS_CENTER_REMOTE", "OPERATIONS_CENTER_URL", "TF_LOG", "TF_LOG_PROVIDER", "TF_PLUGIN_CACHE_DIR", "TF_DATA_DIR"]) delete env[key];
+  // Without extra CA certificates, as in startE2E (test/e2e/harness.ts): the provider pins the local OC's.
+  for (const key of [
+    "OPERATIONS_CENTER_REMOTE",
+    "OPERATIONS_CENTER_URL",
+    "TF_LOG",
+    "TF_LOG_PROVIDER",
+    "TF_PLUGIN_CACHE_DIR",
+    "TF_DATA_DIR",
+    "NODE_EXTRA_CA_CERTS",
+  ])
+    delete env[key];
   t.after(async () => {
     await oc.close();
     if (process.env.OC_CDKTF_KEEP_E2E === undefined) rmSync(dir, { recursive: true, force: true });

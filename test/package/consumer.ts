@@ -74,9 +74,16 @@ export async function packTarball(dir: string): Promise<string> {
   return path.join(dir, tarball);
 }
 
+/**
+ * The npm settings of the apps' installs, as a user may set them: the user's cache before the
+ * registry, no audit, no funding message. As environment variables, so that they also apply to the
+ * installs another tool runs (cdktf init's).
+ */
+export const NPM_INSTALL_SETTINGS = { npm_config_prefer_offline: "true", npm_config_audit: "false", npm_config_fund: "false" } as const;
+
 /** `npm install` in an app, as a user runs it (the registry, the user's cache, no audit). */
 export function npmInstall(cwd: string, args: string[]): Promise<string> {
-  return runOk("npm", ["install", "--no-audit", "--no-fund", "--prefer-offline", ...args], { cwd, env: userEnv(), timeoutMs: 600_000 });
+  return runOk("npm", ["install", ...args], { cwd, env: userEnv(NPM_INSTALL_SETTINGS), timeoutMs: 600_000 });
 }
 
 export interface PackedContents {
