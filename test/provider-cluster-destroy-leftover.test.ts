@@ -232,7 +232,7 @@ test("a fresh checkout's apply adopts a cluster still marked unsaved and removes
     assert.deepEqual(await validateConnected(t, KEYED, DESTROY), []);
   }));
 
-test("in a destroy, validate that cannot read the cluster warns that it could not check, naming why", () =>
+test("in a destroy, validate that cannot read the cluster, or cannot know its name, warns that it could not check, naming why", () =>
   withCluster(async (t) => {
     const unknownUrl = () => Promise.reject(new Error("The provider block's url is not known until apply"));
     const diagnostics = await validateConnected(t, KEYED, DESTROY, unknownUrl);
@@ -242,4 +242,11 @@ test("in a destroy, validate that cannot read the cluster warns that it could no
       diagnostics[0]!.detail!,
       /^The provider block's url is not known until apply\nWith an empty state, terraform destroy sees no such cluster otherwise; oc-cdktf leftovers lists it\.$/,
     );
+
+    // Terraform validates with every variable unknown: a name from one cannot be looked up.
+    const fromVariable = await validateConnected(t, { ...KEYED, name: UNKNOWN }, DESTROY);
+    assert.deepEqual(summaries(fromVariable, "warning"), ["Cannot check whether an interrupted apply left cluster (name not known) outside state"]);
+    assert.match(fromVariable[0]!.detail!, /^Its name or adoption_key comes from a value not known at validation \(a variable\)\./);
+    assert.deepEqual(await validateConnected(t, { deletion_policy: "forget", name: UNKNOWN }, DESTROY), [], "no adoption_key: nothing to check");
+    assert.deepEqual(await t.calls({ all: true }), [], "no read");
   }));

@@ -278,26 +278,27 @@ function leftoverError(name: string, policy: string | undefined, language: Confi
  * read cannot be made, a warning says so.
  */
 async function unsavedClusterProblem(config: ObjectValue, request: ValidateRequest<ProviderClient>): Promise<Diagnostic[]> {
+  const policy = configuredDeletionPolicy(config);
+  if (config.adoption_key === null || policy === "retain" || request.connect === undefined || !destroying(request.terraformCommand)) return [];
+  const cannotCheck = (why: string): Diagnostic[] => [
+    {
+      severity: "warning",
+      summary: `Cannot check whether an interrupted apply left cluster ${typeof config.name === "string" ? `"${config.name}"` : "(name not known)"} outside state`,
+      detail: `${why}\nWith an empty state, terraform destroy sees no such cluster otherwise; oc-cdktf leftovers lists it.`,
+      path: ["name"],
+    },
+  ];
   const name = knownString(config.name);
   const marker = adoptionMarker(knownString(config.adoption_key));
-  const policy = configuredDeletionPolicy(config);
-  if (name === undefined || marker === undefined || policy === "retain" || request.connect === undefined || !destroying(request.terraformCommand)) return [];
+  // Terraform validates with every input variable unknown.
+  if (name === undefined || marker === undefined) return cannotCheck("Its name or adoption_key comes from a value not known at validation (a variable).");
   let client: ProviderClient;
   let found: Awaited<ReturnType<ProviderClient["api"]["findCluster"]>>;
   try {
     client = await request.connect();
     found = await client.api.findCluster(name);
   } catch (error) {
-    return [
-      {
-        severity: "warning",
-        summary: `Cannot check whether an interrupted apply left cluster "${name}" outside state`,
-        detail:
-          `${error instanceof Error ? error.message : String(error)}\nWith an empty state, terraform destroy sees no such cluster otherwise; ` +
-          `oc-cdktf leftovers lists it.`,
-        path: ["name"],
-      },
-    ];
+    return cannotCheck(error instanceof Error ? error.message : String(error));
   }
   const bookkeeping = found === undefined ? undefined : readBookkeeping(found.cluster.properties);
   if (bookkeeping?.createdBy !== marker || !bookkeeping.unsaved) return [];
