@@ -315,9 +315,11 @@ test("a provider whose terraform was SIGKILLed while it waited on a read sends n
   const held = { method: "GET", path: "/1.0/provisioning/servers/server01" };
   e2e.oc.setFaults({ hold: [held] });
   const arrived = () => e2e.oc.requests.some((r) => r.method === held.method && r.path === held.path);
-  // What terraform asked for before it died (the template, which does not wait on the held read) stands.
+  // What terraform asked for before it died (the template, which does not wait on the held read)
+  // stands: terraform is killed once that create has been answered, so no change can be in flight.
+  const templateAnswered = () => e2e.oc.requests.some((r) => r.method === "POST" && r.path === "/1.0/provisioning/cluster-templates" && r.status !== 0);
   let before = 0;
-  const providers = await killedApply(e2e, arrived, {
+  const providers = await killedApply(e2e, () => arrived() && templateAnswered(), {
     whenWithinMs: 30_000,
     afterKill: () => {
       before = e2e.oc.requests.length;
@@ -326,6 +328,7 @@ test("a provider whose terraform was SIGKILLed while it waited on a read sends n
     settled: () => true,
   });
   assert.ok(arrived(), "the create's read of server01 never arrived");
+  assert.ok(templateAnswered(), "the template's create was never answered");
   assert.ok(providers.length > 0, "terraform runs no provider");
   const after = e2e.oc.requests.slice(before).filter((r) => r.method !== "GET");
   assert.deepEqual(
