@@ -118,15 +118,16 @@ export function createService<Client>(definition: ProviderDefinition<Client>, ru
   const schemas = (): Promise<ProviderSchemas> => definition.schemas?.() ?? loaded().then(({ provider }) => schemasOf(provider));
   let configured: { readonly client: Client } | undefined;
   let closing: Promise<void> | undefined;
+  const lifetime: Lifetime = { signal: runtime.signal, stopping: () => runtime.stopping() };
   // The provider block as ValidateProviderConfig saw it, and the client a resource's validate may
   // ask for (ValidateRequest.connect): made at most once, closed with the process.
-  let validatedBlock: { readonly config: ObjectValue; readonly capabilities: ClientCapabilities } | undefined;
+  let validatedBlock: ObjectValue | undefined;
   let validateClient: Promise<Client> | undefined;
   const connect = (): Promise<Client> =>
     (validateClient ??= (async () => {
       if (validatedBlock === undefined) throw new Error("the provider block was not validated in this process");
       const { provider } = await loaded();
-      return provider.configure({ ...validatedBlock, terraformVersion: "" }, log, { signal: runtime.signal, stopping: () => runtime.stopping() });
+      return provider.configure({ config: validatedBlock, terraformVersion: "", capabilities: capabilitiesOf(undefined) }, log, lifetime);
     })());
 
   function lookup<T>(types: ReadonlyMap<string, T>, kind: string, typeName: string): T {
@@ -218,7 +219,7 @@ export function createService<Client>(definition: ProviderDefinition<Client>, ru
     const { provider } = await loaded();
     const config = objectOf(request.config, provider.schema.block, "provider configuration") ?? {};
     const diagnostics = (await provider.validate?.({ config, capabilities: capabilitiesOf(undefined) })) ?? [];
-    if (!hasErrors(diagnostics)) validatedBlock = { config, capabilities: capabilitiesOf(undefined) };
+    if (!hasErrors(diagnostics)) validatedBlock = config;
     return { diagnostics: toWireDiagnostics(diagnostics) };
   });
 
@@ -274,7 +275,7 @@ export function createService<Client>(definition: ProviderDefinition<Client>, ru
     const client = await provider.configure(
       { config, terraformVersion: request.terraform_version, capabilities: capabilitiesOf(request.client_capabilities) },
       log,
-      { signal: runtime.signal, stopping: () => runtime.stopping() },
+      lifetime,
     );
     configured = { client };
     return {};
