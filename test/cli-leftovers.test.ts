@@ -36,24 +36,18 @@ test("leftovers: a cluster an interrupted first apply left is listed with the wa
 
   // With an empty state terraform destroy runs no refresh plan; validate stops it on this checkout's create journal.
   e2e.oc.clearRequests();
-  const stopped = await e2e.tf("destroy", "-input=false", "-auto-approve", "-no-color");
-  assert.equal(stopped.code, 1, stopped.stdout + stopped.stderr);
-  assert.match(
-    stopped.stdout + stopped.stderr,
-    wrapped('Cluster "cluster-a" may exist from an interrupted apply of this configuration without being in state'),
-  );
+  const stopped = await e2e.destroy();
+  assert.equal(stopped.code, 1, stopped.output);
+  assert.match(stopped.output, wrapped('Cluster "cluster-a" may exist from an interrupted apply of this configuration without being in state'));
   assert.deepEqual(e2e.changes(), []);
 
   // A fresh checkout has no journal: validate reads the cluster's unsaved mark and stops the destroy too.
   const journal = path.join(e2e.stackDir, ".terraform", "oc-cdktf", "creating");
   const kept = path.join(e2e.workdir, "creating");
   renameSync(journal, kept);
-  const destroyed = await e2e.tf("destroy", "-input=false", "-auto-approve", "-no-color");
-  assert.equal(destroyed.code, 1, destroyed.stdout + destroyed.stderr);
-  assert.match(
-    destroyed.stdout + destroyed.stderr,
-    wrapped('Cluster "cluster-a" exists from an interrupted apply of this configuration and may not be in state'),
-  );
+  const destroyed = await e2e.destroy();
+  assert.equal(destroyed.code, 1, destroyed.output);
+  assert.match(destroyed.output, wrapped('Cluster "cluster-a" exists from an interrupted apply of this configuration and may not be in state'));
   assert.deepEqual(e2e.changes(), []);
   assert.ok(e2e.oc.snapshot().clusters.some((c) => c.name === "cluster-a"));
   renameSync(kept, journal);
@@ -85,8 +79,8 @@ test("leftovers: a cluster an interrupted first apply left is listed with the wa
   assert.equal(none.code, 0, none.stdout + none.stderr);
   assert.equal(none.stdout, "No cluster or cluster template an interrupted apply left outside the state.\n");
 
-  const removed = await e2e.tf("destroy", "-input=false", "-auto-approve", "-no-color");
-  assert.equal(removed.code, 0, removed.stdout + removed.stderr);
+  const removed = await e2e.destroy();
+  assert.equal(removed.code, 0, removed.output);
   assert.deepEqual(
     e2e.oc.snapshot().clusters.map((c) => c.name),
     ["rogue"],
@@ -132,9 +126,9 @@ test("leftovers: a create killed before its POST reached Operations Center made 
   assert.deepEqual(e2e.oc.snapshot().clusters, []);
   e2e.oc.clearRequests();
 
-  const stopped = await e2e.tf("destroy", "-input=false", "-auto-approve", "-no-color");
-  assert.equal(stopped.code, 1, stopped.stdout + stopped.stderr);
-  assert.match(stopped.stdout + stopped.stderr, wrapped("Run oc-cdktf leftovers in this directory to find out"));
+  const stopped = await e2e.destroy();
+  assert.equal(stopped.code, 1, stopped.output);
+  assert.match(stopped.output, wrapped("Run oc-cdktf leftovers in this directory to find out"));
 
   const checked = await runCli(["leftovers", e2e.stackDir], { env: e2e.env });
   assert.equal(checked.code, 0, checked.stdout + checked.stderr);
@@ -143,8 +137,8 @@ test("leftovers: a create killed before its POST reached Operations Center made 
     "No cluster or cluster template an interrupted apply left outside the state.\n" +
       "Forgot the record of an interrupted create of cluster lab (operationscenter_cluster.lab of stack .): it made no cluster, so terraform destroy no longer stops on it.\n",
   );
-  const destroyed = await e2e.tf("destroy", "-input=false", "-auto-approve", "-no-color");
-  assert.equal(destroyed.code, 0, destroyed.stdout + destroyed.stderr);
+  const destroyed = await e2e.destroy();
+  assert.equal(destroyed.code, 0, destroyed.output);
   assert.deepEqual(e2e.changes(), [], "leftovers and the destroys change nothing");
 });
 

@@ -41,30 +41,26 @@ test("terraform destroy with a cluster an interrupted create left outside the st
 
   // This checkout's create journal records the interrupted create: validate already stops the destroy.
   e2e.oc.clearRequests();
-  const journaled = await e2e.tf("destroy", "-input=false", "-auto-approve", "-no-color");
-  assert.notEqual(journaled.code, 0, journaled.stdout + journaled.stderr);
-  assert.match(journaled.stdout + journaled.stderr, MAY_EXIST);
+  const journaled = await e2e.destroy();
+  assert.notEqual(journaled.code, 0, journaled.output);
+  assert.match(journaled.output, MAY_EXIST);
   assert.deepEqual(e2e.changes(), [], "no DELETE, no write at all");
 
   // A fresh checkout (no .terraform/ journal, as a CI runner): validate finds the cluster still marked unsaved.
   rmSync(path.join(e2e.stackDir, ".terraform", "oc-cdktf", "creating"), { recursive: true, force: true });
-  const destroyed = await e2e.tf("destroy", "-input=false", "-auto-approve", "-no-color");
-  const output = destroyed.stdout + destroyed.stderr;
-  assert.notEqual(destroyed.code, 0, output);
-  assert.match(output, UNSAVED_LEFTOVER);
+  const destroyed = await e2e.destroy();
+  assert.notEqual(destroyed.code, 0, destroyed.output);
+  assert.match(destroyed.output, UNSAVED_LEFTOVER);
   // Without the mark (an apply killed after its removal, before the state save), the refresh plan finds it by the adoption key's mark alone.
   const { cluster } = await e2e.client.getCluster("cluster-a");
   const { "oc-cdktf.io/unsaved": _mark, ...unmarked } = cluster.properties;
   const { connection_url, channel, description, config } = cluster;
   await e2e.client.updateCluster("cluster-a", { connection_url, channel, description, properties: unmarked, config });
   e2e.oc.clearRequests();
-  const unmarkedDestroy = await e2e.tf("destroy", "-input=false", "-auto-approve", "-no-color");
-  assert.notEqual(unmarkedDestroy.code, 0, unmarkedDestroy.stdout + unmarkedDestroy.stderr);
-  assert.match(unmarkedDestroy.stdout + unmarkedDestroy.stderr, LEFTOVER);
-  assert.match(
-    unmarkedDestroy.stdout + unmarkedDestroy.stderr,
-    wrapped("run terraform apply (it adopts the cluster into state without creating it), then terraform destroy."),
-  );
+  const unmarkedDestroy = await e2e.destroy();
+  assert.notEqual(unmarkedDestroy.code, 0, unmarkedDestroy.output);
+  assert.match(unmarkedDestroy.output, LEFTOVER);
+  assert.match(unmarkedDestroy.output, wrapped("run terraform apply (it adopts the cluster into state without creating it), then terraform destroy."));
   // The same for a destroy planned with plan -destroy, from another directory with -chdir.
   const destroyPlan = await e2e.tfChdir("plan", "-destroy", "-input=false", "-no-color");
   assert.notEqual(destroyPlan.code, 0, destroyPlan.stdout + destroyPlan.stderr);
@@ -81,8 +77,8 @@ test("terraform destroy with a cluster an interrupted create left outside the st
   await e2e.applyOk();
   assert.deepEqual(e2e.changes(), [], "adopted, not created again");
   e2e.oc.clearRequests();
-  const removed = await e2e.tf("destroy", "-input=false", "-auto-approve", "-no-color");
-  assert.equal(removed.code, 0, removed.stdout + removed.stderr);
+  const removed = await e2e.destroy();
+  assert.equal(removed.code, 0, removed.output);
   assert.deepEqual(e2e.changes().sort(), [`DELETE ${CLUSTERS}/cluster-a?mode=factory-reset`, "DELETE /1.0/provisioning/cluster-templates/standard"].sort());
   assert.deepEqual(e2e.oc.snapshot().clusters, []);
 });
@@ -101,11 +97,13 @@ test("terraform destroy from a fresh checkout with an empty state fails while an
   rmSync(path.join(e2e.stackDir, ".terraform", "oc-cdktf"), { recursive: true, force: true });
 
   e2e.oc.clearRequests();
-  const destroyed = await e2e.tf("destroy", "-input=false", "-auto-approve", "-no-color");
-  const output = destroyed.stdout + destroyed.stderr;
-  assert.notEqual(destroyed.code, 0, output);
-  assert.match(output, UNSAVED_LEFTOVER);
-  assert.match(output, wrapped("Run terraform apply (it adopts the cluster into state without creating it, and removes the mark), then terraform destroy"));
+  const destroyed = await e2e.destroy();
+  assert.notEqual(destroyed.code, 0, destroyed.output);
+  assert.match(destroyed.output, UNSAVED_LEFTOVER);
+  assert.match(
+    destroyed.output,
+    wrapped("Run terraform apply (it adopts the cluster into state without creating it, and removes the mark), then terraform destroy"),
+  );
   assert.deepEqual(
     e2e.oc.requests.map((r) => `${r.method} ${r.path}`),
     [`GET ${CLUSTERS}/cluster-a`],
@@ -115,8 +113,8 @@ test("terraform destroy from a fresh checkout with an empty state fails while an
   await e2e.applyOk();
   assert.deepEqual(e2e.changes(), [`PUT ${CLUSTERS}/cluster-a`], "adopted, not created again: only its unsaved mark removed");
   e2e.oc.clearRequests();
-  const removed = await e2e.tf("destroy", "-input=false", "-auto-approve", "-no-color");
-  assert.equal(removed.code, 0, removed.stdout + removed.stderr);
+  const removed = await e2e.destroy();
+  assert.equal(removed.code, 0, removed.output);
   assert.deepEqual(e2e.changes(), [`DELETE ${CLUSTERS}/cluster-a?mode=factory-reset`]);
   assert.deepEqual(e2e.oc.snapshot().clusters, []);
 });
@@ -136,14 +134,13 @@ test("terraform destroy with a cluster template an interrupted create left outsi
   );
 
   e2e.oc.clearRequests();
-  const destroyed = await e2e.tf("destroy", "-input=false", "-auto-approve", "-no-color");
-  const output = destroyed.stdout + destroyed.stderr;
-  assert.notEqual(destroyed.code, 0, output);
+  const destroyed = await e2e.destroy();
+  assert.notEqual(destroyed.code, 0, destroyed.output);
   assert.match(
-    output,
+    destroyed.output,
     wrapped(`Cluster template "standard" exists with exactly this configuration's content but is not in state, so this destroy cannot remove it`),
   );
-  assert.match(output, wrapped("run terraform apply (it adopts the template into state without creating it), then terraform destroy."));
+  assert.match(destroyed.output, wrapped("run terraform apply (it adopts the template into state without creating it), then terraform destroy."));
   assert.deepEqual(e2e.changes(), [], "no DELETE, no write at all");
   assert.equal(e2e.oc.snapshot().clusters.find((c) => c.name === "cluster-a")?.status, "ready");
 
@@ -162,8 +159,8 @@ test("terraform destroy with a cluster template an interrupted create left outsi
   const none = await runCli(["leftovers", e2e.stackDir], { env: e2e.env });
   assert.equal(none.code, 0, none.stdout + none.stderr);
 
-  const removed = await e2e.tf("destroy", "-input=false", "-auto-approve", "-no-color");
-  assert.equal(removed.code, 0, removed.stdout + removed.stderr);
+  const removed = await e2e.destroy();
+  assert.equal(removed.code, 0, removed.output);
   assert.deepEqual(e2e.oc.snapshot().templates, []);
   assert.deepEqual(e2e.oc.snapshot().clusters, []);
 });

@@ -84,8 +84,8 @@ test("a cluster whose read-back failed after the POST is in state, so terraform 
   assert.deepEqual(await e2e.planChanges(), {});
 
   e2e.oc.clearRequests();
-  const destroyed = await e2e.tf("destroy", "-input=false", "-auto-approve", "-no-color");
-  assert.equal(destroyed.code, 0, destroyed.stdout + destroyed.stderr);
+  const destroyed = await e2e.destroy();
+  assert.equal(destroyed.code, 0, destroyed.output);
   assert.ok(e2e.changes().includes(`DELETE ${CLUSTERS}/cluster-a?mode=factory-reset`), e2e.changes().join("\n"));
   assert.deepEqual(clusterNames(e2e), []);
 });

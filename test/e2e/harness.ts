@@ -25,6 +25,8 @@ export interface E2E {
   /** init + apply; throws with terraform's output when either fails. */
   initAndApply(): Promise<string>;
   apply(): Promise<{ code: number; output: string }>;
+  /** terraform destroy -auto-approve, its output (stdout and stderr); the request log is kept. */
+  destroy(): Promise<{ code: number; output: string }>;
   applyOk(): Promise<string>;
   /** plan -out, then show -json: the plan, and the plan command's text output. */
   plan(): Promise<{ code: number; output: string; plan?: Plan }>;
@@ -86,6 +88,10 @@ export async function startE2E(options: LocalOperationsCenterOptions): Promise<E
     async apply() {
       oc.clearRequests();
       const result = await e2e.tf("apply", "-input=false", "-auto-approve", "-no-color");
+      return { code: result.code, output: result.stdout + result.stderr };
+    },
+    async destroy() {
+      const result = await e2e.tf("destroy", "-input=false", "-auto-approve", "-no-color");
       return { code: result.code, output: result.stdout + result.stderr };
     },
     async applyOk() {
