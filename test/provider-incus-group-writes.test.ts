@@ -8,7 +8,7 @@ import { incusGroupSchema } from "../src/client/incus-client.js";
 import type { TerraformCommand } from "../src/provider/plugin/terraform-command.js";
 import { UNKNOWN, type ObjectValue } from "../src/provider/plugin/types.js";
 import { incusClusterGroupResource, writtenDifferences } from "../src/provider/resources/incus-cluster-group.js";
-import { OperationsCenterClient } from "../src/client/index.js";
+import type { OperationsCenterClient } from "../src/client/index.js";
 import { capabilities, CLUSTER, errors, type BulkHarness } from "./fixtures/provider/bulk.js";
 import { DESTROY } from "./fixtures/provider/commands.js";
 import { gpuGroup, withIncusClient, withIncusResource } from "./fixtures/provider/incus.js";

@@ -8,10 +8,11 @@ import { getAsset } from "node:sea";
 import { runCached } from "./code-cache.js";
 import { baselineWebAssembly } from "./v8-flags.js";
 
-baselineWebAssembly();
+const builtins = createRequire(process.execPath);
+baselineWebAssembly(builtins);
 
 runCached("process/serve-main.cjs", {
   read: (name) => Buffer.from(getAsset(name)),
   resolve: (from, id) => path.posix.join(path.posix.dirname(from), id),
-  require: createRequire(process.execPath),
+  require: builtins,
 });

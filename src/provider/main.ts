@@ -2,6 +2,7 @@
 // is a set of CommonJS chunks beside this file (scripts/bundle-provider.ts), run with V8's code
 // cache (code-cache.ts). Only the plugin layer loads before the handshake; the provider's own
 // modules load after it (see definition.ts).
+import { createRequire } from "node:module";
 import { fileURLToPath } from "node:url";
 import { runCached } from "./code-cache.js";
 import { unsupportedNode } from "./node-version.js";
@@ -16,6 +17,6 @@ if (tooOld !== undefined) {
   process.exit(1);
 }
 
-baselineWebAssembly();
+baselineWebAssembly(createRequire(import.meta.url));
 // The entry chunk, where scripts/bundle-provider.ts puts it beside this file once bundled.
 runCached(fileURLToPath(new URL("process/serve-main.cjs", import.meta.url)));

@@ -4,14 +4,41 @@
 import { setFlagsFromString } from "node:v8";
 
 /**
+ * Node.js's own modules the provider process uses after start: the plugin protocol (HTTP/2 over
+ * TLS), undici (HTTP/1.1, TLS, its timers and performance marks) and Terraform's process checks
+ * (child processes). Node.js compiles its modules with code cached in its binary, which V8 rejects
+ * once any V8 flag differs from the defaults: each of these compiled after the flags below cost the
+ * process 20–30 ms of CPU more (the http2 module alone 15–25 ms), at every one of Terraform's four
+ * starts. test/provider-v8-flags.test.ts checks that a whole apply loads no other one after.
+ */
+const USED_BUILTINS = [
+  "node:http2",
+  "node:tls",
+  "node:net",
+  "node:http",
+  "node:child_process",
+  "node:cluster",
+  "node:assert",
+  "node:diagnostics_channel",
+  "node:perf_hooks",
+  "node:timers/promises",
+  "node:stream/promises",
+  "node:string_decoder",
+  "node:fs/promises",
+];
+
+/**
  * Keeps WebAssembly on V8's baseline compiler (Liftoff). undici parses HTTP/1.1 with llhttp, built to
  * WebAssembly; once its parser function is hot, V8 recompiles it with the optimizing compiler on a
  * background thread, about 0.3–0.5 s of CPU and 40 MB in every provider process that talks to
  * Operations Center. An exiting Node.js process waits for V8's background tasks, so that compile
  * held each configured process 100–200 ms after Terraform's Shutdown (and took a core from
  * Terraform meanwhile). The baseline code parses a provider's responses as fast as it needs to.
+ * The Node.js modules the process uses are loaded first (with `load`, the entry's require), while
+ * Node.js's cached code still fits.
  */
-export function baselineWebAssembly(): void {
+export function baselineWebAssembly(load: (id: string) => unknown): void {
+  for (const id of USED_BUILTINS) load(id);
   // Both flags: with dynamic tiering alone turned off, V8 compiles every function optimized at once.
   setFlagsFromString("--no-wasm-dynamic-tiering --no-wasm-tier-up");
 }

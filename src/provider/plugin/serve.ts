@@ -2,7 +2,7 @@
 // Start-up is on the path of every Terraform command (one plan starts a provider three times),
 // so the handshake line goes out as soon as a plain socket listens: HTTP/2, the provider and
 // the value codec load after it, while Terraform's first connection waits in the listener.
-import { mkdtempSync, rmSync } from "node:fs";
+import { mkdtempSync, rmdirSync, unlinkSync } from "node:fs";
 import { createServer, type Socket } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -47,8 +47,17 @@ export async function serve<Client>(definition: ProviderDefinition<Client>, opti
 
   const log = hclogLogger(options.name === undefined ? undefined : `provider.${options.name}`, undefined, logLevelFrom(process.env));
   const socketDirectory = mkdtempSync(join(tmpdir(), "tfplugin-"));
-  process.on("exit", () => rmSync(socketDirectory, { recursive: true, force: true }));
   const socketPath = join(socketDirectory, "plugin.sock");
+  // The socket, then its directory: rmSync would load one more of Node.js's modules after the V8
+  // flags are set, compiled without its cached code (src/provider/v8-flags.ts).
+  process.on("exit", () => {
+    try {
+      unlinkSync(socketPath);
+      rmdirSync(socketDirectory);
+    } catch {
+      // Left for the system's temporary directory clean-up.
+    }
+  });
 
   const clientCertificatePem = process.env["PLUGIN_CLIENT_CERT"];
   const certificate = clientCertificatePem ? selfSignedCertificate("terraform-plugin") : undefined;

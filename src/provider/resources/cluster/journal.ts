@@ -5,7 +5,7 @@
 // and whether that create still runs. The journal lives in .terraform/, which a fresh checkout
 // lacks: there the marker of the resource's adoption key (bookkeeping.ts) proves the cluster its own.
 import { createHash, randomUUID } from "node:crypto";
-import { mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { mkdirSync, readFileSync, unlinkSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { z } from "zod";
 
@@ -91,7 +91,19 @@ export function findCreate(workDir: string, name: string, now: Date = new Date()
 export function endCreate(workDir: string, name: string, createId: string): void {
   const entry = findCreate(workDir, name, new Date(0));
   if (entry !== undefined && entry.create_id !== createId) return;
-  rmSync(journalFile(workDir, name), { force: true });
+  removeIfPresent(journalFile(workDir, name));
+}
+
+/**
+ * Removes a file unless it is gone already. Not rmSync: that loads one of Node.js's modules, which
+ * after the provider's V8 flags is compiled without its cached code (src/provider/v8-flags.ts).
+ */
+function removeIfPresent(file: string): void {
+  try {
+    unlinkSync(file);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== "ENOENT") throw error;
+  }
 }
 
 /** Whether the create of an entry may still be running: not finished, and its process (on this machine) is alive. */
@@ -138,5 +150,5 @@ export function recentlyReset(workDir: string, servers: readonly string[], withi
 
 /** Forgets the reset record of servers that registered again. */
 export function endReset(workDir: string, servers: readonly string[]): void {
-  for (const server of servers) rmSync(resetFile(workDir, server), { force: true });
+  for (const server of servers) removeIfPresent(resetFile(workDir, server));
 }
