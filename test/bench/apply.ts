@@ -11,6 +11,7 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { startLocalOperationsCenter, type LocalOperationsCenter } from "../../src/local-oc/index.js";
 import { benchClient, benchClusters, clusterPost, createAll, minimalCalls, PARALLELISM, type BenchCluster, type CreateCalls } from "./calls.js";
+import { accountCpu, type CpuAccount } from "./cpu.js";
 import { floorRun, prepareFloor, type FloorWorkspace } from "./floor.js";
 import { timeToExit } from "./processes.js";
 import { benchSeed, buildStack, stackDirectory } from "./stack.js";
@@ -27,6 +28,20 @@ export interface RequestCounts {
   perCluster: Record<string, number>;
 }
 
+/** How many runs of each side have their CPU accounted for, after the timed ones. */
+const CPU_ACCOUNT_RUNS = 3;
+
+export interface CpuSummary {
+  runs: number;
+  wall_ms: number;
+  /** All the Node.js processes terraform started, together. */
+  provider_processes_ms: number;
+  /** By the order they exited: the schema, validate, plan and apply processes. */
+  each_provider_process_ms: number[];
+  terraform_ms: number;
+  local_oc_ms: number;
+}
+
 export interface ApplyResult extends Comparison {
   clusters: number;
   terraformRequests: RequestCounts;
@@ -39,6 +54,8 @@ export interface ApplyResult extends Comparison {
   floor_vs_direct: number;
   /** The same applies against the direct calls made by a node process of their own, spawn to exit. */
   vs_direct_process: Comparison;
+  /** Where the CPU of this apply and of the floor's goes (medians of CPU_ACCOUNT_RUNS untimed runs each). */
+  cpu: { subject: CpuSummary; floor: CpuSummary; note: string };
 }
 
 function perCluster(oc: LocalOperationsCenter, clusters: number): RequestCounts {
@@ -83,11 +100,40 @@ async function timedOnLocalOC(clusters: readonly BenchCluster[], configDir: stri
   }
 }
 
-function terraformRun({ stackDir, configDir, env }: PreparedStack, clusters: readonly BenchCluster[]): Promise<Timed> {
-  // Fresh state: no state file, no create journal of an earlier run.
+/** Fresh state: no state file, no create journal of an earlier run. */
+function freshState(stackDir: string): void {
   removeState(stackDir);
   rmSync(join(stackDir, ".terraform", "oc-cdktf"), { recursive: true, force: true });
+}
+
+function terraformRun({ stackDir, configDir, env }: PreparedStack, clusters: readonly BenchCluster[]): Promise<Timed> {
+  freshState(stackDir);
   return timedOnLocalOC(clusters, configDir, "terraform apply", () => timeApply(stackDir, { ...env, OPERATIONS_CENTER_CONF: configDir }));
+}
+
+/** The same apply, its CPU accounted for (cpu.ts): the local OC's counted from its start to terraform's exit only. */
+async function accountedTerraformRun({ stackDir, configDir, env }: PreparedStack, clusters: readonly BenchCluster[]): Promise<CpuAccount> {
+  freshState(stackDir);
+  let account: CpuAccount | undefined;
+  await timedOnLocalOC(clusters, configDir, "terraform apply (CPU accounted)", async () => {
+    account = await accountCpu({ ...env, OPERATIONS_CENTER_CONF: configDir }, (hooked) => timeApply(stackDir, hooked), true);
+    return account.wallMs;
+  });
+  return account!;
+}
+
+/** Medians of the accounted runs of one side. */
+function cpuSummary(accounts: readonly CpuAccount[]): CpuSummary {
+  const median = (values: readonly number[]): number => Math.round(summarize(values).median);
+  const processes = Math.max(...accounts.map((a) => a.providerProcessesMs.length));
+  return {
+    runs: accounts.length,
+    wall_ms: median(accounts.map((a) => a.wallMs)),
+    provider_processes_ms: median(accounts.map((a) => a.providerProcessesMs.reduce((x, y) => x + y, 0))),
+    each_provider_process_ms: Array.from({ length: processes }, (_, i) => median(accounts.map((a) => a.providerProcessesMs[i] ?? 0))),
+    terraform_ms: median(accounts.map((a) => a.terraformMs)),
+    local_oc_ms: median(accounts.map((a) => a.localOcMs)),
+  };
 }
 
 /**
@@ -186,6 +232,13 @@ export async function benchApply(options: ApplyOptions): Promise<ApplyResult> {
       directProcess.push(await directProcessRun(clusters, stack));
       providerPattern.push(await directRun(clusters, stack.configDir, providerCalls));
     }
+    const accounted: CpuAccount[] = [];
+    const floorAccounted: CpuAccount[] = [];
+    for (let run = 0; run < Math.min(runs, CPU_ACCOUNT_RUNS); run++) {
+      progress(`apply of ${clusters.length} clusters, CPU accounted: run ${run + 1}`);
+      accounted.push(await accountedTerraformRun(stack, clusters));
+      floorAccounted.push(await accountCpu(stack.floor.env, (hooked) => floorRun({ ...stack.floor, env: hooked }, clusters), false));
+    }
     const subject = summarize(viaTerraform.map((r) => r.ms));
     const reference = summarize(direct.map((r) => r.ms));
     const floorTime = summarize(floor);
@@ -214,6 +267,14 @@ export async function benchApply(options: ApplyOptions): Promise<ApplyResult> {
         `the same applies vs \`node ${DIRECT_CALLS_SCRIPT} <config dir> ${clusters.length}\` from spawn to exit: node start-up, client set-up from the CLI configuration, ` +
           `the same POST and GET per cluster with ${PARALLELISM} workers, client close; fresh local OC per run`,
       ),
+      cpu: {
+        subject: cpuSummary(accounted),
+        floor: cpuSummary(floorAccounted),
+        note:
+          "CPU ms, medians of untimed runs after the timed ones: each Node.js process terraform started (its own CPU, written at its exit by a hook loaded with " +
+          "NODE_OPTIONS=--import, on both sides), terraform's own (the CPU of the children the bench waited for, /proc/self/stat cutime + cstime, less those processes), " +
+          "and the local OC's (the bench process's own, from terraform's start to its exit). On 2 cores the apply of many clusters waits for the CPU of all three.",
+      },
     };
   });
 }

@@ -17,6 +17,7 @@ import { join } from "node:path";
 import type { LocalOperationsCenter } from "../../src/local-oc/index.js";
 import { minimalReads, synthFleet, type Fleet } from "../e2e/fleet-scenario.js";
 import { benchClusters, PARALLELISM } from "./calls.js";
+import { childrenCpuMs, ownCpuMs } from "./cpu.js";
 import { buildFleet } from "./fleet.js";
 import { floorRun, prepareFloor } from "./floor.js";
 import { runOk } from "./processes.js";
@@ -109,16 +110,6 @@ function watchProviders(): { onSpawn: (pid: number) => void; stop: () => number 
   };
 }
 
-/**
- * CPU ms of the children this process has waited for: terraform, with the provider processes it
- * waited for (cutime + cstime of /proc/self/stat, in clock ticks of 10 ms on Linux).
- */
-function childrenCpuMs(): number {
-  const stat = readFileSync("/proc/self/stat", "utf8");
-  const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
-  return (Number(fields[13]) + Number(fields[14])) * 10;
-}
-
 interface TimedPlan {
   ms: number;
   cpuMs: number;
@@ -137,8 +128,7 @@ async function timePlan(dir: string, env: NodeJS.ProcessEnv, onSpawn?: (pid: num
     ...(onSpawn === undefined ? {} : { onSpawn }),
   });
   const ms = performance.now() - started;
-  const own = process.cpuUsage(ownBefore);
-  return { ms, cpuMs: childrenCpuMs() - cpuBefore, localOcCpuMs: (own.user + own.system) / 1000 };
+  return { ms, cpuMs: childrenCpuMs() - cpuBefore, localOcCpuMs: ownCpuMs(ownBefore) };
 }
 
 /** Writes into `dir` the state of `full` restricted to the resources of the given clusters. */

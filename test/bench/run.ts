@@ -166,7 +166,12 @@ async function main(): Promise<void> {
       `terraform apply of ${a.clusters} clusters (one member each) vs the toy provider's apply of ${a.clusters} notes (terraform_floor), runs interleaved`,
       APPLY_VS_FLOOR_GOAL,
     ),
+    cpu: a.cpu,
   }));
+  const applyVsFloorResult = (clusters: number) => {
+    const found = applyVsFloor.find((a) => a.clusters === clusters);
+    return found === undefined ? undefined : { ...found.comparison, cpu: found.cpu };
+  };
   const smallestPlan = plans.sizes[0]!;
   const readGoal = minimalReads(1, FLEET_MEMBERS);
   const reads = countSummary(smallestPlan.readsPerCluster);
@@ -249,6 +254,15 @@ async function main(): Promise<void> {
   process.stdout.write(`synth median per cluster (ms), by stack size: ${perCluster}\n`);
   process.stdout.write(`requests per cluster (median run): ${requests}\n`);
   process.stdout.write(
+    `CPU of an apply (ms, medians of untimed runs; Node.js processes by exit order / terraform / local OC): ${applyVsFloor
+      .map(
+        ({ clusters, cpu }) =>
+          `${clusters} clusters ${cpu.subject.each_provider_process_ms.join("+")} / ${cpu.subject.terraform_ms} / ${cpu.subject.local_oc_ms}, ` +
+          `floor ${cpu.floor.each_provider_process_ms.join("+")} / ${cpu.floor.terraform_ms}`,
+      )
+      .join("; ")}\n`,
+  );
+  process.stdout.write(
     `plan time per added cluster (ms, medians, wall / CPU of terraform + providers): ${plans.increments.map((i) => `${i.from}->${i.to}: ${i.msPerCluster.toFixed(1)} / ${i.cpuMsPerCluster.toFixed(1)}`).join("; ")}; ` +
       `the ${plans.sizes.at(-1)!.clusters}-cluster fleet was built and checked to plan no change in ${(plans.fleetBuildMs / 1000).toFixed(1)} s (untimed)\n`,
   );
@@ -275,8 +289,8 @@ async function main(): Promise<void> {
       ...inSeconds(singleApply.apply),
       note: "terraform apply -auto-approve of one cluster (fresh local OC and state per run): about the fixed cost of every apply, four provider processes included",
     },
-    apply_vs_floor_10: applyVsFloor.find((a) => a.clusters === 10)?.comparison,
-    apply_vs_floor_100: applyVsFloor.find((a) => a.clusters === 100)?.comparison,
+    apply_vs_floor_10: applyVsFloorResult(10),
+    apply_vs_floor_100: applyVsFloorResult(100),
     plan_reads_per_cluster: {
       ...reads,
       goal: { max: readGoal, met: reads.max <= readGoal },
