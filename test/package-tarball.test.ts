@@ -50,7 +50,7 @@ test("the tarball is at most 1 MB and holds only the library, the CLI, the provi
     "README.md",
     "package.json",
     "dist/cli/main.js",
-    "dist/provider/main.js",
+    "dist/provider/main.cjs",
     "dist/lib/constructs/index.js",
     "dist/lib/constructs/index.mjs",
   ]) {

@@ -26,7 +26,7 @@ function packageRoot(): string {
 
 /** This package's bundle of the provider process (dist/provider/, see scripts/bundle-provider.ts). */
 const PROVIDER_BUNDLE = path.join(packageRoot(), "dist", "provider");
-export const PROVIDER_ENTRY = path.join(PROVIDER_BUNDLE, "main.js");
+export const PROVIDER_ENTRY = path.join(PROVIDER_BUNDLE, "main.cjs");
 
 export const LAUNCHER_NAME = `terraform-provider-${PROVIDER_TYPE}_v${PROVIDER_VERSION}`;
 
@@ -92,7 +92,7 @@ const LAUNCHER_SCRIPT = [
   `  echo "${LAUNCHER_NAME}: node (Node.js 20.18 or later) is not on PATH; install Node.js, or use the provider executable that needs no Node.js" >&2`,
   "  exit 1",
   "fi",
-  `exec node "$dir/${BUNDLE_DIR}/main.js" "$@"`,
+  `exec node "$dir/${BUNDLE_DIR}/main.cjs" "$@"`,
   "",
 ].join("\n");
 
@@ -121,12 +121,9 @@ export function providerPackage(): PackageFile[] {
   if (!existsSync(PROVIDER_ENTRY)) {
     throw new Error(`the provider bundle ${PROVIDER_ENTRY} is missing: run \`npm run build\` in cdktf-operations-center first`);
   }
-  packaged = [
-    { name: LAUNCHER_NAME, data: Buffer.from(LAUNCHER_SCRIPT), mode: 0o755 },
-    // Marks the bundle as ES modules whatever package.json lies above the place it is installed in.
-    { name: `${BUNDLE_DIR}/package.json`, data: Buffer.from('{ "type": "module" }\n'), mode: 0o644 },
-    ...bundleFiles(PROVIDER_BUNDLE),
-  ].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+  packaged = [{ name: LAUNCHER_NAME, data: Buffer.from(LAUNCHER_SCRIPT), mode: 0o755 }, ...bundleFiles(PROVIDER_BUNDLE)].sort((a, b) =>
+    a.name < b.name ? -1 : a.name > b.name ? 1 : 0,
+  );
   return packaged;
 }
 
