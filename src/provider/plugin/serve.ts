@@ -51,11 +51,12 @@ export async function serve<Client>(definition: ProviderDefinition<Client>, opti
   // The socket, then its directory: rmSync would load one more of Node.js's modules after the V8
   // flags are set, compiled without its cached code (src/provider/v8-flags.ts).
   process.on("exit", () => {
-    try {
-      unlinkSync(socketPath);
-      rmdirSync(socketDirectory);
-    } catch {
-      // Left for the system's temporary directory clean-up.
+    for (const remove of [() => unlinkSync(socketPath), () => rmdirSync(socketDirectory)]) {
+      try {
+        remove();
+      } catch {
+        // Never made (a failed listen), or gone: what is left is the system's temporary directory's.
+      }
     }
   });
 
