@@ -88,6 +88,16 @@ test("without PLUGIN_CLIENT_CERT it serves plaintext; SIGTERM exits 0", { timeou
   assert.equal(existsSync(dirname(socketPath)), false);
 });
 
+test("a SIGTERM as soon as the handshake line is read still exits 0 and removes the socket", { timeout: 60_000 }, async () => {
+  // Whoever reads the line may signal at once: the handler must be there before the line is.
+  for (let run = 0; run < 5; run++) {
+    const plugin = await start({ TF_PLUGIN_MAGIC_COOKIE: COOKIE });
+    plugin.child.kill("SIGTERM");
+    assert.equal(await plugin.exit, 0, `run ${run + 1}: ${plugin.stderr()}`);
+    assert.equal(existsSync(dirname(plugin.handshake[3])), false, `run ${run + 1}`);
+  }
+});
+
 test("started by hand (no magic cookie) it explains itself and exits 1", { timeout: 30_000 }, async () => {
   const child = spawn(process.execPath, [entry], { env: { PATH: process.env["PATH"] ?? "" }, stdio: ["ignore", "pipe", "pipe"] });
   let stdout = "";

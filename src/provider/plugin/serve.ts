@@ -97,13 +97,15 @@ export async function serve<Client>(definition: ProviderDefinition<Client>, opti
   });
   listener.on("error", (error: Error) => log.debug("listener error", { error: error.message }));
 
-  const serverCertificate = certificate ? Buffer.from(certificate.der).toString("base64").replace(/=+$/, "") : "";
-  process.stdout.write(`1|${APP_PROTOCOL_VERSION}|unix|${socketPath}|grpc|${serverCertificate}\n`);
-
+  // Handled before the handshake line goes out: whoever reads it may signal at once, and a signal
+  // without a handler would end the process without its clean-up.
   process.on("SIGTERM", () => stop("SIGTERM"));
   // Ctrl-C at a terminal reaches the whole process group, providers included, but Terraform
   // stops providers through StopProvider: an interrupt must not end a running apply here.
   process.on("SIGINT", () => log.debug("ignoring SIGINT; Terraform stops providers with StopProvider"));
+
+  const serverCertificate = certificate ? Buffer.from(certificate.der).toString("base64").replace(/=+$/, "") : "";
+  process.stdout.write(`1|${APP_PROTOCOL_VERSION}|unix|${socketPath}|grpc|${serverCertificate}\n`);
   setInterval(stopping, PARENT_POLL_MS).unref();
 
   const [{ grpcServer }, { createService }] = await Promise.all([import("./grpc/server.js"), import("./service.js")]);
