@@ -6,10 +6,10 @@ import { createRequire } from "node:module";
 import * as path from "node:path";
 import { getAsset } from "node:sea";
 import { runCached } from "./code-cache.js";
-import { baselineWebAssembly } from "./v8-flags.js";
+import { setV8Flags } from "./v8-flags.js";
 
 const builtins = createRequire(process.execPath);
-baselineWebAssembly(builtins);
+setV8Flags(builtins);
 
 runCached("process/serve-main.cjs", {
   read: (name) => Buffer.from(getAsset(name)),

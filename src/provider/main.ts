@@ -6,7 +6,7 @@ import { createRequire } from "node:module";
 import { fileURLToPath } from "node:url";
 import { runCached } from "./code-cache.js";
 import { unsupportedNode } from "./node-version.js";
-import { baselineWebAssembly } from "./v8-flags.js";
+import { setV8Flags } from "./v8-flags.js";
 
 // Said before anything loads that an old Node cannot run (on Node 18, undici fails with
 // "File is not defined"). On stdout: Terraform shows a plugin's first stdout line when it is no
@@ -17,6 +17,6 @@ if (tooOld !== undefined) {
   process.exit(1);
 }
 
-baselineWebAssembly(createRequire(import.meta.url));
+setV8Flags(createRequire(import.meta.url));
 // The entry chunk, where scripts/bundle-provider.ts puts it beside this file once bundled.
 runCached(fileURLToPath(new URL("process/serve-main.cjs", import.meta.url)));
