@@ -442,11 +442,9 @@ export async function createCluster(effects: Effects, desired: ClusterValue, sec
  * next apply's update removes the mark, and until then a destroy refuses, as for a leftover.
  */
 async function markSaved(client: ProviderClient, name: string, live: { cluster: Cluster; etag?: string }): Promise<{ cluster: Cluster; warning?: Diagnostic }> {
-  const put = savedPut(live.cluster);
-  if (put === undefined) return { cluster: live.cluster };
   try {
-    await putSettings(client, name, savedPut, live);
-    return { cluster: { ...live.cluster, properties: put.properties } };
+    const sent = await putSettings(client, name, savedPut, live);
+    return { cluster: sent === undefined ? live.cluster : { ...live.cluster, properties: sent.properties } };
   } catch (error) {
     return {
       cluster: live.cluster,
@@ -568,20 +566,25 @@ async function waitForEvacuation(effects: Effects, server: string): Promise<void
   );
 }
 
-/** One PUT of what `change` makes of the live cluster, when it changes anything (undefined: nothing to write). */
+/**
+ * One PUT of what `change` makes of the live cluster, when it changes anything (undefined: nothing
+ * to write). Resolves with the PUT sent, if one was.
+ */
 async function putSettings(
   client: ProviderClient,
   name: string,
   change: (live: Cluster) => ClusterPut | undefined,
   fresh?: { cluster: Cluster; etag?: string },
-): Promise<void> {
+): Promise<ClusterPut | undefined> {
   // The first attempt may use the caller's fresh read; the retry after a 412 reads again.
   let current = fresh;
-  await retryOnPreconditionFailed(async () => {
+  return retryOnPreconditionFailed(async () => {
     const { cluster, etag } = current ?? (await client.api.getCluster(name));
     current = undefined;
     const put = change(cluster);
-    if (put !== undefined && putChanges(cluster, put)) await client.api.updateCluster(name, put, ifMatch(etag));
+    if (put === undefined || !putChanges(cluster, put)) return undefined;
+    await client.api.updateCluster(name, put, ifMatch(etag));
+    return put;
   });
 }
 
