@@ -5,8 +5,12 @@
 // cluster becomes ready, presents the new certificate after PUT /clusters/{name}/certificate,
 // moves with a rename and closes when the cluster goes. A real cluster is reached at its members'
 // addresses; here every cluster gets 127.0.0.1 (or the local OC's host) and a free port.
-import { createServer, type Server } from "node:https";
+// The port is bound when the cluster becomes ready, its TLS context made at its first connection:
+// a TLS context costs 1.2-1.8 ms of CPU here, and most clusters of a large fleet or bench are never
+// reached through their Incus API.
+import { createServer as createHttpsServer, type Server as HttpsServer } from "node:https";
 import type { IncomingMessage, ServerResponse } from "node:http";
+import { createServer as createNetServer, type Server as NetServer } from "node:net";
 import type { Store } from "../state.js";
 import { clusterKeyPair } from "./trust.js";
 
@@ -14,9 +18,17 @@ type IncusRequestHandler = (cluster: string, req: IncomingMessage, res: ServerRe
 
 interface Listener {
   cluster: string;
-  server: Server;
+  /** Holds the port; hands each connection to `https`. */
+  server: NetServer;
+  /** Made at the first connection, with the key pair then current. */
+  https?: HttpsServer;
+  pair: KeyPair;
   url: string;
+}
+
+interface KeyPair {
   certificate: string;
+  key: string;
 }
 
 /** A cluster's Incus API address and the certificate it presents. */
@@ -38,13 +50,13 @@ export class IncusListeners {
   /** The endpoints now served, in cluster name order. */
   endpoints(): IncusEndpoint[] {
     return [...this.listeners.values()]
-      .map((l) => ({ cluster: l.cluster, url: l.url, certificate: l.certificate }))
+      .map((l) => ({ cluster: l.cluster, url: l.url, certificate: l.pair.certificate }))
       .sort((a, b) => (a.cluster < b.cluster ? -1 : a.cluster > b.cluster ? 1 : 0));
   }
 
   endpoint(cluster: string): IncusEndpoint | undefined {
     const l = this.listeners.get(cluster);
-    return l === undefined ? undefined : { cluster: l.cluster, url: l.url, certificate: l.certificate };
+    return l === undefined ? undefined : { cluster: l.cluster, url: l.url, certificate: l.pair.certificate };
   }
 
   /**
@@ -52,7 +64,7 @@ export class IncusListeners {
    * Returns true when an address or a certificate changed.
    */
   async sync(): Promise<boolean> {
-    const wanted = new Map<string, { certificate: string; key: string }>();
+    const wanted = new Map<string, KeyPair>();
     for (const c of this.store.data.clusters) {
       const pair = clusterKeyPair(this.store.data, c.name);
       if (c.status === "ready" && pair !== undefined) wanted.set(c.name, pair);
@@ -62,12 +74,12 @@ export class IncusListeners {
       if (wanted.has(name)) continue;
       this.listeners.delete(name);
       // A renamed cluster keeps its listener (and address): same certificate, new name.
-      const renamed = [...wanted].find(([other, pair]) => !this.listeners.has(other) && pair.certificate === listener.certificate);
+      const renamed = [...wanted].find(([other, pair]) => !this.listeners.has(other) && pair.certificate === listener.pair.certificate);
       if (renamed !== undefined) {
         listener.cluster = renamed[0];
         this.listeners.set(renamed[0], listener);
       } else {
-        await close(listener.server);
+        await close(listener);
       }
       changed = true;
     }
@@ -76,9 +88,9 @@ export class IncusListeners {
       if (listener === undefined) {
         this.listeners.set(name, await this.open(name, pair));
         changed = true;
-      } else if (listener.certificate !== pair.certificate) {
-        listener.server.setSecureContext({ key: pair.key, cert: pair.certificate, minVersion: "TLSv1.3" });
-        listener.certificate = pair.certificate;
+      } else if (listener.pair.certificate !== pair.certificate) {
+        listener.https?.setSecureContext(tlsOptions(pair));
+        listener.pair = pair;
         changed = true;
       }
     }
@@ -88,31 +100,39 @@ export class IncusListeners {
   async close(): Promise<void> {
     const all = [...this.listeners.values()];
     this.listeners.clear();
-    await Promise.all(all.map((l) => close(l.server)));
+    await Promise.all(all.map(close));
   }
 
-  private async open(cluster: string, pair: { certificate: string; key: string }): Promise<Listener> {
+  private async open(cluster: string, pair: KeyPair): Promise<Listener> {
     // The handler reads the name from the listener, so that a rename takes effect at once.
-    const named = { cluster };
-    const server = createServer({ key: pair.key, cert: pair.certificate, minVersion: "TLSv1.3", requestCert: true, rejectUnauthorized: false }, (req, res) =>
-      this.handle(named.cluster, req, res),
-    );
+    const listener: Listener = { cluster, pair, url: "", server: createNetServer() };
+    listener.server.on("connection", (socket) => {
+      listener.https ??= createHttpsServer({ ...tlsOptions(listener.pair), requestCert: true, rejectUnauthorized: false }, (req, res) =>
+        this.handle(listener.cluster, req, res),
+      );
+      listener.https.emit("connection", socket);
+    });
     await new Promise<void>((resolveListen, reject) => {
-      server.once("error", reject);
-      server.listen(0, this.host, () => {
-        server.off("error", reject);
+      listener.server.once("error", reject);
+      listener.server.listen(0, this.host, () => {
+        listener.server.off("error", reject);
         resolveListen();
       });
     });
-    const address = server.address();
+    const address = listener.server.address();
     const port = typeof address === "object" && address !== null ? address.port : 0;
-    return Object.assign(named, { server, url: `https://${this.host.includes(":") ? `[${this.host}]` : this.host}:${port}`, certificate: pair.certificate });
+    listener.url = `https://${this.host.includes(":") ? `[${this.host}]` : this.host}:${port}`;
+    return listener;
   }
 }
 
-function close(server: Server): Promise<void> {
+function tlsOptions(pair: KeyPair) {
+  return { key: pair.key, cert: pair.certificate, minVersion: "TLSv1.3" } as const;
+}
+
+function close(listener: Listener): Promise<void> {
   return new Promise((resolveClose) => {
-    server.close(() => resolveClose());
-    server.closeAllConnections();
+    listener.server.close(() => resolveClose());
+    listener.https?.closeAllConnections();
   });
 }
