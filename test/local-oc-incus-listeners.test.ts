@@ -95,6 +95,17 @@ test("a cluster's listener presents the cluster certificate, and the new one aft
     assert.equal(h.oc.incusEndpoint("c1")!.url, url, "the address stays");
   }));
 
+test("a certificate PUT before anyone reached the listener: its first connection presents the new certificate", () =>
+  withCluster(async (h, url) => {
+    const replacement = await createSelfSignedCertificate({ commonName: "c1 new", usage: "server" });
+    const put = await h.call("PUT", "/1.0/provisioning/clusters/c1/certificate", {
+      cluster_certificate: replacement.certificate,
+      cluster_certificate_key: replacement.key,
+    });
+    assert.equal(put.status, 200, put.text);
+    assert.equal((await incusCall(url, "GET", "/1.0")).presented, certificateFingerprint(replacement.certificate));
+  }));
+
 test("an untrusted client sees GET /1.0 as untrusted and is refused everywhere else; OC's own client is not trusted by default", () =>
   withCluster(async (h, url) => {
     const stranger = await createSelfSignedCertificate({ commonName: "stranger", usage: "client" });
