@@ -36,31 +36,38 @@ describe("TLS sessions of a pinned server", () => {
     await Promise.all(servers.map((server) => server.close()));
   });
 
-  it("ten requests at once: one full handshake, nine connections resume its session, every one with the client certificate", async () => {
-    // Every reply waits until all ten requests have arrived (at most 10 s), so each needs its own connection.
-    const held: (() => void)[] = [];
-    const server = await startTestServer(serverPair, (_request, response) => {
-      held.push(() => sendSync(response, info));
-      if (held.length === 10) for (const reply of held) reply();
+  for (const protocol of ["TLSv1.3", "TLSv1.2"] as const) {
+    it(`ten requests at once over ${protocol}: one full handshake, nine connections resume its session, every one with the client certificate`, async () => {
+      // Every reply waits until all ten requests have arrived (at most 10 s), so each needs its own connection.
+      const held: (() => void)[] = [];
+      const server = await startTestServer(
+        serverPair,
+        (_request, response) => {
+          held.push(() => sendSync(response, info));
+          if (held.length === 10) for (const reply of held) reply();
+        },
+        0,
+        protocol,
+      );
+      servers.push(server);
+      const release = setTimeout(() => {
+        for (const reply of held.splice(0)) reply();
+      }, 10_000);
+      const client = pinnedClient(server, 10);
+      const replies = await Promise.all(Array.from({ length: 10 }, () => client.getServerInfo()));
+      clearTimeout(release);
+      assert.deepEqual(
+        replies.map((reply) => reply.auth),
+        Array(10).fill("tls"),
+      );
+      assert.equal(server.connections(), 10);
+      assert.equal(server.resumedConnections(), 9);
+      assert.deepEqual(
+        server.requests.map((request) => request.clientFingerprint),
+        Array(10).fill(certificateFingerprint(clientPair.certificate)),
+      );
     });
-    servers.push(server);
-    const release = setTimeout(() => {
-      for (const reply of held.splice(0)) reply();
-    }, 10_000);
-    const client = pinnedClient(server, 10);
-    const replies = await Promise.all(Array.from({ length: 10 }, () => client.getServerInfo()));
-    clearTimeout(release);
-    assert.deepEqual(
-      replies.map((reply) => reply.auth),
-      Array(10).fill("tls"),
-    );
-    assert.equal(server.connections(), 10);
-    assert.equal(server.resumedConnections(), 9);
-    assert.deepEqual(
-      server.requests.map((request) => request.clientFingerprint),
-      Array(10).fill(certificateFingerprint(clientPair.certificate)),
-    );
-  });
+  }
 
   it("a server restarted on the same address with another certificate is refused, though the client holds a session of the first", async () => {
     const first = await startTestServer(serverPair, (_request, response) => sendSync(response, info));
