@@ -62,7 +62,8 @@ const TICKET_WAIT_MS = 1_000;
  * session yet, the first connection to it goes alone and the others wait for its ticket, its
  * failure or its close, at most TICKET_WAIT_MS; a server that sent no ticket in that time is not
  * waited for again. Operations Center sends TLS 1.3 tickets after the handshake
- * (operations-center@41a98e0 internal/api/listener/fancytls.go keeps Go's session tickets on).
+ * (operations-center@41a98e0 internal/api/listener/fancytls.go keeps Go's session tickets on), and so
+ * does an Incus cluster (incus@be7afc5 shared/tls/tls.go, InitTLSConfig).
  */
 class AcceptedSessions {
   readonly #tickets = new Map<string, Buffer>();
