@@ -1,65 +1,26 @@
 // Pinning a CA-issued leaf certificate: accepted when the server presents exactly that leaf (with
 // or without its chain), as the incus and operations-center CLIs accept it; every other
-// certificate, and the pinned one once expired, is refused. The CA and leaves are made with the openssl CLI, since
-// src/x509 issues only self-signed certificates.
+// certificate, and the pinned one once expired, is refused. The certificates are made with the
+// openssl CLI (fixtures/client/ca.ts).
 import assert from "node:assert/strict";
-import { execFileSync } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import * as path from "node:path";
 import { after, before, describe, it } from "node:test";
 import { OperationsCenterClient, OperationsCenterError } from "../src/client/index.js";
 import { certificateFingerprint, type KeyPair } from "../src/local-oc/certificates.js";
+import { EC_KEY, openssl, testCa } from "./fixtures/client/ca.js";
 import { sendSync, startTestServer, type TestServer } from "./fixtures/client/server.js";
 
 const info = { api_status: "devel", api_version: "1.0", auth: "tls", auth_methods: ["tls"], server_version: "0.3.1" };
 
-/** A CA and leaves it issues, for `usage` (the extended key usage). */
+/** A CA, leaves it issues, and self-signed certificates out of their validity. */
 function issue(dir: string) {
-  const openssl = (...args: string[]) => execFileSync("openssl", args, { cwd: dir, stdio: ["ignore", "ignore", "pipe"] });
-  const ec = ["-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256", "-nodes"];
-  openssl(
-    "req",
-    "-x509",
-    ...ec,
-    "-keyout",
-    "ca.key",
-    "-out",
-    "ca.crt",
-    "-subj",
-    "/CN=test-ca",
-    "-days",
-    "2",
-    "-addext",
-    "basicConstraints=critical,CA:TRUE",
-    "-addext",
-    "keyUsage=critical,keyCertSign",
-  );
-  const leaf = (name: string, usage: string): KeyPair => {
-    writeFileSync(path.join(dir, `${name}.ext`), `subjectAltName=DNS:oc.example.invalid\nextendedKeyUsage=${usage}\n`);
-    openssl("req", ...ec, "-keyout", `${name}.key`, "-out", `${name}.csr`, "-subj", "/CN=oc.example.invalid");
-    openssl(
-      "x509",
-      "-req",
-      "-in",
-      `${name}.csr`,
-      "-CA",
-      "ca.crt",
-      "-CAkey",
-      "ca.key",
-      "-CAcreateserial",
-      "-out",
-      `${name}.crt`,
-      "-days",
-      "1",
-      "-extfile",
-      `${name}.ext`,
-    );
-    return { certificate: readFileSync(path.join(dir, `${name}.crt`), "utf8"), key: readFileSync(path.join(dir, `${name}.key`), "utf8") };
-  };
+  const ca = testCa(dir);
+  const run = (...args: string[]) => openssl(dir, ...args);
   // Self-signed, valid until a day before it was made.
-  openssl("req", ...ec, "-keyout", "expired.key", "-out", "expired.csr", "-subj", "/CN=oc.example.invalid");
-  openssl("x509", "-req", "-in", "expired.csr", "-signkey", "expired.key", "-days", "-1", "-out", "expired.crt");
+  run("req", ...EC_KEY, "-keyout", "expired.key", "-out", "expired.csr", "-subj", "/CN=oc.example.invalid");
+  run("x509", "-req", "-in", "expired.csr", "-signkey", "expired.key", "-days", "-1", "-out", "expired.crt");
   // Self-signed, valid only from 2099 on (openssl ca is the CLI's only way to set the start date).
   writeFileSync(
     path.join(dir, "future.cnf"),
@@ -67,8 +28,8 @@ function issue(dir: string) {
   );
   writeFileSync(path.join(dir, "index.txt"), "");
   writeFileSync(path.join(dir, "serial"), "01\n");
-  openssl("req", ...ec, "-keyout", "future.key", "-out", "future.csr", "-subj", "/CN=oc.example.invalid");
-  openssl(
+  run("req", ...EC_KEY, "-keyout", "future.key", "-out", "future.csr", "-subj", "/CN=oc.example.invalid");
+  run(
     "ca",
     "-batch",
     "-config",
@@ -88,10 +49,10 @@ function issue(dir: string) {
   return {
     future: { certificate: readFileSync(path.join(dir, "future.crt"), "utf8"), key: readFileSync(path.join(dir, "future.key"), "utf8") },
     expired: { certificate: readFileSync(path.join(dir, "expired.crt"), "utf8"), key: readFileSync(path.join(dir, "expired.key"), "utf8") },
-    ca: readFileSync(path.join(dir, "ca.crt"), "utf8"),
-    leaf: leaf("leaf", "serverAuth"),
-    other: leaf("other", "serverAuth"),
-    clientOnly: leaf("client-only", "clientAuth"),
+    ca: ca.ca,
+    leaf: ca.leaf("leaf", "serverAuth"),
+    other: ca.leaf("other", "serverAuth"),
+    clientOnly: ca.leaf("client-only", "clientAuth"),
   };
 }
 

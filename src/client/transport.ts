@@ -16,6 +16,7 @@ import { OperationsCenterError } from "./errors.js";
 import { maskApiSecrets } from "../config/redact-request.js";
 import { withQuery } from "./path.js";
 import { PIN_MISMATCH, fingerprintOf, pinnedConnector } from "./pinning.js";
+import { resumingConnector } from "./tls-sessions.js";
 import { REDACTED, redact, redactString } from "./redact.js";
 import { ENV, envFlag, normalizeBaseUrl } from "./remote.js";
 import { defaultTrustStore } from "./trust-store.js";
@@ -235,7 +236,12 @@ export class Transport {
       // One TLS context for every connection: given none, Node.js builds one per connection, parsing
       // the client certificate and key again (about 1 ms each) and, with a CA store, adding every
       // root certificate of it again.
-      connect: pinnedPem === undefined ? { ...connect, secureContext: createSecureContext(connect) } : pinnedConnector(connect, pinnedPem),
+      // OpenSSL and Node.js judge a server without a pin (undici reports a refusal as the connect
+      // error); both connectors resume the sessions of accepted connections (tls-sessions.ts).
+      connect:
+        pinnedPem === undefined
+          ? resumingConnector({ ...connect, secureContext: createSecureContext(connect) }, () => undefined)
+          : pinnedConnector(connect, pinnedPem),
       headersTimeout: this.#options.timeoutMs,
       bodyTimeout: this.#options.timeoutMs,
       connections: this.#options.maxConcurrency,
