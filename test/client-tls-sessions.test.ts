@@ -5,6 +5,7 @@
 import assert from "node:assert/strict";
 import { execFile } from "node:child_process";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { createServer as createNetServer, type AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import * as path from "node:path";
 import { after, before, describe, it } from "node:test";
@@ -109,6 +110,49 @@ try { console.log(JSON.stringify((await Promise.all(Array.from({ length: 10 }, (
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
+  });
+
+  it("a server that never finishes the first handshake: once it fails, the other connections are all tried at once, not one after another", async () => {
+    // Accepts TCP and never answers: each connection ends with the client's connect timeout.
+    const events: string[] = [];
+    const closed: Promise<void>[] = [];
+    let accepted = 0;
+    const silent = createNetServer((socket) => {
+      const n = ++accepted;
+      events.push(`open ${n}`);
+      closed.push(new Promise((resolve) => socket.on("close", () => resolve(void events.push(`close ${n}`)))));
+      socket.on("error", () => {});
+      // Reading, so that the client's close is seen.
+      socket.resume();
+    });
+    await new Promise<void>((resolve) => silent.listen(0, "127.0.0.1", resolve));
+    try {
+      const port = (silent.address() as AddressInfo).port;
+      const client = new OperationsCenterClient({
+        url: `https://127.0.0.1:${port}`,
+        serverCertificate: serverPair.certificate,
+        retries: 0,
+        connectRetryBudgetMs: 0,
+        connectTimeoutMs: 200,
+        maxConcurrency: 5,
+      });
+      clients.push(client);
+      const results = await Promise.allSettled(Array.from({ length: 5 }, () => client.getServerInfo()));
+      assert.deepEqual(
+        results.map((result) => result.status),
+        Array(5).fill("rejected"),
+      );
+      // The server sees each connection close once the client has given up on it.
+      await Promise.all(closed);
+    } finally {
+      await new Promise<void>((resolve) => silent.close(() => resolve()));
+    }
+    assert.equal(accepted, 5);
+    // The first alone; the other four dialled together once it failed, so the third, fourth and
+    // fifth were open before the client gave up on the second (one after another, each would have
+    // waited for the one before it to time out).
+    assert.equal(events[0], "open 1");
+    for (const later of ["open 3", "open 4", "open 5"]) assert.ok(events.indexOf(later) < events.indexOf("close 2"), events.join(", "));
   });
 
   it("a server restarted on the same address with another certificate is refused, though the client holds a session of the first", async () => {

@@ -5,10 +5,11 @@
 // again, and only to the server that issued them: a resumed connection shows no peer certificate
 // to judge (pinning.ts), but its server proves it holds the secret of the accepted handshake.
 // While a server has no session yet, the first connection to it goes alone and the others wait for
-// its ticket, its failure or its close, at most TICKET_WAIT_MS; a server that sent no ticket in
-// that time is not waited for again. Operations Center sends TLS 1.3 tickets after the handshake
-// (operations-center@41a98e0 internal/api/listener/fancytls.go keeps Go's session tickets on), and
-// so does an Incus cluster (incus@be7afc5 shared/tls/tls.go, InitTLSConfig).
+// its ticket, its failure or its close, at most TICKET_WAIT_MS, then all go at once; a server that
+// sent no ticket in that time is not waited for again. Operations Center sends TLS 1.3 tickets
+// after the handshake (operations-center@41a98e0 internal/api/listener/fancytls.go keeps Go's
+// session tickets on), and so does an Incus cluster (incus@be7afc5 shared/tls/tls.go,
+// InitTLSConfig).
 import type { TLSSocket } from "node:tls";
 import { buildConnector, type Connector, type ConnectorOptions } from "./undici.js";
 
@@ -22,26 +23,29 @@ interface Attempt {
   failed(): void;
 }
 
+/** Makes one connection, offering `session` when there is one, and reports on it through `attempt`. */
+type Dial = (session: Buffer | undefined, attempt: Attempt) => void;
+
 class AcceptedSessions {
   readonly #tickets = new Map<string, Buffer>();
   readonly #firstHandshakes = new Map<string, Promise<void>>();
   readonly #ticketless = new Set<string>();
 
-  /**
-   * Calls `dial` with the session to offer `server`, once there is one or none is coming; `dial`
-   * reports what became of its connection through the `Attempt` it is given.
-   */
-  connect(server: string, dial: (session: Buffer | undefined, attempt: Attempt) => void): void {
+  /** Calls `dial` for a connection to `server` with the session to offer, once there is one or none is coming. */
+  connect(server: string, dial: Dial): void {
     const first = this.#firstHandshakes.get(server);
-    if (first !== undefined && !this.#tickets.has(server)) {
-      void first.then(() => this.connect(server, dial));
-      return;
-    }
-    const session = this.#tickets.get(server);
-    if (session !== undefined || this.#ticketless.has(server)) {
-      dial(session, { accepted: (socket) => this.#keepTickets(server, socket), failed: () => {} });
-      return;
-    }
+    // After the first handshake the others go at once, with its ticket or without: one at a time
+    // they would each wait out a server that does not answer.
+    if (first !== undefined) void first.then(() => this.#dialNow(server, dial));
+    else if (this.#tickets.has(server) || this.#ticketless.has(server)) this.#dialNow(server, dial);
+    else this.#dialFirst(server, dial);
+  }
+
+  #dialNow(server: string, dial: Dial): void {
+    dial(this.#tickets.get(server), { accepted: (socket) => this.#keepTickets(server, socket), failed: () => {} });
+  }
+
+  #dialFirst(server: string, dial: Dial): void {
     let settle = () => {};
     this.#firstHandshakes.set(server, new Promise<void>((resolve) => (settle = resolve)));
     const done = () => {
