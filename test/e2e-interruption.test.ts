@@ -63,7 +63,9 @@ test("an apply killed after the rename POST answered: the next apply finds the c
 
 test("a cluster whose read-back failed after the POST is in state, so terraform destroy removes it by its deletion policy", async (t) => {
   const e2e = await started(t);
-  e2e.synth({ a: {} });
+  // Two attempts per request: the read-back's 503s fail the apply at once instead of after the
+  // default 60 s of backoff (what is asserted does not depend on how many).
+  e2e.synth({ a: {}, retry: { maxAttempts: 2 } });
   e2e.oc.setFaults({ after: { method: "POST", path: CLUSTERS, then: "fail" } });
   const applied = await e2e.apply();
   e2e.oc.setFaults({});

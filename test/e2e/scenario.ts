@@ -3,7 +3,7 @@
 import * as path from "node:path";
 import { fileURLToPath } from "node:url";
 import { App, LocalBackend, TerraformOutput, TerraformStack } from "cdktf";
-import { Cluster, ClusterTemplate, OperationsCenter, type ClusterProps } from "../../constructs/index.js";
+import { Cluster, ClusterTemplate, OperationsCenter, type ClusterProps, type OperationsCenterRetry } from "../../constructs/index.js";
 
 export const FIXTURES = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../../../test/fixtures/e2e");
 export const STACK = "clusters";
@@ -20,6 +20,8 @@ export interface ScenarioConfig {
   stack?: string;
   /** Declares the "standard" template (cluster B needs it). @default true */
   template?: boolean;
+  /** The provider block's retry settings. @default the provider's */
+  retry?: OperationsCenterRetry;
 }
 
 /** A secret in A's services config: it must never show in plan, state or provider output. */
@@ -51,7 +53,7 @@ export function synthScenario(outdir: string, config: ScenarioConfig): string {
   const stackName = config.stack ?? STACK;
   const stack = new TerraformStack(app, stackName);
   new LocalBackend(stack, { path: "terraform.tfstate" });
-  new OperationsCenter(stack, "oc", { evacuationTimeout: 60 });
+  new OperationsCenter(stack, "oc", { evacuationTimeout: 60, ...(config.retry === undefined ? {} : { retry: config.retry }) });
   const template =
     config.template === false
       ? undefined
