@@ -13,6 +13,15 @@ export interface KeyPair {
   key: string;
 }
 
+/**
+ * What a listener of the local OC presents: `pair`, over TLS 1.3 only, as Operations Center's own
+ * listener (operations-center@41a98e0 internal/api/listener/fancytls.go) and an Incus cluster's
+ * (incus@be7afc5 shared/tls/tls.go, InitTLSConfig) do.
+ */
+export function listenerTls(pair: KeyPair) {
+  return { key: pair.key, cert: pair.certificate, minVersion: "TLSv1.3" } as const;
+}
+
 interface CertificateOptions {
   /** Subject common name. */
   commonName: string;

@@ -11,6 +11,7 @@
 import { createServer as createHttpsServer, type Server as HttpsServer } from "node:https";
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { createServer as createNetServer, type Server as NetServer } from "node:net";
+import { listenerTls, type KeyPair } from "../certificates.js";
 import type { Store } from "../state.js";
 import { clusterKeyPair } from "./trust.js";
 
@@ -24,11 +25,6 @@ interface Listener {
   https?: HttpsServer;
   pair: KeyPair;
   url: string;
-}
-
-interface KeyPair {
-  certificate: string;
-  key: string;
 }
 
 /** A cluster's Incus API address and the certificate it presents. */
@@ -89,7 +85,7 @@ export class IncusListeners {
         this.listeners.set(name, await this.open(name, pair));
         changed = true;
       } else if (listener.pair.certificate !== pair.certificate) {
-        listener.https?.setSecureContext(tlsOptions(pair));
+        listener.https?.setSecureContext(listenerTls(pair));
         listener.pair = pair;
         changed = true;
       }
@@ -107,7 +103,7 @@ export class IncusListeners {
     // The handler reads the name from the listener, so that a rename takes effect at once.
     const listener: Listener = { cluster, pair, url: "", server: createNetServer() };
     listener.server.on("connection", (socket) => {
-      listener.https ??= createHttpsServer({ ...tlsOptions(listener.pair), requestCert: true, rejectUnauthorized: false }, (req, res) =>
+      listener.https ??= createHttpsServer({ ...listenerTls(listener.pair), requestCert: true, rejectUnauthorized: false }, (req, res) =>
         this.handle(listener.cluster, req, res),
       );
       listener.https.emit("connection", socket);
@@ -124,10 +120,6 @@ export class IncusListeners {
     listener.url = `https://${this.host.includes(":") ? `[${this.host}]` : this.host}:${port}`;
     return listener;
   }
-}
-
-function tlsOptions(pair: KeyPair) {
-  return { key: pair.key, cert: pair.certificate, minVersion: "TLSv1.3" } as const;
 }
 
 function close(listener: Listener): Promise<void> {
