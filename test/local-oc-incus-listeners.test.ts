@@ -189,6 +189,43 @@ test("OC's trusted clients get into the clusters only with the opt-in, which als
     { incusTrustOperationsCenterClients: true, incusSharedRoute: true },
   ));
 
+/** A GET over a connection of its own, offering `session`; what it answered, whether it resumed, and the session it gave. */
+function sessionGet(url: string, client: KeyPair, session?: Buffer): Promise<{ status: number; resumed: boolean; session?: Buffer }> {
+  return new Promise((resolve, reject) => {
+    let ticket: Buffer | undefined;
+    const req = request(
+      url,
+      { agent: false, rejectUnauthorized: false, cert: client.certificate, key: client.key, ...(session === undefined ? {} : { session }) },
+      (res) => {
+        const socket = res.socket as import("node:tls").TLSSocket;
+        res.resume();
+        res.on("end", () => resolve({ status: res.statusCode ?? 0, resumed: socket.isSessionReused(), ...(ticket === undefined ? {} : { session: ticket }) }));
+      },
+    );
+    req.on("socket", (socket) => socket.on("session", (next: Buffer) => (ticket = next)));
+    req.on("error", reject);
+    req.end();
+  });
+}
+
+test("OC's listener and a cluster's Incus listener issue TLS session tickets, and a resumed connection keeps the client certificate of its first handshake", () =>
+  withCluster(
+    async (h, url) => {
+      for (const [listener, path] of [
+        [h.oc.url, "/1.0/provisioning/servers"],
+        [url, "/1.0/cluster/members"],
+      ] as const) {
+        const first = await sessionGet(listener + path, harnessClient(h));
+        assert.deepEqual([first.status, first.resumed], [200, false], listener);
+        assert.ok(first.session !== undefined, `${listener} sent no session ticket`);
+        const again = await sessionGet(listener + path, harnessClient(h), first.session);
+        assert.deepEqual([again.status, again.resumed], [200, true], listener);
+      }
+    },
+    {},
+    { incusTrustOperationsCenterClients: true },
+  ));
+
 test("the scripted faults and the kill point name a listener's requests as logged, /incus/{cluster}/1.0/...", () =>
   withCluster(
     async (h, url) => {
