@@ -4,7 +4,8 @@
 // OC (seeded with exactly the N servers) and, for terraform, fresh state; synth and
 // `terraform init` happen once per N, before any timer. Next to it, interleaved with it: the
 // floor (floor.ts: the same terraform applying N resources of a provider that makes no call)
-// and the direct calls as a process of their own (direct-calls-main.ts), timed spawn to exit.
+// and the direct calls as a process of their own (direct-calls-main.ts), timed spawn to exit, and
+// the calling floor (floor.ts: the toy making this provider's requests as cheaply as Node.js can).
 import { mkdirSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -12,7 +13,7 @@ import { fileURLToPath } from "node:url";
 import { startLocalOperationsCenter, type LocalOperationsCenter } from "../../src/local-oc/index.js";
 import { benchClient, benchClusters, clusterPost, createAll, minimalCalls, PARALLELISM, type BenchCluster, type CreateCalls } from "./calls.js";
 import { accountCpu, type CpuAccount } from "./cpu.js";
-import { floorRun, prepareFloor, type FloorWorkspace } from "./floor.js";
+import { callingFloorRun, floorRun, prepareCallingFloor, prepareFloor, type CallingFloorWorkspace, type FloorWorkspace } from "./floor.js";
 import { timeToExit } from "./processes.js";
 import { benchSeed, buildStack, stackDirectory } from "./stack.js";
 import { compare, medianRatio, summarize, type Comparison, type Summary } from "./stats.js";
@@ -54,8 +55,12 @@ export interface ApplyResult extends Comparison {
   floor_vs_direct: number;
   /** The same applies against the direct calls made by a node process of their own, spawn to exit. */
   vs_direct_process: Comparison;
-  /** Where the CPU of this apply and of the floor's goes (medians of CPU_ACCOUNT_RUNS untimed runs each). */
-  cpu: { subject: CpuSummary; floor: CpuSummary; note: string };
+  /** terraform apply of as many clusters by the calling floor (calling-toy.ts), in ms. */
+  callingFloor: Summary;
+  /** Calling floor median / floor median: the least apply / floor a Node provider making these requests reaches. */
+  calling_floor_vs_floor: number;
+  /** Where the CPU of this apply and of the floors' goes (medians of CPU_ACCOUNT_RUNS untimed runs each). */
+  cpu: { subject: CpuSummary; floor: CpuSummary; callingFloor: CpuSummary; note: string };
 }
 
 function perCluster(oc: LocalOperationsCenter, clusters: number): RequestCounts {
@@ -87,12 +92,17 @@ interface Timed {
 }
 
 /** Runs `create` against a fresh local OC, checks it made every cluster and counts its requests. */
-async function timedOnLocalOC(clusters: readonly BenchCluster[], configDir: string, who: string, create: () => Promise<number>): Promise<Timed> {
+async function timedOnLocalOC(
+  clusters: readonly BenchCluster[],
+  configDir: string,
+  who: string,
+  create: (oc: LocalOperationsCenter) => Promise<number>,
+): Promise<Timed> {
   const oc = await startLocalOperationsCenter({ seed: benchSeed(clusters), createDelayMs: CREATE_DELAY_MS });
   try {
     rmSync(configDir, { recursive: true, force: true });
     await oc.writeClientConfig(configDir);
-    const ms = await create();
+    const ms = await create(oc);
     checkCreated(oc, clusters, who);
     return { ms, requests: perCluster(oc, clusters.length) };
   } finally {
@@ -104,6 +114,20 @@ async function timedOnLocalOC(clusters: readonly BenchCluster[], configDir: stri
 function freshState(stackDir: string): void {
   removeState(stackDir);
   rmSync(join(stackDir, ".terraform", "oc-cdktf"), { recursive: true, force: true });
+}
+
+function callingRun(callingFloor: CallingFloorWorkspace, { configDir }: PreparedStack, clusters: readonly BenchCluster[]): Promise<Timed> {
+  return timedOnLocalOC(clusters, configDir, "calling floor apply", (oc) => callingFloorRun(callingFloor, oc, configDir));
+}
+
+/** The calling floor's apply, its CPU accounted for as the terraform runs' are, the local OC's included. */
+async function accountedCallingRun(callingFloor: CallingFloorWorkspace, { configDir }: PreparedStack, clusters: readonly BenchCluster[]): Promise<CpuAccount> {
+  let account: CpuAccount | undefined;
+  await timedOnLocalOC(clusters, configDir, "calling floor apply (CPU accounted)", async (oc) => {
+    account = await accountCpu(callingFloor.env, (hooked) => callingFloorRun({ ...callingFloor, env: hooked }, oc, configDir), true);
+    return account.wallMs;
+  });
+  return account!;
 }
 
 function terraformRun({ stackDir, configDir, env }: PreparedStack, clusters: readonly BenchCluster[]): Promise<Timed> {
@@ -218,8 +242,10 @@ export async function benchApply(options: ApplyOptions): Promise<ApplyResult> {
   const clusters = benchClusters(options.clusters);
   return inWorkDir(async (work) => {
     const stack = await prepareStack(work, clusters, options.env);
+    const callingFloor = await prepareCallingFloor(work, clusters, stack.env);
     const viaTerraform: Timed[] = [];
     const floor: number[] = [];
+    const calling: Timed[] = [];
     const direct: Timed[] = [];
     const directProcess: Timed[] = [];
     const providerPattern: Timed[] = [];
@@ -228,20 +254,24 @@ export async function benchApply(options: ApplyOptions): Promise<ApplyResult> {
       progress(`apply of ${clusters.length} clusters: run ${run + 1}/${runs}`);
       viaTerraform.push(await terraformRun(stack, clusters));
       floor.push(await floorRun(stack.floor, clusters));
+      calling.push(await callingRun(callingFloor, stack, clusters));
       direct.push(await directRun(clusters, stack.configDir, minimalCalls));
       directProcess.push(await directProcessRun(clusters, stack));
       providerPattern.push(await directRun(clusters, stack.configDir, providerCalls));
     }
     const accounted: CpuAccount[] = [];
     const floorAccounted: CpuAccount[] = [];
+    const callingAccounted: CpuAccount[] = [];
     for (let run = 0; run < Math.min(runs, CPU_ACCOUNT_RUNS); run++) {
       progress(`apply of ${clusters.length} clusters, CPU accounted: run ${run + 1}`);
       accounted.push(await accountedTerraformRun(stack, clusters));
       floorAccounted.push(await accountCpu(stack.floor.env, (hooked) => floorRun({ ...stack.floor, env: hooked }, clusters), false));
+      callingAccounted.push(await accountedCallingRun(callingFloor, stack, clusters));
     }
     const subject = summarize(viaTerraform.map((r) => r.ms));
     const reference = summarize(direct.map((r) => r.ms));
     const floorTime = summarize(floor);
+    const callingTime = summarize(calling.map((r) => r.ms));
     const result = compare(
       subject,
       reference,
@@ -261,6 +291,8 @@ export async function benchApply(options: ApplyOptions): Promise<ApplyResult> {
       },
       floor: floorTime,
       floor_vs_direct: medianRatio(floorTime, reference),
+      callingFloor: callingTime,
+      calling_floor_vs_floor: medianRatio(callingTime, floorTime),
       vs_direct_process: compare(
         subject,
         summarize(directProcess.map((r) => r.ms)),
@@ -270,6 +302,7 @@ export async function benchApply(options: ApplyOptions): Promise<ApplyResult> {
       cpu: {
         subject: cpuSummary(accounted),
         floor: cpuSummary(floorAccounted),
+        callingFloor: cpuSummary(callingAccounted),
         note:
           "CPU ms, medians of untimed runs after the timed ones: each Node.js process terraform started (its own CPU, written at its exit by a hook loaded with " +
           "NODE_OPTIONS=--import, on both sides), terraform's own (the CPU of the children the bench waited for, /proc/self/stat cutime + cstime, less those processes), " +

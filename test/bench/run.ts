@@ -9,7 +9,8 @@
 //      executable_vs_launcher: the single executable against the launcher package
 //   2. apply_vs_direct_10 / _100: terraform apply of N clusters vs the same calls from one process,
 //      with apply of 1 cluster as the fixed cost; next to them the floor (terraform_floor: the
-//      same terraform applying N resources of a provider that makes no call) and the direct
+//      same terraform applying N resources of a provider that makes no call), the calling floor
+//      (that provider making this provider's requests as cheaply as Node.js can) and the direct
 //      calls as a process of their own
 //   3. synth of 10, 100 and 500 clusters (synth_500_clusters_s), build and synth timed apart
 //   4. plans with nothing to change of a fleet with every bulk kind (plan.ts): the reads per
@@ -113,6 +114,11 @@ const FLOOR_NOTE =
   "terraform plus four Node provider processes cost without any API call: a Node provider that makes the API calls cannot apply N resources in much less. vs_direct = its median over " +
   "the median of the in-process direct calls of apply_vs_direct_N, the lowest ratio such a provider could reach.";
 
+const CALLING_FLOOR_NOTE =
+  "The calling floor (test/bench/calling-toy.ts): the toy provider on the same plugin layer, each resource making the requests this provider's create makes per cluster " +
+  "(plan: GET the cluster; apply: GET it again in the re-plan, GET its server, POST, GET it back, PUT) with node:https, keep-alive, one TLS session resumed by later " +
+  "connections and JSON.parse alone, against a fresh local OC per run, interleaved with the others: the least a Node provider making these requests costs behind this terraform.";
+
 async function main(): Promise<void> {
   const started = performance.now();
   const loadAtStart = loadavg()[0]!;
@@ -166,11 +172,15 @@ async function main(): Promise<void> {
       `terraform apply of ${a.clusters} clusters (one member each) vs the toy provider's apply of ${a.clusters} notes (terraform_floor), runs interleaved`,
       APPLY_VS_FLOOR_GOAL,
     ),
+    callingFloor: compare(a.callingFloor, a.floor, `${CALLING_FLOOR_NOTE} ${a.clusters} clusters vs the floor's ${a.clusters} notes`, APPLY_VS_FLOOR_GOAL),
+    vsCallingFloor: compare(a.subject, a.callingFloor, `terraform apply of ${a.clusters} clusters vs the calling floor's apply of as many, runs interleaved`),
     cpu: a.cpu,
   }));
   const applyVsFloorResult = (clusters: number) => {
     const found = applyVsFloor.find((a) => a.clusters === clusters);
-    return found === undefined ? undefined : { ...found.comparison, cpu: found.cpu };
+    return found === undefined
+      ? undefined
+      : { ...found.comparison, calling_floor_vs_floor: found.callingFloor, vs_calling_floor: found.vsCallingFloor, cpu: found.cpu };
   };
   const smallestPlan = plans.sizes[0]!;
   const readGoal = minimalReads(1, FLEET_MEMBERS);
@@ -203,6 +213,7 @@ async function main(): Promise<void> {
     ...applies.flatMap((a) => [
       { name: `terraform apply, ${a.clusters} clusters`, summary: inSeconds(a.subject) },
       { name: `  floor: toy provider apply, ${a.clusters} notes`, summary: inSeconds(a.floor) },
+      { name: `  calling floor: the toy making its requests, ${a.clusters}`, summary: inSeconds(a.callingFloor) },
       { name: `direct calls, ${a.clusters} clusters`, summary: inSeconds(a.reference) },
       { name: `direct calls as a process, ${a.clusters} clusters`, summary: inSeconds(a.vs_direct_process.reference) },
       { name: `direct, provider's reads, ${a.clusters} clusters`, summary: inSeconds(a.directProviderPattern.time) },
@@ -235,7 +246,11 @@ async function main(): Promise<void> {
     { name: "  to exit, code cache cold / off", comparison: codeCache.coldExit },
     { name: "executable / launcher, first schema answer", comparison: executable.schema },
     { name: "executable / launcher, configure answer", comparison: executable.configure },
-    ...applyVsFloor.map((a) => ({ name: `apply / floor, ${a.clusters} clusters`, comparison: a.comparison })),
+    ...applyVsFloor.flatMap((a) => [
+      { name: `apply / floor, ${a.clusters} clusters`, comparison: a.comparison },
+      { name: `  calling floor / floor, ${a.clusters}`, comparison: a.callingFloor },
+      { name: `  apply / calling floor, ${a.clusters}`, comparison: a.vsCallingFloor },
+    ]),
     { name: `plan with ${latency.latencyMs} ms latency / limit`, comparison: planLatency },
     ...applies.flatMap((a) => [
       { name: `apply / direct, ${a.clusters} clusters`, comparison: a },
@@ -258,7 +273,8 @@ async function main(): Promise<void> {
       .map(
         ({ clusters, cpu }) =>
           `${clusters} clusters ${cpu.subject.each_provider_process_ms.join("+")} / ${cpu.subject.terraform_ms} / ${cpu.subject.local_oc_ms}, ` +
-          `floor ${cpu.floor.each_provider_process_ms.join("+")} / ${cpu.floor.terraform_ms}`,
+          `floor ${cpu.floor.each_provider_process_ms.join("+")} / ${cpu.floor.terraform_ms}, ` +
+          `calling floor ${cpu.callingFloor.each_provider_process_ms.join("+")} / ${cpu.callingFloor.terraform_ms} / ${cpu.callingFloor.local_oc_ms}`,
       )
       .join("; ")}\n`,
   );
