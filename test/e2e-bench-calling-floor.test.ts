@@ -1,14 +1,18 @@
 // The calling floor of `npm run bench` (test/bench/calling-toy.ts), with the real terraform binary:
-// it creates what the provider's apply of the same clusters creates, and makes the requests the
-// provider's apply makes, no kind more and none missing. If the provider's requests change, this
-// fails, and the bench's calling floor no longer measures the least a provider making them costs.
+// with the provider's cluster schema and the bench stack's configuration, it creates what the
+// provider's apply creates, makes the requests the provider's apply makes (no kind more, none
+// missing) and leaves the same attributes set in state. If the provider's schema or requests
+// change, this fails: the calling floor would no longer measure the least such a provider costs.
 import assert from "node:assert/strict";
-import { mkdirSync, mkdtempSync, rmSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import * as path from "node:path";
 import { test } from "node:test";
 import { startLocalOperationsCenter, type LocalOperationsCenter } from "../src/local-oc/index.js";
+import type { Block } from "../src/provider/plugin/types.js";
+import { schemas } from "../src/provider/schemas.js";
 import { checkCreated, CREATE_DELAY_MS } from "./bench/apply.js";
+import { clusterSchema } from "./bench/calling-toy.js";
 import { benchClusters, type BenchCluster } from "./bench/calls.js";
 import { callingFloorRun, prepareCallingFloor } from "./bench/floor.js";
 import { benchSeed, buildStack, stackDirectory } from "./bench/stack.js";
@@ -27,6 +31,27 @@ function requestKinds(oc: LocalOperationsCenter, clusters: readonly BenchCluster
   return kinds;
 }
 
+/** A block without its descriptions. */
+function shape(block: Block): unknown {
+  return JSON.parse(JSON.stringify(block, (key, value: unknown) => (key === "description" ? undefined : value)));
+}
+
+type State = { resources: { type: string; name: string; instances: { attributes: Record<string, unknown> }[] }[] };
+
+/** Each resource's attributes that are set (not null), by resource name. */
+function setAttributes(dir: string): Record<string, string[]> {
+  const state = JSON.parse(readFileSync(path.join(dir, "terraform.tfstate"), "utf8")) as State;
+  return Object.fromEntries(
+    state.resources.map((r) => [
+      r.name,
+      Object.entries(r.instances[0]!.attributes)
+        .filter(([, value]) => value !== null)
+        .map(([key]) => key)
+        .sort(),
+    ]),
+  );
+}
+
 async function onFreshLocalOC(configDir: string, apply: (oc: LocalOperationsCenter) => Promise<unknown>, who: string): Promise<Map<string, number>> {
   const oc = await startLocalOperationsCenter({ seed: benchSeed(CLUSTERS), createDelayMs: CREATE_DELAY_MS });
   try {
@@ -40,7 +65,7 @@ async function onFreshLocalOC(configDir: string, apply: (oc: LocalOperationsCent
   }
 }
 
-test("the bench's calling floor creates the clusters the provider's apply creates, with the kinds of request the provider makes and no other", async () => {
+test("the bench's calling floor creates the clusters the provider's apply creates, with its schema, the kinds of request it makes and no other, and as much in state", async () => {
   const work = mkdtempSync(path.join(tmpdir(), "oc-cdktf-bench-calling-"));
   try {
     const env = terraformEnv(
@@ -53,7 +78,7 @@ test("the bench's calling floor creates the clusters the provider's apply create
     buildStack(outdir, CLUSTERS).synth();
     const stackDir = stackDirectory(outdir);
     await terraformInit(stackDir, env);
-    const floor = await prepareCallingFloor(work, CLUSTERS, env);
+    const floor = await prepareCallingFloor(work, stackDir, env);
     const configDir = path.join(work, "oc", "config");
     mkdirSync(path.dirname(configDir), { recursive: true });
 
@@ -70,6 +95,10 @@ test("the bench's calling floor creates the clusters the provider's apply create
     });
     for (const [kind, count] of calling)
       assert.ok(count <= provider.get(kind)!, `${kind}: the calling floor made ${count}, the provider ${provider.get(kind)}`);
+    // Terraform's own work for them is alike: the same schema, the same attributes set in state.
+    assert.equal(clusterSchema.version, schemas.resources["operationscenter_cluster"]!.version);
+    assert.deepEqual(shape(clusterSchema.block), shape(schemas.resources["operationscenter_cluster"]!.block));
+    assert.deepEqual(setAttributes(floor.dir), setAttributes(stackDir));
   } finally {
     rmSync(work, { recursive: true, force: true });
   }

@@ -242,7 +242,7 @@ export async function benchApply(options: ApplyOptions): Promise<ApplyResult> {
   const clusters = benchClusters(options.clusters);
   return inWorkDir(async (work) => {
     const stack = await prepareStack(work, clusters, options.env);
-    const callingFloor = await prepareCallingFloor(work, clusters, stack.env);
+    const callingFloor = await prepareCallingFloor(work, stack.stackDir, stack.env);
     const viaTerraform: Timed[] = [];
     const floor: number[] = [];
     const calling: Timed[] = [];

@@ -1,7 +1,8 @@
-// The bench's calling floor: the toy of floor.ts, but each resource makes the requests this
-// provider's create makes, per cluster (the request counts of apply_vs_direct_N show them): in the
-// plan, GET the cluster (404); in the apply, whose re-plan asks again, GET the cluster, GET the
-// named server, POST the cluster, GET it back and PUT it once. It makes them with as little as a
+// The bench's calling floor: the toy of floor.ts, but with operationscenter_cluster's schema and
+// configuration, and each resource makes the requests this provider's create makes, per cluster
+// (the request counts of apply_vs_direct_N show them): in the plan, GET the cluster (404); in the
+// apply, whose re-plan asks again, GET the cluster, GET each named server, POST the cluster, GET
+// it back and PUT it once. It makes them with as little as a
 // Node provider can: node:https with keep-alive, the pin checked on full handshakes only, one TLS
 // session resumed by every later connection (the first request goes alone, as this provider's
 // client does), JSON.parse of each answer and nothing more: no schemas, no retries, no cache.
@@ -10,7 +11,7 @@ import { createHash, X509Certificate } from "node:crypto";
 import { readFileSync } from "node:fs";
 import { Agent, request } from "node:https";
 import type { TLSSocket } from "node:tls";
-import type { ObjectValue, Provider, Resource } from "../../src/provider/plugin/types.js";
+import type { Attribute, ObjectValue, Provider, Resource, Schema } from "../../src/provider/plugin/types.js";
 import { DiagnosticError, UNKNOWN } from "../../src/provider/plugin/types.js";
 
 /** Where the local OC of a run listens, written by the bench (apply.ts) for each run. */
@@ -114,57 +115,116 @@ const expect = (answer: Answer, status: number, what: string): Answer => {
   return answer;
 };
 
+const SAME = "As operationscenter_cluster's.";
+type Flags = { required?: true; optional?: true; computed?: true };
+const string = (flags: Flags): Attribute => ({ type: "string", description: SAME, ...flags });
+const stringSet = (flags: Flags): Attribute => ({ type: ["set", "string"], description: SAME, ...flags });
+const stringMap = (flags: Flags): Attribute => ({ type: ["map", "string"], description: SAME, ...flags });
+const bool = (flags: Flags): Attribute => ({ type: "bool", description: SAME, ...flags });
+
+/**
+ * operationscenter_cluster's schema but for the descriptions, so that terraform does for these
+ * resources the work it does for the provider's (test/e2e-bench-calling-floor.test.ts compares them).
+ */
+export const clusterSchema: Schema = {
+  version: 0,
+  block: {
+    attributes: {
+      id: string({ computed: true }),
+      name: string({ required: true }),
+      servers: stringSet({ required: true }),
+      exclusive_members: bool({ optional: true }),
+      copy_services_config_on_add: bool({ optional: true }),
+      connection_url: string({ optional: true, computed: true }),
+      channel: string({ optional: true, computed: true }),
+      description: string({ optional: true, computed: true }),
+      properties: stringMap({ optional: true }),
+      deletion_policy: string({ optional: true }),
+      server_type: string({ optional: true }),
+      services_config: string({ optional: true }),
+      application_config: string({ optional: true }),
+      template: string({ optional: true }),
+      template_variables: stringMap({ optional: true }),
+      secrets_wo: { type: "string", description: SAME, optional: true, sensitive: true, writeOnly: true },
+      secrets_digest: string({ computed: true }),
+      adoption_key: string({ optional: true }),
+      allow_recreate: bool({ optional: true }),
+      certificate: string({ computed: true }),
+      fingerprint: string({ computed: true }),
+      status: string({ computed: true }),
+      members: stringSet({ computed: true }),
+      properties_all: stringMap({ computed: true }),
+    },
+    blocks: {
+      rolling_restart: {
+        nesting: "single",
+        block: { attributes: { post_restore_delay: string({ optional: true }), restore_mode: string({ optional: true }) } },
+      },
+    },
+  },
+};
+
+/** What a create leaves to the server: known after apply when not configured (the channel stays unmanaged, as the provider leaves it). */
+const COMPUTED = ["id", "secrets_digest", "certificate", "fingerprint", "status", "members", "properties_all", "connection_url", "description"];
+
 const clusterPath = (name: string): string => `/1.0/provisioning/clusters/${encodeURIComponent(name)}`;
-const text = (state: ObjectValue, key: string): string => String(state[key]);
-const properties = (state: ObjectValue): Record<string, string> => (state["properties"] ?? {}) as Record<string, string>;
+const text = (state: ObjectValue, key: string): string => String(state[key] ?? "");
+const strings = (state: ObjectValue, key: string): string[] => (state[key] ?? []) as string[];
+const stringRecord = (value: unknown): Record<string, string> => (value ?? {}) as Record<string, string>;
+const jsonObject = (state: ObjectValue, key: string): unknown => JSON.parse(text(state, key) || "{}");
 /** What this provider's create adds to the properties (bookkeeping of about the same size). */
-const bookkeeping = (name: string): Record<string, string> => ({
-  "oc-cdktf.io/created-by": `key-${createHash("sha1").update(name).digest("hex")}`,
-  "oc-cdktf.io/members": "[]",
+const bookkeeping = (state: ObjectValue): Record<string, string> => ({
+  "oc-cdktf.io/created-by": `key-${createHash("sha256").update(text(state, "adoption_key")).digest("hex").slice(0, 40)}`,
+  "oc-cdktf.io/members": JSON.stringify(strings(state, "servers")),
 });
 
 const cluster: Resource<CallingClient> = {
   typeName: "callstoy_cluster",
-  schema: {
-    version: 0,
-    block: {
-      attributes: {
-        name: { type: "string", description: "The cluster's name.", required: true },
-        server: { type: "string", description: "Its one server.", required: true },
-        connection_url: { type: "string", description: "Where it will listen.", required: true },
-        description: { type: "string", description: "Text.", optional: true },
-        properties: { type: ["map", "string"], description: "A map.", optional: true },
-        fingerprint: { type: "string", description: "Read back after the create.", computed: true },
-      },
-    },
-  },
+  schema: clusterSchema,
   async plan({ prior, proposed }, { client }) {
     if (proposed === null) return { planned: null };
-    if (prior === null) expect(await client.call("GET", clusterPath(text(proposed, "name"))), 404, "the cluster's name is taken");
-    return { planned: { ...proposed, fingerprint: prior === null ? UNKNOWN : (prior["fingerprint"] ?? null) } };
+    if (prior !== null) return { planned: proposed };
+    expect(await client.call("GET", clusterPath(text(proposed, "name"))), 404, "the cluster's name is taken");
+    const planned: ObjectValue = { ...proposed };
+    for (const key of COMPUTED) if (planned[key] === null) planned[key] = UNKNOWN;
+    return { planned };
   },
   async apply({ prior, planned }, { client }) {
     if (planned === null || prior !== null) throw new Error("the calling floor only creates");
     const name = text(planned, "name");
-    expect(await client.call("GET", `/1.0/provisioning/servers/${encodeURIComponent(text(planned, "server"))}`), 200, "the server");
-    const props = { ...properties(planned), ...bookkeeping(name) };
+    for (const server of strings(planned, "servers")) {
+      expect(await client.call("GET", `/1.0/provisioning/servers/${encodeURIComponent(server)}`), 200, "the server");
+    }
+    const properties = { ...stringRecord(planned["properties"]), ...bookkeeping(planned) };
     const post = {
       name,
       connection_url: text(planned, "connection_url"),
-      server_names: [text(planned, "server")],
-      server_type: "incus",
+      server_names: strings(planned, "servers"),
+      server_type: text(planned, "server_type") || "incus",
       description: text(planned, "description"),
-      properties: { ...props, "oc-cdktf.io/unsaved": "true" },
-      services_config: {},
-      application_seed_config: {},
+      properties: { ...properties, "oc-cdktf.io/unsaved": "true" },
+      services_config: jsonObject(planned, "services_config"),
+      application_seed_config: jsonObject(planned, "application_config"),
     };
     expect(await client.call("POST", "/1.0/provisioning/clusters", post), 201, "the create");
-    const read = expect(await client.call("GET", clusterPath(name)), 200, "the read-back").body as { metadata: Record<string, unknown> };
+    const read = (expect(await client.call("GET", clusterPath(name)), 200, "the read-back").body as { metadata: Record<string, unknown> }).metadata;
     // A PUT replaces the cluster's whole writable part: the read-back's, with the mark gone.
-    const { connection_url, channel, description, config } = read.metadata;
-    const put = { connection_url, channel, description, properties: props, config };
-    expect(await client.call("PUT", clusterPath(name), put), 201, "the mark's removal");
-    return { state: { ...planned, fingerprint: String(read.metadata["fingerprint"] ?? "") } };
+    const { connection_url, channel, description, config } = read;
+    expect(await client.call("PUT", clusterPath(name), { connection_url, channel, description, properties, config }), 201, "the mark's removal");
+    const known: ObjectValue = {
+      id: name,
+      secrets_digest: null,
+      certificate: String(read["certificate"] ?? ""),
+      fingerprint: String(read["fingerprint"] ?? ""),
+      status: String(read["status"] ?? ""),
+      members: strings(planned, "servers"),
+      properties_all: properties,
+      connection_url: String(connection_url ?? ""),
+      description: String(description ?? ""),
+    };
+    const state: ObjectValue = { ...planned };
+    for (const key of COMPUTED) if (state[key] === UNKNOWN) state[key] = known[key] ?? null;
+    return { state };
   },
   async read({ state }) {
     return { state };

@@ -80,15 +80,19 @@ export interface CallingFloorWorkspace {
   env: NodeJS.ProcessEnv;
 }
 
+const synthesizedSchema = z.object({ resource: z.object({ operationscenter_cluster: z.record(z.string(), z.record(z.string(), z.unknown())) }) });
+
 /**
  * The calling floor (calling-toy.ts): a workspace under `work`/calling-floor applying one
- * callstoy_cluster per cluster, each with the configuration's values a bench cluster has.
+ * callstoy_cluster per operationscenter_cluster of the synthesized stack in `stackDir`, with the
+ * same configuration.
  */
-export async function prepareCallingFloor(work: string, clusters: readonly BenchCluster[], tfEnv: NodeJS.ProcessEnv): Promise<CallingFloorWorkspace> {
+export async function prepareCallingFloor(work: string, stackDir: string, tfEnv: NodeJS.ProcessEnv): Promise<CallingFloorWorkspace> {
   const dir = join(work, "calling-floor");
   const connectionFile = join(dir, "connection.json");
+  const synthesized = synthesizedSchema.parse(JSON.parse(readFileSync(join(stackDir, "cdk.tf.json"), "utf8")));
   const resources = Object.fromEntries(
-    clusters.map((c) => [c.name, { name: c.name, server: c.server, connection_url: c.connectionUrl, description: c.description, properties: c.properties }]),
+    Object.entries(synthesized.resource.operationscenter_cluster).map(([key, { "//": _metadata, provider: _provider, ...config }]) => [key, config]),
   );
   await writeWorkspace(
     dir,
