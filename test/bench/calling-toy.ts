@@ -2,11 +2,12 @@
 // configuration, and each resource makes the requests this provider's create makes, per cluster
 // (the request counts of apply_vs_direct_N show them): in the plan, GET the cluster (404); in the
 // apply, whose re-plan asks again, GET the cluster, GET each named server, POST the cluster, GET
-// it back and PUT it once. It makes them with as little as a
-// Node provider can: node:https with keep-alive, the pin checked on full handshakes only, one TLS
-// session resumed by every later connection (the first request goes alone, as this provider's
-// client does), JSON.parse of each answer and nothing more: no schemas, no retries, no cache.
-// Its apply is what the least Node provider making these calls costs behind this terraform.
+// it back and PUT it once. It makes them with as little as a Node provider can: node:https with
+// keep-alive, the pin checked on each full handshake (a bench fixture, it talks to one local OC
+// only), one TLS session resumed by every later connection (the first request goes alone, as
+// this provider's client does), JSON.parse of each answer and nothing more: no schemas, retries,
+// cache, redaction or journal. Its apply is what the least Node provider making these requests
+// for these resources costs behind this terraform.
 import { createHash, X509Certificate } from "node:crypto";
 import { readFileSync } from "node:fs";
 import { Agent, request } from "node:https";
