@@ -55,6 +55,8 @@ export interface ApplyResult extends Comparison {
   floor_vs_direct: number;
   /** The same applies against the direct calls made by a node process of their own, spawn to exit. */
   vs_direct_process: Comparison;
+  /** Each run's ms in the order taken: run i of each side ran one after the other. */
+  runs: { apply: number[]; floor: number[]; callingFloor: number[] };
   /** terraform apply of as many clusters by the calling floor (calling-toy.ts), in ms. */
   callingFloor: Summary;
   /** Calling floor median / floor median: the least apply / floor a Node provider making these requests reaches. */
@@ -289,6 +291,7 @@ export async function benchApply(options: ApplyOptions): Promise<ApplyResult> {
         requests: medianRun(providerPattern),
         note: "one process, the provider create's reads (the named server, then the cluster and its members read back together) around the same POST",
       },
+      runs: { apply: viaTerraform.map((r) => Math.round(r.ms)), floor: floor.map(Math.round), callingFloor: calling.map((r) => Math.round(r.ms)) },
       floor: floorTime,
       floor_vs_direct: medianRatio(floorTime, reference),
       callingFloor: callingTime,

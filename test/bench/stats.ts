@@ -18,6 +18,11 @@ export interface Comparison {
   ratio: number;
   /** From fastest subject / slowest reference run to slowest subject / fastest reference run. */
   ratioRange: { min: number; max: number };
+  /**
+   * For runs taken in interleaved pairs (subject run i, then reference run i): the median, min and
+   * max of the per-pair ratios, which a machine that slows down or speeds up moves less.
+   */
+  paired?: { n: number; median: number; min: number; max: number };
   goal?: { maxRatio: number; met: boolean };
   note: string;
 }
@@ -58,6 +63,16 @@ export function compare(subject: Summary, reference: Summary, note: string, maxR
     ratioRange: { min: round(subject.min / reference.max), max: round(subject.max / reference.min) },
     ...(maxRatio === undefined ? {} : { goal: { maxRatio, met: ratio <= maxRatio } }),
     note,
+  };
+}
+
+/** `comparison` with the ratios of its interleaved runs, pair by pair (subject[i] / reference[i]). */
+export function withPairs(comparison: Comparison, subject: readonly number[], reference: readonly number[]): Comparison {
+  if (subject.length !== reference.length || subject.length === 0) throw new Error(`pairs of ${subject.length} and ${reference.length} runs`);
+  const ratios = subject.map((value, i) => value / reference[i]!);
+  return {
+    ...comparison,
+    paired: { n: ratios.length, median: round(percentile(ratios, 50)), min: round(Math.min(...ratios)), max: round(Math.max(...ratios)) },
   };
 }
 
@@ -111,16 +126,22 @@ export function table(rows: readonly Row[], ratios: ReadonlyArray<{ name: string
   );
   const goals = columns(
     [
-      ["ratio", "median", "range", "goal"],
+      ["ratio", "median", "range", "per pair", "goal"],
       ...ratios.map(({ name, comparison: c }) => [
         name,
         `${c.ratio.toFixed(2)}x`,
         `${c.ratioRange.min.toFixed(2)}-${c.ratioRange.max.toFixed(2)}x`,
+        c.paired === undefined ? "-" : `${c.paired.median.toFixed(2)}x (${c.paired.min.toFixed(2)}-${c.paired.max.toFixed(2)})`,
         c.goal === undefined ? "-" : `<= ${c.goal.maxRatio}x: ${c.goal.met ? "met" : "NOT met"}`,
       ]),
     ],
-    (i) => i === 1 || i === 2,
+    (i) => i >= 1 && i <= 3,
   );
   const rule = (lines: string[]) => [lines[0]!, "-".repeat(Math.max(...lines.map((l) => l.length))), ...lines.slice(1)];
-  return [...rule(figures), "", ...rule(goals), "(median = nearest-rank p50; range = slowest/fastest and fastest/slowest run)"].join("\n");
+  return [
+    ...rule(figures),
+    "",
+    ...rule(goals),
+    "(median = nearest-rank p50; range = slowest/fastest and fastest/slowest run; per pair = median (min-max) of the ratios of runs taken one after the other)",
+  ].join("\n");
 }
