@@ -22,6 +22,15 @@ export function listenerTls(pair: KeyPair) {
   return { key: pair.key, cert: pair.certificate, minVersion: "TLSv1.3" } as const;
 }
 
+/**
+ * A listener's server options: `listenerTls`, and a client certificate asked for but not required,
+ * as tls.RequestClientCert in operations-center@41a98e0 internal/api/listener/fancytls.go and
+ * incus@be7afc5 internal/server/util/net.go (ServerTLSConfig): trust is decided per request.
+ */
+export function listenerServerOptions(pair: KeyPair) {
+  return { ...listenerTls(pair), requestCert: true, rejectUnauthorized: false } as const;
+}
+
 interface CertificateOptions {
   /** Subject common name. */
   commonName: string;

@@ -24,7 +24,7 @@ import type { TLSSocket } from "node:tls";
 import { readFile, stat } from "node:fs/promises";
 import { extname, join, resolve, sep } from "node:path";
 import { isIP } from "node:net";
-import { certificateFingerprint, createSelfSignedCertificate, listenerTls, type KeyPair } from "./certificates.js";
+import { certificateFingerprint, createSelfSignedCertificate, listenerServerOptions, listenerTls, type KeyPair } from "./certificates.js";
 import { Context, type Faults } from "./context.js";
 import { faultsSchema, type FaultDecision } from "./faults.js";
 import { HttpError, toHttpError } from "./errors.js";
@@ -576,7 +576,7 @@ export async function startLocalOperationsCenter(options: LocalOperationsCenterO
     store.save();
   };
 
-  const server: Server = createServer({ ...listenerTls(store.data.tls), requestCert: true, rejectUnauthorized: false }, (req, res) => serve(req, res));
+  const server: Server = createServer(listenerServerOptions(store.data.tls), (req, res) => serve(req, res));
 
   await new Promise<void>((resolveListen, reject) => {
     server.once("error", reject);

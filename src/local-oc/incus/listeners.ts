@@ -11,7 +11,7 @@
 import { createServer as createHttpsServer, type Server as HttpsServer } from "node:https";
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { createServer as createNetServer, type Server as NetServer } from "node:net";
-import { listenerTls, type KeyPair } from "../certificates.js";
+import { listenerServerOptions, listenerTls, type KeyPair } from "../certificates.js";
 import type { Store } from "../state.js";
 import { clusterKeyPair } from "./trust.js";
 
@@ -103,9 +103,7 @@ export class IncusListeners {
     // The handler reads the name from the listener, so that a rename takes effect at once.
     const listener: Listener = { cluster, pair, url: "", server: createNetServer() };
     listener.server.on("connection", (socket) => {
-      listener.https ??= createHttpsServer({ ...listenerTls(listener.pair), requestCert: true, rejectUnauthorized: false }, (req, res) =>
-        this.handle(listener.cluster, req, res),
-      );
+      listener.https ??= createHttpsServer(listenerServerOptions(listener.pair), (req, res) => this.handle(listener.cluster, req, res));
       listener.https.emit("connection", socket);
     });
     await new Promise<void>((resolveListen, reject) => {
