@@ -118,18 +118,34 @@ function freshState(stackDir: string): void {
   rmSync(join(stackDir, ".terraform", "oc-cdktf"), { recursive: true, force: true });
 }
 
+/**
+ * Runs `apply` (given the hooked environment and the local OC) against a fresh local OC with its
+ * CPU accounted for (cpu.ts): the local OC's counted from its start to the apply's end only.
+ */
+async function accountedOnLocalOC(
+  clusters: readonly BenchCluster[],
+  configDir: string,
+  who: string,
+  env: NodeJS.ProcessEnv,
+  apply: (hooked: NodeJS.ProcessEnv, oc: LocalOperationsCenter) => Promise<number>,
+): Promise<CpuAccount> {
+  let account: CpuAccount | undefined;
+  await timedOnLocalOC(clusters, configDir, `${who} (CPU accounted)`, async (oc) => {
+    account = await accountCpu(env, (hooked) => apply(hooked, oc), true);
+    return account.wallMs;
+  });
+  return account!;
+}
+
 function callingRun(callingFloor: CallingFloorWorkspace, { configDir }: PreparedStack, clusters: readonly BenchCluster[]): Promise<Timed> {
   return timedOnLocalOC(clusters, configDir, "calling floor apply", (oc) => callingFloorRun(callingFloor, oc, configDir));
 }
 
-/** The calling floor's apply, its CPU accounted for as the terraform runs' are, the local OC's included. */
-async function accountedCallingRun(callingFloor: CallingFloorWorkspace, { configDir }: PreparedStack, clusters: readonly BenchCluster[]): Promise<CpuAccount> {
-  let account: CpuAccount | undefined;
-  await timedOnLocalOC(clusters, configDir, "calling floor apply (CPU accounted)", async (oc) => {
-    account = await accountCpu(callingFloor.env, (hooked) => callingFloorRun({ ...callingFloor, env: hooked }, oc, configDir), true);
-    return account.wallMs;
-  });
-  return account!;
+/** The calling floor's apply, its CPU accounted for as the terraform runs' are. */
+function accountedCallingRun(callingFloor: CallingFloorWorkspace, { configDir }: PreparedStack, clusters: readonly BenchCluster[]): Promise<CpuAccount> {
+  return accountedOnLocalOC(clusters, configDir, "calling floor apply", callingFloor.env, (hooked, oc) =>
+    callingFloorRun({ ...callingFloor, env: hooked }, oc, configDir),
+  );
 }
 
 function terraformRun({ stackDir, configDir, env }: PreparedStack, clusters: readonly BenchCluster[]): Promise<Timed> {
@@ -137,15 +153,10 @@ function terraformRun({ stackDir, configDir, env }: PreparedStack, clusters: rea
   return timedOnLocalOC(clusters, configDir, "terraform apply", () => timeApply(stackDir, { ...env, OPERATIONS_CENTER_CONF: configDir }));
 }
 
-/** The same apply, its CPU accounted for (cpu.ts): the local OC's counted from its start to terraform's exit only. */
-async function accountedTerraformRun({ stackDir, configDir, env }: PreparedStack, clusters: readonly BenchCluster[]): Promise<CpuAccount> {
+/** The same apply, its CPU accounted for. */
+function accountedTerraformRun({ stackDir, configDir, env }: PreparedStack, clusters: readonly BenchCluster[]): Promise<CpuAccount> {
   freshState(stackDir);
-  let account: CpuAccount | undefined;
-  await timedOnLocalOC(clusters, configDir, "terraform apply (CPU accounted)", async () => {
-    account = await accountCpu({ ...env, OPERATIONS_CENTER_CONF: configDir }, (hooked) => timeApply(stackDir, hooked), true);
-    return account.wallMs;
-  });
-  return account!;
+  return accountedOnLocalOC(clusters, configDir, "terraform apply", { ...env, OPERATIONS_CENTER_CONF: configDir }, (hooked) => timeApply(stackDir, hooked));
 }
 
 /** Medians of the accounted runs of one side. */
