@@ -28,7 +28,7 @@ import { benchPackageSize } from "./package-size.js";
 import { benchCodeCache, benchExecutable, benchFirstAnswer, benchProviderStart } from "./startup.js";
 import { benchPlans, type PlanResult } from "./plan.js";
 import { benchStateFile } from "./state-file.js";
-import { compare, inSeconds, percentile, table, withPairs, type Comparison, type Row, type Summary } from "./stats.js";
+import { compare, comparePairs, inSeconds, percentile, table, type Comparison, type Row, type Summary } from "./stats.js";
 import { minimalReads } from "../e2e/fleet-scenario.js";
 import { benchSynth, warmUpSynth } from "./synth.js";
 
@@ -168,25 +168,22 @@ async function main(): Promise<void> {
   const stateFile = await benchStateFile(STATE_CLUSTERS);
   const applyVsFloor = applies.map((a) => ({
     clusters: a.clusters,
-    comparison: withPairs(
-      compare(
-        a.subject,
-        a.floor,
-        `terraform apply of ${a.clusters} clusters (one member each) vs the toy provider's apply of ${a.clusters} notes (terraform_floor), runs interleaved`,
-        APPLY_VS_FLOOR_GOAL,
-      ),
+    comparison: comparePairs(
       a.runs.apply,
       a.runs.floor,
+      `terraform apply of ${a.clusters} clusters (one member each) vs the toy provider's apply of ${a.clusters} notes (terraform_floor), runs interleaved`,
+      APPLY_VS_FLOOR_GOAL,
     ),
-    callingFloor: withPairs(
-      compare(a.callingFloor, a.floor, `${CALLING_FLOOR_NOTE} ${a.clusters} clusters vs the floor's ${a.clusters} notes`, APPLY_VS_FLOOR_GOAL),
+    callingFloor: comparePairs(
       a.runs.callingFloor,
       a.runs.floor,
+      `${CALLING_FLOOR_NOTE} ${a.clusters} clusters vs the floor's ${a.clusters} notes`,
+      APPLY_VS_FLOOR_GOAL,
     ),
-    vsCallingFloor: withPairs(
-      compare(a.subject, a.callingFloor, `terraform apply of ${a.clusters} clusters vs the calling floor's apply of as many, runs interleaved`),
+    vsCallingFloor: comparePairs(
       a.runs.apply,
       a.runs.callingFloor,
+      `terraform apply of ${a.clusters} clusters vs the calling floor's apply of as many, runs interleaved`,
     ),
     cpu: a.cpu,
   }));

@@ -66,12 +66,15 @@ export function compare(subject: Summary, reference: Summary, note: string, maxR
   };
 }
 
-/** `comparison` with the ratios of its interleaved runs, pair by pair (subject[i] / reference[i]). */
-export function withPairs(comparison: Comparison, subject: readonly number[], reference: readonly number[]): Comparison {
+/**
+ * `compare` of runs taken in interleaved pairs (subject[i], then reference[i]), with the ratios
+ * pair by pair beside the ratio of medians.
+ */
+export function comparePairs(subject: readonly number[], reference: readonly number[], note: string, maxRatio?: number): Comparison {
   if (subject.length !== reference.length || subject.length === 0) throw new Error(`pairs of ${subject.length} and ${reference.length} runs`);
   const ratios = subject.map((value, i) => value / reference[i]!);
   return {
-    ...comparison,
+    ...compare(summarize(subject), summarize(reference), note, maxRatio),
     paired: { n: ratios.length, median: round(percentile(ratios, 50)), min: round(Math.min(...ratios)), max: round(Math.max(...ratios)) },
   };
 }
