@@ -12,7 +12,7 @@ import { createHash, X509Certificate } from "node:crypto";
 import { readFileSync } from "node:fs";
 import { Agent, request } from "node:https";
 import type { TLSSocket } from "node:tls";
-import type { Attribute, ObjectValue, Provider, Resource, Schema } from "../../src/provider/plugin/types.js";
+import type { Attribute, CtyType, ObjectValue, Provider, Resource, Schema } from "../../src/provider/plugin/types.js";
 import { DiagnosticError, UNKNOWN } from "../../src/provider/plugin/types.js";
 
 /** Where the local OC of a run listens, written by the bench (apply.ts) for each run. */
@@ -118,10 +118,13 @@ const expect = (answer: Answer, status: number, what: string): Answer => {
 
 const SAME = "As operationscenter_cluster's.";
 type Flags = { required?: true; optional?: true; computed?: true };
-const string = (flags: Flags): Attribute => ({ type: "string", description: SAME, ...flags });
-const stringSet = (flags: Flags): Attribute => ({ type: ["set", "string"], description: SAME, ...flags });
-const stringMap = (flags: Flags): Attribute => ({ type: ["map", "string"], description: SAME, ...flags });
-const bool = (flags: Flags): Attribute => ({ type: "bool", description: SAME, ...flags });
+const ofType =
+  (type: CtyType) =>
+  (flags: Flags): Attribute => ({ type, description: SAME, ...flags });
+const string = ofType("string");
+const stringSet = ofType(["set", "string"]);
+const stringMap = ofType(["map", "string"]);
+const bool = ofType("bool");
 
 /**
  * operationscenter_cluster's schema but for the descriptions, so that terraform does for these
