@@ -57,6 +57,7 @@ import {
   oidcHeaders,
   type TokenResponse,
 } from "./oidc.js";
+import { hostPort } from "./incusos.js";
 import { serveIssuer } from "./oidc-routes.js";
 import { redactQuery, redactRequestBody } from "./request-log.js";
 import { redactString } from "../client/redact.js";
@@ -322,7 +323,7 @@ export async function startLocalOperationsCenter(options: LocalOperationsCenterO
   registerServerActionRoutes(router, ctx);
   registerSystemRoutes(router, ctx, {
     replaceCertificate: (pair) => server.setSecureContext(listenerTls(pair)),
-    address: () => `${host.includes(":") ? `[${host}]` : host}:${listeningPort}`,
+    address: () => hostPort(host, listeningPort),
   });
   registerInventoryRoutes(router, ctx);
   const incusAccess = { trustOperationsCenterClients: options.incusTrustOperationsCenterClients === true };
@@ -588,7 +589,7 @@ export async function startLocalOperationsCenter(options: LocalOperationsCenterO
   const address = server.address();
   const port = typeof address === "object" && address !== null ? address.port : (options.port ?? 0);
   listeningPort = port;
-  const url = `https://${host.includes(":") ? `[${host}]` : host}:${port}`;
+  const url = `https://${hostPort(host, port)}`;
   if (options.oidcIssuer !== undefined && options.oidcIssuer !== false) {
     const settings = options.oidcIssuer === true ? {} : options.oidcIssuer;
     oidcIssuer = await OidcIssuer.create({

@@ -12,6 +12,7 @@ import { createServer as createHttpsServer, type Server as HttpsServer } from "n
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { createServer as createNetServer, type Server as NetServer } from "node:net";
 import { listenerServerOptions, listenerTls, type KeyPair } from "../certificates.js";
+import { hostPort } from "../incusos.js";
 import type { Store } from "../state.js";
 import { clusterKeyPair } from "./trust.js";
 
@@ -115,7 +116,7 @@ export class IncusListeners {
     });
     const address = listener.server.address();
     const port = typeof address === "object" && address !== null ? address.port : 0;
-    listener.url = `https://${this.host.includes(":") ? `[${this.host}]` : this.host}:${port}`;
+    listener.url = `https://${hostPort(this.host, port)}`;
     return listener;
   }
 }
