@@ -16,7 +16,7 @@ import { clusterSchema } from "./bench/calling-toy.js";
 import { benchClusters, type BenchCluster } from "./bench/calls.js";
 import { callingFloorRun, prepareCallingFloor } from "./bench/floor.js";
 import { benchSeed, buildStack, stackDirectory } from "./bench/stack.js";
-import { terraformEnv, terraformInit, timeApply } from "./bench/terraform.js";
+import { terraformEnv, terraformInit, timeApply, withoutLocalSettings } from "./bench/terraform.js";
 
 const CLUSTERS = benchClusters(3);
 
@@ -68,12 +68,7 @@ async function onFreshLocalOC(configDir: string, apply: (oc: LocalOperationsCent
 test("the bench's calling floor creates the clusters the provider's apply creates, with its schema, the kinds of request it makes and no other, and as much in state", async () => {
   const work = mkdtempSync(path.join(tmpdir(), "oc-cdktf-bench-calling-"));
   try {
-    const env = terraformEnv(
-      work,
-      Object.fromEntries(
-        Object.entries(process.env).filter(([key]) => !key.startsWith("OPERATIONS_CENTER_") && !key.startsWith("OC_CDKTF_") && !key.startsWith("TF_")),
-      ),
-    );
+    const env = terraformEnv(work, withoutLocalSettings(process.env));
     const outdir = path.join(work, "cdktf.out");
     buildStack(outdir, CLUSTERS).synth();
     const stackDir = stackDirectory(outdir);

@@ -8,7 +8,7 @@ import { tmpdir } from "node:os";
 import * as path from "node:path";
 import { test } from "node:test";
 import { buildFleet, checkNoChange } from "./bench/fleet.js";
-import { terraformEnv } from "./bench/terraform.js";
+import { terraformEnv, withoutLocalSettings } from "./bench/terraform.js";
 import { clusterName, minimalReads, serverName, type Fleet } from "./e2e/fleet-scenario.js";
 
 const FLEET: Fleet = { clusters: 3, members: 3 };
@@ -18,9 +18,7 @@ type State = { resources: { type: string; name: string; instances: { attributes:
 
 test("the bench's fleet of 3 clusters x 3 members with every bulk kind, built from a one-cluster template: no change, no drift, the fewest reads; a state that differs is refused", async () => {
   const work = mkdtempSync(path.join(tmpdir(), "oc-cdktf-bench-fleet-"));
-  const env = Object.fromEntries(
-    Object.entries(process.env).filter(([key]) => !key.startsWith("OPERATIONS_CENTER_") && !key.startsWith("OC_CDKTF_") && !key.startsWith("TF_")),
-  );
+  const env = withoutLocalSettings(process.env);
   const built = await buildFleet(work, FLEET, { env: terraformEnv(work, env), createDelayMs: 5, planTimeoutMs: TIMEOUT_MS });
   try {
     const clusters = built.oc.snapshot().clusters;

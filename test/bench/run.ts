@@ -24,6 +24,7 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { benchApply, benchSingleApply } from "./apply.js";
 import { killRunning, runOk } from "./processes.js";
+import { withoutLocalSettings } from "./terraform.js";
 import { benchPackageSize } from "./package-size.js";
 import { benchCodeCache, benchExecutable, benchFirstAnswer, benchProviderStart } from "./startup.js";
 import { benchPlans, type PlanResult } from "./plan.js";
@@ -99,11 +100,8 @@ const EXTRA_CA_CERTS = "NODE_EXTRA_CA_CERTS";
 
 /** process.env without anything that selects another Operations Center, turns on extra logging or adds CA certificates. */
 function cleanEnv(): NodeJS.ProcessEnv {
-  return Object.fromEntries(
-    Object.entries(process.env).filter(
-      ([key]) => !key.startsWith("OPERATIONS_CENTER_") && !key.startsWith("OC_CDKTF_") && !key.startsWith("TF_") && key !== EXTRA_CA_CERTS,
-    ),
-  );
+  const { [EXTRA_CA_CERTS]: _extraCaCerts, ...env } = withoutLocalSettings(process.env);
+  return env;
 }
 
 const FLOOR_NOTE =

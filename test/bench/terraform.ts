@@ -8,6 +8,13 @@ import { runOk, timeToExit } from "./processes.js";
 const INIT_TIMEOUT_MS = 60_000;
 const APPLY_TIMEOUT_MS = 120_000;
 
+/** `env` without what selects another Operations Center or changes terraform's or the provider's behaviour (OPERATIONS_CENTER_*, OC_CDKTF_*, TF_*). */
+export function withoutLocalSettings(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
+  return Object.fromEntries(
+    Object.entries(env).filter(([key]) => !key.startsWith("OPERATIONS_CENTER_") && !key.startsWith("OC_CDKTF_") && !key.startsWith("TF_")),
+  );
+}
+
 /** `env` plus terraform's settings for a bench; writes the empty CLI configuration under `work`. */
 export function terraformEnv(work: string, env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
   const cliConfig = join(work, "terraformrc");
