@@ -8,14 +8,14 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import * as path from "node:path";
 import { test } from "node:test";
-import { startLocalOperationsCenter, type LocalOperationsCenter } from "../src/local-oc/index.js";
+import type { LocalOperationsCenter } from "../src/local-oc/index.js";
 import type { Block } from "../src/provider/plugin/types.js";
 import { schemas } from "../src/provider/schemas.js";
-import { checkCreated, CREATE_DELAY_MS } from "./bench/apply.js";
+import { onFreshLocalOC } from "./bench/apply.js";
 import { clusterSchema } from "./bench/calling-toy.js";
 import { benchClusters, type BenchCluster } from "./bench/calls.js";
 import { callingFloorRun, prepareCallingFloor } from "./bench/floor.js";
-import { benchSeed, buildStack, stackDirectory } from "./bench/stack.js";
+import { buildStack, stackDirectory } from "./bench/stack.js";
 import { terraformEnv, terraformInit, timeApply, withoutLocalSettings } from "./bench/terraform.js";
 
 const CLUSTERS = benchClusters(3);
@@ -52,19 +52,6 @@ function setAttributes(dir: string): Record<string, string[]> {
   );
 }
 
-async function onFreshLocalOC(configDir: string, apply: (oc: LocalOperationsCenter) => Promise<unknown>, who: string): Promise<Map<string, number>> {
-  const oc = await startLocalOperationsCenter({ seed: benchSeed(CLUSTERS), createDelayMs: CREATE_DELAY_MS });
-  try {
-    rmSync(configDir, { recursive: true, force: true });
-    await oc.writeClientConfig(configDir);
-    await apply(oc);
-    checkCreated(oc, CLUSTERS, who);
-    return requestKinds(oc, CLUSTERS);
-  } finally {
-    await oc.close();
-  }
-}
-
 test("the bench's calling floor creates the clusters the provider's apply creates, with its schema, the kinds of request it makes and no other, and as much in state", async () => {
   const work = mkdtempSync(path.join(tmpdir(), "oc-cdktf-bench-calling-"));
   try {
@@ -77,8 +64,15 @@ test("the bench's calling floor creates the clusters the provider's apply create
     const configDir = path.join(work, "oc", "config");
     mkdirSync(path.dirname(configDir), { recursive: true });
 
-    const provider = await onFreshLocalOC(configDir, () => timeApply(stackDir, { ...env, OPERATIONS_CENTER_CONF: configDir }), "the provider's apply");
-    const calling = await onFreshLocalOC(configDir, (oc) => callingFloorRun(floor, oc, configDir), "the calling floor's apply");
+    const kinds = (oc: LocalOperationsCenter) => requestKinds(oc, CLUSTERS);
+    const provider = await onFreshLocalOC(
+      CLUSTERS,
+      configDir,
+      "the provider's apply",
+      () => timeApply(stackDir, { ...env, OPERATIONS_CENTER_CONF: configDir }),
+      kinds,
+    );
+    const calling = await onFreshLocalOC(CLUSTERS, configDir, "the calling floor's apply", (oc) => callingFloorRun(floor, oc, configDir), kinds);
 
     assert.deepEqual([...calling.keys()].sort(), [...provider.keys()].sort());
     // Per cluster: the plan's GET, the re-plan's GET, the server's GET, the POST, the read-back, the PUT.

@@ -93,23 +93,38 @@ interface Timed {
   requests: RequestCounts;
 }
 
-/** Runs `create` against a fresh local OC, checks it made every cluster and counts its requests. */
-async function timedOnLocalOC(
+/**
+ * Runs `create` against a fresh local OC seeded with the clusters' servers (its client
+ * configuration written to `configDir`), checks it made every cluster, and returns what `after`
+ * makes of the local OC then.
+ */
+export async function onFreshLocalOC<T, R>(
+  clusters: readonly BenchCluster[],
+  configDir: string,
+  who: string,
+  create: (oc: LocalOperationsCenter) => Promise<T>,
+  after: (oc: LocalOperationsCenter, created: T) => R,
+): Promise<R> {
+  const oc = await startLocalOperationsCenter({ seed: benchSeed(clusters), createDelayMs: CREATE_DELAY_MS });
+  try {
+    rmSync(configDir, { recursive: true, force: true });
+    await oc.writeClientConfig(configDir);
+    const created = await create(oc);
+    checkCreated(oc, clusters, who);
+    return after(oc, created);
+  } finally {
+    await oc.close();
+  }
+}
+
+/** Runs `create` (which returns its milliseconds) on a fresh local OC and counts its requests. */
+function timedOnLocalOC(
   clusters: readonly BenchCluster[],
   configDir: string,
   who: string,
   create: (oc: LocalOperationsCenter) => Promise<number>,
 ): Promise<Timed> {
-  const oc = await startLocalOperationsCenter({ seed: benchSeed(clusters), createDelayMs: CREATE_DELAY_MS });
-  try {
-    rmSync(configDir, { recursive: true, force: true });
-    await oc.writeClientConfig(configDir);
-    const ms = await create(oc);
-    checkCreated(oc, clusters, who);
-    return { ms, requests: perCluster(oc, clusters.length) };
-  } finally {
-    await oc.close();
-  }
+  return onFreshLocalOC(clusters, configDir, who, create, (oc, ms) => ({ ms, requests: perCluster(oc, clusters.length) }));
 }
 
 /** Fresh state: no state file, no create journal of an earlier run. */
